@@ -1,0 +1,128 @@
+package domain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/albatross-va/albatross/domain/events"
+)
+
+// Aggregate is rebuilt by applying its stream's events in version order.
+type Aggregate interface {
+	Apply(event proto.Message) error
+}
+
+// Decision is what an aggregate decided for a command: the events to append
+// and the unique values to claim with them. No events means nothing to do.
+type Decision struct {
+	Events []proto.Message
+	Claims []UniqueClaim
+}
+
+// CommandMeta identifies a command and who sent it. ID makes the command
+// idempotent: a repeated ID appends nothing and returns the first result.
+type CommandMeta struct {
+	ID            string
+	Actor         string
+	CorrelationID string
+	CausationID   string
+}
+
+// Runner runs commands: load the stream, decide, append with the version it
+// loaded, and on a version conflict start again, a bounded number of times.
+type Runner struct {
+	Store       EventStore
+	Registry    *events.Registry
+	Clock       Clock
+	MaxAttempts int // 0 means DefaultMaxAttempts
+}
+
+// DefaultMaxAttempts bounds the retries on version conflicts.
+const DefaultMaxAttempts = 5
+
+// StreamRef names the stream a command acts on and its tenant.
+type StreamRef struct {
+	StreamID string
+	TenantID string
+}
+
+// Execute runs one command against the aggregate in ref. newAgg returns an
+// empty aggregate; decide sees it with every stored event applied and its
+// version (0 for a new stream).
+func Execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta CommandMeta,
+	newAgg func() A, decide func(agg A, version int64) (Decision, error)) (AppendResult, error) {
+	attempts := r.MaxAttempts
+	if attempts <= 0 {
+		attempts = DefaultMaxAttempts
+	}
+	for attempt := 0; attempt < attempts; attempt++ {
+		agg := newAgg()
+		version, err := r.load(ctx, ref.StreamID, agg)
+		if err != nil {
+			return AppendResult{}, err
+		}
+		d, err := decide(agg, version)
+		if err != nil {
+			return AppendResult{}, err
+		}
+		if len(d.Events) == 0 {
+			return AppendResult{StreamID: ref.StreamID, FromVersion: version, ToVersion: version}, nil
+		}
+		req := AppendRequest{
+			StreamID: ref.StreamID,
+			TenantID: ref.TenantID,
+			Expected: ExpectedVersion(version),
+			Claims:   d.Claims,
+			Meta: Metadata{
+				Actor:         meta.Actor,
+				CommandID:     meta.ID,
+				CorrelationID: meta.CorrelationID,
+				CausationID:   meta.CausationID,
+				RecordedAt:    r.now(),
+			},
+		}
+		for _, ev := range d.Events {
+			name, data, err := r.Registry.Encode(ev)
+			if err != nil {
+				return AppendResult{}, err
+			}
+			req.Events = append(req.Events, NewEvent{Type: name, SchemaVersion: events.SchemaVersion, Data: data})
+		}
+		res, err := r.Store.Append(ctx, req)
+		if errors.Is(err, ErrVersionConflict) {
+			continue
+		}
+		return res, err
+	}
+	return AppendResult{}, Errorf(EConflict, "This record was changed by someone else while you were saving. Please try again.")
+}
+
+func (r *Runner) load(ctx context.Context, stream string, agg Aggregate) (int64, error) {
+	recs, err := r.Store.ReadStream(ctx, stream, 0)
+	if err != nil {
+		return 0, fmt.Errorf("load %s: %w", stream, err)
+	}
+	var version int64
+	for _, rec := range recs {
+		m, err := r.Registry.Decode(rec.Type, rec.Data)
+		if err != nil {
+			return 0, fmt.Errorf("load %s v%d: %w", stream, rec.Version, err)
+		}
+		if err := agg.Apply(m); err != nil {
+			return 0, fmt.Errorf("load %s v%d: %w", stream, rec.Version, err)
+		}
+		version = rec.Version
+	}
+	return version, nil
+}
+
+func (r *Runner) now() time.Time {
+	if r.Clock == nil {
+		return SystemClock{}.Now()
+	}
+	return r.Clock.Now()
+}
