@@ -9,29 +9,29 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Channel is the Redis pub/sub channel the notices travel on.
-const Channel = "albatross:notices"
-
 // Redis publishes notices on a Redis channel and fans out what it receives
 // to this process's subscribers, including notices this process published.
 type Redis struct {
-	client *redis.Client
-	pubsub *redis.PubSub
-	f      *fanout
-	log    *slog.Logger
-	done   chan struct{}
-	once   sync.Once
+	client  *redis.Client
+	channel string
+	pubsub  *redis.PubSub
+	f       *fanout
+	log     *slog.Logger
+	done    chan struct{}
+	once    sync.Once
 }
 
 // NewRedis subscribes to the notice channel and returns once Redis has
 // confirmed the subscription, so no notice published afterwards is missed.
-func NewRedis(ctx context.Context, client *redis.Client, log *slog.Logger) (*Redis, error) {
-	ps := client.Subscribe(ctx, Channel)
+// The channel is named per database (see ChannelFor), so deployments that
+// share one Redis do not see each other's notices.
+func NewRedis(ctx context.Context, client *redis.Client, channel string, log *slog.Logger) (*Redis, error) {
+	ps := client.Subscribe(ctx, channel)
 	if _, err := ps.Receive(ctx); err != nil {
 		_ = ps.Close()
-		return nil, fmt.Errorf("subscribe to redis channel %s: %w", Channel, err)
+		return nil, fmt.Errorf("subscribe to redis channel %s: %w", channel, err)
 	}
-	r := &Redis{client: client, pubsub: ps, f: newFanout(), log: log, done: make(chan struct{})}
+	r := &Redis{client: client, channel: channel, pubsub: ps, f: newFanout(), log: log, done: make(chan struct{})}
 	go r.receive()
 	return r, nil
 }
@@ -55,7 +55,7 @@ func (r *Redis) Publish(ctx context.Context, notices ...Notice) error {
 		if err != nil {
 			return err
 		}
-		if err := r.client.Publish(ctx, Channel, b).Err(); err != nil {
+		if err := r.client.Publish(ctx, r.channel, b).Err(); err != nil {
 			return fmt.Errorf("publish notice: %w", err)
 		}
 	}
@@ -64,6 +64,15 @@ func (r *Redis) Publish(ctx context.Context, notices ...Notice) error {
 
 // Subscribe returns a channel of notices until ctx ends.
 func (r *Redis) Subscribe(ctx context.Context) (<-chan Notice, error) { return r.f.add(ctx), nil }
+
+// ChannelFor names the notice channel of the deployment that uses the given
+// PostgreSQL host and database.
+func ChannelFor(host, database string) string {
+	return "albatross:notices:" + host + "/" + database
+}
+
+// Client returns the Redis client the notifier uses; its owner closes it.
+func (r *Redis) Client() *redis.Client { return r.client }
 
 // Close unsubscribes from Redis and ends every local subscription.
 func (r *Redis) Close() error {

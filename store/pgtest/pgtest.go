@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/postgres"
@@ -109,4 +110,21 @@ func Describe(dbURL string) string {
 		return "(malformed URL)"
 	}
 	return fmt.Sprintf("%s%s", u.Host, u.Path)
+}
+
+// RequireRedis skips (or, with CI set, fails) the test when Redis at url
+// does not answer PING.
+func RequireRedis(t testing.TB, url string) {
+	t.Helper()
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatalf("redis url: %v", err)
+	}
+	c := redis.NewClient(opts)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx).Err(); err != nil {
+		Unavailable(t, "Redis", err)
+	}
 }

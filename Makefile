@@ -1,0 +1,76 @@
+# Albatross build. `make run` starts the embedded mode; `make test` runs every
+# test. Both work on a fresh Debian machine with Go and Node installed.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+BIN     := bin/albatross
+ASSETS  := static/dist/app.css static/dist/htmx.min.js static/dist/sse.js
+GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
+TEMPL   := $(shell find views -name '*.templ')
+
+.PHONY: run build test bench generate assets tools-check browser services lint clean
+
+## run: build and start Albatross in its embedded mode (no database needed)
+run: build
+	./$(BIN) serve
+
+## build: the albatross binary, with the assets embedded
+build: $(BIN)
+
+$(BIN): $(ASSETS) $(GOFILES) go.mod go.sum
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/albatross
+
+## assets: Tailwind CSS, htmx 2 and its SSE extension, into static/dist (embedded)
+assets: $(ASSETS)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+static/dist/app.css: node_modules/.package-lock.json static/css/app.css $(TEMPL)
+	npx tailwindcss -i static/css/app.css -o $@ --minify
+
+static/dist/htmx.min.js: node_modules/.package-lock.json
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+static/dist/sse.js: node_modules/.package-lock.json
+	cp node_modules/htmx-ext-sse/dist/sse.min.js $@
+
+## generate: regenerate templ, sqlc and protobuf code (committed; CI fails on a diff)
+generate: tools-check
+	$(GO) tool templ generate
+	$(GO) tool sqlc generate
+	protoc --plugin=protoc-gen-go="$$($(GO) tool -n protoc-gen-go)" \
+		--go_out=. --go_opt=module=github.com/albatross-va/albatross -I . domain/events/v1/*.proto
+
+tools-check:
+	@command -v protoc >/dev/null || { echo "installing protoc (protobuf-compiler)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq protobuf-compiler; }
+
+## browser: the system Chromium the browser tests drive
+browser:
+	@command -v chromium >/dev/null || { echo "installing chromium"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+## services: start PostgreSQL and Redis when they are not running
+services:
+	@./.ci/services
+
+## test: every test: unit, PostgreSQL, Redis, end-to-end and headless browser
+test: assets browser services
+	$(GO) test -count=1 -timeout 20m ./...
+
+## bench: benchmarks, printed as a table of ratios and written to bench/results.txt
+bench: assets services
+	$(GO) run ./bench -out bench/results.txt
+
+## lint: go vet, gofmt and staticcheck
+lint:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) tool staticcheck ./...
+
+clean:
+	rm -rf bin static/dist/*.css static/dist/*.js
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

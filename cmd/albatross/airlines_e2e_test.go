@@ -1,0 +1,220 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/albatross-va/albatross/store/pgtest"
+)
+
+// airlineID returns the id of the listed airline with the given name.
+func airlineID(t *testing.T, b *browser, name string) string {
+	t.Helper()
+	_, doc := b.get("/airlines")
+	var id string
+	doc.Find(`[data-testid="airline-row"]`).Each(func(_ int, s *goquery.Selection) {
+		if strings.TrimSpace(s.Find(`[data-testid="airline-name"]`).Text()) == name {
+			id, _ = s.Attr("data-id")
+		}
+	})
+	if id == "" {
+		t.Fatalf("airline %q is not listed: %v", name, airlineNames(doc))
+	}
+	return id
+}
+
+// createAirline submits the form like a browser without JavaScript and
+// checks the page it is sent to already lists the airline.
+func createAirline(t *testing.T, b *browser, name, icao, slug string) string {
+	t.Helper()
+	resp, _ := b.post("/airlines", b.airlineForm(name, icao, "", slug), nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create %s: status %d, want 303", name, resp.StatusCode)
+	}
+	_, doc := b.get(resp.Header.Get("Location"))
+	if got := strings.TrimSpace(doc.Find(`[data-testid="created"]`).Text()); !strings.Contains(got, name) {
+		t.Errorf("page after create says %q, want it to name %s", got, name)
+	}
+	if !slices.Contains(airlineNames(doc), name) {
+		t.Fatalf("page after the redirect does not list %s (read your writes): %v", name, airlineNames(doc))
+	}
+	return airlineID(t, b, name)
+}
+
+func TestEmbeddedAirlineSliceEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": dir})
+	admin := newBrowser(t, srv.URL)
+	watcher := openStream(t, srv.URL, nil)
+
+	id := createAirline(t, admin, "Speedbird Virtual", "baw", "speedbird")
+	ev := waitEvent(t, watcher, "airlines", id)
+	if ev.ID == "" {
+		t.Errorf("event %+v has no id to resume from", ev)
+	}
+
+	t.Run("a taken slug re-renders the form with the input and a message", func(t *testing.T) {
+		resp, doc := admin.post("/airlines", admin.airlineForm("Other Air", "OTH", "", "speedbird"), nil)
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d, want 422", resp.StatusCode)
+		}
+		if msg := doc.Find(`[data-testid="error-slug"]`).Text(); !strings.Contains(msg, "taken") {
+			t.Errorf("slug message %q does not say it is taken", msg)
+		}
+		if v, _ := doc.Find(`input[name="name"]`).Attr("value"); v != "Other Air" {
+			t.Errorf("name input kept %q, want the user's input", v)
+		}
+	})
+
+	t.Run("restart replays the log into the read models", func(t *testing.T) {
+		srv.stop(t)
+		again := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": dir})
+		_, doc := newBrowser(t, again.URL).get("/airlines")
+		if names := airlineNames(doc); !slices.Equal(names, []string{"Speedbird Virtual"}) {
+			t.Errorf("after restart the list is %v, want [Speedbird Virtual]", names)
+		}
+	})
+}
+
+func TestAirlineFormRejectsBadInput(t *testing.T) {
+	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
+	b := newBrowser(t, srv.URL)
+	cases := []struct {
+		name, icao, iata, slug string
+		field                  string
+	}{
+		{"", "BAW", "", "ok-slug", "name"},
+		{"Good Name", "BA", "", "ok-slug", "icao"},
+		{"Good Name", "B4W", "", "ok-slug", "icao"},
+		{"Good Name", "BAW", "B", "ok-slug", "iata"},
+		{"Good Name", "BAW", "", "Bad Slug!", "slug"},
+	}
+	for _, c := range cases {
+		t.Run(c.field+" "+c.icao+" "+c.slug, func(t *testing.T) {
+			for _, htmx := range []bool{false, true} {
+				header := map[string]string{}
+				if htmx {
+					header["HX-Request"] = "true"
+				}
+				resp, doc := b.post("/airlines", b.airlineForm(c.name, c.icao, c.iata, c.slug), header)
+				if resp.StatusCode != http.StatusUnprocessableEntity {
+					t.Fatalf("htmx=%v: status %d, want 422", htmx, resp.StatusCode)
+				}
+				if doc.Find(`[data-testid="error-`+c.field+`"]`).Text() == "" {
+					t.Errorf("htmx=%v: no message beside %s", htmx, c.field)
+				}
+				input := doc.Find(`input[name="` + c.field + `"]`)
+				if inv, _ := input.Attr("aria-invalid"); inv != "true" {
+					t.Errorf("htmx=%v: %s input not marked aria-invalid", htmx, c.field)
+				}
+				if v, _ := doc.Find(`input[name="slug"]`).Attr("value"); v != c.slug {
+					t.Errorf("htmx=%v: slug input is %q, want the user's %q", htmx, v, c.slug)
+				}
+			}
+		})
+	}
+	if _, doc := b.get("/airlines"); len(airlineNames(doc)) != 0 {
+		t.Errorf("bad input created airlines: %v", airlineNames(doc))
+	}
+}
+
+func TestAirlineFormIsIdempotentAndProtected(t *testing.T) {
+	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
+	b := newBrowser(t, srv.URL)
+
+	form := b.airlineForm("Double Submit Air", "DBL", "DS", "double")
+	for i := 0; i < 2; i++ {
+		resp, _ := b.post("/airlines", form, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("submit %d: status %d, want 303", i+1, resp.StatusCode)
+		}
+	}
+	if _, doc := b.get("/airlines"); !slices.Equal(airlineNames(doc), []string{"Double Submit Air"}) {
+		t.Errorf("a double submit listed %v, want the airline once", airlineNames(doc))
+	}
+
+	forged := b.airlineForm("Forged Air", "FRG", "", "forged")
+	forged.Set("_csrf", "not-the-token")
+	if resp, _ := b.post("/airlines", forged, nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("wrong CSRF token: status %d, want 403", resp.StatusCode)
+	}
+	forged.Del("_csrf")
+	if resp, _ := b.post("/airlines", forged, nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("missing CSRF token: status %d, want 403", resp.StatusCode)
+	}
+	if _, doc := b.get("/airlines"); slices.Contains(airlineNames(doc), "Forged Air") {
+		t.Errorf("a request without a valid CSRF token created an airline")
+	}
+}
+
+func TestHTMXCreateReturnsFreshFormAndRows(t *testing.T) {
+	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
+	b := newBrowser(t, srv.URL)
+	form := b.airlineForm("Fragment Air", "FRA", "", "fragment")
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/airlines", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	resp, err := b.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d, want 200", resp.StatusCode)
+	}
+	if strings.Contains(string(body), "<html") {
+		t.Errorf("an htmx request got a whole page")
+	}
+	// htmx parses the answer as a template, where a lone <tbody> is valid;
+	// an HTML parser needs the table around it.
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader("<table>" + string(body) + "</table>"))
+	if v, _ := doc.Find(`input[name="name"]`).Attr("value"); v != "" {
+		t.Errorf("the form after a create still holds %q", v)
+	}
+	if oob, _ := doc.Find(`#airline-rows`).Attr("hx-swap-oob"); oob != "true" {
+		t.Errorf("rows are not swapped out of band")
+	}
+	if !slices.Contains(airlineNames(doc), "Fragment Air") {
+		t.Errorf("rows in the answer lack the new airline: %v", airlineNames(doc))
+	}
+}
+
+func TestPostgresTwoProcessesShareLiveUpdates(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	redisURL := pgtest.RedisURL()
+	pgtest.RequireRedis(t, redisURL)
+	env := map[string]string{"DATABASE_URL": dbURL, "REDIS_URL": redisURL}
+	a := startServer(t, env)
+	b := startServer(t, env)
+
+	watcherOnB := openStream(t, b.URL, nil)
+	pageOnB := newBrowser(t, b.URL)
+	admin := newBrowser(t, a.URL)
+
+	id := createAirline(t, admin, "Shared Air", "SHR", "shared")
+	waitEvent(t, watcherOnB, "airlines", id)
+	resp, err := pageOnB.client.Get(b.URL + "/airlines/rows")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	doc, _ := goquery.NewDocumentFromReader(resp.Body)
+	if !slices.Contains(airlineNames(doc), "Shared Air") {
+		t.Errorf("the second process's rows lack the airline created through the first: %v", airlineNames(doc))
+	}
+	for _, s := range []*testServer{a, b} {
+		r, err := http.Get(s.URL + "/readyz")
+		if err != nil || r.StatusCode != http.StatusOK {
+			t.Errorf("/readyz on %s: %v %v", s.URL, err, r)
+		}
+		if r != nil {
+			r.Body.Close()
+		}
+	}
+}

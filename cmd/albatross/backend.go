@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/store/memory"
+	"github.com/albatross-va/albatross/store/notify"
+	"github.com/albatross-va/albatross/store/postgres"
+	"github.com/albatross-va/albatross/store/projector"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/sqlite"
+)
+
+// backend is the set of adapters one deployment model uses.
+type backend struct {
+	mode      string // "embedded" or "postgres"
+	events    domain.EventStore
+	reads     readmodel.Querier
+	projector *projector.Projector
+	notifier  notify.Notifier
+	pool      *pgxpool.Pool // nil in the embedded mode
+	closers   []func() error
+}
+
+// close releases everything in reverse order of opening.
+func (b *backend) close() error {
+	var errs []error
+	for i := len(b.closers) - 1; i >= 0; i-- {
+		errs = append(errs, b.closers[i]())
+	}
+	return errors.Join(errs...)
+}
+
+// openBackend connects the adapters of the configured mode: PostgreSQL
+// (and Redis) when DATABASE_URL is set, else the embedded SQLite log with
+// in-memory read models. It fails with one line that names the setting.
+func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, error) {
+	b := &backend{}
+	reg := events.NewRegistry()
+	var projBackend projector.Backend
+	if c.DatabaseURL == "" {
+		b.mode = "embedded"
+		if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("ALBATROSS_DATA_DIR: cannot create %s: %w", c.DataDir, err)
+		}
+		es, err := sqlite.Open(ctx, filepath.Join(c.DataDir, "events.db"), log)
+		if err != nil {
+			return nil, fmt.Errorf("open event log in %s: %w", c.DataDir, err)
+		}
+		b.closers = append(b.closers, es.Close)
+		mem := memory.New()
+		b.events, b.reads, projBackend = es, mem, mem
+		local := notify.NewLocal()
+		b.notifier = local
+		b.closers = append(b.closers, local.Close)
+	} else {
+		b.mode = "postgres"
+		pool, err := connectPostgres(ctx, c.DatabaseURL)
+		if err != nil {
+			return nil, err
+		}
+		b.pool = pool
+		b.closers = append(b.closers, func() error { pool.Close(); return nil })
+		es := postgres.NewEventStore(pool, log)
+		b.closers = append(b.closers, es.Close)
+		rm := postgres.NewReadModels(pool)
+		b.events, b.reads, projBackend = es, rm.Reader(), rm
+		if c.RedisURL != "" {
+			cc := pool.Config().ConnConfig
+			channel := notify.ChannelFor(fmt.Sprintf("%s:%d", cc.Host, cc.Port), cc.Database)
+			rn, err := connectRedis(ctx, c.RedisURL, channel, log)
+			if err != nil {
+				_ = b.close()
+				return nil, err
+			}
+			b.notifier = rn
+			b.closers = append(b.closers, rn.Client().Close, rn.Close)
+		} else {
+			local := notify.NewLocal()
+			b.notifier = local
+			b.closers = append(b.closers, local.Close)
+		}
+	}
+	b.projector = projector.New(b.events, projBackend, reg, b.notifier, log, projector.All()...)
+	return b, nil
+}
+
+// connectPostgres parses and pings DATABASE_URL. Errors name the variable
+// or the host, never the password.
+func connectPostgres(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, errors.New("DATABASE_URL is malformed: expected postgres://user:password@host:5432/database")
+	}
+	host := fmt.Sprintf("%s:%d", cfg.ConnConfig.Host, cfg.ConnConfig.Port)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: cannot use PostgreSQL at %s: %w", host, err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("cannot reach PostgreSQL at %s (DATABASE_URL): %w", host, err)
+	}
+	return pool, nil
+}
+
+// connectRedis parses and pings REDIS_URL and subscribes to the notices.
+func connectRedis(ctx context.Context, url, channel string, log *slog.Logger) (*notify.Redis, error) {
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, errors.New("REDIS_URL is malformed: expected redis://host:6379/0")
+	}
+	client := redis.NewClient(opts)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := client.Ping(pctx).Err(); err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("cannot reach Redis at %s (REDIS_URL): %w", opts.Addr, err)
+	}
+	rn, err := notify.NewRedis(pctx, client, channel, log)
+	if err != nil {
+		_ = client.Close()
+		return nil, err
+	}
+	return rn, nil
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// screenshotDir is where browser tests leave what a user saw.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("ALBATROSS_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "testdata", "screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// newChromium starts the system Chromium headless with a fresh profile.
+func newChromium(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("chromium is required when CI is set (make browser installs it): %v", err)
+		}
+		t.Skip("skipping: chromium not installed (make browser installs it)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// newTab opens a tab in the browser, bounded in time.
+func newTab(t *testing.T, browser context.Context) context.Context {
+	t.Helper()
+	tab, cancelTab := chromedp.NewContext(browser)
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatalf("open tab: %v", err)
+	}
+	tab, cancel := context.WithTimeout(tab, 60*time.Second)
+	t.Cleanup(func() { cancel(); cancelTab() })
+	return tab
+}
+
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(screenshotDir(t), name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}
+
+// sseOpen is true once the page's htmx SSE connection is open.
+const sseOpen = `(() => { const el = document.querySelector('[sse-connect]');
+  const d = el && el['htmx-internal-data'];
+  return !!(d && d.sseEventSource && d.sseEventSource.readyState === 1); })()`
+
+// waitTrue evaluates js until it is true. It polls from the test rather than
+// in the page, because the page's CSP forbids eval.
+func waitTrue(js string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		for {
+			ok, err := chromedp.Evaluate[bool](js)(ctx, tg)
+			if err != nil || ok {
+				return chromedp.Void{}, err
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, ctx.Err()
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("read %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func TestBrowserAirlineListUpdatesLive(t *testing.T) {
+	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
+	browser := newChromium(t)
+
+	// The watcher: a first tab with the list open.
+	watcher := newTab(t, browser)
+	if err := chromedp.Do(watcher,
+		chromedp.Navigate(srv.URL+"/airlines"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="no-airlines"]`)),
+		waitTrue(sseOpen),
+	); err != nil {
+		t.Fatalf("open the list: %v", err)
+	}
+	screenshot(t, watcher, "airlines-empty")
+
+	// The admin: a second tab that fills in the form, first with a mistake.
+	admin := newTab(t, browser)
+	submit := chromedp.Click(chromedp.CSS(`[data-testid="airline-form"] button[type="submit"]`))
+	if err := chromedp.Do(admin,
+		chromedp.Navigate(srv.URL+"/airlines"),
+		chromedp.WaitVisible(chromedp.ID("airline-name")),
+		chromedp.SendKeys(chromedp.ID("airline-name"), "Live Air"),
+		chromedp.SendKeys(chromedp.ID("airline-icao"), "LV"),
+		chromedp.SendKeys(chromedp.ID("airline-slug"), "live-air"),
+		submit,
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-icao"]`)),
+	); err != nil {
+		t.Fatalf("submit a bad ICAO code: %v", err)
+	}
+	if msg := text(t, admin, `[data-testid="error-icao"]`); !strings.Contains(msg, "3 letters") {
+		t.Errorf("ICAO message is %q", msg)
+	}
+	if kept, err := chromedp.Run(admin, chromedp.Value(chromedp.ID("airline-name"))); err != nil || kept != "Live Air" {
+		t.Errorf("the name field holds %q (%v) after the error, want the user's input", kept, err)
+	}
+	screenshot(t, admin, "airline-form-error")
+
+	if err := chromedp.Do(admin,
+		chromedp.Clear(chromedp.ID("airline-icao")),
+		chromedp.SendKeys(chromedp.ID("airline-icao"), "LVA"),
+		submit,
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="created"]`)),
+	); err != nil {
+		t.Fatalf("create the airline: %v", err)
+	}
+	if msg := text(t, admin, `[data-testid="created"]`); !strings.Contains(msg, "Live Air") {
+		t.Errorf("confirmation says %q", msg)
+	}
+	screenshot(t, admin, "airline-created")
+
+	// The watcher sees it without reloading.
+	if err := chromedp.Do(watcher, chromedp.WaitVisible(chromedp.CSS(`[data-testid="airline-row"]`))); err != nil {
+		t.Fatalf("the open list never showed the new airline: %v", err)
+	}
+	if name := text(t, watcher, `[data-testid="airline-row"] [data-testid="airline-name"]`); name != "Live Air" {
+		t.Errorf("the live list shows %q", name)
+	}
+	screenshot(t, watcher, "airlines-live-update")
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is every setting of the albatross binary. Each has a flag and an
+// environment variable; a flag wins over the variable.
+type config struct {
+	Addr            string
+	DataDir         string
+	DatabaseURL     string
+	RedisURL        string
+	LogLevel        slog.Level
+	LogFormat       string
+	SecureCookies   bool
+	RunProjector    bool
+	ShutdownTimeout time.Duration
+	ReadyMaxLag     time.Duration
+	WaitBound       time.Duration
+	Heartbeat       time.Duration
+}
+
+// setting describes one configuration value for flags, environment and the
+// README's table (`albatross help` prints the same).
+type setting struct {
+	flag, env, def, usage string
+}
+
+var settings = []setting{
+	{"addr", "ALBATROSS_ADDR", ":8080", "address to listen on (host:port; port 0 picks a free one)"},
+	{"data-dir", "ALBATROSS_DATA_DIR", "./albatross-data", "folder of the embedded mode's event log (SQLite)"},
+	{"database-url", "DATABASE_URL", "", "PostgreSQL URL; empty runs the embedded mode"},
+	{"redis-url", "REDIS_URL", "", "Redis URL for change notices across processes; empty keeps them in-process"},
+	{"log-level", "ALBATROSS_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"log-format", "ALBATROSS_LOG_FORMAT", "text", "text or json"},
+	{"secure-cookies", "ALBATROSS_SECURE_COOKIES", "false", "mark cookies Secure (set when served over TLS or behind a TLS proxy)"},
+	{"projector", "ALBATROSS_PROJECTOR", "true", "run the projector in this process (false for web-only processes)"},
+	{"shutdown-timeout", "ALBATROSS_SHUTDOWN_TIMEOUT", "10s", "how long a shutdown waits for in-flight requests"},
+	{"ready-max-lag", "ALBATROSS_READY_MAX_LAG", "2s", "/readyz fails when projections cannot catch up with the log within this"},
+	{"wait-bound", "ALBATROSS_WAIT_BOUND", "2s", "how long a command waits for its change to reach the read models"},
+	{"sse-heartbeat", "ALBATROSS_SSE_HEARTBEAT", "15s", "interval of keep-alive comments on live-update streams"},
+}
+
+// parseConfig reads flags from args over environment variables over defaults
+// and validates every value, naming the flag or variable that is wrong.
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	vals := make(map[string]*string, len(settings))
+	for _, s := range settings {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		vals[s.flag] = fs.String(s.flag, def, s.usage+" (env "+s.env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return config{}, nil, err
+	}
+	var c config
+	var errs []error
+	source := func(flagName string) string {
+		set := false
+		fs.Visit(func(f *flag.Flag) { set = set || f.Name == flagName })
+		for _, s := range settings {
+			if s.flag == flagName && !set {
+				return s.env
+			}
+		}
+		return "--" + flagName
+	}
+	get := func(f string) string { return strings.TrimSpace(*vals[f]) }
+	dur := func(f string) time.Duration {
+		d, err := time.ParseDuration(get(f))
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration such as 10s", source(f), get(f)))
+		}
+		return d
+	}
+	boolean := func(f string) bool {
+		b, err := strconv.ParseBool(get(f))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not true or false", source(f), get(f)))
+		}
+		return b
+	}
+	c.Addr = get("addr")
+	c.DataDir = get("data-dir")
+	c.DatabaseURL = get("database-url")
+	c.RedisURL = get("redis-url")
+	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
+		errs = append(errs, fmt.Errorf("%s: %q is not debug, info, warn or error", source("log-level"), get("log-level")))
+	}
+	c.LogFormat = get("log-format")
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("%s: %q is not text or json", source("log-format"), c.LogFormat))
+	}
+	c.SecureCookies = boolean("secure-cookies")
+	c.RunProjector = boolean("projector")
+	c.ShutdownTimeout = dur("shutdown-timeout")
+	c.ReadyMaxLag = dur("ready-max-lag")
+	c.WaitBound = dur("wait-bound")
+	c.Heartbeat = dur("sse-heartbeat")
+	if c.Addr == "" {
+		errs = append(errs, fmt.Errorf("%s: empty listen address", source("addr")))
+	}
+	if c.DatabaseURL == "" && c.DataDir == "" {
+		errs = append(errs, fmt.Errorf("%s: empty data folder", source("data-dir")))
+	}
+	if c.DatabaseURL == "" && c.RedisURL != "" {
+		errs = append(errs, errors.New("REDIS_URL is set without DATABASE_URL: Redis carries notices between processes that share one PostgreSQL database"))
+	}
+	if len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, e := range errs {
+			msgs[i] = e.Error()
+		}
+		return config{}, nil, errors.New(strings.Join(msgs, "; "))
+	}
+	return c, fs.Args(), nil
+}
+
+// newLogger builds the process logger from the configuration.
+func newLogger(c config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"github.com/albatross-va/albatross/store/postgres"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `Usage: albatross COMMAND [flags]
+
+Commands:
+  serve                       run the web server (embedded mode unless DATABASE_URL is set)
+  migrate                     apply PostgreSQL migrations (DATABASE_URL)
+  projections rebuild [NAME]  drop and replay read models (all, or NAME)
+  version                     print the version
+  help                        print this help and every setting
+
+Settings (flag, environment variable, default):
+`
+
+// run is the whole program; main only calls it. Tests call it too, with
+// their own arguments, environment and output.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		printUsage(stderr)
+		return errors.New("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		c, _, err := parseConfig("serve", rest, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, c, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, rest, getenv, stdout, stderr)
+	case "projections":
+		if len(rest) == 0 || rest[0] != "rebuild" {
+			return errors.New("usage: albatross projections rebuild [NAME]")
+		}
+		return rebuildProjections(ctx, rest[1:], getenv, stdout, stderr)
+	case "version":
+		fmt.Fprintf(stdout, "albatross %s (%s, %s/%s)\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return nil
+	case "help", "-h", "--help":
+		printUsage(stdout)
+		return nil
+	default:
+		printUsage(stderr)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, usage)
+	for _, s := range settings {
+		def := s.def
+		if def == "" {
+			def = "(empty)"
+		}
+		fmt.Fprintf(w, "  --%-18s %-28s %-18s %s\n", s.flag, s.env, def, s.usage)
+	}
+}
+
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return version
+}
+
+// migrate applies the PostgreSQL migrations and lists what it applied.
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, _, err := parseConfig("migrate", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if c.DatabaseURL == "" {
+		fmt.Fprintln(stdout, "Nothing to migrate: without DATABASE_URL Albatross runs embedded and creates its schema at start.")
+		return nil
+	}
+	pool, err := connectPostgres(ctx, c.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	applied, err := postgres.Migrate(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(stdout, "The database is up to date.")
+		return nil
+	}
+	fmt.Fprintf(stdout, "Applied %d migration(s): %s\n", len(applied), strings.Join(applied, ", "))
+	return nil
+}
+
+// rebuildProjections drops read models and replays the log into them.
+func rebuildProjections(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, rest, err := parseConfig("projections rebuild", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 1 {
+		return errors.New("usage: albatross projections rebuild [NAME]")
+	}
+	log := newLogger(c, stderr)
+	b, err := openBackend(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	name := ""
+	if len(rest) == 1 {
+		name = rest[0]
+	}
+	names := b.projector.Names()
+	if name != "" && !slices.Contains(names, name) {
+		return fmt.Errorf("unknown projection %q (known: %s)", name, strings.Join(names, ", "))
+	}
+	if b.mode == "embedded" {
+		fmt.Fprintln(stdout, "The embedded mode keeps its read models in memory and rebuilds them from the log at every start; nothing to do.")
+		return nil
+	}
+	if _, err := postgres.Migrate(ctx, b.pool); err != nil {
+		return err
+	}
+	if err := b.projector.Rebuild(ctx, name); err != nil {
+		return err
+	}
+	if name == "" {
+		name = strings.Join(names, ", ")
+	}
+	fmt.Fprintf(stdout, "Rebuilt %s.\n", name)
+	return nil
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/store/postgres"
+)
+
+// serve runs the web server, the projector and the live-update broker until
+// ctx ends, then shuts down in order: stop accepting, close the live
+// streams, finish in-flight requests, let the projector finish its batch.
+func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
+	log := newLogger(c, stderr)
+	b, err := openBackend(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := b.close(); err != nil {
+			log.Warn("closing", "err", err)
+		}
+	}()
+	if b.mode == "postgres" {
+		applied, err := postgres.Migrate(ctx, b.pool)
+		if err != nil {
+			return err
+		}
+		if len(applied) > 0 {
+			log.Info("applied migrations", "count", len(applied))
+		}
+	}
+	if b.mode == "embedded" {
+		start := time.Now()
+		if err := b.projector.CatchUp(ctx); err != nil {
+			return fmt.Errorf("rebuild read models from the log: %w", err)
+		}
+		log.Info("read models rebuilt from the event log", "took", time.Since(start))
+	}
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("ALBATROSS_ADDR: cannot listen on %s: %w", c.Addr, err)
+	}
+
+	broker := handlers.NewBroker(log, c.Heartbeat)
+	runner := &domain.Runner{Store: b.events, Registry: events.NewRegistry(), Clock: domain.SystemClock{}}
+	e := handlers.New(handlers.Deps{
+		Log:           log,
+		Airlines:      &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
+		ReadModels:    b.reads,
+		Waiter:        b.projector,
+		Broker:        broker,
+		Ready:         readiness(b, c.ReadyMaxLag),
+		WaitBound:     c.WaitBound,
+		SecureCookies: c.SecureCookies,
+	})
+	srv := &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second, // the SSE endpoint lifts it for its streams
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	srv.RegisterOnShutdown(broker.Close)
+
+	var wg sync.WaitGroup
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := broker.Run(workCtx, b.notifier); err != nil {
+			log.Error("live updates stopped", "err", err)
+		}
+	}()
+	if c.RunProjector || b.mode == "embedded" { // embedded read models live only here
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := b.projector.Run(workCtx); err != nil {
+				log.Error("projector stopped", "err", err)
+			}
+		}()
+	}
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	url := "http://" + displayAddr(ln.Addr())
+	log.Info("albatross is running", "url", url, "mode", b.mode, "version", buildVersion())
+	fmt.Fprintf(stdout, "Albatross is running at %s (%s mode). Press Ctrl+C to stop.\n", url, b.mode)
+
+	select {
+	case err := <-serveErr:
+		stopWork()
+		wg.Wait()
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(shutCtx)
+	stopWork() // the projector finishes its batch, the broker stops
+	wg.Wait()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// displayAddr turns a listen address into one a browser can open.
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return a.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, fmt.Sprint(tcp.Port))
+}
+
+// readiness checks that the log and read models answer and that every
+// projection reaches the log's current head within maxLag.
+func readiness(b *backend, maxLag time.Duration) handlers.ReadinessCheck {
+	return func(ctx context.Context) (any, error) {
+		head, err := b.events.Head(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("event store: %w", err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, maxLag)
+		defer cancel()
+		waitErr := b.projector.WaitFor(wctx, head)
+		status, err := b.projector.Status(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read models: %w", err)
+		}
+		if waitErr != nil {
+			return status, fmt.Errorf("projections are more than %s behind the log", maxLag)
+		}
+		return status, nil
+	}
+}

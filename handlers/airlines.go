@@ -1,0 +1,172 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/views"
+)
+
+type airlineHandlers struct {
+	cmds      AirlineCommands
+	rm        readmodel.Querier
+	waiter    ProjectionWaiter
+	waitBound time.Duration
+	log       *slog.Logger
+}
+
+// airlineInput is the create-airline form as posted.
+type airlineInput struct {
+	CommandID string `form:"command_id"`
+	Name      string `form:"name"`
+	ICAO      string `form:"icao"`
+	IATA      string `form:"iata"`
+	Slug      string `form:"slug"`
+}
+
+func (in airlineInput) command() domain.CreateAirline {
+	c := domain.CreateAirline{Name: in.Name, ICAO: in.ICAO, IATA: in.IATA, Slug: in.Slug}
+	c.Normalize()
+	return c
+}
+
+// Validate checks the form with the domain's own rules, so the form and the
+// command can never disagree.
+func (in airlineInput) Validate() map[string]string {
+	return domain.ErrorFields(in.command().Validate())
+}
+
+// listAirlines shows every airline and the form to create one.
+func (h *airlineHandlers) listAirlines(c echo.Context) error {
+	rows, err := h.rows(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	form := h.emptyForm(c)
+	if slug := c.QueryParam("created"); slug != "" {
+		if a, err := h.rm.GetAirlineBySlug(c.Request().Context(), slug); err == nil {
+			form.Created = a.Name
+		}
+	}
+	p := views.AirlinesPage{Page: page(c, "Airlines"), Rows: rows, Form: form}
+	return render(c, http.StatusOK, views.AirlinesView(p), nil)
+}
+
+// listAirlineRows is the table body a live page re-fetches on a notice.
+func (h *airlineHandlers) listAirlineRows(c echo.Context) error {
+	rows, err := h.rows(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return renderComponent(c, http.StatusOK, views.AirlineRows(rows, false))
+}
+
+// createAirline runs CreateAirline, waits until the list has the new
+// airline, then answers: a fresh form and the new rows to htmx, a redirect
+// to everyone else.
+func (h *airlineHandlers) createAirline(c echo.Context) error {
+	var in airlineInput
+	if err := c.Bind(&in); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	if errs := in.Validate(); len(errs) > 0 {
+		return h.renderForm(c, http.StatusUnprocessableEntity, h.filledForm(c, in, errs, ""))
+	}
+	meta := domain.CommandMeta{ID: in.CommandID, Actor: "anonymous", CorrelationID: requestID(c)}
+	if !validCommandID(meta.ID) {
+		meta.ID = domain.NewUUID()
+	}
+	ctx := c.Request().Context()
+	_, res, err := h.cmds.Create(ctx, meta, in.command())
+	if fields := domain.ErrorFields(err); len(fields) > 0 {
+		return h.renderForm(c, http.StatusUnprocessableEntity, h.filledForm(c, in, fields, ""))
+	}
+	if code := domain.ErrorCode(err); code != "" && code != domain.EInternal {
+		return h.renderForm(c, statusOf[code], h.filledForm(c, in, nil, domain.ErrorMessage(err)))
+	}
+	if err != nil {
+		return err
+	}
+	h.waitForProjection(c, res.Position)
+	if !isFragmentRequest(c.Request()) {
+		return c.Redirect(http.StatusSeeOther, "/airlines?created="+url.QueryEscape(in.command().Slug))
+	}
+	rows, err := h.rows(ctx)
+	if err != nil {
+		return err
+	}
+	form := h.emptyForm(c)
+	form.Created = in.command().Name
+	c.Response().Header().Add("Vary", "HX-Request")
+	return renderComponent(c, http.StatusOK, views.Fragments(views.AirlineFormView(form), views.AirlineRows(rows, true)))
+}
+
+// waitForProjection gives read-your-writes: it waits, bounded, until the
+// read models include pos. On timeout the page renders anyway and the live
+// update brings the row a moment later.
+func (h *airlineHandlers) waitForProjection(c echo.Context, pos domain.Position) {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), h.waitBound)
+	defer cancel()
+	if err := h.waiter.WaitFor(ctx, pos); err != nil {
+		requestLogger(c, h.log).Warn("projection did not reach the new event in time", "position", pos.String(), "err", err)
+	}
+}
+
+func (h *airlineHandlers) renderForm(c echo.Context, status int, f views.AirlineForm) error {
+	if isFragmentRequest(c.Request()) {
+		c.Response().Header().Add("Vary", "HX-Request")
+		return renderComponent(c, status, views.AirlineFormView(f))
+	}
+	rows, err := h.rows(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	p := views.AirlinesPage{Page: page(c, "Airlines"), Rows: rows, Form: f}
+	return render(c, status, views.AirlinesView(p), nil)
+}
+
+func (h *airlineHandlers) emptyForm(c echo.Context) views.AirlineForm {
+	return views.AirlineForm{CSRFToken: page(c, "").CSRFToken, CommandID: domain.NewUUID()}
+}
+
+// filledForm keeps what the user typed, and their command id, so that a
+// corrected resubmit is still one command.
+func (h *airlineHandlers) filledForm(c echo.Context, in airlineInput, errs map[string]string, msg string) views.AirlineForm {
+	id := in.CommandID
+	if !validCommandID(id) {
+		id = domain.NewUUID()
+	}
+	return views.AirlineForm{
+		CSRFToken: page(c, "").CSRFToken, CommandID: id,
+		Name: in.Name, ICAO: in.ICAO, IATA: in.IATA, Slug: in.Slug,
+		Errors: errs, Message: msg,
+	}
+}
+
+func (h *airlineHandlers) rows(ctx context.Context) ([]views.AirlineRow, error) {
+	list, err := h.rm.ListAirlines(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list airlines: %w", err)
+	}
+	rows := make([]views.AirlineRow, 0, len(list))
+	for _, a := range list {
+		rows = append(rows, views.AirlineRow{
+			ID: a.ID.String(), Name: a.Name, ICAO: a.Icao, IATA: a.Iata, Slug: a.Slug,
+			Created: a.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
+		})
+	}
+	return rows, nil
+}
+
+// validCommandID accepts the ids our forms generate and rejects anything
+// long or odd that a client might send.
+func validCommandID(id string) bool { return requestIDPattern.MatchString(id) }

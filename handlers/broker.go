@@ -1,0 +1,225 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/notify"
+)
+
+// Broker turns change notices into server-sent events for the open pages.
+// Each browser gets a buffered channel; a client that falls behind is cut
+// off instead of slowing the others, and its browser reconnects with
+// Last-Event-ID and is replayed what it missed from a short history.
+type Broker struct {
+	log       *slog.Logger
+	heartbeat time.Duration
+
+	mu      sync.Mutex
+	clients map[*sseClient]struct{}
+	history []sseEvent // the most recent events, oldest first
+	closed  bool
+}
+
+// sseEvent is one notice as sent: its id is the log position, which is
+// global, so a browser can resume on any process behind a load balancer.
+type sseEvent struct {
+	pos    domain.Position
+	tenant string
+	topic  string
+	data   []byte
+}
+
+type sseClient struct {
+	tenant string // the tenant whose notices the client may see; "" for the platform
+	events chan sseEvent
+}
+
+const (
+	historySize      = 512
+	clientBuffer     = 64
+	defaultHeartbeat = 15 * time.Second
+)
+
+// NewBroker returns a broker; Run feeds it.
+func NewBroker(log *slog.Logger, heartbeat time.Duration) *Broker {
+	if heartbeat <= 0 {
+		heartbeat = defaultHeartbeat
+	}
+	return &Broker{log: log, heartbeat: heartbeat, clients: map[*sseClient]struct{}{}}
+}
+
+// Run forwards notices from the notifier to the clients until ctx ends.
+func (b *Broker) Run(ctx context.Context, n notify.Notifier) error {
+	notices, err := n.Subscribe(ctx)
+	if err != nil {
+		return err
+	}
+	for notice := range notices {
+		b.publish(notice)
+	}
+	return nil
+}
+
+func (b *Broker) publish(n notify.Notice) {
+	pos, err := domain.ParsePosition(n.Position)
+	if err != nil {
+		b.log.Warn("notice without a position", "topic", n.Topic)
+		return
+	}
+	data, _ := json.Marshal(n) // a Notice always marshals
+	ev := sseEvent{pos: pos, tenant: n.TenantID, topic: n.Topic, data: data}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.history = append(b.history, ev)
+	if len(b.history) > historySize {
+		b.history = b.history[len(b.history)-historySize:]
+	}
+	for c := range b.clients {
+		if !c.allowed(ev) {
+			continue
+		}
+		select {
+		case c.events <- ev:
+		default:
+			// Too slow: drop the client; its browser reconnects and resumes.
+			delete(b.clients, c)
+			close(c.events)
+		}
+	}
+}
+
+// allowed keeps one tenant's notices from another tenant's pages.
+func (c *sseClient) allowed(ev sseEvent) bool {
+	return ev.tenant == "" || ev.tenant == c.tenant
+}
+
+// subscribe registers a client and returns the events it missed after
+// lastID; resync is true when the history no longer reaches back that far.
+func (b *Broker) subscribe(tenant string, lastID *domain.Position) (c *sseClient, missed []sseEvent, resync bool) {
+	c = &sseClient{tenant: tenant, events: make(chan sseEvent, clientBuffer)}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		close(c.events)
+		return c, nil, false
+	}
+	b.clients[c] = struct{}{}
+	if lastID == nil {
+		return c, nil, false
+	}
+	// Without an event at or before lastID in the history (it rolled over,
+	// or this process started after the browser's last event) the client
+	// cannot know what it missed, so it is told to re-fetch everything.
+	resync = len(b.history) == 0 || b.history[0].pos.After(*lastID)
+	for _, ev := range b.history {
+		if ev.pos.After(*lastID) && c.allowed(ev) {
+			missed = append(missed, ev)
+		}
+	}
+	return c, missed, resync
+}
+
+func (b *Broker) unsubscribe(c *sseClient) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, ok := b.clients[c]; ok {
+		delete(b.clients, c)
+		close(c.events)
+	}
+}
+
+// Close ends every stream, for a graceful shutdown; later subscribers get
+// a closed stream at once.
+func (b *Broker) Close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	for c := range b.clients {
+		delete(b.clients, c)
+		close(c.events)
+	}
+}
+
+// Clients returns how many streams are open.
+func (b *Broker) Clients() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.clients)
+}
+
+// streamEvents is the one SSE endpoint of a browser session.
+func (b *Broker) streamEvents(c echo.Context) error {
+	w, r := c.Response(), c.Request()
+	var lastID *domain.Position
+	if s := r.Header.Get("Last-Event-ID"); s != "" {
+		if p, err := domain.ParsePosition(s); err == nil {
+			lastID = &p
+		}
+	}
+	client, missed, resync := b.subscribe("", lastID)
+	defer b.unsubscribe(client)
+
+	rc := http.NewResponseController(w)
+	// SSE streams outlive any write timeout the server sets.
+	if err := rc.SetWriteDeadline(time.Time{}); err != nil {
+		b.log.Debug("cannot clear write deadline", "err", err)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	// Tell the browser how soon to reconnect, and open the stream at once.
+	if _, err := fmt.Fprint(w, "retry: 1000\n: connected\n\n"); err != nil {
+		return nil
+	}
+	if resync {
+		if _, err := fmt.Fprint(w, "event: resync\ndata: {}\n\n"); err != nil {
+			return nil
+		}
+	}
+	for _, ev := range missed {
+		if err := writeEvent(w, ev); err != nil {
+			return nil
+		}
+	}
+	if err := rc.Flush(); err != nil {
+		return nil
+	}
+	ticker := time.NewTicker(b.heartbeat)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case ev, ok := <-client.events:
+			if !ok {
+				return nil
+			}
+			if err := writeEvent(w, ev); err != nil {
+				return nil
+			}
+		case <-ticker.C:
+			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil {
+				return nil
+			}
+		}
+		if err := rc.Flush(); err != nil {
+			return nil
+		}
+	}
+}
+
+func writeEvent(w http.ResponseWriter, ev sseEvent) error {
+	_, err := fmt.Fprintf(w, "id: %s\nevent: %s\ndata: %s\n\n", ev.pos, ev.topic, ev.data)
+	return err
+}

@@ -1,0 +1,135 @@
+package handlers
+
+import (
+	"bufio"
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/store/notify"
+)
+
+func brokerServer(t *testing.T, b *Broker) *httptest.Server {
+	t.Helper()
+	e := echo.New()
+	e.GET("/events", b.streamEvents)
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// readStream returns the lines of an event stream as they arrive.
+func readStream(t *testing.T, url, lastID string) <-chan string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+"/events", nil)
+	if lastID != "" {
+		req.Header.Set("Last-Event-ID", lastID)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 1024)
+	go func() {
+		defer resp.Body.Close()
+		defer close(lines)
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	return lines
+}
+
+func expectLine(t *testing.T, lines <-chan string, want string) {
+	t.Helper()
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("stream ended before %q", want)
+			}
+			if l == want {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no line %q", want)
+		}
+	}
+}
+
+func waitClients(t *testing.T, b *Broker, n int) {
+	t.Helper()
+	for i := 0; b.Clients() != n; i++ {
+		if i > 500 {
+			t.Fatalf("%d clients connected, want %d", b.Clients(), n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestBrokerStreamsResumesAndFilters(t *testing.T) {
+	b := NewBroker(slog.Default(), 50*time.Millisecond)
+	srv := brokerServer(t, b)
+	live := readStream(t, srv.URL, "")
+	waitClients(t, b, 1)
+
+	b.publish(notify.Notice{Topic: "airlines", IDs: []string{"a1"}, Position: "7.1"})
+	b.publish(notify.Notice{TenantID: "other-tenant", Topic: "pireps", IDs: []string{"secret"}, Position: "7.2"})
+	b.publish(notify.Notice{Topic: "airlines", IDs: []string{"a2"}, Position: "8.3"})
+	expectLine(t, live, "id: 7.1")
+	expectLine(t, live, "id: 8.3")
+	expectLine(t, live, ": heartbeat")
+
+	resumed := readStream(t, srv.URL, "7.1")
+	expectLine(t, resumed, "id: 8.3")
+
+	stale := readStream(t, srv.URL, "1.0")
+	expectLine(t, stale, "event: resync")
+	waitClients(t, b, 3)
+
+	b.Close()
+	for _, ch := range []<-chan string{live, resumed, stale} {
+		for l := range ch {
+			if strings.Contains(l, "secret") {
+				t.Errorf("a platform page received another tenant's notice: %q", l)
+			}
+		}
+	}
+}
+
+func TestBrokerDropsASlowClientWithoutBlocking(t *testing.T) {
+	b := NewBroker(slog.Default(), time.Hour)
+	c, _, _ := b.subscribe("", nil)
+	done := make(chan struct{})
+	go func() {
+		for i := 0; i < clientBuffer*4; i++ {
+			b.publish(notify.Notice{Topic: "airlines", IDs: []string{"x"}, Position: "1.1"})
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("publishing blocked on a client that does not read")
+	}
+	if b.Clients() != 0 {
+		t.Errorf("the slow client is still registered")
+	}
+	n := 0
+	for range c.events {
+		n++
+	}
+	if n != clientBuffer {
+		t.Errorf("slow client got %d events before being cut off, want its buffer of %d", n, clientBuffer)
+	}
+}

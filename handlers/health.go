@@ -1,0 +1,36 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+type healthHandlers struct {
+	ready ReadinessCheck
+}
+
+// showHealth answers 200 while the process is up.
+func (h *healthHandlers) showHealth(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// showReadiness answers 200 when the event store and read models answer and
+// the projections are caught up within a bound, 503 otherwise.
+func (h *healthHandlers) showReadiness(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	detail, err := h.ready(ctx)
+	if err != nil {
+		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "reason": err.Error(), "detail": detail})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "detail": detail})
+}
+
+// redirectHome sends the home page to the airline list until there is a
+// dashboard.
+func redirectHome(c echo.Context) error {
+	return c.Redirect(http.StatusSeeOther, "/airlines")
+}

@@ -1,0 +1,111 @@
+package handlers
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/views"
+)
+
+const (
+	loggerKey    = "logger"
+	requestIDKey = "request_id"
+	csrfKey      = "csrf"
+)
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// withRequestLog gives each request an id (kept from X-Request-Id when it is
+// sane, so a proxy's id carries through), a logger that prints it on every
+// line, and one line when the request ends.
+func withRequestLog(log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			id := c.Request().Header.Get(echo.HeaderXRequestID)
+			if !requestIDPattern.MatchString(id) {
+				id = domain.NewUUID()
+			}
+			c.Response().Header().Set(echo.HeaderXRequestID, id)
+			l := log.With("request_id", id)
+			c.Set(requestIDKey, id)
+			c.Set(loggerKey, l)
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			l.Info("request", "method", c.Request().Method, "path", c.Request().URL.Path,
+				"status", c.Response().Status, "bytes", c.Response().Size, "duration", time.Since(start))
+			return nil
+		}
+	}
+}
+
+// requestLogger returns the request's logger, or the base logger.
+func requestLogger(c echo.Context, base *slog.Logger) *slog.Logger {
+	if l, ok := c.Get(loggerKey).(*slog.Logger); ok {
+		return l
+	}
+	return base
+}
+
+// requestID returns the id withRequestLog gave the request.
+func requestID(c echo.Context) string {
+	id, _ := c.Get(requestIDKey).(string)
+	return id
+}
+
+// securityHeaders forbids inline script and framing and keeps the referrer
+// on this site.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		return next(c)
+	}
+}
+
+// csrf protects every unsafe method: a browser's Sec-Fetch-Site header is
+// honoured where sent; otherwise the token from the _csrf cookie must come
+// back in the X-CSRF-Token header (htmx, through hx-headers) or the _csrf
+// form field. A missing or wrong token is a 403 that changes nothing.
+func csrf(secure bool) echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+		ContextKey:     csrfKey,
+		CookieName:     "_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   secure,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return echo.NewHTTPError(http.StatusForbidden, "This form has expired or did not come from this site. Reload the page and try again.")
+		},
+	})
+}
+
+// page returns the common view model of a full page.
+func page(c echo.Context, title string) views.Page {
+	token, _ := c.Get(csrfKey).(string)
+	return views.Page{Title: title, CSRFToken: token}
+}
+
+// recoverPanics turns a panic into an internal error with the stack logged.
+func recoverPanics(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			requestLogger(c, log).Error("panic", "err", err, "stack", string(stack))
+			return errors.New("panic recovered")
+		},
+	})
+}

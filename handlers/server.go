@@ -1,0 +1,56 @@
+// Package handlers is the HTTP side of Albatross: routes, middleware, the
+// error handler, the server-sent-events broker, and one file per resource.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// AirlineCommands runs the airline commands (domain.Airlines).
+type AirlineCommands interface {
+	Create(ctx context.Context, meta domain.CommandMeta, c domain.CreateAirline) (string, domain.AppendResult, error)
+}
+
+// ProjectionWaiter waits until the read models include a log position, so a
+// user sees their own change on the next page.
+type ProjectionWaiter interface {
+	WaitFor(ctx context.Context, pos domain.Position) error
+}
+
+// ReadinessCheck reports whether the process can serve: the event store and
+// read models answer and the projections are caught up within a bound.
+type ReadinessCheck func(ctx context.Context) (detail any, err error)
+
+// Deps is everything the handlers need, passed in by cmd/albatross.
+type Deps struct {
+	Log        *slog.Logger
+	Airlines   AirlineCommands
+	ReadModels readmodel.Querier
+	Waiter     ProjectionWaiter
+	Broker     *Broker
+	Ready      ReadinessCheck
+	// WaitBound caps how long a command waits for its projection before the
+	// handler answers anyway; the live update brings the change later.
+	WaitBound time.Duration
+	// SecureCookies marks cookies Secure (served over TLS or behind a TLS proxy).
+	SecureCookies bool
+}
+
+// New returns the Echo instance with every route and middleware.
+func New(d Deps) *echo.Echo {
+	if d.WaitBound == 0 {
+		d.WaitBound = 2 * time.Second
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(d.Log)
+	registerRoutes(e, d)
+	return e
+}

@@ -1,0 +1,54 @@
+// Package views holds the templ components: layouts, pages and fragments.
+// They take view models shaped like the page and do no I/O.
+package views
+
+// Page carries what every full page needs.
+type Page struct {
+	Title     string
+	CSRFToken string // sent by htmx through hx-headers and by forms as a hidden field
+}
+
+// AirlineRow is one line of the airline list.
+type AirlineRow struct {
+	ID      string
+	Name    string
+	ICAO    string
+	IATA    string
+	Slug    string
+	Created string // already formatted for display
+	Fresh   bool   // arrived since the page was loaded: highlighted briefly
+}
+
+// AirlineForm is the create-airline form with the user's input and, after a
+// failed submit, a message per field.
+type AirlineForm struct {
+	CSRFToken string
+	CommandID string // makes a double submit create one airline, not two
+	Name      string
+	ICAO      string
+	IATA      string
+	Slug      string
+	Errors    map[string]string
+	Message   string // a message for the whole form
+	Created   string // name of the airline just created, for the confirmation
+}
+
+// AirlinesPage is the platform admin's list of airlines.
+type AirlinesPage struct {
+	Page
+	Rows []AirlineRow
+	Form AirlineForm
+}
+
+// ErrorPage is shown for a failed request that is not a form.
+type ErrorPage struct {
+	Page
+	Status  int
+	Message string
+}
+
+// FieldID returns the id of a form field's input, used by its label.
+func FieldID(form, field string) string { return form + "-" + field }
+
+// ErrorID returns the id of a field's error message, for aria-describedby.
+func ErrorID(form, field string) string { return form + "-" + field + "-error" }
