@@ -41,7 +41,7 @@ func createAirline(t *testing.T, b *browser, name, icao, slug string) string {
 		t.Errorf("page after create says %q, want it to name %s", got, name)
 	}
 	if !slices.Contains(airlineNames(doc), name) {
-		t.Fatalf("page after the redirect does not list %s (read your writes): %v", name, airlineNames(doc))
+		t.Fatalf("page after the redirect does not list %s (read your writes): %v\nlogs: %s", name, airlineNames(doc), b.srv.logs)
 	}
 	return airlineID(t, b, name)
 }
@@ -49,7 +49,7 @@ func createAirline(t *testing.T, b *browser, name, icao, slug string) string {
 func TestEmbeddedAirlineSliceEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": dir})
-	admin := newBrowser(t, srv.URL)
+	admin := newBrowser(t, srv)
 	watcher := openStream(t, srv.URL, nil)
 
 	id := createAirline(t, admin, "Speedbird Virtual", "baw", "speedbird")
@@ -74,7 +74,7 @@ func TestEmbeddedAirlineSliceEndToEnd(t *testing.T) {
 	t.Run("restart replays the log into the read models", func(t *testing.T) {
 		srv.stop(t)
 		again := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": dir})
-		_, doc := newBrowser(t, again.URL).get("/airlines")
+		_, doc := newBrowser(t, again).get("/airlines")
 		if names := airlineNames(doc); !slices.Equal(names, []string{"Speedbird Virtual"}) {
 			t.Errorf("after restart the list is %v, want [Speedbird Virtual]", names)
 		}
@@ -83,7 +83,7 @@ func TestEmbeddedAirlineSliceEndToEnd(t *testing.T) {
 
 func TestAirlineFormRejectsBadInput(t *testing.T) {
 	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
-	b := newBrowser(t, srv.URL)
+	b := newBrowser(t, srv)
 	cases := []struct {
 		name, icao, iata, slug string
 		field                  string
@@ -125,7 +125,7 @@ func TestAirlineFormRejectsBadInput(t *testing.T) {
 
 func TestAirlineFormIsIdempotentAndProtected(t *testing.T) {
 	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
-	b := newBrowser(t, srv.URL)
+	b := newBrowser(t, srv)
 
 	form := b.airlineForm("Double Submit Air", "DBL", "DS", "double")
 	for i := 0; i < 2; i++ {
@@ -154,7 +154,7 @@ func TestAirlineFormIsIdempotentAndProtected(t *testing.T) {
 
 func TestHTMXCreateReturnsFreshFormAndRows(t *testing.T) {
 	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
-	b := newBrowser(t, srv.URL)
+	b := newBrowser(t, srv)
 	form := b.airlineForm("Fragment Air", "FRA", "", "fragment")
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/airlines", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -194,19 +194,16 @@ func TestPostgresTwoProcessesShareLiveUpdates(t *testing.T) {
 	b := startServer(t, env)
 
 	watcherOnB := openStream(t, b.URL, nil)
-	pageOnB := newBrowser(t, b.URL)
-	admin := newBrowser(t, a.URL)
+	pageOnB := newBrowser(t, b)
+	admin := newBrowser(t, a)
 
 	id := createAirline(t, admin, "Shared Air", "SHR", "shared")
 	waitEvent(t, watcherOnB, "airlines", id)
-	resp, err := pageOnB.client.Get(b.URL + "/airlines/rows")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	doc, _ := goquery.NewDocumentFromReader(resp.Body)
-	if !slices.Contains(airlineNames(doc), "Shared Air") {
+	if doc := pageOnB.getRows(); !slices.Contains(airlineNames(doc), "Shared Air") {
 		t.Errorf("the second process's rows lack the airline created through the first: %v", airlineNames(doc))
+	}
+	if _, doc := pageOnB.get("/airlines"); !slices.Contains(airlineNames(doc), "Shared Air") {
+		t.Errorf("the second process's page lacks the airline created through the first: %v", airlineNames(doc))
 	}
 	for _, s := range []*testServer{a, b} {
 		r, err := http.Get(s.URL + "/readyz")

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 
@@ -112,7 +115,7 @@ func connectPostgres(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	defer cancel()
 	if err := pool.Ping(pctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("cannot reach PostgreSQL at %s (DATABASE_URL): %w", host, err)
+		return nil, fmt.Errorf("cannot reach PostgreSQL at %s (DATABASE_URL): %s", host, cause(err))
 	}
 	return pool, nil
 }
@@ -128,7 +131,7 @@ func connectRedis(ctx context.Context, url, channel string, log *slog.Logger) (*
 	defer cancel()
 	if err := client.Ping(pctx).Err(); err != nil {
 		_ = client.Close()
-		return nil, fmt.Errorf("cannot reach Redis at %s (REDIS_URL): %w", opts.Addr, err)
+		return nil, fmt.Errorf("cannot reach Redis at %s (REDIS_URL): %s", opts.Addr, cause(err))
 	}
 	rn, err := notify.NewRedis(pctx, client, channel, log)
 	if err != nil {
@@ -136,4 +139,21 @@ func connectRedis(ctx context.Context, url, channel string, log *slog.Logger) (*
 		return nil, err
 	}
 	return rn, nil
+}
+
+// cause reduces a connection error to its root, on one line: pgx lists
+// every address it tried, one per line, with the user and database.
+func cause(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Message
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		return opErr.Err.Error()
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "timed out"
+	}
+	return strings.Join(strings.Fields(err.Error()), " ")
 }

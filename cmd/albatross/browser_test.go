@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/albatross-va/albatross/store/pgtest"
 )
 
 // screenshotDir is where browser tests leave what a user saw.
@@ -112,8 +114,23 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 }
 
 func TestBrowserAirlineListUpdatesLive(t *testing.T) {
-	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
+	t.Run("embedded", func(t *testing.T) {
+		srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
+		watchAirlineCreation(t, "embedded", srv, srv)
+	})
+	t.Run("postgres, two processes", func(t *testing.T) {
+		pgtest.RequireRedis(t, pgtest.RedisURL())
+		env := map[string]string{"DATABASE_URL": pgtest.NewDatabase(t), "REDIS_URL": pgtest.RedisURL()}
+		watchAirlineCreation(t, "postgres", startServer(t, env), startServer(t, env))
+	})
+}
+
+// watchAirlineCreation opens the list on one server, creates an airline
+// through the form on another (or the same), and waits for the list to show
+// it without a reload. Screenshots are named after the mode.
+func watchAirlineCreation(t *testing.T, mode string, watched, used *testServer) {
 	browser := newChromium(t)
+	srv := watched
 
 	// The watcher: a first tab with the list open.
 	watcher := newTab(t, browser)
@@ -124,13 +141,13 @@ func TestBrowserAirlineListUpdatesLive(t *testing.T) {
 	); err != nil {
 		t.Fatalf("open the list: %v", err)
 	}
-	screenshot(t, watcher, "airlines-empty")
+	screenshot(t, watcher, mode+"-airlines-empty")
 
 	// The admin: a second tab that fills in the form, first with a mistake.
 	admin := newTab(t, browser)
 	submit := chromedp.Click(chromedp.CSS(`[data-testid="airline-form"] button[type="submit"]`))
 	if err := chromedp.Do(admin,
-		chromedp.Navigate(srv.URL+"/airlines"),
+		chromedp.Navigate(used.URL+"/airlines"),
 		chromedp.WaitVisible(chromedp.ID("airline-name")),
 		chromedp.SendKeys(chromedp.ID("airline-name"), "Live Air"),
 		chromedp.SendKeys(chromedp.ID("airline-icao"), "LV"),
@@ -146,7 +163,7 @@ func TestBrowserAirlineListUpdatesLive(t *testing.T) {
 	if kept, err := chromedp.Run(admin, chromedp.Value(chromedp.ID("airline-name"))); err != nil || kept != "Live Air" {
 		t.Errorf("the name field holds %q (%v) after the error, want the user's input", kept, err)
 	}
-	screenshot(t, admin, "airline-form-error")
+	screenshot(t, admin, mode+"-airline-form-error")
 
 	if err := chromedp.Do(admin,
 		chromedp.Clear(chromedp.ID("airline-icao")),
@@ -159,14 +176,16 @@ func TestBrowserAirlineListUpdatesLive(t *testing.T) {
 	if msg := text(t, admin, `[data-testid="created"]`); !strings.Contains(msg, "Live Air") {
 		t.Errorf("confirmation says %q", msg)
 	}
-	screenshot(t, admin, "airline-created")
+	created := time.Now()
+	screenshot(t, admin, mode+"-airline-created")
 
 	// The watcher sees it without reloading.
 	if err := chromedp.Do(watcher, chromedp.WaitVisible(chromedp.CSS(`[data-testid="airline-row"]`))); err != nil {
 		t.Fatalf("the open list never showed the new airline: %v", err)
 	}
+	t.Logf("%s: the open list showed the airline %s after the creating page did", mode, time.Since(created).Round(time.Millisecond))
 	if name := text(t, watcher, `[data-testid="airline-row"] [data-testid="airline-name"]`); name != "Live Air" {
 		t.Errorf("the live list shows %q", name)
 	}
-	screenshot(t, watcher, "airlines-live-update")
+	screenshot(t, watcher, mode+"-airlines-live-update")
 }

@@ -114,11 +114,12 @@ type browser struct {
 	t      *testing.T
 	client *http.Client
 	base   string
+	srv    *testServer // whose logs a failure prints
 }
 
-func newBrowser(t *testing.T, base string) *browser {
+func newBrowser(t *testing.T, srv *testServer) *browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, base: base, client: &http.Client{
+	return &browser{t: t, base: srv.URL, srv: srv, client: &http.Client{
 		Jar:           jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
@@ -137,6 +138,26 @@ func (b *browser) get(path string) (*http.Response, *goquery.Document) {
 		b.t.Fatalf("parse %s: %v", path, err)
 	}
 	return resp, doc
+}
+
+// getRows fetches the airline table body that a live page re-fetches. A
+// lone <tbody> is valid only inside a table, so it is parsed in one.
+func (b *browser) getRows() *goquery.Document {
+	b.t.Helper()
+	resp, err := b.client.Get(b.base + "/airlines/rows")
+	if err != nil {
+		b.t.Fatalf("GET rows: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader("<table>" + string(body) + "</table>"))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return doc
 }
 
 // post submits a form the way a browser without JavaScript does.

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/albatross-va/albatross/store/pgtest"
+)
+
+// runCLI runs one albatross command to completion.
+func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	err = run(ctx, args, func(k string) string { return env[k] }, &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestSettingsAreValidatedWithOneLineNamingTheSetting(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		args []string
+		want []string
+	}{
+		{map[string]string{"DATABASE_URL": "postgres://user:hunter2@[::1"}, nil, []string{"DATABASE_URL", "malformed"}},
+		{map[string]string{"DATABASE_URL": "postgres://user:hunter2@127.0.0.1:1/db?connect_timeout=2"}, nil, []string{"cannot reach PostgreSQL at 127.0.0.1:1"}},
+		{map[string]string{"DATABASE_URL": pgtest.AdminURL(), "REDIS_URL": "redis://127.0.0.1:1/0"}, nil, []string{"cannot reach Redis at 127.0.0.1:1"}},
+		{map[string]string{"DATABASE_URL": pgtest.AdminURL(), "REDIS_URL": "mysql://x"}, nil, []string{"REDIS_URL is malformed"}},
+		{map[string]string{"ALBATROSS_SHUTDOWN_TIMEOUT": "soon"}, nil, []string{"ALBATROSS_SHUTDOWN_TIMEOUT", "soon"}},
+		{nil, []string{"--shutdown-timeout", "-1s"}, []string{"--shutdown-timeout"}},
+		{map[string]string{"ALBATROSS_LOG_LEVEL": "loud"}, nil, []string{"ALBATROSS_LOG_LEVEL"}},
+		{map[string]string{"REDIS_URL": "redis://127.0.0.1:6379"}, nil, []string{"REDIS_URL is set without DATABASE_URL"}},
+		{map[string]string{"ALBATROSS_ADDR": "256.1.1.1:99999"}, nil, []string{"ALBATROSS_ADDR"}},
+	}
+	for _, c := range cases {
+		env := map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()}
+		for k, v := range c.env {
+			env[k] = v
+		}
+		_, _, err := runCLI(t, env, append([]string{"serve"}, c.args...)...)
+		if err == nil {
+			t.Errorf("%v %v: serve started, want an error", c.env, c.args)
+			continue
+		}
+		msg := err.Error()
+		for _, w := range c.want {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%v %v: error %q does not mention %q", c.env, c.args, msg, w)
+			}
+		}
+		if strings.Contains(msg, "\n") || strings.Contains(msg, "hunter2") {
+			t.Errorf("error %q is not one line without secrets", msg)
+		}
+	}
+}
+
+func TestUnknownCommandAndVersion(t *testing.T) {
+	if _, _, err := runCLI(t, nil, "fly"); err == nil || !strings.Contains(err.Error(), `unknown command "fly"`) {
+		t.Errorf("unknown command: %v", err)
+	}
+	out, _, err := runCLI(t, nil, "version")
+	if err != nil || !strings.HasPrefix(out, "albatross ") {
+		t.Errorf("version printed %q, %v", out, err)
+	}
+	out, _, err = runCLI(t, nil, "help")
+	if err != nil || !strings.Contains(out, "DATABASE_URL") || !strings.Contains(out, "projections rebuild") {
+		t.Errorf("help does not list the settings and commands: %q %v", out, err)
+	}
+}
+
+func TestShutdownClosesStreamsAndExitsZero(t *testing.T) {
+	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
+	stream := openStream(t, srv.URL, nil)
+	srv.stop(t) // fails the test unless run returns nil
+	select {
+	case _, ok := <-stream:
+		for ok {
+			_, ok = <-stream
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the live stream stayed open after shutdown")
+	}
+	if _, err := http.Get(srv.URL + "/healthz"); err == nil {
+		t.Errorf("the server still accepts connections after shutdown")
+	}
+}
+
+func TestMigrateAndRebuildAgainstPostgres(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	env := map[string]string{"DATABASE_URL": dbURL}
+	out, _, err := runCLI(t, env, "migrate")
+	if err != nil || !strings.Contains(out, "up to date") {
+		t.Fatalf("migrate on a migrated database: %q %v", out, err)
+	}
+
+	srv := startServer(t, env)
+	admin := newBrowser(t, srv)
+	for _, a := range [][3]string{{"Alpha Air", "ALP", "alpha"}, {"Bravo Air", "BRV", "bravo"}, {"Charlie Air", "CHR", "charlie"}} {
+		createAirline(t, admin, a[0], a[1], a[2])
+	}
+	srv.stop(t)
+	before := dumpAirlines(t, dbURL)
+
+	if _, _, err := runCLI(t, env, "projections", "rebuild", "nope"); err == nil || !strings.Contains(err.Error(), "unknown projection") {
+		t.Errorf("rebuild of an unknown projection: %v", err)
+	}
+	out, _, err = runCLI(t, env, "projections", "rebuild", "airlines")
+	if err != nil || !strings.Contains(out, "Rebuilt airlines") {
+		t.Fatalf("rebuild: %q %v", out, err)
+	}
+	if after := dumpAirlines(t, dbURL); after != before {
+		t.Errorf("rebuild changed the read model:\nbefore %s\nafter  %s", before, after)
+	}
+	if !strings.Contains(before, "Charlie Air") {
+		t.Errorf("the read model lacks an airline: %s", before)
+	}
+}
+
+func dumpAirlines(t *testing.T, dbURL string) string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var dump string
+	err = conn.QueryRow(ctx, `SELECT coalesce(string_agg(format('%s|%s|%s|%s|%s|%s', id, name, icao, iata, slug, created_at), ';' ORDER BY id), '') FROM airlines`).Scan(&dump)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dump
+}
