@@ -1,8 +1,10 @@
 -- name: ListAirlines :many
 -- ListAirlines returns every airline for the platform admin's list, by name.
+-- COLLATE "C" orders names by their bytes whatever the database's default
+-- collation, so the in-memory read models (store/memory) give the same order.
 SELECT id, name, icao, iata, slug, created_at
 FROM airlines
-ORDER BY name, id;
+ORDER BY name COLLATE "C", id;
 
 -- name: GetAirlineBySlug :one
 -- GetAirlineBySlug finds the airline behind a public /a/{slug} address.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -272,8 +271,4 @@ func waitEvent(t *testing.T, ch <-chan sseEvent, name, want string) sseEvent {
 			t.Fatalf("no %q event with %q arrived", name, want)
 		}
 	}
-}
-
-func uniqueSlug(prefix string) string {
-	return fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano()%1_000_000_000)
 }

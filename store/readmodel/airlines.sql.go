@@ -46,10 +46,12 @@ func (q *Queries) GetAirlineBySlug(ctx context.Context, slug string) (Airline, e
 const listAirlines = `-- name: ListAirlines :many
 SELECT id, name, icao, iata, slug, created_at
 FROM airlines
-ORDER BY name, id
+ORDER BY name COLLATE "C", id
 `
 
 // ListAirlines returns every airline for the platform admin's list, by name.
+// COLLATE "C" orders names by their bytes whatever the database's default
+// collation, so the in-memory read models (store/memory) give the same order.
 func (q *Queries) ListAirlines(ctx context.Context) ([]Airline, error) {
 	rows, err := q.db.Query(ctx, listAirlines)
 	if err != nil {

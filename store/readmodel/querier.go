@@ -18,6 +18,8 @@ type Querier interface {
 	// GetCheckpoint returns how far a projection has applied the log.
 	GetCheckpoint(ctx context.Context, name string) (ProjectionCheckpoint, error)
 	// ListAirlines returns every airline for the platform admin's list, by name.
+	// COLLATE "C" orders names by their bytes whatever the database's default
+	// collation, so the in-memory read models (store/memory) give the same order.
 	ListAirlines(ctx context.Context) ([]Airline, error)
 	// SetCheckpoint records a projection's progress with the rows it wrote.
 	SetCheckpoint(ctx context.Context, arg SetCheckpointParams) error
