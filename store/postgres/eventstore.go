@@ -1,0 +1,568 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/albatross-va/albatross/domain"
+)
+
+// NotifyChannel is the LISTEN/NOTIFY channel every append signals on commit.
+const NotifyChannel = "albatross_events"
+
+// defaultReadLimit is the batch ReadAll uses when asked for limit <= 0.
+const defaultReadLimit = 1000
+
+// EventStore is the PostgreSQL event log (domain.EventStore).
+//
+// # The global order
+//
+// A follower reads the log in global order and checkpoints the last position
+// it saw, so the order must never let an event appear behind a checkpoint
+// after the checkpoint was taken. A plain bigserial cannot promise that: the
+// sequence hands out numbers when a row is inserted, not when it commits, so
+// transaction A may take seq 10, transaction B seq 11, B commits first, a
+// follower reads 11 and checkpoints it, and when A commits, event 10 is behind
+// the checkpoint and lost to that follower for ever. Waiting for gaps to fill
+// does not work either: a rolled-back transaction leaves a gap that never
+// fills.
+//
+// Instead each event records the id of the transaction that wrote it
+// (events.commit_tx defaults to pg_current_xact_id()), the global order is
+// (commit_tx, seq), and ReadAll returns only events whose commit_tx is below
+// the xmin of the reading statement's snapshot: the oldest transaction id
+// still running. Every transaction below xmin has ended, so the set of
+// events below it is final: no later commit can add one there, and anything
+// a later read returns sorts after what this one returned. A rolled-back
+// transaction leaves a gap in (commit_tx, seq) but, once it has ended, no
+// longer holds xmin back, so followers never stall on it.
+//
+// The price: xmin is cluster-wide. Any transaction that holds a transaction
+// id (has written something), in any database of the cluster, including a
+// forgotten "idle in transaction" session or a prepared transaction, holds
+// every reader back until it ends. Appends themselves hold an id only from
+// their first insert to their commit.
+//
+// # Why the per-stream lock comes first
+//
+// Within a stream, events must come out of ReadAll in version order, so
+// commit_tx must grow with version. Each Append therefore takes the stream's
+// transaction-scoped advisory lock as its first statement, before its first
+// write. Taking the lock assigns no transaction id; the id is assigned at the
+// first insert, after the lock is held, so it is larger than the id of the
+// previous holder, which took its id before it committed and released the
+// lock. Had the transaction written anything before waiting for the lock, it
+// could carry a smaller id than the holder it waited for and place version
+// n+1 before version n.
+//
+// # Unique claims and deadlocks
+//
+// Claims are inserted in sorted order and the command id after them, so two
+// appends that wait on each other's uncommitted rows always wait in the same
+// order and cannot deadlock.
+type EventStore struct {
+	pool *pgxpool.Pool
+	log  *slog.Logger
+
+	beforeCommit atomic.Pointer[func(ctx context.Context, req domain.AppendRequest) error]
+
+	mu        sync.Mutex
+	subs      map[chan struct{}]struct{}
+	listening bool
+	closed    bool
+	stop      context.CancelFunc
+	stopCtx   context.Context
+	wg        sync.WaitGroup
+}
+
+var _ domain.EventStore = (*EventStore)(nil)
+
+// NewEventStore returns an event store on a pool migrated by Migrate. The
+// pool stays the caller's: Close stops the listener but not the pool.
+func NewEventStore(pool *pgxpool.Pool, log *slog.Logger) *EventStore {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &EventStore{
+		pool:    pool,
+		log:     log,
+		subs:    make(map[chan struct{}]struct{}),
+		stop:    cancel,
+		stopCtx: ctx,
+	}
+}
+
+const (
+	lockStreamSQL = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`
+
+	lookupCommandSQL = `
+SELECT c.stream_id, c.from_version, c.to_version, e.commit_tx, e.seq
+FROM event_commands c
+JOIN events e ON e.stream_id = c.stream_id AND e.version = c.to_version
+WHERE c.command_id = $1`
+
+	currentVersionSQL = `SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1`
+
+	// claimSQL returns the stream that holds the value: this one when the
+	// insert went through, the holder when it did not. No row means the
+	// holder committed after this statement's snapshot was taken, which can
+	// only be another stream: appends to this stream wait for its lock.
+	claimSQL = `
+WITH ins AS (
+    INSERT INTO unique_claims (scope, field, value, stream_id)
+    VALUES ($1, $2, $3, $4)
+    ON CONFLICT DO NOTHING
+    RETURNING stream_id
+)
+SELECT stream_id FROM ins
+UNION ALL
+SELECT stream_id FROM unique_claims WHERE scope = $1 AND field = $2 AND value = $3
+LIMIT 1`
+
+	insertEventSQL = `
+INSERT INTO events (stream_id, version, tenant_id, type, schema_version, data,
+                    actor, command_id, correlation_id, causation_id, recorded_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+RETURNING commit_tx, seq`
+
+	insertCommandSQL = `
+INSERT INTO event_commands (command_id, stream_id, from_version, to_version)
+VALUES ($1, $2, $3, $4)`
+
+	notifySQL = `SELECT pg_notify('` + NotifyChannel + `', '')`
+
+	eventColumns = `seq, commit_tx, stream_id, version, tenant_id, type, schema_version, data,
+       actor, command_id, correlation_id, causation_id, recorded_at`
+
+	// safeHorizon is the oldest transaction id still running, from the
+	// statement's own snapshot; every event below it has its final fate.
+	safeHorizon = `pg_snapshot_xmin(pg_current_snapshot())::text::bigint`
+
+	readAllSQL = `
+SELECT ` + eventColumns + `
+FROM events
+WHERE (commit_tx, seq) > ($1, $2) AND commit_tx < ` + safeHorizon + `
+ORDER BY commit_tx, seq
+LIMIT $3`
+
+	headSQL = `
+SELECT commit_tx, seq FROM events
+WHERE commit_tx < ` + safeHorizon + `
+ORDER BY commit_tx DESC, seq DESC
+LIMIT 1`
+
+	readStreamSQL = `
+SELECT ` + eventColumns + `
+FROM events
+WHERE stream_id = $1 AND version > $2
+ORDER BY version`
+)
+
+// errDuplicateCommand reports that a concurrent append committed the same
+// command id first; Append answers with that append's result.
+var errDuplicateCommand = errors.New("command id appended concurrently")
+
+// SetBeforeCommit installs fn, or removes it when nil: every later Append
+// calls fn inside its transaction after its rows are inserted and before it
+// commits, and an error from fn rolls the append back. It is a test seam,
+// for holding a transaction open or forcing a rollback; production code
+// leaves it unset.
+func (s *EventStore) SetBeforeCommit(fn func(ctx context.Context, req domain.AppendRequest) error) {
+	if fn == nil {
+		s.beforeCommit.Store(nil)
+		return
+	}
+	s.beforeCommit.Store(&fn)
+}
+
+// Append implements domain.EventStore. It takes four round trips: begin; the
+// stream lock with the command and version look-ups; the inserts and the
+// notification; commit.
+func (s *EventStore) Append(ctx context.Context, req domain.AppendRequest) (domain.AppendResult, error) {
+	if err := domain.ValidateAppend(req); err != nil {
+		return domain.AppendResult{}, err
+	}
+	if req.Meta.RecordedAt.IsZero() {
+		req.Meta.RecordedAt = time.Now()
+	}
+	req.Meta.RecordedAt = req.Meta.RecordedAt.UTC().Truncate(time.Microsecond)
+
+	res, err := s.append(ctx, req)
+	if errors.Is(err, errDuplicateCommand) {
+		first, found, lerr := s.lookupCommand(ctx, s.pool, req.Meta.CommandID)
+		switch {
+		case lerr != nil:
+			return domain.AppendResult{}, fmt.Errorf("append to %s: look up command %s: %w", req.StreamID, req.Meta.CommandID, lerr)
+		case !found:
+			return domain.AppendResult{}, fmt.Errorf("append to %s: command %s conflicted but is not recorded", req.StreamID, req.Meta.CommandID)
+		}
+		return first, nil
+	}
+	return res, err
+}
+
+func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (domain.AppendResult, error) {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		return domain.AppendResult{}, fmt.Errorf("append to %s: begin: %w", req.StreamID, err)
+	}
+	defer func() { _ = tx.Rollback(context.Background()) }() // no-op after commit
+
+	// Round trip 1: the stream lock, then (each with a fresh snapshot taken
+	// after the lock was granted) the command id and the current version.
+	cmd := req.Meta.CommandID
+	b := &pgx.Batch{}
+	b.Queue(lockStreamSQL, req.StreamID)
+	if cmd != "" {
+		b.Queue(lookupCommandSQL, cmd)
+	}
+	b.Queue(currentVersionSQL, req.StreamID)
+	var (
+		dup     domain.AppendResult
+		isDup   bool
+		current int64
+	)
+	err = func() error {
+		br := tx.SendBatch(ctx, b)
+		defer br.Close()
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("lock stream: %w", err)
+		}
+		if cmd != "" {
+			var err error
+			if dup, isDup, err = scanCommand(br.QueryRow()); err != nil {
+				return fmt.Errorf("look up command: %w", err)
+			}
+		}
+		if err := br.QueryRow().Scan(&current); err != nil {
+			return fmt.Errorf("read stream version: %w", err)
+		}
+		return br.Close()
+	}()
+	if err != nil {
+		return domain.AppendResult{}, fmt.Errorf("append to %s: %w", req.StreamID, err)
+	}
+	if isDup {
+		return dup, nil
+	}
+	if err := domain.CheckExpected(req.StreamID, req.Expected, current); err != nil {
+		return domain.AppendResult{}, err
+	}
+
+	// Round trip 2: claims, events, command id and notification.
+	claims := sortClaims(req.Claims)
+	b = &pgx.Batch{}
+	for _, c := range claims {
+		b.Queue(claimSQL, c.Scope, c.Field, c.Value, req.StreamID)
+	}
+	m := req.Meta
+	for i, e := range req.Events {
+		data := e.Data
+		if data == nil {
+			data = []byte{} // pgx sends a nil slice as NULL
+		}
+		b.Queue(insertEventSQL, req.StreamID, current+int64(i)+1, req.TenantID, e.Type, e.SchemaVersion, data,
+			m.Actor, m.CommandID, m.CorrelationID, m.CausationID, m.RecordedAt)
+	}
+	res := domain.AppendResult{
+		StreamID:    req.StreamID,
+		FromVersion: current + 1,
+		ToVersion:   current + int64(len(req.Events)),
+	}
+	if cmd != "" {
+		b.Queue(insertCommandSQL, cmd, req.StreamID, res.FromVersion, res.ToVersion)
+	}
+	b.Queue(notifySQL)
+	err = func() error {
+		br := tx.SendBatch(ctx, b)
+		defer br.Close()
+		var conflict *domain.UniqueClaim
+		for i := range claims {
+			var holder string
+			err := br.QueryRow().Scan(&holder)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return s.mapWriteError(ctx, req, err)
+			}
+			if (err != nil || holder != req.StreamID) && conflict == nil {
+				conflict = &claims[i]
+			}
+		}
+		if conflict != nil {
+			// The events below are queued already; the rollback drops them.
+			return domain.ClaimConflict(*conflict)
+		}
+		for range req.Events {
+			if err := br.QueryRow().Scan(&res.Position.Commit, &res.Position.Seq); err != nil {
+				return s.mapWriteError(ctx, req, err)
+			}
+		}
+		if cmd != "" {
+			if _, err := br.Exec(); err != nil {
+				return s.mapWriteError(ctx, req, err)
+			}
+		}
+		if _, err := br.Exec(); err != nil {
+			return s.mapWriteError(ctx, req, err)
+		}
+		if err := br.Close(); err != nil {
+			return s.mapWriteError(ctx, req, err)
+		}
+		return nil
+	}()
+	if err != nil {
+		return domain.AppendResult{}, err
+	}
+	if fn := s.beforeCommit.Load(); fn != nil {
+		if err := (*fn)(ctx, req); err != nil {
+			return domain.AppendResult{}, fmt.Errorf("append to %s: %w", req.StreamID, err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		// The outcome is unknown if the connection broke during COMMIT;
+		// retrying with the same command id is safe.
+		return domain.AppendResult{}, s.mapWriteError(ctx, req, fmt.Errorf("commit: %w", err))
+	}
+	return res, nil
+}
+
+// mapWriteError turns driver errors of the insert batch into domain errors.
+func (s *EventStore) mapWriteError(ctx context.Context, req domain.AppendRequest, err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		switch pgErr.ConstraintName {
+		case "event_commands_pkey":
+			return errDuplicateCommand
+		case "events_stream_version":
+			// Only a writer that bypassed the stream lock gets here.
+			var actual int64
+			if qerr := s.pool.QueryRow(ctx, currentVersionSQL, req.StreamID).Scan(&actual); qerr != nil {
+				s.log.WarnContext(ctx, "read version after conflict", "stream", req.StreamID, "err", qerr)
+			}
+			return fmt.Errorf("append to %s: %w", req.StreamID,
+				&domain.VersionConflict{StreamID: req.StreamID, Expected: req.Expected, Actual: actual})
+		}
+	}
+	return fmt.Errorf("append to %s: %w", req.StreamID, err)
+}
+
+type queryRower interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func (s *EventStore) lookupCommand(ctx context.Context, q queryRower, cmd string) (domain.AppendResult, bool, error) {
+	return scanCommand(q.QueryRow(ctx, lookupCommandSQL, cmd))
+}
+
+func scanCommand(row pgx.Row) (domain.AppendResult, bool, error) {
+	r := domain.AppendResult{Duplicate: true}
+	err := row.Scan(&r.StreamID, &r.FromVersion, &r.ToVersion, &r.Position.Commit, &r.Position.Seq)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.AppendResult{}, false, nil
+	}
+	if err != nil {
+		return domain.AppendResult{}, false, err
+	}
+	return r, true, nil
+}
+
+// sortClaims returns the claims without repeats, in one fixed order, so
+// concurrent appends wait on each other's claims in the same order.
+func sortClaims(in []domain.UniqueClaim) []domain.UniqueClaim {
+	out := make([]domain.UniqueClaim, 0, len(in))
+	seen := make(map[[3]string]bool, len(in))
+	for _, c := range in {
+		k := [3]string{c.Scope, c.Field, c.Value}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Scope != b.Scope {
+			return a.Scope < b.Scope
+		}
+		if a.Field != b.Field {
+			return a.Field < b.Field
+		}
+		return a.Value < b.Value
+	})
+	return out
+}
+
+// ReadStream implements domain.EventStore.
+func (s *EventStore) ReadStream(ctx context.Context, streamID string, afterVersion int64) ([]domain.RecordedEvent, error) {
+	rows, err := s.pool.Query(ctx, readStreamSQL, streamID, afterVersion)
+	if err != nil {
+		return nil, fmt.Errorf("read stream %s: %w", streamID, err)
+	}
+	evs, err := collectEvents(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read stream %s: %w", streamID, err)
+	}
+	return evs, nil
+}
+
+// ReadAll implements domain.EventStore; see EventStore for why it never
+// skips an event. A limit <= 0 reads a default batch.
+func (s *EventStore) ReadAll(ctx context.Context, after domain.Position, limit int) ([]domain.RecordedEvent, error) {
+	if limit <= 0 {
+		limit = defaultReadLimit
+	}
+	rows, err := s.pool.Query(ctx, readAllSQL, after.Commit, after.Seq, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read events after %s: %w", after, err)
+	}
+	evs, err := collectEvents(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read events after %s: %w", after, err)
+	}
+	return evs, nil
+}
+
+// Head implements domain.EventStore.
+func (s *EventStore) Head(ctx context.Context) (domain.Position, error) {
+	var p domain.Position
+	err := s.pool.QueryRow(ctx, headSQL).Scan(&p.Commit, &p.Seq)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Start, nil
+	}
+	if err != nil {
+		return domain.Position{}, fmt.Errorf("read head: %w", err)
+	}
+	return p, nil
+}
+
+func collectEvents(rows pgx.Rows) ([]domain.RecordedEvent, error) {
+	defer rows.Close()
+	var out []domain.RecordedEvent
+	for rows.Next() {
+		var e domain.RecordedEvent
+		if err := rows.Scan(&e.Position.Seq, &e.Position.Commit, &e.StreamID, &e.Version, &e.TenantID,
+			&e.Type, &e.SchemaVersion, &e.Data, &e.Meta.Actor, &e.Meta.CommandID,
+			&e.Meta.CorrelationID, &e.Meta.CausationID, &e.Meta.RecordedAt); err != nil {
+			return nil, err
+		}
+		e.Meta.RecordedAt = e.Meta.RecordedAt.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Subscribe implements domain.EventStore. The first call starts one
+// listening connection, outside the pool, that all subscribers share; the
+// channel is closed when ctx ends or the store is closed.
+func (s *EventStore) Subscribe(ctx context.Context) <-chan struct{} {
+	ch := make(chan struct{}, 1)
+	s.mu.Lock()
+	if s.closed || ctx.Err() != nil {
+		s.mu.Unlock()
+		close(ch)
+		return ch
+	}
+	s.subs[ch] = struct{}{}
+	if !s.listening {
+		s.listening = true
+		s.wg.Add(1)
+		go s.listen()
+	}
+	s.mu.Unlock()
+	context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if _, ok := s.subs[ch]; ok {
+			delete(s.subs, ch)
+			close(ch)
+		}
+	})
+	return ch
+}
+
+// signal wakes every subscriber without waiting: one pending value is enough.
+func (s *EventStore) signal() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ch := range s.subs {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// listen keeps a LISTEN connection open until Close, reconnecting with
+// backoff. After each (re)connect it wakes the subscribers, since
+// notifications sent while it was away are lost.
+func (s *EventStore) listen() {
+	defer s.wg.Done()
+	ctx := s.stopCtx
+	const maxBackoff = 5 * time.Second
+	backoff := 100 * time.Millisecond
+	for {
+		connected, err := s.listenOnce(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if connected {
+			backoff = 100 * time.Millisecond
+		}
+		s.log.Warn("event listener disconnected; reconnecting", "err", err, "backoff", backoff)
+		s.signal()
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, maxBackoff)
+	}
+}
+
+func (s *EventStore) listenOnce(ctx context.Context) (connected bool, err error) {
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return false, fmt.Errorf("connect: %w", err)
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = conn.Close(cctx)
+	}()
+	if _, err := conn.Exec(ctx, "LISTEN "+NotifyChannel); err != nil {
+		return false, fmt.Errorf("listen: %w", err)
+	}
+	s.signal()
+	for {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
+			return true, fmt.Errorf("wait for notification: %w", err)
+		}
+		s.signal()
+	}
+}
+
+// Close stops the listener and closes every subscription. It leaves the
+// pool open: the pool belongs to the caller.
+func (s *EventStore) Close() error {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		for ch := range s.subs {
+			delete(s.subs, ch)
+			close(ch)
+		}
+	}
+	s.mu.Unlock()
+	s.stop()
+	s.wg.Wait()
+	return nil
+}
