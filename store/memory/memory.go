@@ -1,0 +1,370 @@
+// Package memory holds the read models of the embedded mode in memory. It
+// implements the sqlc-generated readmodel.Querier with the results PostgreSQL
+// would give (order, errors, time precision), so handlers and the projector
+// cannot tell the two apart, and the projector's Backend with batches that
+// are atomic like a PostgreSQL transaction.
+package memory
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// ReadModels is the in-memory read-model store. The zero value is not
+// usable; call New.
+type ReadModels struct {
+	mu sync.RWMutex // writers: Batch and the single-statement writes
+	st *state
+
+	busyMu sync.Mutex
+	busy   map[string]bool // projections with a Batch in flight
+}
+
+var _ readmodel.Querier = (*ReadModels)(nil)
+
+// New returns an empty store.
+func New() *ReadModels {
+	return &ReadModels{st: newState(), busy: map[string]bool{}}
+}
+
+// Reader returns the store itself: reads see only committed batches.
+func (m *ReadModels) Reader() readmodel.Querier { return m }
+
+// Batch runs fn against a transaction that holds the write lock, so readers
+// see all of the batch or none of it. When fn fails (or panics) every change
+// it made is undone. A second Batch of the same projection while one runs
+// returns ran=false at once, like the PostgreSQL advisory lock; fn must not
+// call Batch itself.
+func (m *ReadModels) Batch(ctx context.Context, projection string, fn func(q readmodel.Querier) error) (ran bool, err error) {
+	m.busyMu.Lock()
+	if m.busy[projection] {
+		m.busyMu.Unlock()
+		return false, nil
+	}
+	m.busy[projection] = true
+	m.busyMu.Unlock()
+	defer func() {
+		m.busyMu.Lock()
+		delete(m.busy, projection)
+		m.busyMu.Unlock()
+	}()
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	tx := &tx{st: m.st}
+	committed := false
+	defer func() {
+		tx.done = true
+		if !committed {
+			tx.rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return true, err
+	}
+	if tx.failed != nil {
+		// PostgreSQL refuses to commit a transaction after a failed statement.
+		return true, fmt.Errorf("commit: %w", tx.failed)
+	}
+	committed = true
+	return true, nil
+}
+
+// write runs one write statement outside a batch: it commits on its own, or
+// leaves nothing behind when it fails, like an autocommit statement.
+func (m *ReadModels) write(f func(t *tx) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := &tx{st: m.st}
+	if err := f(t); err != nil {
+		t.rollback()
+		return err
+	}
+	return nil
+}
+
+// DeleteAllAirlines implements readmodel.Querier.
+func (m *ReadModels) DeleteAllAirlines(ctx context.Context) error {
+	return m.write(func(t *tx) error { return t.DeleteAllAirlines(ctx) })
+}
+
+// DeleteCheckpoint implements readmodel.Querier.
+func (m *ReadModels) DeleteCheckpoint(ctx context.Context, name string) error {
+	return m.write(func(t *tx) error { return t.DeleteCheckpoint(ctx, name) })
+}
+
+// GetAirlineBySlug implements readmodel.Querier.
+func (m *ReadModels) GetAirlineBySlug(ctx context.Context, slug string) (readmodel.Airline, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getAirlineBySlug(ctx, slug)
+}
+
+// GetCheckpoint implements readmodel.Querier.
+func (m *ReadModels) GetCheckpoint(ctx context.Context, name string) (readmodel.ProjectionCheckpoint, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getCheckpoint(ctx, name)
+}
+
+// ListAirlines implements readmodel.Querier.
+func (m *ReadModels) ListAirlines(ctx context.Context) ([]readmodel.Airline, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listAirlines(ctx)
+}
+
+// SetCheckpoint implements readmodel.Querier.
+func (m *ReadModels) SetCheckpoint(ctx context.Context, arg readmodel.SetCheckpointParams) error {
+	return m.write(func(t *tx) error { return t.SetCheckpoint(ctx, arg) })
+}
+
+// UpsertAirline implements readmodel.Querier.
+func (m *ReadModels) UpsertAirline(ctx context.Context, arg readmodel.UpsertAirlineParams) error {
+	return m.write(func(t *tx) error { return t.UpsertAirline(ctx, arg) })
+}
+
+// state is the tables. Rows are stored as the database returns them
+// (microsecond times in time.Local), so reads hand out copies as they are.
+type state struct {
+	airlines    map[uuid.UUID]readmodel.Airline
+	slugs       map[string]uuid.UUID // the unique index airlines_slug
+	checkpoints map[string]readmodel.ProjectionCheckpoint
+}
+
+func newState() *state {
+	return &state{
+		airlines:    map[uuid.UUID]readmodel.Airline{},
+		slugs:       map[string]uuid.UUID{},
+		checkpoints: map[string]readmodel.ProjectionCheckpoint{},
+	}
+}
+
+func (s *state) getAirlineBySlug(ctx context.Context, slug string) (readmodel.Airline, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.Airline{}, err
+	}
+	id, ok := s.slugs[slug]
+	if !ok {
+		return readmodel.Airline{}, pgx.ErrNoRows
+	}
+	return s.airlines[id], nil
+}
+
+func (s *state) getCheckpoint(ctx context.Context, name string) (readmodel.ProjectionCheckpoint, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.ProjectionCheckpoint{}, err
+	}
+	c, ok := s.checkpoints[name]
+	if !ok {
+		return readmodel.ProjectionCheckpoint{}, pgx.ErrNoRows
+	}
+	return c, nil
+}
+
+// listAirlines orders like ORDER BY name COLLATE "C", id: names by their
+// UTF-8 bytes, ties by the uuid's 16 bytes, as PostgreSQL compares uuids.
+// Like the sqlc code it returns nil, not an empty slice, when there are no
+// rows.
+func (s *state) listAirlines(ctx context.Context) ([]readmodel.Airline, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []readmodel.Airline
+	for _, a := range s.airlines {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(a, b readmodel.Airline) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.ID[:], b.ID[:])
+	})
+	return out, nil
+}
+
+// tx is a transaction on the state: it writes in place and keeps an undo log.
+// The caller holds the write lock for the transaction's whole life.
+type tx struct {
+	st     *state
+	undo   []func()
+	failed error // the first failed statement; PostgreSQL aborts the transaction
+	done   bool
+}
+
+var _ readmodel.Querier = (*tx)(nil)
+
+func (t *tx) rollback() {
+	for i := len(t.undo) - 1; i >= 0; i-- {
+		t.undo[i]()
+	}
+	t.undo = nil
+}
+
+// check refuses statements on a finished or aborted transaction, as pgx and
+// PostgreSQL do.
+func (t *tx) check(ctx context.Context) error {
+	if t.done {
+		return pgx.ErrTxClosed
+	}
+	if t.failed != nil {
+		return &pgconn.PgError{Severity: "ERROR", Code: "25P02",
+			Message: "current transaction is aborted, commands ignored until end of transaction block"}
+	}
+	return ctx.Err()
+}
+
+// fail marks the transaction aborted by a failed statement.
+func (t *tx) fail(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		t.failed = err
+	}
+	return err
+}
+
+func (t *tx) DeleteAllAirlines(ctx context.Context) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	old, oldSlugs := t.st.airlines, t.st.slugs
+	t.st.airlines, t.st.slugs = map[uuid.UUID]readmodel.Airline{}, map[string]uuid.UUID{}
+	t.undo = append(t.undo, func() { t.st.airlines, t.st.slugs = old, oldSlugs })
+	return nil
+}
+
+func (t *tx) DeleteCheckpoint(ctx context.Context, name string) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	if err := checkText(name); err != nil {
+		return t.fail(err)
+	}
+	old, ok := t.st.checkpoints[name]
+	if !ok {
+		return nil
+	}
+	delete(t.st.checkpoints, name)
+	t.undo = append(t.undo, func() { t.st.checkpoints[name] = old })
+	return nil
+}
+
+func (t *tx) GetAirlineBySlug(ctx context.Context, slug string) (readmodel.Airline, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.Airline{}, err
+	}
+	if err := checkText(slug); err != nil {
+		return readmodel.Airline{}, t.fail(err)
+	}
+	return t.st.getAirlineBySlug(ctx, slug)
+}
+
+func (t *tx) GetCheckpoint(ctx context.Context, name string) (readmodel.ProjectionCheckpoint, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.ProjectionCheckpoint{}, err
+	}
+	if err := checkText(name); err != nil {
+		return readmodel.ProjectionCheckpoint{}, t.fail(err)
+	}
+	return t.st.getCheckpoint(ctx, name)
+}
+
+func (t *tx) ListAirlines(ctx context.Context) ([]readmodel.Airline, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.st.listAirlines(ctx)
+}
+
+func (t *tx) SetCheckpoint(ctx context.Context, arg readmodel.SetCheckpointParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	if err := checkText(arg.Name); err != nil {
+		return t.fail(err)
+	}
+	old, existed := t.st.checkpoints[arg.Name]
+	t.st.checkpoints[arg.Name] = readmodel.ProjectionCheckpoint{
+		Name: arg.Name, CommitTx: arg.CommitTx, Seq: arg.Seq, UpdatedAt: timestamptz(arg.UpdatedAt),
+	}
+	t.undo = append(t.undo, func() {
+		if existed {
+			t.st.checkpoints[arg.Name] = old
+		} else {
+			delete(t.st.checkpoints, arg.Name)
+		}
+	})
+	return nil
+}
+
+// UpsertAirline inserts or replaces the row with arg.ID. Like the unique
+// index airlines_slug, it refuses a slug another airline holds.
+func (t *tx) UpsertAirline(ctx context.Context, arg readmodel.UpsertAirlineParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	for _, s := range []string{arg.Name, arg.Icao, arg.Iata, arg.Slug} {
+		if err := checkText(s); err != nil {
+			return t.fail(err)
+		}
+	}
+	if holder, ok := t.st.slugs[arg.Slug]; ok && holder != arg.ID {
+		return t.fail(&pgconn.PgError{
+			Severity: "ERROR", Code: "23505", TableName: "airlines", ConstraintName: "airlines_slug",
+			Message: `duplicate key value violates unique constraint "airlines_slug"`,
+			Detail:  fmt.Sprintf("Key (slug)=(%s) already exists.", arg.Slug),
+		})
+	}
+	old, existed := t.st.airlines[arg.ID]
+	if existed {
+		delete(t.st.slugs, old.Slug)
+	}
+	t.st.airlines[arg.ID] = readmodel.Airline{
+		ID: arg.ID, Name: arg.Name, Icao: arg.Icao, Iata: arg.Iata, Slug: arg.Slug,
+		CreatedAt: timestamptz(arg.CreatedAt),
+	}
+	t.st.slugs[arg.Slug] = arg.ID
+	t.undo = append(t.undo, func() {
+		delete(t.st.slugs, arg.Slug)
+		if existed {
+			t.st.airlines[arg.ID] = old
+			t.st.slugs[old.Slug] = arg.ID
+		} else {
+			delete(t.st.airlines, arg.ID)
+		}
+	})
+	return nil
+}
+
+// timestamptz returns t as a timestamptz column gives it back through pgx:
+// truncated to microseconds (pgx truncates when it encodes), without a
+// monotonic reading, in time.Local.
+func timestamptz(t time.Time) time.Time {
+	return t.Truncate(time.Microsecond).In(time.Local)
+}
+
+// checkText refuses what a PostgreSQL UTF8 text column refuses: invalid
+// UTF-8 and the NUL character.
+func checkText(s string) error {
+	if utf8.ValidString(s) && !strings.ContainsRune(s, 0) {
+		return nil
+	}
+	return &pgconn.PgError{Severity: "ERROR", Code: "22021",
+		Message: `invalid byte sequence for encoding "UTF8"`}
+}

@@ -1,0 +1,68 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// ReadModels is the projector's backend on PostgreSQL: the read-model tables
+// queried through sqlc, and one transaction per batch that holds the
+// projection's advisory lock.
+type ReadModels struct {
+	pool *pgxpool.Pool
+	q    *readmodel.Queries
+}
+
+// NewReadModels returns the read models stored in pool's database.
+func NewReadModels(pool *pgxpool.Pool) *ReadModels {
+	return &ReadModels{pool: pool, q: readmodel.New(pool)}
+}
+
+// Reader returns queries on the pool: each sees committed rows only.
+func (r *ReadModels) Reader() readmodel.Querier { return r.q }
+
+// tryProjectionLock takes the transaction-scoped advisory lock of one
+// projection. An advisory lock gives the transaction no transaction id,
+// unlike a row lock (SELECT ... FOR UPDATE on the checkpoint): the event
+// store's readers stop below the oldest running transaction id, so a batch
+// that had one before it read the log would hide from itself the events
+// committed after it began.
+const tryProjectionLock = `SELECT pg_try_advisory_xact_lock(hashtextextended('projection:' || $1::text, 0))`
+
+// Batch runs fn in one transaction holding the projection's advisory lock,
+// and commits when fn returns nil. When another session holds the lock it
+// returns ran=false without waiting. The lock ends with the transaction, so a
+// process that dies mid-batch frees it and leaves nothing of the batch.
+func (r *ReadModels) Batch(ctx context.Context, projection string, fn func(q readmodel.Querier) error) (ran bool, err error) {
+	tx, err := r.pool.BeginTx(ctx, pgx.TxOptions{})
+	if err != nil {
+		return false, fmt.Errorf("begin batch of %s: %w", projection, err)
+	}
+	defer func() {
+		// After a commit this is a no-op; otherwise it undoes the batch. A
+		// rollback on a dead connection fails, and the server rolls back.
+		if rbErr := tx.Rollback(context.WithoutCancel(ctx)); rbErr != nil && !errors.Is(rbErr, pgx.ErrTxClosed) && err == nil {
+			err = fmt.Errorf("roll back batch of %s: %w", projection, rbErr)
+		}
+	}()
+	var locked bool
+	if err := tx.QueryRow(ctx, tryProjectionLock, projection).Scan(&locked); err != nil {
+		return false, fmt.Errorf("lock projection %s: %w", projection, err)
+	}
+	if !locked {
+		return false, nil
+	}
+	if err := fn(readmodel.New(tx)); err != nil {
+		return true, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return true, fmt.Errorf("commit batch of %s: %w", projection, err)
+	}
+	return true, nil
+}

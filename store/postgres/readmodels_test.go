@@ -1,0 +1,145 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/albatross-va/albatross/store/pgtest"
+	"github.com/albatross-va/albatross/store/postgres"
+	"github.com/albatross-va/albatross/store/projector"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/readmodeltest"
+)
+
+var _ projector.Backend = (*postgres.ReadModels)(nil)
+
+func TestReadModelQueries(t *testing.T) {
+	readmodeltest.Run(t, func(t *testing.T) readmodel.Querier {
+		return postgres.NewReadModels(pgtest.NewPool(t)).Reader()
+	})
+}
+
+var when = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+func params(slug string) readmodel.UpsertAirlineParams {
+	return readmodel.UpsertAirlineParams{ID: uuid.New(), Name: slug, Icao: "BAW", Slug: slug, CreatedAt: when}
+}
+
+func TestReadModelsBatch(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.NewPool(t)
+	rm := postgres.NewReadModels(pool)
+
+	t.Run("commits", func(t *testing.T) {
+		ran, err := rm.Batch(ctx, "airlines", func(q readmodel.Querier) error {
+			return q.UpsertAirline(ctx, params("committed"))
+		})
+		if !ran || err != nil {
+			t.Fatalf("Batch = %v, %v", ran, err)
+		}
+		if _, err := rm.Reader().GetAirlineBySlug(ctx, "committed"); err != nil {
+			t.Errorf("row of a committed batch: %v", err)
+		}
+	})
+
+	t.Run("rolls back on error", func(t *testing.T) {
+		boom := errors.New("boom")
+		ran, err := rm.Batch(ctx, "airlines", func(q readmodel.Querier) error {
+			if err := q.UpsertAirline(ctx, params("rolled-back")); err != nil {
+				return err
+			}
+			if err := q.SetCheckpoint(ctx, readmodel.SetCheckpointParams{Name: "airlines", CommitTx: 1, Seq: 1, UpdatedAt: when}); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !ran || !errors.Is(err, boom) {
+			t.Fatalf("Batch = %v, %v; want ran and boom", ran, err)
+		}
+		if _, err := rm.Reader().GetAirlineBySlug(ctx, "rolled-back"); !errors.Is(err, pgx.ErrNoRows) {
+			t.Errorf("row of a failed batch: err = %v, want pgx.ErrNoRows", err)
+		}
+		if _, err := rm.Reader().GetCheckpoint(ctx, "airlines"); !errors.Is(err, pgx.ErrNoRows) {
+			t.Errorf("checkpoint of a failed batch: err = %v, want pgx.ErrNoRows", err)
+		}
+	})
+
+	t.Run("one batch per projection at a time", func(t *testing.T) {
+		ran, err := rm.Batch(ctx, "airlines", func(readmodel.Querier) error {
+			// Another session asks for the same projection: refused at once.
+			ran, err := rm.Batch(ctx, "airlines", func(readmodel.Querier) error {
+				t.Error("second batch of a locked projection ran")
+				return nil
+			})
+			if ran || err != nil {
+				t.Errorf("Batch of a locked projection = %v, %v; want false, nil", ran, err)
+			}
+			// Another projection is not held up.
+			ran, err = rm.Batch(ctx, "pireps", func(readmodel.Querier) error { return nil })
+			if !ran || err != nil {
+				t.Errorf("Batch of another projection = %v, %v; want ran", ran, err)
+			}
+			return nil
+		})
+		if !ran || err != nil {
+			t.Fatalf("Batch = %v, %v", ran, err)
+		}
+		// The lock ended with the transaction.
+		ran, err = rm.Batch(ctx, "airlines", func(readmodel.Querier) error { return nil })
+		if !ran || err != nil {
+			t.Errorf("Batch after the first ended = %v, %v; want ran", ran, err)
+		}
+	})
+
+	// Until fn writes, a batch holds no transaction id: the event store's
+	// readers stop below the oldest running one, so a batch that had one
+	// could not read the events committed after it began.
+	t.Run("lock takes no transaction id", func(t *testing.T) {
+		ran, err := rm.Batch(ctx, "airlines", func(q readmodel.Querier) error {
+			if _, err := q.GetCheckpoint(ctx, "airlines"); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+			if n := sessionsWithXID(t, pool); n != 0 {
+				t.Errorf("%d sessions of the database hold a transaction id after the lock; want 0", n)
+			}
+			return nil
+		})
+		if !ran || err != nil {
+			t.Fatalf("Batch = %v, %v", ran, err)
+		}
+	})
+
+	t.Run("cancelled context", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		ran, err := rm.Batch(cctx, "airlines", func(q readmodel.Querier) error {
+			if err := q.UpsertAirline(cctx, params("cancelled")); err != nil {
+				return err
+			}
+			cancel()
+			return nil
+		})
+		if err == nil {
+			t.Fatalf("Batch whose context ended before the commit = %v, nil; want an error", ran)
+		}
+		if _, err := rm.Reader().GetAirlineBySlug(ctx, "cancelled"); !errors.Is(err, pgx.ErrNoRows) {
+			t.Errorf("row of a cancelled batch: err = %v, want pgx.ErrNoRows", err)
+		}
+	})
+}
+
+func sessionsWithXID(t *testing.T, pool *pgxpool.Pool) int {
+	t.Helper()
+	var n int
+	err := pool.QueryRow(context.Background(),
+		`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL`).Scan(&n)
+	if err != nil {
+		t.Fatalf("count sessions with a transaction id: %v", err)
+	}
+	return n
+}

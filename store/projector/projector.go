@@ -1,0 +1,555 @@
+// Package projector keeps the read models up to date: it reads the event log
+// in global order after each projection's checkpoint, applies the events and
+// moves the checkpoint in the same transaction, and publishes change notices
+// after the commit.
+package projector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/store/notify"
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// Projection turns events into read-model rows. Apply and Reset run inside a
+// Backend batch, so everything they write commits or rolls back with the
+// projection's checkpoint.
+type Projection interface {
+	// Name identifies the projection's checkpoint and lock; never rename one
+	// without a rebuild.
+	Name() string
+	// Apply folds one event into the read model and returns the notices to
+	// publish once the batch commits. Events the projection does not care
+	// about return nil, nil.
+	Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error)
+	// Reset empties the projection's read model before a rebuild.
+	Reset(ctx context.Context, q readmodel.Querier) error
+}
+
+// Backend is where read models live: PostgreSQL tables or the in-memory
+// store of the embedded mode.
+type Backend interface {
+	// Batch runs fn in one transaction that holds the projection's lock, so
+	// only one process advances a projection at a time. When another process
+	// holds the lock it returns ran=false at once instead of waiting. fn must
+	// not call Batch itself.
+	Batch(ctx context.Context, projection string, fn func(q readmodel.Querier) error) (ran bool, err error)
+	// Reader returns the querier the web side reads committed rows through.
+	Reader() readmodel.Querier
+}
+
+// Defaults of a new Projector.
+const (
+	DefaultBatchSize    = 500
+	DefaultPollInterval = time.Second
+	DefaultBatchTimeout = 30 * time.Second
+	// waitPoll is how often WaitFor re-reads the checkpoints when no batch
+	// of this process wakes it: another process may run the projector.
+	waitPoll = 5 * time.Millisecond
+	// lockRetry is how long CatchUp and Rebuild wait before asking again for
+	// a projection whose lock another process holds.
+	lockRetry = 20 * time.Millisecond
+	// firstRetry is Run's first look again after a signal.
+	firstRetry = 10 * time.Millisecond
+)
+
+// ErrNotCaughtUp is wrapped by the error WaitFor returns when its context
+// ends before the projections reach the position. Its domain code is
+// EInternal.
+var ErrNotCaughtUp = errors.New("projections did not reach the position in time")
+
+// Status is how far one projection has got, for /readyz and the admin page.
+type Status struct {
+	Name       string
+	Checkpoint domain.Position // domain.Start when it has applied nothing
+	UpdatedAt  time.Time       // zero when it has applied nothing
+	Head       domain.Position // the event store's head when Status was asked
+	CaughtUp   bool            // the checkpoint is at or after Head
+}
+
+// Projector applies the event log to a set of projections.
+type Projector struct {
+	// BatchSize is how many events one transaction applies at most.
+	BatchSize int
+	// PollInterval is how often Run looks for new events when the event
+	// store's subscription stays silent.
+	PollInterval time.Duration
+	// BatchTimeout bounds one batch of Run, which finishes the batch it is
+	// in when its context ends.
+	BatchTimeout time.Duration
+
+	es      domain.EventStore
+	backend Backend
+	reg     *events.Registry
+	n       notify.Notifier
+	log     *slog.Logger
+	ps      []Projection
+	now     func() time.Time
+
+	mu       sync.Mutex
+	progress chan struct{} // closed and replaced after each committed batch
+}
+
+// New returns a projector of the projections ps. n may be nil when nobody
+// listens for notices; log may be nil to discard the projector's logs.
+func New(es domain.EventStore, backend Backend, reg *events.Registry, n notify.Notifier, log *slog.Logger, ps ...Projection) *Projector {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Projector{
+		BatchSize:    DefaultBatchSize,
+		PollInterval: DefaultPollInterval,
+		BatchTimeout: DefaultBatchTimeout,
+		es:           es,
+		backend:      backend,
+		reg:          reg,
+		n:            n,
+		log:          log,
+		ps:           ps,
+		now:          func() time.Time { return time.Now().UTC() },
+		progress:     make(chan struct{}),
+	}
+}
+
+// Names lists the projections in the order they are applied.
+func (p *Projector) Names() []string {
+	out := make([]string, len(p.ps))
+	for i, pr := range p.ps {
+		out[i] = pr.Name()
+	}
+	return out
+}
+
+// Run keeps the projections caught up until ctx ends: it applies batches
+// until the log is exhausted, then sleeps until the event store signals new
+// events or the poll interval passes. When ctx ends during a batch, that
+// batch still commits; Run then returns nil. A failing batch is logged and
+// retried at the next poll.
+//
+// After a signal Run also looks again a few times at growing intervals
+// (10 ms, 20 ms, … up to the poll interval): the PostgreSQL store hides a
+// committed event while an older transaction anywhere in the cluster is
+// still running, and nothing signals when that transaction ends. Without
+// these retries such an event would wait for the next poll, and so would a
+// user waiting to read their own write.
+func (p *Projector) Run(ctx context.Context) error {
+	wake := p.es.Subscribe(ctx)
+	poll := p.pollInterval()
+	ticker := time.NewTicker(poll)
+	defer ticker.Stop()
+	retry := time.NewTimer(time.Hour)
+	retry.Stop()
+	defer retry.Stop()
+	var backoff time.Duration // 0: no retry pending
+	var lastErr string
+	var lastLogged time.Time
+	for {
+		if err := p.runOnce(ctx); err != nil && ctx.Err() == nil {
+			// A projection stuck on one event fails the same way at every
+			// look; say so once a minute rather than at every retry.
+			if msg := err.Error(); msg != lastErr || time.Since(lastLogged) >= time.Minute {
+				p.log.ErrorContext(ctx, "projector: batch failed; retrying", "err", err)
+				lastErr, lastLogged = msg, time.Now()
+			}
+		} else if err == nil {
+			lastErr = ""
+		}
+		var retryC <-chan time.Time
+		if backoff > 0 && backoff < poll {
+			retry.Reset(backoff)
+			retryC = retry.C
+			backoff *= 2
+		} else {
+			backoff = 0
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case _, ok := <-wake:
+			if !ok {
+				// The store closed the subscription; polling carries on.
+				wake = nil
+			}
+			backoff = firstRetry
+		case <-ticker.C:
+		case <-retryC:
+		}
+		retry.Stop() // since Go 1.23 a stopped timer delivers no stale tick
+	}
+}
+
+// runOnce applies batches of every projection until none has more to do, or
+// another process holds all the locks, or ctx ends between batches.
+// A failing projection sits out until the next call; the others go on.
+func (p *Projector) runOnce(ctx context.Context) error {
+	failed := map[string]error{}
+	for ctx.Err() == nil {
+		busy := false
+		for _, pr := range p.ps {
+			if ctx.Err() != nil {
+				break
+			}
+			if failed[pr.Name()] != nil {
+				continue
+			}
+			// A batch that has started commits even if ctx ends meanwhile:
+			// a shutdown then loses no work and leaves no half-done batch.
+			bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.batchTimeout())
+			_, n, err := p.step(bctx, pr)
+			cancel()
+			if err != nil {
+				failed[pr.Name()] = err
+				continue
+			}
+			busy = busy || n > 0
+		}
+		if !busy {
+			break
+		}
+	}
+	errs := make([]error, 0, len(failed))
+	for _, err := range failed {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// CatchUp applies every projection until the event store has nothing after
+// its checkpoint. When another process holds a projection's lock, CatchUp
+// waits for it and carries on, so on return every projection was at the end
+// of the log at some moment. Unlike Run, a batch in flight when ctx ends is
+// rolled back.
+func (p *Projector) CatchUp(ctx context.Context) error {
+	for _, pr := range p.ps {
+		for {
+			ran, n, err := p.step(ctx, pr)
+			if err != nil {
+				return err
+			}
+			if ran && n == 0 {
+				break
+			}
+			if !ran {
+				if err := sleep(ctx, lockRetry); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// step applies one batch of pr: the events after its checkpoint, up to
+// BatchSize, and the new checkpoint, in one transaction. It returns how many
+// events it applied.
+func (p *Projector) step(ctx context.Context, pr Projection) (ran bool, applied int, err error) {
+	name := pr.Name()
+	var notices []notify.Notice
+	ran, err = p.backend.Batch(ctx, name, func(q readmodel.Querier) error {
+		notices, applied = nil, 0
+		from, _, err := checkpoint(ctx, q, name)
+		if err != nil {
+			return err
+		}
+		evs, err := p.es.ReadAll(ctx, from, p.batchSize())
+		if err != nil {
+			return fmt.Errorf("read events after %s: %w", from, err)
+		}
+		if len(evs) == 0 {
+			return nil
+		}
+		ns, err := p.apply(ctx, q, pr, evs)
+		if err != nil {
+			return err
+		}
+		if err := p.setCheckpoint(ctx, q, name, evs[len(evs)-1].Position); err != nil {
+			return err
+		}
+		notices, applied = ns, len(evs)
+		// A backend without a context of its own (the in-memory one) would
+		// otherwise commit a batch whose caller has given up on it.
+		return ctx.Err()
+	})
+	if err != nil {
+		return ran, 0, fmt.Errorf("projection %s: %w", name, err)
+	}
+	if applied > 0 {
+		p.committed()
+		p.publish(ctx, notices)
+	}
+	return ran, applied, nil
+}
+
+// apply decodes and applies events in order and collects their notices.
+func (p *Projector) apply(ctx context.Context, q readmodel.Querier, pr Projection, evs []domain.RecordedEvent) ([]notify.Notice, error) {
+	var notices []notify.Notice
+	for _, ev := range evs {
+		// An event this binary cannot decode was written by a newer one; stop
+		// here rather than skip it, so the projection never misses an event.
+		msg, err := p.reg.Decode(ev.Type, ev.Data)
+		if err != nil {
+			return nil, fmt.Errorf("event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)
+		}
+		ns, err := pr.Apply(ctx, q, ev, msg)
+		if err != nil {
+			return nil, fmt.Errorf("apply event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)
+		}
+		notices = append(notices, ns...)
+	}
+	return notices, nil
+}
+
+func (p *Projector) setCheckpoint(ctx context.Context, q readmodel.Querier, name string, pos domain.Position) error {
+	err := q.SetCheckpoint(ctx, readmodel.SetCheckpointParams{
+		Name: name, CommitTx: pos.Commit, Seq: pos.Seq, UpdatedAt: p.now(),
+	})
+	if err != nil {
+		return fmt.Errorf("set checkpoint %s: %w", pos, err)
+	}
+	return nil
+}
+
+// Rebuild empties a projection's read model and replays the whole log into
+// it in one transaction, so readers see the old rows until the new ones
+// commit. name "" rebuilds every projection. When another process holds a
+// projection's lock, Rebuild waits for it.
+func (p *Projector) Rebuild(ctx context.Context, name string) error {
+	var todo []Projection
+	for _, pr := range p.ps {
+		if name == "" || pr.Name() == name {
+			todo = append(todo, pr)
+		}
+	}
+	if len(todo) == 0 {
+		return domain.Errorf(domain.ENotFound, "There is no projection named %q.", name)
+	}
+	for _, pr := range todo {
+		if err := p.rebuild(ctx, pr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
+	name := pr.Name()
+	for {
+		var notices []notify.Notice
+		var total int
+		var last domain.Position
+		ran, err := p.backend.Batch(ctx, name, func(q readmodel.Querier) error {
+			notices, total = nil, 0
+			if err := pr.Reset(ctx, q); err != nil {
+				return fmt.Errorf("reset: %w", err)
+			}
+			if err := q.DeleteCheckpoint(ctx, name); err != nil {
+				return fmt.Errorf("delete checkpoint: %w", err)
+			}
+			// The log is read in pages; the events of one page are applied
+			// before the next is read, so memory stays bounded.
+			for from := domain.Start; ; {
+				evs, err := p.es.ReadAll(ctx, from, p.batchSize())
+				if err != nil {
+					return fmt.Errorf("read events after %s: %w", from, err)
+				}
+				if len(evs) == 0 {
+					break
+				}
+				ns, err := p.apply(ctx, q, pr, evs)
+				if err != nil {
+					return err
+				}
+				notices = append(notices, ns...)
+				total += len(evs)
+				from = evs[len(evs)-1].Position
+				last = from
+			}
+			if total > 0 {
+				if err := p.setCheckpoint(ctx, q, name, last); err != nil {
+					return err
+				}
+			}
+			return ctx.Err()
+		})
+		if err != nil {
+			return fmt.Errorf("rebuild projection %s: %w", name, err)
+		}
+		if ran {
+			p.log.InfoContext(ctx, "projector: rebuilt projection", "projection", name, "events", total, "checkpoint", last.String())
+			p.committed()
+			p.publish(ctx, coalesce(notices))
+			return nil
+		}
+		if err := sleep(ctx, lockRetry); err != nil {
+			return fmt.Errorf("rebuild projection %s: %w", name, err)
+		}
+	}
+}
+
+// WaitFor returns nil once every projection has applied the log up to pos,
+// so a handler can show a user their own write. It re-reads the checkpoints
+// every few milliseconds, and at once when this process commits a batch.
+// When ctx ends first it returns an error wrapping ErrNotCaughtUp and
+// ctx.Err(); the caller bounds the wait through ctx.
+func (p *Projector) WaitFor(ctx context.Context, pos domain.Position) error {
+	r := p.backend.Reader()
+	timer := time.NewTimer(waitPoll)
+	defer timer.Stop()
+	for {
+		// Take the signal before reading, so a batch that commits after the
+		// read still wakes this loop.
+		signal := p.progressSignal()
+		ok, err := p.reached(ctx, r, pos)
+		if err != nil && ctx.Err() == nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+		timer.Reset(waitPoll)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("projector: wait for %s: %w", pos, errors.Join(ErrNotCaughtUp, ctx.Err()))
+		case <-signal:
+		case <-timer.C:
+		}
+	}
+}
+
+func (p *Projector) reached(ctx context.Context, r readmodel.Querier, pos domain.Position) (bool, error) {
+	for _, pr := range p.ps {
+		cp, _, err := checkpoint(ctx, r, pr.Name())
+		if err != nil {
+			return false, fmt.Errorf("projection %s: %w", pr.Name(), err)
+		}
+		if pos.After(cp) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// Status reports each projection's checkpoint beside the event store's head.
+func (p *Projector) Status(ctx context.Context) ([]Status, error) {
+	head, err := p.es.Head(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("projector status: head: %w", err)
+	}
+	r := p.backend.Reader()
+	out := make([]Status, 0, len(p.ps))
+	for _, pr := range p.ps {
+		cp, at, err := checkpoint(ctx, r, pr.Name())
+		if err != nil {
+			return nil, fmt.Errorf("projector status: projection %s: %w", pr.Name(), err)
+		}
+		out = append(out, Status{Name: pr.Name(), Checkpoint: cp, UpdatedAt: at, Head: head, CaughtUp: !head.After(cp)})
+	}
+	return out, nil
+}
+
+// checkpoint reads a projection's position; one that never committed a
+// batch is at the start of the log.
+func checkpoint(ctx context.Context, q readmodel.Querier, name string) (domain.Position, time.Time, error) {
+	c, err := q.GetCheckpoint(ctx, name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Start, time.Time{}, nil
+	}
+	if err != nil {
+		return domain.Position{}, time.Time{}, fmt.Errorf("get checkpoint: %w", err)
+	}
+	return domain.Position{Commit: c.CommitTx, Seq: c.Seq}, c.UpdatedAt, nil
+}
+
+// committed wakes every WaitFor of this process.
+func (p *Projector) committed() {
+	p.mu.Lock()
+	close(p.progress)
+	p.progress = make(chan struct{})
+	p.mu.Unlock()
+}
+
+func (p *Projector) progressSignal() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.progress
+}
+
+// publish sends notices after a commit. A lost notice only delays a page's
+// refresh, so a failure is logged and the projector carries on.
+func (p *Projector) publish(ctx context.Context, notices []notify.Notice) {
+	if p.n == nil || len(notices) == 0 {
+		return
+	}
+	if err := p.n.Publish(context.WithoutCancel(ctx), notices...); err != nil {
+		p.log.WarnContext(ctx, "projector: publish notices", "err", err, "notices", len(notices))
+	}
+}
+
+// coalesce merges the notices of a rebuild into one per tenant and topic,
+// carrying the last position, so a rebuild does not flood subscribers.
+func coalesce(ns []notify.Notice) []notify.Notice {
+	type key struct{ tenant, topic string }
+	idx := map[key]int{}
+	seen := map[key]map[string]bool{}
+	var out []notify.Notice
+	for _, n := range ns {
+		k := key{n.TenantID, n.Topic}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			seen[k] = map[string]bool{}
+			out = append(out, notify.Notice{TenantID: n.TenantID, Topic: n.Topic})
+		}
+		for _, id := range n.IDs {
+			if !seen[k][id] {
+				seen[k][id] = true
+				out[i].IDs = append(out[i].IDs, id)
+			}
+		}
+		out[i].Position = n.Position
+	}
+	return out
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (p *Projector) batchSize() int {
+	if p.BatchSize <= 0 {
+		return DefaultBatchSize
+	}
+	return p.BatchSize
+}
+
+func (p *Projector) pollInterval() time.Duration {
+	if p.PollInterval <= 0 {
+		return DefaultPollInterval
+	}
+	return p.PollInterval
+}
+
+func (p *Projector) batchTimeout() time.Duration {
+	if p.BatchTimeout <= 0 {
+		return DefaultBatchTimeout
+	}
+	return p.BatchTimeout
+}

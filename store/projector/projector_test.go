@@ -1,0 +1,417 @@
+package projector_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/memory"
+	"github.com/albatross-va/albatross/store/notify"
+	"github.com/albatross-va/albatross/store/projector"
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// Incremental projection, in small batches and several steps while events
+// keep arriving, leaves exactly the rows a rebuild from the log gives.
+func TestIncrementalEqualsRebuild(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
+		p.BatchSize = 7
+		p.PollInterval = 20 * time.Millisecond
+
+		all := createAirlines(t, e.es, 0, 120)
+		if err := p.CatchUp(ctx); err != nil {
+			t.Fatalf("CatchUp: %v", err)
+		}
+		checkRows(t, e.backend.Reader(), all)
+
+		all = append(all, createAirlines(t, e.es, 120, 90)...)
+		stop := runInBackground(t, p)
+		all = append(all, createAirlines(t, e.es, 210, 90)...)
+		waitFor(t, p, all[len(all)-1].pos)
+		stop()
+		if err := p.CatchUp(ctx); err != nil {
+			t.Fatalf("CatchUp: %v", err)
+		}
+
+		incremental := listAirlines(t, e.backend.Reader())
+		checkRows(t, e.backend.Reader(), all)
+		if cp, h := checkpointOf(t, e.backend, "airlines"), head(t, e.es); cp != h {
+			t.Errorf("checkpoint %s after catching up, head %s", cp, h)
+		}
+
+		if err := p.Rebuild(ctx, ""); err != nil {
+			t.Fatalf("Rebuild: %v", err)
+		}
+		sameRows(t, "rebuilt vs incremental", listAirlines(t, e.backend.Reader()), incremental)
+		if cp, h := checkpointOf(t, e.backend, "airlines"), head(t, e.es); cp != h {
+			t.Errorf("checkpoint %s after rebuild, head %s", cp, h)
+		}
+		// Rebuilding one projection by name does the same.
+		if err := p.Rebuild(ctx, "airlines"); err != nil {
+			t.Fatalf("Rebuild(airlines): %v", err)
+		}
+		sameRows(t, "rebuilt by name vs incremental", listAirlines(t, e.backend.Reader()), incremental)
+	})
+}
+
+func TestRebuildUnknownProjection(t *testing.T) {
+	p := projector.New(nil, memory.New(), reg, nil, nil, projector.All()...)
+	if err := p.Rebuild(context.Background(), "nope"); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("Rebuild(nope) = %v, want a not-found error", err)
+	}
+}
+
+// The in-memory read models of the embedded mode give the rows PostgreSQL
+// gives for the same events, order included (names differ in case, accents
+// and trailing spaces, and many tie).
+func TestMemoryMatchesPostgres(t *testing.T) {
+	ctx := context.Background()
+	e := newPostgres(t)
+	createAirlines(t, e.es, 0, 300)
+	pg := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
+	mem := memory.New()
+	inMemory := projector.New(e.es, mem, reg, nil, nil, projector.All()...)
+	inMemory.BatchSize = 64
+	for _, p := range []*projector.Projector{pg, inMemory} {
+		if err := p.CatchUp(ctx); err != nil {
+			t.Fatalf("CatchUp: %v", err)
+		}
+	}
+	want := listAirlines(t, e.backend.Reader())
+	if len(want) != 300 {
+		t.Fatalf("PostgreSQL has %d airlines, want 300", len(want))
+	}
+	sameRows(t, "memory vs PostgreSQL", listAirlines(t, mem), want)
+	for _, a := range want[:20] {
+		got, err := mem.GetAirlineBySlug(ctx, a.Slug)
+		if err != nil || got != a {
+			t.Errorf("memory GetAirlineBySlug(%s) = %+v, %v; want %+v", a.Slug, got, err, a)
+		}
+	}
+	if cp, want := checkpointOf(t, mem, "airlines"), checkpointOf(t, e.backend, "airlines"); cp != want {
+		t.Errorf("memory checkpoint %s, PostgreSQL %s", cp, want)
+	}
+}
+
+// A batch that fails or whose context ends part way leaves nothing behind
+// and does not move the checkpoint; a restarted projector then applies every
+// event exactly once.
+func TestKilledBatchLeavesNothing(t *testing.T) {
+	for _, mode := range []string{"error", "cancel"} {
+		t.Run(mode, func(t *testing.T) {
+			forEachEnv(t, func(t *testing.T, e env) {
+				all := createAirlines(t, e.es, 0, 50)
+				l := newLedger()
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				p, c := newCounting(e, l, nil)
+				p.BatchSize = 20
+				// The second batch dies after applying 5 of its events.
+				c.failAfter = 25
+				boom := errors.New("killed")
+				c.fail = func() error { return boom }
+				if mode == "cancel" {
+					c.fail = func() error { cancel(); return nil }
+				}
+
+				err := p.CatchUp(ctx)
+				want := boom
+				if mode == "cancel" {
+					want = context.Canceled
+				}
+				if !errors.Is(err, want) {
+					t.Fatalf("CatchUp with a killed batch = %v, want %v", err, want)
+				}
+				checkRows(t, e.backend.Reader(), all[:20])
+				if cp := checkpointOf(t, e.backend, "airlines"); cp != all[19].pos {
+					t.Fatalf("checkpoint after the killed batch = %s, want %s (end of the first batch)", cp, all[19].pos)
+				}
+
+				restarted, _ := newCounting(e, l, nil)
+				restarted.BatchSize = 20
+				if err := restarted.CatchUp(context.Background()); err != nil {
+					t.Fatalf("CatchUp after restart: %v", err)
+				}
+				checkRows(t, e.backend.Reader(), all)
+				if cp, h := checkpointOf(t, e.backend, "airlines"), head(t, e.es); cp != h {
+					t.Errorf("checkpoint %s after restart, head %s", cp, h)
+				}
+				exactlyOnce(t, e, l, all)
+			})
+		})
+	}
+}
+
+// Run stops at a cancel only after the batch it is in has committed.
+func TestRunFinishesBatchOnCancel(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e env) {
+		all := createAirlines(t, e.es, 0, 50)
+		l := newLedger()
+		p, c := newCounting(e, l, nil)
+		p.BatchSize = 20
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		c.failAfter = 25
+		c.fail = func() error { cancel(); return nil }
+		done := make(chan error, 1)
+		go func() { done <- p.Run(ctx) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("Run = %v, want nil", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("Run did not return after cancel")
+		}
+		checkRows(t, e.backend.Reader(), all[:40])
+		if cp := checkpointOf(t, e.backend, "airlines"); cp != all[39].pos {
+			t.Errorf("checkpoint after Run stopped = %s, want %s (end of the second batch)", cp, all[39].pos)
+		}
+		exactlyOnce(t, e, l, all[:40])
+	})
+}
+
+// An event the registry cannot decode stops the projection before it: the
+// projector never skips an event.
+func TestUndecodableEventStopsProjection(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		before := createAirlines(t, e.es, 0, 3)
+		_, err := e.es.Append(ctx, domain.AppendRequest{
+			StreamID: "mystery-1", TenantID: "t", Expected: domain.NoStream,
+			Events: []domain.NewEvent{{Type: "albatross.events.v1.FromTheFuture", SchemaVersion: 1, Data: []byte{1}}},
+			Meta:   domain.Metadata{Actor: "test"},
+		})
+		if err != nil {
+			t.Fatalf("append: %v", err)
+		}
+		createAirlines(t, e.es, 3, 2)
+		p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
+		p.BatchSize = 1 // so every event before the bad one commits
+		if err := p.CatchUp(ctx); err == nil {
+			t.Fatal("CatchUp over an undecodable event succeeded")
+		}
+		checkRows(t, e.backend.Reader(), before)
+		if cp := checkpointOf(t, e.backend, "airlines"); cp != before[2].pos {
+			t.Errorf("checkpoint = %s, want %s, just before the undecodable event", cp, before[2].pos)
+		}
+	})
+}
+
+// Two projectors on the same read models, running while 500 events arrive,
+// apply each event exactly once, and both end at the head.
+func TestConcurrentProjectors(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e env) {
+		l := newLedger()
+		var ps []*projector.Projector
+		for range 2 {
+			p, _ := newCounting(e, l, nil)
+			p.BatchSize = 25
+			p.PollInterval = 10 * time.Millisecond
+			ps = append(ps, p)
+		}
+		stops := []func(){runInBackground(t, ps[0]), runInBackground(t, ps[1])}
+
+		var mu sync.Mutex
+		var all []created
+		var wg sync.WaitGroup
+		for w := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got, err := tryCreateAirlines(e.es, w*250, 250)
+				if err != nil {
+					t.Error(err)
+				}
+				mu.Lock()
+				all = append(all, got...)
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if t.Failed() {
+			t.FailNow()
+		}
+		h := last(all)
+		waitVisible(t, e.es, h)
+		for _, p := range ps {
+			waitFor(t, p, h)
+		}
+		for _, stop := range stops {
+			stop()
+		}
+		checkRows(t, e.backend.Reader(), all)
+		exactlyOnce(t, e, l, all)
+		for i, p := range ps {
+			st, err := p.Status(context.Background())
+			if err != nil {
+				t.Fatalf("Status: %v", err)
+			}
+			if len(st) != 1 || st[0].Checkpoint != h || st[0].Head != h || !st[0].CaughtUp {
+				t.Errorf("projector %d status = %+v, want checkpoint and head %s, caught up", i, st, h)
+			}
+		}
+	})
+}
+
+// notifier records whether the rows of each notice were readable when it was
+// published, then forwards it to an in-process notifier.
+type notifier struct {
+	*notify.Local
+	reader readmodel.Querier
+	err    error
+
+	mu      sync.Mutex
+	visible map[string]bool // airline id: committed at publish time
+}
+
+func (n *notifier) Publish(ctx context.Context, notices ...notify.Notice) error {
+	rows, err := n.reader.ListAirlines(ctx)
+	if err != nil {
+		return err
+	}
+	n.mu.Lock()
+	for _, no := range notices {
+		for _, id := range no.IDs {
+			n.visible[id] = slices.ContainsFunc(rows, func(a readmodel.Airline) bool { return a.ID.String() == id })
+		}
+	}
+	n.mu.Unlock()
+	if n.err != nil {
+		return n.err
+	}
+	return n.Local.Publish(ctx, notices...)
+}
+
+// After a batch commits, the projector publishes one notice per airline with
+// its id and position, and the row is readable by then.
+func TestNoticesAfterCommit(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e env) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		n := &notifier{Local: notify.NewLocal(), reader: e.backend.Reader(), visible: map[string]bool{}}
+		defer n.Close()
+		sub, err := n.Subscribe(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := projector.New(e.es, e.backend, reg, n, nil, projector.All()...)
+		p.BatchSize = 2
+		all := createAirlines(t, e.es, 0, 3)
+		if err := p.CatchUp(ctx); err != nil {
+			t.Fatalf("CatchUp: %v", err)
+		}
+		for _, c := range all {
+			select {
+			case got := <-sub:
+				want := notify.Notice{TenantID: "", Topic: "airlines", IDs: []string{c.id}, Position: c.pos.String()}
+				if got.TenantID != want.TenantID || got.Topic != want.Topic || !slices.Equal(got.IDs, want.IDs) || got.Position != want.Position {
+					t.Errorf("notice = %+v, want %+v", got, want)
+				}
+			case <-ctx.Done():
+				t.Fatalf("no notice for airline %s", c.slug)
+			}
+			n.mu.Lock()
+			if !n.visible[c.id] {
+				t.Errorf("notice for airline %s published before its row was committed", c.slug)
+			}
+			n.mu.Unlock()
+		}
+
+		// A notifier that fails costs a page refresh, not the projection.
+		n.err = errors.New("redis down")
+		more := createAirlines(t, e.es, 3, 1)
+		if err := p.CatchUp(ctx); err != nil {
+			t.Fatalf("CatchUp with a failing notifier: %v", err)
+		}
+		checkRows(t, e.backend.Reader(), append(all, more...))
+	})
+}
+
+// WaitFor returns once the projections reach a position, so a handler can
+// show a user their own write, and gives up when its context ends.
+func TestWaitFor(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
+		p.PollInterval = time.Hour // only the store's signal wakes Run
+
+		if err := p.WaitFor(ctx, domain.Start); err != nil {
+			t.Fatalf("WaitFor(Start) on a new projector: %v", err)
+		}
+
+		stop := runInBackground(t, p)
+		first := createAirlines(t, e.es, 0, 1)[0]
+		waitFor(t, p, first.pos)
+		if _, err := e.backend.Reader().GetAirlineBySlug(ctx, first.slug); err != nil {
+			t.Fatalf("airline not readable after WaitFor returned: %v", err)
+		}
+		stop()
+
+		// Nothing projects now: WaitFor gives up when its context ends.
+		second := createAirlines(t, e.es, 1, 1)[0]
+		short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer cancel()
+		err := p.WaitFor(short, second.pos)
+		if !errors.Is(err, projector.ErrNotCaughtUp) || !errors.Is(err, context.DeadlineExceeded) ||
+			domain.ErrorCode(err) != domain.EInternal {
+			t.Fatalf("WaitFor past the projection = %v, want ErrNotCaughtUp, DeadlineExceeded, code internal", err)
+		}
+
+		// A waiting WaitFor returns once a batch of this process commits.
+		waited := make(chan error, 1)
+		go func() {
+			wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			waited <- p.WaitFor(wctx, second.pos)
+		}()
+		if err := p.CatchUp(ctx); err != nil {
+			t.Fatalf("CatchUp: %v", err)
+		}
+		if err := <-waited; err != nil {
+			t.Fatalf("WaitFor after CatchUp: %v", err)
+		}
+	})
+}
+
+// Status reports each projection against the head, for /readyz.
+func TestStatus(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
+		if got := p.Names(); !slices.Equal(got, []string{"airlines"}) {
+			t.Errorf("Names() = %v", got)
+		}
+		st, err := p.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st) != 1 || st[0].Name != "airlines" || st[0].Checkpoint != domain.Start || !st[0].CaughtUp {
+			t.Errorf("status of an empty log = %+v, want airlines at the start, caught up", st)
+		}
+		all := createAirlines(t, e.es, 0, 2)
+		st, err = p.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st[0].CaughtUp || st[0].Head != all[1].pos || st[0].Checkpoint != domain.Start {
+			t.Errorf("status behind the log = %+v, want head %s and not caught up", st[0], all[1].pos)
+		}
+		if err := p.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		st, err = p.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st[0].CaughtUp || st[0].Checkpoint != all[1].pos || st[0].UpdatedAt.IsZero() {
+			t.Errorf("status after CatchUp = %+v, want checkpoint %s, caught up", st[0], all[1].pos)
+		}
+	})
+}

@@ -1,0 +1,298 @@
+// Package readmodeltest is the one test suite every readmodel.Querier
+// implementation passes: the sqlc queries on PostgreSQL and the in-memory
+// read models of the embedded mode. It runs each query of the interface and
+// fails when the interface has a query the suite does not know.
+package readmodeltest
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// Run runs the suite; newQ returns an empty read-model store for one subtest.
+func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
+	t.Helper()
+	cases := map[string]func(t *testing.T, q readmodel.Querier){
+		"UpsertAirline":     testUpsertAirline,
+		"ListAirlines":      testListAirlines,
+		"GetAirlineBySlug":  testGetAirlineBySlug,
+		"DeleteAllAirlines": testDeleteAllAirlines,
+		"GetCheckpoint":     testGetCheckpoint,
+		"SetCheckpoint":     testSetCheckpoint,
+		"DeleteCheckpoint":  testDeleteCheckpoint,
+	}
+	// A query added to the sqlc files without a case here fails the suite,
+	// so the in-memory store cannot silently fall behind PostgreSQL.
+	qt := reflect.TypeFor[readmodel.Querier]()
+	for i := range qt.NumMethod() {
+		if name := qt.Method(i).Name; cases[name] == nil {
+			t.Errorf("readmodel.Querier.%s has no case in readmodeltest.Run; add one", name)
+		}
+	}
+	for name := range cases {
+		if _, ok := qt.MethodByName(name); !ok {
+			t.Errorf("readmodeltest case %s names no readmodel.Querier method", name)
+		}
+	}
+	names := make([]string, 0, len(cases))
+	for name := range cases {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) { cases[name](t, newQ(t)) })
+	}
+}
+
+// at is a time with nanoseconds, which timestamptz keeps to the microsecond.
+var at = time.Date(2026, 11, 28, 10, 30, 15, 123456789, time.UTC)
+
+func airline(id, name, slug string) readmodel.UpsertAirlineParams {
+	return readmodel.UpsertAirlineParams{
+		ID: uuid.MustParse(id), Name: name, Icao: "BAW", Iata: "BA", Slug: slug, CreatedAt: at,
+	}
+}
+
+// row is the row the store should return for p.
+func row(p readmodel.UpsertAirlineParams) readmodel.Airline {
+	return readmodel.Airline{ID: p.ID, Name: p.Name, Icao: p.Icao, Iata: p.Iata, Slug: p.Slug,
+		CreatedAt: p.CreatedAt.Truncate(time.Microsecond)}
+}
+
+func upsert(t *testing.T, q readmodel.Querier, ps ...readmodel.UpsertAirlineParams) {
+	t.Helper()
+	for _, p := range ps {
+		if err := q.UpsertAirline(context.Background(), p); err != nil {
+			t.Fatalf("UpsertAirline(%s): %v", p.Slug, err)
+		}
+	}
+}
+
+func list(t *testing.T, q readmodel.Querier) []readmodel.Airline {
+	t.Helper()
+	got, err := q.ListAirlines(context.Background())
+	if err != nil {
+		t.Fatalf("ListAirlines: %v", err)
+	}
+	return got
+}
+
+// sameAirlines compares rows field by field; times must be the same instant
+// in the same zone as pgx gives them (time.Local).
+func sameAirlines(t *testing.T, what string, got, want []readmodel.Airline) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: got %d rows %v, want %d %v", what, len(got), slugs(got), len(want), slugs(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.ID != w.ID || g.Name != w.Name || g.Icao != w.Icao || g.Iata != w.Iata || g.Slug != w.Slug ||
+			!g.CreatedAt.Equal(w.CreatedAt) {
+			t.Errorf("%s: row %d = %+v, want %+v", what, i, g, w)
+		}
+		if g.CreatedAt.Location().String() != time.Local.String() {
+			t.Errorf("%s: row %d created_at in %s, want time.Local (%s) as pgx returns", what, i, g.CreatedAt.Location(), time.Local)
+		}
+	}
+}
+
+func slugs(as []readmodel.Airline) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.Slug
+	}
+	return out
+}
+
+func testUpsertAirline(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	first := airline("6f1c1c6e-5a55-4a7e-9d8e-111111111111", "Speedbird", "speedbird")
+	upsert(t, q, first)
+	sameAirlines(t, "after insert", list(t, q), []readmodel.Airline{row(first)})
+
+	// Upserting the same id again replaces every column, slug included.
+	second := first
+	second.Name, second.Icao, second.Iata, second.Slug = "Speedbird Virtual", "VBA", "", "speedbird-va"
+	second.CreatedAt = at.Add(time.Hour + 999*time.Nanosecond)
+	upsert(t, q, second)
+	sameAirlines(t, "after second upsert", list(t, q), []readmodel.Airline{row(second)})
+	if _, err := q.GetAirlineBySlug(ctx, "speedbird"); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("old slug after the slug changed: err = %v, want pgx.ErrNoRows", err)
+	}
+
+	// The freed slug can go to another airline; a taken one cannot.
+	other := airline("00000000-0000-4000-8000-000000000001", "Other", "speedbird")
+	upsert(t, q, other)
+	clash := airline("00000000-0000-4000-8000-000000000002", "Clash", "speedbird-va")
+	err := q.UpsertAirline(ctx, clash)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "23505" || pgErr.ConstraintName != "airlines_slug" {
+		t.Errorf("UpsertAirline with a taken slug: err = %v, want unique violation 23505 on airlines_slug", err)
+	}
+	sameAirlines(t, "after the refused upsert", list(t, q), []readmodel.Airline{row(other), row(second)})
+
+	// Text PostgreSQL cannot store is refused alike.
+	bad := airline("00000000-0000-4000-8000-000000000003", "Nul\x00Air", "nul")
+	if err := q.UpsertAirline(ctx, bad); !errors.As(err, &pgErr) || pgErr.Code != "22021" {
+		t.Errorf("UpsertAirline with a NUL in the name: err = %v, want 22021", err)
+	}
+}
+
+func testListAirlines(t *testing.T, q readmodel.Querier) {
+	if got := list(t, q); got != nil {
+		t.Errorf("ListAirlines on an empty table = %#v, want nil as sqlc returns", got)
+	}
+	// Names sort by their bytes (COLLATE "C"): upper case before lower case,
+	// "É" (0xC3 0x89) after every ASCII letter. Equal names sort by the
+	// uuid's bytes, unsigned: 0x80… comes after 0x7f….
+	var (
+		bravo   = airline("40000000-0000-4000-8000-000000000000", "Bravo", "bravo")
+		zulu    = airline("30000000-0000-4000-8000-000000000000", "Zulu", "zulu")
+		alpha   = airline("20000000-0000-4000-8000-000000000000", "alpha", "alpha")
+		emer    = airline("10000000-0000-4000-8000-000000000000", "Émeraude", "emeraude")
+		spaced  = airline("50000000-0000-4000-8000-000000000000", "Same ", "same-spaced")
+		sameFF  = airline("ffffffff-0000-4000-8000-000000000000", "Same", "same-ff")
+		same80  = airline("80000000-0000-4000-8000-000000000000", "Same", "same-80")
+		same7F  = airline("7fffffff-ffff-4fff-bfff-ffffffffffff", "Same", "same-7f")
+		same00  = airline("00000000-0000-4000-8000-000000000000", "Same", "same-00")
+		sameTie = airline("80000000-0000-4000-8000-000000000001", "Same", "same-80-1")
+	)
+	upsert(t, q, emer, sameFF, zulu, same80, alpha, sameTie, bravo, same7F, spaced, same00)
+	want := []readmodel.Airline{
+		row(bravo), row(same00), row(same7F), row(same80), row(sameTie), row(sameFF), row(spaced),
+		row(zulu), row(alpha), row(emer),
+	}
+	sameAirlines(t, "ListAirlines", list(t, q), want)
+}
+
+func testGetAirlineBySlug(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	got, err := q.GetAirlineBySlug(ctx, "speedbird")
+	if !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("GetAirlineBySlug on an empty table: err = %v, want pgx.ErrNoRows", err)
+	}
+	if !reflect.DeepEqual(got, readmodel.Airline{}) {
+		t.Errorf("GetAirlineBySlug miss returned %+v, want the zero row", got)
+	}
+	a := airline("6f1c1c6e-5a55-4a7e-9d8e-111111111111", "Speedbird", "speedbird")
+	b := airline("6f1c1c6e-5a55-4a7e-9d8e-222222222222", "Kestrel", "kestrel")
+	upsert(t, q, a, b)
+	got, err = q.GetAirlineBySlug(ctx, "kestrel")
+	if err != nil {
+		t.Fatalf("GetAirlineBySlug(kestrel): %v", err)
+	}
+	sameAirlines(t, "GetAirlineBySlug(kestrel)", []readmodel.Airline{got}, []readmodel.Airline{row(b)})
+	// Slugs match exactly: no case folding, no prefix match.
+	for _, miss := range []string{"Speedbird", "speed", "speedbird ", ""} {
+		if _, err := q.GetAirlineBySlug(ctx, miss); !errors.Is(err, pgx.ErrNoRows) {
+			t.Errorf("GetAirlineBySlug(%q): err = %v, want pgx.ErrNoRows", miss, err)
+		}
+	}
+}
+
+func testDeleteAllAirlines(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	if err := q.DeleteAllAirlines(ctx); err != nil {
+		t.Fatalf("DeleteAllAirlines on an empty table: %v", err)
+	}
+	a := airline("6f1c1c6e-5a55-4a7e-9d8e-111111111111", "Speedbird", "speedbird")
+	upsert(t, q, a, airline("6f1c1c6e-5a55-4a7e-9d8e-222222222222", "Kestrel", "kestrel"))
+	setCheckpoint(t, q, "airlines", 7, 42)
+	if err := q.DeleteAllAirlines(ctx); err != nil {
+		t.Fatalf("DeleteAllAirlines: %v", err)
+	}
+	if got := list(t, q); len(got) != 0 {
+		t.Errorf("ListAirlines after DeleteAllAirlines = %v, want none", slugs(got))
+	}
+	if _, err := q.GetAirlineBySlug(ctx, "speedbird"); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("GetAirlineBySlug after DeleteAllAirlines: err = %v, want pgx.ErrNoRows", err)
+	}
+	// The slug index is emptied too, and checkpoints are not airlines.
+	reused := airline("6f1c1c6e-5a55-4a7e-9d8e-333333333333", "New Speedbird", "speedbird")
+	upsert(t, q, reused)
+	sameAirlines(t, "after reusing the slug", list(t, q), []readmodel.Airline{row(reused)})
+	if c, err := q.GetCheckpoint(ctx, "airlines"); err != nil || c.Seq != 42 {
+		t.Errorf("checkpoint after DeleteAllAirlines = %+v, %v; want it untouched", c, err)
+	}
+}
+
+func setCheckpoint(t *testing.T, q readmodel.Querier, name string, commit, seq int64) readmodel.SetCheckpointParams {
+	t.Helper()
+	p := readmodel.SetCheckpointParams{Name: name, CommitTx: commit, Seq: seq, UpdatedAt: at.Add(time.Duration(seq) * time.Second)}
+	if err := q.SetCheckpoint(context.Background(), p); err != nil {
+		t.Fatalf("SetCheckpoint(%s): %v", name, err)
+	}
+	return p
+}
+
+func checkCheckpoint(t *testing.T, q readmodel.Querier, want readmodel.SetCheckpointParams) {
+	t.Helper()
+	got, err := q.GetCheckpoint(context.Background(), want.Name)
+	if err != nil {
+		t.Fatalf("GetCheckpoint(%s): %v", want.Name, err)
+	}
+	if got.Name != want.Name || got.CommitTx != want.CommitTx || got.Seq != want.Seq ||
+		!got.UpdatedAt.Equal(want.UpdatedAt.Truncate(time.Microsecond)) ||
+		got.UpdatedAt.Location().String() != time.Local.String() {
+		t.Errorf("GetCheckpoint(%s) = %+v, want %+v (updated_at to the microsecond, in time.Local)", want.Name, got, want)
+	}
+}
+
+func testGetCheckpoint(t *testing.T, q readmodel.Querier) {
+	got, err := q.GetCheckpoint(context.Background(), "airlines")
+	if !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("GetCheckpoint of a projection never run: err = %v, want pgx.ErrNoRows", err)
+	}
+	if !reflect.DeepEqual(got, readmodel.ProjectionCheckpoint{}) {
+		t.Errorf("GetCheckpoint miss returned %+v, want the zero row", got)
+	}
+	a := setCheckpoint(t, q, "airlines", 0, 3)
+	b := setCheckpoint(t, q, "pireps", 1<<40, 1<<50)
+	checkCheckpoint(t, q, a)
+	checkCheckpoint(t, q, b)
+	if _, err := q.GetCheckpoint(context.Background(), "Airlines"); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("GetCheckpoint(Airlines): err = %v, want pgx.ErrNoRows (names match exactly)", err)
+	}
+}
+
+func testSetCheckpoint(t *testing.T, q readmodel.Querier) {
+	setCheckpoint(t, q, "airlines", 5, 10)
+	other := setCheckpoint(t, q, "pireps", 5, 11)
+	// Setting again moves the checkpoint; it may even move back (a rebuild
+	// starts from nothing), and other projections keep theirs.
+	moved := setCheckpoint(t, q, "airlines", 9, 2)
+	checkCheckpoint(t, q, moved)
+	checkCheckpoint(t, q, other)
+	if err := q.SetCheckpoint(context.Background(), readmodel.SetCheckpointParams{Name: "bad\x00", UpdatedAt: at}); err == nil {
+		t.Errorf("SetCheckpoint with a NUL in the name succeeded; PostgreSQL refuses it")
+	}
+}
+
+func testDeleteCheckpoint(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	if err := q.DeleteCheckpoint(ctx, "airlines"); err != nil {
+		t.Fatalf("DeleteCheckpoint of a missing checkpoint: %v", err)
+	}
+	setCheckpoint(t, q, "airlines", 1, 1)
+	keep := setCheckpoint(t, q, "pireps", 1, 2)
+	if err := q.DeleteCheckpoint(ctx, "airlines"); err != nil {
+		t.Fatalf("DeleteCheckpoint: %v", err)
+	}
+	if _, err := q.GetCheckpoint(ctx, "airlines"); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("GetCheckpoint after DeleteCheckpoint: err = %v, want pgx.ErrNoRows", err)
+	}
+	checkCheckpoint(t, q, keep)
+	// A deleted checkpoint can be set again.
+	again := setCheckpoint(t, q, "airlines", 2, 3)
+	checkCheckpoint(t, q, again)
+}
