@@ -17,7 +17,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 )
 
-// NotifyChannel is the LISTEN/NOTIFY channel every append signals on commit.
+// NotifyChannel is the LISTEN/NOTIFY channel appends signal after commit.
 const NotifyChannel = "albatross_events"
 
 // defaultReadLimit is the batch ReadAll uses when asked for limit <= 0.
@@ -83,6 +83,8 @@ type EventStore struct {
 	stop      context.CancelFunc
 	stopCtx   context.Context
 	wg        sync.WaitGroup
+
+	notifyRequests chan struct{} // capacity 1: requests coalesce
 }
 
 var _ domain.EventStore = (*EventStore)(nil)
@@ -94,13 +96,17 @@ func NewEventStore(pool *pgxpool.Pool, log *slog.Logger) *EventStore {
 		log = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &EventStore{
-		pool:    pool,
-		log:     log,
-		subs:    make(map[chan struct{}]struct{}),
-		stop:    cancel,
-		stopCtx: ctx,
+	s := &EventStore{
+		pool:           pool,
+		log:            log,
+		subs:           make(map[chan struct{}]struct{}),
+		stop:           cancel,
+		stopCtx:        ctx,
+		notifyRequests: make(chan struct{}, 1),
 	}
+	s.wg.Add(1)
+	go s.sendNotifications()
+	return s
 }
 
 const (
@@ -283,7 +289,6 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (doma
 	if cmd != "" {
 		b.Queue(insertCommandSQL, cmd, req.StreamID, res.FromVersion, res.ToVersion)
 	}
-	b.Queue(notifySQL)
 	err = func() error {
 		br := tx.SendBatch(ctx, b)
 		defer br.Close()
@@ -312,9 +317,6 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (doma
 				return s.mapWriteError(ctx, req, err)
 			}
 		}
-		if _, err := br.Exec(); err != nil {
-			return s.mapWriteError(ctx, req, err)
-		}
 		if err := br.Close(); err != nil {
 			return s.mapWriteError(ctx, req, err)
 		}
@@ -333,7 +335,39 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (doma
 		// retrying with the same command id is safe.
 		return domain.AppendResult{}, s.mapWriteError(ctx, req, fmt.Errorf("commit: %w", err))
 	}
+	s.signal()
+	s.requestNotify()
 	return res, nil
+}
+
+// requestNotify asks the notifier goroutine to send one NOTIFY for every
+// append since its last one. NOTIFY is not part of the append transaction:
+// it takes a cluster-wide queue lock at commit, which serialized concurrent
+// appends and halved their throughput with 16 writers (bench/results.txt).
+// A wake-up is only a hint: subscribers also poll, so a NOTIFY lost to a
+// crash right after the commit delays a follower by one poll interval.
+func (s *EventStore) requestNotify() {
+	select {
+	case s.notifyRequests <- struct{}{}:
+	default: // one is pending already; it will cover this append too
+	}
+}
+
+// sendNotifications sends the coalesced NOTIFYs until Close.
+func (s *EventStore) sendNotifications() {
+	defer s.wg.Done()
+	for {
+		select {
+		case <-s.stopCtx.Done():
+			return
+		case <-s.notifyRequests:
+		}
+		ctx, cancel := context.WithTimeout(s.stopCtx, 5*time.Second)
+		if _, err := s.pool.Exec(ctx, notifySQL); err != nil && s.stopCtx.Err() == nil {
+			s.log.Warn("notify other processes of new events", "err", err)
+		}
+		cancel()
+	}
 }
 
 // mapWriteError turns driver errors of the insert batch into domain errors.
