@@ -143,3 +143,43 @@ func sessionsWithXID(t *testing.T, pool *pgxpool.Pool) int {
 	}
 	return n
 }
+
+func TestReadModelsBatchSendsWritesTogetherButFailsWhole(t *testing.T) {
+	ctx := context.Background()
+	rm := postgres.NewReadModels(pgtest.NewPool(t))
+
+	var seen []readmodel.Airline
+	ran, err := rm.Batch(ctx, "airlines", func(q readmodel.Querier) error {
+		for _, slug := range []string{"one", "two"} {
+			if err := q.UpsertAirline(ctx, params(slug)); err != nil {
+				return err
+			}
+		}
+		var err error
+		seen, err = q.ListAirlines(ctx) // a read inside the batch sees its writes
+		return err
+	})
+	if !ran || err != nil || len(seen) != 2 {
+		t.Fatalf("Batch = %v, %v; the batch saw %d of its 2 writes", ran, err, len(seen))
+	}
+
+	// Two airlines with one slug: the second write fails only when the
+	// queued writes are sent, and the whole batch must go with it.
+	ran, err = rm.Batch(ctx, "airlines", func(q readmodel.Querier) error {
+		for _, slug := range []string{"three", "three"} {
+			if err := q.UpsertAirline(ctx, params(slug)); err != nil {
+				return err
+			}
+		}
+		return q.SetCheckpoint(ctx, readmodel.SetCheckpointParams{Name: "airlines", CommitTx: 9, Seq: 9, UpdatedAt: when})
+	})
+	if !ran || err == nil {
+		t.Fatalf("a batch with a failing write = %v, %v; want its error", ran, err)
+	}
+	if _, err := rm.Reader().GetAirlineBySlug(ctx, "three"); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("a row of the failed batch was committed: %v", err)
+	}
+	if _, err := rm.Reader().GetCheckpoint(ctx, "airlines"); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("the checkpoint of the failed batch was committed: %v", err)
+	}
+}
