@@ -1,0 +1,207 @@
+// Command bench measures Albatross's event stores and projector against
+// baselines of the same work done with the raw drivers, measured in the same
+// run, and prints a table of rates and ratios (also written to -out).
+//
+// It needs a PostgreSQL server (pgtest.AdminURL, or -admin-url) on which it
+// may create and drop databases; every database it creates is named
+// albatross_bench_* and dropped WITH (FORCE) at the end, and every SQLite
+// file lives in a temporary folder that is removed at the end.
+//
+// Run it with `make bench`, or `go run ./bench -quick` for a smoke run.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/albatross-va/albatross/store/pgtest"
+	"github.com/albatross-va/albatross/store/projector"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// config holds the sizes of every measurement; the defaults are the full run.
+type config struct {
+	out      string
+	cpuProf  string
+	adminURL string
+	only     map[string]bool
+	rounds   int
+
+	pgAppends   int   // appends per case and round
+	pgWriters   []int // concurrent writers, one case each
+	projEvents  int   // events in the log the projector catches up on
+	batchSize   int   // projector batch size and baseline batch size
+	sqlAppends  int
+	sqlWriters  []int
+	replayCount int // events in the SQLite log replayed at start
+}
+
+// groups are the measurements -only may select.
+var groups = []string{"pg-append", "pg-projection", "sqlite-append", "sqlite-replay"}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		c          config
+		quick      bool
+		only       string
+		pgWriters  string
+		sqlWriters string
+	)
+	fs.StringVar(&c.out, "out", "", "also write the table to this file")
+	fs.StringVar(&c.cpuProf, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	fs.StringVar(&c.adminURL, "admin-url", pgtest.AdminURL(), "PostgreSQL server on which to create the benchmark databases")
+	fs.StringVar(&only, "only", strings.Join(groups, ","), "comma-separated measurements to run: "+strings.Join(groups, ", "))
+	fs.BoolVar(&quick, "quick", false, "small sizes and one round, for a smoke run (explicit size flags still win)")
+	fs.IntVar(&c.rounds, "rounds", 3, "rounds per measurement; the table shows the median")
+	fs.IntVar(&c.pgAppends, "pg-appends", 6000, "PostgreSQL appends per case and round")
+	fs.StringVar(&pgWriters, "pg-writers", "1,16", "PostgreSQL concurrent writers, one case each")
+	fs.IntVar(&c.projEvents, "proj-events", 200_000, "events the PostgreSQL projector catches up on")
+	fs.IntVar(&c.batchSize, "batch", projector.DefaultBatchSize, "projector batch size (and the baseline's)")
+	fs.IntVar(&c.sqlAppends, "sqlite-appends", 6000, "SQLite appends per case and round")
+	fs.StringVar(&sqlWriters, "sqlite-writers", "1,4", "SQLite concurrent writers, one case each")
+	fs.IntVar(&c.replayCount, "replay-events", 1_000_000, "events in the SQLite log replayed at start")
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	if fs.NArg() > 0 {
+		return config{}, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if quick {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		small := map[string]func(){
+			"rounds":         func() { c.rounds = 1 },
+			"pg-appends":     func() { c.pgAppends = 400 },
+			"proj-events":    func() { c.projEvents = 10_000 },
+			"sqlite-appends": func() { c.sqlAppends = 400 },
+			"replay-events":  func() { c.replayCount = 20_000 },
+		}
+		for name, f := range small {
+			if !set[name] {
+				f()
+			}
+		}
+	}
+	var err error
+	if c.pgWriters, err = parseInts(pgWriters); err != nil {
+		return config{}, fmt.Errorf("-pg-writers: %w", err)
+	}
+	if c.sqlWriters, err = parseInts(sqlWriters); err != nil {
+		return config{}, fmt.Errorf("-sqlite-writers: %w", err)
+	}
+	c.only = map[string]bool{}
+	for _, g := range strings.Split(only, ",") {
+		g = strings.TrimSpace(g)
+		if g == "" {
+			continue
+		}
+		known := false
+		for _, k := range groups {
+			known = known || k == g
+		}
+		if !known {
+			return config{}, fmt.Errorf("-only: unknown measurement %q (want %s)", g, strings.Join(groups, ", "))
+		}
+		c.only[g] = true
+	}
+	switch {
+	case c.rounds < 1:
+		return config{}, errors.New("-rounds must be at least 1")
+	case c.pgAppends < 1 || c.sqlAppends < 1 || c.projEvents < 1 || c.replayCount < 1 || c.batchSize < 1:
+		return config{}, errors.New("sizes must be at least 1")
+	}
+	return c, nil
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a positive number", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if c.cpuProf != "" {
+		f, err := os.Create(c.cpuProf)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	started := time.Now()
+	t := &table{}
+
+	if c.only["pg-append"] {
+		if err := benchPGAppend(ctx, c, log, t); err != nil {
+			return fmt.Errorf("PostgreSQL append: %w", err)
+		}
+	}
+	if c.only["pg-projection"] {
+		if err := benchPGProjection(ctx, c, log, t); err != nil {
+			return fmt.Errorf("PostgreSQL projection: %w", err)
+		}
+	}
+	if c.only["sqlite-append"] {
+		if err := benchSQLiteAppend(ctx, c, log, t); err != nil {
+			return fmt.Errorf("SQLite append: %w", err)
+		}
+	}
+	if c.only["sqlite-replay"] {
+		if err := benchSQLiteReplay(ctx, c, log, t); err != nil {
+			return fmt.Errorf("SQLite replay: %w", err)
+		}
+	}
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "Albatross benchmarks, %s, %s %s/%s, GOMAXPROCS=%d, %d rounds (median), took %s\n",
+		started.UTC().Format(time.RFC3339), runtime.Version(), runtime.GOOS, runtime.GOARCH,
+		runtime.GOMAXPROCS(0), c.rounds, time.Since(started).Round(time.Second))
+	fmt.Fprintf(&b, "ratio = measured / baseline (for times: baseline / measured), so higher is better everywhere.\n\n")
+	t.write(&b)
+	if _, err := io.WriteString(stdout, b.String()); err != nil {
+		return err
+	}
+	if c.out != "" {
+		if err := os.WriteFile(c.out, []byte(b.String()), 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", c.out, err)
+		}
+	}
+	return nil
+}
