@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -169,9 +170,11 @@ func (b *Broker) streamEvents(c echo.Context) error {
 	defer b.unsubscribe(client)
 
 	rc := http.NewResponseController(w)
-	// SSE streams outlive any write timeout the server sets.
-	if err := rc.SetWriteDeadline(time.Time{}); err != nil {
-		b.log.Debug("cannot clear write deadline", "err", err)
+	// SSE streams outlive the server's read and write timeouts: an expired
+	// read deadline would cancel the request's context, a write deadline
+	// would cut the stream.
+	if err := errors.Join(rc.SetReadDeadline(time.Time{}), rc.SetWriteDeadline(time.Time{})); err != nil {
+		b.log.Warn("cannot lift the deadlines of a live stream", "err", err)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")

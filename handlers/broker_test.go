@@ -133,3 +133,20 @@ func TestBrokerDropsASlowClientWithoutBlocking(t *testing.T) {
 		t.Errorf("slow client got %d events before being cut off, want its buffer of %d", n, clientBuffer)
 	}
 }
+
+func TestBrokerStreamsOutliveServerTimeouts(t *testing.T) {
+	b := NewBroker(slog.Default(), time.Hour)
+	e := echo.New()
+	e.GET("/events", b.streamEvents)
+	srv := httptest.NewUnstartedServer(e)
+	srv.Config.ReadTimeout = 100 * time.Millisecond
+	srv.Config.WriteTimeout = 100 * time.Millisecond
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	lines := readStream(t, srv.URL, "")
+	waitClients(t, b, 1)
+	time.Sleep(500 * time.Millisecond) // well past both timeouts
+	b.publish(notify.Notice{Topic: "airlines", IDs: []string{"late"}, Position: "3.4"})
+	expectLine(t, lines, "id: 3.4")
+}
