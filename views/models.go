@@ -16,7 +16,6 @@ type AirlineRow struct {
 	IATA    string
 	Slug    string
 	Created string // already formatted for display
-	Fresh   bool   // arrived since the page was loaded: highlighted briefly
 }
 
 // AirlineForm is the create-airline form with the user's input and, after a

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -213,5 +214,44 @@ func TestPostgresTwoProcessesShareLiveUpdates(t *testing.T) {
 		if r != nil {
 			r.Body.Close()
 		}
+	}
+}
+
+func TestWebOnlyProcessIsReadyOnlyWhileAProjectorKeepsUp(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	web := startServer(t, map[string]string{
+		"DATABASE_URL": dbURL, "ALBATROSS_PROJECTOR": "false",
+		"ALBATROSS_READY_MAX_LAG": "200ms", "ALBATROSS_WAIT_BOUND": "200ms",
+	})
+	readyz := func() int {
+		resp, err := http.Get(web.URL + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := readyz(); code != http.StatusOK {
+		t.Fatalf("readyz on an empty log: %d", code)
+	}
+	admin := newBrowser(t, web)
+	resp, _ := admin.post("/airlines", admin.airlineForm("Waiting Air", "WAI", "", "waiting"), nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create without a projector: %d, want the redirect after the bounded wait", resp.StatusCode)
+	}
+	if code := readyz(); code != http.StatusServiceUnavailable {
+		t.Errorf("readyz with an event no projector applies: %d, want 503", code)
+	}
+
+	startServer(t, map[string]string{"DATABASE_URL": dbURL}) // runs the projector
+	deadline := time.Now().Add(20 * time.Second)
+	for readyz() != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("the web-only process never became ready once a projector ran")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, doc := admin.get("/airlines"); !slices.Contains(airlineNames(doc), "Waiting Air") {
+		t.Errorf("the web-only process does not list the airline the other process projected: %v", airlineNames(doc))
 	}
 }

@@ -1,0 +1,150 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/store/memory"
+	"github.com/albatross-va/albatross/store/notify"
+	"github.com/albatross-va/albatross/store/projector"
+	"github.com/albatross-va/albatross/store/sqlite"
+)
+
+// newApp wires the handlers to the embedded adapters, as serve does.
+func newApp(t *testing.T, ready handlers.ReadinessCheck) *httptest.Server {
+	t.Helper()
+	ctx := context.Background()
+	es, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "events.db"), slog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { es.Close() })
+	mem := memory.New()
+	proj := projector.New(es, mem, events.NewRegistry(), notify.NewLocal(), slog.Default(), projector.All()...)
+	runner := &domain.Runner{Store: es, Registry: events.NewRegistry()}
+	if ready == nil {
+		ready = func(context.Context) (any, error) { return "fine", nil }
+	}
+	e := handlers.New(handlers.Deps{
+		Log:        slog.Default(),
+		Airlines:   &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
+		ReadModels: mem,
+		Waiter:     proj,
+		Broker:     handlers.NewBroker(slog.Default(), time.Second),
+		Ready:      ready,
+	})
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func get(t *testing.T, url string, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+func TestPagesCarrySecurityHeadersAndRequestIDs(t *testing.T) {
+	srv := newApp(t, nil)
+	resp, body := get(t, srv.URL+"/airlines", map[string]string{"X-Request-Id": "proxy-id-1"})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	h := resp.Header
+	csp := h.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP allows inline code: %q", csp)
+	}
+	if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" {
+		t.Errorf("missing nosniff or Referrer-Policy: %v", h)
+	}
+	if h.Get("X-Request-Id") != "proxy-id-1" {
+		t.Errorf("request id %q, want the proxy's", h.Get("X-Request-Id"))
+	}
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if doc.Find("script:not([src])").Length() != 0 {
+		t.Errorf("the page has inline script, which the CSP would block")
+	}
+	if doc.Find(`[style]`).Length() != 0 {
+		t.Errorf("the page has inline styles, which the CSP would block")
+	}
+	for _, label := range []string{"airline-name", "airline-icao", "airline-iata", "airline-slug"} {
+		if doc.Find(`label[for="`+label+`"]`).Length() != 1 {
+			t.Errorf("input %s has no label", label)
+		}
+	}
+	resp, _ = get(t, srv.URL+"/airlines", map[string]string{"X-Request-Id": "bad id; with spaces"})
+	if id := resp.Header.Get("X-Request-Id"); id == "" || strings.ContainsAny(id, " ;") {
+		t.Errorf("a malformed request id %q was kept instead of replaced", id)
+	}
+}
+
+func TestErrorsAreRenderedAsPageOrFragment(t *testing.T) {
+	srv := newApp(t, nil)
+	resp, body := get(t, srv.URL+"/no-such-page", nil)
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "<html") || !strings.Contains(body, `data-testid="error"`) {
+		t.Errorf("unknown page: %d, want a 404 page; body %.200s", resp.StatusCode, body)
+	}
+	resp, body = get(t, srv.URL+"/no-such-page", map[string]string{"HX-Request": "true"})
+	if resp.StatusCode != http.StatusNotFound || strings.Contains(body, "<html") || !strings.Contains(body, `data-testid="error"`) {
+		t.Errorf("unknown fragment: %d, want a 404 fragment; body %.200s", resp.StatusCode, body)
+	}
+	if vary := strings.Join(resp.Header.Values("Vary"), ", "); !strings.Contains(vary, "HX-Request") {
+		t.Errorf("Vary %q lacks HX-Request, so caches could mix page and fragment", vary)
+	}
+	resp, body = get(t, srv.URL+"/airlines", map[string]string{"HX-Request": "true", "HX-Boosted": "true"})
+	if !strings.Contains(body, "<html") {
+		t.Errorf("a boosted navigation got a fragment (status %d)", resp.StatusCode)
+	}
+}
+
+func TestReadinessReportsTheCheck(t *testing.T) {
+	healthy := newApp(t, nil)
+	if resp, _ := get(t, healthy.URL+"/readyz", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("ready: %d", resp.StatusCode)
+	}
+	sick := newApp(t, func(context.Context) (any, error) { return nil, projector.ErrNotCaughtUp })
+	resp, body := get(t, sick.URL+"/readyz", nil)
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "unavailable") {
+		t.Errorf("not ready: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := get(t, sick.URL+"/healthz", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("healthz follows readiness; it should only say the process is up")
+	}
+}
+
+func TestStaticAssetsAreServed(t *testing.T) {
+	srv := newApp(t, nil)
+	for _, name := range []string{"app.css", "htmx.min.js", "sse.js"} {
+		resp, body := get(t, srv.URL+"/static/"+name, nil)
+		if resp.StatusCode != http.StatusOK || len(body) < 100 {
+			t.Errorf("/static/%s: %d, %d bytes (run make assets)", name, resp.StatusCode, len(body))
+		}
+	}
+}
