@@ -155,6 +155,20 @@ func ClaimConflict(c UniqueClaim) error {
 	return FieldError(EConflict, c.Field, fmt.Sprintf("%s %q is already taken", c.Field, c.Value))
 }
 
+// PrepareAppend validates a request as every adapter must and stamps its
+// recorded time (now when unset) in UTC at the microsecond precision both
+// stores keep.
+func PrepareAppend(req AppendRequest) (AppendRequest, error) {
+	if err := ValidateAppend(req); err != nil {
+		return req, err
+	}
+	if req.Meta.RecordedAt.IsZero() {
+		req.Meta.RecordedAt = time.Now()
+	}
+	req.Meta.RecordedAt = req.Meta.RecordedAt.UTC().Truncate(time.Microsecond)
+	return req, nil
+}
+
 // ValidateAppend checks the parts of a request every adapter rejects alike.
 func ValidateAppend(req AppendRequest) error {
 	switch {

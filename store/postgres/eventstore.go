@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/commithook"
 )
 
 // NotifyChannel is the LISTEN/NOTIFY channel appends signal after commit.
@@ -74,7 +74,7 @@ type EventStore struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
 
-	beforeCommit atomic.Pointer[func(ctx context.Context, req domain.AppendRequest) error]
+	commithook.Hook // SetBeforeCommit: the tests' seam into an append
 
 	mu        sync.Mutex
 	subs      map[chan struct{}]struct{}
@@ -182,30 +182,14 @@ ORDER BY version`
 // command id first; Append answers with that append's result.
 var errDuplicateCommand = errors.New("command id appended concurrently")
 
-// SetBeforeCommit installs fn, or removes it when nil: every later Append
-// calls fn inside its transaction after its rows are inserted and before it
-// commits, and an error from fn rolls the append back. It is a test seam,
-// for holding a transaction open or forcing a rollback; production code
-// leaves it unset.
-func (s *EventStore) SetBeforeCommit(fn func(ctx context.Context, req domain.AppendRequest) error) {
-	if fn == nil {
-		s.beforeCommit.Store(nil)
-		return
-	}
-	s.beforeCommit.Store(&fn)
-}
-
 // Append implements domain.EventStore. It takes four round trips: begin; the
 // stream lock with the command and version look-ups; the inserts and the
 // notification; commit.
 func (s *EventStore) Append(ctx context.Context, req domain.AppendRequest) (domain.AppendResult, error) {
-	if err := domain.ValidateAppend(req); err != nil {
+	req, err := domain.PrepareAppend(req)
+	if err != nil {
 		return domain.AppendResult{}, err
 	}
-	if req.Meta.RecordedAt.IsZero() {
-		req.Meta.RecordedAt = time.Now()
-	}
-	req.Meta.RecordedAt = req.Meta.RecordedAt.UTC().Truncate(time.Microsecond)
 
 	res, err := s.append(ctx, req)
 	if errors.Is(err, errDuplicateCommand) {
@@ -328,10 +312,8 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (doma
 	if err != nil {
 		return domain.AppendResult{}, err
 	}
-	if fn := s.beforeCommit.Load(); fn != nil {
-		if err := (*fn)(ctx, req); err != nil {
-			return domain.AppendResult{}, fmt.Errorf("append to %s: %w", req.StreamID, err)
-		}
+	if err := s.BeforeCommit(ctx, req); err != nil {
+		return domain.AppendResult{}, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		// The outcome is unknown if the connection broke during COMMIT;

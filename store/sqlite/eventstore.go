@@ -13,12 +13,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/commithook"
 )
 
 // schemaVersion is stored in PRAGMA user_version; Open refuses a file that a
@@ -82,7 +82,7 @@ type EventStore struct {
 	reader *sql.DB
 	log    *slog.Logger
 
-	beforeCommit atomic.Pointer[func(ctx context.Context, req domain.AppendRequest) error]
+	commithook.Hook // SetBeforeCommit: the tests' seam into an append
 
 	mu     sync.Mutex
 	subs   map[chan struct{}]struct{}
@@ -152,28 +152,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return tx.Commit()
 }
 
-// SetBeforeCommit installs fn, or removes it when nil: every later Append
-// calls fn inside its transaction after its rows are inserted and before it
-// commits, and an error from fn rolls the append back. It is a test seam,
-// for holding a transaction open or forcing a rollback; production code
-// leaves it unset.
-func (s *EventStore) SetBeforeCommit(fn func(ctx context.Context, req domain.AppendRequest) error) {
-	if fn == nil {
-		s.beforeCommit.Store(nil)
-		return
-	}
-	s.beforeCommit.Store(&fn)
-}
-
 // Append implements domain.EventStore.
 func (s *EventStore) Append(ctx context.Context, req domain.AppendRequest) (domain.AppendResult, error) {
-	if err := domain.ValidateAppend(req); err != nil {
+	req, err := domain.PrepareAppend(req)
+	if err != nil {
 		return domain.AppendResult{}, err
 	}
-	if req.Meta.RecordedAt.IsZero() {
-		req.Meta.RecordedAt = time.Now()
-	}
-	req.Meta.RecordedAt = req.Meta.RecordedAt.UTC().Truncate(time.Microsecond)
 	res, err := s.append(ctx, req)
 	if err != nil {
 		return domain.AppendResult{}, err
@@ -265,10 +249,8 @@ INSERT INTO event_commands (command_id, stream_id, from_version, to_version) VAL
 			return domain.AppendResult{}, wrap("record command", err)
 		}
 	}
-	if fn := s.beforeCommit.Load(); fn != nil {
-		if err := (*fn)(ctx, req); err != nil {
-			return domain.AppendResult{}, fmt.Errorf("append to %s: %w", req.StreamID, err)
-		}
+	if err := s.BeforeCommit(ctx, req); err != nil {
+		return domain.AppendResult{}, err
 	}
 	if err := tx.Commit(); err != nil {
 		return domain.AppendResult{}, wrap("commit", err)
