@@ -67,12 +67,12 @@ func (h *airlineHandlers) listAirlineRows(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return renderComponent(c, http.StatusOK, views.AirlineRows(rows, false))
+	return renderComponent(c, http.StatusOK, views.AirlineRows(rows))
 }
 
 // createAirline runs CreateAirline, waits until the list has the new
-// airline, then answers: a fresh form and the new rows to htmx, a redirect
-// to everyone else.
+// airline, then answers: a fresh form and a trigger that refreshes the rows
+// to htmx, a redirect to everyone else.
 func (h *airlineHandlers) createAirline(c echo.Context) error {
 	var in airlineInput
 	if err := c.Bind(&in); err != nil {
@@ -100,14 +100,13 @@ func (h *airlineHandlers) createAirline(c echo.Context) error {
 	if !isFragmentRequest(c.Request()) {
 		return c.Redirect(http.StatusSeeOther, "/airlines?created="+url.QueryEscape(in.command().Slug))
 	}
-	rows, err := h.rows(ctx)
-	if err != nil {
-		return err
-	}
 	form := h.emptyForm(c)
 	form.Created = in.command().Name
 	c.Response().Header().Add("Vary", "HX-Request")
-	return renderComponent(c, http.StatusOK, views.Fragments(views.AirlineFormView(form), views.AirlineRows(rows, true)))
+	// The rows re-fetch themselves on this trigger, after the wait above,
+	// so they include the new airline even before its live notice arrives.
+	c.Response().Header().Set("HX-Trigger", views.AirlinesChanged)
+	return renderComponent(c, http.StatusOK, views.AirlineFormView(form))
 }
 
 // waitForProjection gives read-your-writes: it waits, bounded, until the

@@ -51,3 +51,7 @@ func FieldID(form, field string) string { return form + "-" + field }
 
 // ErrorID returns the id of a field's error message, for aria-describedby.
 func ErrorID(form, field string) string { return form + "-" + field + "-error" }
+
+// AirlinesChanged is the client event that makes the airline rows re-fetch
+// themselves; handlers send it in an HX-Trigger header after a create.
+const AirlinesChanged = "airlines-changed"

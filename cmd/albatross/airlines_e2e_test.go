@@ -172,17 +172,18 @@ func TestHTMXCreateReturnsFreshFormAndRows(t *testing.T) {
 	if strings.Contains(string(body), "<html") {
 		t.Errorf("an htmx request got a whole page")
 	}
-	// htmx parses the answer as a template, where a lone <tbody> is valid;
-	// an HTML parser needs the table around it.
-	doc, _ := goquery.NewDocumentFromReader(strings.NewReader("<table>" + string(body) + "</table>"))
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(string(body)))
 	if v, _ := doc.Find(`input[name="name"]`).Attr("value"); v != "" {
 		t.Errorf("the form after a create still holds %q", v)
 	}
-	if oob, _ := doc.Find(`#airline-rows`).Attr("hx-swap-oob"); oob != "true" {
-		t.Errorf("rows are not swapped out of band")
+	if !strings.Contains(doc.Find(`[data-testid="created"]`).Text(), "Fragment Air") {
+		t.Errorf("the fresh form does not confirm the creation")
 	}
-	if !slices.Contains(airlineNames(doc), "Fragment Air") {
-		t.Errorf("rows in the answer lack the new airline: %v", airlineNames(doc))
+	if trig := resp.Header.Get("HX-Trigger"); trig != "airlines-changed" {
+		t.Errorf("HX-Trigger %q: the page's rows would not refresh", trig)
+	}
+	if names := airlineNames(b.getRows()); !slices.Equal(names, []string{"Fragment Air"}) {
+		t.Errorf("the rows the trigger fetches are %v, want the new airline", names)
 	}
 }
 

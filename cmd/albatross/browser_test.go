@@ -176,6 +176,19 @@ func watchAirlineCreation(t *testing.T, mode string, watched, used *testServer) 
 	if msg := text(t, admin, `[data-testid="created"]`); !strings.Contains(msg, "Live Air") {
 		t.Errorf("confirmation says %q", msg)
 	}
+	// The creating page shows the airline once, in the table, and nothing
+	// of it strays outside the table.
+	if err := chromedp.Do(admin, chromedp.WaitVisible(chromedp.CSS(`#airline-rows [data-testid="airline-row"]`))); err != nil {
+		t.Fatalf("the creating page's table never showed the airline: %v", err)
+	}
+	occurrences := `document.body.innerText.split("live-air").length - 1`
+	if n, err := chromedp.Run(admin, chromedp.Evaluate[int](occurrences)); err != nil || n != 1 {
+		t.Errorf("the creating page shows the new slug %d times (%v), want once", n, err)
+	}
+	// The progress indication fades out once the work is done.
+	if err := chromedp.Do(admin, waitTrue(`getComputedStyle(document.getElementById("airline-form-progress")).opacity === "0"`)); err != nil {
+		t.Errorf("the progress indication stayed visible after the create: %v", err)
+	}
 	created := time.Now()
 	screenshot(t, admin, mode+"-airline-created")
 
