@@ -543,15 +543,25 @@ func testDuplicateCommandConcurrentSameStream(t *testing.T, h Harness) {
 	}
 }
 
+// testDuplicateCommandConcurrentStreams is a double submit of a create: each
+// try makes a new stream with the same unique values, and the first holds
+// its transaction open while the others arrive. Every try must get the first
+// result, not a "value already taken" conflict.
 func testDuplicateCommandConcurrentStreams(t *testing.T, h Harness) {
 	s := h.New(t)
 	ctx := ctxFor(t)
 	const n = 10
+	var held sync.Once
+	h.SetBeforeCommit(s, func(context.Context, domain.AppendRequest) error {
+		held.Do(func() { time.Sleep(200 * time.Millisecond) })
+		return nil
+	})
 	results := make([]domain.AppendResult, n)
 	errs := make([]error, n)
 	gate(n, func(i int) {
 		results[i], errs[i] = s.Append(ctx, domain.AppendRequest{StreamID: fmt.Sprint("s", i), TenantID: "t",
-			Expected: domain.NoStream, Events: events(fmt.Sprint("try", i)), Meta: domain.Metadata{CommandID: "once"}})
+			Expected: domain.NoStream, Events: events(fmt.Sprint("try", i)), Meta: domain.Metadata{CommandID: "once"},
+			Claims: []domain.UniqueClaim{{Field: "slug", Value: "acme"}, {Field: "icao", Value: "ACM"}}})
 	})
 	winner := checkOneOf(t, results, errs)
 	total := 0

@@ -67,9 +67,11 @@ const defaultReadLimit = 1000
 //
 // # Unique claims and deadlocks
 //
-// Claims are inserted in sorted order and the command id after them, so two
-// appends that wait on each other's uncommitted rows always wait in the same
-// order and cannot deadlock.
+// An append inserts its command id first and its claims after it, in sorted
+// order, so two appends that wait on each other's uncommitted rows always
+// wait in the same order and cannot deadlock; and a repeated command id
+// waits on the first one's command row, so it returns the first result
+// rather than finding the claimed values taken.
 type EventStore struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
@@ -253,9 +255,21 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (doma
 		return domain.AppendResult{}, err
 	}
 
-	// Round trip 2: claims, events, command id and notification.
+	// Round trip 2: command id, claims, events. The command id goes first:
+	// a concurrent append with the same id (a double submit, which creates
+	// a different stream with the same unique values) then waits on the
+	// command row and returns the first result, rather than waiting on a
+	// claim and reporting the value as taken.
 	claims := sortClaims(req.Claims)
+	res := domain.AppendResult{
+		StreamID:    req.StreamID,
+		FromVersion: current + 1,
+		ToVersion:   current + int64(len(req.Events)),
+	}
 	b = &pgx.Batch{}
+	if cmd != "" {
+		b.Queue(insertCommandSQL, cmd, req.StreamID, res.FromVersion, res.ToVersion)
+	}
 	for _, c := range claims {
 		b.Queue(claimSQL, c.Scope, c.Field, c.Value, req.StreamID)
 	}
@@ -268,17 +282,14 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (doma
 		b.Queue(insertEventSQL, req.StreamID, current+int64(i)+1, req.TenantID, e.Type, e.SchemaVersion, data,
 			m.Actor, m.CommandID, m.CorrelationID, m.CausationID, m.RecordedAt)
 	}
-	res := domain.AppendResult{
-		StreamID:    req.StreamID,
-		FromVersion: current + 1,
-		ToVersion:   current + int64(len(req.Events)),
-	}
-	if cmd != "" {
-		b.Queue(insertCommandSQL, cmd, req.StreamID, res.FromVersion, res.ToVersion)
-	}
 	err = func() error {
 		br := tx.SendBatch(ctx, b)
 		defer br.Close()
+		if cmd != "" {
+			if _, err := br.Exec(); err != nil {
+				return s.mapWriteError(ctx, req, err)
+			}
+		}
 		var conflict *domain.UniqueClaim
 		for i := range claims {
 			var holder string
@@ -296,11 +307,6 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (doma
 		}
 		for range req.Events {
 			if err := br.QueryRow().Scan(&res.Position.Commit, &res.Position.Seq); err != nil {
-				return s.mapWriteError(ctx, req, err)
-			}
-		}
-		if cmd != "" {
-			if _, err := br.Exec(); err != nil {
 				return s.mapWriteError(ctx, req, err)
 			}
 		}
