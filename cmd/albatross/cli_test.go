@@ -61,6 +61,25 @@ func TestSettingsAreValidatedWithOneLineNamingTheSetting(t *testing.T) {
 	}
 }
 
+func TestUsageNeverPrintsSecretsFromTheEnvironment(t *testing.T) {
+	env := map[string]string{
+		"DATABASE_URL": "postgres://albatross:db-s3cret@127.0.0.1:1/x",
+		"REDIS_URL":    "redis://:redis-s3cret@127.0.0.1:1/0",
+	}
+	for _, args := range [][]string{{"serve", "--no-such-flag"}, {"serve", "-h"}, {"migrate", "-h"}} {
+		_, stderr, err := runCLI(t, env, args...)
+		if err == nil {
+			t.Errorf("%v succeeded", args)
+		}
+		if strings.Contains(stderr, "s3cret") {
+			t.Errorf("%v printed a password from the environment:\n%s", args, stderr)
+		}
+		if !strings.Contains(stderr, "DATABASE_URL") {
+			t.Errorf("%v usage does not name the variables:\n%s", args, stderr)
+		}
+	}
+}
+
 func TestUnknownCommandAndVersion(t *testing.T) {
 	if _, _, err := runCLI(t, nil, "fly"); err == nil || !strings.Contains(err.Error(), `unknown command "fly"`) {
 		t.Errorf("unknown command: %v", err)

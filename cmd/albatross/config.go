@@ -56,22 +56,25 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.SetOutput(stderr)
 	vals := make(map[string]*string, len(settings))
 	for _, s := range settings {
-		def := s.def
-		if v := getenv(s.env); v != "" {
-			def = v
-		}
-		vals[s.flag] = fs.String(s.flag, def, s.usage+" (env "+s.env+")")
+		// The default shown in usage is the static one: an environment
+		// value may hold a password (DATABASE_URL) and usage goes to stderr.
+		vals[s.flag] = fs.String(s.flag, s.def, s.usage+" (env "+s.env+")")
 	}
 	if err := fs.Parse(args); err != nil {
 		return config{}, nil, err
 	}
+	onCommandLine := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
+	for _, s := range settings {
+		if v := getenv(s.env); v != "" && !onCommandLine[s.flag] {
+			*vals[s.flag] = v
+		}
+	}
 	var c config
 	var errs []error
 	source := func(flagName string) string {
-		set := false
-		fs.Visit(func(f *flag.Flag) { set = set || f.Name == flagName })
 		for _, s := range settings {
-			if s.flag == flagName && !set {
+			if s.flag == flagName && !onCommandLine[flagName] {
 				return s.env
 			}
 		}
