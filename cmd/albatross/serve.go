@@ -113,7 +113,13 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	defer cancel()
 	err = srv.Shutdown(shutCtx)
 	stopWork() // the projector finishes its batch, the broker stops
-	wg.Wait()
+	workDone := make(chan struct{})
+	go func() { wg.Wait(); close(workDone) }()
+	select {
+	case <-workDone:
+	case <-shutCtx.Done():
+		return fmt.Errorf("shutdown: the projector did not finish its batch within %s", c.ShutdownTimeout)
+	}
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}

@@ -48,16 +48,21 @@ func (r *Redis) receive() {
 	}
 }
 
-// Publish sends notices to every process subscribed to the channel.
+// Publish sends notices to every process subscribed to the channel, in one
+// pipelined round trip.
 func (r *Redis) Publish(ctx context.Context, notices ...Notice) error {
-	for _, n := range notices {
-		b, err := n.Encode()
-		if err != nil {
-			return err
+	_, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, n := range notices {
+			b, err := n.Encode()
+			if err != nil {
+				return err
+			}
+			p.Publish(ctx, r.channel, b)
 		}
-		if err := r.client.Publish(ctx, r.channel, b).Err(); err != nil {
-			return fmt.Errorf("publish notice: %w", err)
-		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("publish %d notice(s): %w", len(notices), err)
 	}
 	return nil
 }

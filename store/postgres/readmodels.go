@@ -85,9 +85,17 @@ type writeBehind struct {
 	queue pgx.Batch
 }
 
-// Exec queues a write.
-func (w *writeBehind) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+// maxQueuedWrites bounds a batch's queue, so that a rebuild, which replays
+// the whole log in one transaction, holds a page of writes in memory rather
+// than all of them.
+const maxQueuedWrites = 1000
+
+// Exec queues a write, sending the queue when it is full.
+func (w *writeBehind) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	w.queue.Queue(sql, args...)
+	if w.queue.Len() >= maxQueuedWrites {
+		return pgconn.CommandTag{}, w.flush(ctx)
+	}
 	return pgconn.CommandTag{}, nil
 }
 

@@ -356,7 +356,9 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 				return fmt.Errorf("delete checkpoint: %w", err)
 			}
 			// The log is read in pages; the events of one page are applied
-			// before the next is read, so memory stays bounded.
+			// (the PostgreSQL backend sends its writes every thousand) and
+			// its notices merged before the next is read, so memory stays
+			// bounded.
 			for from := domain.Start; ; {
 				evs, err := p.es.ReadAll(ctx, from, p.batchSize())
 				if err != nil {
@@ -369,7 +371,7 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 				if err != nil {
 					return err
 				}
-				notices = append(notices, ns...)
+				notices = coalesce(append(notices, ns...))
 				total += len(evs)
 				from = evs[len(evs)-1].Position
 				last = from
@@ -490,17 +492,22 @@ func (p *Projector) publish(ctx context.Context, notices []notify.Notice) {
 	if p.n == nil || len(notices) == 0 {
 		return
 	}
-	if err := p.n.Publish(context.WithoutCancel(ctx), notices...); err != nil {
+	// Bounded, and not cut short by a shutdown: the batch has committed
+	// and its notices should still go out.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
+	defer cancel()
+	if err := p.n.Publish(ctx, notices...); err != nil {
 		p.log.WarnContext(ctx, "projector: publish notices", "err", err, "notices", len(notices))
 	}
 }
 
-// coalesce merges the notices of a rebuild into one per tenant and topic,
-// carrying the last position, so a rebuild does not flood subscribers.
+// coalesce merges notices into one per tenant and topic, carrying the last
+// position and no ids: after a rebuild any record may have changed, and a
+// page re-fetches its whole fragment anyway. Merging page by page keeps a
+// rebuild of a long log from holding a notice per event.
 func coalesce(ns []notify.Notice) []notify.Notice {
 	type key struct{ tenant, topic string }
 	idx := map[key]int{}
-	seen := map[key]map[string]bool{}
 	var out []notify.Notice
 	for _, n := range ns {
 		k := key{n.TenantID, n.Topic}
@@ -508,19 +515,16 @@ func coalesce(ns []notify.Notice) []notify.Notice {
 		if !ok {
 			i = len(out)
 			idx[k] = i
-			seen[k] = map[string]bool{}
 			out = append(out, notify.Notice{TenantID: n.TenantID, Topic: n.Topic})
-		}
-		for _, id := range n.IDs {
-			if !seen[k][id] {
-				seen[k][id] = true
-				out[i].IDs = append(out[i].IDs, id)
-			}
 		}
 		out[i].Position = n.Position
 	}
 	return out
 }
+
+// publishTimeout bounds how long a committed batch waits for its notices to
+// be sent before the projector moves on.
+const publishTimeout = 2 * time.Second
 
 func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
