@@ -122,5 +122,20 @@ func (s *Airlines) Create(ctx context.Context, meta CommandMeta, c CreateAirline
 	if err != nil {
 		return "", AppendResult{}, err
 	}
-	return strings.TrimPrefix(res.StreamID, AirlineStreamPrefix), res, nil
+	airlineID := strings.TrimPrefix(res.StreamID, AirlineStreamPrefix)
+	if res.Duplicate {
+		// The same command id came back. A double submit carries the same
+		// values; different ones mean a reused form (the back button), which
+		// must not pass silently as if it had created the new airline.
+		first := &Airline{}
+		if _, err := s.Runner.load(ctx, res.StreamID, first); err != nil {
+			return "", AppendResult{}, err
+		}
+		c.Normalize()
+		if first.Name != c.Name || first.ICAO != c.ICAO || first.IATA != c.IATA || first.Slug != c.Slug {
+			return "", AppendResult{}, Errorf(EConflict,
+				"This form was already used to create %s. Reload the page to create another airline.", first.Name)
+		}
+	}
+	return airlineID, res, nil
 }

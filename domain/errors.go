@@ -75,6 +75,9 @@ func ErrorCode(err error) string {
 	if errors.As(err, &e) {
 		return e.Code
 	}
+	if errors.Is(err, ErrVersionConflict) {
+		return EConflict
+	}
 	return EInternal
 }
 

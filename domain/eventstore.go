@@ -116,8 +116,8 @@ type RecordedEvent struct {
 // stream's version does not match the expected one. Test with errors.Is.
 var ErrVersionConflict = errors.New("stream version conflict")
 
-// VersionConflict is the typed error of a failed expected-version check. It
-// is also a domain *Error with code EConflict via AsError.
+// VersionConflict is the typed error of a failed expected-version check;
+// ErrorCode reports it as EConflict.
 type VersionConflict struct {
 	StreamID string
 	Expected ExpectedVersion

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -136,6 +137,10 @@ func TestCreateAirlineValidatesClaimsAndIsIdempotent(t *testing.T) {
 	again, res2, err := airlines.Create(ctx, domain.CommandMeta{ID: "cmd-1", Actor: "admin"}, cmd)
 	if err != nil || again != id || !res2.Duplicate || res2.Position != res.Position {
 		t.Errorf("repeating the command id gave %s %+v %v, want the first airline %s again", again, res2, err, id)
+	}
+	_, _, err = airlines.Create(ctx, domain.CommandMeta{ID: "cmd-1", Actor: "admin"}, domain.CreateAirline{Name: "Different", ICAO: "DIF", Slug: "different"})
+	if domain.ErrorCode(err) != domain.EConflict || !strings.Contains(domain.ErrorMessage(err), "already used to create Speedbird") {
+		t.Errorf("reusing a command id with other values gave %v, want a conflict naming the first airline", err)
 	}
 	recs, _ := r.Store.ReadStream(ctx, domain.AirlineStream(id), 0)
 	if len(recs) != 1 {

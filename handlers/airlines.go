@@ -91,7 +91,11 @@ func (h *airlineHandlers) createAirline(c echo.Context) error {
 		return h.renderForm(c, http.StatusUnprocessableEntity, h.filledForm(c, in, fields, ""))
 	}
 	if code := domain.ErrorCode(err); code != "" && code != domain.EInternal {
-		return h.renderForm(c, statusOf[code], h.filledForm(c, in, nil, domain.ErrorMessage(err)))
+		// The command id may be spent (a reused form): the next try gets a
+		// fresh one.
+		f := h.filledForm(c, in, nil, domain.ErrorMessage(err))
+		f.CommandID = domain.NewUUID()
+		return h.renderForm(c, statusFor(code), f)
 	}
 	if err != nil {
 		return err

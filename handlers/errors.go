@@ -11,14 +11,22 @@ import (
 	"github.com/albatross-va/albatross/views"
 )
 
-// statusOf maps a domain error code to its HTTP status.
-var statusOf = map[string]int{
-	domain.ENotFound:     http.StatusNotFound,
-	domain.EConflict:     http.StatusConflict,
-	domain.EInvalid:      http.StatusUnprocessableEntity,
-	domain.EForbidden:    http.StatusForbidden,
-	domain.EUnauthorized: http.StatusUnauthorized,
-	domain.EInternal:     http.StatusInternalServerError,
+// statusFor maps a domain error code to its HTTP status.
+func statusFor(code string) int {
+	switch code {
+	case domain.ENotFound:
+		return http.StatusNotFound
+	case domain.EConflict:
+		return http.StatusConflict
+	case domain.EInvalid:
+		return http.StatusUnprocessableEntity
+	case domain.EForbidden:
+		return http.StatusForbidden
+	case domain.EUnauthorized:
+		return http.StatusUnauthorized
+	default:
+		return http.StatusInternalServerError
+	}
 }
 
 // errorHandler is the one place errors become responses. Only internal
@@ -38,7 +46,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 				message = m
 			}
 		case domain.ErrorCode(err) != domain.EInternal:
-			status = statusOf[domain.ErrorCode(err)]
+			status = statusFor(domain.ErrorCode(err))
 			message = domain.ErrorMessage(err)
 		}
 		if status >= 500 {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 type healthHandlers struct {
 	ready ReadinessCheck
+	log   *slog.Logger
 }
 
 // showHealth answers 200 while the process is up.
@@ -24,7 +26,10 @@ func (h *healthHandlers) showReadiness(c echo.Context) error {
 	defer cancel()
 	detail, err := h.ready(ctx)
 	if err != nil {
-		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "reason": err.Error(), "detail": detail})
+		// The cause may name hosts and users: it goes to the log, not to
+		// whoever asks.
+		requestLogger(c, h.log).Warn("not ready", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "detail": detail})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "detail": detail})
 }

@@ -8,7 +8,7 @@ import (
 func registerRoutes(e *echo.Echo, d Deps) {
 	e.Use(withRequestLog(d.Log), recoverPanics(d.Log), securityHeaders)
 
-	health := &healthHandlers{ready: d.Ready}
+	health := &healthHandlers{ready: d.Ready, log: d.Log}
 	e.GET("/healthz", health.showHealth)
 	e.GET("/readyz", health.showReadiness)
 	e.GET("/static/*", serveStatic())

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -137,6 +138,26 @@ func TestAirlineFormIsIdempotentAndProtected(t *testing.T) {
 	}
 	if _, doc := b.get("/airlines"); !slices.Equal(airlineNames(doc), []string{"Double Submit Air"}) {
 		t.Errorf("a double submit listed %v, want the airline once", airlineNames(doc))
+	}
+
+	// The back button brings the used form back; edited and sent again it
+	// must say so rather than pretend to have created the new airline.
+	reused := url.Values{}
+	for k, v := range form {
+		reused[k] = v
+	}
+	reused.Set("name", "Second Try Air")
+	reused.Set("icao", "SEC")
+	reused.Set("slug", "second-try")
+	resp, doc := b.post("/airlines", reused, nil)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(doc.Find(`[data-testid="form-error"]`).Text(), "already used") {
+		t.Errorf("a reused form: status %d, message %q; want 409 saying the form was used", resp.StatusCode, doc.Find(`[data-testid="form-error"]`).Text())
+	}
+	if id, _ := doc.Find(`input[name="command_id"]`).Attr("value"); id == form.Get("command_id") {
+		t.Errorf("the form after a reuse keeps the spent command id")
+	}
+	if v, _ := doc.Find(`input[name="name"]`).Attr("value"); v != "Second Try Air" {
+		t.Errorf("the form after a reuse lost the user's input: %q", v)
 	}
 
 	forged := b.airlineForm("Forged Air", "FRG", "", "forged")
