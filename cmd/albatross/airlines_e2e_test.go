@@ -214,7 +214,9 @@ func TestPostgresTwoProcessesShareLiveUpdates(t *testing.T) {
 	pgtest.RequireRedis(t, redisURL)
 	env := map[string]string{"DATABASE_URL": dbURL, "REDIS_URL": redisURL}
 	a := startServer(t, env)
-	b := startServer(t, env)
+	// Only the first process projects, so the notice the second sends its
+	// browser must have come from the first, over Redis.
+	b := startServer(t, map[string]string{"DATABASE_URL": dbURL, "REDIS_URL": redisURL, "ALBATROSS_PROJECTOR": "false"})
 
 	watcherOnB := openStream(t, b.URL, nil)
 	pageOnB := newBrowser(t, b)

@@ -45,8 +45,8 @@ func (b *backend) close() error {
 	return errors.Join(errs...)
 }
 
-// openBackend connects the adapters of the configured mode: PostgreSQL
-// (and Redis) when DATABASE_URL is set, else the embedded SQLite log with
+// openBackend connects the adapters of the configured mode: PostgreSQL,
+// migrated to the binary's schema (and Redis), when DATABASE_URL is set, else the embedded SQLite log with
 // in-memory read models. It fails with one line that names the setting.
 func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, error) {
 	b := &backend{}
@@ -75,14 +75,25 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 		}
 		b.pool = pool
 		b.closers = append(b.closers, func() error { pool.Close(); return nil })
+		applied, err := postgres.Migrate(ctx, pool)
+		if err != nil {
+			_ = b.close()
+			return nil, err
+		}
+		if len(applied) > 0 {
+			log.Info("applied migrations", "count", len(applied))
+		}
 		es := postgres.NewEventStore(pool, log)
 		b.closers = append(b.closers, es.Close)
 		rm := postgres.NewReadModels(pool)
 		b.events, b.reads, projBackend = es, rm.Reader(), rm
 		if c.RedisURL != "" {
-			cc := pool.Config().ConnConfig
-			channel := notify.ChannelFor(fmt.Sprintf("%s:%d", cc.Host, cc.Port), cc.Database)
-			rn, err := connectRedis(ctx, c.RedisURL, channel, log)
+			deployment, err := postgres.DeploymentID(ctx, pool)
+			if err != nil {
+				_ = b.close()
+				return nil, err
+			}
+			rn, err := connectRedis(ctx, c.RedisURL, notify.ChannelFor(deployment), log)
 			if err != nil {
 				_ = b.close()
 				return nil, err

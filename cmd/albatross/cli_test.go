@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -108,6 +109,28 @@ func TestShutdownClosesStreamsAndExitsZero(t *testing.T) {
 	}
 	if _, err := http.Get(srv.URL + "/healthz"); err == nil {
 		t.Errorf("the server still accepts connections after shutdown")
+	}
+}
+
+func TestMigrateAndServeCreateTheSchemaOnAnEmptyDatabase(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t)}
+	out, _, err := runCLI(t, env, "migrate")
+	if err != nil || !strings.Contains(out, "Applied") {
+		t.Fatalf("migrate on an empty database: %q %v", out, err)
+	}
+	if out, _, err := runCLI(t, env, "migrate"); err != nil || !strings.Contains(out, "up to date") {
+		t.Errorf("migrate again: %q %v", out, err)
+	}
+
+	// serve migrates by itself, and two processes starting at once agree.
+	env = map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t)}
+	a, b := make(chan *testServer), make(chan *testServer)
+	go func() { a <- startServer(t, env) }()
+	go func() { b <- startServer(t, env) }()
+	first, second := <-a, <-b
+	createAirline(t, newBrowser(t, first), "Fresh Air", "FRS", "fresh")
+	if _, doc := newBrowser(t, second).get("/airlines"); !slices.Contains(airlineNames(doc), "Fresh Air") {
+		t.Errorf("the second process does not list the airline: %v", airlineNames(doc))
 	}
 }
 

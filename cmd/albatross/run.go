@@ -137,9 +137,6 @@ func rebuildProjections(ctx context.Context, args []string, getenv func(string) 
 		fmt.Fprintln(stdout, "The embedded mode keeps its read models in memory and rebuilds them from the log at every start; nothing to do.")
 		return nil
 	}
-	if _, err := postgres.Migrate(ctx, b.pool); err != nil {
-		return err
-	}
 	if err := b.projector.Rebuild(ctx, name); err != nil {
 		return err
 	}

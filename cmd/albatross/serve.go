@@ -14,7 +14,6 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/handlers"
-	"github.com/albatross-va/albatross/store/postgres"
 )
 
 // serve runs the web server, the projector and the live-update broker until
@@ -31,15 +30,6 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			log.Warn("closing", "err", err)
 		}
 	}()
-	if b.mode == "postgres" {
-		applied, err := postgres.Migrate(ctx, b.pool)
-		if err != nil {
-			return err
-		}
-		if len(applied) > 0 {
-			log.Info("applied migrations", "count", len(applied))
-		}
-	}
 	if b.mode == "embedded" {
 		start := time.Now()
 		if err := b.projector.CatchUp(ctx); err != nil {

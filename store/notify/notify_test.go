@@ -65,10 +65,10 @@ func newRedisNotifier(t *testing.T, channel string) *notify.Redis {
 }
 
 func TestRedisCarriesNoticesBetweenProcesses(t *testing.T) {
-	channel := notify.ChannelFor("test", domain.NewUUID())
+	channel := notify.ChannelFor(domain.NewUUID())
 	web1 := newRedisNotifier(t, channel)
 	web2 := newRedisNotifier(t, channel)
-	other := newRedisNotifier(t, notify.ChannelFor("test", domain.NewUUID()))
+	other := newRedisNotifier(t, notify.ChannelFor(domain.NewUUID()))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sub1, _ := web1.Subscribe(ctx)

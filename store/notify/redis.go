@@ -70,10 +70,9 @@ func (r *Redis) Publish(ctx context.Context, notices ...Notice) error {
 // Subscribe returns a channel of notices until ctx ends.
 func (r *Redis) Subscribe(ctx context.Context) (<-chan Notice, error) { return r.f.add(ctx), nil }
 
-// ChannelFor names the notice channel of the deployment that uses the given
-// PostgreSQL host and database.
-func ChannelFor(host, database string) string {
-	return "albatross:notices:" + host + "/" + database
+// ChannelFor names the notice channel of one deployment (one database).
+func ChannelFor(deploymentID string) string {
+	return "albatross:notices:" + deploymentID
 }
 
 // Client returns the Redis client the notifier uses; its owner closes it.

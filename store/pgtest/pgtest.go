@@ -39,8 +39,26 @@ func Unavailable(t testing.TB, what string, err error) {
 	t.Skipf("skipping: %s not reachable (%v); set CI=true to make this a failure", what, err)
 }
 
-// NewDatabase creates an empty, migrated database and returns its URL.
+// NewDatabase creates a migrated database and returns its URL.
 func NewDatabase(t testing.TB) string {
+	t.Helper()
+	dbURL := NewEmptyDatabase(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		t.Fatalf("connect %s: %v", Describe(dbURL), err)
+	}
+	defer pool.Close()
+	if _, err := postgres.Migrate(ctx, pool); err != nil {
+		t.Fatalf("migrate %s: %v", Describe(dbURL), err)
+	}
+	return dbURL
+}
+
+// NewEmptyDatabase creates a database without any schema and returns its
+// URL; it is dropped when the test ends.
+func NewEmptyDatabase(t testing.TB) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -71,16 +89,7 @@ func NewDatabase(t testing.TB) string {
 		t.Fatalf("parse admin url: %v", err)
 	}
 	u.Path = "/" + name
-	dbURL := u.String()
-	pool, err := pgxpool.New(ctx, dbURL)
-	if err != nil {
-		t.Fatalf("connect %s: %v", name, err)
-	}
-	defer pool.Close()
-	if _, err := postgres.Migrate(ctx, pool); err != nil {
-		t.Fatalf("migrate %s: %v", name, err)
-	}
-	return dbURL
+	return u.String()
 }
 
 // NewPool creates a migrated database and returns a pool on it, closed when
