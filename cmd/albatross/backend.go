@@ -85,6 +85,10 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 		}
 		es := postgres.NewEventStore(pool, log)
 		b.closers = append(b.closers, es.Close)
+		if err := es.Verify(ctx); err != nil {
+			_ = b.close()
+			return nil, err
+		}
 		rm := postgres.NewReadModels(pool)
 		b.events, b.reads, projBackend = es, rm.Reader(), rm
 		if c.RedisURL != "" {

@@ -602,3 +602,23 @@ func (s *EventStore) Close() error {
 	s.wg.Wait()
 	return nil
 }
+
+// Verify checks that the log was written by this PostgreSQL cluster. The
+// global order uses the cluster's transaction ids; a logical dump restored
+// into another cluster brings ids from ahead of its counter, and new events
+// would then sort before old ones and be skipped by every follower. A
+// physical copy (pg_basebackup, a promoted replica) keeps the counter and
+// passes.
+func (s *EventStore) Verify(ctx context.Context) error {
+	var ok bool
+	err := s.pool.QueryRow(ctx, `
+SELECT coalesce((SELECT commit_tx FROM events ORDER BY commit_tx DESC, seq DESC LIMIT 1), 0)
+       < pg_snapshot_xmax(pg_current_snapshot())::text::bigint`).Scan(&ok)
+	if err != nil {
+		return fmt.Errorf("verify the event log: %w", err)
+	}
+	if !ok {
+		return errors.New("the event log's transaction ids are ahead of this PostgreSQL cluster, as after a logical dump restored into another cluster: new events would sort before old ones. Move the database with a physical copy (pg_basebackup or a promoted replica) instead")
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,5 +106,28 @@ func TestReadAllWaitsForOpenTransactions(t *testing.T) {
 			t.Fatal("event never became readable")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestVerifyRefusesALogFromAnotherCluster(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.NewPool(t)
+	es := postgres.NewEventStore(pool, nil)
+	t.Cleanup(func() { es.Close() })
+	if _, err := es.Append(ctx, domain.AppendRequest{StreamID: "s", TenantID: "t", Expected: domain.NoStream,
+		Events: []domain.NewEvent{{Type: "t", SchemaVersion: 1, Data: []byte("x")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := es.Verify(ctx); err != nil {
+		t.Fatalf("a log written here: %v", err)
+	}
+	// What a restored dump looks like: an event whose transaction id this
+	// cluster has not reached.
+	if _, err := pool.Exec(ctx, `INSERT INTO events (commit_tx, stream_id, version, tenant_id, type, schema_version, data, actor, command_id, correlation_id, causation_id, recorded_at)
+VALUES ($1, 'restored', 1, 't', 't', 1, '', '', '', '', '', now())`, int64(1)<<50); err != nil {
+		t.Fatal(err)
+	}
+	if err := es.Verify(ctx); err == nil || !strings.Contains(err.Error(), "physical copy") {
+		t.Errorf("a log from another cluster: %v, want a refusal that says what to do", err)
 	}
 }
