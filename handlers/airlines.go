@@ -11,13 +11,13 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
 
 type airlineHandlers struct {
 	cmds      AirlineCommands
-	rm        readmodel.Querier
+	rm        reads.Querier
 	waiter    ProjectionWaiter
 	waitBound time.Duration
 	log       *slog.Logger
@@ -52,8 +52,12 @@ func (h *airlineHandlers) listAirlines(c echo.Context) error {
 	}
 	form := h.emptyForm(c)
 	if slug := c.QueryParam("created"); slug != "" {
-		if a, err := h.rm.GetAirlineBySlug(c.Request().Context(), slug); err == nil {
+		a, err := h.rm.GetAirlineBySlug(c.Request().Context(), slug)
+		switch {
+		case err == nil:
 			form.Created = a.Name
+		case domain.ErrorCode(err) != domain.ENotFound: // a stale or edited link just shows no confirmation
+			return err
 		}
 	}
 	p := views.AirlinesPage{Page: page(c, "Airlines"), Rows: rows, Form: form}

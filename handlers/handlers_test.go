@@ -19,6 +19,7 @@ import (
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/projector"
+	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/sqlite"
 )
 
@@ -40,7 +41,7 @@ func newApp(t *testing.T, ready handlers.ReadinessCheck) *httptest.Server {
 	e := handlers.New(handlers.Deps{
 		Log:        slog.Default(),
 		Airlines:   &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
-		ReadModels: mem,
+		ReadModels: reads.New(mem),
 		Waiter:     proj,
 		Broker:     handlers.NewBroker(slog.Default(), time.Second),
 		Ready:      ready,

@@ -10,7 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
 )
 
 // AirlineCommands runs the airline commands (domain.Airlines).
@@ -32,7 +32,7 @@ type ReadinessCheck func(ctx context.Context) (detail any, err error)
 type Deps struct {
 	Log        *slog.Logger
 	Airlines   AirlineCommands
-	ReadModels readmodel.Querier
+	ReadModels reads.Querier // driver errors already translated
 	Waiter     ProjectionWaiter
 	Broker     *Broker
 	Ready      ReadinessCheck

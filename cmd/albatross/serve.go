@@ -14,6 +14,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/store/reads"
 )
 
 // serve runs the web server, the projector and the live-update broker until
@@ -48,7 +49,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	e := handlers.New(handlers.Deps{
 		Log:           log,
 		Airlines:      &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
-		ReadModels:    b.reads,
+		ReadModels:    reads.New(b.reads),
 		Waiter:        b.projector,
 		Broker:        broker,
 		Ready:         readiness(b, c.ReadyMaxLag),
