@@ -415,3 +415,54 @@ func TestStatus(t *testing.T) {
 		}
 	})
 }
+
+// killBeforeCommit cancels a batch's context once the batch has applied its
+// events and written its checkpoint, just before the commit: the moment a
+// process dies with the most work done and nothing yet durable.
+type killBeforeCommit struct {
+	projector.Backend
+	cancel  context.CancelFunc
+	killAt  int // the batch to kill, counting from 1
+	batches int
+}
+
+func (k *killBeforeCommit) Batch(ctx context.Context, name string, fn func(q readmodel.Querier) error) (bool, error) {
+	k.batches++
+	n := k.batches
+	return k.Backend.Batch(ctx, name, func(q readmodel.Querier) error {
+		if err := fn(q); err != nil {
+			return err
+		}
+		if n == k.killAt {
+			k.cancel()
+		}
+		return nil
+	})
+}
+
+func TestKilledBetweenCheckpointAndCommitLeavesNothing(t *testing.T) {
+	e := newPostgres(t) // in memory, nothing survives the process anyway
+	all := createAirlines(t, e.es, 0, 50)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	killed := e
+	killed.backend = &killBeforeCommit{Backend: e.backend, cancel: cancel, killAt: 2}
+	l := newLedger()
+	p, _ := newCounting(killed, l, nil)
+	p.BatchSize = 20
+	if err := p.CatchUp(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("CatchUp killed before a commit = %v, want context.Canceled", err)
+	}
+	checkRows(t, e.backend.Reader(), all[:20])
+	if cp := checkpointOf(t, e.backend, "airlines"); cp != all[19].pos {
+		t.Fatalf("checkpoint after the killed batch = %s, want %s (end of the first batch)", cp, all[19].pos)
+	}
+
+	restarted, _ := newCounting(e, l, nil)
+	restarted.BatchSize = 20
+	if err := restarted.CatchUp(context.Background()); err != nil {
+		t.Fatalf("CatchUp after restart: %v", err)
+	}
+	checkRows(t, e.backend.Reader(), all)
+	exactlyOnce(t, e, l, all)
+}
