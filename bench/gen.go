@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -140,4 +142,39 @@ func (g *gen) appendWork(n, writers int) ([][]eventRow, error) {
 		}
 	}
 	return work, nil
+}
+
+// appendCase is one way of appending a set of rows: the event store or a
+// raw baseline. It returns how long the rows took.
+type appendCase struct {
+	name string
+	do   func(ctx context.Context, work [][]eventRow) (time.Duration, error)
+}
+
+// measureAppends runs every case with every writer count for the given
+// rounds, rotating the cases' order each round so that neither always runs
+// on a warmer or a busier machine, and returns the events/s of each round
+// by [writers, case index].
+func (g *gen) measureAppends(ctx context.Context, log *slog.Logger, label string, rounds, appends int, writers []int, cases []appendCase) (map[[2]int][]float64, error) {
+	rates := map[[2]int][]float64{}
+	for round := range rounds {
+		for _, w := range writers {
+			for i := range cases {
+				k := (i + round + w) % len(cases)
+				work, err := g.appendWork(appends, w)
+				if err != nil {
+					return nil, err
+				}
+				d, err := cases[k].do(ctx, work)
+				if err != nil {
+					return nil, fmt.Errorf("%s, %d writers: %w", cases[k].name, w, err)
+				}
+				rate := float64(appends) / d.Seconds()
+				rates[[2]int{w, k}] = append(rates[[2]int{w, k}], rate)
+				log.Info(label, "round", round+1, "writers", w, "kind", cases[k].name,
+					"appends", appends, "took", d.Round(time.Millisecond), "events_per_s", int(rate))
+			}
+		}
+	}
+	return rates, nil
 }

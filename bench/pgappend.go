@@ -69,41 +69,30 @@ func benchPGAppend(ctx context.Context, c config, log *slog.Logger, t *table) er
 	}
 	rawAppend := func(ctx context.Context, r eventRow) error { return rawTwoRowInsert(ctx, pool, r, false) }
 	rawNotify := func(ctx context.Context, r eventRow) error { return rawTwoRowInsert(ctx, pool, r, true) }
-	kinds := []struct {
+	cases := []appendCase{}
+	for _, k := range []struct {
 		name string
 		do   func(context.Context, eventRow) error
-	}{{"event store", storeAppend}, {"raw pgx", rawAppend}, {"raw pgx + pg_notify", rawNotify}}
+	}{{"event store", storeAppend}, {"raw pgx", rawAppend}, {"raw pgx + pg_notify", rawNotify}} {
+		cases = append(cases, appendCase{name: k.name, do: func(ctx context.Context, work [][]eventRow) (time.Duration, error) {
+			return runWriters(ctx, work, k.do)
+		}})
+	}
 
 	// Warm up: open every connection and prepare the statements.
-	for _, k := range kinds {
+	for _, k := range cases {
 		work, err := g.appendWork(20*maxWriters, maxWriters)
 		if err != nil {
 			return err
 		}
-		if _, err := runWriters(ctx, work, k.do); err != nil {
+		if _, err := k.do(ctx, work); err != nil {
 			return fmt.Errorf("warm up %s: %w", k.name, err)
 		}
 	}
 
-	rates := map[[2]int][]float64{} // [writers, kind] -> events/s per round
-	for round := range c.rounds {
-		for _, w := range c.pgWriters {
-			for i := range kinds {
-				k := (i + round) % len(kinds) // rotate the order every round
-				work, err := g.appendWork(c.pgAppends, w)
-				if err != nil {
-					return err
-				}
-				d, err := runWriters(ctx, work, kinds[k].do)
-				if err != nil {
-					return fmt.Errorf("%s, %d writers: %w", kinds[k].name, w, err)
-				}
-				rate := float64(c.pgAppends) / d.Seconds()
-				rates[[2]int{w, k}] = append(rates[[2]int{w, k}], rate)
-				log.Info("pg append", "round", round+1, "writers", w, "kind", kinds[k].name,
-					"appends", c.pgAppends, "took", d.Round(time.Millisecond), "events_per_s", int(rate))
-			}
-		}
+	rates, err := g.measureAppends(ctx, log, "pg append", c.rounds, c.pgAppends, c.pgWriters, cases)
+	if err != nil {
+		return err
 	}
 	for _, w := range c.pgWriters {
 		t.add(row{

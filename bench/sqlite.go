@@ -135,33 +135,10 @@ func benchSQLiteAppend(ctx context.Context, c config, log *slog.Logger, t *table
 			return tx.Commit()
 		})
 	}
-	kinds := []struct {
-		name string
-		do   func(context.Context, [][]eventRow) (time.Duration, error)
-	}{{"event store", storeCase}, {"raw database/sql", rawCase}}
-
-	rates := map[[2]int][]float64{}
-	for round := range c.rounds {
-		for _, w := range c.sqlWriters {
-			order := []int{0, 1}
-			if (round+w)%2 == 1 {
-				order = []int{1, 0}
-			}
-			for _, k := range order {
-				work, err := g.appendWork(c.sqlAppends, w)
-				if err != nil {
-					return err
-				}
-				d, err := kinds[k].do(ctx, work)
-				if err != nil {
-					return fmt.Errorf("%s, %d writers: %w", kinds[k].name, w, err)
-				}
-				rate := float64(c.sqlAppends) / d.Seconds()
-				rates[[2]int{w, k}] = append(rates[[2]int{w, k}], rate)
-				log.Info("sqlite append", "round", round+1, "writers", w, "kind", kinds[k].name,
-					"appends", c.sqlAppends, "took", d.Round(time.Millisecond), "events_per_s", int(rate))
-			}
-		}
+	cases := []appendCase{{"event store", storeCase}, {"raw database/sql", rawCase}}
+	rates, err := g.measureAppends(ctx, log, "sqlite append", c.rounds, c.sqlAppends, c.sqlWriters, cases)
+	if err != nil {
+		return err
 	}
 	for _, w := range c.sqlWriters {
 		t.add(row{
