@@ -1,9 +1,11 @@
 package domain
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -155,9 +157,10 @@ func ClaimConflict(c UniqueClaim) error {
 	return FieldError(EConflict, c.Field, fmt.Sprintf("%s %q is already taken", c.Field, c.Value))
 }
 
-// PrepareAppend validates a request as every adapter must and stamps its
+// PrepareAppend validates a request as every adapter must, stamps its
 // recorded time (now when unset) in UTC at the microsecond precision both
-// stores keep.
+// stores keep, and puts its claims in the one order every adapter takes
+// them in, without repeats.
 func PrepareAppend(req AppendRequest) (AppendRequest, error) {
 	if err := ValidateAppend(req); err != nil {
 		return req, err
@@ -166,7 +169,25 @@ func PrepareAppend(req AppendRequest) (AppendRequest, error) {
 		req.Meta.RecordedAt = time.Now()
 	}
 	req.Meta.RecordedAt = req.Meta.RecordedAt.UTC().Truncate(time.Microsecond)
+	req.Claims = sortClaims(req.Claims)
 	return req, nil
+}
+
+// sortClaims returns the claims without repeats, in one fixed order, so
+// concurrent appends wait on each other's claims in the same order.
+func sortClaims(in []UniqueClaim) []UniqueClaim {
+	out := make([]UniqueClaim, 0, len(in))
+	seen := make(map[UniqueClaim]bool, len(in))
+	for _, c := range in {
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b UniqueClaim) int {
+		return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.Field, b.Field), cmp.Compare(a.Value, b.Value))
+	})
+	return out
 }
 
 // ValidateAppend checks the parts of a request every adapter rejects alike.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
 	"sync"
 	"time"
 
@@ -260,7 +259,7 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (doma
 	// a different stream with the same unique values) then waits on the
 	// command row and returns the first result, rather than waiting on a
 	// claim and reporting the value as taken.
-	claims := sortClaims(req.Claims)
+	claims := req.Claims
 	res := domain.AppendResult{
 		StreamID:    req.StreamID,
 		FromVersion: current + 1,
@@ -410,31 +409,6 @@ func scanCommand(row pgx.Row) (domain.AppendResult, bool, error) {
 		return domain.AppendResult{}, false, err
 	}
 	return r, true, nil
-}
-
-// sortClaims returns the claims without repeats, in one fixed order, so
-// concurrent appends wait on each other's claims in the same order.
-func sortClaims(in []domain.UniqueClaim) []domain.UniqueClaim {
-	out := make([]domain.UniqueClaim, 0, len(in))
-	seen := make(map[[3]string]bool, len(in))
-	for _, c := range in {
-		k := [3]string{c.Scope, c.Field, c.Value}
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, c)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Scope != b.Scope {
-			return a.Scope < b.Scope
-		}
-		if a.Field != b.Field {
-			return a.Field < b.Field
-		}
-		return a.Value < b.Value
-	})
-	return out
 }
 
 // ReadStream implements domain.EventStore.

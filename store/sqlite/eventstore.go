@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -202,7 +201,7 @@ WHERE c.command_id = ?`, cmd).Scan(&r.StreamID, &r.FromVersion, &r.ToVersion, &r
 		return domain.AppendResult{}, err
 	}
 
-	for _, c := range sortClaims(req.Claims) {
+	for _, c := range req.Claims {
 		var holder string
 		err := tx.QueryRowContext(ctx, `
 INSERT INTO unique_claims (scope, field, value, stream_id) VALUES (?, ?, ?, ?)
@@ -256,30 +255,6 @@ INSERT INTO event_commands (command_id, stream_id, from_version, to_version) VAL
 		return domain.AppendResult{}, wrap("commit", err)
 	}
 	return res, nil
-}
-
-// sortClaims drops repeated claims and fixes their order.
-func sortClaims(in []domain.UniqueClaim) []domain.UniqueClaim {
-	out := make([]domain.UniqueClaim, 0, len(in))
-	seen := make(map[[3]string]bool, len(in))
-	for _, c := range in {
-		k := [3]string{c.Scope, c.Field, c.Value}
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, c)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Scope != b.Scope {
-			return a.Scope < b.Scope
-		}
-		if a.Field != b.Field {
-			return a.Field < b.Field
-		}
-		return a.Value < b.Value
-	})
-	return out
 }
 
 const eventColumns = `seq, stream_id, version, tenant_id, type, schema_version, data,
