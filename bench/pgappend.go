@@ -117,13 +117,13 @@ func benchPGAppend(ctx context.Context, c config, log *slog.Logger, t *table) er
 	t.note("PostgreSQL Append: %d one-event appends per case and round (AirlineCreated, %d-byte protobuf payload, command id, "+
 		"actor/correlation/causation metadata, exact expected version; each writer cycles over %d streams of its own; no unique claims). "+
 		"The baseline inserts the same rows into copies of events and event_commands (LIKE ... INCLUDING ALL) with the same pool. "+
-		"The informative baseline adds the pg_notify the store sends in every append. synchronous_commit=%s.", c.pgAppends, len(sample.data), streamsPerWriter, syncCommit)
+		"The informative baseline adds a pg_notify to every transaction, as the store did before it moved NOTIFY after the commit (at most one per 10 ms). synchronous_commit=%s.", c.pgAppends, len(sample.data), streamsPerWriter, syncCommit)
 	return nil
 }
 
 // rawTwoRowInsert is the baseline append: the same two rows the store
 // writes, in one transaction, through pgx with nothing else.
-// With notify it also sends the store's pg_notify, whose commit-time queue
+// With notify it also sends a pg_notify in the transaction, whose commit-time queue
 // lock serializes committing transactions.
 func rawTwoRowInsert(ctx context.Context, pool *pgxpool.Pool, r eventRow, notify bool) error {
 	tx, err := pool.Begin(ctx)
