@@ -19,6 +19,11 @@ type Airline struct {
 	CreatedAt time.Time
 }
 
+type Deployment struct {
+	Singleton bool
+	ID        uuid.UUID
+}
+
 type Event struct {
 	Seq           int64
 	CommitTx      int64
