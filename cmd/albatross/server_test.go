@@ -52,7 +52,14 @@ func startServer(t *testing.T, env map[string]string, args ...string) *testServe
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{cancel: cancel, done: make(chan error, 1), out: &syncBuffer{}, logs: &syncBuffer{}}
-	getenv := func(k string) string { return env[k] }
+	// Every PostgreSQL test shares one server, and the log's readers wait
+	// for the oldest transaction on the whole server: on a busy machine a
+	// projection may take more than the production bound of 2s.
+	withDefaults := map[string]string{"ALBATROSS_WAIT_BOUND": "15s", "ALBATROSS_READY_MAX_LAG": "10s"}
+	for k, v := range env {
+		withDefaults[k] = v
+	}
+	getenv := func(k string) string { return withDefaults[k] }
 	go func() {
 		s.done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), getenv, s.out, s.logs)
 	}()
