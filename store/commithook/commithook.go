@@ -29,6 +29,10 @@ func (h *Hook) SetBeforeCommit(fn func(ctx context.Context, req domain.AppendReq
 	h.fn.Store(&fn)
 }
 
+// HasBeforeCommit reports whether a function is installed, so a store can
+// take a shorter path without it.
+func (h *Hook) HasBeforeCommit() bool { return h.fn.Load() != nil }
+
 // BeforeCommit runs the installed function, if any.
 func (h *Hook) BeforeCommit(ctx context.Context, req domain.AppendRequest) error {
 	if fn := h.fn.Load(); fn != nil {

@@ -111,7 +111,7 @@ func NewEventStore(pool *pgxpool.Pool, log *slog.Logger) *EventStore {
 }
 
 const (
-	lockStreamSQL = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`
+	beginAppendSQL = `SELECT current_version, cmd_stream, cmd_from, cmd_to, cmd_commit, cmd_seq FROM albatross_begin_append($1, $2)`
 
 	lookupCommandSQL = `
 SELECT c.stream_id, c.from_version, c.to_version, e.commit_tx, e.seq
@@ -183,9 +183,9 @@ ORDER BY version`
 // command id first; Append answers with that append's result.
 var errDuplicateCommand = errors.New("command id appended concurrently")
 
-// Append implements domain.EventStore. It takes four round trips: begin; the
-// stream lock with the command and version look-ups; the inserts and the
-// notification; commit.
+// Append implements domain.EventStore. It takes two round trips: BEGIN with
+// the stream lock and the look-ups; the inserts with COMMIT. An append with
+// unique claims, or with a before-commit hook, commits in a third.
 func (s *EventStore) Append(ctx context.Context, req domain.AppendRequest) (domain.AppendResult, error) {
 	req, err := domain.PrepareAppend(req)
 	if err != nil {
@@ -206,65 +206,77 @@ func (s *EventStore) Append(ctx context.Context, req domain.AppendRequest) (doma
 	return res, err
 }
 
-func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (domain.AppendResult, error) {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (res domain.AppendResult, err error) {
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return domain.AppendResult{}, fmt.Errorf("append to %s: begin: %w", req.StreamID, err)
+		return domain.AppendResult{}, fmt.Errorf("append to %s: %w", req.StreamID, err)
 	}
-	defer func() { _ = tx.Rollback(context.Background()) }() // no-op after commit
+	defer func() {
+		// An append that did not commit leaves its transaction open (or
+		// failed); end it so the connection goes back to the pool clean.
+		// The pool drops a connection still in a transaction.
+		if conn.Conn().PgConn().TxStatus() != 'I' {
+			_, _ = conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+		conn.Release()
+	}()
 
-	// Round trip 1: the stream lock, then (each with a fresh snapshot taken
-	// after the lock was granted) the command id and the current version.
+	// Round trip 1: BEGIN, then the stream lock and (each with a fresh
+	// snapshot taken after the lock was granted) the current version and
+	// the command id's first result, in one call
+	// (migrations/*_begin_append.sql). BEGIN rides in the same pipeline: a
+	// transaction block begun in a pipeline outlasts its Sync.
 	cmd := req.Meta.CommandID
-	b := &pgx.Batch{}
-	b.Queue(lockStreamSQL, req.StreamID)
-	if cmd != "" {
-		b.Queue(lookupCommandSQL, cmd)
-	}
-	b.Queue(currentVersionSQL, req.StreamID)
 	var (
-		dup     domain.AppendResult
-		isDup   bool
-		current int64
+		current                           int64
+		dupFrom, dupTo, dupCommit, dupSeq *int64
+		dupStream                         *string
 	)
+	b := &pgx.Batch{}
+	b.Queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	b.Queue(beginAppendSQL, req.StreamID, cmd)
 	err = func() error {
-		br := tx.SendBatch(ctx, b)
+		br := conn.SendBatch(ctx, b)
 		defer br.Close()
 		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("lock stream: %w", err)
+			return fmt.Errorf("begin: %w", err)
 		}
-		if cmd != "" {
-			var err error
-			if dup, isDup, err = scanCommand(br.QueryRow()); err != nil {
-				return fmt.Errorf("look up command: %w", err)
-			}
-		}
-		if err := br.QueryRow().Scan(&current); err != nil {
-			return fmt.Errorf("read stream version: %w", err)
+		if err := br.QueryRow().Scan(&current, &dupStream, &dupFrom, &dupTo, &dupCommit, &dupSeq); err != nil {
+			return fmt.Errorf("lock stream and look up: %w", err)
 		}
 		return br.Close()
 	}()
 	if err != nil {
 		return domain.AppendResult{}, fmt.Errorf("append to %s: %w", req.StreamID, err)
 	}
-	if isDup {
-		return dup, nil
+	if st := conn.Conn().PgConn().TxStatus(); st != 'T' {
+		// The lock would already be gone: refuse rather than write unguarded.
+		return domain.AppendResult{}, fmt.Errorf("append to %s: BEGIN left the connection in state %q, not in a transaction", req.StreamID, st)
+	}
+	if cmd != "" && dupStream != nil && dupSeq != nil {
+		return domain.AppendResult{
+			StreamID: *dupStream, FromVersion: *dupFrom, ToVersion: *dupTo,
+			Position: domain.Position{Commit: *dupCommit, Seq: *dupSeq}, Duplicate: true,
+		}, nil
 	}
 	if err := domain.CheckExpected(req.StreamID, req.Expected, current); err != nil {
 		return domain.AppendResult{}, err
 	}
 
-	// Round trip 2: command id, claims, events. The command id goes first:
-	// a concurrent append with the same id (a double submit, which creates
-	// a different stream with the same unique values) then waits on the
-	// command row and returns the first result, rather than waiting on a
-	// claim and reporting the value as taken.
+	// Round trip 2: command id, claims, events, and COMMIT when nothing
+	// needs checking before it. The command id goes first: a concurrent
+	// append with the same id (a double submit, which creates a different
+	// stream with the same unique values) then waits on the command row and
+	// returns the first result, rather than waiting on a claim and reporting
+	// the value as taken. Claims are checked here before committing, so an
+	// append with claims (a create, which is rare) commits in a third trip.
 	claims := req.Claims
-	res := domain.AppendResult{
+	res = domain.AppendResult{
 		StreamID:    req.StreamID,
 		FromVersion: current + 1,
 		ToVersion:   current + int64(len(req.Events)),
 	}
+	commitInBatch := len(claims) == 0 && !s.HasBeforeCommit()
 	b = &pgx.Batch{}
 	if cmd != "" {
 		b.Queue(insertCommandSQL, cmd, req.StreamID, res.FromVersion, res.ToVersion)
@@ -281,8 +293,11 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (doma
 		b.Queue(insertEventSQL, req.StreamID, current+int64(i)+1, req.TenantID, e.Type, e.SchemaVersion, data,
 			m.Actor, m.CommandID, m.CorrelationID, m.CausationID, m.RecordedAt)
 	}
+	if commitInBatch {
+		b.Queue("COMMIT")
+	}
 	err = func() error {
-		br := tx.SendBatch(ctx, b)
+		br := conn.SendBatch(ctx, b)
 		defer br.Close()
 		if cmd != "" {
 			if _, err := br.Exec(); err != nil {
@@ -309,6 +324,11 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (doma
 				return s.mapWriteError(ctx, req, err)
 			}
 		}
+		if commitInBatch {
+			if _, err := br.Exec(); err != nil {
+				return s.mapWriteError(ctx, req, fmt.Errorf("commit: %w", err))
+			}
+		}
 		if err := br.Close(); err != nil {
 			return s.mapWriteError(ctx, req, err)
 		}
@@ -317,13 +337,18 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (doma
 	if err != nil {
 		return domain.AppendResult{}, err
 	}
-	if err := s.BeforeCommit(ctx, req); err != nil {
-		return domain.AppendResult{}, err
+	if !commitInBatch {
+		if err := s.BeforeCommit(ctx, req); err != nil {
+			return domain.AppendResult{}, err
+		}
+		if _, err := conn.Exec(ctx, "COMMIT"); err != nil {
+			// The outcome is unknown if the connection broke during COMMIT;
+			// retrying with the same command id is safe.
+			return domain.AppendResult{}, s.mapWriteError(ctx, req, fmt.Errorf("commit: %w", err))
+		}
 	}
-	if err := tx.Commit(ctx); err != nil {
-		// The outcome is unknown if the connection broke during COMMIT;
-		// retrying with the same command id is safe.
-		return domain.AppendResult{}, s.mapWriteError(ctx, req, fmt.Errorf("commit: %w", err))
+	if conn.Conn().PgConn().TxStatus() != 'I' {
+		return domain.AppendResult{}, fmt.Errorf("append to %s: the transaction did not commit", req.StreamID)
 	}
 	s.signal()
 	s.requestNotify()
