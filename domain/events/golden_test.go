@@ -44,6 +44,22 @@ var goldenCases = []struct {
 		Icao:      "NSE",
 		Slug:      "nord-sud",
 	}},
+	{"user_created", &eventsv1.UserCreated{
+		UserId:             "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f31",
+		TenantId:           "",
+		Email:              "admin",
+		Name:               "Platform admin",
+		Role:               "platform_admin",
+		PasswordHash:       "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
+		MustChangePassword: true,
+		CreatedAt:          timestamppb.New(time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)),
+	}},
+	{"password_changed", &eventsv1.PasswordChanged{
+		UserId:       "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f31",
+		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$bmV3c2FsdG5ld3NhbHQ$bmV3aGFzaG5ld2hhc2huZXdoYXNobmV3aGFzaG5ldw",
+		OneTime:      false,
+		ChangedAt:    timestamppb.New(time.Date(2026, 11, 28, 18, 5, 0, 0, time.UTC)),
+	}},
 }
 
 func goldenPath(file string) string { return filepath.Join("testdata", file+".golden") }

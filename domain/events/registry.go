@@ -20,6 +20,8 @@ const SchemaVersion = 1
 // cannot be appended or decoded; TestRegistryCoversProtoFiles keeps it whole.
 var registered = []proto.Message{
 	&eventsv1.AirlineCreated{},
+	&eventsv1.UserCreated{},
+	&eventsv1.PasswordChanged{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

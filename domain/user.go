@@ -1,0 +1,169 @@
+package domain
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+)
+
+// Roles a user can hold.
+const (
+	RolePlatformAdmin = "platform_admin"
+	RoleAirlineAdmin  = "airline_admin"
+	RolePilot         = "pilot"
+)
+
+// FirstAdminLogin is the login of the platform admin created on first start.
+const FirstAdminLogin = "admin"
+
+// MinPasswordLength is the shortest password a user may choose.
+const MinPasswordLength = 10
+
+// UserStreamPrefix starts every user stream id.
+const UserStreamPrefix = "user-"
+
+// UserStream returns the stream id of a user.
+func UserStream(userID string) string { return UserStreamPrefix + userID }
+
+// Passwords is the port to the password hasher (argon2id in store/passwords).
+type Passwords interface {
+	// Hash returns an encoded hash with its salt and parameters.
+	Hash(plain string) (string, error)
+	// Verify reports whether plain matches an encoded hash.
+	Verify(encoded, plain string) (bool, error)
+}
+
+// User is the user aggregate.
+type User struct {
+	ID           string
+	TenantID     string
+	Email        string
+	Name         string
+	Role         string
+	PasswordHash string
+	MustChange   bool
+	Created      bool
+}
+
+// Apply folds one stored event into the user.
+func (u *User) Apply(ev proto.Message) error {
+	switch e := ev.(type) {
+	case *eventsv1.UserCreated:
+		u.ID, u.TenantID, u.Email, u.Name, u.Role = e.UserId, e.TenantId, e.Email, e.Name, e.Role
+		u.PasswordHash, u.MustChange, u.Created = e.PasswordHash, e.MustChangePassword, true
+	case *eventsv1.PasswordChanged:
+		u.PasswordHash, u.MustChange = e.PasswordHash, e.OneTime
+	default:
+		return fmt.Errorf("user: unexpected event %T", ev)
+	}
+	return nil
+}
+
+// NormalizeEmail is the form a login is stored, claimed and looked up in:
+// logins are unique across the platform regardless of case.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// ValidatePassword checks a password a user chose.
+func ValidatePassword(password, email string) error {
+	switch {
+	case utf8.RuneCountInString(password) < MinPasswordLength:
+		return FieldError(EInvalid, "password", fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
+	case strings.EqualFold(strings.TrimSpace(password), NormalizeEmail(email)):
+		return FieldError(EInvalid, "password", "Your password cannot be your email address.")
+	}
+	return nil
+}
+
+// oneTimeAlphabet leaves out letters and digits that are easy to confuse.
+const oneTimeAlphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// NewOneTimePassword returns a random password of 20 characters (about 115
+// bits), for a person to copy once and change at the next login.
+func NewOneTimePassword() string {
+	// Bytes at or above the largest multiple of the alphabet's size are
+	// skipped, so that every character is equally likely.
+	limit := byte(256 / len(oneTimeAlphabet) * len(oneTimeAlphabet))
+	out := make([]byte, 0, 20)
+	buf := make([]byte, 32)
+	for len(out) < cap(out) {
+		_, _ = rand.Read(buf) // crypto/rand.Read never fails on supported platforms
+		for _, b := range buf {
+			if b < limit && len(out) < cap(out) {
+				out = append(out, oneTimeAlphabet[int(b)%len(oneTimeAlphabet)])
+			}
+		}
+	}
+	return string(out)
+}
+
+// Users runs the user commands.
+type Users struct {
+	Runner    *Runner
+	IDs       IDs
+	Passwords Passwords
+}
+
+// CreateFirstAdmin creates the platform admin "admin" with a one-time
+// password, which it returns so that it can be shown once. The login is a
+// unique claim, so a second call, from a restart or a second process,
+// returns a conflict and creates nothing.
+func (s *Users) CreateFirstAdmin(ctx context.Context, meta CommandMeta) (userID, oneTime string, res AppendResult, err error) {
+	oneTime = NewOneTimePassword()
+	hash, err := s.Passwords.Hash(oneTime)
+	if err != nil {
+		return "", "", AppendResult{}, fmt.Errorf("hash the one-time password: %w", err)
+	}
+	id := s.IDs.NewID()
+	now := s.Runner.now()
+	res, err = Execute(ctx, s.Runner, StreamRef{StreamID: UserStream(id)}, meta,
+		func() *User { return &User{} },
+		func(u *User, _ int64) (Decision, error) {
+			if u.Created {
+				return Decision{}, Errorf(EConflict, "This user already exists.")
+			}
+			return Decision{
+				Events: []proto.Message{&eventsv1.UserCreated{
+					UserId: id, Email: FirstAdminLogin, Name: "Platform admin", Role: RolePlatformAdmin,
+					PasswordHash: hash, MustChangePassword: true, CreatedAt: timestamppb.New(now),
+				}},
+				Claims: []UniqueClaim{{Scope: "", Field: "email", Value: FirstAdminLogin}},
+			}, nil
+		})
+	if err != nil {
+		return "", "", AppendResult{}, err
+	}
+	return id, oneTime, res, nil
+}
+
+// IssueOneTimePassword replaces a user's password with a new one-time
+// password, which it returns so that it can be shown once; the user must
+// change it at the next login.
+func (s *Users) IssueOneTimePassword(ctx context.Context, meta CommandMeta, userID string) (string, AppendResult, error) {
+	oneTime := NewOneTimePassword()
+	hash, err := s.Passwords.Hash(oneTime)
+	if err != nil {
+		return "", AppendResult{}, fmt.Errorf("hash the one-time password: %w", err)
+	}
+	now := s.Runner.now()
+	res, err := Execute(ctx, s.Runner, StreamRef{StreamID: UserStream(userID)}, meta,
+		func() *User { return &User{} },
+		func(u *User, _ int64) (Decision, error) {
+			if !u.Created {
+				return Decision{}, Errorf(ENotFound, "There is no such user.")
+			}
+			return Decision{Events: []proto.Message{&eventsv1.PasswordChanged{
+				UserId: userID, PasswordHash: hash, OneTime: true, ChangedAt: timestamppb.New(now),
+			}}}, nil
+		})
+	if err != nil {
+		return "", AppendResult{}, err
+	}
+	return oneTime, res, nil
+}

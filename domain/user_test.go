@@ -1,0 +1,87 @@
+package domain_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/albatross-va/albatross/domain"
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/store/passwords"
+)
+
+func TestFirstAdminIsCreatedOnceWithAOneTimePassword(t *testing.T) {
+	r := newRunner(t)
+	users := &domain.Users{Runner: r, IDs: domain.RandomIDs{}, Passwords: passwords.New()}
+	ctx := context.Background()
+
+	id, otp, _, err := users.CreateFirstAdmin(ctx, domain.CommandMeta{ID: domain.NewUUID(), Actor: "system"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(otp) < domain.MinPasswordLength {
+		t.Errorf("one-time password %q is shorter than a password may be", otp)
+	}
+	if _, _, _, err := users.CreateFirstAdmin(ctx, domain.CommandMeta{ID: domain.NewUUID(), Actor: "system"}); domain.ErrorCode(err) != domain.EConflict {
+		t.Errorf("a second first admin: %v, want a conflict", err)
+	}
+
+	recs, err := r.Store.ReadStream(ctx, domain.UserStream(id), 0)
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("admin stream: %d events, %v", len(recs), err)
+	}
+	if bytes.Contains(recs[0].Data, []byte(otp)) {
+		t.Errorf("the plain one-time password is in the event")
+	}
+	m, _ := r.Registry.Decode(recs[0].Type, recs[0].Data)
+	created := m.(*eventsv1.UserCreated)
+	if created.Email != domain.FirstAdminLogin || created.Role != domain.RolePlatformAdmin || !created.MustChangePassword {
+		t.Errorf("admin created as %+v", created)
+	}
+	if ok, err := passwords.New().Verify(created.PasswordHash, otp); !ok || err != nil {
+		t.Errorf("the stored hash does not verify the one-time password: %v %v", ok, err)
+	}
+
+	again, _, err := users.IssueOneTimePassword(ctx, domain.CommandMeta{Actor: "cli"}, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again == otp {
+		t.Errorf("a reset issued the same one-time password")
+	}
+	recs, _ = r.Store.ReadStream(ctx, domain.UserStream(id), 1)
+	m, _ = r.Registry.Decode(recs[0].Type, recs[0].Data)
+	changed := m.(*eventsv1.PasswordChanged)
+	if ok, _ := passwords.New().Verify(changed.PasswordHash, again); !ok || !changed.OneTime {
+		t.Errorf("the reset stored %+v, want a one-time hash of the new password", changed)
+	}
+	if _, _, err := users.IssueOneTimePassword(ctx, domain.CommandMeta{}, domain.NewUUID()); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("a reset of an unknown user: %v, want not found", err)
+	}
+}
+
+func TestPasswordRules(t *testing.T) {
+	cases := []struct {
+		password, email string
+		ok              bool
+	}{
+		{"short", "a@b.c", false},
+		{"exactly10!", "a@b.c", true},
+		{"Pilot@Example.com", "pilot@example.com", false},
+		{"ünïcödé-ök", "a@b.c", true},
+	}
+	for _, c := range cases {
+		err := domain.ValidatePassword(c.password, c.email)
+		if (err == nil) != c.ok || (err != nil && domain.ErrorFields(err)["password"] == "") {
+			t.Errorf("ValidatePassword(%q, %q) = %v, want ok=%v with a message beside the password", c.password, c.email, err, c.ok)
+		}
+	}
+	seen := map[string]bool{}
+	for range 100 {
+		p := domain.NewOneTimePassword()
+		if seen[p] || len(p) != 20 {
+			t.Fatalf("one-time password %q repeats or has the wrong length", p)
+		}
+		seen[p] = true
+	}
+}
