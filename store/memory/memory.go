@@ -140,12 +140,53 @@ func (m *ReadModels) UpsertAirline(ctx context.Context, arg readmodel.UpsertAirl
 	return m.write(func(t *tx) error { return t.UpsertAirline(ctx, arg) })
 }
 
+// CountUsers implements readmodel.Querier.
+func (m *ReadModels) CountUsers(ctx context.Context) (int64, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.countUsers(ctx)
+}
+
+// DeleteAllUsers implements readmodel.Querier.
+func (m *ReadModels) DeleteAllUsers(ctx context.Context) error {
+	return m.write(func(t *tx) error { return t.DeleteAllUsers(ctx) })
+}
+
+// GetUser implements readmodel.Querier.
+func (m *ReadModels) GetUser(ctx context.Context, id uuid.UUID) (readmodel.User, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getUser(ctx, id)
+}
+
+// GetUserByEmail implements readmodel.Querier.
+func (m *ReadModels) GetUserByEmail(ctx context.Context, email string) (readmodel.User, error) {
+	if err := checkText(email); err != nil {
+		return readmodel.User{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getUserByEmail(ctx, email)
+}
+
+// SetUserPassword implements readmodel.Querier.
+func (m *ReadModels) SetUserPassword(ctx context.Context, arg readmodel.SetUserPasswordParams) error {
+	return m.write(func(t *tx) error { return t.SetUserPassword(ctx, arg) })
+}
+
+// UpsertUser implements readmodel.Querier.
+func (m *ReadModels) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) error {
+	return m.write(func(t *tx) error { return t.UpsertUser(ctx, arg) })
+}
+
 // state is the tables. Rows are stored as the database returns them
 // (microsecond times in time.Local), so reads hand out copies as they are.
 type state struct {
 	airlines    map[uuid.UUID]readmodel.Airline
 	slugs       map[string]uuid.UUID // the unique index airlines_slug
 	checkpoints map[string]readmodel.ProjectionCheckpoint
+	users       map[uuid.UUID]readmodel.User
+	emails      map[string]uuid.UUID // the unique index users_email
 }
 
 func newState() *state {
@@ -153,6 +194,8 @@ func newState() *state {
 		airlines:    map[uuid.UUID]readmodel.Airline{},
 		slugs:       map[string]uuid.UUID{},
 		checkpoints: map[string]readmodel.ProjectionCheckpoint{},
+		users:       map[uuid.UUID]readmodel.User{},
+		emails:      map[string]uuid.UUID{},
 	}
 }
 
@@ -176,6 +219,35 @@ func (s *state) getCheckpoint(ctx context.Context, name string) (readmodel.Proje
 		return readmodel.ProjectionCheckpoint{}, pgx.ErrNoRows
 	}
 	return c, nil
+}
+
+func (s *state) countUsers(ctx context.Context) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	return int64(len(s.users)), nil
+}
+
+func (s *state) getUser(ctx context.Context, id uuid.UUID) (readmodel.User, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.User{}, err
+	}
+	u, ok := s.users[id]
+	if !ok {
+		return readmodel.User{}, pgx.ErrNoRows
+	}
+	return u, nil
+}
+
+func (s *state) getUserByEmail(ctx context.Context, email string) (readmodel.User, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.User{}, err
+	}
+	id, ok := s.emails[email]
+	if !ok {
+		return readmodel.User{}, pgx.ErrNoRows
+	}
+	return s.users[id], nil
 }
 
 // listAirlines orders like ORDER BY name COLLATE "C", id: names by their
@@ -347,6 +419,100 @@ func (t *tx) UpsertAirline(ctx context.Context, arg readmodel.UpsertAirlineParam
 			t.st.slugs[old.Slug] = arg.ID
 		} else {
 			delete(t.st.airlines, arg.ID)
+		}
+	})
+	return nil
+}
+
+func (t *tx) CountUsers(ctx context.Context) (int64, error) {
+	if err := t.check(ctx); err != nil {
+		return 0, err
+	}
+	return t.st.countUsers(ctx)
+}
+
+func (t *tx) DeleteAllUsers(ctx context.Context) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	old, oldEmails := t.st.users, t.st.emails
+	t.st.users, t.st.emails = map[uuid.UUID]readmodel.User{}, map[string]uuid.UUID{}
+	t.undo = append(t.undo, func() { t.st.users, t.st.emails = old, oldEmails })
+	return nil
+}
+
+func (t *tx) GetUser(ctx context.Context, id uuid.UUID) (readmodel.User, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.User{}, err
+	}
+	return t.st.getUser(ctx, id)
+}
+
+func (t *tx) GetUserByEmail(ctx context.Context, email string) (readmodel.User, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.User{}, err
+	}
+	if err := checkText(email); err != nil {
+		return readmodel.User{}, t.fail(err)
+	}
+	return t.st.getUserByEmail(ctx, email)
+}
+
+// SetUserPassword updates the row with arg.ID; like an UPDATE that matches
+// no row, it does nothing and succeeds when there is none.
+func (t *tx) SetUserPassword(ctx context.Context, arg readmodel.SetUserPasswordParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	if err := checkText(arg.PasswordHash); err != nil {
+		return t.fail(err)
+	}
+	old, ok := t.st.users[arg.ID]
+	if !ok {
+		return nil
+	}
+	u := old
+	u.PasswordHash, u.MustChangePassword, u.UpdatedAt = arg.PasswordHash, arg.MustChangePassword, timestamptz(arg.UpdatedAt)
+	t.st.users[arg.ID] = u
+	t.undo = append(t.undo, func() { t.st.users[arg.ID] = old })
+	return nil
+}
+
+// UpsertUser inserts or replaces the row with arg.ID. Like the unique index
+// users_email, it refuses an email another user holds.
+func (t *tx) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	for _, s := range []string{arg.TenantID, arg.Email, arg.Name, arg.Role, arg.PasswordHash} {
+		if err := checkText(s); err != nil {
+			return t.fail(err)
+		}
+	}
+	if holder, ok := t.st.emails[arg.Email]; ok && holder != arg.ID {
+		return t.fail(&pgconn.PgError{
+			Severity: "ERROR", Code: "23505", TableName: "users", ConstraintName: "users_email",
+			Message: `duplicate key value violates unique constraint "users_email"`,
+			Detail:  fmt.Sprintf("Key (email)=(%s) already exists.", arg.Email),
+		})
+	}
+	old, existed := t.st.users[arg.ID]
+	if existed {
+		delete(t.st.emails, old.Email)
+	}
+	t.st.users[arg.ID] = readmodel.User{
+		TenantID: arg.TenantID, ID: arg.ID, Email: arg.Email, Name: arg.Name, Role: arg.Role,
+		PasswordHash: arg.PasswordHash, MustChangePassword: arg.MustChangePassword,
+		CreatedAt: timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt),
+	}
+	t.st.emails[arg.Email] = arg.ID
+	t.undo = append(t.undo, func() {
+		delete(t.st.emails, arg.Email)
+		if existed {
+			t.st.users[arg.ID] = old
+			t.st.emails[old.Email] = arg.ID
+		} else {
+			delete(t.st.users, arg.ID)
 		}
 	})
 	return nil

@@ -47,6 +47,18 @@ func (b batchQuerier) DeleteAllAirlines(ctx context.Context) error {
 	return b.in(ctx, func(q readmodel.Querier) error { return q.DeleteAllAirlines(ctx) })
 }
 
+func (b batchQuerier) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) error {
+	return b.in(ctx, func(q readmodel.Querier) error { return q.UpsertUser(ctx, arg) })
+}
+
+func (b batchQuerier) SetUserPassword(ctx context.Context, arg readmodel.SetUserPasswordParams) error {
+	return b.in(ctx, func(q readmodel.Querier) error { return q.SetUserPassword(ctx, arg) })
+}
+
+func (b batchQuerier) DeleteAllUsers(ctx context.Context) error {
+	return b.in(ctx, func(q readmodel.Querier) error { return q.DeleteAllUsers(ctx) })
+}
+
 func (b batchQuerier) in(ctx context.Context, fn func(q readmodel.Querier) error) error {
 	ran, err := b.Batch(ctx, "suite", fn)
 	if !ran && err == nil {

@@ -17,7 +17,7 @@ import (
 const TopicAirlines = "airlines"
 
 // All returns every projection of Albatross, in the order they are applied.
-func All() []Projection { return []Projection{Airlines{}} }
+func All() []Projection { return []Projection{Airlines{}, Users{}} }
 
 // Airlines projects the airline streams into the airlines table.
 type Airlines struct{}

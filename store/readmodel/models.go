@@ -60,3 +60,15 @@ type UniqueClaim struct {
 	Value    string
 	StreamID string
 }
+
+type User struct {
+	TenantID           string
+	ID                 uuid.UUID
+	Email              string
+	Name               string
+	Role               string
+	PasswordHash       string
+	MustChangePassword bool
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}

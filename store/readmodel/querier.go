@@ -6,25 +6,42 @@ package readmodel
 
 import (
 	"context"
+
+	"github.com/google/uuid"
 )
 
 type Querier interface {
+	// CountUsers says how many users exist; none means the platform still needs
+	// its first admin.
+	CountUsers(ctx context.Context) (int64, error)
 	// DeleteAllAirlines empties the read model before a rebuild.
 	DeleteAllAirlines(ctx context.Context) error
+	// DeleteAllUsers empties the read model before a rebuild.
+	DeleteAllUsers(ctx context.Context) error
 	// DeleteCheckpoint resets a projection to the start of the log for a rebuild.
 	DeleteCheckpoint(ctx context.Context, name string) error
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
 	GetAirlineBySlug(ctx context.Context, slug string) (Airline, error)
 	// GetCheckpoint returns how far a projection has applied the log.
 	GetCheckpoint(ctx context.Context, name string) (ProjectionCheckpoint, error)
+	// GetUser finds a user by id, for a session or the projector.
+	GetUser(ctx context.Context, id uuid.UUID) (User, error)
+	// GetUserByEmail finds the user behind a login; the email is lower-cased by
+	// the caller, as it is stored.
+	GetUserByEmail(ctx context.Context, email string) (User, error)
 	// ListAirlines returns every airline for the platform admin's list, by name.
 	// COLLATE "C" orders names by their bytes whatever the database's default
 	// collation, so the in-memory read models (store/memory) give the same order.
 	ListAirlines(ctx context.Context) ([]Airline, error)
 	// SetCheckpoint records a projection's progress with the rows it wrote.
 	SetCheckpoint(ctx context.Context, arg SetCheckpointParams) error
+	// SetUserPassword replaces a user's password hash; must_change_password is
+	// set for a one-time password.
+	SetUserPassword(ctx context.Context, arg SetUserPasswordParams) error
 	// UpsertAirline writes an airline's row from its events.
 	UpsertAirline(ctx context.Context, arg UpsertAirlineParams) error
+	// UpsertUser writes a user's row from its events.
+	UpsertUser(ctx context.Context, arg UpsertUserParams) error
 }
 
 var _ Querier = (*Queries)(nil)

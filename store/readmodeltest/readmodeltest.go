@@ -30,6 +30,12 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 		"GetCheckpoint":     testGetCheckpoint,
 		"SetCheckpoint":     testSetCheckpoint,
 		"DeleteCheckpoint":  testDeleteCheckpoint,
+		"UpsertUser":        testUpsertUser,
+		"GetUser":           testGetUser,
+		"GetUserByEmail":    testGetUserByEmail,
+		"CountUsers":        testCountUsers,
+		"SetUserPassword":   testSetUserPassword,
+		"DeleteAllUsers":    testDeleteAllUsers,
 	}
 	// A query added to the sqlc files without a case here fails the suite,
 	// so the in-memory store cannot silently fall behind PostgreSQL.
@@ -295,4 +301,261 @@ func testDeleteCheckpoint(t *testing.T, q readmodel.Querier) {
 	// A deleted checkpoint can be set again.
 	again := setCheckpoint(t, q, "airlines", 2, 3)
 	checkCheckpoint(t, q, again)
+}
+
+func user(id, tenant, email string) readmodel.UpsertUserParams {
+	return readmodel.UpsertUserParams{
+		TenantID: tenant, ID: uuid.MustParse(id), Email: email, Name: "Jane Pilot", Role: "pilot",
+		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", MustChangePassword: true,
+		CreatedAt: at, UpdatedAt: at.Add(time.Minute + 999*time.Nanosecond),
+	}
+}
+
+// userRow is the row the store should return for p.
+func userRow(p readmodel.UpsertUserParams) readmodel.User {
+	return readmodel.User{TenantID: p.TenantID, ID: p.ID, Email: p.Email, Name: p.Name, Role: p.Role,
+		PasswordHash: p.PasswordHash, MustChangePassword: p.MustChangePassword,
+		CreatedAt: p.CreatedAt.Truncate(time.Microsecond), UpdatedAt: p.UpdatedAt.Truncate(time.Microsecond)}
+}
+
+func upsertUsers(t *testing.T, q readmodel.Querier, ps ...readmodel.UpsertUserParams) {
+	t.Helper()
+	for _, p := range ps {
+		if err := q.UpsertUser(context.Background(), p); err != nil {
+			t.Fatalf("UpsertUser(%s): %v", p.Email, err)
+		}
+	}
+}
+
+// sameUser compares a row field by field; times must be the same instant in
+// time.Local, as pgx gives them.
+func sameUser(t *testing.T, what string, got, want readmodel.User) {
+	t.Helper()
+	if got.TenantID != want.TenantID || got.ID != want.ID || got.Email != want.Email || got.Name != want.Name ||
+		got.Role != want.Role || got.PasswordHash != want.PasswordHash || got.MustChangePassword != want.MustChangePassword ||
+		!got.CreatedAt.Equal(want.CreatedAt) || !got.UpdatedAt.Equal(want.UpdatedAt) {
+		t.Errorf("%s = %+v, want %+v", what, got, want)
+	}
+	for _, tm := range []time.Time{got.CreatedAt, got.UpdatedAt} {
+		if tm.Location().String() != time.Local.String() {
+			t.Errorf("%s: time in %s, want time.Local (%s) as pgx returns", what, tm.Location(), time.Local)
+		}
+	}
+}
+
+// getUser reads a user by id and compares it with want.
+func getUser(t *testing.T, q readmodel.Querier, want readmodel.User) {
+	t.Helper()
+	got, err := q.GetUser(context.Background(), want.ID)
+	if err != nil {
+		t.Fatalf("GetUser(%s): %v", want.ID, err)
+	}
+	sameUser(t, "GetUser("+want.Email+")", got, want)
+}
+
+func countUsers(t *testing.T, q readmodel.Querier) int64 {
+	t.Helper()
+	n, err := q.CountUsers(context.Background())
+	if err != nil {
+		t.Fatalf("CountUsers: %v", err)
+	}
+	return n
+}
+
+func testUpsertUser(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	first := user("6f1c1c6e-5a55-4a7e-9d8e-111111111111", "6f1c1c6e-5a55-4a7e-9d8e-aaaaaaaaaaaa", "jane@example.com")
+	upsertUsers(t, q, first)
+	getUser(t, q, userRow(first))
+
+	// Upserting the same id again replaces every column, email included.
+	second := first
+	second.TenantID, second.Email, second.Name, second.Role = "", "admin@example.com", "Jane Admin", "platform_admin"
+	second.PasswordHash, second.MustChangePassword = "$argon2id$other", false
+	second.CreatedAt, second.UpdatedAt = at.Add(time.Hour+1), at.Add(2*time.Hour+999)
+	upsertUsers(t, q, second)
+	getUser(t, q, userRow(second))
+	if n := countUsers(t, q); n != 1 {
+		t.Errorf("CountUsers after upserting one id twice = %d, want 1", n)
+	}
+	if _, err := q.GetUserByEmail(ctx, "jane@example.com"); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("old email after the email changed: err = %v, want pgx.ErrNoRows", err)
+	}
+
+	// The freed email can go to another user; a taken one cannot.
+	other := user("00000000-0000-4000-8000-000000000001", "", "jane@example.com")
+	upsertUsers(t, q, other)
+	clash := user("00000000-0000-4000-8000-000000000002", "t2", "admin@example.com")
+	err := q.UpsertUser(ctx, clash)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "23505" || pgErr.ConstraintName != "users_email" {
+		t.Errorf("UpsertUser with a taken email: err = %v, want unique violation 23505 on users_email", err)
+	}
+	if n := countUsers(t, q); n != 2 {
+		t.Errorf("CountUsers after the refused upsert = %d, want 2", n)
+	}
+	getUser(t, q, userRow(second))
+	getUser(t, q, userRow(other))
+
+	// Text PostgreSQL cannot store is refused alike, in any text column.
+	for i, mutate := range []func(p *readmodel.UpsertUserParams){
+		func(p *readmodel.UpsertUserParams) { p.TenantID = "t\x00" },
+		func(p *readmodel.UpsertUserParams) { p.Email = "nul\x00@example.com" },
+		func(p *readmodel.UpsertUserParams) { p.Name = "Nul\x00" },
+		func(p *readmodel.UpsertUserParams) { p.Role = "\xff" },
+		func(p *readmodel.UpsertUserParams) { p.PasswordHash = "hash\x00" },
+	} {
+		bad := user("00000000-0000-4000-8000-000000000003", "", "bad@example.com")
+		mutate(&bad)
+		if err := q.UpsertUser(ctx, bad); !errors.As(err, &pgErr) || pgErr.Code != "22021" {
+			t.Errorf("UpsertUser with bad text in column %d: err = %v, want 22021", i, err)
+		}
+	}
+	if n := countUsers(t, q); n != 2 {
+		t.Errorf("CountUsers after the refused text = %d, want 2", n)
+	}
+}
+
+func testGetUser(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	a := user("6f1c1c6e-5a55-4a7e-9d8e-111111111111", "", "admin@example.com")
+	got, err := q.GetUser(ctx, a.ID)
+	if !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("GetUser on an empty table: err = %v, want pgx.ErrNoRows", err)
+	}
+	if !reflect.DeepEqual(got, readmodel.User{}) {
+		t.Errorf("GetUser miss returned %+v, want the zero row", got)
+	}
+	b := user("6f1c1c6e-5a55-4a7e-9d8e-222222222222", "6f1c1c6e-5a55-4a7e-9d8e-aaaaaaaaaaaa", "pilot@example.com")
+	b.MustChangePassword = false
+	upsertUsers(t, q, a, b)
+	getUser(t, q, userRow(a))
+	getUser(t, q, userRow(b))
+	for _, miss := range []uuid.UUID{uuid.Nil, uuid.MustParse("6f1c1c6e-5a55-4a7e-9d8e-333333333333")} {
+		if _, err := q.GetUser(ctx, miss); !errors.Is(err, pgx.ErrNoRows) {
+			t.Errorf("GetUser(%s): err = %v, want pgx.ErrNoRows", miss, err)
+		}
+	}
+}
+
+func testGetUserByEmail(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	got, err := q.GetUserByEmail(ctx, "jane@example.com")
+	if !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("GetUserByEmail on an empty table: err = %v, want pgx.ErrNoRows", err)
+	}
+	if !reflect.DeepEqual(got, readmodel.User{}) {
+		t.Errorf("GetUserByEmail miss returned %+v, want the zero row", got)
+	}
+	a := user("6f1c1c6e-5a55-4a7e-9d8e-111111111111", "", "admin@example.com")
+	b := user("6f1c1c6e-5a55-4a7e-9d8e-222222222222", "6f1c1c6e-5a55-4a7e-9d8e-aaaaaaaaaaaa", "jane@example.com")
+	upsertUsers(t, q, a, b)
+	got, err = q.GetUserByEmail(ctx, "jane@example.com")
+	if err != nil {
+		t.Fatalf("GetUserByEmail(jane@example.com): %v", err)
+	}
+	sameUser(t, "GetUserByEmail(jane@example.com)", got, userRow(b))
+	// Emails match exactly: the caller lower-cases, the query does not.
+	for _, miss := range []string{"Jane@example.com", "jane@", "jane@example.com ", ""} {
+		if _, err := q.GetUserByEmail(ctx, miss); !errors.Is(err, pgx.ErrNoRows) {
+			t.Errorf("GetUserByEmail(%q): err = %v, want pgx.ErrNoRows", miss, err)
+		}
+	}
+	var pgErr *pgconn.PgError
+	if _, err := q.GetUserByEmail(ctx, "nul\x00@example.com"); !errors.As(err, &pgErr) || pgErr.Code != "22021" {
+		t.Errorf("GetUserByEmail with a NUL: err = %v, want 22021", err)
+	}
+}
+
+func testCountUsers(t *testing.T, q readmodel.Querier) {
+	if n := countUsers(t, q); n != 0 {
+		t.Errorf("CountUsers on an empty table = %d, want 0", n)
+	}
+	upsertUsers(t, q,
+		user("6f1c1c6e-5a55-4a7e-9d8e-111111111111", "", "admin@example.com"),
+		user("6f1c1c6e-5a55-4a7e-9d8e-222222222222", "t1", "a@example.com"),
+		user("6f1c1c6e-5a55-4a7e-9d8e-333333333333", "t2", "b@example.com"),
+	)
+	if n := countUsers(t, q); n != 3 {
+		t.Errorf("CountUsers = %d, want 3 (every tenant counts)", n)
+	}
+}
+
+func testSetUserPassword(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	// A missing user: the UPDATE matches nothing and succeeds.
+	if err := q.SetUserPassword(ctx, readmodel.SetUserPasswordParams{ID: uuid.New(), PasswordHash: "h", UpdatedAt: at}); err != nil {
+		t.Fatalf("SetUserPassword of a missing user: %v", err)
+	}
+	if n := countUsers(t, q); n != 0 {
+		t.Errorf("CountUsers after SetUserPassword of a missing user = %d, want 0", n)
+	}
+	a := user("6f1c1c6e-5a55-4a7e-9d8e-111111111111", "t1", "a@example.com")
+	b := user("6f1c1c6e-5a55-4a7e-9d8e-222222222222", "t1", "b@example.com")
+	upsertUsers(t, q, a, b)
+
+	changed := at.Add(3*time.Hour + 1500*time.Nanosecond)
+	if err := q.SetUserPassword(ctx, readmodel.SetUserPasswordParams{
+		ID: a.ID, PasswordHash: "$argon2id$new", MustChangePassword: false, UpdatedAt: changed,
+	}); err != nil {
+		t.Fatalf("SetUserPassword: %v", err)
+	}
+	want := userRow(a)
+	want.PasswordHash, want.MustChangePassword, want.UpdatedAt = "$argon2id$new", false, changed.Truncate(time.Microsecond)
+	getUser(t, q, want)
+	got, err := q.GetUserByEmail(ctx, a.Email)
+	if err != nil {
+		t.Fatalf("GetUserByEmail after SetUserPassword: %v", err)
+	}
+	sameUser(t, "GetUserByEmail after SetUserPassword", got, want)
+	getUser(t, q, userRow(b)) // other users keep theirs
+
+	// A one-time password sets the flag again.
+	if err := q.SetUserPassword(ctx, readmodel.SetUserPasswordParams{
+		ID: a.ID, PasswordHash: "$argon2id$once", MustChangePassword: true, UpdatedAt: at,
+	}); err != nil {
+		t.Fatalf("SetUserPassword (one-time): %v", err)
+	}
+	want.PasswordHash, want.MustChangePassword, want.UpdatedAt = "$argon2id$once", true, at.Truncate(time.Microsecond)
+	getUser(t, q, want)
+
+	var pgErr *pgconn.PgError
+	err = q.SetUserPassword(ctx, readmodel.SetUserPasswordParams{ID: a.ID, PasswordHash: "bad\x00", UpdatedAt: at})
+	if !errors.As(err, &pgErr) || pgErr.Code != "22021" {
+		t.Errorf("SetUserPassword with a NUL in the hash: err = %v, want 22021", err)
+	}
+	getUser(t, q, want)
+}
+
+func testDeleteAllUsers(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	if err := q.DeleteAllUsers(ctx); err != nil {
+		t.Fatalf("DeleteAllUsers on an empty table: %v", err)
+	}
+	a := user("6f1c1c6e-5a55-4a7e-9d8e-111111111111", "", "admin@example.com")
+	upsertUsers(t, q, a, user("6f1c1c6e-5a55-4a7e-9d8e-222222222222", "t1", "jane@example.com"))
+	upsert(t, q, airline("6f1c1c6e-5a55-4a7e-9d8e-111111111111", "Speedbird", "speedbird"))
+	setCheckpoint(t, q, "users", 7, 42)
+	if err := q.DeleteAllUsers(ctx); err != nil {
+		t.Fatalf("DeleteAllUsers: %v", err)
+	}
+	if n := countUsers(t, q); n != 0 {
+		t.Errorf("CountUsers after DeleteAllUsers = %d, want 0", n)
+	}
+	if _, err := q.GetUser(ctx, a.ID); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("GetUser after DeleteAllUsers: err = %v, want pgx.ErrNoRows", err)
+	}
+	if _, err := q.GetUserByEmail(ctx, a.Email); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("GetUserByEmail after DeleteAllUsers: err = %v, want pgx.ErrNoRows", err)
+	}
+	// The email index is emptied too; airlines and checkpoints are not users.
+	reused := user("6f1c1c6e-5a55-4a7e-9d8e-333333333333", "t2", "admin@example.com")
+	upsertUsers(t, q, reused)
+	getUser(t, q, userRow(reused))
+	if got := list(t, q); len(got) != 1 {
+		t.Errorf("ListAirlines after DeleteAllUsers = %v, want the airline untouched", slugs(got))
+	}
+	if c, err := q.GetCheckpoint(ctx, "users"); err != nil || c.Seq != 42 {
+		t.Errorf("checkpoint after DeleteAllUsers = %+v, %v; want it untouched", c, err)
+	}
 }

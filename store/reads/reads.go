@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/albatross-va/albatross/domain"
@@ -45,4 +46,16 @@ func (q Querier) GetAirlineBySlug(ctx context.Context, slug string) (readmodel.A
 func (q Querier) GetCheckpoint(ctx context.Context, name string) (readmodel.ProjectionCheckpoint, error) {
 	c, err := q.Querier.GetCheckpoint(ctx, name)
 	return c, notFound(err, "The projection checkpoint")
+}
+
+// GetUser finds a user by id.
+func (q Querier) GetUser(ctx context.Context, id uuid.UUID) (readmodel.User, error) {
+	u, err := q.Querier.GetUser(ctx, id)
+	return u, notFound(err, "The user")
+}
+
+// GetUserByEmail finds a user by their lower-cased login.
+func (q Querier) GetUserByEmail(ctx context.Context, email string) (readmodel.User, error) {
+	u, err := q.Querier.GetUserByEmail(ctx, email)
+	return u, notFound(err, "The user")
 }
