@@ -22,6 +22,7 @@ Commands:
   serve                       run the web server (embedded mode unless DATABASE_URL is set)
   migrate                     apply PostgreSQL migrations (DATABASE_URL)
   projections rebuild [NAME]  drop and replay read models (all, or NAME)
+  admin reset-password LOGIN  issue a new one-time password (for a lost admin password)
   version                     print the version
   help                        print this help and every setting
 
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return errors.New("usage: albatross projections rebuild [NAME]")
 		}
 		return rebuildProjections(ctx, rest[1:], getenv, stdout, stderr)
+	case "admin":
+		return adminCommand(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "albatross %s (%s, %s/%s)\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return nil
