@@ -391,17 +391,11 @@ func (t *tx) UpsertAirline(ctx context.Context, arg readmodel.UpsertAirlineParam
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	for _, s := range []string{arg.Name, arg.Icao, arg.Iata, arg.Slug} {
-		if err := checkText(s); err != nil {
-			return t.fail(err)
-		}
+	if err := checkTexts(arg.Name, arg.Icao, arg.Iata, arg.Slug); err != nil {
+		return t.fail(err)
 	}
 	if holder, ok := t.st.slugs[arg.Slug]; ok && holder != arg.ID {
-		return t.fail(&pgconn.PgError{
-			Severity: "ERROR", Code: "23505", TableName: "airlines", ConstraintName: "airlines_slug",
-			Message: `duplicate key value violates unique constraint "airlines_slug"`,
-			Detail:  fmt.Sprintf("Key (slug)=(%s) already exists.", arg.Slug),
-		})
+		return t.fail(uniqueViolation("airlines", "airlines_slug", "slug", arg.Slug))
 	}
 	old, existed := t.st.airlines[arg.ID]
 	if existed {
@@ -484,17 +478,11 @@ func (t *tx) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) err
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	for _, s := range []string{arg.TenantID, arg.Email, arg.Name, arg.Role, arg.PasswordHash} {
-		if err := checkText(s); err != nil {
-			return t.fail(err)
-		}
+	if err := checkTexts(arg.TenantID, arg.Email, arg.Name, arg.Role, arg.PasswordHash); err != nil {
+		return t.fail(err)
 	}
 	if holder, ok := t.st.emails[arg.Email]; ok && holder != arg.ID {
-		return t.fail(&pgconn.PgError{
-			Severity: "ERROR", Code: "23505", TableName: "users", ConstraintName: "users_email",
-			Message: `duplicate key value violates unique constraint "users_email"`,
-			Detail:  fmt.Sprintf("Key (email)=(%s) already exists.", arg.Email),
-		})
+		return t.fail(uniqueViolation("users", "users_email", "email", arg.Email))
 	}
 	old, existed := t.st.users[arg.ID]
 	if existed {
@@ -533,4 +521,24 @@ func checkText(s string) error {
 	}
 	return &pgconn.PgError{Severity: "ERROR", Code: "22021",
 		Message: `invalid byte sequence for encoding "UTF8"`}
+}
+
+// checkTexts checks every value as PostgreSQL checks text.
+func checkTexts(values ...string) error {
+	for _, v := range values {
+		if err := checkText(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// uniqueViolation is the error PostgreSQL gives when a unique index refuses
+// a value.
+func uniqueViolation(table, constraint, column, value string) *pgconn.PgError {
+	return &pgconn.PgError{
+		Severity: "ERROR", Code: "23505", TableName: table, ConstraintName: constraint,
+		Message: fmt.Sprintf("duplicate key value violates unique constraint %q", constraint),
+		Detail:  fmt.Sprintf("Key (%s)=(%s) already exists.", column, value),
+	}
 }
