@@ -108,10 +108,7 @@ func TestFirstStartCreatesOnePlatformAdminAndResetIssuesANewPassword(t *testing.
 func TestTwoProcessesStartingOnAnEmptyDatabaseCreateOneAdmin(t *testing.T) {
 	dbURL := pgtest.NewEmptyDatabase(t)
 	env := map[string]string{"DATABASE_URL": dbURL}
-	a, b := make(chan *testServer), make(chan *testServer)
-	go func() { a <- startServer(t, env) }()
-	go func() { b <- startServer(t, env) }()
-	servers := []*testServer{<-a, <-b}
+	servers := startServers(t, 2, env)
 	printed := 0
 	for _, s := range servers {
 		if strings.Contains(s.logs.String(), "one_time_password=") {

@@ -124,10 +124,8 @@ func TestMigrateAndServeCreateTheSchemaOnAnEmptyDatabase(t *testing.T) {
 
 	// serve migrates by itself, and two processes starting at once agree.
 	env = map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t)}
-	a, b := make(chan *testServer), make(chan *testServer)
-	go func() { a <- startServer(t, env) }()
-	go func() { b <- startServer(t, env) }()
-	first, second := <-a, <-b
+	both := startServers(t, 2, env)
+	first, second := both[0], both[1]
 	createAirline(t, newBrowser(t, first), "Fresh Air", "FRS", "fresh")
 	if _, doc := newBrowser(t, second).get("/airlines"); !slices.Contains(airlineNames(doc), "Fresh Air") {
 		t.Errorf("the second process does not list the airline: %v", airlineNames(doc))

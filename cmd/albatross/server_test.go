@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -50,6 +52,53 @@ var urlLine = regexp.MustCompile(`running at (http://\S+)`)
 // until /healthz answers. The server is stopped, gracefully, at cleanup.
 func startServer(t *testing.T, env map[string]string, args ...string) *testServer {
 	t.Helper()
+	s, err := launchServer(env, args...)
+	if s != nil {
+		t.Cleanup(func() { s.stop(t) })
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// startServers starts several servers at once, as processes that come up
+// together on one database would.
+func startServers(t *testing.T, n int, env map[string]string) []*testServer {
+	t.Helper()
+	type started struct {
+		s   *testServer
+		err error
+	}
+	ch := make(chan started, n)
+	for range n {
+		go func() {
+			s, err := launchServer(env)
+			ch <- started{s, err}
+		}()
+	}
+	var out []*testServer
+	var errs []error
+	for range n {
+		r := <-ch
+		if r.s != nil {
+			t.Cleanup(func() { r.s.stop(t) })
+			out = append(out, r.s)
+		}
+		if r.err != nil {
+			errs = append(errs, r.err)
+		}
+	}
+	if len(errs) > 0 {
+		t.Fatal(errors.Join(errs...))
+	}
+	return out
+}
+
+// launchServer does the work of startServer without a *testing.T, so that
+// it can run on any goroutine. A server it returns must be stopped, also
+// when it returns an error.
+func launchServer(env map[string]string, args ...string) (*testServer, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{cancel: cancel, done: make(chan error, 1), out: &syncBuffer{}, logs: &syncBuffer{}}
 	// Every PostgreSQL test shares one server, and the log's readers wait
@@ -67,12 +116,12 @@ func startServer(t *testing.T, env map[string]string, args ...string) *testServe
 	for s.URL == "" {
 		select {
 		case err := <-s.done:
-			t.Fatalf("serve exited before it listened: %v\nlogs:\n%s", err, s.logs)
+			s.cancel = nil // it has stopped already
+			return nil, fmt.Errorf("serve exited before it listened: %v\nlogs:\n%s", err, s.logs)
 		default:
 		}
 		if time.Now().After(deadline) {
-			cancel()
-			t.Fatalf("serve did not print its URL; logs:\n%s", s.logs)
+			return s, fmt.Errorf("serve did not print its URL; logs:\n%s", s.logs)
 		}
 		if m := urlLine.FindStringSubmatch(s.out.String()); m != nil {
 			s.URL = m[1]
@@ -84,16 +133,14 @@ func startServer(t *testing.T, env map[string]string, args ...string) *testServe
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				break
+				return s, nil
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("/healthz never answered 200: %v", err)
+			return s, fmt.Errorf("/healthz never answered 200: %v", err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Cleanup(func() { s.stop(t) })
-	return s
 }
 
 // stop cancels the server's context and checks it exits cleanly. Safe to
