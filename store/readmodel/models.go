@@ -54,6 +54,12 @@ type ProjectionCheckpoint struct {
 	UpdatedAt time.Time
 }
 
+type Session struct {
+	Token  string
+	Data   []byte
+	Expiry time.Time
+}
+
 type UniqueClaim struct {
 	Scope    string
 	Field    string

@@ -28,7 +28,9 @@ const schemaVersion = 1
 const defaultReadLimit = 1000
 
 // schema has the meaning of migrations/20261128000100_event_store.sql.
-// recorded_at holds microseconds since the Unix epoch, UTC.
+// recorded_at holds microseconds since the Unix epoch, UTC. The sessions
+// table (sessions.go) is not part of the log and not append-only; its expiry
+// is also in Unix microseconds.
 const schema = `
 CREATE TABLE IF NOT EXISTS events (
     seq            INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -58,6 +60,12 @@ CREATE TABLE IF NOT EXISTS unique_claims (
     stream_id TEXT NOT NULL,
     PRIMARY KEY (scope, field, value)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sessions (
+    token  TEXT PRIMARY KEY,
+    data   BLOB NOT NULL,
+    expiry INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expiry);
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
 BEGIN
     SELECT RAISE(ABORT, 'events are append-only: UPDATE refused');
@@ -83,9 +91,10 @@ type EventStore struct {
 
 	commithook.Hook // SetBeforeCommit: the tests' seam into an append
 
-	mu     sync.Mutex
-	subs   map[chan struct{}]struct{}
-	closed bool
+	mu       sync.Mutex
+	subs     map[chan struct{}]struct{}
+	closed   bool
+	sessions *SessionStore // created by Sessions; its cleanup stops at Close
 }
 
 var _ domain.EventStore = (*EventStore)(nil)
@@ -376,6 +385,10 @@ func (s *EventStore) Close() error {
 		delete(s.subs, ch)
 		close(ch)
 	}
+	sessions := s.sessions
 	s.mu.Unlock()
+	if sessions != nil {
+		sessions.stopCleanup()
+	}
 	return errors.Join(s.reader.Close(), s.writer.Close())
 }
