@@ -167,3 +167,38 @@ func (s *Users) IssueOneTimePassword(ctx context.Context, meta CommandMeta, user
 	}
 	return oneTime, res, nil
 }
+
+// ChangePassword sets a password the user chose, after checking the current
+// one; it ends a one-time password's must-change state.
+func (s *Users) ChangePassword(ctx context.Context, meta CommandMeta, userID, current, next string) (AppendResult, error) {
+	now := s.Runner.now()
+	var hash string
+	return Execute(ctx, s.Runner, StreamRef{StreamID: UserStream(userID)}, meta,
+		func() *User { return &User{} },
+		func(u *User, _ int64) (Decision, error) {
+			if !u.Created {
+				return Decision{}, Errorf(ENotFound, "There is no such user.")
+			}
+			ok, err := s.Passwords.Verify(u.PasswordHash, current)
+			if err != nil {
+				return Decision{}, fmt.Errorf("verify the current password: %w", err)
+			}
+			if !ok {
+				return Decision{}, FieldError(EInvalid, "current", "This is not your current password.")
+			}
+			if err := ValidatePassword(next, u.Email); err != nil {
+				return Decision{}, err
+			}
+			if current == next {
+				return Decision{}, FieldError(EInvalid, "password", "Choose a password different from the current one.")
+			}
+			if hash == "" { // hash once, not on every retry
+				if hash, err = s.Passwords.Hash(next); err != nil {
+					return Decision{}, fmt.Errorf("hash the new password: %w", err)
+				}
+			}
+			return Decision{Events: []proto.Message{&eventsv1.PasswordChanged{
+				UserId: userID, PasswordHash: hash, OneTime: false, ChangedAt: timestamppb.New(now),
+			}}}, nil
+		})
+}

@@ -85,3 +85,40 @@ func TestPasswordRules(t *testing.T) {
 		seen[p] = true
 	}
 }
+
+func TestChangePasswordChecksTheCurrentOneAndTheRules(t *testing.T) {
+	r := newRunner(t)
+	users := &domain.Users{Runner: r, IDs: domain.RandomIDs{}, Passwords: passwords.New()}
+	ctx := context.Background()
+	id, otp, _, err := users.CreateFirstAdmin(ctx, domain.CommandMeta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := []struct{ current, next, field string }{
+		{"wrong-password", "a good new password", "current"},
+		{otp, "short", "password"},
+		{otp, otp, "password"},
+	}
+	for _, b := range bad {
+		if _, err := users.ChangePassword(ctx, domain.CommandMeta{}, id, b.current, b.next); domain.ErrorFields(err)[b.field] == "" {
+			t.Errorf("ChangePassword(%q, %q) = %v, want a message beside %s", b.current, b.next, err, b.field)
+		}
+	}
+	if _, err := users.ChangePassword(ctx, domain.CommandMeta{}, id, otp, "a good new password"); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := r.Store.ReadStream(ctx, domain.UserStream(id), 1)
+	if len(recs) != 1 {
+		t.Fatalf("%d events after one successful change, want 1 (failed tries append nothing)", len(recs))
+	}
+	m, _ := r.Registry.Decode(recs[0].Type, recs[0].Data)
+	changed := m.(*eventsv1.PasswordChanged)
+	if changed.OneTime || !verifies(changed.PasswordHash, "a good new password") {
+		t.Errorf("stored %+v, want a chosen (not one-time) hash of the new password", changed)
+	}
+}
+
+func verifies(hash, plain string) bool {
+	ok, err := passwords.New().Verify(hash, plain)
+	return err == nil && ok
+}
