@@ -85,7 +85,8 @@ func (h *airlineHandlers) createAirline(c echo.Context) error {
 	if errs := in.Validate(); len(errs) > 0 {
 		return h.renderForm(c, http.StatusUnprocessableEntity, h.filledForm(c, in, errs, ""))
 	}
-	meta := domain.CommandMeta{ID: in.CommandID, Actor: "anonymous", CorrelationID: requestID(c)}
+	u, _ := currentUser(c)
+	meta := domain.CommandMeta{ID: in.CommandID, Actor: u.ID.String(), CorrelationID: requestID(c)}
 	if !validCommandID(meta.ID) {
 		meta.ID = domain.NewUUID()
 	}

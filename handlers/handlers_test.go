@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -18,13 +19,21 @@ import (
 	"github.com/albatross-va/albatross/handlers"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
+	"github.com/albatross-va/albatross/store/passwords"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/sqlite"
 )
 
-// newApp wires the handlers to the embedded adapters, as serve does.
-func newApp(t *testing.T, ready handlers.ReadinessCheck) *httptest.Server {
+// app is the handlers on the embedded adapters, with the first admin.
+type app struct {
+	*httptest.Server
+	adminOTP string
+}
+
+// newApp wires the handlers to the embedded adapters, as serve does, and
+// creates the platform admin with a one-time password.
+func newApp(t *testing.T, ready handlers.ReadinessCheck) *app {
 	t.Helper()
 	ctx := context.Background()
 	es, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "events.db"), slog.Default())
@@ -35,11 +44,25 @@ func newApp(t *testing.T, ready handlers.ReadinessCheck) *httptest.Server {
 	mem := memory.New()
 	proj := projector.New(es, mem, events.NewRegistry(), notify.NewLocal(), slog.Default(), projector.All()...)
 	runner := &domain.Runner{Store: es, Registry: events.NewRegistry()}
+	users := &domain.Users{Runner: runner, IDs: domain.RandomIDs{}, Passwords: passwords.New()}
+	_, otp, _, err := users.CreateFirstAdmin(ctx, domain.CommandMeta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := proj.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	t.Cleanup(stop)
+	go func() { _ = proj.Run(runCtx) }()
 	if ready == nil {
 		ready = func(context.Context) (any, error) { return "fine", nil }
 	}
 	e := handlers.New(handlers.Deps{
 		Log:        slog.Default(),
+		Sessions:   handlers.NewSessions(es.Sessions(), false),
+		Passwords:  passwords.New(),
+		Users:      users,
 		Airlines:   &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
 		ReadModels: reads.New(mem),
 		Waiter:     proj,
@@ -48,16 +71,29 @@ func newApp(t *testing.T, ready handlers.ReadinessCheck) *httptest.Server {
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return srv
+	return &app{Server: srv, adminOTP: otp}
 }
 
+// newClient is one browser: it keeps cookies and does not follow redirects.
+func newClient() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// get fetches a page as a visitor without cookies.
 func get(t *testing.T, url string, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	return getAs(t, http.DefaultClient, url, header)
+}
+
+// getAs fetches a page with a client's cookies.
+func getAs(t *testing.T, client *http.Client, url string, header map[string]string) (*http.Response, string) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +104,7 @@ func get(t *testing.T, url string, header map[string]string) (*http.Response, st
 
 func TestPagesCarrySecurityHeadersAndRequestIDs(t *testing.T) {
 	srv := newApp(t, nil)
-	resp, body := get(t, srv.URL+"/airlines", map[string]string{"X-Request-Id": "proxy-id-1"})
+	resp, body := get(t, srv.URL+"/login", map[string]string{"X-Request-Id": "proxy-id-1"})
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
@@ -95,12 +131,12 @@ func TestPagesCarrySecurityHeadersAndRequestIDs(t *testing.T) {
 	if doc.Find(`[style]`).Length() != 0 {
 		t.Errorf("the page has inline styles, which the CSP would block")
 	}
-	for _, label := range []string{"airline-name", "airline-icao", "airline-iata", "airline-slug"} {
+	for _, label := range []string{"login-email", "login-password"} {
 		if doc.Find(`label[for="`+label+`"]`).Length() != 1 {
 			t.Errorf("input %s has no label", label)
 		}
 	}
-	resp, _ = get(t, srv.URL+"/airlines", map[string]string{"X-Request-Id": "bad id; with spaces"})
+	resp, _ = get(t, srv.URL+"/login", map[string]string{"X-Request-Id": "bad id; with spaces"})
 	if id := resp.Header.Get("X-Request-Id"); id == "" || strings.ContainsAny(id, " ;") {
 		t.Errorf("a malformed request id %q was kept instead of replaced", id)
 	}
@@ -108,6 +144,10 @@ func TestPagesCarrySecurityHeadersAndRequestIDs(t *testing.T) {
 
 func TestErrorsAreRenderedAsPageOrFragment(t *testing.T) {
 	srv := newApp(t, nil)
+	admin := srv.adminClient(t)
+	get := func(t *testing.T, url string, header map[string]string) (*http.Response, string) {
+		return getAs(t, admin, url, header)
+	}
 	resp, body := get(t, srv.URL+"/no-such-page", nil)
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "<html") || !strings.Contains(body, `data-testid="error"`) {
 		t.Errorf("unknown page: %d, want a 404 page; body %.200s", resp.StatusCode, body)

@@ -97,7 +97,11 @@ func csrf(secure bool) echo.MiddlewareFunc {
 // page returns the common view model of a full page.
 func page(c echo.Context, title string) views.Page {
 	token, _ := c.Get(csrfKey).(string)
-	return views.Page{Title: title, CSRFToken: token}
+	p := views.Page{Title: title, CSRFToken: token}
+	if u, ok := currentUser(c); ok {
+		p.UserName, p.Admin = u.Name, u.Role == domain.RolePlatformAdmin
+	}
+	return p
 }
 
 // recoverPanics turns a panic into an internal error with the stack logged.

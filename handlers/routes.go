@@ -1,7 +1,11 @@
 package handlers
 
 import (
+	"time"
+
 	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
 )
 
 // registerRoutes lists every route of Albatross.
@@ -13,12 +17,26 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	e.GET("/readyz", health.showReadiness)
 	e.GET("/static/*", serveStatic())
 
-	app := e.Group("", csrf(d.SecureCookies))
-	app.GET("/", redirectHome)
-	app.GET("/events", d.Broker.streamEvents)
+	app := e.Group("", csrf(d.SecureCookies), withSession(d.Sessions, d.Log), loadUser(d.Sessions, d.ReadModels))
+	account := &accountHandlers{
+		sessions: d.Sessions, rm: d.ReadModels, users: d.Users, passwords: d.Passwords,
+		waiter: d.Waiter, waitBound: d.WaitBound, log: d.Log,
+		perAccount: newThrottle(5, 15*time.Minute), perAddress: newThrottle(30, 15*time.Minute),
+	}
+	app.GET("/login", account.showLogin)
+	app.POST("/login", account.logIn)
+	app.POST("/logout", account.logOut)
+	app.GET("/account/password", account.showPasswordForm, requireLogin)
+	app.POST("/account/password", account.changePassword, requireLogin)
 
+	// Everything else needs a login and a password the user chose.
+	member := app.Group("", requireLogin, requireChosenPassword)
+	member.GET("/", redirectHome)
+	member.GET("/events", d.Broker.streamEvents)
+
+	admin := member.Group("", requireRole(domain.RolePlatformAdmin))
 	airlines := &airlineHandlers{cmds: d.Airlines, rm: d.ReadModels, waiter: d.Waiter, waitBound: d.WaitBound, log: d.Log}
-	app.GET("/airlines", airlines.listAirlines)
-	app.GET("/airlines/rows", airlines.listAirlineRows)
-	app.POST("/airlines", airlines.createAirline)
+	admin.GET("/airlines", airlines.listAirlines)
+	admin.GET("/airlines/rows", airlines.listAirlineRows)
+	admin.POST("/airlines", airlines.createAirline)
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
@@ -31,6 +33,9 @@ type ReadinessCheck func(ctx context.Context) (detail any, err error)
 // Deps is everything the handlers need, passed in by cmd/albatross.
 type Deps struct {
 	Log        *slog.Logger
+	Sessions   *scs.SessionManager
+	Passwords  domain.Passwords
+	Users      UserCommands
 	Airlines   AirlineCommands
 	ReadModels reads.Querier // driver errors already translated
 	Waiter     ProjectionWaiter

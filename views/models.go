@@ -6,6 +6,8 @@ package views
 type Page struct {
 	Title     string
 	CSRFToken string // sent by htmx through hx-headers and by forms as a hidden field
+	UserName  string // the logged-in user, empty for a visitor
+	Admin     bool   // a platform admin: the navigation shows the airlines
 }
 
 // AirlineRow is one line of the airline list.
@@ -55,3 +57,18 @@ func ErrorID(form, field string) string { return form + "-" + field + "-error" }
 // AirlinesChanged is the client event that makes the airline rows re-fetch
 // themselves; handlers send it in an HX-Trigger header after a create.
 const AirlinesChanged = "airlines-changed"
+
+// LoginForm is the login page's form.
+type LoginForm struct {
+	Page
+	Email   string
+	Next    string // where to go after the login
+	Message string // one message for the whole form: it never says which field was wrong
+}
+
+// PasswordForm is the change-password page.
+type PasswordForm struct {
+	Page
+	Forced bool // a one-time password: the page explains why it is shown
+	Errors map[string]string
+}

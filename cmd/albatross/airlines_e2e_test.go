@@ -51,8 +51,8 @@ func createAirline(t *testing.T, b *browser, name, icao, slug string) string {
 func TestEmbeddedAirlineSliceEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": dir})
-	admin := newBrowser(t, srv)
-	watcher := openStream(t, srv.URL, nil)
+	admin := loginAsAdmin(t, srv)
+	watcher := openStream(t, srv.URL, admin.cookieHeader())
 
 	id := createAirline(t, admin, "Speedbird Virtual", "baw", "speedbird")
 	ev := waitEvent(t, watcher, "airlines", id)
@@ -76,7 +76,7 @@ func TestEmbeddedAirlineSliceEndToEnd(t *testing.T) {
 	t.Run("restart replays the log into the read models", func(t *testing.T) {
 		srv.stop(t)
 		again := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": dir})
-		_, doc := newBrowser(t, again).get("/airlines")
+		_, doc := loginAsAdmin(t, again).get("/airlines")
 		if names := airlineNames(doc); !slices.Equal(names, []string{"Speedbird Virtual"}) {
 			t.Errorf("after restart the list is %v, want [Speedbird Virtual]", names)
 		}
@@ -85,7 +85,7 @@ func TestEmbeddedAirlineSliceEndToEnd(t *testing.T) {
 
 func TestAirlineFormRejectsBadInput(t *testing.T) {
 	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
-	b := newBrowser(t, srv)
+	b := loginAsAdmin(t, srv)
 	cases := []struct {
 		name, icao, iata, slug string
 		field                  string
@@ -127,7 +127,7 @@ func TestAirlineFormRejectsBadInput(t *testing.T) {
 
 func TestAirlineFormIsIdempotentAndProtected(t *testing.T) {
 	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
-	b := newBrowser(t, srv)
+	b := loginAsAdmin(t, srv)
 
 	form := b.airlineForm("Double Submit Air", "DBL", "DS", "double")
 	for i := 0; i < 2; i++ {
@@ -176,7 +176,7 @@ func TestAirlineFormIsIdempotentAndProtected(t *testing.T) {
 
 func TestHTMXCreateReturnsFreshFormAndRows(t *testing.T) {
 	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
-	b := newBrowser(t, srv)
+	b := loginAsAdmin(t, srv)
 	form := b.airlineForm("Fragment Air", "FRA", "", "fragment")
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/airlines", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -218,9 +218,10 @@ func TestPostgresTwoProcessesShareLiveUpdates(t *testing.T) {
 	// browser must have come from the first, over Redis.
 	b := startServer(t, map[string]string{"DATABASE_URL": dbURL, "REDIS_URL": redisURL, "ALBATROSS_PROJECTOR": "false"})
 
-	watcherOnB := openStream(t, b.URL, nil)
+	admin := loginAsAdmin(t, a, b)
 	pageOnB := newBrowser(t, b)
-	admin := newBrowser(t, a)
+	pageOnB.logIn(t, "admin", adminPassword, "/airlines")
+	watcherOnB := openStream(t, b.URL, pageOnB.cookieHeader())
 
 	id := createAirline(t, admin, "Shared Air", "SHR", "shared")
 	waitEvent(t, watcherOnB, "airlines", id)
@@ -243,6 +244,7 @@ func TestPostgresTwoProcessesShareLiveUpdates(t *testing.T) {
 
 func TestWebOnlyProcessIsReadyOnlyWhileAProjectorKeepsUp(t *testing.T) {
 	dbURL := pgtest.NewDatabase(t)
+	projecting := startServer(t, map[string]string{"DATABASE_URL": dbURL}) // creates and projects the admin
 	web := startServer(t, map[string]string{
 		"DATABASE_URL": dbURL, "ALBATROSS_PROJECTOR": "false",
 		"ALBATROSS_READY_MAX_LAG": "200ms", "ALBATROSS_WAIT_BOUND": "200ms",
@@ -267,7 +269,9 @@ func TestWebOnlyProcessIsReadyOnlyWhileAProjectorKeepsUp(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	admin := newBrowser(t, web)
+	admin := loginAsAdmin(t, web, projecting)
+	projecting.stop(t)
+
 	resp, _ := admin.post("/airlines", admin.airlineForm("Waiting Air", "WAI", "", "waiting"), nil)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create without a projector: %d, want the redirect after the bounded wait", resp.StatusCode)

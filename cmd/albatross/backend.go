@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
@@ -22,6 +23,7 @@ import (
 	"github.com/albatross-va/albatross/store/postgres"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/sessions"
 	"github.com/albatross-va/albatross/store/sqlite"
 )
 
@@ -32,6 +34,7 @@ type backend struct {
 	reads     readmodel.Querier
 	projector *projector.Projector
 	notifier  notify.Notifier
+	sessions  scs.Store
 	pool      *pgxpool.Pool // nil in the embedded mode
 	closers   []func() error
 }
@@ -64,6 +67,7 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 		b.closers = append(b.closers, es.Close)
 		mem := memory.New()
 		b.events, b.reads, projBackend = es, mem, mem
+		b.sessions = es.Sessions() // in the log's file: they survive a restart
 		local := notify.NewLocal()
 		b.notifier = local
 		b.closers = append(b.closers, local.Close)
@@ -104,10 +108,14 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 			}
 			b.notifier = rn
 			b.closers = append(b.closers, rn.Client().Close, rn.Close)
+			b.sessions = sessions.Redis(rn.Client())
 		} else {
 			local := notify.NewLocal()
 			b.notifier = local
 			b.closers = append(b.closers, local.Close)
+			store := postgres.NewSessionStore(pool)
+			b.sessions = store
+			b.closers = append(b.closers, store.Close)
 		}
 	}
 	b.projector = projector.New(b.events, projBackend, reg, b.notifier, log, projector.All()...)

@@ -132,6 +132,40 @@ func watchAirlineCreation(t *testing.T, mode string, watched, used *testServer) 
 	browser := newChromium(t)
 	srv := watched
 
+	// The first user: the platform admin, with the one-time password from
+	// the log, who must choose a password before anything else.
+	used.waitReady(t)
+	watched.waitReady(t)
+	var otp string
+	for _, s := range []*testServer{watched, used} {
+		if m := oneTimeInLog.FindStringSubmatch(s.logs.String()); m != nil {
+			otp = m[1]
+		}
+	}
+	first := newTab(t, browser)
+	if err := chromedp.Do(first,
+		chromedp.Navigate(used.URL+"/airlines"),
+		chromedp.WaitVisible(chromedp.ID("login-email")),
+		chromedp.SendKeys(chromedp.ID("login-email"), "admin"),
+		chromedp.SendKeys(chromedp.ID("login-password"), otp),
+		chromedp.Click(chromedp.CSS(`[data-testid="login-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="forced"]`)),
+	); err != nil {
+		t.Fatalf("log in with the one-time password: %v", err)
+	}
+	screenshot(t, first, mode+"-forced-password-change")
+	if err := chromedp.Do(first,
+		chromedp.Navigate(used.URL+"/airlines"), // cannot be skipped
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="forced"]`)),
+		chromedp.SendKeys(chromedp.ID("password-current"), otp),
+		chromedp.SendKeys(chromedp.ID("password-password"), adminPassword),
+		chromedp.SendKeys(chromedp.ID("password-confirm"), adminPassword),
+		chromedp.Click(chromedp.CSS(`[data-testid="password-form"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="airline-table"]`)),
+	); err != nil {
+		t.Fatalf("choose a password: %v", err)
+	}
+
 	// The watcher: a first tab with the list open.
 	watcher := newTab(t, browser)
 	if err := chromedp.Do(watcher,

@@ -97,7 +97,7 @@ func TestUnknownCommandAndVersion(t *testing.T) {
 
 func TestShutdownClosesStreamsAndExitsZero(t *testing.T) {
 	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
-	stream := openStream(t, srv.URL, nil)
+	stream := openStream(t, srv.URL, loginAsAdmin(t, srv).cookieHeader())
 	srv.stop(t) // fails the test unless run returns nil
 	select {
 	case _, ok := <-stream:
@@ -126,8 +126,10 @@ func TestMigrateAndServeCreateTheSchemaOnAnEmptyDatabase(t *testing.T) {
 	env = map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t)}
 	both := startServers(t, 2, env)
 	first, second := both[0], both[1]
-	createAirline(t, newBrowser(t, first), "Fresh Air", "FRS", "fresh")
-	if _, doc := newBrowser(t, second).get("/airlines"); !slices.Contains(airlineNames(doc), "Fresh Air") {
+	createAirline(t, loginAsAdmin(t, first, second), "Fresh Air", "FRS", "fresh")
+	onSecond := newBrowser(t, second)
+	onSecond.logIn(t, "admin", adminPassword, "/airlines")
+	if _, doc := onSecond.get("/airlines"); !slices.Contains(airlineNames(doc), "Fresh Air") {
 		t.Errorf("the second process does not list the airline: %v", airlineNames(doc))
 	}
 }
@@ -141,7 +143,7 @@ func TestMigrateAndRebuildAgainstPostgres(t *testing.T) {
 	}
 
 	srv := startServer(t, env)
-	admin := newBrowser(t, srv)
+	admin := loginAsAdmin(t, srv)
 	for _, a := range [][3]string{{"Alpha Air", "ALP", "alpha"}, {"Bravo Air", "BRV", "bravo"}, {"Charlie Air", "CHR", "charlie"}} {
 		createAirline(t, admin, a[0], a[1], a[2])
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/store/passwords"
 	"github.com/albatross-va/albatross/store/reads"
 )
 
@@ -52,6 +53,9 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	runner := &domain.Runner{Store: b.events, Registry: events.NewRegistry(), Clock: domain.SystemClock{}}
 	e := handlers.New(handlers.Deps{
 		Log:           log,
+		Sessions:      handlers.NewSessions(b.sessions, c.SecureCookies),
+		Passwords:     passwords.New(),
+		Users:         userCommands(b),
 		Airlines:      &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
 		ReadModels:    reads.New(b.reads),
 		Waiter:        b.projector,

@@ -178,6 +178,17 @@ func newBrowser(t *testing.T, srv *testServer) *browser {
 	}}
 }
 
+// cookieHeader returns the browser's cookies for the server, for a request
+// made outside its client (the event stream).
+func (b *browser) cookieHeader() map[string]string {
+	u, _ := url.Parse(b.base)
+	var parts []string
+	for _, c := range b.client.Jar.Cookies(u) {
+		parts = append(parts, c.Name+"="+c.Value)
+	}
+	return map[string]string{"Cookie": strings.Join(parts, "; ")}
+}
+
 // get fetches a page and parses it.
 func (b *browser) get(path string) (*http.Response, *goquery.Document) {
 	b.t.Helper()
@@ -324,5 +335,70 @@ func waitEvent(t *testing.T, ch <-chan sseEvent, name, want string) sseEvent {
 		case <-timeout:
 			t.Fatalf("no %q event with %q arrived", name, want)
 		}
+	}
+}
+
+// adminPassword is what loginAsAdmin sets the admin's password to.
+const adminPassword = "a password the admin chose"
+
+var oneTimeInLog = regexp.MustCompile(`one_time_password=(\S+)`)
+
+// loginAsAdmin logs in as the platform admin that the first start created,
+// with the one-time password from whichever server's log announced it,
+// and chooses a password, as the first user of a new deployment does. It
+// returns a browser on srv with that session.
+func loginAsAdmin(t *testing.T, srv *testServer, others ...*testServer) *browser {
+	t.Helper()
+	var otp string
+	for _, s := range append([]*testServer{srv}, others...) {
+		if m := oneTimeInLog.FindStringSubmatch(s.logs.String()); m != nil {
+			otp = m[1]
+		}
+	}
+	srv.waitReady(t)
+	b := newBrowser(t, srv)
+	if otp == "" {
+		// The admin exists from an earlier start of this deployment.
+		b.logIn(t, "admin", adminPassword, "/airlines")
+		return b
+	}
+	b.logIn(t, "admin", otp, "/account/password")
+	_, doc := b.get("/account/password")
+	csrf, _ := doc.Find(`[data-testid="password-form"] input[name="_csrf"]`).Attr("value")
+	resp, _ := b.post("/account/password", url.Values{"_csrf": {csrf}, "current": {otp}, "password": {adminPassword}, "confirm": {adminPassword}}, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("choosing the admin's password: status %d", resp.StatusCode)
+	}
+	return b
+}
+
+// waitReady waits until /readyz answers 200: the read models have caught up,
+// so the users created at start can log in.
+func (s *testServer) waitReady(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(s.URL + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never became ready: %v", s.URL, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// logIn submits the login form and checks where it leads.
+func (b *browser) logIn(t *testing.T, login, password, wantLocation string) {
+	t.Helper()
+	_, doc := b.get("/login")
+	csrf, _ := doc.Find(`[data-testid="login-form"] input[name="_csrf"]`).Attr("value")
+	resp, _ := b.post("/login", url.Values{"_csrf": {csrf}, "email": {login}, "password": {password}, "next": {"/airlines"}}, nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != wantLocation {
+		t.Fatalf("log in as %s: status %d to %q, want 303 to %s", login, resp.StatusCode, resp.Header.Get("Location"), wantLocation)
 	}
 }

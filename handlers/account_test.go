@@ -1,0 +1,167 @@
+package handlers_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+const chosenPassword = "a password the admin chose"
+
+// formToken reads the CSRF token of the form on a page.
+func formToken(t *testing.T, client *http.Client, pageURL, form string) string {
+	t.Helper()
+	_, body := getAs(t, client, pageURL, nil)
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+	token, _ := doc.Find(`[data-testid="` + form + `"] input[name="_csrf"]`).Attr("value")
+	if token == "" {
+		t.Fatalf("no CSRF token in %s on %s", form, pageURL)
+	}
+	return token
+}
+
+// post submits a form with a client.
+func post(t *testing.T, client *http.Client, u string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	resp, err := client.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// logIn submits the login form and returns the response.
+func (a *app) logIn(t *testing.T, client *http.Client, login, password string) *http.Response {
+	t.Helper()
+	token := formToken(t, client, a.URL+"/login", "login-form")
+	resp, _ := post(t, client, a.URL+"/login", url.Values{"_csrf": {token}, "email": {login}, "password": {password}})
+	return resp
+}
+
+// adminClient logs in with the one-time password and chooses a password.
+func (a *app) adminClient(t *testing.T) *http.Client {
+	t.Helper()
+	c := newClient()
+	if resp := a.logIn(t, c, "admin", a.adminOTP); resp.Header.Get("Location") != "/account/password" {
+		t.Fatalf("login with the one-time password went to %q (%d)", resp.Header.Get("Location"), resp.StatusCode)
+	}
+	token := formToken(t, c, a.URL+"/account/password", "password-form")
+	resp, body := post(t, c, a.URL+"/account/password", url.Values{"_csrf": {token}, "current": {a.adminOTP}, "password": {chosenPassword}, "confirm": {chosenPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("choose a password: %d %.300s", resp.StatusCode, body)
+	}
+	return c
+}
+
+func sessionCookie(c *http.Client, base string) string {
+	u, _ := url.Parse(base)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "albatross_session" {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+func TestVisitorsAreSentToLoginAndTheOneTimePasswordMustBeChanged(t *testing.T) {
+	a := newApp(t, nil)
+	c := newClient()
+	resp, _ := getAs(t, c, a.URL+"/airlines", nil)
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Fatalf("a visitor on /airlines: %d to %q, want the login page", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	a.logIn(t, c, "admin", a.adminOTP)
+	for _, path := range []string{"/airlines", "/", "/events"} {
+		resp, _ := getAs(t, c, a.URL+path, nil)
+		if resp.Header.Get("Location") != "/account/password" {
+			t.Errorf("%s with a one-time password: %d to %q, want the change-password page", path, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	token := formToken(t, c, a.URL+"/account/password", "password-form")
+	resp, body := post(t, c, a.URL+"/account/password", url.Values{"_csrf": {token}, "current": {a.adminOTP}, "password": {"short"}, "confirm": {"short"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="error-password"`) {
+		t.Errorf("a short password: %d, want 422 with a message beside it", resp.StatusCode)
+	}
+	resp, _ = post(t, c, a.URL+"/account/password", url.Values{"_csrf": {token}, "current": {a.adminOTP}, "password": {chosenPassword}, "confirm": {chosenPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("choosing a password: %d", resp.StatusCode)
+	}
+	if resp, _ := getAs(t, c, a.URL+"/airlines", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("/airlines after choosing a password: %d", resp.StatusCode)
+	}
+	if resp := a.logIn(t, newClient(), "admin", a.adminOTP); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("the one-time password still logs in after the change: %d", resp.StatusCode)
+	}
+}
+
+func TestWrongPasswordAndUnknownLoginLookAlikeAndAreThrottled(t *testing.T) {
+	a := newApp(t, nil)
+	c := newClient()
+	token := formToken(t, c, a.URL+"/login", "login-form")
+	r1, b1 := post(t, c, a.URL+"/login", url.Values{"_csrf": {token}, "email": {"admin"}, "password": {"not the password"}})
+	r2, b2 := post(t, c, a.URL+"/login", url.Values{"_csrf": {token}, "email": {"nobody@example.com"}, "password": {"whatever-it-is"}})
+	msg := func(body string) string {
+		doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+		return doc.Find(`[data-testid="form-error"]`).Text()
+	}
+	if r1.StatusCode != http.StatusUnprocessableEntity || r2.StatusCode != http.StatusUnprocessableEntity || msg(b1) == "" || msg(b1) != msg(b2) {
+		t.Errorf("wrong password %d %q, unknown login %d %q; want the same 422 message", r1.StatusCode, msg(b1), r2.StatusCode, msg(b2))
+	}
+	for i := 0; i < 4; i++ {
+		a.logIn(t, c, "admin", "not the password")
+	}
+	// Five failures on the account: the sixth try is refused, even with
+	// the right password.
+	resp, body := post(t, c, a.URL+"/login", url.Values{"_csrf": {token}, "email": {"ADMIN"}, "password": {a.adminOTP}})
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "Too many failed logins") {
+		t.Errorf("after five failures: %d, Retry-After %q; want 429 that says so", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+}
+
+func TestLoginRenewsTheSessionAndLogoutDestroysIt(t *testing.T) {
+	a := newApp(t, nil)
+	admin := a.adminClient(t)
+	// A token known before a login (planted by someone, or an older
+	// session) must not be the one after it.
+	c := newClient()
+	token := formToken(t, c, a.URL+"/login", "login-form")
+	login := url.Values{"_csrf": {token}, "email": {"admin"}, "password": {chosenPassword}}
+	post(t, c, a.URL+"/login", login)
+	first := sessionCookie(c, a.URL)
+	post(t, c, a.URL+"/login", login)
+	if second := sessionCookie(c, a.URL); first == "" || second == first {
+		t.Errorf("logging in again kept the session token %q", first)
+	}
+	u, _ := url.Parse(a.URL)
+
+	token = formToken(t, admin, a.URL+"/airlines", "airline-form")
+	old := sessionCookie(admin, a.URL)
+	resp, _ := post(t, admin, a.URL+"/logout", url.Values{"_csrf": {token}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: %d", resp.StatusCode)
+	}
+	replay := newClient()
+	replay.Jar.SetCookies(u, []*http.Cookie{{Name: "albatross_session", Value: old}})
+	if resp, _ := getAs(t, replay, a.URL+"/airlines", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the session cookie from before the logout still works: %d", resp.StatusCode)
+	}
+}
+
+func TestLoginAndLogoutNeedTheCSRFToken(t *testing.T) {
+	a := newApp(t, nil)
+	c := newClient()
+	getAs(t, c, a.URL+"/login", nil)
+	resp, _ := post(t, c, a.URL+"/login", url.Values{"email": {"admin"}, "password": {a.adminOTP}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("login without a CSRF token: %d, want 403", resp.StatusCode)
+	}
+	if sessionCookie(c, a.URL) != "" {
+		t.Errorf("a refused login set a session")
+	}
+}

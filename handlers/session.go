@@ -1,0 +1,148 @@
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+)
+
+const (
+	sessionUserKey = "user_id"
+	userKey        = "user"
+)
+
+// NewSessions returns the session manager for a store: HttpOnly,
+// SameSite=Lax cookies, Secure when served over TLS or behind a TLS proxy.
+func NewSessions(store scs.Store, secure bool) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = store
+	sm.Lifetime = 14 * 24 * time.Hour
+	sm.IdleTimeout = 3 * 24 * time.Hour
+	sm.Cookie.Name = "albatross_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = secure
+	sm.Cookie.Persist = true
+	return sm
+}
+
+// withSession loads the session named by the cookie into the request's
+// context and, just before the response's header goes out, saves it and
+// sets the cookie: the echo counterpart of scs's LoadAndSave.
+func withSession(sm *scs.SessionManager, log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			var token string
+			if cookie, err := c.Cookie(sm.Cookie.Name); err == nil {
+				token = cookie.Value
+			}
+			ctx, err := sm.Load(c.Request().Context(), token)
+			if err != nil {
+				return err
+			}
+			c.SetRequest(c.Request().WithContext(ctx))
+			w := c.Response()
+			w.Header().Add("Vary", "Cookie")
+			w.Before(func() {
+				switch sm.Status(ctx) {
+				case scs.Modified:
+					token, expiry, err := sm.Commit(ctx)
+					if err != nil {
+						requestLogger(c, log).Error("save session", "err", err)
+						return
+					}
+					sm.WriteSessionCookie(ctx, w, token, expiry)
+				case scs.Destroyed:
+					sm.WriteSessionCookie(ctx, w, "", time.Time{})
+				}
+			})
+			return next(c)
+		}
+	}
+}
+
+// loadUser puts the logged-in user, if any, on the request. A session whose
+// user no longer exists is treated as logged out.
+func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			ctx := c.Request().Context()
+			if id, err := uuid.Parse(sm.GetString(ctx, sessionUserKey)); err == nil {
+				u, err := rm.GetUser(ctx, id)
+				switch {
+				case err == nil:
+					c.Set(userKey, u)
+				case domain.ErrorCode(err) != domain.ENotFound:
+					return err
+				}
+			}
+			return next(c)
+		}
+	}
+}
+
+// currentUser returns the logged-in user.
+func currentUser(c echo.Context) (readmodel.User, bool) {
+	u, ok := c.Get(userKey).(readmodel.User)
+	return u, ok
+}
+
+// redirectTo sends a browser elsewhere: htmx follows HX-Redirect, a plain
+// request a 303.
+func redirectTo(c echo.Context, url string) error {
+	if c.Request().Header.Get("HX-Request") == "true" {
+		c.Response().Header().Set("HX-Redirect", url)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, url)
+}
+
+// requireLogin sends a visitor without a session to the login page, and
+// brings them back afterwards.
+func requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, ok := currentUser(c); !ok {
+			return redirectTo(c, "/login?next="+safeNext(c.Request().URL.RequestURI()))
+		}
+		return next(c)
+	}
+}
+
+// requireChosenPassword keeps a user with a one-time password on the
+// change-password page: it cannot be skipped.
+func requireChosenPassword(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if u, ok := currentUser(c); ok && u.MustChangePassword {
+			return redirectTo(c, "/account/password")
+		}
+		return next(c)
+	}
+}
+
+// requireRole lets only users with the role through.
+func requireRole(role string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if u, ok := currentUser(c); !ok || u.Role != role {
+				return domain.Errorf(domain.EForbidden, "You do not have access to this page.")
+			}
+			return next(c)
+		}
+	}
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if len(next) == 0 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return "/"
+	}
+	return next
+}
