@@ -11,6 +11,8 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/albatross-va/albatross/store/sessions"
 )
 
 // sessionCleanupInterval is how often SessionStore deletes expired sessions.
@@ -85,18 +87,7 @@ func (s *SessionStore) DeleteExpired(ctx context.Context) error {
 
 func (s *SessionStore) cleanup(ctx context.Context, every time.Duration) {
 	defer close(s.done)
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
-				slog.Warn("delete expired sessions", "err", err)
-			}
-		}
-	}
+	sessions.Sweep(ctx, every, s.DeleteExpired, slog.Default())
 }
 
 // Close stops the cleanup goroutine and waits for it; it does not close the

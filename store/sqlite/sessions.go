@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+
+	"github.com/albatross-va/albatross/store/sessions"
 )
 
 // sessionCleanupInterval is how often the session store deletes expired
@@ -109,18 +111,7 @@ func (s *SessionStore) DeleteExpired(ctx context.Context) error {
 
 func (s *SessionStore) cleanup(ctx context.Context, every time.Duration, es *EventStore) {
 	defer close(s.done)
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
-				es.log.Warn("delete expired sessions", "err", err)
-			}
-		}
-	}
+	sessions.Sweep(ctx, every, s.DeleteExpired, es.log)
 }
 
 // stopCleanup stops the cleanup goroutine and waits for it to end.
