@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 
@@ -30,8 +31,11 @@ type accountHandlers struct {
 	waiter    ProjectionWaiter
 	waitBound time.Duration
 	log       *slog.Logger
-	// Failed logins are throttled per account and per client address.
+	// Login attempts are throttled per account and per client address.
 	perAccount, perAddress *throttle
+	// unknownHash is verified for a login that does not exist, so that
+	// the answer takes as long as for a wrong password.
+	unknownHash string
 }
 
 // wrongLogin is the one message for an unknown login and a wrong password,
@@ -54,40 +58,59 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 	password := c.FormValue("password")
 	f := views.LoginForm{Page: page(c, "Log in"), Email: c.FormValue("email"), Next: safeNext(c.FormValue("next"))}
 	accountKey, addressKey := "account:"+email, "address:"+c.RealIP()
-	if wait := max(h.perAccount.retryAfter(accountKey), h.perAddress.retryAfter(addressKey)); wait > 0 {
-		minutes := int(math.Ceil(wait.Minutes()))
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		f.Message = fmt.Sprintf("Too many failed logins. Try again in %d minute(s).", minutes)
-		return render(c, http.StatusTooManyRequests, views.LoginView(f), nil)
+	if wait := h.throttled(accountKey, addressKey); wait > 0 {
+		return h.tooMany(c, wait, func(msg string) templ.Component { f.Message = msg; return views.LoginView(f) })
 	}
 	ctx := c.Request().Context()
 	u, err := h.rm.GetUserByEmail(ctx, email)
-	ok := false
+	hash := h.unknownHash // an unknown login costs the same hashing as a known one
 	switch {
 	case err == nil:
-		if ok, err = h.passwords.Verify(u.PasswordHash, password); err != nil {
-			return err
-		}
+		hash = u.PasswordHash
 	case domain.ErrorCode(err) != domain.ENotFound:
 		return err
 	}
-	if !ok {
-		h.perAccount.fail(accountKey)
-		h.perAddress.fail(addressKey)
-		requestLogger(c, h.log).Info("failed login", "login", email)
+	ok := false
+	if hash != "" {
+		if ok, err = h.passwords.Verify(hash, password); err != nil {
+			return err
+		}
+	}
+	if !ok || u.PasswordHash == "" {
+		// The login typed may be a password typed in the wrong field: it
+		// is not logged.
+		requestLogger(c, h.log).Info("failed login")
 		f.Message = wrongLogin
 		return render(c, http.StatusUnprocessableEntity, views.LoginView(f), nil)
 	}
-	h.perAccount.reset(accountKey)
+	h.perAccount.forgive(accountKey)
+	h.perAddress.forgive(addressKey)
 	if err := h.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
 	h.sessions.Put(ctx, sessionUserKey, u.ID.String())
+	h.sessions.Put(ctx, sessionPasswordKey, passwordStamp(u.PasswordHash))
 	requestLogger(c, h.log).Info("login", "user", u.ID.String())
 	if u.MustChangePassword {
 		return c.Redirect(http.StatusSeeOther, "/account/password")
 	}
 	return c.Redirect(http.StatusSeeOther, f.Next)
+}
+
+// throttled counts an attempt against the account and the address and
+// says how long to wait when either has used its attempts.
+func (h *accountHandlers) throttled(accountKey, addressKey string) time.Duration {
+	if wait := h.perAddress.attempt(addressKey); wait > 0 {
+		return wait
+	}
+	return h.perAccount.attempt(accountKey)
+}
+
+// tooMany answers 429 with Retry-After and the form with a message.
+func (h *accountHandlers) tooMany(c echo.Context, wait time.Duration, form func(message string) templ.Component) error {
+	c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	msg := fmt.Sprintf("Too many failed attempts. Try again in %d minute(s).", int(math.Ceil(wait.Minutes())))
+	return render(c, http.StatusTooManyRequests, form(msg), nil)
 }
 
 // logOut destroys the session.
@@ -116,8 +139,15 @@ func (h *accountHandlers) changePassword(c echo.Context) error {
 		return render(c, http.StatusUnprocessableEntity, views.PasswordView(f), nil)
 	}
 	ctx := c.Request().Context()
+	accountKey := "account:" + u.Email
+	if wait := h.perAccount.attempt(accountKey); wait > 0 {
+		return h.tooMany(c, wait, func(msg string) templ.Component { f.Message = msg; return views.PasswordView(f) })
+	}
 	res, err := h.users.ChangePassword(ctx, domain.CommandMeta{ID: domain.NewUUID(), Actor: u.ID.String(), CorrelationID: requestID(c)},
 		u.ID.String(), current, next)
+	if domain.ErrorFields(err)["current"] == "" {
+		h.perAccount.forgive(accountKey) // only wrong current passwords count
+	}
 	if fields := domain.ErrorFields(err); len(fields) > 0 {
 		f.Errors = fields
 		return render(c, http.StatusUnprocessableEntity, views.PasswordView(f), nil)
@@ -133,5 +163,20 @@ func (h *accountHandlers) changePassword(c echo.Context) error {
 	if err := h.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
+	// Every other session of this user ends with the old password; this one
+	// carries on with the new one.
+	if changed, err := h.rm.GetUser(ctx, u.ID); err == nil {
+		h.sessions.Put(ctx, sessionPasswordKey, passwordStamp(changed.PasswordHash))
+	}
 	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// unknownPasswordHash hashes a random password once, for logins that do not
+// exist to be verified against.
+func unknownPasswordHash(p domain.Passwords) string {
+	h, err := p.Hash(domain.NewOneTimePassword())
+	if err != nil {
+		return ""
+	}
+	return h
 }

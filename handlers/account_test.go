@@ -119,7 +119,7 @@ func TestWrongPasswordAndUnknownLoginLookAlikeAndAreThrottled(t *testing.T) {
 	// Five failures on the account: the sixth try is refused, even with
 	// the right password.
 	resp, body := post(t, c, a.URL+"/login", url.Values{"_csrf": {token}, "email": {"ADMIN"}, "password": {a.adminOTP}})
-	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "Too many failed logins") {
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "Too many failed attempts") {
 		t.Errorf("after five failures: %d, Retry-After %q; want 429 that says so", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 }
@@ -163,5 +163,26 @@ func TestLoginAndLogoutNeedTheCSRFToken(t *testing.T) {
 	}
 	if sessionCookie(c, a.URL) != "" {
 		t.Errorf("a refused login set a session")
+	}
+}
+
+func TestAPasswordChangeEndsTheOtherSessions(t *testing.T) {
+	a := newApp(t, nil)
+	admin := a.adminClient(t)
+	other := newClient()
+	a.logIn(t, other, "admin", chosenPassword)
+	if resp, _ := getAs(t, other, a.URL+"/airlines", nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("second session: %d", resp.StatusCode)
+	}
+	token := formToken(t, admin, a.URL+"/account/password", "password-form")
+	resp, _ := post(t, admin, a.URL+"/account/password", url.Values{"_csrf": {token}, "current": {chosenPassword}, "password": {"yet another password"}, "confirm": {"yet another password"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change: %d", resp.StatusCode)
+	}
+	if resp, _ := getAs(t, admin, a.URL+"/airlines", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("the session that changed the password was logged out: %d", resp.StatusCode)
+	}
+	if resp, _ := getAs(t, other, a.URL+"/airlines", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("another session still works after the password changed: %d", resp.StatusCode)
 	}
 }

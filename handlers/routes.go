@@ -22,6 +22,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 		sessions: d.Sessions, rm: d.ReadModels, users: d.Users, passwords: d.Passwords,
 		waiter: d.Waiter, waitBound: d.WaitBound, log: d.Log,
 		perAccount: newThrottle(5, 15*time.Minute), perAddress: newThrottle(30, 15*time.Minute),
+		unknownHash: unknownPasswordHash(d.Passwords),
 	}
 	app.GET("/login", account.showLogin)
 	app.POST("/login", account.logIn)

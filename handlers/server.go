@@ -55,6 +55,10 @@ func New(d Deps) *echo.Echo {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	// The client address is the connection's: X-Forwarded-For is trusted
+	// only from a proxy we are told of (not configurable yet), so a client
+	// cannot pick its own address to dodge the login throttle.
+	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	registerRoutes(e, d)
 	return e

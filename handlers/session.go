@@ -1,8 +1,12 @@
 package handlers
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -15,9 +19,19 @@ import (
 )
 
 const (
-	sessionUserKey = "user_id"
-	userKey        = "user"
+	sessionUserKey     = "user_id"
+	sessionPasswordKey = "password_stamp"
+	userKey            = "user"
 )
+
+// passwordStamp identifies the password a session logged in with, without
+// holding the hash itself: a session whose stamp no longer matches the
+// user's password ends, so a password change or reset logs out every
+// other session.
+func passwordStamp(hash string) string {
+	sum := sha256.Sum256([]byte(hash))
+	return hex.EncodeToString(sum[:8])
+}
 
 // NewSessions returns the session manager for a store: HttpOnly,
 // SameSite=Lax cookies, Secure when served over TLS or behind a TLS proxy.
@@ -59,6 +73,7 @@ func withSession(sm *scs.SessionManager, log *slog.Logger) echo.MiddlewareFunc {
 						requestLogger(c, log).Error("save session", "err", err)
 						return
 					}
+					w.Header().Add("Cache-Control", `no-cache="Set-Cookie"`)
 					sm.WriteSessionCookie(ctx, w, token, expiry)
 				case scs.Destroyed:
 					sm.WriteSessionCookie(ctx, w, "", time.Time{})
@@ -78,8 +93,12 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 			if id, err := uuid.Parse(sm.GetString(ctx, sessionUserKey)); err == nil {
 				u, err := rm.GetUser(ctx, id)
 				switch {
-				case err == nil:
+				case err == nil && sm.GetString(ctx, sessionPasswordKey) == passwordStamp(u.PasswordHash):
 					c.Set(userKey, u)
+				case err == nil: // the password changed since this session logged in
+					if err := sm.Destroy(ctx); err != nil {
+						return err
+					}
 				case domain.ErrorCode(err) != domain.ENotFound:
 					return err
 				}
@@ -110,7 +129,12 @@ func redirectTo(c echo.Context, url string) error {
 func requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if _, ok := currentUser(c); !ok {
-			return redirectTo(c, "/login?next="+safeNext(c.Request().URL.RequestURI()))
+			// Come back only to a page: not to a fragment or a form's target.
+			next := "/"
+			if r := c.Request(); r.Method == http.MethodGet && !isFragmentRequest(r) {
+				next = safeNext(r.URL.RequestURI())
+			}
+			return redirectTo(c, "/login?next="+url.QueryEscape(next))
 		}
 		return next(c)
 	}
@@ -139,9 +163,18 @@ func requireRole(role string) echo.MiddlewareFunc {
 	}
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: a path with a single
+// leading slash, no scheme, no host, and nothing a browser would strip or
+// turn around (control characters, backslashes).
 func safeNext(next string) string {
-	if len(next) == 0 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil ||
+		!strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next

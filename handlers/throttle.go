@@ -5,59 +5,70 @@ import (
 	"time"
 )
 
-// throttle counts failed logins per key (an account, a client address) in a
-// sliding window. It lives in one process: behind a load balancer each
-// process counts its own, which multiplies the limit by the process count.
+// throttle counts attempts per key (an account, a client address) in a
+// sliding window. An attempt is counted when it starts, in the same step
+// as the check, so a burst of parallel requests cannot all slip past the
+// check while the first ones are still hashing. It lives in one process:
+// behind a load balancer each process counts its own.
 type throttle struct {
 	limit  int
 	window time.Duration
 	now    func() time.Time
 
 	mu    sync.Mutex
-	fails map[string][]time.Time
+	tries map[string][]time.Time // at most limit entries a key
+	swept time.Time
 }
 
 func newThrottle(limit int, window time.Duration) *throttle {
-	return &throttle{limit: limit, window: window, now: time.Now, fails: map[string][]time.Time{}}
+	return &throttle{limit: limit, window: window, now: time.Now, tries: map[string][]time.Time{}}
 }
 
-// retryAfter says how long key must wait, or 0 when it may try now.
-func (t *throttle) retryAfter(key string) time.Duration {
+// attempt records an attempt for key and returns 0, or, when key has used
+// its attempts in the window, records nothing and says how long to wait.
+func (t *throttle) attempt(key string) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	recent := t.recent(key)
-	if len(recent) < t.limit {
-		return 0
+	now := t.now()
+	t.sweep(now)
+	recent := t.recent(key, now)
+	if len(recent) >= t.limit {
+		return recent[0].Add(t.window).Sub(now)
 	}
-	return recent[len(recent)-t.limit].Add(t.window).Sub(t.now())
+	t.tries[key] = append(recent, now)
+	return 0
 }
 
-// fail records a failed attempt.
-func (t *throttle) fail(key string) {
+// forgive takes back key's attempts after a success.
+func (t *throttle) forgive(key string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.fails[key] = append(t.recent(key), t.now())
+	delete(t.tries, key)
 }
 
-// reset forgets key's failures after a success.
-func (t *throttle) reset(key string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.fails, key)
-}
-
-// recent drops failures older than the window; the caller holds mu.
-func (t *throttle) recent(key string) []time.Time {
-	cut := t.now().Add(-t.window)
-	fs := t.fails[key]
+// recent returns key's attempts inside the window; the caller holds mu.
+func (t *throttle) recent(key string, now time.Time) []time.Time {
+	fs := t.tries[key]
+	cut := now.Add(-t.window)
 	i := 0
 	for i < len(fs) && !fs[i].After(cut) {
 		i++
 	}
 	if i == len(fs) {
-		delete(t.fails, key)
+		delete(t.tries, key)
 		return nil
 	}
-	t.fails[key] = fs[i:]
 	return fs[i:]
+}
+
+// sweep drops every key whose attempts have all left the window, once a
+// window, so keys from made-up logins or addresses do not pile up.
+func (t *throttle) sweep(now time.Time) {
+	if now.Sub(t.swept) < t.window {
+		return
+	}
+	t.swept = now
+	for key := range t.tries {
+		t.recent(key, now)
+	}
 }

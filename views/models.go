@@ -69,6 +69,7 @@ type LoginForm struct {
 // PasswordForm is the change-password page.
 type PasswordForm struct {
 	Page
-	Forced bool // a one-time password: the page explains why it is shown
-	Errors map[string]string
+	Forced  bool // a one-time password: the page explains why it is shown
+	Errors  map[string]string
+	Message string // for the whole form (too many attempts)
 }

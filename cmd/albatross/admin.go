@@ -25,7 +25,11 @@ func userCommands(b *backend) *domain.Users {
 // in the embedded mode also on standard output where the person who
 // started Albatross will see it. The login is claimed with the event, so a
 // restart or a second process starting at the same moment creates nothing.
-func ensureFirstAdmin(ctx context.Context, b *backend, log *slog.Logger, stdout io.Writer) error {
+//
+// It waits, up to waitBound, until the read models have the admin, so the
+// admin can log in as soon as the URL is printed; with no projector in this
+// process the wait runs out and the admin can log in once one runs.
+func ensureFirstAdmin(ctx context.Context, b *backend, log *slog.Logger, stdout io.Writer, waitBound time.Duration) error {
 	n, err := b.reads.CountUsers(ctx)
 	if err != nil {
 		return fmt.Errorf("count users: %w", err)
@@ -33,13 +37,18 @@ func ensureFirstAdmin(ctx context.Context, b *backend, log *slog.Logger, stdout 
 	if n > 0 {
 		return nil
 	}
-	_, otp, _, err := userCommands(b).CreateFirstAdmin(ctx, domain.CommandMeta{ID: domain.NewUUID(), Actor: "system"})
+	_, otp, res, err := userCommands(b).CreateFirstAdmin(ctx, domain.CommandMeta{ID: domain.NewUUID(), Actor: "system"})
 	if domain.ErrorCode(err) == domain.EConflict {
 		log.Info("the platform admin exists already (created by another process)")
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("create the platform admin: %w", err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, waitBound)
+	defer cancel()
+	if err := b.projector.WaitFor(wctx, res.Position); err != nil {
+		log.Warn("the new admin is not in the read models yet; a projector must run before the admin can log in", "err", err)
 	}
 	announceOneTimePassword(log, stdout, b.mode == "embedded", domain.FirstAdminLogin, otp, "created the platform admin")
 	return nil

@@ -40,10 +40,6 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		log.Info("read models rebuilt from the event log", "took", time.Since(start))
 	}
 
-	if err := ensureFirstAdmin(ctx, b, log, stdout); err != nil {
-		return err
-	}
-
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("ALBATROSS_ADDR: cannot listen on %s: %w", c.Addr, err)
@@ -92,6 +88,12 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 				log.Error("projector stopped", "err", err)
 			}
 		}()
+	}
+
+	if err := ensureFirstAdmin(ctx, b, log, stdout, c.WaitBound); err != nil {
+		stopWork()
+		wg.Wait()
+		return err
 	}
 
 	serveErr := make(chan error, 1)
