@@ -14,6 +14,7 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/commithook"
+	"github.com/albatross-va/albatross/store/wake"
 )
 
 // NotifyChannel is the LISTEN/NOTIFY channel appends signal after commit.
@@ -77,13 +78,10 @@ type EventStore struct {
 
 	commithook.Hook // SetBeforeCommit: the tests' seam into an append
 
-	mu        sync.Mutex
-	subs      map[chan struct{}]struct{}
-	listening bool
-	closed    bool
-	stop      context.CancelFunc
-	stopCtx   context.Context
-	wg        sync.WaitGroup
+	wake    wake.Signal // OnFirst starts the LISTEN connection
+	stop    context.CancelFunc
+	stopCtx context.Context
+	wg      sync.WaitGroup
 
 	notifyRequests chan struct{} // capacity 1: requests coalesce
 }
@@ -100,10 +98,13 @@ func NewEventStore(pool *pgxpool.Pool, log *slog.Logger) *EventStore {
 	s := &EventStore{
 		pool:           pool,
 		log:            log,
-		subs:           make(map[chan struct{}]struct{}),
 		stop:           cancel,
 		stopCtx:        ctx,
 		notifyRequests: make(chan struct{}, 1),
+	}
+	s.wake.OnFirst = func() {
+		s.wg.Add(1)
+		go s.listen()
 	}
 	s.wg.Add(1)
 	go s.sendNotifications()
@@ -350,7 +351,7 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (res 
 	if conn.Conn().PgConn().TxStatus() != 'I' {
 		return domain.AppendResult{}, fmt.Errorf("append to %s: the transaction did not commit", req.StreamID)
 	}
-	s.signal()
+	s.wake.Wake()
 	s.requestNotify()
 	return res, nil
 }
@@ -499,41 +500,7 @@ func collectEvents(rows pgx.Rows) ([]domain.RecordedEvent, error) {
 // listening connection, outside the pool, that all subscribers share; the
 // channel is closed when ctx ends or the store is closed.
 func (s *EventStore) Subscribe(ctx context.Context) <-chan struct{} {
-	ch := make(chan struct{}, 1)
-	s.mu.Lock()
-	if s.closed || ctx.Err() != nil {
-		s.mu.Unlock()
-		close(ch)
-		return ch
-	}
-	s.subs[ch] = struct{}{}
-	if !s.listening {
-		s.listening = true
-		s.wg.Add(1)
-		go s.listen()
-	}
-	s.mu.Unlock()
-	context.AfterFunc(ctx, func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if _, ok := s.subs[ch]; ok {
-			delete(s.subs, ch)
-			close(ch)
-		}
-	})
-	return ch
-}
-
-// signal wakes every subscriber without waiting: one pending value is enough.
-func (s *EventStore) signal() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for ch := range s.subs {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
+	return s.wake.Subscribe(ctx)
 }
 
 // listen keeps a LISTEN connection open until Close, reconnecting with
@@ -553,7 +520,7 @@ func (s *EventStore) listen() {
 			backoff = 100 * time.Millisecond
 		}
 		s.log.Warn("event listener disconnected; reconnecting", "err", err, "backoff", backoff)
-		s.signal()
+		s.wake.Wake()
 		select {
 		case <-ctx.Done():
 			return
@@ -576,27 +543,19 @@ func (s *EventStore) listenOnce(ctx context.Context) (connected bool, err error)
 	if _, err := conn.Exec(ctx, "LISTEN "+NotifyChannel); err != nil {
 		return false, fmt.Errorf("listen: %w", err)
 	}
-	s.signal()
+	s.wake.Wake()
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
 			return true, fmt.Errorf("wait for notification: %w", err)
 		}
-		s.signal()
+		s.wake.Wake()
 	}
 }
 
 // Close stops the listener and closes every subscription. It leaves the
 // pool open: the pool belongs to the caller.
 func (s *EventStore) Close() error {
-	s.mu.Lock()
-	if !s.closed {
-		s.closed = true
-		for ch := range s.subs {
-			delete(s.subs, ch)
-			close(ch)
-		}
-	}
-	s.mu.Unlock()
+	s.wake.Close()
 	s.stop()
 	s.wg.Wait()
 	return nil

@@ -18,6 +18,7 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/commithook"
+	"github.com/albatross-va/albatross/store/wake"
 )
 
 // schemaVersion is stored in PRAGMA user_version; Open refuses a file that a
@@ -92,7 +93,7 @@ type EventStore struct {
 	commithook.Hook // SetBeforeCommit: the tests' seam into an append
 
 	mu       sync.Mutex
-	subs     map[chan struct{}]struct{}
+	wake     wake.Signal
 	closed   bool
 	sessions *SessionStore // created by Sessions; its cleanup stops at Close
 }
@@ -135,7 +136,7 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*EventStore, erro
 		_ = reader.Close()
 		return nil, fmt.Errorf("open event log %s: %w", path, err)
 	}
-	return &EventStore{writer: writer, reader: reader, log: log, subs: make(map[chan struct{}]struct{})}, nil
+	return &EventStore{writer: writer, reader: reader, log: log}, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -171,7 +172,7 @@ func (s *EventStore) Append(ctx context.Context, req domain.AppendRequest) (doma
 		return domain.AppendResult{}, err
 	}
 	if !res.Duplicate {
-		s.signal()
+		s.wake.Wake()
 	}
 	return res, nil
 }
@@ -341,50 +342,16 @@ func collectEvents(rows *sql.Rows) ([]domain.RecordedEvent, error) {
 // after each commit. The channel is closed when ctx ends or the store is
 // closed.
 func (s *EventStore) Subscribe(ctx context.Context) <-chan struct{} {
-	ch := make(chan struct{}, 1)
-	s.mu.Lock()
-	if s.closed || ctx.Err() != nil {
-		s.mu.Unlock()
-		close(ch)
-		return ch
-	}
-	s.subs[ch] = struct{}{}
-	s.mu.Unlock()
-	context.AfterFunc(ctx, func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if _, ok := s.subs[ch]; ok {
-			delete(s.subs, ch)
-			close(ch)
-		}
-	})
-	return ch
-}
-
-// signal wakes every subscriber without waiting: one pending value is enough.
-func (s *EventStore) signal() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for ch := range s.subs {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
+	return s.wake.Subscribe(ctx)
 }
 
 // Close closes every subscription and the database.
 func (s *EventStore) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	if !s.wake.Close() {
 		return nil
 	}
+	s.mu.Lock()
 	s.closed = true
-	for ch := range s.subs {
-		delete(s.subs, ch)
-		close(ch)
-	}
 	sessions := s.sessions
 	s.mu.Unlock()
 	if sessions != nil {
