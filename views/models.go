@@ -73,3 +73,19 @@ type PasswordForm struct {
 	Errors  map[string]string
 	Message string // for the whole form (too many attempts)
 }
+
+// Input describes one form field.
+type Input struct {
+	Form, Name, Label string
+	Value             string
+	Type              string // "text" when empty
+	Placeholder       string
+	Autocomplete      string
+}
+
+func (in Input) inputType() string {
+	if in.Type == "" {
+		return "text"
+	}
+	return in.Type
+}
