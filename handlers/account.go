@@ -28,9 +28,8 @@ type accountHandlers struct {
 	rm        reads.Querier
 	users     UserCommands
 	passwords domain.Passwords
-	waiter    ProjectionWaiter
-	waitBound time.Duration
-	log       *slog.Logger
+	readYourWrites
+	log *slog.Logger
 	// Login attempts are throttled per account and per client address.
 	perAccount, perAddress *throttle
 	// unknownHash is verified for a login that does not exist, so that
@@ -155,11 +154,7 @@ func (h *accountHandlers) changePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	wctx, cancel := context.WithTimeout(ctx, h.waitBound)
-	defer cancel()
-	if err := h.waiter.WaitFor(wctx, res.Position); err != nil {
-		requestLogger(c, h.log).Warn("projection did not reach the password change in time", "err", err)
-	}
+	h.waitFor(c, res.Position)
 	if err := h.sessions.RenewToken(ctx); err != nil {
 		return err
 	}

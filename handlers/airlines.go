@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,11 +15,10 @@ import (
 )
 
 type airlineHandlers struct {
-	cmds      AirlineCommands
-	rm        reads.Querier
-	waiter    ProjectionWaiter
-	waitBound time.Duration
-	log       *slog.Logger
+	cmds AirlineCommands
+	rm   reads.Querier
+	readYourWrites
+	log *slog.Logger
 }
 
 // airlineInput is the create-airline form as posted.
@@ -105,7 +103,7 @@ func (h *airlineHandlers) createAirline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitForProjection(c, res.Position)
+	h.waitFor(c, res.Position)
 	if !isFragmentRequest(c.Request()) {
 		return c.Redirect(http.StatusSeeOther, "/airlines?created="+url.QueryEscape(in.command().Slug))
 	}
@@ -116,17 +114,6 @@ func (h *airlineHandlers) createAirline(c echo.Context) error {
 	// so they include the new airline even before its live notice arrives.
 	c.Response().Header().Set("HX-Trigger", views.AirlinesChanged)
 	return renderComponent(c, http.StatusOK, views.AirlineFormView(form))
-}
-
-// waitForProjection gives read-your-writes: it waits, bounded, until the
-// read models include pos. On timeout the page renders anyway and the live
-// update brings the row a moment later.
-func (h *airlineHandlers) waitForProjection(c echo.Context, pos domain.Position) {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), h.waitBound)
-	defer cancel()
-	if err := h.waiter.WaitFor(ctx, pos); err != nil {
-		requestLogger(c, h.log).Warn("projection did not reach the new event in time", "position", pos.String(), "err", err)
-	}
 }
 
 func (h *airlineHandlers) renderForm(c echo.Context, status int, f views.AirlineForm) error {

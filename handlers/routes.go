@@ -17,10 +17,11 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	e.GET("/readyz", health.showReadiness)
 	e.GET("/static/*", serveStatic())
 
+	wait := readYourWrites{waiter: d.Waiter, bound: d.WaitBound, log: d.Log}
 	app := e.Group("", csrf(d.SecureCookies), withSession(d.Sessions, d.Log), loadUser(d.Sessions, d.ReadModels))
 	account := &accountHandlers{
 		sessions: d.Sessions, rm: d.ReadModels, users: d.Users, passwords: d.Passwords,
-		waiter: d.Waiter, waitBound: d.WaitBound, log: d.Log,
+		readYourWrites: wait, log: d.Log,
 		perAccount: newThrottle(5, 15*time.Minute), perAddress: newThrottle(30, 15*time.Minute),
 		unknownHash: unknownPasswordHash(d.Passwords),
 	}
@@ -36,7 +37,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/events", d.Broker.streamEvents)
 
 	admin := member.Group("", requireRole(domain.RolePlatformAdmin))
-	airlines := &airlineHandlers{cmds: d.Airlines, rm: d.ReadModels, waiter: d.Waiter, waitBound: d.WaitBound, log: d.Log}
+	airlines := &airlineHandlers{cmds: d.Airlines, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
 	admin.GET("/airlines", airlines.listAirlines)
 	admin.GET("/airlines/rows", airlines.listAirlineRows)
 	admin.POST("/airlines", airlines.createAirline)

@@ -63,3 +63,21 @@ func New(d Deps) *echo.Echo {
 	registerRoutes(e, d)
 	return e
 }
+
+// readYourWrites makes a handler wait, bounded, until the read models
+// include a command's events, so the next page shows the user's change.
+type readYourWrites struct {
+	waiter ProjectionWaiter
+	bound  time.Duration
+	log    *slog.Logger
+}
+
+// waitFor waits for pos; on timeout the page renders anyway and the live
+// update brings the change a moment later.
+func (r readYourWrites) waitFor(c echo.Context, pos domain.Position) {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), r.bound)
+	defer cancel()
+	if err := r.waiter.WaitFor(ctx, pos); err != nil {
+		requestLogger(c, r.log).Warn("projection did not reach the new event in time", "position", pos.String(), "err", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/handlers"
 	"github.com/albatross-va/albatross/store/passwords"
+	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/reads"
 )
 
@@ -145,18 +147,18 @@ func displayAddr(a net.Addr) string {
 // projection reaches the log's current head within maxLag.
 func readiness(b *backend, maxLag time.Duration) handlers.ReadinessCheck {
 	return func(ctx context.Context) (any, error) {
-		head, err := b.events.Head(ctx)
+		status, err := b.projector.Status(ctx) // reads the log's head and every checkpoint
 		if err != nil {
-			return nil, fmt.Errorf("event store: %w", err)
+			return nil, fmt.Errorf("event store or read models: %w", err)
 		}
+		i := slices.IndexFunc(status, func(st projector.Status) bool { return !st.CaughtUp })
+		if i < 0 {
+			return status, nil
+		}
+		// Behind now: ready if the projections reach this head in time.
 		wctx, cancel := context.WithTimeout(ctx, maxLag)
 		defer cancel()
-		waitErr := b.projector.WaitFor(wctx, head)
-		status, err := b.projector.Status(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("read models: %w", err)
-		}
-		if waitErr != nil {
+		if err := b.projector.WaitFor(wctx, status[i].Head); err != nil {
 			return status, fmt.Errorf("projections are more than %s behind the log", maxLag)
 		}
 		return status, nil

@@ -67,6 +67,12 @@ func (r *Registry) Encode(m proto.Message) (name string, data []byte, err error)
 	return name, data, nil
 }
 
+// Known reports whether a type name is registered.
+func (r *Registry) Known(name string) bool {
+	_, ok := r.types[name]
+	return ok
+}
+
 // Decode unmarshals a stored payload into a new message of the named type.
 func (r *Registry) Decode(name string, data []byte) (proto.Message, error) {
 	mt, ok := r.types[name]

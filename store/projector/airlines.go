@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
@@ -24,6 +25,11 @@ type Airlines struct{}
 
 // Name implements Projection.
 func (Airlines) Name() string { return "airlines" }
+
+// Handles implements Projection.
+func (Airlines) Handles(eventType string) bool {
+	return eventType == events.TypeName(&eventsv1.AirlineCreated{})
+}
 
 // Apply implements Projection.
 func (Airlines) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {

@@ -28,9 +28,12 @@ type Projection interface {
 	// Name identifies the projection's checkpoint and lock; never rename one
 	// without a rebuild.
 	Name() string
-	// Apply folds one event into the read model and returns the notices to
-	// publish once the batch commits. Events the projection does not care
-	// about return nil, nil.
+	// Handles says whether the projection reads events of a type; the
+	// projector decodes and applies only those, and moves the checkpoint
+	// past the others.
+	Handles(eventType string) bool
+	// Apply folds one event of a handled type into the read model and
+	// returns the notices to publish once the batch commits.
 	Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error)
 	// Reset empties the projection's read model before a rebuild.
 	Reset(ctx context.Context, q readmodel.Querier) error
@@ -294,8 +297,14 @@ func (p *Projector) step(ctx context.Context, pr Projection) (ran bool, applied 
 func (p *Projector) apply(ctx context.Context, q readmodel.Querier, pr Projection, evs []domain.RecordedEvent) ([]notify.Notice, error) {
 	var notices []notify.Notice
 	for _, ev := range evs {
-		// An event this binary cannot decode was written by a newer one; stop
-		// here rather than skip it, so the projection never misses an event.
+		// An event type this binary does not know was written by a newer one;
+		// stop here rather than skip it, so no projection misses an event.
+		if !p.reg.Known(ev.Type) {
+			return nil, fmt.Errorf("event %s (%s v%d): type %s is not registered", ev.Position, ev.StreamID, ev.Version, ev.Type)
+		}
+		if !pr.Handles(ev.Type) {
+			continue
+		}
 		msg, err := p.reg.Decode(ev.Type, ev.Data)
 		if err != nil {
 			return nil, fmt.Errorf("event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
@@ -24,6 +25,11 @@ type Users struct{}
 
 // Name implements Projection.
 func (Users) Name() string { return "users" }
+
+// Handles implements Projection.
+func (Users) Handles(eventType string) bool {
+	return eventType == events.TypeName(&eventsv1.UserCreated{}) || eventType == events.TypeName(&eventsv1.PasswordChanged{})
+}
 
 // Apply implements Projection.
 func (Users) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
