@@ -101,6 +101,16 @@ type Projector struct {
 
 	mu       sync.Mutex
 	progress chan struct{} // closed and replaced after each committed batch
+	lastRead readResult    // the last non-empty page of the log, shared by the projections
+}
+
+// readResult is one page of the log as ReadAll returned it. A page stays a
+// right answer for its (after, limit): what ReadAll returns is final, and
+// events that commit later sort after it.
+type readResult struct {
+	after domain.Position
+	limit int
+	evs   []domain.RecordedEvent
 }
 
 // New returns a projector of the projections ps. n may be nil when nobody
@@ -228,28 +238,54 @@ func (p *Projector) runOnce(ctx context.Context) error {
 }
 
 // CatchUp applies every projection until the event store has nothing after
-// its checkpoint. When another process holds a projection's lock, CatchUp
-// waits for it and carries on, so on return every projection was at the end
-// of the log at some moment. Unlike Run, a batch in flight when ctx ends is
-// rolled back.
+// its checkpoint. The projections take turns, a batch each, so that those
+// at the same checkpoint share each page read from the log. When another
+// process holds a projection's lock, CatchUp waits for it and carries on, so
+// on return every projection was at the end of the log at some moment.
+// Unlike Run, a batch in flight when ctx ends is rolled back.
 func (p *Projector) CatchUp(ctx context.Context) error {
-	for _, pr := range p.ps {
-		for {
+	done := make(map[string]bool, len(p.ps))
+	for len(done) < len(p.ps) {
+		locked := false
+		for _, pr := range p.ps {
+			if done[pr.Name()] {
+				continue
+			}
 			ran, n, err := p.step(ctx, pr)
 			if err != nil {
 				return err
 			}
 			if ran && n == 0 {
-				break
+				done[pr.Name()] = true
 			}
-			if !ran {
-				if err := sleep(ctx, lockRetry); err != nil {
-					return err
-				}
+			locked = locked || !ran
+		}
+		if locked {
+			if err := sleep(ctx, lockRetry); err != nil {
+				return err
 			}
 		}
 	}
 	return nil
+}
+
+// read returns the page of the log after a position, from the last page
+// read when another projection asked for the same one a moment ago.
+func (p *Projector) read(ctx context.Context, after domain.Position, limit int) ([]domain.RecordedEvent, error) {
+	p.mu.Lock()
+	last := p.lastRead
+	p.mu.Unlock()
+	if last.after == after && last.limit == limit && len(last.evs) > 0 {
+		return last.evs, nil
+	}
+	evs, err := p.es.ReadAll(ctx, after, limit)
+	if err != nil || len(evs) == 0 {
+		return evs, err // an empty page is not kept: events may arrive
+	}
+	p.mu.Lock()
+	p.lastRead = readResult{after: after, limit: limit, evs: evs}
+	p.mu.Unlock()
+	return evs, nil
 }
 
 // step applies one batch of pr: the events after its checkpoint, up to
@@ -264,7 +300,7 @@ func (p *Projector) step(ctx context.Context, pr Projection) (ran bool, applied 
 		if err != nil {
 			return err
 		}
-		evs, err := p.es.ReadAll(ctx, from, p.batchSize())
+		evs, err := p.read(ctx, from, p.batchSize())
 		if err != nil {
 			return fmt.Errorf("read events after %s: %w", from, err)
 		}

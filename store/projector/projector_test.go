@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -472,4 +473,34 @@ func TestKilledBetweenCheckpointAndCommitLeavesNothing(t *testing.T) {
 	}
 	checkRows(t, e.backend.Reader(), all)
 	exactlyOnce(t, e, l, all)
+}
+
+// countingReads counts the pages read from a real event store.
+type countingReads struct {
+	domain.EventStore
+	pages atomic.Int64
+}
+
+func (c *countingReads) ReadAll(ctx context.Context, after domain.Position, limit int) ([]domain.RecordedEvent, error) {
+	c.pages.Add(1)
+	return c.EventStore.ReadAll(ctx, after, limit)
+}
+
+// Projections at the same checkpoint share each page of the log: a start
+// with two projections reads the log about once, not once per projection.
+func TestCatchUpReadsEachPageOnce(t *testing.T) {
+	e := newEmbedded(t)
+	all := createAirlines(t, e.es, 0, 200)
+	reads := &countingReads{EventStore: e.es}
+	p := projector.New(reads, e.backend, reg, nil, nil, projector.All()...)
+	p.BatchSize = 20
+	if err := p.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	pages := 200 / p.BatchSize
+	// Each projection also reads once more to find the end of the log.
+	if got, want := reads.pages.Load(), int64(pages+len(projector.All())); got != want {
+		t.Errorf("CatchUp read %d pages, want %d (%d full pages, shared, and one empty read per projection)", got, want, pages)
+	}
+	checkRows(t, e.backend.Reader(), all)
 }
