@@ -161,7 +161,7 @@ func seedAirlines(ctx context.Context, es domain.EventStore, g *gen, n int) (int
 	}
 	_, err := runWriters(ctx, work, func(ctx context.Context, i int) error {
 		k := g.next.Add(1)
-		_, _, err := airlines.Create(ctx, domain.CommandMeta{ID: g.id(), Actor: "system"}, domain.CreateAirline{
+		_, _, err := airlines.Create(ctx, domain.CommandMeta{ID: g.id(), Who: domain.System}, domain.CreateAirline{
 			Name: fmt.Sprintf("Benchmark Virtual Airways %07d", k),
 			ICAO: letters(uint64(i), 3), // unique: the ICAO claim
 			IATA: letters(uint64(i), 2),

@@ -27,7 +27,8 @@ type Decision struct {
 // idempotent: a repeated ID appends nothing and returns the first result.
 type CommandMeta struct {
 	ID            string
-	Actor         string
+	Who           Actor  // who sends it, for authorization; Actor is set from it when empty
+	Actor         string // recorded as the events' actor: a user id, "system" or "cli"
 	CorrelationID string
 	CausationID   string
 }
@@ -78,7 +79,7 @@ func Execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta Co
 			Expected: ExpectedVersion(version),
 			Claims:   d.Claims,
 			Meta: Metadata{
-				Actor:         meta.Actor,
+				Actor:         meta.actor(),
 				CommandID:     meta.ID,
 				CorrelationID: meta.CorrelationID,
 				CausationID:   meta.CausationID,
@@ -99,6 +100,14 @@ func Execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta Co
 		return res, err
 	}
 	return AppendResult{}, Errorf(EConflict, "This record was changed by someone else while you were saving. Please try again.")
+}
+
+// actor is the name recorded in the events' metadata.
+func (m CommandMeta) actor() string {
+	if m.Actor == "" {
+		return m.Who.UserID
+	}
+	return m.Actor
 }
 
 func (r *Runner) load(ctx context.Context, stream string, agg Aggregate) (int64, error) {

@@ -123,22 +123,22 @@ func TestCreateAirlineValidatesClaimsAndIsIdempotent(t *testing.T) {
 		{domain.CreateAirline{Name: "X", ICAO: "BAW", Slug: ""}, "slug"},
 	}
 	for _, b := range bad {
-		_, _, err := airlines.Create(ctx, domain.CommandMeta{}, b.cmd)
+		_, _, err := airlines.Create(ctx, domain.CommandMeta{Who: domain.System}, b.cmd)
 		if domain.ErrorCode(err) != domain.EInvalid || domain.ErrorFields(err)[b.field] == "" {
 			t.Errorf("%+v: got %v, want invalid %s", b.cmd, err, b.field)
 		}
 	}
 
 	cmd := domain.CreateAirline{Name: " Speedbird ", ICAO: "baw", IATA: "ba", Slug: "Speedbird"}
-	id, res, err := airlines.Create(ctx, domain.CommandMeta{ID: "cmd-1", Actor: "admin"}, cmd)
+	id, res, err := airlines.Create(ctx, domain.CommandMeta{ID: "cmd-1", Who: domain.System}, cmd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, res2, err := airlines.Create(ctx, domain.CommandMeta{ID: "cmd-1", Actor: "admin"}, cmd)
+	again, res2, err := airlines.Create(ctx, domain.CommandMeta{ID: "cmd-1", Who: domain.System}, cmd)
 	if err != nil || again != id || !res2.Duplicate || res2.Position != res.Position {
 		t.Errorf("repeating the command id gave %s %+v %v, want the first airline %s again", again, res2, err, id)
 	}
-	_, _, err = airlines.Create(ctx, domain.CommandMeta{ID: "cmd-1", Actor: "admin"}, domain.CreateAirline{Name: "Different", ICAO: "DIF", Slug: "different"})
+	_, _, err = airlines.Create(ctx, domain.CommandMeta{ID: "cmd-1", Who: domain.System}, domain.CreateAirline{Name: "Different", ICAO: "DIF", Slug: "different"})
 	if domain.ErrorCode(err) != domain.EConflict || !strings.Contains(domain.ErrorMessage(err), "already used to create Speedbird") {
 		t.Errorf("reusing a command id with other values gave %v, want a conflict naming the first airline", err)
 	}
@@ -154,7 +154,7 @@ func TestCreateAirlineValidatesClaimsAndIsIdempotent(t *testing.T) {
 	if created.Name != "Speedbird" || created.Icao != "BAW" || created.Iata != "BA" || created.Slug != "speedbird" || created.AirlineId != id {
 		t.Errorf("stored event %+v is not the normalised command", created)
 	}
-	if recs[0].TenantID != id || recs[0].Meta.Actor != "admin" || recs[0].Meta.CommandID != "cmd-1" {
+	if recs[0].TenantID != id || recs[0].Meta.Actor != "system" || recs[0].Meta.CommandID != "cmd-1" {
 		t.Errorf("stored metadata %+v / tenant %s", recs[0].Meta, recs[0].TenantID)
 	}
 
@@ -165,7 +165,7 @@ func TestCreateAirlineValidatesClaimsAndIsIdempotent(t *testing.T) {
 		{domain.CreateAirline{Name: "Other", ICAO: "OTH", Slug: "speedbird"}, "slug"},
 		{domain.CreateAirline{Name: "Other", ICAO: "BAW", Slug: "other"}, "icao"},
 	} {
-		_, _, err := airlines.Create(ctx, domain.CommandMeta{ID: domain.NewUUID()}, clash.cmd)
+		_, _, err := airlines.Create(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: domain.System}, clash.cmd)
 		if domain.ErrorCode(err) != domain.EConflict || domain.ErrorFields(err)[clash.field] == "" {
 			t.Errorf("%+v: got %v, want a conflict on %s", clash.cmd, err, clash.field)
 		}

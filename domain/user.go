@@ -47,10 +47,22 @@ type User struct {
 	Email        string
 	Name         string
 	Role         string
+	Country      string
 	PasswordHash string
 	MustChange   bool
 	Created      bool
+	Status       string // StatusPending, StatusActive, StatusRejected or StatusSuspended
+	PilotNumber  int32  // 0 until approved as a pilot
+	PilotID      string
 }
+
+// A person's status: only an active person may log in.
+const (
+	StatusPending   = "pending"   // registered, waiting for the airline's decision
+	StatusActive    = "active"    // may log in
+	StatusRejected  = "rejected"  // the registration was declined
+	StatusSuspended = "suspended" // suspended by staff
+)
 
 // Apply folds one stored event into the user.
 func (u *User) Apply(ev proto.Message) error {
@@ -58,8 +70,20 @@ func (u *User) Apply(ev proto.Message) error {
 	case *eventsv1.UserCreated:
 		u.ID, u.TenantID, u.Email, u.Name, u.Role = e.UserId, e.TenantId, e.Email, e.Name, e.Role
 		u.PasswordHash, u.MustChange, u.Created = e.PasswordHash, e.MustChangePassword, true
+		u.Country, u.Status = e.Country, StatusActive
+	case *eventsv1.PilotRegistered:
+		u.ID, u.TenantID, u.Email, u.Name, u.Role = e.UserId, e.TenantId, e.Email, e.Name, RolePilot
+		u.PasswordHash, u.Country, u.Created, u.Status = e.PasswordHash, e.Country, true, StatusPending
 	case *eventsv1.PasswordChanged:
 		u.PasswordHash, u.MustChange = e.PasswordHash, e.OneTime
+	case *eventsv1.PilotApproved:
+		u.PilotNumber, u.PilotID, u.Status = e.PilotNumber, e.PilotId, StatusActive
+	case *eventsv1.RegistrationRejected:
+		u.Status = StatusRejected
+	case *eventsv1.UserSuspended:
+		u.Status = StatusSuspended
+	case *eventsv1.UserReactivated:
+		u.Status = StatusActive
 	default:
 		return fmt.Errorf("user: unexpected event %T", ev)
 	}

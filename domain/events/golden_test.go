@@ -60,6 +60,51 @@ var goldenCases = []struct {
 		OneTime:      false,
 		ChangedAt:    timestamppb.New(time.Date(2026, 11, 28, 18, 5, 0, 0, time.UTC)),
 	}},
+	{"airline_created_with_settings", &eventsv1.AirlineCreated{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13", Name: "Albatross Virtual", Icao: "ABV",
+		Slug: "abv", PilotIdPrefix: "ALB", Registration: "open",
+		CreatedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 0, 0, 0, time.UTC)),
+	}},
+	{"airline_profile_changed", &eventsv1.AirlineProfileChanged{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13", Name: "Albatross Air", Iata: "AB",
+		PilotIdPrefix: "ABA", Registration: "closed",
+		ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 1, 0, 0, time.UTC)),
+	}},
+	{"airline_suspended", &eventsv1.AirlineSuspended{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13", Reason: "Unpaid hosting",
+		SuspendedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 2, 0, 0, time.UTC)),
+	}},
+	{"airline_reactivated", &eventsv1.AirlineReactivated{
+		AirlineId:     "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13",
+		ReactivatedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 3, 0, 0, time.UTC)),
+	}},
+	{"membership_decided", &eventsv1.MembershipDecided{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13", UserId: "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f32",
+		Approved: true, PilotNumber: 7,
+		DecidedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 4, 0, 0, time.UTC)),
+	}},
+	{"pilot_registered", &eventsv1.PilotRegistered{
+		UserId: "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f32", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13",
+		Email: "pilot@example.com", Name: "Ana Pilot", Country: "PT",
+		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
+		RegisteredAt: timestamppb.New(time.Date(2026, 11, 28, 19, 5, 0, 0, time.UTC)),
+	}},
+	{"pilot_approved", &eventsv1.PilotApproved{
+		UserId: "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f32", PilotNumber: 7, PilotId: "ALB0007",
+		ApprovedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 6, 0, 0, time.UTC)),
+	}},
+	{"registration_rejected", &eventsv1.RegistrationRejected{
+		UserId: "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f32", Reason: "Please register with your real name.",
+		RejectedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 7, 0, 0, time.UTC)),
+	}},
+	{"user_suspended", &eventsv1.UserSuspended{
+		UserId: "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f32", Reason: "Inactive",
+		SuspendedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 8, 0, 0, time.UTC)),
+	}},
+	{"user_reactivated", &eventsv1.UserReactivated{
+		UserId:        "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f32",
+		ReactivatedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 9, 0, 0, time.UTC)),
+	}},
 }
 
 func goldenPath(file string) string { return filepath.Join("testdata", file+".golden") }

@@ -22,6 +22,15 @@ var registered = []proto.Message{
 	&eventsv1.AirlineCreated{},
 	&eventsv1.UserCreated{},
 	&eventsv1.PasswordChanged{},
+	&eventsv1.AirlineProfileChanged{},
+	&eventsv1.AirlineSuspended{},
+	&eventsv1.AirlineReactivated{},
+	&eventsv1.MembershipDecided{},
+	&eventsv1.PilotRegistered{},
+	&eventsv1.PilotApproved{},
+	&eventsv1.RegistrationRejected{},
+	&eventsv1.UserSuspended{},
+	&eventsv1.UserReactivated{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

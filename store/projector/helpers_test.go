@@ -141,7 +141,7 @@ func tryCreateAirlines(es domain.EventStore, first, n int) ([]created, error) {
 			ICAO: string([]byte{byte('A' + i/676%26), byte('A' + i/26%26), byte('A' + i%26)}),
 			Slug: fmt.Sprintf("va-%d", i),
 		}
-		id, res, err := svc.Create(context.Background(), domain.CommandMeta{ID: uuid.NewString(), Actor: "test"}, c)
+		id, res, err := svc.Create(context.Background(), domain.CommandMeta{ID: uuid.NewString(), Who: domain.System}, c)
 		if err != nil {
 			return out, fmt.Errorf("create airline %d: %w", i, err)
 		}

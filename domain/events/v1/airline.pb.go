@@ -34,6 +34,8 @@ type AirlineCreated struct {
 	Iata          string                 `protobuf:"bytes,4,opt,name=iata,proto3" json:"iata,omitempty"`
 	Slug          string                 `protobuf:"bytes,5,opt,name=slug,proto3" json:"slug,omitempty"`
 	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	PilotIdPrefix string                 `protobuf:"bytes,7,opt,name=pilot_id_prefix,json=pilotIdPrefix,proto3" json:"pilot_id_prefix,omitempty"` // empty: the ICAO code
+	Registration  string                 `protobuf:"bytes,8,opt,name=registration,proto3" json:"registration,omitempty"`                          // open, approval or closed; empty: approval
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -110,11 +112,306 @@ func (x *AirlineCreated) GetCreatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *AirlineCreated) GetPilotIdPrefix() string {
+	if x != nil {
+		return x.PilotIdPrefix
+	}
+	return ""
+}
+
+func (x *AirlineCreated) GetRegistration() string {
+	if x != nil {
+		return x.Registration
+	}
+	return ""
+}
+
+// AirlineProfileChanged replaces the editable profile of an airline. The
+// ICAO code and slug are claimed unique values and do not change here.
+type AirlineProfileChanged struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AirlineId     string                 `protobuf:"bytes,1,opt,name=airline_id,json=airlineId,proto3" json:"airline_id,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Iata          string                 `protobuf:"bytes,3,opt,name=iata,proto3" json:"iata,omitempty"`
+	PilotIdPrefix string                 `protobuf:"bytes,4,opt,name=pilot_id_prefix,json=pilotIdPrefix,proto3" json:"pilot_id_prefix,omitempty"`
+	Registration  string                 `protobuf:"bytes,5,opt,name=registration,proto3" json:"registration,omitempty"`
+	ChangedAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=changed_at,json=changedAt,proto3" json:"changed_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AirlineProfileChanged) Reset() {
+	*x = AirlineProfileChanged{}
+	mi := &file_domain_events_v1_airline_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AirlineProfileChanged) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AirlineProfileChanged) ProtoMessage() {}
+
+func (x *AirlineProfileChanged) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_airline_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AirlineProfileChanged.ProtoReflect.Descriptor instead.
+func (*AirlineProfileChanged) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_airline_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *AirlineProfileChanged) GetAirlineId() string {
+	if x != nil {
+		return x.AirlineId
+	}
+	return ""
+}
+
+func (x *AirlineProfileChanged) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *AirlineProfileChanged) GetIata() string {
+	if x != nil {
+		return x.Iata
+	}
+	return ""
+}
+
+func (x *AirlineProfileChanged) GetPilotIdPrefix() string {
+	if x != nil {
+		return x.PilotIdPrefix
+	}
+	return ""
+}
+
+func (x *AirlineProfileChanged) GetRegistration() string {
+	if x != nil {
+		return x.Registration
+	}
+	return ""
+}
+
+func (x *AirlineProfileChanged) GetChangedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ChangedAt
+	}
+	return nil
+}
+
+// AirlineSuspended stops an airline: its users cannot log in and its API
+// keys stop working until it is reactivated.
+type AirlineSuspended struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AirlineId     string                 `protobuf:"bytes,1,opt,name=airline_id,json=airlineId,proto3" json:"airline_id,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	SuspendedAt   *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=suspended_at,json=suspendedAt,proto3" json:"suspended_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AirlineSuspended) Reset() {
+	*x = AirlineSuspended{}
+	mi := &file_domain_events_v1_airline_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AirlineSuspended) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AirlineSuspended) ProtoMessage() {}
+
+func (x *AirlineSuspended) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_airline_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AirlineSuspended.ProtoReflect.Descriptor instead.
+func (*AirlineSuspended) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_airline_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *AirlineSuspended) GetAirlineId() string {
+	if x != nil {
+		return x.AirlineId
+	}
+	return ""
+}
+
+func (x *AirlineSuspended) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *AirlineSuspended) GetSuspendedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SuspendedAt
+	}
+	return nil
+}
+
+// AirlineReactivated ends a suspension.
+type AirlineReactivated struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AirlineId     string                 `protobuf:"bytes,1,opt,name=airline_id,json=airlineId,proto3" json:"airline_id,omitempty"`
+	ReactivatedAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=reactivated_at,json=reactivatedAt,proto3" json:"reactivated_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AirlineReactivated) Reset() {
+	*x = AirlineReactivated{}
+	mi := &file_domain_events_v1_airline_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AirlineReactivated) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AirlineReactivated) ProtoMessage() {}
+
+func (x *AirlineReactivated) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_airline_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AirlineReactivated.ProtoReflect.Descriptor instead.
+func (*AirlineReactivated) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_airline_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *AirlineReactivated) GetAirlineId() string {
+	if x != nil {
+		return x.AirlineId
+	}
+	return ""
+}
+
+func (x *AirlineReactivated) GetReactivatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReactivatedAt
+	}
+	return nil
+}
+
+// MembershipDecided records, in the airline's stream, the decision on one
+// person's membership before the person's own stream gets it: the airline's
+// stream is where pilot numbers are counted, so concurrent approvals get
+// consecutive numbers and a person is decided on only once.
+type MembershipDecided struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AirlineId     string                 `protobuf:"bytes,1,opt,name=airline_id,json=airlineId,proto3" json:"airline_id,omitempty"`
+	UserId        string                 `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	Approved      bool                   `protobuf:"varint,3,opt,name=approved,proto3" json:"approved,omitempty"`
+	PilotNumber   int32                  `protobuf:"varint,4,opt,name=pilot_number,json=pilotNumber,proto3" json:"pilot_number,omitempty"` // set when approved
+	DecidedAt     *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=decided_at,json=decidedAt,proto3" json:"decided_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MembershipDecided) Reset() {
+	*x = MembershipDecided{}
+	mi := &file_domain_events_v1_airline_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MembershipDecided) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MembershipDecided) ProtoMessage() {}
+
+func (x *MembershipDecided) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_airline_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MembershipDecided.ProtoReflect.Descriptor instead.
+func (*MembershipDecided) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_airline_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *MembershipDecided) GetAirlineId() string {
+	if x != nil {
+		return x.AirlineId
+	}
+	return ""
+}
+
+func (x *MembershipDecided) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *MembershipDecided) GetApproved() bool {
+	if x != nil {
+		return x.Approved
+	}
+	return false
+}
+
+func (x *MembershipDecided) GetPilotNumber() int32 {
+	if x != nil {
+		return x.PilotNumber
+	}
+	return 0
+}
+
+func (x *MembershipDecided) GetDecidedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DecidedAt
+	}
+	return nil
+}
+
 var File_domain_events_v1_airline_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_airline_proto_rawDesc = "" +
 	"\n" +
-	"\x1edomain/events/v1/airline.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xba\x01\n" +
+	"\x1edomain/events/v1/airline.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x86\x02\n" +
 	"\x0eAirlineCreated\x12\x1d\n" +
 	"\n" +
 	"airline_id\x18\x01 \x01(\tR\tairlineId\x12\x12\n" +
@@ -123,7 +420,35 @@ const file_domain_events_v1_airline_proto_rawDesc = "" +
 	"\x04iata\x18\x04 \x01(\tR\x04iata\x12\x12\n" +
 	"\x04slug\x18\x05 \x01(\tR\x04slug\x129\n" +
 	"\n" +
-	"created_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAtB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
+	"created_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12&\n" +
+	"\x0fpilot_id_prefix\x18\a \x01(\tR\rpilotIdPrefix\x12\"\n" +
+	"\fregistration\x18\b \x01(\tR\fregistration\"\xe5\x01\n" +
+	"\x15AirlineProfileChanged\x12\x1d\n" +
+	"\n" +
+	"airline_id\x18\x01 \x01(\tR\tairlineId\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x12\n" +
+	"\x04iata\x18\x03 \x01(\tR\x04iata\x12&\n" +
+	"\x0fpilot_id_prefix\x18\x04 \x01(\tR\rpilotIdPrefix\x12\"\n" +
+	"\fregistration\x18\x05 \x01(\tR\fregistration\x129\n" +
+	"\n" +
+	"changed_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\"\x88\x01\n" +
+	"\x10AirlineSuspended\x12\x1d\n" +
+	"\n" +
+	"airline_id\x18\x01 \x01(\tR\tairlineId\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12=\n" +
+	"\fsuspended_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\vsuspendedAt\"v\n" +
+	"\x12AirlineReactivated\x12\x1d\n" +
+	"\n" +
+	"airline_id\x18\x01 \x01(\tR\tairlineId\x12A\n" +
+	"\x0ereactivated_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\rreactivatedAt\"\xc5\x01\n" +
+	"\x11MembershipDecided\x12\x1d\n" +
+	"\n" +
+	"airline_id\x18\x01 \x01(\tR\tairlineId\x12\x17\n" +
+	"\auser_id\x18\x02 \x01(\tR\x06userId\x12\x1a\n" +
+	"\bapproved\x18\x03 \x01(\bR\bapproved\x12!\n" +
+	"\fpilot_number\x18\x04 \x01(\x05R\vpilotNumber\x129\n" +
+	"\n" +
+	"decided_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tdecidedAtB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_domain_events_v1_airline_proto_rawDescOnce sync.Once
@@ -137,18 +462,26 @@ func file_domain_events_v1_airline_proto_rawDescGZIP() []byte {
 	return file_domain_events_v1_airline_proto_rawDescData
 }
 
-var file_domain_events_v1_airline_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_domain_events_v1_airline_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_domain_events_v1_airline_proto_goTypes = []any{
 	(*AirlineCreated)(nil),        // 0: albatross.events.v1.AirlineCreated
-	(*timestamppb.Timestamp)(nil), // 1: google.protobuf.Timestamp
+	(*AirlineProfileChanged)(nil), // 1: albatross.events.v1.AirlineProfileChanged
+	(*AirlineSuspended)(nil),      // 2: albatross.events.v1.AirlineSuspended
+	(*AirlineReactivated)(nil),    // 3: albatross.events.v1.AirlineReactivated
+	(*MembershipDecided)(nil),     // 4: albatross.events.v1.MembershipDecided
+	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
 }
 var file_domain_events_v1_airline_proto_depIdxs = []int32{
-	1, // 0: albatross.events.v1.AirlineCreated.created_at:type_name -> google.protobuf.Timestamp
-	1, // [1:1] is the sub-list for method output_type
-	1, // [1:1] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	5, // 0: albatross.events.v1.AirlineCreated.created_at:type_name -> google.protobuf.Timestamp
+	5, // 1: albatross.events.v1.AirlineProfileChanged.changed_at:type_name -> google.protobuf.Timestamp
+	5, // 2: albatross.events.v1.AirlineSuspended.suspended_at:type_name -> google.protobuf.Timestamp
+	5, // 3: albatross.events.v1.AirlineReactivated.reactivated_at:type_name -> google.protobuf.Timestamp
+	5, // 4: albatross.events.v1.MembershipDecided.decided_at:type_name -> google.protobuf.Timestamp
+	5, // [5:5] is the sub-list for method output_type
+	5, // [5:5] is the sub-list for method input_type
+	5, // [5:5] is the sub-list for extension type_name
+	5, // [5:5] is the sub-list for extension extendee
+	0, // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_domain_events_v1_airline_proto_init() }
@@ -162,7 +495,7 @@ func file_domain_events_v1_airline_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_domain_events_v1_airline_proto_rawDesc), len(file_domain_events_v1_airline_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   1,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -36,6 +36,7 @@ type UserCreated struct {
 	PasswordHash       string                 `protobuf:"bytes,6,opt,name=password_hash,json=passwordHash,proto3" json:"password_hash,omitempty"`
 	MustChangePassword bool                   `protobuf:"varint,7,opt,name=must_change_password,json=mustChangePassword,proto3" json:"must_change_password,omitempty"` // set for a one-time password
 	CreatedAt          *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	Country            string                 `protobuf:"bytes,9,opt,name=country,proto3" json:"country,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
 }
@@ -126,6 +127,353 @@ func (x *UserCreated) GetCreatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *UserCreated) GetCountry() string {
+	if x != nil {
+		return x.Country
+	}
+	return ""
+}
+
+// PilotRegistered starts the stream of a person who registered on an
+// airline's public page; the registration waits for a decision.
+type PilotRegistered struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	TenantId      string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	Email         string                 `protobuf:"bytes,3,opt,name=email,proto3" json:"email,omitempty"` // lower-cased
+	Name          string                 `protobuf:"bytes,4,opt,name=name,proto3" json:"name,omitempty"`
+	Country       string                 `protobuf:"bytes,5,opt,name=country,proto3" json:"country,omitempty"` // ISO 3166-1 alpha-2
+	PasswordHash  string                 `protobuf:"bytes,6,opt,name=password_hash,json=passwordHash,proto3" json:"password_hash,omitempty"`
+	RegisteredAt  *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=registered_at,json=registeredAt,proto3" json:"registered_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PilotRegistered) Reset() {
+	*x = PilotRegistered{}
+	mi := &file_domain_events_v1_user_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PilotRegistered) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PilotRegistered) ProtoMessage() {}
+
+func (x *PilotRegistered) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_user_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PilotRegistered.ProtoReflect.Descriptor instead.
+func (*PilotRegistered) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_user_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *PilotRegistered) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *PilotRegistered) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *PilotRegistered) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *PilotRegistered) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *PilotRegistered) GetCountry() string {
+	if x != nil {
+		return x.Country
+	}
+	return ""
+}
+
+func (x *PilotRegistered) GetPasswordHash() string {
+	if x != nil {
+		return x.PasswordHash
+	}
+	return ""
+}
+
+func (x *PilotRegistered) GetRegisteredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RegisteredAt
+	}
+	return nil
+}
+
+// PilotApproved admits a pilot with their pilot id (prefix and zero-padded
+// number, ALB0001): after a registration, or when staff create a pilot.
+type PilotApproved struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	PilotNumber   int32                  `protobuf:"varint,2,opt,name=pilot_number,json=pilotNumber,proto3" json:"pilot_number,omitempty"`
+	PilotId       string                 `protobuf:"bytes,3,opt,name=pilot_id,json=pilotId,proto3" json:"pilot_id,omitempty"`
+	ApprovedAt    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=approved_at,json=approvedAt,proto3" json:"approved_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PilotApproved) Reset() {
+	*x = PilotApproved{}
+	mi := &file_domain_events_v1_user_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PilotApproved) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PilotApproved) ProtoMessage() {}
+
+func (x *PilotApproved) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_user_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PilotApproved.ProtoReflect.Descriptor instead.
+func (*PilotApproved) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_user_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *PilotApproved) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *PilotApproved) GetPilotNumber() int32 {
+	if x != nil {
+		return x.PilotNumber
+	}
+	return 0
+}
+
+func (x *PilotApproved) GetPilotId() string {
+	if x != nil {
+		return x.PilotId
+	}
+	return ""
+}
+
+func (x *PilotApproved) GetApprovedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ApprovedAt
+	}
+	return nil
+}
+
+// RegistrationRejected declines a registration; the reason is shown to the
+// applicant.
+type RegistrationRejected struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	RejectedAt    *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=rejected_at,json=rejectedAt,proto3" json:"rejected_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RegistrationRejected) Reset() {
+	*x = RegistrationRejected{}
+	mi := &file_domain_events_v1_user_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RegistrationRejected) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RegistrationRejected) ProtoMessage() {}
+
+func (x *RegistrationRejected) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_user_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RegistrationRejected.ProtoReflect.Descriptor instead.
+func (*RegistrationRejected) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_user_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *RegistrationRejected) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *RegistrationRejected) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *RegistrationRejected) GetRejectedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RejectedAt
+	}
+	return nil
+}
+
+// UserSuspended stops a person from logging in.
+type UserSuspended struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	SuspendedAt   *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=suspended_at,json=suspendedAt,proto3" json:"suspended_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UserSuspended) Reset() {
+	*x = UserSuspended{}
+	mi := &file_domain_events_v1_user_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UserSuspended) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UserSuspended) ProtoMessage() {}
+
+func (x *UserSuspended) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_user_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UserSuspended.ProtoReflect.Descriptor instead.
+func (*UserSuspended) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_user_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *UserSuspended) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *UserSuspended) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *UserSuspended) GetSuspendedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SuspendedAt
+	}
+	return nil
+}
+
+// UserReactivated ends a suspension.
+type UserReactivated struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	ReactivatedAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=reactivated_at,json=reactivatedAt,proto3" json:"reactivated_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UserReactivated) Reset() {
+	*x = UserReactivated{}
+	mi := &file_domain_events_v1_user_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UserReactivated) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UserReactivated) ProtoMessage() {}
+
+func (x *UserReactivated) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_user_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UserReactivated.ProtoReflect.Descriptor instead.
+func (*UserReactivated) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_user_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *UserReactivated) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *UserReactivated) GetReactivatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReactivatedAt
+	}
+	return nil
+}
+
 // PasswordChanged replaces a user's password; one_time marks a one-time
 // password issued by an admin or the reset command, which must be changed
 // at the next login.
@@ -141,7 +489,7 @@ type PasswordChanged struct {
 
 func (x *PasswordChanged) Reset() {
 	*x = PasswordChanged{}
-	mi := &file_domain_events_v1_user_proto_msgTypes[1]
+	mi := &file_domain_events_v1_user_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -153,7 +501,7 @@ func (x *PasswordChanged) String() string {
 func (*PasswordChanged) ProtoMessage() {}
 
 func (x *PasswordChanged) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_user_proto_msgTypes[1]
+	mi := &file_domain_events_v1_user_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -166,7 +514,7 @@ func (x *PasswordChanged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PasswordChanged.ProtoReflect.Descriptor instead.
 func (*PasswordChanged) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_user_proto_rawDescGZIP(), []int{1}
+	return file_domain_events_v1_user_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *PasswordChanged) GetUserId() string {
@@ -201,7 +549,7 @@ var File_domain_events_v1_user_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_user_proto_rawDesc = "" +
 	"\n" +
-	"\x1bdomain/events/v1/user.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x93\x02\n" +
+	"\x1bdomain/events/v1/user.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xad\x02\n" +
 	"\vUserCreated\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x14\n" +
@@ -211,7 +559,34 @@ const file_domain_events_v1_user_proto_rawDesc = "" +
 	"\rpassword_hash\x18\x06 \x01(\tR\fpasswordHash\x120\n" +
 	"\x14must_change_password\x18\a \x01(\bR\x12mustChangePassword\x129\n" +
 	"\n" +
-	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xa5\x01\n" +
+	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x18\n" +
+	"\acountry\x18\t \x01(\tR\acountry\"\xf1\x01\n" +
+	"\x0fPilotRegistered\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x1b\n" +
+	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x14\n" +
+	"\x05email\x18\x03 \x01(\tR\x05email\x12\x12\n" +
+	"\x04name\x18\x04 \x01(\tR\x04name\x12\x18\n" +
+	"\acountry\x18\x05 \x01(\tR\acountry\x12#\n" +
+	"\rpassword_hash\x18\x06 \x01(\tR\fpasswordHash\x12?\n" +
+	"\rregistered_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\fregisteredAt\"\xa3\x01\n" +
+	"\rPilotApproved\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12!\n" +
+	"\fpilot_number\x18\x02 \x01(\x05R\vpilotNumber\x12\x19\n" +
+	"\bpilot_id\x18\x03 \x01(\tR\apilotId\x12;\n" +
+	"\vapproved_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"approvedAt\"\x84\x01\n" +
+	"\x14RegistrationRejected\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12;\n" +
+	"\vrejected_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"rejectedAt\"\x7f\n" +
+	"\rUserSuspended\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12=\n" +
+	"\fsuspended_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\vsuspendedAt\"m\n" +
+	"\x0fUserReactivated\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12A\n" +
+	"\x0ereactivated_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\rreactivatedAt\"\xa5\x01\n" +
 	"\x0fPasswordChanged\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12#\n" +
 	"\rpassword_hash\x18\x02 \x01(\tR\fpasswordHash\x12\x19\n" +
@@ -231,20 +606,30 @@ func file_domain_events_v1_user_proto_rawDescGZIP() []byte {
 	return file_domain_events_v1_user_proto_rawDescData
 }
 
-var file_domain_events_v1_user_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_domain_events_v1_user_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_domain_events_v1_user_proto_goTypes = []any{
 	(*UserCreated)(nil),           // 0: albatross.events.v1.UserCreated
-	(*PasswordChanged)(nil),       // 1: albatross.events.v1.PasswordChanged
-	(*timestamppb.Timestamp)(nil), // 2: google.protobuf.Timestamp
+	(*PilotRegistered)(nil),       // 1: albatross.events.v1.PilotRegistered
+	(*PilotApproved)(nil),         // 2: albatross.events.v1.PilotApproved
+	(*RegistrationRejected)(nil),  // 3: albatross.events.v1.RegistrationRejected
+	(*UserSuspended)(nil),         // 4: albatross.events.v1.UserSuspended
+	(*UserReactivated)(nil),       // 5: albatross.events.v1.UserReactivated
+	(*PasswordChanged)(nil),       // 6: albatross.events.v1.PasswordChanged
+	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
 }
 var file_domain_events_v1_user_proto_depIdxs = []int32{
-	2, // 0: albatross.events.v1.UserCreated.created_at:type_name -> google.protobuf.Timestamp
-	2, // 1: albatross.events.v1.PasswordChanged.changed_at:type_name -> google.protobuf.Timestamp
-	2, // [2:2] is the sub-list for method output_type
-	2, // [2:2] is the sub-list for method input_type
-	2, // [2:2] is the sub-list for extension type_name
-	2, // [2:2] is the sub-list for extension extendee
-	0, // [0:2] is the sub-list for field type_name
+	7, // 0: albatross.events.v1.UserCreated.created_at:type_name -> google.protobuf.Timestamp
+	7, // 1: albatross.events.v1.PilotRegistered.registered_at:type_name -> google.protobuf.Timestamp
+	7, // 2: albatross.events.v1.PilotApproved.approved_at:type_name -> google.protobuf.Timestamp
+	7, // 3: albatross.events.v1.RegistrationRejected.rejected_at:type_name -> google.protobuf.Timestamp
+	7, // 4: albatross.events.v1.UserSuspended.suspended_at:type_name -> google.protobuf.Timestamp
+	7, // 5: albatross.events.v1.UserReactivated.reactivated_at:type_name -> google.protobuf.Timestamp
+	7, // 6: albatross.events.v1.PasswordChanged.changed_at:type_name -> google.protobuf.Timestamp
+	7, // [7:7] is the sub-list for method output_type
+	7, // [7:7] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for extension type_name
+	7, // [7:7] is the sub-list for extension extendee
+	0, // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_domain_events_v1_user_proto_init() }
@@ -258,7 +643,7 @@ func file_domain_events_v1_user_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_domain_events_v1_user_proto_rawDesc), len(file_domain_events_v1_user_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

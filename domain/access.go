@@ -1,0 +1,117 @@
+package domain
+
+import "fmt"
+
+// Actor is who sends a command: a logged-in user, a program with a user's
+// API key, or the system itself (the CLI, first start). The zero Actor is
+// nobody and may do nothing.
+type Actor struct {
+	UserID   string
+	Role     string // RolePlatformAdmin, RoleAirlineAdmin, RolePilot or RoleSystem
+	TenantID string // the user's airline; empty for a platform admin
+}
+
+// RoleSystem is the role of commands the platform sends itself.
+const RoleSystem = "system"
+
+// System is the actor of the CLI and of first start.
+var System = Actor{UserID: "system", Role: RoleSystem}
+
+// Action is something a person may be allowed to do.
+type Action string
+
+// The actions of the access matrix.
+const (
+	ListAirlines        Action = "list every airline"
+	CreateAirlines      Action = "create an airline"
+	SuspendAirlines     Action = "suspend or reactivate an airline"
+	EditAirlineProfile  Action = "edit an airline's profile and registration"
+	ViewPeople          Action = "see an airline's people and their history"
+	CreateAirlineAdmins Action = "create an airline admin"
+	CreatePilots        Action = "create a pilot"
+	DecideRegistrations Action = "approve or reject a registration"
+	SuspendPeople       Action = "suspend or reactivate a person"
+	ResetPasswords      Action = "reset a person's password"
+	ViewOwnAirline      Action = "see one's own airline as a member"
+)
+
+// Scope is how far a role's permission reaches.
+type Scope int
+
+const (
+	// No: never.
+	No Scope = iota
+	// Own: within the actor's own airline only.
+	Own
+	// Any: in every airline.
+	Any
+)
+
+func (s Scope) String() string { return [...]string{"no", "own airline", "any airline"}[s] }
+
+// accessRule is one row of the matrix.
+type accessRule struct {
+	Action        Action
+	Pilot         Scope
+	AirlineAdmin  Scope
+	PlatformAdmin Scope
+}
+
+// accessMatrix is the one place that says who may do what. Commands check it
+// in the domain; handlers check it before they read, and read models are
+// always queried by the tenant it allowed.
+var accessMatrix = []accessRule{
+	// action, then the scope of: pilot, airline admin, platform admin
+	{ListAirlines, No, No, Any},
+	{CreateAirlines, No, No, Any},
+	{SuspendAirlines, No, No, Any},
+	{EditAirlineProfile, No, Own, Any},
+	{ViewPeople, No, Own, Any},
+	{CreateAirlineAdmins, No, Own, Any},
+	{CreatePilots, No, Own, Any},
+	{DecideRegistrations, No, Own, Any},
+	{SuspendPeople, No, Own, Any},
+	{ResetPasswords, No, Own, Any},
+	{ViewOwnAirline, Own, Own, No},
+}
+
+// AccessMatrix returns the matrix's rows, for documentation and tests.
+func AccessMatrix() []accessRule { return append([]accessRule(nil), accessMatrix...) }
+
+// ScopeOf returns how far role may take action.
+func ScopeOf(role string, action Action) Scope {
+	for _, r := range accessMatrix {
+		if r.Action != action {
+			continue
+		}
+		switch role {
+		case RolePilot:
+			return r.Pilot
+		case RoleAirlineAdmin:
+			return r.AirlineAdmin
+		case RolePlatformAdmin:
+			return r.PlatformAdmin
+		case RoleSystem:
+			return Any
+		}
+		return No
+	}
+	panic(fmt.Sprintf("access: action %q is not in the matrix", action))
+}
+
+// Authorize says whether a may take action in the airline tenantID ("" for
+// platform-wide actions). A refusal is EForbidden when the role may never
+// take the action, and ENotFound when the role may but only in its own
+// airline: another airline's records must not be seen to exist.
+func Authorize(a Actor, action Action, tenantID string) error {
+	switch ScopeOf(a.Role, action) {
+	case Any:
+		return nil
+	case Own:
+		if a.TenantID != "" && a.TenantID == tenantID {
+			return nil
+		}
+		return Errorf(ENotFound, "There is no such page.")
+	}
+	return Errorf(EForbidden, "You do not have access to this.")
+}
