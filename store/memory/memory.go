@@ -391,7 +391,7 @@ func (t *tx) UpsertAirline(ctx context.Context, arg readmodel.UpsertAirlineParam
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	if err := checkTexts(arg.Name, arg.Icao, arg.Iata, arg.Slug); err != nil {
+	if err := checkTexts(arg.Name, arg.Icao, arg.Iata, arg.Slug, arg.PilotIDPrefix, arg.Registration); err != nil {
 		return t.fail(err)
 	}
 	if holder, ok := t.st.slugs[arg.Slug]; ok && holder != arg.ID {
@@ -403,7 +403,8 @@ func (t *tx) UpsertAirline(ctx context.Context, arg readmodel.UpsertAirlineParam
 	}
 	t.st.airlines[arg.ID] = readmodel.Airline{
 		ID: arg.ID, Name: arg.Name, Icao: arg.Icao, Iata: arg.Iata, Slug: arg.Slug,
-		CreatedAt: timestamptz(arg.CreatedAt),
+		CreatedAt: timestamptz(arg.CreatedAt), PilotIDPrefix: arg.PilotIDPrefix,
+		Registration: arg.Registration, Suspended: arg.Suspended,
 	}
 	t.st.slugs[arg.Slug] = arg.ID
 	t.undo = append(t.undo, func() {
@@ -478,7 +479,8 @@ func (t *tx) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) err
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	if err := checkTexts(arg.TenantID, arg.Email, arg.Name, arg.Role, arg.PasswordHash); err != nil {
+	if err := checkTexts(arg.TenantID, arg.Email, arg.Name, arg.Role, arg.PasswordHash,
+		arg.Country, arg.Status, arg.StatusReason, arg.PilotID); err != nil {
 		return t.fail(err)
 	}
 	if holder, ok := t.st.emails[arg.Email]; ok && holder != arg.ID {
@@ -492,6 +494,8 @@ func (t *tx) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) err
 		TenantID: arg.TenantID, ID: arg.ID, Email: arg.Email, Name: arg.Name, Role: arg.Role,
 		PasswordHash: arg.PasswordHash, MustChangePassword: arg.MustChangePassword,
 		CreatedAt: timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt),
+		Country: arg.Country, Status: arg.Status, StatusReason: arg.StatusReason,
+		PilotNumber: arg.PilotNumber, PilotID: arg.PilotID,
 	}
 	t.st.emails[arg.Email] = arg.ID
 	t.undo = append(t.undo, func() {

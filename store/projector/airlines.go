@@ -1,6 +1,7 @@
 package projector
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -8,7 +9,6 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/domain/events"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
@@ -27,29 +27,45 @@ type Airlines struct{}
 func (Airlines) Name() string { return "airlines" }
 
 // Handles implements Projection.
-func (Airlines) Handles(eventType string) bool {
-	return eventType == events.TypeName(&eventsv1.AirlineCreated{})
-}
+func (Airlines) Handles(eventType string) bool { return airlineEvents[eventType] }
+
+// airlineEvents are the airline events the list and profile show; the
+// membership decisions in an airline's stream change no airline row.
+var airlineEvents = typeSet(&eventsv1.AirlineCreated{}, &eventsv1.AirlineProfileChanged{},
+	&eventsv1.AirlineSuspended{}, &eventsv1.AirlineReactivated{})
 
 // Apply implements Projection.
 func (Airlines) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
-	switch e := msg.(type) {
-	case *eventsv1.AirlineCreated:
-		id, err := uuid.Parse(e.AirlineId)
-		if err != nil {
-			return nil, fmt.Errorf("airline id %q: %w", e.AirlineId, err)
-		}
-		err = q.UpsertAirline(ctx, readmodel.UpsertAirlineParams{
-			ID: id, Name: e.Name, Icao: e.Icao, Iata: e.Iata, Slug: e.Slug,
-			CreatedAt: e.CreatedAt.AsTime(),
-		})
-		if err != nil {
-			return nil, fmt.Errorf("upsert airline %s: %w", id, err)
-		}
-		// The airline list is platform-wide, so the notice has no tenant.
-		return []notify.Notice{{TenantID: "", Topic: TopicAirlines, IDs: []string{id.String()}, Position: ev.Position.String()}}, nil
+	id, err := uuid.Parse(ev.TenantID)
+	if err != nil {
+		return nil, fmt.Errorf("airline id %q: %w", ev.TenantID, err)
 	}
-	return nil, nil
+	var row readmodel.UpsertAirlineParams
+	if e, ok := msg.(*eventsv1.AirlineCreated); ok {
+		row = readmodel.UpsertAirlineParams{
+			ID: id, Name: e.Name, Icao: e.Icao, Iata: e.Iata, Slug: e.Slug, CreatedAt: e.CreatedAt.AsTime(),
+			PilotIDPrefix: cmp.Or(e.PilotIdPrefix, e.Icao), Registration: cmp.Or(e.Registration, domain.RegistrationApproval),
+		}
+	} else {
+		a, err := q.GetAirline(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("get airline %s: %w", id, err)
+		}
+		row = readmodel.UpsertAirlineParams(a)
+		switch e := msg.(type) {
+		case *eventsv1.AirlineProfileChanged:
+			row.Name, row.Iata, row.PilotIDPrefix, row.Registration = e.Name, e.Iata, e.PilotIdPrefix, e.Registration
+		case *eventsv1.AirlineSuspended:
+			row.Suspended = true
+		case *eventsv1.AirlineReactivated:
+			row.Suspended = false
+		}
+	}
+	if err := q.UpsertAirline(ctx, row); err != nil {
+		return nil, fmt.Errorf("upsert airline %s: %w", id, err)
+	}
+	// The airline list is platform-wide, so the notice has no tenant.
+	return []notify.Notice{{TenantID: "", Topic: TopicAirlines, IDs: []string{id.String()}, Position: ev.Position.String()}}, nil
 }
 
 // Reset implements Projection.

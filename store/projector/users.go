@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -27,56 +28,104 @@ type Users struct{}
 func (Users) Name() string { return "users" }
 
 // Handles implements Projection.
-func (Users) Handles(eventType string) bool {
-	return eventType == events.TypeName(&eventsv1.UserCreated{}) || eventType == events.TypeName(&eventsv1.PasswordChanged{})
+func (Users) Handles(eventType string) bool { return userEvents[eventType] }
+
+// userEvents are the events of a person's stream.
+var userEvents = typeSet(&eventsv1.UserCreated{}, &eventsv1.PilotRegistered{}, &eventsv1.PasswordChanged{},
+	&eventsv1.PilotApproved{}, &eventsv1.RegistrationRejected{}, &eventsv1.UserSuspended{}, &eventsv1.UserReactivated{})
+
+// typeSet returns the stored type names of messages, for Handles.
+func typeSet(msgs ...proto.Message) map[string]bool {
+	out := make(map[string]bool, len(msgs))
+	for _, m := range msgs {
+		out[events.TypeName(m)] = true
+	}
+	return out
 }
 
 // Apply implements Projection.
 func (Users) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
+	var id string
+	var row func() (readmodel.UpsertUserParams, error)
 	switch e := msg.(type) {
 	case *eventsv1.UserCreated:
-		id, err := uuid.Parse(e.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("user id %q: %w", e.UserId, err)
-		}
 		at := e.CreatedAt.AsTime()
-		err = q.UpsertUser(ctx, readmodel.UpsertUserParams{
-			TenantID: e.TenantId, ID: id, Email: e.Email, Name: e.Name, Role: e.Role,
-			PasswordHash: e.PasswordHash, MustChangePassword: e.MustChangePassword,
-			CreatedAt: at, UpdatedAt: at,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("upsert user %s: %w", id, err)
+		id, row = e.UserId, func() (readmodel.UpsertUserParams, error) {
+			return readmodel.UpsertUserParams{
+				TenantID: e.TenantId, Email: e.Email, Name: e.Name, Role: e.Role,
+				PasswordHash: e.PasswordHash, MustChangePassword: e.MustChangePassword,
+				CreatedAt: at, UpdatedAt: at, Country: e.Country, Status: domain.StatusActive,
+			}, nil
 		}
-		return []notify.Notice{{TenantID: e.TenantId, Topic: TopicUsers, IDs: []string{id.String()}, Position: ev.Position.String()}}, nil
-
+	case *eventsv1.PilotRegistered:
+		at := e.RegisteredAt.AsTime()
+		id, row = e.UserId, func() (readmodel.UpsertUserParams, error) {
+			return readmodel.UpsertUserParams{
+				TenantID: e.TenantId, Email: e.Email, Name: e.Name, Role: domain.RolePilot,
+				PasswordHash: e.PasswordHash, CreatedAt: at, UpdatedAt: at, Country: e.Country,
+				Status: domain.StatusPending,
+			}, nil
+		}
 	case *eventsv1.PasswordChanged:
-		id, err := uuid.Parse(e.UserId)
-		if err != nil {
-			return nil, fmt.Errorf("user id %q: %w", e.UserId, err)
-		}
-		// The event does not carry the tenant the notice goes to; the row
-		// does. Read in the batch, it sees the batch's own writes.
-		u, err := q.GetUser(ctx, id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			// A user's stream starts with UserCreated, so this cannot happen;
-			// the UPDATE would change nothing anyway, and stopping the
-			// projection here would stop every login.
-			return nil, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("get user %s: %w", id, err)
-		}
-		err = q.SetUserPassword(ctx, readmodel.SetUserPasswordParams{
-			ID: id, PasswordHash: e.PasswordHash, MustChangePassword: e.OneTime,
-			UpdatedAt: e.ChangedAt.AsTime(),
+		id, row = e.UserId, change(ctx, q, e.UserId, e.ChangedAt.AsTime(), func(u *readmodel.UpsertUserParams) {
+			u.PasswordHash, u.MustChangePassword = e.PasswordHash, e.OneTime
 		})
-		if err != nil {
-			return nil, fmt.Errorf("set password of user %s: %w", id, err)
-		}
-		return []notify.Notice{{TenantID: u.TenantID, Topic: TopicUsers, IDs: []string{id.String()}, Position: ev.Position.String()}}, nil
+	case *eventsv1.PilotApproved:
+		id, row = e.UserId, change(ctx, q, e.UserId, e.ApprovedAt.AsTime(), func(u *readmodel.UpsertUserParams) {
+			u.PilotNumber, u.PilotID, u.Status, u.StatusReason = e.PilotNumber, e.PilotId, domain.StatusActive, ""
+		})
+	case *eventsv1.RegistrationRejected:
+		id, row = e.UserId, change(ctx, q, e.UserId, e.RejectedAt.AsTime(), func(u *readmodel.UpsertUserParams) {
+			u.Status, u.StatusReason = domain.StatusRejected, e.Reason
+		})
+	case *eventsv1.UserSuspended:
+		id, row = e.UserId, change(ctx, q, e.UserId, e.SuspendedAt.AsTime(), func(u *readmodel.UpsertUserParams) {
+			u.Status, u.StatusReason = domain.StatusSuspended, e.Reason
+		})
+	case *eventsv1.UserReactivated:
+		id, row = e.UserId, change(ctx, q, e.UserId, e.ReactivatedAt.AsTime(), func(u *readmodel.UpsertUserParams) {
+			u.Status, u.StatusReason = domain.StatusActive, ""
+		})
+	default:
+		return nil, nil
 	}
-	return nil, nil
+	uid, err := uuid.Parse(id)
+	if err != nil {
+		return nil, fmt.Errorf("user id %q: %w", id, err)
+	}
+	p, err := row()
+	if errors.Is(err, pgx.ErrNoRows) {
+		// A person's stream starts with their creation, so this cannot
+		// happen; stopping the projection here would stop every login.
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.ID = uid
+	if err := q.UpsertUser(ctx, p); err != nil {
+		return nil, fmt.Errorf("upsert user %s: %w", uid, err)
+	}
+	return []notify.Notice{{TenantID: p.TenantID, Topic: TopicUsers, IDs: []string{id}, Position: ev.Position.String()}}, nil
+}
+
+// change returns the row of a user as it is, with edit applied and the time
+// of the change. Read in the batch, the row includes the batch's own writes.
+func change(ctx context.Context, q readmodel.Querier, id string, at time.Time, edit func(*readmodel.UpsertUserParams)) func() (readmodel.UpsertUserParams, error) {
+	return func() (readmodel.UpsertUserParams, error) {
+		uid, err := uuid.Parse(id)
+		if err != nil {
+			return readmodel.UpsertUserParams{}, fmt.Errorf("user id %q: %w", id, err)
+		}
+		u, err := q.GetUser(ctx, uid)
+		if err != nil {
+			return readmodel.UpsertUserParams{}, err
+		}
+		p := readmodel.UpsertUserParams(u)
+		edit(&p)
+		p.UpdatedAt = at
+		return p, nil
+	}
 }
 
 // Reset implements Projection.

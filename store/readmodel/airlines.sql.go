@@ -22,8 +22,32 @@ func (q *Queries) DeleteAllAirlines(ctx context.Context) error {
 	return err
 }
 
+const getAirline = `-- name: GetAirline :one
+SELECT id, name, icao, iata, slug, created_at, pilot_id_prefix, registration, suspended
+FROM airlines
+WHERE id = $1
+`
+
+// GetAirline finds an airline by id: its tenant id.
+func (q *Queries) GetAirline(ctx context.Context, id uuid.UUID) (Airline, error) {
+	row := q.db.QueryRow(ctx, getAirline, id)
+	var i Airline
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Icao,
+		&i.Iata,
+		&i.Slug,
+		&i.CreatedAt,
+		&i.PilotIDPrefix,
+		&i.Registration,
+		&i.Suspended,
+	)
+	return i, err
+}
+
 const getAirlineBySlug = `-- name: GetAirlineBySlug :one
-SELECT id, name, icao, iata, slug, created_at
+SELECT id, name, icao, iata, slug, created_at, pilot_id_prefix, registration, suspended
 FROM airlines
 WHERE slug = $1
 `
@@ -39,12 +63,15 @@ func (q *Queries) GetAirlineBySlug(ctx context.Context, slug string) (Airline, e
 		&i.Iata,
 		&i.Slug,
 		&i.CreatedAt,
+		&i.PilotIDPrefix,
+		&i.Registration,
+		&i.Suspended,
 	)
 	return i, err
 }
 
 const listAirlines = `-- name: ListAirlines :many
-SELECT id, name, icao, iata, slug, created_at
+SELECT id, name, icao, iata, slug, created_at, pilot_id_prefix, registration, suspended
 FROM airlines
 ORDER BY name COLLATE "C", id
 `
@@ -68,6 +95,9 @@ func (q *Queries) ListAirlines(ctx context.Context) ([]Airline, error) {
 			&i.Iata,
 			&i.Slug,
 			&i.CreatedAt,
+			&i.PilotIDPrefix,
+			&i.Registration,
+			&i.Suspended,
 		); err != nil {
 			return nil, err
 		}
@@ -80,20 +110,25 @@ func (q *Queries) ListAirlines(ctx context.Context) ([]Airline, error) {
 }
 
 const upsertAirline = `-- name: UpsertAirline :exec
-INSERT INTO airlines (id, name, icao, iata, slug, created_at)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO airlines (id, name, icao, iata, slug, created_at, pilot_id_prefix, registration, suspended)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (id) DO UPDATE
 SET name = EXCLUDED.name, icao = EXCLUDED.icao, iata = EXCLUDED.iata,
-    slug = EXCLUDED.slug, created_at = EXCLUDED.created_at
+    slug = EXCLUDED.slug, created_at = EXCLUDED.created_at,
+    pilot_id_prefix = EXCLUDED.pilot_id_prefix, registration = EXCLUDED.registration,
+    suspended = EXCLUDED.suspended
 `
 
 type UpsertAirlineParams struct {
-	ID        uuid.UUID
-	Name      string
-	Icao      string
-	Iata      string
-	Slug      string
-	CreatedAt time.Time
+	ID            uuid.UUID
+	Name          string
+	Icao          string
+	Iata          string
+	Slug          string
+	CreatedAt     time.Time
+	PilotIDPrefix string
+	Registration  string
+	Suspended     bool
 }
 
 // UpsertAirline writes an airline's row from its events.
@@ -105,6 +140,9 @@ func (q *Queries) UpsertAirline(ctx context.Context, arg UpsertAirlineParams) er
 		arg.Iata,
 		arg.Slug,
 		arg.CreatedAt,
+		arg.PilotIDPrefix,
+		arg.Registration,
+		arg.Suspended,
 	)
 	return err
 }

@@ -11,12 +11,15 @@ import (
 )
 
 type Airline struct {
-	ID        uuid.UUID
-	Name      string
-	Icao      string
-	Iata      string
-	Slug      string
-	CreatedAt time.Time
+	ID            uuid.UUID
+	Name          string
+	Icao          string
+	Iata          string
+	Slug          string
+	CreatedAt     time.Time
+	PilotIDPrefix string
+	Registration  string
+	Suspended     bool
 }
 
 type Deployment struct {
@@ -77,4 +80,9 @@ type User struct {
 	MustChangePassword bool
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	Country            string
+	Status             string
+	StatusReason       string
+	PilotNumber        int32
+	PilotID            string
 }

@@ -20,10 +20,15 @@ type Querier interface {
 	DeleteAllUsers(ctx context.Context) error
 	// DeleteCheckpoint resets a projection to the start of the log for a rebuild.
 	DeleteCheckpoint(ctx context.Context, name string) error
+	// GetAirline finds an airline by id: its tenant id.
+	GetAirline(ctx context.Context, id uuid.UUID) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
 	GetAirlineBySlug(ctx context.Context, slug string) (Airline, error)
 	// GetCheckpoint returns how far a projection has applied the log.
 	GetCheckpoint(ctx context.Context, name string) (ProjectionCheckpoint, error)
+	// GetTenantUser finds a person of one airline: a person of another airline
+	// is not found, whatever id is asked for.
+	GetTenantUser(ctx context.Context, arg GetTenantUserParams) (User, error)
 	// GetUser finds a user by id, for a session or the projector.
 	GetUser(ctx context.Context, id uuid.UUID) (User, error)
 	// GetUserByEmail finds the user behind a login; the email is lower-cased by
@@ -33,6 +38,8 @@ type Querier interface {
 	// COLLATE "C" orders names by their bytes whatever the database's default
 	// collation, so the in-memory read models (store/memory) give the same order.
 	ListAirlines(ctx context.Context) ([]Airline, error)
+	// ListUsersByTenant lists an airline's people by name.
+	ListUsersByTenant(ctx context.Context, tenantID string) ([]User, error)
 	// SetCheckpoint records a projection's progress with the rows it wrote.
 	SetCheckpoint(ctx context.Context, arg SetCheckpointParams) error
 	// SetUserPassword replaces a user's password hash; must_change_password is

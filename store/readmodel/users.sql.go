@@ -35,8 +35,45 @@ func (q *Queries) DeleteAllUsers(ctx context.Context) error {
 	return err
 }
 
+const getTenantUser = `-- name: GetTenantUser :one
+SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
+       country, status, status_reason, pilot_number, pilot_id
+FROM users
+WHERE tenant_id = $1 AND id = $2
+`
+
+type GetTenantUserParams struct {
+	TenantID string
+	ID       uuid.UUID
+}
+
+// GetTenantUser finds a person of one airline: a person of another airline
+// is not found, whatever id is asked for.
+func (q *Queries) GetTenantUser(ctx context.Context, arg GetTenantUserParams) (User, error) {
+	row := q.db.QueryRow(ctx, getTenantUser, arg.TenantID, arg.ID)
+	var i User
+	err := row.Scan(
+		&i.TenantID,
+		&i.ID,
+		&i.Email,
+		&i.Name,
+		&i.Role,
+		&i.PasswordHash,
+		&i.MustChangePassword,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Country,
+		&i.Status,
+		&i.StatusReason,
+		&i.PilotNumber,
+		&i.PilotID,
+	)
+	return i, err
+}
+
 const getUser = `-- name: GetUser :one
-SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at
+SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
+       country, status, status_reason, pilot_number, pilot_id
 FROM users
 WHERE id = $1
 `
@@ -55,12 +92,18 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.MustChangePassword,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Country,
+		&i.Status,
+		&i.StatusReason,
+		&i.PilotNumber,
+		&i.PilotID,
 	)
 	return i, err
 }
 
 const getUserByEmail = `-- name: GetUserByEmail :one
-SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at
+SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
+       country, status, status_reason, pilot_number, pilot_id
 FROM users
 WHERE email = $1
 `
@@ -80,8 +123,57 @@ func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error
 		&i.MustChangePassword,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Country,
+		&i.Status,
+		&i.StatusReason,
+		&i.PilotNumber,
+		&i.PilotID,
 	)
 	return i, err
+}
+
+const listUsersByTenant = `-- name: ListUsersByTenant :many
+SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
+       country, status, status_reason, pilot_number, pilot_id
+FROM users
+WHERE tenant_id = $1
+ORDER BY name COLLATE "C", id
+`
+
+// ListUsersByTenant lists an airline's people by name.
+func (q *Queries) ListUsersByTenant(ctx context.Context, tenantID string) ([]User, error) {
+	rows, err := q.db.Query(ctx, listUsersByTenant, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []User
+	for rows.Next() {
+		var i User
+		if err := rows.Scan(
+			&i.TenantID,
+			&i.ID,
+			&i.Email,
+			&i.Name,
+			&i.Role,
+			&i.PasswordHash,
+			&i.MustChangePassword,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Country,
+			&i.Status,
+			&i.StatusReason,
+			&i.PilotNumber,
+			&i.PilotID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const setUserPassword = `-- name: SetUserPassword :exec
@@ -110,13 +202,16 @@ func (q *Queries) SetUserPassword(ctx context.Context, arg SetUserPasswordParams
 }
 
 const upsertUser = `-- name: UpsertUser :exec
-INSERT INTO users (tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+INSERT INTO users (tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
+                   country, status, status_reason, pilot_number, pilot_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 ON CONFLICT (id) DO UPDATE
 SET tenant_id = EXCLUDED.tenant_id, email = EXCLUDED.email, name = EXCLUDED.name,
     role = EXCLUDED.role, password_hash = EXCLUDED.password_hash,
     must_change_password = EXCLUDED.must_change_password,
-    created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
+    created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+    country = EXCLUDED.country, status = EXCLUDED.status, status_reason = EXCLUDED.status_reason,
+    pilot_number = EXCLUDED.pilot_number, pilot_id = EXCLUDED.pilot_id
 `
 
 type UpsertUserParams struct {
@@ -129,6 +224,11 @@ type UpsertUserParams struct {
 	MustChangePassword bool
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	Country            string
+	Status             string
+	StatusReason       string
+	PilotNumber        int32
+	PilotID            string
 }
 
 // UpsertUser writes a user's row from its events.
@@ -143,6 +243,11 @@ func (q *Queries) UpsertUser(ctx context.Context, arg UpsertUserParams) error {
 		arg.MustChangePassword,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.Country,
+		arg.Status,
+		arg.StatusReason,
+		arg.PilotNumber,
+		arg.PilotID,
 	)
 	return err
 }

@@ -36,6 +36,9 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 		"CountUsers":        testCountUsers,
 		"SetUserPassword":   testSetUserPassword,
 		"DeleteAllUsers":    testDeleteAllUsers,
+		"GetAirline":        testGetAirline,
+		"GetTenantUser":     testGetTenantUser,
+		"ListUsersByTenant": testListUsersByTenant,
 	}
 	// A query added to the sqlc files without a case here fails the suite,
 	// so the in-memory store cannot silently fall behind PostgreSQL.
@@ -66,13 +69,15 @@ var at = time.Date(2026, 11, 28, 10, 30, 15, 123456789, time.UTC)
 func airline(id, name, slug string) readmodel.UpsertAirlineParams {
 	return readmodel.UpsertAirlineParams{
 		ID: uuid.MustParse(id), Name: name, Icao: "BAW", Iata: "BA", Slug: slug, CreatedAt: at,
+		PilotIDPrefix: "SPB", Registration: "open", Suspended: true,
 	}
 }
 
 // row is the row the store should return for p.
 func row(p readmodel.UpsertAirlineParams) readmodel.Airline {
 	return readmodel.Airline{ID: p.ID, Name: p.Name, Icao: p.Icao, Iata: p.Iata, Slug: p.Slug,
-		CreatedAt: p.CreatedAt.Truncate(time.Microsecond)}
+		CreatedAt: p.CreatedAt.Truncate(time.Microsecond), PilotIDPrefix: p.PilotIDPrefix,
+		Registration: p.Registration, Suspended: p.Suspended}
 }
 
 func upsert(t *testing.T, q readmodel.Querier, ps ...readmodel.UpsertAirlineParams) {
@@ -103,7 +108,8 @@ func sameAirlines(t *testing.T, what string, got, want []readmodel.Airline) {
 	for i := range want {
 		g, w := got[i], want[i]
 		if g.ID != w.ID || g.Name != w.Name || g.Icao != w.Icao || g.Iata != w.Iata || g.Slug != w.Slug ||
-			!g.CreatedAt.Equal(w.CreatedAt) {
+			!g.CreatedAt.Equal(w.CreatedAt) || g.PilotIDPrefix != w.PilotIDPrefix ||
+			g.Registration != w.Registration || g.Suspended != w.Suspended {
 			t.Errorf("%s: row %d = %+v, want %+v", what, i, g, w)
 		}
 		if g.CreatedAt.Location().String() != time.Local.String() {
@@ -308,6 +314,7 @@ func user(id, tenant, email string) readmodel.UpsertUserParams {
 		TenantID: tenant, ID: uuid.MustParse(id), Email: email, Name: "Jane Pilot", Role: "pilot",
 		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", MustChangePassword: true,
 		CreatedAt: at, UpdatedAt: at.Add(time.Minute + 999*time.Nanosecond),
+		Country: "PT", Status: "suspended", StatusReason: "Inactive since May", PilotNumber: 42, PilotID: "ALB0042",
 	}
 }
 
@@ -315,7 +322,8 @@ func user(id, tenant, email string) readmodel.UpsertUserParams {
 func userRow(p readmodel.UpsertUserParams) readmodel.User {
 	return readmodel.User{TenantID: p.TenantID, ID: p.ID, Email: p.Email, Name: p.Name, Role: p.Role,
 		PasswordHash: p.PasswordHash, MustChangePassword: p.MustChangePassword,
-		CreatedAt: p.CreatedAt.Truncate(time.Microsecond), UpdatedAt: p.UpdatedAt.Truncate(time.Microsecond)}
+		CreatedAt: p.CreatedAt.Truncate(time.Microsecond), UpdatedAt: p.UpdatedAt.Truncate(time.Microsecond),
+		Country: p.Country, Status: p.Status, StatusReason: p.StatusReason, PilotNumber: p.PilotNumber, PilotID: p.PilotID}
 }
 
 func upsertUsers(t *testing.T, q readmodel.Querier, ps ...readmodel.UpsertUserParams) {
@@ -333,7 +341,9 @@ func sameUser(t *testing.T, what string, got, want readmodel.User) {
 	t.Helper()
 	if got.TenantID != want.TenantID || got.ID != want.ID || got.Email != want.Email || got.Name != want.Name ||
 		got.Role != want.Role || got.PasswordHash != want.PasswordHash || got.MustChangePassword != want.MustChangePassword ||
-		!got.CreatedAt.Equal(want.CreatedAt) || !got.UpdatedAt.Equal(want.UpdatedAt) {
+		!got.CreatedAt.Equal(want.CreatedAt) || !got.UpdatedAt.Equal(want.UpdatedAt) ||
+		got.Country != want.Country || got.Status != want.Status || got.StatusReason != want.StatusReason ||
+		got.PilotNumber != want.PilotNumber || got.PilotID != want.PilotID {
 		t.Errorf("%s = %+v, want %+v", what, got, want)
 	}
 	for _, tm := range []time.Time{got.CreatedAt, got.UpdatedAt} {
@@ -404,6 +414,8 @@ func testUpsertUser(t *testing.T, q readmodel.Querier) {
 		func(p *readmodel.UpsertUserParams) { p.Name = "Nul\x00" },
 		func(p *readmodel.UpsertUserParams) { p.Role = "\xff" },
 		func(p *readmodel.UpsertUserParams) { p.PasswordHash = "hash\x00" },
+		func(p *readmodel.UpsertUserParams) { p.Status = "\xff" },
+		func(p *readmodel.UpsertUserParams) { p.StatusReason = "nul\x00" },
 	} {
 		bad := user("00000000-0000-4000-8000-000000000003", "", "bad@example.com")
 		mutate(&bad)

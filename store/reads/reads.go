@@ -59,3 +59,15 @@ func (q Querier) GetUserByEmail(ctx context.Context, email string) (readmodel.Us
 	u, err := q.Querier.GetUserByEmail(ctx, email)
 	return u, notFound(err, "The user")
 }
+
+// GetAirline finds an airline by id.
+func (q Querier) GetAirline(ctx context.Context, id uuid.UUID) (readmodel.Airline, error) {
+	a, err := q.Querier.GetAirline(ctx, id)
+	return a, notFound(err, "The airline")
+}
+
+// GetTenantUser finds a person of one airline.
+func (q Querier) GetTenantUser(ctx context.Context, arg readmodel.GetTenantUserParams) (readmodel.User, error) {
+	u, err := q.Querier.GetTenantUser(ctx, arg)
+	return u, notFound(err, "The person")
+}

@@ -1,0 +1,112 @@
+package memory
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// The membership queries: an airline by id, and an airline's people.
+
+// GetAirline implements readmodel.Querier.
+func (m *ReadModels) GetAirline(ctx context.Context, id uuid.UUID) (readmodel.Airline, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getAirline(ctx, id)
+}
+
+// GetTenantUser implements readmodel.Querier.
+func (m *ReadModels) GetTenantUser(ctx context.Context, arg readmodel.GetTenantUserParams) (readmodel.User, error) {
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.User{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getTenantUser(ctx, arg)
+}
+
+// ListUsersByTenant implements readmodel.Querier.
+func (m *ReadModels) ListUsersByTenant(ctx context.Context, tenantID string) ([]readmodel.User, error) {
+	if err := checkText(tenantID); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listUsersByTenant(ctx, tenantID)
+}
+
+func (t *tx) GetAirline(ctx context.Context, id uuid.UUID) (readmodel.Airline, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.Airline{}, err
+	}
+	return t.st.getAirline(ctx, id)
+}
+
+func (t *tx) GetTenantUser(ctx context.Context, arg readmodel.GetTenantUserParams) (readmodel.User, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.User{}, err
+	}
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.User{}, t.fail(err)
+	}
+	return t.st.getTenantUser(ctx, arg)
+}
+
+func (t *tx) ListUsersByTenant(ctx context.Context, tenantID string) ([]readmodel.User, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkText(tenantID); err != nil {
+		return nil, t.fail(err)
+	}
+	return t.st.listUsersByTenant(ctx, tenantID)
+}
+
+func (s *state) getAirline(ctx context.Context, id uuid.UUID) (readmodel.Airline, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.Airline{}, err
+	}
+	a, ok := s.airlines[id]
+	if !ok {
+		return readmodel.Airline{}, pgx.ErrNoRows
+	}
+	return a, nil
+}
+
+func (s *state) getTenantUser(ctx context.Context, arg readmodel.GetTenantUserParams) (readmodel.User, error) {
+	u, err := s.getUser(ctx, arg.ID)
+	if err != nil {
+		return readmodel.User{}, err
+	}
+	if u.TenantID != arg.TenantID {
+		return readmodel.User{}, pgx.ErrNoRows
+	}
+	return u, nil
+}
+
+// listUsersByTenant orders like ORDER BY name COLLATE "C", id and returns
+// nil for no rows, as the sqlc code does.
+func (s *state) listUsersByTenant(ctx context.Context, tenantID string) ([]readmodel.User, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []readmodel.User
+	for _, u := range s.users {
+		if u.TenantID == tenantID {
+			out = append(out, u)
+		}
+	}
+	slices.SortFunc(out, func(a, b readmodel.User) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.ID[:], b.ID[:])
+	})
+	return out, nil
+}

@@ -1,0 +1,91 @@
+package readmodeltest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// The membership queries: an airline by id and an airline's people, which
+// never show a person of another airline.
+
+const (
+	tenantA = "6f1c1c6e-5a55-4a7e-9d8e-aaaaaaaaaaaa"
+	tenantB = "6f1c1c6e-5a55-4a7e-9d8e-bbbbbbbbbbbb"
+)
+
+func testGetAirline(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	a := airline("0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f31", "Speedbird", "speedbird")
+	if _, err := q.GetAirline(ctx, a.ID); !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("GetAirline on an empty table: err = %v, want pgx.ErrNoRows", err)
+	}
+	b := airline("0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f32", "Kestrel", "kestrel")
+	b.Suspended, b.Registration, b.PilotIDPrefix = false, "closed", "KES"
+	upsert(t, q, a, b)
+	for _, want := range []readmodel.UpsertAirlineParams{a, b} {
+		got, err := q.GetAirline(ctx, want.ID)
+		if err != nil {
+			t.Fatalf("GetAirline(%s): %v", want.Slug, err)
+		}
+		sameAirlines(t, "GetAirline("+want.Slug+")", []readmodel.Airline{got}, []readmodel.Airline{row(want)})
+	}
+	if _, err := q.GetAirline(ctx, uuid.Nil); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("GetAirline(nil uuid): err = %v, want pgx.ErrNoRows", err)
+	}
+}
+
+func testGetTenantUser(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	a := user("6f1c1c6e-5a55-4a7e-9d8e-111111111111", tenantA, "ana@example.com")
+	b := user("6f1c1c6e-5a55-4a7e-9d8e-222222222222", tenantB, "bo@example.com")
+	admin := user("6f1c1c6e-5a55-4a7e-9d8e-333333333333", "", "admin")
+	upsertUsers(t, q, a, b, admin)
+	got, err := q.GetTenantUser(ctx, readmodel.GetTenantUserParams{TenantID: tenantA, ID: a.ID})
+	if err != nil {
+		t.Fatalf("GetTenantUser(A, ana): %v", err)
+	}
+	sameUser(t, "GetTenantUser(A, ana)", got, userRow(a))
+	for _, miss := range []readmodel.GetTenantUserParams{
+		{TenantID: tenantA, ID: b.ID},     // a person of another airline
+		{TenantID: tenantB, ID: a.ID},     // the other way round
+		{TenantID: "", ID: a.ID},          // no tenant is not every tenant
+		{TenantID: tenantA, ID: admin.ID}, // a platform admin belongs to no airline
+	} {
+		if _, err := q.GetTenantUser(ctx, miss); !errors.Is(err, pgx.ErrNoRows) {
+			t.Errorf("GetTenantUser(%s, %s): err = %v, want pgx.ErrNoRows", miss.TenantID, miss.ID, err)
+		}
+	}
+}
+
+func testListUsersByTenant(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	if got, err := q.ListUsersByTenant(ctx, tenantA); err != nil || got != nil {
+		t.Fatalf("ListUsersByTenant on an empty table = %v, %v; want nil, nil", got, err)
+	}
+	zed := user("6f1c1c6e-5a55-4a7e-9d8e-111111111111", tenantA, "zed@example.com")
+	zed.Name = "Zed"
+	ana := user("6f1c1c6e-5a55-4a7e-9d8e-222222222222", tenantA, "ana@example.com")
+	ana.Name = "Ana"
+	lower := user("6f1c1c6e-5a55-4a7e-9d8e-333333333333", tenantA, "lower@example.com")
+	lower.Name = "ana" // byte order: upper case first
+	other := user("6f1c1c6e-5a55-4a7e-9d8e-444444444444", tenantB, "other@example.com")
+	other.Name = "Aaron"
+	upsertUsers(t, q, zed, ana, lower, other)
+	got, err := q.ListUsersByTenant(ctx, tenantA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []readmodel.User{userRow(ana), userRow(zed), userRow(lower)}
+	if len(got) != len(want) {
+		t.Fatalf("ListUsersByTenant(A) = %d rows, want %d (no one of airline B)", len(got), len(want))
+	}
+	for i := range want {
+		sameUser(t, "ListUsersByTenant(A)", got[i], want[i])
+	}
+}
