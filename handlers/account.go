@@ -21,6 +21,13 @@ import (
 // UserCommands runs the user commands a person sends about their account.
 type UserCommands interface {
 	ChangePassword(ctx context.Context, meta domain.CommandMeta, userID, current, next string) (domain.AppendResult, error)
+	Register(ctx context.Context, meta domain.CommandMeta, airlineID string, p domain.Person) (string, domain.AppendResult, error)
+	CreatePerson(ctx context.Context, meta domain.CommandMeta, airlineID string, p domain.Person) (string, string, domain.AppendResult, error)
+	Approve(ctx context.Context, meta domain.CommandMeta, airlineID, userID string) (string, domain.AppendResult, error)
+	Reject(ctx context.Context, meta domain.CommandMeta, airlineID, userID, reason string) (domain.AppendResult, error)
+	Suspend(ctx context.Context, meta domain.CommandMeta, airlineID, userID, reason string) (domain.AppendResult, error)
+	Reactivate(ctx context.Context, meta domain.CommandMeta, airlineID, userID string) (domain.AppendResult, error)
+	ResetPassword(ctx context.Context, meta domain.CommandMeta, airlineID, userID string) (string, domain.AppendResult, error)
 }
 
 type accountHandlers struct {
@@ -84,6 +91,15 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 	}
 	h.perAccount.forgive(accountKey)
 	h.perAddress.forgive(addressKey)
+	// Only a person who knows the password learns their status.
+	refusal, err := loginRefusal(ctx, h.rm, u)
+	if err != nil {
+		return err
+	}
+	if refusal != "" {
+		f.Message = refusal
+		return render(c, http.StatusForbidden, views.LoginView(f), nil)
+	}
 	if err := h.sessions.RenewToken(ctx); err != nil {
 		return err
 	}

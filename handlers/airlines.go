@@ -84,7 +84,7 @@ func (h *airlineHandlers) createAirline(c echo.Context) error {
 		return h.renderForm(c, http.StatusUnprocessableEntity, h.filledForm(c, in, errs, ""))
 	}
 	u, _ := currentUser(c)
-	meta := domain.CommandMeta{ID: in.CommandID, Actor: u.ID.String(), CorrelationID: requestID(c)}
+	meta := domain.CommandMeta{ID: in.CommandID, Who: actorOf(u), CorrelationID: requestID(c)}
 	if !validCommandID(meta.ID) {
 		meta.ID = domain.NewUUID()
 	}

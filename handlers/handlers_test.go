@@ -65,6 +65,8 @@ func newApp(t *testing.T, ready handlers.ReadinessCheck) *app {
 		Users:      users,
 		Airlines:   &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
 		ReadModels: reads.New(mem),
+		Events:     es,
+		Registry:   runner.Registry,
 		Waiter:     proj,
 		Broker:     handlers.NewBroker(slog.Default(), time.Second),
 		Ready:      ready,

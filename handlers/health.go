@@ -34,8 +34,3 @@ func (h *healthHandlers) showReadiness(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "detail": detail})
 }
 
-// redirectHome sends the home page to the airline list until there is a
-// dashboard.
-func redirectHome(c echo.Context) error {
-	return c.Redirect(http.StatusSeeOther, "/airlines")
-}

@@ -33,12 +33,36 @@ func registerRoutes(e *echo.Echo, d Deps) {
 
 	// Everything else needs a login and a password the user chose.
 	member := app.Group("", requireLogin, requireChosenPassword)
-	member.GET("/", redirectHome)
+	member.GET("/", showHome(d.ReadModels))
 	member.GET("/events", d.Broker.streamEvents)
 
-	admin := member.Group("", requireRole(domain.RolePlatformAdmin))
+	// Anyone: an airline's public page and registration.
+	public := &publicHandlers{users: d.Users, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
+	app.GET("/a/:slug", public.showPublicAirline)
+	app.GET("/a/:slug/register", public.showRegister)
+	app.POST("/a/:slug/register", public.register)
+
+	// Each route below names its action in the domain's access matrix
+	// (domain/access.go); allow decides with the airline in :id.
 	airlines := &airlineHandlers{cmds: d.Airlines, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
-	admin.GET("/airlines", airlines.listAirlines)
-	admin.GET("/airlines/rows", airlines.listAirlineRows)
-	admin.POST("/airlines", airlines.createAirline)
+	member.GET("/airlines", airlines.listAirlines, allow(domain.ListAirlines))
+	member.GET("/airlines/rows", airlines.listAirlineRows, allow(domain.ListAirlines))
+	member.POST("/airlines", airlines.createAirline, allow(domain.CreateAirlines))
+
+	manage := &manageHandlers{cmds: d.Airlines, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id", manage.showAirline, allow(domain.EditAirlineProfile))
+	member.POST("/airlines/:id/profile", manage.changeProfile, allow(domain.EditAirlineProfile))
+	member.POST("/airlines/:id/suspend", manage.suspendAirline, allow(domain.SuspendAirlines))
+	member.POST("/airlines/:id/reactivate", manage.reactivateAirline, allow(domain.SuspendAirlines))
+
+	people := &peopleHandlers{users: d.Users, rm: d.ReadModels, log: d.Events, registry: d.Registry,
+		sessions: d.Sessions, readYourWrites: wait, logger: d.Log}
+	member.GET("/airlines/:id/people", people.listPeople, allow(domain.ViewPeople))
+	member.POST("/airlines/:id/people", people.createPerson, allow(domain.CreatePilots))
+	member.GET("/airlines/:id/people/:uid", people.showPerson, allow(domain.ViewPeople))
+	member.POST("/airlines/:id/people/:uid/approve", people.approve, allow(domain.DecideRegistrations))
+	member.POST("/airlines/:id/people/:uid/reject", people.reject, allow(domain.DecideRegistrations))
+	member.POST("/airlines/:id/people/:uid/suspend", people.suspend, allow(domain.SuspendPeople))
+	member.POST("/airlines/:id/people/:uid/reactivate", people.reactivate, allow(domain.SuspendPeople))
+	member.POST("/airlines/:id/people/:uid/reset-password", people.resetPassword, allow(domain.ResetPasswords))
 }

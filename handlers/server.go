@@ -12,12 +12,21 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/store/reads"
 )
 
 // AirlineCommands runs the airline commands (domain.Airlines).
 type AirlineCommands interface {
 	Create(ctx context.Context, meta domain.CommandMeta, c domain.CreateAirline) (string, domain.AppendResult, error)
+	ChangeProfile(ctx context.Context, meta domain.CommandMeta, airlineID string, p domain.AirlineProfile) (domain.AppendResult, error)
+	Suspend(ctx context.Context, meta domain.CommandMeta, airlineID, reason string) (domain.AppendResult, error)
+	Reactivate(ctx context.Context, meta domain.CommandMeta, airlineID string) (domain.AppendResult, error)
+}
+
+// StreamReader reads one stream of the event log, for a record's history.
+type StreamReader interface {
+	ReadStream(ctx context.Context, streamID string, afterVersion int64) ([]domain.RecordedEvent, error)
 }
 
 // ProjectionWaiter waits until the read models include a log position, so a
@@ -38,6 +47,8 @@ type Deps struct {
 	Users      UserCommands
 	Airlines   AirlineCommands
 	ReadModels reads.Querier // driver errors already translated
+	Events     StreamReader  // the event log, for history pages
+	Registry   *events.Registry
 	Waiter     ProjectionWaiter
 	Broker     *Broker
 	Ready      ReadinessCheck

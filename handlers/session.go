@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -94,6 +96,18 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 				u, err := rm.GetUser(ctx, id)
 				switch {
 				case err == nil && sm.GetString(ctx, sessionPasswordKey) == passwordStamp(u.PasswordHash):
+					// A person suspended, or of a suspended airline, since
+					// they logged in is logged out on their next request.
+					refusal, err := loginRefusal(ctx, rm, u)
+					if err != nil {
+						return err
+					}
+					if refusal != "" {
+						if err := sm.Destroy(ctx); err != nil {
+							return err
+						}
+						break
+					}
 					c.Set(userKey, u)
 				case err == nil: // the password changed since this session logged in
 					if err := sm.Destroy(ctx); err != nil {
@@ -106,6 +120,37 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// loginRefusal says why a user whose password is right may not be logged
+// in (their status, or their airline's suspension), or "".
+func loginRefusal(ctx context.Context, rm reads.Querier, u readmodel.User) (string, error) {
+	suspended := false
+	if u.TenantID != "" {
+		id, err := uuid.Parse(u.TenantID)
+		if err != nil {
+			return "", fmt.Errorf("tenant id of user %s: %w", u.ID, err)
+		}
+		a, err := rm.GetAirline(ctx, id)
+		if err != nil {
+			return "", fmt.Errorf("airline of user %s: %w", u.ID, err)
+		}
+		suspended = a.Suspended
+	}
+	return domain.LoginRefusal(u.Status, u.StatusReason, suspended), nil
+}
+
+// actorOf is the user as the domain's access rules see them.
+func actorOf(u readmodel.User) domain.Actor {
+	return domain.Actor{UserID: u.ID.String(), Role: u.Role, TenantID: u.TenantID}
+}
+
+// currentActor is the logged-in user as an actor; nobody when logged out.
+func currentActor(c echo.Context) domain.Actor {
+	if u, ok := currentUser(c); ok {
+		return actorOf(u)
+	}
+	return domain.Actor{}
 }
 
 // currentUser returns the logged-in user.

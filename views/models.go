@@ -8,6 +8,7 @@ type Page struct {
 	CSRFToken string // sent by htmx through hx-headers and by forms as a hidden field
 	UserName  string // the logged-in user, empty for a visitor
 	Admin     bool   // a platform admin: the navigation shows the airlines
+	Manage    string // an airline admin: the address of their airline's pages
 }
 
 // AirlineRow is one line of the airline list.

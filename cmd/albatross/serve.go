@@ -56,6 +56,8 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		Users:         userCommands(b),
 		Airlines:      &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
 		ReadModels:    reads.New(b.reads),
+		Events:        b.events,
+		Registry:      runner.Registry,
 		Waiter:        b.projector,
 		Broker:        broker,
 		Ready:         readiness(b, c.ReadyMaxLag),

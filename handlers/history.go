@@ -1,0 +1,43 @@
+package handlers
+
+import (
+	"google.golang.org/protobuf/proto"
+
+	"github.com/albatross-va/albatross/domain"
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+)
+
+// describeUserEvent says in words what an event of a person's stream did.
+// No secret is ever part of it: a password change says only that it
+// happened.
+func describeUserEvent(msg proto.Message) string {
+	switch e := msg.(type) {
+	case *eventsv1.UserCreated:
+		if e.Role == domain.RoleAirlineAdmin {
+			return "Created as an airline admin"
+		}
+		if e.Role == domain.RolePlatformAdmin {
+			return "Created as the platform admin"
+		}
+		return "Created as a pilot"
+	case *eventsv1.PilotRegistered:
+		return "Registered"
+	case *eventsv1.PasswordChanged:
+		if e.OneTime {
+			return "Password reset to a one-time password"
+		}
+		return "Password changed"
+	case *eventsv1.PilotApproved:
+		return "Approved as " + e.PilotId
+	case *eventsv1.RegistrationRejected:
+		return "Registration rejected: " + e.Reason
+	case *eventsv1.UserSuspended:
+		if e.Reason != "" {
+			return "Suspended: " + e.Reason
+		}
+		return "Suspended"
+	case *eventsv1.UserReactivated:
+		return "Reactivated"
+	}
+	return ""
+}

@@ -1,0 +1,106 @@
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
+)
+
+// manageHandlers are one airline's profile and suspension pages.
+type manageHandlers struct {
+	cmds AirlineCommands
+	rm   reads.Querier
+	readYourWrites
+	log *slog.Logger
+}
+
+// airlineTabs reads the airline the route names for a management page.
+func airlineTabs(c echo.Context, rm reads.Querier, current string) (views.AirlineTabs, readmodel.Airline, error) {
+	id, err := airlineParam(c)
+	if err != nil {
+		return views.AirlineTabs{}, readmodel.Airline{}, err
+	}
+	a, err := rm.GetAirline(c.Request().Context(), id)
+	if err != nil {
+		return views.AirlineTabs{}, readmodel.Airline{}, err
+	}
+	return views.AirlineTabs{ID: a.ID.String(), Name: a.Name, ICAO: a.Icao, Slug: a.Slug, Suspended: a.Suspended, Current: current}, a, nil
+}
+
+// showAirline is the airline's profile page.
+func (h *manageHandlers) showAirline(c echo.Context) error {
+	tabs, a, err := airlineTabs(c, h.rm, "profile")
+	if err != nil {
+		return err
+	}
+	f := views.ProfileForm{AirlineID: tabs.ID, Name: a.Name, IATA: a.Iata, PilotIDPrefix: a.PilotIDPrefix,
+		Registration: a.Registration, Saved: c.QueryParam("saved") != ""}
+	return h.renderPage(c, http.StatusOK, tabs, f, "", nil)
+}
+
+func (h *manageHandlers) renderPage(c echo.Context, status int, tabs views.AirlineTabs, f views.ProfileForm, reason string, errs map[string]string) error {
+	p := views.AirlinePage{Page: page(c, tabs.Name), Tabs: tabs, Form: f, Reason: reason, Errors: errs,
+		CanSuspend: domain.Authorize(currentActor(c), domain.SuspendAirlines, tabs.ID) == nil}
+	p.Form.CSRFToken = p.CSRFToken
+	return render(c, status, views.AirlineView(p), nil)
+}
+
+// changeProfile saves the profile form.
+func (h *manageHandlers) changeProfile(c echo.Context) error {
+	tabs, _, err := airlineTabs(c, h.rm, "profile")
+	if err != nil {
+		return err
+	}
+	f := views.ProfileForm{AirlineID: tabs.ID, Name: c.FormValue("name"), IATA: c.FormValue("iata"),
+		PilotIDPrefix: c.FormValue("pilot_id_prefix"), Registration: c.FormValue("registration")}
+	res, err := h.cmds.ChangeProfile(c.Request().Context(), commandMeta(c, ""), tabs.ID, domain.AirlineProfile{
+		Name: f.Name, IATA: f.IATA, PilotIDPrefix: f.PilotIDPrefix, Registration: f.Registration})
+	if fields := domain.ErrorFields(err); len(fields) > 0 {
+		f.Errors = fields
+		return h.renderPage(c, http.StatusUnprocessableEntity, tabs, f, "", nil)
+	}
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"?saved=1")
+}
+
+// suspendAirline suspends the airline.
+func (h *manageHandlers) suspendAirline(c echo.Context) error {
+	tabs, a, err := airlineTabs(c, h.rm, "profile")
+	if err != nil {
+		return err
+	}
+	reason := c.FormValue("reason")
+	res, err := h.cmds.Suspend(c.Request().Context(), commandMeta(c, ""), tabs.ID, reason)
+	if fields := domain.ErrorFields(err); len(fields) > 0 {
+		f := views.ProfileForm{AirlineID: tabs.ID, Name: a.Name, IATA: a.Iata, PilotIDPrefix: a.PilotIDPrefix, Registration: a.Registration}
+		return h.renderPage(c, http.StatusUnprocessableEntity, tabs, f, reason, fields)
+	}
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID)
+}
+
+// reactivateAirline ends the airline's suspension.
+func (h *manageHandlers) reactivateAirline(c echo.Context) error {
+	tabs, _, err := airlineTabs(c, h.rm, "profile")
+	if err != nil {
+		return err
+	}
+	res, err := h.cmds.Reactivate(c.Request().Context(), commandMeta(c, ""), tabs.ID)
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID)
+}

@@ -1,0 +1,272 @@
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
+)
+
+// peopleHandlers are an airline's people pages: the list with the
+// registrations to decide, a person's page with their history, and the
+// staff's actions on people.
+type peopleHandlers struct {
+	users    UserCommands
+	rm       reads.Querier
+	log      StreamReader
+	registry *events.Registry
+	sessions *scs.SessionManager
+	readYourWrites
+	logger *slog.Logger
+}
+
+// flashKey holds a one-line confirmation for the next page.
+const flashKey = "flash"
+
+// personRow is a person as the lists and pages show them.
+func personRow(u readmodel.User) views.PersonRow {
+	role := "Pilot"
+	if u.Role == domain.RoleAirlineAdmin {
+		role = "Airline admin"
+	}
+	return views.PersonRow{ID: u.ID.String(), PilotID: u.PilotID, Name: u.Name, Email: u.Email,
+		Country: u.Country, Role: role, Status: u.Status, Reason: u.StatusReason}
+}
+
+// listPeople is the people page.
+func (h *peopleHandlers) listPeople(c echo.Context) error {
+	return h.renderPeople(c, http.StatusOK, h.emptyForm(c), nil)
+}
+
+func (h *peopleHandlers) emptyForm(c echo.Context) views.PersonForm {
+	return views.PersonForm{CommandID: domain.NewUUID(), Role: domain.RolePilot, Country: ""}
+}
+
+func (h *peopleHandlers) renderPeople(c echo.Context, status int, f views.PersonForm, issued *views.OneTimePassword) error {
+	tabs, _, err := airlineTabs(c, h.rm, "people")
+	if err != nil {
+		return err
+	}
+	list, err := h.rm.ListUsersByTenant(c.Request().Context(), tabs.ID)
+	if err != nil {
+		return err
+	}
+	p := views.PeoplePage{Page: page(c, tabs.Name+" people"), Tabs: tabs, Form: f, Issued: issued,
+		Notice: h.sessions.PopString(c.Request().Context(), flashKey)}
+	for _, u := range list {
+		if u.Status == domain.StatusPending {
+			p.Pending = append(p.Pending, personRow(u))
+		}
+		p.People = append(p.People, personRow(u))
+	}
+	p.Form.CSRFToken, p.Form.AirlineID = p.CSRFToken, tabs.ID
+	return render(c, status, views.PeopleView(p), nil)
+}
+
+// createPerson adds a pilot or an airline admin with a one-time password,
+// shown once on the page that answers.
+func (h *peopleHandlers) createPerson(c echo.Context) error {
+	f := views.PersonForm{CommandID: c.FormValue("command_id"), Name: c.FormValue("name"),
+		Email: c.FormValue("email"), Country: c.FormValue("country"), Role: c.FormValue("role")}
+	ctx := c.Request().Context()
+	id, otp, res, err := h.users.CreatePerson(ctx, commandMeta(c, f.CommandID), c.Param("id"),
+		domain.Person{Name: f.Name, Email: f.Email, Country: f.Country, Role: f.Role})
+	if fields := domain.ErrorFields(err); len(fields) > 0 {
+		f.Errors = fields
+		return h.renderPeople(c, http.StatusUnprocessableEntity, f, nil)
+	}
+	if code := domain.ErrorCode(err); code == domain.EConflict {
+		f.Message, f.CommandID = domain.ErrorMessage(err), domain.NewUUID()
+		return h.renderPeople(c, http.StatusConflict, f, nil)
+	}
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	requestLogger(c, h.logger).Info("person created", "user", id)
+	issued := &views.OneTimePassword{For: f.Name, Login: domain.NormalizeEmail(f.Email), Password: otp}
+	c.Response().Header().Set("Cache-Control", "no-store") // the password must not stay in a cache
+	return h.renderPeople(c, http.StatusCreated, h.emptyForm(c), issued)
+}
+
+// showPerson is a person's page with their history.
+func (h *peopleHandlers) showPerson(c echo.Context) error {
+	return h.renderPerson(c, http.StatusOK, nil, "", nil)
+}
+
+func (h *peopleHandlers) person(c echo.Context) (views.AirlineTabs, readmodel.User, error) {
+	tabs, _, err := airlineTabs(c, h.rm, "people")
+	if err != nil {
+		return tabs, readmodel.User{}, err
+	}
+	uid, err := personParam(c)
+	if err != nil {
+		return tabs, readmodel.User{}, err
+	}
+	u, err := h.rm.GetTenantUser(c.Request().Context(), readmodel.GetTenantUserParams{TenantID: tabs.ID, ID: uid})
+	return tabs, u, err
+}
+
+func (h *peopleHandlers) renderPerson(c echo.Context, status int, issued *views.OneTimePassword, reason string, errs map[string]string) error {
+	tabs, u, err := h.person(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	history, err := h.history(ctx, u.ID.String())
+	if err != nil {
+		return err
+	}
+	me := currentActor(c)
+	p := views.PersonPage{Page: page(c, u.Name), Tabs: tabs, Person: personRow(u), History: history,
+		Issued: issued, Reason: reason, Errors: errs, Notice: h.sessions.PopString(ctx, flashKey),
+		CanManage: me.UserID != u.ID.String() && domain.Authorize(me, domain.SuspendPeople, tabs.ID) == nil}
+	return render(c, status, views.PersonView(p), nil)
+}
+
+// done sends the browser back to where the staff member decided, with a
+// confirmation.
+func (h *peopleHandlers) done(c echo.Context, res domain.AppendResult, to, flash string) error {
+	h.waitFor(c, res.Position)
+	h.sessions.Put(c.Request().Context(), flashKey, flash)
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+func (h *peopleHandlers) peopleURL(c echo.Context) string { return "/airlines/" + c.Param("id") + "/people" }
+
+func (h *peopleHandlers) personURL(c echo.Context) string {
+	return h.peopleURL(c) + "/" + url.PathEscape(c.Param("uid"))
+}
+
+// approve admits a pending pilot with the next pilot id.
+func (h *peopleHandlers) approve(c echo.Context) error {
+	_, u, err := h.person(c)
+	if err != nil {
+		return err
+	}
+	pilotID, res, err := h.users.Approve(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String())
+	if err != nil {
+		return err
+	}
+	return h.done(c, res, h.peopleURL(c), u.Name+" is approved as "+pilotID+".")
+}
+
+// reject declines a pending registration with a reason.
+func (h *peopleHandlers) reject(c echo.Context) error {
+	_, u, err := h.person(c)
+	if err != nil {
+		return err
+	}
+	res, err := h.users.Reject(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), c.FormValue("reason"))
+	if domain.ErrorFields(err)["reason"] != "" {
+		return h.renderPerson(c, http.StatusUnprocessableEntity, nil, "", map[string]string{"reason": domain.ErrorFields(err)["reason"]})
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(c, res, h.peopleURL(c), u.Name+"'s registration is rejected.")
+}
+
+// suspend stops a person from logging in.
+func (h *peopleHandlers) suspend(c echo.Context) error {
+	_, u, err := h.person(c)
+	if err != nil {
+		return err
+	}
+	reason := c.FormValue("reason")
+	res, err := h.users.Suspend(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), reason)
+	if fields := domain.ErrorFields(err); len(fields) > 0 {
+		return h.renderPerson(c, http.StatusUnprocessableEntity, nil, reason, fields)
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(c, res, h.personURL(c), u.Name+" is suspended.")
+}
+
+// reactivate lets a suspended person log in again.
+func (h *peopleHandlers) reactivate(c echo.Context) error {
+	_, u, err := h.person(c)
+	if err != nil {
+		return err
+	}
+	res, err := h.users.Reactivate(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String())
+	if err != nil {
+		return err
+	}
+	return h.done(c, res, h.personURL(c), u.Name+" is active again.")
+}
+
+// resetPassword gives the person a one-time password, shown once.
+func (h *peopleHandlers) resetPassword(c echo.Context) error {
+	_, u, err := h.person(c)
+	if err != nil {
+		return err
+	}
+	otp, res, err := h.users.ResetPassword(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String())
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return h.renderPerson(c, http.StatusOK, &views.OneTimePassword{For: u.Name, Login: u.Email, Password: otp}, "", nil)
+}
+
+// history reads a person's stream and says what each event did, by whom.
+func (h *peopleHandlers) history(ctx context.Context, userID string) ([]views.HistoryEntry, error) {
+	recs, err := h.log.ReadStream(ctx, domain.UserStream(userID), 0)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	out := make([]views.HistoryEntry, 0, len(recs))
+	for _, rec := range recs {
+		msg, err := h.registry.Decode(rec.Type, rec.Data)
+		if err != nil {
+			return nil, err
+		}
+		what := describeUserEvent(msg)
+		if what == "" {
+			continue
+		}
+		out = append(out, views.HistoryEntry{
+			When: rec.Meta.RecordedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
+			Who:  h.actorName(ctx, names, rec.Meta.Actor, userID),
+			What: what,
+		})
+	}
+	return out, nil
+}
+
+// actorName names who caused an event, looking each user up once.
+func (h *peopleHandlers) actorName(ctx context.Context, names map[string]string, actor, subject string) string {
+	switch actor {
+	case "system":
+		return "Albatross"
+	case "cli":
+		return "the command line"
+	case subject:
+		return "themselves"
+	}
+	if n, ok := names[actor]; ok {
+		return n
+	}
+	n := "someone no longer known"
+	if id, err := uuid.Parse(actor); err == nil {
+		if u, err := h.rm.GetUser(ctx, id); err == nil {
+			n = u.Name
+		}
+	}
+	names[actor] = n
+	return n
+}

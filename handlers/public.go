@@ -1,0 +1,101 @@
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
+)
+
+// publicHandlers are the pages anyone can see: an airline's public page and
+// its registration form.
+type publicHandlers struct {
+	users UserCommands
+	rm    reads.Querier
+	readYourWrites
+	log *slog.Logger
+}
+
+func (h *publicHandlers) airline(c echo.Context) (readmodel.Airline, error) {
+	return h.rm.GetAirlineBySlug(c.Request().Context(), c.Param("slug"))
+}
+
+// showPublicAirline is the page at /a/{slug}.
+func (h *publicHandlers) showPublicAirline(c echo.Context) error {
+	a, err := h.airline(c)
+	if err != nil {
+		return err
+	}
+	people, err := h.rm.ListUsersByTenant(c.Request().Context(), a.ID.String())
+	if err != nil {
+		return err
+	}
+	pilots := 0
+	for _, u := range people {
+		if u.Role == domain.RolePilot && u.Status == domain.StatusActive {
+			pilots++
+		}
+	}
+	p := views.PublicAirlinePage{Page: page(c, a.Name), Name: a.Name, ICAO: a.Icao, Slug: a.Slug,
+		Pilots: pilots, Registration: a.Registration, Suspended: a.Suspended}
+	return render(c, http.StatusOK, views.PublicAirlineView(p), nil)
+}
+
+// registrationOpen refuses the form of an airline that takes no
+// registrations, with the reason.
+func registrationOpen(a readmodel.Airline) error {
+	switch {
+	case a.Suspended:
+		return domain.Errorf(domain.EForbidden, "%s is not taking registrations at the moment.", a.Name)
+	case a.Registration == domain.RegistrationClosed:
+		return domain.Errorf(domain.EForbidden, "%s has closed its registration.", a.Name)
+	}
+	return nil
+}
+
+// showRegister is the registration form.
+func (h *publicHandlers) showRegister(c echo.Context) error {
+	a, err := h.airline(c)
+	if err != nil {
+		return err
+	}
+	if err := registrationOpen(a); err != nil {
+		return err
+	}
+	f := views.RegisterForm{Page: page(c, "Join "+a.Name), AirlineName: a.Name, Slug: a.Slug, CommandID: domain.NewUUID()}
+	return render(c, http.StatusOK, views.RegisterView(f), nil)
+}
+
+// register creates a pending pilot (approved at once when registration is
+// open) and thanks them.
+func (h *publicHandlers) register(c echo.Context) error {
+	a, err := h.airline(c)
+	if err != nil {
+		return err
+	}
+	f := views.RegisterForm{Page: page(c, "Join "+a.Name), AirlineName: a.Name, Slug: a.Slug,
+		CommandID: c.FormValue("command_id"), Name: c.FormValue("name"), Email: c.FormValue("email"),
+		Country: c.FormValue("country")}
+	if !validCommandID(f.CommandID) {
+		f.CommandID = domain.NewUUID()
+	}
+	meta := domain.CommandMeta{ID: f.CommandID, CorrelationID: requestID(c)}
+	id, res, err := h.users.Register(c.Request().Context(), meta, a.ID.String(), domain.Person{
+		Name: f.Name, Email: f.Email, Country: f.Country, Password: c.FormValue("password")})
+	if fields := domain.ErrorFields(err); len(fields) > 0 {
+		f.Errors = fields
+		return render(c, statusFor(domain.ErrorCode(err)), views.RegisterView(f), nil)
+	}
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	requestLogger(c, h.log).Info("registration", "user", id, "airline", a.ID.String())
+	return render(c, http.StatusCreated, views.RegisteredView(views.RegisteredPage{
+		Page: page(c, "Thank you"), AirlineName: a.Name, Approved: a.Registration == domain.RegistrationOpen}), nil)
+}

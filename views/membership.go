@@ -1,0 +1,143 @@
+package views
+
+// The view models of the airline, people, registration and home pages.
+
+// AirlineTabs heads every page of one airline's management.
+type AirlineTabs struct {
+	ID        string
+	Name      string
+	ICAO      string
+	Slug      string
+	Suspended bool
+	Current   string // "profile" or "people"
+}
+
+// ProfileForm is an airline's editable profile.
+type ProfileForm struct {
+	CSRFToken     string
+	AirlineID     string
+	Name          string
+	IATA          string
+	PilotIDPrefix string
+	Registration  string
+	Errors        map[string]string
+	Message       string
+	Saved         bool
+}
+
+// AirlinePage is the profile page of one airline: the form, and for a
+// platform admin the suspension controls.
+type AirlinePage struct {
+	Page
+	Tabs       AirlineTabs
+	Form       ProfileForm
+	CanSuspend bool
+	Reason     string // the suspension reason, as typed
+	Errors     map[string]string
+}
+
+// PersonRow is one person in an airline's list.
+type PersonRow struct {
+	ID      string
+	PilotID string
+	Name    string
+	Email   string
+	Country string
+	Role    string // as shown: Pilot, Airline admin
+	Status  string // pending, active, rejected, suspended
+	Reason  string
+}
+
+// PersonForm is the create-person form.
+type PersonForm struct {
+	CSRFToken string
+	AirlineID string
+	CommandID string
+	Name      string
+	Email     string
+	Country   string
+	Role      string
+	Errors    map[string]string
+	Message   string
+}
+
+// OneTimePassword is a password shown once, right after it was issued.
+type OneTimePassword struct {
+	For      string // the person's name
+	Login    string
+	Password string
+}
+
+// PeoplePage lists an airline's people: registrations waiting for a
+// decision first, then everyone, and the create form.
+type PeoplePage struct {
+	Page
+	Tabs    AirlineTabs
+	Pending []PersonRow
+	People  []PersonRow
+	Form    PersonForm
+	Issued  *OneTimePassword
+	Notice  string
+}
+
+// HistoryEntry is one event of a person's history.
+type HistoryEntry struct {
+	When string
+	Who  string
+	What string
+}
+
+// PersonPage is one person with their history and the staff's actions.
+type PersonPage struct {
+	Page
+	Tabs      AirlineTabs
+	Person    PersonRow
+	History   []HistoryEntry
+	CanManage bool // staff may suspend, reactivate and reset (not themselves)
+	Issued    *OneTimePassword
+	Notice    string
+	Errors    map[string]string
+	Reason    string
+}
+
+// PublicAirlinePage is the page anyone sees at /a/{slug}.
+type PublicAirlinePage struct {
+	Page
+	Name         string
+	ICAO         string
+	Slug         string
+	Pilots       int
+	Registration string // open, approval or closed
+	Suspended    bool
+}
+
+// RegisterForm is the registration form of an airline.
+type RegisterForm struct {
+	Page
+	AirlineName string
+	Slug        string
+	CommandID   string
+	Name        string
+	Email       string
+	Country     string
+	Errors      map[string]string
+	Message     string
+}
+
+// RegisteredPage thanks a person who registered.
+type RegisteredPage struct {
+	Page
+	AirlineName string
+	Approved    bool
+}
+
+// HomePage is what a pilot or airline admin sees after login.
+type HomePage struct {
+	Page
+	Name        string
+	PilotID     string
+	Role        string
+	AirlineName string
+	AirlineSlug string
+	ManageURL   string
+}
