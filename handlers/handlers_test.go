@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
@@ -20,29 +22,65 @@ import (
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/passwords"
+	"github.com/albatross-va/albatross/store/pgtest"
+	pgstore "github.com/albatross-va/albatross/store/postgres"
 	"github.com/albatross-va/albatross/store/projector"
+	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/sqlite"
 )
 
-// app is the handlers on the embedded adapters, with the first admin.
+// app is the handlers on one mode's adapters, with the first admin.
 type app struct {
 	*httptest.Server
 	adminOTP string
+	echo     *echo.Echo
+	es       domain.EventStore
+	users    *domain.Users
+	airlines *domain.Airlines
+	proj     *projector.Projector
 }
 
 // newApp wires the handlers to the embedded adapters, as serve does, and
 // creates the platform admin with a one-time password.
 func newApp(t *testing.T, ready handlers.ReadinessCheck) *app {
+	return newAppOn(t, embedded, ready)
+}
+
+// mode names the adapters an app runs on.
+type mode string
+
+const (
+	embedded mode = "embedded" // SQLite event log, in-memory read models
+	postgres mode = "postgres" // PostgreSQL for both
+)
+
+// newAppOn wires the handlers to a mode's adapters, as serve does. In the
+// PostgreSQL mode it skips when PostgreSQL does not run (and fails in CI).
+func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	t.Helper()
 	ctx := context.Background()
-	es, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "events.db"), slog.Default())
-	if err != nil {
-		t.Fatal(err)
+	var (
+		es       domain.EventStore
+		rm       readmodel.Querier
+		backend  projector.Backend
+		sessions scs.Store
+	)
+	switch m {
+	case embedded:
+		sq, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "events.db"), slog.Default())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { sq.Close() })
+		mem := memory.New()
+		es, rm, backend, sessions = sq, mem, mem, sq.Sessions()
+	case postgres:
+		pool := pgtest.NewPool(t)
+		models := pgstore.NewReadModels(pool)
+		es, rm, backend, sessions = pgstore.NewEventStore(pool, slog.Default()), models.Reader(), models, pgstore.NewSessionStore(pool)
 	}
-	t.Cleanup(func() { es.Close() })
-	mem := memory.New()
-	proj := projector.New(es, mem, events.NewRegistry(), notify.NewLocal(), slog.Default(), projector.All()...)
+	proj := projector.New(es, backend, events.NewRegistry(), notify.NewLocal(), slog.Default(), projector.All()...)
 	runner := &domain.Runner{Store: es, Registry: events.NewRegistry()}
 	users := &domain.Users{Runner: runner, IDs: domain.RandomIDs{}, Passwords: passwords.New()}
 	_, otp, _, err := users.CreateFirstAdmin(ctx, domain.CommandMeta{})
@@ -58,13 +96,14 @@ func newApp(t *testing.T, ready handlers.ReadinessCheck) *app {
 	if ready == nil {
 		ready = func(context.Context) (any, error) { return "fine", nil }
 	}
+	airlines := &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}}
 	e := handlers.New(handlers.Deps{
 		Log:        slog.Default(),
-		Sessions:   handlers.NewSessions(es.Sessions(), false),
+		Sessions:   handlers.NewSessions(sessions, false),
 		Passwords:  passwords.New(),
 		Users:      users,
-		Airlines:   &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
-		ReadModels: reads.New(mem),
+		Airlines:   airlines,
+		ReadModels: reads.New(rm),
 		Events:     es,
 		Registry:   runner.Registry,
 		Waiter:     proj,
@@ -73,7 +112,7 @@ func newApp(t *testing.T, ready handlers.ReadinessCheck) *app {
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, users: users, airlines: airlines, proj: proj}
 }
 
 // newClient is one browser: it keeps cookies and does not follow redirects.

@@ -130,7 +130,8 @@ func (h *peopleHandlers) renderPerson(c echo.Context, status int, issued *views.
 	me := currentActor(c)
 	p := views.PersonPage{Page: page(c, u.Name), Tabs: tabs, Person: personRow(u), History: history,
 		Issued: issued, Reason: reason, Errors: errs, Notice: h.sessions.PopString(ctx, flashKey),
-		CanManage: me.UserID != u.ID.String() && domain.Authorize(me, domain.SuspendPeople, tabs.ID) == nil}
+		CanManage: me.UserID != u.ID.String() && domain.Authorize(me, domain.SuspendPeople, tabs.ID) == nil,
+		CanDecide: domain.Authorize(me, domain.DecideRegistrations, tabs.ID) == nil}
 	return render(c, status, views.PersonView(p), nil)
 }
 
@@ -168,8 +169,8 @@ func (h *peopleHandlers) reject(c echo.Context) error {
 		return err
 	}
 	res, err := h.users.Reject(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), c.FormValue("reason"))
-	if domain.ErrorFields(err)["reason"] != "" {
-		return h.renderPerson(c, http.StatusUnprocessableEntity, nil, "", map[string]string{"reason": domain.ErrorFields(err)["reason"]})
+	if fields := domain.ErrorFields(err); len(fields) > 0 {
+		return h.renderPerson(c, http.StatusUnprocessableEntity, nil, c.FormValue("reason"), fields)
 	}
 	if err != nil {
 		return err

@@ -94,6 +94,7 @@ type PersonPage struct {
 	Person    PersonRow
 	History   []HistoryEntry
 	CanManage bool // staff may suspend, reactivate and reset (not themselves)
+	CanDecide bool // staff may approve or reject a pending registration
 	Issued    *OneTimePassword
 	Notice    string
 	Errors    map[string]string

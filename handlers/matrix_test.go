@@ -1,0 +1,363 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/albatross-va/albatross/domain"
+)
+
+// access is who a route lets in.
+type access struct {
+	public bool          // anyone, logged in or not
+	action domain.Action // the matrix's action; "" with public false: any logged-in user
+}
+
+var (
+	public   = access{public: true}
+	loggedIn = access{}
+)
+
+func action(a domain.Action) access { return access{action: a} }
+
+// routeAccess is what every route the router registers should let through.
+// A route added without an entry here fails TestEveryRouteEnforcesTheMatrix.
+var routeAccess = map[string]access{
+	"GET /healthz":                                  public,
+	"GET /readyz":                                   public,
+	"GET /static/*":                                 public,
+	"GET /login":                                    public,
+	"POST /login":                                   public,
+	"POST /logout":                                  public,
+	"GET /a/:slug":                                  public,
+	"GET /a/:slug/register":                         public,
+	"POST /a/:slug/register":                        public,
+	"GET /account/password":                         loggedIn,
+	"POST /account/password":                        loggedIn,
+	"GET /":                                         loggedIn,
+	"GET /events":                                   loggedIn,
+	"GET /airlines":                                 action(domain.ListAirlines),
+	"GET /airlines/rows":                            action(domain.ListAirlines),
+	"POST /airlines":                                action(domain.CreateAirlines),
+	"GET /airlines/:id":                             action(domain.EditAirlineProfile),
+	"POST /airlines/:id/profile":                    action(domain.EditAirlineProfile),
+	"POST /airlines/:id/suspend":                    action(domain.SuspendAirlines),
+	"POST /airlines/:id/reactivate":                 action(domain.SuspendAirlines),
+	"GET /airlines/:id/people":                      action(domain.ViewPeople),
+	"POST /airlines/:id/people":                     action(domain.CreatePilots),
+	"GET /airlines/:id/people/:uid":                 action(domain.ViewPeople),
+	"POST /airlines/:id/people/:uid/approve":        action(domain.DecideRegistrations),
+	"POST /airlines/:id/people/:uid/reject":         action(domain.DecideRegistrations),
+	"POST /airlines/:id/people/:uid/suspend":        action(domain.SuspendPeople),
+	"POST /airlines/:id/people/:uid/reactivate":     action(domain.SuspendPeople),
+	"POST /airlines/:id/people/:uid/reset-password": action(domain.ResetPasswords),
+}
+
+const memberPassword = "a member's own password"
+
+// tenant is one airline of the matrix with its people.
+type tenant struct {
+	id, slug                  string
+	approvee, rejectee, pilot string // people the staff's actions target
+}
+
+// actor is one browser of the matrix.
+type actor struct {
+	name, login string
+	role        string
+	tenant      string
+	client      *http.Client
+}
+
+// matrixWorld is the app with two airlines, A and B, and their people.
+type matrixWorld struct {
+	*app
+	airlines map[string]*tenant // "A", "B"
+	actors   []*actor
+	seq      atomic.Int64
+}
+
+func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
+	t.Helper()
+	a := newAppOn(t, m, nil)
+	w := &matrixWorld{app: a, airlines: map[string]*tenant{}}
+	ctx := context.Background()
+	sys := domain.CommandMeta{Who: domain.System}
+	person := func(airline, role, email string) string {
+		id, otp, _, err := a.users.CreatePerson(ctx, sys, airline, domain.Person{Name: email, Email: email, Country: "GB", Role: role})
+		if err != nil {
+			t.Fatalf("create %s: %v", email, err)
+		}
+		if _, err := a.users.ChangePassword(ctx, sys, id, otp, memberPassword); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	register := func(airline, email string) string {
+		id, _, err := a.users.Register(ctx, sys, airline, domain.Person{Name: email, Email: email, Country: "PT", Password: memberPassword})
+		if err != nil {
+			t.Fatalf("register %s: %v", email, err)
+		}
+		return id
+	}
+	for _, name := range []string{"A", "B"} {
+		slug := "airline-" + strings.ToLower(name)
+		id, _, err := a.airlines.Create(ctx, sys, domain.CreateAirline{Name: "Airline " + name, ICAO: "AL" + name, Slug: slug})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tn := &tenant{id: id, slug: slug}
+		tn.pilot = person(id, domain.RolePilot, "target-"+slug+"@example.com")
+		tn.approvee = register(id, "approvee-"+slug+"@example.com")
+		tn.rejectee = register(id, "rejectee-"+slug+"@example.com")
+		w.airlines[name] = tn
+	}
+	person(w.airlines["A"].id, domain.RolePilot, "pilot-a@example.com")
+	person(w.airlines["A"].id, domain.RoleAirlineAdmin, "admin-a@example.com")
+	person(w.airlines["B"].id, domain.RoleAirlineAdmin, "admin-b@example.com")
+	w.settle(t)
+
+	platform := &actor{name: "platform admin", login: "admin", role: domain.RolePlatformAdmin, client: a.adminClient(t)}
+	w.actors = []*actor{
+		{name: "anonymous", client: newClient()},
+		{name: "pilot of A", login: "pilot-a@example.com", role: domain.RolePilot, tenant: w.airlines["A"].id},
+		{name: "admin of A", login: "admin-a@example.com", role: domain.RoleAirlineAdmin, tenant: w.airlines["A"].id},
+		{name: "admin of B", login: "admin-b@example.com", role: domain.RoleAirlineAdmin, tenant: w.airlines["B"].id},
+		platform,
+	}
+	return w
+}
+
+// settle waits until the read models include every event appended so far.
+func (w *matrixWorld) settle(t *testing.T) {
+	t.Helper()
+	head, err := w.es.Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.proj.WaitFor(context.Background(), head); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// session makes sure an actor is logged in (a logout or a suspension in an
+// earlier case ends their session).
+func (w *matrixWorld) session(t *testing.T, ac *actor) {
+	t.Helper()
+	if ac.login == "" {
+		return
+	}
+	if ac.client != nil {
+		resp, _ := getAs(t, ac.client, w.URL+"/account/password", nil)
+		if resp.StatusCode == http.StatusOK {
+			return
+		}
+	}
+	ac.client = newClient()
+	password := memberPassword
+	if ac.role == domain.RolePlatformAdmin {
+		password = chosenPassword
+	}
+	if resp := w.logIn(t, ac.client, ac.login, password); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("%s cannot log in: %d", ac.name, resp.StatusCode)
+	}
+}
+
+// csrfToken is the token of the client's _csrf cookie, fetched from the
+// login page when the client has none yet.
+func (w *matrixWorld) csrfToken(t *testing.T, c *http.Client) string {
+	t.Helper()
+	u, _ := url.Parse(w.URL)
+	for range 2 {
+		for _, ck := range c.Jar.Cookies(u) {
+			if ck.Name == "_csrf" {
+				return ck.Value
+			}
+		}
+		getAs(t, c, w.URL+"/login", nil)
+	}
+	t.Fatal("no CSRF cookie")
+	return ""
+}
+
+// request builds the path and form of a route for one airline.
+func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.Values) {
+	n := w.seq.Add(1)
+	path = route
+	uid := tn.pilot
+	switch {
+	case strings.HasSuffix(route, "/approve"):
+		uid = tn.approvee
+	case strings.HasSuffix(route, "/reject"):
+		uid = tn.rejectee
+	}
+	path = strings.NewReplacer(":id", tn.id, ":uid", uid, ":slug", tn.slug, "*", "app.css").Replace(path)
+	form = url.Values{}
+	switch route {
+	case "/login":
+		form.Set("email", "nobody@example.com")
+	case "/account/password":
+		form.Set("current", "not the password")
+	case "/a/:slug/register":
+		form = url.Values{"name": {"Visitor"}, "email": {fmt.Sprintf("visitor%d@example.com", n)},
+			"password": {memberPassword}, "country": {"GB"}}
+	case "/airlines":
+		icao := fmt.Sprintf("%c%c%c", 'A'+n/676%26, 'A'+n/26%26, 'A'+n%26)
+		form = url.Values{"name": {"New " + icao}, "icao": {"Q" + icao[1:]}, "slug": {fmt.Sprintf("new-%d", n)}}
+	case "/airlines/:id/profile":
+		form = url.Values{"name": {"Renamed"}, "pilot_id_prefix": {"RN"}, "registration": {domain.RegistrationApproval}}
+	case "/airlines/:id/people":
+		form = url.Values{"name": {"Added"}, "email": {fmt.Sprintf("added%d@example.com", n)}, "country": {"GB"}, "role": {domain.RolePilot}}
+	case "/airlines/:id/people/:uid/reject", "/airlines/:id/suspend", "/airlines/:id/people/:uid/suspend":
+		form.Set("reason", "matrix test")
+	}
+	return path, form
+}
+
+// do sends one request as the actor and returns its status and Location.
+// A stream (the SSE endpoint) is closed as soon as its headers arrive.
+func (w *matrixWorld) do(t *testing.T, ac *actor, method, path string, form url.Values) (int, string) {
+	t.Helper()
+	var body io.Reader
+	if method == http.MethodPost {
+		form.Set("_csrf", w.csrfToken(t, ac.client))
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, w.URL+path, body)
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := ac.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header.Get("Location")
+}
+
+// expect says what an actor should get from a route in an airline: "allow",
+// "login" (sent to log in), "403" or "404".
+func expect(rule access, ac *actor, tn *tenant) string {
+	switch {
+	case rule.public:
+		return "allow"
+	case ac.login == "":
+		return "login"
+	case rule.action == "":
+		return "allow"
+	}
+	switch domain.ScopeOf(ac.role, rule.action) {
+	case domain.Any:
+		return "allow"
+	case domain.Own:
+		if tn != nil && ac.tenant == tn.id {
+			return "allow"
+		}
+		if tn == nil {
+			return "403"
+		}
+		return "404"
+	}
+	return "403"
+}
+
+func outcome(status int, location string) string {
+	switch {
+	case status == http.StatusSeeOther && strings.HasPrefix(location, "/login"):
+		return "login"
+	case status == http.StatusForbidden:
+		return "403"
+	case status == http.StatusNotFound:
+		return "404"
+	case status >= 500:
+		return fmt.Sprintf("error %d", status)
+	}
+	return "allow"
+}
+
+func TestEveryRouteEnforcesTheMatrix(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) { checkMatrix(t, newMatrixWorld(t, m)) })
+	}
+}
+
+func checkMatrix(t *testing.T, w *matrixWorld) {
+	ctx := context.Background()
+	var routes []string
+	for _, r := range w.echo.Routes() {
+		if r.Method != http.MethodGet && r.Method != http.MethodPost {
+			continue // echo's own not-found entries for groups
+		}
+		routes = append(routes, r.Method+" "+r.Path)
+	}
+	slices.Sort(routes)
+	for key := range routeAccess {
+		if !slices.Contains(routes, key) {
+			t.Errorf("routeAccess lists %q, which the router does not register", key)
+		}
+	}
+	for _, key := range routes {
+		rule, ok := routeAccess[key]
+		if !ok {
+			t.Errorf("route %q has no entry in routeAccess: say who may use it", key)
+			continue
+		}
+		method, route, _ := strings.Cut(key, " ")
+		targets := []*tenant{nil}
+		if strings.Contains(route, ":id") || strings.Contains(route, ":slug") {
+			targets = []*tenant{w.airlines["A"], w.airlines["B"]}
+		}
+		for _, tn := range targets {
+			for _, ac := range w.actors {
+				w.session(t, ac)
+				want := expect(rule, ac, tn)
+				if tn == nil && rule.action != "" && want == "404" {
+					want = "403"
+				}
+				path, form := w.request(route, orDefault(tn, w.airlines["A"]))
+				before, err := w.es.Head(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				status, location := w.do(t, ac, method, path, form)
+				got := outcome(status, location)
+				if rule.public && got == "login" {
+					got = "allow" // logging out ends at the login page
+				}
+				if got != want {
+					t.Errorf("%s %s as %s: %s (status %d, location %q), want %s", method, path, ac.name, got, status, location, want)
+				}
+				if want != "allow" {
+					after, err := w.es.Head(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if after != before {
+						t.Errorf("%s %s as %s was denied but appended events (%s to %s)", method, path, ac.name, before, after)
+					}
+				}
+				if got == "allow" && route == "/airlines/:id/suspend" {
+					// Undo, so the airline's people can go on.
+					if _, err := w.app.airlines.Reactivate(ctx, domain.CommandMeta{Who: domain.System}, tn.id); err != nil {
+						t.Fatal(err)
+					}
+				}
+				w.settle(t)
+			}
+		}
+	}
+}
+
+func orDefault(tn, def *tenant) *tenant {
+	if tn == nil {
+		return def
+	}
+	return tn
+}
