@@ -196,17 +196,6 @@ func requireChosenPassword(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// requireRole lets only users with the role through.
-func requireRole(role string) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if u, ok := currentUser(c); !ok || u.Role != role {
-				return domain.Errorf(domain.EForbidden, "You do not have access to this page.")
-			}
-			return next(c)
-		}
-	}
-}
 
 // safeNext keeps a post-login redirect on this site: a path with a single
 // leading slash, no scheme, no host, and nothing a browser would strip or
