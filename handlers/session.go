@@ -196,7 +196,6 @@ func requireChosenPassword(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-
 // safeNext keeps a post-login redirect on this site: a path with a single
 // leading slash, no scheme, no host, and nothing a browser would strip or
 // turn around (control characters, backslashes).
