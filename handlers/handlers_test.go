@@ -39,6 +39,9 @@ type app struct {
 	users    *domain.Users
 	airlines *domain.Airlines
 	proj     *projector.Projector
+	// countEvents counts every committed event, not only those a reader
+	// following the global order may see yet.
+	countEvents func(t *testing.T) int
 }
 
 // newApp wires the handlers to the embedded adapters, as serve does, and
@@ -61,6 +64,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	t.Helper()
 	ctx := context.Background()
 	var (
+		count    func(t *testing.T) int
 		es       domain.EventStore
 		rm       readmodel.Querier
 		backend  projector.Backend
@@ -75,10 +79,24 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		t.Cleanup(func() { sq.Close() })
 		mem := memory.New()
 		es, rm, backend, sessions = sq, mem, mem, sq.Sessions()
+		count = func(t *testing.T) int {
+			all, err := sq.ReadAll(ctx, domain.Start, 1<<20) // one writer: every commit is readable
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(all)
+		}
 	case postgres:
 		pool := pgtest.NewPool(t)
 		models := pgstore.NewReadModels(pool)
 		es, rm, backend, sessions = pgstore.NewEventStore(pool, slog.Default()), models.Reader(), models, pgstore.NewSessionStore(pool)
+		count = func(t *testing.T) int {
+			var n int
+			if err := pool.QueryRow(ctx, "SELECT count(*) FROM events").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
 	}
 	proj := projector.New(es, backend, events.NewRegistry(), notify.NewLocal(), slog.Default(), projector.All()...)
 	runner := &domain.Runner{Store: es, Registry: events.NewRegistry()}
@@ -112,7 +130,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, users: users, airlines: airlines, proj: proj}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, users: users, airlines: airlines, proj: proj, countEvents: count}
 }
 
 // newClient is one browser: it keeps cookies and does not follow redirects.
