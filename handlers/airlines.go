@@ -28,10 +28,11 @@ type airlineInput struct {
 	ICAO      string `form:"icao"`
 	IATA      string `form:"iata"`
 	Slug      string `form:"slug"`
+	Prefix    string `form:"pilot_id_prefix"`
 }
 
 func (in airlineInput) command() domain.CreateAirline {
-	c := domain.CreateAirline{Name: in.Name, ICAO: in.ICAO, IATA: in.IATA, Slug: in.Slug}
+	c := domain.CreateAirline{Name: in.Name, ICAO: in.ICAO, IATA: in.IATA, Slug: in.Slug, PilotIDPrefix: in.Prefix}
 	c.Normalize()
 	return c
 }
@@ -142,7 +143,7 @@ func (h *airlineHandlers) filledForm(c echo.Context, in airlineInput, errs map[s
 	}
 	return views.AirlineForm{
 		CSRFToken: page(c, "").CSRFToken, CommandID: id,
-		Name: in.Name, ICAO: in.ICAO, IATA: in.IATA, Slug: in.Slug,
+		Name: in.Name, ICAO: in.ICAO, IATA: in.IATA, Slug: in.Slug, PilotIDPrefix: in.Prefix,
 		Errors: errs, Message: msg,
 	}
 }
@@ -156,7 +157,7 @@ func (h *airlineHandlers) rows(ctx context.Context) ([]views.AirlineRow, error) 
 	for _, a := range list {
 		rows = append(rows, views.AirlineRow{
 			ID: a.ID.String(), Name: a.Name, ICAO: a.Icao, IATA: a.Iata, Slug: a.Slug,
-			Created: a.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
+			Created: a.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Suspended: a.Suspended,
 		})
 	}
 	return rows, nil

@@ -13,12 +13,13 @@ type Page struct {
 
 // AirlineRow is one line of the airline list.
 type AirlineRow struct {
-	ID      string
-	Name    string
-	ICAO    string
-	IATA    string
-	Slug    string
-	Created string // already formatted for display
+	ID        string
+	Name      string
+	ICAO      string
+	IATA      string
+	Slug      string
+	Created   string // already formatted for display
+	Suspended bool
 }
 
 // AirlineForm is the create-airline form with the user's input and, after a
@@ -30,9 +31,11 @@ type AirlineForm struct {
 	ICAO      string
 	IATA      string
 	Slug      string
-	Errors    map[string]string
-	Message   string // a message for the whole form
-	Created   string // name of the airline just created, for the confirmation
+	// PilotIDPrefix starts the airline's pilot ids; empty means the ICAO code.
+	PilotIDPrefix string
+	Errors        map[string]string
+	Message       string // a message for the whole form
+	Created       string // name of the airline just created, for the confirmation
 }
 
 // AirlinesPage is the platform admin's list of airlines.
