@@ -33,4 +33,3 @@ func (h *healthHandlers) showReadiness(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "detail": detail})
 }
-

@@ -142,7 +142,9 @@ func (h *peopleHandlers) done(c echo.Context, res domain.AppendResult, to, flash
 	return c.Redirect(http.StatusSeeOther, to)
 }
 
-func (h *peopleHandlers) peopleURL(c echo.Context) string { return "/airlines/" + c.Param("id") + "/people" }
+func (h *peopleHandlers) peopleURL(c echo.Context) string {
+	return "/airlines/" + c.Param("id") + "/people"
+}
 
 func (h *peopleHandlers) personURL(c echo.Context) string {
 	return h.peopleURL(c) + "/" + url.PathEscape(c.Param("uid"))
