@@ -1,0 +1,325 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/albatross-va/albatross/store/pgtest"
+)
+
+func TestBrowserMembership(t *testing.T) {
+	t.Run("embedded", func(t *testing.T) {
+		srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
+		walkMembership(t, "embedded", srv)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		pgtest.RequireRedis(t, pgtest.RedisURL())
+		env := map[string]string{"DATABASE_URL": pgtest.NewDatabase(t), "REDIS_URL": pgtest.RedisURL()}
+		walkMembership(t, "postgres", startServer(t, env))
+	})
+}
+
+// newProfile opens a tab in a browser context of its own: a separate
+// person at a separate computer, with no cookies from the others.
+func newProfile(t *testing.T, browser context.Context) context.Context {
+	t.Helper()
+	tab, cancelTab := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatalf("open a browser context: %v", err)
+	}
+	tab, cancel := context.WithTimeout(tab, 2*time.Minute)
+	t.Cleanup(func() { cancel(); cancelTab() })
+	return tab
+}
+
+// pageShot saves what the user sees as membership-<mode>-<step>.png.
+type pageShot struct {
+	t    *testing.T
+	mode string
+	n    int
+}
+
+func (s *pageShot) take(ctx context.Context, step string) {
+	s.t.Helper()
+	s.n++
+	screenshot(s.t, ctx, fmt.Sprintf("membership-%s-%02d-%s", s.mode, s.n, step))
+}
+
+// testID selects the element a page marks with data-testid.
+func testID(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
+
+// submitForm clicks the submit button of the form with the given test id.
+func submitForm(id string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(`[data-testid="` + id + `"] button[type="submit"]`))
+}
+
+// logInAs fills the login form of the page the browser is on.
+func logInAs(login, password string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.WaitVisible(chromedp.ID("login-email")),
+		chromedp.SendKeys(chromedp.ID("login-email"), login),
+		chromedp.SendKeys(chromedp.ID("login-password"), password),
+		submitForm("login-form"),
+	)
+}
+
+// choosePassword fills the forced change-password form.
+func choosePassword(current, chosen string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.WaitVisible(testID("forced")),
+		chromedp.SendKeys(chromedp.ID("password-current"), current),
+		chromedp.SendKeys(chromedp.ID("password-password"), chosen),
+		chromedp.SendKeys(chromedp.ID("password-confirm"), chosen),
+		submitForm("password-form"),
+	)
+}
+
+func contains(t *testing.T, ctx context.Context, sel, want string) {
+	t.Helper()
+	if got := text(t, ctx, sel); !strings.Contains(got, want) {
+		t.Errorf("%s says %q, want it to mention %q", sel, got, want)
+	}
+}
+
+func location(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatalf("read the location: %v", err)
+	}
+	return loc
+}
+
+// walkMembership goes through an airline's first day as its people would:
+// the platform admin sets the airline up and creates its admin, the airline
+// admin asks for approval of registrations, a visitor registers, the admin
+// approves them and the new pilot finds their pilot id.
+func walkMembership(t *testing.T, mode string, srv *testServer) {
+	browser := newChromium(t)
+	shot := &pageShot{t: t, mode: mode}
+	srv.waitReady(t)
+	m := oneTimeInLog.FindStringSubmatch(srv.logs.String())
+	if m == nil {
+		t.Fatalf("the first start logged no one-time password; logs:\n%s", srv.logs)
+	}
+	otp := m[1]
+
+	// The platform admin, on a fresh deployment.
+	platform := newProfile(t, browser)
+	if err := chromedp.Do(platform,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(testID("login-form")),
+	); err != nil {
+		t.Fatalf("open Albatross: %v", err)
+	}
+	shot.take(platform, "login")
+	if err := chromedp.Do(platform, logInAs("admin", otp), chromedp.WaitVisible(testID("forced"))); err != nil {
+		t.Fatalf("log in as admin with the one-time password: %v", err)
+	}
+	shot.take(platform, "admin-forced-password")
+	if err := chromedp.Do(platform,
+		choosePassword(otp, adminPassword),
+		chromedp.WaitVisible(testID("airline-form")),
+		chromedp.WaitVisible(testID("no-airlines")),
+	); err != nil {
+		t.Fatalf("choose the admin's password: %v", err)
+	}
+	if loc := location(t, platform); !strings.HasSuffix(loc, "/airlines") {
+		t.Errorf("the platform admin landed on %s, want the airlines", loc)
+	}
+	shot.take(platform, "airlines-empty")
+
+	if err := chromedp.Do(platform,
+		chromedp.SendKeys(chromedp.ID("airline-name"), "Kestrel Virtual"),
+		chromedp.SendKeys(chromedp.ID("airline-icao"), "KES"),
+		chromedp.SendKeys(chromedp.ID("airline-slug"), "kestrel"),
+		submitForm("airline-form"),
+		chromedp.WaitVisible(testID("created")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="airline-row"] [data-testid="airline-name"] a`)),
+	); err != nil {
+		t.Fatalf("create the airline: %v", err)
+	}
+	contains(t, platform, `[data-testid="created"]`, "Kestrel Virtual")
+	if err := chromedp.Do(platform, waitTrue(`getComputedStyle(document.getElementById("airline-form-progress")).opacity === "0"`)); err != nil {
+		t.Errorf("the progress indication stayed visible after the create: %v", err)
+	}
+	shot.take(platform, "airline-created")
+
+	// Its name in the list leads to its management.
+	if err := chromedp.Do(platform,
+		chromedp.Click(chromedp.CSS(`[data-testid="airline-row"] [data-testid="airline-name"] a`)),
+		chromedp.WaitVisible(testID("profile-form")),
+	); err != nil {
+		t.Fatalf("open the airline's management: %v", err)
+	}
+	contains(t, platform, `[data-testid="airline-title"]`, "Kestrel Virtual")
+	if prefix, err := chromedp.Run(platform, chromedp.Value(chromedp.ID("profile-pilot_id_prefix"))); err != nil || prefix != "KES" {
+		t.Errorf("the pilot id prefix is %q (%v), want the ICAO code KES", prefix, err)
+	}
+	if err := chromedp.Do(platform, chromedp.WaitVisible(testID("suspend-airline"))); err != nil {
+		t.Errorf("the platform admin sees no suspend form: %v", err)
+	}
+	shot.take(platform, "airline-profile")
+
+	adminEmail := "alice@kestrel.example"
+	if err := chromedp.Do(platform,
+		chromedp.Click(chromedp.CSS(`nav[aria-label="Airline"] a[href$="/people"]`)),
+		chromedp.WaitVisible(testID("person-form")),
+		chromedp.WaitVisible(testID("no-pending")),
+		chromedp.WaitVisible(testID("no-people")),
+	); err != nil {
+		t.Fatalf("open the airline's people: %v", err)
+	}
+	shot.take(platform, "people-empty")
+	if err := chromedp.Do(platform,
+		chromedp.SendKeys(chromedp.ID("person-name"), "Alice Admin"),
+		chromedp.SendKeys(chromedp.ID("person-email"), adminEmail),
+		chromedp.SendKeys(chromedp.ID("person-country"), "GB"),
+		chromedp.SetValue(chromedp.ID("person-role"), "airline_admin"),
+		submitForm("person-form"),
+		chromedp.WaitVisible(testID("otp")),
+	); err != nil {
+		t.Fatalf("create the airline admin: %v", err)
+	}
+	adminOTP := text(t, platform, `[data-testid="otp"]`)
+	if got := text(t, platform, `[data-testid="otp-login"]`); got != adminEmail {
+		t.Errorf("the page says to log in as %q, want %s", got, adminEmail)
+	}
+	adminRow := `[data-testid="person-row"][data-email="` + adminEmail + `"]`
+	contains(t, platform, adminRow, "Airline admin")
+	contains(t, platform, adminRow+` [data-testid="status"]`, "active")
+	shot.take(platform, "airline-admin-created")
+	if err := chromedp.Do(platform, chromedp.Click(testID("logout")), chromedp.WaitVisible(testID("login-form"))); err != nil {
+		t.Fatalf("log out: %v", err)
+	}
+
+	// The airline admin, with the password they were given.
+	admin := newProfile(t, browser)
+	if err := chromedp.Do(admin,
+		chromedp.Navigate(srv.URL+"/"),
+		logInAs(adminEmail, adminOTP),
+		chromedp.WaitVisible(testID("forced")),
+	); err != nil {
+		t.Fatalf("log in as the airline admin: %v", err)
+	}
+	shot.take(admin, "airline-admin-forced-password")
+	alicePassword := "alice's own password"
+	if err := chromedp.Do(admin,
+		choosePassword(adminOTP, alicePassword),
+		chromedp.WaitVisible(testID("manage-link")),
+	); err != nil {
+		t.Fatalf("choose the airline admin's password: %v", err)
+	}
+	contains(t, admin, "#home-heading", "Alice Admin")
+	contains(t, admin, "main", "Airline admin at Kestrel Virtual")
+	shot.take(admin, "airline-admin-home")
+
+	if err := chromedp.Do(admin,
+		chromedp.Click(testID("manage-link")),
+		chromedp.WaitVisible(testID("profile-form")),
+		chromedp.SetValue(chromedp.ID("profile-registration"), "approval"),
+		submitForm("profile-form"),
+		chromedp.WaitVisible(testID("saved")),
+	); err != nil {
+		t.Fatalf("require approval of registrations: %v", err)
+	}
+	if reg, err := chromedp.Run(admin, chromedp.Value(chromedp.ID("profile-registration"))); err != nil || reg != "approval" {
+		t.Errorf("registration is %q (%v) after saving, want approval", reg, err)
+	}
+	if n, err := chromedp.Run(admin, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="suspend-airline"]').length`)); err != nil || n != 0 {
+		t.Errorf("the airline admin is offered to suspend their own airline (%d forms, %v)", n, err)
+	}
+	// The list of all airlines is the platform admin's: a link to it would
+	// lead the airline admin to a refusal.
+	if n, err := chromedp.Run(admin, chromedp.Evaluate[int](`document.querySelectorAll('a[href="/airlines"]').length`)); err != nil || n != 0 {
+		t.Errorf("the airline admin's page links the airlines they may not list (%d links, %v)", n, err)
+	}
+	shot.take(admin, "airline-admin-profile-saved")
+
+	// A visitor, with no cookies, finds the airline and registers.
+	pilotEmail, pilotPassword := "pat@example.com", "pat's own password"
+	visitor := newProfile(t, browser)
+	if err := chromedp.Do(visitor,
+		chromedp.Navigate(srv.URL+"/a/kestrel"),
+		chromedp.WaitVisible(testID("register-link")),
+	); err != nil {
+		t.Fatalf("open the public page: %v", err)
+	}
+	contains(t, visitor, `[data-testid="public-name"]`, "Kestrel Virtual")
+	if n, err := chromedp.Run(visitor, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="signed-in"]').length`)); err != nil || n != 0 {
+		t.Errorf("the visitor's page shows someone signed in (%d, %v): the profiles share cookies", n, err)
+	}
+	shot.take(visitor, "public-page")
+	if err := chromedp.Do(visitor,
+		chromedp.Click(testID("register-link")),
+		chromedp.WaitVisible(testID("register-form")),
+		chromedp.SendKeys(chromedp.ID("register-name"), "Pat Pilot"),
+		chromedp.SendKeys(chromedp.ID("register-email"), pilotEmail),
+		chromedp.SendKeys(chromedp.ID("register-password"), pilotPassword),
+		chromedp.SendKeys(chromedp.ID("register-country"), "NZ"),
+	); err != nil {
+		t.Fatalf("fill in the registration: %v", err)
+	}
+	shot.take(visitor, "register-form")
+	if err := chromedp.Do(visitor, submitForm("register-form"), chromedp.WaitVisible(testID("registered"))); err != nil {
+		t.Fatalf("register: %v", err)
+	}
+	contains(t, visitor, `[data-testid="registered"]`, "Kestrel Virtual will review your registration")
+	shot.take(visitor, "registered")
+
+	// The airline admin decides.
+	pending := `[data-testid="pending"][data-email="` + pilotEmail + `"]`
+	if err := chromedp.Do(admin,
+		chromedp.Click(chromedp.CSS(`nav[aria-label="Airline"] a[href$="/people"]`)),
+		chromedp.WaitVisible(chromedp.CSS(pending)),
+	); err != nil {
+		t.Fatalf("see the registration waiting: %v", err)
+	}
+	contains(t, admin, pending, "Pat Pilot")
+	contains(t, admin, `[data-testid="person-row"][data-email="`+pilotEmail+`"] [data-testid="status"]`, "pending")
+	shot.take(admin, "registration-pending")
+	if err := chromedp.Do(admin,
+		chromedp.Click(chromedp.CSS(pending+` [data-testid="approve"]`)),
+		chromedp.WaitVisible(testID("notice")),
+		chromedp.WaitVisible(testID("no-pending")),
+	); err != nil {
+		t.Fatalf("approve the registration: %v", err)
+	}
+	contains(t, admin, `[data-testid="notice"]`, "Pat Pilot is approved as KES0001")
+	pilotRow := `[data-testid="person-row"][data-email="` + pilotEmail + `"]`
+	contains(t, admin, pilotRow+` [data-testid="pilot-id"]`, "KES0001")
+	contains(t, admin, pilotRow+` [data-testid="status"]`, "active")
+	shot.take(admin, "registration-approved")
+
+	// The new pilot comes back to the public page, is counted, and logs in
+	// from there to find their pilot id.
+	if err := chromedp.Do(visitor,
+		chromedp.Navigate(srv.URL+"/a/kestrel"),
+		chromedp.WaitVisible(testID("login-link")),
+	); err != nil {
+		t.Fatalf("open the public page again: %v", err)
+	}
+	if n := text(t, visitor, `[data-testid="pilot-count"]`); n != "1" {
+		t.Errorf("the public page counts %s pilots, want 1", n)
+	}
+	if err := chromedp.Do(visitor,
+		chromedp.Click(testID("login-link")),
+		logInAs(pilotEmail, pilotPassword),
+		chromedp.WaitVisible(testID("my-pilot-id")),
+	); err != nil {
+		t.Fatalf("log in as the new pilot: %v", err)
+	}
+	if id := text(t, visitor, `[data-testid="my-pilot-id"]`); id != "KES0001" {
+		t.Errorf("the pilot's home shows pilot id %q, want KES0001", id)
+	}
+	contains(t, visitor, "#home-heading", "Pat Pilot")
+	if n, err := chromedp.Run(visitor, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="manage-link"]').length`)); err != nil || n != 0 {
+		t.Errorf("a pilot is offered to manage the airline (%d links, %v)", n, err)
+	}
+	shot.take(visitor, "pilot-home")
+}
