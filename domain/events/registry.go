@@ -22,6 +22,8 @@ var registered = []proto.Message{
 	&eventsv1.AirlineCreated{},
 	&eventsv1.UserCreated{},
 	&eventsv1.PasswordChanged{},
+	&eventsv1.ApiKeyCreated{},
+	&eventsv1.ApiKeyRevoked{},
 }
 
 // Registry resolves event type names to message types. It is immutable after
