@@ -23,3 +23,9 @@ SET name = EXCLUDED.name, icao = EXCLUDED.icao, iata = EXCLUDED.iata,
 -- name: DeleteAllAirlines :exec
 -- DeleteAllAirlines empties the read model before a rebuild.
 DELETE FROM airlines;
+
+-- name: GetAirline :one
+-- GetAirline finds an airline by its id, which is also its tenant id.
+SELECT id, name, icao, iata, slug, created_at
+FROM airlines
+WHERE id = $1;

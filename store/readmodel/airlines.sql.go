@@ -22,6 +22,27 @@ func (q *Queries) DeleteAllAirlines(ctx context.Context) error {
 	return err
 }
 
+const getAirline = `-- name: GetAirline :one
+SELECT id, name, icao, iata, slug, created_at
+FROM airlines
+WHERE id = $1
+`
+
+// GetAirline finds an airline by its id, which is also its tenant id.
+func (q *Queries) GetAirline(ctx context.Context, id uuid.UUID) (Airline, error) {
+	row := q.db.QueryRow(ctx, getAirline, id)
+	var i Airline
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Icao,
+		&i.Iata,
+		&i.Slug,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const getAirlineBySlug = `-- name: GetAirlineBySlug :one
 SELECT id, name, icao, iata, slug, created_at
 FROM airlines

@@ -19,6 +19,18 @@ type Airline struct {
 	CreatedAt time.Time
 }
 
+type ApiKey struct {
+	TenantID   string
+	ID         uuid.UUID
+	UserID     uuid.UUID
+	Name       string
+	Prefix     string
+	Hash       string
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
+	LastUsedAt *time.Time
+}
+
 type Deployment struct {
 	Singleton bool
 	ID        uuid.UUID

@@ -7,6 +7,7 @@ package readmodeltest
 import (
 	"context"
 	"errors"
+	"maps"
 	"reflect"
 	"slices"
 	"testing"
@@ -26,6 +27,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 		"UpsertAirline":     testUpsertAirline,
 		"ListAirlines":      testListAirlines,
 		"GetAirlineBySlug":  testGetAirlineBySlug,
+		"GetAirline":        testGetAirline,
 		"DeleteAllAirlines": testDeleteAllAirlines,
 		"GetCheckpoint":     testGetCheckpoint,
 		"SetCheckpoint":     testSetCheckpoint,
@@ -37,6 +39,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 		"SetUserPassword":   testSetUserPassword,
 		"DeleteAllUsers":    testDeleteAllUsers,
 	}
+	maps.Copy(cases, apiKeyCases)
 	// A query added to the sqlc files without a case here fails the suite,
 	// so the in-memory store cannot silently fall behind PostgreSQL.
 	qt := reflect.TypeFor[readmodel.Querier]()
@@ -203,6 +206,30 @@ func testGetAirlineBySlug(t *testing.T, q readmodel.Querier) {
 		if _, err := q.GetAirlineBySlug(ctx, miss); !errors.Is(err, pgx.ErrNoRows) {
 			t.Errorf("GetAirlineBySlug(%q): err = %v, want pgx.ErrNoRows", miss, err)
 		}
+	}
+}
+
+func testGetAirline(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	a := airline("6f1c1c6e-5a55-4a7e-9d8e-111111111111", "Speedbird", "speedbird")
+	got, err := q.GetAirline(ctx, a.ID)
+	if !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("GetAirline on an empty table: err = %v, want pgx.ErrNoRows", err)
+	}
+	if !reflect.DeepEqual(got, readmodel.Airline{}) {
+		t.Errorf("GetAirline miss returned %+v, want the zero row", got)
+	}
+	b := airline("6f1c1c6e-5a55-4a7e-9d8e-222222222222", "Kestrel", "kestrel")
+	upsert(t, q, a, b)
+	for _, want := range []readmodel.UpsertAirlineParams{a, b} {
+		got, err := q.GetAirline(ctx, want.ID)
+		if err != nil {
+			t.Fatalf("GetAirline(%s): %v", want.Slug, err)
+		}
+		sameAirlines(t, "GetAirline("+want.Slug+")", []readmodel.Airline{got}, []readmodel.Airline{row(want)})
+	}
+	if _, err := q.GetAirline(ctx, uuid.Nil); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("GetAirline(nil uuid): err = %v, want pgx.ErrNoRows", err)
 	}
 }
 

@@ -42,6 +42,12 @@ func (q Querier) GetAirlineBySlug(ctx context.Context, slug string) (readmodel.A
 	return a, notFound(err, "The airline")
 }
 
+// GetAirline finds an airline by its id, which is its tenant id.
+func (q Querier) GetAirline(ctx context.Context, id uuid.UUID) (readmodel.Airline, error) {
+	a, err := q.Querier.GetAirline(ctx, id)
+	return a, notFound(err, "The airline")
+}
+
 // GetCheckpoint returns a projection's checkpoint.
 func (q Querier) GetCheckpoint(ctx context.Context, name string) (readmodel.ProjectionCheckpoint, error) {
 	c, err := q.Querier.GetCheckpoint(ctx, name)
