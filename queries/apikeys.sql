@@ -5,6 +5,13 @@ SELECT tenant_id, id, user_id, name, prefix, hash, created_at, revoked_at, last_
 FROM api_keys
 WHERE hash = $1;
 
+-- name: GetApiKey :one
+-- GetApiKey finds a key by id: the key caches look up the hash of a key
+-- that a change notice names.
+SELECT tenant_id, id, user_id, name, prefix, hash, created_at, revoked_at, last_used_at
+FROM api_keys
+WHERE id = $1;
+
 -- name: ListApiKeysByUser :many
 -- ListApiKeysByUser lists a user's keys, revoked ones included, newest
 -- first. The tenant is part of the filter, as in every query of a tenant's

@@ -21,6 +21,13 @@ func (m *ReadModels) DeleteAllApiKeys(ctx context.Context) error {
 	return m.write(func(t *tx) error { return t.DeleteAllApiKeys(ctx) })
 }
 
+// GetApiKey implements readmodel.Querier.
+func (m *ReadModels) GetApiKey(ctx context.Context, id uuid.UUID) (readmodel.ApiKey, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getApiKey(ctx, id)
+}
+
 // GetApiKeyByHash implements readmodel.Querier.
 func (m *ReadModels) GetApiKeyByHash(ctx context.Context, hash string) (readmodel.ApiKey, error) {
 	if err := checkText(hash); err != nil {
@@ -54,6 +61,17 @@ func (m *ReadModels) TouchApiKeyLastUsed(ctx context.Context, arg readmodel.Touc
 // UpsertApiKey implements readmodel.Querier.
 func (m *ReadModels) UpsertApiKey(ctx context.Context, arg readmodel.UpsertApiKeyParams) error {
 	return m.write(func(t *tx) error { return t.UpsertApiKey(ctx, arg) })
+}
+
+func (s *state) getApiKey(ctx context.Context, id uuid.UUID) (readmodel.ApiKey, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.ApiKey{}, err
+	}
+	k, ok := s.apiKeys[id]
+	if !ok {
+		return readmodel.ApiKey{}, pgx.ErrNoRows
+	}
+	return copyApiKey(k), nil
 }
 
 func (s *state) getApiKeyByHash(ctx context.Context, hash string) (readmodel.ApiKey, error) {
@@ -97,6 +115,13 @@ func (t *tx) DeleteAllApiKeys(ctx context.Context) error {
 	t.st.apiKeys, t.st.apiKeyHashes = map[uuid.UUID]readmodel.ApiKey{}, map[string]uuid.UUID{}
 	t.undo = append(t.undo, func() { t.st.apiKeys, t.st.apiKeyHashes = old, oldHashes })
 	return nil
+}
+
+func (t *tx) GetApiKey(ctx context.Context, id uuid.UUID) (readmodel.ApiKey, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.ApiKey{}, err
+	}
+	return t.st.getApiKey(ctx, id)
 }
 
 func (t *tx) GetApiKeyByHash(ctx context.Context, hash string) (readmodel.ApiKey, error) {

@@ -23,6 +23,31 @@ func (q *Queries) DeleteAllApiKeys(ctx context.Context) error {
 	return err
 }
 
+const getApiKey = `-- name: GetApiKey :one
+SELECT tenant_id, id, user_id, name, prefix, hash, created_at, revoked_at, last_used_at
+FROM api_keys
+WHERE id = $1
+`
+
+// GetApiKey finds a key by id: the key caches look up the hash of a key
+// that a change notice names.
+func (q *Queries) GetApiKey(ctx context.Context, id uuid.UUID) (ApiKey, error) {
+	row := q.db.QueryRow(ctx, getApiKey, id)
+	var i ApiKey
+	err := row.Scan(
+		&i.TenantID,
+		&i.ID,
+		&i.UserID,
+		&i.Name,
+		&i.Prefix,
+		&i.Hash,
+		&i.CreatedAt,
+		&i.RevokedAt,
+		&i.LastUsedAt,
+	)
+	return i, err
+}
+
 const getApiKeyByHash = `-- name: GetApiKeyByHash :one
 SELECT tenant_id, id, user_id, name, prefix, hash, created_at, revoked_at, last_used_at
 FROM api_keys

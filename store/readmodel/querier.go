@@ -27,6 +27,9 @@ type Querier interface {
 	GetAirline(ctx context.Context, id uuid.UUID) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
 	GetAirlineBySlug(ctx context.Context, slug string) (Airline, error)
+	// GetApiKey finds a key by id: the key caches look up the hash of a key
+	// that a change notice names.
+	GetApiKey(ctx context.Context, id uuid.UUID) (ApiKey, error)
 	// GetApiKeyByHash finds the key a program sent by the key's hash. Revoked
 	// keys are found too: the caller refuses them.
 	GetApiKeyByHash(ctx context.Context, hash string) (ApiKey, error)

@@ -17,6 +17,7 @@ import (
 // apiKeyCases are the suite's cases of queries/apikeys.sql.
 var apiKeyCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"UpsertApiKey":        testUpsertApiKey,
+	"GetApiKey":           testGetApiKey,
 	"GetApiKeyByHash":     testGetApiKeyByHash,
 	"ListApiKeysByUser":   testListApiKeysByUser,
 	"RevokeApiKey":        testRevokeApiKey,
@@ -200,6 +201,34 @@ func testGetApiKeyByHash(t *testing.T, q readmodel.Querier) {
 	got, _ = q.GetApiKeyByHash(ctx, "hash-2")
 	*got.RevokedAt = at
 	getApiKey(t, q, want)
+}
+
+func testGetApiKey(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	a := apiKey("6f1c1c6e-5a55-4a7e-9d8e-111111111111", "hash-1")
+	got, err := q.GetApiKey(ctx, a.ID)
+	if !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("GetApiKey on an empty table: err = %v, want pgx.ErrNoRows", err)
+	}
+	if !reflect.DeepEqual(got, readmodel.ApiKey{}) {
+		t.Errorf("GetApiKey miss returned %+v, want the zero row", got)
+	}
+	b := apiKey("6f1c1c6e-5a55-4a7e-9d8e-222222222222", "hash-2")
+	upsertApiKeys(t, q, a, b)
+	revokeApiKey(t, q, b.ID, at)
+	touchApiKey(t, q, b.ID, at.Add(time.Hour))
+	wantB := apiKeyRow(b)
+	wantB.RevokedAt, wantB.LastUsedAt = ptr(at), ptr(at.Add(time.Hour))
+	for _, want := range []readmodel.ApiKey{apiKeyRow(a), wantB} {
+		got, err := q.GetApiKey(ctx, want.ID)
+		if err != nil {
+			t.Fatalf("GetApiKey(%s): %v", want.ID, err)
+		}
+		sameApiKey(t, "GetApiKey("+want.ID.String()+")", got, want)
+	}
+	if _, err := q.GetApiKey(ctx, uuid.Nil); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("GetApiKey(nil uuid): err = %v, want pgx.ErrNoRows", err)
+	}
 }
 
 func testListApiKeysByUser(t *testing.T, q readmodel.Querier) {
