@@ -17,6 +17,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/passwords"
@@ -29,6 +30,8 @@ import (
 type app struct {
 	*httptest.Server
 	adminOTP string
+	runner   *domain.Runner
+	proj     *projector.Projector
 }
 
 // newApp wires the handlers to the embedded adapters, as serve does, and
@@ -42,7 +45,8 @@ func newApp(t *testing.T, ready handlers.ReadinessCheck) *app {
 	}
 	t.Cleanup(func() { es.Close() })
 	mem := memory.New()
-	proj := projector.New(es, mem, events.NewRegistry(), notify.NewLocal(), slog.Default(), projector.All()...)
+	notices := notify.NewLocal()
+	proj := projector.New(es, mem, events.NewRegistry(), notices, slog.Default(), projector.All()...)
 	runner := &domain.Runner{Store: es, Registry: events.NewRegistry()}
 	users := &domain.Users{Runner: runner, IDs: domain.RandomIDs{}, Passwords: passwords.New()}
 	_, otp, _, err := users.CreateFirstAdmin(ctx, domain.CommandMeta{})
@@ -55,6 +59,12 @@ func newApp(t *testing.T, ready handlers.ReadinessCheck) *app {
 	runCtx, stop := context.WithCancel(ctx)
 	t.Cleanup(stop)
 	go func() { _ = proj.Run(runCtx) }()
+	keyCache := apikeycache.NewLocal(0)
+	keyNotices, err := notices.Subscribe(runCtx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go apikeycache.Follow(runCtx, keyNotices, keyCache, mem, slog.Default())
 	if ready == nil {
 		ready = func(context.Context) (any, error) { return "fine", nil }
 	}
@@ -68,10 +78,13 @@ func newApp(t *testing.T, ready handlers.ReadinessCheck) *app {
 		Waiter:     proj,
 		Broker:     handlers.NewBroker(slog.Default(), time.Second),
 		Ready:      ready,
+
+		ApiKeys:     &domain.ApiKeys{Runner: runner, IDs: domain.RandomIDs{}},
+		ApiKeyCache: keyCache,
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp}
+	return &app{Server: srv, adminOTP: otp, runner: runner, proj: proj}
 }
 
 // newClient is one browser: it keeps cookies and does not follow redirects.

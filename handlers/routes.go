@@ -36,9 +36,26 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/", redirectHome)
 	member.GET("/events", d.Broker.streamEvents)
 
+	apiKeys := &apiKeyHandlers{cmds: d.ApiKeys, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
+	member.GET("/account/api-keys", apiKeys.showApiKeys)
+	member.POST("/account/api-keys", apiKeys.createApiKey)
+	member.POST("/account/api-keys/:id/revoke", apiKeys.revokeApiKey)
+
 	admin := member.Group("", requireRole(domain.RolePlatformAdmin))
 	airlines := &airlineHandlers{cmds: d.Airlines, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
 	admin.GET("/airlines", airlines.listAirlines)
 	admin.GET("/airlines/rows", airlines.listAirlineRows)
 	admin.POST("/airlines", airlines.createAirline)
+
+	// The API for programs, outside the app group: no session, no CSRF. A
+	// key authenticates every request, and a cookie none. Unknown paths
+	// answer 404 (405 for a known path) as problem documents.
+	api := &apiHandlers{e: e}
+	e.RouteNotFound("/api", api.notFound)
+	e.RouteNotFound("/api/*", api.notFound)
+	auth := &apiKeyAuth{cache: d.ApiKeyCache, rm: d.ReadModels, log: d.Log}
+	v1 := e.Group("/api/v1", auth.requireApiKey)
+	v1.RouteNotFound("", api.notFound)
+	v1.RouteNotFound("/*", api.notFound)
+	v1.GET("/me", api.showMe)
 }
