@@ -75,15 +75,13 @@ type KeyFinder interface {
 	GetApiKey(ctx context.Context, id uuid.UUID) (readmodel.ApiKey, error)
 }
 
-// Follow forgets, until ctx ends, every key that a notice on the api_keys
-// topic names. keys finds the hash of a named key; when it cannot, or the
-// notice names no keys (after a rebuild any key may have changed), every
-// key is forgotten, the safe way to be wrong.
-func Follow(ctx context.Context, n notify.Notifier, c Cache, keys KeyFinder, log *slog.Logger) error {
-	notices, err := n.Subscribe(ctx)
-	if err != nil {
-		return fmt.Errorf("api key cache: subscribe to notices: %w", err)
-	}
+// Follow forgets every key that a notice on the api_keys topic names, until
+// notices closes. The caller subscribes before it serves any request, so
+// that no key is cached before the notices that would forget it flow. keys
+// finds the hash of a named key; when it cannot, or the notice names no
+// keys (after a rebuild any key may have changed), every key is forgotten,
+// the safe way to be wrong.
+func Follow(ctx context.Context, notices <-chan notify.Notice, c Cache, keys KeyFinder, log *slog.Logger) {
 	for no := range notices {
 		if no.Topic != projector.TopicApiKeys {
 			continue
@@ -92,7 +90,6 @@ func Follow(ctx context.Context, n notify.Notifier, c Cache, keys KeyFinder, log
 			log.Error("api key cache: forget changed keys; they stay cached until they expire", "err", err, "keys", no.IDs)
 		}
 	}
-	return nil
 }
 
 func forget(ctx context.Context, c Cache, keys KeyFinder, ids []string) error {

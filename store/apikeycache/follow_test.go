@@ -29,11 +29,13 @@ func TestFollowForgetsTheKeysNoticesName(t *testing.T) {
 	defer n.Close()
 	c := apikeycache.NewLocal(time.Hour)
 	followCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- apikeycache.Follow(followCtx, n, c, rm, slog.Default()) }()
+	notices, err := n.Subscribe(followCtx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { apikeycache.Follow(followCtx, notices, c, rm, slog.Default()); close(done) }()
 	defer func() { stop(); <-done }()
-	// Follow subscribes on its own goroutine: until it has, a notice is
-	// not delivered, so each case publishes until the key is forgotten.
 
 	d := newDB(pilotKey)
 	get(t, c, "h1", d.load)
@@ -46,11 +48,13 @@ func TestFollowForgetsTheKeysNoticesName(t *testing.T) {
 		{"a notice naming an unknown key", notify.Notice{Topic: projector.TopicApiKeys, IDs: []string{uuid.NewString()}}},
 	} {
 		before := d.reads.Load()
+		if err := n.Publish(ctx, tc.notice); err != nil {
+			t.Fatal(err)
+		}
 		for d.reads.Load() == before {
 			if ctx.Err() != nil {
 				t.Fatalf("%s: the key was never forgotten", tc.name)
 			}
-			_ = n.Publish(ctx, tc.notice)
 			time.Sleep(5 * time.Millisecond)
 			get(t, c, "h1", d.load)
 		}
