@@ -161,7 +161,7 @@ func TestApiKeysPageCreatesListsAndRevokes(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("revoke: %d, want 303", resp.StatusCode)
 	}
-	resp, body = getAs(t, admin, a.URL+resp.Header.Get("Location"), nil)
+	_, body = getAs(t, admin, a.URL+resp.Header.Get("Location"), nil)
 	doc, _ = goquery.NewDocumentFromReader(strings.NewReader(body))
 	if !strings.Contains(doc.Find(`[data-testid="revoked"]`).Text(), "ACARS laptop") {
 		t.Errorf("no confirmation of the revoke: %q", doc.Find(`[data-testid="revoked"]`).Text())
