@@ -29,8 +29,9 @@ func statusFor(code string) int {
 	}
 }
 
-// errorHandler is the one place errors become responses. Only internal
-// errors are logged; their details never reach the client.
+// errorHandler is the one place errors become responses: a page or a
+// fragment, or under /api a problem document. Only internal errors are
+// logged; their details never reach the client.
 func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
@@ -51,6 +52,12 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		if status >= 500 {
 			requestLogger(c, log).Error("request failed", "err", err, "status", status)
+		}
+		if isAPIRequest(c.Request()) {
+			if perr := writeProblem(c, status, message); perr != nil {
+				requestLogger(c, log).Error("write problem document", "err", perr)
+			}
+			return
 		}
 		if c.Request().Method == http.MethodHead {
 			_ = c.NoContent(status)

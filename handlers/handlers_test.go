@@ -19,6 +19,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/passwords"
@@ -36,6 +37,7 @@ type app struct {
 	adminOTP string
 	echo     *echo.Echo
 	es       domain.EventStore
+	runner   *domain.Runner
 	users    *domain.Users
 	airlines *domain.Airlines
 	proj     *projector.Projector
@@ -98,7 +100,8 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 			return n
 		}
 	}
-	proj := projector.New(es, backend, events.NewRegistry(), notify.NewLocal(), slog.Default(), projector.All()...)
+	notices := notify.NewLocal()
+	proj := projector.New(es, backend, events.NewRegistry(), notices, slog.Default(), projector.All()...)
 	runner := &domain.Runner{Store: es, Registry: events.NewRegistry()}
 	users := &domain.Users{Runner: runner, IDs: domain.RandomIDs{}, Passwords: passwords.New()}
 	_, otp, _, err := users.CreateFirstAdmin(ctx, domain.CommandMeta{})
@@ -111,6 +114,12 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	runCtx, stop := context.WithCancel(ctx)
 	t.Cleanup(stop)
 	go func() { _ = proj.Run(runCtx) }()
+	keyCache := apikeycache.NewLocal(0)
+	keyNotices, err := notices.Subscribe(runCtx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go apikeycache.Follow(runCtx, keyNotices, keyCache, rm, slog.Default())
 	if ready == nil {
 		ready = func(context.Context) (any, error) { return "fine", nil }
 	}
@@ -127,10 +136,13 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		Waiter:     proj,
 		Broker:     handlers.NewBroker(slog.Default(), time.Second),
 		Ready:      ready,
+
+		ApiKeys:     &domain.ApiKeys{Runner: runner, IDs: domain.RandomIDs{}},
+		ApiKeyCache: keyCache,
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, users: users, airlines: airlines, proj: proj, countEvents: count}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, proj: proj, countEvents: count}
 }
 
 // newClient is one browser: it keeps cookies and does not follow redirects.

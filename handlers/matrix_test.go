@@ -19,6 +19,8 @@ import (
 type access struct {
 	public bool          // anyone, logged in or not
 	action domain.Action // the matrix's action; "" with public false: any logged-in user
+	owner  bool          // only the owner of the record in :id (an API key)
+	apiKey bool          // a program with an API key; a cookie is not enough
 }
 
 var (
@@ -27,6 +29,11 @@ var (
 )
 
 func action(a domain.Action) access { return access{action: a} }
+
+var (
+	keyOwner = access{owner: true}
+	program  = access{apiKey: true}
+)
 
 // routeAccess is what every route the router registers should let through.
 // A route added without an entry here fails TestEveryRouteEnforcesTheMatrix.
@@ -44,6 +51,10 @@ var routeAccess = map[string]access{
 	"POST /account/password":                        loggedIn,
 	"GET /":                                         loggedIn,
 	"GET /events":                                   loggedIn,
+	"GET /account/api-keys":                         loggedIn,
+	"POST /account/api-keys":                        loggedIn,
+	"POST /account/api-keys/:id/revoke":             keyOwner,
+	"GET /api/v1/me":                                program,
 	"GET /airlines":                                 action(domain.ListAirlines),
 	"GET /airlines/rows":                            action(domain.ListAirlines),
 	"POST /airlines":                                action(domain.CreateAirlines),
@@ -75,6 +86,7 @@ type actor struct {
 	role        string
 	tenant      string
 	client      *http.Client
+	apiKey      string // the actor's own API key
 }
 
 // matrixWorld is the app with two airlines, A and B, and their people.
@@ -82,6 +94,7 @@ type matrixWorld struct {
 	*app
 	airlines map[string]*tenant // "A", "B"
 	actors   []*actor
+	keyID    string // an API key of the admin of A
 	seq      atomic.Int64
 }
 
@@ -120,9 +133,9 @@ func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
 		tn.rejectee = register(id, "rejectee-"+slug+"@example.com")
 		w.airlines[name] = tn
 	}
-	person(w.airlines["A"].id, domain.RolePilot, "pilot-a@example.com")
-	person(w.airlines["A"].id, domain.RoleAirlineAdmin, "admin-a@example.com")
-	person(w.airlines["B"].id, domain.RoleAirlineAdmin, "admin-b@example.com")
+	pilotA := person(w.airlines["A"].id, domain.RolePilot, "pilot-a@example.com")
+	adminA := person(w.airlines["A"].id, domain.RoleAirlineAdmin, "admin-a@example.com")
+	adminB := person(w.airlines["B"].id, domain.RoleAirlineAdmin, "admin-b@example.com")
 	w.settle(t)
 
 	platform := &actor{name: "platform admin", login: "admin", role: domain.RolePlatformAdmin, client: a.adminClient(t)}
@@ -133,6 +146,22 @@ func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
 		{name: "admin of B", login: "admin-b@example.com", role: domain.RoleAirlineAdmin, tenant: w.airlines["B"].id},
 		platform,
 	}
+	keys := &domain.ApiKeys{Runner: a.runner, IDs: domain.RandomIDs{}}
+	admin, err := a.es.ReadAll(ctx, domain.Start, 1) // the first event: the platform admin's creation
+	if err != nil || len(admin) != 1 {
+		t.Fatalf("read the first admin: %v", err)
+	}
+	for i, id := range []string{pilotA, adminA, adminB, strings.TrimPrefix(admin[0].StreamID, domain.UserStreamPrefix)} {
+		k, _, err := keys.Create(ctx, sys, id, domain.CreateApiKey{Name: "matrix"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.actors[i+1].apiKey = k.Key
+		if i == 1 {
+			w.keyID = k.ID
+		}
+	}
+	w.settle(t)
 	return w
 }
 
@@ -214,7 +243,11 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	case strings.HasSuffix(route, "/reject"):
 		uid = tn.rejectee
 	}
-	path = strings.NewReplacer(":id", tn.id, ":uid", uid, ":slug", tn.slug, "*", "app.css").Replace(path)
+	id := tn.id
+	if strings.HasPrefix(route, "/account/api-keys/:id") {
+		id = w.keyID
+	}
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, "*", "app.css").Replace(path)
 	form = url.Values{}
 	switch route {
 	case "/login":
@@ -229,6 +262,8 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form = url.Values{"name": {"New " + icao}, "icao": {"Q" + icao[1:]}, "slug": {fmt.Sprintf("new-%d", n)}}
 	case "/airlines/:id/profile":
 		form = url.Values{"name": {"Renamed"}, "pilot_id_prefix": {"RN"}, "registration": {domain.RegistrationApproval}}
+	case "/account/api-keys":
+		form.Set("name", fmt.Sprintf("key %d", n))
 	case "/airlines/:id/people":
 		form = url.Values{"name": {"Added"}, "email": {fmt.Sprintf("added%d@example.com", n)}, "country": {"GB"}, "role": {domain.RolePilot}}
 	case "/airlines/:id/people/:uid/reject", "/airlines/:id/suspend", "/airlines/:id/people/:uid/suspend":
@@ -247,6 +282,9 @@ func (w *matrixWorld) do(t *testing.T, ac *actor, method, path string, form url.
 		body = strings.NewReader(form.Encode())
 	}
 	req, _ := http.NewRequest(method, w.URL+path, body)
+	if strings.HasPrefix(path, "/api/") && ac.apiKey != "" {
+		req.Header.Set("Authorization", "Bearer "+ac.apiKey)
+	}
 	if method == http.MethodPost {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
@@ -260,10 +298,18 @@ func (w *matrixWorld) do(t *testing.T, ac *actor, method, path string, form url.
 
 // expect says what an actor should get from a route in an airline: "allow",
 // "login" (sent to log in), "403" or "404".
-func expect(rule access, ac *actor, tn *tenant) string {
+func expect(rule access, ac *actor, tn *tenant, keyOwner string) string {
 	switch {
 	case rule.public:
 		return "allow"
+	case rule.apiKey && ac.apiKey == "":
+		return "401"
+	case rule.apiKey:
+		return "allow"
+	case rule.owner && ac.login == keyOwner:
+		return "allow"
+	case rule.owner && ac.login != "":
+		return "404"
 	case ac.login == "":
 		return "login"
 	case rule.action == "":
@@ -288,6 +334,8 @@ func outcome(status int, location string) string {
 	switch {
 	case status == http.StatusSeeOther && strings.HasPrefix(location, "/login"):
 		return "login"
+	case status == http.StatusUnauthorized:
+		return "401"
 	case status == http.StatusForbidden:
 		return "403"
 	case status == http.StatusNotFound:
@@ -327,13 +375,13 @@ func checkMatrix(t *testing.T, w *matrixWorld) {
 		}
 		method, route, _ := strings.Cut(key, " ")
 		targets := []*tenant{nil}
-		if strings.Contains(route, ":id") || strings.Contains(route, ":slug") {
+		if strings.HasPrefix(route, "/airlines/:id") || strings.Contains(route, ":slug") {
 			targets = []*tenant{w.airlines["A"], w.airlines["B"]}
 		}
 		for _, tn := range targets {
 			for _, ac := range w.actors {
 				w.session(t, ac)
-				want := expect(rule, ac, tn)
+				want := expect(rule, ac, tn, "admin-a@example.com")
 				if tn == nil && rule.action != "" && want == "404" {
 					want = "403"
 				}

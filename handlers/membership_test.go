@@ -92,6 +92,17 @@ func TestRegistrationApprovalAndLoginRefusals(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("login in a suspended airline: %d, want 403", resp.StatusCode)
 	}
+	// And its API keys stop working, on this request already.
+	req, _ := http.NewRequest(http.MethodGet, w.URL+"/api/v1/me", nil)
+	req.Header.Set("X-API-Key", staff.apiKey)
+	apiResp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apiResp.Body.Close()
+	if apiResp.StatusCode != http.StatusForbidden || apiResp.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("an API key of a suspended airline: %d %s, want a 403 problem", apiResp.StatusCode, apiResp.Header.Get("Content-Type"))
+	}
 }
 
 // newClientWithToken is a visitor who opened the airline's registration

@@ -36,6 +36,12 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/", showHome(d.ReadModels))
 	member.GET("/events", d.Broker.streamEvents)
 
+	apiKeys := &apiKeyHandlers{cmds: d.ApiKeys, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
+	member.GET("/account/api-keys", apiKeys.showApiKeys)
+	member.POST("/account/api-keys", apiKeys.createApiKey)
+	member.POST("/account/api-keys/:id/revoke", apiKeys.revokeApiKey)
+
+
 	// Anyone: an airline's public page and registration.
 	public := &publicHandlers{users: d.Users, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
 	app.GET("/a/:slug", public.showPublicAirline)
@@ -65,4 +71,16 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/people/:uid/suspend", people.suspend, allow(domain.SuspendPeople))
 	member.POST("/airlines/:id/people/:uid/reactivate", people.reactivate, allow(domain.SuspendPeople))
 	member.POST("/airlines/:id/people/:uid/reset-password", people.resetPassword, allow(domain.ResetPasswords))
+
+	// The API for programs, outside the app group: no session, no CSRF. A
+	// key authenticates every request, and a cookie none. Unknown paths
+	// answer 404 (405 for a known path) as problem documents.
+	api := &apiHandlers{e: e}
+	e.RouteNotFound("/api", api.notFound)
+	e.RouteNotFound("/api/*", api.notFound)
+	auth := &apiKeyAuth{cache: d.ApiKeyCache, rm: d.ReadModels, log: d.Log}
+	v1 := e.Group("/api/v1", auth.requireApiKey)
+	v1.RouteNotFound("", api.notFound)
+	v1.RouteNotFound("/*", api.notFound)
+	v1.GET("/me", api.showMe)
 }

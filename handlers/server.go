@@ -13,6 +13,7 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/reads"
 )
 
@@ -57,6 +58,12 @@ type Deps struct {
 	WaitBound time.Duration
 	// SecureCookies marks cookies Secure (served over TLS or behind a TLS proxy).
 	SecureCookies bool
+
+	// ApiKeys runs the API key commands. ApiKeyCache holds the keys the API
+	// was sent; the caller keeps it in step with the api_keys notices
+	// (apikeycache.Follow), or a revoke would not reach it.
+	ApiKeys     ApiKeyCommands
+	ApiKeyCache apikeycache.Cache
 }
 
 // New returns the Echo instance with every route and middleware.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/postgres"
@@ -35,7 +36,8 @@ type backend struct {
 	projector *projector.Projector
 	notifier  notify.Notifier
 	sessions  scs.Store
-	pool      *pgxpool.Pool // nil in the embedded mode
+	apiKeys   apikeycache.Cache // shared in Redis when REDIS_URL is set
+	pool      *pgxpool.Pool     // nil in the embedded mode
 	closers   []func() error
 }
 
@@ -109,6 +111,7 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 			b.notifier = rn
 			b.closers = append(b.closers, rn.Client().Close, rn.Close)
 			b.sessions = sessions.Redis(rn.Client())
+			b.apiKeys = apikeycache.NewRedis(rn.Client(), apikeycache.KeyPrefixFor(deployment), apikeycache.DefaultTTL, log)
 		} else {
 			local := notify.NewLocal()
 			b.notifier = local
@@ -117,6 +120,9 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 			b.sessions = store
 			b.closers = append(b.closers, store.Close)
 		}
+	}
+	if b.apiKeys == nil {
+		b.apiKeys = apikeycache.NewLocal(apikeycache.DefaultTTL)
 	}
 	b.projector = projector.New(b.events, projBackend, reg, b.notifier, log, projector.All()...)
 	return b, nil

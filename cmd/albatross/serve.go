@@ -15,6 +15,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/passwords"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/reads"
@@ -63,6 +64,9 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		Ready:         readiness(b, c.ReadyMaxLag),
 		WaitBound:     c.WaitBound,
 		SecureCookies: c.SecureCookies,
+
+		ApiKeys:     &domain.ApiKeys{Runner: runner, IDs: domain.RandomIDs{}},
+		ApiKeyCache: b.apiKeys,
 	})
 	srv := &http.Server{
 		Handler:           e,
@@ -83,6 +87,19 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		if err := broker.Run(workCtx, b.notifier); err != nil {
 			log.Error("live updates stopped", "err", err)
 		}
+	}()
+	// Subscribed before serving: a revoke's notice must reach the key cache
+	// of every process, this one included.
+	keyNotices, err := b.notifier.Subscribe(workCtx)
+	if err != nil {
+		stopWork()
+		wg.Wait()
+		return fmt.Errorf("subscribe the api key cache to change notices: %w", err)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		apikeycache.Follow(workCtx, keyNotices, b.apiKeys, b.reads, log)
 	}()
 	if c.RunProjector || b.mode == "embedded" { // embedded read models live only here
 		wg.Add(1)

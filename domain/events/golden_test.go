@@ -105,6 +105,20 @@ var goldenCases = []struct {
 		UserId:        "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f32",
 		ReactivatedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 9, 0, 0, time.UTC)),
 	}},
+	{"api_key_created", &eventsv1.ApiKeyCreated{
+		KeyId:     "7d3c2b1a-0f9e-4d8c-b7a6-958473625140",
+		UserId:    "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f31",
+		TenantId:  "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		Name:      "ACARS laptop",
+		Prefix:    "alb_Qk3xZ9pL",
+		Hash:      "3f7a1c0e9b8d6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a19",
+		CreatedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 0, 0, 250000000, time.UTC)),
+	}},
+	{"api_key_revoked", &eventsv1.ApiKeyRevoked{
+		KeyId:     "7d3c2b1a-0f9e-4d8c-b7a6-958473625140",
+		UserId:    "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f31",
+		RevokedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 30, 0, 0, time.UTC)),
+	}},
 }
 
 func goldenPath(file string) string { return filepath.Join("testdata", file+".golden") }

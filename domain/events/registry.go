@@ -31,6 +31,8 @@ var registered = []proto.Message{
 	&eventsv1.RegistrationRejected{},
 	&eventsv1.UserSuspended{},
 	&eventsv1.UserReactivated{},
+	&eventsv1.ApiKeyCreated{},
+	&eventsv1.ApiKeyRevoked{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

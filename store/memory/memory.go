@@ -187,6 +187,9 @@ type state struct {
 	checkpoints map[string]readmodel.ProjectionCheckpoint
 	users       map[uuid.UUID]readmodel.User
 	emails      map[string]uuid.UUID // the unique index users_email
+
+	apiKeys      map[uuid.UUID]readmodel.ApiKey // see apikeys.go
+	apiKeyHashes map[string]uuid.UUID           // the unique index api_keys_hash
 }
 
 func newState() *state {
@@ -196,6 +199,9 @@ func newState() *state {
 		checkpoints: map[string]readmodel.ProjectionCheckpoint{},
 		users:       map[uuid.UUID]readmodel.User{},
 		emails:      map[string]uuid.UUID{},
+
+		apiKeys:      map[uuid.UUID]readmodel.ApiKey{},
+		apiKeyHashes: map[string]uuid.UUID{},
 	}
 }
 

@@ -22,6 +22,18 @@ type Airline struct {
 	Suspended     bool
 }
 
+type ApiKey struct {
+	TenantID   string
+	ID         uuid.UUID
+	UserID     uuid.UUID
+	Name       string
+	Prefix     string
+	Hash       string
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
+	LastUsedAt *time.Time
+}
+
 type Deployment struct {
 	Singleton bool
 	ID        uuid.UUID

@@ -16,6 +16,9 @@ type Querier interface {
 	CountUsers(ctx context.Context) (int64, error)
 	// DeleteAllAirlines empties the read model before a rebuild.
 	DeleteAllAirlines(ctx context.Context) error
+	// DeleteAllApiKeys empties the read model before a rebuild; the last-used
+	// times go with it.
+	DeleteAllApiKeys(ctx context.Context) error
 	// DeleteAllUsers empties the read model before a rebuild.
 	DeleteAllUsers(ctx context.Context) error
 	// DeleteCheckpoint resets a projection to the start of the log for a rebuild.
@@ -24,6 +27,12 @@ type Querier interface {
 	GetAirline(ctx context.Context, id uuid.UUID) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
 	GetAirlineBySlug(ctx context.Context, slug string) (Airline, error)
+	// GetApiKey finds a key by id: the key caches look up the hash of a key
+	// that a change notice names.
+	GetApiKey(ctx context.Context, id uuid.UUID) (ApiKey, error)
+	// GetApiKeyByHash finds the key a program sent by the key's hash. Revoked
+	// keys are found too: the caller refuses them.
+	GetApiKeyByHash(ctx context.Context, hash string) (ApiKey, error)
 	// GetCheckpoint returns how far a projection has applied the log.
 	GetCheckpoint(ctx context.Context, name string) (ProjectionCheckpoint, error)
 	// GetTenantUser finds a person of one airline: a person of another airline
@@ -38,15 +47,31 @@ type Querier interface {
 	// COLLATE "C" orders names by their bytes whatever the database's default
 	// collation, so the in-memory read models (store/memory) give the same order.
 	ListAirlines(ctx context.Context) ([]Airline, error)
+	// ListApiKeysByUser lists a user's keys, revoked ones included, newest
+	// first. The tenant is part of the filter, as in every query of a tenant's
+	// data.
+	ListApiKeysByUser(ctx context.Context, arg ListApiKeysByUserParams) ([]ApiKey, error)
 	// ListUsersByTenant lists an airline's people by name.
 	ListUsersByTenant(ctx context.Context, tenantID string) ([]User, error)
+	// RevokeApiKey marks a key revoked; a key revoked already keeps the time it
+	// was first revoked.
+	RevokeApiKey(ctx context.Context, arg RevokeApiKeyParams) error
 	// SetCheckpoint records a projection's progress with the rows it wrote.
 	SetCheckpoint(ctx context.Context, arg SetCheckpointParams) error
 	// SetUserPassword replaces a user's password hash; must_change_password is
 	// set for a one-time password.
 	SetUserPassword(ctx context.Context, arg SetUserPasswordParams) error
+	// TouchApiKeyLastUsed records that a key was used. It moves last_used_at
+	// only forward, and only when it is more than a minute older, so a key in
+	// constant use costs at most one write a minute. Not event-sourced: see
+	// the api_keys migration.
+	TouchApiKeyLastUsed(ctx context.Context, arg TouchApiKeyLastUsedParams) error
 	// UpsertAirline writes an airline's row from its events.
 	UpsertAirline(ctx context.Context, arg UpsertAirlineParams) error
+	// UpsertApiKey writes a key's row as its ApiKeyCreated event describes it:
+	// not revoked. An existing row keeps its last_used_at, which no event
+	// carries.
+	UpsertApiKey(ctx context.Context, arg UpsertApiKeyParams) error
 	// UpsertUser writes a user's row from its events.
 	UpsertUser(ctx context.Context, arg UpsertUserParams) error
 }

@@ -7,6 +7,7 @@ package readmodeltest
 import (
 	"context"
 	"errors"
+	"maps"
 	"reflect"
 	"slices"
 	"testing"
@@ -26,6 +27,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 		"UpsertAirline":     testUpsertAirline,
 		"ListAirlines":      testListAirlines,
 		"GetAirlineBySlug":  testGetAirlineBySlug,
+		"GetAirline":        testGetAirline,
 		"DeleteAllAirlines": testDeleteAllAirlines,
 		"GetCheckpoint":     testGetCheckpoint,
 		"SetCheckpoint":     testSetCheckpoint,
@@ -36,10 +38,10 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 		"CountUsers":        testCountUsers,
 		"SetUserPassword":   testSetUserPassword,
 		"DeleteAllUsers":    testDeleteAllUsers,
-		"GetAirline":        testGetAirline,
 		"GetTenantUser":     testGetTenantUser,
 		"ListUsersByTenant": testListUsersByTenant,
 	}
+	maps.Copy(cases, apiKeyCases)
 	// A query added to the sqlc files without a case here fails the suite,
 	// so the in-memory store cannot silently fall behind PostgreSQL.
 	qt := reflect.TypeFor[readmodel.Querier]()

@@ -1,0 +1,180 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
+)
+
+// ApiKeyCommands runs the API key commands (domain.ApiKeys).
+type ApiKeyCommands interface {
+	Create(ctx context.Context, meta domain.CommandMeta, userID string, c domain.CreateApiKey) (domain.NewApiKey, domain.AppendResult, error)
+	Revoke(ctx context.Context, meta domain.CommandMeta, userID, keyID string) (domain.AppendResult, error)
+}
+
+// apiKeyHandlers serve a user's API keys page in the account area.
+type apiKeyHandlers struct {
+	cmds ApiKeyCommands
+	rm   reads.Querier
+	readYourWrites
+	log *slog.Logger
+}
+
+// apiKeyInput is the create-key form as posted.
+type apiKeyInput struct {
+	CommandID string `form:"command_id"`
+	Name      string `form:"name"`
+}
+
+func (in apiKeyInput) command() domain.CreateApiKey {
+	c := domain.CreateApiKey{Name: in.Name}
+	c.Normalize()
+	return c
+}
+
+// Validate checks the form with the domain's own rules.
+func (in apiKeyInput) Validate() map[string]string {
+	return domain.ErrorFields(in.command().Validate())
+}
+
+// showApiKeys is the list of the user's keys and the create form.
+func (h *apiKeyHandlers) showApiKeys(c echo.Context) error {
+	panel, err := h.panel(c, views.ApiKeyForm{CommandID: domain.NewUUID()})
+	if err != nil {
+		return err
+	}
+	if id := c.QueryParam("revoked"); id != "" { // after a revoke without htmx
+		panel.Revoked = nameOf(panel.Rows, id)
+	}
+	return h.respond(c, http.StatusOK, panel)
+}
+
+// createApiKey runs CreateApiKey and shows the new key's secret, this once.
+// The answer is a page (or the panel, to htmx), not a redirect: the secret
+// must not travel in an address or be kept in the session to show later.
+func (h *apiKeyHandlers) createApiKey(c echo.Context) error {
+	var in apiKeyInput
+	if err := c.Bind(&in); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	if !validCommandID(in.CommandID) {
+		in.CommandID = domain.NewUUID()
+	}
+	form := views.ApiKeyForm{CommandID: in.CommandID, Name: in.Name}
+	if errs := in.Validate(); len(errs) > 0 {
+		form.Errors = errs
+		return h.respondForm(c, http.StatusUnprocessableEntity, form)
+	}
+	u, _ := currentUser(c)
+	meta := domain.CommandMeta{ID: in.CommandID, Actor: u.ID.String(), CorrelationID: requestID(c)}
+	key, res, err := h.cmds.Create(c.Request().Context(), meta, u.ID.String(), in.command())
+	if fields := domain.ErrorFields(err); len(fields) > 0 {
+		form.Errors = fields
+		return h.respondForm(c, http.StatusUnprocessableEntity, form)
+	}
+	if code := domain.ErrorCode(err); code != "" && code != domain.EInternal {
+		// A spent command id (a double submit, a reused form): the next try
+		// gets a fresh one.
+		form.Message, form.CommandID = domain.ErrorMessage(err), domain.NewUUID()
+		return h.respondForm(c, statusFor(code), form)
+	}
+	if err != nil {
+		return err
+	}
+	requestLogger(c, h.log).Info("api key created", "key", key.ID, "user", u.ID.String())
+	h.waitFor(c, res.Position)
+	panel, err := h.panel(c, views.ApiKeyForm{CommandID: domain.NewUUID()})
+	if err != nil {
+		return err
+	}
+	panel.NewKey = &views.NewApiKey{Name: key.Name, Key: key.Key}
+	c.Response().Header().Set("Cache-Control", "no-store") // the page holds the secret
+	return h.respond(c, http.StatusOK, panel)
+}
+
+// revokeApiKey runs RevokeApiKey on one of the user's keys. Someone else's
+// key is not found, as the domain decides.
+func (h *apiKeyHandlers) revokeApiKey(c echo.Context) error {
+	id := c.Param("id")
+	if _, err := uuid.Parse(id); err != nil {
+		return domain.Errorf(domain.ENotFound, "There is no such API key.")
+	}
+	u, _ := currentUser(c)
+	meta := domain.CommandMeta{ID: domain.NewUUID(), Actor: u.ID.String(), CorrelationID: requestID(c)}
+	res, err := h.cmds.Revoke(c.Request().Context(), meta, u.ID.String(), id)
+	if err != nil {
+		return err
+	}
+	requestLogger(c, h.log).Info("api key revoked", "key", id, "user", u.ID.String())
+	h.waitFor(c, res.Position)
+	if !isFragmentRequest(c.Request()) {
+		return c.Redirect(http.StatusSeeOther, "/account/api-keys?revoked="+url.QueryEscape(id))
+	}
+	panel, err := h.panel(c, views.ApiKeyForm{CommandID: domain.NewUUID()})
+	if err != nil {
+		return err
+	}
+	panel.Revoked = nameOf(panel.Rows, id)
+	return h.respond(c, http.StatusOK, panel)
+}
+
+// respondForm answers a failed create: the panel with the form as sent.
+func (h *apiKeyHandlers) respondForm(c echo.Context, status int, form views.ApiKeyForm) error {
+	panel, err := h.panel(c, form)
+	if err != nil {
+		return err
+	}
+	return h.respond(c, status, panel)
+}
+
+// respond renders the panel to htmx and the page to everyone else.
+func (h *apiKeyHandlers) respond(c echo.Context, status int, panel views.ApiKeysPanel) error {
+	p := views.ApiKeysPage{Page: page(c, "API keys"), Panel: panel}
+	return render(c, status, views.ApiKeysView(p), views.ApiKeysPanelView(panel))
+}
+
+// panel reads the user's keys, within their tenant, around a form.
+func (h *apiKeyHandlers) panel(c echo.Context, form views.ApiKeyForm) (views.ApiKeysPanel, error) {
+	u, _ := currentUser(c)
+	keys, err := h.rm.ListApiKeysByUser(c.Request().Context(), readmodel.ListApiKeysByUserParams{TenantID: u.TenantID, UserID: u.ID})
+	if err != nil {
+		return views.ApiKeysPanel{}, fmt.Errorf("list api keys: %w", err)
+	}
+	rows := make([]views.ApiKeyRow, 0, len(keys))
+	for _, k := range keys {
+		rows = append(rows, views.ApiKeyRow{
+			ID: k.ID.String(), Name: k.Name, Prefix: k.Prefix, Created: displayTime(&k.CreatedAt),
+			LastUsed: displayTime(k.LastUsedAt), Revoked: displayTime(k.RevokedAt),
+		})
+	}
+	return views.ApiKeysPanel{CSRFToken: page(c, "").CSRFToken, Rows: rows, Form: form}, nil
+}
+
+// nameOf returns the name of the listed key with the id, or "".
+func nameOf(rows []views.ApiKeyRow, id string) string {
+	for _, r := range rows {
+		if r.ID == id {
+			return r.Name
+		}
+	}
+	return ""
+}
+
+// displayTime formats a time for a list, in UTC; nil is "".
+func displayTime(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format("2 Jan 2006 15:04 UTC")
+}

@@ -1,0 +1,188 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/apikeycache"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+)
+
+// The challenges of a 401 from the API (RFC 6750): which scheme to use, and
+// that the key sent is not good.
+const (
+	bearerChallenge       = `Bearer realm="albatross"`
+	invalidKeyChallenge   = `Bearer realm="albatross", error="invalid_token"`
+	apiKeyHeader          = "X-API-Key"
+	apiPrincipalKey       = "api_principal"
+	missingApiKeyMessage  = "Send an API key in the Authorization header (Bearer KEY) or in the X-API-Key header."
+	invalidApiKeyMessage  = "The API key is not valid or has been revoked."
+	inactiveAccountDetail = "The account this API key belongs to cannot use the API at the moment."
+)
+
+// apiPrincipal is who an API request acts for: the owner of its key.
+type apiPrincipal struct {
+	user    readmodel.User
+	airline *readmodel.Airline // nil for a platform admin
+	keyID   string
+}
+
+// apiKeyAuth authenticates API requests by their key.
+type apiKeyAuth struct {
+	cache apikeycache.Cache
+	rm    reads.Querier
+	log   *slog.Logger
+}
+
+// requireApiKey lets through only requests with a valid key of an active
+// account, and puts the key's owner on the request. Cookies play no part:
+// a browser's session does not authenticate the API, which is also why
+// the API needs no CSRF protection.
+func (a *apiKeyAuth) requireApiKey(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Add("Vary", "Authorization, "+apiKeyHeader)
+		key, ok := presentedApiKey(c.Request())
+		if !ok {
+			h.Set(echo.HeaderWWWAuthenticate, bearerChallenge)
+			return domain.Errorf(domain.EUnauthorized, missingApiKeyMessage)
+		}
+		p, err := a.authenticate(c.Request().Context(), key)
+		if domain.ErrorCode(err) == domain.EUnauthorized {
+			h.Set(echo.HeaderWWWAuthenticate, invalidKeyChallenge)
+		}
+		if err != nil {
+			return err
+		}
+		c.Set(apiPrincipalKey, p)
+		requestLogger(c, a.log).Debug("api key", "key", p.keyID, "user", p.user.ID.String())
+		return next(c)
+	}
+}
+
+// presentedApiKey reads the key from Authorization: Bearer KEY or, for
+// clients that cannot set that header, from X-API-Key.
+func presentedApiKey(r *http.Request) (string, bool) {
+	if scheme, token, ok := strings.Cut(r.Header.Get(echo.HeaderAuthorization), " "); ok && strings.EqualFold(scheme, "Bearer") {
+		if token = strings.TrimSpace(token); token != "" {
+			return token, true
+		}
+	}
+	if key := strings.TrimSpace(r.Header.Get(apiKeyHeader)); key != "" {
+		return key, true
+	}
+	return "", false
+}
+
+// authenticate finds the key through the cache and checks it, its owner,
+// and the owner's airline.
+func (a *apiKeyAuth) authenticate(ctx context.Context, key string) (apiPrincipal, error) {
+	invalid := domain.Errorf(domain.EUnauthorized, invalidApiKeyMessage)
+	if !domain.LooksLikeApiKey(key) {
+		return apiPrincipal{}, invalid
+	}
+	hash := domain.HashApiKey(key)
+	k, err := a.cache.Get(ctx, hash, func(ctx context.Context) (apikeycache.Key, error) {
+		row, err := a.rm.GetApiKeyByHash(ctx, hash)
+		if err != nil {
+			return apikeycache.Key{}, err
+		}
+		return apikeycache.Key{ID: row.ID.String(), UserID: row.UserID.String(), TenantID: row.TenantID, Revoked: row.RevokedAt != nil}, nil
+	})
+	switch {
+	case domain.ErrorCode(err) == domain.ENotFound:
+		return apiPrincipal{}, invalid
+	case err != nil:
+		return apiPrincipal{}, err
+	case k.Revoked:
+		return apiPrincipal{}, invalid
+	}
+	p, err := a.owner(ctx, k)
+	if err != nil {
+		return apiPrincipal{}, err
+	}
+	a.touch(ctx, k.ID)
+	return p, nil
+}
+
+// owner loads the key's user and airline. A key whose user is gone, or
+// has moved to another airline, is no longer valid.
+func (a *apiKeyAuth) owner(ctx context.Context, k apikeycache.Key) (apiPrincipal, error) {
+	invalid := domain.Errorf(domain.EUnauthorized, invalidApiKeyMessage)
+	userID, err := uuid.Parse(k.UserID)
+	if err != nil {
+		return apiPrincipal{}, fmt.Errorf("api key %s: user id %q: %w", k.ID, k.UserID, err)
+	}
+	u, err := a.rm.GetUser(ctx, userID)
+	switch {
+	case domain.ErrorCode(err) == domain.ENotFound:
+		return apiPrincipal{}, invalid
+	case err != nil:
+		return apiPrincipal{}, err
+	case u.TenantID != k.TenantID:
+		return apiPrincipal{}, invalid
+	}
+	p := apiPrincipal{user: u, keyID: k.ID}
+	if u.TenantID != "" {
+		airlineID, err := uuid.Parse(u.TenantID)
+		if err != nil {
+			return apiPrincipal{}, fmt.Errorf("user %s: tenant %q: %w", u.ID, u.TenantID, err)
+		}
+		al, err := a.rm.GetAirline(ctx, airlineID)
+		if domain.ErrorCode(err) == domain.ENotFound {
+			return apiPrincipal{}, domain.Errorf(domain.EForbidden, inactiveAccountDetail)
+		}
+		if err != nil {
+			return apiPrincipal{}, err
+		}
+		p.airline = &al
+	}
+	if !accountActive(p.user, p.airline) {
+		return apiPrincipal{}, domain.Errorf(domain.EForbidden, inactiveAccountDetail)
+	}
+	return p, nil
+}
+
+// accountActive decides whether a user may use the API: by the same rules
+// as a login, so a suspended person, or anyone of a suspended airline, is
+// refused. airline is nil for a platform admin.
+func accountActive(user readmodel.User, airline *readmodel.Airline) bool {
+	return domain.LoginRefusal(user.Status, user.StatusReason, airline != nil && airline.Suspended) == ""
+}
+
+// touch records that the key was used, at most once a minute per key: the
+// cache hands out one claim a minute, and the query itself writes only
+// when the stored time is more than a minute old. A failure costs only the
+// display of the last use, so it is logged, not returned.
+func (a *apiKeyAuth) touch(ctx context.Context, keyID string) {
+	claimed, err := a.cache.ClaimTouch(ctx, keyID)
+	if err != nil || !claimed {
+		if err != nil {
+			a.log.WarnContext(ctx, "api key: claim a touch", "err", err, "key", keyID)
+		}
+		return
+	}
+	id, err := uuid.Parse(keyID)
+	if err != nil {
+		return
+	}
+	err = a.rm.TouchApiKeyLastUsed(ctx, readmodel.TouchApiKeyLastUsedParams{ID: id, UsedAt: time.Now()})
+	if err != nil {
+		a.log.WarnContext(ctx, "api key: record its use", "err", err, "key", keyID)
+	}
+}
+
+// currentApiPrincipal returns who the API request acts for.
+func currentApiPrincipal(c echo.Context) (apiPrincipal, bool) {
+	p, ok := c.Get(apiPrincipalKey).(apiPrincipal)
+	return p, ok
+}
