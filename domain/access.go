@@ -32,6 +32,7 @@ const (
 	DecideRegistrations Action = "approve or reject a registration"
 	SuspendPeople       Action = "suspend or reactivate a person"
 	ResetPasswords      Action = "reset a person's password"
+	ChangeRoles         Action = "make a person a pilot or an airline admin"
 	ViewOwnAirline      Action = "see one's own airline as a member"
 )
 
@@ -72,6 +73,7 @@ var accessMatrix = []accessRule{
 	{DecideRegistrations, No, Own, Any},
 	{SuspendPeople, No, Own, Any},
 	{ResetPasswords, No, Own, Any},
+	{ChangeRoles, No, Own, Any},
 	{ViewOwnAirline, Own, Own, No},
 }
 

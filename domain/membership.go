@@ -389,6 +389,41 @@ func (s *Users) Reactivate(ctx context.Context, meta CommandMeta, airlineID, use
 	})
 }
 
+// ChangeRole makes a person of the airline a pilot or an airline admin. A
+// person who becomes a pilot without a pilot id gets the next one. Nobody
+// changes their own role.
+func (s *Users) ChangeRole(ctx context.Context, meta CommandMeta, airlineID, userID, role string) (AppendResult, error) {
+	if err := Authorize(meta.Who, ChangeRoles, airlineID); err != nil {
+		return AppendResult{}, err
+	}
+	if role != RolePilot && role != RoleAirlineAdmin {
+		return AppendResult{}, FieldError(EInvalid, "role", "Choose pilot or airline admin.")
+	}
+	if userID == meta.Who.UserID {
+		return AppendResult{}, Errorf(EConflict, "You cannot change your own role.")
+	}
+	res, err := s.personCommand(ctx, meta, airlineID, userID, func(u *User, now time.Time) ([]proto.Message, error) {
+		switch {
+		case u.Role == role:
+			return nil, nil
+		case u.Status != StatusActive && u.Status != StatusSuspended:
+			return nil, Errorf(EConflict, "Decide on %s's registration first.", u.Name)
+		}
+		return []proto.Message{&eventsv1.RoleChanged{UserId: userID, Role: role, ChangedAt: timestamppb.New(now)}}, nil
+	})
+	if err != nil || role != RolePilot {
+		return res, err
+	}
+	step := meta
+	step.ID, step.CausationID = stepID(meta.ID, "pilot-id"), meta.ID
+	u, err := s.loadMember(ctx, airlineID, userID)
+	if err != nil || u.PilotID != "" || u.Status != StatusActive {
+		return res, err
+	}
+	_, admitted, err := s.admit(ctx, step, airlineID, userID)
+	return admitted, err
+}
+
 // ResetPassword gives a person of the airline a one-time password, which it
 // returns so that staff can pass it on.
 func (s *Users) ResetPassword(ctx context.Context, meta CommandMeta, airlineID, userID string) (string, AppendResult, error) {

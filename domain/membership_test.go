@@ -321,3 +321,29 @@ func TestConcurrentRegistrationsWithOneEmailMakeOnePerson(t *testing.T) {
 		})
 	}
 }
+
+func TestChangeRoleGivesANewPilotAnID(t *testing.T) {
+	m := newMembership(t, newRunner(t))
+	ctx := context.Background()
+	id, _, _, err := m.users.CreatePerson(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: m.admin}, m.airline,
+		domain.Person{Name: "Sam Staff", Email: "sam@example.com", Country: "GB", Role: domain.RoleAirlineAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := m.load(t, id); u.PilotID != "" {
+		t.Fatalf("an airline admin got a pilot id %q", u.PilotID)
+	}
+	if _, err := m.users.ChangeRole(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: m.admin}, m.airline, id, domain.RolePilot); err != nil {
+		t.Fatal(err)
+	}
+	if u := m.load(t, id); u.Role != domain.RolePilot || u.PilotID != "ALB0001" {
+		t.Errorf("after becoming a pilot: %+v, want role pilot with ALB0001", u)
+	}
+	pending := m.register(t, "pending@example.com")
+	if _, err := m.users.ChangeRole(ctx, domain.CommandMeta{Who: m.admin}, m.airline, pending, domain.RoleAirlineAdmin); domain.ErrorCode(err) != domain.EConflict {
+		t.Errorf("change the role of a pending registration: %v, want a conflict", err)
+	}
+	if _, err := m.users.ChangeRole(ctx, domain.CommandMeta{Who: m.admin}, m.airline, id, "platform_admin"); domain.ErrorFields(err)["role"] == "" {
+		t.Errorf("make someone a platform admin: %v, want a message on role", err)
+	}
+}

@@ -84,6 +84,8 @@ func (u *User) Apply(ev proto.Message) error {
 		u.Status = StatusSuspended
 	case *eventsv1.UserReactivated:
 		u.Status = StatusActive
+	case *eventsv1.RoleChanged:
+		u.Role = e.Role
 	default:
 		return fmt.Errorf("user: unexpected event %T", ev)
 	}

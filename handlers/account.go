@@ -28,6 +28,7 @@ type UserCommands interface {
 	Suspend(ctx context.Context, meta domain.CommandMeta, airlineID, userID, reason string) (domain.AppendResult, error)
 	Reactivate(ctx context.Context, meta domain.CommandMeta, airlineID, userID string) (domain.AppendResult, error)
 	ResetPassword(ctx context.Context, meta domain.CommandMeta, airlineID, userID string) (string, domain.AppendResult, error)
+	ChangeRole(ctx context.Context, meta domain.CommandMeta, airlineID, userID, role string) (domain.AppendResult, error)
 }
 
 type accountHandlers struct {
@@ -105,6 +106,7 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 	}
 	h.sessions.Put(ctx, sessionUserKey, u.ID.String())
 	h.sessions.Put(ctx, sessionPasswordKey, passwordStamp(u.PasswordHash))
+	h.sessions.Put(ctx, sessionRoleKey, u.Role)
 	requestLogger(c, h.log).Info("login", "user", u.ID.String())
 	if u.MustChangePassword {
 		return c.Redirect(http.StatusSeeOther, "/account/password")

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
@@ -25,8 +26,9 @@ type ApiKeyCommands interface {
 
 // apiKeyHandlers serve a user's API keys page in the account area.
 type apiKeyHandlers struct {
-	cmds ApiKeyCommands
-	rm   reads.Querier
+	cmds  ApiKeyCommands
+	rm    reads.Querier
+	cache apikeycache.Cache
 	readYourWrites
 	log *slog.Logger
 }
@@ -118,6 +120,12 @@ func (h *apiKeyHandlers) revokeApiKey(c echo.Context) error {
 	}
 	requestLogger(c, h.log).Info("api key revoked", "key", id, "user", u.ID.String())
 	h.waitFor(c, res.Position)
+	// The notice forgets the key in every process a moment later; this
+	// process forgets it now, so the next request of the same person sees
+	// it revoked.
+	if err := apikeycache.ForgetKeys(c.Request().Context(), h.cache, h.rm, []string{id}); err != nil {
+		requestLogger(c, h.log).Error("api key cache: forget a revoked key", "err", err, "key", id)
+	}
 	if !isFragmentRequest(c.Request()) {
 		return c.Redirect(http.StatusSeeOther, "/account/api-keys?revoked="+url.QueryEscape(id))
 	}

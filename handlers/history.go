@@ -38,6 +38,11 @@ func describeUserEvent(msg proto.Message) string {
 		return "Suspended"
 	case *eventsv1.UserReactivated:
 		return "Reactivated"
+	case *eventsv1.RoleChanged:
+		if e.Role == domain.RoleAirlineAdmin {
+			return "Made an airline admin"
+		}
+		return "Made a pilot"
 	}
 	return ""
 }

@@ -69,6 +69,7 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/people/:uid/reject":         action(domain.DecideRegistrations),
 	"POST /airlines/:id/people/:uid/suspend":        action(domain.SuspendPeople),
 	"POST /airlines/:id/people/:uid/reactivate":     action(domain.SuspendPeople),
+	"POST /airlines/:id/people/:uid/role":           action(domain.ChangeRoles),
 	"POST /airlines/:id/people/:uid/reset-password": action(domain.ResetPasswords),
 }
 
@@ -262,6 +263,8 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form = url.Values{"name": {"New " + icao}, "icao": {"Q" + icao[1:]}, "slug": {fmt.Sprintf("new-%d", n)}}
 	case "/airlines/:id/profile":
 		form = url.Values{"name": {"Renamed"}, "pilot_id_prefix": {"RN"}, "registration": {domain.RegistrationApproval}}
+	case "/airlines/:id/people/:uid/role":
+		form.Set("role", domain.RoleAirlineAdmin)
 	case "/account/api-keys":
 		form.Set("name", fmt.Sprintf("key %d", n))
 	case "/airlines/:id/people":

@@ -199,3 +199,39 @@ func TestSuspendedPilotIsLoggedOutAndStaffCanResetPasswords(t *testing.T) {
 		t.Error("the old password still works after a reset")
 	}
 }
+
+func TestARoleChangeRenewsTheSessionToken(t *testing.T) {
+	w := newMatrixWorld(t, embedded)
+	a := w.airlines["A"]
+	staff, pilot := w.actors[2], w.actors[1]
+	w.session(t, staff)
+	w.session(t, pilot)
+	if resp, _ := getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/people", nil); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("a pilot on the people page: %d, want 403", resp.StatusCode)
+	}
+	before := sessionCookie(pilot.client, w.URL)
+
+	_, body := getAs(t, staff.client, w.URL+"/airlines/"+a.id+"/people", nil)
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+	link, _ := doc.Find(`[data-testid="person-row"][data-email="pilot-a@example.com"] a`).Attr("href")
+	resp, _ := post(t, staff.client, w.URL+link+"/role", url.Values{"_csrf": {w.csrfToken(t, staff.client)}, "role": {"airline_admin"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change role: %d", resp.StatusCode)
+	}
+	if resp, _ := getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/people", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("the new airline admin on the people page: %d, want 200", resp.StatusCode)
+	}
+	if after := sessionCookie(pilot.client, w.URL); after == before || after == "" {
+		t.Errorf("the session token stayed %q across the role change", after)
+	}
+	_, body = getAs(t, staff.client, w.URL+link, nil)
+	if !strings.Contains(body, "Made an airline admin") {
+		t.Error("the person's history does not show the role change")
+	}
+	// Nobody changes their own role.
+	self := w.URL + "/airlines/" + a.id + "/people/" + strings.TrimPrefix(link, "/airlines/"+a.id+"/people/")
+	resp, _ = post(t, pilot.client, self+"/role", url.Values{"_csrf": {w.csrfToken(t, pilot.client)}, "role": {"pilot"}})
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("changing one's own role: %d, want 409", resp.StatusCode)
+	}
+}

@@ -40,7 +40,7 @@ func personRow(u readmodel.User) views.PersonRow {
 		role = "Airline admin"
 	}
 	return views.PersonRow{ID: u.ID.String(), PilotID: u.PilotID, Name: u.Name, Email: u.Email,
-		Country: u.Country, Role: role, Status: u.Status, Reason: u.StatusReason}
+		Country: u.Country, Role: role, RoleValue: u.Role, Status: u.Status, Reason: u.StatusReason}
 }
 
 // listPeople is the people page.
@@ -208,6 +208,22 @@ func (h *peopleHandlers) reactivate(c echo.Context) error {
 		return err
 	}
 	return h.done(c, res, h.personURL(c), u.Name+" is active again.")
+}
+
+// changeRole makes the person a pilot or an airline admin.
+func (h *peopleHandlers) changeRole(c echo.Context) error {
+	_, u, err := h.person(c)
+	if err != nil {
+		return err
+	}
+	res, err := h.users.ChangeRole(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), c.FormValue("role"))
+	if fields := domain.ErrorFields(err); len(fields) > 0 {
+		return h.renderPerson(c, http.StatusUnprocessableEntity, nil, "", fields)
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(c, res, h.personURL(c), u.Name+"'s role is changed.")
 }
 
 // resetPassword gives the person a one-time password, shown once.

@@ -36,11 +36,10 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/", showHome(d.ReadModels))
 	member.GET("/events", d.Broker.streamEvents)
 
-	apiKeys := &apiKeyHandlers{cmds: d.ApiKeys, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
+	apiKeys := &apiKeyHandlers{cmds: d.ApiKeys, rm: d.ReadModels, cache: d.ApiKeyCache, readYourWrites: wait, log: d.Log}
 	member.GET("/account/api-keys", apiKeys.showApiKeys)
 	member.POST("/account/api-keys", apiKeys.createApiKey)
 	member.POST("/account/api-keys/:id/revoke", apiKeys.revokeApiKey)
-
 
 	// Anyone: an airline's public page and registration.
 	public := &publicHandlers{users: d.Users, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
@@ -71,6 +70,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/people/:uid/suspend", people.suspend, allow(domain.SuspendPeople))
 	member.POST("/airlines/:id/people/:uid/reactivate", people.reactivate, allow(domain.SuspendPeople))
 	member.POST("/airlines/:id/people/:uid/reset-password", people.resetPassword, allow(domain.ResetPasswords))
+	member.POST("/airlines/:id/people/:uid/role", people.changeRole, allow(domain.ChangeRoles))
 
 	// The API for programs, outside the app group: no session, no CSRF. A
 	// key authenticates every request, and a cookie none. Unknown paths

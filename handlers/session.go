@@ -23,6 +23,7 @@ import (
 const (
 	sessionUserKey     = "user_id"
 	sessionPasswordKey = "password_stamp"
+	sessionRoleKey     = "role"
 	userKey            = "user"
 )
 
@@ -107,6 +108,15 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 							return err
 						}
 						break
+					}
+					// A role changed since the last request is a change of
+					// privilege: the session gets a new token, so a token
+					// seen before the change cannot carry the new role.
+					if sm.GetString(ctx, sessionRoleKey) != u.Role {
+						if err := sm.RenewToken(ctx); err != nil {
+							return err
+						}
+						sm.Put(ctx, sessionRoleKey, u.Role)
 					}
 					c.Set(userKey, u)
 				case err == nil: // the password changed since this session logged in

@@ -44,8 +44,10 @@ type PersonRow struct {
 	Email   string
 	Country string
 	Role    string // as shown: Pilot, Airline admin
-	Status  string // pending, active, rejected, suspended
-	Reason  string
+	// RoleValue is the role as stored: pilot or airline_admin.
+	RoleValue string
+	Status    string // pending, active, rejected, suspended
+	Reason    string
 }
 
 // PersonForm is the create-person form.

@@ -105,6 +105,10 @@ var goldenCases = []struct {
 		UserId:        "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f32",
 		ReactivatedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 9, 0, 0, time.UTC)),
 	}},
+	{"role_changed", &eventsv1.RoleChanged{
+		UserId: "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f32", Role: "airline_admin",
+		ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 10, 0, 0, time.UTC)),
+	}},
 	{"api_key_created", &eventsv1.ApiKeyCreated{
 		KeyId:     "7d3c2b1a-0f9e-4d8c-b7a6-958473625140",
 		UserId:    "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f31",

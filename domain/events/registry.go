@@ -31,6 +31,7 @@ var registered = []proto.Message{
 	&eventsv1.RegistrationRejected{},
 	&eventsv1.UserSuspended{},
 	&eventsv1.UserReactivated{},
+	&eventsv1.RoleChanged{},
 	&eventsv1.ApiKeyCreated{},
 	&eventsv1.ApiKeyRevoked{},
 }

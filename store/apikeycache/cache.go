@@ -86,13 +86,15 @@ func Follow(ctx context.Context, notices <-chan notify.Notice, c Cache, keys Key
 		if no.Topic != projector.TopicApiKeys {
 			continue
 		}
-		if err := forget(ctx, c, keys, no.IDs); err != nil && ctx.Err() == nil {
+		if err := ForgetKeys(ctx, c, keys, no.IDs); err != nil && ctx.Err() == nil {
 			log.Error("api key cache: forget changed keys; they stay cached until they expire", "err", err, "keys", no.IDs)
 		}
 	}
 }
 
-func forget(ctx context.Context, c Cache, keys KeyFinder, ids []string) error {
+// ForgetKeys forgets the keys with the ids; no ids, or an id whose hash
+// cannot be found, forgets every key.
+func ForgetKeys(ctx context.Context, c Cache, keys KeyFinder, ids []string) error {
 	if len(ids) == 0 {
 		return c.ForgetAll(ctx)
 	}

@@ -32,7 +32,8 @@ func (Users) Handles(eventType string) bool { return userEvents[eventType] }
 
 // userEvents are the events of a person's stream.
 var userEvents = typeSet(&eventsv1.UserCreated{}, &eventsv1.PilotRegistered{}, &eventsv1.PasswordChanged{},
-	&eventsv1.PilotApproved{}, &eventsv1.RegistrationRejected{}, &eventsv1.UserSuspended{}, &eventsv1.UserReactivated{})
+	&eventsv1.PilotApproved{}, &eventsv1.RegistrationRejected{}, &eventsv1.UserSuspended{}, &eventsv1.UserReactivated{},
+	&eventsv1.RoleChanged{})
 
 // typeSet returns the stored type names of messages, for Handles.
 func typeSet(msgs ...proto.Message) map[string]bool {
@@ -85,6 +86,10 @@ func (Users) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedE
 	case *eventsv1.UserReactivated:
 		id, row = e.UserId, change(ctx, q, e.UserId, e.ReactivatedAt.AsTime(), func(u *readmodel.UpsertUserParams) {
 			u.Status, u.StatusReason = domain.StatusActive, ""
+		})
+	case *eventsv1.RoleChanged:
+		id, row = e.UserId, change(ctx, q, e.UserId, e.ChangedAt.AsTime(), func(u *readmodel.UpsertUserParams) {
+			u.Role = e.Role
 		})
 	default:
 		return nil, nil

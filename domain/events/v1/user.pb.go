@@ -545,6 +545,68 @@ func (x *PasswordChanged) GetChangedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// RoleChanged gives a person of an airline another role: pilot or airline
+// admin.
+type RoleChanged struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	Role          string                 `protobuf:"bytes,2,opt,name=role,proto3" json:"role,omitempty"`
+	ChangedAt     *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=changed_at,json=changedAt,proto3" json:"changed_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RoleChanged) Reset() {
+	*x = RoleChanged{}
+	mi := &file_domain_events_v1_user_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RoleChanged) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RoleChanged) ProtoMessage() {}
+
+func (x *RoleChanged) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_user_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RoleChanged.ProtoReflect.Descriptor instead.
+func (*RoleChanged) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_user_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *RoleChanged) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *RoleChanged) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *RoleChanged) GetChangedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ChangedAt
+	}
+	return nil
+}
+
 var File_domain_events_v1_user_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_user_proto_rawDesc = "" +
@@ -592,7 +654,12 @@ const file_domain_events_v1_user_proto_rawDesc = "" +
 	"\rpassword_hash\x18\x02 \x01(\tR\fpasswordHash\x12\x19\n" +
 	"\bone_time\x18\x03 \x01(\bR\aoneTime\x129\n" +
 	"\n" +
-	"changed_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAtB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
+	"changed_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\"u\n" +
+	"\vRoleChanged\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x12\n" +
+	"\x04role\x18\x02 \x01(\tR\x04role\x129\n" +
+	"\n" +
+	"changed_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAtB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_domain_events_v1_user_proto_rawDescOnce sync.Once
@@ -606,7 +673,7 @@ func file_domain_events_v1_user_proto_rawDescGZIP() []byte {
 	return file_domain_events_v1_user_proto_rawDescData
 }
 
-var file_domain_events_v1_user_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_domain_events_v1_user_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_domain_events_v1_user_proto_goTypes = []any{
 	(*UserCreated)(nil),           // 0: albatross.events.v1.UserCreated
 	(*PilotRegistered)(nil),       // 1: albatross.events.v1.PilotRegistered
@@ -615,21 +682,23 @@ var file_domain_events_v1_user_proto_goTypes = []any{
 	(*UserSuspended)(nil),         // 4: albatross.events.v1.UserSuspended
 	(*UserReactivated)(nil),       // 5: albatross.events.v1.UserReactivated
 	(*PasswordChanged)(nil),       // 6: albatross.events.v1.PasswordChanged
-	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
+	(*RoleChanged)(nil),           // 7: albatross.events.v1.RoleChanged
+	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
 }
 var file_domain_events_v1_user_proto_depIdxs = []int32{
-	7, // 0: albatross.events.v1.UserCreated.created_at:type_name -> google.protobuf.Timestamp
-	7, // 1: albatross.events.v1.PilotRegistered.registered_at:type_name -> google.protobuf.Timestamp
-	7, // 2: albatross.events.v1.PilotApproved.approved_at:type_name -> google.protobuf.Timestamp
-	7, // 3: albatross.events.v1.RegistrationRejected.rejected_at:type_name -> google.protobuf.Timestamp
-	7, // 4: albatross.events.v1.UserSuspended.suspended_at:type_name -> google.protobuf.Timestamp
-	7, // 5: albatross.events.v1.UserReactivated.reactivated_at:type_name -> google.protobuf.Timestamp
-	7, // 6: albatross.events.v1.PasswordChanged.changed_at:type_name -> google.protobuf.Timestamp
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	8, // 0: albatross.events.v1.UserCreated.created_at:type_name -> google.protobuf.Timestamp
+	8, // 1: albatross.events.v1.PilotRegistered.registered_at:type_name -> google.protobuf.Timestamp
+	8, // 2: albatross.events.v1.PilotApproved.approved_at:type_name -> google.protobuf.Timestamp
+	8, // 3: albatross.events.v1.RegistrationRejected.rejected_at:type_name -> google.protobuf.Timestamp
+	8, // 4: albatross.events.v1.UserSuspended.suspended_at:type_name -> google.protobuf.Timestamp
+	8, // 5: albatross.events.v1.UserReactivated.reactivated_at:type_name -> google.protobuf.Timestamp
+	8, // 6: albatross.events.v1.PasswordChanged.changed_at:type_name -> google.protobuf.Timestamp
+	8, // 7: albatross.events.v1.RoleChanged.changed_at:type_name -> google.protobuf.Timestamp
+	8, // [8:8] is the sub-list for method output_type
+	8, // [8:8] is the sub-list for method input_type
+	8, // [8:8] is the sub-list for extension type_name
+	8, // [8:8] is the sub-list for extension extendee
+	0, // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_domain_events_v1_user_proto_init() }
@@ -643,7 +712,7 @@ func file_domain_events_v1_user_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_domain_events_v1_user_proto_rawDesc), len(file_domain_events_v1_user_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
