@@ -5,6 +5,7 @@ package handlers
 import (
 	"context"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -58,6 +59,9 @@ type Deps struct {
 	WaitBound time.Duration
 	// SecureCookies marks cookies Secure (served over TLS or behind a TLS proxy).
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client; with none, the client is the connection's peer.
+	TrustedProxies []*net.IPNet
 
 	// ApiKeys runs the API key commands. ApiKeyCache holds the keys the API
 	// was sent; the caller keeps it in step with the api_keys notices
@@ -73,13 +77,25 @@ func New(d Deps) *echo.Echo {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// The client address is the connection's: X-Forwarded-For is trusted
-	// only from a proxy we are told of (not configurable yet), so a client
-	// cannot pick its own address to dodge the login throttle.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = clientAddress(d.TrustedProxies)
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	registerRoutes(e, d)
 	return e
+}
+
+// clientAddress picks the client's address: the connection's peer, or
+// behind a trusted proxy the address that proxy saw. X-Forwarded-For is
+// believed only from the proxies configured, so a client cannot pick its own
+// address to dodge the login throttle.
+func clientAddress(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 // readYourWrites makes a handler wait, bounded, until the read models

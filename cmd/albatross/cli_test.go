@@ -39,6 +39,7 @@ func TestSettingsAreValidatedWithOneLineNamingTheSetting(t *testing.T) {
 		{map[string]string{"ALBATROSS_LOG_LEVEL": "loud"}, nil, []string{"ALBATROSS_LOG_LEVEL"}},
 		{map[string]string{"REDIS_URL": "redis://127.0.0.1:6379"}, nil, []string{"REDIS_URL is set without DATABASE_URL"}},
 		{map[string]string{"ALBATROSS_ADDR": "256.1.1.1:99999"}, nil, []string{"ALBATROSS_ADDR"}},
+		{map[string]string{"ALBATROSS_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, nil, []string{"ALBATROSS_TRUSTED_PROXIES", "proxy.local"}},
 	}
 	for _, c := range cases {
 		env := map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ type config struct {
 	LogLevel        slog.Level
 	LogFormat       string
 	SecureCookies   bool
+	TrustedProxies  []*net.IPNet
 	RunProjector    bool
 	ShutdownTimeout time.Duration
 	ReadyMaxLag     time.Duration
@@ -42,6 +44,7 @@ var settings = []setting{
 	{"log-level", "ALBATROSS_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"log-format", "ALBATROSS_LOG_FORMAT", "text", "text or json"},
 	{"secure-cookies", "ALBATROSS_SECURE_COOKIES", "false", "mark cookies Secure (set when served over TLS or behind a TLS proxy)"},
+	{"trusted-proxies", "ALBATROSS_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (the client address for throttling and logs)"},
 	{"projector", "ALBATROSS_PROJECTOR", "true", "run the projector in this process (false for web-only processes)"},
 	{"shutdown-timeout", "ALBATROSS_SHUTDOWN_TIMEOUT", "10s", "how long a shutdown waits for in-flight requests"},
 	{"ready-max-lag", "ALBATROSS_READY_MAX_LAG", "2s", "/readyz fails when projections cannot catch up with the log within this"},
@@ -108,6 +111,17 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	c.SecureCookies = boolean("secure-cookies")
 	c.RunProjector = boolean("projector")
+	for _, cidr := range strings.Split(get("trusted-proxies"), ",") {
+		if cidr = strings.TrimSpace(cidr); cidr == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a CIDR such as 10.0.0.0/8", source("trusted-proxies"), cidr))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
+	}
 	c.ShutdownTimeout = dur("shutdown-timeout")
 	c.ReadyMaxLag = dur("ready-max-lag")
 	c.WaitBound = dur("wait-bound")
