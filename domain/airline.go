@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -53,6 +54,7 @@ func (a *Airline) Apply(ev proto.Message) error {
 		a.PilotIDPrefix, a.Registration = pilotIDPrefix(e.PilotIdPrefix, e.Icao), registrationMode(e.Registration)
 	case *eventsv1.AirlineProfileChanged:
 		a.Name, a.IATA = e.Name, e.Iata
+		a.ICAO, a.Slug = cmp.Or(e.Icao, a.ICAO), cmp.Or(e.Slug, a.Slug)
 		a.PilotIDPrefix, a.Registration = pilotIDPrefix(e.PilotIdPrefix, a.ICAO), registrationMode(e.Registration)
 	case *eventsv1.AirlineSuspended:
 		a.Suspended = true
@@ -214,6 +216,8 @@ func (s *Airlines) Create(ctx context.Context, meta CommandMeta, c CreateAirline
 // AirlineProfile is what an airline admin may change about their airline.
 type AirlineProfile struct {
 	Name          string
+	ICAO          string
+	Slug          string
 	IATA          string
 	PilotIDPrefix string
 	Registration  string
@@ -222,6 +226,8 @@ type AirlineProfile struct {
 // Normalize trims the fields and puts codes in the case they are stored in.
 func (p *AirlineProfile) Normalize() {
 	p.Name = strings.TrimSpace(p.Name)
+	p.ICAO = strings.ToUpper(strings.TrimSpace(p.ICAO))
+	p.Slug = strings.ToLower(strings.TrimSpace(p.Slug))
 	p.IATA = strings.ToUpper(strings.TrimSpace(p.IATA))
 	p.PilotIDPrefix = strings.ToUpper(strings.TrimSpace(p.PilotIDPrefix))
 	p.Registration = strings.TrimSpace(p.Registration)
@@ -231,6 +237,12 @@ func (p *AirlineProfile) Normalize() {
 func (p AirlineProfile) Validate() error {
 	f := map[string]string{}
 	validateNameAndIATA(f, p.Name, p.IATA)
+	if !icaoPattern.MatchString(p.ICAO) {
+		f["icao"] = "The ICAO code is 3 letters, for example BAW."
+	}
+	if !slugPattern.MatchString(p.Slug) {
+		f["slug"] = "The slug is 1 to 40 lower-case letters, digits or hyphens, for example speedbird."
+	}
 	if !prefixPattern.MatchString(p.PilotIDPrefix) {
 		f["pilot_id_prefix"] = prefixMessage
 	}
@@ -260,22 +272,43 @@ func (s *Airlines) airlineCommand(ctx context.Context, meta CommandMeta, airline
 		})
 }
 
-// ChangeProfile edits an airline's name, IATA code, pilot id prefix and
-// registration mode. The new prefix applies to pilots approved from now on.
+// ChangeProfile edits an airline's name, codes, slug, pilot id prefix and
+// registration mode. A new ICAO code or slug is claimed; the former ones
+// stay reserved to the airline. The new prefix applies to pilots approved
+// from now on.
 func (s *Airlines) ChangeProfile(ctx context.Context, meta CommandMeta, airlineID string, p AirlineProfile) (AppendResult, error) {
 	p.Normalize()
 	if err := p.Validate(); err != nil {
 		return AppendResult{}, err
 	}
-	return s.airlineCommand(ctx, meta, airlineID, EditAirlineProfile, func(a *Airline, now time.Time) ([]proto.Message, error) {
-		if a.Name == p.Name && a.IATA == p.IATA && a.PilotIDPrefix == p.PilotIDPrefix && a.Registration == p.Registration {
-			return nil, nil // nothing changed: no event
-		}
-		return []proto.Message{&eventsv1.AirlineProfileChanged{
-			AirlineId: airlineID, Name: p.Name, Iata: p.IATA, PilotIdPrefix: p.PilotIDPrefix,
-			Registration: p.Registration, ChangedAt: timestamppb.New(now),
-		}}, nil
-	})
+	if err := Authorize(meta.Who, EditAirlineProfile, airlineID); err != nil {
+		return AppendResult{}, err
+	}
+	return Execute(ctx, s.Runner, StreamRef{StreamID: AirlineStream(airlineID), TenantID: airlineID}, meta,
+		func() *Airline { return &Airline{} },
+		func(a *Airline, _ int64) (Decision, error) {
+			if !a.Created {
+				return Decision{}, Errorf(ENotFound, "There is no such airline.")
+			}
+			if a.Name == p.Name && a.ICAO == p.ICAO && a.Slug == p.Slug && a.IATA == p.IATA &&
+				a.PilotIDPrefix == p.PilotIDPrefix && a.Registration == p.Registration {
+				return Decision{}, nil // nothing changed: no event
+			}
+			var claims []UniqueClaim
+			if p.ICAO != a.ICAO {
+				claims = append(claims, UniqueClaim{Scope: "", Field: "icao", Value: p.ICAO})
+			}
+			if p.Slug != a.Slug {
+				claims = append(claims, UniqueClaim{Scope: "", Field: "slug", Value: p.Slug})
+			}
+			return Decision{
+				Events: []proto.Message{&eventsv1.AirlineProfileChanged{
+					AirlineId: airlineID, Name: p.Name, Icao: p.ICAO, Slug: p.Slug, Iata: p.IATA,
+					PilotIdPrefix: p.PilotIDPrefix, Registration: p.Registration, ChangedAt: timestamppb.New(s.Runner.now()),
+				}},
+				Claims: claims,
+			}, nil
+		})
 }
 
 // Suspend stops an airline: its people cannot log in and its API keys stop

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
@@ -140,10 +141,16 @@ func TestRejectionKeepsTheReasonAndTakesNoNumber(t *testing.T) {
 func TestRegistrationFollowsTheAirlineSetting(t *testing.T) {
 	m := newMembership(t, newRunner(t))
 	ctx := context.Background()
+	a := &domain.Airline{}
+	recs, _ := m.r.Store.ReadStream(ctx, domain.AirlineStream(m.airline), 0)
+	for _, rec := range recs {
+		msg, _ := m.r.Registry.Decode(rec.Type, rec.Data)
+		_ = a.Apply(msg)
+	}
 	set := func(mode string) {
 		t.Helper()
 		_, err := m.airlines.ChangeProfile(ctx, domain.CommandMeta{Who: m.admin}, m.airline,
-			domain.AirlineProfile{Name: "Albatross Virtual", PilotIDPrefix: "ALB", Registration: mode})
+			domain.AirlineProfile{Name: "Albatross Virtual", ICAO: a.ICAO, Slug: a.Slug, PilotIDPrefix: "ALB", Registration: mode})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,7 +192,7 @@ func TestStaffOfAnotherAirlineCannotTouchPeople(t *testing.T) {
 			t.Errorf("reset by %+v: %v, want %s", c.who, err, c.want)
 		}
 		if _, err := m.airlines.ChangeProfile(ctx, domain.CommandMeta{Who: c.who}, m.airline,
-			domain.AirlineProfile{Name: "Taken", PilotIDPrefix: "TK", Registration: "open"}); domain.ErrorCode(err) != c.want {
+			domain.AirlineProfile{Name: "Taken", ICAO: "TKN", Slug: "taken", PilotIDPrefix: "TK", Registration: "open"}); domain.ErrorCode(err) != c.want {
 			t.Errorf("edit by %+v: %v, want %s", c.who, err, c.want)
 		}
 	}
@@ -304,10 +311,23 @@ func TestConcurrentRegistrationsWithOneEmailMakeOnePerson(t *testing.T) {
 			if len(made) != 1 || conflicts != n-1 {
 				t.Errorf("%d people made and %d refused for one email, want 1 and %d", len(made), conflicts, n-1)
 			}
-			// Every stream in the log is counted, not only the ones the calls reported.
-			recs, err := r.Store.ReadAll(context.Background(), domain.Start, 10000)
-			if err != nil {
-				t.Fatal(err)
+			// Every stream in the log is counted, not only the ones the calls
+			// reported, once the winner's event is readable in the global
+			// order (in PostgreSQL, after older transactions anywhere in the
+			// cluster end).
+			var recs []domain.RecordedEvent
+			for deadline := time.Now().Add(30 * time.Second); ; {
+				var err error
+				if recs, err = r.Store.ReadAll(context.Background(), domain.Start, 10000); err != nil {
+					t.Fatal(err)
+				}
+				if len(made) == 0 || slices.ContainsFunc(recs, func(e domain.RecordedEvent) bool { return e.StreamID == domain.UserStream(made[0]) }) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the registration never became readable")
+				}
+				time.Sleep(10 * time.Millisecond)
 			}
 			registered := 0
 			for _, rec := range recs {
@@ -345,5 +365,43 @@ func TestChangeRoleGivesANewPilotAnID(t *testing.T) {
 	}
 	if _, err := m.users.ChangeRole(ctx, domain.CommandMeta{Who: m.admin}, m.airline, id, "platform_admin"); domain.ErrorFields(err)["role"] == "" {
 		t.Errorf("make someone a platform admin: %v, want a message on role", err)
+	}
+}
+
+func TestAirlineCodesChangeWithClaimsAndTheFormerStayReserved(t *testing.T) {
+	r := newRunner(t)
+	m, other := newMembership(t, r), newMembership(t, r)
+	ctx := context.Background()
+	load := func(id string) *domain.Airline {
+		a := &domain.Airline{}
+		recs, _ := r.Store.ReadStream(ctx, domain.AirlineStream(id), 0)
+		for _, rec := range recs {
+			msg, _ := r.Registry.Decode(rec.Type, rec.Data)
+			_ = a.Apply(msg)
+		}
+		return a
+	}
+	mine, theirs := load(m.airline), load(other.airline)
+	change := func(who domain.Actor, id, icao, slug string) error {
+		_, err := m.airlines.ChangeProfile(ctx, domain.CommandMeta{Who: who}, id,
+			domain.AirlineProfile{Name: "Renamed", ICAO: icao, Slug: slug, PilotIDPrefix: "ALB", Registration: "approval"})
+		return err
+	}
+	if err := change(m.admin, m.airline, theirs.ICAO, mine.Slug); domain.ErrorFields(err)["icao"] == "" {
+		t.Errorf("take another airline's ICAO code: %v, want a message on icao", err)
+	}
+	if err := change(m.admin, m.airline, mine.ICAO, "fresh-slug"); err != nil {
+		t.Fatal(err)
+	}
+	if a := load(m.airline); a.Slug != "fresh-slug" || a.Name != "Renamed" {
+		t.Errorf("after the change: %+v", a)
+	}
+	// The former slug stays the airline's: another airline cannot take it,
+	// and the airline can take it back.
+	if err := change(other.admin, other.airline, theirs.ICAO, mine.Slug); domain.ErrorFields(err)["slug"] == "" {
+		t.Errorf("another airline took the former slug: %v", err)
+	}
+	if err := change(m.admin, m.airline, mine.ICAO, mine.Slug); err != nil {
+		t.Errorf("take the former slug back: %v", err)
 	}
 }

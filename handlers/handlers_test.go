@@ -136,6 +136,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		Waiter:     proj,
 		Broker:     handlers.NewBroker(slog.Default(), time.Second),
 		Ready:      ready,
+		// Tests run in parallel on one PostgreSQL cluster, where a long
+		// transaction of another test delays when events become readable.
+		WaitBound: 10 * time.Second,
 
 		ApiKeys:     &domain.ApiKeys{Runner: runner, IDs: domain.RandomIDs{}},
 		ApiKeyCache: keyCache,

@@ -39,9 +39,15 @@ func (h *manageHandlers) showAirline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.ProfileForm{AirlineID: tabs.ID, Name: a.Name, IATA: a.Iata, PilotIDPrefix: a.PilotIDPrefix,
-		Registration: a.Registration, Saved: c.QueryParam("saved") != ""}
+	f := profileForm(a)
+	f.Saved = c.QueryParam("saved") != ""
 	return h.renderPage(c, http.StatusOK, tabs, f, "", nil)
+}
+
+// profileForm is the profile form filled with the airline as it is.
+func profileForm(a readmodel.Airline) views.ProfileForm {
+	return views.ProfileForm{AirlineID: a.ID.String(), Name: a.Name, ICAO: a.Icao, Slug: a.Slug, IATA: a.Iata,
+		PilotIDPrefix: a.PilotIDPrefix, Registration: a.Registration}
 }
 
 func (h *manageHandlers) renderPage(c echo.Context, status int, tabs views.AirlineTabs, f views.ProfileForm, reason string, errs map[string]string) error {
@@ -57,10 +63,10 @@ func (h *manageHandlers) changeProfile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.ProfileForm{AirlineID: tabs.ID, Name: c.FormValue("name"), IATA: c.FormValue("iata"),
-		PilotIDPrefix: c.FormValue("pilot_id_prefix"), Registration: c.FormValue("registration")}
+	f := views.ProfileForm{AirlineID: tabs.ID, Name: c.FormValue("name"), ICAO: c.FormValue("icao"), Slug: c.FormValue("slug"),
+		IATA: c.FormValue("iata"), PilotIDPrefix: c.FormValue("pilot_id_prefix"), Registration: c.FormValue("registration")}
 	res, err := h.cmds.ChangeProfile(c.Request().Context(), commandMeta(c, ""), tabs.ID, domain.AirlineProfile{
-		Name: f.Name, IATA: f.IATA, PilotIDPrefix: f.PilotIDPrefix, Registration: f.Registration})
+		Name: f.Name, ICAO: f.ICAO, Slug: f.Slug, IATA: f.IATA, PilotIDPrefix: f.PilotIDPrefix, Registration: f.Registration})
 	if fields := domain.ErrorFields(err); len(fields) > 0 {
 		f.Errors = fields
 		return h.renderPage(c, http.StatusUnprocessableEntity, tabs, f, "", nil)
@@ -81,8 +87,7 @@ func (h *manageHandlers) suspendAirline(c echo.Context) error {
 	reason := c.FormValue("reason")
 	res, err := h.cmds.Suspend(c.Request().Context(), commandMeta(c, ""), tabs.ID, reason)
 	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		f := views.ProfileForm{AirlineID: tabs.ID, Name: a.Name, IATA: a.Iata, PilotIDPrefix: a.PilotIDPrefix, Registration: a.Registration}
-		return h.renderPage(c, http.StatusUnprocessableEntity, tabs, f, reason, fields)
+		return h.renderPage(c, http.StatusUnprocessableEntity, tabs, profileForm(a), reason, fields)
 	}
 	if err != nil {
 		return err

@@ -77,7 +77,7 @@ const memberPassword = "a member's own password"
 
 // tenant is one airline of the matrix with its people.
 type tenant struct {
-	id, slug                  string
+	id, slug, icao            string
 	approvee, rejectee, pilot string // people the staff's actions target
 }
 
@@ -128,7 +128,7 @@ func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tn := &tenant{id: id, slug: slug}
+		tn := &tenant{id: id, slug: slug, icao: "AL" + name}
 		tn.pilot = person(id, domain.RolePilot, "target-"+slug+"@example.com")
 		tn.approvee = register(id, "approvee-"+slug+"@example.com")
 		tn.rejectee = register(id, "rejectee-"+slug+"@example.com")
@@ -262,7 +262,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		icao := fmt.Sprintf("%c%c%c", 'A'+n/676%26, 'A'+n/26%26, 'A'+n%26)
 		form = url.Values{"name": {"New " + icao}, "icao": {"Q" + icao[1:]}, "slug": {fmt.Sprintf("new-%d", n)}}
 	case "/airlines/:id/profile":
-		form = url.Values{"name": {"Renamed"}, "pilot_id_prefix": {"RN"}, "registration": {domain.RegistrationApproval}}
+		form = url.Values{"name": {"Renamed"}, "icao": {tn.icao}, "slug": {tn.slug}, "pilot_id_prefix": {"RN"}, "registration": {domain.RegistrationApproval}}
 	case "/airlines/:id/people/:uid/role":
 		form.Set("role", domain.RoleAirlineAdmin)
 	case "/account/api-keys":

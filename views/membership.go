@@ -17,6 +17,8 @@ type ProfileForm struct {
 	CSRFToken     string
 	AirlineID     string
 	Name          string
+	ICAO          string
+	Slug          string
 	IATA          string
 	PilotIDPrefix string
 	Registration  string

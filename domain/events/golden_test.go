@@ -74,6 +74,11 @@ var goldenCases = []struct {
 		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13", Reason: "Unpaid hosting",
 		SuspendedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 2, 0, 0, time.UTC)),
 	}},
+	{"airline_profile_changed_codes", &eventsv1.AirlineProfileChanged{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13", Name: "Albatross Air", Icao: "ABA", Slug: "albatross-air",
+		PilotIdPrefix: "ABA", Registration: "approval",
+		ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 1, 30, 0, time.UTC)),
+	}},
 	{"airline_reactivated", &eventsv1.AirlineReactivated{
 		AirlineId:     "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13",
 		ReactivatedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 3, 0, 0, time.UTC)),

@@ -55,6 +55,7 @@ func (Airlines) Apply(ctx context.Context, q readmodel.Querier, ev domain.Record
 		switch e := msg.(type) {
 		case *eventsv1.AirlineProfileChanged:
 			row.Name, row.Iata, row.PilotIDPrefix, row.Registration = e.Name, e.Iata, e.PilotIdPrefix, e.Registration
+			row.Icao, row.Slug = cmp.Or(e.Icao, row.Icao), cmp.Or(e.Slug, row.Slug)
 		case *eventsv1.AirlineSuspended:
 			row.Suspended = true
 		case *eventsv1.AirlineReactivated:

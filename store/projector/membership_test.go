@@ -47,7 +47,7 @@ func runMembership(t *testing.T, es domain.EventStore) (string, domain.Position)
 	must(t, err)
 	_, err = users.Reactivate(ctx, sys, id, people[2])
 	must(t, err)
-	_, err = airlines.ChangeProfile(ctx, sys, id, domain.AirlineProfile{Name: "Membership Airways", IATA: "MA", PilotIDPrefix: "MMB", Registration: domain.RegistrationOpen})
+	_, err = airlines.ChangeProfile(ctx, sys, id, domain.AirlineProfile{Name: "Membership Airways", ICAO: "MMB", Slug: "membership-airways", IATA: "MA", PilotIDPrefix: "MMB", Registration: domain.RegistrationOpen})
 	must(t, err)
 	_, _, _, err = users.CreatePerson(ctx, sys, id, domain.Person{Name: "Late Pilot", Email: "late@example.com", Country: "FR", Role: domain.RolePilot})
 	must(t, err)
@@ -86,7 +86,7 @@ func TestMembershipIncrementalEqualsRebuildAndMemoryMatchesPostgres(t *testing.T
 		waitVisible(t, e.es, last)
 		must(t, p.CatchUp(ctx))
 		airline, people := membershipRows(t, e.backend.Reader(), id)
-		if airline.Name != "Membership Airways" || airline.PilotIDPrefix != "MMB" || airline.Registration != "open" || !airline.Suspended {
+		if airline.Name != "Membership Airways" || airline.Icao != "MMB" || airline.Slug != "membership-airways" || airline.PilotIDPrefix != "MMB" || airline.Registration != "open" || !airline.Suspended {
 			t.Errorf("airline row %+v, want the changed profile and suspended", airline)
 		}
 		want := map[string][3]string{ // status, pilot id, reason

@@ -126,8 +126,9 @@ func (x *AirlineCreated) GetRegistration() string {
 	return ""
 }
 
-// AirlineProfileChanged replaces the editable profile of an airline. The
-// ICAO code and slug are claimed unique values and do not change here.
+// AirlineProfileChanged replaces the editable profile of an airline. A new
+// ICAO code or slug is claimed with it; the former ones stay reserved to
+// the airline, so an old address cannot be taken over by another airline.
 type AirlineProfileChanged struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	AirlineId     string                 `protobuf:"bytes,1,opt,name=airline_id,json=airlineId,proto3" json:"airline_id,omitempty"`
@@ -136,6 +137,8 @@ type AirlineProfileChanged struct {
 	PilotIdPrefix string                 `protobuf:"bytes,4,opt,name=pilot_id_prefix,json=pilotIdPrefix,proto3" json:"pilot_id_prefix,omitempty"`
 	Registration  string                 `protobuf:"bytes,5,opt,name=registration,proto3" json:"registration,omitempty"`
 	ChangedAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=changed_at,json=changedAt,proto3" json:"changed_at,omitempty"`
+	Icao          string                 `protobuf:"bytes,7,opt,name=icao,proto3" json:"icao,omitempty"` // empty: unchanged
+	Slug          string                 `protobuf:"bytes,8,opt,name=slug,proto3" json:"slug,omitempty"` // empty: unchanged
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -210,6 +213,20 @@ func (x *AirlineProfileChanged) GetChangedAt() *timestamppb.Timestamp {
 		return x.ChangedAt
 	}
 	return nil
+}
+
+func (x *AirlineProfileChanged) GetIcao() string {
+	if x != nil {
+		return x.Icao
+	}
+	return ""
+}
+
+func (x *AirlineProfileChanged) GetSlug() string {
+	if x != nil {
+		return x.Slug
+	}
+	return ""
 }
 
 // AirlineSuspended stops an airline: its users cannot log in and its API
@@ -422,7 +439,7 @@ const file_domain_events_v1_airline_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12&\n" +
 	"\x0fpilot_id_prefix\x18\a \x01(\tR\rpilotIdPrefix\x12\"\n" +
-	"\fregistration\x18\b \x01(\tR\fregistration\"\xe5\x01\n" +
+	"\fregistration\x18\b \x01(\tR\fregistration\"\x8d\x02\n" +
 	"\x15AirlineProfileChanged\x12\x1d\n" +
 	"\n" +
 	"airline_id\x18\x01 \x01(\tR\tairlineId\x12\x12\n" +
@@ -431,7 +448,9 @@ const file_domain_events_v1_airline_proto_rawDesc = "" +
 	"\x0fpilot_id_prefix\x18\x04 \x01(\tR\rpilotIdPrefix\x12\"\n" +
 	"\fregistration\x18\x05 \x01(\tR\fregistration\x129\n" +
 	"\n" +
-	"changed_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\"\x88\x01\n" +
+	"changed_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\x12\x12\n" +
+	"\x04icao\x18\a \x01(\tR\x04icao\x12\x12\n" +
+	"\x04slug\x18\b \x01(\tR\x04slug\"\x88\x01\n" +
 	"\x10AirlineSuspended\x12\x1d\n" +
 	"\n" +
 	"airline_id\x18\x01 \x01(\tR\tairlineId\x12\x16\n" +
