@@ -136,21 +136,10 @@ func (s *Users) Register(ctx context.Context, meta CommandMeta, airlineID string
 	}
 	id := s.IDs.NewID()
 	meta.Actor = id // a visitor registers themselves
-	now := s.Runner.now()
-	res, err = Execute(ctx, s.Runner, StreamRef{StreamID: UserStream(id), TenantID: airlineID}, meta,
-		func() *User { return &User{} },
-		func(u *User, _ int64) (Decision, error) {
-			if u.Created {
-				return Decision{}, Errorf(EConflict, "This person already exists.")
-			}
-			return Decision{
-				Events: []proto.Message{&eventsv1.PilotRegistered{
-					UserId: id, TenantId: airlineID, Email: p.Email, Name: p.Name, Country: p.Country,
-					PasswordHash: hash, RegisteredAt: timestamppb.New(now),
-				}},
-				Claims: []UniqueClaim{{Scope: "", Field: "email", Value: p.Email}},
-			}, nil
-		})
+	res, err = s.startUser(ctx, meta, id, airlineID, p.Email, &eventsv1.PilotRegistered{
+		UserId: id, TenantId: airlineID, Email: p.Email, Name: p.Name, Country: p.Country,
+		PasswordHash: hash, RegisteredAt: timestamppb.New(s.Runner.now()),
+	})
 	if err != nil {
 		return "", AppendResult{}, emailTaken(err)
 	}
@@ -188,21 +177,10 @@ func (s *Users) CreatePerson(ctx context.Context, meta CommandMeta, airlineID st
 		return "", "", AppendResult{}, fmt.Errorf("hash the one-time password: %w", err)
 	}
 	id := s.IDs.NewID()
-	now := s.Runner.now()
-	res, err = Execute(ctx, s.Runner, StreamRef{StreamID: UserStream(id), TenantID: airlineID}, meta,
-		func() *User { return &User{} },
-		func(u *User, _ int64) (Decision, error) {
-			if u.Created {
-				return Decision{}, Errorf(EConflict, "This person already exists.")
-			}
-			return Decision{
-				Events: []proto.Message{&eventsv1.UserCreated{
-					UserId: id, TenantId: airlineID, Email: p.Email, Name: p.Name, Role: p.Role, Country: p.Country,
-					PasswordHash: hash, MustChangePassword: true, CreatedAt: timestamppb.New(now),
-				}},
-				Claims: []UniqueClaim{{Scope: "", Field: "email", Value: p.Email}},
-			}, nil
-		})
+	res, err = s.startUser(ctx, meta, id, airlineID, p.Email, &eventsv1.UserCreated{
+		UserId: id, TenantId: airlineID, Email: p.Email, Name: p.Name, Role: p.Role, Country: p.Country,
+		PasswordHash: hash, MustChangePassword: true, CreatedAt: timestamppb.New(s.Runner.now()),
+	})
 	if err != nil {
 		return "", "", AppendResult{}, emailTaken(err)
 	}

@@ -147,21 +147,10 @@ func (s *Users) CreateFirstAdmin(ctx context.Context, meta CommandMeta) (userID,
 		return "", "", AppendResult{}, fmt.Errorf("hash the one-time password: %w", err)
 	}
 	id := s.IDs.NewID()
-	now := s.Runner.now()
-	res, err = Execute(ctx, s.Runner, StreamRef{StreamID: UserStream(id)}, meta,
-		func() *User { return &User{} },
-		func(u *User, _ int64) (Decision, error) {
-			if u.Created {
-				return Decision{}, Errorf(EConflict, "This user already exists.")
-			}
-			return Decision{
-				Events: []proto.Message{&eventsv1.UserCreated{
-					UserId: id, Email: FirstAdminLogin, Name: "Platform admin", Role: RolePlatformAdmin,
-					PasswordHash: hash, MustChangePassword: true, CreatedAt: timestamppb.New(now),
-				}},
-				Claims: []UniqueClaim{{Scope: "", Field: "email", Value: FirstAdminLogin}},
-			}, nil
-		})
+	res, err = s.startUser(ctx, meta, id, "", FirstAdminLogin, &eventsv1.UserCreated{
+		UserId: id, Email: FirstAdminLogin, Name: "Platform admin", Role: RolePlatformAdmin,
+		PasswordHash: hash, MustChangePassword: true, CreatedAt: timestamppb.New(s.Runner.now()),
+	})
 	if err != nil {
 		return "", "", AppendResult{}, err
 	}
@@ -226,5 +215,19 @@ func (s *Users) ChangePassword(ctx context.Context, meta CommandMeta, userID, cu
 			return Decision{Events: []proto.Message{&eventsv1.PasswordChanged{
 				UserId: userID, PasswordHash: hash, OneTime: false, ChangedAt: timestamppb.New(now),
 			}}}, nil
+		})
+}
+
+// startUser appends the first event of a new person's stream, claiming
+// their login across the platform, so of two people with one email exactly
+// one is created.
+func (s *Users) startUser(ctx context.Context, meta CommandMeta, id, tenantID, email string, first proto.Message) (AppendResult, error) {
+	return Execute(ctx, s.Runner, StreamRef{StreamID: UserStream(id), TenantID: tenantID}, meta,
+		func() *User { return &User{} },
+		func(u *User, _ int64) (Decision, error) {
+			if u.Created {
+				return Decision{}, Errorf(EConflict, "This person already exists.")
+			}
+			return Decision{Events: []proto.Message{first}, Claims: []UniqueClaim{{Scope: "", Field: "email", Value: email}}}, nil
 		})
 }

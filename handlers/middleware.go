@@ -100,6 +100,9 @@ func page(c echo.Context, title string) views.Page {
 	p := views.Page{Title: title, CSRFToken: token}
 	if u, ok := currentUser(c); ok {
 		p.UserName, p.Admin = u.Name, u.Role == domain.RolePlatformAdmin
+		if u.PilotID != "" {
+			p.UserName = u.PilotID + " " + u.Name // a pilot is named with their pilot id
+		}
 		if u.Role == domain.RoleAirlineAdmin {
 			p.Manage = "/airlines/" + u.TenantID
 		}
