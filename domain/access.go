@@ -34,6 +34,8 @@ const (
 	ResetPasswords      Action = "reset a person's password"
 	ChangeRoles         Action = "make a person a pilot or an airline admin"
 	ViewOwnAirline      Action = "see one's own airline as a member"
+	ViewOperations      Action = "see an airline's airports, fleet and flights"
+	ManageOperations    Action = "add, change and import an airline's airports, fleet and flights"
 )
 
 // Scope is how far a role's permission reaches.
@@ -75,6 +77,8 @@ var accessMatrix = []accessRule{
 	{ResetPasswords, No, Own, Any},
 	{ChangeRoles, No, Own, Any},
 	{ViewOwnAirline, Own, Own, No},
+	{ViewOperations, Own, Own, Any},
+	{ManageOperations, No, Own, Any},
 }
 
 // AccessMatrix returns the matrix's rows, for documentation and tests.
