@@ -41,6 +41,7 @@ type sseEvent struct {
 
 type sseClient struct {
 	tenant string // the tenant whose notices the client may see; "" for the platform
+	every  bool   // a platform admin: every tenant's notices
 	events chan sseEvent
 }
 
@@ -100,13 +101,13 @@ func (b *Broker) publish(n notify.Notice) {
 
 // allowed keeps one tenant's notices from another tenant's pages.
 func (c *sseClient) allowed(ev sseEvent) bool {
-	return ev.tenant == "" || ev.tenant == c.tenant
+	return ev.tenant == "" || ev.tenant == c.tenant || c.every
 }
 
 // subscribe registers a client and returns the events it missed after
 // lastID; resync is true when the history no longer reaches back that far.
-func (b *Broker) subscribe(tenant string, lastID *domain.Position) (c *sseClient, missed []sseEvent, resync bool) {
-	c = &sseClient{tenant: tenant, events: make(chan sseEvent, clientBuffer)}
+func (b *Broker) subscribe(tenant string, every bool, lastID *domain.Position) (c *sseClient, missed []sseEvent, resync bool) {
+	c = &sseClient{tenant: tenant, every: every, events: make(chan sseEvent, clientBuffer)}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -166,7 +167,10 @@ func (b *Broker) streamEvents(c echo.Context) error {
 			lastID = &p
 		}
 	}
-	client, missed, resync := b.subscribe("", lastID)
+	// A person sees their airline's notices; the platform admin, who may
+	// open any airline's pages, sees every airline's.
+	u, _ := currentUser(c)
+	client, missed, resync := b.subscribe(u.TenantID, u.Role == domain.RolePlatformAdmin, lastID)
 	defer b.unsubscribe(client)
 
 	rc := http.NewResponseController(w)

@@ -12,13 +12,27 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/notify"
+	"github.com/albatross-va/albatross/store/readmodel"
 )
 
 func brokerServer(t *testing.T, b *Broker) *httptest.Server {
+	return brokerServerAs(t, b, readmodel.User{})
+}
+
+// brokerServerAs serves the stream to a logged-in user.
+func brokerServerAs(t *testing.T, b *Broker, u readmodel.User) *httptest.Server {
 	t.Helper()
 	e := echo.New()
-	e.GET("/events", b.streamEvents)
+	e.GET("/events", b.streamEvents, func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if u.Role != "" {
+				c.Set(userKey, u)
+			}
+			return next(c)
+		}
+	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return srv
@@ -109,7 +123,7 @@ func TestBrokerStreamsResumesAndFilters(t *testing.T) {
 
 func TestBrokerDropsASlowClientWithoutBlocking(t *testing.T) {
 	b := NewBroker(slog.Default(), time.Hour)
-	c, _, _ := b.subscribe("", nil)
+	c, _, _ := b.subscribe("", false, nil)
 	done := make(chan struct{})
 	go func() {
 		for i := 0; i < clientBuffer*4; i++ {
@@ -149,4 +163,26 @@ func TestBrokerStreamsOutliveServerTimeouts(t *testing.T) {
 	time.Sleep(500 * time.Millisecond) // well past both timeouts
 	b.publish(notify.Notice{Topic: "airlines", IDs: []string{"late"}, Position: "3.4"})
 	expectLine(t, lines, "id: 3.4")
+}
+
+func TestBrokerSendsATenantsNoticesToItsPeopleAndThePlatformAdmin(t *testing.T) {
+	b := NewBroker(slog.Default(), time.Hour)
+	pilot := readStream(t, brokerServerAs(t, b, readmodel.User{TenantID: "t1", Role: domain.RolePilot}).URL, "")
+	admin := readStream(t, brokerServerAs(t, b, readmodel.User{Role: domain.RolePlatformAdmin}).URL, "")
+	other := readStream(t, brokerServerAs(t, b, readmodel.User{TenantID: "t2", Role: domain.RoleAirlineAdmin}).URL, "")
+	waitClients(t, b, 3)
+	b.publish(notify.Notice{TenantID: "t1", Topic: "users", IDs: []string{"u1"}, Position: "9.1"})
+	b.publish(notify.Notice{TenantID: "t2", Topic: "users", IDs: []string{"u2"}, Position: "9.2"})
+	expectLine(t, pilot, "id: 9.1")
+	expectLine(t, admin, "id: 9.1")
+	expectLine(t, admin, "id: 9.2")
+	// The other airline's first event is its own: 9.1 came first and is not for it.
+	for line := range other {
+		if strings.HasPrefix(line, "id: ") {
+			if line != "id: 9.2" {
+				t.Errorf("another airline's page got %q, want only its own id: 9.2", line)
+			}
+			break
+		}
+	}
 }

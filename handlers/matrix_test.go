@@ -63,6 +63,7 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/suspend":                    action(domain.SuspendAirlines),
 	"POST /airlines/:id/reactivate":                 action(domain.SuspendAirlines),
 	"GET /airlines/:id/people":                      action(domain.ViewPeople),
+	"GET /airlines/:id/people/lists":                action(domain.ViewPeople),
 	"POST /airlines/:id/people":                     action(domain.CreatePilots),
 	"GET /airlines/:id/people/:uid":                 action(domain.ViewPeople),
 	"POST /airlines/:id/people/:uid/approve":        action(domain.DecideRegistrations),

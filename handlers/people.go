@@ -52,25 +52,46 @@ func (h *peopleHandlers) emptyForm(c echo.Context) views.PersonForm {
 	return views.PersonForm{CommandID: domain.NewUUID(), Role: domain.RolePilot, Country: ""}
 }
 
-func (h *peopleHandlers) renderPeople(c echo.Context, status int, f views.PersonForm, issued *views.OneTimePassword) error {
-	tabs, _, err := airlineTabs(c, h.rm, "people")
+// listPeopleLists is the part of the people page that re-fetches itself
+// when a person of the airline changes.
+func (h *peopleHandlers) listPeopleLists(c echo.Context) error {
+	p, err := h.peoplePage(c)
 	if err != nil {
 		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return renderComponent(c, http.StatusOK, views.PeopleLists(p))
+}
+
+func (h *peopleHandlers) renderPeople(c echo.Context, status int, f views.PersonForm, issued *views.OneTimePassword) error {
+	p, err := h.peoplePage(c)
+	if err != nil {
+		return err
+	}
+	p.Form, p.Issued = f, issued
+	p.Notice = h.sessions.PopString(c.Request().Context(), flashKey)
+	p.Form.CSRFToken, p.Form.AirlineID = p.CSRFToken, p.Tabs.ID
+	return render(c, status, views.PeopleView(p), nil)
+}
+
+// peoplePage reads the airline's people, waiting registrations first.
+func (h *peopleHandlers) peoplePage(c echo.Context) (views.PeoplePage, error) {
+	tabs, _, err := airlineTabs(c, h.rm, "people")
+	if err != nil {
+		return views.PeoplePage{}, err
 	}
 	list, err := h.rm.ListUsersByTenant(c.Request().Context(), tabs.ID)
 	if err != nil {
-		return err
+		return views.PeoplePage{}, err
 	}
-	p := views.PeoplePage{Page: page(c, tabs.Name+" people"), Tabs: tabs, Form: f, Issued: issued,
-		Notice: h.sessions.PopString(c.Request().Context(), flashKey)}
+	p := views.PeoplePage{Page: page(c, tabs.Name+" people"), Tabs: tabs}
 	for _, u := range list {
 		if u.Status == domain.StatusPending {
 			p.Pending = append(p.Pending, personRow(u))
 		}
 		p.People = append(p.People, personRow(u))
 	}
-	p.Form.CSRFToken, p.Form.AirlineID = p.CSRFToken, tabs.ID
-	return render(c, status, views.PeopleView(p), nil)
+	return p, nil
 }
 
 // createPerson adds a pilot or an airline admin with a one-time password,

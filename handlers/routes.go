@@ -63,6 +63,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	people := &peopleHandlers{users: d.Users, rm: d.ReadModels, log: d.Events, registry: d.Registry,
 		sessions: d.Sessions, readYourWrites: wait, logger: d.Log}
 	member.GET("/airlines/:id/people", people.listPeople, allow(domain.ViewPeople))
+	member.GET("/airlines/:id/people/lists", people.listPeopleLists, allow(domain.ViewPeople))
 	member.POST("/airlines/:id/people", people.createPerson, allow(domain.CreatePilots))
 	member.GET("/airlines/:id/people/:uid", people.showPerson, allow(domain.ViewPeople))
 	member.POST("/airlines/:id/people/:uid/approve", people.approve, allow(domain.DecideRegistrations))

@@ -241,6 +241,14 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	}
 	shot.take(admin, "airline-admin-profile-saved")
 
+	// The admin keeps the people page open while a visitor registers.
+	if err := chromedp.Do(admin,
+		chromedp.Click(chromedp.CSS(`nav[aria-label="Airline"] a[href$="/people"]`)),
+		chromedp.WaitVisible(testID("no-pending")),
+	); err != nil {
+		t.Fatalf("open the people page: %v", err)
+	}
+
 	// A visitor, with no cookies, finds the airline and registers.
 	pilotEmail, pilotPassword := "pat@example.com", "pat's own password"
 	visitor := newProfile(t, browser)
@@ -272,13 +280,11 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	contains(t, visitor, `[data-testid="registered"]`, "Kestrel Virtual will review your registration")
 	shot.take(visitor, "registered")
 
-	// The airline admin decides.
+	// The registration appears on the admin's open page without a reload,
+	// and the admin decides.
 	pending := `[data-testid="pending"][data-email="` + pilotEmail + `"]`
-	if err := chromedp.Do(admin,
-		chromedp.Click(chromedp.CSS(`nav[aria-label="Airline"] a[href$="/people"]`)),
-		chromedp.WaitVisible(chromedp.CSS(pending)),
-	); err != nil {
-		t.Fatalf("see the registration waiting: %v", err)
+	if err := chromedp.Do(admin, chromedp.WaitVisible(chromedp.CSS(pending))); err != nil {
+		t.Fatalf("the registration did not appear live on the open people page: %v", err)
 	}
 	contains(t, admin, pending, "Pat Pilot")
 	contains(t, admin, `[data-testid="person-row"][data-email="`+pilotEmail+`"] [data-testid="status"]`, "pending")
