@@ -15,6 +15,7 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/store/throttle"
 	"github.com/albatross-va/albatross/views"
 )
 
@@ -39,7 +40,7 @@ type accountHandlers struct {
 	readYourWrites
 	log *slog.Logger
 	// Login attempts are throttled per account and per client address.
-	perAccount, perAddress *throttle
+	perAccount, perAddress throttle.Limiter
 	// unknownHash is verified for a login that does not exist, so that
 	// the answer takes as long as for a wrong password.
 	unknownHash string
@@ -65,7 +66,11 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 	password := c.FormValue("password")
 	f := views.LoginForm{Page: page(c, "Log in"), Email: c.FormValue("email"), Next: safeNext(c.FormValue("next"))}
 	accountKey, addressKey := "account:"+email, "address:"+c.RealIP()
-	if wait := h.throttled(accountKey, addressKey); wait > 0 {
+	wait, err := h.throttled(c.Request().Context(), accountKey, addressKey)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
 		return h.tooMany(c, wait, func(msg string) templ.Component { f.Message = msg; return views.LoginView(f) })
 	}
 	ctx := c.Request().Context()
@@ -90,8 +95,8 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 		f.Message = wrongLogin
 		return render(c, http.StatusUnprocessableEntity, views.LoginView(f), nil)
 	}
-	h.perAccount.forgive(accountKey)
-	h.perAddress.forgive(addressKey)
+	h.forgive(c, h.perAccount, accountKey)
+	h.forgive(c, h.perAddress, addressKey)
 	// Only a person who knows the password learns their status.
 	refusal, err := loginRefusal(ctx, h.rm, u)
 	if err != nil {
@@ -116,11 +121,19 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 
 // throttled counts an attempt against the account and the address and
 // says how long to wait when either has used its attempts.
-func (h *accountHandlers) throttled(accountKey, addressKey string) time.Duration {
-	if wait := h.perAddress.attempt(addressKey); wait > 0 {
-		return wait
+func (h *accountHandlers) throttled(ctx context.Context, accountKey, addressKey string) (time.Duration, error) {
+	if wait, err := h.perAddress.Attempt(ctx, addressKey); wait > 0 || err != nil {
+		return wait, err
 	}
-	return h.perAccount.attempt(accountKey)
+	return h.perAccount.Attempt(ctx, accountKey)
+}
+
+// forgive takes back a key's attempts after a success; a failure only
+// leaves the attempts to expire, so it is logged, not returned.
+func (h *accountHandlers) forgive(c echo.Context, l throttle.Limiter, key string) {
+	if err := l.Forgive(c.Request().Context(), key); err != nil {
+		requestLogger(c, h.log).Warn("forgive login attempts", "err", err)
+	}
 }
 
 // tooMany answers 429 with Retry-After and the form with a message.
@@ -157,13 +170,17 @@ func (h *accountHandlers) changePassword(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	accountKey := "account:" + u.Email
-	if wait := h.perAccount.attempt(accountKey); wait > 0 {
+	wait, err := h.perAccount.Attempt(ctx, accountKey)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
 		return h.tooMany(c, wait, func(msg string) templ.Component { f.Message = msg; return views.PasswordView(f) })
 	}
 	res, err := h.users.ChangePassword(ctx, domain.CommandMeta{ID: domain.NewUUID(), Actor: u.ID.String(), CorrelationID: requestID(c)},
 		u.ID.String(), current, next)
 	if domain.ErrorFields(err)["current"] == "" {
-		h.perAccount.forgive(accountKey) // only wrong current passwords count
+		h.forgive(c, h.perAccount, accountKey) // only wrong current passwords count
 	}
 	if fields := domain.ErrorFields(err); len(fields) > 0 {
 		f.Errors = fields

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"time"
-
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
@@ -22,7 +20,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	account := &accountHandlers{
 		sessions: d.Sessions, rm: d.ReadModels, users: d.Users, passwords: d.Passwords,
 		readYourWrites: wait, log: d.Log,
-		perAccount: newThrottle(5, 15*time.Minute), perAddress: newThrottle(30, 15*time.Minute),
+		perAccount: d.Throttles.PerAccount, perAddress: d.Throttles.PerAddress,
 		unknownHash: unknownPasswordHash(d.Passwords),
 	}
 	app.GET("/login", account.showLogin)

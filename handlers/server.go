@@ -16,6 +16,7 @@ import (
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/store/throttle"
 )
 
 // AirlineCommands runs the airline commands (domain.Airlines).
@@ -59,6 +60,8 @@ type Deps struct {
 	WaitBound time.Duration
 	// SecureCookies marks cookies Secure (served over TLS or behind a TLS proxy).
 	SecureCookies bool
+	// Throttles count failed logins; in-process when not set.
+	Throttles LoginThrottles
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client; with none, the client is the connection's peer.
 	TrustedProxies []*net.IPNet
@@ -70,8 +73,32 @@ type Deps struct {
 	ApiKeyCache apikeycache.Cache
 }
 
+// LoginThrottles limit password attempts per account and per client
+// address.
+type LoginThrottles struct {
+	PerAccount, PerAddress throttle.Limiter
+}
+
+// The login limits: 5 failures per account and 30 per address in 15 minutes.
+const (
+	AccountAttempts = 5
+	AddressAttempts = 30
+	AttemptWindow   = 15 * time.Minute
+)
+
+// LocalThrottles count in this process.
+func LocalThrottles() LoginThrottles {
+	return LoginThrottles{
+		PerAccount: throttle.NewLocal(AccountAttempts, AttemptWindow),
+		PerAddress: throttle.NewLocal(AddressAttempts, AttemptWindow),
+	}
+}
+
 // New returns the Echo instance with every route and middleware.
 func New(d Deps) *echo.Echo {
+	if d.Throttles.PerAccount == nil || d.Throttles.PerAddress == nil {
+		d.Throttles = LocalThrottles()
+	}
 	if d.WaitBound == 0 {
 		d.WaitBound = 2 * time.Second
 	}

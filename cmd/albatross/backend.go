@@ -18,6 +18,7 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/handlers"
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
@@ -26,6 +27,7 @@ import (
 	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/sessions"
 	"github.com/albatross-va/albatross/store/sqlite"
+	"github.com/albatross-va/albatross/store/throttle"
 )
 
 // backend is the set of adapters one deployment model uses.
@@ -36,8 +38,9 @@ type backend struct {
 	projector *projector.Projector
 	notifier  notify.Notifier
 	sessions  scs.Store
-	apiKeys   apikeycache.Cache // shared in Redis when REDIS_URL is set
-	pool      *pgxpool.Pool     // nil in the embedded mode
+	apiKeys   apikeycache.Cache       // shared in Redis when REDIS_URL is set
+	throttles handlers.LoginThrottles // shared in Redis when REDIS_URL is set; else in-process
+	pool      *pgxpool.Pool           // nil in the embedded mode
 	closers   []func() error
 }
 
@@ -112,6 +115,10 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 			b.closers = append(b.closers, rn.Client().Close, rn.Close)
 			b.sessions = sessions.Redis(rn.Client())
 			b.apiKeys = apikeycache.NewRedis(rn.Client(), apikeycache.KeyPrefixFor(deployment), apikeycache.DefaultTTL, log)
+			b.throttles = handlers.LoginThrottles{
+				PerAccount: throttle.NewRedis(rn.Client(), throttle.KeyPrefixFor(deployment, "account"), handlers.AccountAttempts, handlers.AttemptWindow),
+				PerAddress: throttle.NewRedis(rn.Client(), throttle.KeyPrefixFor(deployment, "address"), handlers.AddressAttempts, handlers.AttemptWindow),
+			}
 		} else {
 			local := notify.NewLocal()
 			b.notifier = local

@@ -68,6 +68,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 
 		ApiKeys:     &domain.ApiKeys{Runner: runner, IDs: domain.RandomIDs{}},
 		ApiKeyCache: b.apiKeys,
+		Throttles:   b.throttles,
 	})
 	srv := &http.Server{
 		Handler:           e,
