@@ -166,7 +166,7 @@ func (b *Broker) streamEvents(c echo.Context) error {
 			lastID = &p
 		}
 	}
-	client, missed, resync := b.subscribe("", lastID)
+	client, missed, resync := b.subscribe(streamTenant(c), lastID)
 	defer b.unsubscribe(client)
 
 	rc := http.NewResponseController(w)
@@ -220,6 +220,18 @@ func (b *Broker) streamEvents(c echo.Context) error {
 			return nil
 		}
 	}
+}
+
+// streamTenant is the airline whose notices a stream carries besides the
+// platform's: the user's own, or for someone who may see any airline's
+// operations (a platform admin) the airline the page names in ?airline=.
+func streamTenant(c echo.Context) string {
+	a := currentActor(c)
+	if id := c.QueryParam("airline"); id != "" && id != a.TenantID &&
+		domain.ScopeOf(a.Role, domain.ViewOperations) == domain.Any {
+		return id
+	}
+	return a.TenantID
 }
 
 func writeEvent(w http.ResponseWriter, ev sseEvent) error {

@@ -40,6 +40,7 @@ type app struct {
 	runner   *domain.Runner
 	users    *domain.Users
 	airlines *domain.Airlines
+	fleet    *domain.Fleet
 	proj     *projector.Projector
 	// countEvents counts every committed event, not only those a reader
 	// following the global order may see yet.
@@ -124,6 +125,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		ready = func(context.Context) (any, error) { return "fine", nil }
 	}
 	airlines := &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}}
+	fleet := &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: domain.AnyAirport{}}
 	e := handlers.New(handlers.Deps{
 		Log:        slog.Default(),
 		Sessions:   handlers.NewSessions(sessions, false),
@@ -142,10 +144,12 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 
 		ApiKeys:     &domain.ApiKeys{Runner: runner, IDs: domain.RandomIDs{}},
 		ApiKeyCache: keyCache,
+
+		Fleet: fleet,
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, proj: proj, countEvents: count}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, proj: proj, countEvents: count}
 }
 
 // newClient is one browser: it keeps cookies and does not follow redirects.

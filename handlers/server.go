@@ -68,6 +68,9 @@ type Deps struct {
 	// (apikeycache.Follow), or a revoke would not reach it.
 	ApiKeys     ApiKeyCommands
 	ApiKeyCache apikeycache.Cache
+
+	// Fleet runs the fleet commands (subfleets and aircraft).
+	Fleet FleetCommands
 }
 
 // New returns the Echo instance with every route and middleware.
