@@ -130,14 +130,19 @@ func (h *fleetHandlers) renderFleet(c echo.Context, status int, sf views.Subflee
 	return render(c, status, views.FleetView(p), views.FleetListView(p.List))
 }
 
-// formFailed re-renders a form with its messages (422 for bad fields, 409
-// for a conflict without one), or returns the error for the error page.
+// formFailed says how to re-render a failed form: 422 with a message per
+// bad field, 409 for a conflict (a taken code or registration beside its
+// field, or a message for the whole form); ok is false for other errors,
+// which go to the error page.
 func formFailed(err error) (status int, fields map[string]string, message string, ok bool) {
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		return http.StatusUnprocessableEntity, fields, "", true
-	}
-	if domain.ErrorCode(err) == domain.EConflict {
+	fields = domain.ErrorFields(err)
+	switch {
+	case domain.ErrorCode(err) == domain.EConflict && len(fields) > 0:
+		return http.StatusConflict, fields, "", true
+	case domain.ErrorCode(err) == domain.EConflict:
 		return http.StatusConflict, nil, domain.ErrorMessage(err), true
+	case len(fields) > 0:
+		return http.StatusUnprocessableEntity, fields, "", true
 	}
 	return 0, nil, "", false
 }
@@ -240,7 +245,7 @@ func (h *fleetHandlers) addAircraft(c echo.Context) error {
 		AirportID: f.AirportID, FlightTime: f.FlightTime})
 	if status, fields, msg, ok := formFailed(err); ok {
 		f.Errors, f.Message = fields, msg
-		if status == http.StatusConflict || domain.ErrorCode(err) == domain.EConflict {
+		if status == http.StatusConflict {
 			f.CommandID = domain.NewUUID() // a refused registration may be corrected and sent again
 		}
 		return h.renderFleet(c, status, views.SubfleetForm{}, f)

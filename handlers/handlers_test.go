@@ -126,6 +126,8 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	}
 	airlines := &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}}
 	fleet := &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: domain.AnyAirport{}}
+	broker := handlers.NewBroker(slog.Default(), time.Second)
+	go func() { _ = broker.Run(runCtx, notices) }() // live updates reach the pages, as in serve
 	e := handlers.New(handlers.Deps{
 		Log:        slog.Default(),
 		Sessions:   handlers.NewSessions(sessions, false),
@@ -136,7 +138,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		Events:     es,
 		Registry:   runner.Registry,
 		Waiter:     proj,
-		Broker:     handlers.NewBroker(slog.Default(), time.Second),
+		Broker:     broker,
 		Ready:      ready,
 		// Tests run in parallel on one PostgreSQL cluster, where a long
 		// transaction of another test delays when events become readable.
