@@ -316,7 +316,7 @@ func FleetListView(l FleetList) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = aircraftTable(l.AirlineID, s.Aircraft, false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = aircraftTable(l.AirlineID, s.Aircraft).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -484,7 +484,7 @@ func statusCounts(s SubfleetRow) templ.Component {
 	})
 }
 
-func aircraftTable(airlineID string, rows []AircraftRow, withName bool) templ.Component {
+func aircraftTable(airlineID string, rows []AircraftRow) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -926,7 +926,7 @@ func SubfleetAircraftView(airlineID string, s SubfleetRow) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = aircraftTable(airlineID, s.Aircraft, true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = aircraftTable(airlineID, s.Aircraft).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
