@@ -40,6 +40,7 @@ type app struct {
 	runner   *domain.Runner
 	users    *domain.Users
 	airlines *domain.Airlines
+	fleet    *domain.Fleet
 	proj     *projector.Projector
 	// countEvents counts every committed event, not only those a reader
 	// following the global order may see yet.
@@ -124,6 +125,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		ready = func(context.Context) (any, error) { return "fine", nil }
 	}
 	airlines := &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}}
+	fleet := &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: domain.AnyAirport{}}
+	broker := handlers.NewBroker(slog.Default(), time.Second)
+	go func() { _ = broker.Run(runCtx, notices) }() // live updates reach the pages, as in serve
 	e := handlers.New(handlers.Deps{
 		Log:        slog.Default(),
 		Sessions:   handlers.NewSessions(sessions, false),
@@ -134,7 +138,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		Events:     es,
 		Registry:   runner.Registry,
 		Waiter:     proj,
-		Broker:     handlers.NewBroker(slog.Default(), time.Second),
+		Broker:     broker,
 		Ready:      ready,
 		// Tests run in parallel on one PostgreSQL cluster, where a long
 		// transaction of another test delays when events become readable.
@@ -142,10 +146,12 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 
 		ApiKeys:     &domain.ApiKeys{Runner: runner, IDs: domain.RandomIDs{}},
 		ApiKeyCache: keyCache,
+
+		Fleet: fleet,
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, proj: proj, countEvents: count}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, proj: proj, countEvents: count}
 }
 
 // newClient is one browser: it keeps cookies and does not follow redirects.

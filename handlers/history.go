@@ -1,10 +1,14 @@
 package handlers
 
 import (
+	"context"
+
+	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/store/reads"
 )
 
 // describeUserEvent says in words what an event of a person's stream did.
@@ -45,4 +49,30 @@ func describeUserEvent(msg proto.Message) string {
 		return "Made a pilot"
 	}
 	return ""
+}
+
+// nameActor names who caused an event of a record's history, looking each
+// user up once in names; subject is the person whose history it is, who
+// appears as "themselves" ("" for a record that is not a person).
+func nameActor(ctx context.Context, rm reads.Querier, names map[string]string, actor, subject string) string {
+	switch actor {
+	case "system":
+		return "Albatross"
+	case "cli":
+		return "the command line"
+	}
+	if subject != "" && actor == subject {
+		return "themselves"
+	}
+	if n, ok := names[actor]; ok {
+		return n
+	}
+	n := "someone no longer known"
+	if id, err := uuid.Parse(actor); err == nil {
+		if u, err := rm.GetUser(ctx, id); err == nil {
+			n = u.Name
+		}
+	}
+	names[actor] = n
+	return n
 }

@@ -72,6 +72,13 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/people/:uid/reactivate":     action(domain.SuspendPeople),
 	"POST /airlines/:id/people/:uid/role":           action(domain.ChangeRoles),
 	"POST /airlines/:id/people/:uid/reset-password": action(domain.ResetPasswords),
+	"GET /airlines/:id/fleet":                       action(domain.ViewOperations),
+	"POST /airlines/:id/fleet/subfleets":            action(domain.ManageOperations),
+	"GET /airlines/:id/fleet/subfleets/:sid":        action(domain.ViewOperations),
+	"POST /airlines/:id/fleet/subfleets/:sid":       action(domain.ManageOperations),
+	"POST /airlines/:id/fleet/aircraft":             action(domain.ManageOperations),
+	"GET /airlines/:id/fleet/aircraft/:aid":         action(domain.ViewOperations),
+	"POST /airlines/:id/fleet/aircraft/:aid":        action(domain.ManageOperations),
 }
 
 const memberPassword = "a member's own password"
@@ -80,6 +87,7 @@ const memberPassword = "a member's own password"
 type tenant struct {
 	id, slug, icao            string
 	approvee, rejectee, pilot string // people the staff's actions target
+	subfleet, aircraft        string // a subfleet and an aircraft of the airline
 }
 
 // actor is one browser of the matrix.
@@ -133,6 +141,12 @@ func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
 		tn.pilot = person(id, domain.RolePilot, "target-"+slug+"@example.com")
 		tn.approvee = register(id, "approvee-"+slug+"@example.com")
 		tn.rejectee = register(id, "rejectee-"+slug+"@example.com")
+		if tn.subfleet, _, err = a.fleet.CreateSubfleet(ctx, sys, id, domain.Subfleet{Type: "B738", ICAO: "B738", Name: "737", HubID: "EGLL"}); err != nil {
+			t.Fatal(err)
+		}
+		if tn.aircraft, _, err = a.fleet.AddAircraft(ctx, sys, id, domain.NewAircraft{SubfleetID: tn.subfleet, Registration: "G-MTRX", Name: "Matrix", AirportID: "EGLL"}); err != nil {
+			t.Fatal(err)
+		}
 		w.airlines[name] = tn
 	}
 	pilotA := person(w.airlines["A"].id, domain.RolePilot, "pilot-a@example.com")
@@ -249,7 +263,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, "*", "app.css").Replace(path)
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css").Replace(path)
 	form = url.Values{}
 	switch route {
 	case "/login":
@@ -270,6 +284,14 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form.Set("name", fmt.Sprintf("key %d", n))
 	case "/airlines/:id/people":
 		form = url.Values{"name": {"Added"}, "email": {fmt.Sprintf("added%d@example.com", n)}, "country": {"GB"}, "role": {domain.RolePilot}}
+	case "/airlines/:id/fleet/subfleets":
+		form = url.Values{"type": {fmt.Sprintf("T%d", n)}, "icao": {"A320"}, "name": {"Matrix subfleet"}, "hub_id": {"LPPT"}}
+	case "/airlines/:id/fleet/subfleets/:sid":
+		form = url.Values{"type": {"B738"}, "icao": {"B738"}, "name": {fmt.Sprintf("737 edit %d", n)}, "hub_id": {"EGLL"}, "cost_block_hour": {"100"}}
+	case "/airlines/:id/fleet/aircraft":
+		form = url.Values{"subfleet_id": {tn.subfleet}, "registration": {fmt.Sprintf("G-M%d", n)}, "name": {"Added"}, "status": {domain.AircraftActive}, "airport_id": {"EGLL"}, "flight_time": {"10:30"}}
+	case "/airlines/:id/fleet/aircraft/:aid":
+		form = url.Values{"subfleet_id": {tn.subfleet}, "name": {fmt.Sprintf("Edit %d", n)}, "status": {domain.AircraftMaintenance}}
 	case "/airlines/:id/people/:uid/reject", "/airlines/:id/suspend", "/airlines/:id/people/:uid/suspend":
 		form.Set("reason", "matrix test")
 	}

@@ -7,7 +7,6 @@ import (
 	"net/url"
 
 	"github.com/alexedwards/scs/v2"
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
@@ -290,23 +289,5 @@ func (h *peopleHandlers) history(ctx context.Context, userID string) ([]views.Hi
 
 // actorName names who caused an event, looking each user up once.
 func (h *peopleHandlers) actorName(ctx context.Context, names map[string]string, actor, subject string) string {
-	switch actor {
-	case "system":
-		return "Albatross"
-	case "cli":
-		return "the command line"
-	case subject:
-		return "themselves"
-	}
-	if n, ok := names[actor]; ok {
-		return n
-	}
-	n := "someone no longer known"
-	if id, err := uuid.Parse(actor); err == nil {
-		if u, err := h.rm.GetUser(ctx, id); err == nil {
-			n = u.Name
-		}
-	}
-	names[actor] = n
-	return n
+	return nameActor(ctx, h.rm, names, actor, subject)
 }

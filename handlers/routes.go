@@ -71,6 +71,16 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/people/:uid/reset-password", people.resetPassword, allow(domain.ResetPasswords))
 	member.POST("/airlines/:id/people/:uid/role", people.changeRole, allow(domain.ChangeRoles))
 
+	// An airline's fleet: its people read it, its staff change it.
+	fleet := &fleetHandlers{cmds: d.Fleet, rm: d.ReadModels, log: d.Events, registry: d.Registry, readYourWrites: wait, logger: d.Log}
+	member.GET("/airlines/:id/fleet", fleet.showFleet, allow(domain.ViewOperations))
+	member.POST("/airlines/:id/fleet/subfleets", fleet.createSubfleet, allow(domain.ManageOperations))
+	member.GET("/airlines/:id/fleet/subfleets/:sid", fleet.showSubfleet, allow(domain.ViewOperations))
+	member.POST("/airlines/:id/fleet/subfleets/:sid", fleet.changeSubfleet, allow(domain.ManageOperations))
+	member.POST("/airlines/:id/fleet/aircraft", fleet.addAircraft, allow(domain.ManageOperations))
+	member.GET("/airlines/:id/fleet/aircraft/:aid", fleet.showAircraft, allow(domain.ViewOperations))
+	member.POST("/airlines/:id/fleet/aircraft/:aid", fleet.changeAircraft, allow(domain.ManageOperations))
+
 	// The API for programs, outside the app group: no session, no CSRF. A
 	// key authenticates every request, and a cookie none. Unknown paths
 	// answer 404 (405 for a known path) as problem documents.

@@ -71,6 +71,9 @@ type Deps struct {
 	// (apikeycache.Follow), or a revoke would not reach it.
 	ApiKeys     ApiKeyCommands
 	ApiKeyCache apikeycache.Cache
+
+	// Fleet runs the fleet commands (subfleets and aircraft).
+	Fleet FleetCommands
 }
 
 // LoginThrottles limit password attempts per account and per client

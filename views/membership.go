@@ -9,7 +9,7 @@ type AirlineTabs struct {
 	ICAO      string
 	Slug      string
 	Suspended bool
-	Current   string // "profile" or "people"
+	Current   string // "profile", "people" or "fleet"
 }
 
 // ProfileForm is an airline's editable profile.

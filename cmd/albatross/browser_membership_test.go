@@ -289,8 +289,14 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	contains(t, admin, pending, "Pat Pilot")
 	contains(t, admin, `[data-testid="person-row"][data-email="`+pilotEmail+`"] [data-testid="status"]`, "pending")
 	shot.take(admin, "registration-pending")
+	// The list may be re-rendered by a live update at any moment, so the
+	// button is pressed from the page's script, on the element there now,
+	// rather than by a click on a node that a swap may have replaced.
+	press := `(() => { const b = document.querySelector('` + pending + ` [data-testid="approve"]'); b.form.requestSubmit(b); return true })()`
+	if _, err := chromedp.Run(admin, chromedp.Evaluate[bool](press)); err != nil {
+		t.Fatalf("press approve: %v", err)
+	}
 	if err := chromedp.Do(admin,
-		chromedp.Click(chromedp.CSS(pending+` [data-testid="approve"]`)),
 		chromedp.WaitVisible(testID("notice")),
 		chromedp.WaitVisible(testID("no-pending")),
 	); err != nil {

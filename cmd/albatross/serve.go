@@ -69,6 +69,11 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		ApiKeys:     &domain.ApiKeys{Runner: runner, IDs: domain.RandomIDs{}},
 		ApiKeyCache: b.apiKeys,
 		Throttles:   b.throttles,
+
+		// The fleet's hubs and locations are checked against the airline's
+		// airports through Airports; AnyAirport accepts every well-formed
+		// ICAO code until airlines have airport lists.
+		Fleet: &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: domain.AnyAirport{}},
 	})
 	srv := &http.Server{
 		Handler:           e,

@@ -128,6 +128,32 @@ var goldenCases = []struct {
 		UserId:    "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f31",
 		RevokedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 30, 0, 0, time.UTC)),
 	}},
+	{"subfleet_created", &eventsv1.SubfleetCreated{
+		SubfleetId: "2c9d7e1a-4b3f-4e8a-9c1d-0a1b2c3d4e51", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		Type: "B738-SPB", Icao: "B738", Name: "Boeing 737-800", HubId: "EGLL", CostBlockHourCents: proto.Int64(250000),
+		CreatedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)),
+	}},
+	{"subfleet_created_without_cost", &eventsv1.SubfleetCreated{
+		SubfleetId: "2c9d7e1a-4b3f-4e8a-9c1d-0a1b2c3d4e52", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		Type: "A320", Icao: "A320", Name: "Airbus A320", HubId: "LPPT",
+		CreatedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 1, 0, 0, time.UTC)),
+	}},
+	{"subfleet_changed", &eventsv1.SubfleetChanged{
+		SubfleetId: "2c9d7e1a-4b3f-4e8a-9c1d-0a1b2c3d4e51", Type: "B738-WL", Icao: "B738", Name: "Boeing 737-800 winglets",
+		HubId: "EGKK", CostBlockHourCents: proto.Int64(0),
+		ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 2, 0, 0, time.UTC)),
+	}},
+	{"aircraft_added", &eventsv1.AircraftAdded{
+		AircraftId: "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		SubfleetId: "2c9d7e1a-4b3f-4e8a-9c1d-0a1b2c3d4e51", Registration: "G-ABCD", Name: "City of London",
+		Status: "active", AirportId: "EGLL", FlightTime: 754321,
+		AddedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 3, 0, 0, time.UTC)),
+	}},
+	{"aircraft_changed", &eventsv1.AircraftChanged{
+		AircraftId: "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4", SubfleetId: "2c9d7e1a-4b3f-4e8a-9c1d-0a1b2c3d4e52",
+		Name: "City of Lisbon", Status: "maintenance",
+		ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 4, 0, 0, time.UTC)),
+	}},
 }
 
 func goldenPath(file string) string { return filepath.Join("testdata", file+".golden") }

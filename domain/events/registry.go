@@ -34,6 +34,10 @@ var registered = []proto.Message{
 	&eventsv1.RoleChanged{},
 	&eventsv1.ApiKeyCreated{},
 	&eventsv1.ApiKeyRevoked{},
+	&eventsv1.SubfleetCreated{},
+	&eventsv1.SubfleetChanged{},
+	&eventsv1.AircraftAdded{},
+	&eventsv1.AircraftChanged{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

@@ -190,6 +190,9 @@ type state struct {
 
 	apiKeys      map[uuid.UUID]readmodel.ApiKey // see apikeys.go
 	apiKeyHashes map[string]uuid.UUID           // the unique index api_keys_hash
+
+	subfleets map[rowKey]readmodel.Subfleet // see fleet.go
+	aircraft  map[rowKey]readmodel.Aircraft
 }
 
 func newState() *state {
@@ -202,6 +205,9 @@ func newState() *state {
 
 		apiKeys:      map[uuid.UUID]readmodel.ApiKey{},
 		apiKeyHashes: map[string]uuid.UUID{},
+
+		subfleets: map[rowKey]readmodel.Subfleet{},
+		aircraft:  map[rowKey]readmodel.Aircraft{},
 	}
 }
 

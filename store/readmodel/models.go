@@ -8,7 +8,21 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
+
+type Aircraft struct {
+	TenantID     string
+	ID           uuid.UUID
+	SubfleetID   uuid.UUID
+	Registration string
+	Name         string
+	Status       string
+	AirportID    string
+	FlightTime   int64
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
 
 type Airline struct {
 	ID            uuid.UUID
@@ -73,6 +87,18 @@ type Session struct {
 	Token  string
 	Data   []byte
 	Expiry time.Time
+}
+
+type Subfleet struct {
+	TenantID           string
+	ID                 uuid.UUID
+	Type               string
+	Icao               string
+	Name               string
+	HubID              string
+	CostBlockHourCents pgtype.Int8
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 type UniqueClaim struct {

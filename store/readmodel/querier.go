@@ -14,15 +14,22 @@ type Querier interface {
 	// CountUsers says how many users exist; none means the platform still needs
 	// its first admin.
 	CountUsers(ctx context.Context) (int64, error)
+	// DeleteAllAircraft empties the read model before a rebuild.
+	DeleteAllAircraft(ctx context.Context) error
 	// DeleteAllAirlines empties the read model before a rebuild.
 	DeleteAllAirlines(ctx context.Context) error
 	// DeleteAllApiKeys empties the read model before a rebuild; the last-used
 	// times go with it.
 	DeleteAllApiKeys(ctx context.Context) error
+	// DeleteAllSubfleets empties the read model before a rebuild.
+	DeleteAllSubfleets(ctx context.Context) error
 	// DeleteAllUsers empties the read model before a rebuild.
 	DeleteAllUsers(ctx context.Context) error
 	// DeleteCheckpoint resets a projection to the start of the log for a rebuild.
 	DeleteCheckpoint(ctx context.Context, name string) error
+	// GetAircraft finds an aircraft of one airline: another airline's is not
+	// found, whatever id is asked for.
+	GetAircraft(ctx context.Context, arg GetAircraftParams) (Aircraft, error)
 	// GetAirline finds an airline by id: its tenant id.
 	GetAirline(ctx context.Context, id uuid.UUID) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
@@ -35,6 +42,9 @@ type Querier interface {
 	GetApiKeyByHash(ctx context.Context, hash string) (ApiKey, error)
 	// GetCheckpoint returns how far a projection has applied the log.
 	GetCheckpoint(ctx context.Context, name string) (ProjectionCheckpoint, error)
+	// GetSubfleet finds a subfleet of one airline: another airline's is not
+	// found, whatever id is asked for.
+	GetSubfleet(ctx context.Context, arg GetSubfleetParams) (Subfleet, error)
 	// GetTenantUser finds a person of one airline: a person of another airline
 	// is not found, whatever id is asked for.
 	GetTenantUser(ctx context.Context, arg GetTenantUserParams) (User, error)
@@ -43,6 +53,11 @@ type Querier interface {
 	// GetUserByEmail finds the user behind a login; the email is lower-cased by
 	// the caller, as it is stored.
 	GetUserByEmail(ctx context.Context, email string) (User, error)
+	// ListAircraft lists an airline's aircraft by registration.
+	ListAircraft(ctx context.Context, tenantID string) ([]Aircraft, error)
+	// ListAircraftBySubfleet lists the aircraft of one subfleet of an airline
+	// by registration.
+	ListAircraftBySubfleet(ctx context.Context, arg ListAircraftBySubfleetParams) ([]Aircraft, error)
 	// ListAirlines returns every airline for the platform admin's list, by name.
 	// COLLATE "C" orders names by their bytes whatever the database's default
 	// collation, so the in-memory read models (store/memory) give the same order.
@@ -51,6 +66,9 @@ type Querier interface {
 	// first. The tenant is part of the filter, as in every query of a tenant's
 	// data.
 	ListApiKeysByUser(ctx context.Context, arg ListApiKeysByUserParams) ([]ApiKey, error)
+	// ListSubfleets lists an airline's subfleets by their code. COLLATE "C"
+	// orders by bytes, as the in-memory read models do.
+	ListSubfleets(ctx context.Context, tenantID string) ([]Subfleet, error)
 	// ListUsersByTenant lists an airline's people by name.
 	ListUsersByTenant(ctx context.Context, tenantID string) ([]User, error)
 	// RevokeApiKey marks a key revoked; a key revoked already keeps the time it
@@ -66,12 +84,16 @@ type Querier interface {
 	// constant use costs at most one write a minute. Not event-sourced: see
 	// the api_keys migration.
 	TouchApiKeyLastUsed(ctx context.Context, arg TouchApiKeyLastUsedParams) error
+	// UpsertAircraft writes an aircraft's row from its events.
+	UpsertAircraft(ctx context.Context, arg UpsertAircraftParams) error
 	// UpsertAirline writes an airline's row from its events.
 	UpsertAirline(ctx context.Context, arg UpsertAirlineParams) error
 	// UpsertApiKey writes a key's row as its ApiKeyCreated event describes it:
 	// not revoked. An existing row keeps its last_used_at, which no event
 	// carries.
 	UpsertApiKey(ctx context.Context, arg UpsertApiKeyParams) error
+	// UpsertSubfleet writes a subfleet's row from its events.
+	UpsertSubfleet(ctx context.Context, arg UpsertSubfleetParams) error
 	// UpsertUser writes a user's row from its events.
 	UpsertUser(ctx context.Context, arg UpsertUserParams) error
 }

@@ -1,0 +1,392 @@
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
+)
+
+// FleetCommands runs the fleet commands (domain.Fleet).
+type FleetCommands interface {
+	CreateSubfleet(ctx context.Context, meta domain.CommandMeta, airlineID string, in domain.Subfleet) (string, domain.AppendResult, error)
+	ChangeSubfleet(ctx context.Context, meta domain.CommandMeta, airlineID, subfleetID string, in domain.Subfleet) (domain.AppendResult, error)
+	AddAircraft(ctx context.Context, meta domain.CommandMeta, airlineID string, in domain.NewAircraft) (string, domain.AppendResult, error)
+	ChangeAircraft(ctx context.Context, meta domain.CommandMeta, airlineID, aircraftID string, in domain.AircraftChange) (domain.AppendResult, error)
+}
+
+// fleetHandlers are an airline's fleet pages: the overview by subfleet, a
+// subfleet, an aircraft with its history, and the staff's forms. Everyone
+// of the airline may read them; only staff change the fleet.
+type fleetHandlers struct {
+	cmds     FleetCommands
+	rm       reads.Querier
+	log      StreamReader
+	registry *events.Registry
+	readYourWrites
+	logger *slog.Logger
+}
+
+func fleetURL(airlineID string) string { return "/airlines/" + airlineID + "/fleet" }
+
+// canManage says whether the user may change the airline's fleet, to show
+// the forms; the commands decide again.
+func canManage(c echo.Context, airlineID string) bool {
+	return domain.Authorize(currentActor(c), domain.ManageOperations, airlineID) == nil
+}
+
+// fleetData reads an airline's subfleets with their aircraft.
+func (h *fleetHandlers) fleetData(ctx context.Context, airlineID string) ([]views.SubfleetRow, [][2]string, error) {
+	sfs, err := h.rm.ListSubfleets(ctx, airlineID)
+	if err != nil {
+		return nil, nil, err
+	}
+	planes, err := h.rm.ListAircraft(ctx, airlineID)
+	if err != nil {
+		return nil, nil, err
+	}
+	byFleet := map[uuid.UUID][]readmodel.Aircraft{}
+	for _, a := range planes {
+		byFleet[a.SubfleetID] = append(byFleet[a.SubfleetID], a)
+	}
+	rows := make([]views.SubfleetRow, 0, len(sfs))
+	options := make([][2]string, 0, len(sfs))
+	for _, s := range sfs {
+		rows = append(rows, subfleetRow(s, byFleet[s.ID]))
+		options = append(options, [2]string{s.ID.String(), s.Type + " · " + s.Name})
+	}
+	return rows, options, nil
+}
+
+// subfleetRow is a subfleet with its aircraft, their counts per status and
+// where they are.
+func subfleetRow(s readmodel.Subfleet, planes []readmodel.Aircraft) views.SubfleetRow {
+	r := views.SubfleetRow{ID: s.ID.String(), Type: s.Type, ICAO: s.Icao, Name: s.Name, HubID: s.HubID}
+	if s.CostBlockHourCents.Valid {
+		r.CostBlockHour = domain.FormatMoney(s.CostBlockHourCents.Int64)
+	}
+	counts := map[string]int{}
+	at := map[string]int{}
+	var airports []string
+	for _, a := range planes {
+		counts[a.Status]++
+		if at[a.AirportID] == 0 {
+			airports = append(airports, a.AirportID)
+		}
+		at[a.AirportID]++
+		r.Aircraft = append(r.Aircraft, aircraftRow(a, s.Type))
+	}
+	for _, st := range domain.AircraftStatuses {
+		r.Counts = append(r.Counts, views.StatusCount{Status: st, Count: counts[st]})
+	}
+	for _, ap := range airports {
+		r.Locations = append(r.Locations, views.LocationCount{AirportID: ap, Count: at[ap]})
+	}
+	return r
+}
+
+func aircraftRow(a readmodel.Aircraft, subfleetType string) views.AircraftRow {
+	return views.AircraftRow{ID: a.ID.String(), Registration: a.Registration, Name: a.Name, Status: a.Status,
+		AirportID: a.AirportID, FlightTime: domain.FormatFlightTime(a.FlightTime),
+		SubfleetID: a.SubfleetID.String(), SubfleetType: subfleetType}
+}
+
+// showFleet is the fleet page; to htmx it answers with the list alone,
+// which the page re-fetches when the fleet changes.
+func (h *fleetHandlers) showFleet(c echo.Context) error {
+	return h.renderFleet(c, http.StatusOK, views.SubfleetForm{}, views.AircraftForm{})
+}
+
+func (h *fleetHandlers) renderFleet(c echo.Context, status int, sf views.SubfleetForm, af views.AircraftForm) error {
+	tabs, _, err := airlineTabs(c, h.rm, "fleet")
+	if err != nil {
+		return err
+	}
+	rows, options, err := h.fleetData(c.Request().Context(), tabs.ID)
+	if err != nil {
+		return err
+	}
+	if sf.CommandID == "" {
+		sf.CommandID = domain.NewUUID()
+	}
+	if af.CommandID == "" {
+		af.CommandID, af.Status = domain.NewUUID(), domain.AircraftActive
+	}
+	p := views.FleetPage{Page: page(c, tabs.Name+" fleet"), Tabs: tabs, List: views.FleetList{AirlineID: tabs.ID, Subfleets: rows},
+		CanManage: canManage(c, tabs.ID), SubfleetForm: sf, AircraftForm: af, Subfleets: options}
+	p.SubfleetForm.CSRFToken, p.AircraftForm.CSRFToken = p.CSRFToken, p.CSRFToken
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return render(c, status, views.FleetView(p), views.FleetListView(p.List))
+}
+
+// formFailed says how to re-render a failed form: 422 with a message per
+// bad field, 409 for a conflict (a taken code or registration beside its
+// field, or a message for the whole form); ok is false for other errors,
+// which go to the error page.
+func formFailed(err error) (status int, fields map[string]string, message string, ok bool) {
+	fields = domain.ErrorFields(err)
+	switch {
+	case domain.ErrorCode(err) == domain.EConflict && len(fields) > 0:
+		return http.StatusConflict, fields, "", true
+	case domain.ErrorCode(err) == domain.EConflict:
+		return http.StatusConflict, nil, domain.ErrorMessage(err), true
+	case len(fields) > 0:
+		return http.StatusUnprocessableEntity, fields, "", true
+	}
+	return 0, nil, "", false
+}
+
+func subfleetInput(c echo.Context) (views.SubfleetForm, domain.Subfleet) {
+	f := views.SubfleetForm{CommandID: c.FormValue("command_id"), Type: c.FormValue("type"), ICAO: c.FormValue("icao"),
+		Name: c.FormValue("name"), HubID: c.FormValue("hub_id"), CostBlockHour: c.FormValue("cost_block_hour")}
+	return f, domain.Subfleet{Type: f.Type, ICAO: f.ICAO, Name: f.Name, HubID: f.HubID, CostBlockHour: f.CostBlockHour}
+}
+
+// createSubfleet adds a subfleet and shows its page.
+func (h *fleetHandlers) createSubfleet(c echo.Context) error {
+	f, in := subfleetInput(c)
+	id, res, err := h.cmds.CreateSubfleet(c.Request().Context(), commandMeta(c, f.CommandID), c.Param("id"), in)
+	if status, fields, msg, ok := formFailed(err); ok {
+		f.Errors, f.Message = fields, msg
+		if status == http.StatusConflict {
+			f.CommandID = domain.NewUUID()
+		}
+		return h.renderFleet(c, status, f, views.AircraftForm{})
+	}
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	return c.Redirect(http.StatusSeeOther, fleetURL(c.Param("id"))+"/subfleets/"+id)
+}
+
+// subfleet reads the subfleet the route's :sid names in the airline.
+func (h *fleetHandlers) subfleet(c echo.Context, airlineID string) (readmodel.Subfleet, error) {
+	id, err := uuid.Parse(c.Param("sid"))
+	if err != nil {
+		return readmodel.Subfleet{}, domain.Errorf(domain.ENotFound, "There is no such subfleet in this airline.")
+	}
+	return h.rm.GetSubfleet(c.Request().Context(), readmodel.GetSubfleetParams{TenantID: airlineID, ID: id})
+}
+
+// showSubfleet is a subfleet's page; to htmx it answers with its aircraft.
+func (h *fleetHandlers) showSubfleet(c echo.Context) error {
+	return h.renderSubfleet(c, http.StatusOK, nil)
+}
+
+func (h *fleetHandlers) renderSubfleet(c echo.Context, status int, form *views.SubfleetForm) error {
+	tabs, _, err := airlineTabs(c, h.rm, "fleet")
+	if err != nil {
+		return err
+	}
+	s, err := h.subfleet(c, tabs.ID)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	planes, err := h.rm.ListAircraftBySubfleet(ctx, readmodel.ListAircraftBySubfleetParams{TenantID: tabs.ID, SubfleetID: s.ID})
+	if err != nil {
+		return err
+	}
+	row := subfleetRow(s, planes)
+	p := views.SubfleetPage{Page: page(c, s.Type+" · "+tabs.Name), Tabs: tabs, Subfleet: row,
+		CanManage: canManage(c, tabs.ID), Saved: c.QueryParam("saved") != ""}
+	if form != nil {
+		p.Form = *form
+	} else {
+		p.Form = views.SubfleetForm{Type: row.Type, ICAO: row.ICAO, Name: row.Name, HubID: row.HubID, CostBlockHour: row.CostBlockHour}
+	}
+	p.Form.CSRFToken = p.CSRFToken
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return render(c, status, views.SubfleetView(p), views.SubfleetAircraftView(tabs.ID, row))
+}
+
+// changeSubfleet saves the subfleet's edit form.
+func (h *fleetHandlers) changeSubfleet(c echo.Context) error {
+	tabs, _, err := airlineTabs(c, h.rm, "fleet")
+	if err != nil {
+		return err
+	}
+	s, err := h.subfleet(c, tabs.ID)
+	if err != nil {
+		return err
+	}
+	f, in := subfleetInput(c)
+	res, err := h.cmds.ChangeSubfleet(c.Request().Context(), commandMeta(c, ""), tabs.ID, s.ID.String(), in)
+	if status, fields, msg, ok := formFailed(err); ok {
+		f.Errors, f.Message = fields, msg
+		return h.renderSubfleet(c, status, &f)
+	}
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	return c.Redirect(http.StatusSeeOther, fleetURL(tabs.ID)+"/subfleets/"+s.ID.String()+"?saved=1")
+}
+
+// addAircraft adds an aircraft and shows its page.
+func (h *fleetHandlers) addAircraft(c echo.Context) error {
+	f := views.AircraftForm{CommandID: c.FormValue("command_id"), SubfleetID: c.FormValue("subfleet_id"),
+		Registration: c.FormValue("registration"), Name: c.FormValue("name"), Status: c.FormValue("status"),
+		AirportID: c.FormValue("airport_id"), FlightTime: c.FormValue("flight_time")}
+	id, res, err := h.cmds.AddAircraft(c.Request().Context(), commandMeta(c, f.CommandID), c.Param("id"), domain.NewAircraft{
+		SubfleetID: f.SubfleetID, Registration: f.Registration, Name: f.Name, Status: f.Status,
+		AirportID: f.AirportID, FlightTime: f.FlightTime})
+	if status, fields, msg, ok := formFailed(err); ok {
+		f.Errors, f.Message = fields, msg
+		if status == http.StatusConflict {
+			f.CommandID = domain.NewUUID() // a refused registration may be corrected and sent again
+		}
+		return h.renderFleet(c, status, views.SubfleetForm{}, f)
+	}
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	return c.Redirect(http.StatusSeeOther, fleetURL(c.Param("id"))+"/aircraft/"+id)
+}
+
+// aircraft reads the aircraft the route's :aid names in the airline.
+func (h *fleetHandlers) aircraft(c echo.Context, airlineID string) (readmodel.Aircraft, error) {
+	id, err := uuid.Parse(c.Param("aid"))
+	if err != nil {
+		return readmodel.Aircraft{}, domain.Errorf(domain.ENotFound, "There is no such aircraft in this airline.")
+	}
+	return h.rm.GetAircraft(c.Request().Context(), readmodel.GetAircraftParams{TenantID: airlineID, ID: id})
+}
+
+// showAircraft is an aircraft's page with its history.
+func (h *fleetHandlers) showAircraft(c echo.Context) error {
+	return h.renderAircraft(c, http.StatusOK, nil)
+}
+
+func (h *fleetHandlers) renderAircraft(c echo.Context, status int, form *views.AircraftForm) error {
+	tabs, _, err := airlineTabs(c, h.rm, "fleet")
+	if err != nil {
+		return err
+	}
+	a, err := h.aircraft(c, tabs.ID)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	sfs, err := h.rm.ListSubfleets(ctx, tabs.ID)
+	if err != nil {
+		return err
+	}
+	types := map[string]string{}
+	options := make([][2]string, 0, len(sfs))
+	for _, s := range sfs {
+		types[s.ID.String()] = s.Type
+		options = append(options, [2]string{s.ID.String(), s.Type + " · " + s.Name})
+	}
+	history, err := h.history(ctx, a.ID.String(), types)
+	if err != nil {
+		return err
+	}
+	p := views.AircraftPage{Page: page(c, a.Registration+" · "+tabs.Name), Tabs: tabs,
+		Aircraft: aircraftRow(a, types[a.SubfleetID.String()]), CanManage: canManage(c, tabs.ID),
+		Subfleets: options, History: history, Saved: c.QueryParam("saved") != ""}
+	if form != nil {
+		p.Form = *form
+	} else {
+		p.Form = views.AircraftForm{SubfleetID: a.SubfleetID.String(), Name: a.Name, Status: a.Status}
+	}
+	p.Form.CSRFToken = p.CSRFToken
+	return render(c, status, views.AircraftView(p), nil)
+}
+
+// changeAircraft saves the aircraft's edit form.
+func (h *fleetHandlers) changeAircraft(c echo.Context) error {
+	tabs, _, err := airlineTabs(c, h.rm, "fleet")
+	if err != nil {
+		return err
+	}
+	a, err := h.aircraft(c, tabs.ID)
+	if err != nil {
+		return err
+	}
+	f := views.AircraftForm{SubfleetID: c.FormValue("subfleet_id"), Name: c.FormValue("name"), Status: c.FormValue("status")}
+	res, err := h.cmds.ChangeAircraft(c.Request().Context(), commandMeta(c, ""), tabs.ID, a.ID.String(),
+		domain.AircraftChange{SubfleetID: f.SubfleetID, Name: f.Name, Status: f.Status})
+	if status, fields, msg, ok := formFailed(err); ok {
+		f.Errors, f.Message = fields, msg
+		return h.renderAircraft(c, status, &f)
+	}
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	return c.Redirect(http.StatusSeeOther, fleetURL(tabs.ID)+"/aircraft/"+a.ID.String()+"?saved=1")
+}
+
+// history reads an aircraft's stream and says what each event did, by
+// whom; an edit names only what it changed.
+func (h *fleetHandlers) history(ctx context.Context, aircraftID string, subfleetTypes map[string]string) ([]views.HistoryEntry, error) {
+	recs, err := h.log.ReadStream(ctx, domain.AircraftStream(aircraftID), 0)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	state := &domain.AircraftState{}
+	out := make([]views.HistoryEntry, 0, len(recs))
+	for _, rec := range recs {
+		msg, err := h.registry.Decode(rec.Type, rec.Data)
+		if err != nil {
+			return nil, err
+		}
+		what := describeAircraftEvent(*state, msg, subfleetTypes)
+		if err := state.Apply(msg); err != nil {
+			return nil, err
+		}
+		out = append(out, views.HistoryEntry{
+			When: rec.Meta.RecordedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
+			Who:  nameActor(ctx, h.rm, names, rec.Meta.Actor, ""),
+			What: what,
+		})
+	}
+	return out, nil
+}
+
+// describeAircraftEvent says in words what an event of an aircraft's
+// stream did to the aircraft as it was before.
+func describeAircraftEvent(before domain.AircraftState, msg proto.Message, subfleetTypes map[string]string) string {
+	subfleet := func(id string) string {
+		if t, ok := subfleetTypes[id]; ok {
+			return t
+		}
+		return "a former subfleet"
+	}
+	switch e := msg.(type) {
+	case *eventsv1.AircraftAdded:
+		return "Added to " + subfleet(e.SubfleetId) + " as " + e.Status + " at " + e.AirportId +
+			" with " + domain.FormatFlightTime(e.FlightTime) + " hours"
+	case *eventsv1.AircraftChanged:
+		var parts []string
+		if e.Status != before.Status {
+			parts = append(parts, "status "+before.Status+" → "+e.Status)
+		}
+		if e.SubfleetId != before.SubfleetID {
+			parts = append(parts, "moved to "+subfleet(e.SubfleetId))
+		}
+		if e.Name != before.Name {
+			parts = append(parts, "renamed "+e.Name)
+		}
+		if len(parts) == 0 {
+			return "Edited"
+		}
+		return "Changed: " + strings.Join(parts, ", ")
+	}
+	return "Changed"
+}

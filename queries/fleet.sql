@@ -1,0 +1,62 @@
+-- name: ListSubfleets :many
+-- ListSubfleets lists an airline's subfleets by their code. COLLATE "C"
+-- orders by bytes, as the in-memory read models do.
+SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at
+FROM subfleets
+WHERE tenant_id = $1
+ORDER BY type COLLATE "C", id;
+
+-- name: GetSubfleet :one
+-- GetSubfleet finds a subfleet of one airline: another airline's is not
+-- found, whatever id is asked for.
+SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at
+FROM subfleets
+WHERE tenant_id = $1 AND id = $2;
+
+-- name: UpsertSubfleet :exec
+-- UpsertSubfleet writes a subfleet's row from its events.
+INSERT INTO subfleets (tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (tenant_id, id) DO UPDATE
+SET type = EXCLUDED.type, icao = EXCLUDED.icao, name = EXCLUDED.name, hub_id = EXCLUDED.hub_id,
+    cost_block_hour_cents = EXCLUDED.cost_block_hour_cents,
+    created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at;
+
+-- name: DeleteAllSubfleets :exec
+-- DeleteAllSubfleets empties the read model before a rebuild.
+DELETE FROM subfleets;
+
+-- name: ListAircraft :many
+-- ListAircraft lists an airline's aircraft by registration.
+SELECT tenant_id, id, subfleet_id, registration, name, status, airport_id, flight_time, created_at, updated_at
+FROM aircraft
+WHERE tenant_id = $1
+ORDER BY registration COLLATE "C", id;
+
+-- name: ListAircraftBySubfleet :many
+-- ListAircraftBySubfleet lists the aircraft of one subfleet of an airline
+-- by registration.
+SELECT tenant_id, id, subfleet_id, registration, name, status, airport_id, flight_time, created_at, updated_at
+FROM aircraft
+WHERE tenant_id = $1 AND subfleet_id = $2
+ORDER BY registration COLLATE "C", id;
+
+-- name: GetAircraft :one
+-- GetAircraft finds an aircraft of one airline: another airline's is not
+-- found, whatever id is asked for.
+SELECT tenant_id, id, subfleet_id, registration, name, status, airport_id, flight_time, created_at, updated_at
+FROM aircraft
+WHERE tenant_id = $1 AND id = $2;
+
+-- name: UpsertAircraft :exec
+-- UpsertAircraft writes an aircraft's row from its events.
+INSERT INTO aircraft (tenant_id, id, subfleet_id, registration, name, status, airport_id, flight_time, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT (tenant_id, id) DO UPDATE
+SET subfleet_id = EXCLUDED.subfleet_id, registration = EXCLUDED.registration, name = EXCLUDED.name,
+    status = EXCLUDED.status, airport_id = EXCLUDED.airport_id, flight_time = EXCLUDED.flight_time,
+    created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at;
+
+-- name: DeleteAllAircraft :exec
+-- DeleteAllAircraft empties the read model before a rebuild.
+DELETE FROM aircraft;

@@ -1,0 +1,114 @@
+package views
+
+// The view models of an airline's fleet pages.
+
+// StatusCount is how many aircraft of a subfleet have one status.
+type StatusCount struct {
+	Status string
+	Count  int
+}
+
+// LocationCount is how many aircraft of a subfleet are at one airport.
+type LocationCount struct {
+	AirportID string
+	Count     int
+}
+
+// AircraftRow is one aircraft as the lists and its page show it.
+type AircraftRow struct {
+	ID           string
+	Registration string
+	Name         string
+	Status       string
+	AirportID    string
+	FlightTime   string // hours:minutes
+	SubfleetID   string
+	SubfleetType string
+}
+
+// SubfleetRow is one subfleet with its aircraft.
+type SubfleetRow struct {
+	ID            string
+	Type          string
+	ICAO          string
+	Name          string
+	HubID         string
+	CostBlockHour string // empty when not set
+	Counts        []StatusCount
+	Locations     []LocationCount
+	Aircraft      []AircraftRow
+}
+
+// SubfleetForm is the create and edit form of a subfleet.
+type SubfleetForm struct {
+	CSRFToken     string
+	CommandID     string
+	Type          string
+	ICAO          string
+	Name          string
+	HubID         string
+	CostBlockHour string
+	Errors        map[string]string
+	Message       string
+}
+
+// AircraftForm is the add-aircraft form, and the edit form with only
+// SubfleetID, Name and Status.
+type AircraftForm struct {
+	CSRFToken    string
+	CommandID    string
+	SubfleetID   string
+	Registration string
+	Name         string
+	Status       string
+	AirportID    string
+	FlightTime   string
+	Errors       map[string]string
+	Message      string
+}
+
+// FleetList is the live part of the fleet page: subfleets with their
+// aircraft.
+type FleetList struct {
+	AirlineID string
+	Subfleets []SubfleetRow
+}
+
+// FleetPage is an airline's fleet: its subfleets and aircraft, and for
+// staff the forms to add them.
+type FleetPage struct {
+	Page
+	Tabs         AirlineTabs
+	List         FleetList
+	CanManage    bool
+	SubfleetForm SubfleetForm
+	AircraftForm AircraftForm
+	Subfleets    [][2]string // the subfleet choices: id, label
+}
+
+// SubfleetPage is one subfleet with its aircraft and, for staff, its edit
+// form.
+type SubfleetPage struct {
+	Page
+	Tabs      AirlineTabs
+	Subfleet  SubfleetRow
+	CanManage bool
+	Form      SubfleetForm
+	Saved     bool
+}
+
+// AircraftPage is one aircraft with its history and, for staff, its edit
+// form.
+type AircraftPage struct {
+	Page
+	Tabs      AirlineTabs
+	Aircraft  AircraftRow
+	CanManage bool
+	Form      AircraftForm
+	Subfleets [][2]string
+	History   []HistoryEntry
+	Saved     bool
+}
+
+// AircraftStatuses are the status choices.
+var AircraftStatuses = [][2]string{{"active", "Active"}, {"maintenance", "Maintenance"}, {"stored", "Stored"}, {"retired", "Retired"}}
