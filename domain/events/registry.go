@@ -34,6 +34,8 @@ var registered = []proto.Message{
 	&eventsv1.RoleChanged{},
 	&eventsv1.ApiKeyCreated{},
 	&eventsv1.ApiKeyRevoked{},
+	&eventsv1.AirportAdded{},
+	&eventsv1.AirportChanged{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

@@ -39,8 +39,8 @@ type Airport struct {
 // Index looks airports up by code and searches them by code, name or city.
 // It is read-only once built and safe for concurrent use.
 type Index struct {
-	airports []Airport       // sorted by ICAO
-	byICAO   map[string]int  // index into airports
+	airports []Airport      // sorted by ICAO
+	byICAO   map[string]int // index into airports
 	byIATA   map[string][]int
 	keys     []string // lower-cased "name city" of each airport, for search
 }
