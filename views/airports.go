@@ -45,12 +45,12 @@ func (b AirportSearchBox) countText() string {
 // AirportForm is the add and edit form of an airport; numbers stay text so
 // a wrong one comes back as typed.
 type AirportForm struct {
-	CSRFToken, AirlineID                                                 string
+	CSRFToken, AirlineID                                                   string
 	ICAO, IATA, Name, City, Region, Country, Timezone, Lat, Lon, Elevation string
-	GroundHandlingCost, Fuel100LL, FuelJetA, FuelMogas, Notes            string
-	Hub                                                                  bool
-	Errors                                                               map[string]string
-	Message                                                              string
+	GroundHandlingCost, Fuel100LL, FuelJetA, FuelMogas, Notes              string
+	Hub                                                                    bool
+	Errors                                                                 map[string]string
+	Message                                                                string
 }
 
 // AirportsPage is an airline's airport list with the add form.

@@ -215,7 +215,9 @@ func (js *Jobs) apply(j *Job) {
 	last := time.Now()
 	for i, r := range j.records {
 		if js.ctx.Err() != nil {
-			js.update(j, func(s *Status) { s.State, s.Message = Failed, "The server stopped during the import; import the file again to finish it." })
+			js.update(j, func(s *Status) {
+				s.State, s.Message = Failed, "The server stopped during the import; import the file again to finish it."
+			})
 			return
 		}
 		meta := j.meta
