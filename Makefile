@@ -6,7 +6,8 @@ SHELL := /bin/bash
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 BIN     := bin/albatross
-ASSETS  := static/dist/app.css static/dist/htmx.min.js static/dist/sse.js
+AIRPORTS := store/airportref/data/airports.tsv.gz
+ASSETS  := static/dist/app.css static/dist/htmx.min.js static/dist/sse.js $(AIRPORTS)
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 TEMPL   := $(shell find views -name '*.templ')
 
@@ -22,7 +23,7 @@ build: $(BIN)
 $(BIN): $(ASSETS) $(GOFILES) go.mod go.sum
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/albatross
 
-## assets: Tailwind CSS, htmx 2 and its SSE extension, into static/dist (embedded)
+## assets: Tailwind CSS, htmx 2 and its SSE extension into static/dist, and the airport reference (embedded)
 assets: $(ASSETS)
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -37,6 +38,11 @@ static/dist/htmx.min.js: node_modules/.package-lock.json
 
 static/dist/sse.js: node_modules/.package-lock.json
 	cp node_modules/htmx-ext-sse/dist/sse.min.js $@
+
+# The world airport reference (OurAirports, from an npm package; see the
+# README), compacted and embedded by store/airportref.
+$(AIRPORTS): node_modules/.package-lock.json store/airportref/gen/main.go
+	$(GO) run ./store/airportref/gen -out $@
 
 ## generate: regenerate templ, sqlc and protobuf code (committed; CI fails on a diff)
 generate: tools-check
@@ -71,6 +77,6 @@ lint:
 	$(GO) tool staticcheck ./...
 
 clean:
-	rm -rf bin static/dist/*.css static/dist/*.js
+	rm -rf bin static/dist/*.css static/dist/*.js $(AIRPORTS)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -99,6 +99,31 @@ func (b *Broker) publish(n notify.Notice) {
 	}
 }
 
+// Send pushes a passing update that is not a change of the log, such as an
+// import job's progress, to the open pages of a tenant. It has no position:
+// it is kept in no history and a reconnecting browser re-fetches instead.
+func (b *Broker) Send(tenant, topic string, data any) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		b.log.Warn("live update that does not marshal", "topic", topic, "err", err)
+		return
+	}
+	ev := sseEvent{tenant: tenant, topic: topic, data: raw}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for c := range b.clients {
+		if !c.allowed(ev) {
+			continue
+		}
+		select {
+		case c.events <- ev:
+		default:
+			delete(b.clients, c)
+			close(c.events)
+		}
+	}
+}
+
 // allowed keeps one tenant's notices from another tenant's pages.
 func (c *sseClient) allowed(ev sseEvent) bool {
 	return ev.tenant == "" || ev.tenant == c.tenant || c.every
@@ -227,6 +252,10 @@ func (b *Broker) streamEvents(c echo.Context) error {
 }
 
 func writeEvent(w http.ResponseWriter, ev sseEvent) error {
+	if ev.pos == (domain.Position{}) { // a passing update: no id to resume from
+		_, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.topic, ev.data)
+		return err
+	}
 	_, err := fmt.Fprintf(w, "id: %s\nevent: %s\ndata: %s\n\n", ev.pos, ev.topic, ev.data)
 	return err
 }

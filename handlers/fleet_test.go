@@ -14,15 +14,6 @@ import (
 	"github.com/albatross-va/albatross/domain"
 )
 
-func doc(t *testing.T, body string) *goquery.Document {
-	t.Helper()
-	d, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
 func TestFleetPagesFormsAndHistory(t *testing.T) {
 	for _, m := range []mode{embedded, postgres} {
 		t.Run(string(m), func(t *testing.T) { checkFleetPages(t, newMatrixWorld(t, m)) })
@@ -62,6 +53,17 @@ func checkFleetPages(t *testing.T, w *matrixWorld) {
 	if v, _ := d.Find(`#subfleet-name`).Attr("value"); v != "Airbus A320" {
 		t.Errorf("the form lost the name: %q", v)
 	}
+	// The hub must be one of the airline's airports.
+	resp, body = post(t, staff.client, fleet+"/subfleets", url.Values{"_csrf": {token}, "type": {"A320-LIS"}, "icao": {"A320"},
+		"name": {"Airbus A320"}, "hub_id": {"LPPT"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || find(body, `[data-testid="error-hub_id"]`) == "" {
+		t.Errorf("a hub the airline does not have: %d, want 422 with a message beside the hub", resp.StatusCode)
+	}
+	if _, err := (&domain.Airports{Runner: w.runner}).Add(context.Background(), domain.CommandMeta{Who: domain.System}, w.airlines["A"].id,
+		domain.AirportDetails{ICAO: "LPPT", Name: "Lisbon", Latitude: 38.78, Longitude: -9.14}); err != nil {
+		t.Fatal(err)
+	}
+	w.settle(t)
 	// A good one leads to its page.
 	resp, _ = post(t, staff.client, fleet+"/subfleets", url.Values{"_csrf": {token}, "command_id": {domain.NewUUID()}, "type": {"a320-lis"},
 		"icao": {"a320"}, "name": {"Airbus A320"}, "hub_id": {"lppt"}, "cost_block_hour": {"2500"}})

@@ -18,7 +18,9 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
@@ -42,6 +44,7 @@ type app struct {
 	airlines *domain.Airlines
 	fleet    *domain.Fleet
 	proj     *projector.Projector
+	jobs     *imports.Jobs
 	// countEvents counts every committed event, not only those a reader
 	// following the global order may see yet.
 	countEvents func(t *testing.T) int
@@ -125,9 +128,15 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		ready = func(context.Context) (any, error) { return "fine", nil }
 	}
 	airlines := &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}}
-	fleet := &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: domain.AnyAirport{}}
+	fleet := &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: reads.AirportChecker{Q: reads.New(rm)}}
 	broker := handlers.NewBroker(slog.Default(), time.Second)
-	go func() { _ = broker.Run(runCtx, notices) }() // live updates reach the pages, as in serve
+	go func() { _ = broker.Run(runCtx, notices) }()
+	jobs := imports.NewJobs(handlers.ImportProgress(broker), slog.Default())
+	t.Cleanup(jobs.Close)
+	ref, err := airportref.New(strings.NewReader(testAirports))
+	if err != nil {
+		t.Fatal(err)
+	}
 	e := handlers.New(handlers.Deps{
 		Log:        slog.Default(),
 		Sessions:   handlers.NewSessions(sessions, false),
@@ -147,11 +156,14 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		ApiKeys:     &domain.ApiKeys{Runner: runner, IDs: domain.RandomIDs{}},
 		ApiKeyCache: keyCache,
 
-		Fleet: fleet,
+		Fleet:      fleet,
+		Airports:   &domain.Airports{Runner: runner},
+		AirportRef: ref,
+		Imports:    jobs,
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, proj: proj, countEvents: count}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, proj: proj, jobs: jobs, countEvents: count}
 }
 
 // newClient is one browser: it keeps cookies and does not follow redirects.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/imports"
 )
 
 // access is who a route lets in.
@@ -79,6 +80,18 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/fleet/aircraft":             action(domain.ManageOperations),
 	"GET /airlines/:id/fleet/aircraft/:aid":         action(domain.ViewOperations),
 	"POST /airlines/:id/fleet/aircraft/:aid":        action(domain.ManageOperations),
+	"GET /airlines/:id/airports":                    action(domain.ViewOperations),
+	"GET /airlines/:id/airports/rows":               action(domain.ViewOperations),
+	"GET /airlines/:id/airports/search":             action(domain.ViewOperations),
+	"POST /airlines/:id/airports":                   action(domain.ManageOperations),
+	"GET /airlines/:id/airports/:icao":              action(domain.ViewOperations),
+	"POST /airlines/:id/airports/:icao":             action(domain.ManageOperations),
+	"POST /airlines/:id/airports/:icao/hub":         action(domain.ManageOperations),
+	"GET /airlines/:id/imports":                     action(domain.ManageOperations),
+	"POST /airlines/:id/imports":                    action(domain.ManageOperations),
+	"GET /airlines/:id/imports/:job":                action(domain.ManageOperations),
+	"POST /airlines/:id/imports/:job/apply-valid":   action(domain.ManageOperations),
+	"GET /airlines/:id/exports/:kind":               action(domain.ManageOperations),
 }
 
 const memberPassword = "a member's own password"
@@ -88,6 +101,7 @@ type tenant struct {
 	id, slug, icao            string
 	approvee, rejectee, pilot string // people the staff's actions target
 	subfleet, aircraft        string // a subfleet and an aircraft of the airline
+	job                       string // an import job of the airline, refused
 }
 
 // actor is one browser of the matrix.
@@ -141,12 +155,22 @@ func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
 		tn.pilot = person(id, domain.RolePilot, "target-"+slug+"@example.com")
 		tn.approvee = register(id, "approvee-"+slug+"@example.com")
 		tn.rejectee = register(id, "rejectee-"+slug+"@example.com")
+		// An airport (EGLL) and an import job of the airline, for their routes.
+		if _, err := (&domain.Airports{Runner: a.runner}).Add(ctx, sys, id, domain.AirportDetails{ICAO: "EGLL", Name: "Heathrow", Latitude: 51.47, Longitude: -0.46}); err != nil {
+			t.Fatal(err)
+		}
+		w.settle(t) // the fleet checks its hub and location against the airline's airports
 		if tn.subfleet, _, err = a.fleet.CreateSubfleet(ctx, sys, id, domain.Subfleet{Type: "B738", ICAO: "B738", Name: "737", HubID: "EGLL"}); err != nil {
 			t.Fatal(err)
 		}
 		if tn.aircraft, _, err = a.fleet.AddAircraft(ctx, sys, id, domain.NewAircraft{SubfleetID: tn.subfleet, Registration: "G-MTRX", Name: "Matrix", AirportID: "EGLL"}); err != nil {
 			t.Fatal(err)
 		}
+		kind := imports.Kind{Name: "airports", Columns: imports.AirportColumns,
+			Check: func(r imports.Row) (any, map[string]string) { return imports.CheckAirport(r) },
+			Key:   func(rec any) string { return rec.(domain.AirportDetails).ICAO }}
+		tn.job = a.jobs.Start(kind, sys, id, "bad.csv", []byte("icao,name,lat,lon\nK1,Nowhere,1,1\n"), false).Status().ID
+		a.jobs.Wait()
 		w.airlines[name] = tn
 	}
 	pilotA := person(w.airlines["A"].id, domain.RolePilot, "pilot-a@example.com")
@@ -263,7 +287,10 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css").Replace(path)
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":job", tn.job, ":kind", "airports").Replace(path)
+	if route == "/airlines/:id/airports/search" {
+		path += "?source=world&field=q&box=find&q=eg"
+	}
 	form = url.Values{}
 	switch route {
 	case "/login":
@@ -282,6 +309,14 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form.Set("role", domain.RoleAirlineAdmin)
 	case "/account/api-keys":
 		form.Set("name", fmt.Sprintf("key %d", n))
+	case "/airlines/:id/airports":
+		form.Set("icao", "LPPT")
+	case "/airlines/:id/airports/:icao":
+		form = url.Values{"name": {fmt.Sprintf("Heathrow %d", n)}, "lat": {"51.47"}, "lon": {"-0.46"}, "elevation": {"83"}}
+	case "/airlines/:id/airports/:icao/hub":
+		form.Set("hub", "1")
+	case "/airlines/:id/imports":
+		form.Set("kind", "airports") // no file: the form asks for one
 	case "/airlines/:id/people":
 		form = url.Values{"name": {"Added"}, "email": {fmt.Sprintf("added%d@example.com", n)}, "country": {"GB"}, "role": {domain.RolePilot}}
 	case "/airlines/:id/fleet/subfleets":

@@ -80,6 +80,22 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/fleet/aircraft", fleet.addAircraft, allow(domain.ManageOperations))
 	member.GET("/airlines/:id/fleet/aircraft/:aid", fleet.showAircraft, allow(domain.ViewOperations))
 	member.POST("/airlines/:id/fleet/aircraft/:aid", fleet.changeAircraft, allow(domain.ManageOperations))
+	// An airline's operations data: pilots read, staff change and import.
+	airports := &airportHandlers{cmds: d.Airports, rm: d.ReadModels, ref: d.AirportRef, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/airports", airports.listAirports, allow(domain.ViewOperations))
+	member.GET("/airlines/:id/airports/rows", airports.listAirportRows, allow(domain.ViewOperations))
+	member.GET("/airlines/:id/airports/search", airports.searchAirports, allow(domain.ViewOperations))
+	member.POST("/airlines/:id/airports", airports.addAirport, allow(domain.ManageOperations))
+	member.GET("/airlines/:id/airports/:icao", airports.showAirport, allow(domain.ViewOperations))
+	member.POST("/airlines/:id/airports/:icao", airports.changeAirport, allow(domain.ManageOperations))
+	member.POST("/airlines/:id/airports/:icao/hub", airports.setHub, allow(domain.ManageOperations))
+
+	imp := newImportHandlers(d.Imports, importKinds(d.Airports, d.ReadModels), d.ReadModels, d.Log)
+	member.GET("/airlines/:id/imports", imp.showImports, allow(domain.ManageOperations))
+	member.POST("/airlines/:id/imports", imp.startImport, allow(domain.ManageOperations))
+	member.GET("/airlines/:id/imports/:job", imp.showImport, allow(domain.ManageOperations))
+	member.POST("/airlines/:id/imports/:job/apply-valid", imp.applyValid, allow(domain.ManageOperations))
+	member.GET("/airlines/:id/exports/:kind", imp.exportFile, allow(domain.ManageOperations))
 
 	// The API for programs, outside the app group: no session, no CSRF. A
 	// key authenticates every request, and a cookie none. Unknown paths

@@ -14,6 +14,8 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/domain/imports"
+	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/throttle"
@@ -25,6 +27,14 @@ type AirlineCommands interface {
 	ChangeProfile(ctx context.Context, meta domain.CommandMeta, airlineID string, p domain.AirlineProfile) (domain.AppendResult, error)
 	Suspend(ctx context.Context, meta domain.CommandMeta, airlineID, reason string) (domain.AppendResult, error)
 	Reactivate(ctx context.Context, meta domain.CommandMeta, airlineID string) (domain.AppendResult, error)
+}
+
+// AirportCommands runs the commands on an airline's airports (domain.Airports).
+type AirportCommands interface {
+	Add(ctx context.Context, meta domain.CommandMeta, airlineID string, d domain.AirportDetails) (domain.AppendResult, error)
+	Change(ctx context.Context, meta domain.CommandMeta, airlineID string, d domain.AirportDetails) (domain.AppendResult, error)
+	SetHub(ctx context.Context, meta domain.CommandMeta, airlineID, icao string, hub bool) (domain.AppendResult, error)
+	Save(ctx context.Context, meta domain.CommandMeta, airlineID string, d domain.AirportDetails) (domain.Outcome, domain.AppendResult, error)
 }
 
 // StreamReader reads one stream of the event log, for a record's history.
@@ -74,6 +84,13 @@ type Deps struct {
 
 	// Fleet runs the fleet commands (subfleets and aircraft).
 	Fleet FleetCommands
+	// Airports runs the airport commands; AirportRef is the world airport
+	// reference that adding by ICAO and the search box read.
+	Airports   AirportCommands
+	AirportRef *airportref.Index
+	// Imports runs CSV import jobs; its Progress should reach the Broker
+	// (ImportProgress). New makes one when it is nil.
+	Imports *imports.Jobs
 }
 
 // LoginThrottles limit password attempts per account and per client
@@ -109,6 +126,9 @@ func New(d Deps) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = clientAddress(d.TrustedProxies)
 	e.HTTPErrorHandler = errorHandler(d.Log)
+	if d.Imports == nil {
+		d.Imports = imports.NewJobs(ImportProgress(d.Broker), d.Log)
+	}
 	registerRoutes(e, d)
 	return e
 }

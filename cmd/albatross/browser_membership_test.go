@@ -14,12 +14,12 @@ import (
 
 func TestBrowserMembership(t *testing.T) {
 	t.Run("embedded", func(t *testing.T) {
-		srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
+		srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir(), "ALBATROSS_WAIT_BOUND": slowMachineWait})
 		walkMembership(t, "embedded", srv)
 	})
 	t.Run("postgres", func(t *testing.T) {
 		pgtest.RequireRedis(t, pgtest.RedisURL())
-		env := map[string]string{"DATABASE_URL": pgtest.NewDatabase(t), "REDIS_URL": pgtest.RedisURL()}
+		env := map[string]string{"DATABASE_URL": pgtest.NewDatabase(t), "REDIS_URL": pgtest.RedisURL(), "ALBATROSS_WAIT_BOUND": slowMachineWait}
 		walkMembership(t, "postgres", startServer(t, env))
 	})
 }
@@ -94,6 +94,12 @@ func location(t *testing.T, ctx context.Context) string {
 	}
 	return loc
 }
+
+// slowMachineWait bounds the read-your-writes wait of the servers a browser
+// test drives. The tests share two cores with every other test package, so
+// a projection can lag more than the default bound; a page that rendered
+// before its change and missed the live notice would then wait for ever.
+const slowMachineWait = "15s"
 
 // walkMembership goes through an airline's first day as its people would:
 // the platform admin sets the airline up and creates its admin, the airline

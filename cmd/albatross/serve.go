@@ -14,7 +14,9 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/passwords"
 	"github.com/albatross-va/albatross/store/projector"
@@ -49,6 +51,15 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	}
 
 	broker := handlers.NewBroker(log, c.Heartbeat)
+	airportRef, err := airportref.Default()
+	if err != nil {
+		return err
+	}
+	if airportRef.Len() == 0 {
+		log.Warn("the world airport reference is empty: this binary was built without make")
+	}
+	importJobs := imports.NewJobs(handlers.ImportProgress(broker), log)
+	defer importJobs.Close()
 	runner := &domain.Runner{Store: b.events, Registry: events.NewRegistry(), Clock: domain.SystemClock{}}
 	e := handlers.New(handlers.Deps{
 		Log:            log,
@@ -70,10 +81,12 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		ApiKeyCache: b.apiKeys,
 		Throttles:   b.throttles,
 
-		// The fleet's hubs and locations are checked against the airline's
-		// airports through Airports; AnyAirport accepts every well-formed
-		// ICAO code until airlines have airport lists.
-		Fleet: &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: domain.AnyAirport{}},
+		// The fleet's hubs and locations must be airports of the airline.
+		Fleet: &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: reads.AirportChecker{Q: reads.New(b.reads)}},
+
+		Airports:   &domain.Airports{Runner: runner},
+		AirportRef: airportRef,
+		Imports:    importJobs,
 	})
 	srv := &http.Server{
 		Handler:           e,

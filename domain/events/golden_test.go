@@ -30,6 +30,19 @@ var goldenCases = []struct {
 	file string
 	msg  proto.Message
 }{
+	{"airport_added", &eventsv1.AirportAdded{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13",
+		Airport: &eventsv1.AirportAdded_State{Icao: "EGLL", Iata: "LHR", Name: "London Heathrow Airport", City: "London",
+			Region: "GB-ENG", Country: "GB", Timezone: "Europe/London", Hub: true, Latitude: 51.470748, Longitude: -0.459909,
+			ElevationFt: 83, GroundHandlingCost: 150.5, Fuel_100LlCost: 1.2, FuelJetaCost: 0.9, FuelMogasCost: 1.1, Notes: "Terminal 5"},
+		AddedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)),
+	}},
+	{"airport_changed", &eventsv1.AirportChanged{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13",
+		Airport: &eventsv1.AirportAdded_State{Icao: "LPPT", Iata: "LIS", Name: "Lisboa – Humberto Delgado", City: "Lisboa",
+			Country: "PT", Latitude: 38.7813, Longitude: -9.13592, ElevationFt: -12},
+		ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 1, 0, 0, time.UTC)),
+	}},
 	{"airline_created_full", &eventsv1.AirlineCreated{
 		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
 		Name:      "Albatross Virtual",

@@ -38,6 +38,8 @@ var registered = []proto.Message{
 	&eventsv1.SubfleetChanged{},
 	&eventsv1.AircraftAdded{},
 	&eventsv1.AircraftChanged{},
+	&eventsv1.AirportAdded{},
+	&eventsv1.AirportChanged{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

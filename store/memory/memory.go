@@ -193,6 +193,7 @@ type state struct {
 
 	subfleets map[rowKey]readmodel.Subfleet // see fleet.go
 	aircraft  map[rowKey]readmodel.Aircraft
+	airports  map[airportKey]readmodel.Airport // see airports.go
 }
 
 func newState() *state {
@@ -208,6 +209,7 @@ func newState() *state {
 
 		subfleets: map[rowKey]readmodel.Subfleet{},
 		aircraft:  map[rowKey]readmodel.Aircraft{},
+		airports:  map[airportKey]readmodel.Airport{},
 	}
 }
 

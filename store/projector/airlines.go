@@ -18,7 +18,9 @@ import (
 const TopicAirlines = "airlines"
 
 // All returns every projection of Albatross, in the order they are applied.
-func All() []Projection { return []Projection{Airlines{}, Users{}, ApiKeys{}, Fleet{}} }
+func All() []Projection {
+	return []Projection{Airlines{}, Users{}, ApiKeys{}, Airports{}, Fleet{}}
+}
 
 // Airlines projects the airline streams into the airlines table.
 type Airlines struct{}

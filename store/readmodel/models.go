@@ -36,6 +36,28 @@ type Airline struct {
 	Suspended     bool
 }
 
+type Airport struct {
+	TenantID           string
+	Icao               string
+	Iata               string
+	Name               string
+	City               string
+	Region             string
+	Country            string
+	Timezone           string
+	Hub                bool
+	Latitude           float64
+	Longitude          float64
+	ElevationFt        int32
+	GroundHandlingCost float64
+	Fuel100llCost      float64
+	FuelJetaCost       float64
+	FuelMogasCost      float64
+	Notes              string
+	Search             string
+	UpdatedAt          time.Time
+}
+
 type ApiKey struct {
 	TenantID   string
 	ID         uuid.UUID

@@ -18,6 +18,8 @@ type Querier interface {
 	DeleteAllAircraft(ctx context.Context) error
 	// DeleteAllAirlines empties the read model before a rebuild.
 	DeleteAllAirlines(ctx context.Context) error
+	// DeleteAllAirports empties the read model before a rebuild.
+	DeleteAllAirports(ctx context.Context) error
 	// DeleteAllApiKeys empties the read model before a rebuild; the last-used
 	// times go with it.
 	DeleteAllApiKeys(ctx context.Context) error
@@ -34,6 +36,8 @@ type Querier interface {
 	GetAirline(ctx context.Context, id uuid.UUID) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
 	GetAirlineBySlug(ctx context.Context, slug string) (Airline, error)
+	// GetAirport finds one airport of an airline by its ICAO code.
+	GetAirport(ctx context.Context, arg GetAirportParams) (Airport, error)
 	// GetApiKey finds a key by id: the key caches look up the hash of a key
 	// that a change notice names.
 	GetApiKey(ctx context.Context, id uuid.UUID) (ApiKey, error)
@@ -62,6 +66,8 @@ type Querier interface {
 	// COLLATE "C" orders names by their bytes whatever the database's default
 	// collation, so the in-memory read models (store/memory) give the same order.
 	ListAirlines(ctx context.Context) ([]Airline, error)
+	// ListAirports lists an airline's airports by ICAO code.
+	ListAirports(ctx context.Context, tenantID string) ([]Airport, error)
 	// ListApiKeysByUser lists a user's keys, revoked ones included, newest
 	// first. The tenant is part of the filter, as in every query of a tenant's
 	// data.
@@ -74,6 +80,10 @@ type Querier interface {
 	// RevokeApiKey marks a key revoked; a key revoked already keeps the time it
 	// was first revoked.
 	RevokeApiKey(ctx context.Context, arg RevokeApiKeyParams) error
+	// SearchAirports finds up to max_rows airports of an airline whose ICAO,
+	// IATA, name or city contains term (lower-case): those whose ICAO code
+	// starts with it first, then by ICAO code.
+	SearchAirports(ctx context.Context, arg SearchAirportsParams) ([]Airport, error)
 	// SetCheckpoint records a projection's progress with the rows it wrote.
 	SetCheckpoint(ctx context.Context, arg SetCheckpointParams) error
 	// SetUserPassword replaces a user's password hash; must_change_password is
@@ -88,6 +98,8 @@ type Querier interface {
 	UpsertAircraft(ctx context.Context, arg UpsertAircraftParams) error
 	// UpsertAirline writes an airline's row from its events.
 	UpsertAirline(ctx context.Context, arg UpsertAirlineParams) error
+	// UpsertAirport writes an airport's row as its latest event describes it.
+	UpsertAirport(ctx context.Context, arg UpsertAirportParams) error
 	// UpsertApiKey writes a key's row as its ApiKeyCreated event describes it:
 	// not revoked. An existing row keeps its last_used_at, which no event
 	// carries.

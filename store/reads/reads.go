@@ -71,3 +71,9 @@ func (q Querier) GetTenantUser(ctx context.Context, arg readmodel.GetTenantUserP
 	u, err := q.Querier.GetTenantUser(ctx, arg)
 	return u, notFound(err, "The person")
 }
+
+// GetAirport finds one airport of an airline.
+func (q Querier) GetAirport(ctx context.Context, arg readmodel.GetAirportParams) (readmodel.Airport, error) {
+	a, err := q.Querier.GetAirport(ctx, arg)
+	return a, notFound(err, "The airport")
+}

@@ -1,0 +1,192 @@
+// Package imports is the CSV import and export machinery of an airline's
+// operations data, in phpVMS 7's file layouts. A Kind describes one file
+// type (airports now; subfleets, aircraft and flights next): its columns,
+// how a row is checked into a record, how a record is applied through the
+// domain's commands, and how the records are exported. Check reads a whole
+// file and reports every problem by row and column; a Job applies the
+// checked records in the background and reports its progress.
+package imports
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/albatross-va/albatross/domain"
+)
+
+// Column is one column of a file type, named as phpVMS names it.
+type Column struct {
+	Name     string
+	Required bool // the header must have it and a row must fill it
+}
+
+// Row is one data row of a file, by column name.
+type Row struct {
+	Line   int // the row's number as a spreadsheet shows it: the header is row 1
+	values map[string]string
+}
+
+// Get returns the row's value of a column, trimmed; "" when absent.
+func (r Row) Get(column string) string { return strings.TrimSpace(r.values[column]) }
+
+// Problem is one thing wrong in a file: a row (0 for the file as a whole),
+// a column and what is wrong with it.
+type Problem struct {
+	Line    int
+	Column  string
+	Message string
+}
+
+func (p Problem) String() string {
+	if p.Line == 0 {
+		return p.Message
+	}
+	return fmt.Sprintf("row %d, %s: %s", p.Line, p.Column, p.Message)
+}
+
+// Kind is one file type.
+type Kind struct {
+	Name    string   // in addresses and file names: "airports"
+	Title   string   // for people: "Airports"
+	Columns []Column // in the order export writes them
+	// Check turns a row into a record, or returns its problems by column.
+	Check func(r Row) (record any, problems map[string]string)
+	// Key names the record a row is about (an airport's ICAO code); two
+	// rows of one file with the same key are a problem.
+	Key func(record any) string
+	// Apply saves one record in the airline through the domain's commands.
+	Apply func(ctx context.Context, meta domain.CommandMeta, airlineID string, record any) (domain.Outcome, domain.AppendResult, error)
+	// Export returns the airline's records as rows in Columns' order.
+	Export func(ctx context.Context, airlineID string) ([][]string, error)
+}
+
+// Record is a checked row.
+type Record struct {
+	Line  int
+	Key   string
+	Value any
+}
+
+// Checked is a whole file, checked.
+type Checked struct {
+	Rows     int // data rows in the file
+	Records  []Record
+	Problems []Problem
+}
+
+// MaxRows bounds a file: flights files reach tens of thousands of rows.
+const MaxRows = 200_000
+
+// Check reads a CSV file of kind k and checks every row. It fails only when
+// the file cannot be read as CSV at all; everything else is a Problem.
+func Check(k Kind, r io.Reader) (Checked, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = false
+	var out Checked
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		out.Problems = append(out.Problems, Problem{Message: "The file is empty: it needs a header row and a row per record."})
+		return out, nil
+	}
+	if err != nil {
+		return out, domain.Errorf(domain.EInvalid, "This is not a CSV file: %v", err)
+	}
+	known := map[string]bool{}
+	for _, c := range k.Columns {
+		known[c.Name] = true
+	}
+	index := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		switch {
+		case h == "":
+			continue
+		case !known[h]:
+			out.Problems = append(out.Problems, Problem{Line: 1, Column: h, Message: fmt.Sprintf("%q is not a column of %s files.", h, k.Name)})
+		case index[h] != 0:
+			out.Problems = append(out.Problems, Problem{Line: 1, Column: h, Message: "This column appears twice."})
+		default:
+			index[h] = i + 1 // 0 means absent
+		}
+	}
+	for _, c := range k.Columns {
+		if c.Required && index[c.Name] == 0 {
+			out.Problems = append(out.Problems, Problem{Line: 1, Column: c.Name, Message: "The header has no " + c.Name + " column, which is required."})
+		}
+	}
+	if len(out.Problems) > 0 {
+		return out, nil // rows cannot be read without the header
+	}
+	seen := map[string]int{}
+	for line := 2; ; line++ {
+		fields, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			out.Problems = append(out.Problems, Problem{Line: line, Message: fmt.Sprintf("Row %d cannot be read: %v", line, err)})
+			break
+		}
+		if len(fields) == 1 && strings.TrimSpace(fields[0]) == "" {
+			continue // a blank line
+		}
+		out.Rows++
+		if out.Rows > MaxRows {
+			out.Problems = append(out.Problems, Problem{Message: fmt.Sprintf("A file can have at most %d rows.", MaxRows)})
+			break
+		}
+		row := Row{Line: line, values: map[string]string{}}
+		for name, i := range index {
+			if i-1 < len(fields) {
+				row.values[name] = fields[i-1]
+			}
+		}
+		rec, problems := k.Check(row)
+		if len(problems) > 0 {
+			for _, c := range k.Columns { // in column order, for a stable report
+				if msg, ok := problems[c.Name]; ok {
+					out.Problems = append(out.Problems, Problem{Line: line, Column: c.Name, Message: msg})
+				}
+			}
+			continue
+		}
+		key := k.Key(rec)
+		if first, dup := seen[key]; dup {
+			out.Problems = append(out.Problems, Problem{Line: line, Column: k.Columns[0].Name,
+				Message: fmt.Sprintf("%s is also on row %d.", key, first)})
+			continue
+		}
+		seen[key] = line
+		out.Records = append(out.Records, Record{Line: line, Key: key, Value: rec})
+	}
+	if out.Rows == 0 && len(out.Problems) == 0 {
+		out.Problems = append(out.Problems, Problem{Message: "The file has a header but no rows."})
+	}
+	return out, nil
+}
+
+// Export writes the airline's records of kind k as a CSV file that Check
+// accepts unchanged.
+func Export(ctx context.Context, k Kind, airlineID string, w io.Writer) error {
+	rows, err := k.Export(ctx, airlineID)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	header := make([]string, len(k.Columns))
+	for i, c := range k.Columns {
+		header[i] = c.Name
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	if err := cw.WriteAll(rows); err != nil {
+		return err
+	}
+	return cw.Error()
+}

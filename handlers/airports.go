@@ -1,0 +1,289 @@
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/airportref"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
+)
+
+// airportHandlers are an airline's airport pages and the airport search.
+type airportHandlers struct {
+	cmds AirportCommands
+	rm   reads.Querier
+	ref  *airportref.Index
+	readYourWrites
+	log *slog.Logger
+}
+
+// searchLimit is how many airports the search box lists.
+const searchLimit = 10
+
+func airportRow(a readmodel.Airport) views.AirportRow {
+	return views.AirportRow{ICAO: a.Icao, IATA: a.Iata, Name: a.Name, City: a.City, Country: a.Country, Hub: a.Hub,
+		Latitude: num(a.Latitude), Longitude: num(a.Longitude), Elevation: a.ElevationFt}
+}
+
+func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+func airportDetails(a readmodel.Airport) domain.AirportDetails {
+	return domain.AirportDetails{ICAO: a.Icao, IATA: a.Iata, Name: a.Name, City: a.City, Region: a.Region,
+		Country: a.Country, Timezone: a.Timezone, Hub: a.Hub, Latitude: a.Latitude, Longitude: a.Longitude,
+		Elevation: a.ElevationFt, GroundHandlingCost: a.GroundHandlingCost, Fuel100LLCost: a.Fuel100llCost,
+		FuelJetACost: a.FuelJetaCost, FuelMogasCost: a.FuelMogasCost, Notes: a.Notes}
+}
+
+func airportForm(d domain.AirportDetails) views.AirportForm {
+	return views.AirportForm{ICAO: d.ICAO, IATA: d.IATA, Name: d.Name, City: d.City, Region: d.Region, Country: d.Country,
+		Timezone: d.Timezone, Lat: num(d.Latitude), Lon: num(d.Longitude), Elevation: strconv.Itoa(int(d.Elevation)),
+		GroundHandlingCost: num(d.GroundHandlingCost), Fuel100LL: num(d.Fuel100LLCost), FuelJetA: num(d.FuelJetACost),
+		FuelMogas: num(d.FuelMogasCost), Notes: d.Notes, Hub: d.Hub}
+}
+
+// searchBox is a search box of the airline's airports page.
+func searchBox(airlineID, id, name, label, source, value string) views.AirportSearchBox {
+	return views.AirportSearchBox{ID: id, Name: name, Label: label, Value: value,
+		URL: "/airlines/" + airlineID + "/airports/search?source=" + source + "&field=" + name + "&box=" + id + "&label=" + url.QueryEscape(label)}
+}
+
+// listAirports is the airline's airports page.
+func (h *airportHandlers) listAirports(c echo.Context) error {
+	return h.renderList(c, http.StatusOK, views.AirportForm{}, "")
+}
+
+func (h *airportHandlers) renderList(c echo.Context, status int, add views.AirportForm, icao string) error {
+	tabs, _, err := airlineTabs(c, h.rm, "airports")
+	if err != nil {
+		return err
+	}
+	list, err := h.rm.ListAirports(c.Request().Context(), tabs.ID)
+	if err != nil {
+		return err
+	}
+	p := views.AirportsPage{Page: page(c, tabs.Name+" airports"), Tabs: tabs, Add: add,
+		CanManage: domain.Authorize(currentActor(c), domain.ManageOperations, tabs.ID) == nil,
+		Find:      searchBox(tabs.ID, "find-airport", "q", "Find one of your airports", "own", ""),
+		Search:    searchBox(tabs.ID, "add-airport", "icao", "ICAO code (search by code, name or city)", "world", icao)}
+	p.Search.Error = add.Errors["icao"]
+	for _, a := range list {
+		p.Airports = append(p.Airports, airportRow(a))
+	}
+	return render(c, status, views.AirportsView(p), nil)
+}
+
+// listAirportRows is the list's body, for the live update.
+func (h *airportHandlers) listAirportRows(c echo.Context) error {
+	id, err := airlineParam(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.rm.ListAirports(c.Request().Context(), id.String())
+	if err != nil {
+		return err
+	}
+	rows := make([]views.AirportRow, 0, len(list))
+	for _, a := range list {
+		rows = append(rows, airportRow(a))
+	}
+	token, _ := c.Get(csrfKey).(string)
+	canManage := domain.Authorize(currentActor(c), domain.ManageOperations, id.String()) == nil
+	return renderComponent(c, http.StatusOK, views.AirportRows(id.String(), rows, canManage, token))
+}
+
+var boxParam = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,40}$`)
+
+// searchAirports answers the search box: the airports matching what was
+// typed, from the airline's own list (source=own) or the world reference
+// (source=world); with pick, the whole box filled with that airport.
+func (h *airportHandlers) searchAirports(c echo.Context) error {
+	tabs, _, err := airlineTabs(c, h.rm, "airports")
+	if err != nil {
+		return err
+	}
+	field, box, source := c.QueryParam("field"), c.QueryParam("box"), c.QueryParam("source")
+	if !boxParam.MatchString(field) || !boxParam.MatchString(box) || (source != "own" && source != "world") {
+		return domain.Errorf(domain.EInvalid, "This search box is not set up right.")
+	}
+	b := searchBox(tabs.ID, box, field, c.QueryParam("label"), source, c.QueryParam(field))
+	if pick := c.QueryParam("pick"); pick != "" {
+		opts, err := h.find(c, tabs.ID, source, pick)
+		if err != nil {
+			return err
+		}
+		b.Value = strings.ToUpper(pick)
+		for _, o := range opts {
+			if o.ICAO == b.Value {
+				b.Picked = &o
+			}
+		}
+		return renderComponent(c, http.StatusOK, views.AirportSearch(b))
+	}
+	b.Query = strings.TrimSpace(b.Value)
+	if b.Query != "" {
+		if b.Results, err = h.find(c, tabs.ID, source, b.Query); err != nil {
+			return err
+		}
+	}
+	return renderComponent(c, http.StatusOK, views.AirportResults(b))
+}
+
+func (h *airportHandlers) find(c echo.Context, airlineID, source, q string) ([]views.AirportOption, error) {
+	var out []views.AirportOption
+	if source == "world" {
+		for _, a := range h.ref.Search(q, searchLimit) {
+			out = append(out, views.AirportOption{ICAO: a.ICAO, IATA: a.IATA, Name: a.Name, City: a.City, Country: a.Country})
+		}
+		return out, nil
+	}
+	rows, err := h.rm.SearchAirports(c.Request().Context(), readmodel.SearchAirportsParams{TenantID: airlineID,
+		Term: strings.ToLower(strings.TrimSpace(q)), MaxRows: searchLimit})
+	for _, a := range rows {
+		out = append(out, views.AirportOption{ICAO: a.Icao, IATA: a.Iata, Name: a.Name, City: a.City, Country: a.Country})
+	}
+	return out, err
+}
+
+// addAirport adds an airport by ICAO: the world reference fills what the
+// form leaves empty.
+func (h *airportHandlers) addAirport(c echo.Context) error {
+	tabs, _, err := airlineTabs(c, h.rm, "airports")
+	if err != nil {
+		return err
+	}
+	f := views.AirportForm{ICAO: strings.ToUpper(strings.TrimSpace(c.FormValue("icao"))), Name: c.FormValue("name"),
+		IATA: c.FormValue("iata"), City: c.FormValue("location"), Hub: c.FormValue("hub") != ""}
+	d := domain.AirportDetails{ICAO: f.ICAO}
+	ref, known := h.ref.Lookup(f.ICAO)
+	if known {
+		d = domain.AirportDetails{ICAO: ref.ICAO, IATA: ref.IATA, Name: ref.Name, City: ref.City, Country: ref.Country,
+			Latitude: ref.Latitude, Longitude: ref.Longitude, Elevation: ref.Elevation}
+	}
+	for _, o := range []struct {
+		v   string
+		dst *string
+	}{{f.Name, &d.Name}, {f.IATA, &d.IATA}, {f.City, &d.City}} {
+		if strings.TrimSpace(o.v) != "" {
+			*o.dst = o.v
+		}
+	}
+	d.Hub = f.Hub
+	var res domain.AppendResult
+	if !known && domain.ValidAirportICAO(f.ICAO) {
+		err = domain.FieldError(domain.EInvalid, "icao", f.ICAO+" is not in the world list of airports: check the code, or pick one from the search.")
+	} else {
+		res, err = h.cmds.Add(c.Request().Context(), commandMeta(c, ""), tabs.ID, d)
+	}
+	if fields := domain.ErrorFields(err); len(fields) > 0 {
+		f.Errors = fields
+		status := http.StatusUnprocessableEntity
+		if domain.ErrorCode(err) == domain.EConflict {
+			status = http.StatusConflict
+		}
+		return h.renderList(c, status, f, f.ICAO)
+	}
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/airports")
+}
+
+// showAirport is one airport with its edit form.
+func (h *airportHandlers) showAirport(c echo.Context) error {
+	tabs, _, err := airlineTabs(c, h.rm, "airports")
+	if err != nil {
+		return err
+	}
+	a, err := h.rm.GetAirport(c.Request().Context(), readmodel.GetAirportParams{TenantID: tabs.ID, Icao: strings.ToUpper(c.Param("icao"))})
+	if err != nil {
+		return err
+	}
+	return h.renderAirport(c, http.StatusOK, tabs, airportForm(airportDetails(a)), c.QueryParam("saved") != "")
+}
+
+func (h *airportHandlers) renderAirport(c echo.Context, status int, tabs views.AirlineTabs, f views.AirportForm, saved bool) error {
+	p := views.AirportPage{Page: page(c, f.ICAO+" "+f.Name), Tabs: tabs, Form: f, Saved: saved,
+		CanManage: domain.Authorize(currentActor(c), domain.ManageOperations, tabs.ID) == nil}
+	return render(c, status, views.AirportView(p), nil)
+}
+
+// changeAirport saves the edit form: every field as the form gives it.
+func (h *airportHandlers) changeAirport(c echo.Context) error {
+	tabs, _, err := airlineTabs(c, h.rm, "airports")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	a, err := h.rm.GetAirport(ctx, readmodel.GetAirportParams{TenantID: tabs.ID, Icao: strings.ToUpper(c.Param("icao"))})
+	if err != nil {
+		return err
+	}
+	f := views.AirportForm{ICAO: a.Icao, IATA: c.FormValue("iata"), Name: c.FormValue("name"), City: c.FormValue("location"),
+		Region: c.FormValue("region"), Country: c.FormValue("country"), Timezone: c.FormValue("timezone"),
+		Lat: c.FormValue("lat"), Lon: c.FormValue("lon"), Elevation: c.FormValue("elevation"),
+		GroundHandlingCost: c.FormValue("ground_handling_cost"), Fuel100LL: c.FormValue("fuel_100ll_cost"),
+		FuelJetA: c.FormValue("fuel_jeta_cost"), FuelMogas: c.FormValue("fuel_mogas_cost"), Notes: c.FormValue("notes"),
+		Hub: c.FormValue("hub") != ""}
+	errs := map[string]string{}
+	parse := func(field, v string) float64 {
+		if strings.TrimSpace(v) == "" {
+			return 0
+		}
+		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil {
+			errs[field] = "Enter a number, for example 51.47."
+		}
+		return x
+	}
+	d := domain.AirportDetails{ICAO: a.Icao, IATA: f.IATA, Name: f.Name, City: f.City, Region: f.Region, Country: f.Country,
+		Timezone: f.Timezone, Hub: f.Hub, Latitude: parse("lat", f.Lat), Longitude: parse("lon", f.Lon),
+		GroundHandlingCost: parse("ground_handling_cost", f.GroundHandlingCost), Fuel100LLCost: parse("fuel_100ll_cost", f.Fuel100LL),
+		FuelJetACost: parse("fuel_jeta_cost", f.FuelJetA), FuelMogasCost: parse("fuel_mogas_cost", f.FuelMogas), Notes: f.Notes}
+	if e := strings.TrimSpace(f.Elevation); e != "" {
+		n, err := strconv.ParseInt(e, 10, 32)
+		if err != nil {
+			errs["elevation"] = "Enter the elevation in whole feet, for example 83."
+		}
+		d.Elevation = int32(n)
+	}
+	var res domain.AppendResult
+	if len(errs) == 0 {
+		res, err = h.cmds.Change(ctx, commandMeta(c, ""), tabs.ID, d)
+		for k, v := range domain.ErrorFields(err) {
+			errs[k] = v
+		}
+	}
+	if len(errs) > 0 {
+		f.Errors = errs
+		return h.renderAirport(c, http.StatusUnprocessableEntity, tabs, f, false)
+	}
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/airports/"+a.Icao+"?saved=1")
+}
+
+// setHub marks an airport a hub (hub=1) or not.
+func (h *airportHandlers) setHub(c echo.Context) error {
+	id, err := airlineParam(c)
+	if err != nil {
+		return err
+	}
+	res, err := h.cmds.SetHub(c.Request().Context(), commandMeta(c, ""), id.String(), c.Param("icao"), c.FormValue("hub") != "")
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	return c.Redirect(http.StatusSeeOther, "/airlines/"+id.String()+"/airports")
+}

@@ -1,0 +1,117 @@
+package views
+
+import "strconv"
+
+// AirportRow is one airport of an airline's list.
+type AirportRow struct {
+	ICAO, IATA, Name, City, Country string
+	Hub                             bool
+	Latitude, Longitude             string
+	Elevation                       int32
+}
+
+// AirportOption is one result of the airport search box.
+type AirportOption struct {
+	ICAO, IATA, Name, City, Country string
+}
+
+// AirportSearchBox is the airport search box of a form: a text input named
+// as the form wants and the airports matching what is typed, to pick from.
+type AirportSearchBox struct {
+	ID      string // unique in the page; the input is ID-input, the results ID-results
+	Name    string // the input's name in the form
+	Label   string
+	Value   string
+	Error   string
+	URL     string // the search address; htmx adds the input's value as Name
+	Results []AirportOption
+	Query   string // what was searched; "" shows no result count
+	Picked  *AirportOption
+}
+
+// PickURL is the address that fills the box with one result.
+func (b AirportSearchBox) PickURL(icao string) string { return b.URL + "&pick=" + icao }
+
+func (b AirportSearchBox) countText() string {
+	switch len(b.Results) {
+	case 0:
+		return "No airport matches " + strconv.Quote(b.Query) + "."
+	case 1:
+		return "1 airport found."
+	}
+	return strconv.Itoa(len(b.Results)) + " airports found."
+}
+
+// AirportForm is the add and edit form of an airport; numbers stay text so
+// a wrong one comes back as typed.
+type AirportForm struct {
+	CSRFToken, AirlineID                                                   string
+	ICAO, IATA, Name, City, Region, Country, Timezone, Lat, Lon, Elevation string
+	GroundHandlingCost, Fuel100LL, FuelJetA, FuelMogas, Notes              string
+	Hub                                                                    bool
+	Errors                                                                 map[string]string
+	Message                                                                string
+}
+
+// AirportsPage is an airline's airport list with the add form.
+type AirportsPage struct {
+	Page
+	Tabs      AirlineTabs
+	Airports  []AirportRow
+	CanManage bool
+	Add       AirportForm
+	Search    AirportSearchBox // the add form's ICAO box, on the world reference
+	Find      AirportSearchBox // a search of the airline's own airports
+	Notice    string
+}
+
+// AirportPage is one airport with its edit form.
+type AirportPage struct {
+	Page
+	Tabs      AirlineTabs
+	Form      AirportForm
+	CanManage bool
+	Saved     bool
+}
+
+// ImportsPage is the upload form and the airline's recent imports.
+type ImportsPage struct {
+	Page
+	Tabs   AirlineTabs
+	Kinds  [][2]string
+	Kind   string
+	Error  string
+	Recent []ImportJob
+}
+
+// ImportJob is an import job as its page shows it.
+type ImportJob struct {
+	ID, AirlineID, Kind, FileName, State, Message string
+	Rows, Valid, Total, Done                      int
+	Created, Updated, Unchanged                   int
+	Problems                                      []ImportProblem
+	OnlyValid                                     bool
+	CSRFToken                                     string
+}
+
+// ImportProblem is one line of a job's problem report.
+type ImportProblem struct {
+	Line    int
+	Column  string
+	Message string
+}
+
+// ImportJobPage is one job's page.
+type ImportJobPage struct {
+	Page
+	Tabs AirlineTabs
+	Job  ImportJob
+}
+
+// Percent is how far a job is, 0 to 100.
+func (j ImportJob) Percent() int {
+	if j.Total == 0 {
+		return 0
+	}
+	return j.Done * 100 / j.Total
+}
