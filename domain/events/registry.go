@@ -34,6 +34,10 @@ var registered = []proto.Message{
 	&eventsv1.RoleChanged{},
 	&eventsv1.ApiKeyCreated{},
 	&eventsv1.ApiKeyRevoked{},
+	&eventsv1.FlightAdded{},
+	&eventsv1.FlightChanged{},
+	&eventsv1.FlightActivated{},
+	&eventsv1.FlightDeactivated{},
 }
 
 // Registry resolves event type names to message types. It is immutable after
