@@ -190,6 +190,8 @@ type state struct {
 
 	apiKeys      map[uuid.UUID]readmodel.ApiKey // see apikeys.go
 	apiKeyHashes map[string]uuid.UUID           // the unique index api_keys_hash
+
+	flights *flightTables // see flights.go
 }
 
 func newState() *state {
@@ -202,6 +204,8 @@ func newState() *state {
 
 		apiKeys:      map[uuid.UUID]readmodel.ApiKey{},
 		apiKeyHashes: map[string]uuid.UUID{},
+
+		flights: newFlightTables(),
 	}
 }
 

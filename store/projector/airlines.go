@@ -18,7 +18,7 @@ import (
 const TopicAirlines = "airlines"
 
 // All returns every projection of Albatross, in the order they are applied.
-func All() []Projection { return []Projection{Airlines{}, Users{}, ApiKeys{}} }
+func All() []Projection { return []Projection{Airlines{}, Users{}, ApiKeys{}, Flights{}} }
 
 // Airlines projects the airline streams into the airlines table.
 type Airlines struct{}
