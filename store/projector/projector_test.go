@@ -386,15 +386,15 @@ func TestStatus(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, e env) {
 		ctx := context.Background()
 		p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
-		if got := p.Names(); !slices.Equal(got, []string{"airlines", "users", "api_keys"}) {
+		if got := p.Names(); !slices.Equal(got, []string{"airlines", "users", "api_keys", "flights"}) {
 			t.Errorf("Names() = %v", got)
 		}
 		st, err := p.Status(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(st) != 3 || st[0].Name != "airlines" || st[1].Name != "users" || st[2].Name != "api_keys" {
-			t.Fatalf("status = %+v, want airlines, users and api_keys", st)
+		if len(st) != 4 || st[0].Name != "airlines" || st[1].Name != "users" || st[2].Name != "api_keys" || st[3].Name != "flights" {
+			t.Fatalf("status = %+v, want airlines, users, api_keys and flights", st)
 		}
 		for _, s := range st {
 			if s.Checkpoint != domain.Start || !s.CaughtUp {
