@@ -415,16 +415,17 @@ func (s *Flights) Deactivate(ctx context.Context, meta CommandMeta, airlineID, f
 	})
 }
 
-// Prepare normalizes and validates a schedule against the airline: its
-// airports must be the airline's, its subfleets too, and a distance not
+// Prepare normalizes and validates a schedule against the airline, with a
+// message for every bad field at once: its airports must be the airline's, its subfleets too, and a distance not
 // given becomes the great circle between the airports, rounded to the
 // nearest mile. It returns the subfleets' aircraft types in the order of
 // the ids. It reads the airline, so an airline that does not exist is
 // ENotFound.
 func (s *Flights) Prepare(ctx context.Context, airlineID string, f FlightSchedule) (FlightSchedule, []string, error) {
 	f.Normalize()
-	if err := f.Validate(); err != nil {
-		return f, nil, err
+	m := ErrorFields(f.Validate())
+	if m == nil {
+		m = map[string]string{}
 	}
 	a := &Airline{}
 	if _, err := s.Runner.load(ctx, AirlineStream(airlineID), a); err != nil {
@@ -433,9 +434,8 @@ func (s *Flights) Prepare(ctx context.Context, airlineID string, f FlightSchedul
 	if !a.Created {
 		return f, nil, Errorf(ENotFound, "There is no such airline.")
 	}
-	m := map[string]string{}
 	locate := func(field, icao string) AirportPosition {
-		if icao == "" {
+		if icao == "" || m[field] != "" {
 			return AirportPosition{}
 		}
 		p, err := s.Airports.LocateAirport(ctx, airlineID, icao)
@@ -452,8 +452,9 @@ func (s *Flights) Prepare(ctx context.Context, airlineID string, f FlightSchedul
 	for _, id := range f.SubfleetIDs {
 		typ, err := s.Subfleets.SubfleetType(ctx, airlineID, id)
 		switch {
-		case ErrorCode(err) == ENotFound:
+		case ErrorCode(err) == ENotFound && m["subfleets"] == "":
 			m["subfleets"] = "Choose subfleets of this airline."
+		case ErrorCode(err) == ENotFound:
 		case err != nil:
 			return f, nil, err
 		}

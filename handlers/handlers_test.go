@@ -40,6 +40,7 @@ type app struct {
 	runner   *domain.Runner
 	users    *domain.Users
 	airlines *domain.Airlines
+	flights  *domain.Flights
 	proj     *projector.Projector
 	// countEvents counts every committed event, not only those a reader
 	// following the global order may see yet.
@@ -124,12 +125,14 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		ready = func(context.Context) (any, error) { return "fine", nil }
 	}
 	airlines := &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}}
+	flights := &domain.Flights{Runner: runner, Airports: testAirports, Subfleets: testSubfleets}
 	e := handlers.New(handlers.Deps{
 		Log:        slog.Default(),
 		Sessions:   handlers.NewSessions(sessions, false),
 		Passwords:  passwords.New(),
 		Users:      users,
 		Airlines:   airlines,
+		Flights:    flights,
 		ReadModels: reads.New(rm),
 		Events:     es,
 		Registry:   runner.Registry,
@@ -145,7 +148,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, proj: proj, countEvents: count}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, flights: flights, proj: proj, countEvents: count}
 }
 
 // newClient is one browser: it keeps cookies and does not follow redirects.

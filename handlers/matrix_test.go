@@ -72,6 +72,13 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/people/:uid/reactivate":     action(domain.SuspendPeople),
 	"POST /airlines/:id/people/:uid/role":           action(domain.ChangeRoles),
 	"POST /airlines/:id/people/:uid/reset-password": action(domain.ResetPasswords),
+	"GET /airlines/:id/flights":                     action(domain.ViewOperations),
+	"GET /airlines/:id/flights/results":             action(domain.ViewOperations),
+	"POST /airlines/:id/flights":                    action(domain.ManageOperations),
+	"GET /airlines/:id/flights/:flight":             action(domain.ViewOperations),
+	"POST /airlines/:id/flights/:flight":            action(domain.ManageOperations),
+	"POST /airlines/:id/flights/:flight/activate":   action(domain.ManageOperations),
+	"POST /airlines/:id/flights/:flight/deactivate": action(domain.ManageOperations),
 }
 
 const memberPassword = "a member's own password"
@@ -80,6 +87,7 @@ const memberPassword = "a member's own password"
 type tenant struct {
 	id, slug, icao            string
 	approvee, rejectee, pilot string // people the staff's actions target
+	flight                    string // a flight of the airline
 }
 
 // actor is one browser of the matrix.
@@ -133,6 +141,11 @@ func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
 		tn.pilot = person(id, domain.RolePilot, "target-"+slug+"@example.com")
 		tn.approvee = register(id, "approvee-"+slug+"@example.com")
 		tn.rejectee = register(id, "rejectee-"+slug+"@example.com")
+		tn.flight, _, err = a.flights.Add(ctx, sys, id, domain.FlightSchedule{FlightNumber: "1", DptAirport: "EGLL",
+			ArrAirport: "KJFK", FlightTime: 475, FlightType: "J", Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
 		w.airlines[name] = tn
 	}
 	pilotA := person(w.airlines["A"].id, domain.RolePilot, "pilot-a@example.com")
@@ -249,7 +262,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, "*", "app.css").Replace(path)
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":flight", tn.flight, "*", "app.css").Replace(path)
 	form = url.Values{}
 	switch route {
 	case "/login":
@@ -270,6 +283,12 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form.Set("name", fmt.Sprintf("key %d", n))
 	case "/airlines/:id/people":
 		form = url.Values{"name": {"Added"}, "email": {fmt.Sprintf("added%d@example.com", n)}, "country": {"GB"}, "role": {domain.RolePilot}}
+	case "/airlines/:id/flights":
+		form = url.Values{"flight_number": {fmt.Sprint(1000 + n)}, "dpt_airport": {"LFPG"}, "arr_airport": {"EDDF"},
+			"flight_time": {"70"}, "flight_type": {"J"}, "days": {"1", "5"}, "active": {"1"}}
+	case "/airlines/:id/flights/:flight":
+		form = url.Values{"dpt_airport": {"EGLL"}, "arr_airport": {"KJFK"}, "dpt_time": {fmt.Sprintf("%02d:00", n%24)},
+			"flight_time": {"475"}, "flight_type": {"J"}}
 	case "/airlines/:id/people/:uid/reject", "/airlines/:id/suspend", "/airlines/:id/people/:uid/suspend":
 		form.Set("reason", "matrix test")
 	}

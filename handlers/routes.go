@@ -71,6 +71,15 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/people/:uid/reset-password", people.resetPassword, allow(domain.ResetPasswords))
 	member.POST("/airlines/:id/people/:uid/role", people.changeRole, allow(domain.ChangeRoles))
 
+	flights := &flightHandlers{cmds: d.Flights, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/flights", flights.listFlights, allow(domain.ViewOperations))
+	member.GET("/airlines/:id/flights/results", flights.listFlightResults, allow(domain.ViewOperations))
+	member.POST("/airlines/:id/flights", flights.addFlight, allow(domain.ManageOperations))
+	member.GET("/airlines/:id/flights/:flight", flights.showFlight, allow(domain.ViewOperations))
+	member.POST("/airlines/:id/flights/:flight", flights.editFlight, allow(domain.ManageOperations))
+	member.POST("/airlines/:id/flights/:flight/activate", flights.activateFlight, allow(domain.ManageOperations))
+	member.POST("/airlines/:id/flights/:flight/deactivate", flights.deactivateFlight, allow(domain.ManageOperations))
+
 	// The API for programs, outside the app group: no session, no CSRF. A
 	// key authenticates every request, and a cookie none. Unknown paths
 	// answer 404 (405 for a known path) as problem documents.

@@ -51,11 +51,15 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	broker := handlers.NewBroker(log, c.Heartbeat)
 	runner := &domain.Runner{Store: b.events, Registry: events.NewRegistry(), Clock: domain.SystemClock{}}
 	e := handlers.New(handlers.Deps{
-		Log:            log,
-		Sessions:       handlers.NewSessions(b.sessions, c.SecureCookies),
-		Passwords:      passwords.New(),
-		Users:          userCommands(b),
-		Airlines:       &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
+		Log:       log,
+		Sessions:  handlers.NewSessions(b.sessions, c.SecureCookies),
+		Passwords: passwords.New(),
+		Users:     userCommands(b),
+		Airlines:  &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
+		// Until the airports and fleet slices are merged, any ICAO code is
+		// an airport of unknown position (so a flight gives its distance)
+		// and no subfleet exists: wire their read models here then.
+		Flights:        &domain.Flights{Runner: runner, Airports: domain.AnyAirport{}, Subfleets: domain.SubfleetTable{}},
 		ReadModels:     reads.New(b.reads),
 		Events:         b.events,
 		Registry:       runner.Registry,
