@@ -1,3 +1,5 @@
+-- name: SearchFlights :many
+-- SearchFlights lists an airline's flights from any airport to any.
 -- The flight search has one query per index it can use (no airport, from an
 -- airport, to an airport, between two), so PostgreSQL's generic plans never
 -- fall back to scanning an airline's flights for an airport filter. Each
@@ -6,9 +8,6 @@
 -- aircraft ('' for any) matches a flight that allows a subfleet with that id
 -- or of that ICAO type; day (0 for any) is one bit of the days mask, as
 -- phpVMS searches (days & day) > 0.
-
--- name: SearchFlights :many
--- SearchFlights lists an airline's flights from any airport to any.
 SELECT * FROM flights
 WHERE tenant_id = @tenant_id
   AND (@include_inactive::boolean OR active)

@@ -67,7 +67,6 @@ func (q *Queries) GetFlight(ctx context.Context, arg GetFlightParams) (Flight, e
 }
 
 const searchFlights = `-- name: SearchFlights :many
-
 SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at FROM flights
 WHERE tenant_id = $1
   AND ($2::boolean OR active)
@@ -90,6 +89,7 @@ type SearchFlightsParams struct {
 	PageSize        int32
 }
 
+// SearchFlights lists an airline's flights from any airport to any.
 // The flight search has one query per index it can use (no airport, from an
 // airport, to an airport, between two), so PostgreSQL's generic plans never
 // fall back to scanning an airline's flights for an airport filter. Each
@@ -98,7 +98,6 @@ type SearchFlightsParams struct {
 // aircraft (” for any) matches a flight that allows a subfleet with that id
 // or of that ICAO type; day (0 for any) is one bit of the days mask, as
 // phpVMS searches (days & day) > 0.
-// SearchFlights lists an airline's flights from any airport to any.
 func (q *Queries) SearchFlights(ctx context.Context, arg SearchFlightsParams) ([]Flight, error) {
 	rows, err := q.db.Query(ctx, searchFlights,
 		arg.TenantID,

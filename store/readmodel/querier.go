@@ -60,6 +60,7 @@ type Querier interface {
 	// RevokeApiKey marks a key revoked; a key revoked already keeps the time it
 	// was first revoked.
 	RevokeApiKey(ctx context.Context, arg RevokeApiKeyParams) error
+	// SearchFlights lists an airline's flights from any airport to any.
 	// The flight search has one query per index it can use (no airport, from an
 	// airport, to an airport, between two), so PostgreSQL's generic plans never
 	// fall back to scanning an airline's flights for an airport filter. Each
@@ -68,7 +69,6 @@ type Querier interface {
 	// aircraft ('' for any) matches a flight that allows a subfleet with that id
 	// or of that ICAO type; day (0 for any) is one bit of the days mask, as
 	// phpVMS searches (days & day) > 0.
-	// SearchFlights lists an airline's flights from any airport to any.
 	SearchFlights(ctx context.Context, arg SearchFlightsParams) ([]Flight, error)
 	// SearchFlightsBetween lists an airline's flights from one airport to another.
 	SearchFlightsBetween(ctx context.Context, arg SearchFlightsBetweenParams) ([]Flight, error)
