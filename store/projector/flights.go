@@ -3,6 +3,7 @@ package projector
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
@@ -33,7 +34,6 @@ func (Flights) Handles(eventType string) bool { return flightEvents[eventType] }
 // the flight's airline, which is the row's tenant.
 func (Flights) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
 	var row readmodel.UpsertFlightParams
-	at := ev.Meta.RecordedAt
 	if e, ok := msg.(*eventsv1.FlightAdded); ok {
 		id, err := uuid.Parse(e.FlightId)
 		if err != nil {
@@ -49,6 +49,7 @@ func (Flights) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 		}
 	} else {
 		var flightID string
+		var at time.Time
 		switch e := msg.(type) {
 		case *eventsv1.FlightChanged:
 			flightID, at = e.FlightId, e.ChangedAt.AsTime()
