@@ -55,10 +55,12 @@ type config struct {
 	sqlAppends  int
 	sqlWriters  []int
 	replayCount int // events in the SQLite log replayed at start
+	flights     int // flights in the airline the flight search runs in
+	searches    int // timed searches per case and round
 }
 
 // groups are the measurements -only may select.
-var groups = []string{"pg-append", "pg-projection", "sqlite-append", "sqlite-replay"}
+var groups = []string{"pg-append", "pg-projection", "sqlite-append", "sqlite-replay", "flight-search"}
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
@@ -83,6 +85,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.sqlAppends, "sqlite-appends", 6000, "SQLite appends per case and round")
 	fs.StringVar(&sqlWriters, "sqlite-writers", "1,4", "SQLite concurrent writers, one case each")
 	fs.IntVar(&c.replayCount, "replay-events", 1_000_000, "events in the SQLite log replayed at start")
+	fs.IntVar(&c.flights, "flights", 50_000, "flights in the airline the flight search runs in")
+	fs.IntVar(&c.searches, "searches", 2000, "timed flight searches per case and round")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -98,6 +102,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 			"proj-events":    func() { c.projEvents = 10_000 },
 			"sqlite-appends": func() { c.sqlAppends = 400 },
 			"replay-events":  func() { c.replayCount = 20_000 },
+			"flights":        func() { c.flights = 5000 },
+			"searches":       func() { c.searches = 200 },
 		}
 		for name, f := range small {
 			if !set[name] {
@@ -130,7 +136,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	switch {
 	case c.rounds < 1:
 		return config{}, errors.New("-rounds must be at least 1")
-	case c.pgAppends < 1 || c.sqlAppends < 1 || c.projEvents < 1 || c.replayCount < 1 || c.batchSize < 1:
+	case c.pgAppends < 1 || c.sqlAppends < 1 || c.projEvents < 1 || c.replayCount < 1 || c.batchSize < 1 ||
+		c.flights < 1 || c.searches < 1:
 		return config{}, errors.New("sizes must be at least 1")
 	}
 	return c, nil
@@ -186,6 +193,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.only["sqlite-replay"] {
 		if err := benchSQLiteReplay(ctx, c, log, t); err != nil {
 			return fmt.Errorf("SQLite replay: %w", err)
+		}
+	}
+	if c.only["flight-search"] {
+		if err := benchFlightSearch(ctx, c, log, t); err != nil {
+			return fmt.Errorf("flight search: %w", err)
 		}
 	}
 

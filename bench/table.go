@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 )
 
-// row is one line of the results table. A time row (unit "s") is better
+// row is one line of the results table. A time row (unit "s" or "µs") is better
 // when smaller, so its ratio is baseline/measured; every other row's is
 // measured/baseline. A baseline of 0 means there is none.
 type row struct {
@@ -36,7 +36,7 @@ func (r row) ratio() string {
 	switch {
 	case r.baseline == 0 || r.measured == 0:
 		return "-"
-	case r.unit == "s":
+	case r.unit == "s" || r.unit == "µs":
 		return fmt.Sprintf("%.2f", r.baseline/r.measured)
 	default:
 		return fmt.Sprintf("%.2f", r.measured/r.baseline)
@@ -89,6 +89,9 @@ func (t *table) write(w io.Writer) {
 func format(v float64, unit string) string {
 	if unit == "s" || unit == "MiB" {
 		return fmt.Sprintf("%.2f", v)
+	}
+	if unit == "µs" {
+		return fmt.Sprintf("%.1f", v)
 	}
 	s := fmt.Sprintf("%.0f", v)
 	var b strings.Builder

@@ -43,6 +43,7 @@ type app struct {
 	users    *domain.Users
 	airlines *domain.Airlines
 	fleet    *domain.Fleet
+	flights  *domain.Flights
 	proj     *projector.Projector
 	jobs     *imports.Jobs
 	// countEvents counts every committed event, not only those a reader
@@ -128,7 +129,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		ready = func(context.Context) (any, error) { return "fine", nil }
 	}
 	airlines := &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}}
-	fleet := &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: reads.AirportChecker{Q: reads.New(rm)}}
+	fleet := &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: reads.Operations{Q: reads.New(rm)}}
 	broker := handlers.NewBroker(slog.Default(), time.Second)
 	go func() { _ = broker.Run(runCtx, notices) }()
 	jobs := imports.NewJobs(handlers.ImportProgress(broker), slog.Default())
@@ -137,12 +138,14 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
+	flights := &domain.Flights{Runner: runner, Airports: flightAirports, Subfleets: testSubfleets}
 	e := handlers.New(handlers.Deps{
 		Log:        slog.Default(),
 		Sessions:   handlers.NewSessions(sessions, false),
 		Passwords:  passwords.New(),
 		Users:      users,
 		Airlines:   airlines,
+		Flights:    flights,
 		ReadModels: reads.New(rm),
 		Events:     es,
 		Registry:   runner.Registry,
@@ -163,7 +166,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, proj: proj, jobs: jobs, countEvents: count}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, proj: proj, jobs: jobs, countEvents: count}
 }
 
 // newClient is one browser: it keeps cookies and does not follow redirects.

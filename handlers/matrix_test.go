@@ -92,6 +92,13 @@ var routeAccess = map[string]access{
 	"GET /airlines/:id/imports/:job":                action(domain.ManageOperations),
 	"POST /airlines/:id/imports/:job/apply-valid":   action(domain.ManageOperations),
 	"GET /airlines/:id/exports/:kind":               action(domain.ManageOperations),
+	"GET /airlines/:id/flights":                     action(domain.ViewOperations),
+	"GET /airlines/:id/flights/results":             action(domain.ViewOperations),
+	"POST /airlines/:id/flights":                    action(domain.ManageOperations),
+	"GET /airlines/:id/flights/:flight":             action(domain.ViewOperations),
+	"POST /airlines/:id/flights/:flight":            action(domain.ManageOperations),
+	"POST /airlines/:id/flights/:flight/activate":   action(domain.ManageOperations),
+	"POST /airlines/:id/flights/:flight/deactivate": action(domain.ManageOperations),
 }
 
 const memberPassword = "a member's own password"
@@ -102,6 +109,7 @@ type tenant struct {
 	approvee, rejectee, pilot string // people the staff's actions target
 	subfleet, aircraft        string // a subfleet and an aircraft of the airline
 	job                       string // an import job of the airline, refused
+	flight                    string // a flight of the airline
 }
 
 // actor is one browser of the matrix.
@@ -171,6 +179,11 @@ func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
 			Key:   func(rec any) string { return rec.(domain.AirportDetails).ICAO }}
 		tn.job = a.jobs.Start(kind, sys, id, "bad.csv", []byte("icao,name,lat,lon\nK1,Nowhere,1,1\n"), false).Status().ID
 		a.jobs.Wait()
+		tn.flight, _, err = a.flights.Add(ctx, sys, id, domain.FlightSchedule{FlightNumber: "1", DptAirport: "EGLL",
+			ArrAirport: "KJFK", FlightTime: 475, FlightType: "J", Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
 		w.airlines[name] = tn
 	}
 	pilotA := person(w.airlines["A"].id, domain.RolePilot, "pilot-a@example.com")
@@ -287,7 +300,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":job", tn.job, ":kind", "airports").Replace(path)
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports").Replace(path)
 	if route == "/airlines/:id/airports/search" {
 		path += "?source=world&field=q&box=find&q=eg"
 	}
@@ -327,6 +340,12 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form = url.Values{"subfleet_id": {tn.subfleet}, "registration": {fmt.Sprintf("G-M%d", n)}, "name": {"Added"}, "status": {domain.AircraftActive}, "airport_id": {"EGLL"}, "flight_time": {"10:30"}}
 	case "/airlines/:id/fleet/aircraft/:aid":
 		form = url.Values{"subfleet_id": {tn.subfleet}, "name": {fmt.Sprintf("Edit %d", n)}, "status": {domain.AircraftMaintenance}}
+	case "/airlines/:id/flights":
+		form = url.Values{"flight_number": {fmt.Sprint(1000 + n)}, "dpt_airport": {"LFPG"}, "arr_airport": {"EDDF"},
+			"flight_time": {"70"}, "flight_type": {"J"}, "days": {"1", "5"}, "active": {"1"}}
+	case "/airlines/:id/flights/:flight":
+		form = url.Values{"dpt_airport": {"EGLL"}, "arr_airport": {"KJFK"}, "dpt_time": {fmt.Sprintf("%02d:00", n%24)},
+			"flight_time": {"475"}, "flight_type": {"J"}}
 	case "/airlines/:id/people/:uid/reject", "/airlines/:id/suspend", "/airlines/:id/people/:uid/suspend":
 		form.Set("reason", "matrix test")
 	}

@@ -96,6 +96,14 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/imports/:job", imp.showImport, allow(domain.ManageOperations))
 	member.POST("/airlines/:id/imports/:job/apply-valid", imp.applyValid, allow(domain.ManageOperations))
 	member.GET("/airlines/:id/exports/:kind", imp.exportFile, allow(domain.ManageOperations))
+	flights := &flightHandlers{cmds: d.Flights, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/flights", flights.listFlights, allow(domain.ViewOperations))
+	member.GET("/airlines/:id/flights/results", flights.listFlightResults, allow(domain.ViewOperations))
+	member.POST("/airlines/:id/flights", flights.addFlight, allow(domain.ManageOperations))
+	member.GET("/airlines/:id/flights/:flight", flights.showFlight, allow(domain.ViewOperations))
+	member.POST("/airlines/:id/flights/:flight", flights.editFlight, allow(domain.ManageOperations))
+	member.POST("/airlines/:id/flights/:flight/activate", flights.activateFlight, allow(domain.ManageOperations))
+	member.POST("/airlines/:id/flights/:flight/deactivate", flights.deactivateFlight, allow(domain.ManageOperations))
 
 	// The API for programs, outside the app group: no session, no CSRF. A
 	// key authenticates every request, and a cookie none. Unknown paths

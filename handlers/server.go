@@ -59,6 +59,7 @@ type Deps struct {
 	Passwords  domain.Passwords
 	Users      UserCommands
 	Airlines   AirlineCommands
+	Flights    FlightCommands
 	ReadModels reads.Querier // driver errors already translated
 	Events     StreamReader  // the event log, for history pages
 	Registry   *events.Registry

@@ -9,7 +9,9 @@ type AirlineTabs struct {
 	ICAO      string
 	Slug      string
 	Suspended bool
-	Current   string // "profile", "people" or "fleet"
+	Current   string // "profile", "people", "fleet", "airports" or "flights"
+	// PilotView hides the staff's tabs from a pilot.
+	PilotView bool
 }
 
 // ProfileForm is an airline's editable profile.

@@ -302,11 +302,14 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	if _, err := chromedp.Run(admin, chromedp.Evaluate[bool](press)); err != nil {
 		t.Fatalf("press approve: %v", err)
 	}
-	if err := chromedp.Do(admin,
+	waitApproved, cancelWait := context.WithTimeout(admin, 30*time.Second)
+	defer cancelWait()
+	if err := chromedp.Do(waitApproved,
 		chromedp.WaitVisible(testID("notice")),
 		chromedp.WaitVisible(testID("no-pending")),
 	); err != nil {
-		t.Fatalf("approve the registration: %v", err)
+		text, _ := chromedp.Run(admin, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText`))
+		t.Fatalf("approve the registration: %v; the page shows:\n%s", err, text)
 	}
 	contains(t, admin, `[data-testid="notice"]`, "Pat Pilot is approved as KES0001")
 	pilotRow := `[data-testid="person-row"][data-email="` + pilotEmail + `"]`

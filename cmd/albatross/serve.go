@@ -61,12 +61,16 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	importJobs := imports.NewJobs(handlers.ImportProgress(broker), log)
 	defer importJobs.Close()
 	runner := &domain.Runner{Store: b.events, Registry: events.NewRegistry(), Clock: domain.SystemClock{}}
+	operations := reads.Operations{Q: reads.New(b.reads)}
 	e := handlers.New(handlers.Deps{
-		Log:            log,
-		Sessions:       handlers.NewSessions(b.sessions, c.SecureCookies),
-		Passwords:      passwords.New(),
-		Users:          userCommands(b),
-		Airlines:       &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
+		Log:       log,
+		Sessions:  handlers.NewSessions(b.sessions, c.SecureCookies),
+		Passwords: passwords.New(),
+		Users:     userCommands(b),
+		Airlines:  &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
+		// A flight's airports and subfleets are the airline's own, read
+		// from their read models.
+		Flights:        &domain.Flights{Runner: runner, Airports: operations, Subfleets: operations},
 		ReadModels:     reads.New(b.reads),
 		Events:         b.events,
 		Registry:       runner.Registry,
@@ -82,7 +86,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		Throttles:   b.throttles,
 
 		// The fleet's hubs and locations must be airports of the airline.
-		Fleet: &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: reads.AirportChecker{Q: reads.New(b.reads)}},
+		Fleet: &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: operations},
 
 		Airports:   &domain.Airports{Runner: runner},
 		AirportRef: airportRef,

@@ -167,6 +167,31 @@ var goldenCases = []struct {
 		Name: "City of Lisbon", Status: "maintenance",
 		ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 4, 0, 0, time.UTC)),
 	}},
+	{"flight_added", &eventsv1.FlightAdded{
+		FlightId: "8a0e2c44-1b6d-5f3a-9c7e-2d4f6a8b0c1e", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		FlightNumber: "1234", RouteCode: "EU", RouteLeg: 2, Callsign: "12AB",
+		DptAirport: "EGLL", ArrAirport: "KJFK", AltAirport: "KEWR", DptTime: "09:30", ArrTime: "17:25",
+		Days: 0b0011111, StartDate: "2026-12-01", EndDate: "2027-03-31", Distance: 2999, FlightTime: 475,
+		Level: 37000, FlightType: "J", Route: "CPT L9 KENET", Notes: "Non-stop",
+		SubfleetIds: []string{"b-777", "b-787"}, SubfleetTypes: []string{"B77W", "B789"}, Active: true,
+		AddedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)),
+	}},
+	{"flight_added_minimal", &eventsv1.FlightAdded{
+		FlightId: "8a0e2c44-1b6d-5f3a-9c7e-2d4f6a8b0c1f", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		FlightNumber: "7", DptAirport: "LFPG", ArrAirport: "EDDF", Distance: 243, FlightTime: 70, FlightType: "F",
+	}},
+	{"flight_changed", &eventsv1.FlightChanged{
+		FlightId: "8a0e2c44-1b6d-5f3a-9c7e-2d4f6a8b0c1e", DptAirport: "EGLL", ArrAirport: "KBOS",
+		DptTime: "10:00", ArrTime: "17:10", Days: 64, Distance: 2832, FlightTime: 430, FlightType: "C",
+		SubfleetIds: []string{"b-787"}, SubfleetTypes: []string{"B789"},
+		ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 5, 0, 0, time.UTC)),
+	}},
+	{"flight_deactivated", &eventsv1.FlightDeactivated{
+		FlightId: "8a0e2c44-1b6d-5f3a-9c7e-2d4f6a8b0c1e", DeactivatedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 6, 0, 0, time.UTC)),
+	}},
+	{"flight_activated", &eventsv1.FlightActivated{
+		FlightId: "8a0e2c44-1b6d-5f3a-9c7e-2d4f6a8b0c1e", ActivatedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 7, 0, 0, time.UTC)),
+	}},
 }
 
 func goldenPath(file string) string { return filepath.Join("testdata", file+".golden") }

@@ -40,6 +40,10 @@ var registered = []proto.Message{
 	&eventsv1.AircraftChanged{},
 	&eventsv1.AirportAdded{},
 	&eventsv1.AirportChanged{},
+	&eventsv1.FlightAdded{},
+	&eventsv1.FlightChanged{},
+	&eventsv1.FlightActivated{},
+	&eventsv1.FlightDeactivated{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

@@ -194,6 +194,7 @@ type state struct {
 	subfleets map[rowKey]readmodel.Subfleet // see fleet.go
 	aircraft  map[rowKey]readmodel.Aircraft
 	airports  map[airportKey]readmodel.Airport // see airports.go
+	flights   *flightTables                    // see flights.go
 }
 
 func newState() *state {
@@ -210,6 +211,7 @@ func newState() *state {
 		subfleets: map[rowKey]readmodel.Subfleet{},
 		aircraft:  map[rowKey]readmodel.Aircraft{},
 		airports:  map[airportKey]readmodel.Airport{},
+		flights:   newFlightTables(),
 	}
 }
 

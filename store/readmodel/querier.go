@@ -23,6 +23,8 @@ type Querier interface {
 	// DeleteAllApiKeys empties the read model before a rebuild; the last-used
 	// times go with it.
 	DeleteAllApiKeys(ctx context.Context) error
+	// DeleteAllFlights empties the read model before a rebuild.
+	DeleteAllFlights(ctx context.Context) error
 	// DeleteAllSubfleets empties the read model before a rebuild.
 	DeleteAllSubfleets(ctx context.Context) error
 	// DeleteAllUsers empties the read model before a rebuild.
@@ -46,6 +48,8 @@ type Querier interface {
 	GetApiKeyByHash(ctx context.Context, hash string) (ApiKey, error)
 	// GetCheckpoint returns how far a projection has applied the log.
 	GetCheckpoint(ctx context.Context, name string) (ProjectionCheckpoint, error)
+	// GetFlight finds one flight of an airline.
+	GetFlight(ctx context.Context, arg GetFlightParams) (Flight, error)
 	// GetSubfleet finds a subfleet of one airline: another airline's is not
 	// found, whatever id is asked for.
 	GetSubfleet(ctx context.Context, arg GetSubfleetParams) (Subfleet, error)
@@ -84,6 +88,22 @@ type Querier interface {
 	// IATA, name or city contains term (lower-case): those whose ICAO code
 	// starts with it first, then by ICAO code.
 	SearchAirports(ctx context.Context, arg SearchAirportsParams) ([]Airport, error)
+	// SearchFlights lists an airline's flights from any airport to any.
+	// The flight search has one query per index it can use (no airport, from an
+	// airport, to an airport, between two), so PostgreSQL's generic plans never
+	// fall back to scanning an airline's flights for an airport filter. Each
+	// pages by keyset: after_* is the last row of the previous page (start with
+	// after_time '' and after_number ''), and the order is the index's.
+	// aircraft ('' for any) matches a flight that allows a subfleet with that id
+	// or of that ICAO type; day (0 for any) is one bit of the days mask, as
+	// phpVMS searches (days & day) > 0.
+	SearchFlights(ctx context.Context, arg SearchFlightsParams) ([]Flight, error)
+	// SearchFlightsBetween lists an airline's flights from one airport to another.
+	SearchFlightsBetween(ctx context.Context, arg SearchFlightsBetweenParams) ([]Flight, error)
+	// SearchFlightsFrom lists an airline's flights from one airport.
+	SearchFlightsFrom(ctx context.Context, arg SearchFlightsFromParams) ([]Flight, error)
+	// SearchFlightsTo lists an airline's flights to one airport.
+	SearchFlightsTo(ctx context.Context, arg SearchFlightsToParams) ([]Flight, error)
 	// SetCheckpoint records a projection's progress with the rows it wrote.
 	SetCheckpoint(ctx context.Context, arg SetCheckpointParams) error
 	// SetUserPassword replaces a user's password hash; must_change_password is
@@ -104,6 +124,9 @@ type Querier interface {
 	// not revoked. An existing row keeps its last_used_at, which no event
 	// carries.
 	UpsertApiKey(ctx context.Context, arg UpsertApiKeyParams) error
+	// UpsertFlight writes a flight's row as its events describe it; created_at
+	// stays the first one's.
+	UpsertFlight(ctx context.Context, arg UpsertFlightParams) error
 	// UpsertSubfleet writes a subfleet's row from its events.
 	UpsertSubfleet(ctx context.Context, arg UpsertSubfleetParams) error
 	// UpsertUser writes a user's row from its events.

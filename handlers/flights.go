@@ -1,0 +1,399 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
+)
+
+// FlightCommands runs the flight commands (domain.Flights).
+type FlightCommands interface {
+	Add(ctx context.Context, meta domain.CommandMeta, airlineID string, f domain.FlightSchedule) (string, domain.AppendResult, error)
+	Edit(ctx context.Context, meta domain.CommandMeta, airlineID, flightID string, f domain.FlightSchedule) (domain.AppendResult, error)
+	Activate(ctx context.Context, meta domain.CommandMeta, airlineID, flightID string) (domain.AppendResult, error)
+	Deactivate(ctx context.Context, meta domain.CommandMeta, airlineID, flightID string) (domain.AppendResult, error)
+	// Prepare checks a schedule against the airline without saving it, so
+	// a form with a number that did not parse still gets every message.
+	Prepare(ctx context.Context, airlineID string, f domain.FlightSchedule) (domain.FlightSchedule, []string, error)
+}
+
+// flightHandlers are an airline's flight search, a flight's page, and the
+// staff's add and edit forms.
+type flightHandlers struct {
+	cmds FlightCommands
+	rm   reads.Querier
+	readYourWrites
+	log *slog.Logger
+}
+
+// icaoType is what an ICAO aircraft type designator looks like (B738).
+var icaoType = regexp.MustCompile(`^[A-Za-z0-9]{2,4}$`)
+
+// flightPageSize is how many flights a page of results shows.
+const flightPageSize = 50
+
+// flightTabs reads the airline for a flights page; a pilot sees only the
+// tabs they may open.
+func flightTabs(c echo.Context, rm reads.Querier) (views.AirlineTabs, error) {
+	tabs, _, err := airlineTabs(c, rm, "flights")
+	tabs.PilotView = domain.Authorize(currentActor(c), domain.EditAirlineProfile, tabs.ID) != nil
+	return tabs, err
+}
+
+func canManageFlights(c echo.Context, airlineID string) bool {
+	return domain.Authorize(currentActor(c), domain.ManageOperations, airlineID) == nil
+}
+
+// listFlights is the flight search page.
+func (h *flightHandlers) listFlights(c echo.Context) error {
+	return h.renderFlights(c, http.StatusOK, views.FlightForm{Active: true, FlightType: "J"})
+}
+
+// listFlightResults is the results part of the search page, which
+// re-fetches itself when the airline's flights change.
+func (h *flightHandlers) listFlightResults(c echo.Context) error {
+	tabs, err := flightTabs(c, h.rm)
+	if err != nil {
+		return err
+	}
+	p, err := h.search(c, tabs)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return renderComponent(c, http.StatusOK, views.FlightResults(p))
+}
+
+func (h *flightHandlers) renderFlights(c echo.Context, status int, f views.FlightForm) error {
+	tabs, err := flightTabs(c, h.rm)
+	if err != nil {
+		return err
+	}
+	p, err := h.search(c, tabs)
+	if err != nil {
+		return err
+	}
+	p.Page = page(c, tabs.Name+" flights")
+	p.CanManage = canManageFlights(c, tabs.ID)
+	if f.CommandID == "" {
+		f.CommandID = domain.NewUUID()
+	}
+	f.CSRFToken, f.Action = p.CSRFToken, "/airlines/"+tabs.ID+"/flights"
+	p.Form = f
+	return render(c, status, views.FlightsView(p), nil)
+}
+
+// search runs the search the query string asks for: one page from the
+// cursor in "after". Staff also find inactive flights.
+func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs) (views.FlightsPage, error) {
+	up := func(name string) string { return strings.ToUpper(strings.TrimSpace(c.QueryParam(name))) }
+	filter := views.FlightFilter{Dpt: up("dpt"), Arr: up("arr"), Aircraft: strings.TrimSpace(c.QueryParam("aircraft")), Day: c.QueryParam("day")}
+	aircraft := filter.Aircraft
+	if icaoType.MatchString(aircraft) {
+		aircraft = strings.ToUpper(aircraft) // an ICAO type; a subfleet id is taken as typed
+	}
+	var day int32
+	if n, err := strconv.Atoi(filter.Day); err == nil && n >= 1 && n <= 7 {
+		day = int32(1) << (n - 1)
+	} else {
+		filter.Day = ""
+	}
+	p := readmodel.SearchFlightsParams{TenantID: tabs.ID, IncludeInactive: canManageFlights(c, tabs.ID),
+		Aircraft: aircraft, Day: day, PageSize: flightPageSize + 1}
+	p.AfterTime, p.AfterNumber, p.AfterCode, p.AfterLeg = parseCursor(c.QueryParam("after"))
+	ctx := c.Request().Context()
+	var rows []readmodel.Flight
+	var err error
+	switch {
+	case filter.Dpt != "" && filter.Arr != "":
+		rows, err = h.rm.SearchFlightsBetween(ctx, readmodel.SearchFlightsBetweenParams{TenantID: p.TenantID, DptAirport: filter.Dpt,
+			ArrAirport: filter.Arr, IncludeInactive: p.IncludeInactive, Aircraft: p.Aircraft, Day: p.Day, AfterTime: p.AfterTime,
+			AfterNumber: p.AfterNumber, AfterCode: p.AfterCode, AfterLeg: p.AfterLeg, PageSize: p.PageSize})
+	case filter.Dpt != "":
+		rows, err = h.rm.SearchFlightsFrom(ctx, readmodel.SearchFlightsFromParams{TenantID: p.TenantID, DptAirport: filter.Dpt,
+			IncludeInactive: p.IncludeInactive, Aircraft: p.Aircraft, Day: p.Day, AfterTime: p.AfterTime,
+			AfterNumber: p.AfterNumber, AfterCode: p.AfterCode, AfterLeg: p.AfterLeg, PageSize: p.PageSize})
+	case filter.Arr != "":
+		rows, err = h.rm.SearchFlightsTo(ctx, readmodel.SearchFlightsToParams{TenantID: p.TenantID, ArrAirport: filter.Arr,
+			IncludeInactive: p.IncludeInactive, Aircraft: p.Aircraft, Day: p.Day, AfterTime: p.AfterTime,
+			AfterNumber: p.AfterNumber, AfterCode: p.AfterCode, AfterLeg: p.AfterLeg, PageSize: p.PageSize})
+	default:
+		rows, err = h.rm.SearchFlights(ctx, p)
+	}
+	if err != nil {
+		return views.FlightsPage{}, err
+	}
+	q := url.Values{}
+	for k, v := range map[string]string{"dpt": filter.Dpt, "arr": filter.Arr, "aircraft": filter.Aircraft, "day": filter.Day} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	base := "/airlines/" + tabs.ID + "/flights"
+	out := views.FlightsPage{Tabs: tabs, Filter: filter}
+	if len(rows) > flightPageSize {
+		rows = rows[:flightPageSize]
+		last := rows[len(rows)-1]
+		next := url.Values{}
+		for k, v := range q {
+			next[k] = v
+		}
+		next.Set("after", formatCursor(last))
+		out.NextURL = base + "?" + next.Encode()
+	}
+	if after := c.QueryParam("after"); after != "" {
+		q.Set("after", after)
+	}
+	out.ResultsURL = base + "/results?" + q.Encode()
+	for _, f := range rows {
+		out.Rows = append(out.Rows, flightRow(tabs, f))
+	}
+	return out, nil
+}
+
+// A cursor is the last row's order key: departure time, number, route
+// code and leg, joined by "~" (none of them contains one).
+func formatCursor(f readmodel.Flight) string {
+	return strings.Join([]string{f.DptTime, f.FlightNumber, f.RouteCode, strconv.Itoa(int(f.RouteLeg))}, "~")
+}
+
+// parseCursor reads a cursor; anything else starts at the first flight.
+func parseCursor(s string) (string, string, string, int32) {
+	parts := strings.Split(s, "~")
+	if len(parts) != 4 {
+		return "", "", "", 0
+	}
+	leg, err := strconv.Atoi(parts[3])
+	if err != nil || leg < 0 || leg > 1<<30 {
+		return "", "", "", 0
+	}
+	return parts[0], parts[1], parts[2], int32(leg)
+}
+
+// flightRow is a flight as the search and its page show it.
+func flightRow(tabs views.AirlineTabs, f readmodel.Flight) views.FlightRow {
+	ident := tabs.ICAO + f.FlightNumber
+	if f.RouteCode != "" {
+		ident += "/C." + f.RouteCode
+	}
+	if f.RouteLeg != 0 {
+		ident += "/L." + strconv.Itoa(int(f.RouteLeg))
+	}
+	var days []string
+	for _, d := range domain.WeekDays {
+		if f.Days&d.Bit != 0 {
+			days = append(days, d.Name)
+		}
+	}
+	aircraft := strings.Join(f.SubfleetTypes, ", ")
+	if aircraft == "" {
+		aircraft = "Any"
+	}
+	r := views.FlightRow{ID: f.ID.String(), URL: "/airlines/" + tabs.ID + "/flights/" + f.ID.String(), Ident: ident,
+		Callsign: f.Callsign, Dpt: f.DptAirport, Arr: f.ArrAirport, Alt: f.AltAirport, DptTime: f.DptTime, ArrTime: f.ArrTime,
+		Days: strings.Join(days, " "), Distance: fmt.Sprintf("%d nm", f.Distance),
+		FlightTime: fmt.Sprintf("%dh %02dm", f.FlightTime/60, f.FlightTime%60), Type: f.FlightType + ": " + domain.FlightTypeName(f.FlightType),
+		Aircraft: aircraft, Route: f.Route, Notes: f.Notes, Active: f.Active}
+	if f.Level > 0 {
+		r.Level = fmt.Sprintf("%d ft", f.Level)
+	}
+	if f.StartDate != "" || f.EndDate != "" {
+		r.Dates = strings.TrimSpace(f.StartDate + " – " + f.EndDate)
+	}
+	return r
+}
+
+// flightForm reads the add or edit form; numbers that do not parse get
+// their message here, the rest come from the domain.
+func flightForm(c echo.Context) (views.FlightForm, domain.FlightSchedule, map[string]string) {
+	f := views.FlightForm{CommandID: c.FormValue("command_id"), FlightNumber: c.FormValue("flight_number"),
+		RouteCode: c.FormValue("route_code"), RouteLeg: c.FormValue("route_leg"), Callsign: c.FormValue("callsign"),
+		DptAirport: c.FormValue("dpt_airport"), ArrAirport: c.FormValue("arr_airport"), AltAirport: c.FormValue("alt_airport"),
+		DptTime: c.FormValue("dpt_time"), ArrTime: c.FormValue("arr_time"), StartDate: c.FormValue("start_date"),
+		EndDate: c.FormValue("end_date"), Distance: c.FormValue("distance"), FlightTime: c.FormValue("flight_time"),
+		Level: c.FormValue("level"), FlightType: c.FormValue("flight_type"), Route: c.FormValue("route"),
+		Notes: c.FormValue("notes"), Subfleets: c.FormValue("subfleets"), Active: c.FormValue("active") != ""}
+	s := domain.FlightSchedule{FlightNumber: f.FlightNumber, RouteCode: f.RouteCode, Callsign: f.Callsign,
+		DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport, DptTime: f.DptTime, ArrTime: f.ArrTime,
+		StartDate: f.StartDate, EndDate: f.EndDate, FlightType: f.FlightType, Route: f.Route, Notes: f.Notes,
+		SubfleetIDs: strings.Split(f.Subfleets, ","), Active: f.Active}
+	errs := map[string]string{}
+	number := func(name, value string, to *int32, msg string) {
+		if value = strings.TrimSpace(value); value == "" {
+			return
+		}
+		n, err := strconv.ParseInt(value, 10, 32)
+		if err != nil {
+			errs[name] = msg
+			return
+		}
+		*to = int32(n)
+	}
+	number("route_leg", f.RouteLeg, &s.RouteLeg, "The leg is a number from 1 to 999, or empty.")
+	number("distance", f.Distance, &s.Distance, "The distance is a whole number of nautical miles, or empty.")
+	number("flight_time", f.FlightTime, &s.FlightTime, "Enter the planned flight time in minutes.")
+	number("level", f.Level, &s.Level, "The cruise level is a whole number of feet, or empty.")
+	for _, d := range c.Request().Form["days"] {
+		if n, err := strconv.Atoi(d); err == nil && n >= 1 && n <= 7 {
+			f.Days[n-1] = true
+			s.Days |= 1 << (n - 1)
+		}
+	}
+	return f, s, errs
+}
+
+// fieldErrors merges the form's number messages with the domain's.
+func fieldErrors(parse map[string]string, err error) map[string]string {
+	out := map[string]string{}
+	for k, v := range domain.ErrorFields(err) {
+		out[k] = v
+	}
+	for k, v := range parse {
+		out[k] = v
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// addFlight adds a flight from the add form.
+func (h *flightHandlers) addFlight(c echo.Context) error {
+	f, s, parse := flightForm(c)
+	airlineID := c.Param("id")
+	if len(parse) > 0 {
+		_, _, err := h.cmds.Prepare(c.Request().Context(), airlineID, s)
+		f.Errors = fieldErrors(parse, err)
+		return h.renderFlights(c, http.StatusUnprocessableEntity, f)
+	}
+	id, res, err := h.cmds.Add(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, s)
+	if errs := fieldErrors(nil, err); errs != nil {
+		f.Errors = errs
+		status := http.StatusUnprocessableEntity
+		if domain.ErrorCode(err) == domain.EConflict {
+			status = http.StatusConflict
+		}
+		return h.renderFlights(c, status, f)
+	}
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	return c.Redirect(http.StatusSeeOther, "/airlines/"+airlineID+"/flights/"+id)
+}
+
+// loadFlight reads the flight the route names in the airline.
+func (h *flightHandlers) loadFlight(c echo.Context) (views.AirlineTabs, readmodel.Flight, error) {
+	tabs, err := flightTabs(c, h.rm)
+	if err != nil {
+		return tabs, readmodel.Flight{}, err
+	}
+	id, err := uuid.Parse(c.Param("flight"))
+	if err != nil {
+		return tabs, readmodel.Flight{}, domain.Errorf(domain.ENotFound, "There is no such flight in this airline.")
+	}
+	f, err := h.rm.GetFlight(c.Request().Context(), readmodel.GetFlightParams{TenantID: tabs.ID, ID: id})
+	if err == nil && !f.Active && !canManageFlights(c, tabs.ID) {
+		err = domain.Errorf(domain.ENotFound, "There is no such flight in this airline.")
+	}
+	return tabs, f, err
+}
+
+// editForm is the edit form filled with the flight as it is.
+func editForm(f readmodel.Flight) views.FlightForm {
+	form := views.FlightForm{Edit: true, FlightNumber: f.FlightNumber, RouteCode: f.RouteCode, RouteLeg: strconv.Itoa(int(f.RouteLeg)),
+		Callsign: f.Callsign, DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport, DptTime: f.DptTime,
+		ArrTime: f.ArrTime, StartDate: f.StartDate, EndDate: f.EndDate, Distance: strconv.Itoa(int(f.Distance)),
+		FlightTime: strconv.Itoa(int(f.FlightTime)), FlightType: f.FlightType, Route: f.Route, Notes: f.Notes,
+		Subfleets: strings.Join(f.SubfleetIds, ","), Active: f.Active}
+	if f.Level > 0 {
+		form.Level = strconv.Itoa(int(f.Level))
+	}
+	for i := range form.Days {
+		form.Days[i] = f.Days&(1<<i) != 0
+	}
+	return form
+}
+
+// showFlight is a flight's page.
+func (h *flightHandlers) showFlight(c echo.Context) error {
+	tabs, f, err := h.loadFlight(c)
+	if err != nil {
+		return err
+	}
+	form := editForm(f)
+	form.Saved = c.QueryParam("saved") != ""
+	return h.renderFlight(c, http.StatusOK, tabs, f, form)
+}
+
+func (h *flightHandlers) renderFlight(c echo.Context, status int, tabs views.AirlineTabs, f readmodel.Flight, form views.FlightForm) error {
+	p := views.FlightPage{Page: page(c, tabs.ICAO+f.FlightNumber), Tabs: tabs, Flight: flightRow(tabs, f), CanManage: canManageFlights(c, tabs.ID)}
+	form.Edit, form.CSRFToken, form.Action = true, p.CSRFToken, p.Flight.URL
+	form.FlightNumber, form.RouteCode, form.RouteLeg = f.FlightNumber, f.RouteCode, strconv.Itoa(int(f.RouteLeg))
+	if form.CommandID == "" {
+		form.CommandID = domain.NewUUID()
+	}
+	p.Form = form
+	return render(c, status, views.FlightView(p), nil)
+}
+
+// editFlight saves the edit form.
+func (h *flightHandlers) editFlight(c echo.Context) error {
+	tabs, cur, err := h.loadFlight(c)
+	if err != nil {
+		return err
+	}
+	f, s, parse := flightForm(c)
+	if len(parse) > 0 {
+		s.FlightNumber, s.RouteCode, s.RouteLeg = cur.FlightNumber, cur.RouteCode, cur.RouteLeg
+		_, _, err := h.cmds.Prepare(c.Request().Context(), tabs.ID, s)
+		f.Errors = fieldErrors(parse, err)
+		return h.renderFlight(c, http.StatusUnprocessableEntity, tabs, cur, f)
+	}
+	res, err := h.cmds.Edit(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, cur.ID.String(), s)
+	if errs := fieldErrors(nil, err); errs != nil {
+		f.Errors = errs
+		return h.renderFlight(c, http.StatusUnprocessableEntity, tabs, cur, f)
+	}
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/flights/"+cur.ID.String()+"?saved=1")
+}
+
+// activateFlight puts the flight back in the pilots' search.
+func (h *flightHandlers) activateFlight(c echo.Context) error {
+	return h.setActive(c, h.cmds.Activate)
+}
+
+// deactivateFlight takes the flight out of the pilots' search.
+func (h *flightHandlers) deactivateFlight(c echo.Context) error {
+	return h.setActive(c, h.cmds.Deactivate)
+}
+
+func (h *flightHandlers) setActive(c echo.Context, cmd func(context.Context, domain.CommandMeta, string, string) (domain.AppendResult, error)) error {
+	tabs, f, err := h.loadFlight(c)
+	if err != nil {
+		return err
+	}
+	res, err := cmd(c.Request().Context(), commandMeta(c, ""), tabs.ID, f.ID.String())
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/flights/"+f.ID.String())
+}

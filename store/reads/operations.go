@@ -1,0 +1,65 @@
+package reads
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// Operations answers the domain's questions about an airline's airports and
+// subfleets from the read models: whether the airline has an airport (the
+// fleet's hubs and locations), where it is (a flight's distance), and a
+// subfleet's aircraft type (a flight's allowed subfleets).
+type Operations struct{ Q Querier }
+
+var (
+	_ domain.AirportChecker    = Operations{}
+	_ domain.AirportDirectory  = Operations{}
+	_ domain.SubfleetDirectory = Operations{}
+)
+
+// AirportExists implements domain.AirportChecker.
+func (o Operations) AirportExists(ctx context.Context, tenantID, icao string) (bool, error) {
+	_, err := o.Q.GetAirport(ctx, readmodel.GetAirportParams{TenantID: tenantID, Icao: icao})
+	switch domain.ErrorCode(err) {
+	case "":
+		return true, nil
+	case domain.ENotFound:
+		return false, nil
+	}
+	return false, err
+}
+
+// LocateAirport implements domain.AirportDirectory. An airport whose
+// coordinates are both zero is taken as one whose position is not known.
+func (o Operations) LocateAirport(ctx context.Context, tenantID, icao string) (domain.AirportPosition, error) {
+	a, err := o.Q.GetAirport(ctx, readmodel.GetAirportParams{TenantID: tenantID, Icao: icao})
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return domain.AirportPosition{}, domain.Errorf(domain.ENotFound, "There is no airport %s in this airline.", icao)
+	}
+	if err != nil {
+		return domain.AirportPosition{}, err
+	}
+	known := a.Latitude != 0 || a.Longitude != 0
+	return domain.AirportPosition{Coordinates: domain.Coordinates{Lat: a.Latitude, Lon: a.Longitude}, Known: known}, nil
+}
+
+// SubfleetType implements domain.SubfleetDirectory.
+func (o Operations) SubfleetType(ctx context.Context, tenantID, subfleetID string) (string, error) {
+	notFound := domain.Errorf(domain.ENotFound, "There is no subfleet %s in this airline.", subfleetID)
+	id, err := uuid.Parse(subfleetID)
+	if err != nil {
+		return "", notFound
+	}
+	s, err := o.Q.GetSubfleet(ctx, readmodel.GetSubfleetParams{TenantID: tenantID, ID: id})
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return "", notFound
+	}
+	if err != nil {
+		return "", err
+	}
+	return s.Icao, nil
+}

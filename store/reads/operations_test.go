@@ -1,0 +1,61 @@
+package reads_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/memory"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+)
+
+// The operations adapter answers from the airline's own rows only.
+func TestOperationsAnswerFromTheAirlinesOwnAirportsAndSubfleets(t *testing.T) {
+	ctx := context.Background()
+	mem := memory.New()
+	tenant, other := uuid.NewString(), uuid.NewString()
+	sub := uuid.New()
+	if err := mem.UpsertAirport(ctx, readmodel.UpsertAirportParams{TenantID: tenant, Icao: "EGLL", Name: "Heathrow",
+		Latitude: 51.47, Longitude: -0.46, UpdatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.UpsertAirport(ctx, readmodel.UpsertAirportParams{TenantID: tenant, Icao: "ZZZZ", Name: "Unknown place", UpdatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.UpsertSubfleet(ctx, readmodel.UpsertSubfleetParams{TenantID: tenant, ID: sub, Type: "B738-SPB", Icao: "B738",
+		Name: "737", HubID: "EGLL", CreatedAt: time.Now(), UpdatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	ops := reads.Operations{Q: reads.New(mem)}
+	if ok, err := ops.AirportExists(ctx, tenant, "EGLL"); !ok || err != nil {
+		t.Errorf("AirportExists(EGLL) = %v, %v", ok, err)
+	}
+	if ok, err := ops.AirportExists(ctx, other, "EGLL"); ok || err != nil {
+		t.Errorf("another airline has EGLL: %v, %v", ok, err)
+	}
+	pos, err := ops.LocateAirport(ctx, tenant, "EGLL")
+	if err != nil || !pos.Known || pos.Lat != 51.47 || pos.Lon != -0.46 {
+		t.Errorf("LocateAirport(EGLL) = %+v, %v", pos, err)
+	}
+	if pos, err := ops.LocateAirport(ctx, tenant, "ZZZZ"); err != nil || pos.Known {
+		t.Errorf("an airport without coordinates: %+v, %v; want found, position unknown", pos, err)
+	}
+	if _, err := ops.LocateAirport(ctx, other, "EGLL"); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("LocateAirport in another airline: %v, want not found", err)
+	}
+	if typ, err := ops.SubfleetType(ctx, tenant, sub.String()); typ != "B738" || err != nil {
+		t.Errorf("SubfleetType = %q, %v", typ, err)
+	}
+	for _, id := range []string{uuid.NewString(), "not-a-uuid"} {
+		if _, err := ops.SubfleetType(ctx, tenant, id); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("SubfleetType(%s): %v, want not found", id, err)
+		}
+	}
+	if _, err := ops.SubfleetType(ctx, other, sub.String()); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("another airline's subfleet: %v, want not found", err)
+	}
+}

@@ -1,0 +1,108 @@
+package views
+
+import "github.com/albatross-va/albatross/domain"
+
+// The view models of an airline's flight search and flight pages.
+
+// FlightFilter is the flight search as the pilot typed it.
+type FlightFilter struct {
+	Dpt      string
+	Arr      string
+	Aircraft string // a subfleet id or an ICAO type
+	Day      string // ISO day of the week, 1 (Monday) to 7, or ""
+}
+
+// FlightRow is one flight in the search results and on its page.
+type FlightRow struct {
+	ID         string
+	URL        string
+	Ident      string // ABC117/C.EU/L.2 as phpVMS writes it
+	Callsign   string
+	Dpt        string
+	Arr        string
+	Alt        string
+	DptTime    string
+	ArrTime    string
+	Days       string // Mon Tue …, or "-"
+	Dates      string
+	Distance   string // "2999 nm"
+	FlightTime string // "7h 55m"
+	Level      string
+	Type       string
+	Aircraft   string // the allowed subfleets' types, or "Any"
+	Route      string
+	Notes      string
+	Active     bool
+}
+
+// FlightForm is the add and edit form of a flight, as typed.
+type FlightForm struct {
+	CSRFToken    string
+	CommandID    string
+	Action       string // where the form posts
+	Edit         bool   // the key (number, route code, leg) is fixed
+	FlightNumber string
+	RouteCode    string
+	RouteLeg     string
+	Callsign     string
+	DptAirport   string
+	ArrAirport   string
+	AltAirport   string
+	DptTime      string
+	ArrTime      string
+	Days         [7]bool // Monday first
+	StartDate    string
+	EndDate      string
+	Distance     string
+	FlightTime   string
+	Level        string
+	FlightType   string
+	Route        string
+	Notes        string
+	Subfleets    string // subfleet ids, separated by commas
+	Active       bool
+	Errors       map[string]string
+	Message      string
+	Saved        bool
+}
+
+// FlightsPage is the flight search of an airline, with the add form for
+// staff.
+type FlightsPage struct {
+	Page
+	Tabs       AirlineTabs
+	Filter     FlightFilter
+	Rows       []FlightRow
+	ResultsURL string // the results fragment of this search, re-fetched live
+	NextURL    string // the next page, or ""
+	CanManage  bool
+	Form       FlightForm
+}
+
+// FlightPage is one flight, with the edit form for staff.
+type FlightPage struct {
+	Page
+	Tabs      AirlineTabs
+	Flight    FlightRow
+	CanManage bool
+	Form      FlightForm
+}
+
+// DayNames are the days of the week, Monday first, as the forms show them.
+var DayNames = [7]string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+
+// DayOptions are the search's day choices.
+var DayOptions = [][2]string{{"", "Any day"}, {"1", "Monday"}, {"2", "Tuesday"}, {"3", "Wednesday"},
+	{"4", "Thursday"}, {"5", "Friday"}, {"6", "Saturday"}, {"7", "Sunday"}}
+
+// flightTypeOptions are phpVMS's flight types, code and meaning.
+var flightTypeOptions [][2]string
+
+// FlightTypeOptions returns the flight type choices: "J: Scheduled passenger"…
+func FlightTypeOptions() [][2]string { return flightTypeOptions }
+
+func init() {
+	for _, t := range domain.FlightTypes {
+		flightTypeOptions = append(flightTypeOptions, [2]string{t[0], t[0] + ": " + t[1]})
+	}
+}
