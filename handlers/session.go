@@ -41,8 +41,11 @@ func passwordStamp(hash string) string {
 func NewSessions(store scs.Store, secure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
+	// An absolute lifetime and no idle timeout: with an idle timeout scs
+	// writes the whole session back on every request, so a request that
+	// only read it would overwrite, with what it read, a change a
+	// concurrent request made (a confirmation line, a logout).
 	sm.Lifetime = 14 * 24 * time.Hour
-	sm.IdleTimeout = 3 * 24 * time.Hour
 	sm.Cookie.Name = "albatross_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode

@@ -302,20 +302,20 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	if _, err := chromedp.Run(admin, chromedp.Evaluate[bool](press)); err != nil {
 		t.Fatalf("press approve: %v", err)
 	}
-	// What the admin sees: the registration leaves the waiting list and the
-	// pilot is listed with their new pilot id (the confirmation line is
-	// checked by the handler tests; here the live list may already show
-	// the change before the answer to the form arrives).
+	// What the admin sees: a confirmation, the registration gone from the
+	// waiting list, and the pilot listed with their new pilot id.
 	pilotRow := `[data-testid="person-row"][data-email="` + pilotEmail + `"]`
 	waitApproved, cancelWait := context.WithTimeout(admin, 30*time.Second)
 	defer cancelWait()
 	if err := chromedp.Do(waitApproved,
+		chromedp.WaitVisible(testID("notice")),
 		chromedp.WaitVisible(testID("no-pending")),
 		chromedp.WaitVisible(chromedp.CSS(pilotRow+`[data-status="active"]`)),
 	); err != nil {
 		text, _ := chromedp.Run(admin, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText`))
 		t.Fatalf("approve the registration: %v; the page shows:\n%s", err, text)
 	}
+	contains(t, admin, `[data-testid="notice"]`, "Pat Pilot is approved as KES0001")
 	contains(t, admin, pilotRow+` [data-testid="pilot-id"]`, "KES0001")
 	contains(t, admin, pilotRow+` [data-testid="status"]`, "active")
 	shot.take(admin, "registration-approved")
