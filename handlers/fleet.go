@@ -132,8 +132,7 @@ func (h *fleetHandlers) renderFleet(c echo.Context, status int, sf views.Subflee
 			return err
 		}
 		p.SubfleetForm.Hub = hubBox(tabs.ID, sf, known)
-		p.AircraftForm.Location = airlineAirportBox(tabs.ID, "aircraft-airport", "airport_id", "Current location (search by ICAO, IATA, name or city)",
-			af.AirportID, af.Errors, known)
+		p.AircraftForm.Location = airlineAirportBox(tabs.ID, "aircraft-airport", "airport_id", "Current location", af.AirportID, af.Errors, known)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, status, views.FleetView(p), views.FleetListView(p.List))
@@ -159,7 +158,7 @@ func formFailed(err error) (status int, fields map[string]string, message string
 // hubBox is the subfleet form's home hub: a search of the airline's
 // airports.
 func hubBox(airlineID string, f views.SubfleetForm, known map[string]views.AirportOption) views.AirportSearchBox {
-	return airlineAirportBox(airlineID, "subfleet-hub", "hub_id", "Home hub (search by ICAO, IATA, name or city)", f.HubID, f.Errors, known)
+	return airlineAirportBox(airlineID, "subfleet-hub", "hub_id", "Home hub", f.HubID, f.Errors, known)
 }
 
 func subfleetInput(c echo.Context) (views.SubfleetForm, domain.Subfleet) {

@@ -124,8 +124,8 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, known ma
 		aircraft = strings.ToUpper(aircraft) // an ICAO type; a subfleet id is taken as typed
 		filter.Aircraft = aircraft
 	}
-	filter.DptBox = airlineAirportBox(tabs.ID, "search-dpt", "dpt", "From (ICAO, IATA, name or city)", filter.Dpt, nil, known)
-	filter.ArrBox = airlineAirportBox(tabs.ID, "search-arr", "arr", "To (ICAO, IATA, name or city)", filter.Arr, nil, known)
+	filter.DptBox = airlineAirportBox(tabs.ID, "search-dpt", "dpt", "From", filter.Dpt, nil, known)
+	filter.ArrBox = airlineAirportBox(tabs.ID, "search-arr", "arr", "To", filter.Arr, nil, known)
 	var day int32
 	if n, err := strconv.Atoi(filter.Day); err == nil && n >= 1 && n <= 7 {
 		day = int32(1) << (n - 1)
@@ -239,10 +239,9 @@ func aircraftOptions(subfleets []readmodel.Subfleet, current string) [][2]string
 // fillFlightForm adds what the flight form offers to choose from: the
 // airline's airports in the search boxes, and its subfleets.
 func fillFlightForm(f *views.FlightForm, airlineID string, known map[string]views.AirportOption, subfleets []readmodel.Subfleet) {
-	const how = " (search by ICAO, IATA, name or city)"
-	f.DptBox = airlineAirportBox(airlineID, "flight-dpt", "dpt_airport", "Departure"+how, f.DptAirport, f.Errors, known)
-	f.ArrBox = airlineAirportBox(airlineID, "flight-arr", "arr_airport", "Arrival"+how, f.ArrAirport, f.Errors, known)
-	f.AltBox = airlineAirportBox(airlineID, "flight-alt", "alt_airport", "Alternate, optional"+how, f.AltAirport, f.Errors, known)
+	f.DptBox = airlineAirportBox(airlineID, "flight-dpt", "dpt_airport", "Departure", f.DptAirport, f.Errors, known)
+	f.ArrBox = airlineAirportBox(airlineID, "flight-arr", "arr_airport", "Arrival", f.ArrAirport, f.Errors, known)
+	f.AltBox = airlineAirportBox(airlineID, "flight-alt", "alt_airport", "Alternate (optional)", f.AltAirport, f.Errors, known)
 	offered := map[string]bool{}
 	for _, s := range subfleets {
 		id := s.ID.String()
