@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -50,10 +51,44 @@ func airportForm(d domain.AirportDetails) views.AirportForm {
 		FuelMogas: num(d.FuelMogasCost), Notes: d.Notes, Hub: d.Hub}
 }
 
-// searchBox is a search box of the airline's airports page.
+// The search box's sources: the airline's own airports, which every form
+// asking for one of them uses, and the world reference, to add one.
+const (
+	sourceAirline = "airline"
+	sourceWorld   = "world"
+)
+
+// searchBox is an airport search box on the airline's airports or the
+// world reference (source).
 func searchBox(airlineID, id, name, label, source, value string) views.AirportSearchBox {
 	return views.AirportSearchBox{ID: id, Name: name, Label: label, Value: value,
 		URL: "/airlines/" + airlineID + "/airports/search?source=" + source + "&field=" + name + "&box=" + id + "&label=" + url.QueryEscape(label)}
+}
+
+// knownAirports are the airline's airports by ICAO code, so a form can
+// name the airport its search box holds.
+func knownAirports(ctx context.Context, rm reads.Querier, airlineID string) (map[string]views.AirportOption, error) {
+	list, err := rm.ListAirports(ctx, airlineID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]views.AirportOption, len(list))
+	for _, a := range list {
+		out[a.Icao] = views.AirportOption{ICAO: a.Icao, IATA: a.Iata, Name: a.Name, City: a.City, Country: a.Country}
+	}
+	return out, nil
+}
+
+// airlineAirportBox is the search box of a form field that takes one of
+// the airline's airports: it keeps what was typed with its message, and
+// names the airport when the code is one of the airline's.
+func airlineAirportBox(airlineID, id, name, label, value string, errs map[string]string, known map[string]views.AirportOption) views.AirportSearchBox {
+	b := searchBox(airlineID, id, name, label, sourceAirline, value)
+	b.Error = errs[name]
+	if o, ok := known[strings.ToUpper(strings.TrimSpace(value))]; ok && b.Error == "" {
+		b.Picked = &o
+	}
+	return b
 }
 
 // listAirports is the airline's airports page.
@@ -72,8 +107,8 @@ func (h *airportHandlers) renderList(c echo.Context, status int, add views.Airpo
 	}
 	p := views.AirportsPage{Page: page(c, tabs.Name+" airports"), Tabs: tabs, Add: add,
 		CanManage: domain.Authorize(currentActor(c), domain.ManageOperations, tabs.ID) == nil,
-		Find:      searchBox(tabs.ID, "find-airport", "q", "Find one of your airports", "own", ""),
-		Search:    searchBox(tabs.ID, "add-airport", "icao", "ICAO code (search by code, name or city)", "world", icao)}
+		Find:      searchBox(tabs.ID, "find-airport", "q", "Find one of your airports", sourceAirline, ""),
+		Search:    searchBox(tabs.ID, "add-airport", "icao", "ICAO code (search by code, name or city)", sourceWorld, icao)}
 	p.Search.Error = add.Errors["icao"]
 	for _, a := range list {
 		p.Airports = append(p.Airports, airportRow(a))
@@ -103,15 +138,16 @@ func (h *airportHandlers) listAirportRows(c echo.Context) error {
 var boxParam = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,40}$`)
 
 // searchAirports answers the search box: the airports matching what was
-// typed, from the airline's own list (source=own) or the world reference
-// (source=world); with pick, the whole box filled with that airport.
+// typed, from the airline's own list (source=airline) or the world
+// reference (source=world); with pick, the whole box filled with that
+// airport.
 func (h *airportHandlers) searchAirports(c echo.Context) error {
 	tabs, _, err := airlineTabs(c, h.rm, "airports")
 	if err != nil {
 		return err
 	}
 	field, box, source := c.QueryParam("field"), c.QueryParam("box"), c.QueryParam("source")
-	if !boxParam.MatchString(field) || !boxParam.MatchString(box) || (source != "own" && source != "world") {
+	if !boxParam.MatchString(field) || !boxParam.MatchString(box) || (source != sourceAirline && source != sourceWorld) {
 		return domain.Errorf(domain.EInvalid, "This search box is not set up right.")
 	}
 	b := searchBox(tabs.ID, box, field, c.QueryParam("label"), source, c.QueryParam(field))
@@ -139,7 +175,7 @@ func (h *airportHandlers) searchAirports(c echo.Context) error {
 
 func (h *airportHandlers) find(c echo.Context, airlineID, source, q string) ([]views.AirportOption, error) {
 	var out []views.AirportOption
-	if source == "world" {
+	if source == sourceWorld {
 		for _, a := range h.ref.Search(q, searchLimit) {
 			out = append(out, views.AirportOption{ICAO: a.ICAO, IATA: a.IATA, Name: a.Name, City: a.City, Country: a.Country})
 		}

@@ -128,11 +128,11 @@ func TestAirportPagesAddEditHubAndSearch(t *testing.T) {
 	if d.Find(`[role="listbox"]`).Length() != 1 || d.Find(`[role="status"]`).Text() != "1 airport found." {
 		t.Errorf("results are not announced: %s", body)
 	}
-	_, body = getAs(t, c, base+"/search?source=own&field=q&box=find-airport&q=lis", nil)
+	_, body = getAs(t, c, base+"/search?source=airline&field=q&box=find-airport&q=lis", nil)
 	if opts := doc(t, body).Find(`[data-testid="airport-option"]`); opts.Length() != 1 || opts.AttrOr("data-icao", "") != "LPPT" {
 		t.Errorf("own search for lis: %s", body)
 	}
-	_, body = getAs(t, c, base+"/search?source=own&field=q&box=find-airport&q=gatwick", nil)
+	_, body = getAs(t, c, base+"/search?source=airline&field=q&box=find-airport&q=gatwick", nil)
 	if doc(t, body).Find(`[data-testid="airport-option"]`).Length() != 0 {
 		t.Error("own search found an airport the airline does not have")
 	}

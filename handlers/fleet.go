@@ -126,6 +126,14 @@ func (h *fleetHandlers) renderFleet(c echo.Context, status int, sf views.Subflee
 	p := views.FleetPage{Page: page(c, tabs.Name+" fleet"), Tabs: tabs, List: views.FleetList{AirlineID: tabs.ID, Subfleets: rows},
 		CanManage: canManage(c, tabs.ID), SubfleetForm: sf, AircraftForm: af, Subfleets: options}
 	p.SubfleetForm.CSRFToken, p.AircraftForm.CSRFToken = p.CSRFToken, p.CSRFToken
+	if p.CanManage && !isFragmentRequest(c.Request()) {
+		known, err := knownAirports(c.Request().Context(), h.rm, tabs.ID)
+		if err != nil {
+			return err
+		}
+		p.SubfleetForm.Hub = hubBox(tabs.ID, sf, known)
+		p.AircraftForm.Location = airlineAirportBox(tabs.ID, "aircraft-airport", "airport_id", "Current location", af.AirportID, af.Errors, known)
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, status, views.FleetView(p), views.FleetListView(p.List))
 }
@@ -145,6 +153,12 @@ func formFailed(err error) (status int, fields map[string]string, message string
 		return http.StatusUnprocessableEntity, fields, "", true
 	}
 	return 0, nil, "", false
+}
+
+// hubBox is the subfleet form's home hub: a search of the airline's
+// airports.
+func hubBox(airlineID string, f views.SubfleetForm, known map[string]views.AirportOption) views.AirportSearchBox {
+	return airlineAirportBox(airlineID, "subfleet-hub", "hub_id", "Home hub", f.HubID, f.Errors, known)
 }
 
 func subfleetInput(c echo.Context) (views.SubfleetForm, domain.Subfleet) {
@@ -208,6 +222,13 @@ func (h *fleetHandlers) renderSubfleet(c echo.Context, status int, form *views.S
 		p.Form = views.SubfleetForm{Type: row.Type, ICAO: row.ICAO, Name: row.Name, HubID: row.HubID, CostBlockHour: row.CostBlockHour}
 	}
 	p.Form.CSRFToken = p.CSRFToken
+	if p.CanManage && !isFragmentRequest(c.Request()) {
+		known, err := knownAirports(ctx, h.rm, tabs.ID)
+		if err != nil {
+			return err
+		}
+		p.Form.Hub = hubBox(tabs.ID, p.Form, known)
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, status, views.SubfleetView(p), views.SubfleetAircraftView(tabs.ID, row))
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,7 +70,11 @@ func (h *flightHandlers) listFlightResults(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.search(c, tabs)
+	known, err := knownAirports(c.Request().Context(), h.rm, tabs.ID)
+	if err != nil {
+		return err
+	}
+	p, err := h.search(c, tabs, known)
 	if err != nil {
 		return err
 	}
@@ -82,29 +87,45 @@ func (h *flightHandlers) renderFlights(c echo.Context, status int, f views.Fligh
 	if err != nil {
 		return err
 	}
-	p, err := h.search(c, tabs)
+	ctx := c.Request().Context()
+	known, err := knownAirports(ctx, h.rm, tabs.ID)
+	if err != nil {
+		return err
+	}
+	subfleets, err := h.rm.ListSubfleets(ctx, tabs.ID)
+	if err != nil {
+		return err
+	}
+	p, err := h.search(c, tabs, known)
 	if err != nil {
 		return err
 	}
 	p.Page = page(c, tabs.Name+" flights")
 	p.CanManage = canManageFlights(c, tabs.ID)
+	p.Filter.AircraftOptions = aircraftOptions(subfleets, p.Filter.Aircraft)
 	if f.CommandID == "" {
 		f.CommandID = domain.NewUUID()
 	}
 	f.CSRFToken, f.Action = p.CSRFToken, "/airlines/"+tabs.ID+"/flights"
+	if p.CanManage {
+		fillFlightForm(&f, tabs.ID, known, subfleets)
+	}
 	p.Form = f
 	return render(c, status, views.FlightsView(p), nil)
 }
 
 // search runs the search the query string asks for: one page from the
 // cursor in "after". Staff also find inactive flights.
-func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs) (views.FlightsPage, error) {
+func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, known map[string]views.AirportOption) (views.FlightsPage, error) {
 	up := func(name string) string { return strings.ToUpper(strings.TrimSpace(c.QueryParam(name))) }
 	filter := views.FlightFilter{Dpt: up("dpt"), Arr: up("arr"), Aircraft: strings.TrimSpace(c.QueryParam("aircraft")), Day: c.QueryParam("day")}
 	aircraft := filter.Aircraft
 	if icaoType.MatchString(aircraft) {
 		aircraft = strings.ToUpper(aircraft) // an ICAO type; a subfleet id is taken as typed
+		filter.Aircraft = aircraft
 	}
+	filter.DptBox = airlineAirportBox(tabs.ID, "search-dpt", "dpt", "From", filter.Dpt, nil, known)
+	filter.ArrBox = airlineAirportBox(tabs.ID, "search-arr", "arr", "To", filter.Arr, nil, known)
 	var day int32
 	if n, err := strconv.Atoi(filter.Day); err == nil && n >= 1 && n <= 7 {
 		day = int32(1) << (n - 1)
@@ -159,7 +180,7 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs) (views.F
 	}
 	out.ResultsURL = base + "/results?" + q.Encode()
 	for _, f := range rows {
-		out.Rows = append(out.Rows, flightRow(tabs, f))
+		out.Rows = append(out.Rows, flightRow(tabs, f, known))
 	}
 	return out, nil
 }
@@ -183,8 +204,82 @@ func parseCursor(s string) (string, string, string, int32) {
 	return parts[0], parts[1], parts[2], int32(leg)
 }
 
-// flightRow is a flight as the search and its page show it.
-func flightRow(tabs views.AirlineTabs, f readmodel.Flight) views.FlightRow {
+// aircraftOptions are the search's aircraft choices: any, then each ICAO
+// type of the airline's subfleets with their names. A value from an older
+// link (a subfleet id, a type no longer flown) stays choosable, so the
+// form shows the search that the results are of.
+func aircraftOptions(subfleets []readmodel.Subfleet, current string) [][2]string {
+	names := map[string][]string{}
+	var types []string
+	for _, s := range subfleets {
+		if _, ok := names[s.Icao]; !ok {
+			types = append(types, s.Icao)
+		}
+		if !slices.Contains(names[s.Icao], s.Name) {
+			names[s.Icao] = append(names[s.Icao], s.Name)
+		}
+	}
+	slices.Sort(types)
+	out := [][2]string{{"", "Any aircraft"}}
+	for _, t := range types {
+		out = append(out, [2]string{t, t + " · " + strings.Join(names[t], ", ")})
+	}
+	if current != "" && !slices.Contains(types, current) {
+		label := current
+		for _, s := range subfleets {
+			if s.ID.String() == current {
+				label = s.Type + " · " + s.Name
+			}
+		}
+		out = append(out, [2]string{current, label})
+	}
+	return out
+}
+
+// fillFlightForm adds what the flight form offers to choose from: the
+// airline's airports in the search boxes, and its subfleets.
+func fillFlightForm(f *views.FlightForm, airlineID string, known map[string]views.AirportOption, subfleets []readmodel.Subfleet) {
+	f.DptBox = airlineAirportBox(airlineID, "flight-dpt", "dpt_airport", "Departure", f.DptAirport, f.Errors, known)
+	f.ArrBox = airlineAirportBox(airlineID, "flight-arr", "arr_airport", "Arrival", f.ArrAirport, f.Errors, known)
+	f.AltBox = airlineAirportBox(airlineID, "flight-alt", "alt_airport", "Alternate (optional)", f.AltAirport, f.Errors, known)
+	offered := map[string]bool{}
+	for _, s := range subfleets {
+		id := s.ID.String()
+		offered[id] = true
+		f.Choices = append(f.Choices, views.SubfleetChoice{ID: id, Type: s.Type, ICAO: s.Icao, Name: s.Name,
+			Chosen: slices.Contains(f.Subfleets, id)})
+	}
+	for _, id := range f.Subfleets {
+		if !offered[id] {
+			f.Choices = append(f.Choices, views.SubfleetChoice{ID: id, Type: id, Chosen: true, Gone: true})
+		}
+	}
+}
+
+// subfleetLinks are a flight's allowed subfleets as its page lists them.
+func subfleetLinks(f readmodel.Flight, subfleets []readmodel.Subfleet) []views.SubfleetLink {
+	byID := map[string]readmodel.Subfleet{}
+	for _, s := range subfleets {
+		byID[s.ID.String()] = s
+	}
+	var out []views.SubfleetLink
+	for i, id := range f.SubfleetIds {
+		if s, ok := byID[id]; ok {
+			out = append(out, views.SubfleetLink{ID: id, Type: s.Type, Name: s.Name})
+			continue
+		}
+		typ := id
+		if len(f.SubfleetTypes) == len(f.SubfleetIds) {
+			typ = f.SubfleetTypes[i]
+		}
+		out = append(out, views.SubfleetLink{Type: typ})
+	}
+	return out
+}
+
+// flightRow is a flight as the search and its page show it, with the
+// airline's names of its airports.
+func flightRow(tabs views.AirlineTabs, f readmodel.Flight, known map[string]views.AirportOption) views.FlightRow {
 	ident := tabs.ICAO + f.FlightNumber
 	if f.RouteCode != "" {
 		ident += "/C." + f.RouteCode
@@ -203,7 +298,8 @@ func flightRow(tabs views.AirlineTabs, f readmodel.Flight) views.FlightRow {
 		aircraft = "Any"
 	}
 	r := views.FlightRow{ID: f.ID.String(), URL: "/airlines/" + tabs.ID + "/flights/" + f.ID.String(), Ident: ident,
-		Callsign: f.Callsign, Dpt: f.DptAirport, Arr: f.ArrAirport, Alt: f.AltAirport, DptTime: f.DptTime, ArrTime: f.ArrTime,
+		Callsign: f.Callsign, Dpt: f.DptAirport, Arr: f.ArrAirport, Alt: f.AltAirport, DptName: known[f.DptAirport].Name,
+		ArrName: known[f.ArrAirport].Name, AltName: known[f.AltAirport].Name, DptTime: f.DptTime, ArrTime: f.ArrTime,
 		Days: strings.Join(days, " "), Distance: fmt.Sprintf("%d nm", f.Distance),
 		FlightTime: fmt.Sprintf("%dh %02dm", f.FlightTime/60, f.FlightTime%60), Type: f.FlightType + ": " + domain.FlightTypeName(f.FlightType),
 		Aircraft: aircraft, Route: f.Route, Notes: f.Notes, Active: f.Active}
@@ -225,11 +321,18 @@ func flightForm(c echo.Context) (views.FlightForm, domain.FlightSchedule, map[st
 		DptTime: c.FormValue("dpt_time"), ArrTime: c.FormValue("arr_time"), StartDate: c.FormValue("start_date"),
 		EndDate: c.FormValue("end_date"), Distance: c.FormValue("distance"), FlightTime: c.FormValue("flight_time"),
 		Level: c.FormValue("level"), FlightType: c.FormValue("flight_type"), Route: c.FormValue("route"),
-		Notes: c.FormValue("notes"), Subfleets: c.FormValue("subfleets"), Active: c.FormValue("active") != ""}
+		Notes: c.FormValue("notes"), Active: c.FormValue("active") != ""}
+	for _, v := range c.Request().Form["subfleets"] { // checkboxes; a program may send ids joined by commas
+		for _, id := range strings.Split(v, ",") {
+			if id = strings.TrimSpace(id); id != "" && !slices.Contains(f.Subfleets, id) {
+				f.Subfleets = append(f.Subfleets, id)
+			}
+		}
+	}
 	s := domain.FlightSchedule{FlightNumber: f.FlightNumber, RouteCode: f.RouteCode, Callsign: f.Callsign,
 		DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport, DptTime: f.DptTime, ArrTime: f.ArrTime,
 		StartDate: f.StartDate, EndDate: f.EndDate, FlightType: f.FlightType, Route: f.Route, Notes: f.Notes,
-		SubfleetIDs: strings.Split(f.Subfleets, ","), Active: f.Active}
+		SubfleetIDs: slices.Clone(f.Subfleets), Active: f.Active}
 	errs := map[string]string{}
 	number := func(name, value string, to *int32, msg string) {
 		if value = strings.TrimSpace(value); value == "" {
@@ -318,7 +421,7 @@ func editForm(f readmodel.Flight) views.FlightForm {
 		Callsign: f.Callsign, DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport, DptTime: f.DptTime,
 		ArrTime: f.ArrTime, StartDate: f.StartDate, EndDate: f.EndDate, Distance: strconv.Itoa(int(f.Distance)),
 		FlightTime: strconv.Itoa(int(f.FlightTime)), FlightType: f.FlightType, Route: f.Route, Notes: f.Notes,
-		Subfleets: strings.Join(f.SubfleetIds, ","), Active: f.Active}
+		Subfleets: slices.Clone(f.SubfleetIds), Active: f.Active}
 	if f.Level > 0 {
 		form.Level = strconv.Itoa(int(f.Level))
 	}
@@ -340,11 +443,24 @@ func (h *flightHandlers) showFlight(c echo.Context) error {
 }
 
 func (h *flightHandlers) renderFlight(c echo.Context, status int, tabs views.AirlineTabs, f readmodel.Flight, form views.FlightForm) error {
-	p := views.FlightPage{Page: page(c, tabs.ICAO+f.FlightNumber), Tabs: tabs, Flight: flightRow(tabs, f), CanManage: canManageFlights(c, tabs.ID)}
+	ctx := c.Request().Context()
+	known, err := knownAirports(ctx, h.rm, tabs.ID)
+	if err != nil {
+		return err
+	}
+	subfleets, err := h.rm.ListSubfleets(ctx, tabs.ID)
+	if err != nil {
+		return err
+	}
+	p := views.FlightPage{Page: page(c, tabs.ICAO+f.FlightNumber), Tabs: tabs, Flight: flightRow(tabs, f, known), CanManage: canManageFlights(c, tabs.ID)}
+	p.Flight.Subfleets = subfleetLinks(f, subfleets)
 	form.Edit, form.CSRFToken, form.Action = true, p.CSRFToken, p.Flight.URL
 	form.FlightNumber, form.RouteCode, form.RouteLeg = f.FlightNumber, f.RouteCode, strconv.Itoa(int(f.RouteLeg))
 	if form.CommandID == "" {
 		form.CommandID = domain.NewUUID()
+	}
+	if p.CanManage {
+		fillFlightForm(&form, tabs.ID, known, subfleets)
 	}
 	p.Form = form
 	return render(c, status, views.FlightView(p), nil)

@@ -138,7 +138,8 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flights := &domain.Flights{Runner: runner, Airports: flightAirports, Subfleets: testSubfleets}
+	flights := &domain.Flights{Runner: runner, Airports: flightAirports,
+		Subfleets: subfleetsOr{table: testSubfleets, next: reads.Operations{Q: reads.New(rm)}}}
 	e := handlers.New(handlers.Deps{
 		Log:        slog.Default(),
 		Sessions:   handlers.NewSessions(sessions, false),
@@ -167,6 +168,20 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, proj: proj, jobs: jobs, countEvents: count}
+}
+
+// subfleetsOr answers from a fixed table first (the made-up ids older
+// tests use), then from the read models (the subfleets a form offers).
+type subfleetsOr struct {
+	table domain.SubfleetTable
+	next  domain.SubfleetDirectory
+}
+
+func (s subfleetsOr) SubfleetType(ctx context.Context, tenantID, id string) (string, error) {
+	if typ, ok := s.table[id]; ok {
+		return typ, nil
+	}
+	return s.next.SubfleetType(ctx, tenantID, id)
 }
 
 // newClient is one browser: it keeps cookies and does not follow redirects.

@@ -1,6 +1,9 @@
 package views
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // AirportRow is one airport of an airline's list.
 type AirportRow struct {
@@ -13,6 +16,18 @@ type AirportRow struct {
 // AirportOption is one result of the airport search box.
 type AirportOption struct {
 	ICAO, IATA, Name, City, Country string
+}
+
+// Place is the airport's name and where it is, as far as known.
+func (o AirportOption) Place() string {
+	where := strings.TrimSpace(o.City + " " + o.Country)
+	switch {
+	case where == "":
+		return o.Name
+	case o.Name == "":
+		return where
+	}
+	return o.Name + ", " + where
 }
 
 // AirportSearchBox is the airport search box of a form: a text input named

@@ -50,6 +50,7 @@ type SubfleetForm struct {
 	CostBlockHour string
 	Errors        map[string]string
 	Message       string
+	Hub           AirportSearchBox // hub_id, searched in the airline's airports
 }
 
 // AircraftForm is the add-aircraft form, and the edit form with only
@@ -65,6 +66,7 @@ type AircraftForm struct {
 	FlightTime   string
 	Errors       map[string]string
 	Message      string
+	Location     AirportSearchBox // airport_id, searched in the airline's airports
 }
 
 // FleetList is the live part of the fleet page: subfleets with their

@@ -138,7 +138,7 @@ func FleetView(p FleetPage) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = field(Input{Form: "aircraft", Name: "airport_id", Label: "Current location (ICAO)", Value: p.AircraftForm.AirportID, Placeholder: "EGLL"}, p.AircraftForm.Errors).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = AirportSearch(p.AircraftForm.Location).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -696,7 +696,7 @@ func subfleetForm(action, heading, button string, f SubfleetForm) templ.Componen
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = field(Input{Form: "subfleet", Name: "hub_id", Label: "Home hub (ICAO)", Value: f.HubID, Placeholder: "EGLL"}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = AirportSearch(f.Hub).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -10,6 +10,24 @@ type FlightFilter struct {
 	Arr      string
 	Aircraft string // a subfleet id or an ICAO type
 	Day      string // ISO day of the week, 1 (Monday) to 7, or ""
+	DptBox   AirportSearchBox
+	ArrBox   AirportSearchBox
+	// AircraftOptions are the aircraft choices: any, then the ICAO types
+	// of the airline's subfleets.
+	AircraftOptions [][2]string
+}
+
+// SubfleetChoice is one of the airline's subfleets in a flight's form.
+type SubfleetChoice struct {
+	ID, Type, ICAO, Name string
+	Chosen               bool
+	Gone                 bool // chosen before, no longer one of the airline's
+}
+
+// SubfleetLink is an allowed subfleet on a flight's page; a subfleet the
+// airline no longer has comes without ID.
+type SubfleetLink struct {
+	ID, Type, Name string
 }
 
 // FlightRow is one flight in the search results and on its page.
@@ -21,6 +39,9 @@ type FlightRow struct {
 	Dpt        string
 	Arr        string
 	Alt        string
+	DptName    string // the airline's name of the airport, when it has it
+	ArrName    string
+	AltName    string
 	DptTime    string
 	ArrTime    string
 	Days       string // Mon Tue …, or "-"
@@ -30,6 +51,7 @@ type FlightRow struct {
 	Level      string
 	Type       string
 	Aircraft   string // the allowed subfleets' types, or "Any"
+	Subfleets  []SubfleetLink
 	Route      string
 	Notes      string
 	Active     bool
@@ -59,7 +81,11 @@ type FlightForm struct {
 	FlightType   string
 	Route        string
 	Notes        string
-	Subfleets    string // subfleet ids, separated by commas
+	Subfleets    []string // the chosen subfleet ids
+	Choices      []SubfleetChoice
+	DptBox       AirportSearchBox
+	ArrBox       AirportSearchBox
+	AltBox       AirportSearchBox
 	Active       bool
 	Errors       map[string]string
 	Message      string
