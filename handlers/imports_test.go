@@ -12,8 +12,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/albatross-va/albatross/domain"
 )
 
 // sample reads one of the project's phpVMS sample files.
@@ -264,5 +267,64 @@ func TestFleetAndFlightCSVImportAndExport(t *testing.T) {
 			}
 			_ = context.Background()
 		})
+	}
+}
+
+// bigFlightsFile is a flights file of n flights between the sample
+// airline's airports, numbered 1 to n.
+func bigFlightsFile(n int) string {
+	airports := []string{"EGLL", "LPPT", "KJFK", "EDDF", "LFPG", "LEMD", "EHAM", "LIRF", "EIDW", "LPPR", "KBOS", "KORD"}
+	var b strings.Builder
+	b.WriteString("airline,flight_number,dpt_airport,arr_airport,days,dpt_time,flight_time,flight_type,enabled,subfleets\n")
+	for i := 1; i <= n; i++ {
+		dpt, arr := airports[i%len(airports)], airports[(i/len(airports)+i+1)%len(airports)]
+		if dpt == arr {
+			arr = airports[(i+5)%len(airports)]
+		}
+		fmt.Fprintf(&b, "ABT,%d,%s,%s,1357,%02d%02d,%d,J,1,A320-LHR;B738-LIS\n", i, dpt, arr, i%24, i%60, 60+i%300)
+	}
+	return b.String()
+}
+
+// A 50,000-row flights file is checked and applied in the background, and
+// its page shows the rows done rising to the total.
+func TestLargeFlightsImportCompletes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("50,000 flights")
+	}
+	const n = 50_000
+	a := newAppOn(t, embedded, nil)
+	c, id := a.staffAirline(t, "ABT")
+	for _, k := range sampleKinds[:2] {
+		if _, got := importFile(t, a, c, id, k.kind, sample(t, k.kind)); got != fmt.Sprintf("done %d/0/0", k.rows) {
+			t.Fatalf("import %s: %s", k.kind, got)
+		}
+	}
+	jobURL := uploadKind(t, a, c, id, "flights", bigFlightsFile(n), false)
+	last, seen := -1, 0
+	for {
+		_, body := getAs(t, c, jobURL, nil)
+		d := doc(t, body)
+		state := d.Find(`[data-testid="import-job"]`).AttrOr("data-state", "")
+		done := 0
+		fmt.Sscan(d.Find(`[data-testid="job-progress"]`).AttrOr("value", "0"), &done)
+		if done < last {
+			t.Fatalf("rows done went back from %d to %d", last, done)
+		}
+		if done != last {
+			seen++
+		}
+		last = done
+		if state == "done" || state == "refused" || state == "failed" {
+			if want := fmt.Sprintf("Done: %d of %d rows.", n, n); strings.TrimSpace(d.Find(`[data-testid="job-state"]`).Text()) != want || counts(d) != fmt.Sprintf("%d/0/0", n) {
+				t.Fatalf("state %s: %q, counts %s", state, d.Find(`[data-testid="job-state"]`).Text(), counts(d))
+			}
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Logf("the page showed %d different counts of rows done", seen)
+	if all, err := a.es.ReadAll(context.Background(), domain.Start, 1<<20); err != nil || len(all) < n {
+		t.Fatalf("%d events: %v", len(all), err)
 	}
 }
