@@ -39,12 +39,12 @@ func ImportProgress(b *Broker) func(imports.Status) {
 	}
 }
 
-// importKinds lists the file types, in the order an airline imports them:
+// ImportKinds lists the file types, in the order an airline imports them:
 // airports, subfleets (whose hubs are airports), aircraft (in subfleets,
 // at airports), flights (between airports, flown by subfleets). Each is a
 // Kind of the imports package; the rows' parsing and phpVMS's layouts are
 // there, the read models and commands here.
-func importKinds(airports AirportCommands, fleet FleetCommands, flights FlightCommands, rm reads.Querier) []imports.Kind {
+func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCommands, rm reads.Querier) []imports.Kind {
 	airline := func(ctx context.Context, airlineID string) (*imports.Airline, error) {
 		return loadImportAirline(ctx, rm, airlineID)
 	}
