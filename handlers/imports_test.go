@@ -265,7 +265,6 @@ func TestFleetAndFlightCSVImportAndExport(t *testing.T) {
 			if ex := exportKind(t, a, c, id, "aircraft"); !strings.Contains(ex, "B77W-JFK,,B77W,,KJFK,Spirit of the Bronx,N774AB,") {
 				t.Errorf("aircraft without location exported as:\n%s", ex)
 			}
-			_ = context.Background()
 		})
 	}
 }
