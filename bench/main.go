@@ -57,10 +57,11 @@ type config struct {
 	replayCount int // events in the SQLite log replayed at start
 	flights     int // flights in the airline the flight search runs in
 	searches    int // timed searches per case and round
+	csvFlights  int // rows of the flights file the CSV import reads
 }
 
 // groups are the measurements -only may select.
-var groups = []string{"pg-append", "pg-projection", "sqlite-append", "sqlite-replay", "flight-search"}
+var groups = []string{"pg-append", "pg-projection", "sqlite-append", "sqlite-replay", "flight-search", "csv-import"}
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
@@ -87,6 +88,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.replayCount, "replay-events", 1_000_000, "events in the SQLite log replayed at start")
 	fs.IntVar(&c.flights, "flights", 50_000, "flights in the airline the flight search runs in")
 	fs.IntVar(&c.searches, "searches", 2000, "timed flight searches per case and round")
+	fs.IntVar(&c.csvFlights, "csv-flights", 50_000, "rows of the flights file the CSV import reads")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -104,6 +106,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 			"replay-events":  func() { c.replayCount = 20_000 },
 			"flights":        func() { c.flights = 5000 },
 			"searches":       func() { c.searches = 200 },
+			"csv-flights":    func() { c.csvFlights = 2000 },
 		}
 		for name, f := range small {
 			if !set[name] {
@@ -137,7 +140,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	case c.rounds < 1:
 		return config{}, errors.New("-rounds must be at least 1")
 	case c.pgAppends < 1 || c.sqlAppends < 1 || c.projEvents < 1 || c.replayCount < 1 || c.batchSize < 1 ||
-		c.flights < 1 || c.searches < 1:
+		c.flights < 1 || c.searches < 1 || c.csvFlights < 1:
 		return config{}, errors.New("sizes must be at least 1")
 	}
 	return c, nil
@@ -198,6 +201,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.only["flight-search"] {
 		if err := benchFlightSearch(ctx, c, log, t); err != nil {
 			return fmt.Errorf("flight search: %w", err)
+		}
+	}
+	if c.only["csv-import"] {
+		if err := benchCSVImport(ctx, c, log, t); err != nil {
+			return fmt.Errorf("CSV import: %w", err)
 		}
 	}
 

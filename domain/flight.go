@@ -498,3 +498,67 @@ func (s *Flights) flightCommand(ctx context.Context, meta CommandMeta, airlineID
 			return Decision{Events: decide(fl, s.Runner.now())}, nil
 		})
 }
+
+// Directories answers for an airline's airports and subfleets: Flights'
+// own, or a snapshot an import took when it checked its file.
+type Directories interface {
+	AirportDirectory
+	SubfleetDirectory
+}
+
+// Save adds the flight, or changes it to f, as an import row asks: its key
+// (flight number, route code, leg) names the stream, the schedule and the
+// active flag are set in one append, and a row equal to the flight as it is
+// appends nothing, so importing a file twice records nothing the second
+// time. dir, when not nil, answers for the airline's airports and subfleets
+// instead of Flights' own: an import checks a whole file against one
+// snapshot of them rather than asking per row.
+func (s *Flights) Save(ctx context.Context, meta CommandMeta, airlineID string, f FlightSchedule, dir Directories) (Outcome, AppendResult, error) {
+	if err := Authorize(meta.Who, ManageOperations, airlineID); err != nil {
+		return Unchanged, AppendResult{}, err
+	}
+	prep := s
+	if dir != nil {
+		prep = &Flights{Runner: s.Runner, Airports: dir, Subfleets: dir}
+	}
+	f, types, err := prep.Prepare(ctx, airlineID, f)
+	if err != nil {
+		return Unchanged, AppendResult{}, err
+	}
+	id := FlightID(airlineID, f.FlightNumber, f.RouteCode, f.RouteLeg)
+	var outcome Outcome
+	res, err := Execute(ctx, s.Runner, StreamRef{StreamID: FlightStream(id), TenantID: airlineID}, meta,
+		func() *Flight { return &Flight{} },
+		func(fl *Flight, _ int64) (Decision, error) {
+			now := s.Runner.now()
+			if !fl.Created {
+				outcome = Created
+				return Decision{Events: []proto.Message{NewFlightAdded(airlineID, f, types, now)}}, nil
+			}
+			var evs []proto.Message
+			if !fl.sameSchedule(f, types) {
+				evs = append(evs, &eventsv1.FlightChanged{
+					FlightId: id, Callsign: f.Callsign, DptAirport: f.DptAirport, ArrAirport: f.ArrAirport,
+					AltAirport: f.AltAirport, DptTime: f.DptTime, ArrTime: f.ArrTime, Days: f.Days, StartDate: f.StartDate,
+					EndDate: f.EndDate, Distance: f.Distance, FlightTime: f.FlightTime, Level: f.Level,
+					FlightType: f.FlightType, Route: f.Route, Notes: f.Notes, SubfleetIds: f.SubfleetIDs,
+					SubfleetTypes: types, ChangedAt: timestamppb.New(now),
+				})
+			}
+			switch {
+			case f.Active && !fl.Schedule.Active:
+				evs = append(evs, &eventsv1.FlightActivated{FlightId: id, ActivatedAt: timestamppb.New(now)})
+			case !f.Active && fl.Schedule.Active:
+				evs = append(evs, &eventsv1.FlightDeactivated{FlightId: id, DeactivatedAt: timestamppb.New(now)})
+			}
+			outcome = Updated
+			if len(evs) == 0 {
+				outcome = Unchanged
+			}
+			return Decision{Events: evs}, nil
+		})
+	if err != nil {
+		return Unchanged, AppendResult{}, err
+	}
+	return outcome, res, nil
+}

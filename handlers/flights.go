@@ -29,6 +29,9 @@ type FlightCommands interface {
 	// Prepare checks a schedule against the airline without saving it, so
 	// a form with a number that did not parse still gets every message.
 	Prepare(ctx context.Context, airlineID string, f domain.FlightSchedule) (domain.FlightSchedule, []string, error)
+	// Save adds or changes a flight as an import row asks, against dir's
+	// airports and subfleets when dir is not nil.
+	Save(ctx context.Context, meta domain.CommandMeta, airlineID string, f domain.FlightSchedule, dir domain.Directories) (domain.Outcome, domain.AppendResult, error)
 }
 
 // flightHandlers are an airline's flight search, a flight's page, and the

@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/imports"
+	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -37,9 +39,15 @@ func ImportProgress(b *Broker) func(imports.Status) {
 	}
 }
 
-// importKinds lists the file types: each is a Kind of the imports package.
-// Subfleets, aircraft and flights are added here the same way.
-func importKinds(airports AirportCommands, rm reads.Querier) []imports.Kind {
+// ImportKinds lists the file types, in the order an airline imports them:
+// airports, subfleets (whose hubs are airports), aircraft (in subfleets,
+// at airports), flights (between airports, flown by subfleets). Each is a
+// Kind of the imports package; the rows' parsing and phpVMS's layouts are
+// there, the read models and commands here.
+func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCommands, rm reads.Querier) []imports.Kind {
+	airline := func(ctx context.Context, airlineID string) (*imports.Airline, error) {
+		return loadImportAirline(ctx, rm, airlineID)
+	}
 	return []imports.Kind{{
 		Name: "airports", Title: "Airports", Columns: imports.AirportColumns,
 		Check: func(r imports.Row) (any, map[string]string) { return imports.CheckAirport(r) },
@@ -55,7 +63,181 @@ func importKinds(airports AirportCommands, rm reads.Querier) []imports.Kind {
 			}
 			return rows, err
 		},
+	}, {
+		Name: "subfleets", Title: "Subfleets", Columns: imports.SubfleetColumns,
+		Prepare: func(ctx context.Context, airlineID string) (func(imports.Row) (any, map[string]string), error) {
+			a, err := airline(ctx, airlineID)
+			return func(r imports.Row) (any, map[string]string) { return imports.CheckSubfleet(a, r) }, err
+		},
+		Key: func(rec any) string { return rec.(imports.SubfleetRecord).Subfleet.Type },
+		Apply: func(ctx context.Context, meta domain.CommandMeta, airlineID string, rec any) (domain.Outcome, domain.AppendResult, error) {
+			r := rec.(imports.SubfleetRecord)
+			if r.ID == "" {
+				_, res, err := fleet.CreateSubfleet(ctx, meta, airlineID, r.Subfleet)
+				return domain.Created, res, imports.RenameSubfleetFields(err)
+			}
+			res, err := fleet.ChangeSubfleet(ctx, meta, airlineID, r.ID, r.Subfleet)
+			return changed(res), res, imports.RenameSubfleetFields(err)
+		},
+		Export: func(ctx context.Context, airlineID string) ([][]string, error) {
+			a, err := airline(ctx, airlineID)
+			if err != nil {
+				return nil, err
+			}
+			list, err := rm.ListSubfleets(ctx, airlineID)
+			rows := make([][]string, 0, len(list))
+			for _, s := range list {
+				rows = append(rows, imports.SubfleetRow(a.ICAO, subfleetForm(s)))
+			}
+			return rows, err
+		},
+	}, {
+		Name: "aircraft", Title: "Aircraft", Columns: imports.AircraftColumns,
+		Prepare: func(ctx context.Context, airlineID string) (func(imports.Row) (any, map[string]string), error) {
+			a, err := airline(ctx, airlineID)
+			return func(r imports.Row) (any, map[string]string) { return imports.CheckAircraft(a, r) }, err
+		},
+		Key: func(rec any) string { return rec.(imports.AircraftRecord).Aircraft.Registration },
+		Apply: func(ctx context.Context, meta domain.CommandMeta, airlineID string, rec any) (domain.Outcome, domain.AppendResult, error) {
+			r := rec.(imports.AircraftRecord)
+			if r.ID == "" {
+				_, res, err := fleet.AddAircraft(ctx, meta, airlineID, r.Aircraft)
+				return domain.Created, res, imports.RenameAircraftFields(err)
+			}
+			res, err := fleet.ChangeAircraft(ctx, meta, airlineID, r.ID, domain.AircraftChange{
+				SubfleetID: r.Aircraft.SubfleetID, Name: r.Aircraft.Name, Status: r.Aircraft.Status})
+			return changed(res), res, imports.RenameAircraftFields(err)
+		},
+		Export: func(ctx context.Context, airlineID string) ([][]string, error) {
+			a, err := airline(ctx, airlineID)
+			if err != nil {
+				return nil, err
+			}
+			list, err := rm.ListAircraft(ctx, airlineID)
+			rows := make([][]string, 0, len(list))
+			for _, ac := range list {
+				sf, _ := a.SubfleetByID(ac.SubfleetID.String())
+				rows = append(rows, imports.AircraftRow(sf, ac.Registration, ac.Name, ac.Status, ac.AirportID))
+			}
+			return rows, err
+		},
+	}, {
+		Name: "flights", Title: "Flights", Columns: imports.FlightColumns,
+		// Flights are many (tens of thousands) and each is its own stream:
+		// a few at once keep the event store busy while others are checked.
+		Workers: 4,
+		Prepare: func(ctx context.Context, airlineID string) (func(imports.Row) (any, map[string]string), error) {
+			a, err := airline(ctx, airlineID)
+			return func(r imports.Row) (any, map[string]string) {
+				s, problems := imports.CheckFlight(a, r)
+				return flightRecord{s, a}, problems
+			}, err
+		},
+		Key: func(rec any) string { return imports.FlightKey(rec.(flightRecord).schedule) },
+		Apply: func(ctx context.Context, meta domain.CommandMeta, airlineID string, rec any) (domain.Outcome, domain.AppendResult, error) {
+			r := rec.(flightRecord)
+			return flights.Save(ctx, meta, airlineID, r.schedule, r.airline)
+		},
+		Export: func(ctx context.Context, airlineID string) ([][]string, error) {
+			a, err := airline(ctx, airlineID)
+			if err != nil {
+				return nil, err
+			}
+			var rows [][]string
+			p := readmodel.SearchFlightsParams{TenantID: airlineID, IncludeInactive: true, PageSize: 1000}
+			for {
+				page, err := rm.SearchFlights(ctx, p)
+				if err != nil {
+					return nil, err
+				}
+				for _, f := range page {
+					var types []string
+					for _, id := range f.SubfleetIds {
+						if sf, ok := a.SubfleetByID(id); ok {
+							types = append(types, sf.Type)
+						}
+					}
+					rows = append(rows, imports.FlightRow(a.ICAO, flightSchedule(f), types))
+				}
+				if len(page) < int(p.PageSize) {
+					return rows, nil
+				}
+				last := page[len(page)-1]
+				p.AfterTime, p.AfterNumber, p.AfterCode, p.AfterLeg = last.DptTime, last.FlightNumber, last.RouteCode, last.RouteLeg
+			}
+		},
 	}}
+}
+
+// flightRecord is a checked flights row with the snapshot of the airline
+// it was checked against, which applying it uses too.
+type flightRecord struct {
+	schedule domain.FlightSchedule
+	airline  *imports.Airline
+}
+
+// changed is the outcome of a change command: nothing appended is
+// unchanged.
+func changed(res domain.AppendResult) domain.Outcome {
+	if res.Position == domain.Start {
+		return domain.Unchanged
+	}
+	return domain.Updated
+}
+
+// loadImportAirline reads what checking a file needs of an airline: its
+// airports, subfleets and aircraft.
+func loadImportAirline(ctx context.Context, rm reads.Querier, airlineID string) (*imports.Airline, error) {
+	id, err := uuid.Parse(airlineID)
+	if err != nil {
+		return nil, domain.Errorf(domain.ENotFound, "There is no such airline.")
+	}
+	al, err := rm.GetAirline(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	a := imports.NewAirline(airlineID, al.Icao)
+	airports, err := rm.ListAirports(ctx, airlineID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ap := range airports {
+		a.Airports[ap.Icao] = domain.AirportPosition{Coordinates: domain.Coordinates{Lat: ap.Latitude, Lon: ap.Longitude},
+			Known: ap.Latitude != 0 || ap.Longitude != 0}
+	}
+	subfleets, err := rm.ListSubfleets(ctx, airlineID)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range subfleets {
+		a.AddSubfleet(imports.SubfleetRef{ID: s.ID.String(), Type: s.Type, ICAO: s.Icao, HubID: s.HubID})
+	}
+	aircraft, err := rm.ListAircraft(ctx, airlineID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ac := range aircraft {
+		a.Aircraft[ac.Registration] = ac.ID.String()
+	}
+	return a, nil
+}
+
+// subfleetForm is a subfleet's row as the subfleet commands take it.
+func subfleetForm(s readmodel.Subfleet) domain.Subfleet {
+	out := domain.Subfleet{Type: s.Type, ICAO: s.Icao, Name: s.Name, HubID: s.HubID}
+	if s.CostBlockHourCents.Valid {
+		out.CostBlockHour = domain.FormatMoney(s.CostBlockHourCents.Int64)
+	}
+	return out
+}
+
+// flightSchedule is a flight's row as the flight commands take it.
+func flightSchedule(f readmodel.Flight) domain.FlightSchedule {
+	return domain.FlightSchedule{FlightNumber: f.FlightNumber, RouteCode: f.RouteCode, RouteLeg: f.RouteLeg,
+		Callsign: f.Callsign, DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport,
+		DptTime: f.DptTime, ArrTime: f.ArrTime, Days: f.Days, StartDate: f.StartDate, EndDate: f.EndDate,
+		Distance: f.Distance, FlightTime: f.FlightTime, Level: f.Level, FlightType: f.FlightType, Route: f.Route,
+		Notes: f.Notes, SubfleetIDs: f.SubfleetIds, Active: f.Active}
 }
 
 func newImportHandlers(jobs *imports.Jobs, kinds []imports.Kind, rm reads.Querier, log *slog.Logger) *importHandlers {

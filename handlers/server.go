@@ -130,6 +130,9 @@ func New(d Deps) *echo.Echo {
 	if d.Imports == nil {
 		d.Imports = imports.NewJobs(ImportProgress(d.Broker), d.Log)
 	}
+	if d.Imports.Settle == nil && d.Waiter != nil {
+		d.Imports.Settle = d.Waiter.WaitFor
+	}
 	registerRoutes(e, d)
 	return e
 }

@@ -1,8 +1,8 @@
 // Package imports is the CSV import and export machinery of an airline's
 // operations data, in phpVMS 7's file layouts. A Kind describes one file
-// type (airports now; subfleets, aircraft and flights next): its columns,
-// how a row is checked into a record, how a record is applied through the
-// domain's commands, and how the records are exported. Check reads a whole
+// type (airports, subfleets, aircraft, flights): its columns, how a row is
+// checked into a record, how a record is applied through the domain's
+// commands, and how the records are exported. Check reads a whole
 // file and reports every problem by row and column; a Job applies the
 // checked records in the background and reports its progress.
 package imports
@@ -55,6 +55,15 @@ type Kind struct {
 	Columns []Column // in the order export writes them
 	// Check turns a row into a record, or returns its problems by column.
 	Check func(r Row) (record any, problems map[string]string)
+	// Prepare, when set, reads what checking needs of the airline (its
+	// airports, subfleets, aircraft) once per file and returns the Check to
+	// use: rows that name airports or subfleets are checked against the
+	// airline as it is when the file is applied, without a query per row.
+	Prepare func(ctx context.Context, airlineID string) (check func(r Row) (any, map[string]string), err error)
+	// Workers is how many records are applied at once (0 or 1: one by one).
+	// Records of one file have distinct keys, so each is its own stream and
+	// concurrent appends cannot conflict.
+	Workers int
 	// Key names the record a row is about (an airport's ICAO code); two
 	// rows of one file with the same key are a problem.
 	Key func(record any) string
@@ -80,6 +89,19 @@ type Checked struct {
 
 // MaxRows bounds a file: flights files reach tens of thousands of rows.
 const MaxRows = 200_000
+
+// CheckFor checks a file of kind k for an airline: with k.Prepare, against
+// what the airline has now.
+func CheckFor(ctx context.Context, k Kind, airlineID string, r io.Reader) (Checked, error) {
+	if k.Prepare != nil {
+		check, err := k.Prepare(ctx, airlineID)
+		if err != nil {
+			return Checked{}, err
+		}
+		k.Check = check
+	}
+	return Check(k, r)
+}
 
 // Check reads a CSV file of kind k and checks every row. It fails only when
 // the file cannot be read as CSV at all; everything else is a Problem.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -68,6 +69,11 @@ type Jobs struct {
 	Log      *slog.Logger
 	// Keep is how many finished jobs are kept per airline.
 	Keep int
+	// Settle, when set, waits until the read models include a log position.
+	// A job waits for its last event before it reports done, so the next
+	// file (aircraft after subfleets, flights after both) is checked
+	// against every record the previous one saved.
+	Settle func(ctx context.Context, pos domain.Position) error
 
 	mu   sync.Mutex
 	jobs map[string]*Job
@@ -189,7 +195,7 @@ func (js *Jobs) update(j *Job, f func(s *Status)) {
 }
 
 func (js *Jobs) check(j *Job) {
-	c, err := Check(j.kind, bytes.NewReader(j.file))
+	c, err := CheckFor(js.ctx, j.kind, j.st.AirlineID, bytes.NewReader(j.file))
 	j.file = nil // the records are all a job needs from now on
 	if err != nil {
 		js.update(j, func(s *Status) { s.State, s.Message = Failed, domain.ErrorMessage(err) })
@@ -209,44 +215,88 @@ func (js *Jobs) check(j *Job) {
 	}
 }
 
-// apply saves the records one by one through the domain, telling about
-// progress at most every 100 ms and at the end.
+// apply saves the records through the domain, kind.Workers at a time,
+// telling about progress at most every 100 ms and at the end.
 func (js *Jobs) apply(j *Job) {
-	last := time.Now()
-	for i, r := range j.records {
-		if js.ctx.Err() != nil {
-			js.update(j, func(s *Status) {
-				s.State, s.Message = Failed, "The server stopped during the import; import the file again to finish it."
-			})
-			return
-		}
-		meta := j.meta
-		meta.ID = "" // each record its own command; a repeat of the file changes nothing anyway
-		outcome, _, err := j.kind.Apply(js.ctx, meta, j.st.AirlineID, r.Value)
-		j.mu.Lock()
-		j.st.Done = i + 1
-		switch {
-		case err != nil:
-			p := Problem{Line: r.Line, Column: j.kind.Columns[0].Name, Message: domain.ErrorMessage(err)}
-			for col, msg := range domain.ErrorFields(err) {
-				p.Column, p.Message = col, msg
+	workers := max(j.kind.Workers, 1)
+	next := make(chan Record)
+	var (
+		wg      sync.WaitGroup
+		lastPos domain.Position
+		last    = time.Now()
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range next {
+				js.applyOne(j, r, &lastPos, &last)
 			}
-			j.st.Problems = append(j.st.Problems, p)
-			if domain.ErrorCode(err) == domain.EInternal && js.Log != nil {
-				js.Log.Error("import row failed", "job", j.st.ID, "row", r.Line, "err", err)
-			}
-		case outcome == domain.Created:
-			j.st.Created++
-		case outcome == domain.Updated:
-			j.st.Updated++
-		default:
-			j.st.Unchanged++
-		}
-		j.mu.Unlock()
-		if time.Since(last) > 100*time.Millisecond {
-			last = time.Now()
-			js.update(j, func(*Status) {})
-		}
+		}()
 	}
-	js.update(j, func(s *Status) { s.State = Done })
+	stopped := false
+	for _, r := range j.records {
+		if js.ctx.Err() != nil {
+			stopped = true
+			break
+		}
+		next <- r
+	}
+	close(next)
+	wg.Wait()
+	if stopped {
+		js.update(j, func(s *Status) {
+			s.State, s.Message = Failed, "The server stopped during the import; import the file again to finish it."
+		})
+		return
+	}
+	if js.Settle != nil && lastPos != domain.Start {
+		ctx, cancel := context.WithTimeout(js.ctx, time.Minute)
+		if err := js.Settle(ctx, lastPos); err != nil && js.Log != nil {
+			js.Log.Warn("import: the read models did not reach the job's last event", "job", j.st.ID, "err", err)
+		}
+		cancel()
+	}
+	js.update(j, func(s *Status) {
+		s.State = Done
+		slices.SortStableFunc(s.Problems, func(a, b Problem) int { return a.Line - b.Line })
+	})
+}
+
+// applyOne saves one record and counts it; lastPos and last are guarded by
+// the job's lock.
+func (js *Jobs) applyOne(j *Job, r Record, lastPos *domain.Position, last *time.Time) {
+	meta := j.meta
+	meta.ID = "" // each record its own command; a repeat of the file changes nothing anyway
+	outcome, res, err := j.kind.Apply(js.ctx, meta, j.st.AirlineID, r.Value)
+	j.mu.Lock()
+	j.st.Done++
+	switch {
+	case err != nil:
+		p := Problem{Line: r.Line, Column: j.kind.Columns[0].Name, Message: domain.ErrorMessage(err)}
+		for col, msg := range domain.ErrorFields(err) {
+			p.Column, p.Message = col, msg
+		}
+		j.st.Problems = append(j.st.Problems, p)
+		if domain.ErrorCode(err) == domain.EInternal && js.Log != nil {
+			js.Log.Error("import row failed", "job", j.st.ID, "row", r.Line, "err", err)
+		}
+	case outcome == domain.Created:
+		j.st.Created++
+	case outcome == domain.Updated:
+		j.st.Updated++
+	default:
+		j.st.Unchanged++
+	}
+	if err == nil && res.Position.After(*lastPos) {
+		*lastPos = res.Position
+	}
+	tell := time.Since(*last) > 100*time.Millisecond
+	if tell {
+		*last = time.Now()
+	}
+	j.mu.Unlock()
+	if tell && js.Progress != nil {
+		js.Progress(j.Status())
+	}
 }

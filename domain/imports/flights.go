@@ -1,0 +1,176 @@
+package imports
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/albatross-va/albatross/domain"
+)
+
+// FlightColumns are the columns of phpVMS 7's flights file
+// (app/Services/ImportExport/FlightImporter.php), in its order.
+//
+// Values as phpVMS writes them (FlightExporter.php): days as the day
+// numbers the flight runs on, 1 Monday to 7 Sunday ("135", "1234567";
+// empty: none set); dpt_time and arr_time as HHMM ("0945"; HH:MM is read
+// too); distance in nautical miles; flight_time in minutes; level in feet;
+// enabled 1 or 0 (empty is 0, as phpVMS reads it); subfleets as the
+// subfleets' type codes joined by ";"; start_date and end_date as
+// YYYY-MM-DD (a time after the date is ignored).
+//
+// airline is accepted and ignored (the file goes into the airline it is
+// uploaded to) and written as the airline's ICAO code. load_factor,
+// load_factor_variance, pilot_pay, fares, fields, event_id and user_id have
+// no field here: accepted, ignored, written empty.
+var FlightColumns = []Column{
+	{Name: "airline"}, {Name: "flight_number", Required: true}, {Name: "route_code"}, {Name: "callsign"},
+	{Name: "route_leg"}, {Name: "dpt_airport", Required: true}, {Name: "arr_airport", Required: true},
+	{Name: "alt_airport"}, {Name: "days"}, {Name: "dpt_time"}, {Name: "arr_time"}, {Name: "level"},
+	{Name: "distance"}, {Name: "flight_time", Required: true}, {Name: "flight_type", Required: true},
+	{Name: "load_factor"}, {Name: "load_factor_variance"}, {Name: "pilot_pay"}, {Name: "route"}, {Name: "notes"},
+	{Name: "start_date"}, {Name: "end_date"}, {Name: "enabled"}, {Name: "subfleets"}, {Name: "fares"},
+	{Name: "fields"}, {Name: "event_id"}, {Name: "user_id"},
+}
+
+// FlightKey is a flight's natural key as the flights file names it.
+func FlightKey(f domain.FlightSchedule) string {
+	key := f.FlightNumber
+	if f.RouteCode != "" {
+		key += "/" + f.RouteCode
+	}
+	if f.RouteLeg != 0 {
+		key += " leg " + strconv.Itoa(int(f.RouteLeg))
+	}
+	return key
+}
+
+var (
+	hhmm      = regexp.MustCompile(`^([01]?[0-9]|2[0-3]):?([0-5][0-9])(?::[0-5][0-9])?$`)
+	dayDigits = regexp.MustCompile(`^[1-7]*$`)
+)
+
+// CheckFlight reads one row of a flights file for airline a: its airports
+// and subfleets must be the airline's.
+func CheckFlight(a *Airline, r Row) (domain.FlightSchedule, map[string]string) {
+	f := map[string]string{}
+	integer := func(col string, dst *int32) {
+		v := r.Get(col)
+		if v == "" {
+			return
+		}
+		n, err := strconv.ParseInt(v, 10, 32)
+		if err != nil {
+			f[col] = fmt.Sprintf("%q is not a whole number.", v)
+		}
+		*dst = int32(n)
+	}
+	s := domain.FlightSchedule{FlightNumber: r.Get("flight_number"), RouteCode: r.Get("route_code"),
+		Callsign: r.Get("callsign"), DptAirport: r.Get("dpt_airport"), ArrAirport: r.Get("arr_airport"),
+		AltAirport: r.Get("alt_airport"), FlightType: r.Get("flight_type"), Route: r.Get("route"), Notes: r.Get("notes"),
+		StartDate: dateOnly(r.Get("start_date")), EndDate: dateOnly(r.Get("end_date"))}
+	integer("route_leg", &s.RouteLeg)
+	integer("level", &s.Level)
+	integer("flight_time", &s.FlightTime)
+	if v := r.Get("distance"); v != "" {
+		d, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(d) || math.IsInf(d, 0) || d < 0 || d > math.MaxInt32 {
+			f["distance"] = fmt.Sprintf("%q is not a distance in nautical miles.", v)
+		} else {
+			s.Distance = int32(math.Round(d))
+		}
+	}
+	s.DptTime, s.ArrTime = clock(f, "dpt_time", r.Get("dpt_time")), clock(f, "arr_time", r.Get("arr_time"))
+	if days := r.Get("days"); !dayDigits.MatchString(days) {
+		f["days"] = fmt.Sprintf("%q is not a list of day numbers, 1 Monday to 7 Sunday, for example 135 or 1234567.", days)
+	} else {
+		for _, d := range days {
+			s.Days |= domain.WeekDays[d-'1'].Bit
+		}
+	}
+	switch v := strings.ToLower(r.Get("enabled")); v {
+	case "1", "true", "yes", "y", "on":
+		s.Active = true
+	case "", "0", "false", "no", "n", "off":
+	default:
+		f["enabled"] = fmt.Sprintf("%q is not 1 or 0 (yes or no).", r.Get("enabled"))
+	}
+	for _, typ := range strings.Split(r.Get("subfleets"), ";") {
+		typ, _, _ = strings.Cut(typ, "?") // phpVMS's multi-value format: TYPE?key=value
+		if typ = strings.TrimSpace(typ); typ == "" || typ == "0" {
+			continue
+		}
+		if sf, ok := a.subfleet(f, "subfleets", typ); ok {
+			s.SubfleetIDs = append(s.SubfleetIDs, sf.ID)
+		}
+		if f["subfleets"] != "" {
+			break
+		}
+	}
+	s.Normalize()
+	fieldsToColumns(f, s.Validate(), nil)
+	a.airport(f, "dpt_airport", s.DptAirport, true)
+	a.airport(f, "arr_airport", s.ArrAirport, true)
+	a.airport(f, "alt_airport", s.AltAirport, false)
+	if s.Distance == 0 && f["distance"] == "" && f["dpt_airport"] == "" && f["arr_airport"] == "" &&
+		(!a.Airports[s.DptAirport].Known || !a.Airports[s.ArrAirport].Known) {
+		f["distance"] = "The airports' coordinates are not known: give the distance."
+	}
+	if len(f) > 0 {
+		return s, f
+	}
+	return s, nil
+}
+
+// clock reads a phpVMS time of day, HHMM or HH:MM, as HH:MM.
+func clock(f map[string]string, col, v string) string {
+	if v == "" {
+		return ""
+	}
+	m := hhmm.FindStringSubmatch(v)
+	if m == nil {
+		f[col] = fmt.Sprintf("%q is not a time of day in UTC: write it as HHMM or HH:MM, for example 0945.", v)
+		return ""
+	}
+	h := m[1]
+	if len(h) == 1 {
+		h = "0" + h
+	}
+	return h + ":" + m[2]
+}
+
+// dateOnly drops the time phpVMS may write after a date.
+func dateOnly(v string) string {
+	if d, rest, ok := strings.Cut(v, " "); ok && hhmm.MatchString(strings.TrimSpace(rest)) {
+		return d
+	}
+	return v
+}
+
+// FlightRow writes a flight as a row of FlightColumns; subfleetTypes are
+// the type codes of its subfleets.
+func FlightRow(airlineICAO string, s domain.FlightSchedule, subfleetTypes []string) []string {
+	blankZero := func(n int32) string {
+		if n == 0 {
+			return ""
+		}
+		return strconv.Itoa(int(n))
+	}
+	var days strings.Builder
+	for i, d := range domain.WeekDays {
+		if s.Days&d.Bit != 0 {
+			days.WriteByte(byte('1' + i))
+		}
+	}
+	enabled := "0"
+	if s.Active {
+		enabled = "1"
+	}
+	return []string{airlineICAO, s.FlightNumber, s.RouteCode, s.Callsign, blankZero(s.RouteLeg), s.DptAirport,
+		s.ArrAirport, s.AltAirport, days.String(), strings.ReplaceAll(s.DptTime, ":", ""),
+		strings.ReplaceAll(s.ArrTime, ":", ""), blankZero(s.Level), strconv.Itoa(int(s.Distance)),
+		strconv.Itoa(int(s.FlightTime)), s.FlightType, "", "", "", s.Route, s.Notes, s.StartDate, s.EndDate, enabled,
+		strings.Join(subfleetTypes, ";"), "", "", "", ""}
+}
