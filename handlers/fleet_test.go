@@ -186,35 +186,60 @@ func eventStream(t *testing.T, client *http.Client, u string) <-chan string {
 	return names
 }
 
-func TestFleetChangesReachTheAirlinesOpenPagesOnly(t *testing.T) {
+// Each operations list (airports, fleet, flights) listens for its topic,
+// and a change in airline A reaches A's open pages and the platform admin,
+// never airline B's.
+func TestOperationsChangesReachTheAirlinesOpenPagesOnly(t *testing.T) {
 	w := newMatrixWorld(t, embedded)
 	a := w.airlines["A"]
 	pilot, otherStaff, platform := w.actors[1], w.actors[3], w.actors[4]
 	for _, ac := range []*actor{pilot, otherStaff, platform} {
 		w.session(t, ac)
 	}
-	ofPilot := eventStream(t, pilot.client, w.URL+"/events")
-	ofPlatform := eventStream(t, platform.client, w.URL+"/events?airline="+a.id)
-	// B's staff naming A's airline still get only their own airline's notices.
-	ofOther := eventStream(t, otherStaff.client, w.URL+"/events?airline="+a.id)
-	// Each stream subscribed before its headers came back.
-	if _, _, err := w.fleet.AddAircraft(context.Background(), domain.CommandMeta{Who: domain.System}, a.id,
-		domain.NewAircraft{SubfleetID: a.subfleet, Registration: "G-LIVE", Name: "Live", AirportID: "EGLL"}); err != nil {
-		t.Fatal(err)
-	}
-	for name, stream := range map[string]<-chan string{"pilot of A": ofPilot, "platform admin on A's page": ofPlatform} {
-		select {
-		case ev := <-stream:
-			if ev != "fleet" {
-				t.Errorf("%s got event %q, want fleet", name, ev)
+	ctx, sys := context.Background(), domain.CommandMeta{Who: domain.System}
+	for _, c := range []struct {
+		topic, page string
+		change      func() error
+	}{
+		{"fleet", "/fleet", func() error {
+			_, _, err := w.fleet.AddAircraft(ctx, sys, a.id, domain.NewAircraft{SubfleetID: a.subfleet, Registration: "G-LIVE", Name: "Live", AirportID: "EGLL"})
+			return err
+		}},
+		{"airports", "/airports", func() error {
+			_, err := (&domain.Airports{Runner: w.runner}).Add(ctx, sys, a.id, domain.AirportDetails{ICAO: "EGKK", Name: "Gatwick", Latitude: 51.15, Longitude: -0.19})
+			return err
+		}},
+		{"flights", "/flights", func() error {
+			_, _, err := w.flights.Add(ctx, sys, a.id, domain.FlightSchedule{FlightNumber: "77", DptAirport: "EGLL", ArrAirport: "KJFK", FlightTime: 475, FlightType: "J", Active: true})
+			return err
+		}},
+	} {
+		t.Run(c.topic, func(t *testing.T) {
+			_, body := getAs(t, pilot.client, w.URL+"/airlines/"+a.id+c.page, nil)
+			if !strings.Contains(body, "sse:"+c.topic) || !strings.Contains(body, `sse-connect="/events"`) {
+				t.Errorf("the %s page does not listen for %q notices", c.page, c.topic)
 			}
-		case <-time.After(5 * time.Second):
-			t.Errorf("%s got no fleet event", name)
-		}
-	}
-	select {
-	case ev := <-ofOther:
-		t.Errorf("B's staff got A's event %q", ev)
-	case <-time.After(200 * time.Millisecond):
+			ofPilot := eventStream(t, pilot.client, w.URL+"/events")
+			ofPlatform := eventStream(t, platform.client, w.URL+"/events")
+			ofOther := eventStream(t, otherStaff.client, w.URL+"/events")
+			if err := c.change(); err != nil {
+				t.Fatal(err)
+			}
+			for name, stream := range map[string]<-chan string{"pilot of A": ofPilot, "platform admin": ofPlatform} {
+				select {
+				case ev := <-stream:
+					if ev != c.topic {
+						t.Errorf("%s got event %q, want %s", name, ev, c.topic)
+					}
+				case <-time.After(5 * time.Second):
+					t.Errorf("%s got no %s event", name, c.topic)
+				}
+			}
+			select {
+			case ev := <-ofOther:
+				t.Errorf("B's staff got A's event %q", ev)
+			case <-time.After(200 * time.Millisecond):
+			}
+		})
 	}
 }
