@@ -36,6 +36,9 @@ const (
 	ViewOwnAirline      Action = "see one's own airline as a member"
 	ViewOperations      Action = "see an airline's airports, fleet and flights"
 	ManageOperations    Action = "add, change and import an airline's airports, fleet and flights"
+	FileOwnPireps       Action = "file, edit, submit and cancel one's own PIREPs"
+	ReviewPireps        Action = "accept or reject an airline's PIREPs"
+	ManageRanks         Action = "add and change an airline's ranks and set a pilot's rank"
 )
 
 // Scope is how far a role's permission reaches.
@@ -79,6 +82,11 @@ var accessMatrix = []accessRule{
 	{ViewOwnAirline, Own, Own, No},
 	{ViewOperations, Own, Own, Any},
 	{ManageOperations, No, Own, Any},
+	// A PIREP is a report of one's own flight: a platform admin belongs to
+	// no airline and flies for none, so files none.
+	{FileOwnPireps, Own, Own, No},
+	{ReviewPireps, No, Own, Any},
+	{ManageRanks, No, Own, Any},
 }
 
 // AccessMatrix returns the matrix's rows, for documentation and tests.

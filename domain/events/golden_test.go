@@ -20,6 +20,16 @@ import (
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
 )
 
+// goldenPirepDetails is a PIREP with every field set.
+var goldenPirepDetails = &eventsv1.PirepFiled_Details{
+	FlightNumber: "1234", RouteCode: "A", RouteLeg: 2, FlightId: "6b1e0a37-520c-5e2f-9d64-3a517c0e8812",
+	DptAirport: "EGLL", ArrAirport: "LPPT", AltAirport: "LPFR", AircraftId: "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4",
+	BlockOff:   timestamppb.New(time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)),
+	BlockOn:    timestamppb.New(time.Date(2026, 11, 28, 20, 45, 0, 0, time.UTC)),
+	FlightTime: 150, Distance: 850, Level: 37000, FuelUsed: 11023, LandingRate: -142,
+	Route: "DET L6 DVR UL9 KONAN", Remarks: "Smooth — pas de problème", Source: "manual",
+}
+
 var update = flag.Bool("update", false, "rewrite the golden files in testdata from the messages in golden_test.go")
 
 // goldenCases are fixed events whose encoding is frozen in testdata: events
@@ -30,6 +40,40 @@ var goldenCases = []struct {
 	file string
 	msg  proto.Message
 }{
+	{"pirep_filed", &eventsv1.PirepFiled{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", Details: goldenPirepDetails, Submitted: true,
+		FiledAt: timestamppb.New(time.Date(2026, 11, 28, 21, 0, 0, 0, time.UTC)),
+	}},
+	{"pirep_edited", &eventsv1.PirepEdited{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", Details: goldenPirepDetails,
+		EditedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 1, 0, 0, time.UTC)),
+	}},
+	{"pirep_submitted", &eventsv1.PirepSubmitted{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", SubmittedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 2, 0, 0, time.UTC)),
+	}},
+	{"pirep_cancelled", &eventsv1.PirepCancelled{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", By: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		CancelledAt: timestamppb.New(time.Date(2026, 11, 28, 21, 3, 0, 0, time.UTC)),
+	}},
+	{"pirep_accepted", &eventsv1.PirepAccepted{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", ReviewerId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", Automatic: true,
+		AcceptedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 4, 0, 0, time.UTC)),
+	}},
+	{"pirep_rejected", &eventsv1.PirepRejected{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", ReviewerId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901",
+		Reason: "Landing rate not plausible", RejectedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 5, 0, 0, time.UTC)),
+	}},
+	{"rank_saved", &eventsv1.RankSaved{
+		RankId: "3d4e5f60-7182-493a-a4b5-c6d7e8f90112", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		Name: "First Officer", MinMinutes: 600, AutoPromote: true, AutoAccept: true,
+		SavedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 6, 0, 0, time.UTC)),
+	}},
+	{"pilot_rank_set", &eventsv1.PilotRankSet{
+		UserId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		RankId: "3d4e5f60-7182-493a-a4b5-c6d7e8f90112", ByHand: true, By: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901",
+		SetAt: timestamppb.New(time.Date(2026, 11, 28, 21, 7, 0, 0, time.UTC)),
+	}},
 	{"airport_added", &eventsv1.AirportAdded{
 		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13",
 		Airport: &eventsv1.AirportAdded_State{Icao: "EGLL", Iata: "LHR", Name: "London Heathrow Airport", City: "London",

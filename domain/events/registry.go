@@ -44,6 +44,14 @@ var registered = []proto.Message{
 	&eventsv1.FlightChanged{},
 	&eventsv1.FlightActivated{},
 	&eventsv1.FlightDeactivated{},
+	&eventsv1.PirepFiled{},
+	&eventsv1.PirepEdited{},
+	&eventsv1.PirepSubmitted{},
+	&eventsv1.PirepCancelled{},
+	&eventsv1.PirepAccepted{},
+	&eventsv1.PirepRejected{},
+	&eventsv1.RankSaved{},
+	&eventsv1.PilotRankSet{},
 }
 
 // Registry resolves event type names to message types. It is immutable after
