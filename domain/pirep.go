@@ -1,0 +1,613 @@
+package domain
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+)
+
+// This file holds the pilot report (PIREP): its fields in phpVMS's units
+// (minutes, nautical miles, pounds, feet, feet per minute), its states and
+// the one table of transitions between them, and the filing rules.
+
+// PirepStreamPrefix starts every PIREP stream id.
+const PirepStreamPrefix = "pirep-"
+
+// PirepStream returns the stream id of a PIREP.
+func PirepStream(id string) string { return PirepStreamPrefix + id }
+
+// The states of a PIREP, as phpVMS names them.
+const (
+	PirepDraft      = "draft"
+	PirepInProgress = "in_progress" // reserved for ACARS; no manual transition reaches it
+	PirepPending    = "pending"
+	PirepAccepted   = "accepted"
+	PirepRejected   = "rejected"
+	PirepCancelled  = "cancelled"
+)
+
+// PirepStates lists every state, in the order pages offer them as filters.
+var PirepStates = []string{PirepDraft, PirepInProgress, PirepPending, PirepAccepted, PirepRejected, PirepCancelled}
+
+// PirepAction is something done to an existing PIREP.
+type PirepAction string
+
+// The actions on a PIREP.
+const (
+	PirepEdit   PirepAction = "edit"
+	PirepSubmit PirepAction = "submit"
+	PirepCancel PirepAction = "cancel"
+	PirepAccept PirepAction = "accept"
+	PirepReject PirepAction = "reject"
+)
+
+// PirepActions lists every action.
+var PirepActions = []PirepAction{PirepEdit, PirepSubmit, PirepCancel, PirepAccept, PirepReject}
+
+// PirepRole is how the actor stands to one PIREP.
+type PirepRole string
+
+// The roles on a PIREP: the pilot who filed it, and the airline's staff.
+const (
+	PirepOwner PirepRole = "pilot"
+	PirepStaff PirepRole = "staff"
+)
+
+// PirepRoles lists every role.
+var PirepRoles = []PirepRole{PirepOwner, PirepStaff}
+
+// pirepTransition is one row of the transition table.
+type pirepTransition struct {
+	From   string
+	Action PirepAction
+	Role   PirepRole
+	To     string
+}
+
+// pirepTransitions is the one place that says what may happen to a PIREP.
+// Anything not listed is refused. Accepted, rejected and cancelled PIREPs
+// are read-only to their pilot; staff may change their mind once a PIREP
+// was reviewed.
+var pirepTransitions = []pirepTransition{
+	{PirepDraft, PirepEdit, PirepOwner, PirepDraft},
+	{PirepDraft, PirepSubmit, PirepOwner, PirepPending},
+	{PirepDraft, PirepCancel, PirepOwner, PirepCancelled},
+	{PirepPending, PirepEdit, PirepOwner, PirepPending},
+	{PirepPending, PirepCancel, PirepOwner, PirepCancelled},
+	{PirepPending, PirepAccept, PirepStaff, PirepAccepted},
+	{PirepPending, PirepReject, PirepStaff, PirepRejected},
+	{PirepAccepted, PirepReject, PirepStaff, PirepRejected},
+	{PirepRejected, PirepAccept, PirepStaff, PirepAccepted},
+}
+
+// PirepTransitions returns the table's rows, for documentation and tests.
+func PirepTransitions() []pirepTransition { return append([]pirepTransition(nil), pirepTransitions...) }
+
+// pirepStateNames are the states as sentences name them.
+var pirepStateNames = map[string]string{
+	PirepDraft: "a draft", PirepInProgress: "an in-progress", PirepPending: "a pending",
+	PirepAccepted: "an accepted", PirepRejected: "a rejected", PirepCancelled: "a cancelled",
+}
+
+// NextPirepState returns the state a PIREP in state from reaches when role
+// takes action, or an EConflict (the state forbids it) or EForbidden (the
+// role may never) error whose message says why.
+func NextPirepState(from string, action PirepAction, role PirepRole) (string, error) {
+	var someone bool
+	for _, t := range pirepTransitions {
+		if t.Action != action {
+			continue
+		}
+		if t.From == from && t.Role == role {
+			return t.To, nil
+		}
+		if t.Role == role {
+			someone = true
+		}
+	}
+	if !someone {
+		if role == PirepOwner {
+			return "", Errorf(EForbidden, "Only the airline's staff can %s a PIREP.", action)
+		}
+		return "", Errorf(EForbidden, "Only the pilot who filed a PIREP can %s it.", action)
+	}
+	name := pirepStateNames[from]
+	if name == "" {
+		name = "this"
+	}
+	return "", Errorf(EConflict, "You cannot %s %s PIREP.", action, name)
+}
+
+// PirepSourceManual is the source of a PIREP filed through the form.
+const PirepSourceManual = "manual"
+
+// PirepDetails is everything a pilot reports of a flight.
+type PirepDetails struct {
+	FlightNumber string
+	RouteCode    string
+	RouteLeg     int32
+	FlightID     string // the schedule flight it was filed from; empty: none
+	DptAirport   string
+	ArrAirport   string
+	AltAirport   string
+	AircraftID   string
+	BlockOff     time.Time // UTC
+	BlockOn      time.Time
+	FlightTime   int32 // minutes; forms read h:mm with ParseFlightTime
+	Distance     int32 // nautical miles; 0: the great circle between the airports
+	Level        int32 // feet
+	FuelUsed     int32 // pounds; forms in kilograms convert with KilogramsToPounds
+	LandingRate  int32 // feet per minute, negative when descending
+	Route        string
+	Remarks      string
+	Source       string
+}
+
+// poundsPerKilogram is the international avoirdupois pound.
+const poundsPerKilogram = 2.20462262185
+
+// KilogramsToPounds converts a fuel quantity entered in kilograms to the
+// pounds a PIREP stores, rounded to the nearest pound.
+func KilogramsToPounds(kg float64) int32 { return int32(math.Round(kg * poundsPerKilogram)) }
+
+// PirepFromFlight pre-fills a PIREP from a schedule flight: its key,
+// airports, planned time, distance, level and route.
+func PirepFromFlight(flightID string, f FlightSchedule) PirepDetails {
+	return PirepDetails{
+		FlightNumber: f.FlightNumber, RouteCode: f.RouteCode, RouteLeg: f.RouteLeg, FlightID: flightID,
+		DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport,
+		FlightTime: f.FlightTime, Distance: f.Distance, Level: f.Level, Route: f.Route,
+		Source: PirepSourceManual,
+	}
+}
+
+// Normalize trims the fields and puts codes and the route in upper case.
+func (d *PirepDetails) Normalize() {
+	up := func(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+	d.FlightNumber, d.RouteCode = up(d.FlightNumber), up(d.RouteCode)
+	if d.RouteCode == "0" {
+		d.RouteCode = ""
+	}
+	d.DptAirport, d.ArrAirport, d.AltAirport = up(d.DptAirport), up(d.ArrAirport), up(d.AltAirport)
+	d.FlightID, d.AircraftID = strings.TrimSpace(d.FlightID), strings.TrimSpace(d.AircraftID)
+	d.Route = strings.Join(strings.Fields(up(d.Route)), " ")
+	d.Remarks = strings.TrimSpace(d.Remarks)
+	d.BlockOff, d.BlockOn = d.BlockOff.UTC(), d.BlockOn.UTC()
+	if d.Source == "" {
+		d.Source = PirepSourceManual
+	}
+}
+
+// The tolerance between block time and flight time: the flight time may
+// exceed the block time by at most FlightTimeSlack (times typed to the
+// minute, clocks a little apart), and be shorter than it by at most
+// MaxGroundTime (taxi out, taxi in, holds on the ground).
+const (
+	FlightTimeSlack = 5 * time.Minute
+	MaxGroundTime   = 90 * time.Minute
+	maxBlockTime    = 24 * time.Hour
+)
+
+// Validate returns an EInvalid error naming each bad field, or nil. It
+// checks the report alone; File and Edit also check it against the airline.
+func (d PirepDetails) Validate() error {
+	m := map[string]string{}
+	if !digitsNumber.MatchString(d.FlightNumber) && !flightNumber.MatchString(d.FlightNumber) || d.FlightNumber == "0" {
+		m["flight_number"] = "The flight number is 1 to 4 digits, or up to 5 letters and digits, for example 1234."
+	}
+	if !routeCodeExp.MatchString(d.RouteCode) {
+		m["route_code"] = "The route code is up to 5 letters or digits, or empty."
+	}
+	if d.RouteLeg < 0 || d.RouteLeg > 999 {
+		m["route_leg"] = "The leg is a number from 1 to 999, or empty."
+	}
+	const airport = "Enter the airport's 4-character ICAO code, for example EGLL."
+	if !airportExp.MatchString(d.DptAirport) {
+		m["dpt_airport"] = airport
+	}
+	if !airportExp.MatchString(d.ArrAirport) {
+		m["arr_airport"] = airport
+	}
+	if d.AltAirport != "" && !airportExp.MatchString(d.AltAirport) {
+		m["alt_airport"] = "Enter the alternate's 4-character ICAO code, or leave it empty."
+	}
+	if d.AircraftID == "" {
+		m["aircraft_id"] = "Choose the aircraft you flew."
+	}
+	switch {
+	case d.BlockOff.IsZero():
+		m["block_off"] = "Enter the block-off time in UTC."
+	case d.BlockOn.IsZero():
+		m["block_on"] = "Enter the block-on time in UTC."
+	case !d.BlockOn.After(d.BlockOff):
+		m["block_on"] = "The block-on time must be after the block-off time."
+	case d.BlockOn.Sub(d.BlockOff) > maxBlockTime:
+		m["block_on"] = "The block time can be at most 24 hours."
+	}
+	if d.FlightTime < 1 || d.FlightTime > 2400 {
+		m["flight_time"] = "Enter the flight time as hours and minutes, for example 2:35."
+	} else if m["block_off"] == "" && m["block_on"] == "" {
+		block := d.BlockOn.Sub(d.BlockOff)
+		flight := time.Duration(d.FlightTime) * time.Minute
+		switch {
+		case flight > block+FlightTimeSlack:
+			m["flight_time"] = fmt.Sprintf("The flight time (%s) cannot be longer than the block time (%s).",
+				FormatFlightTime(int64(d.FlightTime)), FormatFlightTime(int64(block/time.Minute)))
+		case block-flight > MaxGroundTime:
+			m["flight_time"] = fmt.Sprintf("The flight time (%s) is more than %d minutes shorter than the block time (%s); check the times.",
+				FormatFlightTime(int64(d.FlightTime)), int(MaxGroundTime/time.Minute), FormatFlightTime(int64(block/time.Minute)))
+		}
+	}
+	if d.Distance < 0 || d.Distance > maxDistanceNM {
+		m["distance"] = fmt.Sprintf("The distance is 1 to %d nautical miles, or empty to compute it from the airports.", maxDistanceNM)
+	}
+	if d.Level < 0 || d.Level > 99999 {
+		m["level"] = "The cruise level is in feet, up to 99999, or empty."
+	}
+	if d.FuelUsed < 0 || d.FuelUsed > 2_000_000 {
+		m["fuel_used"] = "The fuel used is in pounds (or kilograms, if chosen), up to 2,000,000."
+	}
+	if d.LandingRate < -5000 || d.LandingRate > 5000 {
+		m["landing_rate"] = "The landing rate is in feet per minute, between -5000 and 5000."
+	}
+	if utf8.RuneCountInString(d.Route) > 1000 {
+		m["route"] = "The route can be at most 1000 characters."
+	}
+	if utf8.RuneCountInString(d.Remarks) > 2000 {
+		m["remarks"] = "The remarks can be at most 2000 characters."
+	}
+	if d.Source != PirepSourceManual {
+		m["source"] = "PIREPs are filed manually for now."
+	}
+	return Invalid(m)
+}
+
+// proto returns the details as their event message.
+func (d PirepDetails) proto() *eventsv1.PirepFiled_Details {
+	return &eventsv1.PirepFiled_Details{
+		FlightNumber: d.FlightNumber, RouteCode: d.RouteCode, RouteLeg: d.RouteLeg, FlightId: d.FlightID,
+		DptAirport: d.DptAirport, ArrAirport: d.ArrAirport, AltAirport: d.AltAirport, AircraftId: d.AircraftID,
+		BlockOff: timestamppb.New(d.BlockOff), BlockOn: timestamppb.New(d.BlockOn), FlightTime: d.FlightTime,
+		Distance: d.Distance, Level: d.Level, FuelUsed: d.FuelUsed, LandingRate: d.LandingRate,
+		Route: d.Route, Remarks: d.Remarks, Source: d.Source,
+	}
+}
+
+// PirepDetailsOf reads the details of an event; the projector uses it too.
+func PirepDetailsOf(e *eventsv1.PirepFiled_Details) PirepDetails {
+	return PirepDetails{
+		FlightNumber: e.GetFlightNumber(), RouteCode: e.GetRouteCode(), RouteLeg: e.GetRouteLeg(), FlightID: e.GetFlightId(),
+		DptAirport: e.GetDptAirport(), ArrAirport: e.GetArrAirport(), AltAirport: e.GetAltAirport(), AircraftID: e.GetAircraftId(),
+		BlockOff: e.GetBlockOff().AsTime(), BlockOn: e.GetBlockOn().AsTime(), FlightTime: e.GetFlightTime(),
+		Distance: e.GetDistance(), Level: e.GetLevel(), FuelUsed: e.GetFuelUsed(), LandingRate: e.GetLandingRate(),
+		Route: e.GetRoute(), Remarks: e.GetRemarks(), Source: e.GetSource(),
+	}
+}
+
+// Pirep is the PIREP aggregate.
+type Pirep struct {
+	ID, TenantID, PilotID string
+	Created               bool
+	State                 string
+	Details               PirepDetails
+	FiledAt               time.Time
+	RejectReason          string
+}
+
+// Apply folds one stored event into the PIREP.
+func (p *Pirep) Apply(ev proto.Message) error {
+	switch e := ev.(type) {
+	case *eventsv1.PirepFiled:
+		p.ID, p.TenantID, p.PilotID, p.Created = e.PirepId, e.TenantId, e.PilotId, true
+		p.Details, p.FiledAt, p.State = PirepDetailsOf(e.Details), e.FiledAt.AsTime(), PirepDraft
+		if e.Submitted {
+			p.State = PirepPending
+		}
+	case *eventsv1.PirepEdited:
+		p.Details = PirepDetailsOf(e.Details)
+	case *eventsv1.PirepSubmitted:
+		p.State = PirepPending
+	case *eventsv1.PirepCancelled:
+		p.State = PirepCancelled
+	case *eventsv1.PirepAccepted:
+		p.State, p.RejectReason = PirepAccepted, ""
+	case *eventsv1.PirepRejected:
+		p.State, p.RejectReason = PirepRejected, e.Reason
+	default:
+		return fmt.Errorf("pirep: unexpected event %T", ev)
+	}
+	return nil
+}
+
+// AircraftInfo is what filing a PIREP learns of an aircraft.
+type AircraftInfo struct {
+	Registration string
+	Status       string // AircraftActive, …
+	AirportID    string // where it is now
+}
+
+// AircraftDirectory finds an airline's aircraft by id.
+type AircraftDirectory interface {
+	// LookupAircraft returns the airline's aircraft with the id, or an
+	// ENotFound error when the airline has no such aircraft.
+	LookupAircraft(ctx context.Context, tenantID, aircraftID string) (AircraftInfo, error)
+}
+
+// PirepRules are an airline's optional filing rules.
+type PirepRules struct {
+	AircraftAtDeparture bool // the aircraft must be at the departure airport
+	PilotAtDeparture    bool // the pilot must be at the departure airport
+}
+
+// PirepSettings reads an airline's filing rules and where its pilots are.
+// Until airlines have settings pages, NoPirepRules answers.
+type PirepSettings interface {
+	PirepRules(ctx context.Context, tenantID string) (PirepRules, error)
+	// PilotLocation returns the pilot's current airport, "" when unknown
+	// (no accepted flight yet and no home hub).
+	PilotLocation(ctx context.Context, tenantID, pilotID string) (string, error)
+}
+
+// NoPirepRules is the PirepSettings of an airline with no optional rules.
+type NoPirepRules struct{}
+
+// PirepRules implements PirepSettings.
+func (NoPirepRules) PirepRules(context.Context, string) (PirepRules, error) { return PirepRules{}, nil }
+
+// PilotLocation implements PirepSettings.
+func (NoPirepRules) PilotLocation(context.Context, string, string) (string, error) { return "", nil }
+
+// Pireps runs the PIREP commands.
+type Pireps struct {
+	Runner   *Runner
+	IDs      IDs
+	Airports AirportDirectory
+	Aircraft AircraftDirectory
+	Settings PirepSettings
+}
+
+// DuplicateWindow is how long a second filing of the same flight by the
+// same pilot returns the first PIREP instead of a new one.
+const DuplicateWindow = 10 * time.Minute
+
+// pirepNamespace is the name-based UUID namespace of PIREP ids.
+var pirepNamespace = [16]byte{0x2a, 0x91, 0x4c, 0x0d, 0x7e, 0x35, 0x4b, 0x18, 0xa6, 0x52, 0x0f, 0xc3, 0x9d, 0x71, 0x44, 0xe8}
+
+// pirepSlotID is the id a pilot's filing of a flight gets within one
+// ten-minute slot: two filings of the same flight in one slot land in one
+// stream, whose expected version makes exactly one of them create it.
+func pirepSlotID(tenantID, pilotID string, d PirepDetails, slot int64) string {
+	h := sha1.New()
+	h.Write(pirepNamespace[:])
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s\x00%d",
+		tenantID, pilotID, d.FlightNumber, d.RouteCode, d.RouteLeg, d.DptAirport, d.ArrAirport, slot)
+	var b [16]byte
+	copy(b[:], h.Sum(nil))
+	b[6] = b[6]&0x0f | 0x50
+	b[8] = b[8]&0x3f | 0x80
+	s := hex.EncodeToString(b[:])
+	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
+}
+
+// prepare normalizes and checks a report against the airline, with a
+// message for every broken rule at once.
+func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d PirepDetails) (PirepDetails, error) {
+	d.Normalize()
+	m := ErrorFields(d.Validate())
+	if m == nil {
+		m = map[string]string{}
+	}
+	locate := func(field, icao string) AirportPosition {
+		if icao == "" || m[field] != "" {
+			return AirportPosition{}
+		}
+		p, err := s.Airports.LocateAirport(ctx, airlineID, icao)
+		if ErrorCode(err) == ENotFound {
+			m[field] = fmt.Sprintf("%s is not one of this airline's airports.", icao)
+		} else if err != nil && m["_err"] == "" {
+			m["_err"] = err.Error()
+		}
+		return p
+	}
+	dpt, arr := locate("dpt_airport", d.DptAirport), locate("arr_airport", d.ArrAirport)
+	locate("alt_airport", d.AltAirport)
+	if msg := m["_err"]; msg != "" {
+		return d, fmt.Errorf("locate airports: %s", msg)
+	}
+	rules, err := s.Settings.PirepRules(ctx, airlineID)
+	if err != nil {
+		return d, fmt.Errorf("pirep rules: %w", err)
+	}
+	if d.AircraftID != "" {
+		ac, err := s.Aircraft.LookupAircraft(ctx, airlineID, d.AircraftID)
+		switch {
+		case ErrorCode(err) == ENotFound:
+			m["aircraft_id"] = "Choose one of this airline's aircraft."
+		case err != nil:
+			return d, fmt.Errorf("look up aircraft: %w", err)
+		case ac.Status != AircraftActive:
+			m["aircraft_id"] = fmt.Sprintf("%s is %s, not active: choose an active aircraft.", ac.Registration, ac.Status)
+		case rules.AircraftAtDeparture && m["dpt_airport"] == "" && ac.AirportID != d.DptAirport:
+			m["aircraft_id"] = fmt.Sprintf("%s is at %s, not at the departure airport %s.", ac.Registration, ac.AirportID, d.DptAirport)
+		}
+	}
+	if rules.PilotAtDeparture && m["dpt_airport"] == "" {
+		loc, err := s.Settings.PilotLocation(ctx, airlineID, pilotID)
+		if err != nil {
+			return d, fmt.Errorf("pilot location: %w", err)
+		}
+		if loc != "" && loc != d.DptAirport {
+			m["dpt_airport"] = fmt.Sprintf("You are at %s: this airline's flights depart from where its pilots are.", loc)
+		}
+	}
+	if len(m) == 0 && d.Distance == 0 {
+		if !dpt.Known || !arr.Known {
+			m["distance"] = "The airports' coordinates are not known: enter the distance."
+		} else {
+			d.Distance = int32(math.Max(1, math.Round(GreatCircleNM(dpt.Coordinates, arr.Coordinates))))
+		}
+	}
+	return d, Invalid(m)
+}
+
+// File files a PIREP of the actor's own flight, as a draft or, with
+// submit, into staff's queue. Filing the same flight (number, route code,
+// leg, airports) again within DuplicateWindow returns the first PIREP and
+// appends nothing, unless that one was cancelled; a repeated command id
+// returns the first result too.
+func (s *Pireps) File(ctx context.Context, meta CommandMeta, airlineID string, d PirepDetails, submit bool) (string, AppendResult, error) {
+	if err := Authorize(meta.Who, FileOwnPireps, airlineID); err != nil {
+		return "", AppendResult{}, err
+	}
+	pilotID := meta.Who.UserID
+	d, err := s.prepare(ctx, airlineID, pilotID, d)
+	if err != nil {
+		return "", AppendResult{}, err
+	}
+	now := s.Runner.now()
+	slot := now.UnixNano() / int64(DuplicateWindow)
+	// A filing just after a slot boundary finds the first in the slot before.
+	prev := &Pirep{}
+	prevID := pirepSlotID(airlineID, pilotID, d, slot-1)
+	prevVersion, err := s.Runner.load(ctx, PirepStream(prevID), prev)
+	if err != nil {
+		return "", AppendResult{}, err
+	}
+	if prev.Created && prev.State != PirepCancelled && now.Sub(prev.FiledAt) < DuplicateWindow {
+		return prevID, AppendResult{StreamID: PirepStream(prevID), FromVersion: prevVersion, ToVersion: prevVersion}, nil
+	}
+	id := pirepSlotID(airlineID, pilotID, d, slot)
+	cur := &Pirep{}
+	if _, err := s.Runner.load(ctx, PirepStream(id), cur); err != nil {
+		return "", AppendResult{}, err
+	}
+	if cur.Created && cur.State == PirepCancelled {
+		id = s.IDs.NewID() // the first was withdrawn: this is a new report
+	}
+	res, err := Execute(ctx, s.Runner, StreamRef{StreamID: PirepStream(id), TenantID: airlineID}, meta,
+		func() *Pirep { return &Pirep{} },
+		func(p *Pirep, _ int64) (Decision, error) {
+			if p.Created {
+				return Decision{}, nil // the same flight, filed moments ago
+			}
+			return Decision{Events: []proto.Message{&eventsv1.PirepFiled{
+				PirepId: id, TenantId: airlineID, PilotId: pilotID, Details: d.proto(), Submitted: submit,
+				FiledAt: timestamppb.New(now),
+			}}}, nil
+		})
+	if err != nil {
+		return "", AppendResult{}, err
+	}
+	return id, res, nil
+}
+
+// roleOn says how the actor stands to the PIREP for action: its pilot for
+// the pilot's actions, staff for the review actions when the access
+// matrix allows. An actor who is neither gets an error that hides a PIREP
+// of another airline.
+func roleOn(who Actor, p *Pirep, action PirepAction) (PirepRole, error) {
+	owner := who.UserID != "" && who.UserID == p.PilotID && who.TenantID == p.TenantID
+	staff := Authorize(who, ReviewPireps, p.TenantID) == nil
+	switch {
+	case action == PirepAccept || action == PirepReject:
+		if staff {
+			return PirepStaff, nil
+		}
+		if owner {
+			return PirepOwner, nil
+		}
+	case owner:
+		return PirepOwner, nil
+	case staff:
+		return PirepStaff, nil
+	}
+	if ScopeOf(who.Role, ViewOperations) == Any || who.TenantID == p.TenantID && p.TenantID != "" {
+		return "", Errorf(EForbidden, "This is not your PIREP.")
+	}
+	return "", Errorf(ENotFound, "There is no such PIREP.")
+}
+
+// transition runs action on a PIREP of the airline, once the transition
+// table allows it; events builds what to append.
+func (s *Pireps) transition(ctx context.Context, meta CommandMeta, airlineID, pirepID string, action PirepAction,
+	events func(p *Pirep, now time.Time) []proto.Message) (AppendResult, error) {
+	return Execute(ctx, s.Runner, StreamRef{StreamID: PirepStream(pirepID), TenantID: airlineID}, meta,
+		func() *Pirep { return &Pirep{} },
+		func(p *Pirep, _ int64) (Decision, error) {
+			if !p.Created || p.TenantID != airlineID || airlineID == "" {
+				return Decision{}, Errorf(ENotFound, "There is no such PIREP.")
+			}
+			role, err := roleOn(meta.Who, p, action)
+			if err != nil {
+				return Decision{}, err
+			}
+			if _, err := NextPirepState(p.State, action, role); err != nil {
+				return Decision{}, err
+			}
+			return Decision{Events: events(p, s.Runner.now())}, nil
+		})
+}
+
+// Edit replaces a draft or pending PIREP's details; the pilot who filed it
+// may. The same details append nothing.
+func (s *Pireps) Edit(ctx context.Context, meta CommandMeta, airlineID, pirepID string, d PirepDetails) (AppendResult, error) {
+	if err := Authorize(meta.Who, FileOwnPireps, airlineID); err != nil {
+		return AppendResult{}, err
+	}
+	d, err := s.prepare(ctx, airlineID, meta.Who.UserID, d)
+	if err != nil {
+		return AppendResult{}, err
+	}
+	return s.transition(ctx, meta, airlineID, pirepID, PirepEdit, func(p *Pirep, now time.Time) []proto.Message {
+		if proto.Equal(p.Details.proto(), d.proto()) {
+			return nil
+		}
+		return []proto.Message{&eventsv1.PirepEdited{PirepId: pirepID, Details: d.proto(), EditedAt: timestamppb.New(now)}}
+	})
+}
+
+// Submit sends a draft into staff's queue.
+func (s *Pireps) Submit(ctx context.Context, meta CommandMeta, airlineID, pirepID string) (AppendResult, error) {
+	return s.transition(ctx, meta, airlineID, pirepID, PirepSubmit, func(_ *Pirep, now time.Time) []proto.Message {
+		return []proto.Message{&eventsv1.PirepSubmitted{PirepId: pirepID, SubmittedAt: timestamppb.New(now)}}
+	})
+}
+
+// Cancel withdraws a draft or pending PIREP.
+func (s *Pireps) Cancel(ctx context.Context, meta CommandMeta, airlineID, pirepID string) (AppendResult, error) {
+	return s.transition(ctx, meta, airlineID, pirepID, PirepCancel, func(_ *Pirep, now time.Time) []proto.Message {
+		return []proto.Message{&eventsv1.PirepCancelled{PirepId: pirepID, By: meta.Who.UserID, CancelledAt: timestamppb.New(now)}}
+	})
+}
+
+// Accept counts a pending (or earlier rejected) PIREP.
+func (s *Pireps) Accept(ctx context.Context, meta CommandMeta, airlineID, pirepID string) (AppendResult, error) {
+	return s.transition(ctx, meta, airlineID, pirepID, PirepAccept, func(_ *Pirep, now time.Time) []proto.Message {
+		return []proto.Message{&eventsv1.PirepAccepted{PirepId: pirepID, ReviewerId: meta.Who.UserID, AcceptedAt: timestamppb.New(now)}}
+	})
+}
+
+// Reject refuses a pending PIREP, or takes back an accepted one, with a
+// reason the pilot reads.
+func (s *Pireps) Reject(ctx context.Context, meta CommandMeta, airlineID, pirepID, reason string) (AppendResult, error) {
+	reason = strings.TrimSpace(reason)
+	switch n := utf8.RuneCountInString(reason); {
+	case n == 0:
+		return AppendResult{}, FieldError(EInvalid, "reason", "Give the pilot a reason for the rejection.")
+	case n > 1000:
+		return AppendResult{}, FieldError(EInvalid, "reason", "The reason can be at most 1000 characters.")
+	}
+	return s.transition(ctx, meta, airlineID, pirepID, PirepReject, func(_ *Pirep, now time.Time) []proto.Message {
+		return []proto.Message{&eventsv1.PirepRejected{PirepId: pirepID, ReviewerId: meta.Who.UserID, Reason: reason, RejectedAt: timestamppb.New(now)}}
+	})
+}
