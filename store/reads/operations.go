@@ -19,6 +19,7 @@ var (
 	_ domain.AirportChecker    = Operations{}
 	_ domain.AirportDirectory  = Operations{}
 	_ domain.SubfleetDirectory = Operations{}
+	_ domain.AircraftDirectory = Operations{}
 )
 
 // AirportExists implements domain.AirportChecker.
@@ -62,4 +63,22 @@ func (o Operations) SubfleetType(ctx context.Context, tenantID, subfleetID strin
 		return "", err
 	}
 	return s.Icao, nil
+}
+
+// LookupAircraft implements domain.AircraftDirectory: a PIREP's aircraft,
+// its status and where it is, from the fleet read model.
+func (o Operations) LookupAircraft(ctx context.Context, tenantID, aircraftID string) (domain.AircraftInfo, error) {
+	notFound := domain.Errorf(domain.ENotFound, "There is no such aircraft in this airline.")
+	id, err := uuid.Parse(aircraftID)
+	if err != nil {
+		return domain.AircraftInfo{}, notFound
+	}
+	a, err := o.Q.GetAircraft(ctx, readmodel.GetAircraftParams{TenantID: tenantID, ID: id})
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return domain.AircraftInfo{}, notFound
+	}
+	if err != nil {
+		return domain.AircraftInfo{}, err
+	}
+	return domain.AircraftInfo{Registration: a.Registration, Status: a.Status, AirportID: a.AirportID}, nil
 }

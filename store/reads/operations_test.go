@@ -59,3 +59,27 @@ func TestOperationsAnswerFromTheAirlinesOwnAirportsAndSubfleets(t *testing.T) {
 		t.Errorf("another airline's subfleet: %v, want not found", err)
 	}
 }
+
+// A PIREP's aircraft is looked up in the airline's own fleet only.
+func TestLookupAircraftAnswersFromTheAirlinesOwnFleet(t *testing.T) {
+	ctx := context.Background()
+	mem := memory.New()
+	tenant, other := uuid.NewString(), uuid.NewString()
+	id := uuid.New()
+	if err := mem.UpsertAircraft(ctx, readmodel.UpsertAircraftParams{TenantID: tenant, ID: id, SubfleetID: uuid.New(),
+		Registration: "G-ABCD", Name: "Spirit", Status: domain.AircraftMaintenance, AirportID: "EGLL",
+		CreatedAt: time.Now(), UpdatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	ops := reads.Operations{Q: reads.New(mem)}
+	got, err := ops.LookupAircraft(ctx, tenant, id.String())
+	want := domain.AircraftInfo{Registration: "G-ABCD", Status: domain.AircraftMaintenance, AirportID: "EGLL"}
+	if err != nil || got != want {
+		t.Errorf("LookupAircraft = %+v, %v; want %+v", got, err, want)
+	}
+	for _, c := range []struct{ tenant, id string }{{other, id.String()}, {tenant, uuid.NewString()}, {tenant, "not-a-uuid"}} {
+		if _, err := ops.LookupAircraft(ctx, c.tenant, c.id); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("LookupAircraft(%s, %s): %v, want not found", c.tenant, c.id, err)
+		}
+	}
+}
