@@ -195,6 +195,10 @@ type state struct {
 	aircraft  map[rowKey]readmodel.Aircraft
 	airports  map[airportKey]readmodel.Airport // see airports.go
 	flights   *flightTables                    // see flights.go
+
+	pireps         map[rowKey]readmodel.Pirep // see pireps.go
+	pilotStats     map[rowKey]readmodel.PilotStat
+	aircraftTotals map[rowKey]readmodel.AircraftPirepTotal
 }
 
 func newState() *state {
@@ -212,6 +216,10 @@ func newState() *state {
 		aircraft:  map[rowKey]readmodel.Aircraft{},
 		airports:  map[airportKey]readmodel.Airport{},
 		flights:   newFlightTables(),
+
+		pireps:         map[rowKey]readmodel.Pirep{},
+		pilotStats:     map[rowKey]readmodel.PilotStat{},
+		aircraftTotals: map[rowKey]readmodel.AircraftPirepTotal{},
 	}
 }
 

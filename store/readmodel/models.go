@@ -24,6 +24,14 @@ type Aircraft struct {
 	UpdatedAt    time.Time
 }
 
+type AircraftPirepTotal struct {
+	TenantID   string
+	AircraftID uuid.UUID
+	Flights    int64
+	Minutes    int64
+	Location   string
+}
+
 type Airline struct {
 	ID            uuid.UUID
 	Name          string
@@ -124,6 +132,45 @@ type Flight struct {
 	Active        bool
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+}
+
+type PilotStat struct {
+	TenantID    string
+	PilotID     uuid.UUID
+	Flights     int64
+	Minutes     int64
+	LastFlight  *time.Time
+	Location    string
+	LandingRate int32
+}
+
+type Pirep struct {
+	TenantID     string
+	ID           uuid.UUID
+	PilotID      uuid.UUID
+	State        string
+	FlightNumber string
+	RouteCode    string
+	RouteLeg     int32
+	FlightID     string
+	DptAirport   string
+	ArrAirport   string
+	AltAirport   string
+	AircraftID   uuid.UUID
+	BlockOff     time.Time
+	BlockOn      time.Time
+	FlightTime   int32
+	Distance     int32
+	Level        int32
+	FuelUsed     int32
+	LandingRate  int32
+	Route        string
+	Remarks      string
+	Source       string
+	RejectReason string
+	FiledAt      time.Time
+	QueuedAt     time.Time
+	UpdatedAt    time.Time
 }
 
 type ProjectionCheckpoint struct {

@@ -16,6 +16,8 @@ type Querier interface {
 	CountUsers(ctx context.Context) (int64, error)
 	// DeleteAllAircraft empties the read model before a rebuild.
 	DeleteAllAircraft(ctx context.Context) error
+	// DeleteAllAircraftPirepTotals empties the read model before a rebuild.
+	DeleteAllAircraftPirepTotals(ctx context.Context) error
 	// DeleteAllAirlines empties the read model before a rebuild.
 	DeleteAllAirlines(ctx context.Context) error
 	// DeleteAllAirports empties the read model before a rebuild.
@@ -25,6 +27,10 @@ type Querier interface {
 	DeleteAllApiKeys(ctx context.Context) error
 	// DeleteAllFlights empties the read model before a rebuild.
 	DeleteAllFlights(ctx context.Context) error
+	// DeleteAllPilotStats empties the read model before a rebuild.
+	DeleteAllPilotStats(ctx context.Context) error
+	// DeleteAllPireps empties the read model before a rebuild.
+	DeleteAllPireps(ctx context.Context) error
 	// DeleteAllSubfleets empties the read model before a rebuild.
 	DeleteAllSubfleets(ctx context.Context) error
 	// DeleteAllUsers empties the read model before a rebuild.
@@ -34,6 +40,8 @@ type Querier interface {
 	// GetAircraft finds an aircraft of one airline: another airline's is not
 	// found, whatever id is asked for.
 	GetAircraft(ctx context.Context, arg GetAircraftParams) (Aircraft, error)
+	// GetAircraftPirepTotals returns what accepted PIREPs added to an aircraft.
+	GetAircraftPirepTotals(ctx context.Context, arg GetAircraftPirepTotalsParams) (AircraftPirepTotal, error)
 	// GetAirline finds an airline by id: its tenant id.
 	GetAirline(ctx context.Context, id uuid.UUID) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
@@ -50,6 +58,10 @@ type Querier interface {
 	GetCheckpoint(ctx context.Context, name string) (ProjectionCheckpoint, error)
 	// GetFlight finds one flight of an airline.
 	GetFlight(ctx context.Context, arg GetFlightParams) (Flight, error)
+	// GetPilotStats returns a pilot's totals; a pilot with no PIREP has none.
+	GetPilotStats(ctx context.Context, arg GetPilotStatsParams) (PilotStat, error)
+	// GetPirep finds a PIREP of one airline: another airline's is not found.
+	GetPirep(ctx context.Context, arg GetPirepParams) (Pirep, error)
 	// GetSubfleet finds a subfleet of one airline: another airline's is not
 	// found, whatever id is asked for.
 	GetSubfleet(ctx context.Context, arg GetSubfleetParams) (Subfleet, error)
@@ -76,11 +88,25 @@ type Querier interface {
 	// first. The tenant is part of the filter, as in every query of a tenant's
 	// data.
 	ListApiKeysByUser(ctx context.Context, arg ListApiKeysByUserParams) ([]ApiKey, error)
+	// ListPendingPireps is staff's review queue: pending PIREPs, oldest first.
+	ListPendingPireps(ctx context.Context, tenantID string) ([]Pirep, error)
+	// ListPirepsByAirline lists an airline's PIREPs, newest first, filtered by
+	// state, pilot, airport (departure or arrival) and aircraft (each empty or
+	// the nil uuid for any) and by block-off in [from_time, to_time).
+	ListPirepsByAirline(ctx context.Context, arg ListPirepsByAirlineParams) ([]Pirep, error)
+	// ListPirepsByPilot lists a pilot's PIREPs, newest first.
+	ListPirepsByPilot(ctx context.Context, arg ListPirepsByPilotParams) ([]Pirep, error)
 	// ListSubfleets lists an airline's subfleets by their code. COLLATE "C"
 	// orders by bytes, as the in-memory read models do.
 	ListSubfleets(ctx context.Context, tenantID string) ([]Subfleet, error)
 	// ListUsersByTenant lists an airline's people by name.
 	ListUsersByTenant(ctx context.Context, tenantID string) ([]User, error)
+	// RecalculateAircraftPirepTotals sets the hours and location an aircraft's
+	// accepted PIREPs give it, in one statement.
+	RecalculateAircraftPirepTotals(ctx context.Context, arg RecalculateAircraftPirepTotalsParams) error
+	// RecalculatePilotStats sets a pilot's totals from their accepted PIREPs in
+	// one statement, so an acceptance and the reversal of one are both exact.
+	RecalculatePilotStats(ctx context.Context, arg RecalculatePilotStatsParams) error
 	// RevokeApiKey marks a key revoked; a key revoked already keeps the time it
 	// was first revoked.
 	RevokeApiKey(ctx context.Context, arg RevokeApiKeyParams) error
@@ -127,6 +153,8 @@ type Querier interface {
 	// UpsertFlight writes a flight's row as its events describe it; created_at
 	// stays the first one's.
 	UpsertFlight(ctx context.Context, arg UpsertFlightParams) error
+	// UpsertPirep writes a PIREP's row from its events.
+	UpsertPirep(ctx context.Context, arg UpsertPirepParams) error
 	// UpsertSubfleet writes a subfleet's row from its events.
 	UpsertSubfleet(ctx context.Context, arg UpsertSubfleetParams) error
 	// UpsertUser writes a user's row from its events.

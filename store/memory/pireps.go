@@ -1,0 +1,441 @@
+package memory
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// The PIREP read models (queries/pireps.sql) in memory: the reports keyed
+// by (tenant_id, id), and the pilots' and aircraft's totals from accepted
+// reports keyed by (tenant_id, pilot_id) and (tenant_id, aircraft_id).
+
+// DeleteAllAircraftPirepTotals implements readmodel.Querier.
+func (m *ReadModels) DeleteAllAircraftPirepTotals(ctx context.Context) error {
+	return m.write(func(t *tx) error { return t.DeleteAllAircraftPirepTotals(ctx) })
+}
+
+// DeleteAllPilotStats implements readmodel.Querier.
+func (m *ReadModels) DeleteAllPilotStats(ctx context.Context) error {
+	return m.write(func(t *tx) error { return t.DeleteAllPilotStats(ctx) })
+}
+
+// DeleteAllPireps implements readmodel.Querier.
+func (m *ReadModels) DeleteAllPireps(ctx context.Context) error {
+	return m.write(func(t *tx) error { return t.DeleteAllPireps(ctx) })
+}
+
+// GetAircraftPirepTotals implements readmodel.Querier.
+func (m *ReadModels) GetAircraftPirepTotals(ctx context.Context, arg readmodel.GetAircraftPirepTotalsParams) (readmodel.AircraftPirepTotal, error) {
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.AircraftPirepTotal{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getAircraftPirepTotals(ctx, arg)
+}
+
+// GetPilotStats implements readmodel.Querier.
+func (m *ReadModels) GetPilotStats(ctx context.Context, arg readmodel.GetPilotStatsParams) (readmodel.PilotStat, error) {
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.PilotStat{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getPilotStats(ctx, arg)
+}
+
+// GetPirep implements readmodel.Querier.
+func (m *ReadModels) GetPirep(ctx context.Context, arg readmodel.GetPirepParams) (readmodel.Pirep, error) {
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.Pirep{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getPirep(ctx, arg)
+}
+
+// ListPendingPireps implements readmodel.Querier.
+func (m *ReadModels) ListPendingPireps(ctx context.Context, tenantID string) ([]readmodel.Pirep, error) {
+	if err := checkText(tenantID); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listPendingPireps(ctx, tenantID)
+}
+
+// ListPirepsByAirline implements readmodel.Querier.
+func (m *ReadModels) ListPirepsByAirline(ctx context.Context, arg readmodel.ListPirepsByAirlineParams) ([]readmodel.Pirep, error) {
+	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listPirepsByAirline(ctx, arg)
+}
+
+// ListPirepsByPilot implements readmodel.Querier.
+func (m *ReadModels) ListPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsByPilotParams) ([]readmodel.Pirep, error) {
+	if err := checkText(arg.TenantID); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listPirepsByPilot(ctx, arg)
+}
+
+// RecalculateAircraftPirepTotals implements readmodel.Querier.
+func (m *ReadModels) RecalculateAircraftPirepTotals(ctx context.Context, arg readmodel.RecalculateAircraftPirepTotalsParams) error {
+	return m.write(func(t *tx) error { return t.RecalculateAircraftPirepTotals(ctx, arg) })
+}
+
+// RecalculatePilotStats implements readmodel.Querier.
+func (m *ReadModels) RecalculatePilotStats(ctx context.Context, arg readmodel.RecalculatePilotStatsParams) error {
+	return m.write(func(t *tx) error { return t.RecalculatePilotStats(ctx, arg) })
+}
+
+// UpsertPirep implements readmodel.Querier.
+func (m *ReadModels) UpsertPirep(ctx context.Context, arg readmodel.UpsertPirepParams) error {
+	return m.write(func(t *tx) error { return t.UpsertPirep(ctx, arg) })
+}
+
+func (s *state) getAircraftPirepTotals(ctx context.Context, arg readmodel.GetAircraftPirepTotalsParams) (readmodel.AircraftPirepTotal, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.AircraftPirepTotal{}, err
+	}
+	a, ok := s.aircraftTotals[rowKey{arg.TenantID, arg.AircraftID}]
+	if !ok {
+		return readmodel.AircraftPirepTotal{}, pgx.ErrNoRows
+	}
+	return a, nil
+}
+
+func (s *state) getPilotStats(ctx context.Context, arg readmodel.GetPilotStatsParams) (readmodel.PilotStat, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.PilotStat{}, err
+	}
+	p, ok := s.pilotStats[rowKey{arg.TenantID, arg.PilotID}]
+	if !ok {
+		return readmodel.PilotStat{}, pgx.ErrNoRows
+	}
+	if p.LastFlight != nil {
+		c := *p.LastFlight
+		p.LastFlight = &c
+	}
+	return p, nil
+}
+
+func (s *state) getPirep(ctx context.Context, arg readmodel.GetPirepParams) (readmodel.Pirep, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.Pirep{}, err
+	}
+	p, ok := s.pireps[rowKey{arg.TenantID, arg.ID}]
+	if !ok {
+		return readmodel.Pirep{}, pgx.ErrNoRows
+	}
+	return p, nil
+}
+
+// pireps returns the tenant's rows that keep says to, nil for none.
+func (s *state) pirepsWhere(tenantID string, keep func(p readmodel.Pirep) bool) []readmodel.Pirep {
+	var out []readmodel.Pirep
+	for k, p := range s.pireps {
+		if k.tenant == tenantID && keep(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// newestFirst orders like ORDER BY filed_at DESC, id.
+func newestFirst(a, b readmodel.Pirep) int {
+	if c := b.FiledAt.Compare(a.FiledAt); c != 0 {
+		return c
+	}
+	return bytes.Compare(a.ID[:], b.ID[:])
+}
+
+func (s *state) listPendingPireps(ctx context.Context, tenantID string) ([]readmodel.Pirep, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := s.pirepsWhere(tenantID, func(p readmodel.Pirep) bool { return p.State == "pending" })
+	slices.SortFunc(out, func(a, b readmodel.Pirep) int {
+		if c := a.QueuedAt.Compare(b.QueuedAt); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.ID[:], b.ID[:])
+	})
+	return out, nil
+}
+
+func (s *state) listPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsByPilotParams) ([]readmodel.Pirep, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if arg.Limit < 0 {
+		return nil, negativeLimit()
+	}
+	out := s.pirepsWhere(arg.TenantID, func(p readmodel.Pirep) bool { return p.PilotID == arg.PilotID })
+	slices.SortFunc(out, newestFirst)
+	return page(out, 0, arg.Limit), nil
+}
+
+func (s *state) listPirepsByAirline(ctx context.Context, arg readmodel.ListPirepsByAirlineParams) ([]readmodel.Pirep, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if arg.RowLimit < 0 {
+		return nil, negativeLimit()
+	}
+	if arg.RowOffset < 0 {
+		return nil, negativeOffset()
+	}
+	// pgx sends times to the microsecond, as they are stored.
+	from, to := timestamptz(arg.FromTime), timestamptz(arg.ToTime)
+	out := s.pirepsWhere(arg.TenantID, func(p readmodel.Pirep) bool {
+		return (arg.State == "" || p.State == arg.State) &&
+			(arg.PilotID == uuid.Nil || p.PilotID == arg.PilotID) &&
+			(arg.Airport == "" || p.DptAirport == arg.Airport || p.ArrAirport == arg.Airport) &&
+			(arg.AircraftID == uuid.Nil || p.AircraftID == arg.AircraftID) &&
+			!p.BlockOff.Before(from) && p.BlockOff.Before(to)
+	})
+	slices.SortFunc(out, newestFirst)
+	return page(out, arg.RowOffset, arg.RowLimit), nil
+}
+
+// page applies OFFSET and LIMIT, and returns nil for no rows.
+func page(rows []readmodel.Pirep, offset, limit int32) []readmodel.Pirep {
+	if int(offset) >= len(rows) {
+		return nil
+	}
+	rows = rows[offset:]
+	if int(limit) < len(rows) {
+		rows = rows[:limit]
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return rows
+}
+
+// acceptedTotals is what the Recalculate statements compute from the
+// accepted rows: count, sum of flight time, the latest by block_on (ties by
+// id) and the rounded average of the non-zero landing rates.
+func acceptedTotals(rows []readmodel.Pirep) (flights, minutes int64, latest *readmodel.Pirep, landingRate int32) {
+	var rateSum, rates int64
+	for i := range rows {
+		p := &rows[i]
+		flights++
+		minutes += int64(p.FlightTime)
+		if p.LandingRate != 0 {
+			rateSum += int64(p.LandingRate)
+			rates++
+		}
+		if latest == nil || p.BlockOn.After(latest.BlockOn) ||
+			p.BlockOn.Equal(latest.BlockOn) && bytes.Compare(p.ID[:], latest.ID[:]) < 0 {
+			latest = p
+		}
+	}
+	if rates > 0 {
+		landingRate = int32(math.Round(float64(rateSum) / float64(rates)))
+	}
+	return flights, minutes, latest, landingRate
+}
+
+func (t *tx) DeleteAllAircraftPirepTotals(ctx context.Context) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	old := t.st.aircraftTotals
+	t.st.aircraftTotals = map[rowKey]readmodel.AircraftPirepTotal{}
+	t.undo = append(t.undo, func() { t.st.aircraftTotals = old })
+	return nil
+}
+
+func (t *tx) DeleteAllPilotStats(ctx context.Context) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	old := t.st.pilotStats
+	t.st.pilotStats = map[rowKey]readmodel.PilotStat{}
+	t.undo = append(t.undo, func() { t.st.pilotStats = old })
+	return nil
+}
+
+func (t *tx) DeleteAllPireps(ctx context.Context) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	old := t.st.pireps
+	t.st.pireps = map[rowKey]readmodel.Pirep{}
+	t.undo = append(t.undo, func() { t.st.pireps = old })
+	return nil
+}
+
+func (t *tx) GetAircraftPirepTotals(ctx context.Context, arg readmodel.GetAircraftPirepTotalsParams) (readmodel.AircraftPirepTotal, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.AircraftPirepTotal{}, err
+	}
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.AircraftPirepTotal{}, t.fail(err)
+	}
+	return t.st.getAircraftPirepTotals(ctx, arg)
+}
+
+func (t *tx) GetPilotStats(ctx context.Context, arg readmodel.GetPilotStatsParams) (readmodel.PilotStat, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.PilotStat{}, err
+	}
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.PilotStat{}, t.fail(err)
+	}
+	return t.st.getPilotStats(ctx, arg)
+}
+
+func (t *tx) GetPirep(ctx context.Context, arg readmodel.GetPirepParams) (readmodel.Pirep, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.Pirep{}, err
+	}
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.Pirep{}, t.fail(err)
+	}
+	return t.st.getPirep(ctx, arg)
+}
+
+func (t *tx) ListPendingPireps(ctx context.Context, tenantID string) ([]readmodel.Pirep, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkText(tenantID); err != nil {
+		return nil, t.fail(err)
+	}
+	return t.st.listPendingPireps(ctx, tenantID)
+}
+
+func (t *tx) ListPirepsByAirline(ctx context.Context, arg readmodel.ListPirepsByAirlineParams) ([]readmodel.Pirep, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
+		return nil, t.fail(err)
+	}
+	out, err := t.st.listPirepsByAirline(ctx, arg)
+	return out, t.fail(err)
+}
+
+func (t *tx) ListPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsByPilotParams) ([]readmodel.Pirep, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkText(arg.TenantID); err != nil {
+		return nil, t.fail(err)
+	}
+	out, err := t.st.listPirepsByPilot(ctx, arg)
+	return out, t.fail(err)
+}
+
+// RecalculateAircraftPirepTotals sets the aircraft's row from its
+// accepted PIREPs, as the INSERT … SELECT … ON CONFLICT statement does.
+func (t *tx) RecalculateAircraftPirepTotals(ctx context.Context, arg readmodel.RecalculateAircraftPirepTotalsParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	if err := checkText(arg.TenantID); err != nil {
+		return t.fail(err)
+	}
+	rows := t.st.pirepsWhere(arg.TenantID, func(p readmodel.Pirep) bool {
+		return p.AircraftID == arg.AircraftID && p.State == "accepted"
+	})
+	flights, minutes, latest, _ := acceptedTotals(rows)
+	row := readmodel.AircraftPirepTotal{TenantID: arg.TenantID, AircraftID: arg.AircraftID, Flights: flights, Minutes: minutes}
+	if latest != nil {
+		row.Location = latest.ArrAirport
+	}
+	k := rowKey{arg.TenantID, arg.AircraftID}
+	old, existed := t.st.aircraftTotals[k]
+	t.st.aircraftTotals[k] = row
+	t.undo = append(t.undo, func() {
+		if existed {
+			t.st.aircraftTotals[k] = old
+		} else {
+			delete(t.st.aircraftTotals, k)
+		}
+	})
+	return nil
+}
+
+// RecalculatePilotStats sets the pilot's row from their accepted PIREPs,
+// as the INSERT … SELECT … ON CONFLICT statement does.
+func (t *tx) RecalculatePilotStats(ctx context.Context, arg readmodel.RecalculatePilotStatsParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	if err := checkText(arg.TenantID); err != nil {
+		return t.fail(err)
+	}
+	rows := t.st.pirepsWhere(arg.TenantID, func(p readmodel.Pirep) bool {
+		return p.PilotID == arg.PilotID && p.State == "accepted"
+	})
+	flights, minutes, latest, rate := acceptedTotals(rows)
+	row := readmodel.PilotStat{TenantID: arg.TenantID, PilotID: arg.PilotID, Flights: flights, Minutes: minutes, LandingRate: rate}
+	if latest != nil {
+		last := latest.BlockOn
+		row.LastFlight, row.Location = &last, latest.ArrAirport
+	}
+	k := rowKey{arg.TenantID, arg.PilotID}
+	old, existed := t.st.pilotStats[k]
+	t.st.pilotStats[k] = row
+	t.undo = append(t.undo, func() {
+		if existed {
+			t.st.pilotStats[k] = old
+		} else {
+			delete(t.st.pilotStats, k)
+		}
+	})
+	return nil
+}
+
+// UpsertPirep inserts or replaces the row with (tenant_id, id).
+func (t *tx) UpsertPirep(ctx context.Context, arg readmodel.UpsertPirepParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	if err := checkTexts(arg.TenantID, arg.State, arg.FlightNumber, arg.RouteCode, arg.FlightID, arg.DptAirport,
+		arg.ArrAirport, arg.AltAirport, arg.Route, arg.Remarks, arg.Source, arg.RejectReason); err != nil {
+		return t.fail(err)
+	}
+	row := readmodel.Pirep(arg)
+	for _, ts := range []*time.Time{&row.BlockOff, &row.BlockOn, &row.FiledAt, &row.QueuedAt, &row.UpdatedAt} {
+		*ts = timestamptz(*ts)
+	}
+	k := rowKey{arg.TenantID, arg.ID}
+	old, existed := t.st.pireps[k]
+	t.st.pireps[k] = row
+	t.undo = append(t.undo, func() {
+		if existed {
+			t.st.pireps[k] = old
+		} else {
+			delete(t.st.pireps, k)
+		}
+	})
+	return nil
+}
+
+// negativeLimit and negativeOffset are PostgreSQL's errors for them.
+func negativeLimit() error {
+	return &pgconn.PgError{Severity: "ERROR", Code: "2201W", Message: "LIMIT must not be negative"}
+}
+
+func negativeOffset() error {
+	return &pgconn.PgError{Severity: "ERROR", Code: "2201X", Message: "OFFSET must not be negative"}
+}

@@ -1,0 +1,352 @@
+package readmodeltest
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// pirepCases are the suite's cases of queries/pireps.sql: an airline's
+// PIREPs, the review queue, and the totals accepted PIREPs give pilots and
+// aircraft, which never mix airlines.
+var pirepCases = map[string]func(t *testing.T, q readmodel.Querier){
+	"UpsertPirep":                    testUpsertPirep,
+	"GetPirep":                       testGetPirep,
+	"ListPirepsByPilot":              testListPirepsByPilot,
+	"ListPendingPireps":              testListPendingPireps,
+	"ListPirepsByAirline":            testListPirepsByAirline,
+	"DeleteAllPireps":                testDeleteAllPireps,
+	"RecalculatePilotStats":          testRecalculatePilotStats,
+	"GetPilotStats":                  testRecalculatePilotStats,
+	"DeleteAllPilotStats":            testDeleteAllPilotStats,
+	"RecalculateAircraftPirepTotals": testRecalculateAircraftPirepTotals,
+	"GetAircraftPirepTotals":         testRecalculateAircraftPirepTotals,
+	"DeleteAllAircraftPirepTotals":   testDeleteAllAircraftPirepTotals,
+}
+
+var (
+	pilotA    = uuid.MustParse("0b5e0a1c-1111-4a7e-9d8e-000000000001")
+	pilotB    = uuid.MustParse("0b5e0a1c-1111-4a7e-9d8e-000000000002")
+	aircraftA = uuid.MustParse("0b5e0a1c-2222-4a7e-9d8e-000000000001")
+	aircraftB = uuid.MustParse("0b5e0a1c-2222-4a7e-9d8e-000000000002")
+)
+
+// pirep is a PIREP of pilotA on aircraftA, EGLL to LPPT, filed n minutes
+// after at.
+func pirep(tenant, id, state string, n int) readmodel.UpsertPirepParams {
+	off := at.Add(time.Duration(n) * time.Minute)
+	return readmodel.UpsertPirepParams{
+		TenantID: tenant, ID: uuid.MustParse(id), PilotID: pilotA, State: state, FlightNumber: "1234", RouteCode: "A",
+		RouteLeg: 1, FlightID: "", DptAirport: "EGLL", ArrAirport: "LPPT", AltAirport: "LPFR", AircraftID: aircraftA,
+		BlockOff: off, BlockOn: off.Add(165 * time.Minute), FlightTime: 150, Distance: 840, Level: 37000,
+		FuelUsed: 11023, LandingRate: -142, Route: "DET L6 DVR", Remarks: "Smooth — très bien", Source: "manual",
+		FiledAt: off.Add(3 * time.Hour), QueuedAt: off.Add(3 * time.Hour), UpdatedAt: off.Add(3*time.Hour + time.Nanosecond),
+	}
+}
+
+// pirepRow is the row an upsert of p reads back as.
+func pirepRow(p readmodel.UpsertPirepParams) readmodel.Pirep {
+	r := readmodel.Pirep(p)
+	for _, ts := range []*time.Time{&r.BlockOff, &r.BlockOn, &r.FiledAt, &r.QueuedAt, &r.UpdatedAt} {
+		*ts = ts.Truncate(time.Microsecond)
+	}
+	return r
+}
+
+func upsertPireps(t *testing.T, q readmodel.Querier, ps ...readmodel.UpsertPirepParams) {
+	t.Helper()
+	for _, p := range ps {
+		if err := q.UpsertPirep(context.Background(), p); err != nil {
+			t.Fatalf("UpsertPirep(%s): %v", p.ID, err)
+		}
+	}
+}
+
+// samePireps compares rows column by column, times by instant, and checks
+// they come back in the local time zone as pgx returns them.
+func samePireps(t *testing.T, what string, got []readmodel.Pirep, want ...readmodel.UpsertPirepParams) {
+	t.Helper()
+	if len(got) != len(want) {
+		ids := make([]uuid.UUID, len(got))
+		for i, g := range got {
+			ids[i] = g.ID
+		}
+		t.Fatalf("%s: %d rows %v, want %d", what, len(got), ids, len(want))
+	}
+	utc := func(r readmodel.Pirep) readmodel.Pirep {
+		for _, ts := range []*time.Time{&r.BlockOff, &r.BlockOn, &r.FiledAt, &r.QueuedAt, &r.UpdatedAt} {
+			*ts = ts.UTC()
+		}
+		return r
+	}
+	for i := range want {
+		g, w := got[i], pirepRow(want[i])
+		if !reflect.DeepEqual(utc(g), utc(w)) || g.FiledAt.Location().String() != time.Local.String() {
+			t.Errorf("%s: row %d = %+v, want %+v", what, i, g, w)
+		}
+	}
+}
+
+func testUpsertPirep(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	first := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "pending", 0)
+	upsertPireps(t, q, first)
+	got, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tenantA, ID: first.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	samePireps(t, "after insert", []readmodel.Pirep{got}, first)
+	// The same id again replaces every column.
+	second := pirep(tenantA, first.ID.String(), "rejected", 30)
+	second.PilotID, second.AircraftID, second.RejectReason, second.FlightID = pilotB, aircraftB, "Wrong aircraft", "fl-1"
+	second.Route, second.Remarks, second.LandingRate, second.FuelUsed = "", "", 0, 0
+	upsertPireps(t, q, second)
+	got, err = q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tenantA, ID: first.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	samePireps(t, "after second upsert", []readmodel.Pirep{got}, second)
+	bad := first
+	bad.Remarks = "bad\x00remark"
+	if err := q.UpsertPirep(ctx, bad); err == nil {
+		t.Error("UpsertPirep with a NUL in the remarks succeeded; PostgreSQL refuses it")
+	}
+}
+
+func testGetPirep(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	a := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "draft", 0)
+	b := pirep(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-000000000002", "draft", 0)
+	if _, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tenantA, ID: a.ID}); !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("GetPirep on an empty table: %v, want pgx.ErrNoRows", err)
+	}
+	upsertPireps(t, q, a, b)
+	for _, miss := range []readmodel.GetPirepParams{{TenantID: tenantA, ID: b.ID}, {TenantID: tenantB, ID: a.ID}, {TenantID: "", ID: a.ID}} {
+		if _, err := q.GetPirep(ctx, miss); !errors.Is(err, pgx.ErrNoRows) {
+			t.Errorf("GetPirep(%q, %s): %v, want pgx.ErrNoRows", miss.TenantID, miss.ID, err)
+		}
+	}
+}
+
+func testListPirepsByPilot(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	list := func(tenant string, pilot uuid.UUID, limit int32) []readmodel.Pirep {
+		t.Helper()
+		got, err := q.ListPirepsByPilot(ctx, readmodel.ListPirepsByPilotParams{TenantID: tenant, PilotID: pilot, Limit: limit})
+		if err != nil {
+			t.Fatalf("ListPirepsByPilot: %v", err)
+		}
+		return got
+	}
+	if got := list(tenantA, pilotA, 10); got != nil {
+		t.Fatalf("on an empty table: %v, want nil", got)
+	}
+	old := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0)
+	newer := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000002", "pending", 60)
+	tieB := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000004", "draft", 120)
+	tieA := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000003", "draft", 120)
+	otherPilot := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000005", "draft", 200)
+	otherPilot.PilotID = pilotB
+	otherTenant := pirep(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-000000000006", "draft", 300)
+	upsertPireps(t, q, old, newer, tieB, tieA, otherPilot, otherTenant)
+	samePireps(t, "pilot A, newest first", list(tenantA, pilotA, 10), tieA, tieB, newer, old)
+	samePireps(t, "pilot A, limit 2", list(tenantA, pilotA, 2), tieA, tieB)
+	samePireps(t, "pilot B", list(tenantA, pilotB, 10), otherPilot)
+	if _, err := q.ListPirepsByPilot(ctx, readmodel.ListPirepsByPilotParams{TenantID: tenantA, PilotID: pilotA, Limit: -1}); err == nil {
+		t.Error("a negative limit succeeded; PostgreSQL refuses it")
+	}
+}
+
+func testListPendingPireps(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	// Queued order, not filing order: a draft filed early and submitted
+	// late waits behind PIREPs submitted before it.
+	early := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "pending", 0)
+	early.QueuedAt = at.Add(10 * time.Hour)
+	late := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000002", "pending", 60)
+	late.QueuedAt = at.Add(5 * time.Hour)
+	draft := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000003", "draft", 0)
+	accepted := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000004", "accepted", 0)
+	other := pirep(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-000000000005", "pending", 0)
+	got, err := q.ListPendingPireps(ctx, tenantA)
+	if err != nil || got != nil {
+		t.Fatalf("on an empty table: %v, %v; want nil", got, err)
+	}
+	upsertPireps(t, q, early, late, draft, accepted, other)
+	got, err = q.ListPendingPireps(ctx, tenantA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	samePireps(t, "pending in A, oldest in the queue first", got, late, early)
+}
+
+func testListPirepsByAirline(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	p1 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0)
+	p2 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000002", "pending", 24*60)
+	p2.PilotID, p2.DptAirport, p2.ArrAirport = pilotB, "LPPT", "LPFR"
+	p3 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000003", "pending", 48*60)
+	p3.AircraftID, p3.DptAirport, p3.ArrAirport = aircraftB, "KJFK", "EGLL"
+	other := pirep(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-000000000004", "pending", 0)
+	upsertPireps(t, q, p1, p2, p3, other)
+	all := readmodel.ListPirepsByAirlineParams{TenantID: tenantA, FromTime: at.Add(-time.Hour), ToTime: at.Add(1000 * time.Hour), RowLimit: 50}
+	cases := []struct {
+		name string
+		edit func(a *readmodel.ListPirepsByAirlineParams)
+		want []readmodel.UpsertPirepParams
+	}{
+		{"all, newest first", func(*readmodel.ListPirepsByAirlineParams) {}, []readmodel.UpsertPirepParams{p3, p2, p1}},
+		{"state", func(a *readmodel.ListPirepsByAirlineParams) { a.State = "pending" }, []readmodel.UpsertPirepParams{p3, p2}},
+		{"pilot", func(a *readmodel.ListPirepsByAirlineParams) { a.PilotID = pilotB }, []readmodel.UpsertPirepParams{p2}},
+		{"airport, departure or arrival", func(a *readmodel.ListPirepsByAirlineParams) { a.Airport = "EGLL" }, []readmodel.UpsertPirepParams{p3, p1}},
+		{"aircraft", func(a *readmodel.ListPirepsByAirlineParams) { a.AircraftID = aircraftA }, []readmodel.UpsertPirepParams{p2, p1}},
+		{"from is inclusive, to exclusive", func(a *readmodel.ListPirepsByAirlineParams) {
+			a.FromTime, a.ToTime = p2.BlockOff, p3.BlockOff
+		}, []readmodel.UpsertPirepParams{p2}},
+		{"page", func(a *readmodel.ListPirepsByAirlineParams) { a.RowOffset, a.RowLimit = 1, 1 }, []readmodel.UpsertPirepParams{p2}},
+		{"past the end", func(a *readmodel.ListPirepsByAirlineParams) { a.RowOffset = 3 }, nil},
+		{"state and airport", func(a *readmodel.ListPirepsByAirlineParams) { a.State, a.Airport = "accepted", "LPFR" }, nil},
+	}
+	for _, c := range cases {
+		arg := all
+		c.edit(&arg)
+		got, err := q.ListPirepsByAirline(ctx, arg)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if c.want == nil && got != nil {
+			t.Errorf("%s: %d rows, want nil", c.name, len(got))
+			continue
+		}
+		samePireps(t, c.name, got, c.want...)
+	}
+	neg := all
+	neg.RowOffset = -1
+	if _, err := q.ListPirepsByAirline(ctx, neg); err == nil {
+		t.Error("a negative offset succeeded; PostgreSQL refuses it")
+	}
+}
+
+func testDeleteAllPireps(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	a := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "draft", 0)
+	upsertPireps(t, q, a, pirep(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-000000000002", "draft", 0))
+	if err := q.DeleteAllPireps(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tenantA, ID: a.ID}); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("after DeleteAllPireps: %v, want pgx.ErrNoRows", err)
+	}
+}
+
+// testRecalculatePilotStats covers RecalculatePilotStats and GetPilotStats:
+// only accepted PIREPs of the pilot in the airline count, the location is
+// the latest flight's arrival, and the landing rate averages the non-zero
+// rates, rounded half away from zero.
+func testRecalculatePilotStats(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	key := readmodel.GetPilotStatsParams{TenantID: tenantA, PilotID: pilotA}
+	recalc := func() readmodel.PilotStat {
+		t.Helper()
+		if err := q.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: tenantA, PilotID: pilotA}); err != nil {
+			t.Fatal(err)
+		}
+		s, err := q.GetPilotStats(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if _, err := q.GetPilotStats(ctx, key); !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("GetPilotStats before any: %v, want pgx.ErrNoRows", err)
+	}
+	if s := recalc(); s.Flights != 0 || s.Minutes != 0 || s.LastFlight != nil || s.Location != "" || s.LandingRate != 0 {
+		t.Errorf("a pilot with no accepted PIREP: %+v", s)
+	}
+	p1 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0)
+	p1.LandingRate = -100
+	p2 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000002", "accepted", 600)
+	p2.ArrAirport, p2.FlightTime, p2.LandingRate = "LPFR", 61, -203
+	p3 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000003", "accepted", 300)
+	p3.LandingRate = 0 // not reported: left out of the average
+	pending := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000004", "pending", 900)
+	otherTenant := pirep(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-000000000005", "accepted", 900)
+	otherPilot := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000006", "accepted", 900)
+	otherPilot.PilotID = pilotB
+	upsertPireps(t, q, p1, p2, p3, pending, otherTenant, otherPilot)
+	s := recalc()
+	if s.Flights != 3 || s.Minutes != 150+61+150 || s.Location != "LPFR" || s.LandingRate != -152 ||
+		s.LastFlight == nil || !s.LastFlight.Equal(p2.BlockOn.Truncate(time.Microsecond)) || s.TenantID != tenantA || s.PilotID != pilotA {
+		t.Errorf("after three accepted: %+v", s)
+	}
+	// Rejecting the latest takes it out again.
+	p2.State = "rejected"
+	upsertPireps(t, q, p2)
+	if s := recalc(); s.Flights != 2 || s.Minutes != 300 || s.Location != "LPPT" || s.LandingRate != -100 {
+		t.Errorf("after rejecting the latest: %+v", s)
+	}
+	if _, err := q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenantB, PilotID: pilotA}); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("another airline's stats: %v, want pgx.ErrNoRows", err)
+	}
+}
+
+func testDeleteAllPilotStats(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	if err := q.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: tenantA, PilotID: pilotA}); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.DeleteAllPilotStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenantA, PilotID: pilotA}); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("after DeleteAllPilotStats: %v, want pgx.ErrNoRows", err)
+	}
+}
+
+// testRecalculateAircraftPirepTotals covers RecalculateAircraftPirepTotals
+// and GetAircraftPirepTotals.
+func testRecalculateAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	key := readmodel.GetAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}
+	if _, err := q.GetAircraftPirepTotals(ctx, key); !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("before any: %v, want pgx.ErrNoRows", err)
+	}
+	p1 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0)
+	p2 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000002", "accepted", 600)
+	p2.PilotID, p2.ArrAirport, p2.FlightTime = pilotB, "LPFR", 45 // another pilot, the same aircraft
+	otherAircraft := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000003", "accepted", 900)
+	otherAircraft.AircraftID = aircraftB
+	cancelled := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000004", "cancelled", 900)
+	upsertPireps(t, q, p1, p2, otherAircraft, cancelled)
+	if err := q.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := q.GetAircraftPirepTotals(ctx, key)
+	want := readmodel.AircraftPirepTotal{TenantID: tenantA, AircraftID: aircraftA, Flights: 2, Minutes: 195, Location: "LPFR"}
+	if err != nil || got != want {
+		t.Errorf("GetAircraftPirepTotals = %+v, %v; want %+v", got, err, want)
+	}
+	if _, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenantB, AircraftID: aircraftA}); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("another airline's totals: %v, want pgx.ErrNoRows", err)
+	}
+}
+
+func testDeleteAllAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	if err := q.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.DeleteAllAircraftPirepTotals(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("after DeleteAllAircraftPirepTotals: %v, want pgx.ErrNoRows", err)
+	}
+}
