@@ -80,5 +80,45 @@ func (o Operations) LookupAircraft(ctx context.Context, tenantID, aircraftID str
 	if err != nil {
 		return domain.AircraftInfo{}, err
 	}
-	return domain.AircraftInfo{Registration: a.Registration, Status: a.Status, AirportID: a.AirportID}, nil
+	info := domain.AircraftInfo{Registration: a.Registration, Status: a.Status, AirportID: a.AirportID}
+	// Accepted PIREPs move the aircraft to their latest arrival.
+	moved, err := o.Q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenantID, AircraftID: id})
+	switch {
+	case err == nil && moved.Location != "":
+		info.AirportID = moved.Location
+	case err != nil && domain.ErrorCode(err) != domain.ENotFound:
+		return domain.AircraftInfo{}, err
+	}
+	return info, nil
+}
+
+// PirepSettings answers domain.PirepSettings from the read models. Airlines
+// have no settings page yet, so Rules (the zero value: no optional rule)
+// stands for every airline's; the pilot's location is their latest
+// accepted flight's arrival.
+type PirepSettings struct {
+	Q     Querier
+	Rules domain.PirepRules
+}
+
+var _ domain.PirepSettings = PirepSettings{}
+
+// PirepRules implements domain.PirepSettings.
+func (s PirepSettings) PirepRules(context.Context, string) (domain.PirepRules, error) { return s.Rules, nil }
+
+// PilotLocation implements domain.PirepSettings; "" for a pilot with no
+// accepted flight.
+func (s PirepSettings) PilotLocation(ctx context.Context, tenantID, pilotID string) (string, error) {
+	id, err := uuid.Parse(pilotID)
+	if err != nil {
+		return "", nil
+	}
+	st, err := s.Q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenantID, PilotID: id})
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return st.Location, nil
 }

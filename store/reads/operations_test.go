@@ -83,3 +83,42 @@ func TestLookupAircraftAnswersFromTheAirlinesOwnFleet(t *testing.T) {
 		}
 	}
 }
+
+// Accepted PIREPs move an aircraft and a pilot to the latest arrival.
+func TestAcceptedPirepsMoveTheAircraftAndThePilot(t *testing.T) {
+	ctx := context.Background()
+	mem := memory.New()
+	tenant := uuid.NewString()
+	aircraft, pilot := uuid.New(), uuid.New()
+	if err := mem.UpsertAircraft(ctx, readmodel.UpsertAircraftParams{TenantID: tenant, ID: aircraft, SubfleetID: uuid.New(),
+		Registration: "G-ABCD", Name: "Spirit", Status: domain.AircraftActive, AirportID: "EGLL",
+		CreatedAt: time.Now(), UpdatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	ops := reads.Operations{Q: reads.New(mem)}
+	settings := reads.PirepSettings{Q: reads.New(mem)}
+	if a, err := ops.LookupAircraft(ctx, tenant, aircraft.String()); err != nil || a.AirportID != "EGLL" {
+		t.Fatalf("before any PIREP: %+v, %v; want at EGLL", a, err)
+	}
+	if loc, err := settings.PilotLocation(ctx, tenant, pilot.String()); err != nil || loc != "" {
+		t.Fatalf("a pilot without flights is at %q, %v; want unknown", loc, err)
+	}
+	off := time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)
+	if err := mem.UpsertPirep(ctx, readmodel.UpsertPirepParams{TenantID: tenant, ID: uuid.New(), PilotID: pilot, State: domain.PirepAccepted,
+		FlightNumber: "1", DptAirport: "EGLL", ArrAirport: "LPPT", AircraftID: aircraft, BlockOff: off, BlockOn: off.Add(3 * time.Hour),
+		FlightTime: 150, Source: "manual", FiledAt: off, QueuedAt: off, UpdatedAt: off}); err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenant, AircraftID: aircraft}); err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: tenant, PilotID: pilot}); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := ops.LookupAircraft(ctx, tenant, aircraft.String()); err != nil || a.AirportID != "LPPT" {
+		t.Errorf("after an accepted flight to LPPT: %+v, %v", a, err)
+	}
+	if loc, err := settings.PilotLocation(ctx, tenant, pilot.String()); err != nil || loc != "LPPT" {
+		t.Errorf("the pilot is at %q, %v; want LPPT", loc, err)
+	}
+}
