@@ -461,7 +461,8 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 }
 
 // File files a PIREP of the actor's own flight, as a draft or, with
-// submit, into staff's queue. Filing the same flight (number, route code,
+// submit, into staff's queue; a submitted manual PIREP of a pilot whose
+// rank auto-accepts is accepted at once, by the system, in the same append. Filing the same flight (number, route code,
 // leg, airports) again within DuplicateWindow returns the first PIREP and
 // appends nothing, unless that one was cancelled; a repeated command id
 // returns the first result too.
@@ -494,21 +495,49 @@ func (s *Pireps) File(ctx context.Context, meta CommandMeta, airlineID string, d
 	if cur.Created && cur.State == PirepCancelled {
 		id = s.IDs.NewID() // the first was withdrawn: this is a new report
 	}
+	auto := false
+	if submit && d.Source == PirepSourceManual {
+		if auto, err = s.autoAccepts(ctx, airlineID, pilotID); err != nil {
+			return "", AppendResult{}, err
+		}
+	}
 	res, err := Execute(ctx, s.Runner, StreamRef{StreamID: PirepStream(id), TenantID: airlineID}, meta,
 		func() *Pirep { return &Pirep{} },
 		func(p *Pirep, _ int64) (Decision, error) {
 			if p.Created {
 				return Decision{}, nil // the same flight, filed moments ago
 			}
-			return Decision{Events: []proto.Message{&eventsv1.PirepFiled{
+			evs := []proto.Message{&eventsv1.PirepFiled{
 				PirepId: id, TenantId: airlineID, PilotId: pilotID, Details: d.proto(), Submitted: submit,
 				FiledAt: timestamppb.New(now),
-			}}}, nil
+			}}
+			if auto {
+				evs = append(evs, &eventsv1.PirepAccepted{PirepId: id, ReviewerId: System.UserID, Automatic: true, AcceptedAt: timestamppb.New(now)})
+			}
+			return Decision{Events: evs}, nil
 		})
 	if err != nil {
 		return "", AppendResult{}, err
 	}
 	return id, res, nil
+}
+
+// autoAccepts reports whether the pilot's rank accepts their manual
+// PIREPs at once. It reads the pilot's career and rank streams, not a read
+// model, so a rank just given is honoured on the next filing.
+func (s *Pireps) autoAccepts(ctx context.Context, airlineID, pilotID string) (bool, error) {
+	c := &Career{}
+	if _, err := s.Runner.load(ctx, CareerStream(pilotID), c); err != nil {
+		return false, err
+	}
+	if c.RankID == "" || c.TenantID != airlineID {
+		return false, nil
+	}
+	r := &RankState{}
+	if _, err := s.Runner.load(ctx, RankStream(c.RankID), r); err != nil {
+		return false, err
+	}
+	return r.Created && r.TenantID == airlineID && r.AutoAccept, nil
 }
 
 // roleOn says how the actor stands to the PIREP for action: its pilot for

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/albatross-va/albatross/domain"
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
 )
 
 var (
@@ -116,5 +117,57 @@ func TestTwoAcceptedSixHourPirepsPromoteToATenHourRank(t *testing.T) {
 	}
 	if _, err := rk.SetByHand(ctx, meta(w.pilot), w.airline, w.pilot.UserID, rs[1].ID); domain.ErrorCode(err) != domain.EForbidden {
 		t.Errorf("a pilot setting their own rank: %v", err)
+	}
+}
+
+// A pilot whose rank auto-accepts has a submitted PIREP accepted at once,
+// recorded as an automatic acceptance; a draft waits.
+func TestAnAutoAcceptRankAcceptsSubmittedPirepsAtOnce(t *testing.T) {
+	w := newPirepWorld(t)
+	ctx := context.Background()
+	rk := &domain.Ranks{Runner: w.r, IDs: domain.RandomIDs{}}
+	meta := func(a domain.Actor) domain.CommandMeta { return domain.CommandMeta{ID: domain.NewUUID(), Who: a} }
+	state := func(id string) string {
+		p := &domain.Pirep{}
+		replay(t, w.r, domain.PirepStream(id), p)
+		return p.State
+	}
+	first, _, err := w.pireps.File(ctx, meta(w.pilot), w.airline, heathrowLisbon(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := state(first); got != domain.PirepPending {
+		t.Fatalf("a pilot without a rank: %s, want pending", got)
+	}
+	trusted, _, err := rk.Save(ctx, meta(w.admin), w.airline, "", domain.RankForm{Name: "Captain", MinHours: "0", AutoAccept: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rk.SetByHand(ctx, meta(w.admin), w.airline, w.pilot.UserID, trusted); err != nil {
+		t.Fatal(err)
+	}
+	d := heathrowLisbon()
+	d.FlightNumber = "77"
+	id, _, err := w.pireps.File(ctx, meta(w.pilot), w.airline, d, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := state(id); got != domain.PirepAccepted {
+		t.Errorf("a pilot whose rank auto-accepts: %s, want accepted", got)
+	}
+	recs, err := w.r.Store.ReadStream(ctx, domain.PirepStream(id), 0)
+	if err != nil || len(recs) != 2 || recs[1].Type != "albatross.events.v1.PirepAccepted" || recs[1].Meta.Actor != w.pilot.UserID {
+		t.Fatalf("history %+v (%v), want filed then accepted in one append", recs, err)
+	}
+	if msg, err := w.r.Registry.Decode(recs[1].Type, recs[1].Data); err != nil || !msg.(*eventsv1.PirepAccepted).Automatic {
+		t.Errorf("the acceptance %+v (%v) is not marked automatic", msg, err)
+	}
+	d.FlightNumber = "78"
+	draft, _, err := w.pireps.File(ctx, meta(w.pilot), w.airline, d, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := state(draft); got != domain.PirepDraft {
+		t.Errorf("a draft: %s, want draft", got)
 	}
 }
