@@ -59,7 +59,30 @@ CREATE TABLE aircraft_pirep_totals (
     PRIMARY KEY (tenant_id, aircraft_id)
 );
 
+-- An airline's ranks and each pilot's rank, owned by the ranks projection.
+CREATE TABLE ranks (
+    tenant_id    text NOT NULL,
+    id           uuid NOT NULL,
+    name         text NOT NULL,
+    min_minutes  integer NOT NULL,
+    auto_promote boolean NOT NULL,
+    auto_accept  boolean NOT NULL,
+    updated_at   timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+);
+
+CREATE TABLE pilot_ranks (
+    tenant_id text NOT NULL,
+    pilot_id  uuid NOT NULL,
+    rank_id   text NOT NULL, -- '' when the promotion rule left the pilot without a rank
+    floor_id  text NOT NULL, -- the rank staff set by hand; '' when none
+    set_at    timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, pilot_id)
+);
+
 -- +goose Down
+DROP TABLE pilot_ranks;
+DROP TABLE ranks;
 DROP TABLE aircraft_pirep_totals;
 DROP TABLE pilot_stats;
 DROP TABLE pireps;

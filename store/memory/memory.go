@@ -199,6 +199,8 @@ type state struct {
 	pireps         map[rowKey]readmodel.Pirep // see pireps.go
 	pilotStats     map[rowKey]readmodel.PilotStat
 	aircraftTotals map[rowKey]readmodel.AircraftPirepTotal
+	ranks          map[rowKey]readmodel.Rank // see ranks.go
+	pilotRanks     map[rowKey]readmodel.PilotRank
 }
 
 func newState() *state {
@@ -220,6 +222,8 @@ func newState() *state {
 		pireps:         map[rowKey]readmodel.Pirep{},
 		pilotStats:     map[rowKey]readmodel.PilotStat{},
 		aircraftTotals: map[rowKey]readmodel.AircraftPirepTotal{},
+		ranks:          map[rowKey]readmodel.Rank{},
+		pilotRanks:     map[rowKey]readmodel.PilotRank{},
 	}
 }
 

@@ -134,6 +134,14 @@ type Flight struct {
 	UpdatedAt     time.Time
 }
 
+type PilotRank struct {
+	TenantID string
+	PilotID  uuid.UUID
+	RankID   string
+	FloorID  string
+	SetAt    time.Time
+}
+
 type PilotStat struct {
 	TenantID    string
 	PilotID     uuid.UUID
@@ -178,6 +186,16 @@ type ProjectionCheckpoint struct {
 	CommitTx  int64
 	Seq       int64
 	UpdatedAt time.Time
+}
+
+type Rank struct {
+	TenantID    string
+	ID          uuid.UUID
+	Name        string
+	MinMinutes  int32
+	AutoPromote bool
+	AutoAccept  bool
+	UpdatedAt   time.Time
 }
 
 type Session struct {

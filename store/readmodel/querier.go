@@ -27,10 +27,14 @@ type Querier interface {
 	DeleteAllApiKeys(ctx context.Context) error
 	// DeleteAllFlights empties the read model before a rebuild.
 	DeleteAllFlights(ctx context.Context) error
+	// DeleteAllPilotRanks empties the read model before a rebuild.
+	DeleteAllPilotRanks(ctx context.Context) error
 	// DeleteAllPilotStats empties the read model before a rebuild.
 	DeleteAllPilotStats(ctx context.Context) error
 	// DeleteAllPireps empties the read model before a rebuild.
 	DeleteAllPireps(ctx context.Context) error
+	// DeleteAllRanks empties the read model before a rebuild.
+	DeleteAllRanks(ctx context.Context) error
 	// DeleteAllSubfleets empties the read model before a rebuild.
 	DeleteAllSubfleets(ctx context.Context) error
 	// DeleteAllUsers empties the read model before a rebuild.
@@ -58,6 +62,8 @@ type Querier interface {
 	GetCheckpoint(ctx context.Context, name string) (ProjectionCheckpoint, error)
 	// GetFlight finds one flight of an airline.
 	GetFlight(ctx context.Context, arg GetFlightParams) (Flight, error)
+	// GetPilotRank returns a pilot's rank; a pilot never given one has no row.
+	GetPilotRank(ctx context.Context, arg GetPilotRankParams) (PilotRank, error)
 	// GetPilotStats returns a pilot's totals; a pilot with no PIREP has none.
 	GetPilotStats(ctx context.Context, arg GetPilotStatsParams) (PilotStat, error)
 	// GetPirep finds a PIREP of one airline: another airline's is not found.
@@ -96,6 +102,9 @@ type Querier interface {
 	ListPirepsByAirline(ctx context.Context, arg ListPirepsByAirlineParams) ([]Pirep, error)
 	// ListPirepsByPilot lists a pilot's PIREPs, newest first.
 	ListPirepsByPilot(ctx context.Context, arg ListPirepsByPilotParams) ([]Pirep, error)
+	// ListRanks lists an airline's ranks from the lowest minimum up, ties by
+	// name in byte order.
+	ListRanks(ctx context.Context, tenantID string) ([]Rank, error)
 	// ListSubfleets lists an airline's subfleets by their code. COLLATE "C"
 	// orders by bytes, as the in-memory read models do.
 	ListSubfleets(ctx context.Context, tenantID string) ([]Subfleet, error)
@@ -153,8 +162,12 @@ type Querier interface {
 	// UpsertFlight writes a flight's row as its events describe it; created_at
 	// stays the first one's.
 	UpsertFlight(ctx context.Context, arg UpsertFlightParams) error
+	// UpsertPilotRank writes a pilot's rank from their career's events.
+	UpsertPilotRank(ctx context.Context, arg UpsertPilotRankParams) error
 	// UpsertPirep writes a PIREP's row from its events.
 	UpsertPirep(ctx context.Context, arg UpsertPirepParams) error
+	// UpsertRank writes a rank's row from its events.
+	UpsertRank(ctx context.Context, arg UpsertRankParams) error
 	// UpsertSubfleet writes a subfleet's row from its events.
 	UpsertSubfleet(ctx context.Context, arg UpsertSubfleetParams) error
 	// UpsertUser writes a user's row from its events.

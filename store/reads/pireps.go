@@ -24,3 +24,9 @@ func (q Querier) GetAircraftPirepTotals(ctx context.Context, arg readmodel.GetAi
 	t, err := q.Querier.GetAircraftPirepTotals(ctx, arg)
 	return t, notFound(err, "The aircraft's totals")
 }
+
+// GetPilotRank returns a pilot's rank; a pilot never given one has none.
+func (q Querier) GetPilotRank(ctx context.Context, arg readmodel.GetPilotRankParams) (readmodel.PilotRank, error) {
+	r, err := q.Querier.GetPilotRank(ctx, arg)
+	return r, notFound(err, "The pilot's rank")
+}

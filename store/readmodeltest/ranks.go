@@ -1,0 +1,130 @@
+package readmodeltest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// rankCases are the suite's cases of queries/ranks.sql: an airline's ranks
+// and its pilots' ranks.
+var rankCases = map[string]func(t *testing.T, q readmodel.Querier){
+	"UpsertRank":          testUpsertAndListRanks,
+	"ListRanks":           testUpsertAndListRanks,
+	"DeleteAllRanks":      testDeleteAllRanks,
+	"UpsertPilotRank":     testUpsertAndGetPilotRank,
+	"GetPilotRank":        testUpsertAndGetPilotRank,
+	"DeleteAllPilotRanks": testDeleteAllPilotRanks,
+}
+
+func rank(tenant, id, name string, minutes int32) readmodel.UpsertRankParams {
+	return readmodel.UpsertRankParams{TenantID: tenant, ID: uuid.MustParse(id), Name: name, MinMinutes: minutes,
+		AutoPromote: true, AutoAccept: minutes > 600, UpdatedAt: at}
+}
+
+func listRanks(t *testing.T, q readmodel.Querier, tenant string) []readmodel.Rank {
+	t.Helper()
+	got, err := q.ListRanks(context.Background(), tenant)
+	if err != nil {
+		t.Fatalf("ListRanks: %v", err)
+	}
+	return got
+}
+
+func sameRanks(t *testing.T, what string, got []readmodel.Rank, want ...readmodel.UpsertRankParams) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d rows %+v, want %d", what, len(got), got, len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.TenantID != w.TenantID || g.ID != w.ID || g.Name != w.Name || g.MinMinutes != w.MinMinutes ||
+			g.AutoPromote != w.AutoPromote || g.AutoAccept != w.AutoAccept || !g.UpdatedAt.Equal(w.UpdatedAt.Truncate(time.Microsecond)) {
+			t.Errorf("%s: row %d = %+v, want %+v", what, i, g, w)
+		}
+	}
+}
+
+func testUpsertAndListRanks(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	if got := listRanks(t, q, tenantA); got != nil {
+		t.Fatalf("on an empty table: %v, want nil", got)
+	}
+	captain := rank(tenantA, "3d4e5f60-7182-493a-a4b5-000000000001", "Captain", 1200)
+	fo := rank(tenantA, "3d4e5f60-7182-493a-a4b5-000000000002", "First Officer", 600)
+	cadetB := rank(tenantA, "3d4e5f60-7182-493a-a4b5-000000000004", "cadet", 0) // byte order: upper case first
+	cadetA := rank(tenantA, "3d4e5f60-7182-493a-a4b5-000000000003", "Cadet", 0)
+	other := rank(tenantB, "3d4e5f60-7182-493a-a4b5-000000000005", "Other", 0)
+	for _, r := range []readmodel.UpsertRankParams{captain, fo, cadetB, cadetA, other} {
+		if err := q.UpsertRank(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sameRanks(t, "by minimum, then name", listRanks(t, q, tenantA), cadetA, cadetB, fo, captain)
+	captain.Name, captain.MinMinutes, captain.AutoPromote, captain.UpdatedAt = "Senior Captain", 100, false, at.Add(time.Hour)
+	if err := q.UpsertRank(ctx, captain); err != nil {
+		t.Fatal(err)
+	}
+	sameRanks(t, "after an edit", listRanks(t, q, tenantA), cadetA, cadetB, captain, fo)
+	bad := fo
+	bad.Name = "bad\x00"
+	if err := q.UpsertRank(ctx, bad); err == nil {
+		t.Error("UpsertRank with a NUL in the name succeeded; PostgreSQL refuses it")
+	}
+}
+
+func testDeleteAllRanks(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	if err := q.UpsertRank(ctx, rank(tenantA, "3d4e5f60-7182-493a-a4b5-000000000001", "Captain", 1200)); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.DeleteAllRanks(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := listRanks(t, q, tenantA); got != nil {
+		t.Errorf("after DeleteAllRanks: %v", got)
+	}
+}
+
+func testUpsertAndGetPilotRank(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	key := readmodel.GetPilotRankParams{TenantID: tenantA, PilotID: pilotA}
+	if _, err := q.GetPilotRank(ctx, key); !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("before any: %v, want pgx.ErrNoRows", err)
+	}
+	row := readmodel.UpsertPilotRankParams{TenantID: tenantA, PilotID: pilotA, RankID: "r1", FloorID: "", SetAt: at}
+	if err := q.UpsertPilotRank(ctx, row); err != nil {
+		t.Fatal(err)
+	}
+	row.RankID, row.FloorID, row.SetAt = "r2", "r2", at.Add(time.Hour)
+	if err := q.UpsertPilotRank(ctx, row); err != nil {
+		t.Fatal(err)
+	}
+	got, err := q.GetPilotRank(ctx, key)
+	if err != nil || got.RankID != "r2" || got.FloorID != "r2" || got.TenantID != tenantA || got.PilotID != pilotA ||
+		!got.SetAt.Equal(row.SetAt.Truncate(time.Microsecond)) {
+		t.Errorf("GetPilotRank = %+v, %v", got, err)
+	}
+	if _, err := q.GetPilotRank(ctx, readmodel.GetPilotRankParams{TenantID: tenantB, PilotID: pilotA}); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("another airline: %v, want pgx.ErrNoRows", err)
+	}
+}
+
+func testDeleteAllPilotRanks(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	if err := q.UpsertPilotRank(ctx, readmodel.UpsertPilotRankParams{TenantID: tenantA, PilotID: pilotA, RankID: "r1", SetAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.DeleteAllPilotRanks(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.GetPilotRank(ctx, readmodel.GetPilotRankParams{TenantID: tenantA, PilotID: pilotA}); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("after DeleteAllPilotRanks: %v, want pgx.ErrNoRows", err)
+	}
+}
