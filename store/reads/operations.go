@@ -104,7 +104,9 @@ type PirepSettings struct {
 var _ domain.PirepSettings = PirepSettings{}
 
 // PirepRules implements domain.PirepSettings.
-func (s PirepSettings) PirepRules(context.Context, string) (domain.PirepRules, error) { return s.Rules, nil }
+func (s PirepSettings) PirepRules(context.Context, string) (domain.PirepRules, error) {
+	return s.Rules, nil
+}
 
 // PilotLocation implements domain.PirepSettings; "" for a pilot with no
 // accepted flight.
