@@ -424,6 +424,15 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 	if msg := m["_err"]; msg != "" {
 		return d, fmt.Errorf("locate airports: %s", msg)
 	}
+	if d.FlightID != "" {
+		fl := &Flight{}
+		if _, err := s.Runner.load(ctx, FlightStream(d.FlightID), fl); err != nil {
+			return d, err
+		}
+		if !fl.Created || fl.TenantID != airlineID {
+			m["flight_id"] = "The flight this report was filed from is not one of this airline's flights."
+		}
+	}
 	rules, err := s.Settings.PirepRules(ctx, airlineID)
 	if err != nil {
 		return d, fmt.Errorf("pirep rules: %w", err)

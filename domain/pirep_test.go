@@ -333,3 +333,38 @@ func TestPirepFromFlightPrefillsTheSchedule(t *testing.T) {
 		t.Errorf("got %+v\nwant %+v", d, want)
 	}
 }
+
+func TestFilingFromAScheduleFlightAndEditing(t *testing.T) {
+	w := newPirepWorld(t)
+	ctx := context.Background()
+	meta := func(a domain.Actor) domain.CommandMeta { return domain.CommandMeta{ID: domain.NewUUID(), Who: a} }
+	flights := &domain.Flights{Runner: w.r, Airports: w.pireps.Airports, Subfleets: domain.SubfleetTable{}}
+	f := domain.FlightSchedule{FlightNumber: "1234", DptAirport: "EGLL", ArrAirport: "LPPT", FlightTime: 150, FlightType: "J", Active: true}
+	flightID, _, err := flights.Add(ctx, meta(w.admin), w.airline, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := domain.PirepFromFlight(flightID, f)
+	d.AircraftID, d.BlockOff = "ac-1", time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)
+	d.BlockOn = d.BlockOff.Add(170 * time.Minute)
+	id, _, err := w.pireps.File(ctx, meta(w.pilot), w.airline, d, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bogus := d
+	bogus.FlightNumber, bogus.FlightID = "9", domain.NewUUID()
+	if _, _, err := w.pireps.File(ctx, meta(w.pilot), w.airline, bogus, false); domain.ErrorFields(err)["flight_id"] == "" {
+		t.Errorf("filing from a flight that is not the airline's: %v", err)
+	}
+	res, err := w.pireps.Edit(ctx, meta(w.pilot), w.airline, id, d)
+	if err != nil || res.ToVersion != res.FromVersion {
+		t.Errorf("an edit that changes nothing appended %+v (%v)", res, err)
+	}
+	d.AircraftID = "ac-2"
+	if _, err := w.pireps.Edit(ctx, meta(w.pilot), w.airline, id, d); domain.ErrorFields(err)["aircraft_id"] == "" {
+		t.Errorf("editing to a stored aircraft: %v", err)
+	}
+	if _, err := w.pireps.Edit(ctx, meta(w.admin), w.airline, id, heathrowLisbon()); domain.ErrorMessage(err) != "Only the pilot who filed a PIREP can edit it." {
+		t.Errorf("staff editing a pilot's PIREP: %v", err)
+	}
+}
