@@ -37,7 +37,10 @@ CREATE TABLE pireps (
 CREATE INDEX pireps_tenant_pilot ON pireps (tenant_id, pilot_id, filed_at DESC);
 CREATE INDEX pireps_tenant_state ON pireps (tenant_id, state, queued_at);
 CREATE INDEX pireps_tenant_filed ON pireps (tenant_id, filed_at DESC);
-CREATE INDEX pireps_tenant_aircraft ON pireps (tenant_id, aircraft_id, state);
+-- The totals are recomputed from a pilot's or an aircraft's accepted rows,
+-- latest first for the location.
+CREATE INDEX pireps_tenant_pilot_state ON pireps (tenant_id, pilot_id, state, block_on DESC);
+CREATE INDEX pireps_tenant_aircraft ON pireps (tenant_id, aircraft_id, state, block_on DESC);
 
 CREATE TABLE pilot_stats (
     tenant_id    text NOT NULL,
