@@ -44,6 +44,7 @@ type app struct {
 	airlines *domain.Airlines
 	fleet    *domain.Fleet
 	flights  *domain.Flights
+	pireps   *domain.Pireps
 	proj     *projector.Projector
 	jobs     *imports.Jobs
 	// countEvents counts every committed event, not only those a reader
@@ -140,6 +141,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	}
 	flights := &domain.Flights{Runner: runner, Airports: flightAirports,
 		Subfleets: subfleetsOr{table: testSubfleets, next: reads.Operations{Q: reads.New(rm)}}}
+	ops := reads.Operations{Q: reads.New(rm)}
+	pireps := &domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: ops, Aircraft: ops,
+		Settings: reads.PirepSettings{Q: reads.New(rm)}}
 	e := handlers.New(handlers.Deps{
 		Log:        slog.Default(),
 		Sessions:   handlers.NewSessions(sessions, false),
@@ -164,10 +168,13 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		Airports:   &domain.Airports{Runner: runner},
 		AirportRef: ref,
 		Imports:    jobs,
+
+		Pireps:     pireps,
+		Promotions: reads.Promotions{Q: reads.New(rm), Ranks: &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}},
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, proj: proj, jobs: jobs, countEvents: count}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, proj: proj, jobs: jobs, countEvents: count}
 }
 
 // subfleetsOr answers from a fixed table first (the made-up ids older

@@ -92,6 +92,28 @@ type Deps struct {
 	// Imports runs CSV import jobs; its Progress should reach the Broker
 	// (ImportProgress). New makes one when it is nil.
 	Imports *imports.Jobs
+
+	// Pireps runs the PIREP commands. Promotions applies the rank rule to
+	// a pilot once a review of their PIREP is in the read models.
+	Pireps     PirepCommands
+	Promotions Promoter
+}
+
+// PirepCommands runs the PIREP commands (domain.Pireps).
+type PirepCommands interface {
+	File(ctx context.Context, meta domain.CommandMeta, airlineID string, d domain.PirepDetails, submit bool) (string, domain.AppendResult, error)
+	Edit(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string, d domain.PirepDetails) (domain.AppendResult, error)
+	Submit(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string) (domain.AppendResult, error)
+	Cancel(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string) (domain.AppendResult, error)
+	Accept(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string) (domain.AppendResult, error)
+	Reject(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID, reason string) (domain.AppendResult, error)
+}
+
+// Promoter records a pilot's new rank from their projected hours
+// (reads.Promotions); the review handlers call it after the projection
+// has reached the review, so the hours include it.
+type Promoter interface {
+	Promote(ctx context.Context, meta domain.CommandMeta, airlineID, pilotID string) (domain.AppendResult, error)
 }
 
 // LoginThrottles limit password attempts per account and per client

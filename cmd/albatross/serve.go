@@ -91,6 +91,13 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		Airports:   &domain.Airports{Runner: runner},
 		AirportRef: airportRef,
 		Imports:    importJobs,
+
+		// A PIREP's airports and aircraft are the airline's own; its
+		// optional filing rules and the pilot's location come from the
+		// read models, and so do the hours a promotion reads.
+		Pireps: &domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: operations, Aircraft: operations,
+			Settings: reads.PirepSettings{Q: reads.New(b.reads)}},
+		Promotions: reads.Promotions{Q: reads.New(b.reads), Ranks: &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}},
 	})
 	srv := &http.Server{
 		Handler:           e,
