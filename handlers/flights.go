@@ -457,6 +457,7 @@ func (h *flightHandlers) renderFlight(c echo.Context, status int, tabs views.Air
 	}
 	p := views.FlightPage{Page: page(c, tabs.ICAO+f.FlightNumber), Tabs: tabs, Flight: flightRow(tabs, f, known), CanManage: canManageFlights(c, tabs.ID)}
 	p.Flight.Subfleets = subfleetLinks(f, subfleets)
+	p.CanFile = domain.Authorize(currentActor(c), domain.FileOwnPireps, tabs.ID) == nil
 	form.Edit, form.CSRFToken, form.Action = true, p.CSRFToken, p.Flight.URL
 	form.FlightNumber, form.RouteCode, form.RouteLeg = f.FlightNumber, f.RouteCode, strconv.Itoa(int(f.RouteLeg))
 	if form.CommandID == "" {

@@ -22,6 +22,7 @@ type access struct {
 	action domain.Action // the matrix's action; "" with public false: any logged-in user
 	owner  bool          // only the owner of the record in :id (an API key)
 	apiKey bool          // a program with an API key; a cookie is not enough
+	pilot  bool          // with action: only the pilot who filed the PIREP in :pirep; others of its airline get 403
 }
 
 var (
@@ -30,6 +31,9 @@ var (
 )
 
 func action(a domain.Action) access { return access{action: a} }
+
+// pirepPilot is a route on a PIREP that only the pilot who filed it uses.
+var pirepPilot = access{action: domain.FileOwnPireps, pilot: true}
 
 var (
 	keyOwner = access{owner: true}
@@ -99,6 +103,15 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/flights/:flight":            action(domain.ManageOperations),
 	"POST /airlines/:id/flights/:flight/activate":   action(domain.ManageOperations),
 	"POST /airlines/:id/flights/:flight/deactivate": action(domain.ManageOperations),
+	"GET /airlines/:id/pireps":                      action(domain.FileOwnPireps),
+	"GET /airlines/:id/pireps/new":                  action(domain.FileOwnPireps),
+	"POST /airlines/:id/pireps":                     action(domain.FileOwnPireps),
+	"GET /airlines/:id/pireps/queue":                action(domain.ReviewPireps),
+	"GET /airlines/:id/pireps/:pirep":               action(domain.ViewOperations),
+	"POST /airlines/:id/pireps/:pirep":              pirepPilot,
+	"POST /airlines/:id/pireps/:pirep/cancel":       pirepPilot,
+	"POST /airlines/:id/pireps/:pirep/accept":       action(domain.ReviewPireps),
+	"POST /airlines/:id/pireps/:pirep/reject":       action(domain.ReviewPireps),
 }
 
 const memberPassword = "a member's own password"
@@ -108,8 +121,10 @@ type tenant struct {
 	id, slug, icao            string
 	approvee, rejectee, pilot string // people the staff's actions target
 	subfleet, aircraft        string // a subfleet and an aircraft of the airline
+	flown                     string // an aircraft PIREPs name; the fleet routes leave it active
 	job                       string // an import job of the airline, refused
 	flight                    string // a flight of the airline
+	pirep, pirepPilot         string // a pending PIREP of the airline and the login of its pilot
 }
 
 // actor is one browser of the matrix.
@@ -174,6 +189,9 @@ func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
 		if tn.aircraft, _, err = a.fleet.AddAircraft(ctx, sys, id, domain.NewAircraft{SubfleetID: tn.subfleet, Registration: "G-MTRX", Name: "Matrix", AirportID: "EGLL"}); err != nil {
 			t.Fatal(err)
 		}
+		if tn.flown, _, err = a.fleet.AddAircraft(ctx, sys, id, domain.NewAircraft{SubfleetID: tn.subfleet, Registration: "G-PREP", Name: "Flown", AirportID: "EGLL"}); err != nil {
+			t.Fatal(err)
+		}
 		kind := imports.Kind{Name: "airports", Columns: imports.AirportColumns,
 			Check: func(r imports.Row) (any, map[string]string) { return imports.CheckAirport(r) },
 			Key:   func(rec any) string { return rec.(domain.AirportDetails).ICAO }}
@@ -189,6 +207,23 @@ func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
 	pilotA := person(w.airlines["A"].id, domain.RolePilot, "pilot-a@example.com")
 	adminA := person(w.airlines["A"].id, domain.RoleAirlineAdmin, "admin-a@example.com")
 	adminB := person(w.airlines["B"].id, domain.RoleAirlineAdmin, "admin-b@example.com")
+	w.settle(t)
+	// A pending PIREP in each airline: A's is the pilot actor's own.
+	for name, pilot := range map[string]string{"A": pilotA, "B": w.airlines["B"].pilot} {
+		tn := w.airlines[name]
+		tn.pirepPilot = "pilot-a@example.com"
+		if name == "B" {
+			tn.pirepPilot = "target-" + tn.slug + "@example.com"
+		}
+		who := domain.CommandMeta{Who: domain.Actor{UserID: pilot, Role: domain.RolePilot, TenantID: tn.id}}
+		off := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+		id, _, err := a.pireps.File(ctx, who, tn.id, domain.PirepDetails{FlightNumber: "1", DptAirport: "EGLL", ArrAirport: "EGLL",
+			AircraftID: tn.flown, BlockOff: off, BlockOn: off.Add(time.Hour), FlightTime: 50, Distance: 100}, true)
+		if err != nil {
+			t.Fatalf("file a PIREP in %s: %v", name, err)
+		}
+		tn.pirep = id
+	}
 	w.settle(t)
 
 	platform := &actor{name: "platform admin", login: "admin", role: domain.RolePlatformAdmin, client: a.adminClient(t)}
@@ -300,7 +335,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports").Replace(path)
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep).Replace(path)
 	if route == "/airlines/:id/airports/search" {
 		path += "?source=world&field=q&box=find&q=eg"
 	}
@@ -346,7 +381,11 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	case "/airlines/:id/flights/:flight":
 		form = url.Values{"dpt_airport": {"EGLL"}, "arr_airport": {"KJFK"}, "dpt_time": {fmt.Sprintf("%02d:00", n%24)},
 			"flight_time": {"475"}, "flight_type": {"J"}}
-	case "/airlines/:id/people/:uid/reject", "/airlines/:id/suspend", "/airlines/:id/people/:uid/suspend":
+	case "/airlines/:id/pireps", "/airlines/:id/pireps/:pirep":
+		form = url.Values{"flight_number": {fmt.Sprint(2000 + n)}, "dpt_airport": {"EGLL"}, "arr_airport": {"EGLL"},
+			"aircraft_id": {tn.flown}, "block_off": {"2026-11-02T09:00"}, "block_on": {"2026-11-02T10:00"},
+			"flight_time": {"0:50"}, "distance": {"100"}, "fuel_used": {"1000"}, "fuel_unit": {"kg"}, "submit": {"1"}}
+	case "/airlines/:id/people/:uid/reject", "/airlines/:id/suspend", "/airlines/:id/people/:uid/suspend", "/airlines/:id/pireps/:pirep/reject":
 		form.Set("reason", "matrix test")
 	}
 	return path, form
@@ -400,6 +439,9 @@ func expect(rule access, ac *actor, tn *tenant, keyOwner string) string {
 		return "allow"
 	case domain.Own:
 		if tn != nil && ac.tenant == tn.id {
+			if rule.pilot && ac.login != tn.pirepPilot {
+				return "403"
+			}
 			return "allow"
 		}
 		if tn == nil {

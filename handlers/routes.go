@@ -105,6 +105,20 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/flights/:flight/activate", flights.activateFlight, allow(domain.ManageOperations))
 	member.POST("/airlines/:id/flights/:flight/deactivate", flights.deactivateFlight, allow(domain.ManageOperations))
 
+	// PIREPs: a pilot files and keeps their own; staff review the queue.
+	// A PIREP's page is its pilot's and the staff's (loadPirep decides).
+	pireps := &pirepHandlers{cmds: d.Pireps, promotions: d.Promotions, rm: d.ReadModels, log: d.Events, registry: d.Registry,
+		sessions: d.Sessions, readYourWrites: wait, logger: d.Log}
+	member.GET("/airlines/:id/pireps", pireps.listPireps, allow(domain.FileOwnPireps))
+	member.GET("/airlines/:id/pireps/new", pireps.showNewPirep, allow(domain.FileOwnPireps))
+	member.POST("/airlines/:id/pireps", pireps.filePirep, allow(domain.FileOwnPireps))
+	member.GET("/airlines/:id/pireps/queue", pireps.showPirepQueue, allow(domain.ReviewPireps))
+	member.GET("/airlines/:id/pireps/:pirep", pireps.showPirep, allow(domain.ViewOperations))
+	member.POST("/airlines/:id/pireps/:pirep", pireps.editPirep, allow(domain.FileOwnPireps))
+	member.POST("/airlines/:id/pireps/:pirep/cancel", pireps.cancelPirep, allow(domain.FileOwnPireps))
+	member.POST("/airlines/:id/pireps/:pirep/accept", pireps.acceptPirep, allow(domain.ReviewPireps))
+	member.POST("/airlines/:id/pireps/:pirep/reject", pireps.rejectPirep, allow(domain.ReviewPireps))
+
 	// The API for programs, outside the app group: no session, no CSRF. A
 	// key authenticates every request, and a cookie none. Unknown paths
 	// answer 404 (405 for a known path) as problem documents.

@@ -111,7 +111,9 @@ type FlightPage struct {
 	Tabs      AirlineTabs
 	Flight    FlightRow
 	CanManage bool
-	Form      FlightForm
+	// CanFile offers the viewer to file a PIREP of the flight.
+	CanFile bool
+	Form    FlightForm
 }
 
 // DayNames are the days of the week, Monday first, as the forms show them.

@@ -9,7 +9,7 @@ type AirlineTabs struct {
 	ICAO      string
 	Slug      string
 	Suspended bool
-	Current   string // "profile", "people", "fleet", "airports" or "flights"
+	Current   string // "profile", "people", "fleet", "airports", "flights" or "pireps"
 	// PilotView hides the staff's tabs from a pilot.
 	PilotView bool
 }

@@ -1,0 +1,618 @@
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
+)
+
+// pirepHandlers are a pilot's filing form, their PIREPs, a PIREP's page
+// with its history, and the staff's review queue.
+type pirepHandlers struct {
+	cmds       PirepCommands
+	promotions Promoter
+	rm         reads.Querier
+	log        StreamReader
+	registry   *events.Registry
+	sessions   *scs.SessionManager
+	readYourWrites
+	logger *slog.Logger
+}
+
+// pirepTimeLayout is how a datetime-local input sends a time; the form
+// asks for UTC.
+const pirepTimeLayout = "2006-01-02T15:04"
+
+// myPirepsLimit is how many of their PIREPs a pilot's list shows.
+const myPirepsLimit = 100
+
+// pirepTabs reads the airline for a PIREP page; a pilot sees only the tabs
+// they may open.
+func pirepTabs(c echo.Context, rm reads.Querier) (views.AirlineTabs, error) {
+	tabs, _, err := airlineTabs(c, rm, "pireps")
+	tabs.PilotView = domain.Authorize(currentActor(c), domain.EditAirlineProfile, tabs.ID) != nil
+	return tabs, err
+}
+
+func pirepsURL(airlineID string) string { return "/airlines/" + airlineID + "/pireps" }
+
+// canReview says whether the viewer is the airline's staff for PIREPs.
+func canReview(c echo.Context, airlineID string) bool {
+	return domain.Authorize(currentActor(c), domain.ReviewPireps, airlineID) == nil
+}
+
+// listPireps is the viewer's own PIREPs, newest first.
+func (h *pirepHandlers) listPireps(c echo.Context) error {
+	tabs, err := pirepTabs(c, h.rm)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	me, err := uuid.Parse(currentActor(c).UserID)
+	if err != nil {
+		return domain.Errorf(domain.EForbidden, "Only an airline's pilots have PIREPs.")
+	}
+	rows, err := h.rm.ListPirepsByPilot(ctx, readmodel.ListPirepsByPilotParams{TenantID: tabs.ID, PilotID: me, Limit: myPirepsLimit})
+	if err != nil {
+		return err
+	}
+	out, err := h.rows(ctx, tabs, rows)
+	if err != nil {
+		return err
+	}
+	p := views.PirepsPage{Page: page(c, tabs.Name+" · My PIREPs"), Tabs: tabs, Rows: out, CanReview: canReview(c, tabs.ID),
+		Notice: h.sessions.PopString(ctx, flashKey)}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return render(c, http.StatusOK, views.PirepsView(p), nil)
+}
+
+// showPirepQueue is the staff's queue of pending PIREPs, oldest first.
+func (h *pirepHandlers) showPirepQueue(c echo.Context) error {
+	tabs, err := pirepTabs(c, h.rm)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	rows, err := h.rm.ListPendingPireps(ctx, tabs.ID)
+	if err != nil {
+		return err
+	}
+	out, err := h.rows(ctx, tabs, rows)
+	if err != nil {
+		return err
+	}
+	p := views.PirepQueuePage{Page: page(c, tabs.Name+" · PIREPs to review"), Tabs: tabs, URL: pirepsURL(tabs.ID) + "/queue", Rows: out,
+		CanFile: domain.Authorize(currentActor(c), domain.FileOwnPireps, tabs.ID) == nil, Notice: h.sessions.PopString(ctx, flashKey)}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return render(c, http.StatusOK, views.PirepQueueView(p), nil)
+}
+
+// rows are PIREPs as lists show them, with their pilots' names and their
+// aircraft's registrations.
+func (h *pirepHandlers) rows(ctx context.Context, tabs views.AirlineTabs, list []readmodel.Pirep) ([]views.PirepRow, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	regs, err := h.registrations(ctx, tabs.ID)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	out := make([]views.PirepRow, 0, len(list))
+	for _, p := range list {
+		out = append(out, pirepRow(tabs, p, nameActor(ctx, h.rm, names, p.PilotID.String(), ""), regs))
+	}
+	return out, nil
+}
+
+// registrations maps the airline's aircraft ids to their registrations.
+func (h *pirepHandlers) registrations(ctx context.Context, airlineID string) (map[string]string, error) {
+	list, err := h.rm.ListAircraft(ctx, airlineID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(list))
+	for _, a := range list {
+		out[a.ID.String()] = a.Registration
+	}
+	return out, nil
+}
+
+// pirepStateLabels are the states as the pages show them.
+var pirepStateLabels = map[string]string{
+	domain.PirepDraft: "Draft", domain.PirepInProgress: "In progress", domain.PirepPending: "Pending review",
+	domain.PirepAccepted: "Accepted", domain.PirepRejected: "Rejected", domain.PirepCancelled: "Cancelled",
+}
+
+// pirepRow is a PIREP as a list and its page show it.
+func pirepRow(tabs views.AirlineTabs, p readmodel.Pirep, pilot string, regs map[string]string) views.PirepRow {
+	ident := tabs.ICAO + p.FlightNumber
+	if p.RouteCode != "" {
+		ident += "/C." + p.RouteCode
+	}
+	if p.RouteLeg != 0 {
+		ident += "/L." + strconv.Itoa(int(p.RouteLeg))
+	}
+	const when = "2 Jan 2006 15:04"
+	r := views.PirepRow{ID: p.ID.String(), URL: pirepsURL(tabs.ID) + "/" + p.ID.String(), Ident: ident,
+		Dpt: p.DptAirport, Arr: p.ArrAirport, Alt: p.AltAirport, State: p.State, StateLabel: pirepStateLabels[p.State],
+		Pilot: pilot, Aircraft: regs[p.AircraftID.String()], BlockOff: p.BlockOff.UTC().Format(when), BlockOn: p.BlockOn.UTC().Format(when),
+		FlightTime: domain.FormatFlightTime(int64(p.FlightTime)), Distance: strconv.Itoa(int(p.Distance)) + " nm",
+		Route: p.Route, Remarks: p.Remarks, FiledAt: p.FiledAt.UTC().Format(when), RejectReason: p.RejectReason}
+	if r.Aircraft == "" {
+		r.Aircraft = "an aircraft no longer in the fleet"
+	}
+	if p.State != domain.PirepRejected {
+		r.RejectReason = ""
+	}
+	if p.Level > 0 {
+		r.Level = strconv.Itoa(int(p.Level)) + " ft"
+	}
+	if p.FuelUsed > 0 {
+		r.FuelUsed = strconv.Itoa(int(p.FuelUsed)) + " lb"
+	}
+	if p.LandingRate != 0 {
+		r.LandingRate = strconv.Itoa(int(p.LandingRate)) + " ft/min"
+	}
+	return r
+}
+
+// showNewPirep is the filing form; ?flight=<id> fills it from a schedule
+// flight of the airline.
+func (h *pirepHandlers) showNewPirep(c echo.Context) error {
+	f := views.PirepForm{FuelUnit: "lb"}
+	if id := c.QueryParam("flight"); id != "" {
+		fid, err := uuid.Parse(id)
+		if err != nil {
+			return domain.Errorf(domain.ENotFound, "There is no such flight in this airline.")
+		}
+		fl, err := h.rm.GetFlight(c.Request().Context(), readmodel.GetFlightParams{TenantID: c.Param("id"), ID: fid})
+		if err != nil {
+			return err
+		}
+		f.FlightID, f.FlightNumber, f.RouteCode = fl.ID.String(), fl.FlightNumber, fl.RouteCode
+		if fl.RouteLeg != 0 {
+			f.RouteLeg = strconv.Itoa(int(fl.RouteLeg))
+		}
+		f.DptAirport, f.ArrAirport, f.AltAirport = fl.DptAirport, fl.ArrAirport, fl.AltAirport
+		f.FlightTime, f.Route = domain.FormatFlightTime(int64(fl.FlightTime)), fl.Route
+		if fl.Distance > 0 {
+			f.Distance = strconv.Itoa(int(fl.Distance))
+		}
+		if fl.Level > 0 {
+			f.Level = strconv.Itoa(int(fl.Level))
+		}
+	}
+	return h.renderNew(c, http.StatusOK, f)
+}
+
+func (h *pirepHandlers) renderNew(c echo.Context, status int, f views.PirepForm) error {
+	tabs, err := pirepTabs(c, h.rm)
+	if err != nil {
+		return err
+	}
+	p := views.PirepFormPage{Page: page(c, tabs.Name+" · File a PIREP"), Tabs: tabs}
+	f.Action = pirepsURL(tabs.ID)
+	if err := h.fillForm(c, tabs.ID, p.CSRFToken, &f); err != nil {
+		return err
+	}
+	p.Form = f
+	return render(c, status, views.PirepNewView(p), nil)
+}
+
+// fillForm adds what the form offers: the airline's airports in the search
+// boxes and its active aircraft.
+func (h *pirepHandlers) fillForm(c echo.Context, airlineID, csrf string, f *views.PirepForm) error {
+	ctx := c.Request().Context()
+	known, err := knownAirports(ctx, h.rm, airlineID)
+	if err != nil {
+		return err
+	}
+	f.CSRFToken = csrf
+	if f.CommandID == "" {
+		f.CommandID = domain.NewUUID()
+	}
+	f.DptBox = airlineAirportBox(airlineID, "pirep-dpt", "dpt_airport", "Departure", f.DptAirport, f.Errors, known)
+	f.ArrBox = airlineAirportBox(airlineID, "pirep-arr", "arr_airport", "Arrival", f.ArrAirport, f.Errors, known)
+	f.AltBox = airlineAirportBox(airlineID, "pirep-alt", "alt_airport", "Alternate (optional)", f.AltAirport, f.Errors, known)
+	list, err := h.rm.ListAircraft(ctx, airlineID)
+	if err != nil {
+		return err
+	}
+	f.AircraftOptions = [][2]string{{"", "Choose the aircraft"}}
+	chosen := f.AircraftID == ""
+	for _, a := range list {
+		id := a.ID.String()
+		if a.Status != domain.AircraftActive && id != f.AircraftID {
+			continue
+		}
+		chosen = chosen || id == f.AircraftID
+		label := a.Registration
+		if a.Name != "" {
+			label += " · " + a.Name
+		}
+		if a.AirportID != "" {
+			label += " (at " + a.AirportID + ")"
+		}
+		f.AircraftOptions = append(f.AircraftOptions, [2]string{id, label})
+	}
+	if !chosen {
+		f.AircraftOptions = append(f.AircraftOptions, [2]string{f.AircraftID, f.AircraftID})
+	}
+	return nil
+}
+
+// pirepForm reads the filing or edit form; what does not parse gets its
+// message here, the rest come from the domain.
+func pirepForm(c echo.Context) (views.PirepForm, domain.PirepDetails, map[string]string) {
+	f := views.PirepForm{CommandID: c.FormValue("command_id"), FlightID: c.FormValue("flight_id"),
+		FlightNumber: c.FormValue("flight_number"), RouteCode: c.FormValue("route_code"), RouteLeg: c.FormValue("route_leg"),
+		DptAirport: c.FormValue("dpt_airport"), ArrAirport: c.FormValue("arr_airport"), AltAirport: c.FormValue("alt_airport"),
+		AircraftID: c.FormValue("aircraft_id"), BlockOff: c.FormValue("block_off"), BlockOn: c.FormValue("block_on"),
+		FlightTime: c.FormValue("flight_time"), Distance: c.FormValue("distance"), Level: c.FormValue("level"),
+		FuelUsed: c.FormValue("fuel_used"), FuelUnit: c.FormValue("fuel_unit"), LandingRate: c.FormValue("landing_rate"),
+		Route: c.FormValue("route"), Remarks: c.FormValue("remarks")}
+	if f.FuelUnit != "kg" {
+		f.FuelUnit = "lb"
+	}
+	d := domain.PirepDetails{FlightNumber: f.FlightNumber, RouteCode: f.RouteCode, FlightID: f.FlightID,
+		DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport, AircraftID: f.AircraftID,
+		Route: f.Route, Remarks: f.Remarks, Source: domain.PirepSourceManual}
+	errs := map[string]string{}
+	number := func(name, value string, to *int32, msg string) {
+		if value = strings.TrimSpace(value); value == "" {
+			return
+		}
+		n, err := strconv.ParseInt(value, 10, 32)
+		if err != nil {
+			errs[name] = msg
+			return
+		}
+		*to = int32(n)
+	}
+	number("route_leg", f.RouteLeg, &d.RouteLeg, "The leg is a number from 1 to 999, or empty.")
+	number("distance", f.Distance, &d.Distance, "The distance is a whole number of nautical miles, or empty.")
+	number("level", f.Level, &d.Level, "The cruise level is a whole number of feet, or empty.")
+	number("landing_rate", f.LandingRate, &d.LandingRate, "The landing rate is a whole number of feet per minute, for example -180.")
+	if v := strings.TrimSpace(f.FuelUsed); v != "" {
+		q, err := strconv.ParseFloat(v, 64)
+		switch {
+		case err != nil || q < 0 || q > 2_000_000:
+			errs["fuel_used"] = "The fuel used is a number of pounds or kilograms, or empty."
+		case f.FuelUnit == "kg":
+			d.FuelUsed = domain.KilogramsToPounds(q)
+		default:
+			d.FuelUsed = int32(q + 0.5)
+		}
+	}
+	at := func(name, value string, to *time.Time) {
+		if value = strings.TrimSpace(value); value == "" {
+			return
+		}
+		t, err := time.Parse(pirepTimeLayout, strings.Replace(value, " ", "T", 1))
+		if err != nil {
+			errs[name] = "Enter the date and time in UTC, for example 2026-11-28T09:30."
+			return
+		}
+		*to = t
+	}
+	at("block_off", f.BlockOff, &d.BlockOff)
+	at("block_on", f.BlockOn, &d.BlockOn)
+	if m, err := domain.ParseFlightTime(f.FlightTime); err != nil {
+		errs["flight_time"] = "Enter the flight time as hours and minutes, for example 2:35."
+	} else {
+		d.FlightTime = int32(m)
+	}
+	return f, d, errs
+}
+
+// filePirep files a PIREP from the form, as a draft or submitted.
+func (h *pirepHandlers) filePirep(c echo.Context) error {
+	f, d, parse := pirepForm(c)
+	airlineID := c.Param("id")
+	if len(parse) > 0 {
+		check := d
+		check.Normalize()
+		f.Errors = fieldErrors(parse, check.Validate())
+		return h.renderNew(c, http.StatusUnprocessableEntity, f)
+	}
+	submit := c.FormValue("submit") != ""
+	id, res, err := h.cmds.File(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, d, submit)
+	if errs := fieldErrors(nil, err); errs != nil {
+		f.Errors = errs
+		return h.renderNew(c, http.StatusUnprocessableEntity, f)
+	}
+	if err != nil {
+		return err
+	}
+	flash := "Saved as a draft."
+	if submit {
+		flash = "Submitted for review."
+	}
+	return h.done(c, res, pirepsURL(airlineID)+"/"+id, flash)
+}
+
+// done waits for the change to reach the read models and sends the browser
+// on with a confirmation.
+func (h *pirepHandlers) done(c echo.Context, res domain.AppendResult, to, flash string) error {
+	h.waitFor(c, res.Position)
+	h.sessions.Put(c.Request().Context(), flashKey, flash)
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// loadPirep reads the PIREP the route names in the airline; only its pilot
+// and the airline's staff see it.
+func (h *pirepHandlers) loadPirep(c echo.Context) (views.AirlineTabs, readmodel.Pirep, error) {
+	tabs, err := pirepTabs(c, h.rm)
+	if err != nil {
+		return tabs, readmodel.Pirep{}, err
+	}
+	id, err := uuid.Parse(c.Param("pirep"))
+	if err != nil {
+		return tabs, readmodel.Pirep{}, domain.Errorf(domain.ENotFound, "There is no such PIREP.")
+	}
+	p, err := h.rm.GetPirep(c.Request().Context(), readmodel.GetPirepParams{TenantID: tabs.ID, ID: id})
+	if err != nil {
+		return tabs, p, err
+	}
+	if !isPilotOf(c, p) && !canReview(c, tabs.ID) {
+		return tabs, p, domain.Errorf(domain.EForbidden, "This is not your PIREP.")
+	}
+	return tabs, p, nil
+}
+
+func isPilotOf(c echo.Context, p readmodel.Pirep) bool {
+	who := currentActor(c)
+	return who.UserID != "" && who.UserID == p.PilotID.String() && who.TenantID == p.TenantID
+}
+
+// allowed says whether the table lets the viewer take action now.
+func allowed(c echo.Context, p readmodel.Pirep, action domain.PirepAction) bool {
+	role := domain.PirepStaff
+	if action == domain.PirepAccept || action == domain.PirepReject {
+		if !canReview(c, p.TenantID) {
+			return false
+		}
+	} else if isPilotOf(c, p) {
+		role = domain.PirepOwner
+	} else {
+		return false
+	}
+	_, err := domain.NextPirepState(p.State, action, role)
+	return err == nil
+}
+
+// editForm is the edit form filled with the PIREP as it is.
+func pirepEditForm(p readmodel.Pirep) views.PirepForm {
+	f := views.PirepForm{Edit: true, Draft: p.State == domain.PirepDraft, FlightID: p.FlightID, FlightNumber: p.FlightNumber,
+		RouteCode: p.RouteCode, DptAirport: p.DptAirport, ArrAirport: p.ArrAirport, AltAirport: p.AltAirport,
+		AircraftID: p.AircraftID.String(), BlockOff: p.BlockOff.UTC().Format(pirepTimeLayout), BlockOn: p.BlockOn.UTC().Format(pirepTimeLayout),
+		FlightTime: domain.FormatFlightTime(int64(p.FlightTime)), Distance: strconv.Itoa(int(p.Distance)), FuelUnit: "lb",
+		Route: p.Route, Remarks: p.Remarks}
+	if p.RouteLeg != 0 {
+		f.RouteLeg = strconv.Itoa(int(p.RouteLeg))
+	}
+	if p.Level != 0 {
+		f.Level = strconv.Itoa(int(p.Level))
+	}
+	if p.FuelUsed != 0 {
+		f.FuelUsed = strconv.Itoa(int(p.FuelUsed))
+	}
+	if p.LandingRate != 0 {
+		f.LandingRate = strconv.Itoa(int(p.LandingRate))
+	}
+	return f
+}
+
+// showPirep is a PIREP's page.
+func (h *pirepHandlers) showPirep(c echo.Context) error {
+	tabs, p, err := h.loadPirep(c)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return h.renderPirep(c, http.StatusOK, tabs, p, pirepEditForm(p), "", nil)
+}
+
+func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.AirlineTabs, p readmodel.Pirep, form views.PirepForm,
+	reason string, errs map[string]string) error {
+	ctx := c.Request().Context()
+	regs, err := h.registrations(ctx, tabs.ID)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	row := pirepRow(tabs, p, nameActor(ctx, h.rm, names, p.PilotID.String(), ""), regs)
+	history, err := h.history(ctx, p.ID.String(), names)
+	if err != nil {
+		return err
+	}
+	v := views.PirepPage{Page: page(c, row.Ident+" PIREP"), Tabs: tabs, Pirep: row, History: history,
+		CanEdit: allowed(c, p, domain.PirepEdit), CanCancel: allowed(c, p, domain.PirepCancel),
+		CanAccept: allowed(c, p, domain.PirepAccept), CanReject: allowed(c, p, domain.PirepReject),
+		Reason: reason, Errors: errs, Notice: h.sessions.PopString(ctx, flashKey)}
+	form.Action, form.Edit, form.Draft = row.URL, true, p.State == domain.PirepDraft
+	if v.CanEdit {
+		if err := h.fillForm(c, tabs.ID, v.CSRFToken, &form); err != nil {
+			return err
+		}
+	}
+	v.Form = form
+	return render(c, status, views.PirepView(v), nil)
+}
+
+// history reads a PIREP's stream and says what each event did, by whom.
+func (h *pirepHandlers) history(ctx context.Context, pirepID string, names map[string]string) ([]views.HistoryEntry, error) {
+	recs, err := h.log.ReadStream(ctx, domain.PirepStream(pirepID), 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]views.HistoryEntry, 0, len(recs))
+	for _, rec := range recs {
+		msg, err := h.registry.Decode(rec.Type, rec.Data)
+		if err != nil {
+			return nil, err
+		}
+		what := describePirepEvent(msg)
+		if what == "" {
+			continue
+		}
+		out = append(out, views.HistoryEntry{When: rec.Meta.RecordedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
+			Who: nameActor(ctx, h.rm, names, rec.Meta.Actor, ""), What: what})
+	}
+	return out, nil
+}
+
+// describePirepEvent says in words what an event of a PIREP did.
+func describePirepEvent(msg proto.Message) string {
+	switch e := msg.(type) {
+	case *eventsv1.PirepFiled:
+		if e.Submitted {
+			return "Filed and submitted for review"
+		}
+		return "Saved as a draft"
+	case *eventsv1.PirepEdited:
+		return "Edited"
+	case *eventsv1.PirepSubmitted:
+		return "Submitted for review"
+	case *eventsv1.PirepCancelled:
+		return "Cancelled"
+	case *eventsv1.PirepAccepted:
+		if e.Automatic {
+			return "Accepted automatically (the pilot's rank accepts their PIREPs)"
+		}
+		return "Accepted"
+	case *eventsv1.PirepRejected:
+		return "Rejected: " + e.Reason
+	}
+	return ""
+}
+
+// editPirep saves the pilot's edit form; "Submit" on a draft also sends it
+// into the queue.
+func (h *pirepHandlers) editPirep(c echo.Context) error {
+	tabs, p, err := h.loadPirep(c)
+	if err != nil {
+		return err
+	}
+	if !isPilotOf(c, p) {
+		return domain.Errorf(domain.EForbidden, "Only the pilot who filed a PIREP can edit it.")
+	}
+	f, d, parse := pirepForm(c)
+	if len(parse) > 0 {
+		check := d
+		check.Normalize()
+		f.Errors = fieldErrors(parse, check.Validate())
+		return h.renderPirep(c, http.StatusUnprocessableEntity, tabs, p, f, "", nil)
+	}
+	ctx := c.Request().Context()
+	res, err := h.cmds.Edit(ctx, commandMeta(c, f.CommandID), tabs.ID, p.ID.String(), d)
+	if errs := fieldErrors(nil, err); errs != nil {
+		f.Errors = errs
+		return h.renderPirep(c, http.StatusUnprocessableEntity, tabs, p, f, "", nil)
+	}
+	if err != nil {
+		return err
+	}
+	flash := "Saved."
+	if c.FormValue("submit") != "" && p.State == domain.PirepDraft {
+		sub, err := h.cmds.Submit(ctx, commandMeta(c, ""), tabs.ID, p.ID.String())
+		if err != nil {
+			return err
+		}
+		res, flash = sub, "Submitted for review."
+	}
+	return h.done(c, res, pirepsURL(tabs.ID)+"/"+p.ID.String(), flash)
+}
+
+// cancelPirep withdraws the pilot's draft or pending PIREP.
+func (h *pirepHandlers) cancelPirep(c echo.Context) error {
+	tabs, p, err := h.loadPirep(c)
+	if err != nil {
+		return err
+	}
+	res, err := h.cmds.Cancel(c.Request().Context(), commandMeta(c, ""), tabs.ID, p.ID.String())
+	if err != nil {
+		return err
+	}
+	return h.done(c, res, pirepsURL(tabs.ID)+"/"+p.ID.String(), "The PIREP is cancelled.")
+}
+
+// reviewed is where the browser goes after a review: back to the queue
+// when the review was made there.
+func reviewed(c echo.Context, p readmodel.Pirep) string {
+	if c.FormValue("back") == "queue" {
+		return pirepsURL(p.TenantID) + "/queue"
+	}
+	return pirepsURL(p.TenantID) + "/" + p.ID.String()
+}
+
+// acceptPirep accepts a PIREP and, once the projection counts it, applies
+// the promotion rule to its pilot.
+func (h *pirepHandlers) acceptPirep(c echo.Context) error {
+	_, p, err := h.loadPirep(c)
+	if err != nil {
+		return err
+	}
+	res, err := h.cmds.Accept(c.Request().Context(), commandMeta(c, ""), p.TenantID, p.ID.String())
+	if err != nil {
+		return err
+	}
+	res = h.promote(c, res, p)
+	return h.done(c, res, reviewed(c, p), "Accepted "+p.FlightNumber+".")
+}
+
+// rejectPirep rejects a PIREP with the reason its pilot reads.
+func (h *pirepHandlers) rejectPirep(c echo.Context) error {
+	tabs, p, err := h.loadPirep(c)
+	if err != nil {
+		return err
+	}
+	reason := c.FormValue("reason")
+	res, err := h.cmds.Reject(c.Request().Context(), commandMeta(c, ""), p.TenantID, p.ID.String(), reason)
+	if errs := domain.ErrorFields(err); errs != nil {
+		return h.renderPirep(c, http.StatusUnprocessableEntity, tabs, p, pirepEditForm(p), reason, errs)
+	}
+	if err != nil {
+		return err
+	}
+	if p.State == domain.PirepAccepted {
+		res = h.promote(c, res, p) // the hours it counted are taken back
+	}
+	return h.done(c, res, reviewed(c, p), "Rejected "+p.FlightNumber+".")
+}
+
+// promote waits for the review to be projected, then applies the promotion
+// rule to the pilot; it returns the position to wait for next. The review
+// stands when the promotion fails: it is logged, and the next review
+// recalculates.
+func (h *pirepHandlers) promote(c echo.Context, res domain.AppendResult, p readmodel.Pirep) domain.AppendResult {
+	if h.promotions == nil {
+		return res
+	}
+	h.waitFor(c, res.Position)
+	pr, err := h.promotions.Promote(c.Request().Context(), commandMeta(c, ""), p.TenantID, p.PilotID.String())
+	if err != nil {
+		h.logger.Error("promotion after a review", "pirep", p.ID.String(), "err", err)
+		return res
+	}
+	if pr.Position == (domain.Position{}) {
+		return res
+	}
+	return pr
+}

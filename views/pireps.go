@@ -1,0 +1,104 @@
+package views
+
+// The view models of an airline's PIREP pages: filing, a pilot's list, a
+// PIREP with its history, and the staff's review queue.
+
+// PirepForm is the filing and edit form of a PIREP, as typed.
+type PirepForm struct {
+	CSRFToken string
+	CommandID string
+	Action    string
+	Edit      bool // editing a filed PIREP; Draft says whether it may still be submitted
+	Draft     bool
+	FlightID  string // the schedule flight it is filed from, if any
+
+	FlightNumber, RouteCode, RouteLeg string
+	DptAirport, ArrAirport, AltAirport string
+	DptBox, ArrBox, AltBox             AirportSearchBox
+	AircraftID                         string
+	// AircraftOptions are the airline's active aircraft, and the chosen one
+	// when it is no longer active.
+	AircraftOptions [][2]string
+	BlockOff        string // UTC, as a datetime-local input sends it: 2026-11-28T09:30
+	BlockOn         string
+	FlightTime      string // h:mm
+	Distance        string
+	Level           string
+	FuelUsed        string
+	FuelUnit        string // "lb" or "kg"
+	LandingRate     string
+	Route           string
+	Remarks         string
+
+	Errors  map[string]string
+	Message string
+}
+
+// FuelUnits are the units the fuel used can be entered in.
+var FuelUnits = [][2]string{{"lb", "pounds (lb)"}, {"kg", "kilograms (kg)"}}
+
+// PirepRow is one PIREP in a list, and the facts of its page.
+type PirepRow struct {
+	ID           string
+	URL          string
+	Ident        string // ABC1234
+	Dpt, Arr     string
+	Alt          string
+	State        string // domain.PirepDraft, …
+	StateLabel   string
+	Pilot        string
+	Aircraft     string
+	BlockOff     string
+	BlockOn      string
+	FlightTime   string // h:mm
+	Distance     string
+	Level        string
+	FuelUsed     string
+	LandingRate  string
+	Route        string
+	Remarks      string
+	FiledAt      string
+	RejectReason string
+}
+
+// PirepFormPage is the page a pilot files a PIREP on.
+type PirepFormPage struct {
+	Page
+	Tabs AirlineTabs
+	Form PirepForm
+}
+
+// PirepsPage is a pilot's own PIREPs.
+type PirepsPage struct {
+	Page
+	Tabs      AirlineTabs
+	Rows      []PirepRow
+	CanReview bool
+	Notice    string
+}
+
+// PirepQueuePage is the staff's queue of pending PIREPs, oldest first.
+type PirepQueuePage struct {
+	Page
+	Tabs    AirlineTabs
+	URL     string
+	Rows    []PirepRow
+	CanFile bool
+	Notice  string
+}
+
+// PirepPage is one PIREP with its history and what the viewer may do.
+type PirepPage struct {
+	Page
+	Tabs      AirlineTabs
+	Pirep     PirepRow
+	History   []HistoryEntry
+	CanEdit   bool
+	CanCancel bool
+	CanAccept bool
+	CanReject bool
+	Form      PirepForm
+	Reason    string            // the reject reason as typed
+	Errors    map[string]string // the reject form's message
+	Notice    string
+}
