@@ -1,0 +1,187 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// sendForm posts a form as the actor, with their CSRF token, and returns
+// the response and its body.
+func (w *matrixWorld) sendForm(t *testing.T, ac *actor, path string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	form.Set("_csrf", w.csrfToken(t, ac.client))
+	return post(t, ac.client, w.URL+path, form)
+}
+
+// pirepForm is a valid filing of flight number from EGLL to EGLL.
+func pirepForm(number, aircraft string) url.Values {
+	return url.Values{"flight_number": {number}, "dpt_airport": {"egll"}, "arr_airport": {"EGLL"},
+		"aircraft_id": {aircraft}, "block_off": {"2026-11-02T09:00"}, "block_on": {"2026-11-02T10:05"},
+		"flight_time": {"0:55"}, "distance": {"120"}, "fuel_used": {"1000"}, "fuel_unit": {"kg"}, "route": {" dvr  ul9 "}}
+}
+
+func text(d *goquery.Document, testid string) string {
+	return strings.TrimSpace(d.Find(`[data-testid="` + testid + `"]`).First().Text())
+}
+
+func TestPilotsFilePirepsAndStaffReviewThem(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) { checkPirepPages(t, newMatrixWorld(t, m)) })
+	}
+}
+
+func checkPirepPages(t *testing.T, w *matrixWorld) {
+	a := w.airlines["A"]
+	pilot, staff, other := w.actors[1], w.actors[2], w.actors[3]
+	for _, ac := range []*actor{pilot, staff, other} {
+		w.session(t, ac)
+	}
+	base := "/airlines/" + a.id + "/pireps"
+
+	// A form with mistakes comes back at 422 with each message beside its
+	// field and the input kept.
+	bad := pirepForm("", a.flown)
+	bad.Set("flight_time", "lots")
+	bad.Set("arr_airport", "ZZZZ")
+	bad.Set("remarks", "kept remark")
+	resp, body := w.sendForm(t, pilot, base, bad)
+	d := doc(t, body)
+	if resp.StatusCode != http.StatusUnprocessableEntity || text(d, "error-flight_time") == "" || text(d, "error-flight_number") == "" {
+		t.Fatalf("bad filing: %d, flight time %q, number %q", resp.StatusCode, text(d, "error-flight_time"), text(d, "error-flight_number"))
+	}
+	if v, _ := d.Find(`#pirep-remarks`).Attr("value"); v != "kept remark" {
+		t.Errorf("the remarks were not kept: %q", v)
+	}
+	if d.Find(`option[value="`+a.flown+`"][selected]`).Length() != 1 {
+		t.Errorf("the chosen aircraft was not kept")
+	}
+	bad = pirepForm("77", a.flown)
+	bad.Set("arr_airport", "ZZZZ")
+	resp, body = w.sendForm(t, pilot, base, bad)
+	if d = doc(t, body); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(text(d, "error-arr_airport"), "ZZZZ") {
+		t.Errorf("an unknown airport: %d %q", resp.StatusCode, text(d, "error-arr_airport"))
+	}
+
+	// A draft stays out of the queue; the pilot sees it at once.
+	resp, body = w.sendForm(t, pilot, base, pirepForm("501", a.flown))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save a draft: %d %s", resp.StatusCode, body)
+	}
+	draftURL := resp.Header.Get("Location")
+	_, body = getAs(t, pilot.client, w.URL+draftURL, nil)
+	d = doc(t, body)
+	if st, _ := d.Find(`[data-testid="pirep-state"]`).Attr("data-state"); st != "draft" || text(d, "notice") == "" {
+		t.Errorf("the draft's page: state %q, notice %q", st, text(d, "notice"))
+	}
+	if d.Find(`[data-testid="submit-pirep"]`).Length() != 1 || d.Find(`[data-testid="cancel"]`).Length() != 1 {
+		t.Errorf("a draft's pilot is not offered to submit and cancel it")
+	}
+	if d.Find(`[data-testid="accept"]`).Length() != 0 {
+		t.Errorf("a pilot is offered to accept")
+	}
+
+	// Submitted: in the queue, oldest first, after the matrix's PIREP.
+	submitted := pirepForm("502", a.flown)
+	submitted.Set("submit", "1")
+	resp, body = w.sendForm(t, pilot, base, submitted)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", resp.StatusCode, body)
+	}
+	pendingURL := resp.Header.Get("Location")
+	pendingID := pendingURL[strings.LastIndex(pendingURL, "/")+1:]
+	_, body = getAs(t, staff.client, w.URL+base+"/queue", nil)
+	d = doc(t, body)
+	var queued []string
+	d.Find(`[data-testid="pirep-row"]`).Each(func(_ int, s *goquery.Selection) { queued = append(queued, s.AttrOr("data-pirep", "")) })
+	if len(queued) != 2 || queued[0] != a.pirep || queued[1] != pendingID {
+		t.Errorf("the queue: %v, want [%s %s]", queued, a.pirep, pendingID)
+	}
+	if d.Find(`[hx-trigger*="sse:pireps"]`).Length() != 1 {
+		t.Errorf("the queue does not re-fetch on the pireps topic")
+	}
+
+	// A pilot cannot accept; another airline's staff do not find it.
+	if resp, _ := w.sendForm(t, pilot, pendingURL+"/accept", url.Values{}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a pilot accepts: %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := w.sendForm(t, other, pendingURL+"/accept", url.Values{}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another airline's staff accept: %d, want 404", resp.StatusCode)
+	}
+	if resp, _ := getAs(t, other.client, w.URL+pendingURL, nil); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another airline's staff open it: %d, want 404", resp.StatusCode)
+	}
+
+	// A rejection needs a reason, which the pilot then reads.
+	resp, body = w.sendForm(t, staff, pendingURL+"/reject", url.Values{"reason": {"  "}})
+	if d = doc(t, body); resp.StatusCode != http.StatusUnprocessableEntity || text(d, "error-reason") == "" {
+		t.Errorf("reject without a reason: %d %q", resp.StatusCode, text(d, "error-reason"))
+	}
+	resp, _ = w.sendForm(t, staff, pendingURL+"/reject", url.Values{"reason": {"Wrong aircraft"}, "back": {"queue"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != base+"/queue" {
+		t.Fatalf("reject: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body = getAs(t, pilot.client, w.URL+pendingURL, nil)
+	d = doc(t, body)
+	if st, _ := d.Find(`[data-testid="pirep-state"]`).Attr("data-state"); st != "rejected" || !strings.Contains(text(d, "reject-reason"), "Wrong aircraft") {
+		t.Errorf("the pilot's page after the rejection: %q %q", st, text(d, "reject-reason"))
+	}
+	// Staff change their mind: accepted, and the history tells it all.
+	resp, _ = w.sendForm(t, staff, pendingURL+"/accept", url.Values{})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d", resp.StatusCode)
+	}
+	_, body = getAs(t, pilot.client, w.URL+pendingURL, nil)
+	d = doc(t, body)
+	var history []string
+	d.Find(`[data-testid="history-entry"]`).Each(func(_ int, s *goquery.Selection) { history = append(history, strings.Join(strings.Fields(s.Text()), " ")) })
+	if st, _ := d.Find(`[data-testid="pirep-state"]`).Attr("data-state"); st != "accepted" || len(history) != 3 ||
+		!strings.Contains(history[0], "Filed and submitted") || !strings.Contains(history[1], "Rejected: Wrong aircraft by admin-a@example.com") ||
+		!strings.Contains(history[2], "Accepted by admin-a@example.com") {
+		t.Errorf("after acceptance: state %q, history %q", st, history)
+	}
+	if d.Find(`[data-testid="pirep-form"]`).Length() != 0 || d.Find(`[data-testid="cancel"]`).Length() != 0 {
+		t.Errorf("an accepted PIREP is still editable by its pilot")
+	}
+	if d.Find(`#pirep-detail[hx-trigger*="sse:pireps"]`).Length() != 1 {
+		t.Errorf("the PIREP's page does not re-fetch on the pireps topic")
+	}
+
+	// My PIREPs lists both; the route was upper-cased and the fuel converted.
+	_, body = getAs(t, pilot.client, w.URL+base, nil)
+	if n := doc(t, body).Find(`[data-testid="pirep-row"]`).Length(); n != 3 { // with the matrix's
+		t.Errorf("my PIREPs: %d rows, want 3", n)
+	}
+	_, body = getAs(t, staff.client, w.URL+draftURL, nil)
+	d = doc(t, body)
+	if !strings.Contains(d.Find(`[data-testid="pirep-facts"]`).Text(), "DVR UL9") || !strings.Contains(d.Find(`[data-testid="pirep-facts"]`).Text(), "2205 lb") {
+		t.Errorf("facts: %q", d.Find(`[data-testid="pirep-facts"]`).Text())
+	}
+}
+
+// Filing from a schedule flight pre-fills the form, and the flight page
+// links to it.
+func TestFilingFromAFlightPrefillsTheForm(t *testing.T) {
+	w := newMatrixWorld(t, embedded)
+	a := w.airlines["A"]
+	pilot := w.actors[1]
+	w.session(t, pilot)
+	_, body := getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/flights/"+a.flight, nil)
+	link, ok := doc(t, body).Find(`[data-testid="file-pirep"]`).Attr("href")
+	if !ok {
+		t.Fatal("no File a PIREP link on the flight's page")
+	}
+	_, body = getAs(t, pilot.client, w.URL+link, nil)
+	d := doc(t, body)
+	for id, want := range map[string]string{"pirep-flight_number": "1", "pirep-flight_time": "7:55"} {
+		if v, _ := d.Find("#" + id).Attr("value"); v != want {
+			t.Errorf("%s = %q, want %q", id, v, want)
+		}
+	}
+	if v, _ := d.Find(`[data-testid="pirep-form"] input[name="flight_id"]`).Attr("value"); v != a.flight {
+		t.Errorf("flight_id = %q", v)
+	}
+}
