@@ -125,6 +125,7 @@ type tenant struct {
 	job                       string // an import job of the airline, refused
 	flight                    string // a flight of the airline
 	pirep, pirepPilot         string // a pending PIREP of the airline and the login of its pilot
+	pirepPilotID              string // the user id of that pilot
 }
 
 // actor is one browser of the matrix.
@@ -222,7 +223,7 @@ func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
 		if err != nil {
 			t.Fatalf("file a PIREP in %s: %v", name, err)
 		}
-		tn.pirep = id
+		tn.pirep, tn.pirepPilotID = id, pilot
 	}
 	w.settle(t)
 

@@ -1,12 +1,16 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/albatross-va/albatross/domain"
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
 )
 
 // sendForm posts a form as the actor, with their CSRF token, and returns
@@ -129,7 +133,12 @@ func checkPirepPages(t *testing.T, w *matrixWorld) {
 	if st, _ := d.Find(`[data-testid="pirep-state"]`).Attr("data-state"); st != "rejected" || !strings.Contains(text(d, "reject-reason"), "Wrong aircraft") {
 		t.Errorf("the pilot's page after the rejection: %q %q", st, text(d, "reject-reason"))
 	}
-	// Staff change their mind: accepted, and the history tells it all.
+	// Staff change their mind: accepted, and the history tells it all. The
+	// 55 minutes reach a 30-minute auto-promote rank.
+	rank, _, err := (&domain.Ranks{Runner: w.runner, IDs: domain.RandomIDs{}}).Save(context.Background(),
+		domain.CommandMeta{Who: domain.System}, a.id, "", domain.RankForm{Name: "First Officer", MinHours: "0:30", AutoPromote: true})
+	must(t, err)
+	w.settle(t)
 	resp, _ = w.sendForm(t, staff, pendingURL+"/accept", url.Values{})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("accept: %d", resp.StatusCode)
@@ -142,6 +151,13 @@ func checkPirepPages(t *testing.T, w *matrixWorld) {
 		!strings.Contains(history[0], "Filed and submitted") || !strings.Contains(history[1], "Rejected: Wrong aircraft by admin-a@example.com") ||
 		!strings.Contains(history[2], "Accepted by admin-a@example.com") {
 		t.Errorf("after acceptance: state %q, history %q", st, history)
+	}
+	career, err := w.es.ReadStream(context.Background(), domain.CareerStream(a.pirepPilotID), 0)
+	must(t, err)
+	if len(career) == 0 {
+		t.Errorf("the acceptance promoted nobody")
+	} else if msg, err := w.runner.Registry.Decode(career[len(career)-1].Type, career[len(career)-1].Data); err != nil || msg.(*eventsv1.PilotRankSet).GetRankId() != rank {
+		t.Errorf("the pilot's rank after the acceptance: %v %v, want %s", msg, err, rank)
 	}
 	if d.Find(`[data-testid="pirep-form"]`).Length() != 0 || d.Find(`[data-testid="cancel"]`).Length() != 0 {
 		t.Errorf("an accepted PIREP is still editable by its pilot")
