@@ -146,7 +146,9 @@ func checkPirepPages(t *testing.T, w *matrixWorld) {
 	_, body = getAs(t, pilot.client, w.URL+pendingURL, nil)
 	d = doc(t, body)
 	var history []string
-	d.Find(`[data-testid="history-entry"]`).Each(func(_ int, s *goquery.Selection) { history = append(history, strings.Join(strings.Fields(s.Text()), " ")) })
+	d.Find(`[data-testid="history-entry"]`).Each(func(_ int, s *goquery.Selection) {
+		history = append(history, strings.Join(strings.Fields(s.Text()), " "))
+	})
 	if st, _ := d.Find(`[data-testid="pirep-state"]`).Attr("data-state"); st != "accepted" || len(history) != 3 ||
 		!strings.Contains(history[0], "Filed and submitted") || !strings.Contains(history[1], "Rejected: Wrong aircraft by admin-a@example.com") ||
 		!strings.Contains(history[2], "Accepted by admin-a@example.com") {
