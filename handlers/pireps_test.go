@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -201,5 +202,66 @@ func TestFilingFromAFlightPrefillsTheForm(t *testing.T) {
 	}
 	if v, _ := d.Find(`[data-testid="pirep-form"] input[name="flight_id"]`).Attr("value"); v != a.flight {
 		t.Errorf("flight_id = %q", v)
+	}
+}
+
+// waitEvent waits for an SSE event named want, skipping others.
+func waitEvent(t *testing.T, who string, stream <-chan string, want string) {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case ev := <-stream:
+			if ev == want {
+				return
+			}
+		case <-deadline:
+			t.Errorf("%s got no %s event", who, want)
+			return
+		}
+	}
+}
+
+// A filed PIREP reaches the staff's open queue, and a review the pilot's
+// open PIREP page, over the pireps topic; the re-fetch shows the change.
+// Another airline's staff hear nothing.
+func TestPirepChangesReachTheOpenQueueAndThePilotsPage(t *testing.T) {
+	w := newMatrixWorld(t, embedded)
+	a := w.airlines["A"]
+	pilot, staff, other := w.actors[1], w.actors[2], w.actors[3]
+	for _, ac := range []*actor{pilot, staff, other} {
+		w.session(t, ac)
+	}
+	base := "/airlines/" + a.id + "/pireps"
+	ofStaff := eventStream(t, staff.client, w.URL+"/events")
+	ofOther := eventStream(t, other.client, w.URL+"/events")
+	form := pirepForm("601", a.flown)
+	form.Set("submit", "1")
+	resp, _ := w.sendForm(t, pilot, base, form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("file: %d", resp.StatusCode)
+	}
+	pirepURL := resp.Header.Get("Location")
+	waitEvent(t, "staff of A", ofStaff, "pireps")
+	_, body := getAs(t, staff.client, w.URL+base+"/queue", map[string]string{"HX-Request": "true"})
+	if !strings.Contains(doc(t, body).Find(`#pirep-queue`).Text(), "ALA601") {
+		t.Errorf("the re-fetched queue does not show the filed PIREP")
+	}
+
+	ofPilot := eventStream(t, pilot.client, w.URL+"/events")
+	if resp, _ := w.sendForm(t, staff, pirepURL+"/accept", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d", resp.StatusCode)
+	}
+	waitEvent(t, "pilot of A", ofPilot, "pireps")
+	_, body = getAs(t, pilot.client, w.URL+pirepURL, map[string]string{"HX-Request": "true"})
+	if st, _ := doc(t, body).Find(`#pirep-detail [data-testid="pirep-state"]`).Attr("data-state"); st != "accepted" {
+		t.Errorf("the re-fetched PIREP page shows %q, want accepted", st)
+	}
+	select {
+	case ev := <-ofOther:
+		if ev == "pireps" {
+			t.Errorf("B's staff got A's pireps event")
+		}
+	case <-time.After(200 * time.Millisecond):
 	}
 }
