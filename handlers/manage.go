@@ -30,7 +30,10 @@ func airlineTabs(c echo.Context, rm reads.Querier, current string) (views.Airlin
 	if err != nil {
 		return views.AirlineTabs{}, readmodel.Airline{}, err
 	}
-	return views.AirlineTabs{ID: a.ID.String(), Name: a.Name, ICAO: a.Icao, Slug: a.Slug, Suspended: a.Suspended, Current: current}, a, nil
+	// A pilot sees only the tabs they may open.
+	pilotView := domain.Authorize(currentActor(c), domain.EditAirlineProfile, a.ID.String()) != nil
+	return views.AirlineTabs{ID: a.ID.String(), Name: a.Name, ICAO: a.Icao, Slug: a.Slug, Suspended: a.Suspended, Current: current,
+		PilotView: pilotView}, a, nil
 }
 
 // showAirline is the airline's profile page.

@@ -41,11 +41,9 @@ const pirepTimeLayout = "2006-01-02T15:04"
 // myPirepsLimit is how many of their PIREPs a pilot's list shows.
 const myPirepsLimit = 100
 
-// pirepTabs reads the airline for a PIREP page; a pilot sees only the tabs
-// they may open.
+// pirepTabs reads the airline for a PIREP page.
 func pirepTabs(c echo.Context, rm reads.Querier) (views.AirlineTabs, error) {
 	tabs, _, err := airlineTabs(c, rm, "pireps")
-	tabs.PilotView = domain.Authorize(currentActor(c), domain.EditAirlineProfile, tabs.ID) != nil
 	return tabs, err
 }
 
