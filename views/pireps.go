@@ -12,7 +12,7 @@ type PirepForm struct {
 	Draft     bool
 	FlightID  string // the schedule flight it is filed from, if any
 
-	FlightNumber, RouteCode, RouteLeg string
+	FlightNumber, RouteCode, RouteLeg  string
 	DptAirport, ArrAirport, AltAirport string
 	DptBox, ArrBox, AltBox             AirportSearchBox
 	AircraftID                         string
