@@ -335,3 +335,17 @@ func (s *Airlines) Reactivate(ctx context.Context, meta CommandMeta, airlineID s
 		return []proto.Message{&eventsv1.AirlineReactivated{AirlineId: airlineID, ReactivatedAt: timestamppb.New(now)}}, nil
 	})
 }
+
+// loadAirline reads an airline's current state; one that does not exist is
+// ENotFound (a platform admin may act in any airline, so an id the access
+// rules allowed is no proof that it exists).
+func (r *Runner) loadAirline(ctx context.Context, airlineID string) (*Airline, error) {
+	a := &Airline{}
+	if _, err := r.load(ctx, AirlineStream(airlineID), a); err != nil {
+		return nil, err
+	}
+	if !a.Created {
+		return nil, Errorf(ENotFound, "There is no such airline.")
+	}
+	return a, nil
+}

@@ -267,12 +267,6 @@ func (s *Airports) run(ctx context.Context, meta CommandMeta, airlineID string, 
 // airlineExists refuses an airport for an airline that does not exist (a
 // platform admin may act in any airline, so the id is not proof).
 func (s *Airports) airlineExists(ctx context.Context, airlineID string) error {
-	a := &Airline{}
-	if _, err := s.Runner.load(ctx, AirlineStream(airlineID), a); err != nil {
-		return err
-	}
-	if !a.Created {
-		return Errorf(ENotFound, "There is no such airline.")
-	}
-	return nil
+	_, err := s.Runner.loadAirline(ctx, airlineID)
+	return err
 }

@@ -327,14 +327,8 @@ func (s *Fleet) checkAirports(ctx context.Context, tenantID string, fields map[s
 
 // airlineExists refuses commands on an airline that does not exist.
 func (s *Fleet) airlineExists(ctx context.Context, airlineID string) error {
-	a := &Airline{}
-	if _, err := s.Runner.load(ctx, AirlineStream(airlineID), a); err != nil {
-		return err
-	}
-	if !a.Created {
-		return Errorf(ENotFound, "There is no such airline.")
-	}
-	return nil
+	_, err := s.Runner.loadAirline(ctx, airlineID)
+	return err
 }
 
 // prepareSubfleet authorizes, normalizes and validates a subfleet form.

@@ -427,27 +427,13 @@ func (s *Flights) Prepare(ctx context.Context, airlineID string, f FlightSchedul
 	if m == nil {
 		m = map[string]string{}
 	}
-	a := &Airline{}
-	if _, err := s.Runner.load(ctx, AirlineStream(airlineID), a); err != nil {
+	if _, err := s.Runner.loadAirline(ctx, airlineID); err != nil {
 		return f, nil, err
 	}
-	if !a.Created {
-		return f, nil, Errorf(ENotFound, "There is no such airline.")
+	dpt, arr, err := locateRoute(ctx, s.Airports, airlineID, m, f.DptAirport, f.ArrAirport, f.AltAirport)
+	if err != nil {
+		return f, nil, err
 	}
-	locate := func(field, icao string) AirportPosition {
-		if icao == "" || m[field] != "" {
-			return AirportPosition{}
-		}
-		p, err := s.Airports.LocateAirport(ctx, airlineID, icao)
-		if ErrorCode(err) == ENotFound {
-			m[field] = fmt.Sprintf("%s is not one of this airline's airports; add it first.", icao)
-		} else if err != nil && m["_err"] == "" {
-			m["_err"] = err.Error()
-		}
-		return p
-	}
-	dpt, arr := locate("dpt_airport", f.DptAirport), locate("arr_airport", f.ArrAirport)
-	locate("alt_airport", f.AltAirport)
 	var types []string
 	for _, id := range f.SubfleetIDs {
 		typ, err := s.Subfleets.SubfleetType(ctx, airlineID, id)
@@ -459,9 +445,6 @@ func (s *Flights) Prepare(ctx context.Context, airlineID string, f FlightSchedul
 			return f, nil, err
 		}
 		types = append(types, typ)
-	}
-	if msg := m["_err"]; msg != "" {
-		return f, nil, fmt.Errorf("locate airports: %s", msg)
 	}
 	if len(m) == 0 && f.Distance == 0 {
 		if !dpt.Known || !arr.Known {

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"math"
 )
 
@@ -35,6 +36,29 @@ type SubfleetDirectory interface {
 	// airline's subfleet with the id, or an ENotFound error when the airline
 	// has no such subfleet.
 	SubfleetType(ctx context.Context, tenantID, subfleetID string) (string, error)
+}
+
+// locateRoute finds the departure, arrival and alternate airports a form
+// names in the airline. A code the airline does not have gets a message on
+// its field in m (unless the field has one already); any other failure is
+// returned. An empty code is located nowhere.
+func locateRoute(ctx context.Context, dir AirportDirectory, airlineID string, m map[string]string, dpt, arr, alt string) (from, to AirportPosition, err error) {
+	locate := func(field, icao string) AirportPosition {
+		if icao == "" || m[field] != "" || err != nil {
+			return AirportPosition{}
+		}
+		p, e := dir.LocateAirport(ctx, airlineID, icao)
+		switch {
+		case ErrorCode(e) == ENotFound:
+			m[field] = fmt.Sprintf("%s is not one of this airline's airports; add it first.", icao)
+		case e != nil:
+			err = fmt.Errorf("locate airport %s: %w", icao, e)
+		}
+		return p
+	}
+	from, to = locate("dpt_airport", dpt), locate("arr_airport", arr)
+	locate("alt_airport", alt)
+	return from, to, err
 }
 
 // AirportTable is an AirportDirectory over a fixed table of airports, the

@@ -99,18 +99,6 @@ func emailTaken(err error) error {
 	return err
 }
 
-// loadAirline reads an airline's current state.
-func (s *Users) loadAirline(ctx context.Context, airlineID string) (*Airline, error) {
-	a := &Airline{}
-	if _, err := s.Runner.load(ctx, AirlineStream(airlineID), a); err != nil {
-		return nil, err
-	}
-	if !a.Created {
-		return nil, Errorf(ENotFound, "There is no such airline.")
-	}
-	return a, nil
-}
-
 // Register creates a pending pilot from an airline's public registration
 // form; in an airline with open registration the pilot is approved at once.
 // The email is claimed across the platform, so of two registrations with one
@@ -120,7 +108,7 @@ func (s *Users) Register(ctx context.Context, meta CommandMeta, airlineID string
 	if err := p.ValidateRegistration(); err != nil {
 		return "", AppendResult{}, err
 	}
-	a, err := s.loadAirline(ctx, airlineID)
+	a, err := s.Runner.loadAirline(ctx, airlineID)
 	if err != nil {
 		return "", AppendResult{}, err
 	}
@@ -168,7 +156,7 @@ func (s *Users) CreatePerson(ctx context.Context, meta CommandMeta, airlineID st
 	if err := p.ValidateNewPerson(); err != nil {
 		return "", "", AppendResult{}, err
 	}
-	if _, err := s.loadAirline(ctx, airlineID); err != nil {
+	if _, err := s.Runner.loadAirline(ctx, airlineID); err != nil {
 		return "", "", AppendResult{}, err
 	}
 	oneTime = NewOneTimePassword()
@@ -315,7 +303,7 @@ func (s *Users) decide(ctx context.Context, meta CommandMeta, airlineID, userID 
 	if res.Duplicate {
 		// The command id was spent before: the decision it made stands, and
 		// if it made none for this person the id was reused for another.
-		a, err := s.loadAirline(ctx, airlineID)
+		a, err := s.Runner.loadAirline(ctx, airlineID)
 		if err != nil {
 			return 0, "", err
 		}

@@ -407,22 +407,9 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 	if m == nil {
 		m = map[string]string{}
 	}
-	locate := func(field, icao string) AirportPosition {
-		if icao == "" || m[field] != "" {
-			return AirportPosition{}
-		}
-		p, err := s.Airports.LocateAirport(ctx, airlineID, icao)
-		if ErrorCode(err) == ENotFound {
-			m[field] = fmt.Sprintf("%s is not one of this airline's airports.", icao)
-		} else if err != nil && m["_err"] == "" {
-			m["_err"] = err.Error()
-		}
-		return p
-	}
-	dpt, arr := locate("dpt_airport", d.DptAirport), locate("arr_airport", d.ArrAirport)
-	locate("alt_airport", d.AltAirport)
-	if msg := m["_err"]; msg != "" {
-		return d, fmt.Errorf("locate airports: %s", msg)
+	dpt, arr, err := locateRoute(ctx, s.Airports, airlineID, m, d.DptAirport, d.ArrAirport, d.AltAirport)
+	if err != nil {
+		return d, err
 	}
 	if d.FlightID != "" {
 		fl := &Flight{}

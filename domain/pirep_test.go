@@ -174,7 +174,7 @@ func TestFilingRulesEachHaveAClearMessage(t *testing.T) {
 		field  string
 		msg    string
 	}{
-		{"unknown airport", func(d *domain.PirepDetails) { d.ArrAirport = "KJFK" }, rulesOf{}, "", "arr_airport", "KJFK is not one of this airline's airports."},
+		{"unknown airport", func(d *domain.PirepDetails) { d.ArrAirport = "KJFK" }, rulesOf{}, "", "arr_airport", "KJFK is not one of this airline's airports; add it first."},
 		{"bad airport code", func(d *domain.PirepDetails) { d.DptAirport = "LHR" }, rulesOf{}, "", "dpt_airport", "Enter the airport's 4-character ICAO code, for example EGLL."},
 		{"no aircraft", func(d *domain.PirepDetails) { d.AircraftID = "ac-9" }, rulesOf{}, "", "aircraft_id", "Choose one of this airline's aircraft."},
 		{"stored aircraft", func(d *domain.PirepDetails) { d.AircraftID = "ac-2" }, rulesOf{}, "", "aircraft_id", "G-STOR is stored, not active: choose an active aircraft."},

@@ -355,29 +355,12 @@ func (h *fleetHandlers) changeAircraft(c echo.Context) error {
 // history reads an aircraft's stream and says what each event did, by
 // whom; an edit names only what it changed.
 func (h *fleetHandlers) history(ctx context.Context, aircraftID string, subfleetTypes map[string]string) ([]views.HistoryEntry, error) {
-	recs, err := h.log.ReadStream(ctx, domain.AircraftStream(aircraftID), 0)
-	if err != nil {
-		return nil, err
-	}
-	names := map[string]string{}
 	state := &domain.AircraftState{}
-	out := make([]views.HistoryEntry, 0, len(recs))
-	for _, rec := range recs {
-		msg, err := h.registry.Decode(rec.Type, rec.Data)
-		if err != nil {
-			return nil, err
-		}
-		what := describeAircraftEvent(*state, msg, subfleetTypes)
-		if err := state.Apply(msg); err != nil {
-			return nil, err
-		}
-		out = append(out, views.HistoryEntry{
-			When: rec.Meta.RecordedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
-			Who:  nameActor(ctx, h.rm, names, rec.Meta.Actor, ""),
-			What: what,
+	return readHistory(ctx, h.log, h.registry, h.rm, domain.AircraftStream(aircraftID), "", map[string]string{},
+		func(msg proto.Message) (string, error) {
+			what := describeAircraftEvent(*state, msg, subfleetTypes)
+			return what, state.Apply(msg)
 		})
-	}
-	return out, nil
 }
 
 // describeAircraftEvent says in words what an event of an aircraft's

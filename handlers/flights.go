@@ -334,22 +334,11 @@ func flightForm(c echo.Context) (views.FlightForm, domain.FlightSchedule, map[st
 		DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport, DptTime: f.DptTime, ArrTime: f.ArrTime,
 		StartDate: f.StartDate, EndDate: f.EndDate, FlightType: f.FlightType, Route: f.Route, Notes: f.Notes,
 		SubfleetIDs: slices.Clone(f.Subfleets), Active: f.Active}
-	errs := map[string]string{}
-	number := func(name, value string, to *int32, msg string) {
-		if value = strings.TrimSpace(value); value == "" {
-			return
-		}
-		n, err := strconv.ParseInt(value, 10, 32)
-		if err != nil {
-			errs[name] = msg
-			return
-		}
-		*to = int32(n)
-	}
-	number("route_leg", f.RouteLeg, &s.RouteLeg, "The leg is a number from 1 to 999, or empty.")
-	number("distance", f.Distance, &s.Distance, "The distance is a whole number of nautical miles, or empty.")
-	number("flight_time", f.FlightTime, &s.FlightTime, "Enter the planned flight time in minutes.")
-	number("level", f.Level, &s.Level, "The cruise level is a whole number of feet, or empty.")
+	errs := formErrors{}
+	errs.int32("route_leg", f.RouteLeg, &s.RouteLeg, "The leg is a number from 1 to 999, or empty.")
+	errs.int32("distance", f.Distance, &s.Distance, "The distance is a whole number of nautical miles, or empty.")
+	errs.int32("flight_time", f.FlightTime, &s.FlightTime, "Enter the planned flight time in minutes.")
+	errs.int32("level", f.Level, &s.Level, "The cruise level is a whole number of feet, or empty.")
 	for _, d := range c.Request().Form["days"] {
 		if n, err := strconv.Atoi(d); err == nil && n >= 1 && n <= 7 {
 			f.Days[n-1] = true
@@ -357,21 +346,6 @@ func flightForm(c echo.Context) (views.FlightForm, domain.FlightSchedule, map[st
 		}
 	}
 	return f, s, errs
-}
-
-// fieldErrors merges the form's number messages with the domain's.
-func fieldErrors(parse map[string]string, err error) map[string]string {
-	out := map[string]string{}
-	for k, v := range domain.ErrorFields(err) {
-		out[k] = v
-	}
-	for k, v := range parse {
-		out[k] = v
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
 }
 
 // addFlight adds a flight from the add form.

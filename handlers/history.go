@@ -7,8 +7,10 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
 	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
 )
 
 // describeUserEvent says in words what an event of a person's stream did.
@@ -49,6 +51,38 @@ func describeUserEvent(msg proto.Message) string {
 		return "Made a pilot"
 	}
 	return ""
+}
+
+// readHistory reads a record's stream and says what each event did, when
+// and by whom: describe turns an event into words ("" leaves it out), in
+// the order they happened. subject is the person whose history it is ("" for
+// a record that is not a person); names caches who is who across calls.
+func readHistory(ctx context.Context, log StreamReader, registry *events.Registry, rm reads.Querier,
+	streamID, subject string, names map[string]string, describe func(proto.Message) (string, error)) ([]views.HistoryEntry, error) {
+	recs, err := log.ReadStream(ctx, streamID, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]views.HistoryEntry, 0, len(recs))
+	for _, rec := range recs {
+		msg, err := registry.Decode(rec.Type, rec.Data)
+		if err != nil {
+			return nil, err
+		}
+		what, err := describe(msg)
+		if err != nil {
+			return nil, err
+		}
+		if what == "" {
+			continue
+		}
+		out = append(out, views.HistoryEntry{
+			When: rec.Meta.RecordedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
+			Who:  nameActor(ctx, rm, names, rec.Meta.Actor, subject),
+			What: what,
+		})
+	}
+	return out, nil
 }
 
 // nameActor names who caused an event of a record's history, looking each

@@ -8,6 +8,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
@@ -261,33 +262,8 @@ func (h *peopleHandlers) resetPassword(c echo.Context) error {
 	return h.renderPerson(c, http.StatusOK, &views.OneTimePassword{For: u.Name, Login: u.Email, Password: otp}, "", nil)
 }
 
-// history reads a person's stream and says what each event did, by whom.
+// history is a person's history, from their stream.
 func (h *peopleHandlers) history(ctx context.Context, userID string) ([]views.HistoryEntry, error) {
-	recs, err := h.log.ReadStream(ctx, domain.UserStream(userID), 0)
-	if err != nil {
-		return nil, err
-	}
-	names := map[string]string{}
-	out := make([]views.HistoryEntry, 0, len(recs))
-	for _, rec := range recs {
-		msg, err := h.registry.Decode(rec.Type, rec.Data)
-		if err != nil {
-			return nil, err
-		}
-		what := describeUserEvent(msg)
-		if what == "" {
-			continue
-		}
-		out = append(out, views.HistoryEntry{
-			When: rec.Meta.RecordedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
-			Who:  h.actorName(ctx, names, rec.Meta.Actor, userID),
-			What: what,
-		})
-	}
-	return out, nil
-}
-
-// actorName names who caused an event, looking each user up once.
-func (h *peopleHandlers) actorName(ctx context.Context, names map[string]string, actor, subject string) string {
-	return nameActor(ctx, h.rm, names, actor, subject)
+	return readHistory(ctx, h.log, h.registry, h.rm, domain.UserStream(userID), userID, map[string]string{},
+		func(msg proto.Message) (string, error) { return describeUserEvent(msg), nil })
 }

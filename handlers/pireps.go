@@ -271,22 +271,11 @@ func pirepForm(c echo.Context) (views.PirepForm, domain.PirepDetails, map[string
 	d := domain.PirepDetails{FlightNumber: f.FlightNumber, RouteCode: f.RouteCode, FlightID: f.FlightID,
 		DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport, AircraftID: f.AircraftID,
 		Route: f.Route, Remarks: f.Remarks, Source: domain.PirepSourceManual}
-	errs := map[string]string{}
-	number := func(name, value string, to *int32, msg string) {
-		if value = strings.TrimSpace(value); value == "" {
-			return
-		}
-		n, err := strconv.ParseInt(value, 10, 32)
-		if err != nil {
-			errs[name] = msg
-			return
-		}
-		*to = int32(n)
-	}
-	number("route_leg", f.RouteLeg, &d.RouteLeg, "The leg is a number from 1 to 999, or empty.")
-	number("distance", f.Distance, &d.Distance, "The distance is a whole number of nautical miles, or empty.")
-	number("level", f.Level, &d.Level, "The cruise level is a whole number of feet, or empty.")
-	number("landing_rate", f.LandingRate, &d.LandingRate, "The landing rate is a whole number of feet per minute, for example -180.")
+	errs := formErrors{}
+	errs.int32("route_leg", f.RouteLeg, &d.RouteLeg, "The leg is a number from 1 to 999, or empty.")
+	errs.int32("distance", f.Distance, &d.Distance, "The distance is a whole number of nautical miles, or empty.")
+	errs.int32("level", f.Level, &d.Level, "The cruise level is a whole number of feet, or empty.")
+	errs.int32("landing_rate", f.LandingRate, &d.LandingRate, "The landing rate is a whole number of feet per minute, for example -180.")
 	if v := strings.TrimSpace(f.FuelUsed); v != "" {
 		q, err := strconv.ParseFloat(v, 64)
 		switch {
@@ -456,24 +445,8 @@ func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.Airli
 
 // history reads a PIREP's stream and says what each event did, by whom.
 func (h *pirepHandlers) history(ctx context.Context, pirepID string, names map[string]string) ([]views.HistoryEntry, error) {
-	recs, err := h.log.ReadStream(ctx, domain.PirepStream(pirepID), 0)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]views.HistoryEntry, 0, len(recs))
-	for _, rec := range recs {
-		msg, err := h.registry.Decode(rec.Type, rec.Data)
-		if err != nil {
-			return nil, err
-		}
-		what := describePirepEvent(msg)
-		if what == "" {
-			continue
-		}
-		out = append(out, views.HistoryEntry{When: rec.Meta.RecordedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
-			Who: nameActor(ctx, h.rm, names, rec.Meta.Actor, ""), What: what})
-	}
-	return out, nil
+	return readHistory(ctx, h.log, h.registry, h.rm, domain.PirepStream(pirepID), "", names,
+		func(msg proto.Message) (string, error) { return describePirepEvent(msg), nil })
 }
 
 // describePirepEvent says in words what an event of a PIREP did.
