@@ -161,18 +161,12 @@ func measureCSVImport(ctx context.Context, c config, log *slog.Logger, t *table,
 
 // benchCSVImport measures the flights import in both modes.
 func benchCSVImport(ctx context.Context, c config, log *slog.Logger, t *table) error {
-	db, err := createDB(ctx, c.adminURL, log)
+	st, err := openPGStore(ctx, c.adminURL, 8, log)
 	if err != nil {
 		return err
 	}
-	defer db.drop()
-	pool, err := db.pool(ctx, 8)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	es := postgres.NewEventStore(pool, log)
-	defer es.Close()
+	defer st.close()
+	pool, es := st.pool, st.es
 	rms := postgres.NewReadModels(pool)
 	if err := measureCSVImport(ctx, c, log, t, "PostgreSQL", es, rms, rms.Reader()); err != nil {
 		return fmt.Errorf("postgres: %w", err)

@@ -193,18 +193,12 @@ func measureSearch(ctx context.Context, c config, t *table, mode string, w fligh
 // benchFlightSearch measures the flight search in both modes.
 func benchFlightSearch(ctx context.Context, c config, log *slog.Logger, t *table) error {
 	// PostgreSQL.
-	db, err := createDB(ctx, c.adminURL, log)
+	st, err := openPGStore(ctx, c.adminURL, 8, log)
 	if err != nil {
 		return err
 	}
-	defer db.drop()
-	pool, err := db.pool(ctx, 8)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	es := postgres.NewEventStore(pool, log)
-	defer es.Close()
+	defer st.close()
+	pool, es := st.pool, st.es
 	t0 := time.Now()
 	w, _, err := addBenchFlights(ctx, es, c.flights, 8)
 	if err != nil {

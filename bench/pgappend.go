@@ -33,19 +33,13 @@ VALUES ($1, $2, $3, $4)`
 // transactions, case by case (writer counts), over several rounds in
 // alternating order, and reports the medians.
 func benchPGAppend(ctx context.Context, c config, log *slog.Logger, t *table) error {
-	db, err := createDB(ctx, c.adminURL, log)
-	if err != nil {
-		return err
-	}
-	defer db.drop()
 	maxWriters := slices.Max(c.pgWriters)
-	pool, err := db.pool(ctx, maxWriters+2)
+	st, err := openPGStore(ctx, c.adminURL, maxWriters+2, log)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	es := postgres.NewEventStore(pool, log)
-	defer es.Close()
+	defer st.close()
+	pool, es := st.pool, st.es
 	for _, q := range []string{createBaselineTables1, createBaselineTables2} {
 		if _, err := pool.Exec(ctx, q); err != nil {
 			return fmt.Errorf("create baseline tables: %w", err)

@@ -78,3 +78,31 @@ func (d *tempDB) drop() {
 	}
 	d.log.Info("dropped database", "name", d.name)
 }
+
+// pgStore is a fresh database with a pool and an event store on it.
+type pgStore struct {
+	db   *tempDB
+	pool *pgxpool.Pool
+	es   *postgres.EventStore
+}
+
+// openPGStore creates a database for one measurement and opens a pool of
+// maxConns connections and an event store on it; close drops it all.
+func openPGStore(ctx context.Context, adminURL string, maxConns int, log *slog.Logger) (*pgStore, error) {
+	db, err := createDB(ctx, adminURL, log)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := db.pool(ctx, maxConns)
+	if err != nil {
+		db.drop()
+		return nil, err
+	}
+	return &pgStore{db: db, pool: pool, es: postgres.NewEventStore(pool, log)}, nil
+}
+
+func (s *pgStore) close() {
+	_ = s.es.Close()
+	s.pool.Close()
+	s.db.drop()
+}

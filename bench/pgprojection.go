@@ -49,18 +49,12 @@ func (i genIDs) NewID() string { return i.g.id() }
 // benchPGProjection compares projector.CatchUp over a log of c.projEvents
 // AirlineCreated events with the same upserts done by raw pgx.
 func benchPGProjection(ctx context.Context, c config, log *slog.Logger, t *table) error {
-	db, err := createDB(ctx, c.adminURL, log)
+	st, err := openPGStore(ctx, c.adminURL, 8, log)
 	if err != nil {
 		return err
 	}
-	defer db.drop()
-	pool, err := db.pool(ctx, 8)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	es := postgres.NewEventStore(pool, log)
-	defer es.Close()
+	defer st.close()
+	pool, es := st.pool, st.es
 	reg := events.NewRegistry()
 	g := newGen(reg)
 
