@@ -85,6 +85,13 @@ func (b *Broker) publish(n notify.Notice) {
 	if len(b.history) > historySize {
 		b.history = b.history[len(b.history)-historySize:]
 	}
+	b.fanOut(ev)
+}
+
+// fanOut hands ev to every client allowed to see it, never waiting: a
+// client too slow to take it is dropped, and its browser reconnects and
+// resumes. The caller holds mu.
+func (b *Broker) fanOut(ev sseEvent) {
 	for c := range b.clients {
 		if !c.allowed(ev) {
 			continue
@@ -92,7 +99,6 @@ func (b *Broker) publish(n notify.Notice) {
 		select {
 		case c.events <- ev:
 		default:
-			// Too slow: drop the client; its browser reconnects and resumes.
 			delete(b.clients, c)
 			close(c.events)
 		}
@@ -108,20 +114,9 @@ func (b *Broker) Send(tenant, topic string, data any) {
 		b.log.Warn("live update that does not marshal", "topic", topic, "err", err)
 		return
 	}
-	ev := sseEvent{tenant: tenant, topic: topic, data: raw}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for c := range b.clients {
-		if !c.allowed(ev) {
-			continue
-		}
-		select {
-		case c.events <- ev:
-		default:
-			delete(b.clients, c)
-			close(c.events)
-		}
-	}
+	b.fanOut(sseEvent{tenant: tenant, topic: topic, data: raw})
 }
 
 // allowed keeps one tenant's notices from another tenant's pages.
