@@ -11,6 +11,9 @@ import (
 )
 
 type Querier interface {
+	// CountPirepsByAirline counts what ListPirepsByAirline's filters match, for
+	// "page N of M".
+	CountPirepsByAirline(ctx context.Context, arg CountPirepsByAirlineParams) (int64, error)
 	// CountUsers says how many users exist; none means the platform still needs
 	// its first admin.
 	CountUsers(ctx context.Context) (int64, error)
@@ -50,6 +53,12 @@ type Querier interface {
 	GetAirline(ctx context.Context, id uuid.UUID) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
 	GetAirlineBySlug(ctx context.Context, slug string) (Airline, error)
+	// GetAirlineTotals is what every accepted PIREP of the airline adds up to,
+	// summed from the pilots' totals rather than the PIREPs.
+	GetAirlineTotals(ctx context.Context, tenantID string) (GetAirlineTotalsRow, error)
+	// GetAirlineTotalsBetween adds up the airline's accepted PIREPs whose
+	// block-on (the flight's end) is in [from_time, to_time).
+	GetAirlineTotalsBetween(ctx context.Context, arg GetAirlineTotalsBetweenParams) (GetAirlineTotalsBetweenRow, error)
 	// GetAirport finds one airport of an airline by its ICAO code.
 	GetAirport(ctx context.Context, arg GetAirportParams) (Airport, error)
 	// GetApiKey finds a key by id: the key caches look up the hash of a key
@@ -100,14 +109,33 @@ type Querier interface {
 	// state, pilot, airport (departure or arrival) and aircraft (each empty or
 	// the nil uuid for any) and by block-off in [from_time, to_time).
 	ListPirepsByAirline(ctx context.Context, arg ListPirepsByAirlineParams) ([]Pirep, error)
+	// ListPirepsByAirlineLongest is ListPirepsByAirline longest flight time
+	// first, ties newest filed first.
+	ListPirepsByAirlineLongest(ctx context.Context, arg ListPirepsByAirlineLongestParams) ([]Pirep, error)
+	// The airline-wide read pages over the PIREP read models: the staff's list
+	// of every PIREP in other orders than ListPirepsByAirline's newest first,
+	// its count for pagination, the roster and the airline's statistics. The
+	// filters are those of ListPirepsByAirline, each empty or the nil uuid for
+	// any, so a handler fills one set of parameters for all of them.
+	// ListPirepsByAirlineOldest is ListPirepsByAirline oldest filed first.
+	ListPirepsByAirlineOldest(ctx context.Context, arg ListPirepsByAirlineOldestParams) ([]Pirep, error)
 	// ListPirepsByPilot lists a pilot's PIREPs, newest first.
 	ListPirepsByPilot(ctx context.Context, arg ListPirepsByPilotParams) ([]Pirep, error)
 	// ListRanks lists an airline's ranks from the lowest minimum up, ties by
 	// name in byte order.
 	ListRanks(ctx context.Context, tenantID string) ([]Rank, error)
+	// ListRoster is an airline's pilots with their rank, hours, flights and
+	// location: the active people who have a pilot id or have flown (an
+	// airline admin who files PIREPs), by pilot number, then name.
+	ListRoster(ctx context.Context, tenantID string) ([]ListRosterRow, error)
 	// ListSubfleets lists an airline's subfleets by their code. COLLATE "C"
 	// orders by bytes, as the in-memory read models do.
 	ListSubfleets(ctx context.Context, tenantID string) ([]Subfleet, error)
+	// ListTopPilotsBetween ranks the airline's pilots by the minutes of their
+	// accepted PIREPs with block-on in [from_time, to_time), then by flights;
+	// ties by pilot id. A pilot no longer in the airline keeps their place
+	// with an empty name.
+	ListTopPilotsBetween(ctx context.Context, arg ListTopPilotsBetweenParams) ([]ListTopPilotsBetweenRow, error)
 	// ListUsersByTenant lists an airline's people by name.
 	ListUsersByTenant(ctx context.Context, tenantID string) ([]User, error)
 	// RecalculateAircraftPirepTotals sets the hours and location an aircraft's

@@ -1,0 +1,88 @@
+-- The airline-wide read pages over the PIREP read models: the staff's list
+-- of every PIREP in other orders than ListPirepsByAirline's newest first,
+-- its count for pagination, the roster and the airline's statistics. The
+-- filters are those of ListPirepsByAirline, each empty or the nil uuid for
+-- any, so a handler fills one set of parameters for all of them.
+
+-- name: ListPirepsByAirlineOldest :many
+-- ListPirepsByAirlineOldest is ListPirepsByAirline oldest filed first.
+SELECT * FROM pireps
+WHERE tenant_id = sqlc.arg(tenant_id)
+  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state)::text)
+  AND (sqlc.arg(pilot_id)::uuid = '00000000-0000-0000-0000-000000000000' OR pilot_id = sqlc.arg(pilot_id)::uuid)
+  AND (sqlc.arg(airport)::text = '' OR dpt_airport = sqlc.arg(airport)::text OR arr_airport = sqlc.arg(airport)::text)
+  AND (sqlc.arg(aircraft_id)::uuid = '00000000-0000-0000-0000-000000000000' OR aircraft_id = sqlc.arg(aircraft_id)::uuid)
+  AND block_off >= sqlc.arg(from_time) AND block_off < sqlc.arg(to_time)
+ORDER BY filed_at, id
+LIMIT sqlc.arg(row_limit) OFFSET sqlc.arg(row_offset);
+
+-- name: ListPirepsByAirlineLongest :many
+-- ListPirepsByAirlineLongest is ListPirepsByAirline longest flight time
+-- first, ties newest filed first.
+SELECT * FROM pireps
+WHERE tenant_id = sqlc.arg(tenant_id)
+  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state)::text)
+  AND (sqlc.arg(pilot_id)::uuid = '00000000-0000-0000-0000-000000000000' OR pilot_id = sqlc.arg(pilot_id)::uuid)
+  AND (sqlc.arg(airport)::text = '' OR dpt_airport = sqlc.arg(airport)::text OR arr_airport = sqlc.arg(airport)::text)
+  AND (sqlc.arg(aircraft_id)::uuid = '00000000-0000-0000-0000-000000000000' OR aircraft_id = sqlc.arg(aircraft_id)::uuid)
+  AND block_off >= sqlc.arg(from_time) AND block_off < sqlc.arg(to_time)
+ORDER BY flight_time DESC, filed_at DESC, id
+LIMIT sqlc.arg(row_limit) OFFSET sqlc.arg(row_offset);
+
+-- name: CountPirepsByAirline :one
+-- CountPirepsByAirline counts what ListPirepsByAirline's filters match, for
+-- "page N of M".
+SELECT count(*) FROM pireps
+WHERE tenant_id = sqlc.arg(tenant_id)
+  AND (sqlc.arg(state)::text = '' OR state = sqlc.arg(state)::text)
+  AND (sqlc.arg(pilot_id)::uuid = '00000000-0000-0000-0000-000000000000' OR pilot_id = sqlc.arg(pilot_id)::uuid)
+  AND (sqlc.arg(airport)::text = '' OR dpt_airport = sqlc.arg(airport)::text OR arr_airport = sqlc.arg(airport)::text)
+  AND (sqlc.arg(aircraft_id)::uuid = '00000000-0000-0000-0000-000000000000' OR aircraft_id = sqlc.arg(aircraft_id)::uuid)
+  AND block_off >= sqlc.arg(from_time) AND block_off < sqlc.arg(to_time);
+
+-- name: ListRoster :many
+-- ListRoster is an airline's pilots with their rank, hours, flights and
+-- location: the active people who have a pilot id or have flown (an
+-- airline admin who files PIREPs), by pilot number, then name.
+SELECT u.id, u.pilot_id, u.name,
+    coalesce(r.name, '')::text AS rank_name,
+    coalesce(s.flights, 0)::bigint AS flights,
+    coalesce(s.minutes, 0)::bigint AS minutes,
+    coalesce(s.location, '')::text AS location
+FROM users u
+LEFT JOIN pilot_stats s ON s.tenant_id = u.tenant_id AND s.pilot_id = u.id
+LEFT JOIN pilot_ranks pr ON pr.tenant_id = u.tenant_id AND pr.pilot_id = u.id
+LEFT JOIN ranks r ON r.tenant_id = pr.tenant_id AND r.id::text = pr.rank_id
+WHERE u.tenant_id = sqlc.arg(tenant_id) AND u.status = 'active'
+  AND (u.pilot_id <> '' OR coalesce(s.flights, 0) > 0)
+ORDER BY u.pilot_id = '', u.pilot_number, u.name COLLATE "C", u.id;
+
+-- name: GetAirlineTotals :one
+-- GetAirlineTotals is what every accepted PIREP of the airline adds up to,
+-- summed from the pilots' totals rather than the PIREPs.
+SELECT coalesce(sum(flights), 0)::bigint AS flights, coalesce(sum(minutes), 0)::bigint AS minutes
+FROM pilot_stats
+WHERE tenant_id = sqlc.arg(tenant_id);
+
+-- name: GetAirlineTotalsBetween :one
+-- GetAirlineTotalsBetween adds up the airline's accepted PIREPs whose
+-- block-on (the flight's end) is in [from_time, to_time).
+SELECT count(*)::bigint AS flights, coalesce(sum(flight_time), 0)::bigint AS minutes
+FROM pireps
+WHERE tenant_id = sqlc.arg(tenant_id) AND state = 'accepted'
+  AND block_on >= sqlc.arg(from_time) AND block_on < sqlc.arg(to_time);
+
+-- name: ListTopPilotsBetween :many
+-- ListTopPilotsBetween ranks the airline's pilots by the minutes of their
+-- accepted PIREPs with block-on in [from_time, to_time), then by flights;
+-- ties by pilot id. A pilot no longer in the airline keeps their place
+-- with an empty name.
+SELECT p.pilot_id AS user_id, coalesce(u.pilot_id, '')::text AS pilot_ident, coalesce(u.name, '')::text AS name,
+    count(*)::bigint AS flights, sum(p.flight_time)::bigint AS minutes
+FROM pireps p
+LEFT JOIN users u ON u.id = p.pilot_id AND u.tenant_id = p.tenant_id
+WHERE p.tenant_id = sqlc.arg(tenant_id) AND p.state = 'accepted'
+  AND p.block_on >= sqlc.arg(from_time) AND p.block_on < sqlc.arg(to_time)
+GROUP BY p.pilot_id, u.pilot_id, u.name
+ORDER BY minutes DESC, flights DESC, p.pilot_id
+LIMIT sqlc.arg(row_limit);

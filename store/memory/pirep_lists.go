@@ -1,0 +1,352 @@
+package memory
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// The airline-wide read pages (queries/pirep_lists.sql) in memory: the
+// staff's PIREP list in its other orders and its count, the roster, and the
+// airline's statistics.
+
+// CountPirepsByAirline implements readmodel.Querier.
+func (m *ReadModels) CountPirepsByAirline(ctx context.Context, arg readmodel.CountPirepsByAirlineParams) (int64, error) {
+	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
+		return 0, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.countPirepsByAirline(ctx, arg)
+}
+
+// GetAirlineTotals implements readmodel.Querier.
+func (m *ReadModels) GetAirlineTotals(ctx context.Context, tenantID string) (readmodel.GetAirlineTotalsRow, error) {
+	if err := checkText(tenantID); err != nil {
+		return readmodel.GetAirlineTotalsRow{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getAirlineTotals(ctx, tenantID)
+}
+
+// GetAirlineTotalsBetween implements readmodel.Querier.
+func (m *ReadModels) GetAirlineTotalsBetween(ctx context.Context, arg readmodel.GetAirlineTotalsBetweenParams) (readmodel.GetAirlineTotalsBetweenRow, error) {
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.GetAirlineTotalsBetweenRow{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getAirlineTotalsBetween(ctx, arg)
+}
+
+// ListPirepsByAirlineLongest implements readmodel.Querier.
+func (m *ReadModels) ListPirepsByAirlineLongest(ctx context.Context, arg readmodel.ListPirepsByAirlineLongestParams) ([]readmodel.Pirep, error) {
+	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listPirepsSorted(ctx, readmodel.ListPirepsByAirlineParams(arg), longestFirst)
+}
+
+// ListPirepsByAirlineOldest implements readmodel.Querier.
+func (m *ReadModels) ListPirepsByAirlineOldest(ctx context.Context, arg readmodel.ListPirepsByAirlineOldestParams) ([]readmodel.Pirep, error) {
+	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listPirepsSorted(ctx, readmodel.ListPirepsByAirlineParams(arg), oldestFirst)
+}
+
+// ListRoster implements readmodel.Querier.
+func (m *ReadModels) ListRoster(ctx context.Context, tenantID string) ([]readmodel.ListRosterRow, error) {
+	if err := checkText(tenantID); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listRoster(ctx, tenantID)
+}
+
+// ListTopPilotsBetween implements readmodel.Querier.
+func (m *ReadModels) ListTopPilotsBetween(ctx context.Context, arg readmodel.ListTopPilotsBetweenParams) ([]readmodel.ListTopPilotsBetweenRow, error) {
+	if err := checkText(arg.TenantID); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listTopPilotsBetween(ctx, arg)
+}
+
+// airlineFilter is the WHERE clause the list queries share.
+func airlineFilter(arg readmodel.ListPirepsByAirlineParams) func(p readmodel.Pirep) bool {
+	// pgx sends times to the microsecond, as they are stored.
+	from, to := timestamptz(arg.FromTime), timestamptz(arg.ToTime)
+	return func(p readmodel.Pirep) bool {
+		return (arg.State == "" || p.State == arg.State) &&
+			(arg.PilotID == uuid.Nil || p.PilotID == arg.PilotID) &&
+			(arg.Airport == "" || p.DptAirport == arg.Airport || p.ArrAirport == arg.Airport) &&
+			(arg.AircraftID == uuid.Nil || p.AircraftID == arg.AircraftID) &&
+			!p.BlockOff.Before(from) && p.BlockOff.Before(to)
+	}
+}
+
+// oldestFirst orders like ORDER BY filed_at, id.
+func oldestFirst(a, b readmodel.Pirep) int {
+	if c := a.FiledAt.Compare(b.FiledAt); c != 0 {
+		return c
+	}
+	return bytes.Compare(a.ID[:], b.ID[:])
+}
+
+// longestFirst orders like ORDER BY flight_time DESC, filed_at DESC, id.
+func longestFirst(a, b readmodel.Pirep) int {
+	if c := cmp.Compare(b.FlightTime, a.FlightTime); c != 0 {
+		return c
+	}
+	return newestFirst(a, b)
+}
+
+func (s *state) listPirepsSorted(ctx context.Context, arg readmodel.ListPirepsByAirlineParams, order func(a, b readmodel.Pirep) int) ([]readmodel.Pirep, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if arg.RowLimit < 0 {
+		return nil, negativeLimit()
+	}
+	if arg.RowOffset < 0 {
+		return nil, negativeOffset()
+	}
+	out := s.pirepsWhere(arg.TenantID, airlineFilter(arg))
+	slices.SortFunc(out, order)
+	return page(out, arg.RowOffset, arg.RowLimit), nil
+}
+
+func (s *state) countPirepsByAirline(ctx context.Context, arg readmodel.CountPirepsByAirlineParams) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	keep := airlineFilter(readmodel.ListPirepsByAirlineParams{TenantID: arg.TenantID, State: arg.State, PilotID: arg.PilotID,
+		Airport: arg.Airport, AircraftID: arg.AircraftID, FromTime: arg.FromTime, ToTime: arg.ToTime})
+	var n int64
+	for k, p := range s.pireps {
+		if k.tenant == arg.TenantID && keep(p) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (s *state) listRoster(ctx context.Context, tenantID string) ([]readmodel.ListRosterRow, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	type entry struct {
+		row    readmodel.ListRosterRow
+		number int32
+	}
+	var out []entry
+	for _, u := range s.users {
+		if u.TenantID != tenantID || u.Status != "active" {
+			continue
+		}
+		st := s.pilotStats[rowKey{tenantID, u.ID}]
+		if u.PilotID == "" && st.Flights <= 0 {
+			continue
+		}
+		r := readmodel.ListRosterRow{ID: u.ID, PilotID: u.PilotID, Name: u.Name, Flights: st.Flights, Minutes: st.Minutes, Location: st.Location}
+		if pr, ok := s.pilotRanks[rowKey{tenantID, u.ID}]; ok {
+			// ranks.id::text = pilot_ranks.rank_id: the canonical lower-case form.
+			if id, err := uuid.Parse(pr.RankID); err == nil && id.String() == pr.RankID {
+				r.RankName = s.ranks[rowKey{tenantID, id}].Name
+			}
+		}
+		out = append(out, entry{row: r, number: u.PilotNumber})
+	}
+	slices.SortFunc(out, func(a, b entry) int {
+		if c := cmp.Compare(boolInt(a.row.PilotID == ""), boolInt(b.row.PilotID == "")); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.number, b.number); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.row.Name, b.row.Name); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.row.ID[:], b.row.ID[:])
+	})
+	if len(out) == 0 {
+		return nil, nil
+	}
+	rows := make([]readmodel.ListRosterRow, len(out))
+	for i, e := range out {
+		rows[i] = e.row
+	}
+	return rows, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (s *state) getAirlineTotals(ctx context.Context, tenantID string) (readmodel.GetAirlineTotalsRow, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.GetAirlineTotalsRow{}, err
+	}
+	var out readmodel.GetAirlineTotalsRow
+	for k, st := range s.pilotStats {
+		if k.tenant == tenantID {
+			out.Flights += st.Flights
+			out.Minutes += st.Minutes
+		}
+	}
+	return out, nil
+}
+
+// acceptedBetween keeps the tenant's accepted PIREPs with block-on in
+// [from, to).
+func (s *state) acceptedBetween(tenantID string, from, to time.Time) []readmodel.Pirep {
+	from, to = timestamptz(from), timestamptz(to)
+	return s.pirepsWhere(tenantID, func(p readmodel.Pirep) bool {
+		return p.State == "accepted" && !p.BlockOn.Before(from) && p.BlockOn.Before(to)
+	})
+}
+
+func (s *state) getAirlineTotalsBetween(ctx context.Context, arg readmodel.GetAirlineTotalsBetweenParams) (readmodel.GetAirlineTotalsBetweenRow, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.GetAirlineTotalsBetweenRow{}, err
+	}
+	var out readmodel.GetAirlineTotalsBetweenRow
+	for _, p := range s.acceptedBetween(arg.TenantID, arg.FromTime, arg.ToTime) {
+		out.Flights++
+		out.Minutes += int64(p.FlightTime)
+	}
+	return out, nil
+}
+
+func (s *state) listTopPilotsBetween(ctx context.Context, arg readmodel.ListTopPilotsBetweenParams) ([]readmodel.ListTopPilotsBetweenRow, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if arg.RowLimit < 0 {
+		return nil, negativeLimit()
+	}
+	byPilot := map[uuid.UUID]*readmodel.ListTopPilotsBetweenRow{}
+	for _, p := range s.acceptedBetween(arg.TenantID, arg.FromTime, arg.ToTime) {
+		r := byPilot[p.PilotID]
+		if r == nil {
+			r = &readmodel.ListTopPilotsBetweenRow{UserID: p.PilotID}
+			if u, ok := s.users[p.PilotID]; ok && u.TenantID == arg.TenantID {
+				r.PilotIdent, r.Name = u.PilotID, u.Name
+			}
+			byPilot[p.PilotID] = r
+		}
+		r.Flights++
+		r.Minutes += int64(p.FlightTime)
+	}
+	var out []readmodel.ListTopPilotsBetweenRow
+	for _, r := range byPilot {
+		out = append(out, *r)
+	}
+	slices.SortFunc(out, func(a, b readmodel.ListTopPilotsBetweenRow) int {
+		if c := cmp.Compare(b.Minutes, a.Minutes); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Flights, a.Flights); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.UserID[:], b.UserID[:])
+	})
+	if int(arg.RowLimit) < len(out) {
+		out = out[:arg.RowLimit]
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+func (t *tx) CountPirepsByAirline(ctx context.Context, arg readmodel.CountPirepsByAirlineParams) (int64, error) {
+	if err := t.check(ctx); err != nil {
+		return 0, err
+	}
+	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
+		return 0, t.fail(err)
+	}
+	return t.st.countPirepsByAirline(ctx, arg)
+}
+
+func (t *tx) GetAirlineTotals(ctx context.Context, tenantID string) (readmodel.GetAirlineTotalsRow, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.GetAirlineTotalsRow{}, err
+	}
+	if err := checkText(tenantID); err != nil {
+		return readmodel.GetAirlineTotalsRow{}, t.fail(err)
+	}
+	return t.st.getAirlineTotals(ctx, tenantID)
+}
+
+func (t *tx) GetAirlineTotalsBetween(ctx context.Context, arg readmodel.GetAirlineTotalsBetweenParams) (readmodel.GetAirlineTotalsBetweenRow, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.GetAirlineTotalsBetweenRow{}, err
+	}
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.GetAirlineTotalsBetweenRow{}, t.fail(err)
+	}
+	return t.st.getAirlineTotalsBetween(ctx, arg)
+}
+
+func (t *tx) ListPirepsByAirlineLongest(ctx context.Context, arg readmodel.ListPirepsByAirlineLongestParams) ([]readmodel.Pirep, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
+		return nil, t.fail(err)
+	}
+	out, err := t.st.listPirepsSorted(ctx, readmodel.ListPirepsByAirlineParams(arg), longestFirst)
+	return out, t.fail(err)
+}
+
+func (t *tx) ListPirepsByAirlineOldest(ctx context.Context, arg readmodel.ListPirepsByAirlineOldestParams) ([]readmodel.Pirep, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
+		return nil, t.fail(err)
+	}
+	out, err := t.st.listPirepsSorted(ctx, readmodel.ListPirepsByAirlineParams(arg), oldestFirst)
+	return out, t.fail(err)
+}
+
+func (t *tx) ListRoster(ctx context.Context, tenantID string) ([]readmodel.ListRosterRow, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkText(tenantID); err != nil {
+		return nil, t.fail(err)
+	}
+	return t.st.listRoster(ctx, tenantID)
+}
+
+func (t *tx) ListTopPilotsBetween(ctx context.Context, arg readmodel.ListTopPilotsBetweenParams) ([]readmodel.ListTopPilotsBetweenRow, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkText(arg.TenantID); err != nil {
+		return nil, t.fail(err)
+	}
+	out, err := t.st.listTopPilotsBetween(ctx, arg)
+	return out, t.fail(err)
+}
