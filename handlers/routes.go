@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"time"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
@@ -113,11 +115,20 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/pireps/new", pireps.showNewPirep, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/pireps", pireps.filePirep, allow(domain.FileOwnPireps))
 	member.GET("/airlines/:id/pireps/queue", pireps.showPirepQueue, allow(domain.ReviewPireps))
+	// The airline's every PIREP is the staff's list, as in phpVMS's admin.
+	pirepList := &pirepListHandlers{rm: d.ReadModels}
+	member.GET("/airlines/:id/pireps/all", pirepList.listAllPireps, allow(domain.ReviewPireps))
 	member.GET("/airlines/:id/pireps/:pirep", pireps.showPirep, allow(domain.ViewOperations))
 	member.POST("/airlines/:id/pireps/:pirep", pireps.editPirep, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/pireps/:pirep/cancel", pireps.cancelPirep, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/pireps/:pirep/accept", pireps.acceptPirep, allow(domain.ReviewPireps))
 	member.POST("/airlines/:id/pireps/:pirep/reject", pireps.rejectPirep, allow(domain.ReviewPireps))
+
+	// The roster and statistics: for everyone in the airline.
+	roster := &rosterHandlers{rm: d.ReadModels}
+	member.GET("/airlines/:id/roster", roster.showRoster, allow(domain.ViewOperations))
+	stats := &statsHandlers{rm: d.ReadModels, now: time.Now}
+	member.GET("/airlines/:id/stats", stats.showStats, allow(domain.ViewOperations))
 
 	// The API for programs, outside the app group: no session, no CSRF. A
 	// key authenticates every request, and a cookie none. Unknown paths

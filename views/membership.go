@@ -9,7 +9,7 @@ type AirlineTabs struct {
 	ICAO      string
 	Slug      string
 	Suspended bool
-	Current   string // "profile", "people", "fleet", "airports", "flights" or "pireps"
+	Current   string // "profile", "people", "fleet", "airports", "flights", "pireps", "pireps-all", "roster" or "stats"
 	// PilotView hides the staff's tabs from a pilot.
 	PilotView bool
 }

@@ -1,0 +1,265 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
+)
+
+// pirepListHandlers are the staff's list of every PIREP of the airline, as
+// phpVMS's admin PIREP list: filters, sort and pages.
+type pirepListHandlers struct {
+	rm reads.Querier
+}
+
+// pirepListPageSize is how many PIREPs a page of the list shows.
+const pirepListPageSize = 50
+
+// The list's sort orders; the first is the default.
+const (
+	sortNewest  = "newest"
+	sortOldest  = "oldest"
+	sortLongest = "longest"
+)
+
+var pirepSortOptions = [][2]string{
+	{sortNewest, "Filed, newest first"},
+	{sortOldest, "Filed, oldest first"},
+	{sortLongest, "Flight time, longest first"},
+}
+
+// dateLayout is how a date input sends a date.
+const dateLayout = "2006-01-02"
+
+// airportCode is what an airport filter may be: an ICAO (or other) code.
+var airportCode = regexp.MustCompile(`^[A-Z0-9]{3,4}$`)
+
+// The block-off range when the form sets no bound; PostgreSQL's timestamptz
+// holds both.
+var (
+	earliestBlockOff = time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)
+	latestBlockOff   = time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// listAllPireps is the list with the filters, sort and page the query
+// string asks for. A filter that makes no sense comes back at 422 with its
+// message beside the field and no rows.
+func (h *pirepListHandlers) listAllPireps(c echo.Context) error {
+	tabs, _, err := airlineTabs(c, h.rm, "pireps-all")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	people, err := h.rm.ListUsersByTenant(ctx, tabs.ID)
+	if err != nil {
+		return err
+	}
+	aircraft, err := h.rm.ListAircraft(ctx, tabs.ID)
+	if err != nil {
+		return err
+	}
+	f, arg := parsePirepFilter(c, tabs.ID, people, aircraft)
+	base := pirepsURL(tabs.ID) + "/all"
+	query := filterQuery(f)
+	p := views.PirepListPage{Page: page(c, tabs.Name+" · All PIREPs"), Tabs: tabs, Filter: f, URL: withQuery(base, query)}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if len(f.Errors) > 0 {
+		return render(c, http.StatusUnprocessableEntity, views.PirepListView(p), nil)
+	}
+	total, err := h.rm.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: arg.TenantID, State: arg.State,
+		PilotID: arg.PilotID, Airport: arg.Airport, AircraftID: arg.AircraftID, FromTime: arg.FromTime, ToTime: arg.ToTime})
+	if err != nil {
+		return err
+	}
+	pages := max(1, int((total+pirepListPageSize-1)/pirepListPageSize))
+	n, err := strconv.Atoi(c.QueryParam("page"))
+	if err != nil || n < 1 {
+		n = 1
+	}
+	n = min(n, pages)
+	arg.RowLimit, arg.RowOffset = pirepListPageSize, int32((n-1)*pirepListPageSize)
+	rows, err := h.list(ctx, f.Sort, arg)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, u := range people {
+		names[u.ID.String()] = personLabel(u)
+	}
+	regs := map[string]string{}
+	for _, a := range aircraft {
+		regs[a.ID.String()] = a.Registration
+	}
+	for _, r := range rows {
+		name, ok := names[r.PilotID.String()]
+		if !ok {
+			name = "someone no longer in the airline"
+		}
+		p.Rows = append(p.Rows, pirepRow(tabs, r, name, regs))
+	}
+	p.PageNumber, p.Pages = n, pages
+	if len(rows) > 0 {
+		first := int(arg.RowOffset) + 1
+		p.Showing = fmt.Sprintf("Showing %d–%d of %d", first, first+len(rows)-1, total)
+	}
+	at := func(page int) string {
+		q := url.Values{}
+		for k, v := range query {
+			q[k] = v
+		}
+		if page > 1 {
+			q.Set("page", strconv.Itoa(page))
+		}
+		return withQuery(base, q)
+	}
+	if n > 1 {
+		p.PrevURL = at(n - 1)
+	}
+	if n < pages {
+		p.NextURL = at(n + 1)
+	}
+	if n > 1 {
+		p.URL = at(n)
+	}
+	return render(c, http.StatusOK, views.PirepListView(p), nil)
+}
+
+// list runs the query of the chosen order.
+func (h *pirepListHandlers) list(ctx context.Context, sort string, arg readmodel.ListPirepsByAirlineParams) ([]readmodel.Pirep, error) {
+	switch sort {
+	case sortOldest:
+		return h.rm.ListPirepsByAirlineOldest(ctx, readmodel.ListPirepsByAirlineOldestParams(arg))
+	case sortLongest:
+		return h.rm.ListPirepsByAirlineLongest(ctx, readmodel.ListPirepsByAirlineLongestParams(arg))
+	}
+	return h.rm.ListPirepsByAirline(ctx, arg)
+}
+
+// personLabel names a person as lists do: with their pilot id when they
+// have one.
+func personLabel(u readmodel.User) string {
+	if u.PilotID != "" {
+		return u.PilotID + " " + u.Name
+	}
+	return u.Name
+}
+
+func withQuery(base string, q url.Values) string {
+	if len(q) == 0 {
+		return base
+	}
+	return base + "?" + q.Encode()
+}
+
+// filterQuery is the filter as a query string, without empty values or
+// the default sort.
+func filterQuery(f views.PirepListFilter) url.Values {
+	q := url.Values{}
+	for k, v := range map[string]string{"state": f.State, "pilot": f.Pilot, "airport": f.Airport, "aircraft": f.Aircraft,
+		"from": f.From, "to": f.To} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if f.Sort != sortNewest {
+		q.Set("sort", f.Sort)
+	}
+	return q
+}
+
+// parsePirepFilter reads the filter from the query string into the form
+// (as typed, with each bad value's message) and the query's parameters.
+func parsePirepFilter(c echo.Context, airlineID string, people []readmodel.User, aircraft []readmodel.Aircraft) (views.PirepListFilter, readmodel.ListPirepsByAirlineParams) {
+	param := func(name string) string { return strings.TrimSpace(c.QueryParam(name)) }
+	f := views.PirepListFilter{State: param("state"), Pilot: param("pilot"), Airport: strings.ToUpper(param("airport")),
+		Aircraft: param("aircraft"), From: param("from"), To: param("to"), Sort: param("sort"), Errors: map[string]string{}}
+	arg := readmodel.ListPirepsByAirlineParams{TenantID: airlineID, State: f.State, Airport: f.Airport,
+		FromTime: earliestBlockOff, ToTime: latestBlockOff}
+
+	f.StateOptions = [][2]string{{"", "Any state"}}
+	known := false
+	for _, s := range domain.PirepStates {
+		f.StateOptions = append(f.StateOptions, [2]string{s, pirepStateLabels[s]})
+		known = known || s == f.State
+	}
+	if f.State != "" && !known {
+		f.Errors["state"] = "Choose one of the states in the list."
+		f.StateOptions = append(f.StateOptions, [2]string{f.State, f.State})
+	}
+
+	f.PilotOptions = [][2]string{{"", "Any pilot"}}
+	known = false
+	for _, u := range people {
+		id := u.ID.String()
+		f.PilotOptions = append(f.PilotOptions, [2]string{id, personLabel(u)})
+		if id == f.Pilot {
+			known, arg.PilotID = true, u.ID
+		}
+	}
+	if f.Pilot != "" && !known {
+		f.Errors["pilot"] = "There is no such pilot in this airline."
+		f.PilotOptions = append(f.PilotOptions, [2]string{f.Pilot, "Unknown pilot"})
+	}
+
+	f.AircraftOptions = [][2]string{{"", "Any aircraft"}}
+	known = false
+	for _, a := range aircraft {
+		id := a.ID.String()
+		label := a.Registration
+		if a.Name != "" {
+			label += " · " + a.Name
+		}
+		f.AircraftOptions = append(f.AircraftOptions, [2]string{id, label})
+		if id == f.Aircraft {
+			known, arg.AircraftID = true, a.ID
+		}
+	}
+	if f.Aircraft != "" && !known {
+		f.Errors["aircraft"] = "There is no such aircraft in this airline."
+		f.AircraftOptions = append(f.AircraftOptions, [2]string{f.Aircraft, "Unknown aircraft"})
+	}
+
+	if f.Airport != "" && !airportCode.MatchString(f.Airport) {
+		f.Errors["airport"] = "Enter an airport code such as EGLL."
+	}
+	if f.From != "" {
+		if d, err := time.Parse(dateLayout, f.From); err != nil {
+			f.Errors["from"] = "Enter a date as YYYY-MM-DD."
+		} else {
+			arg.FromTime = d
+		}
+	}
+	if f.To != "" {
+		if d, err := time.Parse(dateLayout, f.To); err != nil {
+			f.Errors["to"] = "Enter a date as YYYY-MM-DD."
+		} else {
+			arg.ToTime = d.AddDate(0, 0, 1) // the whole day
+		}
+	}
+	if f.Errors["from"] == "" && f.Errors["to"] == "" && f.From != "" && f.To != "" && !arg.FromTime.Before(arg.ToTime) {
+		f.Errors["to"] = "The end date is before the start date."
+	}
+
+	f.SortOptions = pirepSortOptions
+	switch f.Sort {
+	case "":
+		f.Sort = sortNewest
+	case sortNewest, sortOldest, sortLongest:
+	default:
+		f.Errors["sort"] = "Choose one of the orders in the list."
+		f.SortOptions = append(append([][2]string(nil), pirepSortOptions...), [2]string{f.Sort, f.Sort})
+	}
+	return f, arg
+}

@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
+)
+
+// statsHandlers are an airline's statistics: flights and hours this month
+// and in total, and the month's top pilots. Only accepted PIREPs count, and
+// a flight counts in the UTC calendar month its block-on falls in: the
+// month it was completed, whenever it was filed or reviewed.
+type statsHandlers struct {
+	rm  reads.Querier
+	now func() time.Time
+}
+
+// topPilots is how many pilots the month's table shows.
+const topPilots = 10
+
+// showStats is the statistics page.
+func (h *statsHandlers) showStats(c echo.Context) error {
+	tabs, _, err := airlineTabs(c, h.rm, "stats")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	now := h.now().UTC()
+	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
+	month, err := h.rm.GetAirlineTotalsBetween(ctx, readmodel.GetAirlineTotalsBetweenParams{TenantID: tabs.ID, FromTime: from, ToTime: to})
+	if err != nil {
+		return err
+	}
+	total, err := h.rm.GetAirlineTotals(ctx, tabs.ID)
+	if err != nil {
+		return err
+	}
+	top, err := h.rm.ListTopPilotsBetween(ctx, readmodel.ListTopPilotsBetweenParams{TenantID: tabs.ID, FromTime: from, ToTime: to, RowLimit: topPilots})
+	if err != nil {
+		return err
+	}
+	p := views.StatsPage{Page: page(c, tabs.Name+" · Statistics"), Tabs: tabs, Month: from.Format("January 2006"),
+		MonthFlights: strconv.FormatInt(month.Flights, 10), MonthHours: domain.FormatFlightTime(month.Minutes),
+		TotalFlights: strconv.FormatInt(total.Flights, 10), TotalHours: domain.FormatFlightTime(total.Minutes)}
+	for i, r := range top {
+		name := r.Name
+		if name == "" {
+			name = "someone no longer in the airline"
+		}
+		p.TopPilots = append(p.TopPilots, views.TopPilot{Place: i + 1, PilotID: r.PilotIdent, Name: name,
+			Hours: domain.FormatFlightTime(r.Minutes), Flights: strconv.FormatInt(r.Flights, 10)})
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return render(c, http.StatusOK, views.StatsView(p), nil)
+}

@@ -1,0 +1,69 @@
+package views
+
+// The view models of an airline's read pages: the staff's list of every
+// PIREP, the roster and the airline's statistics.
+
+// PirepListFilter is the list's filter form as typed (a GET query string),
+// with what its selects offer and each field's message.
+type PirepListFilter struct {
+	State, Pilot, Airport, Aircraft string
+	From, To                        string // dates, 2006-01-02, UTC
+	Sort                            string
+	StateOptions                    [][2]string
+	PilotOptions                    [][2]string
+	AircraftOptions                 [][2]string
+	SortOptions                     [][2]string
+	Errors                          map[string]string
+}
+
+// PirepListPage is the staff's list of every PIREP of the airline.
+type PirepListPage struct {
+	Page
+	Tabs   AirlineTabs
+	Filter PirepListFilter
+	// URL is this page with its query, which the list re-fetches on a change.
+	URL  string
+	Rows []PirepRow
+	// Showing is "Showing 51–100 of 120"; empty when nothing matches.
+	Showing          string
+	PageNumber       int
+	Pages            int
+	PrevURL, NextURL string
+}
+
+// RosterRow is one pilot on the roster.
+type RosterRow struct {
+	PilotID  string // ALB0001; empty for an airline admin who flies without one
+	Name     string
+	Rank     string
+	Hours    string // h:mm
+	Flights  string
+	Location string
+}
+
+// RosterPage is an airline's pilots.
+type RosterPage struct {
+	Page
+	Tabs AirlineTabs
+	Rows []RosterRow
+}
+
+// TopPilot is one line of the month's top pilots.
+type TopPilot struct {
+	Place   int
+	PilotID string
+	Name    string
+	Hours   string
+	Flights string
+}
+
+// StatsPage is an airline's flights and hours this month and in total,
+// and the month's top pilots.
+type StatsPage struct {
+	Page
+	Tabs                     AirlineTabs
+	Month                    string // November 2026
+	MonthFlights, MonthHours string
+	TotalFlights, TotalHours string
+	TopPilots                []TopPilot
+}
