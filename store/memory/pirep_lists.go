@@ -3,6 +3,7 @@ package memory
 import (
 	"bytes"
 	"cmp"
+	"container/heap"
 	"context"
 	"slices"
 	"strings"
@@ -126,9 +127,57 @@ func (s *state) listPirepsSorted(ctx context.Context, arg readmodel.ListPirepsBy
 	if arg.RowOffset < 0 {
 		return nil, negativeOffset()
 	}
-	out := s.pirepsWhere(arg.TenantID, airlineFilter(arg))
-	slices.SortFunc(out, order)
-	return page(out, arg.RowOffset, arg.RowLimit), nil
+	return s.firstPireps(arg.TenantID, airlineFilter(arg), order, int(arg.RowOffset), int(arg.RowLimit)), nil
+}
+
+// firstPireps returns rows [offset, offset+limit) in order of the tenant's
+// PIREPs that keep says to, nil for none. It keeps only the first
+// offset+limit in a heap rather than sorting every row: a page near the
+// start of 100,000 PIREPs then costs one pass over them.
+func (s *state) firstPireps(tenantID string, keep func(p readmodel.Pirep) bool, order func(a, b readmodel.Pirep) int, offset, limit int) []readmodel.Pirep {
+	k := offset + limit
+	if k <= 0 {
+		return nil
+	}
+	h := &pirepHeap{order: order}
+	for key, p := range s.pireps {
+		if key.tenant != tenantID || !keep(p) {
+			continue
+		}
+		if len(h.rows) < k {
+			c := p
+			heap.Push(h, &c)
+		} else if order(p, *h.rows[0]) < 0 {
+			*h.rows[0] = p
+			heap.Fix(h, 0)
+		}
+	}
+	if len(h.rows) <= offset {
+		return nil
+	}
+	slices.SortFunc(h.rows, func(a, b *readmodel.Pirep) int { return order(*a, *b) })
+	out := make([]readmodel.Pirep, 0, len(h.rows)-offset)
+	for _, p := range h.rows[offset:] {
+		out = append(out, *p)
+	}
+	return out
+}
+
+// pirepHeap holds the rows that come first so far, the last of them on
+// top, so a row that comes before it replaces it.
+type pirepHeap struct {
+	rows  []*readmodel.Pirep
+	order func(a, b readmodel.Pirep) int
+}
+
+func (h *pirepHeap) Len() int           { return len(h.rows) }
+func (h *pirepHeap) Less(i, j int) bool { return h.order(*h.rows[i], *h.rows[j]) > 0 }
+func (h *pirepHeap) Swap(i, j int)      { h.rows[i], h.rows[j] = h.rows[j], h.rows[i] }
+func (h *pirepHeap) Push(x any)         { h.rows = append(h.rows, x.(*readmodel.Pirep)) }
+func (h *pirepHeap) Pop() any {
+	last := h.rows[len(h.rows)-1]
+	h.rows = h.rows[:len(h.rows)-1]
+	return last
 }
 
 func (s *state) countPirepsByAirline(ctx context.Context, arg readmodel.CountPirepsByAirlineParams) (int64, error) {

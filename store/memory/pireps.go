@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -200,17 +199,7 @@ func (s *state) listPirepsByAirline(ctx context.Context, arg readmodel.ListPirep
 	if arg.RowOffset < 0 {
 		return nil, negativeOffset()
 	}
-	// pgx sends times to the microsecond, as they are stored.
-	from, to := timestamptz(arg.FromTime), timestamptz(arg.ToTime)
-	out := s.pirepsWhere(arg.TenantID, func(p readmodel.Pirep) bool {
-		return (arg.State == "" || p.State == arg.State) &&
-			(arg.PilotID == uuid.Nil || p.PilotID == arg.PilotID) &&
-			(arg.Airport == "" || p.DptAirport == arg.Airport || p.ArrAirport == arg.Airport) &&
-			(arg.AircraftID == uuid.Nil || p.AircraftID == arg.AircraftID) &&
-			!p.BlockOff.Before(from) && p.BlockOff.Before(to)
-	})
-	slices.SortFunc(out, newestFirst)
-	return page(out, arg.RowOffset, arg.RowLimit), nil
+	return s.firstPireps(arg.TenantID, airlineFilter(arg), newestFirst, int(arg.RowOffset), int(arg.RowLimit)), nil
 }
 
 // page applies OFFSET and LIMIT, and returns nil for no rows.

@@ -186,7 +186,7 @@ func testListRoster(t *testing.T, q readmodel.Querier) {
 	}
 	for _, pr := range []readmodel.UpsertPilotRankParams{
 		{TenantID: tenantA, PilotID: pilotA, RankID: fo.ID.String(), SetAt: at},
-		{TenantID: tenantA, PilotID: pilotB, RankID: "", SetAt: at}, // no rank: the promotion left none
+		{TenantID: tenantA, PilotID: pilotB, RankID: "", SetAt: at},                      // no rank: the promotion left none
 		{TenantID: tenantB, PilotID: otherAirline.ID, RankID: fo.ID.String(), SetAt: at}, // A's rank id in B names nothing
 	} {
 		if err := q.UpsertPilotRank(ctx, pr); err != nil {
