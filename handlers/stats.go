@@ -35,11 +35,11 @@ func (h *statsHandlers) showStats(c echo.Context) error {
 	now := h.now().UTC()
 	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	to := from.AddDate(0, 1, 0)
-	month, err := h.rm.GetAirlineTotalsBetween(ctx, readmodel.GetAirlineTotalsBetweenParams{TenantID: tabs.ID, FromTime: from, ToTime: to})
+	month, err := h.rm.SumAirlineFlightsBetween(ctx, readmodel.SumAirlineFlightsBetweenParams{TenantID: tabs.ID, FromTime: from, ToTime: to})
 	if err != nil {
 		return err
 	}
-	total, err := h.rm.GetAirlineTotals(ctx, tabs.ID)
+	total, err := h.rm.SumAirlineFlights(ctx, tabs.ID)
 	if err != nil {
 		return err
 	}

@@ -57,15 +57,15 @@ WHERE u.tenant_id = sqlc.arg(tenant_id) AND u.status = 'active'
   AND (u.pilot_id <> '' OR coalesce(s.flights, 0) > 0)
 ORDER BY u.pilot_id = '', u.pilot_number, u.name COLLATE "C", u.id;
 
--- name: GetAirlineTotals :one
--- GetAirlineTotals is what every accepted PIREP of the airline adds up to,
+-- name: SumAirlineFlights :one
+-- SumAirlineFlights is what every accepted PIREP of the airline adds up to,
 -- summed from the pilots' totals rather than the PIREPs.
 SELECT coalesce(sum(flights), 0)::bigint AS flights, coalesce(sum(minutes), 0)::bigint AS minutes
 FROM pilot_stats
 WHERE tenant_id = sqlc.arg(tenant_id);
 
--- name: GetAirlineTotalsBetween :one
--- GetAirlineTotalsBetween adds up the airline's accepted PIREPs whose
+-- name: SumAirlineFlightsBetween :one
+-- SumAirlineFlightsBetween adds up the airline's accepted PIREPs whose
 -- block-on (the flight's end) is in [from_time, to_time).
 SELECT count(*)::bigint AS flights, coalesce(sum(flight_time), 0)::bigint AS minutes
 FROM pireps

@@ -28,24 +28,24 @@ func (m *ReadModels) CountPirepsByAirline(ctx context.Context, arg readmodel.Cou
 	return m.st.countPirepsByAirline(ctx, arg)
 }
 
-// GetAirlineTotals implements readmodel.Querier.
-func (m *ReadModels) GetAirlineTotals(ctx context.Context, tenantID string) (readmodel.GetAirlineTotalsRow, error) {
+// SumAirlineFlights implements readmodel.Querier.
+func (m *ReadModels) SumAirlineFlights(ctx context.Context, tenantID string) (readmodel.SumAirlineFlightsRow, error) {
 	if err := checkText(tenantID); err != nil {
-		return readmodel.GetAirlineTotalsRow{}, err
+		return readmodel.SumAirlineFlightsRow{}, err
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.st.getAirlineTotals(ctx, tenantID)
+	return m.st.sumAirlineFlights(ctx, tenantID)
 }
 
-// GetAirlineTotalsBetween implements readmodel.Querier.
-func (m *ReadModels) GetAirlineTotalsBetween(ctx context.Context, arg readmodel.GetAirlineTotalsBetweenParams) (readmodel.GetAirlineTotalsBetweenRow, error) {
+// SumAirlineFlightsBetween implements readmodel.Querier.
+func (m *ReadModels) SumAirlineFlightsBetween(ctx context.Context, arg readmodel.SumAirlineFlightsBetweenParams) (readmodel.SumAirlineFlightsBetweenRow, error) {
 	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.GetAirlineTotalsBetweenRow{}, err
+		return readmodel.SumAirlineFlightsBetweenRow{}, err
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.st.getAirlineTotalsBetween(ctx, arg)
+	return m.st.sumAirlineFlightsBetween(ctx, arg)
 }
 
 // ListPirepsByAirlineLongest implements readmodel.Querier.
@@ -250,11 +250,11 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func (s *state) getAirlineTotals(ctx context.Context, tenantID string) (readmodel.GetAirlineTotalsRow, error) {
+func (s *state) sumAirlineFlights(ctx context.Context, tenantID string) (readmodel.SumAirlineFlightsRow, error) {
 	if err := ctx.Err(); err != nil {
-		return readmodel.GetAirlineTotalsRow{}, err
+		return readmodel.SumAirlineFlightsRow{}, err
 	}
-	var out readmodel.GetAirlineTotalsRow
+	var out readmodel.SumAirlineFlightsRow
 	for k, st := range s.pilotStats {
 		if k.tenant == tenantID {
 			out.Flights += st.Flights
@@ -273,11 +273,11 @@ func (s *state) acceptedBetween(tenantID string, from, to time.Time) []readmodel
 	})
 }
 
-func (s *state) getAirlineTotalsBetween(ctx context.Context, arg readmodel.GetAirlineTotalsBetweenParams) (readmodel.GetAirlineTotalsBetweenRow, error) {
+func (s *state) sumAirlineFlightsBetween(ctx context.Context, arg readmodel.SumAirlineFlightsBetweenParams) (readmodel.SumAirlineFlightsBetweenRow, error) {
 	if err := ctx.Err(); err != nil {
-		return readmodel.GetAirlineTotalsBetweenRow{}, err
+		return readmodel.SumAirlineFlightsBetweenRow{}, err
 	}
-	var out readmodel.GetAirlineTotalsBetweenRow
+	var out readmodel.SumAirlineFlightsBetweenRow
 	for _, p := range s.acceptedBetween(arg.TenantID, arg.FromTime, arg.ToTime) {
 		out.Flights++
 		out.Minutes += int64(p.FlightTime)
@@ -337,24 +337,24 @@ func (t *tx) CountPirepsByAirline(ctx context.Context, arg readmodel.CountPireps
 	return t.st.countPirepsByAirline(ctx, arg)
 }
 
-func (t *tx) GetAirlineTotals(ctx context.Context, tenantID string) (readmodel.GetAirlineTotalsRow, error) {
+func (t *tx) SumAirlineFlights(ctx context.Context, tenantID string) (readmodel.SumAirlineFlightsRow, error) {
 	if err := t.check(ctx); err != nil {
-		return readmodel.GetAirlineTotalsRow{}, err
+		return readmodel.SumAirlineFlightsRow{}, err
 	}
 	if err := checkText(tenantID); err != nil {
-		return readmodel.GetAirlineTotalsRow{}, t.fail(err)
+		return readmodel.SumAirlineFlightsRow{}, t.fail(err)
 	}
-	return t.st.getAirlineTotals(ctx, tenantID)
+	return t.st.sumAirlineFlights(ctx, tenantID)
 }
 
-func (t *tx) GetAirlineTotalsBetween(ctx context.Context, arg readmodel.GetAirlineTotalsBetweenParams) (readmodel.GetAirlineTotalsBetweenRow, error) {
+func (t *tx) SumAirlineFlightsBetween(ctx context.Context, arg readmodel.SumAirlineFlightsBetweenParams) (readmodel.SumAirlineFlightsBetweenRow, error) {
 	if err := t.check(ctx); err != nil {
-		return readmodel.GetAirlineTotalsBetweenRow{}, err
+		return readmodel.SumAirlineFlightsBetweenRow{}, err
 	}
 	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.GetAirlineTotalsBetweenRow{}, t.fail(err)
+		return readmodel.SumAirlineFlightsBetweenRow{}, t.fail(err)
 	}
-	return t.st.getAirlineTotalsBetween(ctx, arg)
+	return t.st.sumAirlineFlightsBetween(ctx, arg)
 }
 
 func (t *tx) ListPirepsByAirlineLongest(ctx context.Context, arg readmodel.ListPirepsByAirlineLongestParams) ([]readmodel.Pirep, error) {

@@ -49,53 +49,6 @@ func (q *Queries) CountPirepsByAirline(ctx context.Context, arg CountPirepsByAir
 	return count, err
 }
 
-const getAirlineTotals = `-- name: GetAirlineTotals :one
-SELECT coalesce(sum(flights), 0)::bigint AS flights, coalesce(sum(minutes), 0)::bigint AS minutes
-FROM pilot_stats
-WHERE tenant_id = $1
-`
-
-type GetAirlineTotalsRow struct {
-	Flights int64
-	Minutes int64
-}
-
-// GetAirlineTotals is what every accepted PIREP of the airline adds up to,
-// summed from the pilots' totals rather than the PIREPs.
-func (q *Queries) GetAirlineTotals(ctx context.Context, tenantID string) (GetAirlineTotalsRow, error) {
-	row := q.db.QueryRow(ctx, getAirlineTotals, tenantID)
-	var i GetAirlineTotalsRow
-	err := row.Scan(&i.Flights, &i.Minutes)
-	return i, err
-}
-
-const getAirlineTotalsBetween = `-- name: GetAirlineTotalsBetween :one
-SELECT count(*)::bigint AS flights, coalesce(sum(flight_time), 0)::bigint AS minutes
-FROM pireps
-WHERE tenant_id = $1 AND state = 'accepted'
-  AND block_on >= $2 AND block_on < $3
-`
-
-type GetAirlineTotalsBetweenParams struct {
-	TenantID string
-	FromTime time.Time
-	ToTime   time.Time
-}
-
-type GetAirlineTotalsBetweenRow struct {
-	Flights int64
-	Minutes int64
-}
-
-// GetAirlineTotalsBetween adds up the airline's accepted PIREPs whose
-// block-on (the flight's end) is in [from_time, to_time).
-func (q *Queries) GetAirlineTotalsBetween(ctx context.Context, arg GetAirlineTotalsBetweenParams) (GetAirlineTotalsBetweenRow, error) {
-	row := q.db.QueryRow(ctx, getAirlineTotalsBetween, arg.TenantID, arg.FromTime, arg.ToTime)
-	var i GetAirlineTotalsBetweenRow
-	err := row.Scan(&i.Flights, &i.Minutes)
-	return i, err
-}
-
 const listPirepsByAirlineLongest = `-- name: ListPirepsByAirlineLongest :many
 SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at FROM pireps
 WHERE tenant_id = $1
@@ -383,4 +336,51 @@ func (q *Queries) ListTopPilotsBetween(ctx context.Context, arg ListTopPilotsBet
 		return nil, err
 	}
 	return items, nil
+}
+
+const sumAirlineFlights = `-- name: SumAirlineFlights :one
+SELECT coalesce(sum(flights), 0)::bigint AS flights, coalesce(sum(minutes), 0)::bigint AS minutes
+FROM pilot_stats
+WHERE tenant_id = $1
+`
+
+type SumAirlineFlightsRow struct {
+	Flights int64
+	Minutes int64
+}
+
+// SumAirlineFlights is what every accepted PIREP of the airline adds up to,
+// summed from the pilots' totals rather than the PIREPs.
+func (q *Queries) SumAirlineFlights(ctx context.Context, tenantID string) (SumAirlineFlightsRow, error) {
+	row := q.db.QueryRow(ctx, sumAirlineFlights, tenantID)
+	var i SumAirlineFlightsRow
+	err := row.Scan(&i.Flights, &i.Minutes)
+	return i, err
+}
+
+const sumAirlineFlightsBetween = `-- name: SumAirlineFlightsBetween :one
+SELECT count(*)::bigint AS flights, coalesce(sum(flight_time), 0)::bigint AS minutes
+FROM pireps
+WHERE tenant_id = $1 AND state = 'accepted'
+  AND block_on >= $2 AND block_on < $3
+`
+
+type SumAirlineFlightsBetweenParams struct {
+	TenantID string
+	FromTime time.Time
+	ToTime   time.Time
+}
+
+type SumAirlineFlightsBetweenRow struct {
+	Flights int64
+	Minutes int64
+}
+
+// SumAirlineFlightsBetween adds up the airline's accepted PIREPs whose
+// block-on (the flight's end) is in [from_time, to_time).
+func (q *Queries) SumAirlineFlightsBetween(ctx context.Context, arg SumAirlineFlightsBetweenParams) (SumAirlineFlightsBetweenRow, error) {
+	row := q.db.QueryRow(ctx, sumAirlineFlightsBetween, arg.TenantID, arg.FromTime, arg.ToTime)
+	var i SumAirlineFlightsBetweenRow
+	err := row.Scan(&i.Flights, &i.Minutes)
+	return i, err
 }

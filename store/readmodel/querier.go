@@ -53,12 +53,6 @@ type Querier interface {
 	GetAirline(ctx context.Context, id uuid.UUID) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
 	GetAirlineBySlug(ctx context.Context, slug string) (Airline, error)
-	// GetAirlineTotals is what every accepted PIREP of the airline adds up to,
-	// summed from the pilots' totals rather than the PIREPs.
-	GetAirlineTotals(ctx context.Context, tenantID string) (GetAirlineTotalsRow, error)
-	// GetAirlineTotalsBetween adds up the airline's accepted PIREPs whose
-	// block-on (the flight's end) is in [from_time, to_time).
-	GetAirlineTotalsBetween(ctx context.Context, arg GetAirlineTotalsBetweenParams) (GetAirlineTotalsBetweenRow, error)
 	// GetAirport finds one airport of an airline by its ICAO code.
 	GetAirport(ctx context.Context, arg GetAirportParams) (Airport, error)
 	// GetApiKey finds a key by id: the key caches look up the hash of a key
@@ -172,6 +166,12 @@ type Querier interface {
 	// SetUserPassword replaces a user's password hash; must_change_password is
 	// set for a one-time password.
 	SetUserPassword(ctx context.Context, arg SetUserPasswordParams) error
+	// SumAirlineFlights is what every accepted PIREP of the airline adds up to,
+	// summed from the pilots' totals rather than the PIREPs.
+	SumAirlineFlights(ctx context.Context, tenantID string) (SumAirlineFlightsRow, error)
+	// SumAirlineFlightsBetween adds up the airline's accepted PIREPs whose
+	// block-on (the flight's end) is in [from_time, to_time).
+	SumAirlineFlightsBetween(ctx context.Context, arg SumAirlineFlightsBetweenParams) (SumAirlineFlightsBetweenRow, error)
 	// TouchApiKeyLastUsed records that a key was used. It moves last_used_at
 	// only forward, and only when it is more than a minute older, so a key in
 	// constant use costs at most one write a minute. Not event-sourced: see

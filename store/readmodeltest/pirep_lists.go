@@ -19,8 +19,8 @@ var pirepListCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"ListPirepsByAirlineLongest": testListPirepsByAirlineOrders,
 	"CountPirepsByAirline":       testCountPirepsByAirline,
 	"ListRoster":                 testListRoster,
-	"GetAirlineTotals":           testAirlineTotals,
-	"GetAirlineTotalsBetween":    testAirlineTotals,
+	"SumAirlineFlights":           testAirlineTotals,
+	"SumAirlineFlightsBetween":    testAirlineTotals,
 	"ListTopPilotsBetween":       testListTopPilotsBetween,
 }
 
@@ -209,26 +209,26 @@ func testListRoster(t *testing.T, q readmodel.Querier) {
 
 func testAirlineTotals(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
-	between := func(tenant string, from, to time.Time) readmodel.GetAirlineTotalsBetweenRow {
+	between := func(tenant string, from, to time.Time) readmodel.SumAirlineFlightsBetweenRow {
 		t.Helper()
-		got, err := q.GetAirlineTotalsBetween(ctx, readmodel.GetAirlineTotalsBetweenParams{TenantID: tenant, FromTime: from, ToTime: to})
+		got, err := q.SumAirlineFlightsBetween(ctx, readmodel.SumAirlineFlightsBetweenParams{TenantID: tenant, FromTime: from, ToTime: to})
 		if err != nil {
-			t.Fatalf("GetAirlineTotalsBetween: %v", err)
+			t.Fatalf("SumAirlineFlightsBetween: %v", err)
 		}
 		return got
 	}
-	total := func(tenant string) readmodel.GetAirlineTotalsRow {
+	total := func(tenant string) readmodel.SumAirlineFlightsRow {
 		t.Helper()
-		got, err := q.GetAirlineTotals(ctx, tenant)
+		got, err := q.SumAirlineFlights(ctx, tenant)
 		if err != nil {
-			t.Fatalf("GetAirlineTotals: %v", err)
+			t.Fatalf("SumAirlineFlights: %v", err)
 		}
 		return got
 	}
-	if got := total(tenantA); got != (readmodel.GetAirlineTotalsRow{}) {
+	if got := total(tenantA); got != (readmodel.SumAirlineFlightsRow{}) {
 		t.Errorf("no PIREPs, total %+v", got)
 	}
-	if got := between(tenantA, at.Add(-time.Hour), at.Add(time.Hour)); got != (readmodel.GetAirlineTotalsBetweenRow{}) {
+	if got := between(tenantA, at.Add(-time.Hour), at.Add(time.Hour)); got != (readmodel.SumAirlineFlightsBetweenRow{}) {
 		t.Errorf("no PIREPs, between %+v", got)
 	}
 	// Block-on counts: p1 ends at at+165m; p2 at at+10h+165m.
@@ -244,22 +244,22 @@ func testAirlineTotals(t *testing.T, q readmodel.Querier) {
 			t.Fatal(err)
 		}
 	}
-	if got, want := total(tenantA), (readmodel.GetAirlineTotalsRow{Flights: 2, Minutes: 211}); got != want {
+	if got, want := total(tenantA), (readmodel.SumAirlineFlightsRow{Flights: 2, Minutes: 211}); got != want {
 		t.Errorf("A's total %+v, want %+v", got, want)
 	}
-	if got, want := total(tenantB), (readmodel.GetAirlineTotalsRow{Flights: 1, Minutes: 150}); got != want {
+	if got, want := total(tenantB), (readmodel.SumAirlineFlightsRow{Flights: 1, Minutes: 150}); got != want {
 		t.Errorf("B's total %+v, want %+v", got, want)
 	}
 	p1On := p1.BlockOn.Truncate(time.Microsecond)
 	cases := []struct {
 		name     string
 		from, to time.Time
-		want     readmodel.GetAirlineTotalsBetweenRow
+		want     readmodel.SumAirlineFlightsBetweenRow
 	}{
-		{"both", at, at.Add(24 * time.Hour), readmodel.GetAirlineTotalsBetweenRow{Flights: 2, Minutes: 211}},
-		{"from is inclusive", p1On, p1On.Add(time.Microsecond), readmodel.GetAirlineTotalsBetweenRow{Flights: 1, Minutes: 150}},
-		{"to is exclusive", at, p1On, readmodel.GetAirlineTotalsBetweenRow{}},
-		{"the later only", p1On.Add(time.Microsecond), at.Add(24 * time.Hour), readmodel.GetAirlineTotalsBetweenRow{Flights: 1, Minutes: 61}},
+		{"both", at, at.Add(24 * time.Hour), readmodel.SumAirlineFlightsBetweenRow{Flights: 2, Minutes: 211}},
+		{"from is inclusive", p1On, p1On.Add(time.Microsecond), readmodel.SumAirlineFlightsBetweenRow{Flights: 1, Minutes: 150}},
+		{"to is exclusive", at, p1On, readmodel.SumAirlineFlightsBetweenRow{}},
+		{"the later only", p1On.Add(time.Microsecond), at.Add(24 * time.Hour), readmodel.SumAirlineFlightsBetweenRow{Flights: 1, Minutes: 61}},
 	}
 	for _, c := range cases {
 		if got := between(tenantA, c.from, c.to); got != c.want {
