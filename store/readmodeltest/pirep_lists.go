@@ -19,8 +19,8 @@ var pirepListCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"ListPirepsByAirlineLongest": testListPirepsByAirlineOrders,
 	"CountPirepsByAirline":       testCountPirepsByAirline,
 	"ListRoster":                 testListRoster,
-	"SumAirlineFlights":           testAirlineTotals,
-	"SumAirlineFlightsBetween":    testAirlineTotals,
+	"SumAirlineFlights":          testAirlineTotals,
+	"SumAirlineFlightsBetween":   testAirlineTotals,
 	"ListTopPilotsBetween":       testListTopPilotsBetween,
 }
 
