@@ -202,6 +202,9 @@ func parsePirepFilter(c echo.Context, airlineID string, people []readmodel.User,
 	f.PilotOptions = [][2]string{{"", "Any pilot"}}
 	known = false
 	for _, u := range people {
+		if u.Status == domain.StatusPending || u.Status == domain.StatusRejected {
+			continue // never admitted: no PIREPs to find
+		}
 		id := u.ID.String()
 		f.PilotOptions = append(f.PilotOptions, [2]string{id, personLabel(u)})
 		if id == f.Pilot {
