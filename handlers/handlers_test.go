@@ -46,6 +46,7 @@ type app struct {
 	flights  *domain.Flights
 	pireps   *domain.Pireps
 	ranks    *domain.Ranks
+	rm       readmodel.Querier
 	proj     *projector.Projector
 	jobs     *imports.Jobs
 	// countEvents counts every committed event, not only those a reader
@@ -178,7 +179,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, proj: proj, jobs: jobs, countEvents: count}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, rm: rm, proj: proj, jobs: jobs, countEvents: count}
 }
 
 // subfleetsOr answers from a fixed table first (the made-up ids older
