@@ -128,7 +128,7 @@ func checkRankPages(t *testing.T, w *matrixWorld) {
 	if resp, _ := getAs(t, pilot.client, w.URL+ranks, nil); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a pilot opened the ranks page: %d", resp.StatusCode)
 	}
-	if d.Find(`nav[aria-label="Airline"] a[href="` + ranks + `"]`).Length() != 0 {
+	if d.Find(`nav[aria-label="Airline"] a[href="`+ranks+`"]`).Length() != 0 {
 		t.Errorf("a pilot is shown the Ranks tab")
 	}
 }
