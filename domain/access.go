@@ -39,6 +39,7 @@ const (
 	FileOwnPireps       Action = "file, edit, submit and cancel one's own PIREPs"
 	ReviewPireps        Action = "accept or reject an airline's PIREPs"
 	ManageRanks         Action = "add and change an airline's ranks and set a pilot's rank"
+	ManagePirepRules    Action = "set an airline's optional PIREP filing rules"
 )
 
 // Scope is how far a role's permission reaches.
@@ -87,6 +88,7 @@ var accessMatrix = []accessRule{
 	{FileOwnPireps, Own, Own, No},
 	{ReviewPireps, No, Own, Any},
 	{ManageRanks, No, Own, Any},
+	{ManagePirepRules, No, Own, Any},
 }
 
 // AccessMatrix returns the matrix's rows, for documentation and tests.

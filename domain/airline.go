@@ -36,6 +36,8 @@ type Airline struct {
 	// each person decided on, with their number when approved.
 	LastPilotNumber int32
 	decided         map[string]int32
+	// PirepRules are the airline's optional filing rules (pirep_rules.go).
+	PirepRules PirepRules
 }
 
 // Registration modes of an airline's public registration form.
@@ -60,6 +62,8 @@ func (a *Airline) Apply(ev proto.Message) error {
 		a.Suspended = true
 	case *eventsv1.AirlineReactivated:
 		a.Suspended = false
+	case *eventsv1.PirepRulesChanged:
+		a.PirepRules = PirepRules{AircraftAtDeparture: e.AircraftAtDeparture, PilotAtDeparture: e.PilotAtDeparture}
 	case *eventsv1.MembershipDecided:
 		if a.decided == nil {
 			a.decided = map[string]int32{}

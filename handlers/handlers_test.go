@@ -45,6 +45,8 @@ type app struct {
 	fleet    *domain.Fleet
 	flights  *domain.Flights
 	pireps   *domain.Pireps
+	ranks    *domain.Ranks
+	rm       readmodel.Querier
 	proj     *projector.Projector
 	jobs     *imports.Jobs
 	// countEvents counts every committed event, not only those a reader
@@ -144,6 +146,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	ops := reads.Operations{Q: reads.New(rm)}
 	pireps := &domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: ops, Aircraft: ops,
 		Settings: reads.PirepSettings{Q: reads.New(rm)}}
+	ranks := &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}
 	e := handlers.New(handlers.Deps{
 		Log:        slog.Default(),
 		Sessions:   handlers.NewSessions(sessions, false),
@@ -171,10 +174,12 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 
 		Pireps:     pireps,
 		Promotions: reads.Promotions{Q: reads.New(rm), Ranks: &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}},
+		Ranks:      ranks,
+		PirepRules: airlines,
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, proj: proj, jobs: jobs, countEvents: count}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, rm: rm, proj: proj, jobs: jobs, countEvents: count}
 }
 
 // subfleetsOr answers from a fixed table first (the made-up ids older

@@ -11,8 +11,8 @@ import (
 	"github.com/albatross-va/albatross/views"
 )
 
-// showHome sends a platform admin to the airlines and greets everyone else
-// with their airline and pilot id.
+// showHome sends a platform admin to the airlines, shows a pilot their
+// dashboard, and greets an airline admin with their airline's pages.
 func showHome(rm reads.Querier) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u, _ := currentUser(c)
@@ -23,6 +23,9 @@ func showHome(rm reads.Querier) echo.HandlerFunc {
 		if err != nil {
 			return domain.Errorf(domain.ENotFound, "There is no such airline.")
 		}
+		if u.Role == domain.RolePilot {
+			return renderDashboard(c, rm, id) // as phpVMS, a pilot lands on their dashboard
+		}
 		a, err := rm.GetAirline(c.Request().Context(), id)
 		if err != nil {
 			return err
@@ -30,7 +33,7 @@ func showHome(rm reads.Querier) echo.HandlerFunc {
 		p := views.HomePage{Page: page(c, "Home"), Name: u.Name, PilotID: u.PilotID, Role: "Pilot",
 			AirlineName: a.Name, AirlineSlug: a.Slug}
 		if u.Role == domain.RoleAirlineAdmin {
-			p.Role, p.ManageURL = "Airline admin", "/airlines/"+u.TenantID
+			p.Role, p.ManageURL, p.DashboardURL = "Airline admin", "/airlines/"+u.TenantID, dashboardURL(u.TenantID)
 		}
 		return render(c, http.StatusOK, views.HomeView(p), nil)
 	}

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
@@ -26,6 +27,11 @@ func airlineTabs(c echo.Context, rm reads.Querier, current string) (views.Airlin
 	if err != nil {
 		return views.AirlineTabs{}, readmodel.Airline{}, err
 	}
+	return airlineTabsOf(c, rm, id, current)
+}
+
+// airlineTabsOf reads an airline for its pages' tabs.
+func airlineTabsOf(c echo.Context, rm reads.Querier, id uuid.UUID, current string) (views.AirlineTabs, readmodel.Airline, error) {
 	a, err := rm.GetAirline(c.Request().Context(), id)
 	if err != nil {
 		return views.AirlineTabs{}, readmodel.Airline{}, err
@@ -33,7 +39,7 @@ func airlineTabs(c echo.Context, rm reads.Querier, current string) (views.Airlin
 	// A pilot sees only the tabs they may open.
 	pilotView := domain.Authorize(currentActor(c), domain.EditAirlineProfile, a.ID.String()) != nil
 	return views.AirlineTabs{ID: a.ID.String(), Name: a.Name, ICAO: a.Icao, Slug: a.Slug, Suspended: a.Suspended, Current: current,
-		PilotView: pilotView}, a, nil
+		PilotView: pilotView, Dashboard: domain.Authorize(currentActor(c), domain.ViewOwnAirline, a.ID.String()) == nil}, a, nil
 }
 
 // showAirline is the airline's profile page.

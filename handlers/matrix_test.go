@@ -115,6 +115,14 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/pireps/:pirep/cancel":       pirepPilot,
 	"POST /airlines/:id/pireps/:pirep/accept":       action(domain.ReviewPireps),
 	"POST /airlines/:id/pireps/:pirep/reject":       action(domain.ReviewPireps),
+	"GET /airlines/:id/dashboard":                   action(domain.ViewOwnAirline),
+	"GET /airlines/:id/ranks":                       action(domain.ManageRanks),
+	"POST /airlines/:id/ranks":                      action(domain.ManageRanks),
+	"GET /airlines/:id/ranks/:rank":                 action(domain.ManageRanks),
+	"POST /airlines/:id/ranks/:rank":                action(domain.ManageRanks),
+	"POST /airlines/:id/people/:uid/rank":           action(domain.ManageRanks),
+	"GET /airlines/:id/settings/pireps":             action(domain.ManagePirepRules),
+	"POST /airlines/:id/settings/pireps":            action(domain.ManagePirepRules),
 }
 
 const memberPassword = "a member's own password"
@@ -129,6 +137,7 @@ type tenant struct {
 	flight                    string // a flight of the airline
 	pirep, pirepPilot         string // a pending PIREP of the airline and the login of its pilot
 	pirepPilotID              string // the user id of that pilot
+	rank                      string // a rank of the airline
 }
 
 // actor is one browser of the matrix.
@@ -204,6 +213,9 @@ func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
 		tn.flight, _, err = a.flights.Add(ctx, sys, id, domain.FlightSchedule{FlightNumber: "1", DptAirport: "EGLL",
 			ArrAirport: "KJFK", FlightTime: 475, FlightType: "J", Active: true})
 		if err != nil {
+			t.Fatal(err)
+		}
+		if tn.rank, _, err = a.ranks.Save(ctx, sys, id, "", domain.RankForm{Name: "Matrix Captain", MinHours: "100"}); err != nil {
 			t.Fatal(err)
 		}
 		w.airlines[name] = tn
@@ -339,7 +351,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep).Replace(path)
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank).Replace(path)
 	if route == "/airlines/:id/airports/search" {
 		path += "?source=world&field=q&box=find&q=eg"
 	}
@@ -389,6 +401,14 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form = url.Values{"flight_number": {fmt.Sprint(2000 + n)}, "dpt_airport": {"EGLL"}, "arr_airport": {"EGLL"},
 			"aircraft_id": {tn.flown}, "block_off": {"2026-11-02T09:00"}, "block_on": {"2026-11-02T10:00"},
 			"flight_time": {"0:50"}, "distance": {"100"}, "fuel_used": {"1000"}, "fuel_unit": {"kg"}, "submit": {"1"}}
+	case "/airlines/:id/ranks":
+		form = url.Values{"name": {fmt.Sprintf("Rank %d", n)}, "min_hours": {fmt.Sprintf("%d:30", n)}, "auto_promote": {"1"}}
+	case "/airlines/:id/ranks/:rank":
+		form = url.Values{"name": {"Matrix Captain"}, "min_hours": {fmt.Sprintf("%d", 100+n)}}
+	case "/airlines/:id/people/:uid/rank":
+		form.Set("rank_id", tn.rank)
+	case "/airlines/:id/settings/pireps":
+		form.Set("aircraft_at_departure", "") // no rule on: the matrix's PIREPs file as before
 	case "/airlines/:id/people/:uid/reject", "/airlines/:id/suspend", "/airlines/:id/people/:uid/suspend", "/airlines/:id/pireps/:pirep/reject":
 		form.Set("reason", "matrix test")
 	}

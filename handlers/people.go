@@ -153,6 +153,9 @@ func (h *peopleHandlers) renderPerson(c echo.Context, status int, issued *views.
 		Issued: issued, Reason: reason, Errors: errs, Notice: h.sessions.PopString(ctx, flashKey),
 		CanManage: me.UserID != u.ID.String() && domain.Authorize(me, domain.SuspendPeople, tabs.ID) == nil,
 		CanDecide: domain.Authorize(me, domain.DecideRegistrations, tabs.ID) == nil}
+	if p.Rank, err = personRank(c, h.rm, tabs.ID, u, c.FormValue("rank_id")); err != nil {
+		return err
+	}
 	return render(c, status, views.PersonView(p), nil)
 }
 

@@ -129,6 +129,18 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/roster", roster.showRoster, allow(domain.ViewOperations))
 	stats := &statsHandlers{rm: d.ReadModels, now: time.Now}
 	member.GET("/airlines/:id/stats", stats.showStats, allow(domain.ViewOperations))
+	// A member's dashboard; an airline's ranks and PIREP rules, for staff.
+	dashboard := &dashboardHandlers{rm: d.ReadModels}
+	member.GET("/airlines/:id/dashboard", dashboard.showDashboard, allow(domain.ViewOwnAirline))
+	ranks := &rankHandlers{cmds: d.Ranks, rm: d.ReadModels, people: people, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/ranks", ranks.listRanks, allow(domain.ManageRanks))
+	member.POST("/airlines/:id/ranks", ranks.createRank, allow(domain.ManageRanks))
+	member.GET("/airlines/:id/ranks/:rank", ranks.showRank, allow(domain.ManageRanks))
+	member.POST("/airlines/:id/ranks/:rank", ranks.saveRank, allow(domain.ManageRanks))
+	member.POST("/airlines/:id/people/:uid/rank", ranks.setPilotRank, allow(domain.ManageRanks))
+	settings := &pirepSettingsHandlers{cmds: d.PirepRules, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/settings/pireps", settings.showPirepSettings, allow(domain.ManagePirepRules))
+	member.POST("/airlines/:id/settings/pireps", settings.savePirepSettings, allow(domain.ManagePirepRules))
 
 	// The API for programs, outside the app group: no session, no CSRF. A
 	// key authenticates every request, and a cookie none. Unknown paths

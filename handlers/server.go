@@ -97,6 +97,10 @@ type Deps struct {
 	// a pilot once a review of their PIREP is in the read models.
 	Pireps     PirepCommands
 	Promotions Promoter
+	// Ranks runs the rank commands; PirepRules sets an airline's optional
+	// filing rules.
+	Ranks      RankCommands
+	PirepRules PirepRuleCommands
 }
 
 // PirepCommands runs the PIREP commands (domain.Pireps).

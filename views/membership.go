@@ -9,9 +9,12 @@ type AirlineTabs struct {
 	ICAO      string
 	Slug      string
 	Suspended bool
-	Current   string // "profile", "people", "fleet", "airports", "flights", "pireps", "pireps-all", "roster" or "stats"
+	Current   string // "dashboard", "profile", "people", "fleet", "airports", "flights", "pireps", "pireps-all", "roster", "stats", "ranks" or "settings"
 	// PilotView hides the staff's tabs from a pilot.
 	PilotView bool
+	// Dashboard shows the viewer's own dashboard tab: they fly for the
+	// airline (a platform admin does not).
+	Dashboard bool
 }
 
 // ProfileForm is an airline's editable profile.
@@ -105,6 +108,7 @@ type PersonPage struct {
 	Notice    string
 	Errors    map[string]string
 	Reason    string
+	Rank      *PersonRank // nil for a person without a career (a pending registration)
 }
 
 // PublicAirlinePage is the page anyone sees at /a/{slug}.
@@ -147,4 +151,6 @@ type HomePage struct {
 	AirlineName string
 	AirlineSlug string
 	ManageURL   string
+	// DashboardURL is the member's own dashboard, for staff who fly too.
+	DashboardURL string
 }

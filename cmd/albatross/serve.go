@@ -98,6 +98,8 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		Pireps: &domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: operations, Aircraft: operations,
 			Settings: reads.PirepSettings{Q: reads.New(b.reads)}},
 		Promotions: reads.Promotions{Q: reads.New(b.reads), Ranks: &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}},
+		Ranks:      &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}},
+		PirepRules: &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
 	})
 	srv := &http.Server{
 		Handler:           e,

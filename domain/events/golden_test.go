@@ -74,6 +74,10 @@ var goldenCases = []struct {
 		RankId: "3d4e5f60-7182-493a-a4b5-c6d7e8f90112", ByHand: true, By: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901",
 		SetAt: timestamppb.New(time.Date(2026, 11, 28, 21, 7, 0, 0, time.UTC)),
 	}},
+	{"pirep_rules_changed", &eventsv1.PirepRulesChanged{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", AircraftAtDeparture: true, PilotAtDeparture: true,
+		ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 8, 0, 0, time.UTC)),
+	}},
 	{"airport_added", &eventsv1.AirportAdded{
 		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13",
 		Airport: &eventsv1.AirportAdded_State{Icao: "EGLL", Iata: "LHR", Name: "London Heathrow Airport", City: "London",

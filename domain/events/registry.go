@@ -52,6 +52,7 @@ var registered = []proto.Message{
 	&eventsv1.PirepRejected{},
 	&eventsv1.RankSaved{},
 	&eventsv1.PilotRankSet{},
+	&eventsv1.PirepRulesChanged{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

@@ -44,6 +44,13 @@ type Airline struct {
 	Suspended     bool
 }
 
+type AirlinePirepRule struct {
+	TenantID            string
+	AircraftAtDeparture bool
+	PilotAtDeparture    bool
+	UpdatedAt           time.Time
+}
+
 type Airport struct {
 	TenantID           string
 	Icao               string

@@ -21,6 +21,8 @@ type Querier interface {
 	DeleteAllAircraft(ctx context.Context) error
 	// DeleteAllAircraftPirepTotals empties the read model before a rebuild.
 	DeleteAllAircraftPirepTotals(ctx context.Context) error
+	// DeleteAllAirlinePirepRules empties the read model before a rebuild.
+	DeleteAllAirlinePirepRules(ctx context.Context) error
 	// DeleteAllAirlines empties the read model before a rebuild.
 	DeleteAllAirlines(ctx context.Context) error
 	// DeleteAllAirports empties the read model before a rebuild.
@@ -53,6 +55,9 @@ type Querier interface {
 	GetAirline(ctx context.Context, id uuid.UUID) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
 	GetAirlineBySlug(ctx context.Context, slug string) (Airline, error)
+	// GetAirlinePirepRules returns an airline's optional filing rules; an
+	// airline that never set them has no row.
+	GetAirlinePirepRules(ctx context.Context, tenantID string) (AirlinePirepRule, error)
 	// GetAirport finds one airport of an airline by its ICAO code.
 	GetAirport(ctx context.Context, arg GetAirportParams) (Airport, error)
 	// GetApiKey finds a key by id: the key caches look up the hash of a key
@@ -181,6 +186,8 @@ type Querier interface {
 	UpsertAircraft(ctx context.Context, arg UpsertAircraftParams) error
 	// UpsertAirline writes an airline's row from its events.
 	UpsertAirline(ctx context.Context, arg UpsertAirlineParams) error
+	// UpsertAirlinePirepRules writes an airline's filing rules from its events.
+	UpsertAirlinePirepRules(ctx context.Context, arg UpsertAirlinePirepRulesParams) error
 	// UpsertAirport writes an airport's row as its latest event describes it.
 	UpsertAirport(ctx context.Context, arg UpsertAirportParams) error
 	// UpsertApiKey writes a key's row as its ApiKeyCreated event describes it:

@@ -92,10 +92,10 @@ func (o Operations) LookupAircraft(ctx context.Context, tenantID, aircraftID str
 	return info, nil
 }
 
-// PirepSettings answers domain.PirepSettings from the read models. Airlines
-// have no settings page yet, so Rules (the zero value: no optional rule)
-// stands for every airline's; the pilot's location is their latest
-// accepted flight's arrival.
+// PirepSettings answers domain.PirepSettings from the read models: each
+// airline's filing rules as its admins set them (Rules for an airline that
+// never did), and the pilot's location, their latest accepted flight's
+// arrival.
 type PirepSettings struct {
 	Q     Querier
 	Rules domain.PirepRules
@@ -104,8 +104,15 @@ type PirepSettings struct {
 var _ domain.PirepSettings = PirepSettings{}
 
 // PirepRules implements domain.PirepSettings.
-func (s PirepSettings) PirepRules(context.Context, string) (domain.PirepRules, error) {
-	return s.Rules, nil
+func (s PirepSettings) PirepRules(ctx context.Context, tenantID string) (domain.PirepRules, error) {
+	r, err := s.Q.GetAirlinePirepRules(ctx, tenantID)
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return s.Rules, nil
+	}
+	if err != nil {
+		return domain.PirepRules{}, err
+	}
+	return domain.PirepRules{AircraftAtDeparture: r.AircraftAtDeparture, PilotAtDeparture: r.PilotAtDeparture}, nil
 }
 
 // PilotLocation implements domain.PirepSettings; "" for a pilot with no

@@ -30,3 +30,10 @@ func (q Querier) GetPilotRank(ctx context.Context, arg readmodel.GetPilotRankPar
 	r, err := q.Querier.GetPilotRank(ctx, arg)
 	return r, notFound(err, "The pilot's rank")
 }
+
+// GetAirlinePirepRules returns an airline's filing rules; an airline that
+// never set them has none.
+func (q Querier) GetAirlinePirepRules(ctx context.Context, tenantID string) (readmodel.AirlinePirepRule, error) {
+	r, err := q.Querier.GetAirlinePirepRules(ctx, tenantID)
+	return r, notFound(err, "The airline's PIREP rules")
+}

@@ -1,0 +1,25 @@
+package domain
+
+import (
+	"context"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+)
+
+// SetPirepRules sets an airline's optional PIREP filing rules: whether the
+// aircraft and the pilot must be at the departure airport. The rules live
+// in the airline's stream, so every filing of the airline reads one answer;
+// setting the rules the airline already has records nothing.
+func (s *Airlines) SetPirepRules(ctx context.Context, meta CommandMeta, airlineID string, r PirepRules) (AppendResult, error) {
+	return s.airlineCommand(ctx, meta, airlineID, ManagePirepRules, func(a *Airline, now time.Time) ([]proto.Message, error) {
+		if a.PirepRules == r {
+			return nil, nil
+		}
+		return []proto.Message{&eventsv1.PirepRulesChanged{AirlineId: airlineID,
+			AircraftAtDeparture: r.AircraftAtDeparture, PilotAtDeparture: r.PilotAtDeparture, ChangedAt: timestamppb.New(now)}}, nil
+	})
+}

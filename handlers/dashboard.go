@@ -1,0 +1,174 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
+)
+
+// dashboardHandlers are a pilot's dashboard: their career from the read
+// models (pilot_stats, pilot_ranks, ranks, pireps, flights).
+type dashboardHandlers struct {
+	rm reads.Querier
+}
+
+// Limits of the dashboard's lists.
+const (
+	dashboardPireps     = 5
+	dashboardDepartures = 10
+)
+
+func dashboardURL(airlineID string) string { return "/airlines/" + airlineID + "/dashboard" }
+
+// showDashboard is the viewer's own dashboard in the airline of the route.
+func (h *dashboardHandlers) showDashboard(c echo.Context) error {
+	id, err := airlineParam(c)
+	if err != nil {
+		return err
+	}
+	return renderDashboard(c, h.rm, id)
+}
+
+// renderDashboard renders the signed-in member's dashboard in an airline;
+// the home page shows it to a pilot too.
+func renderDashboard(c echo.Context, rm reads.Querier, airlineID uuid.UUID) error {
+	tabs, _, err := airlineTabsOf(c, rm, airlineID, "dashboard")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	u, _ := currentUser(c)
+	me, err := uuid.Parse(currentActor(c).UserID)
+	if err != nil {
+		return domain.Errorf(domain.EForbidden, "Only an airline's members have a dashboard.")
+	}
+	p := views.DashboardPage{Page: page(c, tabs.Name+" · Dashboard"), Tabs: tabs, URL: dashboardURL(tabs.ID),
+		Name: u.Name, PilotID: u.PilotID, Hours: domain.FormatFlightTime(0), FileURL: pirepsURL(tabs.ID) + "/new"}
+
+	stats, err := rm.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tabs.ID, PilotID: me})
+	switch {
+	case err == nil:
+		p.Hours, p.Flights, p.Location = domain.FormatFlightTime(stats.Minutes), stats.Flights, stats.Location
+		if stats.LandingRate != 0 {
+			p.LandingRate = strconv.Itoa(int(stats.LandingRate)) + " ft/min"
+		}
+	case domain.ErrorCode(err) != domain.ENotFound:
+		return err
+	}
+
+	ranks, err := rm.ListRanks(ctx, tabs.ID)
+	if err != nil {
+		return err
+	}
+	held := ""
+	switch pr, err := rm.GetPilotRank(ctx, readmodel.GetPilotRankParams{TenantID: tabs.ID, PilotID: me}); {
+	case err == nil:
+		held = pr.RankID
+	case domain.ErrorCode(err) != domain.ENotFound:
+		return err
+	}
+	p.Rank = rankName(ranks, held)
+	p.Progress = rankProgress(ranks, held, stats.Minutes)
+
+	names := airportNames{rm: rm, airline: tabs.ID, names: map[string]string{}}
+	if p.Location != "" {
+		if p.LocationName, err = names.name(ctx, p.Location); err != nil {
+			return err
+		}
+	}
+	recent, err := rm.ListPirepsByPilot(ctx, readmodel.ListPirepsByPilotParams{TenantID: tabs.ID, PilotID: me, Limit: dashboardPireps})
+	if err != nil {
+		return err
+	}
+	for _, r := range recent {
+		p.Recent = append(p.Recent, pirepRow(tabs, r, "", nil))
+	}
+	if p.Location != "" {
+		flights, err := rm.SearchFlightsFrom(ctx, readmodel.SearchFlightsFromParams{TenantID: tabs.ID, DptAirport: p.Location,
+			PageSize: dashboardDepartures})
+		if err != nil {
+			return err
+		}
+		known := map[string]views.AirportOption{}
+		for _, f := range flights {
+			name, err := names.name(ctx, f.ArrAirport)
+			if err != nil {
+				return err
+			}
+			known[f.ArrAirport] = views.AirportOption{Name: name}
+			p.Departures = append(p.Departures, flightRow(tabs, f, known))
+		}
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return render(c, http.StatusOK, views.DashboardView(p), nil)
+}
+
+// airportNames looks up the names of an airline's airports once each.
+type airportNames struct {
+	rm      reads.Querier
+	airline string
+	names   map[string]string
+}
+
+// name is the airport's name; "" for an airport the airline no longer has.
+func (a airportNames) name(ctx context.Context, icao string) (string, error) {
+	if n, ok := a.names[icao]; ok {
+		return n, nil
+	}
+	ap, err := a.rm.GetAirport(ctx, readmodel.GetAirportParams{TenantID: a.airline, Icao: icao})
+	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+		return "", err
+	}
+	a.names[icao] = ap.Name
+	return ap.Name, nil
+}
+
+// rankName is the name of the rank with the id; "" for none.
+func rankName(ranks []readmodel.Rank, id string) string {
+	for _, r := range ranks {
+		if r.ID.String() == id {
+			return r.Name
+		}
+	}
+	return ""
+}
+
+// rankProgress is the way from minutes of flight time to the next rank the
+// promotion rule gives: the lowest auto-promote rank above both the rank
+// held and the hours flown. ranks are in ListRanks order (lowest first).
+func rankProgress(ranks []readmodel.Rank, held string, minutes int64) views.RankProgress {
+	if len(ranks) == 0 {
+		return views.RankProgress{NoRanks: true}
+	}
+	var floor int64 = -1
+	for _, r := range ranks {
+		if r.ID.String() == held {
+			floor = int64(r.MinMinutes)
+		}
+	}
+	for _, r := range ranks {
+		m := int64(r.MinMinutes)
+		if !r.AutoPromote || m <= minutes || m <= floor {
+			continue
+		}
+		return views.RankProgress{Next: r.Name, Value: minutes, Max: m,
+			Label: domain.FormatFlightTime(minutes) + " of " + formatHours(m) + " hours to " + r.Name}
+	}
+	return views.RankProgress{Top: true}
+}
+
+// formatHours writes whole hours as a number and others as h:mm.
+func formatHours(minutes int64) string {
+	if minutes%60 == 0 {
+		return strconv.FormatInt(minutes/60, 10)
+	}
+	return domain.FormatFlightTime(minutes)
+}

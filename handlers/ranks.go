@@ -1,0 +1,197 @@
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
+)
+
+// RankCommands runs the commands on an airline's ranks and its pilots'
+// ranks (domain.Ranks).
+type RankCommands interface {
+	Save(ctx context.Context, meta domain.CommandMeta, airlineID, rankID string, f domain.RankForm) (string, domain.AppendResult, error)
+	SetByHand(ctx context.Context, meta domain.CommandMeta, airlineID, userID, rankID string) (domain.AppendResult, error)
+}
+
+// rankHandlers are the staff's rank pages and the setting of a pilot's
+// rank by hand from the pilot's page.
+type rankHandlers struct {
+	cmds     RankCommands
+	rm       reads.Querier
+	people   *peopleHandlers // re-renders a person's page after a refused rank
+	sessions *scs.SessionManager
+	readYourWrites
+	log *slog.Logger
+}
+
+func ranksURL(airlineID string) string { return "/airlines/" + airlineID + "/ranks" }
+
+// listRanks is the airline's ranks with the add form.
+func (h *rankHandlers) listRanks(c echo.Context) error {
+	return h.renderRanks(c, http.StatusOK, views.RankForm{AutoPromote: true})
+}
+
+func (h *rankHandlers) renderRanks(c echo.Context, status int, f views.RankForm) error {
+	tabs, _, err := airlineTabs(c, h.rm, "ranks")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	list, err := h.rm.ListRanks(ctx, tabs.ID)
+	if err != nil {
+		return err
+	}
+	p := views.RanksPage{Page: page(c, tabs.Name+" · Ranks"), Tabs: tabs, Notice: h.sessions.PopString(ctx, flashKey)}
+	for _, r := range list {
+		p.Rows = append(p.Rows, views.RankRow{ID: r.ID.String(), URL: ranksURL(tabs.ID) + "/" + r.ID.String(), Name: r.Name,
+			MinHours: domain.FormatFlightTime(int64(r.MinMinutes)), AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept})
+	}
+	f.CSRFToken, f.Action = p.CSRFToken, ranksURL(tabs.ID)
+	if f.CommandID == "" {
+		f.CommandID = domain.NewUUID()
+	}
+	p.Form = f
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return render(c, status, views.RanksView(p), nil)
+}
+
+// rankForm reads the add or edit form.
+func rankForm(c echo.Context) (views.RankForm, domain.RankForm) {
+	f := views.RankForm{CommandID: c.FormValue("command_id"), Name: c.FormValue("name"), MinHours: c.FormValue("min_hours"),
+		AutoPromote: c.FormValue("auto_promote") != "", AutoAccept: c.FormValue("auto_accept") != ""}
+	return f, domain.RankForm{Name: f.Name, MinHours: f.MinHours, AutoPromote: f.AutoPromote, AutoAccept: f.AutoAccept}
+}
+
+// createRank adds a rank from the form.
+func (h *rankHandlers) createRank(c echo.Context) error {
+	f, d := rankForm(c)
+	airlineID := c.Param("id")
+	_, res, err := h.cmds.Save(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, "", d)
+	if errs := domain.ErrorFields(err); errs != nil {
+		f.Errors = errs
+		return h.renderRanks(c, http.StatusUnprocessableEntity, f)
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(c, res, ranksURL(airlineID), "Added the rank "+strings.TrimSpace(d.Name)+".")
+}
+
+// loadRank finds the rank the route names among the airline's ranks.
+func (h *rankHandlers) loadRank(c echo.Context) (views.AirlineTabs, readmodel.Rank, error) {
+	tabs, _, err := airlineTabs(c, h.rm, "ranks")
+	if err != nil {
+		return tabs, readmodel.Rank{}, err
+	}
+	list, err := h.rm.ListRanks(c.Request().Context(), tabs.ID)
+	if err != nil {
+		return tabs, readmodel.Rank{}, err
+	}
+	for _, r := range list {
+		if r.ID.String() == c.Param("rank") {
+			return tabs, r, nil
+		}
+	}
+	return tabs, readmodel.Rank{}, domain.Errorf(domain.ENotFound, "There is no such rank in this airline.")
+}
+
+// showRank is a rank's edit form.
+func (h *rankHandlers) showRank(c echo.Context) error {
+	tabs, r, err := h.loadRank(c)
+	if err != nil {
+		return err
+	}
+	f := views.RankForm{Name: r.Name, MinHours: domain.FormatFlightTime(int64(r.MinMinutes)), AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept}
+	return h.renderRank(c, http.StatusOK, tabs, r, f)
+}
+
+func (h *rankHandlers) renderRank(c echo.Context, status int, tabs views.AirlineTabs, r readmodel.Rank, f views.RankForm) error {
+	p := views.RankPage{Page: page(c, tabs.Name+" · "+r.Name), Tabs: tabs}
+	f.CSRFToken, f.Action, f.Edit = p.CSRFToken, ranksURL(tabs.ID)+"/"+r.ID.String(), true
+	if f.CommandID == "" {
+		f.CommandID = domain.NewUUID()
+	}
+	p.Form = f
+	return render(c, status, views.RankView(p), nil)
+}
+
+// saveRank changes a rank from its edit form.
+func (h *rankHandlers) saveRank(c echo.Context) error {
+	tabs, r, err := h.loadRank(c)
+	if err != nil {
+		return err
+	}
+	f, d := rankForm(c)
+	_, res, err := h.cmds.Save(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, r.ID.String(), d)
+	if errs := domain.ErrorFields(err); errs != nil {
+		f.Errors = errs
+		return h.renderRank(c, http.StatusUnprocessableEntity, tabs, r, f)
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(c, res, ranksURL(tabs.ID), "Saved the rank "+strings.TrimSpace(d.Name)+".")
+}
+
+// setPilotRank gives a person a rank by hand, from their page.
+func (h *rankHandlers) setPilotRank(c echo.Context) error {
+	_, u, err := h.people.person(c)
+	if err != nil {
+		return err
+	}
+	rankID := c.FormValue("rank_id")
+	res, err := h.cmds.SetByHand(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), rankID)
+	if errs := domain.ErrorFields(err); errs != nil {
+		return h.people.renderPerson(c, http.StatusUnprocessableEntity, nil, "", errs)
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(c, res, h.people.personURL(c), u.Name+"'s rank is set.")
+}
+
+// done waits for the change to reach the read models and sends the browser
+// on with a confirmation.
+func (h *rankHandlers) done(c echo.Context, res domain.AppendResult, to, flash string) error {
+	h.waitFor(c, res.Position)
+	h.sessions.Put(c.Request().Context(), flashKey, flash)
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// personRank is a person's rank for their page, with the form that sets it
+// when the viewer manages ranks; nil for a registration not yet decided.
+func personRank(c echo.Context, rm reads.Querier, airlineID string, u readmodel.User, chosen string) (*views.PersonRank, error) {
+	if u.Status == domain.StatusPending {
+		return nil, nil
+	}
+	ctx := c.Request().Context()
+	ranks, err := rm.ListRanks(ctx, airlineID)
+	if err != nil {
+		return nil, err
+	}
+	r := &views.PersonRank{CanSet: len(ranks) > 0 && domain.Authorize(currentActor(c), domain.ManageRanks, airlineID) == nil,
+		Action: "/airlines/" + airlineID + "/people/" + u.ID.String() + "/rank"}
+	switch pr, err := rm.GetPilotRank(ctx, readmodel.GetPilotRankParams{TenantID: airlineID, PilotID: u.ID}); {
+	case err == nil:
+		r.Name, r.ByHand, r.Chosen = rankName(ranks, pr.RankID), pr.FloorID != "" && pr.FloorID == pr.RankID, pr.RankID
+	case domain.ErrorCode(err) != domain.ENotFound:
+		return nil, err
+	}
+	if chosen != "" {
+		r.Chosen = chosen
+	}
+	r.Options = [][2]string{{"", "Choose a rank"}}
+	for _, k := range ranks {
+		r.Options = append(r.Options, [2]string{k.ID.String(), k.Name + " (" + formatHours(int64(k.MinMinutes)) + " h)"})
+	}
+	return r, nil
+}

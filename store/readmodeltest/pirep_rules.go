@@ -1,0 +1,59 @@
+package readmodeltest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// pirepRuleCases are the suite's cases of queries/pirep_rules.sql: each
+// airline's optional filing rules.
+var pirepRuleCases = map[string]func(t *testing.T, q readmodel.Querier){
+	"UpsertAirlinePirepRules":    testUpsertAndGetAirlinePirepRules,
+	"GetAirlinePirepRules":       testUpsertAndGetAirlinePirepRules,
+	"DeleteAllAirlinePirepRules": testDeleteAllAirlinePirepRules,
+}
+
+func testUpsertAndGetAirlinePirepRules(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	if _, err := q.GetAirlinePirepRules(ctx, tenantA); !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("before any: %v, want pgx.ErrNoRows", err)
+	}
+	row := readmodel.UpsertAirlinePirepRulesParams{TenantID: tenantA, AircraftAtDeparture: true, UpdatedAt: at}
+	if err := q.UpsertAirlinePirepRules(ctx, row); err != nil {
+		t.Fatal(err)
+	}
+	row.AircraftAtDeparture, row.PilotAtDeparture, row.UpdatedAt = false, true, at.Add(time.Hour)
+	if err := q.UpsertAirlinePirepRules(ctx, row); err != nil {
+		t.Fatal(err)
+	}
+	got, err := q.GetAirlinePirepRules(ctx, tenantA)
+	if err != nil || got.TenantID != tenantA || got.AircraftAtDeparture || !got.PilotAtDeparture ||
+		!got.UpdatedAt.Equal(row.UpdatedAt.Truncate(time.Microsecond)) {
+		t.Errorf("GetAirlinePirepRules = %+v, %v; want the second write", got, err)
+	}
+	if _, err := q.GetAirlinePirepRules(ctx, tenantB); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("another airline: %v, want pgx.ErrNoRows", err)
+	}
+	if err := q.UpsertAirlinePirepRules(ctx, readmodel.UpsertAirlinePirepRulesParams{TenantID: "bad\x00", UpdatedAt: at}); err == nil {
+		t.Error("UpsertAirlinePirepRules with a NUL in the tenant succeeded; PostgreSQL refuses it")
+	}
+}
+
+func testDeleteAllAirlinePirepRules(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	if err := q.UpsertAirlinePirepRules(ctx, readmodel.UpsertAirlinePirepRulesParams{TenantID: tenantA, PilotAtDeparture: true, UpdatedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.DeleteAllAirlinePirepRules(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.GetAirlinePirepRules(ctx, tenantA); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("after DeleteAllAirlinePirepRules: %v, want pgx.ErrNoRows", err)
+	}
+}

@@ -1,0 +1,37 @@
+package views
+
+// DashboardPage is a pilot's career at a glance: hours, flights, rank and
+// the way to the next, where they are, their latest PIREPs and the flights
+// they can fly from there.
+type DashboardPage struct {
+	Page
+	Tabs AirlineTabs
+	URL  string // the dashboard's address, which its live section re-fetches
+
+	Name    string
+	PilotID string
+
+	Hours       string // accepted flight time, h:mm
+	Flights     int64
+	LandingRate string // average, "-180 ft/min"; empty with none
+
+	Rank     string // the rank held; empty with none
+	Progress RankProgress
+
+	Location     string // ICAO of the latest accepted flight's arrival; empty before any
+	LocationName string
+
+	Recent     []PirepRow  // the latest five PIREPs
+	Departures []FlightRow // the schedule's flights from Location
+	FileURL    string      // the empty filing form
+}
+
+// RankProgress is the way to the next rank.
+type RankProgress struct {
+	NoRanks bool   // the airline has no ranks yet
+	Top     bool   // no rank above: the pilot holds the highest they can reach by hours
+	Next    string // the next rank's name
+	Value   int64  // minutes flown, for the <progress> element
+	Max     int64  // the next rank's minimum, in minutes
+	Label   string // "12:30 of 20 hours to Captain"
+}

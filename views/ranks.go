@@ -1,0 +1,51 @@
+package views
+
+// RankRow is one rank of an airline in its list.
+type RankRow struct {
+	ID          string
+	URL         string // its edit page
+	Name        string
+	MinHours    string // h:mm
+	AutoPromote bool
+	AutoAccept  bool
+}
+
+// RankForm is the add and edit form of a rank, as typed.
+type RankForm struct {
+	CSRFToken   string
+	CommandID   string
+	Action      string
+	Edit        bool
+	Name        string
+	MinHours    string // h or h:mm
+	AutoPromote bool
+	AutoAccept  bool
+	Errors      map[string]string
+}
+
+// RanksPage is an airline's ranks, lowest first, with the add form.
+type RanksPage struct {
+	Page
+	Tabs   AirlineTabs
+	Rows   []RankRow
+	Form   RankForm
+	Notice string
+}
+
+// RankPage is one rank's edit form.
+type RankPage struct {
+	Page
+	Tabs AirlineTabs
+	Form RankForm
+}
+
+// PersonRank is a person's rank on their page and, for staff who manage
+// ranks, the form that sets it by hand.
+type PersonRank struct {
+	Name    string // the rank held; empty with none
+	ByHand  bool   // staff set it: the promotion rule never takes the pilot below it
+	CanSet  bool
+	Action  string
+	Chosen  string      // the rank id in the select
+	Options [][2]string // the airline's ranks: id, label
+}
