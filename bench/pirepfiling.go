@@ -84,7 +84,7 @@ func measurePirepFiling(ctx context.Context, c config, log *slog.Logger, t *tabl
 	if err != nil {
 		return err
 	}
-	if err := st.proj.CatchUp(ctx); err != nil {
+	if err := st.catchUp(ctx); err != nil {
 		return err
 	}
 	srv, err := st.serve(ctx, c)

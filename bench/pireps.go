@@ -2,14 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
-	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/postgres"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/sqlite"
@@ -20,11 +22,15 @@ import (
 type pirepStore struct {
 	mode    string // as the table names it: "Embedded" or "PostgreSQL"
 	es      domain.EventStore
-	proj    *projector.Projector // the bench's own, to time the seeding's projection
-	writers int                  // concurrent seeding writers, as the other groups use
-	env     []string             // what serve needs to open the same data
-	release func()               // closes the bench's handles, before the server opens the data
-	remove  func()               // drops the data, after the server stopped
+	writers int      // concurrent seeding writers, as the other groups use
+	env     []string // what serve needs to open the same data
+	// proj projects the seeded events into PostgreSQL's read models before
+	// the server starts; the embedded server rebuilds its own at start.
+	proj    *projector.Projector
+	pool    *pgxpool.Pool // PostgreSQL only
+	release func()        // closes the bench's handles, before the server opens the data
+	reopen  func(ctx context.Context) error
+	remove  func() // drops the data, after the server stopped
 }
 
 // pirepModes are the two deployment models, each opened fresh.
@@ -35,18 +41,21 @@ func openEmbeddedPireps(ctx context.Context, _ config, log *slog.Logger) (*pirep
 	if err != nil {
 		return nil, err
 	}
-	sq, err := sqlite.Open(ctx, filepath.Join(dir, "events.db"), log)
-	if err != nil {
+	s := &pirepStore{mode: "Embedded", writers: 4, env: []string{"ALBATROSS_DATA_DIR=" + dir, "DATABASE_URL="},
+		remove: func() { os.RemoveAll(dir) }}
+	s.reopen = func(ctx context.Context) error {
+		sq, err := sqlite.Open(ctx, filepath.Join(dir, "events.db"), log)
+		if err != nil {
+			return err
+		}
+		s.es, s.release = sq, func() { _ = sq.Close() }
+		return nil
+	}
+	if err := s.reopen(ctx); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	mem := memory.New()
-	return &pirepStore{mode: "Embedded", es: sq, writers: 4,
-		proj:    projector.New(sq, mem, events.NewRegistry(), nil, log, projector.All()...),
-		env:     []string{"ALBATROSS_DATA_DIR=" + dir, "DATABASE_URL="},
-		release: func() { _ = sq.Close() },
-		remove:  func() { os.RemoveAll(dir) },
-	}, nil
+	return s, nil
 }
 
 func openPostgresPireps(ctx context.Context, c config, log *slog.Logger) (*pirepStore, error) {
@@ -54,12 +63,22 @@ func openPostgresPireps(ctx context.Context, c config, log *slog.Logger) (*pirep
 	if err != nil {
 		return nil, err
 	}
-	return &pirepStore{mode: "PostgreSQL", es: st.es, writers: 16,
+	return &pirepStore{mode: "PostgreSQL", es: st.es, writers: 16, pool: st.pool,
 		proj:    projector.New(st.es, postgres.NewReadModels(st.pool), events.NewRegistry(), nil, log, projector.All()...),
 		env:     []string{"DATABASE_URL=" + st.db.url, "REDIS_URL="},
 		release: func() { _ = st.es.Close(); st.pool.Close() },
+		reopen:  func(context.Context) error { return errors.New("the PostgreSQL store is not reopened") },
 		remove:  st.db.drop,
 	}, nil
+}
+
+// catchUp projects what was seeded, in PostgreSQL; the embedded server
+// replays the log at start instead.
+func (s *pirepStore) catchUp(ctx context.Context) error {
+	if s.proj == nil {
+		return nil
+	}
+	return s.proj.CatchUp(ctx)
 }
 
 // serve releases the bench's handles and starts the server on the data.

@@ -173,7 +173,7 @@ func measurePirepSSE(ctx context.Context, c config, log *slog.Logger, t *table, 
 	if err != nil {
 		return err
 	}
-	if err := st.proj.CatchUp(ctx); err != nil {
+	if err := st.catchUp(ctx); err != nil {
 		return err
 	}
 	srv, err := st.serve(ctx, c)

@@ -155,7 +155,7 @@ func (s *seeder) seedPireps(ctx context.Context, a *pirepAirline, n, writers int
 		on := off.Add(time.Duration(minutes+15) * time.Minute)
 		filed := on.Add(5 * time.Minute)
 		pilot := a.pilotIDs[i%len(a.pilotIDs)]
-		st := state(i)
+		st := state(i / len(a.pilotIDs)) // every pilot gets the same mix
 		d := &eventsv1.PirepFiled_Details{
 			FlightNumber: fmt.Sprint(i%9999 + 1), DptAirport: dpt, ArrAirport: arr, AircraftId: a.aircraft[rng.IntN(len(a.aircraft))],
 			BlockOff: timestamppb.New(off), BlockOn: timestamppb.New(on), FlightTime: minutes,
