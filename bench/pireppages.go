@@ -19,9 +19,10 @@ const (
 	// pagesBigPirepsEmbedded is the large airline of the embedded mode: its
 	// in-memory read models recompute a pilot's and an aircraft's totals by
 	// scanning every PIREP of every airline, so the start, which replays the
-	// log, grows with the square of the PIREPs (about 20 minutes at 100k on
-	// the 2-core bench machine). Raise it to pagesBigPireps once
-	// store/memory indexes PIREPs by pilot and by aircraft.
+	// log, grows with the square of the PIREPs (1k: 0.3 s, 20k: 40 to 70 s
+	// on the shared 2-core bench machine, so 100k would take 20 minutes or
+	// more). Raise it to pagesBigPireps once store/memory indexes PIREPs by
+	// pilot and by aircraft.
 	pagesBigPirepsEmbedded = 20_000
 	pagesBigPilots         = 200 // 500 PIREPs each
 	pagesSmallPireps       = 1_000
@@ -85,8 +86,8 @@ func benchPirepPages(ctx context.Context, c config, log *slog.Logger, t *table) 
 			return fmt.Errorf("%s: %w", st.mode, err)
 		}
 	}
-	t.note("PIREP pages: two airlines in one log and one server, each with the 12 airports, %d aircraft and an airline admin: the large one with the PIREPs its "+
-		"rows name, %d pilots (%d in the embedded mode, see below), the baseline with %d PIREPs of %d pilots (so the first pilot has at least 100, a full "+
+	t.note("PIREP pages: two airlines in one log and one server, each with the 12 airports, %d aircraft and an airline admin: the large one with as many PIREPs "+
+		"as its rows say, of %d pilots, the baseline with %d PIREPs of %d pilots (so the first pilot has at least 100, a full "+
 		"My PIREPs page, in both). PIREPs are spread over two years; each pilot's are 94%% accepted (filed and accepted in one append, as an auto-accepting "+
 		"rank does), 1%% pending, 3%% rejected and 1%% cancelled (a second append by the admin or the pilot), 1%% drafts; appended through the event store's "+
 		"Append (16 writers on PostgreSQL, 4 on SQLite) in chunks of %d. PostgreSQL: projector.CatchUp after each chunk, then ANALYZE of the PIREP tables "+
@@ -95,7 +96,7 @@ func benchPirepPages(ctx context.Context, c config, log *slog.Logger, t *table) 
 		"`albatross serve`, a logged-in browser of each airline (its first pilot, or its airline admin for staff pages), %d timed GETs of each page per "+
 		"airline and round, alternating between the airlines, one at a time, request to last byte; median and p99 of a round, median of the rounds. "+
 		"The review queue lists every pending PIREP (1%%), so it has as many times the rows as the airline has PIREPs.",
-		pagesAircraft, pagesBigPilots, pagesBigPilots, pagesSmallPireps, pagesSmallPilots, pagesSeedChunk, pagesBigPirepsEmbedded, pageGets)
+		pagesAircraft, pagesBigPilots, pagesSmallPireps, pagesSmallPilots, pagesSeedChunk, pagesBigPirepsEmbedded, pageGets)
 	return nil
 }
 
