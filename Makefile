@@ -67,8 +67,8 @@ test: assets browser services
 	$(GO) test -count=1 -timeout 20m ./...
 
 ## bench: benchmarks, printed as a table of ratios and written to bench/results.txt
-bench: assets services
-	$(GO) run ./bench -out bench/results.txt
+bench: build services
+	$(GO) run ./bench -albatross $(BIN) -out bench/results.txt
 
 ## lint: go vet, gofmt and staticcheck
 lint:

@@ -58,10 +58,13 @@ type config struct {
 	flights     int // flights in the airline the flight search runs in
 	searches    int // timed searches per case and round
 	csvFlights  int // rows of the flights file the CSV import reads
+	quick       bool
+	albatross   string // the albatross binary the PIREP groups start; built when empty
 }
 
 // groups are the measurements -only may select.
-var groups = []string{"pg-append", "pg-projection", "sqlite-append", "sqlite-replay", "flight-search", "csv-import"}
+var groups = []string{"pg-append", "pg-projection", "sqlite-append", "sqlite-replay", "flight-search", "csv-import",
+	"pirep-filing", "pirep-sse", "pirep-pages"}
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
@@ -89,12 +92,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.flights, "flights", 50_000, "flights in the airline the flight search runs in")
 	fs.IntVar(&c.searches, "searches", 2000, "timed flight searches per case and round")
 	fs.IntVar(&c.csvFlights, "csv-flights", 50_000, "rows of the flights file the CSV import reads")
+	fs.StringVar(&c.albatross, "albatross", "", "albatross binary the pirep-* measurements start (empty: go build ./cmd/albatross into a temporary folder)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	c.quick = quick
 	if quick {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -206,6 +211,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.only["csv-import"] {
 		if err := benchCSVImport(ctx, c, log, t); err != nil {
 			return fmt.Errorf("CSV import: %w", err)
+		}
+	}
+
+	if c.only["pirep-filing"] || c.only["pirep-sse"] || c.only["pirep-pages"] {
+		if c.albatross == "" {
+			dir, err := os.MkdirTemp("", "albatross-bench-bin-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			if c.albatross, err = buildAlbatross(ctx, dir, log); err != nil {
+				return err
+			}
+		}
+		for _, g := range []struct {
+			name, what string
+			f          func(context.Context, config, *slog.Logger, *table) error
+		}{
+			{"pirep-filing", "PIREP filing", benchPirepFiling},
+			{"pirep-sse", "PIREP accept to SSE", benchPirepSSE},
+			{"pirep-pages", "PIREP pages", benchPirepPages},
+		} {
+			if c.only[g.name] {
+				if err := g.f(ctx, c, log, t); err != nil {
+					return fmt.Errorf("%s: %w", g.what, err)
+				}
+			}
 		}
 	}
 
