@@ -201,6 +201,8 @@ type state struct {
 	aircraftTotals map[rowKey]readmodel.AircraftPirepTotal
 	ranks          map[rowKey]readmodel.Rank // see ranks.go
 	pilotRanks     map[rowKey]readmodel.PilotRank
+
+	review *reviewTables // see review.go
 }
 
 func newState() *state {
@@ -224,6 +226,8 @@ func newState() *state {
 		aircraftTotals: map[rowKey]readmodel.AircraftPirepTotal{},
 		ranks:          map[rowKey]readmodel.Rank{},
 		pilotRanks:     map[rowKey]readmodel.PilotRank{},
+
+		review: newReviewTables(),
 	}
 }
 
