@@ -81,7 +81,7 @@ var goldenCases = []struct {
 	}},
 	{"notice_dismissed", &eventsv1.NoticeDismissed{
 		UserId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
-		NoticeId: "pirep-7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d@2",
+		NoticeId:    "pirep-7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d@2",
 		DismissedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 9, 0, 0, time.UTC)),
 	}},
 	{"airport_added", &eventsv1.AirportAdded{
