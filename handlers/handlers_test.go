@@ -171,6 +171,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 
 		Pireps:     pireps,
 		Promotions: reads.Promotions{Q: reads.New(rm), Ranks: &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}},
+		Notices:    &domain.Notices{Runner: runner},
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)

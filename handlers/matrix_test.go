@@ -112,6 +112,10 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/pireps/:pirep/cancel":       pirepPilot,
 	"POST /airlines/:id/pireps/:pirep/accept":       action(domain.ReviewPireps),
 	"POST /airlines/:id/pireps/:pirep/reject":       action(domain.ReviewPireps),
+	"POST /airlines/:id/pireps/accept":              action(domain.ReviewPireps),
+	"POST /airlines/:id/pireps/:pirep/comments":     action(domain.ViewOperations),
+	"GET /airlines/:id/notices":                     action(domain.ViewOwnAirline),
+	"POST /airlines/:id/notices/dismiss":            action(domain.ViewOwnAirline),
 }
 
 const memberPassword = "a member's own password"
@@ -388,6 +392,12 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 			"flight_time": {"0:50"}, "distance": {"100"}, "fuel_used": {"1000"}, "fuel_unit": {"kg"}, "submit": {"1"}}
 	case "/airlines/:id/people/:uid/reject", "/airlines/:id/suspend", "/airlines/:id/people/:uid/suspend", "/airlines/:id/pireps/:pirep/reject":
 		form.Set("reason", "matrix test")
+	case "/airlines/:id/pireps/accept":
+		form.Set("pirep", tn.pirep)
+	case "/airlines/:id/pireps/:pirep/comments":
+		form.Set("text", fmt.Sprintf("matrix comment %d", n))
+	case "/airlines/:id/notices/dismiss":
+		form.Set("notice", domain.PirepStream(tn.pirep)+"@2")
 	}
 	return path, form
 }

@@ -106,6 +106,9 @@ func page(c echo.Context, title string) views.Page {
 		if u.Role == domain.RoleAirlineAdmin {
 			p.Manage = "/airlines/" + u.TenantID
 		}
+		if u.TenantID != "" && domain.ScopeOf(u.Role, domain.ViewOwnAirline) == domain.Own {
+			p.Notices = noticesURL(u.TenantID)
+		}
 	}
 	return p
 }

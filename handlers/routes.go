@@ -113,11 +113,18 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/pireps/new", pireps.showNewPirep, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/pireps", pireps.filePirep, allow(domain.FileOwnPireps))
 	member.GET("/airlines/:id/pireps/queue", pireps.showPirepQueue, allow(domain.ReviewPireps))
+	member.POST("/airlines/:id/pireps/accept", pireps.reviewPireps, allow(domain.ReviewPireps))
 	member.GET("/airlines/:id/pireps/:pirep", pireps.showPirep, allow(domain.ViewOperations))
 	member.POST("/airlines/:id/pireps/:pirep", pireps.editPirep, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/pireps/:pirep/cancel", pireps.cancelPirep, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/pireps/:pirep/accept", pireps.acceptPirep, allow(domain.ReviewPireps))
 	member.POST("/airlines/:id/pireps/:pirep/reject", pireps.rejectPirep, allow(domain.ReviewPireps))
+	member.POST("/airlines/:id/pireps/:pirep/comments", pireps.commentPirep, allow(domain.ViewOperations))
+
+	// A member's notices about their PIREPs and rank: their own only.
+	notices := &noticeHandlers{cmds: d.Notices, rm: d.ReadModels, readYourWrites: wait, logger: d.Log}
+	member.GET("/airlines/:id/notices", notices.showNotices, allow(domain.ViewOwnAirline))
+	member.POST("/airlines/:id/notices/dismiss", notices.dismissNotice, allow(domain.ViewOwnAirline))
 
 	// The API for programs, outside the app group: no session, no CSRF. A
 	// key authenticates every request, and a cookie none. Unknown paths

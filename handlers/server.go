@@ -97,6 +97,8 @@ type Deps struct {
 	// a pilot once a review of their PIREP is in the read models.
 	Pireps     PirepCommands
 	Promotions Promoter
+	// Notices dismisses a member's notices.
+	Notices NoticeCommands
 }
 
 // PirepCommands runs the PIREP commands (domain.Pireps).
@@ -107,6 +109,7 @@ type PirepCommands interface {
 	Cancel(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string) (domain.AppendResult, error)
 	Accept(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string) (domain.AppendResult, error)
 	Reject(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID, reason string) (domain.AppendResult, error)
+	Comment(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID, text string) (string, domain.AppendResult, error)
 }
 
 // Promoter records a pilot's new rank from their projected hours

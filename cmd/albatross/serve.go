@@ -98,6 +98,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		Pireps: &domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: operations, Aircraft: operations,
 			Settings: reads.PirepSettings{Q: reads.New(b.reads)}},
 		Promotions: reads.Promotions{Q: reads.New(b.reads), Ranks: &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}},
+		Notices:    &domain.Notices{Runner: runner},
 	})
 	srv := &http.Server{
 		Handler:           e,
