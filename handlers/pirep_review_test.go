@@ -272,10 +272,19 @@ func checkNotices(t *testing.T, w *matrixWorld) {
 		}
 	}
 
-	// Every page of a member loads their notices and follows the topic.
-	_, body := getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/pireps", nil)
-	if doc(t, body).Find(`#notices[hx-get="/airlines/`+a.id+`/notices"][hx-trigger*="load"][hx-trigger*="sse:notices"]`).Length() != 1 {
-		t.Errorf("the pilot's page does not load their notices live")
+	// The pilot's PIREP pages load their notices and follow the topic over
+	// the page's one live connection.
+	for _, page := range []string{"/airlines/" + a.id + "/pireps", "/airlines/" + a.id + "/pireps/" + a.pirep} {
+		_, body := getAs(t, pilot.client, w.URL+page, nil)
+		d := doc(t, body)
+		if d.Find(`[sse-connect="/events"] #notices[hx-get="/airlines/`+a.id+`/notices"][hx-trigger*="load"][hx-trigger*="sse:notices"]`).Length() != 1 ||
+			d.Find(`[sse-connect]`).Length() != 1 {
+			t.Errorf("%s does not load the pilot's notices live over its one connection", page)
+		}
+	}
+	_, body := getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/notices", nil)
+	if text(doc(t, body), "no-notices") == "" {
+		t.Errorf("the notices page does not say there are none")
 	}
 	_, body = getAs(t, platform.client, w.URL+"/airlines", nil)
 	if doc(t, body).Find(`#notices`).Length() != 0 {
