@@ -323,6 +323,8 @@ func (p *Pirep) Apply(ev proto.Message) error {
 		p.State, p.RejectReason = PirepAccepted, ""
 	case *eventsv1.PirepRejected:
 		p.State, p.RejectReason = PirepRejected, e.Reason
+	case *eventsv1.PirepCommentAdded:
+		// a comment changes nothing the commands decide on
 	default:
 		return fmt.Errorf("pirep: unexpected event %T", ev)
 	}

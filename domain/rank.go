@@ -115,6 +115,10 @@ type Career struct {
 
 // Apply folds one stored event into the career.
 func (c *Career) Apply(ev proto.Message) error {
+	if d, ok := ev.(*eventsv1.NoticeDismissed); ok {
+		c.UserID, c.TenantID = d.UserId, d.TenantId // a dismissal may open the stream
+		return nil
+	}
 	e, ok := ev.(*eventsv1.PilotRankSet)
 	if !ok {
 		return fmt.Errorf("career: unexpected event %T", ev)

@@ -176,6 +176,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		Promotions: reads.Promotions{Q: reads.New(rm), Ranks: &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}},
 		Ranks:      ranks,
 		PirepRules: airlines,
+		Notices:    &domain.Notices{Runner: runner},
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)

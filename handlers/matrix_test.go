@@ -123,6 +123,10 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/people/:uid/rank":           action(domain.ManageRanks),
 	"GET /airlines/:id/settings/pireps":             action(domain.ManagePirepRules),
 	"POST /airlines/:id/settings/pireps":            action(domain.ManagePirepRules),
+	"POST /airlines/:id/pireps/accept":              action(domain.ReviewPireps),
+	"POST /airlines/:id/pireps/:pirep/comments":     action(domain.ViewOperations),
+	"GET /airlines/:id/notices":                     action(domain.ViewOwnAirline),
+	"POST /airlines/:id/notices/dismiss":            action(domain.ViewOwnAirline),
 }
 
 const memberPassword = "a member's own password"
@@ -411,6 +415,12 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form.Set("aircraft_at_departure", "") // no rule on: the matrix's PIREPs file as before
 	case "/airlines/:id/people/:uid/reject", "/airlines/:id/suspend", "/airlines/:id/people/:uid/suspend", "/airlines/:id/pireps/:pirep/reject":
 		form.Set("reason", "matrix test")
+	case "/airlines/:id/pireps/accept":
+		form.Set("pirep", tn.pirep)
+	case "/airlines/:id/pireps/:pirep/comments":
+		form.Set("text", fmt.Sprintf("matrix comment %d", n))
+	case "/airlines/:id/notices/dismiss":
+		form.Set("notice", domain.PirepStream(tn.pirep)+"@2")
 	}
 	return path, form
 }

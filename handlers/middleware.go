@@ -106,6 +106,11 @@ func page(c echo.Context, title string) views.Page {
 		if u.Role == domain.RoleAirlineAdmin {
 			p.Manage = "/airlines/" + u.TenantID
 		}
+		// Not before the user chose a password: the notices route would
+		// send the fragment to the password form.
+		if u.TenantID != "" && !u.MustChangePassword && domain.ScopeOf(u.Role, domain.ViewOwnAirline) == domain.Own {
+			p.Notices = noticesURL(u.TenantID)
+		}
 	}
 	return p
 }

@@ -440,6 +440,9 @@ func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.Airli
 		}
 	}
 	v.Form = form
+	if err := h.fillComments(c, p, names, &v); err != nil {
+		return err
+	}
 	return render(c, status, views.PirepView(v), nil)
 }
 
@@ -470,6 +473,8 @@ func describePirepEvent(msg proto.Message) string {
 		return "Accepted"
 	case *eventsv1.PirepRejected:
 		return "Rejected: " + e.Reason
+	case *eventsv1.PirepCommentAdded:
+		return describeComment(e)
 	}
 	return ""
 }

@@ -118,11 +118,18 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// The airline's every PIREP is the staff's list, as in phpVMS's admin.
 	pirepList := &pirepListHandlers{rm: d.ReadModels}
 	member.GET("/airlines/:id/pireps/all", pirepList.listAllPireps, allow(domain.ReviewPireps))
+	member.POST("/airlines/:id/pireps/accept", pireps.reviewPireps, allow(domain.ReviewPireps))
 	member.GET("/airlines/:id/pireps/:pirep", pireps.showPirep, allow(domain.ViewOperations))
 	member.POST("/airlines/:id/pireps/:pirep", pireps.editPirep, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/pireps/:pirep/cancel", pireps.cancelPirep, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/pireps/:pirep/accept", pireps.acceptPirep, allow(domain.ReviewPireps))
 	member.POST("/airlines/:id/pireps/:pirep/reject", pireps.rejectPirep, allow(domain.ReviewPireps))
+	member.POST("/airlines/:id/pireps/:pirep/comments", pireps.commentPirep, allow(domain.ViewOperations))
+
+	// A member's notices about their PIREPs and rank: their own only.
+	notices := &noticeHandlers{cmds: d.Notices, rm: d.ReadModels, readYourWrites: wait, logger: d.Log}
+	member.GET("/airlines/:id/notices", notices.showNotices, allow(domain.ViewOwnAirline))
+	member.POST("/airlines/:id/notices/dismiss", notices.dismissNotice, allow(domain.ViewOwnAirline))
 
 	// The roster and statistics: for everyone in the airline.
 	roster := &rosterHandlers{rm: d.ReadModels}

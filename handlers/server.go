@@ -101,6 +101,8 @@ type Deps struct {
 	// filing rules.
 	Ranks      RankCommands
 	PirepRules PirepRuleCommands
+	// Notices dismisses a member's notices.
+	Notices NoticeCommands
 }
 
 // PirepCommands runs the PIREP commands (domain.Pireps).
@@ -111,6 +113,7 @@ type PirepCommands interface {
 	Cancel(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string) (domain.AppendResult, error)
 	Accept(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string) (domain.AppendResult, error)
 	Reject(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID, reason string) (domain.AppendResult, error)
+	Comment(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID, text string) (string, domain.AppendResult, error)
 }
 
 // Promoter records a pilot's new rank from their projected hours

@@ -9,6 +9,7 @@ type Page struct {
 	UserName  string // the logged-in user, empty for a visitor
 	Admin     bool   // a platform admin: the navigation shows the airlines
 	Manage    string // an airline admin: the address of their airline's pages
+	Notices   string // a member of an airline: the address of their notices, shown on every page
 }
 
 // AirlineRow is one line of the airline list.

@@ -101,4 +101,8 @@ type PirepPage struct {
 	Reason    string            // the reject reason as typed
 	Errors    map[string]string // the reject form's message
 	Notice    string
+	// Comments is the PIREP's thread between its pilot and staff, oldest
+	// first; CommentForm adds to it.
+	Comments    []CommentRow
+	CommentForm CommentForm
 }

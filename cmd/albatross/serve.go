@@ -100,6 +100,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		Promotions: reads.Promotions{Q: reads.New(b.reads), Ranks: &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}},
 		Ranks:      &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}},
 		PirepRules: &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
+		Notices:    &domain.Notices{Runner: runner},
 	})
 	srv := &http.Server{
 		Handler:           e,

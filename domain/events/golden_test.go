@@ -78,6 +78,16 @@ var goldenCases = []struct {
 		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", AircraftAtDeparture: true, PilotAtDeparture: true,
 		ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 8, 0, 0, time.UTC)),
 	}},
+	{"pirep_comment_added", &eventsv1.PirepCommentAdded{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", CommentId: "4e5f6071-8293-4a4b-b5c6-d7e8f9011223",
+		AuthorId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", Text: "Please add your fuel — merci",
+		AddedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 8, 0, 0, time.UTC)),
+	}},
+	{"notice_dismissed", &eventsv1.NoticeDismissed{
+		UserId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		NoticeId:    "pirep-7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d@2",
+		DismissedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 9, 0, 0, time.UTC)),
+	}},
 	{"airport_added", &eventsv1.AirportAdded{
 		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13",
 		Airport: &eventsv1.AirportAdded_State{Icao: "EGLL", Iata: "LHR", Name: "London Heathrow Airport", City: "London",

@@ -53,6 +53,8 @@ var registered = []proto.Message{
 	&eventsv1.RankSaved{},
 	&eventsv1.PilotRankSet{},
 	&eventsv1.PirepRulesChanged{},
+	&eventsv1.PirepCommentAdded{},
+	&eventsv1.NoticeDismissed{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

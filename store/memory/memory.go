@@ -203,6 +203,7 @@ type state struct {
 	pilotRanks     map[rowKey]readmodel.PilotRank
 
 	pirepRules map[string]readmodel.AirlinePirepRule // see pirep_rules.go
+	review     *reviewTables                         // see review.go
 }
 
 func newState() *state {
@@ -228,6 +229,7 @@ func newState() *state {
 		pilotRanks:     map[rowKey]readmodel.PilotRank{},
 
 		pirepRules: map[string]readmodel.AirlinePirepRule{},
+		review:     newReviewTables(),
 	}
 }
 

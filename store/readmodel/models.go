@@ -141,6 +141,31 @@ type Flight struct {
 	UpdatedAt     time.Time
 }
 
+type Notice struct {
+	TenantID     string
+	UserID       uuid.UUID
+	ID           string
+	Kind         string
+	PirepID      string
+	FlightNumber string
+	DptAirport   string
+	ArrAirport   string
+	Reason       string
+	RankID       string
+	PrevRankID   string
+	CreatedAt    time.Time
+	ReadAt       *time.Time
+}
+
+type NoticePirep struct {
+	TenantID     string
+	PirepID      uuid.UUID
+	PilotID      uuid.UUID
+	FlightNumber string
+	DptAirport   string
+	ArrAirport   string
+}
+
 type PilotRank struct {
 	TenantID string
 	PilotID  uuid.UUID
@@ -186,6 +211,15 @@ type Pirep struct {
 	FiledAt      time.Time
 	QueuedAt     time.Time
 	UpdatedAt    time.Time
+}
+
+type PirepComment struct {
+	TenantID  string
+	PirepID   uuid.UUID
+	ID        uuid.UUID
+	AuthorID  string
+	Text      string
+	CreatedAt time.Time
 }
 
 type ProjectionCheckpoint struct {

@@ -32,10 +32,16 @@ type Querier interface {
 	DeleteAllApiKeys(ctx context.Context) error
 	// DeleteAllFlights empties the read model before a rebuild.
 	DeleteAllFlights(ctx context.Context) error
+	// DeleteAllNoticePireps empties the read model before a rebuild.
+	DeleteAllNoticePireps(ctx context.Context) error
+	// DeleteAllNotices empties the read model before a rebuild.
+	DeleteAllNotices(ctx context.Context) error
 	// DeleteAllPilotRanks empties the read model before a rebuild.
 	DeleteAllPilotRanks(ctx context.Context) error
 	// DeleteAllPilotStats empties the read model before a rebuild.
 	DeleteAllPilotStats(ctx context.Context) error
+	// DeleteAllPirepComments empties the read model before a rebuild.
+	DeleteAllPirepComments(ctx context.Context) error
 	// DeleteAllPireps empties the read model before a rebuild.
 	DeleteAllPireps(ctx context.Context) error
 	// DeleteAllRanks empties the read model before a rebuild.
@@ -70,6 +76,11 @@ type Querier interface {
 	GetCheckpoint(ctx context.Context, name string) (ProjectionCheckpoint, error)
 	// GetFlight finds one flight of an airline.
 	GetFlight(ctx context.Context, arg GetFlightParams) (Flight, error)
+	// GetLastNoticeOfKind is a member's newest notice of a kind, dismissed or
+	// not: the rank notice before tells which rank a new one follows.
+	GetLastNoticeOfKind(ctx context.Context, arg GetLastNoticeOfKindParams) (Notice, error)
+	// GetNoticePirep returns what the notices projection knows of a PIREP.
+	GetNoticePirep(ctx context.Context, arg GetNoticePirepParams) (NoticePirep, error)
 	// GetPilotRank returns a pilot's rank; a pilot never given one has no row.
 	GetPilotRank(ctx context.Context, arg GetPilotRankParams) (PilotRank, error)
 	// GetPilotStats returns a pilot's totals; a pilot with no PIREP has none.
@@ -87,6 +98,9 @@ type Querier interface {
 	// GetUserByEmail finds the user behind a login; the email is lower-cased by
 	// the caller, as it is stored.
 	GetUserByEmail(ctx context.Context, email string) (User, error)
+	// InsertNotice adds a notice for a member; the same id again changes
+	// nothing.
+	InsertNotice(ctx context.Context, arg InsertNoticeParams) error
 	// ListAircraft lists an airline's aircraft by registration.
 	ListAircraft(ctx context.Context, tenantID string) ([]Aircraft, error)
 	// ListAircraftBySubfleet lists the aircraft of one subfleet of an airline
@@ -104,6 +118,8 @@ type Querier interface {
 	ListApiKeysByUser(ctx context.Context, arg ListApiKeysByUserParams) ([]ApiKey, error)
 	// ListPendingPireps is staff's review queue: pending PIREPs, oldest first.
 	ListPendingPireps(ctx context.Context, tenantID string) ([]Pirep, error)
+	// ListPirepComments is a PIREP's thread, oldest first.
+	ListPirepComments(ctx context.Context, arg ListPirepCommentsParams) ([]PirepComment, error)
 	// ListPirepsByAirline lists an airline's PIREPs, newest first, filtered by
 	// state, pilot, airport (departure or arrival) and aircraft (each empty or
 	// the nil uuid for any) and by block-off in [from_time, to_time).
@@ -135,8 +151,13 @@ type Querier interface {
 	// ties by pilot id. A pilot no longer in the airline keeps their place
 	// with an empty name.
 	ListTopPilotsBetween(ctx context.Context, arg ListTopPilotsBetweenParams) ([]ListTopPilotsBetweenRow, error)
+	// ListUnreadNotices is a member's notices not yet dismissed, newest first.
+	ListUnreadNotices(ctx context.Context, arg ListUnreadNoticesParams) ([]Notice, error)
 	// ListUsersByTenant lists an airline's people by name.
 	ListUsersByTenant(ctx context.Context, tenantID string) ([]User, error)
+	// MarkNoticeRead dismisses a member's notice; another member's is never
+	// touched, and a dismissed one keeps its first time.
+	MarkNoticeRead(ctx context.Context, arg MarkNoticeReadParams) error
 	// RecalculateAircraftPirepTotals sets the hours and location an aircraft's
 	// accepted PIREPs give it, in one statement.
 	RecalculateAircraftPirepTotals(ctx context.Context, arg RecalculateAircraftPirepTotalsParams) error
@@ -197,10 +218,15 @@ type Querier interface {
 	// UpsertFlight writes a flight's row as its events describe it; created_at
 	// stays the first one's.
 	UpsertFlight(ctx context.Context, arg UpsertFlightParams) error
+	// UpsertNoticePirep keeps what the notices projection knows of a PIREP:
+	// its pilot, flight and route as filed or last edited.
+	UpsertNoticePirep(ctx context.Context, arg UpsertNoticePirepParams) error
 	// UpsertPilotRank writes a pilot's rank from their career's events.
 	UpsertPilotRank(ctx context.Context, arg UpsertPilotRankParams) error
 	// UpsertPirep writes a PIREP's row from its events.
 	UpsertPirep(ctx context.Context, arg UpsertPirepParams) error
+	// UpsertPirepComment writes a comment of a PIREP's thread from its event.
+	UpsertPirepComment(ctx context.Context, arg UpsertPirepCommentParams) error
 	// UpsertRank writes a rank's row from its events.
 	UpsertRank(ctx context.Context, arg UpsertRankParams) error
 	// UpsertSubfleet writes a subfleet's row from its events.

@@ -49,6 +49,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 	maps.Copy(cases, rankCases)
 	maps.Copy(cases, pirepListCases)
 	maps.Copy(cases, pirepRuleCases)
+	maps.Copy(cases, reviewCases)
 	// A query added to the sqlc files without a case here fails the suite,
 	// so the in-memory store cannot silently fall behind PostgreSQL.
 	qt := reflect.TypeFor[readmodel.Querier]()

@@ -1,0 +1,141 @@
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/projector"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/views"
+)
+
+// NoticeCommands runs the commands on a member's notices (domain.Notices).
+type NoticeCommands interface {
+	Dismiss(ctx context.Context, meta domain.CommandMeta, airlineID, noticeID string) (domain.AppendResult, error)
+}
+
+// noticeHandlers are a member's notices: their PIREPs accepted or
+// rejected and their new rank, on every page of theirs and on a page of
+// their own, and dismissing one.
+type noticeHandlers struct {
+	cmds NoticeCommands
+	rm   reads.Querier
+	readYourWrites
+	logger *slog.Logger
+}
+
+// noticesLimit is how many notices the area shows at most.
+const noticesLimit = 10
+
+func noticesURL(airlineID string) string { return "/airlines/" + airlineID + "/notices" }
+
+// showNotices is the viewer's own notices: the fragment every page of
+// theirs loads, or a page. Only the viewer's own are ever read, whatever
+// the address says: the route's airline is theirs (ViewOwnAirline).
+func (h *noticeHandlers) showNotices(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return h.renderNotices(c)
+}
+
+func (h *noticeHandlers) renderNotices(c echo.Context) error {
+	p, err := h.notices(c)
+	if err != nil {
+		return err
+	}
+	full := p
+	full.Page.Notices = "" // the page lists them itself
+	return render(c, http.StatusOK, views.NoticesView(full), views.NoticesFragment(p))
+}
+
+// notices reads the viewer's unread notices and says them in words.
+func (h *noticeHandlers) notices(c echo.Context) (views.NoticesPage, error) {
+	airlineID := c.Param("id")
+	p := views.NoticesPage{Page: page(c, "Notices"), URL: noticesURL(airlineID), DismissURL: noticesURL(airlineID) + "/dismiss"}
+	me, err := uuid.Parse(currentActor(c).UserID)
+	if err != nil {
+		return p, domain.Errorf(domain.EForbidden, "Only an airline's members have notices.")
+	}
+	ctx := c.Request().Context()
+	rows, err := h.rm.ListUnreadNotices(ctx, readmodel.ListUnreadNoticesParams{TenantID: airlineID, UserID: me, Limit: noticesLimit})
+	if err != nil || len(rows) == 0 {
+		return p, err
+	}
+	icao := ""
+	if id, err := uuid.Parse(airlineID); err == nil {
+		if a, err := h.rm.GetAirline(ctx, id); err == nil {
+			icao = a.Icao
+		}
+	}
+	var ranks map[string]readmodel.Rank
+	for _, n := range rows {
+		row := views.NoticeRow{ID: n.ID, Kind: n.Kind}
+		switch n.Kind {
+		case projector.NoticeAccepted, projector.NoticeRejected:
+			row.URL = pirepsURL(airlineID) + "/" + n.PirepID
+			row.Link = icao + n.FlightNumber + " " + n.DptAirport + "–" + n.ArrAirport
+			row.Text = "was accepted."
+			if n.Kind == projector.NoticeRejected {
+				row.Text, row.Reason = "was rejected.", n.Reason
+			}
+		case projector.NoticeRank:
+			if ranks == nil {
+				if ranks, err = h.rankNames(ctx, airlineID); err != nil {
+					return p, err
+				}
+			}
+			row.Text = rankNoticeText(ranks, n.RankID, n.PrevRankID)
+		default:
+			continue
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	return p, nil
+}
+
+func (h *noticeHandlers) rankNames(ctx context.Context, airlineID string) (map[string]readmodel.Rank, error) {
+	list, err := h.rm.ListRanks(ctx, airlineID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]readmodel.Rank, len(list))
+	for _, r := range list {
+		out[r.ID.String()] = r
+	}
+	return out, nil
+}
+
+// rankNoticeText says a change of rank: a promotion when the new rank
+// asks more hours than the one before.
+func rankNoticeText(ranks map[string]readmodel.Rank, rankID, prevID string) string {
+	to, ok := ranks[rankID]
+	switch {
+	case rankID == "":
+		return "You no longer hold a rank."
+	case !ok:
+		return "Your rank changed."
+	}
+	if from, had := ranks[prevID]; prevID == "" || had && to.MinMinutes > from.MinMinutes {
+		return "Promoted to " + to.Name + "."
+	}
+	return "Your rank is now " + to.Name + "."
+}
+
+// dismissNotice puts one of the viewer's notices away; htmx gets the
+// notices back without it, a plain form goes home.
+func (h *noticeHandlers) dismissNotice(c echo.Context) error {
+	res, err := h.cmds.Dismiss(c.Request().Context(), commandMeta(c, ""), c.Param("id"), c.FormValue("notice"))
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res.Position)
+	if isFragmentRequest(c.Request()) {
+		return h.renderNotices(c)
+	}
+	return c.Redirect(http.StatusSeeOther, noticesURL(c.Param("id")))
+}

@@ -1,0 +1,74 @@
+package handlers
+
+import (
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/albatross-va/albatross/domain"
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/views"
+)
+
+// commentFormKey carries a failed comment form, with its text and message,
+// to the PIREP page that shows it again.
+const commentFormKey = "pirep-comment-form"
+
+// commentPirep adds the viewer's comment to a PIREP's thread. loadPirep
+// lets only the PIREP's pilot and the airline's staff this far; the domain
+// checks again.
+func (h *pirepHandlers) commentPirep(c echo.Context) error {
+	tabs, p, err := h.loadPirep(c)
+	if err != nil {
+		return err
+	}
+	f := views.CommentForm{CommandID: c.FormValue("command_id"), Text: c.FormValue("text")}
+	_, res, err := h.cmds.Comment(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, p.ID.String(), f.Text)
+	if errs := fieldErrors(nil, err); errs != nil {
+		f.Errors = errs
+		c.Set(commentFormKey, f)
+		return h.renderPirep(c, http.StatusUnprocessableEntity, tabs, p, pirepEditForm(p), "", nil)
+	}
+	if err != nil {
+		return err
+	}
+	return h.done(c, res, pirepsURL(tabs.ID)+"/"+p.ID.String()+"#comments-heading", "Your comment is added.")
+}
+
+// fillComments puts the PIREP's thread and the comment form on its page; a
+// failed comment form comes back as it was sent.
+func (h *pirepHandlers) fillComments(c echo.Context, p readmodel.Pirep, names map[string]string, v *views.PirepPage) error {
+	ctx := c.Request().Context()
+	list, err := h.rm.ListPirepComments(ctx, readmodel.ListPirepCommentsParams{TenantID: p.TenantID, PirepID: p.ID})
+	if err != nil {
+		return err
+	}
+	for _, cm := range list {
+		v.Comments = append(v.Comments, views.CommentRow{ID: cm.ID.String(), Author: nameActor(ctx, h.rm, names, cm.AuthorID, ""),
+			Staff: cm.AuthorID != p.PilotID.String(), When: cm.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Text: cm.Text})
+	}
+	f, _ := c.Get(commentFormKey).(views.CommentForm)
+	if f.CommandID == "" {
+		f.CommandID = domain.NewUUID()
+	}
+	f.Action, f.CSRFToken = v.Pirep.URL+"/comments", v.CSRFToken
+	v.CommentForm = f
+	return nil
+}
+
+// describeComment is a comment as the PIREP's history says it: the start
+// of its text.
+func describeComment(msg proto.Message) string {
+	e, ok := msg.(*eventsv1.PirepCommentAdded)
+	if !ok {
+		return ""
+	}
+	text := e.Text
+	if utf8.RuneCountInString(text) > 80 {
+		text = string([]rune(text)[:80]) + "…"
+	}
+	return "Commented: " + text
+}

@@ -1,0 +1,358 @@
+package memory
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// The read models of a PIREP's review extras in memory
+// (queries/pirep_comments.sql and queries/notices.sql): comments keyed by
+// (tenant_id, pirep_id, id), what the notices projection knows of each
+// PIREP by (tenant_id, pirep_id), and notices by (tenant_id, user_id, id).
+
+type commentKey struct {
+	tenant string
+	pirep  uuid.UUID
+	id     uuid.UUID
+}
+
+type noticeKey struct {
+	tenant string
+	user   uuid.UUID
+	id     string
+}
+
+type reviewTables struct {
+	comments     map[commentKey]readmodel.PirepComment
+	noticePireps map[rowKey]readmodel.NoticePirep
+	notices      map[noticeKey]readmodel.Notice
+}
+
+func newReviewTables() *reviewTables {
+	return &reviewTables{
+		comments:     map[commentKey]readmodel.PirepComment{},
+		noticePireps: map[rowKey]readmodel.NoticePirep{},
+		notices:      map[noticeKey]readmodel.Notice{},
+	}
+}
+
+// DeleteAllPirepComments implements readmodel.Querier.
+func (m *ReadModels) DeleteAllPirepComments(ctx context.Context) error {
+	return m.write(func(t *tx) error { return t.DeleteAllPirepComments(ctx) })
+}
+
+// UpsertPirepComment implements readmodel.Querier.
+func (m *ReadModels) UpsertPirepComment(ctx context.Context, arg readmodel.UpsertPirepCommentParams) error {
+	return m.write(func(t *tx) error { return t.UpsertPirepComment(ctx, arg) })
+}
+
+// ListPirepComments implements readmodel.Querier.
+func (m *ReadModels) ListPirepComments(ctx context.Context, arg readmodel.ListPirepCommentsParams) ([]readmodel.PirepComment, error) {
+	if err := checkText(arg.TenantID); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listPirepComments(ctx, arg)
+}
+
+// DeleteAllNoticePireps implements readmodel.Querier.
+func (m *ReadModels) DeleteAllNoticePireps(ctx context.Context) error {
+	return m.write(func(t *tx) error { return t.DeleteAllNoticePireps(ctx) })
+}
+
+// UpsertNoticePirep implements readmodel.Querier.
+func (m *ReadModels) UpsertNoticePirep(ctx context.Context, arg readmodel.UpsertNoticePirepParams) error {
+	return m.write(func(t *tx) error { return t.UpsertNoticePirep(ctx, arg) })
+}
+
+// GetNoticePirep implements readmodel.Querier.
+func (m *ReadModels) GetNoticePirep(ctx context.Context, arg readmodel.GetNoticePirepParams) (readmodel.NoticePirep, error) {
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.NoticePirep{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getNoticePirep(ctx, arg)
+}
+
+// DeleteAllNotices implements readmodel.Querier.
+func (m *ReadModels) DeleteAllNotices(ctx context.Context) error {
+	return m.write(func(t *tx) error { return t.DeleteAllNotices(ctx) })
+}
+
+// InsertNotice implements readmodel.Querier.
+func (m *ReadModels) InsertNotice(ctx context.Context, arg readmodel.InsertNoticeParams) error {
+	return m.write(func(t *tx) error { return t.InsertNotice(ctx, arg) })
+}
+
+// MarkNoticeRead implements readmodel.Querier.
+func (m *ReadModels) MarkNoticeRead(ctx context.Context, arg readmodel.MarkNoticeReadParams) error {
+	return m.write(func(t *tx) error { return t.MarkNoticeRead(ctx, arg) })
+}
+
+// ListUnreadNotices implements readmodel.Querier.
+func (m *ReadModels) ListUnreadNotices(ctx context.Context, arg readmodel.ListUnreadNoticesParams) ([]readmodel.Notice, error) {
+	if err := checkText(arg.TenantID); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listUnreadNotices(ctx, arg)
+}
+
+// GetLastNoticeOfKind implements readmodel.Querier.
+func (m *ReadModels) GetLastNoticeOfKind(ctx context.Context, arg readmodel.GetLastNoticeOfKindParams) (readmodel.Notice, error) {
+	if err := checkTexts(arg.TenantID, arg.Kind); err != nil {
+		return readmodel.Notice{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getLastNoticeOfKind(ctx, arg)
+}
+
+// listPirepComments orders like ORDER BY created_at, id and returns nil
+// for no rows.
+func (s *state) listPirepComments(ctx context.Context, arg readmodel.ListPirepCommentsParams) ([]readmodel.PirepComment, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []readmodel.PirepComment
+	for k, c := range s.review.comments {
+		if k.tenant == arg.TenantID && k.pirep == arg.PirepID {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b readmodel.PirepComment) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.ID[:], b.ID[:])
+	})
+	return out, nil
+}
+
+func (s *state) getNoticePirep(ctx context.Context, arg readmodel.GetNoticePirepParams) (readmodel.NoticePirep, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.NoticePirep{}, err
+	}
+	p, ok := s.review.noticePireps[rowKey{arg.TenantID, arg.PirepID}]
+	if !ok {
+		return readmodel.NoticePirep{}, pgx.ErrNoRows
+	}
+	return p, nil
+}
+
+// newestNoticeFirst orders like ORDER BY created_at DESC, id COLLATE "C" DESC.
+func newestNoticeFirst(a, b readmodel.Notice) int {
+	if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+		return c
+	}
+	return strings.Compare(b.ID, a.ID)
+}
+
+func (s *state) listUnreadNotices(ctx context.Context, arg readmodel.ListUnreadNoticesParams) ([]readmodel.Notice, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if arg.Limit < 0 {
+		return nil, negativeLimit()
+	}
+	var out []readmodel.Notice
+	for k, n := range s.review.notices {
+		if k.tenant == arg.TenantID && k.user == arg.UserID && n.ReadAt == nil {
+			out = append(out, n)
+		}
+	}
+	slices.SortFunc(out, newestNoticeFirst)
+	if len(out) > int(arg.Limit) {
+		out = out[:arg.Limit]
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+func (s *state) getLastNoticeOfKind(ctx context.Context, arg readmodel.GetLastNoticeOfKindParams) (readmodel.Notice, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.Notice{}, err
+	}
+	var best *readmodel.Notice
+	for k, n := range s.review.notices {
+		if k.tenant == arg.TenantID && k.user == arg.UserID && n.Kind == arg.Kind {
+			if best == nil || newestNoticeFirst(n, *best) < 0 {
+				best = &n
+			}
+		}
+	}
+	if best == nil {
+		return readmodel.Notice{}, pgx.ErrNoRows
+	}
+	return *best, nil
+}
+
+func (t *tx) DeleteAllPirepComments(ctx context.Context) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	old := t.st.review.comments
+	t.st.review.comments = map[commentKey]readmodel.PirepComment{}
+	t.undo = append(t.undo, func() { t.st.review.comments = old })
+	return nil
+}
+
+// UpsertPirepComment inserts or replaces the row with (tenant_id, pirep_id, id).
+func (t *tx) UpsertPirepComment(ctx context.Context, arg readmodel.UpsertPirepCommentParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	if err := checkTexts(arg.TenantID, arg.AuthorID, arg.Text); err != nil {
+		return t.fail(err)
+	}
+	k := commentKey{arg.TenantID, arg.PirepID, arg.ID}
+	old, existed := t.st.review.comments[k]
+	t.st.review.comments[k] = readmodel.PirepComment{TenantID: arg.TenantID, PirepID: arg.PirepID, ID: arg.ID,
+		AuthorID: arg.AuthorID, Text: arg.Text, CreatedAt: timestamptz(arg.CreatedAt)}
+	t.undo = append(t.undo, func() {
+		if existed {
+			t.st.review.comments[k] = old
+		} else {
+			delete(t.st.review.comments, k)
+		}
+	})
+	return nil
+}
+
+func (t *tx) ListPirepComments(ctx context.Context, arg readmodel.ListPirepCommentsParams) ([]readmodel.PirepComment, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkText(arg.TenantID); err != nil {
+		return nil, t.fail(err)
+	}
+	return t.st.listPirepComments(ctx, arg)
+}
+
+func (t *tx) DeleteAllNoticePireps(ctx context.Context) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	old := t.st.review.noticePireps
+	t.st.review.noticePireps = map[rowKey]readmodel.NoticePirep{}
+	t.undo = append(t.undo, func() { t.st.review.noticePireps = old })
+	return nil
+}
+
+// UpsertNoticePirep inserts or replaces the row with (tenant_id, pirep_id).
+func (t *tx) UpsertNoticePirep(ctx context.Context, arg readmodel.UpsertNoticePirepParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	if err := checkTexts(arg.TenantID, arg.FlightNumber, arg.DptAirport, arg.ArrAirport); err != nil {
+		return t.fail(err)
+	}
+	k := rowKey{arg.TenantID, arg.PirepID}
+	old, existed := t.st.review.noticePireps[k]
+	t.st.review.noticePireps[k] = readmodel.NoticePirep(arg)
+	t.undo = append(t.undo, func() {
+		if existed {
+			t.st.review.noticePireps[k] = old
+		} else {
+			delete(t.st.review.noticePireps, k)
+		}
+	})
+	return nil
+}
+
+func (t *tx) GetNoticePirep(ctx context.Context, arg readmodel.GetNoticePirepParams) (readmodel.NoticePirep, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.NoticePirep{}, err
+	}
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.NoticePirep{}, t.fail(err)
+	}
+	return t.st.getNoticePirep(ctx, arg)
+}
+
+func (t *tx) DeleteAllNotices(ctx context.Context) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	old := t.st.review.notices
+	t.st.review.notices = map[noticeKey]readmodel.Notice{}
+	t.undo = append(t.undo, func() { t.st.review.notices = old })
+	return nil
+}
+
+// InsertNotice adds the row with (tenant_id, user_id, id) unless it is
+// there (ON CONFLICT DO NOTHING).
+func (t *tx) InsertNotice(ctx context.Context, arg readmodel.InsertNoticeParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	if err := checkTexts(arg.TenantID, arg.ID, arg.Kind, arg.PirepID, arg.FlightNumber, arg.DptAirport, arg.ArrAirport,
+		arg.Reason, arg.RankID, arg.PrevRankID); err != nil {
+		return t.fail(err)
+	}
+	k := noticeKey{arg.TenantID, arg.UserID, arg.ID}
+	if _, ok := t.st.review.notices[k]; ok {
+		return nil
+	}
+	t.st.review.notices[k] = readmodel.Notice{TenantID: arg.TenantID, UserID: arg.UserID, ID: arg.ID, Kind: arg.Kind,
+		PirepID: arg.PirepID, FlightNumber: arg.FlightNumber, DptAirport: arg.DptAirport, ArrAirport: arg.ArrAirport,
+		Reason: arg.Reason, RankID: arg.RankID, PrevRankID: arg.PrevRankID, CreatedAt: timestamptz(arg.CreatedAt)}
+	t.undo = append(t.undo, func() { delete(t.st.review.notices, k) })
+	return nil
+}
+
+// MarkNoticeRead sets read_at of the row with (tenant_id, user_id, id)
+// when it has none.
+func (t *tx) MarkNoticeRead(ctx context.Context, arg readmodel.MarkNoticeReadParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	if err := checkTexts(arg.TenantID, arg.ID); err != nil {
+		return t.fail(err)
+	}
+	k := noticeKey{arg.TenantID, arg.UserID, arg.ID}
+	old, ok := t.st.review.notices[k]
+	if !ok || old.ReadAt != nil {
+		return nil
+	}
+	n := old
+	if arg.ReadAt != nil {
+		n.ReadAt = timestamptzPtr(*arg.ReadAt)
+	}
+	t.st.review.notices[k] = n
+	t.undo = append(t.undo, func() { t.st.review.notices[k] = old })
+	return nil
+}
+
+func (t *tx) ListUnreadNotices(ctx context.Context, arg readmodel.ListUnreadNoticesParams) ([]readmodel.Notice, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkText(arg.TenantID); err != nil {
+		return nil, t.fail(err)
+	}
+	out, err := t.st.listUnreadNotices(ctx, arg)
+	return out, t.fail(err)
+}
+
+func (t *tx) GetLastNoticeOfKind(ctx context.Context, arg readmodel.GetLastNoticeOfKindParams) (readmodel.Notice, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.Notice{}, err
+	}
+	if err := checkTexts(arg.TenantID, arg.Kind); err != nil {
+		return readmodel.Notice{}, t.fail(err)
+	}
+	return t.st.getLastNoticeOfKind(ctx, arg)
+}

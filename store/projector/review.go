@@ -1,0 +1,174 @@
+package projector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/albatross-va/albatross/domain"
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/store/notify"
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// TopicPirepComments is the notice topic of the comment threads of an
+// airline's PIREPs; a PIREP's open page re-fetches its thread from it.
+const TopicPirepComments = "pirep-comments"
+
+// TopicNotices is the notice topic of an airline's members' notices; each
+// open page re-fetches its own member's notices from it, so the notice
+// itself names nobody.
+const TopicNotices = "notices"
+
+// The kinds of a member's notice.
+const (
+	NoticeAccepted = "accepted"
+	NoticeRejected = "rejected"
+	NoticeRank     = "rank"
+)
+
+// PirepComments projects the comments on the PIREP streams into the
+// pirep_comments table.
+type PirepComments struct{}
+
+// Name implements Projection.
+func (PirepComments) Name() string { return "pirep_comments" }
+
+// Handles implements Projection.
+func (PirepComments) Handles(eventType string) bool { return commentEvents[eventType] }
+
+var commentEvents = typeSet(&eventsv1.PirepCommentAdded{})
+
+// Apply implements Projection.
+func (PirepComments) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
+	e, ok := msg.(*eventsv1.PirepCommentAdded)
+	if !ok {
+		return nil, nil
+	}
+	err := withID(e.PirepId, func(pirep uuid.UUID) error {
+		return withID(e.CommentId, func(id uuid.UUID) error {
+			return q.UpsertPirepComment(ctx, readmodel.UpsertPirepCommentParams{TenantID: ev.TenantID, PirepID: pirep, ID: id,
+				AuthorID: e.AuthorId, Text: e.Text, CreatedAt: e.AddedAt.AsTime()})
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pirep comments %s %s: %w", ev.Type, e.PirepId, err)
+	}
+	return []notify.Notice{{TenantID: ev.TenantID, Topic: TopicPirepComments, IDs: []string{e.PirepId}, Position: ev.Position.String()}}, nil
+}
+
+// Reset implements Projection.
+func (PirepComments) Reset(ctx context.Context, q readmodel.Querier) error {
+	return q.DeleteAllPirepComments(ctx)
+}
+
+// Notices projects what a member is told into the notices table: their
+// PIREP accepted or rejected (naming its flight and route, which it keeps
+// in notice_pireps from the filing and edits, so it needs no other
+// projection's table) and their new rank; and their dismissals. A notice's
+// id is the stream and version of the event it tells of.
+type Notices struct{}
+
+// Name implements Projection.
+func (Notices) Name() string { return "notices" }
+
+// Handles implements Projection.
+func (Notices) Handles(eventType string) bool { return noticeEvents[eventType] }
+
+var noticeEvents = typeSet(&eventsv1.PirepFiled{}, &eventsv1.PirepEdited{}, &eventsv1.PirepAccepted{},
+	&eventsv1.PirepRejected{}, &eventsv1.PilotRankSet{}, &eventsv1.NoticeDismissed{})
+
+// Apply implements Projection.
+func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
+	id := ev.StreamID + "@" + strconv.FormatInt(ev.Version, 10)
+	// tell adds a notice about a PIREP to its pilot.
+	tell := func(pirepID, kind, reason string) (bool, error) {
+		told := false
+		err := withID(pirepID, func(pid uuid.UUID) error {
+			p, err := q.GetNoticePirep(ctx, readmodel.GetNoticePirepParams{TenantID: ev.TenantID, PirepID: pid})
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil // never filed in this airline: nobody to tell
+			}
+			if err != nil {
+				return err
+			}
+			told = true
+			return q.InsertNotice(ctx, readmodel.InsertNoticeParams{TenantID: ev.TenantID, UserID: p.PilotID, ID: id, Kind: kind,
+				PirepID: pirepID, FlightNumber: p.FlightNumber, DptAirport: p.DptAirport, ArrAirport: p.ArrAirport,
+				Reason: reason, CreatedAt: ev.Meta.RecordedAt})
+		})
+		return told, err
+	}
+	var changed bool
+	var err error
+	switch e := msg.(type) {
+	case *eventsv1.PirepFiled:
+		err = notePirep(ctx, q, ev.TenantID, e.PirepId, e.PilotId, e.Details)
+	case *eventsv1.PirepEdited:
+		err = withID(e.PirepId, func(pid uuid.UUID) error {
+			p, err := q.GetNoticePirep(ctx, readmodel.GetNoticePirepParams{TenantID: ev.TenantID, PirepID: pid})
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			return notePirep(ctx, q, ev.TenantID, e.PirepId, p.PilotID.String(), e.Details)
+		})
+	case *eventsv1.PirepAccepted:
+		changed, err = tell(e.PirepId, NoticeAccepted, "")
+	case *eventsv1.PirepRejected:
+		changed, err = tell(e.PirepId, NoticeRejected, e.Reason)
+	case *eventsv1.PilotRankSet:
+		err = withID(e.UserId, func(user uuid.UUID) error {
+			prev, err := q.GetLastNoticeOfKind(ctx, readmodel.GetLastNoticeOfKindParams{TenantID: ev.TenantID, UserID: user, Kind: NoticeRank})
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+			if prev.RankID == e.RankId {
+				return nil // the floor moved, the rank did not
+			}
+			changed = true
+			return q.InsertNotice(ctx, readmodel.InsertNoticeParams{TenantID: ev.TenantID, UserID: user, ID: id, Kind: NoticeRank,
+				RankID: e.RankId, PrevRankID: prev.RankID, CreatedAt: ev.Meta.RecordedAt})
+		})
+	case *eventsv1.NoticeDismissed:
+		changed = true
+		err = withID(e.UserId, func(user uuid.UUID) error {
+			at := e.DismissedAt.AsTime()
+			return q.MarkNoticeRead(ctx, readmodel.MarkNoticeReadParams{TenantID: ev.TenantID, UserID: user, ID: e.NoticeId, ReadAt: &at})
+		})
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("notices %s %s: %w", ev.Type, ev.StreamID, err)
+	}
+	if !changed {
+		return nil, nil
+	}
+	return []notify.Notice{{TenantID: ev.TenantID, Topic: TopicNotices, Position: ev.Position.String()}}, nil
+}
+
+// notePirep keeps what notices name of a PIREP.
+func notePirep(ctx context.Context, q readmodel.Querier, tenantID, pirepID, pilotID string, d *eventsv1.PirepFiled_Details) error {
+	return withID(pirepID, func(pid uuid.UUID) error {
+		return withID(pilotID, func(pilot uuid.UUID) error {
+			return q.UpsertNoticePirep(ctx, readmodel.UpsertNoticePirepParams{TenantID: tenantID, PirepID: pid, PilotID: pilot,
+				FlightNumber: d.GetFlightNumber(), DptAirport: d.GetDptAirport(), ArrAirport: d.GetArrAirport()})
+		})
+	})
+}
+
+// Reset implements Projection.
+func (Notices) Reset(ctx context.Context, q readmodel.Querier) error {
+	if err := q.DeleteAllNotices(ctx); err != nil {
+		return err
+	}
+	return q.DeleteAllNoticePireps(ctx)
+}
