@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/albatross-va/albatross/store/pgtest"
+)
+
+// A pilot files a PIREP while a staff member has the review queue open in
+// another browser: the queue shows it without a reload, staff accept it,
+// and the pilot's open PIREP page and dashboard follow without a reload.
+func TestBrowserPirepReview(t *testing.T) {
+	t.Run("embedded", func(t *testing.T) {
+		srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir(), "ALBATROSS_WAIT_BOUND": slowMachineWait})
+		walkPirepReview(t, "embedded", srv)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		pgtest.RequireRedis(t, pgtest.RedisURL())
+		env := map[string]string{"DATABASE_URL": pgtest.NewDatabase(t), "REDIS_URL": pgtest.RedisURL(), "ALBATROSS_WAIT_BOUND": slowMachineWait}
+		walkPirepReview(t, "postgres", startServer(t, env))
+	})
+}
+
+// importSample uploads one of the sample phpVMS files through the imports
+// form and waits for the job to finish.
+func importSample(t *testing.T, b *browser, airlineID, kind string) {
+	t.Helper()
+	_, doc := b.get("/airlines/" + airlineID + "/imports")
+	csrf, _ := doc.Find(`[data-testid="import-form"] input[name="_csrf"]`).Attr("value")
+	data, err := os.ReadFile("../../testdata/phpvms/" + kind + ".csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("_csrf", csrf)
+	_ = w.WriteField("kind", kind)
+	part, _ := w.CreateFormFile("file", kind+".csv")
+	_, _ = part.Write(data)
+	_ = w.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.base+"/airlines/"+airlineID+"/imports", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := b.client.Do(req)
+	if err != nil {
+		t.Fatalf("upload %s: %v", kind, err)
+	}
+	resp.Body.Close()
+	job := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || job == "" {
+		t.Fatalf("upload %s: status %d, want a redirect to the job", kind, resp.StatusCode)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		_, doc := b.get(job)
+		state, _ := doc.Find(`[data-testid="import-job"]`).Attr("data-state")
+		switch state {
+		case "done":
+			return
+		case "checking", "applying":
+		default:
+			t.Fatalf("import of %s ended %q: %s", kind, state, doc.Find(`[data-testid="job-state"]`).Text())
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("import of %s still %s after a minute", kind, state)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// pirepShot saves what a user sees as pireps-<mode>-<step>.png.
+func pirepShot(t *testing.T, mode string) func(ctx context.Context, step string) {
+	n := 0
+	return func(ctx context.Context, step string) {
+		t.Helper()
+		n++
+		screenshot(t, ctx, "pireps-"+mode+"-"+twoDigits(n)+"-"+step)
+	}
+}
+
+func twoDigits(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
+
+// stillThisPage marks the page so that a reload would wipe the mark.
+const (
+	markPage      = `(window.stillThisPage = true)`
+	stillThisPage = `window.stillThisPage === true`
+)
+
+func walkPirepReview(t *testing.T, mode string, srv *testServer) {
+	shot := pirepShot(t, mode)
+	platform := loginAsAdmin(t, srv)
+	airline := createAirline(t, platform, "Petrel Virtual", "PTV", "petrel")
+	staffOTP := addPerson(t, platform, airline, "Sam Staff", "sam@petrel.example", "airline_admin")
+	pilotOTP := addPerson(t, platform, airline, "Pia Pilot", "pia@petrel.example", "pilot")
+	for _, kind := range []string{"airports", "subfleets", "aircraft"} {
+		importSample(t, platform, airline, kind)
+	}
+	base := srv.URL + "/airlines/" + airline
+
+	browser := newChromium(t)
+	staff := newProfile(t, browser)
+	if err := chromedp.Do(staff,
+		chromedp.Navigate(srv.URL+"/login"),
+		logInAs("sam@petrel.example", staffOTP),
+		choosePassword(staffOTP, "Sam's own password 1"),
+		waitTrue(passwordChosen),
+		chromedp.Navigate(base+"/pireps/queue"),
+		chromedp.WaitVisible(testID("empty-queue")),
+		waitTrue(sseOpen),
+		waitTrue(markPage),
+	); err != nil {
+		t.Fatalf("staff open the review queue: %v", err)
+	}
+	shot(staff, "staff-queue-empty")
+
+	// The pilot keeps their dashboard open in one tab and files in another.
+	pilot := newProfile(t, browser)
+	if err := chromedp.Do(pilot,
+		chromedp.Navigate(srv.URL+"/login"),
+		logInAs("pia@petrel.example", pilotOTP),
+		choosePassword(pilotOTP, "Pia's own password 1"),
+		waitTrue(passwordChosen),
+		chromedp.Navigate(base+"/dashboard"),
+		chromedp.WaitVisible(testID("dashboard-hours")),
+		waitTrue(sseOpen),
+		waitTrue(markPage),
+	); err != nil {
+		t.Fatalf("the pilot opens the dashboard: %v", err)
+	}
+	hoursBefore := text(t, pilot, `[data-testid="dashboard-hours"]`)
+	if hoursBefore != "0:00" {
+		t.Errorf("a new pilot's dashboard shows %q hours, want 0:00", hoursBefore)
+	}
+	shot(pilot, "pilot-dashboard-before")
+
+	filing, cancelFiling := chromedp.NewContext(pilot) // a second tab of the pilot's browser
+	defer cancelFiling()
+	if err := chromedp.Do(filing,
+		chromedp.Navigate(base+"/pireps/new"),
+		chromedp.WaitVisible(testID("pirep-form")),
+		chromedp.SendKeys(chromedp.ID("pirep-flight_number"), "417"),
+		chromedp.SendKeys(chromedp.ID("pirep-dpt-input"), "LPPT"),
+		chromedp.SendKeys(chromedp.ID("pirep-arr-input"), "LPPR"),
+		chromedp.SetValue(chromedp.ID("pirep-block_off"), "2026-11-20T10:00"),
+		chromedp.SetValue(chromedp.ID("pirep-block_on"), "2026-11-20T11:05"),
+		chromedp.SendKeys(chromedp.ID("pirep-flight_time"), "0:55"),
+		chromedp.SendKeys(chromedp.ID("pirep-landing_rate"), "-142"),
+		chromedp.SendKeys(chromedp.ID("pirep-route"), " tagus1a  nakos "),
+	); err != nil {
+		t.Fatalf("fill in the PIREP: %v", err)
+	}
+	// The aircraft: the first of the airline's, whichever it is.
+	if _, err := chromedp.Run(filing, chromedp.Evaluate[bool](`(() => { const s = document.getElementById("pirep-aircraft_id");
+		s.value = s.options[s.options.length - 1].value; return s.value !== "" })()`)); err != nil {
+		t.Fatalf("choose an aircraft: %v", err)
+	}
+	shot(filing, "pilot-files")
+	if err := chromedp.Do(filing,
+		chromedp.Click(testID("submit-pirep")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="pirep-state"][data-state="pending"]`)),
+		waitTrue(sseOpen),
+		waitTrue(markPage),
+	); err != nil {
+		body, _ := chromedp.Run(filing, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Fatalf("submit the PIREP: %v; the page shows:\n%s", err, body)
+	}
+	contains(t, filing, `[data-testid="pirep-ident"]`, "PTV417")
+	contains(t, filing, `[data-testid="pirep-facts"]`, "TAGUS1A NAKOS")
+	shot(filing, "pilot-pirep-pending")
+
+	// Staff see it arrive in the open queue.
+	row := `[data-testid="pirep-row"]`
+	if err := chromedp.Do(staff, chromedp.WaitVisible(chromedp.CSS(row)), waitTrue(stillThisPage)); err != nil {
+		t.Fatalf("the filed PIREP never appeared in the open queue without a reload: %v", err)
+	}
+	contains(t, staff, row+` [data-testid="pirep-pilot"]`, "Pia Pilot")
+	shot(staff, "staff-queue-filled")
+	// The queue may be re-rendered by a live update at any moment, so the
+	// button is pressed on the element there now.
+	press := `(() => { const b = document.querySelector('` + row + ` [data-testid="accept"]'); b.form.requestSubmit(b); return true })()`
+	accepted := time.Now()
+	if _, err := chromedp.Run(staff, chromedp.Evaluate[bool](press)); err != nil {
+		t.Fatalf("press accept: %v", err)
+	}
+	if err := chromedp.Do(staff, chromedp.WaitVisible(testID("empty-queue"))); err != nil {
+		t.Fatalf("the queue still lists the accepted PIREP: %v", err)
+	}
+	shot(staff, "staff-accepted")
+
+	// The pilot's open pages follow, without a reload.
+	wait, cancel := context.WithTimeout(filing, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(wait,
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="pirep-state"][data-state="accepted"]`)),
+		waitTrue(stillThisPage),
+	); err != nil {
+		t.Fatalf("the pilot's open PIREP page never showed Accepted: %v (it says %q)", err, text(t, filing, `[data-testid="pirep-state"]`))
+	}
+	t.Logf("%s: the pilot's PIREP page showed Accepted %s after staff pressed accept", mode, time.Since(accepted).Round(time.Millisecond))
+	contains(t, filing, `[data-testid="pirep-state"]`, "Accepted")
+	if err := chromedp.Do(wait, waitTrue(`document.querySelectorAll('#pirep-edit form').length === 0`)); err != nil {
+		t.Errorf("the accepted PIREP's page still offers to edit it: %v", err)
+	}
+	contains(t, filing, `[data-testid="history"]`, "Sam Staff")
+	shot(filing, "pilot-pirep-accepted")
+
+	wait, cancel = context.WithTimeout(pilot, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(wait,
+		waitTrue(`document.querySelector('[data-testid="dashboard-hours"]').textContent.trim() === "0:55"`),
+		waitTrue(stillThisPage),
+	); err != nil {
+		t.Fatalf("the pilot's open dashboard never showed 0:55 hours: %v (it shows %q)", err, text(t, pilot, `[data-testid="dashboard-hours"]`))
+	}
+	// A notice tells the pilot, on whichever page they have open.
+	if err := chromedp.Do(wait, chromedp.WaitVisible(chromedp.CSS(`[data-testid="user-notice"][data-kind="accepted"]`))); err != nil {
+		t.Fatalf("the pilot's dashboard never showed a notice of the acceptance: %v", err)
+	}
+	contains(t, pilot, `[data-testid="user-notice"]`, "PTV417")
+	if got := text(t, pilot, `main`); !strings.Contains(got, "LPPR") {
+		t.Errorf("the dashboard does not place the pilot at LPPR after the flight:\n%s", got)
+	}
+	shot(pilot, "pilot-dashboard-after")
+}
