@@ -41,6 +41,10 @@ const pirepTimeLayout = "2006-01-02T15:04"
 // myPirepsLimit is how many of their PIREPs a pilot's list shows.
 const myPirepsLimit = 100
 
+// queueLimit is how many pending PIREPs the review queue shows at once, the
+// oldest first: reviewing them brings the next ones up.
+const queueLimit = 100
+
 // pirepTabs reads the airline for a PIREP page.
 func pirepTabs(c echo.Context, rm reads.Querier) (views.AirlineTabs, error) {
 	tabs, _, err := airlineTabs(c, rm, "pireps")
@@ -86,15 +90,23 @@ func (h *pirepHandlers) showPirepQueue(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	rows, err := h.rm.ListPendingPireps(ctx, tabs.ID)
+	rows, err := h.rm.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tabs.ID, Limit: queueLimit})
 	if err != nil {
 		return err
+	}
+	waiting := int64(len(rows))
+	if waiting == queueLimit {
+		waiting, err = h.rm.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: tabs.ID, State: "pending",
+			FromTime: earliestBlockOff, ToTime: latestBlockOff})
+		if err != nil {
+			return err
+		}
 	}
 	out, err := h.rows(ctx, tabs, rows)
 	if err != nil {
 		return err
 	}
-	p := views.PirepQueuePage{Page: page(c, tabs.Name+" · PIREPs to review"), Tabs: tabs, URL: pirepsURL(tabs.ID) + "/queue", Rows: out,
+	p := views.PirepQueuePage{Page: page(c, tabs.Name+" · PIREPs to review"), Tabs: tabs, URL: pirepsURL(tabs.ID) + "/queue", Rows: out, Waiting: waiting,
 		CanFile: domain.Authorize(currentActor(c), domain.FileOwnPireps, tabs.ID) == nil, Notice: h.sessions.PopString(ctx, flashKey)}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.PirepQueueView(p), nil)

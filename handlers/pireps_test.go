@@ -2,8 +2,10 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/handlers"
 )
 
 // sendForm posts a form as the actor, with their CSRF token, and returns
@@ -263,5 +266,57 @@ func TestPirepChangesReachTheOpenQueueAndThePilotsPage(t *testing.T) {
 			t.Errorf("B's staff got A's pireps event")
 		}
 	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// A queue longer than a page shows the oldest page and says how many wait;
+// the one filed last comes up once another is reviewed.
+func TestTheQueueShowsTheOldestPageAndCountsTheRest(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newMatrixWorld(t, m)
+			a := w.airlines["A"]
+			pilot, staff := w.actors[1], w.actors[2]
+			for _, ac := range []*actor{pilot, staff} {
+				w.session(t, ac)
+			}
+			queue := func() *goquery.Document {
+				t.Helper()
+				_, body := getAs(t, staff.client, w.URL+"/airlines/"+a.id+"/pireps/queue", nil)
+				return doc(t, body)
+			}
+			// The world has PIREPs waiting already; the queue gets one more
+			// than a page.
+			waiting := queue().Find(`[data-testid="pirep-row"]`).Length()
+			var first, last string
+			for i := range handlers.QueueLimit + 1 - waiting {
+				u := w.fileSubmitted(t, pilot, a, strconv.Itoa(1000+i))
+				if i == 0 {
+					first = u
+				}
+				last = u
+			}
+			listed := func(doc *goquery.Document, u string) bool {
+				return doc.Find(`[data-testid="pirep-row"][data-pirep="`+lastSegment(u)+`"]`).Length() == 1
+			}
+			page := queue()
+			if n := page.Find(`[data-testid="pirep-row"]`).Length(); n != handlers.QueueLimit {
+				t.Errorf("the queue lists %d PIREPs, want a page of %d", n, handlers.QueueLimit)
+			}
+			if more := text(page, "queue-more"); !strings.Contains(more, fmt.Sprintf("oldest %d of %d", handlers.QueueLimit, handlers.QueueLimit+1)) {
+				t.Errorf("the queue says %q, want it to count all %d waiting", more, handlers.QueueLimit+1)
+			}
+			if !listed(page, first) || listed(page, last) {
+				t.Errorf("the page holds the first filed %v and the last %v; want the oldest page", listed(page, first), listed(page, last))
+			}
+			if resp, _ := w.sendForm(t, staff, first+"/accept", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("accept: %d", resp.StatusCode)
+			}
+			page = queue()
+			if !listed(page, last) || page.Find(`[data-testid="queue-more"]`).Length() != 0 {
+				t.Errorf("after a review the queue shows the last filed %v and a count %q; want all of them and no count",
+					listed(page, last), text(page, "queue-more"))
+			}
+		})
 	}
 }

@@ -83,6 +83,7 @@ type PirepQueuePage struct {
 	Tabs    AirlineTabs
 	URL     string
 	Rows    []PirepRow
+	Waiting int64 // how many PIREPs are pending in all; more than Rows when the queue is longer than a page
 	CanFile bool
 	Notice  string
 }

@@ -63,13 +63,13 @@ func (m *ReadModels) GetPirep(ctx context.Context, arg readmodel.GetPirepParams)
 }
 
 // ListPendingPireps implements readmodel.Querier.
-func (m *ReadModels) ListPendingPireps(ctx context.Context, tenantID string) ([]readmodel.Pirep, error) {
-	if err := checkText(tenantID); err != nil {
+func (m *ReadModels) ListPendingPireps(ctx context.Context, arg readmodel.ListPendingPirepsParams) ([]readmodel.Pirep, error) {
+	if err := checkText(arg.TenantID); err != nil {
 		return nil, err
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.st.listPendingPireps(ctx, tenantID)
+	return m.st.listPendingPireps(ctx, arg)
 }
 
 // ListPirepsByAirline implements readmodel.Querier.
@@ -163,18 +163,21 @@ func newestFirst(a, b readmodel.Pirep) int {
 	return bytes.Compare(a.ID[:], b.ID[:])
 }
 
-func (s *state) listPendingPireps(ctx context.Context, tenantID string) ([]readmodel.Pirep, error) {
+func (s *state) listPendingPireps(ctx context.Context, arg readmodel.ListPendingPirepsParams) ([]readmodel.Pirep, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := s.pirepsWhere(tenantID, func(p readmodel.Pirep) bool { return p.State == "pending" })
+	if arg.Limit < 0 {
+		return nil, negativeLimit()
+	}
+	out := s.pirepsWhere(arg.TenantID, func(p readmodel.Pirep) bool { return p.State == "pending" })
 	slices.SortFunc(out, func(a, b readmodel.Pirep) int {
 		if c := a.QueuedAt.Compare(b.QueuedAt); c != 0 {
 			return c
 		}
 		return bytes.Compare(a.ID[:], b.ID[:])
 	})
-	return out, nil
+	return page(out, 0, arg.Limit), nil
 }
 
 func (s *state) listPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsByPilotParams) ([]readmodel.Pirep, error) {
@@ -301,14 +304,14 @@ func (t *tx) GetPirep(ctx context.Context, arg readmodel.GetPirepParams) (readmo
 	return t.st.getPirep(ctx, arg)
 }
 
-func (t *tx) ListPendingPireps(ctx context.Context, tenantID string) ([]readmodel.Pirep, error) {
+func (t *tx) ListPendingPireps(ctx context.Context, arg readmodel.ListPendingPirepsParams) ([]readmodel.Pirep, error) {
 	if err := t.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := checkText(tenantID); err != nil {
+	if err := checkText(arg.TenantID); err != nil {
 		return nil, t.fail(err)
 	}
-	return t.st.listPendingPireps(ctx, tenantID)
+	return t.st.listPendingPireps(ctx, arg)
 }
 
 func (t *tx) ListPirepsByAirline(ctx context.Context, arg readmodel.ListPirepsByAirlineParams) ([]readmodel.Pirep, error) {

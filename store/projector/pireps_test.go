@@ -138,7 +138,7 @@ func TestManyPirepsAcceptedAtOnceGiveExactTotals(t *testing.T) {
 		if totals.Flights != n-3 || totals.Minutes != wantMinutes || totals.Location != "LPPT" {
 			t.Errorf("aircraft totals %+v, want %d flights, %d minutes, at LPPT", totals, n-3, wantMinutes)
 		}
-		queue, err := q.ListPendingPireps(ctx, airline)
+		queue, err := q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: airline, Limit: 100})
 		must(t, err)
 		if len(queue) != 0 {
 			t.Errorf("%d PIREPs still pending", len(queue))

@@ -116,8 +116,9 @@ type Querier interface {
 	// first. The tenant is part of the filter, as in every query of a tenant's
 	// data.
 	ListApiKeysByUser(ctx context.Context, arg ListApiKeysByUserParams) ([]ApiKey, error)
-	// ListPendingPireps is staff's review queue: pending PIREPs, oldest first.
-	ListPendingPireps(ctx context.Context, tenantID string) ([]Pirep, error)
+	// ListPendingPireps is staff's review queue: pending PIREPs, oldest first,
+	// at most a page of them.
+	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)
 	// ListPirepComments is a PIREP's thread, oldest first.
 	ListPirepComments(ctx context.Context, arg ListPirepCommentsParams) ([]PirepComment, error)
 	// ListPirepsByAirline lists an airline's PIREPs, newest first, filtered by

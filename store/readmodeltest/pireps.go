@@ -175,16 +175,24 @@ func testListPendingPireps(t *testing.T, q readmodel.Querier) {
 	draft := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000003", "draft", 0)
 	accepted := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000004", "accepted", 0)
 	other := pirep(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-000000000005", "pending", 0)
-	got, err := q.ListPendingPireps(ctx, tenantA)
+	got, err := q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tenantA, Limit: 10})
 	if err != nil || got != nil {
 		t.Fatalf("on an empty table: %v, %v; want nil", got, err)
 	}
 	upsertPireps(t, q, early, late, draft, accepted, other)
-	got, err = q.ListPendingPireps(ctx, tenantA)
+	got, err = q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tenantA, Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	samePireps(t, "pending in A, oldest in the queue first", got, late, early)
+	got, err = q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tenantA, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	samePireps(t, "a page of one", got, late)
+	if _, err := q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tenantA, Limit: -1}); err == nil {
+		t.Error("a negative limit succeeded; PostgreSQL refuses it")
+	}
 }
 
 func testListPirepsByAirline(t *testing.T, q readmodel.Querier) {

@@ -1,0 +1,4 @@
+package handlers
+
+// QueueLimit is how many PIREPs the review queue shows at once.
+const QueueLimit = queueLimit
