@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -50,6 +52,12 @@ func (h *noticeHandlers) renderNotices(c echo.Context) error {
 	}
 	full := p
 	full.Page.Notices = "" // the page lists them itself
+	full.Standalone = true
+	// A fragment for the notices page itself (a dismissal there, or its
+	// refresh) says when none are left, as the page does.
+	if u, err := url.Parse(c.Request().Header.Get("HX-Current-URL")); err == nil && u.Path == p.URL {
+		p.Standalone = true
+	}
 	return render(c, http.StatusOK, views.NoticesView(full), views.NoticesFragment(p))
 }
 
@@ -129,11 +137,21 @@ func rankNoticeText(ranks map[string]readmodel.Rank, rankID, prevID string) stri
 // dismissNotice puts one of the viewer's notices away; htmx gets the
 // notices back without it, a plain form goes home.
 func (h *noticeHandlers) dismissNotice(c echo.Context) error {
-	res, err := h.cmds.Dismiss(c.Request().Context(), commandMeta(c, ""), c.Param("id"), c.FormValue("notice"))
+	// Only a notice the viewer has unread is put away: another dismissal
+	// (a double click, a stale page, a made-up id) records nothing and
+	// sends no live update to the airline's open pages.
+	open, err := h.notices(c)
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	notice := c.FormValue("notice")
+	if slices.ContainsFunc(open.Rows, func(r views.NoticeRow) bool { return r.ID == notice }) {
+		res, err := h.cmds.Dismiss(c.Request().Context(), commandMeta(c, ""), c.Param("id"), notice)
+		if err != nil {
+			return err
+		}
+		h.waitFor(c, res.Position)
+	}
 	if isFragmentRequest(c.Request()) {
 		return h.renderNotices(c)
 	}

@@ -33,6 +33,17 @@ type peopleHandlers struct {
 // flashKey holds a one-line confirmation for the next page.
 const flashKey = "flash"
 
+// popFlash takes the confirmation for the page being shown. A live
+// refresh of a section leaves it alone: it may run on the page the user is
+// leaving while their post's redirect is in flight, and would take the
+// confirmation meant for the page they land on.
+func popFlash(c echo.Context, sm *scs.SessionManager) string {
+	if isFragmentRequest(c.Request()) {
+		return ""
+	}
+	return sm.PopString(c.Request().Context(), flashKey)
+}
+
 // personRow is a person as the lists and pages show them.
 func personRow(u readmodel.User) views.PersonRow {
 	role := "Pilot"
@@ -69,7 +80,7 @@ func (h *peopleHandlers) renderPeople(c echo.Context, status int, f views.Person
 		return err
 	}
 	p.Form, p.Issued = f, issued
-	p.Notice = h.sessions.PopString(c.Request().Context(), flashKey)
+	p.Notice = popFlash(c, h.sessions)
 	p.Form.CSRFToken, p.Form.AirlineID = p.CSRFToken, p.Tabs.ID
 	return render(c, status, views.PeopleView(p), nil)
 }
@@ -150,7 +161,7 @@ func (h *peopleHandlers) renderPerson(c echo.Context, status int, issued *views.
 	}
 	me := currentActor(c)
 	p := views.PersonPage{Page: page(c, u.Name), Tabs: tabs, Person: personRow(u), History: history,
-		Issued: issued, Reason: reason, Errors: errs, Notice: h.sessions.PopString(ctx, flashKey),
+		Issued: issued, Reason: reason, Errors: errs, Notice: popFlash(c, h.sessions),
 		CanManage: me.UserID != u.ID.String() && domain.Authorize(me, domain.SuspendPeople, tabs.ID) == nil,
 		CanDecide: domain.Authorize(me, domain.DecideRegistrations, tabs.ID) == nil}
 	if p.Rank, err = personRank(c, h.rm, tabs.ID, u, c.FormValue("rank_id")); err != nil {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -49,9 +50,13 @@ func (h *pirepHandlers) reviewPireps(c echo.Context) error {
 	if len(ids) == 0 && unknown == 0 {
 		return h.done(c, domain.AppendResult{}, queue, "Select the PIREPs to accept first.")
 	}
+	// Once begun, the run is not cut short by the user leaving the page:
+	// every PIREP it accepts gets its pilot's promotion step.
+	c.SetRequest(c.Request().WithContext(context.WithoutCancel(c.Request().Context())))
 	ctx := c.Request().Context()
 	var accepted, refused []string
 	var last domain.AppendResult
+	var failed error
 	pilots := map[string]readmodel.Pirep{} // a PIREP of each pilot whose hours changed
 	for _, id := range ids {
 		p, err := h.rm.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tabs.ID, ID: id})
@@ -60,7 +65,8 @@ func (h *pirepHandlers) reviewPireps(c echo.Context) error {
 			continue
 		}
 		if err != nil {
-			return err
+			failed = err
+			break
 		}
 		ident := tabs.ICAO + p.FlightNumber
 		res, err := h.cmds.Accept(ctx, commandMeta(c, ""), tabs.ID, p.ID.String())
@@ -70,7 +76,10 @@ func (h *pirepHandlers) reviewPireps(c echo.Context) error {
 			refused = append(refused, fmt.Sprintf("%s (%s)", ident, strings.TrimSuffix(domain.ErrorMessage(err), ".")))
 			continue
 		default:
-			return err
+			failed = err
+		}
+		if failed != nil {
+			break
 		}
 		accepted = append(accepted, ident)
 		pilots[p.PilotID.String()] = p
@@ -84,7 +93,16 @@ func (h *pirepHandlers) reviewPireps(c echo.Context) error {
 			next = pr
 		}
 	}
-	return h.done(c, next, queue, bulkAcceptNotice(accepted, refused, unknown))
+	notice := bulkAcceptNotice(accepted, refused, unknown)
+	if failed != nil {
+		if len(accepted) == 0 {
+			return failed
+		}
+		// What was accepted stands; the user learns where it stopped.
+		requestLogger(c, h.logger).Error("bulk accept stopped", "accepted", len(accepted), "err", failed)
+		notice += " Then something went wrong and the rest were not accepted; try them again."
+	}
+	return h.done(c, next, queue, notice)
 }
 
 // bulkAcceptNotice says what an "Accept selected" did.

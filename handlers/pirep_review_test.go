@@ -351,6 +351,34 @@ func checkNotices(t *testing.T, w *matrixWorld) {
 	if nd, ok := msg.(*eventsv1.NoticeDismissed); err != nil || !ok || nd.NoticeId != rejectedID {
 		t.Errorf("the pilot's career does not end with the dismissal: %v %v", msg, err)
 	}
+	// Dismissing it again, or a notice that never was, records nothing.
+	for _, id := range []string{rejectedID, "pirep-made-up@1"} {
+		if resp, _ := w.sendForm(t, pilot, "/airlines/"+a.id+"/notices/dismiss", url.Values{"notice": {id}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("dismiss %s again: %d", id, resp.StatusCode)
+		}
+	}
+	again, err := w.es.ReadStream(context.Background(), domain.CareerStream(a.pirepPilotID), 0)
+	must(t, err)
+	if len(again) != len(career) {
+		t.Errorf("dismissing a notice already put away, or one that never was, added %d events to the career", len(again)-len(career))
+	}
+	// On the notices page itself, dismissing the last one says none are left.
+	lastID := func() string {
+		d, _ := noticeTexts(t, w, pilot, a.id)
+		return d.Find(`[data-testid="user-notice"] input[name="notice"]`).AttrOr("value", "")
+	}()
+	form = url.Values{"notice": {lastID}, "_csrf": {w.csrfToken(t, pilot.client)}}
+	req, _ = http.NewRequest(http.MethodPost, w.URL+"/airlines/"+a.id+"/notices/dismiss", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Current-URL", w.URL+"/airlines/"+a.id+"/notices")
+	resp, err = pilot.client.Do(req)
+	must(t, err)
+	raw.Reset()
+	_, _ = copyBody(raw, resp)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(raw.String(), `data-testid="no-notices"`) {
+		t.Errorf("dismissing the last notice on the notices page leaves it saying nothing: %d %s", resp.StatusCode, raw)
+	}
 }
 
 func copyBody(dst *strings.Builder, resp *http.Response) (int64, error) {

@@ -43,7 +43,7 @@ func (h *pirepSettingsHandlers) showPirepSettings(c echo.Context) error {
 	}
 	p := views.PirepSettingsPage{Page: page(c, tabs.Name+" · PIREP settings"), Tabs: tabs, Action: pirepSettingsURL(tabs.ID),
 		AircraftAtDeparture: rules.AircraftAtDeparture, PilotAtDeparture: rules.PilotAtDeparture,
-		Notice: h.sessions.PopString(ctx, flashKey)}
+		Notice: popFlash(c, h.sessions)}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.PirepSettingsView(p), nil)
 }

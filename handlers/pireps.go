@@ -78,7 +78,7 @@ func (h *pirepHandlers) listPireps(c echo.Context) error {
 		return err
 	}
 	p := views.PirepsPage{Page: page(c, tabs.Name+" · My PIREPs"), Tabs: tabs, Rows: out, CanReview: canReview(c, tabs.ID),
-		Notice: h.sessions.PopString(ctx, flashKey)}
+		Notice: popFlash(c, h.sessions)}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.PirepsView(p), nil)
 }
@@ -107,7 +107,7 @@ func (h *pirepHandlers) showPirepQueue(c echo.Context) error {
 		return err
 	}
 	p := views.PirepQueuePage{Page: page(c, tabs.Name+" · PIREPs to review"), Tabs: tabs, URL: pirepsURL(tabs.ID) + "/queue", Rows: out, Waiting: waiting,
-		CanFile: domain.Authorize(currentActor(c), domain.FileOwnPireps, tabs.ID) == nil, Notice: h.sessions.PopString(ctx, flashKey)}
+		CanFile: domain.Authorize(currentActor(c), domain.FileOwnPireps, tabs.ID) == nil, Notice: popFlash(c, h.sessions)}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.PirepQueueView(p), nil)
 }
@@ -444,7 +444,7 @@ func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.Airli
 	v := views.PirepPage{Page: page(c, row.Ident+" PIREP"), Tabs: tabs, Pirep: row, History: history,
 		CanEdit: allowed(c, p, domain.PirepEdit), CanCancel: allowed(c, p, domain.PirepCancel),
 		CanAccept: allowed(c, p, domain.PirepAccept), CanReject: allowed(c, p, domain.PirepReject),
-		Reason: reason, Errors: errs, Notice: h.sessions.PopString(ctx, flashKey)}
+		Reason: reason, Errors: errs, Notice: popFlash(c, h.sessions)}
 	form.Action, form.Edit, form.Draft = row.URL, true, p.State == domain.PirepDraft
 	if v.CanEdit {
 		if err := h.fillForm(c, tabs.ID, v.CSRFToken, &form); err != nil {
@@ -553,7 +553,7 @@ func reviewed(c echo.Context, p readmodel.Pirep) string {
 // acceptPirep accepts a PIREP and, once the projection counts it, applies
 // the promotion rule to its pilot.
 func (h *pirepHandlers) acceptPirep(c echo.Context) error {
-	_, p, err := h.loadPirep(c)
+	tabs, p, err := h.loadPirep(c)
 	if err != nil {
 		return err
 	}
@@ -562,7 +562,7 @@ func (h *pirepHandlers) acceptPirep(c echo.Context) error {
 		return err
 	}
 	res = h.promote(c, res, p)
-	return h.done(c, res, reviewed(c, p), "Accepted "+p.FlightNumber+".")
+	return h.done(c, res, reviewed(c, p), "Accepted "+tabs.ICAO+p.FlightNumber+".")
 }
 
 // rejectPirep rejects a PIREP with the reason its pilot reads.
@@ -582,7 +582,7 @@ func (h *pirepHandlers) rejectPirep(c echo.Context) error {
 	if p.State == domain.PirepAccepted {
 		res = h.promote(c, res, p) // the hours it counted are taken back
 	}
-	return h.done(c, res, reviewed(c, p), "Rejected "+p.FlightNumber+".")
+	return h.done(c, res, reviewed(c, p), "Rejected "+tabs.ICAO+p.FlightNumber+".")
 }
 
 // promote waits for the review to be projected, then applies the promotion

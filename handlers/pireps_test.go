@@ -320,3 +320,40 @@ func TestTheQueueShowsTheOldestPageAndCountsTheRest(t *testing.T) {
 		})
 	}
 }
+
+// A live refresh that runs while a review's redirect is in flight leaves
+// the review's confirmation for the page the reviewer lands on.
+func TestALiveRefreshLeavesTheConfirmationForTheNextPage(t *testing.T) {
+	w := newMatrixWorld(t, embedded)
+	a := w.airlines["A"]
+	pilot, staff := w.actors[1], w.actors[2]
+	for _, ac := range []*actor{pilot, staff} {
+		w.session(t, ac)
+	}
+	filed := w.fileSubmitted(t, pilot, a, "811")
+	if resp, _ := w.sendForm(t, staff, filed+"/accept", url.Values{"back": {"queue"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d", resp.StatusCode)
+	}
+	queue := w.URL + "/airlines/" + a.id + "/pireps/queue"
+	_, body := getAs(t, staff.client, queue, htmx) // the old page's refresh
+	if n := text(doc(t, body), "notice"); n != "" {
+		t.Errorf("the live refresh took the confirmation: %q", n)
+	}
+	_, body = getAs(t, staff.client, queue, nil)
+	if n := text(doc(t, body), "notice"); !strings.Contains(n, "ALA811") {
+		t.Errorf("the page after the accept confirms %q, want the accepted PIREP named", n)
+	}
+}
+
+// A rank is for the airline's members: not for a registration waiting for
+// a decision.
+func TestARankIsNotSetOnAPendingRegistration(t *testing.T) {
+	w := newMatrixWorld(t, embedded)
+	a := w.airlines["A"]
+	staff := w.actors[2]
+	w.session(t, staff)
+	resp, _ := w.sendForm(t, staff, "/airlines/"+a.id+"/people/"+a.approvee+"/rank", url.Values{"rank_id": {a.rank}})
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("setting a pending registration's rank: %d, want 409", resp.StatusCode)
+	}
+}

@@ -50,7 +50,7 @@ func (h *rankHandlers) renderRanks(c echo.Context, status int, f views.RankForm)
 	if err != nil {
 		return err
 	}
-	p := views.RanksPage{Page: page(c, tabs.Name+" · Ranks"), Tabs: tabs, Notice: h.sessions.PopString(ctx, flashKey)}
+	p := views.RanksPage{Page: page(c, tabs.Name+" · Ranks"), Tabs: tabs, Notice: popFlash(c, h.sessions)}
 	for _, r := range list {
 		p.Rows = append(p.Rows, views.RankRow{ID: r.ID.String(), URL: ranksURL(tabs.ID) + "/" + r.ID.String(), Name: r.Name,
 			MinHours: domain.FormatFlightTime(int64(r.MinMinutes)), AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept})
@@ -148,6 +148,9 @@ func (h *rankHandlers) setPilotRank(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if !admitted(u) {
+		return domain.Errorf(domain.EConflict, "%s is not a member the airline admitted, so they cannot hold a rank.", u.Name)
+	}
 	rankID := c.FormValue("rank_id")
 	res, err := h.cmds.SetByHand(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), rankID)
 	if errs := domain.ErrorFields(err); errs != nil {
@@ -167,10 +170,17 @@ func (h *rankHandlers) done(c echo.Context, res domain.AppendResult, to, flash s
 	return c.Redirect(http.StatusSeeOther, to)
 }
 
+// admitted says whether a person is one of the airline's members (active
+// or suspended), not a registration pending or turned down.
+func admitted(u readmodel.User) bool {
+	return u.Status == domain.StatusActive || u.Status == domain.StatusSuspended
+}
+
 // personRank is a person's rank for their page, with the form that sets it
-// when the viewer manages ranks; nil for a registration not yet decided.
+// when the viewer manages ranks; nil for a registration, pending or
+// turned down.
 func personRank(c echo.Context, rm reads.Querier, airlineID string, u readmodel.User, chosen string) (*views.PersonRank, error) {
-	if u.Status == domain.StatusPending {
+	if !admitted(u) {
 		return nil, nil
 	}
 	ctx := c.Request().Context()

@@ -86,6 +86,9 @@ type Input struct {
 	Type              string // "text" when empty
 	Placeholder       string
 	Autocomplete      string
+	// Preserve keeps what the user typed when a live refresh replaces the
+	// section around the field.
+	Preserve bool
 }
 
 func (in Input) inputType() string {

@@ -71,7 +71,7 @@ func NoticesFragment(p NoticesPage) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		if len(p.Rows) == 0 && p.Page.Notices == "" {
+		if len(p.Rows) == 0 && p.Standalone {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<p class=\"text-slate-600\" data-testid=\"no-notices\">You have no new notices.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -36,4 +36,7 @@ type NoticesPage struct {
 	URL        string // where the notices re-fetch themselves
 	DismissURL string
 	Rows       []NoticeRow
+	// Standalone is the notices page itself, which says when there are
+	// none; the corner of other pages shows nothing then.
+	Standalone bool
 }

@@ -94,6 +94,11 @@ const (
 	stillThisPage = `window.stillThisPage === true`
 )
 
+// chooseLastAircraft picks the last of the airline's aircraft in the
+// filing form, whichever it is.
+var chooseLastAircraft = waitTrue(`(() => { const s = document.getElementById("pirep-aircraft_id");
+	s.value = s.options[s.options.length - 1].value; return s.value !== "" })()`)
+
 func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 	shot := pirepShot(t, mode)
 	platform := loginAsAdmin(t, srv)
@@ -157,9 +162,7 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 	); err != nil {
 		t.Fatalf("fill in the PIREP: %v", err)
 	}
-	// The aircraft: the first of the airline's, whichever it is.
-	if _, err := chromedp.Run(filing, chromedp.Evaluate[bool](`(() => { const s = document.getElementById("pirep-aircraft_id");
-		s.value = s.options[s.options.length - 1].value; return s.value !== "" })()`)); err != nil {
+	if err := chromedp.Do(filing, chooseLastAircraft); err != nil {
 		t.Fatalf("choose an aircraft: %v", err)
 	}
 	shot(filing, "pilot-files")
@@ -176,12 +179,47 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 	contains(t, filing, `[data-testid="pirep-facts"]`, "TAGUS1A NAKOS")
 	shot(filing, "pilot-pirep-pending")
 
-	// Staff see it arrive in the open queue.
-	row := `[data-testid="pirep-row"]`
+	pirepURL := location(t, filing)
+	pirepID := pirepURL[strings.LastIndex(pirepURL, "/")+1:]
+
+	// Staff see it arrive in the open queue, with the means to accept
+	// several at once although the queue opened empty.
+	row := `[data-testid="pirep-row"][data-pirep="` + pirepID + `"]`
 	if err := chromedp.Do(staff, chromedp.WaitVisible(chromedp.CSS(row)), waitTrue(stillThisPage)); err != nil {
 		t.Fatalf("the filed PIREP never appeared in the open queue without a reload: %v", err)
 	}
 	contains(t, staff, row+` [data-testid="pirep-pilot"]`, "Pia Pilot")
+	if err := chromedp.Do(staff, chromedp.WaitVisible(testID("accept-selected"))); err != nil {
+		t.Errorf("the queue that opened empty offers no Accept selected once a PIREP arrives: %v", err)
+	}
+	// A reason half typed in the queue survives the queue's live refresh
+	// when another PIREP arrives.
+	if err := chromedp.Do(staff, chromedp.SendKeys(chromedp.CSS(row+` input[name="reason"]`), "Half a reas")); err != nil {
+		t.Fatalf("type a reason: %v", err)
+	}
+	another, cancelAnother := chromedp.NewContext(pilot)
+	defer cancelAnother()
+	if err := chromedp.Do(another,
+		chromedp.Navigate(base+"/pireps/new"),
+		chromedp.WaitVisible(testID("pirep-form")),
+		chromedp.SendKeys(chromedp.ID("pirep-flight_number"), "418"),
+		chromedp.SendKeys(chromedp.ID("pirep-dpt-input"), "LPPR"),
+		chromedp.SendKeys(chromedp.ID("pirep-arr-input"), "LPPT"),
+		chromedp.SetValue(chromedp.ID("pirep-block_off"), "2026-11-20T12:00"),
+		chromedp.SetValue(chromedp.ID("pirep-block_on"), "2026-11-20T13:00"),
+		chromedp.SendKeys(chromedp.ID("pirep-flight_time"), "0:50"),
+		chooseLastAircraft,
+		chromedp.Click(testID("submit-pirep")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="pirep-state"][data-state="pending"]`)),
+	); err != nil {
+		t.Fatalf("file a second PIREP: %v", err)
+	}
+	if err := chromedp.Do(staff, waitTrue(`document.querySelectorAll('[data-testid="pirep-row"]').length === 2`)); err != nil {
+		t.Fatalf("the second PIREP never appeared in the open queue: %v", err)
+	}
+	if kept, err := chromedp.Run(staff, chromedp.Value(chromedp.CSS(row+` input[name="reason"]`))); err != nil || kept != "Half a reas" {
+		t.Errorf("the reason being typed reads %q (%v) after the queue's live refresh, want what was typed", kept, err)
+	}
 	shot(staff, "staff-queue-filled")
 	// The queue may be re-rendered by a live update at any moment, so the
 	// button is pressed on the element there now.
@@ -190,9 +228,10 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 	if _, err := chromedp.Run(staff, chromedp.Evaluate[bool](press)); err != nil {
 		t.Fatalf("press accept: %v", err)
 	}
-	if err := chromedp.Do(staff, chromedp.WaitVisible(testID("empty-queue"))); err != nil {
+	if err := chromedp.Do(staff, waitTrue(`document.querySelectorAll('[data-testid="pirep-row"]').length === 1 && !document.querySelector('`+row+`')`)); err != nil {
 		t.Fatalf("the queue still lists the accepted PIREP: %v", err)
 	}
+	contains(t, staff, `[data-testid="notice"]`, "Accepted PTV417")
 	shot(staff, "staff-accepted")
 
 	// The pilot's open pages follow, without a reload.

@@ -32,8 +32,9 @@ func TestSettingsAreValidatedWithOneLineNamingTheSetting(t *testing.T) {
 	}{
 		{map[string]string{"DATABASE_URL": "postgres://user:hunter2@[::1"}, nil, []string{"DATABASE_URL", "malformed"}},
 		{map[string]string{"DATABASE_URL": "postgres://user:hunter2@127.0.0.1:1/db?connect_timeout=2"}, nil, []string{"cannot reach PostgreSQL at 127.0.0.1:1"}},
-		{map[string]string{"DATABASE_URL": pgtest.AdminURL(), "REDIS_URL": "redis://127.0.0.1:1/0"}, nil, []string{"cannot reach Redis at 127.0.0.1:1"}},
-		{map[string]string{"DATABASE_URL": pgtest.AdminURL(), "REDIS_URL": "mysql://x"}, nil, []string{"REDIS_URL is malformed"}},
+		// A database of their own: serve migrates it before it reaches Redis.
+		{map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t), "REDIS_URL": "redis://127.0.0.1:1/0"}, nil, []string{"cannot reach Redis at 127.0.0.1:1"}},
+		{map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t), "REDIS_URL": "mysql://x"}, nil, []string{"REDIS_URL is malformed"}},
 		{map[string]string{"ALBATROSS_SHUTDOWN_TIMEOUT": "soon"}, nil, []string{"ALBATROSS_SHUTDOWN_TIMEOUT", "soon"}},
 		{nil, []string{"--shutdown-timeout", "-1s"}, []string{"--shutdown-timeout"}},
 		{map[string]string{"ALBATROSS_LOG_LEVEL": "loud"}, nil, []string{"ALBATROSS_LOG_LEVEL"}},
