@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"slices"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
@@ -9,6 +10,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -53,15 +55,32 @@ func describeUserEvent(msg proto.Message) string {
 	return ""
 }
 
-// readHistory reads a record's stream and says what each event did, when
+// readHistory reads a record's streams and says what each event did, when
 // and by whom: describe turns an event into words ("" leaves it out), in
 // the order they happened. subject is the person whose history it is ("" for
 // a record that is not a person); names caches who is who across calls.
 func readHistory(ctx context.Context, log StreamReader, registry *events.Registry, rm reads.Querier,
-	streamID, subject string, names map[string]string, describe func(proto.Message) (string, error)) ([]views.HistoryEntry, error) {
-	recs, err := log.ReadStream(ctx, streamID, 0)
-	if err != nil {
-		return nil, err
+	streamIDs []string, subject string, names map[string]string, describe func(proto.Message) (string, error)) ([]views.HistoryEntry, error) {
+	var recs []domain.RecordedEvent
+	for _, id := range streamIDs {
+		more, err := log.ReadStream(ctx, id, 0)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, more...)
+	}
+	if len(streamIDs) > 1 {
+		// A record kept in several streams: one history, in the order the
+		// log recorded it.
+		slices.SortStableFunc(recs, func(a, b domain.RecordedEvent) int {
+			switch {
+			case a.Position.After(b.Position):
+				return 1
+			case b.Position.After(a.Position):
+				return -1
+			}
+			return 0
+		})
 	}
 	out := make([]views.HistoryEntry, 0, len(recs))
 	for _, rec := range recs {
@@ -109,4 +128,32 @@ func nameActor(ctx context.Context, rm reads.Querier, names map[string]string, a
 	}
 	names[actor] = n
 	return n
+}
+
+// describeRankSet says a change of a pilot's rank, by its name in ranks.
+func describeRankSet(e *eventsv1.PilotRankSet, ranks map[string]readmodel.Rank) string {
+	name := "a rank since removed"
+	if r, ok := ranks[e.RankId]; ok {
+		name = r.Name
+	}
+	switch {
+	case e.RankId == "":
+		return "Left without a rank"
+	case e.ByHand:
+		return "Rank set to " + name + " by hand"
+	}
+	return "Rank now " + name + ", from their hours"
+}
+
+// rankNames are an airline's ranks by id.
+func rankNames(ctx context.Context, rm reads.Querier, airlineID string) (map[string]readmodel.Rank, error) {
+	list, err := rm.ListRanks(ctx, airlineID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]readmodel.Rank, len(list))
+	for _, r := range list {
+		out[r.ID.String()] = r
+	}
+	return out, nil
 }

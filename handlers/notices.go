@@ -93,7 +93,7 @@ func (h *noticeHandlers) notices(c echo.Context) (views.NoticesPage, error) {
 			}
 		case projector.NoticeRank:
 			if ranks == nil {
-				if ranks, err = h.rankNames(ctx, airlineID); err != nil {
+				if ranks, err = rankNames(ctx, h.rm, airlineID); err != nil {
 					return p, err
 				}
 			}
@@ -104,18 +104,6 @@ func (h *noticeHandlers) notices(c echo.Context) (views.NoticesPage, error) {
 		p.Rows = append(p.Rows, row)
 	}
 	return p, nil
-}
-
-func (h *noticeHandlers) rankNames(ctx context.Context, airlineID string) (map[string]readmodel.Rank, error) {
-	list, err := h.rm.ListRanks(ctx, airlineID)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]readmodel.Rank, len(list))
-	for _, r := range list {
-		out[r.ID.String()] = r
-	}
-	return out, nil
 }
 
 // rankNoticeText says a change of rank: a promotion when the new rank

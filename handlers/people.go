@@ -12,6 +12,7 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
 	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
@@ -155,7 +156,7 @@ func (h *peopleHandlers) renderPerson(c echo.Context, status int, issued *views.
 		return err
 	}
 	ctx := c.Request().Context()
-	history, err := h.history(ctx, u.ID.String())
+	history, err := h.history(ctx, c.Param("id"), u.ID.String())
 	if err != nil {
 		return err
 	}
@@ -276,8 +277,22 @@ func (h *peopleHandlers) resetPassword(c echo.Context) error {
 	return h.renderPerson(c, http.StatusOK, &views.OneTimePassword{For: u.Name, Login: u.Email, Password: otp}, "", nil)
 }
 
-// history is a person's history, from their stream.
-func (h *peopleHandlers) history(ctx context.Context, userID string) ([]views.HistoryEntry, error) {
-	return readHistory(ctx, h.log, h.registry, h.rm, domain.UserStream(userID), userID, map[string]string{},
-		func(msg proto.Message) (string, error) { return describeUserEvent(msg), nil })
+// history is a person's history, from their stream and their career's
+// (their ranks).
+func (h *peopleHandlers) history(ctx context.Context, airlineID, userID string) ([]views.HistoryEntry, error) {
+	var ranks map[string]readmodel.Rank
+	return readHistory(ctx, h.log, h.registry, h.rm, []string{domain.UserStream(userID), domain.CareerStream(userID)}, userID, map[string]string{},
+		func(msg proto.Message) (string, error) {
+			e, ok := msg.(*eventsv1.PilotRankSet)
+			if !ok {
+				return describeUserEvent(msg), nil
+			}
+			if ranks == nil {
+				var err error
+				if ranks, err = rankNames(ctx, h.rm, airlineID); err != nil {
+					return "", err
+				}
+			}
+			return describeRankSet(e, ranks), nil
+		})
 }

@@ -116,6 +116,15 @@ func checkRankPages(t *testing.T, w *matrixWorld) {
 	if got := strings.Join(strings.Fields(text(doc(t, body), "person-rank")), " "); got != "Senior First Officer (set by staff)" {
 		t.Errorf("the person page shows rank %q", got)
 	}
+	// Their history says so, with who did it, after what came before.
+	var entries []string
+	doc(t, body).Find(`[data-testid="history-entry"]`).Each(func(_ int, s *goquery.Selection) {
+		entries = append(entries, strings.Join(strings.Fields(s.Text()), " "))
+	})
+	if len(entries) < 2 || !strings.Contains(entries[len(entries)-1], "Rank set to Senior First Officer by hand") ||
+		!strings.Contains(entries[len(entries)-1], "by "+staff.login) || !strings.Contains(entries[0], "Created") {
+		t.Errorf("the person's history reads %q, want their creation first and the rank set by hand last", entries)
+	}
 	// The pilot sees it on their dashboard; no rank above it is reached by
 	// hours, so it is the top of their way.
 	_, body = getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/dashboard", nil)
