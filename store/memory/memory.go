@@ -197,6 +197,7 @@ type state struct {
 	flights   *flightTables                    // see flights.go
 
 	pireps         map[rowKey]readmodel.Pirep // see pireps.go
+	pirepIdx       *pirepIndex                // see pirep_index.go
 	pilotStats     map[rowKey]readmodel.PilotStat
 	aircraftTotals map[rowKey]readmodel.AircraftPirepTotal
 	ranks          map[rowKey]readmodel.Rank // see ranks.go
@@ -223,6 +224,7 @@ func newState() *state {
 		flights:   newFlightTables(),
 
 		pireps:         map[rowKey]readmodel.Pirep{},
+		pirepIdx:       newPirepIndex(),
 		pilotStats:     map[rowKey]readmodel.PilotStat{},
 		aircraftTotals: map[rowKey]readmodel.AircraftPirepTotal{},
 		ranks:          map[rowKey]readmodel.Rank{},

@@ -1,0 +1,260 @@
+package memory
+
+import (
+	"bytes"
+	"math"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// The PIREPs' indexes, as PostgreSQL's on pireps (tenant_id, pilot_id),
+// (tenant_id, aircraft_id) and (tenant_id, state): a query about one
+// pilot, one aircraft or one state reads only its rows, and recomputing a
+// pilot's or an aircraft's totals after each acceptance costs the same at
+// 100,000 PIREPs as at 1,000, so the embedded start, which replays every
+// PIREP, grows linearly rather than with the square of the PIREPs.
+//
+// Every write of s.pireps goes through setPirep and deletePirep, which
+// keep the indexes in step (an upsert that changes the pilot, aircraft or
+// state moves the row between buckets); a rollback undoes through them
+// too.
+
+// pirepIndex holds the ids of the PIREPs by tenant, by (tenant, pilot), by
+// (tenant, aircraft) and by (tenant, state).
+type pirepIndex struct {
+	byTenant   map[string]idSet
+	byPilot    map[rowKey]*pirepBucket
+	byAircraft map[rowKey]*pirepBucket
+	byState    map[stateKey]idSet
+}
+
+type idSet map[uuid.UUID]struct{}
+
+type stateKey struct{ tenant, state string }
+
+// pirepBucket is one pilot's or aircraft's PIREPs, with the running totals
+// of the accepted ones that the Recalculate statements compute.
+type pirepBucket struct {
+	ids idSet
+	acc acceptedSums
+}
+
+// acceptedSums are the sums of acceptedTotals kept as rows come and go.
+// The sums are exact integers, so they equal a fresh count; latest is the
+// accepted row latest by block_on (ties by the smaller id) unless stale,
+// which a removal of that row sets, and then the next read finds it again
+// among the bucket's rows.
+type acceptedSums struct {
+	flights, minutes, rateSum, rates int64
+	latest                           latestRow
+	stale                            bool
+}
+
+// latestRow is what the totals take from the latest accepted row.
+type latestRow struct {
+	id         uuid.UUID
+	blockOn    time.Time
+	arrAirport string
+}
+
+func newPirepIndex() *pirepIndex {
+	return &pirepIndex{
+		byTenant:   map[string]idSet{},
+		byPilot:    map[rowKey]*pirepBucket{},
+		byAircraft: map[rowKey]*pirepBucket{},
+		byState:    map[stateKey]idSet{},
+	}
+}
+
+// laterThanBy reports whether p comes before the latest row so far, as
+// acceptedTotals orders them: later block-on, then the smaller id.
+func (l latestRow) laterThanBy(p *readmodel.Pirep) bool {
+	return p.BlockOn.After(l.blockOn) || p.BlockOn.Equal(l.blockOn) && bytes.Compare(p.ID[:], l.id[:]) < 0
+}
+
+func (a *acceptedSums) add(p *readmodel.Pirep) {
+	a.flights++
+	a.minutes += int64(p.FlightTime)
+	if p.LandingRate != 0 {
+		a.rateSum += int64(p.LandingRate)
+		a.rates++
+	}
+	if !a.stale && (a.flights == 1 || a.latest.laterThanBy(p)) {
+		a.latest = latestRow{id: p.ID, blockOn: p.BlockOn, arrAirport: p.ArrAirport}
+	}
+}
+
+func (a *acceptedSums) remove(p *readmodel.Pirep) {
+	a.flights--
+	a.minutes -= int64(p.FlightTime)
+	if p.LandingRate != 0 {
+		a.rateSum -= int64(p.LandingRate)
+		a.rates--
+	}
+	if a.flights == 0 {
+		*a = acceptedSums{}
+	} else if a.latest.id == p.ID {
+		a.stale = true
+	}
+}
+
+// landingRate is the rounded average of the non-zero landing rates.
+func (a *acceptedSums) landingRate() int32 {
+	if a.rates == 0 {
+		return 0
+	}
+	return int32(math.Round(float64(a.rateSum) / float64(a.rates)))
+}
+
+func (ix *pirepIndex) add(p *readmodel.Pirep) {
+	addID(ix.byTenant, p.TenantID, p.ID)
+	addID(ix.byState, stateKey{p.TenantID, p.State}, p.ID)
+	for _, b := range []*pirepBucket{
+		bucket(ix.byPilot, rowKey{p.TenantID, p.PilotID}),
+		bucket(ix.byAircraft, rowKey{p.TenantID, p.AircraftID}),
+	} {
+		b.ids[p.ID] = struct{}{}
+		if p.State == "accepted" {
+			b.acc.add(p)
+		}
+	}
+}
+
+func (ix *pirepIndex) remove(p *readmodel.Pirep) {
+	removeID(ix.byTenant, p.TenantID, p.ID)
+	removeID(ix.byState, stateKey{p.TenantID, p.State}, p.ID)
+	removeFromBucket(ix.byPilot, rowKey{p.TenantID, p.PilotID}, p)
+	removeFromBucket(ix.byAircraft, rowKey{p.TenantID, p.AircraftID}, p)
+}
+
+func removeFromBucket(m map[rowKey]*pirepBucket, k rowKey, p *readmodel.Pirep) {
+	b := m[k]
+	if b == nil {
+		return
+	}
+	delete(b.ids, p.ID)
+	if p.State == "accepted" {
+		b.acc.remove(p)
+	}
+	if len(b.ids) == 0 {
+		delete(m, k)
+	}
+}
+
+func bucket(m map[rowKey]*pirepBucket, k rowKey) *pirepBucket {
+	b := m[k]
+	if b == nil {
+		b = &pirepBucket{ids: idSet{}}
+		m[k] = b
+	}
+	return b
+}
+
+func addID[K comparable](m map[K]idSet, k K, id uuid.UUID) {
+	s := m[k]
+	if s == nil {
+		s = idSet{}
+		m[k] = s
+	}
+	s[id] = struct{}{}
+}
+
+func removeID[K comparable](m map[K]idSet, k K, id uuid.UUID) {
+	s := m[k]
+	delete(s, id)
+	if len(s) == 0 {
+		delete(m, k)
+	}
+}
+
+// setPirep stores the row, moving it between the index's buckets.
+func (s *state) setPirep(p readmodel.Pirep) {
+	k := rowKey{p.TenantID, p.ID}
+	if old, ok := s.pireps[k]; ok {
+		s.pirepIdx.remove(&old)
+	}
+	s.pireps[k] = p
+	s.pirepIdx.add(&p)
+}
+
+// deletePirep removes the row and its index entries.
+func (s *state) deletePirep(k rowKey) {
+	if old, ok := s.pireps[k]; ok {
+		s.pirepIdx.remove(&old)
+		delete(s.pireps, k)
+	}
+}
+
+// acceptedOf returns the bucket's accepted sums, finding the latest row
+// again when its last one left.
+func (s *state) acceptedOf(tenantID string, b *pirepBucket) acceptedSums {
+	if b == nil {
+		return acceptedSums{}
+	}
+	if b.acc.stale {
+		b.acc.stale = false
+		first := true
+		for id := range b.ids {
+			p, ok := s.pireps[rowKey{tenantID, id}]
+			if !ok || p.State != "accepted" {
+				continue
+			}
+			if first || b.acc.latest.laterThanBy(&p) {
+				b.acc.latest = latestRow{id: p.ID, blockOn: p.BlockOn, arrAirport: p.ArrAirport}
+				first = false
+			}
+		}
+	}
+	return b.acc
+}
+
+// pirepsIn returns the tenant's rows among ids that keep says to, nil for
+// none.
+func (s *state) pirepsIn(tenantID string, ids idSet, keep func(p *readmodel.Pirep) bool) []readmodel.Pirep {
+	var out []readmodel.Pirep
+	for id := range ids {
+		p := s.pireps[rowKey{tenantID, id}]
+		if keep(&p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// candidates is the smallest index set that holds every row the filter of
+// the airline list can keep: the pilot's, the aircraft's or the state's
+// rows when it names one, else all the tenant's.
+func (s *state) candidates(arg readmodel.ListPirepsByAirlineParams) idSet {
+	ix := s.pirepIdx
+	best := ix.byTenant[arg.TenantID]
+	consider := func(ids idSet) {
+		if len(ids) < len(best) {
+			best = ids
+		}
+	}
+	if arg.PilotID != uuid.Nil {
+		b := ix.byPilot[rowKey{arg.TenantID, arg.PilotID}]
+		if b == nil {
+			return nil
+		}
+		consider(b.ids)
+	}
+	if arg.AircraftID != uuid.Nil {
+		b := ix.byAircraft[rowKey{arg.TenantID, arg.AircraftID}]
+		if b == nil {
+			return nil
+		}
+		consider(b.ids)
+	}
+	if arg.State != "" {
+		ids := ix.byState[stateKey{arg.TenantID, arg.State}]
+		if ids == nil {
+			return nil
+		}
+		consider(ids)
+	}
+	return best
+}
