@@ -25,20 +25,22 @@ import (
 // pirepIndex holds the ids of the PIREPs by tenant, by (tenant, pilot), by
 // (tenant, aircraft) and by (tenant, state).
 type pirepIndex struct {
-	byTenant   map[string]idSet
+	byTenant   map[string]rowSet
 	byPilot    map[rowKey]*pirepBucket
 	byAircraft map[rowKey]*pirepBucket
-	byState    map[stateKey]idSet
+	byState    map[stateKey]rowSet
 }
 
-type idSet map[uuid.UUID]struct{}
+// rowSet is a set of rows by id; the rows are s.pireps' own, so a query
+// reads them without looking each up again.
+type rowSet map[uuid.UUID]*readmodel.Pirep
 
 type stateKey struct{ tenant, state string }
 
 // pirepBucket is one pilot's or aircraft's PIREPs, with the running totals
 // of the accepted ones that the Recalculate statements compute.
 type pirepBucket struct {
-	ids idSet
+	ids rowSet
 	acc acceptedSums
 }
 
@@ -62,10 +64,10 @@ type latestRow struct {
 
 func newPirepIndex() *pirepIndex {
 	return &pirepIndex{
-		byTenant:   map[string]idSet{},
+		byTenant:   map[string]rowSet{},
 		byPilot:    map[rowKey]*pirepBucket{},
 		byAircraft: map[rowKey]*pirepBucket{},
-		byState:    map[stateKey]idSet{},
+		byState:    map[stateKey]rowSet{},
 	}
 }
 
@@ -110,13 +112,13 @@ func (a *acceptedSums) landingRate() int32 {
 }
 
 func (ix *pirepIndex) add(p *readmodel.Pirep) {
-	addID(ix.byTenant, p.TenantID, p.ID)
-	addID(ix.byState, stateKey{p.TenantID, p.State}, p.ID)
+	addRow(ix.byTenant, p.TenantID, p)
+	addRow(ix.byState, stateKey{p.TenantID, p.State}, p)
 	for _, b := range []*pirepBucket{
 		bucket(ix.byPilot, rowKey{p.TenantID, p.PilotID}),
 		bucket(ix.byAircraft, rowKey{p.TenantID, p.AircraftID}),
 	} {
-		b.ids[p.ID] = struct{}{}
+		b.ids[p.ID] = p
 		if p.State == "accepted" {
 			b.acc.add(p)
 		}
@@ -147,22 +149,22 @@ func removeFromBucket(m map[rowKey]*pirepBucket, k rowKey, p *readmodel.Pirep) {
 func bucket(m map[rowKey]*pirepBucket, k rowKey) *pirepBucket {
 	b := m[k]
 	if b == nil {
-		b = &pirepBucket{ids: idSet{}}
+		b = &pirepBucket{ids: rowSet{}}
 		m[k] = b
 	}
 	return b
 }
 
-func addID[K comparable](m map[K]idSet, k K, id uuid.UUID) {
+func addRow[K comparable](m map[K]rowSet, k K, p *readmodel.Pirep) {
 	s := m[k]
 	if s == nil {
-		s = idSet{}
+		s = rowSet{}
 		m[k] = s
 	}
-	s[id] = struct{}{}
+	s[p.ID] = p
 }
 
-func removeID[K comparable](m map[K]idSet, k K, id uuid.UUID) {
+func removeID[K comparable](m map[K]rowSet, k K, id uuid.UUID) {
 	s := m[k]
 	delete(s, id)
 	if len(s) == 0 {
@@ -170,20 +172,22 @@ func removeID[K comparable](m map[K]idSet, k K, id uuid.UUID) {
 	}
 }
 
-// setPirep stores the row, moving it between the index's buckets.
-func (s *state) setPirep(p readmodel.Pirep) {
+// setPirep stores the row, moving it between the index's buckets. The
+// row is not changed after, so an old one a rollback puts back is as it
+// was.
+func (s *state) setPirep(p *readmodel.Pirep) {
 	k := rowKey{p.TenantID, p.ID}
 	if old, ok := s.pireps[k]; ok {
-		s.pirepIdx.remove(&old)
+		s.pirepIdx.remove(old)
 	}
 	s.pireps[k] = p
-	s.pirepIdx.add(&p)
+	s.pirepIdx.add(p)
 }
 
 // deletePirep removes the row and its index entries.
 func (s *state) deletePirep(k rowKey) {
 	if old, ok := s.pireps[k]; ok {
-		s.pirepIdx.remove(&old)
+		s.pirepIdx.remove(old)
 		delete(s.pireps, k)
 	}
 }
@@ -197,12 +201,11 @@ func (s *state) acceptedOf(tenantID string, b *pirepBucket) acceptedSums {
 	if b.acc.stale {
 		b.acc.stale = false
 		first := true
-		for id := range b.ids {
-			p, ok := s.pireps[rowKey{tenantID, id}]
-			if !ok || p.State != "accepted" {
+		for _, p := range b.ids {
+			if p.State != "accepted" {
 				continue
 			}
-			if first || b.acc.latest.laterThanBy(&p) {
+			if first || b.acc.latest.laterThanBy(p) {
 				b.acc.latest = latestRow{id: p.ID, blockOn: p.BlockOn, arrAirport: p.ArrAirport}
 				first = false
 			}
@@ -211,14 +214,12 @@ func (s *state) acceptedOf(tenantID string, b *pirepBucket) acceptedSums {
 	return b.acc
 }
 
-// pirepsIn returns the tenant's rows among ids that keep says to, nil for
-// none.
-func (s *state) pirepsIn(tenantID string, ids idSet, keep func(p *readmodel.Pirep) bool) []readmodel.Pirep {
+// pirepsIn returns copies of the rows that keep says to, nil for none.
+func pirepsIn(rows rowSet, keep func(p *readmodel.Pirep) bool) []readmodel.Pirep {
 	var out []readmodel.Pirep
-	for id := range ids {
-		p := s.pireps[rowKey{tenantID, id}]
-		if keep(&p) {
-			out = append(out, p)
+	for _, p := range rows {
+		if keep(p) {
+			out = append(out, *p)
 		}
 	}
 	return out
@@ -227,10 +228,10 @@ func (s *state) pirepsIn(tenantID string, ids idSet, keep func(p *readmodel.Pire
 // candidates is the smallest index set that holds every row the filter of
 // the airline list can keep: the pilot's, the aircraft's or the state's
 // rows when it names one, else all the tenant's.
-func (s *state) candidates(arg readmodel.ListPirepsByAirlineParams) idSet {
+func (s *state) candidates(arg readmodel.ListPirepsByAirlineParams) rowSet {
 	ix := s.pirepIdx
 	best := ix.byTenant[arg.TenantID]
-	consider := func(ids idSet) {
+	consider := func(ids rowSet) {
 		if len(ids) < len(best) {
 			best = ids
 		}

@@ -129,7 +129,7 @@ func TestPirepIndexMatchesScan(t *testing.T) {
 func (m *ReadModels) scanCount(keep func(p readmodel.Pirep) bool) int {
 	n := 0
 	for _, p := range m.st.pireps {
-		if keep(p) {
+		if keep(*p) {
 			n++
 		}
 	}
@@ -140,7 +140,7 @@ func (m *ReadModels) scanCount(keep func(p readmodel.Pirep) bool) int {
 func (m *ReadModels) scanAccepted(keep func(p readmodel.Pirep) bool) (flights, minutes int64, latest *readmodel.Pirep, rate int32) {
 	var sum, rates int64
 	for _, p := range m.st.pireps {
-		if p.State != "accepted" || !keep(p) {
+		if p.State != "accepted" || !keep(*p) {
 			continue
 		}
 		flights++
@@ -150,7 +150,7 @@ func (m *ReadModels) scanAccepted(keep func(p readmodel.Pirep) bool) (flights, m
 			rates++
 		}
 		if latest == nil || p.BlockOn.After(latest.BlockOn) || p.BlockOn.Equal(latest.BlockOn) && bytes.Compare(p.ID[:], latest.ID[:]) < 0 {
-			latest = &p
+			latest = p
 		}
 	}
 	if rates > 0 {

@@ -142,16 +142,14 @@ func (s *state) firstPireps(arg readmodel.ListPirepsByAirlineParams, order func(
 	}
 	keep := airlineFilter(arg)
 	h := &pirepHeap{order: order}
-	for id := range s.candidates(arg) {
-		p := s.pireps[rowKey{arg.TenantID, id}]
-		if !keep(&p) {
+	for _, p := range s.candidates(arg) {
+		if !keep(p) {
 			continue
 		}
 		if len(h.rows) < k {
-			c := p
-			heap.Push(h, &c)
-		} else if order(p, *h.rows[0]) < 0 {
-			*h.rows[0] = p
+			heap.Push(h, p)
+		} else if order(*p, *h.rows[0]) < 0 {
+			h.rows[0] = p
 			heap.Fix(h, 0)
 		}
 	}
@@ -191,9 +189,8 @@ func (s *state) countPirepsByAirline(ctx context.Context, arg readmodel.CountPir
 		Airport: arg.Airport, AircraftID: arg.AircraftID, FromTime: arg.FromTime, ToTime: arg.ToTime}
 	keep := airlineFilter(list)
 	var n int64
-	for id := range s.candidates(list) {
-		p := s.pireps[rowKey{arg.TenantID, id}]
-		if keep(&p) {
+	for _, p := range s.candidates(list) {
+		if keep(p) {
 			n++
 		}
 	}
@@ -273,7 +270,7 @@ func (s *state) sumAirlineFlights(ctx context.Context, tenantID string) (readmod
 // [from, to).
 func (s *state) acceptedBetween(tenantID string, from, to time.Time) []readmodel.Pirep {
 	from, to = timestamptz(from), timestamptz(to)
-	return s.pirepsIn(tenantID, s.pirepIdx.byState[stateKey{tenantID, "accepted"}], func(p *readmodel.Pirep) bool {
+	return pirepsIn(s.pirepIdx.byState[stateKey{tenantID, "accepted"}], func(p *readmodel.Pirep) bool {
 		return p.State == "accepted" && !p.BlockOn.Before(from) && p.BlockOn.Before(to)
 	})
 }

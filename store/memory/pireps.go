@@ -140,7 +140,7 @@ func (s *state) getPirep(ctx context.Context, arg readmodel.GetPirepParams) (rea
 	if !ok {
 		return readmodel.Pirep{}, pgx.ErrNoRows
 	}
-	return p, nil
+	return *p, nil
 }
 
 // newestFirst orders like ORDER BY filed_at DESC, id.
@@ -155,7 +155,7 @@ func (s *state) listPendingPireps(ctx context.Context, tenantID string) ([]readm
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := s.pirepsIn(tenantID, s.pirepIdx.byState[stateKey{tenantID, "pending"}], func(*readmodel.Pirep) bool { return true })
+	out := pirepsIn(s.pirepIdx.byState[stateKey{tenantID, "pending"}], func(*readmodel.Pirep) bool { return true })
 	slices.SortFunc(out, func(a, b readmodel.Pirep) int {
 		if c := a.QueuedAt.Compare(b.QueuedAt); c != 0 {
 			return c
@@ -174,7 +174,7 @@ func (s *state) listPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsB
 	}
 	var out []readmodel.Pirep
 	if b := s.pirepIdx.byPilot[rowKey{arg.TenantID, arg.PilotID}]; b != nil {
-		out = s.pirepsIn(arg.TenantID, b.ids, func(*readmodel.Pirep) bool { return true })
+		out = pirepsIn(b.ids, func(*readmodel.Pirep) bool { return true })
 	}
 	slices.SortFunc(out, newestFirst)
 	return page(out, 0, arg.Limit), nil
@@ -233,7 +233,7 @@ func (t *tx) DeleteAllPireps(ctx context.Context) error {
 		return err
 	}
 	old, oldIdx := t.st.pireps, t.st.pirepIdx
-	t.st.pireps, t.st.pirepIdx = map[rowKey]readmodel.Pirep{}, newPirepIndex()
+	t.st.pireps, t.st.pirepIdx = map[rowKey]*readmodel.Pirep{}, newPirepIndex()
 	t.undo = append(t.undo, func() { t.st.pireps, t.st.pirepIdx = old, oldIdx })
 	return nil
 }
@@ -370,7 +370,7 @@ func (t *tx) UpsertPirep(ctx context.Context, arg readmodel.UpsertPirepParams) e
 	}
 	k := rowKey{arg.TenantID, arg.ID}
 	old, existed := t.st.pireps[k]
-	t.st.setPirep(row)
+	t.st.setPirep(&row)
 	t.undo = append(t.undo, func() {
 		if existed {
 			t.st.setPirep(old)
