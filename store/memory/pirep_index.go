@@ -22,7 +22,7 @@ import (
 // state moves the row between buckets); a rollback undoes through them
 // too.
 
-// pirepIndex holds the ids of the PIREPs by tenant, by (tenant, pilot), by
+// pirepIndex holds the PIREPs by tenant, by (tenant, pilot), by
 // (tenant, aircraft) and by (tenant, state).
 type pirepIndex struct {
 	byTenant   map[string]rowSet
@@ -44,11 +44,13 @@ type pirepBucket struct {
 	acc acceptedSums
 }
 
-// acceptedSums are the sums of acceptedTotals kept as rows come and go.
-// The sums are exact integers, so they equal a fresh count; latest is the
-// accepted row latest by block_on (ties by the smaller id) unless stale,
-// which a removal of that row sets, and then the next read finds it again
-// among the bucket's rows.
+// acceptedSums are what the Recalculate statements compute from a pilot's
+// or aircraft's accepted rows (count, sum of flight time, sum and count of
+// the non-zero landing rates for their rounded average), kept as rows come
+// and go. The sums are exact integers, so they equal a fresh count. latest
+// is the accepted row latest by block_on (ties by the smaller id) unless
+// stale, which a removal of that row sets; the next read then finds it
+// again among the bucket's rows.
 type acceptedSums struct {
 	flights, minutes, rateSum, rates int64
 	latest                           latestRow
@@ -71,8 +73,9 @@ func newPirepIndex() *pirepIndex {
 	}
 }
 
-// laterThanBy reports whether p comes before the latest row so far, as
-// acceptedTotals orders them: later block-on, then the smaller id.
+// laterThanBy reports whether p takes l's place as the latest row, as
+// ORDER BY block_on DESC, id picks it: a later block-on, or the same and
+// a smaller id.
 func (l latestRow) laterThanBy(p *readmodel.Pirep) bool {
 	return p.BlockOn.After(l.blockOn) || p.BlockOn.Equal(l.blockOn) && bytes.Compare(p.ID[:], l.id[:]) < 0
 }
