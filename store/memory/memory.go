@@ -196,7 +196,8 @@ type state struct {
 	airports  map[airportKey]readmodel.Airport // see airports.go
 	flights   *flightTables                    // see flights.go
 
-	pireps         map[rowKey]readmodel.Pirep // see pireps.go
+	pireps         map[rowKey]*readmodel.Pirep // see pireps.go; rows are never changed in place
+	pirepIdx       *pirepIndex                 // see pirep_index.go
 	pilotStats     map[rowKey]readmodel.PilotStat
 	aircraftTotals map[rowKey]readmodel.AircraftPirepTotal
 	ranks          map[rowKey]readmodel.Rank // see ranks.go
@@ -222,7 +223,8 @@ func newState() *state {
 		airports:  map[airportKey]readmodel.Airport{},
 		flights:   newFlightTables(),
 
-		pireps:         map[rowKey]readmodel.Pirep{},
+		pireps:         map[rowKey]*readmodel.Pirep{},
+		pirepIdx:       newPirepIndex(),
 		pilotStats:     map[rowKey]readmodel.PilotStat{},
 		aircraftTotals: map[rowKey]readmodel.AircraftPirepTotal{},
 		ranks:          map[rowKey]readmodel.Rank{},

@@ -89,10 +89,10 @@ func (m *ReadModels) ListTopPilotsBetween(ctx context.Context, arg readmodel.Lis
 }
 
 // airlineFilter is the WHERE clause the list queries share.
-func airlineFilter(arg readmodel.ListPirepsByAirlineParams) func(p readmodel.Pirep) bool {
+func airlineFilter(arg readmodel.ListPirepsByAirlineParams) func(p *readmodel.Pirep) bool {
 	// pgx sends times to the microsecond, as they are stored.
 	from, to := timestamptz(arg.FromTime), timestamptz(arg.ToTime)
-	return func(p readmodel.Pirep) bool {
+	return func(p *readmodel.Pirep) bool {
 		return (arg.State == "" || p.State == arg.State) &&
 			(arg.PilotID == uuid.Nil || p.PilotID == arg.PilotID) &&
 			(arg.Airport == "" || p.DptAirport == arg.Airport || p.ArrAirport == arg.Airport) &&
@@ -127,28 +127,29 @@ func (s *state) listPirepsSorted(ctx context.Context, arg readmodel.ListPirepsBy
 	if arg.RowOffset < 0 {
 		return nil, negativeOffset()
 	}
-	return s.firstPireps(arg.TenantID, airlineFilter(arg), order, int(arg.RowOffset), int(arg.RowLimit)), nil
+	return s.firstPireps(arg, order, int(arg.RowOffset), int(arg.RowLimit)), nil
 }
 
 // firstPireps returns rows [offset, offset+limit) in order of the tenant's
-// PIREPs that keep says to, nil for none. It keeps only the first
+// PIREPs that the list's filter keeps, nil for none; it reads only the
+// index bucket of the filter's pilot, aircraft or state when it names one. It keeps only the first
 // offset+limit in a heap rather than sorting every row: a page near the
 // start of 100,000 PIREPs then costs one pass over them.
-func (s *state) firstPireps(tenantID string, keep func(p readmodel.Pirep) bool, order func(a, b readmodel.Pirep) int, offset, limit int) []readmodel.Pirep {
+func (s *state) firstPireps(arg readmodel.ListPirepsByAirlineParams, order func(a, b readmodel.Pirep) int, offset, limit int) []readmodel.Pirep {
 	k := offset + limit
 	if k <= 0 {
 		return nil
 	}
+	keep := airlineFilter(arg)
 	h := &pirepHeap{order: order}
-	for key, p := range s.pireps {
-		if key.tenant != tenantID || !keep(p) {
+	for _, p := range s.candidates(arg) {
+		if !keep(p) {
 			continue
 		}
 		if len(h.rows) < k {
-			c := p
-			heap.Push(h, &c)
-		} else if order(p, *h.rows[0]) < 0 {
-			*h.rows[0] = p
+			heap.Push(h, p)
+		} else if order(*p, *h.rows[0]) < 0 {
+			h.rows[0] = p
 			heap.Fix(h, 0)
 		}
 	}
@@ -184,11 +185,12 @@ func (s *state) countPirepsByAirline(ctx context.Context, arg readmodel.CountPir
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	keep := airlineFilter(readmodel.ListPirepsByAirlineParams{TenantID: arg.TenantID, State: arg.State, PilotID: arg.PilotID,
-		Airport: arg.Airport, AircraftID: arg.AircraftID, FromTime: arg.FromTime, ToTime: arg.ToTime})
+	list := readmodel.ListPirepsByAirlineParams{TenantID: arg.TenantID, State: arg.State, PilotID: arg.PilotID,
+		Airport: arg.Airport, AircraftID: arg.AircraftID, FromTime: arg.FromTime, ToTime: arg.ToTime}
+	keep := airlineFilter(list)
 	var n int64
-	for k, p := range s.pireps {
-		if k.tenant == arg.TenantID && keep(p) {
+	for _, p := range s.candidates(list) {
+		if keep(p) {
 			n++
 		}
 	}
@@ -268,7 +270,7 @@ func (s *state) sumAirlineFlights(ctx context.Context, tenantID string) (readmod
 // [from, to).
 func (s *state) acceptedBetween(tenantID string, from, to time.Time) []readmodel.Pirep {
 	from, to = timestamptz(from), timestamptz(to)
-	return s.pirepsWhere(tenantID, func(p readmodel.Pirep) bool {
+	return pirepsIn(s.pirepIdx.byState[stateKey{tenantID, "accepted"}], func(p *readmodel.Pirep) bool {
 		return p.State == "accepted" && !p.BlockOn.Before(from) && p.BlockOn.Before(to)
 	})
 }

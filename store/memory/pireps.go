@@ -3,7 +3,6 @@ package memory
 import (
 	"bytes"
 	"context"
-	"math"
 	"slices"
 	"time"
 
@@ -141,18 +140,7 @@ func (s *state) getPirep(ctx context.Context, arg readmodel.GetPirepParams) (rea
 	if !ok {
 		return readmodel.Pirep{}, pgx.ErrNoRows
 	}
-	return p, nil
-}
-
-// pireps returns the tenant's rows that keep says to, nil for none.
-func (s *state) pirepsWhere(tenantID string, keep func(p readmodel.Pirep) bool) []readmodel.Pirep {
-	var out []readmodel.Pirep
-	for k, p := range s.pireps {
-		if k.tenant == tenantID && keep(p) {
-			out = append(out, p)
-		}
-	}
-	return out
+	return *p, nil
 }
 
 // newestFirst orders like ORDER BY filed_at DESC, id.
@@ -170,7 +158,7 @@ func (s *state) listPendingPireps(ctx context.Context, arg readmodel.ListPending
 	if arg.Limit < 0 {
 		return nil, negativeLimit()
 	}
-	out := s.pirepsWhere(arg.TenantID, func(p readmodel.Pirep) bool { return p.State == "pending" })
+	out := pirepsIn(s.pirepIdx.byState[stateKey{arg.TenantID, "pending"}], func(*readmodel.Pirep) bool { return true })
 	slices.SortFunc(out, func(a, b readmodel.Pirep) int {
 		if c := a.QueuedAt.Compare(b.QueuedAt); c != 0 {
 			return c
@@ -187,7 +175,10 @@ func (s *state) listPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsB
 	if arg.Limit < 0 {
 		return nil, negativeLimit()
 	}
-	out := s.pirepsWhere(arg.TenantID, func(p readmodel.Pirep) bool { return p.PilotID == arg.PilotID })
+	var out []readmodel.Pirep
+	if b := s.pirepIdx.byPilot[rowKey{arg.TenantID, arg.PilotID}]; b != nil {
+		out = pirepsIn(b.ids, func(*readmodel.Pirep) bool { return true })
+	}
 	slices.SortFunc(out, newestFirst)
 	return page(out, 0, arg.Limit), nil
 }
@@ -202,7 +193,7 @@ func (s *state) listPirepsByAirline(ctx context.Context, arg readmodel.ListPirep
 	if arg.RowOffset < 0 {
 		return nil, negativeOffset()
 	}
-	return s.firstPireps(arg.TenantID, airlineFilter(arg), newestFirst, int(arg.RowOffset), int(arg.RowLimit)), nil
+	return s.firstPireps(arg, newestFirst, int(arg.RowOffset), int(arg.RowLimit)), nil
 }
 
 // page applies OFFSET and LIMIT, and returns nil for no rows.
@@ -218,30 +209,6 @@ func page(rows []readmodel.Pirep, offset, limit int32) []readmodel.Pirep {
 		return nil
 	}
 	return rows
-}
-
-// acceptedTotals is what the Recalculate statements compute from the
-// accepted rows: count, sum of flight time, the latest by block_on (ties by
-// id) and the rounded average of the non-zero landing rates.
-func acceptedTotals(rows []readmodel.Pirep) (flights, minutes int64, latest *readmodel.Pirep, landingRate int32) {
-	var rateSum, rates int64
-	for i := range rows {
-		p := &rows[i]
-		flights++
-		minutes += int64(p.FlightTime)
-		if p.LandingRate != 0 {
-			rateSum += int64(p.LandingRate)
-			rates++
-		}
-		if latest == nil || p.BlockOn.After(latest.BlockOn) ||
-			p.BlockOn.Equal(latest.BlockOn) && bytes.Compare(p.ID[:], latest.ID[:]) < 0 {
-			latest = p
-		}
-	}
-	if rates > 0 {
-		landingRate = int32(math.Round(float64(rateSum) / float64(rates)))
-	}
-	return flights, minutes, latest, landingRate
 }
 
 func (t *tx) DeleteAllAircraftPirepTotals(ctx context.Context) error {
@@ -268,9 +235,9 @@ func (t *tx) DeleteAllPireps(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old := t.st.pireps
-	t.st.pireps = map[rowKey]readmodel.Pirep{}
-	t.undo = append(t.undo, func() { t.st.pireps = old })
+	old, oldIdx := t.st.pireps, t.st.pirepIdx
+	t.st.pireps, t.st.pirepIdx = map[rowKey]*readmodel.Pirep{}, newPirepIndex()
+	t.undo = append(t.undo, func() { t.st.pireps, t.st.pirepIdx = old, oldIdx })
 	return nil
 }
 
@@ -345,13 +312,10 @@ func (t *tx) RecalculateAircraftPirepTotals(ctx context.Context, arg readmodel.R
 	if err := checkText(arg.TenantID); err != nil {
 		return t.fail(err)
 	}
-	rows := t.st.pirepsWhere(arg.TenantID, func(p readmodel.Pirep) bool {
-		return p.AircraftID == arg.AircraftID && p.State == "accepted"
-	})
-	flights, minutes, latest, _ := acceptedTotals(rows)
-	row := readmodel.AircraftPirepTotal{TenantID: arg.TenantID, AircraftID: arg.AircraftID, Flights: flights, Minutes: minutes}
-	if latest != nil {
-		row.Location = latest.ArrAirport
+	acc := t.st.acceptedOf(arg.TenantID, t.st.pirepIdx.byAircraft[rowKey{arg.TenantID, arg.AircraftID}])
+	row := readmodel.AircraftPirepTotal{TenantID: arg.TenantID, AircraftID: arg.AircraftID, Flights: acc.flights, Minutes: acc.minutes}
+	if acc.flights > 0 {
+		row.Location = acc.latest.arrAirport
 	}
 	k := rowKey{arg.TenantID, arg.AircraftID}
 	old, existed := t.st.aircraftTotals[k]
@@ -375,14 +339,11 @@ func (t *tx) RecalculatePilotStats(ctx context.Context, arg readmodel.Recalculat
 	if err := checkText(arg.TenantID); err != nil {
 		return t.fail(err)
 	}
-	rows := t.st.pirepsWhere(arg.TenantID, func(p readmodel.Pirep) bool {
-		return p.PilotID == arg.PilotID && p.State == "accepted"
-	})
-	flights, minutes, latest, rate := acceptedTotals(rows)
-	row := readmodel.PilotStat{TenantID: arg.TenantID, PilotID: arg.PilotID, Flights: flights, Minutes: minutes, LandingRate: rate}
-	if latest != nil {
-		last := latest.BlockOn
-		row.LastFlight, row.Location = &last, latest.ArrAirport
+	acc := t.st.acceptedOf(arg.TenantID, t.st.pirepIdx.byPilot[rowKey{arg.TenantID, arg.PilotID}])
+	row := readmodel.PilotStat{TenantID: arg.TenantID, PilotID: arg.PilotID, Flights: acc.flights, Minutes: acc.minutes, LandingRate: acc.landingRate()}
+	if acc.flights > 0 {
+		last := acc.latest.blockOn
+		row.LastFlight, row.Location = &last, acc.latest.arrAirport
 	}
 	k := rowKey{arg.TenantID, arg.PilotID}
 	old, existed := t.st.pilotStats[k]
@@ -412,12 +373,12 @@ func (t *tx) UpsertPirep(ctx context.Context, arg readmodel.UpsertPirepParams) e
 	}
 	k := rowKey{arg.TenantID, arg.ID}
 	old, existed := t.st.pireps[k]
-	t.st.pireps[k] = row
+	t.st.setPirep(&row)
 	t.undo = append(t.undo, func() {
 		if existed {
-			t.st.pireps[k] = old
+			t.st.setPirep(old)
 		} else {
-			delete(t.st.pireps, k)
+			t.st.deletePirep(k)
 		}
 	})
 	return nil

@@ -14,32 +14,41 @@ import (
 
 // The read models of a PIREP's review extras in memory
 // (queries/pirep_comments.sql and queries/notices.sql): comments keyed by
-// (tenant_id, pirep_id, id), what the notices projection knows of each
-// PIREP by (tenant_id, pirep_id), and notices by (tenant_id, user_id, id).
-
-type commentKey struct {
-	tenant string
-	pirep  uuid.UUID
-	id     uuid.UUID
-}
-
-type noticeKey struct {
-	tenant string
-	user   uuid.UUID
-	id     string
-}
+// (tenant_id, pirep_id) and then id, what the notices projection knows of
+// each PIREP by (tenant_id, pirep_id), and notices by (tenant_id, user_id)
+// and then id. The two levels are the queries' indexes: a PIREP's thread
+// or a member's notices read only their own rows, not every airline's (at
+// 100,000 accepted PIREPs an airline has as many notices).
 
 type reviewTables struct {
-	comments     map[commentKey]readmodel.PirepComment
+	comments     map[rowKey]map[uuid.UUID]readmodel.PirepComment // (tenant, pirep) → id →
 	noticePireps map[rowKey]readmodel.NoticePirep
-	notices      map[noticeKey]readmodel.Notice
+	notices      map[rowKey]map[string]readmodel.Notice // (tenant, user) → id →
 }
 
 func newReviewTables() *reviewTables {
 	return &reviewTables{
-		comments:     map[commentKey]readmodel.PirepComment{},
+		comments:     map[rowKey]map[uuid.UUID]readmodel.PirepComment{},
 		noticePireps: map[rowKey]readmodel.NoticePirep{},
-		notices:      map[noticeKey]readmodel.Notice{},
+		notices:      map[rowKey]map[string]readmodel.Notice{},
+	}
+}
+
+// putRow sets m[k][id], making the inner map when it is the first.
+func putRow[K, I comparable, V any](m map[K]map[I]V, k K, id I, v V) {
+	in := m[k]
+	if in == nil {
+		in = map[I]V{}
+		m[k] = in
+	}
+	in[id] = v
+}
+
+// deleteRow removes m[k][id], and the inner map when it was the last.
+func deleteRow[K, I comparable, V any](m map[K]map[I]V, k K, id I) {
+	delete(m[k], id)
+	if len(m[k]) == 0 {
+		delete(m, k)
 	}
 }
 
@@ -125,10 +134,8 @@ func (s *state) listPirepComments(ctx context.Context, arg readmodel.ListPirepCo
 		return nil, err
 	}
 	var out []readmodel.PirepComment
-	for k, c := range s.review.comments {
-		if k.tenant == arg.TenantID && k.pirep == arg.PirepID {
-			out = append(out, c)
-		}
+	for _, c := range s.review.comments[rowKey{arg.TenantID, arg.PirepID}] {
+		out = append(out, c)
 	}
 	slices.SortFunc(out, func(a, b readmodel.PirepComment) int {
 		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
@@ -166,8 +173,8 @@ func (s *state) listUnreadNotices(ctx context.Context, arg readmodel.ListUnreadN
 		return nil, negativeLimit()
 	}
 	var out []readmodel.Notice
-	for k, n := range s.review.notices {
-		if k.tenant == arg.TenantID && k.user == arg.UserID && n.ReadAt == nil {
+	for _, n := range s.review.notices[rowKey{arg.TenantID, arg.UserID}] {
+		if n.ReadAt == nil {
 			out = append(out, n)
 		}
 	}
@@ -186,8 +193,8 @@ func (s *state) getLastNoticeOfKind(ctx context.Context, arg readmodel.GetLastNo
 		return readmodel.Notice{}, err
 	}
 	var best *readmodel.Notice
-	for k, n := range s.review.notices {
-		if k.tenant == arg.TenantID && k.user == arg.UserID && n.Kind == arg.Kind {
+	for _, n := range s.review.notices[rowKey{arg.TenantID, arg.UserID}] {
+		if n.Kind == arg.Kind {
 			if best == nil || newestNoticeFirst(n, *best) < 0 {
 				best = &n
 			}
@@ -204,7 +211,7 @@ func (t *tx) DeleteAllPirepComments(ctx context.Context) error {
 		return err
 	}
 	old := t.st.review.comments
-	t.st.review.comments = map[commentKey]readmodel.PirepComment{}
+	t.st.review.comments = map[rowKey]map[uuid.UUID]readmodel.PirepComment{}
 	t.undo = append(t.undo, func() { t.st.review.comments = old })
 	return nil
 }
@@ -217,15 +224,15 @@ func (t *tx) UpsertPirepComment(ctx context.Context, arg readmodel.UpsertPirepCo
 	if err := checkTexts(arg.TenantID, arg.AuthorID, arg.Text); err != nil {
 		return t.fail(err)
 	}
-	k := commentKey{arg.TenantID, arg.PirepID, arg.ID}
-	old, existed := t.st.review.comments[k]
-	t.st.review.comments[k] = readmodel.PirepComment{TenantID: arg.TenantID, PirepID: arg.PirepID, ID: arg.ID,
-		AuthorID: arg.AuthorID, Text: arg.Text, CreatedAt: timestamptz(arg.CreatedAt)}
+	k := rowKey{arg.TenantID, arg.PirepID}
+	old, existed := t.st.review.comments[k][arg.ID]
+	putRow(t.st.review.comments, k, arg.ID, readmodel.PirepComment{TenantID: arg.TenantID, PirepID: arg.PirepID, ID: arg.ID,
+		AuthorID: arg.AuthorID, Text: arg.Text, CreatedAt: timestamptz(arg.CreatedAt)})
 	t.undo = append(t.undo, func() {
 		if existed {
-			t.st.review.comments[k] = old
+			putRow(t.st.review.comments, k, arg.ID, old)
 		} else {
-			delete(t.st.review.comments, k)
+			deleteRow(t.st.review.comments, k, arg.ID)
 		}
 	})
 	return nil
@@ -287,7 +294,7 @@ func (t *tx) DeleteAllNotices(ctx context.Context) error {
 		return err
 	}
 	old := t.st.review.notices
-	t.st.review.notices = map[noticeKey]readmodel.Notice{}
+	t.st.review.notices = map[rowKey]map[string]readmodel.Notice{}
 	t.undo = append(t.undo, func() { t.st.review.notices = old })
 	return nil
 }
@@ -302,14 +309,14 @@ func (t *tx) InsertNotice(ctx context.Context, arg readmodel.InsertNoticeParams)
 		arg.Reason, arg.RankID, arg.PrevRankID); err != nil {
 		return t.fail(err)
 	}
-	k := noticeKey{arg.TenantID, arg.UserID, arg.ID}
-	if _, ok := t.st.review.notices[k]; ok {
+	k := rowKey{arg.TenantID, arg.UserID}
+	if _, ok := t.st.review.notices[k][arg.ID]; ok {
 		return nil
 	}
-	t.st.review.notices[k] = readmodel.Notice{TenantID: arg.TenantID, UserID: arg.UserID, ID: arg.ID, Kind: arg.Kind,
+	putRow(t.st.review.notices, k, arg.ID, readmodel.Notice{TenantID: arg.TenantID, UserID: arg.UserID, ID: arg.ID, Kind: arg.Kind,
 		PirepID: arg.PirepID, FlightNumber: arg.FlightNumber, DptAirport: arg.DptAirport, ArrAirport: arg.ArrAirport,
-		Reason: arg.Reason, RankID: arg.RankID, PrevRankID: arg.PrevRankID, CreatedAt: timestamptz(arg.CreatedAt)}
-	t.undo = append(t.undo, func() { delete(t.st.review.notices, k) })
+		Reason: arg.Reason, RankID: arg.RankID, PrevRankID: arg.PrevRankID, CreatedAt: timestamptz(arg.CreatedAt)})
+	t.undo = append(t.undo, func() { deleteRow(t.st.review.notices, k, arg.ID) })
 	return nil
 }
 
@@ -322,8 +329,8 @@ func (t *tx) MarkNoticeRead(ctx context.Context, arg readmodel.MarkNoticeReadPar
 	if err := checkTexts(arg.TenantID, arg.ID); err != nil {
 		return t.fail(err)
 	}
-	k := noticeKey{arg.TenantID, arg.UserID, arg.ID}
-	old, ok := t.st.review.notices[k]
+	k := rowKey{arg.TenantID, arg.UserID}
+	old, ok := t.st.review.notices[k][arg.ID]
 	if !ok || old.ReadAt != nil {
 		return nil
 	}
@@ -331,8 +338,8 @@ func (t *tx) MarkNoticeRead(ctx context.Context, arg readmodel.MarkNoticeReadPar
 	if arg.ReadAt != nil {
 		n.ReadAt = timestamptzPtr(*arg.ReadAt)
 	}
-	t.st.review.notices[k] = n
-	t.undo = append(t.undo, func() { t.st.review.notices[k] = old })
+	t.st.review.notices[k][arg.ID] = n
+	t.undo = append(t.undo, func() { t.st.review.notices[k][arg.ID] = old })
 	return nil
 }
 

@@ -1,0 +1,264 @@
+package memory
+
+import (
+	"bytes"
+	"math"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// The PIREPs' indexes, as PostgreSQL's on pireps (tenant_id, pilot_id),
+// (tenant_id, aircraft_id) and (tenant_id, state): a query about one
+// pilot, one aircraft or one state reads only its rows, and recomputing a
+// pilot's or an aircraft's totals after each acceptance costs the same at
+// 100,000 PIREPs as at 1,000, so the embedded start, which replays every
+// PIREP, grows linearly rather than with the square of the PIREPs.
+//
+// Every write of s.pireps goes through setPirep and deletePirep, which
+// keep the indexes in step (an upsert that changes the pilot, aircraft or
+// state moves the row between buckets); a rollback undoes through them
+// too.
+
+// pirepIndex holds the PIREPs by tenant, by (tenant, pilot), by
+// (tenant, aircraft) and by (tenant, state).
+type pirepIndex struct {
+	byTenant   map[string]rowSet
+	byPilot    map[rowKey]*pirepBucket
+	byAircraft map[rowKey]*pirepBucket
+	byState    map[stateKey]rowSet
+}
+
+// rowSet is a set of rows by id; the rows are s.pireps' own, so a query
+// reads them without looking each up again.
+type rowSet map[uuid.UUID]*readmodel.Pirep
+
+type stateKey struct{ tenant, state string }
+
+// pirepBucket is one pilot's or aircraft's PIREPs, with the running totals
+// of the accepted ones that the Recalculate statements compute.
+type pirepBucket struct {
+	ids rowSet
+	acc acceptedSums
+}
+
+// acceptedSums are what the Recalculate statements compute from a pilot's
+// or aircraft's accepted rows (count, sum of flight time, sum and count of
+// the non-zero landing rates for their rounded average), kept as rows come
+// and go. The sums are exact integers, so they equal a fresh count. latest
+// is the accepted row latest by block_on (ties by the smaller id) unless
+// stale, which a removal of that row sets; the next read then finds it
+// again among the bucket's rows.
+type acceptedSums struct {
+	flights, minutes, rateSum, rates int64
+	latest                           latestRow
+	stale                            bool
+}
+
+// latestRow is what the totals take from the latest accepted row.
+type latestRow struct {
+	id         uuid.UUID
+	blockOn    time.Time
+	arrAirport string
+}
+
+func newPirepIndex() *pirepIndex {
+	return &pirepIndex{
+		byTenant:   map[string]rowSet{},
+		byPilot:    map[rowKey]*pirepBucket{},
+		byAircraft: map[rowKey]*pirepBucket{},
+		byState:    map[stateKey]rowSet{},
+	}
+}
+
+// laterThanBy reports whether p takes l's place as the latest row, as
+// ORDER BY block_on DESC, id picks it: a later block-on, or the same and
+// a smaller id.
+func (l latestRow) laterThanBy(p *readmodel.Pirep) bool {
+	return p.BlockOn.After(l.blockOn) || p.BlockOn.Equal(l.blockOn) && bytes.Compare(p.ID[:], l.id[:]) < 0
+}
+
+func (a *acceptedSums) add(p *readmodel.Pirep) {
+	a.flights++
+	a.minutes += int64(p.FlightTime)
+	if p.LandingRate != 0 {
+		a.rateSum += int64(p.LandingRate)
+		a.rates++
+	}
+	if !a.stale && (a.flights == 1 || a.latest.laterThanBy(p)) {
+		a.latest = latestRow{id: p.ID, blockOn: p.BlockOn, arrAirport: p.ArrAirport}
+	}
+}
+
+func (a *acceptedSums) remove(p *readmodel.Pirep) {
+	a.flights--
+	a.minutes -= int64(p.FlightTime)
+	if p.LandingRate != 0 {
+		a.rateSum -= int64(p.LandingRate)
+		a.rates--
+	}
+	if a.flights == 0 {
+		*a = acceptedSums{}
+	} else if a.latest.id == p.ID {
+		a.stale = true
+	}
+}
+
+// landingRate is the rounded average of the non-zero landing rates.
+func (a *acceptedSums) landingRate() int32 {
+	if a.rates == 0 {
+		return 0
+	}
+	return int32(math.Round(float64(a.rateSum) / float64(a.rates)))
+}
+
+func (ix *pirepIndex) add(p *readmodel.Pirep) {
+	addRow(ix.byTenant, p.TenantID, p)
+	addRow(ix.byState, stateKey{p.TenantID, p.State}, p)
+	for _, b := range []*pirepBucket{
+		bucket(ix.byPilot, rowKey{p.TenantID, p.PilotID}),
+		bucket(ix.byAircraft, rowKey{p.TenantID, p.AircraftID}),
+	} {
+		b.ids[p.ID] = p
+		if p.State == "accepted" {
+			b.acc.add(p)
+		}
+	}
+}
+
+func (ix *pirepIndex) remove(p *readmodel.Pirep) {
+	removeID(ix.byTenant, p.TenantID, p.ID)
+	removeID(ix.byState, stateKey{p.TenantID, p.State}, p.ID)
+	removeFromBucket(ix.byPilot, rowKey{p.TenantID, p.PilotID}, p)
+	removeFromBucket(ix.byAircraft, rowKey{p.TenantID, p.AircraftID}, p)
+}
+
+func removeFromBucket(m map[rowKey]*pirepBucket, k rowKey, p *readmodel.Pirep) {
+	b := m[k]
+	if b == nil {
+		return
+	}
+	delete(b.ids, p.ID)
+	if p.State == "accepted" {
+		b.acc.remove(p)
+	}
+	if len(b.ids) == 0 {
+		delete(m, k)
+	}
+}
+
+func bucket(m map[rowKey]*pirepBucket, k rowKey) *pirepBucket {
+	b := m[k]
+	if b == nil {
+		b = &pirepBucket{ids: rowSet{}}
+		m[k] = b
+	}
+	return b
+}
+
+func addRow[K comparable](m map[K]rowSet, k K, p *readmodel.Pirep) {
+	s := m[k]
+	if s == nil {
+		s = rowSet{}
+		m[k] = s
+	}
+	s[p.ID] = p
+}
+
+func removeID[K comparable](m map[K]rowSet, k K, id uuid.UUID) {
+	s := m[k]
+	delete(s, id)
+	if len(s) == 0 {
+		delete(m, k)
+	}
+}
+
+// setPirep stores the row, moving it between the index's buckets. The
+// row is not changed after, so an old one a rollback puts back is as it
+// was.
+func (s *state) setPirep(p *readmodel.Pirep) {
+	k := rowKey{p.TenantID, p.ID}
+	if old, ok := s.pireps[k]; ok {
+		s.pirepIdx.remove(old)
+	}
+	s.pireps[k] = p
+	s.pirepIdx.add(p)
+}
+
+// deletePirep removes the row and its index entries.
+func (s *state) deletePirep(k rowKey) {
+	if old, ok := s.pireps[k]; ok {
+		s.pirepIdx.remove(old)
+		delete(s.pireps, k)
+	}
+}
+
+// acceptedOf returns the bucket's accepted sums, finding the latest row
+// again when its last one left.
+func (s *state) acceptedOf(tenantID string, b *pirepBucket) acceptedSums {
+	if b == nil {
+		return acceptedSums{}
+	}
+	if b.acc.stale {
+		b.acc.stale = false
+		first := true
+		for _, p := range b.ids {
+			if p.State != "accepted" {
+				continue
+			}
+			if first || b.acc.latest.laterThanBy(p) {
+				b.acc.latest = latestRow{id: p.ID, blockOn: p.BlockOn, arrAirport: p.ArrAirport}
+				first = false
+			}
+		}
+	}
+	return b.acc
+}
+
+// pirepsIn returns copies of the rows that keep says to, nil for none.
+func pirepsIn(rows rowSet, keep func(p *readmodel.Pirep) bool) []readmodel.Pirep {
+	var out []readmodel.Pirep
+	for _, p := range rows {
+		if keep(p) {
+			out = append(out, *p)
+		}
+	}
+	return out
+}
+
+// candidates is the smallest index set that holds every row the filter of
+// the airline list can keep: the pilot's, the aircraft's or the state's
+// rows when it names one, else all the tenant's.
+func (s *state) candidates(arg readmodel.ListPirepsByAirlineParams) rowSet {
+	ix := s.pirepIdx
+	best := ix.byTenant[arg.TenantID]
+	consider := func(ids rowSet) {
+		if len(ids) < len(best) {
+			best = ids
+		}
+	}
+	if arg.PilotID != uuid.Nil {
+		b := ix.byPilot[rowKey{arg.TenantID, arg.PilotID}]
+		if b == nil {
+			return nil
+		}
+		consider(b.ids)
+	}
+	if arg.AircraftID != uuid.Nil {
+		b := ix.byAircraft[rowKey{arg.TenantID, arg.AircraftID}]
+		if b == nil {
+			return nil
+		}
+		consider(b.ids)
+	}
+	if arg.State != "" {
+		ids := ix.byState[stateKey{arg.TenantID, arg.State}]
+		if ids == nil {
+			return nil
+		}
+		consider(ids)
+	}
+	return best
+}

@@ -1,0 +1,178 @@
+package memory
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// TestPirepIndexMatchesScan drives random upserts (moving PIREPs between
+// pilots, aircraft and states), rolled-back batches and DeleteAllPireps,
+// and checks after each that the indexed totals and lists equal what a
+// scan of every row gives, as the shared suite's single cases cannot.
+func TestPirepIndexMatchesScan(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(1, 2))
+	ids := func(n int) []uuid.UUID {
+		out := make([]uuid.UUID, n)
+		for i := range out {
+			out[i] = uuid.New()
+		}
+		return out
+	}
+	pireps, pilots, aircraft := ids(12), ids(3), ids(3)
+	tenants := []string{"T1", "T2"}
+	states := []string{"accepted", "accepted", "pending", "rejected", "draft"}
+	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	m := New()
+	randomRow := func() readmodel.UpsertPirepParams {
+		on := base.Add(time.Duration(rng.IntN(4)) * time.Hour) // ties on block_on
+		return readmodel.UpsertPirepParams{TenantID: tenants[rng.IntN(2)], ID: pireps[rng.IntN(len(pireps))],
+			PilotID: pilots[rng.IntN(3)], AircraftID: aircraft[rng.IntN(3)], State: states[rng.IntN(len(states))],
+			ArrAirport: []string{"EGLL", "LPPT", "KJFK"}[rng.IntN(3)], BlockOff: on.Add(-time.Hour), BlockOn: on,
+			FlightTime: int32(rng.IntN(300)), LandingRate: int32(rng.IntN(3) * -100), FiledAt: on, QueuedAt: on, UpdatedAt: on}
+	}
+	errRollback := errors.New("roll back")
+	for step := range 3000 {
+		switch r := rng.IntN(100); {
+		case r < 2:
+			if err := m.DeleteAllPireps(ctx); err != nil {
+				t.Fatal(err)
+			}
+		case r < 15:
+			_, err := m.Batch(ctx, "test", func(q readmodel.Querier) error {
+				for range 3 {
+					if err := q.UpsertPirep(ctx, randomRow()); err != nil {
+						return err
+					}
+				}
+				if r < 8 {
+					if err := q.DeleteAllPireps(ctx); err != nil {
+						return err
+					}
+				}
+				return errRollback
+			})
+			if !errors.Is(err, errRollback) {
+				t.Fatal(err)
+			}
+		default:
+			if err := m.UpsertPirep(ctx, randomRow()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tenant := range tenants {
+			for _, pilot := range pilots {
+				if err := m.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: tenant, PilotID: pilot}); err != nil {
+					t.Fatal(err)
+				}
+				got, err := m.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenant, PilotID: pilot})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := m.scanPilotStats(tenant, pilot)
+				if got.Flights != want.Flights || got.Minutes != want.Minutes || got.LandingRate != want.LandingRate ||
+					got.Location != want.Location || (got.LastFlight == nil) != (want.LastFlight == nil) ||
+					got.LastFlight != nil && !got.LastFlight.Equal(*want.LastFlight) {
+					t.Fatalf("step %d: pilot stats %+v, a scan gives %+v", step, got, want)
+				}
+				list, err := m.ListPirepsByPilot(ctx, readmodel.ListPirepsByPilotParams{TenantID: tenant, PilotID: pilot, Limit: 100})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := m.scanCount(func(p readmodel.Pirep) bool { return p.TenantID == tenant && p.PilotID == pilot }); len(list) != n {
+					t.Fatalf("step %d: %d PIREPs listed for the pilot, a scan finds %d", step, len(list), n)
+				}
+			}
+			for _, a := range aircraft {
+				if err := m.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenant, AircraftID: a}); err != nil {
+					t.Fatal(err)
+				}
+				got, err := m.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenant, AircraftID: a})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := m.scanAircraftTotals(tenant, a)
+				if got != want {
+					t.Fatalf("step %d: aircraft totals %+v, a scan gives %+v", step, got, want)
+				}
+				n, err := m.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: tenant, AircraftID: a, State: "accepted",
+					FromTime: base.AddDate(-1, 0, 0), ToTime: base.AddDate(1, 0, 0)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := m.scanCount(func(p readmodel.Pirep) bool {
+					return p.TenantID == tenant && p.AircraftID == a && p.State == "accepted"
+				}); int(n) != want {
+					t.Fatalf("step %d: %d accepted PIREPs counted for the aircraft, a scan finds %d", step, n, want)
+				}
+			}
+			pending, err := m.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tenant, Limit: math.MaxInt32})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := m.scanCount(func(p readmodel.Pirep) bool { return p.TenantID == tenant && p.State == "pending" }); len(pending) != n {
+				t.Fatalf("step %d: %d PIREPs pending, a scan finds %d", step, len(pending), n)
+			}
+		}
+	}
+}
+
+func (m *ReadModels) scanCount(keep func(p readmodel.Pirep) bool) int {
+	n := 0
+	for _, p := range m.st.pireps {
+		if keep(*p) {
+			n++
+		}
+	}
+	return n
+}
+
+// scanAccepted is the Recalculate statements' SELECT over every row.
+func (m *ReadModels) scanAccepted(keep func(p readmodel.Pirep) bool) (flights, minutes int64, latest *readmodel.Pirep, rate int32) {
+	var sum, rates int64
+	for _, p := range m.st.pireps {
+		if p.State != "accepted" || !keep(*p) {
+			continue
+		}
+		flights++
+		minutes += int64(p.FlightTime)
+		if p.LandingRate != 0 {
+			sum += int64(p.LandingRate)
+			rates++
+		}
+		if latest == nil || p.BlockOn.After(latest.BlockOn) || p.BlockOn.Equal(latest.BlockOn) && bytes.Compare(p.ID[:], latest.ID[:]) < 0 {
+			latest = p
+		}
+	}
+	if rates > 0 {
+		rate = int32(math.Round(float64(sum) / float64(rates)))
+	}
+	return flights, minutes, latest, rate
+}
+
+func (m *ReadModels) scanPilotStats(tenant string, pilot uuid.UUID) readmodel.PilotStat {
+	f, min, latest, rate := m.scanAccepted(func(p readmodel.Pirep) bool { return p.TenantID == tenant && p.PilotID == pilot })
+	out := readmodel.PilotStat{TenantID: tenant, PilotID: pilot, Flights: f, Minutes: min, LandingRate: rate}
+	if latest != nil {
+		out.LastFlight, out.Location = &latest.BlockOn, latest.ArrAirport
+	}
+	return out
+}
+
+func (m *ReadModels) scanAircraftTotals(tenant string, aircraft uuid.UUID) readmodel.AircraftPirepTotal {
+	f, min, latest, _ := m.scanAccepted(func(p readmodel.Pirep) bool { return p.TenantID == tenant && p.AircraftID == aircraft })
+	out := readmodel.AircraftPirepTotal{TenantID: tenant, AircraftID: aircraft, Flights: f, Minutes: min}
+	if latest != nil {
+		out.Location = latest.ArrAirport
+	}
+	return out
+}
