@@ -268,4 +268,38 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 		t.Errorf("the dashboard does not place the pilot at LPPR after the flight:\n%s", got)
 	}
 	shot(pilot, "pilot-dashboard-after")
+
+	// What staff see of the airline afterwards: every PIREP, the roster
+	// with the pilot's hours and where they are, the month's stats.
+	if err := chromedp.Do(staff,
+		chromedp.Navigate(base+"/pireps/all"),
+		waitTrue(`document.querySelectorAll('[data-testid="pirep-row"]').length === 2`),
+	); err != nil {
+		t.Fatalf("open every PIREP: %v", err)
+	}
+	shot(staff, "staff-all-pireps")
+	if err := chromedp.Do(staff,
+		chromedp.Navigate(base+"/roster"),
+		chromedp.WaitVisible(testID("roster-row")),
+	); err != nil {
+		t.Fatalf("open the roster: %v", err)
+	}
+	contains(t, staff, `[data-testid="roster-row"] [data-testid="roster-hours"]`, "0:55")
+	contains(t, staff, `[data-testid="roster-row"] [data-testid="roster-location"]`, "LPPR")
+	shot(staff, "staff-roster")
+	if err := chromedp.Do(staff,
+		chromedp.Navigate(base+"/stats"),
+		chromedp.WaitVisible(testID("total-hours")),
+	); err != nil {
+		t.Fatalf("open the stats: %v", err)
+	}
+	contains(t, staff, `[data-testid="total-hours"]`, "0:55")
+	shot(staff, "staff-stats")
+	if err := chromedp.Do(staff,
+		chromedp.Navigate(base+"/ranks"),
+		chromedp.WaitVisible(testID("rank-form")),
+	); err != nil {
+		t.Fatalf("open the ranks: %v", err)
+	}
+	shot(staff, "staff-ranks")
 }
