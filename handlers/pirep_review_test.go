@@ -379,6 +379,17 @@ func checkNotices(t *testing.T, w *matrixWorld) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(raw.String(), `data-testid="no-notices"`) {
 		t.Errorf("dismissing the last notice on the notices page leaves it saying nothing: %d %s", resp.StatusCode, raw)
 	}
+	// A PIREP accepted and then rejected leaves only the rejection told.
+	changed := w.fileSubmitted(t, pilot, a, "903")
+	if resp, _ := w.sendForm(t, staff, changed+"/accept", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d", resp.StatusCode)
+	}
+	if resp, _ := w.sendForm(t, staff, changed+"/reject", url.Values{"reason": {"Wrong aircraft"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reject after accept: %d", resp.StatusCode)
+	}
+	if _, list = noticeTexts(t, w, pilot, a.id); len(list) != 1 || !strings.HasPrefix(list[0], "rejected: ALA903") {
+		t.Errorf("after an accept then a reject: %q, want the rejection alone", list)
+	}
 }
 
 func copyBody(dst *strings.Builder, resp *http.Response) (int64, error) {

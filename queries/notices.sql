@@ -45,6 +45,12 @@ LIMIT 1;
 UPDATE notices SET read_at = $4
 WHERE tenant_id = $1 AND user_id = $2 AND id = $3 AND read_at IS NULL;
 
+-- name: PutAwayPirepNotices :exec
+-- PutAwayPirepNotices dismisses a member's unread notices of a PIREP: a new
+-- decision on it (a reject after an accept) makes the ones before stale.
+UPDATE notices SET read_at = $4
+WHERE tenant_id = $1 AND user_id = $2 AND pirep_id = $3 AND read_at IS NULL;
+
 -- name: DeleteAllNotices :exec
 -- DeleteAllNotices empties the read model before a rebuild.
 DELETE FROM notices;

@@ -107,6 +107,11 @@ func (m *ReadModels) MarkNoticeRead(ctx context.Context, arg readmodel.MarkNotic
 	return m.write(func(t *tx) error { return t.MarkNoticeRead(ctx, arg) })
 }
 
+// PutAwayPirepNotices implements readmodel.Querier.
+func (m *ReadModels) PutAwayPirepNotices(ctx context.Context, arg readmodel.PutAwayPirepNoticesParams) error {
+	return m.write(func(t *tx) error { return t.PutAwayPirepNotices(ctx, arg) })
+}
+
 // ListUnreadNotices implements readmodel.Querier.
 func (m *ReadModels) ListUnreadNotices(ctx context.Context, arg readmodel.ListUnreadNoticesParams) ([]readmodel.Notice, error) {
 	if err := checkText(arg.TenantID); err != nil {
@@ -340,6 +345,29 @@ func (t *tx) MarkNoticeRead(ctx context.Context, arg readmodel.MarkNoticeReadPar
 	}
 	t.st.review.notices[k][arg.ID] = n
 	t.undo = append(t.undo, func() { t.st.review.notices[k][arg.ID] = old })
+	return nil
+}
+
+// PutAwayPirepNotices sets read_at of a member's unread notices of a PIREP.
+func (t *tx) PutAwayPirepNotices(ctx context.Context, arg readmodel.PutAwayPirepNoticesParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	if err := checkTexts(arg.TenantID, arg.PirepID); err != nil {
+		return t.fail(err)
+	}
+	k := rowKey{arg.TenantID, arg.UserID}
+	for id, old := range t.st.review.notices[k] {
+		if old.PirepID != arg.PirepID || old.ReadAt != nil {
+			continue
+		}
+		n := old
+		if arg.ReadAt != nil {
+			n.ReadAt = timestamptzPtr(*arg.ReadAt)
+		}
+		t.st.review.notices[k][id] = n
+		t.undo = append(t.undo, func() { t.st.review.notices[k][id] = old })
+	}
 	return nil
 }
 

@@ -98,6 +98,13 @@ func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 				return err
 			}
 			told = true
+			// Only the latest decision on a PIREP stands: a reject after
+			// an accept puts the accept's notice away.
+			at := ev.Meta.RecordedAt
+			if err := q.PutAwayPirepNotices(ctx, readmodel.PutAwayPirepNoticesParams{TenantID: ev.TenantID, UserID: p.PilotID,
+				PirepID: pirepID, ReadAt: &at}); err != nil {
+				return err
+			}
 			return q.InsertNotice(ctx, readmodel.InsertNoticeParams{TenantID: ev.TenantID, UserID: p.PilotID, ID: id, Kind: kind,
 				PirepID: pirepID, FlightNumber: p.FlightNumber, DptAirport: p.DptAirport, ArrAirport: p.ArrAirport,
 				Reason: reason, CreatedAt: ev.Meta.RecordedAt})

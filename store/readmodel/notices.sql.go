@@ -207,6 +207,30 @@ func (q *Queries) MarkNoticeRead(ctx context.Context, arg MarkNoticeReadParams) 
 	return err
 }
 
+const putAwayPirepNotices = `-- name: PutAwayPirepNotices :exec
+UPDATE notices SET read_at = $4
+WHERE tenant_id = $1 AND user_id = $2 AND pirep_id = $3 AND read_at IS NULL
+`
+
+type PutAwayPirepNoticesParams struct {
+	TenantID string
+	UserID   uuid.UUID
+	PirepID  string
+	ReadAt   *time.Time
+}
+
+// PutAwayPirepNotices dismisses a member's unread notices of a PIREP: a new
+// decision on it (a reject after an accept) makes the ones before stale.
+func (q *Queries) PutAwayPirepNotices(ctx context.Context, arg PutAwayPirepNoticesParams) error {
+	_, err := q.db.Exec(ctx, putAwayPirepNotices,
+		arg.TenantID,
+		arg.UserID,
+		arg.PirepID,
+		arg.ReadAt,
+	)
+	return err
+}
+
 const upsertNoticePirep = `-- name: UpsertNoticePirep :exec
 INSERT INTO notice_pireps (tenant_id, pirep_id, pilot_id, flight_number, dpt_airport, arr_airport)
 VALUES ($1, $2, $3, $4, $5, $6)

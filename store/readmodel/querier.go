@@ -159,6 +159,9 @@ type Querier interface {
 	// MarkNoticeRead dismisses a member's notice; another member's is never
 	// touched, and a dismissed one keeps its first time.
 	MarkNoticeRead(ctx context.Context, arg MarkNoticeReadParams) error
+	// PutAwayPirepNotices dismisses a member's unread notices of a PIREP: a new
+	// decision on it (a reject after an accept) makes the ones before stale.
+	PutAwayPirepNotices(ctx context.Context, arg PutAwayPirepNoticesParams) error
 	// RecalculateAircraftPirepTotals sets the hours and location an aircraft's
 	// accepted PIREPs give it, in one statement.
 	RecalculateAircraftPirepTotals(ctx context.Context, arg RecalculateAircraftPirepTotalsParams) error

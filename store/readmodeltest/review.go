@@ -24,6 +24,7 @@ var reviewCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"InsertNotice":           testNotices,
 	"ListUnreadNotices":      testNotices,
 	"MarkNoticeRead":         testNotices,
+	"PutAwayPirepNotices":    testPutAwayPirepNotices,
 	"GetLastNoticeOfKind":    testLastNoticeOfKind,
 	"DeleteAllNotices":       testLastNoticeOfKind,
 }
@@ -266,5 +267,42 @@ func testLastNoticeOfKind(t *testing.T, q readmodel.Querier) {
 	}
 	if got := unread(t, q, tenantA, otherPilot, 10); got != nil {
 		t.Errorf("after DeleteAllNotices: %v", got)
+	}
+}
+
+func testPutAwayPirepNotices(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	otherPirep := "7a0c1e2d-3b4f-4a5b-8c6d-000000000002"
+	ofOther := notice(tenantA, reviewPilot, "pirep-y@2", "accepted", at)
+	ofOther.PirepID = otherPirep
+	for _, n := range []readmodel.InsertNoticeParams{
+		notice(tenantA, reviewPilot, "pirep-x@2", "accepted", at), ofOther,
+		notice(tenantA, otherPilot, "pirep-z@2", "accepted", at),
+		notice(tenantB, reviewPilot, "pirep-w@2", "accepted", at),
+	} {
+		if err := q.InsertNotice(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	later := at.Add(time.Hour)
+	if err := q.PutAwayPirepNotices(ctx, readmodel.PutAwayPirepNoticesParams{TenantID: tenantA, UserID: reviewPilot,
+		PirepID: reviewPirep.String(), ReadAt: &later}); err != nil {
+		t.Fatal(err)
+	}
+	if got := unread(t, q, tenantA, reviewPilot, 10); !equalStrings(got, []string{"pirep-y@2"}) {
+		t.Errorf("after putting away the PIREP's notices: %v, want only the other PIREP's", got)
+	}
+	if got := unread(t, q, tenantA, otherPilot, 10); !equalStrings(got, []string{"pirep-z@2"}) {
+		t.Errorf("another member's: %v", got)
+	}
+	if got := unread(t, q, tenantB, reviewPilot, 10); !equalStrings(got, []string{"pirep-w@2"}) {
+		t.Errorf("another airline's: %v", got)
+	}
+	last, err := q.GetLastNoticeOfKind(ctx, readmodel.GetLastNoticeOfKindParams{TenantID: tenantA, UserID: reviewPilot, Kind: "accepted"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last.ID == "pirep-x@2" && (last.ReadAt == nil || !last.ReadAt.Equal(later)) {
+		t.Errorf("the put-away notice reads %v, want %v", last.ReadAt, later)
 	}
 }
