@@ -176,34 +176,55 @@ func (f *FlightSchedule) Normalize() {
 	f.SubfleetIDs = ids
 }
 
+// legFields are what a schedule flight and a PIREP both say of a leg: its
+// identity, its airports, its distance and its cruise level.
+type legFields struct {
+	number, routeCode string
+	leg               int32
+	dpt, arr, alt     string
+	distance, level   int32
+}
+
+// check puts a message in m for each bad field, named as the forms name it.
+func (l legFields) check(m map[string]string) {
+	if !digitsNumber.MatchString(l.number) && !flightNumber.MatchString(l.number) || l.number == "0" {
+		m["flight_number"] = "The flight number is 1 to 4 digits, or up to 5 letters and digits, for example 1234."
+	}
+	if !routeCodeExp.MatchString(l.routeCode) {
+		m["route_code"] = "The route code is up to 5 letters or digits, or empty."
+	}
+	if l.leg < 0 || l.leg > 999 {
+		m["route_leg"] = "The leg is a number from 1 to 999, or empty."
+	}
+	const airport = "Enter the airport's 4-character ICAO code, for example EGLL."
+	if !airportExp.MatchString(l.dpt) {
+		m["dpt_airport"] = airport
+	}
+	if !airportExp.MatchString(l.arr) {
+		m["arr_airport"] = airport
+	}
+	if l.alt != "" && !airportExp.MatchString(l.alt) {
+		m["alt_airport"] = "Enter the alternate's 4-character ICAO code, or leave it empty."
+	}
+	if l.distance < 0 || l.distance > maxDistanceNM {
+		m["distance"] = fmt.Sprintf("The distance is 1 to %d nautical miles, or empty to compute it from the airports.", maxDistanceNM)
+	}
+	if l.level < 0 || l.level > 99999 {
+		m["level"] = "The cruise level is in feet, up to 99999, or empty."
+	}
+}
+
 // Validate returns an EInvalid error naming each bad field, or nil. It
 // checks the form alone; Add and Edit also check the airports and
 // subfleets against the airline's.
 func (f FlightSchedule) Validate() error {
 	m := map[string]string{}
-	if !digitsNumber.MatchString(f.FlightNumber) && !flightNumber.MatchString(f.FlightNumber) || f.FlightNumber == "0" {
-		m["flight_number"] = "The flight number is 1 to 4 digits, or up to 5 letters and digits, for example 1234."
-	}
-	if !routeCodeExp.MatchString(f.RouteCode) {
-		m["route_code"] = "The route code is up to 5 letters or digits, or empty."
-	}
-	if f.RouteLeg < 0 || f.RouteLeg > 999 {
-		m["route_leg"] = "The leg is a number from 1 to 999, or empty."
+	legFields{f.FlightNumber, f.RouteCode, f.RouteLeg, f.DptAirport, f.ArrAirport, f.AltAirport, f.Distance, f.Level}.check(m)
+	if m["arr_airport"] == "" && f.ArrAirport == f.DptAirport {
+		m["arr_airport"] = "The arrival airport must differ from the departure airport."
 	}
 	if !callsignExp.MatchString(f.Callsign) {
 		m["callsign"] = "The callsign is up to 5 letters or digits, or empty for the flight number."
-	}
-	const airport = "Enter the airport's 4-character ICAO code, for example EGLL."
-	if !airportExp.MatchString(f.DptAirport) {
-		m["dpt_airport"] = airport
-	}
-	if !airportExp.MatchString(f.ArrAirport) {
-		m["arr_airport"] = airport
-	} else if f.ArrAirport == f.DptAirport {
-		m["arr_airport"] = "The arrival airport must differ from the departure airport."
-	}
-	if f.AltAirport != "" && !airportExp.MatchString(f.AltAirport) {
-		m["alt_airport"] = "Enter the alternate's 4-character ICAO code, or leave it empty."
 	}
 	for name, v := range map[string]string{"dpt_time": f.DptTime, "arr_time": f.ArrTime} {
 		if v != "" && !clockTimeExp.MatchString(v) {
@@ -223,14 +244,8 @@ func (f FlightSchedule) Validate() error {
 	} else if startOK && !start.IsZero() && !end.IsZero() && end.Before(start) {
 		m["end_date"] = "The end date cannot be before the start date."
 	}
-	if f.Distance < 0 || f.Distance > maxDistanceNM {
-		m["distance"] = fmt.Sprintf("The distance is 1 to %d nautical miles, or empty to compute it from the airports.", maxDistanceNM)
-	}
 	if f.FlightTime < 1 || f.FlightTime > 2400 {
 		m["flight_time"] = "Enter the planned flight time in minutes, from 1 to 2400."
-	}
-	if f.Level < 0 || f.Level > 99999 {
-		m["level"] = "The cruise level is in feet, up to 99999, or empty."
 	}
 	if FlightTypeName(f.FlightType) == f.FlightType {
 		m["flight_type"] = "Choose a flight type."

@@ -202,25 +202,7 @@ const (
 // checks the report alone; File and Edit also check it against the airline.
 func (d PirepDetails) Validate() error {
 	m := map[string]string{}
-	if !digitsNumber.MatchString(d.FlightNumber) && !flightNumber.MatchString(d.FlightNumber) || d.FlightNumber == "0" {
-		m["flight_number"] = "The flight number is 1 to 4 digits, or up to 5 letters and digits, for example 1234."
-	}
-	if !routeCodeExp.MatchString(d.RouteCode) {
-		m["route_code"] = "The route code is up to 5 letters or digits, or empty."
-	}
-	if d.RouteLeg < 0 || d.RouteLeg > 999 {
-		m["route_leg"] = "The leg is a number from 1 to 999, or empty."
-	}
-	const airport = "Enter the airport's 4-character ICAO code, for example EGLL."
-	if !airportExp.MatchString(d.DptAirport) {
-		m["dpt_airport"] = airport
-	}
-	if !airportExp.MatchString(d.ArrAirport) {
-		m["arr_airport"] = airport
-	}
-	if d.AltAirport != "" && !airportExp.MatchString(d.AltAirport) {
-		m["alt_airport"] = "Enter the alternate's 4-character ICAO code, or leave it empty."
-	}
+	legFields{d.FlightNumber, d.RouteCode, d.RouteLeg, d.DptAirport, d.ArrAirport, d.AltAirport, d.Distance, d.Level}.check(m)
 	if d.AircraftID == "" {
 		m["aircraft_id"] = "Choose the aircraft you flew."
 	}
@@ -247,12 +229,6 @@ func (d PirepDetails) Validate() error {
 			m["flight_time"] = fmt.Sprintf("The flight time (%s) is more than %d minutes shorter than the block time (%s); check the times.",
 				FormatFlightTime(int64(d.FlightTime)), int(MaxGroundTime/time.Minute), FormatFlightTime(int64(block/time.Minute)))
 		}
-	}
-	if d.Distance < 0 || d.Distance > maxDistanceNM {
-		m["distance"] = fmt.Sprintf("The distance is 1 to %d nautical miles, or empty to compute it from the airports.", maxDistanceNM)
-	}
-	if d.Level < 0 || d.Level > 99999 {
-		m["level"] = "The cruise level is in feet, up to 99999, or empty."
 	}
 	if d.FuelUsed < 0 || d.FuelUsed > 2_000_000 {
 		m["fuel_used"] = "The fuel used is in pounds (or kilograms, if chosen), up to 2,000,000."
