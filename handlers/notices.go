@@ -61,16 +61,23 @@ func (h *noticeHandlers) renderNotices(c echo.Context) error {
 	return render(c, http.StatusOK, views.NoticesView(full), views.NoticesFragment(p))
 }
 
+// unread is the viewer's own unread notices in the route's airline, newest
+// first, as many as the area shows.
+func (h *noticeHandlers) unread(c echo.Context) ([]readmodel.Notice, error) {
+	me, err := uuid.Parse(currentActor(c).UserID)
+	if err != nil {
+		return nil, domain.Errorf(domain.EForbidden, "Only an airline's members have notices.")
+	}
+	return h.rm.ListUnreadNotices(c.Request().Context(),
+		readmodel.ListUnreadNoticesParams{TenantID: c.Param("id"), UserID: me, Limit: noticesLimit})
+}
+
 // notices reads the viewer's unread notices and says them in words.
 func (h *noticeHandlers) notices(c echo.Context) (views.NoticesPage, error) {
 	airlineID := c.Param("id")
 	p := views.NoticesPage{Page: page(c, "Notices"), URL: noticesURL(airlineID), DismissURL: noticesURL(airlineID) + "/dismiss"}
-	me, err := uuid.Parse(currentActor(c).UserID)
-	if err != nil {
-		return p, domain.Errorf(domain.EForbidden, "Only an airline's members have notices.")
-	}
 	ctx := c.Request().Context()
-	rows, err := h.rm.ListUnreadNotices(ctx, readmodel.ListUnreadNoticesParams{TenantID: airlineID, UserID: me, Limit: noticesLimit})
+	rows, err := h.unread(c)
 	if err != nil || len(rows) == 0 {
 		return p, err
 	}
@@ -128,12 +135,12 @@ func (h *noticeHandlers) dismissNotice(c echo.Context) error {
 	// Only a notice the viewer has unread is put away: another dismissal
 	// (a double click, a stale page, a made-up id) records nothing and
 	// sends no live update to the airline's open pages.
-	open, err := h.notices(c)
+	open, err := h.unread(c)
 	if err != nil {
 		return err
 	}
 	notice := c.FormValue("notice")
-	if slices.ContainsFunc(open.Rows, func(r views.NoticeRow) bool { return r.ID == notice }) {
+	if slices.ContainsFunc(open, func(n readmodel.Notice) bool { return n.ID == notice }) {
 		res, err := h.cmds.Dismiss(c.Request().Context(), commandMeta(c, ""), c.Param("id"), notice)
 		if err != nil {
 			return err
