@@ -53,6 +53,9 @@ func (h *fleetHandlers) fleetData(ctx context.Context, airlineID string) ([]view
 		return nil, nil, err
 	}
 	planes, err := h.rm.ListAircraft(ctx, airlineID)
+	if err == nil {
+		planes, err = reads.AsFlown(ctx, h.rm, airlineID, planes)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -210,6 +213,9 @@ func (h *fleetHandlers) renderSubfleet(c echo.Context, status int, form *views.S
 	}
 	ctx := c.Request().Context()
 	planes, err := h.rm.ListAircraftBySubfleet(ctx, readmodel.ListAircraftBySubfleetParams{TenantID: tabs.ID, SubfleetID: s.ID})
+	if err == nil {
+		planes, err = reads.AsFlown(ctx, h.rm, tabs.ID, planes)
+	}
 	if err != nil {
 		return err
 	}
@@ -316,8 +322,12 @@ func (h *fleetHandlers) renderAircraft(c echo.Context, status int, form *views.A
 	if err != nil {
 		return err
 	}
+	flown, err := reads.AsFlown(ctx, h.rm, tabs.ID, []readmodel.Aircraft{a})
+	if err != nil {
+		return err
+	}
 	p := views.AircraftPage{Page: page(c, a.Registration+" · "+tabs.Name), Tabs: tabs,
-		Aircraft: aircraftRow(a, types[a.SubfleetID.String()]), CanManage: canManage(c, tabs.ID),
+		Aircraft: aircraftRow(flown[0], types[a.SubfleetID.String()]), CanManage: canManage(c, tabs.ID),
 		Subfleets: options, History: history, Saved: c.QueryParam("saved") != ""}
 	if form != nil {
 		p.Form = *form

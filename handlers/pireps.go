@@ -241,6 +241,9 @@ func (h *pirepHandlers) fillForm(c echo.Context, airlineID, csrf string, f *view
 	f.ArrBox = airlineAirportBox(airlineID, "pirep-arr", "arr_airport", "Arrival", f.ArrAirport, f.Errors, known)
 	f.AltBox = airlineAirportBox(airlineID, "pirep-alt", "alt_airport", "Alternate (optional)", f.AltAirport, f.Errors, known)
 	list, err := h.rm.ListAircraft(ctx, airlineID)
+	if err == nil {
+		list, err = reads.AsFlown(ctx, h.rm, airlineID, list) // where each aircraft is now
+	}
 	if err != nil {
 		return err
 	}

@@ -357,3 +357,68 @@ func TestARankIsNotSetOnAPendingRegistration(t *testing.T) {
 		t.Errorf("setting a pending registration's rank: %d, want 409", resp.StatusCode)
 	}
 }
+
+// An accepted PIREP moves its aircraft to the arrival and adds its hours,
+// on the fleet's pages and in the filing form.
+func TestAnAcceptedPirepMovesItsAircraft(t *testing.T) {
+	w := newMatrixWorld(t, postgres)
+	a := w.airlines["A"]
+	pilot, staff := w.actors[1], w.actors[2]
+	for _, ac := range []*actor{pilot, staff} {
+		w.session(t, ac)
+	}
+	if _, err := (&domain.Airports{Runner: w.runner}).Add(context.Background(), domain.CommandMeta{Who: domain.System}, a.id,
+		domain.AirportDetails{ICAO: "KJFK", Name: "Kennedy", Latitude: 40.64, Longitude: -73.78}); err != nil {
+		t.Fatal(err)
+	}
+	w.settle(t)
+	aircraftPage := w.URL + "/airlines/" + a.id + "/fleet/aircraft/" + a.flown
+	hours := func() string {
+		t.Helper()
+		_, body := getAs(t, staff.client, aircraftPage, nil)
+		return text(doc(t, body), "aircraft-flight-time")
+	}
+	before := hours()
+	form := pirepForm("871", a.flown)
+	form.Set("arr_airport", "KJFK")
+	form.Set("block_off", "2026-11-03T09:00")
+	form.Set("block_on", "2026-11-03T17:00")
+	form.Set("flight_time", "7:55")
+	form.Set("distance", "3000")
+	form.Set("submit", "1")
+	resp, body := w.sendForm(t, pilot, "/airlines/"+a.id+"/pireps", form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("file: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := w.sendForm(t, staff, resp.Header.Get("Location")+"/accept", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d", resp.StatusCode)
+	}
+	_, body = getAs(t, staff.client, w.URL+"/airlines/"+a.id+"/fleet", nil)
+	if at := doc(t, body).Find(`[data-testid="aircraft-row"][data-registration="G-PREP"] [data-testid="aircraft-location"]`).Text(); at != "KJFK" {
+		t.Errorf("the fleet page places G-PREP at %q, want KJFK", at)
+	}
+	_, body = getAs(t, staff.client, aircraftPage, nil)
+	if at := text(doc(t, body), "aircraft-location"); at != "KJFK" {
+		t.Errorf("the aircraft page places it at %q, want KJFK", at)
+	}
+	if after := hours(); after == before || !minutesAdded(t, before, after, 7*60+55) {
+		t.Errorf("the aircraft's hours went from %q to %q, want 7:55 more", before, after)
+	}
+	_, body = getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/pireps/new", nil)
+	if opt := doc(t, body).Find(`#pirep-aircraft_id option[value="` + a.flown + `"]`).Text(); !strings.Contains(opt, "(at KJFK)") {
+		t.Errorf("the filing form offers %q, want it at KJFK", opt)
+	}
+}
+
+// minutesAdded says whether two h:mm readings differ by want minutes.
+func minutesAdded(t *testing.T, before, after string, want int) bool {
+	t.Helper()
+	parse := func(s string) int {
+		var h, m int
+		if _, err := fmt.Sscanf(s, "%d:%d", &h, &m); err != nil {
+			t.Fatalf("hours %q: %v", s, err)
+		}
+		return h*60 + m
+	}
+	return parse(after)-parse(before) == want
+}

@@ -95,6 +95,13 @@ SET flights = EXCLUDED.flights, minutes = EXCLUDED.minutes, location = EXCLUDED.
 SELECT * FROM aircraft_pirep_totals
 WHERE tenant_id = $1 AND aircraft_id = $2;
 
+-- name: ListAircraftPirepTotals :many
+-- ListAircraftPirepTotals is what accepted PIREPs added to each of an
+-- airline's aircraft that has flown one, by aircraft id.
+SELECT * FROM aircraft_pirep_totals
+WHERE tenant_id = $1
+ORDER BY aircraft_id;
+
 -- name: DeleteAllAircraftPirepTotals :exec
 -- DeleteAllAircraftPirepTotals empties the read model before a rebuild.
 DELETE FROM aircraft_pirep_totals;

@@ -106,6 +106,40 @@ func (m *ReadModels) UpsertPirep(ctx context.Context, arg readmodel.UpsertPirepP
 	return m.write(func(t *tx) error { return t.UpsertPirep(ctx, arg) })
 }
 
+// ListAircraftPirepTotals implements readmodel.Querier.
+func (m *ReadModels) ListAircraftPirepTotals(ctx context.Context, tenantID string) ([]readmodel.AircraftPirepTotal, error) {
+	if err := checkText(tenantID); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listAircraftPirepTotals(ctx, tenantID)
+}
+
+func (t *tx) ListAircraftPirepTotals(ctx context.Context, tenantID string) ([]readmodel.AircraftPirepTotal, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	if err := checkText(tenantID); err != nil {
+		return nil, t.fail(err)
+	}
+	return t.st.listAircraftPirepTotals(ctx, tenantID)
+}
+
+func (s *state) listAircraftPirepTotals(ctx context.Context, tenantID string) ([]readmodel.AircraftPirepTotal, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []readmodel.AircraftPirepTotal
+	for k, a := range s.aircraftTotals {
+		if k.tenant == tenantID {
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(a, b readmodel.AircraftPirepTotal) int { return bytes.Compare(a.AircraftID[:], b.AircraftID[:]) })
+	return out, nil
+}
+
 func (s *state) getAircraftPirepTotals(ctx context.Context, arg readmodel.GetAircraftPirepTotalsParams) (readmodel.AircraftPirepTotal, error) {
 	if err := ctx.Err(); err != nil {
 		return readmodel.AircraftPirepTotal{}, err

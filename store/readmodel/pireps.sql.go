@@ -137,6 +137,40 @@ func (q *Queries) GetPirep(ctx context.Context, arg GetPirepParams) (Pirep, erro
 	return i, err
 }
 
+const listAircraftPirepTotals = `-- name: ListAircraftPirepTotals :many
+SELECT tenant_id, aircraft_id, flights, minutes, location FROM aircraft_pirep_totals
+WHERE tenant_id = $1
+ORDER BY aircraft_id
+`
+
+// ListAircraftPirepTotals is what accepted PIREPs added to each of an
+// airline's aircraft that has flown one, by aircraft id.
+func (q *Queries) ListAircraftPirepTotals(ctx context.Context, tenantID string) ([]AircraftPirepTotal, error) {
+	rows, err := q.db.Query(ctx, listAircraftPirepTotals, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []AircraftPirepTotal
+	for rows.Next() {
+		var i AircraftPirepTotal
+		if err := rows.Scan(
+			&i.TenantID,
+			&i.AircraftID,
+			&i.Flights,
+			&i.Minutes,
+			&i.Location,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listPendingPireps = `-- name: ListPendingPireps :many
 SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at FROM pireps
 WHERE tenant_id = $1 AND state = 'pending'

@@ -106,6 +106,9 @@ type Querier interface {
 	// ListAircraftBySubfleet lists the aircraft of one subfleet of an airline
 	// by registration.
 	ListAircraftBySubfleet(ctx context.Context, arg ListAircraftBySubfleetParams) ([]Aircraft, error)
+	// ListAircraftPirepTotals is what accepted PIREPs added to each of an
+	// airline's aircraft that has flown one, by aircraft id.
+	ListAircraftPirepTotals(ctx context.Context, tenantID string) ([]AircraftPirepTotal, error)
 	// ListAirlines returns every airline for the platform admin's list, by name.
 	// COLLATE "C" orders names by their bytes whatever the database's default
 	// collation, so the in-memory read models (store/memory) give the same order.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -28,6 +29,7 @@ var pirepCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"DeleteAllPilotStats":            testDeleteAllPilotStats,
 	"RecalculateAircraftPirepTotals": testRecalculateAircraftPirepTotals,
 	"GetAircraftPirepTotals":         testRecalculateAircraftPirepTotals,
+	"ListAircraftPirepTotals":        testRecalculateAircraftPirepTotals,
 	"DeleteAllAircraftPirepTotals":   testDeleteAllAircraftPirepTotals,
 }
 
@@ -343,6 +345,16 @@ func testRecalculateAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
 	}
 	if _, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenantB, AircraftID: aircraftA}); !errors.Is(err, pgx.ErrNoRows) {
 		t.Errorf("another airline's totals: %v, want pgx.ErrNoRows", err)
+	}
+	if err := q.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftB}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := q.ListAircraftPirepTotals(ctx, tenantA)
+	if err != nil || len(list) != 2 || list[0].AircraftID.String() > list[1].AircraftID.String() || !slices.Contains(list, want) {
+		t.Errorf("ListAircraftPirepTotals(A) = %+v, %v; want both aircraft, by id, with %+v", list, err, want)
+	}
+	if list, err := q.ListAircraftPirepTotals(ctx, tenantB); err != nil || len(list) != 0 {
+		t.Errorf("ListAircraftPirepTotals(B) = %+v, %v; want none", list, err)
 	}
 }
 

@@ -80,16 +80,12 @@ func (o Operations) LookupAircraft(ctx context.Context, tenantID, aircraftID str
 	if err != nil {
 		return domain.AircraftInfo{}, err
 	}
-	info := domain.AircraftInfo{Registration: a.Registration, Status: a.Status, AirportID: a.AirportID}
 	// Accepted PIREPs move the aircraft to their latest arrival.
-	moved, err := o.Q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenantID, AircraftID: id})
-	switch {
-	case err == nil && moved.Location != "":
-		info.AirportID = moved.Location
-	case err != nil && domain.ErrorCode(err) != domain.ENotFound:
+	flown, err := AsFlown(ctx, o.Q, tenantID, []readmodel.Aircraft{a})
+	if err != nil {
 		return domain.AircraftInfo{}, err
 	}
-	return info, nil
+	return domain.AircraftInfo{Registration: a.Registration, Status: a.Status, AirportID: flown[0].AirportID}, nil
 }
 
 // PirepSettings answers domain.PirepSettings from the read models: each
@@ -130,4 +126,33 @@ func (s PirepSettings) PilotLocation(ctx context.Context, tenantID, pilotID stri
 		return "", err
 	}
 	return st.Location, nil
+}
+
+// AsFlown returns an airline's aircraft as its accepted PIREPs left them:
+// at their latest arrival, with the PIREPs' minutes added to the hours
+// they came with. The fleet's own rows keep what staff entered; this is
+// what pages and the filing rules show.
+func AsFlown(ctx context.Context, q Querier, tenantID string, planes []readmodel.Aircraft) ([]readmodel.Aircraft, error) {
+	if len(planes) == 0 {
+		return planes, nil
+	}
+	totals, err := q.ListAircraftPirepTotals(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	flown := make(map[uuid.UUID]readmodel.AircraftPirepTotal, len(totals))
+	for _, t := range totals {
+		flown[t.AircraftID] = t
+	}
+	out := make([]readmodel.Aircraft, len(planes))
+	for i, a := range planes {
+		if t, ok := flown[a.ID]; ok {
+			a.FlightTime += t.Minutes
+			if t.Location != "" {
+				a.AirportID = t.Location
+			}
+		}
+		out[i] = a
+	}
+	return out, nil
 }
