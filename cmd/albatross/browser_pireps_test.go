@@ -217,7 +217,7 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 	if err := chromedp.Do(staff, waitTrue(`document.querySelectorAll('[data-testid="pirep-row"]').length === 2`)); err != nil {
 		t.Fatalf("the second PIREP never appeared in the open queue: %v", err)
 	}
-	if kept, err := chromedp.Run(staff, chromedp.Value(chromedp.CSS(row+` input[name="reason"]`))); err != nil || kept != "Half a reas" {
+	if kept, err := chromedp.Run(staff, chromedp.Evaluate[string](`document.querySelector('`+row+` input[name="reason"]').value`)); err != nil || kept != "Half a reas" {
 		t.Errorf("the reason being typed reads %q (%v) after the queue's live refresh, want what was typed", kept, err)
 	}
 	shot(staff, "staff-queue-filled")

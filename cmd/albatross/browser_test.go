@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -104,13 +105,32 @@ func waitTrue(js string) chromedp.Action[chromedp.Void] {
 	}
 }
 
+// text waits for an element matching sel and reads its visible text. The
+// find and the read are one script, so a live update that swaps the element
+// between them cannot make the read miss it.
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	quoted, err := json.Marshal(sel)
 	if err != nil {
-		t.Fatalf("read %s: %v", sel, err)
+		t.Fatalf("quote %s: %v", sel, err)
 	}
-	return strings.TrimSpace(s)
+	read := chromedp.Evaluate[[]string](`(() => { const e = document.querySelector(` + string(quoted) + `); return e ? [e.innerText] : [] })()`)
+	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		found, err := chromedp.Run(wait, read)
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		if len(found) == 1 {
+			return strings.TrimSpace(found[0])
+		}
+		select {
+		case <-wait.Done():
+			t.Fatalf("read %s: no such element: %v", sel, wait.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 func TestBrowserAirlineListUpdatesLive(t *testing.T) {
