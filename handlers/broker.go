@@ -35,12 +35,14 @@ type Broker struct {
 type sseEvent struct {
 	pos    domain.Position
 	tenant string
+	user   string // the one person the event is for; "" for everyone of tenant
 	topic  string
 	data   []byte
 }
 
 type sseClient struct {
 	tenant string // the tenant whose notices the client may see; "" for the platform
+	user   string // the signed-in person; "" for a visitor
 	every  bool   // a platform admin: every tenant's notices
 	events chan sseEvent
 }
@@ -78,7 +80,7 @@ func (b *Broker) publish(n notify.Notice) {
 		return
 	}
 	data, _ := json.Marshal(n) // a Notice always marshals
-	ev := sseEvent{pos: pos, tenant: n.TenantID, topic: n.Topic, data: data}
+	ev := sseEvent{pos: pos, tenant: n.TenantID, user: n.UserID, topic: n.Topic, data: data}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.history = append(b.history, ev)
@@ -119,15 +121,20 @@ func (b *Broker) Send(tenant, topic string, data any) {
 	b.fanOut(sseEvent{tenant: tenant, topic: topic, data: raw})
 }
 
-// allowed keeps one tenant's notices from another tenant's pages.
+// allowed keeps one tenant's notices from another tenant's pages, and a
+// person's own notices from everybody else's, the platform admin's too: an
+// airline's open pages are not all woken for one member's notice.
 func (c *sseClient) allowed(ev sseEvent) bool {
+	if ev.user != "" && ev.user != c.user {
+		return false
+	}
 	return ev.tenant == "" || ev.tenant == c.tenant || c.every
 }
 
 // subscribe registers a client and returns the events it missed after
 // lastID; resync is true when the history no longer reaches back that far.
-func (b *Broker) subscribe(tenant string, every bool, lastID *domain.Position) (c *sseClient, missed []sseEvent, resync bool) {
-	c = &sseClient{tenant: tenant, every: every, events: make(chan sseEvent, clientBuffer)}
+func (b *Broker) subscribe(tenant, user string, every bool, lastID *domain.Position) (c *sseClient, missed []sseEvent, resync bool) {
+	c = &sseClient{tenant: tenant, user: user, every: every, events: make(chan sseEvent, clientBuffer)}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -187,10 +194,14 @@ func (b *Broker) streamEvents(c echo.Context) error {
 			lastID = &p
 		}
 	}
-	// A person sees their airline's notices; the platform admin, who may
-	// open any airline's pages, sees every airline's.
-	u, _ := currentUser(c)
-	client, missed, resync := b.subscribe(u.TenantID, u.Role == domain.RolePlatformAdmin, lastID)
+	// A person sees their airline's notices and their own; the platform
+	// admin, who may open any airline's pages, sees every airline's.
+	u, signedIn := currentUser(c)
+	var user string
+	if signedIn {
+		user = u.ID.String()
+	}
+	client, missed, resync := b.subscribe(u.TenantID, user, u.Role == domain.RolePlatformAdmin, lastID)
 	defer b.unsubscribe(client)
 
 	rc := http.NewResponseController(w)

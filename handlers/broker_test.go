@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
@@ -123,7 +124,7 @@ func TestBrokerStreamsResumesAndFilters(t *testing.T) {
 
 func TestBrokerDropsASlowClientWithoutBlocking(t *testing.T) {
 	b := NewBroker(slog.Default(), time.Hour)
-	c, _, _ := b.subscribe("", false, nil)
+	c, _, _ := b.subscribe("", "", false, nil)
 	done := make(chan struct{})
 	go func() {
 		for i := 0; i < clientBuffer*4; i++ {
@@ -183,6 +184,58 @@ func TestBrokerSendsATenantsNoticesToItsPeopleAndThePlatformAdmin(t *testing.T) 
 				t.Errorf("another airline's page got %q, want only its own id: 9.2", line)
 			}
 			break
+		}
+	}
+}
+
+// nextID returns the id of the next event on a stream.
+func nextID(t *testing.T, lines <-chan string) string {
+	t.Helper()
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatal("stream ended before an event")
+			}
+			if id, ok := strings.CutPrefix(l, "id: "); ok {
+				return id
+			}
+		case <-timeout:
+			t.Fatal("no event")
+		}
+	}
+}
+
+// A member's own notices wake only that member's pages, live and on a
+// resume; the airline's other pages, the platform admin's included, get
+// the airline's notices but not that one.
+func TestBrokerTellsAMembersNoticesOnlyToThem(t *testing.T) {
+	b := NewBroker(slog.Default(), time.Hour)
+	pia := readmodel.User{TenantID: "t1", ID: uuid.New(), Role: domain.RolePilot}
+	pat := readmodel.User{TenantID: "t1", ID: uuid.New(), Role: domain.RolePilot}
+	admin := readmodel.User{ID: uuid.New(), Role: domain.RolePlatformAdmin}
+	servers := map[string]*httptest.Server{"Pia": brokerServerAs(t, b, pia), "Pat": brokerServerAs(t, b, pat), "the platform admin": brokerServerAs(t, b, admin)}
+	streams := map[string]<-chan string{}
+	for who, srv := range servers {
+		streams[who] = readStream(t, srv.URL, "")
+	}
+	waitClients(t, b, 3)
+
+	b.publish(notify.Notice{TenantID: "t1", UserID: pia.ID.String(), Topic: "notices", Position: "5.1"})
+	b.publish(notify.Notice{TenantID: "t1", Topic: "pireps", IDs: []string{"p1"}, Position: "5.2"})
+	want := map[string]string{"Pia": "5.1", "Pat": "5.2", "the platform admin": "5.2"}
+	for who, lines := range streams {
+		if got := nextID(t, lines); got != want[who] {
+			t.Errorf("%s's page got event %s first, want %s", who, got, want[who])
+		}
+		if who == "Pia" {
+			resumed := readStream(t, servers[who].URL, "5.0")
+			if got := nextID(t, resumed); got != "5.1" {
+				t.Errorf("Pia's resumed page got %s first, want her notice 5.1", got)
+			}
+		} else if got := nextID(t, readStream(t, servers[who].URL, "5.0")); got != "5.2" {
+			t.Errorf("%s's resumed page got %s first, want 5.2", who, got)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -292,7 +293,7 @@ func checkNotices(t *testing.T, w *matrixWorld) {
 	}
 
 	accepted, rejected := w.fileSubmitted(t, pilot, a, "901"), w.fileSubmitted(t, pilot, a, "902")
-	ofPilot := eventStream(t, pilot.client, w.URL+"/events")
+	ofPilot, ofStaff := eventStream(t, pilot.client, w.URL+"/events"), eventStream(t, staff.client, w.URL+"/events")
 	if resp, _ := w.sendForm(t, staff, accepted+"/accept", url.Values{}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("accept: %d", resp.StatusCode)
 	}
@@ -309,6 +310,15 @@ func checkNotices(t *testing.T, w *matrixWorld) {
 	if len(list) != 2 || !strings.Contains(list[0], "ALA902 EGLL–EGLL was rejected.") || !strings.Contains(list[0], "Reason: Landing rate not plausible") ||
 		d.Find(`[data-testid="notice-link"][href="`+rejected+`"]`).Length() != 1 {
 		t.Fatalf("after the reject (newest first): %q", list)
+	}
+	// Only the pilot's pages were woken: by the time a later change of the
+	// airline reaches the staff's page, no notices event came before it.
+	waitEvent(t, "pilot of A", ofPilot, "notices")
+	if resp, _ := w.sendForm(t, staff, rejected+"/comments", url.Values{"text": {"See the reason."}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("comment: %d", resp.StatusCode)
+	}
+	if seen := eventsUntil(t, "staff of A", ofStaff, "pirep-comments"); slices.Contains(seen, "notices") {
+		t.Errorf("the staff's open page was woken by the pilot's notices: %q", seen)
 	}
 
 	// Nobody else is told: not the staff, not another airline's.

@@ -211,16 +211,24 @@ func TestFilingFromAFlightPrefillsTheForm(t *testing.T) {
 // waitEvent waits for an SSE event named want, skipping others.
 func waitEvent(t *testing.T, who string, stream <-chan string, want string) {
 	t.Helper()
+	eventsUntil(t, who, stream, want)
+}
+
+// eventsUntil returns the names of the events on a stream up to and
+// including the first named want.
+func eventsUntil(t *testing.T, who string, stream <-chan string, want string) []string {
+	t.Helper()
+	var seen []string
 	deadline := time.After(5 * time.Second)
 	for {
 		select {
 		case ev := <-stream:
+			seen = append(seen, ev)
 			if ev == want {
-				return
+				return seen
 			}
 		case <-deadline:
-			t.Errorf("%s got no %s event", who, want)
-			return
+			t.Fatalf("%s got no %s event, only %q", who, want, seen)
 		}
 	}
 }

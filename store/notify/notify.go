@@ -12,7 +12,10 @@ import (
 // Notice says that a read model changed: which tenant, which topic (the
 // fragment a page re-fetches), which records, and up to which log position.
 type Notice struct {
-	TenantID string   `json:"tenant_id"` // "" for platform-wide records such as the airline list
+	TenantID string `json:"tenant_id"` // "" for platform-wide records such as the airline list
+	// UserID names the one person a notice is for, such as a member's own
+	// notices; only that person's pages are told. "" tells the tenant.
+	UserID   string   `json:"user_id,omitempty"`
 	Topic    string   `json:"topic"`
 	IDs      []string `json:"ids"`
 	Position string   `json:"position"`

@@ -20,9 +20,9 @@ import (
 // airline's PIREPs; a PIREP's open page re-fetches its thread from it.
 const TopicPirepComments = "pirep-comments"
 
-// TopicNotices is the notice topic of an airline's members' notices; each
-// open page re-fetches its own member's notices from it, so the notice
-// itself names nobody.
+// TopicNotices is the notice topic of a member's own notices: it goes to
+// that member's open pages only (notify.Notice.UserID), which re-fetch
+// their notices from it.
 const TopicNotices = "notices"
 
 // The kinds of a member's notice.
@@ -86,9 +86,9 @@ var noticeEvents = typeSet(&eventsv1.PirepFiled{}, &eventsv1.PirepEdited{}, &eve
 // Apply implements Projection.
 func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
 	id := ev.StreamID + "@" + strconv.FormatInt(ev.Version, 10)
-	// tell adds a notice about a PIREP to its pilot.
-	tell := func(pirepID, kind, reason string) (bool, error) {
-		told := false
+	// tell adds a notice about a PIREP to its pilot, and returns the pilot.
+	tell := func(pirepID, kind, reason string) (string, error) {
+		var told string
 		err := withID(pirepID, func(pid uuid.UUID) error {
 			p, err := q.GetNoticePirep(ctx, readmodel.GetNoticePirepParams{TenantID: ev.TenantID, PirepID: pid})
 			if errors.Is(err, pgx.ErrNoRows) {
@@ -97,7 +97,7 @@ func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 			if err != nil {
 				return err
 			}
-			told = true
+			told = p.PilotID.String()
 			// Only the latest decision on a PIREP stands: a reject after
 			// an accept puts the accept's notice away.
 			at := ev.Meta.RecordedAt
@@ -111,7 +111,7 @@ func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 		})
 		return told, err
 	}
-	var changed bool
+	var told string // whose notices changed
 	var err error
 	switch e := msg.(type) {
 	case *eventsv1.PirepFiled:
@@ -128,9 +128,9 @@ func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 			return notePirep(ctx, q, ev.TenantID, e.PirepId, p.PilotID.String(), e.Details)
 		})
 	case *eventsv1.PirepAccepted:
-		changed, err = tell(e.PirepId, NoticeAccepted, "")
+		told, err = tell(e.PirepId, NoticeAccepted, "")
 	case *eventsv1.PirepRejected:
-		changed, err = tell(e.PirepId, NoticeRejected, e.Reason)
+		told, err = tell(e.PirepId, NoticeRejected, e.Reason)
 	case *eventsv1.PilotRankSet:
 		err = withID(e.UserId, func(user uuid.UUID) error {
 			prev, err := q.GetLastNoticeOfKind(ctx, readmodel.GetLastNoticeOfKindParams{TenantID: ev.TenantID, UserID: user, Kind: NoticeRank})
@@ -140,13 +140,13 @@ func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 			if prev.RankID == e.RankId {
 				return nil // the floor moved, the rank did not
 			}
-			changed = true
+			told = user.String()
 			return q.InsertNotice(ctx, readmodel.InsertNoticeParams{TenantID: ev.TenantID, UserID: user, ID: id, Kind: NoticeRank,
 				RankID: e.RankId, PrevRankID: prev.RankID, CreatedAt: ev.Meta.RecordedAt})
 		})
 	case *eventsv1.NoticeDismissed:
-		changed = true
 		err = withID(e.UserId, func(user uuid.UUID) error {
+			told = user.String()
 			at := e.DismissedAt.AsTime()
 			return q.MarkNoticeRead(ctx, readmodel.MarkNoticeReadParams{TenantID: ev.TenantID, UserID: user, ID: e.NoticeId, ReadAt: &at})
 		})
@@ -156,10 +156,10 @@ func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 	if err != nil {
 		return nil, fmt.Errorf("notices %s %s: %w", ev.Type, ev.StreamID, err)
 	}
-	if !changed {
+	if told == "" {
 		return nil, nil
 	}
-	return []notify.Notice{{TenantID: ev.TenantID, Topic: TopicNotices, Position: ev.Position.String()}}, nil
+	return []notify.Notice{{TenantID: ev.TenantID, UserID: told, Topic: TopicNotices, Position: ev.Position.String()}}, nil
 }
 
 // notePirep keeps what notices name of a PIREP.
