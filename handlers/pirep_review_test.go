@@ -70,6 +70,13 @@ func checkBulkAccept(t *testing.T, w *matrixWorld) {
 	if d.Find(`[data-testid="accept-selected"]`).Length() != 1 || d.Find(`form#bulk-accept`).Length() != 1 {
 		t.Fatalf("the queue has no Accept selected form")
 	}
+	// A run of up to 200 takes seconds: it says so while it works, and
+	// its controls cannot be pressed twice.
+	bulk := d.Find(`form#bulk-accept[hx-boost="true"]`)
+	progress := d.Find("#" + bulk.AttrOr("hx-indicator", "#none")[1:] + `[role="status"]`)
+	if bulk.Length() != 1 || progress.Length() != 1 || bulk.AttrOr("hx-disabled-elt", "") != "[form='bulk-accept']" {
+		t.Errorf("Accept selected shows no progress while it runs: form %d, status %d", bulk.Length(), progress.Length())
+	}
 	box := d.Find(`input[type="checkbox"][name="pirep"][value="` + one + `"][form="bulk-accept"]`)
 	id, _ := box.Attr("id")
 	if box.Length() != 1 || !strings.Contains(d.Find(`label[for="`+id+`"]`).Text(), "ALA701") {

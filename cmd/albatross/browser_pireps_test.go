@@ -99,6 +99,25 @@ const (
 var chooseLastAircraft = waitTrue(`(() => { const s = document.getElementById("pirep-aircraft_id");
 	s.value = s.options[s.options.length - 1].value; return s.value !== "" })()`)
 
+// fileLeg files a PIREP of a 50-minute flight, in an hour from blockOff,
+// on the airline's last aircraft.
+func fileLeg(base, number, dpt, arr, blockOff string) chromedp.Action[chromedp.Void] {
+	off, _ := time.Parse("2006-01-02T15:04", blockOff)
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/pireps/new"),
+		chromedp.WaitVisible(testID("pirep-form")),
+		chromedp.SendKeys(chromedp.ID("pirep-flight_number"), number),
+		chromedp.SendKeys(chromedp.ID("pirep-dpt-input"), dpt),
+		chromedp.SendKeys(chromedp.ID("pirep-arr-input"), arr),
+		chromedp.SetValue(chromedp.ID("pirep-block_off"), blockOff),
+		chromedp.SetValue(chromedp.ID("pirep-block_on"), off.Add(time.Hour).Format("2006-01-02T15:04")),
+		chromedp.SendKeys(chromedp.ID("pirep-flight_time"), "0:50"),
+		chooseLastAircraft,
+		chromedp.Click(testID("submit-pirep")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="pirep-state"][data-state="pending"]`)),
+	)
+}
+
 func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 	shot := pirepShot(t, mode)
 	platform := loginAsAdmin(t, srv)
@@ -199,19 +218,7 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 	}
 	another, cancelAnother := chromedp.NewContext(pilot)
 	defer cancelAnother()
-	if err := chromedp.Do(another,
-		chromedp.Navigate(base+"/pireps/new"),
-		chromedp.WaitVisible(testID("pirep-form")),
-		chromedp.SendKeys(chromedp.ID("pirep-flight_number"), "418"),
-		chromedp.SendKeys(chromedp.ID("pirep-dpt-input"), "LPPR"),
-		chromedp.SendKeys(chromedp.ID("pirep-arr-input"), "LPPT"),
-		chromedp.SetValue(chromedp.ID("pirep-block_off"), "2026-11-20T12:00"),
-		chromedp.SetValue(chromedp.ID("pirep-block_on"), "2026-11-20T13:00"),
-		chromedp.SendKeys(chromedp.ID("pirep-flight_time"), "0:50"),
-		chooseLastAircraft,
-		chromedp.Click(testID("submit-pirep")),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="pirep-state"][data-state="pending"]`)),
-	); err != nil {
+	if err := chromedp.Do(another, fileLeg(base, "418", "LPPR", "LPPT", "2026-11-20T12:00")); err != nil {
 		t.Fatalf("file a second PIREP: %v", err)
 	}
 	if err := chromedp.Do(staff, waitTrue(`document.querySelectorAll('[data-testid="pirep-row"]').length === 2`)); err != nil {
@@ -302,4 +309,33 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 		t.Fatalf("open the ranks: %v", err)
 	}
 	shot(staff, "staff-ranks")
+
+	// The PIREP left waiting is accepted with Accept selected. The queue
+	// comes back with the outcome in place of the page, and stays live.
+	if err := chromedp.Do(staff,
+		chromedp.Navigate(base+"/pireps/queue"),
+		chromedp.WaitVisible(testID("select-pirep")),
+		waitTrue(sseOpen),
+		chromedp.Click(testID("select-pirep")),
+		chromedp.Click(testID("accept-selected")),
+		chromedp.WaitVisible(testID("empty-queue")),
+	); err != nil {
+		t.Fatalf("accept the waiting PIREP with Accept selected: %v", err)
+	}
+	contains(t, staff, `[data-testid="notice"]`, "Accepted PTV418.")
+	if err := chromedp.Do(staff, waitTrue(`getComputedStyle(document.querySelector('[data-testid="bulk-accept-progress"]')).opacity === "0"`)); err != nil {
+		t.Errorf("the progress of Accept selected still shows once it is done: %v", err)
+	}
+	if loc := location(t, staff); !strings.HasSuffix(loc, "/pireps/queue") {
+		t.Errorf("after Accept selected the browser is at %s, want the queue", loc)
+	}
+	shot(staff, "staff-bulk-accepted")
+	if err := chromedp.Do(another, fileLeg(base, "419", "LPPT", "LPPR", "2026-11-20T15:00")); err != nil {
+		t.Fatalf("file a third PIREP: %v", err)
+	}
+	wait, cancel = context.WithTimeout(staff, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(wait, chromedp.WaitVisible(testID("select-pirep"))); err != nil {
+		t.Fatalf("the queue after Accept selected is no longer live: %v", err)
+	}
 }
