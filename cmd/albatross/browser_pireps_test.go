@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -337,5 +338,62 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 	defer cancel()
 	if err := chromedp.Do(wait, chromedp.WaitVisible(testID("select-pirep"))); err != nil {
 		t.Fatalf("the queue after Accept selected is no longer live: %v", err)
+	}
+
+	// Every other page either of them opens, looked at (and so checked for
+	// accessibility) once: the markup is the same in both modes.
+	if mode != "embedded" {
+		return
+	}
+	tour := []struct {
+		who          context.Context
+		name, path   string
+		follow       string // then the first link whose path matches this regular expression
+		waitFor, act string // a test id to wait for; a script to run before the shot
+	}{
+		{who: staff, name: "staff-people", path: "/people"},
+		{who: staff, name: "staff-person", path: "/people", follow: `/people/[0-9a-f-]{36}$`},
+		{who: staff, name: "staff-airports", path: "/airports"},
+		{who: staff, name: "staff-airport", path: "/airports", follow: `/airports/[A-Z0-9]{4}$`},
+		{who: staff, name: "staff-fleet", path: "/fleet"},
+		{who: staff, name: "staff-subfleet", path: "/fleet", follow: `/fleet/subfleets/[0-9a-f-]{36}$`},
+		{who: staff, name: "staff-aircraft", path: "/fleet", follow: `/fleet/aircraft/[0-9a-f-]{36}$`},
+		{who: staff, name: "staff-flights", path: "/flights"},
+		{who: staff, name: "staff-imports", path: "/imports"},
+		{who: staff, name: "staff-pirep-settings", path: "/settings/pireps"},
+		{who: staff, name: "staff-rank-form-error", path: "/ranks", waitFor: "rank-form",
+			act: `document.querySelector('[data-testid="rank-form"] button[type="submit"]').click(); true`},
+		{who: staff, name: "staff-pirep", path: "/pireps/all", follow: `/pireps/[0-9a-f-]{36}$`},
+		{who: another, name: "pilot-my-pireps", path: "/pireps"},
+		{who: another, name: "pilot-notices", path: "/notices"},
+		{who: another, name: "pilot-roster", path: "/roster"},
+		{who: another, name: "pilot-pirep-form-error", path: "/pireps/new", waitFor: "pirep-form",
+			act: `document.querySelector('[data-testid="submit-pirep"]').click(); true`},
+	}
+	for _, p := range tour {
+		steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate(base + p.path), chromedp.WaitVisible(chromedp.CSS("main"))}
+		if p.follow != "" {
+			link := `[...document.querySelectorAll('main a')].find(a => new RegExp(` + strconv.Quote(p.follow) + `).test(a.pathname))`
+			steps = append(steps, waitTrue(`!!`+link), func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+				href, err := chromedp.Evaluate[string](link+`.href`)(ctx, tg)
+				if err != nil {
+					return chromedp.Void{}, err
+				}
+				return chromedp.Navigate(href)(ctx, tg)
+			})
+		}
+		if p.waitFor != "" {
+			steps = append(steps, chromedp.WaitVisible(testID(p.waitFor)))
+		}
+		if p.act != "" {
+			steps = append(steps, waitTrue(p.act), chromedp.WaitVisible(chromedp.CSS(`[aria-invalid="true"]`)))
+		}
+		step, cancel := context.WithTimeout(p.who, 15*time.Second)
+		err := chromedp.Do(step, steps...)
+		cancel()
+		if err != nil {
+			t.Fatalf("open %s (%s): %v", p.name, p.path, err)
+		}
+		shot(p.who, p.name)
 	}
 }

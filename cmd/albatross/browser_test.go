@@ -69,8 +69,10 @@ func newTab(t *testing.T, browser context.Context) context.Context {
 	return tab
 }
 
+// screenshot saves what the browser shows, and checks it for accessibility.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	auditPage(t, ctx, name)
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// axeSource is axe-core, the accessibility engine, from the npm packages
+// that `make assets` installs.
+var axeSource = sync.OnceValues(func() (string, error) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "node_modules", "axe-core", "axe.min.js"))
+	return string(b), err
+})
+
+// axeViolation is one rule a page breaks, with the elements that break it.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any  `json:"target"`
+		HTML   string `json:"html"`
+	} `json:"nodes"`
+}
+
+// axeRun checks the page against WCAG 2.1 A and AA and returns the
+// violations. It is evaluated through the DevTools protocol, which the
+// page's CSP does not bind.
+const axeRun = `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})
+  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => ({target: n.target, html: n.html}))})))`
+
+// auditPage reports every WCAG 2.1 A or AA rule the page the browser shows
+// breaks, naming the page by the screenshot taken of it.
+func auditPage(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	src, err := axeSource()
+	if err != nil {
+		t.Fatalf("load axe-core (run make assets): %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { if (!window.axe) {`+src+`}; return true })()`)); err != nil {
+		t.Fatalf("load axe-core into %s: %v", name, err)
+	}
+	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("check %s for accessibility: %v", name, err)
+	}
+	for _, v := range violations {
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, fmt.Sprintf("%v %s", n.Target, n.HTML))
+		}
+		t.Errorf("%s is not accessible: %s (%s, %s):\n  %s", name, v.Help, v.ID, v.Impact, strings.Join(where, "\n  "))
+	}
+}
