@@ -117,20 +117,6 @@ func (b *Broker) fanOut(ev sseEvent) {
 	}
 }
 
-// Send pushes a passing update that is not a change of the log, such as an
-// import job's progress, to the open pages of a tenant. It has no position:
-// it is kept in no history and a reconnecting browser re-fetches instead.
-func (b *Broker) Send(tenant, topic string, data any) {
-	raw, err := json.Marshal(data)
-	if err != nil {
-		b.log.Warn("live update that does not marshal", "topic", topic, "err", err)
-		return
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.fanOut(sseEvent{tenant: tenant, topic: topic, data: raw})
-}
-
 // allowed keeps one tenant's notices from another tenant's pages, and a
 // person's own notices from everybody else's, the platform admin's too: an
 // airline's open pages are not all woken for one member's notice.
