@@ -13,6 +13,7 @@ import (
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/store/importjobs"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/postgres"
 	"github.com/albatross-va/albatross/store/projector"
@@ -139,13 +140,20 @@ func measureCSVImport(ctx context.Context, c config, log *slog.Logger, t *table,
 		if err := proj.CatchUp(ctx); err != nil {
 			return err
 		}
-		jobs := imports.NewJobs(nil, log)
+		jobs := imports.NewJobs(importjobs.NewLocal(imports.DefaultRetention), nil, log)
 		t0 := time.Now()
-		job := jobs.Start(kind, domain.CommandMeta{Who: domain.System}, target, "flights.csv", file, false)
+		job, err := jobs.Start(ctx, kind, domain.CommandMeta{Who: domain.System}, target, "flights.csv", file, false)
+		if err != nil {
+			return err
+		}
 		jobs.Wait()
 		took = time.Since(t0)
+		s, err := jobs.Get(ctx, target, job.ID)
 		jobs.Close()
-		if s := job.Status(); s.State != imports.Done || s.Created != c.csvFlights {
+		if err != nil {
+			return err
+		}
+		if s.State != imports.Done || s.Created != c.csvFlights {
 			return fmt.Errorf("import: %s, %d created, problems %v", s.State, s.Created, s.Problems[:min(3, len(s.Problems))])
 		}
 		measured = append(measured, float64(c.csvFlights)/took.Seconds())

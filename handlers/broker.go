@@ -73,19 +73,29 @@ func (b *Broker) Run(ctx context.Context, n notify.Notifier) error {
 	return nil
 }
 
+// publish hands a notice to the clients allowed to see it. A notice with
+// a log position is also kept in the history for resuming streams; one
+// without, such as an import job's progress, is a passing update: it is
+// kept nowhere, and a reconnecting page re-fetches instead.
 func (b *Broker) publish(n notify.Notice) {
-	pos, err := domain.ParsePosition(n.Position)
-	if err != nil {
-		b.log.Warn("notice without a position", "topic", n.Topic)
-		return
+	var pos domain.Position
+	if n.Position != "" {
+		p, err := domain.ParsePosition(n.Position)
+		if err != nil {
+			b.log.Warn("notice with a malformed position", "topic", n.Topic, "position", n.Position)
+			return
+		}
+		pos = p
 	}
 	data, _ := json.Marshal(n) // a Notice always marshals
 	ev := sseEvent{pos: pos, tenant: n.TenantID, user: n.UserID, topic: n.Topic, data: data}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.history = append(b.history, ev)
-	if len(b.history) > historySize {
-		b.history = b.history[len(b.history)-historySize:]
+	if n.Position != "" {
+		b.history = append(b.history, ev)
+		if len(b.history) > historySize {
+			b.history = b.history[len(b.history)-historySize:]
+		}
 	}
 	b.fanOut(ev)
 }
@@ -105,20 +115,6 @@ func (b *Broker) fanOut(ev sseEvent) {
 			close(c.events)
 		}
 	}
-}
-
-// Send pushes a passing update that is not a change of the log, such as an
-// import job's progress, to the open pages of a tenant. It has no position:
-// it is kept in no history and a reconnecting browser re-fetches instead.
-func (b *Broker) Send(tenant, topic string, data any) {
-	raw, err := json.Marshal(data)
-	if err != nil {
-		b.log.Warn("live update that does not marshal", "topic", topic, "err", err)
-		return
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.fanOut(sseEvent{tenant: tenant, topic: topic, data: raw})
 }
 
 // allowed keeps one tenant's notices from another tenant's pages, and a

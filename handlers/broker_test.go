@@ -239,3 +239,48 @@ func TestBrokerTellsAMembersNoticesOnlyToThem(t *testing.T) {
 		}
 	}
 }
+
+// A notice without a log position (an import job's progress, from any
+// process) reaches its tenant's pages without an id, and is not replayed to
+// a stream that resumes: the page re-fetches instead.
+func TestBrokerPassesOnNoticesWithoutAPositionWithoutKeepingThem(t *testing.T) {
+	b := NewBroker(slog.Default(), time.Hour)
+	srv := brokerServerAs(t, b, readmodel.User{TenantID: "t1", Role: domain.RoleAirlineAdmin})
+	other := readStream(t, brokerServerAs(t, b, readmodel.User{TenantID: "t2", Role: domain.RoleAirlineAdmin}).URL, "")
+	live := readStream(t, srv.URL, "")
+	waitClients(t, b, 2)
+	b.publish(notify.Notice{TenantID: "t1", Topic: "import-j1", IDs: []string{"j1"}})
+	b.publish(notify.Notice{TenantID: "t1", Topic: "airports", IDs: []string{"EGLL"}, Position: "4.1"})
+	b.publish(notify.Notice{TenantID: "t2", Topic: "airports", IDs: []string{"LPPT"}, Position: "4.2"})
+	var got []string
+	for line := range live {
+		if strings.HasPrefix(line, "id: ") || strings.HasPrefix(line, "event: ") {
+			got = append(got, line)
+		}
+		if line == "id: 4.1" {
+			break
+		}
+	}
+	if want := []string{"event: import-j1", "id: 4.1"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("the stream got %q, want the passing update without an id, then the change", got)
+	}
+	for line := range other {
+		if strings.HasPrefix(line, "event: ") {
+			if line != "event: airports" {
+				t.Errorf("another airline's page got %q", line)
+			}
+			break
+		}
+	}
+
+	// A stream resuming from before both replays only the change.
+	resumed := readStream(t, srv.URL, "4.0")
+	for line := range resumed {
+		if line == "event: import-j1" {
+			t.Fatal("the passing update was replayed to a resumed stream")
+		}
+		if line == "id: 4.1" {
+			break
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/albatross-va/albatross/handlers"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
+	"github.com/albatross-va/albatross/store/importjobs"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/passwords"
@@ -135,7 +136,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	fleet := &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: reads.Operations{Q: reads.New(rm)}}
 	broker := handlers.NewBroker(slog.Default(), time.Second)
 	go func() { _ = broker.Run(runCtx, notices) }()
-	jobs := imports.NewJobs(handlers.ImportProgress(broker), slog.Default())
+	jobs := imports.NewJobs(importjobs.NewLocal(imports.DefaultRetention), handlers.ImportProgress(notices, slog.Default()), slog.Default())
 	t.Cleanup(jobs.Close)
 	ref, err := airportref.New(strings.NewReader(testAirports))
 	if err != nil {

@@ -6,12 +6,14 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/imports"
+	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
@@ -30,13 +32,22 @@ type importHandlers struct {
 const maxUpload = 32 << 20
 
 // ImportProgress turns an import job's progress into a live update of its
-// page, on topic import-{job} for the job's airline.
-func ImportProgress(b *Broker) func(imports.Status) {
+// page, on topic import-{job} for the job's airline: a notice without a log
+// position, carried by the notifier to the brokers of every process, since
+// the job's page may be open on any of them.
+func ImportProgress(n notify.Notifier, log *slog.Logger) func(imports.Status) {
 	return func(s imports.Status) {
-		if b != nil {
-			b.Send(s.AirlineID, "import-"+s.ID, map[string]any{"state": s.State, "done": s.Done, "total": s.Total})
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := n.Publish(ctx, importNotice(s)); err != nil {
+			log.Warn("import: cannot send the job's progress; its page catches up with the next", "job", s.ID, "err", err)
 		}
 	}
+}
+
+// importNotice tells a job's page that its status changed.
+func importNotice(s imports.Status) notify.Notice {
+	return notify.Notice{TenantID: s.AirlineID, Topic: "import-" + s.ID, IDs: []string{s.ID}}
 }
 
 // ImportKinds lists the file types, in the order an airline imports them:
@@ -270,7 +281,11 @@ func (h *importHandlers) renderImports(c echo.Context, status int, kind, msg str
 		return err
 	}
 	p := views.ImportsPage{Page: page(c, tabs.Name+" imports"), Tabs: tabs, Kinds: h.order, Kind: kind, Error: msg}
-	for _, s := range h.jobs.List(tabs.ID) {
+	list, err := h.jobs.List(c.Request().Context(), tabs.ID)
+	if err != nil {
+		return err
+	}
+	for _, s := range list {
 		p.Recent = append(p.Recent, jobView(s, ""))
 	}
 	return render(c, status, views.ImportsView(p), nil)
@@ -306,9 +321,12 @@ func (h *importHandlers) startImport(c echo.Context) error {
 	}
 	meta := commandMeta(c, "")
 	meta.CorrelationID = requestID(c)
-	job := h.jobs.Start(kind, meta, tabs.ID, fh.Filename, buf.Bytes(), c.FormValue("only_valid") != "")
-	requestLogger(c, h.log).Info("import started", "job", job.Status().ID, "kind", kind.Name, "bytes", buf.Len())
-	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/imports/"+job.Status().ID)
+	job, err := h.jobs.Start(c.Request().Context(), kind, meta, tabs.ID, fh.Filename, buf.Bytes(), c.FormValue("only_valid") != "")
+	if err != nil {
+		return err
+	}
+	requestLogger(c, h.log).Info("import started", "job", job.ID, "kind", kind.Name, "bytes", buf.Len())
+	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/imports/"+job.ID)
 }
 
 // showImport is a job's page; htmx gets only its status, live.
@@ -317,22 +335,33 @@ func (h *importHandlers) showImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	job, err := h.jobs.Get(tabs.ID, c.Param("job"))
+	job, err := h.jobs.Get(c.Request().Context(), tabs.ID, c.Param("job"))
 	if err != nil {
 		return err
 	}
 	p := views.ImportJobPage{Page: page(c, "Import"), Tabs: tabs}
-	p.Job = jobView(job.Status(), p.CSRFToken)
+	p.Job = jobView(job, p.CSRFToken)
 	return render(c, http.StatusOK, views.ImportJobView(p), views.ImportJobStatus(p.Job))
 }
 
-// applyValid imports the valid rows of a file that had problems.
+// applyValid imports the valid rows of a file that had problems, on
+// whichever process the click reaches; of two clicks one applies, the
+// other is told the rows are taken (409).
 func (h *importHandlers) applyValid(c echo.Context) error {
 	id, err := airlineParam(c)
 	if err != nil {
 		return err
 	}
-	if _, err := h.jobs.ApplyValid(id.String(), c.Param("job"), commandMeta(c, "")); err != nil {
+	ctx := c.Request().Context()
+	job, err := h.jobs.Get(ctx, id.String(), c.Param("job"))
+	if err != nil {
+		return err
+	}
+	kind, ok := h.kinds[job.Kind]
+	if !ok {
+		return imports.ErrNoValidRows
+	}
+	if err := h.jobs.ApplyValid(ctx, kind, id.String(), job.ID, commandMeta(c, "")); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/airlines/"+id.String()+"/imports/"+c.Param("job"))

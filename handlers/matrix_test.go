@@ -212,7 +212,11 @@ func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
 		kind := imports.Kind{Name: "airports", Columns: imports.AirportColumns,
 			Check: func(r imports.Row) (any, map[string]string) { return imports.CheckAirport(r) },
 			Key:   func(rec any) string { return rec.(domain.AirportDetails).ICAO }}
-		tn.job = a.jobs.Start(kind, sys, id, "bad.csv", []byte("icao,name,lat,lon\nK1,Nowhere,1,1\n"), false).Status().ID
+		job, err := a.jobs.Start(ctx, kind, sys, id, "bad.csv", []byte("icao,name,lat,lon\nK1,Nowhere,1,1\n"), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tn.job = job.ID
 		a.jobs.Wait()
 		tn.flight, _, err = a.flights.Add(ctx, sys, id, domain.FlightSchedule{FlightNumber: "1", DptAirport: "EGLL",
 			ArrAirport: "KJFK", FlightTime: 475, FlightType: "J", Active: true})

@@ -17,6 +17,7 @@ import (
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
+	"github.com/albatross-va/albatross/store/importjobs"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/throttle"
 )
@@ -89,8 +90,9 @@ type Deps struct {
 	// reference that adding by ICAO and the search box read.
 	Airports   AirportCommands
 	AirportRef *airportref.Index
-	// Imports runs CSV import jobs; its Progress should reach the Broker
-	// (ImportProgress). New makes one when it is nil.
+	// Imports runs CSV import jobs; its Progress should reach every
+	// process's Broker (ImportProgress on the notifier). New makes one in
+	// this process, on the Broker, when it is nil.
 	Imports *imports.Jobs
 
 	// Pireps runs the PIREP commands. Promotions applies the rank rule to
@@ -157,7 +159,11 @@ func New(d Deps) *echo.Echo {
 	e.IPExtractor = clientAddress(d.TrustedProxies)
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	if d.Imports == nil {
-		d.Imports = imports.NewJobs(ImportProgress(d.Broker), d.Log)
+		d.Imports = imports.NewJobs(importjobs.NewLocal(imports.DefaultRetention), func(s imports.Status) {
+			if d.Broker != nil {
+				d.Broker.publish(importNotice(s))
+			}
+		}, d.Log)
 	}
 	if d.Imports.Settle == nil && d.Waiter != nil {
 		d.Imports.Settle = d.Waiter.WaitFor

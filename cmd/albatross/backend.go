@@ -18,8 +18,10 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
 	"github.com/albatross-va/albatross/store/apikeycache"
+	"github.com/albatross-va/albatross/store/importjobs"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/postgres"
@@ -32,16 +34,17 @@ import (
 
 // backend is the set of adapters one deployment model uses.
 type backend struct {
-	mode      string // "embedded" or "postgres"
-	events    domain.EventStore
-	reads     readmodel.Querier
-	projector *projector.Projector
-	notifier  notify.Notifier
-	sessions  scs.Store
-	apiKeys   apikeycache.Cache       // shared in Redis when REDIS_URL is set
-	throttles handlers.LoginThrottles // shared in Redis when REDIS_URL is set; else in-process
-	pool      *pgxpool.Pool           // nil in the embedded mode
-	closers   []func() error
+	mode       string // "embedded" or "postgres"
+	events     domain.EventStore
+	reads      readmodel.Querier
+	projector  *projector.Projector
+	notifier   notify.Notifier
+	sessions   scs.Store
+	apiKeys    apikeycache.Cache       // shared in Redis when REDIS_URL is set
+	throttles  handlers.LoginThrottles // shared in Redis when REDIS_URL is set; else in-process
+	importJobs imports.JobStore        // shared in Redis when REDIS_URL is set; else in-process
+	pool       *pgxpool.Pool           // nil in the embedded mode
+	closers    []func() error
 }
 
 // close releases everything in reverse order of opening.
@@ -119,6 +122,7 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 				PerAccount: throttle.NewRedis(rn.Client(), throttle.KeyPrefixFor(deployment, "account"), handlers.AccountAttempts, handlers.AttemptWindow),
 				PerAddress: throttle.NewRedis(rn.Client(), throttle.KeyPrefixFor(deployment, "address"), handlers.AddressAttempts, handlers.AttemptWindow),
 			}
+			b.importJobs = importjobs.NewRedis(rn.Client(), importjobs.KeyPrefixFor(deployment), imports.DefaultRetention)
 		} else {
 			local := notify.NewLocal()
 			b.notifier = local
@@ -130,6 +134,9 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 	}
 	if b.apiKeys == nil {
 		b.apiKeys = apikeycache.NewLocal(apikeycache.DefaultTTL)
+	}
+	if b.importJobs == nil {
+		b.importJobs = importjobs.NewLocal(imports.DefaultRetention)
 	}
 	b.projector = projector.New(b.events, projBackend, reg, b.notifier, log, projector.All()...)
 	return b, nil

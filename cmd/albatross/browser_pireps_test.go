@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"mime/multipart"
-	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -35,46 +32,11 @@ func TestBrowserPirepReview(t *testing.T) {
 // form and waits for the job to finish.
 func importSample(t *testing.T, b *browser, airlineID, kind string) {
 	t.Helper()
-	_, doc := b.get("/airlines/" + airlineID + "/imports")
-	csrf, _ := doc.Find(`[data-testid="import-form"] input[name="_csrf"]`).Attr("value")
 	data, err := os.ReadFile("../../testdata/phpvms/" + kind + ".csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	_ = w.WriteField("_csrf", csrf)
-	_ = w.WriteField("kind", kind)
-	part, _ := w.CreateFormFile("file", kind+".csv")
-	_, _ = part.Write(data)
-	_ = w.Close()
-	req, _ := http.NewRequest(http.MethodPost, b.base+"/airlines/"+airlineID+"/imports", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	resp, err := b.client.Do(req)
-	if err != nil {
-		t.Fatalf("upload %s: %v", kind, err)
-	}
-	resp.Body.Close()
-	job := resp.Header.Get("Location")
-	if resp.StatusCode != http.StatusSeeOther || job == "" {
-		t.Fatalf("upload %s: status %d, want a redirect to the job", kind, resp.StatusCode)
-	}
-	deadline := time.Now().Add(time.Minute)
-	for {
-		_, doc := b.get(job)
-		state, _ := doc.Find(`[data-testid="import-job"]`).Attr("data-state")
-		switch state {
-		case "done":
-			return
-		case "checking", "applying":
-		default:
-			t.Fatalf("import of %s ended %q: %s", kind, state, doc.Find(`[data-testid="job-state"]`).Text())
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("import of %s still %s after a minute", kind, state)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitJob(t, b, uploadCSV(t, b, airlineID, kind, data), "done")
 }
 
 // pirepShot saves what a user sees as pireps-<mode>-<step>.png.

@@ -58,7 +58,9 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	if airportRef.Len() == 0 {
 		log.Warn("the world airport reference is empty: this binary was built without make")
 	}
-	importJobs := imports.NewJobs(handlers.ImportProgress(broker), log)
+	// A job's worker runs here; its status is in the shared store and its
+	// progress goes to every process's pages through the notifier.
+	importJobs := imports.NewJobs(b.importJobs, handlers.ImportProgress(b.notifier, log), log)
 	defer importJobs.Close()
 	runner := &domain.Runner{Store: b.events, Registry: events.NewRegistry(), Clock: domain.SystemClock{}}
 	operations := reads.Operations{Q: reads.New(b.reads)}

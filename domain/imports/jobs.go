@@ -38,10 +38,14 @@ type Status struct {
 	Problems  []Problem // every problem found, and records that failed to apply
 	OnlyValid bool
 	Started   time.Time
+	// Heartbeat is when the worker last saved the job. A running job whose
+	// heartbeat is older than Jobs.Lease was left by a process that stopped.
+	Heartbeat time.Time
 }
 
-// Job is one import: a file of one kind for one airline.
-type Job struct {
+// job is one import as the process that works on it holds it: the file
+// and its checked records stay here, the status goes to the JobStore.
+type job struct {
 	kind    Kind
 	meta    domain.CommandMeta
 	file    []byte
@@ -49,10 +53,13 @@ type Job struct {
 
 	mu sync.Mutex
 	st Status
+	// saving orders the saves of one job: each takes its snapshot while
+	// holding it, so a late save never overwrites a newer status.
+	saving sync.Mutex
 }
 
 // Status returns a copy of the job's status.
-func (j *Job) Status() Status {
+func (j *job) Status() Status {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	s := j.st
@@ -60,100 +67,133 @@ func (j *Job) Status() Status {
 	return s
 }
 
-// Jobs runs import jobs in the background and keeps them for their pages.
-// Jobs live in this process: a page asks the process that took the upload.
+// Jobs runs import jobs in the background. A job's worker runs in the
+// process that started it; its status is in Store, so any process of the
+// deployment can show it and apply a refused job's valid rows.
 type Jobs struct {
-	// Progress is told about a job whenever its status changes visibly: the
-	// caller turns it into a live update of the job's page.
+	Store JobStore
+	// Progress is told about a job whenever its status changes visibly,
+	// after the change is in Store: the caller turns it into a live update
+	// of the job's page, which re-reads the status.
 	Progress func(s Status)
 	Log      *slog.Logger
-	// Keep is how many finished jobs are kept per airline.
-	Keep int
 	// Settle, when set, waits until the read models include a log position.
 	// A job waits for its last event before it reports done, so the next
 	// file (aircraft after subfleets, flights after both) is checked
 	// against every record the previous one saved.
 	Settle func(ctx context.Context, pos domain.Position) error
+	// Lease is how long a running job may go unsaved before it is shown
+	// as failed (DefaultLease when 0). Its worker saves at least every
+	// quarter lease, so only a process that stopped misses it.
+	Lease time.Duration
 
-	mu   sync.Mutex
-	jobs map[string]*Job
 	wg   sync.WaitGroup
 	ctx  context.Context
 	stop context.CancelFunc
 }
 
-// NewJobs returns a job runner whose jobs stop when Close is called.
-func NewJobs(progress func(Status), log *slog.Logger) *Jobs {
+// DefaultLease is how long a job's page waits, without a word from the
+// job's process, before it says the import failed.
+const DefaultLease = time.Minute
+
+// Messages a job's page shows for a job that cannot go on.
+const (
+	stoppedMessage = "The server stopped during the import; import the file again to finish it."
+	leftMessage    = "The server running this import stopped; import the file again to finish it."
+)
+
+// ErrNoValidRows is the answer to "import only the valid rows" when there
+// are none waiting: another click took them first, or the file expired.
+var ErrNoValidRows = domain.Errorf(domain.EConflict, "This import has no valid rows waiting to be applied: they are being applied already, or the file is no longer kept (upload it again).")
+
+// ErrNoSuchJob answers for a job of another airline, one forgotten, or
+// none.
+var ErrNoSuchJob = domain.Errorf(domain.ENotFound, "There is no such import: finished imports are kept for a while, then forgotten.")
+
+// NewJobs returns a job runner on store whose jobs stop when Close is
+// called.
+func NewJobs(store JobStore, progress func(Status), log *slog.Logger) *Jobs {
 	ctx, stop := context.WithCancel(context.Background())
-	return &Jobs{Progress: progress, Log: log, Keep: 20, jobs: map[string]*Job{}, ctx: ctx, stop: stop}
+	return &Jobs{Store: store, Progress: progress, Log: log, ctx: ctx, stop: stop}
 }
 
-// Start checks file in the background and, when it has no problems (or
-// onlyValid is set), applies its records. It returns at once.
-func (js *Jobs) Start(k Kind, meta domain.CommandMeta, airlineID, fileName string, file []byte, onlyValid bool) *Job {
-	j := &Job{kind: k, meta: meta, file: file, st: Status{ID: domain.NewUUID(), AirlineID: airlineID, Kind: k.Name,
-		FileName: fileName, State: Checking, OnlyValid: onlyValid, Started: time.Now()}}
-	js.mu.Lock()
-	js.jobs[j.st.ID] = j
-	js.prune(airlineID)
-	js.mu.Unlock()
-	js.wg.Add(1)
-	go func() {
-		defer js.wg.Done()
-		js.check(j)
-	}()
-	return j
+func (js *Jobs) lease() time.Duration {
+	if js.Lease > 0 {
+		return js.Lease
+	}
+	return DefaultLease
+}
+
+// Start saves a new job and checks file in the background and, when it has
+// no problems (or onlyValid is set), applies its records. It returns once
+// the job is saved, so its page can be read on any process.
+func (js *Jobs) Start(ctx context.Context, k Kind, meta domain.CommandMeta, airlineID, fileName string, file []byte, onlyValid bool) (Status, error) {
+	now := time.Now()
+	j := &job{kind: k, meta: meta, file: file, st: Status{ID: domain.NewUUID(), AirlineID: airlineID, Kind: k.Name,
+		FileName: fileName, State: Checking, OnlyValid: onlyValid, Started: now, Heartbeat: now}}
+	s := j.Status()
+	if err := js.Store.Save(ctx, s); err != nil {
+		return Status{}, err
+	}
+	js.run(j)
+	return s, nil
 }
 
 // Get returns a job of the airline; another airline's job is not found.
-func (js *Jobs) Get(airlineID, id string) (*Job, error) {
-	js.mu.Lock()
-	defer js.mu.Unlock()
-	j, ok := js.jobs[id]
-	if !ok || j.st.AirlineID != airlineID {
-		return nil, domain.Errorf(domain.ENotFound, "There is no such import. Imports are kept until the server restarts.")
+func (js *Jobs) Get(ctx context.Context, airlineID, id string) (Status, error) {
+	s, err := js.Store.Get(ctx, airlineID, id)
+	if err != nil {
+		return Status{}, err
 	}
-	return j, nil
+	return js.judge(s), nil
 }
 
 // List returns the airline's jobs, newest first.
-func (js *Jobs) List(airlineID string) []Status {
-	js.mu.Lock()
-	var out []Status
-	for _, j := range js.jobs {
-		if j.st.AirlineID == airlineID {
-			out = append(out, j.Status())
-		}
+func (js *Jobs) List(ctx context.Context, airlineID string) ([]Status, error) {
+	list, err := js.Store.List(ctx, airlineID)
+	for i := range list {
+		list[i] = js.judge(list[i])
 	}
-	js.mu.Unlock()
-	for i := 1; i < len(out); i++ {
-		for k := i; k > 0 && out[k].Started.After(out[k-1].Started); k-- {
-			out[k], out[k-1] = out[k-1], out[k]
-		}
-	}
-	return out
+	return list, err
 }
 
-// ApplyValid applies the valid rows of a refused job: the admin saw the
-// problems and chose to import the rest.
-func (js *Jobs) ApplyValid(airlineID, id string, meta domain.CommandMeta) (*Job, error) {
-	j, err := js.Get(airlineID, id)
+// judge shows a running job whose process has not saved it for a lease
+// as failed: that process stopped without finishing it (a crash, a kill),
+// and nobody else will. The stored status is left as it is; it expires
+// with the job.
+func (js *Jobs) judge(s Status) Status {
+	if s.Running() && time.Since(s.Heartbeat) > js.lease() {
+		s.State, s.Message = Failed, leftMessage
+	}
+	return s
+}
+
+// ApplyValid applies the valid rows of a refused job of kind k: the admin
+// saw the problems and chose to import the rest. It may run on any process:
+// the file is taken from the store in one step, so of two clicks (on two
+// processes) one applies and the other gets ErrNoValidRows.
+func (js *Jobs) ApplyValid(ctx context.Context, k Kind, airlineID, id string, meta domain.CommandMeta) error {
+	s, err := js.Get(ctx, airlineID, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	j.mu.Lock()
-	if j.st.State != Refused || len(j.records) == 0 {
-		j.mu.Unlock()
-		return nil, domain.Errorf(domain.EConflict, "This import has no valid rows waiting to be applied.")
+	if s.State != Refused || s.Valid == 0 || s.Kind != k.Name {
+		return ErrNoValidRows
 	}
-	j.st.State, j.st.OnlyValid, j.meta = Applying, true, meta
-	j.mu.Unlock()
-	js.wg.Add(1)
-	go func() {
-		defer js.wg.Done()
-		js.apply(j)
-	}()
-	return j, nil
+	file, err := js.Store.TakeFile(ctx, airlineID, id)
+	if err != nil {
+		return err
+	}
+	// The file is checked again, against the airline as it is now.
+	s.State, s.OnlyValid, s.Heartbeat = Applying, true, time.Now()
+	if err := js.Store.Save(ctx, s); err != nil {
+		if kerr := js.Store.KeepFile(ctx, airlineID, id, file); kerr != nil && js.Log != nil {
+			js.Log.Error("import: the file of a refused job is lost", "job", id, "err", kerr)
+		}
+		return err
+	}
+	js.run(&job{kind: k, meta: meta, file: file, st: s})
+	return nil
 }
 
 // Close stops the running jobs and waits for them.
@@ -162,62 +202,101 @@ func (js *Jobs) Close() {
 	js.wg.Wait()
 }
 
-// Wait waits until every job started so far has finished (tests).
+// Wait waits until every job started here so far has finished (tests).
 func (js *Jobs) Wait() { js.wg.Wait() }
 
-// prune forgets the oldest finished jobs of an airline past Keep.
-func (js *Jobs) prune(airlineID string) {
-	var finished []*Job
-	for _, j := range js.jobs {
-		if j.st.AirlineID == airlineID && (j.st.State == Done || j.st.State == Failed) {
-			finished = append(finished, j)
-		}
-	}
-	for len(finished) > js.Keep {
-		oldest := 0
-		for i, j := range finished {
-			if j.st.Started.Before(finished[oldest].st.Started) {
-				oldest = i
+// run works on a job in the background, saving it every quarter lease while
+// it runs so other processes know it is alive.
+func (js *Jobs) run(j *job) {
+	js.wg.Add(1)
+	go func() {
+		defer js.wg.Done()
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			tick := time.NewTicker(js.lease() / 4)
+			defer tick.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-tick.C:
+					if j.Status().Running() {
+						js.save(j, false)
+					}
+				}
 			}
+		}()
+		js.check(j)
+	}()
+}
+
+// save writes the job's status with a fresh heartbeat, then, when tell is
+// set, tells Progress. A status that cannot be saved is logged: the worker
+// goes on, and its page catches up with the next save.
+func (js *Jobs) save(j *job, tell bool) {
+	j.saving.Lock()
+	defer j.saving.Unlock()
+	j.mu.Lock()
+	j.st.Heartbeat = time.Now()
+	j.mu.Unlock()
+	s := j.Status()
+	// The job's last words are saved during a shutdown too.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(js.ctx), 10*time.Second)
+	defer cancel()
+	if err := js.Store.Save(ctx, s); err != nil {
+		if js.Log != nil {
+			js.Log.Warn("import: cannot save the job's status", "job", s.ID, "state", s.State, "err", err)
 		}
-		delete(js.jobs, finished[oldest].st.ID)
-		finished = append(finished[:oldest], finished[oldest+1:]...)
+		return
+	}
+	if tell && js.Progress != nil {
+		js.Progress(s)
 	}
 }
 
-func (js *Jobs) update(j *Job, f func(s *Status)) {
+func (js *Jobs) update(j *job, f func(s *Status)) {
 	j.mu.Lock()
 	f(&j.st)
 	j.mu.Unlock()
-	if js.Progress != nil {
-		js.Progress(j.Status())
-	}
+	js.save(j, true)
 }
 
-func (js *Jobs) check(j *Job) {
+func (js *Jobs) check(j *job) {
 	c, err := CheckFor(js.ctx, j.kind, j.st.AirlineID, bytes.NewReader(j.file))
-	j.file = nil // the records are all a job needs from now on
+	file := j.file
+	j.file = nil // the records are all the worker needs from now on
 	if err != nil {
 		js.update(j, func(s *Status) { s.State, s.Message = Failed, domain.ErrorMessage(err) })
 		return
 	}
 	j.records = c.Records
+	refused := len(c.Problems) > 0 && !j.Status().OnlyValid
+	if refused && len(c.Records) > 0 {
+		// Kept before the refusal is shown, so the button it shows works
+		// at once, on any process.
+		ctx, cancel := context.WithTimeout(js.ctx, 10*time.Second)
+		if err := js.Store.KeepFile(ctx, j.st.AirlineID, j.st.ID, file); err != nil && js.Log != nil {
+			js.Log.Error("import: cannot keep the refused file; its valid rows cannot be applied", "job", j.st.ID, "err", err)
+		}
+		cancel()
+	}
 	js.update(j, func(s *Status) {
 		s.Rows, s.Valid, s.Total, s.Problems = c.Rows, len(c.Records), len(c.Records), c.Problems
-		if len(c.Problems) > 0 && !s.OnlyValid {
+		if refused {
 			s.State = Refused
 		} else {
 			s.State = Applying
 		}
 	})
-	if j.Status().State == Applying {
+	if !refused {
 		js.apply(j)
 	}
 }
 
 // apply saves the records through the domain, kind.Workers at a time,
 // telling about progress at most every 100 ms and at the end.
-func (js *Jobs) apply(j *Job) {
+func (js *Jobs) apply(j *job) {
 	workers := max(j.kind.Workers, 1)
 	next := make(chan Record)
 	var (
@@ -245,9 +324,7 @@ func (js *Jobs) apply(j *Job) {
 	close(next)
 	wg.Wait()
 	if stopped {
-		js.update(j, func(s *Status) {
-			s.State, s.Message = Failed, "The server stopped during the import; import the file again to finish it."
-		})
+		js.update(j, func(s *Status) { s.State, s.Message = Failed, stoppedMessage })
 		return
 	}
 	if js.Settle != nil && lastPos != domain.Start {
@@ -265,7 +342,7 @@ func (js *Jobs) apply(j *Job) {
 
 // applyOne saves one record and counts it; lastPos and last are guarded by
 // the job's lock.
-func (js *Jobs) applyOne(j *Job, r Record, lastPos *domain.Position, last *time.Time) {
+func (js *Jobs) applyOne(j *job, r Record, lastPos *domain.Position, last *time.Time) {
 	meta := j.meta
 	meta.ID = "" // each record its own command; a repeat of the file changes nothing anyway
 	outcome, res, err := j.kind.Apply(js.ctx, meta, j.st.AirlineID, r.Value)
@@ -296,7 +373,7 @@ func (js *Jobs) applyOne(j *Job, r Record, lastPos *domain.Position, last *time.
 		*last = time.Now()
 	}
 	j.mu.Unlock()
-	if tell && js.Progress != nil {
-		js.Progress(j.Status())
+	if tell {
+		js.save(j, true)
 	}
 }

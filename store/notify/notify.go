@@ -11,6 +11,9 @@ import (
 
 // Notice says that a read model changed: which tenant, which topic (the
 // fragment a page re-fetches), which records, and up to which log position.
+// A notice without a position is a passing update that is not a change of
+// the log, such as an import job's progress: pages hear it, and nobody
+// replays it.
 type Notice struct {
 	TenantID string `json:"tenant_id"` // "" for platform-wide records such as the airline list
 	// UserID names the one person a notice is for, such as a member's own
