@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -36,6 +37,11 @@ type axeViolation struct {
 const axeRun = `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})
   .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => ({target: n.target, html: n.html}))})))`
 
+// settled is true when no htmx request is in flight and no progress
+// indicator is between shown and hidden.
+const settled = `!document.querySelector(".htmx-request") &&
+  [...document.querySelectorAll(".htmx-indicator")].every(e => ["0", "1"].includes(getComputedStyle(e).opacity))`
+
 // auditPage reports every WCAG 2.1 A or AA rule the page the browser shows
 // breaks, naming the page by the screenshot taken of it.
 func auditPage(t *testing.T, ctx context.Context, name string) {
@@ -46,6 +52,14 @@ func auditPage(t *testing.T, ctx context.Context, name string) {
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { if (!window.axe) {`+src+`}; return true })()`)); err != nil {
 		t.Fatalf("load axe-core into %s: %v", name, err)
+	}
+	// A progress indication fading in or out is half transparent, and so
+	// of too little contrast for that moment: the page is checked once
+	// htmx is done and its indicators are shown or hidden.
+	settle, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := chromedp.Do(settle, waitTrue(settled)); err != nil {
+		t.Fatalf("%s never settled: %v", name, err)
 	}
 	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
 	if err != nil {
