@@ -45,7 +45,8 @@ type Backend interface {
 	// Batch runs fn in one transaction that holds the projection's lock, so
 	// only one process advances a projection at a time. When another process
 	// holds the lock it returns ran=false at once instead of waiting. fn must
-	// not call Batch itself.
+	// not call Batch itself. The querier fn gets may offer CommitLazily
+	// (lazyCommitter) for a batch that only moves the checkpoint.
 	Batch(ctx context.Context, projection string, fn func(q readmodel.Querier) error) (ran bool, err error)
 	// Reader returns the querier the web side reads committed rows through.
 	Reader() readmodel.Querier
@@ -344,12 +345,15 @@ func (p *Projector) step(ctx context.Context, pr Projection) (ran bool, applied 
 		if len(evs) == 0 {
 			return nil
 		}
-		ns, err := p.apply(ctx, q, pr, evs)
+		ns, handled, err := p.apply(ctx, q, pr, evs)
 		if err != nil {
 			return err
 		}
 		if err := p.setCheckpoint(ctx, q, name, evs[len(evs)-1].Position); err != nil {
 			return err
+		}
+		if lc, ok := q.(lazyCommitter); ok && handled == 0 {
+			lc.CommitLazily()
 		}
 		notices, applied, at = ns, len(evs), evs[len(evs)-1].Position
 		// A backend without a context of its own (the in-memory one) would
@@ -369,29 +373,39 @@ func (p *Projector) step(ctx context.Context, pr Projection) (ran bool, applied 
 	return ran, applied, nil
 }
 
+// lazyCommitter is a batch's querier whose backend can commit a batch
+// without waiting for the disk (PostgreSQL's asynchronous commit). The
+// projector asks for it only for a batch that changes nothing but its
+// checkpoint: losing that batch to a crash loses no read-model change, and
+// the projection only skips the same events again.
+type lazyCommitter interface {
+	CommitLazily()
+}
+
 // apply decodes and applies events in order and collects their notices.
-func (p *Projector) apply(ctx context.Context, q readmodel.Querier, pr Projection, evs []domain.RecordedEvent) ([]notify.Notice, error) {
-	var notices []notify.Notice
+// handled counts the events pr reads; it skipped the others.
+func (p *Projector) apply(ctx context.Context, q readmodel.Querier, pr Projection, evs []domain.RecordedEvent) (notices []notify.Notice, handled int, err error) {
 	for _, ev := range evs {
 		// An event type this binary does not know was written by a newer one;
 		// stop here rather than skip it, so no projection misses an event.
 		if !p.reg.Known(ev.Type) {
-			return nil, fmt.Errorf("event %s (%s v%d): type %s is not registered", ev.Position, ev.StreamID, ev.Version, ev.Type)
+			return nil, 0, fmt.Errorf("event %s (%s v%d): type %s is not registered", ev.Position, ev.StreamID, ev.Version, ev.Type)
 		}
 		if !pr.Handles(ev.Type) {
 			continue
 		}
+		handled++
 		msg, err := p.reg.Decode(ev.Type, ev.Data)
 		if err != nil {
-			return nil, fmt.Errorf("event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)
+			return nil, 0, fmt.Errorf("event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)
 		}
 		ns, err := pr.Apply(ctx, q, ev, msg)
 		if err != nil {
-			return nil, fmt.Errorf("apply event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)
+			return nil, 0, fmt.Errorf("apply event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)
 		}
 		notices = append(notices, ns...)
 	}
-	return notices, nil
+	return notices, handled, nil
 }
 
 func (p *Projector) setCheckpoint(ctx context.Context, q readmodel.Querier, name string, pos domain.Position) error {
@@ -452,7 +466,7 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 				if len(evs) == 0 {
 					break
 				}
-				ns, err := p.apply(ctx, q, pr, evs)
+				ns, _, err := p.apply(ctx, q, pr, evs)
 				if err != nil {
 					return err
 				}

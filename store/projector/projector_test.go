@@ -591,3 +591,54 @@ func TestIdleRunOpensNoBatch(t *testing.T) {
 		checkRows(t, e.backend.Reader(), []created{first, second})
 	})
 }
+
+// A batch that only moves a projection's checkpoint past events it does not
+// read commits without waiting for the disk; one that changes rows commits
+// durably, so a crash never takes back a change a user was shown.
+func TestOnlyCheckpointBatchesCommitLazily(t *testing.T) {
+	e := newPostgres(t)
+	ctx := context.Background()
+	// A deferred trigger runs at commit, where synchronous_commit counts.
+	_, err := e.pool.Exec(ctx, `
+CREATE TABLE test_commit_log (name text NOT NULL, synchronous_commit text NOT NULL);
+CREATE FUNCTION test_log_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO test_commit_log VALUES (NEW.name, current_setting('synchronous_commit'));
+    RETURN NULL;
+END;
+$$;
+CREATE CONSTRAINT TRIGGER test_log_commit AFTER INSERT OR UPDATE ON projection_checkpoints
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_log_commit();`)
+	if err != nil {
+		t.Fatalf("install the commit log: %v", err)
+	}
+	createAirlines(t, e.es, 0, 3)
+	p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
+	if err := p.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := e.pool.Query(ctx, `SELECT name, synchronous_commit FROM test_commit_log`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for rows.Next() {
+		var name, sc string
+		if err := rows.Scan(&name, &sc); err != nil {
+			t.Fatal(err)
+		}
+		got[name] = append(got[name], sc)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range p.Names() {
+		want := "off"
+		if name == "airlines" { // the only projection that reads AirlineCreated
+			want = "on"
+		}
+		if !slices.Equal(got[name], []string{want}) {
+			t.Errorf("projection %s committed with synchronous_commit %v, want [%s]", name, got[name], want)
+		}
+	}
+}
