@@ -60,8 +60,12 @@ func (r *ReadModels) Batch(ctx context.Context, projection string, fn func(q rea
 		return false, nil
 	}
 	w := &writeBehind{tx: tx}
-	if err := fn(readmodel.New(w)); err != nil {
+	q := &batchQueries{Queries: readmodel.New(w)}
+	if err := fn(q); err != nil {
 		return true, err
+	}
+	if q.lazy {
+		w.queue.Queue(lazyCommit)
 	}
 	if err := w.flush(ctx); err != nil {
 		return true, fmt.Errorf("write batch of %s: %w", projection, err)
@@ -71,6 +75,27 @@ func (r *ReadModels) Batch(ctx context.Context, projection string, fn func(q rea
 	}
 	return true, nil
 }
+
+// batchQueries are the queries of one batch; the projector marks a batch
+// that changes nothing but its checkpoint, so that it commits lazily.
+type batchQueries struct {
+	*readmodel.Queries
+	lazy bool
+}
+
+// CommitLazily lets the batch commit without waiting for its write-ahead
+// log to reach the disk. Only a batch that moves a checkpoint past events
+// its projection does not read may: should the database crash before the
+// log is flushed, it loses the batch whole, as if rolled back, and the
+// projection reads those events again and skips them again. A batch that
+// changed a row must commit durably, or a user who saw their change could
+// lose it to a crash.
+func (q *batchQueries) CommitLazily() { q.lazy = true }
+
+// lazyCommit makes the batch's commit asynchronous. It is sent after the
+// batch's writes, with them; a commit record is flushed by the WAL writer
+// within a few hundred milliseconds, or with the next durable commit.
+const lazyCommit = `SELECT set_config('synchronous_commit', 'off', true)`
 
 // writeBehind queues the read-model writes of a batch and sends them in one
 // pipelined round trip: sent one by one, the round trips made the projector

@@ -45,7 +45,8 @@ type Backend interface {
 	// Batch runs fn in one transaction that holds the projection's lock, so
 	// only one process advances a projection at a time. When another process
 	// holds the lock it returns ran=false at once instead of waiting. fn must
-	// not call Batch itself.
+	// not call Batch itself. The querier fn gets may offer CommitLazily
+	// (lazyCommitter) for a batch that only moves the checkpoint.
 	Batch(ctx context.Context, projection string, fn func(q readmodel.Querier) error) (ran bool, err error)
 	// Reader returns the querier the web side reads committed rows through.
 	Reader() readmodel.Querier
@@ -100,8 +101,9 @@ type Projector struct {
 	now     func() time.Time
 
 	mu       sync.Mutex
-	progress chan struct{} // closed and replaced after each committed batch
-	lastRead readResult    // the last non-empty page of the log, shared by the projections
+	progress chan struct{}              // closed and replaced after each committed batch
+	lastRead readResult                 // the last non-empty page of the log, shared by the projections
+	seen     map[string]domain.Position // the newest checkpoint of each projection this process committed or read
 }
 
 // readResult is one page of the log as ReadAll returned it. A page stays a
@@ -131,6 +133,7 @@ func New(es domain.EventStore, backend Backend, reg *events.Registry, n notify.N
 		ps:           ps,
 		now:          func() time.Time { return time.Now().UTC() },
 		progress:     make(chan struct{}),
+		seen:         map[string]domain.Position{},
 	}
 }
 
@@ -154,7 +157,8 @@ func (p *Projector) Names() []string {
 // committed event while an older transaction anywhere in the cluster is
 // still running, and nothing signals when that transaction ends. Without
 // these retries such an event would wait for the next poll, and so would a
-// user waiting to read their own write.
+// user waiting to read their own write. A look that finds nothing after the
+// checkpoints this process has seen opens no batch.
 func (p *Projector) Run(ctx context.Context) error {
 	wake := p.es.Subscribe(ctx)
 	poll := p.pollInterval()
@@ -207,6 +211,11 @@ func (p *Projector) Run(ctx context.Context) error {
 func (p *Projector) runOnce(ctx context.Context) error {
 	failed := map[string]error{}
 	for ctx.Err() == nil {
+		if idle, err := p.idle(ctx); err != nil {
+			return err
+		} else if idle {
+			break
+		}
 		busy := false
 		for _, pr := range p.ps {
 			if ctx.Err() != nil {
@@ -235,6 +244,33 @@ func (p *Projector) runOnce(ctx context.Context) error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// idle says whether the log has nothing after the checkpoints this process
+// has seen, so that a look with nothing to do costs one read rather than a
+// transaction per projection (five round trips each on PostgreSQL), and the
+// pass after a busy one ends at once. A checkpoint another process moved on
+// is seen as older than it is, which only makes idle say false. The page it
+// reads is the one the first batch then asks for, from the cache.
+func (p *Projector) idle(ctx context.Context) (bool, error) {
+	p.mu.Lock()
+	var from domain.Position
+	for i, pr := range p.ps {
+		at, ok := p.seen[pr.Name()]
+		if !ok {
+			p.mu.Unlock()
+			return false, nil
+		}
+		if i == 0 || from.After(at) {
+			from = at
+		}
+	}
+	p.mu.Unlock()
+	evs, err := p.read(ctx, from, p.batchSize())
+	if err != nil {
+		return false, fmt.Errorf("projector: read events after %s: %w", from, err)
+	}
+	return len(evs) == 0, nil
 }
 
 // CatchUp applies every projection until the event store has nothing after
@@ -294,12 +330,14 @@ func (p *Projector) read(ctx context.Context, after domain.Position, limit int) 
 func (p *Projector) step(ctx context.Context, pr Projection) (ran bool, applied int, err error) {
 	name := pr.Name()
 	var notices []notify.Notice
+	var at domain.Position // the checkpoint once the batch has committed
 	ran, err = p.backend.Batch(ctx, name, func(q readmodel.Querier) error {
 		notices, applied = nil, 0
 		from, _, err := checkpoint(ctx, q, name)
 		if err != nil {
 			return err
 		}
+		at = from
 		evs, err := p.read(ctx, from, p.batchSize())
 		if err != nil {
 			return fmt.Errorf("read events after %s: %w", from, err)
@@ -307,20 +345,26 @@ func (p *Projector) step(ctx context.Context, pr Projection) (ran bool, applied 
 		if len(evs) == 0 {
 			return nil
 		}
-		ns, err := p.apply(ctx, q, pr, evs)
+		ns, handled, err := p.apply(ctx, q, pr, evs)
 		if err != nil {
 			return err
 		}
 		if err := p.setCheckpoint(ctx, q, name, evs[len(evs)-1].Position); err != nil {
 			return err
 		}
-		notices, applied = ns, len(evs)
+		if lc, ok := q.(lazyCommitter); ok && handled == 0 {
+			lc.CommitLazily()
+		}
+		notices, applied, at = ns, len(evs), evs[len(evs)-1].Position
 		// A backend without a context of its own (the in-memory one) would
 		// otherwise commit a batch whose caller has given up on it.
 		return ctx.Err()
 	})
 	if err != nil {
 		return ran, 0, fmt.Errorf("projection %s: %w", name, err)
+	}
+	if ran {
+		p.saw(name, at)
 	}
 	if applied > 0 {
 		p.committed()
@@ -329,29 +373,39 @@ func (p *Projector) step(ctx context.Context, pr Projection) (ran bool, applied 
 	return ran, applied, nil
 }
 
+// lazyCommitter is a batch's querier whose backend can commit a batch
+// without waiting for the disk (PostgreSQL's asynchronous commit). The
+// projector asks for it only for a batch that changes nothing but its
+// checkpoint: losing that batch to a crash loses no read-model change, and
+// the projection only skips the same events again.
+type lazyCommitter interface {
+	CommitLazily()
+}
+
 // apply decodes and applies events in order and collects their notices.
-func (p *Projector) apply(ctx context.Context, q readmodel.Querier, pr Projection, evs []domain.RecordedEvent) ([]notify.Notice, error) {
-	var notices []notify.Notice
+// handled counts the events pr reads; it skipped the others.
+func (p *Projector) apply(ctx context.Context, q readmodel.Querier, pr Projection, evs []domain.RecordedEvent) (notices []notify.Notice, handled int, err error) {
 	for _, ev := range evs {
 		// An event type this binary does not know was written by a newer one;
 		// stop here rather than skip it, so no projection misses an event.
 		if !p.reg.Known(ev.Type) {
-			return nil, fmt.Errorf("event %s (%s v%d): type %s is not registered", ev.Position, ev.StreamID, ev.Version, ev.Type)
+			return nil, 0, fmt.Errorf("event %s (%s v%d): type %s is not registered", ev.Position, ev.StreamID, ev.Version, ev.Type)
 		}
 		if !pr.Handles(ev.Type) {
 			continue
 		}
+		handled++
 		msg, err := p.reg.Decode(ev.Type, ev.Data)
 		if err != nil {
-			return nil, fmt.Errorf("event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)
+			return nil, 0, fmt.Errorf("event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)
 		}
 		ns, err := pr.Apply(ctx, q, ev, msg)
 		if err != nil {
-			return nil, fmt.Errorf("apply event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)
+			return nil, 0, fmt.Errorf("apply event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)
 		}
 		notices = append(notices, ns...)
 	}
-	return notices, nil
+	return notices, handled, nil
 }
 
 func (p *Projector) setCheckpoint(ctx context.Context, q readmodel.Querier, name string, pos domain.Position) error {
@@ -412,7 +466,7 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 				if len(evs) == 0 {
 					break
 				}
-				ns, err := p.apply(ctx, q, pr, evs)
+				ns, _, err := p.apply(ctx, q, pr, evs)
 				if err != nil {
 					return err
 				}
@@ -433,6 +487,7 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 		}
 		if ran {
 			p.log.InfoContext(ctx, "projector: rebuilt projection", "projection", name, "events", total, "checkpoint", last.String())
+			p.saw(name, last)
 			p.committed()
 			p.publish(ctx, coalesce(notices))
 			return nil
@@ -444,37 +499,62 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 }
 
 // WaitFor returns nil once every projection has applied the log up to pos,
-// so a handler can show a user their own write. It re-reads the checkpoints
-// every few milliseconds, and at once when this process commits a batch.
+// so a handler can show a user their own write. A checkpoint this process
+// has committed or read at pos or later needs no query; the others are read
+// every few milliseconds, in case another process runs the projection. Each
+// batch this process commits wakes it to look again at what it has seen:
+// reading every checkpoint at each of those wakes was most of the database
+// queries of a PIREP filing.
 // When ctx ends first it returns an error wrapping ErrNotCaughtUp and
 // ctx.Err(); the caller bounds the wait through ctx.
 func (p *Projector) WaitFor(ctx context.Context, pos domain.Position) error {
 	r := p.backend.Reader()
-	timer := time.NewTimer(waitPoll)
-	defer timer.Stop()
+	// The ticker is not reset by the signals: however often this process
+	// commits, a projection that another process runs is read every tick.
+	ticker := time.NewTicker(waitPoll)
+	defer ticker.Stop()
+	ask := true // read the checkpoints this process has not seen reach pos
 	for {
-		// Take the signal before reading, so a batch that commits after the
-		// read still wakes this loop.
+		// Take the signal before looking, so a batch that commits after the
+		// look still wakes this loop.
 		signal := p.progressSignal()
-		ok, err := p.reached(ctx, r, pos)
+		ok, err := p.reached(ctx, r, pos, ask)
 		if err != nil && ctx.Err() == nil {
 			return err
 		}
 		if ok {
 			return nil
 		}
-		timer.Reset(waitPoll)
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("projector: wait for %s: %w", pos, errors.Join(ErrNotCaughtUp, ctx.Err()))
 		case <-signal:
-		case <-timer.C:
+			// A batch of this process: saw has what it committed.
+			ask = false
+		case <-ticker.C:
+			// Perhaps a batch of another process.
+			ask = true
 		}
 	}
 }
 
-func (p *Projector) reached(ctx context.Context, r readmodel.Querier, pos domain.Position) (bool, error) {
-	for _, pr := range p.ps {
+// reached says whether every projection has applied the log up to pos:
+// those this process saw get there need no query; the others are read
+// when ask is set, and count as behind when it is not.
+func (p *Projector) reached(ctx context.Context, r readmodel.Querier, pos domain.Position, ask bool) (bool, error) {
+	p.mu.Lock()
+	seen := make([]domain.Position, len(p.ps))
+	for i, pr := range p.ps {
+		seen[i] = p.seen[pr.Name()]
+	}
+	p.mu.Unlock()
+	for i, pr := range p.ps {
+		if !pos.After(seen[i]) {
+			continue
+		}
+		if !ask {
+			return false, nil
+		}
 		cp, _, err := checkpoint(ctx, r, pr.Name())
 		if err != nil {
 			return false, fmt.Errorf("projection %s: %w", pr.Name(), err)
@@ -515,6 +595,16 @@ func checkpoint(ctx context.Context, q readmodel.Querier, name string) (domain.P
 		return domain.Position{}, time.Time{}, fmt.Errorf("get checkpoint: %w", err)
 	}
 	return domain.Position{Commit: c.CommitTx, Seq: c.Seq}, c.UpdatedAt, nil
+}
+
+// saw records that a projection's checkpoint has committed at pos or
+// later. Checkpoints only move forward, so the newest stays true.
+func (p *Projector) saw(name string, pos domain.Position) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if pos.After(p.seen[name]) {
+		p.seen[name] = pos
+	}
 }
 
 // committed wakes every WaitFor of this process.

@@ -504,3 +504,141 @@ func TestCatchUpReadsEachPageOnce(t *testing.T) {
 	}
 	checkRows(t, e.backend.Reader(), all)
 }
+
+// batchCounter counts the batches opened and the checkpoints read through
+// the reader.
+type batchCounter struct {
+	projector.Backend
+	batches     atomic.Int64
+	checkpoints atomic.Int64
+}
+
+func (b *batchCounter) Batch(ctx context.Context, name string, fn func(q readmodel.Querier) error) (bool, error) {
+	b.batches.Add(1)
+	return b.Backend.Batch(ctx, name, fn)
+}
+
+func (b *batchCounter) Reader() readmodel.Querier {
+	return checkpointCounter{Querier: b.Backend.Reader(), n: &b.checkpoints}
+}
+
+type checkpointCounter struct {
+	readmodel.Querier
+	n *atomic.Int64
+}
+
+func (c checkpointCounter) GetCheckpoint(ctx context.Context, name string) (readmodel.ProjectionCheckpoint, error) {
+	c.n.Add(1)
+	return c.Querier.GetCheckpoint(ctx, name)
+}
+
+// A handler's wait costs no query when this process's projector has
+// committed the position already, and still ends when another process's
+// projector gets there.
+func TestWaitForReadsOnlyCheckpointsItHasNotSeen(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		counted := &batchCounter{Backend: e.backend}
+		here := projector.New(e.es, counted, reg, nil, nil, projector.All()...)
+		first := createAirlines(t, e.es, 0, 1)[0]
+		if err := here.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		before := counted.checkpoints.Load()
+		waitFor(t, here, first.pos)
+		if n := counted.checkpoints.Load() - before; n != 0 {
+			t.Errorf("WaitFor of a position this projector committed read %d checkpoints, want 0", n)
+		}
+
+		// The projections run in another process: this one reads their
+		// checkpoints until they get there.
+		other := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
+		second := createAirlines(t, e.es, 1, 1)[0]
+		waited := make(chan error, 1)
+		go func() {
+			wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			waited <- here.WaitFor(wctx, second.pos)
+		}()
+		if err := other.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-waited; err != nil {
+			t.Fatalf("WaitFor of a position another projector committed: %v", err)
+		}
+	})
+}
+
+// Once the projections are caught up, Run's looks (a poll, the retries after
+// a signal) open no batch: each would be a transaction per projection.
+func TestIdleRunOpensNoBatch(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e env) {
+		counted := &batchCounter{Backend: e.backend}
+		p := projector.New(e.es, counted, reg, nil, nil, projector.All()...)
+		p.PollInterval = 20 * time.Millisecond
+		first := createAirlines(t, e.es, 0, 1)[0]
+		if err := p.CatchUp(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		before := counted.batches.Load()
+		runInBackground(t, p)
+		time.Sleep(200 * time.Millisecond) // the first look and several polls
+		if n := counted.batches.Load() - before; n != 0 {
+			t.Errorf("Run opened %d batches with nothing to project, want 0", n)
+		}
+		second := createAirlines(t, e.es, 1, 1)[0]
+		waitFor(t, p, second.pos)
+		checkRows(t, e.backend.Reader(), []created{first, second})
+	})
+}
+
+// A batch that only moves a projection's checkpoint past events it does not
+// read commits without waiting for the disk; one that changes rows commits
+// durably, so a crash never takes back a change a user was shown.
+func TestOnlyCheckpointBatchesCommitLazily(t *testing.T) {
+	e := newPostgres(t)
+	ctx := context.Background()
+	// A deferred trigger runs at commit, where synchronous_commit counts.
+	_, err := e.pool.Exec(ctx, `
+CREATE TABLE test_commit_log (name text NOT NULL, synchronous_commit text NOT NULL);
+CREATE FUNCTION test_log_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO test_commit_log VALUES (NEW.name, current_setting('synchronous_commit'));
+    RETURN NULL;
+END;
+$$;
+CREATE CONSTRAINT TRIGGER test_log_commit AFTER INSERT OR UPDATE ON projection_checkpoints
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_log_commit();`)
+	if err != nil {
+		t.Fatalf("install the commit log: %v", err)
+	}
+	createAirlines(t, e.es, 0, 3)
+	p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
+	if err := p.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := e.pool.Query(ctx, `SELECT name, synchronous_commit FROM test_commit_log`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for rows.Next() {
+		var name, sc string
+		if err := rows.Scan(&name, &sc); err != nil {
+			t.Fatal(err)
+		}
+		got[name] = append(got[name], sc)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range p.Names() {
+		want := "off"
+		if name == "airlines" { // the only projection that reads AirlineCreated
+			want = "on"
+		}
+		if !slices.Equal(got[name], []string{want}) {
+			t.Errorf("projection %s committed with synchronous_commit %v, want [%s]", name, got[name], want)
+		}
+	}
+}
