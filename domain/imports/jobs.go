@@ -232,8 +232,11 @@ func (js *Jobs) run(j *job) {
 }
 
 // save writes the job's status with a fresh heartbeat, then, when tell is
-// set, tells Progress. A status that cannot be saved is logged: the worker
-// goes on, and its page catches up with the next save.
+// set, tells Progress. A running job's status that cannot be saved is
+// logged: the worker goes on, and its page catches up with the next save.
+// A status the worker will not save again (refused, done, failed) is tried
+// again for up to lastWordsTimeout: lost, it would leave the job looking
+// alive until its lease ran out, and then failed although it is done.
 func (js *Jobs) save(j *job, tell bool) {
 	j.saving.Lock()
 	defer j.saving.Unlock()
@@ -241,17 +244,45 @@ func (js *Jobs) save(j *job, tell bool) {
 	j.st.Heartbeat = time.Now()
 	j.mu.Unlock()
 	s := j.Status()
+	timeout, wait := 10*time.Second, time.Duration(0)
+	if !s.Running() {
+		timeout, wait = lastWordsTimeout, lastWordsRetry
+	}
 	// The job's last words are saved during a shutdown too.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(js.ctx), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(js.ctx), timeout)
 	defer cancel()
-	if err := js.Store.Save(ctx, s); err != nil {
+	for {
+		err := js.Store.Save(ctx, s)
+		if err == nil {
+			break
+		}
 		if js.Log != nil {
 			js.Log.Warn("import: cannot save the job's status", "job", s.ID, "state", s.State, "err", err)
 		}
-		return
+		if wait == 0 || sleepCtx(ctx, wait) != nil {
+			return
+		}
+		wait = min(2*wait, 5*time.Second)
 	}
 	if tell && js.Progress != nil {
 		js.Progress(s)
+	}
+}
+
+// How long a job's last status is tried, and the first pause between tries.
+var (
+	lastWordsTimeout = time.Minute
+	lastWordsRetry   = 100 * time.Millisecond
+)
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

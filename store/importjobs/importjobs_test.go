@@ -158,6 +158,18 @@ func TestOnlyAnAirlinesLastFinishedJobsAreKept(t *testing.T) {
 			if _, err := pair[0].Get(ctx, other, theirs.ID); err != nil {
 				t.Errorf("another airline's finished job was forgotten: %v", err)
 			}
+			// The job that started first finishes last (its valid rows were
+			// applied a day later): it stays, and the earliest to finish goes.
+			running.State = imports.Done
+			if err := pair[1].Save(ctx, running); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := pair[0].Get(ctx, airline, running.ID); err != nil {
+				t.Errorf("the job that has just finished was forgotten: %v", err)
+			}
+			if _, err := pair[0].Get(ctx, airline, finished[2]); domain.ErrorCode(err) != domain.ENotFound {
+				t.Errorf("the earliest finished of the kept jobs is still there: %v", err)
+			}
 		})
 	}
 }

@@ -4,6 +4,7 @@
 package importjobs
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -22,11 +23,13 @@ type Local struct {
 	jobs  map[string]localEntry[imports.Status] // by airline and id
 	files map[string]localEntry[[]byte]
 	swept time.Time
+	saves uint64 // counts saves, to order finished jobs by when they finished
 }
 
 type localEntry[T any] struct {
 	v       T
 	expires time.Time
+	save    uint64 // which save wrote it
 }
 
 var _ imports.JobStore = (*Local)(nil)
@@ -45,28 +48,31 @@ func (l *Local) Save(_ context.Context, s imports.Status) error {
 	defer l.mu.Unlock()
 	now := l.now()
 	l.sweep(now)
-	l.jobs[localKey(s.AirlineID, s.ID)] = localEntry[imports.Status]{s, now.Add(l.r.Finished)}
+	l.saves++
+	l.jobs[localKey(s.AirlineID, s.ID)] = localEntry[imports.Status]{s, now.Add(l.r.Finished), l.saves}
 	if s.Finished() {
 		l.prune(s.AirlineID, now)
 	}
 	return nil
 }
 
-// prune forgets the airline's oldest finished jobs beyond Keep; the caller
-// holds mu.
+// prune forgets the airline's earliest finished jobs beyond Keep. A
+// finished job is saved no more, so its last save orders it by when it
+// finished, and the job that has just finished is never forgotten, however
+// long ago it started. The caller holds mu.
 func (l *Local) prune(airlineID string, now time.Time) {
-	var finished []imports.Status
+	var finished []localEntry[imports.Status]
 	for _, e := range l.jobs {
 		if e.v.AirlineID == airlineID && e.v.Finished() && now.Before(e.expires) {
-			finished = append(finished, e.v)
+			finished = append(finished, e)
 		}
 	}
 	if len(finished) <= l.r.Keep {
 		return
 	}
-	slices.SortFunc(finished, newestFirst)
-	for _, s := range finished[l.r.Keep:] {
-		delete(l.jobs, localKey(s.AirlineID, s.ID))
+	slices.SortFunc(finished, func(a, b localEntry[imports.Status]) int { return cmp.Compare(b.save, a.save) })
+	for _, e := range finished[l.r.Keep:] {
+		delete(l.jobs, localKey(e.v.AirlineID, e.v.ID))
 	}
 }
 
@@ -124,7 +130,7 @@ func (l *Local) List(_ context.Context, airlineID string) ([]imports.Status, err
 func (l *Local) KeepFile(_ context.Context, airlineID, id string, file []byte) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.files[localKey(airlineID, id)] = localEntry[[]byte]{slices.Clone(file), l.now().Add(l.r.File)}
+	l.files[localKey(airlineID, id)] = localEntry[[]byte]{v: slices.Clone(file), expires: l.now().Add(l.r.File)}
 	return nil
 }
 

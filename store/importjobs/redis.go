@@ -18,7 +18,8 @@ import (
 //
 //	job:AIRLINE:ID   the job's status (JSON), expiring Retention.Finished after its last save
 //	jobs:AIRLINE     the airline's job ids, scored by start (ms)
-//	done:AIRLINE     its finished job ids, scored by start, for the Keep rule
+//	done:AIRLINE     its finished job ids, scored in the order they finished, for the Keep rule
+//	seq:AIRLINE      the counter behind that order
 //	file:AIRLINE:ID  a refused job's file, expiring after Retention.File
 //
 // The airline is part of every key, so another airline's job is never found.
@@ -42,17 +43,19 @@ func NewRedis(client *redis.Client, prefix string, r imports.Retention) *Redis {
 func (s *Redis) jobKey(airlineID, id string) string { return s.prefix + "job:" + airlineID + ":" + id }
 
 // saveScript writes a status, indexes it, and when it is finished forgets
-// the airline's oldest finished jobs beyond the keep count, in one step for
-// every process.
+// the airline's earliest finished jobs beyond the keep count, in one step
+// for every process. The job being saved has just finished, so it is never
+// among them, however long ago it started.
 //
-//	KEYS: job, jobs, done
+//	KEYS: job, jobs, done, seq
 //	ARGV: status, ttl (ms), start (ms), id, finished ("1"), keep, job key prefix of the airline
 var saveScript = redis.NewScript(`
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 if ARGV[5] == '1' then
-  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+  redis.call('ZADD', KEYS[3], redis.call('INCR', KEYS[4]), ARGV[4])
+  redis.call('PEXPIRE', KEYS[4], ARGV[2])
   redis.call('PEXPIRE', KEYS[3], ARGV[2])
   local over = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[6])
   if over > 0 then
@@ -76,7 +79,7 @@ func (s *Redis) Save(ctx context.Context, st imports.Status) error {
 	if st.Finished() {
 		finished = "1"
 	}
-	keys := []string{s.jobKey(st.AirlineID, st.ID), s.prefix + "jobs:" + st.AirlineID, s.prefix + "done:" + st.AirlineID}
+	keys := []string{s.jobKey(st.AirlineID, st.ID), s.prefix + "jobs:" + st.AirlineID, s.prefix + "done:" + st.AirlineID, s.prefix + "seq:" + st.AirlineID}
 	err = saveScript.Run(ctx, s.client, keys, b, s.r.Finished.Milliseconds(), st.Started.UnixMilli(), st.ID,
 		finished, s.r.Keep, s.jobKey(st.AirlineID, "")).Err()
 	if err != nil {
