@@ -17,6 +17,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/imports"
 )
 
 // sample reads one of the project's phpVMS sample files.
@@ -233,6 +234,19 @@ func TestFleetAndFlightCSVImportAndExport(t *testing.T) {
 			}
 			if a.countEvents(t) != before {
 				t.Error("a file with problems applied rows")
+			}
+			// A file of many bad rows says how many, and lists the first.
+			many := head
+			for i := range imports.MaxKeptProblems + 100 {
+				many += fmt.Sprintf("%d,EGLL,KXYZ,1,0800,150,J,A320-LHR,1\n", 1000+i)
+			}
+			md := job(t, a, c, uploadKind(t, a, c, id, "flights", many, false))
+			state := strings.Join(strings.Fields(md.Find(`[data-testid="job-state"]`).Text()), " ")
+			caption := strings.Join(strings.Fields(md.Find(`[data-testid="problems"] caption`).Text()), " ")
+			if n := imports.MaxKeptProblems + 100; state != fmt.Sprintf("Nothing was imported: %d problems in %d rows.", n, n) ||
+				caption != fmt.Sprintf("Problems: the first %d of %d", imports.MaxKeptProblems, n) ||
+				md.Find(`[data-testid="problem"]`).Length() != imports.MaxKeptProblems {
+				t.Errorf("a file of %d bad rows: %q, %q, %d problems listed", n, state, caption, md.Find(`[data-testid="problem"]`).Length())
 			}
 			// The admin chooses to import the valid rows.
 			applyToken := d.Find(`[data-testid="apply-valid"]`).Parent().Find(`input[name="_csrf"]`).AttrOr("value", "")

@@ -105,6 +105,7 @@ type ImportJob struct {
 	Rows, Valid, Total, Done                      int
 	Created, Updated, Unchanged                   int
 	Problems                                      []ImportProblem
+	ProblemCount                                  int // all problems; Problems holds the first of them
 	OnlyValid                                     bool
 	CSRFToken                                     string
 }

@@ -35,7 +35,12 @@ type Status struct {
 	Created   int
 	Updated   int
 	Unchanged int
-	Problems  []Problem // every problem found, and records that failed to apply
+	// Problems are the first MaxKeptProblems problems found and records
+	// that failed to apply; ProblemCount counts them all. A file of 200,000
+	// bad rows would otherwise be a status of megabytes, saved ten times a
+	// second and read by every page that shows it.
+	Problems     []Problem
+	ProblemCount int
 	OnlyValid bool
 	Started   time.Time
 	// Heartbeat is when the worker last saved the job. A running job whose
@@ -56,6 +61,17 @@ type job struct {
 	// saving orders the saves of one job: each takes its snapshot while
 	// holding it, so a late save never overwrites a newer status.
 	saving sync.Mutex
+}
+
+// MaxKeptProblems is how many of a job's problems its status keeps.
+const MaxKeptProblems = 500
+
+// addProblems counts problems and keeps them while there is room.
+func (s *Status) addProblems(ps ...Problem) {
+	s.ProblemCount += len(ps)
+	if room := MaxKeptProblems - len(s.Problems); room > 0 {
+		s.Problems = append(s.Problems, ps[:min(room, len(ps))]...)
+	}
 }
 
 // Status returns a copy of the job's status.
@@ -313,7 +329,9 @@ func (js *Jobs) check(j *job) {
 		cancel()
 	}
 	js.update(j, func(s *Status) {
-		s.Rows, s.Valid, s.Total, s.Problems = c.Rows, len(c.Records), len(c.Records), c.Problems
+		s.Rows, s.Valid, s.Total = c.Rows, len(c.Records), len(c.Records)
+		s.Problems, s.ProblemCount = nil, 0
+		s.addProblems(c.Problems...)
 		if refused {
 			s.State = Refused
 		} else {
@@ -385,7 +403,7 @@ func (js *Jobs) applyOne(j *job, r Record, lastPos *domain.Position, last *time.
 		for col, msg := range domain.ErrorFields(err) {
 			p.Column, p.Message = col, msg
 		}
-		j.st.Problems = append(j.st.Problems, p)
+		j.st.addProblems(p)
 		if domain.ErrorCode(err) == domain.EInternal && js.Log != nil {
 			js.Log.Error("import row failed", "job", j.st.ID, "row", r.Line, "err", err)
 		}
