@@ -7,7 +7,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 BIN     := bin/albatross
 AIRPORTS := store/airportref/data/airports.tsv.gz
-ASSETS  := static/dist/app.css static/dist/htmx.min.js static/dist/sse.js $(AIRPORTS)
+ASSETS  := static/dist/app.css static/dist/htmx.min.js static/dist/sse.js static/dist/app.js $(AIRPORTS)
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 TEMPL   := $(shell find views -name '*.templ')
 
@@ -38,6 +38,9 @@ static/dist/htmx.min.js: node_modules/.package-lock.json
 
 static/dist/sse.js: node_modules/.package-lock.json
 	cp node_modules/htmx-ext-sse/dist/sse.min.js $@
+
+static/dist/app.js: static/js/app.js
+	cp $< $@
 
 # The world airport reference (OurAirports, from an npm package; see the
 # README), compacted and embedded by store/airportref.

@@ -63,6 +63,19 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			_ = c.NoContent(status)
 			return
 		}
+		h := c.Response().Header()
+		switch r := c.Request(); {
+		case isFragmentRequest(r):
+			// The message goes to the page's error region, not in place of
+			// the fragment that asked (static/js/app.js shows it).
+			h.Set("HX-Retarget", "#request-error")
+			h.Set("HX-Reswap", "innerHTML")
+			h.Set("HX-Reselect", `[data-testid="error"]`)
+		case r.Header.Get("HX-Boosted") != "" && r.Method != http.MethodGet:
+			// A boosted form's error page keeps the address of the page
+			// the form was on: a reload must not GET a POST-only route.
+			h.Set("HX-Push-Url", "false")
+		}
 		e := views.ErrorPage{Page: page(c, http.StatusText(status)), Status: status, Message: message}
 		if rerr := render(c, status, views.ErrorView(e), views.ErrorFragment(e)); rerr != nil {
 			requestLogger(c, log).Error("render error page", "err", rerr)

@@ -306,7 +306,7 @@ func TestReadinessReportsTheCheck(t *testing.T) {
 
 func TestStaticAssetsAreServed(t *testing.T) {
 	srv := newApp(t, nil)
-	for _, name := range []string{"app.css", "htmx.min.js", "sse.js"} {
+	for _, name := range []string{"app.css", "htmx.min.js", "sse.js", "app.js"} {
 		resp, body := get(t, srv.URL+"/static/"+name, nil)
 		if resp.StatusCode != http.StatusOK || len(body) < 100 {
 			t.Errorf("/static/%s: %d, %d bytes (run make assets)", name, resp.StatusCode, len(body))

@@ -1,5 +1,5 @@
 // Package static embeds the built front-end assets (see `make assets`):
-// the Tailwind stylesheet, htmx 2 and its SSE extension.
+// the Tailwind stylesheet, htmx 2 and its SSE extension, and static/js/app.js.
 package static
 
 import (

@@ -49,6 +49,23 @@ func TestBrowserApiKeysPage(t *testing.T) {
 	}
 	screenshot(t, tab, "api-key-created")
 
+	// A request of the page that fails is told in the page's error region,
+	// and the panel that asked stays: here a revoke of a key that is not
+	// there (404, which htmx on its own would drop without a word).
+	bogus := `(() => { const b = document.createElement("button");
+		b.id = "revoke-bogus"; b.textContent = "Revoke a key that is not there";
+		b.setAttribute("hx-post", "/account/api-keys/00000000-0000-4000-8000-000000000000/revoke");
+		b.setAttribute("hx-target", "#api-keys"); b.setAttribute("hx-swap", "outerHTML");
+		document.querySelector("main").append(b); htmx.process(b); b.click(); return true })()`
+	if err := chromedp.Do(tab, waitTrue(bogus), chromedp.WaitVisible(chromedp.CSS(`#request-error [data-testid="error"]`))); err != nil {
+		t.Fatalf("a failed revoke says nothing: %v", err)
+	}
+	contains(t, tab, `#request-error`, "There is no such API key.")
+	if n, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="api-key-row"]').length`)); err != nil || n != 1 {
+		t.Errorf("after the failed revoke the panel lists %d keys (%v), want it as it was", n, err)
+	}
+	screenshot(t, tab, "api-key-request-error")
+
 	if err := chromedp.Do(tab,
 		chromedp.Click(chromedp.CSS(`[data-testid="revoke"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="api-key-revoked"]`)),

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/albatross-va/albatross/store/pgtest"
@@ -273,16 +275,58 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 	}
 	shot(staff, "staff-ranks")
 
-	// The PIREP left waiting is accepted with Accept selected. The queue
-	// comes back with the outcome in place of the page, and stays live.
+	// Accept selected refused (more than 200 at once, which only a forged
+	// form can send) shows the error as a page, at the queue's address.
+	tooMany := `(() => { const f = document.getElementById("bulk-accept");
+		for (let i = 0; i < 201; i++) { const c = document.createElement("input");
+			c.type = "hidden"; c.name = "pirep"; c.value = crypto.randomUUID(); f.append(c); }
+		return true })()`
+	if err := chromedp.Do(staff,
+		chromedp.Navigate(base+"/pireps/queue"),
+		chromedp.WaitVisible(testID("select-pirep")),
+		waitTrue(tooMany),
+		chromedp.Click(testID("accept-selected")),
+		chromedp.WaitVisible(testID("error")),
+	); err != nil {
+		t.Fatalf("send 201 PIREPs to Accept selected: %v", err)
+	}
+	contains(t, staff, `[data-testid="error"]`, "Select at most 200 PIREPs at once.")
+	if loc := location(t, staff); !strings.HasSuffix(loc, "/pireps/queue") {
+		t.Errorf("after a refused Accept selected the address is %s, want the queue's", loc)
+	}
+
+	// The PIREP left waiting is accepted with Accept selected. While the
+	// request runs (held for two seconds here) its button and boxes are
+	// disabled and the page says it is working; then the queue comes back
+	// with the outcome in place of the page, and stays live.
+	slow := func(latency float64) chromedp.Action[chromedp.Void] {
+		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+				return chromedp.Void{}, err
+			}
+			var rules []*network.Conditions
+			if latency > 0 {
+				rules = append(rules, &network.Conditions{URLPattern: base + "/pireps/accept", Latency: latency, DownloadThroughput: -1, UploadThroughput: -1})
+			}
+			_, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: rules})
+			return chromedp.Void{}, err
+		}
+	}
+	working := `(() => { const p = document.querySelector('[data-testid="bulk-accept-progress"]');
+		return document.querySelector('[data-testid="accept-selected"]').disabled && document.querySelector('[data-testid="select-pirep"]').disabled &&
+			p.classList.contains("htmx-request") && getComputedStyle(p).opacity === "1" })()`
 	if err := chromedp.Do(staff,
 		chromedp.Navigate(base+"/pireps/queue"),
 		chromedp.WaitVisible(testID("select-pirep")),
 		waitTrue(sseOpen),
+		slow(2000),
 		chromedp.Click(testID("select-pirep")),
 		chromedp.Click(testID("accept-selected")),
-		chromedp.WaitVisible(testID("empty-queue")),
+		waitTrue(working),
 	); err != nil {
+		t.Fatalf("Accept selected shows no progress while it runs: %v", err)
+	}
+	if err := chromedp.Do(staff, chromedp.WaitVisible(testID("empty-queue")), slow(0)); err != nil {
 		t.Fatalf("accept the waiting PIREP with Accept selected: %v", err)
 	}
 	contains(t, staff, `[data-testid="notice"]`, "Accepted PTV418.")
