@@ -55,15 +55,27 @@ func auditPage(t *testing.T, ctx context.Context, name string) {
 	}
 	// A progress indication fading in or out is half transparent, and so
 	// of too little contrast for that moment: the page is checked once
-	// htmx is done and its indicators are shown or hidden.
-	settle, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := chromedp.Do(settle, waitTrue(settled)); err != nil {
-		t.Fatalf("%s never settled: %v", name, err)
-	}
-	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("check %s for accessibility: %v", name, err)
+	// htmx is done and its indicators are shown or hidden, and checked
+	// again if a live update started while axe looked.
+	var violations []axeViolation
+	for try := 1; ; try++ {
+		settle, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := chromedp.Do(settle, waitTrue(settled))
+		cancel()
+		if err != nil {
+			t.Fatalf("%s never settled: %v", name, err)
+		}
+		violations, err = chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("check %s for accessibility: %v", name, err)
+		}
+		still, err := chromedp.Run(ctx, chromedp.Evaluate[bool](settled))
+		if err != nil {
+			t.Fatalf("check %s for accessibility: %v", name, err)
+		}
+		if still || try == 3 {
+			break
+		}
 	}
 	for _, v := range violations {
 		var where []string

@@ -142,7 +142,8 @@ func TestImportJobsWorkFromEveryProcessOfADeployment(t *testing.T) {
 	if doc := waitJob(t, onA, bad, "done"); jobCounts(doc) != "1/0/0" {
 		t.Errorf("after the valid rows the job counts %s, want 1/0/0 (applied once)", jobCounts(doc))
 	}
-	// Another airline's admin finds no such job on either process.
+	// Under another airline's address the job is not found, on either
+	// process, even by the platform admin, who may open both airlines.
 	other := createAirline(t, onA, "Other Imports", "OTH", "other-imports")
 	for _, br := range []*browser{onA, onB} {
 		if resp, _ := br.get("/airlines/" + other + "/imports/" + goodID); resp.StatusCode != http.StatusNotFound {

@@ -509,10 +509,12 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 // ctx.Err(); the caller bounds the wait through ctx.
 func (p *Projector) WaitFor(ctx context.Context, pos domain.Position) error {
 	r := p.backend.Reader()
-	// The ticker is not reset by the signals: however often this process
-	// commits, a projection that another process runs is read every tick.
-	ticker := time.NewTicker(waitPoll)
-	defer ticker.Stop()
+	// The timer is set again only after a look that read the checkpoints,
+	// never by the signals: however often this process commits, a
+	// projection that another process runs is read every waitPoll, and a
+	// slow database is never read back to back.
+	timer := time.NewTimer(waitPoll)
+	defer timer.Stop()
 	ask := true // read the checkpoints this process has not seen reach pos
 	for {
 		// Take the signal before looking, so a batch that commits after the
@@ -525,13 +527,16 @@ func (p *Projector) WaitFor(ctx context.Context, pos domain.Position) error {
 		if ok {
 			return nil
 		}
+		if ask {
+			timer.Reset(waitPoll)
+		}
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("projector: wait for %s: %w", pos, errors.Join(ErrNotCaughtUp, ctx.Err()))
 		case <-signal:
 			// A batch of this process: saw has what it committed.
 			ask = false
-		case <-ticker.C:
+		case <-timer.C:
 			// Perhaps a batch of another process.
 			ask = true
 		}
@@ -636,21 +641,21 @@ func (p *Projector) publish(ctx context.Context, notices []notify.Notice) {
 	}
 }
 
-// coalesce merges notices into one per tenant and topic, carrying the last
-// position and no ids: after a rebuild any record may have changed, and a
+// coalesce merges notices into one per tenant, person and topic, carrying
+// the last position and no ids: after a rebuild any record may have changed, and a
 // page re-fetches its whole fragment anyway. Merging page by page keeps a
 // rebuild of a long log from holding a notice per event.
 func coalesce(ns []notify.Notice) []notify.Notice {
-	type key struct{ tenant, topic string }
+	type key struct{ tenant, user, topic string }
 	idx := map[key]int{}
 	var out []notify.Notice
 	for _, n := range ns {
-		k := key{n.TenantID, n.Topic}
+		k := key{n.TenantID, n.UserID, n.Topic}
 		i, ok := idx[k]
 		if !ok {
 			i = len(out)
 			idx[k] = i
-			out = append(out, notify.Notice{TenantID: n.TenantID, Topic: n.Topic})
+			out = append(out, notify.Notice{TenantID: n.TenantID, UserID: n.UserID, Topic: n.Topic})
 		}
 		out[i].Position = n.Position
 	}

@@ -3,12 +3,14 @@ package projector_test
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
@@ -60,7 +62,9 @@ func TestCommentsAndNoticesReachTheReadModels(t *testing.T) {
 			t.Errorf("a platform admin's dismissal: %v, want forbidden", err)
 		}
 		waitVisible(t, e.es, res.Position)
-		p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
+		n := notify.NewLocal()
+		defer n.Close()
+		p := projector.New(e.es, e.backend, reg, n, nil, projector.All()...)
 		must(t, p.CatchUp(ctx))
 		q := e.backend.Reader()
 
@@ -88,7 +92,27 @@ func TestCommentsAndNoticesReachTheReadModels(t *testing.T) {
 		}
 
 		must(t, p.Rebuild(ctx, "pirep_comments"))
+		// A rebuild wakes the pages of the people whose notices it made,
+		// not every page of the airline.
+		subCtx, stop := context.WithCancel(ctx)
+		defer stop()
+		sub, err := n.Subscribe(subCtx)
+		must(t, err)
 		must(t, p.Rebuild(ctx, "notices"))
+		var told []string
+		for wait := time.After(5 * time.Second); len(told) == 0; {
+			select {
+			case got := <-sub:
+				if got.Topic == projector.TopicNotices {
+					told = append(told, got.UserID)
+				}
+			case <-wait:
+				t.Fatal("the rebuild of the notices told nobody")
+			}
+		}
+		if !slices.Equal(told, []string{pilot.UserID}) {
+			t.Errorf("the rebuild told %q, want only the pilot %s", told, pilot.UserID)
+		}
 		cs2, ns2, os2 := read()
 		if !reflect.DeepEqual(cs, cs2) || !reflect.DeepEqual(ns, ns2) || len(os2) != 0 {
 			t.Errorf("after a rebuild:\n%+v\n%+v\nwant\n%+v\n%+v", cs2, ns2, cs, ns)
