@@ -41,8 +41,8 @@ type Status struct {
 	// second and read by every page that shows it.
 	Problems     []Problem
 	ProblemCount int
-	OnlyValid bool
-	Started   time.Time
+	OnlyValid    bool
+	Started      time.Time
 	// Heartbeat is when the worker last saved the job. A running job whose
 	// heartbeat is older than Jobs.Lease was left by a process that stopped.
 	Heartbeat time.Time
