@@ -2,9 +2,11 @@ package memory
 
 import (
 	"bytes"
+	"cmp"
 	"math"
 	"time"
 
+	"github.com/google/btree"
 	"github.com/google/uuid"
 
 	"github.com/albatross-va/albatross/store/readmodel"
@@ -23,12 +25,129 @@ import (
 // too.
 
 // pirepIndex holds the PIREPs by tenant, by (tenant, pilot), by
-// (tenant, aircraft) and by (tenant, state).
+// (tenant, aircraft) and by (tenant, state), and the tenant's and each
+// (tenant, state)'s rows in the staff list's orders.
 type pirepIndex struct {
 	byTenant   map[string]rowSet
 	byPilot    map[rowKey]*pirepBucket
 	byAircraft map[rowKey]*pirepBucket
 	byState    map[stateKey]rowSet
+
+	tenantOrders map[string]*pirepOrders
+	stateOrders  map[stateKey]*pirepOrders
+}
+
+// pirepOrders are one tenant's, or one state's of a tenant, rows sorted
+// as the airline list's ORDER BYs and by block-off, as PostgreSQL's
+// indexes on pireps (tenant_id, [state,] filed_at / flight_time /
+// block_off). A page of the list filtered by no more than state, airport
+// and dates reads its rows in order and stops at the page's last, rather
+// than filtering and ranking all of an airline's 100,000; the count of a
+// state alone (or of every state) is the tree's size when no row's
+// block-off is outside the dates, which the block-off tree's ends tell.
+type pirepOrders struct {
+	newest, oldest, longest, blockOff *btree.BTreeG[*readmodel.Pirep]
+}
+
+// listOrder is one of the airline list's orders.
+type listOrder int
+
+const (
+	orderNewest  listOrder = iota // ORDER BY filed_at DESC, id
+	orderOldest                   // ORDER BY filed_at, id
+	orderLongest                  // ORDER BY flight_time DESC, filed_at DESC, id
+)
+
+// compare orders a before b (negative), after it (positive), or as the
+// same row (zero, the same id).
+func (o listOrder) compare(a, b *readmodel.Pirep) int {
+	switch o {
+	case orderOldest:
+		if c := a.FiledAt.Compare(b.FiledAt); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.ID[:], b.ID[:])
+	case orderLongest:
+		if c := cmp.Compare(b.FlightTime, a.FlightTime); c != 0 {
+			return c
+		}
+	}
+	if c := b.FiledAt.Compare(a.FiledAt); c != 0 {
+		return c
+	}
+	return bytes.Compare(a.ID[:], b.ID[:])
+}
+
+// byBlockOff orders by block_off, id.
+func byBlockOff(a, b *readmodel.Pirep) bool {
+	if c := a.BlockOff.Compare(b.BlockOff); c != 0 {
+		return c < 0
+	}
+	return bytes.Compare(a.ID[:], b.ID[:]) < 0
+}
+
+// orderDegree is the trees' B-tree degree: nodes of up to 63 rows.
+const orderDegree = 32
+
+func newPirepOrders() *pirepOrders {
+	less := func(o listOrder) btree.LessFunc[*readmodel.Pirep] {
+		return func(a, b *readmodel.Pirep) bool { return o.compare(a, b) < 0 }
+	}
+	return &pirepOrders{
+		newest:   btree.NewG(orderDegree, less(orderNewest)),
+		oldest:   btree.NewG(orderDegree, less(orderOldest)),
+		longest:  btree.NewG(orderDegree, less(orderLongest)),
+		blockOff: btree.NewG(orderDegree, byBlockOff),
+	}
+}
+
+func (o *pirepOrders) trees() []*btree.BTreeG[*readmodel.Pirep] {
+	return []*btree.BTreeG[*readmodel.Pirep]{o.newest, o.oldest, o.longest, o.blockOff}
+}
+
+// in is the tree of the order.
+func (o *pirepOrders) in(order listOrder) *btree.BTreeG[*readmodel.Pirep] {
+	switch order {
+	case orderOldest:
+		return o.oldest
+	case orderLongest:
+		return o.longest
+	}
+	return o.newest
+}
+
+// within reports whether every row's block-off is in [from, to).
+func (o *pirepOrders) within(from, to time.Time) bool {
+	first, ok := o.blockOff.Min()
+	if !ok {
+		return true
+	}
+	last, _ := o.blockOff.Max()
+	return !first.BlockOff.Before(from) && last.BlockOff.Before(to)
+}
+
+func addOrdered[K comparable](m map[K]*pirepOrders, k K, p *readmodel.Pirep) {
+	o := m[k]
+	if o == nil {
+		o = newPirepOrders()
+		m[k] = o
+	}
+	for _, t := range o.trees() {
+		t.ReplaceOrInsert(p)
+	}
+}
+
+func removeOrdered[K comparable](m map[K]*pirepOrders, k K, p *readmodel.Pirep) {
+	o := m[k]
+	if o == nil {
+		return
+	}
+	for _, t := range o.trees() {
+		t.Delete(p)
+	}
+	if o.newest.Len() == 0 {
+		delete(m, k)
+	}
 }
 
 // rowSet is a set of rows by id; the rows are s.pireps' own, so a query
@@ -70,6 +189,9 @@ func newPirepIndex() *pirepIndex {
 		byPilot:    map[rowKey]*pirepBucket{},
 		byAircraft: map[rowKey]*pirepBucket{},
 		byState:    map[stateKey]rowSet{},
+
+		tenantOrders: map[string]*pirepOrders{},
+		stateOrders:  map[stateKey]*pirepOrders{},
 	}
 }
 
@@ -117,6 +239,8 @@ func (a *acceptedSums) landingRate() int32 {
 func (ix *pirepIndex) add(p *readmodel.Pirep) {
 	addRow(ix.byTenant, p.TenantID, p)
 	addRow(ix.byState, stateKey{p.TenantID, p.State}, p)
+	addOrdered(ix.tenantOrders, p.TenantID, p)
+	addOrdered(ix.stateOrders, stateKey{p.TenantID, p.State}, p)
 	for _, b := range []*pirepBucket{
 		bucket(ix.byPilot, rowKey{p.TenantID, p.PilotID}),
 		bucket(ix.byAircraft, rowKey{p.TenantID, p.AircraftID}),
@@ -131,6 +255,8 @@ func (ix *pirepIndex) add(p *readmodel.Pirep) {
 func (ix *pirepIndex) remove(p *readmodel.Pirep) {
 	removeID(ix.byTenant, p.TenantID, p.ID)
 	removeID(ix.byState, stateKey{p.TenantID, p.State}, p.ID)
+	removeOrdered(ix.tenantOrders, p.TenantID, p)
+	removeOrdered(ix.stateOrders, stateKey{p.TenantID, p.State}, p)
 	removeFromBucket(ix.byPilot, rowKey{p.TenantID, p.PilotID}, p)
 	removeFromBucket(ix.byAircraft, rowKey{p.TenantID, p.AircraftID}, p)
 }
@@ -261,4 +387,14 @@ func (s *state) candidates(arg readmodel.ListPirepsByAirlineParams) rowSet {
 		consider(ids)
 	}
 	return best
+}
+
+// orders is the sorted rows a list whose filter names no pilot or
+// aircraft reads: the state's when it names one, else the tenant's; nil
+// when there are none.
+func (s *state) orders(tenantID, st string) *pirepOrders {
+	if st != "" {
+		return s.pirepIdx.stateOrders[stateKey{tenantID, st}]
+	}
+	return s.pirepIdx.tenantOrders[tenantID]
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -115,12 +116,60 @@ func TestPirepIndexMatchesScan(t *testing.T) {
 					t.Fatalf("step %d: %d accepted PIREPs counted for the aircraft, a scan finds %d", step, n, want)
 				}
 			}
+			m.checkListOrders(t, step, tenant, append([]string{""}, states...))
 			pending, err := m.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tenant, Limit: math.MaxInt32})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if n := m.scanCount(func(p readmodel.Pirep) bool { return p.TenantID == tenant && p.State == "pending" }); len(pending) != n {
 				t.Fatalf("step %d: %d PIREPs pending, a scan finds %d", step, len(pending), n)
+			}
+		}
+	}
+}
+
+// checkListOrders checks the airline list's count and its three orders,
+// for every state and none, against a sort of a scan of every row.
+func (m *ReadModels) checkListOrders(t *testing.T, step int, tenant string, states []string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, st := range states {
+		var want []*readmodel.Pirep
+		for _, p := range m.st.pireps {
+			if p.TenantID == tenant && (st == "" || p.State == st) {
+				want = append(want, p)
+			}
+		}
+		arg := readmodel.ListPirepsByAirlineParams{TenantID: tenant, State: st, FromTime: time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC),
+			ToTime: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), RowLimit: 100}
+		n, err := m.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: tenant, State: st, FromTime: arg.FromTime, ToTime: arg.ToTime})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int(n) != len(want) {
+			t.Fatalf("step %d: %d PIREPs of %s in state %q counted, a scan finds %d", step, n, tenant, st, len(want))
+		}
+		for _, o := range []listOrder{orderNewest, orderOldest, orderLongest} {
+			slices.SortFunc(want, o.compare)
+			var got []readmodel.Pirep
+			switch o {
+			case orderNewest:
+				got, err = m.ListPirepsByAirline(ctx, arg)
+			case orderOldest:
+				got, err = m.ListPirepsByAirlineOldest(ctx, readmodel.ListPirepsByAirlineOldestParams(arg))
+			case orderLongest:
+				got, err = m.ListPirepsByAirlineLongest(ctx, readmodel.ListPirepsByAirlineLongestParams(arg))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("step %d: order %d of %s in state %q lists %d PIREPs, a scan finds %d", step, o, tenant, st, len(got), len(want))
+			}
+			for i := range got {
+				if got[i] != *want[i] {
+					t.Fatalf("step %d: order %d of %s in state %q has %s at %d, a sorted scan %s", step, o, tenant, st, got[i].ID, i, want[i].ID)
+				}
 			}
 		}
 	}

@@ -227,7 +227,7 @@ func (s *state) listPirepsByAirline(ctx context.Context, arg readmodel.ListPirep
 	if arg.RowOffset < 0 {
 		return nil, negativeOffset()
 	}
-	return s.firstPireps(arg, newestFirst, int(arg.RowOffset), int(arg.RowLimit)), nil
+	return s.firstPireps(arg, orderNewest, int(arg.RowOffset), int(arg.RowLimit)), nil
 }
 
 // page applies OFFSET and LIMIT, and returns nil for no rows.

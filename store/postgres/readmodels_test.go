@@ -70,6 +70,45 @@ func TestReadModelsBatch(t *testing.T) {
 		}
 	})
 
+	t.Run("a failed batch leaves the PIREP counts", func(t *testing.T) {
+		// The staff list's count of a state reads pirep_counts, which
+		// triggers keep in the batch's transaction.
+		count := func() int64 {
+			t.Helper()
+			n, err := rm.Reader().CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: "counts", State: "accepted",
+				FromTime: when.AddDate(-1, 0, 0), ToTime: when.AddDate(1, 0, 0)})
+			if err != nil {
+				t.Fatalf("CountPirepsByAirline: %v", err)
+			}
+			return n
+		}
+		p := readmodel.UpsertPirepParams{TenantID: "counts", ID: uuid.New(), PilotID: uuid.New(), AircraftID: uuid.New(), State: "accepted",
+			BlockOff: when, BlockOn: when.Add(time.Hour), FlightTime: 60, FiledAt: when, QueuedAt: when, UpdatedAt: when}
+		if err := rm.Reader().UpsertPirep(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		boom := errors.New("boom")
+		ran, err := rm.Batch(ctx, "pireps", func(q readmodel.Querier) error {
+			moved := p
+			moved.State = "rejected"
+			if err := q.UpsertPirep(ctx, moved); err != nil {
+				return err
+			}
+			added := p
+			added.ID = uuid.New()
+			if err := q.UpsertPirep(ctx, added); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !ran || !errors.Is(err, boom) {
+			t.Fatalf("Batch = %v, %v; want ran and boom", ran, err)
+		}
+		if n := count(); n != 1 {
+			t.Errorf("accepted PIREPs after a failed batch: %d, want 1", n)
+		}
+	})
+
 	t.Run("one batch per projection at a time", func(t *testing.T) {
 		ran, err := rm.Batch(ctx, "airlines", func(readmodel.Querier) error {
 			// Another session asks for the same projection: refused at once.

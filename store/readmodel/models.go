@@ -222,6 +222,12 @@ type PirepComment struct {
 	CreatedAt time.Time
 }
 
+type PirepCount struct {
+	TenantID string
+	State    string
+	Pireps   int64
+}
+
 type ProjectionCheckpoint struct {
 	Name      string
 	CommitTx  int64

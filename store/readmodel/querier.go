@@ -12,7 +12,11 @@ import (
 
 type Querier interface {
 	// CountPirepsByAirline counts what ListPirepsByAirline's filters match, for
-	// "page N of M".
+	// "page N of M". A filter of the state alone, or of nothing, reads the
+	// triggers' pirep_counts when no such row's block-off is outside the
+	// dates (two probes of pireps_tenant_block_off; the list without dates
+	// asks for years 1000 to 3000), so the count of an airline's 100,000
+	// PIREPs costs what one of 1,000 does; any other filter counts the rows.
 	CountPirepsByAirline(ctx context.Context, arg CountPirepsByAirlineParams) (int64, error)
 	// CountUsers says how many users exist; none means the platform still needs
 	// its first admin.

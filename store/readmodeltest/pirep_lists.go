@@ -132,6 +132,56 @@ func testCountPirepsByAirline(t *testing.T, q readmodel.Querier) {
 	if err != nil || len(rows) != int(count(all)) {
 		t.Errorf("the list has %d rows (%v), the count %d", len(rows), err, count(all))
 	}
+
+	// A count of the state alone (or of none) follows the rows as they
+	// change state, leaves out a row whose block-off is outside the dates
+	// (the list without dates asks for years 1000 to 3000), and starts
+	// again after the read model is emptied for a rebuild.
+	wide := all
+	wide.FromTime, wide.ToTime = time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+	ofState := func(state string) int64 {
+		t.Helper()
+		arg := wide
+		arg.State = state
+		return count(arg)
+	}
+	p2.State = "accepted"
+	upsertPireps(t, q, p2)
+	if a, p, n := ofState("accepted"), ofState("pending"), ofState(""); a != 2 || p != 1 || n != 3 {
+		t.Errorf("after a pending PIREP is accepted: %d accepted, %d pending, %d in all; want 2, 1, 3", a, p, n)
+	}
+	early := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000005", "accepted", 0)
+	early.BlockOff, early.BlockOn = time.Date(999, 12, 31, 22, 0, 0, 0, time.UTC), time.Date(999, 12, 31, 23, 0, 0, 0, time.UTC)
+	late := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000006", "pending", 0)
+	late.BlockOff, late.BlockOn = time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(3000, 1, 1, 1, 0, 0, 0, time.UTC)
+	upsertPireps(t, q, early, late)
+	if a, p, n := ofState("accepted"), ofState("pending"), ofState(""); a != 2 || p != 1 || n != 3 {
+		t.Errorf("with a block-off before and one after the dates: %d accepted, %d pending, %d in all; want 2, 1, 3", a, p, n)
+	}
+	if rows, err := q.ListPirepsByAirline(ctx, wide); err != nil || len(rows) != 3 {
+		t.Errorf("the list over the same dates has %d rows (%v), want 3", len(rows), err)
+	}
+	arg := wide
+	arg.ToTime = time.Date(3001, 1, 1, 0, 0, 0, 0, time.UTC)
+	if n := count(arg); n != 4 {
+		t.Errorf("to the year 3001: %d, want 4", n)
+	}
+	arg.FromTime = arg.ToTime
+	if n := count(arg); n != 0 {
+		t.Errorf("from the end date: %d, want 0", n)
+	}
+	if err := q.DeleteAllPireps(ctx); err != nil {
+		t.Fatalf("DeleteAllPireps: %v", err)
+	}
+	upsertPireps(t, q, p3)
+	if p, n := ofState("pending"), ofState(""); p != 1 || n != 1 {
+		t.Errorf("after the read model was emptied and one PIREP added: %d pending, %d in all; want 1, 1", p, n)
+	}
+	arg = wide
+	arg.TenantID = tenantB
+	if n := count(arg); n != 0 {
+		t.Errorf("airline B after the read model was emptied: %d, want 0", n)
+	}
 }
 
 func testListRoster(t *testing.T, q readmodel.Querier) {
