@@ -24,6 +24,17 @@ type reviewTables struct {
 	comments     map[rowKey]map[uuid.UUID]readmodel.PirepComment // (tenant, pirep) → id →
 	noticePireps map[rowKey]readmodel.NoticePirep
 	notices      map[rowKey]map[string]readmodel.Notice // (tenant, user) → id →
+	// noticesOf indexes notices by the PIREP they name: putting a PIREP's
+	// notices away on each decision read every notice of its pilot, which
+	// made the embedded start quadratic in a pilot's PIREPs (6 of 10 s
+	// replaying 100,000 PIREPs of 200 pilots).
+	noticesOf map[pirepNoticesKey][]string // (tenant, user, pirep) → notice ids
+}
+
+type pirepNoticesKey struct {
+	tenant string
+	user   uuid.UUID
+	pirep  string
 }
 
 func newReviewTables() *reviewTables {
@@ -31,6 +42,7 @@ func newReviewTables() *reviewTables {
 		comments:     map[rowKey]map[uuid.UUID]readmodel.PirepComment{},
 		noticePireps: map[rowKey]readmodel.NoticePirep{},
 		notices:      map[rowKey]map[string]readmodel.Notice{},
+		noticesOf:    map[pirepNoticesKey][]string{},
 	}
 }
 
@@ -298,9 +310,9 @@ func (t *tx) DeleteAllNotices(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old := t.st.review.notices
-	t.st.review.notices = map[rowKey]map[string]readmodel.Notice{}
-	t.undo = append(t.undo, func() { t.st.review.notices = old })
+	old, oldOf := t.st.review.notices, t.st.review.noticesOf
+	t.st.review.notices, t.st.review.noticesOf = map[rowKey]map[string]readmodel.Notice{}, map[pirepNoticesKey][]string{}
+	t.undo = append(t.undo, func() { t.st.review.notices, t.st.review.noticesOf = old, oldOf })
 	return nil
 }
 
@@ -322,6 +334,18 @@ func (t *tx) InsertNotice(ctx context.Context, arg readmodel.InsertNoticeParams)
 		PirepID: arg.PirepID, FlightNumber: arg.FlightNumber, DptAirport: arg.DptAirport, ArrAirport: arg.ArrAirport,
 		Reason: arg.Reason, RankID: arg.RankID, PrevRankID: arg.PrevRankID, CreatedAt: timestamptz(arg.CreatedAt)})
 	t.undo = append(t.undo, func() { deleteRow(t.st.review.notices, k, arg.ID) })
+	if arg.PirepID != "" {
+		pk := pirepNoticesKey{arg.TenantID, arg.UserID, arg.PirepID}
+		t.st.review.noticesOf[pk] = append(t.st.review.noticesOf[pk], arg.ID)
+		// Undone in reverse order, so the id to take back is the last.
+		t.undo = append(t.undo, func() {
+			if ids := t.st.review.noticesOf[pk]; len(ids) > 1 {
+				t.st.review.noticesOf[pk] = ids[:len(ids)-1]
+			} else {
+				delete(t.st.review.noticesOf, pk)
+			}
+		})
+	}
 	return nil
 }
 
@@ -357,8 +381,9 @@ func (t *tx) PutAwayPirepNotices(ctx context.Context, arg readmodel.PutAwayPirep
 		return t.fail(err)
 	}
 	k := rowKey{arg.TenantID, arg.UserID}
-	for id, old := range t.st.review.notices[k] {
-		if old.PirepID != arg.PirepID || old.ReadAt != nil {
+	for _, id := range t.st.review.noticesOf[pirepNoticesKey{arg.TenantID, arg.UserID, arg.PirepID}] {
+		old, ok := t.st.review.notices[k][id]
+		if !ok || old.ReadAt != nil {
 			continue
 		}
 		n := old
