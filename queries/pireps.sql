@@ -90,6 +90,11 @@ WHERE p.tenant_id = sqlc.arg(tenant_id)::text AND p.aircraft_id = sqlc.arg(aircr
 ON CONFLICT (tenant_id, aircraft_id) DO UPDATE
 SET flights = EXCLUDED.flights, minutes = EXCLUDED.minutes, location = EXCLUDED.location;
 
+-- name: GetAircraftPirepTotals :one
+-- GetAircraftPirepTotals returns what accepted PIREPs added to an aircraft.
+SELECT * FROM aircraft_pirep_totals
+WHERE tenant_id = $1 AND aircraft_id = $2;
+
 -- name: ListAircraftPirepTotals :many
 -- ListAircraftPirepTotals is what accepted PIREPs added to each of an
 -- airline's aircraft that has flown one, by aircraft id.

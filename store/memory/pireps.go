@@ -31,6 +31,16 @@ func (m *ReadModels) DeleteAllPireps(ctx context.Context) error {
 	return m.write(func(t *tx) error { return t.DeleteAllPireps(ctx) })
 }
 
+// GetAircraftPirepTotals implements readmodel.Querier.
+func (m *ReadModels) GetAircraftPirepTotals(ctx context.Context, arg readmodel.GetAircraftPirepTotalsParams) (readmodel.AircraftPirepTotal, error) {
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.AircraftPirepTotal{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getAircraftPirepTotals(ctx, arg)
+}
+
 // GetPilotStats implements readmodel.Querier.
 func (m *ReadModels) GetPilotStats(ctx context.Context, arg readmodel.GetPilotStatsParams) (readmodel.PilotStat, error) {
 	if err := checkText(arg.TenantID); err != nil {
@@ -128,6 +138,17 @@ func (s *state) listAircraftPirepTotals(ctx context.Context, tenantID string) ([
 	}
 	slices.SortFunc(out, func(a, b readmodel.AircraftPirepTotal) int { return bytes.Compare(a.AircraftID[:], b.AircraftID[:]) })
 	return out, nil
+}
+
+func (s *state) getAircraftPirepTotals(ctx context.Context, arg readmodel.GetAircraftPirepTotalsParams) (readmodel.AircraftPirepTotal, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.AircraftPirepTotal{}, err
+	}
+	a, ok := s.aircraftTotals[rowKey{arg.TenantID, arg.AircraftID}]
+	if !ok {
+		return readmodel.AircraftPirepTotal{}, pgx.ErrNoRows
+	}
+	return a, nil
 }
 
 func (s *state) getPilotStats(ctx context.Context, arg readmodel.GetPilotStatsParams) (readmodel.PilotStat, error) {
@@ -252,6 +273,16 @@ func (t *tx) DeleteAllPireps(ctx context.Context) error {
 	t.st.pireps, t.st.pirepIdx = map[rowKey]*readmodel.Pirep{}, newPirepIndex()
 	t.undo = append(t.undo, func() { t.st.pireps, t.st.pirepIdx = old, oldIdx })
 	return nil
+}
+
+func (t *tx) GetAircraftPirepTotals(ctx context.Context, arg readmodel.GetAircraftPirepTotalsParams) (readmodel.AircraftPirepTotal, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.AircraftPirepTotal{}, err
+	}
+	if err := checkText(arg.TenantID); err != nil {
+		return readmodel.AircraftPirepTotal{}, t.fail(err)
+	}
+	return t.st.getAircraftPirepTotals(ctx, arg)
 }
 
 func (t *tx) GetPilotStats(ctx context.Context, arg readmodel.GetPilotStatsParams) (readmodel.PilotStat, error) {

@@ -42,6 +42,30 @@ func (q *Queries) DeleteAllPireps(ctx context.Context) error {
 	return err
 }
 
+const getAircraftPirepTotals = `-- name: GetAircraftPirepTotals :one
+SELECT tenant_id, aircraft_id, flights, minutes, location FROM aircraft_pirep_totals
+WHERE tenant_id = $1 AND aircraft_id = $2
+`
+
+type GetAircraftPirepTotalsParams struct {
+	TenantID   string
+	AircraftID uuid.UUID
+}
+
+// GetAircraftPirepTotals returns what accepted PIREPs added to an aircraft.
+func (q *Queries) GetAircraftPirepTotals(ctx context.Context, arg GetAircraftPirepTotalsParams) (AircraftPirepTotal, error) {
+	row := q.db.QueryRow(ctx, getAircraftPirepTotals, arg.TenantID, arg.AircraftID)
+	var i AircraftPirepTotal
+	err := row.Scan(
+		&i.TenantID,
+		&i.AircraftID,
+		&i.Flights,
+		&i.Minutes,
+		&i.Location,
+	)
+	return i, err
+}
+
 const getPilotStats = `-- name: GetPilotStats :one
 SELECT tenant_id, pilot_id, flights, minutes, last_flight, location, landing_rate FROM pilot_stats
 WHERE tenant_id = $1 AND pilot_id = $2

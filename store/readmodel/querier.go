@@ -59,6 +59,8 @@ type Querier interface {
 	// GetAircraft finds an aircraft of one airline: another airline's is not
 	// found, whatever id is asked for.
 	GetAircraft(ctx context.Context, arg GetAircraftParams) (Aircraft, error)
+	// GetAircraftPirepTotals returns what accepted PIREPs added to an aircraft.
+	GetAircraftPirepTotals(ctx context.Context, arg GetAircraftPirepTotalsParams) (AircraftPirepTotal, error)
 	// GetAirline finds an airline by id: its tenant id.
 	GetAirline(ctx context.Context, id uuid.UUID) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.

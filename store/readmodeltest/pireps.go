@@ -28,6 +28,7 @@ var pirepCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"GetPilotStats":                  testRecalculatePilotStats,
 	"DeleteAllPilotStats":            testDeleteAllPilotStats,
 	"RecalculateAircraftPirepTotals": testRecalculateAircraftPirepTotals,
+	"GetAircraftPirepTotals":         testRecalculateAircraftPirepTotals,
 	"ListAircraftPirepTotals":        testRecalculateAircraftPirepTotals,
 	"DeleteAllAircraftPirepTotals":   testDeleteAllAircraftPirepTotals,
 }
@@ -319,26 +320,13 @@ func testDeleteAllPilotStats(t *testing.T, q readmodel.Querier) {
 	}
 }
 
-// aircraftTotals finds an aircraft's totals in ListAircraftPirepTotals.
-func aircraftTotals(t *testing.T, q readmodel.Querier, tenant string, aircraft uuid.UUID) (readmodel.AircraftPirepTotal, bool) {
-	t.Helper()
-	list, err := q.ListAircraftPirepTotals(context.Background(), tenant)
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := slices.IndexFunc(list, func(a readmodel.AircraftPirepTotal) bool { return a.AircraftID == aircraft })
-	if i < 0 {
-		return readmodel.AircraftPirepTotal{}, false
-	}
-	return list[i], true
-}
-
 // testRecalculateAircraftPirepTotals covers RecalculateAircraftPirepTotals
-// and ListAircraftPirepTotals.
+// and GetAircraftPirepTotals.
 func testRecalculateAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
-	if got, ok := aircraftTotals(t, q, tenantA, aircraftA); ok {
-		t.Fatalf("before any: %+v", got)
+	key := readmodel.GetAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}
+	if _, err := q.GetAircraftPirepTotals(ctx, key); !errors.Is(err, pgx.ErrNoRows) {
+		t.Fatalf("before any: %v, want pgx.ErrNoRows", err)
 	}
 	p1 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0)
 	p2 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000002", "accepted", 600)
@@ -350,9 +338,13 @@ func testRecalculateAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
 	if err := q.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}); err != nil {
 		t.Fatal(err)
 	}
+	got, err := q.GetAircraftPirepTotals(ctx, key)
 	want := readmodel.AircraftPirepTotal{TenantID: tenantA, AircraftID: aircraftA, Flights: 2, Minutes: 195, Location: "LPFR"}
-	if got, _ := aircraftTotals(t, q, tenantA, aircraftA); got != want {
-		t.Errorf("aircraft A's totals = %+v; want %+v", got, want)
+	if err != nil || got != want {
+		t.Errorf("GetAircraftPirepTotals = %+v, %v; want %+v", got, err, want)
+	}
+	if _, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenantB, AircraftID: aircraftA}); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("another airline's totals: %v, want pgx.ErrNoRows", err)
 	}
 	if err := q.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftB}); err != nil {
 		t.Fatal(err)
@@ -374,7 +366,7 @@ func testDeleteAllAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
 	if err := q.DeleteAllAircraftPirepTotals(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got, ok := aircraftTotals(t, q, tenantA, aircraftA); ok {
-		t.Errorf("after DeleteAllAircraftPirepTotals: %+v", got)
+	if _, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("after DeleteAllAircraftPirepTotals: %v, want pgx.ErrNoRows", err)
 	}
 }

@@ -19,6 +19,12 @@ func (q Querier) GetPilotStats(ctx context.Context, arg readmodel.GetPilotStatsP
 	return s, notFound(err, "The pilot's totals")
 }
 
+// GetAircraftPirepTotals returns what accepted PIREPs added to an aircraft.
+func (q Querier) GetAircraftPirepTotals(ctx context.Context, arg readmodel.GetAircraftPirepTotalsParams) (readmodel.AircraftPirepTotal, error) {
+	t, err := q.Querier.GetAircraftPirepTotals(ctx, arg)
+	return t, notFound(err, "The aircraft's totals")
+}
+
 // GetPilotRank returns a pilot's rank; a pilot never given one has none.
 func (q Querier) GetPilotRank(ctx context.Context, arg readmodel.GetPilotRankParams) (readmodel.PilotRank, error) {
 	r, err := q.Querier.GetPilotRank(ctx, arg)
