@@ -327,8 +327,8 @@ type PirepRules struct {
 	PilotAtDeparture    bool // the pilot must be at the departure airport
 }
 
-// PirepSettings reads an airline's filing rules and where its pilots are.
-// Until airlines have settings pages, NoPirepRules answers.
+// PirepSettings reads an airline's filing rules and where its pilots are
+// (reads.PirepSettings in the server; NoPirepRules where no rule applies).
 type PirepSettings interface {
 	PirepRules(ctx context.Context, tenantID string) (PirepRules, error)
 	// PilotLocation returns the pilot's current airport, "" when unknown

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -31,7 +32,7 @@ func (s *Pireps) Comment(ctx context.Context, meta CommandMeta, airlineID, pirep
 	case n == 0:
 		return "", AppendResult{}, FieldError(EInvalid, "text", "Write a comment first.")
 	case n > MaxCommentLength:
-		return "", AppendResult{}, FieldError(EInvalid, "text", "A comment can be at most 2000 characters.")
+		return "", AppendResult{}, FieldError(EInvalid, "text", fmt.Sprintf("A comment can be at most %d characters.", MaxCommentLength))
 	}
 	commentID := s.IDs.NewID()
 	res, err := Execute(ctx, s.Runner, StreamRef{StreamID: PirepStream(pirepID), TenantID: airlineID}, meta,

@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/albatross-va/albatross/domain"
 )
 
@@ -28,9 +26,7 @@ func TestPirepRulesAreTheAirlineAdminsToSet(t *testing.T) {
 		t.Fatalf("the airline's admin sets the rules: %+v, %v", res, err)
 	}
 	a := &domain.Airline{}
-	if err := loadStream(ctx, r, domain.AirlineStream(m.airline), a); err != nil {
-		t.Fatal(err)
-	}
+	replay(t, r, domain.AirlineStream(m.airline), a)
 	if a.PirepRules != on {
 		t.Errorf("the airline's rules are %+v, want %+v", a.PirepRules, on)
 	}
@@ -42,24 +38,4 @@ func TestPirepRulesAreTheAirlineAdminsToSet(t *testing.T) {
 	if _, err := m.airlines.SetPirepRules(ctx, domain.CommandMeta{Who: domain.System}, domain.NewUUID(), on); domain.ErrorCode(err) != domain.ENotFound {
 		t.Errorf("rules of a missing airline: %v, want not found", err)
 	}
-}
-
-// loadStream folds a stream's events into an aggregate.
-func loadStream(ctx context.Context, r *domain.Runner, stream string, into interface {
-	Apply(proto.Message) error
-}) error {
-	recs, err := r.Store.ReadStream(ctx, stream, 0)
-	if err != nil {
-		return err
-	}
-	for _, rec := range recs {
-		msg, err := r.Registry.Decode(rec.Type, rec.Data)
-		if err != nil {
-			return err
-		}
-		if err := into.Apply(msg); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -322,12 +322,12 @@ func (h *fleetHandlers) renderAircraft(c echo.Context, status int, form *views.A
 	if err != nil {
 		return err
 	}
-	flown, err := reads.AsFlown(ctx, h.rm, tabs.ID, []readmodel.Aircraft{a})
+	flown, err := reads.OneAsFlown(ctx, h.rm, a)
 	if err != nil {
 		return err
 	}
 	p := views.AircraftPage{Page: page(c, a.Registration+" · "+tabs.Name), Tabs: tabs,
-		Aircraft: aircraftRow(flown[0], types[a.SubfleetID.String()]), CanManage: canManage(c, tabs.ID),
+		Aircraft: aircraftRow(flown, types[a.SubfleetID.String()]), CanManage: canManage(c, tabs.ID),
 		Subfleets: options, History: history, Saved: c.QueryParam("saved") != ""}
 	if form != nil {
 		p.Form = *form

@@ -171,14 +171,6 @@ func (h *peopleHandlers) renderPerson(c echo.Context, status int, issued *views.
 	return render(c, status, views.PersonView(p), nil)
 }
 
-// done sends the browser back to where the staff member decided, with a
-// confirmation.
-func (h *peopleHandlers) done(c echo.Context, res domain.AppendResult, to, flash string) error {
-	h.waitFor(c, res.Position)
-	h.sessions.Put(c.Request().Context(), flashKey, flash)
-	return c.Redirect(http.StatusSeeOther, to)
-}
-
 func (h *peopleHandlers) peopleURL(c echo.Context) string {
 	return "/airlines/" + c.Param("id") + "/people"
 }
@@ -197,7 +189,7 @@ func (h *peopleHandlers) approve(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.done(c, res, h.peopleURL(c), u.Name+" is approved as "+pilotID+".")
+	return h.finish(c, h.sessions, res, h.peopleURL(c), u.Name+" is approved as "+pilotID+".")
 }
 
 // reject declines a pending registration with a reason.
@@ -213,7 +205,7 @@ func (h *peopleHandlers) reject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.done(c, res, h.peopleURL(c), u.Name+"'s registration is rejected.")
+	return h.finish(c, h.sessions, res, h.peopleURL(c), u.Name+"'s registration is rejected.")
 }
 
 // suspend stops a person from logging in.
@@ -230,7 +222,7 @@ func (h *peopleHandlers) suspend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.done(c, res, h.personURL(c), u.Name+" is suspended.")
+	return h.finish(c, h.sessions, res, h.personURL(c), u.Name+" is suspended.")
 }
 
 // reactivate lets a suspended person log in again.
@@ -243,7 +235,7 @@ func (h *peopleHandlers) reactivate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.done(c, res, h.personURL(c), u.Name+" is active again.")
+	return h.finish(c, h.sessions, res, h.personURL(c), u.Name+" is active again.")
 }
 
 // changeRole makes the person a pilot or an airline admin.
@@ -259,7 +251,7 @@ func (h *peopleHandlers) changeRole(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.done(c, res, h.personURL(c), u.Name+"'s role is changed.")
+	return h.finish(c, h.sessions, res, h.personURL(c), u.Name+"'s role is changed.")
 }
 
 // resetPassword gives the person a one-time password, shown once.

@@ -35,7 +35,7 @@ func (h *pirepHandlers) commentPirep(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.done(c, res, pirepsURL(tabs.ID)+"/"+p.ID.String()+"#comments-heading", "Your comment is added.")
+	return h.finish(c, h.sessions, res, pirepsURL(tabs.ID)+"/"+p.ID.String()+"#comments-heading", "Your comment is added.")
 }
 
 // fillComments puts the PIREP's thread and the comment form on its page; a

@@ -48,7 +48,7 @@ func (h *pirepHandlers) reviewPireps(c echo.Context) error {
 		return domain.Errorf(domain.EInvalid, "Select at most %d PIREPs at once.", maxBulkAccept)
 	}
 	if len(ids) == 0 && unknown == 0 {
-		return h.done(c, domain.AppendResult{}, queue, "Select the PIREPs to accept first.")
+		return h.finish(c, h.sessions, domain.AppendResult{}, queue, "Select the PIREPs to accept first.")
 	}
 	// Once begun, the run is not cut short by the user leaving the page:
 	// every PIREP it accepts gets its pilot's promotion step.
@@ -102,7 +102,7 @@ func (h *pirepHandlers) reviewPireps(c echo.Context) error {
 		requestLogger(c, h.logger).Error("bulk accept stopped", "accepted", len(accepted), "err", failed)
 		notice += " Then something went wrong and the rest were not accepted; try them again."
 	}
-	return h.done(c, next, queue, notice)
+	return h.finish(c, h.sessions, next, queue, notice)
 }
 
 // bulkAcceptNotice says what an "Accept selected" did.

@@ -171,7 +171,7 @@ func checkPirepComments(t *testing.T, w *matrixWorld) {
 		d.Find(`label[for="comment-text"]`).Length() != 1 || d.Find(`[data-testid="comment-form"] input[name="_csrf"]`).Length() != 1 {
 		t.Fatalf("the PIREP page has no labelled comment form with a CSRF token")
 	}
-	if d.Find(`#pirep-thread[hx-trigger*="sse:pirep-comments"]`).Length() != 1 || text(d, "no-comments") == "" {
+	if d.Find(`#pirep-detail[hx-trigger*="sse:pirep-comments"][hx-select-oob="#pirep-thread"]`).Length() != 1 || d.Find(`#pirep-thread`).Length() != 1 || text(d, "no-comments") == "" {
 		t.Errorf("the thread does not follow the pirep-comments topic, or does not say it is empty")
 	}
 

@@ -57,7 +57,5 @@ func (h *pirepSettingsHandlers) savePirepSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
-	h.sessions.Put(c.Request().Context(), flashKey, "The PIREP rules are saved.")
-	return c.Redirect(http.StatusSeeOther, pirepSettingsURL(airlineID))
+	return h.finish(c, h.sessions, res, pirepSettingsURL(airlineID), "The PIREP rules are saved.")
 }

@@ -346,15 +346,7 @@ func (h *pirepHandlers) filePirep(c echo.Context) error {
 	if submit {
 		flash = "Submitted for review."
 	}
-	return h.done(c, res, pirepsURL(airlineID)+"/"+id, flash)
-}
-
-// done waits for the change to reach the read models and sends the browser
-// on with a confirmation.
-func (h *pirepHandlers) done(c echo.Context, res domain.AppendResult, to, flash string) error {
-	h.waitFor(c, res.Position)
-	h.sessions.Put(c.Request().Context(), flashKey, flash)
-	return c.Redirect(http.StatusSeeOther, to)
+	return h.finish(c, h.sessions, res, pirepsURL(airlineID)+"/"+id, flash)
 }
 
 // loadPirep reads the PIREP the route names in the airline; only its pilot
@@ -528,7 +520,7 @@ func (h *pirepHandlers) editPirep(c echo.Context) error {
 		}
 		res, flash = sub, "Submitted for review."
 	}
-	return h.done(c, res, pirepsURL(tabs.ID)+"/"+p.ID.String(), flash)
+	return h.finish(c, h.sessions, res, pirepsURL(tabs.ID)+"/"+p.ID.String(), flash)
 }
 
 // cancelPirep withdraws the pilot's draft or pending PIREP.
@@ -541,7 +533,7 @@ func (h *pirepHandlers) cancelPirep(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.done(c, res, pirepsURL(tabs.ID)+"/"+p.ID.String(), "The PIREP is cancelled.")
+	return h.finish(c, h.sessions, res, pirepsURL(tabs.ID)+"/"+p.ID.String(), "The PIREP is cancelled.")
 }
 
 // reviewed is where the browser goes after a review: back to the queue
@@ -565,7 +557,7 @@ func (h *pirepHandlers) acceptPirep(c echo.Context) error {
 		return err
 	}
 	res = h.promote(c, res, p)
-	return h.done(c, res, reviewed(c, p), "Accepted "+tabs.ICAO+p.FlightNumber+".")
+	return h.finish(c, h.sessions, res, reviewed(c, p), "Accepted "+tabs.ICAO+p.FlightNumber+".")
 }
 
 // rejectPirep rejects a PIREP with the reason its pilot reads.
@@ -585,7 +577,7 @@ func (h *pirepHandlers) rejectPirep(c echo.Context) error {
 	if p.State == domain.PirepAccepted {
 		res = h.promote(c, res, p) // the hours it counted are taken back
 	}
-	return h.done(c, res, reviewed(c, p), "Rejected "+tabs.ICAO+p.FlightNumber+".")
+	return h.finish(c, h.sessions, res, reviewed(c, p), "Rejected "+tabs.ICAO+p.FlightNumber+".")
 }
 
 // promote waits for the review to be projected, then applies the promotion

@@ -83,7 +83,7 @@ func (h *rankHandlers) createRank(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.done(c, res, ranksURL(airlineID), "Added the rank "+strings.TrimSpace(d.Name)+".")
+	return h.finish(c, h.sessions, res, ranksURL(airlineID), "Added the rank "+strings.TrimSpace(d.Name)+".")
 }
 
 // loadRank finds the rank the route names among the airline's ranks.
@@ -139,7 +139,7 @@ func (h *rankHandlers) saveRank(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.done(c, res, ranksURL(tabs.ID), "Saved the rank "+strings.TrimSpace(d.Name)+".")
+	return h.finish(c, h.sessions, res, ranksURL(tabs.ID), "Saved the rank "+strings.TrimSpace(d.Name)+".")
 }
 
 // setPilotRank gives a person a rank by hand, from their page.
@@ -159,15 +159,7 @@ func (h *rankHandlers) setPilotRank(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.done(c, res, h.people.personURL(c), u.Name+"'s rank is set.")
-}
-
-// done waits for the change to reach the read models and sends the browser
-// on with a confirmation.
-func (h *rankHandlers) done(c echo.Context, res domain.AppendResult, to, flash string) error {
-	h.waitFor(c, res.Position)
-	h.sessions.Put(c.Request().Context(), flashKey, flash)
-	return c.Redirect(http.StatusSeeOther, to)
+	return h.finish(c, h.sessions, res, h.people.personURL(c), u.Name+"'s rank is set.")
 }
 
 // admitted says whether a person is one of the airline's members (active

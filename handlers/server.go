@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -193,6 +194,14 @@ type readYourWrites struct {
 	waiter ProjectionWaiter
 	bound  time.Duration
 	log    *slog.Logger
+}
+
+// finish ends a form post: it waits for the read models to show the
+// change, keeps the confirmation for the next page and redirects there.
+func (r readYourWrites) finish(c echo.Context, sm *scs.SessionManager, res domain.AppendResult, to, flash string) error {
+	r.waitFor(c, res.Position)
+	sm.Put(c.Request().Context(), flashKey, flash)
+	return c.Redirect(http.StatusSeeOther, to)
 }
 
 // waitFor waits for pos; on timeout the page renders anyway and the live

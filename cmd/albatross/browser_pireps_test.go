@@ -223,6 +223,21 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 	contains(t, filing, `[data-testid="history"]`, "Sam Staff")
 	shot(filing, "pilot-pirep-accepted")
 
+	// A comment posted from another tab appears in the open page's thread.
+	if err := chromedp.Do(another,
+		chromedp.Navigate(pirepURL),
+		chromedp.WaitVisible(chromedp.ID("comment-text")),
+		chromedp.SendKeys(chromedp.ID("comment-text"), "Smooth ride over the Douro."),
+		chromedp.Click(testID("add-comment")),
+		chromedp.WaitVisible(testID("comment")),
+	); err != nil {
+		t.Fatalf("comment on the PIREP: %v", err)
+	}
+	if err := chromedp.Do(wait, waitTrue(`[...document.querySelectorAll('[data-testid="comment"]')].some(c => c.textContent.includes("Smooth ride over the Douro."))`),
+		waitTrue(stillThisPage)); err != nil {
+		t.Errorf("the open PIREP page never showed the new comment: %v", err)
+	}
+
 	wait, cancel = context.WithTimeout(pilot, 30*time.Second)
 	defer cancel()
 	if err := chromedp.Do(wait,

@@ -33,7 +33,8 @@ type JobStore interface {
 // Retention says how long a JobStore keeps what.
 type Retention struct {
 	// Keep is how many finished (done or failed) jobs are kept per airline;
-	// the oldest, by start, are forgotten first.
+	// those that finished earliest are forgotten first, never the job
+	// finishing now.
 	Keep int
 	// Finished is how long a job is kept after its last save: a finished
 	// job for that long, and one whose process died without a word too.

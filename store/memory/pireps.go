@@ -218,16 +218,7 @@ func (s *state) listPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsB
 }
 
 func (s *state) listPirepsByAirline(ctx context.Context, arg readmodel.ListPirepsByAirlineParams) ([]readmodel.Pirep, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if arg.RowLimit < 0 {
-		return nil, negativeLimit()
-	}
-	if arg.RowOffset < 0 {
-		return nil, negativeOffset()
-	}
-	return s.firstPireps(arg, orderNewest, int(arg.RowOffset), int(arg.RowLimit)), nil
+	return s.listPirepsSorted(ctx, arg, orderNewest)
 }
 
 // page applies OFFSET and LIMIT, and returns nil for no rows.

@@ -81,11 +81,11 @@ func (o Operations) LookupAircraft(ctx context.Context, tenantID, aircraftID str
 		return domain.AircraftInfo{}, err
 	}
 	// Accepted PIREPs move the aircraft to their latest arrival.
-	flown, err := AsFlown(ctx, o.Q, tenantID, []readmodel.Aircraft{a})
+	flown, err := OneAsFlown(ctx, o.Q, a)
 	if err != nil {
 		return domain.AircraftInfo{}, err
 	}
-	return domain.AircraftInfo{Registration: a.Registration, Status: a.Status, AirportID: flown[0].AirportID}, nil
+	return domain.AircraftInfo{Registration: a.Registration, Status: a.Status, AirportID: flown.AirportID}, nil
 }
 
 // PirepSettings answers domain.PirepSettings from the read models: each
@@ -146,13 +146,26 @@ func AsFlown(ctx context.Context, q Querier, tenantID string, planes []readmodel
 	}
 	out := make([]readmodel.Aircraft, len(planes))
 	for i, a := range planes {
-		if t, ok := flown[a.ID]; ok {
-			a.FlightTime += t.Minutes
-			if t.Location != "" {
-				a.AirportID = t.Location
-			}
-		}
-		out[i] = a
+		out[i] = flownBy(a, flown[a.ID])
 	}
 	return out, nil
+}
+
+// OneAsFlown is AsFlown for one aircraft, reading only its own totals.
+func OneAsFlown(ctx context.Context, q Querier, a readmodel.Aircraft) (readmodel.Aircraft, error) {
+	t, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: a.TenantID, AircraftID: a.ID})
+	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+		return a, err
+	}
+	return flownBy(a, t), nil
+}
+
+// flownBy adds what accepted PIREPs did to an aircraft (none: the zero
+// totals) to its row.
+func flownBy(a readmodel.Aircraft, t readmodel.AircraftPirepTotal) readmodel.Aircraft {
+	a.FlightTime += t.Minutes
+	if t.Location != "" {
+		a.AirportID = t.Location
+	}
+	return a
 }
