@@ -48,7 +48,7 @@ func TestBrowserCSVImport(t *testing.T) {
 	pilotOTP := addPerson(t, platform, airline, "Paulo Pilot", "paulo@atlantic.example", "pilot")
 
 	browser := newChromium(t)
-	shot := &pageShot{t: t, mode: "csv"}
+	shot := &pageShot{t: t, walk: "membership", mode: "csv"}
 	admin := newProfile(t, browser)
 	if err := chromedp.Do(admin,
 		chromedp.Navigate(srv.URL+"/login"),

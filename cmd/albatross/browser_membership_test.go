@@ -37,9 +37,10 @@ func newProfile(t *testing.T, browser context.Context) context.Context {
 	return tab
 }
 
-// pageShot saves what the user sees as membership-<mode>-<step>.png.
+// pageShot saves what the user sees as <walk>-<mode>-<step>.png.
 type pageShot struct {
 	t    *testing.T
+	walk string // membership, pireps
 	mode string
 	n    int
 }
@@ -47,7 +48,7 @@ type pageShot struct {
 func (s *pageShot) take(ctx context.Context, step string) {
 	s.t.Helper()
 	s.n++
-	screenshot(s.t, ctx, fmt.Sprintf("membership-%s-%02d-%s", s.mode, s.n, step))
+	screenshot(s.t, ctx, fmt.Sprintf("%s-%s-%02d-%s", s.walk, s.mode, s.n, step))
 }
 
 // testID selects the element a page marks with data-testid.
@@ -107,7 +108,7 @@ const slowMachineWait = "15s"
 // approves them and the new pilot finds their pilot id.
 func walkMembership(t *testing.T, mode string, srv *testServer) {
 	browser := newChromium(t)
-	shot := &pageShot{t: t, mode: mode}
+	shot := &pageShot{t: t, walk: "membership", mode: mode}
 	srv.waitReady(t)
 	m := oneTimeInLog.FindStringSubmatch(srv.logs.String())
 	if m == nil {

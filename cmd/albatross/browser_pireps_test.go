@@ -41,18 +41,6 @@ func importSample(t *testing.T, b *browser, airlineID, kind string) {
 	waitJob(t, b, uploadCSV(t, b, airlineID, kind, data), "done")
 }
 
-// pirepShot saves what a user sees as pireps-<mode>-<step>.png.
-func pirepShot(t *testing.T, mode string) func(ctx context.Context, step string) {
-	n := 0
-	return func(ctx context.Context, step string) {
-		t.Helper()
-		n++
-		screenshot(t, ctx, "pireps-"+mode+"-"+twoDigits(n)+"-"+step)
-	}
-}
-
-func twoDigits(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
-
 // stillThisPage marks the page so that a reload would wipe the mark.
 const (
 	markPage      = `(window.stillThisPage = true)`
@@ -84,7 +72,7 @@ func fileLeg(base, number, dpt, arr, blockOff string) chromedp.Action[chromedp.V
 }
 
 func walkPirepReview(t *testing.T, mode string, srv *testServer) {
-	shot := pirepShot(t, mode)
+	shot := (&pageShot{t: t, walk: "pireps", mode: mode}).take
 	platform := loginAsAdmin(t, srv)
 	airline := createAirline(t, platform, "Petrel Virtual", "PTV", "petrel")
 	staffOTP := addPerson(t, platform, airline, "Sam Staff", "sam@petrel.example", "airline_admin")

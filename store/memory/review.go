@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -358,18 +359,22 @@ func (t *tx) MarkNoticeRead(ctx context.Context, arg readmodel.MarkNoticeReadPar
 	if err := checkTexts(arg.TenantID, arg.ID); err != nil {
 		return t.fail(err)
 	}
-	k := rowKey{arg.TenantID, arg.UserID}
-	old, ok := t.st.review.notices[k][arg.ID]
+	t.markRead(rowKey{arg.TenantID, arg.UserID}, arg.ID, arg.ReadAt)
+	return nil
+}
+
+// markRead sets read_at of a member's notice when it has none.
+func (t *tx) markRead(k rowKey, id string, at *time.Time) {
+	old, ok := t.st.review.notices[k][id]
 	if !ok || old.ReadAt != nil {
-		return nil
+		return
 	}
 	n := old
-	if arg.ReadAt != nil {
-		n.ReadAt = timestamptzPtr(*arg.ReadAt)
+	if at != nil {
+		n.ReadAt = timestamptzPtr(*at)
 	}
-	t.st.review.notices[k][arg.ID] = n
-	t.undo = append(t.undo, func() { t.st.review.notices[k][arg.ID] = old })
-	return nil
+	t.st.review.notices[k][id] = n
+	t.undo = append(t.undo, func() { t.st.review.notices[k][id] = old })
 }
 
 // PutAwayPirepNotices sets read_at of a member's unread notices of a PIREP.
@@ -382,16 +387,7 @@ func (t *tx) PutAwayPirepNotices(ctx context.Context, arg readmodel.PutAwayPirep
 	}
 	k := rowKey{arg.TenantID, arg.UserID}
 	for _, id := range t.st.review.noticesOf[pirepNoticesKey{arg.TenantID, arg.UserID, arg.PirepID}] {
-		old, ok := t.st.review.notices[k][id]
-		if !ok || old.ReadAt != nil {
-			continue
-		}
-		n := old
-		if arg.ReadAt != nil {
-			n.ReadAt = timestamptzPtr(*arg.ReadAt)
-		}
-		t.st.review.notices[k][id] = n
-		t.undo = append(t.undo, func() { t.st.review.notices[k][id] = old })
+		t.markRead(k, id, arg.ReadAt)
 	}
 	return nil
 }
