@@ -56,6 +56,11 @@ type StreamRef struct {
 // version (0 for a new stream).
 func Execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta CommandMeta,
 	newAgg func() A, decide func(agg A, version int64) (Decision, error)) (AppendResult, error) {
+	for _, s := range []string{ref.StreamID, ref.TenantID, meta.ID, meta.actor(), meta.CorrelationID, meta.CausationID} {
+		if err := TextError("command", s, SingleLine, 0); err != nil {
+			return AppendResult{}, err
+		}
+	}
 	attempts := r.MaxAttempts
 	if attempts <= 0 {
 		attempts = DefaultMaxAttempts
@@ -87,6 +92,11 @@ func Execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta Co
 			},
 		}
 		for _, ev := range d.Events {
+			// The last guard of the log: no event holds text a read model
+			// could not store, whatever a command forgot to check.
+			if err := CheckEventText(ev); err != nil {
+				return AppendResult{}, err
+			}
 			name, data, err := r.Registry.Encode(ev)
 			if err != nil {
 				return AppendResult{}, err
