@@ -19,6 +19,10 @@ const (
 	EForbidden    = "forbidden"
 	EUnauthorized = "unauthorized"
 	EInternal     = "internal"
+	// EUnavailable is a part Albatross needs (the database, the session
+	// store) that cannot be reached for now: the request may succeed if
+	// tried again shortly.
+	EUnavailable = "unavailable"
 )
 
 // Error is the one error type that crosses the domain boundary. Message is

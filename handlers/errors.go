@@ -24,15 +24,27 @@ func statusFor(code string) int {
 		return http.StatusForbidden
 	case domain.EUnauthorized:
 		return http.StatusUnauthorized
+	case domain.EUnavailable:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
 }
 
+// retryAfter is the Retry-After of a 503: about how long a restarted
+// Redis or PostgreSQL takes to answer again.
+const retryAfter = "5"
+
+// unavailableMessage is what a user reads while a part is unreachable.
+const unavailableMessage = "Albatross is briefly unavailable. Please try again in a few seconds."
+
 // errorHandler is the one place errors become responses: a page or a
 // fragment, or under /api a problem document. Only internal errors are
-// logged; their details never reach the client.
-func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+// logged; their details never reach the client. An error that unavailable
+// says is an outage (the database or the session store unreachable) is a
+// 503 with Retry-After, logged as a warning: it is not a bug, and the
+// request will work once the part is back.
+func errorHandler(log *slog.Logger, unavailable func(error) bool) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
@@ -46,11 +58,18 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			if m, ok := he.Message.(string); ok && status < 500 {
 				message = m
 			}
+		case domain.ErrorCode(err) == domain.EUnavailable,
+			domain.ErrorCode(err) == domain.EInternal && unavailable != nil && unavailable(err):
+			status, message = http.StatusServiceUnavailable, unavailableMessage
 		case domain.ErrorCode(err) != domain.EInternal:
 			status = statusFor(domain.ErrorCode(err))
 			message = domain.ErrorMessage(err)
 		}
-		if status >= 500 {
+		switch {
+		case status == http.StatusServiceUnavailable:
+			c.Response().Header().Set("Retry-After", retryAfter)
+			requestLogger(c, log).Warn("request failed: a part is unavailable", "err", err, "status", status)
+		case status >= 500:
 			requestLogger(c, log).Error("request failed", "err", err, "status", status)
 		}
 		if isAPIRequest(c.Request()) {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
 )
 
 type healthHandlers struct {
@@ -27,9 +29,14 @@ func (h *healthHandlers) showReadiness(c echo.Context) error {
 	detail, err := h.ready(ctx)
 	if err != nil {
 		// The cause may name hosts and users: it goes to the log, not to
-		// whoever asks.
+		// whoever asks, who reads the check's safe message as the reason.
 		requestLogger(c, h.log).Warn("not ready", "err", err)
-		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "detail": detail})
+		reason := "not ready"
+		if domain.ErrorCode(err) != domain.EInternal {
+			reason = domain.ErrorMessage(err)
+		}
+		c.Response().Header().Set("Retry-After", retryAfter)
+		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "reason": reason, "detail": detail})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "detail": detail})
 }

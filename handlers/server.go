@@ -68,6 +68,10 @@ type Deps struct {
 	Waiter     ProjectionWaiter
 	Broker     *Broker
 	Ready      ReadinessCheck
+	// Unavailable says whether an error means a part is unreachable (the
+	// database, the session store), which is a 503 with Retry-After rather
+	// than a 500; outage.Is in production. Nil treats none so.
+	Unavailable func(error) bool
 	// WaitBound caps how long a command waits for its projection before the
 	// handler answers anyway; the live update brings the change later.
 	WaitBound time.Duration
@@ -158,7 +162,7 @@ func New(d Deps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = clientAddress(d.TrustedProxies)
-	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.HTTPErrorHandler = errorHandler(d.Log, d.Unavailable)
 	if d.Imports == nil {
 		d.Imports = imports.NewJobs(importjobs.NewLocal(imports.DefaultRetention), func(s imports.Status) {
 			if d.Broker != nil {

@@ -44,6 +44,7 @@ type backend struct {
 	throttles  handlers.LoginThrottles // shared in Redis when REDIS_URL is set; else in-process
 	importJobs imports.JobStore        // shared in Redis when REDIS_URL is set; else in-process
 	pool       *pgxpool.Pool           // nil in the embedded mode
+	redis      *redis.Client           // nil unless REDIS_URL is set
 	closers    []func() error
 }
 
@@ -115,6 +116,7 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 				return nil, err
 			}
 			b.notifier = rn
+			b.redis = rn.Client()
 			b.closers = append(b.closers, rn.Client().Close, rn.Close)
 			b.sessions = sessions.Redis(rn.Client())
 			b.apiKeys = apikeycache.NewRedis(rn.Client(), apikeycache.KeyPrefixFor(deployment), apikeycache.DefaultTTL, log)
@@ -177,6 +179,7 @@ func connectRedis(ctx context.Context, url, channel string, log *slog.Logger) (*
 	if err != nil {
 		return nil, errors.New("REDIS_URL is malformed: expected redis://host:6379/0")
 	}
+	shortenRedisTimeouts(opts, url)
 	client := redis.NewClient(opts)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -190,6 +193,31 @@ func connectRedis(ctx context.Context, url, channel string, log *slog.Logger) (*
 		return nil, err
 	}
 	return rn, nil
+}
+
+// shortenRedisTimeouts bounds how long a request waits for an unreachable
+// Redis, unless REDIS_URL sets the option itself. Every page reads its
+// session there: with go-redis's defaults (5 s to dial, 3 s to read, three
+// retries with backoff) a page waits seconds for its 503, while a Redis on
+// the same network answers in a millisecond. One retry still rides over a
+// connection that a restarted Redis closed.
+func shortenRedisTimeouts(opts *redis.Options, rawURL string) {
+	set := func(name string) bool { return strings.Contains(rawURL, name+"=") }
+	if !set("dial_timeout") {
+		opts.DialTimeout = time.Second
+	}
+	if !set("read_timeout") {
+		opts.ReadTimeout = time.Second
+	}
+	if !set("write_timeout") {
+		opts.WriteTimeout = time.Second
+	}
+	if !set("pool_timeout") {
+		opts.PoolTimeout = 2 * time.Second
+	}
+	if !set("max_retries") {
+		opts.MaxRetries = 1
+	}
 }
 
 // cause reduces a connection error to its root, on one line: pgx lists

@@ -18,6 +18,7 @@ import (
 	"github.com/albatross-va/albatross/handlers"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
+	"github.com/albatross-va/albatross/store/outage"
 	"github.com/albatross-va/albatross/store/passwords"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/reads"
@@ -79,6 +80,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		Waiter:         b.projector,
 		Broker:         broker,
 		Ready:          readiness(b, c.ReadyMaxLag),
+		Unavailable:    outage.Is,
 		WaitBound:      c.WaitBound,
 		SecureCookies:  c.SecureCookies,
 		TrustedProxies: c.TrustedProxies,
@@ -198,13 +200,20 @@ func displayAddr(a net.Addr) string {
 	return net.JoinHostPort(host, fmt.Sprint(tcp.Port))
 }
 
-// readiness checks that the log and read models answer and that every
-// projection reaches the log's current head within maxLag.
+// readiness checks that the session store (Redis, when set), the log and
+// the read models answer and that every projection reaches the log's
+// current head within maxLag. Each failure carries a safe reason (a
+// domain.Error) for /readyz's body, and the cause for the log.
 func readiness(b *backend, maxLag time.Duration) handlers.ReadinessCheck {
 	return func(ctx context.Context) (any, error) {
+		if b.redis != nil {
+			if err := b.redis.Ping(ctx).Err(); err != nil {
+				return nil, fmt.Errorf("%w: %w", domain.Errorf(domain.EUnavailable, "the session store (Redis) is unreachable"), err)
+			}
+		}
 		status, err := b.projector.Status(ctx) // reads the log's head and every checkpoint
 		if err != nil {
-			return nil, fmt.Errorf("event store or read models: %w", err)
+			return nil, fmt.Errorf("%w: %w", domain.Errorf(domain.EUnavailable, "the event store or read models do not answer"), err)
 		}
 		i := slices.IndexFunc(status, func(st projector.Status) bool { return !st.CaughtUp })
 		if i < 0 {
@@ -214,7 +223,7 @@ func readiness(b *backend, maxLag time.Duration) handlers.ReadinessCheck {
 		wctx, cancel := context.WithTimeout(ctx, maxLag)
 		defer cancel()
 		if err := b.projector.WaitFor(wctx, status[i].Head); err != nil {
-			return status, fmt.Errorf("projections are more than %s behind the log", maxLag)
+			return status, domain.Errorf(domain.EUnavailable, "projections are more than %s behind the log", maxLag)
 		}
 		return status, nil
 	}
