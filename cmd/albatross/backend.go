@@ -197,8 +197,8 @@ func connectRedis(ctx context.Context, url, channel string, log *slog.Logger) (*
 
 // shortenRedisTimeouts bounds how long a request waits for an unreachable
 // Redis, unless REDIS_URL sets the option itself. Every page reads its
-// session there: with go-redis's defaults (5 s to dial, 3 s to read, three
-// retries with backoff) a page waits seconds for its 503, while a Redis on
+// session there: with go-redis's defaults (5 s to dial, 3 s to read, five
+// dials 100 ms apart, each of three retries with backoff) a page waits seconds for its 503, while a Redis on
 // the same network answers in a millisecond. One retry still rides over a
 // connection that a restarted Redis closed.
 func shortenRedisTimeouts(opts *redis.Options, rawURL string) {
@@ -217,6 +217,9 @@ func shortenRedisTimeouts(opts *redis.Options, rawURL string) {
 	}
 	if !set("max_retries") {
 		opts.MaxRetries = 1
+	}
+	if !set("dialer_retries") {
+		opts.DialerRetries = 1 // go-redis dials five times, 100 ms apart
 	}
 }
 
