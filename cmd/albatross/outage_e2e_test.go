@@ -155,4 +155,8 @@ func TestRedisDownAnswersServiceUnavailableAndRecovers(t *testing.T) {
 	if resp, _ := b.get("/airlines"); resp.StatusCode != http.StatusOK {
 		t.Errorf("logged in again after Redis came back: %d, want 200", resp.StatusCode)
 	}
+	// Change notices travel over Redis again: a live page hears of a write.
+	watcher := openStream(t, srv.URL, b.cookieHeader())
+	id := createAirline(t, b, "After The Outage Air", "AFT", "after-the-outage")
+	waitEvent(t, watcher, "airlines", id)
 }
