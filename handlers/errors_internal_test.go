@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
 )
 
 // An outage is a 503 with Retry-After and a page that says so, on pages,
@@ -41,6 +45,31 @@ func TestOutagesAnswerServiceUnavailableWithRetryAfter(t *testing.T) {
 		if w.Code != c.status || (w.Header().Get("Retry-After") != "") != c.retryAfter || !strings.Contains(w.Body.String(), c.says) {
 			t.Errorf("%s (HX-Request %q): %d Retry-After %q, want %d, Retry-After %v, saying %q; body %.300s",
 				c.path, c.hx, w.Code, w.Header().Get("Retry-After"), c.status, c.retryAfter, c.says, w.Body.String())
+		}
+	}
+}
+
+// /readyz names a failed check's safe reason, never its cause, which may
+// name hosts and users.
+func TestReadinessSaysWhyNotTheCause(t *testing.T) {
+	cause := errors.New("dial tcp cache.internal:6379: connection refused")
+	for _, c := range []struct {
+		name   string
+		err    error
+		reason string
+	}{
+		{"a reason", fmt.Errorf("%w: %w", domain.Errorf(domain.EUnavailable, "the session store (Redis) is unreachable"), cause), "the session store (Redis) is unreachable"},
+		{"no reason", cause, "not ready"},
+	} {
+		h := &healthHandlers{ready: func(context.Context) (any, error) { return nil, c.err }, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		e := echo.New()
+		w := httptest.NewRecorder()
+		if err := h.showReadiness(e.NewContext(httptest.NewRequest(http.MethodGet, "/readyz", nil), w)); err != nil {
+			t.Fatal(err)
+		}
+		body := w.Body.String()
+		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" || !strings.Contains(body, c.reason) || strings.Contains(body, "cache.internal") {
+			t.Errorf("%s: %d Retry-After %q %s, want 503 with Retry-After, the reason %q and not the cause", c.name, w.Code, w.Header().Get("Retry-After"), body, c.reason)
 		}
 	}
 }
