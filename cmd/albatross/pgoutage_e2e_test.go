@@ -108,7 +108,7 @@ func TestPostgresRestartUnderLoadAnswersServiceUnavailableAndLosesNoAcknowledged
 	admin := loginAsAdmin(t, srv)
 
 	// Forms fetched beforehand: each carries its own command id.
-	const writers, each = 4, 12
+	const writers, each = 4, 16
 	forms := make([][]url.Values, writers)
 	for w := range writers {
 		for i := range each {
@@ -141,13 +141,17 @@ func TestPostgresRestartUnderLoadAnswersServiceUnavailableAndLosesNoAcknowledged
 					resp.Body.Close()
 				}
 				results <- o
-				time.Sleep(50 * time.Millisecond)
+				time.Sleep(100 * time.Millisecond)
 			}
 		}()
 	}
 	time.Sleep(150 * time.Millisecond)
 	proxy.cut()
-	time.Sleep(time.Second)
+	time.Sleep(500 * time.Millisecond)
+	if status, body := readyz(t, srv); status != http.StatusServiceUnavailable || !strings.Contains(body, "event store") {
+		t.Errorf("/readyz with PostgreSQL gone: %d %s, want 503 naming the event store", status, body)
+	}
+	time.Sleep(500 * time.Millisecond)
 	proxy.restore()
 	wg.Wait()
 	close(results)
