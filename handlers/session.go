@@ -71,12 +71,24 @@ func withSession(sm *scs.SessionManager, log *slog.Logger) echo.MiddlewareFunc {
 			c.SetRequest(c.Request().WithContext(ctx))
 			w := c.Response()
 			w.Header().Add("Vary", "Cookie")
+			lost := false // a redirect turned into a 503: its session was not saved
 			w.Before(func() {
 				switch sm.Status(ctx) {
 				case scs.Modified:
 					token, expiry, err := sm.Commit(ctx)
 					if err != nil {
-						requestLogger(c, log).Error("save session", "err", err)
+						requestLogger(c, log).Warn("save session", "err", err)
+						// A form's redirect would say it worked (a login,
+						// say) when the session that records it is lost: a
+						// 503, to be sent again, tells the truth. A page
+						// keeps its status; only a confirmation line is lost.
+						if h := w.Header(); w.Status/100 == 3 || h.Get("HX-Redirect") != "" {
+							h.Del("Location")
+							h.Del("HX-Redirect")
+							h.Set("Retry-After", retryAfter)
+							h.Set(echo.HeaderContentType, echo.MIMETextPlainCharsetUTF8)
+							w.Status, lost = http.StatusServiceUnavailable, true
+						}
 						return
 					}
 					w.Header().Add("Cache-Control", `no-cache="Set-Cookie"`)
@@ -85,7 +97,11 @@ func withSession(sm *scs.SessionManager, log *slog.Logger) echo.MiddlewareFunc {
 					sm.WriteSessionCookie(ctx, w, "", time.Time{})
 				}
 			})
-			return next(c)
+			err = next(c)
+			if lost && w.Size == 0 {
+				_, _ = w.Write([]byte(unavailableMessage))
+			}
+			return err
 		}
 	}
 }
