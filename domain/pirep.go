@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -179,7 +180,9 @@ func (d *PirepDetails) Normalize() {
 	}
 	d.DptAirport, d.ArrAirport, d.AltAirport = up(d.DptAirport), up(d.ArrAirport), up(d.AltAirport)
 	d.FlightID, d.AircraftID = strings.TrimSpace(d.FlightID), strings.TrimSpace(d.AircraftID)
-	d.Route = strings.Join(strings.Fields(up(d.Route)), " ")
+	if utf8.ValidString(d.Route) { // ToUpper would hide bad bytes from Validate
+		d.Route = strings.Join(strings.Fields(up(d.Route)), " ")
+	}
 	d.Remarks = strings.TrimSpace(d.Remarks)
 	d.BlockOff, d.BlockOn = d.BlockOff.UTC(), d.BlockOn.UTC()
 	if d.Source == "" {
