@@ -123,3 +123,67 @@ func TestTextNoEventCanHoldIsRefusedAtEveryBoundary(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryFormFieldRefusesUnstorableText posts every form of the matrix
+// with each of its fields in turn holding a NUL or invalid UTF-8: the
+// answer is a refusal (4xx, never a 500, never a success) and nothing is
+// appended, unless the field is a choice that ignores what it does not
+// know; a field the form shows gets its message beside it.
+func TestEveryFormFieldRefusesUnstorableText(t *testing.T) {
+	w := newMatrixWorld(t, embedded)
+	a := w.airlines["A"]
+	anonymous, pilot, staff, platform := w.actors[0], w.actors[1], w.actors[2], w.actors[4]
+	for _, ac := range []*actor{pilot, staff, platform} {
+		w.session(t, ac)
+	}
+	w.settle(t)
+	routes := map[string]*actor{
+		"/login": anonymous, "/account/password": pilot, "/account/api-keys": pilot,
+		"/airlines": platform, "/airlines/:id/suspend": platform,
+		"/airlines/:id/profile": staff, "/airlines/:id/people": staff, "/airlines/:id/people/:uid/reject": staff,
+		"/airlines/:id/people/:uid/suspend": staff, "/airlines/:id/people/:uid/role": staff,
+		"/airlines/:id/fleet/subfleets": staff, "/airlines/:id/fleet/subfleets/:sid": staff,
+		"/airlines/:id/fleet/aircraft": staff, "/airlines/:id/fleet/aircraft/:aid": staff,
+		"/airlines/:id/airports": staff, "/airlines/:id/airports/:icao": staff,
+		"/airlines/:id/flights": staff, "/airlines/:id/flights/:flight": staff,
+		"/airlines/:id/pireps": pilot, "/airlines/:id/pireps/:pirep/reject": staff, "/airlines/:id/pireps/accept": staff,
+		"/airlines/:id/pireps/:pirep/comments": pilot, "/airlines/:id/notices/dismiss": pilot,
+		"/airlines/:id/ranks": staff, "/airlines/:id/ranks/:rank": staff, "/airlines/:id/people/:uid/rank": staff,
+	}
+	// Fields that are not typed text: choices, check boxes and ids, whose
+	// refusal need not be beside a field.
+	notTyped := map[string]bool{"role": true, "status": true, "subfleet_id": true, "aircraft_id": true, "pirep": true,
+		"notice": true, "rank_id": true, "submit": true, "days": true, "active": true, "auto_promote": true,
+		"fuel_unit": true, "flight_type": true, "registration": true, "current": true}
+	// Check boxes, submit buttons and choices are read as such: any other
+	// value is a choice not made (an unknown PIREP or notice is skipped),
+	// and the text itself goes nowhere.
+	chosen := map[string]bool{"submit": true, "active": true, "auto_promote": true, "days": true, "fuel_unit": true,
+		"pirep": true, "notice": true}
+	for route, ac := range routes {
+		_, base := w.request(route, a)
+		for field := range base {
+			for kind, bad := range map[string]string{"NUL": "x\x00y", "invalid UTF-8": "x\xffy"} {
+				path, form := w.request(route, a)
+				form.Set(field, bad)
+				before := w.countEvents(t)
+				form.Set("_csrf", w.csrfToken(t, ac.client))
+				resp, body := post(t, ac.client, w.URL+path, form)
+				what := route + " " + field + " " + kind
+				if chosen[field] && resp.StatusCode < 400 {
+					continue // read as a choice or a check box: the text goes nowhere
+				}
+				if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+					t.Errorf("%s: %d, want a refusal", what, resp.StatusCode)
+					continue
+				}
+				if after := w.countEvents(t); after != before {
+					t.Errorf("%s: %d events appended", what, after-before)
+				}
+				if !notTyped[field] && route != "/login" && text(doc(t, body), "error-"+field) == "" {
+					t.Errorf("%s: %d with no message beside the field", what, resp.StatusCode)
+				}
+			}
+		}
+	}
+}
