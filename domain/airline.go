@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -146,12 +145,7 @@ func (c CreateAirline) Validate() error {
 
 // validateNameAndIATA checks the fields the create and edit forms share.
 func validateNameAndIATA(f map[string]string, name, iata string) {
-	switch n := utf8.RuneCountInString(name); {
-	case n == 0:
-		f["name"] = "Enter the airline's name."
-	case n > 100:
-		f["name"] = "The name can be at most 100 characters."
-	}
+	checkRequiredLine(f, "name", &name, 100, "Enter the airline's name.")
 	if iata != "" && !iataPattern.MatchString(iata) {
 		f["iata"] = "The IATA code is 2 letters or digits, for example BA, or empty."
 	}
@@ -250,6 +244,7 @@ func (p AirlineProfile) Validate() error {
 	if !prefixPattern.MatchString(p.PilotIDPrefix) {
 		f["pilot_id_prefix"] = prefixMessage
 	}
+	CheckLine(f, "registration", &p.Registration, 20)
 	switch p.Registration {
 	case RegistrationOpen, RegistrationApproval, RegistrationClosed:
 	default:
@@ -318,9 +313,8 @@ func (s *Airlines) ChangeProfile(ctx context.Context, meta CommandMeta, airlineI
 // Suspend stops an airline: its people cannot log in and its API keys stop
 // working. Suspending a suspended airline changes nothing.
 func (s *Airlines) Suspend(ctx context.Context, meta CommandMeta, airlineID, reason string) (AppendResult, error) {
-	reason = strings.TrimSpace(reason)
-	if utf8.RuneCountInString(reason) > 500 {
-		return AppendResult{}, FieldError(EInvalid, "reason", "The reason can be at most 500 characters.")
+	if err := textFieldError("reason", &reason, MultiLine, 500, ""); err != nil {
+		return AppendResult{}, err
 	}
 	return s.airlineCommand(ctx, meta, airlineID, SuspendAirlines, func(a *Airline, now time.Time) ([]proto.Message, error) {
 		if a.Suspended {

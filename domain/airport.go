@@ -6,7 +6,6 @@ import (
 	"math"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -81,18 +80,9 @@ func (d AirportDetails) Validate() error {
 	if d.IATA != "" && !airportIATAPattern.MatchString(d.IATA) {
 		f["iata"] = fmt.Sprintf("%q is not an IATA code: 3 letters or digits, for example LHR, or empty.", d.IATA)
 	}
-	switch n := utf8.RuneCountInString(d.Name); {
-	case n == 0:
-		f["name"] = "Enter the airport's name."
-	case n > 100:
-		f["name"] = "The name can be at most 100 characters."
-	}
-	if utf8.RuneCountInString(d.City) > 100 {
-		f["location"] = "The city can be at most 100 characters."
-	}
-	if utf8.RuneCountInString(d.Region) > 100 {
-		f["region"] = "The region can be at most 100 characters."
-	}
+	checkRequiredLine(f, "name", &d.Name, 100, "Enter the airport's name.")
+	CheckLine(f, "location", &d.City, 100)
+	CheckLine(f, "region", &d.Region, 100)
 	if d.Country != "" && !countryPattern.MatchString(d.Country) {
 		f["country"] = fmt.Sprintf("%q is not a country code: two letters, for example GB, or empty.", d.Country)
 	}
@@ -114,9 +104,7 @@ func (d AirportDetails) Validate() error {
 			f[name] = "A cost is a number of 0 or more."
 		}
 	}
-	if utf8.RuneCountInString(d.Notes) > 2000 {
-		f["notes"] = "The notes can be at most 2000 characters."
-	}
+	CheckMultiline(f, "notes", &d.Notes, 2000)
 	return Invalid(f)
 }
 

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -98,12 +97,7 @@ func (c *CreateApiKey) Normalize() { c.Name = strings.TrimSpace(c.Name) }
 // Validate returns an EInvalid error naming each bad field, or nil.
 func (c CreateApiKey) Validate() error {
 	f := map[string]string{}
-	switch n := utf8.RuneCountInString(c.Name); {
-	case n == 0:
-		f["name"] = "Give the key a name, such as the program that will use it."
-	case n > MaxApiKeyName:
-		f["name"] = fmt.Sprintf("The name can be at most %d characters.", MaxApiKeyName)
-	}
+	checkRequiredLine(f, "name", &c.Name, MaxApiKeyName, "Give the key a name, such as the program that will use it.")
 	return Invalid(f)
 }
 

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -133,12 +132,7 @@ func (s Subfleet) Validate() error {
 }
 
 func validateName(f map[string]string, name string) {
-	switch n := utf8.RuneCountInString(name); {
-	case n == 0:
-		f["name"] = "Enter a name."
-	case n > 100:
-		f["name"] = "The name can be at most 100 characters."
-	}
+	checkRequiredLine(f, "name", &name, 100, "Enter a name.")
 }
 
 // ParseMoney reads an amount such as 2500 or 2500.50 into minor units
@@ -216,9 +210,7 @@ func (a NewAircraft) Validate() error {
 		f["registration"] = "The registration is 2 to 10 letters, digits or hyphens, for example G-ABCD or N123AB."
 	}
 	validateName(f, a.Name)
-	if a.SubfleetID == "" {
-		f["subfleet_id"] = "Choose the subfleet."
-	}
+	checkRequiredLine(f, "subfleet_id", &a.SubfleetID, 100, "Choose the subfleet.")
 	if phpVMSStatus[a.Status] == "" {
 		f["status"] = "Choose active, maintenance, stored or retired."
 	}
@@ -247,9 +239,7 @@ func (c *AircraftChange) Normalize() {
 func (c AircraftChange) Validate() error {
 	f := map[string]string{}
 	validateName(f, c.Name)
-	if c.SubfleetID == "" {
-		f["subfleet_id"] = "Choose the subfleet."
-	}
+	checkRequiredLine(f, "subfleet_id", &c.SubfleetID, 100, "Choose the subfleet.")
 	if phpVMSStatus[c.Status] == "" {
 		f["status"] = "Choose active, maintenance, stored or retired."
 	}

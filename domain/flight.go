@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -250,11 +249,12 @@ func (f FlightSchedule) Validate() error {
 	if FlightTypeName(f.FlightType) == f.FlightType {
 		m["flight_type"] = "Choose a flight type."
 	}
-	if utf8.RuneCountInString(f.Route) > 1000 {
-		m["route"] = "The route can be at most 1000 characters."
-	}
-	if utf8.RuneCountInString(f.Notes) > 2000 {
-		m["notes"] = "The notes can be at most 2000 characters."
+	CheckMultiline(m, "route", &f.Route, 1000)
+	CheckMultiline(m, "notes", &f.Notes, 2000)
+	for _, id := range f.SubfleetIDs {
+		if !CheckLine(m, "subfleets", &id, 100) {
+			break
+		}
 	}
 	if len(f.SubfleetIDs) > maxSubfleets {
 		m["subfleets"] = fmt.Sprintf("Choose at most %d subfleets.", maxSubfleets)

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -41,12 +40,9 @@ func (p *Person) Normalize() {
 // password a registering pilot chose.
 func (p Person) validate(withPassword bool) map[string]string {
 	f := map[string]string{}
-	switch n := utf8.RuneCountInString(p.Name); {
-	case n == 0:
-		f["name"] = "Enter your name."
-	case n > 100:
-		f["name"] = "The name can be at most 100 characters."
-	}
+	checkRequiredLine(f, "name", &p.Name, 100, "Enter your name.")
+	CheckLine(f, "email", &p.Email, 254)
+	CheckLine(f, "country", &p.Country, 2)
 	if a, err := mail.ParseAddress(p.Email); err != nil || a.Address != p.Email || len(p.Email) > 254 || !strings.Contains(p.Email, ".") {
 		f["email"] = "Enter an email address, for example ana@example.com."
 	}
@@ -238,12 +234,8 @@ func (s *Users) Reject(ctx context.Context, meta CommandMeta, airlineID, userID,
 	if err := Authorize(meta.Who, DecideRegistrations, airlineID); err != nil {
 		return AppendResult{}, err
 	}
-	reason = strings.TrimSpace(reason)
-	switch n := utf8.RuneCountInString(reason); {
-	case n == 0:
-		return AppendResult{}, FieldError(EInvalid, "reason", "Give the applicant a reason.")
-	case n > 500:
-		return AppendResult{}, FieldError(EInvalid, "reason", "The reason can be at most 500 characters.")
+	if err := textFieldError("reason", &reason, MultiLine, 500, "Give the applicant a reason."); err != nil {
+		return AppendResult{}, err
 	}
 	u, err := s.loadMember(ctx, airlineID, userID)
 	if err != nil {
@@ -324,9 +316,8 @@ func (s *Users) Suspend(ctx context.Context, meta CommandMeta, airlineID, userID
 	if userID == meta.Who.UserID {
 		return AppendResult{}, Errorf(EConflict, "You cannot suspend yourself.")
 	}
-	reason = strings.TrimSpace(reason)
-	if utf8.RuneCountInString(reason) > 500 {
-		return AppendResult{}, FieldError(EInvalid, "reason", "The reason can be at most 500 characters.")
+	if err := textFieldError("reason", &reason, MultiLine, 500, ""); err != nil {
+		return AppendResult{}, err
 	}
 	return s.personCommand(ctx, meta, airlineID, userID, func(u *User, now time.Time) ([]proto.Message, error) {
 		switch u.Status {

@@ -180,7 +180,9 @@ func (d *PirepDetails) Normalize() {
 	}
 	d.DptAirport, d.ArrAirport, d.AltAirport = up(d.DptAirport), up(d.ArrAirport), up(d.AltAirport)
 	d.FlightID, d.AircraftID = strings.TrimSpace(d.FlightID), strings.TrimSpace(d.AircraftID)
-	d.Route = strings.Join(strings.Fields(up(d.Route)), " ")
+	if utf8.ValidString(d.Route) { // ToUpper would hide bad bytes from Validate
+		d.Route = strings.Join(strings.Fields(up(d.Route)), " ")
+	}
 	d.Remarks = strings.TrimSpace(d.Remarks)
 	d.BlockOff, d.BlockOn = d.BlockOff.UTC(), d.BlockOn.UTC()
 	if d.Source == "" {
@@ -203,9 +205,8 @@ const (
 func (d PirepDetails) Validate() error {
 	m := map[string]string{}
 	legFields{d.FlightNumber, d.RouteCode, d.RouteLeg, d.DptAirport, d.ArrAirport, d.AltAirport, d.Distance, d.Level}.check(m)
-	if d.AircraftID == "" {
-		m["aircraft_id"] = "Choose the aircraft you flew."
-	}
+	checkRequiredLine(m, "aircraft_id", &d.AircraftID, 100, "Choose the aircraft you flew.")
+	CheckLine(m, "flight_id", &d.FlightID, 100)
 	switch {
 	case d.BlockOff.IsZero():
 		m["block_off"] = "Enter the block-off time in UTC."
@@ -236,12 +237,8 @@ func (d PirepDetails) Validate() error {
 	if d.LandingRate < -5000 || d.LandingRate > 5000 {
 		m["landing_rate"] = "The landing rate is in feet per minute, between -5000 and 5000."
 	}
-	if utf8.RuneCountInString(d.Route) > 1000 {
-		m["route"] = "The route can be at most 1000 characters."
-	}
-	if utf8.RuneCountInString(d.Remarks) > 2000 {
-		m["remarks"] = "The remarks can be at most 2000 characters."
-	}
+	CheckMultiline(m, "route", &d.Route, 1000)
+	CheckMultiline(m, "remarks", &d.Remarks, 2000)
 	if d.Source != PirepSourceManual {
 		m["source"] = "PIREPs are filed manually for now."
 	}
@@ -603,12 +600,8 @@ func (s *Pireps) Accept(ctx context.Context, meta CommandMeta, airlineID, pirepI
 // Reject refuses a pending PIREP, or takes back an accepted one, with a
 // reason the pilot reads.
 func (s *Pireps) Reject(ctx context.Context, meta CommandMeta, airlineID, pirepID, reason string) (AppendResult, error) {
-	reason = strings.TrimSpace(reason)
-	switch n := utf8.RuneCountInString(reason); {
-	case n == 0:
-		return AppendResult{}, FieldError(EInvalid, "reason", "Give the pilot a reason for the rejection.")
-	case n > 1000:
-		return AppendResult{}, FieldError(EInvalid, "reason", "The reason can be at most 1000 characters.")
+	if err := textFieldError("reason", &reason, MultiLine, 1000, "Give the pilot a reason for the rejection."); err != nil {
+		return AppendResult{}, err
 	}
 	return s.transition(ctx, meta, airlineID, pirepID, PirepReject, func(_ *Pirep, now time.Time) []proto.Message {
 		return []proto.Message{&eventsv1.PirepRejected{PirepId: pirepID, ReviewerId: meta.Who.UserID, Reason: reason, RejectedAt: timestamppb.New(now)}}

@@ -2,9 +2,6 @@ package domain
 
 import (
 	"context"
-	"fmt"
-	"strings"
-	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -27,12 +24,8 @@ const pirepComment PirepAction = "comment"
 // pilot and the airline's staff may; anyone else is refused as a page
 // they may not see. It returns the comment's id.
 func (s *Pireps) Comment(ctx context.Context, meta CommandMeta, airlineID, pirepID, text string) (string, AppendResult, error) {
-	text = strings.TrimSpace(text)
-	switch n := utf8.RuneCountInString(text); {
-	case n == 0:
-		return "", AppendResult{}, FieldError(EInvalid, "text", "Write a comment first.")
-	case n > MaxCommentLength:
-		return "", AppendResult{}, FieldError(EInvalid, "text", fmt.Sprintf("A comment can be at most %d characters.", MaxCommentLength))
+	if err := textFieldError("text", &text, MultiLine, MaxCommentLength, "Write a comment first."); err != nil {
+		return "", AppendResult{}, err
 	}
 	commentID := s.IDs.NewID()
 	res, err := Execute(ctx, s.Runner, StreamRef{StreamID: PirepStream(pirepID), TenantID: airlineID}, meta,
@@ -65,7 +58,7 @@ func (s *Notices) Dismiss(ctx context.Context, meta CommandMeta, airlineID, noti
 	if err := Authorize(meta.Who, ViewOwnAirline, airlineID); err != nil {
 		return AppendResult{}, err
 	}
-	if noticeID == "" || len(noticeID) > 200 || !utf8.ValidString(noticeID) || strings.ContainsRune(noticeID, 0) {
+	if noticeID == "" || TextError("notice", noticeID, SingleLine, 200) != nil {
 		return AppendResult{}, Errorf(ENotFound, "There is no such notice.")
 	}
 	userID := meta.Who.UserID

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -51,12 +50,7 @@ type RankForm struct {
 // Validate returns an EInvalid error naming each bad field, or nil.
 func (f RankForm) Validate() error {
 	m := map[string]string{}
-	switch n := utf8.RuneCountInString(strings.TrimSpace(f.Name)); {
-	case n == 0:
-		m["name"] = "Enter the rank's name, for example First Officer."
-	case n > 50:
-		m["name"] = "The name can be at most 50 characters."
-	}
+	checkRequiredLine(m, "name", &f.Name, 50, "Enter the rank's name, for example First Officer.")
 	if mins, err := ParseFlightTime(f.MinHours); err != nil {
 		m["min_hours"] = ErrorMessage(err)
 	} else if mins > 100_000*60 {

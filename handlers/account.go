@@ -74,6 +74,11 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 		return h.tooMany(c, wait, func(msg string) templ.Component { f.Message = msg; return views.LoginView(f) })
 	}
 	ctx := c.Request().Context()
+	if domain.TextProblem(email, domain.SingleLine) != "" {
+		// No one's login holds a NUL or a control character, and the
+		// database would refuse to look one up: it is an unknown login.
+		email = ""
+	}
 	u, err := h.rm.GetUserByEmail(ctx, email)
 	hash := h.unknownHash // an unknown login costs the same hashing as a known one
 	switch {

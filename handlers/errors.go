@@ -73,7 +73,11 @@ func errorHandler(log *slog.Logger, unavailable func(error) bool) echo.HTTPError
 			requestLogger(c, log).Error("request failed", "err", err, "status", status)
 		}
 		if isAPIRequest(c.Request()) {
-			if perr := writeProblem(c, status, message); perr != nil {
+			var fields map[string]string
+			if status < 500 {
+				fields = domain.ErrorFields(err)
+			}
+			if perr := writeProblem(c, status, message, fields); perr != nil {
 				requestLogger(c, log).Error("write problem document", "err", perr)
 			}
 			return
