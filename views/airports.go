@@ -104,15 +104,16 @@ type ImportJob struct {
 	ID, AirlineID, Kind, FileName, State, Message string
 	Rows, Valid, Total, Done                      int
 	Created, Updated, Unchanged                   int
+	Problems                                      []ImportProblem
+	ProblemCount                                  int // all problems; Problems holds the first of them
+	OnlyValid                                     bool
+	CSRFToken                                     string
+
 	// Encoding is how the file was read: "UTF-8" or "Windows-1252".
 	Encoding string
 	// Applied and NotApplied are the rows saved and not saved of a job
 	// that did not apply all its checked rows, as ranges ("2-40, 42").
 	Applied, NotApplied string
-	Problems            []ImportProblem
-	ProblemCount        int // all problems; Problems holds the first of them
-	OnlyValid           bool
-	CSRFToken           string
 }
 
 // ImportProblem is one line of a job's problem report.
