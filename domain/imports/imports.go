@@ -122,6 +122,10 @@ func decode(file []byte) ([]byte, string) {
 	return out, Windows1252
 }
 
+// undecodableMessage refuses a cell of a file in neither UTF-8 nor
+// Windows-1252.
+const undecodableMessage = "This cell holds a byte that is neither UTF-8 nor Windows-1252 (Latin-1): save the file as UTF-8 and import it again."
+
 // maxQuoted is how much of a value a problem quotes: a rejected cell may
 // be megabytes, and the job's status and page show its problems.
 const maxQuoted = 100
@@ -267,7 +271,7 @@ func Check(k Kind, r io.Reader) (Checked, error) {
 				row.values[name] = fields[i-1]
 			}
 		}
-		problems := cellProblems(row, multiline)
+		problems := cellProblems(row, multiline, encoding)
 		var rec any
 		if len(problems) == 0 {
 			rec, problems = k.Check(row)
@@ -298,15 +302,22 @@ func Check(k Kind, r io.Reader) (Checked, error) {
 // cellProblems checks every cell of a row with the domain's text check,
 // before the row is read: no cell that a read model could not store (a NUL,
 // a control character, a line break outside notes and routes) reaches a
-// command, and each is reported at its row and column.
-func cellProblems(r Row, multiline map[string]bool) map[string]string {
+// command, and each is reported at its row and column. In a file read as
+// Windows-1252, a byte that the encoding leaves undefined (decoded as
+// U+FFFD) says the file is in neither encoding: the cell is refused rather
+// than saved with a letter lost.
+func cellProblems(r Row, multiline map[string]bool, encoding string) map[string]string {
 	var f map[string]string
 	for col, v := range r.values {
 		kind := domain.SingleLine
 		if multiline[col] {
 			kind = domain.MultiLine
 		}
-		if msg := domain.TextProblem(domain.CleanText(v, kind), kind); msg != "" {
+		msg := domain.TextProblem(domain.CleanText(v, kind), kind)
+		if msg == "" && encoding == Windows1252 && strings.ContainsRune(v, utf8.RuneError) {
+			msg = undecodableMessage
+		}
+		if msg != "" {
 			if f == nil {
 				f = map[string]string{}
 			}
