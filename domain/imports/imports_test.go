@@ -283,3 +283,24 @@ func TestJobReportsRowsThatFailToApply(t *testing.T) {
 		t.Errorf("every row refused: %s, applied %q, not applied %q, %d problems", st.State, st.Applied, st.NotApplied, st.ProblemCount)
 	}
 }
+
+// Cells a spreadsheet would read as formulas are exported exactly as they
+// are, as phpVMS writes them, and read back unchanged.
+func TestExportKeepsFormulaLikeCellsExact(t *testing.T) {
+	d := domain.AirportDetails{ICAO: "EGLL", IATA: "LHR", Name: "=HYPERLINK(\"http://x\")", City: "+44 London", Country: "GB",
+		Latitude: 51.47, Longitude: -0.46, Elevation: -5, Notes: "@home\n-minus"}
+	k := airports
+	k.Export = func(context.Context, string) ([][]string, error) { return [][]string{imports.AirportRow(d)}, nil }
+	var b strings.Builder
+	if err := imports.Export(context.Background(), k, "airline", &b); err != nil {
+		t.Fatal(err)
+	}
+	want := "EGLL,LHR,\"=HYPERLINK(\"\"http://x\"\")\",+44 London,,GB,,0,51.47,-0.46,-5,0,0,0,0,\"@home\n-minus\"\n"
+	if _, row, _ := strings.Cut(b.String(), "\n"); row != want {
+		t.Errorf("exported\n%q, want\n%q", row, want)
+	}
+	c := check(t, airports, b.String())
+	if len(c.Problems) != 0 || len(c.Records) != 1 || c.Records[0].Value.(domain.AirportDetails) != d {
+		t.Errorf("read back: %v %+v", c.Problems, c.Records)
+	}
+}
