@@ -206,13 +206,18 @@ func Check(k Kind, r io.Reader) (Checked, error) {
 	cr := csv.NewReader(bytes.NewReader(text))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = false
+	out, err := check(k, cr, encoding)
+	for i := range out.Problems { // a bad cell may be megabytes: its problem quotes it cut
+		out.Problems[i].Column = cutRunes(out.Problems[i].Column, maxQuoted)
+		out.Problems[i].Message = cutMessage(out.Problems[i].Message)
+	}
+	return out, err
+}
+
+// check reads the rows of a file of kind k, read in encoding, and checks
+// each.
+func check(k Kind, cr *csv.Reader, encoding string) (Checked, error) {
 	out := Checked{Encoding: encoding}
-	defer func() {
-		for i := range out.Problems {
-			out.Problems[i].Column = cutRunes(out.Problems[i].Column, maxQuoted)
-			out.Problems[i].Message = cutMessage(out.Problems[i].Message)
-		}
-	}()
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		out.Problems = append(out.Problems, Problem{Message: "The file is empty: it needs a header row and a row per record."})
@@ -271,7 +276,7 @@ func Check(k Kind, r io.Reader) (Checked, error) {
 				row.values[name] = fields[i-1]
 			}
 		}
-		problems := cellProblems(row, multiline, encoding)
+		problems := cellProblems(row, multiline, out.Encoding)
 		var rec any
 		if len(problems) == 0 {
 			rec, problems = k.Check(row)
