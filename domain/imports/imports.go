@@ -195,8 +195,10 @@ func CheckFor(ctx context.Context, k Kind, airlineID string, r io.Reader) (Check
 	return Check(k, r)
 }
 
-// Check reads a CSV file of kind k and checks every row. It fails only when
-// the file cannot be read as CSV at all; everything else is a Problem.
+// Check reads a CSV file of kind k and checks every row: first every cell
+// as text (cellProblems), then the row as a record. A file that is not
+// UTF-8 is read as Windows-1252 (decode). It fails only when the file
+// cannot be read as CSV at all; everything else is a Problem.
 func Check(k Kind, r io.Reader) (Checked, error) {
 	file, err := io.ReadAll(r)
 	if err != nil {
