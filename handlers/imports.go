@@ -263,7 +263,8 @@ func newImportHandlers(jobs *imports.Jobs, kinds []imports.Kind, rm reads.Querie
 func jobView(s imports.Status, csrf string) views.ImportJob {
 	j := views.ImportJob{ID: s.ID, AirlineID: s.AirlineID, Kind: s.Kind, FileName: s.FileName, State: s.State,
 		Message: s.Message, Rows: s.Rows, Valid: s.Valid, Total: s.Total, Done: s.Done, Created: s.Created,
-		Updated: s.Updated, Unchanged: s.Unchanged, ProblemCount: s.ProblemCount, OnlyValid: s.OnlyValid, CSRFToken: csrf}
+		Updated: s.Updated, Unchanged: s.Unchanged, Encoding: s.Encoding, Applied: s.Applied, NotApplied: s.NotApplied,
+		ProblemCount: s.ProblemCount, OnlyValid: s.OnlyValid, CSRFToken: csrf}
 	for _, p := range s.Problems {
 		j.Problems = append(j.Problems, views.ImportProblem{Line: p.Line, Column: p.Column, Message: p.Message})
 	}

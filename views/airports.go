@@ -108,6 +108,12 @@ type ImportJob struct {
 	ProblemCount                                  int // all problems; Problems holds the first of them
 	OnlyValid                                     bool
 	CSRFToken                                     string
+
+	// Encoding is how the file was read: "UTF-8" or "Windows-1252".
+	Encoding string
+	// Applied and NotApplied are the rows saved and not saved of a job
+	// that did not apply all its checked rows, as ranges ("2-40, 42").
+	Applied, NotApplied string
 }
 
 // ImportProblem is one line of a job's problem report.
@@ -123,6 +129,9 @@ type ImportJobPage struct {
 	Tabs AirlineTabs
 	Job  ImportJob
 }
+
+// Imported is how many rows a job has saved.
+func (j ImportJob) Imported() int { return j.Created + j.Updated + j.Unchanged }
 
 // Percent is how far a job is, 0 to 100.
 func (j ImportJob) Percent() int {

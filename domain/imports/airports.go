@@ -16,7 +16,7 @@ var AirportColumns = []Column{
 	{Name: "region"}, {Name: "country"}, {Name: "timezone"}, {Name: "hub"},
 	{Name: "lat", Required: true}, {Name: "lon", Required: true}, {Name: "elevation"},
 	{Name: "ground_handling_cost"}, {Name: "fuel_100ll_cost"}, {Name: "fuel_jeta_cost"}, {Name: "fuel_mogas_cost"},
-	{Name: "notes"},
+	{Name: "notes", Multiline: true},
 }
 
 // CheckAirport reads one row of an airports file. Empty costs and an empty

@@ -30,7 +30,7 @@ var FlightColumns = []Column{
 	{Name: "route_leg"}, {Name: "dpt_airport", Required: true}, {Name: "arr_airport", Required: true},
 	{Name: "alt_airport"}, {Name: "days"}, {Name: "dpt_time"}, {Name: "arr_time"}, {Name: "level"},
 	{Name: "distance"}, {Name: "flight_time", Required: true}, {Name: "flight_type", Required: true},
-	{Name: "load_factor"}, {Name: "load_factor_variance"}, {Name: "pilot_pay"}, {Name: "route"}, {Name: "notes"},
+	{Name: "load_factor"}, {Name: "load_factor_variance"}, {Name: "pilot_pay"}, {Name: "route", Multiline: true}, {Name: "notes", Multiline: true},
 	{Name: "start_date"}, {Name: "end_date"}, {Name: "enabled"}, {Name: "subfleets"}, {Name: "fares"},
 	{Name: "fields"}, {Name: "event_id"}, {Name: "user_id"},
 }

@@ -8,12 +8,17 @@
 package imports
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/albatross-va/albatross/domain"
 )
@@ -22,6 +27,9 @@ import (
 type Column struct {
 	Name     string
 	Required bool // the header must have it and a row must fill it
+	// Multiline columns (notes, routes) may hold tabs and line breaks;
+	// every other cell is one line of text.
+	Multiline bool
 }
 
 // Row is one data row of a file, by column name.
@@ -85,6 +93,90 @@ type Checked struct {
 	Rows     int // data rows in the file
 	Records  []Record
 	Problems []Problem
+	// Encoding is how the file was read: UTF8, or Windows1252 for a file
+	// that is not valid UTF-8.
+	Encoding string
+}
+
+// Encodings a file is read in.
+const (
+	UTF8        = "UTF-8"
+	Windows1252 = "Windows-1252"
+)
+
+// decode returns a file as UTF-8 text and the encoding it was read in. A
+// file that is valid UTF-8 (with or without a byte order mark) is UTF-8;
+// any other is read as Windows-1252, the superset of Latin-1 that older
+// phpVMS exports and spreadsheets on Windows write. Every byte sequence is
+// Windows-1252, so the guess never fails; a wrong guess shows as odd
+// letters in the names, which the admin sees on the job's page.
+func decode(file []byte) ([]byte, string) {
+	file = bytes.TrimPrefix(file, []byte("\ufeff"))
+	if utf8.Valid(file) {
+		return file, UTF8
+	}
+	out, err := charmap.Windows1252.NewDecoder().Bytes(file)
+	if err != nil { // not reached: the decoder maps every byte
+		return file, UTF8
+	}
+	return out, Windows1252
+}
+
+// undecodableMessage refuses a cell of a file in neither UTF-8 nor
+// Windows-1252.
+const undecodableMessage = "This cell holds a byte that is neither UTF-8 nor Windows-1252 (Latin-1): save the file as UTF-8 and import it again."
+
+// maxQuoted is how much of a value a problem quotes: a rejected cell may
+// be megabytes, and the job's status and page show its problems.
+const maxQuoted = 100
+
+// maxMessage bounds a problem's message whatever it quotes.
+const maxMessage = 1000
+
+// cutMessage shortens every quoted value (as %q writes it) in a problem's
+// message to maxQuoted characters with an ellipsis, and the message to
+// maxMessage characters.
+func cutMessage(msg string) string {
+	if len(msg) <= maxQuoted {
+		return msg
+	}
+	var b strings.Builder
+	for i := 0; i < len(msg); {
+		j := strings.IndexByte(msg[i:], '"')
+		if j < 0 {
+			b.WriteString(msg[i:])
+			break
+		}
+		b.WriteString(msg[i : i+j])
+		i += j
+		q, err := strconv.QuotedPrefix(msg[i:])
+		if err != nil {
+			b.WriteByte('"')
+			i++
+			continue
+		}
+		i += len(q)
+		if v, err := strconv.Unquote(q); err == nil && utf8.RuneCountInString(v) > maxQuoted {
+			q = strconv.Quote(cutRunes(v, maxQuoted))
+		}
+		b.WriteString(q)
+	}
+	return cutRunes(b.String(), maxMessage)
+}
+
+// cutRunes returns s cut to n characters, with an ellipsis when cut.
+func cutRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i, count := 0, 0
+	for i = range s {
+		if count == n {
+			break
+		}
+		count++
+	}
+	return s[:i] + "…"
 }
 
 // MaxRows bounds a file: flights files reach tens of thousands of rows.
@@ -103,13 +195,31 @@ func CheckFor(ctx context.Context, k Kind, airlineID string, r io.Reader) (Check
 	return Check(k, r)
 }
 
-// Check reads a CSV file of kind k and checks every row. It fails only when
-// the file cannot be read as CSV at all; everything else is a Problem.
+// Check reads a CSV file of kind k and checks every row: first every cell
+// as text (cellProblems), then the row as a record. A file that is not
+// UTF-8 is read as Windows-1252 (decode). It fails only when the file
+// cannot be read as CSV at all; everything else is a Problem.
 func Check(k Kind, r io.Reader) (Checked, error) {
-	cr := csv.NewReader(r)
+	file, err := io.ReadAll(r)
+	if err != nil {
+		return Checked{}, err
+	}
+	text, encoding := decode(file)
+	cr := csv.NewReader(bytes.NewReader(text))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = false
-	var out Checked
+	out, err := check(k, cr, encoding)
+	for i := range out.Problems { // a bad cell may be megabytes: its problem quotes it cut
+		out.Problems[i].Column = cutRunes(out.Problems[i].Column, maxQuoted)
+		out.Problems[i].Message = cutMessage(out.Problems[i].Message)
+	}
+	return out, err
+}
+
+// check reads the rows of a file of kind k, read in encoding, and checks
+// each.
+func check(k Kind, cr *csv.Reader, encoding string) (Checked, error) {
+	out := Checked{Encoding: encoding}
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		out.Problems = append(out.Problems, Problem{Message: "The file is empty: it needs a header row and a row per record."})
@@ -118,9 +228,9 @@ func Check(k Kind, r io.Reader) (Checked, error) {
 	if err != nil {
 		return out, domain.Errorf(domain.EInvalid, "This is not a CSV file: %v", err)
 	}
-	known := map[string]bool{}
+	known, multiline := map[string]bool{}, map[string]bool{}
 	for _, c := range k.Columns {
-		known[c.Name] = true
+		known[c.Name], multiline[c.Name] = true, c.Multiline
 	}
 	index := map[string]int{}
 	for i, h := range header {
@@ -168,7 +278,11 @@ func Check(k Kind, r io.Reader) (Checked, error) {
 				row.values[name] = fields[i-1]
 			}
 		}
-		rec, problems := k.Check(row)
+		problems := cellProblems(row, multiline, out.Encoding)
+		var rec any
+		if len(problems) == 0 {
+			rec, problems = k.Check(row)
+		}
 		if len(problems) > 0 {
 			for _, c := range k.Columns { // in column order, for a stable report
 				if msg, ok := problems[c.Name]; ok {
@@ -190,6 +304,34 @@ func Check(k Kind, r io.Reader) (Checked, error) {
 		out.Problems = append(out.Problems, Problem{Message: "The file has a header but no rows."})
 	}
 	return out, nil
+}
+
+// cellProblems checks every cell of a row with the domain's text check,
+// before the row is read: no cell that a read model could not store (a NUL,
+// a control character, a line break outside notes and routes) reaches a
+// command, and each is reported at its row and column. In a file read as
+// Windows-1252, a byte that the encoding leaves undefined (decoded as
+// U+FFFD) says the file is in neither encoding: the cell is refused rather
+// than saved with a letter lost.
+func cellProblems(r Row, multiline map[string]bool, encoding string) map[string]string {
+	var f map[string]string
+	for col, v := range r.values {
+		kind := domain.SingleLine
+		if multiline[col] {
+			kind = domain.MultiLine
+		}
+		msg := domain.TextProblem(domain.CleanText(v, kind), kind)
+		if msg == "" && encoding == Windows1252 && strings.ContainsRune(v, utf8.RuneError) {
+			msg = undecodableMessage
+		}
+		if msg != "" {
+			if f == nil {
+				f = map[string]string{}
+			}
+			f[col] = msg
+		}
+	}
+	return f
 }
 
 // Export writes the airline's records of kind k as a CSV file that Check

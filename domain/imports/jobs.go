@@ -5,6 +5,8 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,8 +18,9 @@ const (
 	Checking = "checking" // the file is being read and every row checked
 	Refused  = "refused"  // the file has problems: nothing was applied
 	Applying = "applying" // records are being saved
-	Done     = "done"
-	Failed   = "failed" // the file could not be read, or the process stopped
+	Done     = "done"     // every checked record was applied
+	Partial  = "partial"  // some checked records were applied, others failed: Applied and NotApplied say which
+	Failed   = "failed"   // the file could not be read, the process stopped, or no record could be applied
 )
 
 // Status is a job as its page shows it.
@@ -35,6 +38,13 @@ type Status struct {
 	Created   int
 	Updated   int
 	Unchanged int
+	// Encoding is how the file was read (UTF8 or Windows1252); "" until
+	// it is checked.
+	Encoding string
+	// Applied and NotApplied are the rows of a job that did not apply
+	// all its checked records, as ranges ("2-40, 42"): those saved, and
+	// those that failed or were never tried. Problems say why each failed.
+	Applied, NotApplied string
 	// Problems are the first MaxKeptProblems problems found and records
 	// that failed to apply; ProblemCount counts them all. A file of 200,000
 	// bad rows would otherwise be a status of megabytes, saved ten times a
@@ -55,6 +65,9 @@ type job struct {
 	meta    domain.CommandMeta
 	file    []byte
 	records []Record
+	// failed holds the lines of the records that failed to apply; guarded
+	// by mu.
+	failed map[int]bool
 
 	mu sync.Mutex
 	st Status
@@ -329,6 +342,7 @@ func (js *Jobs) check(j *job) {
 		cancel()
 	}
 	js.update(j, func(s *Status) {
+		s.Encoding = c.Encoding
 		s.Rows, s.Valid, s.Total = c.Rows, len(c.Records), len(c.Records)
 		s.Problems, s.ProblemCount = nil, 0
 		s.addProblems(c.Problems...)
@@ -362,18 +376,21 @@ func (js *Jobs) apply(j *job) {
 			}
 		}()
 	}
-	stopped := false
+	sent := 0
 	for _, r := range j.records {
 		if js.ctx.Err() != nil {
-			stopped = true
 			break
 		}
 		next <- r
+		sent++
 	}
 	close(next)
 	wg.Wait()
-	if stopped {
-		js.update(j, func(s *Status) { s.State, s.Message = Failed, stoppedMessage })
+	if sent < len(j.records) {
+		js.update(j, func(s *Status) {
+			s.State, s.Message = Failed, stoppedMessage
+			js.account(j, s, sent)
+		})
 		return
 	}
 	if js.Settle != nil && lastPos != domain.Start {
@@ -385,8 +402,56 @@ func (js *Jobs) apply(j *job) {
 	}
 	js.update(j, func(s *Status) {
 		s.State = Done
+		if len(j.failed) > 0 {
+			s.State, s.Message = Partial, partialMessage
+			if len(j.failed) == len(j.records) {
+				s.State, s.Message = Failed, noneAppliedMessage
+			}
+			js.account(j, s, sent)
+		}
 		slices.SortStableFunc(s.Problems, func(a, b Problem) int { return a.Line - b.Line })
 	})
+}
+
+// Messages of a job some of whose checked records failed to apply.
+const (
+	partialMessage     = "Some rows could not be imported: fix them and import the file again (rows already imported stay as they are)."
+	noneAppliedMessage = "No row could be imported: fix the rows and import the file again."
+)
+
+// account writes into s which of the job's records were applied: those of
+// the first sent that did not fail. Called under the job's lock.
+func (js *Jobs) account(j *job, s *Status, sent int) {
+	var applied, notApplied []int
+	for i, r := range j.records {
+		if i < sent && !j.failed[r.Line] {
+			applied = append(applied, r.Line)
+		} else {
+			notApplied = append(notApplied, r.Line)
+		}
+	}
+	s.Applied, s.NotApplied = Ranges(applied), Ranges(notApplied)
+}
+
+// Ranges writes ascending row numbers as ranges: "2-40, 42".
+func Ranges(lines []int) string {
+	slices.Sort(lines)
+	var b strings.Builder
+	for i := 0; i < len(lines); {
+		j := i
+		for j+1 < len(lines) && lines[j+1] == lines[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(lines[i]))
+		if j > i {
+			b.WriteString("-" + strconv.Itoa(lines[j]))
+		}
+		i = j + 1
+	}
+	return b.String()
 }
 
 // applyOne saves one record and counts it; lastPos and last are guarded by
@@ -403,7 +468,12 @@ func (js *Jobs) applyOne(j *job, r Record, lastPos *domain.Position, last *time.
 		for col, msg := range domain.ErrorFields(err) {
 			p.Column, p.Message = col, msg
 		}
+		p.Column, p.Message = cutRunes(p.Column, maxQuoted), cutMessage(p.Message)
 		j.st.addProblems(p)
+		if j.failed == nil {
+			j.failed = map[int]bool{}
+		}
+		j.failed[r.Line] = true
 		if domain.ErrorCode(err) == domain.EInternal && js.Log != nil {
 			js.Log.Error("import row failed", "job", j.st.ID, "row", r.Line, "err", err)
 		}

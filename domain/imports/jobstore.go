@@ -12,7 +12,7 @@ import (
 type JobStore interface {
 	// Save writes a job's status, creating the job on its first save. Each
 	// save keeps the job for Retention.Finished from now; a save that
-	// finishes a job (done or failed) forgets the airline's oldest finished
+	// finishes a job (done, partial or failed) forgets the airline's oldest finished
 	// jobs beyond Retention.Keep.
 	Save(ctx context.Context, s Status) error
 	// Get returns a job of the airline. A job of another airline, or one
@@ -32,7 +32,7 @@ type JobStore interface {
 
 // Retention says how long a JobStore keeps what.
 type Retention struct {
-	// Keep is how many finished (done or failed) jobs are kept per airline;
+	// Keep is how many finished (done, partial or failed) jobs are kept per airline;
 	// those that finished earliest are forgotten first, never the job
 	// finishing now.
 	Keep int
@@ -50,7 +50,7 @@ var DefaultRetention = Retention{Keep: 20, Finished: 7 * 24 * time.Hour, File: 2
 
 // Finished reports whether a job's worker is done with it: its status no
 // longer changes.
-func (s Status) Finished() bool { return s.State == Done || s.State == Failed }
+func (s Status) Finished() bool { return s.State == Done || s.State == Partial || s.State == Failed }
 
 // Running reports whether a worker is (or was, until its process stopped)
 // checking or applying the job.
