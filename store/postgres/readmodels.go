@@ -22,7 +22,7 @@ type ReadModels struct {
 
 // NewReadModels returns the read models stored in pool's database.
 func NewReadModels(pool *pgxpool.Pool) *ReadModels {
-	return &ReadModels{pool: pool, q: readmodel.New(pool)}
+	return &ReadModels{pool: pool, q: readmodel.New(cleanText{pool})}
 }
 
 // Reader returns queries on the pool: each sees committed rows only.
@@ -60,7 +60,7 @@ func (r *ReadModels) Batch(ctx context.Context, projection string, fn func(q rea
 		return false, nil
 	}
 	w := &writeBehind{tx: tx}
-	q := &batchQueries{Queries: readmodel.New(w)}
+	q := &batchQueries{Queries: readmodel.New(cleanText{w})}
 	if err := fn(q); err != nil {
 		return true, err
 	}
