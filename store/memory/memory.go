@@ -201,6 +201,8 @@ type state struct {
 
 	pirepRules map[string]readmodel.AirlinePirepRule // see pirep_rules.go
 	review     *reviewTables                         // see review.go
+
+	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 }
 
 func newState() *state {
@@ -208,6 +210,7 @@ func newState() *state {
 		airlines:    map[uuid.UUID]readmodel.Airline{},
 		slugs:       map[string]uuid.UUID{},
 		checkpoints: map[string]readmodel.ProjectionCheckpoint{},
+		quarantine:  map[quarantineKey]readmodel.QuarantinedEvent{},
 		users:       map[uuid.UUID]readmodel.User{},
 		emails:      map[string]uuid.UUID{},
 
