@@ -3,7 +3,12 @@ package memory
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/albatross-va/albatross/store/readmodel"
 )
@@ -95,4 +100,16 @@ func (s *state) listQuarantinedEvents(ctx context.Context) ([]readmodel.Quaranti
 		return cmp.Or(cmp.Compare(a.CommitTx, b.CommitTx), cmp.Compare(a.Seq, b.Seq), cmp.Compare(a.Projection, b.Projection))
 	})
 	return out, nil
+}
+
+// IsDataError says whether err is a refusal of a batch's data, as the
+// PostgreSQL backend's IsDataError does: a broken constraint (the errors
+// the in-memory tables imitate carry SQLSTATE class 23) or a missing row.
+// Nothing else fails in memory but a context that ended.
+func (m *ReadModels) IsDataError(err error) bool {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return true
+	}
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (strings.HasPrefix(pgErr.Code, "22") || strings.HasPrefix(pgErr.Code, "23"))
 }

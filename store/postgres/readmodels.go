@@ -154,3 +154,23 @@ func (w *writeBehind) flush(ctx context.Context) error {
 type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
+
+// IsDataError says whether err is the database refusing a batch's data
+// (SQLSTATE class 22, data exception, or 23, integrity constraint
+// violation) or a row the data expected and the table does not hold: errors
+// that recur however often the batch is tried, unlike a lost connection.
+func (r *ReadModels) IsDataError(err error) bool {
+	return isDataError(err)
+}
+
+func isDataError(err error) bool {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return true
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || len(pgErr.Code) != 5 {
+		return false
+	}
+	class := pgErr.Code[:2]
+	return class == "22" || class == "23"
+}
