@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -61,8 +62,19 @@ func putNUL(m protoreflect.Message) {
 	})
 }
 
-// An embedded log that already holds a NUL in a person's name and an
-// airport's name (appended before the domain checked text) still starts:
+// anywhere knows every airport, at one place.
+type anywhere struct{}
+
+func (anywhere) LocateAirport(context.Context, string, string) (domain.AirportPosition, error) {
+	return domain.AirportPosition{Coordinates: domain.Coordinates{Lat: 51.47, Lon: -0.45}, Known: true}, nil
+}
+
+func (anywhere) LookupAircraft(context.Context, string, string) (domain.AircraftInfo, error) {
+	return domain.AircraftInfo{Registration: "G-GOOD", Status: domain.AircraftActive, AirportID: "EGLL"}, nil
+}
+
+// An embedded log that already holds a NUL in a person's name, an airport's
+// name and a PIREP's remarks (appended before the domain checked text) still starts:
 // it serves, /readyz is 200, the pages that show those records render, and
 // other people log in.
 func TestEmbeddedStartServesALogHoldingNUL(t *testing.T) {
@@ -99,6 +111,14 @@ func TestEmbeddedStartServesALogHoldingNUL(t *testing.T) {
 		ICAO: "LPPT", Name: "Lis" + nulMark + "bon", Latitude: 38.77, Longitude: -9.13}); err != nil {
 		t.Fatalf("add the airport with a NUL: %v", err)
 	}
+	off := time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)
+	pirep, _, err := (&domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: anywhere{}, Aircraft: anywhere{}, Settings: domain.NoPirepRules{}}).File(ctx,
+		domain.CommandMeta{ID: domain.NewUUID(), Who: domain.Actor{UserID: goodID, Role: domain.RolePilot, TenantID: airline}}, airline,
+		domain.PirepDetails{FlightNumber: "1234", AircraftID: "6f1c1c6e-5a55-4a7e-9d8e-000000000001", DptAirport: "EGLL", ArrAirport: "LPPT", BlockOff: off, BlockOn: off.Add(3 * time.Hour),
+			FlightTime: 150, Remarks: "Smooth" + nulMark + "landing"}, true)
+	if err != nil {
+		t.Fatalf("file the PIREP with a NUL in its remarks: %v", err)
+	}
 	if err := es.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -132,6 +152,7 @@ func TestEmbeddedStartServesALogHoldingNUL(t *testing.T) {
 	shown("/airlines/"+airline+"/people", regexp.MustCompile("Bad[\x00\uFFFD]?Name"))
 	shown("/airlines/"+airline+"/people/"+badID, regexp.MustCompile("Bad[\x00\uFFFD]?Name"))
 	shown("/airlines/"+airline+"/airports", regexp.MustCompile("Lis[\x00\uFFFD]?bon"))
+	shown("/airlines/"+airline+"/pireps/"+pirep, regexp.MustCompile("Smooth[\x00\uFFFD]?landing"))
 
 	pilot := newBrowser(t, again)
 	pilot.logIn(t, "good@example.com", adminPassword, "/airlines")

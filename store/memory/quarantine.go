@@ -102,6 +102,10 @@ func (s *state) listQuarantinedEvents(ctx context.Context) ([]readmodel.Quaranti
 	return out, nil
 }
 
+// IsDatabaseError is always false: the in-memory tables have no
+// connection to lose.
+func (m *ReadModels) IsDatabaseError(error) bool { return false }
+
 // IsDataError says whether err is a refusal of a batch's data, as the
 // PostgreSQL backend's IsDataError does: a broken constraint (the errors
 // the in-memory tables imitate carry SQLSTATE class 23) or a missing row.

@@ -163,6 +163,14 @@ func (r *ReadModels) IsDataError(err error) bool {
 	return isDataError(err)
 }
 
+// IsDatabaseError says whether err came from PostgreSQL or the connection
+// to it.
+func (r *ReadModels) IsDatabaseError(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) || pgconn.Timeout(err) || pgconn.SafeToRetry(err) ||
+		errors.As(err, new(*pgconn.ConnectError)) || errors.Is(err, pgx.ErrTxClosed)
+}
+
 func isDataError(err error) bool {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return true

@@ -8,7 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"slices"
 	"sync"
 	"time"
@@ -432,7 +434,7 @@ func (p *Projector) apply(ctx context.Context, q readmodel.Querier, pr Projectio
 		}
 		ns, err := pr.Apply(ctx, q, ev, msg)
 		if err != nil {
-			return nil, 0, fmt.Errorf("apply event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)
+			return nil, 0, fmt.Errorf("apply event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, applyError{err})
 		}
 		notices = append(notices, ns...)
 	}
@@ -828,33 +830,46 @@ type decodeError struct{ err error }
 func (e decodeError) Error() string { return e.err.Error() }
 func (e decodeError) Unwrap() error { return e.err }
 
+// applyError is an error a projection's Apply returned.
+type applyError struct{ err error }
+
+func (e applyError) Error() string { return e.err.Error() }
+func (e applyError) Unwrap() error { return e.err }
+
 // DataErrors is a Backend that tells the errors an event's data causes
 // (a value the database refuses, a broken constraint), which would recur at
 // every try, from failures of the database itself.
 type DataErrors interface {
+	// IsDataError says whether the database refused the data.
 	IsDataError(err error) bool
+	// IsDatabaseError says whether err came from the database or the
+	// connection to it, whatever the cause.
+	IsDatabaseError(err error) bool
 }
 
 // eventError says whether err came from applying an event's data, so that
 // trying the event again cannot succeed: a decode error, a domain error
-// other than internal, or an error the backend says is the data's. A
-// context that ended or a database that cannot be reached is never the
-// event's fault.
+// other than internal, an error the backend says is the data's, or an
+// error of a projection's own (a malformed id in the event) that did not
+// come from the database. A context that ended, a lost connection or an
+// event type this binary does not know is never the event's fault.
 func (p *Projector) eventError(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, new(net.Error)) {
 		return false
 	}
 	if errors.As(err, new(decodeError)) {
 		return true
 	}
 	var de *domain.Error
-	if errors.As(err, &de) && de.Code != domain.EInternal {
+	if errors.As(err, &de) {
+		return de.Code != domain.EInternal
+	}
+	d, ok := p.backend.(DataErrors)
+	if ok && d.IsDataError(err) {
 		return true
 	}
-	if d, ok := p.backend.(DataErrors); ok {
-		return d.IsDataError(err)
-	}
-	return false
+	return errors.As(err, new(applyError)) && !(ok && d.IsDatabaseError(err))
 }
 
 // quarantine sets aside ev, the event after pr's checkpoint that failed
