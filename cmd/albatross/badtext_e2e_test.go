@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -112,12 +113,26 @@ func TestEmbeddedStartServesALogHoldingNUL(t *testing.T) {
 		t.Fatalf("add the airport with a NUL: %v", err)
 	}
 	off := time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)
-	pirep, _, err := (&domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: anywhere{}, Aircraft: anywhere{}, Settings: domain.NoPirepRules{}}).File(ctx,
-		domain.CommandMeta{ID: domain.NewUUID(), Who: domain.Actor{UserID: goodID, Role: domain.RolePilot, TenantID: airline}}, airline,
+	pireps := &domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: anywhere{}, Aircraft: anywhere{}, Settings: domain.NoPirepRules{}}
+	asPilot := func() domain.CommandMeta {
+		return domain.CommandMeta{ID: domain.NewUUID(), Who: domain.Actor{UserID: goodID, Role: domain.RolePilot, TenantID: airline}}
+	}
+	pirep, _, err := pireps.File(ctx, asPilot(), airline,
 		domain.PirepDetails{FlightNumber: "1234", AircraftID: "6f1c1c6e-5a55-4a7e-9d8e-000000000001", DptAirport: "EGLL", ArrAirport: "LPPT", BlockOff: off, BlockOn: off.Add(3 * time.Hour),
 			FlightTime: 150, Remarks: "Smooth" + nulMark + "landing"}, true)
 	if err != nil {
 		t.Fatalf("file the PIREP with a NUL in its remarks: %v", err)
+	}
+	// And one that no projection of PIREPs can apply (an aircraft id that is
+	// no UUID): it is set aside, and the rest of the log still applies.
+	if _, _, err := pireps.File(ctx, asPilot(), airline,
+		domain.PirepDetails{FlightNumber: "5678", AircraftID: "ac-1", DptAirport: "LPPT", ArrAirport: "EGLL", BlockOff: off.Add(5 * time.Hour), BlockOn: off.Add(8 * time.Hour),
+			FlightTime: 150}, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&domain.Airports{Runner: runner}).Add(ctx, sys, airline, domain.AirportDetails{
+		ICAO: "EGLL", Name: "Heathrow", Latitude: 51.47, Longitude: -0.45}); err != nil {
+		t.Fatal(err)
 	}
 	if err := es.Close(); err != nil {
 		t.Fatal(err)
@@ -131,9 +146,9 @@ func TestEmbeddedStartServesALogHoldingNUL(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	var ready struct{ Status string }
-	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &ready) != nil || ready.Status != "ready" {
-		t.Errorf("/readyz = %d %s, want 200 ready", resp.StatusCode, body)
+	var ready struct{ Status, Reason string }
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &ready) != nil || ready.Status != "degraded" || !strings.Contains(ready.Reason, "quarantined") {
+		t.Errorf("/readyz = %d %s, want 200 degraded with a reason naming the quarantine", resp.StatusCode, body)
 	}
 
 	admin = loginAsAdmin(t, again)
@@ -153,6 +168,16 @@ func TestEmbeddedStartServesALogHoldingNUL(t *testing.T) {
 	shown("/airlines/"+airline+"/people/"+badID, regexp.MustCompile("Bad[\x00\uFFFD]?Name"))
 	shown("/airlines/"+airline+"/airports", regexp.MustCompile("Lis[\x00\uFFFD]?bon"))
 	shown("/airlines/"+airline+"/pireps/"+pirep, regexp.MustCompile("Smooth[\x00\uFFFD]?landing"))
+	shown("/airlines/"+airline+"/airports", regexp.MustCompile("Heathrow"))
+	_, doc := admin.get("/admin/quarantine")
+	if n := doc.Find(`[data-testid="quarantine-row"]`).Length(); n == 0 {
+		t.Errorf("/admin/quarantine lists no event; the PIREP with a malformed aircraft id is quarantined")
+	}
+	doc.Find(`[data-testid="quarantine-error"]`).Each(func(_ int, s *goquery.Selection) {
+		if !strings.Contains(s.Text(), "ac-1") {
+			t.Errorf("quarantined for %q, want the malformed aircraft id", s.Text())
+		}
+	})
 
 	pilot := newBrowser(t, again)
 	pilot.logIn(t, "good@example.com", adminPassword, "/airlines")

@@ -131,6 +131,17 @@ func TestOnlyEventErrorsQuarantine(t *testing.T) {
 			t.Fatalf("quarantined = %+v, %v; want the event at %s", qs, err, all[1].pos)
 		}
 		checkRows(t, e.backend.Reader(), []created{all[0], all[2], all[3]})
+
+		// A projection's own refusal of the data, not the database's.
+		more := createAirlines(t, e.es, 4, 2)
+		pr.bad, pr.fail = streamOf(t, e.es, more[0].pos), errors.New(`airline id "x": invalid UUID length: 1`)
+		if err := p.CatchUp(ctx); err != nil {
+			t.Fatalf("CatchUp over a malformed id: %v", err)
+		}
+		if qs, err := p.Quarantined(ctx); err != nil || len(qs) != 2 || qs[1].Seq != more[0].pos.Seq {
+			t.Fatalf("quarantined = %+v, %v; want the event at %s too", qs, err, more[0].pos)
+		}
+		checkRows(t, e.backend.Reader(), []created{all[0], all[2], all[3], more[1]})
 	})
 }
 
