@@ -40,6 +40,7 @@ const (
 	ReviewPireps        Action = "accept or reject an airline's PIREPs"
 	ManageRanks         Action = "add and change an airline's ranks and set a pilot's rank"
 	ManagePirepRules    Action = "set an airline's optional PIREP filing rules"
+	ViewQuarantine      Action = "see the events the read models could not apply"
 )
 
 // Scope is how far a role's permission reaches.
@@ -89,6 +90,8 @@ var accessMatrix = []accessRule{
 	{ReviewPireps, No, Own, Any},
 	{ManageRanks, No, Own, Any},
 	{ManagePirepRules, No, Own, Any},
+	// A quarantined event may be any airline's: only the platform sees them.
+	{ViewQuarantine, No, No, Any},
 }
 
 // AccessMatrix returns the matrix's rows, for documentation and tests.

@@ -302,7 +302,16 @@ func TestReadinessReportsTheCheck(t *testing.T) {
 	if resp, _ := get(t, sick.URL+"/healthz", nil); resp.StatusCode != http.StatusOK {
 		t.Errorf("healthz follows readiness; it should only say the process is up")
 	}
+	degraded := newApp(t, func(context.Context) (any, error) { return degradedDetail("1 event quarantined"), nil })
+	resp, body = get(t, degraded.URL+"/readyz", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"status":"degraded"`) || !strings.Contains(body, "1 event quarantined") {
+		t.Errorf("degraded: %d %s, want 200 with the reason", resp.StatusCode, body)
+	}
 }
+
+type degradedDetail string
+
+func (d degradedDetail) DegradedReason() string { return string(d) }
 
 func TestStaticAssetsAreServed(t *testing.T) {
 	srv := newApp(t, nil)

@@ -38,5 +38,18 @@ func (h *healthHandlers) showReadiness(c echo.Context) error {
 		c.Response().Header().Set("Retry-After", retryAfter)
 		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "reason": reason, "detail": detail})
 	}
+	// Degraded still serves: a load balancer that took the process out
+	// would only turn a set-aside event into an outage.
+	if d, ok := detail.(Degraded); ok {
+		if reason := d.DegradedReason(); reason != "" {
+			return c.JSON(http.StatusOK, map[string]any{"status": "degraded", "reason": reason, "detail": detail})
+		}
+	}
 	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "detail": detail})
+}
+
+// Degraded is a readiness detail that can say the process serves with a
+// fault an operator should see, such as quarantined events; "" when none.
+type Degraded interface {
+	DegradedReason() string
 }

@@ -45,6 +45,7 @@ var (
 var routeAccess = map[string]access{
 	"GET /healthz":                                  public,
 	"GET /readyz":                                   public,
+	"GET /admin/quarantine":                         action(domain.ViewQuarantine),
 	"GET /static/*":                                 public,
 	"GET /login":                                    public,
 	"POST /login":                                   public,

@@ -53,6 +53,8 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines", airlines.listAirlines, allow(domain.ListAirlines))
 	member.GET("/airlines/rows", airlines.listAirlineRows, allow(domain.ListAirlines))
 	member.POST("/airlines", airlines.createAirline, allow(domain.CreateAirlines))
+	quarantine := &quarantineHandlers{rm: d.ReadModels}
+	member.GET("/admin/quarantine", quarantine.showQuarantine, allow(domain.ViewQuarantine))
 
 	manage := &manageHandlers{cmds: d.Airlines, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id", manage.showAirline, allow(domain.EditAirlineProfile))

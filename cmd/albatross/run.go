@@ -22,6 +22,7 @@ Commands:
   serve                       run the web server (embedded mode unless DATABASE_URL is set)
   migrate                     apply PostgreSQL migrations (DATABASE_URL)
   projections rebuild [NAME]  drop and replay read models (all, or NAME)
+  projections retry           apply the quarantined events again, after a fix
   admin reset-password LOGIN  issue a new one-time password (for a lost admin password)
   version                     print the version
   help                        print this help and every setting
@@ -47,10 +48,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "migrate":
 		return migrate(ctx, rest, getenv, stdout, stderr)
 	case "projections":
-		if len(rest) == 0 || rest[0] != "rebuild" {
-			return errors.New("usage: albatross projections rebuild [NAME]")
+		switch {
+		case len(rest) > 0 && rest[0] == "rebuild":
+			return rebuildProjections(ctx, rest[1:], getenv, stdout, stderr)
+		case len(rest) > 0 && rest[0] == "retry":
+			return retryQuarantined(ctx, rest[1:], getenv, stdout, stderr)
 		}
-		return rebuildProjections(ctx, rest[1:], getenv, stdout, stderr)
+		return errors.New("usage: albatross projections rebuild [NAME] | albatross projections retry")
 	case "admin":
 		return adminCommand(ctx, rest, getenv, stdout, stderr)
 	case "version":
@@ -110,6 +114,43 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 		return nil
 	}
 	fmt.Fprintf(stdout, "Applied %d migration(s): %s\n", len(applied), strings.Join(applied, ", "))
+	return nil
+}
+
+// retryQuarantined applies the quarantined events again: the projections
+// that set some aside are rebuilt, and those events that now apply leave
+// the quarantine.
+func retryQuarantined(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, rest, err := parseConfig("projections retry", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return errors.New("usage: albatross projections retry")
+	}
+	log := newLogger(c, stderr)
+	b, err := openBackend(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	if b.mode == "embedded" {
+		fmt.Fprintln(stdout, "The embedded mode rebuilds its read models from the log at every start, quarantined events included; restart it to apply them again.")
+		return nil
+	}
+	before, err := b.projector.Quarantined(ctx)
+	if err != nil {
+		return err
+	}
+	if len(before) == 0 {
+		fmt.Fprintln(stdout, "No event is quarantined.")
+		return nil
+	}
+	still, err := b.projector.Retry(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d of %d quarantined event(s) now apply; %d still fail (see /admin/quarantine).\n", len(before)-still, len(before), still)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -203,7 +204,8 @@ func displayAddr(a net.Addr) string {
 // readiness checks that the session store (Redis, when set), the log and
 // the read models answer and that every projection reaches the log's
 // current head within maxLag. Each failure carries a safe reason (a
-// domain.Error) for /readyz's body, and the cause for the log.
+// domain.Error) for /readyz's body, and the cause for the log. Quarantined
+// events make it degraded, not failed.
 func readiness(b *backend, maxLag time.Duration) handlers.ReadinessCheck {
 	return func(ctx context.Context) (any, error) {
 		if b.redis != nil {
@@ -215,16 +217,43 @@ func readiness(b *backend, maxLag time.Duration) handlers.ReadinessCheck {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", domain.Errorf(domain.EUnavailable, "the event store or read models do not answer"), err)
 		}
+		qs, err := b.projector.Quarantined(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", domain.Errorf(domain.EUnavailable, "the read models do not answer"), err)
+		}
+		detail := readinessDetail{status: status, quarantined: len(qs)}
 		i := slices.IndexFunc(status, func(st projector.Status) bool { return !st.CaughtUp })
 		if i < 0 {
-			return status, nil
+			return detail, nil
 		}
 		// Behind now: ready if the projections reach this head in time.
 		wctx, cancel := context.WithTimeout(ctx, maxLag)
 		defer cancel()
 		if err := b.projector.WaitFor(wctx, status[i].Head); err != nil {
-			return status, domain.Errorf(domain.EUnavailable, "projections are more than %s behind the log", maxLag)
+			return detail, domain.Errorf(domain.EUnavailable, "projections are more than %s behind the log", maxLag)
 		}
-		return status, nil
+		return detail, nil
+	}
+}
+
+// readinessDetail is the body of /readyz: each projection's status, as
+// before, and how many events are quarantined.
+type readinessDetail struct {
+	status      []projector.Status
+	quarantined int
+}
+
+// MarshalJSON keeps the detail the list of projection statuses.
+func (d readinessDetail) MarshalJSON() ([]byte, error) { return json.Marshal(d.status) }
+
+// DegradedReason implements handlers.Degraded.
+func (d readinessDetail) DegradedReason() string {
+	switch d.quarantined {
+	case 0:
+		return ""
+	case 1:
+		return "1 event is quarantined: a projection could not apply it (see /admin/quarantine)"
+	default:
+		return fmt.Sprintf("%d events are quarantined: projections could not apply them (see /admin/quarantine)", d.quarantined)
 	}
 }

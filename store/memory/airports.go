@@ -23,9 +23,6 @@ func (m *ReadModels) DeleteAllAirports(ctx context.Context) error {
 
 // GetAirport implements readmodel.Querier.
 func (m *ReadModels) GetAirport(ctx context.Context, arg readmodel.GetAirportParams) (readmodel.Airport, error) {
-	if err := checkTexts(arg.TenantID, arg.Icao); err != nil {
-		return readmodel.Airport{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getAirport(ctx, arg)
@@ -33,9 +30,6 @@ func (m *ReadModels) GetAirport(ctx context.Context, arg readmodel.GetAirportPar
 
 // ListAirports implements readmodel.Querier.
 func (m *ReadModels) ListAirports(ctx context.Context, tenantID string) ([]readmodel.Airport, error) {
-	if err := checkText(tenantID); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listAirports(ctx, tenantID)
@@ -43,9 +37,6 @@ func (m *ReadModels) ListAirports(ctx context.Context, tenantID string) ([]readm
 
 // SearchAirports implements readmodel.Querier.
 func (m *ReadModels) SearchAirports(ctx context.Context, arg readmodel.SearchAirportsParams) ([]readmodel.Airport, error) {
-	if err := checkTexts(arg.TenantID, arg.Term); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.searchAirports(ctx, arg)
@@ -132,9 +123,6 @@ func (t *tx) GetAirport(ctx context.Context, arg readmodel.GetAirportParams) (re
 	if err := t.check(ctx); err != nil {
 		return readmodel.Airport{}, err
 	}
-	if err := checkTexts(arg.TenantID, arg.Icao); err != nil {
-		return readmodel.Airport{}, t.fail(err)
-	}
 	return t.st.getAirport(ctx, arg)
 }
 
@@ -142,18 +130,12 @@ func (t *tx) ListAirports(ctx context.Context, tenantID string) ([]readmodel.Air
 	if err := t.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := checkText(tenantID); err != nil {
-		return nil, t.fail(err)
-	}
 	return t.st.listAirports(ctx, tenantID)
 }
 
 func (t *tx) SearchAirports(ctx context.Context, arg readmodel.SearchAirportsParams) ([]readmodel.Airport, error) {
 	if err := t.check(ctx); err != nil {
 		return nil, err
-	}
-	if err := checkTexts(arg.TenantID, arg.Term); err != nil {
-		return nil, t.fail(err)
 	}
 	out, err := t.st.searchAirports(ctx, arg)
 	if err != nil {
@@ -166,10 +148,6 @@ func (t *tx) SearchAirports(ctx context.Context, arg readmodel.SearchAirportsPar
 func (t *tx) UpsertAirport(ctx context.Context, arg readmodel.UpsertAirportParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	if err := checkTexts(arg.TenantID, arg.Icao, arg.Iata, arg.Name, arg.City, arg.Region, arg.Country,
-		arg.Timezone, arg.Notes, arg.Search); err != nil {
-		return t.fail(err)
 	}
 	k := airportKey{arg.TenantID, arg.Icao}
 	old, existed := t.st.airports[k]

@@ -34,9 +34,6 @@ func (m *ReadModels) DeleteAllSubfleets(ctx context.Context) error {
 
 // GetAircraft implements readmodel.Querier.
 func (m *ReadModels) GetAircraft(ctx context.Context, arg readmodel.GetAircraftParams) (readmodel.Aircraft, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.Aircraft{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getAircraft(ctx, arg)
@@ -44,9 +41,6 @@ func (m *ReadModels) GetAircraft(ctx context.Context, arg readmodel.GetAircraftP
 
 // GetSubfleet implements readmodel.Querier.
 func (m *ReadModels) GetSubfleet(ctx context.Context, arg readmodel.GetSubfleetParams) (readmodel.Subfleet, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.Subfleet{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getSubfleet(ctx, arg)
@@ -54,9 +48,6 @@ func (m *ReadModels) GetSubfleet(ctx context.Context, arg readmodel.GetSubfleetP
 
 // ListAircraft implements readmodel.Querier.
 func (m *ReadModels) ListAircraft(ctx context.Context, tenantID string) ([]readmodel.Aircraft, error) {
-	if err := checkText(tenantID); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listAircraft(ctx, tenantID, nil)
@@ -64,9 +55,6 @@ func (m *ReadModels) ListAircraft(ctx context.Context, tenantID string) ([]readm
 
 // ListAircraftBySubfleet implements readmodel.Querier.
 func (m *ReadModels) ListAircraftBySubfleet(ctx context.Context, arg readmodel.ListAircraftBySubfleetParams) ([]readmodel.Aircraft, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listAircraft(ctx, arg.TenantID, &arg.SubfleetID)
@@ -74,9 +62,6 @@ func (m *ReadModels) ListAircraftBySubfleet(ctx context.Context, arg readmodel.L
 
 // ListSubfleets implements readmodel.Querier.
 func (m *ReadModels) ListSubfleets(ctx context.Context, tenantID string) ([]readmodel.Subfleet, error) {
-	if err := checkText(tenantID); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listSubfleets(ctx, tenantID)
@@ -181,18 +166,12 @@ func (t *tx) GetAircraft(ctx context.Context, arg readmodel.GetAircraftParams) (
 	if err := t.check(ctx); err != nil {
 		return readmodel.Aircraft{}, err
 	}
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.Aircraft{}, t.fail(err)
-	}
 	return t.st.getAircraft(ctx, arg)
 }
 
 func (t *tx) GetSubfleet(ctx context.Context, arg readmodel.GetSubfleetParams) (readmodel.Subfleet, error) {
 	if err := t.check(ctx); err != nil {
 		return readmodel.Subfleet{}, err
-	}
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.Subfleet{}, t.fail(err)
 	}
 	return t.st.getSubfleet(ctx, arg)
 }
@@ -201,18 +180,12 @@ func (t *tx) ListAircraft(ctx context.Context, tenantID string) ([]readmodel.Air
 	if err := t.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := checkText(tenantID); err != nil {
-		return nil, t.fail(err)
-	}
 	return t.st.listAircraft(ctx, tenantID, nil)
 }
 
 func (t *tx) ListAircraftBySubfleet(ctx context.Context, arg readmodel.ListAircraftBySubfleetParams) ([]readmodel.Aircraft, error) {
 	if err := t.check(ctx); err != nil {
 		return nil, err
-	}
-	if err := checkText(arg.TenantID); err != nil {
-		return nil, t.fail(err)
 	}
 	return t.st.listAircraft(ctx, arg.TenantID, &arg.SubfleetID)
 }
@@ -221,9 +194,6 @@ func (t *tx) ListSubfleets(ctx context.Context, tenantID string) ([]readmodel.Su
 	if err := t.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := checkText(tenantID); err != nil {
-		return nil, t.fail(err)
-	}
 	return t.st.listSubfleets(ctx, tenantID)
 }
 
@@ -231,9 +201,6 @@ func (t *tx) ListSubfleets(ctx context.Context, tenantID string) ([]readmodel.Su
 func (t *tx) UpsertAircraft(ctx context.Context, arg readmodel.UpsertAircraftParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	if err := checkTexts(arg.TenantID, arg.Registration, arg.Name, arg.Status, arg.AirportID); err != nil {
-		return t.fail(err)
 	}
 	k := rowKey{arg.TenantID, arg.ID}
 	old, existed := t.st.aircraft[k]
@@ -256,9 +223,6 @@ func (t *tx) UpsertAircraft(ctx context.Context, arg readmodel.UpsertAircraftPar
 func (t *tx) UpsertSubfleet(ctx context.Context, arg readmodel.UpsertSubfleetParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	if err := checkTexts(arg.TenantID, arg.Type, arg.Icao, arg.Name, arg.HubID); err != nil {
-		return t.fail(err)
 	}
 	cost := arg.CostBlockHourCents
 	if !cost.Valid {

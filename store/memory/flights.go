@@ -141,9 +141,6 @@ func (ft *flightTables) drop(f readmodel.Flight) {
 
 // GetFlight implements readmodel.Querier.
 func (m *ReadModels) GetFlight(ctx context.Context, arg readmodel.GetFlightParams) (readmodel.Flight, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.Flight{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getFlight(ctx, arg)
@@ -198,9 +195,6 @@ func (t *tx) GetFlight(ctx context.Context, arg readmodel.GetFlightParams) (read
 	if err := t.check(ctx); err != nil {
 		return readmodel.Flight{}, err
 	}
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.Flight{}, t.fail(err)
-	}
 	return t.st.getFlight(ctx, arg)
 }
 
@@ -252,12 +246,6 @@ func (t *tx) DeleteAllFlights(ctx context.Context) error {
 func (t *tx) UpsertFlight(ctx context.Context, arg readmodel.UpsertFlightParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	texts := []string{arg.TenantID, arg.FlightNumber, arg.RouteCode, arg.Callsign, arg.DptAirport, arg.ArrAirport,
-		arg.AltAirport, arg.DptTime, arg.ArrTime, arg.StartDate, arg.EndDate, arg.FlightType, arg.Route, arg.Notes}
-	texts = append(append(texts, arg.SubfleetIds...), arg.SubfleetTypes...)
-	if err := checkTexts(texts...); err != nil {
-		return t.fail(err)
 	}
 	if arg.SubfleetIds == nil || arg.SubfleetTypes == nil {
 		return t.fail(&pgconn.PgError{Severity: "ERROR", Code: "23502",
@@ -334,18 +322,8 @@ func (s flightSearch) withAirports(dpt, arr *string) flightSearch {
 	return s
 }
 
-// check refuses what PostgreSQL refuses: text it cannot store and a
-// negative LIMIT.
+// check refuses what PostgreSQL refuses: a negative LIMIT.
 func (s flightSearch) check() error {
-	texts := []string{s.TenantID, s.Aircraft, s.AfterTime, s.AfterNumber, s.AfterCode}
-	for _, p := range []*string{s.dpt, s.arr} {
-		if p != nil {
-			texts = append(texts, *p)
-		}
-	}
-	if err := checkTexts(texts...); err != nil {
-		return err
-	}
 	if s.PageSize < 0 {
 		return &pgconn.PgError{Severity: "ERROR", Code: "2201W", Message: "LIMIT must not be negative"}
 	}

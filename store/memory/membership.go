@@ -23,9 +23,6 @@ func (m *ReadModels) GetAirline(ctx context.Context, id uuid.UUID) (readmodel.Ai
 
 // GetTenantUser implements readmodel.Querier.
 func (m *ReadModels) GetTenantUser(ctx context.Context, arg readmodel.GetTenantUserParams) (readmodel.User, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.User{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getTenantUser(ctx, arg)
@@ -33,9 +30,6 @@ func (m *ReadModels) GetTenantUser(ctx context.Context, arg readmodel.GetTenantU
 
 // ListUsersByTenant implements readmodel.Querier.
 func (m *ReadModels) ListUsersByTenant(ctx context.Context, tenantID string) ([]readmodel.User, error) {
-	if err := checkText(tenantID); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listUsersByTenant(ctx, tenantID)
@@ -52,18 +46,12 @@ func (t *tx) GetTenantUser(ctx context.Context, arg readmodel.GetTenantUserParam
 	if err := t.check(ctx); err != nil {
 		return readmodel.User{}, err
 	}
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.User{}, t.fail(err)
-	}
 	return t.st.getTenantUser(ctx, arg)
 }
 
 func (t *tx) ListUsersByTenant(ctx context.Context, tenantID string) ([]readmodel.User, error) {
 	if err := t.check(ctx); err != nil {
 		return nil, err
-	}
-	if err := checkText(tenantID); err != nil {
-		return nil, t.fail(err)
 	}
 	return t.st.listUsersByTenant(ctx, tenantID)
 }

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -161,9 +160,6 @@ func (m *ReadModels) GetUser(ctx context.Context, id uuid.UUID) (readmodel.User,
 
 // GetUserByEmail implements readmodel.Querier.
 func (m *ReadModels) GetUserByEmail(ctx context.Context, email string) (readmodel.User, error) {
-	if err := checkText(email); err != nil {
-		return readmodel.User{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getUserByEmail(ctx, email)
@@ -205,6 +201,8 @@ type state struct {
 
 	pirepRules map[string]readmodel.AirlinePirepRule // see pirep_rules.go
 	review     *reviewTables                         // see review.go
+
+	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 }
 
 func newState() *state {
@@ -212,6 +210,7 @@ func newState() *state {
 		airlines:    map[uuid.UUID]readmodel.Airline{},
 		slugs:       map[string]uuid.UUID{},
 		checkpoints: map[string]readmodel.ProjectionCheckpoint{},
+		quarantine:  map[quarantineKey]readmodel.QuarantinedEvent{},
 		users:       map[uuid.UUID]readmodel.User{},
 		emails:      map[string]uuid.UUID{},
 
@@ -361,9 +360,6 @@ func (t *tx) DeleteCheckpoint(ctx context.Context, name string) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	if err := checkText(name); err != nil {
-		return t.fail(err)
-	}
 	old, ok := t.st.checkpoints[name]
 	if !ok {
 		return nil
@@ -377,18 +373,12 @@ func (t *tx) GetAirlineBySlug(ctx context.Context, slug string) (readmodel.Airli
 	if err := t.check(ctx); err != nil {
 		return readmodel.Airline{}, err
 	}
-	if err := checkText(slug); err != nil {
-		return readmodel.Airline{}, t.fail(err)
-	}
 	return t.st.getAirlineBySlug(ctx, slug)
 }
 
 func (t *tx) GetCheckpoint(ctx context.Context, name string) (readmodel.ProjectionCheckpoint, error) {
 	if err := t.check(ctx); err != nil {
 		return readmodel.ProjectionCheckpoint{}, err
-	}
-	if err := checkText(name); err != nil {
-		return readmodel.ProjectionCheckpoint{}, t.fail(err)
 	}
 	return t.st.getCheckpoint(ctx, name)
 }
@@ -403,9 +393,6 @@ func (t *tx) ListAirlines(ctx context.Context) ([]readmodel.Airline, error) {
 func (t *tx) SetCheckpoint(ctx context.Context, arg readmodel.SetCheckpointParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	if err := checkText(arg.Name); err != nil {
-		return t.fail(err)
 	}
 	old, existed := t.st.checkpoints[arg.Name]
 	t.st.checkpoints[arg.Name] = readmodel.ProjectionCheckpoint{
@@ -426,9 +413,6 @@ func (t *tx) SetCheckpoint(ctx context.Context, arg readmodel.SetCheckpointParam
 func (t *tx) UpsertAirline(ctx context.Context, arg readmodel.UpsertAirlineParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	if err := checkTexts(arg.Name, arg.Icao, arg.Iata, arg.Slug, arg.PilotIDPrefix, arg.Registration); err != nil {
-		return t.fail(err)
 	}
 	if holder, ok := t.st.slugs[arg.Slug]; ok && holder != arg.ID {
 		return t.fail(uniqueViolation("airlines", "airlines_slug", "slug", arg.Slug))
@@ -483,9 +467,6 @@ func (t *tx) GetUserByEmail(ctx context.Context, email string) (readmodel.User, 
 	if err := t.check(ctx); err != nil {
 		return readmodel.User{}, err
 	}
-	if err := checkText(email); err != nil {
-		return readmodel.User{}, t.fail(err)
-	}
 	return t.st.getUserByEmail(ctx, email)
 }
 
@@ -494,9 +475,6 @@ func (t *tx) GetUserByEmail(ctx context.Context, email string) (readmodel.User, 
 func (t *tx) SetUserPassword(ctx context.Context, arg readmodel.SetUserPasswordParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	if err := checkText(arg.PasswordHash); err != nil {
-		return t.fail(err)
 	}
 	old, ok := t.st.users[arg.ID]
 	if !ok {
@@ -514,10 +492,6 @@ func (t *tx) SetUserPassword(ctx context.Context, arg readmodel.SetUserPasswordP
 func (t *tx) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	if err := checkTexts(arg.TenantID, arg.Email, arg.Name, arg.Role, arg.PasswordHash,
-		arg.Country, arg.Status, arg.StatusReason, arg.PilotID); err != nil {
-		return t.fail(err)
 	}
 	if holder, ok := t.st.emails[arg.Email]; ok && holder != arg.ID {
 		return t.fail(uniqueViolation("users", "users_email", "email", arg.Email))
@@ -551,26 +525,6 @@ func (t *tx) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) err
 // monotonic reading, in time.Local.
 func timestamptz(t time.Time) time.Time {
 	return t.Truncate(time.Microsecond).In(time.Local)
-}
-
-// checkText refuses what a PostgreSQL UTF8 text column refuses: invalid
-// UTF-8 and the NUL character.
-func checkText(s string) error {
-	if utf8.ValidString(s) && !strings.ContainsRune(s, 0) {
-		return nil
-	}
-	return &pgconn.PgError{Severity: "ERROR", Code: "22021",
-		Message: `invalid byte sequence for encoding "UTF8"`}
-}
-
-// checkTexts checks every value as PostgreSQL checks text.
-func checkTexts(values ...string) error {
-	for _, v := range values {
-		if err := checkText(v); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // uniqueViolation is the error PostgreSQL gives when a unique index refuses

@@ -20,9 +20,6 @@ import (
 
 // CountPirepsByAirline implements readmodel.Querier.
 func (m *ReadModels) CountPirepsByAirline(ctx context.Context, arg readmodel.CountPirepsByAirlineParams) (int64, error) {
-	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
-		return 0, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.countPirepsByAirline(ctx, arg)
@@ -30,9 +27,6 @@ func (m *ReadModels) CountPirepsByAirline(ctx context.Context, arg readmodel.Cou
 
 // SumAirlineFlights implements readmodel.Querier.
 func (m *ReadModels) SumAirlineFlights(ctx context.Context, tenantID string) (readmodel.SumAirlineFlightsRow, error) {
-	if err := checkText(tenantID); err != nil {
-		return readmodel.SumAirlineFlightsRow{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.sumAirlineFlights(ctx, tenantID)
@@ -40,9 +34,6 @@ func (m *ReadModels) SumAirlineFlights(ctx context.Context, tenantID string) (re
 
 // SumAirlineFlightsBetween implements readmodel.Querier.
 func (m *ReadModels) SumAirlineFlightsBetween(ctx context.Context, arg readmodel.SumAirlineFlightsBetweenParams) (readmodel.SumAirlineFlightsBetweenRow, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.SumAirlineFlightsBetweenRow{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.sumAirlineFlightsBetween(ctx, arg)
@@ -50,9 +41,6 @@ func (m *ReadModels) SumAirlineFlightsBetween(ctx context.Context, arg readmodel
 
 // ListPirepsByAirlineLongest implements readmodel.Querier.
 func (m *ReadModels) ListPirepsByAirlineLongest(ctx context.Context, arg readmodel.ListPirepsByAirlineLongestParams) ([]readmodel.Pirep, error) {
-	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listPirepsSorted(ctx, readmodel.ListPirepsByAirlineParams(arg), orderLongest)
@@ -60,9 +48,6 @@ func (m *ReadModels) ListPirepsByAirlineLongest(ctx context.Context, arg readmod
 
 // ListPirepsByAirlineOldest implements readmodel.Querier.
 func (m *ReadModels) ListPirepsByAirlineOldest(ctx context.Context, arg readmodel.ListPirepsByAirlineOldestParams) ([]readmodel.Pirep, error) {
-	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listPirepsSorted(ctx, readmodel.ListPirepsByAirlineParams(arg), orderOldest)
@@ -70,9 +55,6 @@ func (m *ReadModels) ListPirepsByAirlineOldest(ctx context.Context, arg readmode
 
 // ListRoster implements readmodel.Querier.
 func (m *ReadModels) ListRoster(ctx context.Context, tenantID string) ([]readmodel.ListRosterRow, error) {
-	if err := checkText(tenantID); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listRoster(ctx, tenantID)
@@ -80,9 +62,6 @@ func (m *ReadModels) ListRoster(ctx context.Context, tenantID string) ([]readmod
 
 // ListTopPilotsBetween implements readmodel.Querier.
 func (m *ReadModels) ListTopPilotsBetween(ctx context.Context, arg readmodel.ListTopPilotsBetweenParams) ([]readmodel.ListTopPilotsBetweenRow, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listTopPilotsBetween(ctx, arg)
@@ -353,18 +332,12 @@ func (t *tx) CountPirepsByAirline(ctx context.Context, arg readmodel.CountPireps
 	if err := t.check(ctx); err != nil {
 		return 0, err
 	}
-	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
-		return 0, t.fail(err)
-	}
 	return t.st.countPirepsByAirline(ctx, arg)
 }
 
 func (t *tx) SumAirlineFlights(ctx context.Context, tenantID string) (readmodel.SumAirlineFlightsRow, error) {
 	if err := t.check(ctx); err != nil {
 		return readmodel.SumAirlineFlightsRow{}, err
-	}
-	if err := checkText(tenantID); err != nil {
-		return readmodel.SumAirlineFlightsRow{}, t.fail(err)
 	}
 	return t.st.sumAirlineFlights(ctx, tenantID)
 }
@@ -373,18 +346,12 @@ func (t *tx) SumAirlineFlightsBetween(ctx context.Context, arg readmodel.SumAirl
 	if err := t.check(ctx); err != nil {
 		return readmodel.SumAirlineFlightsBetweenRow{}, err
 	}
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.SumAirlineFlightsBetweenRow{}, t.fail(err)
-	}
 	return t.st.sumAirlineFlightsBetween(ctx, arg)
 }
 
 func (t *tx) ListPirepsByAirlineLongest(ctx context.Context, arg readmodel.ListPirepsByAirlineLongestParams) ([]readmodel.Pirep, error) {
 	if err := t.check(ctx); err != nil {
 		return nil, err
-	}
-	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
-		return nil, t.fail(err)
 	}
 	out, err := t.st.listPirepsSorted(ctx, readmodel.ListPirepsByAirlineParams(arg), orderLongest)
 	return out, t.fail(err)
@@ -394,9 +361,6 @@ func (t *tx) ListPirepsByAirlineOldest(ctx context.Context, arg readmodel.ListPi
 	if err := t.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
-		return nil, t.fail(err)
-	}
 	out, err := t.st.listPirepsSorted(ctx, readmodel.ListPirepsByAirlineParams(arg), orderOldest)
 	return out, t.fail(err)
 }
@@ -405,18 +369,12 @@ func (t *tx) ListRoster(ctx context.Context, tenantID string) ([]readmodel.ListR
 	if err := t.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := checkText(tenantID); err != nil {
-		return nil, t.fail(err)
-	}
 	return t.st.listRoster(ctx, tenantID)
 }
 
 func (t *tx) ListTopPilotsBetween(ctx context.Context, arg readmodel.ListTopPilotsBetweenParams) ([]readmodel.ListTopPilotsBetweenRow, error) {
 	if err := t.check(ctx); err != nil {
 		return nil, err
-	}
-	if err := checkText(arg.TenantID); err != nil {
-		return nil, t.fail(err)
 	}
 	out, err := t.st.listTopPilotsBetween(ctx, arg)
 	return out, t.fail(err)

@@ -18,9 +18,6 @@ func (m *ReadModels) DeleteAllAirlinePirepRules(ctx context.Context) error {
 
 // GetAirlinePirepRules implements readmodel.Querier.
 func (m *ReadModels) GetAirlinePirepRules(ctx context.Context, tenantID string) (readmodel.AirlinePirepRule, error) {
-	if err := checkText(tenantID); err != nil {
-		return readmodel.AirlinePirepRule{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getAirlinePirepRules(ctx, tenantID)
@@ -56,9 +53,6 @@ func (t *tx) GetAirlinePirepRules(ctx context.Context, tenantID string) (readmod
 	if err := t.check(ctx); err != nil {
 		return readmodel.AirlinePirepRule{}, err
 	}
-	if err := checkText(tenantID); err != nil {
-		return readmodel.AirlinePirepRule{}, t.fail(err)
-	}
 	return t.st.getAirlinePirepRules(ctx, tenantID)
 }
 
@@ -66,9 +60,6 @@ func (t *tx) GetAirlinePirepRules(ctx context.Context, tenantID string) (readmod
 func (t *tx) UpsertAirlinePirepRules(ctx context.Context, arg readmodel.UpsertAirlinePirepRulesParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	if err := checkText(arg.TenantID); err != nil {
-		return t.fail(err)
 	}
 	old, existed := t.st.pirepRules[arg.TenantID]
 	t.st.pirepRules[arg.TenantID] = readmodel.AirlinePirepRule{TenantID: arg.TenantID, AircraftAtDeparture: arg.AircraftAtDeparture,

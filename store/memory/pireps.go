@@ -33,9 +33,6 @@ func (m *ReadModels) DeleteAllPireps(ctx context.Context) error {
 
 // GetAircraftPirepTotals implements readmodel.Querier.
 func (m *ReadModels) GetAircraftPirepTotals(ctx context.Context, arg readmodel.GetAircraftPirepTotalsParams) (readmodel.AircraftPirepTotal, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.AircraftPirepTotal{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getAircraftPirepTotals(ctx, arg)
@@ -43,9 +40,6 @@ func (m *ReadModels) GetAircraftPirepTotals(ctx context.Context, arg readmodel.G
 
 // GetPilotStats implements readmodel.Querier.
 func (m *ReadModels) GetPilotStats(ctx context.Context, arg readmodel.GetPilotStatsParams) (readmodel.PilotStat, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.PilotStat{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getPilotStats(ctx, arg)
@@ -53,9 +47,6 @@ func (m *ReadModels) GetPilotStats(ctx context.Context, arg readmodel.GetPilotSt
 
 // GetPirep implements readmodel.Querier.
 func (m *ReadModels) GetPirep(ctx context.Context, arg readmodel.GetPirepParams) (readmodel.Pirep, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.Pirep{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getPirep(ctx, arg)
@@ -63,9 +54,6 @@ func (m *ReadModels) GetPirep(ctx context.Context, arg readmodel.GetPirepParams)
 
 // ListPendingPireps implements readmodel.Querier.
 func (m *ReadModels) ListPendingPireps(ctx context.Context, arg readmodel.ListPendingPirepsParams) ([]readmodel.Pirep, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listPendingPireps(ctx, arg)
@@ -73,9 +61,6 @@ func (m *ReadModels) ListPendingPireps(ctx context.Context, arg readmodel.ListPe
 
 // ListPirepsByAirline implements readmodel.Querier.
 func (m *ReadModels) ListPirepsByAirline(ctx context.Context, arg readmodel.ListPirepsByAirlineParams) ([]readmodel.Pirep, error) {
-	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listPirepsByAirline(ctx, arg)
@@ -83,9 +68,6 @@ func (m *ReadModels) ListPirepsByAirline(ctx context.Context, arg readmodel.List
 
 // ListPirepsByPilot implements readmodel.Querier.
 func (m *ReadModels) ListPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsByPilotParams) ([]readmodel.Pirep, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listPirepsByPilot(ctx, arg)
@@ -108,9 +90,6 @@ func (m *ReadModels) UpsertPirep(ctx context.Context, arg readmodel.UpsertPirepP
 
 // ListAircraftPirepTotals implements readmodel.Querier.
 func (m *ReadModels) ListAircraftPirepTotals(ctx context.Context, tenantID string) ([]readmodel.AircraftPirepTotal, error) {
-	if err := checkText(tenantID); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listAircraftPirepTotals(ctx, tenantID)
@@ -119,9 +98,6 @@ func (m *ReadModels) ListAircraftPirepTotals(ctx context.Context, tenantID strin
 func (t *tx) ListAircraftPirepTotals(ctx context.Context, tenantID string) ([]readmodel.AircraftPirepTotal, error) {
 	if err := t.check(ctx); err != nil {
 		return nil, err
-	}
-	if err := checkText(tenantID); err != nil {
-		return nil, t.fail(err)
 	}
 	return t.st.listAircraftPirepTotals(ctx, tenantID)
 }
@@ -270,18 +246,12 @@ func (t *tx) GetAircraftPirepTotals(ctx context.Context, arg readmodel.GetAircra
 	if err := t.check(ctx); err != nil {
 		return readmodel.AircraftPirepTotal{}, err
 	}
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.AircraftPirepTotal{}, t.fail(err)
-	}
 	return t.st.getAircraftPirepTotals(ctx, arg)
 }
 
 func (t *tx) GetPilotStats(ctx context.Context, arg readmodel.GetPilotStatsParams) (readmodel.PilotStat, error) {
 	if err := t.check(ctx); err != nil {
 		return readmodel.PilotStat{}, err
-	}
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.PilotStat{}, t.fail(err)
 	}
 	return t.st.getPilotStats(ctx, arg)
 }
@@ -290,18 +260,12 @@ func (t *tx) GetPirep(ctx context.Context, arg readmodel.GetPirepParams) (readmo
 	if err := t.check(ctx); err != nil {
 		return readmodel.Pirep{}, err
 	}
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.Pirep{}, t.fail(err)
-	}
 	return t.st.getPirep(ctx, arg)
 }
 
 func (t *tx) ListPendingPireps(ctx context.Context, arg readmodel.ListPendingPirepsParams) ([]readmodel.Pirep, error) {
 	if err := t.check(ctx); err != nil {
 		return nil, err
-	}
-	if err := checkText(arg.TenantID); err != nil {
-		return nil, t.fail(err)
 	}
 	return t.st.listPendingPireps(ctx, arg)
 }
@@ -310,9 +274,6 @@ func (t *tx) ListPirepsByAirline(ctx context.Context, arg readmodel.ListPirepsBy
 	if err := t.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := checkTexts(arg.TenantID, arg.State, arg.Airport); err != nil {
-		return nil, t.fail(err)
-	}
 	out, err := t.st.listPirepsByAirline(ctx, arg)
 	return out, t.fail(err)
 }
@@ -320,9 +281,6 @@ func (t *tx) ListPirepsByAirline(ctx context.Context, arg readmodel.ListPirepsBy
 func (t *tx) ListPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsByPilotParams) ([]readmodel.Pirep, error) {
 	if err := t.check(ctx); err != nil {
 		return nil, err
-	}
-	if err := checkText(arg.TenantID); err != nil {
-		return nil, t.fail(err)
 	}
 	out, err := t.st.listPirepsByPilot(ctx, arg)
 	return out, t.fail(err)
@@ -333,9 +291,6 @@ func (t *tx) ListPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsByPi
 func (t *tx) RecalculateAircraftPirepTotals(ctx context.Context, arg readmodel.RecalculateAircraftPirepTotalsParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	if err := checkText(arg.TenantID); err != nil {
-		return t.fail(err)
 	}
 	acc := t.st.acceptedOf(arg.TenantID, t.st.pirepIdx.byAircraft[rowKey{arg.TenantID, arg.AircraftID}])
 	row := readmodel.AircraftPirepTotal{TenantID: arg.TenantID, AircraftID: arg.AircraftID, Flights: acc.flights, Minutes: acc.minutes}
@@ -361,9 +316,6 @@ func (t *tx) RecalculatePilotStats(ctx context.Context, arg readmodel.Recalculat
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	if err := checkText(arg.TenantID); err != nil {
-		return t.fail(err)
-	}
 	acc := t.st.acceptedOf(arg.TenantID, t.st.pirepIdx.byPilot[rowKey{arg.TenantID, arg.PilotID}])
 	row := readmodel.PilotStat{TenantID: arg.TenantID, PilotID: arg.PilotID, Flights: acc.flights, Minutes: acc.minutes, LandingRate: acc.landingRate()}
 	if acc.flights > 0 {
@@ -387,10 +339,6 @@ func (t *tx) RecalculatePilotStats(ctx context.Context, arg readmodel.Recalculat
 func (t *tx) UpsertPirep(ctx context.Context, arg readmodel.UpsertPirepParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	if err := checkTexts(arg.TenantID, arg.State, arg.FlightNumber, arg.RouteCode, arg.FlightID, arg.DptAirport,
-		arg.ArrAirport, arg.AltAirport, arg.Route, arg.Remarks, arg.Source, arg.RejectReason); err != nil {
-		return t.fail(err)
 	}
 	row := readmodel.Pirep(arg)
 	for _, ts := range []*time.Time{&row.BlockOff, &row.BlockOn, &row.FiledAt, &row.QueuedAt, &row.UpdatedAt} {

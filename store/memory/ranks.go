@@ -27,9 +27,6 @@ func (m *ReadModels) DeleteAllRanks(ctx context.Context) error {
 
 // GetPilotRank implements readmodel.Querier.
 func (m *ReadModels) GetPilotRank(ctx context.Context, arg readmodel.GetPilotRankParams) (readmodel.PilotRank, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.PilotRank{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getPilotRank(ctx, arg)
@@ -37,9 +34,6 @@ func (m *ReadModels) GetPilotRank(ctx context.Context, arg readmodel.GetPilotRan
 
 // ListRanks implements readmodel.Querier.
 func (m *ReadModels) ListRanks(ctx context.Context, tenantID string) ([]readmodel.Rank, error) {
-	if err := checkText(tenantID); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listRanks(ctx, tenantID)
@@ -114,18 +108,12 @@ func (t *tx) GetPilotRank(ctx context.Context, arg readmodel.GetPilotRankParams)
 	if err := t.check(ctx); err != nil {
 		return readmodel.PilotRank{}, err
 	}
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.PilotRank{}, t.fail(err)
-	}
 	return t.st.getPilotRank(ctx, arg)
 }
 
 func (t *tx) ListRanks(ctx context.Context, tenantID string) ([]readmodel.Rank, error) {
 	if err := t.check(ctx); err != nil {
 		return nil, err
-	}
-	if err := checkText(tenantID); err != nil {
-		return nil, t.fail(err)
 	}
 	return t.st.listRanks(ctx, tenantID)
 }
@@ -134,9 +122,6 @@ func (t *tx) ListRanks(ctx context.Context, tenantID string) ([]readmodel.Rank, 
 func (t *tx) UpsertPilotRank(ctx context.Context, arg readmodel.UpsertPilotRankParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	if err := checkTexts(arg.TenantID, arg.RankID, arg.FloorID); err != nil {
-		return t.fail(err)
 	}
 	k := rowKey{arg.TenantID, arg.PilotID}
 	old, existed := t.st.pilotRanks[k]
@@ -156,9 +141,6 @@ func (t *tx) UpsertPilotRank(ctx context.Context, arg readmodel.UpsertPilotRankP
 func (t *tx) UpsertRank(ctx context.Context, arg readmodel.UpsertRankParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	if err := checkTexts(arg.TenantID, arg.Name); err != nil {
-		return t.fail(err)
 	}
 	k := rowKey{arg.TenantID, arg.ID}
 	old, existed := t.st.ranks[k]

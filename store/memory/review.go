@@ -77,9 +77,6 @@ func (m *ReadModels) UpsertPirepComment(ctx context.Context, arg readmodel.Upser
 
 // ListPirepComments implements readmodel.Querier.
 func (m *ReadModels) ListPirepComments(ctx context.Context, arg readmodel.ListPirepCommentsParams) ([]readmodel.PirepComment, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listPirepComments(ctx, arg)
@@ -97,9 +94,6 @@ func (m *ReadModels) UpsertNoticePirep(ctx context.Context, arg readmodel.Upsert
 
 // GetNoticePirep implements readmodel.Querier.
 func (m *ReadModels) GetNoticePirep(ctx context.Context, arg readmodel.GetNoticePirepParams) (readmodel.NoticePirep, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.NoticePirep{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getNoticePirep(ctx, arg)
@@ -127,9 +121,6 @@ func (m *ReadModels) PutAwayPirepNotices(ctx context.Context, arg readmodel.PutA
 
 // ListUnreadNotices implements readmodel.Querier.
 func (m *ReadModels) ListUnreadNotices(ctx context.Context, arg readmodel.ListUnreadNoticesParams) ([]readmodel.Notice, error) {
-	if err := checkText(arg.TenantID); err != nil {
-		return nil, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listUnreadNotices(ctx, arg)
@@ -137,9 +128,6 @@ func (m *ReadModels) ListUnreadNotices(ctx context.Context, arg readmodel.ListUn
 
 // GetLastNoticeOfKind implements readmodel.Querier.
 func (m *ReadModels) GetLastNoticeOfKind(ctx context.Context, arg readmodel.GetLastNoticeOfKindParams) (readmodel.Notice, error) {
-	if err := checkTexts(arg.TenantID, arg.Kind); err != nil {
-		return readmodel.Notice{}, err
-	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getLastNoticeOfKind(ctx, arg)
@@ -239,9 +227,6 @@ func (t *tx) UpsertPirepComment(ctx context.Context, arg readmodel.UpsertPirepCo
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	if err := checkTexts(arg.TenantID, arg.AuthorID, arg.Text); err != nil {
-		return t.fail(err)
-	}
 	k := rowKey{arg.TenantID, arg.PirepID}
 	old, existed := t.st.review.comments[k][arg.ID]
 	putRow(t.st.review.comments, k, arg.ID, readmodel.PirepComment{TenantID: arg.TenantID, PirepID: arg.PirepID, ID: arg.ID,
@@ -259,9 +244,6 @@ func (t *tx) UpsertPirepComment(ctx context.Context, arg readmodel.UpsertPirepCo
 func (t *tx) ListPirepComments(ctx context.Context, arg readmodel.ListPirepCommentsParams) ([]readmodel.PirepComment, error) {
 	if err := t.check(ctx); err != nil {
 		return nil, err
-	}
-	if err := checkText(arg.TenantID); err != nil {
-		return nil, t.fail(err)
 	}
 	return t.st.listPirepComments(ctx, arg)
 }
@@ -281,9 +263,6 @@ func (t *tx) UpsertNoticePirep(ctx context.Context, arg readmodel.UpsertNoticePi
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	if err := checkTexts(arg.TenantID, arg.FlightNumber, arg.DptAirport, arg.ArrAirport); err != nil {
-		return t.fail(err)
-	}
 	k := rowKey{arg.TenantID, arg.PirepID}
 	old, existed := t.st.review.noticePireps[k]
 	t.st.review.noticePireps[k] = readmodel.NoticePirep(arg)
@@ -300,9 +279,6 @@ func (t *tx) UpsertNoticePirep(ctx context.Context, arg readmodel.UpsertNoticePi
 func (t *tx) GetNoticePirep(ctx context.Context, arg readmodel.GetNoticePirepParams) (readmodel.NoticePirep, error) {
 	if err := t.check(ctx); err != nil {
 		return readmodel.NoticePirep{}, err
-	}
-	if err := checkText(arg.TenantID); err != nil {
-		return readmodel.NoticePirep{}, t.fail(err)
 	}
 	return t.st.getNoticePirep(ctx, arg)
 }
@@ -322,10 +298,6 @@ func (t *tx) DeleteAllNotices(ctx context.Context) error {
 func (t *tx) InsertNotice(ctx context.Context, arg readmodel.InsertNoticeParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	if err := checkTexts(arg.TenantID, arg.ID, arg.Kind, arg.PirepID, arg.FlightNumber, arg.DptAirport, arg.ArrAirport,
-		arg.Reason, arg.RankID, arg.PrevRankID); err != nil {
-		return t.fail(err)
 	}
 	k := rowKey{arg.TenantID, arg.UserID}
 	if _, ok := t.st.review.notices[k][arg.ID]; ok {
@@ -356,9 +328,6 @@ func (t *tx) MarkNoticeRead(ctx context.Context, arg readmodel.MarkNoticeReadPar
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	if err := checkTexts(arg.TenantID, arg.ID); err != nil {
-		return t.fail(err)
-	}
 	t.markRead(rowKey{arg.TenantID, arg.UserID}, arg.ID, arg.ReadAt)
 	return nil
 }
@@ -382,9 +351,6 @@ func (t *tx) PutAwayPirepNotices(ctx context.Context, arg readmodel.PutAwayPirep
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	if err := checkTexts(arg.TenantID, arg.PirepID); err != nil {
-		return t.fail(err)
-	}
 	k := rowKey{arg.TenantID, arg.UserID}
 	for _, id := range t.st.review.noticesOf[pirepNoticesKey{arg.TenantID, arg.UserID, arg.PirepID}] {
 		t.markRead(k, id, arg.ReadAt)
@@ -396,9 +362,6 @@ func (t *tx) ListUnreadNotices(ctx context.Context, arg readmodel.ListUnreadNoti
 	if err := t.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := checkText(arg.TenantID); err != nil {
-		return nil, t.fail(err)
-	}
 	out, err := t.st.listUnreadNotices(ctx, arg)
 	return out, t.fail(err)
 }
@@ -406,9 +369,6 @@ func (t *tx) ListUnreadNotices(ctx context.Context, arg readmodel.ListUnreadNoti
 func (t *tx) GetLastNoticeOfKind(ctx context.Context, arg readmodel.GetLastNoticeOfKindParams) (readmodel.Notice, error) {
 	if err := t.check(ctx); err != nil {
 		return readmodel.Notice{}, err
-	}
-	if err := checkTexts(arg.TenantID, arg.Kind); err != nil {
-		return readmodel.Notice{}, t.fail(err)
 	}
 	return t.st.getLastNoticeOfKind(ctx, arg)
 }

@@ -22,7 +22,7 @@ type ReadModels struct {
 
 // NewReadModels returns the read models stored in pool's database.
 func NewReadModels(pool *pgxpool.Pool) *ReadModels {
-	return &ReadModels{pool: pool, q: readmodel.New(pool)}
+	return &ReadModels{pool: pool, q: readmodel.New(cleanText{pool})}
 }
 
 // Reader returns queries on the pool: each sees committed rows only.
@@ -60,7 +60,7 @@ func (r *ReadModels) Batch(ctx context.Context, projection string, fn func(q rea
 		return false, nil
 	}
 	w := &writeBehind{tx: tx}
-	q := &batchQueries{Queries: readmodel.New(w)}
+	q := &batchQueries{Queries: readmodel.New(cleanText{w})}
 	if err := fn(q); err != nil {
 		return true, err
 	}
@@ -154,3 +154,31 @@ func (w *writeBehind) flush(ctx context.Context) error {
 type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
+
+// IsDataError says whether err is the database refusing a batch's data
+// (SQLSTATE class 22, data exception, or 23, integrity constraint
+// violation) or a row the data expected and the table does not hold: errors
+// that recur however often the batch is tried, unlike a lost connection.
+func (r *ReadModels) IsDataError(err error) bool {
+	return isDataError(err)
+}
+
+// IsDatabaseError says whether err came from PostgreSQL or the connection
+// to it.
+func (r *ReadModels) IsDatabaseError(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) || pgconn.Timeout(err) || pgconn.SafeToRetry(err) ||
+		errors.As(err, new(*pgconn.ConnectError)) || errors.Is(err, pgx.ErrTxClosed)
+}
+
+func isDataError(err error) bool {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return true
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || len(pgErr.Code) != 5 {
+		return false
+	}
+	class := pgErr.Code[:2]
+	return class == "22" || class == "23"
+}

@@ -8,7 +8,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
+	"slices"
 	"sync"
 	"time"
 
@@ -326,8 +329,37 @@ func (p *Projector) read(ctx context.Context, after domain.Position, limit int) 
 
 // step applies one batch of pr: the events after its checkpoint, up to
 // BatchSize, and the new checkpoint, in one transaction. It returns how many
-// events it applied.
+// events it applied or set aside.
+//
+// When the batch fails because of an event's data (see eventError), it has
+// rolled back whole; step then applies its events again one per batch, so
+// that the failing one is known, sets that one aside in quarantine and
+// moves the checkpoint past it. Any other failure (a lost connection, the
+// context ending) is returned, and the batch is tried again later.
 func (p *Projector) step(ctx context.Context, pr Projection) (ran bool, applied int, err error) {
+	ran, applied, _, err = p.batch(ctx, pr, p.batchSize())
+	if err == nil || !p.eventError(err) {
+		return ran, applied, err
+	}
+	for range p.batchSize() {
+		r, n, tried, err := p.batch(ctx, pr, 1)
+		if err != nil && p.eventError(err) {
+			r, err = p.quarantine(ctx, pr, tried, err)
+			if err == nil && r {
+				n = 1
+			}
+		}
+		if err != nil || !r || n == 0 {
+			return r, applied, err
+		}
+		applied += n
+	}
+	return true, applied, nil
+}
+
+// batch is one transaction of step, of up to limit events; tried is the
+// last event it read, the one that failed when limit is 1.
+func (p *Projector) batch(ctx context.Context, pr Projection, limit int) (ran bool, applied int, tried domain.RecordedEvent, err error) {
 	name := pr.Name()
 	var notices []notify.Notice
 	var at domain.Position // the checkpoint once the batch has committed
@@ -338,13 +370,14 @@ func (p *Projector) step(ctx context.Context, pr Projection) (ran bool, applied 
 			return err
 		}
 		at = from
-		evs, err := p.read(ctx, from, p.batchSize())
+		evs, err := p.read(ctx, from, limit)
 		if err != nil {
 			return fmt.Errorf("read events after %s: %w", from, err)
 		}
 		if len(evs) == 0 {
 			return nil
 		}
+		tried = evs[len(evs)-1]
 		ns, handled, err := p.apply(ctx, q, pr, evs)
 		if err != nil {
 			return err
@@ -361,7 +394,7 @@ func (p *Projector) step(ctx context.Context, pr Projection) (ran bool, applied 
 		return ctx.Err()
 	})
 	if err != nil {
-		return ran, 0, fmt.Errorf("projection %s: %w", name, err)
+		return ran, 0, tried, fmt.Errorf("projection %s: %w", name, err)
 	}
 	if ran {
 		p.saw(name, at)
@@ -370,7 +403,7 @@ func (p *Projector) step(ctx context.Context, pr Projection) (ran bool, applied 
 		p.committed()
 		p.publish(ctx, notices)
 	}
-	return ran, applied, nil
+	return ran, applied, tried, nil
 }
 
 // lazyCommitter is a batch's querier whose backend can commit a batch
@@ -397,11 +430,11 @@ func (p *Projector) apply(ctx context.Context, q readmodel.Querier, pr Projectio
 		handled++
 		msg, err := p.reg.Decode(ev.Type, ev.Data)
 		if err != nil {
-			return nil, 0, fmt.Errorf("event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)
+			return nil, 0, fmt.Errorf("event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, decodeError{err})
 		}
 		ns, err := pr.Apply(ctx, q, ev, msg)
 		if err != nil {
-			return nil, 0, fmt.Errorf("apply event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, err)
+			return nil, 0, fmt.Errorf("apply event %s (%s v%d): %w", ev.Position, ev.StreamID, ev.Version, applyError{err})
 		}
 		notices = append(notices, ns...)
 	}
@@ -421,7 +454,10 @@ func (p *Projector) setCheckpoint(ctx context.Context, q readmodel.Querier, name
 // Rebuild empties a projection's read model and replays the whole log into
 // it in one transaction, so readers see the old rows until the new ones
 // commit. name "" rebuilds every projection. When another process holds a
-// projection's lock, Rebuild waits for it.
+// projection's lock, Rebuild waits for it. The projection's quarantined
+// events are applied again with the others; when one still fails, the
+// emptied read model commits and the projection catches up batch by batch,
+// setting aside again what still fails.
 func (p *Projector) Rebuild(ctx context.Context, name string) error {
 	var todo []Projection
 	for _, pr := range p.ps {
@@ -448,11 +484,8 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 		var last domain.Position
 		ran, err := p.backend.Batch(ctx, name, func(q readmodel.Querier) error {
 			notices, total = nil, 0
-			if err := pr.Reset(ctx, q); err != nil {
-				return fmt.Errorf("reset: %w", err)
-			}
-			if err := q.DeleteCheckpoint(ctx, name); err != nil {
-				return fmt.Errorf("delete checkpoint: %w", err)
+			if err := p.reset(ctx, q, pr); err != nil {
+				return err
 			}
 			// The log is read in pages; the events of one page are applied
 			// (the PostgreSQL backend sends its writes every thousand) and
@@ -482,6 +515,9 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 			}
 			return ctx.Err()
 		})
+		if err != nil && p.eventError(err) {
+			return p.rebuildStepwise(ctx, pr)
+		}
 		if err != nil {
 			return fmt.Errorf("rebuild projection %s: %w", name, err)
 		}
@@ -496,6 +532,96 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 			return fmt.Errorf("rebuild projection %s: %w", name, err)
 		}
 	}
+}
+
+// reset empties pr's read model, checkpoint and quarantine.
+func (p *Projector) reset(ctx context.Context, q readmodel.Querier, pr Projection) error {
+	name := pr.Name()
+	if err := pr.Reset(ctx, q); err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	if err := q.DeleteCheckpoint(ctx, name); err != nil {
+		return fmt.Errorf("delete checkpoint: %w", err)
+	}
+	qs, err := q.ListQuarantinedEvents(ctx)
+	if err != nil {
+		return fmt.Errorf("list quarantined events: %w", err)
+	}
+	for _, e := range qs {
+		if e.Projection != name {
+			continue
+		}
+		if err := q.DeleteQuarantinedEvent(ctx, readmodel.DeleteQuarantinedEventParams{
+			Projection: name, CommitTx: e.CommitTx, Seq: e.Seq,
+		}); err != nil {
+			return fmt.Errorf("delete quarantined event: %w", err)
+		}
+	}
+	return nil
+}
+
+// rebuildStepwise is a rebuild of a log that holds an event pr cannot
+// apply: it commits the emptied read model, then applies the log batch by
+// batch as Run does, setting aside the events that fail.
+func (p *Projector) rebuildStepwise(ctx context.Context, pr Projection) error {
+	name := pr.Name()
+	for {
+		ran, err := p.backend.Batch(ctx, name, func(q readmodel.Querier) error {
+			if err := p.reset(ctx, q, pr); err != nil {
+				return err
+			}
+			return ctx.Err()
+		})
+		if err != nil {
+			return fmt.Errorf("rebuild projection %s: %w", name, err)
+		}
+		if ran {
+			break
+		}
+		if err := sleep(ctx, lockRetry); err != nil {
+			return fmt.Errorf("rebuild projection %s: %w", name, err)
+		}
+	}
+	p.mu.Lock()
+	delete(p.seen, name) // the checkpoint went back to the start
+	p.mu.Unlock()
+	for {
+		ran, n, err := p.step(ctx, pr)
+		if err != nil {
+			return fmt.Errorf("rebuild projection %s: %w", name, err)
+		}
+		if ran && n == 0 {
+			p.log.InfoContext(ctx, "projector: rebuilt projection, setting aside events it cannot apply", "projection", name)
+			return nil
+		}
+		if !ran {
+			if err := sleep(ctx, lockRetry); err != nil {
+				return fmt.Errorf("rebuild projection %s: %w", name, err)
+			}
+		}
+	}
+}
+
+// Retry applies the quarantined events again, after a fix: it rebuilds
+// each projection that has some, so that they apply in log order with the
+// others, and returns how many of them still fail.
+func (p *Projector) Retry(ctx context.Context) (stillFailing int, err error) {
+	qs, err := p.Quarantined(ctx)
+	if err != nil {
+		return 0, err
+	}
+	done := map[string]bool{}
+	for _, e := range qs {
+		if done[e.Projection] || !slices.Contains(p.Names(), e.Projection) {
+			continue
+		}
+		done[e.Projection] = true
+		if err := p.Rebuild(ctx, e.Projection); err != nil {
+			return 0, err
+		}
+	}
+	qs, err = p.Quarantined(ctx)
+	return len(qs), err
 }
 
 // WaitFor returns nil once every projection has applied the log up to pos,
@@ -696,4 +822,104 @@ func (p *Projector) batchTimeout() time.Duration {
 		return DefaultBatchTimeout
 	}
 	return p.BatchTimeout
+}
+
+// decodeError is an event whose data does not decode: it never will.
+type decodeError struct{ err error }
+
+func (e decodeError) Error() string { return e.err.Error() }
+func (e decodeError) Unwrap() error { return e.err }
+
+// applyError is an error a projection's Apply returned.
+type applyError struct{ err error }
+
+func (e applyError) Error() string { return e.err.Error() }
+func (e applyError) Unwrap() error { return e.err }
+
+// DataErrors is a Backend that tells the errors an event's data causes
+// (a value the database refuses, a broken constraint), which would recur at
+// every try, from failures of the database itself.
+type DataErrors interface {
+	// IsDataError says whether the database refused the data.
+	IsDataError(err error) bool
+	// IsDatabaseError says whether err came from the database or the
+	// connection to it, whatever the cause.
+	IsDatabaseError(err error) bool
+}
+
+// eventError says whether err came from applying an event's data, so that
+// trying the event again cannot succeed: a decode error, a domain error
+// other than internal, an error the backend says is the data's, or an
+// error of a projection's own (a malformed id in the event) that did not
+// come from the database. A context that ended, a lost connection or an
+// event type this binary does not know is never the event's fault.
+func (p *Projector) eventError(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, new(net.Error)) {
+		return false
+	}
+	if errors.As(err, new(decodeError)) {
+		return true
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Code != domain.EInternal
+	}
+	d, ok := p.backend.(DataErrors)
+	if ok && d.IsDataError(err) {
+		return true
+	}
+	return errors.As(err, new(applyError)) && !(ok && d.IsDatabaseError(err))
+}
+
+// quarantine sets aside ev, the event after pr's checkpoint that failed
+// with cause, and moves the checkpoint past it, in one batch. It does
+// nothing when the checkpoint has moved meanwhile (another process).
+func (p *Projector) quarantine(ctx context.Context, pr Projection, ev domain.RecordedEvent, cause error) (bool, error) {
+	name := pr.Name()
+	moved := false
+	ran, err := p.backend.Batch(ctx, name, func(q readmodel.Querier) error {
+		from, _, err := checkpoint(ctx, q, name)
+		if err != nil {
+			return err
+		}
+		next, err := p.es.ReadAll(ctx, from, 1)
+		if err != nil {
+			return fmt.Errorf("read events after %s: %w", from, err)
+		}
+		if len(next) == 0 || next[0].Position != ev.Position {
+			return nil
+		}
+		if err := q.QuarantineEvent(ctx, readmodel.QuarantineEventParams{
+			Projection: name, CommitTx: ev.Position.Commit, Seq: ev.Position.Seq, StreamID: ev.StreamID,
+			Version: ev.Version, EventType: ev.Type, Error: cause.Error(), QuarantinedAt: p.now(),
+		}); err != nil {
+			return fmt.Errorf("quarantine event %s: %w", ev.Position, err)
+		}
+		if err := p.setCheckpoint(ctx, q, name, ev.Position); err != nil {
+			return err
+		}
+		moved = true
+		return ctx.Err()
+	})
+	if err != nil {
+		return ran, fmt.Errorf("projection %s: %w", name, err)
+	}
+	if moved {
+		p.log.ErrorContext(ctx, "projector: event quarantined; the projection goes on without it",
+			"projection", name, "position", ev.Position.String(), "stream", ev.StreamID,
+			"version", ev.Version, "type", ev.Type, "err", cause)
+		p.saw(name, ev.Position)
+		p.committed()
+	}
+	return ran, nil
+}
+
+// Quarantined lists the events set aside, in log order.
+func (p *Projector) Quarantined(ctx context.Context) ([]readmodel.QuarantinedEvent, error) {
+	qs, err := p.backend.Reader().ListQuarantinedEvents(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("projector: list quarantined events: %w", err)
+	}
+	return qs, nil
 }

@@ -3,6 +3,8 @@ package projector_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -115,7 +117,9 @@ func TestKilledBatchLeavesNothing(t *testing.T) {
 				p.BatchSize = 20
 				// The second batch dies after applying 5 of its events.
 				c.failAfter = 25
-				boom := errors.New("killed")
+				// A lost connection: an error of the event's own data would
+				// be quarantined instead (TestOnlyEventErrorsQuarantine).
+				boom := fmt.Errorf("killed: %w", io.ErrUnexpectedEOF)
 				c.fail = func() error { return boom }
 				if mode == "cancel" {
 					c.fail = func() error { cancel(); return nil }

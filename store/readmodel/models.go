@@ -235,6 +235,17 @@ type ProjectionCheckpoint struct {
 	UpdatedAt time.Time
 }
 
+type QuarantinedEvent struct {
+	Projection    string
+	CommitTx      int64
+	Seq           int64
+	StreamID      string
+	Version       int64
+	EventType     string
+	Error         string
+	QuarantinedAt time.Time
+}
+
 type Rank struct {
 	TenantID    string
 	ID          uuid.UUID

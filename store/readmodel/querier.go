@@ -56,6 +56,8 @@ type Querier interface {
 	DeleteAllUsers(ctx context.Context) error
 	// DeleteCheckpoint resets a projection to the start of the log for a rebuild.
 	DeleteCheckpoint(ctx context.Context, name string) error
+	// DeleteQuarantinedEvent takes an event out of quarantine once it applies.
+	DeleteQuarantinedEvent(ctx context.Context, arg DeleteQuarantinedEventParams) error
 	// GetAircraft finds an aircraft of one airline: another airline's is not
 	// found, whatever id is asked for.
 	GetAircraft(ctx context.Context, arg GetAircraftParams) (Aircraft, error)
@@ -144,6 +146,8 @@ type Querier interface {
 	ListPirepsByAirlineOldest(ctx context.Context, arg ListPirepsByAirlineOldestParams) ([]Pirep, error)
 	// ListPirepsByPilot lists a pilot's PIREPs, newest first.
 	ListPirepsByPilot(ctx context.Context, arg ListPirepsByPilotParams) ([]Pirep, error)
+	// ListQuarantinedEvents lists the events set aside, in log order.
+	ListQuarantinedEvents(ctx context.Context) ([]QuarantinedEvent, error)
 	// ListRanks lists an airline's ranks from the lowest minimum up, ties by
 	// name in byte order.
 	ListRanks(ctx context.Context, tenantID string) ([]Rank, error)
@@ -169,6 +173,9 @@ type Querier interface {
 	// PutAwayPirepNotices dismisses a member's unread notices of a PIREP: a new
 	// decision on it (a reject after an accept) makes the ones before stale.
 	PutAwayPirepNotices(ctx context.Context, arg PutAwayPirepNoticesParams) error
+	// QuarantineEvent sets aside an event a projection could not apply; the
+	// same event again keeps its first time and takes the newer error.
+	QuarantineEvent(ctx context.Context, arg QuarantineEventParams) error
 	// RecalculateAircraftPirepTotals sets the hours and location an aircraft's
 	// accepted PIREPs give it, in one statement.
 	RecalculateAircraftPirepTotals(ctx context.Context, arg RecalculateAircraftPirepTotalsParams) error

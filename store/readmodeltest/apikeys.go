@@ -148,7 +148,8 @@ func testUpsertApiKey(t *testing.T, q readmodel.Querier) {
 	getApiKey(t, q, want)
 	getApiKey(t, q, apiKeyRow(other))
 
-	// Text PostgreSQL cannot store is refused alike, in any text column.
+	// Text the log holds is stored in any text column, so its event always
+	// applies, and the key is found by the hash sent.
 	for i, mutate := range []func(p *readmodel.UpsertApiKeyParams){
 		func(p *readmodel.UpsertApiKeyParams) { p.TenantID = "t\x00" },
 		func(p *readmodel.UpsertApiKeyParams) { p.Name = "Nul\x00" },
@@ -157,12 +158,14 @@ func testUpsertApiKey(t *testing.T, q readmodel.Querier) {
 	} {
 		bad := apiKey("00000000-0000-4000-8000-000000000003", "hash-3")
 		mutate(&bad)
-		if err := q.UpsertApiKey(ctx, bad); !errors.As(err, &pgErr) || pgErr.Code != "22021" {
-			t.Errorf("UpsertApiKey with bad text in column %d: err = %v, want 22021", i, err)
+		if err := q.UpsertApiKey(ctx, bad); err != nil {
+			t.Fatalf("UpsertApiKey with bad text in column %d: %v", i, err)
 		}
-	}
-	if _, err := q.GetApiKeyByHash(ctx, "hash-3"); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("a refused upsert left a row: err = %v", err)
+		got, err := q.GetApiKeyByHash(ctx, bad.Hash)
+		if err != nil || !storedText(got.TenantID, bad.TenantID) || !storedText(got.Name, bad.Name) ||
+			!storedText(got.Prefix, bad.Prefix) || !storedText(got.Hash, bad.Hash) {
+			t.Errorf("UpsertApiKey with bad text in column %d stored %+v, %v", i, got, err)
+		}
 	}
 }
 
@@ -192,9 +195,8 @@ func testGetApiKeyByHash(t *testing.T, q readmodel.Querier) {
 			t.Errorf("GetApiKeyByHash(%q): err = %v, want pgx.ErrNoRows", miss, err)
 		}
 	}
-	var pgErr *pgconn.PgError
-	if _, err := q.GetApiKeyByHash(ctx, "nul\x00"); !errors.As(err, &pgErr) || pgErr.Code != "22021" {
-		t.Errorf("GetApiKeyByHash with a NUL: err = %v, want 22021", err)
+	if _, err := q.GetApiKeyByHash(ctx, "nul\x00"); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("GetApiKeyByHash with a NUL: err = %v, want pgx.ErrNoRows", err)
 	}
 
 	// A row handed out cannot change the stored one.
@@ -276,9 +278,8 @@ func testListApiKeysByUser(t *testing.T, q readmodel.Querier) {
 	if err != nil || len(got) != 1 || got[0].ID != elsewhere.ID {
 		t.Errorf("ListApiKeysByUser in the other tenant = %v, %v; want only the key there", got, err)
 	}
-	var pgErr *pgconn.PgError
-	if _, err := q.ListApiKeysByUser(ctx, readmodel.ListApiKeysByUserParams{TenantID: "t\x00", UserID: owner}); !errors.As(err, &pgErr) || pgErr.Code != "22021" {
-		t.Errorf("ListApiKeysByUser with a NUL: err = %v, want 22021", err)
+	if got, err := q.ListApiKeysByUser(ctx, readmodel.ListApiKeysByUserParams{TenantID: "t\x00", UserID: owner}); err != nil || len(got) != 0 {
+		t.Errorf("ListApiKeysByUser with a NUL = %v, %v; want none", got, err)
 	}
 }
 

@@ -40,8 +40,8 @@ func testUpsertAndGetAirlinePirepRules(t *testing.T, q readmodel.Querier) {
 	if _, err := q.GetAirlinePirepRules(ctx, tenantB); !errors.Is(err, pgx.ErrNoRows) {
 		t.Errorf("another airline: %v, want pgx.ErrNoRows", err)
 	}
-	if err := q.UpsertAirlinePirepRules(ctx, readmodel.UpsertAirlinePirepRulesParams{TenantID: "bad\x00", UpdatedAt: at}); err == nil {
-		t.Error("UpsertAirlinePirepRules with a NUL in the tenant succeeded; PostgreSQL refuses it")
+	if err := q.UpsertAirlinePirepRules(ctx, readmodel.UpsertAirlinePirepRulesParams{TenantID: "bad\x00", UpdatedAt: at}); err != nil {
+		t.Errorf("UpsertAirlinePirepRules with a NUL in the tenant: %v, want it stored", err)
 	}
 }
 

@@ -117,8 +117,11 @@ func testUpsertPirep(t *testing.T, q readmodel.Querier) {
 	samePireps(t, "after second upsert", []readmodel.Pirep{got}, second)
 	bad := first
 	bad.Remarks = "bad\x00remark"
-	if err := q.UpsertPirep(ctx, bad); err == nil {
-		t.Error("UpsertPirep with a NUL in the remarks succeeded; PostgreSQL refuses it")
+	if err := q.UpsertPirep(ctx, bad); err != nil {
+		t.Fatalf("UpsertPirep with a NUL in the remarks: %v", err)
+	}
+	if got, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tenantA, ID: bad.ID}); err != nil || !storedText(got.Remarks, bad.Remarks) {
+		t.Errorf("after a NUL in the remarks: %q, %v; want %q stored", got.Remarks, err, bad.Remarks)
 	}
 }
 
