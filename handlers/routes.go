@@ -34,7 +34,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// Everything else needs a login and a password the user chose.
 	member := app.Group("", requireLogin, requireChosenPassword)
 	member.GET("/", showHome(d.ReadModels))
-	member.GET("/events", d.Broker.streamEvents)
+	member.GET("/events", d.Broker.streamEvents(stillSignedIn(d.Sessions, d.ReadModels)))
 
 	apiKeys := &apiKeyHandlers{cmds: d.ApiKeys, rm: d.ReadModels, cache: d.ApiKeyCache, readYourWrites: wait, log: d.Log}
 	member.GET("/account/api-keys", apiKeys.showApiKeys)
