@@ -122,6 +122,9 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 						sm.Put(ctx, sessionRoleKey, u.Role)
 					}
 					c.Set(userKey, u)
+					// Whatever a logged-in person is shown (people, API
+					// keys, exports) is theirs alone: no cache keeps it.
+					c.Response().Header().Set("Cache-Control", "no-store")
 				case err == nil: // the password changed since this session logged in
 					if err := sm.Destroy(ctx); err != nil {
 						return err
