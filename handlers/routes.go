@@ -10,7 +10,7 @@ import (
 
 // registerRoutes lists every route of Albatross.
 func registerRoutes(e *echo.Echo, d Deps) {
-	e.Use(withRequestLog(d.Log), recoverPanics(d.Log), securityHeaders)
+	e.Use(withRequestLog(d.Log), recoverPanics(d.Log), securityHeaders, limitBodies)
 
 	health := &healthHandlers{ready: d.Ready, log: d.Log}
 	e.GET("/healthz", health.showHealth)
