@@ -100,8 +100,13 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 		f.Message = wrongLogin
 		return render(c, http.StatusUnprocessableEntity, views.LoginView(f), nil)
 	}
+	// The account's failures are forgiven, the address's are not: logging
+	// into one's own account between guesses at others must not reset the
+	// address's count. Only this successful attempt is taken back.
 	h.forgive(c, h.perAccount, accountKey)
-	h.forgive(c, h.perAddress, addressKey)
+	if err := h.perAddress.Refund(ctx, addressKey); err != nil {
+		requestLogger(c, h.log).Warn("refund a login attempt", "err", err)
+	}
 	// Only a person who knows the password learns their status.
 	refusal, err := loginRefusal(ctx, h.rm, u)
 	if err != nil {

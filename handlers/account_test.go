@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -184,5 +185,32 @@ func TestAPasswordChangeEndsTheOtherSessions(t *testing.T) {
 	}
 	if resp, _ := getAs(t, other, a.URL+"/airlines", nil); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("another session still works after the password changed: %d", resp.StatusCode)
+	}
+}
+
+func TestASuccessfulLoginDoesNotResetTheAddressLimit(t *testing.T) {
+	a := newApp(t, nil)
+	a.adminClient(t) // the first successful login: not counted against the address
+	c := newClient()
+	token := formToken(t, c, a.URL+"/login", "login-form")
+	fail := func(i int) *http.Response {
+		resp, _ := post(t, c, a.URL+"/login", url.Values{"_csrf": {token},
+			"email": {fmt.Sprintf("guess%d@example.com", i)}, "password": {"a guessed password"}})
+		return resp
+	}
+	for i := range 29 {
+		if resp := fail(i); resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("failure %d: %d, want 422", i+1, resp.StatusCode)
+		}
+	}
+	// Logging into one's own account between guesses at others.
+	if resp := a.logIn(t, newClient(), "admin", chosenPassword); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("own login: %d, want 303", resp.StatusCode)
+	}
+	if resp := fail(29); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("the 30th failure: %d, want 422", resp.StatusCode)
+	}
+	if resp := fail(30); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the 31st failure from one address in the window: %d, want 429", resp.StatusCode)
 	}
 }

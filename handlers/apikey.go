@@ -64,6 +64,7 @@ func (a *apiKeyAuth) requireApiKey(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		c.Set(apiPrincipalKey, p)
+		h.Set("Cache-Control", "no-store") // what a key reads is its owner's alone
 		requestLogger(c, a.log).Debug("api key", "key", p.keyID, "user", p.user.ID.String())
 		return next(c)
 	}

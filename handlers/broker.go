@@ -119,12 +119,15 @@ func (b *Broker) fanOut(ev sseEvent) {
 
 // allowed keeps one tenant's notices from another tenant's pages, and a
 // person's own notices from everybody else's, the platform admin's too: an
-// airline's open pages are not all woken for one member's notice.
+// airline's open pages are not all woken for one member's notice. A
+// platform-wide notice (the airline list, the platform admin's own record)
+// names other airlines and the platform admin: only the platform admin
+// sees it.
 func (c *sseClient) allowed(ev sseEvent) bool {
 	if ev.user != "" && ev.user != c.user {
 		return false
 	}
-	return ev.tenant == "" || ev.tenant == c.tenant || c.every
+	return ev.tenant == c.tenant || c.every
 }
 
 // subscribe registers a client and returns the events it missed after
@@ -181,8 +184,22 @@ func (b *Broker) Clients() int {
 	return len(b.clients)
 }
 
-// streamEvents is the one SSE endpoint of a browser session.
-func (b *Broker) streamEvents(c echo.Context) error {
+// streamCheck says whether the person of a stream may still see it: their
+// session still holds them, with the same password, and neither they nor
+// their airline are suspended. An error ends the stream too.
+type streamCheck func(c echo.Context) (bool, error)
+
+// streamRecheck is how often an open stream asks its streamCheck, so a
+// member suspended or logged out stops receiving notices within a second.
+const streamRecheck = time.Second
+
+// streamEvents is the one SSE endpoint of a browser session; still, unless
+// nil, is asked every streamRecheck and ends the stream when it says no.
+func (b *Broker) streamEvents(still streamCheck) echo.HandlerFunc {
+	return func(c echo.Context) error { return b.stream(c, still) }
+}
+
+func (b *Broker) stream(c echo.Context, still streamCheck) error {
 	w, r := c.Response(), c.Request()
 	var lastID *domain.Position
 	if s := r.Header.Get("Last-Event-ID"); s != "" {
@@ -231,8 +248,23 @@ func (b *Broker) streamEvents(c echo.Context) error {
 	}
 	ticker := time.NewTicker(b.heartbeat)
 	defer ticker.Stop()
+	var recheck <-chan time.Time
+	if still != nil {
+		t := time.NewTicker(streamRecheck)
+		defer t.Stop()
+		recheck = t.C
+	}
 	for {
 		select {
+		case <-recheck:
+			ok, err := still(c)
+			if err != nil {
+				b.log.Warn("recheck a live stream's session", "err", err)
+			}
+			if !ok || err != nil {
+				return nil
+			}
+			continue
 		case <-r.Context().Done():
 			return nil
 		case ev, ok := <-client.events:

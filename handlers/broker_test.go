@@ -26,7 +26,7 @@ func brokerServer(t *testing.T, b *Broker) *httptest.Server {
 func brokerServerAs(t *testing.T, b *Broker, u readmodel.User) *httptest.Server {
 	t.Helper()
 	e := echo.New()
-	e.GET("/events", b.streamEvents, func(next echo.HandlerFunc) echo.HandlerFunc {
+	e.GET("/events", b.streamEvents(nil), func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if u.Role != "" {
 				c.Set(userKey, u)
@@ -152,7 +152,7 @@ func TestBrokerDropsASlowClientWithoutBlocking(t *testing.T) {
 func TestBrokerStreamsOutliveServerTimeouts(t *testing.T) {
 	b := NewBroker(slog.Default(), time.Hour)
 	e := echo.New()
-	e.GET("/events", b.streamEvents)
+	e.GET("/events", b.streamEvents(nil))
 	srv := httptest.NewUnstartedServer(e)
 	srv.Config.ReadTimeout = 100 * time.Millisecond
 	srv.Config.WriteTimeout = 100 * time.Millisecond
@@ -282,5 +282,27 @@ func TestBrokerPassesOnNoticesWithoutAPositionWithoutKeepingThem(t *testing.T) {
 		if line == "id: 4.1" {
 			break
 		}
+	}
+}
+
+// A platform-wide notice (no tenant: the airline list, the platform
+// admin's own record) names other airlines and the platform admin: it
+// reaches the platform admin's pages only, live and on a resume.
+func TestBrokerSendsPlatformWideNoticesOnlyToThePlatformAdmin(t *testing.T) {
+	b := NewBroker(slog.Default(), time.Hour)
+	pilotSrv := brokerServerAs(t, b, readmodel.User{TenantID: "t1", ID: uuid.New(), Role: domain.RolePilot})
+	pilot := readStream(t, pilotSrv.URL, "")
+	admin := readStream(t, brokerServerAs(t, b, readmodel.User{ID: uuid.New(), Role: domain.RolePlatformAdmin}).URL, "")
+	waitClients(t, b, 2)
+	b.publish(notify.Notice{Topic: "airlines", IDs: []string{"t2"}, Position: "7.1"})
+	b.publish(notify.Notice{TenantID: "t1", Topic: "users", IDs: []string{"u1"}, Position: "7.2"})
+	if got := nextID(t, admin); got != "7.1" {
+		t.Errorf("the platform admin's page got %s first, want the platform-wide 7.1", got)
+	}
+	if got := nextID(t, pilot); got != "7.2" {
+		t.Errorf("an airline's page got %s first, want only its airline's 7.2", got)
+	}
+	if got := nextID(t, readStream(t, pilotSrv.URL, "7.0")); got != "7.2" {
+		t.Errorf("an airline's resumed page got %s first, want only its airline's 7.2", got)
 	}
 }

@@ -434,6 +434,13 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 // A stream (the SSE endpoint) is closed as soon as its headers arrive.
 func (w *matrixWorld) do(t *testing.T, ac *actor, method, path string, form url.Values) (int, string) {
 	t.Helper()
+	resp := w.send(t, ac, method, path, form)
+	return resp.StatusCode, resp.Header.Get("Location")
+}
+
+// send is do with the whole response, its body closed.
+func (w *matrixWorld) send(t *testing.T, ac *actor, method, path string, form url.Values) *http.Response {
+	t.Helper()
 	var body io.Reader
 	if method == http.MethodPost {
 		form.Set("_csrf", w.csrfToken(t, ac.client))
@@ -451,7 +458,7 @@ func (w *matrixWorld) do(t *testing.T, ac *actor, method, path string, form url.
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	return resp.StatusCode, resp.Header.Get("Location")
+	return resp
 }
 
 // expect says what an actor should get from a route in an airline: "allow",
@@ -548,8 +555,14 @@ func checkMatrix(t *testing.T, w *matrixWorld) {
 				}
 				path, form := w.request(route, orDefault(tn, w.airlines["A"]))
 				before := w.countEvents(t)
-				status, location := w.do(t, ac, method, path, form)
+				resp := w.send(t, ac, method, path, form)
+				status, location := resp.StatusCode, resp.Header.Get("Location")
 				got := outcome(status, location)
+				// Every page and export a login (or a key) opens is kept
+				// out of caches; health and static files know no login.
+				if ac.login != "" && status == http.StatusOK && !sessionless[key] && resp.Header.Get("Cache-Control") != "no-store" {
+					t.Errorf("%s %s as %s: Cache-Control %q, want no-store", method, path, ac.name, resp.Header.Get("Cache-Control"))
+				}
 				if rule.public && got == "login" {
 					got = "allow" // logging out ends at the login page
 				}
@@ -570,6 +583,9 @@ func checkMatrix(t *testing.T, w *matrixWorld) {
 		}
 	}
 }
+
+// sessionless are the routes outside the session: the same for everyone.
+var sessionless = map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /static/*": true}
 
 func orDefault(tn, def *tenant) *tenant {
 	if tn == nil {

@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"mime"
 	"net/http"
 	"regexp"
 	"time"
@@ -123,4 +125,57 @@ func recoverPanics(log *slog.Logger) echo.MiddlewareFunc {
 			return errors.New("panic recovered")
 		},
 	})
+}
+
+// Request bodies are bounded per route before anything reads them (the
+// CSRF check parses every form): a form or a JSON body is a few KB, a CSV
+// upload the file's limit and its multipart envelope.
+const (
+	maxFormBody   = 64 << 10
+	maxUploadBody = maxUpload + 1<<20
+	// multipartMemory is what a parsed upload keeps in memory, as echo's
+	// FormFile would; the rest goes to a temporary file.
+	multipartMemory = 32 << 20
+)
+
+// bodyLimit is the most a route takes in a request body.
+func bodyLimit(route string) int64 {
+	if route == "/airlines/:id/imports" {
+		return maxUploadBody
+	}
+	return maxFormBody
+}
+
+// limitBodies answers 413 to a body larger than its route takes: at once
+// when Content-Length says so, without reading it. A body of unknown
+// length is read only up to the limit; a form of that kind is parsed here,
+// where going over the limit can still be told apart from a form without
+// its CSRF token.
+func limitBodies(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		limit := bodyLimit(c.Path())
+		if r.ContentLength > limit {
+			return tooLarge(limit)
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
+		if r.ContentLength < 0 {
+			var err error
+			switch mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType)); mt {
+			case echo.MIMEMultipartForm:
+				err = r.ParseMultipartForm(multipartMemory)
+			case echo.MIMEApplicationForm:
+				err = r.ParseForm()
+			}
+			if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+				return tooLarge(limit)
+			}
+		}
+		return next(c)
+	}
+}
+
+func tooLarge(limit int64) error {
+	return echo.NewHTTPError(http.StatusRequestEntityTooLarge,
+		fmt.Sprintf("This request is too large: at most %d KB.", limit>>10))
 }

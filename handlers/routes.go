@@ -10,7 +10,7 @@ import (
 
 // registerRoutes lists every route of Albatross.
 func registerRoutes(e *echo.Echo, d Deps) {
-	e.Use(withRequestLog(d.Log), recoverPanics(d.Log), securityHeaders, refuseUnstorableText)
+	e.Use(withRequestLog(d.Log), recoverPanics(d.Log), securityHeaders, limitBodies, refuseUnstorableText)
 
 	health := &healthHandlers{ready: d.Ready, log: d.Log}
 	e.GET("/healthz", health.showHealth)
@@ -34,7 +34,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// Everything else needs a login and a password the user chose.
 	member := app.Group("", requireLogin, requireChosenPassword)
 	member.GET("/", showHome(d.ReadModels))
-	member.GET("/events", d.Broker.streamEvents)
+	member.GET("/events", d.Broker.streamEvents(stillSignedIn(d.Sessions, d.ReadModels)))
 
 	apiKeys := &apiKeyHandlers{cmds: d.ApiKeys, rm: d.ReadModels, cache: d.ApiKeyCache, readYourWrites: wait, log: d.Log}
 	member.GET("/account/api-keys", apiKeys.showApiKeys)

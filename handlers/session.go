@@ -138,6 +138,9 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 						sm.Put(ctx, sessionRoleKey, u.Role)
 					}
 					c.Set(userKey, u)
+					// Whatever a logged-in person is shown (people, API
+					// keys, exports) is theirs alone: no cache keeps it.
+					c.Response().Header().Set("Cache-Control", "no-store")
 				case err == nil: // the password changed since this session logged in
 					if err := sm.Destroy(ctx); err != nil {
 						return err
@@ -148,6 +151,45 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 			}
 			return next(c)
 		}
+	}
+}
+
+// stillSignedIn is the check an open /events stream repeats: the session
+// is read again from the store (a logout destroys it there), and its user
+// again from the read models, as loadUser would on a next request.
+func stillSignedIn(sm *scs.SessionManager, rm reads.Querier) streamCheck {
+	return func(c echo.Context) (bool, error) {
+		u, ok := currentUser(c)
+		if !ok {
+			return false, nil
+		}
+		token := sm.Token(c.Request().Context())
+		if token == "" {
+			return false, nil
+		}
+		// A context without this request's session, so Load reads the
+		// store instead of answering with what the request loaded.
+		ctx, cancel := context.WithTimeout(context.Background(), streamRecheck)
+		defer cancel()
+		fresh, err := sm.Load(ctx, token)
+		if err != nil {
+			return false, err
+		}
+		if sm.GetString(fresh, sessionUserKey) != u.ID.String() {
+			return false, nil
+		}
+		now, err := rm.GetUser(ctx, u.ID)
+		if domain.ErrorCode(err) == domain.ENotFound {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if sm.GetString(fresh, sessionPasswordKey) != passwordStamp(now.PasswordHash) {
+			return false, nil
+		}
+		refusal, err := loginRefusal(ctx, rm, now)
+		return refusal == "", err
 	}
 }
 

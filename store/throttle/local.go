@@ -47,6 +47,18 @@ func (t *Local) Forgive(_ context.Context, key string) error {
 	return nil
 }
 
+// Refund implements Limiter.
+func (t *Local) Refund(_ context.Context, key string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if fs := t.tries[key]; len(fs) > 1 {
+		t.tries[key] = fs[:len(fs)-1]
+	} else {
+		delete(t.tries, key)
+	}
+	return nil
+}
+
 // recent returns key's attempts inside the window; the caller holds mu.
 func (t *Local) recent(key string, now time.Time) []time.Time {
 	fs := t.tries[key]

@@ -75,3 +75,13 @@ func (r *Redis) Forgive(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// Refund implements Limiter. The newest attempt goes; when two attempts of
+// the key run at once it may be the other one, which leaves the count the
+// same.
+func (r *Redis) Refund(ctx context.Context, key string) error {
+	if err := r.client.ZPopMax(ctx, r.prefix+key, 1).Err(); err != nil {
+		return fmt.Errorf("throttle: refund: %w", err)
+	}
+	return nil
+}

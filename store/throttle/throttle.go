@@ -19,4 +19,8 @@ type Limiter interface {
 	Attempt(ctx context.Context, key string) (time.Duration, error)
 	// Forgive takes back key's attempts after a success.
 	Forgive(ctx context.Context, key string) error
+	// Refund takes back only key's latest attempt, the one that succeeded,
+	// and leaves the earlier failures counted: a success on one account
+	// must not clear what an address has tried on others.
+	Refund(ctx context.Context, key string) error
 }

@@ -79,3 +79,25 @@ func TestAttemptsLeaveTheWindow(t *testing.T) {
 		})
 	}
 }
+
+func TestARefundTakesBackOnlyTheLatestAttempt(t *testing.T) {
+	ctx := context.Background()
+	for name, pair := range limiters(t, 3, time.Minute) {
+		t.Run(name, func(t *testing.T) {
+			for i := range 3 {
+				if wait, err := pair[i%2].Attempt(ctx, "address:1"); err != nil || wait != 0 {
+					t.Fatalf("attempt %d: wait %v, %v; want let through", i+1, wait, err)
+				}
+			}
+			if err := pair[0].Refund(ctx, "address:1"); err != nil {
+				t.Fatal(err)
+			}
+			if wait, _ := pair[1].Attempt(ctx, "address:1"); wait != 0 {
+				t.Fatalf("after a refund: wait %v, want one more let through", wait)
+			}
+			if wait, _ := pair[0].Attempt(ctx, "address:1"); wait <= 0 {
+				t.Errorf("a refund took back more than one attempt: wait %v", wait)
+			}
+		})
+	}
+}
