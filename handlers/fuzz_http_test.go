@@ -40,13 +40,15 @@ const fuzzCSRF = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"
 // fuzzApp is the handlers on the embedded adapters, with one airline and a
 // signed-in approved pilot.
 type fuzzApp struct {
-	echo    *echo.Echo
-	es      *sqlite.EventStore
-	proj    *projector.Projector
-	airline string
-	slug    string
-	cookies []*http.Cookie // the pilot's session
-	stop    context.CancelFunc
+	echo     *echo.Echo
+	es       *sqlite.EventStore
+	proj     *projector.Projector
+	airline  string
+	slug     string
+	aircraft string         // an active aircraft at EGLL
+	pirep    string         // a PIREP of the pilot
+	cookies  []*http.Cookie // the pilot's session
+	stop     context.CancelFunc
 }
 
 func newFuzzApp(f *testing.F) *fuzzApp {
@@ -117,6 +119,41 @@ func newFuzzApp(f *testing.F) *fuzzApp {
 	if _, _, err := users.Approve(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: admin}, a.airline, pilot); err != nil {
 		f.Fatal(err)
 	}
+	adm := func() domain.CommandMeta { return domain.CommandMeta{ID: domain.NewUUID(), Who: admin} }
+	airports := &domain.Airports{Runner: runner}
+	for _, ap := range []domain.AirportDetails{
+		{ICAO: "EGLL", Name: "Heathrow", Latitude: 51.4706, Longitude: -0.461941, Hub: true},
+		{ICAO: "KJFK", Name: "Kennedy", Latitude: 40.639751, Longitude: -73.778925},
+	} {
+		if _, err := airports.Add(ctx, adm(), a.airline, ap); err != nil {
+			f.Fatal(err)
+		}
+	}
+	if err := proj.CatchUp(ctx); err != nil {
+		f.Fatal(err)
+	}
+	fleet := &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: ops}
+	sf, _, err := fleet.CreateSubfleet(ctx, adm(), a.airline, domain.Subfleet{Type: "B738", ICAO: "B738", Name: "737", HubID: "EGLL"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	if err := proj.CatchUp(ctx); err != nil {
+		f.Fatal(err)
+	}
+	if a.aircraft, _, err = fleet.AddAircraft(ctx, adm(), a.airline, domain.NewAircraft{SubfleetID: sf, Registration: "G-FUZZ", Name: "Fuzzy", AirportID: "EGLL"}); err != nil {
+		f.Fatal(err)
+	}
+	if err := proj.CatchUp(ctx); err != nil {
+		f.Fatal(err)
+	}
+	pireps := &domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: ops, Aircraft: ops, Settings: reads.PirepSettings{Q: reads.New(mem)}}
+	off := time.Now().UTC().Add(-10 * time.Hour).Truncate(time.Minute)
+	a.pirep, _, err = pireps.File(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: domain.Actor{UserID: pilot, Role: domain.RolePilot, TenantID: a.airline}}, a.airline,
+		domain.PirepDetails{FlightNumber: "1", DptAirport: "EGLL", ArrAirport: "KJFK", AircraftID: a.aircraft, BlockOff: off, BlockOn: off.Add(8 * time.Hour),
+			FlightTime: 470, Source: domain.PirepSourceManual}, true)
+	if err != nil {
+		f.Fatal(err)
+	}
 	if err := proj.CatchUp(ctx); err != nil {
 		f.Fatal(err)
 	}
@@ -161,6 +198,9 @@ func (a *fuzzApp) doCtx(ctx context.Context, method, target, body string, header
 
 // check fails on a server error and on events no projection can apply.
 func (a *fuzzApp) check(t *testing.T, what string, rec *httptest.ResponseRecorder) {
+	if os.Getenv("FUZZDEBUG") != "" {
+		t.Logf("%.40s: %d", what, rec.Code)
+	}
 	t.Helper()
 	if rec.Code >= 500 {
 		body := rec.Body.String()
@@ -240,6 +280,65 @@ func FuzzFlightSearch(f *testing.F) {
 		q := "dpt=" + dpt + "&arr=" + arr + "&aircraft=" + aircraft + "&day=" + day + "&after=" + after
 		a.check(t, fmt.Sprintf("flight search %q", q), a.do(http.MethodGet, "/airlines/"+a.airline+"/flights/results?"+q, "", nil, a.cookies...))
 	})
+}
+
+func FuzzPirepForm(f *testing.F) {
+	off := time.Now().UTC().Add(-5 * time.Hour).Format("2006-01-02 15:04")
+	on := time.Now().UTC().Add(-1 * time.Hour).Format("2006-01-02 15:04")
+	valid := []string{"100", "EGLL", "KJFK", off, on, "3:50", "5000", "35000", "DVR UL9 KONAN", "Smooth.\nThanks."}
+	addStrings(f, valid)
+	for i := range valid {
+		for _, h := range append(hostileText(), "-1", "99999999999999999999", "1e9", "NaN", "2026-13-45 25:61") {
+			vs := append([]string(nil), valid...)
+			vs[i] = h
+			addStrings(f, vs)
+		}
+	}
+	a := newFuzzApp(f)
+	f.Fuzz(func(t *testing.T, number, dpt, arr, blockOff, blockOn, flightTime, fuel, level, route, remarks string) {
+		body := url.Values{"command_id": {domain.NewUUID()}, "flight_number": {number}, "dpt_airport": {dpt}, "arr_airport": {arr},
+			"aircraft_id": {a.aircraft}, "block_off": {blockOff}, "block_on": {blockOn}, "flight_time": {flightTime},
+			"fuel_used": {fuel}, "fuel_unit": {"kg"}, "level": {level}, "landing_rate": {"-150"}, "route": {route}, "remarks": {remarks},
+			"submit": {"1"}}.Encode()
+		a.check(t, fmt.Sprintf("file pirep %q", body), a.do(http.MethodPost, "/airlines/"+a.airline+"/pireps", body, nil, a.cookies...))
+	})
+}
+
+func FuzzCommentForm(f *testing.F) {
+	f.Add("Thanks for the review.", "")
+	for _, h := range hostileText() {
+		f.Add(h, "")
+		f.Add("ok", h) // the command id travels in the form too
+	}
+	a := newFuzzApp(f)
+	f.Fuzz(func(t *testing.T, text, commandID string) {
+		if commandID == "" {
+			commandID = domain.NewUUID()
+		}
+		body := url.Values{"command_id": {commandID}, "text": {text}}.Encode()
+		a.check(t, fmt.Sprintf("comment %q", body), a.do(http.MethodPost, "/airlines/"+a.airline+"/pireps/"+a.pirep+"/comments", body, nil, a.cookies...))
+	})
+}
+
+func FuzzApiKeyForm(f *testing.F) {
+	f.Add("My ACARS")
+	for _, h := range hostileText() {
+		f.Add(h)
+	}
+	a := newFuzzApp(f)
+	f.Fuzz(func(t *testing.T, name string) {
+		body := url.Values{"command_id": {domain.NewUUID()}, "name": {name}}.Encode()
+		a.check(t, fmt.Sprintf("create api key %q", body), a.do(http.MethodPost, "/account/api-keys", body, nil, a.cookies...))
+	})
+}
+
+// addStrings adds one seed of string arguments.
+func addStrings(f *testing.F, vs []string) {
+	args := make([]any, len(vs))
+	for i, v := range vs {
+		args[i] = v
+	}
+	f.Add(args...)
 }
 
 // hostileText is the hostile text for one field.
