@@ -156,7 +156,7 @@ func FuzzImportCSV(f *testing.F) {
 		}
 		for _, p := range checked.Problems {
 			if p.Line > 0 && p.Line != 1 && len(p.Message) > 2000 {
-				t.Errorf("%s file, %s: a problem of %d bytes echoes the cell whole", k.Name, p, len(p.Message))
+				t.Errorf("%s file, row %d, %s: a problem of %d bytes echoes the cell whole: %.80q…", k.Name, p.Line, p.Column, len(p.Message), p.Message)
 			}
 		}
 		for _, rec := range checked.Records {
