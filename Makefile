@@ -11,7 +11,7 @@ ASSETS  := static/dist/app.css static/dist/htmx.min.js static/dist/sse.js static
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 TEMPL   := $(shell find views -name '*.templ')
 
-.PHONY: run build test bench generate assets tools-check browser services lint clean
+.PHONY: run build test fuzz bench generate assets tools-check browser services lint clean
 
 ## run: build and start Albatross in its embedded mode (no database needed)
 run: build
@@ -68,6 +68,11 @@ services:
 ## test: every test: unit, PostgreSQL, Redis, end-to-end and headless browser
 test: assets browser services
 	$(GO) test -count=1 -timeout 20m ./...
+
+## fuzz: every Go fuzz target, one after another, for FUZZTIME each (default 10s)
+FUZZTIME ?= 10s
+fuzz: assets
+	FUZZTIME=$(FUZZTIME) GO=$(GO) ./.ci/fuzz
 
 ## bench: benchmarks, printed as a table of ratios and written to bench/results.txt
 bench: build services
