@@ -430,15 +430,9 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	return path, form
 }
 
-// do sends one request as the actor and returns its status and Location.
-// A stream (the SSE endpoint) is closed as soon as its headers arrive.
-func (w *matrixWorld) do(t *testing.T, ac *actor, method, path string, form url.Values) (int, string) {
-	t.Helper()
-	resp := w.send(t, ac, method, path, form)
-	return resp.StatusCode, resp.Header.Get("Location")
-}
-
-// send is do with the whole response, its body closed.
+// send sends one request as the actor and returns the response, its body
+// closed. A stream (the SSE endpoint) is closed as soon as its headers
+// arrive.
 func (w *matrixWorld) send(t *testing.T, ac *actor, method, path string, form url.Values) *http.Response {
 	t.Helper()
 	var body io.Reader
