@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/chromedp/chromedp"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -181,4 +182,23 @@ func TestEmbeddedStartServesALogHoldingNUL(t *testing.T) {
 
 	pilot := newBrowser(t, again)
 	pilot.logIn(t, "good@example.com", adminPassword, "/airlines")
+
+	// The platform admin's page, in a real browser, passes axe, and the
+	// person with a NUL in their name shows on the people page.
+	tab := newTab(t, newChromium(t))
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(again.URL+"/login?next=/admin/quarantine"),
+		logInAs("admin", adminPassword),
+		chromedp.WaitVisible(testID("quarantine-row")),
+	); err != nil {
+		t.Fatalf("open the quarantine page: %v", err)
+	}
+	screenshot(t, tab, "admin-quarantine")
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(again.URL+"/airlines/"+airline+"/people"),
+		chromedp.WaitVisible(chromedp.CSS("main")),
+	); err != nil {
+		t.Fatalf("open the people page: %v", err)
+	}
+	screenshot(t, tab, "people-with-a-nul-name")
 }
