@@ -100,6 +100,10 @@ type AppendResult struct {
 	ToVersion   int64 // version of the last event appended
 	Position    Position
 	Duplicate   bool
+	// EventTypes are the types of the events the command appended, set by
+	// the Runner: a handler waits for the projections and reactors that
+	// follow them, and no others, before it shows the next page.
+	EventTypes []string
 }
 
 // RecordedEvent is an event as stored.

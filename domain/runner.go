@@ -107,6 +107,11 @@ func Execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta Co
 		if errors.Is(err, ErrVersionConflict) {
 			continue
 		}
+		if err == nil {
+			for _, e := range req.Events {
+				res.EventTypes = append(res.EventTypes, e.Type)
+			}
+		}
 		return res, err
 	}
 	return AppendResult{}, Errorf(EConflict, "This record was changed by someone else while you were saving. Please try again.")

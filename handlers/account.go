@@ -199,7 +199,7 @@ func (h *accountHandlers) changePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	if err := h.sessions.RenewToken(ctx); err != nil {
 		return err
 	}

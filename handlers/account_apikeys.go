@@ -95,7 +95,7 @@ func (h *apiKeyHandlers) createApiKey(c echo.Context) error {
 		return err
 	}
 	requestLogger(c, h.log).Info("api key created", "key", key.ID, "user", u.ID.String())
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	panel, err := h.panel(c, views.ApiKeyForm{CommandID: domain.NewUUID()})
 	if err != nil {
 		return err
@@ -119,7 +119,7 @@ func (h *apiKeyHandlers) revokeApiKey(c echo.Context) error {
 		return err
 	}
 	requestLogger(c, h.log).Info("api key revoked", "key", id, "user", u.ID.String())
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	// The notice forgets the key in every process a moment later; this
 	// process forgets it now, so the next request of the same person sees
 	// it revoked.

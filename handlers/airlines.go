@@ -104,7 +104,7 @@ func (h *airlineHandlers) createAirline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	if !isFragmentRequest(c.Request()) {
 		return c.Redirect(http.StatusSeeOther, "/airlines?created="+url.QueryEscape(in.command().Slug))
 	}

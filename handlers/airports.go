@@ -230,7 +230,7 @@ func (h *airportHandlers) addAirport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/airports")
 }
 
@@ -306,7 +306,7 @@ func (h *airportHandlers) changeAirport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/airports/"+a.Icao+"?saved=1")
 }
 
@@ -320,6 +320,6 @@ func (h *airportHandlers) setHub(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, "/airlines/"+id.String()+"/airports")
 }

@@ -184,7 +184,7 @@ func (h *fleetHandlers) createSubfleet(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, fleetURL(c.Param("id"))+"/subfleets/"+id)
 }
 
@@ -258,7 +258,7 @@ func (h *fleetHandlers) changeSubfleet(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, fleetURL(tabs.ID)+"/subfleets/"+s.ID.String()+"?saved=1")
 }
 
@@ -280,7 +280,7 @@ func (h *fleetHandlers) addAircraft(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, fleetURL(c.Param("id"))+"/aircraft/"+id)
 }
 
@@ -358,7 +358,7 @@ func (h *fleetHandlers) changeAircraft(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, fleetURL(tabs.ID)+"/aircraft/"+a.ID.String()+"?saved=1")
 }
 

@@ -369,7 +369,7 @@ func (h *flightHandlers) addFlight(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, "/airlines/"+airlineID+"/flights/"+id)
 }
 
@@ -463,7 +463,7 @@ func (h *flightHandlers) editFlight(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/flights/"+cur.ID.String()+"?saved=1")
 }
 
@@ -486,6 +486,6 @@ func (h *flightHandlers) setActive(c echo.Context, cmd func(context.Context, dom
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/flights/"+f.ID.String())
 }

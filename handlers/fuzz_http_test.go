@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/wiring"
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
@@ -23,7 +24,6 @@ import (
 	"github.com/albatross-va/albatross/store/importjobs"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
-	"github.com/albatross-va/albatross/store/passwords"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/sqlite"
@@ -64,46 +64,30 @@ func newFuzzApp(f *testing.F) *fuzzApp {
 	}
 	mem := memory.New()
 	notices := notify.NewLocal()
-	proj := projector.New(es, mem, events.NewRegistry(), notices, logger, projector.All()...)
-	runner := &domain.Runner{Store: es, Registry: events.NewRegistry()}
-	users := &domain.Users{Runner: runner, IDs: domain.RandomIDs{}, Passwords: passwords.New()}
-	airlines := &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}}
+	cmds := wiring.NewCommands(es, events.NewRegistry(), mem)
+	proj := projector.New(es, mem, cmds.Runner.Registry, notices, logger, projector.All()...).
+		WithReactors(es.ReactorCheckpoints(), cmds.Reactors(mem)...)
+	users, airlines := cmds.Users, cmds.Airlines
 	runCtx, stop := context.WithCancel(ctx)
 	a := &fuzzApp{es: es, proj: proj, stop: stop}
 	f.Cleanup(func() { stop(); _ = notices.Close(); _ = es.Close() })
 	go func() { _ = proj.Run(runCtx) }()
 	broker := handlers.NewBroker(logger, time.Second)
 	go func() { _ = broker.Run(runCtx, notices) }()
-	ops := reads.Operations{Q: reads.New(mem)}
 	jobs := imports.NewJobs(importjobs.NewLocal(imports.DefaultRetention), handlers.ImportProgress(notices, logger), logger)
 	f.Cleanup(jobs.Close)
-	keyCache := apikeycache.NewLocal(0)
-	a.echo = handlers.New(handlers.Deps{
-		Log:         logger,
-		Sessions:    handlers.NewSessions(es.Sessions(), false),
-		Passwords:   passwords.New(),
-		Users:       users,
-		Airlines:    airlines,
-		Flights:     &domain.Flights{Runner: runner, Airports: ops, Subfleets: ops},
-		ReadModels:  reads.New(mem),
-		Events:      es,
-		Registry:    runner.Registry,
-		Waiter:      proj,
-		Broker:      broker,
-		Ready:       func(context.Context) (any, error) { return "fine", nil },
-		WaitBound:   10 * time.Second,
-		ApiKeys:     &domain.ApiKeys{Runner: runner, IDs: domain.RandomIDs{}},
-		ApiKeyCache: keyCache,
-		Fleet:       &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: ops},
-		Airports:    &domain.Airports{Runner: runner},
-		Imports:     jobs,
-		Pireps: &domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: ops, Aircraft: ops,
-			Settings: reads.PirepSettings{Q: reads.New(mem)}},
-		Promotions: reads.Promotions{Q: reads.New(mem), Ranks: &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}},
-		Ranks:      &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}},
-		PirepRules: airlines,
-		Notices:    &domain.Notices{Runner: runner},
-	})
+	d := cmds.Deps()
+	d.Log = logger
+	d.Sessions = handlers.NewSessions(es.Sessions(), false)
+	d.ReadModels = reads.New(mem)
+	d.Events = es
+	d.Waiter = proj
+	d.Broker = broker
+	d.Ready = func(context.Context) (any, error) { return "fine", nil }
+	d.WaitBound = 10 * time.Second
+	d.ApiKeyCache = apikeycache.NewLocal(0)
+	d.Imports = jobs
+	a.echo = handlers.New(d)
 	a.slug = "fzz"
 	a.airline, _, err = airlines.Create(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: domain.System},
 		domain.CreateAirline{Name: "Fuzz Air", ICAO: "FZZ", Slug: a.slug})
@@ -120,7 +104,7 @@ func newFuzzApp(f *testing.F) *fuzzApp {
 		f.Fatal(err)
 	}
 	adm := func() domain.CommandMeta { return domain.CommandMeta{ID: domain.NewUUID(), Who: admin} }
-	airports := &domain.Airports{Runner: runner}
+	airports := cmds.Airports
 	for _, ap := range []domain.AirportDetails{
 		{ICAO: "EGLL", Name: "Heathrow", Latitude: 51.4706, Longitude: -0.461941, Hub: true},
 		{ICAO: "KJFK", Name: "Kennedy", Latitude: 40.639751, Longitude: -73.778925},
@@ -132,7 +116,7 @@ func newFuzzApp(f *testing.F) *fuzzApp {
 	if err := proj.CatchUp(ctx); err != nil {
 		f.Fatal(err)
 	}
-	fleet := &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: ops}
+	fleet := cmds.Fleet
 	sf, _, err := fleet.CreateSubfleet(ctx, adm(), a.airline, domain.Subfleet{Type: "B738", ICAO: "B738", Name: "737", HubID: "EGLL"})
 	if err != nil {
 		f.Fatal(err)
@@ -146,7 +130,7 @@ func newFuzzApp(f *testing.F) *fuzzApp {
 	if err := proj.CatchUp(ctx); err != nil {
 		f.Fatal(err)
 	}
-	pireps := &domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: ops, Aircraft: ops, Settings: reads.PirepSettings{Q: reads.New(mem)}}
+	pireps := cmds.Pireps
 	off := time.Now().UTC().Add(-10 * time.Hour).Truncate(time.Minute)
 	a.pirep, _, err = pireps.File(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: domain.Actor{UserID: pilot, Role: domain.RolePilot, TenantID: a.airline}}, a.airline,
 		domain.PirepDetails{FlightNumber: "1", DptAirport: "EGLL", ArrAirport: "KJFK", AircraftID: a.aircraft, BlockOff: off, BlockOn: off.Add(8 * time.Hour),

@@ -25,13 +25,13 @@ import (
 	"github.com/albatross-va/albatross/store/importjobs"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
-	"github.com/albatross-va/albatross/store/passwords"
 	"github.com/albatross-va/albatross/store/pgtest"
 	pgstore "github.com/albatross-va/albatross/store/postgres"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/sqlite"
+	"github.com/albatross-va/albatross/wiring"
 )
 
 // app is the handlers on one mode's adapters, with the first admin.
@@ -80,6 +80,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		rm       readmodel.Querier
 		backend  projector.Backend
 		sessions scs.Store
+		reacted  projector.ReactorCheckpoints
 	)
 	switch m {
 	case embedded:
@@ -89,7 +90,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		}
 		t.Cleanup(func() { sq.Close() })
 		mem := memory.New()
-		es, rm, backend, sessions = sq, mem, mem, sq.Sessions()
+		es, rm, backend, sessions, reacted = sq, mem, mem, sq.Sessions(), sq.ReactorCheckpoints()
 		count = func(t *testing.T) int {
 			all, err := sq.ReadAll(ctx, domain.Start, 1<<20) // one writer: every commit is readable
 			if err != nil {
@@ -101,6 +102,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		pool := pgtest.NewPool(t)
 		models := pgstore.NewReadModels(pool)
 		es, rm, backend, sessions = pgstore.NewEventStore(pool, slog.Default()), models.Reader(), models, pgstore.NewSessionStore(pool)
+		reacted = pgstore.NewReactorCheckpoints(pool)
 		count = func(t *testing.T) int {
 			var n int
 			if err := pool.QueryRow(ctx, "SELECT count(*) FROM events").Scan(&n); err != nil {
@@ -110,9 +112,13 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		}
 	}
 	notices := notify.NewLocal()
-	proj := projector.New(es, backend, events.NewRegistry(), notices, slog.Default(), projector.All()...)
-	runner := &domain.Runner{Store: es, Registry: events.NewRegistry()}
-	users := &domain.Users{Runner: runner, IDs: domain.RandomIDs{}, Passwords: passwords.New()}
+	cmds := wiring.NewCommands(es, events.NewRegistry(), rm)
+	// Older tests name made-up subfleets and airports the airline lacks.
+	cmds.Flights.Airports = flightAirports
+	cmds.Flights.Subfleets = subfleetsOr{table: testSubfleets, next: reads.Operations{Q: reads.New(rm)}}
+	proj := projector.New(es, backend, cmds.Runner.Registry, notices, slog.Default(), projector.All()...).
+		WithReactors(reacted, cmds.Reactors(rm)...)
+	runner, users := cmds.Runner, cmds.Users
 	_, otp, _, err := users.CreateFirstAdmin(ctx, domain.CommandMeta{})
 	if err != nil {
 		t.Fatal(err)
@@ -132,8 +138,6 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	if ready == nil {
 		ready = func(context.Context) (any, error) { return "fine", nil }
 	}
-	airlines := &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}}
-	fleet := &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: reads.Operations{Q: reads.New(rm)}}
 	broker := handlers.NewBroker(slog.Default(), time.Second)
 	go func() { _ = broker.Run(runCtx, notices) }()
 	jobs := imports.NewJobs(importjobs.NewLocal(imports.DefaultRetention), handlers.ImportProgress(notices, slog.Default()), slog.Default())
@@ -142,43 +146,22 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flights := &domain.Flights{Runner: runner, Airports: flightAirports,
-		Subfleets: subfleetsOr{table: testSubfleets, next: reads.Operations{Q: reads.New(rm)}}}
-	ops := reads.Operations{Q: reads.New(rm)}
-	pireps := &domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: ops, Aircraft: ops,
-		Settings: reads.PirepSettings{Q: reads.New(rm)}}
-	ranks := &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}
-	e := handlers.New(handlers.Deps{
-		Log:        slog.Default(),
-		Sessions:   handlers.NewSessions(sessions, false),
-		Passwords:  passwords.New(),
-		Users:      users,
-		Airlines:   airlines,
-		Flights:    flights,
-		ReadModels: reads.New(rm),
-		Events:     es,
-		Registry:   runner.Registry,
-		Waiter:     proj,
-		Broker:     broker,
-		Ready:      ready,
-		// Tests run in parallel on one PostgreSQL cluster, where a long
-		// transaction of another test delays when events become readable.
-		WaitBound: 10 * time.Second,
-
-		ApiKeys:     &domain.ApiKeys{Runner: runner, IDs: domain.RandomIDs{}},
-		ApiKeyCache: keyCache,
-
-		Fleet:      fleet,
-		Airports:   &domain.Airports{Runner: runner},
-		AirportRef: ref,
-		Imports:    jobs,
-
-		Pireps:     pireps,
-		Promotions: reads.Promotions{Q: reads.New(rm), Ranks: &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}},
-		Ranks:      ranks,
-		PirepRules: airlines,
-		Notices:    &domain.Notices{Runner: runner},
-	})
+	d := cmds.Deps()
+	d.Log = slog.Default()
+	d.Sessions = handlers.NewSessions(sessions, false)
+	d.ReadModels = reads.New(rm)
+	d.Events = es
+	d.Waiter = proj
+	d.Broker = broker
+	d.Ready = ready
+	// Tests run in parallel on one PostgreSQL cluster, where a long
+	// transaction of another test delays when events become readable.
+	d.WaitBound = 10 * time.Second
+	d.ApiKeyCache = keyCache
+	d.AirportRef = ref
+	d.Imports = jobs
+	e := handlers.New(d)
+	airlines, fleet, flights, pireps, ranks := cmds.Airlines, cmds.Fleet, cmds.Flights, cmds.Pireps, cmds.Ranks
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, rm: rm, proj: proj, jobs: jobs, countEvents: count}

@@ -83,7 +83,7 @@ func (h *manageHandlers) changeProfile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"?saved=1")
 }
 
@@ -101,7 +101,7 @@ func (h *manageHandlers) suspendAirline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID)
 }
 
@@ -115,6 +115,6 @@ func (h *manageHandlers) reactivateAirline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID)
 }

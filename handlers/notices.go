@@ -145,7 +145,7 @@ func (h *noticeHandlers) dismissNotice(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		h.waitFor(c, res.Position)
+		h.waitFor(c, res)
 	}
 	if isFragmentRequest(c.Request()) {
 		return h.renderNotices(c)

@@ -125,7 +125,7 @@ func (h *peopleHandlers) createPerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	requestLogger(c, h.logger).Info("person created", "user", id)
 	issued := &views.OneTimePassword{For: f.Name, Login: domain.NormalizeEmail(f.Email), Password: otp}
 	c.Response().Header().Set("Cache-Control", "no-store") // the password must not stay in a cache
@@ -264,7 +264,7 @@ func (h *peopleHandlers) resetPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.renderPerson(c, http.StatusOK, &views.OneTimePassword{For: u.Name, Login: u.Email, Password: otp}, "", nil)
 }

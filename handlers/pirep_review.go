@@ -50,14 +50,12 @@ func (h *pirepHandlers) reviewPireps(c echo.Context) error {
 	if len(ids) == 0 && unknown == 0 {
 		return h.finish(c, h.sessions, domain.AppendResult{}, queue, "Select the PIREPs to accept first.")
 	}
-	// Once begun, the run is not cut short by the user leaving the page:
-	// every PIREP it accepts gets its pilot's promotion step.
+	// Once begun, the run is not cut short by the user leaving the page.
 	c.SetRequest(c.Request().WithContext(context.WithoutCancel(c.Request().Context())))
 	ctx := c.Request().Context()
 	var accepted, refused []string
 	var last domain.AppendResult
 	var failed error
-	pilots := map[string]readmodel.Pirep{} // a PIREP of each pilot whose hours changed
 	for _, id := range ids {
 		p, err := h.rm.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tabs.ID, ID: id})
 		if domain.ErrorCode(err) == domain.ENotFound {
@@ -82,15 +80,8 @@ func (h *pirepHandlers) reviewPireps(c echo.Context) error {
 			break
 		}
 		accepted = append(accepted, ident)
-		pilots[p.PilotID.String()] = p
 		if res.Position.After(last.Position) {
 			last = res
-		}
-	}
-	next := last
-	for _, p := range pilots {
-		if pr := h.promote(c, last, p); pr.Position.After(next.Position) {
-			next = pr
 		}
 	}
 	notice := bulkAcceptNotice(accepted, refused, unknown)
@@ -102,7 +93,7 @@ func (h *pirepHandlers) reviewPireps(c echo.Context) error {
 		requestLogger(c, h.logger).Error("bulk accept stopped", "accepted", len(accepted), "err", failed)
 		notice += " Then something went wrong and the rest were not accepted; try them again."
 	}
-	return h.finish(c, h.sessions, next, queue, notice)
+	return h.finish(c, h.sessions, last, queue, notice)
 }
 
 // bulkAcceptNotice says what an "Accept selected" did.

@@ -24,12 +24,11 @@ import (
 // pirepHandlers are a pilot's filing form, their PIREPs, a PIREP's page
 // with its history, and the staff's review queue.
 type pirepHandlers struct {
-	cmds       PirepCommands
-	promotions Promoter
-	rm         reads.Querier
-	log        StreamReader
-	registry   *events.Registry
-	sessions   *scs.SessionManager
+	cmds     PirepCommands
+	rm       reads.Querier
+	log      StreamReader
+	registry *events.Registry
+	sessions *scs.SessionManager
 	readYourWrites
 	logger *slog.Logger
 }
@@ -545,8 +544,8 @@ func reviewed(c echo.Context, p readmodel.Pirep) string {
 	return pirepsURL(p.TenantID) + "/" + p.ID.String()
 }
 
-// acceptPirep accepts a PIREP and, once the projection counts it, applies
-// the promotion rule to its pilot.
+// acceptPirep accepts a PIREP; the promotions reactor applies the rank
+// rule to its pilot, and the next page waits for it.
 func (h *pirepHandlers) acceptPirep(c echo.Context) error {
 	tabs, p, err := h.loadPirep(c)
 	if err != nil {
@@ -556,7 +555,6 @@ func (h *pirepHandlers) acceptPirep(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res = h.promote(c, res, p)
 	return h.finish(c, h.sessions, res, reviewed(c, p), "Accepted "+tabs.ICAO+p.FlightNumber+".")
 }
 
@@ -574,28 +572,5 @@ func (h *pirepHandlers) rejectPirep(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if p.State == domain.PirepAccepted {
-		res = h.promote(c, res, p) // the hours it counted are taken back
-	}
 	return h.finish(c, h.sessions, res, reviewed(c, p), "Rejected "+tabs.ICAO+p.FlightNumber+".")
-}
-
-// promote waits for the review to be projected, then applies the promotion
-// rule to the pilot; it returns the position to wait for next. The review
-// stands when the promotion fails: it is logged, and the next review
-// recalculates.
-func (h *pirepHandlers) promote(c echo.Context, res domain.AppendResult, p readmodel.Pirep) domain.AppendResult {
-	if h.promotions == nil {
-		return res
-	}
-	h.waitFor(c, res.Position)
-	pr, err := h.promotions.Promote(c.Request().Context(), commandMeta(c, ""), p.TenantID, p.PilotID.String())
-	if err != nil {
-		h.logger.Error("promotion after a review", "pirep", p.ID.String(), "err", err)
-		return res
-	}
-	if pr.Position == (domain.Position{}) {
-		return res
-	}
-	return pr
 }

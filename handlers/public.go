@@ -94,7 +94,7 @@ func (h *publicHandlers) register(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.waitFor(c, res.Position)
+	h.waitFor(c, res)
 	requestLogger(c, h.log).Info("registration", "user", id, "airline", a.ID.String())
 	return render(c, http.StatusCreated, views.RegisteredView(views.RegisteredPage{
 		Page: page(c, "Thank you"), AirlineName: a.Name, Approved: a.Registration == domain.RegistrationOpen}), nil)

@@ -111,7 +111,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 
 	// PIREPs: a pilot files and keeps their own; staff review the queue.
 	// A PIREP's page is its pilot's and the staff's (loadPirep decides).
-	pireps := &pirepHandlers{cmds: d.Pireps, promotions: d.Promotions, rm: d.ReadModels, log: d.Events, registry: d.Registry,
+	pireps := &pirepHandlers{cmds: d.Pireps, rm: d.ReadModels, log: d.Events, registry: d.Registry,
 		sessions: d.Sessions, readYourWrites: wait, logger: d.Log}
 	member.GET("/airlines/:id/pireps", pireps.listPireps, allow(domain.FileOwnPireps))
 	member.GET("/airlines/:id/pireps/new", pireps.showNewPirep, allow(domain.FileOwnPireps))

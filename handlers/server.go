@@ -45,9 +45,11 @@ type StreamReader interface {
 }
 
 // ProjectionWaiter waits until the read models include a log position, so a
-// user sees their own change on the next page.
+// user sees their own change on the next page: those that apply any of the
+// event types (all of them when none is given), and what the reactors that
+// follow those events did (projector.Projector).
 type ProjectionWaiter interface {
-	WaitFor(ctx context.Context, pos domain.Position) error
+	WaitFor(ctx context.Context, pos domain.Position, eventTypes ...string) error
 }
 
 // ReadinessCheck reports whether the process can serve: the event store and
@@ -100,10 +102,9 @@ type Deps struct {
 	// this process, on the Broker, when it is nil.
 	Imports *imports.Jobs
 
-	// Pireps runs the PIREP commands. Promotions applies the rank rule to
-	// a pilot once a review of their PIREP is in the read models.
-	Pireps     PirepCommands
-	Promotions Promoter
+	// Pireps runs the PIREP commands; the promotions reactor follows
+	// their reviews.
+	Pireps PirepCommands
 	// Ranks runs the rank commands; PirepRules sets an airline's optional
 	// filing rules.
 	Ranks      RankCommands
@@ -121,13 +122,6 @@ type PirepCommands interface {
 	Accept(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string) (domain.AppendResult, error)
 	Reject(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID, reason string) (domain.AppendResult, error)
 	Comment(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID, text string) (string, domain.AppendResult, error)
-}
-
-// Promoter records a pilot's new rank from their projected hours
-// (reads.Promotions); the review handlers call it after the projection
-// has reached the review, so the hours include it.
-type Promoter interface {
-	Promote(ctx context.Context, meta domain.CommandMeta, airlineID, pilotID string) (domain.AppendResult, error)
 }
 
 // LoginThrottles limit password attempts per account and per client
@@ -171,7 +165,7 @@ func New(d Deps) *echo.Echo {
 		}, d.Log)
 	}
 	if d.Imports.Settle == nil && d.Waiter != nil {
-		d.Imports.Settle = d.Waiter.WaitFor
+		d.Imports.Settle = func(ctx context.Context, pos domain.Position) error { return d.Waiter.WaitFor(ctx, pos) }
 	}
 	registerRoutes(e, d)
 	return e
@@ -203,17 +197,23 @@ type readYourWrites struct {
 // finish ends a form post: it waits for the read models to show the
 // change, keeps the confirmation for the next page and redirects there.
 func (r readYourWrites) finish(c echo.Context, sm *scs.SessionManager, res domain.AppendResult, to, flash string) error {
-	r.waitFor(c, res.Position)
+	r.waitFor(c, res)
 	sm.Put(c.Request().Context(), flashKey, flash)
 	return c.Redirect(http.StatusSeeOther, to)
 }
 
-// waitFor waits for pos; on timeout the page renders anyway and the live
+// waitFor waits until the read models show what a command appended: the
+// projections that apply its events, and the reactions that follow them
+// (a promotion after an acceptance). A command that appended nothing
+// waits for nothing. On timeout the page renders anyway and the live
 // update brings the change a moment later.
-func (r readYourWrites) waitFor(c echo.Context, pos domain.Position) {
+func (r readYourWrites) waitFor(c echo.Context, res domain.AppendResult) {
+	if res.Position == domain.Start {
+		return
+	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), r.bound)
 	defer cancel()
-	if err := r.waiter.WaitFor(ctx, pos); err != nil {
-		requestLogger(c, r.log).Warn("projection did not reach the new event in time", "position", pos.String(), "err", err)
+	if err := r.waiter.WaitFor(ctx, res.Position, res.EventTypes...); err != nil {
+		requestLogger(c, r.log).Warn("projection did not reach the new event in time", "position", res.Position.String(), "err", err)
 	}
 }

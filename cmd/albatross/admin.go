@@ -9,15 +9,13 @@ import (
 	"time"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/domain/events"
-	"github.com/albatross-va/albatross/store/passwords"
 	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/wiring"
 )
 
 // userCommands returns the user commands on a backend.
 func userCommands(b *backend) *domain.Users {
-	runner := &domain.Runner{Store: b.events, Registry: events.NewRegistry(), Clock: domain.SystemClock{}}
-	return &domain.Users{Runner: runner, IDs: domain.RandomIDs{}, Passwords: passwords.New()}
+	return wiring.NewCommands(b.events, b.registry, b.reads).Users
 }
 
 // ensureFirstAdmin creates the platform admin on the first start, when the

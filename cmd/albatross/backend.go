@@ -37,7 +37,9 @@ type backend struct {
 	mode       string // "embedded" or "postgres"
 	events     domain.EventStore
 	reads      readmodel.Querier
+	registry   *events.Registry // the one event registry of the process
 	projector  *projector.Projector
+	reactors   projector.ReactorCheckpoints // beside the log: the SQLite file or a PostgreSQL table
 	notifier   notify.Notifier
 	sessions   scs.Store
 	apiKeys    apikeycache.Cache       // shared in Redis when REDIS_URL is set
@@ -61,8 +63,7 @@ func (b *backend) close() error {
 // migrated to the binary's schema (and Redis), when DATABASE_URL is set, else the embedded SQLite log with
 // in-memory read models. It fails with one line that names the setting.
 func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, error) {
-	b := &backend{}
-	reg := events.NewRegistry()
+	b := &backend{registry: events.NewRegistry()}
 	var projBackend projector.Backend
 	if c.DatabaseURL == "" {
 		b.mode = "embedded"
@@ -76,6 +77,7 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 		b.closers = append(b.closers, es.Close)
 		mem := memory.New()
 		b.events, b.reads, projBackend = es, mem, mem
+		b.reactors = es.ReactorCheckpoints()
 		b.sessions = es.Sessions() // in the log's file: they survive a restart
 		local := notify.NewLocal()
 		b.notifier = local
@@ -104,6 +106,7 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 		}
 		rm := postgres.NewReadModels(pool)
 		b.events, b.reads, projBackend = es, rm.Reader(), rm
+		b.reactors = postgres.NewReactorCheckpoints(pool)
 		if c.RedisURL != "" {
 			deployment, err := postgres.DeploymentID(ctx, pool)
 			if err != nil {
@@ -140,7 +143,7 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 	if b.importJobs == nil {
 		b.importJobs = importjobs.NewLocal(imports.DefaultRetention)
 	}
-	b.projector = projector.New(b.events, projBackend, reg, b.notifier, log, projector.All()...)
+	b.projector = projector.New(b.events, projBackend, b.registry, b.notifier, log, projector.All()...)
 	return b, nil
 }
 

@@ -14,15 +14,14 @@ import (
 	"time"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/outage"
-	"github.com/albatross-va/albatross/store/passwords"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/wiring"
 )
 
 // serve runs the web server, the projector and the live-update broker until
@@ -64,49 +63,27 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	// progress goes to every process's pages through the notifier.
 	importJobs := imports.NewJobs(b.importJobs, handlers.ImportProgress(b.notifier, log), log)
 	defer importJobs.Close()
-	runner := &domain.Runner{Store: b.events, Registry: events.NewRegistry(), Clock: domain.SystemClock{}}
-	operations := reads.Operations{Q: reads.New(b.reads)}
-	e := handlers.New(handlers.Deps{
-		Log:       log,
-		Sessions:  handlers.NewSessions(b.sessions, c.SecureCookies),
-		Passwords: passwords.New(),
-		Users:     userCommands(b),
-		Airlines:  &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
-		// A flight's airports and subfleets are the airline's own, read
-		// from their read models.
-		Flights:        &domain.Flights{Runner: runner, Airports: operations, Subfleets: operations},
-		ReadModels:     reads.New(b.reads),
-		Events:         b.events,
-		Registry:       runner.Registry,
-		Waiter:         b.projector,
-		Broker:         broker,
-		Ready:          readiness(b, c.ReadyMaxLag),
-		Unavailable:    outage.Is,
-		WaitBound:      c.WaitBound,
-		SecureCookies:  c.SecureCookies,
-		TrustedProxies: c.TrustedProxies,
-
-		ApiKeys:     &domain.ApiKeys{Runner: runner, IDs: domain.RandomIDs{}},
-		ApiKeyCache: b.apiKeys,
-		Throttles:   b.throttles,
-
-		// The fleet's hubs and locations must be airports of the airline.
-		Fleet: &domain.Fleet{Runner: runner, IDs: domain.RandomIDs{}, Airports: operations},
-
-		Airports:   &domain.Airports{Runner: runner},
-		AirportRef: airportRef,
-		Imports:    importJobs,
-
-		// A PIREP's airports and aircraft are the airline's own; its
-		// optional filing rules and the pilot's location come from the
-		// read models, and so do the hours a promotion reads.
-		Pireps: &domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: operations, Aircraft: operations,
-			Settings: reads.PirepSettings{Q: reads.New(b.reads)}},
-		Promotions: reads.Promotions{Q: reads.New(b.reads), Ranks: &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}},
-		Ranks:      &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}},
-		PirepRules: &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
-		Notices:    &domain.Notices{Runner: runner},
-	})
+	cmds := wiring.NewCommands(b.events, b.registry, b.reads)
+	// The reactors run where the projector runs; every process waits for
+	// them after the commands whose events they follow.
+	b.projector.WithReactors(b.reactors, cmds.Reactors(b.reads)...)
+	d := cmds.Deps()
+	d.Log = log
+	d.Sessions = handlers.NewSessions(b.sessions, c.SecureCookies)
+	d.ReadModels = reads.New(b.reads)
+	d.Events = b.events
+	d.Waiter = b.projector
+	d.Broker = broker
+	d.Ready = readiness(b, c.ReadyMaxLag)
+	d.Unavailable = outage.Is
+	d.WaitBound = c.WaitBound
+	d.SecureCookies = c.SecureCookies
+	d.TrustedProxies = c.TrustedProxies
+	d.ApiKeyCache = b.apiKeys
+	d.Throttles = b.throttles
+	d.AirportRef = airportRef
+	d.Imports = importJobs
+	e := handlers.New(d)
 	srv := &http.Server{
 		Handler:           e,
 		ReadHeaderTimeout: 10 * time.Second,

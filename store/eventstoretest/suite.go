@@ -267,7 +267,7 @@ func testExpectedVersionMatrix(t *testing.T, h Harness) {
 			}
 			want := domain.AppendResult{StreamID: stream, FromVersion: int64(tc.existing + 1),
 				ToVersion: int64(tc.existing + 2), Position: evs[len(evs)-1].Position}
-			if res != want {
+			if !reflect.DeepEqual(res, want) {
 				t.Errorf("%s: result %+v, want %+v", tc.name, res, want)
 			}
 			if got := versionsOf(evs); !reflect.DeepEqual(got, oneTo(tc.existing+2)) {
@@ -514,7 +514,7 @@ func testDuplicateCommandSequential(t *testing.T, h Harness) {
 		if err != nil {
 			t.Fatalf("repeat to %s: %v", again.StreamID, err)
 		}
-		if res != want {
+		if !reflect.DeepEqual(res, want) {
 			t.Errorf("repeat to %s = %+v, want %+v", again.StreamID, res, want)
 		}
 	}
@@ -598,7 +598,7 @@ func checkOneOf(t *testing.T, results []domain.AppendResult, errs []error) domai
 	}
 	for i, r := range results {
 		r.Duplicate = false
-		if r != first {
+		if !reflect.DeepEqual(r, first) {
 			t.Errorf("call %d returned %+v, want %+v", i, r, first)
 		}
 	}

@@ -107,6 +107,10 @@ type Projector struct {
 	progress chan struct{}              // closed and replaced after each committed batch
 	lastRead readResult                 // the last non-empty page of the log, shared by the projections
 	seen     map[string]domain.Position // the newest checkpoint of each projection this process committed or read
+
+	reactors           []Reactor
+	reactorCheckpoints ReactorCheckpoints
+	reacted            map[string]domain.Position // the newest checkpoint of each reactor this process stored or read
 }
 
 // readResult is one page of the log as ReadAll returned it. A page stays a
@@ -137,6 +141,7 @@ func New(es domain.EventStore, backend Backend, reg *events.Registry, n notify.N
 		now:          func() time.Time { return time.Now().UTC() },
 		progress:     make(chan struct{}),
 		seen:         map[string]domain.Position{},
+		reacted:      map[string]domain.Position{},
 	}
 }
 
@@ -174,7 +179,12 @@ func (p *Projector) Run(ctx context.Context) error {
 	var lastErr string
 	var lastLogged time.Time
 	for {
-		if err := p.runOnce(ctx); err != nil && ctx.Err() == nil {
+		err := p.runOnce(ctx)
+		if len(p.reactors) > 0 && ctx.Err() == nil {
+			_, rerr := p.runReactors(ctx)
+			err = errors.Join(err, rerr)
+		}
+		if err != nil && ctx.Err() == nil {
 			// A projection stuck on one event fails the same way at every
 			// look; say so once a minute rather than at every retry.
 			if msg := err.Error(); msg != lastErr || time.Since(lastLogged) >= time.Minute {
@@ -282,7 +292,32 @@ func (p *Projector) idle(ctx context.Context) (bool, error) {
 // process holds a projection's lock, CatchUp waits for it and carries on, so
 // on return every projection was at the end of the log at some moment.
 // Unlike Run, a batch in flight when ctx ends is rolled back.
+//
+// With reactors, CatchUp then lets them react to everything, and projects
+// their commands' events, until the reactors have nothing left. A reactor
+// that fails is logged, not returned: Run tries it again.
 func (p *Projector) CatchUp(ctx context.Context) error {
+	for {
+		if err := p.catchUpProjections(ctx); err != nil {
+			return err
+		}
+		if len(p.reactors) == 0 {
+			return nil
+		}
+		n, err := p.runReactors(ctx)
+		if err != nil {
+			// A reaction that fails now is tried again by Run; it must not
+			// stop a start.
+			p.log.ErrorContext(ctx, "projector: reactor failed; Run tries again", "err", err)
+			return ctx.Err()
+		}
+		if n == 0 {
+			return nil
+		}
+	}
+}
+
+func (p *Projector) catchUpProjections(ctx context.Context) error {
 	done := make(map[string]bool, len(p.ps))
 	for len(done) < len(p.ps) {
 		locked := false
@@ -624,16 +659,49 @@ func (p *Projector) Retry(ctx context.Context) (stillFailing int, err error) {
 	return len(qs), err
 }
 
-// WaitFor returns nil once every projection has applied the log up to pos,
-// so a handler can show a user their own write. A checkpoint this process
-// has committed or read at pos or later needs no query; the others are read
-// every few milliseconds, in case another process runs the projection. Each
-// batch this process commits wakes it to look again at what it has seen:
-// reading every checkpoint at each of those wakes was most of the database
-// queries of a PIREP filing.
+// WaitFor returns nil once the read models include pos, so a handler can
+// show a user their own write: the projections that apply any of
+// eventTypes (every projection when none is given) have reached pos, and
+// when a reactor handles one of them, it has reacted and every projection
+// has applied what the log held then, so the page shows the reaction too
+// (the pilot's new rank after an accepted PIREP).
 // When ctx ends first it returns an error wrapping ErrNotCaughtUp and
 // ctx.Err(); the caller bounds the wait through ctx.
-func (p *Projector) WaitFor(ctx context.Context, pos domain.Position) error {
+func (p *Projector) WaitFor(ctx context.Context, pos domain.Position, eventTypes ...string) error {
+	ps := p.projectionsOf(eventTypes)
+	rs := p.reactorsOf(eventTypes)
+	if err := p.waitUntil(ctx, pos, ps, rs); err != nil || len(rs) == 0 {
+		return err
+	}
+	head, err := p.es.Head(ctx)
+	if err != nil {
+		return fmt.Errorf("projector: wait for reactions to %s: head: %w", pos, err)
+	}
+	return p.waitUntil(ctx, head, p.ps, nil)
+}
+
+// projectionsOf returns the projections that apply any of the event
+// types, or all of them when none is given.
+func (p *Projector) projectionsOf(eventTypes []string) []Projection {
+	if len(eventTypes) == 0 {
+		return p.ps
+	}
+	var out []Projection
+	for _, pr := range p.ps {
+		if slices.ContainsFunc(eventTypes, pr.Handles) {
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+// waitUntil returns once the projections ps and reactors rs have all
+// reached pos. A checkpoint this process has committed or read at pos or
+// later needs no query; the others are read every few milliseconds, in
+// case another process runs them. Each batch this process commits wakes it
+// to look again at what it has seen: reading every checkpoint at each of
+// those wakes was most of the database queries of a PIREP filing.
+func (p *Projector) waitUntil(ctx context.Context, pos domain.Position, ps []Projection, rs []Reactor) error {
 	r := p.backend.Reader()
 	// The timer is set again only after a look that read the checkpoints,
 	// never by the signals: however often this process commits, a
@@ -646,7 +714,7 @@ func (p *Projector) WaitFor(ctx context.Context, pos domain.Position) error {
 		// Take the signal before looking, so a batch that commits after the
 		// look still wakes this loop.
 		signal := p.progressSignal()
-		ok, err := p.reached(ctx, r, pos, ask)
+		ok, err := p.reached(ctx, r, pos, ask, ps, rs)
 		if err != nil && ctx.Err() == nil {
 			return err
 		}
@@ -669,17 +737,17 @@ func (p *Projector) WaitFor(ctx context.Context, pos domain.Position) error {
 	}
 }
 
-// reached says whether every projection has applied the log up to pos:
-// those this process saw get there need no query; the others are read
-// when ask is set, and count as behind when it is not.
-func (p *Projector) reached(ctx context.Context, r readmodel.Querier, pos domain.Position, ask bool) (bool, error) {
+// reached says whether the projections ps and reactors rs have applied
+// the log up to pos: those this process saw get there need no query; the
+// others are read when ask is set, and count as behind when it is not.
+func (p *Projector) reached(ctx context.Context, r readmodel.Querier, pos domain.Position, ask bool, ps []Projection, rs []Reactor) (bool, error) {
 	p.mu.Lock()
-	seen := make([]domain.Position, len(p.ps))
-	for i, pr := range p.ps {
+	seen := make([]domain.Position, len(ps))
+	for i, pr := range ps {
 		seen[i] = p.seen[pr.Name()]
 	}
 	p.mu.Unlock()
-	for i, pr := range p.ps {
+	for i, pr := range ps {
 		if !pos.After(seen[i]) {
 			continue
 		}
@@ -692,6 +760,11 @@ func (p *Projector) reached(ctx context.Context, r readmodel.Querier, pos domain
 		}
 		if pos.After(cp) {
 			return false, nil
+		}
+	}
+	for _, re := range rs {
+		if ok, err := p.reactorReached(ctx, re, pos, ask); err != nil || !ok {
+			return false, err
 		}
 	}
 	return true, nil

@@ -256,6 +256,13 @@ type Rank struct {
 	UpdatedAt   time.Time
 }
 
+type ReactorCheckpoint struct {
+	Name      string
+	CommitTx  int64
+	Seq       int64
+	UpdatedAt time.Time
+}
+
 type Session struct {
 	Token  string
 	Data   []byte

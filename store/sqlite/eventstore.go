@@ -31,7 +31,9 @@ const defaultReadLimit = 1000
 // schema has the meaning of migrations/20261128000100_event_store.sql.
 // recorded_at holds microseconds since the Unix epoch, UTC. The sessions
 // table (sessions.go) is not part of the log and not append-only; its expiry
-// is also in Unix microseconds.
+// is also in Unix microseconds. Nor is reactor_checkpoints (reactors.go):
+// how far each reactor has reacted, kept beside the log so that a restart,
+// which rebuilds the in-memory read models, sends no reaction again.
 const schema = `
 CREATE TABLE IF NOT EXISTS events (
     seq            INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -67,6 +69,12 @@ CREATE TABLE IF NOT EXISTS sessions (
     expiry INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expiry);
+CREATE TABLE IF NOT EXISTS reactor_checkpoints (
+    name       TEXT PRIMARY KEY,
+    commit_tx  INTEGER NOT NULL,
+    seq        INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
 BEGIN
     SELECT RAISE(ABORT, 'events are append-only: UPDATE refused');
@@ -96,6 +104,7 @@ type EventStore struct {
 	wake     wake.Signal
 	closed   bool
 	sessions *SessionStore // created by Sessions; its cleanup stops at Close
+	reactors *ReactorCheckpoints
 }
 
 var _ domain.EventStore = (*EventStore)(nil)

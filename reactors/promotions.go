@@ -1,0 +1,97 @@
+// Package reactors holds what follows an event: each reactor is a
+// projector.Reactor that follows the log from its own checkpoint and sends
+// the commands a kind of event calls for, whichever entry point appended
+// it (a form, a bulk action, an automatic acceptance, the API, an import).
+// A feature that must happen after an event adds a reactor here and to
+// All; it never calls a second command from a handler.
+package reactors
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// Promotions applies the promotion rule whenever a pilot's accepted hours
+// change: a PIREP accepted (by staff, in bulk, at filing by a rank that
+// auto-accepts) or an accepted one rejected; and it gives a newly approved
+// pilot the rank their hours reach at once, so nobody waits for a first
+// flight to hold the starting rank.
+type Promotions struct {
+	ReadModels readmodel.Querier // pilot stats, ranks and PIREPs, with domain errors
+	Ranks      *domain.Ranks
+}
+
+// Name implements projector.Reactor.
+func (Promotions) Name() string { return "promotions" }
+
+var promotionEvents = map[string]bool{
+	events.TypeName(&eventsv1.PirepAccepted{}): true,
+	events.TypeName(&eventsv1.PirepRejected{}): true,
+	events.TypeName(&eventsv1.PilotApproved{}): true,
+}
+
+// Handles implements projector.Reactor.
+func (Promotions) Handles(eventType string) bool { return promotionEvents[eventType] }
+
+// Reads implements projector.Reactor: the PIREP and the pilot's hours
+// (the pireps projection) and the airline's ranks.
+func (Promotions) Reads() []string { return []string{"pireps", "ranks"} }
+
+// React implements projector.Reactor.
+func (p Promotions) React(ctx context.Context, meta domain.CommandMeta, ev domain.RecordedEvent, msg proto.Message) error {
+	var pirepID string
+	switch m := msg.(type) {
+	case *eventsv1.PirepAccepted:
+		pirepID = m.PirepId
+	case *eventsv1.PirepRejected:
+		pirepID = m.PirepId
+	case *eventsv1.PilotApproved:
+		return p.promote(ctx, meta, ev.TenantID, m.UserId)
+	default:
+		return nil
+	}
+	id, err := uuid.Parse(pirepID)
+	if err != nil {
+		return domain.Errorf(domain.EInvalid, "the PIREP id %q is not a UUID", pirepID)
+	}
+	pirep, err := p.ReadModels.GetPirep(ctx, readmodel.GetPirepParams{TenantID: ev.TenantID, ID: id})
+	if err != nil {
+		return err
+	}
+	return p.promote(ctx, meta, ev.TenantID, pirep.PilotID.String())
+}
+
+// promote records the rank the rule gives the pilot from their accepted
+// minutes, if it is another one.
+func (p Promotions) promote(ctx context.Context, meta domain.CommandMeta, airlineID, pilotID string) error {
+	id, err := uuid.Parse(pilotID)
+	if err != nil {
+		return domain.Errorf(domain.ENotFound, "There is no such pilot in this airline.")
+	}
+	var minutes int64
+	stats, err := p.ReadModels.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: airlineID, PilotID: id})
+	switch domain.ErrorCode(err) {
+	case "":
+		minutes = stats.Minutes
+	case domain.ENotFound:
+	default:
+		return err
+	}
+	rows, err := p.ReadModels.ListRanks(ctx, airlineID)
+	if err != nil {
+		return err
+	}
+	ranks := make([]domain.Rank, len(rows))
+	for i, r := range rows {
+		ranks[i] = domain.Rank{ID: r.ID.String(), Name: r.Name, MinMinutes: r.MinMinutes, AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept}
+	}
+	_, err = p.Ranks.Recalculate(ctx, meta, airlineID, pilotID, ranks, minutes)
+	return err
+}

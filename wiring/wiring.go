@@ -1,0 +1,86 @@
+// Package wiring builds Albatross's write side once from its adapters: one
+// event registry and command runner, every command service over them, the
+// reactors that follow their events, and the command fields of the
+// handlers' dependencies. cmd/albatross and the tests wire through it, so
+// a new command or reactor is added in one place.
+package wiring
+
+import (
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/reactors"
+	"github.com/albatross-va/albatross/store/passwords"
+	"github.com/albatross-va/albatross/store/projector"
+	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
+)
+
+// Commands are the command services of one deployment, sharing one runner.
+type Commands struct {
+	Runner   *domain.Runner
+	Users    *domain.Users
+	Airlines *domain.Airlines // also sets the airlines' PIREP rules
+	Airports *domain.Airports
+	Fleet    *domain.Fleet
+	Flights  *domain.Flights
+	Pireps   *domain.Pireps
+	Ranks    *domain.Ranks
+	APIKeys  *domain.ApiKeys
+	Notices  *domain.Notices
+}
+
+// NewCommands returns the command services over the event store es, with
+// reg as the event registry. Their lookups of airline data (the airports,
+// subfleets and aircraft a command names, the filing rules) read the read
+// models rm.
+func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querier) Commands {
+	runner := &domain.Runner{Store: es, Registry: reg, Clock: domain.SystemClock{}}
+	ops := reads.Operations{Q: reads.New(rm)}
+	ids := domain.RandomIDs{}
+	return Commands{
+		Runner:   runner,
+		Users:    &domain.Users{Runner: runner, IDs: ids, Passwords: passwords.New()},
+		Airlines: &domain.Airlines{Runner: runner, IDs: ids},
+		Airports: &domain.Airports{Runner: runner},
+		// The fleet's hubs and locations must be airports of the airline.
+		Fleet: &domain.Fleet{Runner: runner, IDs: ids, Airports: ops},
+		// A flight's airports and subfleets are the airline's own.
+		Flights: &domain.Flights{Runner: runner, Airports: ops, Subfleets: ops},
+		// A PIREP's airports and aircraft are the airline's own; its
+		// optional filing rules and the pilot's location come from the
+		// read models.
+		Pireps: &domain.Pireps{Runner: runner, IDs: ids, Airports: ops, Aircraft: ops,
+			Settings: reads.PirepSettings{Q: reads.New(rm)}},
+		Ranks:   &domain.Ranks{Runner: runner, IDs: ids},
+		APIKeys: &domain.ApiKeys{Runner: runner, IDs: ids},
+		Notices: &domain.Notices{Runner: runner},
+	}
+}
+
+// Reactors are everything that follows an event, reading the read models
+// rm. A new reactor is added here.
+func (c Commands) Reactors(rm readmodel.Querier) []projector.Reactor {
+	return []projector.Reactor{
+		reactors.Promotions{ReadModels: reads.New(rm), Ranks: c.Ranks},
+	}
+}
+
+// Deps returns the handlers' dependencies with every command service set;
+// the caller adds the adapters (sessions, read models, the waiter, …).
+func (c Commands) Deps() handlers.Deps {
+	return handlers.Deps{
+		Users:      c.Users,
+		Airlines:   c.Airlines,
+		Flights:    c.Flights,
+		Registry:   c.Runner.Registry,
+		Passwords:  c.Users.Passwords,
+		ApiKeys:    c.APIKeys,
+		Fleet:      c.Fleet,
+		Airports:   c.Airports,
+		Pireps:     c.Pireps,
+		Ranks:      c.Ranks,
+		PirepRules: c.Airlines,
+		Notices:    c.Notices,
+	}
+}
