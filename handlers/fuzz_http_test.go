@@ -87,6 +87,7 @@ func newFuzzApp(f *testing.F) *fuzzApp {
 	d.WaitBound = 10 * time.Second
 	d.ApiKeyCache = apikeycache.NewLocal(0)
 	d.Imports = jobs
+	d.Throttles = handlers.LocalThrottles()
 	a.echo = handlers.New(d)
 	a.slug = "fzz"
 	a.airline, _, err = airlines.Create(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: domain.System},

@@ -160,6 +160,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	d.ApiKeyCache = keyCache
 	d.AirportRef = ref
 	d.Imports = jobs
+	d.Throttles = handlers.LocalThrottles()
 	e := handlers.New(d)
 	airlines, fleet, flights, pireps, ranks := cmds.Airlines, cmds.Fleet, cmds.Flights, cmds.Pireps, cmds.Ranks
 	srv := httptest.NewServer(e)

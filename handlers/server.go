@@ -18,7 +18,6 @@ import (
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
-	"github.com/albatross-va/albatross/store/importjobs"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/throttle"
 )
@@ -79,7 +78,7 @@ type Deps struct {
 	WaitBound time.Duration
 	// SecureCookies marks cookies Secure (served over TLS or behind a TLS proxy).
 	SecureCookies bool
-	// Throttles count failed logins; in-process when not set.
+	// Throttles count failed logins (LocalThrottles in one process).
 	Throttles LoginThrottles
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client; with none, the client is the connection's peer.
@@ -98,8 +97,7 @@ type Deps struct {
 	Airports   AirportCommands
 	AirportRef *airportref.Index
 	// Imports runs CSV import jobs; its Progress should reach every
-	// process's Broker (ImportProgress on the notifier). New makes one in
-	// this process, on the Broker, when it is nil.
+	// process's Broker (ImportProgress on the notifier).
 	Imports *imports.Jobs
 
 	// Pireps runs the PIREP commands; the promotions reactor follows
@@ -146,9 +144,16 @@ func LocalThrottles() LoginThrottles {
 }
 
 // New returns the Echo instance with every route and middleware.
+//
+// The caller builds every adapter (cmd/albatross, or a test through the
+// same wiring): New builds none, and a missing one is a wiring mistake it
+// reports at once rather than at the first request.
 func New(d Deps) *echo.Echo {
 	if d.Throttles.PerAccount == nil || d.Throttles.PerAddress == nil {
-		d.Throttles = LocalThrottles()
+		panic("handlers.New: Deps.Throttles is not set (LocalThrottles counts in this process)")
+	}
+	if d.Imports == nil {
+		panic("handlers.New: Deps.Imports is not set")
 	}
 	if d.WaitBound == 0 {
 		d.WaitBound = 2 * time.Second
@@ -157,13 +162,6 @@ func New(d Deps) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = clientAddress(d.TrustedProxies)
 	e.HTTPErrorHandler = errorHandler(d.Log, d.Unavailable)
-	if d.Imports == nil {
-		d.Imports = imports.NewJobs(importjobs.NewLocal(imports.DefaultRetention), func(s imports.Status) {
-			if d.Broker != nil {
-				d.Broker.publish(importNotice(s))
-			}
-		}, d.Log)
-	}
 	if d.Imports.Settle == nil && d.Waiter != nil {
 		d.Imports.Settle = func(ctx context.Context, pos domain.Position) error { return d.Waiter.WaitFor(ctx, pos) }
 	}

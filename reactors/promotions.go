@@ -45,7 +45,7 @@ func (Promotions) Handles(eventType string) bool { return promotionEvents[eventT
 func (Promotions) Reads() []string { return []string{"pireps", "ranks"} }
 
 // React implements projector.Reactor.
-func (p Promotions) React(ctx context.Context, meta domain.CommandMeta, ev domain.RecordedEvent, msg proto.Message) error {
+func (p Promotions) React(ctx context.Context, meta domain.CommandMeta, ev domain.RecordedEvent, msg proto.Message) (domain.Position, error) {
 	var pirepID string
 	switch m := msg.(type) {
 	case *eventsv1.PirepAccepted:
@@ -55,25 +55,25 @@ func (p Promotions) React(ctx context.Context, meta domain.CommandMeta, ev domai
 	case *eventsv1.PilotApproved:
 		return p.promote(ctx, meta, ev.TenantID, m.UserId)
 	default:
-		return nil
+		return domain.Start, nil
 	}
 	id, err := uuid.Parse(pirepID)
 	if err != nil {
-		return domain.Errorf(domain.EInvalid, "the PIREP id %q is not a UUID", pirepID)
+		return domain.Start, domain.Errorf(domain.EInvalid, "the PIREP id %q is not a UUID", pirepID)
 	}
 	pirep, err := p.ReadModels.GetPirep(ctx, readmodel.GetPirepParams{TenantID: ev.TenantID, ID: id})
 	if err != nil {
-		return err
+		return domain.Start, err
 	}
 	return p.promote(ctx, meta, ev.TenantID, pirep.PilotID.String())
 }
 
 // promote records the rank the rule gives the pilot from their accepted
-// minutes, if it is another one.
-func (p Promotions) promote(ctx context.Context, meta domain.CommandMeta, airlineID, pilotID string) error {
+// minutes, if it is another one, and returns where it did.
+func (p Promotions) promote(ctx context.Context, meta domain.CommandMeta, airlineID, pilotID string) (domain.Position, error) {
 	id, err := uuid.Parse(pilotID)
 	if err != nil {
-		return domain.Errorf(domain.ENotFound, "There is no such pilot in this airline.")
+		return domain.Start, domain.Errorf(domain.ENotFound, "There is no such pilot in this airline.")
 	}
 	var minutes int64
 	stats, err := p.ReadModels.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: airlineID, PilotID: id})
@@ -82,16 +82,16 @@ func (p Promotions) promote(ctx context.Context, meta domain.CommandMeta, airlin
 		minutes = stats.Minutes
 	case domain.ENotFound:
 	default:
-		return err
+		return domain.Start, err
 	}
 	rows, err := p.ReadModels.ListRanks(ctx, airlineID)
 	if err != nil {
-		return err
+		return domain.Start, err
 	}
 	ranks := make([]domain.Rank, len(rows))
 	for i, r := range rows {
 		ranks[i] = domain.Rank{ID: r.ID.String(), Name: r.Name, MinMinutes: r.MinMinutes, AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept}
 	}
-	_, err = p.Ranks.Recalculate(ctx, meta, airlineID, pilotID, ranks, minutes)
-	return err
+	res, err := p.Ranks.Recalculate(ctx, meta, airlineID, pilotID, ranks, minutes)
+	return res.Position, err
 }

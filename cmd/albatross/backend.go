@@ -137,6 +137,9 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 			b.closers = append(b.closers, store.Close)
 		}
 	}
+	if b.throttles.PerAccount == nil {
+		b.throttles = handlers.LocalThrottles()
+	}
 	if b.apiKeys == nil {
 		b.apiKeys = apikeycache.NewLocal(apikeycache.DefaultTTL)
 	}

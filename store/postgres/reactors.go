@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/projector"
 )
 
 // ReactorCheckpoints keeps how far each reactor has reacted in the
@@ -34,7 +34,7 @@ const tryReactorLock = `SELECT pg_try_advisory_xact_lock(hashtextextended('react
 // end. A process that dies meanwhile frees the lock and leaves the
 // checkpoint where it was: the reactions are sent again with the same
 // command ids, which the event store does not append twice.
-func (c *ReactorCheckpoints) Hold(ctx context.Context, reactor string, fn func(at domain.Position) (domain.Position, error)) (ran bool, err error) {
+func (c *ReactorCheckpoints) Hold(ctx context.Context, reactor string, fn func(cp projector.ReactorCheckpoint) (projector.ReactorCheckpoint, error)) (ran bool, err error) {
 	tx, err := c.pool.BeginTx(ctx, pgx.TxOptions{})
 	if err != nil {
 		return false, fmt.Errorf("begin reactor %s: %w", reactor, err)
@@ -56,16 +56,17 @@ func (c *ReactorCheckpoints) Hold(ctx context.Context, reactor string, fn func(a
 		return true, err
 	}
 	next, ferr := fn(at)
-	if !next.After(at) {
+	if !next.At.After(at.At) {
 		return true, ferr
 	}
 	// What fn sent stands whatever its error: the checkpoint keeps up with
 	// it, bounded and not cut short by a shutdown.
 	wctx := context.WithoutCancel(ctx)
 	if _, err := tx.Exec(wctx, `
-INSERT INTO reactor_checkpoints (name, commit_tx, seq, updated_at) VALUES ($1, $2, $3, now())
-ON CONFLICT (name) DO UPDATE SET commit_tx = excluded.commit_tx, seq = excluded.seq, updated_at = excluded.updated_at`,
-		reactor, next.Commit, next.Seq); err != nil {
+INSERT INTO reactor_checkpoints (name, commit_tx, seq, caused_commit_tx, caused_seq, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+ON CONFLICT (name) DO UPDATE SET commit_tx = excluded.commit_tx, seq = excluded.seq,
+    caused_commit_tx = excluded.caused_commit_tx, caused_seq = excluded.caused_seq, updated_at = excluded.updated_at`,
+		reactor, next.At.Commit, next.At.Seq, next.Caused.Commit, next.Caused.Seq); err != nil {
 		return true, errors.Join(ferr, fmt.Errorf("store checkpoint of reactor %s: %w", reactor, err))
 	}
 	if err := tx.Commit(wctx); err != nil {
@@ -75,7 +76,7 @@ ON CONFLICT (name) DO UPDATE SET commit_tx = excluded.commit_tx, seq = excluded.
 }
 
 // Get implements projector.ReactorCheckpoints.
-func (c *ReactorCheckpoints) Get(ctx context.Context, reactor string) (domain.Position, error) {
+func (c *ReactorCheckpoints) Get(ctx context.Context, reactor string) (projector.ReactorCheckpoint, error) {
 	return getReactorCheckpoint(ctx, c.pool, reactor)
 }
 
@@ -83,14 +84,15 @@ type rowQuerier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-func getReactorCheckpoint(ctx context.Context, q rowQuerier, reactor string) (domain.Position, error) {
-	var p domain.Position
-	err := q.QueryRow(ctx, `SELECT commit_tx, seq FROM reactor_checkpoints WHERE name = $1`, reactor).Scan(&p.Commit, &p.Seq)
+func getReactorCheckpoint(ctx context.Context, q rowQuerier, reactor string) (projector.ReactorCheckpoint, error) {
+	var cp projector.ReactorCheckpoint
+	err := q.QueryRow(ctx, `SELECT commit_tx, seq, caused_commit_tx, caused_seq FROM reactor_checkpoints WHERE name = $1`,
+		reactor).Scan(&cp.At.Commit, &cp.At.Seq, &cp.Caused.Commit, &cp.Caused.Seq)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return domain.Start, nil
+		return projector.ReactorCheckpoint{}, nil
 	}
 	if err != nil {
-		return domain.Start, fmt.Errorf("read checkpoint of reactor %s: %w", reactor, err)
+		return projector.ReactorCheckpoint{}, fmt.Errorf("read checkpoint of reactor %s: %w", reactor, err)
 	}
-	return p, nil
+	return cp, nil
 }

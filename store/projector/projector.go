@@ -110,7 +110,7 @@ type Projector struct {
 
 	reactors           []Reactor
 	reactorCheckpoints ReactorCheckpoints
-	reacted            map[string]domain.Position // the newest checkpoint of each reactor this process stored or read
+	reacted            map[string]ReactorCheckpoint // the newest checkpoint of each reactor this process stored or read
 }
 
 // readResult is one page of the log as ReadAll returned it. A page stays a
@@ -141,7 +141,7 @@ func New(es domain.EventStore, backend Backend, reg *events.Registry, n notify.N
 		now:          func() time.Time { return time.Now().UTC() },
 		progress:     make(chan struct{}),
 		seen:         map[string]domain.Position{},
-		reacted:      map[string]domain.Position{},
+		reacted:      map[string]ReactorCheckpoint{},
 	}
 }
 
@@ -663,8 +663,8 @@ func (p *Projector) Retry(ctx context.Context) (stillFailing int, err error) {
 // show a user their own write: the projections that apply any of
 // eventTypes (every projection when none is given) have reached pos, and
 // when a reactor handles one of them, it has reacted and every projection
-// has applied what the log held then, so the page shows the reaction too
-// (the pilot's new rank after an accepted PIREP).
+// has applied what its reactions appended, so the page shows the reaction
+// too (the pilot's new rank after an accepted PIREP).
 // When ctx ends first it returns an error wrapping ErrNotCaughtUp and
 // ctx.Err(); the caller bounds the wait through ctx.
 func (p *Projector) WaitFor(ctx context.Context, pos domain.Position, eventTypes ...string) error {
@@ -673,11 +673,9 @@ func (p *Projector) WaitFor(ctx context.Context, pos domain.Position, eventTypes
 	if err := p.waitUntil(ctx, pos, ps, rs); err != nil || len(rs) == 0 {
 		return err
 	}
-	head, err := p.es.Head(ctx)
-	if err != nil {
-		return fmt.Errorf("projector: wait for reactions to %s: head: %w", pos, err)
-	}
-	return p.waitUntil(ctx, head, p.ps, nil)
+	// The reactors have reacted to pos; what they appended up to then is
+	// at or before the position they noted with their checkpoints.
+	return p.waitUntil(ctx, p.causedBy(rs), p.ps, nil)
 }
 
 // projectionsOf returns the projections that apply any of the event
@@ -763,7 +761,7 @@ func (p *Projector) reached(ctx context.Context, r readmodel.Querier, pos domain
 		}
 	}
 	for _, re := range rs {
-		if ok, err := p.reactorReached(ctx, re, pos, ask); err != nil || !ok {
+		if _, ok, err := p.reactorAt(ctx, re, pos, ask); err != nil || !ok {
 			return false, err
 		}
 	}

@@ -29,10 +29,19 @@ type Reactor interface {
 	// React sends the commands that follow ev with meta, whose ID is
 	// derived from the reactor and ev's position: sent again after a crash
 	// or by another process, a command appends nothing the second time.
+	// It returns the position of the last event its commands appended
+	// (domain.Start for none), so that a page can wait for the read
+	// models to show the reaction.
 	// A domain error other than EInternal or EUnavailable means the
 	// reaction cannot happen (the pilot has left the airline): it is
 	// logged and the reactor goes on. Any other error is tried again.
-	React(ctx context.Context, meta domain.CommandMeta, ev domain.RecordedEvent, msg proto.Message) error
+	React(ctx context.Context, meta domain.CommandMeta, ev domain.RecordedEvent, msg proto.Message) (domain.Position, error)
+}
+
+// ReactorCheckpoint is how far a reactor has got.
+type ReactorCheckpoint struct {
+	At     domain.Position // the last event it has reacted to or passed
+	Caused domain.Position // the latest event its reactions appended, so far
 }
 
 // ReactorCheckpoints keep the reactors' positions beside the event log
@@ -40,12 +49,12 @@ type Reactor interface {
 // models: rebuilding those must not send a reaction twice.
 type ReactorCheckpoints interface {
 	// Hold runs fn holding the reactor's lock, with its checkpoint, and
-	// stores the position fn returns when it is later, even when fn also
-	// returns an error. When another process holds the lock it returns
-	// ran=false at once.
-	Hold(ctx context.Context, reactor string, fn func(at domain.Position) (domain.Position, error)) (ran bool, err error)
-	// Get reads a reactor's checkpoint; domain.Start when it has none.
-	Get(ctx context.Context, reactor string) (domain.Position, error)
+	// stores the checkpoint fn returns when its At is later, even when fn
+	// also returns an error. When another process holds the lock it
+	// returns ran=false at once.
+	Hold(ctx context.Context, reactor string, fn func(cp ReactorCheckpoint) (ReactorCheckpoint, error)) (ran bool, err error)
+	// Get reads a reactor's checkpoint; the zero one when it has none.
+	Get(ctx context.Context, reactor string) (ReactorCheckpoint, error)
 }
 
 // reactionNamespace makes the command ids of reactions: a name-based UUID
@@ -111,20 +120,20 @@ func (p *Projector) runReactors(ctx context.Context) (int, error) {
 func (p *Projector) react(ctx context.Context, r Reactor) (int, error) {
 	name := r.Name()
 	p.mu.Lock()
-	at, known := p.reacted[name]
+	seen, known := p.reacted[name]
 	p.mu.Unlock()
 	if known {
 		// Nothing new in the log after it: no lock, no checkpoint read.
-		evs, err := p.read(ctx, at, p.batchSize())
+		evs, err := p.read(ctx, seen.At, p.batchSize())
 		if err != nil || len(evs) == 0 {
 			return 0, err
 		}
 	}
 	passed := 0
-	ran, err := p.reactorCheckpoints.Hold(ctx, name, func(from domain.Position) (domain.Position, error) {
-		evs, err := p.read(ctx, from, p.batchSize())
+	ran, err := p.reactorCheckpoints.Hold(ctx, name, func(from ReactorCheckpoint) (ReactorCheckpoint, error) {
+		evs, err := p.read(ctx, from.At, p.batchSize())
 		if err != nil {
-			return from, fmt.Errorf("read events after %s: %w", from, err)
+			return from, fmt.Errorf("read events after %s: %w", from.At, err)
 		}
 		if len(evs) == 0 {
 			p.sawReaction(name, from)
@@ -134,21 +143,25 @@ func (p *Projector) react(ctx context.Context, r Reactor) (int, error) {
 		if err != nil {
 			return from, err
 		}
-		last := from
+		cp := from
 		for _, ev := range evs {
 			if ev.Position.After(upTo) {
 				break
 			}
 			if r.Handles(ev.Type) {
-				if err := p.reactTo(ctx, r, ev); err != nil {
-					return last, err
+				caused, err := p.reactTo(ctx, r, ev)
+				if err != nil {
+					return cp, err
+				}
+				if caused.After(cp.Caused) {
+					cp.Caused = caused
 				}
 			}
-			last = ev.Position
+			cp.At = ev.Position
 			passed++
 		}
-		p.sawReaction(name, last)
-		return last, nil
+		p.sawReaction(name, cp)
+		return cp, nil
 	})
 	if err != nil {
 		return passed, fmt.Errorf("reactor %s: %w", name, err)
@@ -162,27 +175,27 @@ func (p *Projector) react(ctx context.Context, r Reactor) (int, error) {
 	return passed, nil
 }
 
-// reactTo sends r's reaction to one event; a reaction the domain refuses
-// is logged and passed.
-func (p *Projector) reactTo(ctx context.Context, r Reactor, ev domain.RecordedEvent) error {
+// reactTo sends r's reaction to one event and returns the position of
+// what it appended; a reaction the domain refuses is logged and passed.
+func (p *Projector) reactTo(ctx context.Context, r Reactor, ev domain.RecordedEvent) (domain.Position, error) {
 	msg, err := p.reg.Decode(ev.Type, ev.Data)
 	if err != nil {
 		// The projections set such an event aside; a reaction to it cannot
 		// happen either.
 		p.log.ErrorContext(ctx, "reactor: event does not decode; no reaction", "reactor", r.Name(),
 			"position", ev.Position.String(), "type", ev.Type, "err", err)
-		return nil
+		return domain.Start, nil
 	}
-	err = r.React(ctx, ReactionMeta(r.Name(), ev), ev, msg)
+	caused, err := r.React(ctx, ReactionMeta(r.Name(), ev), ev, msg)
 	switch code := domain.ErrorCode(err); {
 	case err == nil:
-		return nil
+		return caused, nil
 	case code != "" && code != domain.EInternal && code != domain.EUnavailable:
 		p.log.WarnContext(ctx, "reactor: reaction refused; going on", "reactor", r.Name(),
 			"position", ev.Position.String(), "type", ev.Type, "err", err)
-		return nil
+		return domain.Start, nil
 	default:
-		return fmt.Errorf("react to %s (%s): %w", ev.Position, ev.Type, err)
+		return domain.Start, fmt.Errorf("react to %s (%s): %w", ev.Position, ev.Type, err)
 	}
 }
 
@@ -209,12 +222,12 @@ func (p *Projector) appliedBy(ctx context.Context, names []string, want domain.P
 	return upTo, nil
 }
 
-// sawReaction records that a reactor's checkpoint is at pos or later.
-func (p *Projector) sawReaction(name string, pos domain.Position) {
+// sawReaction records that a reactor's checkpoint is at cp or later.
+func (p *Projector) sawReaction(name string, cp ReactorCheckpoint) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if at, ok := p.reacted[name]; !ok || pos.After(at) {
-		p.reacted[name] = pos
+	if seen, ok := p.reacted[name]; !ok || cp.At.After(seen.At) {
+		p.reacted[name] = cp
 	}
 }
 
@@ -229,21 +242,39 @@ func (p *Projector) reactorsOf(eventTypes []string) []Reactor {
 	return out
 }
 
-// reactorReached says whether r's checkpoint is at pos or later: from
+// reactorAt returns r's checkpoint once it is at pos or later (ok): from
 // what this process saw, or, when ask is set, from the store.
-func (p *Projector) reactorReached(ctx context.Context, r Reactor, pos domain.Position, ask bool) (bool, error) {
+func (p *Projector) reactorAt(ctx context.Context, r Reactor, pos domain.Position, ask bool) (cp ReactorCheckpoint, ok bool, err error) {
 	p.mu.Lock()
-	at, ok := p.reacted[r.Name()]
+	seen, known := p.reacted[r.Name()]
 	p.mu.Unlock()
-	if ok && !pos.After(at) {
-		return true, nil
+	if known && !pos.After(seen.At) {
+		return seen, true, nil
 	}
 	if !ask {
-		return false, nil
+		return ReactorCheckpoint{}, false, nil
 	}
-	cp, err := p.reactorCheckpoints.Get(ctx, r.Name())
+	cp, err = p.reactorCheckpoints.Get(ctx, r.Name())
 	if err != nil {
-		return false, fmt.Errorf("reactor %s: %w", r.Name(), err)
+		return ReactorCheckpoint{}, false, fmt.Errorf("reactor %s: %w", r.Name(), err)
 	}
-	return !pos.After(cp), nil
+	if pos.After(cp.At) {
+		return ReactorCheckpoint{}, false, nil
+	}
+	p.sawReaction(r.Name(), cp)
+	return cp, true, nil
+}
+
+// causedBy returns the latest event the reactors' reactions appended, as
+// far as this process knows their checkpoints.
+func (p *Projector) causedBy(rs []Reactor) domain.Position {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out domain.Position
+	for _, r := range rs {
+		if c := p.reacted[r.Name()].Caused; c.After(out) {
+			out = c
+		}
+	}
+	return out
 }

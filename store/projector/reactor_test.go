@@ -33,8 +33,8 @@ type crashAfterReacting struct{ projector.ReactorCheckpoints }
 
 var errCrash = errors.New("the process died before storing the checkpoint")
 
-func (c crashAfterReacting) Hold(ctx context.Context, reactor string, fn func(at domain.Position) (domain.Position, error)) (bool, error) {
-	return c.ReactorCheckpoints.Hold(ctx, reactor, func(at domain.Position) (domain.Position, error) {
+func (c crashAfterReacting) Hold(ctx context.Context, reactor string, fn func(cp projector.ReactorCheckpoint) (projector.ReactorCheckpoint, error)) (bool, error) {
+	return c.ReactorCheckpoints.Hold(ctx, reactor, func(at projector.ReactorCheckpoint) (projector.ReactorCheckpoint, error) {
 		if _, err := fn(at); err != nil {
 			return at, err
 		}
@@ -52,9 +52,9 @@ func (thanks) Handles(eventType string) bool {
 	return eventType == events.TypeName(&eventsv1.PirepAccepted{})
 }
 func (thanks) Reads() []string { return nil }
-func (th thanks) React(ctx context.Context, meta domain.CommandMeta, ev domain.RecordedEvent, msg proto.Message) error {
-	_, _, err := th.pireps.Comment(ctx, meta, ev.TenantID, msg.(*eventsv1.PirepAccepted).PirepId, "Thank you for flying.")
-	return err
+func (th thanks) React(ctx context.Context, meta domain.CommandMeta, ev domain.RecordedEvent, msg proto.Message) (domain.Position, error) {
+	_, res, err := th.pireps.Comment(ctx, meta, ev.TenantID, msg.(*eventsv1.PirepAccepted).PirepId, "Thank you for flying.")
+	return res.Position, err
 }
 
 // A promotion follows each acceptance exactly once: when the process dies
@@ -134,8 +134,8 @@ func TestReactionsHappenOnceThroughCrashesProcessesAndRebuilds(t *testing.T) {
 		if got := promotions(); len(got) != 1 || got[0] != cadet {
 			t.Fatalf("after the first acceptance: %v, want [Cadet]", got)
 		}
-		if at, err := cps.Get(ctx, "promotions"); err != nil || at != domain.Start {
-			t.Fatalf("the crashed reactor's checkpoint: %v %v, want the start", at, err)
+		if cp, err := cps.Get(ctx, "promotions"); err != nil || cp.At != domain.Start {
+			t.Fatalf("the crashed reactor's checkpoint: %v %v, want the start", cp, err)
 		}
 		// The restart reacts again to the same acceptance: nothing new.
 		must(t, newProcess(cps).CatchUp(ctx))

@@ -257,10 +257,12 @@ type Rank struct {
 }
 
 type ReactorCheckpoint struct {
-	Name      string
-	CommitTx  int64
-	Seq       int64
-	UpdatedAt time.Time
+	Name           string
+	CommitTx       int64
+	Seq            int64
+	CausedCommitTx int64
+	CausedSeq      int64
+	UpdatedAt      time.Time
 }
 
 type Session struct {

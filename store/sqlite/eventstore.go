@@ -70,10 +70,12 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expiry);
 CREATE TABLE IF NOT EXISTS reactor_checkpoints (
-    name       TEXT PRIMARY KEY,
-    commit_tx  INTEGER NOT NULL,
-    seq        INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
+    name             TEXT PRIMARY KEY,
+    commit_tx        INTEGER NOT NULL,
+    seq              INTEGER NOT NULL,
+    caused_commit_tx INTEGER NOT NULL,
+    caused_seq       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
 BEGIN

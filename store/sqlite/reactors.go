@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/projector"
 )
 
 // ReactorCheckpoints keeps how far each reactor has reacted in the log's
@@ -34,7 +34,7 @@ func (s *EventStore) ReactorCheckpoints() *ReactorCheckpoints {
 }
 
 // Hold implements projector.ReactorCheckpoints.
-func (c *ReactorCheckpoints) Hold(ctx context.Context, reactor string, fn func(at domain.Position) (domain.Position, error)) (bool, error) {
+func (c *ReactorCheckpoints) Hold(ctx context.Context, reactor string, fn func(cp projector.ReactorCheckpoint) (projector.ReactorCheckpoint, error)) (bool, error) {
 	c.mu.Lock()
 	if c.held[reactor] {
 		c.mu.Unlock()
@@ -52,11 +52,12 @@ func (c *ReactorCheckpoints) Hold(ctx context.Context, reactor string, fn func(a
 		return true, err
 	}
 	next, ferr := fn(at)
-	if next.After(at) {
+	if next.At.After(at.At) {
 		if _, err := c.writer.ExecContext(context.WithoutCancel(ctx), `
-INSERT INTO reactor_checkpoints (name, commit_tx, seq, updated_at) VALUES (?, ?, ?, ?)
-ON CONFLICT (name) DO UPDATE SET commit_tx = excluded.commit_tx, seq = excluded.seq, updated_at = excluded.updated_at`,
-			reactor, next.Commit, next.Seq, time.Now().UnixMicro()); err != nil {
+INSERT INTO reactor_checkpoints (name, commit_tx, seq, caused_commit_tx, caused_seq, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (name) DO UPDATE SET commit_tx = excluded.commit_tx, seq = excluded.seq,
+    caused_commit_tx = excluded.caused_commit_tx, caused_seq = excluded.caused_seq, updated_at = excluded.updated_at`,
+			reactor, next.At.Commit, next.At.Seq, next.Caused.Commit, next.Caused.Seq, time.Now().UnixMicro()); err != nil {
 			return true, errors.Join(ferr, fmt.Errorf("store checkpoint of reactor %s: %w", reactor, err))
 		}
 	}
@@ -64,14 +65,15 @@ ON CONFLICT (name) DO UPDATE SET commit_tx = excluded.commit_tx, seq = excluded.
 }
 
 // Get implements projector.ReactorCheckpoints.
-func (c *ReactorCheckpoints) Get(ctx context.Context, reactor string) (domain.Position, error) {
-	var p domain.Position
-	err := c.reader.QueryRowContext(ctx, `SELECT commit_tx, seq FROM reactor_checkpoints WHERE name = ?`, reactor).Scan(&p.Commit, &p.Seq)
+func (c *ReactorCheckpoints) Get(ctx context.Context, reactor string) (projector.ReactorCheckpoint, error) {
+	var cp projector.ReactorCheckpoint
+	err := c.reader.QueryRowContext(ctx, `SELECT commit_tx, seq, caused_commit_tx, caused_seq FROM reactor_checkpoints WHERE name = ?`,
+		reactor).Scan(&cp.At.Commit, &cp.At.Seq, &cp.Caused.Commit, &cp.Caused.Seq)
 	if errors.Is(err, sql.ErrNoRows) {
-		return domain.Start, nil
+		return projector.ReactorCheckpoint{}, nil
 	}
 	if err != nil {
-		return domain.Start, fmt.Errorf("read checkpoint of reactor %s: %w", reactor, err)
+		return projector.ReactorCheckpoint{}, fmt.Errorf("read checkpoint of reactor %s: %w", reactor, err)
 	}
-	return p, nil
+	return cp, nil
 }
