@@ -76,8 +76,8 @@ func (h *fleetHandlers) fleetData(ctx context.Context, airlineID string) ([]view
 // where they are.
 func subfleetRow(s readmodel.Subfleet, planes []readmodel.Aircraft) views.SubfleetRow {
 	r := views.SubfleetRow{ID: s.ID.String(), Type: s.Type, ICAO: s.Icao, Name: s.Name, HubID: s.HubID}
-	if s.CostBlockHourCents.Valid {
-		r.CostBlockHour = domain.FormatMoney(s.CostBlockHourCents.Int64)
+	if s.CostBlockHourCents != nil {
+		r.CostBlockHour = domain.FormatMoney(*s.CostBlockHourCents)
 	}
 	counts := map[string]int{}
 	at := map[string]int{}

@@ -236,8 +236,8 @@ func loadImportAirline(ctx context.Context, rm reads.Querier, airlineID string) 
 // subfleetForm is a subfleet's row as the subfleet commands take it.
 func subfleetForm(s readmodel.Subfleet) domain.Subfleet {
 	out := domain.Subfleet{Type: s.Type, ICAO: s.Icao, Name: s.Name, HubID: s.HubID}
-	if s.CostBlockHourCents.Valid {
-		out.CostBlockHour = domain.FormatMoney(s.CostBlockHourCents.Int64)
+	if s.CostBlockHourCents != nil {
+		out.CostBlockHour = domain.FormatMoney(*s.CostBlockHourCents)
 	}
 	return out
 }

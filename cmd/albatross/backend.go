@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 
@@ -150,33 +149,14 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 	return b, nil
 }
 
-// connectPostgres parses and pings DATABASE_URL. Errors name the variable
-// or the host, never the password.
+// connectPostgres opens and pings DATABASE_URL; its errors are on one
+// line and name the variable or the host, never the password.
 func connectPostgres(ctx context.Context, url string) (*pgxpool.Pool, error) {
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		return nil, errors.New("DATABASE_URL is malformed: expected postgres://user:password@host:5432/database")
+	pool, err := postgres.Connect(ctx, url)
+	if pe := (*postgres.PingError)(nil); errors.As(err, &pe) {
+		return nil, fmt.Errorf("cannot reach PostgreSQL at %s (DATABASE_URL): %s", pe.Host, cause(pe.Err))
 	}
-	host := fmt.Sprintf("%s:%d", cfg.ConnConfig.Host, cfg.ConnConfig.Port)
-	// The read-model queries filter with "empty means any" parameters. After
-	// a few runs of a prepared statement PostgreSQL may switch to a generic
-	// plan that cannot see which filters are empty, and a page count then
-	// reads every one of an airline's 100,000 PIREPs. Planning each run
-	// costs far less. A DATABASE_URL that sets the mode keeps its own.
-	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
-		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
-	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("DATABASE_URL: cannot use PostgreSQL at %s: %w", host, err)
-	}
-	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := pool.Ping(pctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("cannot reach PostgreSQL at %s (DATABASE_URL): %s", host, cause(err))
-	}
-	return pool, nil
+	return pool, err
 }
 
 // connectRedis parses and pings REDIS_URL and subscribes to the notices.
@@ -229,13 +209,9 @@ func shortenRedisTimeouts(opts *redis.Options, rawURL string) {
 	}
 }
 
-// cause reduces a connection error to its root, on one line: pgx lists
-// every address it tried, one per line, with the user and database.
+// cause reduces a connection error to its root, on one line: the drivers
+// list every address they tried, one per line, with the user and database.
 func cause(err error) string {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.Message
-	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Err != nil {
 		return opErr.Err.Error()

@@ -5,9 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -53,7 +50,7 @@ func (s *state) getAirport(ctx context.Context, arg readmodel.GetAirportParams) 
 	}
 	a, ok := s.airports[airportKey{arg.TenantID, arg.Icao}]
 	if !ok {
-		return readmodel.Airport{}, pgx.ErrNoRows
+		return readmodel.Airport{}, readmodel.NotFound("GetAirport")
 	}
 	return a, nil
 }
@@ -82,7 +79,7 @@ func (s *state) searchAirports(ctx context.Context, arg readmodel.SearchAirports
 		return nil, err
 	}
 	if arg.MaxRows < 0 {
-		return nil, &pgconn.PgError{Severity: "ERROR", Code: "2201W", Message: "LIMIT must not be negative"}
+		return nil, negativeLimit()
 	}
 	var out []readmodel.Airport
 	for k, a := range s.airports {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/albatross-va/albatross/store/readmodel"
 )
@@ -63,7 +62,7 @@ func (s *state) getApiKey(ctx context.Context, id uuid.UUID) (readmodel.ApiKey, 
 	}
 	k, ok := s.apiKeys[id]
 	if !ok {
-		return readmodel.ApiKey{}, pgx.ErrNoRows
+		return readmodel.ApiKey{}, readmodel.NotFound("GetApiKey")
 	}
 	return copyApiKey(k), nil
 }
@@ -74,7 +73,7 @@ func (s *state) getApiKeyByHash(ctx context.Context, hash string) (readmodel.Api
 	}
 	id, ok := s.apiKeyHashes[hash]
 	if !ok {
-		return readmodel.ApiKey{}, pgx.ErrNoRows
+		return readmodel.ApiKey{}, readmodel.NotFound("GetApiKeyByHash")
 	}
 	return copyApiKey(s.apiKeys[id]), nil
 }
@@ -140,7 +139,7 @@ func (t *tx) UpsertApiKey(ctx context.Context, arg readmodel.UpsertApiKeyParams)
 		return err
 	}
 	if holder, ok := t.st.apiKeyHashes[arg.Hash]; ok && holder != arg.ID {
-		return t.fail(uniqueViolation("api_keys", "api_keys_hash", "hash", arg.Hash))
+		return t.fail(readmodel.UniqueViolation("api_keys_hash"))
 	}
 	old, existed := t.st.apiKeys[arg.ID]
 	if existed {

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
@@ -67,7 +67,7 @@ func TestBatchRollsBackApiKeys(t *testing.T) {
 		t.Errorf("key after a failed batch = %+v, %v; want %+v", after, err, before)
 	}
 	for _, gone := range []string{"changed", "fresh"} {
-		if _, err := m.GetApiKeyByHash(ctx, gone); !errors.Is(err, pgx.ErrNoRows) {
+		if _, err := m.GetApiKeyByHash(ctx, gone); domain.ErrorCode(err) != domain.ENotFound {
 			t.Errorf("hash %q of a failed batch is visible: %v", gone, err)
 		}
 	}

@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/albatross-va/albatross/store/readmodel"
 )
@@ -83,7 +81,7 @@ func (s *state) getAircraft(ctx context.Context, arg readmodel.GetAircraftParams
 	}
 	a, ok := s.aircraft[rowKey{arg.TenantID, arg.ID}]
 	if !ok {
-		return readmodel.Aircraft{}, pgx.ErrNoRows
+		return readmodel.Aircraft{}, readmodel.NotFound("GetAircraft")
 	}
 	return a, nil
 }
@@ -94,7 +92,7 @@ func (s *state) getSubfleet(ctx context.Context, arg readmodel.GetSubfleetParams
 	}
 	sf, ok := s.subfleets[rowKey{arg.TenantID, arg.ID}]
 	if !ok {
-		return readmodel.Subfleet{}, pgx.ErrNoRows
+		return readmodel.Subfleet{}, readmodel.NotFound("GetSubfleet")
 	}
 	return sf, nil
 }
@@ -224,9 +222,10 @@ func (t *tx) UpsertSubfleet(ctx context.Context, arg readmodel.UpsertSubfleetPar
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	cost := arg.CostBlockHourCents
-	if !cost.Valid {
-		cost = pgtype.Int8{} // NULL comes back as the zero value
+	var cost *int64 // a copy, so the caller's later changes do not reach the row
+	if c := arg.CostBlockHourCents; c != nil {
+		cost = new(int64)
+		*cost = *c
 	}
 	k := rowKey{arg.TenantID, arg.ID}
 	old, existed := t.st.subfleets[k]

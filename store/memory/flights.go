@@ -8,9 +8,8 @@ import (
 	"sync"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -248,8 +247,7 @@ func (t *tx) UpsertFlight(ctx context.Context, arg readmodel.UpsertFlightParams)
 		return err
 	}
 	if arg.SubfleetIds == nil || arg.SubfleetTypes == nil {
-		return t.fail(&pgconn.PgError{Severity: "ERROR", Code: "23502",
-			Message: `null value in column "subfleet_ids" of relation "flights" violates not-null constraint`})
+		return t.fail(domain.Errorf(domain.EInvalid, "The flight's subfleets must not be null (not-null constraint on flights.subfleet_ids)."))
 	}
 	ft := t.st.flights
 	k := flightKey{arg.TenantID, arg.ID}
@@ -268,8 +266,7 @@ func (t *tx) UpsertFlight(ctx context.Context, arg readmodel.UpsertFlightParams)
 	}
 	if a := ft.airlines[arg.TenantID]; a != nil {
 		if holder, ok := a.orders[orderOf(f)]; ok && holder != arg.ID {
-			return t.fail(uniqueViolation("flights", "flights_order",
-				"tenant_id, dpt_time, flight_number, route_code, route_leg", arg.FlightNumber))
+			return t.fail(readmodel.UniqueViolation("flights_order"))
 		}
 	}
 	if existed {
@@ -291,7 +288,7 @@ func (s *state) getFlight(ctx context.Context, arg readmodel.GetFlightParams) (r
 	}
 	f, ok := s.flights.rows[flightKey{arg.TenantID, arg.ID}]
 	if !ok {
-		return readmodel.Flight{}, pgx.ErrNoRows
+		return readmodel.Flight{}, readmodel.NotFound("GetFlight")
 	}
 	return copyFlight(f), nil
 }
@@ -325,7 +322,7 @@ func (s flightSearch) withAirports(dpt, arr *string) flightSearch {
 // check refuses what PostgreSQL refuses: a negative LIMIT.
 func (s flightSearch) check() error {
 	if s.PageSize < 0 {
-		return &pgconn.PgError{Severity: "ERROR", Code: "2201W", Message: "LIMIT must not be negative"}
+		return negativeLimit()
 	}
 	return nil
 }

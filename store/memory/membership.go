@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -62,18 +62,18 @@ func (s *state) getAirline(ctx context.Context, id uuid.UUID) (readmodel.Airline
 	}
 	a, ok := s.airlines[id]
 	if !ok {
-		return readmodel.Airline{}, pgx.ErrNoRows
+		return readmodel.Airline{}, readmodel.NotFound("GetAirline")
 	}
 	return a, nil
 }
 
 func (s *state) getTenantUser(ctx context.Context, arg readmodel.GetTenantUserParams) (readmodel.User, error) {
 	u, err := s.getUser(ctx, arg.ID)
-	if err != nil {
+	switch {
+	case domain.ErrorCode(err) == domain.ENotFound || err == nil && u.TenantID != arg.TenantID:
+		return readmodel.User{}, readmodel.NotFound("GetTenantUser")
+	case err != nil:
 		return readmodel.User{}, err
-	}
-	if u.TenantID != arg.TenantID {
-		return readmodel.User{}, pgx.ErrNoRows
 	}
 	return u, nil
 }

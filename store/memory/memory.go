@@ -16,9 +16,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -240,7 +239,7 @@ func (s *state) getAirlineBySlug(ctx context.Context, slug string) (readmodel.Ai
 	}
 	id, ok := s.slugs[slug]
 	if !ok {
-		return readmodel.Airline{}, pgx.ErrNoRows
+		return readmodel.Airline{}, readmodel.NotFound("GetAirlineBySlug")
 	}
 	return s.airlines[id], nil
 }
@@ -251,7 +250,7 @@ func (s *state) getCheckpoint(ctx context.Context, name string) (readmodel.Proje
 	}
 	c, ok := s.checkpoints[name]
 	if !ok {
-		return readmodel.ProjectionCheckpoint{}, pgx.ErrNoRows
+		return readmodel.ProjectionCheckpoint{}, readmodel.NotFound("GetCheckpoint")
 	}
 	return c, nil
 }
@@ -269,7 +268,7 @@ func (s *state) getUser(ctx context.Context, id uuid.UUID) (readmodel.User, erro
 	}
 	u, ok := s.users[id]
 	if !ok {
-		return readmodel.User{}, pgx.ErrNoRows
+		return readmodel.User{}, readmodel.NotFound("GetUser")
 	}
 	return u, nil
 }
@@ -280,7 +279,7 @@ func (s *state) getUserByEmail(ctx context.Context, email string) (readmodel.Use
 	}
 	id, ok := s.emails[email]
 	if !ok {
-		return readmodel.User{}, pgx.ErrNoRows
+		return readmodel.User{}, readmodel.NotFound("GetUserByEmail")
 	}
 	return s.users[id], nil
 }
@@ -324,23 +323,29 @@ func (t *tx) rollback() {
 	t.undo = nil
 }
 
-// check refuses statements on a finished or aborted transaction, as pgx and
-// PostgreSQL do.
+// ErrBatchEnded is the error of a statement on the querier of a batch that
+// has returned, as pgx refuses a statement on a finished transaction.
+var ErrBatchEnded = errors.New("memory: statement on a read-model batch that has ended")
+
+// errBatchAborted is the error of a statement after a failed one in the
+// same batch, as PostgreSQL refuses it in an aborted transaction.
+var errBatchAborted = errors.New("memory: statement in a read-model batch aborted by a failed statement")
+
+// check refuses statements on a finished or aborted transaction.
 func (t *tx) check(ctx context.Context) error {
 	if t.done {
-		return pgx.ErrTxClosed
+		return ErrBatchEnded
 	}
 	if t.failed != nil {
-		return &pgconn.PgError{Severity: "ERROR", Code: "25P02",
-			Message: "current transaction is aborted, commands ignored until end of transaction block"}
+		return errBatchAborted
 	}
 	return ctx.Err()
 }
 
-// fail marks the transaction aborted by a failed statement.
+// fail marks the transaction aborted by a statement the tables refused (a
+// domain error: a conflict or an invalid value), as PostgreSQL aborts it.
 func (t *tx) fail(err error) error {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
+	if errors.As(err, new(*domain.Error)) {
 		t.failed = err
 	}
 	return err
@@ -415,7 +420,7 @@ func (t *tx) UpsertAirline(ctx context.Context, arg readmodel.UpsertAirlineParam
 		return err
 	}
 	if holder, ok := t.st.slugs[arg.Slug]; ok && holder != arg.ID {
-		return t.fail(uniqueViolation("airlines", "airlines_slug", "slug", arg.Slug))
+		return t.fail(readmodel.UniqueViolation("airlines_slug"))
 	}
 	old, existed := t.st.airlines[arg.ID]
 	if existed {
@@ -494,7 +499,7 @@ func (t *tx) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) err
 		return err
 	}
 	if holder, ok := t.st.emails[arg.Email]; ok && holder != arg.ID {
-		return t.fail(uniqueViolation("users", "users_email", "email", arg.Email))
+		return t.fail(readmodel.UniqueViolation("users_email"))
 	}
 	old, existed := t.st.users[arg.ID]
 	if existed {
@@ -525,14 +530,4 @@ func (t *tx) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) err
 // monotonic reading, in time.Local.
 func timestamptz(t time.Time) time.Time {
 	return t.Truncate(time.Microsecond).In(time.Local)
-}
-
-// uniqueViolation is the error PostgreSQL gives when a unique index refuses
-// a value.
-func uniqueViolation(table, constraint, column, value string) *pgconn.PgError {
-	return &pgconn.PgError{
-		Severity: "ERROR", Code: "23505", TableName: table, ConstraintName: constraint,
-		Message: fmt.Sprintf("duplicate key value violates unique constraint %q", constraint),
-		Detail:  fmt.Sprintf("Key (%s)=(%s) already exists.", column, value),
-	}
 }

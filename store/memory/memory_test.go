@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/readmodel"
@@ -126,7 +126,7 @@ func TestBatchRollsBackOnError(t *testing.T) {
 			if c, err := m.GetCheckpoint(ctx, "airlines"); err != nil || c.Seq != 1 {
 				t.Errorf("checkpoint after a failed batch = %+v, %v; want seq 1", c, err)
 			}
-			if _, err := m.GetCheckpoint(ctx, "other"); !errors.Is(err, pgx.ErrNoRows) {
+			if _, err := m.GetCheckpoint(ctx, "other"); domain.ErrorCode(err) != domain.ENotFound {
 				t.Errorf("checkpoint set by a failed batch is visible: %v", err)
 			}
 			if got, err := m.GetAirlineBySlug(ctx, "kept"); err != nil || got.ID != kept.ID {
@@ -157,7 +157,7 @@ func TestBatchAbortsAfterFailedStatement(t *testing.T) {
 	if !ran || err == nil {
 		t.Errorf("Batch = %v, %v; want ran and a commit error", ran, err)
 	}
-	if _, err := m.GetAirlineBySlug(ctx, "fresh"); !errors.Is(err, pgx.ErrNoRows) {
+	if _, err := m.GetAirlineBySlug(ctx, "fresh"); domain.ErrorCode(err) != domain.ENotFound {
 		t.Errorf("a row of the aborted batch is visible: %v", err)
 	}
 }
@@ -239,7 +239,7 @@ func TestBatchQuerierEndsWithBatch(t *testing.T) {
 	if _, err := m.Batch(ctx, "airlines", func(q readmodel.Querier) error { leaked = q; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if err := leaked.UpsertAirline(ctx, params(uuid.New(), "late")); !errors.Is(err, pgx.ErrTxClosed) {
-		t.Errorf("write through a finished batch: err = %v, want pgx.ErrTxClosed", err)
+	if err := leaked.UpsertAirline(ctx, params(uuid.New(), "late")); !errors.Is(err, memory.ErrBatchEnded) {
+		t.Errorf("write through a finished batch: err = %v, want memory.ErrBatchEnded", err)
 	}
 }

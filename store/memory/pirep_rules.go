@@ -3,8 +3,6 @@ package memory
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -34,7 +32,7 @@ func (s *state) getAirlinePirepRules(ctx context.Context, tenantID string) (read
 	}
 	r, ok := s.pirepRules[tenantID]
 	if !ok {
-		return readmodel.AirlinePirepRule{}, pgx.ErrNoRows
+		return readmodel.AirlinePirepRule{}, readmodel.NotFound("GetAirlinePirepRules")
 	}
 	return r, nil
 }

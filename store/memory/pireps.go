@@ -6,9 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -122,7 +120,7 @@ func (s *state) getAircraftPirepTotals(ctx context.Context, arg readmodel.GetAir
 	}
 	a, ok := s.aircraftTotals[rowKey{arg.TenantID, arg.AircraftID}]
 	if !ok {
-		return readmodel.AircraftPirepTotal{}, pgx.ErrNoRows
+		return readmodel.AircraftPirepTotal{}, readmodel.NotFound("GetAircraftPirepTotals")
 	}
 	return a, nil
 }
@@ -133,7 +131,7 @@ func (s *state) getPilotStats(ctx context.Context, arg readmodel.GetPilotStatsPa
 	}
 	p, ok := s.pilotStats[rowKey{arg.TenantID, arg.PilotID}]
 	if !ok {
-		return readmodel.PilotStat{}, pgx.ErrNoRows
+		return readmodel.PilotStat{}, readmodel.NotFound("GetPilotStats")
 	}
 	if p.LastFlight != nil {
 		c := *p.LastFlight
@@ -148,7 +146,7 @@ func (s *state) getPirep(ctx context.Context, arg readmodel.GetPirepParams) (rea
 	}
 	p, ok := s.pireps[rowKey{arg.TenantID, arg.ID}]
 	if !ok {
-		return readmodel.Pirep{}, pgx.ErrNoRows
+		return readmodel.Pirep{}, readmodel.NotFound("GetPirep")
 	}
 	return *p, nil
 }
@@ -357,11 +355,12 @@ func (t *tx) UpsertPirep(ctx context.Context, arg readmodel.UpsertPirepParams) e
 	return nil
 }
 
-// negativeLimit and negativeOffset are PostgreSQL's errors for them.
+// negativeLimit and negativeOffset refuse what PostgreSQL refuses (SQLSTATE
+// 2201W and 2201X); like PostgreSQL's, they abort a batch.
 func negativeLimit() error {
-	return &pgconn.PgError{Severity: "ERROR", Code: "2201W", Message: "LIMIT must not be negative"}
+	return domain.Errorf(domain.EInvalid, "The page size must not be negative.")
 }
 
 func negativeOffset() error {
-	return &pgconn.PgError{Severity: "ERROR", Code: "2201X", Message: "OFFSET must not be negative"}
+	return domain.Errorf(domain.EInvalid, "The page offset must not be negative.")
 }

@@ -3,13 +3,9 @@ package memory
 import (
 	"cmp"
 	"context"
-	"errors"
 	"slices"
-	"strings"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -107,13 +103,14 @@ func (s *state) listQuarantinedEvents(ctx context.Context) ([]readmodel.Quaranti
 func (m *ReadModels) IsDatabaseError(error) bool { return false }
 
 // IsDataError says whether err is a refusal of a batch's data, as the
-// PostgreSQL backend's IsDataError does: a broken constraint (the errors
-// the in-memory tables imitate carry SQLSTATE class 23) or a missing row.
-// Nothing else fails in memory but a context that ended.
+// PostgreSQL backend's IsDataError does: a missing row, a broken
+// constraint or an invalid value, which the tables report with their
+// domain codes. Nothing else fails in memory but a context that ended and a
+// misused batch.
 func (m *ReadModels) IsDataError(err error) bool {
-	if errors.Is(err, pgx.ErrNoRows) {
+	switch domain.ErrorCode(err) {
+	case domain.ENotFound, domain.EConflict, domain.EInvalid:
 		return true
 	}
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && (strings.HasPrefix(pgErr.Code, "22") || strings.HasPrefix(pgErr.Code, "23"))
+	return false
 }

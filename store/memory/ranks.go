@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -55,7 +53,7 @@ func (s *state) getPilotRank(ctx context.Context, arg readmodel.GetPilotRankPara
 	}
 	r, ok := s.pilotRanks[rowKey{arg.TenantID, arg.PilotID}]
 	if !ok {
-		return readmodel.PilotRank{}, pgx.ErrNoRows
+		return readmodel.PilotRank{}, readmodel.NotFound("GetPilotRank")
 	}
 	return r, nil
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/albatross-va/albatross/store/readmodel"
 )
@@ -158,7 +157,7 @@ func (s *state) getNoticePirep(ctx context.Context, arg readmodel.GetNoticePirep
 	}
 	p, ok := s.review.noticePireps[rowKey{arg.TenantID, arg.PirepID}]
 	if !ok {
-		return readmodel.NoticePirep{}, pgx.ErrNoRows
+		return readmodel.NoticePirep{}, readmodel.NotFound("GetNoticePirep")
 	}
 	return p, nil
 }
@@ -207,7 +206,7 @@ func (s *state) getLastNoticeOfKind(ctx context.Context, arg readmodel.GetLastNo
 		}
 	}
 	if best == nil {
-		return readmodel.Notice{}, pgx.ErrNoRows
+		return readmodel.Notice{}, readmodel.NotFound("GetLastNoticeOfKind")
 	}
 	return *best, nil
 }

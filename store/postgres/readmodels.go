@@ -68,7 +68,7 @@ func (r *ReadModels) Batch(ctx context.Context, projection string, fn func(q rea
 		w.queue.Queue(lazyCommit)
 	}
 	if err := w.flush(ctx); err != nil {
-		return true, fmt.Errorf("write batch of %s: %w", projection, err)
+		return true, fmt.Errorf("write batch of %s: %w", projection, domainError(err))
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return true, fmt.Errorf("commit batch of %s: %w", projection, err)

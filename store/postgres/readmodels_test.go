@@ -7,9 +7,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/pgtest"
 	"github.com/albatross-va/albatross/store/postgres"
 	"github.com/albatross-va/albatross/store/projector"
@@ -62,11 +63,11 @@ func TestReadModelsBatch(t *testing.T) {
 		if !ran || !errors.Is(err, boom) {
 			t.Fatalf("Batch = %v, %v; want ran and boom", ran, err)
 		}
-		if _, err := rm.Reader().GetAirlineBySlug(ctx, "rolled-back"); !errors.Is(err, pgx.ErrNoRows) {
-			t.Errorf("row of a failed batch: err = %v, want pgx.ErrNoRows", err)
+		if _, err := rm.Reader().GetAirlineBySlug(ctx, "rolled-back"); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("row of a failed batch: err = %v, want not found", err)
 		}
-		if _, err := rm.Reader().GetCheckpoint(ctx, "airlines"); !errors.Is(err, pgx.ErrNoRows) {
-			t.Errorf("checkpoint of a failed batch: err = %v, want pgx.ErrNoRows", err)
+		if _, err := rm.Reader().GetCheckpoint(ctx, "airlines"); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("checkpoint of a failed batch: err = %v, want not found", err)
 		}
 	})
 
@@ -141,7 +142,7 @@ func TestReadModelsBatch(t *testing.T) {
 	// could not read the events committed after it began.
 	t.Run("lock takes no transaction id", func(t *testing.T) {
 		ran, err := rm.Batch(ctx, "airlines", func(q readmodel.Querier) error {
-			if _, err := q.GetCheckpoint(ctx, "airlines"); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			if _, err := q.GetCheckpoint(ctx, "airlines"); err != nil && domain.ErrorCode(err) != domain.ENotFound {
 				return err
 			}
 			if n := sessionsWithXID(t, pool); n != 0 {
@@ -166,8 +167,8 @@ func TestReadModelsBatch(t *testing.T) {
 		if err == nil {
 			t.Fatalf("Batch whose context ended before the commit = %v, nil; want an error", ran)
 		}
-		if _, err := rm.Reader().GetAirlineBySlug(ctx, "cancelled"); !errors.Is(err, pgx.ErrNoRows) {
-			t.Errorf("row of a cancelled batch: err = %v, want pgx.ErrNoRows", err)
+		if _, err := rm.Reader().GetAirlineBySlug(ctx, "cancelled"); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("row of a cancelled batch: err = %v, want not found", err)
 		}
 	})
 }
@@ -215,10 +216,39 @@ func TestReadModelsBatchSendsWritesTogetherButFailsWhole(t *testing.T) {
 	if !ran || err == nil {
 		t.Fatalf("a batch with a failing write = %v, %v; want its error", ran, err)
 	}
-	if _, err := rm.Reader().GetAirlineBySlug(ctx, "three"); !errors.Is(err, pgx.ErrNoRows) {
+	if _, err := rm.Reader().GetAirlineBySlug(ctx, "three"); domain.ErrorCode(err) != domain.ENotFound {
 		t.Errorf("a row of the failed batch was committed: %v", err)
 	}
-	if _, err := rm.Reader().GetCheckpoint(ctx, "airlines"); !errors.Is(err, pgx.ErrNoRows) {
+	if _, err := rm.Reader().GetCheckpoint(ctx, "airlines"); domain.ErrorCode(err) != domain.ENotFound {
 		t.Errorf("the checkpoint of the failed batch was committed: %v", err)
 	}
+}
+
+// A unique violation is the domain's conflict, from the pool and from a
+// batch's queued writes alike, and still PostgreSQL's error underneath, so
+// that the projector's quarantine and the outage checks classify it.
+func TestUniqueViolationIsAConflict(t *testing.T) {
+	ctx := context.Background()
+	rm := postgres.NewReadModels(pgtest.NewPool(t))
+	if err := rm.Reader().UpsertAirline(ctx, params("taken")); err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, err error) {
+		t.Helper()
+		var pgErr *pgconn.PgError
+		if domain.ErrorCode(err) != domain.EConflict || !errors.As(err, &pgErr) || pgErr.Code != "23505" {
+			t.Errorf("%s: %v, want a conflict wrapping SQLSTATE 23505", what, err)
+		}
+		if want := readmodel.UniqueViolation("airlines_slug").Message; domain.ErrorMessage(err) != want {
+			t.Errorf("%s: message %q, want %q", what, domain.ErrorMessage(err), want)
+		}
+		if !rm.IsDataError(err) || postgres.Unreachable(err) {
+			t.Errorf("%s: IsDataError %v, Unreachable %v; want a data error, not an outage", what, rm.IsDataError(err), postgres.Unreachable(err))
+		}
+	}
+	check("from the pool", rm.Reader().UpsertAirline(ctx, params("taken")))
+	_, err := rm.Batch(ctx, "airlines", func(q readmodel.Querier) error {
+		return q.UpsertAirline(ctx, params("taken")) // queued: refused at the flush
+	})
+	check("from a batch", err)
 }

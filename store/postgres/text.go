@@ -15,22 +15,29 @@ import (
 // storable: a PostgreSQL text column refuses NUL and invalid UTF-8, and an
 // event in the log that carries either (written before the domain checked
 // text) must still apply, or its projection would stop for good. Reads get
-// the same cleaning, so a lookup finds the row its write stored.
+// the same cleaning, so a lookup finds the row its write stored. Its errors
+// are the domain's where the in-memory read models give the same
+// (domainerrors.go).
 type cleanText struct{ db readmodel.DBTX }
 
-// Exec writes with cleaned arguments.
+// Exec writes with cleaned arguments; a unique violation is the domain's
+// conflict (domainerrors.go).
 func (c cleanText) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	return c.db.Exec(ctx, sql, cleanArgs(args)...)
+	tag, err := c.db.Exec(ctx, sql, cleanArgs(args)...)
+	return tag, domainError(err)
 }
 
-// Query reads with cleaned arguments.
+// Query reads with cleaned arguments; a unique violation (a queued write
+// sent first) is the domain's conflict.
 func (c cleanText) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	return c.db.Query(ctx, sql, cleanArgs(args)...)
+	rows, err := c.db.Query(ctx, sql, cleanArgs(args)...)
+	return rows, domainError(err)
 }
 
-// QueryRow reads one row with cleaned arguments.
+// QueryRow reads one row with cleaned arguments; a miss is the query's
+// readmodel.NotFound and a unique violation the domain's conflict.
 func (c cleanText) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	return c.db.QueryRow(ctx, sql, cleanArgs(args)...)
+	return notFoundRow{row: c.db.QueryRow(ctx, sql, cleanArgs(args)...), sql: sql}
 }
 
 // cleanArgs returns args with each string, string pointer and string slice

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgtype"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
@@ -31,14 +30,6 @@ func (Fleet) Handles(eventType string) bool { return fleetEvents[eventType] }
 var fleetEvents = typeSet(&eventsv1.SubfleetCreated{}, &eventsv1.SubfleetChanged{},
 	&eventsv1.AircraftAdded{}, &eventsv1.AircraftChanged{})
 
-// cents is a nullable cost as the column holds it.
-func cents(c *int64) pgtype.Int8 {
-	if c == nil {
-		return pgtype.Int8{}
-	}
-	return pgtype.Int8{Int64: *c, Valid: true}
-}
-
 // Apply implements Projection. Every event of a fleet stream is appended
 // under the airline's tenant id, which keys the rows.
 func (Fleet) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
@@ -51,7 +42,7 @@ func (Fleet) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedE
 			at := e.CreatedAt.AsTime()
 			return q.UpsertSubfleet(ctx, readmodel.UpsertSubfleetParams{
 				TenantID: ev.TenantID, ID: id, Type: e.Type, Icao: e.Icao, Name: e.Name, HubID: e.HubId,
-				CostBlockHourCents: cents(e.CostBlockHourCents), CreatedAt: at, UpdatedAt: at,
+				CostBlockHourCents: e.CostBlockHourCents, CreatedAt: at, UpdatedAt: at,
 			})
 		})
 	case *eventsv1.SubfleetChanged:
@@ -63,7 +54,7 @@ func (Fleet) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedE
 			}
 			row := readmodel.UpsertSubfleetParams(s)
 			row.Type, row.Icao, row.Name, row.HubID = e.Type, e.Icao, e.Name, e.HubId
-			row.CostBlockHourCents, row.UpdatedAt = cents(e.CostBlockHourCents), e.ChangedAt.AsTime()
+			row.CostBlockHourCents, row.UpdatedAt = e.CostBlockHourCents, e.ChangedAt.AsTime()
 			return q.UpsertSubfleet(ctx, row)
 		})
 	case *eventsv1.AircraftAdded:

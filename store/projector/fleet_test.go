@@ -66,7 +66,7 @@ func TestFleetIncrementalEqualsRebuildAndMemoryMatchesPostgres(t *testing.T) {
 
 		subfleets, planes := fleetRows(t, e.backend.Reader(), airline)
 		if len(subfleets) != 2 || subfleets[0].Type != "A320" || subfleets[1].Type != "B738-SPB" || subfleets[1].HubID != "EGKK" ||
-			subfleets[1].CostBlockHourCents.Valid || subfleets[1].ID.String() != sfs[0] {
+			subfleets[1].CostBlockHourCents != nil || subfleets[1].ID.String() != sfs[0] {
 			t.Errorf("subfleets %+v, want A320 and the edited B738-SPB at EGKK without a cost", subfleets)
 		}
 		if len(planes) != 3 || planes[0].Registration != "CS-TNA" || planes[0].Status != "stored" || planes[0].Name != "Lisboa" ||

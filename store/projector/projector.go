@@ -15,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
@@ -790,7 +789,7 @@ func (p *Projector) Status(ctx context.Context) ([]Status, error) {
 // batch is at the start of the log.
 func checkpoint(ctx context.Context, q readmodel.Querier, name string) (domain.Position, time.Time, error) {
 	c, err := q.GetCheckpoint(ctx, name)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if domain.ErrorCode(err) == domain.ENotFound {
 		return domain.Start, time.Time{}, nil
 	}
 	if err != nil {

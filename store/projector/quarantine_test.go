@@ -19,7 +19,7 @@ import (
 
 // clashing is the airlines projection with one bad event: applying the
 // event of stream bad also writes an airline whose slug another airline
-// holds, which the read model refuses (23505), as PostgreSQL refuses a NUL.
+// holds, which the read model refuses (a conflict), as PostgreSQL refuses a NUL.
 // On PostgreSQL the refusal only surfaces when the batch's writes are sent.
 type clashing struct {
 	projector.Airlines

@@ -2,12 +2,10 @@ package projector
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
@@ -91,7 +89,7 @@ func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 		var told string
 		err := withID(pirepID, func(pid uuid.UUID) error {
 			p, err := q.GetNoticePirep(ctx, readmodel.GetNoticePirepParams{TenantID: ev.TenantID, PirepID: pid})
-			if errors.Is(err, pgx.ErrNoRows) {
+			if domain.ErrorCode(err) == domain.ENotFound {
 				return nil // never filed in this airline: nobody to tell
 			}
 			if err != nil {
@@ -119,7 +117,7 @@ func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 	case *eventsv1.PirepEdited:
 		err = withID(e.PirepId, func(pid uuid.UUID) error {
 			p, err := q.GetNoticePirep(ctx, readmodel.GetNoticePirepParams{TenantID: ev.TenantID, PirepID: pid})
-			if errors.Is(err, pgx.ErrNoRows) {
+			if domain.ErrorCode(err) == domain.ENotFound {
 				return nil
 			}
 			if err != nil {
@@ -134,7 +132,7 @@ func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 	case *eventsv1.PilotRankSet:
 		err = withID(e.UserId, func(user uuid.UUID) error {
 			prev, err := q.GetLastNoticeOfKind(ctx, readmodel.GetLastNoticeOfKindParams{TenantID: ev.TenantID, UserID: user, Kind: NoticeRank})
-			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			if err != nil && domain.ErrorCode(err) != domain.ENotFound {
 				return err
 			}
 			if prev.RankID == e.RankId {

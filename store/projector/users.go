@@ -2,12 +2,10 @@ package projector
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
@@ -99,7 +97,7 @@ func (Users) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedE
 		return nil, fmt.Errorf("user id %q: %w", id, err)
 	}
 	p, err := row()
-	if errors.Is(err, pgx.ErrNoRows) {
+	if domain.ErrorCode(err) == domain.ENotFound {
 		// A person's stream starts with their creation, so this cannot
 		// happen; stopping the projection here would stop every login.
 		return nil, nil

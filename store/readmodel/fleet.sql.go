@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const deleteAllAircraft = `-- name: DeleteAllAircraft :exec
@@ -272,7 +271,7 @@ type UpsertSubfleetParams struct {
 	Icao               string
 	Name               string
 	HubID              string
-	CostBlockHourCents pgtype.Int8
+	CostBlockHourCents *int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type Aircraft struct {
@@ -278,7 +277,7 @@ type Subfleet struct {
 	Icao               string
 	Name               string
 	HubID              string
-	CostBlockHourCents pgtype.Int8
+	CostBlockHourCents *int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 }

@@ -2,13 +2,11 @@ package readmodeltest
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -110,8 +108,8 @@ func testUpsertAirport(t *testing.T, q readmodel.Querier) {
 
 func testGetAirport(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
-	if _, err := q.GetAirport(ctx, readmodel.GetAirportParams{TenantID: tenantA, Icao: "EGLL"}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Fatalf("GetAirport on an empty table: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetAirport(ctx, readmodel.GetAirportParams{TenantID: tenantA, Icao: "EGLL"}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("GetAirport on an empty table: %v, want not found", err)
 	}
 	a := airportParams(tenantA, "EGLL", "LHR", "London Heathrow Airport", "London")
 	upsertAirports(t, q, a)
@@ -121,8 +119,8 @@ func testGetAirport(t *testing.T, q readmodel.Querier) {
 	}
 	sameAirports(t, "GetAirport", []readmodel.Airport{got}, []readmodel.Airport{airportRow(a)})
 	for _, miss := range []readmodel.GetAirportParams{{TenantID: tenantB, Icao: "EGLL"}, {TenantID: "", Icao: "EGLL"}, {TenantID: tenantA, Icao: "egll"}} {
-		if _, err := q.GetAirport(ctx, miss); !errors.Is(err, pgx.ErrNoRows) {
-			t.Errorf("GetAirport(%q, %q): %v, want pgx.ErrNoRows", miss.TenantID, miss.Icao, err)
+		if _, err := q.GetAirport(ctx, miss); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("GetAirport(%q, %q): %v, want not found", miss.TenantID, miss.Icao, err)
 		}
 	}
 }

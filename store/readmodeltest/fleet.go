@@ -2,14 +2,12 @@ package readmodeltest
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -30,7 +28,7 @@ var fleetCases = map[string]func(t *testing.T, q readmodel.Querier){
 func subfleet(tenant, id, code string) readmodel.UpsertSubfleetParams {
 	return readmodel.UpsertSubfleetParams{
 		TenantID: tenant, ID: uuid.MustParse(id), Type: code, Icao: "B738", Name: "Boeing 737-800 " + code,
-		HubID: "EGLL", CostBlockHourCents: pgtype.Int8{Int64: 250050, Valid: true}, CreatedAt: at, UpdatedAt: at.Add(time.Hour),
+		HubID: "EGLL", CostBlockHourCents: new(int64(250050)), CreatedAt: at, UpdatedAt: at.Add(time.Hour),
 	}
 }
 
@@ -57,7 +55,7 @@ func sameSubfleets(t *testing.T, what string, got, want []readmodel.Subfleet) {
 	for i := range want {
 		g, w := got[i], want[i]
 		if g.TenantID != w.TenantID || g.ID != w.ID || g.Type != w.Type || g.Icao != w.Icao || g.Name != w.Name ||
-			g.HubID != w.HubID || g.CostBlockHourCents != w.CostBlockHourCents ||
+			g.HubID != w.HubID || !equalPtr(g.CostBlockHourCents, w.CostBlockHourCents) ||
 			!g.CreatedAt.Equal(w.CreatedAt) || !g.UpdatedAt.Equal(w.UpdatedAt) ||
 			g.CreatedAt.Location().String() != time.Local.String() {
 			t.Errorf("%s: row %d = %+v, want %+v", what, i, g, w)
@@ -81,7 +79,7 @@ func testUpsertSubfleet(t *testing.T, q readmodel.Querier) {
 	// The same id again replaces every column; a NULL cost stays NULL.
 	second := first
 	second.Type, second.Icao, second.Name, second.HubID = "B738-WL", "B38M", "MAX", "EGKK"
-	second.CostBlockHourCents = pgtype.Int8{}
+	second.CostBlockHourCents = nil
 	second.UpdatedAt = at.Add(2*time.Hour + 999*time.Nanosecond)
 	upsertSubfleets(t, q, second)
 	sameSubfleets(t, "after second upsert", listSubfleets(t, q, tenantA), []readmodel.Subfleet{subfleetRow(second)})
@@ -105,10 +103,10 @@ func testUpsertSubfleet(t *testing.T, q readmodel.Querier) {
 func testGetSubfleet(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	a := subfleet(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-111111111111", "B738")
-	a.CostBlockHourCents = pgtype.Int8{}
+	a.CostBlockHourCents = nil
 	b := subfleet(tenantB, "6f1c1c6e-5a55-4a7e-9d8e-222222222222", "A320")
-	if _, err := q.GetSubfleet(ctx, readmodel.GetSubfleetParams{TenantID: tenantA, ID: a.ID}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Fatalf("GetSubfleet on an empty table: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetSubfleet(ctx, readmodel.GetSubfleetParams{TenantID: tenantA, ID: a.ID}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("GetSubfleet on an empty table: %v, want not found", err)
 	}
 	upsertSubfleets(t, q, a, b)
 	got, err := q.GetSubfleet(ctx, readmodel.GetSubfleetParams{TenantID: tenantA, ID: a.ID})
@@ -117,8 +115,8 @@ func testGetSubfleet(t *testing.T, q readmodel.Querier) {
 	}
 	sameSubfleets(t, "GetSubfleet(A, B738)", []readmodel.Subfleet{got}, []readmodel.Subfleet{subfleetRow(a)})
 	for _, miss := range []readmodel.GetSubfleetParams{{TenantID: tenantA, ID: b.ID}, {TenantID: tenantB, ID: a.ID}, {TenantID: "", ID: a.ID}} {
-		if _, err := q.GetSubfleet(ctx, miss); !errors.Is(err, pgx.ErrNoRows) {
-			t.Errorf("GetSubfleet(%s, %s): %v, want pgx.ErrNoRows", miss.TenantID, miss.ID, err)
+		if _, err := q.GetSubfleet(ctx, miss); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("GetSubfleet(%s, %s): %v, want not found", miss.TenantID, miss.ID, err)
 		}
 	}
 }
@@ -232,8 +230,8 @@ func testGetAircraft(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	a := aircraft(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-111111111111", fleetA, "G-ABCD")
 	b := aircraft(tenantB, "6f1c1c6e-5a55-4a7e-9d8e-222222222222", fleetB, "N123AB")
-	if _, err := q.GetAircraft(ctx, readmodel.GetAircraftParams{TenantID: tenantA, ID: a.ID}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Fatalf("GetAircraft on an empty table: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetAircraft(ctx, readmodel.GetAircraftParams{TenantID: tenantA, ID: a.ID}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("GetAircraft on an empty table: %v, want not found", err)
 	}
 	upsertAircraft(t, q, a, b)
 	got, err := q.GetAircraft(ctx, readmodel.GetAircraftParams{TenantID: tenantA, ID: a.ID})
@@ -242,8 +240,8 @@ func testGetAircraft(t *testing.T, q readmodel.Querier) {
 	}
 	sameAircraft(t, "GetAircraft(A, G-ABCD)", []readmodel.Aircraft{got}, []readmodel.Aircraft{aircraftRow(a)})
 	for _, miss := range []readmodel.GetAircraftParams{{TenantID: tenantA, ID: b.ID}, {TenantID: tenantB, ID: a.ID}, {TenantID: "", ID: a.ID}} {
-		if _, err := q.GetAircraft(ctx, miss); !errors.Is(err, pgx.ErrNoRows) {
-			t.Errorf("GetAircraft(%s, %s): %v, want pgx.ErrNoRows", miss.TenantID, miss.ID, err)
+		if _, err := q.GetAircraft(ctx, miss); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("GetAircraft(%s, %s): %v, want not found", miss.TenantID, miss.ID, err)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package readmodeltest
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -11,8 +10,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -114,16 +113,13 @@ func testUpsertFlight(t *testing.T, q readmodel.Querier) {
 	upsertFlights(t, q, twin)
 }
 
-func isUnique(err error) bool {
-	var pgErr interface{ SQLState() string }
-	return errors.As(err, &pgErr) && pgErr.SQLState() == "23505"
-}
+func isUnique(err error) bool { return refusedBy(err, "flights_order") }
 
 func testGetFlight(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	f := flight(tenantA, 1, "117", "EU", 2, "EGLL", "KJFK", "09:30")
-	if _, err := q.GetFlight(ctx, readmodel.GetFlightParams{TenantID: tenantA, ID: f.ID}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Fatalf("empty table: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetFlight(ctx, readmodel.GetFlightParams{TenantID: tenantA, ID: f.ID}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("empty table: %v, want not found", err)
 	}
 	upsertFlights(t, q, f)
 	got, err := q.GetFlight(ctx, readmodel.GetFlightParams{TenantID: tenantA, ID: f.ID})
@@ -131,8 +127,8 @@ func testGetFlight(t *testing.T, q readmodel.Querier) {
 		t.Fatal(err)
 	}
 	sameFlights(t, "GetFlight", []readmodel.Flight{got}, []readmodel.Flight{flightRow(f)})
-	if _, err := q.GetFlight(ctx, readmodel.GetFlightParams{TenantID: tenantB, ID: f.ID}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("another airline's flight: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetFlight(ctx, readmodel.GetFlightParams{TenantID: tenantB, ID: f.ID}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("another airline's flight: %v, want not found", err)
 	}
 }
 

@@ -2,12 +2,11 @@ package readmodeltest
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -22,8 +21,8 @@ const (
 func testGetAirline(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	a := airline("0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f31", "Speedbird", "speedbird")
-	if _, err := q.GetAirline(ctx, a.ID); !errors.Is(err, pgx.ErrNoRows) {
-		t.Fatalf("GetAirline on an empty table: err = %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetAirline(ctx, a.ID); domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("GetAirline on an empty table: err = %v, want not found", err)
 	}
 	b := airline("0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f32", "Kestrel", "kestrel")
 	b.Suspended, b.Registration, b.PilotIDPrefix = false, "closed", "KES"
@@ -35,8 +34,8 @@ func testGetAirline(t *testing.T, q readmodel.Querier) {
 		}
 		sameAirlines(t, "GetAirline("+want.Slug+")", []readmodel.Airline{got}, []readmodel.Airline{row(want)})
 	}
-	if _, err := q.GetAirline(ctx, uuid.Nil); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("GetAirline(nil uuid): err = %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetAirline(ctx, uuid.Nil); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("GetAirline(nil uuid): err = %v, want not found", err)
 	}
 }
 
@@ -57,8 +56,8 @@ func testGetTenantUser(t *testing.T, q readmodel.Querier) {
 		{TenantID: "", ID: a.ID},          // no tenant is not every tenant
 		{TenantID: tenantA, ID: admin.ID}, // a platform admin belongs to no airline
 	} {
-		if _, err := q.GetTenantUser(ctx, miss); !errors.Is(err, pgx.ErrNoRows) {
-			t.Errorf("GetTenantUser(%s, %s): err = %v, want pgx.ErrNoRows", miss.TenantID, miss.ID, err)
+		if _, err := q.GetTenantUser(ctx, miss); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("GetTenantUser(%s, %s): err = %v, want not found", miss.TenantID, miss.ID, err)
 		}
 	}
 }

@@ -2,12 +2,10 @@ package readmodeltest
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -21,8 +19,8 @@ var pirepRuleCases = map[string]func(t *testing.T, q readmodel.Querier){
 
 func testUpsertAndGetAirlinePirepRules(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
-	if _, err := q.GetAirlinePirepRules(ctx, tenantA); !errors.Is(err, pgx.ErrNoRows) {
-		t.Fatalf("before any: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetAirlinePirepRules(ctx, tenantA); domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("before any: %v, want not found", err)
 	}
 	row := readmodel.UpsertAirlinePirepRulesParams{TenantID: tenantA, AircraftAtDeparture: true, UpdatedAt: at}
 	if err := q.UpsertAirlinePirepRules(ctx, row); err != nil {
@@ -37,8 +35,8 @@ func testUpsertAndGetAirlinePirepRules(t *testing.T, q readmodel.Querier) {
 		!got.UpdatedAt.Equal(row.UpdatedAt.Truncate(time.Microsecond)) {
 		t.Errorf("GetAirlinePirepRules = %+v, %v; want the second write", got, err)
 	}
-	if _, err := q.GetAirlinePirepRules(ctx, tenantB); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("another airline: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetAirlinePirepRules(ctx, tenantB); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("another airline: %v, want not found", err)
 	}
 	if err := q.UpsertAirlinePirepRules(ctx, readmodel.UpsertAirlinePirepRulesParams{TenantID: "bad\x00", UpdatedAt: at}); err != nil {
 		t.Errorf("UpsertAirlinePirepRules with a NUL in the tenant: %v, want it stored", err)
@@ -53,7 +51,7 @@ func testDeleteAllAirlinePirepRules(t *testing.T, q readmodel.Querier) {
 	if err := q.DeleteAllAirlinePirepRules(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := q.GetAirlinePirepRules(ctx, tenantA); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("after DeleteAllAirlinePirepRules: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetAirlinePirepRules(ctx, tenantA); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("after DeleteAllAirlinePirepRules: %v, want not found", err)
 	}
 }

@@ -2,15 +2,14 @@ package readmodeltest
 
 import (
 	"context"
-	"errors"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -129,13 +128,13 @@ func testGetPirep(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	a := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "draft", 0)
 	b := pirep(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-000000000002", "draft", 0)
-	if _, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tenantA, ID: a.ID}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Fatalf("GetPirep on an empty table: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tenantA, ID: a.ID}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("GetPirep on an empty table: %v, want not found", err)
 	}
 	upsertPireps(t, q, a, b)
 	for _, miss := range []readmodel.GetPirepParams{{TenantID: tenantA, ID: b.ID}, {TenantID: tenantB, ID: a.ID}, {TenantID: "", ID: a.ID}} {
-		if _, err := q.GetPirep(ctx, miss); !errors.Is(err, pgx.ErrNoRows) {
-			t.Errorf("GetPirep(%q, %s): %v, want pgx.ErrNoRows", miss.TenantID, miss.ID, err)
+		if _, err := q.GetPirep(ctx, miss); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("GetPirep(%q, %s): %v, want not found", miss.TenantID, miss.ID, err)
 		}
 	}
 }
@@ -254,8 +253,8 @@ func testDeleteAllPireps(t *testing.T, q readmodel.Querier) {
 	if err := q.DeleteAllPireps(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tenantA, ID: a.ID}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("after DeleteAllPireps: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tenantA, ID: a.ID}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("after DeleteAllPireps: %v, want not found", err)
 	}
 }
 
@@ -277,8 +276,8 @@ func testRecalculatePilotStats(t *testing.T, q readmodel.Querier) {
 		}
 		return s
 	}
-	if _, err := q.GetPilotStats(ctx, key); !errors.Is(err, pgx.ErrNoRows) {
-		t.Fatalf("GetPilotStats before any: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetPilotStats(ctx, key); domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("GetPilotStats before any: %v, want not found", err)
 	}
 	if s := recalc(); s.Flights != 0 || s.Minutes != 0 || s.LastFlight != nil || s.Location != "" || s.LandingRate != 0 {
 		t.Errorf("a pilot with no accepted PIREP: %+v", s)
@@ -305,8 +304,8 @@ func testRecalculatePilotStats(t *testing.T, q readmodel.Querier) {
 	if s := recalc(); s.Flights != 2 || s.Minutes != 300 || s.Location != "LPPT" || s.LandingRate != -100 {
 		t.Errorf("after rejecting the latest: %+v", s)
 	}
-	if _, err := q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenantB, PilotID: pilotA}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("another airline's stats: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenantB, PilotID: pilotA}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("another airline's stats: %v, want not found", err)
 	}
 }
 
@@ -318,8 +317,8 @@ func testDeleteAllPilotStats(t *testing.T, q readmodel.Querier) {
 	if err := q.DeleteAllPilotStats(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenantA, PilotID: pilotA}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("after DeleteAllPilotStats: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenantA, PilotID: pilotA}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("after DeleteAllPilotStats: %v, want not found", err)
 	}
 }
 
@@ -328,8 +327,8 @@ func testDeleteAllPilotStats(t *testing.T, q readmodel.Querier) {
 func testRecalculateAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	key := readmodel.GetAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}
-	if _, err := q.GetAircraftPirepTotals(ctx, key); !errors.Is(err, pgx.ErrNoRows) {
-		t.Fatalf("before any: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetAircraftPirepTotals(ctx, key); domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("before any: %v, want not found", err)
 	}
 	p1 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0)
 	p2 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000002", "accepted", 600)
@@ -346,8 +345,8 @@ func testRecalculateAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
 	if err != nil || got != want {
 		t.Errorf("GetAircraftPirepTotals = %+v, %v; want %+v", got, err, want)
 	}
-	if _, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenantB, AircraftID: aircraftA}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("another airline's totals: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenantB, AircraftID: aircraftA}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("another airline's totals: %v, want not found", err)
 	}
 	if err := q.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftB}); err != nil {
 		t.Fatal(err)
@@ -369,7 +368,7 @@ func testDeleteAllAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
 	if err := q.DeleteAllAircraftPirepTotals(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("after DeleteAllAircraftPirepTotals: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("after DeleteAllAircraftPirepTotals: %v, want not found", err)
 	}
 }

@@ -2,13 +2,12 @@ package readmodeltest
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -102,8 +101,8 @@ func testDeleteAllRanks(t *testing.T, q readmodel.Querier) {
 func testUpsertAndGetPilotRank(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	key := readmodel.GetPilotRankParams{TenantID: tenantA, PilotID: pilotA}
-	if _, err := q.GetPilotRank(ctx, key); !errors.Is(err, pgx.ErrNoRows) {
-		t.Fatalf("before any: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetPilotRank(ctx, key); domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("before any: %v, want not found", err)
 	}
 	row := readmodel.UpsertPilotRankParams{TenantID: tenantA, PilotID: pilotA, RankID: "r1", FloorID: "", SetAt: at}
 	if err := q.UpsertPilotRank(ctx, row); err != nil {
@@ -118,8 +117,8 @@ func testUpsertAndGetPilotRank(t *testing.T, q readmodel.Querier) {
 		!got.SetAt.Equal(row.SetAt.Truncate(time.Microsecond)) {
 		t.Errorf("GetPilotRank = %+v, %v", got, err)
 	}
-	if _, err := q.GetPilotRank(ctx, readmodel.GetPilotRankParams{TenantID: tenantB, PilotID: pilotA}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("another airline: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetPilotRank(ctx, readmodel.GetPilotRankParams{TenantID: tenantB, PilotID: pilotA}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("another airline: %v, want not found", err)
 	}
 }
 
@@ -131,7 +130,7 @@ func testDeleteAllPilotRanks(t *testing.T, q readmodel.Querier) {
 	if err := q.DeleteAllPilotRanks(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := q.GetPilotRank(ctx, readmodel.GetPilotRankParams{TenantID: tenantA, PilotID: pilotA}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("after DeleteAllPilotRanks: %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetPilotRank(ctx, readmodel.GetPilotRankParams{TenantID: tenantA, PilotID: pilotA}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("after DeleteAllPilotRanks: %v, want not found", err)
 	}
 }

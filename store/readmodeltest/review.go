@@ -2,14 +2,13 @@ package readmodeltest
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -130,8 +129,8 @@ func testDeleteAllPirepComments(t *testing.T, q readmodel.Querier) {
 func testNoticePireps(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	key := readmodel.GetNoticePirepParams{TenantID: tenantA, PirepID: reviewPirep}
-	if _, err := q.GetNoticePirep(ctx, key); !errors.Is(err, pgx.ErrNoRows) {
-		t.Fatalf("no row: err = %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetNoticePirep(ctx, key); domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("no row: err = %v, want not found", err)
 	}
 	row := readmodel.UpsertNoticePirepParams{TenantID: tenantA, PirepID: reviewPirep, PilotID: reviewPilot,
 		FlightNumber: "1234", DptAirport: "EGLL", ArrAirport: "LPPT"}
@@ -146,14 +145,14 @@ func testNoticePireps(t *testing.T, q readmodel.Querier) {
 	if err != nil || readmodel.UpsertNoticePirepParams(got) != row {
 		t.Errorf("GetNoticePirep = %+v, %v; want %+v", got, err, row)
 	}
-	if _, err := q.GetNoticePirep(ctx, readmodel.GetNoticePirepParams{TenantID: tenantB, PirepID: reviewPirep}); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("another airline's: err = %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetNoticePirep(ctx, readmodel.GetNoticePirepParams{TenantID: tenantB, PirepID: reviewPirep}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("another airline's: err = %v, want not found", err)
 	}
 	if err := q.DeleteAllNoticePireps(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := q.GetNoticePirep(ctx, key); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("after DeleteAllNoticePireps: err = %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetNoticePirep(ctx, key); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("after DeleteAllNoticePireps: err = %v, want not found", err)
 	}
 }
 
@@ -246,8 +245,8 @@ func testNotices(t *testing.T, q readmodel.Querier) {
 func testLastNoticeOfKind(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	key := readmodel.GetLastNoticeOfKindParams{TenantID: tenantA, UserID: reviewPilot, Kind: "rank"}
-	if _, err := q.GetLastNoticeOfKind(ctx, key); !errors.Is(err, pgx.ErrNoRows) {
-		t.Fatalf("none: err = %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetLastNoticeOfKind(ctx, key); domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("none: err = %v, want not found", err)
 	}
 	r1 := notice(tenantA, reviewPilot, "career-x@1", "rank", at)
 	r1.RankID = "r1"
@@ -271,8 +270,8 @@ func testLastNoticeOfKind(t *testing.T, q readmodel.Querier) {
 	if err := q.DeleteAllNotices(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := q.GetLastNoticeOfKind(ctx, key); !errors.Is(err, pgx.ErrNoRows) {
-		t.Errorf("after DeleteAllNotices: err = %v, want pgx.ErrNoRows", err)
+	if _, err := q.GetLastNoticeOfKind(ctx, key); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("after DeleteAllNotices: err = %v, want not found", err)
 	}
 	if got := unread(t, q, tenantA, otherPilot, 10); got != nil {
 		t.Errorf("after DeleteAllNotices: %v", got)
