@@ -33,6 +33,8 @@ func TestHostileInputAtEachBoundaryLeavesEveryAirlineServing(t *testing.T) {
 		t.Helper()
 		if code, body := readyz(t, s); code != http.StatusOK || strings.Contains(body, "degraded") {
 			t.Errorf("after %s /readyz = %d %s, want 200 and not degraded", after, code, body)
+		} else if !strings.Contains(body, `"Name":"promotions"`) || !strings.Contains(body, `"Reactor":true`) {
+			t.Errorf("after %s /readyz does not show the promotions reactor: %s", after, body)
 		}
 		b := newBrowser(t, s)
 		b.logIn(t, "olga@other.example", adminPassword, "/airlines")

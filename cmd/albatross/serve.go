@@ -199,7 +199,8 @@ func readiness(b *backend, maxLag time.Duration) handlers.ReadinessCheck {
 			return nil, fmt.Errorf("%w: %w", domain.Errorf(domain.EUnavailable, "the read models do not answer"), err)
 		}
 		detail := readinessDetail{status: status, quarantined: len(qs)}
-		i := slices.IndexFunc(status, func(st projector.Status) bool { return !st.CaughtUp })
+		// A reactor behind is shown, not a reason to stop serving pages.
+		i := slices.IndexFunc(status, func(st projector.Status) bool { return !st.CaughtUp && !st.Reactor })
 		if i < 0 {
 			return detail, nil
 		}

@@ -81,6 +81,7 @@ type Status struct {
 	UpdatedAt  time.Time       // zero when it has applied nothing
 	Head       domain.Position // the event store's head when Status was asked
 	CaughtUp   bool            // the checkpoint is at or after Head
+	Reactor    bool            // a reactor's, listed after the projections; its UpdatedAt is not kept
 }
 
 // Projector applies the event log to a set of projections.
@@ -767,7 +768,8 @@ func (p *Projector) reached(ctx context.Context, r readmodel.Querier, pos domain
 	return true, nil
 }
 
-// Status reports each projection's checkpoint beside the event store's head.
+// Status reports each projection's checkpoint, then each reactor's, beside
+// the event store's head.
 func (p *Projector) Status(ctx context.Context) ([]Status, error) {
 	head, err := p.es.Head(ctx)
 	if err != nil {
@@ -781,6 +783,13 @@ func (p *Projector) Status(ctx context.Context) ([]Status, error) {
 			return nil, fmt.Errorf("projector status: projection %s: %w", pr.Name(), err)
 		}
 		out = append(out, Status{Name: pr.Name(), Checkpoint: cp, UpdatedAt: at, Head: head, CaughtUp: !head.After(cp)})
+	}
+	for _, re := range p.reactors {
+		cp, err := p.reactorCheckpoints.Get(ctx, re.Name())
+		if err != nil {
+			return nil, fmt.Errorf("projector status: reactor %s: %w", re.Name(), err)
+		}
+		out = append(out, Status{Name: re.Name(), Reactor: true, Checkpoint: cp.At, Head: head, CaughtUp: !head.After(cp.At)})
 	}
 	return out, nil
 }
