@@ -315,14 +315,9 @@ func flightRow(tabs views.AirlineTabs, f readmodel.Flight, known map[string]view
 
 // flightForm reads the add or edit form; numbers that do not parse get
 // their message here, the rest come from the domain.
-func flightForm(c echo.Context) (views.FlightForm, domain.FlightSchedule, map[string]string) {
-	f := views.FlightForm{CommandID: c.FormValue("command_id"), FlightNumber: c.FormValue("flight_number"),
-		RouteCode: c.FormValue("route_code"), RouteLeg: c.FormValue("route_leg"), Callsign: c.FormValue("callsign"),
-		DptAirport: c.FormValue("dpt_airport"), ArrAirport: c.FormValue("arr_airport"), AltAirport: c.FormValue("alt_airport"),
-		DptTime: c.FormValue("dpt_time"), ArrTime: c.FormValue("arr_time"), StartDate: c.FormValue("start_date"),
-		EndDate: c.FormValue("end_date"), Distance: c.FormValue("distance"), FlightTime: c.FormValue("flight_time"),
-		Level: c.FormValue("level"), FlightType: c.FormValue("flight_type"), Route: c.FormValue("route"),
-		Notes: c.FormValue("notes"), Active: c.FormValue("active") != ""}
+func flightForm(c echo.Context) (views.FlightForm, domain.FlightSchedule, formErrors) {
+	var f views.FlightForm
+	readForm(c, &f)
 	for _, v := range c.Request().Form["subfleets"] { // checkboxes; a program may send ids joined by commas
 		for _, id := range strings.Split(v, ",") {
 			if id = strings.TrimSpace(id); id != "" && !slices.Contains(f.Subfleets, id) {
@@ -352,19 +347,17 @@ func flightForm(c echo.Context) (views.FlightForm, domain.FlightSchedule, map[st
 func (h *flightHandlers) addFlight(c echo.Context) error {
 	f, s, parse := flightForm(c)
 	airlineID := c.Param("id")
+	var id string
+	var res domain.AppendResult
+	var err error
 	if len(parse) > 0 {
-		_, _, err := h.cmds.Prepare(c.Request().Context(), airlineID, s)
-		f.Errors = fieldErrors(parse, err)
-		return h.renderFlights(c, http.StatusUnprocessableEntity, f)
+		_, _, err = h.cmds.Prepare(c.Request().Context(), airlineID, s) // the domain's messages too, nothing saved
+	} else {
+		id, res, err = h.cmds.Add(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, s)
 	}
-	id, res, err := h.cmds.Add(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, s)
-	if errs := fieldErrors(nil, err); errs != nil {
-		f.Errors = errs
-		status := http.StatusUnprocessableEntity
-		if domain.ErrorCode(err) == domain.EConflict {
-			status = http.StatusConflict
-		}
-		return h.renderFlights(c, status, f)
+	if a, ok := formFailed(parse, err); ok && a.Fields != nil {
+		f.Errors = a.Fields
+		return h.renderFlights(c, a.Status, f)
 	}
 	if err != nil {
 		return err
@@ -449,16 +442,16 @@ func (h *flightHandlers) editFlight(c echo.Context) error {
 		return err
 	}
 	f, s, parse := flightForm(c)
+	var res domain.AppendResult
 	if len(parse) > 0 {
 		s.FlightNumber, s.RouteCode, s.RouteLeg = cur.FlightNumber, cur.RouteCode, cur.RouteLeg
-		_, _, err := h.cmds.Prepare(c.Request().Context(), tabs.ID, s)
-		f.Errors = fieldErrors(parse, err)
-		return h.renderFlight(c, http.StatusUnprocessableEntity, tabs, cur, f)
+		_, _, err = h.cmds.Prepare(c.Request().Context(), tabs.ID, s) // the domain's messages too, nothing saved
+	} else {
+		res, err = h.cmds.Edit(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, cur.ID.String(), s)
 	}
-	res, err := h.cmds.Edit(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, cur.ID.String(), s)
-	if errs := fieldErrors(nil, err); errs != nil {
-		f.Errors = errs
-		return h.renderFlight(c, http.StatusUnprocessableEntity, tabs, cur, f)
+	if a, ok := formFailed(parse, err); ok && a.Fields != nil {
+		f.Errors = a.Fields
+		return h.renderFlight(c, a.Status, tabs, cur, f)
 	}
 	if err != nil {
 		return err

@@ -109,18 +109,17 @@ func (h *peopleHandlers) peoplePage(c echo.Context) (views.PeoplePage, error) {
 // createPerson adds a pilot or an airline admin with a one-time password,
 // shown once on the page that answers.
 func (h *peopleHandlers) createPerson(c echo.Context) error {
-	f := views.PersonForm{CommandID: c.FormValue("command_id"), Name: c.FormValue("name"),
-		Email: c.FormValue("email"), Country: c.FormValue("country"), Role: c.FormValue("role")}
+	var f views.PersonForm
+	readForm(c, &f)
 	ctx := c.Request().Context()
 	id, otp, res, err := h.users.CreatePerson(ctx, commandMeta(c, f.CommandID), c.Param("id"),
 		domain.Person{Name: f.Name, Email: f.Email, Country: f.Country, Role: f.Role})
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		f.Errors = fields
-		return h.renderPeople(c, http.StatusUnprocessableEntity, f, nil)
-	}
-	if code := domain.ErrorCode(err); code == domain.EConflict {
-		f.Message, f.CommandID = domain.ErrorMessage(err), domain.NewUUID()
-		return h.renderPeople(c, http.StatusConflict, f, nil)
+	if a, ok := formFailed(nil, err); ok {
+		f.Errors, f.Message = a.Fields, a.Message
+		if a.fresh() {
+			f.CommandID = domain.NewUUID()
+		}
+		return h.renderPeople(c, a.Status, f, nil)
 	}
 	if err != nil {
 		return err

@@ -272,14 +272,9 @@ func (h *pirepHandlers) fillForm(c echo.Context, airlineID, csrf string, f *view
 
 // pirepForm reads the filing or edit form; what does not parse gets its
 // message here, the rest come from the domain.
-func pirepForm(c echo.Context) (views.PirepForm, domain.PirepDetails, map[string]string) {
-	f := views.PirepForm{CommandID: c.FormValue("command_id"), FlightID: c.FormValue("flight_id"),
-		FlightNumber: c.FormValue("flight_number"), RouteCode: c.FormValue("route_code"), RouteLeg: c.FormValue("route_leg"),
-		DptAirport: c.FormValue("dpt_airport"), ArrAirport: c.FormValue("arr_airport"), AltAirport: c.FormValue("alt_airport"),
-		AircraftID: c.FormValue("aircraft_id"), BlockOff: c.FormValue("block_off"), BlockOn: c.FormValue("block_on"),
-		FlightTime: c.FormValue("flight_time"), Distance: c.FormValue("distance"), Level: c.FormValue("level"),
-		FuelUsed: c.FormValue("fuel_used"), FuelUnit: c.FormValue("fuel_unit"), LandingRate: c.FormValue("landing_rate"),
-		Route: c.FormValue("route"), Remarks: c.FormValue("remarks")}
+func pirepForm(c echo.Context) (views.PirepForm, domain.PirepDetails, formErrors) {
+	var f views.PirepForm
+	readForm(c, &f)
 	if f.FuelUnit != "kg" {
 		f.FuelUnit = "lb"
 	}
@@ -323,21 +318,29 @@ func pirepForm(c echo.Context) (views.PirepForm, domain.PirepDetails, map[string
 	return f, d, errs
 }
 
+// checkPirep is the domain's check of a PIREP's details, for a form whose
+// numbers did not all parse: every message is shown at once.
+func checkPirep(d domain.PirepDetails) error {
+	d.Normalize()
+	return d.Validate()
+}
+
 // filePirep files a PIREP from the form, as a draft or submitted.
 func (h *pirepHandlers) filePirep(c echo.Context) error {
 	f, d, parse := pirepForm(c)
 	airlineID := c.Param("id")
-	if len(parse) > 0 {
-		check := d
-		check.Normalize()
-		f.Errors = fieldErrors(parse, check.Validate())
-		return h.renderNew(c, http.StatusUnprocessableEntity, f)
-	}
 	submit := c.FormValue("submit") != ""
-	id, res, err := h.cmds.File(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, d, submit)
-	if errs := fieldErrors(nil, err); errs != nil {
-		f.Errors = errs
-		return h.renderNew(c, http.StatusUnprocessableEntity, f)
+	var id string
+	var res domain.AppendResult
+	var err error
+	if len(parse) > 0 {
+		err = checkPirep(d) // the domain's messages too, nothing filed
+	} else {
+		id, res, err = h.cmds.File(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, d, submit)
+	}
+	if a, ok := formFailed(parse, err); ok && a.Fields != nil {
+		f.Errors = a.Fields
+		return h.renderNew(c, a.Status, f)
 	}
 	if err != nil {
 		return err
@@ -497,17 +500,16 @@ func (h *pirepHandlers) editPirep(c echo.Context) error {
 		return domain.Errorf(domain.EForbidden, "Only the pilot who filed a PIREP can edit it.")
 	}
 	f, d, parse := pirepForm(c)
-	if len(parse) > 0 {
-		check := d
-		check.Normalize()
-		f.Errors = fieldErrors(parse, check.Validate())
-		return h.renderPirep(c, http.StatusUnprocessableEntity, tabs, p, f, "", nil)
-	}
 	ctx := c.Request().Context()
-	res, err := h.cmds.Edit(ctx, commandMeta(c, f.CommandID), tabs.ID, p.ID.String(), d)
-	if errs := fieldErrors(nil, err); errs != nil {
-		f.Errors = errs
-		return h.renderPirep(c, http.StatusUnprocessableEntity, tabs, p, f, "", nil)
+	var res domain.AppendResult
+	if len(parse) > 0 {
+		err = checkPirep(d) // the domain's messages too, nothing saved
+	} else {
+		res, err = h.cmds.Edit(ctx, commandMeta(c, f.CommandID), tabs.ID, p.ID.String(), d)
+	}
+	if a, ok := formFailed(parse, err); ok && a.Fields != nil {
+		f.Errors = a.Fields
+		return h.renderPirep(c, a.Status, tabs, p, f, "", nil)
 	}
 	if err != nil {
 		return err

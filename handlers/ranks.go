@@ -66,8 +66,8 @@ func (h *rankHandlers) renderRanks(c echo.Context, status int, f views.RankForm)
 
 // rankForm reads the add or edit form.
 func rankForm(c echo.Context) (views.RankForm, domain.RankForm) {
-	f := views.RankForm{CommandID: c.FormValue("command_id"), Name: c.FormValue("name"), MinHours: c.FormValue("min_hours"),
-		AutoPromote: c.FormValue("auto_promote") != "", AutoAccept: c.FormValue("auto_accept") != ""}
+	var f views.RankForm
+	readForm(c, &f)
 	return f, domain.RankForm{Name: f.Name, MinHours: f.MinHours, AutoPromote: f.AutoPromote, AutoAccept: f.AutoAccept}
 }
 
@@ -76,9 +76,9 @@ func (h *rankHandlers) createRank(c echo.Context) error {
 	f, d := rankForm(c)
 	airlineID := c.Param("id")
 	_, res, err := h.cmds.Save(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, "", d)
-	if errs := domain.ErrorFields(err); errs != nil {
-		f.Errors = errs
-		return h.renderRanks(c, http.StatusUnprocessableEntity, f)
+	if a, ok := formFailed(nil, err); ok && a.Fields != nil {
+		f.Errors = a.Fields
+		return h.renderRanks(c, a.Status, f)
 	}
 	if err != nil {
 		return err
@@ -132,9 +132,9 @@ func (h *rankHandlers) saveRank(c echo.Context) error {
 	}
 	f, d := rankForm(c)
 	_, res, err := h.cmds.Save(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, r.ID.String(), d)
-	if errs := domain.ErrorFields(err); errs != nil {
-		f.Errors = errs
-		return h.renderRank(c, http.StatusUnprocessableEntity, tabs, r, f)
+	if a, ok := formFailed(nil, err); ok && a.Fields != nil {
+		f.Errors = a.Fields
+		return h.renderRank(c, a.Status, tabs, r, f)
 	}
 	if err != nil {
 		return err

@@ -61,11 +61,11 @@ type PersonRow struct {
 type PersonForm struct {
 	CSRFToken string
 	AirlineID string
-	CommandID string
-	Name      string
-	Email     string
-	Country   string
-	Role      string
+	CommandID string `form:"command_id"`
+	Name      string `form:"name"`
+	Email     string `form:"email"`
+	Country   string `form:"country"`
+	Role      string `form:"role"`
 	Errors    map[string]string
 	Message   string
 }
