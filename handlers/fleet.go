@@ -157,12 +157,8 @@ func subfleetInput(c echo.Context) (views.SubfleetForm, domain.Subfleet) {
 func (h *fleetHandlers) createSubfleet(c echo.Context) error {
 	f, in := subfleetInput(c)
 	id, res, err := h.cmds.CreateSubfleet(c.Request().Context(), commandMeta(c, f.CommandID), c.Param("id"), in)
-	if a, ok := formFailed(nil, err); ok {
-		f.Errors, f.Message = a.Fields, a.Message
-		if a.fresh() {
-			f.CommandID = domain.NewUUID()
-		}
-		return h.renderFleet(c, a.Status, f, views.AircraftForm{})
+	if status, ok := formFailed(nil, err, formSlots{&f.Errors, &f.Message, &f.CommandID}); ok {
+		return h.renderFleet(c, status, f, views.AircraftForm{})
 	}
 	if err != nil {
 		return err
@@ -234,9 +230,8 @@ func (h *fleetHandlers) changeSubfleet(c echo.Context) error {
 	}
 	f, in := subfleetInput(c)
 	res, err := h.cmds.ChangeSubfleet(c.Request().Context(), commandMeta(c, ""), tabs.ID, s.ID.String(), in)
-	if a, ok := formFailed(nil, err); ok {
-		f.Errors, f.Message = a.Fields, a.Message
-		return h.renderSubfleet(c, a.Status, &f)
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors, Message: &f.Message}); ok {
+		return h.renderSubfleet(c, status, &f)
 	}
 	if err != nil {
 		return err
@@ -252,12 +247,8 @@ func (h *fleetHandlers) addAircraft(c echo.Context) error {
 	id, res, err := h.cmds.AddAircraft(c.Request().Context(), commandMeta(c, f.CommandID), c.Param("id"), domain.NewAircraft{
 		SubfleetID: f.SubfleetID, Registration: f.Registration, Name: f.Name, Status: f.Status,
 		AirportID: f.AirportID, FlightTime: f.FlightTime})
-	if a, ok := formFailed(nil, err); ok {
-		f.Errors, f.Message = a.Fields, a.Message
-		if a.fresh() {
-			f.CommandID = domain.NewUUID() // a refused registration may be corrected and sent again
-		}
-		return h.renderFleet(c, a.Status, views.SubfleetForm{}, f)
+	if status, ok := formFailed(nil, err, formSlots{&f.Errors, &f.Message, &f.CommandID}); ok {
+		return h.renderFleet(c, status, views.SubfleetForm{}, f)
 	}
 	if err != nil {
 		return err
@@ -334,9 +325,8 @@ func (h *fleetHandlers) changeAircraft(c echo.Context) error {
 	readForm(c, &f)
 	res, err := h.cmds.ChangeAircraft(c.Request().Context(), commandMeta(c, ""), tabs.ID, a.ID.String(),
 		domain.AircraftChange{SubfleetID: f.SubfleetID, Name: f.Name, Status: f.Status})
-	if a, ok := formFailed(nil, err); ok {
-		f.Errors, f.Message = a.Fields, a.Message
-		return h.renderAircraft(c, a.Status, &f)
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors, Message: &f.Message}); ok {
+		return h.renderAircraft(c, status, &f)
 	}
 	if err != nil {
 		return err

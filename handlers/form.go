@@ -71,48 +71,46 @@ func (e formErrors) int32(field, value string, to *int32, msg string) {
 	*to = int32(n)
 }
 
-// formAnswer is how a form that did not go through is answered: its page
-// again, with Status, the messages beside their fields, and Message for
-// the whole form.
-type formAnswer struct {
-	Status  int               // 422, or 409 when the domain refused a conflict
-	Fields  map[string]string // messages by field name; nil for a conflict of the whole form
-	Message string            // a conflict with no field to show it beside
+// formSlots are where a form's struct shows a failed answer.
+type formSlots struct {
+	Errors *map[string]string // the messages beside their fields
+	// Message is the message for the whole form; nil when the form has
+	// none, so a conflict without a field goes to the error handler.
+	Message *string
+	// CommandID is renewed after a conflict, which may be corrected and
+	// sent again without being taken for a double submit of the refused
+	// one; nil when the form sends no command id.
+	CommandID *string
 }
 
-// fresh reports whether the form should be sent again under a new
-// command id: a refused conflict may be corrected and resubmitted, which
-// must not be taken for a double submit of the refused one.
-func (a formAnswer) fresh() bool { return a.Status == http.StatusConflict }
-
 // formFailed merges parse, the messages of values that did not parse, with
-// the domain's field messages of err and says how to answer. ok is false
-// when there is nothing to show beside the form: err is nil (and nothing
-// failed to parse), or an error for the error handler. A form with no
-// place for a whole-form message answers only when Fields is set.
-func formFailed(parse formErrors, err error) (a formAnswer, ok bool) {
-	a.Status = http.StatusUnprocessableEntity
-	if domain.ErrorCode(err) == domain.EConflict {
-		a.Status = http.StatusConflict
-	}
+// the domain's field messages of err, puts them on the form, and says
+// with which status to re-render its page: 409 when the domain refused a
+// conflict, else 422. ok is false when there is nothing to show on the
+// form: err is nil and nothing failed to parse, or err is for the error
+// handler.
+func formFailed(parse formErrors, err error, form formSlots) (status int, ok bool) {
+	fields := map[string]string{}
 	for k, v := range domain.ErrorFields(err) {
-		if a.Fields == nil {
-			a.Fields = map[string]string{}
-		}
-		a.Fields[k] = v
+		fields[k] = v
 	}
 	for k, v := range parse {
-		if a.Fields == nil {
-			a.Fields = map[string]string{}
-		}
-		a.Fields[k] = v
+		fields[k] = v
 	}
+	conflict := domain.ErrorCode(err) == domain.EConflict
 	switch {
-	case a.Fields != nil:
-		return a, true
-	case a.Status == http.StatusConflict:
-		a.Message = domain.ErrorMessage(err)
-		return a, true
+	case len(fields) > 0:
+		*form.Errors = fields
+	case conflict && form.Message != nil:
+		*form.Message = domain.ErrorMessage(err)
+	default:
+		return 0, false
 	}
-	return formAnswer{}, false
+	if !conflict {
+		return http.StatusUnprocessableEntity, true
+	}
+	if form.CommandID != nil {
+		*form.CommandID = domain.NewUUID()
+	}
+	return http.StatusConflict, true
 }

@@ -114,12 +114,8 @@ func (h *peopleHandlers) createPerson(c echo.Context) error {
 	ctx := c.Request().Context()
 	id, otp, res, err := h.users.CreatePerson(ctx, commandMeta(c, f.CommandID), c.Param("id"),
 		domain.Person{Name: f.Name, Email: f.Email, Country: f.Country, Role: f.Role})
-	if a, ok := formFailed(nil, err); ok {
-		f.Errors, f.Message = a.Fields, a.Message
-		if a.fresh() {
-			f.CommandID = domain.NewUUID()
-		}
-		return h.renderPeople(c, a.Status, f, nil)
+	if status, ok := formFailed(nil, err, formSlots{&f.Errors, &f.Message, &f.CommandID}); ok {
+		return h.renderPeople(c, status, f, nil)
 	}
 	if err != nil {
 		return err

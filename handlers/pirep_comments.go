@@ -27,10 +27,9 @@ func (h *pirepHandlers) commentPirep(c echo.Context) error {
 	var f views.CommentForm
 	readForm(c, &f)
 	_, res, err := h.cmds.Comment(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, p.ID.String(), f.Text)
-	if a, ok := formFailed(nil, err); ok && a.Fields != nil {
-		f.Errors = a.Fields
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
 		c.Set(commentFormKey, f)
-		return h.renderPirep(c, a.Status, tabs, p, pirepEditForm(p), "", nil)
+		return h.renderPirep(c, status, tabs, p, pirepEditForm(p), "", nil)
 	}
 	if err != nil {
 		return err

@@ -338,9 +338,8 @@ func (h *pirepHandlers) filePirep(c echo.Context) error {
 	} else {
 		id, res, err = h.cmds.File(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, d, submit)
 	}
-	if a, ok := formFailed(parse, err); ok && a.Fields != nil {
-		f.Errors = a.Fields
-		return h.renderNew(c, a.Status, f)
+	if status, ok := formFailed(parse, err, formSlots{Errors: &f.Errors}); ok {
+		return h.renderNew(c, status, f)
 	}
 	if err != nil {
 		return err
@@ -507,9 +506,8 @@ func (h *pirepHandlers) editPirep(c echo.Context) error {
 	} else {
 		res, err = h.cmds.Edit(ctx, commandMeta(c, f.CommandID), tabs.ID, p.ID.String(), d)
 	}
-	if a, ok := formFailed(parse, err); ok && a.Fields != nil {
-		f.Errors = a.Fields
-		return h.renderPirep(c, a.Status, tabs, p, f, "", nil)
+	if status, ok := formFailed(parse, err, formSlots{Errors: &f.Errors}); ok {
+		return h.renderPirep(c, status, tabs, p, f, "", nil)
 	}
 	if err != nil {
 		return err

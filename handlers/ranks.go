@@ -76,9 +76,8 @@ func (h *rankHandlers) createRank(c echo.Context) error {
 	f, d := rankForm(c)
 	airlineID := c.Param("id")
 	_, res, err := h.cmds.Save(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, "", d)
-	if a, ok := formFailed(nil, err); ok && a.Fields != nil {
-		f.Errors = a.Fields
-		return h.renderRanks(c, a.Status, f)
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
+		return h.renderRanks(c, status, f)
 	}
 	if err != nil {
 		return err
@@ -132,9 +131,8 @@ func (h *rankHandlers) saveRank(c echo.Context) error {
 	}
 	f, d := rankForm(c)
 	_, res, err := h.cmds.Save(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, r.ID.String(), d)
-	if a, ok := formFailed(nil, err); ok && a.Fields != nil {
-		f.Errors = a.Fields
-		return h.renderRank(c, a.Status, tabs, r, f)
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
+		return h.renderRank(c, status, tabs, r, f)
 	}
 	if err != nil {
 		return err
