@@ -65,11 +65,7 @@ func (h *pirepHandlers) listPireps(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	me, err := uuid.Parse(currentActor(c).UserID)
-	if err != nil {
-		return domain.Errorf(domain.EForbidden, "Only an airline's pilots have PIREPs.")
-	}
-	rows, err := h.rm.ListPirepsByPilot(ctx, readmodel.ListPirepsByPilotParams{TenantID: tabs.ID, PilotID: me, Limit: myPirepsLimit})
+	rows, err := h.rm.PilotPireps(ctx, tabs.ID, currentActor(c).UserID, myPirepsLimit)
 	if err != nil {
 		return err
 	}
@@ -90,23 +86,15 @@ func (h *pirepHandlers) showPirepQueue(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	rows, err := h.rm.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tabs.ID, Limit: queueLimit})
+	queue, err := h.rm.PendingPireps(ctx, tabs.ID, queueLimit)
 	if err != nil {
 		return err
 	}
-	waiting := int64(len(rows))
-	if waiting == queueLimit {
-		waiting, err = h.rm.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: tabs.ID, State: "pending",
-			FromTime: earliestBlockOff, ToTime: latestBlockOff})
-		if err != nil {
-			return err
-		}
-	}
-	out, err := h.rows(ctx, tabs, rows)
+	out, err := h.rows(ctx, tabs, queue.Pireps)
 	if err != nil {
 		return err
 	}
-	p := views.PirepQueuePage{Page: page(c, tabs.Name+" · PIREPs to review"), Tabs: tabs, URL: pirepsURL(tabs.ID) + "/queue", Rows: out, Waiting: waiting,
+	p := views.PirepQueuePage{Page: page(c, tabs.Name+" · PIREPs to review"), Tabs: tabs, URL: pirepsURL(tabs.ID) + "/queue", Rows: out, Waiting: queue.Waiting,
 		CanFile: domain.Authorize(currentActor(c), domain.FileOwnPireps, tabs.ID) == nil, Notice: popFlash(c, h.sessions)}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.PirepQueueView(p), nil)
@@ -187,15 +175,11 @@ func pirepRow(tabs views.AirlineTabs, p readmodel.Pirep, pilot string, regs map[
 func (h *pirepHandlers) showNewPirep(c echo.Context) error {
 	f := views.PirepForm{FuelUnit: "lb"}
 	if id := c.QueryParam("flight"); id != "" {
-		fid, err := uuid.Parse(id)
-		if err != nil {
-			return domain.Errorf(domain.ENotFound, "There is no such flight in this airline.")
-		}
-		fl, err := h.rm.GetFlight(c.Request().Context(), readmodel.GetFlightParams{TenantID: c.Param("id"), ID: fid})
+		fl, err := h.rm.FindFlight(c.Request().Context(), c.Param("id"), id)
 		if err != nil {
 			return err
 		}
-		f.FlightID, f.FlightNumber, f.RouteCode = fl.ID.String(), fl.FlightNumber, fl.RouteCode
+		f.FlightID, f.FlightNumber, f.RouteCode = fl.ID, fl.FlightNumber, fl.RouteCode
 		if fl.RouteLeg != 0 {
 			f.RouteLeg = strconv.Itoa(int(fl.RouteLeg))
 		}
