@@ -71,6 +71,20 @@ func (e formErrors) int32(field, value string, to *int32, msg string) {
 	*to = int32(n)
 }
 
+// float64 reads an optional number into to; an empty value leaves to as
+// it is, a malformed one puts msg on its field.
+func (e formErrors) float64(field, value string, to *float64, msg string) {
+	if value = strings.TrimSpace(value); value == "" {
+		return
+	}
+	x, err := strconv.ParseFloat(value, 64)
+	if err != nil {
+		e[field] = msg
+		return
+	}
+	*to = x
+}
+
 // formSlots are where a form's struct shows a failed answer.
 type formSlots struct {
 	Errors *map[string]string // the messages beside their fields
