@@ -169,11 +169,7 @@ func (h *fleetHandlers) createSubfleet(c echo.Context) error {
 
 // subfleet reads the subfleet the route's :sid names in the airline.
 func (h *fleetHandlers) subfleet(c echo.Context, airlineID string) (readmodel.Subfleet, error) {
-	id, err := uuid.Parse(c.Param("sid"))
-	if err != nil {
-		return readmodel.Subfleet{}, domain.Errorf(domain.ENotFound, "There is no such subfleet in this airline.")
-	}
-	return h.rm.GetSubfleet(c.Request().Context(), readmodel.GetSubfleetParams{TenantID: airlineID, ID: id})
+	return h.rm.FindSubfleet(c.Request().Context(), airlineID, c.Param("sid"))
 }
 
 // showSubfleet is a subfleet's page; to htmx it answers with its aircraft.
@@ -259,11 +255,7 @@ func (h *fleetHandlers) addAircraft(c echo.Context) error {
 
 // aircraft reads the aircraft the route's :aid names in the airline.
 func (h *fleetHandlers) aircraft(c echo.Context, airlineID string) (readmodel.Aircraft, error) {
-	id, err := uuid.Parse(c.Param("aid"))
-	if err != nil {
-		return readmodel.Aircraft{}, domain.Errorf(domain.ENotFound, "There is no such aircraft in this airline.")
-	}
-	return h.rm.GetAircraft(c.Request().Context(), readmodel.GetAircraftParams{TenantID: airlineID, ID: id})
+	return h.rm.FindAircraft(c.Request().Context(), airlineID, c.Param("aid"))
 }
 
 // showAircraft is an aircraft's page with its history.

@@ -193,9 +193,11 @@ func (h *peopleHandlers) reject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.users.Reject(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), c.FormValue("reason"))
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		return h.renderPerson(c, http.StatusUnprocessableEntity, nil, c.FormValue("reason"), fields)
+	reason := c.FormValue("reason")
+	res, err := h.users.Reject(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), reason)
+	var fields map[string]string
+	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
+		return h.renderPerson(c, status, nil, reason, fields)
 	}
 	if err != nil {
 		return err
@@ -211,8 +213,9 @@ func (h *peopleHandlers) suspend(c echo.Context) error {
 	}
 	reason := c.FormValue("reason")
 	res, err := h.users.Suspend(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), reason)
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		return h.renderPerson(c, http.StatusUnprocessableEntity, nil, reason, fields)
+	var fields map[string]string
+	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
+		return h.renderPerson(c, status, nil, reason, fields)
 	}
 	if err != nil {
 		return err
@@ -240,8 +243,9 @@ func (h *peopleHandlers) changeRole(c echo.Context) error {
 		return err
 	}
 	res, err := h.users.ChangeRole(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), c.FormValue("role"))
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		return h.renderPerson(c, http.StatusUnprocessableEntity, nil, "", fields)
+	var fields map[string]string
+	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
+		return h.renderPerson(c, status, nil, "", fields)
 	}
 	if err != nil {
 		return err

@@ -151,8 +151,9 @@ func (h *rankHandlers) setPilotRank(c echo.Context) error {
 	}
 	rankID := c.FormValue("rank_id")
 	res, err := h.cmds.SetByHand(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), rankID)
-	if errs := domain.ErrorFields(err); errs != nil {
-		return h.people.renderPerson(c, http.StatusUnprocessableEntity, nil, "", errs)
+	var fields map[string]string
+	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
+		return h.people.renderPerson(c, status, nil, "", fields)
 	}
 	if err != nil {
 		return err
