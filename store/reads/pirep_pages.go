@@ -12,10 +12,11 @@ import (
 
 // The reads of an airline's PIREP pages that take plain arguments.
 
-// Any block-off time a PIREP can have lies between these two.
+// EarliestBlockOff and LatestBlockOff are the block-off range of a PIREP
+// query with no bound; PostgreSQL's timestamptz holds both.
 var (
-	earliestBlockOff = time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)
-	latestBlockOff   = time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+	EarliestBlockOff = time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)
+	LatestBlockOff   = time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
 // PilotPireps are a pilot's PIREPs in an airline, newest first, at most
@@ -45,7 +46,7 @@ func (q Querier) PendingPireps(ctx context.Context, airlineID string, limit int)
 	out := PirepQueue{Pireps: rows, Waiting: int64(len(rows))}
 	if len(rows) == limit {
 		out.Waiting, err = q.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: airlineID,
-			State: domain.PirepPending, FromTime: earliestBlockOff, ToTime: latestBlockOff})
+			State: domain.PirepPending, FromTime: EarliestBlockOff, ToTime: LatestBlockOff})
 	}
 	return out, err
 }
