@@ -273,7 +273,9 @@ func flightRow(tabs views.AirlineTabs, f reads.ScheduledFlight, known map[string
 func flightForm(c echo.Context) (views.FlightForm, domain.FlightSchedule, formErrors) {
 	var f views.FlightForm
 	readForm(c, &f)
-	for _, v := range c.Request().Form["subfleets"] { // checkboxes; a program may send ids joined by commas
+	sent := f.Subfleets // checkboxes; a program may send ids joined by commas
+	f.Subfleets = nil
+	for _, v := range sent {
 		for _, id := range strings.Split(v, ",") {
 			if id = strings.TrimSpace(id); id != "" && !slices.Contains(f.Subfleets, id) {
 				f.Subfleets = append(f.Subfleets, id)

@@ -81,7 +81,7 @@ type FlightForm struct {
 	FlightType   string   `form:"flight_type"`
 	Route        string   `form:"route"`
 	Notes        string   `form:"notes"`
-	Subfleets    []string // the chosen subfleet ids
+	Subfleets    []string `form:"subfleets"` // the chosen subfleet ids
 	Choices      []SubfleetChoice
 	DptBox       AirportSearchBox
 	ArrBox       AirportSearchBox
