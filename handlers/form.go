@@ -20,10 +20,10 @@ import (
 //  2. Values that must be numbers or times are parsed into the domain's
 //     input with formErrors, which puts a message beside each field that
 //     does not parse.
-//  3. formFailed merges those messages with the domain's (domain.ErrorFields)
-//     and says how to answer: a formAnswer re-renders the page with the
-//     messages beside their fields; any other error goes to the error
-//     handler.
+//  3. formFailed merges those messages with the domain's (domain.ErrorFields),
+//     puts them on the form's struct (formSlots) and gives the status to
+//     re-render its page with: 422, or 409 for a conflict. Any other error
+//     goes to the error handler.
 
 // readForm fills the fields of the struct dst points to that carry a
 // `form:"name"` tag from the request's form: a string gets the value as
