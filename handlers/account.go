@@ -192,9 +192,8 @@ func (h *accountHandlers) changePassword(c echo.Context) error {
 	if domain.ErrorFields(err)["current"] == "" {
 		h.forgive(c, h.perAccount, accountKey) // only wrong current passwords count
 	}
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		f.Errors = fields
-		return render(c, http.StatusUnprocessableEntity, views.PasswordView(f), nil)
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
+		return render(c, status, views.PasswordView(f), nil)
 	}
 	if err != nil {
 		return err

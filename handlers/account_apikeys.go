@@ -45,11 +45,6 @@ func (in apiKeyInput) command() domain.CreateApiKey {
 	return c
 }
 
-// Validate checks the form with the domain's own rules.
-func (in apiKeyInput) Validate() map[string]string {
-	return domain.ErrorFields(in.command().Validate())
-}
-
 // showApiKeys is the list of the user's keys and the create form.
 func (h *apiKeyHandlers) showApiKeys(c echo.Context) error {
 	panel, err := h.panel(c, views.ApiKeyForm{CommandID: domain.NewUUID()})
@@ -67,29 +62,21 @@ func (h *apiKeyHandlers) showApiKeys(c echo.Context) error {
 // must not travel in an address or be kept in the session to show later.
 func (h *apiKeyHandlers) createApiKey(c echo.Context) error {
 	var in apiKeyInput
-	if err := c.Bind(&in); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
-	}
+	readForm(c, &in)
 	if !validCommandID(in.CommandID) {
 		in.CommandID = domain.NewUUID()
 	}
 	form := views.ApiKeyForm{CommandID: in.CommandID, Name: in.Name}
-	if errs := in.Validate(); len(errs) > 0 {
-		form.Errors = errs
-		return h.respondForm(c, http.StatusUnprocessableEntity, form)
+	if status, ok := formFailed(nil, in.command().Validate(), formSlots{Errors: &form.Errors}); ok {
+		return h.respondForm(c, status, form)
 	}
 	u, _ := currentUser(c)
 	meta := domain.CommandMeta{ID: in.CommandID, Actor: u.ID.String(), CorrelationID: requestID(c)}
 	key, res, err := h.cmds.Create(c.Request().Context(), meta, u.ID.String(), in.command())
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		form.Errors = fields
-		return h.respondForm(c, http.StatusUnprocessableEntity, form)
-	}
-	if code := domain.ErrorCode(err); code != "" && code != domain.EInternal {
-		// A spent command id (a double submit, a reused form): the next try
-		// gets a fresh one.
-		form.Message, form.CommandID = domain.ErrorMessage(err), domain.NewUUID()
-		return h.respondForm(c, statusFor(code), form)
+	// A conflict is a spent command id (a double submit, a reused form):
+	// the next try gets a fresh one.
+	if status, ok := formFailed(nil, err, formSlots{&form.Errors, &form.Message, &form.CommandID}); ok {
+		return h.respondForm(c, status, form)
 	}
 	if err != nil {
 		return err

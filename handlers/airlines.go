@@ -37,12 +37,6 @@ func (in airlineInput) command() domain.CreateAirline {
 	return c
 }
 
-// Validate checks the form with the domain's own rules, so the form and the
-// command can never disagree.
-func (in airlineInput) Validate() map[string]string {
-	return domain.ErrorFields(in.command().Validate())
-}
-
 // listAirlines shows every airline and the form to create one.
 func (h *airlineHandlers) listAirlines(c echo.Context) error {
 	rows, err := h.rows(c.Request().Context())
@@ -78,11 +72,12 @@ func (h *airlineHandlers) listAirlineRows(c echo.Context) error {
 // to htmx, a redirect to everyone else.
 func (h *airlineHandlers) createAirline(c echo.Context) error {
 	var in airlineInput
-	if err := c.Bind(&in); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
-	}
-	if errs := in.Validate(); len(errs) > 0 {
-		return h.renderForm(c, http.StatusUnprocessableEntity, h.filledForm(c, in, errs, ""))
+	readForm(c, &in)
+	f := h.filledForm(c, in)
+	// The domain's own rules first, so a form that cannot pass does not
+	// spend its command id.
+	if status, ok := formFailed(nil, in.command().Validate(), formSlots{Errors: &f.Errors}); ok {
+		return h.renderForm(c, status, f)
 	}
 	u, _ := currentUser(c)
 	meta := domain.CommandMeta{ID: in.CommandID, Who: actorOf(u), CorrelationID: requestID(c)}
@@ -91,15 +86,10 @@ func (h *airlineHandlers) createAirline(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	_, res, err := h.cmds.Create(ctx, meta, in.command())
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		return h.renderForm(c, http.StatusUnprocessableEntity, h.filledForm(c, in, fields, ""))
-	}
-	if code := domain.ErrorCode(err); code != "" && code != domain.EInternal {
-		// The command id may be spent (a reused form): the next try gets a
-		// fresh one.
-		f := h.filledForm(c, in, nil, domain.ErrorMessage(err))
-		f.CommandID = domain.NewUUID()
-		return h.renderForm(c, statusFor(code), f)
+	// A conflict may be a spent command id (a reused form): the next try
+	// gets a fresh one.
+	if status, ok := formFailed(nil, err, formSlots{&f.Errors, &f.Message, &f.CommandID}); ok {
+		return h.renderForm(c, status, f)
 	}
 	if err != nil {
 		return err
@@ -136,7 +126,7 @@ func (h *airlineHandlers) emptyForm(c echo.Context) views.AirlineForm {
 
 // filledForm keeps what the user typed, and their command id, so that a
 // corrected resubmit is still one command.
-func (h *airlineHandlers) filledForm(c echo.Context, in airlineInput, errs map[string]string, msg string) views.AirlineForm {
+func (h *airlineHandlers) filledForm(c echo.Context, in airlineInput) views.AirlineForm {
 	id := in.CommandID
 	if !validCommandID(id) {
 		id = domain.NewUUID()
@@ -144,7 +134,6 @@ func (h *airlineHandlers) filledForm(c echo.Context, in airlineInput, errs map[s
 	return views.AirlineForm{
 		CSRFToken: page(c, "").CSRFToken, CommandID: id,
 		Name: in.Name, ICAO: in.ICAO, IATA: in.IATA, Slug: in.Slug, PilotIDPrefix: in.Prefix,
-		Errors: errs, Message: msg,
 	}
 }
 

@@ -196,8 +196,9 @@ func (h *airportHandlers) addAirport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.AirportForm{ICAO: strings.ToUpper(strings.TrimSpace(c.FormValue("icao"))), Name: c.FormValue("name"),
-		IATA: c.FormValue("iata"), City: c.FormValue("location"), Hub: c.FormValue("hub") != ""}
+	var f views.AirportForm
+	readForm(c, &f)
+	f.ICAO = strings.ToUpper(strings.TrimSpace(f.ICAO))
 	d := domain.AirportDetails{ICAO: f.ICAO}
 	ref, known := h.ref.Lookup(f.ICAO)
 	if known {
@@ -219,12 +220,7 @@ func (h *airportHandlers) addAirport(c echo.Context) error {
 	} else {
 		res, err = h.cmds.Add(c.Request().Context(), commandMeta(c, ""), tabs.ID, d)
 	}
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		f.Errors = fields
-		status := http.StatusUnprocessableEntity
-		if domain.ErrorCode(err) == domain.EConflict {
-			status = http.StatusConflict
-		}
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
 		return h.renderList(c, status, f, f.ICAO)
 	}
 	if err != nil {
@@ -264,44 +260,26 @@ func (h *airportHandlers) changeAirport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.AirportForm{ICAO: a.Icao, IATA: c.FormValue("iata"), Name: c.FormValue("name"), City: c.FormValue("location"),
-		Region: c.FormValue("region"), Country: c.FormValue("country"), Timezone: c.FormValue("timezone"),
-		Lat: c.FormValue("lat"), Lon: c.FormValue("lon"), Elevation: c.FormValue("elevation"),
-		GroundHandlingCost: c.FormValue("ground_handling_cost"), Fuel100LL: c.FormValue("fuel_100ll_cost"),
-		FuelJetA: c.FormValue("fuel_jeta_cost"), FuelMogas: c.FormValue("fuel_mogas_cost"), Notes: c.FormValue("notes"),
-		Hub: c.FormValue("hub") != ""}
-	errs := map[string]string{}
-	parse := func(field, v string) float64 {
-		if strings.TrimSpace(v) == "" {
-			return 0
-		}
-		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil {
-			errs[field] = "Enter a number, for example 51.47."
-		}
-		return x
-	}
+	var f views.AirportForm
+	readForm(c, &f)
+	f.ICAO = a.Icao
 	d := domain.AirportDetails{ICAO: a.Icao, IATA: f.IATA, Name: f.Name, City: f.City, Region: f.Region, Country: f.Country,
-		Timezone: f.Timezone, Hub: f.Hub, Latitude: parse("lat", f.Lat), Longitude: parse("lon", f.Lon),
-		GroundHandlingCost: parse("ground_handling_cost", f.GroundHandlingCost), Fuel100LLCost: parse("fuel_100ll_cost", f.Fuel100LL),
-		FuelJetACost: parse("fuel_jeta_cost", f.FuelJetA), FuelMogasCost: parse("fuel_mogas_cost", f.FuelMogas), Notes: f.Notes}
-	if e := strings.TrimSpace(f.Elevation); e != "" {
-		n, err := strconv.ParseInt(e, 10, 32)
-		if err != nil {
-			errs["elevation"] = "Enter the elevation in whole feet, for example 83."
-		}
-		d.Elevation = int32(n)
-	}
+		Timezone: f.Timezone, Hub: f.Hub, Notes: f.Notes}
+	parse := formErrors{}
+	const number = "Enter a number, for example 51.47."
+	parse.float64("lat", f.Lat, &d.Latitude, number)
+	parse.float64("lon", f.Lon, &d.Longitude, number)
+	parse.float64("ground_handling_cost", f.GroundHandlingCost, &d.GroundHandlingCost, number)
+	parse.float64("fuel_100ll_cost", f.Fuel100LL, &d.Fuel100LLCost, number)
+	parse.float64("fuel_jeta_cost", f.FuelJetA, &d.FuelJetACost, number)
+	parse.float64("fuel_mogas_cost", f.FuelMogas, &d.FuelMogasCost, number)
+	parse.int32("elevation", f.Elevation, &d.Elevation, "Enter the elevation in whole feet, for example 83.")
 	var res domain.AppendResult
-	if len(errs) == 0 {
+	if len(parse) == 0 {
 		res, err = h.cmds.Change(ctx, commandMeta(c, ""), tabs.ID, d)
-		for k, v := range domain.ErrorFields(err) {
-			errs[k] = v
-		}
 	}
-	if len(errs) > 0 {
-		f.Errors = errs
-		return h.renderAirport(c, http.StatusUnprocessableEntity, tabs, f, false)
+	if status, ok := formFailed(parse, err, formSlots{Errors: &f.Errors}); ok {
+		return h.renderAirport(c, status, tabs, f, false)
 	}
 	if err != nil {
 		return err

@@ -92,13 +92,12 @@ func renderDashboard(c echo.Context, rm reads.Querier, airlineID uuid.UUID) erro
 		p.Recent = append(p.Recent, pirepRow(tabs, r, "", nil))
 	}
 	if p.Location != "" {
-		flights, err := rm.SearchFlightsFrom(ctx, readmodel.SearchFlightsFromParams{TenantID: tabs.ID, DptAirport: p.Location,
-			PageSize: dashboardDepartures})
+		found, err := rm.FindFlights(ctx, tabs.ID, reads.FlightFilter{Dpt: p.Location}, dashboardDepartures)
 		if err != nil {
 			return err
 		}
 		known := map[string]views.AirportOption{}
-		for _, f := range flights {
+		for _, f := range found.Flights {
 			name, err := names.name(ctx, f.ArrAirport)
 			if err != nil {
 				return err

@@ -141,23 +141,6 @@ func (h *fleetHandlers) renderFleet(c echo.Context, status int, sf views.Subflee
 	return render(c, status, views.FleetView(p), views.FleetListView(p.List))
 }
 
-// formFailed says how to re-render a failed form: 422 with a message per
-// bad field, 409 for a conflict (a taken code or registration beside its
-// field, or a message for the whole form); ok is false for other errors,
-// which go to the error page.
-func formFailed(err error) (status int, fields map[string]string, message string, ok bool) {
-	fields = domain.ErrorFields(err)
-	switch {
-	case domain.ErrorCode(err) == domain.EConflict && len(fields) > 0:
-		return http.StatusConflict, fields, "", true
-	case domain.ErrorCode(err) == domain.EConflict:
-		return http.StatusConflict, nil, domain.ErrorMessage(err), true
-	case len(fields) > 0:
-		return http.StatusUnprocessableEntity, fields, "", true
-	}
-	return 0, nil, "", false
-}
-
 // hubBox is the subfleet form's home hub: a search of the airline's
 // airports.
 func hubBox(airlineID string, f views.SubfleetForm, known map[string]views.AirportOption) views.AirportSearchBox {
@@ -165,8 +148,8 @@ func hubBox(airlineID string, f views.SubfleetForm, known map[string]views.Airpo
 }
 
 func subfleetInput(c echo.Context) (views.SubfleetForm, domain.Subfleet) {
-	f := views.SubfleetForm{CommandID: c.FormValue("command_id"), Type: c.FormValue("type"), ICAO: c.FormValue("icao"),
-		Name: c.FormValue("name"), HubID: c.FormValue("hub_id"), CostBlockHour: c.FormValue("cost_block_hour")}
+	var f views.SubfleetForm
+	readForm(c, &f)
 	return f, domain.Subfleet{Type: f.Type, ICAO: f.ICAO, Name: f.Name, HubID: f.HubID, CostBlockHour: f.CostBlockHour}
 }
 
@@ -174,11 +157,7 @@ func subfleetInput(c echo.Context) (views.SubfleetForm, domain.Subfleet) {
 func (h *fleetHandlers) createSubfleet(c echo.Context) error {
 	f, in := subfleetInput(c)
 	id, res, err := h.cmds.CreateSubfleet(c.Request().Context(), commandMeta(c, f.CommandID), c.Param("id"), in)
-	if status, fields, msg, ok := formFailed(err); ok {
-		f.Errors, f.Message = fields, msg
-		if status == http.StatusConflict {
-			f.CommandID = domain.NewUUID()
-		}
+	if status, ok := formFailed(nil, err, formSlots{&f.Errors, &f.Message, &f.CommandID}); ok {
 		return h.renderFleet(c, status, f, views.AircraftForm{})
 	}
 	if err != nil {
@@ -190,11 +169,7 @@ func (h *fleetHandlers) createSubfleet(c echo.Context) error {
 
 // subfleet reads the subfleet the route's :sid names in the airline.
 func (h *fleetHandlers) subfleet(c echo.Context, airlineID string) (readmodel.Subfleet, error) {
-	id, err := uuid.Parse(c.Param("sid"))
-	if err != nil {
-		return readmodel.Subfleet{}, domain.Errorf(domain.ENotFound, "There is no such subfleet in this airline.")
-	}
-	return h.rm.GetSubfleet(c.Request().Context(), readmodel.GetSubfleetParams{TenantID: airlineID, ID: id})
+	return h.rm.FindSubfleet(c.Request().Context(), airlineID, c.Param("sid"))
 }
 
 // showSubfleet is a subfleet's page; to htmx it answers with its aircraft.
@@ -251,8 +226,7 @@ func (h *fleetHandlers) changeSubfleet(c echo.Context) error {
 	}
 	f, in := subfleetInput(c)
 	res, err := h.cmds.ChangeSubfleet(c.Request().Context(), commandMeta(c, ""), tabs.ID, s.ID.String(), in)
-	if status, fields, msg, ok := formFailed(err); ok {
-		f.Errors, f.Message = fields, msg
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors, Message: &f.Message}); ok {
 		return h.renderSubfleet(c, status, &f)
 	}
 	if err != nil {
@@ -264,17 +238,12 @@ func (h *fleetHandlers) changeSubfleet(c echo.Context) error {
 
 // addAircraft adds an aircraft and shows its page.
 func (h *fleetHandlers) addAircraft(c echo.Context) error {
-	f := views.AircraftForm{CommandID: c.FormValue("command_id"), SubfleetID: c.FormValue("subfleet_id"),
-		Registration: c.FormValue("registration"), Name: c.FormValue("name"), Status: c.FormValue("status"),
-		AirportID: c.FormValue("airport_id"), FlightTime: c.FormValue("flight_time")}
+	var f views.AircraftForm
+	readForm(c, &f)
 	id, res, err := h.cmds.AddAircraft(c.Request().Context(), commandMeta(c, f.CommandID), c.Param("id"), domain.NewAircraft{
 		SubfleetID: f.SubfleetID, Registration: f.Registration, Name: f.Name, Status: f.Status,
 		AirportID: f.AirportID, FlightTime: f.FlightTime})
-	if status, fields, msg, ok := formFailed(err); ok {
-		f.Errors, f.Message = fields, msg
-		if status == http.StatusConflict {
-			f.CommandID = domain.NewUUID() // a refused registration may be corrected and sent again
-		}
+	if status, ok := formFailed(nil, err, formSlots{&f.Errors, &f.Message, &f.CommandID}); ok {
 		return h.renderFleet(c, status, views.SubfleetForm{}, f)
 	}
 	if err != nil {
@@ -286,11 +255,7 @@ func (h *fleetHandlers) addAircraft(c echo.Context) error {
 
 // aircraft reads the aircraft the route's :aid names in the airline.
 func (h *fleetHandlers) aircraft(c echo.Context, airlineID string) (readmodel.Aircraft, error) {
-	id, err := uuid.Parse(c.Param("aid"))
-	if err != nil {
-		return readmodel.Aircraft{}, domain.Errorf(domain.ENotFound, "There is no such aircraft in this airline.")
-	}
-	return h.rm.GetAircraft(c.Request().Context(), readmodel.GetAircraftParams{TenantID: airlineID, ID: id})
+	return h.rm.FindAircraft(c.Request().Context(), airlineID, c.Param("aid"))
 }
 
 // showAircraft is an aircraft's page with its history.
@@ -348,11 +313,11 @@ func (h *fleetHandlers) changeAircraft(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.AircraftForm{SubfleetID: c.FormValue("subfleet_id"), Name: c.FormValue("name"), Status: c.FormValue("status")}
+	var f views.AircraftForm // the edit form sends only the subfleet, name and status
+	readForm(c, &f)
 	res, err := h.cmds.ChangeAircraft(c.Request().Context(), commandMeta(c, ""), tabs.ID, a.ID.String(),
 		domain.AircraftChange{SubfleetID: f.SubfleetID, Name: f.Name, Status: f.Status})
-	if status, fields, msg, ok := formFailed(err); ok {
-		f.Errors, f.Message = fields, msg
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors, Message: &f.Message}); ok {
 		return h.renderAircraft(c, status, &f)
 	}
 	if err != nil {

@@ -11,11 +11,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -93,7 +91,7 @@ func (h *flightHandlers) renderFlights(c echo.Context, status int, f views.Fligh
 	if err != nil {
 		return err
 	}
-	subfleets, err := h.rm.ListSubfleets(ctx, tabs.ID)
+	subfleets, err := h.rm.SubfleetOptions(ctx, tabs.ID)
 	if err != nil {
 		return err
 	}
@@ -127,34 +125,12 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, known ma
 	}
 	filter.DptBox = airlineAirportBox(tabs.ID, "search-dpt", "dpt", "From", filter.Dpt, nil, known)
 	filter.ArrBox = airlineAirportBox(tabs.ID, "search-arr", "arr", "To", filter.Arr, nil, known)
-	var day int32
-	if n, err := strconv.Atoi(filter.Day); err == nil && n >= 1 && n <= 7 {
-		day = int32(1) << (n - 1)
-	} else {
-		filter.Day = ""
+	day, err := strconv.Atoi(filter.Day)
+	if err != nil || day < 1 || day > 7 {
+		day, filter.Day = 0, ""
 	}
-	p := readmodel.SearchFlightsParams{TenantID: tabs.ID, IncludeInactive: canManageFlights(c, tabs.ID),
-		Aircraft: aircraft, Day: day, PageSize: flightPageSize + 1}
-	p.AfterTime, p.AfterNumber, p.AfterCode, p.AfterLeg = parseCursor(c.QueryParam("after"))
-	ctx := c.Request().Context()
-	var rows []readmodel.Flight
-	var err error
-	switch {
-	case filter.Dpt != "" && filter.Arr != "":
-		rows, err = h.rm.SearchFlightsBetween(ctx, readmodel.SearchFlightsBetweenParams{TenantID: p.TenantID, DptAirport: filter.Dpt,
-			ArrAirport: filter.Arr, IncludeInactive: p.IncludeInactive, Aircraft: p.Aircraft, Day: p.Day, AfterTime: p.AfterTime,
-			AfterNumber: p.AfterNumber, AfterCode: p.AfterCode, AfterLeg: p.AfterLeg, PageSize: p.PageSize})
-	case filter.Dpt != "":
-		rows, err = h.rm.SearchFlightsFrom(ctx, readmodel.SearchFlightsFromParams{TenantID: p.TenantID, DptAirport: filter.Dpt,
-			IncludeInactive: p.IncludeInactive, Aircraft: p.Aircraft, Day: p.Day, AfterTime: p.AfterTime,
-			AfterNumber: p.AfterNumber, AfterCode: p.AfterCode, AfterLeg: p.AfterLeg, PageSize: p.PageSize})
-	case filter.Arr != "":
-		rows, err = h.rm.SearchFlightsTo(ctx, readmodel.SearchFlightsToParams{TenantID: p.TenantID, ArrAirport: filter.Arr,
-			IncludeInactive: p.IncludeInactive, Aircraft: p.Aircraft, Day: p.Day, AfterTime: p.AfterTime,
-			AfterNumber: p.AfterNumber, AfterCode: p.AfterCode, AfterLeg: p.AfterLeg, PageSize: p.PageSize})
-	default:
-		rows, err = h.rm.SearchFlights(ctx, p)
-	}
+	found, err := h.rm.FindFlights(c.Request().Context(), tabs.ID, reads.FlightFilter{Dpt: filter.Dpt, Arr: filter.Arr,
+		Aircraft: aircraft, Day: day, IncludeInactive: canManageFlights(c, tabs.ID), After: c.QueryParam("after")}, flightPageSize)
 	if err != nil {
 		return views.FlightsPage{}, err
 	}
@@ -166,58 +142,37 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, known ma
 	}
 	base := "/airlines/" + tabs.ID + "/flights"
 	out := views.FlightsPage{Tabs: tabs, Filter: filter}
-	if len(rows) > flightPageSize {
-		rows = rows[:flightPageSize]
-		last := rows[len(rows)-1]
+	if found.Next != "" {
 		next := url.Values{}
 		for k, v := range q {
 			next[k] = v
 		}
-		next.Set("after", formatCursor(last))
+		next.Set("after", found.Next)
 		out.NextURL = base + "?" + next.Encode()
 	}
 	if after := c.QueryParam("after"); after != "" {
 		q.Set("after", after)
 	}
 	out.ResultsURL = base + "/results?" + q.Encode()
-	for _, f := range rows {
+	for _, f := range found.Flights {
 		out.Rows = append(out.Rows, flightRow(tabs, f, known))
 	}
 	return out, nil
-}
-
-// A cursor is the last row's order key: departure time, number, route
-// code and leg, joined by "~" (none of them contains one).
-func formatCursor(f readmodel.Flight) string {
-	return strings.Join([]string{f.DptTime, f.FlightNumber, f.RouteCode, strconv.Itoa(int(f.RouteLeg))}, "~")
-}
-
-// parseCursor reads a cursor; anything else starts at the first flight.
-func parseCursor(s string) (string, string, string, int32) {
-	parts := strings.Split(s, "~")
-	if len(parts) != 4 {
-		return "", "", "", 0
-	}
-	leg, err := strconv.Atoi(parts[3])
-	if err != nil || leg < 0 || leg > 1<<30 {
-		return "", "", "", 0
-	}
-	return parts[0], parts[1], parts[2], int32(leg)
 }
 
 // aircraftOptions are the search's aircraft choices: any, then each ICAO
 // type of the airline's subfleets with their names. A value from an older
 // link (a subfleet id, a type no longer flown) stays choosable, so the
 // form shows the search that the results are of.
-func aircraftOptions(subfleets []readmodel.Subfleet, current string) [][2]string {
+func aircraftOptions(subfleets []reads.SubfleetOption, current string) [][2]string {
 	names := map[string][]string{}
 	var types []string
 	for _, s := range subfleets {
-		if _, ok := names[s.Icao]; !ok {
-			types = append(types, s.Icao)
+		if _, ok := names[s.ICAO]; !ok {
+			types = append(types, s.ICAO)
 		}
-		if !slices.Contains(names[s.Icao], s.Name) {
-			names[s.Icao] = append(names[s.Icao], s.Name)
+		if !slices.Contains(names[s.ICAO], s.Name) {
+			names[s.ICAO] = append(names[s.ICAO], s.Name)
 		}
 	}
 	slices.Sort(types)
@@ -228,7 +183,7 @@ func aircraftOptions(subfleets []readmodel.Subfleet, current string) [][2]string
 	if current != "" && !slices.Contains(types, current) {
 		label := current
 		for _, s := range subfleets {
-			if s.ID.String() == current {
+			if s.ID == current {
 				label = s.Type + " · " + s.Name
 			}
 		}
@@ -239,15 +194,15 @@ func aircraftOptions(subfleets []readmodel.Subfleet, current string) [][2]string
 
 // fillFlightForm adds what the flight form offers to choose from: the
 // airline's airports in the search boxes, and its subfleets.
-func fillFlightForm(f *views.FlightForm, airlineID string, known map[string]views.AirportOption, subfleets []readmodel.Subfleet) {
+func fillFlightForm(f *views.FlightForm, airlineID string, known map[string]views.AirportOption, subfleets []reads.SubfleetOption) {
 	f.DptBox = airlineAirportBox(airlineID, "flight-dpt", "dpt_airport", "Departure", f.DptAirport, f.Errors, known)
 	f.ArrBox = airlineAirportBox(airlineID, "flight-arr", "arr_airport", "Arrival", f.ArrAirport, f.Errors, known)
 	f.AltBox = airlineAirportBox(airlineID, "flight-alt", "alt_airport", "Alternate (optional)", f.AltAirport, f.Errors, known)
 	offered := map[string]bool{}
 	for _, s := range subfleets {
-		id := s.ID.String()
+		id := s.ID
 		offered[id] = true
-		f.Choices = append(f.Choices, views.SubfleetChoice{ID: id, Type: s.Type, ICAO: s.Icao, Name: s.Name,
+		f.Choices = append(f.Choices, views.SubfleetChoice{ID: id, Type: s.Type, ICAO: s.ICAO, Name: s.Name,
 			Chosen: slices.Contains(f.Subfleets, id)})
 	}
 	for _, id := range f.Subfleets {
@@ -258,19 +213,19 @@ func fillFlightForm(f *views.FlightForm, airlineID string, known map[string]view
 }
 
 // subfleetLinks are a flight's allowed subfleets as its page lists them.
-func subfleetLinks(f readmodel.Flight, subfleets []readmodel.Subfleet) []views.SubfleetLink {
-	byID := map[string]readmodel.Subfleet{}
+func subfleetLinks(f reads.ScheduledFlight, subfleets []reads.SubfleetOption) []views.SubfleetLink {
+	byID := map[string]reads.SubfleetOption{}
 	for _, s := range subfleets {
-		byID[s.ID.String()] = s
+		byID[s.ID] = s
 	}
 	var out []views.SubfleetLink
-	for i, id := range f.SubfleetIds {
+	for i, id := range f.SubfleetIDs {
 		if s, ok := byID[id]; ok {
 			out = append(out, views.SubfleetLink{ID: id, Type: s.Type, Name: s.Name})
 			continue
 		}
 		typ := id
-		if len(f.SubfleetTypes) == len(f.SubfleetIds) {
+		if len(f.SubfleetTypes) == len(f.SubfleetIDs) {
 			typ = f.SubfleetTypes[i]
 		}
 		out = append(out, views.SubfleetLink{Type: typ})
@@ -280,7 +235,7 @@ func subfleetLinks(f readmodel.Flight, subfleets []readmodel.Subfleet) []views.S
 
 // flightRow is a flight as the search and its page show it, with the
 // airline's names of its airports.
-func flightRow(tabs views.AirlineTabs, f readmodel.Flight, known map[string]views.AirportOption) views.FlightRow {
+func flightRow(tabs views.AirlineTabs, f reads.ScheduledFlight, known map[string]views.AirportOption) views.FlightRow {
 	ident := tabs.ICAO + f.FlightNumber
 	if f.RouteCode != "" {
 		ident += "/C." + f.RouteCode
@@ -298,7 +253,7 @@ func flightRow(tabs views.AirlineTabs, f readmodel.Flight, known map[string]view
 	if aircraft == "" {
 		aircraft = "Any"
 	}
-	r := views.FlightRow{ID: f.ID.String(), URL: "/airlines/" + tabs.ID + "/flights/" + f.ID.String(), Ident: ident,
+	r := views.FlightRow{ID: f.ID, URL: "/airlines/" + tabs.ID + "/flights/" + f.ID, Ident: ident,
 		Callsign: f.Callsign, Dpt: f.DptAirport, Arr: f.ArrAirport, Alt: f.AltAirport, DptName: known[f.DptAirport].Name,
 		ArrName: known[f.ArrAirport].Name, AltName: known[f.AltAirport].Name, DptTime: f.DptTime, ArrTime: f.ArrTime,
 		Days: strings.Join(days, " "), Distance: fmt.Sprintf("%d nm", f.Distance),
@@ -315,15 +270,12 @@ func flightRow(tabs views.AirlineTabs, f readmodel.Flight, known map[string]view
 
 // flightForm reads the add or edit form; numbers that do not parse get
 // their message here, the rest come from the domain.
-func flightForm(c echo.Context) (views.FlightForm, domain.FlightSchedule, map[string]string) {
-	f := views.FlightForm{CommandID: c.FormValue("command_id"), FlightNumber: c.FormValue("flight_number"),
-		RouteCode: c.FormValue("route_code"), RouteLeg: c.FormValue("route_leg"), Callsign: c.FormValue("callsign"),
-		DptAirport: c.FormValue("dpt_airport"), ArrAirport: c.FormValue("arr_airport"), AltAirport: c.FormValue("alt_airport"),
-		DptTime: c.FormValue("dpt_time"), ArrTime: c.FormValue("arr_time"), StartDate: c.FormValue("start_date"),
-		EndDate: c.FormValue("end_date"), Distance: c.FormValue("distance"), FlightTime: c.FormValue("flight_time"),
-		Level: c.FormValue("level"), FlightType: c.FormValue("flight_type"), Route: c.FormValue("route"),
-		Notes: c.FormValue("notes"), Active: c.FormValue("active") != ""}
-	for _, v := range c.Request().Form["subfleets"] { // checkboxes; a program may send ids joined by commas
+func flightForm(c echo.Context) (views.FlightForm, domain.FlightSchedule, formErrors) {
+	var f views.FlightForm
+	readForm(c, &f)
+	sent := f.Subfleets // checkboxes; a program may send ids joined by commas
+	f.Subfleets = nil
+	for _, v := range sent {
 		for _, id := range strings.Split(v, ",") {
 			if id = strings.TrimSpace(id); id != "" && !slices.Contains(f.Subfleets, id) {
 				f.Subfleets = append(f.Subfleets, id)
@@ -352,18 +304,15 @@ func flightForm(c echo.Context) (views.FlightForm, domain.FlightSchedule, map[st
 func (h *flightHandlers) addFlight(c echo.Context) error {
 	f, s, parse := flightForm(c)
 	airlineID := c.Param("id")
+	var id string
+	var res domain.AppendResult
+	var err error
 	if len(parse) > 0 {
-		_, _, err := h.cmds.Prepare(c.Request().Context(), airlineID, s)
-		f.Errors = fieldErrors(parse, err)
-		return h.renderFlights(c, http.StatusUnprocessableEntity, f)
+		_, _, err = h.cmds.Prepare(c.Request().Context(), airlineID, s) // the domain's messages too, nothing saved
+	} else {
+		id, res, err = h.cmds.Add(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, s)
 	}
-	id, res, err := h.cmds.Add(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, s)
-	if errs := fieldErrors(nil, err); errs != nil {
-		f.Errors = errs
-		status := http.StatusUnprocessableEntity
-		if domain.ErrorCode(err) == domain.EConflict {
-			status = http.StatusConflict
-		}
+	if status, ok := formFailed(parse, err, formSlots{Errors: &f.Errors}); ok {
 		return h.renderFlights(c, status, f)
 	}
 	if err != nil {
@@ -373,17 +322,14 @@ func (h *flightHandlers) addFlight(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/airlines/"+airlineID+"/flights/"+id)
 }
 
-// loadFlight reads the flight the route names in the airline.
-func (h *flightHandlers) loadFlight(c echo.Context) (views.AirlineTabs, readmodel.Flight, error) {
+// loadFlight reads the flight the route names in the airline; only staff
+// find an inactive one.
+func (h *flightHandlers) loadFlight(c echo.Context) (views.AirlineTabs, reads.ScheduledFlight, error) {
 	tabs, err := flightTabs(c, h.rm)
 	if err != nil {
-		return tabs, readmodel.Flight{}, err
+		return tabs, reads.ScheduledFlight{}, err
 	}
-	id, err := uuid.Parse(c.Param("flight"))
-	if err != nil {
-		return tabs, readmodel.Flight{}, domain.Errorf(domain.ENotFound, "There is no such flight in this airline.")
-	}
-	f, err := h.rm.GetFlight(c.Request().Context(), readmodel.GetFlightParams{TenantID: tabs.ID, ID: id})
+	f, err := h.rm.FindFlight(c.Request().Context(), tabs.ID, c.Param("flight"))
 	if err == nil && !f.Active && !canManageFlights(c, tabs.ID) {
 		err = domain.Errorf(domain.ENotFound, "There is no such flight in this airline.")
 	}
@@ -391,12 +337,12 @@ func (h *flightHandlers) loadFlight(c echo.Context) (views.AirlineTabs, readmode
 }
 
 // editForm is the edit form filled with the flight as it is.
-func editForm(f readmodel.Flight) views.FlightForm {
+func editForm(f reads.ScheduledFlight) views.FlightForm {
 	form := views.FlightForm{Edit: true, FlightNumber: f.FlightNumber, RouteCode: f.RouteCode, RouteLeg: strconv.Itoa(int(f.RouteLeg)),
 		Callsign: f.Callsign, DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport, DptTime: f.DptTime,
 		ArrTime: f.ArrTime, StartDate: f.StartDate, EndDate: f.EndDate, Distance: strconv.Itoa(int(f.Distance)),
 		FlightTime: strconv.Itoa(int(f.FlightTime)), FlightType: f.FlightType, Route: f.Route, Notes: f.Notes,
-		Subfleets: slices.Clone(f.SubfleetIds), Active: f.Active}
+		Subfleets: slices.Clone(f.SubfleetIDs), Active: f.Active}
 	if f.Level > 0 {
 		form.Level = strconv.Itoa(int(f.Level))
 	}
@@ -417,13 +363,13 @@ func (h *flightHandlers) showFlight(c echo.Context) error {
 	return h.renderFlight(c, http.StatusOK, tabs, f, form)
 }
 
-func (h *flightHandlers) renderFlight(c echo.Context, status int, tabs views.AirlineTabs, f readmodel.Flight, form views.FlightForm) error {
+func (h *flightHandlers) renderFlight(c echo.Context, status int, tabs views.AirlineTabs, f reads.ScheduledFlight, form views.FlightForm) error {
 	ctx := c.Request().Context()
 	known, err := knownAirports(ctx, h.rm, tabs.ID)
 	if err != nil {
 		return err
 	}
-	subfleets, err := h.rm.ListSubfleets(ctx, tabs.ID)
+	subfleets, err := h.rm.SubfleetOptions(ctx, tabs.ID)
 	if err != nil {
 		return err
 	}
@@ -449,22 +395,21 @@ func (h *flightHandlers) editFlight(c echo.Context) error {
 		return err
 	}
 	f, s, parse := flightForm(c)
+	var res domain.AppendResult
 	if len(parse) > 0 {
 		s.FlightNumber, s.RouteCode, s.RouteLeg = cur.FlightNumber, cur.RouteCode, cur.RouteLeg
-		_, _, err := h.cmds.Prepare(c.Request().Context(), tabs.ID, s)
-		f.Errors = fieldErrors(parse, err)
-		return h.renderFlight(c, http.StatusUnprocessableEntity, tabs, cur, f)
+		_, _, err = h.cmds.Prepare(c.Request().Context(), tabs.ID, s) // the domain's messages too, nothing saved
+	} else {
+		res, err = h.cmds.Edit(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, cur.ID, s)
 	}
-	res, err := h.cmds.Edit(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, cur.ID.String(), s)
-	if errs := fieldErrors(nil, err); errs != nil {
-		f.Errors = errs
-		return h.renderFlight(c, http.StatusUnprocessableEntity, tabs, cur, f)
+	if status, ok := formFailed(parse, err, formSlots{Errors: &f.Errors}); ok {
+		return h.renderFlight(c, status, tabs, cur, f)
 	}
 	if err != nil {
 		return err
 	}
 	h.waitFor(c, res)
-	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/flights/"+cur.ID.String()+"?saved=1")
+	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/flights/"+cur.ID+"?saved=1")
 }
 
 // activateFlight puts the flight back in the pilots' search.
@@ -482,10 +427,10 @@ func (h *flightHandlers) setActive(c echo.Context, cmd func(context.Context, dom
 	if err != nil {
 		return err
 	}
-	res, err := cmd(c.Request().Context(), commandMeta(c, ""), tabs.ID, f.ID.String())
+	res, err := cmd(c.Request().Context(), commandMeta(c, ""), tabs.ID, f.ID)
 	if err != nil {
 		return err
 	}
 	h.waitFor(c, res)
-	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/flights/"+f.ID.String())
+	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/flights/"+f.ID)
 }

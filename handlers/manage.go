@@ -72,13 +72,12 @@ func (h *manageHandlers) changeProfile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.ProfileForm{AirlineID: tabs.ID, Name: c.FormValue("name"), ICAO: c.FormValue("icao"), Slug: c.FormValue("slug"),
-		IATA: c.FormValue("iata"), PilotIDPrefix: c.FormValue("pilot_id_prefix"), Registration: c.FormValue("registration")}
+	f := views.ProfileForm{AirlineID: tabs.ID}
+	readForm(c, &f)
 	res, err := h.cmds.ChangeProfile(c.Request().Context(), commandMeta(c, ""), tabs.ID, domain.AirlineProfile{
 		Name: f.Name, ICAO: f.ICAO, Slug: f.Slug, IATA: f.IATA, PilotIDPrefix: f.PilotIDPrefix, Registration: f.Registration})
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		f.Errors = fields
-		return h.renderPage(c, http.StatusUnprocessableEntity, tabs, f, "", nil)
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
+		return h.renderPage(c, status, tabs, f, "", nil)
 	}
 	if err != nil {
 		return err
@@ -95,8 +94,9 @@ func (h *manageHandlers) suspendAirline(c echo.Context) error {
 	}
 	reason := c.FormValue("reason")
 	res, err := h.cmds.Suspend(c.Request().Context(), commandMeta(c, ""), tabs.ID, reason)
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		return h.renderPage(c, http.StatusUnprocessableEntity, tabs, profileForm(a), reason, fields)
+	var fields map[string]string
+	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
+		return h.renderPage(c, status, tabs, profileForm(a), reason, fields)
 	}
 	if err != nil {
 		return err

@@ -109,18 +109,13 @@ func (h *peopleHandlers) peoplePage(c echo.Context) (views.PeoplePage, error) {
 // createPerson adds a pilot or an airline admin with a one-time password,
 // shown once on the page that answers.
 func (h *peopleHandlers) createPerson(c echo.Context) error {
-	f := views.PersonForm{CommandID: c.FormValue("command_id"), Name: c.FormValue("name"),
-		Email: c.FormValue("email"), Country: c.FormValue("country"), Role: c.FormValue("role")}
+	var f views.PersonForm
+	readForm(c, &f)
 	ctx := c.Request().Context()
 	id, otp, res, err := h.users.CreatePerson(ctx, commandMeta(c, f.CommandID), c.Param("id"),
 		domain.Person{Name: f.Name, Email: f.Email, Country: f.Country, Role: f.Role})
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		f.Errors = fields
-		return h.renderPeople(c, http.StatusUnprocessableEntity, f, nil)
-	}
-	if code := domain.ErrorCode(err); code == domain.EConflict {
-		f.Message, f.CommandID = domain.ErrorMessage(err), domain.NewUUID()
-		return h.renderPeople(c, http.StatusConflict, f, nil)
+	if status, ok := formFailed(nil, err, formSlots{&f.Errors, &f.Message, &f.CommandID}); ok {
+		return h.renderPeople(c, status, f, nil)
 	}
 	if err != nil {
 		return err
@@ -198,9 +193,11 @@ func (h *peopleHandlers) reject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.users.Reject(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), c.FormValue("reason"))
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		return h.renderPerson(c, http.StatusUnprocessableEntity, nil, c.FormValue("reason"), fields)
+	reason := c.FormValue("reason")
+	res, err := h.users.Reject(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), reason)
+	var fields map[string]string
+	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
+		return h.renderPerson(c, status, nil, reason, fields)
 	}
 	if err != nil {
 		return err
@@ -216,8 +213,9 @@ func (h *peopleHandlers) suspend(c echo.Context) error {
 	}
 	reason := c.FormValue("reason")
 	res, err := h.users.Suspend(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), reason)
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		return h.renderPerson(c, http.StatusUnprocessableEntity, nil, reason, fields)
+	var fields map[string]string
+	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
+		return h.renderPerson(c, status, nil, reason, fields)
 	}
 	if err != nil {
 		return err
@@ -245,8 +243,9 @@ func (h *peopleHandlers) changeRole(c echo.Context) error {
 		return err
 	}
 	res, err := h.users.ChangeRole(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), c.FormValue("role"))
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		return h.renderPerson(c, http.StatusUnprocessableEntity, nil, "", fields)
+	var fields map[string]string
+	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
+		return h.renderPerson(c, status, nil, "", fields)
 	}
 	if err != nil {
 		return err

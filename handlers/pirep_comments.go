@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"net/http"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -25,12 +24,12 @@ func (h *pirepHandlers) commentPirep(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.CommentForm{CommandID: c.FormValue("command_id"), Text: c.FormValue("text")}
+	var f views.CommentForm
+	readForm(c, &f)
 	_, res, err := h.cmds.Comment(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, p.ID.String(), f.Text)
-	if errs := fieldErrors(nil, err); errs != nil {
-		f.Errors = errs
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
 		c.Set(commentFormKey, f)
-		return h.renderPirep(c, http.StatusUnprocessableEntity, tabs, p, pirepEditForm(p), "", nil)
+		return h.renderPirep(c, status, tabs, p, pirepEditForm(p), "", nil)
 	}
 	if err != nil {
 		return err

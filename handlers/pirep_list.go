@@ -46,13 +46,6 @@ const dateLayout = "2006-01-02"
 // airportCode is what an airport filter may be: an ICAO (or other) code.
 var airportCode = regexp.MustCompile(`^[A-Z0-9]{3,4}$`)
 
-// The block-off range when the form sets no bound; PostgreSQL's timestamptz
-// holds both.
-var (
-	earliestBlockOff = time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)
-	latestBlockOff   = time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
-)
-
 // listAllPireps is the list with the filters, sort and page the query
 // string asks for. A filter that makes no sense comes back at 422 with its
 // message beside the field and no rows.
@@ -186,7 +179,7 @@ func parsePirepFilter(c echo.Context, airlineID string, people []readmodel.User,
 	f := views.PirepListFilter{State: param("state"), Pilot: param("pilot"), Airport: strings.ToUpper(param("airport")),
 		Aircraft: param("aircraft"), From: param("from"), To: param("to"), Sort: param("sort"), Errors: map[string]string{}}
 	arg := readmodel.ListPirepsByAirlineParams{TenantID: airlineID, State: f.State, Airport: f.Airport,
-		FromTime: earliestBlockOff, ToTime: latestBlockOff}
+		FromTime: reads.EarliestBlockOff, ToTime: reads.LatestBlockOff}
 
 	f.StateOptions = [][2]string{{"", "Any state"}}
 	known := false

@@ -64,11 +64,7 @@ func (h *pirepHandlers) listPireps(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	me, err := uuid.Parse(currentActor(c).UserID)
-	if err != nil {
-		return domain.Errorf(domain.EForbidden, "Only an airline's pilots have PIREPs.")
-	}
-	rows, err := h.rm.ListPirepsByPilot(ctx, readmodel.ListPirepsByPilotParams{TenantID: tabs.ID, PilotID: me, Limit: myPirepsLimit})
+	rows, err := h.rm.PilotPireps(ctx, tabs.ID, currentActor(c).UserID, myPirepsLimit)
 	if err != nil {
 		return err
 	}
@@ -89,23 +85,15 @@ func (h *pirepHandlers) showPirepQueue(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	rows, err := h.rm.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tabs.ID, Limit: queueLimit})
+	queue, err := h.rm.PendingPireps(ctx, tabs.ID, queueLimit)
 	if err != nil {
 		return err
 	}
-	waiting := int64(len(rows))
-	if waiting == queueLimit {
-		waiting, err = h.rm.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: tabs.ID, State: "pending",
-			FromTime: earliestBlockOff, ToTime: latestBlockOff})
-		if err != nil {
-			return err
-		}
-	}
-	out, err := h.rows(ctx, tabs, rows)
+	out, err := h.rows(ctx, tabs, queue.Pireps)
 	if err != nil {
 		return err
 	}
-	p := views.PirepQueuePage{Page: page(c, tabs.Name+" · PIREPs to review"), Tabs: tabs, URL: pirepsURL(tabs.ID) + "/queue", Rows: out, Waiting: waiting,
+	p := views.PirepQueuePage{Page: page(c, tabs.Name+" · PIREPs to review"), Tabs: tabs, URL: pirepsURL(tabs.ID) + "/queue", Rows: out, Waiting: queue.Waiting,
 		CanFile: domain.Authorize(currentActor(c), domain.FileOwnPireps, tabs.ID) == nil, Notice: popFlash(c, h.sessions)}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.PirepQueueView(p), nil)
@@ -186,15 +174,11 @@ func pirepRow(tabs views.AirlineTabs, p readmodel.Pirep, pilot string, regs map[
 func (h *pirepHandlers) showNewPirep(c echo.Context) error {
 	f := views.PirepForm{FuelUnit: "lb"}
 	if id := c.QueryParam("flight"); id != "" {
-		fid, err := uuid.Parse(id)
-		if err != nil {
-			return domain.Errorf(domain.ENotFound, "There is no such flight in this airline.")
-		}
-		fl, err := h.rm.GetFlight(c.Request().Context(), readmodel.GetFlightParams{TenantID: c.Param("id"), ID: fid})
+		fl, err := h.rm.FindFlight(c.Request().Context(), c.Param("id"), id)
 		if err != nil {
 			return err
 		}
-		f.FlightID, f.FlightNumber, f.RouteCode = fl.ID.String(), fl.FlightNumber, fl.RouteCode
+		f.FlightID, f.FlightNumber, f.RouteCode = fl.ID, fl.FlightNumber, fl.RouteCode
 		if fl.RouteLeg != 0 {
 			f.RouteLeg = strconv.Itoa(int(fl.RouteLeg))
 		}
@@ -271,14 +255,9 @@ func (h *pirepHandlers) fillForm(c echo.Context, airlineID, csrf string, f *view
 
 // pirepForm reads the filing or edit form; what does not parse gets its
 // message here, the rest come from the domain.
-func pirepForm(c echo.Context) (views.PirepForm, domain.PirepDetails, map[string]string) {
-	f := views.PirepForm{CommandID: c.FormValue("command_id"), FlightID: c.FormValue("flight_id"),
-		FlightNumber: c.FormValue("flight_number"), RouteCode: c.FormValue("route_code"), RouteLeg: c.FormValue("route_leg"),
-		DptAirport: c.FormValue("dpt_airport"), ArrAirport: c.FormValue("arr_airport"), AltAirport: c.FormValue("alt_airport"),
-		AircraftID: c.FormValue("aircraft_id"), BlockOff: c.FormValue("block_off"), BlockOn: c.FormValue("block_on"),
-		FlightTime: c.FormValue("flight_time"), Distance: c.FormValue("distance"), Level: c.FormValue("level"),
-		FuelUsed: c.FormValue("fuel_used"), FuelUnit: c.FormValue("fuel_unit"), LandingRate: c.FormValue("landing_rate"),
-		Route: c.FormValue("route"), Remarks: c.FormValue("remarks")}
+func pirepForm(c echo.Context) (views.PirepForm, domain.PirepDetails, formErrors) {
+	var f views.PirepForm
+	readForm(c, &f)
 	if f.FuelUnit != "kg" {
 		f.FuelUnit = "lb"
 	}
@@ -322,21 +301,28 @@ func pirepForm(c echo.Context) (views.PirepForm, domain.PirepDetails, map[string
 	return f, d, errs
 }
 
+// checkPirep is the domain's check of a PIREP's details, for a form whose
+// numbers did not all parse: every message is shown at once.
+func checkPirep(d domain.PirepDetails) error {
+	d.Normalize()
+	return d.Validate()
+}
+
 // filePirep files a PIREP from the form, as a draft or submitted.
 func (h *pirepHandlers) filePirep(c echo.Context) error {
 	f, d, parse := pirepForm(c)
 	airlineID := c.Param("id")
-	if len(parse) > 0 {
-		check := d
-		check.Normalize()
-		f.Errors = fieldErrors(parse, check.Validate())
-		return h.renderNew(c, http.StatusUnprocessableEntity, f)
-	}
 	submit := c.FormValue("submit") != ""
-	id, res, err := h.cmds.File(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, d, submit)
-	if errs := fieldErrors(nil, err); errs != nil {
-		f.Errors = errs
-		return h.renderNew(c, http.StatusUnprocessableEntity, f)
+	var id string
+	var res domain.AppendResult
+	var err error
+	if len(parse) > 0 {
+		err = checkPirep(d) // the domain's messages too, nothing filed
+	} else {
+		id, res, err = h.cmds.File(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, d, submit)
+	}
+	if status, ok := formFailed(parse, err, formSlots{Errors: &f.Errors}); ok {
+		return h.renderNew(c, status, f)
 	}
 	if err != nil {
 		return err
@@ -496,17 +482,15 @@ func (h *pirepHandlers) editPirep(c echo.Context) error {
 		return domain.Errorf(domain.EForbidden, "Only the pilot who filed a PIREP can edit it.")
 	}
 	f, d, parse := pirepForm(c)
-	if len(parse) > 0 {
-		check := d
-		check.Normalize()
-		f.Errors = fieldErrors(parse, check.Validate())
-		return h.renderPirep(c, http.StatusUnprocessableEntity, tabs, p, f, "", nil)
-	}
 	ctx := c.Request().Context()
-	res, err := h.cmds.Edit(ctx, commandMeta(c, f.CommandID), tabs.ID, p.ID.String(), d)
-	if errs := fieldErrors(nil, err); errs != nil {
-		f.Errors = errs
-		return h.renderPirep(c, http.StatusUnprocessableEntity, tabs, p, f, "", nil)
+	var res domain.AppendResult
+	if len(parse) > 0 {
+		err = checkPirep(d) // the domain's messages too, nothing saved
+	} else {
+		res, err = h.cmds.Edit(ctx, commandMeta(c, f.CommandID), tabs.ID, p.ID.String(), d)
+	}
+	if status, ok := formFailed(parse, err, formSlots{Errors: &f.Errors}); ok {
+		return h.renderPirep(c, status, tabs, p, f, "", nil)
 	}
 	if err != nil {
 		return err

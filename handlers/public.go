@@ -78,18 +78,16 @@ func (h *publicHandlers) register(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.RegisterForm{Page: page(c, "Join "+a.Name), AirlineName: a.Name, Slug: a.Slug,
-		CommandID: c.FormValue("command_id"), Name: c.FormValue("name"), Email: c.FormValue("email"),
-		Country: c.FormValue("country")}
+	f := views.RegisterForm{Page: page(c, "Join "+a.Name), AirlineName: a.Name, Slug: a.Slug}
+	readForm(c, &f)
 	if !validCommandID(f.CommandID) {
 		f.CommandID = domain.NewUUID()
 	}
 	meta := domain.CommandMeta{ID: f.CommandID, CorrelationID: requestID(c)}
 	id, res, err := h.users.Register(c.Request().Context(), meta, a.ID.String(), domain.Person{
 		Name: f.Name, Email: f.Email, Country: f.Country, Password: c.FormValue("password")})
-	if fields := domain.ErrorFields(err); len(fields) > 0 {
-		f.Errors = fields
-		return render(c, statusFor(domain.ErrorCode(err)), views.RegisterView(f), nil)
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
+		return render(c, status, views.RegisterView(f), nil)
 	}
 	if err != nil {
 		return err

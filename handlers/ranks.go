@@ -66,8 +66,8 @@ func (h *rankHandlers) renderRanks(c echo.Context, status int, f views.RankForm)
 
 // rankForm reads the add or edit form.
 func rankForm(c echo.Context) (views.RankForm, domain.RankForm) {
-	f := views.RankForm{CommandID: c.FormValue("command_id"), Name: c.FormValue("name"), MinHours: c.FormValue("min_hours"),
-		AutoPromote: c.FormValue("auto_promote") != "", AutoAccept: c.FormValue("auto_accept") != ""}
+	var f views.RankForm
+	readForm(c, &f)
 	return f, domain.RankForm{Name: f.Name, MinHours: f.MinHours, AutoPromote: f.AutoPromote, AutoAccept: f.AutoAccept}
 }
 
@@ -76,9 +76,8 @@ func (h *rankHandlers) createRank(c echo.Context) error {
 	f, d := rankForm(c)
 	airlineID := c.Param("id")
 	_, res, err := h.cmds.Save(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, "", d)
-	if errs := domain.ErrorFields(err); errs != nil {
-		f.Errors = errs
-		return h.renderRanks(c, http.StatusUnprocessableEntity, f)
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
+		return h.renderRanks(c, status, f)
 	}
 	if err != nil {
 		return err
@@ -132,9 +131,8 @@ func (h *rankHandlers) saveRank(c echo.Context) error {
 	}
 	f, d := rankForm(c)
 	_, res, err := h.cmds.Save(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, r.ID.String(), d)
-	if errs := domain.ErrorFields(err); errs != nil {
-		f.Errors = errs
-		return h.renderRank(c, http.StatusUnprocessableEntity, tabs, r, f)
+	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
+		return h.renderRank(c, status, tabs, r, f)
 	}
 	if err != nil {
 		return err
@@ -153,8 +151,9 @@ func (h *rankHandlers) setPilotRank(c echo.Context) error {
 	}
 	rankID := c.FormValue("rank_id")
 	res, err := h.cmds.SetByHand(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), rankID)
-	if errs := domain.ErrorFields(err); errs != nil {
-		return h.people.renderPerson(c, http.StatusUnprocessableEntity, nil, "", errs)
+	var fields map[string]string
+	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
+		return h.people.renderPerson(c, status, nil, "", fields)
 	}
 	if err != nil {
 		return err

@@ -70,7 +70,7 @@ func checkRankPages(t *testing.T, w *matrixWorld) {
 		t.Errorf("First Officer shows %v, want 10:30, Yes, No", got)
 	}
 	resp, body = w.sendForm(t, staff, ranks, url.Values{"name": {"first officer"}, "min_hours": {"20"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(text(doc(t, body), "error-name"), "already has a rank") {
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(text(doc(t, body), "error-name"), "already has a rank") {
 		t.Errorf("a second First Officer: %d %q", resp.StatusCode, text(doc(t, body), "error-name"))
 	}
 

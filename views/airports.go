@@ -60,12 +60,25 @@ func (b AirportSearchBox) countText() string {
 // AirportForm is the add and edit form of an airport; numbers stay text so
 // a wrong one comes back as typed.
 type AirportForm struct {
-	CSRFToken, AirlineID                                                   string
-	ICAO, IATA, Name, City, Region, Country, Timezone, Lat, Lon, Elevation string
-	GroundHandlingCost, Fuel100LL, FuelJetA, FuelMogas, Notes              string
-	Hub                                                                    bool
-	Errors                                                                 map[string]string
-	Message                                                                string
+	CSRFToken, AirlineID string
+	ICAO                 string `form:"icao"`
+	IATA                 string `form:"iata"`
+	Name                 string `form:"name"`
+	City                 string `form:"location"`
+	Region               string `form:"region"`
+	Country              string `form:"country"`
+	Timezone             string `form:"timezone"`
+	Lat                  string `form:"lat"`
+	Lon                  string `form:"lon"`
+	Elevation            string `form:"elevation"`
+	GroundHandlingCost   string `form:"ground_handling_cost"`
+	Fuel100LL            string `form:"fuel_100ll_cost"`
+	FuelJetA             string `form:"fuel_jeta_cost"`
+	FuelMogas            string `form:"fuel_mogas_cost"`
+	Notes                string `form:"notes"`
+	Hub                  bool   `form:"hub"`
+	Errors               map[string]string
+	Message              string
 }
 
 // AirportsPage is an airline's airport list with the add form.

@@ -42,12 +42,12 @@ type SubfleetRow struct {
 // SubfleetForm is the create and edit form of a subfleet.
 type SubfleetForm struct {
 	CSRFToken     string
-	CommandID     string
-	Type          string
-	ICAO          string
-	Name          string
-	HubID         string
-	CostBlockHour string
+	CommandID     string `form:"command_id"`
+	Type          string `form:"type"`
+	ICAO          string `form:"icao"`
+	Name          string `form:"name"`
+	HubID         string `form:"hub_id"`
+	CostBlockHour string `form:"cost_block_hour"`
 	Errors        map[string]string
 	Message       string
 	Hub           AirportSearchBox // hub_id, searched in the airline's airports
@@ -57,13 +57,13 @@ type SubfleetForm struct {
 // SubfleetID, Name and Status.
 type AircraftForm struct {
 	CSRFToken    string
-	CommandID    string
-	SubfleetID   string
-	Registration string
-	Name         string
-	Status       string
-	AirportID    string
-	FlightTime   string
+	CommandID    string `form:"command_id"`
+	SubfleetID   string `form:"subfleet_id"`
+	Registration string `form:"registration"`
+	Name         string `form:"name"`
+	Status       string `form:"status"`
+	AirportID    string `form:"airport_id"`
+	FlightTime   string `form:"flight_time"`
 	Errors       map[string]string
 	Message      string
 	Location     AirportSearchBox // airport_id, searched in the airline's airports

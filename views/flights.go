@@ -60,33 +60,33 @@ type FlightRow struct {
 // FlightForm is the add and edit form of a flight, as typed.
 type FlightForm struct {
 	CSRFToken    string
-	CommandID    string
-	Action       string // where the form posts
-	Edit         bool   // the key (number, route code, leg) is fixed
-	FlightNumber string
-	RouteCode    string
-	RouteLeg     string
-	Callsign     string
-	DptAirport   string
-	ArrAirport   string
-	AltAirport   string
-	DptTime      string
-	ArrTime      string
-	Days         [7]bool // Monday first
-	StartDate    string
-	EndDate      string
-	Distance     string
-	FlightTime   string
-	Level        string
-	FlightType   string
-	Route        string
-	Notes        string
-	Subfleets    []string // the chosen subfleet ids
+	CommandID    string   `form:"command_id"`
+	Action       string   // where the form posts
+	Edit         bool     // the key (number, route code, leg) is fixed
+	FlightNumber string   `form:"flight_number"`
+	RouteCode    string   `form:"route_code"`
+	RouteLeg     string   `form:"route_leg"`
+	Callsign     string   `form:"callsign"`
+	DptAirport   string   `form:"dpt_airport"`
+	ArrAirport   string   `form:"arr_airport"`
+	AltAirport   string   `form:"alt_airport"`
+	DptTime      string   `form:"dpt_time"`
+	ArrTime      string   `form:"arr_time"`
+	Days         [7]bool  // Monday first
+	StartDate    string   `form:"start_date"`
+	EndDate      string   `form:"end_date"`
+	Distance     string   `form:"distance"`
+	FlightTime   string   `form:"flight_time"`
+	Level        string   `form:"level"`
+	FlightType   string   `form:"flight_type"`
+	Route        string   `form:"route"`
+	Notes        string   `form:"notes"`
+	Subfleets    []string `form:"subfleets"` // the chosen subfleet ids
 	Choices      []SubfleetChoice
 	DptBox       AirportSearchBox
 	ArrBox       AirportSearchBox
 	AltBox       AirportSearchBox
-	Active       bool
+	Active       bool `form:"active"`
 	Errors       map[string]string
 	Message      string
 	Saved        bool

@@ -21,12 +21,12 @@ type AirlineTabs struct {
 type ProfileForm struct {
 	CSRFToken     string
 	AirlineID     string
-	Name          string
-	ICAO          string
-	Slug          string
-	IATA          string
-	PilotIDPrefix string
-	Registration  string
+	Name          string `form:"name"`
+	ICAO          string `form:"icao"`
+	Slug          string `form:"slug"`
+	IATA          string `form:"iata"`
+	PilotIDPrefix string `form:"pilot_id_prefix"`
+	Registration  string `form:"registration"`
 	Errors        map[string]string
 	Message       string
 	Saved         bool
@@ -61,11 +61,11 @@ type PersonRow struct {
 type PersonForm struct {
 	CSRFToken string
 	AirlineID string
-	CommandID string
-	Name      string
-	Email     string
-	Country   string
-	Role      string
+	CommandID string `form:"command_id"`
+	Name      string `form:"name"`
+	Email     string `form:"email"`
+	Country   string `form:"country"`
+	Role      string `form:"role"`
 	Errors    map[string]string
 	Message   string
 }
@@ -127,10 +127,10 @@ type RegisterForm struct {
 	Page
 	AirlineName string
 	Slug        string
-	CommandID   string
-	Name        string
-	Email       string
-	Country     string
+	CommandID   string `form:"command_id"`
+	Name        string `form:"name"`
+	Email       string `form:"email"`
+	Country     string `form:"country"`
 	Errors      map[string]string
 	Message     string
 }

@@ -6,29 +6,33 @@ package views
 // PirepForm is the filing and edit form of a PIREP, as typed.
 type PirepForm struct {
 	CSRFToken string
-	CommandID string
+	CommandID string `form:"command_id"`
 	Action    string
 	Edit      bool // editing a filed PIREP; Draft says whether it may still be submitted
 	Draft     bool
-	FlightID  string // the schedule flight it is filed from, if any
+	FlightID  string `form:"flight_id"` // the schedule flight it is filed from, if any
 
-	FlightNumber, RouteCode, RouteLeg  string
-	DptAirport, ArrAirport, AltAirport string
-	DptBox, ArrBox, AltBox             AirportSearchBox
-	AircraftID                         string
+	FlightNumber           string `form:"flight_number"`
+	RouteCode              string `form:"route_code"`
+	RouteLeg               string `form:"route_leg"`
+	DptAirport             string `form:"dpt_airport"`
+	ArrAirport             string `form:"arr_airport"`
+	AltAirport             string `form:"alt_airport"`
+	DptBox, ArrBox, AltBox AirportSearchBox
+	AircraftID             string `form:"aircraft_id"`
 	// AircraftOptions are the airline's active aircraft, and the chosen one
 	// when it is no longer active.
 	AircraftOptions [][2]string
-	BlockOff        string // UTC, as a datetime-local input sends it: 2026-11-28T09:30
-	BlockOn         string
-	FlightTime      string // h:mm
-	Distance        string
-	Level           string
-	FuelUsed        string
-	FuelUnit        string // "lb" or "kg"
-	LandingRate     string
-	Route           string
-	Remarks         string
+	BlockOff        string `form:"block_off"` // UTC, as a datetime-local input sends it: 2026-11-28T09:30
+	BlockOn         string `form:"block_on"`
+	FlightTime      string `form:"flight_time"` // h:mm
+	Distance        string `form:"distance"`
+	Level           string `form:"level"`
+	FuelUsed        string `form:"fuel_used"`
+	FuelUnit        string `form:"fuel_unit"` // "lb" or "kg"
+	LandingRate     string `form:"landing_rate"`
+	Route           string `form:"route"`
+	Remarks         string `form:"remarks"`
 
 	Errors  map[string]string
 	Message string

@@ -13,13 +13,13 @@ type RankRow struct {
 // RankForm is the add and edit form of a rank, as typed.
 type RankForm struct {
 	CSRFToken   string
-	CommandID   string
+	CommandID   string `form:"command_id"`
 	Action      string
 	Edit        bool
-	Name        string
-	MinHours    string // h or h:mm
-	AutoPromote bool
-	AutoAccept  bool
+	Name        string `form:"name"`
+	MinHours    string `form:"min_hours"` // h or h:mm
+	AutoPromote bool   `form:"auto_promote"`
+	AutoAccept  bool   `form:"auto_accept"`
 	Errors      map[string]string
 }
 

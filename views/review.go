@@ -13,8 +13,8 @@ type CommentRow struct {
 type CommentForm struct {
 	Action    string
 	CSRFToken string
-	CommandID string
-	Text      string
+	CommandID string `form:"command_id"`
+	Text      string `form:"text"`
 	Errors    map[string]string
 }
 
