@@ -62,8 +62,8 @@ func TestEmbeddedAirlineSliceEndToEnd(t *testing.T) {
 
 	t.Run("a taken slug re-renders the form with the input and a message", func(t *testing.T) {
 		resp, doc := admin.post("/airlines", admin.airlineForm("Other Air", "OTH", "", "speedbird"), nil)
-		if resp.StatusCode != http.StatusUnprocessableEntity {
-			t.Fatalf("status %d, want 422", resp.StatusCode)
+		if resp.StatusCode != http.StatusConflict {
+			t.Fatalf("status %d, want 409 (the slug is another airline's)", resp.StatusCode)
 		}
 		if msg := doc.Find(`[data-testid="error-slug"]`).Text(); !strings.Contains(msg, "taken") {
 			t.Errorf("slug message %q does not say it is taken", msg)
