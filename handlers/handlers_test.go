@@ -146,7 +146,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		Subfleets: subfleetsOr{table: testSubfleets, next: reads.Operations{Q: reads.New(rm)}}}
 	ops := reads.Operations{Q: reads.New(rm)}
 	pireps := &domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: ops, Aircraft: ops,
-		Settings: reads.PirepSettings{Q: reads.New(rm)}}
+		Settings: reads.PirepSettings{Q: reads.New(rm)}, Facts: reads.PirepSettings{Q: reads.New(rm)}}
 	ranks := &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}
 	e := handlers.New(handlers.Deps{
 		Log:        slog.Default(),

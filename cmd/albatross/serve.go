@@ -101,7 +101,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		// optional filing rules and the pilot's location come from the
 		// read models, and so do the hours a promotion reads.
 		Pireps: &domain.Pireps{Runner: runner, IDs: domain.RandomIDs{}, Airports: operations, Aircraft: operations,
-			Settings: reads.PirepSettings{Q: reads.New(b.reads)}},
+			Settings: reads.PirepSettings{Q: reads.New(b.reads)}, Facts: reads.PirepSettings{Q: reads.New(b.reads)}},
 		Promotions: reads.Promotions{Q: reads.New(b.reads), Ranks: &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}}},
 		Ranks:      &domain.Ranks{Runner: runner, IDs: domain.RandomIDs{}},
 		PirepRules: &domain.Airlines{Runner: runner, IDs: domain.RandomIDs{}},
