@@ -260,7 +260,7 @@ func (p *Projector) runOnce(ctx context.Context) error {
 
 // idle says whether the log has nothing after the checkpoints this process
 // has seen, so that a look with nothing to do costs one read rather than a
-// transaction per projection (five round trips each on PostgreSQL), and the
+// batch transaction (a round trip per projection on PostgreSQL), and the
 // pass after a busy one ends at once. A checkpoint another process moved on
 // is seen as older than it is, which only makes idle say false. The page it
 // reads is the one the first batch then asks for, from the cache.
