@@ -342,13 +342,88 @@ func (NoPirepRules) PirepRules(context.Context, string) (PirepRules, error) { re
 // PilotLocation implements PirepSettings.
 func (NoPirepRules) PilotLocation(context.Context, string, string) (string, error) { return "", nil }
 
-// Pireps runs the PIREP commands.
+// FilingQuery names what a filing asks about the airline: its pilot, the
+// aircraft (empty: none) and the airports (codes the airline may lack).
+type FilingQuery struct {
+	TenantID, PilotID, AircraftID string
+	Airports                      []string
+}
+
+// FilingFacts is everything a filing checks against the airline.
+type FilingFacts struct {
+	Rules         PirepRules
+	PilotLocation string                     // "" when unknown
+	Airports      map[string]AirportPosition // those of the asked airports the airline has
+	AircraftFound bool                       // false: the airline has no such aircraft
+	Aircraft      AircraftInfo
+}
+
+// FilingFactsReader answers a filing's questions in one call
+// (reads.PirepSettings in the server: one query).
+type FilingFactsReader interface {
+	FilingFacts(ctx context.Context, q FilingQuery) (FilingFacts, error)
+}
+
+// Pireps runs the PIREP commands. Facts, when set, answers a filing's
+// questions in one call; otherwise Airports, Aircraft and Settings are
+// asked one by one.
 type Pireps struct {
 	Runner   *Runner
 	IDs      IDs
 	Airports AirportDirectory
 	Aircraft AircraftDirectory
 	Settings PirepSettings
+	Facts    FilingFactsReader
+}
+
+// facts returns the reader of a filing's facts.
+func (s *Pireps) facts() FilingFactsReader {
+	if s.Facts != nil {
+		return s.Facts
+	}
+	return separatePorts{s.Airports, s.Aircraft, s.Settings}
+}
+
+// separatePorts is a FilingFactsReader over the one-question ports.
+type separatePorts struct {
+	airports AirportDirectory
+	aircraft AircraftDirectory
+	settings PirepSettings
+}
+
+// FilingFacts implements FilingFactsReader.
+func (p separatePorts) FilingFacts(ctx context.Context, q FilingQuery) (FilingFacts, error) {
+	f := FilingFacts{Airports: map[string]AirportPosition{}}
+	for _, icao := range q.Airports {
+		pos, err := p.airports.LocateAirport(ctx, q.TenantID, icao)
+		switch {
+		case ErrorCode(err) == ENotFound:
+		case err != nil:
+			return f, fmt.Errorf("locate airport %s: %w", icao, err)
+		default:
+			f.Airports[icao] = pos
+		}
+	}
+	var err error
+	if f.Rules, err = p.settings.PirepRules(ctx, q.TenantID); err != nil {
+		return f, fmt.Errorf("pirep rules: %w", err)
+	}
+	if q.AircraftID != "" {
+		f.Aircraft, err = p.aircraft.LookupAircraft(ctx, q.TenantID, q.AircraftID)
+		switch {
+		case ErrorCode(err) == ENotFound:
+		case err != nil:
+			return f, fmt.Errorf("look up aircraft: %w", err)
+		default:
+			f.AircraftFound = true
+		}
+	}
+	if f.Rules.PilotAtDeparture {
+		if f.PilotLocation, err = p.settings.PilotLocation(ctx, q.TenantID, q.PilotID); err != nil {
+			return f, fmt.Errorf("pilot location: %w", err)
+		}
+	}
+	return f, nil
 }
 
 // DuplicateWindow is how long a second filing of the same flight by the
@@ -375,17 +450,31 @@ func pirepSlotID(tenantID, pilotID string, d PirepDetails, slot int64) string {
 }
 
 // prepare normalizes and checks a report against the airline, with a
-// message for every broken rule at once.
+// message for every broken rule at once. It reads the flight's stream and
+// the airline's facts once each.
 func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d PirepDetails) (PirepDetails, error) {
 	d.Normalize()
 	m := ErrorFields(d.Validate())
 	if m == nil {
 		m = map[string]string{}
 	}
-	dpt, arr, err := locateRoute(ctx, s.Airports, airlineID, m, d.DptAirport, d.ArrAirport, d.AltAirport)
-	if err != nil {
-		return d, err
+	q := FilingQuery{TenantID: airlineID, PilotID: pilotID, AircraftID: d.AircraftID}
+	route := []struct{ field, icao string }{{"dpt_airport", d.DptAirport}, {"arr_airport", d.ArrAirport}, {"alt_airport", d.AltAirport}}
+	for _, r := range route {
+		if r.icao != "" && m[r.field] == "" {
+			q.Airports = append(q.Airports, r.icao)
+		}
 	}
+	facts, err := s.facts().FilingFacts(ctx, q)
+	if err != nil {
+		return d, fmt.Errorf("filing facts: %w", err)
+	}
+	for _, r := range route {
+		if _, ok := facts.Airports[r.icao]; r.icao != "" && m[r.field] == "" && !ok {
+			m[r.field] = fmt.Sprintf("%s is not one of this airline's airports; add it first.", r.icao)
+		}
+	}
+	dpt, arr := facts.Airports[d.DptAirport], facts.Airports[d.ArrAirport]
 	if d.FlightID != "" {
 		fl := &Flight{}
 		if _, err := s.Runner.load(ctx, FlightStream(d.FlightID), fl); err != nil {
@@ -395,17 +484,11 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 			m["flight_id"] = "The flight this report was filed from is not one of this airline's flights."
 		}
 	}
-	rules, err := s.Settings.PirepRules(ctx, airlineID)
-	if err != nil {
-		return d, fmt.Errorf("pirep rules: %w", err)
-	}
+	rules, ac := facts.Rules, facts.Aircraft
 	if d.AircraftID != "" {
-		ac, err := s.Aircraft.LookupAircraft(ctx, airlineID, d.AircraftID)
 		switch {
-		case ErrorCode(err) == ENotFound:
+		case !facts.AircraftFound:
 			m["aircraft_id"] = "Choose one of this airline's aircraft."
-		case err != nil:
-			return d, fmt.Errorf("look up aircraft: %w", err)
 		case ac.Status != AircraftActive:
 			m["aircraft_id"] = fmt.Sprintf("%s is %s, not active: choose an active aircraft.", ac.Registration, ac.Status)
 		case rules.AircraftAtDeparture && m["dpt_airport"] == "" && ac.AirportID != d.DptAirport:
@@ -413,11 +496,7 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 		}
 	}
 	if rules.PilotAtDeparture && m["dpt_airport"] == "" {
-		loc, err := s.Settings.PilotLocation(ctx, airlineID, pilotID)
-		if err != nil {
-			return d, fmt.Errorf("pilot location: %w", err)
-		}
-		if loc != "" && loc != d.DptAirport {
+		if loc := facts.PilotLocation; loc != "" && loc != d.DptAirport {
 			m["dpt_airport"] = fmt.Sprintf("You are at %s: this airline's flights depart from where its pilots are.", loc)
 		}
 	}
@@ -460,11 +539,14 @@ func (s *Pireps) File(ctx context.Context, meta CommandMeta, airlineID string, d
 	}
 	id := pirepSlotID(airlineID, pilotID, d, slot)
 	cur := &Pirep{}
-	if _, err := s.Runner.load(ctx, PirepStream(id), cur); err != nil {
+	curVersion, err := s.Runner.load(ctx, PirepStream(id), cur)
+	if err != nil {
 		return "", AppendResult{}, err
 	}
 	if cur.Created && cur.State == PirepCancelled {
-		id = s.IDs.NewID() // the first was withdrawn: this is a new report
+		// The first was withdrawn: this is a new report, in a new stream
+		// taken as empty (the append's expected version checks that).
+		id, cur, curVersion = s.IDs.NewID(), &Pirep{}, 0
 	}
 	auto := false
 	if submit && d.Source == PirepSourceManual {
@@ -472,8 +554,8 @@ func (s *Pireps) File(ctx context.Context, meta CommandMeta, airlineID string, d
 			return "", AppendResult{}, err
 		}
 	}
-	res, err := Execute(ctx, s.Runner, StreamRef{StreamID: PirepStream(id), TenantID: airlineID}, meta,
-		func() *Pirep { return &Pirep{} },
+	res, err := executeLoaded(ctx, s.Runner, StreamRef{StreamID: PirepStream(id), TenantID: airlineID}, meta,
+		func() *Pirep { return &Pirep{} }, cur, curVersion,
 		func(p *Pirep, _ int64) (Decision, error) {
 			if p.Created {
 				return Decision{}, nil // the same flight, filed moments ago

@@ -56,6 +56,21 @@ type StreamRef struct {
 // version (0 for a new stream).
 func Execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta CommandMeta,
 	newAgg func() A, decide func(agg A, version int64) (Decision, error)) (AppendResult, error) {
+	return execute(ctx, r, ref, meta, newAgg, nil, 0, decide)
+}
+
+// executeLoaded is Execute for a command that has just loaded the stream
+// into loaded at version: its first attempt decides on that rather than
+// reading the stream again; a version conflict reloads as Execute does.
+func executeLoaded[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta CommandMeta,
+	newAgg func() A, loaded A, version int64, decide func(agg A, version int64) (Decision, error)) (AppendResult, error) {
+	return execute(ctx, r, ref, meta, newAgg, &loaded, version, decide)
+}
+
+// execute runs Execute's attempts; the first decides on *first at
+// firstVersion when first is not nil.
+func execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta CommandMeta,
+	newAgg func() A, first *A, firstVersion int64, decide func(agg A, version int64) (Decision, error)) (AppendResult, error) {
 	for _, s := range []string{ref.StreamID, ref.TenantID, meta.ID, meta.actor(), meta.CorrelationID, meta.CausationID} {
 		if err := TextError("command", s, SingleLine, 0); err != nil {
 			return AppendResult{}, err
@@ -66,10 +81,16 @@ func Execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta Co
 		attempts = DefaultMaxAttempts
 	}
 	for attempt := 0; attempt < attempts; attempt++ {
-		agg := newAgg()
-		version, err := r.load(ctx, ref.StreamID, agg)
-		if err != nil {
-			return AppendResult{}, err
+		var agg A
+		var version int64
+		if first != nil && attempt == 0 {
+			agg, version = *first, firstVersion
+		} else {
+			agg = newAgg()
+			var err error
+			if version, err = r.load(ctx, ref.StreamID, agg); err != nil {
+				return AppendResult{}, err
+			}
 		}
 		d, err := decide(agg, version)
 		if err != nil {

@@ -37,6 +37,7 @@ type Commands struct {
 func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querier) Commands {
 	runner := &domain.Runner{Store: es, Registry: reg, Clock: domain.SystemClock{}}
 	ops := reads.Operations{Q: reads.New(rm)}
+	settings := reads.PirepSettings{Q: reads.New(rm)} // and every fact a filing checks, in one read
 	ids := domain.RandomIDs{}
 	return Commands{
 		Runner:   runner,
@@ -51,7 +52,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		// optional filing rules and the pilot's location come from the
 		// read models.
 		Pireps: &domain.Pireps{Runner: runner, IDs: ids, Airports: ops, Aircraft: ops,
-			Settings: reads.PirepSettings{Q: reads.New(rm)}},
+			Settings: settings, Facts: settings},
 		Ranks:   &domain.Ranks{Runner: runner, IDs: ids},
 		APIKeys: &domain.ApiKeys{Runner: runner, IDs: ids},
 		Notices: &domain.Notices{Runner: runner},

@@ -47,20 +47,35 @@ func (m *ReadModels) Reader() readmodel.Querier { return m }
 // returns ran=false at once, like the PostgreSQL advisory lock; fn must not
 // call Batch itself.
 func (m *ReadModels) Batch(ctx context.Context, projection string, fn func(q readmodel.Querier) error) (ran bool, err error) {
+	locked, err := m.BatchAll(ctx, []string{projection}, func(q readmodel.Querier, _ []string) error { return fn(q) })
+	return len(locked) > 0, err
+}
+
+// BatchAll is Batch for several projections at once: fn runs in one
+// transaction for those of projections no other batch holds, and learns
+// which; when every one is held it returns none without calling fn.
+func (m *ReadModels) BatchAll(ctx context.Context, projections []string, fn func(q readmodel.Querier, locked []string) error) (locked []string, err error) {
 	m.busyMu.Lock()
-	if m.busy[projection] {
-		m.busyMu.Unlock()
-		return false, nil
+	for _, name := range projections {
+		if !m.busy[name] && !slices.Contains(locked, name) {
+			m.busy[name] = true
+			locked = append(locked, name)
+		}
 	}
-	m.busy[projection] = true
 	m.busyMu.Unlock()
+	if len(locked) == 0 {
+		return nil, nil
+	}
+	held := locked
 	defer func() {
 		m.busyMu.Lock()
-		delete(m.busy, projection)
+		for _, name := range held {
+			delete(m.busy, name)
+		}
 		m.busyMu.Unlock()
 	}()
 	if err := ctx.Err(); err != nil {
-		return false, err
+		return nil, err
 	}
 
 	m.mu.Lock()
@@ -73,15 +88,15 @@ func (m *ReadModels) Batch(ctx context.Context, projection string, fn func(q rea
 			tx.rollback()
 		}
 	}()
-	if err := fn(tx); err != nil {
-		return true, err
+	if err := fn(tx, locked); err != nil {
+		return locked, err
 	}
 	if tx.failed != nil {
 		// PostgreSQL refuses to commit a transaction after a failed statement.
-		return true, fmt.Errorf("commit: %w", tx.failed)
+		return locked, fmt.Errorf("commit: %w", tx.failed)
 	}
 	committed = true
-	return true, nil
+	return locked, nil
 }
 
 // write runs one write statement outside a batch: it commits on its own, or

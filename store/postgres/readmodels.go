@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -14,7 +15,7 @@ import (
 
 // ReadModels is the projector's backend on PostgreSQL: the read-model tables
 // queried through sqlc, and one transaction per batch that holds the
-// projection's advisory lock.
+// advisory locks of the projections it advances.
 type ReadModels struct {
 	pool *pgxpool.Pool
 	q    *readmodel.Queries
@@ -28,52 +29,68 @@ func NewReadModels(pool *pgxpool.Pool) *ReadModels {
 // Reader returns queries on the pool: each sees committed rows only.
 func (r *ReadModels) Reader() readmodel.Querier { return r.q }
 
-// tryProjectionLock takes the transaction-scoped advisory lock of one
-// projection. An advisory lock gives the transaction no transaction id,
-// unlike a row lock (SELECT ... FOR UPDATE on the checkpoint): the event
-// store's readers stop below the oldest running transaction id, so a batch
-// that had one before it read the log would hide from itself the events
-// committed after it began.
-const tryProjectionLock = `SELECT pg_try_advisory_xact_lock(hashtextextended('projection:' || $1::text, 0))`
+// tryProjectionLocks takes the transaction-scoped advisory locks of those
+// projections no other session holds, in one round trip, and returns their
+// names. An advisory lock gives the transaction no transaction id, unlike
+// a row lock (SELECT ... FOR UPDATE on the checkpoint): the event store's
+// readers stop below the oldest running transaction id, so a batch that had
+// one before it read the log would hide from itself the events committed
+// after it began.
+const tryProjectionLocks = `SELECT name FROM unnest($1::text[]) WITH ORDINALITY AS p(name, i)
+WHERE pg_try_advisory_xact_lock(hashtextextended('projection:' || name, 0)) ORDER BY i`
 
 // Batch runs fn in one transaction holding the projection's advisory lock,
 // and commits when fn returns nil. When another session holds the lock it
 // returns ran=false without waiting. The lock ends with the transaction, so a
 // process that dies mid-batch frees it and leaves nothing of the batch.
 func (r *ReadModels) Batch(ctx context.Context, projection string, fn func(q readmodel.Querier) error) (ran bool, err error) {
+	locked, err := r.BatchAll(ctx, []string{projection}, func(q readmodel.Querier, _ []string) error { return fn(q) })
+	return len(locked) > 0, err
+}
+
+// BatchAll runs fn in one transaction holding the advisory locks of those
+// of projections no other session holds, and commits when fn returns nil;
+// fn learns which it holds. When another session holds them all it returns
+// none without calling fn. The locks end with the transaction.
+func (r *ReadModels) BatchAll(ctx context.Context, projections []string, fn func(q readmodel.Querier, locked []string) error) (locked []string, err error) {
+	what := strings.Join(projections, ", ")
 	tx, err := r.pool.BeginTx(ctx, pgx.TxOptions{})
 	if err != nil {
-		return false, fmt.Errorf("begin batch of %s: %w", projection, err)
+		return nil, fmt.Errorf("begin batch of %s: %w", what, err)
 	}
 	defer func() {
 		// After a commit this is a no-op; otherwise it undoes the batch. A
 		// rollback on a dead connection fails, and the server rolls back.
 		if rbErr := tx.Rollback(context.WithoutCancel(ctx)); rbErr != nil && !errors.Is(rbErr, pgx.ErrTxClosed) && err == nil {
-			err = fmt.Errorf("roll back batch of %s: %w", projection, rbErr)
+			err = fmt.Errorf("roll back batch of %s: %w", what, rbErr)
 		}
 	}()
-	var locked bool
-	if err := tx.QueryRow(ctx, tryProjectionLock, projection).Scan(&locked); err != nil {
-		return false, fmt.Errorf("lock projection %s: %w", projection, err)
+	rows, err := tx.Query(ctx, tryProjectionLocks, projections)
+	if err == nil {
+		locked, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	}
-	if !locked {
-		return false, nil
+	if err != nil {
+		return nil, fmt.Errorf("lock projections %s: %w", what, err)
 	}
+	if len(locked) == 0 {
+		return nil, nil
+	}
+	what = strings.Join(locked, ", ")
 	w := &writeBehind{tx: tx}
 	q := &batchQueries{Queries: readmodel.New(cleanText{w})}
-	if err := fn(q); err != nil {
-		return true, err
+	if err := fn(q, locked); err != nil {
+		return locked, err
 	}
 	if q.lazy {
 		w.queue.Queue(lazyCommit)
 	}
 	if err := w.flush(ctx); err != nil {
-		return true, fmt.Errorf("write batch of %s: %w", projection, domainError(err))
+		return locked, fmt.Errorf("write batch of %s: %w", what, domainError(err))
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return true, fmt.Errorf("commit batch of %s: %w", projection, err)
+		return locked, fmt.Errorf("commit batch of %s: %w", what, err)
 	}
-	return true, nil
+	return locked, nil
 }
 
 // batchQueries are the queries of one batch; the projector marks a batch

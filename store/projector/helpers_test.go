@@ -277,6 +277,21 @@ func (b *countingBackend) Batch(ctx context.Context, name string, fn func(q read
 	return ran, err
 }
 
+func (b *countingBackend) BatchAll(ctx context.Context, names []string, fn func(q readmodel.Querier, locked []string) error) ([]string, error) {
+	locked, err := b.Backend.BatchAll(ctx, names, func(q readmodel.Querier, locked []string) error {
+		b.stage = b.stage[:0]
+		return fn(q, locked)
+	})
+	if len(locked) > 0 && err == nil {
+		b.ledger.mu.Lock()
+		for _, s := range b.stage {
+			b.ledger.count[s]++
+		}
+		b.ledger.mu.Unlock()
+	}
+	return locked, err
+}
+
 // counting is a projection wrapper that stages each applied event and can
 // fail or cancel a context once it has applied failAfter events.
 type counting struct {

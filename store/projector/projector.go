@@ -50,6 +50,12 @@ type Backend interface {
 	// not call Batch itself. The querier fn gets may offer CommitLazily
 	// (lazyCommitter) for a batch that only moves the checkpoint.
 	Batch(ctx context.Context, projection string, fn func(q readmodel.Querier) error) (ran bool, err error)
+	// BatchAll is Batch for several projections in one transaction: it
+	// takes the locks of those no other process holds, without waiting,
+	// runs fn, which learns which it holds, and commits when fn returns nil.
+	// When another process holds every lock it returns none and does not
+	// call fn.
+	BatchAll(ctx context.Context, projections []string, fn func(q readmodel.Querier, locked []string) error) (locked []string, err error)
 	// Reader returns the querier the web side reads committed rows through.
 	Reader() readmodel.Querier
 }
@@ -229,24 +235,27 @@ func (p *Projector) runOnce(ctx context.Context) error {
 		} else if idle {
 			break
 		}
-		busy := false
+		var prs []Projection
 		for _, pr := range p.ps {
-			if ctx.Err() != nil {
-				break
+			if failed[pr.Name()] == nil {
+				prs = append(prs, pr)
 			}
-			if failed[pr.Name()] != nil {
+		}
+		if len(prs) == 0 {
+			break
+		}
+		// A batch that has started commits even if ctx ends meanwhile:
+		// a shutdown then loses no work and leaves no half-done batch.
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.batchTimeout())
+		results := p.stepAll(bctx, prs)
+		cancel()
+		busy := false
+		for name, r := range results {
+			if r.err != nil {
+				failed[name] = r.err
 				continue
 			}
-			// A batch that has started commits even if ctx ends meanwhile:
-			// a shutdown then loses no work and leaves no half-done batch.
-			bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.batchTimeout())
-			_, n, err := p.step(bctx, pr)
-			cancel()
-			if err != nil {
-				failed[pr.Name()] = err
-				continue
-			}
-			busy = busy || n > 0
+			busy = busy || r.applied > 0
 		}
 		if !busy {
 			break
@@ -261,7 +270,7 @@ func (p *Projector) runOnce(ctx context.Context) error {
 
 // idle says whether the log has nothing after the checkpoints this process
 // has seen, so that a look with nothing to do costs one read rather than a
-// transaction per projection (five round trips each on PostgreSQL), and the
+// batch transaction (a round trip per projection on PostgreSQL), and the
 // pass after a busy one ends at once. A checkpoint another process moved on
 // is seen as older than it is, which only makes idle say false. The page it
 // reads is the one the first batch then asks for, from the cache.
@@ -287,8 +296,8 @@ func (p *Projector) idle(ctx context.Context) (bool, error) {
 }
 
 // CatchUp applies every projection until the event store has nothing after
-// its checkpoint. The projections take turns, a batch each, so that those
-// at the same checkpoint share each page read from the log. When another
+// its checkpoint. Each batch applies every projection in one transaction,
+// so that they share each page read from the log. When another
 // process holds a projection's lock, CatchUp waits for it and carries on, so
 // on return every projection was at the end of the log at some moment.
 // Unlike Run, a batch in flight when ctx ends is rolled back.
@@ -320,21 +329,26 @@ func (p *Projector) CatchUp(ctx context.Context) error {
 func (p *Projector) catchUpProjections(ctx context.Context) error {
 	done := make(map[string]bool, len(p.ps))
 	for len(done) < len(p.ps) {
-		locked := false
+		var prs []Projection
 		for _, pr := range p.ps {
-			if done[pr.Name()] {
-				continue
+			if !done[pr.Name()] {
+				prs = append(prs, pr)
 			}
-			ran, n, err := p.step(ctx, pr)
-			if err != nil {
-				return err
+		}
+		locked, progressed := false, false
+		results := p.stepAll(ctx, prs)
+		for _, pr := range prs {
+			r := results[pr.Name()]
+			if r.err != nil {
+				return r.err
 			}
-			if ran && n == 0 {
+			if r.ran && r.atEnd {
 				done[pr.Name()] = true
 			}
-			locked = locked || !ran
+			locked = locked || !r.ran
+			progressed = progressed || r.applied > 0
 		}
-		if locked {
+		if locked && !progressed {
 			if err := sleep(ctx, lockRetry); err != nil {
 				return err
 			}
@@ -390,6 +404,131 @@ func (p *Projector) step(ctx context.Context, pr Projection) (ran bool, applied 
 		applied += n
 	}
 	return true, applied, nil
+}
+
+// stepResult is what one projection's part of a stepAll did.
+type stepResult struct {
+	ran     bool  // this process held the projection's lock
+	applied int   // the events it applied or set aside
+	atEnd   bool  // it reached the end of the log
+	err     error // its batch failed
+}
+
+// stepAll applies one batch of every projection in prs in one transaction
+// (batchAll), keyed by name. When that transaction fails because of an
+// event's data (see eventError), each projection runs its own step instead,
+// so that the event is set aside for the projection it fails in while the
+// others go on. Any other failure (a lost connection, the context ending)
+// is every projection's, and the batch is tried again later.
+func (p *Projector) stepAll(ctx context.Context, prs []Projection) map[string]stepResult {
+	results, err := p.batchAll(ctx, prs, p.batchSize())
+	if err == nil {
+		return results
+	}
+	results = make(map[string]stepResult, len(prs))
+	for _, pr := range prs {
+		if !p.eventError(err) {
+			results[pr.Name()] = stepResult{ran: true, err: err}
+			continue
+		}
+		ran, n, err := p.step(ctx, pr)
+		results[pr.Name()] = stepResult{ran: ran, applied: n, atEnd: ran && n == 0 && err == nil, err: err}
+	}
+	return results
+}
+
+// batchPart is one projection's share of a batchAll.
+type batchPart struct {
+	pr      Projection
+	at      domain.Position // its checkpoint, once the batch has committed
+	applied int
+	notices []notify.Notice
+}
+
+// batchAll is one transaction of up to limit events for those projections
+// of prs whose locks this process gets. It reads the page of the log after
+// the oldest of their checkpoints; each projection applies the events of
+// the page after its own checkpoint and moves its checkpoint, all in the
+// one transaction, so each checkpoint still commits with its changes. A
+// projection already past the page waits for the others. One transaction
+// per batch, not per projection, spares PostgreSQL a commit per projection,
+// most of which only skip the events they do not read.
+func (p *Projector) batchAll(ctx context.Context, prs []Projection, limit int) (map[string]stepResult, error) {
+	names := make([]string, len(prs))
+	byName := make(map[string]Projection, len(prs))
+	for i, pr := range prs {
+		names[i] = pr.Name()
+		byName[names[i]] = pr
+	}
+	var parts []batchPart
+	full := false // the page was full: the log may go on after it
+	_, err := p.backend.BatchAll(ctx, names, func(q readmodel.Querier, locked []string) error {
+		parts = parts[:0]
+		var from domain.Position
+		for i, name := range locked {
+			at, _, err := checkpoint(ctx, q, name)
+			if err != nil {
+				return fmt.Errorf("projection %s: %w", name, err)
+			}
+			parts = append(parts, batchPart{pr: byName[name], at: at})
+			if i == 0 || from.After(at) {
+				from = at
+			}
+		}
+		evs, err := p.read(ctx, from, limit)
+		if err != nil {
+			return fmt.Errorf("read events after %s: %w", from, err)
+		}
+		full = len(evs) >= limit
+		handled := 0
+		for i := range parts {
+			pt := &parts[i]
+			first := 0
+			for first < len(evs) && !evs[first].Position.After(pt.at) {
+				first++
+			}
+			mine := evs[first:]
+			if len(mine) == 0 {
+				continue
+			}
+			ns, h, err := p.apply(ctx, q, pt.pr, mine)
+			if err != nil {
+				return fmt.Errorf("projection %s: %w", pt.pr.Name(), err)
+			}
+			end := mine[len(mine)-1].Position
+			if err := p.setCheckpoint(ctx, q, pt.pr.Name(), end); err != nil {
+				return fmt.Errorf("projection %s: %w", pt.pr.Name(), err)
+			}
+			pt.at, pt.applied, pt.notices = end, len(mine), ns
+			handled += h
+		}
+		if lc, ok := q.(lazyCommitter); ok && handled == 0 {
+			lc.CommitLazily()
+		}
+		// A backend without a context of its own (the in-memory one) would
+		// otherwise commit a batch whose caller has given up on it.
+		return ctx.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	results := make(map[string]stepResult, len(prs))
+	for _, name := range names {
+		results[name] = stepResult{} // another process holds its lock
+	}
+	var notices []notify.Notice
+	applied := false
+	for _, pt := range parts {
+		p.saw(pt.pr.Name(), pt.at)
+		results[pt.pr.Name()] = stepResult{ran: true, applied: pt.applied, atEnd: !full}
+		notices = append(notices, pt.notices...)
+		applied = applied || pt.applied > 0
+	}
+	if applied {
+		p.committed()
+		p.publish(ctx, notices)
+	}
+	return results, nil
 }
 
 // batch is one transaction of step, of up to limit events; tried is the

@@ -80,6 +80,14 @@ type Querier interface {
 	GetApiKeyByHash(ctx context.Context, hash string) (ApiKey, error)
 	// GetCheckpoint returns how far a projection has applied the log.
 	GetCheckpoint(ctx context.Context, name string) (ProjectionCheckpoint, error)
+	// GetFilingFacts reads in one round trip all that filing a PIREP checks
+	// against the airline: its filing rules (rules_set is false for an airline
+	// that never set them), the pilot's location (their latest accepted
+	// arrival, '' for none), those of the named airports the airline has (three
+	// arrays in the same ICAO order), and the aircraft as its accepted PIREPs
+	// left it (aircraft_found is false when the airline has no such aircraft).
+	// It always returns one row.
+	GetFilingFacts(ctx context.Context, arg GetFilingFactsParams) (GetFilingFactsRow, error)
 	// GetFlight finds one flight of an airline.
 	GetFlight(ctx context.Context, arg GetFlightParams) (Flight, error)
 	// GetLastNoticeOfKind is a member's newest notice of a kind, dismissed or

@@ -55,6 +55,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 	maps.Copy(cases, rankCases)
 	maps.Copy(cases, pirepListCases)
 	maps.Copy(cases, pirepRuleCases)
+	maps.Copy(cases, filingCases)
 	maps.Copy(cases, reviewCases)
 	maps.Copy(cases, quarantineCases)
 	// A query added to the sqlc files without a case here fails the suite,

@@ -44,8 +44,13 @@ func (o Operations) LocateAirport(ctx context.Context, tenantID, icao string) (d
 	if err != nil {
 		return domain.AirportPosition{}, err
 	}
-	known := a.Latitude != 0 || a.Longitude != 0
-	return domain.AirportPosition{Coordinates: domain.Coordinates{Lat: a.Latitude, Lon: a.Longitude}, Known: known}, nil
+	return airportPosition(a.Latitude, a.Longitude), nil
+}
+
+// airportPosition is an airport's position; both coordinates zero is taken
+// as a position not known.
+func airportPosition(lat, lon float64) domain.AirportPosition {
+	return domain.AirportPosition{Coordinates: domain.Coordinates{Lat: lat, Lon: lon}, Known: lat != 0 || lon != 0}
 }
 
 // SubfleetType implements domain.SubfleetDirectory.
@@ -97,7 +102,42 @@ type PirepSettings struct {
 	Rules domain.PirepRules
 }
 
-var _ domain.PirepSettings = PirepSettings{}
+var (
+	_ domain.PirepSettings     = PirepSettings{}
+	_ domain.FilingFactsReader = PirepSettings{}
+)
+
+// FilingFacts implements domain.FilingFactsReader in one query: the
+// airline's rules (Rules when it never set them), the pilot's location,
+// the airports the airline has among those asked, and the aircraft as its
+// accepted PIREPs left it. An id that is no UUID names nobody.
+func (s PirepSettings) FilingFacts(ctx context.Context, q domain.FilingQuery) (domain.FilingFacts, error) {
+	pilotID, _ := uuid.Parse(q.PilotID)
+	aircraftID, err := uuid.Parse(q.AircraftID)
+	if err != nil {
+		aircraftID = uuid.Nil
+	}
+	icaos := q.Airports
+	if icaos == nil {
+		icaos = []string{}
+	}
+	row, err := s.Q.GetFilingFacts(ctx, readmodel.GetFilingFactsParams{TenantID: q.TenantID, PilotID: pilotID, Icaos: icaos, AircraftID: aircraftID})
+	if err != nil {
+		return domain.FilingFacts{}, err
+	}
+	f := domain.FilingFacts{Rules: s.Rules, PilotLocation: row.PilotLocation, Airports: make(map[string]domain.AirportPosition, len(row.AirportIcaos))}
+	if row.RulesSet {
+		f.Rules = domain.PirepRules{AircraftAtDeparture: row.AircraftAtDeparture, PilotAtDeparture: row.PilotAtDeparture}
+	}
+	for i, icao := range row.AirportIcaos {
+		f.Airports[icao] = airportPosition(row.AirportLatitudes[i], row.AirportLongitudes[i])
+	}
+	if q.AircraftID != "" && row.AircraftFound {
+		f.AircraftFound = true
+		f.Aircraft = domain.AircraftInfo{Registration: row.AircraftRegistration, Status: row.AircraftStatus, AirportID: row.AircraftAirport}
+	}
+	return f, nil
+}
 
 // PirepRules implements domain.PirepSettings.
 func (s PirepSettings) PirepRules(ctx context.Context, tenantID string) (domain.PirepRules, error) {

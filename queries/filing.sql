@@ -1,0 +1,25 @@
+-- name: GetFilingFacts :one
+-- GetFilingFacts reads in one round trip all that filing a PIREP checks
+-- against the airline: its filing rules (rules_set is false for an airline
+-- that never set them), the pilot's location (their latest accepted
+-- arrival, '' for none), those of the named airports the airline has (three
+-- arrays in the same ICAO order), and the aircraft as its accepted PIREPs
+-- left it (aircraft_found is false when the airline has no such aircraft).
+-- It always returns one row.
+SELECT
+    EXISTS (SELECT 1 FROM airline_pirep_rules r WHERE r.tenant_id = sqlc.arg(tenant_id)) AS rules_set,
+    COALESCE((SELECT r.aircraft_at_departure FROM airline_pirep_rules r WHERE r.tenant_id = sqlc.arg(tenant_id)), false)::bool AS aircraft_at_departure,
+    COALESCE((SELECT r.pilot_at_departure FROM airline_pirep_rules r WHERE r.tenant_id = sqlc.arg(tenant_id)), false)::bool AS pilot_at_departure,
+    COALESCE((SELECT s.location FROM pilot_stats s WHERE s.tenant_id = sqlc.arg(tenant_id) AND s.pilot_id = sqlc.arg(pilot_id)), '')::text AS pilot_location,
+    COALESCE((SELECT array_agg(a.icao ORDER BY a.icao) FROM airports a
+              WHERE a.tenant_id = sqlc.arg(tenant_id) AND a.icao = ANY(sqlc.arg(icaos)::text[])), '{}')::text[] AS airport_icaos,
+    COALESCE((SELECT array_agg(a.latitude ORDER BY a.icao) FROM airports a
+              WHERE a.tenant_id = sqlc.arg(tenant_id) AND a.icao = ANY(sqlc.arg(icaos)::text[])), '{}')::float8[] AS airport_latitudes,
+    COALESCE((SELECT array_agg(a.longitude ORDER BY a.icao) FROM airports a
+              WHERE a.tenant_id = sqlc.arg(tenant_id) AND a.icao = ANY(sqlc.arg(icaos)::text[])), '{}')::float8[] AS airport_longitudes,
+    EXISTS (SELECT 1 FROM aircraft ac WHERE ac.tenant_id = sqlc.arg(tenant_id) AND ac.id = sqlc.arg(aircraft_id)) AS aircraft_found,
+    COALESCE((SELECT ac.registration FROM aircraft ac WHERE ac.tenant_id = sqlc.arg(tenant_id) AND ac.id = sqlc.arg(aircraft_id)), '')::text AS aircraft_registration,
+    COALESCE((SELECT ac.status FROM aircraft ac WHERE ac.tenant_id = sqlc.arg(tenant_id) AND ac.id = sqlc.arg(aircraft_id)), '')::text AS aircraft_status,
+    COALESCE((SELECT COALESCE(NULLIF(t.location, ''), ac.airport_id) FROM aircraft ac
+              LEFT JOIN aircraft_pirep_totals t ON t.tenant_id = ac.tenant_id AND t.aircraft_id = ac.id
+              WHERE ac.tenant_id = sqlc.arg(tenant_id) AND ac.id = sqlc.arg(aircraft_id)), '')::text AS aircraft_airport;

@@ -1,0 +1,53 @@
+package memory
+
+import (
+	"context"
+	"slices"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// The facts a PIREP filing checks (queries/filing.sql), read from the
+// rows of the other read models under one lock.
+
+// GetFilingFacts implements readmodel.Querier.
+func (m *ReadModels) GetFilingFacts(ctx context.Context, arg readmodel.GetFilingFactsParams) (readmodel.GetFilingFactsRow, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getFilingFacts(ctx, arg)
+}
+
+// GetFilingFacts implements readmodel.Querier inside a batch.
+func (t *tx) GetFilingFacts(ctx context.Context, arg readmodel.GetFilingFactsParams) (readmodel.GetFilingFactsRow, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.GetFilingFactsRow{}, err
+	}
+	return t.st.getFilingFacts(ctx, arg)
+}
+
+func (s *state) getFilingFacts(ctx context.Context, arg readmodel.GetFilingFactsParams) (readmodel.GetFilingFactsRow, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.GetFilingFactsRow{}, err
+	}
+	row := readmodel.GetFilingFactsRow{AirportIcaos: []string{}, AirportLatitudes: []float64{}, AirportLongitudes: []float64{}}
+	if r, ok := s.pirepRules[arg.TenantID]; ok {
+		row.RulesSet, row.AircraftAtDeparture, row.PilotAtDeparture = true, r.AircraftAtDeparture, r.PilotAtDeparture
+	}
+	row.PilotLocation = s.pilotStats[rowKey{arg.TenantID, arg.PilotID}].Location
+	icaos := slices.Clone(arg.Icaos)
+	slices.Sort(icaos)
+	for _, icao := range slices.Compact(icaos) {
+		if a, ok := s.airports[airportKey{arg.TenantID, icao}]; ok {
+			row.AirportIcaos = append(row.AirportIcaos, icao)
+			row.AirportLatitudes = append(row.AirportLatitudes, a.Latitude)
+			row.AirportLongitudes = append(row.AirportLongitudes, a.Longitude)
+		}
+	}
+	if a, ok := s.aircraft[rowKey{arg.TenantID, arg.AircraftID}]; ok {
+		row.AircraftFound, row.AircraftRegistration, row.AircraftStatus, row.AircraftAirport = true, a.Registration, a.Status, a.AirportID
+		if loc := s.aircraftTotals[rowKey{arg.TenantID, arg.AircraftID}].Location; loc != "" {
+			row.AircraftAirport = loc
+		}
+	}
+	return row, nil
+}

@@ -1,0 +1,84 @@
+package readmodeltest
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// filingCases are the suite's cases of queries/filing.sql: all a PIREP
+// filing checks, in one lookup.
+var filingCases = map[string]func(t *testing.T, q readmodel.Querier){
+	"GetFilingFacts": testGetFilingFacts,
+}
+
+// testGetFilingFacts checks that one lookup answers what the separate
+// queries would: the rules, the pilot's location, the airline's own
+// airports among those asked, and the aircraft where its accepted PIREPs
+// left it; an airline, pilot or aircraft with no rows gets a row of zeros.
+func testGetFilingFacts(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	facts := func(tenant string, pilot, aircraft uuid.UUID, icaos ...string) readmodel.GetFilingFactsRow {
+		t.Helper()
+		if icaos == nil {
+			icaos = []string{}
+		}
+		row, err := q.GetFilingFacts(ctx, readmodel.GetFilingFactsParams{TenantID: tenant, PilotID: pilot, Icaos: icaos, AircraftID: aircraft})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return row
+	}
+	if got := facts(tenantA, pilotA, aircraftA, "EGLL"); got.RulesSet || got.AircraftAtDeparture || got.PilotAtDeparture ||
+		got.PilotLocation != "" || len(got.AirportIcaos) != 0 || got.AircraftFound || got.AircraftAirport != "" {
+		t.Errorf("an empty airline: %+v, want nothing found", got)
+	}
+	if err := q.UpsertAirlinePirepRules(ctx, readmodel.UpsertAirlinePirepRulesParams{TenantID: tenantA, PilotAtDeparture: true, UpdatedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	lppt := airportParams(tenantA, "LPPT", "LIS", "Lisbon", "Lisbon")
+	lppt.Latitude, lppt.Longitude = 38.7813, -9.13592
+	for _, a := range []readmodel.UpsertAirportParams{airportParams(tenantA, "EGLL", "LHR", "Heathrow", "London"), lppt,
+		airportParams(tenantB, "LPFR", "FAO", "Faro", "Faro")} {
+		if err := q.UpsertAirport(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	subfleet := "5c7e1a2b-3c4d-4e5f-8a9b-000000000001"
+	if err := q.UpsertAircraft(ctx, aircraft(tenantA, aircraftA.String(), subfleet, "G-ABCD")); err != nil {
+		t.Fatal(err)
+	}
+	got := facts(tenantA, pilotA, aircraftA, "LPPT", "EGLL", "LPFR")
+	if !got.RulesSet || got.AircraftAtDeparture || !got.PilotAtDeparture {
+		t.Errorf("rules: %+v, want the pilot rule only", got)
+	}
+	if !slices.Equal(got.AirportIcaos, []string{"EGLL", "LPPT"}) || !slices.Equal(got.AirportLatitudes, []float64{51.470748, 38.7813}) ||
+		!slices.Equal(got.AirportLongitudes, []float64{-0.459909, -9.13592}) {
+		t.Errorf("airports: %v %v %v, want EGLL and LPPT with their coordinates (LPFR is another airline's)",
+			got.AirportIcaos, got.AirportLatitudes, got.AirportLongitudes)
+	}
+	if !got.AircraftFound || got.AircraftRegistration != "G-ABCD" || got.AircraftStatus != "active" || got.AircraftAirport != "EGLL" {
+		t.Errorf("aircraft before any flight: %+v, want G-ABCD active at EGLL", got)
+	}
+	// An accepted PIREP moves the pilot and the aircraft to its arrival.
+	upsertPireps(t, q, pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0))
+	if err := q.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: tenantA, PilotID: pilotA}); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}); err != nil {
+		t.Fatal(err)
+	}
+	if got := facts(tenantA, pilotA, aircraftA); got.PilotLocation != "LPPT" || got.AircraftAirport != "LPPT" || len(got.AirportIcaos) != 0 {
+		t.Errorf("after an accepted flight: %+v, want pilot and aircraft at LPPT, no airport asked", got)
+	}
+	if got := facts(tenantB, pilotA, aircraftA, "EGLL"); got.RulesSet || got.PilotLocation != "" || got.AircraftFound || len(got.AirportIcaos) != 0 {
+		t.Errorf("another airline: %+v, want none of airline A's rows", got)
+	}
+	if got := facts(tenantA, uuid.Nil, uuid.Nil); got.PilotLocation != "" || got.AircraftFound {
+		t.Errorf("nobody: %+v, want no pilot and no aircraft", got)
+	}
+}
