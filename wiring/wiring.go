@@ -26,7 +26,7 @@ type Commands struct {
 	Flights  *domain.Flights
 	Pireps   *domain.Pireps
 	Ranks    *domain.Ranks
-	APIKeys  *domain.ApiKeys
+	APIKeys  *domain.APIKeys
 	Notices  *domain.Notices
 }
 
@@ -53,7 +53,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		Pireps: &domain.Pireps{Runner: runner, IDs: ids, Airports: ops, Aircraft: ops,
 			Settings: reads.PirepSettings{Q: reads.New(rm)}},
 		Ranks:   &domain.Ranks{Runner: runner, IDs: ids},
-		APIKeys: &domain.ApiKeys{Runner: runner, IDs: ids},
+		APIKeys: &domain.APIKeys{Runner: runner, IDs: ids},
 		Notices: &domain.Notices{Runner: runner},
 	}
 }
@@ -75,7 +75,7 @@ func (c Commands) Deps() handlers.Deps {
 		Flights:    c.Flights,
 		Registry:   c.Runner.Registry,
 		Passwords:  c.Users.Passwords,
-		ApiKeys:    c.APIKeys,
+		APIKeys:    c.APIKeys,
 		Fleet:      c.Fleet,
 		Airports:   c.Airports,
 		Pireps:     c.Pireps,
