@@ -32,7 +32,7 @@ func newPilot(t *testing.T, r *domain.Runner, tenant string) string {
 // keyEvents returns the decoded events of a key's stream and their raw bytes.
 func keyEvents(t *testing.T, r *domain.Runner, keyID string) ([]proto.Message, []domain.RecordedEvent) {
 	t.Helper()
-	recs, err := r.Store.ReadStream(context.Background(), domain.ApiKeyStream(keyID), 0)
+	recs, err := r.Store.ReadStream(context.Background(), domain.APIKeyStream(keyID), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,36 +45,36 @@ func keyEvents(t *testing.T, r *domain.Runner, keyID string) ([]proto.Message, [
 	return out, recs
 }
 
-func TestCreateApiKeyReturnsTheSecretOnceAndStoresOnlyItsHash(t *testing.T) {
+func TestCreateAPIKeyReturnsTheSecretOnceAndStoresOnlyItsHash(t *testing.T) {
 	r := newRunner(t)
-	keys := &domain.ApiKeys{Runner: r, IDs: domain.RandomIDs{}}
+	keys := &domain.APIKeys{Runner: r, IDs: domain.RandomIDs{}}
 	ctx := context.Background()
 	tenant := domain.NewUUID()
 	pilot := newPilot(t, r, tenant)
 
-	k, res, err := keys.Create(ctx, domain.CommandMeta{ID: domain.NewUUID(), Actor: pilot}, pilot, domain.CreateApiKey{Name: "  ACARS laptop "})
+	k, res, err := keys.Create(ctx, domain.CommandMeta{ID: domain.NewUUID(), Actor: pilot}, pilot, domain.CreateAPIKey{Name: "  ACARS laptop "})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !domain.LooksLikeApiKey(k.Key) || k.Prefix != k.Key[:domain.ApiKeyPrefixLength] || k.Name != "ACARS laptop" {
+	if !domain.LooksLikeAPIKey(k.Key) || k.Prefix != k.Key[:domain.APIKeyPrefixLength] || k.Name != "ACARS laptop" {
 		t.Errorf("created %+v: want a well-formed key, its prefix, and the trimmed name", k)
 	}
 	msgs, recs := keyEvents(t, r, k.ID)
-	if len(recs) != 1 || recs[0].TenantID != tenant || res.StreamID != domain.ApiKeyStream(k.ID) {
+	if len(recs) != 1 || recs[0].TenantID != tenant || res.StreamID != domain.APIKeyStream(k.ID) {
 		t.Fatalf("key stream: %d events in tenant %q, want 1 in the pilot's tenant %q", len(recs), recs[0].TenantID, tenant)
 	}
-	for _, secret := range []string{k.Key, k.Key[len(domain.ApiKeyTag):], k.Key[domain.ApiKeyPrefixLength:]} {
+	for _, secret := range []string{k.Key, k.Key[len(domain.APIKeyTag):], k.Key[domain.APIKeyPrefixLength:]} {
 		if bytes.Contains(recs[0].Data, []byte(secret)) {
 			t.Errorf("the event bytes hold the secret %q", secret)
 		}
 	}
 	created := msgs[0].(*eventsv1.ApiKeyCreated)
-	if created.Hash != domain.HashApiKey(k.Key) || created.UserId != pilot || created.TenantId != tenant ||
+	if created.Hash != domain.HashAPIKey(k.Key) || created.UserId != pilot || created.TenantId != tenant ||
 		created.Prefix != k.Prefix || created.KeyId != k.ID {
 		t.Errorf("event %+v does not describe the key %+v of %s", created, k, pilot)
 	}
 
-	other, _, err := keys.Create(ctx, domain.CommandMeta{ID: domain.NewUUID()}, pilot, domain.CreateApiKey{Name: "ACARS laptop"})
+	other, _, err := keys.Create(ctx, domain.CommandMeta{ID: domain.NewUUID()}, pilot, domain.CreateAPIKey{Name: "ACARS laptop"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,35 +83,35 @@ func TestCreateApiKeyReturnsTheSecretOnceAndStoresOnlyItsHash(t *testing.T) {
 	}
 }
 
-func TestCreateApiKeyRules(t *testing.T) {
+func TestCreateAPIKeyRules(t *testing.T) {
 	r := newRunner(t)
-	keys := &domain.ApiKeys{Runner: r, IDs: domain.RandomIDs{}}
+	keys := &domain.APIKeys{Runner: r, IDs: domain.RandomIDs{}}
 	pilot := newPilot(t, r, domain.NewUUID())
-	for _, name := range []string{"", "   ", strings.Repeat("é", domain.MaxApiKeyName+1)} {
-		if _, _, err := keys.Create(context.Background(), domain.CommandMeta{}, pilot, domain.CreateApiKey{Name: name}); domain.ErrorFields(err)["name"] == "" {
+	for _, name := range []string{"", "   ", strings.Repeat("é", domain.MaxAPIKeyName+1)} {
+		if _, _, err := keys.Create(context.Background(), domain.CommandMeta{}, pilot, domain.CreateAPIKey{Name: name}); domain.ErrorFields(err)["name"] == "" {
 			t.Errorf("name %q: %v, want a message beside the name", name, err)
 		}
 	}
-	if _, _, err := keys.Create(context.Background(), domain.CommandMeta{}, pilot, domain.CreateApiKey{Name: strings.Repeat("é", domain.MaxApiKeyName)}); err != nil {
+	if _, _, err := keys.Create(context.Background(), domain.CommandMeta{}, pilot, domain.CreateAPIKey{Name: strings.Repeat("é", domain.MaxAPIKeyName)}); err != nil {
 		t.Errorf("a name of the longest length: %v", err)
 	}
-	if _, _, err := keys.Create(context.Background(), domain.CommandMeta{}, domain.NewUUID(), domain.CreateApiKey{Name: "x"}); domain.ErrorCode(err) != domain.ENotFound {
+	if _, _, err := keys.Create(context.Background(), domain.CommandMeta{}, domain.NewUUID(), domain.CreateAPIKey{Name: "x"}); domain.ErrorCode(err) != domain.ENotFound {
 		t.Errorf("a key for an unknown user: %v, want not found", err)
 	}
 }
 
 // A double submit must not create a second key, nor pretend to: the first
 // secret cannot be shown again.
-func TestCreateApiKeyWithARepeatedCommandIsAConflict(t *testing.T) {
+func TestCreateAPIKeyWithARepeatedCommandIsAConflict(t *testing.T) {
 	r := newRunner(t)
-	keys := &domain.ApiKeys{Runner: r, IDs: domain.RandomIDs{}}
+	keys := &domain.APIKeys{Runner: r, IDs: domain.RandomIDs{}}
 	pilot := newPilot(t, r, domain.NewUUID())
 	meta := domain.CommandMeta{ID: domain.NewUUID(), Actor: pilot}
-	first, _, err := keys.Create(context.Background(), meta, pilot, domain.CreateApiKey{Name: "Tablet"})
+	first, _, err := keys.Create(context.Background(), meta, pilot, domain.CreateAPIKey{Name: "Tablet"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, _, err := keys.Create(context.Background(), meta, pilot, domain.CreateApiKey{Name: "Tablet"})
+	again, _, err := keys.Create(context.Background(), meta, pilot, domain.CreateAPIKey{Name: "Tablet"})
 	if domain.ErrorCode(err) != domain.EConflict || !strings.Contains(domain.ErrorMessage(err), "Tablet") || again.Key != "" {
 		t.Errorf("repeated command: %+v, %v; want a conflict naming the first key and no secret", again, err)
 	}
@@ -122,11 +122,11 @@ func TestCreateApiKeyWithARepeatedCommandIsAConflict(t *testing.T) {
 
 func TestOnlyTheOwnerRevokesAKey(t *testing.T) {
 	r := newRunner(t)
-	keys := &domain.ApiKeys{Runner: r, IDs: domain.RandomIDs{}}
+	keys := &domain.APIKeys{Runner: r, IDs: domain.RandomIDs{}}
 	ctx := context.Background()
 	tenant := domain.NewUUID()
 	owner, colleague := newPilot(t, r, tenant), newPilot(t, r, tenant)
-	k, _, err := keys.Create(ctx, domain.CommandMeta{}, owner, domain.CreateApiKey{Name: "Tablet"})
+	k, _, err := keys.Create(ctx, domain.CommandMeta{}, owner, domain.CreateAPIKey{Name: "Tablet"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,17 +159,17 @@ func TestOnlyTheOwnerRevokesAKey(t *testing.T) {
 	}
 }
 
-func TestApiKeyShape(t *testing.T) {
-	k := domain.NewApiKeySecret()
-	if len(k) != domain.ApiKeyLength || !domain.LooksLikeApiKey(k) {
+func TestAPIKeyShape(t *testing.T) {
+	k := domain.NewAPIKeySecret()
+	if len(k) != domain.APIKeyLength || !domain.LooksLikeAPIKey(k) {
 		t.Fatalf("new key %q does not look like a key", k)
 	}
 	for _, bad := range []string{"", "alb_", k[:len(k)-1], k + "A", "xyz_" + k[4:], k[:10] + "!" + k[11:], k[:10] + "+" + k[11:]} {
-		if domain.LooksLikeApiKey(bad) {
+		if domain.LooksLikeAPIKey(bad) {
 			t.Errorf("%q passes as a key", bad)
 		}
 	}
-	if h := domain.HashApiKey(k); len(h) != 64 || h == domain.HashApiKey(domain.NewApiKeySecret()) {
+	if h := domain.HashAPIKey(k); len(h) != 64 || h == domain.HashAPIKey(domain.NewAPIKeySecret()) {
 		t.Errorf("hash %q is not a hex SHA-256 of the key alone", h)
 	}
 }

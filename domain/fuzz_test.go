@@ -83,7 +83,7 @@ type fuzzWorld struct {
 	fleet    *domain.Fleet
 	flights  *domain.Flights
 	pireps   *domain.Pireps
-	apiKeys  *domain.ApiKeys
+	apiKeys  *domain.APIKeys
 
 	airline    string
 	admin      domain.Actor
@@ -153,7 +153,7 @@ func buildFuzzWorld(dir string) (*fuzzWorld, error) {
 	w.flights = &domain.Flights{Runner: r, Airports: ops, Subfleets: ops}
 	w.pireps = &domain.Pireps{Runner: r, IDs: domain.RandomIDs{}, Airports: ops, Aircraft: ops,
 		Settings: reads.PirepSettings{Q: reads.New(mem)}}
-	w.apiKeys = &domain.ApiKeys{Runner: r, IDs: domain.RandomIDs{}}
+	w.apiKeys = &domain.APIKeys{Runner: r, IDs: domain.RandomIDs{}}
 
 	fail := func(err error) (*fuzzWorld, error) { _ = es.Close(); return nil, err }
 	sys := domain.CommandMeta{ID: domain.NewUUID(), Who: domain.System}
@@ -334,13 +334,13 @@ func FuzzAddFlight(f *testing.F) {
 	})
 }
 
-func FuzzCreateApiKey(f *testing.F) {
+func FuzzCreateAPIKey(f *testing.F) {
 	seedEach(f, "My ACARS")
 	ws := newFuzzWorlds(f)
 	f.Fuzz(func(t *testing.T, name string) {
 		w := ws.get(t)
 		_, _, err := w.apiKeys.Create(context.Background(), domain.CommandMeta{ID: domain.NewUUID(), Who: w.pilot}, w.pilot.UserID,
-			domain.CreateApiKey{Name: name})
+			domain.CreateAPIKey{Name: name})
 		w.check(t, "create api key", err)
 	})
 }

@@ -32,7 +32,7 @@ func TestEveryCommandRefusesUnstorableTextBesideItsField(t *testing.T) {
 	flights := &domain.Flights{Runner: w.r, Airports: testAirports, Subfleets: testSubfleets}
 	airports := &domain.Airports{Runner: w.r}
 	ranks := &domain.Ranks{Runner: w.r, IDs: domain.RandomIDs{}}
-	keys := &domain.ApiKeys{Runner: w.r, IDs: domain.RandomIDs{}}
+	keys := &domain.APIKeys{Runner: w.r, IDs: domain.RandomIDs{}}
 	pilotID := newPilot(t, w.r, w.airline)
 	meta := func() domain.CommandMeta { return domain.CommandMeta{ID: domain.NewUUID(), Who: w.admin} }
 
@@ -168,7 +168,7 @@ func TestEveryCommandRefusesUnstorableTextBesideItsField(t *testing.T) {
 			return err
 		}},
 		{"api key", "name", func(s string) error {
-			_, _, err := keys.Create(ctx, domain.CommandMeta{ID: domain.NewUUID(), Actor: pilotID}, pilotID, domain.CreateApiKey{Name: s})
+			_, _, err := keys.Create(ctx, domain.CommandMeta{ID: domain.NewUUID(), Actor: pilotID}, pilotID, domain.CreateAPIKey{Name: s})
 			return err
 		}},
 	}

@@ -18,15 +18,15 @@ import (
 	"github.com/albatross-va/albatross/views"
 )
 
-// ApiKeyCommands runs the API key commands (domain.ApiKeys).
-type ApiKeyCommands interface {
-	Create(ctx context.Context, meta domain.CommandMeta, userID string, c domain.CreateApiKey) (domain.NewApiKey, domain.AppendResult, error)
+// APIKeyCommands runs the API key commands (domain.APIKeys).
+type APIKeyCommands interface {
+	Create(ctx context.Context, meta domain.CommandMeta, userID string, c domain.CreateAPIKey) (domain.NewAPIKey, domain.AppendResult, error)
 	Revoke(ctx context.Context, meta domain.CommandMeta, userID, keyID string) (domain.AppendResult, error)
 }
 
 // apiKeyHandlers serve a user's API keys page in the account area.
 type apiKeyHandlers struct {
-	cmds  ApiKeyCommands
+	cmds  APIKeyCommands
 	rm    reads.Querier
 	cache apikeycache.Cache
 	readYourWrites
@@ -39,15 +39,15 @@ type apiKeyInput struct {
 	Name      string `form:"name"`
 }
 
-func (in apiKeyInput) command() domain.CreateApiKey {
-	c := domain.CreateApiKey{Name: in.Name}
+func (in apiKeyInput) command() domain.CreateAPIKey {
+	c := domain.CreateAPIKey{Name: in.Name}
 	c.Normalize()
 	return c
 }
 
-// showApiKeys is the list of the user's keys and the create form.
-func (h *apiKeyHandlers) showApiKeys(c echo.Context) error {
-	panel, err := h.panel(c, views.ApiKeyForm{CommandID: domain.NewUUID()})
+// showAPIKeys is the list of the user's keys and the create form.
+func (h *apiKeyHandlers) showAPIKeys(c echo.Context) error {
+	panel, err := h.panel(c, views.APIKeyForm{CommandID: domain.NewUUID()})
 	if err != nil {
 		return err
 	}
@@ -57,16 +57,16 @@ func (h *apiKeyHandlers) showApiKeys(c echo.Context) error {
 	return h.respond(c, http.StatusOK, panel)
 }
 
-// createApiKey runs CreateApiKey and shows the new key's secret, this once.
+// createAPIKey runs CreateAPIKey and shows the new key's secret, this once.
 // The answer is a page (or the panel, to htmx), not a redirect: the secret
 // must not travel in an address or be kept in the session to show later.
-func (h *apiKeyHandlers) createApiKey(c echo.Context) error {
+func (h *apiKeyHandlers) createAPIKey(c echo.Context) error {
 	var in apiKeyInput
 	readForm(c, &in)
 	if !validCommandID(in.CommandID) {
 		in.CommandID = domain.NewUUID()
 	}
-	form := views.ApiKeyForm{CommandID: in.CommandID, Name: in.Name}
+	form := views.APIKeyForm{CommandID: in.CommandID, Name: in.Name}
 	if status, ok := formFailed(nil, in.command().Validate(), formSlots{Errors: &form.Errors}); ok {
 		return h.respondForm(c, status, form)
 	}
@@ -83,18 +83,18 @@ func (h *apiKeyHandlers) createApiKey(c echo.Context) error {
 	}
 	requestLogger(c, h.log).Info("api key created", "key", key.ID, "user", u.ID.String())
 	h.waitFor(c, res)
-	panel, err := h.panel(c, views.ApiKeyForm{CommandID: domain.NewUUID()})
+	panel, err := h.panel(c, views.APIKeyForm{CommandID: domain.NewUUID()})
 	if err != nil {
 		return err
 	}
-	panel.NewKey = &views.NewApiKey{Name: key.Name, Key: key.Key}
+	panel.NewKey = &views.NewAPIKey{Name: key.Name, Key: key.Key}
 	c.Response().Header().Set("Cache-Control", "no-store") // the page holds the secret
 	return h.respond(c, http.StatusOK, panel)
 }
 
-// revokeApiKey runs RevokeApiKey on one of the user's keys. Someone else's
+// revokeAPIKey runs RevokeAPIKey on one of the user's keys. Someone else's
 // key is not found, as the domain decides.
-func (h *apiKeyHandlers) revokeApiKey(c echo.Context) error {
+func (h *apiKeyHandlers) revokeAPIKey(c echo.Context) error {
 	id := c.Param("id")
 	if _, err := uuid.Parse(id); err != nil {
 		return domain.Errorf(domain.ENotFound, "There is no such API key.")
@@ -116,7 +116,7 @@ func (h *apiKeyHandlers) revokeApiKey(c echo.Context) error {
 	if !isFragmentRequest(c.Request()) {
 		return c.Redirect(http.StatusSeeOther, "/account/api-keys?revoked="+url.QueryEscape(id))
 	}
-	panel, err := h.panel(c, views.ApiKeyForm{CommandID: domain.NewUUID()})
+	panel, err := h.panel(c, views.APIKeyForm{CommandID: domain.NewUUID()})
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (h *apiKeyHandlers) revokeApiKey(c echo.Context) error {
 }
 
 // respondForm answers a failed create: the panel with the form as sent.
-func (h *apiKeyHandlers) respondForm(c echo.Context, status int, form views.ApiKeyForm) error {
+func (h *apiKeyHandlers) respondForm(c echo.Context, status int, form views.APIKeyForm) error {
 	panel, err := h.panel(c, form)
 	if err != nil {
 		return err
@@ -134,30 +134,30 @@ func (h *apiKeyHandlers) respondForm(c echo.Context, status int, form views.ApiK
 }
 
 // respond renders the panel to htmx and the page to everyone else.
-func (h *apiKeyHandlers) respond(c echo.Context, status int, panel views.ApiKeysPanel) error {
-	p := views.ApiKeysPage{Page: page(c, "API keys"), Panel: panel}
-	return render(c, status, views.ApiKeysView(p), views.ApiKeysPanelView(panel))
+func (h *apiKeyHandlers) respond(c echo.Context, status int, panel views.APIKeysPanel) error {
+	p := views.APIKeysPage{Page: page(c, "API keys"), Panel: panel}
+	return render(c, status, views.APIKeysView(p), views.APIKeysPanelView(panel))
 }
 
 // panel reads the user's keys, within their tenant, around a form.
-func (h *apiKeyHandlers) panel(c echo.Context, form views.ApiKeyForm) (views.ApiKeysPanel, error) {
+func (h *apiKeyHandlers) panel(c echo.Context, form views.APIKeyForm) (views.APIKeysPanel, error) {
 	u, _ := currentUser(c)
-	keys, err := h.rm.ListApiKeysByUser(c.Request().Context(), readmodel.ListApiKeysByUserParams{TenantID: u.TenantID, UserID: u.ID})
+	keys, err := h.rm.ListAPIKeysByUser(c.Request().Context(), readmodel.ListAPIKeysByUserParams{TenantID: u.TenantID, UserID: u.ID})
 	if err != nil {
-		return views.ApiKeysPanel{}, fmt.Errorf("list api keys: %w", err)
+		return views.APIKeysPanel{}, fmt.Errorf("list api keys: %w", err)
 	}
-	rows := make([]views.ApiKeyRow, 0, len(keys))
+	rows := make([]views.APIKeyRow, 0, len(keys))
 	for _, k := range keys {
-		rows = append(rows, views.ApiKeyRow{
+		rows = append(rows, views.APIKeyRow{
 			ID: k.ID.String(), Name: k.Name, Prefix: k.Prefix, Created: displayTime(&k.CreatedAt),
 			LastUsed: displayTime(k.LastUsedAt), Revoked: displayTime(k.RevokedAt),
 		})
 	}
-	return views.ApiKeysPanel{CSRFToken: page(c, "").CSRFToken, Rows: rows, Form: form}, nil
+	return views.APIKeysPanel{CSRFToken: page(c, "").CSRFToken, Rows: rows, Form: form}, nil
 }
 
 // nameOf returns the name of the listed key with the id, or "".
-func nameOf(rows []views.ApiKeyRow, id string) string {
+func nameOf(rows []views.APIKeyRow, id string) string {
 	for _, r := range rows {
 		if r.ID == id {
 			return r.Name

@@ -9,7 +9,7 @@ import (
 )
 
 // apiHandlers serve the JSON API for programs. Every route but the
-// not-found one runs behind requireApiKey.
+// not-found one runs behind requireAPIKey.
 type apiHandlers struct {
 	e *echo.Echo // to tell a wrong method from a wrong path
 }
@@ -32,7 +32,7 @@ type airlineJSON struct {
 
 // showMe tells a program whose key it is using.
 func (h *apiHandlers) showMe(c echo.Context) error {
-	p, ok := currentApiPrincipal(c)
+	p, ok := currentAPIPrincipal(c)
 	if !ok {
 		return echo.ErrUnauthorized
 	}

@@ -99,11 +99,11 @@ func TestMeWithBearerOrXAPIKey(t *testing.T) {
 	}
 }
 
-func TestApiRefusesMissingBadAndRevokedKeys(t *testing.T) {
+func TestAPIRefusesMissingBadAndRevokedKeys(t *testing.T) {
 	a := newApp(t, nil)
 	admin := a.adminClient(t)
 	key := a.createKey(t, admin, "Soon revoked")
-	unknown := domain.NewApiKeySecret()
+	unknown := domain.NewAPIKeySecret()
 	for _, tc := range []struct {
 		what   string
 		header map[string]string
@@ -137,7 +137,7 @@ func TestApiRefusesMissingBadAndRevokedKeys(t *testing.T) {
 
 // A browser's session does not authenticate the API: with cookies and no
 // key, the API answers 401.
-func TestCookiesDoNotAuthenticateTheApi(t *testing.T) {
+func TestCookiesDoNotAuthenticateTheAPI(t *testing.T) {
 	a := newApp(t, nil)
 	admin := a.adminClient(t)
 	if sessionCookie(admin, a.URL) == "" {
@@ -149,7 +149,7 @@ func TestCookiesDoNotAuthenticateTheApi(t *testing.T) {
 
 // Unknown API paths are 404 and wrong methods 405, as problem documents,
 // and no CSRF check stands in the way of a program's POST.
-func TestApiRoutingErrorsAreProblems(t *testing.T) {
+func TestAPIRoutingErrorsAreProblems(t *testing.T) {
 	a := newApp(t, nil)
 	key := a.createKey(t, a.adminClient(t), "Router")
 	for _, path := range []string{"/api", "/api/", "/api/nothing", "/api/v2/me"} {

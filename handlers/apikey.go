@@ -24,8 +24,8 @@ const (
 	invalidKeyChallenge   = `Bearer realm="albatross", error="invalid_token"`
 	apiKeyHeader          = "X-API-Key"
 	apiPrincipalKey       = "api_principal"
-	missingApiKeyMessage  = "Send an API key in the Authorization header (Bearer KEY) or in the X-API-Key header."
-	invalidApiKeyMessage  = "The API key is not valid or has been revoked."
+	missingAPIKeyMessage  = "Send an API key in the Authorization header (Bearer KEY) or in the X-API-Key header."
+	invalidAPIKeyMessage  = "The API key is not valid or has been revoked."
 	inactiveAccountDetail = "The account this API key belongs to cannot use the API at the moment."
 )
 
@@ -43,18 +43,18 @@ type apiKeyAuth struct {
 	log   *slog.Logger
 }
 
-// requireApiKey lets through only requests with a valid key of an active
+// requireAPIKey lets through only requests with a valid key of an active
 // account, and puts the key's owner on the request. Cookies play no part:
 // a browser's session does not authenticate the API, which is also why
 // the API needs no CSRF protection.
-func (a *apiKeyAuth) requireApiKey(next echo.HandlerFunc) echo.HandlerFunc {
+func (a *apiKeyAuth) requireAPIKey(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		h.Add("Vary", "Authorization, "+apiKeyHeader)
-		key, ok := presentedApiKey(c.Request())
+		key, ok := presentedAPIKey(c.Request())
 		if !ok {
 			h.Set(echo.HeaderWWWAuthenticate, bearerChallenge)
-			return domain.Errorf(domain.EUnauthorized, missingApiKeyMessage)
+			return domain.Errorf(domain.EUnauthorized, missingAPIKeyMessage)
 		}
 		p, err := a.authenticate(c.Request().Context(), key)
 		if domain.ErrorCode(err) == domain.EUnauthorized {
@@ -70,9 +70,9 @@ func (a *apiKeyAuth) requireApiKey(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// presentedApiKey reads the key from Authorization: Bearer KEY or, for
+// presentedAPIKey reads the key from Authorization: Bearer KEY or, for
 // clients that cannot set that header, from X-API-Key.
-func presentedApiKey(r *http.Request) (string, bool) {
+func presentedAPIKey(r *http.Request) (string, bool) {
 	if scheme, token, ok := strings.Cut(r.Header.Get(echo.HeaderAuthorization), " "); ok && strings.EqualFold(scheme, "Bearer") {
 		if token = strings.TrimSpace(token); token != "" {
 			return token, true
@@ -87,13 +87,13 @@ func presentedApiKey(r *http.Request) (string, bool) {
 // authenticate finds the key through the cache and checks it, its owner,
 // and the owner's airline.
 func (a *apiKeyAuth) authenticate(ctx context.Context, key string) (apiPrincipal, error) {
-	invalid := domain.Errorf(domain.EUnauthorized, invalidApiKeyMessage)
-	if !domain.LooksLikeApiKey(key) {
+	invalid := domain.Errorf(domain.EUnauthorized, invalidAPIKeyMessage)
+	if !domain.LooksLikeAPIKey(key) {
 		return apiPrincipal{}, invalid
 	}
-	hash := domain.HashApiKey(key)
+	hash := domain.HashAPIKey(key)
 	k, err := a.cache.Get(ctx, hash, func(ctx context.Context) (apikeycache.Key, error) {
-		row, err := a.rm.GetApiKeyByHash(ctx, hash)
+		row, err := a.rm.GetAPIKeyByHash(ctx, hash)
 		if err != nil {
 			return apikeycache.Key{}, err
 		}
@@ -118,7 +118,7 @@ func (a *apiKeyAuth) authenticate(ctx context.Context, key string) (apiPrincipal
 // owner loads the key's user and airline. A key whose user is gone, or
 // has moved to another airline, is no longer valid.
 func (a *apiKeyAuth) owner(ctx context.Context, k apikeycache.Key) (apiPrincipal, error) {
-	invalid := domain.Errorf(domain.EUnauthorized, invalidApiKeyMessage)
+	invalid := domain.Errorf(domain.EUnauthorized, invalidAPIKeyMessage)
 	userID, err := uuid.Parse(k.UserID)
 	if err != nil {
 		return apiPrincipal{}, fmt.Errorf("api key %s: user id %q: %w", k.ID, k.UserID, err)
@@ -176,14 +176,14 @@ func (a *apiKeyAuth) touch(ctx context.Context, keyID string) {
 	if err != nil {
 		return
 	}
-	err = a.rm.TouchApiKeyLastUsed(ctx, readmodel.TouchApiKeyLastUsedParams{ID: id, UsedAt: time.Now()})
+	err = a.rm.TouchAPIKeyLastUsed(ctx, readmodel.TouchAPIKeyLastUsedParams{ID: id, UsedAt: time.Now()})
 	if err != nil {
 		a.log.WarnContext(ctx, "api key: record its use", "err", err, "key", keyID)
 	}
 }
 
-// currentApiPrincipal returns who the API request acts for.
-func currentApiPrincipal(c echo.Context) (apiPrincipal, bool) {
+// currentAPIPrincipal returns who the API request acts for.
+func currentAPIPrincipal(c echo.Context) (apiPrincipal, bool) {
 	p, ok := c.Get(apiPrincipalKey).(apiPrincipal)
 	return p, ok
 }

@@ -93,7 +93,7 @@ func (a *app) createKey(t *testing.T, client *http.Client, name string) string {
 	}
 	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
 	key, _ := doc.Find(`[data-testid="new-key-value"]`).Attr("value")
-	if !domain.LooksLikeApiKey(key) {
+	if !domain.LooksLikeAPIKey(key) {
 		t.Fatalf("the answer to a create shows %q, not a key", key)
 	}
 	return key
@@ -112,7 +112,7 @@ func keyRows(doc *goquery.Document) []keyRow {
 	return rows
 }
 
-func TestApiKeysPageCreatesListsAndRevokes(t *testing.T) {
+func TestAPIKeysPageCreatesListsAndRevokes(t *testing.T) {
 	a := newApp(t, nil)
 	admin := a.adminClient(t)
 	doc := a.keysPage(t, admin)
@@ -129,21 +129,21 @@ func TestApiKeysPageCreatesListsAndRevokes(t *testing.T) {
 	}
 	doc, _ = goquery.NewDocumentFromReader(strings.NewReader(body))
 	key, _ := doc.Find(`[data-testid="new-key-value"]`).Attr("value")
-	if !domain.LooksLikeApiKey(key) || !strings.Contains(doc.Find(`[data-testid="new-key"]`).Text(), "ACARS laptop") {
+	if !domain.LooksLikeAPIKey(key) || !strings.Contains(doc.Find(`[data-testid="new-key"]`).Text(), "ACARS laptop") {
 		t.Fatalf("the answer shows the key %q, want a new key named ACARS laptop", key)
 	}
 	if doc.Find(`label[for="new-key-value"]`).Length() != 1 {
 		t.Errorf("the new key's field has no label")
 	}
 	rows := keyRows(doc)
-	if len(rows) != 1 || rows[0].name != "ACARS laptop" || rows[0].prefix != key[:domain.ApiKeyPrefixLength]+"…" ||
+	if len(rows) != 1 || rows[0].name != "ACARS laptop" || rows[0].prefix != key[:domain.APIKeyPrefixLength]+"…" ||
 		rows[0].created == "" || rows[0].lastUsed != "Never" || rows[0].revoked != "" {
 		t.Fatalf("list after the create = %+v; want the key with its prefix, created, never used", rows)
 	}
 
 	// Shown once: the page never shows it again.
 	_, body = getAs(t, admin, a.URL+"/account/api-keys", nil)
-	if strings.Contains(body, key) || strings.Contains(body, key[domain.ApiKeyPrefixLength:]) {
+	if strings.Contains(body, key) || strings.Contains(body, key[domain.APIKeyPrefixLength:]) {
 		t.Errorf("the key's secret is on the page after its creation")
 	}
 
@@ -174,10 +174,10 @@ func TestApiKeysPageCreatesListsAndRevokes(t *testing.T) {
 	}
 }
 
-func TestApiKeyFormErrorsAreShownBesideTheName(t *testing.T) {
+func TestAPIKeyFormErrorsAreShownBesideTheName(t *testing.T) {
 	a := newApp(t, nil)
 	admin := a.adminClient(t)
-	for _, name := range []string{"", "   ", strings.Repeat("x", domain.MaxApiKeyName+1)} {
+	for _, name := range []string{"", "   ", strings.Repeat("x", domain.MaxAPIKeyName+1)} {
 		for _, htmx := range []bool{false, true} {
 			form := a.keyForm(t, admin, name)
 			req, _ := http.NewRequest(http.MethodPost, a.URL+"/account/api-keys", strings.NewReader(form.Encode()))
@@ -206,7 +206,7 @@ func TestApiKeyFormErrorsAreShownBesideTheName(t *testing.T) {
 	}
 }
 
-func TestApiKeyFormIsIdempotentAndProtected(t *testing.T) {
+func TestAPIKeyFormIsIdempotentAndProtected(t *testing.T) {
 	a := newApp(t, nil)
 	admin := a.adminClient(t)
 	form := a.keyForm(t, admin, "Tablet")
@@ -241,7 +241,7 @@ func TestApiKeyFormIsIdempotentAndProtected(t *testing.T) {
 
 // A user sees and revokes only their own keys; someone else's key is not
 // found, and keeps working.
-func TestApiKeysBelongToTheirOwner(t *testing.T) {
+func TestAPIKeysBelongToTheirOwner(t *testing.T) {
 	a := newApp(t, nil)
 	admin := a.adminClient(t)
 	adminKey := a.createKey(t, admin, "Admin tool")
@@ -262,7 +262,7 @@ func TestApiKeysBelongToTheirOwner(t *testing.T) {
 }
 
 // With htmx, a create and a revoke answer with the panel only.
-func TestApiKeysPanelForHTMX(t *testing.T) {
+func TestAPIKeysPanelForHTMX(t *testing.T) {
 	a := newApp(t, nil)
 	admin := a.adminClient(t)
 	form := a.keyForm(t, admin, "Fragment key")
@@ -274,7 +274,7 @@ func TestApiKeysPanelForHTMX(t *testing.T) {
 		t.Fatalf("htmx create: %d, want the panel alone; body %.200s", resp.StatusCode, body)
 	}
 	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
-	if key, _ := doc.Find(`[data-testid="new-key-value"]`).Attr("value"); !domain.LooksLikeApiKey(key) {
+	if key, _ := doc.Find(`[data-testid="new-key-value"]`).Attr("value"); !domain.LooksLikeAPIKey(key) {
 		t.Errorf("htmx create shows %q, want the key", key)
 	}
 	id := keyRows(doc)[0].id

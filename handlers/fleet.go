@@ -32,10 +32,10 @@ type FleetCommands interface {
 type fleetHandlers struct {
 	cmds     FleetCommands
 	rm       reads.Querier
-	log      StreamReader
+	eventLog StreamReader
 	registry *events.Registry
 	readYourWrites
-	logger *slog.Logger
+	log *slog.Logger
 }
 
 func fleetURL(airlineID string) string { return "/airlines/" + airlineID + "/fleet" }
@@ -331,7 +331,7 @@ func (h *fleetHandlers) changeAircraft(c echo.Context) error {
 // whom; an edit names only what it changed.
 func (h *fleetHandlers) history(ctx context.Context, aircraftID string, subfleetTypes map[string]string) ([]views.HistoryEntry, error) {
 	state := &domain.AircraftState{}
-	return readHistory(ctx, h.log, h.registry, h.rm, []string{domain.AircraftStream(aircraftID)}, "", map[string]string{},
+	return readHistory(ctx, h.eventLog, h.registry, h.rm, []string{domain.AircraftStream(aircraftID)}, "", map[string]string{},
 		func(msg proto.Message) (string, error) {
 			what := describeAircraftEvent(*state, msg, subfleetTypes)
 			return what, state.Apply(msg)

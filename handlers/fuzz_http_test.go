@@ -16,7 +16,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/wiring"
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
@@ -27,6 +26,7 @@ import (
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/sqlite"
+	"github.com/albatross-va/albatross/wiring"
 )
 
 // The HTTP fuzzers send hostile form fields, query strings and headers to
@@ -85,7 +85,7 @@ func newFuzzApp(f *testing.F) *fuzzApp {
 	d.Broker = broker
 	d.Ready = func(context.Context) (any, error) { return "fine", nil }
 	d.WaitBound = 10 * time.Second
-	d.ApiKeyCache = apikeycache.NewLocal(0)
+	d.APIKeyCache = apikeycache.NewLocal(0)
 	d.Imports = jobs
 	d.Throttles = handlers.LocalThrottles()
 	a.echo = handlers.New(d)
@@ -222,7 +222,7 @@ func FuzzRegisterForm(f *testing.F) {
 	})
 }
 
-func FuzzApiKeyHeaders(f *testing.F) {
+func FuzzAPIKeyHeaders(f *testing.F) {
 	f.Add("Bearer alb_0123456789", "")
 	f.Add("", "alb_0123456789")
 	for _, h := range hostileText() {
@@ -233,7 +233,7 @@ func FuzzApiKeyHeaders(f *testing.F) {
 	a := newFuzzApp(f)
 	f.Fuzz(func(t *testing.T, authorization, apiKey string) {
 		a.check(t, fmt.Sprintf("api me %q %q", authorization, apiKey), a.do(http.MethodGet, "/api/v1/me", "",
-			map[string]string{"Authorization": authorization, "X-Api-Key": apiKey}))
+			map[string]string{"Authorization": authorization, "X-API-Key": apiKey}))
 	})
 }
 
@@ -305,7 +305,7 @@ func FuzzCommentForm(f *testing.F) {
 	})
 }
 
-func FuzzApiKeyForm(f *testing.F) {
+func FuzzAPIKeyForm(f *testing.F) {
 	f.Add("My ACARS")
 	for _, h := range hostileText() {
 		f.Add(h)

@@ -157,7 +157,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	// Tests run in parallel on one PostgreSQL cluster, where a long
 	// transaction of another test delays when events become readable.
 	d.WaitBound = 10 * time.Second
-	d.ApiKeyCache = keyCache
+	d.APIKeyCache = keyCache
 	d.AirportRef = ref
 	d.Imports = jobs
 	d.Throttles = handlers.LocalThrottles()

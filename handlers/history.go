@@ -59,11 +59,11 @@ func describeUserEvent(msg proto.Message) string {
 // and by whom: describe turns an event into words ("" leaves it out), in
 // the order they happened. subject is the person whose history it is ("" for
 // a record that is not a person); names caches who is who across calls.
-func readHistory(ctx context.Context, log StreamReader, registry *events.Registry, rm reads.Querier,
+func readHistory(ctx context.Context, eventLog StreamReader, registry *events.Registry, rm reads.Querier,
 	streamIDs []string, subject string, names map[string]string, describe func(proto.Message) (string, error)) ([]views.HistoryEntry, error) {
 	var recs []domain.RecordedEvent
 	for _, id := range streamIDs {
-		more, err := log.ReadStream(ctx, id, 0)
+		more, err := eventLog.ReadStream(ctx, id, 0)
 		if err != nil {
 			return nil, err
 		}

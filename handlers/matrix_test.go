@@ -259,13 +259,13 @@ func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
 		{name: "admin of B", login: "admin-b@example.com", role: domain.RoleAirlineAdmin, tenant: w.airlines["B"].id},
 		platform,
 	}
-	keys := &domain.ApiKeys{Runner: a.runner, IDs: domain.RandomIDs{}}
+	keys := &domain.APIKeys{Runner: a.runner, IDs: domain.RandomIDs{}}
 	admin, err := a.es.ReadAll(ctx, domain.Start, 1) // the first event: the platform admin's creation
 	if err != nil || len(admin) != 1 {
 		t.Fatalf("read the first admin: %v", err)
 	}
 	for i, id := range []string{pilotA, adminA, adminB, strings.TrimPrefix(admin[0].StreamID, domain.UserStreamPrefix)} {
-		k, _, err := keys.Create(ctx, sys, id, domain.CreateApiKey{Name: "matrix"})
+		k, _, err := keys.Create(ctx, sys, id, domain.CreateAPIKey{Name: "matrix"})
 		if err != nil {
 			t.Fatal(err)
 		}

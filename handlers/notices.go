@@ -29,7 +29,7 @@ type noticeHandlers struct {
 	cmds NoticeCommands
 	rm   reads.Querier
 	readYourWrites
-	logger *slog.Logger
+	log *slog.Logger
 }
 
 // noticesLimit is how many notices the area shows at most.

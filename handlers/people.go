@@ -24,11 +24,11 @@ import (
 type peopleHandlers struct {
 	users    UserCommands
 	rm       reads.Querier
-	log      StreamReader
+	eventLog StreamReader
 	registry *events.Registry
 	sessions *scs.SessionManager
 	readYourWrites
-	logger *slog.Logger
+	log *slog.Logger
 }
 
 // flashKey holds a one-line confirmation for the next page.
@@ -121,7 +121,7 @@ func (h *peopleHandlers) createPerson(c echo.Context) error {
 		return err
 	}
 	h.waitFor(c, res)
-	requestLogger(c, h.logger).Info("person created", "user", id)
+	requestLogger(c, h.log).Info("person created", "user", id)
 	issued := &views.OneTimePassword{For: f.Name, Login: domain.NormalizeEmail(f.Email), Password: otp}
 	c.Response().Header().Set("Cache-Control", "no-store") // the password must not stay in a cache
 	return h.renderPeople(c, http.StatusCreated, h.emptyForm(c), issued)
@@ -272,7 +272,7 @@ func (h *peopleHandlers) resetPassword(c echo.Context) error {
 // (their ranks).
 func (h *peopleHandlers) history(ctx context.Context, airlineID, userID string) ([]views.HistoryEntry, error) {
 	var ranks map[string]readmodel.Rank
-	return readHistory(ctx, h.log, h.registry, h.rm, []string{domain.UserStream(userID), domain.CareerStream(userID)}, userID, map[string]string{},
+	return readHistory(ctx, h.eventLog, h.registry, h.rm, []string{domain.UserStream(userID), domain.CareerStream(userID)}, userID, map[string]string{},
 		func(msg proto.Message) (string, error) {
 			e, ok := msg.(*eventsv1.PilotRankSet)
 			if !ok {

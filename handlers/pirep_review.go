@@ -90,7 +90,7 @@ func (h *pirepHandlers) reviewPireps(c echo.Context) error {
 			return failed
 		}
 		// What was accepted stands; the user learns where it stopped.
-		requestLogger(c, h.logger).Error("bulk accept stopped", "accepted", len(accepted), "err", failed)
+		requestLogger(c, h.log).Error("bulk accept stopped", "accepted", len(accepted), "err", failed)
 		notice += " Then something went wrong and the rest were not accepted; try them again."
 	}
 	return h.finish(c, h.sessions, last, queue, notice)

@@ -26,11 +26,11 @@ import (
 type pirepHandlers struct {
 	cmds     PirepCommands
 	rm       reads.Querier
-	log      StreamReader
+	eventLog StreamReader
 	registry *events.Registry
 	sessions *scs.SessionManager
 	readYourWrites
-	logger *slog.Logger
+	log *slog.Logger
 }
 
 // pirepTimeLayout is how a datetime-local input sends a time; the form
@@ -440,7 +440,7 @@ func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.Airli
 
 // history reads a PIREP's stream and says what each event did, by whom.
 func (h *pirepHandlers) history(ctx context.Context, pirepID string, names map[string]string) ([]views.HistoryEntry, error) {
-	return readHistory(ctx, h.log, h.registry, h.rm, []string{domain.PirepStream(pirepID)}, "", names,
+	return readHistory(ctx, h.eventLog, h.registry, h.rm, []string{domain.PirepStream(pirepID)}, "", names,
 		func(msg proto.Message) (string, error) { return describePirepEvent(msg), nil })
 }
 

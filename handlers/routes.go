@@ -36,10 +36,10 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/", showHome(d.ReadModels))
 	member.GET("/events", d.Broker.streamEvents(stillSignedIn(d.Sessions, d.ReadModels)))
 
-	apiKeys := &apiKeyHandlers{cmds: d.ApiKeys, rm: d.ReadModels, cache: d.ApiKeyCache, readYourWrites: wait, log: d.Log}
-	member.GET("/account/api-keys", apiKeys.showApiKeys)
-	member.POST("/account/api-keys", apiKeys.createApiKey)
-	member.POST("/account/api-keys/:id/revoke", apiKeys.revokeApiKey)
+	apiKeys := &apiKeyHandlers{cmds: d.APIKeys, rm: d.ReadModels, cache: d.APIKeyCache, readYourWrites: wait, log: d.Log}
+	member.GET("/account/api-keys", apiKeys.showAPIKeys)
+	member.POST("/account/api-keys", apiKeys.createAPIKey)
+	member.POST("/account/api-keys/:id/revoke", apiKeys.revokeAPIKey)
 
 	// Anyone: an airline's public page and registration.
 	public := &publicHandlers{users: d.Users, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
@@ -62,8 +62,8 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/suspend", manage.suspendAirline, allow(domain.SuspendAirlines))
 	member.POST("/airlines/:id/reactivate", manage.reactivateAirline, allow(domain.SuspendAirlines))
 
-	people := &peopleHandlers{users: d.Users, rm: d.ReadModels, log: d.Events, registry: d.Registry,
-		sessions: d.Sessions, readYourWrites: wait, logger: d.Log}
+	people := &peopleHandlers{users: d.Users, rm: d.ReadModels, eventLog: d.Events, registry: d.Registry,
+		sessions: d.Sessions, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/people", people.listPeople, allow(domain.ViewPeople))
 	member.GET("/airlines/:id/people/lists", people.listPeopleLists, allow(domain.ViewPeople))
 	member.POST("/airlines/:id/people", people.createPerson, allow(domain.CreatePilots))
@@ -76,7 +76,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/people/:uid/role", people.changeRole, allow(domain.ChangeRoles))
 
 	// An airline's fleet: its people read it, its staff change it.
-	fleet := &fleetHandlers{cmds: d.Fleet, rm: d.ReadModels, log: d.Events, registry: d.Registry, readYourWrites: wait, logger: d.Log}
+	fleet := &fleetHandlers{cmds: d.Fleet, rm: d.ReadModels, eventLog: d.Events, registry: d.Registry, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/fleet", fleet.showFleet, allow(domain.ViewOperations))
 	member.POST("/airlines/:id/fleet/subfleets", fleet.createSubfleet, allow(domain.ManageOperations))
 	member.GET("/airlines/:id/fleet/subfleets/:sid", fleet.showSubfleet, allow(domain.ViewOperations))
@@ -111,8 +111,8 @@ func registerRoutes(e *echo.Echo, d Deps) {
 
 	// PIREPs: a pilot files and keeps their own; staff review the queue.
 	// A PIREP's page is its pilot's and the staff's (loadPirep decides).
-	pireps := &pirepHandlers{cmds: d.Pireps, rm: d.ReadModels, log: d.Events, registry: d.Registry,
-		sessions: d.Sessions, readYourWrites: wait, logger: d.Log}
+	pireps := &pirepHandlers{cmds: d.Pireps, rm: d.ReadModels, eventLog: d.Events, registry: d.Registry,
+		sessions: d.Sessions, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/pireps", pireps.listPireps, allow(domain.FileOwnPireps))
 	member.GET("/airlines/:id/pireps/new", pireps.showNewPirep, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/pireps", pireps.filePirep, allow(domain.FileOwnPireps))
@@ -129,7 +129,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/pireps/:pirep/comments", pireps.commentPirep, allow(domain.ViewOperations))
 
 	// A member's notices about their PIREPs and rank: their own only.
-	notices := &noticeHandlers{cmds: d.Notices, rm: d.ReadModels, readYourWrites: wait, logger: d.Log}
+	notices := &noticeHandlers{cmds: d.Notices, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/notices", notices.showNotices, allow(domain.ViewOwnAirline))
 	member.POST("/airlines/:id/notices/dismiss", notices.dismissNotice, allow(domain.ViewOwnAirline))
 
@@ -157,8 +157,8 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	api := &apiHandlers{e: e}
 	e.RouteNotFound("/api", api.notFound)
 	e.RouteNotFound("/api/*", api.notFound)
-	auth := &apiKeyAuth{cache: d.ApiKeyCache, rm: d.ReadModels, log: d.Log}
-	v1 := e.Group("/api/v1", auth.requireApiKey)
+	auth := &apiKeyAuth{cache: d.APIKeyCache, rm: d.ReadModels, log: d.Log}
+	v1 := e.Group("/api/v1", auth.requireAPIKey)
 	v1.RouteNotFound("", api.notFound)
 	v1.RouteNotFound("/*", api.notFound)
 	v1.GET("/me", api.showMe)

@@ -84,11 +84,11 @@ type Deps struct {
 	// client; with none, the client is the connection's peer.
 	TrustedProxies []*net.IPNet
 
-	// ApiKeys runs the API key commands. ApiKeyCache holds the keys the API
+	// APIKeys runs the API key commands. APIKeyCache holds the keys the API
 	// was sent; the caller keeps it in step with the api_keys notices
 	// (apikeycache.Follow), or a revoke would not reach it.
-	ApiKeys     ApiKeyCommands
-	ApiKeyCache apikeycache.Cache
+	APIKeys     APIKeyCommands
+	APIKeyCache apikeycache.Cache
 
 	// Fleet runs the fleet commands (subfleets and aircraft).
 	Fleet FleetCommands

@@ -4,9 +4,9 @@
 -- stored: hash is the hex SHA-256 of it, prefix its first characters.
 --
 -- last_used_at is not event-sourced: the API middleware writes it in place
--- (TouchApiKeyLastUsed), at most once a minute per key, because an event
+-- (TouchAPIKeyLastUsed), at most once a minute per key, because an event
 -- per use would flood the log. The projection's upsert leaves it alone, but
--- a rebuild (DeleteAllApiKeys, then a replay of the log) loses it, and so
+-- a rebuild (DeleteAllAPIKeys, then a replay of the log) loses it, and so
 -- does every start of the embedded mode, whose read models live in memory.
 CREATE TABLE api_keys (
     tenant_id    text NOT NULL, -- the owner's airline, or '' for a platform admin

@@ -1,29 +1,29 @@
 package views
 
-// ApiKeysPage is a user's API keys page.
-type ApiKeysPage struct {
+// APIKeysPage is a user's API keys page.
+type APIKeysPage struct {
 	Page
-	Panel ApiKeysPanel
+	Panel APIKeysPanel
 }
 
-// ApiKeysPanel is the part of the page that htmx swaps after a create or a
+// APIKeysPanel is the part of the page that htmx swaps after a create or a
 // revoke: the key just created, the list, and the create form.
-type ApiKeysPanel struct {
+type APIKeysPanel struct {
 	CSRFToken string
-	NewKey    *NewApiKey // shown once, right after its creation
+	NewKey    *NewAPIKey // shown once, right after its creation
 	Revoked   string     // the name of the key just revoked, for the confirmation
-	Rows      []ApiKeyRow
-	Form      ApiKeyForm
+	Rows      []APIKeyRow
+	Form      APIKeyForm
 }
 
-// NewApiKey is a key just created, with its secret: the one time it is shown.
-type NewApiKey struct {
+// NewAPIKey is a key just created, with its secret: the one time it is shown.
+type NewAPIKey struct {
 	Name string
 	Key  string
 }
 
-// ApiKeyRow is one line of the key list.
-type ApiKeyRow struct {
+// APIKeyRow is one line of the key list.
+type APIKeyRow struct {
 	ID       string
 	Name     string
 	Prefix   string // the first characters of the key, not secret
@@ -32,14 +32,14 @@ type ApiKeyRow struct {
 	Revoked  string // when it was revoked, formatted; empty while it works
 }
 
-// ApiKeyForm is the create-key form with the user's input and, after a
+// APIKeyForm is the create-key form with the user's input and, after a
 // failed submit, its messages.
-type ApiKeyForm struct {
+type APIKeyForm struct {
 	CommandID string // makes a double submit create one key, not two
 	Name      string
 	Errors    map[string]string
 	Message   string // a message for the whole form
 }
 
-// ApiKeysPanelID is the id of the element the panel replaces.
-const ApiKeysPanelID = "api-keys"
+// APIKeysPanelID is the id of the element the panel replaces.
+const APIKeysPanelID = "api-keys"

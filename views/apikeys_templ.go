@@ -9,9 +9,9 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-// ApiKeysView is the page where a user creates, sees and revokes the API
+// APIKeysView is the page where a user creates, sees and revokes the API
 // keys their programs use.
-func ApiKeysView(p ApiKeysPage) templ.Component {
+func APIKeysView(p APIKeysPage) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -44,7 +44,7 @@ func ApiKeysView(p ApiKeysPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = ApiKeysPanelView(p.Panel).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = APIKeysPanelView(p.Panel).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -58,9 +58,9 @@ func ApiKeysView(p ApiKeysPage) templ.Component {
 	})
 }
 
-// ApiKeysPanelView is the key just created, the list and the form; every
+// APIKeysPanelView is the key just created, the list and the form; every
 // action on the page answers with it.
-func ApiKeysPanelView(p ApiKeysPanel) templ.Component {
+func APIKeysPanelView(p APIKeysPanel) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -82,7 +82,7 @@ func ApiKeysPanelView(p ApiKeysPanel) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var4 string
-		templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression(ApiKeysPanelID).Resolve(ctx)
+		templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression(APIKeysPanelID).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/apikeys.templ`, Line: 20, Col: 25}
 		}
@@ -95,7 +95,7 @@ func ApiKeysPanelView(p ApiKeysPanel) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if p.NewKey != nil {
-			templ_7745c5c3_Err = newApiKey(*p.NewKey).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = newAPIKey(*p.NewKey).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -151,9 +151,9 @@ func ApiKeysPanelView(p ApiKeysPanel) templ.Component {
 	})
 }
 
-// newApiKey shows a key's secret, once, in a read-only field the user can
+// newAPIKey shows a key's secret, once, in a read-only field the user can
 // select and copy.
-func newApiKey(k NewApiKey) templ.Component {
+func newAPIKey(k NewAPIKey) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -204,7 +204,7 @@ func newApiKey(k NewApiKey) templ.Component {
 	})
 }
 
-func apiKeyRow(r ApiKeyRow, csrfToken string) templ.Component {
+func apiKeyRow(r APIKeyRow, csrfToken string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -355,7 +355,7 @@ func apiKeyRow(r ApiKeyRow, csrfToken string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var18 string
-			templ_7745c5c3_Var18, templ_7745c5c3_Err = templruntime.NewAttributeExpression("#" + ApiKeysPanelID).Resolve(ctx)
+			templ_7745c5c3_Var18, templ_7745c5c3_Err = templruntime.NewAttributeExpression("#" + APIKeysPanelID).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/apikeys.templ`, Line: 82, Col: 89}
 			}
@@ -404,7 +404,7 @@ func apiKeyRow(r ApiKeyRow, csrfToken string) templ.Component {
 
 // apiKeyForm is the create-key form, with the user's input and the message
 // beside the name when it failed.
-func apiKeyForm(f ApiKeyForm, csrfToken string) templ.Component {
+func apiKeyForm(f APIKeyForm, csrfToken string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -434,7 +434,7 @@ func apiKeyForm(f ApiKeyForm, csrfToken string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var22 string
-		templ_7745c5c3_Var22, templ_7745c5c3_Err = templruntime.NewAttributeExpression("#" + ApiKeysPanelID).Resolve(ctx)
+		templ_7745c5c3_Var22, templ_7745c5c3_Err = templruntime.NewAttributeExpression("#" + APIKeysPanelID).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/apikeys.templ`, Line: 99, Col: 109}
 		}

@@ -26,7 +26,7 @@ type Commands struct {
 	Flights  *domain.Flights
 	Pireps   *domain.Pireps
 	Ranks    *domain.Ranks
-	APIKeys  *domain.ApiKeys
+	APIKeys  *domain.APIKeys
 	Notices  *domain.Notices
 }
 
@@ -54,7 +54,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		Pireps: &domain.Pireps{Runner: runner, IDs: ids, Airports: ops, Aircraft: ops,
 			Settings: settings, Facts: settings},
 		Ranks:   &domain.Ranks{Runner: runner, IDs: ids},
-		APIKeys: &domain.ApiKeys{Runner: runner, IDs: ids},
+		APIKeys: &domain.APIKeys{Runner: runner, IDs: ids},
 		Notices: &domain.Notices{Runner: runner},
 	}
 }
@@ -76,7 +76,7 @@ func (c Commands) Deps() handlers.Deps {
 		Flights:    c.Flights,
 		Registry:   c.Runner.Registry,
 		Passwords:  c.Users.Passwords,
-		ApiKeys:    c.APIKeys,
+		APIKeys:    c.APIKeys,
 		Fleet:      c.Fleet,
 		Airports:   c.Airports,
 		Pireps:     c.Pireps,

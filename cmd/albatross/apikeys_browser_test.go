@@ -11,7 +11,7 @@ import (
 // In a real browser, with htmx and the Content-Security-Policy: a bad name
 // is refused beside the field, a key is created and shown once, and one
 // click revokes it.
-func TestBrowserApiKeysPage(t *testing.T) {
+func TestBrowserAPIKeysPage(t *testing.T) {
 	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
 	loginAsAdmin(t, srv) // the admin has chosen adminPassword
 	tab := newTab(t, newChromium(t))

@@ -14,9 +14,9 @@ import (
 	"github.com/albatross-va/albatross/store/pgtest"
 )
 
-// createApiKey creates a key on the account page like a browser without
+// createAPIKey creates a key on the account page like a browser without
 // JavaScript and returns the key the answer shows and the key's id.
-func createApiKey(t *testing.T, b *browser, name string) (key, id string) {
+func createAPIKey(t *testing.T, b *browser, name string) (key, id string) {
 	t.Helper()
 	_, doc := b.get("/account/api-keys")
 	form := doc.Find(`[data-testid="api-key-form"]`)
@@ -38,8 +38,8 @@ func createApiKey(t *testing.T, b *browser, name string) (key, id string) {
 	return key, id
 }
 
-// revokeApiKey revokes a key with the button on the account page.
-func revokeApiKey(t *testing.T, b *browser, id string) {
+// revokeAPIKey revokes a key with the button on the account page.
+func revokeAPIKey(t *testing.T, b *browser, id string) {
 	t.Helper()
 	_, doc := b.get("/account/api-keys")
 	csrf, _ := doc.Find(`[data-id="` + id + `"] [data-testid="revoke-form"] input[name="_csrf"]`).Attr("value")
@@ -69,15 +69,15 @@ func callMe(t *testing.T, s *testServer, key string) (int, map[string]any) {
 	return resp.StatusCode, doc
 }
 
-func TestEmbeddedApiKeyEndToEnd(t *testing.T) {
+func TestEmbeddedAPIKeyEndToEnd(t *testing.T) {
 	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
 	admin := loginAsAdmin(t, srv)
-	key, id := createApiKey(t, admin, "ACARS")
+	key, id := createAPIKey(t, admin, "ACARS")
 	status, me := callMe(t, srv, key)
 	if status != http.StatusOK || me["email"] != "admin" || me["role"] != "platform_admin" || me["airline"] != nil {
 		t.Fatalf("/api/v1/me with the new key: %d %v", status, me)
 	}
-	revokeApiKey(t, admin, id)
+	revokeAPIKey(t, admin, id)
 	if status, problem := callMe(t, srv, key); status != http.StatusUnauthorized || problem["status"] != float64(401) {
 		t.Errorf("/api/v1/me with the revoked key: %d %v, want 401", status, problem)
 	}
@@ -96,14 +96,14 @@ func TestPostgresRevokeReachesEveryProcessWithinASecond(t *testing.T) {
 	a, b := servers[0], servers[1]
 
 	admin := loginAsAdmin(t, a, b)
-	key, id := createApiKey(t, admin, "Fleet tracker")
+	key, id := createAPIKey(t, admin, "Fleet tracker")
 	for _, s := range []*testServer{a, b, a, b} { // each caches it
 		if status, me := callMe(t, s, key); status != http.StatusOK || me["email"] != "admin" {
 			t.Fatalf("the key on %s: %d %v", s.URL, status, me)
 		}
 	}
 
-	revokeApiKey(t, admin, id)
+	revokeAPIKey(t, admin, id)
 	deadline := time.Now().Add(time.Second)
 	for {
 		status, _ := callMe(t, b, key)

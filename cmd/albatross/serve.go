@@ -79,7 +79,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	d.WaitBound = c.WaitBound
 	d.SecureCookies = c.SecureCookies
 	d.TrustedProxies = c.TrustedProxies
-	d.ApiKeyCache = b.apiKeys
+	d.APIKeyCache = b.apiKeys
 	d.Throttles = b.throttles
 	d.AirportRef = airportRef
 	d.Imports = importJobs

@@ -72,7 +72,7 @@ func tooSlow(start time.Time, ttl time.Duration) bool { return time.Since(start)
 
 // KeyFinder finds a key by id in the read model.
 type KeyFinder interface {
-	GetApiKey(ctx context.Context, id uuid.UUID) (readmodel.ApiKey, error)
+	GetAPIKey(ctx context.Context, id uuid.UUID) (readmodel.APIKey, error)
 }
 
 // Follow forgets every key that a notice on the api_keys topic names, until
@@ -83,7 +83,7 @@ type KeyFinder interface {
 // the safe way to be wrong.
 func Follow(ctx context.Context, notices <-chan notify.Notice, c Cache, keys KeyFinder, log *slog.Logger) {
 	for no := range notices {
-		if no.Topic != projector.TopicApiKeys {
+		if no.Topic != projector.TopicAPIKeys {
 			continue
 		}
 		if err := ForgetKeys(ctx, c, keys, no.IDs); err != nil && ctx.Err() == nil {
@@ -117,7 +117,7 @@ func hashOf(ctx context.Context, keys KeyFinder, id string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("notice names key %q: %w", id, err)
 	}
-	k, err := keys.GetApiKey(ctx, u)
+	k, err := keys.GetAPIKey(ctx, u)
 	if err != nil {
 		return "", fmt.Errorf("find key %s: %w", id, err)
 	}

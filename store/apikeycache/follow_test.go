@@ -22,7 +22,7 @@ func TestFollowForgetsTheKeysNoticesName(t *testing.T) {
 	defer cancel()
 	rm := memory.New()
 	id := uuid.New()
-	if err := rm.UpsertApiKey(ctx, readmodel.UpsertApiKeyParams{ID: id, UserID: uuid.New(), Name: "k", Prefix: "alb_", Hash: "h1", CreatedAt: time.Now()}); err != nil {
+	if err := rm.UpsertAPIKey(ctx, readmodel.UpsertAPIKeyParams{ID: id, UserID: uuid.New(), Name: "k", Prefix: "alb_", Hash: "h1", CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	n := notify.NewLocal()
@@ -43,9 +43,9 @@ func TestFollowForgetsTheKeysNoticesName(t *testing.T) {
 		name   string
 		notice notify.Notice
 	}{
-		{"a notice naming the key", notify.Notice{Topic: projector.TopicApiKeys, IDs: []string{id.String()}}},
-		{"a notice naming no key", notify.Notice{Topic: projector.TopicApiKeys}},
-		{"a notice naming an unknown key", notify.Notice{Topic: projector.TopicApiKeys, IDs: []string{uuid.NewString()}}},
+		{"a notice naming the key", notify.Notice{Topic: projector.TopicAPIKeys, IDs: []string{id.String()}}},
+		{"a notice naming no key", notify.Notice{Topic: projector.TopicAPIKeys}},
+		{"a notice naming an unknown key", notify.Notice{Topic: projector.TopicAPIKeys, IDs: []string{uuid.NewString()}}},
 	} {
 		before := d.reads.Load()
 		if err := n.Publish(ctx, tc.notice); err != nil {

@@ -15,83 +15,83 @@ import (
 // columns are pointers: rows go in and out as copies with pointers of their
 // own, so no caller can change a stored row through one.
 
-// DeleteAllApiKeys implements readmodel.Querier.
-func (m *ReadModels) DeleteAllApiKeys(ctx context.Context) error {
-	return m.write(func(t *tx) error { return t.DeleteAllApiKeys(ctx) })
+// DeleteAllAPIKeys implements readmodel.Querier.
+func (m *ReadModels) DeleteAllAPIKeys(ctx context.Context) error {
+	return m.write(func(t *tx) error { return t.DeleteAllAPIKeys(ctx) })
 }
 
-// GetApiKey implements readmodel.Querier.
-func (m *ReadModels) GetApiKey(ctx context.Context, id uuid.UUID) (readmodel.ApiKey, error) {
+// GetAPIKey implements readmodel.Querier.
+func (m *ReadModels) GetAPIKey(ctx context.Context, id uuid.UUID) (readmodel.APIKey, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.st.getApiKey(ctx, id)
+	return m.st.getAPIKey(ctx, id)
 }
 
-// GetApiKeyByHash implements readmodel.Querier.
-func (m *ReadModels) GetApiKeyByHash(ctx context.Context, hash string) (readmodel.ApiKey, error) {
+// GetAPIKeyByHash implements readmodel.Querier.
+func (m *ReadModels) GetAPIKeyByHash(ctx context.Context, hash string) (readmodel.APIKey, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.st.getApiKeyByHash(ctx, hash)
+	return m.st.getAPIKeyByHash(ctx, hash)
 }
 
-// ListApiKeysByUser implements readmodel.Querier.
-func (m *ReadModels) ListApiKeysByUser(ctx context.Context, arg readmodel.ListApiKeysByUserParams) ([]readmodel.ApiKey, error) {
+// ListAPIKeysByUser implements readmodel.Querier.
+func (m *ReadModels) ListAPIKeysByUser(ctx context.Context, arg readmodel.ListAPIKeysByUserParams) ([]readmodel.APIKey, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.st.listApiKeysByUser(ctx, arg)
+	return m.st.listAPIKeysByUser(ctx, arg)
 }
 
-// RevokeApiKey implements readmodel.Querier.
-func (m *ReadModels) RevokeApiKey(ctx context.Context, arg readmodel.RevokeApiKeyParams) error {
-	return m.write(func(t *tx) error { return t.RevokeApiKey(ctx, arg) })
+// RevokeAPIKey implements readmodel.Querier.
+func (m *ReadModels) RevokeAPIKey(ctx context.Context, arg readmodel.RevokeAPIKeyParams) error {
+	return m.write(func(t *tx) error { return t.RevokeAPIKey(ctx, arg) })
 }
 
-// TouchApiKeyLastUsed implements readmodel.Querier.
-func (m *ReadModels) TouchApiKeyLastUsed(ctx context.Context, arg readmodel.TouchApiKeyLastUsedParams) error {
-	return m.write(func(t *tx) error { return t.TouchApiKeyLastUsed(ctx, arg) })
+// TouchAPIKeyLastUsed implements readmodel.Querier.
+func (m *ReadModels) TouchAPIKeyLastUsed(ctx context.Context, arg readmodel.TouchAPIKeyLastUsedParams) error {
+	return m.write(func(t *tx) error { return t.TouchAPIKeyLastUsed(ctx, arg) })
 }
 
-// UpsertApiKey implements readmodel.Querier.
-func (m *ReadModels) UpsertApiKey(ctx context.Context, arg readmodel.UpsertApiKeyParams) error {
-	return m.write(func(t *tx) error { return t.UpsertApiKey(ctx, arg) })
+// UpsertAPIKey implements readmodel.Querier.
+func (m *ReadModels) UpsertAPIKey(ctx context.Context, arg readmodel.UpsertAPIKeyParams) error {
+	return m.write(func(t *tx) error { return t.UpsertAPIKey(ctx, arg) })
 }
 
-func (s *state) getApiKey(ctx context.Context, id uuid.UUID) (readmodel.ApiKey, error) {
+func (s *state) getAPIKey(ctx context.Context, id uuid.UUID) (readmodel.APIKey, error) {
 	if err := ctx.Err(); err != nil {
-		return readmodel.ApiKey{}, err
+		return readmodel.APIKey{}, err
 	}
 	k, ok := s.apiKeys[id]
 	if !ok {
-		return readmodel.ApiKey{}, readmodel.NotFound("GetApiKey")
+		return readmodel.APIKey{}, readmodel.NotFound("GetAPIKey")
 	}
-	return copyApiKey(k), nil
+	return copyAPIKey(k), nil
 }
 
-func (s *state) getApiKeyByHash(ctx context.Context, hash string) (readmodel.ApiKey, error) {
+func (s *state) getAPIKeyByHash(ctx context.Context, hash string) (readmodel.APIKey, error) {
 	if err := ctx.Err(); err != nil {
-		return readmodel.ApiKey{}, err
+		return readmodel.APIKey{}, err
 	}
 	id, ok := s.apiKeyHashes[hash]
 	if !ok {
-		return readmodel.ApiKey{}, readmodel.NotFound("GetApiKeyByHash")
+		return readmodel.APIKey{}, readmodel.NotFound("GetAPIKeyByHash")
 	}
-	return copyApiKey(s.apiKeys[id]), nil
+	return copyAPIKey(s.apiKeys[id]), nil
 }
 
-// listApiKeysByUser orders like ORDER BY created_at DESC, id: newest first,
+// listAPIKeysByUser orders like ORDER BY created_at DESC, id: newest first,
 // ties by the uuid's bytes. Like the sqlc code it returns nil when there
 // are no rows.
-func (s *state) listApiKeysByUser(ctx context.Context, arg readmodel.ListApiKeysByUserParams) ([]readmodel.ApiKey, error) {
+func (s *state) listAPIKeysByUser(ctx context.Context, arg readmodel.ListAPIKeysByUserParams) ([]readmodel.APIKey, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []readmodel.ApiKey
+	var out []readmodel.APIKey
 	for _, k := range s.apiKeys {
 		if k.TenantID == arg.TenantID && k.UserID == arg.UserID {
-			out = append(out, copyApiKey(k))
+			out = append(out, copyAPIKey(k))
 		}
 	}
-	slices.SortFunc(out, func(a, b readmodel.ApiKey) int {
+	slices.SortFunc(out, func(a, b readmodel.APIKey) int {
 		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
 			return c
 		}
@@ -100,41 +100,41 @@ func (s *state) listApiKeysByUser(ctx context.Context, arg readmodel.ListApiKeys
 	return out, nil
 }
 
-func (t *tx) DeleteAllApiKeys(ctx context.Context) error {
+func (t *tx) DeleteAllAPIKeys(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
 	old, oldHashes := t.st.apiKeys, t.st.apiKeyHashes
-	t.st.apiKeys, t.st.apiKeyHashes = map[uuid.UUID]readmodel.ApiKey{}, map[string]uuid.UUID{}
+	t.st.apiKeys, t.st.apiKeyHashes = map[uuid.UUID]readmodel.APIKey{}, map[string]uuid.UUID{}
 	t.undo = append(t.undo, func() { t.st.apiKeys, t.st.apiKeyHashes = old, oldHashes })
 	return nil
 }
 
-func (t *tx) GetApiKey(ctx context.Context, id uuid.UUID) (readmodel.ApiKey, error) {
+func (t *tx) GetAPIKey(ctx context.Context, id uuid.UUID) (readmodel.APIKey, error) {
 	if err := t.check(ctx); err != nil {
-		return readmodel.ApiKey{}, err
+		return readmodel.APIKey{}, err
 	}
-	return t.st.getApiKey(ctx, id)
+	return t.st.getAPIKey(ctx, id)
 }
 
-func (t *tx) GetApiKeyByHash(ctx context.Context, hash string) (readmodel.ApiKey, error) {
+func (t *tx) GetAPIKeyByHash(ctx context.Context, hash string) (readmodel.APIKey, error) {
 	if err := t.check(ctx); err != nil {
-		return readmodel.ApiKey{}, err
+		return readmodel.APIKey{}, err
 	}
-	return t.st.getApiKeyByHash(ctx, hash)
+	return t.st.getAPIKeyByHash(ctx, hash)
 }
 
-func (t *tx) ListApiKeysByUser(ctx context.Context, arg readmodel.ListApiKeysByUserParams) ([]readmodel.ApiKey, error) {
+func (t *tx) ListAPIKeysByUser(ctx context.Context, arg readmodel.ListAPIKeysByUserParams) ([]readmodel.APIKey, error) {
 	if err := t.check(ctx); err != nil {
 		return nil, err
 	}
-	return t.st.listApiKeysByUser(ctx, arg)
+	return t.st.listAPIKeysByUser(ctx, arg)
 }
 
-// UpsertApiKey inserts or replaces the row with arg.ID, not revoked and
+// UpsertAPIKey inserts or replaces the row with arg.ID, not revoked and
 // with the last-used time it had. Like the unique index api_keys_hash, it
 // refuses a hash another key holds.
-func (t *tx) UpsertApiKey(ctx context.Context, arg readmodel.UpsertApiKeyParams) error {
+func (t *tx) UpsertAPIKey(ctx context.Context, arg readmodel.UpsertAPIKeyParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (t *tx) UpsertApiKey(ctx context.Context, arg readmodel.UpsertApiKeyParams)
 	if existed {
 		delete(t.st.apiKeyHashes, old.Hash)
 	}
-	t.st.apiKeys[arg.ID] = readmodel.ApiKey{
+	t.st.apiKeys[arg.ID] = readmodel.APIKey{
 		TenantID: arg.TenantID, ID: arg.ID, UserID: arg.UserID, Name: arg.Name, Prefix: arg.Prefix,
 		Hash: arg.Hash, CreatedAt: timestamptz(arg.CreatedAt), LastUsedAt: copyTime(old.LastUsedAt),
 	}
@@ -162,9 +162,9 @@ func (t *tx) UpsertApiKey(ctx context.Context, arg readmodel.UpsertApiKeyParams)
 	return nil
 }
 
-// RevokeApiKey sets revoked_at on a key not revoked yet; like an UPDATE
+// RevokeAPIKey sets revoked_at on a key not revoked yet; like an UPDATE
 // that matches no row, it does nothing otherwise.
-func (t *tx) RevokeApiKey(ctx context.Context, arg readmodel.RevokeApiKeyParams) error {
+func (t *tx) RevokeAPIKey(ctx context.Context, arg readmodel.RevokeAPIKeyParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
@@ -172,14 +172,14 @@ func (t *tx) RevokeApiKey(ctx context.Context, arg readmodel.RevokeApiKeyParams)
 	if !ok || old.RevokedAt != nil {
 		return nil
 	}
-	t.updateApiKey(old, func(k *readmodel.ApiKey) { k.RevokedAt = timestamptzPtr(arg.RevokedAt) })
+	t.updateAPIKey(old, func(k *readmodel.APIKey) { k.RevokedAt = timestamptzPtr(arg.RevokedAt) })
 	return nil
 }
 
-// TouchApiKeyLastUsed sets last_used_at when it is empty or more than a
+// TouchAPIKeyLastUsed sets last_used_at when it is empty or more than a
 // minute before arg.UsedAt, compared at the microsecond, as PostgreSQL
 // compares timestamptz values.
-func (t *tx) TouchApiKeyLastUsed(ctx context.Context, arg readmodel.TouchApiKeyLastUsedParams) error {
+func (t *tx) TouchAPIKeyLastUsed(ctx context.Context, arg readmodel.TouchAPIKeyLastUsedParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
@@ -188,21 +188,21 @@ func (t *tx) TouchApiKeyLastUsed(ctx context.Context, arg readmodel.TouchApiKeyL
 	if !ok || (old.LastUsedAt != nil && !old.LastUsedAt.Before(used.Add(-time.Minute))) {
 		return nil
 	}
-	t.updateApiKey(old, func(k *readmodel.ApiKey) { k.LastUsedAt = &used })
+	t.updateAPIKey(old, func(k *readmodel.APIKey) { k.LastUsedAt = &used })
 	return nil
 }
 
-// updateApiKey replaces an existing key's row by a changed copy; the hash,
+// updateAPIKey replaces an existing key's row by a changed copy; the hash,
 // and so its index entry, stays.
-func (t *tx) updateApiKey(old readmodel.ApiKey, change func(k *readmodel.ApiKey)) {
-	k := copyApiKey(old)
+func (t *tx) updateAPIKey(old readmodel.APIKey, change func(k *readmodel.APIKey)) {
+	k := copyAPIKey(old)
 	change(&k)
 	t.st.apiKeys[k.ID] = k
 	t.undo = append(t.undo, func() { t.st.apiKeys[old.ID] = old })
 }
 
-// copyApiKey returns k with pointers of its own.
-func copyApiKey(k readmodel.ApiKey) readmodel.ApiKey {
+// copyAPIKey returns k with pointers of its own.
+func copyAPIKey(k readmodel.APIKey) readmodel.APIKey {
 	k.RevokedAt, k.LastUsedAt = copyTime(k.RevokedAt), copyTime(k.LastUsedAt)
 	return k
 }

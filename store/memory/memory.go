@@ -198,7 +198,7 @@ type state struct {
 	users       map[uuid.UUID]readmodel.User
 	emails      map[string]uuid.UUID // the unique index users_email
 
-	apiKeys      map[uuid.UUID]readmodel.ApiKey // see apikeys.go
+	apiKeys      map[uuid.UUID]readmodel.APIKey // see apikeys.go
 	apiKeyHashes map[string]uuid.UUID           // the unique index api_keys_hash
 
 	subfleets map[rowKey]readmodel.Subfleet // see fleet.go
@@ -228,7 +228,7 @@ func newState() *state {
 		users:       map[uuid.UUID]readmodel.User{},
 		emails:      map[string]uuid.UUID{},
 
-		apiKeys:      map[uuid.UUID]readmodel.ApiKey{},
+		apiKeys:      map[uuid.UUID]readmodel.APIKey{},
 		apiKeyHashes: map[string]uuid.UUID{},
 
 		subfleets: map[rowKey]readmodel.Subfleet{},

@@ -19,7 +19,7 @@ const TopicAirlines = "airlines"
 
 // All returns every projection of Albatross, in the order they are applied.
 func All() []Projection {
-	return []Projection{Airlines{}, Users{}, ApiKeys{}, Airports{}, Fleet{}, Flights{}, Pireps{}, Ranks{}, PirepRules{}, PirepComments{}, Notices{}}
+	return []Projection{Airlines{}, Users{}, APIKeys{}, Airports{}, Fleet{}, Flights{}, Pireps{}, Ranks{}, PirepRules{}, PirepComments{}, Notices{}}
 }
 
 // Airlines projects the airline streams into the airlines table.

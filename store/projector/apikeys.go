@@ -14,26 +14,26 @@ import (
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
-// TopicApiKeys is the notice topic of API keys. Besides pages, the API key
+// TopicAPIKeys is the notice topic of API keys. Besides pages, the API key
 // caches of every process listen to it and forget the keys it names, which
 // is how a revoke reaches them.
-const TopicApiKeys = "api_keys"
+const TopicAPIKeys = "api_keys"
 
-// ApiKeys projects the API key streams into the api_keys table. It never
+// APIKeys projects the API key streams into the api_keys table. It never
 // writes last_used_at, which the API updates in place.
-type ApiKeys struct{}
+type APIKeys struct{}
 
 // Name implements Projection.
-func (ApiKeys) Name() string { return "api_keys" }
+func (APIKeys) Name() string { return "api_keys" }
 
 // Handles implements Projection.
-func (ApiKeys) Handles(eventType string) bool {
+func (APIKeys) Handles(eventType string) bool {
 	return eventType == events.TypeName(&eventsv1.ApiKeyCreated{}) || eventType == events.TypeName(&eventsv1.ApiKeyRevoked{})
 }
 
 // Apply implements Projection. The notice goes to the key's tenant, which
 // the domain appends every event of a key under.
-func (ApiKeys) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
+func (APIKeys) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
 	var id uuid.UUID
 	switch e := msg.(type) {
 	case *eventsv1.ApiKeyCreated:
@@ -45,7 +45,7 @@ func (ApiKeys) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 		if err != nil {
 			return nil, fmt.Errorf("api key %s: user id %q: %w", id, e.UserId, err)
 		}
-		err = q.UpsertApiKey(ctx, readmodel.UpsertApiKeyParams{
+		err = q.UpsertAPIKey(ctx, readmodel.UpsertAPIKeyParams{
 			TenantID: e.TenantId, ID: id, UserID: userID, Name: e.Name, Prefix: e.Prefix, Hash: e.Hash,
 			CreatedAt: e.CreatedAt.AsTime(),
 		})
@@ -58,18 +58,18 @@ func (ApiKeys) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 		if id, err = uuid.Parse(e.KeyId); err != nil {
 			return nil, fmt.Errorf("api key id %q: %w", e.KeyId, err)
 		}
-		if err := q.RevokeApiKey(ctx, readmodel.RevokeApiKeyParams{ID: id, RevokedAt: e.RevokedAt.AsTime()}); err != nil {
+		if err := q.RevokeAPIKey(ctx, readmodel.RevokeAPIKeyParams{ID: id, RevokedAt: e.RevokedAt.AsTime()}); err != nil {
 			return nil, fmt.Errorf("revoke api key %s: %w", id, err)
 		}
 
 	default:
 		return nil, nil
 	}
-	return []notify.Notice{{TenantID: ev.TenantID, Topic: TopicApiKeys, IDs: []string{id.String()}, Position: ev.Position.String()}}, nil
+	return []notify.Notice{{TenantID: ev.TenantID, Topic: TopicAPIKeys, IDs: []string{id.String()}, Position: ev.Position.String()}}, nil
 }
 
 // Reset implements Projection. The last-used times go with the rows: they
 // are not in the log, so a rebuild cannot bring them back.
-func (ApiKeys) Reset(ctx context.Context, q readmodel.Querier) error {
-	return q.DeleteAllApiKeys(ctx)
+func (APIKeys) Reset(ctx context.Context, q readmodel.Querier) error {
+	return q.DeleteAllAPIKeys(ctx)
 }

@@ -18,11 +18,11 @@ import (
 )
 
 // keysOf lists a user's keys from the read model.
-func keysOf(t *testing.T, q readmodel.Querier, tenant, userID string) []readmodel.ApiKey {
+func keysOf(t *testing.T, q readmodel.Querier, tenant, userID string) []readmodel.APIKey {
 	t.Helper()
-	got, err := q.ListApiKeysByUser(context.Background(), readmodel.ListApiKeysByUserParams{TenantID: tenant, UserID: uuid.MustParse(userID)})
+	got, err := q.ListAPIKeysByUser(context.Background(), readmodel.ListAPIKeysByUserParams{TenantID: tenant, UserID: uuid.MustParse(userID)})
 	if err != nil {
-		t.Fatalf("ListApiKeysByUser: %v", err)
+		t.Fatalf("ListAPIKeysByUser: %v", err)
 	}
 	return got
 }
@@ -31,7 +31,7 @@ func keysOf(t *testing.T, q readmodel.Querier, tenant, userID string) []readmode
 // hash and in their owner's list, without their secret; each event gives a
 // notice on the key's tenant; and a rebuild gives the same rows, except the
 // last-used times, which are not in the log.
-func TestApiKeysProjection(t *testing.T) {
+func TestAPIKeysProjection(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, e env) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
@@ -42,10 +42,10 @@ func TestApiKeysProjection(t *testing.T) {
 				CreatedAt: timestamppb.New(userEpoch),
 			})
 		}
-		keys := &domain.ApiKeys{Runner: &domain.Runner{Store: e.es, Registry: reg}, IDs: domain.RandomIDs{}}
-		var created []domain.NewApiKey
+		keys := &domain.APIKeys{Runner: &domain.Runner{Store: e.es, Registry: reg}, IDs: domain.RandomIDs{}}
+		var created []domain.NewAPIKey
 		for _, k := range []struct{ user, name string }{{owner, "Laptop"}, {owner, "Tablet"}, {colleague, "Desk"}} {
-			nk, _, err := keys.Create(ctx, domain.CommandMeta{ID: uuid.NewString()}, k.user, domain.CreateApiKey{Name: k.name})
+			nk, _, err := keys.Create(ctx, domain.CommandMeta{ID: uuid.NewString()}, k.user, domain.CreateAPIKey{Name: k.name})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,7 +63,7 @@ func TestApiKeysProjection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := projector.New(e.es, e.backend, reg, n, nil, projector.ApiKeys{})
+		p := projector.New(e.es, e.backend, reg, n, nil, projector.APIKeys{})
 		p.BatchSize = 2
 		if err := p.CatchUp(ctx); err != nil {
 			t.Fatalf("CatchUp: %v", err)
@@ -77,11 +77,11 @@ func TestApiKeysProjection(t *testing.T) {
 			t.Errorf("revocations: Tablet %v, Laptop %v; want only Laptop revoked", rows[0].RevokedAt, rows[1].RevokedAt)
 		}
 		for i, nk := range created {
-			row, err := e.backend.Reader().GetApiKeyByHash(ctx, domain.HashApiKey(nk.Key))
+			row, err := e.backend.Reader().GetAPIKeyByHash(ctx, domain.HashAPIKey(nk.Key))
 			if err != nil || row.ID.String() != nk.ID || row.Name != nk.Name || row.Prefix != nk.Prefix || row.TenantID != tenant {
 				t.Errorf("key %d by its hash: %+v, %v; want %+v in tenant %s", i, row, err, nk, tenant)
 			}
-			if strings.Contains(row.Name+row.Prefix+row.Hash+row.TenantID, nk.Key[domain.ApiKeyPrefixLength:]) {
+			if strings.Contains(row.Name+row.Prefix+row.Hash+row.TenantID, nk.Key[domain.APIKeyPrefixLength:]) {
 				t.Errorf("key %d: the read model holds the secret", i)
 			}
 		}
@@ -94,8 +94,8 @@ func TestApiKeysProjection(t *testing.T) {
 		for i := 0; i < 4; i++ {
 			select {
 			case no := <-sub:
-				if no.Topic != projector.TopicApiKeys || no.TenantID != tenant || len(no.IDs) != 1 {
-					t.Fatalf("notice %+v, want topic %s on tenant %s with one id", no, projector.TopicApiKeys, tenant)
+				if no.Topic != projector.TopicAPIKeys || no.TenantID != tenant || len(no.IDs) != 1 {
+					t.Fatalf("notice %+v, want topic %s on tenant %s with one id", no, projector.TopicAPIKeys, tenant)
 				}
 				got[no.IDs[0]]++
 			case <-ctx.Done():
@@ -108,7 +108,7 @@ func TestApiKeysProjection(t *testing.T) {
 
 		incremental := keysOf(t, e.backend.Reader(), tenant, owner)
 		used := time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)
-		if err := e.backend.Reader().TouchApiKeyLastUsed(ctx, readmodel.TouchApiKeyLastUsedParams{ID: rows[0].ID, UsedAt: used}); err != nil {
+		if err := e.backend.Reader().TouchAPIKeyLastUsed(ctx, readmodel.TouchAPIKeyLastUsedParams{ID: rows[0].ID, UsedAt: used}); err != nil {
 			t.Fatal(err)
 		}
 		if got := keysOf(t, e.backend.Reader(), tenant, owner); got[0].LastUsedAt == nil || !got[0].LastUsedAt.Equal(used) {

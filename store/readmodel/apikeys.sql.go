@@ -12,28 +12,28 @@ import (
 	"github.com/google/uuid"
 )
 
-const deleteAllApiKeys = `-- name: DeleteAllApiKeys :exec
+const deleteAllAPIKeys = `-- name: DeleteAllAPIKeys :exec
 DELETE FROM api_keys
 `
 
-// DeleteAllApiKeys empties the read model before a rebuild; the last-used
+// DeleteAllAPIKeys empties the read model before a rebuild; the last-used
 // times go with it.
-func (q *Queries) DeleteAllApiKeys(ctx context.Context) error {
-	_, err := q.db.Exec(ctx, deleteAllApiKeys)
+func (q *Queries) DeleteAllAPIKeys(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, deleteAllAPIKeys)
 	return err
 }
 
-const getApiKey = `-- name: GetApiKey :one
+const getAPIKey = `-- name: GetAPIKey :one
 SELECT tenant_id, id, user_id, name, prefix, hash, created_at, revoked_at, last_used_at
 FROM api_keys
 WHERE id = $1
 `
 
-// GetApiKey finds a key by id: the key caches look up the hash of a key
+// GetAPIKey finds a key by id: the key caches look up the hash of a key
 // that a change notice names.
-func (q *Queries) GetApiKey(ctx context.Context, id uuid.UUID) (ApiKey, error) {
-	row := q.db.QueryRow(ctx, getApiKey, id)
-	var i ApiKey
+func (q *Queries) GetAPIKey(ctx context.Context, id uuid.UUID) (APIKey, error) {
+	row := q.db.QueryRow(ctx, getAPIKey, id)
+	var i APIKey
 	err := row.Scan(
 		&i.TenantID,
 		&i.ID,
@@ -48,17 +48,17 @@ func (q *Queries) GetApiKey(ctx context.Context, id uuid.UUID) (ApiKey, error) {
 	return i, err
 }
 
-const getApiKeyByHash = `-- name: GetApiKeyByHash :one
+const getAPIKeyByHash = `-- name: GetAPIKeyByHash :one
 SELECT tenant_id, id, user_id, name, prefix, hash, created_at, revoked_at, last_used_at
 FROM api_keys
 WHERE hash = $1
 `
 
-// GetApiKeyByHash finds the key a program sent by the key's hash. Revoked
+// GetAPIKeyByHash finds the key a program sent by the key's hash. Revoked
 // keys are found too: the caller refuses them.
-func (q *Queries) GetApiKeyByHash(ctx context.Context, hash string) (ApiKey, error) {
-	row := q.db.QueryRow(ctx, getApiKeyByHash, hash)
-	var i ApiKey
+func (q *Queries) GetAPIKeyByHash(ctx context.Context, hash string) (APIKey, error) {
+	row := q.db.QueryRow(ctx, getAPIKeyByHash, hash)
+	var i APIKey
 	err := row.Scan(
 		&i.TenantID,
 		&i.ID,
@@ -73,30 +73,30 @@ func (q *Queries) GetApiKeyByHash(ctx context.Context, hash string) (ApiKey, err
 	return i, err
 }
 
-const listApiKeysByUser = `-- name: ListApiKeysByUser :many
+const listAPIKeysByUser = `-- name: ListAPIKeysByUser :many
 SELECT tenant_id, id, user_id, name, prefix, hash, created_at, revoked_at, last_used_at
 FROM api_keys
 WHERE tenant_id = $1 AND user_id = $2
 ORDER BY created_at DESC, id
 `
 
-type ListApiKeysByUserParams struct {
+type ListAPIKeysByUserParams struct {
 	TenantID string
 	UserID   uuid.UUID
 }
 
-// ListApiKeysByUser lists a user's keys, revoked ones included, newest
+// ListAPIKeysByUser lists a user's keys, revoked ones included, newest
 // first. The tenant is part of the filter, as in every query of a tenant's
 // data.
-func (q *Queries) ListApiKeysByUser(ctx context.Context, arg ListApiKeysByUserParams) ([]ApiKey, error) {
-	rows, err := q.db.Query(ctx, listApiKeysByUser, arg.TenantID, arg.UserID)
+func (q *Queries) ListAPIKeysByUser(ctx context.Context, arg ListAPIKeysByUserParams) ([]APIKey, error) {
+	rows, err := q.db.Query(ctx, listAPIKeysByUser, arg.TenantID, arg.UserID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ApiKey
+	var items []APIKey
 	for rows.Next() {
-		var i ApiKey
+		var i APIKey
 		if err := rows.Scan(
 			&i.TenantID,
 			&i.ID,
@@ -118,46 +118,46 @@ func (q *Queries) ListApiKeysByUser(ctx context.Context, arg ListApiKeysByUserPa
 	return items, nil
 }
 
-const revokeApiKey = `-- name: RevokeApiKey :exec
+const revokeAPIKey = `-- name: RevokeAPIKey :exec
 UPDATE api_keys
 SET revoked_at = $1::timestamptz
 WHERE id = $2 AND revoked_at IS NULL
 `
 
-type RevokeApiKeyParams struct {
+type RevokeAPIKeyParams struct {
 	RevokedAt time.Time
 	ID        uuid.UUID
 }
 
-// RevokeApiKey marks a key revoked; a key revoked already keeps the time it
+// RevokeAPIKey marks a key revoked; a key revoked already keeps the time it
 // was first revoked.
-func (q *Queries) RevokeApiKey(ctx context.Context, arg RevokeApiKeyParams) error {
-	_, err := q.db.Exec(ctx, revokeApiKey, arg.RevokedAt, arg.ID)
+func (q *Queries) RevokeAPIKey(ctx context.Context, arg RevokeAPIKeyParams) error {
+	_, err := q.db.Exec(ctx, revokeAPIKey, arg.RevokedAt, arg.ID)
 	return err
 }
 
-const touchApiKeyLastUsed = `-- name: TouchApiKeyLastUsed :exec
+const touchAPIKeyLastUsed = `-- name: TouchAPIKeyLastUsed :exec
 UPDATE api_keys
 SET last_used_at = $1::timestamptz
 WHERE id = $2
   AND (last_used_at IS NULL OR last_used_at < $1::timestamptz - interval '1 minute')
 `
 
-type TouchApiKeyLastUsedParams struct {
+type TouchAPIKeyLastUsedParams struct {
 	UsedAt time.Time
 	ID     uuid.UUID
 }
 
-// TouchApiKeyLastUsed records that a key was used. It moves last_used_at
+// TouchAPIKeyLastUsed records that a key was used. It moves last_used_at
 // only forward, and only when it is more than a minute older, so a key in
 // constant use costs at most one write a minute. Not event-sourced: see
 // the api_keys migration.
-func (q *Queries) TouchApiKeyLastUsed(ctx context.Context, arg TouchApiKeyLastUsedParams) error {
-	_, err := q.db.Exec(ctx, touchApiKeyLastUsed, arg.UsedAt, arg.ID)
+func (q *Queries) TouchAPIKeyLastUsed(ctx context.Context, arg TouchAPIKeyLastUsedParams) error {
+	_, err := q.db.Exec(ctx, touchAPIKeyLastUsed, arg.UsedAt, arg.ID)
 	return err
 }
 
-const upsertApiKey = `-- name: UpsertApiKey :exec
+const upsertAPIKey = `-- name: UpsertAPIKey :exec
 INSERT INTO api_keys (tenant_id, id, user_id, name, prefix, hash, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (id) DO UPDATE
@@ -166,7 +166,7 @@ SET tenant_id = EXCLUDED.tenant_id, user_id = EXCLUDED.user_id, name = EXCLUDED.
     revoked_at = NULL
 `
 
-type UpsertApiKeyParams struct {
+type UpsertAPIKeyParams struct {
 	TenantID  string
 	ID        uuid.UUID
 	UserID    uuid.UUID
@@ -176,11 +176,11 @@ type UpsertApiKeyParams struct {
 	CreatedAt time.Time
 }
 
-// UpsertApiKey writes a key's row as its ApiKeyCreated event describes it:
+// UpsertAPIKey writes a key's row as its ApiKeyCreated event describes it:
 // not revoked. An existing row keeps its last_used_at, which no event
 // carries.
-func (q *Queries) UpsertApiKey(ctx context.Context, arg UpsertApiKeyParams) error {
-	_, err := q.db.Exec(ctx, upsertApiKey,
+func (q *Queries) UpsertAPIKey(ctx context.Context, arg UpsertAPIKeyParams) error {
+	_, err := q.db.Exec(ctx, upsertAPIKey,
 		arg.TenantID,
 		arg.ID,
 		arg.UserID,

@@ -16,8 +16,8 @@ import (
 var notFoundSubjects = map[string]string{
 	"GetAircraftPirepTotals": "The aircraft's totals",
 	"GetAirlinePirepRules":   "The airline's PIREP rules",
-	"GetApiKey":              "The API key",
-	"GetApiKeyByHash":        "The API key",
+	"GetAPIKey":              "The API key",
+	"GetAPIKeyByHash":        "The API key",
 	"GetCheckpoint":          "The projection checkpoint",
 	"GetLastNoticeOfKind":    "The notice",
 	"GetNoticePirep":         "The PIREP",

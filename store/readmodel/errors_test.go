@@ -14,7 +14,7 @@ func TestNotFoundNamesWhatWasMissing(t *testing.T) {
 	for query, want := range map[string]string{
 		"GetAirlineBySlug": "The airline was not found.",
 		"GetTenantUser":    "The person was not found.",
-		"GetApiKeyByHash":  "The API key was not found.",
+		"GetAPIKeyByHash":  "The API key was not found.",
 		"GetFlightLeg":     "The flight leg was not found.", // not a query yet
 		"":                 "The record was not found.",
 	} {

@@ -10,6 +10,18 @@ import (
 	"github.com/google/uuid"
 )
 
+type APIKey struct {
+	TenantID   string
+	ID         uuid.UUID
+	UserID     uuid.UUID
+	Name       string
+	Prefix     string
+	Hash       string
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
+	LastUsedAt *time.Time
+}
+
 type Aircraft struct {
 	TenantID     string
 	ID           uuid.UUID
@@ -70,18 +82,6 @@ type Airport struct {
 	Notes              string
 	Search             string
 	UpdatedAt          time.Time
-}
-
-type ApiKey struct {
-	TenantID   string
-	ID         uuid.UUID
-	UserID     uuid.UUID
-	Name       string
-	Prefix     string
-	Hash       string
-	CreatedAt  time.Time
-	RevokedAt  *time.Time
-	LastUsedAt *time.Time
 }
 
 type Deployment struct {

@@ -21,6 +21,9 @@ type Querier interface {
 	// CountUsers says how many users exist; none means the platform still needs
 	// its first admin.
 	CountUsers(ctx context.Context) (int64, error)
+	// DeleteAllAPIKeys empties the read model before a rebuild; the last-used
+	// times go with it.
+	DeleteAllAPIKeys(ctx context.Context) error
 	// DeleteAllAircraft empties the read model before a rebuild.
 	DeleteAllAircraft(ctx context.Context) error
 	// DeleteAllAircraftPirepTotals empties the read model before a rebuild.
@@ -31,9 +34,6 @@ type Querier interface {
 	DeleteAllAirlines(ctx context.Context) error
 	// DeleteAllAirports empties the read model before a rebuild.
 	DeleteAllAirports(ctx context.Context) error
-	// DeleteAllApiKeys empties the read model before a rebuild; the last-used
-	// times go with it.
-	DeleteAllApiKeys(ctx context.Context) error
 	// DeleteAllFlights empties the read model before a rebuild.
 	DeleteAllFlights(ctx context.Context) error
 	// DeleteAllNoticePireps empties the read model before a rebuild.
@@ -58,6 +58,12 @@ type Querier interface {
 	DeleteCheckpoint(ctx context.Context, name string) error
 	// DeleteQuarantinedEvent takes an event out of quarantine once it applies.
 	DeleteQuarantinedEvent(ctx context.Context, arg DeleteQuarantinedEventParams) error
+	// GetAPIKey finds a key by id: the key caches look up the hash of a key
+	// that a change notice names.
+	GetAPIKey(ctx context.Context, id uuid.UUID) (APIKey, error)
+	// GetAPIKeyByHash finds the key a program sent by the key's hash. Revoked
+	// keys are found too: the caller refuses them.
+	GetAPIKeyByHash(ctx context.Context, hash string) (APIKey, error)
 	// GetAircraft finds an aircraft of one airline: another airline's is not
 	// found, whatever id is asked for.
 	GetAircraft(ctx context.Context, arg GetAircraftParams) (Aircraft, error)
@@ -72,12 +78,6 @@ type Querier interface {
 	GetAirlinePirepRules(ctx context.Context, tenantID string) (AirlinePirepRule, error)
 	// GetAirport finds one airport of an airline by its ICAO code.
 	GetAirport(ctx context.Context, arg GetAirportParams) (Airport, error)
-	// GetApiKey finds a key by id: the key caches look up the hash of a key
-	// that a change notice names.
-	GetApiKey(ctx context.Context, id uuid.UUID) (ApiKey, error)
-	// GetApiKeyByHash finds the key a program sent by the key's hash. Revoked
-	// keys are found too: the caller refuses them.
-	GetApiKeyByHash(ctx context.Context, hash string) (ApiKey, error)
 	// GetCheckpoint returns how far a projection has applied the log.
 	GetCheckpoint(ctx context.Context, name string) (ProjectionCheckpoint, error)
 	// GetFilingFacts reads in one round trip all that filing a PIREP checks
@@ -115,6 +115,10 @@ type Querier interface {
 	// InsertNotice adds a notice for a member; the same id again changes
 	// nothing.
 	InsertNotice(ctx context.Context, arg InsertNoticeParams) error
+	// ListAPIKeysByUser lists a user's keys, revoked ones included, newest
+	// first. The tenant is part of the filter, as in every query of a tenant's
+	// data.
+	ListAPIKeysByUser(ctx context.Context, arg ListAPIKeysByUserParams) ([]APIKey, error)
 	// ListAircraft lists an airline's aircraft by registration.
 	ListAircraft(ctx context.Context, tenantID string) ([]Aircraft, error)
 	// ListAircraftBySubfleet lists the aircraft of one subfleet of an airline
@@ -129,10 +133,6 @@ type Querier interface {
 	ListAirlines(ctx context.Context) ([]Airline, error)
 	// ListAirports lists an airline's airports by ICAO code.
 	ListAirports(ctx context.Context, tenantID string) ([]Airport, error)
-	// ListApiKeysByUser lists a user's keys, revoked ones included, newest
-	// first. The tenant is part of the filter, as in every query of a tenant's
-	// data.
-	ListApiKeysByUser(ctx context.Context, arg ListApiKeysByUserParams) ([]ApiKey, error)
 	// ListPendingPireps is staff's review queue: pending PIREPs, oldest first,
 	// at most a page of them.
 	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)
@@ -190,9 +190,9 @@ type Querier interface {
 	// RecalculatePilotStats sets a pilot's totals from their accepted PIREPs in
 	// one statement, so an acceptance and the reversal of one are both exact.
 	RecalculatePilotStats(ctx context.Context, arg RecalculatePilotStatsParams) error
-	// RevokeApiKey marks a key revoked; a key revoked already keeps the time it
+	// RevokeAPIKey marks a key revoked; a key revoked already keeps the time it
 	// was first revoked.
-	RevokeApiKey(ctx context.Context, arg RevokeApiKeyParams) error
+	RevokeAPIKey(ctx context.Context, arg RevokeAPIKeyParams) error
 	// SearchAirports finds up to max_rows airports of an airline whose ICAO,
 	// IATA, name or city contains term (lower-case): those whose ICAO code
 	// starts with it first, then by ICAO code.
@@ -224,11 +224,15 @@ type Querier interface {
 	// SumAirlineFlightsBetween adds up the airline's accepted PIREPs whose
 	// block-on (the flight's end) is in [from_time, to_time).
 	SumAirlineFlightsBetween(ctx context.Context, arg SumAirlineFlightsBetweenParams) (SumAirlineFlightsBetweenRow, error)
-	// TouchApiKeyLastUsed records that a key was used. It moves last_used_at
+	// TouchAPIKeyLastUsed records that a key was used. It moves last_used_at
 	// only forward, and only when it is more than a minute older, so a key in
 	// constant use costs at most one write a minute. Not event-sourced: see
 	// the api_keys migration.
-	TouchApiKeyLastUsed(ctx context.Context, arg TouchApiKeyLastUsedParams) error
+	TouchAPIKeyLastUsed(ctx context.Context, arg TouchAPIKeyLastUsedParams) error
+	// UpsertAPIKey writes a key's row as its ApiKeyCreated event describes it:
+	// not revoked. An existing row keeps its last_used_at, which no event
+	// carries.
+	UpsertAPIKey(ctx context.Context, arg UpsertAPIKeyParams) error
 	// UpsertAircraft writes an aircraft's row from its events.
 	UpsertAircraft(ctx context.Context, arg UpsertAircraftParams) error
 	// UpsertAirline writes an airline's row from its events.
@@ -237,10 +241,6 @@ type Querier interface {
 	UpsertAirlinePirepRules(ctx context.Context, arg UpsertAirlinePirepRulesParams) error
 	// UpsertAirport writes an airport's row as its latest event describes it.
 	UpsertAirport(ctx context.Context, arg UpsertAirportParams) error
-	// UpsertApiKey writes a key's row as its ApiKeyCreated event describes it:
-	// not revoked. An existing row keeps its last_used_at, which no event
-	// carries.
-	UpsertApiKey(ctx context.Context, arg UpsertApiKeyParams) error
 	// UpsertFlight writes a flight's row as its events describe it; created_at
 	// stays the first one's.
 	UpsertFlight(ctx context.Context, arg UpsertFlightParams) error
