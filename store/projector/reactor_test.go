@@ -5,9 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
@@ -64,31 +62,14 @@ func (th thanks) React(ctx context.Context, meta domain.CommandMeta, ev domain.R
 func TestReactionsHappenOnceThroughCrashesProcessesAndRebuilds(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, e env) {
 		ctx := context.Background()
-		r := &domain.Runner{Store: e.es, Registry: reg, MaxAttempts: 20}
-		airline, _, err := (&domain.Airlines{Runner: r, IDs: domain.RandomIDs{}}).Create(ctx, domain.CommandMeta{Who: domain.System},
-			domain.CreateAirline{Name: "React Air", ICAO: "RCT", Slug: "react-air"})
-		must(t, err)
-		staff := domain.Actor{UserID: uuid.NewString(), Role: domain.RoleAirlineAdmin, TenantID: airline}
-		pilot := domain.Actor{UserID: uuid.NewString(), Role: domain.RolePilot, TenantID: airline}
-		meta := func(a domain.Actor) domain.CommandMeta { return domain.CommandMeta{ID: uuid.NewString(), Who: a} }
-		ranks := &domain.Ranks{Runner: r, IDs: domain.RandomIDs{}}
-		cadet, _, err := ranks.Save(ctx, meta(staff), airline, "", domain.RankForm{Name: "Cadet", MinHours: "0", AutoPromote: true})
-		must(t, err)
-		fo, _, err := ranks.Save(ctx, meta(staff), airline, "", domain.RankForm{Name: "First Officer", MinHours: "10", AutoPromote: true})
-		must(t, err)
-		aircraft := uuid.NewString()
-		pireps := &domain.Pireps{Runner: r, IDs: domain.RandomIDs{}, Aircraft: oneAircraft(aircraft), Settings: domain.NoPirepRules{},
-			Airports: domain.AirportTable{"EGLL": {Lat: 51.4706, Lon: -0.461941}, "KJFK": {Lat: 40.6398, Lon: -73.7789}}}
-		off := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+		w := newCareerWorld(t, e, "React Air", "RCT", "react-air")
+		cadet := w.saveRank(t, domain.RankForm{Name: "Cadet", MinHours: "0", AutoPromote: true})
+		fo := w.saveRank(t, domain.RankForm{Name: "First Officer", MinHours: "10", AutoPromote: true})
 		var last domain.Position
 		file := func(num string) string {
 			t.Helper()
-			id, _, err := pireps.File(ctx, meta(pilot), airline, domain.PirepDetails{FlightNumber: num, DptAirport: "EGLL", ArrAirport: "KJFK",
-				AircraftID: aircraft, BlockOff: off, BlockOn: off.Add(6*time.Hour + 30*time.Minute), FlightTime: 360}, true)
-			must(t, err)
-			res, err := pireps.Accept(ctx, meta(staff), airline, id)
-			must(t, err)
-			last = res.Position
+			id, at := w.flyAccepted(t, num)
+			last = at
 			return id
 		}
 		comments := func(pirepID string) int {
@@ -105,7 +86,7 @@ func TestReactionsHappenOnceThroughCrashesProcessesAndRebuilds(t *testing.T) {
 		}
 		promotions := func() []string {
 			t.Helper()
-			recs, err := e.es.ReadStream(ctx, domain.CareerStream(pilot.UserID), 0)
+			recs, err := e.es.ReadStream(ctx, domain.CareerStream(w.pilot.UserID), 0)
 			must(t, err)
 			var out []string
 			for _, rec := range recs {
@@ -122,7 +103,7 @@ func TestReactionsHappenOnceThroughCrashesProcessesAndRebuilds(t *testing.T) {
 		}
 		newProcess := func(cps projector.ReactorCheckpoints) *projector.Projector {
 			p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
-			return p.WithReactors(cps, reactors.Promotions{ReadModels: e.backend.Reader(), Ranks: ranks}, thanks{pireps})
+			return p.WithReactors(cps, reactors.Promotions{ReadModels: e.backend.Reader(), Ranks: w.ranks}, thanks{w.pireps})
 		}
 		cps := reactorCheckpoints(e)
 
@@ -167,7 +148,7 @@ func TestReactionsHappenOnceThroughCrashesProcessesAndRebuilds(t *testing.T) {
 		}
 
 		// A rejection of an accepted PIREP takes its hours back.
-		res, err := pireps.Reject(ctx, meta(staff), airline, first, "Wrong aircraft")
+		res, err := w.pireps.Reject(ctx, as(w.staff), w.airline, first, "Wrong aircraft")
 		must(t, err)
 		waitVisible(t, e.es, res.Position)
 		must(t, p.CatchUp(ctx))
