@@ -13,7 +13,6 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/airportref"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -30,19 +29,12 @@ type airportHandlers struct {
 // searchLimit is how many airports the search box lists.
 const searchLimit = 10
 
-func airportRow(a readmodel.Airport) views.AirportRow {
-	return views.AirportRow{ICAO: a.Icao, IATA: a.Iata, Name: a.Name, City: a.City, Country: a.Country, Hub: a.Hub,
-		Latitude: num(a.Latitude), Longitude: num(a.Longitude), Elevation: a.ElevationFt}
+func airportRow(a domain.AirportDetails) views.AirportRow {
+	return views.AirportRow{ICAO: a.ICAO, IATA: a.IATA, Name: a.Name, City: a.City, Country: a.Country, Hub: a.Hub,
+		Latitude: num(a.Latitude), Longitude: num(a.Longitude), Elevation: a.Elevation}
 }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
-
-func airportDetails(a readmodel.Airport) domain.AirportDetails {
-	return domain.AirportDetails{ICAO: a.Icao, IATA: a.Iata, Name: a.Name, City: a.City, Region: a.Region,
-		Country: a.Country, Timezone: a.Timezone, Hub: a.Hub, Latitude: a.Latitude, Longitude: a.Longitude,
-		Elevation: a.ElevationFt, GroundHandlingCost: a.GroundHandlingCost, Fuel100LLCost: a.Fuel100llCost,
-		FuelJetACost: a.FuelJetaCost, FuelMogasCost: a.FuelMogasCost, Notes: a.Notes}
-}
 
 func airportForm(d domain.AirportDetails) views.AirportForm {
 	return views.AirportForm{ICAO: d.ICAO, IATA: d.IATA, Name: d.Name, City: d.City, Region: d.Region, Country: d.Country,
@@ -68,13 +60,13 @@ func searchBox(airlineID, id, name, label, source, value string) views.AirportSe
 // knownAirports are the airline's airports by ICAO code, so a form can
 // name the airport its search box holds.
 func knownAirports(ctx context.Context, rm reads.Querier, airlineID string) (map[string]views.AirportOption, error) {
-	list, err := rm.ListAirports(ctx, airlineID)
+	list, err := rm.Airports(ctx, airlineID)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]views.AirportOption, len(list))
 	for _, a := range list {
-		out[a.Icao] = views.AirportOption{ICAO: a.Icao, IATA: a.Iata, Name: a.Name, City: a.City, Country: a.Country}
+		out[a.ICAO] = airportOption(a)
 	}
 	return out, nil
 }
@@ -101,7 +93,7 @@ func (h *airportHandlers) renderList(c echo.Context, status int, add views.Airpo
 	if err != nil {
 		return err
 	}
-	list, err := h.rm.ListAirports(c.Request().Context(), tabs.ID)
+	list, err := h.rm.Airports(c.Request().Context(), tabs.ID)
 	if err != nil {
 		return err
 	}
@@ -122,7 +114,7 @@ func (h *airportHandlers) listAirportRows(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.rm.ListAirports(c.Request().Context(), id.String())
+	list, err := h.rm.Airports(c.Request().Context(), id.String())
 	if err != nil {
 		return err
 	}
@@ -181,12 +173,16 @@ func (h *airportHandlers) find(c echo.Context, airlineID, source, q string) ([]v
 		}
 		return out, nil
 	}
-	rows, err := h.rm.SearchAirports(c.Request().Context(), readmodel.SearchAirportsParams{TenantID: airlineID,
-		Term: strings.ToLower(strings.TrimSpace(q)), MaxRows: searchLimit})
+	rows, err := h.rm.SearchAirlineAirports(c.Request().Context(), airlineID, q, searchLimit)
 	for _, a := range rows {
-		out = append(out, views.AirportOption{ICAO: a.Icao, IATA: a.Iata, Name: a.Name, City: a.City, Country: a.Country})
+		out = append(out, airportOption(a))
 	}
 	return out, err
+}
+
+// airportOption is an airport as a search box offers it.
+func airportOption(a domain.AirportDetails) views.AirportOption {
+	return views.AirportOption{ICAO: a.ICAO, IATA: a.IATA, Name: a.Name, City: a.City, Country: a.Country}
 }
 
 // addAirport adds an airport by ICAO: the world reference fills what the
@@ -236,11 +232,11 @@ func (h *airportHandlers) showAirport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.rm.GetAirport(c.Request().Context(), readmodel.GetAirportParams{TenantID: tabs.ID, Icao: strings.ToUpper(c.Param("icao"))})
+	a, err := h.rm.FindAirport(c.Request().Context(), tabs.ID, c.Param("icao"))
 	if err != nil {
 		return err
 	}
-	return h.renderAirport(c, http.StatusOK, tabs, airportForm(airportDetails(a)), c.QueryParam("saved") != "")
+	return h.renderAirport(c, http.StatusOK, tabs, airportForm(a), c.QueryParam("saved") != "")
 }
 
 func (h *airportHandlers) renderAirport(c echo.Context, status int, tabs views.AirlineTabs, f views.AirportForm, saved bool) error {
@@ -256,14 +252,14 @@ func (h *airportHandlers) changeAirport(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	a, err := h.rm.GetAirport(ctx, readmodel.GetAirportParams{TenantID: tabs.ID, Icao: strings.ToUpper(c.Param("icao"))})
+	a, err := h.rm.FindAirport(ctx, tabs.ID, c.Param("icao"))
 	if err != nil {
 		return err
 	}
 	var f views.AirportForm
 	readForm(c, &f)
-	f.ICAO = a.Icao
-	d := domain.AirportDetails{ICAO: a.Icao, IATA: f.IATA, Name: f.Name, City: f.City, Region: f.Region, Country: f.Country,
+	f.ICAO = a.ICAO
+	d := domain.AirportDetails{ICAO: a.ICAO, IATA: f.IATA, Name: f.Name, City: f.City, Region: f.Region, Country: f.Country,
 		Timezone: f.Timezone, Hub: f.Hub, Notes: f.Notes}
 	parse := formErrors{}
 	const number = "Enter a number, for example 51.47."
@@ -285,7 +281,7 @@ func (h *airportHandlers) changeAirport(c echo.Context) error {
 		return err
 	}
 	h.waitFor(c, res)
-	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/airports/"+a.Icao+"?saved=1")
+	return c.Redirect(http.StatusSeeOther, "/airlines/"+tabs.ID+"/airports/"+a.ICAO+"?saved=1")
 }
 
 // setHub marks an airport a hub (hub=1) or not.

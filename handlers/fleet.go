@@ -6,14 +6,12 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -48,18 +46,15 @@ func canManage(c echo.Context, airlineID string) bool {
 
 // fleetData reads an airline's subfleets with their aircraft.
 func (h *fleetHandlers) fleetData(ctx context.Context, airlineID string) ([]views.SubfleetRow, [][2]string, error) {
-	sfs, err := h.rm.ListSubfleets(ctx, airlineID)
+	sfs, err := h.rm.Subfleets(ctx, airlineID)
 	if err != nil {
 		return nil, nil, err
 	}
-	planes, err := h.rm.ListAircraft(ctx, airlineID)
-	if err == nil {
-		planes, err = reads.AsFlown(ctx, h.rm, airlineID, planes)
-	}
+	planes, err := h.rm.FleetAircraft(ctx, airlineID)
 	if err != nil {
 		return nil, nil, err
 	}
-	byFleet := map[uuid.UUID][]readmodel.Aircraft{}
+	byFleet := map[string][]reads.Aircraft{}
 	for _, a := range planes {
 		byFleet[a.SubfleetID] = append(byFleet[a.SubfleetID], a)
 	}
@@ -67,15 +62,15 @@ func (h *fleetHandlers) fleetData(ctx context.Context, airlineID string) ([]view
 	options := make([][2]string, 0, len(sfs))
 	for _, s := range sfs {
 		rows = append(rows, subfleetRow(s, byFleet[s.ID]))
-		options = append(options, [2]string{s.ID.String(), s.Type + " · " + s.Name})
+		options = append(options, [2]string{s.ID, s.Type + " · " + s.Name})
 	}
 	return rows, options, nil
 }
 
 // subfleetRow is a subfleet with its aircraft, their counts per status and
 // where they are.
-func subfleetRow(s readmodel.Subfleet, planes []readmodel.Aircraft) views.SubfleetRow {
-	r := views.SubfleetRow{ID: s.ID.String(), Type: s.Type, ICAO: s.Icao, Name: s.Name, HubID: s.HubID}
+func subfleetRow(s reads.Subfleet, planes []reads.Aircraft) views.SubfleetRow {
+	r := views.SubfleetRow{ID: s.ID, Type: s.Type, ICAO: s.ICAO, Name: s.Name, HubID: s.HubID}
 	if s.CostBlockHourCents != nil {
 		r.CostBlockHour = domain.FormatMoney(*s.CostBlockHourCents)
 	}
@@ -99,10 +94,10 @@ func subfleetRow(s readmodel.Subfleet, planes []readmodel.Aircraft) views.Subfle
 	return r
 }
 
-func aircraftRow(a readmodel.Aircraft, subfleetType string) views.AircraftRow {
-	return views.AircraftRow{ID: a.ID.String(), Registration: a.Registration, Name: a.Name, Status: a.Status,
+func aircraftRow(a reads.Aircraft, subfleetType string) views.AircraftRow {
+	return views.AircraftRow{ID: a.ID, Registration: a.Registration, Name: a.Name, Status: a.Status,
 		AirportID: a.AirportID, FlightTime: domain.FormatFlightTime(a.FlightTime),
-		SubfleetID: a.SubfleetID.String(), SubfleetType: subfleetType}
+		SubfleetID: a.SubfleetID, SubfleetType: subfleetType}
 }
 
 // showFleet is the fleet page; to htmx it answers with the list alone,
@@ -168,7 +163,7 @@ func (h *fleetHandlers) createSubfleet(c echo.Context) error {
 }
 
 // subfleet reads the subfleet the route's :sid names in the airline.
-func (h *fleetHandlers) subfleet(c echo.Context, airlineID string) (readmodel.Subfleet, error) {
+func (h *fleetHandlers) subfleet(c echo.Context, airlineID string) (reads.Subfleet, error) {
 	return h.rm.FindSubfleet(c.Request().Context(), airlineID, c.Param("sid"))
 }
 
@@ -187,10 +182,7 @@ func (h *fleetHandlers) renderSubfleet(c echo.Context, status int, form *views.S
 		return err
 	}
 	ctx := c.Request().Context()
-	planes, err := h.rm.ListAircraftBySubfleet(ctx, readmodel.ListAircraftBySubfleetParams{TenantID: tabs.ID, SubfleetID: s.ID})
-	if err == nil {
-		planes, err = reads.AsFlown(ctx, h.rm, tabs.ID, planes)
-	}
+	planes, err := h.rm.SubfleetAircraft(ctx, tabs.ID, s.ID)
 	if err != nil {
 		return err
 	}
@@ -225,7 +217,7 @@ func (h *fleetHandlers) changeSubfleet(c echo.Context) error {
 		return err
 	}
 	f, in := subfleetInput(c)
-	res, err := h.cmds.ChangeSubfleet(c.Request().Context(), commandMeta(c, ""), tabs.ID, s.ID.String(), in)
+	res, err := h.cmds.ChangeSubfleet(c.Request().Context(), commandMeta(c, ""), tabs.ID, s.ID, in)
 	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors, Message: &f.Message}); ok {
 		return h.renderSubfleet(c, status, &f)
 	}
@@ -233,7 +225,7 @@ func (h *fleetHandlers) changeSubfleet(c echo.Context) error {
 		return err
 	}
 	h.waitFor(c, res)
-	return c.Redirect(http.StatusSeeOther, fleetURL(tabs.ID)+"/subfleets/"+s.ID.String()+"?saved=1")
+	return c.Redirect(http.StatusSeeOther, fleetURL(tabs.ID)+"/subfleets/"+s.ID+"?saved=1")
 }
 
 // addAircraft adds an aircraft and shows its page.
@@ -254,7 +246,7 @@ func (h *fleetHandlers) addAircraft(c echo.Context) error {
 }
 
 // aircraft reads the aircraft the route's :aid names in the airline.
-func (h *fleetHandlers) aircraft(c echo.Context, airlineID string) (readmodel.Aircraft, error) {
+func (h *fleetHandlers) aircraft(c echo.Context, airlineID string) (reads.Aircraft, error) {
 	return h.rm.FindAircraft(c.Request().Context(), airlineID, c.Param("aid"))
 }
 
@@ -273,31 +265,27 @@ func (h *fleetHandlers) renderAircraft(c echo.Context, status int, form *views.A
 		return err
 	}
 	ctx := c.Request().Context()
-	sfs, err := h.rm.ListSubfleets(ctx, tabs.ID)
+	sfs, err := h.rm.SubfleetOptions(ctx, tabs.ID)
 	if err != nil {
 		return err
 	}
 	types := map[string]string{}
 	options := make([][2]string, 0, len(sfs))
 	for _, s := range sfs {
-		types[s.ID.String()] = s.Type
-		options = append(options, [2]string{s.ID.String(), s.Type + " · " + s.Name})
+		types[s.ID] = s.Type
+		options = append(options, [2]string{s.ID, s.Type + " · " + s.Name})
 	}
-	history, err := h.history(ctx, a.ID.String(), types)
-	if err != nil {
-		return err
-	}
-	flown, err := reads.OneAsFlown(ctx, h.rm, a)
+	history, err := h.history(ctx, a.ID, types)
 	if err != nil {
 		return err
 	}
 	p := views.AircraftPage{Page: page(c, a.Registration+" · "+tabs.Name), Tabs: tabs,
-		Aircraft: aircraftRow(flown, types[a.SubfleetID.String()]), CanManage: canManage(c, tabs.ID),
+		Aircraft: aircraftRow(a, types[a.SubfleetID]), CanManage: canManage(c, tabs.ID),
 		Subfleets: options, History: history, Saved: c.QueryParam("saved") != ""}
 	if form != nil {
 		p.Form = *form
 	} else {
-		p.Form = views.AircraftForm{SubfleetID: a.SubfleetID.String(), Name: a.Name, Status: a.Status}
+		p.Form = views.AircraftForm{SubfleetID: a.SubfleetID, Name: a.Name, Status: a.Status}
 	}
 	p.Form.CSRFToken = p.CSRFToken
 	return render(c, status, views.AircraftView(p), nil)
@@ -315,7 +303,7 @@ func (h *fleetHandlers) changeAircraft(c echo.Context) error {
 	}
 	var f views.AircraftForm // the edit form sends only the subfleet, name and status
 	readForm(c, &f)
-	res, err := h.cmds.ChangeAircraft(c.Request().Context(), commandMeta(c, ""), tabs.ID, a.ID.String(),
+	res, err := h.cmds.ChangeAircraft(c.Request().Context(), commandMeta(c, ""), tabs.ID, a.ID,
 		domain.AircraftChange{SubfleetID: f.SubfleetID, Name: f.Name, Status: f.Status})
 	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors, Message: &f.Message}); ok {
 		return h.renderAircraft(c, status, &f)
@@ -324,7 +312,7 @@ func (h *fleetHandlers) changeAircraft(c echo.Context) error {
 		return err
 	}
 	h.waitFor(c, res)
-	return c.Redirect(http.StatusSeeOther, fleetURL(tabs.ID)+"/aircraft/"+a.ID.String()+"?saved=1")
+	return c.Redirect(http.StatusSeeOther, fleetURL(tabs.ID)+"/aircraft/"+a.ID+"?saved=1")
 }
 
 // history reads an aircraft's stream and says what each event did, by

@@ -8,13 +8,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/store/notify"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -67,10 +65,10 @@ func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCo
 			return airports.Save(ctx, meta, airlineID, rec.(domain.AirportDetails))
 		},
 		Export: func(ctx context.Context, airlineID string) ([][]string, error) {
-			list, err := rm.ListAirports(ctx, airlineID)
+			list, err := rm.Airports(ctx, airlineID)
 			rows := make([][]string, 0, len(list))
 			for _, a := range list {
-				rows = append(rows, imports.AirportRow(airportDetails(a)))
+				rows = append(rows, imports.AirportRow(a))
 			}
 			return rows, err
 		},
@@ -95,7 +93,7 @@ func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCo
 			if err != nil {
 				return nil, err
 			}
-			list, err := rm.ListSubfleets(ctx, airlineID)
+			list, err := rm.Subfleets(ctx, airlineID)
 			rows := make([][]string, 0, len(list))
 			for _, s := range list {
 				rows = append(rows, imports.SubfleetRow(a.ICAO, subfleetForm(s)))
@@ -124,10 +122,10 @@ func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCo
 			if err != nil {
 				return nil, err
 			}
-			list, err := rm.ListAircraft(ctx, airlineID)
+			list, err := rm.AircraftAsEntered(ctx, airlineID)
 			rows := make([][]string, 0, len(list))
 			for _, ac := range list {
-				sf, _ := a.SubfleetByID(ac.SubfleetID.String())
+				sf, _ := a.SubfleetByID(ac.SubfleetID)
 				rows = append(rows, imports.AircraftRow(sf, ac.Registration, ac.Name, ac.Status, ac.AirportID))
 			}
 			return rows, err
@@ -155,26 +153,25 @@ func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCo
 				return nil, err
 			}
 			var rows [][]string
-			p := readmodel.SearchFlightsParams{TenantID: airlineID, IncludeInactive: true, PageSize: 1000}
+			filter := reads.FlightFilter{IncludeInactive: true}
 			for {
-				page, err := rm.SearchFlights(ctx, p)
+				page, err := rm.FindFlights(ctx, airlineID, filter, 1000)
 				if err != nil {
 					return nil, err
 				}
-				for _, f := range page {
+				for _, f := range page.Flights {
 					var types []string
-					for _, id := range f.SubfleetIds {
+					for _, id := range f.SubfleetIDs {
 						if sf, ok := a.SubfleetByID(id); ok {
 							types = append(types, sf.Type)
 						}
 					}
 					rows = append(rows, imports.FlightRow(a.ICAO, flightSchedule(f), types))
 				}
-				if len(page) < int(p.PageSize) {
+				if page.Next == "" {
 					return rows, nil
 				}
-				last := page[len(page)-1]
-				p.AfterTime, p.AfterNumber, p.AfterCode, p.AfterLeg = last.DptTime, last.FlightNumber, last.RouteCode, last.RouteLeg
+				filter.After = page.Next
 			}
 		},
 	}}
@@ -199,43 +196,36 @@ func changed(res domain.AppendResult) domain.Outcome {
 // loadImportAirline reads what checking a file needs of an airline: its
 // airports, subfleets and aircraft.
 func loadImportAirline(ctx context.Context, rm reads.Querier, airlineID string) (*imports.Airline, error) {
-	id, err := uuid.Parse(airlineID)
-	if err != nil {
-		return nil, domain.Errorf(domain.ENotFound, "There is no such airline.")
-	}
-	al, err := rm.GetAirline(ctx, id)
+	al, err := rm.FindAirline(ctx, airlineID)
 	if err != nil {
 		return nil, err
 	}
-	a := imports.NewAirline(airlineID, al.Icao)
-	airports, err := rm.ListAirports(ctx, airlineID)
+	a := imports.NewAirline(airlineID, al.ICAO)
+	airports, err := rm.AirportPositions(ctx, airlineID)
 	if err != nil {
 		return nil, err
 	}
-	for _, ap := range airports {
-		a.Airports[ap.Icao] = domain.AirportPosition{Coordinates: domain.Coordinates{Lat: ap.Latitude, Lon: ap.Longitude},
-			Known: ap.Latitude != 0 || ap.Longitude != 0}
-	}
-	subfleets, err := rm.ListSubfleets(ctx, airlineID)
+	a.Airports = airports
+	subfleets, err := rm.Subfleets(ctx, airlineID)
 	if err != nil {
 		return nil, err
 	}
 	for _, s := range subfleets {
-		a.AddSubfleet(imports.SubfleetRef{ID: s.ID.String(), Type: s.Type, ICAO: s.Icao, HubID: s.HubID})
+		a.AddSubfleet(imports.SubfleetRef{ID: s.ID, Type: s.Type, ICAO: s.ICAO, HubID: s.HubID})
 	}
-	aircraft, err := rm.ListAircraft(ctx, airlineID)
+	aircraft, err := rm.AircraftAsEntered(ctx, airlineID)
 	if err != nil {
 		return nil, err
 	}
 	for _, ac := range aircraft {
-		a.Aircraft[ac.Registration] = ac.ID.String()
+		a.Aircraft[ac.Registration] = ac.ID
 	}
 	return a, nil
 }
 
 // subfleetForm is a subfleet's row as the subfleet commands take it.
-func subfleetForm(s readmodel.Subfleet) domain.Subfleet {
-	out := domain.Subfleet{Type: s.Type, ICAO: s.Icao, Name: s.Name, HubID: s.HubID}
+func subfleetForm(s reads.Subfleet) domain.Subfleet {
+	out := domain.Subfleet{Type: s.Type, ICAO: s.ICAO, Name: s.Name, HubID: s.HubID}
 	if s.CostBlockHourCents != nil {
 		out.CostBlockHour = domain.FormatMoney(*s.CostBlockHourCents)
 	}
@@ -243,12 +233,12 @@ func subfleetForm(s readmodel.Subfleet) domain.Subfleet {
 }
 
 // flightSchedule is a flight's row as the flight commands take it.
-func flightSchedule(f readmodel.Flight) domain.FlightSchedule {
+func flightSchedule(f reads.ScheduledFlight) domain.FlightSchedule {
 	return domain.FlightSchedule{FlightNumber: f.FlightNumber, RouteCode: f.RouteCode, RouteLeg: f.RouteLeg,
 		Callsign: f.Callsign, DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport,
 		DptTime: f.DptTime, ArrTime: f.ArrTime, Days: f.Days, StartDate: f.StartDate, EndDate: f.EndDate,
 		Distance: f.Distance, FlightTime: f.FlightTime, Level: f.Level, FlightType: f.FlightType, Route: f.Route,
-		Notes: f.Notes, SubfleetIDs: f.SubfleetIds, Active: f.Active}
+		Notes: f.Notes, SubfleetIDs: f.SubfleetIDs, Active: f.Active}
 }
 
 func newImportHandlers(jobs *imports.Jobs, kinds []imports.Kind, rm reads.Querier, log *slog.Logger) *importHandlers {
@@ -375,7 +365,7 @@ func (h *importHandlers) exportFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.rm.GetAirline(c.Request().Context(), id); err != nil {
+	if _, err := h.rm.FindAirline(c.Request().Context(), id.String()); err != nil {
 		return err
 	}
 	kind, ok := h.kinds[c.Param("kind")]

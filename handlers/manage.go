@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -22,24 +21,24 @@ type manageHandlers struct {
 }
 
 // airlineTabs reads the airline the route names for a management page.
-func airlineTabs(c echo.Context, rm reads.Querier, current string) (views.AirlineTabs, readmodel.Airline, error) {
+func airlineTabs(c echo.Context, rm reads.Querier, current string) (views.AirlineTabs, reads.Airline, error) {
 	id, err := airlineParam(c)
 	if err != nil {
-		return views.AirlineTabs{}, readmodel.Airline{}, err
+		return views.AirlineTabs{}, reads.Airline{}, err
 	}
 	return airlineTabsOf(c, rm, id, current)
 }
 
 // airlineTabsOf reads an airline for its pages' tabs.
-func airlineTabsOf(c echo.Context, rm reads.Querier, id uuid.UUID, current string) (views.AirlineTabs, readmodel.Airline, error) {
-	a, err := rm.GetAirline(c.Request().Context(), id)
+func airlineTabsOf(c echo.Context, rm reads.Querier, id uuid.UUID, current string) (views.AirlineTabs, reads.Airline, error) {
+	a, err := rm.FindAirline(c.Request().Context(), id.String())
 	if err != nil {
-		return views.AirlineTabs{}, readmodel.Airline{}, err
+		return views.AirlineTabs{}, reads.Airline{}, err
 	}
 	// A pilot sees only the tabs they may open.
-	pilotView := domain.Authorize(currentActor(c), domain.EditAirlineProfile, a.ID.String()) != nil
-	return views.AirlineTabs{ID: a.ID.String(), Name: a.Name, ICAO: a.Icao, Slug: a.Slug, Suspended: a.Suspended, Current: current,
-		PilotView: pilotView, Dashboard: domain.Authorize(currentActor(c), domain.ViewOwnAirline, a.ID.String()) == nil}, a, nil
+	pilotView := domain.Authorize(currentActor(c), domain.EditAirlineProfile, a.ID) != nil
+	return views.AirlineTabs{ID: a.ID, Name: a.Name, ICAO: a.ICAO, Slug: a.Slug, Suspended: a.Suspended, Current: current,
+		PilotView: pilotView, Dashboard: domain.Authorize(currentActor(c), domain.ViewOwnAirline, a.ID) == nil}, a, nil
 }
 
 // showAirline is the airline's profile page.
@@ -54,8 +53,8 @@ func (h *manageHandlers) showAirline(c echo.Context) error {
 }
 
 // profileForm is the profile form filled with the airline as it is.
-func profileForm(a readmodel.Airline) views.ProfileForm {
-	return views.ProfileForm{AirlineID: a.ID.String(), Name: a.Name, ICAO: a.Icao, Slug: a.Slug, IATA: a.Iata,
+func profileForm(a reads.Airline) views.ProfileForm {
+	return views.ProfileForm{AirlineID: a.ID, Name: a.Name, ICAO: a.ICAO, Slug: a.Slug, IATA: a.IATA,
 		PilotIDPrefix: a.PilotIDPrefix, Registration: a.Registration}
 }
 

@@ -46,12 +46,12 @@ func popFlash(c echo.Context, sm *scs.SessionManager) string {
 }
 
 // personRow is a person as the lists and pages show them.
-func personRow(u readmodel.User) views.PersonRow {
+func personRow(u reads.User) views.PersonRow {
 	role := "Pilot"
 	if u.Role == domain.RoleAirlineAdmin {
 		role = "Airline admin"
 	}
-	return views.PersonRow{ID: u.ID.String(), PilotID: u.PilotID, Name: u.Name, Email: u.Email,
+	return views.PersonRow{ID: u.ID, PilotID: u.PilotID, Name: u.Name, Email: u.Email,
 		Country: u.Country, Role: role, RoleValue: u.Role, Status: u.Status, Reason: u.StatusReason}
 }
 
@@ -92,7 +92,7 @@ func (h *peopleHandlers) peoplePage(c echo.Context) (views.PeoplePage, error) {
 	if err != nil {
 		return views.PeoplePage{}, err
 	}
-	list, err := h.rm.ListUsersByTenant(c.Request().Context(), tabs.ID)
+	list, err := h.rm.People(c.Request().Context(), tabs.ID)
 	if err != nil {
 		return views.PeoplePage{}, err
 	}
@@ -132,16 +132,12 @@ func (h *peopleHandlers) showPerson(c echo.Context) error {
 	return h.renderPerson(c, http.StatusOK, nil, "", nil)
 }
 
-func (h *peopleHandlers) person(c echo.Context) (views.AirlineTabs, readmodel.User, error) {
+func (h *peopleHandlers) person(c echo.Context) (views.AirlineTabs, reads.User, error) {
 	tabs, _, err := airlineTabs(c, h.rm, "people")
 	if err != nil {
-		return tabs, readmodel.User{}, err
+		return tabs, reads.User{}, err
 	}
-	uid, err := personParam(c)
-	if err != nil {
-		return tabs, readmodel.User{}, err
-	}
-	u, err := h.rm.GetTenantUser(c.Request().Context(), readmodel.GetTenantUserParams{TenantID: tabs.ID, ID: uid})
+	u, err := h.rm.FindPerson(c.Request().Context(), tabs.ID, c.Param("uid"))
 	return tabs, u, err
 }
 
@@ -151,14 +147,14 @@ func (h *peopleHandlers) renderPerson(c echo.Context, status int, issued *views.
 		return err
 	}
 	ctx := c.Request().Context()
-	history, err := h.history(ctx, c.Param("id"), u.ID.String())
+	history, err := h.history(ctx, c.Param("id"), u.ID)
 	if err != nil {
 		return err
 	}
 	me := currentActor(c)
 	p := views.PersonPage{Page: page(c, u.Name), Tabs: tabs, Person: personRow(u), History: history,
 		Issued: issued, Reason: reason, Errors: errs, Notice: popFlash(c, h.sessions),
-		CanManage: me.UserID != u.ID.String() && domain.Authorize(me, domain.SuspendPeople, tabs.ID) == nil,
+		CanManage: me.UserID != u.ID && domain.Authorize(me, domain.SuspendPeople, tabs.ID) == nil,
 		CanDecide: domain.Authorize(me, domain.DecideRegistrations, tabs.ID) == nil}
 	if p.Rank, err = personRank(c, h.rm, tabs.ID, u, c.FormValue("rank_id")); err != nil {
 		return err
@@ -180,7 +176,7 @@ func (h *peopleHandlers) approve(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pilotID, res, err := h.users.Approve(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String())
+	pilotID, res, err := h.users.Approve(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID)
 	if err != nil {
 		return err
 	}
@@ -194,7 +190,7 @@ func (h *peopleHandlers) reject(c echo.Context) error {
 		return err
 	}
 	reason := c.FormValue("reason")
-	res, err := h.users.Reject(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), reason)
+	res, err := h.users.Reject(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID, reason)
 	var fields map[string]string
 	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
 		return h.renderPerson(c, status, nil, reason, fields)
@@ -212,7 +208,7 @@ func (h *peopleHandlers) suspend(c echo.Context) error {
 		return err
 	}
 	reason := c.FormValue("reason")
-	res, err := h.users.Suspend(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), reason)
+	res, err := h.users.Suspend(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID, reason)
 	var fields map[string]string
 	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
 		return h.renderPerson(c, status, nil, reason, fields)
@@ -229,7 +225,7 @@ func (h *peopleHandlers) reactivate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.users.Reactivate(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String())
+	res, err := h.users.Reactivate(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID)
 	if err != nil {
 		return err
 	}
@@ -242,7 +238,7 @@ func (h *peopleHandlers) changeRole(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.users.ChangeRole(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), c.FormValue("role"))
+	res, err := h.users.ChangeRole(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID, c.FormValue("role"))
 	var fields map[string]string
 	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
 		return h.renderPerson(c, status, nil, "", fields)
@@ -259,7 +255,7 @@ func (h *peopleHandlers) resetPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	otp, res, err := h.users.ResetPassword(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String())
+	otp, res, err := h.users.ResetPassword(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -21,8 +20,8 @@ type publicHandlers struct {
 	log *slog.Logger
 }
 
-func (h *publicHandlers) airline(c echo.Context) (readmodel.Airline, error) {
-	return h.rm.GetAirlineBySlug(c.Request().Context(), c.Param("slug"))
+func (h *publicHandlers) airline(c echo.Context) (reads.Airline, error) {
+	return h.rm.FindAirlineBySlug(c.Request().Context(), c.Param("slug"))
 }
 
 // showPublicAirline is the page at /a/{slug}.
@@ -31,24 +30,18 @@ func (h *publicHandlers) showPublicAirline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	people, err := h.rm.ListUsersByTenant(c.Request().Context(), a.ID.String())
+	pilots, err := h.rm.ActivePilots(c.Request().Context(), a.ID)
 	if err != nil {
 		return err
 	}
-	pilots := 0
-	for _, u := range people {
-		if u.Role == domain.RolePilot && u.Status == domain.StatusActive {
-			pilots++
-		}
-	}
-	p := views.PublicAirlinePage{Page: page(c, a.Name), Name: a.Name, ICAO: a.Icao, Slug: a.Slug,
+	p := views.PublicAirlinePage{Page: page(c, a.Name), Name: a.Name, ICAO: a.ICAO, Slug: a.Slug,
 		Pilots: pilots, Registration: a.Registration, Suspended: a.Suspended}
 	return render(c, http.StatusOK, views.PublicAirlineView(p), nil)
 }
 
 // registrationOpen refuses the form of an airline that takes no
 // registrations, with the reason.
-func registrationOpen(a readmodel.Airline) error {
+func registrationOpen(a reads.Airline) error {
 	switch {
 	case a.Suspended:
 		return domain.Errorf(domain.EForbidden, "%s is not taking registrations at the moment.", a.Name)
@@ -84,7 +77,7 @@ func (h *publicHandlers) register(c echo.Context) error {
 		f.CommandID = domain.NewUUID()
 	}
 	meta := domain.CommandMeta{ID: f.CommandID, CorrelationID: requestID(c)}
-	id, res, err := h.users.Register(c.Request().Context(), meta, a.ID.String(), domain.Person{
+	id, res, err := h.users.Register(c.Request().Context(), meta, a.ID, domain.Person{
 		Name: f.Name, Email: f.Email, Country: f.Country, Password: c.FormValue("password")})
 	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
 		return render(c, status, views.RegisterView(f), nil)
@@ -93,7 +86,7 @@ func (h *publicHandlers) register(c echo.Context) error {
 		return err
 	}
 	h.waitFor(c, res)
-	requestLogger(c, h.log).Info("registration", "user", id, "airline", a.ID.String())
+	requestLogger(c, h.log).Info("registration", "user", id, "airline", a.ID)
 	return render(c, http.StatusCreated, views.RegisteredView(views.RegisteredPage{
 		Page: page(c, "Thank you"), AirlineName: a.Name, Approved: a.Registration == domain.RegistrationOpen}), nil)
 }

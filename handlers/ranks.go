@@ -10,7 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -46,13 +45,13 @@ func (h *rankHandlers) renderRanks(c echo.Context, status int, f views.RankForm)
 		return err
 	}
 	ctx := c.Request().Context()
-	list, err := h.rm.ListRanks(ctx, tabs.ID)
+	list, err := h.rm.Ranks(ctx, tabs.ID)
 	if err != nil {
 		return err
 	}
 	p := views.RanksPage{Page: page(c, tabs.Name+" · Ranks"), Tabs: tabs, Notice: popFlash(c, h.sessions)}
 	for _, r := range list {
-		p.Rows = append(p.Rows, views.RankRow{ID: r.ID.String(), URL: ranksURL(tabs.ID) + "/" + r.ID.String(), Name: r.Name,
+		p.Rows = append(p.Rows, views.RankRow{ID: r.ID, URL: ranksURL(tabs.ID) + "/" + r.ID, Name: r.Name,
 			MinHours: domain.FormatFlightTime(int64(r.MinMinutes)), AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept})
 	}
 	f.CSRFToken, f.Action = p.CSRFToken, ranksURL(tabs.ID)
@@ -86,21 +85,13 @@ func (h *rankHandlers) createRank(c echo.Context) error {
 }
 
 // loadRank finds the rank the route names among the airline's ranks.
-func (h *rankHandlers) loadRank(c echo.Context) (views.AirlineTabs, readmodel.Rank, error) {
+func (h *rankHandlers) loadRank(c echo.Context) (views.AirlineTabs, reads.Rank, error) {
 	tabs, _, err := airlineTabs(c, h.rm, "ranks")
 	if err != nil {
-		return tabs, readmodel.Rank{}, err
+		return tabs, reads.Rank{}, err
 	}
-	list, err := h.rm.ListRanks(c.Request().Context(), tabs.ID)
-	if err != nil {
-		return tabs, readmodel.Rank{}, err
-	}
-	for _, r := range list {
-		if r.ID.String() == c.Param("rank") {
-			return tabs, r, nil
-		}
-	}
-	return tabs, readmodel.Rank{}, domain.Errorf(domain.ENotFound, "There is no such rank in this airline.")
+	r, err := h.rm.FindRank(c.Request().Context(), tabs.ID, c.Param("rank"))
+	return tabs, r, err
 }
 
 // showRank is a rank's edit form.
@@ -113,9 +104,9 @@ func (h *rankHandlers) showRank(c echo.Context) error {
 	return h.renderRank(c, http.StatusOK, tabs, r, f)
 }
 
-func (h *rankHandlers) renderRank(c echo.Context, status int, tabs views.AirlineTabs, r readmodel.Rank, f views.RankForm) error {
+func (h *rankHandlers) renderRank(c echo.Context, status int, tabs views.AirlineTabs, r reads.Rank, f views.RankForm) error {
 	p := views.RankPage{Page: page(c, tabs.Name+" · "+r.Name), Tabs: tabs}
-	f.CSRFToken, f.Action, f.Edit = p.CSRFToken, ranksURL(tabs.ID)+"/"+r.ID.String(), true
+	f.CSRFToken, f.Action, f.Edit = p.CSRFToken, ranksURL(tabs.ID)+"/"+r.ID, true
 	if f.CommandID == "" {
 		f.CommandID = domain.NewUUID()
 	}
@@ -130,7 +121,7 @@ func (h *rankHandlers) saveRank(c echo.Context) error {
 		return err
 	}
 	f, d := rankForm(c)
-	_, res, err := h.cmds.Save(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, r.ID.String(), d)
+	_, res, err := h.cmds.Save(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, r.ID, d)
 	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
 		return h.renderRank(c, status, tabs, r, f)
 	}
@@ -150,7 +141,7 @@ func (h *rankHandlers) setPilotRank(c echo.Context) error {
 		return domain.Errorf(domain.EConflict, "%s is not a member the airline admitted, so they cannot hold a rank.", u.Name)
 	}
 	rankID := c.FormValue("rank_id")
-	res, err := h.cmds.SetByHand(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID.String(), rankID)
+	res, err := h.cmds.SetByHand(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID, rankID)
 	var fields map[string]string
 	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
 		return h.people.renderPerson(c, status, nil, "", fields)
@@ -163,36 +154,35 @@ func (h *rankHandlers) setPilotRank(c echo.Context) error {
 
 // admitted says whether a person is one of the airline's members (active
 // or suspended), not a registration pending or turned down.
-func admitted(u readmodel.User) bool {
+func admitted(u reads.User) bool {
 	return u.Status == domain.StatusActive || u.Status == domain.StatusSuspended
 }
 
 // personRank is a person's rank for their page, with the form that sets it
 // when the viewer manages ranks; nil for a registration, pending or
 // turned down.
-func personRank(c echo.Context, rm reads.Querier, airlineID string, u readmodel.User, chosen string) (*views.PersonRank, error) {
+func personRank(c echo.Context, rm reads.Querier, airlineID string, u reads.User, chosen string) (*views.PersonRank, error) {
 	if !admitted(u) {
 		return nil, nil
 	}
 	ctx := c.Request().Context()
-	ranks, err := rm.ListRanks(ctx, airlineID)
+	ranks, err := rm.Ranks(ctx, airlineID)
 	if err != nil {
 		return nil, err
 	}
 	r := &views.PersonRank{CanSet: len(ranks) > 0 && domain.Authorize(currentActor(c), domain.ManageRanks, airlineID) == nil,
-		Action: "/airlines/" + airlineID + "/people/" + u.ID.String() + "/rank"}
-	switch pr, err := rm.GetPilotRank(ctx, readmodel.GetPilotRankParams{TenantID: airlineID, PilotID: u.ID}); {
-	case err == nil:
-		r.Name, r.ByHand, r.Chosen = rankName(ranks, pr.RankID), pr.FloorID != "" && pr.FloorID == pr.RankID, pr.RankID
-	case domain.ErrorCode(err) != domain.ENotFound:
+		Action: "/airlines/" + airlineID + "/people/" + u.ID + "/rank"}
+	pr, err := rm.FindPilotRank(ctx, airlineID, u.ID)
+	if err != nil {
 		return nil, err
 	}
+	r.Name, r.ByHand, r.Chosen = reads.RankName(ranks, pr.RankID), pr.ByHand, pr.RankID
 	if chosen != "" {
 		r.Chosen = chosen
 	}
 	r.Options = [][2]string{{"", "Choose a rank"}}
 	for _, k := range ranks {
-		r.Options = append(r.Options, [2]string{k.ID.String(), k.Name + " (" + formatHours(int64(k.MinMinutes)) + " h)"})
+		r.Options = append(r.Options, [2]string{k.ID, k.Name + " (" + formatHours(int64(k.MinMinutes)) + " h)"})
 	}
 	return r, nil
 }

@@ -1,0 +1,96 @@
+package reads
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// The reads of who a request is for: the signed-in user (or an API key's
+// owner) and their airline, which the session, the API and every airline
+// page load.
+
+// Airline is an airline as its pages and the access checks know it.
+type Airline struct {
+	ID, Name, ICAO, IATA, Slug string
+	PilotIDPrefix              string
+	// Registration is whether it takes pilots' registrations
+	// (domain.RegistrationOpen and the others).
+	Registration string
+	Suspended    bool
+	CreatedAt    time.Time
+}
+
+func airline(a readmodel.Airline) Airline {
+	return Airline{ID: a.ID.String(), Name: a.Name, ICAO: a.Icao, IATA: a.Iata, Slug: a.Slug,
+		PilotIDPrefix: a.PilotIDPrefix, Registration: a.Registration, Suspended: a.Suspended, CreatedAt: a.CreatedAt}
+}
+
+// User is a person: a platform admin (no airline) or a member of one
+// airline, with what signing in, the access rules and the people pages
+// need.
+type User struct {
+	ID       string
+	TenantID string // their airline's id; "" for a platform admin
+	Email    string
+	Name     string
+	Country  string
+	Role     string // domain.RolePilot and the others
+	// PasswordHash is the hash of their password, "" when they have none
+	// yet; MustChangePassword a one-time password they must replace.
+	PasswordHash       string
+	MustChangePassword bool
+	// Status is domain.StatusActive and the others, StatusReason why.
+	Status, StatusReason string
+	// PilotNumber and PilotID (prefix and number) are given to pilots.
+	PilotNumber int32
+	PilotID     string
+	CreatedAt   time.Time
+}
+
+func user(u readmodel.User) User {
+	return User{ID: u.ID.String(), TenantID: u.TenantID, Email: u.Email, Name: u.Name, Country: u.Country, Role: u.Role,
+		PasswordHash: u.PasswordHash, MustChangePassword: u.MustChangePassword, Status: u.Status,
+		StatusReason: u.StatusReason, PilotNumber: u.PilotNumber, PilotID: u.PilotID, CreatedAt: u.CreatedAt}
+}
+
+// FindAirline reads an airline by its id; an id that is not one is not
+// found.
+func (q Querier) FindAirline(ctx context.Context, airlineID string) (Airline, error) {
+	id, err := uuid.Parse(airlineID)
+	if err != nil {
+		return Airline{}, domain.Errorf(domain.ENotFound, "There is no such airline.")
+	}
+	a, err := q.GetAirline(ctx, id)
+	if err != nil {
+		return Airline{}, err
+	}
+	return airline(a), nil
+}
+
+// FindAirlineBySlug reads an airline by the slug of its public pages.
+func (q Querier) FindAirlineBySlug(ctx context.Context, slug string) (Airline, error) {
+	a, err := q.GetAirlineBySlug(ctx, slug)
+	if err != nil {
+		return Airline{}, err
+	}
+	return airline(a), nil
+}
+
+// FindUser reads a person by their id, whatever their airline; an id that
+// is not one is not found.
+func (q Querier) FindUser(ctx context.Context, userID string) (User, error) {
+	id, err := uuid.Parse(userID)
+	if err != nil {
+		return User{}, domain.Errorf(domain.ENotFound, "There is no such user.")
+	}
+	u, err := q.GetUser(ctx, id)
+	if err != nil {
+		return User{}, err
+	}
+	return user(u), nil
+}
