@@ -79,7 +79,7 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 		// database would refuse to look one up: it is an unknown login.
 		email = ""
 	}
-	u, err := h.rm.GetUserByEmail(ctx, email)
+	u, err := h.rm.FindUserByEmail(ctx, email)
 	hash := h.unknownHash // an unknown login costs the same hashing as a known one
 	switch {
 	case err == nil:
@@ -119,10 +119,10 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 	if err := h.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
-	h.sessions.Put(ctx, sessionUserKey, u.ID.String())
+	h.sessions.Put(ctx, sessionUserKey, u.ID)
 	h.sessions.Put(ctx, sessionPasswordKey, passwordStamp(u.PasswordHash))
 	h.sessions.Put(ctx, sessionRoleKey, u.Role)
-	requestLogger(c, h.log).Info("login", "user", u.ID.String())
+	requestLogger(c, h.log).Info("login", "user", u.ID)
 	if u.MustChangePassword {
 		return c.Redirect(http.StatusSeeOther, "/account/password")
 	}
@@ -187,8 +187,8 @@ func (h *accountHandlers) changePassword(c echo.Context) error {
 	if wait > 0 {
 		return h.tooMany(c, wait, func(msg string) templ.Component { f.Message = msg; return views.PasswordView(f) })
 	}
-	res, err := h.users.ChangePassword(ctx, domain.CommandMeta{ID: domain.NewUUID(), Actor: u.ID.String(), CorrelationID: requestID(c)},
-		u.ID.String(), current, next)
+	res, err := h.users.ChangePassword(ctx, domain.CommandMeta{ID: domain.NewUUID(), Actor: u.ID, CorrelationID: requestID(c)},
+		u.ID, current, next)
 	if domain.ErrorFields(err)["current"] == "" {
 		h.forgive(c, h.perAccount, accountKey) // only wrong current passwords count
 	}
@@ -204,7 +204,7 @@ func (h *accountHandlers) changePassword(c echo.Context) error {
 	}
 	// Every other session of this user ends with the old password; this one
 	// carries on with the new one.
-	if changed, err := h.rm.GetUser(ctx, u.ID); err == nil {
+	if changed, err := h.rm.FindUser(ctx, u.ID); err == nil {
 		h.sessions.Put(ctx, sessionPasswordKey, passwordStamp(changed.PasswordHash))
 	}
 	return c.Redirect(http.StatusSeeOther, "/")

@@ -13,7 +13,6 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/apikeycache"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -71,8 +70,8 @@ func (h *apiKeyHandlers) createAPIKey(c echo.Context) error {
 		return h.respondForm(c, status, form)
 	}
 	u, _ := currentUser(c)
-	meta := domain.CommandMeta{ID: in.CommandID, Actor: u.ID.String(), CorrelationID: requestID(c)}
-	key, res, err := h.cmds.Create(c.Request().Context(), meta, u.ID.String(), in.command())
+	meta := domain.CommandMeta{ID: in.CommandID, Actor: u.ID, CorrelationID: requestID(c)}
+	key, res, err := h.cmds.Create(c.Request().Context(), meta, u.ID, in.command())
 	// A conflict is a spent command id (a double submit, a reused form):
 	// the next try gets a fresh one.
 	if status, ok := formFailed(nil, err, formSlots{&form.Errors, &form.Message, &form.CommandID}); ok {
@@ -81,7 +80,7 @@ func (h *apiKeyHandlers) createAPIKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	requestLogger(c, h.log).Info("api key created", "key", key.ID, "user", u.ID.String())
+	requestLogger(c, h.log).Info("api key created", "key", key.ID, "user", u.ID)
 	h.waitFor(c, res)
 	panel, err := h.panel(c, views.APIKeyForm{CommandID: domain.NewUUID()})
 	if err != nil {
@@ -100,12 +99,12 @@ func (h *apiKeyHandlers) revokeAPIKey(c echo.Context) error {
 		return domain.Errorf(domain.ENotFound, "There is no such API key.")
 	}
 	u, _ := currentUser(c)
-	meta := domain.CommandMeta{ID: domain.NewUUID(), Actor: u.ID.String(), CorrelationID: requestID(c)}
-	res, err := h.cmds.Revoke(c.Request().Context(), meta, u.ID.String(), id)
+	meta := domain.CommandMeta{ID: domain.NewUUID(), Actor: u.ID, CorrelationID: requestID(c)}
+	res, err := h.cmds.Revoke(c.Request().Context(), meta, u.ID, id)
 	if err != nil {
 		return err
 	}
-	requestLogger(c, h.log).Info("api key revoked", "key", id, "user", u.ID.String())
+	requestLogger(c, h.log).Info("api key revoked", "key", id, "user", u.ID)
 	h.waitFor(c, res)
 	// The notice forgets the key in every process a moment later; this
 	// process forgets it now, so the next request of the same person sees
@@ -142,14 +141,14 @@ func (h *apiKeyHandlers) respond(c echo.Context, status int, panel views.APIKeys
 // panel reads the user's keys, within their tenant, around a form.
 func (h *apiKeyHandlers) panel(c echo.Context, form views.APIKeyForm) (views.APIKeysPanel, error) {
 	u, _ := currentUser(c)
-	keys, err := h.rm.ListAPIKeysByUser(c.Request().Context(), readmodel.ListAPIKeysByUserParams{TenantID: u.TenantID, UserID: u.ID})
+	keys, err := h.rm.APIKeysOf(c.Request().Context(), u.TenantID, u.ID)
 	if err != nil {
 		return views.APIKeysPanel{}, fmt.Errorf("list api keys: %w", err)
 	}
 	rows := make([]views.APIKeyRow, 0, len(keys))
 	for _, k := range keys {
 		rows = append(rows, views.APIKeyRow{
-			ID: k.ID.String(), Name: k.Name, Prefix: k.Prefix, Created: displayTime(&k.CreatedAt),
+			ID: k.ID, Name: k.Name, Prefix: k.Prefix, Created: displayTime(&k.CreatedAt),
 			LastUsed: displayTime(k.LastUsedAt), Revoked: displayTime(k.RevokedAt),
 		})
 	}

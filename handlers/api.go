@@ -37,9 +37,9 @@ func (h *apiHandlers) showMe(c echo.Context) error {
 		return echo.ErrUnauthorized
 	}
 	u := p.user
-	me := meResponse{ID: u.ID.String(), Email: u.Email, Name: u.Name, Role: u.Role}
+	me := meResponse{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role}
 	if a := p.airline; a != nil {
-		me.Airline = &airlineJSON{ID: a.ID.String(), Name: a.Name, ICAO: a.Icao, Slug: a.Slug}
+		me.Airline = &airlineJSON{ID: a.ID, Name: a.Name, ICAO: a.ICAO, Slug: a.Slug}
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, me)

@@ -2,18 +2,15 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/apikeycache"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 )
 
@@ -31,8 +28,8 @@ const (
 
 // apiPrincipal is who an API request acts for: the owner of its key.
 type apiPrincipal struct {
-	user    readmodel.User
-	airline *readmodel.Airline // nil for a platform admin
+	user    reads.User
+	airline *reads.Airline // nil for a platform admin
 	keyID   string
 }
 
@@ -65,7 +62,7 @@ func (a *apiKeyAuth) requireAPIKey(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.Set(apiPrincipalKey, p)
 		h.Set("Cache-Control", "no-store") // what a key reads is its owner's alone
-		requestLogger(c, a.log).Debug("api key", "key", p.keyID, "user", p.user.ID.String())
+		requestLogger(c, a.log).Debug("api key", "key", p.keyID, "user", p.user.ID)
 		return next(c)
 	}
 }
@@ -93,11 +90,11 @@ func (a *apiKeyAuth) authenticate(ctx context.Context, key string) (apiPrincipal
 	}
 	hash := domain.HashAPIKey(key)
 	k, err := a.cache.Get(ctx, hash, func(ctx context.Context) (apikeycache.Key, error) {
-		row, err := a.rm.GetAPIKeyByHash(ctx, hash)
+		row, err := a.rm.FindAPIKeyByHash(ctx, hash)
 		if err != nil {
 			return apikeycache.Key{}, err
 		}
-		return apikeycache.Key{ID: row.ID.String(), UserID: row.UserID.String(), TenantID: row.TenantID, Revoked: row.RevokedAt != nil}, nil
+		return apikeycache.Key{ID: row.ID, UserID: row.UserID, TenantID: row.TenantID, Revoked: row.RevokedAt != nil}, nil
 	})
 	switch {
 	case domain.ErrorCode(err) == domain.ENotFound:
@@ -119,11 +116,7 @@ func (a *apiKeyAuth) authenticate(ctx context.Context, key string) (apiPrincipal
 // has moved to another airline, is no longer valid.
 func (a *apiKeyAuth) owner(ctx context.Context, k apikeycache.Key) (apiPrincipal, error) {
 	invalid := domain.Errorf(domain.EUnauthorized, invalidAPIKeyMessage)
-	userID, err := uuid.Parse(k.UserID)
-	if err != nil {
-		return apiPrincipal{}, fmt.Errorf("api key %s: user id %q: %w", k.ID, k.UserID, err)
-	}
-	u, err := a.rm.GetUser(ctx, userID)
+	u, err := a.rm.FindUser(ctx, k.UserID)
 	switch {
 	case domain.ErrorCode(err) == domain.ENotFound:
 		return apiPrincipal{}, invalid
@@ -134,11 +127,7 @@ func (a *apiKeyAuth) owner(ctx context.Context, k apikeycache.Key) (apiPrincipal
 	}
 	p := apiPrincipal{user: u, keyID: k.ID}
 	if u.TenantID != "" {
-		airlineID, err := uuid.Parse(u.TenantID)
-		if err != nil {
-			return apiPrincipal{}, fmt.Errorf("user %s: tenant %q: %w", u.ID, u.TenantID, err)
-		}
-		al, err := a.rm.GetAirline(ctx, airlineID)
+		al, err := a.rm.FindAirline(ctx, u.TenantID)
 		if domain.ErrorCode(err) == domain.ENotFound {
 			return apiPrincipal{}, domain.Errorf(domain.EForbidden, inactiveAccountDetail)
 		}
@@ -156,7 +145,7 @@ func (a *apiKeyAuth) owner(ctx context.Context, k apikeycache.Key) (apiPrincipal
 // accountActive decides whether a user may use the API: by the same rules
 // as a login, so a suspended person, or anyone of a suspended airline, is
 // refused. airline is nil for a platform admin.
-func accountActive(user readmodel.User, airline *readmodel.Airline) bool {
+func accountActive(user reads.User, airline *reads.Airline) bool {
 	return domain.LoginRefusal(user.Status, user.StatusReason, airline != nil && airline.Suspended) == ""
 }
 
@@ -172,12 +161,7 @@ func (a *apiKeyAuth) touch(ctx context.Context, keyID string) {
 		}
 		return
 	}
-	id, err := uuid.Parse(keyID)
-	if err != nil {
-		return
-	}
-	err = a.rm.TouchAPIKeyLastUsed(ctx, readmodel.TouchAPIKeyLastUsedParams{ID: id, UsedAt: time.Now()})
-	if err != nil {
+	if err := a.rm.RecordAPIKeyUse(ctx, keyID, time.Now()); err != nil {
 		a.log.WarnContext(ctx, "api key: record its use", "err", err, "key", keyID)
 	}
 }

@@ -212,7 +212,7 @@ func (b *Broker) stream(c echo.Context, still streamCheck) error {
 	u, signedIn := currentUser(c)
 	var user string
 	if signedIn {
-		user = u.ID.String()
+		user = u.ID
 	}
 	client, missed, resync := b.subscribe(u.TenantID, user, u.Role == domain.RolePlatformAdmin, lastID)
 	defer b.unsubscribe(client)

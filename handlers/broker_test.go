@@ -15,15 +15,15 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/notify"
-	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
 )
 
 func brokerServer(t *testing.T, b *Broker) *httptest.Server {
-	return brokerServerAs(t, b, readmodel.User{})
+	return brokerServerAs(t, b, reads.User{})
 }
 
 // brokerServerAs serves the stream to a logged-in user.
-func brokerServerAs(t *testing.T, b *Broker, u readmodel.User) *httptest.Server {
+func brokerServerAs(t *testing.T, b *Broker, u reads.User) *httptest.Server {
 	t.Helper()
 	e := echo.New()
 	e.GET("/events", b.streamEvents(nil), func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -168,9 +168,9 @@ func TestBrokerStreamsOutliveServerTimeouts(t *testing.T) {
 
 func TestBrokerSendsATenantsNoticesToItsPeopleAndThePlatformAdmin(t *testing.T) {
 	b := NewBroker(slog.Default(), time.Hour)
-	pilot := readStream(t, brokerServerAs(t, b, readmodel.User{TenantID: "t1", Role: domain.RolePilot}).URL, "")
-	admin := readStream(t, brokerServerAs(t, b, readmodel.User{Role: domain.RolePlatformAdmin}).URL, "")
-	other := readStream(t, brokerServerAs(t, b, readmodel.User{TenantID: "t2", Role: domain.RoleAirlineAdmin}).URL, "")
+	pilot := readStream(t, brokerServerAs(t, b, reads.User{TenantID: "t1", Role: domain.RolePilot}).URL, "")
+	admin := readStream(t, brokerServerAs(t, b, reads.User{Role: domain.RolePlatformAdmin}).URL, "")
+	other := readStream(t, brokerServerAs(t, b, reads.User{TenantID: "t2", Role: domain.RoleAirlineAdmin}).URL, "")
 	waitClients(t, b, 3)
 	b.publish(notify.Notice{TenantID: "t1", Topic: "users", IDs: []string{"u1"}, Position: "9.1"})
 	b.publish(notify.Notice{TenantID: "t2", Topic: "users", IDs: []string{"u2"}, Position: "9.2"})
@@ -212,9 +212,9 @@ func nextID(t *testing.T, lines <-chan string) string {
 // the airline's notices but not that one.
 func TestBrokerTellsAMembersNoticesOnlyToThem(t *testing.T) {
 	b := NewBroker(slog.Default(), time.Hour)
-	pia := readmodel.User{TenantID: "t1", ID: uuid.New(), Role: domain.RolePilot}
-	pat := readmodel.User{TenantID: "t1", ID: uuid.New(), Role: domain.RolePilot}
-	admin := readmodel.User{ID: uuid.New(), Role: domain.RolePlatformAdmin}
+	pia := reads.User{TenantID: "t1", ID: uuid.NewString(), Role: domain.RolePilot}
+	pat := reads.User{TenantID: "t1", ID: uuid.NewString(), Role: domain.RolePilot}
+	admin := reads.User{ID: uuid.NewString(), Role: domain.RolePlatformAdmin}
 	servers := map[string]*httptest.Server{"Pia": brokerServerAs(t, b, pia), "Pat": brokerServerAs(t, b, pat), "the platform admin": brokerServerAs(t, b, admin)}
 	streams := map[string]<-chan string{}
 	for who, srv := range servers {
@@ -222,7 +222,7 @@ func TestBrokerTellsAMembersNoticesOnlyToThem(t *testing.T) {
 	}
 	waitClients(t, b, 3)
 
-	b.publish(notify.Notice{TenantID: "t1", UserID: pia.ID.String(), Topic: "notices", Position: "5.1"})
+	b.publish(notify.Notice{TenantID: "t1", UserID: pia.ID, Topic: "notices", Position: "5.1"})
 	b.publish(notify.Notice{TenantID: "t1", Topic: "pireps", IDs: []string{"p1"}, Position: "5.2"})
 	want := map[string]string{"Pia": "5.1", "Pat": "5.2", "the platform admin": "5.2"}
 	for who, lines := range streams {
@@ -245,8 +245,8 @@ func TestBrokerTellsAMembersNoticesOnlyToThem(t *testing.T) {
 // a stream that resumes: the page re-fetches instead.
 func TestBrokerPassesOnNoticesWithoutAPositionWithoutKeepingThem(t *testing.T) {
 	b := NewBroker(slog.Default(), time.Hour)
-	srv := brokerServerAs(t, b, readmodel.User{TenantID: "t1", Role: domain.RoleAirlineAdmin})
-	other := readStream(t, brokerServerAs(t, b, readmodel.User{TenantID: "t2", Role: domain.RoleAirlineAdmin}).URL, "")
+	srv := brokerServerAs(t, b, reads.User{TenantID: "t1", Role: domain.RoleAirlineAdmin})
+	other := readStream(t, brokerServerAs(t, b, reads.User{TenantID: "t2", Role: domain.RoleAirlineAdmin}).URL, "")
 	live := readStream(t, srv.URL, "")
 	waitClients(t, b, 2)
 	b.publish(notify.Notice{TenantID: "t1", Topic: "import-j1", IDs: []string{"j1"}})
@@ -290,9 +290,9 @@ func TestBrokerPassesOnNoticesWithoutAPositionWithoutKeepingThem(t *testing.T) {
 // reaches the platform admin's pages only, live and on a resume.
 func TestBrokerSendsPlatformWideNoticesOnlyToThePlatformAdmin(t *testing.T) {
 	b := NewBroker(slog.Default(), time.Hour)
-	pilotSrv := brokerServerAs(t, b, readmodel.User{TenantID: "t1", ID: uuid.New(), Role: domain.RolePilot})
+	pilotSrv := brokerServerAs(t, b, reads.User{TenantID: "t1", ID: uuid.NewString(), Role: domain.RolePilot})
 	pilot := readStream(t, pilotSrv.URL, "")
-	admin := readStream(t, brokerServerAs(t, b, readmodel.User{ID: uuid.New(), Role: domain.RolePlatformAdmin}).URL, "")
+	admin := readStream(t, brokerServerAs(t, b, reads.User{ID: uuid.NewString(), Role: domain.RolePlatformAdmin}).URL, "")
 	waitClients(t, b, 2)
 	b.publish(notify.Notice{Topic: "airlines", IDs: []string{"t2"}, Position: "7.1"})
 	b.publish(notify.Notice{TenantID: "t1", Topic: "users", IDs: []string{"u1"}, Position: "7.2"})

@@ -7,12 +7,10 @@ import (
 	"net/url"
 	"slices"
 
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/projector"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -63,13 +61,8 @@ func (h *noticeHandlers) renderNotices(c echo.Context) error {
 
 // unread is the viewer's own unread notices in the route's airline, newest
 // first, as many as the area shows.
-func (h *noticeHandlers) unread(c echo.Context) ([]readmodel.Notice, error) {
-	me, err := uuid.Parse(currentActor(c).UserID)
-	if err != nil {
-		return nil, domain.Errorf(domain.EForbidden, "Only an airline's members have notices.")
-	}
-	return h.rm.ListUnreadNotices(c.Request().Context(),
-		readmodel.ListUnreadNoticesParams{TenantID: c.Param("id"), UserID: me, Limit: noticesLimit})
+func (h *noticeHandlers) unread(c echo.Context) ([]reads.Notice, error) {
+	return h.rm.UnreadNotices(c.Request().Context(), c.Param("id"), currentActor(c).UserID, noticesLimit)
 }
 
 // notices reads the viewer's unread notices and says them in words.
@@ -82,12 +75,10 @@ func (h *noticeHandlers) notices(c echo.Context) (views.NoticesPage, error) {
 		return p, err
 	}
 	icao := ""
-	if id, err := uuid.Parse(airlineID); err == nil {
-		if a, err := h.rm.GetAirline(ctx, id); err == nil {
-			icao = a.Icao
-		}
+	if a, err := h.rm.FindAirline(ctx, airlineID); err == nil {
+		icao = a.ICAO
 	}
-	var ranks map[string]readmodel.Rank
+	var ranks map[string]reads.Rank
 	for _, n := range rows {
 		row := views.NoticeRow{ID: n.ID, Kind: n.Kind}
 		switch n.Kind {
@@ -100,7 +91,7 @@ func (h *noticeHandlers) notices(c echo.Context) (views.NoticesPage, error) {
 			}
 		case projector.NoticeRank:
 			if ranks == nil {
-				if ranks, err = rankNames(ctx, h.rm, airlineID); err != nil {
+				if ranks, err = h.rm.RankNames(ctx, airlineID); err != nil {
 					return p, err
 				}
 			}
@@ -115,7 +106,7 @@ func (h *noticeHandlers) notices(c echo.Context) (views.NoticesPage, error) {
 
 // rankNoticeText says a change of rank: a promotion when the new rank
 // asks more hours than the one before.
-func rankNoticeText(ranks map[string]readmodel.Rank, rankID, prevID string) string {
+func rankNoticeText(ranks map[string]reads.Rank, rankID, prevID string) string {
 	to, ok := ranks[rankID]
 	switch {
 	case rankID == "":
@@ -140,7 +131,7 @@ func (h *noticeHandlers) dismissNotice(c echo.Context) error {
 		return err
 	}
 	notice := c.FormValue("notice")
-	if slices.ContainsFunc(open, func(n readmodel.Notice) bool { return n.ID == notice }) {
+	if slices.ContainsFunc(open, func(n reads.Notice) bool { return n.ID == notice }) {
 		res, err := h.cmds.Dismiss(c.Request().Context(), commandMeta(c, ""), c.Param("id"), notice)
 		if err != nil {
 			return err

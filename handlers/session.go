@@ -12,11 +12,9 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 )
 
@@ -112,8 +110,8 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			ctx := c.Request().Context()
-			if id, err := uuid.Parse(sm.GetString(ctx, sessionUserKey)); err == nil {
-				u, err := rm.GetUser(ctx, id)
+			if id := sm.GetString(ctx, sessionUserKey); id != "" {
+				u, err := rm.FindUser(ctx, id)
 				switch {
 				case err == nil && sm.GetString(ctx, sessionPasswordKey) == passwordStamp(u.PasswordHash):
 					// A person suspended, or of a suspended airline, since
@@ -175,10 +173,10 @@ func stillSignedIn(sm *scs.SessionManager, rm reads.Querier) streamCheck {
 		if err != nil {
 			return false, err
 		}
-		if sm.GetString(fresh, sessionUserKey) != u.ID.String() {
+		if sm.GetString(fresh, sessionUserKey) != u.ID {
 			return false, nil
 		}
-		now, err := rm.GetUser(ctx, u.ID)
+		now, err := rm.FindUser(ctx, u.ID)
 		if domain.ErrorCode(err) == domain.ENotFound {
 			return false, nil
 		}
@@ -195,14 +193,10 @@ func stillSignedIn(sm *scs.SessionManager, rm reads.Querier) streamCheck {
 
 // loginRefusal says why a user whose password is right may not be logged
 // in (their status, or their airline's suspension), or "".
-func loginRefusal(ctx context.Context, rm reads.Querier, u readmodel.User) (string, error) {
+func loginRefusal(ctx context.Context, rm reads.Querier, u reads.User) (string, error) {
 	suspended := false
 	if u.TenantID != "" {
-		id, err := uuid.Parse(u.TenantID)
-		if err != nil {
-			return "", fmt.Errorf("tenant id of user %s: %w", u.ID, err)
-		}
-		a, err := rm.GetAirline(ctx, id)
+		a, err := rm.FindAirline(ctx, u.TenantID)
 		if err != nil {
 			return "", fmt.Errorf("airline of user %s: %w", u.ID, err)
 		}
@@ -212,8 +206,8 @@ func loginRefusal(ctx context.Context, rm reads.Querier, u readmodel.User) (stri
 }
 
 // actorOf is the user as the domain's access rules see them.
-func actorOf(u readmodel.User) domain.Actor {
-	return domain.Actor{UserID: u.ID.String(), Role: u.Role, TenantID: u.TenantID}
+func actorOf(u reads.User) domain.Actor {
+	return domain.Actor{UserID: u.ID, Role: u.Role, TenantID: u.TenantID}
 }
 
 // currentActor is the logged-in user as an actor; nobody when logged out.
@@ -225,8 +219,8 @@ func currentActor(c echo.Context) domain.Actor {
 }
 
 // currentUser returns the logged-in user.
-func currentUser(c echo.Context) (readmodel.User, bool) {
-	u, ok := c.Get(userKey).(readmodel.User)
+func currentUser(c echo.Context) (reads.User, bool) {
+	u, ok := c.Get(userKey).(reads.User)
 	return u, ok
 }
 

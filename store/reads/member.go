@@ -94,3 +94,12 @@ func (q Querier) FindUser(ctx context.Context, userID string) (User, error) {
 	}
 	return user(u), nil
 }
+
+// FindUserByEmail reads a person by the email they log in with.
+func (q Querier) FindUserByEmail(ctx context.Context, email string) (User, error) {
+	u, err := q.GetUserByEmail(ctx, email)
+	if err != nil {
+		return User{}, err
+	}
+	return user(u), nil
+}
