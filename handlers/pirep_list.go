@@ -177,11 +177,7 @@ func parsePirepFilter(c echo.Context, people []reads.Member, aircraft []reads.Ai
 	f.AircraftOptions = [][2]string{{"", "Any aircraft"}}
 	known = false
 	for _, a := range aircraft {
-		label := a.Registration
-		if a.Name != "" {
-			label += " · " + a.Name
-		}
-		f.AircraftOptions = append(f.AircraftOptions, [2]string{a.ID, label})
+		f.AircraftOptions = append(f.AircraftOptions, [2]string{a.ID, aircraftLabel(a)})
 		if a.ID == f.Aircraft {
 			known, search.AircraftID = true, a.ID
 		}

@@ -124,6 +124,15 @@ func (h *pirepHandlers) registrations(ctx context.Context, airlineID string) (ma
 	return registrationsOf(list), nil
 }
 
+// aircraftLabel names an aircraft as the PIREP forms offer it: its
+// registration and its name.
+func aircraftLabel(a reads.AircraftOption) string {
+	if a.Name != "" {
+		return a.Registration + " · " + a.Name
+	}
+	return a.Registration
+}
+
 // registrationsOf maps aircraft ids to their registrations.
 func registrationsOf(list []reads.AircraftOption) map[string]string {
 	out := make(map[string]string, len(list))
@@ -226,27 +235,21 @@ func (h *pirepHandlers) fillForm(c echo.Context, airlineID, csrf string, f *view
 	f.DptBox = airlineAirportBox(airlineID, "pirep-dpt", "dpt_airport", "Departure", f.DptAirport, f.Errors, known)
 	f.ArrBox = airlineAirportBox(airlineID, "pirep-arr", "arr_airport", "Arrival", f.ArrAirport, f.Errors, known)
 	f.AltBox = airlineAirportBox(airlineID, "pirep-alt", "alt_airport", "Alternate (optional)", f.AltAirport, f.Errors, known)
-	list, err := h.rm.ListAircraft(ctx, airlineID)
-	if err == nil {
-		list, err = reads.AsFlown(ctx, h.rm, airlineID, list) // where each aircraft is now
-	}
+	list, err := h.rm.FlownAircraftOptions(ctx, airlineID)
 	if err != nil {
 		return err
 	}
 	f.AircraftOptions = [][2]string{{"", "Choose the aircraft"}}
 	chosen := f.AircraftID == ""
 	for _, a := range list {
-		id := a.ID.String()
+		id := a.ID
 		if a.Status != domain.AircraftActive && id != f.AircraftID {
 			continue
 		}
 		chosen = chosen || id == f.AircraftID
-		label := a.Registration
-		if a.Name != "" {
-			label += " · " + a.Name
-		}
-		if a.AirportID != "" {
-			label += " (at " + a.AirportID + ")"
+		label := aircraftLabel(a)
+		if a.At != "" {
+			label += " (at " + a.At + ")"
 		}
 		f.AircraftOptions = append(f.AircraftOptions, [2]string{id, label})
 	}

@@ -244,9 +244,21 @@ func (q Querier) UserName(ctx context.Context, userID string) (string, error) {
 }
 
 // AircraftOption is an aircraft of an airline as a PIREP names it and a
-// filter offers it.
+// form offers it.
 type AircraftOption struct {
 	ID, Registration, Name string
+	Status                 string // domain.AircraftActive and the like
+	// At is the airport it is at: where its accepted PIREPs left it from
+	// FlownAircraftOptions, the one staff entered from AircraftOptions.
+	At string
+}
+
+func aircraftOptions(rows []readmodel.Aircraft) []AircraftOption {
+	out := make([]AircraftOption, 0, len(rows))
+	for _, a := range rows {
+		out = append(out, AircraftOption{ID: a.ID.String(), Registration: a.Registration, Name: a.Name, Status: a.Status, At: a.AirportID})
+	}
+	return out
 }
 
 // AircraftOptions are an airline's aircraft, in the read model's order.
@@ -255,9 +267,18 @@ func (q Querier) AircraftOptions(ctx context.Context, airlineID string) ([]Aircr
 	if err != nil {
 		return nil, err
 	}
-	out := make([]AircraftOption, 0, len(rows))
-	for _, a := range rows {
-		out = append(out, AircraftOption{ID: a.ID.String(), Registration: a.Registration, Name: a.Name})
+	return aircraftOptions(rows), nil
+}
+
+// FlownAircraftOptions are AircraftOptions at where each aircraft is now
+// (AsFlown), as the filing form offers them.
+func (q Querier) FlownAircraftOptions(ctx context.Context, airlineID string) ([]AircraftOption, error) {
+	rows, err := q.ListAircraft(ctx, airlineID)
+	if err == nil {
+		rows, err = AsFlown(ctx, q, airlineID, rows)
 	}
-	return out, nil
+	if err != nil {
+		return nil, err
+	}
+	return aircraftOptions(rows), nil
 }
