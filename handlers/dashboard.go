@@ -121,7 +121,7 @@ func (a airportNames) name(ctx context.Context, icao string) (string, error) {
 
 // rankProgress is the way from minutes of flight time to the next rank the
 // promotion rule gives: the lowest auto-promote rank above both the rank
-// held and the hours flown. ranks are in ListRanks order (lowest first).
+// held and the hours flown. ranks are in AirlineRanks order (lowest first).
 func rankProgress(ranks reads.Ranks, held string, minutes int64) views.RankProgress {
 	if len(ranks) == 0 {
 		return views.RankProgress{NoRanks: true}
