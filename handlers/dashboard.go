@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -53,30 +52,20 @@ func renderDashboard(c echo.Context, rm reads.Querier, airlineID uuid.UUID) erro
 	p := views.DashboardPage{Page: page(c, tabs.Name+" · Dashboard"), Tabs: tabs, URL: dashboardURL(tabs.ID),
 		Name: u.Name, PilotID: u.PilotID, Hours: domain.FormatFlightTime(0), FileURL: pirepsURL(tabs.ID) + "/new"}
 
-	stats, err := rm.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tabs.ID, PilotID: me})
-	switch {
-	case err == nil:
-		p.Hours, p.Flights, p.Location = domain.FormatFlightTime(stats.Minutes), stats.Flights, stats.Location
-		if stats.LandingRate != 0 {
-			p.LandingRate = strconv.Itoa(int(stats.LandingRate)) + " ft/min"
-		}
-	case domain.ErrorCode(err) != domain.ENotFound:
-		return err
-	}
-
-	ranks, err := rm.ListRanks(ctx, tabs.ID)
+	career, err := rm.PilotCareer(ctx, tabs.ID, me.String())
 	if err != nil {
 		return err
 	}
-	held := ""
-	switch pr, err := rm.GetPilotRank(ctx, readmodel.GetPilotRankParams{TenantID: tabs.ID, PilotID: me}); {
-	case err == nil:
-		held = pr.RankID
-	case domain.ErrorCode(err) != domain.ENotFound:
+	p.Hours, p.Flights, p.Location = domain.FormatFlightTime(career.Minutes), career.Flights, career.Location
+	if career.LandingRate != 0 {
+		p.LandingRate = strconv.Itoa(int(career.LandingRate)) + " ft/min"
+	}
+	ranks, err := rm.AirlineRanks(ctx, tabs.ID)
+	if err != nil {
 		return err
 	}
-	p.Rank = rankName(ranks, held)
-	p.Progress = rankProgress(ranks, held, stats.Minutes)
+	p.Rank = ranks.Name(career.RankID)
+	p.Progress = rankProgress(ranks, career.RankID, career.Minutes)
 
 	names := airportNames{rm: rm, airline: tabs.ID, names: map[string]string{}}
 	if p.Location != "" {
@@ -84,7 +73,7 @@ func renderDashboard(c echo.Context, rm reads.Querier, airlineID uuid.UUID) erro
 			return err
 		}
 	}
-	recent, err := rm.ListPirepsByPilot(ctx, readmodel.ListPirepsByPilotParams{TenantID: tabs.ID, PilotID: me, Limit: dashboardPireps})
+	recent, err := rm.PilotPireps(ctx, tabs.ID, me.String(), dashboardPireps)
 	if err != nil {
 		return err
 	}
@@ -122,34 +111,24 @@ func (a airportNames) name(ctx context.Context, icao string) (string, error) {
 	if n, ok := a.names[icao]; ok {
 		return n, nil
 	}
-	ap, err := a.rm.GetAirport(ctx, readmodel.GetAirportParams{TenantID: a.airline, Icao: icao})
-	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+	n, err := a.rm.AirportName(ctx, a.airline, icao)
+	if err != nil {
 		return "", err
 	}
-	a.names[icao] = ap.Name
-	return ap.Name, nil
-}
-
-// rankName is the name of the rank with the id; "" for none.
-func rankName(ranks []readmodel.Rank, id string) string {
-	for _, r := range ranks {
-		if r.ID.String() == id {
-			return r.Name
-		}
-	}
-	return ""
+	a.names[icao] = n
+	return n, nil
 }
 
 // rankProgress is the way from minutes of flight time to the next rank the
 // promotion rule gives: the lowest auto-promote rank above both the rank
-// held and the hours flown. ranks are in ListRanks order (lowest first).
-func rankProgress(ranks []readmodel.Rank, held string, minutes int64) views.RankProgress {
+// held and the hours flown. ranks are in AirlineRanks order (lowest first).
+func rankProgress(ranks reads.Ranks, held string, minutes int64) views.RankProgress {
 	if len(ranks) == 0 {
 		return views.RankProgress{NoRanks: true}
 	}
 	var floor int64 = -1
 	for _, r := range ranks {
-		if r.ID.String() == held {
+		if r.ID == held {
 			floor = int64(r.MinMinutes)
 		}
 	}

@@ -24,7 +24,6 @@ import (
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/projector"
-	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/sqlite"
 	"github.com/albatross-va/albatross/wiring"
 )
@@ -66,7 +65,7 @@ func newFuzzApp(f *testing.F) *fuzzApp {
 	notices := notify.NewLocal()
 	cmds := wiring.NewCommands(es, events.NewRegistry(), mem)
 	proj := projector.New(es, mem, cmds.Runner.Registry, notices, logger, projector.All()...).
-		WithReactors(es.ReactorCheckpoints(), cmds.Reactors(mem)...)
+		WithReactors(es.ReactorCheckpoints(), cmds.Reactors()...)
 	users, airlines := cmds.Users, cmds.Airlines
 	runCtx, stop := context.WithCancel(ctx)
 	a := &fuzzApp{es: es, proj: proj, stop: stop}
@@ -79,7 +78,6 @@ func newFuzzApp(f *testing.F) *fuzzApp {
 	d := cmds.Deps()
 	d.Log = logger
 	d.Sessions = handlers.NewSessions(es.Sessions(), false)
-	d.ReadModels = reads.New(mem)
 	d.Events = es
 	d.Waiter = proj
 	d.Broker = broker

@@ -115,9 +115,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	cmds := wiring.NewCommands(es, events.NewRegistry(), rm)
 	// Older tests name made-up subfleets and airports the airline lacks.
 	cmds.Flights.Airports = flightAirports
-	cmds.Flights.Subfleets = subfleetsOr{table: testSubfleets, next: reads.Operations{Q: reads.New(rm)}}
+	cmds.Flights.Subfleets = subfleetsOr{table: testSubfleets, next: reads.Operations{Q: cmds.Reads}}
 	proj := projector.New(es, backend, cmds.Runner.Registry, notices, slog.Default(), projector.All()...).
-		WithReactors(reacted, cmds.Reactors(rm)...)
+		WithReactors(reacted, cmds.Reactors()...)
 	runner, users := cmds.Runner, cmds.Users
 	_, otp, _, err := users.CreateFirstAdmin(ctx, domain.CommandMeta{})
 	if err != nil {
@@ -149,7 +149,6 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	d := cmds.Deps()
 	d.Log = slog.Default()
 	d.Sessions = handlers.NewSessions(sessions, false)
-	d.ReadModels = reads.New(rm)
 	d.Events = es
 	d.Waiter = proj
 	d.Broker = broker

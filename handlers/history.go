@@ -4,13 +4,11 @@ import (
 	"context"
 	"slices"
 
-	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -120,40 +118,10 @@ func nameActor(ctx context.Context, rm reads.Querier, names map[string]string, a
 	if n, ok := names[actor]; ok {
 		return n
 	}
-	n := "someone no longer known"
-	if id, err := uuid.Parse(actor); err == nil {
-		if u, err := rm.GetUser(ctx, id); err == nil {
-			n = u.Name
-		}
+	n, err := rm.UserName(ctx, actor)
+	if err != nil {
+		n = "someone no longer known"
 	}
 	names[actor] = n
 	return n
-}
-
-// describeRankSet says a change of a pilot's rank, by its name in ranks.
-func describeRankSet(e *eventsv1.PilotRankSet, ranks map[string]readmodel.Rank) string {
-	name := "a rank since removed"
-	if r, ok := ranks[e.RankId]; ok {
-		name = r.Name
-	}
-	switch {
-	case e.RankId == "":
-		return "Left without a rank"
-	case e.ByHand:
-		return "Rank set to " + name + " by hand"
-	}
-	return "Rank now " + name + ", from their hours"
-}
-
-// rankNames are an airline's ranks by id.
-func rankNames(ctx context.Context, rm reads.Querier, airlineID string) (map[string]readmodel.Rank, error) {
-	list, err := rm.ListRanks(ctx, airlineID)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]readmodel.Rank, len(list))
-	for _, r := range list {
-		out[r.ID.String()] = r
-	}
-	return out, nil
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
-	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
 
@@ -26,7 +26,7 @@ func (h *pirepHandlers) commentPirep(c echo.Context) error {
 	}
 	var f views.CommentForm
 	readForm(c, &f)
-	_, res, err := h.cmds.Comment(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, p.ID.String(), f.Text)
+	_, res, err := h.cmds.Comment(c.Request().Context(), commandMeta(c, f.CommandID), tabs.ID, p.ID, f.Text)
 	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
 		c.Set(commentFormKey, f)
 		return h.renderPirep(c, status, tabs, p, pirepEditForm(p), "", nil)
@@ -34,20 +34,20 @@ func (h *pirepHandlers) commentPirep(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.finish(c, h.sessions, res, pirepsURL(tabs.ID)+"/"+p.ID.String()+"#comments-heading", "Your comment is added.")
+	return h.finish(c, h.sessions, res, pirepsURL(tabs.ID)+"/"+p.ID+"#comments-heading", "Your comment is added.")
 }
 
 // fillComments puts the PIREP's thread and the comment form on its page; a
 // failed comment form comes back as it was sent.
-func (h *pirepHandlers) fillComments(c echo.Context, p readmodel.Pirep, names map[string]string, v *views.PirepPage) error {
+func (h *pirepHandlers) fillComments(c echo.Context, p reads.Pirep, names map[string]string, v *views.PirepPage) error {
 	ctx := c.Request().Context()
-	list, err := h.rm.ListPirepComments(ctx, readmodel.ListPirepCommentsParams{TenantID: p.TenantID, PirepID: p.ID})
+	list, err := h.rm.PirepComments(ctx, p.AirlineID, p.ID)
 	if err != nil {
 		return err
 	}
 	for _, cm := range list {
-		v.Comments = append(v.Comments, views.CommentRow{ID: cm.ID.String(), Author: nameActor(ctx, h.rm, names, cm.AuthorID, ""),
-			Staff: cm.AuthorID != p.PilotID.String(), When: cm.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Text: cm.Text})
+		v.Comments = append(v.Comments, views.CommentRow{ID: cm.ID, Author: nameActor(ctx, h.rm, names, cm.AuthorID, ""),
+			Staff: cm.AuthorID != p.PilotID, When: cm.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Text: cm.Text})
 	}
 	f, _ := c.Get(commentFormKey).(views.CommentForm)
 	if f.CommandID == "" {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,7 +12,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -27,17 +25,10 @@ type pirepListHandlers struct {
 // pirepListPageSize is how many PIREPs a page of the list shows.
 const pirepListPageSize = 50
 
-// The list's sort orders; the first is the default.
-const (
-	sortNewest  = "newest"
-	sortOldest  = "oldest"
-	sortLongest = "longest"
-)
-
 var pirepSortOptions = [][2]string{
-	{sortNewest, "Filed, newest first"},
-	{sortOldest, "Filed, oldest first"},
-	{sortLongest, "Flight time, longest first"},
+	{reads.PirepsNewest, "Filed, newest first"},
+	{reads.PirepsOldest, "Filed, oldest first"},
+	{reads.PirepsLongest, "Flight time, longest first"},
 }
 
 // dateLayout is how a date input sends a date.
@@ -55,15 +46,15 @@ func (h *pirepListHandlers) listAllPireps(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	people, err := h.rm.ListUsersByTenant(ctx, tabs.ID)
+	people, err := h.rm.Members(ctx, tabs.ID)
 	if err != nil {
 		return err
 	}
-	aircraft, err := h.rm.ListAircraft(ctx, tabs.ID)
+	aircraft, err := h.rm.AircraftOptions(ctx, tabs.ID)
 	if err != nil {
 		return err
 	}
-	f, arg := parsePirepFilter(c, tabs.ID, people, aircraft)
+	f, search := parsePirepFilter(c, people, aircraft)
 	base := pirepsURL(tabs.ID) + "/all"
 	query := filterQuery(f)
 	p := views.PirepListPage{Page: page(c, tabs.Name+" · All PIREPs"), Tabs: tabs, Filter: f, URL: withQuery(base, query)}
@@ -71,41 +62,28 @@ func (h *pirepListHandlers) listAllPireps(c echo.Context) error {
 	if len(f.Errors) > 0 {
 		return render(c, http.StatusUnprocessableEntity, views.PirepListView(p), nil)
 	}
-	total, err := h.rm.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: arg.TenantID, State: arg.State,
-		PilotID: arg.PilotID, Airport: arg.Airport, AircraftID: arg.AircraftID, FromTime: arg.FromTime, ToTime: arg.ToTime})
-	if err != nil {
-		return err
-	}
-	pages := max(1, int((total+pirepListPageSize-1)/pirepListPageSize))
-	n, err := strconv.Atoi(c.QueryParam("page"))
-	if err != nil || n < 1 {
-		n = 1
-	}
-	n = min(n, pages)
-	arg.RowLimit, arg.RowOffset = pirepListPageSize, int32((n-1)*pirepListPageSize)
-	rows, err := h.list(ctx, f.Sort, arg)
+	search.Page, _ = strconv.Atoi(c.QueryParam("page"))
+	found, err := h.rm.FindPireps(ctx, tabs.ID, search, pirepListPageSize)
 	if err != nil {
 		return err
 	}
 	names := map[string]string{}
 	for _, u := range people {
-		names[u.ID.String()] = personLabel(u)
+		names[u.ID] = personLabel(u)
 	}
-	regs := map[string]string{}
-	for _, a := range aircraft {
-		regs[a.ID.String()] = a.Registration
-	}
-	for _, r := range rows {
-		name, ok := names[r.PilotID.String()]
+	regs := registrationsOf(aircraft)
+	for _, r := range found.Pireps {
+		name, ok := names[r.PilotID]
 		if !ok {
 			name = "someone no longer in the airline"
 		}
 		p.Rows = append(p.Rows, pirepRow(tabs, r, name, regs))
 	}
+	n, pages := found.Page, found.Pages
 	p.PageNumber, p.Pages = n, pages
-	if len(rows) > 0 {
-		first := int(arg.RowOffset) + 1
-		p.Showing = fmt.Sprintf("Showing %d–%d of %d", first, first+len(rows)-1, total)
+	if len(found.Pireps) > 0 {
+		first := found.Offset + 1
+		p.Showing = fmt.Sprintf("Showing %d–%d of %d", first, first+len(found.Pireps)-1, found.Total)
 	}
 	at := func(page int) string {
 		q := url.Values{}
@@ -129,20 +107,9 @@ func (h *pirepListHandlers) listAllPireps(c echo.Context) error {
 	return render(c, http.StatusOK, views.PirepListView(p), nil)
 }
 
-// list runs the query of the chosen order.
-func (h *pirepListHandlers) list(ctx context.Context, sort string, arg readmodel.ListPirepsByAirlineParams) ([]readmodel.Pirep, error) {
-	switch sort {
-	case sortOldest:
-		return h.rm.ListPirepsByAirlineOldest(ctx, readmodel.ListPirepsByAirlineOldestParams(arg))
-	case sortLongest:
-		return h.rm.ListPirepsByAirlineLongest(ctx, readmodel.ListPirepsByAirlineLongestParams(arg))
-	}
-	return h.rm.ListPirepsByAirline(ctx, arg)
-}
-
 // personLabel names a person as lists do: with their pilot id when they
 // have one.
-func personLabel(u readmodel.User) string {
+func personLabel(u reads.Member) string {
 	if u.PilotID != "" {
 		return u.PilotID + " " + u.Name
 	}
@@ -166,7 +133,7 @@ func filterQuery(f views.PirepListFilter) url.Values {
 			q.Set(k, v)
 		}
 	}
-	if f.Sort != sortNewest {
+	if f.Sort != reads.PirepsNewest {
 		q.Set("sort", f.Sort)
 	}
 	return q
@@ -174,12 +141,11 @@ func filterQuery(f views.PirepListFilter) url.Values {
 
 // parsePirepFilter reads the filter from the query string into the form
 // (as typed, with each bad value's message) and the query's parameters.
-func parsePirepFilter(c echo.Context, airlineID string, people []readmodel.User, aircraft []readmodel.Aircraft) (views.PirepListFilter, readmodel.ListPirepsByAirlineParams) {
+func parsePirepFilter(c echo.Context, people []reads.Member, aircraft []reads.AircraftOption) (views.PirepListFilter, reads.PirepFilter) {
 	param := func(name string) string { return strings.TrimSpace(c.QueryParam(name)) }
 	f := views.PirepListFilter{State: param("state"), Pilot: param("pilot"), Airport: strings.ToUpper(param("airport")),
 		Aircraft: param("aircraft"), From: param("from"), To: param("to"), Sort: param("sort"), Errors: map[string]string{}}
-	arg := readmodel.ListPirepsByAirlineParams{TenantID: airlineID, State: f.State, Airport: f.Airport,
-		FromTime: reads.EarliestBlockOff, ToTime: reads.LatestBlockOff}
+	search := reads.PirepFilter{State: f.State, Airport: f.Airport}
 
 	f.StateOptions = [][2]string{{"", "Any state"}}
 	known := false
@@ -198,10 +164,9 @@ func parsePirepFilter(c echo.Context, airlineID string, people []readmodel.User,
 		if u.Status == domain.StatusPending || u.Status == domain.StatusRejected {
 			continue // never admitted: no PIREPs to find
 		}
-		id := u.ID.String()
-		f.PilotOptions = append(f.PilotOptions, [2]string{id, personLabel(u)})
-		if id == f.Pilot {
-			known, arg.PilotID = true, u.ID
+		f.PilotOptions = append(f.PilotOptions, [2]string{u.ID, personLabel(u)})
+		if u.ID == f.Pilot {
+			known, search.PilotID = true, u.ID
 		}
 	}
 	if f.Pilot != "" && !known {
@@ -212,14 +177,9 @@ func parsePirepFilter(c echo.Context, airlineID string, people []readmodel.User,
 	f.AircraftOptions = [][2]string{{"", "Any aircraft"}}
 	known = false
 	for _, a := range aircraft {
-		id := a.ID.String()
-		label := a.Registration
-		if a.Name != "" {
-			label += " · " + a.Name
-		}
-		f.AircraftOptions = append(f.AircraftOptions, [2]string{id, label})
-		if id == f.Aircraft {
-			known, arg.AircraftID = true, a.ID
+		f.AircraftOptions = append(f.AircraftOptions, [2]string{a.ID, aircraftLabel(a)})
+		if a.ID == f.Aircraft {
+			known, search.AircraftID = true, a.ID
 		}
 	}
 	if f.Aircraft != "" && !known {
@@ -234,28 +194,29 @@ func parsePirepFilter(c echo.Context, airlineID string, people []readmodel.User,
 		if d, err := time.Parse(dateLayout, f.From); err != nil {
 			f.Errors["from"] = "Enter a date as YYYY-MM-DD."
 		} else {
-			arg.FromTime = d
+			search.From = d
 		}
 	}
 	if f.To != "" {
 		if d, err := time.Parse(dateLayout, f.To); err != nil {
 			f.Errors["to"] = "Enter a date as YYYY-MM-DD."
 		} else {
-			arg.ToTime = d.AddDate(0, 0, 1) // the whole day
+			search.To = d.AddDate(0, 0, 1) // the whole day
 		}
 	}
-	if f.Errors["from"] == "" && f.Errors["to"] == "" && f.From != "" && f.To != "" && !arg.FromTime.Before(arg.ToTime) {
+	if f.Errors["from"] == "" && f.Errors["to"] == "" && f.From != "" && f.To != "" && !search.From.Before(search.To) {
 		f.Errors["to"] = "The end date is before the start date."
 	}
 
 	f.SortOptions = pirepSortOptions
 	switch f.Sort {
 	case "":
-		f.Sort = sortNewest
-	case sortNewest, sortOldest, sortLongest:
+		f.Sort = reads.PirepsNewest
+	case reads.PirepsNewest, reads.PirepsOldest, reads.PirepsLongest:
 	default:
 		f.Errors["sort"] = "Choose one of the orders in the list."
 		f.SortOptions = append(append([][2]string(nil), pirepSortOptions...), [2]string{f.Sort, f.Sort})
 	}
-	return f, arg
+	search.Sort = f.Sort
+	return f, search
 }

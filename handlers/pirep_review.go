@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/store/readmodel"
 )
 
 // maxBulkAccept bounds how many PIREPs one "Accept selected" takes.
@@ -57,7 +56,7 @@ func (h *pirepHandlers) reviewPireps(c echo.Context) error {
 	var last domain.AppendResult
 	var failed error
 	for _, id := range ids {
-		p, err := h.rm.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tabs.ID, ID: id})
+		p, err := h.rm.FindPirep(ctx, tabs.ID, id.String())
 		if domain.ErrorCode(err) == domain.ENotFound {
 			unknown++
 			continue
@@ -67,7 +66,7 @@ func (h *pirepHandlers) reviewPireps(c echo.Context) error {
 			break
 		}
 		ident := tabs.ICAO + p.FlightNumber
-		res, err := h.cmds.Accept(ctx, commandMeta(c, ""), tabs.ID, p.ID.String())
+		res, err := h.cmds.Accept(ctx, commandMeta(c, ""), tabs.ID, p.ID)
 		switch domain.ErrorCode(err) {
 		case "":
 		case domain.EConflict, domain.EForbidden, domain.ENotFound:

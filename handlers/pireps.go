@@ -9,14 +9,12 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -101,7 +99,7 @@ func (h *pirepHandlers) showPirepQueue(c echo.Context) error {
 
 // rows are PIREPs as lists show them, with their pilots' names and their
 // aircraft's registrations.
-func (h *pirepHandlers) rows(ctx context.Context, tabs views.AirlineTabs, list []readmodel.Pirep) ([]views.PirepRow, error) {
+func (h *pirepHandlers) rows(ctx context.Context, tabs views.AirlineTabs, list []reads.Pirep) ([]views.PirepRow, error) {
 	if len(list) == 0 {
 		return nil, nil
 	}
@@ -112,22 +110,36 @@ func (h *pirepHandlers) rows(ctx context.Context, tabs views.AirlineTabs, list [
 	names := map[string]string{}
 	out := make([]views.PirepRow, 0, len(list))
 	for _, p := range list {
-		out = append(out, pirepRow(tabs, p, nameActor(ctx, h.rm, names, p.PilotID.String(), ""), regs))
+		out = append(out, pirepRow(tabs, p, nameActor(ctx, h.rm, names, p.PilotID, ""), regs))
 	}
 	return out, nil
 }
 
 // registrations maps the airline's aircraft ids to their registrations.
 func (h *pirepHandlers) registrations(ctx context.Context, airlineID string) (map[string]string, error) {
-	list, err := h.rm.ListAircraft(ctx, airlineID)
+	list, err := h.rm.AircraftOptions(ctx, airlineID)
 	if err != nil {
 		return nil, err
 	}
+	return registrationsOf(list), nil
+}
+
+// aircraftLabel names an aircraft as the PIREP forms offer it: its
+// registration and its name.
+func aircraftLabel(a reads.AircraftOption) string {
+	if a.Name != "" {
+		return a.Registration + " · " + a.Name
+	}
+	return a.Registration
+}
+
+// registrationsOf maps aircraft ids to their registrations.
+func registrationsOf(list []reads.AircraftOption) map[string]string {
 	out := make(map[string]string, len(list))
 	for _, a := range list {
-		out[a.ID.String()] = a.Registration
+		out[a.ID] = a.Registration
 	}
-	return out, nil
+	return out
 }
 
 // pirepStateLabels are the states as the pages show them.
@@ -137,7 +149,7 @@ var pirepStateLabels = map[string]string{
 }
 
 // pirepRow is a PIREP as a list and its page show it.
-func pirepRow(tabs views.AirlineTabs, p readmodel.Pirep, pilot string, regs map[string]string) views.PirepRow {
+func pirepRow(tabs views.AirlineTabs, p reads.Pirep, pilot string, regs map[string]string) views.PirepRow {
 	ident := tabs.ICAO + p.FlightNumber
 	if p.RouteCode != "" {
 		ident += "/C." + p.RouteCode
@@ -146,9 +158,9 @@ func pirepRow(tabs views.AirlineTabs, p readmodel.Pirep, pilot string, regs map[
 		ident += "/L." + strconv.Itoa(int(p.RouteLeg))
 	}
 	const when = "2 Jan 2006 15:04"
-	r := views.PirepRow{ID: p.ID.String(), URL: pirepsURL(tabs.ID) + "/" + p.ID.String(), Ident: ident,
+	r := views.PirepRow{ID: p.ID, URL: pirepsURL(tabs.ID) + "/" + p.ID, Ident: ident,
 		Dpt: p.DptAirport, Arr: p.ArrAirport, Alt: p.AltAirport, State: p.State, StateLabel: pirepStateLabels[p.State],
-		Pilot: pilot, Aircraft: regs[p.AircraftID.String()], BlockOff: p.BlockOff.UTC().Format(when), BlockOn: p.BlockOn.UTC().Format(when),
+		Pilot: pilot, Aircraft: regs[p.AircraftID], BlockOff: p.BlockOff.UTC().Format(when), BlockOn: p.BlockOn.UTC().Format(when),
 		FlightTime: domain.FormatFlightTime(int64(p.FlightTime)), Distance: strconv.Itoa(int(p.Distance)) + " nm",
 		Route: p.Route, Remarks: p.Remarks, FiledAt: p.FiledAt.UTC().Format(when), RejectReason: p.RejectReason}
 	if r.Aircraft == "" {
@@ -223,27 +235,21 @@ func (h *pirepHandlers) fillForm(c echo.Context, airlineID, csrf string, f *view
 	f.DptBox = airlineAirportBox(airlineID, "pirep-dpt", "dpt_airport", "Departure", f.DptAirport, f.Errors, known)
 	f.ArrBox = airlineAirportBox(airlineID, "pirep-arr", "arr_airport", "Arrival", f.ArrAirport, f.Errors, known)
 	f.AltBox = airlineAirportBox(airlineID, "pirep-alt", "alt_airport", "Alternate (optional)", f.AltAirport, f.Errors, known)
-	list, err := h.rm.ListAircraft(ctx, airlineID)
-	if err == nil {
-		list, err = reads.AsFlown(ctx, h.rm, airlineID, list) // where each aircraft is now
-	}
+	list, err := h.rm.FlownAircraftOptions(ctx, airlineID)
 	if err != nil {
 		return err
 	}
 	f.AircraftOptions = [][2]string{{"", "Choose the aircraft"}}
 	chosen := f.AircraftID == ""
 	for _, a := range list {
-		id := a.ID.String()
+		id := a.ID
 		if a.Status != domain.AircraftActive && id != f.AircraftID {
 			continue
 		}
 		chosen = chosen || id == f.AircraftID
-		label := a.Registration
-		if a.Name != "" {
-			label += " · " + a.Name
-		}
-		if a.AirportID != "" {
-			label += " (at " + a.AirportID + ")"
+		label := aircraftLabel(a)
+		if a.At != "" {
+			label += " (at " + a.At + ")"
 		}
 		f.AircraftOptions = append(f.AircraftOptions, [2]string{id, label})
 	}
@@ -336,16 +342,12 @@ func (h *pirepHandlers) filePirep(c echo.Context) error {
 
 // loadPirep reads the PIREP the route names in the airline; only its pilot
 // and the airline's staff see it.
-func (h *pirepHandlers) loadPirep(c echo.Context) (views.AirlineTabs, readmodel.Pirep, error) {
+func (h *pirepHandlers) loadPirep(c echo.Context) (views.AirlineTabs, reads.Pirep, error) {
 	tabs, err := pirepTabs(c, h.rm)
 	if err != nil {
-		return tabs, readmodel.Pirep{}, err
+		return tabs, reads.Pirep{}, err
 	}
-	id, err := uuid.Parse(c.Param("pirep"))
-	if err != nil {
-		return tabs, readmodel.Pirep{}, domain.Errorf(domain.ENotFound, "There is no such PIREP.")
-	}
-	p, err := h.rm.GetPirep(c.Request().Context(), readmodel.GetPirepParams{TenantID: tabs.ID, ID: id})
+	p, err := h.rm.FindPirep(c.Request().Context(), tabs.ID, c.Param("pirep"))
 	if err != nil {
 		return tabs, p, err
 	}
@@ -355,16 +357,16 @@ func (h *pirepHandlers) loadPirep(c echo.Context) (views.AirlineTabs, readmodel.
 	return tabs, p, nil
 }
 
-func isPilotOf(c echo.Context, p readmodel.Pirep) bool {
+func isPilotOf(c echo.Context, p reads.Pirep) bool {
 	who := currentActor(c)
-	return who.UserID != "" && who.UserID == p.PilotID.String() && who.TenantID == p.TenantID
+	return who.UserID != "" && who.UserID == p.PilotID && who.TenantID == p.AirlineID
 }
 
 // allowed says whether the table lets the viewer take action now.
-func allowed(c echo.Context, p readmodel.Pirep, action domain.PirepAction) bool {
+func allowed(c echo.Context, p reads.Pirep, action domain.PirepAction) bool {
 	role := domain.PirepStaff
 	if action == domain.PirepAccept || action == domain.PirepReject {
-		if !canReview(c, p.TenantID) {
+		if !canReview(c, p.AirlineID) {
 			return false
 		}
 	} else if isPilotOf(c, p) {
@@ -377,10 +379,10 @@ func allowed(c echo.Context, p readmodel.Pirep, action domain.PirepAction) bool 
 }
 
 // editForm is the edit form filled with the PIREP as it is.
-func pirepEditForm(p readmodel.Pirep) views.PirepForm {
+func pirepEditForm(p reads.Pirep) views.PirepForm {
 	f := views.PirepForm{Edit: true, Draft: p.State == domain.PirepDraft, FlightID: p.FlightID, FlightNumber: p.FlightNumber,
 		RouteCode: p.RouteCode, DptAirport: p.DptAirport, ArrAirport: p.ArrAirport, AltAirport: p.AltAirport,
-		AircraftID: p.AircraftID.String(), BlockOff: p.BlockOff.UTC().Format(pirepTimeLayout), BlockOn: p.BlockOn.UTC().Format(pirepTimeLayout),
+		AircraftID: p.AircraftID, BlockOff: p.BlockOff.UTC().Format(pirepTimeLayout), BlockOn: p.BlockOn.UTC().Format(pirepTimeLayout),
 		FlightTime: domain.FormatFlightTime(int64(p.FlightTime)), Distance: strconv.Itoa(int(p.Distance)), FuelUnit: "lb",
 		Route: p.Route, Remarks: p.Remarks}
 	if p.RouteLeg != 0 {
@@ -408,7 +410,7 @@ func (h *pirepHandlers) showPirep(c echo.Context) error {
 	return h.renderPirep(c, http.StatusOK, tabs, p, pirepEditForm(p), "", nil)
 }
 
-func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.AirlineTabs, p readmodel.Pirep, form views.PirepForm,
+func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.AirlineTabs, p reads.Pirep, form views.PirepForm,
 	reason string, errs map[string]string) error {
 	ctx := c.Request().Context()
 	regs, err := h.registrations(ctx, tabs.ID)
@@ -416,8 +418,8 @@ func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.Airli
 		return err
 	}
 	names := map[string]string{}
-	row := pirepRow(tabs, p, nameActor(ctx, h.rm, names, p.PilotID.String(), ""), regs)
-	history, err := h.history(ctx, p.ID.String(), names)
+	row := pirepRow(tabs, p, nameActor(ctx, h.rm, names, p.PilotID, ""), regs)
+	history, err := h.history(ctx, p.ID, names)
 	if err != nil {
 		return err
 	}
@@ -487,7 +489,7 @@ func (h *pirepHandlers) editPirep(c echo.Context) error {
 	if len(parse) > 0 {
 		err = checkPirep(d) // the domain's messages too, nothing saved
 	} else {
-		res, err = h.cmds.Edit(ctx, commandMeta(c, f.CommandID), tabs.ID, p.ID.String(), d)
+		res, err = h.cmds.Edit(ctx, commandMeta(c, f.CommandID), tabs.ID, p.ID, d)
 	}
 	if status, ok := formFailed(parse, err, formSlots{Errors: &f.Errors}); ok {
 		return h.renderPirep(c, status, tabs, p, f, "", nil)
@@ -497,13 +499,13 @@ func (h *pirepHandlers) editPirep(c echo.Context) error {
 	}
 	flash := "Saved."
 	if c.FormValue("submit") != "" && p.State == domain.PirepDraft {
-		sub, err := h.cmds.Submit(ctx, commandMeta(c, ""), tabs.ID, p.ID.String())
+		sub, err := h.cmds.Submit(ctx, commandMeta(c, ""), tabs.ID, p.ID)
 		if err != nil {
 			return err
 		}
 		res, flash = sub, "Submitted for review."
 	}
-	return h.finish(c, h.sessions, res, pirepsURL(tabs.ID)+"/"+p.ID.String(), flash)
+	return h.finish(c, h.sessions, res, pirepsURL(tabs.ID)+"/"+p.ID, flash)
 }
 
 // cancelPirep withdraws the pilot's draft or pending PIREP.
@@ -512,20 +514,20 @@ func (h *pirepHandlers) cancelPirep(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.cmds.Cancel(c.Request().Context(), commandMeta(c, ""), tabs.ID, p.ID.String())
+	res, err := h.cmds.Cancel(c.Request().Context(), commandMeta(c, ""), tabs.ID, p.ID)
 	if err != nil {
 		return err
 	}
-	return h.finish(c, h.sessions, res, pirepsURL(tabs.ID)+"/"+p.ID.String(), "The PIREP is cancelled.")
+	return h.finish(c, h.sessions, res, pirepsURL(tabs.ID)+"/"+p.ID, "The PIREP is cancelled.")
 }
 
 // reviewed is where the browser goes after a review: back to the queue
 // when the review was made there.
-func reviewed(c echo.Context, p readmodel.Pirep) string {
+func reviewed(c echo.Context, p reads.Pirep) string {
 	if c.FormValue("back") == "queue" {
-		return pirepsURL(p.TenantID) + "/queue"
+		return pirepsURL(p.AirlineID) + "/queue"
 	}
-	return pirepsURL(p.TenantID) + "/" + p.ID.String()
+	return pirepsURL(p.AirlineID) + "/" + p.ID
 }
 
 // acceptPirep accepts a PIREP; the promotions reactor applies the rank
@@ -535,7 +537,7 @@ func (h *pirepHandlers) acceptPirep(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.cmds.Accept(c.Request().Context(), commandMeta(c, ""), p.TenantID, p.ID.String())
+	res, err := h.cmds.Accept(c.Request().Context(), commandMeta(c, ""), p.AirlineID, p.ID)
 	if err != nil {
 		return err
 	}
@@ -549,7 +551,7 @@ func (h *pirepHandlers) rejectPirep(c echo.Context) error {
 		return err
 	}
 	reason := c.FormValue("reason")
-	res, err := h.cmds.Reject(c.Request().Context(), commandMeta(c, ""), p.TenantID, p.ID.String(), reason)
+	res, err := h.cmds.Reject(c.Request().Context(), commandMeta(c, ""), p.AirlineID, p.ID, reason)
 	if errs := domain.ErrorFields(err); errs != nil {
 		return h.renderPirep(c, http.StatusUnprocessableEntity, tabs, p, pirepEditForm(p), reason, errs)
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -35,27 +34,19 @@ func (h *statsHandlers) showStats(c echo.Context) error {
 	now := h.now().UTC()
 	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	to := from.AddDate(0, 1, 0)
-	month, err := h.rm.SumAirlineFlightsBetween(ctx, readmodel.SumAirlineFlightsBetweenParams{TenantID: tabs.ID, FromTime: from, ToTime: to})
-	if err != nil {
-		return err
-	}
-	total, err := h.rm.SumAirlineFlights(ctx, tabs.ID)
-	if err != nil {
-		return err
-	}
-	top, err := h.rm.ListTopPilotsBetween(ctx, readmodel.ListTopPilotsBetweenParams{TenantID: tabs.ID, FromTime: from, ToTime: to, RowLimit: topPilots})
+	stats, err := h.rm.Stats(ctx, tabs.ID, from, to, topPilots)
 	if err != nil {
 		return err
 	}
 	p := views.StatsPage{Page: page(c, tabs.Name+" · Statistics"), Tabs: tabs, Month: from.Format("January 2006"),
-		MonthFlights: strconv.FormatInt(month.Flights, 10), MonthHours: domain.FormatFlightTime(month.Minutes),
-		TotalFlights: strconv.FormatInt(total.Flights, 10), TotalHours: domain.FormatFlightTime(total.Minutes)}
-	for i, r := range top {
+		MonthFlights: strconv.FormatInt(stats.Period.Flights, 10), MonthHours: domain.FormatFlightTime(stats.Period.Minutes),
+		TotalFlights: strconv.FormatInt(stats.AllTime.Flights, 10), TotalHours: domain.FormatFlightTime(stats.AllTime.Minutes)}
+	for i, r := range stats.TopPilots {
 		name := r.Name
 		if name == "" {
 			name = "someone no longer in the airline"
 		}
-		p.TopPilots = append(p.TopPilots, views.TopPilot{Place: i + 1, PilotID: r.PilotIdent, Name: name,
+		p.TopPilots = append(p.TopPilots, views.TopPilot{Place: i + 1, PilotID: r.PilotID, Name: name,
 			Hours: domain.FormatFlightTime(r.Minutes), Flights: strconv.FormatInt(r.Flights, 10)})
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")

@@ -1,5 +1,5 @@
--- name: GetFilingFacts :one
--- GetFilingFacts reads in one round trip all that filing a PIREP checks
+-- name: CollectFilingFacts :one
+-- CollectFilingFacts reads in one round trip all that filing a PIREP checks
 -- against the airline: its filing rules (rules_set is false for an airline
 -- that never set them), the pilot's location (their latest accepted
 -- arrival, '' for none), those of the named airports the airline has (three

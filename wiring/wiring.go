@@ -16,9 +16,11 @@ import (
 	"github.com/albatross-va/albatross/store/reads"
 )
 
-// Commands are the command services of one deployment, sharing one runner.
+// Commands are the command services of one deployment, sharing one runner
+// and one view of the read models.
 type Commands struct {
 	Runner   *domain.Runner
+	Reads    reads.Querier // the read models the lookups, reactors and pages read
 	Users    *domain.Users
 	Airlines *domain.Airlines // also sets the airlines' PIREP rules
 	Airports *domain.Airports
@@ -36,11 +38,13 @@ type Commands struct {
 // models rm.
 func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querier) Commands {
 	runner := &domain.Runner{Store: es, Registry: reg, Clock: domain.SystemClock{}}
-	ops := reads.Operations{Q: reads.New(rm)}
-	settings := reads.PirepSettings{Q: reads.New(rm)} // and every fact a filing checks, in one read
+	q := reads.New(rm)
+	ops := reads.Operations{Q: q}
+	settings := reads.PirepSettings{Q: q} // and every fact a filing checks, in one read
 	ids := domain.RandomIDs{}
 	return Commands{
 		Runner:   runner,
+		Reads:    q,
 		Users:    &domain.Users{Runner: runner, IDs: ids, Passwords: passwords.New()},
 		Airlines: &domain.Airlines{Runner: runner, IDs: ids},
 		Airports: &domain.Airports{Runner: runner},
@@ -59,18 +63,20 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 	}
 }
 
-// Reactors are everything that follows an event, reading the read models
-// rm. A new reactor is added here.
-func (c Commands) Reactors(rm readmodel.Querier) []projector.Reactor {
+// Reactors are everything that follows an event. A new reactor is added
+// here.
+func (c Commands) Reactors() []projector.Reactor {
 	return []projector.Reactor{
-		reactors.Promotions{ReadModels: reads.New(rm), Ranks: c.Ranks},
+		reactors.Promotions{ReadModels: c.Reads, Ranks: c.Ranks},
 	}
 }
 
-// Deps returns the handlers' dependencies with every command service set;
-// the caller adds the adapters (sessions, read models, the waiter, …).
+// Deps returns the handlers' dependencies with every command service and
+// the read models set; the caller adds the adapters (sessions, the waiter,
+// the broker, …).
 func (c Commands) Deps() handlers.Deps {
 	return handlers.Deps{
+		ReadModels: c.Reads,
 		Users:      c.Users,
 		Airlines:   c.Airlines,
 		Flights:    c.Flights,

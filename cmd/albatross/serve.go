@@ -20,7 +20,6 @@ import (
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/outage"
 	"github.com/albatross-va/albatross/store/projector"
-	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/wiring"
 )
 
@@ -66,11 +65,10 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	cmds := wiring.NewCommands(b.events, b.registry, b.reads)
 	// The reactors run where the projector runs; every process waits for
 	// them after the commands whose events they follow.
-	b.projector.WithReactors(b.reactors, cmds.Reactors(b.reads)...)
+	b.projector.WithReactors(b.reactors, cmds.Reactors()...)
 	d := cmds.Deps()
 	d.Log = log
 	d.Sessions = handlers.NewSessions(b.sessions, c.SecureCookies)
-	d.ReadModels = reads.New(b.reads)
 	d.Events = b.events
 	d.Waiter = b.projector
 	d.Broker = broker

@@ -10,26 +10,26 @@ import (
 // The facts a PIREP filing checks (queries/filing.sql), read from the
 // rows of the other read models under one lock.
 
-// GetFilingFacts implements readmodel.Querier.
-func (m *ReadModels) GetFilingFacts(ctx context.Context, arg readmodel.GetFilingFactsParams) (readmodel.GetFilingFactsRow, error) {
+// CollectFilingFacts implements readmodel.Querier.
+func (m *ReadModels) CollectFilingFacts(ctx context.Context, arg readmodel.CollectFilingFactsParams) (readmodel.CollectFilingFactsRow, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.st.getFilingFacts(ctx, arg)
+	return m.st.collectFilingFacts(ctx, arg)
 }
 
-// GetFilingFacts implements readmodel.Querier inside a batch.
-func (t *tx) GetFilingFacts(ctx context.Context, arg readmodel.GetFilingFactsParams) (readmodel.GetFilingFactsRow, error) {
+// CollectFilingFacts implements readmodel.Querier inside a batch.
+func (t *tx) CollectFilingFacts(ctx context.Context, arg readmodel.CollectFilingFactsParams) (readmodel.CollectFilingFactsRow, error) {
 	if err := t.check(ctx); err != nil {
-		return readmodel.GetFilingFactsRow{}, err
+		return readmodel.CollectFilingFactsRow{}, err
 	}
-	return t.st.getFilingFacts(ctx, arg)
+	return t.st.collectFilingFacts(ctx, arg)
 }
 
-func (s *state) getFilingFacts(ctx context.Context, arg readmodel.GetFilingFactsParams) (readmodel.GetFilingFactsRow, error) {
+func (s *state) collectFilingFacts(ctx context.Context, arg readmodel.CollectFilingFactsParams) (readmodel.CollectFilingFactsRow, error) {
 	if err := ctx.Err(); err != nil {
-		return readmodel.GetFilingFactsRow{}, err
+		return readmodel.CollectFilingFactsRow{}, err
 	}
-	row := readmodel.GetFilingFactsRow{AirportIcaos: []string{}, AirportLatitudes: []float64{}, AirportLongitudes: []float64{}}
+	row := readmodel.CollectFilingFactsRow{AirportIcaos: []string{}, AirportLatitudes: []float64{}, AirportLongitudes: []float64{}}
 	if r, ok := s.pirepRules[arg.TenantID]; ok {
 		row.RulesSet, row.AircraftAtDeparture, row.PilotAtDeparture = true, r.AircraftAtDeparture, r.PilotAtDeparture
 	}

@@ -323,6 +323,24 @@ func (p *Projector) CatchUp(ctx context.Context) error {
 		if n == 0 {
 			return nil
 		}
+		// The reactions' own events may not be readable yet (PostgreSQL
+		// shows an event only once older transactions have ended): the
+		// projections catch up until they have applied them.
+		caused := p.causedBy(p.reactors)
+		for {
+			if err := p.catchUpProjections(ctx); err != nil {
+				return err
+			}
+			if ok, err := p.reached(ctx, p.backend.Reader(), caused, true, p.ps, nil); err != nil || ok {
+				if err != nil {
+					return err
+				}
+				break
+			}
+			if err := sleep(ctx, lockRetry); err != nil {
+				return err
+			}
+		}
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 )
 
-const getFilingFacts = `-- name: GetFilingFacts :one
+const collectFilingFacts = `-- name: CollectFilingFacts :one
 SELECT
     EXISTS (SELECT 1 FROM airline_pirep_rules r WHERE r.tenant_id = $1) AS rules_set,
     COALESCE((SELECT r.aircraft_at_departure FROM airline_pirep_rules r WHERE r.tenant_id = $1), false)::bool AS aircraft_at_departure,
@@ -31,14 +31,14 @@ SELECT
               WHERE ac.tenant_id = $1 AND ac.id = $4), '')::text AS aircraft_airport
 `
 
-type GetFilingFactsParams struct {
+type CollectFilingFactsParams struct {
 	TenantID   string
 	PilotID    uuid.UUID
 	Icaos      []string
 	AircraftID uuid.UUID
 }
 
-type GetFilingFactsRow struct {
+type CollectFilingFactsRow struct {
 	RulesSet             bool
 	AircraftAtDeparture  bool
 	PilotAtDeparture     bool
@@ -52,21 +52,21 @@ type GetFilingFactsRow struct {
 	AircraftAirport      string
 }
 
-// GetFilingFacts reads in one round trip all that filing a PIREP checks
+// CollectFilingFacts reads in one round trip all that filing a PIREP checks
 // against the airline: its filing rules (rules_set is false for an airline
 // that never set them), the pilot's location (their latest accepted
 // arrival, ” for none), those of the named airports the airline has (three
 // arrays in the same ICAO order), and the aircraft as its accepted PIREPs
 // left it (aircraft_found is false when the airline has no such aircraft).
 // It always returns one row.
-func (q *Queries) GetFilingFacts(ctx context.Context, arg GetFilingFactsParams) (GetFilingFactsRow, error) {
-	row := q.db.QueryRow(ctx, getFilingFacts,
+func (q *Queries) CollectFilingFacts(ctx context.Context, arg CollectFilingFactsParams) (CollectFilingFactsRow, error) {
+	row := q.db.QueryRow(ctx, collectFilingFacts,
 		arg.TenantID,
 		arg.PilotID,
 		arg.Icaos,
 		arg.AircraftID,
 	)
-	var i GetFilingFactsRow
+	var i CollectFilingFactsRow
 	err := row.Scan(
 		&i.RulesSet,
 		&i.AircraftAtDeparture,

@@ -11,6 +11,14 @@ import (
 )
 
 type Querier interface {
+	// CollectFilingFacts reads in one round trip all that filing a PIREP checks
+	// against the airline: its filing rules (rules_set is false for an airline
+	// that never set them), the pilot's location (their latest accepted
+	// arrival, '' for none), those of the named airports the airline has (three
+	// arrays in the same ICAO order), and the aircraft as its accepted PIREPs
+	// left it (aircraft_found is false when the airline has no such aircraft).
+	// It always returns one row.
+	CollectFilingFacts(ctx context.Context, arg CollectFilingFactsParams) (CollectFilingFactsRow, error)
 	// CountPirepsByAirline counts what ListPirepsByAirline's filters match, for
 	// "page N of M". A filter of the state alone, or of nothing, reads the
 	// triggers' pirep_counts when no such row's block-off is outside the
@@ -80,14 +88,6 @@ type Querier interface {
 	GetAirport(ctx context.Context, arg GetAirportParams) (Airport, error)
 	// GetCheckpoint returns how far a projection has applied the log.
 	GetCheckpoint(ctx context.Context, name string) (ProjectionCheckpoint, error)
-	// GetFilingFacts reads in one round trip all that filing a PIREP checks
-	// against the airline: its filing rules (rules_set is false for an airline
-	// that never set them), the pilot's location (their latest accepted
-	// arrival, '' for none), those of the named airports the airline has (three
-	// arrays in the same ICAO order), and the aircraft as its accepted PIREPs
-	// left it (aircraft_found is false when the airline has no such aircraft).
-	// It always returns one row.
-	GetFilingFacts(ctx context.Context, arg GetFilingFactsParams) (GetFilingFactsRow, error)
 	// GetFlight finds one flight of an airline.
 	GetFlight(ctx context.Context, arg GetFlightParams) (Flight, error)
 	// GetLastNoticeOfKind is a member's newest notice of a kind, dismissed or

@@ -13,21 +13,21 @@ import (
 // filingCases are the suite's cases of queries/filing.sql: all a PIREP
 // filing checks, in one lookup.
 var filingCases = map[string]func(t *testing.T, q readmodel.Querier){
-	"GetFilingFacts": testGetFilingFacts,
+	"CollectFilingFacts": testCollectFilingFacts,
 }
 
-// testGetFilingFacts checks that one lookup answers what the separate
+// testCollectFilingFacts checks that one lookup answers what the separate
 // queries would: the rules, the pilot's location, the airline's own
 // airports among those asked, and the aircraft where its accepted PIREPs
 // left it; an airline, pilot or aircraft with no rows gets a row of zeros.
-func testGetFilingFacts(t *testing.T, q readmodel.Querier) {
+func testCollectFilingFacts(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
-	facts := func(tenant string, pilot, aircraft uuid.UUID, icaos ...string) readmodel.GetFilingFactsRow {
+	facts := func(tenant string, pilot, aircraft uuid.UUID, icaos ...string) readmodel.CollectFilingFactsRow {
 		t.Helper()
 		if icaos == nil {
 			icaos = []string{}
 		}
-		row, err := q.GetFilingFacts(ctx, readmodel.GetFilingFactsParams{TenantID: tenant, PilotID: pilot, Icaos: icaos, AircraftID: aircraft})
+		row, err := q.CollectFilingFacts(ctx, readmodel.CollectFilingFactsParams{TenantID: tenant, PilotID: pilot, Icaos: icaos, AircraftID: aircraft})
 		if err != nil {
 			t.Fatal(err)
 		}

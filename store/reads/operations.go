@@ -121,7 +121,7 @@ func (s PirepSettings) FilingFacts(ctx context.Context, q domain.FilingQuery) (d
 	if icaos == nil {
 		icaos = []string{}
 	}
-	row, err := s.Q.GetFilingFacts(ctx, readmodel.GetFilingFactsParams{TenantID: q.TenantID, PilotID: pilotID, Icaos: icaos, AircraftID: aircraftID})
+	row, err := s.Q.CollectFilingFacts(ctx, readmodel.CollectFilingFactsParams{TenantID: q.TenantID, PilotID: pilotID, Icaos: icaos, AircraftID: aircraftID})
 	if err != nil {
 		return domain.FilingFacts{}, err
 	}

@@ -10,7 +10,9 @@ import (
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
-// The reads of an airline's PIREP pages that take plain arguments.
+// The reads of an airline's PIREP pages: a pilot's PIREPs, the review
+// queue, the staff's list with its filters, a PIREP and its comments, and
+// the people and aircraft the pages name.
 
 // EarliestBlockOff and LatestBlockOff are the block-off range of a PIREP
 // query with no bound; PostgreSQL's timestamptz holds both.
@@ -19,20 +21,55 @@ var (
 	LatestBlockOff   = time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
+// Pirep is a pilot report as the airline's pages show it.
+type Pirep struct {
+	ID, AirlineID, PilotID             string
+	State                              string // one of domain.PirepStates
+	FlightID, FlightNumber, RouteCode  string
+	RouteLeg                           int32
+	DptAirport, ArrAirport, AltAirport string
+	AircraftID                         string
+	BlockOff, BlockOn, FiledAt         time.Time
+	FlightTime, Distance, Level        int32 // minutes, nm, feet
+	FuelUsed, LandingRate              int32 // lb, ft/min
+	Route, Remarks, RejectReason       string
+}
+
+func pirep(p readmodel.Pirep) Pirep {
+	return Pirep{ID: p.ID.String(), AirlineID: p.TenantID, PilotID: p.PilotID.String(), State: p.State,
+		FlightID: p.FlightID, FlightNumber: p.FlightNumber, RouteCode: p.RouteCode, RouteLeg: p.RouteLeg,
+		DptAirport: p.DptAirport, ArrAirport: p.ArrAirport, AltAirport: p.AltAirport, AircraftID: p.AircraftID.String(),
+		BlockOff: p.BlockOff, BlockOn: p.BlockOn, FiledAt: p.FiledAt, FlightTime: p.FlightTime, Distance: p.Distance,
+		Level: p.Level, FuelUsed: p.FuelUsed, LandingRate: p.LandingRate, Route: p.Route, Remarks: p.Remarks,
+		RejectReason: p.RejectReason}
+}
+
+func pireps(rows []readmodel.Pirep) []Pirep {
+	out := make([]Pirep, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, pirep(r))
+	}
+	return out
+}
+
 // PilotPireps are a pilot's PIREPs in an airline, newest first, at most
 // limit; a pilot id that is not one has none.
-func (q Querier) PilotPireps(ctx context.Context, airlineID, pilotID string, limit int) ([]readmodel.Pirep, error) {
+func (q Querier) PilotPireps(ctx context.Context, airlineID, pilotID string, limit int) ([]Pirep, error) {
 	id, err := uuid.Parse(pilotID)
 	if err != nil {
 		return nil, domain.Errorf(domain.EForbidden, "Only an airline's pilots have PIREPs.")
 	}
-	return q.ListPirepsByPilot(ctx, readmodel.ListPirepsByPilotParams{TenantID: airlineID, PilotID: id, Limit: int32(limit)})
+	rows, err := q.ListPirepsByPilot(ctx, readmodel.ListPirepsByPilotParams{TenantID: airlineID, PilotID: id, Limit: int32(limit)})
+	if err != nil {
+		return nil, err
+	}
+	return pireps(rows), nil
 }
 
 // PirepQueue is the start of an airline's review queue.
 type PirepQueue struct {
-	Pireps  []readmodel.Pirep // the oldest pending PIREPs, at most the limit
-	Waiting int64             // how many are pending in all
+	Pireps  []Pirep // the oldest pending PIREPs, at most the limit
+	Waiting int64   // how many are pending in all
 }
 
 // PendingPireps reads the review queue: at most limit PIREPs, oldest
@@ -43,10 +80,205 @@ func (q Querier) PendingPireps(ctx context.Context, airlineID string, limit int)
 	if err != nil {
 		return PirepQueue{}, err
 	}
-	out := PirepQueue{Pireps: rows, Waiting: int64(len(rows))}
+	out := PirepQueue{Pireps: pireps(rows), Waiting: int64(len(rows))}
 	if len(rows) == limit {
 		out.Waiting, err = q.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: airlineID,
 			State: domain.PirepPending, FromTime: EarliestBlockOff, ToTime: LatestBlockOff})
 	}
 	return out, err
+}
+
+// FindPirep reads one PIREP of an airline by its id; an id that is not
+// one, or a PIREP of another airline, is not found.
+func (q Querier) FindPirep(ctx context.Context, airlineID, pirepID string) (Pirep, error) {
+	id, err := uuid.Parse(pirepID)
+	if err != nil {
+		return Pirep{}, domain.Errorf(domain.ENotFound, "There is no such PIREP.")
+	}
+	p, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: airlineID, ID: id})
+	if err != nil {
+		return Pirep{}, err
+	}
+	return pirep(p), nil
+}
+
+// The orders of the staff's PIREP list.
+const (
+	PirepsNewest  = "newest"  // filed, newest first (the default)
+	PirepsOldest  = "oldest"  // filed, oldest first
+	PirepsLongest = "longest" // flight time, longest first
+)
+
+// PirepFilter is a search of an airline's PIREPs: empty fields match any
+// PIREP.
+type PirepFilter struct {
+	State               string // one of domain.PirepStates
+	PilotID, AircraftID string
+	Airport             string // of departure or arrival
+	// From and To bound the block-off: From is the first instant, To the
+	// first one after the range.
+	From, To time.Time
+	// Sort is one of PirepsNewest (also for ""), PirepsOldest and
+	// PirepsLongest.
+	Sort string
+	// Page is the page wanted, from 1; past the last it is the last.
+	Page int
+}
+
+// PirepResults is one page of a PIREP search.
+type PirepResults struct {
+	Pireps []Pirep
+	// Total is how many PIREPs the filter matches; Offset how many come
+	// before this page.
+	Total  int64
+	Offset int
+	// Page is this page's number, from 1, of Pages (at least 1).
+	Page, Pages int
+}
+
+// FindPireps runs a search of an airline's PIREPs: the filter's page of
+// pageSize PIREPs in its order, with how many match in all. A pilot or
+// aircraft id that is not one matches none.
+func (q Querier) FindPireps(ctx context.Context, airlineID string, f PirepFilter, pageSize int) (PirepResults, error) {
+	arg := readmodel.ListPirepsByAirlineParams{TenantID: airlineID, State: f.State, Airport: f.Airport,
+		FromTime: EarliestBlockOff, ToTime: LatestBlockOff}
+	if !f.From.IsZero() {
+		arg.FromTime = f.From
+	}
+	if !f.To.IsZero() {
+		arg.ToTime = f.To
+	}
+	for _, id := range []struct {
+		s  string
+		to *uuid.UUID
+	}{{f.PilotID, &arg.PilotID}, {f.AircraftID, &arg.AircraftID}} {
+		if id.s == "" {
+			continue
+		}
+		u, err := uuid.Parse(id.s)
+		if err != nil {
+			return PirepResults{Page: 1, Pages: 1}, nil
+		}
+		*id.to = u
+	}
+	total, err := q.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: arg.TenantID, State: arg.State,
+		PilotID: arg.PilotID, Airport: arg.Airport, AircraftID: arg.AircraftID, FromTime: arg.FromTime, ToTime: arg.ToTime})
+	if err != nil {
+		return PirepResults{}, err
+	}
+	out := PirepResults{Total: total, Pages: max(1, int((total+int64(pageSize)-1)/int64(pageSize)))}
+	out.Page = min(max(f.Page, 1), out.Pages)
+	out.Offset = (out.Page - 1) * pageSize
+	arg.RowLimit, arg.RowOffset = int32(pageSize), int32(out.Offset)
+	var rows []readmodel.Pirep
+	switch f.Sort {
+	case PirepsOldest:
+		rows, err = q.ListPirepsByAirlineOldest(ctx, readmodel.ListPirepsByAirlineOldestParams(arg))
+	case PirepsLongest:
+		rows, err = q.ListPirepsByAirlineLongest(ctx, readmodel.ListPirepsByAirlineLongestParams(arg))
+	default:
+		rows, err = q.ListPirepsByAirline(ctx, arg)
+	}
+	if err != nil {
+		return PirepResults{}, err
+	}
+	out.Pireps = pireps(rows)
+	return out, nil
+}
+
+// PirepComment is a comment of a PIREP's thread.
+type PirepComment struct {
+	ID, AuthorID string
+	Text         string
+	CreatedAt    time.Time
+}
+
+// PirepComments are a PIREP's thread, in the order they were written.
+func (q Querier) PirepComments(ctx context.Context, airlineID, pirepID string) ([]PirepComment, error) {
+	id, err := uuid.Parse(pirepID)
+	if err != nil {
+		return nil, nil // no such PIREP, no comments
+	}
+	rows, err := q.ListPirepComments(ctx, readmodel.ListPirepCommentsParams{TenantID: airlineID, PirepID: id})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PirepComment, 0, len(rows))
+	for _, c := range rows {
+		out = append(out, PirepComment{ID: c.ID.String(), AuthorID: c.AuthorID, Text: c.Text, CreatedAt: c.CreatedAt})
+	}
+	return out, nil
+}
+
+// Member is a person of an airline as the PIREP pages name them and the
+// list's pilot filter offers them.
+type Member struct {
+	ID      string
+	PilotID string // their pilot id, such as ABC0042; "" for staff without one
+	Name    string
+	Status  string // domain.StatusPending and the like
+}
+
+// Members are an airline's people, in the read model's order.
+func (q Querier) Members(ctx context.Context, airlineID string) ([]Member, error) {
+	rows, err := q.ListUsersByTenant(ctx, airlineID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Member, 0, len(rows))
+	for _, u := range rows {
+		out = append(out, Member{ID: u.ID.String(), PilotID: u.PilotID, Name: u.Name, Status: u.Status})
+	}
+	return out, nil
+}
+
+// UserName is the name of a user of any airline by id; a user no longer
+// known, or an id that is not one, is not found.
+func (q Querier) UserName(ctx context.Context, userID string) (string, error) {
+	id, err := uuid.Parse(userID)
+	if err != nil {
+		return "", domain.Errorf(domain.ENotFound, "There is no such user.")
+	}
+	u, err := q.GetUser(ctx, id)
+	return u.Name, err
+}
+
+// AircraftOption is an aircraft of an airline as a PIREP names it and a
+// form offers it.
+type AircraftOption struct {
+	ID, Registration, Name string
+	Status                 string // domain.AircraftActive and the like
+	// At is the airport it is at: where its accepted PIREPs left it from
+	// FlownAircraftOptions, the one staff entered from AircraftOptions.
+	At string
+}
+
+func aircraftOptions(rows []readmodel.Aircraft) []AircraftOption {
+	out := make([]AircraftOption, 0, len(rows))
+	for _, a := range rows {
+		out = append(out, AircraftOption{ID: a.ID.String(), Registration: a.Registration, Name: a.Name, Status: a.Status, At: a.AirportID})
+	}
+	return out
+}
+
+// AircraftOptions are an airline's aircraft, in the read model's order.
+func (q Querier) AircraftOptions(ctx context.Context, airlineID string) ([]AircraftOption, error) {
+	rows, err := q.ListAircraft(ctx, airlineID)
+	if err != nil {
+		return nil, err
+	}
+	return aircraftOptions(rows), nil
+}
+
+// FlownAircraftOptions are AircraftOptions at where each aircraft is now
+// (AsFlown), as the filing form offers them.
+func (q Querier) FlownAircraftOptions(ctx context.Context, airlineID string) ([]AircraftOption, error) {
+	rows, err := q.ListAircraft(ctx, airlineID)
+	if err == nil {
+		rows, err = AsFlown(ctx, q, airlineID, rows)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return aircraftOptions(rows), nil
 }

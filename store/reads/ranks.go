@@ -1,0 +1,44 @@
+package reads
+
+import (
+	"context"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// Rank is a rank of an airline's career ladder.
+type Rank struct {
+	ID, Name    string
+	MinMinutes  int32 // the flight time that earns it
+	AutoPromote bool  // the promotion rule gives it from the hours
+}
+
+// Ranks are an airline's ranks, lowest first.
+type Ranks []Rank
+
+// Name is the name of the rank with the id; "" for none.
+func (rs Ranks) Name(id string) string {
+	for _, r := range rs {
+		if r.ID == id {
+			return r.Name
+		}
+	}
+	return ""
+}
+
+// AirlineRanks are an airline's ranks, lowest first.
+func (q Querier) AirlineRanks(ctx context.Context, airlineID string) (Ranks, error) {
+	rows, err := q.ListRanks(ctx, airlineID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(Ranks, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, rank(r))
+	}
+	return out, nil
+}
+
+func rank(r readmodel.Rank) Rank {
+	return Rank{ID: r.ID.String(), Name: r.Name, MinMinutes: r.MinMinutes, AutoPromote: r.AutoPromote}
+}
