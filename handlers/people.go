@@ -13,7 +13,6 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
-	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -267,7 +266,7 @@ func (h *peopleHandlers) resetPassword(c echo.Context) error {
 // history is a person's history, from their stream and their career's
 // (their ranks).
 func (h *peopleHandlers) history(ctx context.Context, airlineID, userID string) ([]views.HistoryEntry, error) {
-	var ranks map[string]readmodel.Rank
+	var ranks map[string]reads.Rank
 	return readHistory(ctx, h.eventLog, h.registry, h.rm, []string{domain.UserStream(userID), domain.CareerStream(userID)}, userID, map[string]string{},
 		func(msg proto.Message) (string, error) {
 			e, ok := msg.(*eventsv1.PilotRankSet)
@@ -276,7 +275,7 @@ func (h *peopleHandlers) history(ctx context.Context, airlineID, userID string) 
 			}
 			if ranks == nil {
 				var err error
-				if ranks, err = rankNames(ctx, h.rm, airlineID); err != nil {
+				if ranks, err = h.rm.RankNames(ctx, airlineID); err != nil {
 					return "", err
 				}
 			}

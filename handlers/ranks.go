@@ -45,7 +45,7 @@ func (h *rankHandlers) renderRanks(c echo.Context, status int, f views.RankForm)
 		return err
 	}
 	ctx := c.Request().Context()
-	list, err := h.rm.Ranks(ctx, tabs.ID)
+	list, err := h.rm.AirlineRanks(ctx, tabs.ID)
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func personRank(c echo.Context, rm reads.Querier, airlineID string, u reads.User
 		return nil, nil
 	}
 	ctx := c.Request().Context()
-	ranks, err := rm.Ranks(ctx, airlineID)
+	ranks, err := rm.AirlineRanks(ctx, airlineID)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +176,7 @@ func personRank(c echo.Context, rm reads.Querier, airlineID string, u reads.User
 	if err != nil {
 		return nil, err
 	}
-	r.Name, r.ByHand, r.Chosen = reads.RankName(ranks, pr.RankID), pr.ByHand, pr.RankID
+	r.Name, r.ByHand, r.Chosen = ranks.Name(pr.RankID), pr.ByHand, pr.RankID
 	if chosen != "" {
 		r.Chosen = chosen
 	}

@@ -12,36 +12,9 @@ import (
 // The reads of an airline's rank pages, and of the rank a person's page
 // and notices show.
 
-// Rank is a rank of an airline.
-type Rank struct {
-	ID, Name string
-	// MinMinutes is the flight time it asks, in minutes.
-	MinMinutes int32
-	// AutoPromote: pilots reach it by their hours; AutoAccept: their
-	// PIREPs are accepted without review.
-	AutoPromote, AutoAccept bool
-}
-
-func rank(r readmodel.Rank) Rank {
-	return Rank{ID: r.ID.String(), Name: r.Name, MinMinutes: r.MinMinutes, AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept}
-}
-
-// Ranks are an airline's ranks, lowest first.
-func (q Querier) Ranks(ctx context.Context, airlineID string) ([]Rank, error) {
-	rows, err := q.ListRanks(ctx, airlineID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Rank, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, rank(r))
-	}
-	return out, nil
-}
-
 // RankNames are an airline's ranks by id, for the texts that name them.
 func (q Querier) RankNames(ctx context.Context, airlineID string) (map[string]Rank, error) {
-	list, err := q.Ranks(ctx, airlineID)
+	list, err := q.AirlineRanks(ctx, airlineID)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +28,7 @@ func (q Querier) RankNames(ctx context.Context, airlineID string) (map[string]Ra
 // FindRank reads one rank of an airline by its id; a rank of another
 // airline, or an id that names none, is not found.
 func (q Querier) FindRank(ctx context.Context, airlineID, rankID string) (Rank, error) {
-	list, err := q.Ranks(ctx, airlineID)
+	list, err := q.AirlineRanks(ctx, airlineID)
 	if err != nil {
 		return Rank{}, err
 	}
@@ -65,16 +38,6 @@ func (q Querier) FindRank(ctx context.Context, airlineID, rankID string) (Rank, 
 		}
 	}
 	return Rank{}, domain.Errorf(domain.ENotFound, "There is no such rank in this airline.")
-}
-
-// RankName is the name of the rank with the id among ranks; "" for none.
-func RankName(ranks []Rank, id string) string {
-	for _, r := range ranks {
-		if r.ID == id {
-			return r.Name
-		}
-	}
-	return ""
 }
 
 // PilotRank is the rank a pilot holds.

@@ -11,6 +11,7 @@ type Rank struct {
 	ID, Name    string
 	MinMinutes  int32 // the flight time that earns it
 	AutoPromote bool  // the promotion rule gives it from the hours
+	AutoAccept  bool  // its pilots' PIREPs are accepted without review
 }
 
 // Ranks are an airline's ranks, lowest first.
@@ -40,5 +41,5 @@ func (q Querier) AirlineRanks(ctx context.Context, airlineID string) (Ranks, err
 }
 
 func rank(r readmodel.Rank) Rank {
-	return Rank{ID: r.ID.String(), Name: r.Name, MinMinutes: r.MinMinutes, AutoPromote: r.AutoPromote}
+	return Rank{ID: r.ID.String(), Name: r.Name, MinMinutes: r.MinMinutes, AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept}
 }
