@@ -34,15 +34,6 @@ func airlineParam(c echo.Context) (uuid.UUID, error) {
 	return id, nil
 }
 
-// personParam is the person named by the route's :uid.
-func personParam(c echo.Context) (uuid.UUID, error) {
-	id, err := uuid.Parse(c.Param("uid"))
-	if err != nil {
-		return uuid.Nil, domain.Errorf(domain.ENotFound, "There is no such person in this airline.")
-	}
-	return id, nil
-}
-
 // commandMeta is the metadata of a command sent from a request: who sends
 // it and the request it belongs to. A form's command id makes it idempotent.
 func commandMeta(c echo.Context, commandID string) domain.CommandMeta {
