@@ -16,6 +16,7 @@ import (
 	"github.com/albatross-va/albatross/domain/events"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
 	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
 )
 
 // Promotions applies the promotion rule whenever a pilot's accepted hours
@@ -24,7 +25,7 @@ import (
 // pilot the rank their hours reach at once, so nobody waits for a first
 // flight to hold the starting rank.
 type Promotions struct {
-	ReadModels readmodel.Querier // pilot stats, ranks and PIREPs, with domain errors
+	ReadModels reads.Querier // the PIREP, the pilot's hours and the airline's ranks
 	Ranks      *domain.Ranks
 }
 
@@ -84,13 +85,9 @@ func (p Promotions) promote(ctx context.Context, meta domain.CommandMeta, airlin
 	default:
 		return domain.Start, err
 	}
-	rows, err := p.ReadModels.ListRanks(ctx, airlineID)
+	ranks, err := p.ReadModels.AirlineRanks(ctx, airlineID)
 	if err != nil {
 		return domain.Start, err
-	}
-	ranks := make([]domain.Rank, len(rows))
-	for i, r := range rows {
-		ranks[i] = domain.Rank{ID: r.ID.String(), Name: r.Name, MinMinutes: r.MinMinutes, AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept}
 	}
 	res, err := p.Ranks.Recalculate(ctx, meta, airlineID, pilotID, ranks, minutes)
 	return res.Position, err

@@ -12,6 +12,7 @@ import (
 	"github.com/albatross-va/albatross/reactors"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/readmodel"
+	"github.com/albatross-va/albatross/store/reads"
 )
 
 // careerWorld is an airline with a staff member and a pilot who flies
@@ -87,7 +88,7 @@ func TestRanksAndPromotionsReachTheReadModels(t *testing.T) {
 		}
 		q := e.backend.Reader()
 		p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...).
-			WithReactors(reactorCheckpoints(e), reactors.Promotions{ReadModels: q, Ranks: w.ranks})
+			WithReactors(reactorCheckpoints(e), reactors.Promotions{ReadModels: reads.New(q), Ranks: w.ranks})
 		pilotRank := func() readmodel.PilotRank {
 			t.Helper()
 			waitVisible(t, e.es, last)

@@ -15,6 +15,7 @@ import (
 	"github.com/albatross-va/albatross/reactors"
 	"github.com/albatross-va/albatross/store/postgres"
 	"github.com/albatross-va/albatross/store/projector"
+	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/sqlite"
 )
 
@@ -104,7 +105,7 @@ func TestReactionsHappenOnceThroughCrashesProcessesAndRebuilds(t *testing.T) {
 		}
 		newProcess := func(cps projector.ReactorCheckpoints) *projector.Projector {
 			p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
-			return p.WithReactors(cps, reactors.Promotions{ReadModels: e.backend.Reader(), Ranks: w.ranks}, thanks{w.pireps})
+			return p.WithReactors(cps, reactors.Promotions{ReadModels: reads.New(e.backend.Reader()), Ranks: w.ranks}, thanks{w.pireps})
 		}
 		cps := reactorCheckpoints(e)
 

@@ -3,16 +3,13 @@ package reads
 import (
 	"context"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
-// Rank is a rank of an airline's career ladder.
-type Rank struct {
-	ID, Name    string
-	MinMinutes  int32 // the flight time that earns it
-	AutoPromote bool  // the promotion rule gives it from the hours
-	AutoAccept  bool  // its pilots' PIREPs are accepted without review
-}
+// Rank is a rank of an airline's career ladder: the domain's, which the
+// promotion rule reads, so a page and the rule see the same rank.
+type Rank = domain.Rank
 
 // Ranks are an airline's ranks, lowest first.
 type Ranks []Rank
