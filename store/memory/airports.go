@@ -8,10 +8,33 @@ import (
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
-// The airports read model (queries/airports.sql) in memory: rows keyed by
-// tenant and ICAO code, like the table's primary key.
+// The airports read model (queries/airports.sql) in memory: rows by tenant,
+// then by ICAO code, like the table's primary key, so that a list or a
+// search reads only its own airline's airports, never every airline's.
 
-type airportKey struct{ tenant, icao string }
+// airportTable is the airports of every airline: tenant → ICAO → row.
+type airportTable map[string]map[string]readmodel.Airport
+
+func (at airportTable) get(tenant, icao string) (readmodel.Airport, bool) {
+	a, ok := at[tenant][icao]
+	return a, ok
+}
+
+func (at airportTable) put(a readmodel.Airport) {
+	rows := at[a.TenantID]
+	if rows == nil {
+		rows = map[string]readmodel.Airport{}
+		at[a.TenantID] = rows
+	}
+	rows[a.Icao] = a
+}
+
+func (at airportTable) remove(tenant, icao string) {
+	delete(at[tenant], icao)
+	if len(at[tenant]) == 0 {
+		delete(at, tenant)
+	}
+}
 
 // DeleteAllAirports implements readmodel.Querier.
 func (m *ReadModels) DeleteAllAirports(ctx context.Context) error {
@@ -48,7 +71,7 @@ func (s *state) getAirport(ctx context.Context, arg readmodel.GetAirportParams) 
 	if err := ctx.Err(); err != nil {
 		return readmodel.Airport{}, err
 	}
-	a, ok := s.airports[airportKey{arg.TenantID, arg.Icao}]
+	a, ok := s.airports.get(arg.TenantID, arg.Icao)
 	if !ok {
 		return readmodel.Airport{}, readmodel.NotFound("GetAirport")
 	}
@@ -62,10 +85,8 @@ func (s *state) listAirports(ctx context.Context, tenantID string) ([]readmodel.
 		return nil, err
 	}
 	var out []readmodel.Airport
-	for k, a := range s.airports {
-		if k.tenant == tenantID {
-			out = append(out, a)
-		}
+	for _, a := range s.airports[tenantID] {
+		out = append(out, a)
 	}
 	slices.SortFunc(out, func(a, b readmodel.Airport) int { return strings.Compare(a.Icao, b.Icao) })
 	return out, nil
@@ -82,8 +103,8 @@ func (s *state) searchAirports(ctx context.Context, arg readmodel.SearchAirports
 		return nil, negativeLimit()
 	}
 	var out []readmodel.Airport
-	for k, a := range s.airports {
-		if k.tenant == arg.TenantID && strings.Contains(a.Search, arg.Term) {
+	for _, a := range s.airports[arg.TenantID] {
+		if strings.Contains(a.Search, arg.Term) {
 			out = append(out, a)
 		}
 	}
@@ -111,7 +132,7 @@ func (t *tx) DeleteAllAirports(ctx context.Context) error {
 		return err
 	}
 	old := t.st.airports
-	t.st.airports = map[airportKey]readmodel.Airport{}
+	t.st.airports = airportTable{}
 	t.undo = append(t.undo, func() { t.st.airports = old })
 	return nil
 }
@@ -146,16 +167,15 @@ func (t *tx) UpsertAirport(ctx context.Context, arg readmodel.UpsertAirportParam
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	k := airportKey{arg.TenantID, arg.Icao}
-	old, existed := t.st.airports[k]
+	old, existed := t.st.airports.get(arg.TenantID, arg.Icao)
 	row := readmodel.Airport(arg)
 	row.UpdatedAt = timestamptz(arg.UpdatedAt)
-	t.st.airports[k] = row
+	t.st.airports.put(row)
 	t.undo = append(t.undo, func() {
 		if existed {
-			t.st.airports[k] = old
+			t.st.airports.put(old)
 		} else {
-			delete(t.st.airports, k)
+			t.st.airports.remove(arg.TenantID, arg.Icao)
 		}
 	})
 	return nil

@@ -37,7 +37,7 @@ func (s *state) collectFilingFacts(ctx context.Context, arg readmodel.CollectFil
 	icaos := slices.Clone(arg.Icaos)
 	slices.Sort(icaos)
 	for _, icao := range slices.Compact(icaos) {
-		if a, ok := s.airports[airportKey{arg.TenantID, icao}]; ok {
+		if a, ok := s.airports.get(arg.TenantID, icao); ok {
 			row.AirportIcaos = append(row.AirportIcaos, icao)
 			row.AirportLatitudes = append(row.AirportLatitudes, a.Latitude)
 			row.AirportLongitudes = append(row.AirportLongitudes, a.Longitude)

@@ -203,8 +203,8 @@ type state struct {
 
 	subfleets map[rowKey]readmodel.Subfleet // see fleet.go
 	aircraft  map[rowKey]readmodel.Aircraft
-	airports  map[airportKey]readmodel.Airport // see airports.go
-	flights   *flightTables                    // see flights.go
+	airports  airportTable  // see airports.go
+	flights   *flightTables // see flights.go
 
 	pireps         map[rowKey]*readmodel.Pirep // see pireps.go; rows are never changed in place
 	pirepIdx       *pirepIndex                 // see pirep_index.go
@@ -233,7 +233,7 @@ func newState() *state {
 
 		subfleets: map[rowKey]readmodel.Subfleet{},
 		aircraft:  map[rowKey]readmodel.Aircraft{},
-		airports:  map[airportKey]readmodel.Airport{},
+		airports:  airportTable{},
 		flights:   newFlightTables(),
 
 		pireps:         map[rowKey]*readmodel.Pirep{},
