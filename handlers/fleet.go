@@ -265,7 +265,7 @@ func (h *fleetHandlers) renderAircraft(c echo.Context, status int, form *views.A
 		return err
 	}
 	ctx := c.Request().Context()
-	sfs, err := h.rm.SubfleetOptions(ctx, tabs.ID)
+	sfs, err := h.rm.Subfleets(ctx, tabs.ID)
 	if err != nil {
 		return err
 	}

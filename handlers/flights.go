@@ -91,7 +91,7 @@ func (h *flightHandlers) renderFlights(c echo.Context, status int, f views.Fligh
 	if err != nil {
 		return err
 	}
-	subfleets, err := h.rm.SubfleetOptions(ctx, tabs.ID)
+	subfleets, err := h.rm.Subfleets(ctx, tabs.ID)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, known ma
 // type of the airline's subfleets with their names. A value from an older
 // link (a subfleet id, a type no longer flown) stays choosable, so the
 // form shows the search that the results are of.
-func aircraftOptions(subfleets []reads.SubfleetOption, current string) [][2]string {
+func aircraftOptions(subfleets []reads.Subfleet, current string) [][2]string {
 	names := map[string][]string{}
 	var types []string
 	for _, s := range subfleets {
@@ -194,7 +194,7 @@ func aircraftOptions(subfleets []reads.SubfleetOption, current string) [][2]stri
 
 // fillFlightForm adds what the flight form offers to choose from: the
 // airline's airports in the search boxes, and its subfleets.
-func fillFlightForm(f *views.FlightForm, airlineID string, known map[string]views.AirportOption, subfleets []reads.SubfleetOption) {
+func fillFlightForm(f *views.FlightForm, airlineID string, known map[string]views.AirportOption, subfleets []reads.Subfleet) {
 	f.DptBox = airlineAirportBox(airlineID, "flight-dpt", "dpt_airport", "Departure", f.DptAirport, f.Errors, known)
 	f.ArrBox = airlineAirportBox(airlineID, "flight-arr", "arr_airport", "Arrival", f.ArrAirport, f.Errors, known)
 	f.AltBox = airlineAirportBox(airlineID, "flight-alt", "alt_airport", "Alternate (optional)", f.AltAirport, f.Errors, known)
@@ -213,8 +213,8 @@ func fillFlightForm(f *views.FlightForm, airlineID string, known map[string]view
 }
 
 // subfleetLinks are a flight's allowed subfleets as its page lists them.
-func subfleetLinks(f reads.ScheduledFlight, subfleets []reads.SubfleetOption) []views.SubfleetLink {
-	byID := map[string]reads.SubfleetOption{}
+func subfleetLinks(f reads.ScheduledFlight, subfleets []reads.Subfleet) []views.SubfleetLink {
+	byID := map[string]reads.Subfleet{}
 	for _, s := range subfleets {
 		byID[s.ID] = s
 	}
@@ -369,7 +369,7 @@ func (h *flightHandlers) renderFlight(c echo.Context, status int, tabs views.Air
 	if err != nil {
 		return err
 	}
-	subfleets, err := h.rm.SubfleetOptions(ctx, tabs.ID)
+	subfleets, err := h.rm.Subfleets(ctx, tabs.ID)
 	if err != nil {
 		return err
 	}

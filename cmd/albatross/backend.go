@@ -44,7 +44,6 @@ type backend struct {
 	apiKeys    apikeycache.Cache       // shared in Redis when REDIS_URL is set
 	throttles  handlers.LoginThrottles // shared in Redis when REDIS_URL is set; else in-process
 	importJobs imports.JobStore        // shared in Redis when REDIS_URL is set; else in-process
-	pool       *pgxpool.Pool           // nil in the embedded mode
 	redis      *redis.Client           // nil unless REDIS_URL is set
 	closers    []func() error
 }
@@ -87,7 +86,6 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 		if err != nil {
 			return nil, err
 		}
-		b.pool = pool
 		b.closers = append(b.closers, func() error { pool.Close(); return nil })
 		applied, err := postgres.Migrate(ctx, pool)
 		if err != nil {

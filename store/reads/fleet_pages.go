@@ -11,7 +11,7 @@ import (
 
 // The reads of an airline's fleet pages: the overview by subfleet, a
 // subfleet with its aircraft, and an aircraft. Aircraft are read as their
-// accepted PIREPs left them (AsFlown).
+// accepted PIREPs left them (asFlown).
 
 // Subfleet is a subfleet of an airline as the fleet pages show it.
 type Subfleet struct {
@@ -49,7 +49,7 @@ func aircraftList(rows []readmodel.Aircraft) []Aircraft {
 
 // aircraftAsFlown converts rows, adding what accepted PIREPs did to them.
 func (q Querier) aircraftAsFlown(ctx context.Context, airlineID string, rows []readmodel.Aircraft) ([]Aircraft, error) {
-	rows, err := AsFlown(ctx, q, airlineID, rows)
+	rows, err := asFlown(ctx, q, airlineID, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func (q Querier) FindAircraft(ctx context.Context, airlineID, aircraftID string)
 	if err != nil {
 		return Aircraft{}, err
 	}
-	if a, err = OneAsFlown(ctx, q, a); err != nil {
+	if a, err = oneAsFlown(ctx, q, a); err != nil {
 		return Aircraft{}, err
 	}
 	return aircraft(a), nil

@@ -139,21 +139,3 @@ func (q Querier) FindFlight(ctx context.Context, airlineID, flightID string) (Sc
 	}
 	return scheduledFlight(f), nil
 }
-
-// SubfleetOption is a subfleet as a form offers it to choose.
-type SubfleetOption struct {
-	ID, Type, ICAO, Name string
-}
-
-// SubfleetOptions are an airline's subfleets, to choose from.
-func (q Querier) SubfleetOptions(ctx context.Context, airlineID string) ([]SubfleetOption, error) {
-	list, err := q.ListSubfleets(ctx, airlineID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]SubfleetOption, 0, len(list))
-	for _, s := range list {
-		out = append(out, SubfleetOption{ID: s.ID.String(), Type: s.Type, ICAO: s.Icao, Name: s.Name})
-	}
-	return out, nil
-}

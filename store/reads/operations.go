@@ -86,7 +86,7 @@ func (o Operations) LookupAircraft(ctx context.Context, tenantID, aircraftID str
 		return domain.AircraftInfo{}, err
 	}
 	// Accepted PIREPs move the aircraft to their latest arrival.
-	flown, err := OneAsFlown(ctx, o.Q, a)
+	flown, err := oneAsFlown(ctx, o.Q, a)
 	if err != nil {
 		return domain.AircraftInfo{}, err
 	}
@@ -168,11 +168,11 @@ func (s PirepSettings) PilotLocation(ctx context.Context, tenantID, pilotID stri
 	return st.Location, nil
 }
 
-// AsFlown returns an airline's aircraft as its accepted PIREPs left them:
+// asFlown returns an airline's aircraft as its accepted PIREPs left them:
 // at their latest arrival, with the PIREPs' minutes added to the hours
 // they came with. The fleet's own rows keep what staff entered; this is
 // what pages and the filing rules show.
-func AsFlown(ctx context.Context, q Querier, tenantID string, planes []readmodel.Aircraft) ([]readmodel.Aircraft, error) {
+func asFlown(ctx context.Context, q Querier, tenantID string, planes []readmodel.Aircraft) ([]readmodel.Aircraft, error) {
 	if len(planes) == 0 {
 		return planes, nil
 	}
@@ -191,8 +191,8 @@ func AsFlown(ctx context.Context, q Querier, tenantID string, planes []readmodel
 	return out, nil
 }
 
-// OneAsFlown is AsFlown for one aircraft, reading only its own totals.
-func OneAsFlown(ctx context.Context, q Querier, a readmodel.Aircraft) (readmodel.Aircraft, error) {
+// oneAsFlown is asFlown for one aircraft, reading only its own totals.
+func oneAsFlown(ctx context.Context, q Querier, a readmodel.Aircraft) (readmodel.Aircraft, error) {
 	t, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: a.TenantID, AircraftID: a.ID})
 	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
 		return a, err

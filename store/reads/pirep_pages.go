@@ -271,11 +271,11 @@ func (q Querier) AircraftOptions(ctx context.Context, airlineID string) ([]Aircr
 }
 
 // FlownAircraftOptions are AircraftOptions at where each aircraft is now
-// (AsFlown), as the filing form offers them.
+// (asFlown), as the filing form offers them.
 func (q Querier) FlownAircraftOptions(ctx context.Context, airlineID string) ([]AircraftOption, error) {
 	rows, err := q.ListAircraft(ctx, airlineID)
 	if err == nil {
-		rows, err = AsFlown(ctx, q, airlineID, rows)
+		rows, err = asFlown(ctx, q, airlineID, rows)
 	}
 	if err != nil {
 		return nil, err
