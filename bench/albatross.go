@@ -49,14 +49,21 @@ type server struct {
 // DATABASE_URL) on a free port, waits until it answers /healthz and
 // returns it. Its log (level warn) goes to a file in logDir.
 func startServer(ctx context.Context, bin, logDir string, env []string) (*server, error) {
+	env = append([]string{"ALBATROSS_ADDR=127.0.0.1:0", "ALBATROSS_LOG_LEVEL=warn", "ALBATROSS_SHUTDOWN_TIMEOUT=30s"}, env...)
+	return startChild(ctx, logDir, env, bin, "serve")
+}
+
+// startChild runs a program that prints "… is running at <url> …" once it
+// listens and answers GET /healthz (albatross serve, the load baseline),
+// and waits until it answers.
+func startChild(ctx context.Context, logDir string, env []string, bin string, args ...string) (*server, error) {
 	logFile, err := os.CreateTemp(logDir, "albatross-*.log")
 	if err != nil {
 		return nil, err
 	}
 	defer logFile.Close()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "ALBATROSS_ADDR=127.0.0.1:0", "ALBATROSS_LOG_LEVEL=warn", "ALBATROSS_SHUTDOWN_TIMEOUT=30s")
-	cmd.Env = append(cmd.Env, env...)
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = logFile
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -87,13 +94,13 @@ func startServer(ctx context.Context, bin, logDir string, env []string) (*server
 	case s.url = <-urls:
 	case err := <-s.exited:
 		defer os.Remove(s.logPath)
-		return nil, fmt.Errorf("albatross exited at start (%v): %s", err, s.logTail())
+		return nil, fmt.Errorf("%s exited at start (%v): %s", filepath.Base(bin), err, s.logTail())
 	case <-ctx.Done():
 		s.stop()
 		return nil, ctx.Err()
 	case <-time.After(10 * time.Minute):
 		s.stop()
-		return nil, fmt.Errorf("albatross did not start within 10 minutes: %s", s.logTail())
+		return nil, fmt.Errorf("%s did not start within 10 minutes: %s", filepath.Base(bin), s.logTail())
 	}
 	for {
 		resp, err := http.Get(s.url + "/healthz")
@@ -147,9 +154,17 @@ type browser struct {
 // reused as a browser's would be.
 var benchTransport = &http.Transport{MaxIdleConns: 4096, MaxIdleConnsPerHost: 4096, IdleConnTimeout: time.Minute}
 
-func newBrowser(base string) *browser {
+func newBrowser(base string) *browser { return newBrowserOn(base, benchTransport) }
+
+// newBrowserOneConn is a browser with a keep-alive connection of its own,
+// as the load generator's 32 connections each are.
+func newBrowserOneConn(base string) *browser {
+	return newBrowserOn(base, &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1, IdleConnTimeout: time.Minute})
+}
+
+func newBrowserOn(base string, rt http.RoundTripper) *browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{base: base, c: &http.Client{Jar: jar, Transport: benchTransport,
+	return &browser{base: base, c: &http.Client{Jar: jar, Transport: rt,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -171,7 +186,7 @@ func (b *browser) logIn(ctx context.Context, email, password string) error {
 	}
 	status, loc, err := b.post(ctx, "/login", url.Values{"email": {email}, "password": {password}})
 	if err != nil {
-		return err
+		return fmt.Errorf("log in as %s: %w", email, err)
 	}
 	if status != http.StatusSeeOther || loc == "/login" || strings.HasPrefix(loc, "/account/password") {
 		return fmt.Errorf("log in as %s: status %d, to %q", email, status, loc)
@@ -193,6 +208,24 @@ func (b *browser) get(ctx context.Context, path string) (int, int64, error) {
 	defer resp.Body.Close()
 	n, err := io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, n, err
+}
+
+// fetch returns a page's body, wanting a 200.
+func (b *browser) fetch(ctx context.Context, path string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.base+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: status %d", path, resp.StatusCode)
+	}
+	return body, err
 }
 
 // getOK is get that wants a 200.

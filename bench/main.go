@@ -60,11 +60,16 @@ type config struct {
 	csvFlights  int // rows of the flights file the CSV import reads
 	quick       bool
 	albatross   string // the albatross binary the PIREP groups start; built when empty
+
+	load         loadSizes     // the large airline of the load group (the small one has a tenth)
+	loadPGPireps int           // its PIREPs in PostgreSQL, whose projection of PIREPs is slow
+	loadDuration time.Duration // of each page's load per target and round
+	heapEvents   []int         // log sizes the embedded heap is measured at
 }
 
 // groups are the measurements -only may select.
 var groups = []string{"pg-append", "pg-projection", "sqlite-append", "sqlite-replay", "flight-search", "csv-import",
-	"pirep-filing", "pirep-sse", "pirep-pages"}
+	"pirep-filing", "pirep-sse", "pirep-pages", "load"}
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
@@ -75,6 +80,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		only       string
 		pgWriters  string
 		sqlWriters string
+		heapEvents string
 	)
 	fs.StringVar(&c.out, "out", "", "also write the table to this file")
 	fs.StringVar(&c.cpuProf, "cpuprofile", "", "write a CPU profile of the whole run to this file")
@@ -93,6 +99,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.searches, "searches", 2000, "timed flight searches per case and round")
 	fs.IntVar(&c.csvFlights, "csv-flights", 50_000, "rows of the flights file the CSV import reads")
 	fs.StringVar(&c.albatross, "albatross", "", "albatross binary the pirep-* measurements start (empty: go build ./cmd/albatross into a temporary folder)")
+	fs.IntVar(&c.load.pilots, "load-pilots", 2000, "pilots of the load group's large airline (the roster)")
+	fs.IntVar(&c.load.flights, "load-flights", 50_000, "flights of the load group's large airline")
+	fs.IntVar(&c.load.pireps, "load-pireps", 100_000, "PIREPs of the load group's large airline")
+	fs.IntVar(&c.loadPGPireps, "load-pg-pireps", 10_000, "PIREPs of the load group's large airline in PostgreSQL (seeding projects ~300 PIREPs/s until the aircraft totals stop re-summing; then use 100000)")
+	fs.DurationVar(&c.loadDuration, "load-duration", 3*time.Second, "load per page, target and round")
+	fs.StringVar(&heapEvents, "heap-events", "100000,1000000", "log sizes at which the load group measures the embedded heap")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -112,6 +124,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 			"flights":        func() { c.flights = 5000 },
 			"searches":       func() { c.searches = 200 },
 			"csv-flights":    func() { c.csvFlights = 2000 },
+			"load-pilots":    func() { c.load.pilots = 200 },
+			"load-flights":   func() { c.load.flights = 5000 },
+			"load-pireps":    func() { c.load.pireps = 10_000 },
+			"load-pg-pireps": func() { c.loadPGPireps = 2000 },
+			"load-duration":  func() { c.loadDuration = time.Second },
+			"heap-events":    func() { heapEvents = "10000,100000" },
 		}
 		for name, f := range small {
 			if !set[name] {
@@ -126,6 +144,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if c.sqlWriters, err = parseInts(sqlWriters); err != nil {
 		return config{}, fmt.Errorf("-sqlite-writers: %w", err)
 	}
+	if c.heapEvents, err = parseInts(heapEvents); err != nil {
+		return config{}, fmt.Errorf("-heap-events: %w", err)
+	}
+	c.load.aircraft = loadAircraft
 	c.only = map[string]bool{}
 	for _, g := range strings.Split(only, ",") {
 		g = strings.TrimSpace(g)
@@ -145,7 +167,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	case c.rounds < 1:
 		return config{}, errors.New("-rounds must be at least 1")
 	case c.pgAppends < 1 || c.sqlAppends < 1 || c.projEvents < 1 || c.replayCount < 1 || c.batchSize < 1 ||
-		c.flights < 1 || c.searches < 1 || c.csvFlights < 1:
+		c.flights < 1 || c.searches < 1 || c.csvFlights < 1 || c.load.pilots < loadConns || c.load.pireps < 1 || c.loadPGPireps < 1 || c.load.flights < 1 || c.loadDuration <= 0:
 		return config{}, errors.New("sizes must be at least 1")
 	}
 	return c, nil
@@ -214,7 +236,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	if c.only["pirep-filing"] || c.only["pirep-sse"] || c.only["pirep-pages"] {
+	if c.only["pirep-filing"] || c.only["pirep-sse"] || c.only["pirep-pages"] || c.only["load"] {
 		if c.albatross == "" {
 			dir, err := os.MkdirTemp("", "albatross-bench-bin-")
 			if err != nil {
@@ -232,6 +254,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			{"pirep-filing", "PIREP filing", benchPirepFiling},
 			{"pirep-sse", "PIREP accept to SSE", benchPirepSSE},
 			{"pirep-pages", "PIREP pages", benchPirepPages},
+			{"load", "load", benchLoad},
 		} {
 			if c.only[g.name] {
 				if err := g.f(ctx, c, log, t); err != nil {

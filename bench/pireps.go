@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -63,7 +65,7 @@ func openPostgresPireps(ctx context.Context, c config, log *slog.Logger) (*pirep
 	if err != nil {
 		return nil, err
 	}
-	return &pirepStore{mode: "PostgreSQL", es: st.es, writers: 16, pool: st.pool,
+	return &pirepStore{mode: "PostgreSQL", es: &trackedStore{EventStore: st.es}, writers: 16, pool: st.pool,
 		proj:    projector.New(st.es, postgres.NewReadModels(st.pool), events.NewRegistry(), nil, log, projector.All()...),
 		env:     []string{"DATABASE_URL=" + st.db.url, "REDIS_URL="},
 		release: func() { _ = st.es.Close(); st.pool.Close() },
@@ -73,12 +75,59 @@ func openPostgresPireps(ctx context.Context, c config, log *slog.Logger) (*pirep
 }
 
 // catchUp projects what was seeded, in PostgreSQL; the embedded server
-// replays the log at start instead.
+// replays the log at start instead. PostgreSQL's log shows an event only
+// once every older transaction of the server has ended (any database's:
+// transaction ids are the cluster's), so one CatchUp may stop short of the
+// last append while someone else's transaction is open; it goes on until
+// the projection holds everything the bench appended.
 func (s *pirepStore) catchUp(ctx context.Context) error {
 	if s.proj == nil {
 		return nil
 	}
-	return s.proj.CatchUp(ctx)
+	last := s.es.(*trackedStore).last()
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		head, err := s.es.Head(ctx)
+		if err != nil {
+			return err
+		}
+		if err := s.proj.CatchUp(ctx); err != nil {
+			return err
+		}
+		if !last.After(head) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the log still shows %v of the %v appended after 5 minutes: a transaction of the PostgreSQL server stays open", head, last)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// trackedStore remembers the position of the last event appended through
+// it, for catchUp.
+type trackedStore struct {
+	domain.EventStore
+	mu  sync.Mutex
+	end domain.Position
+}
+
+func (t *trackedStore) Append(ctx context.Context, req domain.AppendRequest) (domain.AppendResult, error) {
+	res, err := t.EventStore.Append(ctx, req)
+	if err == nil {
+		t.mu.Lock()
+		if res.Position.After(t.end) {
+			t.end = res.Position
+		}
+		t.mu.Unlock()
+	}
+	return res, err
+}
+
+func (t *trackedStore) last() domain.Position {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.end
 }
 
 // serve releases the bench's handles and starts the server on the data.

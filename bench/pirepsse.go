@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -156,7 +159,9 @@ func benchPirepSSE(ctx context.Context, c config, log *slog.Logger, t *table) er
 		"opened %d at a time and counted once the server has subscribed them; a logged-in airline admin accepts a pending PIREP (seeded through the event store) "+
 		"with POST /airlines/:id/pireps/:pirep/accept and its CSRF token, and every browser waits for the `pireps` event naming that PIREP (the next accept starts "+
 		"when all have it). A sample is the time from the start of the POST to one browser's receipt, read by the bench's own goroutines on the same 2 cores; "+
-		"median and p99 over all browsers and the %d accepts of a round, median of the rounds. Baseline: 1 browser, same round, same server.",
+		"median and p99 over all browsers and the %d accepts of a round, median of the rounds. Baseline: 1 browser, same round, same server. "+
+		"Server CPU per accept: utime+stime of the server process (/proc/<pid>/stat, 10 ms ticks) over a round's accepts, divided by them; the streams only "+
+		"read the events (no page re-fetches), so it is the projection, the broker's fan-out and the writes to the streams.",
 		browsers, browsers/sseSessions, sseSessions, sseOpenAtOnce, accepts)
 	return nil
 }
@@ -238,11 +243,13 @@ func measurePirepSSE(ctx context.Context, c config, log *slog.Logger, t *table, 
 			return srv.wrap(err)
 		}
 	}
-	var med1, p991, medN, p99N []float64
+	var med1, p991, medN, p99N, cpu1, cpuN []float64
+	pid := srv.cmd.Process.Pid
 	for round := range c.rounds {
 		sctx, stop := context.WithCancel(ctx)
 		var one, many []float64
 		err := open(sctx, 0, 1)
+		cpu0, cerr := processCPU(pid)
 		for range accepts {
 			if err != nil {
 				break
@@ -251,11 +258,14 @@ func measurePirepSSE(ctx context.Context, c config, log *slog.Logger, t *table, 
 			s, err = accept(1)
 			one = append(one, s...)
 		}
+		cpuOne, cerr1 := processCPU(pid)
 		t0 := time.Now()
 		if err == nil {
 			err = open(sctx, 1, browsers)
 		}
 		opened := time.Since(t0)
+		time.Sleep(200 * time.Millisecond) // the opening's own work settles
+		cpuMany0, cerr2 := processCPU(pid)
 		for range accepts {
 			if err != nil {
 				break
@@ -264,10 +274,16 @@ func measurePirepSSE(ctx context.Context, c config, log *slog.Logger, t *table, 
 			s, err = accept(browsers)
 			many = append(many, s...)
 		}
+		cpuMany, cerr3 := processCPU(pid)
 		stop()
+		if err == nil {
+			err = errors.Join(cerr, cerr1, cerr2, cerr3)
+		}
 		if err != nil {
 			return srv.wrap(err)
 		}
+		cpu1 = append(cpu1, (cpuOne-cpu0).Seconds()*1000/float64(accepts))
+		cpuN = append(cpuN, (cpuMany-cpuMany0).Seconds()*1000/float64(accepts))
 		med1, p991 = append(med1, percentile(one, 0.5)), append(p991, percentile(one, 0.99))
 		medN, p99N = append(medN, percentile(many, 0.5)), append(p99N, percentile(many, 0.99))
 		log.Info("pirep sse", "mode", st.mode, "round", round, "opened", browsers, "open_took", opened.Round(time.Millisecond),
@@ -277,5 +293,30 @@ func measurePirepSSE(ctx context.Context, c config, log *slog.Logger, t *table, 
 	label := fmt.Sprintf("%s accept → SSE pireps event, %d browsers of the airline", st.mode, browsers)
 	t.add(row{what: label + " (median)", unit: "µs", measured: median(medN), baseline: median(med1), baseWhat: "the same with 1 browser"})
 	t.add(row{what: label + " (p99)", unit: "µs", measured: median(p99N), baseline: median(p991), baseWhat: "the same with 1 browser (p99)"})
+	t.add(row{what: fmt.Sprintf("%s server CPU per accept, %d browsers of the airline", st.mode, browsers), unit: "ms",
+		measured: median(cpuN), baseline: median(cpu1), baseWhat: "the same with 1 browser (goal under 20 ms)"})
 	return nil
+}
+
+// processCPU is the CPU time (user + system) a process has used so far,
+// from /proc/<pid>/stat, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+func processCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) is in parentheses and may hold spaces:
+	// count the fields after its closing one. utime and stime are fields 14
+	// and 15, so the 12th and 13th after it.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected %q", pid, b)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
 }

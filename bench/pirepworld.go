@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -38,6 +39,7 @@ type pirepAirline struct {
 	pilotEmails []string
 	pilotIDs    []string
 	aircraft    []string
+	subfleet    string
 }
 
 // seeder creates airlines and PIREPs in one event store.
@@ -65,6 +67,7 @@ func (s *seeder) airline(ctx context.Context, icao string, pilots, aircraft int)
 		return nil, fmt.Errorf("create airline %s: %w", icao, err)
 	}
 	a := &pirepAirline{id: id, icao: icao}
+
 	for _, code := range csvAirportCodes {
 		c := csvAirports[code]
 		if _, err := (&domain.Airports{Runner: s.runner}).Add(ctx, sys, id, domain.AirportDetails{ICAO: code, Name: code, Latitude: c.Lat, Longitude: c.Lon}); err != nil {
@@ -76,6 +79,7 @@ func (s *seeder) airline(ctx context.Context, icao string, pilots, aircraft int)
 	if err != nil {
 		return nil, fmt.Errorf("create subfleet: %w", err)
 	}
+	a.subfleet = sub
 	for i := range aircraft {
 		ac, _, err := fleet.AddAircraft(ctx, sys, id, domain.NewAircraft{SubfleetID: sub, Registration: "G-" + letters(uint64(i), 4),
 			Name: "Ship " + fmt.Sprint(i+1), AirportID: "EGLL"})
@@ -103,14 +107,48 @@ func (s *seeder) airline(ctx context.Context, icao string, pilots, aircraft int)
 // staff's "add a person" and the first login do.
 func (s *seeder) person(ctx context.Context, airlineID, role, email string) (string, error) {
 	sys := domain.CommandMeta{Who: domain.System}
-	id, otp, _, err := s.users.CreatePerson(ctx, sys, airlineID, domain.Person{Name: strings.Split(email, "@")[0], Email: email, Country: "GB", Role: role})
+	// The person's id is chosen here, so that when their admission (a
+	// second append, to the airline's stream) loses a race with the other
+	// seeding writers, it can be completed with Approve.
+	id := domain.NewUUID()
+	users := *s.users
+	users.IDs = fixedID(id)
+	_, otp, _, err := users.CreatePerson(ctx, sys, airlineID, domain.Person{Name: strings.Split(email, "@")[0], Email: email, Country: "GB", Role: role})
+	var de *domain.Error
+	if errors.As(err, &de) && de.Code == domain.EConflict && otp == "" && role == domain.RolePilot && !strings.Contains(de.Message, "email") {
+		// Created, not yet admitted; the one-time password is lost, so
+		// reset it through the staff's path as well.
+		err = retryConflicts(func() error { _, _, err := users.Approve(ctx, sys, airlineID, id); return err })
+		if err == nil {
+			otp, _, err = users.IssueOneTimePassword(ctx, sys, id)
+		}
+	}
 	if err != nil {
 		return "", fmt.Errorf("create %s: %w", email, err)
 	}
-	if _, err := s.users.ChangePassword(ctx, sys, id, otp, pirepPassword); err != nil {
+	if err := retryConflicts(func() error { _, err := s.users.ChangePassword(ctx, sys, id, otp, pirepPassword); return err }); err != nil {
 		return "", fmt.Errorf("choose a password for %s: %w", email, err)
 	}
 	return id, nil
+}
+
+// fixedID is an IDs that hands out one id chosen beforehand.
+type fixedID string
+
+func (f fixedID) NewID() string { return string(f) }
+
+// retryConflicts runs f again while it fails with a conflict, as a person
+// would press save again: the seeders' concurrent writers contend for an
+// airline's shared streams more than the runner's own retries absorb.
+func retryConflicts(f func() error) error {
+	for range 50 {
+		err := f()
+		var de *domain.Error
+		if !errors.As(err, &de) || de.Code != domain.EConflict {
+			return err
+		}
+	}
+	return f()
 }
 
 // pirepState is the state seeded PIREP i ends in: out of every 100, 94
@@ -167,25 +205,25 @@ func (s *seeder) seedPireps(ctx context.Context, a *pirepAirline, n, writers int
 		if st == domain.PirepAccepted {
 			first = append(first, &eventsv1.PirepAccepted{PirepId: ids[i], ReviewerId: domain.System.UserID, Automatic: true, AcceptedAt: timestamppb.New(filed)})
 		}
-		if err := s.append(ctx, a.id, ids[i], domain.NoStream, pilot, first...); err != nil {
+		if err := s.append(ctx, a.id, domain.PirepStream(ids[i]), domain.NoStream, pilot, first...); err != nil {
 			return err
 		}
 		later := filed.Add(6 * time.Hour)
 		switch st {
 		case domain.PirepRejected:
-			return s.append(ctx, a.id, ids[i], 1, a.staffID, &eventsv1.PirepRejected{PirepId: ids[i], ReviewerId: a.staffID,
+			return s.append(ctx, a.id, domain.PirepStream(ids[i]), 1, a.staffID, &eventsv1.PirepRejected{PirepId: ids[i], ReviewerId: a.staffID,
 				Reason: "The landing rate is not plausible.", RejectedAt: timestamppb.New(later)})
 		case domain.PirepCancelled:
-			return s.append(ctx, a.id, ids[i], 1, pilot, &eventsv1.PirepCancelled{PirepId: ids[i], By: pilot, CancelledAt: timestamppb.New(later)})
+			return s.append(ctx, a.id, domain.PirepStream(ids[i]), 1, pilot, &eventsv1.PirepCancelled{PirepId: ids[i], By: pilot, CancelledAt: timestamppb.New(later)})
 		}
 		return nil
 	})
 	return ids, err
 }
 
-// append writes events to a PIREP's stream as the runner would.
-func (s *seeder) append(ctx context.Context, tenant, pirepID string, expected domain.ExpectedVersion, actor string, msgs ...proto.Message) error {
-	req := domain.AppendRequest{StreamID: domain.PirepStream(pirepID), TenantID: tenant, Expected: expected,
+// append writes events to a stream as the runner would.
+func (s *seeder) append(ctx context.Context, tenant, streamID string, expected domain.ExpectedVersion, actor string, msgs ...proto.Message) error {
+	req := domain.AppendRequest{StreamID: streamID, TenantID: tenant, Expected: expected,
 		Meta: domain.Metadata{Actor: actor, CommandID: domain.NewUUID(), CorrelationID: domain.NewUUID()}}
 	for _, m := range msgs {
 		name, data, err := s.reg.Encode(m)

@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 )
 
-// row is one line of the results table. A time row (unit "s" or "µs") is better
+// row is one line of the results table. A time row (unit "s", "ms" or "µs") is better
 // when smaller, so its ratio is baseline/measured; every other row's is
 // measured/baseline. A baseline of 0 means there is none.
 type row struct {
@@ -36,7 +36,7 @@ func (r row) ratio() string {
 	switch {
 	case r.baseline == 0 || r.measured == 0:
 		return "-"
-	case r.unit == "s" || r.unit == "µs":
+	case r.unit == "s" || r.unit == "ms" || r.unit == "µs":
 		return fmt.Sprintf("%.2f", r.baseline/r.measured)
 	default:
 		return fmt.Sprintf("%.2f", r.measured/r.baseline)
@@ -87,7 +87,7 @@ func (t *table) write(w io.Writer) {
 // format renders a value: rates as whole numbers with thousands separators,
 // seconds and megabytes with two decimals.
 func format(v float64, unit string) string {
-	if unit == "s" || unit == "MiB" {
+	if unit == "s" || unit == "ms" || unit == "MiB" {
 		return fmt.Sprintf("%.2f", v)
 	}
 	if unit == "µs" {
