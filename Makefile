@@ -11,7 +11,7 @@ ASSETS  := static/dist/app.css static/dist/htmx.min.js static/dist/sse.js static
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 TEMPL   := $(shell find views -name '*.templ')
 
-.PHONY: run build test fuzz bench generate assets tools-check browser services lint clean
+.PHONY: run build test fuzz bench bench-load generate assets tools-check browser services lint clean
 
 ## run: build and start Albatross in its embedded mode (no database needed)
 run: build
@@ -77,6 +77,10 @@ fuzz: assets
 ## bench: benchmarks, printed as a table of ratios and written to bench/results.txt
 bench: build services
 	$(GO) run ./bench -albatross $(BIN) -out bench/results.txt
+
+## bench-load: only the load group (pages under 32 connections against an echo+templ baseline), into bench/results-load.txt
+bench-load: build services
+	$(GO) run ./bench -albatross $(BIN) -only load -out bench/results-load.txt
 
 ## lint: go vet, gofmt and staticcheck
 lint:

@@ -92,7 +92,7 @@ func benchLoad(ctx context.Context, c config, log *slog.Logger, t *table) error 
 	}
 	big, bigPG := c.load, c.load
 	bigPG.pireps = c.loadPGPireps
-	for _, open := range pirepModes {
+	for _, open := range c.pirepModes() {
 		st, err := open(ctx, c, log)
 		if err != nil {
 			return err

@@ -61,10 +61,11 @@ type config struct {
 	quick       bool
 	albatross   string // the albatross binary the PIREP groups start; built when empty
 
-	load         loadSizes     // the large airline of the load group (the small one has a tenth)
-	loadPGPireps int           // its PIREPs in PostgreSQL, whose projection of PIREPs is slow
-	loadDuration time.Duration // of each page's load per target and round
-	heapEvents   []int         // log sizes the embedded heap is measured at
+	load         loadSizes       // the large airline of the load group (the small one has a tenth)
+	loadPGPireps int             // its PIREPs in PostgreSQL, whose projection of PIREPs is slow
+	loadDuration time.Duration   // of each page's load per target and round
+	heapEvents   []int           // log sizes the embedded heap is measured at
+	modes        map[string]bool // the modes the server-driving groups run in
 }
 
 // groups are the measurements -only may select.
@@ -81,6 +82,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		pgWriters  string
 		sqlWriters string
 		heapEvents string
+		modes      string
 	)
 	fs.StringVar(&c.out, "out", "", "also write the table to this file")
 	fs.StringVar(&c.cpuProf, "cpuprofile", "", "write a CPU profile of the whole run to this file")
@@ -105,6 +107,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.loadPGPireps, "load-pg-pireps", 10_000, "PIREPs of the load group's large airline in PostgreSQL (seeding projects ~300 PIREPs/s until the aircraft totals stop re-summing; then use 100000)")
 	fs.DurationVar(&c.loadDuration, "load-duration", 3*time.Second, "load per page, target and round")
 	fs.StringVar(&heapEvents, "heap-events", "100000,1000000", "log sizes at which the load group measures the embedded heap")
+	fs.StringVar(&modes, "modes", "embedded,postgres", "modes the pirep-* and load groups start the server in")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -148,6 +151,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return config{}, fmt.Errorf("-heap-events: %w", err)
 	}
 	c.load.aircraft = loadAircraft
+	c.modes = map[string]bool{}
+	for _, m := range strings.Split(modes, ",") {
+		m = strings.TrimSpace(m)
+		if m != "embedded" && m != "postgres" {
+			return config{}, fmt.Errorf("-modes: unknown mode %q (want embedded, postgres)", m)
+		}
+		c.modes[m] = true
+	}
 	c.only = map[string]bool{}
 	for _, g := range strings.Split(only, ",") {
 		g = strings.TrimSpace(g)

@@ -58,7 +58,7 @@ func benchPirepFiling(ctx context.Context, c config, log *slog.Logger, t *table)
 	if c.quick {
 		n = 80
 	}
-	for _, open := range pirepModes {
+	for _, open := range c.pirepModes() {
 		st, err := open(ctx, c, log)
 		if err != nil {
 			return err

@@ -73,7 +73,7 @@ func (a *pagesAirline) get(ctx context.Context, p pirepPage) (float64, int64, er
 // benchPirepPages measures the PIREP pages in both modes.
 func benchPirepPages(ctx context.Context, c config, log *slog.Logger, t *table) error {
 	var bigPilots int
-	for _, open := range pirepModes {
+	for _, open := range c.pirepModes() {
 		st, err := open(ctx, c, log)
 		if err != nil {
 			return err

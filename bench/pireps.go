@@ -35,8 +35,23 @@ type pirepStore struct {
 	remove  func() // drops the data, after the server stopped
 }
 
-// pirepModes are the two deployment models, each opened fresh.
-var pirepModes = []func(ctx context.Context, c config, log *slog.Logger) (*pirepStore, error){openEmbeddedPireps, openPostgresPireps}
+// pirepModes are the two deployment models, each opened fresh, by the
+// name -modes selects them with.
+var pirepModes = []struct {
+	name string
+	open func(ctx context.Context, c config, log *slog.Logger) (*pirepStore, error)
+}{{"embedded", openEmbeddedPireps}, {"postgres", openPostgresPireps}}
+
+// pirepModes are the modes -modes selected.
+func (c config) pirepModes() []func(ctx context.Context, c config, log *slog.Logger) (*pirepStore, error) {
+	var out []func(ctx context.Context, c config, log *slog.Logger) (*pirepStore, error)
+	for _, m := range pirepModes {
+		if c.modes[m.name] {
+			out = append(out, m.open)
+		}
+	}
+	return out
+}
 
 func openEmbeddedPireps(ctx context.Context, _ config, log *slog.Logger) (*pirepStore, error) {
 	dir, err := os.MkdirTemp("", "albatross-bench-pireps-")

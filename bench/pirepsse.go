@@ -143,7 +143,7 @@ func benchPirepSSE(ctx context.Context, c config, log *slog.Logger, t *table) er
 	if err := raiseFileLimit(uint64(browsers) + 512); err != nil {
 		return err
 	}
-	for _, open := range pirepModes {
+	for _, open := range c.pirepModes() {
 		st, err := open(ctx, c, log)
 		if err != nil {
 			return err
