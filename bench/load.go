@@ -371,12 +371,12 @@ func measureLoad(ctx context.Context, c config, log *slog.Logger, t *table, st *
 	}
 	for i, p := range loadPages {
 		rps := func(j int) []float64 { return collect(results[i][j], func(r loadResult) float64 { return r.rps }) }
-		p99 := func(j int) []float64 { return collect(results[i][j], func(r loadResult) float64 { return r.p99 }) }
+		p99 := func(j int) []float64 { return collect(results[i][j], func(r loadResult) float64 { return r.p99 / 1000 }) }
 		label := fmt.Sprintf("%s load, %s (%s B), %d connections", st.mode, p.what, format(float64(sizes[i]), ""), loadConns)
 		t.add(row{what: label, unit: "req/s", measured: median(rps(0)), baseline: median(rps(2)),
 			baseWhat: fmt.Sprintf("echo+templ, same bytes (goal 0.5); rounds %s vs %s", spread(rps(0), ""), spread(rps(2), ""))})
-		t.add(row{what: label + " (p99)", unit: "µs", measured: median(p99(0)), baseline: median(p99(2)),
-			baseWhat: fmt.Sprintf("the same (p99; goal under 10 ms); rounds %s vs %s", spread(p99(0), "µs"), spread(p99(2), "µs"))})
+		t.add(row{what: label + " (p99)", unit: "ms", measured: median(p99(0)), baseline: median(p99(2)),
+			baseWhat: fmt.Sprintf("the same (p99; goal under 10 ms); rounds %s vs %s", spread(p99(0), "ms"), spread(p99(2), "ms"))})
 		growth := median(rps(1)) / median(rps(0))
 		t.add(row{what: label + ", growth", unit: "req/s", measured: median(rps(0)), baseline: median(rps(1)),
 			baseWhat: fmt.Sprintf("the same page at 1/10 of the data: growth small/large %.2f (goal under 1.3); rounds %s", growth, spread(rps(1), ""))})

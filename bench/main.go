@@ -127,12 +127,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 			"flights":        func() { c.flights = 5000 },
 			"searches":       func() { c.searches = 200 },
 			"csv-flights":    func() { c.csvFlights = 2000 },
-			"load-pilots":    func() { c.load.pilots = 200 },
+			"load-pilots":    func() { c.load.pilots = 100 },
 			"load-flights":   func() { c.load.flights = 5000 },
 			"load-pireps":    func() { c.load.pireps = 10_000 },
 			"load-pg-pireps": func() { c.loadPGPireps = 2000 },
 			"load-duration":  func() { c.loadDuration = time.Second },
-			"heap-events":    func() { heapEvents = "10000,100000" },
+			"heap-events":    func() { heapEvents = "10000,50000" },
 		}
 		for name, f := range small {
 			if !set[name] {
