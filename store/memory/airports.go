@@ -86,6 +86,7 @@ func (s *state) listAirports(ctx context.Context, tenantID string) ([]readmodel.
 	}
 	var out []readmodel.Airport
 	for _, a := range s.airports[tenantID] {
+		s.visited(1)
 		out = append(out, a)
 	}
 	slices.SortFunc(out, func(a, b readmodel.Airport) int { return strings.Compare(a.Icao, b.Icao) })
@@ -104,6 +105,7 @@ func (s *state) searchAirports(ctx context.Context, arg readmodel.SearchAirports
 	}
 	var out []readmodel.Airport
 	for _, a := range s.airports[arg.TenantID] {
+		s.visited(1)
 		if strings.Contains(a.Search, arg.Term) {
 			out = append(out, a)
 		}

@@ -361,6 +361,7 @@ func (s *state) searchFlights(ctx context.Context, q flightSearch) ([]readmodel.
 				return nil, err
 			}
 		}
+		s.visited(1)
 		f := s.flights.rows[flightKey{q.TenantID, r.id}]
 		switch {
 		case q.dpt != nil && f.DptAirport != *q.dpt, q.arr != nil && f.ArrAirport != *q.arr,

@@ -186,6 +186,7 @@ func (s *state) listPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsB
 	var out []readmodel.Pirep
 	if b := s.pirepIdx.byPilot[rowKey{arg.TenantID, arg.PilotID}]; b != nil {
 		out = pirepsIn(b.ids, func(*readmodel.Pirep) bool { return true })
+		s.visited(len(b.ids))
 	}
 	slices.SortFunc(out, newestFirst)
 	return page(out, 0, arg.Limit), nil
