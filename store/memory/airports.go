@@ -2,36 +2,47 @@ package memory
 
 import (
 	"context"
-	"slices"
 	"strings"
+
+	"github.com/google/btree"
 
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
 // The airports read model (queries/airports.sql) in memory: rows by tenant,
-// then by ICAO code, like the table's primary key, so that a list or a
-// search reads only its own airline's airports, never every airline's.
+// then sorted by ICAO code, like the table's primary key, so that a list or
+// a search reads only its own airline's airports, never every airline's,
+// already in ICAO order.
 
-// airportTable is the airports of every airline: tenant → ICAO → row.
-type airportTable map[string]map[string]readmodel.Airport
+// airportTable is the airports of every airline: tenant → rows by ICAO.
+type airportTable map[string]*btree.BTreeG[readmodel.Airport]
+
+func byIcao(a, b readmodel.Airport) bool { return a.Icao < b.Icao }
 
 func (at airportTable) get(tenant, icao string) (readmodel.Airport, bool) {
-	a, ok := at[tenant][icao]
-	return a, ok
+	rows := at[tenant]
+	if rows == nil {
+		return readmodel.Airport{}, false
+	}
+	return rows.Get(readmodel.Airport{Icao: icao})
 }
 
 func (at airportTable) put(a readmodel.Airport) {
 	rows := at[a.TenantID]
 	if rows == nil {
-		rows = map[string]readmodel.Airport{}
+		rows = btree.NewG(orderDegree, byIcao)
 		at[a.TenantID] = rows
 	}
-	rows[a.Icao] = a
+	rows.ReplaceOrInsert(a)
 }
 
 func (at airportTable) remove(tenant, icao string) {
-	delete(at[tenant], icao)
-	if len(at[tenant]) == 0 {
+	rows := at[tenant]
+	if rows == nil {
+		return
+	}
+	rows.Delete(readmodel.Airport{Icao: icao})
+	if rows.Len() == 0 {
 		delete(at, tenant)
 	}
 }
@@ -84,11 +95,16 @@ func (s *state) listAirports(ctx context.Context, tenantID string) ([]readmodel.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []readmodel.Airport
-	for _, a := range s.airports[tenantID] {
-		out = append(out, a)
+	rows := s.airports[tenantID]
+	if rows == nil {
+		return nil, nil
 	}
-	slices.SortFunc(out, func(a, b readmodel.Airport) int { return strings.Compare(a.Icao, b.Icao) })
+	out := make([]readmodel.Airport, 0, rows.Len())
+	rows.Ascend(func(a readmodel.Airport) bool {
+		out = append(out, a)
+		return true
+	})
+	s.visited(len(out))
 	return out, nil
 }
 
@@ -102,24 +118,25 @@ func (s *state) searchAirports(ctx context.Context, arg readmodel.SearchAirports
 	if arg.MaxRows < 0 {
 		return nil, negativeLimit()
 	}
-	var out []readmodel.Airport
-	for _, a := range s.airports[arg.TenantID] {
-		if strings.Contains(a.Search, arg.Term) {
-			out = append(out, a)
-		}
+	rows := s.airports[arg.TenantID]
+	if rows == nil || arg.MaxRows == 0 {
+		return nil, nil
 	}
-	slices.SortFunc(out, func(a, b readmodel.Airport) int {
-		pa, pb := strings.HasPrefix(a.Search, arg.Term), strings.HasPrefix(b.Search, arg.Term)
-		if pa != pb {
-			if pa {
-				return -1
+	// The rows that start with the term come first, then the others that
+	// hold it, each in ICAO order: two passes over the sorted rows that
+	// stop at the page's last, and no sort.
+	var out []readmodel.Airport
+	for _, prefix := range []bool{true, false} {
+		rows.Ascend(func(a readmodel.Airport) bool {
+			s.visited(1)
+			if strings.HasPrefix(a.Search, arg.Term) == prefix && strings.Contains(a.Search, arg.Term) {
+				out = append(out, a)
 			}
-			return 1
+			return len(out) < int(arg.MaxRows)
+		})
+		if len(out) == int(arg.MaxRows) {
+			break
 		}
-		return strings.Compare(a.Icao, b.Icao)
-	})
-	if len(out) > int(arg.MaxRows) {
-		out = out[:arg.MaxRows]
 	}
 	if len(out) == 0 {
 		return nil, nil

@@ -3,7 +3,6 @@ package memory
 import (
 	"bytes"
 	"context"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -85,28 +84,40 @@ func (s *state) listAPIKeysByUser(ctx context.Context, arg readmodel.ListAPIKeys
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []readmodel.APIKey
-	for _, k := range s.apiKeys {
-		if k.TenantID == arg.TenantID && k.UserID == arg.UserID {
-			out = append(out, copyAPIKey(k))
-		}
+	return s.keysByUser.list(s, rowKey{arg.TenantID, arg.UserID}, copyAPIKey), nil
+}
+
+// newestKeyFirst is ListAPIKeysByUser's ORDER BY created_at DESC, id.
+func newestKeyFirst(a, b *readmodel.APIKey) bool {
+	if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+		return c < 0
 	}
-	slices.SortFunc(out, func(a, b readmodel.APIKey) int {
-		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.ID[:], b.ID[:])
-	})
-	return out, nil
+	return bytes.Compare(a.ID[:], b.ID[:]) < 0
+}
+
+// putAPIKey stores the row and keeps keysByUser, by (tenant, user); every
+// write of s.apiKeys goes through it and dropAPIKey. The caller keeps the
+// hashes.
+func (s *state) putAPIKey(k readmodel.APIKey) {
+	s.dropAPIKey(k.ID)
+	s.apiKeys[k.ID] = k
+	s.keysByUser.put(rowKey{k.TenantID, k.UserID}, k)
+}
+
+func (s *state) dropAPIKey(id uuid.UUID) {
+	if old, ok := s.apiKeys[id]; ok {
+		s.keysByUser.remove(rowKey{old.TenantID, old.UserID}, old)
+		delete(s.apiKeys, id)
+	}
 }
 
 func (t *tx) DeleteAllAPIKeys(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old, oldHashes := t.st.apiKeys, t.st.apiKeyHashes
-	t.st.apiKeys, t.st.apiKeyHashes = map[uuid.UUID]readmodel.APIKey{}, map[string]uuid.UUID{}
-	t.undo = append(t.undo, func() { t.st.apiKeys, t.st.apiKeyHashes = old, oldHashes })
+	old, oldHashes, oldOrder := t.st.apiKeys, t.st.apiKeyHashes, t.st.keysByUser
+	t.st.apiKeys, t.st.apiKeyHashes, t.st.keysByUser = map[uuid.UUID]readmodel.APIKey{}, map[string]uuid.UUID{}, oldOrder.empty()
+	t.undo = append(t.undo, func() { t.st.apiKeys, t.st.apiKeyHashes, t.st.keysByUser = old, oldHashes, oldOrder })
 	return nil
 }
 
@@ -145,18 +156,18 @@ func (t *tx) UpsertAPIKey(ctx context.Context, arg readmodel.UpsertAPIKeyParams)
 	if existed {
 		delete(t.st.apiKeyHashes, old.Hash)
 	}
-	t.st.apiKeys[arg.ID] = readmodel.APIKey{
+	t.st.putAPIKey(readmodel.APIKey{
 		TenantID: arg.TenantID, ID: arg.ID, UserID: arg.UserID, Name: arg.Name, Prefix: arg.Prefix,
 		Hash: arg.Hash, CreatedAt: timestamptz(arg.CreatedAt), LastUsedAt: copyTime(old.LastUsedAt),
-	}
+	})
 	t.st.apiKeyHashes[arg.Hash] = arg.ID
 	t.undo = append(t.undo, func() {
 		delete(t.st.apiKeyHashes, arg.Hash)
 		if existed {
-			t.st.apiKeys[arg.ID] = old
+			t.st.putAPIKey(old)
 			t.st.apiKeyHashes[old.Hash] = arg.ID
 		} else {
-			delete(t.st.apiKeys, arg.ID)
+			t.st.dropAPIKey(arg.ID)
 		}
 	})
 	return nil
@@ -197,8 +208,8 @@ func (t *tx) TouchAPIKeyLastUsed(ctx context.Context, arg readmodel.TouchAPIKeyL
 func (t *tx) updateAPIKey(old readmodel.APIKey, change func(k *readmodel.APIKey)) {
 	k := copyAPIKey(old)
 	change(&k)
-	t.st.apiKeys[k.ID] = k
-	t.undo = append(t.undo, func() { t.st.apiKeys[old.ID] = old })
+	t.st.putAPIKey(k)
+	t.undo = append(t.undo, func() { t.st.putAPIKey(old) })
 }
 
 // copyAPIKey returns k with pointers of its own.

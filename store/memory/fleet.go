@@ -1,10 +1,7 @@
 package memory
 
 import (
-	"bytes"
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/google/uuid"
 
@@ -97,6 +94,56 @@ func (s *state) getSubfleet(ctx context.Context, arg readmodel.GetSubfleetParams
 	return sf, nil
 }
 
+// fleetOrders are the fleet's rows in the list queries' orders, like the
+// indexes on (tenant_id, registration), (tenant_id, subfleet_id,
+// registration) and (tenant_id, type): every write of s.aircraft and
+// s.subfleets goes through putAircraft, dropAircraft and putSubfleet,
+// dropSubfleet, which keep them.
+type fleetOrders struct {
+	aircraft   *sortedRows[string, readmodel.Aircraft] // ORDER BY registration COLLATE "C", id
+	bySubfleet *sortedRows[rowKey, readmodel.Aircraft] // the same, per (tenant, subfleet)
+	subfleets  *sortedRows[string, readmodel.Subfleet] // ORDER BY type COLLATE "C", id
+}
+
+func newFleetOrders() fleetOrders {
+	byRegistration := func(a, b *readmodel.Aircraft) bool { return byNameThenID(a.Registration, a.ID, b.Registration, b.ID) }
+	return fleetOrders{
+		aircraft:   newSortedRows[string](byRegistration),
+		bySubfleet: newSortedRows[rowKey](byRegistration),
+		subfleets:  newSortedRows[string](func(a, b *readmodel.Subfleet) bool { return byNameThenID(a.Type, a.ID, b.Type, b.ID) }),
+	}
+}
+
+func (s *state) putAircraft(a readmodel.Aircraft) {
+	k := rowKey{a.TenantID, a.ID}
+	s.dropAircraft(k)
+	s.aircraft[k] = a
+	s.fleet.aircraft.put(a.TenantID, a)
+	s.fleet.bySubfleet.put(rowKey{a.TenantID, a.SubfleetID}, a)
+}
+
+func (s *state) dropAircraft(k rowKey) {
+	if old, ok := s.aircraft[k]; ok {
+		s.fleet.aircraft.remove(old.TenantID, old)
+		s.fleet.bySubfleet.remove(rowKey{old.TenantID, old.SubfleetID}, old)
+		delete(s.aircraft, k)
+	}
+}
+
+func (s *state) putSubfleet(sf readmodel.Subfleet) {
+	k := rowKey{sf.TenantID, sf.ID}
+	s.dropSubfleet(k)
+	s.subfleets[k] = sf
+	s.fleet.subfleets.put(sf.TenantID, sf)
+}
+
+func (s *state) dropSubfleet(k rowKey) {
+	if old, ok := s.subfleets[k]; ok {
+		s.fleet.subfleets.remove(old.TenantID, old)
+		delete(s.subfleets, k)
+	}
+}
+
 // listAircraft orders like ORDER BY registration COLLATE "C", id, keeps
 // one subfleet's when subfleet is not nil, and returns nil for no rows, as
 // the sqlc code does.
@@ -104,19 +151,10 @@ func (s *state) listAircraft(ctx context.Context, tenantID string, subfleet *uui
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []readmodel.Aircraft
-	for k, a := range s.aircraft {
-		if k.tenant == tenantID && (subfleet == nil || a.SubfleetID == *subfleet) {
-			out = append(out, a)
-		}
+	if subfleet != nil {
+		return s.fleet.bySubfleet.list(s, rowKey{tenantID, *subfleet}, same), nil
 	}
-	slices.SortFunc(out, func(a, b readmodel.Aircraft) int {
-		if c := strings.Compare(a.Registration, b.Registration); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.ID[:], b.ID[:])
-	})
-	return out, nil
+	return s.fleet.aircraft.list(s, tenantID, same), nil
 }
 
 // listSubfleets orders like ORDER BY type COLLATE "C", id and returns nil
@@ -125,28 +163,25 @@ func (s *state) listSubfleets(ctx context.Context, tenantID string) ([]readmodel
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []readmodel.Subfleet
-	for k, sf := range s.subfleets {
-		if k.tenant == tenantID {
-			out = append(out, sf)
-		}
+	return s.fleet.subfleets.list(s, tenantID, copySubfleet), nil
+}
+
+// copySubfleet hands out a row with a cost pointer of its own.
+func copySubfleet(sf readmodel.Subfleet) readmodel.Subfleet {
+	if c := sf.CostBlockHourCents; c != nil {
+		sf.CostBlockHourCents = new(int64)
+		*sf.CostBlockHourCents = *c
 	}
-	slices.SortFunc(out, func(a, b readmodel.Subfleet) int {
-		if c := strings.Compare(a.Type, b.Type); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.ID[:], b.ID[:])
-	})
-	return out, nil
+	return sf
 }
 
 func (t *tx) DeleteAllAircraft(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old := t.st.aircraft
-	t.st.aircraft = map[rowKey]readmodel.Aircraft{}
-	t.undo = append(t.undo, func() { t.st.aircraft = old })
+	old, oldAircraft, oldBySubfleet := t.st.aircraft, t.st.fleet.aircraft, t.st.fleet.bySubfleet
+	t.st.aircraft, t.st.fleet.aircraft, t.st.fleet.bySubfleet = map[rowKey]readmodel.Aircraft{}, oldAircraft.empty(), oldBySubfleet.empty()
+	t.undo = append(t.undo, func() { t.st.aircraft, t.st.fleet.aircraft, t.st.fleet.bySubfleet = old, oldAircraft, oldBySubfleet })
 	return nil
 }
 
@@ -154,9 +189,9 @@ func (t *tx) DeleteAllSubfleets(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old := t.st.subfleets
-	t.st.subfleets = map[rowKey]readmodel.Subfleet{}
-	t.undo = append(t.undo, func() { t.st.subfleets = old })
+	old, oldOrder := t.st.subfleets, t.st.fleet.subfleets
+	t.st.subfleets, t.st.fleet.subfleets = map[rowKey]readmodel.Subfleet{}, oldOrder.empty()
+	t.undo = append(t.undo, func() { t.st.subfleets, t.st.fleet.subfleets = old, oldOrder })
 	return nil
 }
 
@@ -202,16 +237,16 @@ func (t *tx) UpsertAircraft(ctx context.Context, arg readmodel.UpsertAircraftPar
 	}
 	k := rowKey{arg.TenantID, arg.ID}
 	old, existed := t.st.aircraft[k]
-	t.st.aircraft[k] = readmodel.Aircraft{
+	t.st.putAircraft(readmodel.Aircraft{
 		TenantID: arg.TenantID, ID: arg.ID, SubfleetID: arg.SubfleetID, Registration: arg.Registration,
 		Name: arg.Name, Status: arg.Status, AirportID: arg.AirportID, FlightTime: arg.FlightTime,
 		CreatedAt: timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt),
-	}
+	})
 	t.undo = append(t.undo, func() {
 		if existed {
-			t.st.aircraft[k] = old
+			t.st.putAircraft(old)
 		} else {
-			delete(t.st.aircraft, k)
+			t.st.dropAircraft(k)
 		}
 	})
 	return nil
@@ -229,16 +264,16 @@ func (t *tx) UpsertSubfleet(ctx context.Context, arg readmodel.UpsertSubfleetPar
 	}
 	k := rowKey{arg.TenantID, arg.ID}
 	old, existed := t.st.subfleets[k]
-	t.st.subfleets[k] = readmodel.Subfleet{
+	t.st.putSubfleet(readmodel.Subfleet{
 		TenantID: arg.TenantID, ID: arg.ID, Type: arg.Type, Icao: arg.Icao, Name: arg.Name, HubID: arg.HubID,
 		CostBlockHourCents: cost,
 		CreatedAt:          timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt),
-	}
+	})
 	t.undo = append(t.undo, func() {
 		if existed {
-			t.st.subfleets[k] = old
+			t.st.putSubfleet(old)
 		} else {
-			delete(t.st.subfleets, k)
+			t.st.dropSubfleet(k)
 		}
 	})
 	return nil

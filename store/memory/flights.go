@@ -1,12 +1,12 @@
 package memory
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"slices"
-	"sort"
-	"sync"
 
+	"github.com/google/btree"
 	"github.com/google/uuid"
 
 	"github.com/albatross-va/albatross/domain"
@@ -18,11 +18,13 @@ import (
 // sets ordered by (dpt_time, flight_number, route_code, route_leg): one of
 // all its flights and one per departure and per arrival airport. A search
 // starts in the smallest set its filters allow, jumps to the page's start
-// by binary search and reads on in order, so a page costs what it returns
+// in the B-tree and reads on in order, so a page costs what it returns
 // and what the filters skip, not a sort of the airline's flights.
 //
-// A set is sorted when first read after a write, not at every write: a
-// rebuild appends tens of thousands of flights and sorts each set once.
+// The sets are B-trees kept sorted at each write, O(log n), so no search
+// ever sorts (the first search after a flight changed used to sort all of
+// the airline's flights, 33 ms at 50,000, while holding the set's lock),
+// and searches read them under the store's read lock alone.
 
 // flightKey is the primary key (tenant_id, id).
 type flightKey struct {
@@ -53,38 +55,37 @@ type flightRef struct {
 	id    uuid.UUID
 }
 
-// flightSet is a set of one airline's flights in search order. mu guards
-// the lazy sort, which readers holding the store's read lock may run.
+// flightSet is a set of one airline's flights in search order.
 type flightSet struct {
-	mu     sync.Mutex
-	refs   []flightRef
-	sorted bool
+	refs *btree.BTreeG[flightRef]
 }
 
-func (s *flightSet) add(r flightRef) {
-	s.refs = append(s.refs, r)
-	s.sorted = len(s.refs) == 1
-}
-
-func (s *flightSet) remove(id uuid.UUID) {
-	if i := slices.IndexFunc(s.refs, func(r flightRef) bool { return r.id == id }); i >= 0 {
-		s.refs = slices.Delete(s.refs, i, i+1) // keeps the order of the rest
+// bySearchOrder orders refs by the search order, ties (which flights_order
+// forbids within an airline) by id.
+func bySearchOrder(a, b flightRef) bool {
+	if c := a.order.compare(b.order); c != 0 {
+		return c < 0
 	}
+	return bytes.Compare(a.id[:], b.id[:]) < 0
 }
 
-// from returns the refs after the order key, in order; the caller holds mu.
-func (s *flightSet) from(after flightOrder) []flightRef {
-	if !s.sorted {
-		slices.SortFunc(s.refs, func(a, b flightRef) int { return a.order.compare(b.order) })
-		s.sorted = true
-	}
-	i := sort.Search(len(s.refs), func(i int) bool { return s.refs[i].order.compare(after) > 0 })
-	return s.refs[i:]
+func newFlightSet() *flightSet { return &flightSet{refs: btree.NewG(orderDegree, bySearchOrder)} }
+
+func (s *flightSet) add(r flightRef)    { s.refs.ReplaceOrInsert(r) }
+func (s *flightSet) remove(r flightRef) { s.refs.Delete(r) }
+func (s *flightSet) len() int           { return s.refs.Len() }
+
+// after calls fn with the refs after the order key, in order, until fn
+// returns false.
+func (s *flightSet) after(o flightOrder, fn func(flightRef) bool) {
+	s.refs.AscendGreaterOrEqual(flightRef{order: o}, func(r flightRef) bool {
+		return r.order.compare(o) == 0 || fn(r)
+	})
 }
 
 // airlineFlights is one airline's sets and its flights_order index.
 type airlineFlights struct {
-	all    flightSet
+	all    *flightSet
 	from   map[string]*flightSet
 	to     map[string]*flightSet
 	orders map[flightOrder]uuid.UUID
@@ -103,7 +104,7 @@ func newFlightTables() *flightTables {
 func (ft *flightTables) airline(tenant string) *airlineFlights {
 	a := ft.airlines[tenant]
 	if a == nil {
-		a = &airlineFlights{from: map[string]*flightSet{}, to: map[string]*flightSet{}, orders: map[flightOrder]uuid.UUID{}}
+		a = &airlineFlights{all: newFlightSet(), from: map[string]*flightSet{}, to: map[string]*flightSet{}, orders: map[flightOrder]uuid.UUID{}}
 		ft.airlines[tenant] = a
 	}
 	return a
@@ -112,7 +113,7 @@ func (ft *flightTables) airline(tenant string) *airlineFlights {
 func setOf(m map[string]*flightSet, k string) *flightSet {
 	s := m[k]
 	if s == nil {
-		s = &flightSet{}
+		s = newFlightSet()
 		m[k] = s
 	}
 	return s
@@ -132,9 +133,10 @@ func (ft *flightTables) put(f readmodel.Flight) {
 func (ft *flightTables) drop(f readmodel.Flight) {
 	delete(ft.rows, flightKey{f.TenantID, f.ID})
 	a := ft.airlines[f.TenantID]
-	a.all.remove(f.ID)
-	a.from[f.DptAirport].remove(f.ID)
-	a.to[f.ArrAirport].remove(f.ID)
+	r := flightRef{orderOf(f), f.ID}
+	a.all.remove(r)
+	a.from[f.DptAirport].remove(r)
+	a.to[f.ArrAirport].remove(r)
 	delete(a.orders, orderOf(f))
 }
 
@@ -337,11 +339,11 @@ func (s *state) searchFlights(ctx context.Context, q flightSearch) ([]readmodel.
 	if a == nil || q.PageSize == 0 {
 		return nil, nil
 	}
-	set := &a.all
+	set := a.all
 	switch {
 	case q.dpt != nil && q.arr != nil:
 		set = a.from[*q.dpt]
-		if to := a.to[*q.arr]; to == nil || set != nil && len(to.refs) < len(set.refs) {
+		if to := a.to[*q.arr]; to == nil || set != nil && to.len() < set.len() {
 			set = to
 		}
 	case q.dpt != nil:
@@ -352,13 +354,13 @@ func (s *state) searchFlights(ctx context.Context, q flightSearch) ([]readmodel.
 	if set == nil {
 		return nil, nil
 	}
-	set.mu.Lock()
-	defer set.mu.Unlock()
 	var out []readmodel.Flight
-	for i, r := range set.from(flightOrder{q.AfterTime, q.AfterNumber, q.AfterCode, q.AfterLeg}) {
-		if i%1024 == 1023 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+	var err error
+	read := 0
+	set.after(flightOrder{q.AfterTime, q.AfterNumber, q.AfterCode, q.AfterLeg}, func(r flightRef) bool {
+		if read++; read%1024 == 0 {
+			if err = ctx.Err(); err != nil {
+				return false
 			}
 		}
 		f := s.flights.rows[flightKey{q.TenantID, r.id}]
@@ -367,12 +369,14 @@ func (s *state) searchFlights(ctx context.Context, q flightSearch) ([]readmodel.
 			!q.IncludeInactive && !f.Active,
 			q.Day != 0 && f.Days&q.Day == 0,
 			q.Aircraft != "" && !slices.Contains(f.SubfleetTypes, q.Aircraft) && !slices.Contains(f.SubfleetIds, q.Aircraft):
-			continue
+			return true
 		}
 		out = append(out, copyFlight(f))
-		if len(out) == int(q.PageSize) {
-			break
-		}
+		return len(out) < int(q.PageSize)
+	})
+	s.visited(read)
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -1,10 +1,7 @@
 package memory
 
 import (
-	"bytes"
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/google/uuid"
 
@@ -79,22 +76,11 @@ func (s *state) getTenantUser(ctx context.Context, arg readmodel.GetTenantUserPa
 }
 
 // listUsersByTenant orders like ORDER BY name COLLATE "C", id and returns
-// nil for no rows, as the sqlc code does.
+// nil for no rows, as the sqlc code does: the tenant's users, already in
+// that order.
 func (s *state) listUsersByTenant(ctx context.Context, tenantID string) ([]readmodel.User, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []readmodel.User
-	for _, u := range s.users {
-		if u.TenantID == tenantID {
-			out = append(out, u)
-		}
-	}
-	slices.SortFunc(out, func(a, b readmodel.User) int {
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.ID[:], b.ID[:])
-	})
-	return out, nil
+	return s.usersByTenant.list(s, tenantID, same), nil
 }

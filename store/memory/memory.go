@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -197,12 +198,19 @@ type state struct {
 	checkpoints map[string]readmodel.ProjectionCheckpoint
 	users       map[uuid.UUID]readmodel.User
 	emails      map[string]uuid.UUID // the unique index users_email
+	// usersByTenant is users by tenant in ListUsersByTenant's order; every
+	// write of users goes through putUser and dropUser, which keep it.
+	usersByTenant *sortedRows[string, readmodel.User]
+	// airlinesByName is airlines in ListAirlines' order (one group, "").
+	airlinesByName *sortedRows[string, readmodel.Airline]
 
 	apiKeys      map[uuid.UUID]readmodel.APIKey // see apikeys.go
 	apiKeyHashes map[string]uuid.UUID           // the unique index api_keys_hash
+	keysByUser   *sortedRows[rowKey, readmodel.APIKey]
 
 	subfleets map[rowKey]readmodel.Subfleet // see fleet.go
 	aircraft  map[rowKey]readmodel.Aircraft
+	fleet     fleetOrders   // subfleets and aircraft in their lists' orders
 	airports  airportTable  // see airports.go
 	flights   *flightTables // see flights.go
 
@@ -211,13 +219,25 @@ type state struct {
 	pilotStats     map[rowKey]readmodel.PilotStat
 	aircraftTotals map[rowKey]readmodel.AircraftPirepTotal
 	ranks          map[rowKey]readmodel.Rank // see ranks.go
+	ranksInOrder   *sortedRows[string, readmodel.Rank]
 	pilotRanks     map[rowKey]readmodel.PilotRank
 
 	pirepRules map[string]readmodel.AirlinePirepRule // see pirep_rules.go
 	review     *reviewTables                         // see review.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
+
+	rowsRead atomic.Int64 // rows the list reads visited; see RowsRead
 }
+
+// RowsRead is how many stored rows the store's list reads have visited
+// since it was made: the work a page costs, counted rather than timed, so
+// a test can check that one airline's page does not read other airlines'
+// rows.
+func (m *ReadModels) RowsRead() int64 { return m.st.rowsRead.Load() }
+
+// visited counts n rows a read walked.
+func (s *state) visited(n int) { s.rowsRead.Add(int64(n)) }
 
 func newState() *state {
 	return &state{
@@ -228,11 +248,20 @@ func newState() *state {
 		users:       map[uuid.UUID]readmodel.User{},
 		emails:      map[string]uuid.UUID{},
 
+		usersByTenant: newSortedRows[string](func(a, b *readmodel.User) bool {
+			return byNameThenID(a.Name, a.ID, b.Name, b.ID)
+		}),
+		airlinesByName: newSortedRows[string](func(a, b *readmodel.Airline) bool {
+			return byNameThenID(a.Name, a.ID, b.Name, b.ID)
+		}),
+
 		apiKeys:      map[uuid.UUID]readmodel.APIKey{},
 		apiKeyHashes: map[string]uuid.UUID{},
+		keysByUser:   newSortedRows[rowKey](newestKeyFirst),
 
 		subfleets: map[rowKey]readmodel.Subfleet{},
 		aircraft:  map[rowKey]readmodel.Aircraft{},
+		fleet:     newFleetOrders(),
 		airports:  airportTable{},
 		flights:   newFlightTables(),
 
@@ -241,6 +270,7 @@ func newState() *state {
 		pilotStats:     map[rowKey]readmodel.PilotStat{},
 		aircraftTotals: map[rowKey]readmodel.AircraftPirepTotal{},
 		ranks:          map[rowKey]readmodel.Rank{},
+		ranksInOrder:   newSortedRows[string](byMinutesThenName),
 		pilotRanks:     map[rowKey]readmodel.PilotRank{},
 
 		pirepRules: map[string]readmodel.AirlinePirepRule{},
@@ -299,25 +329,56 @@ func (s *state) getUserByEmail(ctx context.Context, email string) (readmodel.Use
 	return s.users[id], nil
 }
 
-// listAirlines orders like ORDER BY name COLLATE "C", id: names by their
+// byNameThenID orders like ORDER BY name COLLATE "C", id: names by their
 // UTF-8 bytes, ties by the uuid's 16 bytes, as PostgreSQL compares uuids.
-// Like the sqlc code it returns nil, not an empty slice, when there are no
-// rows.
+func byNameThenID(aName string, aID uuid.UUID, bName string, bID uuid.UUID) bool {
+	if c := strings.Compare(aName, bName); c != 0 {
+		return c < 0
+	}
+	return bytes.Compare(aID[:], bID[:]) < 0
+}
+
+// listAirlines orders like ORDER BY name COLLATE "C", id. Like the sqlc
+// code it returns nil, not an empty slice, when there are no rows.
 func (s *state) listAirlines(ctx context.Context) ([]readmodel.Airline, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []readmodel.Airline
-	for _, a := range s.airlines {
-		out = append(out, a)
+	return s.airlinesByName.list(s, "", same), nil
+}
+
+// putAirline stores the row and keeps airlinesByName; the caller keeps
+// the slugs.
+func (s *state) putAirline(a readmodel.Airline) {
+	if old, ok := s.airlines[a.ID]; ok {
+		s.airlinesByName.remove("", old)
 	}
-	slices.SortFunc(out, func(a, b readmodel.Airline) int {
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.ID[:], b.ID[:])
-	})
-	return out, nil
+	s.airlines[a.ID] = a
+	s.airlinesByName.put("", a)
+}
+
+func (s *state) dropAirline(id uuid.UUID) {
+	if old, ok := s.airlines[id]; ok {
+		s.airlinesByName.remove("", old)
+		delete(s.airlines, id)
+	}
+}
+
+// putUser stores the row and keeps usersByTenant; the caller keeps the
+// emails.
+func (s *state) putUser(u readmodel.User) {
+	if old, ok := s.users[u.ID]; ok {
+		s.usersByTenant.remove(old.TenantID, old)
+	}
+	s.users[u.ID] = u
+	s.usersByTenant.put(u.TenantID, u)
+}
+
+func (s *state) dropUser(id uuid.UUID) {
+	if old, ok := s.users[id]; ok {
+		s.usersByTenant.remove(old.TenantID, old)
+		delete(s.users, id)
+	}
 }
 
 // tx is a transaction on the state: it writes in place and keeps an undo log.
@@ -370,9 +431,9 @@ func (t *tx) DeleteAllAirlines(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old, oldSlugs := t.st.airlines, t.st.slugs
-	t.st.airlines, t.st.slugs = map[uuid.UUID]readmodel.Airline{}, map[string]uuid.UUID{}
-	t.undo = append(t.undo, func() { t.st.airlines, t.st.slugs = old, oldSlugs })
+	old, oldSlugs, oldOrder := t.st.airlines, t.st.slugs, t.st.airlinesByName
+	t.st.airlines, t.st.slugs, t.st.airlinesByName = map[uuid.UUID]readmodel.Airline{}, map[string]uuid.UUID{}, oldOrder.empty()
+	t.undo = append(t.undo, func() { t.st.airlines, t.st.slugs, t.st.airlinesByName = old, oldSlugs, oldOrder })
 	return nil
 }
 
@@ -441,19 +502,19 @@ func (t *tx) UpsertAirline(ctx context.Context, arg readmodel.UpsertAirlineParam
 	if existed {
 		delete(t.st.slugs, old.Slug)
 	}
-	t.st.airlines[arg.ID] = readmodel.Airline{
+	t.st.putAirline(readmodel.Airline{
 		ID: arg.ID, Name: arg.Name, Icao: arg.Icao, Iata: arg.Iata, Slug: arg.Slug,
 		CreatedAt: timestamptz(arg.CreatedAt), PilotIDPrefix: arg.PilotIDPrefix,
 		Registration: arg.Registration, Suspended: arg.Suspended,
-	}
+	})
 	t.st.slugs[arg.Slug] = arg.ID
 	t.undo = append(t.undo, func() {
 		delete(t.st.slugs, arg.Slug)
 		if existed {
-			t.st.airlines[arg.ID] = old
+			t.st.putAirline(old)
 			t.st.slugs[old.Slug] = arg.ID
 		} else {
-			delete(t.st.airlines, arg.ID)
+			t.st.dropAirline(arg.ID)
 		}
 	})
 	return nil
@@ -470,9 +531,9 @@ func (t *tx) DeleteAllUsers(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old, oldEmails := t.st.users, t.st.emails
-	t.st.users, t.st.emails = map[uuid.UUID]readmodel.User{}, map[string]uuid.UUID{}
-	t.undo = append(t.undo, func() { t.st.users, t.st.emails = old, oldEmails })
+	old, oldEmails, oldOrder := t.st.users, t.st.emails, t.st.usersByTenant
+	t.st.users, t.st.emails, t.st.usersByTenant = map[uuid.UUID]readmodel.User{}, map[string]uuid.UUID{}, oldOrder.empty()
+	t.undo = append(t.undo, func() { t.st.users, t.st.emails, t.st.usersByTenant = old, oldEmails, oldOrder })
 	return nil
 }
 
@@ -502,8 +563,8 @@ func (t *tx) SetUserPassword(ctx context.Context, arg readmodel.SetUserPasswordP
 	}
 	u := old
 	u.PasswordHash, u.MustChangePassword, u.UpdatedAt = arg.PasswordHash, arg.MustChangePassword, timestamptz(arg.UpdatedAt)
-	t.st.users[arg.ID] = u
-	t.undo = append(t.undo, func() { t.st.users[arg.ID] = old })
+	t.st.putUser(u)
+	t.undo = append(t.undo, func() { t.st.putUser(old) })
 	return nil
 }
 
@@ -520,21 +581,21 @@ func (t *tx) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) err
 	if existed {
 		delete(t.st.emails, old.Email)
 	}
-	t.st.users[arg.ID] = readmodel.User{
+	t.st.putUser(readmodel.User{
 		TenantID: arg.TenantID, ID: arg.ID, Email: arg.Email, Name: arg.Name, Role: arg.Role,
 		PasswordHash: arg.PasswordHash, MustChangePassword: arg.MustChangePassword,
 		CreatedAt: timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt),
 		Country: arg.Country, Status: arg.Status, StatusReason: arg.StatusReason,
 		PilotNumber: arg.PilotNumber, PilotID: arg.PilotID,
-	}
+	})
 	t.st.emails[arg.Email] = arg.ID
 	t.undo = append(t.undo, func() {
 		delete(t.st.emails, arg.Email)
 		if existed {
-			t.st.users[arg.ID] = old
+			t.st.putUser(old)
 			t.st.emails[old.Email] = arg.ID
 		} else {
-			delete(t.st.users, arg.ID)
+			t.st.dropUser(arg.ID)
 		}
 	})
 	return nil

@@ -35,6 +35,11 @@ type pirepIndex struct {
 
 	tenantOrders map[string]*pirepOrders
 	stateOrders  map[stateKey]*pirepOrders
+
+	// pilotNewest is each pilot's rows in ListPirepsByPilot's order
+	// (filed_at DESC, id), like the index on (tenant_id, pilot_id,
+	// filed_at DESC, id): the dashboard's five are the first five.
+	pilotNewest map[rowKey]*btree.BTreeG[*readmodel.Pirep]
 }
 
 // pirepOrders are one tenant's, or one state's of a tenant, rows sorted
@@ -192,6 +197,7 @@ func newPirepIndex() *pirepIndex {
 
 		tenantOrders: map[string]*pirepOrders{},
 		stateOrders:  map[stateKey]*pirepOrders{},
+		pilotNewest:  map[rowKey]*btree.BTreeG[*readmodel.Pirep]{},
 	}
 }
 
@@ -241,6 +247,7 @@ func (ix *pirepIndex) add(p *readmodel.Pirep) {
 	addRow(ix.byState, stateKey{p.TenantID, p.State}, p)
 	addOrdered(ix.tenantOrders, p.TenantID, p)
 	addOrdered(ix.stateOrders, stateKey{p.TenantID, p.State}, p)
+	ix.addPilotNewest(p)
 	for _, b := range []*pirepBucket{
 		bucket(ix.byPilot, rowKey{p.TenantID, p.PilotID}),
 		bucket(ix.byAircraft, rowKey{p.TenantID, p.AircraftID}),
@@ -257,8 +264,29 @@ func (ix *pirepIndex) remove(p *readmodel.Pirep) {
 	removeID(ix.byState, stateKey{p.TenantID, p.State}, p.ID)
 	removeOrdered(ix.tenantOrders, p.TenantID, p)
 	removeOrdered(ix.stateOrders, stateKey{p.TenantID, p.State}, p)
+	ix.removePilotNewest(p)
 	removeFromBucket(ix.byPilot, rowKey{p.TenantID, p.PilotID}, p)
 	removeFromBucket(ix.byAircraft, rowKey{p.TenantID, p.AircraftID}, p)
+}
+
+func (ix *pirepIndex) addPilotNewest(p *readmodel.Pirep) {
+	k := rowKey{p.TenantID, p.PilotID}
+	t := ix.pilotNewest[k]
+	if t == nil {
+		t = btree.NewG(orderDegree, func(a, b *readmodel.Pirep) bool { return orderNewest.compare(a, b) < 0 })
+		ix.pilotNewest[k] = t
+	}
+	t.ReplaceOrInsert(p)
+}
+
+func (ix *pirepIndex) removePilotNewest(p *readmodel.Pirep) {
+	k := rowKey{p.TenantID, p.PilotID}
+	if t := ix.pilotNewest[k]; t != nil {
+		t.Delete(p)
+		if t.Len() == 0 {
+			delete(ix.pilotNewest, k)
+		}
+	}
 }
 
 func removeFromBucket(m map[rowKey]*pirepBucket, k rowKey, p *readmodel.Pirep) {

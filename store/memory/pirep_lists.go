@@ -114,6 +114,7 @@ func (s *state) firstPireps(arg readmodel.ListPirepsByAirlineParams, order listO
 		var out []readmodel.Pirep
 		skip := offset
 		o.in(order).Ascend(func(p *readmodel.Pirep) bool {
+			s.visited(1)
 			if !keep(p) {
 				return true
 			}
@@ -128,6 +129,7 @@ func (s *state) firstPireps(arg readmodel.ListPirepsByAirlineParams, order listO
 	}
 	h := &pirepHeap{order: order}
 	for _, p := range s.candidates(arg) {
+		s.visited(1)
 		if !keep(p) {
 			continue
 		}
@@ -189,6 +191,7 @@ func (s *state) countPirepsByAirline(ctx context.Context, arg readmodel.CountPir
 	keep := airlineFilter(list)
 	var n int64
 	for _, p := range s.candidates(list) {
+		s.visited(1)
 		if keep(p) {
 			n++
 		}

@@ -151,14 +151,6 @@ func (s *state) getPirep(ctx context.Context, arg readmodel.GetPirepParams) (rea
 	return *p, nil
 }
 
-// newestFirst orders like ORDER BY filed_at DESC, id.
-func newestFirst(a, b readmodel.Pirep) int {
-	if c := b.FiledAt.Compare(a.FiledAt); c != 0 {
-		return c
-	}
-	return bytes.Compare(a.ID[:], b.ID[:])
-}
-
 func (s *state) listPendingPireps(ctx context.Context, arg readmodel.ListPendingPirepsParams) ([]readmodel.Pirep, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -183,12 +175,17 @@ func (s *state) listPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsB
 	if arg.Limit < 0 {
 		return nil, negativeLimit()
 	}
-	var out []readmodel.Pirep
-	if b := s.pirepIdx.byPilot[rowKey{arg.TenantID, arg.PilotID}]; b != nil {
-		out = pirepsIn(b.ids, func(*readmodel.Pirep) bool { return true })
+	t := s.pirepIdx.pilotNewest[rowKey{arg.TenantID, arg.PilotID}]
+	if t == nil || arg.Limit == 0 {
+		return nil, nil
 	}
-	slices.SortFunc(out, newestFirst)
-	return page(out, 0, arg.Limit), nil
+	out := make([]readmodel.Pirep, 0, min(int(arg.Limit), t.Len()))
+	t.Ascend(func(p *readmodel.Pirep) bool {
+		out = append(out, *p)
+		return len(out) < int(arg.Limit)
+	})
+	s.visited(len(out))
+	return out, nil
 }
 
 func (s *state) listPirepsByAirline(ctx context.Context, arg readmodel.ListPirepsByAirlineParams) ([]readmodel.Pirep, error) {

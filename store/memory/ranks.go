@@ -1,11 +1,8 @@
 package memory
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/albatross-va/albatross/store/readmodel"
 )
@@ -64,22 +61,31 @@ func (s *state) listRanks(ctx context.Context, tenantID string) ([]readmodel.Ran
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []readmodel.Rank
-	for k, r := range s.ranks {
-		if k.tenant == tenantID {
-			out = append(out, r)
-		}
+	return s.ranksInOrder.list(s, tenantID, same), nil
+}
+
+// byMinutesThenName is ListRanks' ORDER BY min_minutes, name COLLATE "C", id.
+func byMinutesThenName(a, b *readmodel.Rank) bool {
+	if c := cmp.Compare(a.MinMinutes, b.MinMinutes); c != 0 {
+		return c < 0
 	}
-	slices.SortFunc(out, func(a, b readmodel.Rank) int {
-		if c := cmp.Compare(a.MinMinutes, b.MinMinutes); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.ID[:], b.ID[:])
-	})
-	return out, nil
+	return byNameThenID(a.Name, a.ID, b.Name, b.ID)
+}
+
+// putRank stores the row and keeps ranksInOrder; every write of s.ranks
+// goes through it and dropRank.
+func (s *state) putRank(r readmodel.Rank) {
+	k := rowKey{r.TenantID, r.ID}
+	s.dropRank(k)
+	s.ranks[k] = r
+	s.ranksInOrder.put(r.TenantID, r)
+}
+
+func (s *state) dropRank(k rowKey) {
+	if old, ok := s.ranks[k]; ok {
+		s.ranksInOrder.remove(old.TenantID, old)
+		delete(s.ranks, k)
+	}
 }
 
 func (t *tx) DeleteAllPilotRanks(ctx context.Context) error {
@@ -96,9 +102,9 @@ func (t *tx) DeleteAllRanks(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old := t.st.ranks
-	t.st.ranks = map[rowKey]readmodel.Rank{}
-	t.undo = append(t.undo, func() { t.st.ranks = old })
+	old, oldOrder := t.st.ranks, t.st.ranksInOrder
+	t.st.ranks, t.st.ranksInOrder = map[rowKey]readmodel.Rank{}, oldOrder.empty()
+	t.undo = append(t.undo, func() { t.st.ranks, t.st.ranksInOrder = old, oldOrder })
 	return nil
 }
 
@@ -142,13 +148,13 @@ func (t *tx) UpsertRank(ctx context.Context, arg readmodel.UpsertRankParams) err
 	}
 	k := rowKey{arg.TenantID, arg.ID}
 	old, existed := t.st.ranks[k]
-	t.st.ranks[k] = readmodel.Rank{TenantID: arg.TenantID, ID: arg.ID, Name: arg.Name, MinMinutes: arg.MinMinutes,
-		AutoPromote: arg.AutoPromote, AutoAccept: arg.AutoAccept, UpdatedAt: timestamptz(arg.UpdatedAt)}
+	t.st.putRank(readmodel.Rank{TenantID: arg.TenantID, ID: arg.ID, Name: arg.Name, MinMinutes: arg.MinMinutes,
+		AutoPromote: arg.AutoPromote, AutoAccept: arg.AutoAccept, UpdatedAt: timestamptz(arg.UpdatedAt)})
 	t.undo = append(t.undo, func() {
 		if existed {
-			t.st.ranks[k] = old
+			t.st.putRank(old)
 		} else {
-			delete(t.st.ranks, k)
+			t.st.dropRank(k)
 		}
 	})
 	return nil
