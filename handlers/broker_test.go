@@ -124,7 +124,7 @@ func TestBrokerStreamsResumesAndFilters(t *testing.T) {
 
 func TestBrokerDropsASlowClientWithoutBlocking(t *testing.T) {
 	b := NewBroker(slog.Default(), time.Hour)
-	c, _, _ := b.subscribe("", "", false, nil)
+	c, _, _ := b.subscribe(sseViewer{}, nil)
 	done := make(chan struct{})
 	go func() {
 		for i := 0; i < clientBuffer*4; i++ {
