@@ -188,9 +188,10 @@ func checkPirepList(t *testing.T, w *matrixWorld) {
 			t.Errorf("the %s select keeps %q, want %q", name, v, want)
 		}
 	}
-	// The list re-fetches itself with the same query on the pireps topic.
-	live := d.Find(`#pirep-list[hx-trigger*="sse:pireps"]`)
-	if hxGet, _ := live.Attr("hx-get"); live.Length() != 1 || !strings.Contains(hxGet, "airport=LPPT") || !strings.Contains(hxGet, "from="+from) {
+	// The list re-fetches its live fragment with the same query on the
+	// staff's PIREP topic.
+	live := d.Find(`#pirep-list[hx-trigger*="sse:pirep-review"]`)
+	if hxGet, _ := live.Attr("hx-get"); live.Length() != 1 || !strings.HasPrefix(hxGet, "/airlines/"+a.id+"/pireps/all/live?") || !strings.Contains(hxGet, "airport=LPPT") || !strings.Contains(hxGet, "from="+from) {
 		t.Errorf("the list does not re-fetch itself with its query: %q", hxGet)
 	}
 	// Accepted: none of those.
@@ -298,12 +299,12 @@ func checkRosterAndStats(t *testing.T, w *matrixWorld) {
 	if resp, _ := w.sendForm(t, staff, "/airlines/"+a.id+"/pireps/"+a.pirep+"/accept", url.Values{}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("accept: %d", resp.StatusCode)
 	}
-	waitEvent(t, "the pilot's roster", events, "pireps")
+	waitEvent(t, "the pilot's roster", events, "pilot-totals")
 	w.settle(t)
 	resp, body := getAs(t, pilot.client, w.URL+roster, map[string]string{"HX-Request": "true"})
 	d := doc(t, body)
-	if resp.StatusCode != http.StatusOK || d.Find(`#roster[hx-trigger*="sse:pireps"][hx-trigger*="sse:ranks"]`).Length() != 1 {
-		t.Errorf("the roster does not re-fetch itself on the pireps and ranks topics")
+	if resp.StatusCode != http.StatusOK || d.Find(`#roster[hx-trigger*="sse:pilot-totals"][hx-trigger*="sse:ranks"]`).Length() != 1 {
+		t.Errorf("the roster does not re-fetch itself on the pilot totals and ranks topics")
 	}
 	if r := rosterRows(pilot, roster)["pilot-a@example.com"]; len(r) != 5 || r[1] != "First Officer" || r[2] != "0:50" || r[3] != "1" || r[4] != "EGLL" {
 		t.Errorf("the pilot after the acceptance: %v", r)
@@ -351,7 +352,7 @@ func checkRosterAndStats(t *testing.T, w *matrixWorld) {
 	if len(top) != 2 || !slices.Equal(top[0], wantTop[0]) || !slices.Equal(top[1], wantTop[1]) {
 		t.Errorf("top pilots %v, want %v", top, wantTop)
 	}
-	if d.Find(`#airline-stats[hx-trigger*="sse:pireps"]`).Length() != 1 {
+	if d.Find(`#airline-stats[hx-trigger*="sse:pilot-totals"]`).Length() != 1 {
 		t.Errorf("the stats do not re-fetch themselves on the pireps topic")
 	}
 	if tab := d.Find(`nav[aria-label="Airline"] a[aria-current="page"]`); tab.AttrOr("href", "") != stats {

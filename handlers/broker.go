@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 )
 
@@ -20,14 +21,28 @@ import (
 // Each browser gets a buffered channel; a client that falls behind is cut
 // off instead of slowing the others, and its browser reconnects with
 // Last-Event-ID and is replayed what it missed from a short history.
+//
+// Clients are indexed by tenant, person and role, so a notice visits only
+// the streams that may see it; the recipients are picked under the lock
+// and handed the event after it is released, so one accept with a
+// thousand open pages does not hold up subscribers and other notices.
 type Broker struct {
 	log       *slog.Logger
 	heartbeat time.Duration
 
 	mu      sync.Mutex
-	clients map[*sseClient]struct{}
+	tenants map[string]*tenantClients // by tenant id ("" for the platform)
+	every   map[*sseClient]struct{}   // platform admins: every tenant's notices
+	count   int
 	history []sseEvent // the most recent events, oldest first
 	closed  bool
+}
+
+// tenantClients are one tenant's open streams, by who may see what.
+type tenantClients struct {
+	all    map[*sseClient]struct{}
+	staff  map[*sseClient]struct{}
+	byUser map[string]map[*sseClient]struct{}
 }
 
 // sseEvent is one notice as sent: its id is the log position, which is
@@ -36,15 +51,25 @@ type sseEvent struct {
 	pos    domain.Position
 	tenant string
 	user   string // the one person the event is for; "" for everyone of tenant
-	topic  string
+	staff  bool   // for staff (and user, if set) only
+	topic  live.Topic
 	data   []byte
 }
 
-type sseClient struct {
+// sseViewer is who a stream shows notices to.
+type sseViewer struct {
 	tenant string // the tenant whose notices the client may see; "" for the platform
 	user   string // the signed-in person; "" for a visitor
-	every  bool   // a platform admin: every tenant's notices
+	staff  bool   // the tenant's staff: the review side's notices too
+	every  bool   // a platform admin: every tenant's notices, staff's included
+}
+
+type sseClient struct {
+	sseViewer
 	events chan sseEvent
+
+	sendMu sync.Mutex // orders a send after the broker's lock against closing events
+	done   bool       // events is closed
 }
 
 const (
@@ -58,7 +83,7 @@ func NewBroker(log *slog.Logger, heartbeat time.Duration) *Broker {
 	if heartbeat <= 0 {
 		heartbeat = defaultHeartbeat
 	}
-	return &Broker{log: log, heartbeat: heartbeat, clients: map[*sseClient]struct{}{}}
+	return &Broker{log: log, heartbeat: heartbeat, tenants: map[string]*tenantClients{}, every: map[*sseClient]struct{}{}}
 }
 
 // Run forwards notices from the notifier to the clients until ctx ends.
@@ -88,59 +113,181 @@ func (b *Broker) publish(n notify.Notice) {
 		pos = p
 	}
 	data, _ := json.Marshal(n) // a Notice always marshals
-	ev := sseEvent{pos: pos, tenant: n.TenantID, user: n.UserID, topic: n.Topic, data: data}
+	ev := sseEvent{pos: pos, tenant: n.TenantID, user: n.UserID, staff: n.Staff, topic: n.Topic, data: data}
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	if n.Position != "" {
 		b.history = append(b.history, ev)
 		if len(b.history) > historySize {
 			b.history = b.history[len(b.history)-historySize:]
 		}
 	}
-	b.fanOut(ev)
+	recipients := b.recipients(ev)
+	b.mu.Unlock()
+	b.fanOut(ev, recipients)
 }
 
-// fanOut hands ev to every client allowed to see it, never waiting: a
-// client too slow to take it is dropped, and its browser reconnects and
-// resumes. The caller holds mu.
-func (b *Broker) fanOut(ev sseEvent) {
-	for c := range b.clients {
-		if !c.allowed(ev) {
-			continue
+// recipients are the streams that may see ev, looked up by tenant, person
+// and role rather than by asking every stream. The caller holds mu.
+func (b *Broker) recipients(ev sseEvent) []*sseClient {
+	var out []*sseClient
+	add := func(set map[*sseClient]struct{}) {
+		for c := range set {
+			if c.allowed(ev) {
+				out = append(out, c)
+			}
 		}
-		select {
-		case c.events <- ev:
+	}
+	if tc := b.tenants[ev.tenant]; tc != nil {
+		switch {
+		case ev.user == "" && !ev.staff:
+			add(tc.all)
+		case ev.staff:
+			add(tc.staff)
+			if ev.user != "" {
+				for c := range tc.byUser[ev.user] {
+					if !c.staff && c.allowed(ev) {
+						out = append(out, c)
+					}
+				}
+			}
 		default:
-			delete(b.clients, c)
-			close(c.events)
+			add(tc.byUser[ev.user])
 		}
+	}
+	for c := range b.every {
+		if c.tenant != ev.tenant && c.allowed(ev) { // those of ev's tenant were added above
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// fanOut hands ev to its recipients, never waiting: a client too slow to
+// take it is dropped, and its browser reconnects and resumes. It runs
+// without mu, so a slow fan-out never blocks subscribing or publishing.
+func (b *Broker) fanOut(ev sseEvent, recipients []*sseClient) {
+	var slow []*sseClient
+	for _, c := range recipients {
+		if !c.offer(ev) {
+			slow = append(slow, c)
+		}
+	}
+	if len(slow) == 0 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, c := range slow {
+		b.remove(c)
 	}
 }
 
-// allowed keeps one tenant's notices from another tenant's pages, and a
-// person's own notices from everybody else's, the platform admin's too: an
-// airline's open pages are not all woken for one member's notice. A
-// platform-wide notice (the airline list, the platform admin's own record)
-// names other airlines and the platform admin: only the platform admin
-// sees it.
-func (c *sseClient) allowed(ev sseEvent) bool {
-	if ev.user != "" && ev.user != c.user {
+// offer sends ev if the client has room; false means it is too slow. A
+// client already closed takes nothing and is not reported.
+func (c *sseClient) offer(ev sseEvent) bool {
+	c.sendMu.Lock()
+	defer c.sendMu.Unlock()
+	if c.done {
+		return true
+	}
+	select {
+	case c.events <- ev:
+		return true
+	default:
 		return false
 	}
-	return ev.tenant == c.tenant || c.every
+}
+
+// finish closes the client's channel once.
+func (c *sseClient) finish() {
+	c.sendMu.Lock()
+	defer c.sendMu.Unlock()
+	if !c.done {
+		c.done = true
+		close(c.events)
+	}
+}
+
+// allowed keeps one tenant's notices from another tenant's pages, a
+// person's own notices from everybody else's, and the review side's from
+// pilots: an airline's open pages are not all woken for one member's
+// notice. A platform-wide notice (the airline list, the platform admin's
+// own record) names other airlines and the platform admin: only the
+// platform admin sees it. The platform admin, who may open any airline's
+// staff pages, counts as staff; a person's own notice is theirs alone.
+func (c *sseClient) allowed(ev sseEvent) bool {
+	if ev.tenant != c.tenant && !c.every {
+		return false
+	}
+	mine := ev.user != "" && ev.user == c.user
+	switch {
+	case ev.staff:
+		return mine || c.staff || c.every
+	case ev.user != "":
+		return mine
+	}
+	return true
+}
+
+// add indexes a client. The caller holds mu.
+func (b *Broker) add(c *sseClient) {
+	b.count++
+	if c.every {
+		b.every[c] = struct{}{}
+	}
+	tc := b.tenants[c.tenant]
+	if tc == nil {
+		tc = &tenantClients{all: map[*sseClient]struct{}{}, staff: map[*sseClient]struct{}{}, byUser: map[string]map[*sseClient]struct{}{}}
+		b.tenants[c.tenant] = tc
+	}
+	tc.all[c] = struct{}{}
+	if c.staff || c.every {
+		tc.staff[c] = struct{}{}
+	}
+	if c.user != "" {
+		if tc.byUser[c.user] == nil {
+			tc.byUser[c.user] = map[*sseClient]struct{}{}
+		}
+		tc.byUser[c.user][c] = struct{}{}
+	}
+}
+
+// remove unindexes and closes a client, once. The caller holds mu.
+func (b *Broker) remove(c *sseClient) {
+	tc := b.tenants[c.tenant]
+	if tc == nil {
+		return
+	}
+	if _, ok := tc.all[c]; !ok {
+		return
+	}
+	b.count--
+	delete(b.every, c)
+	delete(tc.all, c)
+	delete(tc.staff, c)
+	if c.user != "" {
+		delete(tc.byUser[c.user], c)
+		if len(tc.byUser[c.user]) == 0 {
+			delete(tc.byUser, c.user)
+		}
+	}
+	if len(tc.all) == 0 {
+		delete(b.tenants, c.tenant)
+	}
+	c.finish()
 }
 
 // subscribe registers a client and returns the events it missed after
 // lastID; resync is true when the history no longer reaches back that far.
-func (b *Broker) subscribe(tenant, user string, every bool, lastID *domain.Position) (c *sseClient, missed []sseEvent, resync bool) {
-	c = &sseClient{tenant: tenant, user: user, every: every, events: make(chan sseEvent, clientBuffer)}
+func (b *Broker) subscribe(v sseViewer, lastID *domain.Position) (c *sseClient, missed []sseEvent, resync bool) {
+	c = &sseClient{sseViewer: v, events: make(chan sseEvent, clientBuffer)}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
-		close(c.events)
+		c.finish()
 		return c, nil, false
 	}
-	b.clients[c] = struct{}{}
+	b.add(c)
 	if lastID == nil {
 		return c, nil, false
 	}
@@ -159,10 +306,7 @@ func (b *Broker) subscribe(tenant, user string, every bool, lastID *domain.Posit
 func (b *Broker) unsubscribe(c *sseClient) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if _, ok := b.clients[c]; ok {
-		delete(b.clients, c)
-		close(c.events)
-	}
+	b.remove(c)
 }
 
 // Close ends every stream, for a graceful shutdown; later subscribers get
@@ -171,17 +315,27 @@ func (b *Broker) Close() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.closed = true
-	for c := range b.clients {
-		delete(b.clients, c)
-		close(c.events)
+	for _, tc := range b.tenants {
+		for c := range tc.all {
+			b.remove(c)
+		}
 	}
+}
+
+// viewerOf is who a stream opened by a person of role shows notices to:
+// staff are those who may review their airline's PIREPs, as the access
+// matrix says.
+func viewerOf(tenant, user, role string) sseViewer {
+	return sseViewer{tenant: tenant, user: user,
+		staff: domain.ScopeOf(role, domain.ReviewPireps) != domain.No,
+		every: role == domain.RolePlatformAdmin}
 }
 
 // Clients returns how many streams are open.
 func (b *Broker) Clients() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return len(b.clients)
+	return b.count
 }
 
 // streamCheck says whether the person of a stream may still see it: their
@@ -214,7 +368,7 @@ func (b *Broker) stream(c echo.Context, still streamCheck) error {
 	if signedIn {
 		user = u.ID
 	}
-	client, missed, resync := b.subscribe(u.TenantID, user, u.Role == domain.RolePlatformAdmin, lastID)
+	client, missed, resync := b.subscribe(viewerOf(u.TenantID, user, u.Role), lastID)
 	defer b.unsubscribe(client)
 
 	rc := http.NewResponseController(w)
@@ -287,7 +441,7 @@ func (b *Broker) stream(c echo.Context, still streamCheck) error {
 
 func writeEvent(w http.ResponseWriter, ev sseEvent) error {
 	if ev.pos == (domain.Position{}) { // a passing update: no id to resume from
-		_, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.topic, ev.data)
+		_, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", string(ev.topic), ev.data)
 		return err
 	}
 	_, err := fmt.Fprintf(w, "id: %s\nevent: %s\ndata: %s\n\n", ev.pos, ev.topic, ev.data)

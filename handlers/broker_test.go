@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/reads"
 )
@@ -124,7 +126,7 @@ func TestBrokerStreamsResumesAndFilters(t *testing.T) {
 
 func TestBrokerDropsASlowClientWithoutBlocking(t *testing.T) {
 	b := NewBroker(slog.Default(), time.Hour)
-	c, _, _ := b.subscribe("", "", false, nil)
+	c, _, _ := b.subscribe(sseViewer{}, nil)
 	done := make(chan struct{})
 	go func() {
 		for i := 0; i < clientBuffer*4; i++ {
@@ -304,5 +306,46 @@ func TestBrokerSendsPlatformWideNoticesOnlyToThePlatformAdmin(t *testing.T) {
 	}
 	if got := nextID(t, readStream(t, pilotSrv.URL, "7.0")); got != "7.2" {
 		t.Errorf("an airline's resumed page got %s first, want only its airline's 7.2", got)
+	}
+}
+
+// The broker filters by role as DESIGN says: the review side's notices
+// reach the airline's staff (and the platform admin) only, a person's own
+// notices that person only, a PIREP's page notice its pilot and staff; no
+// notice crosses to another airline.
+func TestBrokerFiltersNoticesByRoleAndPerson(t *testing.T) {
+	b := NewBroker(slog.Default(), time.Hour)
+	pilotA, _, _ := b.subscribe(viewerOf("t1", "pa", domain.RolePilot), nil)
+	pilotB, _, _ := b.subscribe(viewerOf("t1", "pb", domain.RolePilot), nil)
+	staff, _, _ := b.subscribe(viewerOf("t1", "s1", domain.RoleAirlineAdmin), nil)
+	otherStaff, _, _ := b.subscribe(viewerOf("t2", "s2", domain.RoleAirlineAdmin), nil)
+	platform, _, _ := b.subscribe(viewerOf("", "root", domain.RolePlatformAdmin), nil)
+
+	b.publish(notify.Notice{TenantID: "t1", UserID: "pa", Topic: live.TopicOwnPireps, Position: "1.1"})
+	b.publish(notify.Notice{TenantID: "t1", Staff: true, Topic: live.TopicPirepReview, Position: "1.2"})
+	b.publish(notify.Notice{TenantID: "t1", UserID: "pa", Staff: true, Topic: live.PirepTopic("p1"), Position: "1.3"})
+	b.publish(notify.Notice{TenantID: "t1", Topic: live.TopicPilotTotals, Position: "1.4"})
+	b.Close()
+
+	got := func(c *sseClient) (topics []string) {
+		for ev := range c.events {
+			topics = append(topics, string(ev.topic))
+		}
+		return topics
+	}
+	for _, c := range []struct {
+		name   string
+		client *sseClient
+		want   []string
+	}{
+		{"pilot A", pilotA, []string{"own-pireps", "pirep-p1", "pilot-totals"}},
+		{"pilot B", pilotB, []string{"pilot-totals"}},
+		{"staff", staff, []string{"pirep-review", "pirep-p1", "pilot-totals"}},
+		{"another airline's staff", otherStaff, nil},
+		{"platform admin", platform, []string{"pirep-review", "pirep-p1", "pilot-totals"}},
+	} {
+		if g := got(c.client); !slices.Equal(g, c.want) {
+			t.Errorf("%s got %v, want %v", c.name, g, c.want)
+		}
 	}
 }

@@ -53,21 +53,22 @@ func checkDashboard(t *testing.T, w *matrixWorld) {
 		t.Errorf("the PIREP links to %q", href)
 	}
 
-	// The hours are in a section that re-fetches itself on PIREP and rank
-	// changes; staff's acceptance reaches the pilot's open page.
+	// The hours are in a section that re-fetches its fragment on changes
+	// of the pilot's own PIREPs and of ranks; staff's acceptance reaches the
+	// pilot's open page.
 	live := d.Find(`#dashboard`)
-	if trig, _ := live.Attr("hx-trigger"); !strings.Contains(trig, "sse:pireps") || !strings.Contains(trig, "sse:ranks") {
+	if trig, _ := live.Attr("hx-trigger"); !strings.Contains(trig, "sse:own-pireps") || !strings.Contains(trig, "sse:ranks") {
 		t.Errorf("the dashboard re-fetches on %q", trig)
 	}
-	if get, _ := live.Attr("hx-get"); get != dashboard || live.Find(`[data-testid="dashboard-hours"]`).Length() != 1 {
+	if get, _ := live.Attr("hx-get"); get != dashboard+"/live" || live.Find(`[data-testid="dashboard-hours"]`).Length() != 1 {
 		t.Errorf("the live section fetches %q", get)
 	}
 	events := eventStream(t, pilot.client, w.URL+"/events")
 	if resp, _ := w.sendForm(t, staff, "/airlines/"+a.id+"/pireps/"+a.pirep+"/accept", url.Values{}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("accept: %d", resp.StatusCode)
 	}
-	waitEvent(t, "pilot of A", events, "pireps")
-	_, body = getAs(t, pilot.client, w.URL+dashboard, map[string]string{"HX-Request": "true"})
+	waitEvent(t, "pilot of A", events, "own-pireps")
+	_, body = getAs(t, pilot.client, w.URL+dashboard+"/live", map[string]string{"HX-Request": "true"})
 	d = doc(t, body)
 	if got := text(d, "dashboard-hours"); got != "0:50" || text(d, "dashboard-flights") != "1" {
 		t.Errorf("after the acceptance: %s hours, %s flights; want 0:50 and 1", got, text(d, "dashboard-flights"))

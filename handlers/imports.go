@@ -12,6 +12,7 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/imports"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
@@ -43,9 +44,10 @@ func ImportProgress(n notify.Notifier, log *slog.Logger) func(imports.Status) {
 	}
 }
 
-// importNotice tells a job's page that its status changed.
+// importNotice tells a job's page, which only staff open, that its status
+// changed.
 func importNotice(s imports.Status) notify.Notice {
-	return notify.Notice{TenantID: s.AirlineID, Topic: "import-" + s.ID, IDs: []string{s.ID}}
+	return notify.Notice{TenantID: s.AirlineID, Staff: true, Topic: live.ImportTopic(s.ID), IDs: []string{s.ID}}
 }
 
 // ImportKinds lists the file types, in the order an airline imports them:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"testing"
@@ -108,8 +109,8 @@ func checkPirepPages(t *testing.T, w *matrixWorld) {
 	if len(queued) != 2 || queued[0] != a.pirep || queued[1] != pendingID {
 		t.Errorf("the queue: %v, want [%s %s]", queued, a.pirep, pendingID)
 	}
-	if d.Find(`[hx-trigger*="sse:pireps"]`).Length() != 1 {
-		t.Errorf("the queue does not re-fetch on the pireps topic")
+	if d.Find(`#pirep-queue[hx-trigger*="sse:pirep-review"]`).Length() != 1 {
+		t.Errorf("the queue does not re-fetch on the staff's PIREP topic")
 	}
 
 	// A pilot cannot accept; another airline's staff do not find it.
@@ -168,8 +169,8 @@ func checkPirepPages(t *testing.T, w *matrixWorld) {
 	if d.Find(`[data-testid="pirep-form"]`).Length() != 0 || d.Find(`[data-testid="cancel"]`).Length() != 0 {
 		t.Errorf("an accepted PIREP is still editable by its pilot")
 	}
-	if d.Find(`#pirep-detail[hx-trigger*="sse:pireps"]`).Length() != 1 {
-		t.Errorf("the PIREP's page does not re-fetch on the pireps topic")
+	if d.Find(`#pirep-detail[hx-trigger*="sse:pirep-`+path.Base(pendingURL)+`"]`).Length() != 1 {
+		t.Errorf("the PIREP's page does not re-fetch on its own topic")
 	}
 
 	// My PIREPs lists both; the route was upper-cased and the fuel converted.
@@ -234,7 +235,8 @@ func eventsUntil(t *testing.T, who string, stream <-chan string, want string) []
 }
 
 // A filed PIREP reaches the staff's open queue, and a review the pilot's
-// open PIREP page, over the pireps topic; the re-fetch shows the change.
+// open PIREP page, over the staff's and the PIREP's own topics; the
+// re-fetched fragments show the change.
 // Another airline's staff hear nothing.
 func TestPirepChangesReachTheOpenQueueAndThePilotsPage(t *testing.T) {
 	w := newMatrixWorld(t, embedded)
@@ -253,8 +255,8 @@ func TestPirepChangesReachTheOpenQueueAndThePilotsPage(t *testing.T) {
 		t.Fatalf("file: %d", resp.StatusCode)
 	}
 	pirepURL := resp.Header.Get("Location")
-	waitEvent(t, "staff of A", ofStaff, "pireps")
-	_, body := getAs(t, staff.client, w.URL+base+"/queue", map[string]string{"HX-Request": "true"})
+	waitEvent(t, "staff of A", ofStaff, "pirep-review")
+	_, body := getAs(t, staff.client, w.URL+base+"/queue/live", map[string]string{"HX-Request": "true"})
 	if !strings.Contains(doc(t, body).Find(`#pirep-queue`).Text(), "ALA601") {
 		t.Errorf("the re-fetched queue does not show the filed PIREP")
 	}
@@ -263,15 +265,15 @@ func TestPirepChangesReachTheOpenQueueAndThePilotsPage(t *testing.T) {
 	if resp, _ := w.sendForm(t, staff, pirepURL+"/accept", url.Values{}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("accept: %d", resp.StatusCode)
 	}
-	waitEvent(t, "pilot of A", ofPilot, "pireps")
-	_, body = getAs(t, pilot.client, w.URL+pirepURL, map[string]string{"HX-Request": "true"})
+	waitEvent(t, "pilot of A", ofPilot, "pirep-"+path.Base(pirepURL))
+	_, body = getAs(t, pilot.client, w.URL+pirepURL+"/live", map[string]string{"HX-Request": "true"})
 	if st, _ := doc(t, body).Find(`#pirep-detail [data-testid="pirep-state"]`).Attr("data-state"); st != "accepted" {
 		t.Errorf("the re-fetched PIREP page shows %q, want accepted", st)
 	}
 	select {
 	case ev := <-ofOther:
-		if ev == "pireps" {
-			t.Errorf("B's staff got A's pireps event")
+		if strings.HasPrefix(ev, "pirep") || ev == "own-pireps" {
+			t.Errorf("B's staff got A's %s event", ev)
 		}
 	case <-time.After(200 * time.Millisecond):
 	}

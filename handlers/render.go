@@ -20,6 +20,9 @@ func isFragmentRequest(r *http.Request) bool {
 // into a buffer first so that a failed render is a clean 500.
 func render(c echo.Context, status int, page, fragment templ.Component) error {
 	c.Response().Header().Add("Vary", "HX-Request")
+	if ok, err := renderLive(c, status, page); ok {
+		return err
+	}
 	comp := page
 	if fragment != nil && isFragmentRequest(c.Request()) {
 		comp = fragment

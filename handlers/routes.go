@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/views"
 )
 
 // registerRoutes lists every route of Albatross.
@@ -110,18 +111,24 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/flights/:flight/deactivate", flights.deactivateFlight, allow(domain.ManageOperations))
 
 	// PIREPs: a pilot files and keeps their own; staff review the queue.
+	// A live section's fragment route ("…/live") is its page's handler
+	// rendering only that section, under the page's access rule.
 	// A PIREP's page is its pilot's and the staff's (loadPirep decides).
 	pireps := &pirepHandlers{cmds: d.Pireps, rm: d.ReadModels, eventLog: d.Events, registry: d.Registry,
 		sessions: d.Sessions, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/pireps", pireps.listPireps, allow(domain.FileOwnPireps))
+	member.GET("/airlines/:id/pireps/live", liveFragment(pireps.listPireps, views.LiveMyPireps), allow(domain.FileOwnPireps))
 	member.GET("/airlines/:id/pireps/new", pireps.showNewPirep, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/pireps", pireps.filePirep, allow(domain.FileOwnPireps))
 	member.GET("/airlines/:id/pireps/queue", pireps.showPirepQueue, allow(domain.ReviewPireps))
+	member.GET("/airlines/:id/pireps/queue/live", liveFragment(pireps.showPirepQueue, views.LivePirepQueue), allow(domain.ReviewPireps))
 	// The airline's every PIREP is the staff's list, as in phpVMS's admin.
 	pirepList := &pirepListHandlers{rm: d.ReadModels}
 	member.GET("/airlines/:id/pireps/all", pirepList.listAllPireps, allow(domain.ReviewPireps))
+	member.GET("/airlines/:id/pireps/all/live", liveFragment(pirepList.listAllPireps, views.LivePirepList), allow(domain.ReviewPireps))
 	member.POST("/airlines/:id/pireps/accept", pireps.reviewPireps, allow(domain.ReviewPireps))
 	member.GET("/airlines/:id/pireps/:pirep", pireps.showPirep, allow(domain.ViewOperations))
+	member.GET("/airlines/:id/pireps/:pirep/live", liveFragment(pireps.showPirep, views.LivePirepDetail, views.LivePirepThread), allow(domain.ViewOperations))
 	member.POST("/airlines/:id/pireps/:pirep", pireps.editPirep, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/pireps/:pirep/cancel", pireps.cancelPirep, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/pireps/:pirep/accept", pireps.acceptPirep, allow(domain.ReviewPireps))
@@ -136,11 +143,14 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// The roster and statistics: for everyone in the airline.
 	roster := &rosterHandlers{rm: d.ReadModels}
 	member.GET("/airlines/:id/roster", roster.showRoster, allow(domain.ViewOperations))
+	member.GET("/airlines/:id/roster/live", liveFragment(roster.showRoster, views.LiveRoster), allow(domain.ViewOperations))
 	stats := &statsHandlers{rm: d.ReadModels, now: time.Now}
 	member.GET("/airlines/:id/stats", stats.showStats, allow(domain.ViewOperations))
+	member.GET("/airlines/:id/stats/live", liveFragment(stats.showStats, views.LiveAirlineStats), allow(domain.ViewOperations))
 	// A member's dashboard; an airline's ranks and PIREP rules, for staff.
 	dashboard := &dashboardHandlers{rm: d.ReadModels}
 	member.GET("/airlines/:id/dashboard", dashboard.showDashboard, allow(domain.ViewOwnAirline))
+	member.GET("/airlines/:id/dashboard/live", liveFragment(dashboard.showDashboard, views.LiveDashboard), allow(domain.ViewOwnAirline))
 	ranks := &rankHandlers{cmds: d.Ranks, rm: d.ReadModels, people: people, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/ranks", ranks.listRanks, allow(domain.ManageRanks))
 	member.POST("/airlines/:id/ranks", ranks.createRank, allow(domain.ManageRanks))

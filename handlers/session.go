@@ -186,6 +186,11 @@ func stillSignedIn(sm *scs.SessionManager, rm reads.Querier) streamCheck {
 		if sm.GetString(fresh, sessionPasswordKey) != passwordStamp(now.PasswordHash) {
 			return false, nil
 		}
+		// The broker chose what the stream shows by the role it opened
+		// with (staff see the review side): a new role reconnects.
+		if now.Role != u.Role {
+			return false, nil
+		}
 		refusal, err := loginRefusal(ctx, rm, now)
 		return refusal == "", err
 	}

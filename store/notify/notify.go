@@ -7,6 +7,8 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+
+	"github.com/albatross-va/albatross/domain/live"
 )
 
 // Notice says that a read model changed: which tenant, which topic (the
@@ -18,10 +20,14 @@ type Notice struct {
 	TenantID string `json:"tenant_id"` // "" for platform-wide records such as the airline list
 	// UserID names the one person a notice is for, such as a member's own
 	// notices; only that person's pages are told. "" tells the tenant.
-	UserID   string   `json:"user_id,omitempty"`
-	Topic    string   `json:"topic"`
-	IDs      []string `json:"ids"`
-	Position string   `json:"position"`
+	UserID string `json:"user_id,omitempty"`
+	// Staff says the notice is for the airline's staff (and the platform
+	// admin): the review side of PIREPs. With UserID, that person is told
+	// besides staff.
+	Staff    bool       `json:"staff,omitempty"`
+	Topic    live.Topic `json:"topic"`
+	IDs      []string   `json:"ids"`
+	Position string     `json:"position"`
 }
 
 // Encode renders a notice as JSON for the wire.

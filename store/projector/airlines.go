@@ -10,12 +10,13 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
 // TopicAirlines is the notice topic of the platform's airline list.
-const TopicAirlines = "airlines"
+const TopicAirlines = live.TopicAirlines
 
 // All returns every projection of Albatross, in the order they are applied.
 func All() []Projection {

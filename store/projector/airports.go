@@ -10,13 +10,14 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
 // TopicAirports is the notice topic of an airline's airports; the notice
 // goes to that airline's pages only.
-const TopicAirports = "airports"
+const TopicAirports = live.TopicAirports
 
 // Airports projects the airport streams into the airports table.
 type Airports struct{}

@@ -10,6 +10,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
@@ -17,7 +18,7 @@ import (
 // TopicAPIKeys is the notice topic of API keys. Besides pages, the API key
 // caches of every process listen to it and forget the keys it names, which
 // is how a revoke reaches them.
-const TopicAPIKeys = "api_keys"
+const TopicAPIKeys = live.TopicAPIKeys
 
 // APIKeys projects the API key streams into the api_keys table. It never
 // writes last_used_at, which the API updates in place.

@@ -9,13 +9,14 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
 // TopicFleet is the notice topic of an airline's subfleets and aircraft;
 // the notices go to the airline's pages only.
-const TopicFleet = "fleet"
+const TopicFleet = live.TopicFleet
 
 // Fleet projects the subfleet and aircraft streams into the subfleets and
 // aircraft tables.

@@ -10,13 +10,14 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
 // TopicFlights is the notice topic of an airline's flights; the flight
 // search and a flight's page re-fetch on it.
-const TopicFlights = "flights"
+const TopicFlights = live.TopicFlights
 
 // Flights projects the flight streams into the flights table.
 type Flights struct{}

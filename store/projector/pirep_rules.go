@@ -8,12 +8,13 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
 // TopicSettings is the notice topic of an airline's settings.
-const TopicSettings = "settings"
+const TopicSettings = live.TopicSettings
 
 // PirepRules projects the airlines' PIREP filing rules, from the airline
 // streams, into the airline_pirep_rules table.

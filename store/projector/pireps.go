@@ -10,13 +10,10 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
-
-// TopicPireps is the notice topic of an airline's PIREPs and of the pilot
-// and aircraft totals they change; the notices go to the airline's pages.
-const TopicPireps = "pireps"
 
 // Pireps projects the PIREP streams into the pireps table, and keeps the
 // pilot_stats and aircraft_pirep_totals rows of a PIREP's pilot and
@@ -41,6 +38,8 @@ var pirepEvents = typeSet(&eventsv1.PirepFiled{}, &eventsv1.PirepEdited{}, &even
 func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
 	var rawID string
 	var err error
+	var pilot uuid.UUID  // whose PIREP it is: their own pages are told
+	var totalsMoved bool // it entered or left the accepted state
 	// change loads the PIREP's row, lets f edit it, writes it back, and
 	// recomputes the totals when it entered or left the accepted state.
 	change := func(id string, at time.Time, f func(row *readmodel.UpsertPirepParams) error) error {
@@ -57,9 +56,11 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 			if err := q.UpsertPirep(ctx, row); err != nil {
 				return err
 			}
+			pilot = row.PilotID
 			if (p.State == domain.PirepAccepted) == (row.State == domain.PirepAccepted) {
 				return nil
 			}
+			totalsMoved = true
 			if err := q.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: ev.TenantID, PilotID: row.PilotID}); err != nil {
 				return err
 			}
@@ -70,11 +71,12 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 	case *eventsv1.PirepFiled:
 		rawID = e.PirepId
 		err = withID(rawID, func(id uuid.UUID) error {
-			pilot, err := uuid.Parse(e.PilotId)
+			owner, err := uuid.Parse(e.PilotId)
 			if err != nil {
 				return fmt.Errorf("pilot id %q: %w", e.PilotId, err)
 			}
-			row := readmodel.UpsertPirepParams{TenantID: ev.TenantID, ID: id, PilotID: pilot, State: domain.PirepDraft}
+			pilot = owner
+			row := readmodel.UpsertPirepParams{TenantID: ev.TenantID, ID: id, PilotID: owner, State: domain.PirepDraft}
 			if e.Submitted {
 				row.State = domain.PirepPending
 			}
@@ -120,7 +122,27 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 	if err != nil {
 		return nil, fmt.Errorf("pireps %s %s: %w", ev.Type, rawID, err)
 	}
-	return []notify.Notice{{TenantID: ev.TenantID, Topic: TopicPireps, IDs: []string{rawID}, Position: ev.Position.String()}}, nil
+	return pirepNotices(ev, rawID, pilot.String(), totalsMoved), nil
+}
+
+// pirepNotices are the fragments one PIREP change invalidates, each told
+// only to who sees it: the pilot's own pages, the staff's review pages, the
+// PIREP's own page (pilot and staff), and, when an acceptance was made or
+// undone, the airline's roster, statistics and fleet totals. Another
+// pilot's dashboard is not woken.
+func pirepNotices(ev domain.RecordedEvent, pirep, pilot string, totalsMoved bool) []notify.Notice {
+	at, ids := ev.Position.String(), []string{pirep}
+	ns := []notify.Notice{
+		{TenantID: ev.TenantID, UserID: pilot, Topic: live.TopicOwnPireps, IDs: ids, Position: at},
+		{TenantID: ev.TenantID, Staff: true, Topic: live.TopicPirepReview, IDs: ids, Position: at},
+		{TenantID: ev.TenantID, UserID: pilot, Staff: true, Topic: live.PirepTopic(pirep), IDs: ids, Position: at},
+	}
+	if totalsMoved {
+		ns = append(ns,
+			notify.Notice{TenantID: ev.TenantID, Topic: live.TopicPilotTotals, IDs: []string{pilot}, Position: at},
+			notify.Notice{TenantID: ev.TenantID, Topic: live.TopicFleet, IDs: ids, Position: at})
+	}
+	return ns
 }
 
 // setDetails copies a PIREP's reported details into its row.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
@@ -1003,21 +1004,25 @@ func (p *Projector) publish(ctx context.Context, notices []notify.Notice) {
 	}
 }
 
-// coalesce merges notices into one per tenant, person and topic, carrying
+// coalesce merges notices into one per tenant, audience and topic, carrying
 // the last position and no ids: after a rebuild any record may have changed, and a
 // page re-fetches its whole fragment anyway. Merging page by page keeps a
 // rebuild of a long log from holding a notice per event.
 func coalesce(ns []notify.Notice) []notify.Notice {
-	type key struct{ tenant, user, topic string }
+	type key struct {
+		tenant, user string
+		staff        bool
+		topic        live.Topic
+	}
 	idx := map[key]int{}
 	var out []notify.Notice
 	for _, n := range ns {
-		k := key{n.TenantID, n.UserID, n.Topic}
+		k := key{n.TenantID, n.UserID, n.Staff, n.Topic}
 		i, ok := idx[k]
 		if !ok {
 			i = len(out)
 			idx[k] = i
-			out = append(out, notify.Notice{TenantID: n.TenantID, UserID: n.UserID, Topic: n.Topic})
+			out = append(out, notify.Notice{TenantID: n.TenantID, UserID: n.UserID, Staff: n.Staff, Topic: n.Topic})
 		}
 		out[i].Position = n.Position
 	}

@@ -9,13 +9,14 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
 // TopicRanks is the notice topic of an airline's ranks and its pilots'
 // ranks; a pilot's page shows a promotion from it.
-const TopicRanks = "ranks"
+const TopicRanks = live.TopicRanks
 
 // Ranks projects the rank and career streams into the ranks and
 // pilot_ranks tables.

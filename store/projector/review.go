@@ -10,18 +10,19 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
 // TopicPirepComments is the notice topic of the comment threads of an
 // airline's PIREPs; a PIREP's open page re-fetches its thread from it.
-const TopicPirepComments = "pirep-comments"
+const TopicPirepComments = live.TopicPirepComments
 
 // TopicNotices is the notice topic of a member's own notices: it goes to
 // that member's open pages only (notify.Notice.UserID), which re-fetch
 // their notices from it.
-const TopicNotices = "notices"
+const TopicNotices = live.TopicNotices
 
 // The kinds of a member's notice.
 const (

@@ -11,13 +11,14 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
 // TopicUsers is the notice topic of a tenant's users; platform admins are
 // the tenant "".
-const TopicUsers = "users"
+const TopicUsers = live.TopicUsers
 
 // Users projects the user streams into the users table.
 type Users struct{}

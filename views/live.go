@@ -1,0 +1,55 @@
+package views
+
+import (
+	"strings"
+
+	"github.com/albatross-va/albatross/domain/live"
+)
+
+// The live sections of the pages: each is a templ.Fragment of its page, so
+// its fragment route (the page's path with "/live") renders only that
+// section, and each listens for the topics of the notices that change it.
+const (
+	LiveDashboard    = "dashboard"     // a pilot's career and latest PIREPs
+	LiveMyPireps     = "my-pireps"     // a pilot's own PIREPs
+	LivePirepQueue   = "pirep-queue"   // the staff's review queue
+	LivePirepList    = "pirep-list"    // the staff's list of the airline's PIREPs
+	LiveRoster       = "roster"        // the airline's pilots
+	LiveAirlineStats = "airline-stats" // the airline's statistics
+	LivePirepDetail  = "pirep-detail"  // one PIREP's facts and history
+	LivePirepThread  = "pirep-thread"  // one PIREP's comments, swapped with its facts
+)
+
+// liveURL is the fragment route of a page's live section: the page's path
+// with "/live" appended, its query kept, so a filtered or paged list
+// re-fetches the same rows.
+func liveURL(pageURL string) string {
+	path, query, hasQuery := strings.Cut(pageURL, "?")
+	if hasQuery {
+		return path + "/live?" + query
+	}
+	return path + "/live"
+}
+
+// Triggers of the live sections: the SSE events that refresh each.
+var (
+	dashboardTrigger    = live.Trigger(live.TopicOwnPireps, live.TopicRanks, live.TopicResync)
+	myPirepsTrigger     = live.Trigger(live.TopicOwnPireps, live.TopicResync)
+	pirepReviewTrigger  = live.Trigger(live.TopicPirepReview, live.TopicResync)
+	rosterTrigger       = live.Trigger(live.TopicPilotTotals, live.TopicRanks, live.TopicUsers, live.TopicResync)
+	airlineStatsTrigger = live.Trigger(live.TopicPilotTotals, live.TopicUsers, live.TopicResync)
+	fleetTrigger        = live.Trigger(live.TopicFleet, live.TopicResync)
+	airportsTrigger     = live.Trigger(live.TopicAirports, live.TopicResync)
+	airlinesTrigger     = live.Trigger(live.TopicAirlines, live.TopicResync)
+	flightsTrigger      = live.Trigger(live.TopicFlights, live.TopicResync)
+	usersTrigger        = live.Trigger(live.TopicUsers, live.TopicResync)
+	noticesTrigger      = live.Trigger(live.TopicNotices, live.TopicResync)
+)
+
+// importTrigger listens for one import job's progress.
+func importTrigger(id string) string { return live.Trigger(live.ImportTopic(id), live.TopicResync) }
+
+// pirepDetailTrigger listens for one PIREP's changes and comments.
+func pirepDetailTrigger(id string) string {
+	return live.Trigger(live.PirepTopic(id), live.TopicPirepComments, live.TopicResync)
+}
