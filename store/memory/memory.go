@@ -196,6 +196,7 @@ type state struct {
 	slugs       map[string]uuid.UUID // the unique index airlines_slug
 	checkpoints map[string]readmodel.ProjectionCheckpoint
 	users       map[uuid.UUID]readmodel.User
+	roster      rosterIndex          // the active users in roster order; see roster.go
 	emails      map[string]uuid.UUID // the unique index users_email
 
 	apiKeys      map[uuid.UUID]readmodel.APIKey // see apikeys.go
@@ -226,6 +227,7 @@ func newState() *state {
 		checkpoints: map[string]readmodel.ProjectionCheckpoint{},
 		quarantine:  map[quarantineKey]readmodel.QuarantinedEvent{},
 		users:       map[uuid.UUID]readmodel.User{},
+		roster:      rosterIndex{},
 		emails:      map[string]uuid.UUID{},
 
 		apiKeys:      map[uuid.UUID]readmodel.APIKey{},
@@ -470,9 +472,9 @@ func (t *tx) DeleteAllUsers(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old, oldEmails := t.st.users, t.st.emails
-	t.st.users, t.st.emails = map[uuid.UUID]readmodel.User{}, map[string]uuid.UUID{}
-	t.undo = append(t.undo, func() { t.st.users, t.st.emails = old, oldEmails })
+	old, oldEmails, oldRoster := t.st.users, t.st.emails, t.st.roster
+	t.st.users, t.st.emails, t.st.roster = map[uuid.UUID]readmodel.User{}, map[string]uuid.UUID{}, rosterIndex{}
+	t.undo = append(t.undo, func() { t.st.users, t.st.emails, t.st.roster = old, oldEmails, oldRoster })
 	return nil
 }
 
@@ -527,6 +529,7 @@ func (t *tx) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) err
 		Country: arg.Country, Status: arg.Status, StatusReason: arg.StatusReason,
 		PilotNumber: arg.PilotNumber, PilotID: arg.PilotID,
 	}
+	t.moveOnRoster(old, existed, t.st.users[arg.ID])
 	t.st.emails[arg.Email] = arg.ID
 	t.undo = append(t.undo, func() {
 		delete(t.st.emails, arg.Email)
