@@ -26,7 +26,9 @@ type Querier interface {
 	// asks for years 1000 to 3000), so the count of an airline's 100,000
 	// PIREPs costs what one of 1,000 does; any other filter counts the rows.
 	CountPirepsByAirline(ctx context.Context, arg CountPirepsByAirlineParams) (int64, error)
-	// CountRoster is how many pilots ListRoster lists in all, for its pager.
+	// CountRoster is how many pilots ListRoster lists in all, for its pager:
+	// those with a pilot id, counted from the index users_roster alone, and
+	// the few without one who have flown.
 	CountRoster(ctx context.Context, tenantID string) (int64, error)
 	// CountUsers says how many users exist; none means the platform still needs
 	// its first admin.
