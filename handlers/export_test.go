@@ -1,4 +1,4 @@
 package handlers
 
-// QueueLimit is how many PIREPs the review queue shows at once.
-const QueueLimit = queueLimit
+// QueueLimit is how many PIREPs a page of the review queue shows.
+const QueueLimit = listPageSize

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -37,10 +38,6 @@ const pirepTimeLayout = "2006-01-02T15:04"
 
 // myPirepsLimit is how many of their PIREPs a pilot's list shows.
 const myPirepsLimit = 100
-
-// queueLimit is how many pending PIREPs the review queue shows at once, the
-// oldest first: reviewing them brings the next ones up.
-const queueLimit = 100
 
 // pirepTabs reads the airline for a PIREP page.
 func pirepTabs(c echo.Context, rm reads.Querier) (views.AirlineTabs, error) {
@@ -83,7 +80,7 @@ func (h *pirepHandlers) showPirepQueue(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	queue, err := h.rm.PendingPireps(ctx, tabs.ID, queueLimit)
+	queue, err := h.rm.PendingPireps(ctx, tabs.ID, pageParam(c), listPageSize)
 	if err != nil {
 		return err
 	}
@@ -91,8 +88,13 @@ func (h *pirepHandlers) showPirepQueue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := views.PirepQueuePage{Page: page(c, tabs.Name+" · PIREPs to review"), Tabs: tabs, URL: pirepsURL(tabs.ID) + "/queue", Rows: out, Waiting: queue.Waiting,
+	base := pirepsURL(tabs.ID) + "/queue"
+	p := views.PirepQueuePage{Page: page(c, tabs.Name+" · PIREPs to review"), Tabs: tabs, URL: pageURL(base, queue.Page), Rows: out,
+		Waiting: queue.Waiting(), Pager: pagerOf("Review queue pages", base, queue.Paging),
 		CanFile: domain.Authorize(currentActor(c), domain.FileOwnPireps, tabs.ID) == nil, Notice: popFlash(c, h.sessions)}
+	if queue.Total > int64(len(out)) && len(out) > 0 {
+		p.Showing = fmt.Sprintf("%s of %d waiting, oldest first", rangeOf(queue.Paging, len(out)), queue.Total)
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.PirepQueueView(p), nil)
 }

@@ -313,7 +313,7 @@ func TestTheQueueShowsTheOldestPageAndCountsTheRest(t *testing.T) {
 			if n := page.Find(`[data-testid="pirep-row"]`).Length(); n != handlers.QueueLimit {
 				t.Errorf("the queue lists %d PIREPs, want a page of %d", n, handlers.QueueLimit)
 			}
-			if more := text(page, "queue-more"); !strings.Contains(more, fmt.Sprintf("oldest %d of %d", handlers.QueueLimit, handlers.QueueLimit+1)) {
+			if more := text(page, "queue-more"); !strings.Contains(more, fmt.Sprintf("%d of %d waiting, oldest first", handlers.QueueLimit, handlers.QueueLimit+1)) {
 				t.Errorf("the queue says %q, want it to count all %d waiting", more, handlers.QueueLimit+1)
 			}
 			if !listed(page, first) || listed(page, last) {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -17,19 +18,26 @@ type rosterHandlers struct {
 	rm reads.Querier
 }
 
-// showRoster is the roster, by pilot id.
+// showRoster is a page of the roster, by pilot id, with how many pilots
+// the airline has.
 func (h *rosterHandlers) showRoster(c echo.Context) error {
 	tabs, _, err := airlineTabs(c, h.rm, "roster")
 	if err != nil {
 		return err
 	}
-	rows, err := h.rm.ListRoster(c.Request().Context(), tabs.ID)
+	roster, err := h.rm.RosterPage(c.Request().Context(), tabs.ID, pageParam(c), listPageSize)
 	if err != nil {
 		return err
 	}
-	p := views.RosterPage{Page: page(c, tabs.Name+" · Roster"), Tabs: tabs}
-	for _, r := range rows {
-		row := views.RosterRow{PilotID: r.PilotID, Name: r.Name, Rank: r.RankName, Hours: domain.FormatFlightTime(r.Minutes),
+	base := "/airlines/" + tabs.ID + "/roster"
+	p := views.RosterPage{Page: page(c, tabs.Name+" · Roster"), Tabs: tabs, URL: pageURL(base, roster.Page),
+		Pager: pagerOf("Roster pages", base, roster.Paging)}
+	if len(roster.Pilots) > 0 {
+		p.Showing = fmt.Sprintf("Showing %d–%d of %d %s", roster.Offset+1, roster.Offset+len(roster.Pilots), roster.Total,
+			plural(roster.Total, "pilot", "pilots"))
+	}
+	for _, r := range roster.Pilots {
+		row := views.RosterRow{PilotID: r.PilotID, Name: r.Name, Rank: r.Rank, Hours: domain.FormatFlightTime(r.Minutes),
 			Flights: strconv.FormatInt(r.Flights, 10), Location: r.Location}
 		if row.Rank == "" {
 			row.Rank = "-"
@@ -41,4 +49,12 @@ func (h *rosterHandlers) showRoster(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.RosterView(p), nil)
+}
+
+// plural is one or many as n says.
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -56,9 +56,10 @@ SELECT CASE
 END::bigint AS count;
 
 -- name: ListRoster :many
--- ListRoster is an airline's pilots with their rank, hours, flights and
--- location: the active people who have a pilot id or have flown (an
--- airline admin who files PIREPs), by pilot number, then name.
+-- ListRoster is a page of an airline's pilots with their rank, hours,
+-- flights and location: the active people who have a pilot id or have
+-- flown (an airline admin who files PIREPs), by pilot number, then name.
+-- The index users_roster serves the order, so a page reads its rows only.
 SELECT u.id, u.pilot_id, u.name,
     coalesce(r.name, '')::text AS rank_name,
     coalesce(s.flights, 0)::bigint AS flights,
@@ -70,7 +71,18 @@ LEFT JOIN pilot_ranks pr ON pr.tenant_id = u.tenant_id AND pr.pilot_id = u.id
 LEFT JOIN ranks r ON r.tenant_id = pr.tenant_id AND r.id::text = pr.rank_id
 WHERE u.tenant_id = sqlc.arg(tenant_id) AND u.status = 'active'
   AND (u.pilot_id <> '' OR coalesce(s.flights, 0) > 0)
-ORDER BY u.pilot_id = '', u.pilot_number, u.name COLLATE "C", u.id;
+ORDER BY u.pilot_id = '', u.pilot_number, u.name COLLATE "C", u.id
+LIMIT sqlc.arg(row_limit) OFFSET sqlc.arg(row_offset);
+
+-- name: CountRoster :one
+-- CountRoster is how many pilots ListRoster lists in all, for its pager:
+-- those with a pilot id, counted from the index users_roster alone, and
+-- the few without one who have flown.
+SELECT ((SELECT count(*) FROM users p
+         WHERE p.tenant_id = sqlc.arg(tenant_id) AND p.status = 'active' AND p.pilot_id <> '')
+      + (SELECT count(*) FROM users u
+         JOIN pilot_stats s ON s.tenant_id = u.tenant_id AND s.pilot_id = u.id
+         WHERE u.tenant_id = sqlc.arg(tenant_id) AND u.status = 'active' AND u.pilot_id = '' AND s.flights > 0))::bigint AS count;
 
 -- name: SumAirlineFlights :one
 -- SumAirlineFlights is what every accepted PIREP of the airline adds up to,

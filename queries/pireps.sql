@@ -11,12 +11,12 @@ ORDER BY filed_at DESC, id
 LIMIT $3;
 
 -- name: ListPendingPireps :many
--- ListPendingPireps is staff's review queue: pending PIREPs, oldest first,
--- at most a page of them.
+-- ListPendingPireps is a page of staff's review queue: pending PIREPs,
+-- oldest first, limit of them after the first offset.
 SELECT * FROM pireps
 WHERE tenant_id = $1 AND state = 'pending'
 ORDER BY queued_at, id
-LIMIT $2;
+LIMIT $2 OFFSET $3;
 
 -- name: ListPirepsByAirline :many
 -- ListPirepsByAirline lists an airline's PIREPs, newest first, filtered by

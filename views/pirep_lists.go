@@ -41,11 +41,16 @@ type RosterRow struct {
 	Location string
 }
 
-// RosterPage is an airline's pilots.
+// RosterPage is a page of an airline's pilots.
 type RosterPage struct {
 	Page
 	Tabs AirlineTabs
+	// URL is this page of the roster, with its page number.
+	URL  string
 	Rows []RosterRow
+	// Showing is "Showing 51–100 of 120 pilots"; empty when there are none.
+	Showing string
+	Pager   Pager
 }
 
 // TopPilot is one line of the month's top pilots.

@@ -85,9 +85,13 @@ type PirepsPage struct {
 type PirepQueuePage struct {
 	Page
 	Tabs    AirlineTabs
-	URL     string
+	URL     string // this page of the queue, with its page number
 	Rows    []PirepRow
 	Waiting int64 // how many PIREPs are pending in all; more than Rows when the queue is longer than a page
+	// Showing is "50 of 212 waiting, oldest first" ("51–100 of 212" past
+	// the first page); empty when the page holds every PIREP waiting.
+	Showing string
+	Pager   Pager
 	CanFile bool
 	Notice  string
 }

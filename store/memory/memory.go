@@ -197,6 +197,7 @@ type state struct {
 	slugs       map[string]uuid.UUID // the unique index airlines_slug
 	checkpoints map[string]readmodel.ProjectionCheckpoint
 	users       map[uuid.UUID]readmodel.User
+	roster      rosterIndex          // the active users in roster order; see roster.go
 	emails      map[string]uuid.UUID // the unique index users_email
 	// usersByTenant is users by tenant in ListUsersByTenant's order; every
 	// write of users goes through putUser and dropUser, which keep it.
@@ -246,6 +247,7 @@ func newState() *state {
 		checkpoints: map[string]readmodel.ProjectionCheckpoint{},
 		quarantine:  map[quarantineKey]readmodel.QuarantinedEvent{},
 		users:       map[uuid.UUID]readmodel.User{},
+		roster:      rosterIndex{},
 		emails:      map[string]uuid.UUID{},
 
 		usersByTenant: newSortedRows[string](func(a, b *readmodel.User) bool {
@@ -531,9 +533,9 @@ func (t *tx) DeleteAllUsers(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old, oldEmails, oldOrder := t.st.users, t.st.emails, t.st.usersByTenant
-	t.st.users, t.st.emails, t.st.usersByTenant = map[uuid.UUID]readmodel.User{}, map[string]uuid.UUID{}, oldOrder.empty()
-	t.undo = append(t.undo, func() { t.st.users, t.st.emails, t.st.usersByTenant = old, oldEmails, oldOrder })
+	old, oldEmails, oldOrder, oldRoster := t.st.users, t.st.emails, t.st.usersByTenant, t.st.roster
+	t.st.users, t.st.emails, t.st.usersByTenant, t.st.roster = map[uuid.UUID]readmodel.User{}, map[string]uuid.UUID{}, oldOrder.empty(), rosterIndex{}
+	t.undo = append(t.undo, func() { t.st.users, t.st.emails, t.st.usersByTenant, t.st.roster = old, oldEmails, oldOrder, oldRoster })
 	return nil
 }
 
@@ -588,6 +590,7 @@ func (t *tx) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) err
 		Country: arg.Country, Status: arg.Status, StatusReason: arg.StatusReason,
 		PilotNumber: arg.PilotNumber, PilotID: arg.PilotID,
 	})
+	t.moveOnRoster(old, existed, t.st.users[arg.ID])
 	t.st.emails[arg.Email] = arg.ID
 	t.undo = append(t.undo, func() {
 		delete(t.st.emails, arg.Email)

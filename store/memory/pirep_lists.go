@@ -6,7 +6,6 @@ import (
 	"container/heap"
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -51,13 +50,6 @@ func (m *ReadModels) ListPirepsByAirlineOldest(ctx context.Context, arg readmode
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listPirepsSorted(ctx, readmodel.ListPirepsByAirlineParams(arg), orderOldest)
-}
-
-// ListRoster implements readmodel.Querier.
-func (m *ReadModels) ListRoster(ctx context.Context, tenantID string) ([]readmodel.ListRosterRow, error) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return m.st.listRoster(ctx, tenantID)
 }
 
 // ListTopPilotsBetween implements readmodel.Querier.
@@ -199,54 +191,6 @@ func (s *state) countPirepsByAirline(ctx context.Context, arg readmodel.CountPir
 	return n, nil
 }
 
-func (s *state) listRoster(ctx context.Context, tenantID string) ([]readmodel.ListRosterRow, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	type entry struct {
-		row    readmodel.ListRosterRow
-		number int32
-	}
-	var out []entry
-	for _, u := range s.users {
-		if u.TenantID != tenantID || u.Status != "active" {
-			continue
-		}
-		st := s.pilotStats[rowKey{tenantID, u.ID}]
-		if u.PilotID == "" && st.Flights <= 0 {
-			continue
-		}
-		r := readmodel.ListRosterRow{ID: u.ID, PilotID: u.PilotID, Name: u.Name, Flights: st.Flights, Minutes: st.Minutes, Location: st.Location}
-		if pr, ok := s.pilotRanks[rowKey{tenantID, u.ID}]; ok {
-			// ranks.id::text = pilot_ranks.rank_id: the canonical lower-case form.
-			if id, err := uuid.Parse(pr.RankID); err == nil && id.String() == pr.RankID {
-				r.RankName = s.ranks[rowKey{tenantID, id}].Name
-			}
-		}
-		out = append(out, entry{row: r, number: u.PilotNumber})
-	}
-	slices.SortFunc(out, func(a, b entry) int {
-		if c := cmp.Compare(boolInt(a.row.PilotID == ""), boolInt(b.row.PilotID == "")); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.number, b.number); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.row.Name, b.row.Name); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.row.ID[:], b.row.ID[:])
-	})
-	if len(out) == 0 {
-		return nil, nil
-	}
-	rows := make([]readmodel.ListRosterRow, len(out))
-	for i, e := range out {
-		rows[i] = e.row
-	}
-	return rows, nil
-}
-
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -366,13 +310,6 @@ func (t *tx) ListPirepsByAirlineOldest(ctx context.Context, arg readmodel.ListPi
 	}
 	out, err := t.st.listPirepsSorted(ctx, readmodel.ListPirepsByAirlineParams(arg), orderOldest)
 	return out, t.fail(err)
-}
-
-func (t *tx) ListRoster(ctx context.Context, tenantID string) ([]readmodel.ListRosterRow, error) {
-	if err := t.check(ctx); err != nil {
-		return nil, err
-	}
-	return t.st.listRoster(ctx, tenantID)
 }
 
 func (t *tx) ListTopPilotsBetween(ctx context.Context, arg readmodel.ListTopPilotsBetweenParams) ([]readmodel.ListTopPilotsBetweenRow, error) {

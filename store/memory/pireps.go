@@ -2,6 +2,7 @@ package memory
 
 import (
 	"bytes"
+	"container/heap"
 	"context"
 	"slices"
 	"time"
@@ -151,6 +152,9 @@ func (s *state) getPirep(ctx context.Context, arg readmodel.GetPirepParams) (rea
 	return *p, nil
 }
 
+// listPendingPireps reads the airline's pending rows only (the (tenant,
+// state) index) and keeps the first offset+limit by queued_at, id in a
+// heap rather than copying and sorting them all.
 func (s *state) listPendingPireps(ctx context.Context, arg readmodel.ListPendingPirepsParams) ([]readmodel.Pirep, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -158,14 +162,58 @@ func (s *state) listPendingPireps(ctx context.Context, arg readmodel.ListPending
 	if arg.Limit < 0 {
 		return nil, negativeLimit()
 	}
-	out := pirepsIn(s.pirepIdx.byState[stateKey{arg.TenantID, "pending"}], func(*readmodel.Pirep) bool { return true })
-	slices.SortFunc(out, func(a, b readmodel.Pirep) int {
-		if c := a.QueuedAt.Compare(b.QueuedAt); c != 0 {
-			return c
+	if arg.Offset < 0 {
+		return nil, negativeOffset()
+	}
+	k := int(arg.Offset) + int(arg.Limit)
+	if k <= 0 {
+		return nil, nil
+	}
+	h := &queueHeap{}
+	for _, p := range s.pirepIdx.byState[stateKey{arg.TenantID, "pending"}] {
+		if len(h.rows) < k {
+			heap.Push(h, p)
+		} else if queuedBefore(p, h.rows[0]) {
+			h.rows[0] = p
+			heap.Fix(h, 0)
 		}
-		return bytes.Compare(a.ID[:], b.ID[:])
+	}
+	if len(h.rows) <= int(arg.Offset) {
+		return nil, nil
+	}
+	slices.SortFunc(h.rows, func(a, b *readmodel.Pirep) int {
+		if queuedBefore(a, b) {
+			return -1
+		}
+		return 1
 	})
-	return page(out, 0, arg.Limit), nil
+	out := make([]readmodel.Pirep, 0, len(h.rows)-int(arg.Offset))
+	for _, p := range h.rows[arg.Offset:] {
+		out = append(out, *p)
+	}
+	return out, nil
+}
+
+// queuedBefore is the queue's ORDER BY queued_at, id.
+func queuedBefore(a, b *readmodel.Pirep) bool {
+	if c := a.QueuedAt.Compare(b.QueuedAt); c != 0 {
+		return c < 0
+	}
+	return bytes.Compare(a.ID[:], b.ID[:]) < 0
+}
+
+// queueHeap holds the rows that come first in the queue so far, the last
+// of them on top.
+type queueHeap struct{ rows []*readmodel.Pirep }
+
+func (h *queueHeap) Len() int           { return len(h.rows) }
+func (h *queueHeap) Less(i, j int) bool { return queuedBefore(h.rows[j], h.rows[i]) }
+func (h *queueHeap) Swap(i, j int)      { h.rows[i], h.rows[j] = h.rows[j], h.rows[i] }
+func (h *queueHeap) Push(x any)         { h.rows = append(h.rows, x.(*readmodel.Pirep)) }
+func (h *queueHeap) Pop() any {
+	last := h.rows[len(h.rows)-1]
+	h.rows = h.rows[:len(h.rows)-1]
+	return last
 }
 
 func (s *state) listPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsByPilotParams) ([]readmodel.Pirep, error) {

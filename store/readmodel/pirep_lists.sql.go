@@ -64,6 +64,24 @@ func (q *Queries) CountPirepsByAirline(ctx context.Context, arg CountPirepsByAir
 	return count, err
 }
 
+const countRoster = `-- name: CountRoster :one
+SELECT ((SELECT count(*) FROM users p
+         WHERE p.tenant_id = $1 AND p.status = 'active' AND p.pilot_id <> '')
+      + (SELECT count(*) FROM users u
+         JOIN pilot_stats s ON s.tenant_id = u.tenant_id AND s.pilot_id = u.id
+         WHERE u.tenant_id = $1 AND u.status = 'active' AND u.pilot_id = '' AND s.flights > 0))::bigint AS count
+`
+
+// CountRoster is how many pilots ListRoster lists in all, for its pager:
+// those with a pilot id, counted from the index users_roster alone, and
+// the few without one who have flown.
+func (q *Queries) CountRoster(ctx context.Context, tenantID string) (int64, error) {
+	row := q.db.QueryRow(ctx, countRoster, tenantID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const listPirepsByAirlineLongest = `-- name: ListPirepsByAirlineLongest :many
 SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at FROM pireps
 WHERE tenant_id = $1
@@ -248,7 +266,14 @@ LEFT JOIN ranks r ON r.tenant_id = pr.tenant_id AND r.id::text = pr.rank_id
 WHERE u.tenant_id = $1 AND u.status = 'active'
   AND (u.pilot_id <> '' OR coalesce(s.flights, 0) > 0)
 ORDER BY u.pilot_id = '', u.pilot_number, u.name COLLATE "C", u.id
+LIMIT $3 OFFSET $2
 `
+
+type ListRosterParams struct {
+	TenantID  string
+	RowOffset int32
+	RowLimit  int32
+}
 
 type ListRosterRow struct {
 	ID       uuid.UUID
@@ -260,11 +285,12 @@ type ListRosterRow struct {
 	Location string
 }
 
-// ListRoster is an airline's pilots with their rank, hours, flights and
-// location: the active people who have a pilot id or have flown (an
-// airline admin who files PIREPs), by pilot number, then name.
-func (q *Queries) ListRoster(ctx context.Context, tenantID string) ([]ListRosterRow, error) {
-	rows, err := q.db.Query(ctx, listRoster, tenantID)
+// ListRoster is a page of an airline's pilots with their rank, hours,
+// flights and location: the active people who have a pilot id or have
+// flown (an airline admin who files PIREPs), by pilot number, then name.
+// The index users_roster serves the order, so a page reads its rows only.
+func (q *Queries) ListRoster(ctx context.Context, arg ListRosterParams) ([]ListRosterRow, error) {
+	rows, err := q.db.Query(ctx, listRoster, arg.TenantID, arg.RowOffset, arg.RowLimit)
 	if err != nil {
 		return nil, err
 	}

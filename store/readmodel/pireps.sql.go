@@ -175,18 +175,19 @@ const listPendingPireps = `-- name: ListPendingPireps :many
 SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at FROM pireps
 WHERE tenant_id = $1 AND state = 'pending'
 ORDER BY queued_at, id
-LIMIT $2
+LIMIT $2 OFFSET $3
 `
 
 type ListPendingPirepsParams struct {
 	TenantID string
 	Limit    int32
+	Offset   int32
 }
 
-// ListPendingPireps is staff's review queue: pending PIREPs, oldest first,
-// at most a page of them.
+// ListPendingPireps is a page of staff's review queue: pending PIREPs,
+// oldest first, limit of them after the first offset.
 func (q *Queries) ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error) {
-	rows, err := q.db.Query(ctx, listPendingPireps, arg.TenantID, arg.Limit)
+	rows, err := q.db.Query(ctx, listPendingPireps, arg.TenantID, arg.Limit, arg.Offset)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,10 @@ type Querier interface {
 	// asks for years 1000 to 3000), so the count of an airline's 100,000
 	// PIREPs costs what one of 1,000 does; any other filter counts the rows.
 	CountPirepsByAirline(ctx context.Context, arg CountPirepsByAirlineParams) (int64, error)
+	// CountRoster is how many pilots ListRoster lists in all, for its pager:
+	// those with a pilot id, counted from the index users_roster alone, and
+	// the few without one who have flown.
+	CountRoster(ctx context.Context, tenantID string) (int64, error)
 	// CountUsers says how many users exist; none means the platform still needs
 	// its first admin.
 	CountUsers(ctx context.Context) (int64, error)
@@ -133,8 +137,8 @@ type Querier interface {
 	ListAirlines(ctx context.Context) ([]Airline, error)
 	// ListAirports lists an airline's airports by ICAO code.
 	ListAirports(ctx context.Context, tenantID string) ([]Airport, error)
-	// ListPendingPireps is staff's review queue: pending PIREPs, oldest first,
-	// at most a page of them.
+	// ListPendingPireps is a page of staff's review queue: pending PIREPs,
+	// oldest first, limit of them after the first offset.
 	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)
 	// ListPirepComments is a PIREP's thread, oldest first.
 	ListPirepComments(ctx context.Context, arg ListPirepCommentsParams) ([]PirepComment, error)
@@ -159,10 +163,11 @@ type Querier interface {
 	// ListRanks lists an airline's ranks from the lowest minimum up, ties by
 	// name in byte order.
 	ListRanks(ctx context.Context, tenantID string) ([]Rank, error)
-	// ListRoster is an airline's pilots with their rank, hours, flights and
-	// location: the active people who have a pilot id or have flown (an
-	// airline admin who files PIREPs), by pilot number, then name.
-	ListRoster(ctx context.Context, tenantID string) ([]ListRosterRow, error)
+	// ListRoster is a page of an airline's pilots with their rank, hours,
+	// flights and location: the active people who have a pilot id or have
+	// flown (an airline admin who files PIREPs), by pilot number, then name.
+	// The index users_roster serves the order, so a page reads its rows only.
+	ListRoster(ctx context.Context, arg ListRosterParams) ([]ListRosterRow, error)
 	// ListSubfleets lists an airline's subfleets by their code. COLLATE "C"
 	// orders by bytes, as the in-memory read models do.
 	ListSubfleets(ctx context.Context, tenantID string) ([]Subfleet, error)

@@ -19,6 +19,7 @@ var pirepListCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"ListPirepsByAirlineLongest": testListPirepsByAirlineOrders,
 	"CountPirepsByAirline":       testCountPirepsByAirline,
 	"ListRoster":                 testListRoster,
+	"CountRoster":                testListRoster,
 	"SumAirlineFlights":          testAirlineTotals,
 	"SumAirlineFlightsBetween":   testAirlineTotals,
 	"ListTopPilotsBetween":       testListTopPilotsBetween,
@@ -188,7 +189,7 @@ func testListRoster(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	roster := func(tenant string) []readmodel.ListRosterRow {
 		t.Helper()
-		got, err := q.ListRoster(ctx, tenant)
+		got, err := q.ListRoster(ctx, readmodel.ListRosterParams{TenantID: tenant, RowLimit: 100})
 		if err != nil {
 			t.Fatalf("ListRoster: %v", err)
 		}
@@ -254,6 +255,58 @@ func testListRoster(t *testing.T, q readmodel.Querier) {
 	wantB := []readmodel.ListRosterRow{{ID: otherAirline.ID, PilotID: "OTH0001", Name: "Other", Flights: 1, Minutes: 150, Location: "LPPT"}}
 	if got := roster(tenantB); !reflect.DeepEqual(got, wantB) {
 		t.Errorf("B's roster:\n got %+v\nwant %+v", got, wantB)
+	}
+	checkRosterPages(t, q, tenantA, want)
+	checkRosterPages(t, q, tenantB, wantB)
+	checkRosterPages(t, q, "no-such-airline", nil)
+
+	// A renumbered pilot moves, a suspended one leaves, an admin who
+	// gets a pilot id joins the pilots: the order follows the people's
+	// changes, as does the count.
+	second.PilotNumber = 0
+	first.Status = "suspended"
+	flyingAdmin.PilotID, flyingAdmin.PilotNumber = "ALB0009", 9
+	for _, u := range []readmodel.UpsertUserParams{second, first, flyingAdmin} {
+		if err := q.UpsertUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	changed := []readmodel.ListRosterRow{
+		{ID: pilotB, PilotID: "ALB0002", Name: "Zed"},
+		{ID: flyingAdmin.ID, PilotID: "ALB0009", Name: "Boss", Flights: 1, Minutes: 30, Location: "LPFR"},
+	}
+	checkRosterPages(t, q, tenantA, changed)
+}
+
+// checkRosterPages reads the roster a page of one and of two at a time,
+// from the start to past its end, and its count: the pages are the whole
+// roster's rows in order, a page past the end is empty, and the count is
+// its length.
+func checkRosterPages(t *testing.T, q readmodel.Querier, tenant string, want []readmodel.ListRosterRow) {
+	t.Helper()
+	ctx := context.Background()
+	n, err := q.CountRoster(ctx, tenant)
+	if err != nil || n != int64(len(want)) {
+		t.Errorf("CountRoster(%s): %d, %v; want %d", tenant, n, err, len(want))
+	}
+	for _, size := range []int32{1, 2} {
+		var paged []readmodel.ListRosterRow
+		for offset := int32(0); offset <= int32(len(want))+size; offset += size {
+			got, err := q.ListRoster(ctx, readmodel.ListRosterParams{TenantID: tenant, RowLimit: size, RowOffset: offset})
+			if err != nil {
+				t.Fatalf("ListRoster(%s, %d at %d): %v", tenant, size, offset, err)
+			}
+			if offset >= int32(len(want)) && got != nil {
+				t.Errorf("ListRoster(%s) past the end at %d: %+v, want nil", tenant, offset, got)
+			}
+			paged = append(paged, got...)
+		}
+		if !reflect.DeepEqual(paged, want) && (len(paged) > 0 || len(want) > 0) {
+			t.Errorf("%s's roster in pages of %d:\n got %+v\nwant %+v", tenant, size, paged, want)
+		}
+	}
+	if _, err := q.ListRoster(ctx, readmodel.ListRosterParams{TenantID: tenant, RowLimit: 1, RowOffset: -1}); err == nil {
+		t.Error("a negative offset succeeded; PostgreSQL refuses it")
 	}
 }
 

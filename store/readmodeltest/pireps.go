@@ -1,7 +1,9 @@
 package readmodeltest
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -194,9 +196,76 @@ func testListPendingPireps(t *testing.T, q readmodel.Querier) {
 		t.Fatal(err)
 	}
 	samePireps(t, "a page of one", got, late)
+	got, err = q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tenantA, Limit: 1, Offset: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	samePireps(t, "the second page of one", got, early)
+	got, err = q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tenantA, Limit: 10, Offset: 2})
+	if err != nil || got != nil {
+		t.Errorf("a page past the end: %v, %v; want nil", got, err)
+	}
 	if _, err := q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tenantA, Limit: -1}); err == nil {
 		t.Error("a negative limit succeeded; PostgreSQL refuses it")
 	}
+	if _, err := q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tenantA, Limit: 1, Offset: -1}); err == nil {
+		t.Error("a negative offset succeeded; PostgreSQL refuses it")
+	}
+	testPendingPages(t, q)
+}
+
+// testPendingPages fills a queue past a page, with ties in queued_at
+// broken by id, and reads it a page at a time: the pages together are the
+// queue in order, and the count the pager shows matches.
+func testPendingPages(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	var want []readmodel.UpsertPirepParams
+	for i := range 7 {
+		// Ids in reverse of the queued order, and every second one at the
+		// same instant as the one before.
+		p := pirep(tenantB, fmt.Sprintf("7a0c1e2d-3b4f-4a5b-8c6d-0000000001%02d", 20-i), "pending", 0)
+		p.QueuedAt = at.Add(time.Duration(i/2) * time.Hour)
+		want = append(want, p)
+	}
+	upsertPireps(t, q, want...)
+	// B had one pending PIREP already, queued at the fixture's time.
+	all, err := q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tenantB, Limit: 100})
+	if err != nil || len(all) != 8 {
+		t.Fatalf("B's queue: %d rows, %v; want 8", len(all), err)
+	}
+	inQueueOrder := slices.IsSortedFunc(all, func(a, b readmodel.Pirep) int {
+		if c := a.QueuedAt.Compare(b.QueuedAt); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.ID[:], b.ID[:])
+	})
+	if !inQueueOrder {
+		t.Errorf("B's queue is not by queued_at, id: %v", ids(all))
+	}
+	var paged []readmodel.Pirep
+	for offset := int32(0); offset < 10; offset += 3 {
+		got, err := q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: tenantB, Limit: 3, Offset: offset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		paged = append(paged, got...)
+	}
+	if !reflect.DeepEqual(paged, all) {
+		t.Errorf("the pages of three are not the queue in order:\n got %v\nwant %v", ids(paged), ids(all))
+	}
+	n, err := q.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: tenantB, State: "pending",
+		FromTime: time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC), ToTime: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil || n != 8 {
+		t.Errorf("B's pending count: %d, %v; want 8", n, err)
+	}
+}
+
+func ids(rows []readmodel.Pirep) []string {
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.ID.String()[30:])
+	}
+	return out
 }
 
 func testListPirepsByAirline(t *testing.T, q readmodel.Querier) {

@@ -66,26 +66,50 @@ func (q Querier) PilotPireps(ctx context.Context, airlineID, pilotID string, lim
 	return pireps(rows), nil
 }
 
-// PirepQueue is the start of an airline's review queue.
+// PirepQueue is a page of an airline's review queue.
 type PirepQueue struct {
-	Pireps  []Pirep // the oldest pending PIREPs, at most the limit
-	Waiting int64   // how many are pending in all
+	Pireps []Pirep // the page's pending PIREPs, oldest first
+	Paging
 }
 
-// PendingPireps reads the review queue: at most limit PIREPs, oldest
-// first, and how many wait in all (counted only when the limit cut the
-// list).
-func (q Querier) PendingPireps(ctx context.Context, airlineID string, limit int) (PirepQueue, error) {
-	rows, err := q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: airlineID, Limit: int32(limit)})
+// Waiting is how many PIREPs are pending in all.
+func (q PirepQueue) Waiting() int64 { return q.Total }
+
+// PendingPireps reads page number page (from 1; past the last it is the
+// last) of pageSize PIREPs of the review queue, oldest first, and how many
+// wait in all. The first page, the one staff work through, is counted
+// only when it is full: a shorter one holds every PIREP waiting.
+func (q Querier) PendingPireps(ctx context.Context, airlineID string, page, pageSize int) (PirepQueue, error) {
+	if page <= 1 {
+		rows, err := q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: airlineID, Limit: int32(pageSize)})
+		if err != nil {
+			return PirepQueue{}, err
+		}
+		total := int64(len(rows))
+		if len(rows) == pageSize {
+			if total, err = q.countPending(ctx, airlineID); err != nil {
+				return PirepQueue{}, err
+			}
+		}
+		return PirepQueue{Pireps: pireps(rows), Paging: pagingOf(total, 1, pageSize)}, nil
+	}
+	total, err := q.countPending(ctx, airlineID)
 	if err != nil {
 		return PirepQueue{}, err
 	}
-	out := PirepQueue{Pireps: pireps(rows), Waiting: int64(len(rows))}
-	if len(rows) == limit {
-		out.Waiting, err = q.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: airlineID,
-			State: domain.PirepPending, FromTime: EarliestBlockOff, ToTime: LatestBlockOff})
+	out := PirepQueue{Paging: pagingOf(total, page, pageSize)}
+	rows, err := q.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: airlineID, Limit: int32(pageSize), Offset: int32(out.Offset)})
+	if err != nil {
+		return PirepQueue{}, err
 	}
-	return out, err
+	out.Pireps = pireps(rows)
+	return out, nil
+}
+
+// countPending is how many of the airline's PIREPs wait for review.
+func (q Querier) countPending(ctx context.Context, airlineID string) (int64, error) {
+	return q.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: airlineID,
+		State: domain.PirepPending, FromTime: EarliestBlockOff, ToTime: LatestBlockOff})
 }
 
 // FindPirep reads one PIREP of an airline by its id; an id that is not
