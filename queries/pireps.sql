@@ -52,21 +52,49 @@ SET pilot_id = EXCLUDED.pilot_id, state = EXCLUDED.state, flight_number = EXCLUD
 -- DeleteAllPireps empties the read model before a rebuild.
 DELETE FROM pireps;
 
--- name: RecalculatePilotStats :exec
--- RecalculatePilotStats sets a pilot's totals from their accepted PIREPs in
--- one statement, so an acceptance and the reversal of one are both exact.
-INSERT INTO pilot_stats (tenant_id, pilot_id, flights, minutes, last_flight, location, landing_rate)
-SELECT sqlc.arg(tenant_id)::text, sqlc.arg(pilot_id)::uuid, count(*), coalesce(sum(p.flight_time), 0)::bigint,
-    max(p.block_on),
-    coalesce((SELECT l.arr_airport FROM pireps l
-        WHERE l.tenant_id = sqlc.arg(tenant_id)::text AND l.pilot_id = sqlc.arg(pilot_id)::uuid AND l.state = 'accepted'
-        ORDER BY l.block_on DESC, l.id LIMIT 1), '')::text,
-    coalesce(round(avg(p.landing_rate) FILTER (WHERE p.landing_rate <> 0)), 0)::integer
-FROM pireps p
-WHERE p.tenant_id = sqlc.arg(tenant_id)::text AND p.pilot_id = sqlc.arg(pilot_id)::uuid AND p.state = 'accepted'
+-- name: AddPirepToPilotStats :exec
+-- AddPirepToPilotStats adds a PIREP that became accepted to its pilot's
+-- running totals; it becomes the latest flight when it is later by
+-- block_on DESC, id than the one held.
+INSERT INTO pilot_stats AS s (tenant_id, pilot_id, flights, minutes, last_flight, location, landing_rate,
+    landing_rate_sum, landing_rates, last_pirep_id)
+VALUES (sqlc.arg(tenant_id)::text, sqlc.arg(pilot_id)::uuid, 1, sqlc.arg(flight_time)::integer, sqlc.arg(block_on)::timestamptz,
+    sqlc.arg(arr_airport)::text, sqlc.arg(landing_rate)::integer, sqlc.arg(landing_rate)::integer,
+    CASE WHEN sqlc.arg(landing_rate)::integer <> 0 THEN 1 ELSE 0 END, sqlc.arg(pirep_id)::uuid)
 ON CONFLICT (tenant_id, pilot_id) DO UPDATE
-SET flights = EXCLUDED.flights, minutes = EXCLUDED.minutes, last_flight = EXCLUDED.last_flight,
-    location = EXCLUDED.location, landing_rate = EXCLUDED.landing_rate;
+SET flights = s.flights + 1, minutes = s.minutes + EXCLUDED.minutes,
+    landing_rate_sum = s.landing_rate_sum + EXCLUDED.landing_rate_sum,
+    landing_rates = s.landing_rates + EXCLUDED.landing_rates,
+    landing_rate = coalesce(round((s.landing_rate_sum + EXCLUDED.landing_rate_sum)::numeric
+        / nullif(s.landing_rates + EXCLUDED.landing_rates, 0)), 0)::integer,
+    last_flight = CASE WHEN s.last_pirep_id IS NULL OR (EXCLUDED.last_flight, s.last_pirep_id) > (s.last_flight, EXCLUDED.last_pirep_id)
+        THEN EXCLUDED.last_flight ELSE s.last_flight END,
+    location = CASE WHEN s.last_pirep_id IS NULL OR (EXCLUDED.last_flight, s.last_pirep_id) > (s.last_flight, EXCLUDED.last_pirep_id)
+        THEN EXCLUDED.location ELSE s.location END,
+    last_pirep_id = CASE WHEN s.last_pirep_id IS NULL OR (EXCLUDED.last_flight, s.last_pirep_id) > (s.last_flight, EXCLUDED.last_pirep_id)
+        THEN EXCLUDED.last_pirep_id ELSE s.last_pirep_id END;
+
+-- name: SubtractPirepFromPilotStats :exec
+-- SubtractPirepFromPilotStats takes a PIREP that was accepted, with the
+-- values it was added with, out of its pilot's running totals. Its row
+-- must no longer be accepted with those values (the projector writes the
+-- row first): when it was the latest flight, the next is looked up in
+-- pireps_accepted_pilot.
+WITH next AS (
+    SELECT l.id, l.block_on, l.arr_airport FROM pireps l
+    WHERE l.tenant_id = sqlc.arg(tenant_id)::text AND l.pilot_id = sqlc.arg(pilot_id)::uuid AND l.state = 'accepted'
+    ORDER BY l.block_on DESC, l.id LIMIT 1
+)
+UPDATE pilot_stats s
+SET flights = s.flights - 1, minutes = s.minutes - sqlc.arg(flight_time)::integer,
+    landing_rate_sum = s.landing_rate_sum - sqlc.arg(landing_rate)::integer,
+    landing_rates = s.landing_rates - CASE WHEN sqlc.arg(landing_rate)::integer <> 0 THEN 1 ELSE 0 END,
+    landing_rate = coalesce(round((s.landing_rate_sum - sqlc.arg(landing_rate)::integer)::numeric
+        / nullif(s.landing_rates - CASE WHEN sqlc.arg(landing_rate)::integer <> 0 THEN 1 ELSE 0 END, 0)), 0)::integer,
+    last_flight = CASE WHEN s.last_pirep_id = sqlc.arg(pirep_id)::uuid THEN (SELECT block_on FROM next) ELSE s.last_flight END,
+    location = CASE WHEN s.last_pirep_id = sqlc.arg(pirep_id)::uuid THEN coalesce((SELECT arr_airport FROM next), '') ELSE s.location END,
+    last_pirep_id = CASE WHEN s.last_pirep_id = sqlc.arg(pirep_id)::uuid THEN (SELECT id FROM next) ELSE s.last_pirep_id END
+WHERE s.tenant_id = sqlc.arg(tenant_id)::text AND s.pilot_id = sqlc.arg(pilot_id)::uuid;
 
 -- name: GetPilotStats :one
 -- GetPilotStats returns a pilot's totals; a pilot with no PIREP has none.
@@ -77,18 +105,36 @@ WHERE tenant_id = $1 AND pilot_id = $2;
 -- DeleteAllPilotStats empties the read model before a rebuild.
 DELETE FROM pilot_stats;
 
--- name: RecalculateAircraftPirepTotals :exec
--- RecalculateAircraftPirepTotals sets the hours and location an aircraft's
--- accepted PIREPs give it, in one statement.
-INSERT INTO aircraft_pirep_totals (tenant_id, aircraft_id, flights, minutes, location)
-SELECT sqlc.arg(tenant_id)::text, sqlc.arg(aircraft_id)::uuid, count(*), coalesce(sum(p.flight_time), 0)::bigint,
-    coalesce((SELECT l.arr_airport FROM pireps l
-        WHERE l.tenant_id = sqlc.arg(tenant_id)::text AND l.aircraft_id = sqlc.arg(aircraft_id)::uuid AND l.state = 'accepted'
-        ORDER BY l.block_on DESC, l.id LIMIT 1), '')::text
-FROM pireps p
-WHERE p.tenant_id = sqlc.arg(tenant_id)::text AND p.aircraft_id = sqlc.arg(aircraft_id)::uuid AND p.state = 'accepted'
+-- name: AddPirepToAircraftTotals :exec
+-- AddPirepToAircraftTotals adds a PIREP that became accepted to its
+-- aircraft's running totals, as AddPirepToPilotStats does the pilot's.
+INSERT INTO aircraft_pirep_totals AS t (tenant_id, aircraft_id, flights, minutes, location, last_block_on, last_pirep_id)
+VALUES (sqlc.arg(tenant_id)::text, sqlc.arg(aircraft_id)::uuid, 1, sqlc.arg(flight_time)::integer, sqlc.arg(arr_airport)::text,
+    sqlc.arg(block_on)::timestamptz, sqlc.arg(pirep_id)::uuid)
 ON CONFLICT (tenant_id, aircraft_id) DO UPDATE
-SET flights = EXCLUDED.flights, minutes = EXCLUDED.minutes, location = EXCLUDED.location;
+SET flights = t.flights + 1, minutes = t.minutes + EXCLUDED.minutes,
+    location = CASE WHEN t.last_pirep_id IS NULL OR (EXCLUDED.last_block_on, t.last_pirep_id) > (t.last_block_on, EXCLUDED.last_pirep_id)
+        THEN EXCLUDED.location ELSE t.location END,
+    last_block_on = CASE WHEN t.last_pirep_id IS NULL OR (EXCLUDED.last_block_on, t.last_pirep_id) > (t.last_block_on, EXCLUDED.last_pirep_id)
+        THEN EXCLUDED.last_block_on ELSE t.last_block_on END,
+    last_pirep_id = CASE WHEN t.last_pirep_id IS NULL OR (EXCLUDED.last_block_on, t.last_pirep_id) > (t.last_block_on, EXCLUDED.last_pirep_id)
+        THEN EXCLUDED.last_pirep_id ELSE t.last_pirep_id END;
+
+-- name: SubtractPirepFromAircraftTotals :exec
+-- SubtractPirepFromAircraftTotals takes a PIREP that was accepted out of
+-- its aircraft's running totals, as SubtractPirepFromPilotStats does the
+-- pilot's, looking the next latest up in pireps_accepted_aircraft.
+WITH next AS (
+    SELECT l.id, l.block_on, l.arr_airport FROM pireps l
+    WHERE l.tenant_id = sqlc.arg(tenant_id)::text AND l.aircraft_id = sqlc.arg(aircraft_id)::uuid AND l.state = 'accepted'
+    ORDER BY l.block_on DESC, l.id LIMIT 1
+)
+UPDATE aircraft_pirep_totals t
+SET flights = t.flights - 1, minutes = t.minutes - sqlc.arg(flight_time)::integer,
+    location = CASE WHEN t.last_pirep_id = sqlc.arg(pirep_id)::uuid THEN coalesce((SELECT arr_airport FROM next), '') ELSE t.location END,
+    last_block_on = CASE WHEN t.last_pirep_id = sqlc.arg(pirep_id)::uuid THEN (SELECT block_on FROM next) ELSE t.last_block_on END,
+    last_pirep_id = CASE WHEN t.last_pirep_id = sqlc.arg(pirep_id)::uuid THEN (SELECT id FROM next) ELSE t.last_pirep_id END
+WHERE t.tenant_id = sqlc.arg(tenant_id)::text AND t.aircraft_id = sqlc.arg(aircraft_id)::uuid;
 
 -- name: GetAircraftPirepTotals :one
 -- GetAircraftPirepTotals returns what accepted PIREPs added to an aircraft.

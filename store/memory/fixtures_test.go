@@ -147,4 +147,3 @@ func pageReads(d airlineData) map[string]func(ctx context.Context, m *memory.Rea
 		},
 	}
 }
-

@@ -72,19 +72,6 @@ func TestPirepIndexMatchesScan(t *testing.T) {
 		}
 		for _, tenant := range tenants {
 			for _, pilot := range pilots {
-				if err := m.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: tenant, PilotID: pilot}); err != nil {
-					t.Fatal(err)
-				}
-				got, err := m.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenant, PilotID: pilot})
-				if err != nil {
-					t.Fatal(err)
-				}
-				want := m.scanPilotStats(tenant, pilot)
-				if got.Flights != want.Flights || got.Minutes != want.Minutes || got.LandingRate != want.LandingRate ||
-					got.Location != want.Location || (got.LastFlight == nil) != (want.LastFlight == nil) ||
-					got.LastFlight != nil && !got.LastFlight.Equal(*want.LastFlight) {
-					t.Fatalf("step %d: pilot stats %+v, a scan gives %+v", step, got, want)
-				}
 				list, err := m.ListPirepsByPilot(ctx, readmodel.ListPirepsByPilotParams{TenantID: tenant, PilotID: pilot, Limit: 100})
 				if err != nil {
 					t.Fatal(err)
@@ -94,17 +81,6 @@ func TestPirepIndexMatchesScan(t *testing.T) {
 				}
 			}
 			for _, a := range aircraft {
-				if err := m.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenant, AircraftID: a}); err != nil {
-					t.Fatal(err)
-				}
-				got, err := m.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenant, AircraftID: a})
-				if err != nil {
-					t.Fatal(err)
-				}
-				want := m.scanAircraftTotals(tenant, a)
-				if got != want {
-					t.Fatalf("step %d: aircraft totals %+v, a scan gives %+v", step, got, want)
-				}
 				n, err := m.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: tenant, AircraftID: a, State: "accepted",
 					FromTime: base.AddDate(-1, 0, 0), ToTime: base.AddDate(1, 0, 0)})
 				if err != nil {

@@ -99,8 +99,10 @@ func replayAccepted(ctx context.Context, m *memory.ReadModels, row readmodel.Ups
 	if err := m.UpsertPirep(ctx, acc); err != nil {
 		return err
 	}
-	if err := m.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: row.TenantID, PilotID: row.PilotID}); err != nil {
+	if err := m.AddPirepToPilotStats(ctx, readmodel.AddPirepToPilotStatsParams{TenantID: p.TenantID, PilotID: p.PilotID, PirepID: p.ID,
+		FlightTime: p.FlightTime, LandingRate: p.LandingRate, BlockOn: p.BlockOn, ArrAirport: p.ArrAirport}); err != nil {
 		return err
 	}
-	return m.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: row.TenantID, AircraftID: row.AircraftID})
+	return m.AddPirepToAircraftTotals(ctx, readmodel.AddPirepToAircraftTotalsParams{TenantID: p.TenantID, AircraftID: p.AircraftID,
+		PirepID: p.ID, FlightTime: p.FlightTime, BlockOn: p.BlockOn, ArrAirport: p.ArrAirport})
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"container/heap"
 	"context"
+	"math"
 	"slices"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
@@ -72,14 +75,24 @@ func (m *ReadModels) ListPirepsByPilot(ctx context.Context, arg readmodel.ListPi
 	return m.st.listPirepsByPilot(ctx, arg)
 }
 
-// RecalculateAircraftPirepTotals implements readmodel.Querier.
-func (m *ReadModels) RecalculateAircraftPirepTotals(ctx context.Context, arg readmodel.RecalculateAircraftPirepTotalsParams) error {
-	return m.write(func(t *tx) error { return t.RecalculateAircraftPirepTotals(ctx, arg) })
+// AddPirepToAircraftTotals implements readmodel.Querier.
+func (m *ReadModels) AddPirepToAircraftTotals(ctx context.Context, arg readmodel.AddPirepToAircraftTotalsParams) error {
+	return m.write(func(t *tx) error { return t.AddPirepToAircraftTotals(ctx, arg) })
 }
 
-// RecalculatePilotStats implements readmodel.Querier.
-func (m *ReadModels) RecalculatePilotStats(ctx context.Context, arg readmodel.RecalculatePilotStatsParams) error {
-	return m.write(func(t *tx) error { return t.RecalculatePilotStats(ctx, arg) })
+// AddPirepToPilotStats implements readmodel.Querier.
+func (m *ReadModels) AddPirepToPilotStats(ctx context.Context, arg readmodel.AddPirepToPilotStatsParams) error {
+	return m.write(func(t *tx) error { return t.AddPirepToPilotStats(ctx, arg) })
+}
+
+// SubtractPirepFromAircraftTotals implements readmodel.Querier.
+func (m *ReadModels) SubtractPirepFromAircraftTotals(ctx context.Context, arg readmodel.SubtractPirepFromAircraftTotalsParams) error {
+	return m.write(func(t *tx) error { return t.SubtractPirepFromAircraftTotals(ctx, arg) })
+}
+
+// SubtractPirepFromPilotStats implements readmodel.Querier.
+func (m *ReadModels) SubtractPirepFromPilotStats(ctx context.Context, arg readmodel.SubtractPirepFromPilotStatsParams) error {
+	return m.write(func(t *tx) error { return t.SubtractPirepFromPilotStats(ctx, arg) })
 }
 
 // UpsertPirep implements readmodel.Querier.
@@ -137,6 +150,10 @@ func (s *state) getPilotStats(ctx context.Context, arg readmodel.GetPilotStatsPa
 	if p.LastFlight != nil {
 		c := *p.LastFlight
 		p.LastFlight = &c
+	}
+	if p.LastPirepID != nil {
+		c := *p.LastPirepID
+		p.LastPirepID = &c
 	}
 	return p, nil
 }
@@ -329,44 +346,95 @@ func (t *tx) ListPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsByPi
 	return out, t.fail(err)
 }
 
-// RecalculateAircraftPirepTotals sets the aircraft's row from its
-// accepted PIREPs, as the INSERT … SELECT … ON CONFLICT statement does.
-func (t *tx) RecalculateAircraftPirepTotals(ctx context.Context, arg readmodel.RecalculateAircraftPirepTotalsParams) error {
-	if err := t.check(ctx); err != nil {
-		return err
+// The running totals, as the statements of queries/pireps.sql: an Add
+// adds one accepted PIREP and takes the latest flight when it is later by
+// block_on DESC, id; a Subtract takes one out and, when it held the latest
+// flight, finds the next among the accepted rows as PostgreSQL does through
+// its index (here the pilot's or aircraft's bucket).
+
+// laterThan reports whether (on, id) comes before the held (heldOn, heldID)
+// in ORDER BY block_on DESC, id; nothing held is beaten by anything.
+func laterThan(on time.Time, id uuid.UUID, heldOn *time.Time, heldID *uuid.UUID) bool {
+	if heldID == nil || heldOn == nil {
+		return true
 	}
-	acc := t.st.acceptedOf(arg.TenantID, t.st.pirepIdx.byAircraft[rowKey{arg.TenantID, arg.AircraftID}])
-	row := readmodel.AircraftPirepTotal{TenantID: arg.TenantID, AircraftID: arg.AircraftID, Flights: acc.flights, Minutes: acc.minutes}
-	if acc.flights > 0 {
-		row.Location = acc.latest.arrAirport
-	}
-	k := rowKey{arg.TenantID, arg.AircraftID}
-	old, existed := t.st.aircraftTotals[k]
-	t.st.aircraftTotals[k] = row
-	t.undo = append(t.undo, func() {
-		if existed {
-			t.st.aircraftTotals[k] = old
-		} else {
-			delete(t.st.aircraftTotals, k)
-		}
-	})
-	return nil
+	return on.After(*heldOn) || on.Equal(*heldOn) && bytes.Compare(id[:], heldID[:]) < 0
 }
 
-// RecalculatePilotStats sets the pilot's row from their accepted PIREPs,
-// as the INSERT … SELECT … ON CONFLICT statement does.
-func (t *tx) RecalculatePilotStats(ctx context.Context, arg readmodel.RecalculatePilotStatsParams) error {
+// roundedAverage is round(sum::numeric / count), 0 for no count.
+func roundedAverage(sum, n int64) int32 {
+	if n == 0 {
+		return 0
+	}
+	return int32(math.Round(float64(sum) / float64(n)))
+}
+
+// nonZero counts a landing rate that the average takes in.
+func nonZero(rate int32) int64 {
+	if rate != 0 {
+		return 1
+	}
+	return 0
+}
+
+// nextLatest is the accepted row of the bucket latest by block_on DESC,
+// id, as the Subtract statements' WITH next; ok is false when none is left.
+func (s *state) nextLatest(tenantID string, b *pirepBucket) (l latestRow, ok bool) {
+	acc := s.acceptedOf(tenantID, b)
+	return acc.latest, acc.flights > 0
+}
+
+func (t *tx) AddPirepToPilotStats(ctx context.Context, arg readmodel.AddPirepToPilotStatsParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
-	}
-	acc := t.st.acceptedOf(arg.TenantID, t.st.pirepIdx.byPilot[rowKey{arg.TenantID, arg.PilotID}])
-	row := readmodel.PilotStat{TenantID: arg.TenantID, PilotID: arg.PilotID, Flights: acc.flights, Minutes: acc.minutes, LandingRate: acc.landingRate()}
-	if acc.flights > 0 {
-		last := acc.latest.blockOn
-		row.LastFlight, row.Location = &last, acc.latest.arrAirport
 	}
 	k := rowKey{arg.TenantID, arg.PilotID}
 	old, existed := t.st.pilotStats[k]
+	row := old
+	if !existed {
+		row = readmodel.PilotStat{TenantID: arg.TenantID, PilotID: arg.PilotID}
+	}
+	row.Flights++
+	row.Minutes += int64(arg.FlightTime)
+	row.LandingRateSum += int64(arg.LandingRate)
+	row.LandingRates += nonZero(arg.LandingRate)
+	row.LandingRate = roundedAverage(row.LandingRateSum, row.LandingRates)
+	on := timestamptz(arg.BlockOn)
+	if laterThan(on, arg.PirepID, row.LastFlight, row.LastPirepID) {
+		id := arg.PirepID
+		row.LastFlight, row.Location, row.LastPirepID = &on, arg.ArrAirport, &id
+	}
+	t.setPilotStat(k, row, old, existed)
+	return nil
+}
+
+func (t *tx) SubtractPirepFromPilotStats(ctx context.Context, arg readmodel.SubtractPirepFromPilotStatsParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	k := rowKey{arg.TenantID, arg.PilotID}
+	old, existed := t.st.pilotStats[k]
+	if !existed {
+		return nil // an UPDATE of no row
+	}
+	row := old
+	row.Flights--
+	row.Minutes -= int64(arg.FlightTime)
+	row.LandingRateSum -= int64(arg.LandingRate)
+	row.LandingRates -= nonZero(arg.LandingRate)
+	row.LandingRate = roundedAverage(row.LandingRateSum, row.LandingRates)
+	if row.LastPirepID != nil && *row.LastPirepID == arg.PirepID {
+		row.LastFlight, row.Location, row.LastPirepID = nil, "", nil
+		if l, ok := t.st.nextLatest(arg.TenantID, t.st.pirepIdx.byPilot[k]); ok {
+			on, id := l.blockOn, l.id
+			row.LastFlight, row.Location, row.LastPirepID = &on, l.arrAirport, &id
+		}
+	}
+	t.setPilotStat(k, row, old, existed)
+	return nil
+}
+
+func (t *tx) setPilotStat(k rowKey, row, old readmodel.PilotStat, existed bool) {
 	t.st.pilotStats[k] = row
 	t.undo = append(t.undo, func() {
 		if existed {
@@ -375,7 +443,61 @@ func (t *tx) RecalculatePilotStats(ctx context.Context, arg readmodel.Recalculat
 			delete(t.st.pilotStats, k)
 		}
 	})
+}
+
+func (t *tx) AddPirepToAircraftTotals(ctx context.Context, arg readmodel.AddPirepToAircraftTotalsParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	k := rowKey{arg.TenantID, arg.AircraftID}
+	old, existed := t.st.aircraftTotals[k]
+	row := old
+	if !existed {
+		row = readmodel.AircraftPirepTotal{TenantID: arg.TenantID, AircraftID: arg.AircraftID}
+	}
+	row.Flights++
+	row.Minutes += int64(arg.FlightTime)
+	on := timestamptz(arg.BlockOn)
+	if laterThan(on, arg.PirepID, row.LastBlockOn, row.LastPirepID) {
+		id := arg.PirepID
+		row.LastBlockOn, row.Location, row.LastPirepID = &on, arg.ArrAirport, &id
+	}
+	t.setAircraftTotal(k, row, old, existed)
 	return nil
+}
+
+func (t *tx) SubtractPirepFromAircraftTotals(ctx context.Context, arg readmodel.SubtractPirepFromAircraftTotalsParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	k := rowKey{arg.TenantID, arg.AircraftID}
+	old, existed := t.st.aircraftTotals[k]
+	if !existed {
+		return nil
+	}
+	row := old
+	row.Flights--
+	row.Minutes -= int64(arg.FlightTime)
+	if row.LastPirepID != nil && *row.LastPirepID == arg.PirepID {
+		row.LastBlockOn, row.Location, row.LastPirepID = nil, "", nil
+		if l, ok := t.st.nextLatest(arg.TenantID, t.st.pirepIdx.byAircraft[k]); ok {
+			on, id := l.blockOn, l.id
+			row.LastBlockOn, row.Location, row.LastPirepID = &on, l.arrAirport, &id
+		}
+	}
+	t.setAircraftTotal(k, row, old, existed)
+	return nil
+}
+
+func (t *tx) setAircraftTotal(k rowKey, row, old readmodel.AircraftPirepTotal, existed bool) {
+	t.st.aircraftTotals[k] = row
+	t.undo = append(t.undo, func() {
+		if existed {
+			t.st.aircraftTotals[k] = old
+		} else {
+			delete(t.st.aircraftTotals, k)
+		}
+	})
 }
 
 // UpsertPirep inserts or replaces the row with (tenant_id, id).

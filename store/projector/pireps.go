@@ -18,11 +18,14 @@ import (
 // Pireps projects the PIREP streams into the pireps table, and keeps the
 // pilot_stats and aircraft_pirep_totals rows of a PIREP's pilot and
 // aircraft equal to what their accepted PIREPs add up to. It owns all
-// three tables, so a rebuild of it alone is exact. Totals are recomputed
-// from the rows in one statement rather than incremented, so a reversal
-// (rejecting an accepted PIREP) needs no memory of what was added, and the
-// projector's single writer per projection applies acceptances one at a
-// time in log order, so none is lost however many commit at once.
+// three tables, so a rebuild of it alone is exact. The totals are running
+// totals, so an event costs the same at the thousandth PIREP of an
+// aircraft as at the first and a rebuild is linear in the log: an
+// acceptance adds the PIREP, a reversal (a rejection after acceptance, or
+// an edit of an accepted PIREP) subtracts the values its old row was added
+// with, which the row read before the change holds. The projector's single
+// writer per projection applies events one at a time in log order, so
+// none is lost however many commit at once.
 type Pireps struct{}
 
 // Name implements Projection.
@@ -41,7 +44,7 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 	var pilot uuid.UUID  // whose PIREP it is: their own pages are told
 	var totalsMoved bool // it entered or left the accepted state
 	// change loads the PIREP's row, lets f edit it, writes it back, and
-	// recomputes the totals when it entered or left the accepted state.
+	// moves the totals by what the old and the new row add when accepted.
 	change := func(id string, at time.Time, f func(row *readmodel.UpsertPirepParams) error) error {
 		return withID(id, func(id uuid.UUID) error {
 			p, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: ev.TenantID, ID: id})
@@ -57,14 +60,9 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 				return err
 			}
 			pilot = row.PilotID
-			if (p.State == domain.PirepAccepted) == (row.State == domain.PirepAccepted) {
-				return nil
-			}
-			totalsMoved = true
-			if err := q.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: ev.TenantID, PilotID: row.PilotID}); err != nil {
-				return err
-			}
-			return q.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: ev.TenantID, AircraftID: row.AircraftID})
+			moved, err := changeTotals(ctx, q, p, row)
+			totalsMoved = totalsMoved || moved
+			return err
 		})
 	}
 	switch e := msg.(type) {
@@ -143,6 +141,50 @@ func pirepNotices(ev domain.RecordedEvent, pirep, pilot string, totalsMoved bool
 			notify.Notice{TenantID: ev.TenantID, Topic: live.TopicFleet, IDs: ids, Position: at})
 	}
 	return ns
+}
+
+// changeTotals moves the pilot's and aircraft's running totals from what
+// the old row added (when accepted) to what the new one adds (when
+// accepted), and says whether they moved. The new row is written first: a
+// subtraction of the latest flight looks up the next among the accepted
+// rows.
+func changeTotals(ctx context.Context, q readmodel.Querier, old readmodel.Pirep, row readmodel.UpsertPirepParams) (moved bool, err error) {
+	was, is := old.State == domain.PirepAccepted, row.State == domain.PirepAccepted
+	if !was && !is || was && is && sameTotals(old, readmodel.Pirep(row)) {
+		return false, nil
+	}
+	return true, moveTotals(ctx, q, was, is, old, row)
+}
+
+// moveTotals subtracts what old added when was, and adds what row adds
+// when is.
+func moveTotals(ctx context.Context, q readmodel.Querier, was, is bool, old readmodel.Pirep, row readmodel.UpsertPirepParams) error {
+	if was {
+		if err := q.SubtractPirepFromPilotStats(ctx, readmodel.SubtractPirepFromPilotStatsParams{TenantID: old.TenantID,
+			PilotID: old.PilotID, PirepID: old.ID, FlightTime: old.FlightTime, LandingRate: old.LandingRate}); err != nil {
+			return err
+		}
+		if err := q.SubtractPirepFromAircraftTotals(ctx, readmodel.SubtractPirepFromAircraftTotalsParams{TenantID: old.TenantID,
+			AircraftID: old.AircraftID, PirepID: old.ID, FlightTime: old.FlightTime}); err != nil {
+			return err
+		}
+	}
+	if !is {
+		return nil
+	}
+	if err := q.AddPirepToPilotStats(ctx, readmodel.AddPirepToPilotStatsParams{TenantID: row.TenantID, PilotID: row.PilotID,
+		PirepID: row.ID, FlightTime: row.FlightTime, LandingRate: row.LandingRate, BlockOn: row.BlockOn, ArrAirport: row.ArrAirport}); err != nil {
+		return err
+	}
+	return q.AddPirepToAircraftTotals(ctx, readmodel.AddPirepToAircraftTotalsParams{TenantID: row.TenantID, AircraftID: row.AircraftID,
+		PirepID: row.ID, FlightTime: row.FlightTime, BlockOn: row.BlockOn, ArrAirport: row.ArrAirport})
+}
+
+// sameTotals reports whether two rows of an accepted PIREP add the same to
+// the totals, so an edit of neither needs no write.
+func sameTotals(a, b readmodel.Pirep) bool {
+	return a.PilotID == b.PilotID && a.AircraftID == b.AircraftID && a.FlightTime == b.FlightTime &&
+		a.LandingRate == b.LandingRate && a.BlockOn.Equal(b.BlockOn) && a.ArrAirport == b.ArrAirport
 }
 
 // setDetails copies a PIREP's reported details into its row.

@@ -36,11 +36,13 @@ type Aircraft struct {
 }
 
 type AircraftPirepTotal struct {
-	TenantID   string
-	AircraftID uuid.UUID
-	Flights    int64
-	Minutes    int64
-	Location   string
+	TenantID    string
+	AircraftID  uuid.UUID
+	Flights     int64
+	Minutes     int64
+	Location    string
+	LastBlockOn *time.Time
+	LastPirepID *uuid.UUID
 }
 
 type Airline struct {
@@ -174,13 +176,16 @@ type PilotRank struct {
 }
 
 type PilotStat struct {
-	TenantID    string
-	PilotID     uuid.UUID
-	Flights     int64
-	Minutes     int64
-	LastFlight  *time.Time
-	Location    string
-	LandingRate int32
+	TenantID       string
+	PilotID        uuid.UUID
+	Flights        int64
+	Minutes        int64
+	LastFlight     *time.Time
+	Location       string
+	LandingRate    int32
+	LandingRateSum int64
+	LandingRates   int64
+	LastPirepID    *uuid.UUID
 }
 
 type Pirep struct {

@@ -12,6 +12,89 @@ import (
 	"github.com/google/uuid"
 )
 
+const addPirepToAircraftTotals = `-- name: AddPirepToAircraftTotals :exec
+INSERT INTO aircraft_pirep_totals AS t (tenant_id, aircraft_id, flights, minutes, location, last_block_on, last_pirep_id)
+VALUES ($1::text, $2::uuid, 1, $3::integer, $4::text,
+    $5::timestamptz, $6::uuid)
+ON CONFLICT (tenant_id, aircraft_id) DO UPDATE
+SET flights = t.flights + 1, minutes = t.minutes + EXCLUDED.minutes,
+    location = CASE WHEN t.last_pirep_id IS NULL OR (EXCLUDED.last_block_on, t.last_pirep_id) > (t.last_block_on, EXCLUDED.last_pirep_id)
+        THEN EXCLUDED.location ELSE t.location END,
+    last_block_on = CASE WHEN t.last_pirep_id IS NULL OR (EXCLUDED.last_block_on, t.last_pirep_id) > (t.last_block_on, EXCLUDED.last_pirep_id)
+        THEN EXCLUDED.last_block_on ELSE t.last_block_on END,
+    last_pirep_id = CASE WHEN t.last_pirep_id IS NULL OR (EXCLUDED.last_block_on, t.last_pirep_id) > (t.last_block_on, EXCLUDED.last_pirep_id)
+        THEN EXCLUDED.last_pirep_id ELSE t.last_pirep_id END
+`
+
+type AddPirepToAircraftTotalsParams struct {
+	TenantID   string
+	AircraftID uuid.UUID
+	FlightTime int32
+	ArrAirport string
+	BlockOn    time.Time
+	PirepID    uuid.UUID
+}
+
+// AddPirepToAircraftTotals adds a PIREP that became accepted to its
+// aircraft's running totals, as AddPirepToPilotStats does the pilot's.
+func (q *Queries) AddPirepToAircraftTotals(ctx context.Context, arg AddPirepToAircraftTotalsParams) error {
+	_, err := q.db.Exec(ctx, addPirepToAircraftTotals,
+		arg.TenantID,
+		arg.AircraftID,
+		arg.FlightTime,
+		arg.ArrAirport,
+		arg.BlockOn,
+		arg.PirepID,
+	)
+	return err
+}
+
+const addPirepToPilotStats = `-- name: AddPirepToPilotStats :exec
+INSERT INTO pilot_stats AS s (tenant_id, pilot_id, flights, minutes, last_flight, location, landing_rate,
+    landing_rate_sum, landing_rates, last_pirep_id)
+VALUES ($1::text, $2::uuid, 1, $3::integer, $4::timestamptz,
+    $5::text, $6::integer, $6::integer,
+    CASE WHEN $6::integer <> 0 THEN 1 ELSE 0 END, $7::uuid)
+ON CONFLICT (tenant_id, pilot_id) DO UPDATE
+SET flights = s.flights + 1, minutes = s.minutes + EXCLUDED.minutes,
+    landing_rate_sum = s.landing_rate_sum + EXCLUDED.landing_rate_sum,
+    landing_rates = s.landing_rates + EXCLUDED.landing_rates,
+    landing_rate = coalesce(round((s.landing_rate_sum + EXCLUDED.landing_rate_sum)::numeric
+        / nullif(s.landing_rates + EXCLUDED.landing_rates, 0)), 0)::integer,
+    last_flight = CASE WHEN s.last_pirep_id IS NULL OR (EXCLUDED.last_flight, s.last_pirep_id) > (s.last_flight, EXCLUDED.last_pirep_id)
+        THEN EXCLUDED.last_flight ELSE s.last_flight END,
+    location = CASE WHEN s.last_pirep_id IS NULL OR (EXCLUDED.last_flight, s.last_pirep_id) > (s.last_flight, EXCLUDED.last_pirep_id)
+        THEN EXCLUDED.location ELSE s.location END,
+    last_pirep_id = CASE WHEN s.last_pirep_id IS NULL OR (EXCLUDED.last_flight, s.last_pirep_id) > (s.last_flight, EXCLUDED.last_pirep_id)
+        THEN EXCLUDED.last_pirep_id ELSE s.last_pirep_id END
+`
+
+type AddPirepToPilotStatsParams struct {
+	TenantID    string
+	PilotID     uuid.UUID
+	FlightTime  int32
+	BlockOn     time.Time
+	ArrAirport  string
+	LandingRate int32
+	PirepID     uuid.UUID
+}
+
+// AddPirepToPilotStats adds a PIREP that became accepted to its pilot's
+// running totals; it becomes the latest flight when it is later by
+// block_on DESC, id than the one held.
+func (q *Queries) AddPirepToPilotStats(ctx context.Context, arg AddPirepToPilotStatsParams) error {
+	_, err := q.db.Exec(ctx, addPirepToPilotStats,
+		arg.TenantID,
+		arg.PilotID,
+		arg.FlightTime,
+		arg.BlockOn,
+		arg.ArrAirport,
+		arg.LandingRate,
+		arg.PirepID,
+	)
+	return err
+}
+
 const deleteAllAircraftPirepTotals = `-- name: DeleteAllAircraftPirepTotals :exec
 DELETE FROM aircraft_pirep_totals
 `
@@ -43,7 +126,7 @@ func (q *Queries) DeleteAllPireps(ctx context.Context) error {
 }
 
 const getAircraftPirepTotals = `-- name: GetAircraftPirepTotals :one
-SELECT tenant_id, aircraft_id, flights, minutes, location FROM aircraft_pirep_totals
+SELECT tenant_id, aircraft_id, flights, minutes, location, last_block_on, last_pirep_id FROM aircraft_pirep_totals
 WHERE tenant_id = $1 AND aircraft_id = $2
 `
 
@@ -62,12 +145,14 @@ func (q *Queries) GetAircraftPirepTotals(ctx context.Context, arg GetAircraftPir
 		&i.Flights,
 		&i.Minutes,
 		&i.Location,
+		&i.LastBlockOn,
+		&i.LastPirepID,
 	)
 	return i, err
 }
 
 const getPilotStats = `-- name: GetPilotStats :one
-SELECT tenant_id, pilot_id, flights, minutes, last_flight, location, landing_rate FROM pilot_stats
+SELECT tenant_id, pilot_id, flights, minutes, last_flight, location, landing_rate, landing_rate_sum, landing_rates, last_pirep_id FROM pilot_stats
 WHERE tenant_id = $1 AND pilot_id = $2
 `
 
@@ -88,6 +173,9 @@ func (q *Queries) GetPilotStats(ctx context.Context, arg GetPilotStatsParams) (P
 		&i.LastFlight,
 		&i.Location,
 		&i.LandingRate,
+		&i.LandingRateSum,
+		&i.LandingRates,
+		&i.LastPirepID,
 	)
 	return i, err
 }
@@ -138,7 +226,7 @@ func (q *Queries) GetPirep(ctx context.Context, arg GetPirepParams) (Pirep, erro
 }
 
 const listAircraftPirepTotals = `-- name: ListAircraftPirepTotals :many
-SELECT tenant_id, aircraft_id, flights, minutes, location FROM aircraft_pirep_totals
+SELECT tenant_id, aircraft_id, flights, minutes, location, last_block_on, last_pirep_id FROM aircraft_pirep_totals
 WHERE tenant_id = $1
 ORDER BY aircraft_id
 `
@@ -160,6 +248,8 @@ func (q *Queries) ListAircraftPirepTotals(ctx context.Context, tenantID string) 
 			&i.Flights,
 			&i.Minutes,
 			&i.Location,
+			&i.LastBlockOn,
+			&i.LastPirepID,
 		); err != nil {
 			return nil, err
 		}
@@ -378,54 +468,79 @@ func (q *Queries) ListPirepsByPilot(ctx context.Context, arg ListPirepsByPilotPa
 	return items, nil
 }
 
-const recalculateAircraftPirepTotals = `-- name: RecalculateAircraftPirepTotals :exec
-INSERT INTO aircraft_pirep_totals (tenant_id, aircraft_id, flights, minutes, location)
-SELECT $1::text, $2::uuid, count(*), coalesce(sum(p.flight_time), 0)::bigint,
-    coalesce((SELECT l.arr_airport FROM pireps l
-        WHERE l.tenant_id = $1::text AND l.aircraft_id = $2::uuid AND l.state = 'accepted'
-        ORDER BY l.block_on DESC, l.id LIMIT 1), '')::text
-FROM pireps p
-WHERE p.tenant_id = $1::text AND p.aircraft_id = $2::uuid AND p.state = 'accepted'
-ON CONFLICT (tenant_id, aircraft_id) DO UPDATE
-SET flights = EXCLUDED.flights, minutes = EXCLUDED.minutes, location = EXCLUDED.location
+const subtractPirepFromAircraftTotals = `-- name: SubtractPirepFromAircraftTotals :exec
+WITH next AS (
+    SELECT l.id, l.block_on, l.arr_airport FROM pireps l
+    WHERE l.tenant_id = $3::text AND l.aircraft_id = $4::uuid AND l.state = 'accepted'
+    ORDER BY l.block_on DESC, l.id LIMIT 1
+)
+UPDATE aircraft_pirep_totals t
+SET flights = t.flights - 1, minutes = t.minutes - $1::integer,
+    location = CASE WHEN t.last_pirep_id = $2::uuid THEN coalesce((SELECT arr_airport FROM next), '') ELSE t.location END,
+    last_block_on = CASE WHEN t.last_pirep_id = $2::uuid THEN (SELECT block_on FROM next) ELSE t.last_block_on END,
+    last_pirep_id = CASE WHEN t.last_pirep_id = $2::uuid THEN (SELECT id FROM next) ELSE t.last_pirep_id END
+WHERE t.tenant_id = $3::text AND t.aircraft_id = $4::uuid
 `
 
-type RecalculateAircraftPirepTotalsParams struct {
+type SubtractPirepFromAircraftTotalsParams struct {
+	FlightTime int32
+	PirepID    uuid.UUID
 	TenantID   string
 	AircraftID uuid.UUID
 }
 
-// RecalculateAircraftPirepTotals sets the hours and location an aircraft's
-// accepted PIREPs give it, in one statement.
-func (q *Queries) RecalculateAircraftPirepTotals(ctx context.Context, arg RecalculateAircraftPirepTotalsParams) error {
-	_, err := q.db.Exec(ctx, recalculateAircraftPirepTotals, arg.TenantID, arg.AircraftID)
+// SubtractPirepFromAircraftTotals takes a PIREP that was accepted out of
+// its aircraft's running totals, as SubtractPirepFromPilotStats does the
+// pilot's, looking the next latest up in pireps_accepted_aircraft.
+func (q *Queries) SubtractPirepFromAircraftTotals(ctx context.Context, arg SubtractPirepFromAircraftTotalsParams) error {
+	_, err := q.db.Exec(ctx, subtractPirepFromAircraftTotals,
+		arg.FlightTime,
+		arg.PirepID,
+		arg.TenantID,
+		arg.AircraftID,
+	)
 	return err
 }
 
-const recalculatePilotStats = `-- name: RecalculatePilotStats :exec
-INSERT INTO pilot_stats (tenant_id, pilot_id, flights, minutes, last_flight, location, landing_rate)
-SELECT $1::text, $2::uuid, count(*), coalesce(sum(p.flight_time), 0)::bigint,
-    max(p.block_on),
-    coalesce((SELECT l.arr_airport FROM pireps l
-        WHERE l.tenant_id = $1::text AND l.pilot_id = $2::uuid AND l.state = 'accepted'
-        ORDER BY l.block_on DESC, l.id LIMIT 1), '')::text,
-    coalesce(round(avg(p.landing_rate) FILTER (WHERE p.landing_rate <> 0)), 0)::integer
-FROM pireps p
-WHERE p.tenant_id = $1::text AND p.pilot_id = $2::uuid AND p.state = 'accepted'
-ON CONFLICT (tenant_id, pilot_id) DO UPDATE
-SET flights = EXCLUDED.flights, minutes = EXCLUDED.minutes, last_flight = EXCLUDED.last_flight,
-    location = EXCLUDED.location, landing_rate = EXCLUDED.landing_rate
+const subtractPirepFromPilotStats = `-- name: SubtractPirepFromPilotStats :exec
+WITH next AS (
+    SELECT l.id, l.block_on, l.arr_airport FROM pireps l
+    WHERE l.tenant_id = $4::text AND l.pilot_id = $5::uuid AND l.state = 'accepted'
+    ORDER BY l.block_on DESC, l.id LIMIT 1
+)
+UPDATE pilot_stats s
+SET flights = s.flights - 1, minutes = s.minutes - $1::integer,
+    landing_rate_sum = s.landing_rate_sum - $2::integer,
+    landing_rates = s.landing_rates - CASE WHEN $2::integer <> 0 THEN 1 ELSE 0 END,
+    landing_rate = coalesce(round((s.landing_rate_sum - $2::integer)::numeric
+        / nullif(s.landing_rates - CASE WHEN $2::integer <> 0 THEN 1 ELSE 0 END, 0)), 0)::integer,
+    last_flight = CASE WHEN s.last_pirep_id = $3::uuid THEN (SELECT block_on FROM next) ELSE s.last_flight END,
+    location = CASE WHEN s.last_pirep_id = $3::uuid THEN coalesce((SELECT arr_airport FROM next), '') ELSE s.location END,
+    last_pirep_id = CASE WHEN s.last_pirep_id = $3::uuid THEN (SELECT id FROM next) ELSE s.last_pirep_id END
+WHERE s.tenant_id = $4::text AND s.pilot_id = $5::uuid
 `
 
-type RecalculatePilotStatsParams struct {
-	TenantID string
-	PilotID  uuid.UUID
+type SubtractPirepFromPilotStatsParams struct {
+	FlightTime  int32
+	LandingRate int32
+	PirepID     uuid.UUID
+	TenantID    string
+	PilotID     uuid.UUID
 }
 
-// RecalculatePilotStats sets a pilot's totals from their accepted PIREPs in
-// one statement, so an acceptance and the reversal of one are both exact.
-func (q *Queries) RecalculatePilotStats(ctx context.Context, arg RecalculatePilotStatsParams) error {
-	_, err := q.db.Exec(ctx, recalculatePilotStats, arg.TenantID, arg.PilotID)
+// SubtractPirepFromPilotStats takes a PIREP that was accepted, with the
+// values it was added with, out of its pilot's running totals. Its row
+// must no longer be accepted with those values (the projector writes the
+// row first): when it was the latest flight, the next is looked up in
+// pireps_accepted_pilot.
+func (q *Queries) SubtractPirepFromPilotStats(ctx context.Context, arg SubtractPirepFromPilotStatsParams) error {
+	_, err := q.db.Exec(ctx, subtractPirepFromPilotStats,
+		arg.FlightTime,
+		arg.LandingRate,
+		arg.PirepID,
+		arg.TenantID,
+		arg.PilotID,
+	)
 	return err
 }
 

@@ -11,6 +11,13 @@ import (
 )
 
 type Querier interface {
+	// AddPirepToAircraftTotals adds a PIREP that became accepted to its
+	// aircraft's running totals, as AddPirepToPilotStats does the pilot's.
+	AddPirepToAircraftTotals(ctx context.Context, arg AddPirepToAircraftTotalsParams) error
+	// AddPirepToPilotStats adds a PIREP that became accepted to its pilot's
+	// running totals; it becomes the latest flight when it is later by
+	// block_on DESC, id than the one held.
+	AddPirepToPilotStats(ctx context.Context, arg AddPirepToPilotStatsParams) error
 	// CollectFilingFacts reads in one round trip all that filing a PIREP checks
 	// against the airline: its filing rules (rules_set is false for an airline
 	// that never set them), the pilot's location (their latest accepted
@@ -189,12 +196,6 @@ type Querier interface {
 	// QuarantineEvent sets aside an event a projection could not apply; the
 	// same event again keeps its first time and takes the newer error.
 	QuarantineEvent(ctx context.Context, arg QuarantineEventParams) error
-	// RecalculateAircraftPirepTotals sets the hours and location an aircraft's
-	// accepted PIREPs give it, in one statement.
-	RecalculateAircraftPirepTotals(ctx context.Context, arg RecalculateAircraftPirepTotalsParams) error
-	// RecalculatePilotStats sets a pilot's totals from their accepted PIREPs in
-	// one statement, so an acceptance and the reversal of one are both exact.
-	RecalculatePilotStats(ctx context.Context, arg RecalculatePilotStatsParams) error
 	// RevokeAPIKey marks a key revoked; a key revoked already keeps the time it
 	// was first revoked.
 	RevokeAPIKey(ctx context.Context, arg RevokeAPIKeyParams) error
@@ -223,6 +224,16 @@ type Querier interface {
 	// SetUserPassword replaces a user's password hash; must_change_password is
 	// set for a one-time password.
 	SetUserPassword(ctx context.Context, arg SetUserPasswordParams) error
+	// SubtractPirepFromAircraftTotals takes a PIREP that was accepted out of
+	// its aircraft's running totals, as SubtractPirepFromPilotStats does the
+	// pilot's, looking the next latest up in pireps_accepted_aircraft.
+	SubtractPirepFromAircraftTotals(ctx context.Context, arg SubtractPirepFromAircraftTotalsParams) error
+	// SubtractPirepFromPilotStats takes a PIREP that was accepted, with the
+	// values it was added with, out of its pilot's running totals. Its row
+	// must no longer be accepted with those values (the projector writes the
+	// row first): when it was the latest flight, the next is looked up in
+	// pireps_accepted_pilot.
+	SubtractPirepFromPilotStats(ctx context.Context, arg SubtractPirepFromPilotStatsParams) error
 	// SumAirlineFlights is what every accepted PIREP of the airline adds up to,
 	// summed from the pilots' totals rather than the PIREPs.
 	SumAirlineFlights(ctx context.Context, tenantID string) (SumAirlineFlightsRow, error)

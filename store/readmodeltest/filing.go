@@ -65,13 +65,9 @@ func testCollectFilingFacts(t *testing.T, q readmodel.Querier) {
 		t.Errorf("aircraft before any flight: %+v, want G-ABCD active at EGLL", got)
 	}
 	// An accepted PIREP moves the pilot and the aircraft to its arrival.
-	upsertPireps(t, q, pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0))
-	if err := q.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: tenantA, PilotID: pilotA}); err != nil {
-		t.Fatal(err)
-	}
-	if err := q.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}); err != nil {
-		t.Fatal(err)
-	}
+	accepted := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0)
+	upsertPireps(t, q, accepted)
+	addAccepted(t, q, accepted)
 	if got := facts(tenantA, pilotA, aircraftA); got.PilotLocation != "LPPT" || got.AircraftAirport != "LPPT" || len(got.AirportIcaos) != 0 {
 		t.Errorf("after an accepted flight: %+v, want pilot and aircraft at LPPT, no airport asked", got)
 	}

@@ -225,12 +225,7 @@ func testListRoster(t *testing.T, q readmodel.Querier) {
 	inB := pirep(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-000000000004", "accepted", 0)
 	inB.PilotID = otherAirline.ID
 	upsertPireps(t, q, a1, a2, boss, inB)
-	for _, k := range []readmodel.RecalculatePilotStatsParams{{TenantID: tenantA, PilotID: pilotA}, {TenantID: tenantA, PilotID: flyingAdmin.ID},
-		{TenantID: tenantB, PilotID: otherAirline.ID}} {
-		if err := q.RecalculatePilotStats(ctx, k); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addAccepted(t, q, a1, a2, boss, inB)
 	fo := rank(tenantA, "5e1a0000-0000-4000-8000-000000000001", "First Officer", 0)
 	if err := q.UpsertRank(ctx, fo); err != nil {
 		t.Fatal(err)
@@ -341,12 +336,7 @@ func testAirlineTotals(t *testing.T, q readmodel.Querier) {
 	pending := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000003", "pending", 0)
 	inB := pirep(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-000000000004", "accepted", 0)
 	upsertPireps(t, q, p1, p2, pending, inB)
-	for _, k := range []readmodel.RecalculatePilotStatsParams{{TenantID: tenantA, PilotID: pilotA}, {TenantID: tenantA, PilotID: pilotB},
-		{TenantID: tenantB, PilotID: pilotA}} {
-		if err := q.RecalculatePilotStats(ctx, k); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addAccepted(t, q, p1, p2, inB)
 	if got, want := total(tenantA), (readmodel.SumAirlineFlightsRow{Flights: 2, Minutes: 211}); got != want {
 		t.Errorf("A's total %+v, want %+v", got, want)
 	}

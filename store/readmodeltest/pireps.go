@@ -19,19 +19,21 @@ import (
 // PIREPs, the review queue, and the totals accepted PIREPs give pilots and
 // aircraft, which never mix airlines.
 var pirepCases = map[string]func(t *testing.T, q readmodel.Querier){
-	"UpsertPirep":                    testUpsertPirep,
-	"GetPirep":                       testGetPirep,
-	"ListPirepsByPilot":              testListPirepsByPilot,
-	"ListPendingPireps":              testListPendingPireps,
-	"ListPirepsByAirline":            testListPirepsByAirline,
-	"DeleteAllPireps":                testDeleteAllPireps,
-	"RecalculatePilotStats":          testRecalculatePilotStats,
-	"GetPilotStats":                  testRecalculatePilotStats,
-	"DeleteAllPilotStats":            testDeleteAllPilotStats,
-	"RecalculateAircraftPirepTotals": testRecalculateAircraftPirepTotals,
-	"GetAircraftPirepTotals":         testRecalculateAircraftPirepTotals,
-	"ListAircraftPirepTotals":        testRecalculateAircraftPirepTotals,
-	"DeleteAllAircraftPirepTotals":   testDeleteAllAircraftPirepTotals,
+	"UpsertPirep":                     testUpsertPirep,
+	"GetPirep":                        testGetPirep,
+	"ListPirepsByPilot":               testListPirepsByPilot,
+	"ListPendingPireps":               testListPendingPireps,
+	"ListPirepsByAirline":             testListPirepsByAirline,
+	"DeleteAllPireps":                 testDeleteAllPireps,
+	"AddPirepToPilotStats":            testPilotStats,
+	"SubtractPirepFromPilotStats":     testPilotStats,
+	"GetPilotStats":                   testPilotStats,
+	"DeleteAllPilotStats":             testDeleteAllPilotStats,
+	"AddPirepToAircraftTotals":        testAircraftPirepTotals,
+	"SubtractPirepFromAircraftTotals": testAircraftPirepTotals,
+	"GetAircraftPirepTotals":          testAircraftPirepTotals,
+	"ListAircraftPirepTotals":         testAircraftPirepTotals,
+	"DeleteAllAircraftPirepTotals":    testDeleteAllAircraftPirepTotals,
 }
 
 var (
@@ -327,18 +329,51 @@ func testDeleteAllPireps(t *testing.T, q readmodel.Querier) {
 	}
 }
 
-// testRecalculatePilotStats covers RecalculatePilotStats and GetPilotStats:
-// only accepted PIREPs of the pilot in the airline count, the location is
-// the latest flight's arrival, and the landing rate averages the non-zero
-// rates, rounded half away from zero.
-func testRecalculatePilotStats(t *testing.T, q readmodel.Querier) {
+// addAccepted adds PIREPs that became accepted to their pilot's and
+// aircraft's totals, as the projector does after writing their rows.
+func addAccepted(t *testing.T, q readmodel.Querier, ps ...readmodel.UpsertPirepParams) {
+	t.Helper()
 	ctx := context.Background()
-	key := readmodel.GetPilotStatsParams{TenantID: tenantA, PilotID: pilotA}
-	recalc := func() readmodel.PilotStat {
-		t.Helper()
-		if err := q.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: tenantA, PilotID: pilotA}); err != nil {
+	for _, p := range ps {
+		if err := q.AddPirepToPilotStats(ctx, readmodel.AddPirepToPilotStatsParams{TenantID: p.TenantID, PilotID: p.PilotID, PirepID: p.ID,
+			FlightTime: p.FlightTime, LandingRate: p.LandingRate, BlockOn: p.BlockOn, ArrAirport: p.ArrAirport}); err != nil {
 			t.Fatal(err)
 		}
+		if err := q.AddPirepToAircraftTotals(ctx, readmodel.AddPirepToAircraftTotalsParams{TenantID: p.TenantID, AircraftID: p.AircraftID,
+			PirepID: p.ID, FlightTime: p.FlightTime, BlockOn: p.BlockOn, ArrAirport: p.ArrAirport}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// subtractAccepted takes PIREPs that were accepted with the values of ps
+// out of the totals, as the projector does after writing their new rows.
+func subtractAccepted(t *testing.T, q readmodel.Querier, ps ...readmodel.UpsertPirepParams) {
+	t.Helper()
+	ctx := context.Background()
+	for _, p := range ps {
+		if err := q.SubtractPirepFromPilotStats(ctx, readmodel.SubtractPirepFromPilotStatsParams{TenantID: p.TenantID, PilotID: p.PilotID,
+			PirepID: p.ID, FlightTime: p.FlightTime, LandingRate: p.LandingRate}); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.SubtractPirepFromAircraftTotals(ctx, readmodel.SubtractPirepFromAircraftTotalsParams{TenantID: p.TenantID,
+			AircraftID: p.AircraftID, PirepID: p.ID, FlightTime: p.FlightTime}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// testPilotStats covers the pilot's running totals: only what is added
+// counts, per pilot and airline; the location is the latest flight's
+// arrival by block-on (ties: the smaller id); the landing rate averages the
+// non-zero rates, rounded half away from zero; a rejection after
+// acceptance takes the PIREP out again, and the next latest flight takes
+// its place.
+func testPilotStats(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	key := readmodel.GetPilotStatsParams{TenantID: tenantA, PilotID: pilotA}
+	get := func(key readmodel.GetPilotStatsParams) readmodel.PilotStat {
+		t.Helper()
 		s, err := q.GetPilotStats(ctx, key)
 		if err != nil {
 			t.Fatal(err)
@@ -348,41 +383,64 @@ func testRecalculatePilotStats(t *testing.T, q readmodel.Querier) {
 	if _, err := q.GetPilotStats(ctx, key); domain.ErrorCode(err) != domain.ENotFound {
 		t.Fatalf("GetPilotStats before any: %v, want not found", err)
 	}
-	if s := recalc(); s.Flights != 0 || s.Minutes != 0 || s.LastFlight != nil || s.Location != "" || s.LandingRate != 0 {
-		t.Errorf("a pilot with no accepted PIREP: %+v", s)
-	}
 	p1 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0)
 	p1.LandingRate = -100
 	p2 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000002", "accepted", 600)
 	p2.ArrAirport, p2.FlightTime, p2.LandingRate = "LPFR", 61, -203
 	p3 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000003", "accepted", 300)
 	p3.LandingRate = 0 // not reported: left out of the average
-	pending := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000004", "pending", 900)
+	tie := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000009", "accepted", 600)
+	tie.ArrAirport = "KJFK" // the same block-on as p2, a larger id: p2 stays the latest
 	otherTenant := pirep(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-000000000005", "accepted", 900)
 	otherPilot := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000006", "accepted", 900)
-	otherPilot.PilotID = pilotB
-	upsertPireps(t, q, p1, p2, p3, pending, otherTenant, otherPilot)
-	s := recalc()
-	if s.Flights != 3 || s.Minutes != 150+61+150 || s.Location != "LPFR" || s.LandingRate != -152 ||
+	otherPilot.PilotID, otherPilot.FlightTime = pilotB, 45
+	upsertPireps(t, q, p1, p2, p3, tie, otherTenant, otherPilot)
+	addAccepted(t, q, p1, p2, p3, tie, otherTenant, otherPilot)
+	s := get(key)
+	if s.Flights != 4 || s.Minutes != 150+61+150+150 || s.Location != "LPFR" || s.LandingRate != -148 ||
 		s.LastFlight == nil || !s.LastFlight.Equal(p2.BlockOn.Truncate(time.Microsecond)) || s.TenantID != tenantA || s.PilotID != pilotA {
-		t.Errorf("after three accepted: %+v", s)
+		t.Errorf("after four accepted: %+v, want 4 flights, 511 minutes, at LPFR, rate -148 (0 left out)", s)
 	}
-	// Rejecting the latest takes it out again.
+	if b := get(readmodel.GetPilotStatsParams{TenantID: tenantA, PilotID: pilotB}); b.Flights != 1 || b.Minutes != 45 || b.LandingRate != -142 {
+		t.Errorf("the other pilot: %+v, want 1 flight of 45 minutes", b)
+	}
+	// Rejecting the latest after acceptance takes it out; the tie is next.
 	p2.State = "rejected"
 	upsertPireps(t, q, p2)
-	if s := recalc(); s.Flights != 2 || s.Minutes != 300 || s.Location != "LPPT" || s.LandingRate != -100 {
-		t.Errorf("after rejecting the latest: %+v", s)
+	p2.State = "accepted"
+	subtractAccepted(t, q, p2)
+	if s := get(key); s.Flights != 3 || s.Minutes != 450 || s.Location != "KJFK" || s.LandingRate != -121 ||
+		s.LastFlight == nil || !s.LastFlight.Equal(tie.BlockOn.Truncate(time.Microsecond)) {
+		t.Errorf("after rejecting the latest: %+v, want 3 flights, 450 minutes, at KJFK, rate -121", s)
 	}
-	if _, err := q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenantB, PilotID: pilotA}); domain.ErrorCode(err) != domain.ENotFound {
+	// Rejecting one that is not the latest leaves the location.
+	p1.State = "rejected"
+	upsertPireps(t, q, p1)
+	p1.State = "accepted"
+	subtractAccepted(t, q, p1)
+	if s := get(key); s.Flights != 2 || s.Minutes != 300 || s.Location != "KJFK" || s.LandingRate != -142 {
+		t.Errorf("after rejecting an earlier one: %+v, want 2 flights at KJFK, rate -142", s)
+	}
+	for _, p := range []readmodel.UpsertPirepParams{tie, p3} {
+		p.State = "rejected"
+		upsertPireps(t, q, p)
+		p.State = "accepted"
+		subtractAccepted(t, q, p)
+	}
+	if s := get(key); s.Flights != 0 || s.Minutes != 0 || s.LastFlight != nil || s.Location != "" || s.LandingRate != 0 {
+		t.Errorf("after rejecting all: %+v, want zeros and no location", s)
+	}
+	if b := get(readmodel.GetPilotStatsParams{TenantID: tenantA, PilotID: pilotB}); b.Flights != 1 || b.Minutes != 45 {
+		t.Errorf("the other pilot after A's rejections: %+v, want 1 flight of 45 minutes", b)
+	}
+	if _, err := q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenantB, PilotID: pilotB}); domain.ErrorCode(err) != domain.ENotFound {
 		t.Errorf("another airline's stats: %v, want not found", err)
 	}
 }
 
 func testDeleteAllPilotStats(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
-	if err := q.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: tenantA, PilotID: pilotA}); err != nil {
-		t.Fatal(err)
-	}
+	addAccepted(t, q, pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0))
 	if err := q.DeleteAllPilotStats(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -391,9 +449,9 @@ func testDeleteAllPilotStats(t *testing.T, q readmodel.Querier) {
 	}
 }
 
-// testRecalculateAircraftPirepTotals covers RecalculateAircraftPirepTotals
-// and GetAircraftPirepTotals.
-func testRecalculateAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
+// testAircraftPirepTotals covers the aircraft's running totals, their
+// reads, and a rejection after acceptance.
+func testAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	key := readmodel.GetAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}
 	if _, err := q.GetAircraftPirepTotals(ctx, key); domain.ErrorCode(err) != domain.ENotFound {
@@ -406,22 +464,20 @@ func testRecalculateAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
 	otherAircraft.AircraftID = aircraftB
 	cancelled := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000004", "cancelled", 900)
 	upsertPireps(t, q, p1, p2, otherAircraft, cancelled)
-	if err := q.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}); err != nil {
-		t.Fatal(err)
-	}
+	addAccepted(t, q, p1, p2)
 	got, err := q.GetAircraftPirepTotals(ctx, key)
-	want := readmodel.AircraftPirepTotal{TenantID: tenantA, AircraftID: aircraftA, Flights: 2, Minutes: 195, Location: "LPFR"}
-	if err != nil || got != want {
+	on, id := p2.BlockOn.Truncate(time.Microsecond), p2.ID
+	want := readmodel.AircraftPirepTotal{TenantID: tenantA, AircraftID: aircraftA, Flights: 2, Minutes: 195, Location: "LPFR", LastBlockOn: &on, LastPirepID: &id}
+	if err != nil || !sameAircraftTotals(got, want) {
 		t.Errorf("GetAircraftPirepTotals = %+v, %v; want %+v", got, err, want)
 	}
 	if _, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenantB, AircraftID: aircraftA}); domain.ErrorCode(err) != domain.ENotFound {
 		t.Errorf("another airline's totals: %v, want not found", err)
 	}
-	if err := q.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftB}); err != nil {
-		t.Fatal(err)
-	}
+	addAccepted(t, q, otherAircraft)
 	list, err := q.ListAircraftPirepTotals(ctx, tenantA)
-	if err != nil || len(list) != 2 || list[0].AircraftID.String() > list[1].AircraftID.String() || !slices.Contains(list, want) {
+	if err != nil || len(list) != 2 || list[0].AircraftID.String() > list[1].AircraftID.String() ||
+		!slices.ContainsFunc(list, func(a readmodel.AircraftPirepTotal) bool { return sameAircraftTotals(a, want) }) {
 		t.Errorf("ListAircraftPirepTotals(A) = %+v, %v; want both aircraft, by id, with %+v", list, err, want)
 	}
 	if list, err := q.ListAircraftPirepTotals(ctx, tenantB); err != nil || len(list) != 0 {
@@ -429,11 +485,17 @@ func testRecalculateAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
 	}
 }
 
+// sameAircraftTotals compares totals, times by instant.
+func sameAircraftTotals(a, b readmodel.AircraftPirepTotal) bool {
+	sameOn := (a.LastBlockOn == nil) == (b.LastBlockOn == nil) && (a.LastBlockOn == nil || a.LastBlockOn.Equal(*b.LastBlockOn))
+	sameID := (a.LastPirepID == nil) == (b.LastPirepID == nil) && (a.LastPirepID == nil || *a.LastPirepID == *b.LastPirepID)
+	a.LastBlockOn, a.LastPirepID, b.LastBlockOn, b.LastPirepID = nil, nil, nil, nil
+	return sameOn && sameID && a == b
+}
+
 func testDeleteAllAircraftPirepTotals(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
-	if err := q.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA}); err != nil {
-		t.Fatal(err)
-	}
+	addAccepted(t, q, pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0))
 	if err := q.DeleteAllAircraftPirepTotals(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -104,15 +104,18 @@ func TestAcceptedPirepsMoveTheAircraftAndThePilot(t *testing.T) {
 		t.Fatalf("a pilot without flights is at %q, %v; want unknown", loc, err)
 	}
 	off := time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)
-	if err := mem.UpsertPirep(ctx, readmodel.UpsertPirepParams{TenantID: tenant, ID: uuid.New(), PilotID: pilot, State: domain.PirepAccepted,
+	flown := readmodel.UpsertPirepParams{TenantID: tenant, ID: uuid.New(), PilotID: pilot, State: domain.PirepAccepted,
 		FlightNumber: "1", DptAirport: "EGLL", ArrAirport: "LPPT", AircraftID: aircraft, BlockOff: off, BlockOn: off.Add(3 * time.Hour),
-		FlightTime: 150, Source: "manual", FiledAt: off, QueuedAt: off, UpdatedAt: off}); err != nil {
+		FlightTime: 150, Source: "manual", FiledAt: off, QueuedAt: off, UpdatedAt: off}
+	if err := mem.UpsertPirep(ctx, flown); err != nil {
 		t.Fatal(err)
 	}
-	if err := mem.RecalculateAircraftPirepTotals(ctx, readmodel.RecalculateAircraftPirepTotalsParams{TenantID: tenant, AircraftID: aircraft}); err != nil {
+	if err := mem.AddPirepToAircraftTotals(ctx, readmodel.AddPirepToAircraftTotalsParams{TenantID: tenant, AircraftID: aircraft,
+		PirepID: flown.ID, FlightTime: flown.FlightTime, BlockOn: flown.BlockOn, ArrAirport: flown.ArrAirport}); err != nil {
 		t.Fatal(err)
 	}
-	if err := mem.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: tenant, PilotID: pilot}); err != nil {
+	if err := mem.AddPirepToPilotStats(ctx, readmodel.AddPirepToPilotStatsParams{TenantID: tenant, PilotID: pilot,
+		PirepID: flown.ID, FlightTime: flown.FlightTime, BlockOn: flown.BlockOn, ArrAirport: flown.ArrAirport}); err != nil {
 		t.Fatal(err)
 	}
 	if a, err := ops.LookupAircraft(ctx, tenant, aircraft.String()); err != nil || a.AirportID != "LPPT" {

@@ -97,9 +97,10 @@ func TestPilotCareerIsEmptyBeforeTheFirstFlight(t *testing.T) {
 	if c, err := q.PilotCareer(ctx, "a", ann.String()); err != nil || c != (reads.Career{}) {
 		t.Errorf("a new pilot's career: %+v, %v; want none", c, err)
 	}
-	w.file("a", ann, "1", domain.PirepAccepted, 0, 90)
+	flown := w.file("a", ann, "1", domain.PirepAccepted, 0, 90)
 	w.file("a", ann, "2", domain.PirepPending, 1, 60)
-	if err := w.m.RecalculatePilotStats(ctx, readmodel.RecalculatePilotStatsParams{TenantID: "a", PilotID: ann}); err != nil {
+	if err := w.m.AddPirepToPilotStats(ctx, readmodel.AddPirepToPilotStatsParams{TenantID: "a", PilotID: ann, PirepID: flown,
+		FlightTime: 90, BlockOn: w.day.Add(90 * time.Minute), ArrAirport: "LPPT"}); err != nil {
 		t.Fatal(err)
 	}
 	rank := uuid.NewString()
