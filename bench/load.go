@@ -371,7 +371,9 @@ func measureLoad(ctx context.Context, c config, log *slog.Logger, t *table, st *
 	}
 	for i, p := range loadPages {
 		rps := func(j int) []float64 { return collect(results[i][j], func(r loadResult) float64 { return r.rps }) }
-		p99 := func(j int) []float64 { return collect(results[i][j], func(r loadResult) float64 { return r.p99 / 1000 }) }
+		p99 := func(j int) []float64 {
+			return collect(results[i][j], func(r loadResult) float64 { return r.p99 / 1000 })
+		}
 		label := fmt.Sprintf("%s load, %s (%s B), %d connections", st.mode, p.what, format(float64(sizes[i]), ""), loadConns)
 		t.add(row{what: label, unit: "req/s", measured: median(rps(0)), baseline: median(rps(2)),
 			baseWhat: fmt.Sprintf("echo+templ, same bytes (goal 0.5); rounds %s vs %s", spread(rps(0), ""), spread(rps(2), ""))})

@@ -17,12 +17,13 @@ import (
 	"time"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/live"
 )
 
 // Accept → SSE: browsers of one airline hold its live-update stream
 // (/events) open; a staff member accepts a pending PIREP (POST
 // …/accept, through the form as the queue's button does) and every browser
-// waits for the `pireps` event that names it. The time from the start of
+// waits for the `fleet` event that names it (every member's stream gets it). The time from the start of
 // the POST to each browser's receipt is one sample. The baseline is the
 // same with one browser, in the same round.
 
@@ -74,7 +75,12 @@ func (h *sseHub) take() []float64 {
 	return slices.Clone(h.samples)
 }
 
-// openStream opens /events as b and feeds its pireps events to the hub
+// acceptHeardBy is the notice of an accept that every member's stream of
+// the airline gets (the fleet's flown totals moved, named by the PIREP's
+// id); the pilot's own and the staff's notices reach only some of them.
+const acceptHeardBy = live.TopicFleet
+
+// openStream opens /events as b and feeds its acceptHeardBy events to the hub
 // until ctx ends; it returns once the server has subscribed the stream.
 func openStream(ctx context.Context, b *browser, h *sseHub) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.base+"/events", nil)
@@ -118,7 +124,7 @@ func openStream(ctx context.Context, b *browser, h *sseHub) error {
 			switch {
 			case strings.HasPrefix(line, "event: "):
 				event = line[len("event: "):]
-			case strings.HasPrefix(line, "data: ") && event == "pireps":
+			case strings.HasPrefix(line, "data: ") && event == string(acceptHeardBy):
 				at := time.Now()
 				var n struct {
 					IDs []string `json:"ids"`
@@ -157,7 +163,7 @@ func benchPirepSSE(ctx context.Context, c config, log *slog.Logger, t *table) er
 	}
 	t.note("Accept to SSE: the real `albatross serve`; %d browsers of one airline hold GET /events open (members' sessions, %d browsers to each of %d pilots' sessions), "+
 		"opened %d at a time and counted once the server has subscribed them; a logged-in airline admin accepts a pending PIREP (seeded through the event store) "+
-		"with POST /airlines/:id/pireps/:pirep/accept and its CSRF token, and every browser waits for the `pireps` event naming that PIREP (the next accept starts "+
+		"with POST /airlines/:id/pireps/:pirep/accept and its CSRF token, and every browser waits for the `fleet` event naming that PIREP (every member's stream gets it on an accept) (the next accept starts "+
 		"when all have it). A sample is the time from the start of the POST to one browser's receipt, read by the bench's own goroutines on the same 2 cores; "+
 		"median and p99 over all browsers and the %d accepts of a round, median of the rounds. Baseline: 1 browser, same round, same server. "+
 		"Server CPU per accept: utime+stime of the server process (/proc/<pid>/stat, 10 ms ticks) over a round's accepts, divided by them; the streams only "+
@@ -290,7 +296,7 @@ func measurePirepSSE(ctx context.Context, c config, log *slog.Logger, t *table, 
 			"p50_1_us", int(med1[round]), "p50_n_us", int(medN[round]), "p99_n_us", int(p99N[round]))
 		time.Sleep(200 * time.Millisecond) // let the server drop the closed streams
 	}
-	label := fmt.Sprintf("%s accept → SSE pireps event, %d browsers of the airline", st.mode, browsers)
+	label := fmt.Sprintf("%s accept → SSE fleet event, %d browsers of the airline", st.mode, browsers)
 	t.add(row{what: label + " (median)", unit: "µs", measured: median(medN), baseline: median(med1), baseWhat: "the same with 1 browser"})
 	t.add(row{what: label + " (p99)", unit: "µs", measured: median(p99N), baseline: median(p991), baseWhat: "the same with 1 browser (p99)"})
 	t.add(row{what: fmt.Sprintf("%s server CPU per accept, %d browsers of the airline", st.mode, browsers), unit: "ms",
