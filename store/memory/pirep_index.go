@@ -3,7 +3,6 @@ package memory
 import (
 	"bytes"
 	"cmp"
-	"math"
 	"time"
 
 	"github.com/google/btree"
@@ -232,14 +231,6 @@ func (a *acceptedSums) remove(p *readmodel.Pirep) {
 	} else if a.latest.id == p.ID {
 		a.stale = true
 	}
-}
-
-// landingRate is the rounded average of the non-zero landing rates.
-func (a *acceptedSums) landingRate() int32 {
-	if a.rates == 0 {
-		return 0
-	}
-	return int32(math.Round(float64(a.rateSum) / float64(a.rates)))
 }
 
 func (ix *pirepIndex) add(p *readmodel.Pirep) {

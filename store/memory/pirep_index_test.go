@@ -1,7 +1,6 @@
 package memory
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"math"
@@ -159,45 +158,4 @@ func (m *ReadModels) scanCount(keep func(p readmodel.Pirep) bool) int {
 		}
 	}
 	return n
-}
-
-// scanAccepted is the Recalculate statements' SELECT over every row.
-func (m *ReadModels) scanAccepted(keep func(p readmodel.Pirep) bool) (flights, minutes int64, latest *readmodel.Pirep, rate int32) {
-	var sum, rates int64
-	for _, p := range m.st.pireps {
-		if p.State != "accepted" || !keep(*p) {
-			continue
-		}
-		flights++
-		minutes += int64(p.FlightTime)
-		if p.LandingRate != 0 {
-			sum += int64(p.LandingRate)
-			rates++
-		}
-		if latest == nil || p.BlockOn.After(latest.BlockOn) || p.BlockOn.Equal(latest.BlockOn) && bytes.Compare(p.ID[:], latest.ID[:]) < 0 {
-			latest = p
-		}
-	}
-	if rates > 0 {
-		rate = int32(math.Round(float64(sum) / float64(rates)))
-	}
-	return flights, minutes, latest, rate
-}
-
-func (m *ReadModels) scanPilotStats(tenant string, pilot uuid.UUID) readmodel.PilotStat {
-	f, min, latest, rate := m.scanAccepted(func(p readmodel.Pirep) bool { return p.TenantID == tenant && p.PilotID == pilot })
-	out := readmodel.PilotStat{TenantID: tenant, PilotID: pilot, Flights: f, Minutes: min, LandingRate: rate}
-	if latest != nil {
-		out.LastFlight, out.Location = &latest.BlockOn, latest.ArrAirport
-	}
-	return out
-}
-
-func (m *ReadModels) scanAircraftTotals(tenant string, aircraft uuid.UUID) readmodel.AircraftPirepTotal {
-	f, min, latest, _ := m.scanAccepted(func(p readmodel.Pirep) bool { return p.TenantID == tenant && p.AircraftID == aircraft })
-	out := readmodel.AircraftPirepTotal{TenantID: tenant, AircraftID: aircraft, Flights: f, Minutes: min}
-	if latest != nil {
-		out.Location = latest.ArrAirport
-	}
-	return out
 }

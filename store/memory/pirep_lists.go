@@ -191,13 +191,6 @@ func (s *state) countPirepsByAirline(ctx context.Context, arg readmodel.CountPir
 	return n, nil
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func (s *state) sumAirlineFlights(ctx context.Context, tenantID string) (readmodel.SumAirlineFlightsRow, error) {
 	if err := ctx.Err(); err != nil {
 		return readmodel.SumAirlineFlightsRow{}, err

@@ -257,21 +257,6 @@ func (s *state) listPirepsByAirline(ctx context.Context, arg readmodel.ListPirep
 	return s.listPirepsSorted(ctx, arg, orderNewest)
 }
 
-// page applies OFFSET and LIMIT, and returns nil for no rows.
-func page(rows []readmodel.Pirep, offset, limit int32) []readmodel.Pirep {
-	if int(offset) >= len(rows) {
-		return nil
-	}
-	rows = rows[offset:]
-	if int(limit) < len(rows) {
-		rows = rows[:limit]
-	}
-	if len(rows) == 0 {
-		return nil
-	}
-	return rows
-}
-
 func (t *tx) DeleteAllAircraftPirepTotals(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
