@@ -23,6 +23,9 @@ import (
 	"github.com/albatross-va/albatross/wiring"
 )
 
+// embeddedLiveBatch is the embedded projector's batch size once it serves.
+const embeddedLiveBatch = 50
+
 // serve runs the web server, the projector and the live-update broker until
 // ctx ends, then shuts down in order: stop accepting, close the live
 // streams, finish in-flight requests, let the projector finish its batch.
@@ -43,6 +46,13 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			return fmt.Errorf("rebuild read models from the log: %w", err)
 		}
 		log.Info("read models rebuilt from the event log", "took", time.Since(start))
+		// From here on pages read while batches apply, and an in-memory
+		// batch holds the read models' write lock (about 0.1 ms an event,
+		// store/memory's BenchmarkProjectorBatchLockHold): small batches
+		// keep a request's wait behind an import's events to a few
+		// milliseconds. The start above serves nobody: it keeps the large
+		// batches.
+		b.projector.BatchSize = embeddedLiveBatch
 	}
 
 	ln, err := net.Listen("tcp", c.Addr)
