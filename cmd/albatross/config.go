@@ -28,6 +28,7 @@ type config struct {
 	ReadyMaxLag     time.Duration
 	WaitBound       time.Duration
 	Heartbeat       time.Duration
+	DebugAddr       string // the profiler's own listener; empty for none
 }
 
 // setting describes one configuration value for flags, environment and the
@@ -50,6 +51,7 @@ var settings = []setting{
 	{"ready-max-lag", "ALBATROSS_READY_MAX_LAG", "2s", "/readyz fails when projections cannot catch up with the log within this"},
 	{"wait-bound", "ALBATROSS_WAIT_BOUND", "2s", "how long a command waits for its change to reach the read models"},
 	{"sse-heartbeat", "ALBATROSS_SSE_HEARTBEAT", "15s", "interval of keep-alive comments on live-update streams"},
+	{"debug-addr", "ALBATROSS_DEBUG_ADDR", "", "address of a separate listener for Go's profiler (/debug/pprof/); empty for none; keep it on loopback"},
 }
 
 // parseConfig reads flags from args over environment variables over defaults
@@ -126,6 +128,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	c.ReadyMaxLag = dur("ready-max-lag")
 	c.WaitBound = dur("wait-bound")
 	c.Heartbeat = dur("sse-heartbeat")
+	c.DebugAddr = get("debug-addr")
 	if c.Addr == "" {
 		errs = append(errs, fmt.Errorf("%s: empty listen address", source("addr")))
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"slices"
 	"sync"
 	"time"
@@ -141,6 +142,16 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		return err
 	}
 
+	if c.DebugAddr != "" {
+		_, stopDebug, err := serveProfiler(c.DebugAddr, log)
+		if err != nil {
+			stopWork()
+			wg.Wait()
+			return err
+		}
+		defer stopDebug()
+	}
+
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	url := "http://" + displayAddr(ln.Addr())
@@ -242,4 +253,29 @@ func (d readinessDetail) DegradedReason() string {
 	default:
 		return fmt.Sprintf("%d events are quarantined: projections could not apply them (see /admin/quarantine)", d.quarantined)
 	}
+}
+
+// serveProfiler serves Go's profiler on its own listener, apart from the
+// site's routes and middleware, so a loaded server can be profiled where it
+// runs; it returns the address it listens on and the function that stops
+// it.
+func serveProfiler(addr string, log *slog.Logger) (at net.Addr, stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("ALBATROSS_DEBUG_ADDR: cannot listen on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Warn("profiler listener stopped", "err", err)
+		}
+	}()
+	log.Info("profiler listening", "addr", ln.Addr().String())
+	return ln.Addr(), func() { _ = srv.Close() }, nil
 }
