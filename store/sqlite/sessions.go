@@ -22,6 +22,7 @@ const sessionCleanupInterval = 5 * time.Minute
 type SessionStore struct {
 	writer *sql.DB
 	reader *sql.DB
+	cache  sessionCache
 
 	stop context.CancelFunc
 	done chan struct{}
@@ -68,11 +69,18 @@ func (s *SessionStore) Delete(token string) error {
 	return s.DeleteCtx(context.Background(), token)
 }
 
-// FindCtx implements scs.CtxStore: the data of an unexpired session.
+// FindCtx implements scs.CtxStore: the data of an unexpired session,
+// from the cache when this process has read or written it.
 func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	now := time.Now()
+	if b, ok := s.cache.find(token, now); ok {
+		return b, true, nil
+	}
+	gen := s.cache.generation()
 	var b []byte
-	err := s.reader.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = ? AND expiry > ?`,
-		token, time.Now().UnixMicro()).Scan(&b)
+	var expiry int64
+	err := s.reader.QueryRowContext(ctx, `SELECT data, expiry FROM sessions WHERE token = ? AND expiry > ?`,
+		token, now.UnixMicro()).Scan(&b, &expiry)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, false, nil
@@ -82,6 +90,7 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	if b == nil {
 		b = []byte{}
 	}
+	s.cache.fill(gen, token, b, time.UnixMicro(expiry))
 	return b, true, nil
 }
 
@@ -94,12 +103,19 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
 ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
 		token, b, expiry.UnixMicro())
-	return err
+	if err != nil {
+		s.cache.forget(token) // the row may or may not hold b: read it again
+		return err
+	}
+	s.cache.put(token, b, expiry)
+	return nil
 }
 
 // DeleteCtx implements scs.CtxStore.
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
+	s.cache.forget(token)
 	_, err := s.writer.ExecContext(ctx, `DELETE FROM sessions WHERE token = ?`, token)
+	s.cache.forget(token) // a Find between the two may have read the row
 	return err
 }
 
@@ -118,4 +134,5 @@ func (s *SessionStore) cleanup(ctx context.Context, every time.Duration, es *Eve
 func (s *SessionStore) stopCleanup() {
 	s.stop()
 	<-s.done
+	s.cache.clear() // a closed store finds nothing
 }

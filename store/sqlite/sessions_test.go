@@ -56,3 +56,38 @@ func TestSessionsAfterClose(t *testing.T) {
 		t.Fatal("Find on a closed store: no error")
 	}
 }
+
+// The store answers from its cache; a write or a delete made through it is
+// what the next find gives, at once, and an expired session is not found
+// even while cached.
+func TestSessionCacheFollowsWrites(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "events.db")).Sessions()
+	later := time.Now().Add(time.Hour)
+	if err := s.Commit("tok", []byte("one"), later); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second find is the cache's
+		if b, ok, err := s.Find("tok"); err != nil || !ok || string(b) != "one" {
+			t.Fatalf("find after commit: %q %v %v", b, ok, err)
+		}
+	}
+	if err := s.Commit("tok", []byte("two"), later); err != nil {
+		t.Fatal(err)
+	}
+	if b, ok, err := s.Find("tok"); err != nil || !ok || string(b) != "two" {
+		t.Fatalf("find after a second commit: %q %v %v, want two", b, ok, err)
+	}
+	if err := s.Delete("tok"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := s.Find("tok"); err != nil || ok {
+		t.Fatalf("find after delete: found=%v err=%v", ok, err)
+	}
+	if err := s.Commit("short", []byte("x"), time.Now().Add(50*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(60 * time.Millisecond)
+	if _, ok, err := s.Find("short"); err != nil || ok {
+		t.Fatalf("find of an expired cached session: found=%v err=%v", ok, err)
+	}
+}
