@@ -76,6 +76,12 @@ func fillAirline(tb testing.TB, m *memory.ReadModels, n int) airlineData {
 			FlightNumber: fmt.Sprint(1000 + i%200), DptAirport: "K000", ArrAirport: "K001", AircraftID: aircraft[i%20],
 			BlockOff: t, BlockOn: t.Add(time.Hour), FlightTime: 60, FiledAt: t, QueuedAt: t, UpdatedAt: t}))
 	}
+	// Each aircraft's totals, as the projection adds an accepted PIREP.
+	for i, a := range aircraft {
+		t := now.Add(time.Duration(i) * time.Minute)
+		must(m.AddPirepToAircraftTotals(ctx, readmodel.AddPirepToAircraftTotalsParams{TenantID: d.tenant, AircraftID: a, FlightTime: 60,
+			ArrAirport: "K001", BlockOn: t, PirepID: uuid.New()}))
+	}
 	return d
 }
 
@@ -137,6 +143,18 @@ func pageReads(d airlineData) map[string]func(ctx context.Context, m *memory.Rea
 			l := list
 			l.State = "pending"
 			r, err := m.ListPirepsByAirline(ctx, l)
+			return count(len(r), err)
+		},
+		"review queue": func(ctx context.Context, m *memory.ReadModels) (int, error) {
+			r, err := m.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: d.tenant, Limit: 25})
+			return count(len(r), err)
+		},
+		"review queue, page 3": func(ctx context.Context, m *memory.ReadModels) (int, error) {
+			r, err := m.ListPendingPireps(ctx, readmodel.ListPendingPirepsParams{TenantID: d.tenant, Limit: 25, Offset: 50})
+			return count(len(r), err)
+		},
+		"aircraft totals": func(ctx context.Context, m *memory.ReadModels) (int, error) {
+			r, err := m.ListAircraftPirepTotals(ctx, d.tenant)
 			return count(len(r), err)
 		},
 		"a pilot's PIREPs in the staff list": func(ctx context.Context, m *memory.ReadModels) (int, error) {

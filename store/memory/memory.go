@@ -219,9 +219,12 @@ type state struct {
 	pirepIdx       *pirepIndex                 // see pirep_index.go
 	pilotStats     map[rowKey]readmodel.PilotStat
 	aircraftTotals map[rowKey]readmodel.AircraftPirepTotal
-	ranks          map[rowKey]readmodel.Rank // see ranks.go
-	ranksInOrder   *sortedRows[string, readmodel.Rank]
-	pilotRanks     map[rowKey]readmodel.PilotRank
+	// totalsInOrder is aircraftTotals by tenant by aircraft id, the order
+	// ListAircraftPirepTotals reads.
+	totalsInOrder *sortedRows[string, readmodel.AircraftPirepTotal]
+	ranks         map[rowKey]readmodel.Rank // see ranks.go
+	ranksInOrder  *sortedRows[string, readmodel.Rank]
+	pilotRanks    map[rowKey]readmodel.PilotRank
 
 	pirepRules map[string]readmodel.AirlinePirepRule // see pirep_rules.go
 	review     *reviewTables                         // see review.go
@@ -271,6 +274,7 @@ func newState() *state {
 		pirepIdx:       newPirepIndex(),
 		pilotStats:     map[rowKey]readmodel.PilotStat{},
 		aircraftTotals: map[rowKey]readmodel.AircraftPirepTotal{},
+		totalsInOrder:  newSortedRows[string](byAircraftID),
 		ranks:          map[rowKey]readmodel.Rank{},
 		ranksInOrder:   newSortedRows[string](byMinutesThenName),
 		pilotRanks:     map[rowKey]readmodel.PilotRank{},

@@ -39,6 +39,10 @@ type pirepIndex struct {
 	// (filed_at DESC, id), like the index on (tenant_id, pilot_id,
 	// filed_at DESC, id): the dashboard's five are the first five.
 	pilotNewest map[rowKey]*btree.BTreeG[*readmodel.Pirep]
+
+	// queued is each tenant's pending rows in the review queue's order
+	// (queued_at, id): a page of the queue is a walk from its start.
+	queued map[string]*btree.BTreeG[*readmodel.Pirep]
 }
 
 // pirepOrders are one tenant's, or one state's of a tenant, rows sorted
@@ -197,6 +201,7 @@ func newPirepIndex() *pirepIndex {
 		tenantOrders: map[string]*pirepOrders{},
 		stateOrders:  map[stateKey]*pirepOrders{},
 		pilotNewest:  map[rowKey]*btree.BTreeG[*readmodel.Pirep]{},
+		queued:       map[string]*btree.BTreeG[*readmodel.Pirep]{},
 	}
 }
 
@@ -239,6 +244,7 @@ func (ix *pirepIndex) add(p *readmodel.Pirep) {
 	addOrdered(ix.tenantOrders, p.TenantID, p)
 	addOrdered(ix.stateOrders, stateKey{p.TenantID, p.State}, p)
 	ix.addPilotNewest(p)
+	ix.addQueued(p)
 	for _, b := range []*pirepBucket{
 		bucket(ix.byPilot, rowKey{p.TenantID, p.PilotID}),
 		bucket(ix.byAircraft, rowKey{p.TenantID, p.AircraftID}),
@@ -256,6 +262,7 @@ func (ix *pirepIndex) remove(p *readmodel.Pirep) {
 	removeOrdered(ix.tenantOrders, p.TenantID, p)
 	removeOrdered(ix.stateOrders, stateKey{p.TenantID, p.State}, p)
 	ix.removePilotNewest(p)
+	ix.removeQueued(p)
 	removeFromBucket(ix.byPilot, rowKey{p.TenantID, p.PilotID}, p)
 	removeFromBucket(ix.byAircraft, rowKey{p.TenantID, p.AircraftID}, p)
 }
@@ -276,6 +283,33 @@ func (ix *pirepIndex) removePilotNewest(p *readmodel.Pirep) {
 		t.Delete(p)
 		if t.Len() == 0 {
 			delete(ix.pilotNewest, k)
+		}
+	}
+}
+
+// pendingState is the state whose rows the review queue lists.
+const pendingState = "pending"
+
+func (ix *pirepIndex) addQueued(p *readmodel.Pirep) {
+	if p.State != pendingState {
+		return
+	}
+	t := ix.queued[p.TenantID]
+	if t == nil {
+		t = btree.NewG(orderDegree, queuedBefore)
+		ix.queued[p.TenantID] = t
+	}
+	t.ReplaceOrInsert(p)
+}
+
+func (ix *pirepIndex) removeQueued(p *readmodel.Pirep) {
+	if p.State != pendingState {
+		return
+	}
+	if t := ix.queued[p.TenantID]; t != nil {
+		t.Delete(p)
+		if t.Len() == 0 {
+			delete(ix.queued, p.TenantID)
 		}
 	}
 }

@@ -2,10 +2,8 @@ package memory
 
 import (
 	"bytes"
-	"container/heap"
 	"context"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -118,14 +116,13 @@ func (s *state) listAircraftPirepTotals(ctx context.Context, tenantID string) ([
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []readmodel.AircraftPirepTotal
-	for k, a := range s.aircraftTotals {
-		if k.tenant == tenantID {
-			out = append(out, a)
-		}
-	}
-	slices.SortFunc(out, func(a, b readmodel.AircraftPirepTotal) int { return bytes.Compare(a.AircraftID[:], b.AircraftID[:]) })
-	return out, nil
+	return s.totalsInOrder.list(s, tenantID, same), nil
+}
+
+// byAircraftID is ListAircraftPirepTotals' ORDER BY aircraft_id, unique
+// within an airline.
+func byAircraftID(a, b *readmodel.AircraftPirepTotal) bool {
+	return bytes.Compare(a.AircraftID[:], b.AircraftID[:]) < 0
 }
 
 func (s *state) getAircraftPirepTotals(ctx context.Context, arg readmodel.GetAircraftPirepTotalsParams) (readmodel.AircraftPirepTotal, error) {
@@ -169,9 +166,10 @@ func (s *state) getPirep(ctx context.Context, arg readmodel.GetPirepParams) (rea
 	return *p, nil
 }
 
-// listPendingPireps reads the airline's pending rows only (the (tenant,
-// state) index) and keeps the first offset+limit by queued_at, id in a
-// heap rather than copying and sorting them all.
+// listPendingPireps reads the airline's pending rows in the queue's order
+// (pirepIndex.queued, like PostgreSQL's pireps_tenant_state on (tenant_id,
+// state, queued_at)) and stops at the page's last, so a page reads its
+// offset and its own rows, not every pending row of the airline.
 func (s *state) listPendingPireps(ctx context.Context, arg readmodel.ListPendingPirepsParams) ([]readmodel.Pirep, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -182,32 +180,22 @@ func (s *state) listPendingPireps(ctx context.Context, arg readmodel.ListPending
 	if arg.Offset < 0 {
 		return nil, negativeOffset()
 	}
-	k := int(arg.Offset) + int(arg.Limit)
-	if k <= 0 {
+	queue := s.pirepIdx.queued[arg.TenantID]
+	if queue == nil || arg.Limit == 0 {
 		return nil, nil
 	}
-	h := &queueHeap{}
-	for _, p := range s.pirepIdx.byState[stateKey{arg.TenantID, "pending"}] {
-		if len(h.rows) < k {
-			heap.Push(h, p)
-		} else if queuedBefore(p, h.rows[0]) {
-			h.rows[0] = p
-			heap.Fix(h, 0)
+	var out []readmodel.Pirep
+	skip, read := int(arg.Offset), 0
+	queue.Ascend(func(p *readmodel.Pirep) bool {
+		read++
+		if skip > 0 {
+			skip--
+			return true
 		}
-	}
-	if len(h.rows) <= int(arg.Offset) {
-		return nil, nil
-	}
-	slices.SortFunc(h.rows, func(a, b *readmodel.Pirep) int {
-		if queuedBefore(a, b) {
-			return -1
-		}
-		return 1
-	})
-	out := make([]readmodel.Pirep, 0, len(h.rows)-int(arg.Offset))
-	for _, p := range h.rows[arg.Offset:] {
 		out = append(out, *p)
-	}
+		return len(out) < int(arg.Limit)
+	})
+	s.visited(read)
 	return out, nil
 }
 
@@ -217,20 +205,6 @@ func queuedBefore(a, b *readmodel.Pirep) bool {
 		return c < 0
 	}
 	return bytes.Compare(a.ID[:], b.ID[:]) < 0
-}
-
-// queueHeap holds the rows that come first in the queue so far, the last
-// of them on top.
-type queueHeap struct{ rows []*readmodel.Pirep }
-
-func (h *queueHeap) Len() int           { return len(h.rows) }
-func (h *queueHeap) Less(i, j int) bool { return queuedBefore(h.rows[j], h.rows[i]) }
-func (h *queueHeap) Swap(i, j int)      { h.rows[i], h.rows[j] = h.rows[j], h.rows[i] }
-func (h *queueHeap) Push(x any)         { h.rows = append(h.rows, x.(*readmodel.Pirep)) }
-func (h *queueHeap) Pop() any {
-	last := h.rows[len(h.rows)-1]
-	h.rows = h.rows[:len(h.rows)-1]
-	return last
 }
 
 func (s *state) listPirepsByPilot(ctx context.Context, arg readmodel.ListPirepsByPilotParams) ([]readmodel.Pirep, error) {
@@ -261,9 +235,9 @@ func (t *tx) DeleteAllAircraftPirepTotals(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old := t.st.aircraftTotals
-	t.st.aircraftTotals = map[rowKey]readmodel.AircraftPirepTotal{}
-	t.undo = append(t.undo, func() { t.st.aircraftTotals = old })
+	old, oldOrder := t.st.aircraftTotals, t.st.totalsInOrder
+	t.st.aircraftTotals, t.st.totalsInOrder = map[rowKey]readmodel.AircraftPirepTotal{}, oldOrder.empty()
+	t.undo = append(t.undo, func() { t.st.aircraftTotals, t.st.totalsInOrder = old, oldOrder })
 	return nil
 }
 
@@ -475,14 +449,29 @@ func (t *tx) SubtractPirepFromAircraftTotals(ctx context.Context, arg readmodel.
 }
 
 func (t *tx) setAircraftTotal(k rowKey, row, old readmodel.AircraftPirepTotal, existed bool) {
-	t.st.aircraftTotals[k] = row
+	t.st.putAircraftTotal(k, row)
 	t.undo = append(t.undo, func() {
 		if existed {
-			t.st.aircraftTotals[k] = old
+			t.st.putAircraftTotal(k, old)
 		} else {
-			delete(t.st.aircraftTotals, k)
+			t.st.dropAircraftTotal(k)
 		}
 	})
+}
+
+// putAircraftTotal stores the row and keeps totalsInOrder; every write of
+// s.aircraftTotals goes through it and dropAircraftTotal.
+func (s *state) putAircraftTotal(k rowKey, row readmodel.AircraftPirepTotal) {
+	s.dropAircraftTotal(k)
+	s.aircraftTotals[k] = row
+	s.totalsInOrder.put(k.tenant, row)
+}
+
+func (s *state) dropAircraftTotal(k rowKey) {
+	if old, ok := s.aircraftTotals[k]; ok {
+		s.totalsInOrder.remove(k.tenant, old)
+		delete(s.aircraftTotals, k)
+	}
 }
 
 // UpsertPirep inserts or replaces the row with (tenant_id, id).
