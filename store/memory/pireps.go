@@ -184,7 +184,10 @@ func (s *state) listPendingPireps(ctx context.Context, arg readmodel.ListPending
 	if queue == nil || arg.Limit == 0 {
 		return nil, nil
 	}
-	var out []readmodel.Pirep
+	if int(arg.Offset) >= queue.Len() {
+		return nil, nil
+	}
+	out := make([]readmodel.Pirep, 0, min(int(arg.Limit), queue.Len()-int(arg.Offset)))
 	skip, read := int(arg.Offset), 0
 	queue.Ascend(func(p *readmodel.Pirep) bool {
 		read++
