@@ -113,3 +113,21 @@ WHERE p.tenant_id = sqlc.arg(tenant_id) AND p.state = 'accepted'
 GROUP BY p.pilot_id, u.pilot_id, u.name
 ORDER BY minutes DESC, flights DESC, p.pilot_id
 LIMIT sqlc.arg(row_limit);
+
+-- name: DeferPirepCounts :exec
+-- DeferPirepCounts stops the pirep_counts trigger counting row by row for
+-- the rest of the transaction (a rebuild's), which must end with
+-- RecountPireps.
+SELECT set_config('albatross.pirep_counts', 'deferred', true);
+
+-- name: RecountPireps :exec
+-- RecountPireps sets every airline's and state's count from the rows, once,
+-- after DeferPirepCounts; a count with no rows left is zero.
+WITH counted AS (
+    SELECT tenant_id, state, count(*) AS n FROM pireps GROUP BY tenant_id, state
+)
+INSERT INTO pirep_counts (tenant_id, state, pireps)
+SELECT k.tenant_id, k.state, coalesce(c.n, 0)
+FROM (SELECT tenant_id, state FROM pirep_counts UNION SELECT tenant_id, state FROM counted) k
+LEFT JOIN counted c ON c.tenant_id = k.tenant_id AND c.state = k.state
+ON CONFLICT (tenant_id, state) DO UPDATE SET pireps = EXCLUDED.pireps;

@@ -202,6 +202,17 @@ func setDetails(row *readmodel.UpsertPirepParams, e *eventsv1.PirepFiled_Details
 	return nil
 }
 
+// BeginRebuild implements BulkRebuilder: the airline's counts per state
+// are recounted once at the end rather than bumped per PIREP event.
+func (Pireps) BeginRebuild(ctx context.Context, q readmodel.Querier) error {
+	return q.DeferPirepCounts(ctx)
+}
+
+// EndRebuild implements BulkRebuilder.
+func (Pireps) EndRebuild(ctx context.Context, q readmodel.Querier) error {
+	return q.RecountPireps(ctx)
+}
+
 // Reset implements Projection.
 func (Pireps) Reset(ctx context.Context, q readmodel.Querier) error {
 	if err := q.DeleteAllAircraftPirepTotals(ctx); err != nil {

@@ -144,7 +144,27 @@ func TestManyPirepsAcceptedAtOnceGiveExactTotals(t *testing.T) {
 			t.Errorf("%d PIREPs still pending", len(queue))
 		}
 
+		// The staff list's "of N" per state, which PostgreSQL keeps in
+		// pirep_counts (a rebuild recounts it once, at its end).
+		counts := func() map[string]int64 {
+			t.Helper()
+			out := map[string]int64{}
+			for _, st := range []string{"", domain.PirepAccepted, domain.PirepRejected, domain.PirepPending} {
+				c, err := q.CountPirepsByAirline(ctx, readmodel.CountPirepsByAirlineParams{TenantID: airline, State: st,
+					FromTime: time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC), ToTime: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)})
+				must(t, err)
+				out[st] = c
+			}
+			return out
+		}
+		before := counts()
+		if before[""] != n || before[domain.PirepAccepted] != n-3 || before[domain.PirepRejected] != 3 {
+			t.Errorf("counts by state %v, want %d in all, %d accepted, 3 rejected", before, n, n-3)
+		}
 		must(t, p.Rebuild(ctx, "pireps"))
+		if after := counts(); !reflect.DeepEqual(after, before) {
+			t.Errorf("counts by state after a rebuild %v, before %v", after, before)
+		}
 		rebuilt, err := q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: airline, PilotID: uuid.MustParse(pilot.UserID)})
 		must(t, err)
 		if rebuilt.Flights != stats.Flights || rebuilt.Minutes != stats.Minutes || rebuilt.Location != stats.Location ||

@@ -680,6 +680,12 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 			if err := p.reset(ctx, q, pr); err != nil {
 				return err
 			}
+			bulk, isBulk := pr.(BulkRebuilder)
+			if isBulk {
+				if err := bulk.BeginRebuild(ctx, q); err != nil {
+					return fmt.Errorf("begin rebuild: %w", err)
+				}
+			}
 			// The log is read in pages; the events of one page are applied
 			// (the PostgreSQL backend sends its writes every thousand) and
 			// its notices merged before the next is read, so memory stays
@@ -700,6 +706,11 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 				total += len(evs)
 				from = evs[len(evs)-1].Position
 				last = from
+			}
+			if isBulk {
+				if err := bulk.EndRebuild(ctx, q); err != nil {
+					return fmt.Errorf("end rebuild: %w", err)
+				}
 			}
 			if total > 0 {
 				if err := p.setCheckpoint(ctx, q, name, last); err != nil {
@@ -725,6 +736,18 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 			return fmt.Errorf("rebuild projection %s: %w", name, err)
 		}
 	}
+}
+
+// BulkRebuilder is a projection whose rebuild, the whole log applied in
+// one transaction, defers work it does per event in a batch and does it
+// once at the end (a row bumped once per event would be updated as many
+// times in one transaction). A stepwise rebuild commits batch by batch and
+// does not call it.
+type BulkRebuilder interface {
+	// BeginRebuild runs after the reset, before the first event.
+	BeginRebuild(ctx context.Context, q readmodel.Querier) error
+	// EndRebuild runs after the last event, in the same transaction.
+	EndRebuild(ctx context.Context, q readmodel.Querier) error
 }
 
 // reset empties pr's read model, checkpoint and quarantine.

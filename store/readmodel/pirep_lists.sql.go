@@ -82,6 +82,18 @@ func (q *Queries) CountRoster(ctx context.Context, tenantID string) (int64, erro
 	return count, err
 }
 
+const deferPirepCounts = `-- name: DeferPirepCounts :exec
+SELECT set_config('albatross.pirep_counts', 'deferred', true)
+`
+
+// DeferPirepCounts stops the pirep_counts trigger counting row by row for
+// the rest of the transaction (a rebuild's), which must end with
+// RecountPireps.
+func (q *Queries) DeferPirepCounts(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, deferPirepCounts)
+	return err
+}
+
 const listPirepsByAirlineLongest = `-- name: ListPirepsByAirlineLongest :many
 SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at FROM pireps
 WHERE tenant_id = $1
@@ -377,6 +389,24 @@ func (q *Queries) ListTopPilotsBetween(ctx context.Context, arg ListTopPilotsBet
 		return nil, err
 	}
 	return items, nil
+}
+
+const recountPireps = `-- name: RecountPireps :exec
+WITH counted AS (
+    SELECT tenant_id, state, count(*) AS n FROM pireps GROUP BY tenant_id, state
+)
+INSERT INTO pirep_counts (tenant_id, state, pireps)
+SELECT k.tenant_id, k.state, coalesce(c.n, 0)
+FROM (SELECT tenant_id, state FROM pirep_counts UNION SELECT tenant_id, state FROM counted) k
+LEFT JOIN counted c ON c.tenant_id = k.tenant_id AND c.state = k.state
+ON CONFLICT (tenant_id, state) DO UPDATE SET pireps = EXCLUDED.pireps
+`
+
+// RecountPireps sets every airline's and state's count from the rows, once,
+// after DeferPirepCounts; a count with no rows left is zero.
+func (q *Queries) RecountPireps(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, recountPireps)
+	return err
 }
 
 const sumAirlineFlights = `-- name: SumAirlineFlights :one

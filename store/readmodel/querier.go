@@ -40,6 +40,10 @@ type Querier interface {
 	// CountUsers says how many users exist; none means the platform still needs
 	// its first admin.
 	CountUsers(ctx context.Context) (int64, error)
+	// DeferPirepCounts stops the pirep_counts trigger counting row by row for
+	// the rest of the transaction (a rebuild's), which must end with
+	// RecountPireps.
+	DeferPirepCounts(ctx context.Context) error
 	// DeleteAllAPIKeys empties the read model before a rebuild; the last-used
 	// times go with it.
 	DeleteAllAPIKeys(ctx context.Context) error
@@ -196,6 +200,9 @@ type Querier interface {
 	// QuarantineEvent sets aside an event a projection could not apply; the
 	// same event again keeps its first time and takes the newer error.
 	QuarantineEvent(ctx context.Context, arg QuarantineEventParams) error
+	// RecountPireps sets every airline's and state's count from the rows, once,
+	// after DeferPirepCounts; a count with no rows left is zero.
+	RecountPireps(ctx context.Context) error
 	// RevokeAPIKey marks a key revoked; a key revoked already keeps the time it
 	// was first revoked.
 	RevokeAPIKey(ctx context.Context, arg RevokeAPIKeyParams) error
