@@ -144,6 +144,10 @@ type Querier interface {
 	ListAirlines(ctx context.Context) ([]Airline, error)
 	// ListAirports lists an airline's airports by ICAO code.
 	ListAirports(ctx context.Context, tenantID string) ([]Airport, error)
+	// ListAirportsByIcao finds the airports of an airline among some ICAO codes
+	// (those a page names), by ICAO code; codes it lacks are left out. One
+	// round trip for every airport a page shows.
+	ListAirportsByIcao(ctx context.Context, arg ListAirportsByIcaoParams) ([]Airport, error)
 	// ListPendingPireps is a page of staff's review queue: pending PIREPs,
 	// oldest first, limit of them after the first offset.
 	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)
