@@ -189,6 +189,10 @@ type Querier interface {
 	ListTopPilotsBetween(ctx context.Context, arg ListTopPilotsBetweenParams) ([]ListTopPilotsBetweenRow, error)
 	// ListUnreadNotices is a member's notices not yet dismissed, newest first.
 	ListUnreadNotices(ctx context.Context, arg ListUnreadNoticesParams) ([]Notice, error)
+	// ListUserNames names the people of an airline among some ids (the pilots
+	// of a page's PIREPs, say), by id; ids of no one of the airline are left
+	// out. One round trip for every name a page shows.
+	ListUserNames(ctx context.Context, arg ListUserNamesParams) ([]ListUserNamesRow, error)
 	// ListUsersByTenant lists an airline's people by name.
 	ListUsersByTenant(ctx context.Context, tenantID string) ([]User, error)
 	// MarkNoticeRead dismisses a member's notice; another member's is never
