@@ -87,6 +87,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 		backend  projector.Backend
 		sessions scs.Store
 		reacted  projector.ReactorCheckpoints
+		// pageReads, if set, are the read models the pages read, apart
+		// from those of the commands and reactors.
+		pageReads readmodel.Querier
 	)
 	switch m {
 	case embedded:
@@ -111,8 +114,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 		es, rm, backend, sessions = pgstore.NewEventStore(pool, slog.Default()), models.Reader(), models, pgstore.NewSessionStore(pool)
 		if o.readTracer != nil {
 			// The handlers read on a pool of their own, so the tracer sees
-			// the pages' queries only, not the projection's or the log's.
-			rm = pgstore.NewReadModels(connectPool(t, dbURL, o.readTracer)).Reader()
+			// the pages' queries only, not the projection's, the log's, nor
+			// those of the commands and reactors still at work on events.
+			pageReads = pgstore.NewReadModels(connectPool(t, dbURL, o.readTracer)).Reader()
 		}
 		reacted = pgstore.NewReactorCheckpoints(pool)
 		count = func(t *testing.T) int {
@@ -159,6 +163,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 		t.Fatal(err)
 	}
 	d := cmds.Deps()
+	if pageReads != nil {
+		d.ReadModels = reads.New(pageReads)
+	}
 	d.Log = slog.Default()
 	d.Sessions = handlers.NewSessions(sessions, false)
 	d.Events = es
