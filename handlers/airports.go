@@ -58,20 +58,6 @@ func searchBox(airlineID, id, name, label, source, value string) views.AirportSe
 		URL: "/airlines/" + airlineID + "/airports/search?source=" + source + "&field=" + name + "&box=" + id + "&label=" + url.QueryEscape(label)}
 }
 
-// knownAirports are the airline's airports by ICAO code, so a form can
-// name the airport its search box holds.
-func knownAirports(ctx context.Context, rm reads.Querier, airlineID string) (map[string]views.AirportOption, error) {
-	list, err := rm.Airports(ctx, airlineID)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]views.AirportOption, len(list))
-	for _, a := range list {
-		out[a.ICAO] = airportOption(a)
-	}
-	return out, nil
-}
-
 // namedAirports are the airline's airports among the codes a page shows,
 // by ICAO code, so the page can name them: one query for all, not one per
 // airport nor the airline's whole list, and none when the page names no

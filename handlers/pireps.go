@@ -233,7 +233,7 @@ func (h *pirepHandlers) renderNew(c echo.Context, status int, f views.PirepForm)
 // boxes and its active aircraft.
 func (h *pirepHandlers) fillForm(c echo.Context, airlineID, csrf string, f *views.PirepForm) error {
 	ctx := c.Request().Context()
-	known, err := knownAirports(ctx, h.rm, airlineID)
+	known, err := namedAirports(ctx, h.rm, airlineID, f.DptAirport, f.ArrAirport, f.AltAirport)
 	if err != nil {
 		return err
 	}
