@@ -204,6 +204,10 @@ type Querier interface {
 	// QuarantineEvent sets aside an event a projection could not apply; the
 	// same event again keeps its first time and takes the newer error.
 	QuarantineEvent(ctx context.Context, arg QuarantineEventParams) error
+	// ReadPilotCareer is a pilot's totals and rank in one round trip, for the
+	// dashboard: zeros and no rank for a pilot with no PIREP nor rank yet
+	// (not a Get: it always has its one row, never a miss).
+	ReadPilotCareer(ctx context.Context, arg ReadPilotCareerParams) (ReadPilotCareerRow, error)
 	// RevokeAPIKey marks a key revoked; a key revoked already keeps the time it
 	// was first revoked.
 	RevokeAPIKey(ctx context.Context, arg RevokeAPIKeyParams) error
