@@ -269,6 +269,32 @@ func TestPageWorkDoesNotGrowWithOtherAirlines(t *testing.T) {
 				table = append(table, fmt.Sprintf("%-20s alone %-24v beside %d airlines %v", v.name, alone[v.name], otherAirlines, among[v.name]))
 			}
 			t.Logf("work per page (%s):\n%s", m, strings.Join(table, "\n"))
+
+			// A list's round trips do not grow with the pilots it names
+			// either: twice the pilots, each with PIREPs, name in as many.
+			if m != postgres {
+				return
+			}
+			more := &seeded{id: s.id, aircraft: s.aircraft, adminID: s.adminID}
+			for i := range len(s.pilots) {
+				email := fmt.Sprintf("more-%d@example.com", i)
+				uid, _, _, err := w.users.CreatePerson(ctx, sys, s.id, domain.Person{Name: email, Email: email, Country: "GB", Role: domain.RolePilot})
+				if err != nil {
+					t.Fatal(err)
+				}
+				more.pilots = append(more.pilots, uid)
+			}
+			w.settle(t)
+			seedPireps(t, w.app, more)
+			w.settle(t)
+			acceptPireps(t, w.app, more)
+			w.settle(t)
+			morePilots := measure()
+			for _, name := range []string{"staff PIREP list", "review queue", "review queue /live"} {
+				if morePilots[name].trips != alone[name].trips {
+					t.Errorf("%s: %d round trips with %d pilots, %d with %d", name, morePilots[name].trips, 2*len(s.pilots), alone[name].trips, len(s.pilots))
+				}
+			}
 		})
 	}
 }
