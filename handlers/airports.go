@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -57,14 +58,25 @@ func searchBox(airlineID, id, name, label, source, value string) views.AirportSe
 		URL: "/airlines/" + airlineID + "/airports/search?source=" + source + "&field=" + name + "&box=" + id + "&label=" + url.QueryEscape(label)}
 }
 
-// knownAirports are the airline's airports by ICAO code, so a form can
-// name the airport its search box holds.
-func knownAirports(ctx context.Context, rm reads.Querier, airlineID string) (map[string]views.AirportOption, error) {
-	list, err := rm.Airports(ctx, airlineID)
+// namedAirports are the airline's airports among the codes a page shows,
+// by ICAO code, so the page can name them: one query for all, not one per
+// airport nor the airline's whole list, and none when the page names no
+// airport. A code is taken as a search box takes it (trimmed, in capitals).
+func namedAirports(ctx context.Context, rm reads.Querier, airlineID string, icaos ...string) (map[string]views.AirportOption, error) {
+	var codes []string
+	for _, c := range icaos {
+		if c = strings.ToUpper(strings.TrimSpace(c)); c != "" && !slices.Contains(codes, c) {
+			codes = append(codes, c)
+		}
+	}
+	out := map[string]views.AirportOption{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	list, err := rm.AirportsAmong(ctx, airlineID, codes)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]views.AirportOption, len(list))
 	for _, a := range list {
 		out[a.ICAO] = airportOption(a)
 	}

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
@@ -67,12 +66,6 @@ func renderDashboard(c echo.Context, rm reads.Querier, airlineID uuid.UUID) erro
 	p.Rank = ranks.Name(career.RankID)
 	p.Progress = rankProgress(ranks, career.RankID, career.Minutes)
 
-	names := airportNames{rm: rm, airline: tabs.ID, names: map[string]string{}}
-	if p.Location != "" {
-		if p.LocationName, err = names.name(ctx, p.Location); err != nil {
-			return err
-		}
-	}
 	recent, err := rm.PilotPireps(ctx, tabs.ID, me.String(), dashboardPireps)
 	if err != nil {
 		return err
@@ -80,43 +73,32 @@ func renderDashboard(c echo.Context, rm reads.Querier, airlineID uuid.UUID) erro
 	for _, r := range recent {
 		p.Recent = append(p.Recent, pirepRow(tabs, r, "", nil))
 	}
+	var departures []reads.ScheduledFlight
 	if p.Location != "" {
 		found, err := rm.FindFlights(ctx, tabs.ID, reads.FlightFilter{Dpt: p.Location}, dashboardDepartures)
 		if err != nil {
 			return err
 		}
-		known := map[string]views.AirportOption{}
-		for _, f := range found.Flights {
-			name, err := names.name(ctx, f.ArrAirport)
-			if err != nil {
-				return err
-			}
-			known[f.ArrAirport] = views.AirportOption{Name: name}
-			p.Departures = append(p.Departures, flightRow(tabs, f, known))
-		}
+		departures = found.Flights
+	}
+	// The airports the page names, the pilot's and the departures'
+	// arrivals, in one read.
+	shown := []string{p.Location}
+	for _, f := range departures {
+		shown = append(shown, f.ArrAirport)
+	}
+	names, err := namedAirports(ctx, rm, tabs.ID, shown...)
+	if err != nil {
+		return err
+	}
+	p.LocationName = names[p.Location].Name
+	arrivals := map[string]views.AirportOption{} // a departure row names its arrival only
+	for _, f := range departures {
+		arrivals[f.ArrAirport] = views.AirportOption{Name: names[f.ArrAirport].Name}
+		p.Departures = append(p.Departures, flightRow(tabs, f, arrivals))
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.DashboardView(p), nil)
-}
-
-// airportNames looks up the names of an airline's airports once each.
-type airportNames struct {
-	rm      reads.Querier
-	airline string
-	names   map[string]string
-}
-
-// name is the airport's name; "" for an airport the airline no longer has.
-func (a airportNames) name(ctx context.Context, icao string) (string, error) {
-	if n, ok := a.names[icao]; ok {
-		return n, nil
-	}
-	n, err := a.rm.AirportName(ctx, a.airline, icao)
-	if err != nil {
-		return "", err
-	}
-	a.names[icao] = n
-	return n, nil
 }
 
 // rankProgress is the way from minutes of flight time to the next rank the

@@ -125,7 +125,7 @@ func (h *fleetHandlers) renderFleet(c echo.Context, status int, sf views.Subflee
 		CanManage: canManage(c, tabs.ID), SubfleetForm: sf, AircraftForm: af, Subfleets: options}
 	p.SubfleetForm.CSRFToken, p.AircraftForm.CSRFToken = p.CSRFToken, p.CSRFToken
 	if p.CanManage && !isFragmentRequest(c.Request()) {
-		known, err := knownAirports(c.Request().Context(), h.rm, tabs.ID)
+		known, err := namedAirports(c.Request().Context(), h.rm, tabs.ID, sf.HubID, af.AirportID)
 		if err != nil {
 			return err
 		}
@@ -196,7 +196,7 @@ func (h *fleetHandlers) renderSubfleet(c echo.Context, status int, form *views.S
 	}
 	p.Form.CSRFToken = p.CSRFToken
 	if p.CanManage && !isFragmentRequest(c.Request()) {
-		known, err := knownAirports(ctx, h.rm, tabs.ID)
+		known, err := namedAirports(ctx, h.rm, tabs.ID, p.Form.HubID)
 		if err != nil {
 			return err
 		}

@@ -69,11 +69,7 @@ func (h *flightHandlers) listFlightResults(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	known, err := knownAirports(c.Request().Context(), h.rm, tabs.ID)
-	if err != nil {
-		return err
-	}
-	p, err := h.search(c, tabs, known)
+	p, _, err := h.search(c, tabs)
 	if err != nil {
 		return err
 	}
@@ -87,20 +83,21 @@ func (h *flightHandlers) renderFlights(c echo.Context, status int, f views.Fligh
 		return err
 	}
 	ctx := c.Request().Context()
-	known, err := knownAirports(ctx, h.rm, tabs.ID)
-	if err != nil {
-		return err
-	}
 	subfleets, err := h.rm.Subfleets(ctx, tabs.ID)
 	if err != nil {
 		return err
 	}
-	p, err := h.search(c, tabs, known)
+	canManage := canManageFlights(c, tabs.ID)
+	var formAirports []string // the add form's boxes, which staff see
+	if canManage {
+		formAirports = []string{f.DptAirport, f.ArrAirport, f.AltAirport}
+	}
+	p, known, err := h.search(c, tabs, formAirports...)
 	if err != nil {
 		return err
 	}
 	p.Page = page(c, tabs.Name+" flights")
-	p.CanManage = canManageFlights(c, tabs.ID)
+	p.CanManage = canManage
 	p.Filter.AircraftOptions = aircraftOptions(subfleets, p.Filter.Aircraft)
 	if f.CommandID == "" {
 		f.CommandID = domain.NewUUID()
@@ -114,8 +111,11 @@ func (h *flightHandlers) renderFlights(c echo.Context, status int, f views.Fligh
 }
 
 // search runs the search the query string asks for: one page from the
-// cursor in "after". Staff also find inactive flights.
-func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, known map[string]views.AirportOption) (views.FlightsPage, error) {
+// cursor in "after". Staff also find inactive flights. It names, in one
+// read, the airports the page shows: those of the search boxes, of the
+// flights found, and formAirports (another form's boxes), which it returns.
+func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, formAirports ...string) (views.FlightsPage, map[string]views.AirportOption, error) {
+	ctx := c.Request().Context()
 	up := func(name string) string { return strings.ToUpper(strings.TrimSpace(c.QueryParam(name))) }
 	filter := views.FlightFilter{Dpt: up("dpt"), Arr: up("arr"), Aircraft: strings.TrimSpace(c.QueryParam("aircraft")), Day: c.QueryParam("day")}
 	aircraft := filter.Aircraft
@@ -123,17 +123,25 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, known ma
 		aircraft = strings.ToUpper(aircraft) // an ICAO type; a subfleet id is taken as typed
 		filter.Aircraft = aircraft
 	}
-	filter.DptBox = airlineAirportBox(tabs.ID, "search-dpt", "dpt", "From", filter.Dpt, nil, known)
-	filter.ArrBox = airlineAirportBox(tabs.ID, "search-arr", "arr", "To", filter.Arr, nil, known)
 	day, err := strconv.Atoi(filter.Day)
 	if err != nil || day < 1 || day > 7 {
 		day, filter.Day = 0, ""
 	}
-	found, err := h.rm.FindFlights(c.Request().Context(), tabs.ID, reads.FlightFilter{Dpt: filter.Dpt, Arr: filter.Arr,
+	found, err := h.rm.FindFlights(ctx, tabs.ID, reads.FlightFilter{Dpt: filter.Dpt, Arr: filter.Arr,
 		Aircraft: aircraft, Day: day, IncludeInactive: canManageFlights(c, tabs.ID), After: c.QueryParam("after")}, flightPageSize)
 	if err != nil {
-		return views.FlightsPage{}, err
+		return views.FlightsPage{}, nil, err
 	}
+	shown := append([]string{filter.Dpt, filter.Arr}, formAirports...)
+	for _, f := range found.Flights {
+		shown = append(shown, f.DptAirport, f.ArrAirport, f.AltAirport)
+	}
+	known, err := namedAirports(ctx, h.rm, tabs.ID, shown...)
+	if err != nil {
+		return views.FlightsPage{}, nil, err
+	}
+	filter.DptBox = airlineAirportBox(tabs.ID, "search-dpt", "dpt", "From", filter.Dpt, nil, known)
+	filter.ArrBox = airlineAirportBox(tabs.ID, "search-arr", "arr", "To", filter.Arr, nil, known)
 	q := url.Values{}
 	for k, v := range map[string]string{"dpt": filter.Dpt, "arr": filter.Arr, "aircraft": filter.Aircraft, "day": filter.Day} {
 		if v != "" {
@@ -157,7 +165,7 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, known ma
 	for _, f := range found.Flights {
 		out.Rows = append(out.Rows, flightRow(tabs, f, known))
 	}
-	return out, nil
+	return out, known, nil
 }
 
 // aircraftOptions are the search's aircraft choices: any, then each ICAO
@@ -365,7 +373,7 @@ func (h *flightHandlers) showFlight(c echo.Context) error {
 
 func (h *flightHandlers) renderFlight(c echo.Context, status int, tabs views.AirlineTabs, f reads.ScheduledFlight, form views.FlightForm) error {
 	ctx := c.Request().Context()
-	known, err := knownAirports(ctx, h.rm, tabs.ID)
+	known, err := namedAirports(ctx, h.rm, tabs.ID, f.DptAirport, f.ArrAirport, f.AltAirport, form.DptAirport, form.ArrAirport, form.AltAirport)
 	if err != nil {
 		return err
 	}

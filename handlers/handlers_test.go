@@ -14,6 +14,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
@@ -71,8 +73,12 @@ const (
 
 // newAppOn wires the handlers to a mode's adapters, as serve does. In the
 // PostgreSQL mode it skips when PostgreSQL does not run (and fails in CI).
-func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
+func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOption) *app {
 	t.Helper()
+	var o appOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	ctx := context.Background()
 	var (
 		count    func(t *testing.T) int
@@ -81,6 +87,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		backend  projector.Backend
 		sessions scs.Store
 		reacted  projector.ReactorCheckpoints
+		// pageReads, if set, are the read models the pages read, apart
+		// from those of the commands and reactors.
+		pageReads readmodel.Querier
 	)
 	switch m {
 	case embedded:
@@ -99,9 +108,16 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 			return len(all)
 		}
 	case postgres:
-		pool := pgtest.NewPool(t)
+		dbURL := pgtest.NewDatabase(t)
+		pool := connectPool(t, dbURL, nil)
 		models := pgstore.NewReadModels(pool)
 		es, rm, backend, sessions = pgstore.NewEventStore(pool, slog.Default()), models.Reader(), models, pgstore.NewSessionStore(pool)
+		if o.readTracer != nil {
+			// The handlers read on a pool of their own, so the tracer sees
+			// the pages' queries only, not the projection's, the log's, nor
+			// those of the commands and reactors still at work on events.
+			pageReads = pgstore.NewReadModels(connectPool(t, dbURL, o.readTracer)).Reader()
+		}
 		reacted = pgstore.NewReactorCheckpoints(pool)
 		count = func(t *testing.T) int {
 			var n int
@@ -147,6 +163,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 		t.Fatal(err)
 	}
 	d := cmds.Deps()
+	if pageReads != nil {
+		d.ReadModels = reads.New(pageReads)
+	}
 	d.Log = slog.Default()
 	d.Sessions = handlers.NewSessions(sessions, false)
 	d.Events = es
@@ -165,6 +184,37 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck) *app {
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, rm: rm, proj: proj, jobs: jobs, countEvents: count}
+}
+
+// appOptions are what an app's tests may change in its wiring.
+type appOptions struct {
+	readTracer pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
+}
+
+// appOption changes one of an app's appOptions.
+type appOption func(*appOptions)
+
+// tracingReads traces the queries the handlers make on the PostgreSQL read
+// models (the embedded mode ignores it).
+func tracingReads(tr pgx.QueryTracer) appOption {
+	return func(o *appOptions) { o.readTracer = tr }
+}
+
+// connectPool connects to a test database, with a tracer if one is given,
+// and closes the pool when the test ends.
+func connectPool(t *testing.T, dbURL string, tr pgx.QueryTracer) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.Tracer = tr
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }
 
 // subfleetsOr answers from a fixed table first (the made-up ids older

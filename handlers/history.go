@@ -80,6 +80,19 @@ func readHistory(ctx context.Context, eventLog StreamReader, registry *events.Re
 			return 0
 		})
 	}
+	// Name the history's people in one read per airline (a record's events
+	// are of one), not one per person.
+	actors := map[string][]string{}
+	for _, rec := range recs {
+		if rec.Meta.Actor != subject {
+			actors[rec.TenantID] = append(actors[rec.TenantID], rec.Meta.Actor)
+		}
+	}
+	for airlineID, ids := range actors {
+		if err := learnNames(ctx, rm, airlineID, names, ids...); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]views.HistoryEntry, 0, len(recs))
 	for _, rec := range recs {
 		msg, err := registry.Decode(rec.Type, rec.Data)
@@ -100,6 +113,30 @@ func readHistory(ctx context.Context, eventLog StreamReader, registry *events.Re
 		})
 	}
 	return out, nil
+}
+
+// learnNames puts in names, in one read, the names of the airline's
+// people among ids that names lacks; nameActor then names them without a
+// read each. Who is not of the airline (a platform admin, a user no longer
+// known, the system) is left for nameActor to name.
+func learnNames(ctx context.Context, rm reads.Querier, airlineID string, names map[string]string, ids ...string) error {
+	var unknown []string
+	for _, id := range ids {
+		if _, ok := names[id]; !ok && !slices.Contains(unknown, id) && id != "system" && id != "cli" {
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	found, err := rm.UserNames(ctx, airlineID, unknown)
+	if err != nil {
+		return err
+	}
+	for id, name := range found {
+		names[id] = name
+	}
+	return nil
 }
 
 // nameActor names who caused an event of a record's history, looking each

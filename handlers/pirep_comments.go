@@ -45,6 +45,13 @@ func (h *pirepHandlers) fillComments(c echo.Context, p reads.Pirep, names map[st
 	if err != nil {
 		return err
 	}
+	authors := make([]string, 0, len(list))
+	for _, cm := range list {
+		authors = append(authors, cm.AuthorID)
+	}
+	if err := learnNames(ctx, h.rm, p.AirlineID, names, authors...); err != nil {
+		return err
+	}
 	for _, cm := range list {
 		v.Comments = append(v.Comments, views.CommentRow{ID: cm.ID, Author: nameActor(ctx, h.rm, names, cm.AuthorID, ""),
 			Staff: cm.AuthorID != p.PilotID, When: cm.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), Text: cm.Text})

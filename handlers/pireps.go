@@ -110,6 +110,13 @@ func (h *pirepHandlers) rows(ctx context.Context, tabs views.AirlineTabs, list [
 		return nil, err
 	}
 	names := map[string]string{}
+	pilots := make([]string, 0, len(list))
+	for _, p := range list {
+		pilots = append(pilots, p.PilotID)
+	}
+	if err := learnNames(ctx, h.rm, tabs.ID, names, pilots...); err != nil {
+		return nil, err
+	}
 	out := make([]views.PirepRow, 0, len(list))
 	for _, p := range list {
 		out = append(out, pirepRow(tabs, p, nameActor(ctx, h.rm, names, p.PilotID, ""), regs))
@@ -226,7 +233,7 @@ func (h *pirepHandlers) renderNew(c echo.Context, status int, f views.PirepForm)
 // boxes and its active aircraft.
 func (h *pirepHandlers) fillForm(c echo.Context, airlineID, csrf string, f *views.PirepForm) error {
 	ctx := c.Request().Context()
-	known, err := knownAirports(ctx, h.rm, airlineID)
+	known, err := namedAirports(ctx, h.rm, airlineID, f.DptAirport, f.ArrAirport, f.AltAirport)
 	if err != nil {
 		return err
 	}
@@ -419,12 +426,14 @@ func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.Airli
 	if err != nil {
 		return err
 	}
+	// The history names its people in one read, the pilot among them
+	// (who filed the PIREP) most often.
 	names := map[string]string{}
-	row := pirepRow(tabs, p, nameActor(ctx, h.rm, names, p.PilotID, ""), regs)
 	history, err := h.history(ctx, p.ID, names)
 	if err != nil {
 		return err
 	}
+	row := pirepRow(tabs, p, nameActor(ctx, h.rm, names, p.PilotID, ""), regs)
 	v := views.PirepPage{Page: page(c, row.Ident+" PIREP"), Tabs: tabs, Pirep: row, History: history,
 		CanEdit: allowed(c, p, domain.PirepEdit), CanCancel: allowed(c, p, domain.PirepCancel),
 		CanAccept: allowed(c, p, domain.PirepAccept), CanReject: allowed(c, p, domain.PirepReject),

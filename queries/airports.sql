@@ -9,6 +9,14 @@ ORDER BY icao COLLATE "C";
 SELECT * FROM airports
 WHERE tenant_id = $1 AND icao = $2;
 
+-- name: ListAirportsByIcao :many
+-- ListAirportsByIcao finds the airports of an airline among some ICAO codes
+-- (those a page names), by ICAO code; codes it lacks are left out. One
+-- round trip for every airport a page shows.
+SELECT * FROM airports
+WHERE tenant_id = sqlc.arg(tenant_id) AND icao = ANY(sqlc.arg(icaos)::text[])
+ORDER BY icao COLLATE "C";
+
 -- name: SearchAirports :many
 -- SearchAirports finds up to max_rows airports of an airline whose ICAO,
 -- IATA, name or city contains term (lower-case): those whose ICAO code

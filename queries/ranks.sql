@@ -32,3 +32,14 @@ SET rank_id = EXCLUDED.rank_id, floor_id = EXCLUDED.floor_id, set_at = EXCLUDED.
 -- name: DeleteAllPilotRanks :exec
 -- DeleteAllPilotRanks empties the read model before a rebuild.
 DELETE FROM pilot_ranks;
+
+-- name: ReadPilotCareer :one
+-- ReadPilotCareer is a pilot's totals and rank in one round trip, for the
+-- dashboard: zeros and no rank for a pilot with no PIREP nor rank yet
+-- (not a Get: it always has its one row, never a miss).
+SELECT COALESCE(s.flights, 0)::bigint AS flights, COALESCE(s.minutes, 0)::bigint AS minutes,
+       COALESCE(s.location, '')::text AS location, COALESCE(s.landing_rate, 0)::integer AS landing_rate,
+       COALESCE(r.rank_id, '')::text AS rank_id
+FROM (SELECT 1) AS pilot
+LEFT JOIN pilot_stats s ON s.tenant_id = sqlc.arg(tenant_id) AND s.pilot_id = sqlc.arg(pilot_id)
+LEFT JOIN pilot_ranks r ON r.tenant_id = sqlc.arg(tenant_id) AND r.pilot_id = sqlc.arg(pilot_id);

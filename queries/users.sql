@@ -26,6 +26,15 @@ SELECT tenant_id, id, email, name, role, password_hash, must_change_password, cr
 FROM users
 WHERE tenant_id = $1 AND id = $2;
 
+-- name: ListUserNames :many
+-- ListUserNames names the people of an airline among some ids (the pilots
+-- of a page's PIREPs, say), by id; ids of no one of the airline are left
+-- out. One round trip for every name a page shows.
+SELECT id, name
+FROM users
+WHERE tenant_id = sqlc.arg(tenant_id) AND id = ANY(sqlc.arg(ids)::uuid[])
+ORDER BY id;
+
 -- name: ListUsersByTenant :many
 -- ListUsersByTenant lists an airline's people by name.
 SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,

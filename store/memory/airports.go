@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/google/btree"
@@ -66,6 +67,13 @@ func (m *ReadModels) ListAirports(ctx context.Context, tenantID string) ([]readm
 	return m.st.listAirports(ctx, tenantID)
 }
 
+// ListAirportsByIcao implements readmodel.Querier.
+func (m *ReadModels) ListAirportsByIcao(ctx context.Context, arg readmodel.ListAirportsByIcaoParams) ([]readmodel.Airport, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listAirportsByIcao(ctx, arg)
+}
+
 // SearchAirports implements readmodel.Querier.
 func (m *ReadModels) SearchAirports(ctx context.Context, arg readmodel.SearchAirportsParams) ([]readmodel.Airport, error) {
 	m.mu.RLock()
@@ -105,6 +113,32 @@ func (s *state) listAirports(ctx context.Context, tenantID string) ([]readmodel.
 		return true
 	})
 	s.visited(len(out))
+	return out, nil
+}
+
+// listAirportsByIcao looks each code up in the airline's airports: a code
+// given twice is one row, and the rows come in ICAO order (COLLATE "C").
+func (s *state) listAirportsByIcao(ctx context.Context, arg readmodel.ListAirportsByIcaoParams) ([]readmodel.Airport, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows := s.airports[arg.TenantID]
+	if rows == nil {
+		return nil, nil
+	}
+	var out []readmodel.Airport
+	seen := make(map[string]bool, len(arg.Icaos))
+	for _, icao := range arg.Icaos {
+		if seen[icao] {
+			continue
+		}
+		seen[icao] = true
+		if a, ok := rows.Get(readmodel.Airport{Icao: icao}); ok {
+			out = append(out, a)
+		}
+	}
+	s.visited(len(out))
+	slices.SortFunc(out, func(a, b readmodel.Airport) int { return strings.Compare(a.Icao, b.Icao) })
 	return out, nil
 }
 
@@ -166,6 +200,13 @@ func (t *tx) ListAirports(ctx context.Context, tenantID string) ([]readmodel.Air
 		return nil, err
 	}
 	return t.st.listAirports(ctx, tenantID)
+}
+
+func (t *tx) ListAirportsByIcao(ctx context.Context, arg readmodel.ListAirportsByIcaoParams) ([]readmodel.Airport, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.st.listAirportsByIcao(ctx, arg)
 }
 
 func (t *tx) SearchAirports(ctx context.Context, arg readmodel.SearchAirportsParams) ([]readmodel.Airport, error) {

@@ -27,6 +27,13 @@ func (m *ReadModels) GetPilotRank(ctx context.Context, arg readmodel.GetPilotRan
 	return m.st.getPilotRank(ctx, arg)
 }
 
+// ReadPilotCareer implements readmodel.Querier.
+func (m *ReadModels) ReadPilotCareer(ctx context.Context, arg readmodel.ReadPilotCareerParams) (readmodel.ReadPilotCareerRow, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.readPilotCareer(ctx, arg)
+}
+
 // ListRanks implements readmodel.Querier.
 func (m *ReadModels) ListRanks(ctx context.Context, tenantID string) ([]readmodel.Rank, error) {
 	m.mu.RLock()
@@ -53,6 +60,18 @@ func (s *state) getPilotRank(ctx context.Context, arg readmodel.GetPilotRankPara
 		return readmodel.PilotRank{}, readmodel.NotFound("GetPilotRank")
 	}
 	return r, nil
+}
+
+// readPilotCareer is the pilot's stats and rank row, each zero when missing:
+// always a row, as the query's LEFT JOINs from one row give.
+func (s *state) readPilotCareer(ctx context.Context, arg readmodel.ReadPilotCareerParams) (readmodel.ReadPilotCareerRow, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.ReadPilotCareerRow{}, err
+	}
+	key := rowKey{arg.TenantID, arg.PilotID}
+	st, r := s.pilotStats[key], s.pilotRanks[key]
+	return readmodel.ReadPilotCareerRow{Flights: st.Flights, Minutes: st.Minutes, Location: st.Location,
+		LandingRate: st.LandingRate, RankID: r.RankID}, nil
 }
 
 // listRanks orders like ORDER BY min_minutes, name COLLATE "C", id and
@@ -113,6 +132,13 @@ func (t *tx) GetPilotRank(ctx context.Context, arg readmodel.GetPilotRankParams)
 		return readmodel.PilotRank{}, err
 	}
 	return t.st.getPilotRank(ctx, arg)
+}
+
+func (t *tx) ReadPilotCareer(ctx context.Context, arg readmodel.ReadPilotCareerParams) (readmodel.ReadPilotCareerRow, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.ReadPilotCareerRow{}, err
+	}
+	return t.st.readPilotCareer(ctx, arg)
 }
 
 func (t *tx) ListRanks(ctx context.Context, tenantID string) ([]readmodel.Rank, error) {

@@ -158,6 +158,7 @@ func (s *state) listRoster(ctx context.Context, arg readmodel.ListRosterParams) 
 		return nil, negativeOffset()
 	}
 	ids := s.rosterIDs(arg.TenantID, int(arg.RowOffset), int(arg.RowLimit))
+	s.visited(len(ids)) // the page's rows (a later page also walks the rows before it)
 	if len(ids) == 0 {
 		return nil, nil
 	}

@@ -105,6 +105,60 @@ func (q *Queries) ListAirports(ctx context.Context, tenantID string) ([]Airport,
 	return items, nil
 }
 
+const listAirportsByIcao = `-- name: ListAirportsByIcao :many
+SELECT tenant_id, icao, iata, name, city, region, country, timezone, hub, latitude, longitude, elevation_ft, ground_handling_cost, fuel_100ll_cost, fuel_jeta_cost, fuel_mogas_cost, notes, search, updated_at FROM airports
+WHERE tenant_id = $1 AND icao = ANY($2::text[])
+ORDER BY icao COLLATE "C"
+`
+
+type ListAirportsByIcaoParams struct {
+	TenantID string
+	Icaos    []string
+}
+
+// ListAirportsByIcao finds the airports of an airline among some ICAO codes
+// (those a page names), by ICAO code; codes it lacks are left out. One
+// round trip for every airport a page shows.
+func (q *Queries) ListAirportsByIcao(ctx context.Context, arg ListAirportsByIcaoParams) ([]Airport, error) {
+	rows, err := q.db.Query(ctx, listAirportsByIcao, arg.TenantID, arg.Icaos)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Airport
+	for rows.Next() {
+		var i Airport
+		if err := rows.Scan(
+			&i.TenantID,
+			&i.Icao,
+			&i.Iata,
+			&i.Name,
+			&i.City,
+			&i.Region,
+			&i.Country,
+			&i.Timezone,
+			&i.Hub,
+			&i.Latitude,
+			&i.Longitude,
+			&i.ElevationFt,
+			&i.GroundHandlingCost,
+			&i.Fuel100llCost,
+			&i.FuelJetaCost,
+			&i.FuelMogasCost,
+			&i.Notes,
+			&i.Search,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const searchAirports = `-- name: SearchAirports :many
 SELECT tenant_id, icao, iata, name, city, region, country, timezone, hub, latitude, longitude, elevation_ft, ground_handling_cost, fuel_100ll_cost, fuel_jeta_cost, fuel_mogas_cost, notes, search, updated_at FROM airports
 WHERE tenant_id = $1 AND strpos(search, $2::text) > 0

@@ -148,6 +148,10 @@ type Querier interface {
 	ListAirlines(ctx context.Context) ([]Airline, error)
 	// ListAirports lists an airline's airports by ICAO code.
 	ListAirports(ctx context.Context, tenantID string) ([]Airport, error)
+	// ListAirportsByIcao finds the airports of an airline among some ICAO codes
+	// (those a page names), by ICAO code; codes it lacks are left out. One
+	// round trip for every airport a page shows.
+	ListAirportsByIcao(ctx context.Context, arg ListAirportsByIcaoParams) ([]Airport, error)
 	// ListPendingPireps is a page of staff's review queue: pending PIREPs,
 	// oldest first, limit of them after the first offset.
 	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)
@@ -189,6 +193,10 @@ type Querier interface {
 	ListTopPilotsBetween(ctx context.Context, arg ListTopPilotsBetweenParams) ([]ListTopPilotsBetweenRow, error)
 	// ListUnreadNotices is a member's notices not yet dismissed, newest first.
 	ListUnreadNotices(ctx context.Context, arg ListUnreadNoticesParams) ([]Notice, error)
+	// ListUserNames names the people of an airline among some ids (the pilots
+	// of a page's PIREPs, say), by id; ids of no one of the airline are left
+	// out. One round trip for every name a page shows.
+	ListUserNames(ctx context.Context, arg ListUserNamesParams) ([]ListUserNamesRow, error)
 	// ListUsersByTenant lists an airline's people by name.
 	ListUsersByTenant(ctx context.Context, tenantID string) ([]User, error)
 	// MarkNoticeRead dismisses a member's notice; another member's is never
@@ -200,6 +208,10 @@ type Querier interface {
 	// QuarantineEvent sets aside an event a projection could not apply; the
 	// same event again keeps its first time and takes the newer error.
 	QuarantineEvent(ctx context.Context, arg QuarantineEventParams) error
+	// ReadPilotCareer is a pilot's totals and rank in one round trip, for the
+	// dashboard: zeros and no rank for a pilot with no PIREP nor rank yet
+	// (not a Get: it always has its one row, never a miss).
+	ReadPilotCareer(ctx context.Context, arg ReadPilotCareerParams) (ReadPilotCareerRow, error)
 	// RecountPireps sets every airline's and state's count from the rows, once,
 	// after DeferPirepCounts; a count with no rows left is zero.
 	RecountPireps(ctx context.Context) error

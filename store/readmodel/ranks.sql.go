@@ -92,6 +92,44 @@ func (q *Queries) ListRanks(ctx context.Context, tenantID string) ([]Rank, error
 	return items, nil
 }
 
+const readPilotCareer = `-- name: ReadPilotCareer :one
+SELECT COALESCE(s.flights, 0)::bigint AS flights, COALESCE(s.minutes, 0)::bigint AS minutes,
+       COALESCE(s.location, '')::text AS location, COALESCE(s.landing_rate, 0)::integer AS landing_rate,
+       COALESCE(r.rank_id, '')::text AS rank_id
+FROM (SELECT 1) AS pilot
+LEFT JOIN pilot_stats s ON s.tenant_id = $1 AND s.pilot_id = $2
+LEFT JOIN pilot_ranks r ON r.tenant_id = $1 AND r.pilot_id = $2
+`
+
+type ReadPilotCareerParams struct {
+	TenantID string
+	PilotID  uuid.UUID
+}
+
+type ReadPilotCareerRow struct {
+	Flights     int64
+	Minutes     int64
+	Location    string
+	LandingRate int32
+	RankID      string
+}
+
+// ReadPilotCareer is a pilot's totals and rank in one round trip, for the
+// dashboard: zeros and no rank for a pilot with no PIREP nor rank yet
+// (not a Get: it always has its one row, never a miss).
+func (q *Queries) ReadPilotCareer(ctx context.Context, arg ReadPilotCareerParams) (ReadPilotCareerRow, error) {
+	row := q.db.QueryRow(ctx, readPilotCareer, arg.TenantID, arg.PilotID)
+	var i ReadPilotCareerRow
+	err := row.Scan(
+		&i.Flights,
+		&i.Minutes,
+		&i.Location,
+		&i.LandingRate,
+		&i.RankID,
+	)
+	return i, err
+}
+
 const upsertPilotRank = `-- name: UpsertPilotRank :exec
 INSERT INTO pilot_ranks (tenant_id, pilot_id, rank_id, floor_id, set_at)
 VALUES ($1, $2, $3, $4, $5)

@@ -132,6 +132,46 @@ func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error
 	return i, err
 }
 
+const listUserNames = `-- name: ListUserNames :many
+SELECT id, name
+FROM users
+WHERE tenant_id = $1 AND id = ANY($2::uuid[])
+ORDER BY id
+`
+
+type ListUserNamesParams struct {
+	TenantID string
+	Ids      []uuid.UUID
+}
+
+type ListUserNamesRow struct {
+	ID   uuid.UUID
+	Name string
+}
+
+// ListUserNames names the people of an airline among some ids (the pilots
+// of a page's PIREPs, say), by id; ids of no one of the airline are left
+// out. One round trip for every name a page shows.
+func (q *Queries) ListUserNames(ctx context.Context, arg ListUserNamesParams) ([]ListUserNamesRow, error) {
+	rows, err := q.db.Query(ctx, listUserNames, arg.TenantID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListUserNamesRow
+	for rows.Next() {
+		var i ListUserNamesRow
+		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listUsersByTenant = `-- name: ListUsersByTenant :many
 SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
        country, status, status_reason, pilot_number, pilot_id

@@ -13,11 +13,12 @@ import (
 // airportCases are the suite's cases of queries/airports.sql: each airline
 // sees only its own airports.
 var airportCases = map[string]func(t *testing.T, q readmodel.Querier){
-	"UpsertAirport":     testUpsertAirport,
-	"GetAirport":        testGetAirport,
-	"ListAirports":      testListAirports,
-	"SearchAirports":    testSearchAirports,
-	"DeleteAllAirports": testDeleteAllAirports,
+	"UpsertAirport":      testUpsertAirport,
+	"GetAirport":         testGetAirport,
+	"ListAirports":       testListAirports,
+	"SearchAirports":     testSearchAirports,
+	"ListAirportsByIcao": testListAirportsByIcao,
+	"DeleteAllAirports":  testDeleteAllAirports,
 }
 
 func airportParams(tenant, icao, iata, name, city string) readmodel.UpsertAirportParams {
@@ -135,6 +136,37 @@ func testListAirports(t *testing.T, q readmodel.Querier) {
 	other := airportParams(tenantB, "AAAA", "", "Other", "Y")
 	upsertAirports(t, q, lppt, egll, k9, other)
 	sameAirports(t, "ListAirports(A)", listAirportsOf(t, q, tenantA), []readmodel.Airport{airportRow(egll), airportRow(k9), airportRow(lppt)})
+}
+
+// ListAirportsByIcao is the airline's airports among the codes asked for,
+// by ICAO code, each once: none of another airline's, none it lacks.
+func testListAirportsByIcao(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	byIcao := func(tenant string, icaos ...string) []readmodel.Airport {
+		t.Helper()
+		got, err := q.ListAirportsByIcao(ctx, readmodel.ListAirportsByIcaoParams{TenantID: tenant, Icaos: icaos})
+		if err != nil {
+			t.Fatalf("ListAirportsByIcao(%s, %v): %v", tenant, icaos, err)
+		}
+		return got
+	}
+	if got := byIcao(tenantA, "EGLL"); len(got) != 0 {
+		t.Errorf("ListAirportsByIcao on an empty table = %v, want none", airportCodes(got))
+	}
+	lppt := airportParams(tenantA, "LPPT", "LIS", "Lisbon", "Lisbon")
+	egll := airportParams(tenantA, "EGLL", "LHR", "Heathrow", "London")
+	k9 := airportParams(tenantA, "K9A1", "", "Digits", "X")
+	onlyB := airportParams(tenantB, "KJFK", "JFK", "Kennedy", "New York")
+	egllB := airportParams(tenantB, "EGLL", "LHR", "B's Heathrow", "London")
+	upsertAirports(t, q, lppt, egll, k9, onlyB, egllB)
+	sameAirports(t, "codes in any order, one twice, one missing, one of B's", byIcao(tenantA, "LPPT", "KJFK", "EGLL", "ZZZZ", "LPPT", "K9A1"),
+		[]readmodel.Airport{airportRow(egll), airportRow(k9), airportRow(lppt)})
+	sameAirports(t, "B's among the same codes", byIcao(tenantB, "LPPT", "KJFK", "EGLL"), []readmodel.Airport{airportRow(egllB), airportRow(onlyB)})
+	for what, icaos := range map[string][]string{"no codes": nil, "an empty list": {}, "lower case": {"egll"}, "only missing": {"ZZZZ"}} {
+		if got := byIcao(tenantA, icaos...); len(got) != 0 {
+			t.Errorf("ListAirportsByIcao with %s = %v, want none", what, airportCodes(got))
+		}
+	}
 }
 
 func testSearchAirports(t *testing.T, q readmodel.Querier) {

@@ -2,6 +2,7 @@ package readmodeltest
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -58,6 +59,45 @@ func testGetTenantUser(t *testing.T, q readmodel.Querier) {
 	} {
 		if _, err := q.GetTenantUser(ctx, miss); domain.ErrorCode(err) != domain.ENotFound {
 			t.Errorf("GetTenantUser(%s, %s): err = %v, want not found", miss.TenantID, miss.ID, err)
+		}
+	}
+}
+
+// ListUserNames names the airline's people among the ids asked for, by id,
+// each once: no one of another airline, no platform admin, no one unknown.
+func testListUserNames(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	names := func(tenant string, ids ...uuid.UUID) []readmodel.ListUserNamesRow {
+		t.Helper()
+		got, err := q.ListUserNames(ctx, readmodel.ListUserNamesParams{TenantID: tenant, Ids: ids})
+		if err != nil {
+			t.Fatalf("ListUserNames(%s, %v): %v", tenant, ids, err)
+		}
+		return got
+	}
+	zed := user("6f1c1c6e-5a55-4a7e-9d8e-111111111111", tenantA, "zed@example.com")
+	zed.Name = "Zed"
+	ana := user("6f1c1c6e-5a55-4a7e-9d8e-222222222222", tenantA, "ana@example.com")
+	ana.Name = "Ana"
+	if got := names(tenantA, zed.ID); len(got) != 0 {
+		t.Errorf("ListUserNames on an empty table = %v, want none", got)
+	}
+	other := user("6f1c1c6e-5a55-4a7e-9d8e-333333333333", tenantB, "other@example.com")
+	other.Name = "Other"
+	admin := user("6f1c1c6e-5a55-4a7e-9d8e-444444444444", "", "admin")
+	upsertUsers(t, q, zed, ana, other, admin)
+	unknown := uuid.MustParse("6f1c1c6e-5a55-4a7e-9d8e-555555555555")
+	got := names(tenantA, ana.ID, other.ID, zed.ID, unknown, ana.ID, admin.ID)
+	want := []readmodel.ListUserNamesRow{{ID: zed.ID, Name: "Zed"}, {ID: ana.ID, Name: "Ana"}} // by id
+	if !slices.Equal(got, want) {
+		t.Errorf("ListUserNames(A, ana, B's, zed, unknown, ana again, admin) = %v, want %v", got, want)
+	}
+	if got := names(tenantB, zed.ID, other.ID); !slices.Equal(got, []readmodel.ListUserNamesRow{{ID: other.ID, Name: "Other"}}) {
+		t.Errorf("ListUserNames(B, zed, other) = %v, want other alone", got)
+	}
+	for what, ids := range map[string][]uuid.UUID{"no ids": nil, "an empty list": {}, "only unknown": {unknown}} {
+		if got := names(tenantA, ids...); len(got) != 0 {
+			t.Errorf("ListUserNames with %s = %v, want none", what, got)
 		}
 	}
 }

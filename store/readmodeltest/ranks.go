@@ -19,6 +19,7 @@ var rankCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"DeleteAllRanks":      testDeleteAllRanks,
 	"UpsertPilotRank":     testUpsertAndGetPilotRank,
 	"GetPilotRank":        testUpsertAndGetPilotRank,
+	"ReadPilotCareer":     testReadPilotCareer,
 	"DeleteAllPilotRanks": testDeleteAllPilotRanks,
 }
 
@@ -119,6 +120,54 @@ func testUpsertAndGetPilotRank(t *testing.T, q readmodel.Querier) {
 	}
 	if _, err := q.GetPilotRank(ctx, readmodel.GetPilotRankParams{TenantID: tenantB, PilotID: pilotA}); domain.ErrorCode(err) != domain.ENotFound {
 		t.Errorf("another airline: %v, want not found", err)
+	}
+}
+
+// ReadPilotCareer is GetPilotStats and GetPilotRank in one row: zeros and no
+// rank where either is missing, never another pilot's or airline's.
+func testReadPilotCareer(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	career := func(tenant string, pilot uuid.UUID) readmodel.ReadPilotCareerRow {
+		t.Helper()
+		got, err := q.ReadPilotCareer(ctx, readmodel.ReadPilotCareerParams{TenantID: tenant, PilotID: pilot})
+		if err != nil {
+			t.Fatalf("ReadPilotCareer(%s, %s): %v", tenant, pilot, err)
+		}
+		return got
+	}
+	if got := career(tenantA, pilotA); got != (readmodel.ReadPilotCareerRow{}) {
+		t.Errorf("ReadPilotCareer before any = %+v, want zeros", got)
+	}
+	p1 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0)
+	p1.LandingRate = -100
+	p2 := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000002", "accepted", 600)
+	p2.ArrAirport, p2.FlightTime, p2.LandingRate = "LPFR", 61, -203
+	upsertPireps(t, q, p1, p2)
+	addAccepted(t, q, p1, p2)
+	if err := q.UpsertPilotRank(ctx, readmodel.UpsertPilotRankParams{TenantID: tenantA, PilotID: pilotA, RankID: "r2", SetAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.UpsertPilotRank(ctx, readmodel.UpsertPilotRankParams{TenantID: tenantB, PilotID: pilotB, RankID: "rb", SetAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	stats, err := q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenantA, PilotID: pilotA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := readmodel.ReadPilotCareerRow{Flights: 2, Minutes: stats.Minutes, Location: "LPFR", LandingRate: stats.LandingRate, RankID: "r2"}
+	if got := career(tenantA, pilotA); got != want || stats.Flights != 2 {
+		t.Errorf("ReadPilotCareer(A, pilot A) = %+v, want %+v (GetPilotStats: %+v)", got, want, stats)
+	}
+	if got := career(tenantB, pilotB); got != (readmodel.ReadPilotCareerRow{RankID: "rb"}) {
+		t.Errorf("a rank and no stats = %+v, want the rank alone", got)
+	}
+	for _, k := range []struct {
+		tenant string
+		pilot  uuid.UUID
+	}{{tenantB, pilotA}, {tenantA, pilotB}} {
+		if got := career(k.tenant, k.pilot); got != (readmodel.ReadPilotCareerRow{}) {
+			t.Errorf("ReadPilotCareer(%s, %s) = %+v, want zeros: none of another pilot's or airline's", k.tenant, k.pilot, got)
+		}
 	}
 }
 

@@ -46,6 +46,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 		"DeleteAllUsers":    testDeleteAllUsers,
 		"GetTenantUser":     testGetTenantUser,
 		"ListUsersByTenant": testListUsersByTenant,
+		"ListUserNames":     testListUserNames,
 	}
 	maps.Copy(cases, apiKeyCases)
 	maps.Copy(cases, fleetCases)

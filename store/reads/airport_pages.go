@@ -36,6 +36,16 @@ func (q Querier) Airports(ctx context.Context, airlineID string) ([]domain.Airpo
 	return airportList(rows), nil
 }
 
+// AirportsAmong are the airline's airports among the ICAO codes given (a
+// page's), by ICAO code, in one query; codes it lacks are left out.
+func (q Querier) AirportsAmong(ctx context.Context, airlineID string, icaos []string) ([]domain.AirportDetails, error) {
+	rows, err := q.ListAirportsByIcao(ctx, readmodel.ListAirportsByIcaoParams{TenantID: airlineID, Icaos: icaos})
+	if err != nil {
+		return nil, err
+	}
+	return airportList(rows), nil
+}
+
 // SearchAirlineAirports finds at most limit of an airline's airports whose
 // ICAO, IATA, name or city contains term, whatever its case or the spaces
 // around it: those whose ICAO code starts with it first.

@@ -5,13 +5,12 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
-// The reads of a pilot's dashboard: their career so far and the names of
-// the airports it shows. Their PIREPs are PilotPireps, the departures
-// FindFlights, the ranks AirlineRanks.
+// The reads of a pilot's dashboard: their career so far. Their PIREPs are
+// PilotPireps, the departures FindFlights, the ranks AirlineRanks, the
+// names of the airports it shows AirportsAmong.
 
 // Career is a pilot's career in an airline: the totals of their accepted
 // PIREPs and the rank they hold. A pilot with no accepted PIREP and no
@@ -30,28 +29,9 @@ func (q Querier) PilotCareer(ctx context.Context, airlineID, pilotID string) (Ca
 	if err != nil {
 		return Career{}, nil
 	}
-	var out Career
-	switch s, err := q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: airlineID, PilotID: id}); {
-	case err == nil:
-		out.Flights, out.Minutes, out.Location, out.LandingRate = s.Flights, s.Minutes, s.Location, s.LandingRate
-	case domain.ErrorCode(err) != domain.ENotFound:
+	c, err := q.ReadPilotCareer(ctx, readmodel.ReadPilotCareerParams{TenantID: airlineID, PilotID: id})
+	if err != nil {
 		return Career{}, err
 	}
-	switch r, err := q.GetPilotRank(ctx, readmodel.GetPilotRankParams{TenantID: airlineID, PilotID: id}); {
-	case err == nil:
-		out.RankID = r.RankID
-	case domain.ErrorCode(err) != domain.ENotFound:
-		return Career{}, err
-	}
-	return out, nil
-}
-
-// AirportName is the name of an airline's airport; "" for an airport the
-// airline does not have (or no longer has).
-func (q Querier) AirportName(ctx context.Context, airlineID, icao string) (string, error) {
-	ap, err := q.GetAirport(ctx, readmodel.GetAirportParams{TenantID: airlineID, Icao: icao})
-	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
-		return "", err
-	}
-	return ap.Name, nil
+	return Career{Flights: c.Flights, Minutes: c.Minutes, Location: c.Location, LandingRate: c.LandingRate, RankID: c.RankID}, nil
 }

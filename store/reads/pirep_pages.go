@@ -267,6 +267,31 @@ func (q Querier) UserName(ctx context.Context, userID string) (string, error) {
 	return u.Name, err
 }
 
+// UserNames are the names of an airline's people among the ids given (a
+// page's pilots and authors), by id, in one query; an id of no one of the
+// airline (a platform admin, a user no longer known, not an id) is left
+// out, for the caller to name otherwise.
+func (q Querier) UserNames(ctx context.Context, airlineID string, userIDs []string) (map[string]string, error) {
+	ids := make([]uuid.UUID, 0, len(userIDs))
+	for _, s := range userIDs {
+		if id, err := uuid.Parse(s); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := q.ListUserNames(ctx, readmodel.ListUserNamesParams{TenantID: airlineID, Ids: ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID.String()] = r.Name
+	}
+	return out, nil
+}
+
 // AircraftOption is an aircraft of an airline as a PIREP names it and a
 // form offers it.
 type AircraftOption struct {
