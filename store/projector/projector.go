@@ -289,7 +289,7 @@ func (p *Projector) idle(ctx context.Context) (bool, error) {
 		}
 	}
 	p.mu.Unlock()
-	evs, err := p.read(ctx, from, p.batchSize())
+	evs, _, err := p.read(ctx, from, p.batchSize())
 	if err != nil {
 		return false, fmt.Errorf("projector: read events after %s: %w", from, err)
 	}
@@ -377,22 +377,25 @@ func (p *Projector) catchUpProjections(ctx context.Context) error {
 }
 
 // read returns the page of the log after a position, from the last page
-// read when another projection asked for the same one a moment ago.
-func (p *Projector) read(ctx context.Context, after domain.Position, limit int) ([]domain.RecordedEvent, error) {
+// read when another projection asked for the same one a moment ago. cached
+// says it came from that earlier read: its events are still the first after
+// the position, but a short page no longer says where the log ends, since
+// events may have been appended since.
+func (p *Projector) read(ctx context.Context, after domain.Position, limit int) (evs []domain.RecordedEvent, cached bool, err error) {
 	p.mu.Lock()
 	last := p.lastRead
 	p.mu.Unlock()
 	if last.after == after && last.limit == limit && len(last.evs) > 0 {
-		return last.evs, nil
+		return last.evs, true, nil
 	}
-	evs, err := p.es.ReadAll(ctx, after, limit)
+	evs, err = p.es.ReadAll(ctx, after, limit)
 	if err != nil || len(evs) == 0 {
-		return evs, err // an empty page is not kept: events may arrive
+		return evs, false, err // an empty page is not kept: events may arrive
 	}
 	p.mu.Lock()
 	p.lastRead = readResult{after: after, limit: limit, evs: evs}
 	p.mu.Unlock()
-	return evs, nil
+	return evs, false, nil
 }
 
 // step applies one batch of pr: the events after its checkpoint, up to
@@ -494,11 +497,13 @@ func (p *Projector) batchAll(ctx context.Context, prs []Projection, limit int) (
 				from = at
 			}
 		}
-		evs, err := p.read(ctx, from, limit)
+		evs, cached, err := p.read(ctx, from, limit)
 		if err != nil {
 			return fmt.Errorf("read events after %s: %w", from, err)
 		}
-		full = len(evs) >= limit
+		// A page from the cache may have been read before the events
+		// appended since: only a fresh short page is the end of the log.
+		full = len(evs) >= limit || cached
 		handled := 0
 		for i := range parts {
 			pt := &parts[i]
@@ -563,7 +568,7 @@ func (p *Projector) batch(ctx context.Context, pr Projection, limit int) (ran bo
 			return err
 		}
 		at = from
-		evs, err := p.read(ctx, from, limit)
+		evs, _, err := p.read(ctx, from, limit)
 		if err != nil {
 			return fmt.Errorf("read events after %s: %w", from, err)
 		}

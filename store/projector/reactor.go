@@ -124,14 +124,14 @@ func (p *Projector) react(ctx context.Context, r Reactor) (int, error) {
 	p.mu.Unlock()
 	if known {
 		// Nothing new in the log after it: no lock, no checkpoint read.
-		evs, err := p.read(ctx, seen.At, p.batchSize())
+		evs, _, err := p.read(ctx, seen.At, p.batchSize())
 		if err != nil || len(evs) == 0 {
 			return 0, err
 		}
 	}
 	passed := 0
 	ran, err := p.reactorCheckpoints.Hold(ctx, name, func(from ReactorCheckpoint) (ReactorCheckpoint, error) {
-		evs, err := p.read(ctx, from.At, p.batchSize())
+		evs, _, err := p.read(ctx, from.At, p.batchSize())
 		if err != nil {
 			return from, fmt.Errorf("read events after %s: %w", from.At, err)
 		}
