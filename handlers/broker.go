@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
@@ -338,22 +339,13 @@ func (b *Broker) Clients() int {
 	return b.count
 }
 
-// streamCheck says whether the person of a stream may still see it: their
-// session still holds them, with the same password, and neither they nor
-// their airline are suspended. An error ends the stream too.
-type streamCheck func(c echo.Context) (bool, error)
-
-// streamRecheck is how often an open stream asks its streamCheck, so a
-// member suspended or logged out stops receiving notices within a second.
-const streamRecheck = time.Second
-
-// streamEvents is the one SSE endpoint of a browser session; still, unless
-// nil, is asked every streamRecheck and ends the stream when it says no.
-func (b *Broker) streamEvents(still streamCheck) echo.HandlerFunc {
-	return func(c echo.Context) error { return b.stream(c, still) }
+// streamEvents is the one SSE endpoint of a browser session; unless guard
+// is nil, it ends a stream when its person may no longer see it.
+func (b *Broker) streamEvents(sm *scs.SessionManager, guard *streamGuard) echo.HandlerFunc {
+	return func(c echo.Context) error { return b.stream(c, sm, guard) }
 }
 
-func (b *Broker) stream(c echo.Context, still streamCheck) error {
+func (b *Broker) stream(c echo.Context, sm *scs.SessionManager, guard *streamGuard) error {
 	w, r := c.Response(), c.Request()
 	var lastID *domain.Position
 	if s := r.Header.Get("Last-Event-ID"); s != "" {
@@ -402,23 +394,20 @@ func (b *Broker) stream(c echo.Context, still streamCheck) error {
 	}
 	ticker := time.NewTicker(b.heartbeat)
 	defer ticker.Stop()
-	var recheck <-chan time.Time
-	if still != nil {
-		t := time.NewTicker(streamRecheck)
-		defer t.Stop()
-		recheck = t.C
+	var ended <-chan struct{}
+	if guard != nil {
+		s, ok := sessionOf(sm, c)
+		if !ok {
+			return nil
+		}
+		var stop func()
+		ended, stop = guard.watch(s)
+		defer stop()
 	}
 	for {
 		select {
-		case <-recheck:
-			ok, err := still(c)
-			if err != nil {
-				b.log.Warn("recheck a live stream's session", "err", err)
-			}
-			if !ok || err != nil {
-				return nil
-			}
-			continue
+		case <-ended:
+			return nil
 		case <-r.Context().Done():
 			return nil
 		case ev, ok := <-client.events:

@@ -28,7 +28,7 @@ func brokerServer(t *testing.T, b *Broker) *httptest.Server {
 func brokerServerAs(t *testing.T, b *Broker, u reads.User) *httptest.Server {
 	t.Helper()
 	e := echo.New()
-	e.GET("/events", b.streamEvents(nil), func(next echo.HandlerFunc) echo.HandlerFunc {
+	e.GET("/events", b.streamEvents(nil, nil), func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if u.Role != "" {
 				c.Set(userKey, u)
@@ -154,7 +154,7 @@ func TestBrokerDropsASlowClientWithoutBlocking(t *testing.T) {
 func TestBrokerStreamsOutliveServerTimeouts(t *testing.T) {
 	b := NewBroker(slog.Default(), time.Hour)
 	e := echo.New()
-	e.GET("/events", b.streamEvents(nil))
+	e.GET("/events", b.streamEvents(nil, nil))
 	srv := httptest.NewUnstartedServer(e)
 	srv.Config.ReadTimeout = 100 * time.Millisecond
 	srv.Config.WriteTimeout = 100 * time.Millisecond

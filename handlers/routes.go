@@ -35,7 +35,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// Everything else needs a login and a password the user chose.
 	member := app.Group("", requireLogin, requireChosenPassword)
 	member.GET("/", showHome(d.ReadModels))
-	member.GET("/events", d.Broker.streamEvents(stillSignedIn(d.Sessions, d.ReadModels)))
+	member.GET("/events", d.Broker.streamEvents(d.Sessions, newStreamGuard(stillSignedIn(d.Sessions, d.ReadModels), d.Log)))
 
 	apiKeys := &apiKeyHandlers{cmds: d.APIKeys, rm: d.ReadModels, cache: d.APIKeyCache, readYourWrites: wait, log: d.Log}
 	member.GET("/account/api-keys", apiKeys.showAPIKeys)

@@ -152,50 +152,6 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 	}
 }
 
-// stillSignedIn is the check an open /events stream repeats: the session
-// is read again from the store (a logout destroys it there), and its user
-// again from the read models, as loadUser would on a next request.
-func stillSignedIn(sm *scs.SessionManager, rm reads.Querier) streamCheck {
-	return func(c echo.Context) (bool, error) {
-		u, ok := currentUser(c)
-		if !ok {
-			return false, nil
-		}
-		token := sm.Token(c.Request().Context())
-		if token == "" {
-			return false, nil
-		}
-		// A context without this request's session, so Load reads the
-		// store instead of answering with what the request loaded.
-		ctx, cancel := context.WithTimeout(context.Background(), streamRecheck)
-		defer cancel()
-		fresh, err := sm.Load(ctx, token)
-		if err != nil {
-			return false, err
-		}
-		if sm.GetString(fresh, sessionUserKey) != u.ID {
-			return false, nil
-		}
-		now, err := rm.FindUser(ctx, u.ID)
-		if domain.ErrorCode(err) == domain.ENotFound {
-			return false, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		if sm.GetString(fresh, sessionPasswordKey) != passwordStamp(now.PasswordHash) {
-			return false, nil
-		}
-		// The broker chose what the stream shows by the role it opened
-		// with (staff see the review side): a new role reconnects.
-		if now.Role != u.Role {
-			return false, nil
-		}
-		refusal, err := loginRefusal(ctx, rm, now)
-		return refusal == "", err
-	}
-}
-
 // loginRefusal says why a user whose password is right may not be logged
 // in (their status, or their airline's suspension), or "".
 func loginRefusal(ctx context.Context, rm reads.Querier, u reads.User) (string, error) {

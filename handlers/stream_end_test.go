@@ -74,7 +74,13 @@ func closed(lines <-chan string) bool {
 // their airline is, and when their session ends: it no longer receives the
 // airline's notices. A colleague's stream carries on.
 func TestAStreamEndsWhenItsPersonMayNoLongerSeeIt(t *testing.T) {
-	w := newMatrixWorld(t, embedded)
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) { testAStreamEnds(t, m) })
+	}
+}
+
+func testAStreamEnds(t *testing.T, m mode) {
+	w := newMatrixWorld(t, m)
 	a := w.airlines["A"]
 	pilot, staff := w.actors[1], w.actors[2]
 	ctx, sys := context.Background(), domain.CommandMeta{Who: domain.System}

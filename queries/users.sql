@@ -35,6 +35,18 @@ FROM users
 WHERE tenant_id = sqlc.arg(tenant_id) AND id = ANY(sqlc.arg(ids)::uuid[])
 ORDER BY id;
 
+-- name: ListSignInStates :many
+-- ListSignInStates is what decides whether open live streams may go on,
+-- for many people at once: their role, password hash and status, and
+-- whether their airline is suspended (false for the platform's people).
+-- One round trip per recheck of every stream a process holds, by id.
+SELECT u.id, u.role, u.password_hash, u.status, u.status_reason,
+       COALESCE(a.suspended, false)::boolean AS airline_suspended
+FROM users u
+LEFT JOIN airlines a ON a.id = NULLIF(u.tenant_id, '')::uuid
+WHERE u.id = ANY(sqlc.arg(ids)::uuid[])
+ORDER BY u.id;
+
 -- name: ListUsersByTenant :many
 -- ListUsersByTenant lists an airline's people by name.
 SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,

@@ -34,6 +34,13 @@ func (m *ReadModels) ListUserNames(ctx context.Context, arg readmodel.ListUserNa
 	return m.st.listUserNames(ctx, arg)
 }
 
+// ListSignInStates implements readmodel.Querier.
+func (m *ReadModels) ListSignInStates(ctx context.Context, ids []uuid.UUID) ([]readmodel.ListSignInStatesRow, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listSignInStates(ctx, ids)
+}
+
 // ListUsersByTenant implements readmodel.Querier.
 func (m *ReadModels) ListUsersByTenant(ctx context.Context, tenantID string) ([]readmodel.User, error) {
 	m.mu.RLock()
@@ -53,6 +60,13 @@ func (t *tx) GetTenantUser(ctx context.Context, arg readmodel.GetTenantUserParam
 		return readmodel.User{}, err
 	}
 	return t.st.getTenantUser(ctx, arg)
+}
+
+func (t *tx) ListSignInStates(ctx context.Context, ids []uuid.UUID) ([]readmodel.ListSignInStatesRow, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.st.listSignInStates(ctx, ids)
 }
 
 func (t *tx) ListUserNames(ctx context.Context, arg readmodel.ListUserNamesParams) ([]readmodel.ListUserNamesRow, error) {
@@ -111,6 +125,31 @@ func (s *state) listUserNames(ctx context.Context, arg readmodel.ListUserNamesPa
 	}
 	s.visited(len(out))
 	slices.SortFunc(out, func(a, b readmodel.ListUserNamesRow) int { return bytes.Compare(a.ID[:], b.ID[:]) })
+	return out, nil
+}
+
+// listSignInStates looks each id up, as listUserNames does, with the
+// suspension of the person's airline.
+func (s *state) listSignInStates(ctx context.Context, ids []uuid.UUID) ([]readmodel.ListSignInStatesRow, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []readmodel.ListSignInStatesRow
+	seen := make(map[uuid.UUID]bool, len(ids))
+	for _, id := range ids {
+		u, ok := s.users[id]
+		if !ok || seen[id] {
+			continue
+		}
+		seen[id] = true
+		row := readmodel.ListSignInStatesRow{ID: u.ID, Role: u.Role, PasswordHash: u.PasswordHash, Status: u.Status, StatusReason: u.StatusReason}
+		if tid, err := uuid.Parse(u.TenantID); err == nil {
+			row.AirlineSuspended = s.airlines[tid].Suspended
+		}
+		out = append(out, row)
+	}
+	s.visited(len(out))
+	slices.SortFunc(out, func(a, b readmodel.ListSignInStatesRow) int { return bytes.Compare(a.ID[:], b.ID[:]) })
 	return out, nil
 }
 

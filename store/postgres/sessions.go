@@ -33,8 +33,9 @@ type SessionStore struct {
 }
 
 var (
-	_ scs.Store    = (*SessionStore)(nil)
-	_ scs.CtxStore = (*SessionStore)(nil)
+	_ scs.Store           = (*SessionStore)(nil)
+	_ scs.CtxStore        = (*SessionStore)(nil)
+	_ sessions.ManyFinder = (*SessionStore)(nil)
 )
 
 // NewSessionStore returns the session store in pool's database and starts a
@@ -63,6 +64,30 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 		return nil, false, err
 	}
 	return b, true, nil
+}
+
+// FindMany implements sessions.ManyFinder: the unexpired sessions among
+// tokens, in one query.
+func (s *SessionStore) FindMany(ctx context.Context, tokens []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(tokens))
+	if len(tokens) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx,
+		"SELECT token, data FROM sessions WHERE token = ANY($1) AND current_timestamp < expiry", tokens)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var token string
+		var b []byte
+		if err := rows.Scan(&token, &b); err != nil {
+			return nil, err
+		}
+		out[token] = b
+	}
+	return out, rows.Err()
 }
 
 // CommitCtx implements scs.CtxStore: inserts or replaces a session.

@@ -183,6 +183,11 @@ type Querier interface {
 	// flown (an airline admin who files PIREPs), by pilot number, then name.
 	// The index users_roster serves the order, so a page reads its rows only.
 	ListRoster(ctx context.Context, arg ListRosterParams) ([]ListRosterRow, error)
+	// ListSignInStates is what decides whether open live streams may go on,
+	// for many people at once: their role, password hash and status, and
+	// whether their airline is suspended (false for the platform's people).
+	// One round trip per recheck of every stream a process holds, by id.
+	ListSignInStates(ctx context.Context, ids []uuid.UUID) ([]ListSignInStatesRow, error)
 	// ListSubfleets lists an airline's subfleets by their code. COLLATE "C"
 	// orders by bytes, as the in-memory read models do.
 	ListSubfleets(ctx context.Context, tenantID string) ([]Subfleet, error)

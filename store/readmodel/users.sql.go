@@ -132,6 +132,55 @@ func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error
 	return i, err
 }
 
+const listSignInStates = `-- name: ListSignInStates :many
+SELECT u.id, u.role, u.password_hash, u.status, u.status_reason,
+       COALESCE(a.suspended, false)::boolean AS airline_suspended
+FROM users u
+LEFT JOIN airlines a ON a.id = NULLIF(u.tenant_id, '')::uuid
+WHERE u.id = ANY($1::uuid[])
+ORDER BY u.id
+`
+
+type ListSignInStatesRow struct {
+	ID               uuid.UUID
+	Role             string
+	PasswordHash     string
+	Status           string
+	StatusReason     string
+	AirlineSuspended bool
+}
+
+// ListSignInStates is what decides whether open live streams may go on,
+// for many people at once: their role, password hash and status, and
+// whether their airline is suspended (false for the platform's people).
+// One round trip per recheck of every stream a process holds, by id.
+func (q *Queries) ListSignInStates(ctx context.Context, ids []uuid.UUID) ([]ListSignInStatesRow, error) {
+	rows, err := q.db.Query(ctx, listSignInStates, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListSignInStatesRow
+	for rows.Next() {
+		var i ListSignInStatesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Role,
+			&i.PasswordHash,
+			&i.Status,
+			&i.StatusReason,
+			&i.AirlineSuspended,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listUserNames = `-- name: ListUserNames :many
 SELECT id, name
 FROM users

@@ -102,6 +102,44 @@ func testListUserNames(t *testing.T, q readmodel.Querier) {
 	}
 }
 
+// ListSignInStates gives each person asked for once, by id, with what a
+// live stream's recheck needs, their airline's suspension included; a
+// platform admin has no airline, an unknown id no row.
+func testListSignInStates(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	open := airline(tenantA, "Speedbird", "speedbird")
+	open.Suspended = false
+	shut := airline(tenantB, "Kestrel", "kestrel")
+	shut.Suspended = true
+	upsert(t, q, open, shut)
+	zed := user("6f1c1c6e-5a55-4a7e-9d8e-111111111111", tenantA, "zed@example.com")
+	zed.Status, zed.StatusReason = "active", ""
+	ana := user("6f1c1c6e-5a55-4a7e-9d8e-222222222222", tenantA, "ana@example.com") // suspended herself
+	other := user("6f1c1c6e-5a55-4a7e-9d8e-333333333333", tenantB, "other@example.com")
+	other.Status, other.Role, other.PasswordHash = "active", "airline_admin", "other-hash"
+	admin := user("6f1c1c6e-5a55-4a7e-9d8e-444444444444", "", "admin")
+	admin.Status, admin.Role = "active", "platform_admin"
+	if got, err := q.ListSignInStates(ctx, []uuid.UUID{zed.ID}); err != nil || len(got) != 0 {
+		t.Fatalf("ListSignInStates on no users = %v, %v; want none", got, err)
+	}
+	upsertUsers(t, q, zed, ana, other, admin)
+	unknown := uuid.MustParse("6f1c1c6e-5a55-4a7e-9d8e-555555555555")
+	got, err := q.ListSignInStates(ctx, []uuid.UUID{other.ID, admin.ID, unknown, zed.ID, ana.ID, zed.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := func(p readmodel.UpsertUserParams, suspended bool) readmodel.ListSignInStatesRow {
+		return readmodel.ListSignInStatesRow{ID: p.ID, Role: p.Role, PasswordHash: p.PasswordHash, Status: p.Status, StatusReason: p.StatusReason, AirlineSuspended: suspended}
+	}
+	want := []readmodel.ListSignInStatesRow{state(zed, false), state(ana, false), state(other, true), state(admin, false)} // by id
+	if !slices.Equal(got, want) {
+		t.Errorf("ListSignInStates = %+v\nwant %+v", got, want)
+	}
+	if got, err := q.ListSignInStates(ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("ListSignInStates(no ids) = %v, %v; want none", got, err)
+	}
+}
+
 func testListUsersByTenant(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	if got, err := q.ListUsersByTenant(ctx, tenantA); err != nil || got != nil {

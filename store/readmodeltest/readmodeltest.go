@@ -47,6 +47,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 		"GetTenantUser":     testGetTenantUser,
 		"ListUsersByTenant": testListUsersByTenant,
 		"ListUserNames":     testListUserNames,
+		"ListSignInStates":  testListSignInStates,
 	}
 	maps.Copy(cases, apiKeyCases)
 	maps.Copy(cases, fleetCases)

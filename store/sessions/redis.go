@@ -19,7 +19,7 @@ const RedisPrefix = "albatross:session:"
 // Redis expires the keys itself, so there is no cleanup to stop. The store
 // also implements scs.CtxStore, which scs.SessionManager prefers.
 func Redis(client *redis.Client) scs.Store {
-	return redisStore{goredisstore.NewWithPrefix(client, RedisPrefix)}
+	return redisStore{goredisstore.NewWithPrefix(client, RedisPrefix), client}
 }
 
 // redisStore is goredisstore's store with two fixes: working non-context
@@ -29,6 +29,30 @@ func Redis(client *redis.Client) scs.Store {
 // session would live forever).
 type redisStore struct {
 	*goredisstore.RedisStore // FindCtx, DeleteCtx, AllCtx
+	client                   *redis.Client
+}
+
+// FindMany implements ManyFinder with one MGET; Redis has dropped the
+// expired keys itself.
+func (r redisStore) FindMany(ctx context.Context, tokens []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(tokens))
+	if len(tokens) == 0 {
+		return out, nil
+	}
+	keys := make([]string, len(tokens))
+	for i, token := range tokens {
+		keys[i] = RedisPrefix + token
+	}
+	vals, err := r.client.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range vals {
+		if s, ok := v.(string); ok {
+			out[tokens[i]] = []byte(s)
+		}
+	}
+	return out, nil
 }
 
 // CommitCtx implements scs.CtxStore.
@@ -39,7 +63,10 @@ func (r redisStore) CommitCtx(ctx context.Context, token string, b []byte, expir
 	return r.RedisStore.CommitCtx(ctx, token, b, expiry)
 }
 
-var _ scs.CtxStore = redisStore{}
+var (
+	_ scs.CtxStore = redisStore{}
+	_ ManyFinder   = redisStore{}
+)
 
 func (r redisStore) Find(token string) ([]byte, bool, error) {
 	return r.FindCtx(context.Background(), token)

@@ -3,9 +3,13 @@
 package sessiontest
 
 import (
-	"github.com/alexedwards/scs/v2"
+	"bytes"
 	"testing"
 	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/albatross-va/albatross/store/sessions"
 )
 
 // Check runs a session through real scs.SessionManagers on store and
@@ -109,6 +113,23 @@ func Check(t *testing.T, store scs.Store) string {
 	time.Sleep(2 * time.Second)
 	if _, found, err := store.Find(brief); err != nil || found {
 		t.Fatalf("Find(brief) after expiry found=%v err=%v, want not found", found, err)
+	}
+
+	// Many at once, as the live streams' recheck reads them: the live
+	// session alone, byte for byte as Find has it.
+	live, _, err := store.Find(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	many, err := sessions.FindMany(ctx, store, []string{expired, token, brief, "no-such-token", token})
+	if err != nil {
+		t.Fatalf("FindMany: %v", err)
+	}
+	if len(many) != 1 || !bytes.Equal(many[token], live) {
+		t.Fatalf("FindMany(expired, live, brief, unknown, live again) = %d sessions, want the live one as Find has it", len(many))
+	}
+	if many, err := sessions.FindMany(ctx, store, nil); err != nil || len(many) != 0 {
+		t.Fatalf("FindMany(no tokens) = %v, %v; want none", many, err)
 	}
 
 	// Destroy deletes the session from the store; Delete of a missing token
