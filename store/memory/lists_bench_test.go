@@ -139,46 +139,115 @@ func BenchmarkProjectorBatchLockHold(b *testing.B) {
 	b.Run("batch-of-500", func(b *testing.B) {
 		m := memory.New()
 		big := fillBigAirline(b, m)
-		filed := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 		i := 0
 		for b.Loop() {
 			_, err := m.BatchAll(ctx, []string{"pireps"}, func(q readmodel.Querier, _ []string) error {
-				for range 150 {
-					i++
-					t := filed.Add(time.Duration(i) * time.Second)
-					if err := q.UpsertPirep(ctx, readmodel.UpsertPirepParams{TenantID: big.tenant, ID: uuid.New(),
-						PilotID: big.pilots[i%2000], State: "pending", AircraftID: big.aircraft[i%500], DptAirport: "KAAA", ArrAirport: "KBBB",
-						BlockOff: t, BlockOn: t.Add(time.Hour), FlightTime: 60, FiledAt: t, QueuedAt: t, UpdatedAt: t}); err != nil {
-						return err
-					}
-				}
-				for j := range 150 {
-					p := big.pending[(i+j)%len(big.pending)]
-					p.State = []string{"accepted", "pending"}[(i/150)%2] // accept, and later put back, so batches stay alike
-					if err := q.UpsertPirep(ctx, p); err != nil {
-						return err
-					}
-					if j%3 == 0 {
-						if err := moveBenchTotals(ctx, q, p); err != nil {
-							return err
-						}
-					}
-				}
-				for j := range 100 {
-					f := big.flights[(i+j)%len(big.flights)]
-					f.ArrTime = fmt.Sprint(i) // an edit of the flight
-					f.Active = (i/150)%2 == 0
-					if err := q.UpsertFlight(ctx, f); err != nil {
-						return err
-					}
-				}
-				return nil
+				return writeBenchBatch(ctx, q, big, &i, nil)
 			})
 			if err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
+}
+
+// writeBenchBatch is the batch of BenchmarkProjectorBatchLockHold; between
+// is called between its events (nil: never), as the projector yields.
+func writeBenchBatch(ctx context.Context, q readmodel.Querier, big *bigAirline, i *int, between func()) error {
+	filed := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	event := func() {
+		if between != nil {
+			between()
+		}
+	}
+	for range 150 {
+		*i++
+		t := filed.Add(time.Duration(*i) * time.Second)
+		if err := q.UpsertPirep(ctx, readmodel.UpsertPirepParams{TenantID: big.tenant, ID: uuid.New(),
+			PilotID: big.pilots[*i%2000], State: "pending", AircraftID: big.aircraft[*i%500], DptAirport: "KAAA", ArrAirport: "KBBB",
+			BlockOff: t, BlockOn: t.Add(time.Hour), FlightTime: 60, FiledAt: t, QueuedAt: t, UpdatedAt: t}); err != nil {
+			return err
+		}
+		event()
+	}
+	for j := range 150 {
+		p := big.pending[(*i+j)%len(big.pending)]
+		p.State = []string{"accepted", "pending"}[(*i/150)%2] // accept, and later put back, so batches stay alike
+		if err := q.UpsertPirep(ctx, p); err != nil {
+			return err
+		}
+		if j%3 == 0 {
+			if err := moveBenchTotals(ctx, q, p); err != nil {
+				return err
+			}
+		}
+		event()
+	}
+	for j := range 100 {
+		f := big.flights[(*i+j)%len(big.flights)]
+		f.ArrTime = fmt.Sprint(*i) // an edit of the flight
+		f.Active = (*i/150)%2 == 0
+		if err := q.UpsertFlight(ctx, f); err != nil {
+			return err
+		}
+		event()
+	}
+	return nil
+}
+
+// BenchmarkReaderWaitDuringBatches is a page read (one PIREP) while the
+// batches of BenchmarkProjectorBatchLockHold run back to back: as a batch
+// that holds the store's lock from start to commit ("whole-batch", the
+// baseline) and as the projector runs one, letting readers in between its
+// events ("yielding"). It reports the read's p99 and its worst wait.
+func BenchmarkReaderWaitDuringBatches(b *testing.B) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name  string
+		yield bool
+	}{{"whole-batch", false}, {"yielding", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			m := memory.New()
+			big := fillBigAirline(b, m)
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				i := 0
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					_, err := m.BatchAll(ctx, []string{"pireps"}, func(q readmodel.Querier, _ []string) error {
+						var between func()
+						if y, ok := q.(interface{ Yield() }); ok && c.yield {
+							between = y.Yield
+						}
+						return writeBenchBatch(ctx, q, big, &i, between)
+					})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			pirep := readmodel.GetPirepParams{TenantID: big.tenant, ID: big.pending[0].ID}
+			var waits []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				if _, err := m.GetPirep(ctx, pirep); err != nil {
+					b.Fatal(err)
+				}
+				waits = append(waits, time.Since(start))
+			}
+			close(stop)
+			wg.Wait()
+			slices.Sort(waits)
+			b.ReportMetric(float64(waits[len(waits)*99/100].Nanoseconds()), "p99-ns")
+			b.ReportMetric(float64(waits[len(waits)-1].Nanoseconds()), "max-ns")
+		})
+	}
 }
 
 // BenchmarkFlightSearchAfterFlightChange is the first search after a

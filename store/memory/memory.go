@@ -42,11 +42,18 @@ func New() *ReadModels {
 // Reader returns the store itself: reads see only committed batches.
 func (m *ReadModels) Reader() readmodel.Querier { return m }
 
-// Batch runs fn against a transaction that holds the write lock, so readers
-// see all of the batch or none of it. When fn fails (or panics) every change
-// it made is undone. A second Batch of the same projection while one runs
-// returns ran=false at once, like the PostgreSQL advisory lock; fn must not
-// call Batch itself.
+// Batch runs fn against a transaction on the store. When fn fails (or
+// panics) every change it made is undone. The transaction holds the write
+// lock from its first statement until fn returns, except where fn lets it
+// go with Yield (the projector does between events, and before it reads
+// the log), so that a reader never waits behind a whole batch: it waits
+// for one event's writes at most, and may see the events of a batch
+// before its checkpoint moves (never the half of one event). A batch that
+// fails takes back under the lock what it had written. A second Batch of
+// the same projection while one runs returns ran=false at once, like the
+// PostgreSQL advisory lock; fn must not call Batch itself. Batches of
+// different projections may interleave between yields: each projection
+// writes its own tables.
 func (m *ReadModels) Batch(ctx context.Context, projection string, fn func(q readmodel.Querier) error) (ran bool, err error) {
 	locked, err := m.BatchAll(ctx, []string{projection}, func(q readmodel.Querier, _ []string) error { return fn(q) })
 	return len(locked) > 0, err
@@ -79,15 +86,15 @@ func (m *ReadModels) BatchAll(ctx context.Context, projections []string, fn func
 		return nil, err
 	}
 
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	tx := &tx{st: m.st}
+	tx := &tx{st: m.st, mu: &m.mu}
 	committed := false
 	defer func() {
 		tx.done = true
-		if !committed {
+		if !committed && len(tx.undo) > 0 {
+			tx.lock()
 			tx.rollback()
 		}
+		tx.Yield()
 	}()
 	if err := fn(tx, locked); err != nil {
 		return locked, err
@@ -105,7 +112,7 @@ func (m *ReadModels) BatchAll(ctx context.Context, projections []string, fn func
 func (m *ReadModels) write(f func(t *tx) error) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	t := &tx{st: m.st}
+	t := &tx{st: m.st} // the lock is held here, not by t
 	if err := f(t); err != nil {
 		t.rollback()
 		return err
@@ -387,13 +394,34 @@ func (s *state) dropUser(id uuid.UUID) {
 	}
 }
 
-// tx is a transaction on the state: it writes in place and keeps an undo log.
-// The caller holds the write lock for the transaction's whole life.
+// tx is a transaction on the state: it writes in place and keeps an undo
+// log. A batch's tx takes the write lock at its first statement and keeps
+// it until Yield; a tx without mu runs under a lock its caller holds.
 type tx struct {
 	st     *state
+	mu     *sync.RWMutex // the store's lock, taken and let go by the tx; nil when the caller holds it
+	held   bool
 	undo   []func()
 	failed error // the first failed statement; PostgreSQL aborts the transaction
 	done   bool
+}
+
+func (t *tx) lock() {
+	if t.mu != nil && !t.held {
+		t.mu.Lock()
+		t.held = true
+	}
+}
+
+// Yield lets readers in: the transaction's writes so far become visible,
+// and its next statement waits for the lock again. The projector calls it
+// between events; on another querier it is not there, and not needed
+// (PostgreSQL readers never wait for a writer).
+func (t *tx) Yield() {
+	if t.mu != nil && t.held {
+		t.held = false
+		t.mu.Unlock()
+	}
 }
 
 var _ readmodel.Querier = (*tx)(nil)
@@ -421,7 +449,11 @@ func (t *tx) check(ctx context.Context) error {
 	if t.failed != nil {
 		return errBatchAborted
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t.lock()
+	return nil
 }
 
 // fail marks the transaction aborted by a statement the tables refused (a

@@ -497,6 +497,10 @@ func (p *Projector) batchAll(ctx context.Context, prs []Projection, limit int) (
 				from = at
 			}
 		}
+		yield := yieldOf(q)
+		if yield != nil {
+			yield() // the log is read without holding readers up
+		}
 		evs, cached, err := p.read(ctx, from, limit)
 		if err != nil {
 			return fmt.Errorf("read events after %s: %w", from, err)
@@ -515,16 +519,24 @@ func (p *Projector) batchAll(ctx context.Context, prs []Projection, limit int) (
 			if len(mine) == 0 {
 				continue
 			}
-			ns, h, err := p.apply(ctx, q, pt.pr, mine)
+			if handled > 0 && yield != nil {
+				yield()
+			}
+			ns, h, err := p.apply(ctx, q, pt.pr, mine, yield)
 			if err != nil {
 				return fmt.Errorf("projection %s: %w", pt.pr.Name(), err)
 			}
-			end := mine[len(mine)-1].Position
-			if err := p.setCheckpoint(ctx, q, pt.pr.Name(), end); err != nil {
-				return fmt.Errorf("projection %s: %w", pt.pr.Name(), err)
-			}
-			pt.at, pt.applied, pt.notices = end, len(mine), ns
+			pt.at, pt.applied, pt.notices = mine[len(mine)-1].Position, len(mine), ns
 			handled += h
+		}
+		// The checkpoints move last, together, with no yield after them: a
+		// reader that sees a checkpoint sees the whole batch.
+		for _, pt := range parts {
+			if pt.applied > 0 {
+				if err := p.setCheckpoint(ctx, q, pt.pr.Name(), pt.at); err != nil {
+					return fmt.Errorf("projection %s: %w", pt.pr.Name(), err)
+				}
+			}
 		}
 		if lc, ok := q.(lazyCommitter); ok && handled == 0 {
 			lc.CommitLazily()
@@ -568,6 +580,10 @@ func (p *Projector) batch(ctx context.Context, pr Projection, limit int) (ran bo
 			return err
 		}
 		at = from
+		yield := yieldOf(q)
+		if yield != nil {
+			yield()
+		}
 		evs, _, err := p.read(ctx, from, limit)
 		if err != nil {
 			return fmt.Errorf("read events after %s: %w", from, err)
@@ -576,7 +592,7 @@ func (p *Projector) batch(ctx context.Context, pr Projection, limit int) (ran bo
 			return nil
 		}
 		tried = evs[len(evs)-1]
-		ns, handled, err := p.apply(ctx, q, pr, evs)
+		ns, handled, err := p.apply(ctx, q, pr, evs, yield)
 		if err != nil {
 			return err
 		}
@@ -615,8 +631,11 @@ type lazyCommitter interface {
 
 // apply decodes and applies events in order and collects their notices.
 // handled counts the events pr reads; it skipped the others.
-func (p *Projector) apply(ctx context.Context, q readmodel.Querier, pr Projection, evs []domain.RecordedEvent) (notices []notify.Notice, handled int, err error) {
-	for _, ev := range evs {
+func (p *Projector) apply(ctx context.Context, q readmodel.Querier, pr Projection, evs []domain.RecordedEvent, between func()) (notices []notify.Notice, handled int, err error) {
+	for i, ev := range evs {
+		if i > 0 && between != nil {
+			between()
+		}
 		// An event type this binary does not know was written by a newer one;
 		// stop here rather than skip it, so no projection misses an event.
 		if !p.reg.Known(ev.Type) {
@@ -637,6 +656,19 @@ func (p *Projector) apply(ctx context.Context, q readmodel.Querier, pr Projectio
 		notices = append(notices, ns...)
 	}
 	return notices, handled, nil
+}
+
+// yielder is a batch's querier whose backend makes readers wait for the
+// batch (the in-memory one): Yield lets them in between events. A rebuild
+// does not yield, so that readers see the old rows until the new commit.
+type yielder interface{ Yield() }
+
+// yieldOf is q's Yield, or nil for a querier that needs none.
+func yieldOf(q readmodel.Querier) func() {
+	if y, ok := q.(yielder); ok {
+		return y.Yield
+	}
+	return nil
 }
 
 func (p *Projector) setCheckpoint(ctx context.Context, q readmodel.Querier, name string, pos domain.Position) error {
@@ -703,7 +735,7 @@ func (p *Projector) rebuild(ctx context.Context, pr Projection) error {
 				if len(evs) == 0 {
 					break
 				}
-				ns, _, err := p.apply(ctx, q, pr, evs)
+				ns, _, err := p.apply(ctx, q, pr, evs, nil)
 				if err != nil {
 					return err
 				}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/proto"
+
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
@@ -542,6 +544,64 @@ func TestCatchUpIsNotEndedByAnEarlierShortPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRows(t, e.backend.Reader(), append(first, more...))
+}
+
+// readerProbe is the airlines projection that, while it applies the first
+// event of a batch, starts a reader of the store, and before the second
+// waits for that reader to be done: a store whose batch holds readers up
+// until it commits never lets the reader in.
+type readerProbe struct {
+	projector.Projection
+	reader  readmodel.Querier
+	applied int
+	read    chan readmodel.ProjectionCheckpoint // what the reader read
+	done    chan readmodel.ProjectionCheckpoint // the same, once the second event saw it
+}
+
+func (r *readerProbe) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
+	r.applied++
+	if r.applied == 2 {
+		select {
+		case cp := <-r.read:
+			r.done <- cp
+		case <-time.After(10 * time.Second):
+			return nil, errors.New("a reader started during the batch's first event was still waiting at its second")
+		}
+	}
+	ns, err := r.Projection.Apply(ctx, q, ev, msg)
+	if err == nil && r.applied == 1 {
+		go func() {
+			cp, _ := r.reader.GetCheckpoint(context.Background(), r.Name())
+			r.read <- cp
+		}()
+	}
+	return ns, err
+}
+
+// A page read waits for one event's writes at most, never for a whole
+// batch of the embedded store; and what it reads of the batch's checkpoint
+// is still the old one, as the checkpoint moves only with the commit.
+func TestAReaderDoesNotWaitForAWholeBatch(t *testing.T) {
+	e := newEmbedded(t)
+	all := createAirlines(t, e.es, 0, 40)
+	probe := &readerProbe{Projection: projector.Airlines{}, reader: e.backend.Reader(),
+		read: make(chan readmodel.ProjectionCheckpoint, 1), done: make(chan readmodel.ProjectionCheckpoint, 1)}
+	p := projector.New(e.es, e.backend, reg, nil, nil, probe)
+	p.BatchSize = 100 // the whole log in one batch
+	caught := make(chan error, 1)
+	go func() { caught <- p.CatchUp(context.Background()) }()
+	select {
+	case cp := <-probe.done:
+		if cp.CommitTx != 0 || cp.Seq != 0 {
+			t.Errorf("a reader during the batch saw the checkpoint at %d.%d, want it unmoved until the batch commits", cp.CommitTx, cp.Seq)
+		}
+	case err := <-caught:
+		t.Fatalf("the batch ended before its reader was done: %v", err)
+	}
+	if err := <-caught; err != nil {
+		t.Fatal(err)
+	}
+	checkRows(t, e.backend.Reader(), all)
 }
 
 // batchCounter counts the batches opened and the checkpoints read through
