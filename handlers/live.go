@@ -37,10 +37,8 @@ func renderLive(c echo.Context, status int, page templ.Component) (ok bool, err 
 	if len(ids) == 0 {
 		return false, nil
 	}
-	var buf bytes.Buffer
-	if err := templ.RenderFragments(c.Request().Context(), &buf, page, ids...); err != nil {
-		return true, err
-	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return true, c.HTMLBlob(status, buf.Bytes())
+	return true, renderBuffered(c, status, func(buf *bytes.Buffer) error {
+		return templ.RenderFragments(c.Request().Context(), buf, page, ids...)
+	})
 }

@@ -36,6 +36,7 @@ func (h *rosterHandlers) showRoster(c echo.Context) error {
 		p.Showing = fmt.Sprintf("Showing %d–%d of %d %s", roster.Offset+1, roster.Offset+len(roster.Pilots), roster.Total,
 			plural(roster.Total, "pilot", "pilots"))
 	}
+	p.Rows = make([]views.RosterRow, 0, len(roster.Pilots))
 	for _, r := range roster.Pilots {
 		row := views.RosterRow{PilotID: r.PilotID, Name: r.Name, Rank: r.Rank, Hours: domain.FormatFlightTime(r.Minutes),
 			Flights: strconv.FormatInt(r.Flights, 10), Location: r.Location}

@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -39,6 +41,7 @@ func passwordStamp(hash string) string {
 func NewSessions(store scs.Store, secure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
+	sm.Codec = newSessionCodec()
 	// An absolute lifetime and no idle timeout: with an idle timeout scs
 	// writes the whole session back on every request, so a request that
 	// only read it would overwrite, with what it read, a change a
@@ -50,6 +53,52 @@ func NewSessions(store scs.Store, secure bool) *scs.SessionManager {
 	sm.Cookie.Secure = secure
 	sm.Cookie.Persist = true
 	return sm
+}
+
+// sessionCodec is scs's gob encoding with the sessions it decoded kept by
+// their bytes: a session is read on every request but changes rarely, and
+// gob compiles its decoder afresh for each one (a tenth of what a busy
+// embedded server allocated). Each Decode returns a copy of the values,
+// which a request may change; the values are strings, shared safely.
+type sessionCodec struct {
+	scs.GobCodec
+
+	mu      sync.Mutex
+	decoded map[string]decodedSession
+}
+
+type decodedSession struct {
+	deadline time.Time
+	values   map[string]any
+}
+
+// maxDecodedSessions bounds the codec's memory (a session's bytes are a
+// few hundred); past it the kept sessions are dropped and kept afresh.
+const maxDecodedSessions = 10_000
+
+func newSessionCodec() *sessionCodec {
+	return &sessionCodec{decoded: map[string]decodedSession{}}
+}
+
+// Decode implements scs.Codec.
+func (c *sessionCodec) Decode(b []byte) (time.Time, map[string]any, error) {
+	c.mu.Lock()
+	d, ok := c.decoded[string(b)]
+	c.mu.Unlock()
+	if ok {
+		return d.deadline, maps.Clone(d.values), nil
+	}
+	deadline, values, err := c.GobCodec.Decode(b)
+	if err != nil {
+		return deadline, values, err
+	}
+	c.mu.Lock()
+	if len(c.decoded) >= maxDecodedSessions {
+		clear(c.decoded)
+	}
+	c.decoded[string(b)] = decodedSession{deadline: deadline, values: maps.Clone(values)}
+	c.mu.Unlock()
+	return deadline, values, nil
 }
 
 // withSession loads the session named by the cookie into the request's
