@@ -31,9 +31,12 @@ func airlineTabs(c echo.Context, rm reads.Querier, current string) (views.Airlin
 
 // airlineTabsOf reads an airline for its pages' tabs.
 func airlineTabsOf(c echo.Context, rm reads.Querier, id uuid.UUID, current string) (views.AirlineTabs, reads.Airline, error) {
-	a, err := rm.FindAirline(c.Request().Context(), id.String())
-	if err != nil {
-		return views.AirlineTabs{}, reads.Airline{}, err
+	a, ok := userAirline(c, id.String())
+	if !ok {
+		var err error
+		if a, err = rm.FindAirline(c.Request().Context(), id.String()); err != nil {
+			return views.AirlineTabs{}, reads.Airline{}, err
+		}
 	}
 	// A pilot sees only the tabs they may open.
 	pilotView := domain.Authorize(currentActor(c), domain.EditAirlineProfile, a.ID) != nil

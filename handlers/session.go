@@ -25,6 +25,7 @@ const (
 	sessionPasswordKey = "password_stamp"
 	sessionRoleKey     = "role"
 	userKey            = "user"
+	userAirlineKey     = "user_airline"
 )
 
 // passwordStamp identifies the password a session logged in with, without
@@ -165,7 +166,7 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 				case err == nil && sm.GetString(ctx, sessionPasswordKey) == passwordStamp(u.PasswordHash):
 					// A person suspended, or of a suspended airline, since
 					// they logged in is logged out on their next request.
-					refusal, err := loginRefusal(ctx, rm, u)
+					refusal, airline, err := loginRefusalAndAirline(ctx, rm, u)
 					if err != nil {
 						return err
 					}
@@ -185,6 +186,9 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 						sm.Put(ctx, sessionRoleKey, u.Role)
 					}
 					c.Set(userKey, u)
+					if airline.ID != "" {
+						c.Set(userAirlineKey, airline)
+					}
 					// Whatever a logged-in person is shown (people, API
 					// keys, exports) is theirs alone: no cache keeps it.
 					c.Response().Header().Set("Cache-Control", "no-store")
@@ -204,15 +208,29 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 // loginRefusal says why a user whose password is right may not be logged
 // in (their status, or their airline's suspension), or "".
 func loginRefusal(ctx context.Context, rm reads.Querier, u reads.User) (string, error) {
-	suspended := false
+	refusal, _, err := loginRefusalAndAirline(ctx, rm, u)
+	return refusal, err
+}
+
+// loginRefusalAndAirline is loginRefusal with the user's airline as it
+// read it (zero for the platform's people).
+func loginRefusalAndAirline(ctx context.Context, rm reads.Querier, u reads.User) (string, reads.Airline, error) {
+	var a reads.Airline
 	if u.TenantID != "" {
-		a, err := rm.FindAirline(ctx, u.TenantID)
-		if err != nil {
-			return "", fmt.Errorf("airline of user %s: %w", u.ID, err)
+		var err error
+		if a, err = rm.FindAirline(ctx, u.TenantID); err != nil {
+			return "", a, fmt.Errorf("airline of user %s: %w", u.ID, err)
 		}
-		suspended = a.Suspended
 	}
-	return domain.LoginRefusal(u.Status, u.StatusReason, suspended), nil
+	return domain.LoginRefusal(u.Status, u.StatusReason, a.Suspended), a, nil
+}
+
+// userAirline is the signed-in person's airline as loadUser read it, so
+// the same request's tab bar does not read it again; false when there is
+// none or the request is another airline's.
+func userAirline(c echo.Context, id string) (reads.Airline, bool) {
+	a, ok := c.Get(userAirlineKey).(reads.Airline)
+	return a, ok && a.ID == id
 }
 
 // actorOf is the user as the domain's access rules see them.
