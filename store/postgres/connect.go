@@ -35,14 +35,8 @@ func Connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
 		return nil, errors.New("DATABASE_URL is malformed: expected postgres://user:password@host:5432/database")
 	}
 	host := fmt.Sprintf("%s:%d", cfg.ConnConfig.Host, cfg.ConnConfig.Port)
-	// The read-model queries filter with "empty means any" parameters. After
-	// a few runs of a prepared statement PostgreSQL may switch to a generic
-	// plan that cannot see which filters are empty, and a page count then
-	// reads every one of an airline's 100,000 PIREPs. Planning each run
-	// costs far less. A DATABASE_URL that sets the mode keeps its own.
-	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
-		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
-	}
+	// The read-model queries with "empty means any" filters are planned
+	// for each run's values (plans.go); the others may keep a generic plan.
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: cannot use PostgreSQL at %s: %w", host, err)

@@ -23,21 +23,21 @@ type cleanText struct{ db readmodel.DBTX }
 // Exec writes with cleaned arguments; a unique violation is the domain's
 // conflict (domainerrors.go).
 func (c cleanText) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	tag, err := c.db.Exec(ctx, sql, cleanArgs(args)...)
+	tag, err := c.db.Exec(ctx, sql, planArgs(sql, cleanArgs(args))...)
 	return tag, domainError(err)
 }
 
 // Query reads with cleaned arguments; a unique violation (a queued write
 // sent first) is the domain's conflict.
 func (c cleanText) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	rows, err := c.db.Query(ctx, sql, cleanArgs(args)...)
+	rows, err := c.db.Query(ctx, sql, planArgs(sql, cleanArgs(args))...)
 	return rows, domainError(err)
 }
 
 // QueryRow reads one row with cleaned arguments; a miss is the query's
 // readmodel.NotFound and a unique violation the domain's conflict.
 func (c cleanText) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	return notFoundRow{row: c.db.QueryRow(ctx, sql, cleanArgs(args)...), sql: sql}
+	return notFoundRow{row: c.db.QueryRow(ctx, sql, planArgs(sql, cleanArgs(args))...), sql: sql}
 }
 
 // cleanArgs returns args with each string, string pointer and string slice
