@@ -161,16 +161,15 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			ctx := c.Request().Context()
 			if id := sm.GetString(ctx, sessionUserKey); id != "" {
-				u, err := rm.FindUser(ctx, id)
+				u, airline, err := rm.FindUserWithAirline(ctx, id)
 				switch {
 				case err == nil && sm.GetString(ctx, sessionPasswordKey) == passwordStamp(u.PasswordHash):
+					if u.TenantID != "" && airline.ID != u.TenantID {
+						return fmt.Errorf("airline of user %s: %w", u.ID, domain.Errorf(domain.ENotFound, "There is no such airline."))
+					}
 					// A person suspended, or of a suspended airline, since
 					// they logged in is logged out on their next request.
-					refusal, airline, err := loginRefusalAndAirline(ctx, rm, u)
-					if err != nil {
-						return err
-					}
-					if refusal != "" {
+					if refusal := domain.LoginRefusal(u.Status, u.StatusReason, airline.Suspended); refusal != "" {
 						if err := sm.Destroy(ctx); err != nil {
 							return err
 						}
@@ -208,21 +207,15 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 // loginRefusal says why a user whose password is right may not be logged
 // in (their status, or their airline's suspension), or "".
 func loginRefusal(ctx context.Context, rm reads.Querier, u reads.User) (string, error) {
-	refusal, _, err := loginRefusalAndAirline(ctx, rm, u)
-	return refusal, err
-}
-
-// loginRefusalAndAirline is loginRefusal with the user's airline as it
-// read it (zero for the platform's people).
-func loginRefusalAndAirline(ctx context.Context, rm reads.Querier, u reads.User) (string, reads.Airline, error) {
-	var a reads.Airline
+	suspended := false
 	if u.TenantID != "" {
-		var err error
-		if a, err = rm.FindAirline(ctx, u.TenantID); err != nil {
-			return "", a, fmt.Errorf("airline of user %s: %w", u.ID, err)
+		a, err := rm.FindAirline(ctx, u.TenantID)
+		if err != nil {
+			return "", fmt.Errorf("airline of user %s: %w", u.ID, err)
 		}
+		suspended = a.Suspended
 	}
-	return domain.LoginRefusal(u.Status, u.StatusReason, a.Suspended), a, nil
+	return domain.LoginRefusal(u.Status, u.StatusReason, suspended), nil
 }
 
 // userAirline is the signed-in person's airline as loadUser read it, so

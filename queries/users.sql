@@ -18,6 +18,24 @@ SELECT tenant_id, id, email, name, role, password_hash, must_change_password, cr
 FROM users
 WHERE id = $1;
 
+-- name: GetUserWithAirline :one
+-- GetUserWithAirline finds a user by id with their airline (zero values
+-- for the platform's people): what every signed-in request reads, in one
+-- round trip.
+SELECT sqlc.embed(u),
+       COALESCE(a.id, '00000000-0000-0000-0000-000000000000'::uuid)::uuid AS airline_id,
+       COALESCE(a.name, '')::text AS airline_name,
+       COALESCE(a.icao, '')::text AS airline_icao,
+       COALESCE(a.iata, '')::text AS airline_iata,
+       COALESCE(a.slug, '')::text AS airline_slug,
+       COALESCE(a.created_at, 'epoch'::timestamptz)::timestamptz AS airline_created_at,
+       COALESCE(a.pilot_id_prefix, '')::text AS airline_pilot_id_prefix,
+       COALESCE(a.registration, '')::text AS airline_registration,
+       COALESCE(a.suspended, false)::boolean AS airline_suspended
+FROM users u
+LEFT JOIN airlines a ON a.id = NULLIF(u.tenant_id, '')::uuid
+WHERE u.id = $1;
+
 -- name: GetTenantUser :one
 -- GetTenantUser finds a person of one airline: a person of another airline
 -- is not found, whatever id is asked for.

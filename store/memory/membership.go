@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -34,6 +35,13 @@ func (m *ReadModels) ListUserNames(ctx context.Context, arg readmodel.ListUserNa
 	return m.st.listUserNames(ctx, arg)
 }
 
+// GetUserWithAirline implements readmodel.Querier.
+func (m *ReadModels) GetUserWithAirline(ctx context.Context, id uuid.UUID) (readmodel.GetUserWithAirlineRow, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getUserWithAirline(ctx, id)
+}
+
 // ListSignInStates implements readmodel.Querier.
 func (m *ReadModels) ListSignInStates(ctx context.Context, ids []uuid.UUID) ([]readmodel.ListSignInStatesRow, error) {
 	m.mu.RLock()
@@ -60,6 +68,13 @@ func (t *tx) GetTenantUser(ctx context.Context, arg readmodel.GetTenantUserParam
 		return readmodel.User{}, err
 	}
 	return t.st.getTenantUser(ctx, arg)
+}
+
+func (t *tx) GetUserWithAirline(ctx context.Context, id uuid.UUID) (readmodel.GetUserWithAirlineRow, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.GetUserWithAirlineRow{}, err
+	}
+	return t.st.getUserWithAirline(ctx, id)
 }
 
 func (t *tx) ListSignInStates(ctx context.Context, ids []uuid.UUID) ([]readmodel.ListSignInStatesRow, error) {
@@ -126,6 +141,28 @@ func (s *state) listUserNames(ctx context.Context, arg readmodel.ListUserNamesPa
 	s.visited(len(out))
 	slices.SortFunc(out, func(a, b readmodel.ListUserNamesRow) int { return bytes.Compare(a.ID[:], b.ID[:]) })
 	return out, nil
+}
+
+// getUserWithAirline is the user and, as the LEFT JOIN gives it, their
+// airline or zero values (created at the epoch) when they have none.
+func (s *state) getUserWithAirline(ctx context.Context, id uuid.UUID) (readmodel.GetUserWithAirlineRow, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.GetUserWithAirlineRow{}, err
+	}
+	u, ok := s.users[id]
+	if !ok {
+		return readmodel.GetUserWithAirlineRow{}, readmodel.NotFound("GetUserWithAirline")
+	}
+	s.visited(1)
+	row := readmodel.GetUserWithAirlineRow{User: u, AirlineCreatedAt: time.Unix(0, 0)}
+	if tid, err := uuid.Parse(u.TenantID); err == nil {
+		if a, ok := s.airlines[tid]; ok {
+			s.visited(1)
+			row.AirlineID, row.AirlineName, row.AirlineIcao, row.AirlineIata, row.AirlineSlug = a.ID, a.Name, a.Icao, a.Iata, a.Slug
+			row.AirlineCreatedAt, row.AirlinePilotIDPrefix, row.AirlineRegistration, row.AirlineSuspended = a.CreatedAt, a.PilotIDPrefix, a.Registration, a.Suspended
+		}
+	}
+	return row, nil
 }
 
 // listSignInStates looks each id up, as listUserNames does, with the

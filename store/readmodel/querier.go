@@ -127,6 +127,10 @@ type Querier interface {
 	// GetUserByEmail finds the user behind a login; the email is lower-cased by
 	// the caller, as it is stored.
 	GetUserByEmail(ctx context.Context, email string) (User, error)
+	// GetUserWithAirline finds a user by id with their airline (zero values
+	// for the platform's people): what every signed-in request reads, in one
+	// round trip.
+	GetUserWithAirline(ctx context.Context, id uuid.UUID) (GetUserWithAirlineRow, error)
 	// InsertNotice adds a notice for a member; the same id again changes
 	// nothing.
 	InsertNotice(ctx context.Context, arg InsertNoticeParams) error

@@ -132,6 +132,69 @@ func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error
 	return i, err
 }
 
+const getUserWithAirline = `-- name: GetUserWithAirline :one
+SELECT u.tenant_id, u.id, u.email, u.name, u.role, u.password_hash, u.must_change_password, u.created_at, u.updated_at, u.country, u.status, u.status_reason, u.pilot_number, u.pilot_id,
+       COALESCE(a.id, '00000000-0000-0000-0000-000000000000'::uuid)::uuid AS airline_id,
+       COALESCE(a.name, '')::text AS airline_name,
+       COALESCE(a.icao, '')::text AS airline_icao,
+       COALESCE(a.iata, '')::text AS airline_iata,
+       COALESCE(a.slug, '')::text AS airline_slug,
+       COALESCE(a.created_at, 'epoch'::timestamptz)::timestamptz AS airline_created_at,
+       COALESCE(a.pilot_id_prefix, '')::text AS airline_pilot_id_prefix,
+       COALESCE(a.registration, '')::text AS airline_registration,
+       COALESCE(a.suspended, false)::boolean AS airline_suspended
+FROM users u
+LEFT JOIN airlines a ON a.id = NULLIF(u.tenant_id, '')::uuid
+WHERE u.id = $1
+`
+
+type GetUserWithAirlineRow struct {
+	User                 User
+	AirlineID            uuid.UUID
+	AirlineName          string
+	AirlineIcao          string
+	AirlineIata          string
+	AirlineSlug          string
+	AirlineCreatedAt     time.Time
+	AirlinePilotIDPrefix string
+	AirlineRegistration  string
+	AirlineSuspended     bool
+}
+
+// GetUserWithAirline finds a user by id with their airline (zero values
+// for the platform's people): what every signed-in request reads, in one
+// round trip.
+func (q *Queries) GetUserWithAirline(ctx context.Context, id uuid.UUID) (GetUserWithAirlineRow, error) {
+	row := q.db.QueryRow(ctx, getUserWithAirline, id)
+	var i GetUserWithAirlineRow
+	err := row.Scan(
+		&i.User.TenantID,
+		&i.User.ID,
+		&i.User.Email,
+		&i.User.Name,
+		&i.User.Role,
+		&i.User.PasswordHash,
+		&i.User.MustChangePassword,
+		&i.User.CreatedAt,
+		&i.User.UpdatedAt,
+		&i.User.Country,
+		&i.User.Status,
+		&i.User.StatusReason,
+		&i.User.PilotNumber,
+		&i.User.PilotID,
+		&i.AirlineID,
+		&i.AirlineName,
+		&i.AirlineIcao,
+		&i.AirlineIata,
+		&i.AirlineSlug,
+		&i.AirlineCreatedAt,
+		&i.AirlinePilotIDPrefix,
+		&i.AirlineRegistration,
+		&i.AirlineSuspended,
+	)
+	return i, err
+}
+
 const listSignInStates = `-- name: ListSignInStates :many
 SELECT u.id, u.role, u.password_hash, u.status, u.status_reason,
        COALESCE(a.suspended, false)::boolean AS airline_suspended

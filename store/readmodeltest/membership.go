@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -98,6 +99,41 @@ func testListUserNames(t *testing.T, q readmodel.Querier) {
 	for what, ids := range map[string][]uuid.UUID{"no ids": nil, "an empty list": {}, "only unknown": {unknown}} {
 		if got := names(tenantA, ids...); len(got) != 0 {
 			t.Errorf("ListUserNames with %s = %v, want none", what, got)
+		}
+	}
+}
+
+// GetUserWithAirline is GetUser with the person's airline beside it, the
+// airline's fields zero for a platform admin and for an airline not (yet)
+// in the read model.
+func testGetUserWithAirline(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	if _, err := q.GetUserWithAirline(ctx, uuid.New()); domain.ErrorCode(err) != domain.ENotFound {
+		t.Fatalf("GetUserWithAirline of no one: err = %v, want not found", err)
+	}
+	a := airline(tenantA, "Speedbird", "speedbird")
+	upsert(t, q, a)
+	pilot := user("6f1c1c6e-5a55-4a7e-9d8e-111111111111", tenantA, "pilot@example.com")
+	admin := user("6f1c1c6e-5a55-4a7e-9d8e-222222222222", "", "admin@example.com")
+	orphan := user("6f1c1c6e-5a55-4a7e-9d8e-333333333333", tenantB, "orphan@example.com") // B is not in the read model
+	upsertUsers(t, q, pilot, admin, orphan)
+	got, err := q.GetUserWithAirline(ctx, pilot.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameUser(t, "GetUserWithAirline(pilot).User", got.User, userRow(pilot))
+	gotAirline := readmodel.Airline{ID: got.AirlineID, Name: got.AirlineName, Icao: got.AirlineIcao, Iata: got.AirlineIata, Slug: got.AirlineSlug,
+		CreatedAt: got.AirlineCreatedAt, PilotIDPrefix: got.AirlinePilotIDPrefix, Registration: got.AirlineRegistration, Suspended: got.AirlineSuspended}
+	sameAirlines(t, "GetUserWithAirline(pilot) airline", []readmodel.Airline{gotAirline}, []readmodel.Airline{row(a)})
+	for name, p := range map[string]readmodel.UpsertUserParams{"platform admin": admin, "airline not in the read model": orphan} {
+		got, err := q.GetUserWithAirline(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameUser(t, "GetUserWithAirline("+name+").User", got.User, userRow(p))
+		if got.AirlineID != uuid.Nil || got.AirlineName != "" || got.AirlineSuspended || !got.AirlineCreatedAt.Equal(time.Unix(0, 0)) {
+			t.Errorf("GetUserWithAirline(%s) airline = %v %q suspended %v created %v, want zero values (created at the epoch)",
+				name, got.AirlineID, got.AirlineName, got.AirlineSuspended, got.AirlineCreatedAt)
 		}
 	}
 }

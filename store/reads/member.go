@@ -95,6 +95,25 @@ func (q Querier) FindUser(ctx context.Context, userID string) (User, error) {
 	return user(u), nil
 }
 
+// FindUserWithAirline reads a person and their airline in one read; the
+// airline is zero for the platform's people.
+func (q Querier) FindUserWithAirline(ctx context.Context, userID string) (User, Airline, error) {
+	id, err := uuid.Parse(userID)
+	if err != nil {
+		return User{}, Airline{}, domain.Errorf(domain.ENotFound, "There is no such user.")
+	}
+	r, err := q.GetUserWithAirline(ctx, id)
+	if err != nil {
+		return User{}, Airline{}, err
+	}
+	var a Airline
+	if r.AirlineID != uuid.Nil {
+		a = airline(readmodel.Airline{ID: r.AirlineID, Name: r.AirlineName, Icao: r.AirlineIcao, Iata: r.AirlineIata, Slug: r.AirlineSlug,
+			CreatedAt: r.AirlineCreatedAt, PilotIDPrefix: r.AirlinePilotIDPrefix, Registration: r.AirlineRegistration, Suspended: r.AirlineSuspended})
+	}
+	return user(r.User), a, nil
+}
+
 // FindUserByEmail reads a person by the email they log in with.
 func (q Querier) FindUserByEmail(ctx context.Context, email string) (User, error) {
 	u, err := q.GetUserByEmail(ctx, email)
