@@ -8,7 +8,7 @@ import (
 )
 
 // optionalFilter finds the read-model queries whose filters are "empty
-// means any" parameters ($1 = ” OR state = $1, a nil uuid, a false flag,
+// means any" parameters (state = $1 unless $1 is empty, a nil uuid, a false flag,
 // a zero day). A generic plan, which PostgreSQL may switch a prepared
 // statement to after a few runs, cannot see which filters are empty: a
 // page count then reads every one of an airline's 100,000 PIREPs.
