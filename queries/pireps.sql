@@ -58,9 +58,10 @@ DELETE FROM pireps;
 -- block_on DESC, id than the one held.
 INSERT INTO pilot_stats AS s (tenant_id, pilot_id, flights, minutes, last_flight, location, landing_rate,
     landing_rate_sum, landing_rates, last_pirep_id)
-VALUES (sqlc.arg(tenant_id)::text, sqlc.arg(pilot_id)::uuid, 1, sqlc.arg(flight_time)::integer, sqlc.arg(block_on)::timestamptz,
+SELECT sqlc.arg(tenant_id)::text, sqlc.arg(pilot_id)::uuid, 1, sqlc.arg(flight_time)::integer, sqlc.arg(block_on)::timestamptz,
     sqlc.arg(arr_airport)::text, sqlc.arg(landing_rate)::integer, sqlc.arg(landing_rate)::integer,
-    CASE WHEN sqlc.arg(landing_rate)::integer <> 0 THEN 1 ELSE 0 END, sqlc.arg(pirep_id)::uuid)
+    CASE WHEN sqlc.arg(landing_rate)::integer <> 0 THEN 1 ELSE 0 END, sqlc.arg(pirep_id)::uuid
+WHERE current_setting('albatross.pirep_counts', true) IS DISTINCT FROM 'deferred' -- a rebuild recounts at its end
 ON CONFLICT (tenant_id, pilot_id) DO UPDATE
 SET flights = s.flights + 1, minutes = s.minutes + EXCLUDED.minutes,
     landing_rate_sum = s.landing_rate_sum + EXCLUDED.landing_rate_sum,
@@ -94,7 +95,8 @@ SET flights = s.flights - 1, minutes = s.minutes - sqlc.arg(flight_time)::intege
     last_flight = CASE WHEN s.last_pirep_id = sqlc.arg(pirep_id)::uuid THEN (SELECT block_on FROM next) ELSE s.last_flight END,
     location = CASE WHEN s.last_pirep_id = sqlc.arg(pirep_id)::uuid THEN coalesce((SELECT arr_airport FROM next), '') ELSE s.location END,
     last_pirep_id = CASE WHEN s.last_pirep_id = sqlc.arg(pirep_id)::uuid THEN (SELECT id FROM next) ELSE s.last_pirep_id END
-WHERE s.tenant_id = sqlc.arg(tenant_id)::text AND s.pilot_id = sqlc.arg(pilot_id)::uuid;
+WHERE s.tenant_id = sqlc.arg(tenant_id)::text AND s.pilot_id = sqlc.arg(pilot_id)::uuid
+  AND current_setting('albatross.pirep_counts', true) IS DISTINCT FROM 'deferred';
 
 -- name: GetPilotStats :one
 -- GetPilotStats returns a pilot's totals; a pilot with no PIREP has none.
@@ -109,8 +111,9 @@ DELETE FROM pilot_stats;
 -- AddPirepToAircraftTotals adds a PIREP that became accepted to its
 -- aircraft's running totals, as AddPirepToPilotStats does the pilot's.
 INSERT INTO aircraft_pirep_totals AS t (tenant_id, aircraft_id, flights, minutes, location, last_block_on, last_pirep_id)
-VALUES (sqlc.arg(tenant_id)::text, sqlc.arg(aircraft_id)::uuid, 1, sqlc.arg(flight_time)::integer, sqlc.arg(arr_airport)::text,
-    sqlc.arg(block_on)::timestamptz, sqlc.arg(pirep_id)::uuid)
+SELECT sqlc.arg(tenant_id)::text, sqlc.arg(aircraft_id)::uuid, 1, sqlc.arg(flight_time)::integer, sqlc.arg(arr_airport)::text,
+    sqlc.arg(block_on)::timestamptz, sqlc.arg(pirep_id)::uuid
+WHERE current_setting('albatross.pirep_counts', true) IS DISTINCT FROM 'deferred' -- a rebuild recounts at its end
 ON CONFLICT (tenant_id, aircraft_id) DO UPDATE
 SET flights = t.flights + 1, minutes = t.minutes + EXCLUDED.minutes,
     location = CASE WHEN t.last_pirep_id IS NULL OR (EXCLUDED.last_block_on, t.last_pirep_id) > (t.last_block_on, EXCLUDED.last_pirep_id)
@@ -134,7 +137,8 @@ SET flights = t.flights - 1, minutes = t.minutes - sqlc.arg(flight_time)::intege
     location = CASE WHEN t.last_pirep_id = sqlc.arg(pirep_id)::uuid THEN coalesce((SELECT arr_airport FROM next), '') ELSE t.location END,
     last_block_on = CASE WHEN t.last_pirep_id = sqlc.arg(pirep_id)::uuid THEN (SELECT block_on FROM next) ELSE t.last_block_on END,
     last_pirep_id = CASE WHEN t.last_pirep_id = sqlc.arg(pirep_id)::uuid THEN (SELECT id FROM next) ELSE t.last_pirep_id END
-WHERE t.tenant_id = sqlc.arg(tenant_id)::text AND t.aircraft_id = sqlc.arg(aircraft_id)::uuid;
+WHERE t.tenant_id = sqlc.arg(tenant_id)::text AND t.aircraft_id = sqlc.arg(aircraft_id)::uuid
+  AND current_setting('albatross.pirep_counts', true) IS DISTINCT FROM 'deferred';
 
 -- name: GetAircraftPirepTotals :one
 -- GetAircraftPirepTotals returns what accepted PIREPs added to an aircraft.

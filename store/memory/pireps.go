@@ -356,18 +356,22 @@ func (t *tx) AddPirepToPilotStats(ctx context.Context, arg readmodel.AddPirepToP
 	if !existed {
 		row = readmodel.PilotStat{TenantID: arg.TenantID, PilotID: arg.PilotID}
 	}
-	row.Flights++
-	row.Minutes += int64(arg.FlightTime)
-	row.LandingRateSum += int64(arg.LandingRate)
-	row.LandingRates += nonZero(arg.LandingRate)
-	row.LandingRate = roundedAverage(row.LandingRateSum, row.LandingRates)
-	on := timestamptz(arg.BlockOn)
-	if laterThan(on, arg.PirepID, row.LastFlight, row.LastPirepID) {
-		id := arg.PirepID
-		row.LastFlight, row.Location, row.LastPirepID = &on, arg.ArrAirport, &id
-	}
-	t.setPilotStat(k, row, old, existed)
+	t.setPilotStat(k, withPirepInPilotStat(row, arg.FlightTime, arg.LandingRate, arg.BlockOn, arg.PirepID, arg.ArrAirport), old, existed)
 	return nil
+}
+
+// withPirepInPilotStat is row with one more accepted PIREP added.
+func withPirepInPilotStat(row readmodel.PilotStat, flightTime, landingRate int32, blockOn time.Time, pirep uuid.UUID, arr string) readmodel.PilotStat {
+	row.Flights++
+	row.Minutes += int64(flightTime)
+	row.LandingRateSum += int64(landingRate)
+	row.LandingRates += nonZero(landingRate)
+	row.LandingRate = roundedAverage(row.LandingRateSum, row.LandingRates)
+	on := timestamptz(blockOn)
+	if laterThan(on, pirep, row.LastFlight, row.LastPirepID) {
+		row.LastFlight, row.Location, row.LastPirepID = &on, arr, &pirep
+	}
+	return row
 }
 
 func (t *tx) SubtractPirepFromPilotStats(ctx context.Context, arg readmodel.SubtractPirepFromPilotStatsParams) error {
@@ -417,15 +421,52 @@ func (t *tx) AddPirepToAircraftTotals(ctx context.Context, arg readmodel.AddPire
 	if !existed {
 		row = readmodel.AircraftPirepTotal{TenantID: arg.TenantID, AircraftID: arg.AircraftID}
 	}
-	row.Flights++
-	row.Minutes += int64(arg.FlightTime)
-	on := timestamptz(arg.BlockOn)
-	if laterThan(on, arg.PirepID, row.LastBlockOn, row.LastPirepID) {
-		id := arg.PirepID
-		row.LastBlockOn, row.Location, row.LastPirepID = &on, arg.ArrAirport, &id
-	}
-	t.setAircraftTotal(k, row, old, existed)
+	t.setAircraftTotal(k, withPirepInAircraftTotal(row, arg.FlightTime, arg.BlockOn, arg.PirepID, arg.ArrAirport), old, existed)
 	return nil
+}
+
+// withPirepInAircraftTotal is row with one more accepted PIREP added.
+func withPirepInAircraftTotal(row readmodel.AircraftPirepTotal, flightTime int32, blockOn time.Time, pirep uuid.UUID, arr string) readmodel.AircraftPirepTotal {
+	row.Flights++
+	row.Minutes += int64(flightTime)
+	on := timestamptz(blockOn)
+	if laterThan(on, pirep, row.LastBlockOn, row.LastPirepID) {
+		row.LastBlockOn, row.Location, row.LastPirepID = &on, arr, &pirep
+	}
+	return row
+}
+
+// recountTotals sets every pilot's and aircraft's totals from the accepted
+// rows, as RecountPireps does on PostgreSQL after a rebuild; the totals
+// kept PIREP by PIREP come out the same.
+func (t *tx) recountTotals() {
+	pilots := map[rowKey]readmodel.PilotStat{}
+	aircraft := map[rowKey]readmodel.AircraftPirepTotal{}
+	for _, p := range t.st.pireps {
+		if p.State != domain.PirepAccepted {
+			continue
+		}
+		pk, ak := rowKey{p.TenantID, p.PilotID}, rowKey{p.TenantID, p.AircraftID}
+		ps, ok := pilots[pk]
+		if !ok {
+			ps = readmodel.PilotStat{TenantID: p.TenantID, PilotID: p.PilotID}
+		}
+		pilots[pk] = withPirepInPilotStat(ps, p.FlightTime, p.LandingRate, p.BlockOn, p.ID, p.ArrAirport)
+		at, ok := aircraft[ak]
+		if !ok {
+			at = readmodel.AircraftPirepTotal{TenantID: p.TenantID, AircraftID: p.AircraftID}
+		}
+		aircraft[ak] = withPirepInAircraftTotal(at, p.FlightTime, p.BlockOn, p.ID, p.ArrAirport)
+	}
+	t.st.visited(len(t.st.pireps))
+	for k, row := range pilots {
+		old, existed := t.st.pilotStats[k]
+		t.setPilotStat(k, row, old, existed)
+	}
+	for k, row := range aircraft {
+		old, existed := t.st.aircraftTotals[k]
+		t.setAircraftTotal(k, row, old, existed)
+	}
 }
 
 func (t *tx) SubtractPirepFromAircraftTotals(ctx context.Context, arg readmodel.SubtractPirepFromAircraftTotalsParams) error {

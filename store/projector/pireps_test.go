@@ -171,6 +171,12 @@ func TestManyPirepsAcceptedAtOnceGiveExactTotals(t *testing.T) {
 			rebuilt.LandingRate != stats.LandingRate || !rebuilt.LastFlight.Equal(*stats.LastFlight) {
 			t.Errorf("rebuilt stats %+v differ from incremental %+v", rebuilt, stats)
 		}
+		rebuiltTotals, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: airline, AircraftID: uuid.MustParse(aircraft)})
+		must(t, err)
+		if rebuiltTotals.Flights != totals.Flights || rebuiltTotals.Minutes != totals.Minutes || rebuiltTotals.Location != totals.Location ||
+			!reflect.DeepEqual(rebuiltTotals.LastPirepID, totals.LastPirepID) {
+			t.Errorf("rebuilt aircraft totals %+v differ from incremental %+v", rebuiltTotals, totals)
+		}
 		all, err := q.ListPirepsByAirline(ctx, readmodel.ListPirepsByAirlineParams{TenantID: airline,
 			FromTime: base.Add(-time.Hour), ToTime: base.Add(1000 * time.Hour), RowLimit: 100})
 		must(t, err)

@@ -86,9 +86,11 @@ const deferPirepCounts = `-- name: DeferPirepCounts :exec
 SELECT set_config('albatross.pirep_counts', 'deferred', true)
 `
 
-// DeferPirepCounts stops the pirep_counts trigger counting row by row for
-// the rest of the transaction (a rebuild's), which must end with
-// RecountPireps.
+// DeferPirepCounts stops the pirep_counts trigger counting row by row, and
+// the pilots' and aircraft's running totals adding and subtracting PIREP
+// by PIREP, for the rest of the transaction (a rebuild's, where a row
+// updated N times walks N of its own versions each time), which must end
+// with RecountPireps.
 func (q *Queries) DeferPirepCounts(ctx context.Context) error {
 	_, err := q.db.Exec(ctx, deferPirepCounts)
 	return err
@@ -394,16 +396,49 @@ func (q *Queries) ListTopPilotsBetween(ctx context.Context, arg ListTopPilotsBet
 const recountPireps = `-- name: RecountPireps :exec
 WITH counted AS (
     SELECT tenant_id, state, count(*) AS n FROM pireps GROUP BY tenant_id, state
+), counts AS (
+    INSERT INTO pirep_counts (tenant_id, state, pireps)
+    SELECT k.tenant_id, k.state, coalesce(c.n, 0)
+    FROM (SELECT tenant_id, state FROM pirep_counts UNION SELECT tenant_id, state FROM counted) k
+    LEFT JOIN counted c ON c.tenant_id = k.tenant_id AND c.state = k.state
+    ON CONFLICT (tenant_id, state) DO UPDATE SET pireps = EXCLUDED.pireps
+    RETURNING 1
+), pilots AS (
+    INSERT INTO pilot_stats AS s (tenant_id, pilot_id, flights, minutes, last_flight, location, landing_rate,
+        landing_rate_sum, landing_rates, last_pirep_id)
+    SELECT a.tenant_id, a.pilot_id, a.flights, a.minutes, l.block_on, l.arr_airport,
+        coalesce(round(a.rate_sum::numeric / nullif(a.rates, 0)), 0)::integer, a.rate_sum, a.rates, l.id
+    FROM (SELECT tenant_id, pilot_id, count(*) AS flights, sum(flight_time) AS minutes,
+                 coalesce(sum(landing_rate) FILTER (WHERE landing_rate <> 0), 0) AS rate_sum,
+                 count(*) FILTER (WHERE landing_rate <> 0) AS rates
+          FROM pireps WHERE state = 'accepted' GROUP BY tenant_id, pilot_id) a
+    CROSS JOIN LATERAL (SELECT p.id, p.block_on, p.arr_airport FROM pireps p
+        WHERE p.tenant_id = a.tenant_id AND p.pilot_id = a.pilot_id AND p.state = 'accepted'
+        ORDER BY p.block_on DESC, p.id LIMIT 1) l
+    ON CONFLICT (tenant_id, pilot_id) DO UPDATE
+    SET flights = EXCLUDED.flights, minutes = EXCLUDED.minutes, last_flight = EXCLUDED.last_flight,
+        location = EXCLUDED.location, landing_rate = EXCLUDED.landing_rate, landing_rate_sum = EXCLUDED.landing_rate_sum,
+        landing_rates = EXCLUDED.landing_rates, last_pirep_id = EXCLUDED.last_pirep_id
+    RETURNING 1
 )
-INSERT INTO pirep_counts (tenant_id, state, pireps)
-SELECT k.tenant_id, k.state, coalesce(c.n, 0)
-FROM (SELECT tenant_id, state FROM pirep_counts UNION SELECT tenant_id, state FROM counted) k
-LEFT JOIN counted c ON c.tenant_id = k.tenant_id AND c.state = k.state
-ON CONFLICT (tenant_id, state) DO UPDATE SET pireps = EXCLUDED.pireps
+INSERT INTO aircraft_pirep_totals AS t (tenant_id, aircraft_id, flights, minutes, location, last_block_on, last_pirep_id)
+SELECT a.tenant_id, a.aircraft_id, a.flights, a.minutes, l.arr_airport, l.block_on, l.id
+FROM (SELECT tenant_id, aircraft_id, count(*) AS flights, sum(flight_time) AS minutes
+      FROM pireps WHERE state = 'accepted' GROUP BY tenant_id, aircraft_id) a
+CROSS JOIN LATERAL (SELECT p.id, p.block_on, p.arr_airport FROM pireps p
+    WHERE p.tenant_id = a.tenant_id AND p.aircraft_id = a.aircraft_id AND p.state = 'accepted'
+    ORDER BY p.block_on DESC, p.id LIMIT 1) l
+ON CONFLICT (tenant_id, aircraft_id) DO UPDATE
+SET flights = EXCLUDED.flights, minutes = EXCLUDED.minutes, location = EXCLUDED.location,
+    last_block_on = EXCLUDED.last_block_on, last_pirep_id = EXCLUDED.last_pirep_id
 `
 
 // RecountPireps sets every airline's and state's count from the rows, once,
-// after DeferPirepCounts; a count with no rows left is zero.
+// after DeferPirepCounts (a count with no rows left is zero), and every
+// pilot's and aircraft's totals from their accepted PIREPs, the latest by
+// block_on DESC, id as the running totals keep it, into the tables the
+// rebuild emptied: a pilot or an aircraft without an accepted PIREP gets
+// no row, which reads as zero totals.
 func (q *Queries) RecountPireps(ctx context.Context) error {
 	_, err := q.db.Exec(ctx, recountPireps)
 	return err

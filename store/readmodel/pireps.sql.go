@@ -14,8 +14,9 @@ import (
 
 const addPirepToAircraftTotals = `-- name: AddPirepToAircraftTotals :exec
 INSERT INTO aircraft_pirep_totals AS t (tenant_id, aircraft_id, flights, minutes, location, last_block_on, last_pirep_id)
-VALUES ($1::text, $2::uuid, 1, $3::integer, $4::text,
-    $5::timestamptz, $6::uuid)
+SELECT $1::text, $2::uuid, 1, $3::integer, $4::text,
+    $5::timestamptz, $6::uuid
+WHERE current_setting('albatross.pirep_counts', true) IS DISTINCT FROM 'deferred' -- a rebuild recounts at its end
 ON CONFLICT (tenant_id, aircraft_id) DO UPDATE
 SET flights = t.flights + 1, minutes = t.minutes + EXCLUDED.minutes,
     location = CASE WHEN t.last_pirep_id IS NULL OR (EXCLUDED.last_block_on, t.last_pirep_id) > (t.last_block_on, EXCLUDED.last_pirep_id)
@@ -52,9 +53,10 @@ func (q *Queries) AddPirepToAircraftTotals(ctx context.Context, arg AddPirepToAi
 const addPirepToPilotStats = `-- name: AddPirepToPilotStats :exec
 INSERT INTO pilot_stats AS s (tenant_id, pilot_id, flights, minutes, last_flight, location, landing_rate,
     landing_rate_sum, landing_rates, last_pirep_id)
-VALUES ($1::text, $2::uuid, 1, $3::integer, $4::timestamptz,
+SELECT $1::text, $2::uuid, 1, $3::integer, $4::timestamptz,
     $5::text, $6::integer, $6::integer,
-    CASE WHEN $6::integer <> 0 THEN 1 ELSE 0 END, $7::uuid)
+    CASE WHEN $6::integer <> 0 THEN 1 ELSE 0 END, $7::uuid
+WHERE current_setting('albatross.pirep_counts', true) IS DISTINCT FROM 'deferred' -- a rebuild recounts at its end
 ON CONFLICT (tenant_id, pilot_id) DO UPDATE
 SET flights = s.flights + 1, minutes = s.minutes + EXCLUDED.minutes,
     landing_rate_sum = s.landing_rate_sum + EXCLUDED.landing_rate_sum,
@@ -480,6 +482,7 @@ SET flights = t.flights - 1, minutes = t.minutes - $1::integer,
     last_block_on = CASE WHEN t.last_pirep_id = $2::uuid THEN (SELECT block_on FROM next) ELSE t.last_block_on END,
     last_pirep_id = CASE WHEN t.last_pirep_id = $2::uuid THEN (SELECT id FROM next) ELSE t.last_pirep_id END
 WHERE t.tenant_id = $3::text AND t.aircraft_id = $4::uuid
+  AND current_setting('albatross.pirep_counts', true) IS DISTINCT FROM 'deferred'
 `
 
 type SubtractPirepFromAircraftTotalsParams struct {
@@ -518,6 +521,7 @@ SET flights = s.flights - 1, minutes = s.minutes - $1::integer,
     location = CASE WHEN s.last_pirep_id = $3::uuid THEN coalesce((SELECT arr_airport FROM next), '') ELSE s.location END,
     last_pirep_id = CASE WHEN s.last_pirep_id = $3::uuid THEN (SELECT id FROM next) ELSE s.last_pirep_id END
 WHERE s.tenant_id = $4::text AND s.pilot_id = $5::uuid
+  AND current_setting('albatross.pirep_counts', true) IS DISTINCT FROM 'deferred'
 `
 
 type SubtractPirepFromPilotStatsParams struct {

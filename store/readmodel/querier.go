@@ -40,9 +40,11 @@ type Querier interface {
 	// CountUsers says how many users exist; none means the platform still needs
 	// its first admin.
 	CountUsers(ctx context.Context) (int64, error)
-	// DeferPirepCounts stops the pirep_counts trigger counting row by row for
-	// the rest of the transaction (a rebuild's), which must end with
-	// RecountPireps.
+	// DeferPirepCounts stops the pirep_counts trigger counting row by row, and
+	// the pilots' and aircraft's running totals adding and subtracting PIREP
+	// by PIREP, for the rest of the transaction (a rebuild's, where a row
+	// updated N times walks N of its own versions each time), which must end
+	// with RecountPireps.
 	DeferPirepCounts(ctx context.Context) error
 	// DeleteAllAPIKeys empties the read model before a rebuild; the last-used
 	// times go with it.
@@ -222,7 +224,11 @@ type Querier interface {
 	// (not a Get: it always has its one row, never a miss).
 	ReadPilotCareer(ctx context.Context, arg ReadPilotCareerParams) (ReadPilotCareerRow, error)
 	// RecountPireps sets every airline's and state's count from the rows, once,
-	// after DeferPirepCounts; a count with no rows left is zero.
+	// after DeferPirepCounts (a count with no rows left is zero), and every
+	// pilot's and aircraft's totals from their accepted PIREPs, the latest by
+	// block_on DESC, id as the running totals keep it, into the tables the
+	// rebuild emptied: a pilot or an aircraft without an accepted PIREP gets
+	// no row, which reads as zero totals.
 	RecountPireps(ctx context.Context) error
 	// RevokeAPIKey marks a key revoked; a key revoked already keeps the time it
 	// was first revoked.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -56,6 +57,35 @@ func testRecountPireps(t *testing.T, q readmodel.Querier) {
 		if got := count(c.tenant, c.state); got != c.want {
 			t.Errorf("after a recount %s has %d PIREPs in state %q, want %d", c.tenant, got, c.state, c.want)
 		}
+	}
+
+	// The totals come from the accepted rows too: pilot A's two accepted
+	// flights (the later one the latest), none for pilot B's pending one.
+	later := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000005", "accepted", 72*60)
+	later.ArrAirport, later.FlightTime, later.LandingRate = "LPFR", 75, -301
+	upsertPireps(t, q, later)
+	if err := q.RecountPireps(ctx); err != nil {
+		t.Fatalf("RecountPireps: %v", err)
+	}
+	stats, err := q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenantA, PilotID: pilotA})
+	if err != nil {
+		t.Fatalf("GetPilotStats after a recount: %v", err)
+	}
+	latest := later.BlockOn.Truncate(time.Microsecond)
+	if stats.Flights != 2 || stats.Minutes != 200+75 || stats.Location != "LPFR" || stats.LandingRate != -222 ||
+		stats.LandingRateSum != -142-301 || stats.LandingRates != 2 || stats.LastPirepID == nil || *stats.LastPirepID != later.ID ||
+		stats.LastFlight == nil || !stats.LastFlight.Equal(latest) {
+		t.Errorf("pilot A's stats after a recount %+v, want 2 flights, 275 minutes, at LPFR since %v, landing rate -222", stats, latest)
+	}
+	if _, err := q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenantA, PilotID: pilotB}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("pilot B (pending only) after a recount: err = %v, want no totals", err)
+	}
+	totals, err := q.GetAircraftPirepTotals(ctx, readmodel.GetAircraftPirepTotalsParams{TenantID: tenantA, AircraftID: aircraftA})
+	if err != nil {
+		t.Fatalf("GetAircraftPirepTotals after a recount: %v", err)
+	}
+	if totals.Flights != 2 || totals.Minutes != 275 || totals.Location != "LPFR" || totals.LastPirepID == nil || *totals.LastPirepID != later.ID {
+		t.Errorf("aircraft A's totals after a recount %+v, want 2 flights, 275 minutes, at LPFR", totals)
 	}
 }
 
