@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/google/uuid"
 
 	"github.com/albatross-va/albatross/domain"
 )
@@ -183,11 +184,25 @@ func checkPirepList(t *testing.T, w *matrixWorld) {
 			t.Errorf("%s keeps %q, want %q", sel, v, want)
 		}
 	}
-	for name, want := range map[string]string{"state": "pending", "pilot": a.pilot, "aircraft": a.aircraft} {
+	for name, want := range map[string]string{"state": "pending", "aircraft": a.aircraft} {
 		if v, _ := d.Find(`#filter-` + name + ` option[selected]`).Attr("value"); v != want {
 			t.Errorf("the %s select keeps %q, want %q", name, v, want)
 		}
 	}
+	// The pilot box, asked for by the pilot's id (as other pages link),
+	// shows their pilot id and names them.
+	chosen, err := w.rm.GetUser(ctx, uuid.MustParse(a.pilot))
+	must(t, err)
+	if v, _ := d.Find(`#filter-pilot-input`).Attr("value"); v != chosen.PilotID || chosen.PilotID == "" ||
+		!strings.Contains(text(d, "pilot-picked"), chosen.Name) {
+		t.Errorf("the pilot box keeps %q and says %q, want %q and %s", v, text(d, "pilot-picked"), chosen.PilotID, chosen.Name)
+	}
+	// Typed as staff type it (their pilot id, any case), it filters the same.
+	q.Set("pilot", strings.ToLower(chosen.PilotID))
+	if status, d := open(staff, q.Encode()); status != http.StatusOK || !slices.Equal(rowIDs(d), want) {
+		t.Errorf("filtered by the typed pilot id: %d, %v, want %v", status, rowIDs(d), want)
+	}
+	q.Set("pilot", a.pilot)
 	// The list re-fetches its live fragment with the same query on the
 	// staff's PIREP topic.
 	live := d.Find(`#pirep-list[hx-trigger*="sse:pirep-review"]`)
@@ -379,5 +394,67 @@ func checkRosterAndStats(t *testing.T, w *matrixWorld) {
 	_, body = getAs(t, other.client, w.URL+"/airlines/"+b.id+"/stats", nil)
 	if d := doc(t, body); text(d, "total-flights") != "1" || text(d, "top-name") != "target-airline-b@example.com" {
 		t.Errorf("B's stats: %q flights, top %q", text(d, "total-flights"), text(d, "top-name"))
+	}
+}
+
+// The staff PIREP list's pilot box suggests the airline's pilots as staff
+// type (by pilot id or name, never another airline's), fills itself with
+// the one picked, turns away what matches no one or several alike beside
+// the field, and takes hostile input without a server error.
+func TestStaffPirepListPilotBox(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newMatrixWorld(t, m)
+			ctx := context.Background()
+			a, b := w.airlines["A"], w.airlines["B"]
+			staff := w.actors[2]
+			w.session(t, staff)
+			mine, err := w.rm.GetUser(ctx, uuid.MustParse(a.pilot))
+			must(t, err)
+			theirs, err := w.rm.GetUser(ctx, uuid.MustParse(b.pilot))
+			must(t, err)
+			box := "/airlines/" + a.id + "/pireps/all/pilots"
+			get := func(q url.Values) (int, *goquery.Document) {
+				t.Helper()
+				resp, body := getAs(t, staff.client, w.URL+box+"?"+q.Encode(), nil)
+				return resp.StatusCode, doc(t, body)
+			}
+			options := func(d *goquery.Document) []string {
+				var out []string
+				d.Find(`[data-testid="pilot-option"]`).Each(func(_ int, s *goquery.Selection) { out = append(out, strings.TrimSpace(s.Text())) })
+				return out
+			}
+			status, d := get(url.Values{"pilot": {strings.ToLower(mine.PilotID[:len(mine.PilotID)-1])}})
+			if got := options(d); status != http.StatusOK || !slices.Contains(got, mine.PilotID+" "+mine.Name) {
+				t.Errorf("typing the start of %s's pilot id: %d, suggestions %q", mine.Name, status, got)
+			}
+			if _, d := get(url.Values{"pilot": {theirs.Name}}); len(options(d)) != 0 || !strings.Contains(text(d, "pilot-count"), "No pilot matches") {
+				t.Errorf("another airline's pilot's name is suggested: %q", options(d))
+			}
+			if _, d := get(url.Values{"pick": {a.pilot}}); func() bool {
+				v, _ := d.Find(`#filter-pilot-input`).Attr("value")
+				return v != mine.PilotID || !strings.Contains(text(d, "pilot-picked"), mine.Name)
+			}() {
+				t.Errorf("picking %s does not fill the box: %s", mine.Name, d.Text())
+			}
+			if _, d := get(url.Values{"pick": {b.pilot}}); !strings.Contains(text(d, "error-pilot"), "no such pilot") {
+				t.Errorf("picking another airline's pilot: %q", d.Text())
+			}
+			for _, hostile := range []string{"\x00", "\xff\xfe", "%", "_", strings.Repeat("ä", 5000), "<script>"} {
+				resp, _ := getAs(t, staff.client, w.URL+box+"?pilot="+url.QueryEscape(hostile), nil)
+				if resp.StatusCode >= 500 {
+					t.Errorf("pilot box with %q: %d", hostile[:min(len(hostile), 10)], resp.StatusCode)
+				}
+				resp, _ = getAs(t, staff.client, w.URL+"/airlines/"+a.id+"/pireps/all?pilot="+url.QueryEscape(hostile), nil)
+				if resp.StatusCode >= 500 {
+					t.Errorf("the list filtered by %q: %d", hostile[:min(len(hostile), 10)], resp.StatusCode)
+				}
+			}
+			// The list: a name nobody has is the field's error, at 422.
+			resp, body := getAs(t, staff.client, w.URL+"/airlines/"+a.id+"/pireps/all?pilot=Nobody+Atall", nil)
+			if d := doc(t, body); resp.StatusCode != http.StatusUnprocessableEntity || text(d, "error-pilot") == "" {
+				t.Errorf("filtered by nobody: %d, %q", resp.StatusCode, text(d, "error-pilot"))
+			}
+		})
 	}
 }

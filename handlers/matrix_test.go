@@ -112,6 +112,7 @@ var routeAccess = map[string]access{
 	"GET /airlines/:id/pireps/queue/live":           action(domain.ReviewPireps),
 	"GET /airlines/:id/pireps/all":                  action(domain.ReviewPireps),
 	"GET /airlines/:id/pireps/all/live":             action(domain.ReviewPireps),
+	"GET /airlines/:id/pireps/all/pilots":           action(domain.ReviewPireps),
 	"GET /airlines/:id/roster":                      action(domain.ViewOperations),
 	"GET /airlines/:id/roster/live":                 action(domain.ViewOperations),
 	"GET /airlines/:id/stats":                       action(domain.ViewOperations),

@@ -270,6 +270,32 @@ func TestPageWorkDoesNotGrowWithOtherAirlines(t *testing.T) {
 			}
 			t.Logf("work per page (%s):\n%s", m, strings.Join(table, "\n"))
 
+			// Nor does the staff's PIREP list grow with the roster: 200
+			// more pilots of the airline, who filed nothing, add no work
+			// and no bytes (its pilot filter suggests as staff type; it
+			// lists no one).
+			listBytes := func() int {
+				t.Helper()
+				_, body := getAs(t, staff.client, w.URL+base+"/pireps/all", nil)
+				return len(body)
+			}
+			bytesBefore := listBytes()
+			roster := &domain.Users{Runner: w.users.Runner, IDs: w.users.IDs, Passwords: unsaltedPasswords{}}
+			for i := range 200 {
+				email := fmt.Sprintf("roster-%d@example.com", i)
+				if _, _, _, err := roster.CreatePerson(ctx, sys, s.id, domain.Person{Name: email, Email: email, Country: "GB", Role: domain.RolePilot}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.settle(t)
+			bigRoster := measure()
+			if bigRoster["staff PIREP list"] != among["staff PIREP list"] {
+				t.Errorf("staff PIREP list: %v with 200 more pilots, %v before", bigRoster["staff PIREP list"], among["staff PIREP list"])
+			}
+			if after := listBytes(); after > bytesBefore+64 {
+				t.Errorf("staff PIREP list: %d bytes with 200 more pilots, %d before", after, bytesBefore)
+			}
+
 			// A list's round trips do not grow with the pilots it names
 			// either: twice the pilots, each with PIREPs, name in as many.
 			if m != postgres {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
@@ -46,15 +47,17 @@ func (h *pirepListHandlers) listAllPireps(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	people, err := h.rm.Members(ctx, tabs.ID)
-	if err != nil {
-		return err
-	}
 	aircraft, err := h.rm.AircraftOptions(ctx, tabs.ID)
 	if err != nil {
 		return err
 	}
-	f, search := parsePirepFilter(c, people, aircraft)
+	f, search := parsePirepFilter(c, aircraft)
+	if f.PilotBox, search.PilotID, err = h.pilotFilter(c, tabs.ID, f.Pilot); err != nil {
+		return err
+	}
+	if f.PilotBox.Error != "" {
+		f.Errors["pilot"] = f.PilotBox.Error
+	}
 	base := pirepsURL(tabs.ID) + "/all"
 	query := filterQuery(f)
 	p := views.PirepListPage{Page: page(c, tabs.Name+" · All PIREPs"), Tabs: tabs, Filter: f, URL: withQuery(base, query)}
@@ -67,9 +70,13 @@ func (h *pirepListHandlers) listAllPireps(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	names := map[string]string{}
-	for _, u := range people {
-		names[u.ID] = personLabel(u)
+	pilots := make([]string, 0, len(found.Pireps))
+	for _, r := range found.Pireps {
+		pilots = append(pilots, r.PilotID)
+	}
+	names, err := h.rm.MemberLabels(ctx, tabs.ID, pilots)
+	if err != nil {
+		return err
 	}
 	regs := registrationsOf(aircraft)
 	for _, r := range found.Pireps {
@@ -107,13 +114,102 @@ func (h *pirepListHandlers) listAllPireps(c echo.Context) error {
 	return render(c, http.StatusOK, views.PirepListView(p), nil)
 }
 
-// personLabel names a person as lists do: with their pilot id when they
-// have one.
-func personLabel(u reads.Member) string {
-	if u.PilotID != "" {
-		return u.PilotID + " " + u.Name
+// pilotSuggestions is how many pilots the pilot box suggests.
+const pilotSuggestions = 10
+
+// pilotBoxURL is the address of the list's pilot box.
+func pilotBoxURL(airlineID string) string { return pirepsURL(airlineID) + "/all/pilots" }
+
+// pilotFilter reads the pilot box as typed: empty for any pilot, a pilot
+// id or a name that matches one pilot (or one pilot better than the
+// others: an exact pilot id, then an exact name), or a person's id (the
+// links other pages make). It reads the matching pilots only, never the
+// roster; what matches no one, or several alike, is the box's error.
+func (h *pirepListHandlers) pilotFilter(c echo.Context, airlineID, typed string) (views.PilotSearchBox, string, error) {
+	box := views.PilotSearchBox{ID: "filter-pilot", Value: typed, URL: pilotBoxURL(airlineID)}
+	if typed == "" {
+		return box, "", nil
 	}
-	return u.Name
+	if _, err := uuid.Parse(typed); err == nil {
+		u, err := h.rm.FindPerson(c.Request().Context(), airlineID, typed)
+		switch {
+		case domain.ErrorCode(err) == domain.ENotFound:
+			box.Error = "There is no such pilot in this airline."
+			return box, "", nil
+		case err != nil:
+			return box, "", err
+		}
+		m := reads.Member{ID: u.ID, PilotID: u.PilotID, Name: u.Name}
+		box.Value, box.Picked = boxValue(m), m.Label()
+		return box, m.ID, nil
+	}
+	found, err := h.rm.FindMembers(c.Request().Context(), airlineID, typed, 2)
+	if err != nil {
+		return box, "", err
+	}
+	switch {
+	case len(found) == 0:
+		box.Error = "No pilot of this airline has that pilot id or name."
+	case len(found) == 1 || strings.EqualFold(found[0].PilotID, typed) ||
+		strings.EqualFold(found[0].Name, typed) && !strings.EqualFold(found[1].Name, typed):
+		box.Picked = found[0].Label()
+		return box, found[0].ID, nil
+	default:
+		box.Error = "Several pilots match: type more, or pick one from the list."
+		box.Query = typed
+		if box.Results, err = h.suggest(c, airlineID, typed); err != nil {
+			return box, "", err
+		}
+	}
+	return box, "", nil
+}
+
+// boxValue is what the pilot box holds for a chosen pilot: their pilot id,
+// or their name when they have none.
+func boxValue(m reads.Member) string {
+	if m.PilotID != "" {
+		return m.PilotID
+	}
+	return m.Name
+}
+
+// suggest is the pilots the box offers for what was typed.
+func (h *pirepListHandlers) suggest(c echo.Context, airlineID, typed string) ([]views.PilotOption, error) {
+	found, err := h.rm.FindMembers(c.Request().Context(), airlineID, typed, pilotSuggestions)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]views.PilotOption, 0, len(found))
+	for _, m := range found {
+		out = append(out, views.PilotOption{ID: m.ID, Label: m.Label()})
+	}
+	return out, nil
+}
+
+// pilotBox answers the pilot box as it is typed into (?pilot=, the
+// suggestions) and when a suggestion is picked (?pick=, the box filled).
+func (h *pirepListHandlers) pilotBox(c echo.Context) error {
+	id, err := airlineParam(c)
+	if err != nil {
+		return err
+	}
+	airlineID := id.String()
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if pick := c.QueryParam("pick"); pick != "" {
+		box, _, err := h.pilotFilter(c, airlineID, pick)
+		if err != nil {
+			return err
+		}
+		return renderComponent(c, http.StatusOK, views.PilotSearch(box))
+	}
+	typed := strings.TrimSpace(c.QueryParam("pilot"))
+	box := views.PilotSearchBox{ID: "filter-pilot", URL: pilotBoxURL(airlineID), Query: typed}
+	if typed != "" {
+		if box.Results, err = h.suggest(c, airlineID, typed); err != nil {
+			return err
+		}
+	}
+	return renderComponent(c, http.StatusOK, views.PilotResults(box))
 }
 
 func withQuery(base string, q url.Values) string {
@@ -141,7 +237,7 @@ func filterQuery(f views.PirepListFilter) url.Values {
 
 // parsePirepFilter reads the filter from the query string into the form
 // (as typed, with each bad value's message) and the query's parameters.
-func parsePirepFilter(c echo.Context, people []reads.Member, aircraft []reads.AircraftOption) (views.PirepListFilter, reads.PirepFilter) {
+func parsePirepFilter(c echo.Context, aircraft []reads.AircraftOption) (views.PirepListFilter, reads.PirepFilter) {
 	param := func(name string) string { return strings.TrimSpace(c.QueryParam(name)) }
 	f := views.PirepListFilter{State: param("state"), Pilot: param("pilot"), Airport: strings.ToUpper(param("airport")),
 		Aircraft: param("aircraft"), From: param("from"), To: param("to"), Sort: param("sort"), Errors: map[string]string{}}
@@ -156,22 +252,6 @@ func parsePirepFilter(c echo.Context, people []reads.Member, aircraft []reads.Ai
 	if f.State != "" && !known {
 		f.Errors["state"] = "Choose one of the states in the list."
 		f.StateOptions = append(f.StateOptions, [2]string{f.State, f.State})
-	}
-
-	f.PilotOptions = [][2]string{{"", "Any pilot"}}
-	known = false
-	for _, u := range people {
-		if u.Status == domain.StatusPending || u.Status == domain.StatusRejected {
-			continue // never admitted: no PIREPs to find
-		}
-		f.PilotOptions = append(f.PilotOptions, [2]string{u.ID, personLabel(u)})
-		if u.ID == f.Pilot {
-			known, search.PilotID = true, u.ID
-		}
-	}
-	if f.Pilot != "" && !known {
-		f.Errors["pilot"] = "There is no such pilot in this airline."
-		f.PilotOptions = append(f.PilotOptions, [2]string{f.Pilot, "Unknown pilot"})
 	}
 
 	f.AircraftOptions = [][2]string{{"", "Any aircraft"}}

@@ -126,6 +126,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	pirepList := &pirepListHandlers{rm: d.ReadModels}
 	member.GET("/airlines/:id/pireps/all", pirepList.listAllPireps, allow(domain.ReviewPireps))
 	member.GET("/airlines/:id/pireps/all/live", liveFragment(pirepList.listAllPireps, views.LivePirepList), allow(domain.ReviewPireps))
+	member.GET("/airlines/:id/pireps/all/pilots", pirepList.pilotBox, allow(domain.ReviewPireps))
 	member.POST("/airlines/:id/pireps/accept", pireps.reviewPireps, allow(domain.ReviewPireps))
 	member.GET("/airlines/:id/pireps/:pirep", pireps.showPirep, allow(domain.ViewOperations))
 	member.GET("/airlines/:id/pireps/:pirep/live", liveFragment(pireps.showPirep, views.LivePirepDetail, views.LivePirepThread), allow(domain.ViewOperations))

@@ -48,7 +48,7 @@ WHERE tenant_id = $1 AND id = $2;
 -- ListUserNames names the people of an airline among some ids (the pilots
 -- of a page's PIREPs, say), by id; ids of no one of the airline are left
 -- out. One round trip for every name a page shows.
-SELECT id, name
+SELECT id, name, pilot_id
 FROM users
 WHERE tenant_id = sqlc.arg(tenant_id) AND id = ANY(sqlc.arg(ids)::uuid[])
 ORDER BY id;
@@ -64,6 +64,20 @@ FROM users u
 LEFT JOIN airlines a ON a.id = NULLIF(u.tenant_id, '')::uuid
 WHERE u.id = ANY(sqlc.arg(ids)::uuid[])
 ORDER BY u.id;
+
+-- name: SearchMembers :many
+-- SearchMembers finds an airline's admitted people (not pending or
+-- rejected) by what staff type in a pilot box: the start of their pilot
+-- id or any part of their name, ignoring case; an exact pilot id first,
+-- then an exact name, then by name. At most max_rows.
+SELECT id, pilot_id, name
+FROM users
+WHERE tenant_id = sqlc.arg(tenant_id) AND status NOT IN ('pending', 'rejected')
+  AND (left(upper(pilot_id), length(sqlc.arg(query)::text)) = upper(sqlc.arg(query)::text)
+       OR strpos(lower(name), lower(sqlc.arg(query)::text)) > 0)
+ORDER BY upper(pilot_id) = upper(sqlc.arg(query)::text) DESC, lower(name) = lower(sqlc.arg(query)::text) DESC,
+    name COLLATE "C", id
+LIMIT sqlc.arg(max_rows);
 
 -- name: ListUsersByTenant :many
 -- ListUsersByTenant lists an airline's people by name.

@@ -1,5 +1,7 @@
 package views
 
+import "strconv"
+
 // The view models of an airline's read pages: the staff's list of every
 // PIREP, the roster and the airline's statistics.
 
@@ -10,7 +12,7 @@ type PirepListFilter struct {
 	From, To                        string // dates, 2006-01-02, UTC
 	Sort                            string
 	StateOptions                    [][2]string
-	PilotOptions                    [][2]string
+	PilotBox                        PilotSearchBox
 	AircraftOptions                 [][2]string
 	SortOptions                     [][2]string
 	Errors                          map[string]string
@@ -71,4 +73,37 @@ type StatsPage struct {
 	MonthFlights, MonthHours string
 	TotalFlights, TotalHours string
 	TopPilots                []TopPilot
+}
+
+// PilotSearchBox is the list's pilot filter: staff type the start of a
+// pilot id or part of a name, matching pilots appear as they type, and
+// picking one fills the input with their pilot id (their name for someone
+// without one). The page reads only the pilots it suggests or names, not
+// the whole roster.
+type PilotSearchBox struct {
+	ID      string // unique in the page; the input is ID-input, the results ID-results
+	Value   string // the input as typed or picked
+	Error   string
+	URL     string // the search address; htmx adds the input's value as pilot
+	Results []PilotOption
+	Query   string // what was searched; "" shows no result count
+	Picked  string // the chosen pilot as lists name them; "" for any
+}
+
+// PilotOption is one suggested pilot.
+type PilotOption struct {
+	ID, Label string
+}
+
+// PickURL is the address that fills the box with one pilot.
+func (b PilotSearchBox) PickURL(id string) string { return b.URL + "?pick=" + id }
+
+func (b PilotSearchBox) countText() string {
+	switch len(b.Results) {
+	case 0:
+		return "No pilot matches " + strconv.Quote(b.Query) + "."
+	case 1:
+		return "1 pilot found."
+	}
+	return strconv.Itoa(len(b.Results)) + " pilots found."
 }

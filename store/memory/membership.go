@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -42,6 +43,13 @@ func (m *ReadModels) GetUserWithAirline(ctx context.Context, id uuid.UUID) (read
 	return m.st.getUserWithAirline(ctx, id)
 }
 
+// SearchMembers implements readmodel.Querier.
+func (m *ReadModels) SearchMembers(ctx context.Context, arg readmodel.SearchMembersParams) ([]readmodel.SearchMembersRow, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.searchMembers(ctx, arg)
+}
+
 // ListSignInStates implements readmodel.Querier.
 func (m *ReadModels) ListSignInStates(ctx context.Context, ids []uuid.UUID) ([]readmodel.ListSignInStatesRow, error) {
 	m.mu.RLock()
@@ -75,6 +83,13 @@ func (t *tx) GetUserWithAirline(ctx context.Context, id uuid.UUID) (readmodel.Ge
 		return readmodel.GetUserWithAirlineRow{}, err
 	}
 	return t.st.getUserWithAirline(ctx, id)
+}
+
+func (t *tx) SearchMembers(ctx context.Context, arg readmodel.SearchMembersParams) ([]readmodel.SearchMembersRow, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.st.searchMembers(ctx, arg)
 }
 
 func (t *tx) ListSignInStates(ctx context.Context, ids []uuid.UUID) ([]readmodel.ListSignInStatesRow, error) {
@@ -135,7 +150,7 @@ func (s *state) listUserNames(ctx context.Context, arg readmodel.ListUserNamesPa
 		}
 		seen[id] = true
 		if u, ok := s.users[id]; ok && u.TenantID == arg.TenantID {
-			out = append(out, readmodel.ListUserNamesRow{ID: u.ID, Name: u.Name})
+			out = append(out, readmodel.ListUserNamesRow{ID: u.ID, Name: u.Name, PilotID: u.PilotID})
 		}
 	}
 	s.visited(len(out))
@@ -163,6 +178,58 @@ func (s *state) getUserWithAirline(ctx context.Context, id uuid.UUID) (readmodel
 		}
 	}
 	return row, nil
+}
+
+// searchMembers walks the airline's people in name order, as
+// PostgreSQL's filter does its rows, and puts the exact matches first.
+func (s *state) searchMembers(ctx context.Context, arg readmodel.SearchMembersParams) ([]readmodel.SearchMembersRow, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	upper, lower := strings.ToUpper(arg.Query), strings.ToLower(arg.Query)
+	type match struct {
+		row                readmodel.SearchMembersRow
+		exactID, exactName bool
+	}
+	var found []match
+	if t := s.usersByTenant.trees[arg.TenantID]; t != nil {
+		read := 0
+		t.Ascend(func(u *readmodel.User) bool {
+			read++
+			if u.Status == domain.StatusPending || u.Status == domain.StatusRejected {
+				return true
+			}
+			if strings.HasPrefix(strings.ToUpper(u.PilotID), upper) || strings.Contains(strings.ToLower(u.Name), lower) {
+				found = append(found, match{readmodel.SearchMembersRow{ID: u.ID, PilotID: u.PilotID, Name: u.Name},
+					strings.ToUpper(u.PilotID) == upper, strings.ToLower(u.Name) == lower})
+			}
+			return true
+		})
+		s.visited(read)
+	}
+	first := func(a, b bool) int { // true before false, as ORDER BY … DESC
+		switch {
+		case a == b:
+			return 0
+		case a:
+			return -1
+		}
+		return 1
+	}
+	slices.SortStableFunc(found, func(a, b match) int { // already by name, id
+		if c := first(a.exactID, b.exactID); c != 0 {
+			return c
+		}
+		return first(a.exactName, b.exactName)
+	})
+	var out []readmodel.SearchMembersRow
+	for _, m := range found {
+		if int32(len(out)) >= arg.MaxRows {
+			break
+		}
+		out = append(out, m.row)
+	}
+	return out, nil
 }
 
 // listSignInStates looks each id up, as listUserNames does, with the

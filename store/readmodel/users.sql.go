@@ -245,7 +245,7 @@ func (q *Queries) ListSignInStates(ctx context.Context, ids []uuid.UUID) ([]List
 }
 
 const listUserNames = `-- name: ListUserNames :many
-SELECT id, name
+SELECT id, name, pilot_id
 FROM users
 WHERE tenant_id = $1 AND id = ANY($2::uuid[])
 ORDER BY id
@@ -257,8 +257,9 @@ type ListUserNamesParams struct {
 }
 
 type ListUserNamesRow struct {
-	ID   uuid.UUID
-	Name string
+	ID      uuid.UUID
+	Name    string
+	PilotID string
 }
 
 // ListUserNames names the people of an airline among some ids (the pilots
@@ -273,7 +274,7 @@ func (q *Queries) ListUserNames(ctx context.Context, arg ListUserNamesParams) ([
 	var items []ListUserNamesRow
 	for rows.Next() {
 		var i ListUserNamesRow
-		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+		if err := rows.Scan(&i.ID, &i.Name, &i.PilotID); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -318,6 +319,53 @@ func (q *Queries) ListUsersByTenant(ctx context.Context, tenantID string) ([]Use
 			&i.PilotNumber,
 			&i.PilotID,
 		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchMembers = `-- name: SearchMembers :many
+SELECT id, pilot_id, name
+FROM users
+WHERE tenant_id = $1 AND status NOT IN ('pending', 'rejected')
+  AND (left(upper(pilot_id), length($2::text)) = upper($2::text)
+       OR strpos(lower(name), lower($2::text)) > 0)
+ORDER BY upper(pilot_id) = upper($2::text) DESC, lower(name) = lower($2::text) DESC,
+    name COLLATE "C", id
+LIMIT $3
+`
+
+type SearchMembersParams struct {
+	TenantID string
+	Query    string
+	MaxRows  int32
+}
+
+type SearchMembersRow struct {
+	ID      uuid.UUID
+	PilotID string
+	Name    string
+}
+
+// SearchMembers finds an airline's admitted people (not pending or
+// rejected) by what staff type in a pilot box: the start of their pilot
+// id or any part of their name, ignoring case; an exact pilot id first,
+// then an exact name, then by name. At most max_rows.
+func (q *Queries) SearchMembers(ctx context.Context, arg SearchMembersParams) ([]SearchMembersRow, error) {
+	rows, err := q.db.Query(ctx, searchMembers, arg.TenantID, arg.Query, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SearchMembersRow
+	for rows.Next() {
+		var i SearchMembersRow
+		if err := rows.Scan(&i.ID, &i.PilotID, &i.Name); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

@@ -89,11 +89,11 @@ func testListUserNames(t *testing.T, q readmodel.Querier) {
 	upsertUsers(t, q, zed, ana, other, admin)
 	unknown := uuid.MustParse("6f1c1c6e-5a55-4a7e-9d8e-555555555555")
 	got := names(tenantA, ana.ID, other.ID, zed.ID, unknown, ana.ID, admin.ID)
-	want := []readmodel.ListUserNamesRow{{ID: zed.ID, Name: "Zed"}, {ID: ana.ID, Name: "Ana"}} // by id
+	want := []readmodel.ListUserNamesRow{{ID: zed.ID, Name: "Zed", PilotID: zed.PilotID}, {ID: ana.ID, Name: "Ana", PilotID: ana.PilotID}} // by id
 	if !slices.Equal(got, want) {
 		t.Errorf("ListUserNames(A, ana, B's, zed, unknown, ana again, admin) = %v, want %v", got, want)
 	}
-	if got := names(tenantB, zed.ID, other.ID); !slices.Equal(got, []readmodel.ListUserNamesRow{{ID: other.ID, Name: "Other"}}) {
+	if got := names(tenantB, zed.ID, other.ID); !slices.Equal(got, []readmodel.ListUserNamesRow{{ID: other.ID, Name: "Other", PilotID: other.PilotID}}) {
 		t.Errorf("ListUserNames(B, zed, other) = %v, want other alone", got)
 	}
 	for what, ids := range map[string][]uuid.UUID{"no ids": nil, "an empty list": {}, "only unknown": {unknown}} {
@@ -135,6 +135,59 @@ func testGetUserWithAirline(t *testing.T, q readmodel.Querier) {
 			t.Errorf("GetUserWithAirline(%s) airline = %v %q suspended %v created %v, want zero values (created at the epoch)",
 				name, got.AirlineID, got.AirlineName, got.AirlineSuspended, got.AirlineCreatedAt)
 		}
+	}
+}
+
+// SearchMembers finds an airline's admitted people by the start of their
+// pilot id or any part of their name, ignoring case, exact matches first,
+// never another airline's, at most the number asked for.
+func testSearchMembers(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	person := func(id, tenant, name, pilotID, status string) readmodel.UpsertUserParams {
+		p := user(id, tenant, id[len(id)-4:]+"@example.com")
+		p.Name, p.PilotID, p.Status = name, pilotID, status
+		return p
+	}
+	ana := person("6f1c1c6e-5a55-4a7e-9d8e-000000000001", tenantA, "Ana Lima", "SPB0042", "active")
+	anabel := person("6f1c1c6e-5a55-4a7e-9d8e-000000000002", tenantA, "Anabel Costa", "SPB0420", "active")
+	joana := person("6f1c1c6e-5a55-4a7e-9d8e-000000000003", tenantA, "Joana Anastácio", "SPB0007", "suspended")
+	pending := person("6f1c1c6e-5a55-4a7e-9d8e-000000000004", tenantA, "Ana Pending", "", "pending")
+	other := person("6f1c1c6e-5a55-4a7e-9d8e-000000000005", tenantB, "Ana Other", "SPB0042", "active")
+	exact := person("6f1c1c6e-5a55-4a7e-9d8e-000000000006", tenantA, "ana", "", "active")
+	upsertUsers(t, q, ana, anabel, joana, pending, other, exact)
+	search := func(query string, max int32) []string {
+		t.Helper()
+		rows, err := q.SearchMembers(ctx, readmodel.SearchMembersParams{TenantID: tenantA, Query: query, MaxRows: max})
+		if err != nil {
+			t.Fatalf("SearchMembers(%q): %v", query, err)
+		}
+		var names []string
+		for _, r := range rows {
+			names = append(names, r.Name)
+		}
+		return names
+	}
+	for _, c := range []struct {
+		query string
+		max   int32
+		want  []string
+	}{
+		{"ana", 10, []string{"ana", "Ana Lima", "Anabel Costa", "Joana Anastácio"}}, // the exact name first, then by name (bytes)
+		{"spb004", 10, []string{"Ana Lima"}},
+		{"SPB0420", 10, []string{"Anabel Costa"}},
+		{"spb0", 10, []string{"Ana Lima", "Anabel Costa", "Joana Anastácio"}},
+		{"spb0", 2, []string{"Ana Lima", "Anabel Costa"}},
+		{"costa", 10, []string{"Anabel Costa"}},
+		{"nobody", 10, nil},
+		{"Pending", 10, nil}, // never admitted
+		{"Other", 10, nil},   // another airline's
+	} {
+		if got := search(c.query, c.max); !slices.Equal(got, c.want) {
+			t.Errorf("SearchMembers(%q, %d) = %q, want %q", c.query, c.max, got, c.want)
+		}
+	}
+	if got := search("SPB0042", 10); len(got) == 0 || got[0] != "Ana Lima" {
+		t.Errorf("SearchMembers(her pilot id) = %q, want Ana Lima first", got)
 	}
 }
 

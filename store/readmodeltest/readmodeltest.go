@@ -49,6 +49,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 		"ListUserNames":      testListUserNames,
 		"ListSignInStates":   testListSignInStates,
 		"GetUserWithAirline": testGetUserWithAirline,
+		"SearchMembers":      testSearchMembers,
 	}
 	maps.Copy(cases, apiKeyCases)
 	maps.Copy(cases, fleetCases)

@@ -292,6 +292,54 @@ func (q Querier) UserNames(ctx context.Context, airlineID string, userIDs []stri
 	return out, nil
 }
 
+// MemberLabels are the people of an airline among userIDs as lists name
+// them (their pilot id, then their name), by id, in one read; ids of no
+// one of the airline are left out.
+func (q Querier) MemberLabels(ctx context.Context, airlineID string, userIDs []string) (map[string]string, error) {
+	ids := make([]uuid.UUID, 0, len(userIDs))
+	for _, s := range userIDs {
+		if id, err := uuid.Parse(s); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := q.ListUserNames(ctx, readmodel.ListUserNamesParams{TenantID: airlineID, Ids: ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID.String()] = Member{PilotID: r.PilotID, Name: r.Name}.Label()
+	}
+	return out, nil
+}
+
+// Label names a member as lists do: with their pilot id when they have
+// one.
+func (m Member) Label() string {
+	if m.PilotID != "" {
+		return m.PilotID + " " + m.Name
+	}
+	return m.Name
+}
+
+// FindMembers are at most limit admitted people of an airline whose pilot
+// id starts with what was typed or whose name holds it, ignoring case, an
+// exact pilot id or name first.
+func (q Querier) FindMembers(ctx context.Context, airlineID, typed string, limit int) ([]Member, error) {
+	rows, err := q.SearchMembers(ctx, readmodel.SearchMembersParams{TenantID: airlineID, Query: typed, MaxRows: int32(limit)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Member, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, Member{ID: r.ID.String(), PilotID: r.PilotID, Name: r.Name})
+	}
+	return out, nil
+}
+
 // AircraftOption is an aircraft of an airline as a PIREP names it and a
 // form offers it.
 type AircraftOption struct {
