@@ -157,7 +157,13 @@ func seedLoadAirline(ctx context.Context, log *slog.Logger, st *pirepStore, sd *
 	a := &loadAirline{pirepAirline: pa}
 	for done := 0; done < sz.pireps; done += pagesSeedChunk {
 		chunk := min(pagesSeedChunk, sz.pireps-done)
-		ids, err := sd.seedPireps(ctx, pa, chunk, st.writers, pirepLast.Add(-time.Duration(done/pagesSeedChunk)*time.Hour), pirepState)
+		// seedPireps numbers the chunk's PIREPs from 0: the state of the
+		// airline's nth PIREP of each pilot goes on from the chunks before,
+		// or every chunk of a 2,000-pilot airline would be its pilots'
+		// first five PIREPs, all accepted, and the review queue empty.
+		before := done / len(pa.pilotIDs)
+		state := func(n int) string { return pirepState(before + n) }
+		ids, err := sd.seedPireps(ctx, pa, chunk, st.writers, pirepLast.Add(-time.Duration(done/pagesSeedChunk)*time.Hour), state)
 		if err != nil {
 			return nil, err
 		}
