@@ -111,7 +111,7 @@ func benchLoad(ctx context.Context, c config, log *slog.Logger, t *table) error 
 	t.note("Load: the real `albatross serve` and, as the baseline, bench/baseline (echo + templ, a child process too, GOMAXPROCS as the server's), both on the "+
 		"bench's 2 cores with the load generator. Two airlines in one log and one server, seeded through the event store (people through domain.Users, "+
 		"flights and PIREPs appended as events; PostgreSQL projected with projector.CatchUp after each chunk of %d PIREPs, then ANALYZE): the large one with "+
-		"%s (PostgreSQL: %d PIREPs, -load-pg-pireps, as its projection is slow), the small one with a tenth of each (the growth rows: small req/s over large, goal under 1.3). PIREPs as in PIREP pages (94%% accepted, 1%% pending, ...), "+
+		"%s (PostgreSQL: %d PIREPs, -load-pg-pireps), the small one with a tenth of each (the growth rows: small req/s over large, goal under 1.3). PIREPs as in PIREP pages (94%% accepted, 1%% pending, ...), "+
 		"flights between the 12 airports, all active. %d connections, each its own keep-alive connection and logged-in session (32 pilots; the airline "+
 		"admin logged in 32 times for staff pages), request after request for %s per page, airline and round, the whole body read; req/s = requests / time, "+
 		"p99 over all requests of the round; %d rounds, the three targets of a page in a rotating order in each, median of the rounds (min-max in the last "+

@@ -62,7 +62,7 @@ type config struct {
 	albatross   string // the albatross binary the PIREP groups start; built when empty
 
 	load         loadSizes       // the large airline of the load group (the small one has a tenth)
-	loadPGPireps int             // its PIREPs in PostgreSQL, whose projection of PIREPs is slow
+	loadPGPireps int             // its PIREPs in PostgreSQL
 	loadDuration time.Duration   // of each page's load per target and round
 	heapEvents   []int           // log sizes the embedded heap is measured at
 	modes        map[string]bool // the modes the server-driving groups run in
@@ -104,7 +104,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.load.pilots, "load-pilots", 2000, "pilots of the load group's large airline (the roster)")
 	fs.IntVar(&c.load.flights, "load-flights", 50_000, "flights of the load group's large airline")
 	fs.IntVar(&c.load.pireps, "load-pireps", 100_000, "PIREPs of the load group's large airline")
-	fs.IntVar(&c.loadPGPireps, "load-pg-pireps", 10_000, "PIREPs of the load group's large airline in PostgreSQL (seeding projects ~300 PIREPs/s until the aircraft totals stop re-summing; then use 100000)")
+	fs.IntVar(&c.loadPGPireps, "load-pg-pireps", 100_000, "PIREPs of the load group's large airline in PostgreSQL (seeding projects about 1,200 PIREPs/s)")
 	fs.DurationVar(&c.loadDuration, "load-duration", 3*time.Second, "load per page, target and round")
 	fs.StringVar(&heapEvents, "heap-events", "100000,1000000", "log sizes at which the load group measures the embedded heap")
 	fs.StringVar(&modes, "modes", "embedded,postgres", "modes the pirep-* and load groups start the server in")
