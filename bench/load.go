@@ -76,7 +76,7 @@ var loadPages = []loadPage{
 
 // benchLoad runs the load group: pages under load in both modes, then the
 // live updates (the pirep-sse measurement, with its server CPU per
-// accept), then the embedded heap per event.
+// accept, unless that group runs too), then the embedded heap per event.
 func benchLoad(ctx context.Context, c config, log *slog.Logger, t *table) error {
 	if err := raiseFileLimit(4096); err != nil {
 		return err
@@ -119,8 +119,11 @@ func benchLoad(ctx context.Context, c config, log *slog.Logger, t *table) error 
 		"Goals (issue 12): 0.5 of the baseline's req/s, p99 under 10 ms on a quiet machine.",
 		pagesSeedChunk, big, bigPG.pireps, loadConns, c.loadDuration, c.rounds)
 
-	if err := benchPirepSSE(ctx, c, log, t); err != nil {
-		return fmt.Errorf("accept to SSE: %w", err)
+	// A whole run has measured it already in the pirep-sse group.
+	if !c.only["pirep-sse"] {
+		if err := benchPirepSSE(ctx, c, log, t); err != nil {
+			return fmt.Errorf("accept to SSE: %w", err)
+		}
 	}
 	for _, n := range c.heapEvents {
 		if err := measureEmbeddedHeap(ctx, log, t, n); err != nil {
