@@ -296,6 +296,24 @@ func TestPageWorkDoesNotGrowWithOtherAirlines(t *testing.T) {
 				t.Errorf("staff PIREP list: %d bytes with 200 more pilots, %d before", after, bytesBefore)
 			}
 
+			// Nor do the PIREP pages grow with the fleet: 50 more aircraft,
+			// none flown, add no work to the pages that name the aircraft
+			// of the PIREPs they show (the staff list's aircraft filter
+			// offers the fleet, so it is left out).
+			for i := range 50 {
+				reg := fmt.Sprintf("G-F%03d", i)
+				if _, _, err := w.fleet.AddAircraft(ctx, sys, s.id, domain.NewAircraft{SubfleetID: s.subfleet, Registration: reg, Name: reg, AirportID: "EGLL"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.settle(t)
+			bigFleet := measure()
+			for _, name := range []string{"my PIREPs", "a PIREP (pilot)", "a PIREP (staff)", "review queue", "review queue /live"} {
+				if bigFleet[name] != bigRoster[name] {
+					t.Errorf("%s: %v with 50 more aircraft, %v before", name, bigFleet[name], bigRoster[name])
+				}
+			}
+
 			// A list's round trips do not grow with the pilots it names
 			// either: twice the pilots, each with PIREPs, name in as many.
 			if m != postgres {

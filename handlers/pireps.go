@@ -105,7 +105,7 @@ func (h *pirepHandlers) rows(ctx context.Context, tabs views.AirlineTabs, list [
 	if len(list) == 0 {
 		return nil, nil
 	}
-	regs, err := h.registrations(ctx, tabs.ID)
+	regs, err := h.registrations(ctx, tabs.ID, list...)
 	if err != nil {
 		return nil, err
 	}
@@ -124,13 +124,14 @@ func (h *pirepHandlers) rows(ctx context.Context, tabs views.AirlineTabs, list [
 	return out, nil
 }
 
-// registrations maps the airline's aircraft ids to their registrations.
-func (h *pirepHandlers) registrations(ctx context.Context, airlineID string) (map[string]string, error) {
-	list, err := h.rm.AircraftOptions(ctx, airlineID)
-	if err != nil {
-		return nil, err
+// registrations maps the aircraft of the PIREPs shown to their
+// registrations, in one read of those aircraft alone.
+func (h *pirepHandlers) registrations(ctx context.Context, airlineID string, list ...reads.Pirep) (map[string]string, error) {
+	ids := make([]string, 0, len(list))
+	for _, p := range list {
+		ids = append(ids, p.AircraftID)
 	}
-	return registrationsOf(list), nil
+	return h.rm.Registrations(ctx, airlineID, ids)
 }
 
 // aircraftLabel names an aircraft as the PIREP forms offer it: its
@@ -422,7 +423,7 @@ func (h *pirepHandlers) showPirep(c echo.Context) error {
 func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.AirlineTabs, p reads.Pirep, form views.PirepForm,
 	reason string, errs map[string]string) error {
 	ctx := c.Request().Context()
-	regs, err := h.registrations(ctx, tabs.ID)
+	regs, err := h.registrations(ctx, tabs.ID, p)
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,15 @@ FROM aircraft
 WHERE tenant_id = $1 AND subfleet_id = $2
 ORDER BY registration COLLATE "C", id;
 
+-- name: ListAircraftRegistrations :many
+-- ListAircraftRegistrations names an airline's aircraft among some ids (the
+-- aircraft of a page's PIREPs, say), by id; ids of none of the airline's
+-- aircraft are left out. One round trip for every registration a page shows.
+SELECT id, registration
+FROM aircraft
+WHERE tenant_id = sqlc.arg(tenant_id) AND id = ANY(sqlc.arg(ids)::uuid[])
+ORDER BY id;
+
 -- name: GetAircraft :one
 -- GetAircraft finds an aircraft of one airline: another airline's is not
 -- found, whatever id is asked for.

@@ -1,7 +1,9 @@
 package memory
 
 import (
+	"bytes"
 	"context"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -32,6 +34,13 @@ func (m *ReadModels) GetAircraft(ctx context.Context, arg readmodel.GetAircraftP
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.getAircraft(ctx, arg)
+}
+
+// ListAircraftRegistrations implements readmodel.Querier.
+func (m *ReadModels) ListAircraftRegistrations(ctx context.Context, arg readmodel.ListAircraftRegistrationsParams) ([]readmodel.ListAircraftRegistrationsRow, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listAircraftRegistrations(ctx, arg)
 }
 
 // GetSubfleet implements readmodel.Querier.
@@ -81,6 +90,28 @@ func (s *state) getAircraft(ctx context.Context, arg readmodel.GetAircraftParams
 		return readmodel.Aircraft{}, readmodel.NotFound("GetAircraft")
 	}
 	return a, nil
+}
+
+// listAircraftRegistrations looks each id up in the airline's aircraft,
+// each once, and answers them by id as PostgreSQL's ORDER BY does.
+func (s *state) listAircraftRegistrations(ctx context.Context, arg readmodel.ListAircraftRegistrationsParams) ([]readmodel.ListAircraftRegistrationsRow, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []readmodel.ListAircraftRegistrationsRow
+	seen := make(map[uuid.UUID]bool, len(arg.Ids))
+	for _, id := range arg.Ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if a, ok := s.aircraft[rowKey{arg.TenantID, id}]; ok {
+			out = append(out, readmodel.ListAircraftRegistrationsRow{ID: a.ID, Registration: a.Registration})
+		}
+	}
+	s.visited(len(out))
+	slices.SortFunc(out, func(a, b readmodel.ListAircraftRegistrationsRow) int { return bytes.Compare(a.ID[:], b.ID[:]) })
+	return out, nil
 }
 
 func (s *state) getSubfleet(ctx context.Context, arg readmodel.GetSubfleetParams) (readmodel.Subfleet, error) {
@@ -200,6 +231,13 @@ func (t *tx) GetAircraft(ctx context.Context, arg readmodel.GetAircraftParams) (
 		return readmodel.Aircraft{}, err
 	}
 	return t.st.getAircraft(ctx, arg)
+}
+
+func (t *tx) ListAircraftRegistrations(ctx context.Context, arg readmodel.ListAircraftRegistrationsParams) ([]readmodel.ListAircraftRegistrationsRow, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.st.listAircraftRegistrations(ctx, arg)
 }
 
 func (t *tx) GetSubfleet(ctx context.Context, arg readmodel.GetSubfleetParams) (readmodel.Subfleet, error) {

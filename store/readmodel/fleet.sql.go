@@ -177,6 +177,46 @@ func (q *Queries) ListAircraftBySubfleet(ctx context.Context, arg ListAircraftBy
 	return items, nil
 }
 
+const listAircraftRegistrations = `-- name: ListAircraftRegistrations :many
+SELECT id, registration
+FROM aircraft
+WHERE tenant_id = $1 AND id = ANY($2::uuid[])
+ORDER BY id
+`
+
+type ListAircraftRegistrationsParams struct {
+	TenantID string
+	Ids      []uuid.UUID
+}
+
+type ListAircraftRegistrationsRow struct {
+	ID           uuid.UUID
+	Registration string
+}
+
+// ListAircraftRegistrations names an airline's aircraft among some ids (the
+// aircraft of a page's PIREPs, say), by id; ids of none of the airline's
+// aircraft are left out. One round trip for every registration a page shows.
+func (q *Queries) ListAircraftRegistrations(ctx context.Context, arg ListAircraftRegistrationsParams) ([]ListAircraftRegistrationsRow, error) {
+	rows, err := q.db.Query(ctx, listAircraftRegistrations, arg.TenantID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListAircraftRegistrationsRow
+	for rows.Next() {
+		var i ListAircraftRegistrationsRow
+		if err := rows.Scan(&i.ID, &i.Registration); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listSubfleets = `-- name: ListSubfleets :many
 SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at
 FROM subfleets

@@ -148,6 +148,10 @@ type Querier interface {
 	// ListAircraftPirepTotals is what accepted PIREPs added to each of an
 	// airline's aircraft that has flown one, by aircraft id.
 	ListAircraftPirepTotals(ctx context.Context, tenantID string) ([]AircraftPirepTotal, error)
+	// ListAircraftRegistrations names an airline's aircraft among some ids (the
+	// aircraft of a page's PIREPs, say), by id; ids of none of the airline's
+	// aircraft are left out. One round trip for every registration a page shows.
+	ListAircraftRegistrations(ctx context.Context, arg ListAircraftRegistrationsParams) ([]ListAircraftRegistrationsRow, error)
 	// ListAirlines returns every airline for the platform admin's list, by name.
 	// COLLATE "C" orders names by their bytes whatever the database's default
 	// collation, so the in-memory read models (store/memory) give the same order.

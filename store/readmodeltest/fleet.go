@@ -2,6 +2,7 @@ package readmodeltest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -14,15 +15,16 @@ import (
 // fleetCases are the suite's cases of queries/fleet.sql: an airline's
 // subfleets and aircraft, which never show another airline's.
 var fleetCases = map[string]func(t *testing.T, q readmodel.Querier){
-	"UpsertSubfleet":         testUpsertSubfleet,
-	"GetSubfleet":            testGetSubfleet,
-	"ListSubfleets":          testListSubfleets,
-	"DeleteAllSubfleets":     testDeleteAllSubfleets,
-	"UpsertAircraft":         testUpsertAircraft,
-	"GetAircraft":            testGetAircraft,
-	"ListAircraft":           testListAircraft,
-	"ListAircraftBySubfleet": testListAircraftBySubfleet,
-	"DeleteAllAircraft":      testDeleteAllAircraft,
+	"UpsertSubfleet":            testUpsertSubfleet,
+	"GetSubfleet":               testGetSubfleet,
+	"ListSubfleets":             testListSubfleets,
+	"DeleteAllSubfleets":        testDeleteAllSubfleets,
+	"UpsertAircraft":            testUpsertAircraft,
+	"GetAircraft":               testGetAircraft,
+	"ListAircraftRegistrations": testListAircraftRegistrations,
+	"ListAircraft":              testListAircraft,
+	"ListAircraftBySubfleet":    testListAircraftBySubfleet,
+	"DeleteAllAircraft":         testDeleteAllAircraft,
 }
 
 func subfleet(tenant, id, code string) readmodel.UpsertSubfleetParams {
@@ -242,6 +244,40 @@ func testGetAircraft(t *testing.T, q readmodel.Querier) {
 	for _, miss := range []readmodel.GetAircraftParams{{TenantID: tenantA, ID: b.ID}, {TenantID: tenantB, ID: a.ID}, {TenantID: "", ID: a.ID}} {
 		if _, err := q.GetAircraft(ctx, miss); domain.ErrorCode(err) != domain.ENotFound {
 			t.Errorf("GetAircraft(%s, %s): %v, want not found", miss.TenantID, miss.ID, err)
+		}
+	}
+}
+
+// ListAircraftRegistrations names the airline's aircraft among the ids
+// asked for, by id, each once: none of another airline's, none unknown.
+func testListAircraftRegistrations(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	regs := func(tenant string, ids ...uuid.UUID) []readmodel.ListAircraftRegistrationsRow {
+		t.Helper()
+		got, err := q.ListAircraftRegistrations(ctx, readmodel.ListAircraftRegistrationsParams{TenantID: tenant, Ids: ids})
+		if err != nil {
+			t.Fatalf("ListAircraftRegistrations(%s, %v): %v", tenant, ids, err)
+		}
+		return got
+	}
+	zulu := aircraft(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-222222222222", fleetA, "ZS-ABC")
+	golf := aircraft(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-111111111111", fleetB, "G-ABCD")
+	other := aircraft(tenantB, "6f1c1c6e-5a55-4a7e-9d8e-333333333333", fleetA, "N123AB")
+	if got := regs(tenantA, zulu.ID); len(got) != 0 {
+		t.Errorf("ListAircraftRegistrations on an empty table = %v, want none", got)
+	}
+	upsertAircraft(t, q, zulu, golf, other)
+	unknown := uuid.MustParse("6f1c1c6e-5a55-4a7e-9d8e-444444444444")
+	want := []readmodel.ListAircraftRegistrationsRow{{ID: golf.ID, Registration: "G-ABCD"}, {ID: zulu.ID, Registration: "ZS-ABC"}} // by id
+	if got := regs(tenantA, zulu.ID, other.ID, unknown, golf.ID, zulu.ID); !slices.Equal(got, want) {
+		t.Errorf("ListAircraftRegistrations(A, zulu, B's, unknown, golf, zulu again) = %v, want %v", got, want)
+	}
+	if got := regs(tenantB, zulu.ID, other.ID); !slices.Equal(got, []readmodel.ListAircraftRegistrationsRow{{ID: other.ID, Registration: "N123AB"}}) {
+		t.Errorf("ListAircraftRegistrations(B, zulu, other) = %v, want other alone", got)
+	}
+	for what, ids := range map[string][]uuid.UUID{"no ids": nil, "an empty list": {}, "only unknown": {unknown}} {
+		if got := regs(tenantA, ids...); len(got) != 0 {
+			t.Errorf("ListAircraftRegistrations with %s = %v, want none", what, got)
 		}
 	}
 }

@@ -292,6 +292,30 @@ func (q Querier) UserNames(ctx context.Context, airlineID string, userIDs []stri
 	return out, nil
 }
 
+// Registrations are the registrations of an airline's aircraft among the
+// ids given (a page's PIREPs' aircraft), by id, in one query; an id of
+// none of the airline's aircraft is left out.
+func (q Querier) Registrations(ctx context.Context, airlineID string, aircraftIDs []string) (map[string]string, error) {
+	ids := make([]uuid.UUID, 0, len(aircraftIDs))
+	for _, s := range aircraftIDs {
+		if id, err := uuid.Parse(s); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := q.ListAircraftRegistrations(ctx, readmodel.ListAircraftRegistrationsParams{TenantID: airlineID, Ids: ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID.String()] = r.Registration
+	}
+	return out, nil
+}
+
 // MemberLabels are the people of an airline among userIDs as lists name
 // them (their pilot id, then their name), by id, in one read; ids of no
 // one of the airline are left out.
