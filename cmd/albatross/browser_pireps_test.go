@@ -253,6 +253,37 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 		t.Fatalf("open every PIREP: %v", err)
 	}
 	shot(staff, "staff-all-pireps")
+	// The pilot filter is a search box: staff type part of a name, Tab to
+	// the first suggestion, Enter picks it, and the filter lists that
+	// pilot's PIREPs.
+	wait, cancel = context.WithTimeout(staff, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(wait,
+		chromedp.SendKeys(chromedp.ID("filter-pilot-input"), "pia"),
+		chromedp.WaitVisible(testID("pilot-option")),
+		waitTrue(htmxSettled("#filter-pilot")),
+		chromedp.KeyEvent("\t"),
+		waitTrue(`document.activeElement.dataset.testid === "pilot-option"`),
+		pressEnter(),
+		chromedp.WaitVisible(testID("pilot-picked")),
+	); err != nil {
+		box, _ := chromedp.Run(staff, chromedp.Evaluate[string](`document.getElementById("filter-pilot").outerHTML + " focus: " + document.activeElement.outerHTML`))
+		t.Fatalf("pick a pilot in the PIREP list's filter by keyboard: %v\n%s", err, box)
+	}
+	shot(staff, "staff-all-pireps-pilot-picked")
+	if err := chromedp.Do(staff,
+		chromedp.Click(chromedp.CSS(`[data-testid="pirep-filter"] button[type="submit"]`)),
+		waitTrue(`new URLSearchParams(location.search).get("pilot") !== null && new URLSearchParams(location.search).get("pilot") !== ""`),
+		chromedp.WaitVisible(testID("pirep-row")),
+	); err != nil {
+		t.Fatalf("filter the PIREP list by the picked pilot: %v", err)
+	}
+	if n, err := chromedp.Run(staff, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="pirep-row"]').length`)); err != nil || n != 2 {
+		t.Errorf("filtered by Pia, the list shows %d PIREPs (%v), want both of hers", n, err)
+	}
+	contains(t, staff, `[data-testid="pirep-row"] [data-testid="pirep-pilot"]`, "Pia Pilot")
+	contains(t, staff, `[data-testid="pilot-picked"]`, "Pia Pilot")
+	shot(staff, "staff-all-pireps-by-pilot")
 	if err := chromedp.Do(staff,
 		chromedp.Navigate(base+"/roster"),
 		chromedp.WaitVisible(testID("roster-row")),

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/albatross-va/albatross/store/pgtest"
@@ -257,4 +259,29 @@ func watchAirlineCreation(t *testing.T, mode string, watched, used *testServer) 
 		t.Errorf("the live list shows %q", name)
 	}
 	screenshot(t, watcher, mode+"-airlines-live-update")
+}
+
+// pressEnter presses Enter on the focused element as a keyboard does: a
+// keyDown that carries its text, then a keyUp. (chromedp's KeyEvent sends
+// Enter's text in a separate char event, which activates no button.)
+func pressEnter() chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		key := input.DispatchKeyEventParams{Key: "Enter", Code: "Enter", WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13}
+		down, up := key, key
+		down.Type, down.Text, down.UnmodifiedText = input.DispatchKeyEventTypeKeyDown, "\r", "\r"
+		up.Type = input.DispatchKeyEventTypeKeyUp
+		for _, k := range []input.DispatchKeyEventParams{down, up} {
+			if _, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, k); err != nil {
+				return chromedp.Void{}, err
+			}
+		}
+		return chromedp.Void{}, nil
+	}
+}
+
+// htmxSettled is true once the htmx swaps within sel are done: htmx
+// makes swapped-in content live (its hx- attributes) as it settles,
+// after the content is already visible.
+func htmxSettled(sel string) string {
+	return `document.querySelectorAll('` + sel + ` .htmx-added, ` + sel + ` .htmx-settling, ` + sel + `.htmx-settling, ` + sel + ` .htmx-request').length === 0`
 }
