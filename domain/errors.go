@@ -31,6 +31,9 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	// Reasons says, for some refused fields, which rule refused them (the
+	// Reason constants), for an API that words each rule its own way.
+	Reasons map[string]string
 }
 
 // Error implements the error interface.
@@ -93,6 +96,24 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "Internal error."
+}
+
+// The rules a refused field may name in Error.Reasons.
+const (
+	ReasonUnknownAirport      = "unknown-airport"      // not one of the airline's airports
+	ReasonPilotElsewhere      = "pilot-elsewhere"      // the pilot is not at the departure airport
+	ReasonUnknownAircraft     = "unknown-aircraft"     // not one of the airline's aircraft
+	ReasonAircraftUnavailable = "aircraft-unavailable" // not active, or flying another PIREP
+	ReasonAircraftElsewhere   = "aircraft-elsewhere"   // not at the departure airport
+)
+
+// ErrorReasons returns the per-field rules of err (Error.Reasons), or nil.
+func ErrorReasons(err error) map[string]string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reasons
+	}
+	return nil
 }
 
 // ErrorFields returns the per-field messages of err, or nil.

@@ -49,10 +49,13 @@ const (
 	PirepCancel PirepAction = "cancel"
 	PirepAccept PirepAction = "accept"
 	PirepReject PirepAction = "reject"
+	// PirepReport is an ACARS client's report of a flight under way: its
+	// details and phase as they change, and its positions.
+	PirepReport PirepAction = "report"
 )
 
 // PirepActions lists every action.
-var PirepActions = []PirepAction{PirepEdit, PirepSubmit, PirepCancel, PirepAccept, PirepReject}
+var PirepActions = []PirepAction{PirepEdit, PirepSubmit, PirepCancel, PirepAccept, PirepReject, PirepReport}
 
 // PirepRole is how the actor stands to one PIREP.
 type PirepRole string
@@ -88,6 +91,12 @@ var pirepTransitions = []pirepTransition{
 	{PirepPending, PirepReject, PirepStaff, PirepRejected},
 	{PirepAccepted, PirepReject, PirepStaff, PirepRejected},
 	{PirepRejected, PirepAccept, PirepStaff, PirepAccepted},
+	// A flight an ACARS client prefiled: it reports as it flies, files
+	// (submit) at the end or cancels; staff may cancel one left behind.
+	{PirepInProgress, PirepReport, PirepOwner, PirepInProgress},
+	{PirepInProgress, PirepSubmit, PirepOwner, PirepPending},
+	{PirepInProgress, PirepCancel, PirepOwner, PirepCancelled},
+	{PirepInProgress, PirepCancel, PirepStaff, PirepCancelled},
 }
 
 // PirepTransitions returns the table's rows, for documentation and tests.
@@ -128,8 +137,12 @@ func NextPirepState(from string, action PirepAction, role PirepRole) (string, er
 	return "", Errorf(EConflict, "You cannot %s %s PIREP.", action, name)
 }
 
-// PirepSourceManual is the source of a PIREP filed through the form.
-const PirepSourceManual = "manual"
+// The sources of a PIREP: the filing form, or an ACARS client through
+// phpVMS's API.
+const (
+	PirepSourceManual = "manual"
+	PirepSourceACARS  = "acars"
+)
 
 // PirepDetails is everything a pilot reports of a flight.
 type PirepDetails struct {
@@ -150,7 +163,8 @@ type PirepDetails struct {
 	LandingRate  int32 // feet per minute, negative when descending
 	Route        string
 	Remarks      string
-	Source       string
+	Source       string // PirepSourceManual or PirepSourceACARS
+	SourceName   string // an ACARS client's name, as it gives it
 }
 
 // poundsPerKilogram is the international avoirdupois pound.
@@ -202,12 +216,17 @@ const (
 
 // Validate returns an EInvalid error naming each bad field, or nil. It
 // checks the report alone; File and Edit also check it against the airline.
-func (d PirepDetails) Validate() error {
+func (d PirepDetails) Validate() error { return d.validate(false) }
+
+// validate checks a report; inFlight checks a flight an ACARS client
+// reports as it goes, whose times and totals are known only at its end.
+func (d PirepDetails) validate(inFlight bool) error {
 	m := map[string]string{}
 	legFields{d.FlightNumber, d.RouteCode, d.RouteLeg, d.DptAirport, d.ArrAirport, d.AltAirport, d.Distance, d.Level}.check(m)
 	checkRequiredLine(m, "aircraft_id", &d.AircraftID, 100, "Choose the aircraft you flew.")
 	CheckLine(m, "flight_id", &d.FlightID, 100)
 	switch {
+	case inFlight && (d.BlockOff.IsZero() || d.BlockOn.IsZero()):
 	case d.BlockOff.IsZero():
 		m["block_off"] = "Enter the block-off time in UTC."
 	case d.BlockOn.IsZero():
@@ -217,7 +236,9 @@ func (d PirepDetails) Validate() error {
 	case d.BlockOn.Sub(d.BlockOff) > maxBlockTime:
 		m["block_on"] = "The block time can be at most 24 hours."
 	}
-	if d.FlightTime < 1 || d.FlightTime > 2400 {
+	if inFlight && d.FlightTime == 0 {
+		// not flown yet
+	} else if d.FlightTime < 1 || d.FlightTime > 2400 {
 		m["flight_time"] = "Enter the flight time as hours and minutes, for example 2:35."
 	} else if m["block_off"] == "" && m["block_on"] == "" {
 		block := d.BlockOn.Sub(d.BlockOff)
@@ -239,9 +260,10 @@ func (d PirepDetails) Validate() error {
 	}
 	CheckMultiline(m, "route", &d.Route, 1000)
 	CheckMultiline(m, "remarks", &d.Remarks, 2000)
-	if d.Source != PirepSourceManual {
-		m["source"] = "PIREPs are filed manually for now."
+	if d.Source != PirepSourceManual && d.Source != PirepSourceACARS {
+		m["source"] = "A PIREP is filed by hand or by an ACARS client."
 	}
+	CheckLine(m, "source_name", &d.SourceName, 25)
 	return Invalid(m)
 }
 
@@ -252,7 +274,7 @@ func (d PirepDetails) proto() *eventsv1.PirepFiled_Details {
 		DptAirport: d.DptAirport, ArrAirport: d.ArrAirport, AltAirport: d.AltAirport, AircraftId: d.AircraftID,
 		BlockOff: timestamppb.New(d.BlockOff), BlockOn: timestamppb.New(d.BlockOn), FlightTime: d.FlightTime,
 		Distance: d.Distance, Level: d.Level, FuelUsed: d.FuelUsed, LandingRate: d.LandingRate,
-		Route: d.Route, Remarks: d.Remarks, Source: d.Source,
+		Route: d.Route, Remarks: d.Remarks, Source: d.Source, SourceName: d.SourceName,
 	}
 }
 
@@ -263,7 +285,7 @@ func PirepDetailsOf(e *eventsv1.PirepFiled_Details) PirepDetails {
 		DptAirport: e.GetDptAirport(), ArrAirport: e.GetArrAirport(), AltAirport: e.GetAltAirport(), AircraftID: e.GetAircraftId(),
 		BlockOff: e.GetBlockOff().AsTime(), BlockOn: e.GetBlockOn().AsTime(), FlightTime: e.GetFlightTime(),
 		Distance: e.GetDistance(), Level: e.GetLevel(), FuelUsed: e.GetFuelUsed(), LandingRate: e.GetLandingRate(),
-		Route: e.GetRoute(), Remarks: e.GetRemarks(), Source: e.GetSource(),
+		Route: e.GetRoute(), Remarks: e.GetRemarks(), Source: e.GetSource(), SourceName: e.GetSourceName(),
 	}
 }
 
@@ -275,6 +297,11 @@ type Pirep struct {
 	Details               PirepDetails
 	FiledAt               time.Time
 	RejectReason          string
+	// Phase is an ACARS flight's phase code; PositionIDs the client ids of
+	// its positions so far, Positions how many it has.
+	Phase       string
+	PositionIDs map[string]bool
+	Positions   int
 }
 
 // Apply folds one stored event into the PIREP.
@@ -283,11 +310,27 @@ func (p *Pirep) Apply(ev proto.Message) error {
 	case *eventsv1.PirepFiled:
 		p.ID, p.TenantID, p.PilotID, p.Created = e.PirepId, e.TenantId, e.PilotId, true
 		p.Details, p.FiledAt, p.State = PirepDetailsOf(e.Details), e.FiledAt.AsTime(), PirepDraft
-		if e.Submitted {
+		p.Phase = e.Phase
+		switch {
+		case e.InProgress:
+			p.State = PirepInProgress
+		case e.Submitted:
 			p.State = PirepPending
 		}
 	case *eventsv1.PirepEdited:
 		p.Details = PirepDetailsOf(e.Details)
+	case *eventsv1.PirepProgressed:
+		p.Details, p.Phase = PirepDetailsOf(e.Details), e.Phase
+	case *eventsv1.PirepPositionsAdded:
+		for _, pos := range e.Positions {
+			if pos.Id != "" {
+				if p.PositionIDs == nil {
+					p.PositionIDs = map[string]bool{}
+				}
+				p.PositionIDs[pos.Id] = true
+			}
+		}
+		p.Positions += len(e.Positions)
 	case *eventsv1.PirepSubmitted:
 		p.State = PirepPending
 	case *eventsv1.PirepCancelled:
@@ -437,10 +480,15 @@ var pirepNamespace = [16]byte{0x2a, 0x91, 0x4c, 0x0d, 0x7e, 0x35, 0x4b, 0x18, 0x
 // ten-minute slot: two filings of the same flight in one slot land in one
 // stream, whose expected version makes exactly one of them create it.
 func pirepSlotID(tenantID, pilotID string, d PirepDetails, slot int64) string {
+	return nameUUID(tenantID, pilotID, d.FlightNumber, d.RouteCode, fmt.Sprint(d.RouteLeg), d.DptAirport, d.ArrAirport, fmt.Sprint(slot))
+}
+
+// nameUUID is a name-based (version 5) UUID of parts, in the PIREP
+// namespace.
+func nameUUID(parts ...string) string {
 	h := sha1.New()
 	h.Write(pirepNamespace[:])
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s\x00%d",
-		tenantID, pilotID, d.FlightNumber, d.RouteCode, d.RouteLeg, d.DptAirport, d.ArrAirport, slot)
+	h.Write([]byte(strings.Join(parts, "\x00")))
 	var b [16]byte
 	copy(b[:], h.Sum(nil))
 	b[6] = b[6]&0x0f | 0x50
@@ -452,12 +500,15 @@ func pirepSlotID(tenantID, pilotID string, d PirepDetails, slot int64) string {
 // prepare normalizes and checks a report against the airline, with a
 // message for every broken rule at once. It reads the flight's stream and
 // the airline's facts once each.
-func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d PirepDetails) (PirepDetails, error) {
+func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d PirepDetails, inFlight bool) (PirepDetails, error) {
 	d.Normalize()
-	m := ErrorFields(d.Validate())
+	m := ErrorFields(d.validate(inFlight))
 	if m == nil {
 		m = map[string]string{}
 	}
+	// why says, for each refused field, which rule refused it (Reason*),
+	// for an API that answers each rule in its own words.
+	why := map[string]string{}
 	q := FilingQuery{TenantID: airlineID, PilotID: pilotID, AircraftID: d.AircraftID}
 	route := []struct{ field, icao string }{{"dpt_airport", d.DptAirport}, {"arr_airport", d.ArrAirport}, {"alt_airport", d.AltAirport}}
 	for _, r := range route {
@@ -472,6 +523,7 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 	for _, r := range route {
 		if _, ok := facts.Airports[r.icao]; r.icao != "" && m[r.field] == "" && !ok {
 			m[r.field] = fmt.Sprintf("%s is not one of this airline's airports; add it first.", r.icao)
+			why[r.field] = ReasonUnknownAirport
 		}
 	}
 	dpt, arr := facts.Airports[d.DptAirport], facts.Airports[d.ArrAirport]
@@ -488,16 +540,19 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 	if d.AircraftID != "" {
 		switch {
 		case !facts.AircraftFound:
-			m["aircraft_id"] = "Choose one of this airline's aircraft."
+			m["aircraft_id"], why["aircraft_id"] = "Choose one of this airline's aircraft.", ReasonUnknownAircraft
 		case ac.Status != AircraftActive:
 			m["aircraft_id"] = fmt.Sprintf("%s is %s, not active: choose an active aircraft.", ac.Registration, ac.Status)
+			why["aircraft_id"] = ReasonAircraftUnavailable
 		case rules.AircraftAtDeparture && m["dpt_airport"] == "" && ac.AirportID != d.DptAirport:
 			m["aircraft_id"] = fmt.Sprintf("%s is at %s, not at the departure airport %s.", ac.Registration, ac.AirportID, d.DptAirport)
+			why["aircraft_id"] = ReasonAircraftElsewhere
 		}
 	}
 	if rules.PilotAtDeparture && m["dpt_airport"] == "" {
 		if loc := facts.PilotLocation; loc != "" && loc != d.DptAirport {
 			m["dpt_airport"] = fmt.Sprintf("You are at %s: this airline's flights depart from where its pilots are.", loc)
+			why["dpt_airport"] = ReasonPilotElsewhere
 		}
 	}
 	if len(m) == 0 && d.Distance == 0 {
@@ -507,7 +562,11 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 			d.Distance = int32(math.Max(1, math.Round(GreatCircleNM(dpt.Coordinates, arr.Coordinates))))
 		}
 	}
-	return d, Invalid(m)
+	if err := Invalid(m); err != nil {
+		err.(*Error).Reasons = why
+		return d, err
+	}
+	return d, nil
 }
 
 // File files a PIREP of the actor's own flight, as a draft or, with
@@ -521,7 +580,7 @@ func (s *Pireps) File(ctx context.Context, meta CommandMeta, airlineID string, d
 		return "", AppendResult{}, err
 	}
 	pilotID := meta.Who.UserID
-	d, err := s.prepare(ctx, airlineID, pilotID, d)
+	d, err := s.prepare(ctx, airlineID, pilotID, d, false)
 	if err != nil {
 		return "", AppendResult{}, err
 	}
@@ -646,7 +705,7 @@ func (s *Pireps) Edit(ctx context.Context, meta CommandMeta, airlineID, pirepID 
 	if err := Authorize(meta.Who, FileOwnPireps, airlineID); err != nil {
 		return AppendResult{}, err
 	}
-	d, err := s.prepare(ctx, airlineID, meta.Who.UserID, d)
+	d, err := s.prepare(ctx, airlineID, meta.Who.UserID, d, false)
 	if err != nil {
 		return AppendResult{}, err
 	}

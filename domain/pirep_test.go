@@ -25,6 +25,12 @@ func TestEveryPirepTransitionFollowsTheTable(t *testing.T) {
 		"pending/reject/staff":  domain.PirepRejected,
 		"accepted/reject/staff": domain.PirepRejected,
 		"rejected/accept/staff": domain.PirepAccepted,
+		// ACARS (issue 13): the client reports and files or cancels its
+		// flight; staff cancel one left behind.
+		"in_progress/report/pilot": domain.PirepInProgress,
+		"in_progress/submit/pilot": domain.PirepPending,
+		"in_progress/cancel/pilot": domain.PirepCancelled,
+		"in_progress/cancel/staff": domain.PirepCancelled,
 	}
 	seen := 0
 	for _, state := range domain.PirepStates {
@@ -50,7 +56,7 @@ func TestEveryPirepTransitionFollowsTheTable(t *testing.T) {
 			}
 		}
 	}
-	if want := len(domain.PirepStates) * len(domain.PirepActions) * len(domain.PirepRoles); seen != want || seen != 60 {
+	if want := len(domain.PirepStates) * len(domain.PirepActions) * len(domain.PirepRoles); seen != want || seen != 72 {
 		t.Fatalf("checked %d combinations, want %d", seen, want)
 	}
 	if got := len(domain.PirepTransitions()); got != len(allowed) {

@@ -36,8 +36,10 @@ LIMIT sqlc.arg(row_limit) OFFSET sqlc.arg(row_offset);
 -- UpsertPirep writes a PIREP's row from its events.
 INSERT INTO pireps (tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id,
     dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level,
-    fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
+    fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at,
+    phase, source_name, positions, last_lat, last_lon, last_altitude, last_heading, last_gs, last_position_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26,
+    $27, $28, $29, $30, $31, $32, $33, $34, $35)
 ON CONFLICT (tenant_id, id) DO UPDATE
 SET pilot_id = EXCLUDED.pilot_id, state = EXCLUDED.state, flight_number = EXCLUDED.flight_number,
     route_code = EXCLUDED.route_code, route_leg = EXCLUDED.route_leg, flight_id = EXCLUDED.flight_id,
@@ -46,7 +48,10 @@ SET pilot_id = EXCLUDED.pilot_id, state = EXCLUDED.state, flight_number = EXCLUD
     flight_time = EXCLUDED.flight_time, distance = EXCLUDED.distance, level = EXCLUDED.level,
     fuel_used = EXCLUDED.fuel_used, landing_rate = EXCLUDED.landing_rate, route = EXCLUDED.route,
     remarks = EXCLUDED.remarks, source = EXCLUDED.source, reject_reason = EXCLUDED.reject_reason,
-    filed_at = EXCLUDED.filed_at, queued_at = EXCLUDED.queued_at, updated_at = EXCLUDED.updated_at;
+    filed_at = EXCLUDED.filed_at, queued_at = EXCLUDED.queued_at, updated_at = EXCLUDED.updated_at,
+    phase = EXCLUDED.phase, source_name = EXCLUDED.source_name, positions = EXCLUDED.positions,
+    last_lat = EXCLUDED.last_lat, last_lon = EXCLUDED.last_lon, last_altitude = EXCLUDED.last_altitude,
+    last_heading = EXCLUDED.last_heading, last_gs = EXCLUDED.last_gs, last_position_at = EXCLUDED.last_position_at;
 
 -- name: DeleteAllPireps :exec
 -- DeleteAllPireps empties the read model before a rebuild.
@@ -155,3 +160,27 @@ ORDER BY aircraft_id;
 -- name: DeleteAllAircraftPirepTotals :exec
 -- DeleteAllAircraftPirepTotals empties the read model before a rebuild.
 DELETE FROM aircraft_pirep_totals;
+
+-- name: ListPirepsInProgress :many
+-- ListPirepsInProgress lists an airline's flights in progress, the latest
+-- report first (the live map and phpVMS's /api/acars).
+SELECT * FROM pireps
+WHERE tenant_id = $1 AND state = 'in_progress'
+ORDER BY updated_at DESC, id
+LIMIT $2;
+
+-- name: AddPirepPosition :exec
+-- AddPirepPosition appends one position to a flight's track.
+INSERT INTO pirep_positions (tenant_id, pirep_id, n, client_id, lat, lon, altitude_msl, altitude_agl, heading, gs, ias, vs,
+    distance, fuel_flow, status, log, transponder, autopilot, sim_time, at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20);
+
+-- name: ListPirepPositions :many
+-- ListPirepPositions is a flight's track, in the order received.
+SELECT * FROM pirep_positions
+WHERE tenant_id = $1 AND pirep_id = $2
+ORDER BY n;
+
+-- name: DeleteAllPirepPositions :exec
+-- DeleteAllPirepPositions empties the tracks before a rebuild.
+DELETE FROM pirep_positions;

@@ -45,6 +45,33 @@ var goldenCases = []struct {
 		PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", Details: goldenPirepDetails, Submitted: true,
 		FiledAt: timestamppb.New(time.Date(2026, 11, 28, 21, 0, 0, 0, time.UTC)),
 	}},
+	{"pirep_prefiled", &eventsv1.PirepFiled{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2e", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", InProgress: true, Phase: "INI",
+		Details: &eventsv1.PirepFiled_Details{FlightNumber: "1234", DptAirport: "EGLL", ArrAirport: "LPPT",
+			AircraftId: "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4", Distance: 850, Source: "acars", SourceName: "vmsACARS"},
+		FiledAt: timestamppb.New(time.Date(2026, 11, 28, 17, 30, 0, 0, time.UTC)),
+	}},
+	{"pirep_progressed", &eventsv1.PirepProgressed{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2e", Phase: "ENR",
+		Details: &eventsv1.PirepFiled_Details{FlightNumber: "1234", DptAirport: "EGLL", ArrAirport: "LPPT",
+			AircraftId: "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4", FlightTime: 42, Distance: 310, FuelUsed: 4100, Source: "acars", SourceName: "vmsACARS"},
+		UpdatedAt: timestamppb.New(time.Date(2026, 11, 28, 18, 12, 0, 0, time.UTC)),
+	}},
+	{"pirep_positions_added", &eventsv1.PirepPositionsAdded{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2e",
+		Positions: []*eventsv1.PirepPositionsAdded_Position{
+			{Id: "p1", Lat: 50.9, Lon: -1.2, AltitudeMsl: 35000, AltitudeAgl: 34900, Heading: 215, Gs: 455, Ias: 270, Vs: -5,
+				Distance: 310.4, FuelFlow: 5400, Status: "ENR", Log: "cruise", Transponder: "2000", Autopilot: "NAV",
+				SimTime: timestamppb.New(time.Date(2026, 11, 28, 18, 11, 0, 0, time.UTC)), At: timestamppb.New(time.Date(2026, 11, 28, 18, 11, 5, 0, time.UTC))},
+			{Lat: 50.8, Lon: -1.3},
+		},
+		AddedAt: timestamppb.New(time.Date(2026, 11, 28, 18, 12, 0, 0, time.UTC)),
+	}},
+	{"aircraft_reserved", &eventsv1.AircraftReserved{
+		AircraftId: "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2e",
+		ReservedAt: timestamppb.New(time.Date(2026, 11, 28, 17, 30, 0, 0, time.UTC)),
+	}},
 	{"pirep_edited", &eventsv1.PirepEdited{
 		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", Details: goldenPirepDetails,
 		EditedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 1, 0, 0, time.UTC)),

@@ -55,6 +55,9 @@ var registered = []proto.Message{
 	&eventsv1.PirepRulesChanged{},
 	&eventsv1.PirepCommentAdded{},
 	&eventsv1.NoticeDismissed{},
+	&eventsv1.PirepProgressed{},
+	&eventsv1.PirepPositionsAdded{},
+	&eventsv1.AircraftReserved{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

@@ -35,6 +35,11 @@ const (
 	// the roster and the statistics show them: sent when an acceptance is
 	// made or undone, to the whole airline.
 	TopicPilotTotals Topic = "pilot-totals"
+	// TopicLiveFlights is the airline's flights in progress as the live map
+	// shows them: sent on each position an ACARS client reports, to the
+	// whole airline (and the public map), and to nothing else, so a busy
+	// sky does not wake the review pages.
+	TopicLiveFlights Topic = "live-flights"
 	// TopicResync tells a page to re-fetch every live section: its stream
 	// could not be replayed.
 	TopicResync Topic = "resync"

@@ -222,8 +222,9 @@ type state struct {
 	airports  airportTable  // see airports.go
 	flights   *flightTables // see flights.go
 
-	pireps         map[rowKey]*readmodel.Pirep // see pireps.go; rows are never changed in place
-	pirepIdx       *pirepIndex                 // see pirep_index.go
+	pireps         map[rowKey]*readmodel.Pirep          // see pireps.go; rows are never changed in place
+	pirepIdx       *pirepIndex                          // see pirep_index.go
+	positions      map[rowKey][]readmodel.PirepPosition // see pirep_positions.go; by n
 	pilotStats     map[rowKey]readmodel.PilotStat
 	aircraftTotals map[rowKey]readmodel.AircraftPirepTotal
 	// totalsInOrder is aircraftTotals by tenant by aircraft id, the order
@@ -279,6 +280,7 @@ func newState() *state {
 
 		pireps:         map[rowKey]*readmodel.Pirep{},
 		pirepIdx:       newPirepIndex(),
+		positions:      map[rowKey][]readmodel.PirepPosition{},
 		pilotStats:     map[rowKey]readmodel.PilotStat{},
 		aircraftTotals: map[rowKey]readmodel.AircraftPirepTotal{},
 		totalsInOrder:  newSortedRows[string](byAircraftID),

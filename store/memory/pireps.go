@@ -527,6 +527,10 @@ func (t *tx) UpsertPirep(ctx context.Context, arg readmodel.UpsertPirepParams) e
 	for _, ts := range []*time.Time{&row.BlockOff, &row.BlockOn, &row.FiledAt, &row.QueuedAt, &row.UpdatedAt} {
 		*ts = timestamptz(*ts)
 	}
+	if row.LastPositionAt != nil {
+		at := timestamptz(*row.LastPositionAt)
+		row.LastPositionAt = &at
+	}
 	k := rowKey{arg.TenantID, arg.ID}
 	old, existed := t.st.pireps[k]
 	t.st.setPirep(&row)

@@ -35,7 +35,8 @@ func (Pireps) Name() string { return "pireps" }
 func (Pireps) Handles(eventType string) bool { return pirepEvents[eventType] }
 
 var pirepEvents = typeSet(&eventsv1.PirepFiled{}, &eventsv1.PirepEdited{}, &eventsv1.PirepSubmitted{},
-	&eventsv1.PirepCancelled{}, &eventsv1.PirepAccepted{}, &eventsv1.PirepRejected{})
+	&eventsv1.PirepCancelled{}, &eventsv1.PirepAccepted{}, &eventsv1.PirepRejected{},
+	&eventsv1.PirepProgressed{}, &eventsv1.PirepPositionsAdded{})
 
 // Apply implements Projection.
 func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
@@ -74,8 +75,11 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 				return fmt.Errorf("pilot id %q: %w", e.PilotId, err)
 			}
 			pilot = owner
-			row := readmodel.UpsertPirepParams{TenantID: ev.TenantID, ID: id, PilotID: owner, State: domain.PirepDraft}
-			if e.Submitted {
+			row := readmodel.UpsertPirepParams{TenantID: ev.TenantID, ID: id, PilotID: owner, State: domain.PirepDraft, Phase: e.Phase}
+			switch {
+			case e.InProgress:
+				row.State = domain.PirepInProgress
+			case e.Submitted:
 				row.State = domain.PirepPending
 			}
 			at := e.FiledAt.AsTime()
@@ -90,6 +94,17 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 		err = change(rawID, e.EditedAt.AsTime(), func(row *readmodel.UpsertPirepParams) error {
 			return setDetails(row, e.Details)
 		})
+	case *eventsv1.PirepProgressed:
+		rawID = e.PirepId
+		err = change(rawID, e.UpdatedAt.AsTime(), func(row *readmodel.UpsertPirepParams) error {
+			row.Phase = e.Phase
+			return setDetails(row, e.Details)
+		})
+	case *eventsv1.PirepPositionsAdded:
+		rawID = e.PirepId
+		err = change(rawID, e.AddedAt.AsTime(), func(row *readmodel.UpsertPirepParams) error {
+			return addPositions(ctx, q, row, e.Positions)
+		})
 	case *eventsv1.PirepSubmitted:
 		rawID = e.PirepId
 		err = change(rawID, e.SubmittedAt.AsTime(), func(row *readmodel.UpsertPirepParams) error {
@@ -99,6 +114,9 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 	case *eventsv1.PirepCancelled:
 		rawID = e.PirepId
 		err = change(rawID, e.CancelledAt.AsTime(), func(row *readmodel.UpsertPirepParams) error {
+			if row.State == domain.PirepInProgress {
+				row.Phase = domain.PhaseCancelled
+			}
 			row.State = domain.PirepCancelled
 			return nil
 		})
@@ -119,6 +137,9 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 	}
 	if err != nil {
 		return nil, fmt.Errorf("pireps %s %s: %w", ev.Type, rawID, err)
+	}
+	if _, ok := msg.(*eventsv1.PirepPositionsAdded); ok {
+		return []notify.Notice{{TenantID: ev.TenantID, Topic: live.TopicLiveFlights, IDs: []string{rawID}, Position: ev.Position.String()}}, nil
 	}
 	return pirepNotices(ev, rawID, pilot.String(), totalsMoved), nil
 }
@@ -188,6 +209,29 @@ func sameTotals(a, b readmodel.Pirep) bool {
 }
 
 // setDetails copies a PIREP's reported details into its row.
+// addPositions appends a batch to the flight's track, numbered on from
+// the positions it has, and keeps the last on its row.
+func addPositions(ctx context.Context, q readmodel.Querier, row *readmodel.UpsertPirepParams, list []*eventsv1.PirepPositionsAdded_Position) error {
+	for _, e := range list {
+		p := domain.PositionOf(e)
+		row.Positions++
+		arg := readmodel.AddPirepPositionParams{TenantID: row.TenantID, PirepID: row.ID, N: row.Positions, ClientID: p.ID,
+			Lat: p.Lat, Lon: p.Lon, AltitudeMsl: p.AltitudeMSL, AltitudeAgl: p.AltitudeAGL, Heading: p.Heading,
+			Gs: p.GroundSpeed, Ias: p.IAS, Vs: p.VerticalSpeed, Distance: p.Distance, FuelFlow: p.FuelFlow,
+			Status: p.Status, Log: p.Log, Transponder: p.Transponder, Autopilot: p.Autopilot, At: p.At}
+		if !p.SimTime.IsZero() {
+			arg.SimTime = &p.SimTime
+		}
+		if err := q.AddPirepPosition(ctx, arg); err != nil {
+			return err
+		}
+		at := p.At
+		row.LastLat, row.LastLon, row.LastAltitude, row.LastHeading, row.LastGs, row.LastPositionAt =
+			p.Lat, p.Lon, p.AltitudeMSL, p.Heading, p.GroundSpeed, &at
+	}
+	return nil
+}
+
 func setDetails(row *readmodel.UpsertPirepParams, e *eventsv1.PirepFiled_Details) error {
 	d := domain.PirepDetailsOf(e)
 	aircraft, err := uuid.Parse(d.AircraftID)
@@ -198,7 +242,7 @@ func setDetails(row *readmodel.UpsertPirepParams, e *eventsv1.PirepFiled_Details
 	row.DptAirport, row.ArrAirport, row.AltAirport, row.AircraftID = d.DptAirport, d.ArrAirport, d.AltAirport, aircraft
 	row.BlockOff, row.BlockOn, row.FlightTime, row.Distance = d.BlockOff, d.BlockOn, d.FlightTime, d.Distance
 	row.Level, row.FuelUsed, row.LandingRate = d.Level, d.FuelUsed, d.LandingRate
-	row.Route, row.Remarks, row.Source = d.Route, d.Remarks, d.Source
+	row.Route, row.Remarks, row.Source, row.SourceName = d.Route, d.Remarks, d.Source, d.SourceName
 	return nil
 }
 
@@ -215,6 +259,9 @@ func (Pireps) EndRebuild(ctx context.Context, q readmodel.Querier) error {
 
 // Reset implements Projection.
 func (Pireps) Reset(ctx context.Context, q readmodel.Querier) error {
+	if err := q.DeleteAllPirepPositions(ctx); err != nil {
+		return err
+	}
 	if err := q.DeleteAllAircraftPirepTotals(ctx); err != nil {
 		return err
 	}

@@ -189,32 +189,41 @@ type PilotStat struct {
 }
 
 type Pirep struct {
-	TenantID     string
-	ID           uuid.UUID
-	PilotID      uuid.UUID
-	State        string
-	FlightNumber string
-	RouteCode    string
-	RouteLeg     int32
-	FlightID     string
-	DptAirport   string
-	ArrAirport   string
-	AltAirport   string
-	AircraftID   uuid.UUID
-	BlockOff     time.Time
-	BlockOn      time.Time
-	FlightTime   int32
-	Distance     int32
-	Level        int32
-	FuelUsed     int32
-	LandingRate  int32
-	Route        string
-	Remarks      string
-	Source       string
-	RejectReason string
-	FiledAt      time.Time
-	QueuedAt     time.Time
-	UpdatedAt    time.Time
+	TenantID       string
+	ID             uuid.UUID
+	PilotID        uuid.UUID
+	State          string
+	FlightNumber   string
+	RouteCode      string
+	RouteLeg       int32
+	FlightID       string
+	DptAirport     string
+	ArrAirport     string
+	AltAirport     string
+	AircraftID     uuid.UUID
+	BlockOff       time.Time
+	BlockOn        time.Time
+	FlightTime     int32
+	Distance       int32
+	Level          int32
+	FuelUsed       int32
+	LandingRate    int32
+	Route          string
+	Remarks        string
+	Source         string
+	RejectReason   string
+	FiledAt        time.Time
+	QueuedAt       time.Time
+	UpdatedAt      time.Time
+	Phase          string
+	SourceName     string
+	Positions      int32
+	LastLat        float64
+	LastLon        float64
+	LastAltitude   int32
+	LastHeading    int32
+	LastGs         int32
+	LastPositionAt *time.Time
 }
 
 type PirepComment struct {
@@ -230,6 +239,29 @@ type PirepCount struct {
 	TenantID string
 	State    string
 	Pireps   int64
+}
+
+type PirepPosition struct {
+	TenantID    string
+	PirepID     uuid.UUID
+	N           int32
+	ClientID    string
+	Lat         float64
+	Lon         float64
+	AltitudeMsl int32
+	AltitudeAgl int32
+	Heading     int32
+	Gs          int32
+	Ias         int32
+	Vs          int32
+	Distance    float64
+	FuelFlow    int32
+	Status      string
+	Log         string
+	Transponder string
+	Autopilot   string
+	SimTime     *time.Time
+	At          time.Time
 }
 
 type ProjectionCheckpoint struct {

@@ -97,7 +97,7 @@ func (q *Queries) DeferPirepCounts(ctx context.Context) error {
 }
 
 const listPirepsByAirlineLongest = `-- name: ListPirepsByAirlineLongest :many
-SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at FROM pireps
+SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at, phase, source_name, positions, last_lat, last_lon, last_altitude, last_heading, last_gs, last_position_at FROM pireps
 WHERE tenant_id = $1
   AND ($2::text = '' OR state = $2::text)
   AND ($3::uuid = '00000000-0000-0000-0000-000000000000' OR pilot_id = $3::uuid)
@@ -168,6 +168,15 @@ func (q *Queries) ListPirepsByAirlineLongest(ctx context.Context, arg ListPireps
 			&i.FiledAt,
 			&i.QueuedAt,
 			&i.UpdatedAt,
+			&i.Phase,
+			&i.SourceName,
+			&i.Positions,
+			&i.LastLat,
+			&i.LastLon,
+			&i.LastAltitude,
+			&i.LastHeading,
+			&i.LastGs,
+			&i.LastPositionAt,
 		); err != nil {
 			return nil, err
 		}
@@ -181,7 +190,7 @@ func (q *Queries) ListPirepsByAirlineLongest(ctx context.Context, arg ListPireps
 
 const listPirepsByAirlineOldest = `-- name: ListPirepsByAirlineOldest :many
 
-SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at FROM pireps
+SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at, phase, source_name, positions, last_lat, last_lon, last_altitude, last_heading, last_gs, last_position_at FROM pireps
 WHERE tenant_id = $1
   AND ($2::text = '' OR state = $2::text)
   AND ($3::uuid = '00000000-0000-0000-0000-000000000000' OR pilot_id = $3::uuid)
@@ -256,6 +265,15 @@ func (q *Queries) ListPirepsByAirlineOldest(ctx context.Context, arg ListPirepsB
 			&i.FiledAt,
 			&i.QueuedAt,
 			&i.UpdatedAt,
+			&i.Phase,
+			&i.SourceName,
+			&i.Positions,
+			&i.LastLat,
+			&i.LastLon,
+			&i.LastAltitude,
+			&i.LastHeading,
+			&i.LastGs,
+			&i.LastPositionAt,
 		); err != nil {
 			return nil, err
 		}

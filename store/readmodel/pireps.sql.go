@@ -12,6 +12,62 @@ import (
 	"github.com/google/uuid"
 )
 
+const addPirepPosition = `-- name: AddPirepPosition :exec
+INSERT INTO pirep_positions (tenant_id, pirep_id, n, client_id, lat, lon, altitude_msl, altitude_agl, heading, gs, ias, vs,
+    distance, fuel_flow, status, log, transponder, autopilot, sim_time, at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+`
+
+type AddPirepPositionParams struct {
+	TenantID    string
+	PirepID     uuid.UUID
+	N           int32
+	ClientID    string
+	Lat         float64
+	Lon         float64
+	AltitudeMsl int32
+	AltitudeAgl int32
+	Heading     int32
+	Gs          int32
+	Ias         int32
+	Vs          int32
+	Distance    float64
+	FuelFlow    int32
+	Status      string
+	Log         string
+	Transponder string
+	Autopilot   string
+	SimTime     *time.Time
+	At          time.Time
+}
+
+// AddPirepPosition appends one position to a flight's track.
+func (q *Queries) AddPirepPosition(ctx context.Context, arg AddPirepPositionParams) error {
+	_, err := q.db.Exec(ctx, addPirepPosition,
+		arg.TenantID,
+		arg.PirepID,
+		arg.N,
+		arg.ClientID,
+		arg.Lat,
+		arg.Lon,
+		arg.AltitudeMsl,
+		arg.AltitudeAgl,
+		arg.Heading,
+		arg.Gs,
+		arg.Ias,
+		arg.Vs,
+		arg.Distance,
+		arg.FuelFlow,
+		arg.Status,
+		arg.Log,
+		arg.Transponder,
+		arg.Autopilot,
+		arg.SimTime,
+		arg.At,
+	)
+	return err
+}
+
 const addPirepToAircraftTotals = `-- name: AddPirepToAircraftTotals :exec
 INSERT INTO aircraft_pirep_totals AS t (tenant_id, aircraft_id, flights, minutes, location, last_block_on, last_pirep_id)
 SELECT $1::text, $2::uuid, 1, $3::integer, $4::text,
@@ -117,6 +173,16 @@ func (q *Queries) DeleteAllPilotStats(ctx context.Context) error {
 	return err
 }
 
+const deleteAllPirepPositions = `-- name: DeleteAllPirepPositions :exec
+DELETE FROM pirep_positions
+`
+
+// DeleteAllPirepPositions empties the tracks before a rebuild.
+func (q *Queries) DeleteAllPirepPositions(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, deleteAllPirepPositions)
+	return err
+}
+
 const deleteAllPireps = `-- name: DeleteAllPireps :exec
 DELETE FROM pireps
 `
@@ -183,7 +249,7 @@ func (q *Queries) GetPilotStats(ctx context.Context, arg GetPilotStatsParams) (P
 }
 
 const getPirep = `-- name: GetPirep :one
-SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at FROM pireps
+SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at, phase, source_name, positions, last_lat, last_lon, last_altitude, last_heading, last_gs, last_position_at FROM pireps
 WHERE tenant_id = $1 AND id = $2
 `
 
@@ -223,6 +289,15 @@ func (q *Queries) GetPirep(ctx context.Context, arg GetPirepParams) (Pirep, erro
 		&i.FiledAt,
 		&i.QueuedAt,
 		&i.UpdatedAt,
+		&i.Phase,
+		&i.SourceName,
+		&i.Positions,
+		&i.LastLat,
+		&i.LastLon,
+		&i.LastAltitude,
+		&i.LastHeading,
+		&i.LastGs,
+		&i.LastPositionAt,
 	)
 	return i, err
 }
@@ -264,7 +339,7 @@ func (q *Queries) ListAircraftPirepTotals(ctx context.Context, tenantID string) 
 }
 
 const listPendingPireps = `-- name: ListPendingPireps :many
-SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at FROM pireps
+SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at, phase, source_name, positions, last_lat, last_lon, last_altitude, last_heading, last_gs, last_position_at FROM pireps
 WHERE tenant_id = $1 AND state = 'pending'
 ORDER BY queued_at, id
 LIMIT $2 OFFSET $3
@@ -314,6 +389,68 @@ func (q *Queries) ListPendingPireps(ctx context.Context, arg ListPendingPirepsPa
 			&i.FiledAt,
 			&i.QueuedAt,
 			&i.UpdatedAt,
+			&i.Phase,
+			&i.SourceName,
+			&i.Positions,
+			&i.LastLat,
+			&i.LastLon,
+			&i.LastAltitude,
+			&i.LastHeading,
+			&i.LastGs,
+			&i.LastPositionAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPirepPositions = `-- name: ListPirepPositions :many
+SELECT tenant_id, pirep_id, n, client_id, lat, lon, altitude_msl, altitude_agl, heading, gs, ias, vs, distance, fuel_flow, status, log, transponder, autopilot, sim_time, at FROM pirep_positions
+WHERE tenant_id = $1 AND pirep_id = $2
+ORDER BY n
+`
+
+type ListPirepPositionsParams struct {
+	TenantID string
+	PirepID  uuid.UUID
+}
+
+// ListPirepPositions is a flight's track, in the order received.
+func (q *Queries) ListPirepPositions(ctx context.Context, arg ListPirepPositionsParams) ([]PirepPosition, error) {
+	rows, err := q.db.Query(ctx, listPirepPositions, arg.TenantID, arg.PirepID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PirepPosition
+	for rows.Next() {
+		var i PirepPosition
+		if err := rows.Scan(
+			&i.TenantID,
+			&i.PirepID,
+			&i.N,
+			&i.ClientID,
+			&i.Lat,
+			&i.Lon,
+			&i.AltitudeMsl,
+			&i.AltitudeAgl,
+			&i.Heading,
+			&i.Gs,
+			&i.Ias,
+			&i.Vs,
+			&i.Distance,
+			&i.FuelFlow,
+			&i.Status,
+			&i.Log,
+			&i.Transponder,
+			&i.Autopilot,
+			&i.SimTime,
+			&i.At,
 		); err != nil {
 			return nil, err
 		}
@@ -326,7 +463,7 @@ func (q *Queries) ListPendingPireps(ctx context.Context, arg ListPendingPirepsPa
 }
 
 const listPirepsByAirline = `-- name: ListPirepsByAirline :many
-SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at FROM pireps
+SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at, phase, source_name, positions, last_lat, last_lon, last_altitude, last_heading, last_gs, last_position_at FROM pireps
 WHERE tenant_id = $1
   AND ($2::text = '' OR state = $2::text)
   AND ($3::uuid = '00000000-0000-0000-0000-000000000000' OR pilot_id = $3::uuid)
@@ -398,6 +535,15 @@ func (q *Queries) ListPirepsByAirline(ctx context.Context, arg ListPirepsByAirli
 			&i.FiledAt,
 			&i.QueuedAt,
 			&i.UpdatedAt,
+			&i.Phase,
+			&i.SourceName,
+			&i.Positions,
+			&i.LastLat,
+			&i.LastLon,
+			&i.LastAltitude,
+			&i.LastHeading,
+			&i.LastGs,
+			&i.LastPositionAt,
 		); err != nil {
 			return nil, err
 		}
@@ -410,7 +556,7 @@ func (q *Queries) ListPirepsByAirline(ctx context.Context, arg ListPirepsByAirli
 }
 
 const listPirepsByPilot = `-- name: ListPirepsByPilot :many
-SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at FROM pireps
+SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at, phase, source_name, positions, last_lat, last_lon, last_altitude, last_heading, last_gs, last_position_at FROM pireps
 WHERE tenant_id = $1 AND pilot_id = $2
 ORDER BY filed_at DESC, id
 LIMIT $3
@@ -459,6 +605,85 @@ func (q *Queries) ListPirepsByPilot(ctx context.Context, arg ListPirepsByPilotPa
 			&i.FiledAt,
 			&i.QueuedAt,
 			&i.UpdatedAt,
+			&i.Phase,
+			&i.SourceName,
+			&i.Positions,
+			&i.LastLat,
+			&i.LastLon,
+			&i.LastAltitude,
+			&i.LastHeading,
+			&i.LastGs,
+			&i.LastPositionAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPirepsInProgress = `-- name: ListPirepsInProgress :many
+SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at, phase, source_name, positions, last_lat, last_lon, last_altitude, last_heading, last_gs, last_position_at FROM pireps
+WHERE tenant_id = $1 AND state = 'in_progress'
+ORDER BY updated_at DESC, id
+LIMIT $2
+`
+
+type ListPirepsInProgressParams struct {
+	TenantID string
+	Limit    int32
+}
+
+// ListPirepsInProgress lists an airline's flights in progress, the latest
+// report first (the live map and phpVMS's /api/acars).
+func (q *Queries) ListPirepsInProgress(ctx context.Context, arg ListPirepsInProgressParams) ([]Pirep, error) {
+	rows, err := q.db.Query(ctx, listPirepsInProgress, arg.TenantID, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Pirep
+	for rows.Next() {
+		var i Pirep
+		if err := rows.Scan(
+			&i.TenantID,
+			&i.ID,
+			&i.PilotID,
+			&i.State,
+			&i.FlightNumber,
+			&i.RouteCode,
+			&i.RouteLeg,
+			&i.FlightID,
+			&i.DptAirport,
+			&i.ArrAirport,
+			&i.AltAirport,
+			&i.AircraftID,
+			&i.BlockOff,
+			&i.BlockOn,
+			&i.FlightTime,
+			&i.Distance,
+			&i.Level,
+			&i.FuelUsed,
+			&i.LandingRate,
+			&i.Route,
+			&i.Remarks,
+			&i.Source,
+			&i.RejectReason,
+			&i.FiledAt,
+			&i.QueuedAt,
+			&i.UpdatedAt,
+			&i.Phase,
+			&i.SourceName,
+			&i.Positions,
+			&i.LastLat,
+			&i.LastLon,
+			&i.LastAltitude,
+			&i.LastHeading,
+			&i.LastGs,
+			&i.LastPositionAt,
 		); err != nil {
 			return nil, err
 		}
@@ -551,8 +776,10 @@ func (q *Queries) SubtractPirepFromPilotStats(ctx context.Context, arg SubtractP
 const upsertPirep = `-- name: UpsertPirep :exec
 INSERT INTO pireps (tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id,
     dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level,
-    fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
+    fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at,
+    phase, source_name, positions, last_lat, last_lon, last_altitude, last_heading, last_gs, last_position_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26,
+    $27, $28, $29, $30, $31, $32, $33, $34, $35)
 ON CONFLICT (tenant_id, id) DO UPDATE
 SET pilot_id = EXCLUDED.pilot_id, state = EXCLUDED.state, flight_number = EXCLUDED.flight_number,
     route_code = EXCLUDED.route_code, route_leg = EXCLUDED.route_leg, flight_id = EXCLUDED.flight_id,
@@ -561,36 +788,48 @@ SET pilot_id = EXCLUDED.pilot_id, state = EXCLUDED.state, flight_number = EXCLUD
     flight_time = EXCLUDED.flight_time, distance = EXCLUDED.distance, level = EXCLUDED.level,
     fuel_used = EXCLUDED.fuel_used, landing_rate = EXCLUDED.landing_rate, route = EXCLUDED.route,
     remarks = EXCLUDED.remarks, source = EXCLUDED.source, reject_reason = EXCLUDED.reject_reason,
-    filed_at = EXCLUDED.filed_at, queued_at = EXCLUDED.queued_at, updated_at = EXCLUDED.updated_at
+    filed_at = EXCLUDED.filed_at, queued_at = EXCLUDED.queued_at, updated_at = EXCLUDED.updated_at,
+    phase = EXCLUDED.phase, source_name = EXCLUDED.source_name, positions = EXCLUDED.positions,
+    last_lat = EXCLUDED.last_lat, last_lon = EXCLUDED.last_lon, last_altitude = EXCLUDED.last_altitude,
+    last_heading = EXCLUDED.last_heading, last_gs = EXCLUDED.last_gs, last_position_at = EXCLUDED.last_position_at
 `
 
 type UpsertPirepParams struct {
-	TenantID     string
-	ID           uuid.UUID
-	PilotID      uuid.UUID
-	State        string
-	FlightNumber string
-	RouteCode    string
-	RouteLeg     int32
-	FlightID     string
-	DptAirport   string
-	ArrAirport   string
-	AltAirport   string
-	AircraftID   uuid.UUID
-	BlockOff     time.Time
-	BlockOn      time.Time
-	FlightTime   int32
-	Distance     int32
-	Level        int32
-	FuelUsed     int32
-	LandingRate  int32
-	Route        string
-	Remarks      string
-	Source       string
-	RejectReason string
-	FiledAt      time.Time
-	QueuedAt     time.Time
-	UpdatedAt    time.Time
+	TenantID       string
+	ID             uuid.UUID
+	PilotID        uuid.UUID
+	State          string
+	FlightNumber   string
+	RouteCode      string
+	RouteLeg       int32
+	FlightID       string
+	DptAirport     string
+	ArrAirport     string
+	AltAirport     string
+	AircraftID     uuid.UUID
+	BlockOff       time.Time
+	BlockOn        time.Time
+	FlightTime     int32
+	Distance       int32
+	Level          int32
+	FuelUsed       int32
+	LandingRate    int32
+	Route          string
+	Remarks        string
+	Source         string
+	RejectReason   string
+	FiledAt        time.Time
+	QueuedAt       time.Time
+	UpdatedAt      time.Time
+	Phase          string
+	SourceName     string
+	Positions      int32
+	LastLat        float64
+	LastLon        float64
+	LastAltitude   int32
+	LastHeading    int32
+	LastGs         int32
+	LastPositionAt *time.Time
 }
 
 // UpsertPirep writes a PIREP's row from its events.
@@ -622,6 +861,15 @@ func (q *Queries) UpsertPirep(ctx context.Context, arg UpsertPirepParams) error 
 		arg.FiledAt,
 		arg.QueuedAt,
 		arg.UpdatedAt,
+		arg.Phase,
+		arg.SourceName,
+		arg.Positions,
+		arg.LastLat,
+		arg.LastLon,
+		arg.LastAltitude,
+		arg.LastHeading,
+		arg.LastGs,
+		arg.LastPositionAt,
 	)
 	return err
 }

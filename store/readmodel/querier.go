@@ -11,6 +11,8 @@ import (
 )
 
 type Querier interface {
+	// AddPirepPosition appends one position to a flight's track.
+	AddPirepPosition(ctx context.Context, arg AddPirepPositionParams) error
 	// AddPirepToAircraftTotals adds a PIREP that became accepted to its
 	// aircraft's running totals, as AddPirepToPilotStats does the pilot's.
 	AddPirepToAircraftTotals(ctx context.Context, arg AddPirepToAircraftTotalsParams) error
@@ -71,6 +73,8 @@ type Querier interface {
 	DeleteAllPilotStats(ctx context.Context) error
 	// DeleteAllPirepComments empties the read model before a rebuild.
 	DeleteAllPirepComments(ctx context.Context) error
+	// DeleteAllPirepPositions empties the tracks before a rebuild.
+	DeleteAllPirepPositions(ctx context.Context) error
 	// DeleteAllPireps empties the read model before a rebuild.
 	DeleteAllPireps(ctx context.Context) error
 	// DeleteAllRanks empties the read model before a rebuild.
@@ -167,6 +171,8 @@ type Querier interface {
 	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)
 	// ListPirepComments is a PIREP's thread, oldest first.
 	ListPirepComments(ctx context.Context, arg ListPirepCommentsParams) ([]PirepComment, error)
+	// ListPirepPositions is a flight's track, in the order received.
+	ListPirepPositions(ctx context.Context, arg ListPirepPositionsParams) ([]PirepPosition, error)
 	// ListPirepsByAirline lists an airline's PIREPs, newest first, filtered by
 	// state, pilot, airport (departure or arrival) and aircraft (each empty or
 	// the nil uuid for any) and by block-off in [from_time, to_time).
@@ -183,6 +189,9 @@ type Querier interface {
 	ListPirepsByAirlineOldest(ctx context.Context, arg ListPirepsByAirlineOldestParams) ([]Pirep, error)
 	// ListPirepsByPilot lists a pilot's PIREPs, newest first.
 	ListPirepsByPilot(ctx context.Context, arg ListPirepsByPilotParams) ([]Pirep, error)
+	// ListPirepsInProgress lists an airline's flights in progress, the latest
+	// report first (the live map and phpVMS's /api/acars).
+	ListPirepsInProgress(ctx context.Context, arg ListPirepsInProgressParams) ([]Pirep, error)
 	// ListQuarantinedEvents lists the events set aside, in log order.
 	ListQuarantinedEvents(ctx context.Context) ([]QuarantinedEvent, error)
 	// ListRanks lists an airline's ranks from the lowest minimum up, ties by

@@ -89,6 +89,10 @@ func samePireps(t *testing.T, what string, got []readmodel.Pirep, want ...readmo
 		for _, ts := range []*time.Time{&r.BlockOff, &r.BlockOn, &r.FiledAt, &r.QueuedAt, &r.UpdatedAt} {
 			*ts = ts.UTC()
 		}
+		if r.LastPositionAt != nil {
+			at := r.LastPositionAt.UTC().Truncate(time.Microsecond)
+			r.LastPositionAt = &at
+		}
 		return r
 	}
 	for i := range want {

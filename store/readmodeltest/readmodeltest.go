@@ -58,6 +58,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 	maps.Copy(cases, pirepCases)
 	maps.Copy(cases, rankCases)
 	maps.Copy(cases, pirepListCases)
+	maps.Copy(cases, acarsCases)
 	maps.Copy(cases, pirepRuleCases)
 	maps.Copy(cases, filingCases)
 	maps.Copy(cases, reviewCases)

@@ -33,15 +33,70 @@ type Pirep struct {
 	FlightTime, Distance, Level        int32 // minutes, nm, feet
 	FuelUsed, LandingRate              int32 // lb, ft/min
 	Route, Remarks, RejectReason       string
+	// Source is domain.PirepSourceManual or ...ACARS, SourceName the ACARS
+	// client's name; Phase an ACARS flight's phase code.
+	Source, SourceName, Phase string
+	QueuedAt, UpdatedAt       time.Time
+	// Positions is how many an ACARS flight reported; Last the latest,
+	// nil before the first.
+	Positions int32
+	Last      *LastPosition
+}
+
+// LastPosition is where an ACARS flight was last reported.
+type LastPosition struct {
+	Lat, Lon                       float64
+	Altitude, Heading, GroundSpeed int32 // feet, degrees, knots
+	At                             time.Time
 }
 
 func pirep(p readmodel.Pirep) Pirep {
-	return Pirep{ID: p.ID.String(), AirlineID: p.TenantID, PilotID: p.PilotID.String(), State: p.State,
+	out := Pirep{ID: p.ID.String(), AirlineID: p.TenantID, PilotID: p.PilotID.String(), State: p.State,
 		FlightID: p.FlightID, FlightNumber: p.FlightNumber, RouteCode: p.RouteCode, RouteLeg: p.RouteLeg,
 		DptAirport: p.DptAirport, ArrAirport: p.ArrAirport, AltAirport: p.AltAirport, AircraftID: p.AircraftID.String(),
 		BlockOff: p.BlockOff, BlockOn: p.BlockOn, FiledAt: p.FiledAt, FlightTime: p.FlightTime, Distance: p.Distance,
 		Level: p.Level, FuelUsed: p.FuelUsed, LandingRate: p.LandingRate, Route: p.Route, Remarks: p.Remarks,
-		RejectReason: p.RejectReason}
+		RejectReason: p.RejectReason, Source: p.Source, SourceName: p.SourceName, Phase: p.Phase,
+		QueuedAt: p.QueuedAt, UpdatedAt: p.UpdatedAt, Positions: p.Positions}
+	if p.LastPositionAt != nil {
+		out.Last = &LastPosition{Lat: p.LastLat, Lon: p.LastLon, Altitude: p.LastAltitude, Heading: p.LastHeading,
+			GroundSpeed: p.LastGs, At: *p.LastPositionAt}
+	}
+	return out
+}
+
+// FlightsInProgress are an airline's ACARS flights under way, the latest
+// report first, at most limit.
+func (q Querier) FlightsInProgress(ctx context.Context, airlineID string, limit int) ([]Pirep, error) {
+	rows, err := q.ListPirepsInProgress(ctx, readmodel.ListPirepsInProgressParams{TenantID: airlineID, Limit: int32(limit)})
+	if err != nil {
+		return nil, err
+	}
+	return pireps(rows), nil
+}
+
+// PirepTrack is an ACARS flight's positions, in the order reported; a
+// PIREP of another airline, or not one, has none.
+func (q Querier) PirepTrack(ctx context.Context, airlineID, pirepID string) ([]domain.AircraftPosition, error) {
+	id, err := uuid.Parse(pirepID)
+	if err != nil {
+		return nil, nil
+	}
+	rows, err := q.ListPirepPositions(ctx, readmodel.ListPirepPositionsParams{TenantID: airlineID, PirepID: id})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.AircraftPosition, 0, len(rows))
+	for _, r := range rows {
+		p := domain.AircraftPosition{ID: r.ClientID, Lat: r.Lat, Lon: r.Lon, AltitudeMSL: r.AltitudeMsl, AltitudeAGL: r.AltitudeAgl,
+			Heading: r.Heading, GroundSpeed: r.Gs, IAS: r.Ias, VerticalSpeed: r.Vs, Distance: r.Distance, FuelFlow: r.FuelFlow,
+			Status: r.Status, Log: r.Log, Transponder: r.Transponder, Autopilot: r.Autopilot, At: r.At}
+		if r.SimTime != nil {
+			p.SimTime = *r.SimTime
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 func pireps(rows []readmodel.Pirep) []Pirep {

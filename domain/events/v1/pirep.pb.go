@@ -29,13 +29,17 @@ const (
 
 // PirepFiled starts a PIREP's stream, as a draft or, submitted, pending.
 type PirepFiled struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	PirepId       string                 `protobuf:"bytes,1,opt,name=pirep_id,json=pirepId,proto3" json:"pirep_id,omitempty"`
-	TenantId      string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
-	PilotId       string                 `protobuf:"bytes,3,opt,name=pilot_id,json=pilotId,proto3" json:"pilot_id,omitempty"`
-	Details       *PirepFiled_Details    `protobuf:"bytes,4,opt,name=details,proto3" json:"details,omitempty"`
-	Submitted     bool                   `protobuf:"varint,5,opt,name=submitted,proto3" json:"submitted,omitempty"`
-	FiledAt       *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=filed_at,json=filedAt,proto3" json:"filed_at,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	PirepId   string                 `protobuf:"bytes,1,opt,name=pirep_id,json=pirepId,proto3" json:"pirep_id,omitempty"`
+	TenantId  string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	PilotId   string                 `protobuf:"bytes,3,opt,name=pilot_id,json=pilotId,proto3" json:"pilot_id,omitempty"`
+	Details   *PirepFiled_Details    `protobuf:"bytes,4,opt,name=details,proto3" json:"details,omitempty"`
+	Submitted bool                   `protobuf:"varint,5,opt,name=submitted,proto3" json:"submitted,omitempty"`
+	FiledAt   *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=filed_at,json=filedAt,proto3" json:"filed_at,omitempty"`
+	// in_progress: prefiled by an ACARS client as the flight begins; it is
+	// in progress until the client files or cancels it.
+	InProgress    bool   `protobuf:"varint,7,opt,name=in_progress,json=inProgress,proto3" json:"in_progress,omitempty"`
+	Phase         string `protobuf:"bytes,8,opt,name=phase,proto3" json:"phase,omitempty"` // phpVMS's phase code (INI at prefile)
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -112,6 +116,216 @@ func (x *PirepFiled) GetFiledAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *PirepFiled) GetInProgress() bool {
+	if x != nil {
+		return x.InProgress
+	}
+	return false
+}
+
+func (x *PirepFiled) GetPhase() string {
+	if x != nil {
+		return x.Phase
+	}
+	return ""
+}
+
+// PirepProgressed is an ACARS client's update of a flight in progress: its
+// details as they now stand and its phase (BST, TXI, TKO, ENR, ...).
+type PirepProgressed struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	PirepId       string                 `protobuf:"bytes,1,opt,name=pirep_id,json=pirepId,proto3" json:"pirep_id,omitempty"`
+	Details       *PirepFiled_Details    `protobuf:"bytes,2,opt,name=details,proto3" json:"details,omitempty"`
+	Phase         string                 `protobuf:"bytes,3,opt,name=phase,proto3" json:"phase,omitempty"`
+	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PirepProgressed) Reset() {
+	*x = PirepProgressed{}
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PirepProgressed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PirepProgressed) ProtoMessage() {}
+
+func (x *PirepProgressed) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PirepProgressed.ProtoReflect.Descriptor instead.
+func (*PirepProgressed) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *PirepProgressed) GetPirepId() string {
+	if x != nil {
+		return x.PirepId
+	}
+	return ""
+}
+
+func (x *PirepProgressed) GetDetails() *PirepFiled_Details {
+	if x != nil {
+		return x.Details
+	}
+	return nil
+}
+
+func (x *PirepProgressed) GetPhase() string {
+	if x != nil {
+		return x.Phase
+	}
+	return ""
+}
+
+func (x *PirepProgressed) GetUpdatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdatedAt
+	}
+	return nil
+}
+
+// PirepPositionsAdded is the positions one request of an ACARS client
+// carries, in one event. A position's client id makes a re-post of it a
+// no-op: the command leaves out ids the flight has.
+type PirepPositionsAdded struct {
+	state         protoimpl.MessageState          `protogen:"open.v1"`
+	PirepId       string                          `protobuf:"bytes,1,opt,name=pirep_id,json=pirepId,proto3" json:"pirep_id,omitempty"`
+	Positions     []*PirepPositionsAdded_Position `protobuf:"bytes,2,rep,name=positions,proto3" json:"positions,omitempty"`
+	AddedAt       *timestamppb.Timestamp          `protobuf:"bytes,3,opt,name=added_at,json=addedAt,proto3" json:"added_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PirepPositionsAdded) Reset() {
+	*x = PirepPositionsAdded{}
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PirepPositionsAdded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PirepPositionsAdded) ProtoMessage() {}
+
+func (x *PirepPositionsAdded) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PirepPositionsAdded.ProtoReflect.Descriptor instead.
+func (*PirepPositionsAdded) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *PirepPositionsAdded) GetPirepId() string {
+	if x != nil {
+		return x.PirepId
+	}
+	return ""
+}
+
+func (x *PirepPositionsAdded) GetPositions() []*PirepPositionsAdded_Position {
+	if x != nil {
+		return x.Positions
+	}
+	return nil
+}
+
+func (x *PirepPositionsAdded) GetAddedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AddedAt
+	}
+	return nil
+}
+
+// AircraftReserved takes an aircraft for a flight in progress: the
+// aircraft-use stream's expected version lets one flight at a time have
+// it. It is free again once that PIREP is no longer in progress.
+type AircraftReserved struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AircraftId    string                 `protobuf:"bytes,1,opt,name=aircraft_id,json=aircraftId,proto3" json:"aircraft_id,omitempty"`
+	PirepId       string                 `protobuf:"bytes,2,opt,name=pirep_id,json=pirepId,proto3" json:"pirep_id,omitempty"`
+	ReservedAt    *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=reserved_at,json=reservedAt,proto3" json:"reserved_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AircraftReserved) Reset() {
+	*x = AircraftReserved{}
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AircraftReserved) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AircraftReserved) ProtoMessage() {}
+
+func (x *AircraftReserved) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AircraftReserved.ProtoReflect.Descriptor instead.
+func (*AircraftReserved) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *AircraftReserved) GetAircraftId() string {
+	if x != nil {
+		return x.AircraftId
+	}
+	return ""
+}
+
+func (x *AircraftReserved) GetPirepId() string {
+	if x != nil {
+		return x.PirepId
+	}
+	return ""
+}
+
+func (x *AircraftReserved) GetReservedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReservedAt
+	}
+	return nil
+}
+
 // PirepEdited replaces a draft or pending PIREP's details.
 type PirepEdited struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -124,7 +338,7 @@ type PirepEdited struct {
 
 func (x *PirepEdited) Reset() {
 	*x = PirepEdited{}
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[1]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -136,7 +350,7 @@ func (x *PirepEdited) String() string {
 func (*PirepEdited) ProtoMessage() {}
 
 func (x *PirepEdited) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[1]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -149,7 +363,7 @@ func (x *PirepEdited) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PirepEdited.ProtoReflect.Descriptor instead.
 func (*PirepEdited) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{1}
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *PirepEdited) GetPirepId() string {
@@ -184,7 +398,7 @@ type PirepSubmitted struct {
 
 func (x *PirepSubmitted) Reset() {
 	*x = PirepSubmitted{}
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[2]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -196,7 +410,7 @@ func (x *PirepSubmitted) String() string {
 func (*PirepSubmitted) ProtoMessage() {}
 
 func (x *PirepSubmitted) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[2]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -209,7 +423,7 @@ func (x *PirepSubmitted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PirepSubmitted.ProtoReflect.Descriptor instead.
 func (*PirepSubmitted) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{2}
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *PirepSubmitted) GetPirepId() string {
@@ -238,7 +452,7 @@ type PirepCancelled struct {
 
 func (x *PirepCancelled) Reset() {
 	*x = PirepCancelled{}
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[3]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -250,7 +464,7 @@ func (x *PirepCancelled) String() string {
 func (*PirepCancelled) ProtoMessage() {}
 
 func (x *PirepCancelled) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[3]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -263,7 +477,7 @@ func (x *PirepCancelled) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PirepCancelled.ProtoReflect.Descriptor instead.
 func (*PirepCancelled) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{3}
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *PirepCancelled) GetPirepId() string {
@@ -300,7 +514,7 @@ type PirepAccepted struct {
 
 func (x *PirepAccepted) Reset() {
 	*x = PirepAccepted{}
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[4]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -312,7 +526,7 @@ func (x *PirepAccepted) String() string {
 func (*PirepAccepted) ProtoMessage() {}
 
 func (x *PirepAccepted) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[4]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -325,7 +539,7 @@ func (x *PirepAccepted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PirepAccepted.ProtoReflect.Descriptor instead.
 func (*PirepAccepted) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{4}
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *PirepAccepted) GetPirepId() string {
@@ -370,7 +584,7 @@ type PirepRejected struct {
 
 func (x *PirepRejected) Reset() {
 	*x = PirepRejected{}
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[5]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -382,7 +596,7 @@ func (x *PirepRejected) String() string {
 func (*PirepRejected) ProtoMessage() {}
 
 func (x *PirepRejected) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[5]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -395,7 +609,7 @@ func (x *PirepRejected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PirepRejected.ProtoReflect.Descriptor instead.
 func (*PirepRejected) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{5}
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *PirepRejected) GetPirepId() string {
@@ -442,7 +656,7 @@ type RankSaved struct {
 
 func (x *RankSaved) Reset() {
 	*x = RankSaved{}
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[6]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -454,7 +668,7 @@ func (x *RankSaved) String() string {
 func (*RankSaved) ProtoMessage() {}
 
 func (x *RankSaved) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[6]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -467,7 +681,7 @@ func (x *RankSaved) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RankSaved.ProtoReflect.Descriptor instead.
 func (*RankSaved) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{6}
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *RankSaved) GetRankId() string {
@@ -535,7 +749,7 @@ type PilotRankSet struct {
 
 func (x *PilotRankSet) Reset() {
 	*x = PilotRankSet{}
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[7]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -547,7 +761,7 @@ func (x *PilotRankSet) String() string {
 func (*PilotRankSet) ProtoMessage() {}
 
 func (x *PilotRankSet) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[7]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -560,7 +774,7 @@ func (x *PilotRankSet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PilotRankSet.ProtoReflect.Descriptor instead.
 func (*PilotRankSet) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{7}
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *PilotRankSet) GetUserId() string {
@@ -626,14 +840,15 @@ type PirepFiled_Details struct {
 	LandingRate   int32                  `protobuf:"varint,15,opt,name=landing_rate,json=landingRate,proto3" json:"landing_rate,omitempty"` // feet per minute, negative when descending, as phpVMS
 	Route         string                 `protobuf:"bytes,16,opt,name=route,proto3" json:"route,omitempty"`                                 // upper-cased, trimmed
 	Remarks       string                 `protobuf:"bytes,17,opt,name=remarks,proto3" json:"remarks,omitempty"`
-	Source        string                 `protobuf:"bytes,18,opt,name=source,proto3" json:"source,omitempty"` // "manual"; "acars" later
+	Source        string                 `protobuf:"bytes,18,opt,name=source,proto3" json:"source,omitempty"`                           // "manual", or "acars" for a flight an ACARS client prefiled
+	SourceName    string                 `protobuf:"bytes,19,opt,name=source_name,json=sourceName,proto3" json:"source_name,omitempty"` // the ACARS client's name, as it gives it
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PirepFiled_Details) Reset() {
 	*x = PirepFiled_Details{}
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[8]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -645,7 +860,7 @@ func (x *PirepFiled_Details) String() string {
 func (*PirepFiled_Details) ProtoMessage() {}
 
 func (x *PirepFiled_Details) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[8]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -787,11 +1002,190 @@ func (x *PirepFiled_Details) GetSource() string {
 	return ""
 }
 
+func (x *PirepFiled_Details) GetSourceName() string {
+	if x != nil {
+		return x.SourceName
+	}
+	return ""
+}
+
+type PirepPositionsAdded_Position struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"` // the client's id; empty when it sends none
+	Lat           float64                `protobuf:"fixed64,2,opt,name=lat,proto3" json:"lat,omitempty"`
+	Lon           float64                `protobuf:"fixed64,3,opt,name=lon,proto3" json:"lon,omitempty"`
+	AltitudeMsl   int32                  `protobuf:"varint,4,opt,name=altitude_msl,json=altitudeMsl,proto3" json:"altitude_msl,omitempty"` // feet
+	AltitudeAgl   int32                  `protobuf:"varint,5,opt,name=altitude_agl,json=altitudeAgl,proto3" json:"altitude_agl,omitempty"`
+	Heading       int32                  `protobuf:"varint,6,opt,name=heading,proto3" json:"heading,omitempty"` // degrees
+	Gs            int32                  `protobuf:"varint,7,opt,name=gs,proto3" json:"gs,omitempty"`           // knots
+	Ias           int32                  `protobuf:"varint,8,opt,name=ias,proto3" json:"ias,omitempty"`
+	Vs            int32                  `protobuf:"varint,9,opt,name=vs,proto3" json:"vs,omitempty"`                              // feet per minute
+	Distance      float64                `protobuf:"fixed64,10,opt,name=distance,proto3" json:"distance,omitempty"`                // nautical miles flown
+	FuelFlow      int32                  `protobuf:"varint,11,opt,name=fuel_flow,json=fuelFlow,proto3" json:"fuel_flow,omitempty"` // pounds per hour
+	Status        string                 `protobuf:"bytes,12,opt,name=status,proto3" json:"status,omitempty"`                      // the phase code the client gave with it
+	Log           string                 `protobuf:"bytes,13,opt,name=log,proto3" json:"log,omitempty"`
+	Transponder   string                 `protobuf:"bytes,14,opt,name=transponder,proto3" json:"transponder,omitempty"`
+	Autopilot     string                 `protobuf:"bytes,15,opt,name=autopilot,proto3" json:"autopilot,omitempty"`
+	SimTime       *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=sim_time,json=simTime,proto3" json:"sim_time,omitempty"`
+	At            *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=at,proto3" json:"at,omitempty"` // when the client says it was
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PirepPositionsAdded_Position) Reset() {
+	*x = PirepPositionsAdded_Position{}
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PirepPositionsAdded_Position) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PirepPositionsAdded_Position) ProtoMessage() {}
+
+func (x *PirepPositionsAdded_Position) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PirepPositionsAdded_Position.ProtoReflect.Descriptor instead.
+func (*PirepPositionsAdded_Position) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{2, 0}
+}
+
+func (x *PirepPositionsAdded_Position) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *PirepPositionsAdded_Position) GetLat() float64 {
+	if x != nil {
+		return x.Lat
+	}
+	return 0
+}
+
+func (x *PirepPositionsAdded_Position) GetLon() float64 {
+	if x != nil {
+		return x.Lon
+	}
+	return 0
+}
+
+func (x *PirepPositionsAdded_Position) GetAltitudeMsl() int32 {
+	if x != nil {
+		return x.AltitudeMsl
+	}
+	return 0
+}
+
+func (x *PirepPositionsAdded_Position) GetAltitudeAgl() int32 {
+	if x != nil {
+		return x.AltitudeAgl
+	}
+	return 0
+}
+
+func (x *PirepPositionsAdded_Position) GetHeading() int32 {
+	if x != nil {
+		return x.Heading
+	}
+	return 0
+}
+
+func (x *PirepPositionsAdded_Position) GetGs() int32 {
+	if x != nil {
+		return x.Gs
+	}
+	return 0
+}
+
+func (x *PirepPositionsAdded_Position) GetIas() int32 {
+	if x != nil {
+		return x.Ias
+	}
+	return 0
+}
+
+func (x *PirepPositionsAdded_Position) GetVs() int32 {
+	if x != nil {
+		return x.Vs
+	}
+	return 0
+}
+
+func (x *PirepPositionsAdded_Position) GetDistance() float64 {
+	if x != nil {
+		return x.Distance
+	}
+	return 0
+}
+
+func (x *PirepPositionsAdded_Position) GetFuelFlow() int32 {
+	if x != nil {
+		return x.FuelFlow
+	}
+	return 0
+}
+
+func (x *PirepPositionsAdded_Position) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *PirepPositionsAdded_Position) GetLog() string {
+	if x != nil {
+		return x.Log
+	}
+	return ""
+}
+
+func (x *PirepPositionsAdded_Position) GetTransponder() string {
+	if x != nil {
+		return x.Transponder
+	}
+	return ""
+}
+
+func (x *PirepPositionsAdded_Position) GetAutopilot() string {
+	if x != nil {
+		return x.Autopilot
+	}
+	return ""
+}
+
+func (x *PirepPositionsAdded_Position) GetSimTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SimTime
+	}
+	return nil
+}
+
+func (x *PirepPositionsAdded_Position) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
 var File_domain_events_v1_pirep_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_pirep_proto_rawDesc = "" +
 	"\n" +
-	"\x1cdomain/events/v1/pirep.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd0\x06\n" +
+	"\x1cdomain/events/v1/pirep.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa8\a\n" +
 	"\n" +
 	"PirepFiled\x12\x19\n" +
 	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12\x1b\n" +
@@ -799,7 +1193,10 @@ const file_domain_events_v1_pirep_proto_rawDesc = "" +
 	"\bpilot_id\x18\x03 \x01(\tR\apilotId\x12A\n" +
 	"\adetails\x18\x04 \x01(\v2'.albatross.events.v1.PirepFiled.DetailsR\adetails\x12\x1c\n" +
 	"\tsubmitted\x18\x05 \x01(\bR\tsubmitted\x125\n" +
-	"\bfiled_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\afiledAt\x1a\xd6\x04\n" +
+	"\bfiled_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\afiledAt\x12\x1f\n" +
+	"\vin_progress\x18\a \x01(\bR\n" +
+	"inProgress\x12\x14\n" +
+	"\x05phase\x18\b \x01(\tR\x05phase\x1a\xf7\x04\n" +
 	"\aDetails\x12#\n" +
 	"\rflight_number\x18\x01 \x01(\tR\fflightNumber\x12\x1d\n" +
 	"\n" +
@@ -825,7 +1222,44 @@ const file_domain_events_v1_pirep_proto_rawDesc = "" +
 	"\flanding_rate\x18\x0f \x01(\x05R\vlandingRate\x12\x14\n" +
 	"\x05route\x18\x10 \x01(\tR\x05route\x12\x18\n" +
 	"\aremarks\x18\x11 \x01(\tR\aremarks\x12\x16\n" +
-	"\x06source\x18\x12 \x01(\tR\x06source\"\xa4\x01\n" +
+	"\x06source\x18\x12 \x01(\tR\x06source\x12\x1f\n" +
+	"\vsource_name\x18\x13 \x01(\tR\n" +
+	"sourceName\"\xc0\x01\n" +
+	"\x0fPirepProgressed\x12\x19\n" +
+	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12A\n" +
+	"\adetails\x18\x02 \x01(\v2'.albatross.events.v1.PirepFiled.DetailsR\adetails\x12\x14\n" +
+	"\x05phase\x18\x03 \x01(\tR\x05phase\x129\n" +
+	"\n" +
+	"updated_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\"\x91\x05\n" +
+	"\x13PirepPositionsAdded\x12\x19\n" +
+	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12O\n" +
+	"\tpositions\x18\x02 \x03(\v21.albatross.events.v1.PirepPositionsAdded.PositionR\tpositions\x125\n" +
+	"\badded_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aaddedAt\x1a\xd6\x03\n" +
+	"\bPosition\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x10\n" +
+	"\x03lat\x18\x02 \x01(\x01R\x03lat\x12\x10\n" +
+	"\x03lon\x18\x03 \x01(\x01R\x03lon\x12!\n" +
+	"\faltitude_msl\x18\x04 \x01(\x05R\valtitudeMsl\x12!\n" +
+	"\faltitude_agl\x18\x05 \x01(\x05R\valtitudeAgl\x12\x18\n" +
+	"\aheading\x18\x06 \x01(\x05R\aheading\x12\x0e\n" +
+	"\x02gs\x18\a \x01(\x05R\x02gs\x12\x10\n" +
+	"\x03ias\x18\b \x01(\x05R\x03ias\x12\x0e\n" +
+	"\x02vs\x18\t \x01(\x05R\x02vs\x12\x1a\n" +
+	"\bdistance\x18\n" +
+	" \x01(\x01R\bdistance\x12\x1b\n" +
+	"\tfuel_flow\x18\v \x01(\x05R\bfuelFlow\x12\x16\n" +
+	"\x06status\x18\f \x01(\tR\x06status\x12\x10\n" +
+	"\x03log\x18\r \x01(\tR\x03log\x12 \n" +
+	"\vtransponder\x18\x0e \x01(\tR\vtransponder\x12\x1c\n" +
+	"\tautopilot\x18\x0f \x01(\tR\tautopilot\x125\n" +
+	"\bsim_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\asimTime\x12*\n" +
+	"\x02at\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\x8b\x01\n" +
+	"\x10AircraftReserved\x12\x1f\n" +
+	"\vaircraft_id\x18\x01 \x01(\tR\n" +
+	"aircraftId\x12\x19\n" +
+	"\bpirep_id\x18\x02 \x01(\tR\apirepId\x12;\n" +
+	"\vreserved_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"reservedAt\"\xa4\x01\n" +
 	"\vPirepEdited\x12\x19\n" +
 	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12A\n" +
 	"\adetails\x18\x02 \x01(\v2'.albatross.events.v1.PirepFiled.DetailsR\adetails\x127\n" +
@@ -881,37 +1315,48 @@ func file_domain_events_v1_pirep_proto_rawDescGZIP() []byte {
 	return file_domain_events_v1_pirep_proto_rawDescData
 }
 
-var file_domain_events_v1_pirep_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_domain_events_v1_pirep_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_domain_events_v1_pirep_proto_goTypes = []any{
-	(*PirepFiled)(nil),            // 0: albatross.events.v1.PirepFiled
-	(*PirepEdited)(nil),           // 1: albatross.events.v1.PirepEdited
-	(*PirepSubmitted)(nil),        // 2: albatross.events.v1.PirepSubmitted
-	(*PirepCancelled)(nil),        // 3: albatross.events.v1.PirepCancelled
-	(*PirepAccepted)(nil),         // 4: albatross.events.v1.PirepAccepted
-	(*PirepRejected)(nil),         // 5: albatross.events.v1.PirepRejected
-	(*RankSaved)(nil),             // 6: albatross.events.v1.RankSaved
-	(*PilotRankSet)(nil),          // 7: albatross.events.v1.PilotRankSet
-	(*PirepFiled_Details)(nil),    // 8: albatross.events.v1.PirepFiled.Details
-	(*timestamppb.Timestamp)(nil), // 9: google.protobuf.Timestamp
+	(*PirepFiled)(nil),                   // 0: albatross.events.v1.PirepFiled
+	(*PirepProgressed)(nil),              // 1: albatross.events.v1.PirepProgressed
+	(*PirepPositionsAdded)(nil),          // 2: albatross.events.v1.PirepPositionsAdded
+	(*AircraftReserved)(nil),             // 3: albatross.events.v1.AircraftReserved
+	(*PirepEdited)(nil),                  // 4: albatross.events.v1.PirepEdited
+	(*PirepSubmitted)(nil),               // 5: albatross.events.v1.PirepSubmitted
+	(*PirepCancelled)(nil),               // 6: albatross.events.v1.PirepCancelled
+	(*PirepAccepted)(nil),                // 7: albatross.events.v1.PirepAccepted
+	(*PirepRejected)(nil),                // 8: albatross.events.v1.PirepRejected
+	(*RankSaved)(nil),                    // 9: albatross.events.v1.RankSaved
+	(*PilotRankSet)(nil),                 // 10: albatross.events.v1.PilotRankSet
+	(*PirepFiled_Details)(nil),           // 11: albatross.events.v1.PirepFiled.Details
+	(*PirepPositionsAdded_Position)(nil), // 12: albatross.events.v1.PirepPositionsAdded.Position
+	(*timestamppb.Timestamp)(nil),        // 13: google.protobuf.Timestamp
 }
 var file_domain_events_v1_pirep_proto_depIdxs = []int32{
-	8,  // 0: albatross.events.v1.PirepFiled.details:type_name -> albatross.events.v1.PirepFiled.Details
-	9,  // 1: albatross.events.v1.PirepFiled.filed_at:type_name -> google.protobuf.Timestamp
-	8,  // 2: albatross.events.v1.PirepEdited.details:type_name -> albatross.events.v1.PirepFiled.Details
-	9,  // 3: albatross.events.v1.PirepEdited.edited_at:type_name -> google.protobuf.Timestamp
-	9,  // 4: albatross.events.v1.PirepSubmitted.submitted_at:type_name -> google.protobuf.Timestamp
-	9,  // 5: albatross.events.v1.PirepCancelled.cancelled_at:type_name -> google.protobuf.Timestamp
-	9,  // 6: albatross.events.v1.PirepAccepted.accepted_at:type_name -> google.protobuf.Timestamp
-	9,  // 7: albatross.events.v1.PirepRejected.rejected_at:type_name -> google.protobuf.Timestamp
-	9,  // 8: albatross.events.v1.RankSaved.saved_at:type_name -> google.protobuf.Timestamp
-	9,  // 9: albatross.events.v1.PilotRankSet.set_at:type_name -> google.protobuf.Timestamp
-	9,  // 10: albatross.events.v1.PirepFiled.Details.block_off:type_name -> google.protobuf.Timestamp
-	9,  // 11: albatross.events.v1.PirepFiled.Details.block_on:type_name -> google.protobuf.Timestamp
-	12, // [12:12] is the sub-list for method output_type
-	12, // [12:12] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	11, // 0: albatross.events.v1.PirepFiled.details:type_name -> albatross.events.v1.PirepFiled.Details
+	13, // 1: albatross.events.v1.PirepFiled.filed_at:type_name -> google.protobuf.Timestamp
+	11, // 2: albatross.events.v1.PirepProgressed.details:type_name -> albatross.events.v1.PirepFiled.Details
+	13, // 3: albatross.events.v1.PirepProgressed.updated_at:type_name -> google.protobuf.Timestamp
+	12, // 4: albatross.events.v1.PirepPositionsAdded.positions:type_name -> albatross.events.v1.PirepPositionsAdded.Position
+	13, // 5: albatross.events.v1.PirepPositionsAdded.added_at:type_name -> google.protobuf.Timestamp
+	13, // 6: albatross.events.v1.AircraftReserved.reserved_at:type_name -> google.protobuf.Timestamp
+	11, // 7: albatross.events.v1.PirepEdited.details:type_name -> albatross.events.v1.PirepFiled.Details
+	13, // 8: albatross.events.v1.PirepEdited.edited_at:type_name -> google.protobuf.Timestamp
+	13, // 9: albatross.events.v1.PirepSubmitted.submitted_at:type_name -> google.protobuf.Timestamp
+	13, // 10: albatross.events.v1.PirepCancelled.cancelled_at:type_name -> google.protobuf.Timestamp
+	13, // 11: albatross.events.v1.PirepAccepted.accepted_at:type_name -> google.protobuf.Timestamp
+	13, // 12: albatross.events.v1.PirepRejected.rejected_at:type_name -> google.protobuf.Timestamp
+	13, // 13: albatross.events.v1.RankSaved.saved_at:type_name -> google.protobuf.Timestamp
+	13, // 14: albatross.events.v1.PilotRankSet.set_at:type_name -> google.protobuf.Timestamp
+	13, // 15: albatross.events.v1.PirepFiled.Details.block_off:type_name -> google.protobuf.Timestamp
+	13, // 16: albatross.events.v1.PirepFiled.Details.block_on:type_name -> google.protobuf.Timestamp
+	13, // 17: albatross.events.v1.PirepPositionsAdded.Position.sim_time:type_name -> google.protobuf.Timestamp
+	13, // 18: albatross.events.v1.PirepPositionsAdded.Position.at:type_name -> google.protobuf.Timestamp
+	19, // [19:19] is the sub-list for method output_type
+	19, // [19:19] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_domain_events_v1_pirep_proto_init() }
@@ -925,7 +1370,7 @@ func file_domain_events_v1_pirep_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_domain_events_v1_pirep_proto_rawDesc), len(file_domain_events_v1_pirep_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   9,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

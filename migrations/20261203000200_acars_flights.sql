@@ -1,0 +1,50 @@
+-- +goose Up
+-- Flights an ACARS client flies (issue 13): a PIREP in progress has a
+-- phase (phpVMS's status code), the client's name, and its positions so
+-- far; the row keeps the last one (last_position_at null before the
+-- first), for the live list and map, and
+-- pirep_positions the whole track, in the order the client sent it.
+ALTER TABLE pireps
+    ADD COLUMN phase text NOT NULL DEFAULT '',
+    ADD COLUMN source_name text NOT NULL DEFAULT '',
+    ADD COLUMN positions integer NOT NULL DEFAULT 0,
+    ADD COLUMN last_lat double precision NOT NULL DEFAULT 0,
+    ADD COLUMN last_lon double precision NOT NULL DEFAULT 0,
+    ADD COLUMN last_altitude integer NOT NULL DEFAULT 0,
+    ADD COLUMN last_heading integer NOT NULL DEFAULT 0,
+    ADD COLUMN last_gs integer NOT NULL DEFAULT 0,
+    ADD COLUMN last_position_at timestamptz;
+
+-- The flights in progress of an airline, newest report first (the live map).
+CREATE INDEX pireps_in_progress ON pireps (tenant_id, updated_at DESC, id) WHERE state = 'in_progress';
+
+CREATE TABLE pirep_positions (
+    tenant_id    text NOT NULL,
+    pirep_id     uuid NOT NULL,
+    n            integer NOT NULL, -- 1, 2, ... in the order received
+    client_id    text NOT NULL,
+    lat          double precision NOT NULL,
+    lon          double precision NOT NULL,
+    altitude_msl integer NOT NULL,
+    altitude_agl integer NOT NULL,
+    heading      integer NOT NULL,
+    gs           integer NOT NULL,
+    ias          integer NOT NULL,
+    vs           integer NOT NULL,
+    distance     double precision NOT NULL,
+    fuel_flow    integer NOT NULL,
+    status       text NOT NULL,
+    log          text NOT NULL,
+    transponder  text NOT NULL,
+    autopilot    text NOT NULL,
+    sim_time     timestamptz,
+    at           timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, pirep_id, n)
+);
+
+-- +goose Down
+DROP TABLE pirep_positions;
+DROP INDEX pireps_in_progress;
+ALTER TABLE pireps
+    DROP COLUMN phase, DROP COLUMN source_name, DROP COLUMN positions, DROP COLUMN last_lat, DROP COLUMN last_lon,
+    DROP COLUMN last_altitude, DROP COLUMN last_heading, DROP COLUMN last_gs, DROP COLUMN last_position_at;

@@ -1,0 +1,128 @@
+package readmodeltest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// The read models of flights an ACARS client flies: the flights in
+// progress and their tracks.
+var acarsCases = map[string]func(t *testing.T, q readmodel.Querier){
+	"ListPirepsInProgress":    testListPirepsInProgress,
+	"AddPirepPosition":        testPirepPositions,
+	"ListPirepPositions":      testPirepPositions,
+	"DeleteAllPirepPositions": testPirepPositions,
+}
+
+// inFlight is a PIREP in progress, its last report n minutes after at,
+// with a last position.
+func inFlight(tenant, id string, n int) readmodel.UpsertPirepParams {
+	p := pirep(tenant, id, "in_progress", 0)
+	p.UpdatedAt = at.Add(time.Duration(n) * time.Minute)
+	last := at.Add(time.Duration(n)*time.Minute - time.Second)
+	p.Phase, p.SourceName, p.Source, p.Positions = "ENR", "vmsACARS", "acars", 3
+	p.LastLat, p.LastLon, p.LastAltitude, p.LastHeading, p.LastGs, p.LastPositionAt = 50.5, -3.25, 35000, 215, 455, &last
+	return p
+}
+
+// ListPirepsInProgress lists one airline's flights in progress, the
+// latest report first, with their phase and last position; no other
+// state, no other airline.
+func testListPirepsInProgress(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	list := func(tenant string, limit int32) []readmodel.Pirep {
+		t.Helper()
+		got, err := q.ListPirepsInProgress(ctx, readmodel.ListPirepsInProgressParams{TenantID: tenant, Limit: limit})
+		if err != nil {
+			t.Fatalf("ListPirepsInProgress(%s, %d): %v", tenant, limit, err)
+		}
+		return got
+	}
+	if got := list(tenantA, 10); len(got) != 0 {
+		t.Fatalf("on an empty table: %v", got)
+	}
+	older := inFlight(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000a001", 5)
+	newer := inFlight(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000a002", 9)
+	newer.LastPositionAt = nil // no position yet
+	newer.Positions, newer.LastLat, newer.LastLon = 0, 0, 0
+	pending := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000a003", "pending", 0)
+	theirs := inFlight(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-00000000a004", 20)
+	upsertPireps(t, q, older, pending, newer, theirs)
+	samePireps(t, "A's flights in progress", list(tenantA, 10), newer, older)
+	samePireps(t, "limit 1", list(tenantA, 1), newer)
+	samePireps(t, "B's", list(tenantB, 10), theirs)
+	// Filed: no longer in progress.
+	filed := older
+	filed.State, filed.Phase = "pending", "ARR"
+	upsertPireps(t, q, filed)
+	samePireps(t, "after one is filed", list(tenantA, 10), newer)
+}
+
+// A flight's track: positions by n whatever order they were added in,
+// each flight's its own, n unique within a flight, emptied by
+// DeleteAllPirepPositions.
+func testPirepPositions(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	flight := uuid.MustParse("7a0c1e2d-3b4f-4a5b-8c6d-00000000b001")
+	other := uuid.MustParse("7a0c1e2d-3b4f-4a5b-8c6d-00000000b002")
+	track := func(tenant string, id uuid.UUID) []readmodel.PirepPosition {
+		t.Helper()
+		got, err := q.ListPirepPositions(ctx, readmodel.ListPirepPositionsParams{TenantID: tenant, PirepID: id})
+		if err != nil {
+			t.Fatalf("ListPirepPositions: %v", err)
+		}
+		return got
+	}
+	if got := track(tenantA, flight); len(got) != 0 {
+		t.Fatalf("on an empty table: %v", got)
+	}
+	sim := at.Add(-time.Hour)
+	pos := func(tenant string, id uuid.UUID, n int32) readmodel.AddPirepPositionParams {
+		return readmodel.AddPirepPositionParams{TenantID: tenant, PirepID: id, N: n, ClientID: "c" + string(rune('0'+n)),
+			Lat: 50 + float64(n)/10, Lon: -3.5, AltitudeMsl: 1000 * n, AltitudeAgl: 900 * n, Heading: 215, Gs: 250 + n,
+			Ias: 240, Vs: 1500, Distance: 12.5 * float64(n), FuelFlow: 5400, Status: "TKO", Log: "gear up — ça va",
+			Transponder: "2000", Autopilot: "LNAV", SimTime: &sim, At: at.Add(time.Duration(n) * time.Second)}
+	}
+	third := pos(tenantA, flight, 3)
+	third.SimTime = nil
+	for _, p := range []readmodel.AddPirepPositionParams{pos(tenantA, flight, 1), third, pos(tenantA, flight, 2), pos(tenantB, other, 1), pos(tenantA, other, 1)} {
+		if err := q.AddPirepPosition(ctx, p); err != nil {
+			t.Fatalf("AddPirepPosition(%s, %d): %v", p.PirepID, p.N, err)
+		}
+	}
+	got := track(tenantA, flight)
+	if len(got) != 3 {
+		t.Fatalf("the flight's track has %d positions, want 3", len(got))
+	}
+	for i, g := range got {
+		want := pos(tenantA, flight, int32(i+1))
+		if i == 2 {
+			want = third
+		}
+		if g.N != want.N || g.ClientID != want.ClientID || g.Lat != want.Lat || g.AltitudeMsl != want.AltitudeMsl || g.Gs != want.Gs ||
+			g.Distance != want.Distance || g.Log != want.Log || g.Status != want.Status || !g.At.Equal(want.At.Truncate(time.Microsecond)) ||
+			(g.SimTime == nil) != (want.SimTime == nil) || g.SimTime != nil && !g.SimTime.Equal(sim.Truncate(time.Microsecond)) {
+			t.Errorf("position %d = %+v, want %+v", i, g, want)
+		}
+	}
+	if got := track(tenantB, flight); len(got) != 0 {
+		t.Errorf("another airline's read of the flight: %v", got)
+	}
+	if got := track(tenantB, other); len(got) != 1 || got[0].TenantID != tenantB {
+		t.Errorf("B's flight: %v", got)
+	}
+	if err := q.AddPirepPosition(ctx, pos(tenantA, flight, 2)); err == nil {
+		t.Errorf("a second position 2 of the flight was added")
+	}
+	if err := q.DeleteAllPirepPositions(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := track(tenantA, flight); len(got) != 0 {
+		t.Errorf("after DeleteAllPirepPositions: %v", got)
+	}
+}
