@@ -31,7 +31,8 @@ SELECT sqlc.embed(u),
        COALESCE(a.created_at, 'epoch'::timestamptz)::timestamptz AS airline_created_at,
        COALESCE(a.pilot_id_prefix, '')::text AS airline_pilot_id_prefix,
        COALESCE(a.registration, '')::text AS airline_registration,
-       COALESCE(a.suspended, false)::boolean AS airline_suspended
+       COALESCE(a.suspended, false)::boolean AS airline_suspended,
+       COALESCE(a.number, 0)::integer AS airline_number
 FROM users u
 LEFT JOIN airlines a ON a.id = NULLIF(u.tenant_id, '')::uuid
 WHERE u.id = $1;

@@ -50,6 +50,20 @@ func (m *ReadModels) GetSubfleet(ctx context.Context, arg readmodel.GetSubfleetP
 	return m.st.getSubfleet(ctx, arg)
 }
 
+// GetAircraftByNumber implements readmodel.Querier.
+func (m *ReadModels) GetAircraftByNumber(ctx context.Context, arg readmodel.GetAircraftByNumberParams) (readmodel.Aircraft, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getAircraftByNumber(ctx, arg)
+}
+
+// GetSubfleetByNumber implements readmodel.Querier.
+func (m *ReadModels) GetSubfleetByNumber(ctx context.Context, arg readmodel.GetSubfleetByNumberParams) (readmodel.Subfleet, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getSubfleetByNumber(ctx, arg)
+}
+
 // ListAircraft implements readmodel.Querier.
 func (m *ReadModels) ListAircraft(ctx context.Context, tenantID string) ([]readmodel.Aircraft, error) {
 	m.mu.RLock()
@@ -92,6 +106,17 @@ func (s *state) getAircraft(ctx context.Context, arg readmodel.GetAircraftParams
 	return a, nil
 }
 
+func (s *state) getAircraftByNumber(ctx context.Context, arg readmodel.GetAircraftByNumberParams) (readmodel.Aircraft, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.Aircraft{}, err
+	}
+	id, ok := s.aircraftNumbers.find(arg.TenantID, arg.Number)
+	if !ok {
+		return readmodel.Aircraft{}, readmodel.NotFound("GetAircraftByNumber")
+	}
+	return s.aircraft[rowKey{arg.TenantID, id}], nil
+}
+
 // listAircraftRegistrations looks each id up in the airline's aircraft,
 // each once, and answers them by id as PostgreSQL's ORDER BY does.
 func (s *state) listAircraftRegistrations(ctx context.Context, arg readmodel.ListAircraftRegistrationsParams) ([]readmodel.ListAircraftRegistrationsRow, error) {
@@ -125,11 +150,23 @@ func (s *state) getSubfleet(ctx context.Context, arg readmodel.GetSubfleetParams
 	return sf, nil
 }
 
+func (s *state) getSubfleetByNumber(ctx context.Context, arg readmodel.GetSubfleetByNumberParams) (readmodel.Subfleet, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.Subfleet{}, err
+	}
+	id, ok := s.subfleetNumbers.find(arg.TenantID, arg.Number)
+	if !ok {
+		return readmodel.Subfleet{}, readmodel.NotFound("GetSubfleetByNumber")
+	}
+	return copySubfleet(s.subfleets[rowKey{arg.TenantID, id}]), nil
+}
+
 // fleetOrders are the fleet's rows in the list queries' orders, like the
 // indexes on (tenant_id, registration), (tenant_id, subfleet_id,
 // registration) and (tenant_id, type): every write of s.aircraft and
 // s.subfleets goes through putAircraft, dropAircraft and putSubfleet,
-// dropSubfleet, which keep them.
+// dropSubfleet, which keep them, and the numbers beside them
+// (s.aircraftNumbers, s.subfleetNumbers).
 type fleetOrders struct {
 	aircraft   *sortedRows[string, readmodel.Aircraft] // ORDER BY registration COLLATE "C", id
 	bySubfleet *sortedRows[rowKey, readmodel.Aircraft] // the same, per (tenant, subfleet)
@@ -151,12 +188,14 @@ func (s *state) putAircraft(a readmodel.Aircraft) {
 	s.aircraft[k] = a
 	s.fleet.aircraft.put(a.TenantID, a)
 	s.fleet.bySubfleet.put(rowKey{a.TenantID, a.SubfleetID}, a)
+	s.aircraftNumbers.put(a.TenantID, a.Number, a.ID)
 }
 
 func (s *state) dropAircraft(k rowKey) {
 	if old, ok := s.aircraft[k]; ok {
 		s.fleet.aircraft.remove(old.TenantID, old)
 		s.fleet.bySubfleet.remove(rowKey{old.TenantID, old.SubfleetID}, old)
+		s.aircraftNumbers.drop(old.TenantID, old.Number)
 		delete(s.aircraft, k)
 	}
 }
@@ -166,11 +205,13 @@ func (s *state) putSubfleet(sf readmodel.Subfleet) {
 	s.dropSubfleet(k)
 	s.subfleets[k] = sf
 	s.fleet.subfleets.put(sf.TenantID, sf)
+	s.subfleetNumbers.put(sf.TenantID, sf.Number, sf.ID)
 }
 
 func (s *state) dropSubfleet(k rowKey) {
 	if old, ok := s.subfleets[k]; ok {
 		s.fleet.subfleets.remove(old.TenantID, old)
+		s.subfleetNumbers.drop(old.TenantID, old.Number)
 		delete(s.subfleets, k)
 	}
 }
@@ -210,9 +251,13 @@ func (t *tx) DeleteAllAircraft(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old, oldAircraft, oldBySubfleet := t.st.aircraft, t.st.fleet.aircraft, t.st.fleet.bySubfleet
-	t.st.aircraft, t.st.fleet.aircraft, t.st.fleet.bySubfleet = map[rowKey]readmodel.Aircraft{}, oldAircraft.empty(), oldBySubfleet.empty()
-	t.undo = append(t.undo, func() { t.st.aircraft, t.st.fleet.aircraft, t.st.fleet.bySubfleet = old, oldAircraft, oldBySubfleet })
+	old, oldAircraft, oldBySubfleet, oldNumbers := t.st.aircraft, t.st.fleet.aircraft, t.st.fleet.bySubfleet, t.st.aircraftNumbers
+	// Every airline's numbers start again at 1, as max(number) of an empty
+	// table does.
+	t.st.aircraft, t.st.fleet.aircraft, t.st.fleet.bySubfleet, t.st.aircraftNumbers = map[rowKey]readmodel.Aircraft{}, oldAircraft.empty(), oldBySubfleet.empty(), newNumbers()
+	t.undo = append(t.undo, func() {
+		t.st.aircraft, t.st.fleet.aircraft, t.st.fleet.bySubfleet, t.st.aircraftNumbers = old, oldAircraft, oldBySubfleet, oldNumbers
+	})
 	return nil
 }
 
@@ -220,9 +265,9 @@ func (t *tx) DeleteAllSubfleets(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old, oldOrder := t.st.subfleets, t.st.fleet.subfleets
-	t.st.subfleets, t.st.fleet.subfleets = map[rowKey]readmodel.Subfleet{}, oldOrder.empty()
-	t.undo = append(t.undo, func() { t.st.subfleets, t.st.fleet.subfleets = old, oldOrder })
+	old, oldOrder, oldNumbers := t.st.subfleets, t.st.fleet.subfleets, t.st.subfleetNumbers
+	t.st.subfleets, t.st.fleet.subfleets, t.st.subfleetNumbers = map[rowKey]readmodel.Subfleet{}, oldOrder.empty(), newNumbers()
+	t.undo = append(t.undo, func() { t.st.subfleets, t.st.fleet.subfleets, t.st.subfleetNumbers = old, oldOrder, oldNumbers })
 	return nil
 }
 
@@ -231,6 +276,20 @@ func (t *tx) GetAircraft(ctx context.Context, arg readmodel.GetAircraftParams) (
 		return readmodel.Aircraft{}, err
 	}
 	return t.st.getAircraft(ctx, arg)
+}
+
+func (t *tx) GetAircraftByNumber(ctx context.Context, arg readmodel.GetAircraftByNumberParams) (readmodel.Aircraft, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.Aircraft{}, err
+	}
+	return t.st.getAircraftByNumber(ctx, arg)
+}
+
+func (t *tx) GetSubfleetByNumber(ctx context.Context, arg readmodel.GetSubfleetByNumberParams) (readmodel.Subfleet, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.Subfleet{}, err
+	}
+	return t.st.getSubfleetByNumber(ctx, arg)
 }
 
 func (t *tx) ListAircraftRegistrations(ctx context.Context, arg readmodel.ListAircraftRegistrationsParams) ([]readmodel.ListAircraftRegistrationsRow, error) {
@@ -268,29 +327,36 @@ func (t *tx) ListSubfleets(ctx context.Context, tenantID string) ([]readmodel.Su
 	return t.st.listSubfleets(ctx, tenantID)
 }
 
-// UpsertAircraft inserts or replaces the row with (tenant_id, id).
+// UpsertAircraft inserts or replaces the row with (tenant_id, id). A new
+// row takes its airline's next number; a replaced one keeps its own.
 func (t *tx) UpsertAircraft(ctx context.Context, arg readmodel.UpsertAircraftParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
 	k := rowKey{arg.TenantID, arg.ID}
 	old, existed := t.st.aircraft[k]
+	number, giveBack := old.Number, func() {}
+	if !existed {
+		number, giveBack = t.st.aircraftNumbers.next(arg.TenantID)
+	}
 	t.st.putAircraft(readmodel.Aircraft{
 		TenantID: arg.TenantID, ID: arg.ID, SubfleetID: arg.SubfleetID, Registration: arg.Registration,
 		Name: arg.Name, Status: arg.Status, AirportID: arg.AirportID, FlightTime: arg.FlightTime,
-		CreatedAt: timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt),
+		CreatedAt: timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt), Number: number,
 	})
 	t.undo = append(t.undo, func() {
 		if existed {
 			t.st.putAircraft(old)
 		} else {
 			t.st.dropAircraft(k)
+			giveBack()
 		}
 	})
 	return nil
 }
 
-// UpsertSubfleet inserts or replaces the row with (tenant_id, id).
+// UpsertSubfleet inserts or replaces the row with (tenant_id, id). A new
+// row takes its airline's next number; a replaced one keeps its own.
 func (t *tx) UpsertSubfleet(ctx context.Context, arg readmodel.UpsertSubfleetParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
@@ -302,16 +368,21 @@ func (t *tx) UpsertSubfleet(ctx context.Context, arg readmodel.UpsertSubfleetPar
 	}
 	k := rowKey{arg.TenantID, arg.ID}
 	old, existed := t.st.subfleets[k]
+	number, giveBack := old.Number, func() {}
+	if !existed {
+		number, giveBack = t.st.subfleetNumbers.next(arg.TenantID)
+	}
 	t.st.putSubfleet(readmodel.Subfleet{
 		TenantID: arg.TenantID, ID: arg.ID, Type: arg.Type, Icao: arg.Icao, Name: arg.Name, HubID: arg.HubID,
 		CostBlockHourCents: cost,
-		CreatedAt:          timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt),
+		CreatedAt:          timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt), Number: number,
 	})
 	t.undo = append(t.undo, func() {
 		if existed {
 			t.st.putSubfleet(old)
 		} else {
 			t.st.dropSubfleet(k)
+			giveBack()
 		}
 	})
 	return nil

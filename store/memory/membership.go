@@ -175,6 +175,7 @@ func (s *state) getUserWithAirline(ctx context.Context, id uuid.UUID) (readmodel
 			s.visited(1)
 			row.AirlineID, row.AirlineName, row.AirlineIcao, row.AirlineIata, row.AirlineSlug = a.ID, a.Name, a.Icao, a.Iata, a.Slug
 			row.AirlineCreatedAt, row.AirlinePilotIDPrefix, row.AirlineRegistration, row.AirlineSuspended = a.CreatedAt, a.PilotIDPrefix, a.Registration, a.Suspended
+			row.AirlineNumber = a.Number
 		}
 	}
 	return row, nil

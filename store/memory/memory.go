@@ -130,6 +130,13 @@ func (m *ReadModels) DeleteCheckpoint(ctx context.Context, name string) error {
 	return m.write(func(t *tx) error { return t.DeleteCheckpoint(ctx, name) })
 }
 
+// GetAirlineByNumber implements readmodel.Querier.
+func (m *ReadModels) GetAirlineByNumber(ctx context.Context, number int32) (readmodel.Airline, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getAirlineByNumber(ctx, number)
+}
+
 // GetAirlineBySlug implements readmodel.Querier.
 func (m *ReadModels) GetAirlineBySlug(ctx context.Context, slug string) (readmodel.Airline, error) {
 	m.mu.RLock()
@@ -211,16 +218,19 @@ type state struct {
 	usersByTenant *sortedRows[string, readmodel.User]
 	// airlinesByName is airlines in ListAirlines' order (one group, "").
 	airlinesByName *sortedRows[string, readmodel.Airline]
+	airlineNumbers *numbers // the unique index airlines_number; see numbers.go
 
 	apiKeys      map[uuid.UUID]readmodel.APIKey // see apikeys.go
 	apiKeyHashes map[string]uuid.UUID           // the unique index api_keys_hash
 	keysByUser   *sortedRows[rowKey, readmodel.APIKey]
 
-	subfleets map[rowKey]readmodel.Subfleet // see fleet.go
-	aircraft  map[rowKey]readmodel.Aircraft
-	fleet     fleetOrders   // subfleets and aircraft in their lists' orders
-	airports  airportTable  // see airports.go
-	flights   *flightTables // see flights.go
+	subfleets       map[rowKey]readmodel.Subfleet // see fleet.go
+	aircraft        map[rowKey]readmodel.Aircraft
+	fleet           fleetOrders // subfleets and aircraft in their lists' orders
+	subfleetNumbers *numbers    // the unique indexes subfleets_number and aircraft_number
+	aircraftNumbers *numbers
+	airports        airportTable  // see airports.go
+	flights         *flightTables // see flights.go
 
 	pireps         map[rowKey]*readmodel.Pirep          // see pireps.go; rows are never changed in place
 	pirepIdx       *pirepIndex                          // see pirep_index.go
@@ -267,16 +277,19 @@ func newState() *state {
 		airlinesByName: newSortedRows[string](func(a, b *readmodel.Airline) bool {
 			return byNameThenID(a.Name, a.ID, b.Name, b.ID)
 		}),
+		airlineNumbers: newNumbers(),
 
 		apiKeys:      map[uuid.UUID]readmodel.APIKey{},
 		apiKeyHashes: map[string]uuid.UUID{},
 		keysByUser:   newSortedRows[rowKey](newestKeyFirst),
 
-		subfleets: map[rowKey]readmodel.Subfleet{},
-		aircraft:  map[rowKey]readmodel.Aircraft{},
-		fleet:     newFleetOrders(),
-		airports:  airportTable{},
-		flights:   newFlightTables(),
+		subfleets:       map[rowKey]readmodel.Subfleet{},
+		aircraft:        map[rowKey]readmodel.Aircraft{},
+		fleet:           newFleetOrders(),
+		subfleetNumbers: newNumbers(),
+		aircraftNumbers: newNumbers(),
+		airports:        airportTable{},
+		flights:         newFlightTables(),
 
 		pireps:         map[rowKey]*readmodel.Pirep{},
 		pirepIdx:       newPirepIndex(),
@@ -362,21 +375,32 @@ func (s *state) listAirlines(ctx context.Context) ([]readmodel.Airline, error) {
 	return s.airlinesByName.list(s, "", same), nil
 }
 
-// putAirline stores the row and keeps airlinesByName; the caller keeps
-// the slugs.
+// putAirline stores the row and keeps airlinesByName and airlineNumbers;
+// the caller keeps the slugs.
 func (s *state) putAirline(a readmodel.Airline) {
-	if old, ok := s.airlines[a.ID]; ok {
-		s.airlinesByName.remove("", old)
-	}
+	s.dropAirline(a.ID)
 	s.airlines[a.ID] = a
 	s.airlinesByName.put("", a)
+	s.airlineNumbers.put("", a.Number, a.ID)
 }
 
 func (s *state) dropAirline(id uuid.UUID) {
 	if old, ok := s.airlines[id]; ok {
 		s.airlinesByName.remove("", old)
+		s.airlineNumbers.drop("", old.Number)
 		delete(s.airlines, id)
 	}
+}
+
+func (s *state) getAirlineByNumber(ctx context.Context, number int32) (readmodel.Airline, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.Airline{}, err
+	}
+	id, ok := s.airlineNumbers.find("", number)
+	if !ok {
+		return readmodel.Airline{}, readmodel.NotFound("GetAirlineByNumber")
+	}
+	return s.airlines[id], nil
 }
 
 // putUser stores the row and keeps usersByTenant; the caller keeps the
@@ -471,9 +495,12 @@ func (t *tx) DeleteAllAirlines(ctx context.Context) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	old, oldSlugs, oldOrder := t.st.airlines, t.st.slugs, t.st.airlinesByName
-	t.st.airlines, t.st.slugs, t.st.airlinesByName = map[uuid.UUID]readmodel.Airline{}, map[string]uuid.UUID{}, oldOrder.empty()
-	t.undo = append(t.undo, func() { t.st.airlines, t.st.slugs, t.st.airlinesByName = old, oldSlugs, oldOrder })
+	old, oldSlugs, oldOrder, oldNumbers := t.st.airlines, t.st.slugs, t.st.airlinesByName, t.st.airlineNumbers
+	// The numbers start again at 1, as max(number) of an empty table does.
+	t.st.airlines, t.st.slugs, t.st.airlinesByName, t.st.airlineNumbers = map[uuid.UUID]readmodel.Airline{}, map[string]uuid.UUID{}, oldOrder.empty(), newNumbers()
+	t.undo = append(t.undo, func() {
+		t.st.airlines, t.st.slugs, t.st.airlinesByName, t.st.airlineNumbers = old, oldSlugs, oldOrder, oldNumbers
+	})
 	return nil
 }
 
@@ -488,6 +515,13 @@ func (t *tx) DeleteCheckpoint(ctx context.Context, name string) error {
 	delete(t.st.checkpoints, name)
 	t.undo = append(t.undo, func() { t.st.checkpoints[name] = old })
 	return nil
+}
+
+func (t *tx) GetAirlineByNumber(ctx context.Context, number int32) (readmodel.Airline, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.Airline{}, err
+	}
+	return t.st.getAirlineByNumber(ctx, number)
 }
 
 func (t *tx) GetAirlineBySlug(ctx context.Context, slug string) (readmodel.Airline, error) {
@@ -530,7 +564,8 @@ func (t *tx) SetCheckpoint(ctx context.Context, arg readmodel.SetCheckpointParam
 }
 
 // UpsertAirline inserts or replaces the row with arg.ID. Like the unique
-// index airlines_slug, it refuses a slug another airline holds.
+// index airlines_slug, it refuses a slug another airline holds. A new row
+// takes the platform's next number; a replaced one keeps its own.
 func (t *tx) UpsertAirline(ctx context.Context, arg readmodel.UpsertAirlineParams) error {
 	if err := t.check(ctx); err != nil {
 		return err
@@ -539,13 +574,16 @@ func (t *tx) UpsertAirline(ctx context.Context, arg readmodel.UpsertAirlineParam
 		return t.fail(readmodel.UniqueViolation("airlines_slug"))
 	}
 	old, existed := t.st.airlines[arg.ID]
+	number, giveBack := old.Number, func() {}
 	if existed {
 		delete(t.st.slugs, old.Slug)
+	} else {
+		number, giveBack = t.st.airlineNumbers.next("")
 	}
 	t.st.putAirline(readmodel.Airline{
 		ID: arg.ID, Name: arg.Name, Icao: arg.Icao, Iata: arg.Iata, Slug: arg.Slug,
 		CreatedAt: timestamptz(arg.CreatedAt), PilotIDPrefix: arg.PilotIDPrefix,
-		Registration: arg.Registration, Suspended: arg.Suspended,
+		Registration: arg.Registration, Suspended: arg.Suspended, Number: number,
 	})
 	t.st.slugs[arg.Slug] = arg.ID
 	t.undo = append(t.undo, func() {
@@ -555,6 +593,7 @@ func (t *tx) UpsertAirline(ctx context.Context, arg readmodel.UpsertAirlineParam
 			t.st.slugs[old.Slug] = arg.ID
 		} else {
 			t.st.dropAirline(arg.ID)
+			giveBack()
 		}
 	})
 	return nil

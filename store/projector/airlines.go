@@ -54,7 +54,12 @@ func (Airlines) Apply(ctx context.Context, q readmodel.Querier, ev domain.Record
 		if err != nil {
 			return nil, fmt.Errorf("get airline %s: %w", id, err)
 		}
-		row = readmodel.UpsertAirlineParams(a)
+		// Every column but the number, which the read model gave on
+		// insert and an update keeps.
+		row = readmodel.UpsertAirlineParams{
+			ID: a.ID, Name: a.Name, Icao: a.Icao, Iata: a.Iata, Slug: a.Slug, CreatedAt: a.CreatedAt,
+			PilotIDPrefix: a.PilotIDPrefix, Registration: a.Registration, Suspended: a.Suspended,
+		}
 		switch e := msg.(type) {
 		case *eventsv1.AirlineProfileChanged:
 			row.Name, row.Iata, row.PilotIDPrefix, row.Registration = e.Name, e.Iata, e.PilotIdPrefix, e.Registration

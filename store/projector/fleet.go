@@ -53,7 +53,7 @@ func (Fleet) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedE
 			if err != nil {
 				return err
 			}
-			row := readmodel.UpsertSubfleetParams(s)
+			row := subfleetParams(s)
 			row.Type, row.Icao, row.Name, row.HubID = e.Type, e.Icao, e.Name, e.HubId
 			row.CostBlockHourCents, row.UpdatedAt = e.CostBlockHourCents, e.ChangedAt.AsTime()
 			return q.UpsertSubfleet(ctx, row)
@@ -82,7 +82,7 @@ func (Fleet) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedE
 			if err != nil {
 				return err
 			}
-			row := readmodel.UpsertAircraftParams(a)
+			row := aircraftParams(a)
 			row.SubfleetID, row.Name, row.Status, row.UpdatedAt = sf, e.Name, e.Status, e.ChangedAt.AsTime()
 			return q.UpsertAircraft(ctx, row)
 		})
@@ -93,6 +93,24 @@ func (Fleet) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedE
 		return nil, fmt.Errorf("fleet %s %s: %w", ev.Type, rawID, err)
 	}
 	return []notify.Notice{{TenantID: ev.TenantID, Topic: TopicFleet, IDs: []string{rawID}, Position: ev.Position.String()}}, nil
+}
+
+// subfleetParams is the upsert that writes s back as it is. The number is
+// not among them: the read model gave it on insert and an update keeps it.
+func subfleetParams(s readmodel.Subfleet) readmodel.UpsertSubfleetParams {
+	return readmodel.UpsertSubfleetParams{
+		TenantID: s.TenantID, ID: s.ID, Type: s.Type, Icao: s.Icao, Name: s.Name, HubID: s.HubID,
+		CostBlockHourCents: s.CostBlockHourCents, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
+	}
+}
+
+// aircraftParams is the upsert that writes a back as it is, number aside,
+// as for subfleetParams.
+func aircraftParams(a readmodel.Aircraft) readmodel.UpsertAircraftParams {
+	return readmodel.UpsertAircraftParams{
+		TenantID: a.TenantID, ID: a.ID, SubfleetID: a.SubfleetID, Registration: a.Registration, Name: a.Name,
+		Status: a.Status, AirportID: a.AirportID, FlightTime: a.FlightTime, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
+	}
 }
 
 // withID parses a record's id and runs f with it.

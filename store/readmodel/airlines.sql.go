@@ -23,7 +23,7 @@ func (q *Queries) DeleteAllAirlines(ctx context.Context) error {
 }
 
 const getAirline = `-- name: GetAirline :one
-SELECT id, name, icao, iata, slug, created_at, pilot_id_prefix, registration, suspended
+SELECT id, name, icao, iata, slug, created_at, pilot_id_prefix, registration, suspended, number
 FROM airlines
 WHERE id = $1
 `
@@ -42,12 +42,39 @@ func (q *Queries) GetAirline(ctx context.Context, id uuid.UUID) (Airline, error)
 		&i.PilotIDPrefix,
 		&i.Registration,
 		&i.Suspended,
+		&i.Number,
+	)
+	return i, err
+}
+
+const getAirlineByNumber = `-- name: GetAirlineByNumber :one
+SELECT id, name, icao, iata, slug, created_at, pilot_id_prefix, registration, suspended, number
+FROM airlines
+WHERE number = $1
+`
+
+// GetAirlineByNumber finds an airline by the number phpVMS's API names it
+// by.
+func (q *Queries) GetAirlineByNumber(ctx context.Context, number int32) (Airline, error) {
+	row := q.db.QueryRow(ctx, getAirlineByNumber, number)
+	var i Airline
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Icao,
+		&i.Iata,
+		&i.Slug,
+		&i.CreatedAt,
+		&i.PilotIDPrefix,
+		&i.Registration,
+		&i.Suspended,
+		&i.Number,
 	)
 	return i, err
 }
 
 const getAirlineBySlug = `-- name: GetAirlineBySlug :one
-SELECT id, name, icao, iata, slug, created_at, pilot_id_prefix, registration, suspended
+SELECT id, name, icao, iata, slug, created_at, pilot_id_prefix, registration, suspended, number
 FROM airlines
 WHERE slug = $1
 `
@@ -66,12 +93,13 @@ func (q *Queries) GetAirlineBySlug(ctx context.Context, slug string) (Airline, e
 		&i.PilotIDPrefix,
 		&i.Registration,
 		&i.Suspended,
+		&i.Number,
 	)
 	return i, err
 }
 
 const listAirlines = `-- name: ListAirlines :many
-SELECT id, name, icao, iata, slug, created_at, pilot_id_prefix, registration, suspended
+SELECT id, name, icao, iata, slug, created_at, pilot_id_prefix, registration, suspended, number
 FROM airlines
 ORDER BY name COLLATE "C", id
 `
@@ -98,6 +126,7 @@ func (q *Queries) ListAirlines(ctx context.Context) ([]Airline, error) {
 			&i.PilotIDPrefix,
 			&i.Registration,
 			&i.Suspended,
+			&i.Number,
 		); err != nil {
 			return nil, err
 		}
@@ -110,8 +139,8 @@ func (q *Queries) ListAirlines(ctx context.Context) ([]Airline, error) {
 }
 
 const upsertAirline = `-- name: UpsertAirline :exec
-INSERT INTO airlines (id, name, icao, iata, slug, created_at, pilot_id_prefix, registration, suspended)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+INSERT INTO airlines (id, name, icao, iata, slug, created_at, pilot_id_prefix, registration, suspended, number)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE((SELECT max(number) FROM airlines), 0) + 1)
 ON CONFLICT (id) DO UPDATE
 SET name = EXCLUDED.name, icao = EXCLUDED.icao, iata = EXCLUDED.iata,
     slug = EXCLUDED.slug, created_at = EXCLUDED.created_at,
@@ -131,7 +160,9 @@ type UpsertAirlineParams struct {
 	Suspended     bool
 }
 
-// UpsertAirline writes an airline's row from its events.
+// UpsertAirline writes an airline's row from its events. A new airline
+// takes the number after the platform's highest; an update keeps its
+// number, so the numbers follow the log and a rebuild gives the same.
 func (q *Queries) UpsertAirline(ctx context.Context, arg UpsertAirlineParams) error {
 	_, err := q.db.Exec(ctx, upsertAirline,
 		arg.ID,

@@ -33,7 +33,7 @@ func (q *Queries) DeleteAllSubfleets(ctx context.Context) error {
 }
 
 const getAircraft = `-- name: GetAircraft :one
-SELECT tenant_id, id, subfleet_id, registration, name, status, airport_id, flight_time, created_at, updated_at
+SELECT tenant_id, id, subfleet_id, registration, name, status, airport_id, flight_time, created_at, updated_at, number
 FROM aircraft
 WHERE tenant_id = $1 AND id = $2
 `
@@ -59,12 +59,45 @@ func (q *Queries) GetAircraft(ctx context.Context, arg GetAircraftParams) (Aircr
 		&i.FlightTime,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Number,
+	)
+	return i, err
+}
+
+const getAircraftByNumber = `-- name: GetAircraftByNumber :one
+SELECT tenant_id, id, subfleet_id, registration, name, status, airport_id, flight_time, created_at, updated_at, number
+FROM aircraft
+WHERE tenant_id = $1 AND number = $2
+`
+
+type GetAircraftByNumberParams struct {
+	TenantID string
+	Number   int32
+}
+
+// GetAircraftByNumber finds an aircraft of one airline by the number
+// phpVMS's API names it by; another airline's number is not found.
+func (q *Queries) GetAircraftByNumber(ctx context.Context, arg GetAircraftByNumberParams) (Aircraft, error) {
+	row := q.db.QueryRow(ctx, getAircraftByNumber, arg.TenantID, arg.Number)
+	var i Aircraft
+	err := row.Scan(
+		&i.TenantID,
+		&i.ID,
+		&i.SubfleetID,
+		&i.Registration,
+		&i.Name,
+		&i.Status,
+		&i.AirportID,
+		&i.FlightTime,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Number,
 	)
 	return i, err
 }
 
 const getSubfleet = `-- name: GetSubfleet :one
-SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at
+SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number
 FROM subfleets
 WHERE tenant_id = $1 AND id = $2
 `
@@ -89,12 +122,44 @@ func (q *Queries) GetSubfleet(ctx context.Context, arg GetSubfleetParams) (Subfl
 		&i.CostBlockHourCents,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Number,
+	)
+	return i, err
+}
+
+const getSubfleetByNumber = `-- name: GetSubfleetByNumber :one
+SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number
+FROM subfleets
+WHERE tenant_id = $1 AND number = $2
+`
+
+type GetSubfleetByNumberParams struct {
+	TenantID string
+	Number   int32
+}
+
+// GetSubfleetByNumber finds a subfleet of one airline by the number
+// phpVMS's API names it by; another airline's number is not found.
+func (q *Queries) GetSubfleetByNumber(ctx context.Context, arg GetSubfleetByNumberParams) (Subfleet, error) {
+	row := q.db.QueryRow(ctx, getSubfleetByNumber, arg.TenantID, arg.Number)
+	var i Subfleet
+	err := row.Scan(
+		&i.TenantID,
+		&i.ID,
+		&i.Type,
+		&i.Icao,
+		&i.Name,
+		&i.HubID,
+		&i.CostBlockHourCents,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Number,
 	)
 	return i, err
 }
 
 const listAircraft = `-- name: ListAircraft :many
-SELECT tenant_id, id, subfleet_id, registration, name, status, airport_id, flight_time, created_at, updated_at
+SELECT tenant_id, id, subfleet_id, registration, name, status, airport_id, flight_time, created_at, updated_at, number
 FROM aircraft
 WHERE tenant_id = $1
 ORDER BY registration COLLATE "C", id
@@ -121,6 +186,7 @@ func (q *Queries) ListAircraft(ctx context.Context, tenantID string) ([]Aircraft
 			&i.FlightTime,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Number,
 		); err != nil {
 			return nil, err
 		}
@@ -133,7 +199,7 @@ func (q *Queries) ListAircraft(ctx context.Context, tenantID string) ([]Aircraft
 }
 
 const listAircraftBySubfleet = `-- name: ListAircraftBySubfleet :many
-SELECT tenant_id, id, subfleet_id, registration, name, status, airport_id, flight_time, created_at, updated_at
+SELECT tenant_id, id, subfleet_id, registration, name, status, airport_id, flight_time, created_at, updated_at, number
 FROM aircraft
 WHERE tenant_id = $1 AND subfleet_id = $2
 ORDER BY registration COLLATE "C", id
@@ -166,6 +232,7 @@ func (q *Queries) ListAircraftBySubfleet(ctx context.Context, arg ListAircraftBy
 			&i.FlightTime,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Number,
 		); err != nil {
 			return nil, err
 		}
@@ -218,7 +285,7 @@ func (q *Queries) ListAircraftRegistrations(ctx context.Context, arg ListAircraf
 }
 
 const listSubfleets = `-- name: ListSubfleets :many
-SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at
+SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number
 FROM subfleets
 WHERE tenant_id = $1
 ORDER BY type COLLATE "C", id
@@ -245,6 +312,7 @@ func (q *Queries) ListSubfleets(ctx context.Context, tenantID string) ([]Subflee
 			&i.CostBlockHourCents,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Number,
 		); err != nil {
 			return nil, err
 		}
@@ -257,8 +325,8 @@ func (q *Queries) ListSubfleets(ctx context.Context, tenantID string) ([]Subflee
 }
 
 const upsertAircraft = `-- name: UpsertAircraft :exec
-INSERT INTO aircraft (tenant_id, id, subfleet_id, registration, name, status, airport_id, flight_time, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+INSERT INTO aircraft (tenant_id, id, subfleet_id, registration, name, status, airport_id, flight_time, created_at, updated_at, number)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE((SELECT max(number) FROM aircraft WHERE tenant_id = $1), 0) + 1)
 ON CONFLICT (tenant_id, id) DO UPDATE
 SET subfleet_id = EXCLUDED.subfleet_id, registration = EXCLUDED.registration, name = EXCLUDED.name,
     status = EXCLUDED.status, airport_id = EXCLUDED.airport_id, flight_time = EXCLUDED.flight_time,
@@ -278,7 +346,9 @@ type UpsertAircraftParams struct {
 	UpdatedAt    time.Time
 }
 
-// UpsertAircraft writes an aircraft's row from its events.
+// UpsertAircraft writes an aircraft's row from its events. A new aircraft
+// takes the number after its airline's highest; an update keeps its
+// number, so the numbers follow the log and a rebuild gives the same.
 func (q *Queries) UpsertAircraft(ctx context.Context, arg UpsertAircraftParams) error {
 	_, err := q.db.Exec(ctx, upsertAircraft,
 		arg.TenantID,
@@ -296,8 +366,8 @@ func (q *Queries) UpsertAircraft(ctx context.Context, arg UpsertAircraftParams) 
 }
 
 const upsertSubfleet = `-- name: UpsertSubfleet :exec
-INSERT INTO subfleets (tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+INSERT INTO subfleets (tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE((SELECT max(number) FROM subfleets WHERE tenant_id = $1), 0) + 1)
 ON CONFLICT (tenant_id, id) DO UPDATE
 SET type = EXCLUDED.type, icao = EXCLUDED.icao, name = EXCLUDED.name, hub_id = EXCLUDED.hub_id,
     cost_block_hour_cents = EXCLUDED.cost_block_hour_cents,
@@ -316,7 +386,9 @@ type UpsertSubfleetParams struct {
 	UpdatedAt          time.Time
 }
 
-// UpsertSubfleet writes a subfleet's row from its events.
+// UpsertSubfleet writes a subfleet's row from its events. A new subfleet
+// takes the number after its airline's highest; an update keeps its
+// number, so the numbers follow the log and a rebuild gives the same.
 func (q *Queries) UpsertSubfleet(ctx context.Context, arg UpsertSubfleetParams) error {
 	_, err := q.db.Exec(ctx, upsertSubfleet,
 		arg.TenantID,

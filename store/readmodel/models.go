@@ -33,6 +33,7 @@ type Aircraft struct {
 	FlightTime   int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	Number       int32
 }
 
 type AircraftPirepTotal struct {
@@ -55,6 +56,7 @@ type Airline struct {
 	PilotIDPrefix string
 	Registration  string
 	Suspended     bool
+	Number        int32
 }
 
 type AirlinePirepRule struct {
@@ -317,6 +319,7 @@ type Subfleet struct {
 	CostBlockHourCents *int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	Number             int32
 }
 
 type UniqueClaim struct {

@@ -96,10 +96,16 @@ type Querier interface {
 	// GetAircraft finds an aircraft of one airline: another airline's is not
 	// found, whatever id is asked for.
 	GetAircraft(ctx context.Context, arg GetAircraftParams) (Aircraft, error)
+	// GetAircraftByNumber finds an aircraft of one airline by the number
+	// phpVMS's API names it by; another airline's number is not found.
+	GetAircraftByNumber(ctx context.Context, arg GetAircraftByNumberParams) (Aircraft, error)
 	// GetAircraftPirepTotals returns what accepted PIREPs added to an aircraft.
 	GetAircraftPirepTotals(ctx context.Context, arg GetAircraftPirepTotalsParams) (AircraftPirepTotal, error)
 	// GetAirline finds an airline by id: its tenant id.
 	GetAirline(ctx context.Context, id uuid.UUID) (Airline, error)
+	// GetAirlineByNumber finds an airline by the number phpVMS's API names it
+	// by.
+	GetAirlineByNumber(ctx context.Context, number int32) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
 	GetAirlineBySlug(ctx context.Context, slug string) (Airline, error)
 	// GetAirlinePirepRules returns an airline's optional filing rules; an
@@ -125,6 +131,9 @@ type Querier interface {
 	// GetSubfleet finds a subfleet of one airline: another airline's is not
 	// found, whatever id is asked for.
 	GetSubfleet(ctx context.Context, arg GetSubfleetParams) (Subfleet, error)
+	// GetSubfleetByNumber finds a subfleet of one airline by the number
+	// phpVMS's API names it by; another airline's number is not found.
+	GetSubfleetByNumber(ctx context.Context, arg GetSubfleetByNumberParams) (Subfleet, error)
 	// GetTenantUser finds a person of one airline: a person of another airline
 	// is not found, whatever id is asked for.
 	GetTenantUser(ctx context.Context, arg GetTenantUserParams) (User, error)
@@ -301,9 +310,13 @@ type Querier interface {
 	// not revoked. An existing row keeps its last_used_at, which no event
 	// carries.
 	UpsertAPIKey(ctx context.Context, arg UpsertAPIKeyParams) error
-	// UpsertAircraft writes an aircraft's row from its events.
+	// UpsertAircraft writes an aircraft's row from its events. A new aircraft
+	// takes the number after its airline's highest; an update keeps its
+	// number, so the numbers follow the log and a rebuild gives the same.
 	UpsertAircraft(ctx context.Context, arg UpsertAircraftParams) error
-	// UpsertAirline writes an airline's row from its events.
+	// UpsertAirline writes an airline's row from its events. A new airline
+	// takes the number after the platform's highest; an update keeps its
+	// number, so the numbers follow the log and a rebuild gives the same.
 	UpsertAirline(ctx context.Context, arg UpsertAirlineParams) error
 	// UpsertAirlinePirepRules writes an airline's filing rules from its events.
 	UpsertAirlinePirepRules(ctx context.Context, arg UpsertAirlinePirepRulesParams) error
@@ -323,7 +336,9 @@ type Querier interface {
 	UpsertPirepComment(ctx context.Context, arg UpsertPirepCommentParams) error
 	// UpsertRank writes a rank's row from its events.
 	UpsertRank(ctx context.Context, arg UpsertRankParams) error
-	// UpsertSubfleet writes a subfleet's row from its events.
+	// UpsertSubfleet writes a subfleet's row from its events. A new subfleet
+	// takes the number after its airline's highest; an update keeps its
+	// number, so the numbers follow the log and a rebuild gives the same.
 	UpsertSubfleet(ctx context.Context, arg UpsertSubfleetParams) error
 	// UpsertUser writes a user's row from its events.
 	UpsertUser(ctx context.Context, arg UpsertUserParams) error

@@ -142,7 +142,8 @@ SELECT u.tenant_id, u.id, u.email, u.name, u.role, u.password_hash, u.must_chang
        COALESCE(a.created_at, 'epoch'::timestamptz)::timestamptz AS airline_created_at,
        COALESCE(a.pilot_id_prefix, '')::text AS airline_pilot_id_prefix,
        COALESCE(a.registration, '')::text AS airline_registration,
-       COALESCE(a.suspended, false)::boolean AS airline_suspended
+       COALESCE(a.suspended, false)::boolean AS airline_suspended,
+       COALESCE(a.number, 0)::integer AS airline_number
 FROM users u
 LEFT JOIN airlines a ON a.id = NULLIF(u.tenant_id, '')::uuid
 WHERE u.id = $1
@@ -159,6 +160,7 @@ type GetUserWithAirlineRow struct {
 	AirlinePilotIDPrefix string
 	AirlineRegistration  string
 	AirlineSuspended     bool
+	AirlineNumber        int32
 }
 
 // GetUserWithAirline finds a user by id with their airline (zero values
@@ -191,6 +193,7 @@ func (q *Queries) GetUserWithAirline(ctx context.Context, id uuid.UUID) (GetUser
 		&i.AirlinePilotIDPrefix,
 		&i.AirlineRegistration,
 		&i.AirlineSuspended,
+		&i.AirlineNumber,
 	)
 	return i, err
 }

@@ -2,6 +2,7 @@ package readmodeltest
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -17,10 +18,12 @@ import (
 var fleetCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"UpsertSubfleet":            testUpsertSubfleet,
 	"GetSubfleet":               testGetSubfleet,
+	"GetSubfleetByNumber":       testGetSubfleetByNumber,
 	"ListSubfleets":             testListSubfleets,
 	"DeleteAllSubfleets":        testDeleteAllSubfleets,
 	"UpsertAircraft":            testUpsertAircraft,
 	"GetAircraft":               testGetAircraft,
+	"GetAircraftByNumber":       testGetAircraftByNumber,
 	"ListAircraftRegistrations": testListAircraftRegistrations,
 	"ListAircraft":              testListAircraft,
 	"ListAircraftBySubfleet":    testListAircraftBySubfleet,
@@ -91,14 +94,75 @@ func testUpsertSubfleet(t *testing.T, q readmodel.Querier) {
 	upsertSubfleets(t, q, third)
 	sameSubfleets(t, "tenant A after tenant B's row", listSubfleets(t, q, tenantA), []readmodel.Subfleet{subfleetRow(second)})
 	sameSubfleets(t, "tenant B", listSubfleets(t, q, tenantB), []readmodel.Subfleet{subfleetRow(third)})
+	// The update kept number 1 and took none: A's next subfleet is 2, and
+	// B numbers its own from 1.
+	fourth := subfleet(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-000000000004", "A320")
+	upsertSubfleets(t, q, fourth)
+	subfleetNumbers(t, "after an update", q, tenantA, map[uuid.UUID]int32{first.ID: 1, fourth.ID: 2})
+	subfleetNumbers(t, "after an update", q, tenantB, map[uuid.UUID]int32{third.ID: 1})
 	bad := first
 	bad.Name = "bad\x00name"
 	// Text the log holds is stored, so its event always applies.
 	if err := q.UpsertSubfleet(context.Background(), bad); err != nil {
 		t.Fatalf("UpsertSubfleet with a NUL in the name: %v", err)
 	}
-	if got := listSubfleets(t, q, tenantA); len(got) != 1 || !storedText(got[0].Name, bad.Name) {
+	if got := listSubfleets(t, q, tenantA); len(got) != 2 || !storedText(got[1].Name, bad.Name) {
 		t.Errorf("after a NUL in the name: %+v, want the name %q stored", got, bad.Name)
+	}
+}
+
+// subfleetNumbers checks that ListSubfleets gives exactly these of the
+// tenant's subfleets with these numbers, and that GetSubfleet and
+// GetSubfleetByNumber agree.
+func subfleetNumbers(t *testing.T, what string, q readmodel.Querier, tenant string, want map[uuid.UUID]int32) {
+	t.Helper()
+	ctx := context.Background()
+	got := map[uuid.UUID]int32{}
+	for _, sf := range listSubfleets(t, q, tenant) {
+		got[sf.ID] = sf.Number
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("%s: ListSubfleets(%s) numbers = %v, want %v", what, tenant, got, want)
+	}
+	for id, n := range want {
+		if sf, err := q.GetSubfleet(ctx, readmodel.GetSubfleetParams{TenantID: tenant, ID: id}); err != nil || sf.Number != n {
+			t.Errorf("%s: GetSubfleet(%s, %s) = number %d, %v; want %d", what, tenant, id, sf.Number, err, n)
+		}
+		if sf, err := q.GetSubfleetByNumber(ctx, readmodel.GetSubfleetByNumberParams{TenantID: tenant, Number: n}); err != nil || sf.ID != id || sf.Number != n {
+			t.Errorf("%s: GetSubfleetByNumber(%s, %d) = %s number %d, %v; want %s", what, tenant, n, sf.ID, sf.Number, err, id)
+		}
+	}
+}
+
+// Each airline numbers its subfleets 1, 2, 3... in the order they were
+// inserted, whatever their ids and codes, for phpVMS's API; one airline's
+// subfleets move no other's numbers, and no number finds another's.
+func testGetSubfleetByNumber(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	a1 := subfleet(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-999999999999", "ZZZ")
+	b1 := subfleet(tenantB, "6f1c1c6e-5a55-4a7e-9d8e-888888888888", "B1")
+	a2 := subfleet(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-111111111111", "AAA")
+	a3 := subfleet(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-555555555555", "MMM")
+	b2 := subfleet(tenantB, "6f1c1c6e-5a55-4a7e-9d8e-222222222222", "B2")
+	upsertSubfleets(t, q, a1, b1, a2, a3, b2)
+	subfleetNumbers(t, "five subfleets", q, tenantA, map[uuid.UUID]int32{a1.ID: 1, a2.ID: 2, a3.ID: 3})
+	subfleetNumbers(t, "five subfleets", q, tenantB, map[uuid.UUID]int32{b1.ID: 1, b2.ID: 2})
+	got, err := q.GetSubfleetByNumber(ctx, readmodel.GetSubfleetByNumberParams{TenantID: tenantA, Number: 3})
+	if err != nil {
+		t.Fatalf("GetSubfleetByNumber(A, 3): %v", err)
+	}
+	sameSubfleets(t, "GetSubfleetByNumber(A, 3)", []readmodel.Subfleet{got}, []readmodel.Subfleet{subfleetRow(a3)})
+	changed := a2
+	changed.Type, changed.CostBlockHourCents = "AAA-2", nil
+	upsertSubfleets(t, q, changed)
+	if got, err := q.GetSubfleetByNumber(ctx, readmodel.GetSubfleetByNumberParams{TenantID: tenantA, Number: 2}); err != nil || got.Type != "AAA-2" || got.Number != 2 {
+		t.Errorf("GetSubfleetByNumber(A, 2) after an update = %+v, %v; want AAA-2, still 2", got, err)
+	}
+	for _, miss := range []readmodel.GetSubfleetByNumberParams{{TenantID: tenantB, Number: 3}, {TenantID: tenantA, Number: 4},
+		{TenantID: tenantA, Number: 0}, {TenantID: tenantA, Number: -1}, {TenantID: "", Number: 1}} {
+		if _, err := q.GetSubfleetByNumber(ctx, miss); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("GetSubfleetByNumber(%q, %d): %v, want not found", miss.TenantID, miss.Number, err)
+		}
 	}
 }
 
@@ -140,6 +204,7 @@ func testListSubfleets(t *testing.T, q readmodel.Querier) {
 
 func testDeleteAllSubfleets(t *testing.T, q readmodel.Querier) {
 	upsertSubfleets(t, q, subfleet(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-111111111111", "B738"),
+		subfleet(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-333333333333", "B739"),
 		subfleet(tenantB, "6f1c1c6e-5a55-4a7e-9d8e-222222222222", "A320"))
 	if err := q.DeleteAllSubfleets(context.Background()); err != nil {
 		t.Fatal(err)
@@ -150,6 +215,16 @@ func testDeleteAllSubfleets(t *testing.T, q readmodel.Querier) {
 	if got := listSubfleets(t, q, tenantB); got != nil {
 		t.Errorf("after DeleteAllSubfleets: %v", got)
 	}
+	if _, err := q.GetSubfleetByNumber(context.Background(), readmodel.GetSubfleetByNumberParams{TenantID: tenantA, Number: 2}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("GetSubfleetByNumber(A, 2) after DeleteAllSubfleets: %v, want not found", err)
+	}
+	// Every airline's numbers start again at 1, as a rebuild from the log
+	// needs.
+	again := subfleet(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-444444444444", "A321")
+	againB := subfleet(tenantB, "6f1c1c6e-5a55-4a7e-9d8e-555555555555", "A321")
+	upsertSubfleets(t, q, again, againB)
+	subfleetNumbers(t, "after DeleteAllSubfleets", q, tenantA, map[uuid.UUID]int32{again.ID: 1})
+	subfleetNumbers(t, "after DeleteAllSubfleets", q, tenantB, map[uuid.UUID]int32{againB.ID: 1})
 }
 
 const (
@@ -218,13 +293,75 @@ func testUpsertAircraft(t *testing.T, q readmodel.Querier) {
 	upsertAircraft(t, q, third)
 	sameAircraft(t, "tenant A after tenant B's row", listAircraft(t, q, tenantA), []readmodel.Aircraft{aircraftRow(second)})
 	sameAircraft(t, "tenant B", listAircraft(t, q, tenantB), []readmodel.Aircraft{aircraftRow(third)})
+	// The update kept number 1 and took none: A's next aircraft is 2, and
+	// B numbers its own from 1.
+	fourth := aircraft(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-000000000004", fleetA, "ZZ-ZZZ")
+	upsertAircraft(t, q, fourth)
+	aircraftNumbers(t, "after an update", q, tenantA, map[uuid.UUID]int32{first.ID: 1, fourth.ID: 2})
+	aircraftNumbers(t, "after an update", q, tenantB, map[uuid.UUID]int32{third.ID: 1})
 	bad := first
 	bad.Registration = "\xff"
 	if err := q.UpsertAircraft(context.Background(), bad); err != nil {
 		t.Fatalf("UpsertAircraft with invalid UTF-8: %v", err)
 	}
-	if got := listAircraft(t, q, tenantA); len(got) != 1 || !storedText(got[0].Registration, bad.Registration) {
+	if got := listAircraft(t, q, tenantA); len(got) != 2 || !storedText(got[1].Registration, bad.Registration) {
 		t.Errorf("after invalid UTF-8 in the registration: %+v, want %q stored", got, bad.Registration)
+	}
+}
+
+// aircraftNumbers checks that ListAircraft gives exactly these of the
+// tenant's aircraft with these numbers, and that GetAircraft and
+// GetAircraftByNumber agree.
+func aircraftNumbers(t *testing.T, what string, q readmodel.Querier, tenant string, want map[uuid.UUID]int32) {
+	t.Helper()
+	ctx := context.Background()
+	got := map[uuid.UUID]int32{}
+	for _, a := range listAircraft(t, q, tenant) {
+		got[a.ID] = a.Number
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("%s: ListAircraft(%s) numbers = %v, want %v", what, tenant, got, want)
+	}
+	for id, n := range want {
+		if a, err := q.GetAircraft(ctx, readmodel.GetAircraftParams{TenantID: tenant, ID: id}); err != nil || a.Number != n {
+			t.Errorf("%s: GetAircraft(%s, %s) = number %d, %v; want %d", what, tenant, id, a.Number, err, n)
+		}
+		if a, err := q.GetAircraftByNumber(ctx, readmodel.GetAircraftByNumberParams{TenantID: tenant, Number: n}); err != nil || a.ID != id || a.Number != n {
+			t.Errorf("%s: GetAircraftByNumber(%s, %d) = %s number %d, %v; want %s", what, tenant, n, a.ID, a.Number, err, id)
+		}
+	}
+}
+
+// Each airline numbers its aircraft 1, 2, 3... in the order they were
+// inserted, whatever their ids, registrations and subfleets, for phpVMS's
+// API; one airline's aircraft move no other's numbers, and no number finds
+// another's.
+func testGetAircraftByNumber(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	a1 := aircraft(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-999999999999", fleetB, "ZS-ABC")
+	b1 := aircraft(tenantB, "6f1c1c6e-5a55-4a7e-9d8e-888888888888", fleetA, "N1")
+	a2 := aircraft(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-111111111111", fleetA, "9H-AEN")
+	a3 := aircraft(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-555555555555", fleetB, "G-ABCD")
+	b2 := aircraft(tenantB, "6f1c1c6e-5a55-4a7e-9d8e-222222222222", fleetA, "N2")
+	upsertAircraft(t, q, a1, b1, a2, a3, b2)
+	aircraftNumbers(t, "five aircraft", q, tenantA, map[uuid.UUID]int32{a1.ID: 1, a2.ID: 2, a3.ID: 3})
+	aircraftNumbers(t, "five aircraft", q, tenantB, map[uuid.UUID]int32{b1.ID: 1, b2.ID: 2})
+	got, err := q.GetAircraftByNumber(ctx, readmodel.GetAircraftByNumberParams{TenantID: tenantA, Number: 3})
+	if err != nil {
+		t.Fatalf("GetAircraftByNumber(A, 3): %v", err)
+	}
+	sameAircraft(t, "GetAircraftByNumber(A, 3)", []readmodel.Aircraft{got}, []readmodel.Aircraft{aircraftRow(a3)})
+	changed := a2
+	changed.SubfleetID, changed.Status = uuid.MustParse(fleetB), "stored"
+	upsertAircraft(t, q, changed)
+	if got, err := q.GetAircraftByNumber(ctx, readmodel.GetAircraftByNumberParams{TenantID: tenantA, Number: 2}); err != nil || got.Status != "stored" || got.Number != 2 {
+		t.Errorf("GetAircraftByNumber(A, 2) after an update = %+v, %v; want it stored, still 2", got, err)
+	}
+	for _, miss := range []readmodel.GetAircraftByNumberParams{{TenantID: tenantB, Number: 3}, {TenantID: tenantA, Number: 4},
+		{TenantID: tenantA, Number: 0}, {TenantID: tenantA, Number: -1}, {TenantID: "", Number: 1}} {
+		if _, err := q.GetAircraftByNumber(ctx, miss); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("GetAircraftByNumber(%q, %d): %v, want not found", miss.TenantID, miss.Number, err)
+		}
 	}
 }
 
@@ -345,4 +482,14 @@ func testDeleteAllAircraft(t *testing.T, q readmodel.Querier) {
 	if got := listAircraft(t, q, tenantB); got != nil {
 		t.Errorf("after DeleteAllAircraft: %v", got)
 	}
+	if _, err := q.GetAircraftByNumber(context.Background(), readmodel.GetAircraftByNumberParams{TenantID: tenantA, Number: 5}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("GetAircraftByNumber(A, 5) after DeleteAllAircraft: %v, want not found", err)
+	}
+	// Every airline's numbers start again at 1, as a rebuild from the log
+	// needs.
+	again := aircraft(tenantA, "6f1c1c6e-5a55-4a7e-9d8e-777777777777", fleetA, "G-NEWW")
+	againB := aircraft(tenantB, "6f1c1c6e-5a55-4a7e-9d8e-888888888888", fleetA, "N-NEWW")
+	upsertAircraft(t, q, again, againB)
+	aircraftNumbers(t, "after DeleteAllAircraft", q, tenantA, map[uuid.UUID]int32{again.ID: 1})
+	aircraftNumbers(t, "after DeleteAllAircraft", q, tenantB, map[uuid.UUID]int32{againB.ID: 1})
 }

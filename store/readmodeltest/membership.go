@@ -112,7 +112,8 @@ func testGetUserWithAirline(t *testing.T, q readmodel.Querier) {
 		t.Fatalf("GetUserWithAirline of no one: err = %v, want not found", err)
 	}
 	a := airline(tenantA, "Speedbird", "speedbird")
-	upsert(t, q, a)
+	// Another airline first, so the pilot's is number 2.
+	upsert(t, q, airline("6f1c1c6e-5a55-4a7e-9d8e-cccccccccccc", "First", "first"), a)
 	pilot := user("6f1c1c6e-5a55-4a7e-9d8e-111111111111", tenantA, "pilot@example.com")
 	admin := user("6f1c1c6e-5a55-4a7e-9d8e-222222222222", "", "admin@example.com")
 	orphan := user("6f1c1c6e-5a55-4a7e-9d8e-333333333333", tenantB, "orphan@example.com") // B is not in the read model
@@ -125,15 +126,18 @@ func testGetUserWithAirline(t *testing.T, q readmodel.Querier) {
 	gotAirline := readmodel.Airline{ID: got.AirlineID, Name: got.AirlineName, Icao: got.AirlineIcao, Iata: got.AirlineIata, Slug: got.AirlineSlug,
 		CreatedAt: got.AirlineCreatedAt, PilotIDPrefix: got.AirlinePilotIDPrefix, Registration: got.AirlineRegistration, Suspended: got.AirlineSuspended}
 	sameAirlines(t, "GetUserWithAirline(pilot) airline", []readmodel.Airline{gotAirline}, []readmodel.Airline{row(a)})
+	if got.AirlineNumber != 2 {
+		t.Errorf("GetUserWithAirline(pilot) airline number = %d, want 2", got.AirlineNumber)
+	}
 	for name, p := range map[string]readmodel.UpsertUserParams{"platform admin": admin, "airline not in the read model": orphan} {
 		got, err := q.GetUserWithAirline(ctx, p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		sameUser(t, "GetUserWithAirline("+name+").User", got.User, userRow(p))
-		if got.AirlineID != uuid.Nil || got.AirlineName != "" || got.AirlineSuspended || !got.AirlineCreatedAt.Equal(time.Unix(0, 0)) {
-			t.Errorf("GetUserWithAirline(%s) airline = %v %q suspended %v created %v, want zero values (created at the epoch)",
-				name, got.AirlineID, got.AirlineName, got.AirlineSuspended, got.AirlineCreatedAt)
+		if got.AirlineID != uuid.Nil || got.AirlineName != "" || got.AirlineSuspended || !got.AirlineCreatedAt.Equal(time.Unix(0, 0)) || got.AirlineNumber != 0 {
+			t.Errorf("GetUserWithAirline(%s) airline = %v %q suspended %v created %v number %d, want zero values (created at the epoch)",
+				name, got.AirlineID, got.AirlineName, got.AirlineSuspended, got.AirlineCreatedAt, got.AirlineNumber)
 		}
 	}
 }

@@ -34,6 +34,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 		"ListAirlines":       testListAirlines,
 		"GetAirlineBySlug":   testGetAirlineBySlug,
 		"GetAirline":         testGetAirline,
+		"GetAirlineByNumber": testGetAirlineByNumber,
 		"DeleteAllAirlines":  testDeleteAllAirlines,
 		"GetCheckpoint":      testGetCheckpoint,
 		"SetCheckpoint":      testSetCheckpoint,
@@ -195,12 +196,18 @@ func testUpsertAirline(t *testing.T, q readmodel.Querier) {
 	// The freed slug can go to another airline; a taken one cannot.
 	other := airline("00000000-0000-4000-8000-000000000001", "Other", "speedbird")
 	upsert(t, q, other)
+	// The first airline's updates kept its number 1 and took none, so the
+	// next airline is 2.
+	airlineNumbers(t, "after an update and an insert", q, map[uuid.UUID]int32{first.ID: 1, other.ID: 2})
 	clash := airline("00000000-0000-4000-8000-000000000002", "Clash", "speedbird-va")
 	err := q.UpsertAirline(ctx, clash)
 	if !refusedBy(err, "airlines_slug") {
 		t.Errorf("UpsertAirline with a taken slug: err = %v, want a conflict on airlines_slug", err)
 	}
 	sameAirlines(t, "after the refused upsert", list(t, q), []readmodel.Airline{row(other), row(second)})
+	if _, err := q.GetAirlineByNumber(ctx, 3); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("GetAirlineByNumber(3) after the refused upsert: err = %v, want not found", err)
+	}
 
 	// Text the log holds is stored, so its event always applies.
 	bad := airline("00000000-0000-4000-8000-000000000003", "Nul\x00Air\xff", "nul")
@@ -285,12 +292,66 @@ func testDeleteAllAirlines(t *testing.T, q readmodel.Querier) {
 	if _, err := q.GetAirlineBySlug(ctx, "speedbird"); domain.ErrorCode(err) != domain.ENotFound {
 		t.Errorf("GetAirlineBySlug after DeleteAllAirlines: err = %v, want not found", err)
 	}
-	// The slug index is emptied too, and checkpoints are not airlines.
+	if _, err := q.GetAirlineByNumber(ctx, 1); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("GetAirlineByNumber(1) after DeleteAllAirlines: err = %v, want not found", err)
+	}
+	// The slug index is emptied too, the numbers start again at 1 (as a
+	// rebuild from the log needs), and checkpoints are not airlines.
 	reused := airline("6f1c1c6e-5a55-4a7e-9d8e-333333333333", "New Speedbird", "speedbird")
 	upsert(t, q, reused)
 	sameAirlines(t, "after reusing the slug", list(t, q), []readmodel.Airline{row(reused)})
+	airlineNumbers(t, "after DeleteAllAirlines and an insert", q, map[uuid.UUID]int32{reused.ID: 1})
 	if c, err := q.GetCheckpoint(ctx, "airlines"); err != nil || c.Seq != 42 {
 		t.Errorf("checkpoint after DeleteAllAirlines = %+v, %v; want it untouched", c, err)
+	}
+}
+
+// airlineNumbers checks that ListAirlines gives exactly these airlines
+// with these numbers, and that GetAirline and GetAirlineByNumber agree.
+func airlineNumbers(t *testing.T, what string, q readmodel.Querier, want map[uuid.UUID]int32) {
+	t.Helper()
+	ctx := context.Background()
+	got := map[uuid.UUID]int32{}
+	for _, a := range list(t, q) {
+		got[a.ID] = a.Number
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("%s: ListAirlines numbers = %v, want %v", what, got, want)
+	}
+	for id, n := range want {
+		if a, err := q.GetAirline(ctx, id); err != nil || a.Number != n {
+			t.Errorf("%s: GetAirline(%s) = number %d, %v; want %d", what, id, a.Number, err, n)
+		}
+		if a, err := q.GetAirlineByNumber(ctx, n); err != nil || a.ID != id || a.Number != n {
+			t.Errorf("%s: GetAirlineByNumber(%d) = %s number %d, %v; want %s", what, n, a.ID, a.Number, err, id)
+		}
+	}
+}
+
+// Airlines are numbered 1, 2, 3... across the platform in the order they
+// were inserted, whatever their ids and names, for phpVMS's API.
+func testGetAirlineByNumber(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	c := airline("ffffffff-0000-4000-8000-000000000000", "Alpha", "charlie") // ids and names in no insertion order
+	a := airline("00000000-0000-4000-8000-000000000000", "Zulu", "alpha")
+	b := airline("80000000-0000-4000-8000-000000000000", "Mike", "bravo")
+	upsert(t, q, c, a, b)
+	airlineNumbers(t, "three airlines", q, map[uuid.UUID]int32{c.ID: 1, a.ID: 2, b.ID: 3})
+	got, err := q.GetAirlineByNumber(ctx, 3)
+	if err != nil {
+		t.Fatalf("GetAirlineByNumber(3): %v", err)
+	}
+	sameAirlines(t, "GetAirlineByNumber(3)", []readmodel.Airline{got}, []readmodel.Airline{row(b)})
+	changed := a
+	changed.Name, changed.Slug, changed.Suspended = "Renamed", "renamed", false
+	upsert(t, q, changed)
+	if got, err := q.GetAirlineByNumber(ctx, 2); err != nil || got.Slug != "renamed" || got.Number != 2 {
+		t.Errorf("GetAirlineByNumber(2) after an update = %+v, %v; want the renamed airline, still 2", got, err)
+	}
+	for _, miss := range []int32{0, 4, -1, 1 << 30} {
+		if _, err := q.GetAirlineByNumber(ctx, miss); domain.ErrorCode(err) != domain.ENotFound {
+			t.Errorf("GetAirlineByNumber(%d): err = %v, want not found", miss, err)
+		}
 	}
 }
 

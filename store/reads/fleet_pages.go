@@ -2,6 +2,7 @@ package reads
 
 import (
 	"context"
+	"math"
 
 	"github.com/google/uuid"
 
@@ -18,11 +19,14 @@ type Subfleet struct {
 	ID, Type, ICAO, Name, HubID string
 	// CostBlockHourCents is its cost per block hour; nil when not set.
 	CostBlockHourCents *int64
+	// Number is the small integer (1, 2, 3... within the airline, in the
+	// order they were created) that phpVMS's API names it by.
+	Number int
 }
 
 func subfleet(s readmodel.Subfleet) Subfleet {
 	return Subfleet{ID: s.ID.String(), Type: s.Type, ICAO: s.Icao, Name: s.Name, HubID: s.HubID,
-		CostBlockHourCents: s.CostBlockHourCents}
+		CostBlockHourCents: s.CostBlockHourCents, Number: int(s.Number)}
 }
 
 // Aircraft is an aircraft of an airline as flown: at its latest accepted
@@ -32,11 +36,14 @@ type Aircraft struct {
 	Registration, Name, Status string
 	AirportID                  string
 	FlightTime                 int64 // minutes
+	// Number is the small integer (1, 2, 3... within the airline, in the
+	// order they were added) that phpVMS's API names it by.
+	Number int
 }
 
 func aircraft(a readmodel.Aircraft) Aircraft {
 	return Aircraft{ID: a.ID.String(), SubfleetID: a.SubfleetID.String(), Registration: a.Registration,
-		Name: a.Name, Status: a.Status, AirportID: a.AirportID, FlightTime: a.FlightTime}
+		Name: a.Name, Status: a.Status, AirportID: a.AirportID, FlightTime: a.FlightTime, Number: int(a.Number)}
 }
 
 func aircraftList(rows []readmodel.Aircraft) []Aircraft {
@@ -117,6 +124,21 @@ func (q Querier) FindSubfleet(ctx context.Context, airlineID, subfleetID string)
 	return subfleet(s), nil
 }
 
+// FindSubfleetByNumber reads one subfleet of an airline by the number
+// phpVMS's API names it by; a number the airline has not given (another
+// airline's, say) is not found.
+func (q Querier) FindSubfleetByNumber(ctx context.Context, airlineID string, n int) (Subfleet, error) {
+	number, ok := asNumber(n)
+	if !ok {
+		return Subfleet{}, domain.Errorf(domain.ENotFound, "There is no such subfleet in this airline.")
+	}
+	s, err := q.GetSubfleetByNumber(ctx, readmodel.GetSubfleetByNumberParams{TenantID: airlineID, Number: number})
+	if err != nil {
+		return Subfleet{}, err
+	}
+	return subfleet(s), nil
+}
+
 // FindAircraft reads one aircraft of an airline, as flown, by the id a
 // link gives; an id that is not one, or an aircraft of another airline, is
 // not found.
@@ -133,4 +155,32 @@ func (q Querier) FindAircraft(ctx context.Context, airlineID, aircraftID string)
 		return Aircraft{}, err
 	}
 	return aircraft(a), nil
+}
+
+// FindAircraftByNumber reads one aircraft of an airline, as flown, by the
+// number phpVMS's API names it by; a number the airline has not given
+// (another airline's, say) is not found.
+func (q Querier) FindAircraftByNumber(ctx context.Context, airlineID string, n int) (Aircraft, error) {
+	number, ok := asNumber(n)
+	if !ok {
+		return Aircraft{}, domain.Errorf(domain.ENotFound, "There is no such aircraft in this airline.")
+	}
+	a, err := q.GetAircraftByNumber(ctx, readmodel.GetAircraftByNumberParams{TenantID: airlineID, Number: number})
+	if err != nil {
+		return Aircraft{}, err
+	}
+	if a, err = oneAsFlown(ctx, q, a); err != nil {
+		return Aircraft{}, err
+	}
+	return aircraft(a), nil
+}
+
+// asNumber is n as the read models' integer column holds it; no row has a
+// number below 1 or beyond int32, so such an n finds nothing rather than
+// wrapping round to another row's number.
+func asNumber(n int) (int32, bool) {
+	if n < 1 || n > math.MaxInt32 {
+		return 0, false
+	}
+	return int32(n), true
 }

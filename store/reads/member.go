@@ -23,11 +23,15 @@ type Airline struct {
 	Registration string
 	Suspended    bool
 	CreatedAt    time.Time
+	// Number is the small integer (1, 2, 3... across the platform, in the
+	// order they were created) that phpVMS's API names it by.
+	Number int
 }
 
 func airline(a readmodel.Airline) Airline {
 	return Airline{ID: a.ID.String(), Name: a.Name, ICAO: a.Icao, IATA: a.Iata, Slug: a.Slug,
-		PilotIDPrefix: a.PilotIDPrefix, Registration: a.Registration, Suspended: a.Suspended, CreatedAt: a.CreatedAt}
+		PilotIDPrefix: a.PilotIDPrefix, Registration: a.Registration, Suspended: a.Suspended, CreatedAt: a.CreatedAt,
+		Number: int(a.Number)}
 }
 
 // User is a person: a platform admin (no airline) or a member of one
@@ -81,6 +85,20 @@ func (q Querier) FindAirlineBySlug(ctx context.Context, slug string) (Airline, e
 	return airline(a), nil
 }
 
+// FindAirlineByNumber reads an airline by the number phpVMS's API names it
+// by; a number no airline has is not found.
+func (q Querier) FindAirlineByNumber(ctx context.Context, n int) (Airline, error) {
+	number, ok := asNumber(n)
+	if !ok {
+		return Airline{}, domain.Errorf(domain.ENotFound, "There is no such airline.")
+	}
+	a, err := q.GetAirlineByNumber(ctx, number)
+	if err != nil {
+		return Airline{}, err
+	}
+	return airline(a), nil
+}
+
 // FindUser reads a person by their id, whatever their airline; an id that
 // is not one is not found.
 func (q Querier) FindUser(ctx context.Context, userID string) (User, error) {
@@ -109,7 +127,8 @@ func (q Querier) FindUserWithAirline(ctx context.Context, userID string) (User, 
 	var a Airline
 	if r.AirlineID != uuid.Nil {
 		a = airline(readmodel.Airline{ID: r.AirlineID, Name: r.AirlineName, Icao: r.AirlineIcao, Iata: r.AirlineIata, Slug: r.AirlineSlug,
-			CreatedAt: r.AirlineCreatedAt, PilotIDPrefix: r.AirlinePilotIDPrefix, Registration: r.AirlineRegistration, Suspended: r.AirlineSuspended})
+			CreatedAt: r.AirlineCreatedAt, PilotIDPrefix: r.AirlinePilotIDPrefix, Registration: r.AirlineRegistration, Suspended: r.AirlineSuspended,
+			Number: r.AirlineNumber})
 	}
 	return user(r.User), a, nil
 }
