@@ -51,7 +51,10 @@ func errorHandler(log *slog.Logger, unavailable func(error) bool) echo.HTTPError
 		}
 		status, message := http.StatusInternalServerError, "Something went wrong on our side. Please try again."
 		var he *echo.HTTPError
+		var pe *phpvmsError
 		switch {
+		case errors.As(err, &pe):
+			status, message = pe.Status, pe.Message
 		case errors.As(err, &he):
 			status = he.Code
 			message = http.StatusText(status)
@@ -71,6 +74,12 @@ func errorHandler(log *slog.Logger, unavailable func(error) bool) echo.HTTPError
 			requestLogger(c, log).Warn("request failed: a part is unavailable", "err", err, "status", status)
 		case status >= 500:
 			requestLogger(c, log).Error("request failed", "err", err, "status", status)
+		}
+		if isPhpvmsRequest(c.Request()) {
+			if perr := writePhpvmsProblem(c, err, status, message); perr != nil {
+				requestLogger(c, log).Error("write problem document", "err", perr)
+			}
+			return
 		}
 		if isAPIRequest(c.Request()) {
 			var fields map[string]string

@@ -23,6 +23,9 @@ type access struct {
 	owner  bool          // only the owner of the record in :id (an API key)
 	apiKey bool          // a program with an API key; a cookie is not enough
 	pilot  bool          // with action: only the pilot who filed the PIREP in :pirep; others of its airline get 403
+	// phpvms is a route of phpVMS's API: "public" (an airline's, chosen by
+	// the key or by /a/:slug) or "key" (an airline member's key needed).
+	phpvms string
 }
 
 var (
@@ -38,7 +41,35 @@ var pirepPilot = access{action: domain.FileOwnPireps, pilot: true}
 var (
 	keyOwner = access{owner: true}
 	program  = access{apiKey: true}
+	// phpVMS's API: public within an airline, or for an airline member's
+	// key (phpvms.go).
+	phpvmsStatus = access{phpvms: "status"} // needs no airline
+	phpvmsPublic = access{phpvms: "public"}
+	phpvmsKeyed  = access{phpvms: "key"}
 )
+
+// expectPhpvms says what an actor gets from a phpVMS route. The matrix
+// sends a key on /api paths only, so /a/:slug/api is tried without one; a
+// platform admin's key has no airline to answer for; without a key or a
+// slug, the matrix's two airlines leave a public route none. :number is 1:
+// airline A (the first created) and each airline's first pilot.
+func expectPhpvms(rule access, route string, ac *actor, tn *tenant, a *tenant) string {
+	bySlug := strings.HasPrefix(route, "/a/:slug/")
+	sendsKey := ac.apiKey != "" && strings.HasPrefix(route, "/api/")
+	switch {
+	case sendsKey && ac.tenant == "":
+		return "401"
+	case rule.phpvms == "status", rule.phpvms == "public" && (bySlug || sendsKey):
+	case rule.phpvms == "public":
+		return "404"
+	case !sendsKey:
+		return "401"
+	}
+	if strings.HasSuffix(route, "/airlines/:number") && ac.tenant != a.id {
+		return "404"
+	}
+	return "allow"
+}
 
 // routeAccess is what every route the router registers should let through.
 // A route added without an entry here fails TestEveryRouteEnforcesTheMatrix.
@@ -61,6 +92,34 @@ var routeAccess = map[string]access{
 	"POST /account/api-keys":                        loggedIn,
 	"POST /account/api-keys/:id/revoke":             keyOwner,
 	"GET /api/v1/me":                                program,
+	"GET /api":                                      phpvmsStatus,
+	"GET /api/status":                               phpvmsStatus,
+	"GET /api/version":                              phpvmsStatus,
+	"GET /api/airports/hubs":                        phpvmsPublic,
+	"GET /api/airports/search":                      phpvmsPublic,
+	"GET /api/user":                                 phpvmsKeyed,
+	"GET /api/users/me":                             phpvmsKeyed,
+	"GET /api/users/:number":                        phpvmsKeyed,
+	"GET /api/airlines":                             phpvmsKeyed,
+	"GET /api/airlines/:number":                     phpvmsKeyed,
+	"GET /api/airports":                             phpvmsKeyed,
+	"GET /api/airports/:icao":                       phpvmsKeyed,
+	"GET /api/airports/:icao/lookup":                phpvmsKeyed,
+	"GET /api/airports/:icao/distance/:to":          phpvmsKeyed,
+	"GET /a/:slug/api":                              phpvmsStatus,
+	"GET /a/:slug/api/status":                       phpvmsStatus,
+	"GET /a/:slug/api/version":                      phpvmsStatus,
+	"GET /a/:slug/api/airports/hubs":                phpvmsPublic,
+	"GET /a/:slug/api/airports/search":              phpvmsPublic,
+	"GET /a/:slug/api/user":                         phpvmsKeyed,
+	"GET /a/:slug/api/users/me":                     phpvmsKeyed,
+	"GET /a/:slug/api/users/:number":                phpvmsKeyed,
+	"GET /a/:slug/api/airlines":                     phpvmsKeyed,
+	"GET /a/:slug/api/airlines/:number":             phpvmsKeyed,
+	"GET /a/:slug/api/airports":                     phpvmsKeyed,
+	"GET /a/:slug/api/airports/:icao":               phpvmsKeyed,
+	"GET /a/:slug/api/airports/:icao/lookup":        phpvmsKeyed,
+	"GET /a/:slug/api/airports/:icao/distance/:to":  phpvmsKeyed,
 	"GET /airlines":                                 action(domain.ListAirlines),
 	"GET /airlines/rows":                            action(domain.ListAirlines),
 	"POST /airlines":                                action(domain.CreateAirlines),
@@ -120,22 +179,24 @@ var routeAccess = map[string]access{
 	"GET /airlines/:id/pireps/:pirep":               action(domain.ViewOperations),
 	"GET /airlines/:id/pireps/:pirep/live":          action(domain.ViewOperations),
 	"POST /airlines/:id/pireps/:pirep":              pirepPilot,
-	"POST /airlines/:id/pireps/:pirep/cancel":       pirepPilot,
-	"POST /airlines/:id/pireps/:pirep/accept":       action(domain.ReviewPireps),
-	"POST /airlines/:id/pireps/:pirep/reject":       action(domain.ReviewPireps),
-	"GET /airlines/:id/dashboard":                   action(domain.ViewOwnAirline),
-	"GET /airlines/:id/dashboard/live":              action(domain.ViewOwnAirline),
-	"GET /airlines/:id/ranks":                       action(domain.ManageRanks),
-	"POST /airlines/:id/ranks":                      action(domain.ManageRanks),
-	"GET /airlines/:id/ranks/:rank":                 action(domain.ManageRanks),
-	"POST /airlines/:id/ranks/:rank":                action(domain.ManageRanks),
-	"POST /airlines/:id/people/:uid/rank":           action(domain.ManageRanks),
-	"GET /airlines/:id/settings/pireps":             action(domain.ManagePirepRules),
-	"POST /airlines/:id/settings/pireps":            action(domain.ManagePirepRules),
-	"POST /airlines/:id/pireps/accept":              action(domain.ReviewPireps),
-	"POST /airlines/:id/pireps/:pirep/comments":     action(domain.ViewOperations),
-	"GET /airlines/:id/notices":                     action(domain.ViewOwnAirline),
-	"POST /airlines/:id/notices/dismiss":            action(domain.ViewOwnAirline),
+	// Its pilot cancels a PIREP; staff cancel a flight in progress only, so
+	// on the matrix's pending PIREP they reach the domain and get 409.
+	"POST /airlines/:id/pireps/:pirep/cancel":   action(domain.FileOwnPireps),
+	"POST /airlines/:id/pireps/:pirep/accept":   action(domain.ReviewPireps),
+	"POST /airlines/:id/pireps/:pirep/reject":   action(domain.ReviewPireps),
+	"GET /airlines/:id/dashboard":               action(domain.ViewOwnAirline),
+	"GET /airlines/:id/dashboard/live":          action(domain.ViewOwnAirline),
+	"GET /airlines/:id/ranks":                   action(domain.ManageRanks),
+	"POST /airlines/:id/ranks":                  action(domain.ManageRanks),
+	"GET /airlines/:id/ranks/:rank":             action(domain.ManageRanks),
+	"POST /airlines/:id/ranks/:rank":            action(domain.ManageRanks),
+	"POST /airlines/:id/people/:uid/rank":       action(domain.ManageRanks),
+	"GET /airlines/:id/settings/pireps":         action(domain.ManagePirepRules),
+	"POST /airlines/:id/settings/pireps":        action(domain.ManagePirepRules),
+	"POST /airlines/:id/pireps/accept":          action(domain.ReviewPireps),
+	"POST /airlines/:id/pireps/:pirep/comments": action(domain.ViewOperations),
+	"GET /airlines/:id/notices":                 action(domain.ViewOwnAirline),
+	"POST /airlines/:id/notices/dismiss":        action(domain.ViewOwnAirline),
 }
 
 const memberPassword = "a member's own password"
@@ -368,7 +429,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank).Replace(path)
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":number", "1", ":to", "EGLL").Replace(path)
 	if route == "/airlines/:id/airports/search" {
 		path += "?source=world&field=q&box=find&q=eg"
 	}
@@ -552,6 +613,9 @@ func checkMatrix(t *testing.T, w *matrixWorld) {
 			for _, ac := range w.actors {
 				w.session(t, ac)
 				want := expect(rule, ac, tn, "admin-a@example.com")
+				if rule.phpvms != "" {
+					want = expectPhpvms(rule, route, ac, tn, w.airlines["A"])
+				}
 				if tn == nil && rule.action != "" && want == "404" {
 					want = "403"
 				}

@@ -166,11 +166,36 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// key authenticates every request, and a cookie none. Unknown paths
 	// answer 404 (405 for a known path) as problem documents.
 	api := &apiHandlers{e: e}
-	e.RouteNotFound("/api", api.notFound)
-	e.RouteNotFound("/api/*", api.notFound)
 	auth := &apiKeyAuth{cache: d.APIKeyCache, rm: d.ReadModels, log: d.Log}
 	v1 := e.Group("/api/v1", auth.requireAPIKey)
 	v1.RouteNotFound("", api.notFound)
 	v1.RouteNotFound("/*", api.notFound)
 	v1.GET("/me", api.showMe)
+
+	// phpVMS 7's API for ACARS clients (phpvms.go says how a request finds
+	// its airline): at /api, and at /a/{slug}/api for a public route of one
+	// airline among several.
+	phpvms := &phpvmsAPI{auth: auth, rm: d.ReadModels}
+	for _, prefix := range []string{"/api", "/a/:slug/api"} {
+		g := e.Group(prefix, phpvms.scope)
+		g.RouteNotFound("", api.notFound)
+		g.RouteNotFound("/*", api.notFound)
+		for _, path := range []string{"", "/status", "/version"} {
+			g.GET(path, phpvms.showStatus)
+		}
+		g.GET("/airports/hubs", phpvms.showHubs)
+		g.GET("/airports/search", phpvms.searchAirports)
+		// Not a group: a group's middleware would also guard its unknown
+		// paths, which must answer 404 with a key or without.
+		key := func(path string, h echo.HandlerFunc) { g.GET(path, h, requirePhpvmsKey) }
+		key("/user", phpvms.showUser)
+		key("/users/me", phpvms.showUser)
+		key("/users/:number", phpvms.showUserByNumber)
+		key("/airlines", phpvms.showAirlines)
+		key("/airlines/:number", phpvms.showAirline)
+		key("/airports", phpvms.showAirports)
+		key("/airports/:icao", phpvms.showAirport)
+		key("/airports/:icao/lookup", phpvms.lookupAirport(d.AirportRef))
+		key("/airports/:icao/distance/:to", phpvms.showDistance)
+	}
 }
