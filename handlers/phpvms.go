@@ -183,6 +183,8 @@ func phpvmsKey(r *http.Request) (string, bool) {
 type phpvmsAPI struct {
 	auth *apiKeyAuth
 	rm   reads.Querier
+	cmds PirepCommands
+	wait readYourWrites
 }
 
 // scope finds the request's airline and, when a key is sent, its owner

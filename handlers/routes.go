@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -175,7 +176,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// phpVMS 7's API for ACARS clients (phpvms.go says how a request finds
 	// its airline): at /api, and at /a/{slug}/api for a public route of one
 	// airline among several.
-	phpvms := &phpvmsAPI{auth: auth, rm: d.ReadModels}
+	phpvms := &phpvmsAPI{auth: auth, rm: d.ReadModels, cmds: d.Pireps, wait: wait}
 	for _, prefix := range []string{"/api", "/a/:slug/api"} {
 		g := e.Group(prefix, phpvms.scope)
 		g.RouteNotFound("", api.notFound)
@@ -197,5 +198,22 @@ func registerRoutes(e *echo.Echo, d Deps) {
 		key("/airports/:icao", phpvms.showAirport)
 		key("/airports/:icao/lookup", phpvms.lookupAirport(d.AirportRef))
 		key("/airports/:icao/distance/:to", phpvms.showDistance)
+		// The PIREP lifecycle (§6.4); a PIREP and the live flights are public.
+		g.GET("/acars", phpvms.liveFlights)
+		g.GET("/pireps/:pirep", phpvms.showPirep)
+		g.GET("/pireps/:pirep/acars/position", phpvms.listPositions)
+		keyed := func(method, path string, h echo.HandlerFunc) { g.Add(method, path, h, requirePhpvmsKey) }
+		keyed(http.MethodPost, "/pireps/prefile", phpvms.prefile)
+		for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodPatch} {
+			keyed(m, "/pireps/:pirep", phpvms.update)
+		}
+		for _, m := range []string{http.MethodPost, http.MethodPut} {
+			keyed(m, "/pireps/:pirep/update", phpvms.update)
+		}
+		keyed(http.MethodPost, "/pireps/:pirep/file", phpvms.file)
+		keyed(http.MethodPut, "/pireps/:pirep/cancel", phpvms.cancel)
+		keyed(http.MethodDelete, "/pireps/:pirep/cancel", phpvms.cancel)
+		keyed(http.MethodPost, "/pireps/:pirep/acars/position", phpvms.addPositions)
+		keyed(http.MethodPost, "/pireps/:pirep/acars/positions", phpvms.addPositions)
 	}
 }

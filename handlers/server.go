@@ -120,6 +120,11 @@ type PirepCommands interface {
 	Accept(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string) (domain.AppendResult, error)
 	Reject(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID, reason string) (domain.AppendResult, error)
 	Comment(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID, text string) (string, domain.AppendResult, error)
+	// The ACARS flights phpVMS's API reports (domain/pirep_acars.go).
+	Prefile(ctx context.Context, meta domain.CommandMeta, airlineID string, d domain.PirepDetails) (string, domain.AppendResult, error)
+	Report(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string, r domain.FlightReport) (domain.AppendResult, error)
+	AddPositions(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string, list []domain.AircraftPosition) (int, domain.AppendResult, error)
+	FileFlight(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string, apply func(d *domain.PirepDetails)) (domain.AppendResult, error)
 }
 
 // LoginThrottles limit password attempts per account and per client

@@ -1,0 +1,220 @@
+package handlers_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+)
+
+// send calls phpVMS's API with a JSON body, as ACARS clients do.
+func (w *phpvmsWorld) send(t *testing.T, method, path, key string, body any) (*http.Response, map[string]any) {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, w.URL+path, r)
+	req.Header.Set("X-API-Key", key)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("%s %s: %d, not JSON: %.300s", method, path, resp.StatusCode, raw)
+	}
+	return resp, doc
+}
+
+// airlineNumber is the key's airline's phpVMS id.
+func (w *phpvmsWorld) airlineNumber(t *testing.T, key string) float64 {
+	t.Helper()
+	_, doc := w.get(t, "/api/airlines", xKey(key))
+	return data[[]any](t, "airlines", doc)[0].(map[string]any)["id"].(float64)
+}
+
+// The scenarios of phpVMS's tests/AcarsTest.php, and the conversation of
+// the spec's §11, in both modes.
+func TestPhpvmsAcarsFlight(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newPhpvmsWorld(t, m)
+			key := w.keyA
+			airline := w.airlineNumber(t, key)
+			prefile := map[string]any{"airline_id": airline, "aircraft_id": 1, "flight_number": "6000", "dpt_airport_id": "EGLL",
+				"arr_airport_id": "KJFK", "source_name": "AcarsTest", "planned_distance": 400, "level": 38000, "route": "DVR UL9 KONAN"}
+			with := func(changes map[string]any) map[string]any {
+				out := map[string]any{}
+				for k, v := range prefile {
+					out[k] = v
+				}
+				for k, v := range changes {
+					out[k] = v
+				}
+				return out
+			}
+
+			// Prefile refusals: what is missing or wrong, named.
+			resp, doc := w.send(t, http.MethodPost, "/api/pireps/prefile", key, map[string]any{})
+			checkPhpvmsProblem(t, "an empty prefile", resp, doc, http.StatusBadRequest, "validation-exception")
+			errs, _ := doc["errors"].(map[string]any)
+			for _, f := range []string{"airline_id", "aircraft_id", "flight_number", "dpt_airport_id", "arr_airport_id", "source_name"} {
+				if errs[f] == nil {
+					t.Errorf("an empty prefile's errors do not name %s: %v", f, errs)
+				}
+			}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/prefile", key, with(map[string]any{"dpt_airport_id": "", "arr_airport_id": ""}))
+			checkPhpvmsProblem(t, "blank airports", resp, doc, http.StatusBadRequest, "validation-exception")
+			if errs, _ := doc["errors"].(map[string]any); errs["dpt_airport_id"] == nil || errs["arr_airport_id"] == nil {
+				t.Errorf("blank airports: errors %v, want both named", doc["errors"])
+			}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/prefile", key, with(map[string]any{"arr_airport_id": "LPPT"}))
+			checkPhpvmsProblem(t, "an airport the airline does not have", resp, doc, http.StatusNotFound, "airport-not-found")
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/prefile", key, with(map[string]any{"aircraft_id": 99}))
+			checkPhpvmsProblem(t, "an unknown aircraft", resp, doc, http.StatusBadRequest, "validation-exception")
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/prefile", key, with(map[string]any{"airline_id": airline + 1}))
+			checkPhpvmsProblem(t, "another airline's id", resp, doc, http.StatusBadRequest, "validation-exception")
+
+			// A prefile: in progress, INI, from ACARS, the units objects.
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/prefile", key, prefile)
+			p := data[map[string]any](t, "prefile", doc)
+			id, _ := p["id"].(string)
+			if resp.StatusCode != http.StatusOK || id == "" || p["state"] != float64(0) || p["status"] != "INI" || p["source"] != float64(1) ||
+				p["source_name"] != "AcarsTest" || p["airline_id"] != airline || p["aircraft_id"] != float64(1) {
+				t.Fatalf("prefile: %d %v", resp.StatusCode, doc)
+			}
+			want := map[string]any{"m": float64(740800), "km": 740.8, "mi": 460.31, "nmi": float64(400)}
+			if pd, _ := p["planned_distance"].(map[string]any); !equalJSON(pd, want) {
+				t.Errorf("planned_distance %v, want %v", p["planned_distance"], want)
+			}
+			if ap, _ := p["dpt_airport"].(map[string]any); ap["icao"] != "EGLL" {
+				t.Errorf("dpt_airport %v", p["dpt_airport"])
+			}
+			// The same prefile again is the same PIREP; another flight on
+			// the flying aircraft is refused.
+			_, doc = w.send(t, http.MethodPost, "/api/pireps/prefile", key, prefile)
+			if again := data[map[string]any](t, "prefile again", doc)["id"]; again != id {
+				t.Errorf("the same prefile again: %v, want %s", again, id)
+			}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/prefile", key, with(map[string]any{"flight_number": "6001"}))
+			checkPhpvmsProblem(t, "a second flight on the aircraft", resp, doc, http.StatusBadRequest, "aircraft-not-available")
+
+			// Updates move the phase; a field may be left out, not sent empty.
+			for _, path := range []string{"/api/pireps/" + id + "/update", "/api/pireps/" + id} {
+				resp, doc = w.send(t, http.MethodPost, path, key, map[string]any{"status": "TXI", "fuel_used": 1200.4, "flight_time": 5})
+				if u := data[map[string]any](t, "update", doc); resp.StatusCode != http.StatusOK || u["status"] != "TXI" || u["flight_time"] != float64(5) {
+					t.Errorf("POST %s: %d %v", path, resp.StatusCode, doc)
+				}
+			}
+			resp, doc = w.send(t, http.MethodPatch, "/api/pireps/"+id, key, map[string]any{"status": "ENR"})
+			if resp.StatusCode != http.StatusOK || data[map[string]any](t, "patch", doc)["status"] != "ENR" {
+				t.Errorf("PATCH: %d %v", resp.StatusCode, doc)
+			}
+			resp, doc = w.send(t, http.MethodPut, "/api/pireps/"+id, key, map[string]any{"dpt_airport_id": ""})
+			checkPhpvmsProblem(t, "an update with an empty departure", resp, doc, http.StatusBadRequest, "validation-exception")
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/update", w.keyB, map[string]any{"status": "ENR"})
+			checkPhpvmsProblem(t, "another airline's key", resp, doc, http.StatusNotFound, "pirep-not-found")
+
+			// Positions: counted, a re-post of the same ids adds none.
+			positions := map[string]any{"positions": []any{
+				map[string]any{"id": "pos-1", "lat": 51.47, "lon": -0.46, "altitude": 1500, "heading": 270, "gs": 180, "sim_time": "2026-12-03T10:00:00Z"},
+				map[string]any{"id": "pos-2", "lat": "51.55", "lon": "-0.9", "altitude_msl": 5000, "altitude_agl": 4800, "heading": 275, "gs": 250},
+			}}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/acars/position", key, positions)
+			if resp.StatusCode != http.StatusOK || doc["count"] != float64(2) || doc["message"] != "2 positions added" {
+				t.Fatalf("two positions: %d %v", resp.StatusCode, doc)
+			}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/acars/positions", key, positions)
+			if resp.StatusCode != http.StatusOK || doc["count"] != float64(0) {
+				t.Errorf("the same positions again: %d %v, want 0 added", resp.StatusCode, doc)
+			}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/acars/position", key, map[string]any{})
+			checkPhpvmsProblem(t, "no positions", resp, doc, http.StatusBadRequest, "validation-exception")
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/acars/position", key, map[string]any{"positions": []any{map[string]any{"lat": 100, "lon": 1}}})
+			checkPhpvmsProblem(t, "a latitude of 100", resp, doc, http.StatusBadRequest, "validation-exception")
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/no-such-pirep/acars/position", key, positions)
+			checkPhpvmsProblem(t, "an unknown PIREP", resp, doc, http.StatusNotFound, "pirep-not-found")
+			_, doc = w.get(t, "/api/pireps/"+id+"/acars/position", xKey(key))
+			track := data[[]any](t, "track", doc)
+			if len(track) != 2 || track[0].(map[string]any)["id"] != "pos-1" || track[1].(map[string]any)["altitude_agl"] != float64(4800) ||
+				track[0].(map[string]any)["altitude_agl"] != float64(1500) {
+				t.Errorf("the track: %v", track)
+			}
+
+			// The live list: the flight with its position, in its airline only.
+			resp, doc = w.get(t, "/a/"+w.slugA+"/api/acars", nil)
+			live := data[[]any](t, "live flights", doc)
+			if resp.StatusCode != http.StatusOK || len(live) != 1 || live[0].(map[string]any)["id"] != id {
+				t.Fatalf("A's live flights: %d %v", resp.StatusCode, doc)
+			}
+			if pos, _ := live[0].(map[string]any)["position"].(map[string]any); pos["lat"] != 51.55 || pos["heading"] != float64(275) {
+				t.Errorf("the live flight's position %v, want the last one", live[0].(map[string]any)["position"])
+			}
+			if _, doc = w.get(t, "/a/"+w.slugB+"/api/acars", nil); len(data[[]any](t, "B's live flights", doc)) != 0 {
+				t.Errorf("B's live flights show A's: %v", doc)
+			}
+
+			// Filing: integer minutes; then pending, ARR, filed once.
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/file", key, map[string]any{"flight_time": "1:30", "distance": 400})
+			checkPhpvmsProblem(t, "a flight time of 1:30", resp, doc, http.StatusBadRequest, "validation-exception")
+			if errs, _ := doc["errors"].(map[string]any); errs["flight_time"] == nil {
+				t.Errorf("1:30: errors %v, want flight_time named", doc["errors"])
+			}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/file", key, map[string]any{"distance": 400})
+			checkPhpvmsProblem(t, "a filing without a flight time", resp, doc, http.StatusBadRequest, "validation-exception")
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/file", key,
+				map[string]any{"flight_time": 1, "distance": 401, "fuel_used": 5000, "landing_rate": -212})
+			f := data[map[string]any](t, "file", doc)
+			if resp.StatusCode != http.StatusOK || f["state"] != float64(1) || f["status"] != "ARR" || f["landing_rate"] != float64(-212) || f["submitted_at"] == nil {
+				t.Fatalf("file: %d %v", resp.StatusCode, doc)
+			}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/file", key, map[string]any{"flight_time": 1, "distance": 401})
+			if msg := checkPhpvmsProblem(t, "filing again", resp, doc, http.StatusBadRequest, "pirep-error"); msg != "PIREP has already been submitted" {
+				t.Errorf("filing again says %q", msg)
+			}
+			resp, doc = w.get(t, "/api/pireps/"+id, nil)
+			checkPhpvmsProblem(t, "a PIREP with neither key nor address", resp, doc, http.StatusNotFound, "not-found")
+			if _, doc = w.get(t, "/a/"+w.slugA+"/api/pireps/"+id, nil); data[map[string]any](t, "public PIREP", doc)["state"] != float64(1) {
+				t.Errorf("the public PIREP: %v", doc)
+			}
+			if _, doc = w.get(t, "/a/"+w.slugA+"/api/acars", nil); len(data[[]any](t, "live after filing", doc)) != 0 {
+				t.Errorf("a filed flight is still live: %v", doc)
+			}
+
+			// A cancelled flight takes no more reports; the aircraft is free.
+			_, doc = w.send(t, http.MethodPost, "/api/pireps/prefile", key, with(map[string]any{"flight_number": "6002"}))
+			second := data[map[string]any](t, "second prefile", doc)["id"].(string)
+			resp, doc = w.send(t, http.MethodDelete, "/api/pireps/"+second+"/cancel", key, nil)
+			if resp.StatusCode != http.StatusOK || doc["message"] != "PIREP "+second+" cancelled" {
+				t.Fatalf("cancel: %d %v", resp.StatusCode, doc)
+			}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+second+"/update", key, map[string]any{"status": "ENR"})
+			checkPhpvmsProblem(t, "an update after the cancel", resp, doc, http.StatusBadRequest, "pirep-cancelled")
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+second+"/acars/position", key, positions)
+			checkPhpvmsProblem(t, "positions after the cancel", resp, doc, http.StatusBadRequest, "pirep-cancelled")
+			resp, doc = w.send(t, http.MethodPut, "/api/pireps/"+second+"/cancel", key, nil)
+			checkPhpvmsProblem(t, "cancelling again", resp, doc, http.StatusBadRequest, "pirep-cancel-not-allowed")
+			if _, doc = w.get(t, "/a/"+w.slugA+"/api/pireps/"+second, nil); data[map[string]any](t, "cancelled", doc)["state"] != float64(3) ||
+				data[map[string]any](t, "cancelled", doc)["status"] != "DX" {
+				t.Errorf("the cancelled PIREP: %v", doc)
+			}
+		})
+	}
+}
+
+// equalJSON compares two decoded JSON objects.
+func equalJSON(a, b map[string]any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
