@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -46,6 +47,8 @@ type fuzzApp struct {
 	slug     string
 	aircraft string         // an active aircraft at EGLL
 	pirep    string         // a PIREP of the pilot
+	flight   string         // an ACARS flight of the pilot, in progress
+	apiKey   string         // the pilot's API key
 	cookies  []*http.Cookie // the pilot's session
 	stop     context.CancelFunc
 }
@@ -134,6 +137,19 @@ func newFuzzApp(f *testing.F) *fuzzApp {
 	a.pirep, _, err = pireps.File(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: domain.Actor{UserID: pilot, Role: domain.RolePilot, TenantID: a.airline}}, a.airline,
 		domain.PirepDetails{FlightNumber: "1", DptAirport: "EGLL", ArrAirport: "KJFK", AircraftID: a.aircraft, BlockOff: off, BlockOn: off.Add(8 * time.Hour),
 			FlightTime: 470, Source: domain.PirepSourceManual}, true)
+	if err != nil {
+		f.Fatal(err)
+	}
+	if err := proj.CatchUp(ctx); err != nil {
+		f.Fatal(err)
+	}
+	key, _, err := cmds.APIKeys.Create(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: domain.System}, pilot, domain.CreateAPIKey{Name: "ACARS"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	a.apiKey = key.Key
+	a.flight, _, err = pireps.Prefile(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: domain.Actor{UserID: pilot, Role: domain.RolePilot, TenantID: a.airline}}, a.airline,
+		domain.PirepDetails{FlightNumber: "2", DptAirport: "EGLL", ArrAirport: "KJFK", AircraftID: a.aircraft, SourceName: "fuzz"})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -328,4 +344,35 @@ func addStrings(f *testing.F, vs []string) {
 func hostileText() []string {
 	return []string{"a\x00b", "\x00", "\xff", "Jos\xe9", "a\x01b", "esc\x1b[1m", "del\x7f", "two\nlines",
 		"line\u2028sep", strings.Repeat("x", 1<<16), ""}
+}
+
+// FuzzPhpvmsACARS sends hostile JSON bodies to phpVMS's PIREP lifecycle
+// routes, as an ACARS client's key: prefile, update, positions, file,
+// fields of every type and none.
+func FuzzPhpvmsACARS(f *testing.F) {
+	seeds := []string{
+		`{"airline_id":1,"aircraft_id":1,"flight_number":"7","dpt_airport_id":"EGLL","arr_airport_id":"KJFK","source_name":"x","planned_distance":400}`,
+		`{"status":"ENR","distance":"120.5","flight_time":42,"fuel_used":1e3}`,
+		`{"positions":[{"lat":51.4,"lon":-0.4,"altitude":1000,"heading":90,"id":"p1"},{"lat":"x","lon":null}]}`,
+		`{"flight_time":"1:30","distance":400}`, `{"flight_time":90,"distance":400,"block_on_time":"2026-13-45T25:61:00Z"}`,
+		`{}`, `[]`, `null`, `"text"`, `{"positions":{}}`, `{"positions":[1,2,3]}`, `{"flight_time":1e400}`,
+		`{"level":-99999999999,"route_leg":2147483648}`, `{"notes":"\u0000"}`, "{\"route\":\"\xff\xfe\"}",
+	}
+	for route := range uint8(5) {
+		for _, s := range seeds {
+			f.Add(route, s)
+		}
+		for _, h := range hostileText() {
+			b, _ := json.Marshal(map[string]string{"status": h, "notes": h, "flight_number": h, "dpt_airport_id": h, "source_name": h})
+			f.Add(route, string(b))
+		}
+	}
+	a := newFuzzApp(f)
+	paths := []string{"/api/pireps/prefile", "/api/pireps/" + a.flight + "/update", "/api/pireps/" + a.flight + "/acars/position",
+		"/api/pireps/" + a.flight + "/file", "/api/pireps/" + a.flight}
+	f.Fuzz(func(t *testing.T, route uint8, body string) {
+		path := paths[int(route)%len(paths)]
+		a.check(t, fmt.Sprintf("POST %s %q", path, body), a.do(http.MethodPost, path, body,
+			map[string]string{"X-Api-Key": a.apiKey, "Content-Type": "application/json"}))
+	})
 }
