@@ -82,6 +82,12 @@ func (s *Pireps) Prefile(ctx context.Context, meta CommandMeta, airlineID string
 		return "", AppendResult{}, err
 	}
 	now := s.Runner.now()
+	if d.BlockOff.IsZero() {
+		// Until the client says when it left the gate, the flight began
+		// at its prefile: the lists that order and bound PIREPs by
+		// block-off find it so.
+		d.BlockOff = now
+	}
 	slot := now.UnixNano() / int64(DuplicateWindow)
 	prevID := pirepSlotID(airlineID, pilotID, d, slot-1)
 	prev := &Pirep{}

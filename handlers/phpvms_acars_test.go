@@ -164,6 +164,51 @@ func TestPhpvmsAcarsFlight(t *testing.T) {
 				t.Errorf("B's live flights show A's: %v", doc)
 			}
 
+			// GeoJSON for maps: a point per live flight; a flight's path.
+			_, doc = w.get(t, "/a/"+w.slugA+"/api/acars/geojson", nil)
+			fc := data[map[string]any](t, "live geojson", doc)
+			features, _ := fc["features"].([]any)
+			if fc["type"] != "FeatureCollection" || len(features) != 1 {
+				t.Fatalf("live geojson: %v", doc)
+			}
+			geom := features[0].(map[string]any)["geometry"].(map[string]any)
+			if c := geom["coordinates"].([]any); geom["type"] != "Point" || c[0] != -0.9 || c[1] != 51.55 || c[2] != float64(5000) {
+				t.Errorf("the live point %v, want [lon, lat, alt] of the last position", geom)
+			}
+			_, doc = w.get(t, "/a/"+w.slugA+"/api/pireps/"+id+"/acars/geojson", nil)
+			g := data[map[string]any](t, "flight geojson", doc)
+			lines, _ := g["line"].(map[string]any)["features"].([]any)
+			points, _ := g["points"].(map[string]any)["features"].([]any)
+			if len(lines) != 1 || len(points) != 2 || g["airports"].(map[string]any)["d"].(map[string]any)["icao"] != "EGLL" ||
+				g["position"].(map[string]any)["lat"] != 51.55 {
+				t.Errorf("the flight's geojson: %v", g)
+			}
+
+			// A pilot's PIREPs, and the one in progress by its state.
+			_, doc = w.get(t, "/api/user/pireps?state=0", xKey(key))
+			if list := data[[]any](t, "in progress", doc); len(list) != 1 || list[0].(map[string]any)["id"] != id {
+				t.Errorf("/api/user/pireps?state=0: %v, want the flight in progress", doc)
+			}
+			_, doc = w.get(t, "/api/pireps", xKey(key))
+			if meta, _ := doc["meta"].(map[string]any); meta["total"] != float64(3) {
+				t.Errorf("/api/pireps: meta %v, want the seed's two PIREPs and the flight", doc["meta"])
+			}
+			resp, doc = w.get(t, "/api/user/pireps?state=9", xKey(key))
+			checkPhpvmsProblem(t, "state 9", resp, doc, http.StatusBadRequest, "validation-exception")
+
+			// Comments: 201, and the same thread as the PIREP's page.
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/comments", key, map[string]any{"comment": "Holding over OCK"})
+			if cm := data[map[string]any](t, "comment", doc); resp.StatusCode != http.StatusCreated || cm["comment"] != "Holding over OCK" ||
+				cm["user"].(map[string]any)["ident"] == nil {
+				t.Errorf("a comment: %d %v, want 201 with the comment", resp.StatusCode, doc)
+			}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/comments", key, map[string]any{})
+			checkPhpvmsProblem(t, "an empty comment", resp, doc, http.StatusBadRequest, "validation-exception")
+			_, doc = w.get(t, "/api/pireps/"+id+"/comments", xKey(key))
+			if list := data[[]any](t, "comments", doc); len(list) != 1 {
+				t.Errorf("the comments: %v", doc)
+			}
+
 			// Filing: integer minutes; then pending, ARR, filed once.
 			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/file", key, map[string]any{"flight_time": "1:30", "distance": 400})
 			checkPhpvmsProblem(t, "a flight time of 1:30", resp, doc, http.StatusBadRequest, "validation-exception")

@@ -200,6 +200,11 @@ func registerRoutes(e *echo.Echo, d Deps) {
 		key("/airports/:icao/distance/:to", phpvms.showDistance)
 		// The PIREP lifecycle (§6.4); a PIREP and the live flights are public.
 		g.GET("/acars", phpvms.liveFlights)
+		g.GET("/acars/geojson", phpvms.liveGeoJSON)
+		g.GET("/pireps/:pirep/acars/geojson", phpvms.pirepGeoJSON)
+		key("/user/pireps", phpvms.userPireps)
+		key("/pireps", phpvms.userPireps)
+		key("/pireps/:pirep/comments", phpvms.listComments)
 		g.GET("/pireps/:pirep", phpvms.showPirep)
 		g.GET("/pireps/:pirep/acars/position", phpvms.listPositions)
 		keyed := func(method, path string, h echo.HandlerFunc) { g.Add(method, path, h, requirePhpvmsKey) }
@@ -215,5 +220,6 @@ func registerRoutes(e *echo.Echo, d Deps) {
 		keyed(http.MethodDelete, "/pireps/:pirep/cancel", phpvms.cancel)
 		keyed(http.MethodPost, "/pireps/:pirep/acars/position", phpvms.addPositions)
 		keyed(http.MethodPost, "/pireps/:pirep/acars/positions", phpvms.addPositions)
+		keyed(http.MethodPost, "/pireps/:pirep/comments", phpvms.addComment)
 	}
 }
