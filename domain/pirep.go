@@ -302,6 +302,8 @@ type Pirep struct {
 	Phase       string
 	PositionIDs map[string]bool
 	Positions   int
+	// LastReportAt is when its ACARS client last reported (or prefiled).
+	LastReportAt time.Time
 }
 
 // Apply folds one stored event into the PIREP.
@@ -310,7 +312,7 @@ func (p *Pirep) Apply(ev proto.Message) error {
 	case *eventsv1.PirepFiled:
 		p.ID, p.TenantID, p.PilotID, p.Created = e.PirepId, e.TenantId, e.PilotId, true
 		p.Details, p.FiledAt, p.State = PirepDetailsOf(e.Details), e.FiledAt.AsTime(), PirepDraft
-		p.Phase = e.Phase
+		p.Phase, p.LastReportAt = e.Phase, e.FiledAt.AsTime()
 		switch {
 		case e.InProgress:
 			p.State = PirepInProgress
@@ -320,8 +322,9 @@ func (p *Pirep) Apply(ev proto.Message) error {
 	case *eventsv1.PirepEdited:
 		p.Details = PirepDetailsOf(e.Details)
 	case *eventsv1.PirepProgressed:
-		p.Details, p.Phase = PirepDetailsOf(e.Details), e.Phase
+		p.Details, p.Phase, p.LastReportAt = PirepDetailsOf(e.Details), e.Phase, e.UpdatedAt.AsTime()
 	case *eventsv1.PirepPositionsAdded:
+		p.LastReportAt = e.AddedAt.AsTime()
 		for _, pos := range e.Positions {
 			if pos.Id != "" {
 				if p.PositionIDs == nil {

@@ -407,3 +407,40 @@ func (s *Pireps) FileFlight(ctx context.Context, meta CommandMeta, airlineID, pi
 		}, nil
 	})
 }
+
+// DefaultAbandonAfter is how long a flight in progress may go without a
+// report before the system cancels it: phpVMS's acars.live_time default.
+const DefaultAbandonAfter = 2 * time.Hour
+
+// CancelAbandoned cancels, as the system, a flight in progress whose
+// client has not reported for idle, with a reason its pilot reads. A
+// flight that reported since the caller looked is left alone (no events,
+// no error): the check is made on the PIREP's own stream.
+func (s *Pireps) CancelAbandoned(ctx context.Context, airlineID, pirepID string, idle time.Duration) (AppendResult, error) {
+	meta := CommandMeta{Who: System}
+	return Execute(ctx, s.Runner, StreamRef{StreamID: PirepStream(pirepID), TenantID: airlineID}, meta,
+		func() *Pirep { return &Pirep{} },
+		func(p *Pirep, _ int64) (Decision, error) {
+			now := s.Runner.now()
+			if !p.Created || p.TenantID != airlineID || p.State != PirepInProgress || now.Sub(p.LastReportAt) < idle {
+				return Decision{}, nil
+			}
+			reason := fmt.Sprintf("Cancelled by the system: the ACARS client sent nothing for %s.", formatIdle(idle))
+			return Decision{Events: []proto.Message{&eventsv1.PirepCancelled{PirepId: pirepID, By: System.UserID,
+				CancelledAt: timestamppb.New(now), Reason: reason}}}, nil
+		})
+}
+
+// formatIdle says a duration in hours or minutes.
+func formatIdle(d time.Duration) string {
+	if d >= time.Hour && d%time.Hour == 0 {
+		if d == time.Hour {
+			return "an hour"
+		}
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	}
+	if d >= time.Minute {
+		return fmt.Sprintf("%d minutes", d/time.Minute)
+	}
+	return d.String()
+}

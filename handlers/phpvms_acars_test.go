@@ -2,10 +2,16 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"testing"
+	"time"
+
+	"github.com/albatross-va/albatross/reactors"
+	"github.com/albatross-va/albatross/store/reads"
 )
 
 // send calls phpVMS's API with a JSON body, as ACARS clients do.
@@ -262,4 +268,45 @@ func equalJSON(a, b map[string]any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
+}
+
+// A flight whose client went silent is cancelled by the system's sweep,
+// with a reason its pilot reads; one that reports is left flying.
+func TestAbandonedFlightsAreCancelled(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newPhpvmsWorld(t, m)
+			_, doc := w.send(t, http.MethodPost, "/api/pireps/prefile", w.keyA, map[string]any{"airline_id": w.airlineNumber(t, w.keyA),
+				"aircraft_id": 1, "flight_number": "7000", "dpt_airport_id": "EGLL", "arr_airport_id": "LFPG", "source_name": "test"})
+			id := data[map[string]any](t, "prefile", doc)["id"].(string)
+			rm := reads.New(w.rm)
+			sweep := func(idle time.Duration) int {
+				t.Helper()
+				n, err := (&reactors.AbandonedFlights{Reads: rm, Pireps: w.pireps, Idle: idle, Log: slog.Default()}).Sweep(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				w.settle(t)
+				return n
+			}
+			if n := sweep(time.Hour); n != 0 {
+				t.Fatalf("a sweep for an hour's silence cancelled %d flights", n)
+			}
+			time.Sleep(50 * time.Millisecond)
+			if n := sweep(20 * time.Millisecond); n != 1 {
+				t.Fatalf("a sweep for 20 ms of silence cancelled %d flights, want 1", n)
+			}
+			_, doc = w.get(t, "/a/"+w.slugA+"/api/pireps/"+id, nil)
+			if p := data[map[string]any](t, "cancelled", doc); p["state"] != float64(3) || p["status"] != "DX" {
+				t.Errorf("after the sweep: state %v status %v, want 3 and DX", p["state"], p["status"])
+			}
+			p, err := rm.FindPirep(context.Background(), w.a.id, id)
+			if err != nil || p.RejectReason != "Cancelled by the system: the ACARS client sent nothing for 20ms." {
+				t.Errorf("the reason the pilot reads: %q, %v", p.RejectReason, err)
+			}
+			if n := sweep(20 * time.Millisecond); n != 0 {
+				t.Errorf("a second sweep cancelled %d more", n)
+			}
+		})
+	}
 }

@@ -471,6 +471,9 @@ func describePirepEvent(msg proto.Message) string {
 	case *eventsv1.PirepSubmitted:
 		return "Submitted for review"
 	case *eventsv1.PirepCancelled:
+		if e.Reason != "" {
+			return e.Reason
+		}
 		return "Cancelled"
 	case *eventsv1.PirepAccepted:
 		if e.Automatic {

@@ -17,6 +17,8 @@ ALTER TABLE pireps
 
 -- The flights in progress of an airline, newest report first (the live map).
 CREATE INDEX pireps_in_progress ON pireps (tenant_id, updated_at DESC, id) WHERE state = 'in_progress';
+-- Every airline's, the longest silent first (the abandoned-flight sweep).
+CREATE INDEX pireps_in_progress_idle ON pireps (updated_at, tenant_id, id) WHERE state = 'in_progress';
 
 CREATE TABLE pirep_positions (
     tenant_id    text NOT NULL,
@@ -44,6 +46,7 @@ CREATE TABLE pirep_positions (
 
 -- +goose Down
 DROP TABLE pirep_positions;
+DROP INDEX pireps_in_progress_idle;
 DROP INDEX pireps_in_progress;
 ALTER TABLE pireps
     DROP COLUMN phase, DROP COLUMN source_name, DROP COLUMN positions, DROP COLUMN last_lat, DROP COLUMN last_lon,

@@ -184,3 +184,12 @@ ORDER BY n;
 -- name: DeleteAllPirepPositions :exec
 -- DeleteAllPirepPositions empties the tracks before a rebuild.
 DELETE FROM pirep_positions;
+
+-- name: ListIdlePireps :many
+-- ListIdlePireps lists flights in progress of every airline whose last
+-- report is older than before, the longest silent first: the ones the
+-- system cancels as abandoned.
+SELECT tenant_id, id FROM pireps
+WHERE state = 'in_progress' AND updated_at < $1
+ORDER BY updated_at, tenant_id, id
+LIMIT $2;

@@ -17,10 +17,12 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/reactors"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/outage"
 	"github.com/albatross-va/albatross/store/projector"
+	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/wiring"
 )
 
@@ -125,6 +127,14 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	go func() {
 		defer wg.Done()
 		apikeycache.Follow(workCtx, keyNotices, b.apiKeys, b.reads, log)
+	}()
+	// Flights in progress whose ACARS client went silent are cancelled by
+	// every process (the command checks the flight is still silent).
+	abandoned := &reactors.AbandonedFlights{Reads: reads.New(b.reads), Pireps: cmds.Pireps, Log: log}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		abandoned.Run(workCtx, time.Minute)
 	}()
 	if c.RunProjector || b.mode == "embedded" { // embedded read models live only here
 		wg.Add(1)

@@ -126,3 +126,55 @@ func (s *state) listPirepsInProgress(ctx context.Context, arg readmodel.ListPire
 	}
 	return out, nil
 }
+
+// ListIdlePireps implements readmodel.Querier.
+func (m *ReadModels) ListIdlePireps(ctx context.Context, arg readmodel.ListIdlePirepsParams) ([]readmodel.ListIdlePirepsRow, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listIdlePireps(ctx, arg)
+}
+
+func (t *tx) ListIdlePireps(ctx context.Context, arg readmodel.ListIdlePirepsParams) ([]readmodel.ListIdlePirepsRow, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.st.listIdlePireps(ctx, arg)
+}
+
+// listIdlePireps walks every airline's flights in progress (the flights
+// under way on the platform, not its PIREPs).
+func (s *state) listIdlePireps(ctx context.Context, arg readmodel.ListIdlePirepsParams) ([]readmodel.ListIdlePirepsRow, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if arg.Limit < 0 {
+		return nil, negativeLimit()
+	}
+	before := timestamptz(arg.UpdatedAt) // PostgreSQL compares microseconds
+	var idle []*readmodel.Pirep
+	for k, rows := range s.pirepIdx.byState {
+		if k.state != "in_progress" {
+			continue
+		}
+		s.visited(len(rows))
+		for _, p := range rows {
+			if p.UpdatedAt.Before(before) {
+				idle = append(idle, p)
+			}
+		}
+	}
+	slices.SortFunc(idle, func(a, b *readmodel.Pirep) int {
+		if c := a.UpdatedAt.Compare(b.UpdatedAt); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.TenantID, b.TenantID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID.String(), b.ID.String())
+	})
+	out := make([]readmodel.ListIdlePirepsRow, 0, min(len(idle), int(arg.Limit)))
+	for _, p := range idle[:min(len(idle), int(arg.Limit))] {
+		out = append(out, readmodel.ListIdlePirepsRow{TenantID: p.TenantID, ID: p.ID})
+	}
+	return out, nil
+}

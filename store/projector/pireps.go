@@ -117,7 +117,7 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 			if row.State == domain.PirepInProgress {
 				row.Phase = domain.PhaseCancelled
 			}
-			row.State = domain.PirepCancelled
+			row.State, row.RejectReason = domain.PirepCancelled, e.Reason
 			return nil
 		})
 	case *eventsv1.PirepAccepted:

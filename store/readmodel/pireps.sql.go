@@ -338,6 +338,46 @@ func (q *Queries) ListAircraftPirepTotals(ctx context.Context, tenantID string) 
 	return items, nil
 }
 
+const listIdlePireps = `-- name: ListIdlePireps :many
+SELECT tenant_id, id FROM pireps
+WHERE state = 'in_progress' AND updated_at < $1
+ORDER BY updated_at, tenant_id, id
+LIMIT $2
+`
+
+type ListIdlePirepsParams struct {
+	UpdatedAt time.Time
+	Limit     int32
+}
+
+type ListIdlePirepsRow struct {
+	TenantID string
+	ID       uuid.UUID
+}
+
+// ListIdlePireps lists flights in progress of every airline whose last
+// report is older than before, the longest silent first: the ones the
+// system cancels as abandoned.
+func (q *Queries) ListIdlePireps(ctx context.Context, arg ListIdlePirepsParams) ([]ListIdlePirepsRow, error) {
+	rows, err := q.db.Query(ctx, listIdlePireps, arg.UpdatedAt, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListIdlePirepsRow
+	for rows.Next() {
+		var i ListIdlePirepsRow
+		if err := rows.Scan(&i.TenantID, &i.ID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listPendingPireps = `-- name: ListPendingPireps :many
 SELECT tenant_id, id, pilot_id, state, flight_number, route_code, route_leg, flight_id, dpt_airport, arr_airport, alt_airport, aircraft_id, block_off, block_on, flight_time, distance, level, fuel_used, landing_rate, route, remarks, source, reject_reason, filed_at, queued_at, updated_at, phase, source_name, positions, last_lat, last_lon, last_altitude, last_heading, last_gs, last_position_at FROM pireps
 WHERE tenant_id = $1 AND state = 'pending'

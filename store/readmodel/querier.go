@@ -175,6 +175,10 @@ type Querier interface {
 	// (those a page names), by ICAO code; codes it lacks are left out. One
 	// round trip for every airport a page shows.
 	ListAirportsByIcao(ctx context.Context, arg ListAirportsByIcaoParams) ([]Airport, error)
+	// ListIdlePireps lists flights in progress of every airline whose last
+	// report is older than before, the longest silent first: the ones the
+	// system cancels as abandoned.
+	ListIdlePireps(ctx context.Context, arg ListIdlePirepsParams) ([]ListIdlePirepsRow, error)
 	// ListPendingPireps is a page of staff's review queue: pending PIREPs,
 	// oldest first, limit of them after the first offset.
 	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)

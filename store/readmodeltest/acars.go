@@ -2,6 +2,7 @@ package readmodeltest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ var acarsCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"AddPirepPosition":        testPirepPositions,
 	"ListPirepPositions":      testPirepPositions,
 	"DeleteAllPirepPositions": testPirepPositions,
+	"ListIdlePireps":          testListIdlePireps,
 }
 
 // inFlight is a PIREP in progress, its last report n minutes after at,
@@ -124,5 +126,37 @@ func testPirepPositions(t *testing.T, q readmodel.Querier) {
 	}
 	if got := track(tenantA, flight); len(got) != 0 {
 		t.Errorf("after DeleteAllPirepPositions: %v", got)
+	}
+}
+
+// ListIdlePireps lists every airline's flights in progress silent since
+// before a time, the longest silent first, and nothing else.
+func testListIdlePireps(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	idle := func(before time.Time, limit int32) []readmodel.ListIdlePirepsRow {
+		t.Helper()
+		got, err := q.ListIdlePireps(ctx, readmodel.ListIdlePirepsParams{UpdatedAt: before, Limit: limit})
+		if err != nil {
+			t.Fatalf("ListIdlePireps: %v", err)
+		}
+		return got
+	}
+	if got := idle(at.Add(time.Hour), 10); len(got) != 0 {
+		t.Fatalf("on an empty table: %v", got)
+	}
+	a1 := inFlight(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000c001", 30) // silent since at+30m
+	b1 := inFlight(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-00000000c002", 10)
+	a2 := inFlight(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000c003", 50)
+	done := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000c004", "pending", 0) // old, but filed
+	upsertPireps(t, q, a1, b1, a2, done)
+	want := []readmodel.ListIdlePirepsRow{{TenantID: tenantB, ID: b1.ID}, {TenantID: tenantA, ID: a1.ID}}
+	if got := idle(at.Add(40*time.Minute), 10); !slices.Equal(got, want) {
+		t.Errorf("silent before at+40m: %v, want %v", got, want)
+	}
+	if got := idle(at.Add(time.Hour), 1); !slices.Equal(got, want[:1]) {
+		t.Errorf("limit 1: %v, want the longest silent", got)
+	}
+	if got := idle(at.Add(10*time.Minute), 10); len(got) != 0 {
+		t.Errorf("silent before at+10m: %v, want none (b1 reported at that instant)", got)
 	}
 }

@@ -458,3 +458,20 @@ func (q Querier) FlownAircraftOptions(ctx context.Context, airlineID string) ([]
 	}
 	return aircraftOptions(rows), nil
 }
+
+// IdleFlight is a flight in progress of some airline that went silent.
+type IdleFlight struct{ AirlineID, PirepID string }
+
+// IdleFlights are every airline's flights in progress silent since before
+// a time, the longest silent first, at most limit.
+func (q Querier) IdleFlights(ctx context.Context, before time.Time, limit int) ([]IdleFlight, error) {
+	rows, err := q.ListIdlePireps(ctx, readmodel.ListIdlePirepsParams{UpdatedAt: before, Limit: int32(limit)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]IdleFlight, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, IdleFlight{AirlineID: r.TenantID, PirepID: r.ID.String()})
+	}
+	return out, nil
+}

@@ -440,12 +440,14 @@ func (x *PirepSubmitted) GetSubmittedAt() *timestamppb.Timestamp {
 	return nil
 }
 
-// PirepCancelled withdraws a draft or pending PIREP.
+// PirepCancelled withdraws a draft or pending PIREP, or ends a flight in
+// progress (by its pilot, staff, or the system when it went silent).
 type PirepCancelled struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	PirepId       string                 `protobuf:"bytes,1,opt,name=pirep_id,json=pirepId,proto3" json:"pirep_id,omitempty"`
 	By            string                 `protobuf:"bytes,2,opt,name=by,proto3" json:"by,omitempty"`
 	CancelledAt   *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=cancelled_at,json=cancelledAt,proto3" json:"cancelled_at,omitempty"`
+	Reason        string                 `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"` // why, when it was not the pilot's doing; the pilot reads it
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -499,6 +501,13 @@ func (x *PirepCancelled) GetCancelledAt() *timestamppb.Timestamp {
 		return x.CancelledAt
 	}
 	return nil
+}
+
+func (x *PirepCancelled) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
 }
 
 // PirepAccepted counts the flight in the pilot's and aircraft's totals.
@@ -1266,11 +1275,12 @@ const file_domain_events_v1_pirep_proto_rawDesc = "" +
 	"\tedited_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\beditedAt\"j\n" +
 	"\x0ePirepSubmitted\x12\x19\n" +
 	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12=\n" +
-	"\fsubmitted_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\vsubmittedAt\"z\n" +
+	"\fsubmitted_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\vsubmittedAt\"\x92\x01\n" +
 	"\x0ePirepCancelled\x12\x19\n" +
 	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12\x0e\n" +
 	"\x02by\x18\x02 \x01(\tR\x02by\x12=\n" +
-	"\fcancelled_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\vcancelledAt\"\xa6\x01\n" +
+	"\fcancelled_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\vcancelledAt\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\"\xa6\x01\n" +
 	"\rPirepAccepted\x12\x19\n" +
 	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12\x1f\n" +
 	"\vreviewer_id\x18\x02 \x01(\tR\n" +

@@ -1,0 +1,75 @@
+package reactors
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/reads"
+)
+
+// AbandonedFlights cancels flights in progress whose ACARS client went
+// silent (the sim crashed, the pilot went to bed): what follows no event
+// but the lack of one, so it is a sweep on a timer rather than a reactor
+// on the log. Every process may run it, in every mode, without cron: the
+// command itself checks, on the PIREP's stream, that the flight is still
+// silent, so two sweeps cancel a flight once and a flight that reported a
+// moment ago is left flying.
+type AbandonedFlights struct {
+	Reads  reads.Querier
+	Pireps interface {
+		CancelAbandoned(ctx context.Context, airlineID, pirepID string, idle time.Duration) (domain.AppendResult, error)
+	}
+	// Idle is how long a flight may go without a report
+	// (domain.DefaultAbandonAfter when 0).
+	Idle time.Duration
+	Log  *slog.Logger
+}
+
+// sweepBatch bounds one sweep; the next takes the rest.
+const sweepBatch = 200
+
+// Sweep cancels the flights silent for longer than Idle and returns how
+// many it cancelled. A flight it cannot cancel is logged and left for the
+// next sweep.
+func (a *AbandonedFlights) Sweep(ctx context.Context) (int, error) {
+	idle := a.Idle
+	if idle <= 0 {
+		idle = domain.DefaultAbandonAfter
+	}
+	list, err := a.Reads.IdleFlights(ctx, time.Now().Add(-idle), sweepBatch)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, f := range list {
+		res, err := a.Pireps.CancelAbandoned(ctx, f.AirlineID, f.PirepID, idle)
+		if err != nil {
+			a.Log.WarnContext(ctx, "cancel an abandoned flight", "airline", f.AirlineID, "pirep", f.PirepID, "err", err)
+			continue
+		}
+		if res.Position != domain.Start { // it appended: the flight was still silent
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Run sweeps every interval until ctx ends.
+func (a *AbandonedFlights) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.Sweep(ctx); err != nil {
+				a.Log.WarnContext(ctx, "sweep abandoned flights", "err", err)
+			} else if n > 0 {
+				a.Log.InfoContext(ctx, "cancelled abandoned flights", "flights", n)
+			}
+		}
+	}
+}
