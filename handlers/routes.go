@@ -197,5 +197,15 @@ func registerRoutes(e *echo.Echo, d Deps) {
 		key("/airports/:icao", phpvms.showAirport)
 		key("/airports/:icao/lookup", phpvms.lookupAirport(d.AirportRef))
 		key("/airports/:icao/distance/:to", phpvms.showDistance)
+		// The fleet: phpVMS's /subfleet is an alias of /fleet.
+		for _, fleet := range []string{"/fleet", "/subfleet"} {
+			key(fleet, phpvms.showFleet)
+			key(fleet+"/aircraft/:number", phpvms.showFleetAircraft)
+		}
+		key("/user/fleet", phpvms.showUserFleet)
+		key("/flights", phpvms.searchFlights)
+		key("/flights/search", phpvms.searchFlights)
+		key("/flights/:flight", phpvms.showFlight)
+		key("/flights/:flight/aircraft", phpvms.showFlightAircraft)
 	}
 }
