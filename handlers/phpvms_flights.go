@@ -169,7 +169,13 @@ func (h *phpvmsAPI) searchFlights(c echo.Context) error {
 		want := p.offset() + p.Size + 1
 		find := s.find
 		for walked := 0; ; {
-			res, err := h.rm.FindFlights(c.Request().Context(), fl.airline.ID, find, phpvmsFlightBatch)
+			// Without filters of its own, every flight read is kept, so
+			// reading just what the page still needs is enough.
+			batch := phpvmsFlightBatch
+			if len(s.keep) == 0 {
+				batch = min(batch, want-len(found))
+			}
+			res, err := h.rm.FindFlights(c.Request().Context(), fl.airline.ID, find, batch)
 			if err != nil {
 				return err
 			}
