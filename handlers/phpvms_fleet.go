@@ -107,7 +107,7 @@ func aircraftResource(ac reads.Aircraft, s reads.Subfleet) map[string]any {
 		"fin": nil, "hex_code": nil, "selcal": nil, "landing_time": nil, "flight_time": ac.FlightTime,
 		"status": domain.PhpVMSStatus(ac.Status), "state": 0, "simbrief_type": nil,
 		"dow": massUnits(0), "zfw": massUnits(0), "mtow": massUnits(0), "mlw": massUnits(0), "fuel_onboard": massUnits(0),
-		"ident": ac.Registration + " (" + s.ICAO + ")",
+		"ident":      ac.Registration + " (" + s.ICAO + ")",
 		"created_at": nil, "updated_at": nil,
 	}
 }
@@ -167,7 +167,9 @@ func (h *phpvmsAPI) showFleetAircraft(c echo.Context) error {
 	switch c.QueryParam("type") {
 	case "", "id":
 	case "registration":
-		match = func(ac reads.Aircraft, _ reads.Subfleet) bool { return ac.Registration == domain.NormalizeRegistration(id) }
+		match = func(ac reads.Aircraft, _ reads.Subfleet) bool {
+			return ac.Registration == domain.NormalizeRegistration(id)
+		}
 	case "icao":
 		match = func(_ reads.Aircraft, s reads.Subfleet) bool { return strings.EqualFold(s.ICAO, id) }
 	case "name":

@@ -24,8 +24,8 @@ import (
 type phpvmsFleetWorld struct {
 	*phpvmsWorld
 	flightIDs map[string]string // flight number to id, in A
-	numberA int               // A's airline number
-	numberB int
+	numberA   int               // A's airline number
+	numberB   int
 }
 
 func newPhpvmsFleetWorld(t *testing.T, m mode) *phpvmsFleetWorld {
