@@ -235,8 +235,10 @@ func (h *phpvmsAPI) listAirports(c echo.Context, hubsOnly bool, shape func(domai
 // phpvmsMaxSearch bounds a search's matches, as the pages' boxes do.
 const phpvmsMaxSearch = 1000
 
-func (h *phpvmsAPI) showAirports(c echo.Context) error { return h.listAirports(c, false, airportResource) }
-func (h *phpvmsAPI) showHubs(c echo.Context) error     { return h.listAirports(c, true, airportResource) }
+func (h *phpvmsAPI) showAirports(c echo.Context) error {
+	return h.listAirports(c, false, airportResource)
+}
+func (h *phpvmsAPI) showHubs(c echo.Context) error { return h.listAirports(c, true, airportResource) }
 func (h *phpvmsAPI) searchAirports(c echo.Context) error {
 	return h.listAirports(c, false, airportSummary)
 }
