@@ -18,17 +18,17 @@ import (
 // may fly. phpVMS names subfleets and aircraft by integers; Albatross's
 // Number is that integer, given in creation order within the airline.
 
-// fleet is an airline's subfleets and aircraft, read once per request so
+// phpvmsFleet is an airline's subfleets and aircraft, read once per request so
 // that every Subfleet and Flight of an answer is built from the same two
 // reads, however many items the answer holds.
-type fleet struct {
+type phpvmsFleet struct {
 	airline   reads.Airline
 	subfleets []reads.Subfleet // by Number, as phpVMS lists by id
 	byID      map[string]reads.Subfleet
 	aircraft  map[string][]reads.Aircraft // by subfleet id, each by Number
 }
 
-func (h *phpvmsAPI) readFleet(ctx context.Context, a reads.Airline) (*fleet, error) {
+func (h *phpvmsAPI) readFleet(ctx context.Context, a reads.Airline) (*phpvmsFleet, error) {
 	subfleets, err := h.rm.Subfleets(ctx, a.ID)
 	if err != nil {
 		return nil, err
@@ -37,7 +37,7 @@ func (h *phpvmsAPI) readFleet(ctx context.Context, a reads.Airline) (*fleet, err
 	if err != nil {
 		return nil, err
 	}
-	f := &fleet{airline: a, subfleets: subfleets, byID: map[string]reads.Subfleet{}, aircraft: map[string][]reads.Aircraft{}}
+	f := &phpvmsFleet{airline: a, subfleets: subfleets, byID: map[string]reads.Subfleet{}, aircraft: map[string][]reads.Aircraft{}}
 	slices.SortFunc(f.subfleets, func(x, y reads.Subfleet) int { return cmp.Compare(x.Number, y.Number) })
 	for _, s := range subfleets {
 		f.byID[s.ID] = s
@@ -54,7 +54,7 @@ func (h *phpvmsAPI) readFleet(ctx context.Context, a reads.Airline) (*fleet, err
 // allowed are the subfleets that may fly a flight naming ids: those it
 // names, or every subfleet when it names none (Albatross's rule, which its
 // own pages follow). A named subfleet since deleted is left out.
-func (f *fleet) allowed(ids []string) []reads.Subfleet {
+func (f *phpvmsFleet) allowed(ids []string) []reads.Subfleet {
 	if len(ids) == 0 {
 		return f.subfleets
 	}
@@ -70,7 +70,7 @@ func (f *fleet) allowed(ids []string) []reads.Subfleet {
 // subfleetResource is phpVMS's Subfleet with its aircraft and fares.
 // Albatross has no fares, fuel type, capacities or weights: those are null
 // (a client shows nothing) rather than made up.
-func (f *fleet) subfleetResource(s reads.Subfleet) map[string]any {
+func (f *phpvmsFleet) subfleetResource(s reads.Subfleet) map[string]any {
 	out := f.subfleetSummary(s)
 	list := []any{}
 	for _, ac := range f.aircraft[s.ID] {
@@ -82,7 +82,7 @@ func (f *fleet) subfleetResource(s reads.Subfleet) map[string]any {
 
 // subfleetSummary is the Subfleet without its aircraft, as an Aircraft's
 // subfleet is sent.
-func (f *fleet) subfleetSummary(s reads.Subfleet) map[string]any {
+func (f *phpvmsFleet) subfleetSummary(s reads.Subfleet) map[string]any {
 	var cost any
 	if s.CostBlockHourCents != nil {
 		cost = float64(*s.CostBlockHourCents) / 100
@@ -195,7 +195,7 @@ func (h *phpvmsAPI) showFleetAircraft(c echo.Context) error {
 }
 
 // keyFleet is the fleet of the key's airline.
-func (h *phpvmsAPI) keyFleet(c echo.Context) (*fleet, error) {
+func (h *phpvmsAPI) keyFleet(c echo.Context) (*phpvmsFleet, error) {
 	a, err := phpvmsAirline(c)
 	if err != nil {
 		return nil, err

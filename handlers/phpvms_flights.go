@@ -51,7 +51,7 @@ func (s flightSearch) matches(f reads.ScheduledFlight) bool {
 // callsign, flight_type (0 is any), airline_id, subfleet_id, icao_type,
 // dgt/dlt (distance at least/at most, nmi) and tgt/tlt (flight time at
 // least/at most, minutes).
-func readFlightSearch(c echo.Context, fl *fleet) (flightSearch, error) {
+func readFlightSearch(c echo.Context, fl *phpvmsFleet) (flightSearch, error) {
 	q := c.QueryParams()
 	first := func(names ...string) string {
 		for _, n := range names {
@@ -132,7 +132,7 @@ func readFlightSearch(c echo.Context, fl *fleet) (flightSearch, error) {
 }
 
 // mayFlyAny keeps the flights one of the subfleets ids may fly.
-func (f *fleet) mayFlyAny(ids []string) func(reads.ScheduledFlight) bool {
+func (f *phpvmsFleet) mayFlyAny(ids []string) func(reads.ScheduledFlight) bool {
 	return func(fl reads.ScheduledFlight) bool {
 		if len(fl.SubfleetIDs) == 0 {
 			return len(ids) > 0
@@ -217,7 +217,7 @@ func withSubfleets(c echo.Context) bool {
 // is all digits, as phpVMS casts it (clients compare it as a number);
 // Albatross keeps no load factors, pay, events or owners, so those are
 // null, and it has no bids yet, so has_bid is false.
-func (fl *fleet) flightResource(f reads.ScheduledFlight, subfleets bool) map[string]any {
+func (fl *phpvmsFleet) flightResource(f reads.ScheduledFlight, subfleets bool) map[string]any {
 	var number any = f.FlightNumber
 	if n, err := strconv.Atoi(f.FlightNumber); err == nil && n >= 0 {
 		number = n
@@ -254,7 +254,7 @@ func (fl *fleet) flightResource(f reads.ScheduledFlight, subfleets bool) map[str
 // findFlight is one of the airline's flights by its id; another airline's
 // is not found, as an unknown one is, and so is an inactive one, which
 // the search does not offer either.
-func (h *phpvmsAPI) findFlight(c echo.Context, fl *fleet) (reads.ScheduledFlight, error) {
+func (h *phpvmsAPI) findFlight(c echo.Context, fl *phpvmsFleet) (reads.ScheduledFlight, error) {
 	f, err := h.rm.FindFlight(c.Request().Context(), fl.airline.ID, c.Param("flight"))
 	if domain.ErrorCode(err) == domain.ENotFound || err == nil && !f.Active {
 		return f, phpvmsNotFound("Flight not found")

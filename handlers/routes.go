@@ -198,9 +198,9 @@ func registerRoutes(e *echo.Echo, d Deps) {
 		key("/airports/:icao/lookup", phpvms.lookupAirport(d.AirportRef))
 		key("/airports/:icao/distance/:to", phpvms.showDistance)
 		// The fleet: phpVMS's /subfleet is an alias of /fleet.
-		for _, fleet := range []string{"/fleet", "/subfleet"} {
-			key(fleet, phpvms.showFleet)
-			key(fleet+"/aircraft/:number", phpvms.showFleetAircraft)
+		for _, base := range []string{"/fleet", "/subfleet"} {
+			key(base, phpvms.showFleet)
+			key(base+"/aircraft/:number", phpvms.showFleetAircraft)
 		}
 		key("/user/fleet", phpvms.showUserFleet)
 		key("/flights", phpvms.searchFlights)
