@@ -65,7 +65,9 @@ func expectPhpvms(rule access, route string, ac *actor, tn *tenant, a *tenant) s
 	case !sendsKey:
 		return "401"
 	}
-	if strings.HasSuffix(route, "/airlines/:number") && ac.tenant != a.id {
+	// :number and :flight name airline A's airline and flight (an
+	// aircraft's :number is each airline's own first aircraft).
+	if (strings.HasSuffix(route, "/airlines/:number") || strings.Contains(route, "/flights/:flight")) && ac.tenant != a.id {
 		return "404"
 	}
 	if tn == nil {
@@ -145,6 +147,15 @@ var routeAccess = map[string]access{
 	"GET /api/airports/:icao":                       phpvmsKeyed,
 	"GET /api/airports/:icao/lookup":                phpvmsKeyed,
 	"GET /api/airports/:icao/distance/:to":          phpvmsKeyed,
+	"GET /api/fleet":                                phpvmsKeyed,
+	"GET /api/fleet/aircraft/:number":               phpvmsKeyed,
+	"GET /api/subfleet":                             phpvmsKeyed,
+	"GET /api/subfleet/aircraft/:number":            phpvmsKeyed,
+	"GET /api/user/fleet":                           phpvmsKeyed,
+	"GET /api/flights":                              phpvmsKeyed,
+	"GET /api/flights/search":                       phpvmsKeyed,
+	"GET /api/flights/:flight":                      phpvmsKeyed,
+	"GET /api/flights/:flight/aircraft":             phpvmsKeyed,
 	"GET /a/:slug/api":                              phpvmsStatus,
 	"GET /a/:slug/api/status":                       phpvmsStatus,
 	"GET /a/:slug/api/version":                      phpvmsStatus,
@@ -159,6 +170,15 @@ var routeAccess = map[string]access{
 	"GET /a/:slug/api/airports/:icao":               phpvmsKeyed,
 	"GET /a/:slug/api/airports/:icao/lookup":        phpvmsKeyed,
 	"GET /a/:slug/api/airports/:icao/distance/:to":  phpvmsKeyed,
+	"GET /a/:slug/api/fleet":                        phpvmsKeyed,
+	"GET /a/:slug/api/fleet/aircraft/:number":       phpvmsKeyed,
+	"GET /a/:slug/api/subfleet":                     phpvmsKeyed,
+	"GET /a/:slug/api/subfleet/aircraft/:number":    phpvmsKeyed,
+	"GET /a/:slug/api/user/fleet":                   phpvmsKeyed,
+	"GET /a/:slug/api/flights":                      phpvmsKeyed,
+	"GET /a/:slug/api/flights/search":               phpvmsKeyed,
+	"GET /a/:slug/api/flights/:flight":              phpvmsKeyed,
+	"GET /a/:slug/api/flights/:flight/aircraft":     phpvmsKeyed,
 	"GET /airlines":                                 action(domain.ListAirlines),
 	"GET /airlines/rows":                            action(domain.ListAirlines),
 	"POST /airlines":                                action(domain.CreateAirlines),

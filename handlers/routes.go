@@ -198,6 +198,16 @@ func registerRoutes(e *echo.Echo, d Deps) {
 		key("/airports/:icao", phpvms.showAirport)
 		key("/airports/:icao/lookup", phpvms.lookupAirport(d.AirportRef))
 		key("/airports/:icao/distance/:to", phpvms.showDistance)
+		// The fleet: phpVMS's /subfleet is an alias of /fleet.
+		for _, base := range []string{"/fleet", "/subfleet"} {
+			key(base, phpvms.showFleet)
+			key(base+"/aircraft/:number", phpvms.showFleetAircraft)
+		}
+		key("/user/fleet", phpvms.showUserFleet)
+		key("/flights", phpvms.searchFlights)
+		key("/flights/search", phpvms.searchFlights)
+		key("/flights/:flight", phpvms.showFlight)
+		key("/flights/:flight/aircraft", phpvms.showFlightAircraft)
 		// The PIREP lifecycle (§6.4); a PIREP and the live flights are public.
 		g.GET("/acars", phpvms.liveFlights)
 		g.GET("/acars/geojson", phpvms.liveGeoJSON)
