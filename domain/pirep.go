@@ -240,7 +240,11 @@ func (d PirepDetails) validate(inFlight bool) error {
 		// not flown yet
 	} else if d.FlightTime < 1 || d.FlightTime > 2400 {
 		m["flight_time"] = "Enter the flight time as hours and minutes, for example 2:35."
-	} else if m["block_off"] == "" && m["block_on"] == "" && !d.BlockOff.IsZero() && !d.BlockOn.IsZero() {
+	} else if m["block_off"] == "" && m["block_on"] == "" && !inFlight {
+		// An ACARS client times the flight itself, on the simulator's
+		// clock (time acceleration, a paused sim), which the block times
+		// of the prefile and the filing need not match: the rule is the
+		// filing form's.
 		block := d.BlockOn.Sub(d.BlockOff)
 		flight := time.Duration(d.FlightTime) * time.Minute
 		switch {

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/albatross-va/albatross/store/pgtest"
+)
+
+// acarsClient talks to phpVMS's API as an ACARS client does: a key in
+// X-API-Key, JSON both ways, no cookies.
+type acarsClient struct {
+	t    *testing.T
+	base string // the address the pilot typed into the client
+	key  string
+}
+
+func (c acarsClient) call(method, path string, body any) (int, map[string]any, []byte) {
+	c.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, c.base+path, r)
+	req.Header.Set("X-API-Key", c.key)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var doc map[string]any
+	_ = json.Unmarshal(raw, &doc)
+	return resp.StatusCode, doc, raw
+}
+
+// ok calls and fails the test unless the answer is 2xx.
+func (c acarsClient) ok(method, path string, body any) map[string]any {
+	c.t.Helper()
+	status, doc, raw := c.call(method, path, body)
+	if status/100 != 2 {
+		c.t.Fatalf("%s %s: %d %.400s", method, path, status, raw)
+	}
+	return doc
+}
+
+// pilotWithKey adds a pilot to the airline, who logs in, chooses a
+// password and creates an API key for the ACARS client.
+func pilotWithKey(t *testing.T, srv *testServer, staff *browser, airlineID string) string {
+	t.Helper()
+	otp := addPerson(t, staff, airlineID, "Pia Pilot", "pia@petrel.example", "pilot")
+	pilot := newBrowser(t, srv)
+	pilot.logIn(t, "pia@petrel.example", otp, "/account/password")
+	_, doc := pilot.get("/account/password")
+	csrf, _ := doc.Find(`[data-testid="password-form"] input[name="_csrf"]`).Attr("value")
+	const chosen = "Pia's own password 1"
+	if resp, _ := pilot.post("/account/password", url.Values{"_csrf": {csrf}, "current": {otp}, "password": {chosen}, "confirm": {chosen}}, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the pilot chooses a password: %d", resp.StatusCode)
+	}
+	key, _ := createAPIKey(t, pilot, "PXP")
+	return key
+}
+
+// The PXP client's conversation (phpvms-xplane: fleet, airlines, prefile,
+// then an update and a position for each sim packet, then file or
+// cancel), replayed against the real binary in both modes, with the
+// airline set up from phpVMS's sample files. The filed flight reaches the
+// staff's review queue.
+func TestACARSClientReplay(t *testing.T) {
+	t.Run("embedded", func(t *testing.T) {
+		replayACARS(t, startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir(), "ALBATROSS_WAIT_BOUND": slowMachineWait}))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		pgtest.RequireRedis(t, pgtest.RedisURL())
+		replayACARS(t, startServer(t, map[string]string{"DATABASE_URL": pgtest.NewDatabase(t), "REDIS_URL": pgtest.RedisURL(), "ALBATROSS_WAIT_BOUND": slowMachineWait}))
+	})
+}
+
+func replayACARS(t *testing.T, srv *testServer) {
+	platform := loginAsAdmin(t, srv)
+	airline := createAirline(t, platform, "Petrel Virtual", "PTV", "petrel")
+	for _, kind := range []string{"airports", "subfleets", "aircraft", "flights"} {
+		importSample(t, platform, airline, kind)
+	}
+	c := acarsClient{t: t, base: srv.URL + "/a/petrel", key: pilotWithKey(t, srv, platform, airline)}
+
+	// What the client reads before a flight.
+	user := c.ok(http.MethodGet, "/api/user", nil)["data"].(map[string]any)
+	if user["ident"] != "PTV0001" {
+		t.Errorf("/api/user: %v", user)
+	}
+	airlines := c.ok(http.MethodGet, "/api/airlines", nil)["data"].([]any)
+	airlineNumber := airlines[0].(map[string]any)["id"]
+	var aircraft any
+	for _, sf := range c.ok(http.MethodGet, "/api/user/fleet", nil)["data"].([]any) {
+		for _, ac := range sf.(map[string]any)["aircraft"].([]any) {
+			a := ac.(map[string]any)
+			if a["airport_id"] == "EGLL" && a["status"] == "A" && aircraft == nil {
+				aircraft = a["id"]
+			}
+		}
+	}
+	if aircraft == nil {
+		t.Fatal("/api/user/fleet offers no active aircraft at EGLL")
+	}
+
+	// The flight: prefile, then an update and a position per packet.
+	pirep := c.ok(http.MethodPost, "/api/pireps/prefile", map[string]any{"airline_id": airlineNumber, "aircraft_id": aircraft,
+		"flight_number": "100", "dpt_airport_id": "EGLL", "arr_airport_id": "EDDF", "source_name": "PXP", "planned_distance": 353,
+		"planned_flight_time": 72, "level": 28000})["data"].(map[string]any)
+	id := pirep["id"].(string)
+	packets := []struct {
+		phase              string
+		lat, lon, distance float64
+		alt, gs, minutes   int
+	}{{"BST", 51.4706, -0.4619, 0, 83, 0, 0}, {"TXI", 51.471, -0.47, 0, 83, 15, 3}, {"TKO", 51.48, -0.55, 4, 1500, 160, 8},
+		{"ENR", 51.2, 2.0, 180, 28000, 450, 35}, {"APR", 50.1, 8.3, 340, 4000, 210, 64}, {"LDG", 50.03, 8.56, 352, 364, 140, 70}}
+	for i, p := range packets {
+		c.ok(http.MethodPost, "/api/pireps/"+id+"/update", map[string]any{"status": p.phase, "distance": p.distance, "flight_time": p.minutes, "fuel_used": 150 * i})
+		doc := c.ok(http.MethodPost, "/api/pireps/"+id+"/acars/position", map[string]any{"positions": []any{map[string]any{
+			"id": fmt.Sprintf("%s-%d", id, i), "lat": p.lat, "lon": p.lon, "altitude": p.alt, "heading": 95, "gs": p.gs,
+			"status": p.phase, "distance": p.distance}}})
+		if doc["count"] != float64(1) {
+			t.Errorf("packet %d: %v", i, doc)
+		}
+		if i == 3 {
+			// Mid-flight, the live list shows it where it is.
+			status, live, raw := c.call(http.MethodGet, "/api/acars", nil)
+			flights, _ := live["data"].([]any)
+			if status != http.StatusOK || len(flights) != 1 || flights[0].(map[string]any)["status"] != "ENR" {
+				t.Errorf("/api/acars mid-flight: %d %.300s", status, raw)
+			}
+		}
+	}
+	filed := c.ok(http.MethodPost, "/api/pireps/"+id+"/file", map[string]any{"flight_time": 70, "distance": 352, "fuel_used": 2900,
+		"landing_rate": -180})["data"].(map[string]any)
+	if filed["state"] != float64(1) || filed["status"] != "ARR" {
+		t.Errorf("filed: state %v status %v", filed["state"], filed["status"])
+	}
+	if got := c.ok(http.MethodGet, "/api/pireps/"+id, nil)["data"].(map[string]any); got["state"] != float64(1) || got["flight_time"] != float64(70) {
+		t.Errorf("GET the PIREP after filing: %v", got)
+	}
+	if track := c.ok(http.MethodGet, "/api/pireps/"+id+"/acars/position", nil)["data"].([]any); len(track) != len(packets) {
+		t.Errorf("the track has %d positions, want %d", len(track), len(packets))
+	}
+	// Staff find it in their review queue.
+	_, queue := platform.get("/airlines/" + airline + "/pireps/queue")
+	if q := queue.Find(`[data-testid="pirep-row"]`).Text(); !strings.Contains(q, "PTV100") || !strings.Contains(q, "EDDF") {
+		t.Errorf("the review queue does not list the filed flight: %q", q)
+	}
+
+	// A second flight, cancelled: later reports are refused.
+	second := c.ok(http.MethodPost, "/api/pireps/prefile", map[string]any{"airline_id": airlineNumber, "aircraft_id": aircraft,
+		"flight_number": "101", "dpt_airport_id": "EDDF", "arr_airport_id": "EGLL", "source_name": "PXP"})
+	_ = second
+	status, doc, raw := c.call(http.MethodPost, "/api/pireps/prefile", map[string]any{"airline_id": airlineNumber, "aircraft_id": aircraft,
+		"flight_number": "102", "dpt_airport_id": "EGLL", "arr_airport_id": "LFPG", "source_name": "PXP"})
+	if e, _ := doc["error"].(map[string]any); status != http.StatusBadRequest || e["message"] == nil {
+		t.Errorf("a prefile on the aircraft flying 101: %d %.300s, want 400 with error.message", status, raw)
+	}
+	secondID := second["data"].(map[string]any)["id"].(string)
+	if doc := c.ok(http.MethodDelete, "/api/pireps/"+secondID+"/cancel", nil); doc["message"] != "PIREP "+secondID+" cancelled" {
+		t.Errorf("cancel: %v", doc)
+	}
+	if status, doc, raw := c.call(http.MethodPost, "/api/pireps/"+secondID+"/update", map[string]any{"status": "ENR"}); status != http.StatusBadRequest ||
+		doc["type"] != "https://phpvms.net/errors/pirep-cancelled" {
+		t.Errorf("an update after the cancel: %d %.300s", status, raw)
+	}
+}
