@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"math"
 	"strings"
 	"time"
@@ -308,6 +309,11 @@ type Pirep struct {
 	Positions   int
 	// LastReportAt is when its ACARS client last reported (or prefiled).
 	LastReportAt time.Time
+	// LogIDs are the client ids of its log lines; Route its planned
+	// route's points by order; Fields its custom fields.
+	LogIDs map[string]bool
+	Route  []RoutePoint
+	Fields map[string]string
 }
 
 // Apply folds one stored event into the PIREP.
@@ -348,6 +354,26 @@ func (p *Pirep) Apply(ev proto.Message) error {
 		p.State, p.RejectReason = PirepRejected, e.Reason
 	case *eventsv1.PirepCommentAdded:
 		// a comment changes nothing the commands decide on
+	case *eventsv1.PirepLogsAdded:
+		p.LastReportAt = e.AddedAt.AsTime()
+		for _, l := range e.Lines {
+			if l.Id != "" {
+				if p.LogIDs == nil {
+					p.LogIDs = map[string]bool{}
+				}
+				p.LogIDs[l.Id] = true
+			}
+		}
+	case *eventsv1.PirepRouteSet:
+		p.Route = p.Route[:0]
+		for _, pt := range e.Points {
+			p.Route = append(p.Route, RoutePoint{Name: pt.Name, Order: pt.Order, NavType: pt.NavType, Lat: pt.Lat, Lon: pt.Lon})
+		}
+	case *eventsv1.PirepFieldsSet:
+		if p.Fields == nil {
+			p.Fields = map[string]string{}
+		}
+		maps.Copy(p.Fields, e.Fields)
 	default:
 		return fmt.Errorf("pirep: unexpected event %T", ev)
 	}

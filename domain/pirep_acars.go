@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -443,4 +444,139 @@ func formatIdle(d time.Duration) string {
 		return fmt.Sprintf("%d minutes", d/time.Minute)
 	}
 	return d.String()
+}
+
+// AcarsLog is a log line (or an event: phpVMS keeps both as logs) an
+// ACARS client reports.
+type AcarsLog struct {
+	ID, Text    string
+	Lat, Lon    float64
+	SimTime, At time.Time
+	Event       bool // sent as an event rather than a log
+}
+
+// AddLogs records the log lines one request carries, in one event; lines
+// whose id the flight has are left out. It returns how many it added.
+func (s *Pireps) AddLogs(ctx context.Context, meta CommandMeta, airlineID, pirepID string, lines []AcarsLog) (int, AppendResult, error) {
+	m := map[string]string{}
+	if len(lines) == 0 {
+		m["logs"] = "Send at least one log line."
+	}
+	if len(lines) > MaxPositionsPerReport {
+		m["logs"] = fmt.Sprintf("Send at most %d log lines at once.", MaxPositionsPerReport)
+	}
+	for i := range lines {
+		l := &lines[i]
+		at := func(f string) string { return fmt.Sprintf("logs.%d.%s", i, f) }
+		checkRequired(m, at("log"), &l.Text, MultiLine, 1000, "Send the log's text.")
+		CheckLine(m, at("id"), &l.ID, 64)
+		if math.IsNaN(l.Lat) || l.Lat < -90 || l.Lat > 90 || math.IsNaN(l.Lon) || l.Lon < -180 || l.Lon > 180 {
+			m[at("lat")] = "The position is a latitude from -90 to 90 and a longitude from -180 to 180."
+		}
+	}
+	if err := Invalid(m); err != nil {
+		return 0, AppendResult{}, err
+	}
+	added := 0
+	res, err := s.reportOn(ctx, meta, airlineID, pirepID, PirepReport, func(p *Pirep, now time.Time) ([]proto.Message, error) {
+		ev := &eventsv1.PirepLogsAdded{PirepId: pirepID, AddedAt: timestamppb.New(now)}
+		seen := map[string]bool{}
+		for _, l := range lines {
+			if l.ID != "" && (p.LogIDs[l.ID] || seen[l.ID]) {
+				continue
+			}
+			seen[l.ID] = true
+			at := l.At
+			if at.IsZero() {
+				at = now
+			}
+			line := &eventsv1.PirepLogsAdded_Line{Id: l.ID, Text: l.Text, Lat: l.Lat, Lon: l.Lon, At: timestamppb.New(at.UTC()), Event: l.Event}
+			if !l.SimTime.IsZero() {
+				line.SimTime = timestamppb.New(l.SimTime.UTC())
+			}
+			ev.Lines = append(ev.Lines, line)
+		}
+		added = len(ev.Lines)
+		if added == 0 {
+			return nil, nil
+		}
+		return []proto.Message{ev}, nil
+	})
+	if err != nil {
+		return 0, AppendResult{}, err
+	}
+	return added, res, nil
+}
+
+// RoutePoint is a point of a flight's planned route.
+type RoutePoint struct {
+	Name           string
+	Order, NavType int32
+	Lat, Lon       float64
+}
+
+// SetRoute replaces a flight's planned route; no points clears it.
+func (s *Pireps) SetRoute(ctx context.Context, meta CommandMeta, airlineID, pirepID string, points []RoutePoint) (AppendResult, error) {
+	m := map[string]string{}
+	if len(points) > MaxPositionsPerReport {
+		m["route"] = fmt.Sprintf("Send at most %d route points.", MaxPositionsPerReport)
+	}
+	for i := range points {
+		pt := &points[i]
+		checkRequiredLine(m, fmt.Sprintf("route.%d.name", i), &pt.Name, 64, "Name the route point.")
+		if math.IsNaN(pt.Lat) || pt.Lat < -90 || pt.Lat > 90 || math.IsNaN(pt.Lon) || pt.Lon < -180 || pt.Lon > 180 {
+			m[fmt.Sprintf("route.%d.lat", i)] = "The point is a latitude from -90 to 90 and a longitude from -180 to 180."
+		}
+	}
+	if err := Invalid(m); err != nil {
+		return AppendResult{}, err
+	}
+	slices.SortStableFunc(points, func(a, b RoutePoint) int { return int(a.Order) - int(b.Order) })
+	return s.reportOn(ctx, meta, airlineID, pirepID, PirepReport, func(p *Pirep, now time.Time) ([]proto.Message, error) {
+		if len(points) == 0 && len(p.Route) == 0 {
+			return nil, nil
+		}
+		ev := &eventsv1.PirepRouteSet{PirepId: pirepID, SetAt: timestamppb.New(now)}
+		for _, pt := range points {
+			ev.Points = append(ev.Points, &eventsv1.PirepRouteSet_Point{Name: pt.Name, Order: pt.Order, NavType: pt.NavType, Lat: pt.Lat, Lon: pt.Lon})
+		}
+		return []proto.Message{ev}, nil
+	})
+}
+
+// MaxPirepFields bounds a flight's custom fields in one request.
+const MaxPirepFields = 100
+
+// SetFields sets some of a flight's custom fields, as phpVMS's fields
+// route upserts them; the same values append nothing.
+func (s *Pireps) SetFields(ctx context.Context, meta CommandMeta, airlineID, pirepID string, fields map[string]string) (AppendResult, error) {
+	m := map[string]string{}
+	if len(fields) == 0 {
+		m["fields"] = "Send at least one field."
+	}
+	if len(fields) > MaxPirepFields {
+		m["fields"] = fmt.Sprintf("Send at most %d fields at once.", MaxPirepFields)
+	}
+	clean := make(map[string]string, len(fields))
+	for name, value := range fields {
+		key := name
+		if checkRequiredLine(m, "fields", &key, 100, "A field needs a name.") && CheckLine(m, "fields."+key, &value, 1000) {
+			clean[key] = value
+		}
+	}
+	if err := Invalid(m); err != nil {
+		return AppendResult{}, err
+	}
+	return s.reportOn(ctx, meta, airlineID, pirepID, PirepReport, func(p *Pirep, now time.Time) ([]proto.Message, error) {
+		changed := false
+		for k, v := range clean {
+			if old, ok := p.Fields[k]; !ok || old != v {
+				changed = true
+			}
+		}
+		if !changed {
+			return nil, nil
+		}
+		return []proto.Message{&eventsv1.PirepFieldsSet{PirepId: pirepID, Fields: clean, SetAt: timestamppb.New(now)}}, nil
+	})
 }

@@ -357,8 +357,10 @@ func FuzzPhpvmsACARS(f *testing.F) {
 		`{"flight_time":"1:30","distance":400}`, `{"flight_time":90,"distance":400,"block_on_time":"2026-13-45T25:61:00Z"}`,
 		`{}`, `[]`, `null`, `"text"`, `{"positions":{}}`, `{"positions":[1,2,3]}`, `{"flight_time":1e400}`,
 		`{"level":-99999999999,"route_leg":2147483648}`, `{"notes":"\u0000"}`, "{\"route\":\"\xff\xfe\"}",
+		`{"logs":[{"log":"Pushback","id":"a"},{"log":""}]}`, `{"route":[{"name":"DVR","order":1,"lat":51,"lon":1},{"name":"X","order":"y"}]}`,
+		`{"fields":{"Gate":"4","n":1,"":"x","o":{"a":1}}}`, `{"comment":"Holding"}`,
 	}
-	for route := range uint8(5) {
+	for route := range uint8(9) {
 		for _, s := range seeds {
 			f.Add(route, s)
 		}
@@ -369,7 +371,8 @@ func FuzzPhpvmsACARS(f *testing.F) {
 	}
 	a := newFuzzApp(f)
 	paths := []string{"/api/pireps/prefile", "/api/pireps/" + a.flight + "/update", "/api/pireps/" + a.flight + "/acars/position",
-		"/api/pireps/" + a.flight + "/file", "/api/pireps/" + a.flight}
+		"/api/pireps/" + a.flight + "/file", "/api/pireps/" + a.flight, "/api/pireps/" + a.flight + "/acars/logs",
+		"/api/pireps/" + a.flight + "/route", "/api/pireps/" + a.flight + "/fields", "/api/pireps/" + a.flight + "/comments"}
 	f.Fuzz(func(t *testing.T, route uint8, body string) {
 		path := paths[int(route)%len(paths)]
 		a.check(t, fmt.Sprintf("POST %s %q", path, body), a.do(http.MethodPost, path, body,

@@ -53,7 +53,7 @@ var (
 // platform admin's key has no airline to answer for; without a key or a
 // slug, the matrix's two airlines leave a public route none. :number is 1:
 // airline A (the first created) and each airline's first pilot.
-func expectPhpvms(rule access, route string, ac *actor, tn *tenant, a *tenant) string {
+func expectPhpvms(rule access, method, route string, ac *actor, tn *tenant, a *tenant) string {
 	bySlug := strings.HasPrefix(route, "/a/:slug/")
 	sendsKey := ac.apiKey != "" && strings.HasPrefix(route, "/api/")
 	switch {
@@ -76,8 +76,8 @@ func expectPhpvms(rule access, route string, ac *actor, tn *tenant, a *tenant) s
 	if strings.Contains(route, ":pirep") && !bySlug && ac.tenant != tn.id {
 		return "404" // the key's airline has no such PIREP
 	}
-	if rule.phpvms == "key" && strings.Contains(route, ":pirep") && !strings.HasSuffix(route, "/comments") && ac.login != tn.pirepPilot {
-		return "403" // another pilot's PIREP (staff may comment on it)
+	if rule.phpvms == "key" && strings.Contains(route, ":pirep") && !strings.HasSuffix(route, "/comments") && method != http.MethodGet && ac.login != tn.pirepPilot {
+		return "403" // another pilot's PIREP (staff may comment on it; members read it)
 	}
 	return "allow"
 }
@@ -103,6 +103,18 @@ var routeAccess = map[string]access{
 	"POST /account/api-keys":                          loggedIn,
 	"POST /account/api-keys/:id/revoke":               keyOwner,
 	"GET /api/v1/me":                                  program,
+	"POST /api/pireps/:pirep/acars/logs":              phpvmsKeyed,
+	"POST /api/pireps/:pirep/acars/events":            phpvmsKeyed,
+	"GET /api/pireps/:pirep/route":                    phpvmsKeyed,
+	"POST /api/pireps/:pirep/route":                   phpvmsKeyed,
+	"GET /api/pireps/:pirep/fields":                   phpvmsKeyed,
+	"POST /api/pireps/:pirep/fields":                  phpvmsKeyed,
+	"POST /a/:slug/api/pireps/:pirep/acars/logs":      phpvmsKeyed,
+	"POST /a/:slug/api/pireps/:pirep/acars/events":    phpvmsKeyed,
+	"GET /a/:slug/api/pireps/:pirep/route":            phpvmsKeyed,
+	"POST /a/:slug/api/pireps/:pirep/route":           phpvmsKeyed,
+	"GET /a/:slug/api/pireps/:pirep/fields":           phpvmsKeyed,
+	"POST /a/:slug/api/pireps/:pirep/fields":          phpvmsKeyed,
 	"GET /api/acars/geojson":                          phpvmsPublic,
 	"GET /api/pireps/:pirep/acars/geojson":            phpvmsPublic,
 	"GET /api/user/pireps":                            phpvmsKeyed,
@@ -679,7 +691,7 @@ func checkMatrix(t *testing.T, w *matrixWorld) {
 				w.session(t, ac)
 				want := expect(rule, ac, tn, "admin-a@example.com")
 				if rule.phpvms != "" {
-					want = expectPhpvms(rule, route, ac, tn, w.airlines["A"])
+					want = expectPhpvms(rule, method, route, ac, tn, w.airlines["A"])
 				}
 				if tn == nil && rule.action != "" && want == "404" {
 					want = "403"

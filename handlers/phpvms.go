@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/store/reads"
 )
 
@@ -185,6 +186,9 @@ type phpvmsAPI struct {
 	rm   reads.Querier
 	cmds PirepCommands
 	wait readYourWrites
+	// log and registry read a PIREP's stream, for what only it holds.
+	log      StreamReader
+	registry *events.Registry
 }
 
 // scope finds the request's airline and, when a key is sent, its owner

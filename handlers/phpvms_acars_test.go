@@ -215,6 +215,52 @@ func TestPhpvmsAcarsFlight(t *testing.T) {
 				t.Errorf("the comments: %v", doc)
 			}
 
+			// Logs and events, counted, a re-post of an id adding none.
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/acars/logs", key, map[string]any{"logs": []any{
+				map[string]any{"id": "l1", "log": "Pushback"}, map[string]any{"log": "Engines started", "lat": 51.47, "lon": -0.46}}})
+			if resp.StatusCode != http.StatusOK || doc["count"] != float64(2) || doc["message"] != "2 logs added" {
+				t.Errorf("two logs: %d %v", resp.StatusCode, doc)
+			}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/acars/events", key, map[string]any{"events": []any{
+				map[string]any{"id": "l1", "event": "again"}, map[string]any{"event": "Takeoff"}}})
+			if resp.StatusCode != http.StatusOK || doc["count"] != float64(1) {
+				t.Errorf("events with a known id: %d %v, want 1 added", resp.StatusCode, doc)
+			}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/acars/logs", key, map[string]any{"logs": []any{map[string]any{"log": ""}}})
+			checkPhpvmsProblem(t, "an empty log", resp, doc, http.StatusBadRequest, "validation-exception")
+
+			// The route: replaced, read back by order, deleted.
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/route", key, map[string]any{"route": []any{
+				map[string]any{"name": "KONAN", "order": 2, "nav_type": 5, "lat": 51.1, "lon": 2.26},
+				map[string]any{"name": "DVR", "order": 1, "nav_type": 2, "lat": 51.16, "lon": 1.36}}})
+			if resp.StatusCode != http.StatusOK || doc["count"] != float64(2) || doc["message"] != "2 points added" {
+				t.Errorf("a route: %d %v", resp.StatusCode, doc)
+			}
+			_, doc = w.get(t, "/api/pireps/"+id+"/route", xKey(key))
+			if pts := data[[]any](t, "route", doc); len(pts) != 2 || pts[0].(map[string]any)["name"] != "DVR" || pts[1].(map[string]any)["type"] != float64(1) {
+				t.Errorf("the route: %v, want DVR then KONAN", pts)
+			}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/route", key, map[string]any{"route": []any{map[string]any{"name": "X"}}})
+			checkPhpvmsProblem(t, "a route point without order and position", resp, doc, http.StatusBadRequest, "validation-exception")
+			if resp, doc = w.send(t, http.MethodDelete, "/api/pireps/"+id+"/route", key, nil); doc["message"] != "Route deleted" {
+				t.Errorf("delete the route: %d %v", resp.StatusCode, doc)
+			}
+			if _, doc = w.get(t, "/api/pireps/"+id+"/route", xKey(key)); len(data[[]any](t, "route after delete", doc)) != 0 {
+				t.Errorf("the route after delete: %v", doc)
+			}
+
+			// Fields: upserted, echoed back whole as an object.
+			w.send(t, http.MethodPost, "/api/pireps/"+id+"/fields", key, map[string]any{"fields": map[string]any{"Departure Gate": "4", "Cost Index": 35}})
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/fields", key, map[string]any{"fields": map[string]any{"Departure Gate": "5"}})
+			if got := data[map[string]any](t, "fields", doc); resp.StatusCode != http.StatusOK || got["Departure Gate"] != "5" || got["Cost Index"] != "35" || len(got) != 2 {
+				t.Errorf("fields: %d %v", resp.StatusCode, doc)
+			}
+			if _, doc = w.get(t, "/api/pireps/"+id+"/fields", xKey(key)); data[map[string]any](t, "fields read", doc)["Departure Gate"] != "5" {
+				t.Errorf("GET fields: %v", doc)
+			}
+			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/fields", key, map[string]any{"fields": []any{}})
+			checkPhpvmsProblem(t, "fields as a list", resp, doc, http.StatusBadRequest, "validation-exception")
+
 			// Filing: integer minutes; then pending, ARR, filed once.
 			resp, doc = w.send(t, http.MethodPost, "/api/pireps/"+id+"/file", key, map[string]any{"flight_time": "1:30", "distance": 400})
 			checkPhpvmsProblem(t, "a flight time of 1:30", resp, doc, http.StatusBadRequest, "validation-exception")

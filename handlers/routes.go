@@ -176,7 +176,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// phpVMS 7's API for ACARS clients (phpvms.go says how a request finds
 	// its airline): at /api, and at /a/{slug}/api for a public route of one
 	// airline among several.
-	phpvms := &phpvmsAPI{auth: auth, rm: d.ReadModels, cmds: d.Pireps, wait: wait}
+	phpvms := &phpvmsAPI{auth: auth, rm: d.ReadModels, cmds: d.Pireps, wait: wait, log: d.Events, registry: d.Registry}
 	for _, prefix := range []string{"/api", "/a/:slug/api"} {
 		g := e.Group(prefix, phpvms.scope)
 		g.RouteNotFound("", api.notFound)
@@ -231,5 +231,12 @@ func registerRoutes(e *echo.Echo, d Deps) {
 		keyed(http.MethodPost, "/pireps/:pirep/acars/position", phpvms.addPositions)
 		keyed(http.MethodPost, "/pireps/:pirep/acars/positions", phpvms.addPositions)
 		keyed(http.MethodPost, "/pireps/:pirep/comments", phpvms.addComment)
+		keyed(http.MethodPost, "/pireps/:pirep/acars/logs", phpvms.addLogs("logs", "log"))
+		keyed(http.MethodPost, "/pireps/:pirep/acars/events", phpvms.addLogs("events", "event"))
+		key("/pireps/:pirep/route", phpvms.showRoute)
+		keyed(http.MethodPost, "/pireps/:pirep/route", phpvms.setRoute)
+		keyed(http.MethodDelete, "/pireps/:pirep/route", phpvms.deleteRoute)
+		key("/pireps/:pirep/fields", phpvms.showFields)
+		keyed(http.MethodPost, "/pireps/:pirep/fields", phpvms.setFields)
 	}
 }

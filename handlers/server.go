@@ -125,6 +125,9 @@ type PirepCommands interface {
 	Report(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string, r domain.FlightReport) (domain.AppendResult, error)
 	AddPositions(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string, list []domain.AircraftPosition) (int, domain.AppendResult, error)
 	FileFlight(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string, apply func(d *domain.PirepDetails)) (domain.AppendResult, error)
+	AddLogs(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string, lines []domain.AcarsLog) (int, domain.AppendResult, error)
+	SetRoute(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string, points []domain.RoutePoint) (domain.AppendResult, error)
+	SetFields(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID string, fields map[string]string) (domain.AppendResult, error)
 }
 
 // LoginThrottles limit password attempts per account and per client

@@ -68,6 +68,24 @@ var goldenCases = []struct {
 		},
 		AddedAt: timestamppb.New(time.Date(2026, 11, 28, 18, 12, 0, 0, time.UTC)),
 	}},
+	{"pirep_logs_added", &eventsv1.PirepLogsAdded{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2e",
+		Lines: []*eventsv1.PirepLogsAdded_Line{
+			{Id: "l1", Text: "Pushback approved — çà", Lat: 51.47, Lon: -0.46, SimTime: timestamppb.New(time.Date(2026, 11, 28, 17, 40, 0, 0, time.UTC)),
+				At: timestamppb.New(time.Date(2026, 11, 28, 17, 40, 2, 0, time.UTC))},
+			{Text: "Takeoff", Event: true, At: timestamppb.New(time.Date(2026, 11, 28, 17, 55, 0, 0, time.UTC))},
+		},
+		AddedAt: timestamppb.New(time.Date(2026, 11, 28, 17, 55, 1, 0, time.UTC)),
+	}},
+	{"pirep_route_set", &eventsv1.PirepRouteSet{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2e",
+		Points: []*eventsv1.PirepRouteSet_Point{{Name: "DVR", Order: 1, NavType: 2, Lat: 51.16, Lon: 1.36}, {Name: "KONAN", Order: 2, NavType: 5, Lat: 51.1, Lon: 2.26}},
+		SetAt:  timestamppb.New(time.Date(2026, 11, 28, 17, 31, 0, 0, time.UTC)),
+	}},
+	{"pirep_fields_set", &eventsv1.PirepFieldsSet{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2e", Fields: map[string]string{"Departure Gate": "4", "Arrival Gate": "C41"},
+		SetAt: timestamppb.New(time.Date(2026, 11, 28, 17, 32, 0, 0, time.UTC)),
+	}},
 	{"aircraft_reserved", &eventsv1.AircraftReserved{
 		AircraftId: "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2e",
 		ReservedAt: timestamppb.New(time.Date(2026, 11, 28, 17, 30, 0, 0, time.UTC)),

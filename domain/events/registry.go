@@ -58,6 +58,9 @@ var registered = []proto.Message{
 	&eventsv1.PirepProgressed{},
 	&eventsv1.PirepPositionsAdded{},
 	&eventsv1.AircraftReserved{},
+	&eventsv1.PirepLogsAdded{},
+	&eventsv1.PirepRouteSet{},
+	&eventsv1.PirepFieldsSet{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

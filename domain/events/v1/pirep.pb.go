@@ -828,6 +828,191 @@ func (x *PilotRankSet) GetSetAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// PirepLogsAdded is the log lines (and phpVMS's "events", which it keeps
+// as logs) one request of an ACARS client carries.
+type PirepLogsAdded struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	PirepId       string                 `protobuf:"bytes,1,opt,name=pirep_id,json=pirepId,proto3" json:"pirep_id,omitempty"`
+	Lines         []*PirepLogsAdded_Line `protobuf:"bytes,2,rep,name=lines,proto3" json:"lines,omitempty"`
+	AddedAt       *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=added_at,json=addedAt,proto3" json:"added_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PirepLogsAdded) Reset() {
+	*x = PirepLogsAdded{}
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PirepLogsAdded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PirepLogsAdded) ProtoMessage() {}
+
+func (x *PirepLogsAdded) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PirepLogsAdded.ProtoReflect.Descriptor instead.
+func (*PirepLogsAdded) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *PirepLogsAdded) GetPirepId() string {
+	if x != nil {
+		return x.PirepId
+	}
+	return ""
+}
+
+func (x *PirepLogsAdded) GetLines() []*PirepLogsAdded_Line {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
+}
+
+func (x *PirepLogsAdded) GetAddedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AddedAt
+	}
+	return nil
+}
+
+// PirepRouteSet replaces a flight's planned route points; none clears it.
+type PirepRouteSet struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	PirepId       string                 `protobuf:"bytes,1,opt,name=pirep_id,json=pirepId,proto3" json:"pirep_id,omitempty"`
+	Points        []*PirepRouteSet_Point `protobuf:"bytes,2,rep,name=points,proto3" json:"points,omitempty"`
+	SetAt         *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=set_at,json=setAt,proto3" json:"set_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PirepRouteSet) Reset() {
+	*x = PirepRouteSet{}
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PirepRouteSet) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PirepRouteSet) ProtoMessage() {}
+
+func (x *PirepRouteSet) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PirepRouteSet.ProtoReflect.Descriptor instead.
+func (*PirepRouteSet) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *PirepRouteSet) GetPirepId() string {
+	if x != nil {
+		return x.PirepId
+	}
+	return ""
+}
+
+func (x *PirepRouteSet) GetPoints() []*PirepRouteSet_Point {
+	if x != nil {
+		return x.Points
+	}
+	return nil
+}
+
+func (x *PirepRouteSet) GetSetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SetAt
+	}
+	return nil
+}
+
+// PirepFieldsSet sets some of a flight's custom fields (name to value),
+// leaving the others as they were.
+type PirepFieldsSet struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	PirepId       string                 `protobuf:"bytes,1,opt,name=pirep_id,json=pirepId,proto3" json:"pirep_id,omitempty"`
+	Fields        map[string]string      `protobuf:"bytes,2,rep,name=fields,proto3" json:"fields,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	SetAt         *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=set_at,json=setAt,proto3" json:"set_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PirepFieldsSet) Reset() {
+	*x = PirepFieldsSet{}
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PirepFieldsSet) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PirepFieldsSet) ProtoMessage() {}
+
+func (x *PirepFieldsSet) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PirepFieldsSet.ProtoReflect.Descriptor instead.
+func (*PirepFieldsSet) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *PirepFieldsSet) GetPirepId() string {
+	if x != nil {
+		return x.PirepId
+	}
+	return ""
+}
+
+func (x *PirepFieldsSet) GetFields() map[string]string {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
+}
+
+func (x *PirepFieldsSet) GetSetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SetAt
+	}
+	return nil
+}
+
 // Details is everything a pilot reports of a flight; PirepFiled and
 // PirepEdited carry it whole.
 type PirepFiled_Details struct {
@@ -857,7 +1042,7 @@ type PirepFiled_Details struct {
 
 func (x *PirepFiled_Details) Reset() {
 	*x = PirepFiled_Details{}
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[11]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -869,7 +1054,7 @@ func (x *PirepFiled_Details) String() string {
 func (*PirepFiled_Details) ProtoMessage() {}
 
 func (x *PirepFiled_Details) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[11]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1043,7 +1228,7 @@ type PirepPositionsAdded_Position struct {
 
 func (x *PirepPositionsAdded_Position) Reset() {
 	*x = PirepPositionsAdded_Position{}
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[12]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1055,7 +1240,7 @@ func (x *PirepPositionsAdded_Position) String() string {
 func (*PirepPositionsAdded_Position) ProtoMessage() {}
 
 func (x *PirepPositionsAdded_Position) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_pirep_proto_msgTypes[12]
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1190,6 +1375,174 @@ func (x *PirepPositionsAdded_Position) GetAt() *timestamppb.Timestamp {
 	return nil
 }
 
+type PirepLogsAdded_Line struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"` // the client's id; empty when it sends none
+	Text          string                 `protobuf:"bytes,2,opt,name=text,proto3" json:"text,omitempty"`
+	Lat           float64                `protobuf:"fixed64,3,opt,name=lat,proto3" json:"lat,omitempty"`
+	Lon           float64                `protobuf:"fixed64,4,opt,name=lon,proto3" json:"lon,omitempty"`
+	SimTime       *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=sim_time,json=simTime,proto3" json:"sim_time,omitempty"`
+	At            *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=at,proto3" json:"at,omitempty"`
+	Event         bool                   `protobuf:"varint,7,opt,name=event,proto3" json:"event,omitempty"` // sent to acars/events rather than acars/logs
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PirepLogsAdded_Line) Reset() {
+	*x = PirepLogsAdded_Line{}
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PirepLogsAdded_Line) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PirepLogsAdded_Line) ProtoMessage() {}
+
+func (x *PirepLogsAdded_Line) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PirepLogsAdded_Line.ProtoReflect.Descriptor instead.
+func (*PirepLogsAdded_Line) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{11, 0}
+}
+
+func (x *PirepLogsAdded_Line) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *PirepLogsAdded_Line) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *PirepLogsAdded_Line) GetLat() float64 {
+	if x != nil {
+		return x.Lat
+	}
+	return 0
+}
+
+func (x *PirepLogsAdded_Line) GetLon() float64 {
+	if x != nil {
+		return x.Lon
+	}
+	return 0
+}
+
+func (x *PirepLogsAdded_Line) GetSimTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SimTime
+	}
+	return nil
+}
+
+func (x *PirepLogsAdded_Line) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+func (x *PirepLogsAdded_Line) GetEvent() bool {
+	if x != nil {
+		return x.Event
+	}
+	return false
+}
+
+type PirepRouteSet_Point struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Order         int32                  `protobuf:"varint,2,opt,name=order,proto3" json:"order,omitempty"`
+	NavType       int32                  `protobuf:"varint,3,opt,name=nav_type,json=navType,proto3" json:"nav_type,omitempty"`
+	Lat           float64                `protobuf:"fixed64,4,opt,name=lat,proto3" json:"lat,omitempty"`
+	Lon           float64                `protobuf:"fixed64,5,opt,name=lon,proto3" json:"lon,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PirepRouteSet_Point) Reset() {
+	*x = PirepRouteSet_Point{}
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PirepRouteSet_Point) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PirepRouteSet_Point) ProtoMessage() {}
+
+func (x *PirepRouteSet_Point) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_pirep_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PirepRouteSet_Point.ProtoReflect.Descriptor instead.
+func (*PirepRouteSet_Point) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_pirep_proto_rawDescGZIP(), []int{12, 0}
+}
+
+func (x *PirepRouteSet_Point) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *PirepRouteSet_Point) GetOrder() int32 {
+	if x != nil {
+		return x.Order
+	}
+	return 0
+}
+
+func (x *PirepRouteSet_Point) GetNavType() int32 {
+	if x != nil {
+		return x.NavType
+	}
+	return 0
+}
+
+func (x *PirepRouteSet_Point) GetLat() float64 {
+	if x != nil {
+		return x.Lat
+	}
+	return 0
+}
+
+func (x *PirepRouteSet_Point) GetLon() float64 {
+	if x != nil {
+		return x.Lon
+	}
+	return 0
+}
+
 var File_domain_events_v1_pirep_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_pirep_proto_rawDesc = "" +
@@ -1311,7 +1664,36 @@ const file_domain_events_v1_pirep_proto_rawDesc = "" +
 	"\arank_id\x18\x03 \x01(\tR\x06rankId\x12\x17\n" +
 	"\aby_hand\x18\x04 \x01(\bR\x06byHand\x12\x0e\n" +
 	"\x02by\x18\x05 \x01(\tR\x02by\x121\n" +
-	"\x06set_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x05setAtB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
+	"\x06set_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x05setAt\"\xec\x02\n" +
+	"\x0ePirepLogsAdded\x12\x19\n" +
+	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12>\n" +
+	"\x05lines\x18\x02 \x03(\v2(.albatross.events.v1.PirepLogsAdded.LineR\x05lines\x125\n" +
+	"\badded_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aaddedAt\x1a\xc7\x01\n" +
+	"\x04Line\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04text\x18\x02 \x01(\tR\x04text\x12\x10\n" +
+	"\x03lat\x18\x03 \x01(\x01R\x03lat\x12\x10\n" +
+	"\x03lon\x18\x04 \x01(\x01R\x03lon\x125\n" +
+	"\bsim_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\asimTime\x12*\n" +
+	"\x02at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x14\n" +
+	"\x05event\x18\a \x01(\bR\x05event\"\x91\x02\n" +
+	"\rPirepRouteSet\x12\x19\n" +
+	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12@\n" +
+	"\x06points\x18\x02 \x03(\v2(.albatross.events.v1.PirepRouteSet.PointR\x06points\x121\n" +
+	"\x06set_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05setAt\x1ap\n" +
+	"\x05Point\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05order\x18\x02 \x01(\x05R\x05order\x12\x19\n" +
+	"\bnav_type\x18\x03 \x01(\x05R\anavType\x12\x10\n" +
+	"\x03lat\x18\x04 \x01(\x01R\x03lat\x12\x10\n" +
+	"\x03lon\x18\x05 \x01(\x01R\x03lon\"\xe2\x01\n" +
+	"\x0ePirepFieldsSet\x12\x19\n" +
+	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12G\n" +
+	"\x06fields\x18\x02 \x03(\v2/.albatross.events.v1.PirepFieldsSet.FieldsEntryR\x06fields\x121\n" +
+	"\x06set_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x05setAt\x1a9\n" +
+	"\vFieldsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_domain_events_v1_pirep_proto_rawDescOnce sync.Once
@@ -1325,7 +1707,7 @@ func file_domain_events_v1_pirep_proto_rawDescGZIP() []byte {
 	return file_domain_events_v1_pirep_proto_rawDescData
 }
 
-var file_domain_events_v1_pirep_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_domain_events_v1_pirep_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_domain_events_v1_pirep_proto_goTypes = []any{
 	(*PirepFiled)(nil),                   // 0: albatross.events.v1.PirepFiled
 	(*PirepProgressed)(nil),              // 1: albatross.events.v1.PirepProgressed
@@ -1338,35 +1720,49 @@ var file_domain_events_v1_pirep_proto_goTypes = []any{
 	(*PirepRejected)(nil),                // 8: albatross.events.v1.PirepRejected
 	(*RankSaved)(nil),                    // 9: albatross.events.v1.RankSaved
 	(*PilotRankSet)(nil),                 // 10: albatross.events.v1.PilotRankSet
-	(*PirepFiled_Details)(nil),           // 11: albatross.events.v1.PirepFiled.Details
-	(*PirepPositionsAdded_Position)(nil), // 12: albatross.events.v1.PirepPositionsAdded.Position
-	(*timestamppb.Timestamp)(nil),        // 13: google.protobuf.Timestamp
+	(*PirepLogsAdded)(nil),               // 11: albatross.events.v1.PirepLogsAdded
+	(*PirepRouteSet)(nil),                // 12: albatross.events.v1.PirepRouteSet
+	(*PirepFieldsSet)(nil),               // 13: albatross.events.v1.PirepFieldsSet
+	(*PirepFiled_Details)(nil),           // 14: albatross.events.v1.PirepFiled.Details
+	(*PirepPositionsAdded_Position)(nil), // 15: albatross.events.v1.PirepPositionsAdded.Position
+	(*PirepLogsAdded_Line)(nil),          // 16: albatross.events.v1.PirepLogsAdded.Line
+	(*PirepRouteSet_Point)(nil),          // 17: albatross.events.v1.PirepRouteSet.Point
+	nil,                                  // 18: albatross.events.v1.PirepFieldsSet.FieldsEntry
+	(*timestamppb.Timestamp)(nil),        // 19: google.protobuf.Timestamp
 }
 var file_domain_events_v1_pirep_proto_depIdxs = []int32{
-	11, // 0: albatross.events.v1.PirepFiled.details:type_name -> albatross.events.v1.PirepFiled.Details
-	13, // 1: albatross.events.v1.PirepFiled.filed_at:type_name -> google.protobuf.Timestamp
-	11, // 2: albatross.events.v1.PirepProgressed.details:type_name -> albatross.events.v1.PirepFiled.Details
-	13, // 3: albatross.events.v1.PirepProgressed.updated_at:type_name -> google.protobuf.Timestamp
-	12, // 4: albatross.events.v1.PirepPositionsAdded.positions:type_name -> albatross.events.v1.PirepPositionsAdded.Position
-	13, // 5: albatross.events.v1.PirepPositionsAdded.added_at:type_name -> google.protobuf.Timestamp
-	13, // 6: albatross.events.v1.AircraftReserved.reserved_at:type_name -> google.protobuf.Timestamp
-	11, // 7: albatross.events.v1.PirepEdited.details:type_name -> albatross.events.v1.PirepFiled.Details
-	13, // 8: albatross.events.v1.PirepEdited.edited_at:type_name -> google.protobuf.Timestamp
-	13, // 9: albatross.events.v1.PirepSubmitted.submitted_at:type_name -> google.protobuf.Timestamp
-	13, // 10: albatross.events.v1.PirepCancelled.cancelled_at:type_name -> google.protobuf.Timestamp
-	13, // 11: albatross.events.v1.PirepAccepted.accepted_at:type_name -> google.protobuf.Timestamp
-	13, // 12: albatross.events.v1.PirepRejected.rejected_at:type_name -> google.protobuf.Timestamp
-	13, // 13: albatross.events.v1.RankSaved.saved_at:type_name -> google.protobuf.Timestamp
-	13, // 14: albatross.events.v1.PilotRankSet.set_at:type_name -> google.protobuf.Timestamp
-	13, // 15: albatross.events.v1.PirepFiled.Details.block_off:type_name -> google.protobuf.Timestamp
-	13, // 16: albatross.events.v1.PirepFiled.Details.block_on:type_name -> google.protobuf.Timestamp
-	13, // 17: albatross.events.v1.PirepPositionsAdded.Position.sim_time:type_name -> google.protobuf.Timestamp
-	13, // 18: albatross.events.v1.PirepPositionsAdded.Position.at:type_name -> google.protobuf.Timestamp
-	19, // [19:19] is the sub-list for method output_type
-	19, // [19:19] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	14, // 0: albatross.events.v1.PirepFiled.details:type_name -> albatross.events.v1.PirepFiled.Details
+	19, // 1: albatross.events.v1.PirepFiled.filed_at:type_name -> google.protobuf.Timestamp
+	14, // 2: albatross.events.v1.PirepProgressed.details:type_name -> albatross.events.v1.PirepFiled.Details
+	19, // 3: albatross.events.v1.PirepProgressed.updated_at:type_name -> google.protobuf.Timestamp
+	15, // 4: albatross.events.v1.PirepPositionsAdded.positions:type_name -> albatross.events.v1.PirepPositionsAdded.Position
+	19, // 5: albatross.events.v1.PirepPositionsAdded.added_at:type_name -> google.protobuf.Timestamp
+	19, // 6: albatross.events.v1.AircraftReserved.reserved_at:type_name -> google.protobuf.Timestamp
+	14, // 7: albatross.events.v1.PirepEdited.details:type_name -> albatross.events.v1.PirepFiled.Details
+	19, // 8: albatross.events.v1.PirepEdited.edited_at:type_name -> google.protobuf.Timestamp
+	19, // 9: albatross.events.v1.PirepSubmitted.submitted_at:type_name -> google.protobuf.Timestamp
+	19, // 10: albatross.events.v1.PirepCancelled.cancelled_at:type_name -> google.protobuf.Timestamp
+	19, // 11: albatross.events.v1.PirepAccepted.accepted_at:type_name -> google.protobuf.Timestamp
+	19, // 12: albatross.events.v1.PirepRejected.rejected_at:type_name -> google.protobuf.Timestamp
+	19, // 13: albatross.events.v1.RankSaved.saved_at:type_name -> google.protobuf.Timestamp
+	19, // 14: albatross.events.v1.PilotRankSet.set_at:type_name -> google.protobuf.Timestamp
+	16, // 15: albatross.events.v1.PirepLogsAdded.lines:type_name -> albatross.events.v1.PirepLogsAdded.Line
+	19, // 16: albatross.events.v1.PirepLogsAdded.added_at:type_name -> google.protobuf.Timestamp
+	17, // 17: albatross.events.v1.PirepRouteSet.points:type_name -> albatross.events.v1.PirepRouteSet.Point
+	19, // 18: albatross.events.v1.PirepRouteSet.set_at:type_name -> google.protobuf.Timestamp
+	18, // 19: albatross.events.v1.PirepFieldsSet.fields:type_name -> albatross.events.v1.PirepFieldsSet.FieldsEntry
+	19, // 20: albatross.events.v1.PirepFieldsSet.set_at:type_name -> google.protobuf.Timestamp
+	19, // 21: albatross.events.v1.PirepFiled.Details.block_off:type_name -> google.protobuf.Timestamp
+	19, // 22: albatross.events.v1.PirepFiled.Details.block_on:type_name -> google.protobuf.Timestamp
+	19, // 23: albatross.events.v1.PirepPositionsAdded.Position.sim_time:type_name -> google.protobuf.Timestamp
+	19, // 24: albatross.events.v1.PirepPositionsAdded.Position.at:type_name -> google.protobuf.Timestamp
+	19, // 25: albatross.events.v1.PirepLogsAdded.Line.sim_time:type_name -> google.protobuf.Timestamp
+	19, // 26: albatross.events.v1.PirepLogsAdded.Line.at:type_name -> google.protobuf.Timestamp
+	27, // [27:27] is the sub-list for method output_type
+	27, // [27:27] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_domain_events_v1_pirep_proto_init() }
@@ -1380,7 +1776,7 @@ func file_domain_events_v1_pirep_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_domain_events_v1_pirep_proto_rawDesc), len(file_domain_events_v1_pirep_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
