@@ -79,8 +79,8 @@ var goldenCases = []struct {
 	}},
 	{"pirep_route_set", &eventsv1.PirepRouteSet{
 		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2e",
-		Points: []*eventsv1.PirepRouteSet_Point{{Name: "DVR", Order: 1, NavType: 2, Lat: 51.16, Lon: 1.36}, {Name: "KONAN", Order: 2, NavType: 5, Lat: 51.1, Lon: 2.26}},
-		SetAt:  timestamppb.New(time.Date(2026, 11, 28, 17, 31, 0, 0, time.UTC)),
+		Points:  []*eventsv1.PirepRouteSet_Point{{Name: "DVR", Order: 1, NavType: 2, Lat: 51.16, Lon: 1.36}, {Name: "KONAN", Order: 2, NavType: 5, Lat: 51.1, Lon: 2.26}},
+		SetAt:   timestamppb.New(time.Date(2026, 11, 28, 17, 31, 0, 0, time.UTC)),
 	}},
 	{"pirep_fields_set", &eventsv1.PirepFieldsSet{
 		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2e", Fields: map[string]string{"Departure Gate": "4", "Arrival Gate": "C41"},
