@@ -642,7 +642,7 @@ func (s *Pireps) File(ctx context.Context, meta CommandMeta, airlineID string, d
 	}
 	auto := false
 	if submit && d.Source == PirepSourceManual {
-		if auto, err = s.autoAccepts(ctx, airlineID, pilotID); err != nil {
+		if auto, err = s.autoAccepts(ctx, airlineID, pilotID, false); err != nil {
 			return "", AppendResult{}, err
 		}
 	}
@@ -670,7 +670,7 @@ func (s *Pireps) File(ctx context.Context, meta CommandMeta, airlineID string, d
 // autoAccepts reports whether the pilot's rank accepts their manual
 // PIREPs at once. It reads the pilot's career and rank streams, not a read
 // model, so a rank just given is honoured on the next filing.
-func (s *Pireps) autoAccepts(ctx context.Context, airlineID, pilotID string) (bool, error) {
+func (s *Pireps) autoAccepts(ctx context.Context, airlineID, pilotID string, acars bool) (bool, error) {
 	c := &Career{}
 	if _, err := s.Runner.load(ctx, CareerStream(pilotID), c); err != nil {
 		return false, err
@@ -682,7 +682,13 @@ func (s *Pireps) autoAccepts(ctx context.Context, airlineID, pilotID string) (bo
 	if _, err := s.Runner.load(ctx, RankStream(c.RankID), r); err != nil {
 		return false, err
 	}
-	return r.Created && r.TenantID == airlineID && r.AutoAccept, nil
+	if !r.Created || r.TenantID != airlineID {
+		return false, nil
+	}
+	if acars {
+		return r.AutoAcceptACARS, nil
+	}
+	return r.AutoAccept, nil
 }
 
 // roleOn says how the actor stands to the PIREP for action: its pilot for

@@ -373,7 +373,7 @@ func PositionOf(e *eventsv1.PirepPositionsAdded_Position) AircraftPosition {
 }
 
 // FileFlight files a flight in progress at its end, into the review queue
-// (a rank's auto-accept is for manual PIREPs; ACARS's own is to come): its final
+// or, when the pilot's rank auto-accepts ACARS PIREPs, accepted: its final
 // details (apply), flight time and distance required, block times
 // defaulting to the prefile and now. Filing it again is refused.
 func (s *Pireps) FileFlight(ctx context.Context, meta CommandMeta, airlineID, pirepID string, apply func(d *PirepDetails)) (AppendResult, error) {
@@ -387,6 +387,11 @@ func (s *Pireps) FileFlight(ctx context.Context, meta CommandMeta, airlineID, pi
 		}
 		if d.BlockOn.IsZero() {
 			d.BlockOn = now
+			if !d.BlockOn.After(d.BlockOff) {
+				// Filed in the instant of its prefile (a replayed flight):
+				// the block time is the client's flight time.
+				d.BlockOn = d.BlockOff.Add(time.Duration(max(d.FlightTime, 1)) * time.Minute)
+			}
 		}
 		m := map[string]string{}
 		if d.FlightTime < 1 {
@@ -402,10 +407,18 @@ func (s *Pireps) FileFlight(ctx context.Context, meta CommandMeta, airlineID, pi
 		if err != nil {
 			return nil, err
 		}
-		return []proto.Message{
+		auto, err := s.autoAccepts(ctx, airlineID, p.PilotID, true)
+		if err != nil {
+			return nil, err
+		}
+		evs := []proto.Message{
 			&eventsv1.PirepProgressed{PirepId: pirepID, Details: d.proto(), Phase: PhaseArrived, UpdatedAt: timestamppb.New(now)},
 			&eventsv1.PirepSubmitted{PirepId: pirepID, SubmittedAt: timestamppb.New(now)},
-		}, nil
+		}
+		if auto {
+			evs = append(evs, &eventsv1.PirepAccepted{PirepId: pirepID, ReviewerId: System.UserID, Automatic: true, AcceptedAt: timestamppb.New(now)})
+		}
+		return evs, nil
 	})
 }
 

@@ -158,3 +158,44 @@ func TestTwoPrefilesOfOneAircraftAtOnceGiveOneFlight(t *testing.T) {
 		t.Errorf("%d prefiles of one aircraft succeeded, want 1", ok)
 	}
 }
+
+// A rank's ACARS auto-accept is its own setting: a rank that auto-accepts
+// manual PIREPs leaves an ACARS one pending, and one that auto-accepts
+// ACARS PIREPs accepts it at filing.
+func TestARankAutoAcceptsACARSPirepsByItsOwnSetting(t *testing.T) {
+	w := newPirepWorld(t)
+	ctx := context.Background()
+	rk := &domain.Ranks{Runner: w.r, IDs: domain.RandomIDs{}}
+	meta := func(a domain.Actor) domain.CommandMeta { return domain.CommandMeta{ID: domain.NewUUID(), Who: a} }
+	fly := func(number string) string {
+		t.Helper()
+		d := prefileLisbon()
+		d.FlightNumber = number
+		id, _, err := w.pireps.Prefile(ctx, meta(w.pilot), w.airline, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.pireps.FileFlight(ctx, meta(w.pilot), w.airline, id, func(d *domain.PirepDetails) { d.FlightTime = 120 }); err != nil {
+			t.Fatal(err)
+		}
+		p := &domain.Pirep{}
+		replay(t, w.r, domain.PirepStream(id), p)
+		return p.State
+	}
+	manual, _, err := rk.Save(ctx, meta(w.admin), w.airline, "", domain.RankForm{Name: "Trusted by hand", MinHours: "0", AutoAccept: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rk.SetByHand(ctx, meta(w.admin), w.airline, w.pilot.UserID, manual); err != nil {
+		t.Fatal(err)
+	}
+	if got := fly("1"); got != domain.PirepPending {
+		t.Errorf("a rank that auto-accepts manual PIREPs: the ACARS PIREP is %s, want pending", got)
+	}
+	if _, _, err := rk.Save(ctx, meta(w.admin), w.airline, manual, domain.RankForm{Name: "Trusted by hand", MinHours: "0", AutoAcceptACARS: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := fly("2"); got != domain.PirepAccepted {
+		t.Errorf("a rank that auto-accepts ACARS PIREPs: %s, want accepted", got)
+	}
+}

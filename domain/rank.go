@@ -37,6 +37,10 @@ type Rank struct {
 	MinMinutes  int32 // the flight time from which a pilot may hold it
 	AutoPromote bool  // pilots reaching MinMinutes are promoted to it
 	AutoAccept  bool  // manual PIREPs of its pilots are accepted at once
+	// AutoAcceptACARS accepts the PIREPs its pilots file from an ACARS
+	// client at once: a setting of its own, as phpVMS has, since an ACARS
+	// report is measured and a manual one typed.
+	AutoAcceptACARS bool
 }
 
 // RankForm is what the rank form gives.
@@ -45,6 +49,8 @@ type RankForm struct {
 	MinHours    string // hours, or hours and minutes, as typed: 10 or 10:30
 	AutoPromote bool
 	AutoAccept  bool
+	// AutoAcceptACARS is Rank.AutoAcceptACARS.
+	AutoAcceptACARS bool
 }
 
 // Validate returns an EInvalid error naming each bad field, or nil.
@@ -96,6 +102,7 @@ func (r *RankState) Apply(ev proto.Message) error {
 	}
 	r.ID, r.TenantID, r.Created = e.RankId, e.TenantId, true
 	r.Name, r.MinMinutes, r.AutoPromote, r.AutoAccept = e.Name, e.MinMinutes, e.AutoPromote, e.AutoAccept
+	r.AutoAcceptACARS = e.AutoAcceptAcars
 	return nil
 }
 
@@ -152,7 +159,8 @@ func (s *Ranks) Save(ctx context.Context, meta CommandMeta, airlineID, rankID st
 			if !isNew && (!r.Created || r.TenantID != airlineID || airlineID == "") {
 				return Decision{}, Errorf(ENotFound, "There is no such rank in this airline.")
 			}
-			if r.Created && r.Name == name && int64(r.MinMinutes) == mins && r.AutoPromote == f.AutoPromote && r.AutoAccept == f.AutoAccept {
+			if r.Created && r.Name == name && int64(r.MinMinutes) == mins && r.AutoPromote == f.AutoPromote && r.AutoAccept == f.AutoAccept &&
+				r.AutoAcceptACARS == f.AutoAcceptACARS {
 				return Decision{}, nil
 			}
 			var claims []UniqueClaim
@@ -162,7 +170,8 @@ func (s *Ranks) Save(ctx context.Context, meta CommandMeta, airlineID, rankID st
 			return Decision{
 				Events: []proto.Message{&eventsv1.RankSaved{
 					RankId: rankID, TenantId: airlineID, Name: name, MinMinutes: int32(mins),
-					AutoPromote: f.AutoPromote, AutoAccept: f.AutoAccept, SavedAt: timestamppb.New(s.Runner.now()),
+					AutoPromote: f.AutoPromote, AutoAccept: f.AutoAccept, AutoAcceptAcars: f.AutoAcceptACARS,
+					SavedAt: timestamppb.New(s.Runner.now()),
 				}},
 				Claims: claims,
 			}, nil

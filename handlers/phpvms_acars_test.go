@@ -7,9 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/reactors"
 	"github.com/albatross-va/albatross/store/reads"
 )
@@ -354,5 +356,39 @@ func TestAbandonedFlightsAreCancelled(t *testing.T) {
 				t.Errorf("a second sweep cancelled %d more", n)
 			}
 		})
+	}
+}
+
+// A pilot whose rank auto-accepts ACARS PIREPs has their filed flight
+// accepted at once, as phpVMS's auto_approve_acars does, and the rank
+// page says so.
+func TestPhpvmsFilingWithAnAutoAcceptingRank(t *testing.T) {
+	w := newPhpvmsWorld(t, embedded)
+	ctx := context.Background()
+	staff := domain.CommandMeta{Who: domain.Actor{UserID: w.a.adminID, Role: domain.RoleAirlineAdmin, TenantID: w.a.id}}
+	rank, _, err := w.ranks.Save(ctx, staff, w.a.id, "", domain.RankForm{Name: "Line Captain", MinHours: "0", AutoAcceptACARS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.ranks.SetByHand(ctx, staff, w.a.id, w.a.pilotID, rank); err != nil {
+		t.Fatal(err)
+	}
+	w.settle(t)
+	_, doc := w.send(t, http.MethodPost, "/api/pireps/prefile", w.keyA, map[string]any{"airline_id": w.airlineNumber(t, w.keyA),
+		"aircraft_id": 2, "flight_number": "8000", "dpt_airport_id": "EGLL", "arr_airport_id": "LFPG", "source_name": "test"})
+	id := data[map[string]any](t, "prefile", doc)["id"].(string)
+	resp, doc := w.send(t, http.MethodPost, "/api/pireps/"+id+"/file", w.keyA, map[string]any{"flight_time": 55, "distance": 190})
+	if p := data[map[string]any](t, "file", doc); resp.StatusCode != http.StatusOK || p["state"] != float64(2) {
+		t.Errorf("filed by an auto-accepting rank's pilot: %d state %v, want 2 (accepted)", resp.StatusCode, p["state"])
+	}
+	admin := &actor{name: "admin", login: "admin-qaa@example.com", role: domain.RoleAirlineAdmin, tenant: w.a.id}
+	if _, err := w.users.ChangePassword(ctx, domain.CommandMeta{Who: domain.System}, w.a.adminID, w.a.adminOTP, memberPassword); err != nil {
+		t.Fatal(err)
+	}
+	w.settle(t)
+	w.session(t, admin)
+	_, body := getAs(t, admin.client, w.URL+"/airlines/"+w.a.id+"/ranks", nil)
+	if !strings.Contains(body, `data-testid="rank-auto-accept-acars">Yes`) || !strings.Contains(body, `name="auto_accept_acars"`) {
+		t.Errorf("the rank page does not show the ACARS auto-accept: %.2000s", body)
 	}
 }

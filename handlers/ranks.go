@@ -52,7 +52,8 @@ func (h *rankHandlers) renderRanks(c echo.Context, status int, f views.RankForm)
 	p := views.RanksPage{Page: page(c, tabs.Name+" · Ranks"), Tabs: tabs, Notice: popFlash(c, h.sessions)}
 	for _, r := range list {
 		p.Rows = append(p.Rows, views.RankRow{ID: r.ID, URL: ranksURL(tabs.ID) + "/" + r.ID, Name: r.Name,
-			MinHours: domain.FormatFlightTime(int64(r.MinMinutes)), AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept})
+			MinHours: domain.FormatFlightTime(int64(r.MinMinutes)), AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept,
+			AutoAcceptACARS: r.AutoAcceptACARS})
 	}
 	f.CSRFToken, f.Action = p.CSRFToken, ranksURL(tabs.ID)
 	if f.CommandID == "" {
@@ -67,7 +68,8 @@ func (h *rankHandlers) renderRanks(c echo.Context, status int, f views.RankForm)
 func rankForm(c echo.Context) (views.RankForm, domain.RankForm) {
 	var f views.RankForm
 	readForm(c, &f)
-	return f, domain.RankForm{Name: f.Name, MinHours: f.MinHours, AutoPromote: f.AutoPromote, AutoAccept: f.AutoAccept}
+	return f, domain.RankForm{Name: f.Name, MinHours: f.MinHours, AutoPromote: f.AutoPromote, AutoAccept: f.AutoAccept,
+		AutoAcceptACARS: f.AutoAcceptACARS}
 }
 
 // createRank adds a rank from the form.
@@ -100,7 +102,8 @@ func (h *rankHandlers) showRank(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.RankForm{Name: r.Name, MinHours: domain.FormatFlightTime(int64(r.MinMinutes)), AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept}
+	f := views.RankForm{Name: r.Name, MinHours: domain.FormatFlightTime(int64(r.MinMinutes)), AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept,
+		AutoAcceptACARS: r.AutoAcceptACARS}
 	return h.renderRank(c, http.StatusOK, tabs, r, f)
 }
 

@@ -44,7 +44,12 @@ CREATE TABLE pirep_positions (
     PRIMARY KEY (tenant_id, pirep_id, n)
 );
 
+-- A rank accepts its pilots' ACARS PIREPs at once apart from their manual
+-- ones, as phpVMS's auto_approve_acars.
+ALTER TABLE ranks ADD COLUMN auto_accept_acars boolean NOT NULL DEFAULT false;
+
 -- +goose Down
+ALTER TABLE ranks DROP COLUMN auto_accept_acars;
 DROP TABLE pirep_positions;
 DROP INDEX pireps_in_progress_idle;
 DROP INDEX pireps_in_progress;

@@ -7,11 +7,11 @@ ORDER BY min_minutes, name COLLATE "C", id;
 
 -- name: UpsertRank :exec
 -- UpsertRank writes a rank's row from its events.
-INSERT INTO ranks (tenant_id, id, name, min_minutes, auto_promote, auto_accept, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO ranks (tenant_id, id, name, min_minutes, auto_promote, auto_accept, updated_at, auto_accept_acars)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (tenant_id, id) DO UPDATE
 SET name = EXCLUDED.name, min_minutes = EXCLUDED.min_minutes, auto_promote = EXCLUDED.auto_promote,
-    auto_accept = EXCLUDED.auto_accept, updated_at = EXCLUDED.updated_at;
+    auto_accept = EXCLUDED.auto_accept, updated_at = EXCLUDED.updated_at, auto_accept_acars = EXCLUDED.auto_accept_acars;
 
 -- name: DeleteAllRanks :exec
 -- DeleteAllRanks empties the read model before a rebuild.

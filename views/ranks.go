@@ -8,6 +8,8 @@ type RankRow struct {
 	MinHours    string // h:mm
 	AutoPromote bool
 	AutoAccept  bool
+	// AutoAcceptACARS: the PIREPs its pilots file from ACARS are accepted.
+	AutoAcceptACARS bool
 }
 
 // RankForm is the add and edit form of a rank, as typed.
@@ -20,7 +22,9 @@ type RankForm struct {
 	MinHours    string `form:"min_hours"` // h or h:mm
 	AutoPromote bool   `form:"auto_promote"`
 	AutoAccept  bool   `form:"auto_accept"`
-	Errors      map[string]string
+	// AutoAcceptACARS is phpVMS's auto_approve_acars.
+	AutoAcceptACARS bool `form:"auto_accept_acars"`
+	Errors          map[string]string
 }
 
 // RanksPage is an airline's ranks, lowest first, with the add form.

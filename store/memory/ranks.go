@@ -175,7 +175,7 @@ func (t *tx) UpsertRank(ctx context.Context, arg readmodel.UpsertRankParams) err
 	k := rowKey{arg.TenantID, arg.ID}
 	old, existed := t.st.ranks[k]
 	t.st.putRank(readmodel.Rank{TenantID: arg.TenantID, ID: arg.ID, Name: arg.Name, MinMinutes: arg.MinMinutes,
-		AutoPromote: arg.AutoPromote, AutoAccept: arg.AutoAccept, UpdatedAt: timestamptz(arg.UpdatedAt)})
+		AutoPromote: arg.AutoPromote, AutoAccept: arg.AutoAccept, UpdatedAt: timestamptz(arg.UpdatedAt), AutoAcceptAcars: arg.AutoAcceptAcars})
 	t.undo = append(t.undo, func() {
 		if existed {
 			t.st.putRank(old)

@@ -39,7 +39,8 @@ func (Ranks) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedE
 		rawID = e.RankId
 		err = withID(rawID, func(id uuid.UUID) error {
 			return q.UpsertRank(ctx, readmodel.UpsertRankParams{TenantID: ev.TenantID, ID: id, Name: e.Name,
-				MinMinutes: e.MinMinutes, AutoPromote: e.AutoPromote, AutoAccept: e.AutoAccept, UpdatedAt: e.SavedAt.AsTime()})
+				MinMinutes: e.MinMinutes, AutoPromote: e.AutoPromote, AutoAccept: e.AutoAccept, UpdatedAt: e.SavedAt.AsTime(),
+				AutoAcceptAcars: e.AutoAcceptAcars})
 		})
 	case *eventsv1.PilotRankSet:
 		rawID = e.UserId

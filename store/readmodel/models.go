@@ -285,13 +285,14 @@ type QuarantinedEvent struct {
 }
 
 type Rank struct {
-	TenantID    string
-	ID          uuid.UUID
-	Name        string
-	MinMinutes  int32
-	AutoPromote bool
-	AutoAccept  bool
-	UpdatedAt   time.Time
+	TenantID        string
+	ID              uuid.UUID
+	Name            string
+	MinMinutes      int32
+	AutoPromote     bool
+	AutoAccept      bool
+	UpdatedAt       time.Time
+	AutoAcceptAcars bool
 }
 
 type ReactorCheckpoint struct {

@@ -57,7 +57,7 @@ func (q *Queries) GetPilotRank(ctx context.Context, arg GetPilotRankParams) (Pil
 }
 
 const listRanks = `-- name: ListRanks :many
-SELECT tenant_id, id, name, min_minutes, auto_promote, auto_accept, updated_at FROM ranks
+SELECT tenant_id, id, name, min_minutes, auto_promote, auto_accept, updated_at, auto_accept_acars FROM ranks
 WHERE tenant_id = $1
 ORDER BY min_minutes, name COLLATE "C", id
 `
@@ -81,6 +81,7 @@ func (q *Queries) ListRanks(ctx context.Context, tenantID string) ([]Rank, error
 			&i.AutoPromote,
 			&i.AutoAccept,
 			&i.UpdatedAt,
+			&i.AutoAcceptAcars,
 		); err != nil {
 			return nil, err
 		}
@@ -158,21 +159,22 @@ func (q *Queries) UpsertPilotRank(ctx context.Context, arg UpsertPilotRankParams
 }
 
 const upsertRank = `-- name: UpsertRank :exec
-INSERT INTO ranks (tenant_id, id, name, min_minutes, auto_promote, auto_accept, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO ranks (tenant_id, id, name, min_minutes, auto_promote, auto_accept, updated_at, auto_accept_acars)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (tenant_id, id) DO UPDATE
 SET name = EXCLUDED.name, min_minutes = EXCLUDED.min_minutes, auto_promote = EXCLUDED.auto_promote,
-    auto_accept = EXCLUDED.auto_accept, updated_at = EXCLUDED.updated_at
+    auto_accept = EXCLUDED.auto_accept, updated_at = EXCLUDED.updated_at, auto_accept_acars = EXCLUDED.auto_accept_acars
 `
 
 type UpsertRankParams struct {
-	TenantID    string
-	ID          uuid.UUID
-	Name        string
-	MinMinutes  int32
-	AutoPromote bool
-	AutoAccept  bool
-	UpdatedAt   time.Time
+	TenantID        string
+	ID              uuid.UUID
+	Name            string
+	MinMinutes      int32
+	AutoPromote     bool
+	AutoAccept      bool
+	UpdatedAt       time.Time
+	AutoAcceptAcars bool
 }
 
 // UpsertRank writes a rank's row from its events.
@@ -185,6 +187,7 @@ func (q *Queries) UpsertRank(ctx context.Context, arg UpsertRankParams) error {
 		arg.AutoPromote,
 		arg.AutoAccept,
 		arg.UpdatedAt,
+		arg.AutoAcceptAcars,
 	)
 	return err
 }

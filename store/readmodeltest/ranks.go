@@ -25,7 +25,7 @@ var rankCases = map[string]func(t *testing.T, q readmodel.Querier){
 
 func rank(tenant, id, name string, minutes int32) readmodel.UpsertRankParams {
 	return readmodel.UpsertRankParams{TenantID: tenant, ID: uuid.MustParse(id), Name: name, MinMinutes: minutes,
-		AutoPromote: true, AutoAccept: minutes > 600, UpdatedAt: at}
+		AutoPromote: true, AutoAccept: minutes > 600, UpdatedAt: at, AutoAcceptAcars: minutes > 300}
 }
 
 func listRanks(t *testing.T, q readmodel.Querier, tenant string) []readmodel.Rank {
@@ -45,7 +45,7 @@ func sameRanks(t *testing.T, what string, got []readmodel.Rank, want ...readmode
 	for i, w := range want {
 		g := got[i]
 		if g.TenantID != w.TenantID || g.ID != w.ID || g.Name != w.Name || g.MinMinutes != w.MinMinutes ||
-			g.AutoPromote != w.AutoPromote || g.AutoAccept != w.AutoAccept || !g.UpdatedAt.Equal(w.UpdatedAt.Truncate(time.Microsecond)) {
+			g.AutoPromote != w.AutoPromote || g.AutoAccept != w.AutoAccept || g.AutoAcceptAcars != w.AutoAcceptAcars || !g.UpdatedAt.Equal(w.UpdatedAt.Truncate(time.Microsecond)) {
 			t.Errorf("%s: row %d = %+v, want %+v", what, i, g, w)
 		}
 	}

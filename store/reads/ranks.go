@@ -38,5 +38,6 @@ func (q Querier) AirlineRanks(ctx context.Context, airlineID string) (Ranks, err
 }
 
 func rank(r readmodel.Rank) Rank {
-	return Rank{ID: r.ID.String(), Name: r.Name, MinMinutes: r.MinMinutes, AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept}
+	return Rank{ID: r.ID.String(), Name: r.Name, MinMinutes: r.MinMinutes, AutoPromote: r.AutoPromote, AutoAccept: r.AutoAccept,
+		AutoAcceptACARS: r.AutoAcceptAcars}
 }

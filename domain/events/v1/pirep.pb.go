@@ -651,16 +651,17 @@ func (x *PirepRejected) GetRejectedAt() *timestamppb.Timestamp {
 
 // RankSaved adds a rank to an airline or replaces one.
 type RankSaved struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	RankId        string                 `protobuf:"bytes,1,opt,name=rank_id,json=rankId,proto3" json:"rank_id,omitempty"`
-	TenantId      string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
-	Name          string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
-	MinMinutes    int32                  `protobuf:"varint,4,opt,name=min_minutes,json=minMinutes,proto3" json:"min_minutes,omitempty"`
-	AutoPromote   bool                   `protobuf:"varint,5,opt,name=auto_promote,json=autoPromote,proto3" json:"auto_promote,omitempty"`
-	AutoAccept    bool                   `protobuf:"varint,6,opt,name=auto_accept,json=autoAccept,proto3" json:"auto_accept,omitempty"`
-	SavedAt       *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=saved_at,json=savedAt,proto3" json:"saved_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	RankId          string                 `protobuf:"bytes,1,opt,name=rank_id,json=rankId,proto3" json:"rank_id,omitempty"`
+	TenantId        string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	Name            string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	MinMinutes      int32                  `protobuf:"varint,4,opt,name=min_minutes,json=minMinutes,proto3" json:"min_minutes,omitempty"`
+	AutoPromote     bool                   `protobuf:"varint,5,opt,name=auto_promote,json=autoPromote,proto3" json:"auto_promote,omitempty"`
+	AutoAccept      bool                   `protobuf:"varint,6,opt,name=auto_accept,json=autoAccept,proto3" json:"auto_accept,omitempty"`
+	SavedAt         *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=saved_at,json=savedAt,proto3" json:"saved_at,omitempty"`
+	AutoAcceptAcars bool                   `protobuf:"varint,8,opt,name=auto_accept_acars,json=autoAcceptAcars,proto3" json:"auto_accept_acars,omitempty"` // PIREPs its pilots file from ACARS are accepted at once
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *RankSaved) Reset() {
@@ -740,6 +741,13 @@ func (x *RankSaved) GetSavedAt() *timestamppb.Timestamp {
 		return x.SavedAt
 	}
 	return nil
+}
+
+func (x *RankSaved) GetAutoAcceptAcars() bool {
+	if x != nil {
+		return x.AutoAcceptAcars
+	}
+	return false
 }
 
 // PilotRankSet records a pilot's new rank: by staff's hand (a floor the
@@ -1647,7 +1655,7 @@ const file_domain_events_v1_pirep_proto_rawDesc = "" +
 	"reviewerId\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12;\n" +
 	"\vrejected_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"rejectedAt\"\xf1\x01\n" +
+	"rejectedAt\"\x9d\x02\n" +
 	"\tRankSaved\x12\x17\n" +
 	"\arank_id\x18\x01 \x01(\tR\x06rankId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x12\n" +
@@ -1657,7 +1665,8 @@ const file_domain_events_v1_pirep_proto_rawDesc = "" +
 	"\fauto_promote\x18\x05 \x01(\bR\vautoPromote\x12\x1f\n" +
 	"\vauto_accept\x18\x06 \x01(\bR\n" +
 	"autoAccept\x125\n" +
-	"\bsaved_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\asavedAt\"\xb9\x01\n" +
+	"\bsaved_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\asavedAt\x12*\n" +
+	"\x11auto_accept_acars\x18\b \x01(\bR\x0fautoAcceptAcars\"\xb9\x01\n" +
 	"\fPilotRankSet\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x17\n" +
