@@ -62,7 +62,8 @@ func (a *Airline) Apply(ev proto.Message) error {
 	case *eventsv1.AirlineReactivated:
 		a.Suspended = false
 	case *eventsv1.PirepRulesChanged:
-		a.PirepRules = PirepRules{AircraftAtDeparture: e.AircraftAtDeparture, PilotAtDeparture: e.PilotAtDeparture}
+		a.PirepRules = PirepRules{AircraftAtDeparture: e.AircraftAtDeparture, PilotAtDeparture: e.PilotAtDeparture,
+			AbandonAfterMinutes: e.AbandonAfterMinutes}
 	case *eventsv1.MembershipDecided:
 		if a.decided == nil {
 			a.decided = map[string]int32{}

@@ -398,6 +398,24 @@ type AircraftDirectory interface {
 type PirepRules struct {
 	AircraftAtDeparture bool // the aircraft must be at the departure airport
 	PilotAtDeparture    bool // the pilot must be at the departure airport
+	// AbandonAfterMinutes is how long a flight in progress may go without
+	// a report before the system cancels it; 0 is DefaultAbandonAfter.
+	AbandonAfterMinutes int32
+}
+
+// The bounds of PirepRules.AbandonAfterMinutes: a client reports every few
+// seconds to minutes, and a long-haul flight lasts up to a day.
+const (
+	MinAbandonAfter = 15 * time.Minute
+	MaxAbandonAfter = 48 * time.Hour
+)
+
+// AbandonAfter is how long a flight in progress may be silent.
+func (r PirepRules) AbandonAfter() time.Duration {
+	if r.AbandonAfterMinutes <= 0 {
+		return DefaultAbandonAfter
+	}
+	return time.Duration(r.AbandonAfterMinutes) * time.Minute
 }
 
 // PirepSettings reads an airline's filing rules and where its pilots are

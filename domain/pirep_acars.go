@@ -427,16 +427,24 @@ func (s *Pireps) FileFlight(ctx context.Context, meta CommandMeta, airlineID, pi
 const DefaultAbandonAfter = 2 * time.Hour
 
 // CancelAbandoned cancels, as the system, a flight in progress whose
-// client has not reported for idle, with a reason its pilot reads. A
-// flight that reported since the caller looked is left alone (no events,
-// no error): the check is made on the PIREP's own stream.
-func (s *Pireps) CancelAbandoned(ctx context.Context, airlineID, pirepID string, idle time.Duration) (AppendResult, error) {
+// client has not reported, as of asOf, for as long as its airline allows
+// (PirepRules.AbandonAfter), with a reason its pilot reads. A flight that
+// reported since the caller looked is left alone (no events, no error):
+// the check is made on the PIREP's own stream.
+func (s *Pireps) CancelAbandoned(ctx context.Context, airlineID, pirepID string, asOf time.Time) (AppendResult, error) {
+	// The airline's own stream holds its rules: no read model stands
+	// between a setting just saved and the sweep.
+	airline := &Airline{}
+	if _, err := s.Runner.load(ctx, AirlineStream(airlineID), airline); err != nil {
+		return AppendResult{}, err
+	}
+	idle := airline.PirepRules.AbandonAfter()
 	meta := CommandMeta{Who: System}
 	return Execute(ctx, s.Runner, StreamRef{StreamID: PirepStream(pirepID), TenantID: airlineID}, meta,
 		func() *Pirep { return &Pirep{} },
 		func(p *Pirep, _ int64) (Decision, error) {
 			now := s.Runner.now()
-			if !p.Created || p.TenantID != airlineID || p.State != PirepInProgress || now.Sub(p.LastReportAt) < idle {
+			if !p.Created || p.TenantID != airlineID || p.State != PirepInProgress || asOf.Sub(p.LastReportAt) < idle {
 				return Decision{}, nil
 			}
 			reason := fmt.Sprintf("Cancelled by the system: the ACARS client sent nothing for %s.", formatIdle(idle))

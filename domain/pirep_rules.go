@@ -15,11 +15,18 @@ import (
 // in the airline's stream, so every filing of the airline reads one answer;
 // setting the rules the airline already has records nothing.
 func (s *Airlines) SetPirepRules(ctx context.Context, meta CommandMeta, airlineID string, r PirepRules) (AppendResult, error) {
+	if r.AbandonAfterMinutes != 0 {
+		d := time.Duration(r.AbandonAfterMinutes) * time.Minute
+		if d < MinAbandonAfter || d > MaxAbandonAfter {
+			return AppendResult{}, FieldError(EInvalid, "abandon_after", "Enter from 0:15 to 48 hours, or leave it empty for 2 hours.")
+		}
+	}
 	return s.airlineCommand(ctx, meta, airlineID, ManagePirepRules, func(a *Airline, now time.Time) ([]proto.Message, error) {
 		if a.PirepRules == r {
 			return nil, nil
 		}
 		return []proto.Message{&eventsv1.PirepRulesChanged{AirlineId: airlineID,
-			AircraftAtDeparture: r.AircraftAtDeparture, PilotAtDeparture: r.PilotAtDeparture, ChangedAt: timestamppb.New(now)}}, nil
+			AircraftAtDeparture: r.AircraftAtDeparture, PilotAtDeparture: r.PilotAtDeparture, ChangedAt: timestamppb.New(now),
+			AbandonAfterMinutes: r.AbandonAfterMinutes}}, nil
 	})
 }

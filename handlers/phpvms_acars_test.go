@@ -319,41 +319,63 @@ func equalJSON(a, b map[string]any) bool {
 }
 
 // A flight whose client went silent is cancelled by the system's sweep,
-// with a reason its pilot reads; one that reports is left flying.
+// after the time its airline sets, with a reason its pilot reads; one
+// that reports is left flying.
 func TestAbandonedFlightsAreCancelled(t *testing.T) {
 	for _, m := range []mode{embedded, postgres} {
 		t.Run(string(m), func(t *testing.T) {
 			w := newPhpvmsWorld(t, m)
-			_, doc := w.send(t, http.MethodPost, "/api/pireps/prefile", w.keyA, map[string]any{"airline_id": w.airlineNumber(t, w.keyA),
-				"aircraft_id": 1, "flight_number": "7000", "dpt_airport_id": "EGLL", "arr_airport_id": "LFPG", "source_name": "test"})
-			id := data[map[string]any](t, "prefile", doc)["id"].(string)
-			rm := reads.New(w.rm)
-			sweep := func(idle time.Duration) int {
+			prefile := func(key, number string) string {
 				t.Helper()
-				n, err := (&reactors.AbandonedFlights{Reads: rm, Pireps: w.pireps, Idle: idle, Log: slog.Default()}).Sweep(context.Background())
+				_, doc := w.send(t, http.MethodPost, "/api/pireps/prefile", key, map[string]any{"airline_id": w.airlineNumber(t, key),
+					"aircraft_id": 1, "flight_number": number, "dpt_airport_id": "EGLL", "arr_airport_id": "LFPG", "source_name": "test"})
+				return data[map[string]any](t, "prefile", doc)["id"].(string)
+			}
+			inA, inB := prefile(w.keyA, "7000"), prefile(w.keyB, "7001")
+			// B lets its flights go silent for 4 hours.
+			admin := domain.CommandMeta{Who: domain.Actor{UserID: w.b.adminID, Role: domain.RoleAirlineAdmin, TenantID: w.b.id}}
+			if _, err := w.app.airlines.SetPirepRules(context.Background(), admin, w.b.id, domain.PirepRules{AbandonAfterMinutes: 240}); err != nil {
+				t.Fatal(err)
+			}
+			rm := reads.New(w.rm)
+			sweep := func(later time.Duration) int {
+				t.Helper()
+				w.settle(t)
+				at := time.Now().Add(later)
+				n, err := (&reactors.AbandonedFlights{Reads: rm, Pireps: w.pireps, Now: func() time.Time { return at }, Log: slog.Default()}).Sweep(context.Background())
 				if err != nil {
 					t.Fatal(err)
 				}
 				w.settle(t)
 				return n
 			}
+			state := func(slug, id string) (any, any) {
+				t.Helper()
+				_, doc := w.get(t, "/a/"+slug+"/api/pireps/"+id, nil)
+				p := data[map[string]any](t, "PIREP", doc)
+				return p["state"], p["status"]
+			}
 			if n := sweep(time.Hour); n != 0 {
-				t.Fatalf("a sweep for an hour's silence cancelled %d flights", n)
+				t.Fatalf("a sweep an hour on cancelled %d flights", n)
 			}
-			time.Sleep(50 * time.Millisecond)
-			if n := sweep(20 * time.Millisecond); n != 1 {
-				t.Fatalf("a sweep for 20 ms of silence cancelled %d flights, want 1", n)
+			if n := sweep(3 * time.Hour); n != 1 {
+				t.Fatalf("a sweep 3 hours on cancelled %d flights, want A's (B allows 4)", n)
 			}
-			_, doc = w.get(t, "/a/"+w.slugA+"/api/pireps/"+id, nil)
-			if p := data[map[string]any](t, "cancelled", doc); p["state"] != float64(3) || p["status"] != "DX" {
-				t.Errorf("after the sweep: state %v status %v, want 3 and DX", p["state"], p["status"])
+			if st, ph := state(w.slugA, inA); st != float64(3) || ph != "DX" {
+				t.Errorf("A's silent flight after the sweep: state %v status %v, want 3 and DX", st, ph)
 			}
-			p, err := rm.FindPirep(context.Background(), w.a.id, id)
-			if err != nil || p.RejectReason != "Cancelled by the system: the ACARS client sent nothing for 20ms." {
+			if st, _ := state(w.slugB, inB); st != float64(0) {
+				t.Errorf("B's flight after 3 hours: state %v, want still in progress", st)
+			}
+			p, err := rm.FindPirep(context.Background(), w.a.id, inA)
+			if err != nil || p.RejectReason != "Cancelled by the system: the ACARS client sent nothing for 2 hours." {
 				t.Errorf("the reason the pilot reads: %q, %v", p.RejectReason, err)
 			}
-			if n := sweep(20 * time.Millisecond); n != 0 {
-				t.Errorf("a second sweep cancelled %d more", n)
+			if n := sweep(5 * time.Hour); n != 1 {
+				t.Errorf("a sweep 5 hours on cancelled %d, want B's", n)
+			}
+			if n := sweep(6 * time.Hour); n != 0 {
+				t.Errorf("a sweep after both cancelled %d more", n)
 			}
 		})
 	}

@@ -44,6 +44,9 @@ func (h *pirepSettingsHandlers) showPirepSettings(c echo.Context) error {
 	p := views.PirepSettingsPage{Page: page(c, tabs.Name+" · PIREP settings"), Tabs: tabs, Action: pirepSettingsURL(tabs.ID),
 		AircraftAtDeparture: rules.AircraftAtDeparture, PilotAtDeparture: rules.PilotAtDeparture,
 		Notice: popFlash(c, h.sessions)}
+	if rules.AbandonAfterMinutes > 0 {
+		p.AbandonAfter = domain.FormatFlightTime(int64(rules.AbandonAfterMinutes))
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.PirepSettingsView(p), nil)
 }
@@ -53,7 +56,31 @@ func (h *pirepSettingsHandlers) savePirepSettings(c echo.Context) error {
 	airlineID := c.Param("id")
 	rules := domain.PirepRules{AircraftAtDeparture: c.FormValue("aircraft_at_departure") != "",
 		PilotAtDeparture: c.FormValue("pilot_at_departure") != ""}
-	res, err := h.cmds.SetPirepRules(c.Request().Context(), commandMeta(c, ""), airlineID, rules)
+	typed := c.FormValue("abandon_after")
+	var err error
+	if typed != "" {
+		var mins int64
+		if mins, err = domain.ParseFlightTime(typed); err == nil {
+			rules.AbandonAfterMinutes = int32(mins)
+		} else {
+			err = domain.FieldError(domain.EInvalid, "abandon_after", "Enter hours and minutes, for example 2:00 or 4:30.")
+		}
+	}
+	var res domain.AppendResult
+	if err == nil {
+		res, err = h.cmds.SetPirepRules(c.Request().Context(), commandMeta(c, ""), airlineID, rules)
+	}
+	if fields := domain.ErrorFields(err); len(fields) > 0 {
+		// The form again with what was typed, the message beside the field.
+		tabs, _, terr := airlineTabs(c, h.rm, "settings")
+		if terr != nil {
+			return terr
+		}
+		p := views.PirepSettingsPage{Page: page(c, tabs.Name+" · PIREP settings"), Tabs: tabs, Action: pirepSettingsURL(tabs.ID),
+			AircraftAtDeparture: rules.AircraftAtDeparture, PilotAtDeparture: rules.PilotAtDeparture, AbandonAfter: typed, Errors: fields}
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return render(c, http.StatusUnprocessableEntity, views.PirepSettingsView(p), nil)
+	}
 	if err != nil {
 		return err
 	}

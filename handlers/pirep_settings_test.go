@@ -50,6 +50,29 @@ func checkPirepSettings(t *testing.T, w *matrixWorld) {
 		t.Errorf("a post without the CSRF token: %d", resp.StatusCode)
 	}
 
+	// How long an ACARS flight may be silent: refused out of its bounds
+	// beside the field, with what was typed kept; saved and shown.
+	for _, typed := range []string{"0:05", "soon", "49:00"} {
+		resp, body := w.sendForm(t, staff, settings, url.Values{"pilot_at_departure": {"1"}, "abandon_after": {typed}})
+		d := doc(t, body)
+		if resp.StatusCode != http.StatusUnprocessableEntity || text(d, "error-abandon_after") == "" {
+			t.Errorf("abandon after %q: %d, error %q; want 422 with the message beside the field", typed, resp.StatusCode, text(d, "error-abandon_after"))
+		}
+		if v, _ := d.Find(`input[name="abandon_after"]`).Attr("value"); v != typed {
+			t.Errorf("abandon after %q: the field shows %q, want what was typed", typed, v)
+		}
+		if d.Find(`[data-testid="pilot-at-departure"][checked]`).Length() != 1 {
+			t.Errorf("abandon after %q: the checkbox ticked was lost", typed)
+		}
+	}
+	if resp, _ := w.sendForm(t, staff, settings, url.Values{"abandon_after": {"4:30"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save abandon after 4:30: %d", resp.StatusCode)
+	}
+	_, body = getAs(t, staff.client, w.URL+settings, nil)
+	if v, _ := doc(t, body).Find(`input[name="abandon_after"]`).Attr("value"); v != "4:30" {
+		t.Errorf("after saving 4:30, the field shows %q", v)
+	}
+
 	resp, _ := w.sendForm(t, staff, settings, url.Values{"pilot_at_departure": {"1"}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != settings {
 		t.Fatalf("save: %d to %q", resp.StatusCode, resp.Header.Get("Location"))

@@ -19,12 +19,11 @@ import (
 type AbandonedFlights struct {
 	Reads  reads.Querier
 	Pireps interface {
-		CancelAbandoned(ctx context.Context, airlineID, pirepID string, idle time.Duration) (domain.AppendResult, error)
+		CancelAbandoned(ctx context.Context, airlineID, pirepID string, asOf time.Time) (domain.AppendResult, error)
 	}
-	// Idle is how long a flight may go without a report
-	// (domain.DefaultAbandonAfter when 0).
-	Idle time.Duration
-	Log  *slog.Logger
+	// Now is the sweep's clock (time.Now when nil): a test moves it on.
+	Now func() time.Time
+	Log *slog.Logger
 }
 
 // sweepBatch bounds one sweep; the next takes the rest.
@@ -34,17 +33,20 @@ const sweepBatch = 200
 // many it cancelled. A flight it cannot cancel is logged and left for the
 // next sweep.
 func (a *AbandonedFlights) Sweep(ctx context.Context) (int, error) {
-	idle := a.Idle
-	if idle <= 0 {
-		idle = domain.DefaultAbandonAfter
+	now := time.Now()
+	if a.Now != nil {
+		now = a.Now()
 	}
-	list, err := a.Reads.IdleFlights(ctx, time.Now().Add(-idle), sweepBatch)
+	// Each airline sets its own time (domain.PirepRules.AbandonAfter):
+	// the sweep looks at every flight silent for the shortest an airline
+	// may set, and the command decides by the flight's airline.
+	list, err := a.Reads.IdleFlights(ctx, now.Add(-domain.MinAbandonAfter), sweepBatch)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, f := range list {
-		res, err := a.Pireps.CancelAbandoned(ctx, f.AirlineID, f.PirepID, idle)
+		res, err := a.Pireps.CancelAbandoned(ctx, f.AirlineID, f.PirepID, now)
 		if err != nil {
 			a.Log.WarnContext(ctx, "cancel an abandoned flight", "airline", f.AirlineID, "pirep", f.PirepID, "err", err)
 			continue

@@ -7,5 +7,9 @@ type PirepSettingsPage struct {
 	Action              string
 	AircraftAtDeparture bool
 	PilotAtDeparture    bool
-	Notice              string
+	// AbandonAfter is how long a flight in progress may go without a
+	// report, as typed (h:mm; empty for the default).
+	AbandonAfter string
+	Errors       map[string]string
+	Notice       string
 }

@@ -98,6 +98,10 @@ func PirepSettingsView(p PirepSettingsPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			templ_7745c5c3_Err = field(Input{Form: "settings", Name: "abandon_after", Label: "Cancel an ACARS flight after this long without a report (h:mm; empty for 2:00)", Value: p.AbandonAfter, Placeholder: "2:00"}, p.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			templ_7745c5c3_Err = submit("Save").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -64,6 +64,7 @@ type AirlinePirepRule struct {
 	AircraftAtDeparture bool
 	PilotAtDeparture    bool
 	UpdatedAt           time.Time
+	AbandonAfterMinutes int32
 }
 
 type Airport struct {

@@ -21,7 +21,7 @@ func (q *Queries) DeleteAllAirlinePirepRules(ctx context.Context) error {
 }
 
 const getAirlinePirepRules = `-- name: GetAirlinePirepRules :one
-SELECT tenant_id, aircraft_at_departure, pilot_at_departure, updated_at FROM airline_pirep_rules
+SELECT tenant_id, aircraft_at_departure, pilot_at_departure, updated_at, abandon_after_minutes FROM airline_pirep_rules
 WHERE tenant_id = $1
 `
 
@@ -35,16 +35,17 @@ func (q *Queries) GetAirlinePirepRules(ctx context.Context, tenantID string) (Ai
 		&i.AircraftAtDeparture,
 		&i.PilotAtDeparture,
 		&i.UpdatedAt,
+		&i.AbandonAfterMinutes,
 	)
 	return i, err
 }
 
 const upsertAirlinePirepRules = `-- name: UpsertAirlinePirepRules :exec
-INSERT INTO airline_pirep_rules (tenant_id, aircraft_at_departure, pilot_at_departure, updated_at)
-VALUES ($1, $2, $3, $4)
+INSERT INTO airline_pirep_rules (tenant_id, aircraft_at_departure, pilot_at_departure, updated_at, abandon_after_minutes)
+VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (tenant_id) DO UPDATE
 SET aircraft_at_departure = EXCLUDED.aircraft_at_departure, pilot_at_departure = EXCLUDED.pilot_at_departure,
-    updated_at = EXCLUDED.updated_at
+    updated_at = EXCLUDED.updated_at, abandon_after_minutes = EXCLUDED.abandon_after_minutes
 `
 
 type UpsertAirlinePirepRulesParams struct {
@@ -52,6 +53,7 @@ type UpsertAirlinePirepRulesParams struct {
 	AircraftAtDeparture bool
 	PilotAtDeparture    bool
 	UpdatedAt           time.Time
+	AbandonAfterMinutes int32
 }
 
 // UpsertAirlinePirepRules writes an airline's filing rules from its events.
@@ -61,6 +63,7 @@ func (q *Queries) UpsertAirlinePirepRules(ctx context.Context, arg UpsertAirline
 		arg.AircraftAtDeparture,
 		arg.PilotAtDeparture,
 		arg.UpdatedAt,
+		arg.AbandonAfterMinutes,
 	)
 	return err
 }

@@ -26,12 +26,12 @@ func testUpsertAndGetAirlinePirepRules(t *testing.T, q readmodel.Querier) {
 	if err := q.UpsertAirlinePirepRules(ctx, row); err != nil {
 		t.Fatal(err)
 	}
-	row.AircraftAtDeparture, row.PilotAtDeparture, row.UpdatedAt = false, true, at.Add(time.Hour)
+	row.AircraftAtDeparture, row.PilotAtDeparture, row.UpdatedAt, row.AbandonAfterMinutes = false, true, at.Add(time.Hour), 240
 	if err := q.UpsertAirlinePirepRules(ctx, row); err != nil {
 		t.Fatal(err)
 	}
 	got, err := q.GetAirlinePirepRules(ctx, tenantA)
-	if err != nil || got.TenantID != tenantA || got.AircraftAtDeparture || !got.PilotAtDeparture ||
+	if err != nil || got.TenantID != tenantA || got.AircraftAtDeparture || !got.PilotAtDeparture || got.AbandonAfterMinutes != 240 ||
 		!got.UpdatedAt.Equal(row.UpdatedAt.Truncate(time.Microsecond)) {
 		t.Errorf("GetAirlinePirepRules = %+v, %v; want the second write", got, err)
 	}

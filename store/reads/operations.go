@@ -148,7 +148,8 @@ func (s PirepSettings) PirepRules(ctx context.Context, tenantID string) (domain.
 	if err != nil {
 		return domain.PirepRules{}, err
 	}
-	return domain.PirepRules{AircraftAtDeparture: r.AircraftAtDeparture, PilotAtDeparture: r.PilotAtDeparture}, nil
+	return domain.PirepRules{AircraftAtDeparture: r.AircraftAtDeparture, PilotAtDeparture: r.PilotAtDeparture,
+		AbandonAfterMinutes: r.AbandonAfterMinutes}, nil
 }
 
 // PilotLocation implements domain.PirepSettings; "" for a pilot with no

@@ -33,6 +33,9 @@ type PirepRulesChanged struct {
 	AircraftAtDeparture bool                   `protobuf:"varint,2,opt,name=aircraft_at_departure,json=aircraftAtDeparture,proto3" json:"aircraft_at_departure,omitempty"` // the aircraft must be at the departure airport
 	PilotAtDeparture    bool                   `protobuf:"varint,3,opt,name=pilot_at_departure,json=pilotAtDeparture,proto3" json:"pilot_at_departure,omitempty"`          // the pilot must be at the departure airport
 	ChangedAt           *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=changed_at,json=changedAt,proto3" json:"changed_at,omitempty"`
+	// abandon_after_minutes: a flight in progress with no report for this
+	// long is cancelled (phpVMS's acars.live_time); 0 is the default.
+	AbandonAfterMinutes int32 `protobuf:"varint,5,opt,name=abandon_after_minutes,json=abandonAfterMinutes,proto3" json:"abandon_after_minutes,omitempty"`
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
 }
@@ -95,18 +98,26 @@ func (x *PirepRulesChanged) GetChangedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *PirepRulesChanged) GetAbandonAfterMinutes() int32 {
+	if x != nil {
+		return x.AbandonAfterMinutes
+	}
+	return 0
+}
+
 var File_domain_events_v1_airline_settings_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_airline_settings_proto_rawDesc = "" +
 	"\n" +
-	"'domain/events/v1/airline_settings.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcf\x01\n" +
+	"'domain/events/v1/airline_settings.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x83\x02\n" +
 	"\x11PirepRulesChanged\x12\x1d\n" +
 	"\n" +
 	"airline_id\x18\x01 \x01(\tR\tairlineId\x122\n" +
 	"\x15aircraft_at_departure\x18\x02 \x01(\bR\x13aircraftAtDeparture\x12,\n" +
 	"\x12pilot_at_departure\x18\x03 \x01(\bR\x10pilotAtDeparture\x129\n" +
 	"\n" +
-	"changed_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAtB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
+	"changed_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\x122\n" +
+	"\x15abandon_after_minutes\x18\x05 \x01(\x05R\x13abandonAfterMinutesB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_domain_events_v1_airline_settings_proto_rawDescOnce sync.Once
