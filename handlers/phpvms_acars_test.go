@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -412,5 +413,34 @@ func TestPhpvmsFilingWithAnAutoAcceptingRank(t *testing.T) {
 	_, body := getAs(t, admin.client, w.URL+"/airlines/"+w.a.id+"/ranks", nil)
 	if !strings.Contains(body, `data-testid="rank-auto-accept-acars">Yes`) || !strings.Contains(body, `name="auto_accept_acars"`) {
 		t.Errorf("the rank page does not show the ACARS auto-accept: %.2000s", body)
+	}
+}
+
+// Staff see a flight in progress in the airline's PIREP list, with its
+// phase, and may cancel it there.
+func TestStaffSeeAndCancelAFlightInProgress(t *testing.T) {
+	w := newPhpvmsWorld(t, embedded)
+	_, doc := w.send(t, http.MethodPost, "/api/pireps/prefile", w.keyA, map[string]any{"airline_id": w.airlineNumber(t, w.keyA),
+		"aircraft_id": 1, "flight_number": "9000", "dpt_airport_id": "EGLL", "arr_airport_id": "KJFK", "source_name": "test"})
+	id := data[map[string]any](t, "prefile", doc)["id"].(string)
+	w.send(t, http.MethodPost, "/api/pireps/"+id+"/update", w.keyA, map[string]any{"status": "ENR"})
+	ctx := context.Background()
+	if _, err := w.users.ChangePassword(ctx, domain.CommandMeta{Who: domain.System}, w.a.adminID, w.a.adminOTP, memberPassword); err != nil {
+		t.Fatal(err)
+	}
+	w.settle(t)
+	staff := &actor{name: "admin", login: "admin-qaa@example.com", role: domain.RoleAirlineAdmin, tenant: w.a.id}
+	w.session(t, staff)
+	_, body := getAs(t, staff.client, w.URL+"/airlines/"+w.a.id+"/pireps/all?state=in_progress", nil)
+	if !strings.Contains(body, "In progress · Enroute") || !strings.Contains(body, "QAA9000") {
+		t.Errorf("the staff's list of flights in progress does not show QAA9000 enroute: %.3000s", body)
+	}
+	resp, _ := w.sendForm(t, staff, "/airlines/"+w.a.id+"/pireps/"+id+"/cancel", url.Values{})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("staff cancel the flight: %d", resp.StatusCode)
+	}
+	_, doc = w.get(t, "/a/"+w.slugA+"/api/pireps/"+id, nil)
+	if p := data[map[string]any](t, "cancelled", doc); p["state"] != float64(3) {
+		t.Errorf("after the staff's cancel: state %v", p["state"])
 	}
 }
