@@ -79,6 +79,9 @@ func expectPhpvms(rule access, method, route string, ac *actor, tn *tenant, a *t
 	if rule.phpvms == "key" && strings.Contains(route, ":pirep") && !strings.HasSuffix(route, "/comments") && method != http.MethodGet && ac.login != tn.pirepPilot {
 		return "403" // another pilot's PIREP (staff may comment on it; members read it)
 	}
+	if strings.HasSuffix(route, "/briefing") {
+		return "404" // no SimBrief OFP is kept yet, for anyone
+	}
 	return "allow"
 }
 
@@ -103,6 +106,14 @@ var routeAccess = map[string]access{
 	"POST /account/api-keys":                          loggedIn,
 	"POST /account/api-keys/:id/revoke":               keyOwner,
 	"GET /api/v1/me":                                  program,
+	"GET /api/flights/:flight/route":                  phpvmsKeyed,
+	"GET /api/flights/:flight/briefing":               phpvmsKeyed,
+	"GET /api/news":                                   phpvmsPublic,
+	"GET /api/cron/:cron":                             phpvmsStatus,
+	"GET /a/:slug/api/flights/:flight/route":          phpvmsKeyed,
+	"GET /a/:slug/api/flights/:flight/briefing":       phpvmsKeyed,
+	"GET /a/:slug/api/news":                           phpvmsPublic,
+	"GET /a/:slug/api/cron/:cron":                     phpvmsStatus,
 	"POST /api/pireps/:pirep/acars/logs":              phpvmsKeyed,
 	"POST /api/pireps/:pirep/acars/events":            phpvmsKeyed,
 	"GET /api/pireps/:pirep/route":                    phpvmsKeyed,

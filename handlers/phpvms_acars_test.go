@@ -444,3 +444,26 @@ func TestStaffSeeAndCancelAFlightInProgress(t *testing.T) {
 		t.Errorf("after the staff's cancel: state %v", p["state"])
 	}
 }
+
+// The routes for what Albatross does otherwise answer as a phpVMS without
+// that data: no news, no cron to call, a route of the airports it names,
+// no briefing.
+func TestPhpvmsRoutesWithoutTheirData(t *testing.T) {
+	w := newPhpvmsWorld(t, embedded)
+	resp, doc := w.get(t, "/a/"+w.slugA+"/api/news", nil)
+	if meta, _ := doc["meta"].(map[string]any); resp.StatusCode != http.StatusOK || len(data[[]any](t, "news", doc)) != 0 || meta["total"] != float64(0) {
+		t.Errorf("/api/news: %d %v", resp.StatusCode, doc)
+	}
+	resp, doc = w.get(t, "/api/cron/anything", nil)
+	checkPhpvmsProblem(t, "/api/cron", resp, doc, http.StatusBadRequest, "cron-invalid")
+	_, doc = w.get(t, "/api/flights", xKey(w.keyA))
+	flight := data[[]any](t, "flights", doc)[0].(map[string]any)["id"].(string)
+	resp, doc = w.get(t, "/api/flights/"+flight+"/route", xKey(w.keyA))
+	if resp.StatusCode != http.StatusOK || doc["data"] == nil {
+		t.Errorf("a flight's route: %d %v", resp.StatusCode, doc)
+	}
+	resp, doc = w.get(t, "/api/flights/"+flight+"/briefing", xKey(w.keyA))
+	checkPhpvmsProblem(t, "a briefing", resp, doc, http.StatusNotFound, "not-found")
+	resp, doc = w.get(t, "/api/flights/"+flight+"/route", xKey(w.keyB))
+	checkPhpvmsProblem(t, "another airline's flight's route", resp, doc, http.StatusNotFound, "not-found")
+}

@@ -208,6 +208,10 @@ func registerRoutes(e *echo.Echo, d Deps) {
 		key("/flights/search", phpvms.searchFlights)
 		key("/flights/:flight", phpvms.showFlight)
 		key("/flights/:flight/aircraft", phpvms.showFlightAircraft)
+		key("/flights/:flight/route", phpvms.showFlightRoute)
+		key("/flights/:flight/briefing", phpvms.showBriefing)
+		g.GET("/news", phpvms.showNews)
+		g.GET("/cron/:cron", phpvms.runCron)
 		// The PIREP lifecycle (§6.4); a PIREP and the live flights are public.
 		g.GET("/acars", phpvms.liveFlights)
 		g.GET("/acars/geojson", phpvms.liveGeoJSON)

@@ -1,0 +1,70 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+)
+
+// phpVMS's routes for what Albatross does otherwise, answered as a phpVMS
+// without that data answers, so a client that calls them goes on.
+
+// showNews is GET /api/news: Albatross has no news yet, so an empty page.
+func (h *phpvmsAPI) showNews(c echo.Context) error {
+	p, err := readPhpvmsPage(c)
+	if err != nil {
+		return err
+	}
+	if _, err := phpvmsAirline(c); err != nil {
+		return err
+	}
+	return phpvmsPaged(c, p, nil, 0)
+}
+
+// runCron is GET /api/cron/{id}: phpVMS runs its scheduler when the id is
+// its secret. Albatross runs its jobs itself in every process, so no id
+// is right.
+func (h *phpvmsAPI) runCron(c echo.Context) error {
+	return phpvmsRefusal(http.StatusBadRequest, "cron-invalid", "Albatross runs its scheduled jobs itself; there is no cron to call.")
+}
+
+// showFlightRoute is GET /api/flights/{id}/route: phpVMS resolves the
+// route string against its navdata table. Albatross has no navdata: the
+// route's waypoints that are airports of the airline are all it can place.
+func (h *phpvmsAPI) showFlightRoute(c echo.Context) error {
+	fl, err := h.keyFleet(c)
+	if err != nil {
+		return err
+	}
+	f, err := h.findFlight(c, fl)
+	if err != nil {
+		return err
+	}
+	a, _ := phpvmsAirline(c)
+	names := strings.Fields(f.Route)
+	found, err := h.rm.AirportsAmong(c.Request().Context(), a.ID, names)
+	if err != nil {
+		return err
+	}
+	at := map[string]domain.AirportDetails{}
+	for _, ap := range found {
+		at[ap.ICAO] = ap
+	}
+	out := []any{}
+	for _, n := range names {
+		if ap, ok := at[n]; ok {
+			out = append(out, map[string]any{"id": ap.ICAO, "name": ap.Name, "lat": ap.Latitude, "lon": ap.Longitude, "freq": nil,
+				"type": map[string]any{"type": 5, "name": "Airport"}})
+		}
+	}
+	return phpvmsData(c, out)
+}
+
+// showBriefing is GET /api/flights/{id}/briefing, a SimBrief OFP's
+// document: Albatross keeps no OFP yet (the planning issue brings them).
+func (h *phpvmsAPI) showBriefing(c echo.Context) error {
+	return phpvmsNotFound("Flight briefing not found")
+}
