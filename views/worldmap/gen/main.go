@@ -200,7 +200,7 @@ func writeRing(d *strings.Builder, pts [][2]float64) {
 		} else if x-px >= 0 {
 			d.WriteString(" ")
 		}
-		d.WriteString(num(x-px))
+		d.WriteString(num(x - px))
 		if y-py >= 0 {
 			d.WriteString(" ")
 		}
