@@ -201,6 +201,8 @@ var routeAccess = map[string]access{
 	"GET /airlines/:id/pireps/all/pilots":             action(domain.ReviewPireps),
 	"GET /airlines/:id/roster":                        action(domain.ViewOperations),
 	"GET /airlines/:id/roster/live":                   action(domain.ViewOperations),
+	"GET /airlines/:id/live":                          action(domain.ViewOperations),
+	"GET /airlines/:id/live/live":                     action(domain.ViewOperations),
 	"GET /airlines/:id/stats":                         action(domain.ViewOperations),
 	"GET /airlines/:id/stats/live":                    action(domain.ViewOperations),
 	"GET /airlines/:id/pireps/:pirep":                 action(domain.ViewOperations),

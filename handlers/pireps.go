@@ -449,6 +449,9 @@ func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.Airli
 	if err := h.fillComments(c, p, names, &v); err != nil {
 		return err
 	}
+	if v.Track, err = pirepTrackOf(ctx, h.rm, p); err != nil {
+		return err
+	}
 	return render(c, status, views.PirepView(v), nil)
 }
 
