@@ -156,6 +156,9 @@ func checkLiveMap(t *testing.T, w *matrixWorld) {
 	if s := text(d, "track-summary"); !strings.Contains(s, "35,000 ft") || !strings.Contains(s, "480 kt") || !strings.Contains(s, "0:20") {
 		t.Errorf("the track's summary: %q", s)
 	}
+	if h := text(d, "history-entry"); !strings.Contains(h, "Started in flight by test ACARS") {
+		t.Errorf("the history begins %q, want the ACARS client's start", h)
+	}
 	if !strings.Contains(d.Find(`#pirep-detail`).AttrOr("hx-trigger", ""), "sse:live-flights") {
 		t.Errorf("the page of a flight in progress does not refresh as it flies")
 	}

@@ -465,6 +465,13 @@ func (h *pirepHandlers) history(ctx context.Context, pirepID string, names map[s
 func describePirepEvent(msg proto.Message) string {
 	switch e := msg.(type) {
 	case *eventsv1.PirepFiled:
+		if e.InProgress {
+			client := e.Details.GetSourceName()
+			if client == "" {
+				client = "an ACARS client"
+			}
+			return "Started in flight by " + client
+		}
 		if e.Submitted {
 			return "Filed and submitted for review"
 		}
