@@ -57,7 +57,9 @@ func (b mapBox) scale() float64 { return b.W / worldmap.Width }
 
 // box is the part of the world m shows: all of it, or its track with a
 // margin, as wide as it is high twice (the world's shape), and never less
-// than about 20° of longitude, so a short hop still shows its coastlines.
+// than about 43° of longitude, so a short hop still shows the coastlines
+// around it and the basemap's borders (drawn for the whole world) stay
+// thin.
 func (m WorldMap) box() mapBox {
 	if !m.Fit || len(m.Track) == 0 {
 		return mapBox{0, 0, worldmap.Width, worldmap.Height}
@@ -69,7 +71,7 @@ func (m WorldMap) box() mapBox {
 		minX, maxX = min(minX, x), max(maxX, x)
 		minY, maxY = min(minY, y), max(maxY, y)
 	}
-	w := max((maxX-minX)*1.3, (maxY-minY)*1.3*2, 56)
+	w := max((maxX-minX)*1.3, (maxY-minY)*1.3*2, 120)
 	if w > worldmap.Width {
 		w = worldmap.Width
 	}
@@ -92,21 +94,24 @@ func coord(v float64) string {
 func aircraftTransform(a MapAircraft, b mapBox) string {
 	x, y := worldmap.Project(a.Lat, a.Lon)
 	t := "translate(" + coord(x) + " " + coord(y) + ") rotate(" + strconv.Itoa(int(a.Heading)) + ")"
+	// A zoomed map (one flight's track) draws its aircraft a little larger
+	// than the world map does: it is the one thing to find on it.
 	if s := b.scale(); s != 1 {
-		t += " scale(" + strconv.FormatFloat(s, 'f', 3, 64) + ")"
+		t += " scale(" + strconv.FormatFloat(s*1.5, 'f', 3, 64) + ")"
 	}
 	return t
 }
 
-// labelX and labelY place a flight's label beside its symbol.
+// labelX and labelY place a flight's label below and right of its symbol,
+// clear of the track, which most often runs on ahead of it.
 func labelX(a MapAircraft, b mapBox) string {
 	x, _ := worldmap.Project(a.Lat, a.Lon)
-	return coord(x + 9*b.scale())
+	return coord(x + 6*b.scale())
 }
 
 func labelY(a MapAircraft, b mapBox) string {
 	_, y := worldmap.Project(a.Lat, a.Lon)
-	return coord(y + 4*b.scale())
+	return coord(y + 14*b.scale())
 }
 
 // mapSize is a length of the world view (a font size) on b.

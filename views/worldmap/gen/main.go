@@ -89,7 +89,7 @@ func run(in, out string) error {
 		}
 	}
 	svg := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ` + num(worldmap.Width) + " " + num(worldmap.Height) + `">` +
-		`<path fill="#d6dde6" stroke="#ffffff" stroke-width=".5" stroke-linejoin="round" fill-rule="evenodd" d="` + d.String() + `"/></svg>` + "\n"
+		`<path fill="#d6dde6" stroke="#ffffff" stroke-width=".35" stroke-linejoin="round" fill-rule="evenodd" d="` + d.String() + `"/></svg>` + "\n"
 	tmp := out + ".tmp"
 	if err := os.WriteFile(tmp, []byte(svg), 0o644); err != nil {
 		return err
