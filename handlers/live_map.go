@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
 )
@@ -156,4 +157,19 @@ func trackPoints(list []domain.AircraftPosition) []views.TrackPoint {
 		out = append(out, views.TrackPoint{Lat: p.Lat, Lon: p.Lon, Altitude: p.AltitudeMSL, GroundSpeed: p.GroundSpeed, At: p.At})
 	}
 	return out
+}
+
+// streamLiveFlights is the SSE stream of an airline's public page, for
+// anyone: the live map's notices of that airline alone, which say no more
+// than the page shows (phpVMS's /api/acars lists the same flights to
+// anyone).
+func (b *Broker) streamLiveFlights(rm reads.Querier) echo.HandlerFunc {
+	only := map[live.Topic]bool{live.TopicLiveFlights: true, live.TopicResync: true}
+	return func(c echo.Context) error {
+		a, err := rm.FindAirlineBySlug(c.Request().Context(), c.Param("slug"))
+		if err != nil {
+			return err
+		}
+		return b.stream(c, sseViewer{tenant: a.ID, topics: only}, func() (<-chan struct{}, func(), bool) { return nil, func() {}, true })
+	}
 }

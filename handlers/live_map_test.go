@@ -178,17 +178,37 @@ func checkLiveMap(t *testing.T, w *matrixWorld) {
 	if d.Find(`[data-testid="select-flight"]`).Length() != 0 || strings.Contains(body, b.icao+"88") {
 		t.Errorf("the public page offers tracks, or shows another airline's flight")
 	}
+	if sec := d.Find(`section#public-live`); sec.AttrOr("hx-get", "") != "/a/"+a.slug+"/live" ||
+		!strings.Contains(sec.AttrOr("hx-trigger", ""), "sse:live-flights") || d.Find(`[sse-connect="/a/`+a.slug+`/events"]`).Length() != 1 {
+		t.Errorf("the public map does not re-fetch itself over the airline's public stream")
+	}
+	visitor := newClient()
+	resp, frag = getAs(t, visitor, w.URL+"/a/"+a.slug+"/live", map[string]string{"HX-Request": "true"})
+	if fd := doc(t, frag); resp.StatusCode != http.StatusOK || strings.Contains(frag, "<html") ||
+		fd.Find(`section#public-live [data-testid="live-flight"]`).Length() != 1 {
+		t.Errorf("the public fragment: %d, %.300s", resp.StatusCode, frag)
+	}
+	// A visitor's stream hears of the airline's flights and of nothing else.
+	public := eventStream(t, visitor, w.URL+"/a/"+a.slug+"/events")
 
 	// Open, the page hears of a new position and its fragment shows the
 	// aircraft moved; then of the filing, and the flight is gone.
 	page := &openPage{name: "the live map", client: pilot.client, html: body, events: eventStream(t, pilot.client, w.URL+"/events")}
 	_, page.html = getAs(t, pilot.client, w.URL+base, nil)
+	// An airport added is news for the airline's members, not for visitors.
+	if _, err := (&domain.Airports{Runner: w.runner}).Add(ctx, domain.CommandMeta{Who: domain.System}, a.id,
+		domain.AirportDetails{ICAO: "LPPT", Name: "Lisbon", Latitude: 38.78, Longitude: -9.13}); err != nil {
+		t.Fatal(err)
+	}
 	who.ID = domain.NewUUID()
 	if _, _, err := w.pireps.AddPositions(ctx, who, a.id, flight, []domain.AircraftPosition{
 		{ID: "4", Lat: 53, Lon: -20, AltitudeMSL: 36000, Heading: 290, GroundSpeed: 490, At: t0.Add(30 * time.Minute)}}); err != nil {
 		t.Fatal(err)
 	}
 	r := refresh(t, w, page, eventsUntil(t, page.name, page.events, "live-flights"))
+	if heard := eventsUntil(t, "a visitor", public, "live-flights"); len(heard) != 1 {
+		t.Errorf("a visitor's stream heard %v", heard)
+	}
 	if len(r.requests) != 1 || r.requests[0] != base+"/live" {
 		t.Fatalf("a position made the page fetch %v", r.requests)
 	}
@@ -203,6 +223,11 @@ func checkLiveMap(t *testing.T, w *matrixWorld) {
 		t.Fatal(err)
 	}
 	r = refresh(t, w, page, eventsUntil(t, page.name, page.events, "live-flights"))
+	// The filing told the pilot's and the staff's pages too; the visitor
+	// heard only that the map changed.
+	if heard := eventsUntil(t, "a visitor", public, "live-flights"); len(heard) != 1 {
+		t.Errorf("a visitor's stream heard %v", heard)
+	}
 	if len(r.requests) != 1 {
 		t.Fatalf("the filing made the page fetch %v", r.requests)
 	}

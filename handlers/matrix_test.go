@@ -92,6 +92,8 @@ var routeAccess = map[string]access{
 	"POST /logout":                                    public,
 	"GET /a/:slug":                                    public,
 	"GET /a/:slug/register":                           public,
+	"GET /a/:slug/live":                               public,
+	"GET /a/:slug/events":                             public,
 	"POST /a/:slug/register":                          public,
 	"GET /account/password":                           loggedIn,
 	"POST /account/password":                          loggedIn,

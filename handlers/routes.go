@@ -46,6 +46,8 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// Anyone: an airline's public page and registration.
 	public := &publicHandlers{users: d.Users, rm: d.ReadModels, readYourWrites: wait, log: d.Log, now: time.Now}
 	app.GET("/a/:slug", public.showPublicAirline)
+	app.GET("/a/:slug/live", liveFragment(public.showPublicAirline, views.LivePublicFlights))
+	app.GET("/a/:slug/events", d.Broker.streamLiveFlights(d.ReadModels))
 	app.GET("/a/:slug/register", public.showRegister)
 	app.POST("/a/:slug/register", public.register)
 

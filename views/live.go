@@ -11,15 +11,16 @@ import (
 // its fragment route (the page's path with "/live") renders only that
 // section, and each listens for the topics of the notices that change it.
 const (
-	LiveDashboard    = "dashboard"     // a pilot's career and latest PIREPs
-	LiveMyPireps     = "my-pireps"     // a pilot's own PIREPs
-	LivePirepQueue   = "pirep-queue"   // the staff's review queue
-	LivePirepList    = "pirep-list"    // the staff's list of the airline's PIREPs
-	LiveRoster       = "roster"        // the airline's pilots
-	LiveAirlineStats = "airline-stats" // the airline's statistics
-	LivePirepDetail  = "pirep-detail"  // one PIREP's facts and history
-	LivePirepThread  = "pirep-thread"  // one PIREP's comments, swapped with its facts
-	LiveFlightsMap   = "live-flights"  // an airline's flights in progress, map and table
+	LiveDashboard     = "dashboard"      // a pilot's career and latest PIREPs
+	LiveMyPireps      = "my-pireps"      // a pilot's own PIREPs
+	LivePirepQueue    = "pirep-queue"    // the staff's review queue
+	LivePirepList     = "pirep-list"     // the staff's list of the airline's PIREPs
+	LiveRoster        = "roster"         // the airline's pilots
+	LiveAirlineStats  = "airline-stats"  // the airline's statistics
+	LivePirepDetail   = "pirep-detail"   // one PIREP's facts and history
+	LivePirepThread   = "pirep-thread"   // one PIREP's comments, swapped with its facts
+	LiveFlightsMap    = "live-flights"   // an airline's flights in progress, map and table
+	LivePublicFlights = "public-flights" // the same on the airline's public page
 )
 
 // liveURL is the fragment route of a page's live section: the page's path
