@@ -130,26 +130,38 @@ func walkLiveMap(t *testing.T, mode string, srv *testServer) {
 	client.send("/api/pireps/"+id+"/acars/position", position("1", 51.47, -0.46, 80, 270, 140, t0))
 	client.send("/api/pireps/"+id+"/acars/position", position("2", 52.1, -8, 24000, 285, 430, t0.Add(15*time.Minute)))
 
-	aircraft := `document.querySelector('[data-testid="map-aircraft"][data-pirep="` + id + `"]')`
+	// The aircraft appears where the second position puts it, then moves
+	// to the third, on the page opened before the flight began.
+	transform := `(() => { const a = document.querySelector('[data-testid="map-aircraft"][data-pirep="` + id + `"]'); return a ? a.getAttribute("transform") : "" })()`
+	at := func(want string) chromedp.Action[chromedp.Void] {
+		quoted, _ := json.Marshal(want)
+		return waitTrue(transform + ` === ` + string(quoted))
+	}
 	wait, cancel := context.WithTimeout(pilot, 30*time.Second)
 	defer cancel()
-	if err := chromedp.Do(wait, waitTrue(aircraft+` !== null`), waitTrue(stillThisPage)); err != nil {
-		t.Fatalf("the flight never appeared on the open live map without a reload: %v", err)
+	if err := chromedp.Do(wait, at("translate(477.8 105.3) rotate(285)"), waitTrue(stillThisPage)); err != nil {
+		got, _ := chromedp.Run(pilot, chromedp.Evaluate[string](transform))
+		t.Fatalf("the flight never appeared at its position on the open live map without a reload: %v (drawn at %q)", err, got)
 	}
 	contains(t, pilot, `[data-testid="live-flight"] [data-testid="live-phase"]`, "Enroute")
-	before, _ := chromedp.Run(pilot, chromedp.Evaluate[string](aircraft+`.getAttribute("transform")`))
 	shot(pilot, "flying")
 
+	// A visitor has the public page open as the flight goes on.
+	visitor := newProfile(t, browser)
+	if err := chromedp.Do(visitor, chromedp.Navigate(srv.URL+"/a/skua"), chromedp.WaitVisible(testID("public-live")),
+		waitTrue(sseOpen), waitTrue(markPage)); err != nil {
+		t.Fatalf("the public page: %v", err)
+	}
 	client.send("/api/pireps/"+id+"/acars/position", position("3", 53, -20, 36000, 290, 480, t0.Add(35*time.Minute)))
-	quoted, _ := json.Marshal(before)
-	moved := aircraft + `.getAttribute("transform") !== ` + string(quoted)
-	if err := chromedp.Do(wait, waitTrue(moved), waitTrue(stillThisPage)); err != nil {
-		t.Fatalf("the aircraft never moved on the open map: %v", err)
+	if err := chromedp.Do(wait, at("translate(444.4 102.8) rotate(290)"), waitTrue(stillThisPage)); err != nil {
+		got, _ := chromedp.Run(pilot, chromedp.Evaluate[string](transform))
+		t.Fatalf("the aircraft never moved on the open map: %v (drawn at %q)", err, got)
 	}
 	contains(t, pilot, `[data-testid="live-flight"] [data-testid="live-altitude"]`, "36,000 ft")
-	after, _ := chromedp.Run(pilot, chromedp.Evaluate[string](aircraft+`.getAttribute("transform")`))
-	if want := "translate(444.4 102.8) rotate(290)"; after != want {
-		t.Errorf("the aircraft is drawn at %q, want %q", after, want)
+	visiting, cancelVisit := context.WithTimeout(visitor, 30*time.Second)
+	defer cancelVisit()
+	if err := chromedp.Do(visiting, at("translate(444.4 102.8) rotate(290)"), waitTrue(stillThisPage)); err != nil {
+		t.Errorf("the aircraft never moved on the open public page: %v", err)
 	}
 
 	// By keyboard: Tab to the flight's link, Enter shows its track.
@@ -181,10 +193,6 @@ func walkLiveMap(t *testing.T, mode string, srv *testServer) {
 	}
 	shot(pilot, "pirep")
 
-	visitor := newProfile(t, browser)
-	if err := chromedp.Do(visitor, chromedp.Navigate(srv.URL+"/a/skua"), chromedp.WaitVisible(testID("public-live"))); err != nil {
-		t.Fatalf("the public page: %v", err)
-	}
 	contains(t, visitor, `[data-testid="public-live"]`, "SKV714")
 	shot(visitor, "public")
 }
