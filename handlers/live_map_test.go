@@ -112,6 +112,9 @@ func checkLiveMap(t *testing.T, w *matrixWorld) {
 		t.Errorf("the section does not re-fetch its fragment on the live flights' topic: hx-get %q, trigger %q",
 			section.AttrOr("hx-get", ""), section.AttrOr("hx-trigger", ""))
 	}
+	if section.AttrOr("hx-swap", "") != "innerHTML" {
+		t.Errorf("the section is replaced (%q), so a position that arrives during a refresh would be lost", section.AttrOr("hx-swap", ""))
+	}
 	if d.Find(`[hx-trigger*="every"]`).Length() != 0 {
 		t.Errorf("the live map polls")
 	}
@@ -122,7 +125,7 @@ func checkLiveMap(t *testing.T, w *matrixWorld) {
 	// The fragment is the section alone.
 	resp, frag := getAs(t, pilot.client, w.URL+base+"/live", map[string]string{"HX-Request": "true"})
 	if fd := doc(t, frag); resp.StatusCode != http.StatusOK || strings.Contains(frag, "<html") || strings.Contains(frag, "sse-connect") ||
-		fd.Find(`section#live-flights`).Length() != 1 || fd.Find(`[data-testid="live-flight"]`).Length() != 1 {
+		fd.Find(`section#live-flights`).Length() != 0 || fd.Find(`svg[data-testid="live-map"]`).Length() != 1 || fd.Find(`[data-testid="live-flight"]`).Length() != 1 {
 		t.Errorf("the fragment: %d, %.300s", resp.StatusCode, frag)
 	}
 
@@ -185,7 +188,7 @@ func checkLiveMap(t *testing.T, w *matrixWorld) {
 	visitor := newClient()
 	resp, frag = getAs(t, visitor, w.URL+"/a/"+a.slug+"/live", map[string]string{"HX-Request": "true"})
 	if fd := doc(t, frag); resp.StatusCode != http.StatusOK || strings.Contains(frag, "<html") ||
-		fd.Find(`section#public-live [data-testid="live-flight"]`).Length() != 1 {
+		fd.Find(`section#public-live`).Length() != 0 || fd.Find(`[data-testid="live-flight"]`).Length() != 1 {
 		t.Errorf("the public fragment: %d, %.300s", resp.StatusCode, frag)
 	}
 	// A visitor's stream hears of the airline's flights and of nothing else.
