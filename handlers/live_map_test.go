@@ -97,6 +97,9 @@ func checkLiveMap(t *testing.T, w *matrixWorld) {
 	if d.Find(`table[data-testid="live-flights"] caption`).Length() != 1 || d.Find(`svg[data-testid="live-map"][aria-hidden="true"]`).Length() != 1 {
 		t.Errorf("the table has no caption, or the map is not hidden from screen readers behind it")
 	}
+	if d.Find(`svg[data-testid="live-map"] image[href="/static/world.svg"]`).Length() != 1 {
+		t.Errorf("the map does not draw over the basemap")
+	}
 	symbol := d.Find(`svg[data-testid="live-map"] [data-testid="map-aircraft"][data-pirep="` + flight + `"]`)
 	if want := "translate(" + mapCoord(52.5, -10.25) + ") rotate(285)"; symbol.AttrOr("transform", "") != want {
 		t.Errorf("the aircraft is drawn at %q, want %q", symbol.AttrOr("transform", ""), want)
