@@ -117,17 +117,29 @@ func labelY(a MapAircraft, b mapBox) string {
 // mapSize is a length of the world view (a font size) on b.
 func mapSize(n float64, b mapBox) string { return strconv.FormatFloat(n*b.scale(), 'f', 2, 64) }
 
-// trackPoints is a track as an SVG polyline's points.
-func trackPoints(track []TrackPoint) string {
+// trackLines is a track as the points of SVG polylines: one, or more where
+// it crosses the antimeridian, which would otherwise draw a line across
+// the whole world.
+func trackLines(track []TrackPoint) []string {
+	var lines []string
 	var s strings.Builder
+	prevX := 0.0
 	for i, p := range track {
-		if i > 0 {
+		x, y := worldmap.Project(p.Lat, p.Lon)
+		switch {
+		case i > 0 && math.Abs(x-prevX) > worldmap.Width/2:
+			lines = append(lines, s.String())
+			s.Reset()
+		case i > 0:
 			s.WriteByte(' ')
 		}
-		x, y := worldmap.Project(p.Lat, p.Lon)
 		s.WriteString(coord(x) + "," + coord(y))
+		prevX = x
 	}
-	return s.String()
+	if s.Len() > 0 {
+		lines = append(lines, s.String())
+	}
+	return lines
 }
 
 // The flight profile chart: altitude and ground speed against time, in a
