@@ -7,7 +7,8 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 BIN     := bin/albatross
 AIRPORTS := store/airportref/data/airports.tsv.gz
-ASSETS  := static/dist/app.css static/dist/htmx.min.js static/dist/sse.js static/dist/app.js $(AIRPORTS)
+WORLDMAP := static/dist/world.svg
+ASSETS  := static/dist/app.css static/dist/htmx.min.js static/dist/sse.js static/dist/app.js $(AIRPORTS) $(WORLDMAP)
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 TEMPL   := $(shell find views -name '*.templ')
 
@@ -23,7 +24,7 @@ build: $(BIN)
 $(BIN): $(ASSETS) $(GOFILES) go.mod go.sum
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/albatross
 
-## assets: Tailwind CSS, htmx 2 and its SSE extension into static/dist, and the airport reference (embedded)
+## assets: Tailwind CSS, htmx 2 and its SSE extension and the world basemap into static/dist, and the airport reference (embedded)
 assets: $(ASSETS)
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -46,6 +47,11 @@ static/dist/app.js: static/js/app.js
 # README), compacted and embedded by store/airportref.
 $(AIRPORTS): node_modules/.package-lock.json store/airportref/gen/main.go
 	$(GO) run ./store/airportref/gen -out $@
+
+# The maps' world basemap (Natural Earth's 1:110m countries, from the npm
+# package world-atlas), as one SVG path served from static/dist.
+$(WORLDMAP): node_modules/.package-lock.json views/worldmap/gen/main.go views/worldmap/worldmap.go
+	$(GO) run ./views/worldmap/gen -out $@
 
 ## generate: regenerate templ, sqlc and protobuf code (committed; CI fails on a diff)
 generate: tools-check
@@ -89,6 +95,6 @@ lint:
 	$(GO) tool staticcheck ./...
 
 clean:
-	rm -rf bin static/dist/*.css static/dist/*.js $(AIRPORTS)
+	rm -rf bin static/dist/*.css static/dist/*.js $(WORLDMAP) $(AIRPORTS)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -63,6 +63,9 @@ type sseViewer struct {
 	user   string // the signed-in person; "" for a visitor
 	staff  bool   // the tenant's staff: the review side's notices too
 	every  bool   // a platform admin: every tenant's notices, staff's included
+	// topics, when set, are the only topics the stream carries: a public
+	// page's stream hears of what it shows and nothing else of the airline.
+	topics map[live.Topic]bool
 }
 
 type sseClient struct {
@@ -217,7 +220,7 @@ func (c *sseClient) finish() {
 // platform admin sees it. The platform admin, who may open any airline's
 // staff pages, counts as staff; a person's own notice is theirs alone.
 func (c *sseClient) allowed(ev sseEvent) bool {
-	if ev.tenant != c.tenant && !c.every {
+	if ev.tenant != c.tenant && !c.every || c.topics != nil && !c.topics[ev.topic] {
 		return false
 	}
 	mine := ev.user != "" && ev.user == c.user
@@ -342,10 +345,33 @@ func (b *Broker) Clients() int {
 // streamEvents is the one SSE endpoint of a browser session; unless guard
 // is nil, it ends a stream when its person may no longer see it.
 func (b *Broker) streamEvents(sm *scs.SessionManager, guard *streamGuard) echo.HandlerFunc {
-	return func(c echo.Context) error { return b.stream(c, sm, guard) }
+	return func(c echo.Context) error {
+		// A person sees their airline's notices and their own; the platform
+		// admin, who may open any airline's pages, sees every airline's.
+		u, signedIn := currentUser(c)
+		var user string
+		if signedIn {
+			user = u.ID
+		}
+		watch := func() (<-chan struct{}, func(), bool) {
+			if guard == nil {
+				return nil, func() {}, true
+			}
+			s, ok := sessionOf(sm, c)
+			if !ok {
+				return nil, nil, false
+			}
+			ended, stop := guard.watch(s)
+			return ended, stop, true
+		}
+		return b.stream(c, viewerOf(u.TenantID, user, u.Role), watch)
+	}
 }
 
-func (b *Broker) stream(c echo.Context, sm *scs.SessionManager, guard *streamGuard) error {
+// stream sends v's notices until the request ends, or until the channel
+// watch returns is closed (nil: never); watch runs once the stream is
+// open, and ok false from it ends the stream at once.
+func (b *Broker) stream(c echo.Context, v sseViewer, watch func() (ended <-chan struct{}, stop func(), ok bool)) error {
 	w, r := c.Response(), c.Request()
 	var lastID *domain.Position
 	if s := r.Header.Get("Last-Event-ID"); s != "" {
@@ -353,14 +379,7 @@ func (b *Broker) stream(c echo.Context, sm *scs.SessionManager, guard *streamGua
 			lastID = &p
 		}
 	}
-	// A person sees their airline's notices and their own; the platform
-	// admin, who may open any airline's pages, sees every airline's.
-	u, signedIn := currentUser(c)
-	var user string
-	if signedIn {
-		user = u.ID
-	}
-	client, missed, resync := b.subscribe(viewerOf(u.TenantID, user, u.Role), lastID)
+	client, missed, resync := b.subscribe(v, lastID)
 	defer b.unsubscribe(client)
 
 	rc := http.NewResponseController(w)
@@ -394,16 +413,11 @@ func (b *Broker) stream(c echo.Context, sm *scs.SessionManager, guard *streamGua
 	}
 	ticker := time.NewTicker(b.heartbeat)
 	defer ticker.Stop()
-	var ended <-chan struct{}
-	if guard != nil {
-		s, ok := sessionOf(sm, c)
-		if !ok {
-			return nil
-		}
-		var stop func()
-		ended, stop = guard.watch(s)
-		defer stop()
+	ended, stop, ok := watch()
+	if !ok {
+		return nil
 	}
+	defer stop()
 	for {
 		select {
 		case <-ended:

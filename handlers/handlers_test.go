@@ -348,10 +348,15 @@ func (d degradedDetail) DegradedReason() string { return string(d) }
 
 func TestStaticAssetsAreServed(t *testing.T) {
 	srv := newApp(t, nil)
-	for _, name := range []string{"app.css", "htmx.min.js", "sse.js", "app.js"} {
+	for _, name := range []string{"app.css", "htmx.min.js", "sse.js", "app.js", "world.svg"} {
 		resp, body := get(t, srv.URL+"/static/"+name, nil)
 		if resp.StatusCode != http.StatusOK || len(body) < 100 {
 			t.Errorf("/static/%s: %d, %d bytes (run make assets)", name, resp.StatusCode, len(body))
 		}
+	}
+	// The maps' basemap: every country's outline, as an SVG image.
+	if resp, body := get(t, srv.URL+"/static/world.svg", nil); !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/svg+xml") ||
+		strings.Count(body, "M") < 177 {
+		t.Errorf("/static/world.svg: %s with %d rings, want an SVG of the 177 countries", resp.Header.Get("Content-Type"), strings.Count(body, "M"))
 	}
 }

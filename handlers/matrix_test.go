@@ -97,6 +97,8 @@ var routeAccess = map[string]access{
 	"POST /logout":                                    public,
 	"GET /a/:slug":                                    public,
 	"GET /a/:slug/register":                           public,
+	"GET /a/:slug/live":                               public,
+	"GET /a/:slug/events":                             public,
 	"POST /a/:slug/register":                          public,
 	"GET /account/password":                           loggedIn,
 	"POST /account/password":                          loggedIn,
@@ -261,6 +263,8 @@ var routeAccess = map[string]access{
 	"GET /airlines/:id/pireps/:pirep":               action(domain.ViewOperations),
 	"GET /airlines/:id/pireps/:pirep/live":          action(domain.ViewOperations),
 	"POST /airlines/:id/pireps/:pirep":              pirepPilot,
+	"GET /airlines/:id/live":                        action(domain.ViewOperations),
+	"GET /airlines/:id/live/live":                   action(domain.ViewOperations),
 	// Its pilot cancels a PIREP; staff cancel a flight in progress only, so
 	// on the matrix's pending PIREP they reach the domain and get 409.
 	"POST /airlines/:id/pireps/:pirep/cancel":   action(domain.FileOwnPireps),

@@ -453,6 +453,9 @@ func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.Airli
 	if err := h.fillComments(c, p, names, &v); err != nil {
 		return err
 	}
+	if v.Track, err = pirepTrackOf(ctx, h.rm, p); err != nil {
+		return err
+	}
 	return render(c, status, views.PirepView(v), nil)
 }
 
@@ -466,6 +469,13 @@ func (h *pirepHandlers) history(ctx context.Context, pirepID string, names map[s
 func describePirepEvent(msg proto.Message) string {
 	switch e := msg.(type) {
 	case *eventsv1.PirepFiled:
+		if e.InProgress {
+			client := e.Details.GetSourceName()
+			if client == "" {
+				client = "an ACARS client"
+			}
+			return "Started in flight by " + client
+		}
 		if e.Submitted {
 			return "Filed and submitted for review"
 		}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,6 +19,7 @@ type publicHandlers struct {
 	rm    reads.Querier
 	readYourWrites
 	log *slog.Logger
+	now func() time.Time
 }
 
 func (h *publicHandlers) airline(c echo.Context) (reads.Airline, error) {
@@ -34,8 +36,14 @@ func (h *publicHandlers) showPublicAirline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The live map is on for every airline for now; a setting to turn it
+	// off belongs with the airline's other settings.
+	flying, err := liveMapOf(c.Request().Context(), h.rm, a.ID, a.ICAO, "", "", h.now(), true)
+	if err != nil {
+		return err
+	}
 	p := views.PublicAirlinePage{Page: page(c, a.Name), Name: a.Name, ICAO: a.ICAO, Slug: a.Slug,
-		Pilots: pilots, Registration: a.Registration, Suspended: a.Suspended}
+		Pilots: pilots, Registration: a.Registration, Suspended: a.Suspended, Live: flying}
 	return render(c, http.StatusOK, views.PublicAirlineView(p), nil)
 }
 

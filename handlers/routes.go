@@ -44,8 +44,10 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/account/api-keys/:id/revoke", apiKeys.revokeAPIKey)
 
 	// Anyone: an airline's public page and registration.
-	public := &publicHandlers{users: d.Users, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
+	public := &publicHandlers{users: d.Users, rm: d.ReadModels, readYourWrites: wait, log: d.Log, now: time.Now}
 	app.GET("/a/:slug", public.showPublicAirline)
+	app.GET("/a/:slug/live", liveFragment(public.showPublicAirline, views.LivePublicFlights))
+	app.GET("/a/:slug/events", d.Broker.streamLiveFlights(d.ReadModels))
 	app.GET("/a/:slug/register", public.showRegister)
 	app.POST("/a/:slug/register", public.register)
 
@@ -146,6 +148,10 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	roster := &rosterHandlers{rm: d.ReadModels}
 	member.GET("/airlines/:id/roster", roster.showRoster, allow(domain.ViewOperations))
 	member.GET("/airlines/:id/roster/live", liveFragment(roster.showRoster, views.LiveRoster), allow(domain.ViewOperations))
+	// The live map of the flights in progress: for everyone in the airline.
+	liveMap := &liveMapHandlers{rm: d.ReadModels, now: time.Now}
+	member.GET("/airlines/:id/live", liveMap.showLiveMap, allow(domain.ViewOperations))
+	member.GET("/airlines/:id/live/live", liveFragment(liveMap.showLiveMap, views.LiveFlightsMap), allow(domain.ViewOperations))
 	stats := &statsHandlers{rm: d.ReadModels, now: time.Now}
 	member.GET("/airlines/:id/stats", stats.showStats, allow(domain.ViewOperations))
 	member.GET("/airlines/:id/stats/live", liveFragment(stats.showStats, views.LiveAirlineStats), allow(domain.ViewOperations))

@@ -3,6 +3,7 @@ package views
 import (
 	"strings"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/live"
 )
 
@@ -10,14 +11,16 @@ import (
 // its fragment route (the page's path with "/live") renders only that
 // section, and each listens for the topics of the notices that change it.
 const (
-	LiveDashboard    = "dashboard"     // a pilot's career and latest PIREPs
-	LiveMyPireps     = "my-pireps"     // a pilot's own PIREPs
-	LivePirepQueue   = "pirep-queue"   // the staff's review queue
-	LivePirepList    = "pirep-list"    // the staff's list of the airline's PIREPs
-	LiveRoster       = "roster"        // the airline's pilots
-	LiveAirlineStats = "airline-stats" // the airline's statistics
-	LivePirepDetail  = "pirep-detail"  // one PIREP's facts and history
-	LivePirepThread  = "pirep-thread"  // one PIREP's comments, swapped with its facts
+	LiveDashboard     = "dashboard"      // a pilot's career and latest PIREPs
+	LiveMyPireps      = "my-pireps"      // a pilot's own PIREPs
+	LivePirepQueue    = "pirep-queue"    // the staff's review queue
+	LivePirepList     = "pirep-list"     // the staff's list of the airline's PIREPs
+	LiveRoster        = "roster"         // the airline's pilots
+	LiveAirlineStats  = "airline-stats"  // the airline's statistics
+	LivePirepDetail   = "pirep-detail"   // one PIREP's facts and history
+	LivePirepThread   = "pirep-thread"   // one PIREP's comments, swapped with its facts
+	LiveFlightsMap    = "live-flights"   // an airline's flights in progress, map and table
+	LivePublicFlights = "public-flights" // the same on the airline's public page
 )
 
 // liveURL is the fragment route of a page's live section: the page's path
@@ -44,12 +47,17 @@ var (
 	flightsTrigger      = live.Trigger(live.TopicFlights, live.TopicResync)
 	usersTrigger        = live.Trigger(live.TopicUsers, live.TopicResync)
 	noticesTrigger      = live.Trigger(live.TopicNotices, live.TopicResync)
+	liveFlightsTrigger  = live.Trigger(live.TopicLiveFlights, live.TopicResync)
 )
 
 // importTrigger listens for one import job's progress.
 func importTrigger(id string) string { return live.Trigger(live.ImportTopic(id), live.TopicResync) }
 
-// pirepDetailTrigger listens for one PIREP's changes and comments.
-func pirepDetailTrigger(id string) string {
-	return live.Trigger(live.PirepTopic(id), live.TopicPirepComments, live.TopicResync)
+// pirepDetailTrigger listens for one PIREP's changes and comments, and,
+// while it flies, for the airline's positions, which its track grows by.
+func pirepDetailTrigger(p PirepRow) string {
+	if p.State == domain.PirepInProgress {
+		return live.Trigger(live.PirepTopic(p.ID), live.TopicPirepComments, live.TopicLiveFlights, live.TopicResync)
+	}
+	return live.Trigger(live.PirepTopic(p.ID), live.TopicPirepComments, live.TopicResync)
 }

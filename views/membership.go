@@ -120,6 +120,7 @@ type PublicAirlinePage struct {
 	Pilots       int
 	Registration string // open, approval or closed
 	Suspended    bool
+	Live         LiveMap // the flights in progress, without their tracks
 }
 
 // RegisterForm is the registration form of an airline.

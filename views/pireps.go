@@ -114,4 +114,12 @@ type PirepPage struct {
 	// first; CommentForm adds to it.
 	Comments    []CommentRow
 	CommentForm CommentForm
+	// Track is the flight's reported positions, nil for a PIREP with none.
+	Track *PirepTrack
+}
+
+// PirepTrack is an ACARS flight's track on a map and its profile.
+type PirepTrack struct {
+	Map     WorldMap
+	Profile Profile
 }

@@ -36,9 +36,10 @@ const (
 	// made or undone, to the whole airline.
 	TopicPilotTotals Topic = "pilot-totals"
 	// TopicLiveFlights is the airline's flights in progress as the live map
-	// shows them: sent on each position an ACARS client reports, to the
-	// whole airline (and the public map), and to nothing else, so a busy
-	// sky does not wake the review pages.
+	// shows them: sent on each position an ACARS client reports (to nothing
+	// else, so a busy sky does not wake the review pages), and beside the
+	// other topics when a flight starts, changes phase, is filed or is
+	// cancelled, to the whole airline (and the public map).
 	TopicLiveFlights Topic = "live-flights"
 	// TopicResync tells a page to re-fetch every live section: its stream
 	// could not be replayed.

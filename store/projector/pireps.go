@@ -44,6 +44,7 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 	var err error
 	var pilot uuid.UUID  // whose PIREP it is: their own pages are told
 	var totalsMoved bool // it entered or left the accepted state
+	var flying bool      // it is or was in progress: the live map shows it
 	// change loads the PIREP's row, lets f edit it, writes it back, and
 	// moves the totals by what the old and the new row add when accepted.
 	change := func(id string, at time.Time, f func(row *readmodel.UpsertPirepParams) error) error {
@@ -56,6 +57,7 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 			if err := f(&row); err != nil {
 				return err
 			}
+			flying = p.State == domain.PirepInProgress || row.State == domain.PirepInProgress
 			row.UpdatedAt = at
 			if err := q.UpsertPirep(ctx, row); err != nil {
 				return err
@@ -78,7 +80,7 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 			row := readmodel.UpsertPirepParams{TenantID: ev.TenantID, ID: id, PilotID: owner, State: domain.PirepDraft, Phase: e.Phase}
 			switch {
 			case e.InProgress:
-				row.State = domain.PirepInProgress
+				row.State, flying = domain.PirepInProgress, true
 			case e.Submitted:
 				row.State = domain.PirepPending
 			}
@@ -141,7 +143,13 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 	if _, ok := msg.(*eventsv1.PirepPositionsAdded); ok {
 		return []notify.Notice{{TenantID: ev.TenantID, Topic: live.TopicLiveFlights, IDs: []string{rawID}, Position: ev.Position.String()}}, nil
 	}
-	return pirepNotices(ev, rawID, pilot.String(), totalsMoved), nil
+	ns := pirepNotices(ev, rawID, pilot.String(), totalsMoved)
+	if flying {
+		// A flight's start, phase, filing or cancel changes the live map
+		// as its positions do.
+		ns = append(ns, notify.Notice{TenantID: ev.TenantID, Topic: live.TopicLiveFlights, IDs: []string{rawID}, Position: ev.Position.String()})
+	}
+	return ns, nil
 }
 
 // pirepNotices are the fragments one PIREP change invalidates, each told
