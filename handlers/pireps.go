@@ -173,6 +173,12 @@ func pirepRow(tabs views.AirlineTabs, p reads.Pirep, pilot string, regs map[stri
 		Pilot: pilot, Aircraft: regs[p.AircraftID], BlockOff: p.BlockOff.UTC().Format(when), BlockOn: p.BlockOn.UTC().Format(when),
 		FlightTime: domain.FormatFlightTime(int64(p.FlightTime)), Distance: strconv.Itoa(int(p.Distance)) + " nm",
 		Route: p.Route, Remarks: p.Remarks, FiledAt: p.FiledAt.UTC().Format(when), RejectReason: p.RejectReason}
+	if p.BlockOn.IsZero() {
+		r.BlockOn = "not yet (in flight)" // an ACARS flight under way
+	}
+	if p.BlockOff.IsZero() {
+		r.BlockOff = "not yet"
+	}
 	if p.State == domain.PirepInProgress && phpvmsStatusText[p.Phase] != "" {
 		// An ACARS flight under way says where in the flight it is.
 		r.StateLabel += " · " + phpvmsStatusText[p.Phase]
