@@ -63,7 +63,7 @@ func (a *Airline) Apply(ev proto.Message) error {
 		a.Suspended = false
 	case *eventsv1.PirepRulesChanged:
 		a.PirepRules = PirepRules{AircraftAtDeparture: e.AircraftAtDeparture, PilotAtDeparture: e.PilotAtDeparture,
-			AbandonAfterMinutes: e.AbandonAfterMinutes}
+			AbandonAfterMinutes: e.AbandonAfterMinutes, PublicLiveMapOff: e.PublicLiveMapOff}
 	case *eventsv1.MembershipDecided:
 		if a.decided == nil {
 			a.decided = map[string]int32{}

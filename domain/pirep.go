@@ -401,6 +401,9 @@ type PirepRules struct {
 	// AbandonAfterMinutes is how long a flight in progress may go without
 	// a report before the system cancels it; 0 is DefaultAbandonAfter.
 	AbandonAfterMinutes int32
+	// PublicLiveMapOff takes the live map off the airline's public page
+	// (it is on by default).
+	PublicLiveMapOff bool
 }
 
 // The bounds of PirepRules.AbandonAfterMinutes: a client reports every few

@@ -27,6 +27,6 @@ func (s *Airlines) SetPirepRules(ctx context.Context, meta CommandMeta, airlineI
 		}
 		return []proto.Message{&eventsv1.PirepRulesChanged{AirlineId: airlineID,
 			AircraftAtDeparture: r.AircraftAtDeparture, PilotAtDeparture: r.PilotAtDeparture, ChangedAt: timestamppb.New(now),
-			AbandonAfterMinutes: r.AbandonAfterMinutes}}, nil
+			AbandonAfterMinutes: r.AbandonAfterMinutes, PublicLiveMapOff: r.PublicLiveMapOff}}, nil
 	})
 }

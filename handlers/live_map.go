@@ -170,6 +170,13 @@ func (b *Broker) streamLiveFlights(rm reads.Querier) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		rules, err := reads.PirepSettings{Q: rm}.PirepRules(c.Request().Context(), a.ID)
+		if err != nil {
+			return err
+		}
+		if rules.PublicLiveMapOff {
+			return echo.NewHTTPError(http.StatusNotFound, "This airline shows no live map.")
+		}
 		return b.stream(c, sseViewer{tenant: a.ID, topics: only}, func() (<-chan struct{}, func(), bool) { return nil, func() {}, true })
 	}
 }

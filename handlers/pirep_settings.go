@@ -43,7 +43,7 @@ func (h *pirepSettingsHandlers) showPirepSettings(c echo.Context) error {
 	}
 	p := views.PirepSettingsPage{Page: page(c, tabs.Name+" · PIREP settings"), Tabs: tabs, Action: pirepSettingsURL(tabs.ID),
 		AircraftAtDeparture: rules.AircraftAtDeparture, PilotAtDeparture: rules.PilotAtDeparture,
-		Notice: popFlash(c, h.sessions)}
+		PublicLiveMap: !rules.PublicLiveMapOff, Notice: popFlash(c, h.sessions)}
 	if rules.AbandonAfterMinutes > 0 {
 		p.AbandonAfter = domain.FormatFlightTime(int64(rules.AbandonAfterMinutes))
 	}
@@ -55,7 +55,7 @@ func (h *pirepSettingsHandlers) showPirepSettings(c echo.Context) error {
 func (h *pirepSettingsHandlers) savePirepSettings(c echo.Context) error {
 	airlineID := c.Param("id")
 	rules := domain.PirepRules{AircraftAtDeparture: c.FormValue("aircraft_at_departure") != "",
-		PilotAtDeparture: c.FormValue("pilot_at_departure") != ""}
+		PilotAtDeparture: c.FormValue("pilot_at_departure") != "", PublicLiveMapOff: c.FormValue("public_live_map") == ""}
 	typed := c.FormValue("abandon_after")
 	var err error
 	if typed != "" {
@@ -77,7 +77,8 @@ func (h *pirepSettingsHandlers) savePirepSettings(c echo.Context) error {
 			return terr
 		}
 		p := views.PirepSettingsPage{Page: page(c, tabs.Name+" · PIREP settings"), Tabs: tabs, Action: pirepSettingsURL(tabs.ID),
-			AircraftAtDeparture: rules.AircraftAtDeparture, PilotAtDeparture: rules.PilotAtDeparture, AbandonAfter: typed, Errors: fields}
+			AircraftAtDeparture: rules.AircraftAtDeparture, PilotAtDeparture: rules.PilotAtDeparture, AbandonAfter: typed, Errors: fields,
+			PublicLiveMap: !rules.PublicLiveMapOff}
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return render(c, http.StatusUnprocessableEntity, views.PirepSettingsView(p), nil)
 	}

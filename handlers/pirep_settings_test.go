@@ -65,8 +65,21 @@ func checkPirepSettings(t *testing.T, w *matrixWorld) {
 			t.Errorf("abandon after %q: the checkbox ticked was lost", typed)
 		}
 	}
+	// The public page's live map is on until the box is unticked.
+	anyone := newClient()
+	if _, body := getAs(t, anyone, w.URL+"/a/"+a.slug, nil); !strings.Contains(body, `data-testid="public-live"`) {
+		t.Errorf("a new airline's public page has no live map")
+	}
 	if resp, _ := w.sendForm(t, staff, settings, url.Values{"abandon_after": {"4:30"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save abandon after 4:30: %d", resp.StatusCode)
+	}
+	if _, body := getAs(t, anyone, w.URL+"/a/"+a.slug, nil); strings.Contains(body, `data-testid="public-live"`) || strings.Contains(body, "/a/"+a.slug+"/events") {
+		t.Errorf("with the public map unticked, the public page still shows it")
+	}
+	for _, path := range []string{"/a/" + a.slug + "/live", "/a/" + a.slug + "/events"} {
+		if resp, _ := getAs(t, anyone, w.URL+path, nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s with the public map off: %d, want 404", path, resp.StatusCode)
+		}
 	}
 	_, body = getAs(t, staff.client, w.URL+settings, nil)
 	if v, _ := doc(t, body).Find(`input[name="abandon_after"]`).Attr("value"); v != "4:30" {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -36,14 +37,20 @@ func (h *publicHandlers) showPublicAirline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// The live map is on for every airline for now; a setting to turn it
-	// off belongs with the airline's other settings.
-	flying, err := liveMapOf(c.Request().Context(), h.rm, a.ID, a.ICAO, "", "", h.now(), true)
+	// The live map is on unless the airline's PIREP settings take it off.
+	rules, err := reads.PirepSettings{Q: h.rm}.PirepRules(c.Request().Context(), a.ID)
 	if err != nil {
 		return err
 	}
 	p := views.PublicAirlinePage{Page: page(c, a.Name), Name: a.Name, ICAO: a.ICAO, Slug: a.Slug,
-		Pilots: pilots, Registration: a.Registration, Suspended: a.Suspended, Live: flying}
+		Pilots: pilots, Registration: a.Registration, Suspended: a.Suspended, ShowLive: !rules.PublicLiveMapOff}
+	if p.ShowLive {
+		if p.Live, err = liveMapOf(c.Request().Context(), h.rm, a.ID, a.ICAO, "", "", h.now(), true); err != nil {
+			return err
+		}
+	} else if isFragmentRequest(c.Request()) || strings.HasSuffix(c.Path(), "/live") {
+		return echo.NewHTTPError(http.StatusNotFound, "This airline shows no live map.")
+	}
 	return render(c, http.StatusOK, views.PublicAirlineView(p), nil)
 }
 

@@ -51,9 +51,11 @@ ALTER TABLE ranks ADD COLUMN auto_accept_acars boolean NOT NULL DEFAULT false;
 -- How long an airline lets a flight in progress go without a report
 -- before the system cancels it (0: the default, 2 hours).
 ALTER TABLE airline_pirep_rules ADD COLUMN abandon_after_minutes integer NOT NULL DEFAULT 0;
+-- Whether the airline's public page leaves out the live map (on by default).
+ALTER TABLE airline_pirep_rules ADD COLUMN public_live_map_off boolean NOT NULL DEFAULT false;
 
 -- +goose Down
-ALTER TABLE airline_pirep_rules DROP COLUMN abandon_after_minutes;
+ALTER TABLE airline_pirep_rules DROP COLUMN abandon_after_minutes, DROP COLUMN public_live_map_off;
 ALTER TABLE ranks DROP COLUMN auto_accept_acars;
 DROP TABLE pirep_positions;
 DROP INDEX pireps_in_progress_idle;

@@ -121,6 +121,7 @@ type PublicAirlinePage struct {
 	Registration string // open, approval or closed
 	Suspended    bool
 	Live         LiveMap // the flights in progress, without their tracks
+	ShowLive     bool    // the airline shows its live map here
 }
 
 // RegisterForm is the registration form of an airline.

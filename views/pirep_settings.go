@@ -10,6 +10,8 @@ type PirepSettingsPage struct {
 	// AbandonAfter is how long a flight in progress may go without a
 	// report, as typed (h:mm; empty for the default).
 	AbandonAfter string
+	// PublicLiveMap shows the live map on the airline's public page.
+	PublicLiveMap bool
 	Errors       map[string]string
 	Notice       string
 }

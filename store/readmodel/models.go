@@ -65,6 +65,7 @@ type AirlinePirepRule struct {
 	PilotAtDeparture    bool
 	UpdatedAt           time.Time
 	AbandonAfterMinutes int32
+	PublicLiveMapOff    bool
 }
 
 type Airport struct {

@@ -21,7 +21,7 @@ func (q *Queries) DeleteAllAirlinePirepRules(ctx context.Context) error {
 }
 
 const getAirlinePirepRules = `-- name: GetAirlinePirepRules :one
-SELECT tenant_id, aircraft_at_departure, pilot_at_departure, updated_at, abandon_after_minutes FROM airline_pirep_rules
+SELECT tenant_id, aircraft_at_departure, pilot_at_departure, updated_at, abandon_after_minutes, public_live_map_off FROM airline_pirep_rules
 WHERE tenant_id = $1
 `
 
@@ -36,16 +36,19 @@ func (q *Queries) GetAirlinePirepRules(ctx context.Context, tenantID string) (Ai
 		&i.PilotAtDeparture,
 		&i.UpdatedAt,
 		&i.AbandonAfterMinutes,
+		&i.PublicLiveMapOff,
 	)
 	return i, err
 }
 
 const upsertAirlinePirepRules = `-- name: UpsertAirlinePirepRules :exec
-INSERT INTO airline_pirep_rules (tenant_id, aircraft_at_departure, pilot_at_departure, updated_at, abandon_after_minutes)
-VALUES ($1, $2, $3, $4, $5)
+INSERT INTO airline_pirep_rules (tenant_id, aircraft_at_departure, pilot_at_departure, updated_at, abandon_after_minutes,
+    public_live_map_off)
+VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (tenant_id) DO UPDATE
 SET aircraft_at_departure = EXCLUDED.aircraft_at_departure, pilot_at_departure = EXCLUDED.pilot_at_departure,
-    updated_at = EXCLUDED.updated_at, abandon_after_minutes = EXCLUDED.abandon_after_minutes
+    updated_at = EXCLUDED.updated_at, abandon_after_minutes = EXCLUDED.abandon_after_minutes,
+    public_live_map_off = EXCLUDED.public_live_map_off
 `
 
 type UpsertAirlinePirepRulesParams struct {
@@ -54,6 +57,7 @@ type UpsertAirlinePirepRulesParams struct {
 	PilotAtDeparture    bool
 	UpdatedAt           time.Time
 	AbandonAfterMinutes int32
+	PublicLiveMapOff    bool
 }
 
 // UpsertAirlinePirepRules writes an airline's filing rules from its events.
@@ -64,6 +68,7 @@ func (q *Queries) UpsertAirlinePirepRules(ctx context.Context, arg UpsertAirline
 		arg.PilotAtDeparture,
 		arg.UpdatedAt,
 		arg.AbandonAfterMinutes,
+		arg.PublicLiveMapOff,
 	)
 	return err
 }

@@ -27,11 +27,12 @@ func testUpsertAndGetAirlinePirepRules(t *testing.T, q readmodel.Querier) {
 		t.Fatal(err)
 	}
 	row.AircraftAtDeparture, row.PilotAtDeparture, row.UpdatedAt, row.AbandonAfterMinutes = false, true, at.Add(time.Hour), 240
+	row.PublicLiveMapOff = true
 	if err := q.UpsertAirlinePirepRules(ctx, row); err != nil {
 		t.Fatal(err)
 	}
 	got, err := q.GetAirlinePirepRules(ctx, tenantA)
-	if err != nil || got.TenantID != tenantA || got.AircraftAtDeparture || !got.PilotAtDeparture || got.AbandonAfterMinutes != 240 ||
+	if err != nil || got.TenantID != tenantA || got.AircraftAtDeparture || !got.PilotAtDeparture || got.AbandonAfterMinutes != 240 || !got.PublicLiveMapOff ||
 		!got.UpdatedAt.Equal(row.UpdatedAt.Truncate(time.Microsecond)) {
 		t.Errorf("GetAirlinePirepRules = %+v, %v; want the second write", got, err)
 	}

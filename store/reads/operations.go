@@ -149,7 +149,7 @@ func (s PirepSettings) PirepRules(ctx context.Context, tenantID string) (domain.
 		return domain.PirepRules{}, err
 	}
 	return domain.PirepRules{AircraftAtDeparture: r.AircraftAtDeparture, PilotAtDeparture: r.PilotAtDeparture,
-		AbandonAfterMinutes: r.AbandonAfterMinutes}, nil
+		AbandonAfterMinutes: r.AbandonAfterMinutes, PublicLiveMapOff: r.PublicLiveMapOff}, nil
 }
 
 // PilotLocation implements domain.PirepSettings; "" for a pilot with no

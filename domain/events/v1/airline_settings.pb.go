@@ -36,6 +36,7 @@ type PirepRulesChanged struct {
 	// abandon_after_minutes: a flight in progress with no report for this
 	// long is cancelled (phpVMS's acars.live_time); 0 is the default.
 	AbandonAfterMinutes int32 `protobuf:"varint,5,opt,name=abandon_after_minutes,json=abandonAfterMinutes,proto3" json:"abandon_after_minutes,omitempty"`
+	PublicLiveMapOff    bool  `protobuf:"varint,6,opt,name=public_live_map_off,json=publicLiveMapOff,proto3" json:"public_live_map_off,omitempty"` // the airline's public page shows no live map
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
 }
@@ -105,11 +106,18 @@ func (x *PirepRulesChanged) GetAbandonAfterMinutes() int32 {
 	return 0
 }
 
+func (x *PirepRulesChanged) GetPublicLiveMapOff() bool {
+	if x != nil {
+		return x.PublicLiveMapOff
+	}
+	return false
+}
+
 var File_domain_events_v1_airline_settings_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_airline_settings_proto_rawDesc = "" +
 	"\n" +
-	"'domain/events/v1/airline_settings.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x83\x02\n" +
+	"'domain/events/v1/airline_settings.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb2\x02\n" +
 	"\x11PirepRulesChanged\x12\x1d\n" +
 	"\n" +
 	"airline_id\x18\x01 \x01(\tR\tairlineId\x122\n" +
@@ -117,7 +125,8 @@ const file_domain_events_v1_airline_settings_proto_rawDesc = "" +
 	"\x12pilot_at_departure\x18\x03 \x01(\bR\x10pilotAtDeparture\x129\n" +
 	"\n" +
 	"changed_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\x122\n" +
-	"\x15abandon_after_minutes\x18\x05 \x01(\x05R\x13abandonAfterMinutesB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
+	"\x15abandon_after_minutes\x18\x05 \x01(\x05R\x13abandonAfterMinutes\x12-\n" +
+	"\x13public_live_map_off\x18\x06 \x01(\bR\x10publicLiveMapOffB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_domain_events_v1_airline_settings_proto_rawDescOnce sync.Once
