@@ -12,6 +12,6 @@ type PirepSettingsPage struct {
 	AbandonAfter string
 	// PublicLiveMap shows the live map on the airline's public page.
 	PublicLiveMap bool
-	Errors       map[string]string
-	Notice       string
+	Errors        map[string]string
+	Notice        string
 }
