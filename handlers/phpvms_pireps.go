@@ -143,6 +143,10 @@ func (h *phpvmsAPI) findPirep(c echo.Context) (reads.Airline, reads.Pirep, error
 	}
 	p, err := h.rm.FindPirep(c.Request().Context(), a.ID, c.Param("pirep"))
 	if domain.ErrorCode(err) == domain.ENotFound {
+		// Just prefiled, the read models may not have it yet.
+		p, err = h.pirepFromStream(c, a, c.Param("pirep"))
+	}
+	if domain.ErrorCode(err) == domain.ENotFound {
 		return a, p, &phpvmsError{Status: http.StatusNotFound, Type: "pirep-not-found", Message: "PIREP not found",
 			Extras: map[string]any{"pirep_id": c.Param("pirep")}}
 	}
@@ -168,6 +172,12 @@ func (h *phpvmsAPI) ownPirep(c echo.Context) (reads.Airline, reads.Pirep, error)
 func (h *phpvmsAPI) answerPirep(c echo.Context, res domain.AppendResult, a reads.Airline, pirepID string) error {
 	h.wait.waitFor(c, res)
 	p, err := h.rm.FindPirep(c.Request().Context(), a.ID, pirepID)
+	if domain.ErrorCode(err) == domain.ENotFound {
+		// The read models are behind the wait's bound (a burst of
+		// prefiles): the PIREP's own stream has it, so answer from that
+		// rather than tell the client its PIREP does not exist.
+		p, err = h.pirepFromStream(c, a, pirepID)
+	}
 	if err != nil {
 		return err
 	}
@@ -522,4 +532,23 @@ const maxLiveFlights = 1000
 // airportsOf is a PIREP's airports, as a refusal names them.
 func airportsOf(p reads.Pirep) domain.PirepDetails {
 	return domain.PirepDetails{DptAirport: p.DptAirport, ArrAirport: p.ArrAirport}
+}
+
+// pirepFromStream is a PIREP as its stream has it, for an answer the read
+// models cannot give yet; its last position is left out.
+func (h *phpvmsAPI) pirepFromStream(c echo.Context, a reads.Airline, pirepID string) (reads.Pirep, error) {
+	f, err := h.loadFlight(c, pirepID)
+	if err != nil {
+		return reads.Pirep{}, err
+	}
+	if !f.Created || f.TenantID != a.ID {
+		return reads.Pirep{}, domain.Errorf(domain.ENotFound, "There is no such PIREP.")
+	}
+	d := f.Details
+	return reads.Pirep{ID: f.ID, AirlineID: f.TenantID, PilotID: f.PilotID, State: f.State, FlightID: d.FlightID,
+		FlightNumber: d.FlightNumber, RouteCode: d.RouteCode, RouteLeg: d.RouteLeg, DptAirport: d.DptAirport,
+		ArrAirport: d.ArrAirport, AltAirport: d.AltAirport, AircraftID: d.AircraftID, BlockOff: d.BlockOff, BlockOn: d.BlockOn,
+		FiledAt: f.FiledAt, FlightTime: d.FlightTime, Distance: d.Distance, Level: d.Level, FuelUsed: d.FuelUsed,
+		LandingRate: d.LandingRate, Route: d.Route, Remarks: d.Remarks, Source: d.Source, SourceName: d.SourceName,
+		Phase: f.Phase, UpdatedAt: f.LastReportAt, QueuedAt: f.LastReportAt, Positions: int32(f.Positions)}, nil
 }
