@@ -40,8 +40,10 @@ import (
 // The run has phases, each post belonging to the phase it started in:
 // a warm-up (the clients' first posts are spread over the interval, so
 // the load is steady after one), the measured phase with every browser
-// open, a short drain while the other browsers close, then the baseline
-// phase with one browser (the one that watched from the start).
+// open, a pause in the reports while those browsers close and a fresh one
+// opens, then the baseline phase with that one browser. The pause is what
+// lets the fresh stream start matching exactly: no post is under way and
+// every event is out when it opens.
 
 // acarsSizes are the sizes of the acars group.
 type acarsSizes struct {
@@ -53,7 +55,7 @@ type acarsSizes struct {
 const (
 	acarsWarm     = iota // discarded: the clients' ramp
 	acarsMeasured        // every browser open: the rows
-	acarsClosing         // discarded: the other browsers are closing
+	acarsPaused          // no reports: the browsers change
 	acarsBaseline        // one browser: the baselines of the SSE rows
 	acarsEnd             // discarded: the last ticks before the clients file
 	acarsPhases
@@ -80,6 +82,8 @@ type acarsHub struct {
 	mu    []sync.Mutex
 	posts [][]acarsPost
 	phase atomic.Int32
+	// inflight is the position POSTs under way.
+	inflight atomic.Int32
 }
 
 func (h *acarsHub) started(client int, at time.Time) int32 {
@@ -97,6 +101,17 @@ func (h *acarsHub) post(client, n int) (acarsPost, bool) {
 		return acarsPost{}, false
 	}
 	return h.posts[client][n], true
+}
+
+// total is how many posts have started.
+func (h *acarsHub) total() int {
+	n := 0
+	for c := range h.posts {
+		h.mu[c].Lock()
+		n += len(h.posts[c])
+		h.mu[c].Unlock()
+	}
+	return n
 }
 
 // count is how many posts started in phase.
@@ -128,6 +143,23 @@ func (w *acarsWatcher) got(phase int32) int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return len(w.samples[phase])
+}
+
+// behind is true while the stream, still open, lacks an event of a post.
+func (w *acarsWatcher) behind(total int) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := 0
+	for _, r := range w.received {
+		n += r
+	}
+	return !w.cut && n < total
+}
+
+func (w *acarsWatcher) wasCut() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.cut
 }
 
 // watchLiveFlights opens /events as b and matches its live-flights events
@@ -223,10 +255,10 @@ type acarsClient struct {
 	aircraft int // the aircraft's number in phpVMS's API
 	pirepID  string
 
-	prefiled, filed time.Time
-	postLat         []float64 // µs, measured phase
-	statusLat       []float64 // µs, measured phase
-	ticks, late     int
+	prefiled, filed    time.Time
+	postLat            []float64 // µs, measured phase
+	statusLat          []float64 // µs, measured phase
+	ticks, late, pause int       // ticks reported, of them late, and skipped in the pause
 }
 
 func newACARSClient(base, key string) *acarsClient {
@@ -288,41 +320,17 @@ func (a *acarsClient) fly(ctx context.Context, i int, h *acarsHub, airline int, 
 	}
 	a.pirepID, a.prefiled = doc.Data.ID, time.Now()
 	h.index.Store(a.pirepID, i) // before its first position, so every event finds it
-	from, to := csvAirports["EGLL"], csvAirports["EDDF"]
-	for k := 0; !stop.Load() && ctx.Err() == nil; k++ {
-		minutes := int(time.Since(a.prefiled).Minutes())
-		f := math.Min(1, float64(k)/200)
-		phase := "ENR"
-		if k == 0 {
-			phase = "TXI"
+	for k := 0; !stop.Load() && ctx.Err() == nil; {
+		if h.phase.Load() == acarsPaused {
+			a.pause++
+		} else {
+			if err := a.tick(ctx, i, k, h); err != nil {
+				return err
+			}
+			k++
 		}
-		if _, err := a.call(ctx, http.MethodPost, "/api/pireps/"+a.pirepID+"/update", map[string]any{"status": phase,
-			"distance": 353 * f, "flight_time": minutes, "fuel_used": 20 * k}); err != nil {
-			return fmt.Errorf("update: %w", err)
-		}
-		t0 := time.Now()
-		p := h.started(i, t0)
-		body, err := a.call(ctx, http.MethodPost, "/api/pireps/"+a.pirepID+"/acars/position", map[string]any{"positions": []any{map[string]any{
-			"id": fmt.Sprint(k), "lat": from.Lat + (to.Lat-from.Lat)*f, "lon": from.Lon + (to.Lon-from.Lon)*f,
-			"altitude": 28000, "heading": 95, "gs": 450, "status": phase, "distance": 353 * f}}})
-		took := time.Since(t0)
-		if err == nil && !bytes.Contains(body, []byte(`"count":1`)) {
-			err = fmt.Errorf("the position was not added: %.300s", body)
-		}
-		if err != nil {
-			return fmt.Errorf("position: %w", err)
-		}
-		t1 := time.Now()
-		if _, err := a.call(ctx, http.MethodGet, "/api/status", nil); err != nil {
-			return fmt.Errorf("status: %w", err)
-		}
-		if p == acarsMeasured {
-			a.postLat = append(a.postLat, float64(took.Nanoseconds())/1000)
-			a.statusLat = append(a.statusLat, float64(time.Since(t1).Nanoseconds())/1000)
-		}
-		a.ticks++
 		next = next.Add(interval)
-		if late := time.Until(next); late < 0 {
+		if time.Until(next) < 0 {
 			// Behind schedule: the next tick goes at once, and is counted.
 			a.late++
 			next = time.Now()
@@ -341,6 +349,46 @@ func (a *acarsClient) fly(ctx context.Context, i int, h *acarsHub, airline int, 
 	if err := json.Unmarshal(body, &doc); err != nil || (doc.Data.State != 1 && doc.Data.State != 2) {
 		return fmt.Errorf("file: not pending or accepted: %.300s", body)
 	}
+	return nil
+}
+
+// tick is one report of client i: its kth update, position and status
+// request.
+func (a *acarsClient) tick(ctx context.Context, i, k int, h *acarsHub) error {
+	from, to := csvAirports["EGLL"], csvAirports["EDDF"]
+	minutes := int(time.Since(a.prefiled).Minutes())
+	f := math.Min(1, float64(k)/200) // at EDDF after 200 reports
+	phase := "ENR"
+	if k == 0 {
+		phase = "TXI"
+	}
+	if _, err := a.call(ctx, http.MethodPost, "/api/pireps/"+a.pirepID+"/update", map[string]any{"status": phase,
+		"distance": 353 * f, "flight_time": minutes, "fuel_used": 20 * k}); err != nil {
+		return fmt.Errorf("update: %w", err)
+	}
+	h.inflight.Add(1)
+	t0 := time.Now()
+	p := h.started(i, t0)
+	body, err := a.call(ctx, http.MethodPost, "/api/pireps/"+a.pirepID+"/acars/position", map[string]any{"positions": []any{map[string]any{
+		"id": fmt.Sprint(k), "lat": from.Lat + (to.Lat-from.Lat)*f, "lon": from.Lon + (to.Lon-from.Lon)*f,
+		"altitude": 28000, "heading": 95, "gs": 450, "status": phase, "distance": 353 * f}}})
+	took := time.Since(t0)
+	h.inflight.Add(-1)
+	if err == nil && !bytes.Contains(body, []byte(`"count":1`)) {
+		err = fmt.Errorf("the position was not added: %.300s", body)
+	}
+	if err != nil {
+		return fmt.Errorf("position: %w", err)
+	}
+	t1 := time.Now()
+	if _, err := a.call(ctx, http.MethodGet, "/api/status", nil); err != nil {
+		return fmt.Errorf("status: %w", err)
+	}
+	if p == acarsMeasured {
+		a.postLat = append(a.postLat, float64(took.Nanoseconds())/1000)
+		a.statusLat = append(a.statusLat, float64(time.Since(t1).Nanoseconds())/1000)
+	}
+	a.ticks++
 	return nil
 }
 
@@ -370,11 +418,12 @@ func benchACARS(ctx context.Context, c config, log *slog.Logger, t *table) error
 		"POST /api/pireps/prefile, and every %s POST …/update {status, distance, flight_time, fuel_used}, POST …/acars/position with one position (a new id each time), "+
 		"and GET /api/status, one after another, the first ticks spread evenly over the interval (a tick that falls behind goes at once and is counted late); at the end POST …/file. "+
 		"%d browsers (GET /events, each its own connection) are open before the first post. Phases: a warm-up of 2 intervals (discarded), %s measured with every browser, "+
-		"a drain (discarded; the other browsers close once they have every measured post's event, or after 10 s), then %s with the first browser alone (the SSE baselines). "+
+		"a pause in the reports (the clients skip their ticks until no post is under way and every open stream has every event, at most 10 s, then one interval more; "+
+		"the browsers close, a cut stream counts as missing its events), then %s with one freshly opened browser (the SSE baselines). "+
 		"Rows: position POST latency over the measured phase's posts, against GET /api/status by the same clients in the same ticks; position → browser: from the start of the "+
 		"POST to a browser's reading of the `live-flights` event naming that PIREP (a stream's nth event for a PIREP is its nth post: each reaches every stream in log order), "+
 		"p50/p99 over every post and browser of the phase, one run per mode (no rounds); events and payload bytes (length of the data column) in the log's events table "+
-		"for the run's PIREP streams and their aircraft-use streams, counted after the run, per flight hour = the sum over flights of prefile to file (the simulated flight is "+
+		"for the run's PIREP streams and their aircraft-use streams, counted after the run, per flight hour = the sum over flights of prefile to file less the pause (the simulated flight is "+
 		"that wall time, reporting every interval), against the same flights' events without PirepPositionsAdded; embedded start: exec to the first /healthz 200 on the "+
 		"run's data dir, against a copy of it with the PirepPositionsAdded rows deleted and VACUUMed (the same airline and flights, prefiled, updated and filed, no positions), "+
 		"alternating, %d rounds, median. The load generator (clients and browsers, the bench's own goroutines) shares the machine's 2 cores with the server, so "+
@@ -523,43 +572,64 @@ func measureACARS(ctx context.Context, c config, log *slog.Logger, t *table, st 
 			return true
 		}
 	}
-	// drain waits until the streams have every event of the phase's
-	// posts, for up to 10 s, and returns how many events they missed.
-	drain := func(phase int32, ws []*acarsWatcher) int {
+	// drain waits, for up to 10 s, until no post is under way and every
+	// open stream of ws has the event of every post.
+	drain := func(ws []*acarsWatcher) {
 		deadline := time.Now().Add(10 * time.Second)
-		for {
-			want, missed := h.count(phase), 0
+		for time.Now().Before(deadline) {
+			behind, total := h.inflight.Load() > 0, h.total()
 			for _, w := range ws {
-				missed += want - w.got(phase)
+				behind = behind || w.behind(total)
 			}
-			if missed == 0 || time.Now().After(deadline) {
-				return missed
+			if !behind {
+				return
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
+	// missed is how many events of the phase's posts ws never read.
+	missed := func(phase int32, ws []*acarsWatcher) int {
+		n := h.count(phase) * len(ws)
+		for _, w := range ws {
+			n -= w.got(phase)
+		}
+		return n
+	}
 	var missedN, missed1, cut int
+	base := &acarsWatcher{received: make([]int, sz.clients)}
+	baseCtx, baseCancel := context.WithCancel(ctx)
+	defer baseCancel()
 	ok := wait(2 * sz.interval)
 	if ok {
 		h.phase.Store(acarsMeasured)
 		ok = wait(sz.duration)
 	}
 	if ok {
-		h.phase.Store(acarsClosing)
-		missedN = drain(acarsMeasured, watchers)
+		h.phase.Store(acarsPaused)
+		drain(watchers)
+		missedN = missed(acarsMeasured, watchers)
 		for i, w := range watchers {
-			w.mu.Lock()
-			if w.cut {
+			if w.wasCut() {
 				cut++
 			}
-			w.mu.Unlock()
-			if i > 0 {
-				cancels[i]()
-			}
+			cancels[i]()
 		}
-		ok = wait(sz.interval) // the closed streams leave the broker
+		// The closed streams leave the broker, and an event a cut stream
+		// could not tell us about is out, before the fresh one opens.
+		ok = wait(sz.interval)
+	}
+	if ok && h.inflight.Load() > 0 {
+		return "", srv.wrap(errors.New("a position POST is still under way after the pause: the server is stuck"))
 	}
 	if ok {
+		for c := range base.received {
+			h.mu[c].Lock()
+			base.received[c] = len(h.posts[c])
+			h.mu[c].Unlock()
+		}
+		if err := watchLiveFlights(baseCtx, sessions[0], h, base); err != nil {
+			return "", srv.wrap(err)
+		}
 		h.phase.Store(acarsBaseline)
 		ok = wait(acarsBaselineFor(sz))
 	}
@@ -572,18 +642,17 @@ func measureACARS(ctx context.Context, c config, log *slog.Logger, t *table, st 
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	missed1 = drain(acarsBaseline, watchers[:1])
-	for _, cancel := range cancels {
-		cancel()
-	}
+	drain([]*acarsWatcher{base})
+	missed1 = missed(acarsBaseline, []*acarsWatcher{base})
+	baseCancel()
 
 	// The rows of the latencies.
-	var postLat, statusLat, late, ticks []float64
+	var postLat, statusLat []float64
+	var allTicks, lateTicks, unmatched int
 	for _, cl := range clients {
 		postLat, statusLat = append(postLat, cl.postLat...), append(statusLat, cl.statusLat...)
-		late, ticks = append(late, float64(cl.late)), append(ticks, float64(cl.ticks))
+		allTicks, lateTicks = allTicks+cl.ticks, lateTicks+cl.late
 	}
-	var sseN, unmatched int
 	var sseAll [][]float64
 	for _, w := range watchers {
 		w.mu.Lock()
@@ -592,26 +661,20 @@ func measureACARS(ctx context.Context, c config, log *slog.Logger, t *table, st 
 		w.mu.Unlock()
 	}
 	sseMany := slices.Concat(sseAll...)
-	sseN = len(sseMany)
-	watchers[0].mu.Lock()
-	sseOne := slices.Clone(watchers[0].samples[acarsBaseline])
-	watchers[0].mu.Unlock()
+	sseN := len(sseMany)
+	base.mu.Lock()
+	sseOne := slices.Clone(base.samples[acarsBaseline])
+	unmatched += base.unmatched
+	base.mu.Unlock()
 	if len(postLat) == 0 || len(sseMany) == 0 || len(sseOne) == 0 {
-		return "", errors.New("no samples: the run was too short for its interval")
+		return "", fmt.Errorf("no samples (%d posts, %d browser receipts, %d receipts of the 1 browser; %d of %d streams cut by the server)",
+			len(postLat), len(sseMany), len(sseOne), cut, sz.browsers)
 	}
 	if unmatched > 0 {
 		return "", fmt.Errorf("the browsers read %d live-flights events for posts the clients had not started: the matching is wrong", unmatched)
 	}
 	post, status := percentiles(postLat, 0.5, 0.99), percentiles(statusLat, 0.5, 0.99)
 	many, one := percentiles(sseMany, 0.5, 0.99), percentiles(sseOne, 0.5, 0.99)
-	lateTicks := 0
-	for _, l := range late {
-		lateTicks += int(l)
-	}
-	var allTicks int
-	for _, n := range ticks {
-		allTicks += int(n)
-	}
 	log.Info("acars: flown", "mode", st.mode, "ticks", allTicks, "late", lateTicks, "post_p99_ms", post[1]/1000,
 		"sse_p99_ms", many[1]/1000, "sse_samples", sseN, "missed", missedN, "cut", cut)
 	label := fmt.Sprintf("%s ACARS position POST, %d clients every %s, %d browsers", st.mode, sz.clients, sz.interval, sz.browsers)
@@ -634,7 +697,7 @@ func measureACARS(ctx context.Context, c config, log *slog.Logger, t *table, st 
 	var flightHours float64
 	for i, cl := range clients {
 		streams = append(streams, domain.PirepStream(cl.pirepID), domain.AircraftUseStream(a.aircraft[i]))
-		flightHours += cl.filed.Sub(cl.prefiled).Hours()
+		flightHours += (cl.filed.Sub(cl.prefiled) - time.Duration(cl.pause)*sz.interval).Hours()
 	}
 	counts, err := countACARSEvents(ctx, st, streams)
 	if err != nil {
