@@ -262,6 +262,7 @@ type acarsClient struct {
 
 	prefiled, filed    time.Time
 	postLat            []float64 // µs, measured phase
+	postAt             []time.Time
 	statusLat          []float64 // µs, measured phase
 	ticks, late, pause int       // ticks reported, of them late, and skipped in the pause
 	prefileRetries     int       // prefiles asked again after a 404
@@ -416,7 +417,7 @@ func (a *acarsClient) tick(ctx context.Context, i, k int, h *acarsHub) error {
 		return fmt.Errorf("status: %w", err)
 	}
 	if p == acarsMeasured {
-		a.postLat = append(a.postLat, float64(took.Nanoseconds())/1000)
+		a.postLat, a.postAt = append(a.postLat, float64(took.Nanoseconds())/1000), append(a.postAt, t0)
 		a.statusLat = append(a.statusLat, float64(time.Since(t1).Nanoseconds())/1000)
 	}
 	a.ticks++
@@ -457,7 +458,9 @@ func benchACARS(ctx context.Context, c config, log *slog.Logger, t *table) error
 		"for the run's PIREP streams and their aircraft-use streams, counted after the run, per flight hour = the sum over flights of prefile to file less the pause (the simulated flight is "+
 		"that wall time, reporting every interval), against the same flights' events without PirepPositionsAdded; embedded start: exec to the first /healthz 200 on the "+
 		"run's data dir, against a copy of it with the PirepPositionsAdded rows deleted and VACUUMed (the same airline and flights, prefiled, updated and filed, no positions), "+
-		"alternating, %d rounds, median. The load generator (clients and browsers, the bench's own goroutines) shares the machine's 2 cores with the server, so "+
+		"alternating, %d rounds, median. Growth rows: position POST latency in the last stretch of the measured phase (as long as the baseline) against its first, "+
+		"the same clients (a command on a PIREP reads its whole stream, two events longer each tick); the one-browser baseline runs after the measured phase, on longer "+
+		"flights, so it carries more of that growth than the measured rows do. The load generator (clients and browsers, the bench's own goroutines) shares the machine's 2 cores with the server, so "+
 		"latencies include waiting for a core. %s",
 		acarsSessions, sz.clients, sz.interval, sz.browsers, sz.duration, acarsBaselineFor(sz), c.rounds, strings.Join(details, " "))
 	return nil
@@ -681,10 +684,20 @@ func measureACARS(ctx context.Context, c config, log *slog.Logger, t *table, st 
 	baseCancel()
 
 	// The rows of the latencies.
-	var postLat, statusLat []float64
+	var postLat, statusLat, firstLat, lastLat []float64
 	var allTicks, lateTicks, unmatched, retries int
+	window := acarsBaselineFor(sz) // the growth rows' first and last stretch of the measured phase
+	measuredTo := measuredFrom.Add(sz.duration)
 	for _, cl := range clients {
 		postLat, statusLat = append(postLat, cl.postLat...), append(statusLat, cl.statusLat...)
+		for k, at := range cl.postAt {
+			switch {
+			case at.Before(measuredFrom.Add(window)):
+				firstLat = append(firstLat, cl.postLat[k])
+			case !at.Before(measuredTo.Add(-window)):
+				lastLat = append(lastLat, cl.postLat[k])
+			}
+		}
 		allTicks, lateTicks, retries = allTicks+cl.ticks, lateTicks+cl.late, retries+cl.prefileRetries
 	}
 	var sseAll [][]float64
@@ -707,18 +720,31 @@ func measureACARS(ctx context.Context, c config, log *slog.Logger, t *table, st 
 	if unmatched > 0 {
 		return "", fmt.Errorf("the browsers read %d live-flights events for posts the clients had not started: the matching is wrong", unmatched)
 	}
+	if len(firstLat) == 0 || len(lastLat) == 0 {
+		return "", errors.New("no posts in the first or last stretch of the measured phase")
+	}
 	post, status := percentiles(postLat, 0.5, 0.99), percentiles(statusLat, 0.5, 0.99)
+	first, last := percentiles(firstLat, 0.5, 0.99), percentiles(lastLat, 0.5, 0.99)
 	many, one := percentiles(sseMany, 0.5, 0.99), percentiles(sseOne, 0.5, 0.99)
 	log.Info("acars: flown", "mode", st.mode, "ticks", allTicks, "late", lateTicks, "post_p99_ms", post[1]/1000,
 		"sse_p99_ms", many[1]/1000, "sse_samples", sseN, "missed", missedN, "cut", cut)
 	label := fmt.Sprintf("%s ACARS position POST, %d clients every %s, %d browsers", st.mode, sz.clients, sz.interval, sz.browsers)
 	t.add(row{what: label + " (p50)", unit: "ms", measured: post[0] / 1000, baseline: status[0] / 1000, baseWhat: "GET /api/status, same clients and ticks"})
 	t.add(row{what: label + " (p99)", unit: "ms", measured: post[1] / 1000, baseline: status[1] / 1000, baseWhat: "GET /api/status, same clients and ticks (p99; goal under 50 ms)"})
+	// Every command on a PIREP replays its stream, which grows by two
+	// events a tick: these rows show whether the flights' length shows.
+	label = fmt.Sprintf("%s ACARS position POST in the last %s of the measured phase", st.mode, window)
+	t.add(row{what: label + " (p50)", unit: "ms", measured: last[0] / 1000, baseline: first[0] / 1000, baseWhat: fmt.Sprintf("the same in its first %s", window)})
+	t.add(row{what: label + " (p99)", unit: "ms", measured: last[1] / 1000, baseline: first[1] / 1000, baseWhat: fmt.Sprintf("the same in its first %s (p99)", window)})
 	label = fmt.Sprintf("%s ACARS position → live-flights event in a browser, %d clients, %d browsers", st.mode, sz.clients, sz.browsers)
 	t.add(row{what: label + " (p50)", unit: "ms", measured: many[0] / 1000, baseline: one[0] / 1000, baseWhat: "the same with 1 browser"})
 	t.add(row{what: label + " (p99)", unit: "ms", measured: many[1] / 1000, baseline: one[1] / 1000, baseWhat: "the same with 1 browser (p99; goal under 1 s)"})
-	t.add(row{what: fmt.Sprintf("%s ACARS live-flights events the browsers never read (%d streams cut)", st.mode, cut), unit: "events",
-		measured: float64(missedN), baseline: float64(missed1), baseWhat: fmt.Sprintf("the 1 browser's, of %d", h.count(acarsBaseline))})
+	baseCut := "not cut"
+	if base.wasCut() {
+		baseCut = "cut by the server"
+	}
+	t.add(row{what: fmt.Sprintf("%s ACARS live-flights events the browsers never read (%d of %d streams cut)", st.mode, cut, sz.browsers), unit: "events",
+		measured: float64(missedN), baseline: float64(missed1), baseWhat: fmt.Sprintf("the 1 browser's, of %d (its stream %s)", h.count(acarsBaseline), baseCut)})
 
 	// The log: the server stops first, so the SQLite file is whole.
 	srv.stop()
