@@ -789,7 +789,7 @@ func measureACARS(ctx context.Context, c config, log *slog.Logger, t *table, st 
 	cuts := ""
 	if cut > 0 {
 		// A cut stream's samples are those it read before the cut.
-		cuts = fmt.Sprintf(" (%s s into the measured phase, median %.0f s, negative for before it; a cut stream is not reopened, its samples are those before the cut)",
+		cuts = fmt.Sprintf(" (%s s into the measured phase, median %.1f s, negative for before it; a cut stream is not reopened, its samples are those before the cut)",
 			spread(cutAfter, "s"), median(cutAfter))
 	}
 	detail := fmt.Sprintf("%s: %d ticks, %d late; %d prefiles asked again after a 404; %d browser samples, %d streams cut by the server%s, %d events missed; "+
