@@ -12,7 +12,7 @@ ASSETS  := static/dist/app.css static/dist/htmx.min.js static/dist/sse.js static
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 TEMPL   := $(shell find views -name '*.templ')
 
-.PHONY: run build test fuzz bench bench-load generate assets tools-check browser services lint clean
+.PHONY: run build test fuzz bench bench-load bench-acars generate assets tools-check browser services lint clean
 
 ## run: build and start Albatross in its embedded mode (no database needed)
 run: build
@@ -87,6 +87,10 @@ bench: build services
 ## bench-load: only the load group (pages under 32 connections against an echo+templ baseline), into bench/results-load.txt
 bench-load: build services
 	$(GO) run ./bench -albatross $(BIN) -only load -out bench/results-load.txt
+
+## bench-acars: only the acars group (500 ACARS clients through phpVMS's API, 200 browsers on live-flights, 3 minutes a mode), into bench/results-acars.txt
+bench-acars: build services
+	$(GO) run ./bench -albatross $(BIN) -only acars -out bench/results-acars.txt
 
 ## lint: go vet, gofmt and staticcheck
 lint:

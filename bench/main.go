@@ -66,11 +66,12 @@ type config struct {
 	loadDuration time.Duration   // of each page's load per target and round
 	heapEvents   []int           // log sizes the embedded heap is measured at
 	modes        map[string]bool // the modes the server-driving groups run in
+	acars        acarsSizes      // the ACARS clients and browsers of the acars group
 }
 
 // groups are the measurements -only may select.
 var groups = []string{"pg-append", "pg-projection", "sqlite-append", "sqlite-replay", "flight-search", "csv-import",
-	"pirep-filing", "pirep-sse", "pirep-pages", "load"}
+	"pirep-filing", "pirep-sse", "pirep-pages", "load", "acars"}
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
@@ -107,7 +108,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.loadPGPireps, "load-pg-pireps", 100_000, "PIREPs of the load group's large airline in PostgreSQL (seeding projects about 1,200 PIREPs/s)")
 	fs.DurationVar(&c.loadDuration, "load-duration", 3*time.Second, "load per page, target and round")
 	fs.StringVar(&heapEvents, "heap-events", "100000,1000000", "log sizes at which the load group measures the embedded heap")
-	fs.StringVar(&modes, "modes", "embedded,postgres", "modes the pirep-* and load groups start the server in")
+	fs.IntVar(&c.acars.clients, "acars-clients", 500, "simulated ACARS clients of the acars group, each its own pilot and aircraft")
+	fs.IntVar(&c.acars.browsers, "acars-browsers", 200, "browsers watching the airline's live events in the acars group")
+	fs.DurationVar(&c.acars.duration, "acars-duration", 3*time.Minute, "the acars group's measured flying with every browser open")
+	fs.DurationVar(&c.acars.interval, "acars-interval", 2*time.Second, "how often each ACARS client posts an update and a position")
+	fs.StringVar(&modes, "modes", "embedded,postgres", "modes the pirep-*, load and acars groups start the server in")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -133,6 +138,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 			"load-pg-pireps": func() { c.loadPGPireps = 2000 },
 			"load-duration":  func() { c.loadDuration = time.Second },
 			"heap-events":    func() { heapEvents = "10000,50000" },
+			"acars-clients":  func() { c.acars.clients = 20 },
+			"acars-browsers": func() { c.acars.browsers = 10 },
+			"acars-duration": func() { c.acars.duration = 20 * time.Second },
 		}
 		for name, f := range small {
 			if !set[name] {
@@ -178,7 +186,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	case c.rounds < 1:
 		return config{}, errors.New("-rounds must be at least 1")
 	case c.pgAppends < 1 || c.sqlAppends < 1 || c.projEvents < 1 || c.replayCount < 1 || c.batchSize < 1 ||
-		c.flights < 1 || c.searches < 1 || c.csvFlights < 1 || c.load.pilots < loadConns || c.load.pireps < 1 || c.loadPGPireps < 1 || c.load.flights < 1 || c.loadDuration <= 0:
+		c.flights < 1 || c.searches < 1 || c.csvFlights < 1 || c.load.pilots < loadConns || c.load.pireps < 1 || c.loadPGPireps < 1 || c.load.flights < 1 || c.loadDuration <= 0 ||
+		c.acars.clients < 1 || c.acars.browsers < 1 || c.acars.duration <= 0 || c.acars.interval <= 0:
 		return config{}, errors.New("sizes must be at least 1")
 	}
 	return c, nil
@@ -247,7 +256,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	if c.only["pirep-filing"] || c.only["pirep-sse"] || c.only["pirep-pages"] || c.only["load"] {
+	if c.only["pirep-filing"] || c.only["pirep-sse"] || c.only["pirep-pages"] || c.only["load"] || c.only["acars"] {
 		if c.albatross == "" {
 			dir, err := os.MkdirTemp("", "albatross-bench-bin-")
 			if err != nil {
@@ -266,6 +275,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			{"pirep-sse", "PIREP accept to SSE", benchPirepSSE},
 			{"pirep-pages", "PIREP pages", benchPirepPages},
 			{"load", "load", benchLoad},
+			{"acars", "ACARS", benchACARS},
 		} {
 			if c.only[g.name] {
 				if err := g.f(ctx, c, log, t); err != nil {
