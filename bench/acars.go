@@ -717,7 +717,11 @@ func measureACARS(ctx context.Context, c config, log *slog.Logger, t *table, st 
 		return "", errors.New("no position POST in the measured phase: the run was too short for its interval")
 	}
 	if unmatched > 0 {
-		return "", fmt.Errorf("the browsers read %d live-flights events for posts the clients had not started: the matching is wrong", unmatched)
+		// The live map is also told of a flight's start, its phase changes
+		// and its filing, not only of its positions, and the notices do not
+		// say which: those beyond a client's posts are counted here, and
+		// the ones before its last post shift the matching (the note says).
+		log.Warn("acars: live-flights notices beyond the position posts", "mode", st.mode, "notices", unmatched)
 	}
 	if len(firstLat) == 0 || len(lastLat) == 0 {
 		return "", errors.New("no posts in the first or last stretch of the measured phase")

@@ -45,6 +45,7 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 	var pilot uuid.UUID  // whose PIREP it is: their own pages are told
 	var totalsMoved bool // it entered or left the accepted state
 	var flying bool      // it is or was in progress: the live map shows it
+	var phaseMoved bool  // an ACARS update moved the flight's phase
 	// change loads the PIREP's row, lets f edit it, writes it back, and
 	// moves the totals by what the old and the new row add when accepted.
 	change := func(id string, at time.Time, f func(row *readmodel.UpsertPirepParams) error) error {
@@ -99,6 +100,7 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 	case *eventsv1.PirepProgressed:
 		rawID = e.PirepId
 		err = change(rawID, e.UpdatedAt.AsTime(), func(row *readmodel.UpsertPirepParams) error {
+			phaseMoved = row.Phase != e.Phase
 			row.Phase = e.Phase
 			return setDetails(row, e.Details)
 		})
@@ -141,6 +143,16 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 		return nil, fmt.Errorf("pireps %s %s: %w", ev.Type, rawID, err)
 	}
 	if _, ok := msg.(*eventsv1.PirepPositionsAdded); ok {
+		return []notify.Notice{{TenantID: ev.TenantID, Topic: live.TopicLiveFlights, IDs: []string{rawID}, Position: ev.Position.String()}}, nil
+	}
+	if _, ok := msg.(*eventsv1.PirepProgressed); ok {
+		// A client updates its flight every few seconds: only a new phase
+		// shows, on the live map, and nothing of it on the review pages, so
+		// a busy sky wakes no one else (the filing that ends the flight
+		// tells them).
+		if !phaseMoved {
+			return nil, nil
+		}
 		return []notify.Notice{{TenantID: ev.TenantID, Topic: live.TopicLiveFlights, IDs: []string{rawID}, Position: ev.Position.String()}}, nil
 	}
 	ns := pirepNotices(ev, rawID, pilot.String(), totalsMoved)
