@@ -187,7 +187,11 @@ func (b *Broker) fanOut(ev sseEvent, recipients []*sseClient) {
 }
 
 // offer sends ev if the client has room; false means it is too slow. A
-// client already closed takes nothing and is not reported.
+// client already closed takes nothing and is not reported. A live-flights
+// notice that finds no room is dropped instead: the live map re-reads all
+// its flights on any of them, the next report of any flight brings it up
+// to date, and a busy sky (hundreds of ACARS clients, a projector batch
+// of their positions at once) must not cut every map's stream.
 func (c *sseClient) offer(ev sseEvent) bool {
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
@@ -198,7 +202,7 @@ func (c *sseClient) offer(ev sseEvent) bool {
 	case c.events <- ev:
 		return true
 	default:
-		return false
+		return ev.topic == live.TopicLiveFlights
 	}
 }
 

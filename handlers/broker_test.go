@@ -3,6 +3,7 @@ package handlers
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -121,6 +122,27 @@ func TestBrokerStreamsResumesAndFilters(t *testing.T) {
 				t.Errorf("a platform page received another tenant's notice: %q", l)
 			}
 		}
+	}
+}
+
+// A burst of live-flights notices beyond a stream's buffer drops the
+// notices the map does not need (it re-reads every flight on the next)
+// and keeps the stream; any other notice beyond it still cuts it.
+func TestBrokerKeepsAStreamThroughABurstOfLiveFlights(t *testing.T) {
+	b := NewBroker(slog.Default(), time.Hour)
+	c, _, _ := b.subscribe(sseViewer{}, nil)
+	for i := 0; i < clientBuffer*4; i++ {
+		b.publish(notify.Notice{Topic: live.TopicLiveFlights, IDs: []string{"p"}, Position: fmt.Sprintf("1.%d", i+1)})
+	}
+	if b.Clients() != 1 {
+		t.Fatalf("a burst of live-flights notices cut the stream")
+	}
+	if n := len(c.events); n != clientBuffer {
+		t.Errorf("the stream holds %d notices, want its buffer of %d", n, clientBuffer)
+	}
+	b.publish(notify.Notice{Topic: "airlines", IDs: []string{"x"}, Position: "2.1"})
+	if b.Clients() != 0 {
+		t.Errorf("a notice of another topic beyond the buffer did not cut the stream")
 	}
 }
 
