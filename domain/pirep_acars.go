@@ -269,6 +269,11 @@ type AircraftPosition struct {
 	SimTime, At              time.Time
 }
 
+// validLat and validLon say whether a coordinate a client reports is one
+// (NaN is not).
+func validLat(v float64) bool { return v >= -90 && v <= 90 }
+func validLon(v float64) bool { return v >= -180 && v <= 180 }
+
 // MaxPositionsPerReport bounds one request's positions (a client sends a
 // few to a few hundred); the request's body limit comes first.
 const MaxPositionsPerReport = 1000
@@ -287,10 +292,10 @@ func validatePositions(list []AircraftPosition) map[string]string {
 	for i := range list {
 		p := &list[i]
 		at := func(f string) string { return fmt.Sprintf("positions.%d.%s", i, f) }
-		if math.IsNaN(p.Lat) || p.Lat < -90 || p.Lat > 90 {
+		if !validLat(p.Lat) {
 			m[at("lat")] = "The latitude is between -90 and 90 degrees."
 		}
-		if math.IsNaN(p.Lon) || p.Lon < -180 || p.Lon > 180 {
+		if !validLon(p.Lon) {
 			m[at("lon")] = "The longitude is between -180 and 180 degrees."
 		}
 		if p.Heading < 0 || p.Heading > 360 {
@@ -491,7 +496,7 @@ func (s *Pireps) AddLogs(ctx context.Context, meta CommandMeta, airlineID, pirep
 		at := func(f string) string { return fmt.Sprintf("logs.%d.%s", i, f) }
 		checkRequired(m, at("log"), &l.Text, MultiLine, 1000, "Send the log's text.")
 		CheckLine(m, at("id"), &l.ID, 64)
-		if math.IsNaN(l.Lat) || l.Lat < -90 || l.Lat > 90 || math.IsNaN(l.Lon) || l.Lon < -180 || l.Lon > 180 {
+		if !validLat(l.Lat) || !validLon(l.Lon) {
 			m[at("lat")] = "The position is a latitude from -90 to 90 and a longitude from -180 to 180."
 		}
 	}
@@ -545,7 +550,7 @@ func (s *Pireps) SetRoute(ctx context.Context, meta CommandMeta, airlineID, pire
 	for i := range points {
 		pt := &points[i]
 		checkRequiredLine(m, fmt.Sprintf("route.%d.name", i), &pt.Name, 64, "Name the route point.")
-		if math.IsNaN(pt.Lat) || pt.Lat < -90 || pt.Lat > 90 || math.IsNaN(pt.Lon) || pt.Lon < -180 || pt.Lon > 180 {
+		if !validLat(pt.Lat) || !validLon(pt.Lon) {
 			m[fmt.Sprintf("route.%d.lat", i)] = "The point is a latitude from -90 to 90 and a longitude from -180 to 180."
 		}
 	}

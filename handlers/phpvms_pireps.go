@@ -207,32 +207,48 @@ func keyActor(c echo.Context) domain.CommandMeta {
 	return domain.CommandMeta{Who: domain.Actor{UserID: p.user.ID, Role: p.user.Role, TenantID: p.user.TenantID}}
 }
 
-// readDetails applies what a body sends of a PIREP's details to d; only
-// the members sent change.
-func (h *phpvmsAPI) readDetails(c echo.Context, a reads.Airline, b *phpvmsBody, d *domain.PirepDetails) {
-	set := func(name string, f func()) {
+// readPatch reads what a body sends of a PIREP's details, once (the
+// aircraft looked up once), and returns what applies it to details: only
+// the members sent change. The command may call it again on a retry.
+func (h *phpvmsAPI) readPatch(c echo.Context, a reads.Airline, b *phpvmsBody) func(d *domain.PirepDetails) {
+	var ops []func(d *domain.PirepDetails)
+	text := func(name string, to func(d *domain.PirepDetails) *string) {
 		if b.has(name) {
-			f()
+			v := b.str(name)
+			ops = append(ops, func(d *domain.PirepDetails) { *to(d) = v })
 		}
 	}
-	set("flight_number", func() { d.FlightNumber = b.str("flight_number") })
-	set("route_code", func() { d.RouteCode = b.str("route_code") })
-	set("route_leg", func() { d.RouteLeg = b.integer("route_leg") })
-	set("flight_id", func() { d.FlightID = b.str("flight_id") })
-	set("dpt_airport_id", func() { d.DptAirport = b.str("dpt_airport_id") })
-	set("arr_airport_id", func() { d.ArrAirport = b.str("arr_airport_id") })
-	set("alt_airport_id", func() { d.AltAirport = b.str("alt_airport_id") })
-	set("level", func() { d.Level = b.rounded("level") })
-	set("planned_distance", func() { d.Distance = b.rounded("planned_distance") })
-	set("distance", func() { d.Distance = b.rounded("distance") })
-	set("flight_time", func() { d.FlightTime = b.integer("flight_time") })
-	set("fuel_used", func() { d.FuelUsed = b.rounded("fuel_used") })
-	set("landing_rate", func() { d.LandingRate = b.rounded("landing_rate") })
-	set("route", func() { d.Route = b.str("route") })
-	set("notes", func() { d.Remarks = b.str("notes") })
-	set("source_name", func() { d.SourceName = b.str("source_name") })
-	set("block_off_time", func() { d.BlockOff = b.date("block_off_time") })
-	set("block_on_time", func() { d.BlockOn = b.date("block_on_time") })
+	whole := func(name string, read func(string) int32, to func(d *domain.PirepDetails) *int32) {
+		if b.has(name) {
+			v := read(name)
+			ops = append(ops, func(d *domain.PirepDetails) { *to(d) = v })
+		}
+	}
+	when := func(name string, to func(d *domain.PirepDetails) *time.Time) {
+		if b.has(name) {
+			v := b.date(name)
+			ops = append(ops, func(d *domain.PirepDetails) { *to(d) = v })
+		}
+	}
+	text("flight_number", func(d *domain.PirepDetails) *string { return &d.FlightNumber })
+	text("route_code", func(d *domain.PirepDetails) *string { return &d.RouteCode })
+	whole("route_leg", b.integer, func(d *domain.PirepDetails) *int32 { return &d.RouteLeg })
+	text("flight_id", func(d *domain.PirepDetails) *string { return &d.FlightID })
+	text("dpt_airport_id", func(d *domain.PirepDetails) *string { return &d.DptAirport })
+	text("arr_airport_id", func(d *domain.PirepDetails) *string { return &d.ArrAirport })
+	text("alt_airport_id", func(d *domain.PirepDetails) *string { return &d.AltAirport })
+	whole("level", b.rounded, func(d *domain.PirepDetails) *int32 { return &d.Level })
+	whole("planned_distance", b.rounded, func(d *domain.PirepDetails) *int32 { return &d.Distance })
+	whole("distance", b.rounded, func(d *domain.PirepDetails) *int32 { return &d.Distance })
+	whole("flight_time", b.integer, func(d *domain.PirepDetails) *int32 { return &d.FlightTime })
+	whole("fuel_used", b.rounded, func(d *domain.PirepDetails) *int32 { return &d.FuelUsed })
+	whole("landing_rate", b.rounded, func(d *domain.PirepDetails) *int32 { return &d.LandingRate })
+	text("route", func(d *domain.PirepDetails) *string { return &d.Route })
+	text("notes", func(d *domain.PirepDetails) *string { return &d.Remarks })
+	text("source_name", func(d *domain.PirepDetails) *string { return &d.SourceName })
+	when("block_off_time", func(d *domain.PirepDetails) *time.Time { return &d.BlockOff })
+	when("block_on_time", func(d *domain.PirepDetails) *time.Time { return &d.BlockOn })
+	// Members Albatross does not keep are still checked for their type.
 	for _, name := range []string{"block_time", "planned_flight_time", "score"} {
 		if b.has(name) {
 			b.integer(name)
@@ -248,10 +264,15 @@ func (h *phpvmsAPI) readDetails(c echo.Context, a reads.Airline, b *phpvmsBody, 
 		if !ok {
 			b.errs["aircraft_id"] = "The selected aircraft id is invalid."
 		}
-		d.AircraftID = id
+		ops = append(ops, func(d *domain.PirepDetails) { d.AircraftID = id })
 	}
 	if b.has("airline_id") && b.str("airline_id") != strconv.Itoa(a.Number) {
 		b.errs["airline_id"] = "The selected airline id is invalid."
+	}
+	return func(d *domain.PirepDetails) {
+		for _, op := range ops {
+			op(d)
+		}
 	}
 }
 
@@ -327,7 +348,7 @@ func (h *phpvmsAPI) prefile(c echo.Context) error {
 		}
 	}
 	var d domain.PirepDetails
-	h.readDetails(c, a, b, &d)
+	h.readPatch(c, a, b)(&d)
 	if err := b.err(); err != nil {
 		return err
 	}
@@ -357,13 +378,12 @@ func (h *phpvmsAPI) update(c echo.Context) error {
 	if b.has("source_name") && len(b.str("source_name")) > 25 {
 		b.errs["source_name"] = "The source name may not be greater than 25 characters."
 	}
-	probe := domain.PirepDetails{}
-	h.readDetails(c, a, b, &probe) // checks the members' types once
+	apply := h.readPatch(c, a, b)
 	phase := b.str("status")
 	if err := b.err(); err != nil {
 		return err
 	}
-	report := domain.FlightReport{Phase: phase, Apply: func(d *domain.PirepDetails) { h.readDetails(c, a, b, d) }}
+	report := domain.FlightReport{Phase: phase, Apply: apply}
 	res, err := h.cmds.Report(c.Request().Context(), keyActor(c), a.ID, p.ID, report)
 	if err != nil {
 		return phpvmsRefusalOf(err, airportsOf(p))
@@ -387,12 +407,11 @@ func (h *phpvmsAPI) file(c echo.Context) error {
 			b.errs[name] = "The " + words(name) + " field is required."
 		}
 	}
-	probe := domain.PirepDetails{}
-	h.readDetails(c, a, b, &probe)
+	apply := h.readPatch(c, a, b)
 	if err := b.err(); err != nil {
 		return err
 	}
-	res, err := h.cmds.FileFlight(c.Request().Context(), keyActor(c), a.ID, p.ID, func(d *domain.PirepDetails) { h.readDetails(c, a, b, d) })
+	res, err := h.cmds.FileFlight(c.Request().Context(), keyActor(c), a.ID, p.ID, apply)
 	if domain.ErrorCode(err) == domain.EConflict && domain.ErrorReasons(err)["state"] == "" {
 		return phpvmsRefusal(http.StatusBadRequest, "pirep-error", "PIREP has already been submitted")
 	}
