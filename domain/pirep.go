@@ -316,6 +316,10 @@ type Pirep struct {
 	Fields map[string]string
 }
 
+// keptState: an ACARS flight's stream grows with every report, so the
+// Runner keeps its state between commands.
+func (*Pirep) keptState() {}
+
 // Apply folds one stored event into the PIREP.
 func (p *Pirep) Apply(ev proto.Message) error {
 	switch e := ev.(type) {

@@ -40,6 +40,9 @@ type Runner struct {
 	Registry    *events.Registry
 	Clock       Clock
 	MaxAttempts int // 0 means DefaultMaxAttempts
+	// States, when set, keeps the last state of long streams between
+	// commands (see keptState); nil reads every stream whole.
+	States *States
 }
 
 // DefaultMaxAttempts bounds the retries on version conflicts.
@@ -86,13 +89,17 @@ func execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta Co
 		if first != nil && attempt == 0 {
 			agg, version = *first, firstVersion
 		} else {
-			agg = newAgg()
 			var err error
-			if version, err = r.load(ctx, ref.StreamID, agg); err != nil {
+			if agg, version, err = loadState(ctx, r, ref.StreamID, newAgg); err != nil {
 				return AppendResult{}, err
 			}
 		}
 		d, err := decide(agg, version)
+		if first == nil || attempt > 0 {
+			// Deciders only read the aggregate, so it is still the state
+			// at version; the caller's preloaded one stays the caller's.
+			r.keep(ref.StreamID, agg, version)
+		}
 		if err != nil {
 			return AppendResult{}, err
 		}
@@ -146,12 +153,42 @@ func (m CommandMeta) actor() string {
 	return m.Actor
 }
 
+// loadState returns the stream's aggregate at its last version: the state
+// r.States kept for it brought up to date, or a new one from the whole
+// stream.
+func loadState[A Aggregate](ctx context.Context, r *Runner, stream string, newAgg func() A) (A, int64, error) {
+	agg := newAgg()
+	if _, ok := any(agg).(keptState); ok && r.States != nil {
+		if state, at, ok := r.States.take(stream); ok {
+			if kept, ok := state.(A); ok {
+				version, err := r.loadAfter(ctx, stream, kept, at)
+				return kept, version, err
+			}
+		}
+	}
+	version, err := r.load(ctx, stream, agg)
+	return agg, version, err
+}
+
+// keep hands a state back to r.States, for the aggregates kept there.
+func (r *Runner) keep(stream string, agg Aggregate, version int64) {
+	if _, ok := agg.(keptState); ok && r.States != nil && version > 0 {
+		r.States.keep(stream, agg, version)
+	}
+}
+
 func (r *Runner) load(ctx context.Context, stream string, agg Aggregate) (int64, error) {
-	recs, err := r.Store.ReadStream(ctx, stream, 0)
+	return r.loadAfter(ctx, stream, agg, 0)
+}
+
+// loadAfter applies to agg, which holds the stream up to version after,
+// the events after it, and returns the stream's version.
+func (r *Runner) loadAfter(ctx context.Context, stream string, agg Aggregate, after int64) (int64, error) {
+	recs, err := r.Store.ReadStream(ctx, stream, after)
 	if err != nil {
 		return 0, fmt.Errorf("load %s: %w", stream, err)
 	}
-	var version int64
+	version := after
 	for _, rec := range recs {
 		m, err := r.Registry.Decode(rec.Type, rec.Data)
 		if err != nil {

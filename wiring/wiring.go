@@ -37,7 +37,7 @@ type Commands struct {
 // subfleets and aircraft a command names, the filing rules) read the read
 // models rm.
 func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querier) Commands {
-	runner := &domain.Runner{Store: es, Registry: reg, Clock: domain.SystemClock{}}
+	runner := &domain.Runner{Store: es, Registry: reg, Clock: domain.SystemClock{}, States: domain.NewStates(0)}
 	q := reads.New(rm)
 	ops := reads.Operations{Q: q}
 	settings := reads.PirepSettings{Q: q} // and every fact a filing checks, in one read
