@@ -14,3 +14,10 @@ SET commit_tx = EXCLUDED.commit_tx, seq = EXCLUDED.seq, updated_at = EXCLUDED.up
 -- name: DeleteCheckpoint :exec
 -- DeleteCheckpoint resets a projection to the start of the log for a rebuild.
 DELETE FROM projection_checkpoints WHERE name = $1;
+
+-- name: ListCheckpoints :many
+-- ListCheckpoints returns every projection's progress in one read, for the
+-- waits of a process whose projections another process may run.
+SELECT name, commit_tx, seq, updated_at
+FROM projection_checkpoints
+ORDER BY name COLLATE "C";

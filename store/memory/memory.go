@@ -151,6 +151,13 @@ func (m *ReadModels) GetCheckpoint(ctx context.Context, name string) (readmodel.
 	return m.st.getCheckpoint(ctx, name)
 }
 
+// ListCheckpoints implements readmodel.Querier.
+func (m *ReadModels) ListCheckpoints(ctx context.Context) ([]readmodel.ProjectionCheckpoint, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listCheckpoints(ctx)
+}
+
 // ListAirlines implements readmodel.Querier.
 func (m *ReadModels) ListAirlines(ctx context.Context) ([]readmodel.Airline, error) {
 	m.mu.RLock()
@@ -326,6 +333,18 @@ func (s *state) getCheckpoint(ctx context.Context, name string) (readmodel.Proje
 		return readmodel.ProjectionCheckpoint{}, readmodel.NotFound("GetCheckpoint")
 	}
 	return c, nil
+}
+
+func (s *state) listCheckpoints(ctx context.Context) ([]readmodel.ProjectionCheckpoint, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]readmodel.ProjectionCheckpoint, 0, len(s.checkpoints))
+	for _, c := range s.checkpoints {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b readmodel.ProjectionCheckpoint) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
 }
 
 func (s *state) countUsers(ctx context.Context) (int64, error) {
@@ -536,6 +555,13 @@ func (t *tx) GetCheckpoint(ctx context.Context, name string) (readmodel.Projecti
 		return readmodel.ProjectionCheckpoint{}, err
 	}
 	return t.st.getCheckpoint(ctx, name)
+}
+
+func (t *tx) ListCheckpoints(ctx context.Context) ([]readmodel.ProjectionCheckpoint, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.st.listCheckpoints(ctx)
 }
 
 func (t *tx) ListAirlines(ctx context.Context) ([]readmodel.Airline, error) {

@@ -118,6 +118,9 @@ type Projector struct {
 	reactors           []Reactor
 	reactorCheckpoints ReactorCheckpoints
 	reacted            map[string]ReactorCheckpoint // the newest checkpoint of each reactor this process stored or read
+
+	lookMu  sync.Mutex
+	looking chan struct{} // closed when the look at the checkpoints under way ends; nil when none is
 }
 
 // readResult is one page of the log as ReadAll returned it. A page stays a
@@ -332,10 +335,10 @@ func (p *Projector) CatchUp(ctx context.Context) error {
 			if err := p.catchUpProjections(ctx); err != nil {
 				return err
 			}
-			if ok, err := p.reached(ctx, p.backend.Reader(), caused, true, p.ps, nil); err != nil || ok {
-				if err != nil {
-					return err
-				}
+			if err := p.lookAtCheckpoints(ctx, p.backend.Reader()); err != nil {
+				return err
+			}
+			if p.reached(caused, p.ps, nil) {
 				break
 			}
 			if err := sleep(ctx, lockRetry); err != nil {
@@ -913,10 +916,13 @@ func (p *Projector) projectionsOf(eventTypes []string) []Projection {
 
 // waitUntil returns once the projections ps and reactors rs have all
 // reached pos. A checkpoint this process has committed or read at pos or
-// later needs no query; the others are read every few milliseconds, in
-// case another process runs them. Each batch this process commits wakes it
-// to look again at what it has seen: reading every checkpoint at each of
-// those wakes was most of the database queries of a PIREP filing.
+// later needs no query. Each batch this process commits wakes it to look
+// again at what it has seen; every waitPoll it also has the checkpoints
+// read, in case another process runs the projections, through one look
+// shared by every wait of the process (500 ACARS clients each reading the
+// checkpoints every few milliseconds were most of the database's queries).
+// The first look reads nothing: a command's events have only just been
+// appended.
 func (p *Projector) waitUntil(ctx context.Context, pos domain.Position, ps []Projection, rs []Reactor) error {
 	r := p.backend.Reader()
 	// The timer is set again only after a look that read the checkpoints,
@@ -925,20 +931,18 @@ func (p *Projector) waitUntil(ctx context.Context, pos domain.Position, ps []Pro
 	// slow database is never read back to back.
 	timer := time.NewTimer(waitPoll)
 	defer timer.Stop()
-	ask := true // read the checkpoints this process has not seen reach pos
-	for {
+	for ask := false; ; {
 		// Take the signal before looking, so a batch that commits after the
 		// look still wakes this loop.
 		signal := p.progressSignal()
-		ok, err := p.reached(ctx, r, pos, ask, ps, rs)
-		if err != nil && ctx.Err() == nil {
-			return err
-		}
-		if ok {
-			return nil
-		}
 		if ask {
+			if err := p.lookAtCheckpoints(ctx, r); err != nil && ctx.Err() == nil {
+				return err
+			}
 			timer.Reset(waitPoll)
+		}
+		if p.reached(pos, ps, rs) {
+			return nil
 		}
 		select {
 		case <-ctx.Done():
@@ -954,36 +958,62 @@ func (p *Projector) waitUntil(ctx context.Context, pos domain.Position, ps []Pro
 }
 
 // reached says whether the projections ps and reactors rs have applied
-// the log up to pos: those this process saw get there need no query; the
-// others are read when ask is set, and count as behind when it is not.
-func (p *Projector) reached(ctx context.Context, r readmodel.Querier, pos domain.Position, ask bool, ps []Projection, rs []Reactor) (bool, error) {
+// the log up to pos, as far as this process has seen their checkpoints.
+func (p *Projector) reached(pos domain.Position, ps []Projection, rs []Reactor) bool {
 	p.mu.Lock()
-	seen := make([]domain.Position, len(ps))
-	for i, pr := range ps {
-		seen[i] = p.seen[pr.Name()]
-	}
-	p.mu.Unlock()
-	for i, pr := range ps {
-		if !pos.After(seen[i]) {
-			continue
-		}
-		if !ask {
-			return false, nil
-		}
-		cp, _, err := checkpoint(ctx, r, pr.Name())
-		if err != nil {
-			return false, fmt.Errorf("projection %s: %w", pr.Name(), err)
-		}
-		if pos.After(cp) {
-			return false, nil
+	defer p.mu.Unlock()
+	for _, pr := range ps {
+		if pos.After(p.seen[pr.Name()]) {
+			return false
 		}
 	}
 	for _, re := range rs {
-		if _, ok, err := p.reactorAt(ctx, re, pos, ask); err != nil || !ok {
-			return false, err
+		if cp, ok := p.reacted[re.Name()]; !ok || pos.After(cp.At) {
+			return false
 		}
 	}
-	return true, nil
+	return true
+}
+
+// lookAtCheckpoints reads every projection's and reactor's checkpoint into
+// what this process has seen. A wait that finds a look
+// under way waits for its end instead of reading too, so however many
+// handlers wait, the process reads the checkpoints once at a time.
+func (p *Projector) lookAtCheckpoints(ctx context.Context, r readmodel.Querier) error {
+	p.lookMu.Lock()
+	if under := p.looking; under != nil {
+		p.lookMu.Unlock()
+		select {
+		case <-under:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	done := make(chan struct{})
+	p.looking = done
+	p.lookMu.Unlock()
+	defer func() {
+		p.lookMu.Lock()
+		p.looking = nil
+		p.lookMu.Unlock()
+		close(done)
+	}()
+	cps, err := r.ListCheckpoints(ctx)
+	if err != nil {
+		return fmt.Errorf("list checkpoints: %w", err)
+	}
+	for _, c := range cps {
+		p.saw(c.Name, domain.Position{Commit: c.CommitTx, Seq: c.Seq})
+	}
+	for _, re := range p.reactors {
+		cp, err := p.reactorCheckpoints.Get(ctx, re.Name())
+		if err != nil {
+			return fmt.Errorf("reactor %s: %w", re.Name(), err)
+		}
+		p.sawReaction(re.Name(), cp)
+	}
+	return nil
 }
 
 // Status reports each projection's checkpoint, then each reactor's, beside

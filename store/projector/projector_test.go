@@ -636,6 +636,71 @@ func (c checkpointCounter) GetCheckpoint(ctx context.Context, name string) (read
 	return c.Querier.GetCheckpoint(ctx, name)
 }
 
+func (c checkpointCounter) ListCheckpoints(ctx context.Context) ([]readmodel.ProjectionCheckpoint, error) {
+	c.n.Add(1)
+	return c.Querier.ListCheckpoints(ctx)
+}
+
+// slowCheckpoints is a reader whose checkpoint reads take a database round
+// trip's time, counting how many run at once at most.
+type slowCheckpoints struct {
+	readmodel.Querier
+	now, most, reads atomic.Int64
+}
+
+func (s *slowCheckpoints) ListCheckpoints(ctx context.Context) ([]readmodel.ProjectionCheckpoint, error) {
+	n := s.now.Add(1)
+	defer s.now.Add(-1)
+	s.reads.Add(1)
+	for m := s.most.Load(); n > m && !s.most.CompareAndSwap(m, n); m = s.most.Load() {
+	}
+	time.Sleep(3 * time.Millisecond)
+	return s.Querier.ListCheckpoints(ctx)
+}
+
+type slowBackend struct {
+	projector.Backend
+	reader *slowCheckpoints
+}
+
+func (b slowBackend) Reader() readmodel.Querier { return b.reader }
+
+// However many handlers wait for another process's projector, this process
+// reads the checkpoints once at a time: the waits share each look.
+func TestWaitsShareTheirLooksAtTheCheckpoints(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		slow := &slowCheckpoints{Querier: e.backend.Reader()}
+		here := projector.New(e.es, slowBackend{Backend: e.backend, reader: slow}, reg, nil, nil, projector.All()...)
+		other := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
+		pos := createAirlines(t, e.es, 0, 1)[0].pos
+		const waits = 50
+		errs := make(chan error, waits)
+		for range waits {
+			go func() {
+				wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+				defer cancel()
+				errs <- here.WaitFor(wctx, pos)
+			}()
+		}
+		time.Sleep(50 * time.Millisecond) // several looks, every wait behind
+		if err := other.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for range waits {
+			if err := <-errs; err != nil {
+				t.Fatalf("a wait for another process's projector: %v", err)
+			}
+		}
+		if most := slow.most.Load(); most != 1 {
+			t.Errorf("%d reads of the checkpoints ran at once for %d waits, want 1 at a time", most, waits)
+		}
+		if reads := slow.reads.Load(); reads >= waits {
+			t.Errorf("%d waits read the checkpoints %d times, want them to share the looks", waits, reads)
+		}
+	})
+}
+
 // A handler's wait costs no query when this process's projector has
 // committed the position already, and still ends when another process's
 // projector gets there.

@@ -242,29 +242,6 @@ func (p *Projector) reactorsOf(eventTypes []string) []Reactor {
 	return out
 }
 
-// reactorAt returns r's checkpoint once it is at pos or later (ok): from
-// what this process saw, or, when ask is set, from the store.
-func (p *Projector) reactorAt(ctx context.Context, r Reactor, pos domain.Position, ask bool) (cp ReactorCheckpoint, ok bool, err error) {
-	p.mu.Lock()
-	seen, known := p.reacted[r.Name()]
-	p.mu.Unlock()
-	if known && !pos.After(seen.At) {
-		return seen, true, nil
-	}
-	if !ask {
-		return ReactorCheckpoint{}, false, nil
-	}
-	cp, err = p.reactorCheckpoints.Get(ctx, r.Name())
-	if err != nil {
-		return ReactorCheckpoint{}, false, fmt.Errorf("reactor %s: %w", r.Name(), err)
-	}
-	if pos.After(cp.At) {
-		return ReactorCheckpoint{}, false, nil
-	}
-	p.sawReaction(r.Name(), cp)
-	return cp, true, nil
-}
-
 // causedBy returns the latest event the reactors' reactions appended, as
 // far as this process knows their checkpoints.
 func (p *Projector) causedBy(rs []Reactor) domain.Position {

@@ -39,6 +39,39 @@ func (q *Queries) GetCheckpoint(ctx context.Context, name string) (ProjectionChe
 	return i, err
 }
 
+const listCheckpoints = `-- name: ListCheckpoints :many
+SELECT name, commit_tx, seq, updated_at
+FROM projection_checkpoints
+ORDER BY name COLLATE "C"
+`
+
+// ListCheckpoints returns every projection's progress in one read, for the
+// waits of a process whose projections another process may run.
+func (q *Queries) ListCheckpoints(ctx context.Context) ([]ProjectionCheckpoint, error) {
+	rows, err := q.db.Query(ctx, listCheckpoints)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ProjectionCheckpoint
+	for rows.Next() {
+		var i ProjectionCheckpoint
+		if err := rows.Scan(
+			&i.Name,
+			&i.CommitTx,
+			&i.Seq,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const setCheckpoint = `-- name: SetCheckpoint :exec
 INSERT INTO projection_checkpoints (name, commit_tx, seq, updated_at)
 VALUES ($1, $2, $3, $4)

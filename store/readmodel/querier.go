@@ -175,6 +175,9 @@ type Querier interface {
 	// (those a page names), by ICAO code; codes it lacks are left out. One
 	// round trip for every airport a page shows.
 	ListAirportsByIcao(ctx context.Context, arg ListAirportsByIcaoParams) ([]Airport, error)
+	// ListCheckpoints returns every projection's progress in one read, for the
+	// waits of a process whose projections another process may run.
+	ListCheckpoints(ctx context.Context) ([]ProjectionCheckpoint, error)
 	// ListIdlePireps lists flights in progress of every airline whose last
 	// report is older than before, the longest silent first: the ones the
 	// system cancels as abandoned.

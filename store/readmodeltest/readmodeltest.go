@@ -37,6 +37,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 		"GetAirlineByNumber": testGetAirlineByNumber,
 		"DeleteAllAirlines":  testDeleteAllAirlines,
 		"GetCheckpoint":      testGetCheckpoint,
+		"ListCheckpoints":    testListCheckpoints,
 		"SetCheckpoint":      testSetCheckpoint,
 		"DeleteCheckpoint":   testDeleteCheckpoint,
 		"UpsertUser":         testUpsertUser,
@@ -374,6 +375,36 @@ func checkCheckpoint(t *testing.T, q readmodel.Querier, want readmodel.SetCheckp
 		!got.UpdatedAt.Equal(want.UpdatedAt.Truncate(time.Microsecond)) ||
 		got.UpdatedAt.Location().String() != time.Local.String() {
 		t.Errorf("GetCheckpoint(%s) = %+v, want %+v (updated_at to the microsecond, in time.Local)", want.Name, got, want)
+	}
+}
+
+func testListCheckpoints(t *testing.T, q readmodel.Querier) {
+	if got, err := q.ListCheckpoints(context.Background()); err != nil || len(got) != 0 {
+		t.Fatalf("ListCheckpoints before any projection ran: %+v, %v; want none", got, err)
+	}
+	want := []readmodel.SetCheckpointParams{
+		setCheckpoint(t, q, "pireps", 1<<40, 1<<50),
+		setCheckpoint(t, q, "pirep_stats", 2, 7),
+		setCheckpoint(t, q, "airlines", 0, 3),
+	}
+	setCheckpoint(t, q, "airlines", 0, 4) // moved on
+	want[2].Seq = 4
+	got, err := q.ListCheckpoints(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range got {
+		names = append(names, c.Name)
+	}
+	// Byte order, as the projector's names compare in Go.
+	if strings.Join(names, ",") != "airlines,pirep_stats,pireps" {
+		t.Fatalf("ListCheckpoints names %v, want airlines, pirep_stats, pireps", names)
+	}
+	for i, w := range []readmodel.SetCheckpointParams{want[2], want[1], want[0]} {
+		if got[i].CommitTx != w.CommitTx || got[i].Seq != w.Seq {
+			t.Errorf("ListCheckpoints %s at %d.%d, want %d.%d", w.Name, got[i].CommitTx, got[i].Seq, w.CommitTx, w.Seq)
+		}
 	}
 }
 
