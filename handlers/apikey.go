@@ -116,7 +116,8 @@ func (a *apiKeyAuth) authenticate(ctx context.Context, key string) (apiPrincipal
 // has moved to another airline, is no longer valid.
 func (a *apiKeyAuth) owner(ctx context.Context, k apikeycache.Key) (apiPrincipal, error) {
 	invalid := domain.Errorf(domain.EUnauthorized, invalidAPIKeyMessage)
-	u, err := a.rm.FindUser(ctx, k.UserID)
+	// The person and their airline in one read: every API request asks.
+	u, al, err := a.rm.FindUserWithAirline(ctx, k.UserID)
 	switch {
 	case domain.ErrorCode(err) == domain.ENotFound:
 		return apiPrincipal{}, invalid
@@ -127,12 +128,8 @@ func (a *apiKeyAuth) owner(ctx context.Context, k apikeycache.Key) (apiPrincipal
 	}
 	p := apiPrincipal{user: u, keyID: k.ID}
 	if u.TenantID != "" {
-		al, err := a.rm.FindAirline(ctx, u.TenantID)
-		if domain.ErrorCode(err) == domain.ENotFound {
+		if al.ID != u.TenantID {
 			return apiPrincipal{}, domain.Errorf(domain.EForbidden, inactiveAccountDetail)
-		}
-		if err != nil {
-			return apiPrincipal{}, err
 		}
 		p.airline = &al
 	}
