@@ -175,6 +175,17 @@ INSERT INTO pirep_positions (tenant_id, pirep_id, n, client_id, lat, lon, altitu
     distance, fuel_flow, status, log, transponder, autopilot, sim_time, at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20);
 
+-- name: MovePirepPosition :one
+-- MovePirepPosition counts a batch of positions on a flight and keeps its
+-- last one and time, returning the flight's count: no indexed column
+-- changes, so the row is updated in place.
+UPDATE pireps
+SET positions = positions + sqlc.arg(added)::integer,
+    last_lat = $3, last_lon = $4, last_altitude = $5, last_heading = $6, last_gs = $7,
+    last_position_at = $8, updated_at = $9
+WHERE tenant_id = $1 AND id = $2
+RETURNING positions;
+
 -- name: ListPirepPositions :many
 -- ListPirepPositions is a flight's track, in the order received.
 SELECT * FROM pirep_positions

@@ -16,6 +16,17 @@ func (m *ReadModels) AddPirepPosition(ctx context.Context, arg readmodel.AddPire
 	return m.write(func(t *tx) error { return t.AddPirepPosition(ctx, arg) })
 }
 
+// MovePirepPosition implements readmodel.Querier.
+func (m *ReadModels) MovePirepPosition(ctx context.Context, arg readmodel.MovePirepPositionParams) (int32, error) {
+	var n int32
+	err := m.write(func(t *tx) error {
+		var err error
+		n, err = t.MovePirepPosition(ctx, arg)
+		return err
+	})
+	return n, err
+}
+
 // DeleteAllPirepPositions implements readmodel.Querier.
 func (m *ReadModels) DeleteAllPirepPositions(ctx context.Context) error {
 	return m.write(func(t *tx) error { return t.DeleteAllPirepPositions(ctx) })
@@ -62,6 +73,21 @@ func (t *tx) AddPirepPosition(ctx context.Context, arg readmodel.AddPirepPositio
 		}
 	})
 	return nil
+}
+
+func (t *tx) MovePirepPosition(ctx context.Context, arg readmodel.MovePirepPositionParams) (int32, error) {
+	if err := t.check(ctx); err != nil {
+		return 0, err
+	}
+	old, ok := t.st.pireps[rowKey{arg.TenantID, arg.ID}]
+	if !ok {
+		return 0, readmodel.NotFound("MovePirepPosition")
+	}
+	row := readmodel.UpsertPirepParams(*old)
+	row.Positions += arg.Added
+	row.LastLat, row.LastLon, row.LastAltitude, row.LastHeading, row.LastGs = arg.LastLat, arg.LastLon, arg.LastAltitude, arg.LastHeading, arg.LastGs
+	row.LastPositionAt, row.UpdatedAt = arg.LastPositionAt, arg.UpdatedAt
+	return row.Positions, t.UpsertPirep(ctx, row)
 }
 
 func (t *tx) DeleteAllPirepPositions(ctx context.Context) error {

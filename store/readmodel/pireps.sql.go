@@ -735,6 +735,49 @@ func (q *Queries) ListPirepsInProgress(ctx context.Context, arg ListPirepsInProg
 	return items, nil
 }
 
+const movePirepPosition = `-- name: MovePirepPosition :one
+UPDATE pireps
+SET positions = positions + $10::integer,
+    last_lat = $3, last_lon = $4, last_altitude = $5, last_heading = $6, last_gs = $7,
+    last_position_at = $8, updated_at = $9
+WHERE tenant_id = $1 AND id = $2
+RETURNING positions
+`
+
+type MovePirepPositionParams struct {
+	TenantID       string
+	ID             uuid.UUID
+	LastLat        float64
+	LastLon        float64
+	LastAltitude   int32
+	LastHeading    int32
+	LastGs         int32
+	LastPositionAt *time.Time
+	UpdatedAt      time.Time
+	Added          int32
+}
+
+// MovePirepPosition counts a batch of positions on a flight and keeps its
+// last one and time, returning the flight's count: no indexed column
+// changes, so the row is updated in place.
+func (q *Queries) MovePirepPosition(ctx context.Context, arg MovePirepPositionParams) (int32, error) {
+	row := q.db.QueryRow(ctx, movePirepPosition,
+		arg.TenantID,
+		arg.ID,
+		arg.LastLat,
+		arg.LastLon,
+		arg.LastAltitude,
+		arg.LastHeading,
+		arg.LastGs,
+		arg.LastPositionAt,
+		arg.UpdatedAt,
+		arg.Added,
+	)
+	var positions int32
+	err := row.Scan(&positions)
+	return positions, err
+}
+
 const subtractPirepFromAircraftTotals = `-- name: SubtractPirepFromAircraftTotals :exec
 WITH next AS (
     SELECT l.id, l.block_on, l.arr_airport FROM pireps l

@@ -242,6 +242,10 @@ type Querier interface {
 	// MarkNoticeRead dismisses a member's notice; another member's is never
 	// touched, and a dismissed one keeps its first time.
 	MarkNoticeRead(ctx context.Context, arg MarkNoticeReadParams) error
+	// MovePirepPosition counts a batch of positions on a flight and keeps its
+	// last one and time, returning the flight's count: no indexed column
+	// changes, so the row is updated in place.
+	MovePirepPosition(ctx context.Context, arg MovePirepPositionParams) (int32, error)
 	// PutAwayPirepNotices dismisses a member's unread notices of a PIREP: a new
 	// decision on it (a reject after an accept) makes the ones before stale.
 	PutAwayPirepNotices(ctx context.Context, arg PutAwayPirepNoticesParams) error

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -19,6 +20,36 @@ var acarsCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"ListPirepPositions":      testPirepPositions,
 	"DeleteAllPirepPositions": testPirepPositions,
 	"ListIdlePireps":          testListIdlePireps,
+	"MovePirepPosition":       testMovePirepPosition,
+}
+
+// MovePirepPosition adds to a flight's position count and keeps its last
+// position and report time, changing nothing else of the row: the live
+// list then shows the flight with the latest report first.
+func testMovePirepPosition(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	flight := inFlight(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000c001", 5)
+	later := inFlight(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000c002", 9)
+	upsertPireps(t, q, flight, later)
+	seen := at.Add(20*time.Minute - time.Second)
+	arg := readmodel.MovePirepPositionParams{TenantID: tenantA, ID: flight.ID, Added: 2, LastLat: 51.25, LastLon: -1.5,
+		LastAltitude: 12000, LastHeading: 90, LastGs: 300, LastPositionAt: &seen, UpdatedAt: at.Add(20 * time.Minute)}
+	n, err := q.MovePirepPosition(ctx, arg)
+	if err != nil || n != flight.Positions+2 {
+		t.Fatalf("MovePirepPosition: %d, %v; want %d", n, err, flight.Positions+2)
+	}
+	want := flight
+	want.Positions, want.LastLat, want.LastLon, want.LastAltitude, want.LastHeading, want.LastGs = n, 51.25, -1.5, 12000, 90, 300
+	want.LastPositionAt, want.UpdatedAt = &seen, arg.UpdatedAt
+	got, err := q.ListPirepsInProgress(ctx, readmodel.ListPirepsInProgressParams{TenantID: tenantA, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	samePireps(t, "after the move, the latest report first", got, want, later)
+	arg.TenantID = tenantB
+	if _, err := q.MovePirepPosition(ctx, arg); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("another airline's move of the flight: %v, want not found", err)
+	}
 }
 
 // inFlight is a PIREP in progress, its last report n minutes after at,
