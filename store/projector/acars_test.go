@@ -1,0 +1,121 @@
+package projector_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/memory"
+	"github.com/albatross-va/albatross/store/projector"
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// activeAircraft is an AircraftDirectory of active aircraft at EGLL.
+type activeAircraft map[string]bool
+
+func (a activeAircraft) LookupAircraft(_ context.Context, _, id string) (domain.AircraftInfo, error) {
+	if !a[id] {
+		return domain.AircraftInfo{}, domain.Errorf(domain.ENotFound, "no aircraft")
+	}
+	return domain.AircraftInfo{Registration: "G-" + id[:4], Status: domain.AircraftActive, AirportID: "EGLL"}, nil
+}
+
+// acarsRows are what the read models hold of an airline's ACARS flights:
+// the flights in progress, and each flight's row and track.
+type acarsRows struct {
+	InProgress []readmodel.Pirep
+	Rows       []readmodel.Pirep
+	Tracks     [][]readmodel.PirepPosition
+}
+
+func readACARSFlights(t *testing.T, q readmodel.Querier, airline string, ids []string) acarsRows {
+	t.Helper()
+	ctx := context.Background()
+	var out acarsRows
+	var err error
+	out.InProgress, err = q.ListPirepsInProgress(ctx, readmodel.ListPirepsInProgressParams{TenantID: airline, Limit: 10})
+	must(t, err)
+	for _, id := range ids {
+		row, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: airline, ID: uuid.MustParse(id)})
+		must(t, err)
+		track, err := q.ListPirepPositions(ctx, readmodel.ListPirepPositionsParams{TenantID: airline, PirepID: uuid.MustParse(id)})
+		must(t, err)
+		out.Rows, out.Tracks = append(out.Rows, row), append(out.Tracks, track)
+	}
+	return out
+}
+
+// Two ACARS flights, their positions in batches of several sizes, reports
+// and one filing, give the same rows and tracks projected event by event,
+// rebuilt from the log, and in memory as in PostgreSQL.
+func TestACARSFlightsIncrementalEqualsRebuildAndMemoryMatchesPostgres(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		r := &domain.Runner{Store: e.es, Registry: reg, MaxAttempts: 20}
+		airline, _, err := (&domain.Airlines{Runner: r, IDs: domain.RandomIDs{}}).Create(ctx, domain.CommandMeta{Who: domain.System},
+			domain.CreateAirline{Name: "Track Air", ICAO: "TRK", Slug: "track-air"})
+		must(t, err)
+		planes := []string{uuid.NewString(), uuid.NewString()}
+		pireps := &domain.Pireps{Runner: r, IDs: domain.RandomIDs{}, Aircraft: activeAircraft{planes[0]: true, planes[1]: true},
+			Settings: domain.NoPirepRules{}, Airports: domain.AirportTable{"EGLL": {Lat: 51.4706, Lon: -0.461941}, "LPPT": {Lat: 38.7813, Lon: -9.13592}}}
+		pilot := domain.Actor{UserID: uuid.NewString(), Role: domain.RolePilot, TenantID: airline}
+		meta := func() domain.CommandMeta { return domain.CommandMeta{ID: uuid.NewString(), Who: pilot} }
+		var ids []string
+		for i, plane := range planes {
+			id, _, err := pireps.Prefile(ctx, meta(), airline, domain.PirepDetails{FlightNumber: fmt.Sprint(10 + i), DptAirport: "EGLL",
+				ArrAirport: "LPPT", AircraftID: plane, SourceName: "vmsACARS"})
+			must(t, err)
+			ids = append(ids, id)
+		}
+		n := 0
+		for _, size := range []int{1, 3, 2, 1} {
+			for _, id := range ids {
+				var batch []domain.AircraftPosition
+				for range size {
+					n++
+					batch = append(batch, domain.AircraftPosition{ID: fmt.Sprint("p", n), Lat: 51 - float64(n)/10, Lon: -1 - float64(n)/10,
+						AltitudeMSL: int32(1000 * n), Heading: 200, GroundSpeed: int32(200 + n), Status: "ENR"})
+				}
+				_, _, err := pireps.AddPositions(ctx, meta(), airline, id, batch)
+				must(t, err)
+			}
+			_, err := pireps.Report(ctx, meta(), airline, ids[0], domain.FlightReport{Phase: "ENR", Apply: func(d *domain.PirepDetails) { d.FuelUsed += 100 }})
+			must(t, err)
+		}
+		res, err := pireps.FileFlight(ctx, meta(), airline, ids[1], func(d *domain.PirepDetails) { d.FlightTime = 125 })
+		must(t, err)
+		waitVisible(t, e.es, res.Position)
+
+		p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
+		p.BatchSize = 2
+		must(t, p.CatchUp(ctx))
+		incremental := readACARSFlights(t, e.backend.Reader(), airline, ids)
+		if len(incremental.InProgress) != 1 || incremental.InProgress[0].ID.String() != ids[0] || incremental.Rows[1].State != domain.PirepPending {
+			t.Fatalf("in progress %+v, want only the first flight; the second filed", incremental.InProgress)
+		}
+		for i, track := range incremental.Tracks {
+			last := track[len(track)-1]
+			if len(track) != 7 || incremental.Rows[i].Positions != 7 || track[0].N != 1 || last.N != 7 ||
+				incremental.Rows[i].LastLat != last.Lat || incremental.Rows[i].LastGs != last.Gs {
+				t.Errorf("flight %d: %d positions (row says %d), last %+v, row's last %v/%d", i, len(track), incremental.Rows[i].Positions,
+					last, incremental.Rows[i].LastLat, incremental.Rows[i].LastGs)
+			}
+		}
+
+		must(t, p.Rebuild(ctx, ""))
+		if rebuilt := readACARSFlights(t, e.backend.Reader(), airline, ids); !reflect.DeepEqual(rebuilt, incremental) {
+			t.Errorf("rebuild differs from incremental:\n got %+v\nwant %+v", rebuilt, incremental)
+		}
+		if e.pool != nil {
+			mem := memory.New()
+			must(t, projector.New(e.es, mem, reg, nil, nil, projector.All()...).CatchUp(ctx))
+			if inMemory := readACARSFlights(t, mem, airline, ids); !reflect.DeepEqual(inMemory, incremental) {
+				t.Errorf("memory differs from PostgreSQL:\n got %+v\nwant %+v", inMemory, incremental)
+			}
+		}
+	})
+}
