@@ -459,7 +459,7 @@ func benchACARS(ctx context.Context, c config, log *slog.Logger, t *table) error
 		"that wall time, reporting every interval), against the same flights' events without PirepPositionsAdded; embedded start: exec to the first /healthz 200 on the "+
 		"run's data dir, against a copy of it with the PirepPositionsAdded rows deleted and VACUUMed (the same airline and flights, prefiled, updated and filed, no positions), "+
 		"alternating, %d rounds, median. Growth rows: position POST latency in the last stretch of the measured phase (as long as the baseline) against its first, "+
-		"the same clients (a command on a PIREP reads its whole stream, two events longer each tick); the one-browser baseline runs after the measured phase, on longer "+
+		"the same clients (the track and the log grow two events a tick; the server keeps each flight's state and reads only the events since its last command); the one-browser baseline runs after the measured phase, on longer "+
 		"flights, so it carries more of that growth than the measured rows do. The load generator (clients and browsers, the bench's own goroutines) shares the machine's 2 cores with the server, so "+
 		"latencies include waiting for a core. %s",
 		acarsSessions, sz.clients, sz.interval, sz.browsers, sz.duration, acarsBaselineFor(sz), c.rounds, strings.Join(details, " "))
