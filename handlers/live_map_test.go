@@ -69,17 +69,23 @@ func TestTheLiveMapShowsTheAirlinesFlightsInProgress(t *testing.T) {
 	}
 }
 
+// westboundTrack is a flight out of Heathrow over Ireland, begun at t0:
+// three positions, the last at 35,000 ft and 480 kt, 20 minutes on.
+func westboundTrack(t0 time.Time) []domain.AircraftPosition {
+	return []domain.AircraftPosition{
+		{ID: "1", Lat: 51.47, Lon: -0.45, AltitudeMSL: 80, Heading: 270, GroundSpeed: 150, At: t0},
+		{ID: "2", Lat: 51.9, Lon: -2.1, AltitudeMSL: 12000, Heading: 280, GroundSpeed: 320, At: t0.Add(5 * time.Minute)},
+		{ID: "3", Lat: 52.5, Lon: -10.25, AltitudeMSL: 35000, Heading: 285, GroundSpeed: 480, At: t0.Add(20 * time.Minute)},
+	}
+}
+
 func checkLiveMap(t *testing.T, w *matrixWorld) {
 	ctx := context.Background()
 	a, b := w.airlines["A"], w.airlines["B"]
 	pilot := w.actors[1]
 	w.session(t, pilot)
 	t0 := time.Now().UTC().Add(-30 * time.Minute).Truncate(time.Second)
-	track := []domain.AircraftPosition{
-		{ID: "1", Lat: 51.47, Lon: -0.45, AltitudeMSL: 80, Heading: 270, GroundSpeed: 150, At: t0},
-		{ID: "2", Lat: 51.9, Lon: -2.1, AltitudeMSL: 12000, Heading: 280, GroundSpeed: 320, At: t0.Add(5 * time.Minute)},
-		{ID: "3", Lat: 52.5, Lon: -10.25, AltitudeMSL: 35000, Heading: 285, GroundSpeed: 480, At: t0.Add(20 * time.Minute)},
-	}
+	track := westboundTrack(t0)
 	flight, who := prefiled(t, w, a, a.pirepPilotID, "77", a.flown, "ENR", track)
 	// Airline B flies too, over the same sky.
 	other, _ := prefiled(t, w, b, b.pirepPilotID, "88", b.flown, "TXI",
@@ -268,12 +274,7 @@ func TestTheLiveMapsDrawTheTileServerWhenOneIsSet(t *testing.T) {
 	a := w.airlines["A"]
 	pilot := w.actors[1]
 	w.session(t, pilot)
-	t0 := time.Now().UTC().Add(-30 * time.Minute).Truncate(time.Second)
-	track := []domain.AircraftPosition{
-		{ID: "1", Lat: 51.47, Lon: -0.45, AltitudeMSL: 80, Heading: 270, GroundSpeed: 150, At: t0},
-		{ID: "2", Lat: 52.5, Lon: -10.25, AltitudeMSL: 35000, Heading: 285, GroundSpeed: 480, At: t0.Add(20 * time.Minute)},
-	}
-	flight, _ := prefiled(t, w, a, a.pirepPilotID, "77", a.flown, "ENR", track)
+	flight, _ := prefiled(t, w, a, a.pirepPilotID, "77", a.flown, "ENR", westboundTrack(time.Now().UTC().Add(-30*time.Minute).Truncate(time.Second)))
 	w.settle(t)
 
 	checkTiles := func(name string, resp *http.Response, d *goquery.Document, svg string) []string {
@@ -332,7 +333,7 @@ func TestTheLiveMapsDrawTheTileServerWhenOneIsSet(t *testing.T) {
 	// The selected flight's track, in Mercator, and the PIREP's map
 	// zoomed to it, with deeper tiles.
 	_, body = getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/live?flight="+flight, nil)
-	if pts := strings.Fields(doc(t, body).Find(`[data-testid="live-map"] [data-testid="track"]`).AttrOr("points", "")); len(pts) != 2 ||
+	if pts := strings.Fields(doc(t, body).Find(`[data-testid="live-map"] [data-testid="track"]`).AttrOr("points", "")); len(pts) != 3 ||
 		pts[0] != strings.ReplaceAll(mercatorCoord(51.47, -0.45), " ", ",") {
 		t.Errorf("the track over tiles: %v, want it to start at %s", pts, mercatorCoord(51.47, -0.45))
 	}

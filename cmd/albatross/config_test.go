@@ -11,11 +11,7 @@ import (
 // A tile server setting that could not draw a map stops the start with one
 // line that names the setting and says what is wrong.
 func TestTileSettingsAreRefusedAtStartWhenTheyCannotDrawAMap(t *testing.T) {
-	cases := []struct {
-		env  map[string]string
-		args []string
-		want []string
-	}{
+	checkRefusedStarts(t, []refusedStart{
 		{map[string]string{"ALBATROSS_MAP_TILE_URL": "tile.openstreetmap.org/{z}/{x}/{y}.png"}, nil, []string{"ALBATROSS_MAP_TILE_URL", "not an http or https URL"}},
 		{map[string]string{"ALBATROSS_MAP_TILE_URL": "ftp://tiles.example/{z}/{x}/{y}.png"}, nil, []string{"ALBATROSS_MAP_TILE_URL", "not an http or https URL"}},
 		{nil, []string{"--map-tile-url", "https://tile.openstreetmap.org/{z}/{x}.png"}, []string{"--map-tile-url", "has no {y}"}},
@@ -27,27 +23,7 @@ func TestTileSettingsAreRefusedAtStartWhenTheyCannotDrawAMap(t *testing.T) {
 		{map[string]string{"ALBATROSS_MAP_TILE_ATTRIBUTION": "© Someone"}, nil, []string{"ALBATROSS_MAP_TILE_ATTRIBUTION is set without ALBATROSS_MAP_TILE_URL"}},
 		{map[string]string{"ALBATROSS_MAP_TILE_URL": "https://tiles.example/{z}/{x}/{y}.png", "ALBATROSS_MAP_TILE_ATTRIBUTION": "© " + strings.Repeat("x", 200)}, nil, []string{"ALBATROSS_MAP_TILE_ATTRIBUTION", "longer than 200"}},
 		{map[string]string{"ALBATROSS_MAP_TILE_URL": "https://tiles.example/{z}/{x}/{y}.png", "ALBATROSS_MAP_TILE_ATTRIBUTION": "© Tiles\x1b[31m"}, nil, []string{"ALBATROSS_MAP_TILE_ATTRIBUTION", "not text"}},
-	}
-	for _, c := range cases {
-		env := map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()}
-		for k, v := range c.env {
-			env[k] = v
-		}
-		_, _, err := runCLI(t, env, append([]string{"serve"}, c.args...)...)
-		if err == nil {
-			t.Errorf("%v %v: serve started, want an error", c.env, c.args)
-			continue
-		}
-		msg := err.Error()
-		for _, w := range c.want {
-			if !strings.Contains(msg, w) {
-				t.Errorf("%v %v: error %q does not mention %q", c.env, c.args, msg, w)
-			}
-		}
-		if strings.Contains(msg, "\n") || strings.Contains(msg, "hunter2") {
-			t.Errorf("error %q is not one line without secrets", msg)
-		}
-	}
+	})
 }
 
 // OpenStreetMap's tiles get its credit, linked to its copyright page,
