@@ -7,7 +7,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 BIN     := bin/albatross
 AIRPORTS := store/airportref/data/airports.tsv.gz
-WORLDMAP := static/dist/world.svg
+WORLDMAP := static/dist/world.svg static/dist/world-mercator.svg
 ASSETS  := static/dist/app.css static/dist/htmx.min.js static/dist/sse.js static/dist/app.js $(AIRPORTS) $(WORLDMAP)
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 TEMPL   := $(shell find views -name '*.templ')
@@ -49,9 +49,14 @@ $(AIRPORTS): node_modules/.package-lock.json store/airportref/gen/main.go
 	$(GO) run ./store/airportref/gen -out $@
 
 # The maps' world basemap (Natural Earth's 1:110m countries, from the npm
-# package world-atlas), as one SVG path served from static/dist.
-$(WORLDMAP): node_modules/.package-lock.json views/worldmap/gen/main.go views/worldmap/worldmap.go
+# package world-atlas), as one SVG path served from static/dist; the
+# Mercator one lies under a tile server's tiles (ALBATROSS_MAP_TILE_URL)
+# and shows where they do not load.
+static/dist/world.svg: node_modules/.package-lock.json views/worldmap/gen/main.go views/worldmap/worldmap.go
 	$(GO) run ./views/worldmap/gen -out $@
+
+static/dist/world-mercator.svg: node_modules/.package-lock.json views/worldmap/gen/main.go views/worldmap/worldmap.go
+	$(GO) run ./views/worldmap/gen -mercator -out $@
 
 ## generate: regenerate templ, sqlc and protobuf code (committed; CI fails on a diff)
 generate: tools-check

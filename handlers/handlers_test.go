@@ -33,6 +33,7 @@ import (
 	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/sqlite"
+	"github.com/albatross-va/albatross/views"
 	"github.com/albatross-va/albatross/wiring"
 )
 
@@ -179,6 +180,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	d.AirportRef = ref
 	d.Imports = jobs
 	d.Throttles = handlers.LocalThrottles()
+	d.MapTiles = o.mapTiles
 	e := handlers.New(d)
 	airlines, fleet, flights, pireps, ranks := cmds.Airlines, cmds.Fleet, cmds.Flights, cmds.Pireps, cmds.Ranks
 	srv := httptest.NewServer(e)
@@ -189,10 +191,16 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 // appOptions are what an app's tests may change in its wiring.
 type appOptions struct {
 	readTracer pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
+	mapTiles   views.MapTiles  // the tile server the maps draw
 }
 
 // appOption changes one of an app's appOptions.
 type appOption func(*appOptions)
+
+// withMapTiles has the maps draw a tile server's tiles.
+func withMapTiles(tiles views.MapTiles) appOption {
+	return func(o *appOptions) { o.mapTiles = tiles }
+}
 
 // tracingReads traces the queries the handlers make on the PostgreSQL read
 // models (the embedded mode ignores it).
@@ -354,9 +362,12 @@ func TestStaticAssetsAreServed(t *testing.T) {
 			t.Errorf("/static/%s: %d, %d bytes (run make assets)", name, resp.StatusCode, len(body))
 		}
 	}
-	// The maps' basemap: every country's outline, as an SVG image.
-	if resp, body := get(t, srv.URL+"/static/world.svg", nil); !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/svg+xml") ||
-		strings.Count(body, "M") < 177 {
-		t.Errorf("/static/world.svg: %s with %d rings, want an SVG of the 177 countries", resp.Header.Get("Content-Type"), strings.Count(body, "M"))
+	// The maps' basemaps: every country's outline, as an SVG image, in
+	// the maps' two projections (the Mercator one goes under tiles).
+	for name, viewBox := range map[string]string{"world.svg": `viewBox="0 0 1000 500"`, "world-mercator.svg": `viewBox="0 0 1000 1000"`} {
+		if resp, body := get(t, srv.URL+"/static/"+name, nil); !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/svg+xml") ||
+			strings.Count(body, "M") < 177 || !strings.Contains(body, viewBox) {
+			t.Errorf("/static/%s: %s with %d rings, want an SVG of the 177 countries, %s", name, resp.Header.Get("Content-Type"), strings.Count(body, "M"), viewBox)
+		}
 	}
 }

@@ -19,8 +19,9 @@ import (
 // their last reported positions, for everyone in the airline. The section
 // re-fetches itself on each position an ACARS client reports.
 type liveMapHandlers struct {
-	rm  reads.Querier
-	now func() time.Time
+	rm    reads.Querier
+	now   func() time.Time
+	tiles views.MapTiles // the tile server the map draws, if any
 }
 
 // liveMapLimit bounds the flights a map draws; the busiest airlines fly
@@ -42,6 +43,7 @@ func (h *liveMapHandlers) showLiveMap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	l.Map.Tiles = h.tiles
 	p := views.LiveMapPage{Page: page(c, tabs.Name+" · Live flights"), Tabs: tabs, URL: base, ClearURL: base, Live: l}
 	if l.Selected != "" {
 		p.URL = selectFlightURL(base, l.Selected)

@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/views"
 )
 
 // mapCoord is where the maps draw a latitude and longitude: the
@@ -19,6 +20,15 @@ import (
 func mapCoord(lat, lon float64) string {
 	f := func(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
 	return f((lon+180)/360*1000) + " " + f((90-lat)/180*500)
+}
+
+// mercatorCoord is where a map with tiles draws a latitude and
+// longitude: Web Mercator, the world 1000 units square, to a tenth of a
+// unit.
+func mercatorCoord(lat, lon float64) string {
+	f := func(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
+	phi := lat * math.Pi / 180
+	return f((lon+180)/360*1000) + " " + f((1-math.Asinh(math.Tan(phi))/math.Pi)/2*1000)
 }
 
 // polylineLen is how many points an SVG polyline has.
@@ -59,17 +69,23 @@ func TestTheLiveMapShowsTheAirlinesFlightsInProgress(t *testing.T) {
 	}
 }
 
+// westboundTrack is a flight out of Heathrow over Ireland, begun at t0:
+// three positions, the last at 35,000 ft and 480 kt, 20 minutes on.
+func westboundTrack(t0 time.Time) []domain.AircraftPosition {
+	return []domain.AircraftPosition{
+		{ID: "1", Lat: 51.47, Lon: -0.45, AltitudeMSL: 80, Heading: 270, GroundSpeed: 150, At: t0},
+		{ID: "2", Lat: 51.9, Lon: -2.1, AltitudeMSL: 12000, Heading: 280, GroundSpeed: 320, At: t0.Add(5 * time.Minute)},
+		{ID: "3", Lat: 52.5, Lon: -10.25, AltitudeMSL: 35000, Heading: 285, GroundSpeed: 480, At: t0.Add(20 * time.Minute)},
+	}
+}
+
 func checkLiveMap(t *testing.T, w *matrixWorld) {
 	ctx := context.Background()
 	a, b := w.airlines["A"], w.airlines["B"]
 	pilot := w.actors[1]
 	w.session(t, pilot)
 	t0 := time.Now().UTC().Add(-30 * time.Minute).Truncate(time.Second)
-	track := []domain.AircraftPosition{
-		{ID: "1", Lat: 51.47, Lon: -0.45, AltitudeMSL: 80, Heading: 270, GroundSpeed: 150, At: t0},
-		{ID: "2", Lat: 51.9, Lon: -2.1, AltitudeMSL: 12000, Heading: 280, GroundSpeed: 320, At: t0.Add(5 * time.Minute)},
-		{ID: "3", Lat: 52.5, Lon: -10.25, AltitudeMSL: 35000, Heading: 285, GroundSpeed: 480, At: t0.Add(20 * time.Minute)},
-	}
+	track := westboundTrack(t0)
 	flight, who := prefiled(t, w, a, a.pirepPilotID, "77", a.flown, "ENR", track)
 	// Airline B flies too, over the same sky.
 	other, _ := prefiled(t, w, b, b.pirepPilotID, "88", b.flown, "TXI",
@@ -99,6 +115,10 @@ func checkLiveMap(t *testing.T, w *matrixWorld) {
 	}
 	if d.Find(`svg[data-testid="live-map"] image[href="/static/world.svg"]`).Length() != 1 {
 		t.Errorf("the map does not draw over the basemap")
+	}
+	if d.Find(`[data-testid="map-tile"], [data-testid="map-attribution"]`).Length() != 0 ||
+		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "img-src 'self' data:;") {
+		t.Errorf("with no tile server set, the map draws tiles or credits one, or the CSP allows other images: %q", resp.Header.Get("Content-Security-Policy"))
 	}
 	symbol := d.Find(`svg[data-testid="live-map"] [data-testid="map-aircraft"][data-pirep="` + flight + `"]`)
 	if want := "translate(" + mapCoord(52.5, -10.25) + ") rotate(285)"; symbol.AttrOr("transform", "") != want {
@@ -239,5 +259,98 @@ func checkLiveMap(t *testing.T, w *matrixWorld) {
 	}
 	if fd := doc(t, r.bodies[0]); fd.Find(`[data-pirep="`+flight+`"]`).Length() != 0 || text(fd, "no-live-flights") == "" {
 		t.Errorf("the filed flight is still on the live map: %.300s", r.bodies[0])
+	}
+}
+
+// With a tile server set, the live map, the public page's map and a
+// PIREP's track draw its tiles, the tiles that cover the view at one zoom,
+// over the Mercator basemap, with the aircraft in Mercator and the
+// server's credit on the map (outside the picture screen readers skip);
+// the Content-Security-Policy allows images from that server alone.
+func TestTheLiveMapsDrawTheTileServerWhenOneIsSet(t *testing.T) {
+	tiles := views.MapTiles{URL: "https://tiles.example.test/osm/{z}/{x}/{y}.png?key=k&style=plain", Attribution: "© Example tiles",
+		AttributionURL: "https://tiles.example.test/copyright"}
+	w := newMatrixWorld(t, embedded, withMapTiles(tiles))
+	a := w.airlines["A"]
+	pilot := w.actors[1]
+	w.session(t, pilot)
+	flight, _ := prefiled(t, w, a, a.pirepPilotID, "77", a.flown, "ENR", westboundTrack(time.Now().UTC().Add(-30*time.Minute).Truncate(time.Second)))
+	w.settle(t)
+
+	checkTiles := func(name string, resp *http.Response, d *goquery.Document, svg string) []string {
+		t.Helper()
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data: https://tiles.example.test;") {
+			t.Errorf("%s: the CSP does not allow the tile server's images: %q", name, csp)
+		}
+		if rp := resp.Header.Get("Referrer-Policy"); rp != "strict-origin-when-cross-origin" {
+			t.Errorf("%s: Referrer-Policy %q: the tile server is not told the site's origin", name, rp)
+		}
+		m := d.Find(`svg[data-testid="` + svg + `"]`)
+		images := m.Find("image")
+		if images.First().AttrOr("href", "") != "/static/world-mercator.svg" {
+			t.Errorf("%s: the map's first picture is %q, want the Mercator basemap under the tiles", name, images.First().AttrOr("href", ""))
+		}
+		var names []string
+		m.Find(`image[data-testid="map-tile"]`).Each(func(_ int, tile *goquery.Selection) {
+			n := tile.AttrOr("data-tile", "")
+			names = append(names, n)
+			if want := "https://tiles.example.test/osm/" + n + ".png?key=k&style=plain"; tile.AttrOr("href", "") != want {
+				t.Errorf("%s: tile %s is %q, want %q", name, n, tile.AttrOr("href", ""), want)
+			}
+		})
+		credit := m.Parent().Find(`[data-testid="map-attribution"]`)
+		if strings.TrimSpace(credit.Text()) != "© Example tiles" || credit.Find(`a[href="https://tiles.example.test/copyright"]`).Length() != 1 ||
+			credit.ParentsFiltered(`[aria-hidden="true"]`).Length() != 0 {
+			t.Errorf("%s: the tiles' credit on the map: %q", name, credit.Text())
+		}
+		return names
+	}
+
+	resp, body := getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/live", nil)
+	d := doc(t, body)
+	// The world from about 74°N to 56°S at zoom 2: tiles 250 units square,
+	// four across, three down.
+	var want []string
+	for y := range 3 {
+		for x := range 4 {
+			want = append(want, "2/"+strconv.Itoa(x)+"/"+strconv.Itoa(y))
+		}
+	}
+	if got := checkTiles("the live map", resp, d, "live-map"); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("the live map's tiles: %v, want %v", got, want)
+	}
+	if tile := d.Find(`[data-tile="2/1/1"]`); tile.AttrOr("x", "") != "250" || tile.AttrOr("y", "") != "250" || tile.AttrOr("width", "") != "250" {
+		t.Errorf("tile 2/1/1 is placed at %s,%s, %s wide", tile.AttrOr("x", ""), tile.AttrOr("y", ""), tile.AttrOr("width", ""))
+	}
+	if vb := d.Find(`svg[data-testid="live-map"]`).AttrOr("viewBox", ""); vb != "0 190 1000 500" {
+		t.Errorf("the live map shows %q", vb)
+	}
+	symbol := d.Find(`[data-testid="map-aircraft"][data-pirep="` + flight + `"]`)
+	if want := "translate(" + mercatorCoord(52.5, -10.25) + ") rotate(285)"; symbol.AttrOr("transform", "") != want {
+		t.Errorf("over tiles the aircraft is drawn at %q, want %q (Mercator)", symbol.AttrOr("transform", ""), want)
+	}
+
+	// The selected flight's track, in Mercator, and the PIREP's map
+	// zoomed to it, with deeper tiles.
+	_, body = getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/live?flight="+flight, nil)
+	if pts := strings.Fields(doc(t, body).Find(`[data-testid="live-map"] [data-testid="track"]`).AttrOr("points", "")); len(pts) != 3 ||
+		pts[0] != strings.ReplaceAll(mercatorCoord(51.47, -0.45), " ", ",") {
+		t.Errorf("the track over tiles: %v, want it to start at %s", pts, mercatorCoord(51.47, -0.45))
+	}
+	resp, body = getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/pireps/"+flight, nil)
+	d = doc(t, body)
+	zoomed := checkTiles("the PIREP's track", resp, d, "track-map")
+	if len(zoomed) == 0 || len(zoomed) > 30 || !strings.HasPrefix(zoomed[0], "5/") {
+		t.Errorf("the PIREP's map, zoomed to a 10° track, draws tiles %v, want a few of zoom 5", zoomed)
+	}
+
+	// The public page, and its fragment, which the live updates swap in.
+	resp, body = getAs(t, newClient(), w.URL+"/a/"+a.slug, nil)
+	if got := checkTiles("the public page", resp, doc(t, body), "live-map"); len(got) != 12 {
+		t.Errorf("the public map draws %d tiles, want 12", len(got))
+	}
+	resp, body = getAs(t, newClient(), w.URL+"/a/"+a.slug+"/live", map[string]string{"HX-Request": "true"})
+	if got := checkTiles("the public fragment", resp, doc(t, body), "live-map"); len(got) != 12 {
+		t.Errorf("the public fragment draws %d tiles, want 12", len(got))
 	}
 }

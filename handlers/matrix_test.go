@@ -318,9 +318,9 @@ type matrixWorld struct {
 	seq      atomic.Int64
 }
 
-func newMatrixWorld(t *testing.T, m mode) *matrixWorld {
+func newMatrixWorld(t *testing.T, m mode, opts ...appOption) *matrixWorld {
 	t.Helper()
-	a := newAppOn(t, m, nil)
+	a := newAppOn(t, m, nil, opts...)
 	w := &matrixWorld{app: a, airlines: map[string]*tenant{}}
 	ctx := context.Background()
 	sys := domain.CommandMeta{Who: domain.System}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
 	"time"
 
@@ -65,16 +66,39 @@ func requestID(c echo.Context) string {
 }
 
 // securityHeaders forbids inline script and framing and keeps the referrer
-// on this site.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		return next(c)
+// on this site. With a tile server set, pages may load images from its
+// origin, and send it their origin (never a page's path) as the referrer,
+// which tile servers such as OpenStreetMap's require.
+func securityHeaders(tiles views.MapTiles) echo.MiddlewareFunc {
+	imgSrc, referrer := "img-src 'self' data:", "same-origin"
+	if origin := tileOrigin(tiles); origin != "" {
+		imgSrc, referrer = imgSrc+" "+origin, "strict-origin-when-cross-origin"
 	}
+	csp := "default-src 'self'; script-src 'self'; style-src 'self'; " + imgSrc + "; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("Content-Security-Policy", csp)
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", referrer)
+			h.Set("X-Frame-Options", "DENY")
+			return next(c)
+		}
+	}
+}
+
+// tileOrigin is the scheme, host and port of the tile server, as a
+// Content-Security-Policy source; empty with none. The URL was checked at
+// start (cmd/albatross), so one that does not parse is none.
+func tileOrigin(tiles views.MapTiles) string {
+	if !tiles.On() {
+		return ""
+	}
+	u, err := url.Parse(tiles.URL)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // csrf protects every unsafe method: a browser's Sec-Fetch-Site header is

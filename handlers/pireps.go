@@ -29,7 +29,8 @@ type pirepHandlers struct {
 	registry *events.Registry
 	sessions *scs.SessionManager
 	readYourWrites
-	log *slog.Logger
+	log   *slog.Logger
+	tiles views.MapTiles // the tile server the track's map draws, if any
 }
 
 // pirepTimeLayout is how a datetime-local input sends a time; the form
@@ -461,6 +462,9 @@ func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.Airli
 	}
 	if v.Track, err = pirepTrackOf(ctx, h.rm, p); err != nil {
 		return err
+	}
+	if v.Track != nil {
+		v.Track.Map.Tiles = h.tiles
 	}
 	return render(c, status, views.PirepView(v), nil)
 }

@@ -19,8 +19,9 @@ type publicHandlers struct {
 	users UserCommands
 	rm    reads.Querier
 	readYourWrites
-	log *slog.Logger
-	now func() time.Time
+	log   *slog.Logger
+	now   func() time.Time
+	tiles views.MapTiles // the tile server the live map draws, if any
 }
 
 func (h *publicHandlers) airline(c echo.Context) (reads.Airline, error) {
@@ -48,6 +49,7 @@ func (h *publicHandlers) showPublicAirline(c echo.Context) error {
 		if p.Live, err = liveMapOf(c.Request().Context(), h.rm, a.ID, a.ICAO, "", "", h.now(), true); err != nil {
 			return err
 		}
+		p.Live.Map.Tiles = h.tiles
 	} else if isFragmentRequest(c.Request()) || strings.HasSuffix(c.Path(), "/live") {
 		return echo.NewHTTPError(http.StatusNotFound, "This airline shows no live map.")
 	}

@@ -12,7 +12,7 @@ import (
 
 // registerRoutes lists every route of Albatross.
 func registerRoutes(e *echo.Echo, d Deps) {
-	e.Use(withRequestLog(d.Log), recoverPanics(d.Log), securityHeaders, limitBodies, refuseUnstorableText)
+	e.Use(withRequestLog(d.Log), recoverPanics(d.Log), securityHeaders(d.MapTiles), limitBodies, refuseUnstorableText)
 
 	health := &healthHandlers{ready: d.Ready, log: d.Log}
 	e.GET("/healthz", health.showHealth)
@@ -44,7 +44,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/account/api-keys/:id/revoke", apiKeys.revokeAPIKey)
 
 	// Anyone: an airline's public page and registration.
-	public := &publicHandlers{users: d.Users, rm: d.ReadModels, readYourWrites: wait, log: d.Log, now: time.Now}
+	public := &publicHandlers{users: d.Users, rm: d.ReadModels, readYourWrites: wait, log: d.Log, now: time.Now, tiles: d.MapTiles}
 	app.GET("/a/:slug", public.showPublicAirline)
 	app.GET("/a/:slug/live", liveFragment(public.showPublicAirline, views.LivePublicFlights))
 	app.GET("/a/:slug/events", d.Broker.streamLiveFlights(d.ReadModels))
@@ -118,7 +118,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// rendering only that section, under the page's access rule.
 	// A PIREP's page is its pilot's and the staff's (loadPirep decides).
 	pireps := &pirepHandlers{cmds: d.Pireps, rm: d.ReadModels, eventLog: d.Events, registry: d.Registry,
-		sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+		sessions: d.Sessions, readYourWrites: wait, log: d.Log, tiles: d.MapTiles}
 	member.GET("/airlines/:id/pireps", pireps.listPireps, allow(domain.FileOwnPireps))
 	member.GET("/airlines/:id/pireps/live", liveFragment(pireps.listPireps, views.LiveMyPireps), allow(domain.FileOwnPireps))
 	member.GET("/airlines/:id/pireps/new", pireps.showNewPirep, allow(domain.FileOwnPireps))
@@ -149,7 +149,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/roster", roster.showRoster, allow(domain.ViewOperations))
 	member.GET("/airlines/:id/roster/live", liveFragment(roster.showRoster, views.LiveRoster), allow(domain.ViewOperations))
 	// The live map of the flights in progress: for everyone in the airline.
-	liveMap := &liveMapHandlers{rm: d.ReadModels, now: time.Now}
+	liveMap := &liveMapHandlers{rm: d.ReadModels, now: time.Now, tiles: d.MapTiles}
 	member.GET("/airlines/:id/live", liveMap.showLiveMap, allow(domain.ViewOperations))
 	member.GET("/airlines/:id/live/live", liveFragment(liveMap.showLiveMap, views.LiveFlightsMap), allow(domain.ViewOperations))
 	stats := &statsHandlers{rm: d.ReadModels, now: time.Now}

@@ -20,6 +20,7 @@ import (
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/throttle"
+	"github.com/albatross-va/albatross/views"
 )
 
 // AirlineCommands runs the airline commands (domain.Airlines).
@@ -109,6 +110,11 @@ type Deps struct {
 	PirepRules PirepRuleCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
+
+	// MapTiles is the tile server the maps draw under their aircraft
+	// (checked at start); the zero value draws only the built-in basemap.
+	// The Content-Security-Policy lets pages load images from its origin.
+	MapTiles views.MapTiles
 }
 
 // PirepCommands runs the PIREP commands (domain.Pireps).

@@ -11,11 +11,21 @@ import (
 
 // The drawing of the maps and the flight profile: server-side SVG over the
 // world basemap (/static/world.svg, see views/worldmap/gen), in the
-// projection of views/worldmap. The views call these helpers with the
-// latitudes and longitudes their models carry.
+// projection of views/worldmap, or, with a tile server set, over its tiles
+// in Web Mercator. The views call these helpers with the latitudes and
+// longitudes their models carry.
 
-// basemapURL is the basemap's address among the static assets.
-const basemapURL = "/static/world.svg"
+// basemapURL and mercatorBasemapURL are the basemaps' addresses among the
+// static assets.
+const (
+	basemapURL         = "/static/world.svg"
+	mercatorBasemapURL = "/static/world-mercator.svg"
+)
+
+// The world view in Mercator shows from about 74°N to 56°S, where the
+// flights are, as wide as it is high twice, as the equirectangular world
+// is; an aircraft beyond makes it taller.
+const mercatorWorldTop, mercatorWorldBottom = 190.0, 690.0
 
 // MapAircraft is a flight drawn on a map at its last position.
 type MapAircraft struct {
@@ -36,15 +46,45 @@ type TrackPoint struct {
 }
 
 // WorldMap is what one map draws: the flights at their positions and a
-// track. Fit zooms to the track instead of showing the whole world.
+// track. Fit zooms to the track instead of showing the whole world. Tiles,
+// when on, are drawn under them, in Mercator.
 type WorldMap struct {
 	Aircraft []MapAircraft
 	Track    []TrackPoint
 	Fit      bool
+	Tiles    MapTiles
 }
 
-// mapBox is the part of the world a map shows, in map units.
-type mapBox struct{ X, Y, W, H float64 }
+// mapBox is the part of the world a map shows, in map units of its
+// projection: equirectangular, or Mercator under tiles.
+type mapBox struct {
+	X, Y, W, H float64
+	mercator   bool
+}
+
+// project places a latitude and longitude in the box's projection.
+func (b mapBox) project(lat, lon float64) (x, y float64) {
+	if b.mercator {
+		return worldmap.ProjectMercator(lat, lon)
+	}
+	return worldmap.Project(lat, lon)
+}
+
+// worldHeight is the height of the whole world in the box's projection.
+func (b mapBox) worldHeight() float64 {
+	if b.mercator {
+		return worldmap.MercatorHeight
+	}
+	return worldmap.Height
+}
+
+// basemap is the address of the basemap in the box's projection.
+func (b mapBox) basemap() string {
+	if b.mercator {
+		return mercatorBasemapURL
+	}
+	return basemapURL
+}
 
 // viewBox is the box as an SVG viewBox value.
 func (b mapBox) viewBox() string {
@@ -61,24 +101,40 @@ func (b mapBox) scale() float64 { return b.W / worldmap.Width }
 // around it and the basemap's borders (drawn for the whole world) stay
 // thin.
 func (m WorldMap) box() mapBox {
+	b := mapBox{mercator: m.Tiles.On()}
+	worldH := b.worldHeight()
 	if !m.Fit || len(m.Track) == 0 {
-		return mapBox{0, 0, worldmap.Width, worldmap.Height}
+		b.W, b.H = worldmap.Width, worldH
+		if b.mercator {
+			b.Y, b.H = m.mercatorWorldRows()
+		}
+		return b
 	}
 	minX, minY := math.Inf(1), math.Inf(1)
 	maxX, maxY := math.Inf(-1), math.Inf(-1)
 	for _, p := range m.Track {
-		x, y := worldmap.Project(p.Lat, p.Lon)
+		x, y := b.project(p.Lat, p.Lon)
 		minX, maxX = min(minX, x), max(maxX, x)
 		minY, maxY = min(minY, y), max(maxY, y)
 	}
-	w := max((maxX-minX)*1.3, (maxY-minY)*1.3*2, 120)
-	if w > worldmap.Width {
-		w = worldmap.Width
+	b.W = min(max((maxX-minX)*1.3, (maxY-minY)*1.3*2, 120), worldmap.Width)
+	b.H = b.W / 2
+	b.X = clamp((minX+maxX)/2-b.W/2, 0, worldmap.Width-b.W)
+	b.Y = clamp((minY+maxY)/2-b.H/2, 0, worldH-b.H)
+	return b
+}
+
+// mercatorWorldRows are the top and height of the Mercator world view:
+// mercatorWorldTop to mercatorWorldBottom, and down or up to an aircraft
+// beyond them.
+func (m WorldMap) mercatorWorldRows() (y, h float64) {
+	top, bottom := mercatorWorldTop, mercatorWorldBottom
+	for _, a := range m.Aircraft {
+		_, ay := worldmap.ProjectMercator(a.Lat, a.Lon)
+		top, bottom = min(top, ay-20), max(bottom, ay+20)
 	}
-	h := w / 2
-	x := clamp((minX+maxX)/2-w/2, 0, worldmap.Width-w)
-	y := clamp((minY+maxY)/2-h/2, 0, worldmap.Height-h)
-	return mapBox{x, y, w, h}
+	top, bottom = max(top, 0), min(bottom, worldmap.MercatorHeight)
+	return top, bottom - top
 }
 
 func clamp(v, lo, hi float64) float64 { return max(lo, min(v, hi)) }
@@ -92,7 +148,7 @@ func coord(v float64) string {
 // origin) at a position, turned to its heading: SVG's rotation is
 // clockwise, as a heading is, because its y axis points south.
 func aircraftTransform(a MapAircraft, b mapBox) string {
-	x, y := worldmap.Project(a.Lat, a.Lon)
+	x, y := b.project(a.Lat, a.Lon)
 	t := "translate(" + coord(x) + " " + coord(y) + ") rotate(" + strconv.Itoa(int(a.Heading)) + ")"
 	// A zoomed map (one flight's track) draws its aircraft a little larger
 	// than the world map does: it is the one thing to find on it.
@@ -105,12 +161,12 @@ func aircraftTransform(a MapAircraft, b mapBox) string {
 // labelX and labelY place a flight's label below and right of its symbol,
 // clear of the track, which most often runs on ahead of it.
 func labelX(a MapAircraft, b mapBox) string {
-	x, _ := worldmap.Project(a.Lat, a.Lon)
+	x, _ := b.project(a.Lat, a.Lon)
 	return coord(x + 6*b.scale())
 }
 
 func labelY(a MapAircraft, b mapBox) string {
-	_, y := worldmap.Project(a.Lat, a.Lon)
+	_, y := b.project(a.Lat, a.Lon)
 	return coord(y + 14*b.scale())
 }
 
@@ -120,12 +176,12 @@ func mapSize(n float64, b mapBox) string { return strconv.FormatFloat(n*b.scale(
 // trackLines is a track as the points of SVG polylines: one, or more where
 // it crosses the antimeridian, which would otherwise draw a line across
 // the whole world.
-func trackLines(track []TrackPoint) []string {
+func trackLines(track []TrackPoint, b mapBox) []string {
 	var lines []string
 	var s strings.Builder
 	prevX := 0.0
 	for i, p := range track {
-		x, y := worldmap.Project(p.Lat, p.Lon)
+		x, y := b.project(p.Lat, p.Lon)
 		switch {
 		case i > 0 && math.Abs(x-prevX) > worldmap.Width/2:
 			lines = append(lines, s.String())

@@ -24,24 +24,18 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr
 	return out.String(), errOut.String(), err
 }
 
-func TestSettingsAreValidatedWithOneLineNamingTheSetting(t *testing.T) {
-	cases := []struct {
-		env  map[string]string
-		args []string
-		want []string
-	}{
-		{map[string]string{"DATABASE_URL": "postgres://user:hunter2@[::1"}, nil, []string{"DATABASE_URL", "malformed"}},
-		{map[string]string{"DATABASE_URL": "postgres://user:hunter2@127.0.0.1:1/db?connect_timeout=2"}, nil, []string{"cannot reach PostgreSQL at 127.0.0.1:1"}},
-		// A database of their own: serve migrates it before it reaches Redis.
-		{map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t), "REDIS_URL": "redis://127.0.0.1:1/0"}, nil, []string{"cannot reach Redis at 127.0.0.1:1"}},
-		{map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t), "REDIS_URL": "mysql://x"}, nil, []string{"REDIS_URL is malformed"}},
-		{map[string]string{"ALBATROSS_SHUTDOWN_TIMEOUT": "soon"}, nil, []string{"ALBATROSS_SHUTDOWN_TIMEOUT", "soon"}},
-		{nil, []string{"--shutdown-timeout", "-1s"}, []string{"--shutdown-timeout"}},
-		{map[string]string{"ALBATROSS_LOG_LEVEL": "loud"}, nil, []string{"ALBATROSS_LOG_LEVEL"}},
-		{map[string]string{"REDIS_URL": "redis://127.0.0.1:6379"}, nil, []string{"REDIS_URL is set without DATABASE_URL"}},
-		{map[string]string{"ALBATROSS_ADDR": "256.1.1.1:99999"}, nil, []string{"ALBATROSS_ADDR"}},
-		{map[string]string{"ALBATROSS_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, nil, []string{"ALBATROSS_TRUSTED_PROXIES", "proxy.local"}},
-	}
+// refusedStart is a configuration serve must refuse, and what its one
+// line of error must mention.
+type refusedStart struct {
+	env  map[string]string
+	args []string
+	want []string
+}
+
+// checkRefusedStarts runs serve with each configuration and checks that it
+// stops with one line that mentions what it should and no password.
+func checkRefusedStarts(t *testing.T, cases []refusedStart) {
+	t.Helper()
 	for _, c := range cases {
 		env := map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()}
 		for k, v := range c.env {
@@ -62,6 +56,22 @@ func TestSettingsAreValidatedWithOneLineNamingTheSetting(t *testing.T) {
 			t.Errorf("error %q is not one line without secrets", msg)
 		}
 	}
+}
+
+func TestSettingsAreValidatedWithOneLineNamingTheSetting(t *testing.T) {
+	checkRefusedStarts(t, []refusedStart{
+		{map[string]string{"DATABASE_URL": "postgres://user:hunter2@[::1"}, nil, []string{"DATABASE_URL", "malformed"}},
+		{map[string]string{"DATABASE_URL": "postgres://user:hunter2@127.0.0.1:1/db?connect_timeout=2"}, nil, []string{"cannot reach PostgreSQL at 127.0.0.1:1"}},
+		// A database of their own: serve migrates it before it reaches Redis.
+		{map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t), "REDIS_URL": "redis://127.0.0.1:1/0"}, nil, []string{"cannot reach Redis at 127.0.0.1:1"}},
+		{map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t), "REDIS_URL": "mysql://x"}, nil, []string{"REDIS_URL is malformed"}},
+		{map[string]string{"ALBATROSS_SHUTDOWN_TIMEOUT": "soon"}, nil, []string{"ALBATROSS_SHUTDOWN_TIMEOUT", "soon"}},
+		{nil, []string{"--shutdown-timeout", "-1s"}, []string{"--shutdown-timeout"}},
+		{map[string]string{"ALBATROSS_LOG_LEVEL": "loud"}, nil, []string{"ALBATROSS_LOG_LEVEL"}},
+		{map[string]string{"REDIS_URL": "redis://127.0.0.1:6379"}, nil, []string{"REDIS_URL is set without DATABASE_URL"}},
+		{map[string]string{"ALBATROSS_ADDR": "256.1.1.1:99999"}, nil, []string{"ALBATROSS_ADDR"}},
+		{map[string]string{"ALBATROSS_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, nil, []string{"ALBATROSS_TRUSTED_PROXIES", "proxy.local"}},
+	})
 }
 
 func TestUsageNeverPrintsSecretsFromTheEnvironment(t *testing.T) {

@@ -7,9 +7,15 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/albatross-va/albatross/views"
 )
 
 // config is every setting of the albatross binary. Each has a flag and an
@@ -28,7 +34,8 @@ type config struct {
 	ReadyMaxLag     time.Duration
 	WaitBound       time.Duration
 	Heartbeat       time.Duration
-	DebugAddr       string // the profiler's own listener; empty for none
+	DebugAddr       string         // the profiler's own listener; empty for none
+	MapTiles        views.MapTiles // the tile server under the maps; zero for none
 }
 
 // setting describes one configuration value for flags, environment and the
@@ -52,6 +59,8 @@ var settings = []setting{
 	{"wait-bound", "ALBATROSS_WAIT_BOUND", "2s", "how long a command waits for its change to reach the read models"},
 	{"sse-heartbeat", "ALBATROSS_SSE_HEARTBEAT", "15s", "interval of keep-alive comments on live-update streams"},
 	{"debug-addr", "ALBATROSS_DEBUG_ADDR", "", "address of a separate listener for Go's profiler (/debug/pprof/); empty for none; keep it on loopback"},
+	{"map-tile-url", "ALBATROSS_MAP_TILE_URL", "", "tile server the maps draw under the aircraft, an http or https URL with {z}, {x} and {y}, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty draws only the built-in world basemap"},
+	{"map-tile-attribution", "ALBATROSS_MAP_TILE_ATTRIBUTION", "", "credit the tile server's terms ask the maps to show; empty is \"© OpenStreetMap contributors\" for openstreetmap.org, required for other servers"},
 }
 
 // parseConfig reads flags from args over environment variables over defaults
@@ -129,6 +138,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	c.WaitBound = dur("wait-bound")
 	c.Heartbeat = dur("sse-heartbeat")
 	c.DebugAddr = get("debug-addr")
+	var tileErrs []error
+	c.MapTiles, tileErrs = mapTiles(get("map-tile-url"), source("map-tile-url"), get("map-tile-attribution"), source("map-tile-attribution"))
+	errs = append(errs, tileErrs...)
 	if c.Addr == "" {
 		errs = append(errs, fmt.Errorf("%s: empty listen address", source("addr")))
 	}
@@ -155,4 +167,77 @@ func newLogger(c config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// The credit OpenStreetMap's tile servers ask for, and where it links.
+const (
+	osmAttribution    = "© OpenStreetMap contributors"
+	osmAttributionURL = "https://www.openstreetmap.org/copyright"
+)
+
+// maxAttribution bounds the tile credit, a line in a corner of the map.
+const maxAttribution = 200
+
+// tilePlaceholder finds the {name} parts of a tile URL.
+var tilePlaceholder = regexp.MustCompile(`\{[^{}]*\}`)
+
+// mapTiles checks the tile server settings: a template that is an http or
+// https URL with {z}, {x} and {y} (and no other placeholder, such as a
+// {s} for subdomains, which would be sent as it is), and the credit to
+// show, which OpenStreetMap's servers get by default and any other must
+// be given. urlSrc and creditSrc name the settings in messages.
+func mapTiles(template, urlSrc, credit, creditSrc string) (views.MapTiles, []error) {
+	if template == "" {
+		if credit != "" {
+			return views.MapTiles{}, []error{fmt.Errorf("%s is set without %s: the credit is shown under a tile server's tiles", creditSrc, urlSrc)}
+		}
+		return views.MapTiles{}, nil
+	}
+	const example = "such as https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+	var errs []error
+	_, rest, _ := strings.Cut(template, "://")
+	authority, _, _ := strings.Cut(rest, "/")
+	shown := template // without a password in it
+	if at := strings.LastIndex(authority, "@"); at >= 0 {
+		shown = strings.Replace(template, authority[:at+1], "…@", 1)
+	}
+	for _, p := range tilePlaceholder.FindAllString(template, -1) {
+		if p != "{z}" && p != "{x}" && p != "{y}" {
+			errs = append(errs, fmt.Errorf("%s: %q has %s, which Albatross does not fill in: only {z}, {x} and {y}, %s", urlSrc, shown, p, example))
+		}
+	}
+	for _, p := range []string{"{z}", "{x}", "{y}"} {
+		if !strings.Contains(template, p) {
+			errs = append(errs, fmt.Errorf("%s: %q has no %s: a tile's URL needs {z}, {x} and {y}, %s", urlSrc, shown, p, example))
+		}
+	}
+	// The placeholders are filled in where a URL may have digits.
+	u, err := url.Parse(tilePlaceholder.ReplaceAllString(template, "0"))
+	switch {
+	case strings.ContainsAny(authority, "{}"):
+		errs = append(errs, fmt.Errorf("%s: %q has a placeholder in its host: name one server, %s", urlSrc, shown, example))
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		errs = append(errs, fmt.Errorf("%s: %q is not an http or https URL %s", urlSrc, shown, example))
+	case u.User != nil: // not quoted: it holds a password
+		errs = append(errs, fmt.Errorf("%s: the URL has a user name or password, which every browser would be sent", urlSrc))
+	}
+	if len(errs) > 0 {
+		return views.MapTiles{}, errs
+	}
+	t := views.MapTiles{URL: template, Attribution: credit}
+	host := strings.ToLower(u.Hostname())
+	switch {
+	case credit == "" && (host == "openstreetmap.org" || strings.HasSuffix(host, ".openstreetmap.org")):
+		t.Attribution, t.AttributionURL = osmAttribution, osmAttributionURL
+	case credit == "":
+		errs = append(errs, fmt.Errorf("%s: empty with a tile server other than openstreetmap.org (%s): set the credit its terms ask maps to show", creditSrc, host))
+	case !utf8.ValidString(credit) || strings.IndexFunc(credit, unicode.IsControl) >= 0:
+		errs = append(errs, fmt.Errorf("%s: has a character that is not text", creditSrc))
+	case utf8.RuneCountInString(credit) > maxAttribution:
+		errs = append(errs, fmt.Errorf("%s: longer than %d characters", creditSrc, maxAttribution))
+	}
+	if len(errs) > 0 {
+		return views.MapTiles{}, errs
+	}
+	return t, nil
 }

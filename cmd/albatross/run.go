@@ -76,7 +76,7 @@ func printUsage(w io.Writer) {
 		if def == "" {
 			def = "(empty)"
 		}
-		fmt.Fprintf(w, "  --%-18s %-28s %-18s %s\n", s.flag, s.env, def, s.usage)
+		fmt.Fprintf(w, "  --%-20s %-30s %-18s %s\n", s.flag, s.env, def, s.usage)
 	}
 }
 

@@ -94,6 +94,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	d.Throttles = b.throttles
 	d.AirportRef = airportRef
 	d.Imports = importJobs
+	d.MapTiles = c.MapTiles
 	e := handlers.New(d)
 	srv := &http.Server{
 		Handler:           e,

@@ -1,7 +1,8 @@
 // Command gen writes the world basemap the maps draw over: the country
 // outlines of Natural Earth at 1:110m (public domain), from the TopoJSON
 // file the npm package world-atlas ships, as one SVG path in the
-// projection of views/worldmap. `make assets` runs it into static/dist,
+// projection of views/worldmap (and, with -mercator, in Web Mercator,
+// for the maps that draw tile servers' tiles over it). `make assets` runs it into static/dist,
 // which the binary embeds and serves, so a map needs no tile server and
 // the browser caches the outlines once while the pages' live sections
 // re-send only the aircraft. The output is not committed.
@@ -22,8 +23,13 @@ import (
 func main() {
 	in := flag.String("in", "node_modules/world-atlas/countries-110m.json", "world-atlas's TopoJSON file")
 	out := flag.String("out", "static/dist/world.svg", "the SVG file to write")
+	mercator := flag.Bool("mercator", false, "draw in Web Mercator (the tiles' projection, world-mercator.svg) instead of equirectangular")
 	flag.Parse()
-	if err := run(*in, *out); err != nil {
+	proj, height := worldmap.Project, worldmap.Height
+	if *mercator {
+		proj, height = worldmap.ProjectMercator, worldmap.MercatorHeight
+	}
+	if err := run(*in, *out, proj, height); err != nil {
 		fmt.Fprintln(os.Stderr, "worldmap gen:", err)
 		os.Exit(1)
 	}
@@ -49,7 +55,10 @@ type geometry struct {
 	Arcs json.RawMessage `json:"arcs"`
 }
 
-func run(in, out string) error {
+// projection places a latitude and longitude on the basemap.
+type projection func(lat, lon float64) (x, y float64)
+
+func run(in, out string, proj projection, height float64) error {
 	raw, err := os.ReadFile(in)
 	if err != nil {
 		return fmt.Errorf("%w (run npm ci first)", err)
@@ -62,7 +71,7 @@ func run(in, out string) error {
 	if !ok {
 		return fmt.Errorf("%s has no countries object", in)
 	}
-	arcs := decodeArcs(topo)
+	arcs := decodeArcs(topo, proj)
 	var d strings.Builder
 	for _, g := range countries.Geometries {
 		var polygons [][][]int
@@ -88,7 +97,7 @@ func run(in, out string) error {
 			}
 		}
 	}
-	svg := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ` + num(worldmap.Width) + " " + num(worldmap.Height) + `">` +
+	svg := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ` + num(worldmap.Width) + " " + num(height) + `">` +
 		`<path fill="#d6dde6" stroke="#ffffff" stroke-width=".35" stroke-linejoin="round" fill-rule="evenodd" d="` + d.String() + `"/></svg>` + "\n"
 	tmp := out + ".tmp"
 	if err := os.WriteFile(tmp, []byte(svg), 0o644); err != nil {
@@ -101,7 +110,7 @@ func run(in, out string) error {
 // decodeArcs undoes TopoJSON's quantization: each arc's positions are
 // deltas from the one before, in steps of the transform's scale from its
 // translate. The result is in map units.
-func decodeArcs(topo topology) [][][2]float64 {
+func decodeArcs(topo topology, proj projection) [][][2]float64 {
 	s, t := topo.Transform.Scale, topo.Transform.Translate
 	out := make([][][2]float64, len(topo.Arcs))
 	for i, arc := range topo.Arcs {
@@ -109,7 +118,7 @@ func decodeArcs(topo topology) [][][2]float64 {
 		pts := make([][2]float64, len(arc))
 		for j, p := range arc {
 			qx, qy = qx+p[0], qy+p[1]
-			x, y := worldmap.Project(qy*s[1]+t[1], qx*s[0]+t[0])
+			x, y := proj(qy*s[1]+t[1], qx*s[0]+t[0])
 			pts[j] = [2]float64{x, y}
 		}
 		out[i] = pts
