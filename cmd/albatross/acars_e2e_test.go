@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/albatross-va/albatross/handlers/phpvmstest"
 	"github.com/albatross-va/albatross/store/pgtest"
 )
 
@@ -57,19 +58,49 @@ func (c acarsClient) ok(method, path string, body any) map[string]any {
 
 // pilotWithKey adds a pilot to the airline, who logs in, chooses a
 // password and creates an API key for the ACARS client.
-func pilotWithKey(t *testing.T, srv *testServer, staff *browser, airlineID string) string {
+func pilotWithKey(t *testing.T, srv *testServer, staff *browser, airlineID, name, email string) string {
 	t.Helper()
-	otp := addPerson(t, staff, airlineID, "Pia Pilot", "pia@petrel.example", "pilot")
+	otp := addPerson(t, staff, airlineID, name, email, "pilot")
 	pilot := newBrowser(t, srv)
-	pilot.logIn(t, "pia@petrel.example", otp, "/account/password")
+	pilot.logIn(t, email, otp, "/account/password")
 	_, doc := pilot.get("/account/password")
 	csrf, _ := doc.Find(`[data-testid="password-form"] input[name="_csrf"]`).Attr("value")
-	const chosen = "Pia's own password 1"
+	const chosen = "A pilot's own password 1"
 	if resp, _ := pilot.post("/account/password", url.Values{"_csrf": {csrf}, "current": {otp}, "password": {chosen}, "confirm": {chosen}}, nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the pilot chooses a password: %d", resp.StatusCode)
 	}
 	key, _ := createAPIKey(t, pilot, "PXP")
 	return key
+}
+
+// The scenarios of phpVMS's tests/AcarsTest.php (the handler tests run
+// the same ones), against the real binary in both modes over HTTP, with a
+// pilot's key: an airline set up from phpVMS's sample files, and another
+// airline with a pilot of its own.
+func TestAcarsScenarios(t *testing.T) {
+	t.Run("embedded", func(t *testing.T) {
+		phpvmstest.AcarsFlight(t, acarsSite(t, startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir(), "ALBATROSS_WAIT_BOUND": slowMachineWait})))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		pgtest.RequireRedis(t, pgtest.RedisURL())
+		phpvmstest.AcarsFlight(t, acarsSite(t, startServer(t, map[string]string{"DATABASE_URL": pgtest.NewDatabase(t), "REDIS_URL": pgtest.RedisURL(),
+			"ALBATROSS_WAIT_BOUND": slowMachineWait})))
+	})
+}
+
+// acarsSite sets up the airline the scenarios fly in (the sample's
+// airports and fleet), and another with a pilot, each pilot with a key.
+func acarsSite(t *testing.T, srv *testServer) phpvmstest.Site {
+	t.Helper()
+	platform := loginAsAdmin(t, srv)
+	airline := createAirline(t, platform, "Petrel Virtual", "PTV", "petrel")
+	for _, kind := range []string{"airports", "subfleets", "aircraft"} {
+		importSample(t, platform, airline, kind)
+	}
+	other := createAirline(t, platform, "Gannet Virtual", "GNV", "gannet")
+	return phpvmstest.Site{URL: srv.URL, Key: pilotWithKey(t, srv, platform, airline, "Pia Pilot", "pia@petrel.example"),
+		OtherKey: pilotWithKey(t, srv, platform, other, "Gus Pilot", "gus@gannet.example"), Slug: "petrel", OtherSlug: "gannet",
+		ForeignAirport: "YSSY"}
 }
 
 // The PXP client's conversation (phpvms-xplane: fleet, airlines, prefile,
@@ -93,7 +124,7 @@ func replayACARS(t *testing.T, srv *testServer) {
 	for _, kind := range []string{"airports", "subfleets", "aircraft", "flights"} {
 		importSample(t, platform, airline, kind)
 	}
-	c := acarsClient{t: t, base: srv.URL + "/a/petrel", key: pilotWithKey(t, srv, platform, airline)}
+	c := acarsClient{t: t, base: srv.URL + "/a/petrel", key: pilotWithKey(t, srv, platform, airline, "Pia Pilot", "pia@petrel.example")}
 
 	// What the client reads before a flight.
 	user := c.ok(http.MethodGet, "/api/user", nil)["data"].(map[string]any)
