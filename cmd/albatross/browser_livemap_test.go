@@ -19,7 +19,8 @@ import (
 // An ACARS client flies a flight through phpVMS's API while the pilot has
 // the live map open: the aircraft appears and moves as positions arrive,
 // without a reload; selecting the flight draws its track; its PIREP's page
-// shows the track and profile; the public page the map. Each page passes
+// shows the track and profile; the public page the map. Once filed, the
+// PIREP appears in the review queue staff have open. Each page passes
 // axe, at desktop width and at 390 px.
 func TestBrowserLiveMap(t *testing.T) {
 	t.Run("embedded", func(t *testing.T) {
@@ -96,6 +97,7 @@ func walkLiveMap(t *testing.T, mode string, srv *testServer) {
 	platform := loginAsAdmin(t, srv)
 	airline := createAirline(t, platform, "Skua Virtual", "SKV", "skua")
 	otp := addPerson(t, platform, airline, "Pia Pilot", "pia@skua.example", "pilot")
+	staffOTP := addPerson(t, platform, airline, "Sam Staff", "sam@skua.example", "airline_admin")
 	for _, kind := range []string{"airports", "subfleets", "aircraft"} {
 		importSample(t, platform, airline, kind)
 	}
@@ -116,6 +118,21 @@ func walkLiveMap(t *testing.T, mode string, srv *testServer) {
 		t.Fatalf("the pilot opens the live map: %v", err)
 	}
 	shot(pilot, "empty")
+
+	// Staff have the review queue open while the flight is flown.
+	staff := newProfile(t, browser)
+	if err := chromedp.Do(staff,
+		chromedp.Navigate(srv.URL+"/login"),
+		logInAs("sam@skua.example", staffOTP),
+		choosePassword(staffOTP, "Sam's own password 1"),
+		waitTrue(passwordChosen),
+		chromedp.Navigate(base+"/pireps/queue"),
+		chromedp.WaitVisible(testID("empty-queue")),
+		waitTrue(sseOpen),
+		waitTrue(markPage),
+	); err != nil {
+		t.Fatalf("staff open the review queue: %v", err)
+	}
 
 	// The pilot's ACARS client, with a key of theirs.
 	account := newBrowser(t, srv)
@@ -195,4 +212,20 @@ func walkLiveMap(t *testing.T, mode string, srv *testServer) {
 
 	contains(t, visitor, `[data-testid="public-live"]`, "SKV714")
 	shot(visitor, "public")
+
+	// The client files the flight: it reaches the queue the staff opened
+	// before it began, without a reload.
+	if filed := client.send("/api/pireps/"+id+"/file", map[string]any{"flight_time": 410, "distance": 3000, "landing_rate": -160}); filed["state"] != float64(1) {
+		t.Fatalf("the filing: %v, want state 1 (pending)", filed)
+	}
+	row := `[data-testid="pirep-row"][data-pirep="` + id + `"]`
+	queued, cancelQueued := context.WithTimeout(staff, 30*time.Second)
+	defer cancelQueued()
+	if err := chromedp.Do(queued, chromedp.WaitVisible(chromedp.CSS(row)), waitTrue(stillThisPage)); err != nil {
+		t.Fatalf("the filed flight never appeared in the staff's open review queue without a reload: %v", err)
+	}
+	contains(t, staff, row, "SKV714")
+	contains(t, staff, row, "KJFK")
+	contains(t, staff, row+` [data-testid="pirep-pilot"]`, "Pia Pilot")
+	shot(staff, "staff-queue")
 }
