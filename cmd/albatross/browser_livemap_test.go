@@ -104,35 +104,11 @@ func walkLiveMap(t *testing.T, mode string, srv *testServer) {
 	base := srv.URL + "/airlines/" + airline
 
 	browser := newChromium(t)
-	pilot := newProfile(t, browser)
-	if err := chromedp.Do(pilot,
-		chromedp.Navigate(srv.URL+"/login"),
-		logInAs("pia@skua.example", otp),
-		choosePassword(otp, "Pia's own password 1"),
-		waitTrue(passwordChosen),
-		chromedp.Navigate(base+"/live"),
-		chromedp.WaitVisible(testID("no-live-flights")),
-		waitTrue(sseOpen),
-		waitTrue(markPage),
-	); err != nil {
-		t.Fatalf("the pilot opens the live map: %v", err)
-	}
+	pilot := openLiveAs(t, browser, srv.URL, "pia@skua.example", otp, "Pia's own password 1", base+"/live", testID("no-live-flights"))
 	shot(pilot, "empty")
 
 	// Staff have the review queue open while the flight is flown.
-	staff := newProfile(t, browser)
-	if err := chromedp.Do(staff,
-		chromedp.Navigate(srv.URL+"/login"),
-		logInAs("sam@skua.example", staffOTP),
-		choosePassword(staffOTP, "Sam's own password 1"),
-		waitTrue(passwordChosen),
-		chromedp.Navigate(base+"/pireps/queue"),
-		chromedp.WaitVisible(testID("empty-queue")),
-		waitTrue(sseOpen),
-		waitTrue(markPage),
-	); err != nil {
-		t.Fatalf("staff open the review queue: %v", err)
-	}
+	staff := openLiveAs(t, browser, srv.URL, "sam@skua.example", staffOTP, "Sam's own password 1", base+"/pireps/queue", testID("empty-queue"))
 
 	// The pilot's ACARS client, with a key of theirs.
 	account := newBrowser(t, srv)
@@ -165,8 +141,7 @@ func walkLiveMap(t *testing.T, mode string, srv *testServer) {
 
 	// A visitor has the public page open as the flight goes on.
 	visitor := newProfile(t, browser)
-	if err := chromedp.Do(visitor, chromedp.Navigate(srv.URL+"/a/skua"), chromedp.WaitVisible(testID("public-live")),
-		waitTrue(sseOpen), waitTrue(markPage)); err != nil {
+	if err := chromedp.Do(visitor, openLive(srv.URL+"/a/skua", testID("public-live"))); err != nil {
 		t.Fatalf("the public page: %v", err)
 	}
 	client.send("/api/pireps/"+id+"/acars/position", position("3", 53, -20, 36000, 290, 480, t0.Add(35*time.Minute)))
