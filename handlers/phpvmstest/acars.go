@@ -11,7 +11,8 @@ import (
 // positions counted and idempotent, the live list and maps, comments,
 // logs, the route, fields echoed back, filing refusals and the filing,
 // and a cancelled flight refusing more. The airline must have EGLL and
-// KJFK and an active aircraft at EGLL, and no flight in progress.
+// KJFK and an active aircraft at EGLL, and no flight in progress; s.URL
+// is the server's root.
 func AcarsFlight(t *testing.T, s Site) {
 	key := s.Key
 	airline := s.AirlineNumber(t, key)

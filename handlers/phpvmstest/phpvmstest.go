@@ -16,7 +16,7 @@ import (
 // Site is an Albatross as an ACARS client reaches it: its address, a key
 // of a pilot of one airline, and one of a pilot of another.
 type Site struct {
-	URL      string // the server's root, without a trailing slash
+	URL      string // the address the client was given: the server's root, or an airline's /a/{slug}
 	Key      string // a pilot's key of the airline the scenarios fly in
 	OtherKey string // a pilot's key of another airline
 	Slug     string // the airline's address, /a/{Slug}
@@ -61,6 +61,16 @@ func (s Site) Send(t *testing.T, method, path, key string, body any) (*http.Resp
 		t.Fatalf("%s %s: %d, not JSON: %.300s", method, path, resp.StatusCode, raw)
 	}
 	return resp, doc
+}
+
+// OK sends as Send does, and fails the test unless the answer is 2xx.
+func (s Site) OK(t *testing.T, method, path, key string, body any) map[string]any {
+	t.Helper()
+	resp, doc := s.Send(t, method, path, key, body)
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("%s %s: %d %v", method, path, resp.StatusCode, doc)
+	}
+	return doc
 }
 
 // Get reads phpVMS's API with the key, or with none when key is empty.
