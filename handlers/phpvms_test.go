@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/handlers/phpvmstest"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -67,32 +68,12 @@ func xKey(key string) map[string]string { return map[string]string{"X-API-Key": 
 // data is the data member of an answer, failing the test when there is none.
 func data[T any](t *testing.T, what string, doc map[string]any) T {
 	t.Helper()
-	v, ok := doc["data"].(T)
-	if !ok {
-		t.Fatalf("%s: data is %T, not %T: %v", what, doc["data"], v, doc)
-	}
-	return v
+	return phpvmstest.Data[T](t, what, doc)
 }
 
-// checkPhpvmsProblem asserts phpVMS's problem document: its status, its
-// type under https://phpvms.net/errors/, and error.message, which
-// clients read.
-func checkPhpvmsProblem(t *testing.T, what string, resp *http.Response, doc map[string]any, status int, errType string) string {
-	t.Helper()
-	if resp.StatusCode != status || resp.Header.Get("Content-Type") != "application/problem+json" {
-		t.Errorf("%s: %d %q, want %d application/problem+json: %v", what, resp.StatusCode, resp.Header.Get("Content-Type"), status, doc)
-		return ""
-	}
-	if doc["type"] != "https://phpvms.net/errors/"+errType || doc["status"] != float64(status) {
-		t.Errorf("%s: type %v status %v, want %s and %d", what, doc["type"], doc["status"], errType, status)
-	}
-	e, _ := doc["error"].(map[string]any)
-	msg, _ := e["message"].(string)
-	if msg == "" || e["status"] != float64(status) || doc["details"] != msg {
-		t.Errorf("%s: error %v, details %v: want error.message (the details) and error.status", what, doc["error"], doc["details"])
-	}
-	return msg
-}
+// checkPhpvmsProblem asserts phpVMS's problem document and returns its
+// error.message.
+var checkPhpvmsProblem = phpvmstest.CheckProblem
 
 // checkPhpvms401 asserts phpVMS's 401, which is not a problem document.
 func checkPhpvms401(t *testing.T, what string, resp *http.Response, doc map[string]any, detail string) {

@@ -1,75 +1,80 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/albatross-va/albatross/handlers/phpvmstest"
 	"github.com/albatross-va/albatross/store/pgtest"
 )
 
-// acarsClient talks to phpVMS's API as an ACARS client does: a key in
-// X-API-Key, JSON both ways, no cookies.
+// acarsClient is one pilot's ACARS client: the address they typed and
+// their key, JSON both ways, no cookies.
 type acarsClient struct {
 	t    *testing.T
-	base string // the address the pilot typed into the client
-	key  string
+	site phpvmstest.Site
 }
 
-func (c acarsClient) call(method, path string, body any) (int, map[string]any, []byte) {
+func (c acarsClient) call(method, path string, body any) (int, map[string]any) {
 	c.t.Helper()
-	var r io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		r = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, c.base+path, r)
-	req.Header.Set("X-API-Key", c.key)
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var doc map[string]any
-	_ = json.Unmarshal(raw, &doc)
-	return resp.StatusCode, doc, raw
+	resp, doc := c.site.Send(c.t, method, path, c.site.Key, body)
+	return resp.StatusCode, doc
 }
 
 // ok calls and fails the test unless the answer is 2xx.
 func (c acarsClient) ok(method, path string, body any) map[string]any {
 	c.t.Helper()
-	status, doc, raw := c.call(method, path, body)
-	if status/100 != 2 {
-		c.t.Fatalf("%s %s: %d %.400s", method, path, status, raw)
-	}
-	return doc
+	return c.site.OK(c.t, method, path, c.site.Key, body)
 }
 
 // pilotWithKey adds a pilot to the airline, who logs in, chooses a
 // password and creates an API key for the ACARS client.
-func pilotWithKey(t *testing.T, srv *testServer, staff *browser, airlineID string) string {
+func pilotWithKey(t *testing.T, srv *testServer, staff *browser, airlineID, name, email string) string {
 	t.Helper()
-	otp := addPerson(t, staff, airlineID, "Pia Pilot", "pia@petrel.example", "pilot")
+	otp := addPerson(t, staff, airlineID, name, email, "pilot")
 	pilot := newBrowser(t, srv)
-	pilot.logIn(t, "pia@petrel.example", otp, "/account/password")
+	pilot.logIn(t, email, otp, "/account/password")
 	_, doc := pilot.get("/account/password")
 	csrf, _ := doc.Find(`[data-testid="password-form"] input[name="_csrf"]`).Attr("value")
-	const chosen = "Pia's own password 1"
+	const chosen = "A pilot's own password 1"
 	if resp, _ := pilot.post("/account/password", url.Values{"_csrf": {csrf}, "current": {otp}, "password": {chosen}, "confirm": {chosen}}, nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the pilot chooses a password: %d", resp.StatusCode)
 	}
 	key, _ := createAPIKey(t, pilot, "PXP")
 	return key
+}
+
+// The scenarios of phpVMS's tests/AcarsTest.php (the handler tests run
+// the same ones), against the real binary in both modes over HTTP, with a
+// pilot's key: an airline set up from phpVMS's sample files, and another
+// airline with a pilot of its own.
+func TestAcarsScenarios(t *testing.T) {
+	t.Run("embedded", func(t *testing.T) {
+		phpvmstest.AcarsFlight(t, acarsSite(t, startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir(), "ALBATROSS_WAIT_BOUND": slowMachineWait})))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		pgtest.RequireRedis(t, pgtest.RedisURL())
+		phpvmstest.AcarsFlight(t, acarsSite(t, startServer(t, map[string]string{"DATABASE_URL": pgtest.NewDatabase(t), "REDIS_URL": pgtest.RedisURL(),
+			"ALBATROSS_WAIT_BOUND": slowMachineWait})))
+	})
+}
+
+// acarsSite sets up the airline the scenarios fly in (the sample's
+// airports and fleet), and another with a pilot, each pilot with a key.
+func acarsSite(t *testing.T, srv *testServer) phpvmstest.Site {
+	t.Helper()
+	platform := loginAsAdmin(t, srv)
+	airline := createAirline(t, platform, "Petrel Virtual", "PTV", "petrel")
+	for _, kind := range []string{"airports", "subfleets", "aircraft"} {
+		importSample(t, platform, airline, kind)
+	}
+	other := createAirline(t, platform, "Gannet Virtual", "GNV", "gannet")
+	return phpvmstest.Site{URL: srv.URL, Key: pilotWithKey(t, srv, platform, airline, "Pia Pilot", "pia@petrel.example"),
+		OtherKey: pilotWithKey(t, srv, platform, other, "Gus Pilot", "gus@gannet.example"), Slug: "petrel", OtherSlug: "gannet",
+		ForeignAirport: "YSSY"}
 }
 
 // The PXP client's conversation (phpvms-xplane: fleet, airlines, prefile,
@@ -93,7 +98,7 @@ func replayACARS(t *testing.T, srv *testServer) {
 	for _, kind := range []string{"airports", "subfleets", "aircraft", "flights"} {
 		importSample(t, platform, airline, kind)
 	}
-	c := acarsClient{t: t, base: srv.URL + "/a/petrel", key: pilotWithKey(t, srv, platform, airline)}
+	c := acarsClient{t: t, site: phpvmstest.Site{URL: srv.URL + "/a/petrel", Key: pilotWithKey(t, srv, platform, airline, "Pia Pilot", "pia@petrel.example")}}
 
 	// What the client reads before a flight.
 	user := c.ok(http.MethodGet, "/api/user", nil)["data"].(map[string]any)
@@ -136,10 +141,10 @@ func replayACARS(t *testing.T, srv *testServer) {
 		}
 		if i == 3 {
 			// Mid-flight, the live list shows it where it is.
-			status, live, raw := c.call(http.MethodGet, "/api/acars", nil)
+			status, live := c.call(http.MethodGet, "/api/acars", nil)
 			flights, _ := live["data"].([]any)
 			if status != http.StatusOK || len(flights) != 1 || flights[0].(map[string]any)["status"] != "ENR" {
-				t.Errorf("/api/acars mid-flight: %d %.300s", status, raw)
+				t.Errorf("/api/acars mid-flight: %d %v", status, live)
 			}
 		}
 	}
@@ -164,17 +169,17 @@ func replayACARS(t *testing.T, srv *testServer) {
 	second := c.ok(http.MethodPost, "/api/pireps/prefile", map[string]any{"airline_id": airlineNumber, "aircraft_id": aircraft,
 		"flight_number": "101", "dpt_airport_id": "EDDF", "arr_airport_id": "EGLL", "source_name": "PXP"})
 	_ = second
-	status, doc, raw := c.call(http.MethodPost, "/api/pireps/prefile", map[string]any{"airline_id": airlineNumber, "aircraft_id": aircraft,
+	status, doc := c.call(http.MethodPost, "/api/pireps/prefile", map[string]any{"airline_id": airlineNumber, "aircraft_id": aircraft,
 		"flight_number": "102", "dpt_airport_id": "EGLL", "arr_airport_id": "LFPG", "source_name": "PXP"})
 	if e, _ := doc["error"].(map[string]any); status != http.StatusBadRequest || e["message"] == nil {
-		t.Errorf("a prefile on the aircraft flying 101: %d %.300s, want 400 with error.message", status, raw)
+		t.Errorf("a prefile on the aircraft flying 101: %d %v, want 400 with error.message", status, doc)
 	}
 	secondID := second["data"].(map[string]any)["id"].(string)
 	if doc := c.ok(http.MethodDelete, "/api/pireps/"+secondID+"/cancel", nil); doc["message"] != "PIREP "+secondID+" cancelled" {
 		t.Errorf("cancel: %v", doc)
 	}
-	if status, doc, raw := c.call(http.MethodPost, "/api/pireps/"+secondID+"/update", map[string]any{"status": "ENR"}); status != http.StatusBadRequest ||
+	if status, doc := c.call(http.MethodPost, "/api/pireps/"+secondID+"/update", map[string]any{"status": "ENR"}); status != http.StatusBadRequest ||
 		doc["type"] != "https://phpvms.net/errors/pirep-cancelled" {
-		t.Errorf("an update after the cancel: %d %.300s", status, raw)
+		t.Errorf("an update after the cancel: %d %v", status, doc)
 	}
 }

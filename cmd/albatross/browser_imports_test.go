@@ -51,10 +51,7 @@ func TestBrowserCSVImport(t *testing.T) {
 	shot := &pageShot{t: t, walk: "membership", mode: "csv"}
 	admin := newProfile(t, browser)
 	if err := chromedp.Do(admin,
-		chromedp.Navigate(srv.URL+"/login"),
-		logInAs("ana@atlantic.example", adminOTP),
-		choosePassword(adminOTP, "Ana's own password 1"),
-		waitTrue(passwordChosen),
+		firstLogIn(srv.URL, "ana@atlantic.example", adminOTP, "Ana's own password 1"),
 	); err != nil {
 		t.Fatalf("the airline admin logs in: %v", err)
 	}
@@ -129,10 +126,7 @@ func TestBrowserCSVImport(t *testing.T) {
 	// A pilot of the airline searches the flights from a hub and opens one.
 	pilot := newProfile(t, browser)
 	if err := chromedp.Do(pilot,
-		chromedp.Navigate(srv.URL+"/login"),
-		logInAs("paulo@atlantic.example", pilotOTP),
-		choosePassword(pilotOTP, "Paulo's own password 1"),
-		waitTrue(passwordChosen),
+		firstLogIn(srv.URL, "paulo@atlantic.example", pilotOTP, "Paulo's own password 1"),
 		chromedp.Navigate(srv.URL+"/airlines/"+airline+"/flights"),
 		chromedp.WaitVisible(testID("flight-search")),
 		chromedp.SendKeys(chromedp.ID("search-dpt-input"), "EGLL"),

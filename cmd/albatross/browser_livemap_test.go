@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,13 +12,15 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/albatross-va/albatross/handlers/phpvmstest"
 	"github.com/albatross-va/albatross/store/pgtest"
 )
 
 // An ACARS client flies a flight through phpVMS's API while the pilot has
 // the live map open: the aircraft appears and moves as positions arrive,
 // without a reload; selecting the flight draws its track; its PIREP's page
-// shows the track and profile; the public page the map. Each page passes
+// shows the track and profile; the public page the map. Once filed, the
+// PIREP appears in the review queue staff have open. Each page passes
 // axe, at desktop width and at 390 px.
 func TestBrowserLiveMap(t *testing.T) {
 	t.Run("embedded", func(t *testing.T) {
@@ -31,49 +32,6 @@ func TestBrowserLiveMap(t *testing.T) {
 		env := map[string]string{"DATABASE_URL": pgtest.NewDatabase(t), "REDIS_URL": pgtest.RedisURL(), "ALBATROSS_WAIT_BOUND": slowMachineWait}
 		walkLiveMap(t, "postgres", startServer(t, env))
 	})
-}
-
-// acars sends phpVMS API requests as an ACARS client with a key.
-type acars struct {
-	t   *testing.T
-	url string
-	key string
-}
-
-// send posts body as JSON and returns the answer's data.
-func (a acars) send(path string, body any) map[string]any {
-	a.t.Helper()
-	raw, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, a.url+path, bytes.NewReader(raw))
-	req.Header.Set("Content-Type", "application/json")
-	data, _ := a.do(req).(map[string]any) // a position's answer has none
-	return data
-}
-
-// airlineNumber is the phpVMS id of the key's airline.
-func (a acars) airlineNumber() any {
-	a.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, a.url+"/api/airlines", nil)
-	return a.do(req).([]any)[0].(map[string]any)["id"]
-}
-
-// do sends a request with the key and returns its answer's data.
-func (a acars) do(req *http.Request) any {
-	a.t.Helper()
-	path := req.URL.Path
-	req.Header.Set("X-API-Key", a.key)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		a.t.Fatalf("POST %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Data any `json:"data"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK {
-		a.t.Fatalf("POST %s: %d %v", path, resp.StatusCode, err)
-	}
-	return out.Data
 }
 
 // position is one ACARS position report at the time given.
@@ -96,39 +54,31 @@ func walkLiveMap(t *testing.T, mode string, srv *testServer) {
 	platform := loginAsAdmin(t, srv)
 	airline := createAirline(t, platform, "Skua Virtual", "SKV", "skua")
 	otp := addPerson(t, platform, airline, "Pia Pilot", "pia@skua.example", "pilot")
+	staffOTP := addPerson(t, platform, airline, "Sam Staff", "sam@skua.example", "airline_admin")
 	for _, kind := range []string{"airports", "subfleets", "aircraft"} {
 		importSample(t, platform, airline, kind)
 	}
 	base := srv.URL + "/airlines/" + airline
 
 	browser := newChromium(t)
-	pilot := newProfile(t, browser)
-	if err := chromedp.Do(pilot,
-		chromedp.Navigate(srv.URL+"/login"),
-		logInAs("pia@skua.example", otp),
-		choosePassword(otp, "Pia's own password 1"),
-		waitTrue(passwordChosen),
-		chromedp.Navigate(base+"/live"),
-		chromedp.WaitVisible(testID("no-live-flights")),
-		waitTrue(sseOpen),
-		waitTrue(markPage),
-	); err != nil {
-		t.Fatalf("the pilot opens the live map: %v", err)
-	}
+	pilot := openLiveAs(t, browser, srv.URL, "pia@skua.example", otp, "Pia's own password 1", base+"/live", testID("no-live-flights"))
 	shot(pilot, "empty")
+
+	// Staff have the review queue open while the flight is flown.
+	staff := openLiveAs(t, browser, srv.URL, "sam@skua.example", staffOTP, "Sam's own password 1", base+"/pireps/queue", testID("empty-queue"))
 
 	// The pilot's ACARS client, with a key of theirs.
 	account := newBrowser(t, srv)
 	account.logIn(t, "pia@skua.example", "Pia's own password 1", "/airlines")
 	key, _ := createAPIKey(t, account, "ACARS")
-	client := acars{t: t, url: srv.URL, key: key}
-	pirep := client.send("/api/pireps/prefile", map[string]any{"airline_id": client.airlineNumber(), "aircraft_id": 1, "flight_number": "714",
-		"dpt_airport_id": "EGLL", "arr_airport_id": "KJFK", "source_name": "vmsACARS"})
+	client := acarsClient{t: t, site: phpvmstest.Site{URL: srv.URL, Key: key}}
+	pirep, _ := client.ok(http.MethodPost, "/api/pireps/prefile", map[string]any{"airline_id": client.site.AirlineNumber(t, key), "aircraft_id": 1, "flight_number": "714",
+		"dpt_airport_id": "EGLL", "arr_airport_id": "KJFK", "source_name": "vmsACARS"})["data"].(map[string]any)
 	id := fmt.Sprint(pirep["id"])
-	client.send("/api/pireps/"+id+"/update", map[string]any{"status": "ENR"})
+	client.ok(http.MethodPost, "/api/pireps/"+id+"/update", map[string]any{"status": "ENR"})
 	t0 := time.Now().Add(-40 * time.Minute)
-	client.send("/api/pireps/"+id+"/acars/position", position("1", 51.47, -0.46, 80, 270, 140, t0))
-	client.send("/api/pireps/"+id+"/acars/position", position("2", 52.1, -8, 24000, 285, 430, t0.Add(15*time.Minute)))
+	client.ok(http.MethodPost, "/api/pireps/"+id+"/acars/position", position("1", 51.47, -0.46, 80, 270, 140, t0))
+	client.ok(http.MethodPost, "/api/pireps/"+id+"/acars/position", position("2", 52.1, -8, 24000, 285, 430, t0.Add(15*time.Minute)))
 
 	// The aircraft appears where the second position puts it, then moves
 	// to the third, on the page opened before the flight began.
@@ -148,11 +98,10 @@ func walkLiveMap(t *testing.T, mode string, srv *testServer) {
 
 	// A visitor has the public page open as the flight goes on.
 	visitor := newProfile(t, browser)
-	if err := chromedp.Do(visitor, chromedp.Navigate(srv.URL+"/a/skua"), chromedp.WaitVisible(testID("public-live")),
-		waitTrue(sseOpen), waitTrue(markPage)); err != nil {
+	if err := chromedp.Do(visitor, openLive(srv.URL+"/a/skua", testID("public-live"))); err != nil {
 		t.Fatalf("the public page: %v", err)
 	}
-	client.send("/api/pireps/"+id+"/acars/position", position("3", 53, -20, 36000, 290, 480, t0.Add(35*time.Minute)))
+	client.ok(http.MethodPost, "/api/pireps/"+id+"/acars/position", position("3", 53, -20, 36000, 290, 480, t0.Add(35*time.Minute)))
 	if err := chromedp.Do(wait, at("translate(444.4 102.8) rotate(290)"), waitTrue(stillThisPage)); err != nil {
 		got, _ := chromedp.Run(pilot, chromedp.Evaluate[string](transform))
 		t.Fatalf("the aircraft never moved on the open map: %v (drawn at %q)", err, got)
@@ -195,4 +144,20 @@ func walkLiveMap(t *testing.T, mode string, srv *testServer) {
 
 	contains(t, visitor, `[data-testid="public-live"]`, "SKV714")
 	shot(visitor, "public")
+
+	// The client files the flight: it reaches the queue the staff opened
+	// before it began, without a reload.
+	if filed, _ := client.ok(http.MethodPost, "/api/pireps/"+id+"/file", map[string]any{"flight_time": 410, "distance": 3000, "landing_rate": -160})["data"].(map[string]any); filed["state"] != float64(1) {
+		t.Fatalf("the filing: %v, want state 1 (pending)", filed)
+	}
+	row := `[data-testid="pirep-row"][data-pirep="` + id + `"]`
+	queued, cancelQueued := context.WithTimeout(staff, 30*time.Second)
+	defer cancelQueued()
+	if err := chromedp.Do(queued, chromedp.WaitVisible(chromedp.CSS(row)), waitTrue(stillThisPage)); err != nil {
+		t.Fatalf("the filed flight never appeared in the staff's open review queue without a reload: %v", err)
+	}
+	contains(t, staff, row, "SKV714")
+	contains(t, staff, row, "KJFK")
+	contains(t, staff, row+` [data-testid="pirep-pilot"]`, "Pia Pilot")
+	shot(staff, "staff-queue")
 }

@@ -80,6 +80,31 @@ func choosePassword(current, chosen string) chromedp.Action[chromedp.Void] {
 	)
 }
 
+// firstLogIn logs a new person in with their one-time password, at the
+// login page of the server at root, and has them choose their own.
+func firstLogIn(root, login, otp, chosen string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Navigate(root+"/login"), logInAs(login, otp), choosePassword(otp, chosen), waitTrue(passwordChosen))
+}
+
+// openLive opens a page that updates itself, waits until ready shows and
+// its live connection is open, and marks it, so that a reload would show
+// (stillThisPage).
+func openLive(url string, ready chromedp.CSS) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Navigate(url), chromedp.WaitVisible(ready), waitTrue(sseOpen), waitTrue(markPage))
+}
+
+// openLiveAs opens a browser profile for a new person, who logs in with
+// their one-time password, chooses their own and opens the page at url,
+// as openLive does.
+func openLiveAs(t *testing.T, browser context.Context, root, login, otp, chosen, url string, ready chromedp.CSS) context.Context {
+	t.Helper()
+	tab := newProfile(t, browser)
+	if err := chromedp.Do(tab, firstLogIn(root, login, otp, chosen), openLive(url, ready)); err != nil {
+		t.Fatalf("%s opens %s: %v", login, url, err)
+	}
+	return tab
+}
+
 func contains(t *testing.T, ctx context.Context, sel, want string) {
 	t.Helper()
 	if got := text(t, ctx, sel); !strings.Contains(got, want) {

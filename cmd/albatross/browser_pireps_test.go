@@ -83,35 +83,11 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 	base := srv.URL + "/airlines/" + airline
 
 	browser := newChromium(t)
-	staff := newProfile(t, browser)
-	if err := chromedp.Do(staff,
-		chromedp.Navigate(srv.URL+"/login"),
-		logInAs("sam@petrel.example", staffOTP),
-		choosePassword(staffOTP, "Sam's own password 1"),
-		waitTrue(passwordChosen),
-		chromedp.Navigate(base+"/pireps/queue"),
-		chromedp.WaitVisible(testID("empty-queue")),
-		waitTrue(sseOpen),
-		waitTrue(markPage),
-	); err != nil {
-		t.Fatalf("staff open the review queue: %v", err)
-	}
+	staff := openLiveAs(t, browser, srv.URL, "sam@petrel.example", staffOTP, "Sam's own password 1", base+"/pireps/queue", testID("empty-queue"))
 	shot(staff, "staff-queue-empty")
 
 	// The pilot keeps their dashboard open in one tab and files in another.
-	pilot := newProfile(t, browser)
-	if err := chromedp.Do(pilot,
-		chromedp.Navigate(srv.URL+"/login"),
-		logInAs("pia@petrel.example", pilotOTP),
-		choosePassword(pilotOTP, "Pia's own password 1"),
-		waitTrue(passwordChosen),
-		chromedp.Navigate(base+"/dashboard"),
-		chromedp.WaitVisible(testID("dashboard-hours")),
-		waitTrue(sseOpen),
-		waitTrue(markPage),
-	); err != nil {
-		t.Fatalf("the pilot opens the dashboard: %v", err)
-	}
+	pilot := openLiveAs(t, browser, srv.URL, "pia@petrel.example", pilotOTP, "Pia's own password 1", base+"/dashboard", testID("dashboard-hours"))
 	hoursBefore := text(t, pilot, `[data-testid="dashboard-hours"]`)
 	if hoursBefore != "0:00" {
 		t.Errorf("a new pilot's dashboard shows %q hours, want 0:00", hoursBefore)
