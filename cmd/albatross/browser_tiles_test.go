@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/albatross-va/albatross/handlers/phpvmstest"
 )
 
 // The test tile server's two colours, a checkerboard by tile, so where one
@@ -141,15 +143,16 @@ func TestBrowserLiveMapOverTiles(t *testing.T) {
 	for _, kind := range []string{"airports", "subfleets", "aircraft"} {
 		importSample(t, platform, airline, kind)
 	}
-	client := acars{t: t, url: srv.URL, key: pilotWithKey(t, srv, platform, airline)}
-	pirep := client.send("/api/pireps/prefile", map[string]any{"airline_id": client.airlineNumber(), "aircraft_id": 1, "flight_number": "714",
-		"dpt_airport_id": "EGLL", "arr_airport_id": "KJFK", "source_name": "vmsACARS"})
+	key := pilotWithKey(t, srv, platform, airline, "Pia Pilot", "pia@skua.example")
+	client := acarsClient{t: t, site: phpvmstest.Site{URL: srv.URL, Key: key}}
+	pirep, _ := client.ok(http.MethodPost, "/api/pireps/prefile", map[string]any{"airline_id": client.site.AirlineNumber(t, key), "aircraft_id": 1,
+		"flight_number": "714", "dpt_airport_id": "EGLL", "arr_airport_id": "KJFK", "source_name": "vmsACARS"})["data"].(map[string]any)
 	id := fmt.Sprint(pirep["id"])
-	client.send("/api/pireps/"+id+"/update", map[string]any{"status": "ENR"})
+	client.ok(http.MethodPost, "/api/pireps/"+id+"/update", map[string]any{"status": "ENR"})
 	// Mid-Atlantic, well inside tile 2/1/1, where equirectangular and
 	// Mercator disagree by many pixels.
 	const lat, lon = 40.0, -30.0
-	client.send("/api/pireps/"+id+"/acars/position", position("1", lat, lon, 36000, 270, 480, time.Now().Add(-time.Minute)))
+	client.ok(http.MethodPost, "/api/pireps/"+id+"/acars/position", position("1", lat, lon, 36000, 270, 480, time.Now().Add(-time.Minute)))
 
 	visitor := newTab(t, newChromium(t))
 	loaded := `performance.getEntriesByType("resource").filter(e => e.name.startsWith("` + tiles.URL + `/")).length >= 12`
