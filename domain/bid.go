@@ -38,6 +38,11 @@ type BidRules struct {
 	ExpireAfterHours  int32 // bids.expire_time; 0: bids never expire
 }
 
+// DefaultBidRules are phpVMS's defaults, for an airline that never set
+// its own: several bids per pilot, one pilot per flight, no aircraft
+// reserved, bids expire after 48 hours.
+var DefaultBidRules = BidRules{AllowMultiple: true, OnePilotPerFlight: true, ExpireAfterHours: 48}
+
 // MaxBidExpireHours bounds BidRules.ExpireAfterHours: four weeks.
 const MaxBidExpireHours = 24 * 28
 
@@ -324,7 +329,8 @@ func (s *Bids) remove(ctx context.Context, meta CommandMeta, airlineID, pilotID 
 			}
 			return Decision{
 				Events: []proto.Message{&eventsv1.BidRemoved{BidId: b.ID, PilotId: pilotID, FlightId: b.FlightID,
-					Reason: reason, PirepId: pirepID, RemovedAt: timestamppb.New(now)}},
+					Reason: reason, PirepId: pirepID, RemovedAt: timestamppb.New(now), FlightNumber: b.FlightNumber,
+					DptAirport: b.DptAirport, ArrAirport: b.ArrAirport}},
 				Releases: b.claims(airlineID),
 			}, nil
 		})

@@ -109,6 +109,10 @@ type Deps struct {
 	PirepRules PirepRuleCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
+	// Bids runs the bid commands; BidRules sets an airline's bid
+	// settings. The bid reactor and sweep end bids.
+	Bids     BidCommands
+	BidRules BidRuleCommands
 }
 
 // PirepCommands runs the PIREP commands (domain.Pireps).

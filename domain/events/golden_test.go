@@ -136,6 +136,7 @@ var goldenCases = []struct {
 	{"bid_removed", &eventsv1.BidRemoved{
 		BidId: "3c4d5e6f-7081-4a92-b3c4-d5e6f7a8b9c0", PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
 		FlightId: "6b1e0a37-520c-5e2f-9d64-3a517c0e8812", Reason: "filed", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d",
+		FlightNumber: "ALB1234", DptAirport: "EGLL", ArrAirport: "LPPT",
 		RemovedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 11, 0, 0, time.UTC)),
 	}},
 	{"pirep_comment_added", &eventsv1.PirepCommentAdded{

@@ -167,6 +167,9 @@ type BidRemoved struct {
 	Reason        string                 `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`                  // pilot, filed, cancelled or expired
 	PirepId       string                 `protobuf:"bytes,5,opt,name=pirep_id,json=pirepId,proto3" json:"pirep_id,omitempty"` // the PIREP that ended it, for filed and cancelled
 	RemovedAt     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=removed_at,json=removedAt,proto3" json:"removed_at,omitempty"`
+	FlightNumber  string                 `protobuf:"bytes,7,opt,name=flight_number,json=flightNumber,proto3" json:"flight_number,omitempty"` // the BidPlaced's, so a notice of the end names the flight
+	DptAirport    string                 `protobuf:"bytes,8,opt,name=dpt_airport,json=dptAirport,proto3" json:"dpt_airport,omitempty"`
+	ArrAirport    string                 `protobuf:"bytes,9,opt,name=arr_airport,json=arrAirport,proto3" json:"arr_airport,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -243,6 +246,27 @@ func (x *BidRemoved) GetRemovedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *BidRemoved) GetFlightNumber() string {
+	if x != nil {
+		return x.FlightNumber
+	}
+	return ""
+}
+
+func (x *BidRemoved) GetDptAirport() string {
+	if x != nil {
+		return x.DptAirport
+	}
+	return ""
+}
+
+func (x *BidRemoved) GetArrAirport() string {
+	if x != nil {
+		return x.ArrAirport
+	}
+	return ""
+}
+
 var File_domain_events_v1_bid_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_bid_proto_rawDesc = "" +
@@ -263,7 +287,7 @@ const file_domain_events_v1_bid_proto_rawDesc = "" +
 	"\x0eclaimed_flight\x18\t \x01(\bR\rclaimedFlight\x12)\n" +
 	"\x10claimed_aircraft\x18\n" +
 	" \x01(\bR\x0fclaimedAircraft\x127\n" +
-	"\tplaced_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\bplacedAt\"\xc9\x01\n" +
+	"\tplaced_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\bplacedAt\"\xb0\x02\n" +
 	"\n" +
 	"BidRemoved\x12\x15\n" +
 	"\x06bid_id\x18\x01 \x01(\tR\x05bidId\x12\x19\n" +
@@ -272,7 +296,12 @@ const file_domain_events_v1_bid_proto_rawDesc = "" +
 	"\x06reason\x18\x04 \x01(\tR\x06reason\x12\x19\n" +
 	"\bpirep_id\x18\x05 \x01(\tR\apirepId\x129\n" +
 	"\n" +
-	"removed_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tremovedAtB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
+	"removed_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tremovedAt\x12#\n" +
+	"\rflight_number\x18\a \x01(\tR\fflightNumber\x12\x1f\n" +
+	"\vdpt_airport\x18\b \x01(\tR\n" +
+	"dptAirport\x12\x1f\n" +
+	"\varr_airport\x18\t \x01(\tR\n" +
+	"arrAirportB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_domain_events_v1_bid_proto_rawDescOnce sync.Once
