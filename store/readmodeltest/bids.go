@@ -128,7 +128,6 @@ func bidIDs(bids []readmodel.Bid) []uuid.UUID {
 	return out
 }
 
-
 func testBidLists(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	insertBids(t, q, bidRow(tenantA, bid2, bidPilot1, "f2", "ac2", 5), bidRow(tenantA, bid1, bidPilot1, "f1", "ac1", 0),
