@@ -37,7 +37,9 @@ func newBidWorld(t *testing.T, m mode) *bidWorld {
 
 // flight is the id of one of the seeded airline's flights (100: EGLL to
 // KJFK, 101: KJFK to EGLL, 102: EGLL to LFPG).
-func (w *bidWorld) flight(number int) string { return domain.FlightID(w.a.id, fmt.Sprint(number), "", 0) }
+func (w *bidWorld) flight(number int) string {
+	return domain.FlightID(w.a.id, fmt.Sprint(number), "", 0)
+}
 
 func (w *bidWorld) setBidRules(t *testing.T, r domain.BidRules) {
 	t.Helper()
@@ -333,7 +335,7 @@ func TestBidPages(t *testing.T) {
 	// The other pilot: the flight is out of their search; a bid on it
 	// through the form is refused with the reason beside the flight.
 	_, body = getAs(t, two.client, base+"/flights?dpt=EGLL", nil)
-	if doc(t, body).Find(`[data-testid="flight-row"][data-flight="` + f100 + `"]`).Length() != 0 {
+	if doc(t, body).Find(`[data-testid="flight-row"][data-flight="`+f100+`"]`).Length() != 0 {
 		t.Errorf("the other pilot's search still lists the flight with a bid")
 	}
 	resp, body = post(t, two.client, base+"/bids", url.Values{"_csrf": {w.csrfToken(t, two.client)}, "flight_id": {f100}})
@@ -342,7 +344,7 @@ func TestBidPages(t *testing.T) {
 	}
 	// Staff still find it, marked.
 	_, body = getAs(t, staff.client, base+"/flights?dpt=EGLL", nil)
-	if doc(t, body).Find(`[data-testid="flight-row"][data-flight="` + f100 + `"] [data-testid="bid-taken"]`).Length() != 1 {
+	if doc(t, body).Find(`[data-testid="flight-row"][data-flight="`+f100+`"] [data-testid="bid-taken"]`).Length() != 1 {
 		t.Errorf("staff's search does not show the flight as bid on")
 	}
 
