@@ -138,16 +138,23 @@ func (h *phpvmsAPI) showBid(c echo.Context) error {
 	return phpvmsData(c, r)
 }
 
+// bidChange reads what adding or removing a bid starts from: the key's
+// owner, the airline's fleet and the body.
+func (h *phpvmsAPI) bidChange(c echo.Context) (reads.User, *phpvmsFleet, *phpvmsBody, error) {
+	p, _ := currentAPIPrincipal(c)
+	fl, err := h.keyFleet(c)
+	if err != nil {
+		return reads.User{}, nil, nil, err
+	}
+	body, err := readPhpvmsBody(c)
+	return p.user, fl, body, err
+}
+
 // addBid is PUT or POST /api/user/bids: {"flight_id": ..., "aircraft_id":
 // ...}. A bid the pilot already has on the flight comes back unchanged.
 func (h *phpvmsAPI) addBid(c echo.Context) error {
-	p, _ := currentAPIPrincipal(c)
 	ctx := c.Request().Context()
-	fl, err := h.keyFleet(c)
-	if err != nil {
-		return err
-	}
-	body, err := readPhpvmsBody(c)
+	user, fl, body, err := h.bidChange(c)
 	if err != nil {
 		return err
 	}
@@ -175,7 +182,7 @@ func (h *phpvmsAPI) addBid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.bidResource(ctx, fl, p.user, b)
+	r, err := h.bidResource(ctx, fl, user, b)
 	if err != nil {
 		return err
 	}
@@ -185,13 +192,8 @@ func (h *phpvmsAPI) addBid(c echo.Context) error {
 // removeBid is DELETE /api/user/bids: {"bid_id": N} or {"flight_id": ...};
 // it answers the bids that remain.
 func (h *phpvmsAPI) removeBid(c echo.Context) error {
-	p, _ := currentAPIPrincipal(c)
 	ctx := c.Request().Context()
-	fl, err := h.keyFleet(c)
-	if err != nil {
-		return err
-	}
-	body, err := readPhpvmsBody(c)
+	user, fl, body, err := h.bidChange(c)
 	if err != nil {
 		return err
 	}
@@ -202,7 +204,7 @@ func (h *phpvmsAPI) removeBid(c echo.Context) error {
 			return err
 		}
 	case body.has("flight_id"):
-		bids, err := h.rm.PilotBids(ctx, fl.airline.ID, p.user.ID)
+		bids, err := h.rm.PilotBids(ctx, fl.airline.ID, user.ID)
 		if err != nil {
 			return err
 		}

@@ -122,18 +122,5 @@ func (x *ExpiredBids) Sweep(ctx context.Context) (int, error) {
 
 // Run sweeps every interval until ctx ends.
 func (x *ExpiredBids) Run(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := x.Sweep(ctx); err != nil {
-				x.Log.WarnContext(ctx, "sweep expired bids", "err", err)
-			} else if n > 0 {
-				x.Log.InfoContext(ctx, "removed expired bids", "bids", n)
-			}
-		}
-	}
+	runSweep(ctx, every, x.Log, "expired bids", "removed expired bids", "bids", x.Sweep)
 }

@@ -3,7 +3,6 @@ package reads
 import (
 	"context"
 	"slices"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -76,23 +75,18 @@ func (q Querier) BidRules(ctx context.Context, tenantID string) (domain.BidRules
 		BlockAircraft: r.BlockAircraft, ExpireAfterHours: r.ExpireAfterHours}, nil
 }
 
-// StandingBid is a pilot's bid as the pages and the API show it.
+// StandingBid is a pilot's bid as the pages and the API show it: the
+// domain's bid, its pilot, and the number phpVMS's API names it by.
 type StandingBid struct {
-	ID           string
-	Number       int32 // phpVMS's bid id
-	PilotID      string
-	FlightID     string
-	AircraftID   string // "" when it reserves none
-	FlightNumber string
-	DptAirport   string
-	ArrAirport   string
-	PlacedAt     time.Time
+	domain.Bid
+	Number  int32
+	PilotID string
 }
 
 func standingBid(b readmodel.Bid) StandingBid {
-	return StandingBid{ID: b.ID.String(), Number: b.Number, PilotID: b.PilotID.String(), FlightID: b.FlightID,
+	return StandingBid{Number: b.Number, PilotID: b.PilotID.String(), Bid: domain.Bid{ID: b.ID.String(), FlightID: b.FlightID,
 		AircraftID: b.AircraftID, FlightNumber: b.FlightNumber, DptAirport: b.DptAirport, ArrAirport: b.ArrAirport,
-		PlacedAt: b.PlacedAt}
+		PlacedAt: b.PlacedAt}}
 }
 
 // PilotBids lists a pilot's standing bids, oldest first.
