@@ -166,6 +166,29 @@ func TestPhpvmsBids(t *testing.T) {
 			if got := bidFlights(t, "after the cancel", doc); len(got) != 0 {
 				t.Errorf("bids after the flight was cancelled = %v, want none", got)
 			}
+			// Reserving the aircraft with the bid: another pilot may bid on
+			// the flight (one pilot per flight off) but not with that
+			// aircraft, which the flight's aircraft leave out.
+			w.setBidRules(t, domain.BidRules{AllowMultiple: true, BlockAircraft: true})
+			if resp, doc = w.send(t, http.MethodPut, "/api/user/bids", key, map[string]any{"flight_id": f101, "aircraft_id": 2}); resp.StatusCode != http.StatusOK ||
+				data[map[string]any](t, "a bid with an aircraft", doc)["aircraft_id"] != float64(2) {
+				t.Fatalf("a bid reserving aircraft 2: %d %v", resp.StatusCode, doc)
+			}
+			resp, doc = w.send(t, http.MethodPut, "/api/user/bids", key2, map[string]any{"flight_id": f101, "aircraft_id": 2})
+			checkPhpvmsProblem(t, "a reserved aircraft", resp, doc, http.StatusConflict, "bid-exists")
+			if resp, doc = w.send(t, http.MethodPut, "/api/user/bids", key2, map[string]any{"flight_id": f101}); resp.StatusCode != http.StatusOK {
+				t.Errorf("the same flight without the aircraft, one pilot per flight off: %d %v", resp.StatusCode, doc)
+			}
+			_, list := w.getArray(t, "/api/flights/"+f101+"/aircraft", xKey(key2))
+			for _, it := range list {
+				if it.(map[string]any)["id"] == float64(2) {
+					t.Errorf("the flight's aircraft list the reserved aircraft 2")
+				}
+			}
+			if len(list) != 1 {
+				t.Errorf("the flight's aircraft = %d, want the one not reserved", len(list))
+			}
+
 			// Another airline's key sees none of it.
 			_, doc = w.get(t, "/api/user/bids", xKey(w.keyB))
 			if got := bidFlights(t, "airline B", doc); len(got) != 0 {
@@ -394,5 +417,64 @@ func TestBidPages(t *testing.T) {
 	}
 	if _, on := d.Find(`[data-testid="one-pilot-per-flight"]`).Attr("checked"); on {
 		t.Errorf("one pilot per flight is still on after saving it off")
+	}
+}
+
+// A PIREP of the bid's flight filed through the form ends the bid, and so
+// does cancelling a draft of it; a draft alone keeps it.
+func TestBidEndsWithItsManualPirep(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newBidWorld(t, m)
+			ctx := context.Background()
+			who := domain.CommandMeta{Who: domain.Actor{UserID: w.a.pilotID, Role: domain.RolePilot, TenantID: w.a.id}}
+			// bids is how many bids the pilot has once the reactor is done:
+			// it reacts after the projections, so the count may lag a moment.
+			bids := func(want int) int {
+				t.Helper()
+				for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+					w.settle(t)
+					list, err := reads.New(w.rm).PilotBids(ctx, w.a.id, w.a.pilotID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(list) == want || time.Now().After(deadline) {
+						return len(list)
+					}
+				}
+			}
+			off := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+			flight := func(number int) domain.PirepDetails {
+				return domain.PirepDetails{FlightID: w.flight(number), FlightNumber: fmt.Sprint(number), DptAirport: "EGLL", ArrAirport: "LFPG",
+					AircraftID: w.a.aircraft, BlockOff: off, BlockOn: off.Add(time.Hour), FlightTime: 55, Distance: 190}
+			}
+			if _, _, err := w.bids.Place(ctx, who, w.a.id, w.flight(102), ""); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := w.pireps.File(ctx, who, w.a.id, flight(102), true); err != nil {
+				t.Fatal(err)
+			}
+			if n := bids(0); n != 0 {
+				t.Errorf("after filing the flight's PIREP: %d bids, want none", n)
+			}
+			if _, _, err := w.bids.Place(ctx, who, w.a.id, w.flight(102), ""); err != nil {
+				t.Fatal(err)
+			}
+			d := flight(102)
+			d.BlockOff, d.BlockOn = off.Add(24*time.Hour), off.Add(25*time.Hour)
+			draft, _, err := w.pireps.File(ctx, who, w.a.id, d, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := bids(1); n != 1 {
+				t.Errorf("after a draft of the flight: %d bids, want the bid kept", n)
+			}
+			if _, err := w.pireps.Cancel(ctx, who, w.a.id, draft); err != nil {
+				t.Fatal(err)
+			}
+			if n := bids(0); n != 0 {
+				t.Errorf("after cancelling the draft: %d bids, want none", n)
+			}
+		})
 	}
 }

@@ -303,6 +303,20 @@ func (h *phpvmsAPI) showFlightAircraft(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The aircraft's standing bids: counted, and excluded when the
+	// airline reserves aircraft with bids.
+	rules, err := h.rm.BidRules(c.Request().Context(), fl.airline.ID)
+	if err != nil {
+		return err
+	}
+	reserved, err := h.rm.ListAircraftBids(c.Request().Context(), fl.airline.ID)
+	if err != nil {
+		return err
+	}
+	bidCount := map[string]int{}
+	for _, b := range reserved {
+		bidCount[b.AircraftID]++
+	}
 	type candidate struct {
 		ac reads.Aircraft
 		of reads.Subfleet
@@ -310,7 +324,7 @@ func (h *phpvmsAPI) showFlightAircraft(c echo.Context) error {
 	var list []candidate
 	for _, s := range fl.allowed(f.SubfleetIDs) {
 		for _, ac := range fl.aircraft[s.ID] {
-			if ac.Status == domain.AircraftActive {
+			if ac.Status == domain.AircraftActive && !(rules.BlockAircraft && bidCount[ac.ID] > 0) {
 				list = append(list, candidate{ac, s})
 			}
 		}
@@ -321,7 +335,7 @@ func (h *phpvmsAPI) showFlightAircraft(c echo.Context) error {
 	items := []any{}
 	for _, cand := range list {
 		item := aircraftResource(cand.ac, cand.of)
-		item["bid_count"], item["simbriefs_count"] = 0, 0
+		item["bid_count"], item["simbriefs_count"] = bidCount[cand.ac.ID], 0
 		items = append(items, item)
 	}
 	return writePhpvmsJSON(c, http.StatusOK, echo.MIMEApplicationJSON, items)
