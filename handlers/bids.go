@@ -44,7 +44,7 @@ type flightBids struct {
 	rules     domain.BidRules
 	mine      map[string]bool // flights the viewer bids on
 	holders   map[string][]string
-	available map[string]int
+	available map[string][]reads.Aircraft
 	viewer    string
 	airlineID string
 	limitHit  bool // one bid per pilot, and the viewer has it
@@ -87,13 +87,26 @@ func (b *flightBids) takenByOther(f reads.ScheduledFlight) bool {
 
 // canBid says whether the viewer may bid on the flight now.
 func (b *flightBids) canBid(f reads.ScheduledFlight) bool {
-	return f.Active && !b.mine[f.ID] && !b.takenByOther(f) && !b.limitHit && b.available[f.ID] > 0
+	return f.Active && !b.mine[f.ID] && !b.takenByOther(f) && !b.limitHit && len(b.available[f.ID]) > 0
 }
 
 // row is the FlightBid of a flight's row.
 func (b *flightBids) row(f reads.ScheduledFlight) *views.FlightBid {
 	return &views.FlightBid{Action: bidsURL(b.airlineID), Mine: b.mine[f.ID], BidsURL: bidsURL(b.airlineID),
-		Taken: b.takenByOther(f), CanBid: b.canBid(f), Available: b.available[f.ID]}
+		Taken: b.takenByOther(f), CanBid: b.canBid(f), Available: len(b.available[f.ID])}
+}
+
+// withAircraft is the row of a flight's own page: when the airline
+// reserves aircraft with bids, its bid form offers the aircraft to reserve.
+func (b *flightBids) withAircraft(f reads.ScheduledFlight) *views.FlightBid {
+	r := b.row(f)
+	if b.rules.BlockAircraft {
+		r.AircraftOptions = [][2]string{{"", "No aircraft reserved"}}
+		for _, a := range b.available[f.ID] {
+			r.AircraftOptions = append(r.AircraftOptions, [2]string{a.ID, a.Registration + " · " + a.Name})
+		}
+	}
+	return r
 }
 
 // canHoldBids says whether the viewer bids at all: a member who flies for

@@ -418,6 +418,31 @@ func TestBidPages(t *testing.T) {
 	if _, on := d.Find(`[data-testid="one-pilot-per-flight"]`).Attr("checked"); on {
 		t.Errorf("one pilot per flight is still on after saving it off")
 	}
+
+	// Reserving an aircraft from the flight's page: My bids names it and
+	// the filing form from the bid has it chosen.
+	w.setBidRules(t, domain.BidRules{AllowMultiple: true, BlockAircraft: true})
+	f101 := w.flight(101)
+	_, body = getAs(t, one.client, base+"/flights/"+f101, nil)
+	opts := doc(t, body).Find(`[data-testid="flight-bid"] [data-testid="bid-aircraft"] option`)
+	if opts.Length() != 3 {
+		t.Fatalf("the flight's bid form offers %d aircraft choices, want none and the 2 aircraft", opts.Length())
+	}
+	aircraft, _ := opts.Eq(1).Attr("value")
+	resp, _ = post(t, one.client, base+"/bids", url.Values{"_csrf": {w.csrfToken(t, one.client)}, "flight_id": {f101}, "aircraft_id": {aircraft}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("bid with an aircraft: %d", resp.StatusCode)
+	}
+	_, body = getAs(t, one.client, base+"/bids", nil)
+	d = doc(t, body)
+	if reg := strings.TrimSpace(d.Find(`[data-testid="bid-aircraft"]`).Text()); reg != "G-WRKA" {
+		t.Errorf("My bids names aircraft %q, want G-WRKA", reg)
+	}
+	fileURL, _ = d.Find(`[data-testid="file-from-bid"]`).Attr("href")
+	_, body = getAs(t, one.client, w.URL+fileURL, nil)
+	if v, _ := doc(t, body).Find(`select[name="aircraft_id"] option[selected]`).Attr("value"); v != aircraft {
+		t.Errorf("the filing form from the bid has aircraft %q chosen, want %s", v, aircraft)
+	}
 }
 
 // A PIREP of the bid's flight filed through the form ends the bid, and so

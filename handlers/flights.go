@@ -414,7 +414,7 @@ func (h *flightHandlers) renderFlight(c echo.Context, status int, tabs views.Air
 		if err != nil {
 			return err
 		}
-		p.Flight.Bid = bids.row(f)
+		p.Flight.Bid = bids.withAircraft(f)
 	}
 	form.Edit, form.CSRFToken, form.Action = true, p.CSRFToken, p.Flight.URL
 	form.FlightNumber, form.RouteCode, form.RouteLeg = f.FlightNumber, f.RouteCode, strconv.Itoa(int(f.RouteLeg))

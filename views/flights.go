@@ -72,6 +72,9 @@ type FlightBid struct {
 	Taken     bool   // another pilot's bid takes it (one pilot per flight)
 	CanBid    bool
 	Available int // aircraft that could fly it now
+	// AircraftOptions, when the airline reserves aircraft with bids, are
+	// the aircraft the bid may reserve (the first: none).
+	AircraftOptions [][2]string
 }
 
 // FlightForm is the add and edit form of a flight, as typed.

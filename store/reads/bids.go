@@ -3,6 +3,7 @@ package reads
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -150,13 +151,13 @@ func (q Querier) FlightBidders(ctx context.Context, airlineID string, flightIDs 
 	return out, nil
 }
 
-// AvailableAircraft counts, for each flight, the airline's aircraft that
-// could fly it now: in service, of one of its subfleets (any when it names
+// AvailableAircraft lists, for each flight, the airline's aircraft that
+// could fly it now, by registration: in service, of one of its subfleets (any when it names
 // none), not reserved by a bid when the airline reserves aircraft with
 // bids, and at its departure airport when the airline's filing rules ask
 // that.
-func (q Querier) AvailableAircraft(ctx context.Context, airlineID string, rules domain.BidRules, flights []ScheduledFlight) (map[string]int, error) {
-	out := make(map[string]int, len(flights))
+func (q Querier) AvailableAircraft(ctx context.Context, airlineID string, rules domain.BidRules, flights []ScheduledFlight) (map[string][]Aircraft, error) {
+	out := make(map[string][]Aircraft, len(flights))
 	if len(flights) == 0 {
 		return out, nil
 	}
@@ -178,17 +179,18 @@ func (q Querier) AvailableAircraft(ctx context.Context, airlineID string, rules 
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(fleet, func(x, y Aircraft) int { return strings.Compare(x.Registration, y.Registration) })
 	for _, f := range flights {
-		n := 0
+		var list []Aircraft
 		for _, a := range fleet {
 			if a.Status != domain.AircraftActive || reserved[a.ID] ||
 				len(f.SubfleetIDs) > 0 && !slices.Contains(f.SubfleetIDs, a.SubfleetID) ||
 				filing.AircraftAtDeparture && a.AirportID != f.DptAirport {
 				continue
 			}
-			n++
+			list = append(list, a)
 		}
-		out[f.ID] = n
+		out[f.ID] = list
 	}
 	return out, nil
 }
