@@ -88,6 +88,11 @@ type AppendRequest struct {
 	Expected ExpectedVersion
 	Events   []NewEvent
 	Claims   []UniqueClaim
+	// Releases give back claims this stream holds, in the same
+	// transaction, so the value is free for another stream once the
+	// events commit (a bid that ends frees its flight). A release of a
+	// claim the stream does not hold changes nothing.
+	Releases []UniqueClaim
 	Meta     Metadata
 }
 
@@ -174,6 +179,7 @@ func PrepareAppend(req AppendRequest) (AppendRequest, error) {
 	}
 	req.Meta.RecordedAt = req.Meta.RecordedAt.UTC().Truncate(time.Microsecond)
 	req.Claims = sortClaims(req.Claims)
+	req.Releases = sortClaims(req.Releases)
 	return req, nil
 }
 

@@ -19,8 +19,9 @@ type Aggregate interface {
 // Decision is what an aggregate decided for a command: the events to append
 // and the unique values to claim with them. No events means nothing to do.
 type Decision struct {
-	Events []proto.Message
-	Claims []UniqueClaim
+	Events   []proto.Message
+	Claims   []UniqueClaim
+	Releases []UniqueClaim // claims of the stream the events give back
 }
 
 // CommandMeta identifies a command and who sent it. ID makes the command
@@ -111,6 +112,7 @@ func execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta Co
 			TenantID: ref.TenantID,
 			Expected: ExpectedVersion(version),
 			Claims:   d.Claims,
+			Releases: d.Releases,
 			Meta: Metadata{
 				Actor:         meta.actor(),
 				CommandID:     meta.ID,

@@ -92,10 +92,19 @@ func renderDashboard(c echo.Context, rm reads.Querier, airlineID uuid.UUID) erro
 		return err
 	}
 	p.LocationName = names[p.Location].Name
+	bids, err := readFlightBids(ctx, rm, tabs.ID, me.String(), departures)
+	if err != nil {
+		return err
+	}
 	arrivals := map[string]views.AirportOption{} // a departure row names its arrival only
 	for _, f := range departures {
+		if bids.takenByOther(f) {
+			continue // another pilot's bid takes it
+		}
 		arrivals[f.ArrAirport] = views.AirportOption{Name: names[f.ArrAirport].Name}
-		p.Departures = append(p.Departures, flightRow(tabs, f, arrivals))
+		r := flightRow(tabs, f, arrivals)
+		r.Bid = bids.row(f)
+		p.Departures = append(p.Departures, r)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.DashboardView(p), nil)

@@ -117,7 +117,8 @@ func (h *flightHandlers) renderFlights(c echo.Context, status int, f views.Fligh
 func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, formAirports ...string) (views.FlightsPage, map[string]views.AirportOption, error) {
 	ctx := c.Request().Context()
 	up := func(name string) string { return strings.ToUpper(strings.TrimSpace(c.QueryParam(name))) }
-	filter := views.FlightFilter{Dpt: up("dpt"), Arr: up("arr"), Aircraft: strings.TrimSpace(c.QueryParam("aircraft")), Day: c.QueryParam("day")}
+	filter := views.FlightFilter{Dpt: up("dpt"), Arr: up("arr"), Aircraft: strings.TrimSpace(c.QueryParam("aircraft")), Day: c.QueryParam("day"),
+		Biddable: c.QueryParam("biddable") != ""}
 	aircraft := filter.Aircraft
 	if icaoType.MatchString(aircraft) {
 		aircraft = strings.ToUpper(aircraft) // an ICAO type; a subfleet id is taken as typed
@@ -132,6 +133,19 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, formAirp
 	if err != nil {
 		return views.FlightsPage{}, nil, err
 	}
+	var bids *flightBids
+	if canHoldBids(c, tabs.ID) {
+		if bids, err = readFlightBids(ctx, h.rm, tabs.ID, currentActor(c).UserID, found.Flights); err != nil {
+			return views.FlightsPage{}, nil, err
+		}
+		// A flight another pilot's bid takes leaves the pilots' search
+		// (staff still find it); "only flights I can bid on" keeps those
+		// the viewer can bid on now.
+		staff := canManageFlights(c, tabs.ID)
+		found.Flights = slices.DeleteFunc(found.Flights, func(f reads.ScheduledFlight) bool {
+			return !staff && bids.takenByOther(f) || filter.Biddable && !bids.canBid(f)
+		})
+	}
 	shown := append([]string{filter.Dpt, filter.Arr}, formAirports...)
 	for _, f := range found.Flights {
 		shown = append(shown, f.DptAirport, f.ArrAirport, f.AltAirport)
@@ -143,13 +157,20 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, formAirp
 	filter.DptBox = airlineAirportBox(tabs.ID, "search-dpt", "dpt", "From", filter.Dpt, nil, known)
 	filter.ArrBox = airlineAirportBox(tabs.ID, "search-arr", "arr", "To", filter.Arr, nil, known)
 	q := url.Values{}
-	for k, v := range map[string]string{"dpt": filter.Dpt, "arr": filter.Arr, "aircraft": filter.Aircraft, "day": filter.Day} {
+	biddable := ""
+	if filter.Biddable {
+		biddable = "1"
+	}
+	for k, v := range map[string]string{"dpt": filter.Dpt, "arr": filter.Arr, "aircraft": filter.Aircraft, "day": filter.Day, "biddable": biddable} {
 		if v != "" {
 			q.Set(k, v)
 		}
 	}
 	base := "/airlines/" + tabs.ID + "/flights"
 	out := views.FlightsPage{Tabs: tabs, Filter: filter}
+	if bids != nil {
+		out.BidsURL = bidsURL(tabs.ID)
+	}
 	if found.Next != "" {
 		next := url.Values{}
 		for k, v := range q {
@@ -163,7 +184,11 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, formAirp
 	}
 	out.ResultsURL = base + "/results?" + q.Encode()
 	for _, f := range found.Flights {
-		out.Rows = append(out.Rows, flightRow(tabs, f, known))
+		r := flightRow(tabs, f, known)
+		if bids != nil {
+			r.Bid = bids.row(f)
+		}
+		out.Rows = append(out.Rows, r)
 	}
 	return out, known, nil
 }
@@ -384,6 +409,13 @@ func (h *flightHandlers) renderFlight(c echo.Context, status int, tabs views.Air
 	p := views.FlightPage{Page: page(c, tabs.ICAO+f.FlightNumber), Tabs: tabs, Flight: flightRow(tabs, f, known), CanManage: canManageFlights(c, tabs.ID)}
 	p.Flight.Subfleets = subfleetLinks(f, subfleets)
 	p.CanFile = domain.Authorize(currentActor(c), domain.FileOwnPireps, tabs.ID) == nil
+	if p.CanFile {
+		bids, err := readFlightBids(ctx, h.rm, tabs.ID, currentActor(c).UserID, []reads.ScheduledFlight{f})
+		if err != nil {
+			return err
+		}
+		p.Flight.Bid = bids.withAircraft(f)
+	}
 	form.Edit, form.CSRFToken, form.Action = true, p.CSRFToken, p.Flight.URL
 	form.FlightNumber, form.RouteCode, form.RouteLeg = f.FlightNumber, f.RouteCode, strconv.Itoa(int(f.RouteLeg))
 	if form.CommandID == "" {

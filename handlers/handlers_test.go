@@ -50,6 +50,7 @@ type app struct {
 	flights  *domain.Flights
 	pireps   *domain.Pireps
 	ranks    *domain.Ranks
+	bids     *domain.Bids
 	rm       readmodel.Querier
 	proj     *projector.Projector
 	jobs     *imports.Jobs
@@ -185,7 +186,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	airlines, fleet, flights, pireps, ranks := cmds.Airlines, cmds.Fleet, cmds.Flights, cmds.Pireps, cmds.Ranks
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, rm: rm, proj: proj, jobs: jobs, countEvents: count}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, bids: cmds.Bids, rm: rm, proj: proj, jobs: jobs, countEvents: count}
 }
 
 // appOptions are what an app's tests may change in its wiring.

@@ -79,6 +79,9 @@ func expectPhpvms(rule access, method, route string, ac *actor, tn *tenant, a *t
 	if rule.phpvms == "key" && strings.Contains(route, ":pirep") && !strings.HasSuffix(route, "/comments") && method != http.MethodGet && ac.login != tn.pirepPilot {
 		return "403" // another pilot's PIREP (staff may comment on it; members read it)
 	}
+	if strings.Contains(route, "/bids/:bid") {
+		return "404" // the matrix reads bids before any is placed: bid-not-found
+	}
 	if strings.HasSuffix(route, "/briefing") {
 		return "404" // no SimBrief OFP is kept yet, for anyone
 	}
@@ -282,6 +285,20 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/pireps/accept":          action(domain.ReviewPireps),
 	"POST /airlines/:id/pireps/:pirep/comments": action(domain.ViewOperations),
 	"GET /airlines/:id/notices":                 action(domain.ViewOwnAirline),
+	"GET /airlines/:id/bids":                    action(domain.FileOwnPireps),
+	"POST /airlines/:id/bids":                   action(domain.FileOwnPireps),
+	"POST /airlines/:id/bids/:bid/remove":       action(domain.FileOwnPireps),
+	"POST /airlines/:id/settings/bids":          action(domain.ManagePirepRules),
+	"GET /api/user/bids":                        phpvmsKeyed,
+	"GET /api/user/bids/:bid":                   phpvmsKeyed,
+	"GET /api/bids":                             phpvmsKeyed,
+	"GET /api/bids/:bid":                        phpvmsKeyed,
+	"POST /api/user/bids":                       phpvmsKeyed,
+	"GET /a/:slug/api/user/bids":                phpvmsKeyed,
+	"GET /a/:slug/api/user/bids/:bid":           phpvmsKeyed,
+	"GET /a/:slug/api/bids":                     phpvmsKeyed,
+	"GET /a/:slug/api/bids/:bid":                phpvmsKeyed,
+	"POST /a/:slug/api/user/bids":               phpvmsKeyed,
 	"POST /airlines/:id/notices/dismiss":        action(domain.ViewOwnAirline),
 }
 
@@ -521,7 +538,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":number", "1", ":to", "EGLL").Replace(path)
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":number", "1", ":to", "EGLL", ":bid", "1").Replace(path)
 	if route == "/airlines/:id/airports/search" {
 		path += "?source=world&field=q&box=find&q=eg"
 	}

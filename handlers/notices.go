@@ -96,6 +96,10 @@ func (h *noticeHandlers) notices(c echo.Context) (views.NoticesPage, error) {
 				}
 			}
 			row.Text = rankNoticeText(ranks, n.RankID, n.PrevRankID)
+		case projector.NoticeBidExpired:
+			row.URL = bidsURL(airlineID)
+			row.Link = icao + n.FlightNumber + " " + n.DptAirport + "–" + n.ArrAirport
+			row.Text = "Your bid on this flight expired and was removed."
 		default:
 			continue
 		}

@@ -24,6 +24,7 @@ type seeded struct {
 	adminID, adminOTP  string
 	pirep              string // one of the pilot's PIREPs
 	pilots             []string
+	otps               []string // the pilots' one-time passwords
 	pendingPireps      []string
 	acceptablePireps   []string // filed, to be accepted once filed
 	aircraft, subfleet string
@@ -73,7 +74,7 @@ func seedAirline(t *testing.T, a *app, n int) *seeded {
 		email := fmt.Sprintf("pilot-%d-%s@example.com", i, strings.ToLower(icao))
 		uid, otp, _, err := users.CreatePerson(ctx, sys, id, domain.Person{Name: email, Email: email, Country: "GB", Role: domain.RolePilot})
 		must(err)
-		s.pilots = append(s.pilots, uid)
+		s.pilots, s.otps = append(s.pilots, uid), append(s.otps, otp)
 		if i == 0 {
 			s.pilotID, s.pilotOTP = uid, otp
 		}

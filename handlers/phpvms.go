@@ -185,6 +185,7 @@ type phpvmsAPI struct {
 	auth *apiKeyAuth
 	rm   reads.Querier
 	cmds PirepCommands
+	bids BidCommands
 	wait readYourWrites
 	// log and registry read a PIREP's stream, for what only it holds.
 	log      StreamReader

@@ -26,6 +26,9 @@ type phpvmsFleet struct {
 	subfleets []reads.Subfleet // by Number, as phpVMS lists by id
 	byID      map[string]reads.Subfleet
 	aircraft  map[string][]reads.Aircraft // by subfleet id, each by Number
+	// bidders are the pilots with a standing bid, by flight, of the
+	// flights read so far (has_bid).
+	bidders map[string][]string
 }
 
 func (h *phpvmsAPI) readFleet(ctx context.Context, a reads.Airline) (*phpvmsFleet, error) {

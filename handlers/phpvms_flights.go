@@ -164,6 +164,12 @@ func (h *phpvmsAPI) searchFlights(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p0, _ := currentAPIPrincipal(c)
+	rules, err := h.rm.BidRules(c.Request().Context(), fl.airline.ID)
+	if err != nil {
+		return err
+	}
+	fl.bidders = map[string][]string{}
 	var found []reads.ScheduledFlight
 	if !s.none {
 		want := p.offset() + p.Size + 1
@@ -180,8 +186,13 @@ func (h *phpvmsAPI) searchFlights(c echo.Context) error {
 				return err
 			}
 			walked += len(res.Flights)
+			if err := h.readBidders(c, fl, res.Flights); err != nil {
+				return err
+			}
 			for _, f := range res.Flights {
-				if s.matches(f) {
+				// Under one pilot per flight, a bid takes the flight from
+				// the other pilots' search.
+				if s.matches(f) && !(rules.OnePilotPerFlight && takenFrom(fl.bidders[f.ID], p0.user.ID)) {
 					found = append(found, f)
 				}
 			}
@@ -216,7 +227,8 @@ func withSubfleets(c echo.Context) bool {
 // flightResource is phpVMS's Flight. flight_number is an integer when it
 // is all digits, as phpVMS casts it (clients compare it as a number);
 // Albatross keeps no load factors, pay, events or owners, so those are
-// null, and it has no bids yet, so has_bid is false.
+// null; has_bid is whether any pilot has a standing bid on it, of the
+// flights readBidders read.
 func (fl *phpvmsFleet) flightResource(f reads.ScheduledFlight, subfleets bool) map[string]any {
 	var number any = f.FlightNumber
 	if n, err := strconv.Atoi(f.FlightNumber); err == nil && n >= 0 {
@@ -237,7 +249,7 @@ func (fl *phpvmsFleet) flightResource(f reads.ScheduledFlight, subfleets bool) m
 		"flight_time": f.FlightTime, "flight_type": f.FlightType, "distance": distanceUnits(float64(f.Distance)),
 		"load_factor": nil, "load_factor_variance": nil, "pilot_pay": nil,
 		"route": orNull(f.Route), "notes": orNull(f.Notes), "start_date": orNull(f.StartDate), "end_date": orNull(f.EndDate),
-		"has_bid": false, "active": f.Active, "visible": true,
+		"has_bid": len(fl.bidders[f.ID]) > 0, "active": f.Active, "visible": true,
 		"event_id": nil, "user_id": nil, "owner_type": nil, "owner_id": nil, "created_at": nil, "updated_at": nil,
 		"ident": ident, "airline": airlineResource(fl.airline), "fields": map[string]any{}, "simbrief": nil,
 	}
@@ -272,6 +284,9 @@ func (h *phpvmsAPI) showFlight(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := h.readBidders(c, fl, []reads.ScheduledFlight{f}); err != nil {
+		return err
+	}
 	return phpvmsData(c, fl.flightResource(f, true))
 }
 
@@ -288,6 +303,20 @@ func (h *phpvmsAPI) showFlightAircraft(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The aircraft's standing bids: counted, and excluded when the
+	// airline reserves aircraft with bids.
+	rules, err := h.rm.BidRules(c.Request().Context(), fl.airline.ID)
+	if err != nil {
+		return err
+	}
+	reserved, err := h.rm.ListAircraftBids(c.Request().Context(), fl.airline.ID)
+	if err != nil {
+		return err
+	}
+	bidCount := map[string]int{}
+	for _, b := range reserved {
+		bidCount[b.AircraftID]++
+	}
 	type candidate struct {
 		ac reads.Aircraft
 		of reads.Subfleet
@@ -295,7 +324,7 @@ func (h *phpvmsAPI) showFlightAircraft(c echo.Context) error {
 	var list []candidate
 	for _, s := range fl.allowed(f.SubfleetIDs) {
 		for _, ac := range fl.aircraft[s.ID] {
-			if ac.Status == domain.AircraftActive {
+			if ac.Status == domain.AircraftActive && !(rules.BlockAircraft && bidCount[ac.ID] > 0) {
 				list = append(list, candidate{ac, s})
 			}
 		}
@@ -306,8 +335,33 @@ func (h *phpvmsAPI) showFlightAircraft(c echo.Context) error {
 	items := []any{}
 	for _, cand := range list {
 		item := aircraftResource(cand.ac, cand.of)
-		item["bid_count"], item["simbriefs_count"] = 0, 0
+		item["bid_count"], item["simbriefs_count"] = bidCount[cand.ac.ID], 0
 		items = append(items, item)
 	}
 	return writePhpvmsJSON(c, http.StatusOK, echo.MIMEApplicationJSON, items)
+}
+
+// readBidders adds the standing bids on flights to fl.bidders.
+func (h *phpvmsAPI) readBidders(c echo.Context, fl *phpvmsFleet, flights []reads.ScheduledFlight) error {
+	ids := make([]string, len(flights))
+	for i, f := range flights {
+		ids[i] = f.ID
+	}
+	got, err := h.rm.FlightBidders(c.Request().Context(), fl.airline.ID, ids)
+	if err != nil {
+		return err
+	}
+	if fl.bidders == nil {
+		fl.bidders = map[string][]string{}
+	}
+	for id, pilots := range got {
+		fl.bidders[id] = pilots
+	}
+	return nil
+}
+
+// takenFrom says whether bidders hold the flight against pilot: a bid of
+// another pilot.
+func takenFrom(bidders []string, pilot string) bool {
+	return slices.ContainsFunc(bidders, func(id string) bool { return id != pilot })
 }

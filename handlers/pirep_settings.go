@@ -22,6 +22,7 @@ type PirepRuleCommands interface {
 // pirepSettingsHandlers are an airline's PIREP settings page.
 type pirepSettingsHandlers struct {
 	cmds     PirepRuleCommands
+	bids     BidRuleCommands
 	rm       reads.Querier
 	sessions *scs.SessionManager
 	readYourWrites
@@ -30,23 +31,38 @@ type pirepSettingsHandlers struct {
 
 func pirepSettingsURL(airlineID string) string { return "/airlines/" + airlineID + "/settings/pireps" }
 
-// showPirepSettings is the form with the airline's rules as they are.
-func (h *pirepSettingsHandlers) showPirepSettings(c echo.Context) error {
+// settingsPage is the settings page with the airline's PIREP rules and
+// bid settings as they are.
+func (h *pirepSettingsHandlers) settingsPage(c echo.Context) (views.PirepSettingsPage, error) {
 	tabs, _, err := airlineTabs(c, h.rm, "settings")
 	if err != nil {
-		return err
+		return views.PirepSettingsPage{}, err
 	}
 	ctx := c.Request().Context()
 	rules, err := reads.PirepSettings{Q: h.rm}.PirepRules(ctx, tabs.ID)
 	if err != nil {
-		return err
+		return views.PirepSettingsPage{}, err
+	}
+	bidRules, err := h.rm.BidRules(ctx, tabs.ID)
+	if err != nil {
+		return views.PirepSettingsPage{}, err
 	}
 	p := views.PirepSettingsPage{Page: page(c, tabs.Name+" · PIREP settings"), Tabs: tabs, Action: pirepSettingsURL(tabs.ID),
 		AircraftAtDeparture: rules.AircraftAtDeparture, PilotAtDeparture: rules.PilotAtDeparture,
-		PublicLiveMap: !rules.PublicLiveMapOff, Notice: popFlash(c, h.sessions)}
+		PublicLiveMap: !rules.PublicLiveMapOff, Bids: bidSettings(tabs.ID, bidRules)}
 	if rules.AbandonAfterMinutes > 0 {
 		p.AbandonAfter = domain.FormatFlightTime(int64(rules.AbandonAfterMinutes))
 	}
+	return p, nil
+}
+
+// showPirepSettings is the form with the airline's rules as they are.
+func (h *pirepSettingsHandlers) showPirepSettings(c echo.Context) error {
+	p, err := h.settingsPage(c)
+	if err != nil {
+		return err
+	}
+	p.Notice = popFlash(c, h.sessions)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.PirepSettingsView(p), nil)
 }
@@ -72,13 +88,12 @@ func (h *pirepSettingsHandlers) savePirepSettings(c echo.Context) error {
 	}
 	if fields := domain.ErrorFields(err); len(fields) > 0 {
 		// The form again with what was typed, the message beside the field.
-		tabs, _, terr := airlineTabs(c, h.rm, "settings")
-		if terr != nil {
-			return terr
+		p, perr := h.settingsPage(c)
+		if perr != nil {
+			return perr
 		}
-		p := views.PirepSettingsPage{Page: page(c, tabs.Name+" · PIREP settings"), Tabs: tabs, Action: pirepSettingsURL(tabs.ID),
-			AircraftAtDeparture: rules.AircraftAtDeparture, PilotAtDeparture: rules.PilotAtDeparture, AbandonAfter: typed, Errors: fields,
-			PublicLiveMap: !rules.PublicLiveMapOff}
+		p.AircraftAtDeparture, p.PilotAtDeparture, p.AbandonAfter, p.Errors = rules.AircraftAtDeparture, rules.PilotAtDeparture, typed, fields
+		p.PublicLiveMap = !rules.PublicLiveMapOff
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return render(c, http.StatusUnprocessableEntity, views.PirepSettingsView(p), nil)
 	}

@@ -224,6 +224,12 @@ func (h *pirepHandlers) showNewPirep(c echo.Context) error {
 			f.Level = strconv.Itoa(int(fl.Level))
 		}
 	}
+	// A bid that reserves an aircraft files with it (My bids links so).
+	if id := c.QueryParam("aircraft"); id != "" {
+		if _, err := h.rm.FindAircraft(c.Request().Context(), c.Param("id"), id); err == nil {
+			f.AircraftID = id
+		}
+	}
 	return h.renderNew(c, http.StatusOK, f)
 }
 

@@ -165,9 +165,15 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/ranks/:rank", ranks.showRank, allow(domain.ManageRanks))
 	member.POST("/airlines/:id/ranks/:rank", ranks.saveRank, allow(domain.ManageRanks))
 	member.POST("/airlines/:id/people/:uid/rank", ranks.setPilotRank, allow(domain.ManageRanks))
-	settings := &pirepSettingsHandlers{cmds: d.PirepRules, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	settings := &pirepSettingsHandlers{cmds: d.PirepRules, bids: d.BidRules, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/settings/pireps", settings.showPirepSettings, allow(domain.ManagePirepRules))
 	member.POST("/airlines/:id/settings/pireps", settings.savePirepSettings, allow(domain.ManagePirepRules))
+	member.POST("/airlines/:id/settings/bids", settings.saveBidSettings, allow(domain.ManagePirepRules))
+	// A pilot's bids: their own only (the domain refuses another's).
+	bids := &bidHandlers{cmds: d.Bids, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/bids", bids.showBids, allow(domain.FileOwnPireps))
+	member.POST("/airlines/:id/bids", bids.placeBid, allow(domain.FileOwnPireps))
+	member.POST("/airlines/:id/bids/:bid/remove", bids.removeBid, allow(domain.FileOwnPireps))
 
 	// The API for programs, outside the app group: no session, no CSRF. A
 	// key authenticates every request, and a cookie none. Unknown paths
@@ -182,7 +188,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// phpVMS 7's API for ACARS clients (phpvms.go says how a request finds
 	// its airline): at /api, and at /a/{slug}/api for a public route of one
 	// airline among several.
-	phpvms := &phpvmsAPI{auth: auth, rm: d.ReadModels, cmds: d.Pireps, wait: wait, log: d.Events, registry: d.Registry}
+	phpvms := &phpvmsAPI{auth: auth, rm: d.ReadModels, cmds: d.Pireps, bids: d.Bids, wait: wait, log: d.Events, registry: d.Registry}
 	for _, prefix := range []string{"/api", "/a/:slug/api"} {
 		g := e.Group(prefix, phpvms.scope)
 		g.RouteNotFound("", api.notFound)
@@ -246,6 +252,14 @@ func registerRoutes(e *echo.Echo, d Deps) {
 		key("/pireps/:pirep/route", phpvms.showRoute)
 		keyed(http.MethodPost, "/pireps/:pirep/route", phpvms.setRoute)
 		keyed(http.MethodDelete, "/pireps/:pirep/route", phpvms.deleteRoute)
+		// The key owner's bids (§6.3).
+		for _, base := range []string{"/user/bids", "/bids"} {
+			key(base, phpvms.listBids)
+			key(base+"/:bid", phpvms.showBid)
+		}
+		keyed(http.MethodPut, "/user/bids", phpvms.addBid)
+		keyed(http.MethodPost, "/user/bids", phpvms.addBid)
+		keyed(http.MethodDelete, "/user/bids", phpvms.removeBid)
 		key("/pireps/:pirep/fields", phpvms.showFields)
 		keyed(http.MethodPost, "/pireps/:pirep/fields", phpvms.setFields)
 	}

@@ -110,6 +110,10 @@ type Deps struct {
 	PirepRules PirepRuleCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
+	// Bids runs the bid commands; BidRules sets an airline's bid
+	// settings. The bid reactor and sweep end bids.
+	Bids     BidCommands
+	BidRules BidRuleCommands
 
 	// MapTiles is the tile server the maps draw under their aircraft
 	// (checked at start); the zero value draws only the built-in basemap.

@@ -60,6 +60,12 @@ func (a *AbandonedFlights) Sweep(ctx context.Context) (int, error) {
 
 // Run sweeps every interval until ctx ends.
 func (a *AbandonedFlights) Run(ctx context.Context, every time.Duration) {
+	runSweep(ctx, every, a.Log, "abandoned flights", "cancelled abandoned flights", "flights", a.Sweep)
+}
+
+// runSweep runs sweep every interval until ctx ends, logging a failure
+// and, when it did something, how much.
+func runSweep(ctx context.Context, every time.Duration, log *slog.Logger, what, done, unit string, sweep func(context.Context) (int, error)) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -67,10 +73,10 @@ func (a *AbandonedFlights) Run(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if n, err := a.Sweep(ctx); err != nil {
-				a.Log.WarnContext(ctx, "sweep abandoned flights", "err", err)
+			if n, err := sweep(ctx); err != nil {
+				log.WarnContext(ctx, "sweep "+what, "err", err)
 			} else if n > 0 {
-				a.Log.InfoContext(ctx, "cancelled abandoned flights", "flights", n)
+				log.InfoContext(ctx, done, unit, n)
 			}
 		}
 	}

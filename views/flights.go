@@ -10,6 +10,8 @@ type FlightFilter struct {
 	Arr      string
 	Aircraft string // a subfleet id or an ICAO type
 	Day      string // ISO day of the week, 1 (Monday) to 7, or ""
+	// Biddable keeps only the flights the viewer can bid on.
+	Biddable bool
 	DptBox   AirportSearchBox
 	ArrBox   AirportSearchBox
 	// AircraftOptions are the aircraft choices: any, then the ICAO types
@@ -55,6 +57,24 @@ type FlightRow struct {
 	Route      string
 	Notes      string
 	Active     bool
+	// Bid is how the viewer stands to bidding on it; nil where bids are
+	// not shown.
+	Bid *FlightBid
+}
+
+// FlightBid is what a flight's row says of bids: the viewer's own bid,
+// another pilot's that takes it, or a form to bid, and how many aircraft
+// could fly it now.
+type FlightBid struct {
+	Action    string // where the bid form posts
+	Mine      bool   // the viewer has a bid on it
+	BidsURL   string // the viewer's bids, where theirs is
+	Taken     bool   // another pilot's bid takes it (one pilot per flight)
+	CanBid    bool
+	Available int // aircraft that could fly it now
+	// AircraftOptions, when the airline reserves aircraft with bids, are
+	// the aircraft the bid may reserve (the first: none).
+	AircraftOptions [][2]string
 }
 
 // FlightForm is the add and edit form of a flight, as typed.
@@ -99,6 +119,7 @@ type FlightsPage struct {
 	Tabs       AirlineTabs
 	Filter     FlightFilter
 	Rows       []FlightRow
+	BidsURL    string // the viewer's bids
 	ResultsURL string // the results fragment of this search, re-fetched live
 	NextURL    string // the next page, or ""
 	CanManage  bool

@@ -45,6 +45,7 @@ var (
 	airportsTrigger     = live.Trigger(live.TopicAirports, live.TopicResync)
 	airlinesTrigger     = live.Trigger(live.TopicAirlines, live.TopicResync)
 	flightsTrigger      = live.Trigger(live.TopicFlights, live.TopicResync)
+	bidsTrigger         = live.Trigger(live.TopicBids, live.TopicResync)
 	usersTrigger        = live.Trigger(live.TopicUsers, live.TopicResync)
 	noticesTrigger      = live.Trigger(live.TopicNotices, live.TopicResync)
 	liveFlightsTrigger  = live.Trigger(live.TopicLiveFlights, live.TopicResync)

@@ -14,4 +14,6 @@ type PirepSettingsPage struct {
 	PublicLiveMap bool
 	Errors        map[string]string
 	Notice        string
+	// Bids is the form of the airline's bid settings, on the same page.
+	Bids BidSettings
 }

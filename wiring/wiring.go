@@ -30,6 +30,7 @@ type Commands struct {
 	Ranks    *domain.Ranks
 	APIKeys  *domain.APIKeys
 	Notices  *domain.Notices
+	Bids     *domain.Bids
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -60,6 +61,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		Ranks:   &domain.Ranks{Runner: runner, IDs: ids},
 		APIKeys: &domain.APIKeys{Runner: runner, IDs: ids},
 		Notices: &domain.Notices{Runner: runner},
+		Bids:    &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}},
 	}
 }
 
@@ -68,6 +70,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 func (c Commands) Reactors() []projector.Reactor {
 	return []projector.Reactor{
 		reactors.Promotions{ReadModels: c.Reads, Ranks: c.Ranks},
+		reactors.BidsEnd{ReadModels: c.Reads, Bids: c.Bids},
 	}
 }
 
@@ -89,5 +92,7 @@ func (c Commands) Deps() handlers.Deps {
 		Ranks:      c.Ranks,
 		PirepRules: c.Airlines,
 		Notices:    c.Notices,
+		Bids:       c.Bids,
+		BidRules:   c.Airlines,
 	}
 }

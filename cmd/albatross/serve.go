@@ -137,6 +137,13 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		defer wg.Done()
 		abandoned.Run(workCtx, time.Minute)
 	}()
+	// Bids older than their airline's expiry are removed the same way.
+	expired := &reactors.ExpiredBids{Reads: reads.New(b.reads), Bids: cmds.Bids, Log: log}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		expired.Run(workCtx, time.Minute)
+	}()
 	if c.RunProjector || b.mode == "embedded" { // embedded read models live only here
 		wg.Add(1)
 		go func() {

@@ -123,6 +123,22 @@ var goldenCases = []struct {
 		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", AircraftAtDeparture: true, PilotAtDeparture: true,
 		ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 8, 0, 0, time.UTC)),
 	}},
+	{"bid_rules_changed", &eventsv1.BidRulesChanged{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", AllowMultipleBids: true, OnePilotPerFlight: true,
+		BlockAircraft: true, ExpireAfterHours: 24, ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 9, 0, 0, time.UTC)),
+	}},
+	{"bid_placed", &eventsv1.BidPlaced{
+		BidId: "3c4d5e6f-7081-4a92-b3c4-d5e6f7a8b9c0", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", FlightId: "6b1e0a37-520c-5e2f-9d64-3a517c0e8812",
+		AircraftId: "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4", FlightNumber: "ALB1234", DptAirport: "EGLL", ArrAirport: "LPPT",
+		ClaimedFlight: true, ClaimedAircraft: true, PlacedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 10, 0, 0, time.UTC)),
+	}},
+	{"bid_removed", &eventsv1.BidRemoved{
+		BidId: "3c4d5e6f-7081-4a92-b3c4-d5e6f7a8b9c0", PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		FlightId: "6b1e0a37-520c-5e2f-9d64-3a517c0e8812", Reason: "filed", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d",
+		FlightNumber: "ALB1234", DptAirport: "EGLL", ArrAirport: "LPPT",
+		RemovedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 11, 0, 0, time.UTC)),
+	}},
 	{"pirep_comment_added", &eventsv1.PirepCommentAdded{
 		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", CommentId: "4e5f6071-8293-4a4b-b5c6-d7e8f9011223",
 		AuthorId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", Text: "Please add your fuel — merci",

@@ -61,6 +61,9 @@ var registered = []proto.Message{
 	&eventsv1.PirepLogsAdded{},
 	&eventsv1.PirepRouteSet{},
 	&eventsv1.PirepFieldsSet{},
+	&eventsv1.BidRulesChanged{},
+	&eventsv1.BidPlaced{},
+	&eventsv1.BidRemoved{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

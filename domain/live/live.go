@@ -21,6 +21,7 @@ const (
 	TopicFleet         Topic = "fleet"          // subfleets and aircraft, and their flown totals
 	TopicFlights       Topic = "flights"        // an airline's flights
 	TopicSettings      Topic = "settings"       // an airline's settings
+	TopicBids          Topic = "bids"           // the pilots' bids (with TopicFlights: a bid takes a flight)
 	TopicRanks         Topic = "ranks"          // ranks and pilots' ranks
 	TopicUsers         Topic = "users"          // a tenant's people
 	TopicNotices       Topic = "notices"        // a member's own notices (to that member)

@@ -62,6 +62,7 @@ func Run(t *testing.T, h Harness) {
 		{"DuplicateCommandConcurrentStreams", testDuplicateCommandConcurrentStreams},
 		{"UniqueClaims", testUniqueClaims},
 		{"UniqueClaimRace", testUniqueClaimRace},
+		{"ClaimRelease", testClaimRelease},
 		{"HeldTransaction", testHeldTransaction},
 		{"RolledBackAppend", testRolledBackAppend},
 		{"RandomWritersFollower", testRandomWritersFollower},
@@ -646,6 +647,32 @@ func testUniqueClaims(t *testing.T, h Harness) {
 		t.Errorf("airline-a = %v", got)
 	}
 	readExactly(t, s, domain.Start, 5)
+}
+
+// testClaimRelease: a holder gives a claim back with an append, and then
+// another stream may take it; a stream that does not hold a claim cannot
+// release it.
+func testClaimRelease(t *testing.T, h Harness) {
+	s := h.New(t)
+	ctx := ctxFor(t)
+	flight := domain.UniqueClaim{Scope: "t", Field: "bid_flight", Value: "f1"}
+	mustAppend(t, s, domain.AppendRequest{Expected: domain.AnyVersion, StreamID: "bids-a", Events: events("a1"),
+		Claims: []domain.UniqueClaim{flight}})
+	// B releasing A's claim does nothing: B still cannot claim it.
+	mustAppend(t, s, domain.AppendRequest{Expected: domain.AnyVersion, StreamID: "bids-b", Events: events("b0"),
+		Releases: []domain.UniqueClaim{flight}})
+	if _, err := s.Append(ctx, domain.AppendRequest{Expected: domain.AnyVersion, StreamID: "bids-b", Events: events("b1"),
+		Claims: []domain.UniqueClaim{flight}}); domain.ErrorCode(err) != domain.EConflict {
+		t.Fatalf("claim held by another stream: %v, want a conflict", err)
+	}
+	mustAppend(t, s, domain.AppendRequest{Expected: domain.AnyVersion, StreamID: "bids-a", Events: events("a2"),
+		Releases: []domain.UniqueClaim{flight}})
+	mustAppend(t, s, domain.AppendRequest{Expected: domain.AnyVersion, StreamID: "bids-b", Events: events("b2"),
+		Claims: []domain.UniqueClaim{flight}})
+	if _, err := s.Append(ctx, domain.AppendRequest{Expected: domain.AnyVersion, StreamID: "bids-a", Events: events("a3"),
+		Claims: []domain.UniqueClaim{flight}}); domain.ErrorCode(err) != domain.EConflict {
+		t.Errorf("claim after its release was taken by another stream: %v, want a conflict", err)
+	}
 }
 
 func testUniqueClaimRace(t *testing.T, h Harness) {

@@ -251,8 +251,10 @@ type state struct {
 	ranksInOrder  *sortedRows[string, readmodel.Rank]
 	pilotRanks    map[rowKey]readmodel.PilotRank
 
-	pirepRules map[string]readmodel.AirlinePirepRule // see pirep_rules.go
-	review     *reviewTables                         // see review.go
+	pirepRules map[string]readmodel.AirlinePirepRule  // see pirep_rules.go
+	bidRules   map[string]readmodel.AirlineBidRule    // see bids.go
+	bids       map[string]map[uuid.UUID]readmodel.Bid // by tenant; see bids.go
+	review     *reviewTables                          // see review.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -309,6 +311,8 @@ func newState() *state {
 		pilotRanks:     map[rowKey]readmodel.PilotRank{},
 
 		pirepRules: map[string]readmodel.AirlinePirepRule{},
+		bidRules:   map[string]readmodel.AirlineBidRule{},
+		bids:       map[string]map[uuid.UUID]readmodel.Bid{},
 		review:     newReviewTables(),
 	}
 }

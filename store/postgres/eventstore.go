@@ -122,6 +122,9 @@ WHERE c.command_id = $1`
 
 	currentVersionSQL = `SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1`
 
+	// releaseSQL gives back a claim the appending stream holds.
+	releaseSQL = `DELETE FROM unique_claims WHERE scope = $1 AND field = $2 AND value = $3 AND stream_id = $4`
+
 	// claimSQL returns the stream that holds the value: this one when the
 	// insert went through, the holder when it did not. No row means the
 	// holder committed after this statement's snapshot was taken, which can
@@ -282,6 +285,9 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (res 
 	if cmd != "" {
 		b.Queue(insertCommandSQL, cmd, req.StreamID, res.FromVersion, res.ToVersion)
 	}
+	for _, c := range req.Releases {
+		b.Queue(releaseSQL, c.Scope, c.Field, c.Value, req.StreamID)
+	}
 	for _, c := range claims {
 		b.Queue(claimSQL, c.Scope, c.Field, c.Value, req.StreamID)
 	}
@@ -301,6 +307,11 @@ func (s *EventStore) append(ctx context.Context, req domain.AppendRequest) (res 
 		br := conn.SendBatch(ctx, b)
 		defer br.Close()
 		if cmd != "" {
+			if _, err := br.Exec(); err != nil {
+				return s.mapWriteError(ctx, req, err)
+			}
+		}
+		for range req.Releases {
 			if _, err := br.Exec(); err != nil {
 				return s.mapWriteError(ctx, req, err)
 			}

@@ -29,6 +29,8 @@ const (
 	NoticeAccepted = "accepted"
 	NoticeRejected = "rejected"
 	NoticeRank     = "rank"
+	// NoticeBidExpired tells a pilot the system removed their bid.
+	NoticeBidExpired = "bid_expired"
 )
 
 // PirepComments projects the comments on the PIREP streams into the
@@ -80,7 +82,7 @@ func (Notices) Name() string { return "notices" }
 func (Notices) Handles(eventType string) bool { return noticeEvents[eventType] }
 
 var noticeEvents = typeSet(&eventsv1.PirepFiled{}, &eventsv1.PirepEdited{}, &eventsv1.PirepAccepted{},
-	&eventsv1.PirepRejected{}, &eventsv1.PilotRankSet{}, &eventsv1.NoticeDismissed{})
+	&eventsv1.PirepRejected{}, &eventsv1.PilotRankSet{}, &eventsv1.NoticeDismissed{}, &eventsv1.BidRemoved{})
 
 // Apply implements Projection.
 func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
@@ -142,6 +144,15 @@ func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 			told = user.String()
 			return q.InsertNotice(ctx, readmodel.InsertNoticeParams{TenantID: ev.TenantID, UserID: user, ID: id, Kind: NoticeRank,
 				RankID: e.RankId, PrevRankID: prev.RankID, CreatedAt: ev.Meta.RecordedAt})
+		})
+	case *eventsv1.BidRemoved:
+		if e.Reason != domain.BidExpired {
+			return nil, nil // the pilot's own doing, or their PIREP's: nothing to tell
+		}
+		err = withID(e.PilotId, func(user uuid.UUID) error {
+			told = user.String()
+			return q.InsertNotice(ctx, readmodel.InsertNoticeParams{TenantID: ev.TenantID, UserID: user, ID: id, Kind: NoticeBidExpired,
+				FlightNumber: e.FlightNumber, DptAirport: e.DptAirport, ArrAirport: e.ArrAirport, CreatedAt: ev.Meta.RecordedAt})
 		})
 	case *eventsv1.NoticeDismissed:
 		err = withID(e.UserId, func(user uuid.UUID) error {

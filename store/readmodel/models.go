@@ -59,6 +59,15 @@ type Airline struct {
 	Number        int32
 }
 
+type AirlineBidRule struct {
+	TenantID          string
+	AllowMultiple     bool
+	OnePilotPerFlight bool
+	BlockAircraft     bool
+	ExpireAfterHours  int32
+	UpdatedAt         time.Time
+}
+
 type AirlinePirepRule struct {
 	TenantID            string
 	AircraftAtDeparture bool
@@ -88,6 +97,21 @@ type Airport struct {
 	Notes              string
 	Search             string
 	UpdatedAt          time.Time
+}
+
+type Bid struct {
+	TenantID     string
+	ID           uuid.UUID
+	Number       int32
+	PilotID      uuid.UUID
+	FlightID     string
+	AircraftID   string
+	FlightNumber string
+	DptAirport   string
+	ArrAirport   string
+	PlacedAt     time.Time
+	EndedAt      *time.Time
+	EndReason    string
 }
 
 type Deployment struct {

@@ -55,12 +55,16 @@ type Querier interface {
 	DeleteAllAircraft(ctx context.Context) error
 	// DeleteAllAircraftPirepTotals empties the read model before a rebuild.
 	DeleteAllAircraftPirepTotals(ctx context.Context) error
+	// DeleteAllAirlineBidRules empties the read model before a rebuild.
+	DeleteAllAirlineBidRules(ctx context.Context) error
 	// DeleteAllAirlinePirepRules empties the read model before a rebuild.
 	DeleteAllAirlinePirepRules(ctx context.Context) error
 	// DeleteAllAirlines empties the read model before a rebuild.
 	DeleteAllAirlines(ctx context.Context) error
 	// DeleteAllAirports empties the read model before a rebuild.
 	DeleteAllAirports(ctx context.Context) error
+	// DeleteAllBids empties the read model before a rebuild.
+	DeleteAllBids(ctx context.Context) error
 	// DeleteAllFlights empties the read model before a rebuild.
 	DeleteAllFlights(ctx context.Context) error
 	// DeleteAllNoticePireps empties the read model before a rebuild.
@@ -87,6 +91,8 @@ type Querier interface {
 	DeleteCheckpoint(ctx context.Context, name string) error
 	// DeleteQuarantinedEvent takes an event out of quarantine once it applies.
 	DeleteQuarantinedEvent(ctx context.Context, arg DeleteQuarantinedEventParams) error
+	// EndBid marks a standing bid ended; an ended one keeps its first end.
+	EndBid(ctx context.Context, arg EndBidParams) error
 	// GetAPIKey finds a key by id: the key caches look up the hash of a key
 	// that a change notice names.
 	GetAPIKey(ctx context.Context, id uuid.UUID) (APIKey, error)
@@ -103,6 +109,9 @@ type Querier interface {
 	GetAircraftPirepTotals(ctx context.Context, arg GetAircraftPirepTotalsParams) (AircraftPirepTotal, error)
 	// GetAirline finds an airline by id: its tenant id.
 	GetAirline(ctx context.Context, id uuid.UUID) (Airline, error)
+	// GetAirlineBidRules returns an airline's bid settings; an airline that
+	// never set them has no row.
+	GetAirlineBidRules(ctx context.Context, tenantID string) (AirlineBidRule, error)
 	// GetAirlineByNumber finds an airline by the number phpVMS's API names it
 	// by.
 	GetAirlineByNumber(ctx context.Context, number int32) (Airline, error)
@@ -113,6 +122,10 @@ type Querier interface {
 	GetAirlinePirepRules(ctx context.Context, tenantID string) (AirlinePirepRule, error)
 	// GetAirport finds one airport of an airline by its ICAO code.
 	GetAirport(ctx context.Context, arg GetAirportParams) (Airport, error)
+	// GetBid finds a standing bid of an airline.
+	GetBid(ctx context.Context, arg GetBidParams) (Bid, error)
+	// GetBidByNumber finds a standing bid of an airline by its number.
+	GetBidByNumber(ctx context.Context, arg GetBidByNumberParams) (Bid, error)
 	// GetCheckpoint returns how far a projection has applied the log.
 	GetCheckpoint(ctx context.Context, name string) (ProjectionCheckpoint, error)
 	// GetFlight finds one flight of an airline.
@@ -146,6 +159,9 @@ type Querier interface {
 	// for the platform's people): what every signed-in request reads, in one
 	// round trip.
 	GetUserWithAirline(ctx context.Context, id uuid.UUID) (GetUserWithAirlineRow, error)
+	// InsertBid adds a bid with the airline's next bid number; the same bid
+	// again changes nothing.
+	InsertBid(ctx context.Context, arg InsertBidParams) error
 	// InsertNotice adds a notice for a member; the same id again changes
 	// nothing.
 	InsertNotice(ctx context.Context, arg InsertNoticeParams) error
@@ -155,6 +171,8 @@ type Querier interface {
 	ListAPIKeysByUser(ctx context.Context, arg ListAPIKeysByUserParams) ([]APIKey, error)
 	// ListAircraft lists an airline's aircraft by registration.
 	ListAircraft(ctx context.Context, tenantID string) ([]Aircraft, error)
+	// ListAircraftBids is an airline's standing bids that reserve an aircraft.
+	ListAircraftBids(ctx context.Context, tenantID string) ([]Bid, error)
 	// ListAircraftBySubfleet lists the aircraft of one subfleet of an airline
 	// by registration.
 	ListAircraftBySubfleet(ctx context.Context, arg ListAircraftBySubfleetParams) ([]Aircraft, error)
@@ -178,6 +196,12 @@ type Querier interface {
 	// ListCheckpoints returns every projection's progress in one read, for the
 	// waits of a process whose projections another process may run.
 	ListCheckpoints(ctx context.Context) ([]ProjectionCheckpoint, error)
+	// ListExpiredBids is the standing bids, of every airline, older at now than
+	// their airline's expiry, oldest first: the expiry sweep's work.
+	ListExpiredBids(ctx context.Context, arg ListExpiredBidsParams) ([]Bid, error)
+	// ListFlightBids is the standing bids on some of an airline's flights (a
+	// page of search results), by flight.
+	ListFlightBids(ctx context.Context, arg ListFlightBidsParams) ([]Bid, error)
 	// ListIdlePireps lists flights in progress of every airline whose last
 	// report is older than before, the longest silent first: the ones the
 	// system cancels as abandoned.
@@ -185,6 +209,8 @@ type Querier interface {
 	// ListPendingPireps is a page of staff's review queue: pending PIREPs,
 	// oldest first, limit of them after the first offset.
 	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)
+	// ListPilotBids is a pilot's standing bids, oldest first.
+	ListPilotBids(ctx context.Context, arg ListPilotBidsParams) ([]Bid, error)
 	// ListPirepComments is a PIREP's thread, oldest first.
 	ListPirepComments(ctx context.Context, arg ListPirepCommentsParams) ([]PirepComment, error)
 	// ListPirepPositions is a flight's track, in the order received.
@@ -329,6 +355,8 @@ type Querier interface {
 	// takes the number after the platform's highest; an update keeps its
 	// number, so the numbers follow the log and a rebuild gives the same.
 	UpsertAirline(ctx context.Context, arg UpsertAirlineParams) error
+	// UpsertAirlineBidRules writes an airline's bid settings from its events.
+	UpsertAirlineBidRules(ctx context.Context, arg UpsertAirlineBidRulesParams) error
 	// UpsertAirlinePirepRules writes an airline's filing rules from its events.
 	UpsertAirlinePirepRules(ctx context.Context, arg UpsertAirlinePirepRulesParams) error
 	// UpsertAirport writes an airport's row as its latest event describes it.

@@ -62,6 +62,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 	maps.Copy(cases, pirepListCases)
 	maps.Copy(cases, acarsCases)
 	maps.Copy(cases, pirepRuleCases)
+	maps.Copy(cases, bidCases)
 	maps.Copy(cases, filingCases)
 	maps.Copy(cases, reviewCases)
 	maps.Copy(cases, quarantineCases)

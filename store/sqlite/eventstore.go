@@ -222,6 +222,12 @@ WHERE c.command_id = ?`, cmd).Scan(&r.StreamID, &r.FromVersion, &r.ToVersion, &r
 		return domain.AppendResult{}, err
 	}
 
+	for _, c := range req.Releases {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM unique_claims WHERE scope = ? AND field = ? AND value = ? AND stream_id = ?`,
+			c.Scope, c.Field, c.Value, req.StreamID); err != nil {
+			return domain.AppendResult{}, wrap("release "+c.Field, err)
+		}
+	}
 	for _, c := range req.Claims {
 		var holder string
 		err := tx.QueryRowContext(ctx, `

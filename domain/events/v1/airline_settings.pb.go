@@ -113,6 +113,92 @@ func (x *PirepRulesChanged) GetPublicLiveMapOff() bool {
 	return false
 }
 
+// BidRulesChanged replaces an airline's bid settings, as phpVMS names them
+// (bids.*).
+type BidRulesChanged struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	AirlineId         string                 `protobuf:"bytes,1,opt,name=airline_id,json=airlineId,proto3" json:"airline_id,omitempty"`
+	AllowMultipleBids bool                   `protobuf:"varint,2,opt,name=allow_multiple_bids,json=allowMultipleBids,proto3" json:"allow_multiple_bids,omitempty"`   // bids.allow_multiple_bids; off: one bid per pilot
+	OnePilotPerFlight bool                   `protobuf:"varint,3,opt,name=one_pilot_per_flight,json=onePilotPerFlight,proto3" json:"one_pilot_per_flight,omitempty"` // bids.disable_flight_on_bid
+	BlockAircraft     bool                   `protobuf:"varint,4,opt,name=block_aircraft,json=blockAircraft,proto3" json:"block_aircraft,omitempty"`                 // bids.block_aircraft: a bid may reserve its aircraft
+	ExpireAfterHours  int32                  `protobuf:"varint,5,opt,name=expire_after_hours,json=expireAfterHours,proto3" json:"expire_after_hours,omitempty"`      // bids.expire_time; 0: never
+	ChangedAt         *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=changed_at,json=changedAt,proto3" json:"changed_at,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *BidRulesChanged) Reset() {
+	*x = BidRulesChanged{}
+	mi := &file_domain_events_v1_airline_settings_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BidRulesChanged) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BidRulesChanged) ProtoMessage() {}
+
+func (x *BidRulesChanged) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_airline_settings_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BidRulesChanged.ProtoReflect.Descriptor instead.
+func (*BidRulesChanged) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_airline_settings_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *BidRulesChanged) GetAirlineId() string {
+	if x != nil {
+		return x.AirlineId
+	}
+	return ""
+}
+
+func (x *BidRulesChanged) GetAllowMultipleBids() bool {
+	if x != nil {
+		return x.AllowMultipleBids
+	}
+	return false
+}
+
+func (x *BidRulesChanged) GetOnePilotPerFlight() bool {
+	if x != nil {
+		return x.OnePilotPerFlight
+	}
+	return false
+}
+
+func (x *BidRulesChanged) GetBlockAircraft() bool {
+	if x != nil {
+		return x.BlockAircraft
+	}
+	return false
+}
+
+func (x *BidRulesChanged) GetExpireAfterHours() int32 {
+	if x != nil {
+		return x.ExpireAfterHours
+	}
+	return 0
+}
+
+func (x *BidRulesChanged) GetChangedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ChangedAt
+	}
+	return nil
+}
+
 var File_domain_events_v1_airline_settings_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_airline_settings_proto_rawDesc = "" +
@@ -126,7 +212,16 @@ const file_domain_events_v1_airline_settings_proto_rawDesc = "" +
 	"\n" +
 	"changed_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\x122\n" +
 	"\x15abandon_after_minutes\x18\x05 \x01(\x05R\x13abandonAfterMinutes\x12-\n" +
-	"\x13public_live_map_off\x18\x06 \x01(\bR\x10publicLiveMapOffB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
+	"\x13public_live_map_off\x18\x06 \x01(\bR\x10publicLiveMapOff\"\xa1\x02\n" +
+	"\x0fBidRulesChanged\x12\x1d\n" +
+	"\n" +
+	"airline_id\x18\x01 \x01(\tR\tairlineId\x12.\n" +
+	"\x13allow_multiple_bids\x18\x02 \x01(\bR\x11allowMultipleBids\x12/\n" +
+	"\x14one_pilot_per_flight\x18\x03 \x01(\bR\x11onePilotPerFlight\x12%\n" +
+	"\x0eblock_aircraft\x18\x04 \x01(\bR\rblockAircraft\x12,\n" +
+	"\x12expire_after_hours\x18\x05 \x01(\x05R\x10expireAfterHours\x129\n" +
+	"\n" +
+	"changed_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAtB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_domain_events_v1_airline_settings_proto_rawDescOnce sync.Once
@@ -140,18 +235,20 @@ func file_domain_events_v1_airline_settings_proto_rawDescGZIP() []byte {
 	return file_domain_events_v1_airline_settings_proto_rawDescData
 }
 
-var file_domain_events_v1_airline_settings_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_domain_events_v1_airline_settings_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
 var file_domain_events_v1_airline_settings_proto_goTypes = []any{
 	(*PirepRulesChanged)(nil),     // 0: albatross.events.v1.PirepRulesChanged
-	(*timestamppb.Timestamp)(nil), // 1: google.protobuf.Timestamp
+	(*BidRulesChanged)(nil),       // 1: albatross.events.v1.BidRulesChanged
+	(*timestamppb.Timestamp)(nil), // 2: google.protobuf.Timestamp
 }
 var file_domain_events_v1_airline_settings_proto_depIdxs = []int32{
-	1, // 0: albatross.events.v1.PirepRulesChanged.changed_at:type_name -> google.protobuf.Timestamp
-	1, // [1:1] is the sub-list for method output_type
-	1, // [1:1] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	2, // 0: albatross.events.v1.PirepRulesChanged.changed_at:type_name -> google.protobuf.Timestamp
+	2, // 1: albatross.events.v1.BidRulesChanged.changed_at:type_name -> google.protobuf.Timestamp
+	2, // [2:2] is the sub-list for method output_type
+	2, // [2:2] is the sub-list for method input_type
+	2, // [2:2] is the sub-list for extension type_name
+	2, // [2:2] is the sub-list for extension extendee
+	0, // [0:2] is the sub-list for field type_name
 }
 
 func init() { file_domain_events_v1_airline_settings_proto_init() }
@@ -165,7 +262,7 @@ func file_domain_events_v1_airline_settings_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_domain_events_v1_airline_settings_proto_rawDesc), len(file_domain_events_v1_airline_settings_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   1,
+			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1,0 +1,233 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/reads"
+)
+
+// phpVMS's bid routes (the spec's §6.3): the key owner's bids, listed, one
+// by its integer id, added (PUT or POST, answering the one new bid) and
+// removed (DELETE, answering the bids that remain).
+
+// BidCommands runs the bid commands (domain.Bids).
+type BidCommands interface {
+	Place(ctx context.Context, meta domain.CommandMeta, airlineID, flightID, aircraftID string) (domain.Bid, domain.AppendResult, error)
+	Remove(ctx context.Context, meta domain.CommandMeta, airlineID, bidID string) (domain.AppendResult, error)
+}
+
+// phpvmsBidRefusal words a refused bid as phpVMS does: 409 bid-exists for
+// a flight or aircraft another pilot's bid holds, 409 user-bid-limit, a
+// 404 for a flight the airline lacks, else a validation exception.
+func phpvmsBidRefusal(err error) error {
+	fields := domain.ErrorFields(err)
+	switch {
+	case domain.ErrorCode(err) == domain.EConflict && fields["bids"] != "":
+		return phpvmsRefusal(http.StatusConflict, "user-bid-limit", domain.ErrorMessage(err))
+	case domain.ErrorCode(err) == domain.EConflict && (fields["flight_id"] != "" || fields["aircraft_id"] != ""):
+		return phpvmsRefusal(http.StatusConflict, "bid-exists", domain.ErrorMessage(err))
+	case domain.ErrorCode(err) == domain.ENotFound:
+		return phpvmsNotFound("Flight not found")
+	case domain.ErrorCode(err) == domain.EInvalid && len(fields) > 0:
+		return phpvmsInvalid(fields)
+	}
+	return err
+}
+
+// bidResource is phpVMS's Bid: integer ids, and the flight with has_bid
+// set and its subfleets (no SimBrief OFP is kept yet).
+func (h *phpvmsAPI) bidResource(ctx context.Context, fl *phpvmsFleet, pilot reads.User, b reads.StandingBid) (map[string]any, error) {
+	var aircraft any
+	if b.AircraftID != "" {
+		if ac, err := h.rm.FindAircraft(ctx, fl.airline.ID, b.AircraftID); err == nil {
+			aircraft = ac.Number
+		}
+	}
+	out := map[string]any{"id": b.Number, "user_id": pilot.PilotNumber, "flight_id": b.FlightID, "aircraft_id": aircraft,
+		"created_at": phpvmsTimestamp(b.PlacedAt), "updated_at": phpvmsTimestamp(b.PlacedAt)}
+	f, err := h.rm.FindFlight(ctx, fl.airline.ID, b.FlightID)
+	switch domain.ErrorCode(err) {
+	case "":
+		res := fl.flightResource(f, true)
+		res["has_bid"] = true
+		delete(res, "simbrief")
+		out["flight"] = res
+	case domain.ENotFound:
+		out["flight"] = nil
+	default:
+		return nil, err
+	}
+	return out, nil
+}
+
+// phpvmsTimestamp is a Laravel timestamp: ISO-8601 with microseconds, Zulu.
+func phpvmsTimestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
+
+// bidList answers the key owner's standing bids, oldest first.
+func (h *phpvmsAPI) bidList(c echo.Context) error {
+	p, _ := currentAPIPrincipal(c)
+	ctx := c.Request().Context()
+	fl, err := h.keyFleet(c)
+	if err != nil {
+		return err
+	}
+	bids, err := h.rm.PilotBids(ctx, fl.airline.ID, p.user.ID)
+	if err != nil {
+		return err
+	}
+	items := []any{}
+	for _, b := range bids {
+		r, err := h.bidResource(ctx, fl, p.user, b)
+		if err != nil {
+			return err
+		}
+		items = append(items, r)
+	}
+	return phpvmsData(c, items)
+}
+
+// listBids is GET /api/user/bids and /api/bids.
+func (h *phpvmsAPI) listBids(c echo.Context) error { return h.bidList(c) }
+
+// ownBid is the bid in :bid (its integer id, or Albatross's own id): 404
+// bid-not-found when the airline has none, 403 when it is another pilot's.
+func (h *phpvmsAPI) ownBid(c echo.Context, airlineID, raw string) (reads.StandingBid, error) {
+	p, _ := currentAPIPrincipal(c)
+	ctx := c.Request().Context()
+	var b reads.StandingBid
+	var err error
+	if n, convErr := strconv.Atoi(raw); convErr == nil {
+		b, err = h.rm.FindBidByNumber(ctx, airlineID, n)
+	} else {
+		b, err = h.rm.FindBid(ctx, airlineID, raw)
+	}
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return b, &phpvmsError{Status: http.StatusNotFound, Type: "bid-not-found", Message: "The bid " + raw + " was not found",
+			Extras: map[string]any{"bid_id": raw}}
+	}
+	if err != nil {
+		return b, err
+	}
+	if b.PilotID != p.user.ID {
+		return b, phpvmsRefusal(http.StatusForbidden, "unauthorized", "This bid belongs to another user")
+	}
+	return b, nil
+}
+
+// showBid is GET /api/user/bids/{id} and /api/bids/{id}.
+func (h *phpvmsAPI) showBid(c echo.Context) error {
+	p, _ := currentAPIPrincipal(c)
+	fl, err := h.keyFleet(c)
+	if err != nil {
+		return err
+	}
+	b, err := h.ownBid(c, fl.airline.ID, c.Param("bid"))
+	if err != nil {
+		return err
+	}
+	r, err := h.bidResource(c.Request().Context(), fl, p.user, b)
+	if err != nil {
+		return err
+	}
+	return phpvmsData(c, r)
+}
+
+// bidChange reads what adding or removing a bid starts from: the key's
+// owner, the airline's fleet and the body.
+func (h *phpvmsAPI) bidChange(c echo.Context) (reads.User, *phpvmsFleet, *phpvmsBody, error) {
+	p, _ := currentAPIPrincipal(c)
+	fl, err := h.keyFleet(c)
+	if err != nil {
+		return reads.User{}, nil, nil, err
+	}
+	body, err := readPhpvmsBody(c)
+	return p.user, fl, body, err
+}
+
+// addBid is PUT or POST /api/user/bids: {"flight_id": ..., "aircraft_id":
+// ...}. A bid the pilot already has on the flight comes back unchanged.
+func (h *phpvmsAPI) addBid(c echo.Context) error {
+	ctx := c.Request().Context()
+	user, fl, body, err := h.bidChange(c)
+	if err != nil {
+		return err
+	}
+	if !body.has("flight_id") {
+		body.errs["flight_id"] = "The flight id field is required."
+	}
+	var aircraftID string
+	if body.has("aircraft_id") {
+		id, ok := h.aircraftByAPIID(c, fl.airline, body.str("aircraft_id"))
+		if !ok {
+			body.errs["aircraft_id"] = "The selected aircraft id is invalid."
+		}
+		aircraftID = id
+	}
+	flightID := body.str("flight_id")
+	if err := body.err(); err != nil {
+		return err
+	}
+	placed, res, err := h.bids.Place(ctx, keyActor(c), fl.airline.ID, flightID, aircraftID)
+	if err != nil {
+		return phpvmsBidRefusal(err)
+	}
+	h.wait.waitFor(c, res)
+	b, err := h.rm.FindBid(ctx, fl.airline.ID, placed.ID)
+	if err != nil {
+		return err
+	}
+	r, err := h.bidResource(ctx, fl, user, b)
+	if err != nil {
+		return err
+	}
+	return phpvmsData(c, r)
+}
+
+// removeBid is DELETE /api/user/bids: {"bid_id": N} or {"flight_id": ...};
+// it answers the bids that remain.
+func (h *phpvmsAPI) removeBid(c echo.Context) error {
+	ctx := c.Request().Context()
+	user, fl, body, err := h.bidChange(c)
+	if err != nil {
+		return err
+	}
+	var bid reads.StandingBid
+	switch {
+	case body.has("bid_id"):
+		if bid, err = h.ownBid(c, fl.airline.ID, body.str("bid_id")); err != nil {
+			return err
+		}
+	case body.has("flight_id"):
+		bids, err := h.rm.PilotBids(ctx, fl.airline.ID, user.ID)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, b := range bids {
+			if b.FlightID == body.str("flight_id") {
+				bid, found = b, true
+			}
+		}
+		if !found {
+			return &phpvmsError{Status: http.StatusNotFound, Type: "bid-not-found", Message: "No bid on this flight was found",
+				Extras: map[string]any{"flight_id": body.str("flight_id")}}
+		}
+	default:
+		return phpvmsInvalid(map[string]string{"flight_id": "The flight id field is required when bid id is not present."})
+	}
+	res, err := h.bids.Remove(ctx, keyActor(c), fl.airline.ID, bid.ID)
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return &phpvmsError{Status: http.StatusNotFound, Type: "bid-not-found", Message: "The bid was not found"}
+	}
+	if err != nil {
+		return err
+	}
+	h.wait.waitFor(c, res)
+	return h.bidList(c)
+}
