@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,14 +60,16 @@ func newChromium(t *testing.T) context.Context {
 	return ctx
 }
 
-// newTab opens a tab in the browser, bounded in time.
+// newTab opens a tab in the browser, bounded in time: a bound for a hung
+// browser, not a timing, so it leaves room for a walk on a busy machine
+// (a minute cut PIREP review walks short while the whole suite ran).
 func newTab(t *testing.T, browser context.Context) context.Context {
 	t.Helper()
 	tab, cancelTab := chromedp.NewContext(browser)
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("open tab: %v", err)
 	}
-	tab, cancel := context.WithTimeout(tab, 60*time.Second)
+	tab, cancel := context.WithTimeout(tab, 3*time.Minute)
 	t.Cleanup(func() { cancel(); cancelTab() })
 	return tab
 }
@@ -95,13 +98,20 @@ const sseOpen = `(() => { const el = document.querySelector('[sse-connect]');
 // in the page, because the page's CSP forbids eval.
 func waitTrue(js string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		var last error
 		for {
 			ok, err := chromedp.Evaluate[bool](js)(ctx, tg)
-			if err != nil || ok {
-				return chromedp.Void{}, err
+			if err == nil && ok {
+				return chromedp.Void{}, nil
 			}
+			// An evaluation fails while the page navigates (a form's
+			// submit, a link): look again on the next page.
+			last = err
 			select {
 			case <-ctx.Done():
+				if last != nil {
+					return chromedp.Void{}, fmt.Errorf("%w (last look: %v)", ctx.Err(), last)
+				}
 				return chromedp.Void{}, ctx.Err()
 			case <-time.After(20 * time.Millisecond):
 			}
