@@ -37,6 +37,8 @@ type Airline struct {
 	decided         map[string]int32
 	// PirepRules are the airline's optional filing rules (pirep_rules.go).
 	PirepRules PirepRules
+	// Simbrief are the airline's SimBrief settings (simbrief.go).
+	Simbrief SimbriefSettings
 }
 
 // Registration modes of an airline's public registration form.
@@ -64,6 +66,8 @@ func (a *Airline) Apply(ev proto.Message) error {
 	case *eventsv1.PirepRulesChanged:
 		a.PirepRules = PirepRules{AircraftAtDeparture: e.AircraftAtDeparture, PilotAtDeparture: e.PilotAtDeparture,
 			AbandonAfterMinutes: e.AbandonAfterMinutes, PublicLiveMapOff: e.PublicLiveMapOff}
+	case *eventsv1.SimbriefSettingsChanged:
+		a.Simbrief = SimbriefSettings{APIKey: e.ApiKey, ExpireHours: e.ExpireHours}
 	case *eventsv1.MembershipDecided:
 		if a.decided == nil {
 			a.decided = map[string]int32{}

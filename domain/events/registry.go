@@ -61,6 +61,10 @@ var registered = []proto.Message{
 	&eventsv1.PirepLogsAdded{},
 	&eventsv1.PirepRouteSet{},
 	&eventsv1.PirepFieldsSet{},
+	&eventsv1.SimbriefSettingsChanged{},
+	&eventsv1.SimbriefOfpFetched{},
+	&eventsv1.SimbriefOfpAttached{},
+	&eventsv1.SimbriefOfpExpired{},
 }
 
 // Registry resolves event type names to message types. It is immutable after
