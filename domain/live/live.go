@@ -22,6 +22,7 @@ const (
 	TopicFlights       Topic = "flights"        // an airline's flights
 	TopicSettings      Topic = "settings"       // an airline's settings
 	TopicRanks         Topic = "ranks"          // ranks and pilots' ranks
+	TopicSimbrief      Topic = "simbrief"       // a pilot's SimBrief flight plans
 	TopicUsers         Topic = "users"          // a tenant's people
 	TopicNotices       Topic = "notices"        // a member's own notices (to that member)
 	TopicPirepComments Topic = "pirep-comments" // comment threads of PIREPs

@@ -252,7 +252,9 @@ type state struct {
 	pilotRanks    map[rowKey]readmodel.PilotRank
 
 	pirepRules map[string]readmodel.AirlinePirepRule // see pirep_rules.go
-	review     *reviewTables                         // see review.go
+
+	simbriefOfps map[ofpKey]readmodel.SimbriefOfp // see simbrief.go
+	review       *reviewTables                    // see review.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -309,7 +311,9 @@ func newState() *state {
 		pilotRanks:     map[rowKey]readmodel.PilotRank{},
 
 		pirepRules: map[string]readmodel.AirlinePirepRule{},
-		review:     newReviewTables(),
+
+		simbriefOfps: map[ofpKey]readmodel.SimbriefOfp{},
+		review:       newReviewTables(),
 	}
 }
 
