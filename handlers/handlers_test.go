@@ -179,6 +179,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	d.AirportRef = ref
 	d.Imports = jobs
 	d.Throttles = handlers.LocalThrottles()
+	d.SimbriefClient = o.simbrief
 	e := handlers.New(d)
 	airlines, fleet, flights, pireps, ranks := cmds.Airlines, cmds.Fleet, cmds.Flights, cmds.Pireps, cmds.Ranks
 	srv := httptest.NewServer(e)
@@ -189,6 +190,12 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 // appOptions are what an app's tests may change in its wiring.
 type appOptions struct {
 	readTracer pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
+	simbrief   handlers.SimbriefFetcher
+}
+
+// simbriefAt points the app's SimBrief at a test's server.
+func simbriefAt(f handlers.SimbriefFetcher) appOption {
+	return func(o *appOptions) { o.simbrief = f }
 }
 
 // appOption changes one of an app's appOptions.

@@ -83,6 +83,13 @@ func (h *phpvmsAPI) pirepResource(ctx context.Context, a reads.Airline, p reads.
 		position = map[string]any{"pirep_id": p.ID, "type": 0, "lat": l.Lat, "lon": l.Lon, "altitude": l.Altitude,
 			"altitude_msl": l.Altitude, "heading": l.Heading, "gs": l.GroundSpeed, "created_at": phpvmsTime(l.At), "updated_at": phpvmsTime(l.At)}
 	}
+	// An attached OFP's planned distance (general.air_distance) is the
+	// PIREP's planned distance, as phpVMS takes it at filing.
+	planned := p.Distance
+	sb, d := h.pirepSimbrief(ctx, a, p.ID)
+	if d > 0 {
+		planned = d
+	}
 	var submitted any
 	if p.State != domain.PirepInProgress && p.State != domain.PirepDraft {
 		submitted = phpvmsTime(p.QueuedAt)
@@ -95,13 +102,13 @@ func (h *phpvmsAPI) pirepResource(ctx context.Context, a reads.Airline, p reads.
 		"planned_flight_time": nil, "block_time": blockMinutes(p), "zfw": nil, "landing_rate": p.LandingRate, "score": nil,
 		"route": p.Route, "notes": p.Remarks, "source": source, "source_name": p.SourceName, "flight_type": "J",
 		"state": phpvmsPirepState[p.State], "status": p.Phase, "phase": p.Phase, "status_text": phpvmsStatusText[p.Phase],
-		"distance": distanceUnits(float64(p.Distance)), "planned_distance": distanceUnits(float64(p.Distance)),
+		"distance": distanceUnits(float64(p.Distance)), "planned_distance": distanceUnits(float64(planned)),
 		"block_fuel": massUnits(0), "fuel_used": massUnits(float64(p.FuelUsed)),
 		"block_off_time": phpvmsZulu(p.BlockOff), "block_on_time": phpvmsZulu(p.BlockOn), "submitted_at": submitted,
 		"created_at": phpvmsTime(p.FiledAt), "updated_at": phpvmsTime(p.UpdatedAt),
 		"ident": a.ICAO + p.FlightNumber, "airline": airlineResource(a), "aircraft": aircraft,
 		"dpt_airport": byICAO[p.DptAirport], "arr_airport": byICAO[p.ArrAirport], "position": position,
-		"user": user, "comments": []any{}, "fields": map[string]any{}, "flight": nil, "simbrief": nil,
+		"user": user, "comments": []any{}, "fields": map[string]any{}, "flight": nil, "simbrief": sb,
 	}, nil
 }
 
@@ -352,9 +359,14 @@ func (h *phpvmsAPI) prefile(c echo.Context) error {
 	if err := b.err(); err != nil {
 		return err
 	}
+	ofp := h.sentOFP(c, a, b)
+	fromOFP(ofp, b, &d)
 	id, res, err := h.cmds.Prefile(c.Request().Context(), keyActor(c), a.ID, d)
 	if err != nil {
 		return phpvmsRefusalOf(err, d)
+	}
+	if err := h.attachOFP(c, a, ofp, id); err != nil {
+		return err
 	}
 	return h.answerPirep(c, res, a, id)
 }
@@ -409,6 +421,9 @@ func (h *phpvmsAPI) file(c echo.Context) error {
 	}
 	apply := h.readPatch(c, a, b)
 	if err := b.err(); err != nil {
+		return err
+	}
+	if err := h.attachOFP(c, a, h.sentOFP(c, a, b), p.ID); err != nil {
 		return err
 	}
 	res, err := h.cmds.FileFlight(c.Request().Context(), keyActor(c), a.ID, p.ID, apply)

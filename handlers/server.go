@@ -109,6 +109,13 @@ type Deps struct {
 	PirepRules PirepRuleCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
+
+	// Simbrief keeps and attaches SimBrief OFPs; SimbriefSettings sets an
+	// airline's key and OFP lifetime; SimbriefClient is SimBrief itself
+	// (nil: https://www.simbrief.com).
+	Simbrief         SimbriefCommands
+	SimbriefSettings SimbriefSettingCommands
+	SimbriefClient   SimbriefFetcher
 }
 
 // PirepCommands runs the PIREP commands (domain.Pireps).

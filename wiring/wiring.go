@@ -30,6 +30,7 @@ type Commands struct {
 	Ranks    *domain.Ranks
 	APIKeys  *domain.APIKeys
 	Notices  *domain.Notices
+	Simbrief *domain.Simbrief
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -57,9 +58,10 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		// read models.
 		Pireps: &domain.Pireps{Runner: runner, IDs: ids, Airports: ops, Aircraft: ops,
 			Settings: settings, Facts: settings},
-		Ranks:   &domain.Ranks{Runner: runner, IDs: ids},
-		APIKeys: &domain.APIKeys{Runner: runner, IDs: ids},
-		Notices: &domain.Notices{Runner: runner},
+		Ranks:    &domain.Ranks{Runner: runner, IDs: ids},
+		APIKeys:  &domain.APIKeys{Runner: runner, IDs: ids},
+		Notices:  &domain.Notices{Runner: runner},
+		Simbrief: &domain.Simbrief{Runner: runner},
 	}
 }
 
@@ -68,6 +70,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 func (c Commands) Reactors() []projector.Reactor {
 	return []projector.Reactor{
 		reactors.Promotions{ReadModels: c.Reads, Ranks: c.Ranks},
+		reactors.SimbriefRoutes{ReadModels: c.Reads, Pireps: c.Pireps},
 	}
 }
 
@@ -89,5 +92,8 @@ func (c Commands) Deps() handlers.Deps {
 		Ranks:      c.Ranks,
 		PirepRules: c.Airlines,
 		Notices:    c.Notices,
+		// SimBrief: the OFPs; the airline's settings are in its stream.
+		Simbrief:         c.Simbrief,
+		SimbriefSettings: c.Airlines,
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ type config struct {
 	WaitBound       time.Duration
 	Heartbeat       time.Duration
 	DebugAddr       string // the profiler's own listener; empty for none
+	SimbriefURL     string // SimBrief's base URL (a local server in tests)
 }
 
 // setting describes one configuration value for flags, environment and the
@@ -52,6 +54,7 @@ var settings = []setting{
 	{"wait-bound", "ALBATROSS_WAIT_BOUND", "2s", "how long a command waits for its change to reach the read models"},
 	{"sse-heartbeat", "ALBATROSS_SSE_HEARTBEAT", "15s", "interval of keep-alive comments on live-update streams"},
 	{"debug-addr", "ALBATROSS_DEBUG_ADDR", "", "address of a separate listener for Go's profiler (/debug/pprof/); empty for none; keep it on loopback"},
+	{"simbrief-url", "ALBATROSS_SIMBRIEF_URL", "https://www.simbrief.com", "SimBrief's base URL: its dispatch page and the OFP fetches (a local server in tests)"},
 }
 
 // parseConfig reads flags from args over environment variables over defaults
@@ -129,6 +132,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	c.WaitBound = dur("wait-bound")
 	c.Heartbeat = dur("sse-heartbeat")
 	c.DebugAddr = get("debug-addr")
+	c.SimbriefURL = strings.TrimRight(get("simbrief-url"), "/")
+	if u, err := url.Parse(c.SimbriefURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("%s: %q is not an http or https URL", source("simbrief-url"), c.SimbriefURL))
+	}
 	if c.Addr == "" {
 		errs = append(errs, fmt.Errorf("%s: empty listen address", source("addr")))
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/albatross-va/albatross/store/outage"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/store/simbrief"
 	"github.com/albatross-va/albatross/wiring"
 )
 
@@ -94,6 +95,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	d.Throttles = b.throttles
 	d.AirportRef = airportRef
 	d.Imports = importJobs
+	d.SimbriefClient = &simbrief.Client{BaseURL: c.SimbriefURL}
 	e := handlers.New(d)
 	srv := &http.Server{
 		Handler:           e,
@@ -135,6 +137,13 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	go func() {
 		defer wg.Done()
 		abandoned.Run(workCtx, time.Minute)
+	}()
+	// Unused SimBrief OFPs expire after their airline's time, likewise.
+	expired := &reactors.ExpiredOFPs{Reads: reads.New(b.reads), Simbrief: cmds.Simbrief, Log: log}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		expired.Run(workCtx, time.Minute)
 	}()
 	if c.RunProjector || b.mode == "embedded" { // embedded read models live only here
 		wg.Add(1)
