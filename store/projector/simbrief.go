@@ -60,4 +60,6 @@ func (Simbrief) Apply(ctx context.Context, q readmodel.Querier, ev domain.Record
 }
 
 // Reset implements Projection.
-func (Simbrief) Reset(ctx context.Context, q readmodel.Querier) error { return q.DeleteAllSimbriefOfps(ctx) }
+func (Simbrief) Reset(ctx context.Context, q readmodel.Querier) error {
+	return q.DeleteAllSimbriefOfps(ctx)
+}

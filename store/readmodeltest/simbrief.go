@@ -167,4 +167,3 @@ func testListUnusedOfps(t *testing.T, q readmodel.Querier) {
 		t.Errorf("limited: %v", got)
 	}
 }
-
