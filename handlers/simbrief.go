@@ -384,17 +384,26 @@ func (h *simbriefHandlers) showSimbriefSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	set, err := h.settings.SimbriefSettingsOf(c.Request().Context(), commandMeta(c, ""), tabs.ID)
+	p, set, err := h.settingsPage(c, tabs)
 	if err != nil {
 		return err
 	}
-	p := views.SimbriefSettingsPage{Page: page(c, tabs.Name+" · SimBrief"), Tabs: tabs, Action: simbriefSettingsURL(tabs.ID),
-		KeySet: set.APIKey != "", Notice: popFlash(c, h.sessions)}
+	p.Notice = popFlash(c, h.sessions)
 	if set.ExpireHours > 0 {
 		p.ExpireHours = strconv.Itoa(int(set.ExpireHours))
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.SimbriefSettingsView(p), nil)
+}
+
+// settingsPage is the settings form with whether the airline has a key.
+func (h *simbriefHandlers) settingsPage(c echo.Context, tabs views.AirlineTabs) (views.SimbriefSettingsPage, domain.SimbriefSettings, error) {
+	set, err := h.settings.SimbriefSettingsOf(c.Request().Context(), commandMeta(c, ""), tabs.ID)
+	if err != nil {
+		return views.SimbriefSettingsPage{}, set, err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return views.SimbriefSettingsPage{Page: page(c, tabs.Name+" · SimBrief"), Tabs: tabs, Action: simbriefSettingsURL(tabs.ID),
+		KeySet: set.APIKey != ""}, set, nil
 }
 
 // saveSimbriefSettings replaces, clears or keeps the key and sets the
@@ -420,13 +429,11 @@ func (h *simbriefHandlers) saveSimbriefSettings(c echo.Context) error {
 		if terr != nil {
 			return terr
 		}
-		set, serr := h.settings.SimbriefSettingsOf(c.Request().Context(), commandMeta(c, ""), tabs.ID)
-		if serr != nil {
-			return serr
+		p, _, perr := h.settingsPage(c, tabs)
+		if perr != nil {
+			return perr
 		}
-		p := views.SimbriefSettingsPage{Page: page(c, tabs.Name+" · SimBrief"), Tabs: tabs, Action: simbriefSettingsURL(tabs.ID),
-			KeySet: set.APIKey != "", ExpireHours: typed, Errors: fields}
-		c.Response().Header().Set("Cache-Control", "no-store")
+		p.ExpireHours, p.Errors = typed, fields
 		return render(c, http.StatusUnprocessableEntity, views.SimbriefSettingsView(p), nil)
 	}
 	if err != nil {

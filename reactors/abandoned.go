@@ -60,6 +60,12 @@ func (a *AbandonedFlights) Sweep(ctx context.Context) (int, error) {
 
 // Run sweeps every interval until ctx ends.
 func (a *AbandonedFlights) Run(ctx context.Context, every time.Duration) {
+	sweepEvery(ctx, every, a.Log, a.Sweep, "sweep abandoned flights", "cancelled abandoned flights", "flights")
+}
+
+// sweepEvery runs sweep every interval until ctx ends, logging a failed
+// sweep as failed and one that did something as done, with its count.
+func sweepEvery(ctx context.Context, every time.Duration, log *slog.Logger, sweep func(context.Context) (int, error), failed, done, what string) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -67,10 +73,10 @@ func (a *AbandonedFlights) Run(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if n, err := a.Sweep(ctx); err != nil {
-				a.Log.WarnContext(ctx, "sweep abandoned flights", "err", err)
+			if n, err := sweep(ctx); err != nil {
+				log.WarnContext(ctx, failed, "err", err)
 			} else if n > 0 {
-				a.Log.InfoContext(ctx, "cancelled abandoned flights", "flights", n)
+				log.InfoContext(ctx, done, what, n)
 			}
 		}
 	}

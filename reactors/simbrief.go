@@ -98,18 +98,5 @@ func (x *ExpiredOFPs) Sweep(ctx context.Context) (int, error) {
 
 // Run sweeps every interval until ctx ends.
 func (x *ExpiredOFPs) Run(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := x.Sweep(ctx); err != nil {
-				x.Log.WarnContext(ctx, "sweep unused SimBrief OFPs", "err", err)
-			} else if n > 0 {
-				x.Log.InfoContext(ctx, "expired unused SimBrief OFPs", "ofps", n)
-			}
-		}
-	}
+	sweepEvery(ctx, every, x.Log, x.Sweep, "sweep unused SimBrief OFPs", "expired unused SimBrief OFPs", "ofps")
 }
