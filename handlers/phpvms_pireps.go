@@ -83,13 +83,6 @@ func (h *phpvmsAPI) pirepResource(ctx context.Context, a reads.Airline, p reads.
 		position = map[string]any{"pirep_id": p.ID, "type": 0, "lat": l.Lat, "lon": l.Lon, "altitude": l.Altitude,
 			"altitude_msl": l.Altitude, "heading": l.Heading, "gs": l.GroundSpeed, "created_at": phpvmsTime(l.At), "updated_at": phpvmsTime(l.At)}
 	}
-	// An attached OFP's planned distance (general.air_distance) is the
-	// PIREP's planned distance, as phpVMS takes it at filing.
-	planned := p.Distance
-	sb, d := h.pirepSimbrief(ctx, a, p.ID)
-	if d > 0 {
-		planned = d
-	}
 	var submitted any
 	if p.State != domain.PirepInProgress && p.State != domain.PirepDraft {
 		submitted = phpvmsTime(p.QueuedAt)
@@ -102,13 +95,13 @@ func (h *phpvmsAPI) pirepResource(ctx context.Context, a reads.Airline, p reads.
 		"planned_flight_time": nil, "block_time": blockMinutes(p), "zfw": nil, "landing_rate": p.LandingRate, "score": nil,
 		"route": p.Route, "notes": p.Remarks, "source": source, "source_name": p.SourceName, "flight_type": "J",
 		"state": phpvmsPirepState[p.State], "status": p.Phase, "phase": p.Phase, "status_text": phpvmsStatusText[p.Phase],
-		"distance": distanceUnits(float64(p.Distance)), "planned_distance": distanceUnits(float64(planned)),
+		"distance": distanceUnits(float64(p.Distance)), "planned_distance": distanceUnits(float64(p.Distance)),
 		"block_fuel": massUnits(0), "fuel_used": massUnits(float64(p.FuelUsed)),
 		"block_off_time": phpvmsZulu(p.BlockOff), "block_on_time": phpvmsZulu(p.BlockOn), "submitted_at": submitted,
 		"created_at": phpvmsTime(p.FiledAt), "updated_at": phpvmsTime(p.UpdatedAt),
 		"ident": a.ICAO + p.FlightNumber, "airline": airlineResource(a), "aircraft": aircraft,
 		"dpt_airport": byICAO[p.DptAirport], "arr_airport": byICAO[p.ArrAirport], "position": position,
-		"user": user, "comments": []any{}, "fields": map[string]any{}, "flight": nil, "simbrief": sb,
+		"user": user, "comments": []any{}, "fields": map[string]any{}, "flight": nil, "simbrief": nil,
 	}, nil
 }
 
@@ -192,6 +185,7 @@ func (h *phpvmsAPI) answerPirep(c echo.Context, res domain.AppendResult, a reads
 	if err != nil {
 		return err
 	}
+	h.withPirepSimbrief(c.Request().Context(), a, p.ID, out)
 	return phpvmsData(c, out)
 }
 
@@ -205,6 +199,7 @@ func (h *phpvmsAPI) showPirep(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	h.withPirepSimbrief(c.Request().Context(), a, p.ID, out)
 	return phpvmsData(c, out)
 }
 

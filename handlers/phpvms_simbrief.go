@@ -112,13 +112,17 @@ func (h *phpvmsAPI) attachOFP(c echo.Context, a reads.Airline, o *reads.KeptOFP,
 	return err
 }
 
-// pirepSimbrief is a PIREP's simbrief, {id, url} (the url from the
-// site's root: a PIREP resource is built without its request), and its
-// planned distance, when an OFP is attached to it; nil and 0 otherwise.
-func (h *phpvmsAPI) pirepSimbrief(ctx context.Context, a reads.Airline, pirepID string) (any, int32) {
+// withPirepSimbrief loads a PIREP resource's simbrief, {id, url} (the url
+// from the site's root), when an OFP is attached to it, and its planned
+// distance from the OFP (general.air_distance), as phpVMS takes it. Only
+// the one-PIREP answers load it, as in phpVMS; lists leave it null.
+func (h *phpvmsAPI) withPirepSimbrief(ctx context.Context, a reads.Airline, pirepID string, out map[string]any) {
 	o, err := h.rm.PirepOFP(ctx, a.ID, pirepID)
 	if err != nil {
-		return nil, 0
+		return // none attached (or unreadable): simbrief stays null
 	}
-	return map[string]any{"id": o.ID, "url": "/api/flights/" + o.ID + "/briefing"}, o.OFP.AirDistance
+	out["simbrief"] = map[string]any{"id": o.ID, "url": "/api/flights/" + o.ID + "/briefing"}
+	if o.OFP.AirDistance > 0 {
+		out["planned_distance"] = distanceUnits(float64(o.OFP.AirDistance))
+	}
 }
