@@ -41,6 +41,7 @@ const (
 	ManageRanks         Action = "add and change an airline's ranks and set a pilot's rank"
 	ManagePirepRules    Action = "set an airline's optional PIREP filing rules"
 	ViewQuarantine      Action = "see the events the read models could not apply"
+	ManageSimbrief      Action = "set an airline's SimBrief API key and OFP lifetime"
 )
 
 // Scope is how far a role's permission reaches.
@@ -90,6 +91,7 @@ var accessMatrix = []accessRule{
 	{ReviewPireps, No, Own, Any},
 	{ManageRanks, No, Own, Any},
 	{ManagePirepRules, No, Own, Any},
+	{ManageSimbrief, No, Own, Any},
 	// A quarantined event may be any airline's: only the platform sees them.
 	{ViewQuarantine, No, No, Any},
 }

@@ -39,6 +39,8 @@ type Airline struct {
 	PirepRules PirepRules
 	// BidRules are the airline's bid settings (bid.go).
 	BidRules BidRules
+	// Simbrief are the airline's SimBrief settings (simbrief.go).
+	Simbrief SimbriefSettings
 }
 
 // Registration modes of an airline's public registration form.
@@ -69,6 +71,8 @@ func (a *Airline) Apply(ev proto.Message) error {
 	case *eventsv1.BidRulesChanged:
 		a.BidRules = BidRules{AllowMultiple: e.AllowMultipleBids, OnePilotPerFlight: e.OnePilotPerFlight,
 			BlockAircraft: e.BlockAircraft, ExpireAfterHours: e.ExpireAfterHours}
+	case *eventsv1.SimbriefSettingsChanged:
+		a.Simbrief = SimbriefSettings{APIKey: e.ApiKey, ExpireHours: e.ExpireHours}
 	case *eventsv1.MembershipDecided:
 		if a.decided == nil {
 			a.decided = map[string]int32{}

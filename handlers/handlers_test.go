@@ -182,6 +182,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	d.Imports = jobs
 	d.Throttles = handlers.LocalThrottles()
 	d.MapTiles = o.mapTiles
+	d.SimbriefClient = o.simbrief
 	e := handlers.New(d)
 	airlines, fleet, flights, pireps, ranks := cmds.Airlines, cmds.Fleet, cmds.Flights, cmds.Pireps, cmds.Ranks
 	srv := httptest.NewServer(e)
@@ -193,6 +194,12 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 type appOptions struct {
 	readTracer pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
 	mapTiles   views.MapTiles  // the tile server the maps draw
+	simbrief   handlers.SimbriefFetcher
+}
+
+// simbriefAt points the app's SimBrief at a test's server.
+func simbriefAt(f handlers.SimbriefFetcher) appOption {
+	return func(o *appOptions) { o.simbrief = f }
 }
 
 // appOption changes one of an app's appOptions.

@@ -190,6 +190,8 @@ type phpvmsAPI struct {
 	// log and registry read a PIREP's stream, for what only it holds.
 	log      StreamReader
 	registry *events.Registry
+	// simbrief attaches an OFP sent as simbrief_id (nil: none is).
+	simbrief SimbriefCommands
 }
 
 // scope finds the request's airline and, when a key is sent, its owner

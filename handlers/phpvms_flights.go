@@ -205,7 +205,11 @@ func (h *phpvmsAPI) searchFlights(c echo.Context) error {
 	withSubfleets := withSubfleets(c)
 	var items []any
 	for _, f := range pageOf(found, p) {
-		items = append(items, fl.flightResource(f, withSubfleets))
+		item := fl.flightResource(f, withSubfleets)
+		if err := h.withSimbrief(c, fl, item, f.ID); err != nil {
+			return err
+		}
+		items = append(items, item)
 	}
 	return phpvmsPaged(c, p, items, len(found))
 }
@@ -287,7 +291,11 @@ func (h *phpvmsAPI) showFlight(c echo.Context) error {
 	if err := h.readBidders(c, fl, []reads.ScheduledFlight{f}); err != nil {
 		return err
 	}
-	return phpvmsData(c, fl.flightResource(f, true))
+	item := fl.flightResource(f, true)
+	if err := h.withSimbrief(c, fl, item, f.ID); err != nil {
+		return err
+	}
+	return phpvmsData(c, item)
 }
 
 // showFlightAircraft is GET /api/flights/{id}/aircraft: the aircraft that

@@ -62,9 +62,3 @@ func (h *phpvmsAPI) showFlightRoute(c echo.Context) error {
 	}
 	return phpvmsData(c, out)
 }
-
-// showBriefing is GET /api/flights/{id}/briefing, a SimBrief OFP's
-// document: Albatross keeps no OFP yet (the planning issue brings them).
-func (h *phpvmsAPI) showBriefing(c echo.Context) error {
-	return phpvmsNotFound("Flight briefing not found")
-}

@@ -185,6 +185,7 @@ func (h *phpvmsAPI) answerPirep(c echo.Context, res domain.AppendResult, a reads
 	if err != nil {
 		return err
 	}
+	h.withPirepSimbrief(c.Request().Context(), a, p.ID, out)
 	return phpvmsData(c, out)
 }
 
@@ -198,6 +199,7 @@ func (h *phpvmsAPI) showPirep(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	h.withPirepSimbrief(c.Request().Context(), a, p.ID, out)
 	return phpvmsData(c, out)
 }
 
@@ -352,9 +354,14 @@ func (h *phpvmsAPI) prefile(c echo.Context) error {
 	if err := b.err(); err != nil {
 		return err
 	}
+	ofp := h.sentOFP(c, a, b)
+	fromOFP(ofp, b, &d)
 	id, res, err := h.cmds.Prefile(c.Request().Context(), keyActor(c), a.ID, d)
 	if err != nil {
 		return phpvmsRefusalOf(err, d)
+	}
+	if err := h.attachOFP(c, a, ofp, id); err != nil {
+		return err
 	}
 	return h.answerPirep(c, res, a, id)
 }
@@ -409,6 +416,9 @@ func (h *phpvmsAPI) file(c echo.Context) error {
 	}
 	apply := h.readPatch(c, a, b)
 	if err := b.err(); err != nil {
+		return err
+	}
+	if err := h.attachOFP(c, a, h.sentOFP(c, a, b), p.ID); err != nil {
 		return err
 	}
 	res, err := h.cmds.FileFlight(c.Request().Context(), keyActor(c), a.ID, p.ID, apply)

@@ -174,6 +174,15 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/bids", bids.showBids, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/bids", bids.placeBid, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/bids/:bid/remove", bids.removeBid, allow(domain.FileOwnPireps))
+	// SimBrief: a pilot plans a flight and reads their briefing (their own
+	// OFPs only); staff set the airline's key and the OFPs' lifetime.
+	sb := newSimbriefHandlers(d, wait)
+	member.GET("/airlines/:id/flights/:flight/simbrief", sb.showSimbriefPlan, allow(domain.FileOwnPireps))
+	member.POST("/airlines/:id/flights/:flight/simbrief", sb.prepareSimbriefPlan, allow(domain.FileOwnPireps))
+	member.GET("/airlines/:id/flights/:flight/simbrief/:ofp", sb.returnFromSimbrief, allow(domain.FileOwnPireps))
+	member.GET("/airlines/:id/simbrief/:ofp", sb.showBriefing, allow(domain.FileOwnPireps))
+	member.GET("/airlines/:id/settings/simbrief", sb.showSimbriefSettings, allow(domain.ManageSimbrief))
+	member.POST("/airlines/:id/settings/simbrief", sb.saveSimbriefSettings, allow(domain.ManageSimbrief))
 
 	// The API for programs, outside the app group: no session, no CSRF. A
 	// key authenticates every request, and a cookie none. Unknown paths
@@ -188,7 +197,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// phpVMS 7's API for ACARS clients (phpvms.go says how a request finds
 	// its airline): at /api, and at /a/{slug}/api for a public route of one
 	// airline among several.
-	phpvms := &phpvmsAPI{auth: auth, rm: d.ReadModels, cmds: d.Pireps, bids: d.Bids, wait: wait, log: d.Events, registry: d.Registry}
+	phpvms := &phpvmsAPI{auth: auth, rm: d.ReadModels, cmds: d.Pireps, bids: d.Bids, wait: wait, log: d.Events, registry: d.Registry, simbrief: d.Simbrief}
 	for _, prefix := range []string{"/api", "/a/:slug/api"} {
 		g := e.Group(prefix, phpvms.scope)
 		g.RouteNotFound("", api.notFound)

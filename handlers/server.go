@@ -119,6 +119,13 @@ type Deps struct {
 	// (checked at start); the zero value draws only the built-in basemap.
 	// The Content-Security-Policy lets pages load images from its origin.
 	MapTiles views.MapTiles
+
+	// Simbrief keeps and attaches SimBrief OFPs; SimbriefSettings sets an
+	// airline's key and OFP lifetime; SimbriefClient is SimBrief itself
+	// (nil: https://www.simbrief.com).
+	Simbrief         SimbriefCommands
+	SimbriefSettings SimbriefSettingCommands
+	SimbriefClient   SimbriefFetcher
 }
 
 // PirepCommands runs the PIREP commands (domain.Pireps).

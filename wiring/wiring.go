@@ -31,6 +31,7 @@ type Commands struct {
 	APIKeys  *domain.APIKeys
 	Notices  *domain.Notices
 	Bids     *domain.Bids
+	Simbrief *domain.Simbrief
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -58,10 +59,11 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		// read models.
 		Pireps: &domain.Pireps{Runner: runner, IDs: ids, Airports: ops, Aircraft: ops,
 			Settings: settings, Facts: settings},
-		Ranks:   &domain.Ranks{Runner: runner, IDs: ids},
-		APIKeys: &domain.APIKeys{Runner: runner, IDs: ids},
-		Notices: &domain.Notices{Runner: runner},
-		Bids:    &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}},
+		Ranks:    &domain.Ranks{Runner: runner, IDs: ids},
+		APIKeys:  &domain.APIKeys{Runner: runner, IDs: ids},
+		Notices:  &domain.Notices{Runner: runner},
+		Bids:     &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}},
+		Simbrief: &domain.Simbrief{Runner: runner},
 	}
 }
 
@@ -71,6 +73,7 @@ func (c Commands) Reactors() []projector.Reactor {
 	return []projector.Reactor{
 		reactors.Promotions{ReadModels: c.Reads, Ranks: c.Ranks},
 		reactors.BidsEnd{ReadModels: c.Reads, Bids: c.Bids},
+		reactors.SimbriefRoutes{ReadModels: c.Reads, Pireps: c.Pireps},
 	}
 }
 
@@ -94,5 +97,8 @@ func (c Commands) Deps() handlers.Deps {
 		Notices:    c.Notices,
 		Bids:       c.Bids,
 		BidRules:   c.Airlines,
+		// SimBrief: the OFPs; the airline's settings are in its stream.
+		Simbrief:         c.Simbrief,
+		SimbriefSettings: c.Airlines,
 	}
 }

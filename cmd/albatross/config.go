@@ -36,6 +36,7 @@ type config struct {
 	Heartbeat       time.Duration
 	DebugAddr       string         // the profiler's own listener; empty for none
 	MapTiles        views.MapTiles // the tile server under the maps; zero for none
+	SimbriefURL     string         // SimBrief's base URL (a local server in tests)
 }
 
 // setting describes one configuration value for flags, environment and the
@@ -61,6 +62,7 @@ var settings = []setting{
 	{"debug-addr", "ALBATROSS_DEBUG_ADDR", "", "address of a separate listener for Go's profiler (/debug/pprof/); empty for none; keep it on loopback"},
 	{"map-tile-url", "ALBATROSS_MAP_TILE_URL", "", "tile server the maps draw under the aircraft, an http or https URL with {z}, {x} and {y}, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty draws only the built-in world basemap"},
 	{"map-tile-attribution", "ALBATROSS_MAP_TILE_ATTRIBUTION", "", "credit the tile server's terms ask the maps to show; empty is \"© OpenStreetMap contributors\" for openstreetmap.org, required for other servers"},
+	{"simbrief-url", "ALBATROSS_SIMBRIEF_URL", "https://www.simbrief.com", "SimBrief's base URL: its dispatch page and the OFP fetches (a local server in tests)"},
 }
 
 // parseConfig reads flags from args over environment variables over defaults
@@ -141,6 +143,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	var tileErrs []error
 	c.MapTiles, tileErrs = mapTiles(get("map-tile-url"), source("map-tile-url"), get("map-tile-attribution"), source("map-tile-attribution"))
 	errs = append(errs, tileErrs...)
+	c.SimbriefURL = strings.TrimRight(get("simbrief-url"), "/")
+	if u, err := url.Parse(c.SimbriefURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("%s: %q is not an http or https URL", source("simbrief-url"), c.SimbriefURL))
+	}
 	if c.Addr == "" {
 		errs = append(errs, fmt.Errorf("%s: empty listen address", source("addr")))
 	}

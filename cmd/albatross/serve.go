@@ -23,6 +23,7 @@ import (
 	"github.com/albatross-va/albatross/store/outage"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/store/simbrief"
 	"github.com/albatross-va/albatross/wiring"
 )
 
@@ -95,6 +96,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	d.AirportRef = airportRef
 	d.Imports = importJobs
 	d.MapTiles = c.MapTiles
+	d.SimbriefClient = &simbrief.Client{BaseURL: c.SimbriefURL}
 	e := handlers.New(d)
 	srv := &http.Server{
 		Handler:           e,
@@ -131,19 +133,22 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	}()
 	// Flights in progress whose ACARS client went silent are cancelled by
 	// every process (the command checks the flight is still silent).
-	abandoned := &reactors.AbandonedFlights{Reads: reads.New(b.reads), Pireps: cmds.Pireps, Log: log}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		abandoned.Run(workCtx, time.Minute)
-	}()
-	// Bids older than their airline's expiry are removed the same way.
-	expired := &reactors.ExpiredBids{Reads: reads.New(b.reads), Bids: cmds.Bids, Log: log}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		expired.Run(workCtx, time.Minute)
-	}()
+	// The minute sweeps: flights in progress silent too long are
+	// cancelled, bids older than their airline's expiry are removed, and
+	// unused SimBrief OFPs expire after their airline's time.
+	for _, sweep := range []interface {
+		Run(ctx context.Context, every time.Duration)
+	}{
+		&reactors.AbandonedFlights{Reads: reads.New(b.reads), Pireps: cmds.Pireps, Log: log},
+		&reactors.ExpiredBids{Reads: reads.New(b.reads), Bids: cmds.Bids, Log: log},
+		&reactors.ExpiredOFPs{Reads: reads.New(b.reads), Simbrief: cmds.Simbrief, Log: log},
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sweep.Run(workCtx, time.Minute)
+		}()
+	}
 	if c.RunProjector || b.mode == "embedded" { // embedded read models live only here
 		wg.Add(1)
 		go func() {

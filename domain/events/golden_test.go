@@ -311,6 +311,27 @@ var goldenCases = []struct {
 	{"flight_activated", &eventsv1.FlightActivated{
 		FlightId: "8a0e2c44-1b6d-5f3a-9c7e-2d4f6a8b0c1e", ActivatedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 7, 0, 0, time.UTC)),
 	}},
+	{"simbrief_settings_changed", &eventsv1.SimbriefSettingsChanged{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", ApiKey: "k3y", ExpireHours: 12,
+		ChangedAt: timestamppb.New(time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)),
+	}},
+	{"simbrief_ofp_fetched", &eventsv1.SimbriefOfpFetched{
+		OfpId: "a1b2c3", AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		FlightId: "8a0e2c44-1b6d-5f3a-9c7e-2d4f6a8b0c1e", AircraftId: "ac", BidId: "bid", Source: "xml",
+		AcarsXml: "<VMSAcars Type=\"FlightPlan\"></VMSAcars>", FetchedAt: timestamppb.New(time.Date(2026, 12, 3, 12, 1, 0, 0, time.UTC)),
+		Ofp: &eventsv1.SimbriefOfpFetched_Ofp{Origin: "OMAA", Destination: "OMDB", Route: "DCT BOMUP DCT", AirDistance: 134,
+			FlightLevel: 380, SchedOut: timestamppb.New(time.Date(2014, 1, 1, 12, 30, 0, 0, time.UTC)),
+			Files:  []*eventsv1.SimbriefOfpFetched_Ofp_Link{{Name: "PDF Document", Url: "http://www.simbrief.com/ofp/flightplans/x.pdf"}},
+			Navlog: []*eventsv1.SimbriefOfpFetched_Ofp_Fix{{Ident: "BOMUP", Type: "wpt", Lat: 24.484639, Lon: 54.578444, Altitude: 7100}},
+			Prefiles: []*eventsv1.SimbriefOfpFetched_Ofp_Prefile{{Network: "VATSIM", Method: "GET", Action: "https://cert.vatsim.net/fp/file.php",
+				Fields: []*eventsv1.SimbriefOfpFetched_Ofp_Prefile_Field{{Name: "2", Value: "VMS112"}}}}},
+	}},
+	{"simbrief_ofp_attached", &eventsv1.SimbriefOfpAttached{
+		OfpId: "a1b2c3", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", AttachedAt: timestamppb.New(time.Date(2026, 12, 3, 12, 2, 0, 0, time.UTC)),
+	}},
+	{"simbrief_ofp_expired", &eventsv1.SimbriefOfpExpired{
+		OfpId: "a1b2c3", ExpiredAt: timestamppb.New(time.Date(2026, 12, 3, 18, 2, 0, 0, time.UTC)),
+	}},
 }
 
 func goldenPath(file string) string { return filepath.Join("testdata", file+".golden") }

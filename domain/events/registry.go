@@ -64,6 +64,10 @@ var registered = []proto.Message{
 	&eventsv1.BidRulesChanged{},
 	&eventsv1.BidPlaced{},
 	&eventsv1.BidRemoved{},
+	&eventsv1.SimbriefSettingsChanged{},
+	&eventsv1.SimbriefOfpFetched{},
+	&eventsv1.SimbriefOfpAttached{},
+	&eventsv1.SimbriefOfpExpired{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

@@ -23,6 +23,7 @@ const (
 	TopicSettings      Topic = "settings"       // an airline's settings
 	TopicBids          Topic = "bids"           // the pilots' bids (with TopicFlights: a bid takes a flight)
 	TopicRanks         Topic = "ranks"          // ranks and pilots' ranks
+	TopicSimbrief      Topic = "simbrief"       // a pilot's SimBrief flight plans
 	TopicUsers         Topic = "users"          // a tenant's people
 	TopicNotices       Topic = "notices"        // a member's own notices (to that member)
 	TopicPirepComments Topic = "pirep-comments" // comment threads of PIREPs

@@ -251,10 +251,11 @@ type state struct {
 	ranksInOrder  *sortedRows[string, readmodel.Rank]
 	pilotRanks    map[rowKey]readmodel.PilotRank
 
-	pirepRules map[string]readmodel.AirlinePirepRule  // see pirep_rules.go
-	bidRules   map[string]readmodel.AirlineBidRule    // see bids.go
-	bids       map[string]map[uuid.UUID]readmodel.Bid // by tenant; see bids.go
-	review     *reviewTables                          // see review.go
+	pirepRules   map[string]readmodel.AirlinePirepRule  // see pirep_rules.go
+	bidRules     map[string]readmodel.AirlineBidRule    // see bids.go
+	bids         map[string]map[uuid.UUID]readmodel.Bid // by tenant; see bids.go
+	simbriefOfps map[ofpKey]readmodel.SimbriefOfp       // see simbrief.go
+	review       *reviewTables                          // see review.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -310,10 +311,11 @@ func newState() *state {
 		ranksInOrder:   newSortedRows[string](byMinutesThenName),
 		pilotRanks:     map[rowKey]readmodel.PilotRank{},
 
-		pirepRules: map[string]readmodel.AirlinePirepRule{},
-		bidRules:   map[string]readmodel.AirlineBidRule{},
-		bids:       map[string]map[uuid.UUID]readmodel.Bid{},
-		review:     newReviewTables(),
+		pirepRules:   map[string]readmodel.AirlinePirepRule{},
+		bidRules:     map[string]readmodel.AirlineBidRule{},
+		bids:         map[string]map[uuid.UUID]readmodel.Bid{},
+		simbriefOfps: map[ofpKey]readmodel.SimbriefOfp{},
+		review:       newReviewTables(),
 	}
 }
 

@@ -336,6 +336,20 @@ type Session struct {
 	Expiry time.Time
 }
 
+type SimbriefOfp struct {
+	TenantID        string
+	ID              string
+	PilotID         uuid.UUID
+	FlightID        string
+	AircraftID      string
+	BidID           string
+	PirepID         string
+	FetchedAt       time.Time
+	PlannedDistance int32
+	Ofp             []byte
+	AcarsXml        string
+}
+
 type Subfleet struct {
 	TenantID           string
 	ID                 uuid.UUID

@@ -20,6 +20,8 @@ type Querier interface {
 	// running totals; it becomes the latest flight when it is later by
 	// block_on DESC, id than the one held.
 	AddPirepToPilotStats(ctx context.Context, arg AddPirepToPilotStatsParams) error
+	// AttachSimbriefOfp records the PIREP that used an OFP.
+	AttachSimbriefOfp(ctx context.Context, arg AttachSimbriefOfpParams) error
 	// CollectFilingFacts reads in one round trip all that filing a PIREP checks
 	// against the airline: its filing rules (rules_set is false for an airline
 	// that never set them), the pilot's location (their latest accepted
@@ -83,6 +85,8 @@ type Querier interface {
 	DeleteAllPireps(ctx context.Context) error
 	// DeleteAllRanks empties the read model before a rebuild.
 	DeleteAllRanks(ctx context.Context) error
+	// DeleteAllSimbriefOfps empties the read model before a rebuild.
+	DeleteAllSimbriefOfps(ctx context.Context) error
 	// DeleteAllSubfleets empties the read model before a rebuild.
 	DeleteAllSubfleets(ctx context.Context) error
 	// DeleteAllUsers empties the read model before a rebuild.
@@ -91,6 +95,8 @@ type Querier interface {
 	DeleteCheckpoint(ctx context.Context, name string) error
 	// DeleteQuarantinedEvent takes an event out of quarantine once it applies.
 	DeleteQuarantinedEvent(ctx context.Context, arg DeleteQuarantinedEventParams) error
+	// DeleteSimbriefOfp removes an expired OFP.
+	DeleteSimbriefOfp(ctx context.Context, arg DeleteSimbriefOfpParams) error
 	// EndBid marks a standing bid ended; an ended one keeps its first end.
 	EndBid(ctx context.Context, arg EndBidParams) error
 	// GetAPIKey finds a key by id: the key caches look up the hash of a key
@@ -135,12 +141,19 @@ type Querier interface {
 	GetLastNoticeOfKind(ctx context.Context, arg GetLastNoticeOfKindParams) (Notice, error)
 	// GetNoticePirep returns what the notices projection knows of a PIREP.
 	GetNoticePirep(ctx context.Context, arg GetNoticePirepParams) (NoticePirep, error)
+	// GetPilotFlightOfp returns a pilot's newest OFP of a schedule flight that
+	// no PIREP used yet: the one the flight's page and API show them.
+	GetPilotFlightOfp(ctx context.Context, arg GetPilotFlightOfpParams) (SimbriefOfp, error)
 	// GetPilotRank returns a pilot's rank; a pilot never given one has no row.
 	GetPilotRank(ctx context.Context, arg GetPilotRankParams) (PilotRank, error)
 	// GetPilotStats returns a pilot's totals; a pilot with no PIREP has none.
 	GetPilotStats(ctx context.Context, arg GetPilotStatsParams) (PilotStat, error)
 	// GetPirep finds a PIREP of one airline: another airline's is not found.
 	GetPirep(ctx context.Context, arg GetPirepParams) (Pirep, error)
+	// GetPirepOfp returns the OFP a PIREP used, the newest when several.
+	GetPirepOfp(ctx context.Context, arg GetPirepOfpParams) (SimbriefOfp, error)
+	// GetSimbriefOfp returns an airline's OFP by its id.
+	GetSimbriefOfp(ctx context.Context, arg GetSimbriefOfpParams) (SimbriefOfp, error)
 	// GetSubfleet finds a subfleet of one airline: another airline's is not
 	// found, whatever id is asked for.
 	GetSubfleet(ctx context.Context, arg GetSubfleetParams) (Subfleet, error)
@@ -259,6 +272,9 @@ type Querier interface {
 	ListTopPilotsBetween(ctx context.Context, arg ListTopPilotsBetweenParams) ([]ListTopPilotsBetweenRow, error)
 	// ListUnreadNotices is a member's notices not yet dismissed, newest first.
 	ListUnreadNotices(ctx context.Context, arg ListUnreadNoticesParams) ([]Notice, error)
+	// ListUnusedOfps lists every airline's OFPs no PIREP used, fetched at or
+	// before a time, oldest first (the expiry sweep).
+	ListUnusedOfps(ctx context.Context, arg ListUnusedOfpsParams) ([]ListUnusedOfpsRow, error)
 	// ListUserNames names the people of an airline among some ids (the pilots
 	// of a page's PIREPs, say), by id; ids of no one of the airline are left
 	// out. One round trip for every name a page shows.
@@ -375,6 +391,9 @@ type Querier interface {
 	UpsertPirepComment(ctx context.Context, arg UpsertPirepCommentParams) error
 	// UpsertRank writes a rank's row from its events.
 	UpsertRank(ctx context.Context, arg UpsertRankParams) error
+	// UpsertSimbriefOfp writes an OFP's row from its fetch; a second fetch of
+	// the same OFP replaces it and keeps the PIREP that used it.
+	UpsertSimbriefOfp(ctx context.Context, arg UpsertSimbriefOfpParams) error
 	// UpsertSubfleet writes a subfleet's row from its events. A new subfleet
 	// takes the number after its airline's highest; an update keeps its
 	// number, so the numbers follow the log and a rebuild gives the same.

@@ -66,6 +66,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 	maps.Copy(cases, filingCases)
 	maps.Copy(cases, reviewCases)
 	maps.Copy(cases, quarantineCases)
+	maps.Copy(cases, simbriefCases)
 	// A query added to the sqlc files without a case here fails the suite,
 	// so the in-memory store cannot silently fall behind PostgreSQL.
 	qt := reflect.TypeFor[readmodel.Querier]()

@@ -1,0 +1,82 @@
+package reads
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
+)
+
+// KeptOFP is a SimBrief OFP as the briefing page and the API read it.
+type KeptOFP struct {
+	ID, PilotID, FlightID, AircraftID string
+	BidID, PirepID                    string // "" until a bid links it, a PIREP uses it
+	FetchedAt                         time.Time
+	OFP                               *domain.OFP
+	AcarsXML                          string
+}
+
+func keptOFP(r readmodel.SimbriefOfp) (KeptOFP, error) {
+	o := &domain.OFP{}
+	if err := proto.Unmarshal(r.Ofp, o); err != nil {
+		return KeptOFP{}, err
+	}
+	return KeptOFP{ID: r.ID, PilotID: r.PilotID.String(), FlightID: r.FlightID, AircraftID: r.AircraftID, BidID: r.BidID,
+		PirepID: r.PirepID, FetchedAt: r.FetchedAt, OFP: o, AcarsXML: r.AcarsXml}, nil
+}
+
+// FindOFP is an airline's OFP by its id.
+func (q Querier) FindOFP(ctx context.Context, airlineID, ofpID string) (KeptOFP, error) {
+	r, err := q.GetSimbriefOfp(ctx, readmodel.GetSimbriefOfpParams{TenantID: airlineID, ID: ofpID})
+	if err != nil {
+		return KeptOFP{}, err
+	}
+	return keptOFP(r)
+}
+
+// PilotFlightOFP is a pilot's newest OFP of a schedule flight that no
+// PIREP used yet.
+func (q Querier) PilotFlightOFP(ctx context.Context, airlineID, pilotID, flightID string) (KeptOFP, error) {
+	id, err := uuid.Parse(pilotID)
+	if err != nil {
+		return KeptOFP{}, domain.Errorf(domain.ENotFound, "There is no such flight plan.")
+	}
+	r, err := q.GetPilotFlightOfp(ctx, readmodel.GetPilotFlightOfpParams{TenantID: airlineID, PilotID: id, FlightID: flightID})
+	if err != nil {
+		return KeptOFP{}, err
+	}
+	return keptOFP(r)
+}
+
+// PirepOFP is the OFP a PIREP used.
+func (q Querier) PirepOFP(ctx context.Context, airlineID, pirepID string) (KeptOFP, error) {
+	r, err := q.GetPirepOfp(ctx, readmodel.GetPirepOfpParams{TenantID: airlineID, PirepID: pirepID})
+	if err != nil {
+		return KeptOFP{}, err
+	}
+	return keptOFP(r)
+}
+
+// UnusedOFP names an OFP no PIREP used, for the expiry sweep.
+type UnusedOFP struct {
+	AirlineID, ID string
+	FetchedAt     time.Time
+}
+
+// UnusedOFPs are every airline's OFPs no PIREP used, fetched at or before
+// a time, oldest first, at most limit.
+func (q Querier) UnusedOFPs(ctx context.Context, before time.Time, limit int) ([]UnusedOFP, error) {
+	rows, err := q.ListUnusedOfps(ctx, readmodel.ListUnusedOfpsParams{FetchedAt: before, Limit: int32(limit)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]UnusedOFP, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, UnusedOFP{AirlineID: r.TenantID, ID: r.ID, FetchedAt: r.FetchedAt})
+	}
+	return out, nil
+}
