@@ -221,28 +221,33 @@ func watchLiveFlights(ctx context.Context, b *browser, h *acarsHub, w *acarsWatc
 			case bytes.HasPrefix(line, eventPrefix):
 				ours = bytes.Equal(line[len(eventPrefix):], topic)
 			case ours && bytes.HasPrefix(line, dataPrefix):
+				// A stream that falls behind gets a run of notices as one
+				// event naming each flight once per change, in log order.
 				i := bytes.Index(line, idsKey)
 				if i < 0 {
 					continue
 				}
-				id := line[i+len(idsKey):]
-				if j := bytes.IndexByte(id, '"'); j >= 0 {
-					id = id[:j]
+				ids := line[i+len(idsKey)-1:]
+				if j := bytes.IndexByte(ids, ']'); j >= 0 {
+					ids = ids[:j]
 				}
-				v, known := h.index.Load(string(id))
-				if !known {
-					continue
+				for _, quoted := range bytes.Split(ids, []byte(",")) {
+					id := bytes.Trim(quoted, `"`)
+					v, known := h.index.Load(string(id))
+					if !known {
+						continue
+					}
+					client := v.(int)
+					w.mu.Lock()
+					p, ok := h.post(client, w.received[client])
+					if ok {
+						w.received[client]++
+						w.samples[p.phase] = append(w.samples[p.phase], float64(at.Sub(p.at).Nanoseconds())/1000)
+					} else {
+						w.unmatched++
+					}
+					w.mu.Unlock()
 				}
-				client := v.(int)
-				w.mu.Lock()
-				p, ok := h.post(client, w.received[client])
-				if ok {
-					w.received[client]++
-					w.samples[p.phase] = append(w.samples[p.phase], float64(at.Sub(p.at).Nanoseconds())/1000)
-				} else {
-					w.unmatched++
-				}
-				w.mu.Unlock()
 			case len(line) == 0:
 				ours = false
 			}

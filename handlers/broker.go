@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -55,6 +56,7 @@ type sseEvent struct {
 	staff  bool   // for staff (and user, if set) only
 	topic  live.Topic
 	data   []byte
+	ids    []string // the notice's ids, for merging live-flights events
 }
 
 // sseViewer is who a stream shows notices to.
@@ -117,7 +119,7 @@ func (b *Broker) publish(n notify.Notice) {
 		pos = p
 	}
 	data, _ := json.Marshal(n) // a Notice always marshals
-	ev := sseEvent{pos: pos, tenant: n.TenantID, user: n.UserID, staff: n.Staff, topic: n.Topic, data: data}
+	ev := sseEvent{pos: pos, tenant: n.TenantID, user: n.UserID, staff: n.Staff, topic: n.Topic, data: data, ids: n.IDs}
 	b.mu.Lock()
 	if n.Position != "" {
 		b.history = append(b.history, ev)
@@ -432,7 +434,17 @@ func (b *Broker) stream(c echo.Context, v sseViewer, watch func() (ended <-chan 
 			if !ok {
 				return nil
 			}
-			if err := writeEvent(w, ev); err != nil {
+			// What else is queued goes out with it, in one flush, and the
+			// live map's notices in one event: 500 ACARS clients make 500
+			// a second, each a write and a flush to every open map.
+			batch, open := drain(ev, client.events)
+			for _, ev := range mergeLiveFlights(batch) {
+				if err := writeEvent(w, ev); err != nil {
+					return nil
+				}
+			}
+			if !open {
+				_ = rc.Flush()
 				return nil
 			}
 		case <-ticker.C:
@@ -444,6 +456,54 @@ func (b *Broker) stream(c echo.Context, v sseViewer, watch func() (ended <-chan 
 			return nil
 		}
 	}
+}
+
+// maxStreamBatch bounds the events a stream writes between two flushes.
+const maxStreamBatch = 256
+
+// drain returns first and the events already queued after it, and whether
+// the queue is still open.
+func drain(first sseEvent, queue <-chan sseEvent) ([]sseEvent, bool) {
+	batch := []sseEvent{first}
+	for len(batch) < maxStreamBatch {
+		select {
+		case ev, ok := <-queue:
+			if !ok {
+				return batch, false
+			}
+			batch = append(batch, ev)
+		default:
+			return batch, true
+		}
+	}
+	return batch, true
+}
+
+// mergeLiveFlights merges each run of live-flights events into one that
+// names every flight of the run, in log order, once per change, with the
+// last one's position to resume from: the live map re-reads its flights
+// once for the run rather than once per position.
+func mergeLiveFlights(batch []sseEvent) []sseEvent {
+	out := make([]sseEvent, 0, len(batch))
+	merged := map[int]bool{}
+	for _, ev := range batch {
+		if n := len(out); n > 0 && ev.topic == live.TopicLiveFlights && out[n-1].topic == live.TopicLiveFlights &&
+			ev.pos != (domain.Position{}) && out[n-1].pos != (domain.Position{}) &&
+			out[n-1].tenant == ev.tenant && out[n-1].user == ev.user && out[n-1].staff == ev.staff {
+			last := &out[n-1]
+			// A new slice: the events' own are shared by every stream.
+			last.ids, last.pos = slices.Concat(last.ids, ev.ids), ev.pos
+			merged[n-1] = true
+			continue
+		}
+		out = append(out, ev)
+	}
+	for i := range merged {
+		ev := &out[i]
+		ev.data, _ = json.Marshal(notify.Notice{TenantID: ev.tenant, UserID: ev.user, Staff: ev.staff, Topic: ev.topic,
+			IDs: ev.ids, Position: ev.pos.String()})
+	}
+	return out
 }
 
 func writeEvent(w http.ResponseWriter, ev sseEvent) error {

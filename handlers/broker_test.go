@@ -3,6 +3,7 @@ package handlers
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -369,5 +370,69 @@ func TestBrokerFiltersNoticesByRoleAndPerson(t *testing.T) {
 		if g := got(c.client); !slices.Equal(g, c.want) {
 			t.Errorf("%s got %v, want %v", c.name, g, c.want)
 		}
+	}
+}
+
+// Live-flights events queued for a stream go out as one event per run,
+// naming every flight of the run once per change in log order, resuming
+// from the last; other notices, and another audience's, keep their place.
+func TestBrokerMergesQueuedLiveFlights(t *testing.T) {
+	lf := func(tenant, id, pos string) sseEvent {
+		p, _ := domain.ParsePosition(pos)
+		return sseEvent{pos: p, tenant: tenant, topic: live.TopicLiveFlights, ids: []string{id}, data: []byte(`{"ids":["` + id + `"]}`)}
+	}
+	batch := []sseEvent{lf("t", "a", "1.1"), lf("t", "b", "1.2"), lf("t", "a", "1.3"),
+		{pos: domain.Position{Commit: 1, Seq: 4}, tenant: "t", topic: "airlines", ids: []string{"x"}, data: []byte(`{"ids":["x"]}`)},
+		lf("t", "c", "1.5"), lf("u", "d", "1.6"), lf("u", "e", "1.7")}
+	out := mergeLiveFlights(batch)
+	var got []string
+	for _, ev := range out {
+		got = append(got, fmt.Sprintf("%s %s %s", ev.topic, ev.pos, ev.data))
+	}
+	want := []string{
+		`live-flights 1.3 {"tenant_id":"t","topic":"live-flights","ids":["a","b","a"],"position":"1.3"}`,
+		`airlines 1.4 {"ids":["x"]}`,
+		`live-flights 1.5 {"ids":["c"]}`,
+		`live-flights 1.7 {"tenant_id":"u","topic":"live-flights","ids":["d","e"],"position":"1.7"}`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("merged:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !slices.Equal(batch[0].ids, []string{"a"}) {
+		t.Errorf("merging changed the shared event's ids to %v", batch[0].ids)
+	}
+}
+
+// However the stream's writes group them, a burst of live-flights notices
+// its buffer holds reaches the page with every flight named, in order.
+func TestBrokerStreamsEveryLiveFlightOfABurst(t *testing.T) {
+	b := NewBroker(slog.Default(), time.Hour)
+	srv := brokerServer(t, b)
+	lines := readStream(t, srv.URL, "")
+	waitClients(t, b, 1)
+	const n = clientBuffer
+	var want []string
+	for i := range n {
+		want = append(want, fmt.Sprint("p", i))
+		b.publish(notify.Notice{Topic: live.TopicLiveFlights, IDs: []string{want[i]}, Position: fmt.Sprintf("1.%d", i+1)})
+	}
+	var got []string
+	timeout := time.After(5 * time.Second)
+	for len(got) < n {
+		select {
+		case l := <-lines:
+			if rest, ok := strings.CutPrefix(l, "data: "); ok {
+				var doc notify.Notice
+				if err := json.Unmarshal([]byte(rest), &doc); err != nil {
+					t.Fatalf("data %q: %v", rest, err)
+				}
+				got = append(got, doc.IDs...)
+			}
+		case <-timeout:
+			t.Fatalf("%d of %d flights named before the timeout", len(got), n)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the stream named %v, want %v", got, want)
 	}
 }

@@ -170,21 +170,27 @@ ORDER BY updated_at DESC, id
 LIMIT $2;
 
 -- name: AddPirepPosition :exec
--- AddPirepPosition appends one position to a flight's track.
+-- AddPirepPosition appends one position to a flight's track, numbered
+-- after the flight's last, and keeps it as the flight's last position with
+-- the report's time. One statement that reads nothing back, so the
+-- projector sends a batch's positions in one round trip; no indexed column
+-- of pireps changes, so its row is updated in place. A flight not in the
+-- table gets nothing.
+WITH flight AS (
+    UPDATE pireps
+    SET positions = positions + 1, last_lat = sqlc.arg(lat), last_lon = sqlc.arg(lon),
+        last_altitude = sqlc.arg(altitude_msl), last_heading = sqlc.arg(heading), last_gs = sqlc.arg(gs),
+        last_position_at = sqlc.arg(at), updated_at = sqlc.arg(updated_at)
+    WHERE pireps.tenant_id = sqlc.arg(tenant_id) AND pireps.id = sqlc.arg(pirep_id)
+    RETURNING pireps.tenant_id, pireps.id, pireps.positions
+)
 INSERT INTO pirep_positions (tenant_id, pirep_id, n, client_id, lat, lon, altitude_msl, altitude_agl, heading, gs, ias, vs,
     distance, fuel_flow, status, log, transponder, autopilot, sim_time, at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20);
-
--- name: MovePirepPosition :one
--- MovePirepPosition counts a batch of positions on a flight and keeps its
--- last one and time, returning the flight's count: no indexed column
--- changes, so the row is updated in place.
-UPDATE pireps
-SET positions = positions + sqlc.arg(added)::integer,
-    last_lat = $3, last_lon = $4, last_altitude = $5, last_heading = $6, last_gs = $7,
-    last_position_at = $8, updated_at = $9
-WHERE tenant_id = $1 AND id = $2
-RETURNING positions;
+SELECT flight.tenant_id, flight.id, flight.positions, sqlc.arg(client_id), sqlc.arg(lat), sqlc.arg(lon),
+    sqlc.arg(altitude_msl), sqlc.arg(altitude_agl), sqlc.arg(heading), sqlc.arg(gs), sqlc.arg(ias), sqlc.arg(vs),
+    sqlc.arg(distance), sqlc.arg(fuel_flow), sqlc.arg(status), sqlc.arg(log), sqlc.arg(transponder), sqlc.arg(autopilot),
+    sqlc.narg(sim_time), sqlc.arg(at)
+FROM flight;
 
 -- name: ListPirepPositions :many
 -- ListPirepPositions is a flight's track, in the order received.

@@ -16,17 +16,6 @@ func (m *ReadModels) AddPirepPosition(ctx context.Context, arg readmodel.AddPire
 	return m.write(func(t *tx) error { return t.AddPirepPosition(ctx, arg) })
 }
 
-// MovePirepPosition implements readmodel.Querier.
-func (m *ReadModels) MovePirepPosition(ctx context.Context, arg readmodel.MovePirepPositionParams) (int32, error) {
-	var n int32
-	err := m.write(func(t *tx) error {
-		var err error
-		n, err = t.MovePirepPosition(ctx, arg)
-		return err
-	})
-	return n, err
-}
-
 // DeleteAllPirepPositions implements readmodel.Querier.
 func (m *ReadModels) DeleteAllPirepPositions(ctx context.Context) error {
 	return m.write(func(t *tx) error { return t.DeleteAllPirepPositions(ctx) })
@@ -51,20 +40,32 @@ func (t *tx) AddPirepPosition(ctx context.Context, arg readmodel.AddPirepPositio
 		return err
 	}
 	k := rowKey{arg.TenantID, arg.PirepID}
-	track := t.st.positions[k]
-	if slices.ContainsFunc(track, func(p readmodel.PirepPosition) bool { return p.N == arg.N }) {
-		return t.fail(readmodel.UniqueViolation("pirep_positions_pkey"))
+	old, ok := t.st.pireps[k]
+	if !ok {
+		return nil // as the query's UPDATE finds no flight and inserts nothing
 	}
-	row := readmodel.PirepPosition(arg)
-	row.At = timestamptz(row.At)
-	if row.SimTime != nil {
-		st := timestamptz(*row.SimTime)
+	flight := readmodel.UpsertPirepParams(*old)
+	at := arg.At
+	flight.Positions++
+	flight.LastLat, flight.LastLon, flight.LastAltitude, flight.LastHeading, flight.LastGs = arg.Lat, arg.Lon, arg.AltitudeMsl, arg.Heading, arg.Gs
+	flight.LastPositionAt, flight.UpdatedAt = &at, arg.UpdatedAt
+	if err := t.UpsertPirep(ctx, flight); err != nil {
+		return err
+	}
+	track := t.st.positions[k]
+	row := readmodel.PirepPosition{TenantID: arg.TenantID, PirepID: arg.PirepID, N: flight.Positions, ClientID: arg.ClientID,
+		Lat: arg.Lat, Lon: arg.Lon, AltitudeMsl: arg.AltitudeMsl, AltitudeAgl: arg.AltitudeAgl, Heading: arg.Heading, Gs: arg.Gs,
+		Ias: arg.Ias, Vs: arg.Vs, Distance: arg.Distance, FuelFlow: arg.FuelFlow, Status: arg.Status, Log: arg.Log,
+		Transponder: arg.Transponder, Autopilot: arg.Autopilot, At: timestamptz(arg.At)}
+	if arg.SimTime != nil {
+		st := timestamptz(*arg.SimTime)
 		row.SimTime = &st
 	}
-	// Appended in order almost always; placed by n otherwise, as the
-	// primary key orders them.
-	i, _ := slices.BinarySearchFunc(track, row.N, func(p readmodel.PirepPosition, n int32) int { return int(p.N - n) })
-	t.st.positions[k] = slices.Insert(slices.Clip(track), i, row)
+	if n := len(track); n > 0 && track[n-1].N >= row.N {
+		// The count and the track disagree (rows from before a rebuild).
+		return t.fail(readmodel.UniqueViolation("pirep_positions_pkey"))
+	}
+	t.st.positions[k] = append(slices.Clip(track), row)
 	t.undo = append(t.undo, func() {
 		if len(track) == 0 {
 			delete(t.st.positions, k)
@@ -73,21 +74,6 @@ func (t *tx) AddPirepPosition(ctx context.Context, arg readmodel.AddPirepPositio
 		}
 	})
 	return nil
-}
-
-func (t *tx) MovePirepPosition(ctx context.Context, arg readmodel.MovePirepPositionParams) (int32, error) {
-	if err := t.check(ctx); err != nil {
-		return 0, err
-	}
-	old, ok := t.st.pireps[rowKey{arg.TenantID, arg.ID}]
-	if !ok {
-		return 0, readmodel.NotFound("MovePirepPosition")
-	}
-	row := readmodel.UpsertPirepParams(*old)
-	row.Positions += arg.Added
-	row.LastLat, row.LastLon, row.LastAltitude, row.LastHeading, row.LastGs = arg.LastLat, arg.LastLon, arg.LastAltitude, arg.LastHeading, arg.LastGs
-	row.LastPositionAt, row.UpdatedAt = arg.LastPositionAt, arg.UpdatedAt
-	return row.Positions, t.UpsertPirep(ctx, row)
 }
 
 func (t *tx) DeleteAllPirepPositions(ctx context.Context) error {

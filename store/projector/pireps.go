@@ -106,8 +106,9 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 		})
 	case *eventsv1.PirepPositionsAdded:
 		// The flight's most frequent event, and only ever of a flight in
-		// progress (no totals move): one narrow update and the track's
-		// rows, rather than the PIREP's whole row read and written back.
+		// progress (no totals move): the track's rows and a narrow update
+		// of the flight's, with nothing read, rather than the PIREP's whole
+		// row read and written back.
 		rawID = e.PirepId
 		err = withID(rawID, func(id uuid.UUID) error {
 			return addPositions(ctx, q, ev.TenantID, id, e.AddedAt.AsTime(), e.Positions)
@@ -233,26 +234,15 @@ func sameTotals(a, b readmodel.Pirep) bool {
 
 // setDetails copies a PIREP's reported details into its row.
 // addPositions appends a batch to the flight's track, numbered on from
-// the positions it has, and keeps the last on its row.
+// the positions it has, the last kept on its row: a statement a position,
+// none of which reads back, so a batch's go in one round trip.
 func addPositions(ctx context.Context, q readmodel.Querier, tenant string, pirep uuid.UUID, at time.Time, list []*eventsv1.PirepPositionsAdded_Position) error {
-	if len(list) == 0 {
-		return nil
-	}
-	last := domain.PositionOf(list[len(list)-1])
-	lastAt := last.At
-	count, err := q.MovePirepPosition(ctx, readmodel.MovePirepPositionParams{TenantID: tenant, ID: pirep, Added: int32(len(list)),
-		LastLat: last.Lat, LastLon: last.Lon, LastAltitude: last.AltitudeMSL, LastHeading: last.Heading, LastGs: last.GroundSpeed,
-		LastPositionAt: &lastAt, UpdatedAt: at})
-	if err != nil {
-		return err
-	}
-	first := count - int32(len(list))
-	for i, e := range list {
+	for _, e := range list {
 		p := domain.PositionOf(e)
-		arg := readmodel.AddPirepPositionParams{TenantID: tenant, PirepID: pirep, N: first + int32(i) + 1, ClientID: p.ID,
+		arg := readmodel.AddPirepPositionParams{TenantID: tenant, PirepID: pirep, ClientID: p.ID,
 			Lat: p.Lat, Lon: p.Lon, AltitudeMsl: p.AltitudeMSL, AltitudeAgl: p.AltitudeAGL, Heading: p.Heading,
 			Gs: p.GroundSpeed, Ias: p.IAS, Vs: p.VerticalSpeed, Distance: p.Distance, FuelFlow: p.FuelFlow,
-			Status: p.Status, Log: p.Log, Transponder: p.Transponder, Autopilot: p.Autopilot, At: p.At}
+			Status: p.Status, Log: p.Log, Transponder: p.Transponder, Autopilot: p.Autopilot, At: p.At, UpdatedAt: at}
 		if !p.SimTime.IsZero() {
 			arg.SimTime = &p.SimTime
 		}

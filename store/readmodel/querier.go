@@ -11,7 +11,12 @@ import (
 )
 
 type Querier interface {
-	// AddPirepPosition appends one position to a flight's track.
+	// AddPirepPosition appends one position to a flight's track, numbered
+	// after the flight's last, and keeps it as the flight's last position with
+	// the report's time. One statement that reads nothing back, so the
+	// projector sends a batch's positions in one round trip; no indexed column
+	// of pireps changes, so its row is updated in place. A flight not in the
+	// table gets nothing.
 	AddPirepPosition(ctx context.Context, arg AddPirepPositionParams) error
 	// AddPirepToAircraftTotals adds a PIREP that became accepted to its
 	// aircraft's running totals, as AddPirepToPilotStats does the pilot's.
@@ -284,10 +289,6 @@ type Querier interface {
 	// MarkNoticeRead dismisses a member's notice; another member's is never
 	// touched, and a dismissed one keeps its first time.
 	MarkNoticeRead(ctx context.Context, arg MarkNoticeReadParams) error
-	// MovePirepPosition counts a batch of positions on a flight and keeps its
-	// last one and time, returning the flight's count: no indexed column
-	// changes, so the row is updated in place.
-	MovePirepPosition(ctx context.Context, arg MovePirepPositionParams) (int32, error)
 	// PutAwayPirepNotices dismisses a member's unread notices of a PIREP: a new
 	// decision on it (a reject after an accept) makes the ones before stale.
 	PutAwayPirepNotices(ctx context.Context, arg PutAwayPirepNoticesParams) error

@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
 
@@ -20,36 +19,6 @@ var acarsCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"ListPirepPositions":      testPirepPositions,
 	"DeleteAllPirepPositions": testPirepPositions,
 	"ListIdlePireps":          testListIdlePireps,
-	"MovePirepPosition":       testMovePirepPosition,
-}
-
-// MovePirepPosition adds to a flight's position count and keeps its last
-// position and report time, changing nothing else of the row: the live
-// list then shows the flight with the latest report first.
-func testMovePirepPosition(t *testing.T, q readmodel.Querier) {
-	ctx := context.Background()
-	flight := inFlight(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000c001", 5)
-	later := inFlight(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000c002", 9)
-	upsertPireps(t, q, flight, later)
-	seen := at.Add(20*time.Minute - time.Second)
-	arg := readmodel.MovePirepPositionParams{TenantID: tenantA, ID: flight.ID, Added: 2, LastLat: 51.25, LastLon: -1.5,
-		LastAltitude: 12000, LastHeading: 90, LastGs: 300, LastPositionAt: &seen, UpdatedAt: at.Add(20 * time.Minute)}
-	n, err := q.MovePirepPosition(ctx, arg)
-	if err != nil || n != flight.Positions+2 {
-		t.Fatalf("MovePirepPosition: %d, %v; want %d", n, err, flight.Positions+2)
-	}
-	want := flight
-	want.Positions, want.LastLat, want.LastLon, want.LastAltitude, want.LastHeading, want.LastGs = n, 51.25, -1.5, 12000, 90, 300
-	want.LastPositionAt, want.UpdatedAt = &seen, arg.UpdatedAt
-	got, err := q.ListPirepsInProgress(ctx, readmodel.ListPirepsInProgressParams{TenantID: tenantA, Limit: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	samePireps(t, "after the move, the latest report first", got, want, later)
-	arg.TenantID = tenantB
-	if _, err := q.MovePirepPosition(ctx, arg); domain.ErrorCode(err) != domain.ENotFound {
-		t.Errorf("another airline's move of the flight: %v, want not found", err)
-	}
 }
 
 // inFlight is a PIREP in progress, its last report n minutes after at,
@@ -96,13 +65,16 @@ func testListPirepsInProgress(t *testing.T, q readmodel.Querier) {
 	samePireps(t, "after one is filed", list(tenantA, 10), newer)
 }
 
-// A flight's track: positions by n whatever order they were added in,
-// each flight's its own, n unique within a flight, emptied by
+// A flight's track: positions numbered 1, 2, ... in the order added, each
+// flight's its own, each kept as the flight's last position with the
+// report's time, nothing for a flight not in the table; emptied by
 // DeleteAllPirepPositions.
 func testPirepPositions(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
-	flight := uuid.MustParse("7a0c1e2d-3b4f-4a5b-8c6d-00000000b001")
-	other := uuid.MustParse("7a0c1e2d-3b4f-4a5b-8c6d-00000000b002")
+	flight := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000b001", "in_progress", 0)
+	other := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000b002", "in_progress", 0)
+	theirs := pirep(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-00000000b003", "in_progress", 0)
+	upsertPireps(t, q, flight, other, theirs)
 	track := func(tenant string, id uuid.UUID) []readmodel.PirepPosition {
 		t.Helper()
 		got, err := q.ListPirepPositions(ctx, readmodel.ListPirepPositionsParams{TenantID: tenant, PirepID: id})
@@ -111,51 +83,66 @@ func testPirepPositions(t *testing.T, q readmodel.Querier) {
 		}
 		return got
 	}
-	if got := track(tenantA, flight); len(got) != 0 {
+	if got := track(tenantA, flight.ID); len(got) != 0 {
 		t.Fatalf("on an empty table: %v", got)
 	}
 	sim := at.Add(-time.Hour)
-	pos := func(tenant string, id uuid.UUID, n int32) readmodel.AddPirepPositionParams {
-		return readmodel.AddPirepPositionParams{TenantID: tenant, PirepID: id, N: n, ClientID: "c" + string(rune('0'+n)),
-			Lat: 50 + float64(n)/10, Lon: -3.5, AltitudeMsl: 1000 * n, AltitudeAgl: 900 * n, Heading: 215, Gs: 250 + n,
-			Ias: 240, Vs: 1500, Distance: 12.5 * float64(n), FuelFlow: 5400, Status: "TKO", Log: "gear up — ça va",
-			Transponder: "2000", Autopilot: "LNAV", SimTime: &sim, At: at.Add(time.Duration(n) * time.Second)}
+	pos := func(tenant string, id uuid.UUID, i int32) readmodel.AddPirepPositionParams {
+		return readmodel.AddPirepPositionParams{TenantID: tenant, PirepID: id, ClientID: "c" + string(rune('0'+i)),
+			Lat: 50 + float64(i)/10, Lon: -3.5, AltitudeMsl: 1000 * i, AltitudeAgl: 900 * i, Heading: 215, Gs: 250 + i,
+			Ias: 240, Vs: 1500, Distance: 12.5 * float64(i), FuelFlow: 5400, Status: "TKO", Log: "gear up — ça va",
+			Transponder: "2000", Autopilot: "LNAV", SimTime: &sim, At: at.Add(time.Duration(i) * time.Second),
+			UpdatedAt: at.Add(4*time.Hour + time.Duration(i)*time.Minute)}
 	}
-	third := pos(tenantA, flight, 3)
+	third := pos(tenantA, flight.ID, 3)
 	third.SimTime = nil
-	for _, p := range []readmodel.AddPirepPositionParams{pos(tenantA, flight, 1), third, pos(tenantA, flight, 2), pos(tenantB, other, 1), pos(tenantA, other, 1)} {
+	missing := uuid.MustParse("7a0c1e2d-3b4f-4a5b-8c6d-00000000b0ff")
+	for _, p := range []readmodel.AddPirepPositionParams{pos(tenantA, flight.ID, 1), pos(tenantA, flight.ID, 2), pos(tenantB, theirs.ID, 1),
+		third, pos(tenantA, other.ID, 1), pos(tenantA, missing, 1), pos(tenantB, flight.ID, 4)} {
 		if err := q.AddPirepPosition(ctx, p); err != nil {
-			t.Fatalf("AddPirepPosition(%s, %d): %v", p.PirepID, p.N, err)
+			t.Fatalf("AddPirepPosition(%s): %v", p.PirepID, err)
 		}
 	}
-	got := track(tenantA, flight)
+	got := track(tenantA, flight.ID)
 	if len(got) != 3 {
 		t.Fatalf("the flight's track has %d positions, want 3", len(got))
 	}
 	for i, g := range got {
-		want := pos(tenantA, flight, int32(i+1))
+		want := pos(tenantA, flight.ID, int32(i+1))
 		if i == 2 {
 			want = third
 		}
-		if g.N != want.N || g.ClientID != want.ClientID || g.Lat != want.Lat || g.AltitudeMsl != want.AltitudeMsl || g.Gs != want.Gs ||
+		if g.N != int32(i+1) || g.ClientID != want.ClientID || g.Lat != want.Lat || g.AltitudeMsl != want.AltitudeMsl || g.Gs != want.Gs ||
 			g.Distance != want.Distance || g.Log != want.Log || g.Status != want.Status || !g.At.Equal(want.At.Truncate(time.Microsecond)) ||
 			(g.SimTime == nil) != (want.SimTime == nil) || g.SimTime != nil && !g.SimTime.Equal(sim.Truncate(time.Microsecond)) {
 			t.Errorf("position %d = %+v, want %+v", i, g, want)
 		}
 	}
-	if got := track(tenantB, flight); len(got) != 0 {
-		t.Errorf("another airline's read of the flight: %v", got)
+	row, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tenantA, ID: flight.ID})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := track(tenantB, other); len(got) != 1 || got[0].TenantID != tenantB {
+	if row.Positions != 3 || row.LastLat != third.Lat || row.LastAltitude != third.AltitudeMsl || row.LastGs != third.Gs ||
+		row.LastPositionAt == nil || !row.LastPositionAt.Equal(third.At.Truncate(time.Microsecond)) || !row.UpdatedAt.Equal(third.UpdatedAt.Truncate(time.Microsecond)) || row.State != "in_progress" {
+		t.Errorf("the flight's row after three positions: %+v", row)
+	}
+	if got := track(tenantB, flight.ID); len(got) != 0 {
+		t.Errorf("another airline's read or write of the flight: %v", got)
+	}
+	if got := track(tenantB, theirs.ID); len(got) != 1 || got[0].TenantID != tenantB || got[0].N != 1 {
 		t.Errorf("B's flight: %v", got)
 	}
-	if err := q.AddPirepPosition(ctx, pos(tenantA, flight, 2)); err == nil {
-		t.Errorf("a second position 2 of the flight was added")
+	if got := track(tenantA, missing); len(got) != 0 {
+		t.Errorf("a position of a flight not in the table: %v", got)
+	}
+	list, err := q.ListPirepsInProgress(ctx, readmodel.ListPirepsInProgressParams{TenantID: tenantA, Limit: 10})
+	if err != nil || len(list) != 2 || list[0].ID != flight.ID {
+		t.Errorf("A's flights in progress after the positions: %v, %v; want the flight with the latest report first", list, err)
 	}
 	if err := q.DeleteAllPirepPositions(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := track(tenantA, flight); len(got) != 0 {
+	if got := track(tenantA, flight.ID); len(got) != 0 {
 		t.Errorf("after DeleteAllPirepPositions: %v", got)
 	}
 }
