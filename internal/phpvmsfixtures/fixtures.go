@@ -10,10 +10,15 @@ import (
 )
 
 // Read returns the fixture at rel (for example
-// "7.0.10/simbrief/briefing.xml"). Without the folder the test is skipped
-// with the reason, and fails when CI is set, where it must be present.
+// "7.0.10/simbrief/briefing.xml") from the folder PHPVMS_FIXTURES names, or
+// else ../shared/phpvms-fixtures beside the repository. Without the folder
+// the test is skipped with the reason, and fails when CI is set, where it
+// must be present.
 func Read(t testing.TB, rel string) []byte {
 	t.Helper()
+	if dir := os.Getenv("PHPVMS_FIXTURES"); dir != "" {
+		return read(t, filepath.Join(dir, rel), rel)
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
@@ -28,11 +33,15 @@ func Read(t testing.TB, rel string) []byte {
 		}
 		dir = parent
 	}
-	path := filepath.Join(dir, "..", "shared", "phpvms-fixtures", rel)
+	return read(t, filepath.Join(dir, "..", "shared", "phpvms-fixtures", rel), rel)
+}
+
+func read(t testing.TB, path, rel string) []byte {
+	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("phpVMS fixture %s is missing (CI must have ../shared/phpvms-fixtures): %v", rel, err)
+			t.Fatalf("phpVMS fixture %s is missing (CI must have ../shared/phpvms-fixtures, or PHPVMS_FIXTURES naming them): %v", rel, err)
 		}
 		t.Skipf("phpVMS fixture %s not found beside the repository (%v); skipping", rel, err)
 	}
