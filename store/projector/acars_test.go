@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/memory"
+	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/readmodel"
 )
@@ -118,4 +122,72 @@ func TestACARSFlightsIncrementalEqualsRebuildAndMemoryMatchesPostgres(t *testing
 			}
 		}
 	})
+}
+
+// liveFlightIDs catches a fresh read model up on the log in batches of
+// size and returns the live-flights notices it publishes, as the flights
+// each names.
+func liveFlightIDs(t *testing.T, es domain.EventStore, size int) [][]string {
+	t.Helper()
+	ctx := context.Background()
+	n := notify.NewLocal()
+	defer n.Close()
+	sub, err := n.Subscribe(ctx)
+	must(t, err)
+	p := projector.New(es, memory.New(), reg, n, nil, projector.All()...)
+	p.BatchSize = size
+	must(t, p.CatchUp(ctx))
+	var out [][]string
+	for {
+		select {
+		case no := <-sub:
+			if no.Topic == live.TopicLiveFlights {
+				out = append(out, no.IDs)
+			}
+		case <-time.After(200 * time.Millisecond):
+			return out
+		}
+	}
+}
+
+// A batch's live-flights notices go out as one naming every flight once
+// per change, in log order: 500 clients' positions in one batch were 500
+// notices at once to every open map, more than a stream holds.
+func TestABatchTellsTheLiveMapOnce(t *testing.T) {
+	e := newEmbedded(t)
+	ctx := context.Background()
+	r := &domain.Runner{Store: e.es, Registry: reg}
+	airline, _, err := (&domain.Airlines{Runner: r, IDs: domain.RandomIDs{}}).Create(ctx, domain.CommandMeta{Who: domain.System},
+		domain.CreateAirline{Name: "Live Air", ICAO: "LVA", Slug: "live-air"})
+	must(t, err)
+	planes := []string{uuid.NewString(), uuid.NewString()}
+	pireps := &domain.Pireps{Runner: r, IDs: domain.RandomIDs{}, Aircraft: activeAircraft{planes[0]: true, planes[1]: true},
+		Settings: domain.NoPirepRules{}, Airports: domain.AirportTable{"EGLL": {Lat: 51.4706, Lon: -0.461941}, "LPPT": {Lat: 38.7813, Lon: -9.13592}}}
+	pilot := domain.Actor{UserID: uuid.NewString(), Role: domain.RolePilot, TenantID: airline}
+	var ids []string
+	for i, plane := range planes {
+		id, _, err := pireps.Prefile(ctx, domain.CommandMeta{ID: uuid.NewString(), Who: pilot}, airline,
+			domain.PirepDetails{FlightNumber: fmt.Sprint(20 + i), DptAirport: "EGLL", ArrAirport: "LPPT", AircraftID: plane})
+		must(t, err)
+		ids = append(ids, id)
+	}
+	for i := range 5 {
+		for _, id := range ids {
+			_, _, err := pireps.AddPositions(ctx, domain.CommandMeta{ID: uuid.NewString(), Who: pilot}, airline, id,
+				[]domain.AircraftPosition{{ID: fmt.Sprint(i), Lat: 50, Lon: float64(-i)}})
+			must(t, err)
+		}
+	}
+	one := liveFlightIDs(t, e.es, 1)
+	var want []string
+	for _, n := range one {
+		want = append(want, n...)
+	}
+	if len(one) != 12 { // two starts, ten positions
+		t.Fatalf("event by event, %d live-flights notices, want 12", len(one))
+	}
+	batched := liveFlightIDs(t, e.es, 500)
+	if len(batched) != 1 || !slices.Equal(batched[0], want) {
+		t.Errorf("the whole log in one batch told the live map %v, want once: %v", batched, want)
+	}
 }

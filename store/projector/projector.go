@@ -1089,9 +1089,47 @@ func (p *Projector) publish(ctx context.Context, notices []notify.Notice) {
 	// and its notices should still go out.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
 	defer cancel()
+	notices = mergeLiveFlights(notices)
 	if err := p.n.Publish(ctx, notices...); err != nil {
 		p.log.WarnContext(ctx, "projector: publish notices", "err", err, "notices", len(notices))
 	}
+}
+
+// mergeLiveFlights merges a batch's live-flights notices into one per
+// tenant and audience, naming every flight once per change in log order,
+// at the last one's position and in its place. A batch of 500 ACARS
+// positions was 500 notices at once to every open map, beyond what a
+// stream holds, so the maps lost most of them; the map re-reads its
+// flights once per notice anyway.
+func mergeLiveFlights(ns []notify.Notice) []notify.Notice {
+	type key struct {
+		tenant, user string
+		staff        bool
+	}
+	last := map[key]int{} // the index of each audience's last live-flights notice
+	for i, n := range ns {
+		if n.Topic == live.TopicLiveFlights {
+			last[key{n.TenantID, n.UserID, n.Staff}] = i
+		}
+	}
+	if len(last) == 0 {
+		return ns
+	}
+	ids := map[key][]string{}
+	out := make([]notify.Notice, 0, len(ns))
+	for i, n := range ns {
+		if n.Topic != live.TopicLiveFlights {
+			out = append(out, n)
+			continue
+		}
+		k := key{n.TenantID, n.UserID, n.Staff}
+		ids[k] = append(ids[k], n.IDs...)
+		if last[k] == i {
+			n.IDs = ids[k]
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // coalesce merges notices into one per tenant, audience and topic, carrying
