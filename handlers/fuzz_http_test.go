@@ -359,20 +359,21 @@ func FuzzPhpvmsACARS(f *testing.F) {
 		`{"level":-99999999999,"route_leg":2147483648}`, `{"notes":"\u0000"}`, "{\"route\":\"\xff\xfe\"}",
 		`{"logs":[{"log":"Pushback","id":"a"},{"log":""}]}`, `{"route":[{"name":"DVR","order":1,"lat":51,"lon":1},{"name":"X","order":"y"}]}`,
 		`{"fields":{"Gate":"4","n":1,"":"x","o":{"a":1}}}`, `{"comment":"Holding"}`,
+		`{"flight_id":"x","aircraft_id":1}`, `{"flight_id":null,"aircraft_id":"1e400"}`,
 	}
-	for route := range uint8(9) {
+	for route := range uint8(10) {
 		for _, s := range seeds {
 			f.Add(route, s)
 		}
 		for _, h := range hostileText() {
-			b, _ := json.Marshal(map[string]string{"status": h, "notes": h, "flight_number": h, "dpt_airport_id": h, "source_name": h})
+			b, _ := json.Marshal(map[string]string{"status": h, "notes": h, "flight_number": h, "dpt_airport_id": h, "source_name": h, "flight_id": h})
 			f.Add(route, string(b))
 		}
 	}
 	a := newFuzzApp(f)
 	paths := []string{"/api/pireps/prefile", "/api/pireps/" + a.flight + "/update", "/api/pireps/" + a.flight + "/acars/position",
 		"/api/pireps/" + a.flight + "/file", "/api/pireps/" + a.flight, "/api/pireps/" + a.flight + "/acars/logs",
-		"/api/pireps/" + a.flight + "/route", "/api/pireps/" + a.flight + "/fields", "/api/pireps/" + a.flight + "/comments"}
+		"/api/pireps/" + a.flight + "/route", "/api/pireps/" + a.flight + "/fields", "/api/pireps/" + a.flight + "/comments", "/api/user/bids"}
 	f.Fuzz(func(t *testing.T, route uint8, body string) {
 		path := paths[int(route)%len(paths)]
 		a.check(t, fmt.Sprintf("POST %s %q", path, body), a.do(http.MethodPost, path, body,
