@@ -237,7 +237,8 @@ func (s *Pireps) Report(ctx context.Context, meta CommandMeta, airlineID, pirepI
 		if phase == p.Phase && proto.Equal(d.proto(), p.Details.proto()) {
 			return nil, nil
 		}
-		return []proto.Message{&eventsv1.PirepProgressed{PirepId: pirepID, Details: d.proto(), Phase: phase, UpdatedAt: timestamppb.New(now)}}, nil
+		return []proto.Message{&eventsv1.PirepProgressed{PirepId: pirepID, Details: d.proto(), Phase: phase, UpdatedAt: timestamppb.New(now),
+			PhaseChanged: proto.Bool(phase != p.Phase)}}, nil
 	})
 }
 
@@ -251,7 +252,26 @@ func (s *Pireps) checkReported(ctx context.Context, airlineID string, p *Pirep, 
 		msg := "A flight in progress keeps the aircraft it was prefiled with."
 		return d, &Error{Code: EInvalid, Message: msg, Fields: map[string]string{"aircraft_id": msg}}
 	}
+	d.Normalize()
+	if sameReference(d, p.Details) && d.Distance != 0 {
+		// Most reports move only the flight's progress (distance, time,
+		// fuel): the airports, aircraft and flight were checked against the
+		// airline at prefile, and a flight in the air is not refused for
+		// what changed on the ground since (an aircraft sent to
+		// maintenance, a rule switched on), so nothing is read for them.
+		if err := d.validate(true); err != nil {
+			return d, err
+		}
+		return d, nil
+	}
 	return s.prepare(ctx, airlineID, p.PilotID, d, true)
+}
+
+// sameReference reports whether a and b name the same airports, aircraft
+// and flight: the details prepare checks against the airline.
+func sameReference(a, b PirepDetails) bool {
+	return a.DptAirport == b.DptAirport && a.ArrAirport == b.ArrAirport && a.AltAirport == b.AltAirport &&
+		a.AircraftID == b.AircraftID && a.FlightID == b.FlightID
 }
 
 // AircraftPosition is one position an ACARS client reports.
@@ -417,7 +437,8 @@ func (s *Pireps) FileFlight(ctx context.Context, meta CommandMeta, airlineID, pi
 			return nil, err
 		}
 		evs := []proto.Message{
-			&eventsv1.PirepProgressed{PirepId: pirepID, Details: d.proto(), Phase: PhaseArrived, UpdatedAt: timestamppb.New(now)},
+			&eventsv1.PirepProgressed{PirepId: pirepID, Details: d.proto(), Phase: PhaseArrived, UpdatedAt: timestamppb.New(now),
+				PhaseChanged: proto.Bool(p.Phase != PhaseArrived)},
 			&eventsv1.PirepSubmitted{PirepId: pirepID, SubmittedAt: timestamppb.New(now)},
 		}
 		if auto {

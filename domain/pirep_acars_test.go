@@ -199,3 +199,33 @@ func TestARankAutoAcceptsACARSPirepsByItsOwnSetting(t *testing.T) {
 		t.Errorf("a rank that auto-accepts ACARS PIREPs: %s, want accepted", got)
 	}
 }
+
+// A flight in the air is not refused for what changed on the ground after
+// its prefile (its aircraft sent to storage), while a report that moves it
+// to an airport the airline does not have still is.
+func TestAFlightInProgressReportsOnAfterItsAircraftIsStored(t *testing.T) {
+	w := newPirepWorld(t)
+	ctx := context.Background()
+	meta := domain.CommandMeta{Who: w.pilot}
+	meta.ID = domain.NewUUID()
+	id, _, err := w.pireps.Prefile(ctx, meta, w.airline, prefileLisbon())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.pireps.Aircraft.(fleetTable)["ac-1"] = domain.AircraftInfo{Registration: "G-ABCD", Status: domain.AircraftStored, AirportID: "EGLL"}
+	meta.ID = domain.NewUUID()
+	progress := domain.FlightReport{Phase: "ENR", Apply: func(d *domain.PirepDetails) { d.FuelUsed, d.FlightTime = 900, 35 }}
+	if _, err := w.pireps.Report(ctx, meta, w.airline, id, progress); err != nil {
+		t.Errorf("a progress report after the aircraft was stored: %v", err)
+	}
+	meta.ID = domain.NewUUID()
+	divert := domain.FlightReport{Apply: func(d *domain.PirepDetails) { d.ArrAirport = "KJFK" }}
+	if _, err := w.pireps.Report(ctx, meta, w.airline, id, divert); domain.ErrorFields(err)["arr_airport"] == "" {
+		t.Errorf("a report moving the arrival to an unknown airport: %v", err)
+	}
+	p := &domain.Pirep{}
+	replay(t, w.r, domain.PirepStream(id), p)
+	if p.Details.FuelUsed != 900 || p.Details.ArrAirport != "LPPT" || p.Phase != "ENR" {
+		t.Errorf("the flight: fuel %d, arrival %s, phase %s; want 900, LPPT, ENR", p.Details.FuelUsed, p.Details.ArrAirport, p.Phase)
+	}
+}

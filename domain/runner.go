@@ -73,6 +73,14 @@ func executeLoaded[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, m
 
 // execute runs Execute's attempts; the first decides on *first at
 // firstVersion when first is not nil.
+//
+// A state r.States kept is decided on as it is, without reading the
+// stream: when the decision appends, the append's expected version checks
+// that nothing came in between, and a conflict brings the state up to date
+// and decides again. A refusal or a decision to append nothing, which no
+// append checks, is always decided again on the stream as it is. After an
+// append the state goes back with the command's own events applied, so a
+// flight's next report reads nothing either.
 func execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta CommandMeta,
 	newAgg func() A, first *A, firstVersion int64, decide func(agg A, version int64) (Decision, error)) (AppendResult, error) {
 	for _, s := range []string{ref.StreamID, ref.TenantID, meta.ID, meta.actor(), meta.CorrelationID, meta.CausationID} {
@@ -84,27 +92,45 @@ func execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta Co
 	if attempts <= 0 {
 		attempts = DefaultMaxAttempts
 	}
+	var behind *A // a state the last attempt's append found behind the stream
+	var behindAt int64
 	for attempt := 0; attempt < attempts; attempt++ {
 		var agg A
 		var version int64
-		if first != nil && attempt == 0 {
-			agg, version = *first, firstVersion
-		} else {
-			var err error
-			if agg, version, err = loadState(ctx, r, ref.StreamID, newAgg); err != nil {
+		own, unchecked := true, false // own: ours to keep; unchecked: not read from the stream just now
+		var err error
+		switch {
+		case first != nil && attempt == 0:
+			agg, version, own = *first, firstVersion, false
+		case behind != nil:
+			agg = *behind
+			if version, err = r.loadAfter(ctx, ref.StreamID, agg, behindAt); err != nil {
 				return AppendResult{}, err
 			}
+		default:
+			if agg, version, unchecked = takeKept(r, ref.StreamID, newAgg); !unchecked {
+				if agg, version, err = loadState(ctx, r, ref.StreamID, newAgg); err != nil {
+					return AppendResult{}, err
+				}
+			}
 		}
+		behind = nil
 		d, err := decide(agg, version)
-		if first == nil || attempt > 0 {
+		if unchecked && (err != nil || len(d.Events) == 0) {
+			if version, err = r.loadAfter(ctx, ref.StreamID, agg, version); err != nil {
+				return AppendResult{}, err
+			}
+			d, err = decide(agg, version)
+		}
+		if err != nil || len(d.Events) == 0 {
 			// Deciders only read the aggregate, so it is still the state
 			// at version; the caller's preloaded one stays the caller's.
-			r.keep(ref.StreamID, agg, version)
-		}
-		if err != nil {
-			return AppendResult{}, err
-		}
-		if len(d.Events) == 0 {
+			if own {
+				r.keep(ref.StreamID, agg, version)
+			}
+			if err != nil {
+				return AppendResult{}, err
+			}
 			return AppendResult{StreamID: ref.StreamID, FromVersion: version, ToVersion: version}, nil
 		}
 		req := AppendRequest{
@@ -135,14 +161,21 @@ func execute[A Aggregate](ctx context.Context, r *Runner, ref StreamRef, meta Co
 		}
 		res, err := r.Store.Append(ctx, req)
 		if errors.Is(err, ErrVersionConflict) {
+			if own {
+				behind, behindAt = &agg, version
+			}
 			continue
 		}
-		if err == nil {
-			for _, e := range req.Events {
-				res.EventTypes = append(res.EventTypes, e.Type)
-			}
+		if err != nil {
+			return res, err
 		}
-		return res, err
+		for _, e := range req.Events {
+			res.EventTypes = append(res.EventTypes, e.Type)
+		}
+		if own {
+			r.keepAfter(ref.StreamID, agg, version, res, d.Events)
+		}
+		return res, nil
 	}
 	return AppendResult{}, Errorf(EConflict, "This record was changed by someone else while you were saving. Please try again.")
 }
@@ -170,6 +203,41 @@ func loadState[A Aggregate](ctx context.Context, r *Runner, stream string, newAg
 	}
 	version, err := r.load(ctx, stream, agg)
 	return agg, version, err
+}
+
+// takeKept takes out the state r.States kept for stream, as it was kept:
+// ok is false when there is none.
+func takeKept[A Aggregate](r *Runner, stream string, newAgg func() A) (A, int64, bool) {
+	var none A
+	if _, ok := any(newAgg()).(keptState); !ok || r.States == nil {
+		return none, 0, false
+	}
+	state, at, ok := r.States.take(stream)
+	if !ok {
+		return none, 0, false
+	}
+	kept, ok := state.(A)
+	return kept, at, ok
+}
+
+// keepAfter hands back a state decided on at version with the events the
+// command appended applied, at the version they took. A duplicate command
+// appended nothing now, so the state goes back as it was, and the next
+// command reads what the first one appended.
+func (r *Runner) keepAfter(stream string, agg Aggregate, version int64, res AppendResult, appended []proto.Message) {
+	if _, ok := agg.(keptState); !ok || r.States == nil {
+		return
+	}
+	if res.Duplicate || res.FromVersion != version+1 || res.ToVersion != version+int64(len(appended)) {
+		r.keep(stream, agg, version)
+		return
+	}
+	for _, ev := range appended {
+		if err := agg.Apply(ev); err != nil {
+			return // the log has the events; the next command reads them afresh
+		}
+	}
+	r.keep(stream, agg, res.ToVersion)
 }
 
 // keep hands a state back to r.States, for the aggregates kept there.

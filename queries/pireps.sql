@@ -53,6 +53,21 @@ SET pilot_id = EXCLUDED.pilot_id, state = EXCLUDED.state, flight_number = EXCLUD
     last_lat = EXCLUDED.last_lat, last_lon = EXCLUDED.last_lon, last_altitude = EXCLUDED.last_altitude,
     last_heading = EXCLUDED.last_heading, last_gs = EXCLUDED.last_gs, last_position_at = EXCLUDED.last_position_at;
 
+-- name: ProgressPirep :exec
+-- ProgressPirep writes an ACARS client's report of a flight in progress
+-- into its row: the details and the phase, nothing else of the row (no
+-- state, no totals move). One statement that reads nothing back, so the
+-- projector sends it with a batch's positions in one round trip. A flight
+-- not in the table gets nothing.
+UPDATE pireps
+SET flight_number = sqlc.arg(flight_number), route_code = sqlc.arg(route_code), route_leg = sqlc.arg(route_leg),
+    flight_id = sqlc.arg(flight_id), dpt_airport = sqlc.arg(dpt_airport), arr_airport = sqlc.arg(arr_airport),
+    alt_airport = sqlc.arg(alt_airport), aircraft_id = sqlc.arg(aircraft_id), block_off = sqlc.arg(block_off),
+    block_on = sqlc.arg(block_on), flight_time = sqlc.arg(flight_time), distance = sqlc.arg(distance), level = sqlc.arg(level),
+    fuel_used = sqlc.arg(fuel_used), landing_rate = sqlc.arg(landing_rate), route = sqlc.arg(route), remarks = sqlc.arg(remarks),
+    source = sqlc.arg(source), source_name = sqlc.arg(source_name), phase = sqlc.arg(phase), updated_at = sqlc.arg(updated_at)
+WHERE tenant_id = sqlc.arg(tenant_id) AND id = sqlc.arg(id);
+
 -- name: DeleteAllPireps :exec
 -- DeleteAllPireps empties the read model before a rebuild.
 DELETE FROM pireps;

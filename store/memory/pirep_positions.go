@@ -16,6 +16,11 @@ func (m *ReadModels) AddPirepPosition(ctx context.Context, arg readmodel.AddPire
 	return m.write(func(t *tx) error { return t.AddPirepPosition(ctx, arg) })
 }
 
+// ProgressPirep implements readmodel.Querier.
+func (m *ReadModels) ProgressPirep(ctx context.Context, arg readmodel.ProgressPirepParams) error {
+	return m.write(func(t *tx) error { return t.ProgressPirep(ctx, arg) })
+}
+
 // DeleteAllPirepPositions implements readmodel.Querier.
 func (m *ReadModels) DeleteAllPirepPositions(ctx context.Context) error {
 	return m.write(func(t *tx) error { return t.DeleteAllPirepPositions(ctx) })
@@ -33,6 +38,24 @@ func (m *ReadModels) ListPirepsInProgress(ctx context.Context, arg readmodel.Lis
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.st.listPirepsInProgress(ctx, arg)
+}
+
+func (t *tx) ProgressPirep(ctx context.Context, arg readmodel.ProgressPirepParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	old, ok := t.st.pireps[rowKey{arg.TenantID, arg.ID}]
+	if !ok {
+		return nil // as the query's UPDATE finds no row
+	}
+	row := readmodel.UpsertPirepParams(*old)
+	row.FlightNumber, row.RouteCode, row.RouteLeg, row.FlightID = arg.FlightNumber, arg.RouteCode, arg.RouteLeg, arg.FlightID
+	row.DptAirport, row.ArrAirport, row.AltAirport, row.AircraftID = arg.DptAirport, arg.ArrAirport, arg.AltAirport, arg.AircraftID
+	row.BlockOff, row.BlockOn, row.FlightTime, row.Distance = arg.BlockOff, arg.BlockOn, arg.FlightTime, arg.Distance
+	row.Level, row.FuelUsed, row.LandingRate = arg.Level, arg.FuelUsed, arg.LandingRate
+	row.Route, row.Remarks, row.Source, row.SourceName = arg.Route, arg.Remarks, arg.Source, arg.SourceName
+	row.Phase, row.UpdatedAt = arg.Phase, arg.UpdatedAt
+	return t.UpsertPirep(ctx, row)
 }
 
 func (t *tx) AddPirepPosition(ctx context.Context, arg readmodel.AddPirepPositionParams) error {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/albatross-va/albatross/domain"
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
 	"github.com/albatross-va/albatross/domain/live"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/notify"
@@ -189,5 +190,72 @@ func TestABatchTellsTheLiveMapOnce(t *testing.T) {
 	batched := liveFlightIDs(t, e.es, 500)
 	if len(batched) != 1 || !slices.Equal(batched[0], want) {
 		t.Errorf("the whole log in one batch told the live map %v, want once: %v", batched, want)
+	}
+}
+
+// A report tells the live map only when it moves the flight's phase,
+// whether the event says so (phase_changed) or is from before it did and
+// the flight's row tells; both kinds give the same row.
+func TestAReportTellsTheLiveMapOfANewPhaseWithOrWithoutSayingSo(t *testing.T) {
+	ctx := context.Background()
+	e := newEmbedded(t)
+	r := &domain.Runner{Store: e.es, Registry: reg}
+	airline, _, err := (&domain.Airlines{Runner: r, IDs: domain.RandomIDs{}}).Create(ctx, domain.CommandMeta{Who: domain.System},
+		domain.CreateAirline{Name: "Live Air", ICAO: "LVA", Slug: "live-air"})
+	must(t, err)
+	plane := uuid.NewString()
+	pireps := &domain.Pireps{Runner: r, IDs: domain.RandomIDs{}, Aircraft: activeAircraft{plane: true},
+		Settings: domain.NoPirepRules{}, Airports: domain.AirportTable{"EGLL": {Lat: 51.4706, Lon: -0.461941}, "LPPT": {Lat: 38.7813, Lon: -9.13592}}}
+	pilot := domain.Actor{UserID: uuid.NewString(), Role: domain.RolePilot, TenantID: airline}
+	id, _, err := pireps.Prefile(ctx, domain.CommandMeta{ID: uuid.NewString(), Who: pilot}, airline,
+		domain.PirepDetails{FlightNumber: "20", DptAirport: "EGLL", ArrAirport: "LPPT", AircraftID: plane})
+	must(t, err)
+	for i, phase := range []string{"TXI", "TXI", "TKO"} { // a new phase, the same with more fuel used, a new phase
+		fuel := int32(100 * (i + 1))
+		_, err := pireps.Report(ctx, domain.CommandMeta{ID: uuid.NewString(), Who: pilot}, airline, id,
+			domain.FlightReport{Phase: phase, Apply: func(d *domain.PirepDetails) { d.FuelUsed = fuel }})
+		must(t, err)
+	}
+	// The same log as the version before phase_changed wrote it.
+	old := newEmbedded(t)
+	evs, err := e.es.ReadAll(ctx, domain.Position{}, 1000)
+	must(t, err)
+	stripped := 0
+	for _, ev := range evs {
+		data := ev.Data
+		if ev.Type == "albatross.events.v1.PirepProgressed" {
+			m, err := reg.Decode(ev.Type, ev.Data)
+			must(t, err)
+			pe := m.(*eventsv1.PirepProgressed)
+			pe.PhaseChanged = nil
+			_, data, err = reg.Encode(pe)
+			must(t, err)
+			stripped++
+		}
+		_, err := old.es.Append(ctx, domain.AppendRequest{StreamID: ev.StreamID, TenantID: ev.TenantID, Expected: domain.ExpectedVersion(ev.Version - 1),
+			Events: []domain.NewEvent{{Type: ev.Type, SchemaVersion: ev.SchemaVersion, Data: data}}})
+		must(t, err)
+	}
+	if stripped != 3 {
+		t.Fatalf("%d reports in the log, want 3", stripped)
+	}
+	rows := map[string]readmodel.Pirep{}
+	for name, es := range map[string]domain.EventStore{"new": e.es, "old": old.es} {
+		notices := liveFlightIDs(t, es, 1)
+		if len(notices) != 3 { // the start, TXI, TKO
+			t.Errorf("%s events: %d live-flights notices %v, want 3: the start and the two new phases", name, len(notices), notices)
+		}
+		q := memory.New()
+		p := projector.New(es, q, reg, notify.NewLocal(), nil, projector.All()...)
+		must(t, p.CatchUp(ctx))
+		row, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: airline, ID: uuid.MustParse(id)})
+		must(t, err)
+		if row.Phase != "TKO" || row.FuelUsed != 300 {
+			t.Errorf("%s events: the flight's row has phase %s and fuel %d, want TKO and 300", name, row.Phase, row.FuelUsed)
+		}
+		rows[name] = row
+	}
+	if !reflect.DeepEqual(rows["new"], rows["old"]) {
+		t.Errorf("the same reports as old events give another row:\n new %+v\n old %+v", rows["new"], rows["old"])
 	}
 }

@@ -99,11 +99,21 @@ func (Pireps) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 		})
 	case *eventsv1.PirepProgressed:
 		rawID = e.PirepId
-		err = change(rawID, e.UpdatedAt.AsTime(), func(row *readmodel.UpsertPirepParams) error {
-			phaseMoved = row.Phase != e.Phase
-			row.Phase = e.Phase
-			return setDetails(row, e.Details)
-		})
+		if e.PhaseChanged == nil {
+			// From before the event said whether the phase moved: the row
+			// tells.
+			err = change(rawID, e.UpdatedAt.AsTime(), func(row *readmodel.UpsertPirepParams) error {
+				phaseMoved = row.Phase != e.Phase
+				row.Phase = e.Phase
+				return setDetails(row, e.Details)
+			})
+			break
+		}
+		// A client's report every few seconds: a narrow update that reads
+		// nothing, like the positions', so a batch of reports goes to
+		// PostgreSQL in one round trip.
+		phaseMoved = e.GetPhaseChanged()
+		err = withID(rawID, func(id uuid.UUID) error { return progress(ctx, q, ev.TenantID, id, e) })
 	case *eventsv1.PirepPositionsAdded:
 		// The flight's most frequent event, and only ever of a flight in
 		// progress (no totals move): the track's rows and a narrow update
@@ -251,6 +261,20 @@ func addPositions(ctx context.Context, q readmodel.Querier, tenant string, pirep
 		}
 	}
 	return nil
+}
+
+// progress writes a report's details and phase into the flight's row.
+func progress(ctx context.Context, q readmodel.Querier, tenant string, id uuid.UUID, e *eventsv1.PirepProgressed) error {
+	var d readmodel.UpsertPirepParams
+	if err := setDetails(&d, e.Details); err != nil {
+		return err
+	}
+	return q.ProgressPirep(ctx, readmodel.ProgressPirepParams{TenantID: tenant, ID: id,
+		FlightNumber: d.FlightNumber, RouteCode: d.RouteCode, RouteLeg: d.RouteLeg, FlightID: d.FlightID,
+		DptAirport: d.DptAirport, ArrAirport: d.ArrAirport, AltAirport: d.AltAirport, AircraftID: d.AircraftID,
+		BlockOff: d.BlockOff, BlockOn: d.BlockOn, FlightTime: d.FlightTime, Distance: d.Distance, Level: d.Level,
+		FuelUsed: d.FuelUsed, LandingRate: d.LandingRate, Route: d.Route, Remarks: d.Remarks,
+		Source: d.Source, SourceName: d.SourceName, Phase: e.Phase, UpdatedAt: e.UpdatedAt.AsTime()})
 }
 
 func setDetails(row *readmodel.UpsertPirepParams, e *eventsv1.PirepFiled_Details) error {

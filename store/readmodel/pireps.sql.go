@@ -752,6 +752,77 @@ func (q *Queries) ListPirepsInProgress(ctx context.Context, arg ListPirepsInProg
 	return items, nil
 }
 
+const progressPirep = `-- name: ProgressPirep :exec
+UPDATE pireps
+SET flight_number = $1, route_code = $2, route_leg = $3,
+    flight_id = $4, dpt_airport = $5, arr_airport = $6,
+    alt_airport = $7, aircraft_id = $8, block_off = $9,
+    block_on = $10, flight_time = $11, distance = $12, level = $13,
+    fuel_used = $14, landing_rate = $15, route = $16, remarks = $17,
+    source = $18, source_name = $19, phase = $20, updated_at = $21
+WHERE tenant_id = $22 AND id = $23
+`
+
+type ProgressPirepParams struct {
+	FlightNumber string
+	RouteCode    string
+	RouteLeg     int32
+	FlightID     string
+	DptAirport   string
+	ArrAirport   string
+	AltAirport   string
+	AircraftID   uuid.UUID
+	BlockOff     time.Time
+	BlockOn      time.Time
+	FlightTime   int32
+	Distance     int32
+	Level        int32
+	FuelUsed     int32
+	LandingRate  int32
+	Route        string
+	Remarks      string
+	Source       string
+	SourceName   string
+	Phase        string
+	UpdatedAt    time.Time
+	TenantID     string
+	ID           uuid.UUID
+}
+
+// ProgressPirep writes an ACARS client's report of a flight in progress
+// into its row: the details and the phase, nothing else of the row (no
+// state, no totals move). One statement that reads nothing back, so the
+// projector sends it with a batch's positions in one round trip. A flight
+// not in the table gets nothing.
+func (q *Queries) ProgressPirep(ctx context.Context, arg ProgressPirepParams) error {
+	_, err := q.db.Exec(ctx, progressPirep,
+		arg.FlightNumber,
+		arg.RouteCode,
+		arg.RouteLeg,
+		arg.FlightID,
+		arg.DptAirport,
+		arg.ArrAirport,
+		arg.AltAirport,
+		arg.AircraftID,
+		arg.BlockOff,
+		arg.BlockOn,
+		arg.FlightTime,
+		arg.Distance,
+		arg.Level,
+		arg.FuelUsed,
+		arg.LandingRate,
+		arg.Route,
+		arg.Remarks,
+		arg.Source,
+		arg.SourceName,
+		arg.Phase,
+		arg.UpdatedAt,
+		arg.TenantID,
+		arg.ID,
+	)
+	return err
+}
+
 const subtractPirepFromAircraftTotals = `-- name: SubtractPirepFromAircraftTotals :exec
 WITH next AS (
     SELECT l.id, l.block_on, l.arr_airport FROM pireps l

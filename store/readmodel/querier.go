@@ -289,6 +289,12 @@ type Querier interface {
 	// MarkNoticeRead dismisses a member's notice; another member's is never
 	// touched, and a dismissed one keeps its first time.
 	MarkNoticeRead(ctx context.Context, arg MarkNoticeReadParams) error
+	// ProgressPirep writes an ACARS client's report of a flight in progress
+	// into its row: the details and the phase, nothing else of the row (no
+	// state, no totals move). One statement that reads nothing back, so the
+	// projector sends it with a batch's positions in one round trip. A flight
+	// not in the table gets nothing.
+	ProgressPirep(ctx context.Context, arg ProgressPirepParams) error
 	// PutAwayPirepNotices dismisses a member's unread notices of a PIREP: a new
 	// decision on it (a reject after an accept) makes the ones before stale.
 	PutAwayPirepNotices(ctx context.Context, arg PutAwayPirepNoticesParams) error

@@ -19,6 +19,49 @@ var acarsCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"ListPirepPositions":      testPirepPositions,
 	"DeleteAllPirepPositions": testPirepPositions,
 	"ListIdlePireps":          testListIdlePireps,
+	"ProgressPirep":           testProgressPirep,
+}
+
+// ProgressPirep writes a report's details and phase into a flight's row
+// and leaves the rest of it (state, filing times, track counts, last
+// position) as it was; another airline's row of the same id, and a
+// flight not in the table, get nothing.
+func testProgressPirep(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	flight := inFlight(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000b011", 5)
+	theirs := inFlight(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-00000000b011", 5)
+	upsertPireps(t, q, flight, theirs)
+	later := at.Add(2 * time.Hour)
+	arg := readmodel.ProgressPirepParams{TenantID: tenantA, ID: flight.ID, FlightNumber: "4321", RouteCode: "B", RouteLeg: 2,
+		FlightID: "f-1", DptAirport: "EGLL", ArrAirport: "LPFR", AltAirport: "LPPT", AircraftID: flight.AircraftID,
+		BlockOff: flight.BlockOff, BlockOn: later, FlightTime: 77, Distance: 812, Level: 39000, FuelUsed: 4321,
+		LandingRate: -88, Route: "DCT BOMUP", Remarks: "on — à l'heure", Source: "acars", SourceName: "smartCARS", Phase: "DSC", UpdatedAt: later}
+	if err := q.ProgressPirep(ctx, arg); err != nil {
+		t.Fatalf("ProgressPirep: %v", err)
+	}
+	missing := arg
+	missing.ID = uuid.MustParse("7a0c1e2d-3b4f-4a5b-8c6d-00000000b0fe")
+	if err := q.ProgressPirep(ctx, missing); err != nil {
+		t.Fatalf("ProgressPirep of a flight not in the table: %v", err)
+	}
+	if _, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: tenantA, ID: missing.ID}); err == nil {
+		t.Errorf("ProgressPirep made a row for a flight not in the table")
+	}
+	want := flight
+	want.FlightNumber, want.RouteCode, want.RouteLeg, want.FlightID = arg.FlightNumber, arg.RouteCode, arg.RouteLeg, arg.FlightID
+	want.ArrAirport, want.AltAirport, want.BlockOn, want.FlightTime = arg.ArrAirport, arg.AltAirport, arg.BlockOn, arg.FlightTime
+	want.Distance, want.Level, want.FuelUsed, want.LandingRate = arg.Distance, arg.Level, arg.FuelUsed, arg.LandingRate
+	want.Route, want.Remarks, want.Source, want.SourceName, want.Phase, want.UpdatedAt = arg.Route, arg.Remarks, arg.Source, arg.SourceName, arg.Phase, arg.UpdatedAt
+	for _, c := range []struct {
+		tenant string
+		want   readmodel.UpsertPirepParams
+	}{{tenantA, want}, {tenantB, theirs}} {
+		got, err := q.GetPirep(ctx, readmodel.GetPirepParams{TenantID: c.tenant, ID: flight.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		samePireps(t, c.tenant+"'s row after the report", []readmodel.Pirep{got}, c.want)
+	}
 }
 
 // inFlight is a PIREP in progress, its last report n minutes after at,

@@ -133,11 +133,16 @@ func (x *PirepFiled) GetPhase() string {
 // PirepProgressed is an ACARS client's update of a flight in progress: its
 // details as they now stand and its phase (BST, TXI, TKO, ENR, ...).
 type PirepProgressed struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	PirepId       string                 `protobuf:"bytes,1,opt,name=pirep_id,json=pirepId,proto3" json:"pirep_id,omitempty"`
-	Details       *PirepFiled_Details    `protobuf:"bytes,2,opt,name=details,proto3" json:"details,omitempty"`
-	Phase         string                 `protobuf:"bytes,3,opt,name=phase,proto3" json:"phase,omitempty"`
-	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	PirepId   string                 `protobuf:"bytes,1,opt,name=pirep_id,json=pirepId,proto3" json:"pirep_id,omitempty"`
+	Details   *PirepFiled_Details    `protobuf:"bytes,2,opt,name=details,proto3" json:"details,omitempty"`
+	Phase     string                 `protobuf:"bytes,3,opt,name=phase,proto3" json:"phase,omitempty"`
+	UpdatedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	// phase_changed says whether phase differs from the flight's phase
+	// before, so a projection can tell the live map without reading the
+	// flight's row back. Events from before it have none, and their
+	// projection reads the row to tell.
+	PhaseChanged  *bool `protobuf:"varint,5,opt,name=phase_changed,json=phaseChanged,proto3,oneof" json:"phase_changed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -198,6 +203,13 @@ func (x *PirepProgressed) GetUpdatedAt() *timestamppb.Timestamp {
 		return x.UpdatedAt
 	}
 	return nil
+}
+
+func (x *PirepProgressed) GetPhaseChanged() bool {
+	if x != nil && x.PhaseChanged != nil {
+		return *x.PhaseChanged
+	}
+	return false
 }
 
 // PirepPositionsAdded is the positions one request of an ACARS client
@@ -1594,13 +1606,15 @@ const file_domain_events_v1_pirep_proto_rawDesc = "" +
 	"\aremarks\x18\x11 \x01(\tR\aremarks\x12\x16\n" +
 	"\x06source\x18\x12 \x01(\tR\x06source\x12\x1f\n" +
 	"\vsource_name\x18\x13 \x01(\tR\n" +
-	"sourceName\"\xc0\x01\n" +
+	"sourceName\"\xfc\x01\n" +
 	"\x0fPirepProgressed\x12\x19\n" +
 	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12A\n" +
 	"\adetails\x18\x02 \x01(\v2'.albatross.events.v1.PirepFiled.DetailsR\adetails\x12\x14\n" +
 	"\x05phase\x18\x03 \x01(\tR\x05phase\x129\n" +
 	"\n" +
-	"updated_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\"\x91\x05\n" +
+	"updated_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12(\n" +
+	"\rphase_changed\x18\x05 \x01(\bH\x00R\fphaseChanged\x88\x01\x01B\x10\n" +
+	"\x0e_phase_changed\"\x91\x05\n" +
 	"\x13PirepPositionsAdded\x12\x19\n" +
 	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12O\n" +
 	"\tpositions\x18\x02 \x03(\v21.albatross.events.v1.PirepPositionsAdded.PositionR\tpositions\x125\n" +
@@ -1779,6 +1793,7 @@ func file_domain_events_v1_pirep_proto_init() {
 	if File_domain_events_v1_pirep_proto != nil {
 		return
 	}
+	file_domain_events_v1_pirep_proto_msgTypes[1].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
