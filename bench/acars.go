@@ -269,6 +269,7 @@ type acarsClient struct {
 	postLat            []float64 // µs, measured phase
 	postAt             []time.Time
 	statusLat          []float64 // µs, measured phase
+	updateLat          []float64 // µs, measured phase
 	ticks, late, pause int       // ticks reported, of them late, and skipped in the pause
 	prefileRetries     int       // prefiles asked again after a 404
 }
@@ -399,10 +400,12 @@ func (a *acarsClient) tick(ctx context.Context, i, k int, h *acarsHub) error {
 	if k == 0 {
 		phase = "TXI"
 	}
+	tu := time.Now()
 	if _, err := a.call(ctx, http.MethodPost, "/api/pireps/"+a.pirepID+"/update", map[string]any{"status": phase,
 		"distance": 353 * f, "flight_time": minutes, "fuel_used": 20 * k}); err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
+	updated := time.Since(tu)
 	h.inflight.Add(1)
 	t0 := time.Now()
 	p := h.started(i, t0)
@@ -424,6 +427,7 @@ func (a *acarsClient) tick(ctx context.Context, i, k int, h *acarsHub) error {
 	if p == acarsMeasured {
 		a.postLat, a.postAt = append(a.postLat, float64(took.Nanoseconds())/1000), append(a.postAt, t0)
 		a.statusLat = append(a.statusLat, float64(time.Since(t1).Nanoseconds())/1000)
+		a.updateLat = append(a.updateLat, float64(updated.Nanoseconds())/1000)
 	}
 	a.ticks++
 	return nil
@@ -457,14 +461,15 @@ func benchACARS(ctx context.Context, c config, log *slog.Logger, t *table) error
 		"%d browsers (GET /events, each its own connection) are open before the first post. Phases: a warm-up of 2 intervals (discarded), %s measured with every browser, "+
 		"a pause in the reports (the clients skip their ticks until no post is under way and every open stream has every event, at most 10 s, then one interval more; "+
 		"the browsers close, a cut stream counts as missing its events), then %s with one freshly opened browser (the SSE baselines). "+
-		"Rows: position POST latency over the measured phase's posts, against GET /api/status by the same clients in the same ticks; position → browser: from the start of the "+
+		"Rows: position POST latency over the measured phase's posts, against GET /api/status by the same clients in the same ticks (the position answers with its count once its event is in the log; "+
+		"the key's next request, the next tick's update, waits for the read models instead); update POST latency likewise (it answers with the PIREP from the read models, so it waits for the projector); position → browser: from the start of the "+
 		"POST to a browser's reading of the `live-flights` event naming that PIREP (a stream's nth event for a PIREP is its nth post: each reaches every stream in log order), "+
 		"p50/p99 over every post and browser of the phase, one run per mode (no rounds); events and payload bytes (length of the data column) in the log's events table "+
 		"for the run's PIREP streams and their aircraft-use streams, counted after the run, per flight hour = the sum over flights of prefile to file less the pause (the simulated flight is "+
 		"that wall time, reporting every interval), against the same flights' events without PirepPositionsAdded; embedded start: exec to the first /healthz 200 on the "+
 		"run's data dir, against a copy of it with the PirepPositionsAdded rows deleted and VACUUMed (the same airline and flights, prefiled, updated and filed, no positions), "+
 		"alternating, %d rounds, median. Growth rows: position POST latency in the last stretch of the measured phase (as long as the baseline) against its first, "+
-		"the same clients (the track and the log grow two events a tick; the server keeps each flight's state and reads only the events since its last command); the one-browser baseline runs after the measured phase, on longer "+
+		"the same clients (the track and the log grow two events a tick; the server keeps each flight's state with its own last events applied, and reads the stream only when an append finds another writer came first); the one-browser baseline runs after the measured phase, on longer "+
 		"flights, so it carries more of that growth than the measured rows do. The load generator (clients and browsers, the bench's own goroutines) shares the machine's 2 cores with the server, so "+
 		"latencies include waiting for a core. %s",
 		acarsSessions, sz.clients, sz.interval, sz.browsers, sz.duration, acarsBaselineFor(sz), c.rounds, strings.Join(details, " "))
@@ -689,12 +694,13 @@ func measureACARS(ctx context.Context, c config, log *slog.Logger, t *table, st 
 	baseCancel()
 
 	// The rows of the latencies.
-	var postLat, statusLat, firstLat, lastLat []float64
+	var postLat, statusLat, updateLat, firstLat, lastLat []float64
 	var allTicks, lateTicks, unmatched, retries int
 	window := acarsBaselineFor(sz) // the growth rows' first and last stretch of the measured phase
 	measuredTo := measuredFrom.Add(sz.duration)
 	for _, cl := range clients {
 		postLat, statusLat = append(postLat, cl.postLat...), append(statusLat, cl.statusLat...)
+		updateLat = append(updateLat, cl.updateLat...)
 		for k, at := range cl.postAt {
 			switch {
 			case at.Before(measuredFrom.Add(window)):
@@ -731,7 +737,7 @@ func measureACARS(ctx context.Context, c config, log *slog.Logger, t *table, st 
 	if len(firstLat) == 0 || len(lastLat) == 0 {
 		return "", errors.New("no posts in the first or last stretch of the measured phase")
 	}
-	post, status := percentiles(postLat, 0.5, 0.99), percentiles(statusLat, 0.5, 0.99)
+	post, status, update := percentiles(postLat, 0.5, 0.99), percentiles(statusLat, 0.5, 0.99), percentiles(updateLat, 0.5, 0.99)
 	first, last := percentiles(firstLat, 0.5, 0.99), percentiles(lastLat, 0.5, 0.99)
 	// Streams the server cut before the phase read none of its events:
 	// the rows are left out then, and the missed row and the note say so.
@@ -747,6 +753,12 @@ func measureACARS(ctx context.Context, c config, log *slog.Logger, t *table, st 
 	label := fmt.Sprintf("%s ACARS position POST, %d clients every %s, %d browsers", st.mode, sz.clients, sz.interval, sz.browsers)
 	t.add(row{what: label + " (p50)", unit: "ms", measured: post[0] / 1000, baseline: status[0] / 1000, baseWhat: "GET /api/status, same clients and ticks"})
 	t.add(row{what: label + " (p99)", unit: "ms", measured: post[1] / 1000, baseline: status[1] / 1000, baseWhat: "GET /api/status, same clients and ticks (p99; goal under 50 ms)"})
+	// The update answers with the PIREP as the read models have it, so it
+	// waits for the projector; the position answers with its count, and
+	// the key's next request waits instead (handlers/owed_writes.go).
+	label = fmt.Sprintf("%s ACARS update POST (answered with the PIREP), %d clients every %s, %d browsers", st.mode, sz.clients, sz.interval, sz.browsers)
+	t.add(row{what: label + " (p50)", unit: "ms", measured: update[0] / 1000, baseline: status[0] / 1000, baseWhat: "GET /api/status, same clients and ticks"})
+	t.add(row{what: label + " (p99)", unit: "ms", measured: update[1] / 1000, baseline: status[1] / 1000, baseWhat: "GET /api/status, same clients and ticks (p99)"})
 	// Every command on a PIREP replays its stream, which grows by two
 	// events a tick: these rows show whether the flights' length shows.
 	label = fmt.Sprintf("%s ACARS position POST in the last %s of the measured phase", st.mode, window)

@@ -54,6 +54,8 @@ type app struct {
 	rm       readmodel.Querier
 	proj     *projector.Projector
 	jobs     *imports.Jobs
+	// projectOnWait: no projector runs (withProjectionOnWait).
+	projectOnWait bool
 	// countEvents counts every committed event, not only those a reader
 	// following the global order may see yet.
 	countEvents func(t *testing.T) int
@@ -146,7 +148,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	t.Cleanup(stop)
-	go func() { _ = proj.Run(runCtx) }()
+	if !o.projectOnWait {
+		go func() { _ = proj.Run(runCtx) }()
+	}
 	keyCache := apikeycache.NewLocal(0)
 	keyNotices, err := notices.Subscribe(runCtx)
 	if err != nil {
@@ -172,6 +176,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	d.Sessions = handlers.NewSessions(sessions, false)
 	d.Events = es
 	d.Waiter = proj
+	if o.projectOnWait {
+		d.Waiter = catchUpWaiter{proj}
+	}
 	d.Broker = broker
 	d.Ready = ready
 	// Tests run in parallel on one PostgreSQL cluster, where a long
@@ -187,7 +194,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	airlines, fleet, flights, pireps, ranks := cmds.Airlines, cmds.Fleet, cmds.Flights, cmds.Pireps, cmds.Ranks
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, bids: cmds.Bids, rm: rm, proj: proj, jobs: jobs, countEvents: count}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, bids: cmds.Bids, rm: rm, proj: proj, jobs: jobs, countEvents: count, projectOnWait: o.projectOnWait}
 }
 
 // appOptions are what an app's tests may change in its wiring.
@@ -195,7 +202,21 @@ type appOptions struct {
 	readTracer pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
 	mapTiles   views.MapTiles  // the tile server the maps draw
 	simbrief   handlers.SimbriefFetcher
+	// projectOnWait runs no projector: the read models move only when a
+	// handler waits for them, so a test sees which requests wait.
+	projectOnWait bool
 }
+
+// catchUpWaiter projects everything in the log whenever a handler waits.
+type catchUpWaiter struct{ proj *projector.Projector }
+
+func (w catchUpWaiter) WaitFor(ctx context.Context, _ domain.Position, _ ...string) error {
+	return w.proj.CatchUp(ctx)
+}
+
+// withProjectionOnWait has the read models move only when a handler
+// waits for them.
+func withProjectionOnWait() appOption { return func(o *appOptions) { o.projectOnWait = true } }
 
 // simbriefAt points the app's SimBrief at a test's server.
 func simbriefAt(f handlers.SimbriefFetcher) appOption {

@@ -475,6 +475,11 @@ func (w *matrixWorld) settle(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(all) == w.countEvents(t) {
+			if w.projectOnWait {
+				if err := w.proj.CatchUp(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if len(all) > 0 {
 				if err := w.proj.WaitFor(ctx, all[len(all)-1].Position); err != nil {
 					t.Fatal(err)

@@ -187,6 +187,8 @@ type phpvmsAPI struct {
 	cmds PirepCommands
 	bids BidCommands
 	wait readYourWrites
+	// owed holds the positions a key posted and has not read since.
+	owed *owedWrites
 	// log and registry read a PIREP's stream, for what only it holds.
 	log      StreamReader
 	registry *events.Registry
@@ -232,6 +234,7 @@ func (h *phpvmsAPI) scope(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			c.Set(apiPrincipalKey, p)
 			airline = p.airline
+			h.owed.settle(c, p.keyID)
 		}
 		if airline == nil {
 			a, err := h.onlyAirline(c)

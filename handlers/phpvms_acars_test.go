@@ -9,9 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/handlers/phpvmstest"
 	"github.com/albatross-va/albatross/reactors"
+	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 )
 
@@ -190,4 +193,41 @@ func TestPhpvmsRoutesWithoutTheirData(t *testing.T) {
 	checkPhpvmsProblem(t, "a briefing", resp, doc, http.StatusNotFound, "not-found")
 	resp, doc = w.get(t, "/api/flights/"+flight+"/route", xKey(w.keyB))
 	checkPhpvmsProblem(t, "another airline's flight's route", resp, doc, http.StatusNotFound, "not-found")
+}
+
+// A position POST answers without waiting for the read models (its
+// answer shows nothing of them), and the key's next request still sees
+// the position: it waits for what the key wrote before it reads. Run with
+// no projector, so the read models move only when a request waits.
+func TestAPositionIsAnsweredAtOnceAndSeenByTheKeysNextRead(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newPhpvmsWorld(t, m, withProjectionOnWait())
+			_, doc := w.send(t, http.MethodPost, "/api/pireps/prefile", w.keyA, map[string]any{"airline_id": w.airlineNumber(t, w.keyA),
+				"aircraft_id": 2, "flight_number": "8100", "dpt_airport_id": "EGLL", "arr_airport_id": "LFPG", "source_name": "test"})
+			id := data[map[string]any](t, "prefile", doc)["id"].(string)
+			resp, doc := w.send(t, http.MethodPost, "/api/pireps/"+id+"/acars/position", w.keyA,
+				map[string]any{"positions": []any{map[string]any{"id": "p1", "lat": 50.1, "lon": -1.2, "altitude": 12000}}})
+			if resp.StatusCode != http.StatusOK || doc["count"] != float64(1) {
+				t.Fatalf("position POST: %d %v", resp.StatusCode, doc)
+			}
+			projected := func(when string) {
+				t.Helper()
+				track, err := w.rm.ListPirepPositions(context.Background(), readmodel.ListPirepPositionsParams{TenantID: w.a.id, PirepID: uuid.MustParse(id)})
+				if err != nil || len(track) != 0 {
+					t.Fatalf("%s, the read model had %d positions (%v): a request waited for it", when, len(track), err)
+				}
+			}
+			projected("when the POST answered")
+			// Another key's request owes nothing, and waits for nothing.
+			if _, other := w.get(t, "/api/user", xKey(w.keyB)); data[map[string]any](t, "B's user", other)["id"] == nil {
+				t.Fatalf("B's user: %v", other)
+			}
+			projected("after another key's request")
+			_, doc = w.get(t, "/api/pireps/"+id+"/acars/position", xKey(w.keyA))
+			if list := data[[]any](t, "track", doc); len(list) != 1 || list[0].(map[string]any)["lat"] != 50.1 {
+				t.Errorf("the key's next read of the track: %v, want the position just posted", list)
+			}
+		})
+	}
 }

@@ -495,7 +495,11 @@ func (h *phpvmsAPI) addPositions(c echo.Context) error {
 	if err != nil {
 		return phpvmsRefusalOf(err, airportsOf(p))
 	}
-	h.wait.waitFor(c, res)
+	// The answer shows nothing of the read models: the key's next request
+	// waits for them instead (owed_writes.go).
+	if pr, ok := currentAPIPrincipal(c); ok {
+		h.owed.owe(pr.keyID, res)
+	}
 	return writePhpvmsJSON(c, http.StatusOK, echo.MIMEApplicationJSON,
 		map[string]any{"message": strconv.Itoa(n) + " positions added", "attrs": []any{}, "count": n})
 }

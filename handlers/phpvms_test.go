@@ -26,9 +26,9 @@ type phpvmsWorld struct {
 	slugB      string
 }
 
-func newPhpvmsWorld(t *testing.T, m mode) *phpvmsWorld {
+func newPhpvmsWorld(t *testing.T, m mode, opts ...appOption) *phpvmsWorld {
 	t.Helper()
-	w := &phpvmsWorld{matrixWorld: &matrixWorld{app: newAppOn(t, m, nil)}}
+	w := &phpvmsWorld{matrixWorld: &matrixWorld{app: newAppOn(t, m, nil, opts...)}}
 	all := seedAirlines(t, w.matrixWorld, 0, 2)
 	w.a, w.b = all[0], all[1]
 	w.slugA, w.slugB = "pagework-qaa", "pagework-qab"

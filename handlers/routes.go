@@ -197,7 +197,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// phpVMS 7's API for ACARS clients (phpvms.go says how a request finds
 	// its airline): at /api, and at /a/{slug}/api for a public route of one
 	// airline among several.
-	phpvms := &phpvmsAPI{auth: auth, rm: d.ReadModels, cmds: d.Pireps, bids: d.Bids, wait: wait, log: d.Events, registry: d.Registry, simbrief: d.Simbrief}
+	phpvms := &phpvmsAPI{auth: auth, rm: d.ReadModels, cmds: d.Pireps, bids: d.Bids, wait: wait, owed: newOwedWrites(wait), log: d.Events, registry: d.Registry, simbrief: d.Simbrief}
 	for _, prefix := range []string{"/api", "/a/:slug/api"} {
 		g := e.Group(prefix, phpvms.scope)
 		g.RouteNotFound("", api.notFound)
