@@ -22,7 +22,7 @@ run: build
 build: $(BIN)
 
 $(BIN): $(ASSETS) $(GOFILES) go.mod go.sum
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/albatross
+	$(GO) build -buildvcs=auto -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/albatross
 
 ## assets: Tailwind CSS, htmx 2 and its SSE extension and the world basemap into static/dist, and the airport reference (embedded)
 assets: $(ASSETS)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -104,6 +105,22 @@ func TestUnknownCommandAndVersion(t *testing.T) {
 	out, _, err = runCLI(t, nil, "help")
 	if err != nil || !strings.Contains(out, "DATABASE_URL") || !strings.Contains(out, "projections rebuild") {
 		t.Errorf("help does not list the settings and commands: %q %v", out, err)
+	}
+}
+
+// The version names the commit and its time when the build knows them.
+func TestVersionNamesTheCommitAndItsTime(t *testing.T) {
+	info := &debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0757b8c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7"},
+		{Key: "vcs.time", Value: "2026-12-03T14:20:00Z"}, {Key: "vcs.modified", Value: "false"}}}
+	if got := versionLine("v1.2.0", info); !strings.HasPrefix(got, "albatross v1.2.0, commit 0757b8c1d2e3 of 2026-12-03T14:20:00Z (go") {
+		t.Errorf("version line %q", got)
+	}
+	info.Settings[2].Value = "true"
+	if got := versionLine("v1.2.0", info); !strings.Contains(got, "0757b8c1d2e3 with local changes of 2026-12-03T14:20:00Z") {
+		t.Errorf("a build with local changes: %q", got)
+	}
+	if got := versionLine("v1.2.0", &debug.BuildInfo{}); strings.Contains(got, "commit") || !strings.HasPrefix(got, "albatross v1.2.0 (go") {
+		t.Errorf("a build without a commit: %q", got)
 	}
 }
 

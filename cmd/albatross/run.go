@@ -58,7 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "admin":
 		return adminCommand(ctx, rest, getenv, stdout, stderr)
 	case "version":
-		fmt.Fprintf(stdout, "albatross %s (%s, %s/%s)\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		info, _ := debug.ReadBuildInfo()
+		fmt.Fprintln(stdout, versionLine(buildVersion(), info))
 		return nil
 	case "help", "-h", "--help":
 		printUsage(stdout)
@@ -88,6 +89,41 @@ func buildVersion() string {
 		return info.Main.Version
 	}
 	return version
+}
+
+// versionLine is what `albatross version` prints: the version, the
+// commit it was built from and that commit's time (the build's date, kept
+// reproducible: two builds of one commit are the same binary), and the Go
+// toolchain and platform. A build outside a git checkout (go install
+// @version) has no commit; its version is the module's.
+func versionLine(v string, info *debug.BuildInfo) string {
+	commit, at, modified := "", "", false
+	if info != nil {
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				commit = s.Value
+			case "vcs.time":
+				at = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+	}
+	line := "albatross " + v
+	if commit != "" {
+		if len(commit) > 12 {
+			commit = commit[:12]
+		}
+		if modified {
+			commit += " with local changes"
+		}
+		line += ", commit " + commit
+		if at != "" {
+			line += " of " + at
+		}
+	}
+	return line + fmt.Sprintf(" (%s, %s/%s)", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
 // migrate applies the PostgreSQL migrations and lists what it applied.
