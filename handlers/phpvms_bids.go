@@ -41,8 +41,9 @@ func phpvmsBidRefusal(err error) error {
 }
 
 // bidResource is phpVMS's Bid: integer ids, and the flight with has_bid
-// set and its subfleets (no SimBrief OFP is kept yet).
-func (h *phpvmsAPI) bidResource(ctx context.Context, fl *phpvmsFleet, pilot reads.User, b reads.StandingBid) (map[string]any, error) {
+// set and the pilot's OFP of it or its subfleets.
+func (h *phpvmsAPI) bidResource(c echo.Context, fl *phpvmsFleet, pilot reads.User, b reads.StandingBid) (map[string]any, error) {
+	ctx := c.Request().Context()
 	var aircraft any
 	if b.AircraftID != "" {
 		if ac, err := h.rm.FindAircraft(ctx, fl.airline.ID, b.AircraftID); err == nil {
@@ -54,9 +55,19 @@ func (h *phpvmsAPI) bidResource(ctx context.Context, fl *phpvmsFleet, pilot read
 	f, err := h.rm.FindFlight(ctx, fl.airline.ID, b.FlightID)
 	switch domain.ErrorCode(err) {
 	case "":
+		// phpVMS's BidFlight: with the pilot's OFP of the flight, simbrief
+		// (its aircraft in its subfleet) and no subfleets; without one,
+		// subfleets and no simbrief.
 		res := fl.flightResource(f, true)
 		res["has_bid"] = true
-		delete(res, "simbrief")
+		if err := h.withSimbrief(c, fl, res, f.ID); err != nil {
+			return nil, err
+		}
+		if res["simbrief"] != nil {
+			delete(res, "subfleets")
+		} else {
+			delete(res, "simbrief")
+		}
 		out["flight"] = res
 	case domain.ENotFound:
 		out["flight"] = nil
@@ -83,7 +94,7 @@ func (h *phpvmsAPI) bidList(c echo.Context) error {
 	}
 	items := []any{}
 	for _, b := range bids {
-		r, err := h.bidResource(ctx, fl, p.user, b)
+		r, err := h.bidResource(c, fl, p.user, b)
 		if err != nil {
 			return err
 		}
@@ -131,7 +142,7 @@ func (h *phpvmsAPI) showBid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.bidResource(c.Request().Context(), fl, p.user, b)
+	r, err := h.bidResource(c, fl, p.user, b)
 	if err != nil {
 		return err
 	}
@@ -182,7 +193,7 @@ func (h *phpvmsAPI) addBid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.bidResource(ctx, fl, user, b)
+	r, err := h.bidResource(c, fl, user, b)
 	if err != nil {
 		return err
 	}

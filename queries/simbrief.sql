@@ -50,3 +50,10 @@ SELECT tenant_id, id, fetched_at FROM simbrief_ofps
 WHERE pirep_id = '' AND fetched_at <= $1
 ORDER BY fetched_at, tenant_id COLLATE "C", id COLLATE "C"
 LIMIT $2;
+
+-- name: ListBidOfps :many
+-- ListBidOfps lists the OFPs planned for a bid that no PIREP used (they
+-- leave with the bid), by id.
+SELECT id FROM simbrief_ofps
+WHERE tenant_id = $1 AND bid_id = $2 AND bid_id <> '' AND pirep_id = ''
+ORDER BY id COLLATE "C";

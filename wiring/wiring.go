@@ -74,6 +74,7 @@ func (c Commands) Reactors() []projector.Reactor {
 		reactors.Promotions{ReadModels: c.Reads, Ranks: c.Ranks},
 		reactors.BidsEnd{ReadModels: c.Reads, Bids: c.Bids},
 		reactors.SimbriefRoutes{ReadModels: c.Reads, Pireps: c.Pireps},
+		reactors.SimbriefBids{ReadModels: c.Reads, Simbrief: c.Simbrief},
 	}
 }
 

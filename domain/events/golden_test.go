@@ -332,6 +332,10 @@ var goldenCases = []struct {
 	{"simbrief_ofp_expired", &eventsv1.SimbriefOfpExpired{
 		OfpId: "a1b2c3", ExpiredAt: timestamppb.New(time.Date(2026, 12, 3, 18, 2, 0, 0, time.UTC)),
 	}},
+	{"simbrief_ofp_expired_with_bid", &eventsv1.SimbriefOfpExpired{
+		OfpId: "a1b2c3", ExpiredAt: timestamppb.New(time.Date(2026, 12, 4, 9, 30, 0, 0, time.UTC)),
+		BidId: "0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8",
+	}},
 }
 
 func goldenPath(file string) string { return filepath.Join("testdata", file+".golden") }

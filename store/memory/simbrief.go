@@ -240,3 +240,32 @@ func (t *tx) ListUnusedOfps(ctx context.Context, arg readmodel.ListUnusedOfpsPar
 	}
 	return t.st.listUnusedOfps(ctx, arg)
 }
+
+// ListBidOfps implements readmodel.Querier.
+func (m *ReadModels) ListBidOfps(ctx context.Context, arg readmodel.ListBidOfpsParams) ([]string, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listBidOfps(ctx, arg)
+}
+
+func (t *tx) ListBidOfps(ctx context.Context, arg readmodel.ListBidOfpsParams) ([]string, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.st.listBidOfps(ctx, arg)
+}
+
+// listBidOfps orders by id COLLATE "C" and returns nil for no rows.
+func (s *state) listBidOfps(ctx context.Context, arg readmodel.ListBidOfpsParams) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []string
+	for k, o := range s.simbriefOfps {
+		if k.tenant == arg.TenantID && arg.BidID != "" && o.BidID == arg.BidID && o.PirepID == "" {
+			out = append(out, o.ID)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}

@@ -211,6 +211,9 @@ type Querier interface {
 	// (those a page names), by ICAO code; codes it lacks are left out. One
 	// round trip for every airport a page shows.
 	ListAirportsByIcao(ctx context.Context, arg ListAirportsByIcaoParams) ([]Airport, error)
+	// ListBidOfps lists the OFPs planned for a bid that no PIREP used (they
+	// leave with the bid), by id.
+	ListBidOfps(ctx context.Context, arg ListBidOfpsParams) ([]string, error)
 	// ListCheckpoints returns every projection's progress in one read, for the
 	// waits of a process whose projections another process may run.
 	ListCheckpoints(ctx context.Context) ([]ProjectionCheckpoint, error)

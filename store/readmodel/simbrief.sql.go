@@ -151,6 +151,39 @@ func (q *Queries) GetSimbriefOfp(ctx context.Context, arg GetSimbriefOfpParams) 
 	return i, err
 }
 
+const listBidOfps = `-- name: ListBidOfps :many
+SELECT id FROM simbrief_ofps
+WHERE tenant_id = $1 AND bid_id = $2 AND bid_id <> '' AND pirep_id = ''
+ORDER BY id COLLATE "C"
+`
+
+type ListBidOfpsParams struct {
+	TenantID string
+	BidID    string
+}
+
+// ListBidOfps lists the OFPs planned for a bid that no PIREP used (they
+// leave with the bid), by id.
+func (q *Queries) ListBidOfps(ctx context.Context, arg ListBidOfpsParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, listBidOfps, arg.TenantID, arg.BidID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listUnusedOfps = `-- name: ListUnusedOfps :many
 SELECT tenant_id, id, fetched_at FROM simbrief_ofps
 WHERE pirep_id = '' AND fetched_at <= $1

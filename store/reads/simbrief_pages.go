@@ -80,3 +80,8 @@ func (q Querier) UnusedOFPs(ctx context.Context, before time.Time, limit int) ([
 	}
 	return out, nil
 }
+
+// BidOFPs are the ids of the OFPs planned for a bid that no PIREP used.
+func (q Querier) BidOFPs(ctx context.Context, airlineID, bidID string) ([]string, error) {
+	return q.ListBidOfps(ctx, readmodel.ListBidOfpsParams{TenantID: airlineID, BidID: bidID})
+}

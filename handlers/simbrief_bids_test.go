@@ -1,0 +1,118 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/reads"
+)
+
+// An OFP planned while the pilot bids on the flight is kept with the bid:
+// the bid's flight in the API carries simbrief (the OFP's aircraft in its
+// subfleet) instead of subfleets, as phpVMS's BidFlight does, and the OFP
+// leaves with the bid when the pilot removes it, unless a PIREP used it.
+// In both modes.
+func TestSimbriefOFPKeptWithItsBid(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newSimbriefWorld(t, m)
+			ctx := context.Background()
+			sys := domain.CommandMeta{Who: domain.System}
+			// The fleet has the OFP's aircraft (N320SB in phpVMS's fixture).
+			if _, _, err := w.fleet.AddAircraft(ctx, sys, w.a.id, domain.NewAircraft{SubfleetID: w.a.subfleet,
+				Registration: "N320SB", Name: "SimBrief", AirportID: "EGLL"}); err != nil {
+				t.Fatal(err)
+			}
+			w.settle(t)
+			plan := "/airlines/" + w.a.id + "/flights/" + w.flight + "/simbrief"
+
+			resp, doc := w.send(t, http.MethodPut, "/api/user/bids", w.keyA, map[string]any{"flight_id": w.flight})
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("bid: %d %v", resp.StatusCode, doc)
+			}
+			bidFlight := func(what string) map[string]any {
+				t.Helper()
+				_, doc := w.get(t, "/api/user/bids", xKey(w.keyA))
+				items := data[[]any](t, what, doc)
+				if len(items) != 1 {
+					t.Fatalf("%s: %d bids", what, len(items))
+				}
+				fl, _ := items[0].(map[string]any)["flight"].(map[string]any)
+				return fl
+			}
+			fl := bidFlight("before planning")
+			if _, has := fl["simbrief"]; has || fl["subfleets"] == nil {
+				t.Errorf("a bid with no OFP: simbrief %v, subfleets %v; want subfleets and no simbrief", fl["simbrief"], fl["subfleets"])
+			}
+
+			const ofpID = "1700000000_BIDOFP"
+			if resp, _, _ := w.page(t, w.pilot, plan+"/"+ofpID); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("return from SimBrief: %d", resp.StatusCode)
+			}
+			w.settle(t)
+			bids, err := reads.New(w.rm).PilotBids(ctx, w.a.id, w.a.pilotID)
+			if err != nil || len(bids) != 1 {
+				t.Fatalf("bids: %v %v", bids, err)
+			}
+			row, _, err := w.storedOFP(t, ofpID)
+			if err != nil || row.BidID != bids[0].ID {
+				t.Fatalf("the OFP's bid %q (%v), want %q", row.BidID, err, bids[0].ID)
+			}
+			fl = bidFlight("after planning")
+			sb, _ := fl["simbrief"].(map[string]any)
+			if _, has := fl["subfleets"]; has || sb["id"] != ofpID {
+				t.Fatalf("a bid with an OFP: simbrief %v, subfleets %v; want simbrief and no subfleets", fl["simbrief"], fl["subfleets"])
+			}
+			sf, _ := sb["subfleet"].(map[string]any)
+			aircraft, _ := sf["aircraft"].([]any)
+			if sb["aircraft_id"] == nil || len(aircraft) != 1 || aircraft[0].(map[string]any)["registration"] != "N320SB" {
+				t.Errorf("simbrief's subfleet %v, want N320SB alone", sf)
+			}
+			// Another pilot's view of the flight carries none of it.
+			_, fdoc := w.get(t, "/api/flights/"+w.flight, xKey(w.otherKey))
+			if s := data[map[string]any](t, "flight", fdoc)["simbrief"]; s != nil {
+				t.Errorf("another pilot sees simbrief %v", s)
+			}
+
+			// Removing the bid takes its unused OFP with it (a reactor).
+			resp, doc = w.send(t, http.MethodDelete, "/api/user/bids", w.keyA, map[string]any{"flight_id": w.flight})
+			if resp.StatusCode != http.StatusOK || len(data[[]any](t, "remaining", doc)) != 0 {
+				t.Fatalf("remove the bid: %d %v", resp.StatusCode, doc)
+			}
+			w.settle(t)
+			if _, _, err := w.storedOFP(t, ofpID); domain.ErrorCode(err) != domain.ENotFound {
+				t.Errorf("the removed bid's OFP: %v, want not found", err)
+			}
+			if r, _ := w.get(t, "/api/flights/"+ofpID+"/briefing", xKey(w.keyA)); r.StatusCode != http.StatusNotFound {
+				t.Errorf("the removed bid's briefing: %d, want 404", r.StatusCode)
+			}
+
+			// A bid's OFP a PIREP used stays when the bid ends.
+			if resp, doc := w.send(t, http.MethodPut, "/api/user/bids", w.keyA, map[string]any{"flight_id": w.flight}); resp.StatusCode != http.StatusOK {
+				t.Fatalf("bid again: %d %v", resp.StatusCode, doc)
+			}
+			w.settle(t)
+			const usedID = "1700000000_USEDOFP"
+			if resp, _, _ := w.page(t, w.pilot, plan+"/"+usedID); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("plan again: %d", resp.StatusCode)
+			}
+			w.settle(t)
+			presp, pdoc := w.send(t, http.MethodPost, "/api/pireps/prefile", w.keyA, map[string]any{"airline_id": w.airlineNumber(t, w.keyA),
+				"aircraft_id": 1, "flight_number": "100", "dpt_airport_id": "EGLL", "arr_airport_id": "KJFK", "source_name": "test",
+				"simbrief_id": usedID, "flight_id": w.flight})
+			if presp.StatusCode != http.StatusOK {
+				t.Fatalf("prefile: %d %v", presp.StatusCode, pdoc)
+			}
+			w.settle(t)
+			if resp, doc := w.send(t, http.MethodDelete, "/api/user/bids", w.keyA, map[string]any{"flight_id": w.flight}); resp.StatusCode != http.StatusOK {
+				t.Fatalf("remove the second bid: %d %v", resp.StatusCode, doc)
+			}
+			w.settle(t)
+			if _, _, err := w.storedOFP(t, usedID); err != nil {
+				t.Errorf("the used OFP left with its bid: %v", err)
+			}
+		})
+	}
+}
