@@ -325,6 +325,15 @@ func (h *phpvmsAPI) showFlightAircraft(c echo.Context) error {
 	for _, b := range reserved {
 		bidCount[b.AircraftID]++
 	}
+	// phpVMS lists parked aircraft only: one flying an ACARS flight is not.
+	flying, err := h.rm.ListAircraftInFlight(c.Request().Context(), fl.airline.ID)
+	if err != nil {
+		return err
+	}
+	inFlight := map[string]bool{}
+	for _, id := range flying {
+		inFlight[id.String()] = true
+	}
 	type candidate struct {
 		ac reads.Aircraft
 		of reads.Subfleet
@@ -332,7 +341,7 @@ func (h *phpvmsAPI) showFlightAircraft(c echo.Context) error {
 	var list []candidate
 	for _, s := range fl.allowed(f.SubfleetIDs) {
 		for _, ac := range fl.aircraft[s.ID] {
-			if ac.Status == domain.AircraftActive && !(rules.BlockAircraft && bidCount[ac.ID] > 0) {
+			if ac.Status == domain.AircraftActive && !inFlight[ac.ID] && !(rules.BlockAircraft && bidCount[ac.ID] > 0) {
 				list = append(list, candidate{ac, s})
 			}
 		}

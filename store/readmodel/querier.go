@@ -194,6 +194,9 @@ type Querier interface {
 	// ListAircraftBySubfleet lists the aircraft of one subfleet of an airline
 	// by registration.
 	ListAircraftBySubfleet(ctx context.Context, arg ListAircraftBySubfleetParams) ([]Aircraft, error)
+	// ListAircraftInFlight lists the aircraft of an airline's flights in
+	// progress (ACARS), each once: they are not available for another flight.
+	ListAircraftInFlight(ctx context.Context, tenantID string) ([]uuid.UUID, error)
 	// ListAircraftPirepTotals is what accepted PIREPs added to each of an
 	// airline's aircraft that has flown one, by aircraft id.
 	ListAircraftPirepTotals(ctx context.Context, tenantID string) ([]AircraftPirepTotal, error)
