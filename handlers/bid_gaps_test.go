@@ -159,3 +159,57 @@ func TestPhpvmsBidGaps(t *testing.T) {
 		})
 	}
 }
+
+// A flight another pilot's bid takes (one pilot per flight) leaves the
+// pilots' search, as before, but stays reachable by its page: the page
+// and the API's flight say it is taken, and offer no bid. In both modes.
+func TestTakenFlightStaysReachable(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newBidWorld(t, m)
+			ctx := context.Background()
+			if _, err := w.users.ChangePassword(ctx, domain.CommandMeta{Who: domain.System}, w.a.pilots[1], w.a.otps[1], memberPassword); err != nil {
+				t.Fatal(err)
+			}
+			w.settle(t)
+			two := &actor{name: "pilot 1", login: "pilot-1-qaa@example.com", role: domain.RolePilot, tenant: w.a.id}
+			w.session(t, two)
+			f100 := w.flight(100)
+			if resp, doc := w.send(t, http.MethodPut, "/api/user/bids", w.keyA, map[string]any{"flight_id": f100}); resp.StatusCode != http.StatusOK {
+				t.Fatalf("the first pilot's bid: %d %v", resp.StatusCode, doc)
+			}
+			w.settle(t)
+			page := func(path string) (int, *goquery.Document) {
+				t.Helper()
+				resp, body := getAs(t, two.client, w.URL+path, nil)
+				d, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return resp.StatusCode, d
+			}
+			base := "/airlines/" + w.a.id
+			if _, d := page(base + "/flights?dpt=EGLL"); d.Find(`[data-testid="flight-row"][data-flight="`+f100+`"]`).Length() != 0 {
+				t.Errorf("the other pilot's search lists the taken flight")
+			}
+			status, d := page(base + "/flights/" + f100)
+			cell := d.Find(`[data-testid="flight-bid"]`)
+			if status != http.StatusOK || cell.Find(`[data-testid="bid-taken"]`).Length() != 1 || cell.Find(`[data-testid="bid"]`).Length() != 0 {
+				t.Errorf("the taken flight's page: %d, taken %d, bid buttons %d; want 200, taken, no bid",
+					status, cell.Find(`[data-testid="bid-taken"]`).Length(), cell.Find(`[data-testid="bid"]`).Length())
+			}
+			resp, doc := w.get(t, "/api/flights/"+f100, xKey(w.key2))
+			if resp.StatusCode != http.StatusOK || data[map[string]any](t, "the taken flight", doc)["has_bid"] != true {
+				t.Errorf("the API's taken flight: %d %v, want 200 with has_bid", resp.StatusCode, doc)
+			}
+			_, doc = w.get(t, "/api/flights/search?dep_icao=EGLL", xKey(w.key2))
+			for _, it := range data[[]any](t, "search", doc) {
+				if it.(map[string]any)["id"] == f100 {
+					t.Errorf("the API search lists the taken flight")
+				}
+			}
+			resp, doc = w.send(t, http.MethodPut, "/api/user/bids", w.key2, map[string]any{"flight_id": f100})
+			checkPhpvmsProblem(t, "a bid on the taken flight", resp, doc, http.StatusConflict, "bid-exists")
+		})
+	}
+}
