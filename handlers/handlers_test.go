@@ -165,6 +165,12 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 		t.Fatal(err)
 	}
 	d := cmds.Deps()
+	if o.wrapReads != nil {
+		if pageReads == nil {
+			pageReads = rm
+		}
+		pageReads = o.wrapReads(pageReads)
+	}
 	if pageReads != nil {
 		d.ReadModels = reads.New(pageReads)
 	}
@@ -195,6 +201,14 @@ type appOptions struct {
 	readTracer pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
 	mapTiles   views.MapTiles  // the tile server the maps draw
 	simbrief   handlers.SimbriefFetcher
+	// wrapReads, if set, wraps the read models the pages read (in both
+	// modes), to count the queries they make.
+	wrapReads func(readmodel.Querier) readmodel.Querier
+}
+
+// wrappingReads has the pages read through wrap.
+func wrappingReads(wrap func(readmodel.Querier) readmodel.Querier) appOption {
+	return func(o *appOptions) { o.wrapReads = wrap }
 }
 
 // simbriefAt points the app's SimBrief at a test's server.

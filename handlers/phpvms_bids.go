@@ -46,8 +46,9 @@ func phpvmsBidRefusal(err error) error {
 }
 
 // bidResource is phpVMS's Bid: integer ids, and the flight with has_bid
-// set and the pilot's OFP of it or its subfleets.
-func (h *phpvmsAPI) bidResource(c echo.Context, fl *phpvmsFleet, pilot reads.User, b reads.StandingBid) (map[string]any, error) {
+// set and the pilot's OFP of it (of ofps, keyOwnerOFPs' answer) or its
+// subfleets.
+func (h *phpvmsAPI) bidResource(c echo.Context, fl *phpvmsFleet, ofps map[string]reads.OFPRef, pilot reads.User, b reads.StandingBid) (map[string]any, error) {
 	ctx := c.Request().Context()
 	var aircraft any
 	if b.AircraftID != "" {
@@ -67,9 +68,7 @@ func (h *phpvmsAPI) bidResource(c echo.Context, fl *phpvmsFleet, pilot reads.Use
 		// simbrief_aircraft (the OFP's aircraft in its subfleet).
 		res := fl.flightResource(f, phpvmsWith(c, "subfleets"))
 		res["has_bid"] = true
-		if err := h.withSimbrief(c, fl, res, f.ID); err != nil {
-			return nil, err
-		}
+		withSimbrief(c, fl, ofps, res, f.ID)
 		if sb, ok := res["simbrief"].(map[string]any); ok {
 			delete(res, "subfleets")
 			if !phpvmsWith(c, "simbrief_aircraft") {
@@ -102,9 +101,13 @@ func (h *phpvmsAPI) bidList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ofps, err := h.keyOwnerOFPs(c, fl)
+	if err != nil {
+		return err
+	}
 	items := []any{}
 	for _, b := range bids {
-		r, err := h.bidResource(c, fl, p.user, b)
+		r, err := h.bidResource(c, fl, ofps, p.user, b)
 		if err != nil {
 			return err
 		}
@@ -152,7 +155,11 @@ func (h *phpvmsAPI) showBid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.bidResource(c, fl, p.user, b)
+	ofps, err := h.keyOwnerOFPs(c, fl)
+	if err != nil {
+		return err
+	}
+	r, err := h.bidResource(c, fl, ofps, p.user, b)
 	if err != nil {
 		return err
 	}
@@ -211,7 +218,11 @@ func (h *phpvmsAPI) addBid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.bidResource(c, fl, user, b)
+	ofps, err := h.keyOwnerOFPs(c, fl)
+	if err != nil {
+		return err
+	}
+	r, err := h.bidResource(c, fl, ofps, user, b)
 	if err != nil {
 		return err
 	}

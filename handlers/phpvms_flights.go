@@ -203,12 +203,14 @@ func (h *phpvmsAPI) searchFlights(c echo.Context) error {
 		}
 	}
 	withSubfleets := withSubfleets(c)
+	ofps, err := h.keyOwnerOFPs(c, fl) // once for the page, not per flight
+	if err != nil {
+		return err
+	}
 	var items []any
 	for _, f := range pageOf(found, p) {
 		item := fl.flightResource(f, withSubfleets)
-		if err := h.withSimbrief(c, fl, item, f.ID); err != nil {
-			return err
-		}
+		withSimbrief(c, fl, ofps, item, f.ID)
 		items = append(items, item)
 	}
 	return phpvmsPaged(c, p, items, len(found))
@@ -292,9 +294,11 @@ func (h *phpvmsAPI) showFlight(c echo.Context) error {
 		return err
 	}
 	item := fl.flightResource(f, true)
-	if err := h.withSimbrief(c, fl, item, f.ID); err != nil {
+	ofps, err := h.keyOwnerOFPs(c, fl)
+	if err != nil {
 		return err
 	}
+	withSimbrief(c, fl, ofps, item, f.ID)
 	return phpvmsData(c, item)
 }
 

@@ -3,10 +3,14 @@ package handlers_test
 import (
 	"context"
 	"net/http"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/store/simbrief"
 )
 
 // An OFP planned while the pilot bids on the flight is kept with the bid:
@@ -112,6 +116,72 @@ func TestSimbriefOFPKeptWithItsBid(t *testing.T) {
 			w.settle(t)
 			if _, _, err := w.storedOFP(t, usedID); err != nil {
 				t.Errorf("the used OFP left with its bid: %v", err)
+			}
+		})
+	}
+}
+
+// ofpReads counts the pages' reads of a pilot's OFPs.
+type ofpReads struct {
+	readmodel.Querier
+	n *atomic.Int64
+}
+
+func (q ofpReads) ListPilotOfps(ctx context.Context, arg readmodel.ListPilotOfpsParams) ([]readmodel.ListPilotOfpsRow, error) {
+	q.n.Add(1)
+	return q.Querier.ListPilotOfps(ctx, arg)
+}
+
+func (q ofpReads) GetPilotFlightOfp(ctx context.Context, arg readmodel.GetPilotFlightOfpParams) (readmodel.SimbriefOfp, error) {
+	q.n.Add(1)
+	return q.Querier.GetPilotFlightOfp(ctx, arg)
+}
+
+// The API's flight search reads the pilot's OFPs once for the page, not
+// once per flight listed, and still gives each flight its own OFP. In
+// both modes.
+func TestFlightSearchReadsOFPsOnce(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			var n atomic.Int64
+			srv := fakeSimbrief(t)
+			client := &simbrief.Client{BaseURL: srv.URL, HTTP: &http.Client{Timeout: 500 * time.Millisecond}}
+			pw := &phpvmsWorld{matrixWorld: &matrixWorld{app: newAppOn(t, m, nil, simbriefAt(client),
+				wrappingReads(func(q readmodel.Querier) readmodel.Querier { return ofpReads{Querier: q, n: &n} }))}}
+			all := seedAirlines(t, pw.matrixWorld, 0, 1)
+			pw.a = all[0]
+			ctx := context.Background()
+			sys := domain.CommandMeta{Who: domain.System}
+			created, _, err := (&domain.APIKeys{Runner: pw.runner, IDs: domain.RandomIDs{}}).Create(ctx, sys, pw.a.pilotID, domain.CreateAPIKey{Name: "ACARS"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pw.keyA = created.Key
+			simb := &domain.Simbrief{Runner: pw.runner}
+			pilot := domain.CommandMeta{Who: domain.Actor{UserID: pw.a.pilotID, Role: domain.RolePilot, TenantID: pw.a.id}}
+			for _, k := range []struct{ ofp, flight string }{{"1700000000_F100", "100"}, {"1700000000_F102", "102"}} {
+				if _, err := simb.Keep(ctx, pilot, pw.a.id, domain.KeptOFP{OFPID: k.ofp, FlightID: domain.FlightID(pw.a.id, k.flight, "", 0),
+					OFP: &domain.OFP{}, AcarsXML: "<VMSAcars/>"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pw.settle(t)
+			n.Store(0)
+			_, doc := pw.get(t, "/api/flights/search", xKey(pw.keyA))
+			items := data[[]any](t, "search", doc)
+			if len(items) < 3 {
+				t.Fatalf("the search lists %d flights, want the airline's 4", len(items))
+			}
+			if got := n.Load(); got != 1 {
+				t.Errorf("the search of %d flights read the pilot's OFPs %d times, want once", len(items), got)
+			}
+			for _, it := range items {
+				f := it.(map[string]any)
+				sb, _ := f["simbrief"].(map[string]any)
+				want := map[any]string{float64(100): "1700000000_F100", float64(102): "1700000000_F102"}[f["flight_number"]]
+				if got, _ := sb["id"].(string); got != want {
+					t.Errorf("flight %v's simbrief %v, want %q", f["flight_number"], f["simbrief"], want)
+				}
 			}
 		})
 	}

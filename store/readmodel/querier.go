@@ -235,6 +235,10 @@ type Querier interface {
 	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)
 	// ListPilotBids is a pilot's standing bids, oldest first.
 	ListPilotBids(ctx context.Context, arg ListPilotBidsParams) ([]Bid, error)
+	// ListPilotOfps lists a pilot's OFPs that no PIREP used, newest first,
+	// without the OFPs themselves: a list of flights shows each flight's
+	// newest from one read.
+	ListPilotOfps(ctx context.Context, arg ListPilotOfpsParams) ([]ListPilotOfpsRow, error)
 	// ListPirepComments is a PIREP's thread, oldest first.
 	ListPirepComments(ctx context.Context, arg ListPirepCommentsParams) ([]PirepComment, error)
 	// ListPirepPositions is a flight's track, in the order received.
