@@ -24,7 +24,10 @@ import (
 // planned for (BidID; empty when the pilot had no bid on the flight), and
 // leaves with that bid unless a PIREP used it.
 
-// SimbriefSettings are an airline's SimBrief settings.
+// SimbriefSettings are an airline's SimBrief settings. The API key is in
+// SimbriefSettingsChanged as plain text: the server has no configured
+// secret to derive an encryption key from (cmd/albatross/config.go), so
+// encrypting it at rest waits for one.
 type SimbriefSettings struct {
 	APIKey      string // a secret: never shown back, never logged
 	ExpireHours int32  // 0: DefaultOFPExpiry

@@ -1,8 +1,14 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -181,6 +187,103 @@ func TestFlightSearchReadsOFPsOnce(t *testing.T) {
 				want := map[any]string{float64(100): "1700000000_F100", float64(102): "1700000000_F102"}[f["flight_number"]]
 				if got, _ := sb["id"].(string); got != want {
 					t.Errorf("flight %v's simbrief %v, want %q", f["flight_number"], f["simbrief"], want)
+				}
+			}
+		})
+	}
+}
+
+// lockedBuffer is a log's output, written by many goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// The airline's SimBrief API key is never rendered nor logged: not by the
+// settings form (saved, or refused with a bad key), the plan page, the
+// dispatch link, the return from SimBrief or the briefing, at any log
+// level. In both modes.
+func TestSimbriefKeyNeverShownNorLogged(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			logs := &lockedBuffer{}
+			was := slog.Default()
+			slog.SetDefault(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+			t.Cleanup(func() { slog.SetDefault(was) })
+			w := newSimbriefWorld(t, m)
+			base := "/airlines/" + w.a.id
+			plan := base + "/flights/" + w.flight + "/simbrief"
+			const key, bad = "SECRET-kept-key-4711", "SECRET bad key 0815!"
+			var bodies []string
+			resp := w.matrixWorld.send(t, w.staff, http.MethodPost, base+"/settings/simbrief", url.Values{"api_key": {key}})
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("save the key: %d", resp.StatusCode)
+			}
+			req, _ := http.NewRequest(http.MethodPost, w.URL+base+"/settings/simbrief", strings.NewReader(url.Values{
+				"_csrf": {w.csrfToken(t, w.staff.client)}, "api_key": {bad}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			bresp, err := w.staff.client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			badBody, _ := io.ReadAll(bresp.Body)
+			bresp.Body.Close()
+			if bresp.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("a bad key: %d, want 422", bresp.StatusCode)
+			}
+			bodies = append(bodies, string(badBody))
+			for _, p := range []struct {
+				who  *actor
+				path string
+			}{{w.staff, base + "/settings/simbrief"}, {w.pilot, plan}} {
+				_, _, body := w.page(t, p.who, p.path)
+				bodies = append(bodies, body)
+			}
+			req, _ = http.NewRequest(http.MethodPost, w.URL+plan, strings.NewReader(url.Values{"_csrf": {w.csrfToken(t, w.pilot.client)}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			presp, err := w.pilot.client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dispatch, _ := io.ReadAll(presp.Body)
+			presp.Body.Close()
+			if !strings.Contains(string(dispatch), "apicode=") {
+				t.Fatalf("the plan has no dispatch link: %d", presp.StatusCode)
+			}
+			bodies = append(bodies, string(dispatch))
+			const ofpID = "1700000000_KEYTEST"
+			if resp, _, _ := w.page(t, w.pilot, plan+"/"+ofpID); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("return from SimBrief: %d", resp.StatusCode)
+			}
+			_, _, body := w.page(t, w.pilot, base+"/simbrief/"+ofpID)
+			bodies = append(bodies, body)
+			w.settle(t)
+			for i, b := range bodies {
+				for _, k := range []string{key, bad, url.QueryEscape(bad)} {
+					if strings.Contains(b, k) {
+						t.Errorf("page %d shows the key %q", i, k)
+					}
+				}
+			}
+			out := logs.String()
+			if !strings.Contains(out, "/settings/simbrief") {
+				t.Fatalf("the capture saw no request logs:\n%.500s", out)
+			}
+			for _, k := range []string{key, bad, url.QueryEscape(bad)} {
+				if strings.Contains(out, k) {
+					t.Errorf("the logs show the key %q", k)
 				}
 			}
 		})
