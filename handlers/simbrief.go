@@ -182,6 +182,9 @@ func (h *simbriefHandlers) prepareSimbriefPlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Passengers and cargo stay SimBrief's own load: the flight's load
+	// factor needs the aircraft's capacity (phpVMS's fares), which the
+	// fleet does not keep yet.
 	d := domain.SimbriefDispatch{Orig: f.DptAirport, Dest: f.ArrAirport, Airline: p.Tabs.ICAO, FlightNumber: f.FlightNumber,
 		Callsign: f.Callsign, Route: f.Route, Level: f.Level, DepTime: f.DptTime}
 	if d.Callsign != "" {
