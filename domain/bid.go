@@ -175,6 +175,35 @@ type Bids struct {
 	Runner *Runner
 	IDs    IDs
 	Facts  BidFactsReader
+	// Location, when set, applies the airline's "pilot at the departure
+	// airport" rule (PirepRules.PilotAtDeparture) to bids too, as phpVMS's
+	// pilots.only_flights_from_current does.
+	Location PirepSettings
+}
+
+// errPilotElsewhere is a bid refused by the "pilot at the departure
+// airport" rule; the field is the filing's (phpVMS's user-not-at-airport).
+func errPilotElsewhere(at, dpt string) error {
+	e := FieldError(EInvalid, "dpt_airport", fmt.Sprintf("You are at %s and this flight departs from %s: this airline's pilots bid on flights from where they are.", at, dpt))
+	e.Reasons = map[string]string{"dpt_airport": ReasonPilotElsewhere}
+	return e
+}
+
+// pilotElsewhere says where the pilot is when the airline's rule keeps
+// them from bidding on a flight from dpt: "" when it does not.
+func (s *Bids) pilotElsewhere(ctx context.Context, airlineID, pilotID, dpt string) (string, error) {
+	if s.Location == nil {
+		return "", nil
+	}
+	rules, err := s.Location.PirepRules(ctx, airlineID)
+	if err != nil || !rules.PilotAtDeparture {
+		return "", err
+	}
+	loc, err := s.Location.PilotLocation(ctx, airlineID, pilotID)
+	if err != nil || loc == "" || loc == dpt {
+		return "", err
+	}
+	return loc, nil
 }
 
 func (s *Bids) stream(airlineID, pilotID string) StreamRef {
@@ -220,6 +249,11 @@ func (s *Bids) Place(ctx context.Context, meta CommandMeta, airlineID, flightID,
 		case len(f.SubfleetIDs) > 0 && !slices.Contains(f.SubfleetIDs, a.SubfleetID):
 			return Bid{}, AppendResult{}, FieldError(EInvalid, "aircraft_id", "This aircraft's subfleet does not fly this flight.")
 		}
+	}
+	if at, err := s.pilotElsewhere(ctx, airlineID, pilotID, f.DptAirport); err != nil {
+		return Bid{}, AppendResult{}, err
+	} else if at != "" {
+		return Bid{}, AppendResult{}, errPilotElsewhere(at, f.DptAirport)
 	}
 	rules := facts.Rules
 	var placed Bid

@@ -136,6 +136,10 @@ type FlightSchedule struct {
 	Notes        string
 	SubfleetIDs  []string
 	Active       bool
+	// LoadFactor and LoadFactorVariance are percent, as phpVMS's
+	// flights.load_factor and load_factor_variance; 0 sets none. Only the
+	// flights file sets them (the edit form keeps them).
+	LoadFactor, LoadFactorVariance float64
 }
 
 var (
@@ -249,6 +253,11 @@ func (f FlightSchedule) Validate() error {
 	if FlightTypeName(f.FlightType) == f.FlightType {
 		m["flight_type"] = "Choose a flight type."
 	}
+	for name, v := range map[string]float64{"load_factor": f.LoadFactor, "load_factor_variance": f.LoadFactorVariance} {
+		if !(v >= 0 && v <= 100) { // NaN too
+			m[name] = "Enter a percentage from 0 to 100, or leave it empty."
+		}
+	}
 	CheckMultiline(m, "route", &f.Route, 1000)
 	CheckMultiline(m, "notes", &f.Notes, 2000)
 	for _, id := range f.SubfleetIDs {
@@ -293,7 +302,7 @@ func (f *Flight) Apply(ev proto.Message) error {
 			DptAirport: e.DptAirport, ArrAirport: e.ArrAirport, AltAirport: e.AltAirport, DptTime: e.DptTime,
 			ArrTime: e.ArrTime, Days: e.Days, StartDate: e.StartDate, EndDate: e.EndDate, Distance: e.Distance,
 			FlightTime: e.FlightTime, Level: e.Level, FlightType: e.FlightType, Route: e.Route, Notes: e.Notes,
-			SubfleetIDs: e.SubfleetIds, Active: e.Active,
+			SubfleetIDs: e.SubfleetIds, Active: e.Active, LoadFactor: e.LoadFactor, LoadFactorVariance: e.LoadFactorVariance,
 		}
 		f.SubfleetTypes = e.SubfleetTypes
 	case *eventsv1.FlightChanged:
@@ -302,6 +311,7 @@ func (f *Flight) Apply(ev proto.Message) error {
 		s.DptTime, s.ArrTime, s.Days, s.StartDate, s.EndDate = e.DptTime, e.ArrTime, e.Days, e.StartDate, e.EndDate
 		s.Distance, s.FlightTime, s.Level, s.FlightType = e.Distance, e.FlightTime, e.Level, e.FlightType
 		s.Route, s.Notes, s.SubfleetIDs = e.Route, e.Notes, e.SubfleetIds
+		s.LoadFactor, s.LoadFactorVariance = e.LoadFactor, e.LoadFactorVariance
 		f.SubfleetTypes = e.SubfleetTypes
 	case *eventsv1.FlightActivated:
 		f.Schedule.Active = true
@@ -322,7 +332,8 @@ func (f *Flight) sameSchedule(s FlightSchedule, types []string) bool {
 		a.AltAirport == b.AltAirport && a.DptTime == b.DptTime && a.ArrTime == b.ArrTime && a.Days == b.Days &&
 		a.StartDate == b.StartDate && a.EndDate == b.EndDate && a.Distance == b.Distance &&
 		a.FlightTime == b.FlightTime && a.Level == b.Level && a.FlightType == b.FlightType &&
-		a.Route == b.Route && a.Notes == b.Notes
+		a.Route == b.Route && a.Notes == b.Notes &&
+		a.LoadFactor == b.LoadFactor && a.LoadFactorVariance == b.LoadFactorVariance
 }
 
 // Flights runs the flight commands. Airports and Subfleets answer for the
@@ -371,12 +382,14 @@ func NewFlightAdded(airlineID string, f FlightSchedule, types []string, now time
 		ArrTime: f.ArrTime, Days: f.Days, StartDate: f.StartDate, EndDate: f.EndDate, Distance: f.Distance,
 		FlightTime: f.FlightTime, Level: f.Level, FlightType: f.FlightType, Route: f.Route, Notes: f.Notes,
 		SubfleetIds: f.SubfleetIDs, SubfleetTypes: types, Active: f.Active, AddedAt: timestamppb.New(now),
+		LoadFactor: f.LoadFactor, LoadFactorVariance: f.LoadFactorVariance,
 	}
 }
 
 // Edit replaces a flight's schedule. The key (flight number, route code,
-// leg) and the active flag stay: a new key is a new flight, and Activate
-// and Deactivate change the flag.
+// leg), the active flag and the load factor stay: a new key is a new
+// flight, Activate and Deactivate change the flag, and the flights file
+// the load factor.
 func (s *Flights) Edit(ctx context.Context, meta CommandMeta, airlineID, flightID string, f FlightSchedule) (AppendResult, error) {
 	if err := Authorize(meta.Who, ManageOperations, airlineID); err != nil {
 		return AppendResult{}, err
@@ -386,6 +399,8 @@ func (s *Flights) Edit(ctx context.Context, meta CommandMeta, airlineID, flightI
 		return AppendResult{}, err
 	}
 	f.FlightNumber, f.RouteCode, f.RouteLeg = cur.Schedule.FlightNumber, cur.Schedule.RouteCode, cur.Schedule.RouteLeg
+	// The form has no load factor: the flights file sets it, the form keeps it.
+	f.LoadFactor, f.LoadFactorVariance = cur.Schedule.LoadFactor, cur.Schedule.LoadFactorVariance
 	f, types, err := s.Prepare(ctx, airlineID, f)
 	if err != nil {
 		return AppendResult{}, err
@@ -400,6 +415,7 @@ func (s *Flights) Edit(ctx context.Context, meta CommandMeta, airlineID, flightI
 			EndDate: f.EndDate, Distance: f.Distance, FlightTime: f.FlightTime, Level: f.Level,
 			FlightType: f.FlightType, Route: f.Route, Notes: f.Notes, SubfleetIds: f.SubfleetIDs,
 			SubfleetTypes: types, ChangedAt: timestamppb.New(now),
+			LoadFactor: f.LoadFactor, LoadFactorVariance: f.LoadFactorVariance,
 		}}
 	})
 }
@@ -541,6 +557,7 @@ func (s *Flights) Save(ctx context.Context, meta CommandMeta, airlineID string, 
 					EndDate: f.EndDate, Distance: f.Distance, FlightTime: f.FlightTime, Level: f.Level,
 					FlightType: f.FlightType, Route: f.Route, Notes: f.Notes, SubfleetIds: f.SubfleetIDs,
 					SubfleetTypes: types, ChangedAt: timestamppb.New(now),
+					LoadFactor: f.LoadFactor, LoadFactorVariance: f.LoadFactorVariance,
 				})
 			}
 			switch {

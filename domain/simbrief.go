@@ -20,10 +20,14 @@ import (
 // SimBrief flight planning: an airline's API key and OFP lifetime (in the
 // airline's stream), the dispatch form Albatross fills for SimBrief, and
 // the OFPs it fetched back, each in its own stream. An OFP belongs to a
-// pilot and a schedule flight, optionally an aircraft; BidID is where a
-// bid links to it (empty until bids do).
+// pilot and a schedule flight, optionally an aircraft and the bid it was
+// planned for (BidID; empty when the pilot had no bid on the flight), and
+// leaves with that bid unless a PIREP used it.
 
-// SimbriefSettings are an airline's SimBrief settings.
+// SimbriefSettings are an airline's SimBrief settings. The API key is in
+// SimbriefSettingsChanged as plain text: the server has no configured
+// secret to derive an encryption key from (cmd/albatross/config.go), so
+// encrypting it at rest waits for one.
 type SimbriefSettings struct {
 	APIKey      string // a secret: never shown back, never logged
 	ExpireHours int32  // 0: DefaultOFPExpiry
@@ -319,5 +323,27 @@ func (s *Simbrief) Expire(ctx context.Context, airlineID, ofpID string, asOf tim
 				return Decision{}, nil
 			}
 			return Decision{Events: []proto.Message{&eventsv1.SimbriefOfpExpired{OfpId: ofpID, ExpiredAt: timestamppb.New(asOf)}}}, nil
+		})
+}
+
+// DiscardForBid removes an OFP planned for a bid that ended (removed by
+// its pilot, expired, or ended by its flight's PIREP) when no PIREP used
+// it, as phpVMS deletes a bid's unused OFP with the bid; the system sends
+// it (a reactor). An OFP gone already, used, or of another bid stays.
+func (s *Simbrief) DiscardForBid(ctx context.Context, meta CommandMeta, airlineID, ofpID, bidID string) (AppendResult, error) {
+	if err := Authorize(meta.Who, ManagePirepRules, airlineID); err != nil {
+		return AppendResult{}, err
+	}
+	if !ValidOFPID(ofpID) || bidID == "" {
+		return AppendResult{}, Errorf(ENotFound, "There is no such flight plan.")
+	}
+	return Execute(ctx, s.Runner, StreamRef{StreamID: OFPStream(airlineID, ofpID), TenantID: airlineID}, meta,
+		func() *SimbriefOFP { return &SimbriefOFP{} },
+		func(o *SimbriefOFP, _ int64) (Decision, error) {
+			if !o.Fetched || o.Expired || o.PirepID != "" || o.BidID != bidID || o.TenantID != airlineID {
+				return Decision{}, nil
+			}
+			return Decision{Events: []proto.Message{&eventsv1.SimbriefOfpExpired{OfpId: ofpID, BidId: bidID,
+				ExpiredAt: timestamppb.New(s.Runner.now())}}}, nil
 		})
 }

@@ -348,7 +348,8 @@ func hostileText() []string {
 
 // FuzzPhpvmsACARS sends hostile JSON bodies to phpVMS's PIREP lifecycle
 // routes, as an ACARS client's key: prefile, update, positions, file,
-// fields of every type and none.
+// fields of every type and none; and to the bid routes (/api/user/bids and
+// /api/users/{id}/bids).
 func FuzzPhpvmsACARS(f *testing.F) {
 	seeds := []string{
 		`{"airline_id":1,"aircraft_id":1,"flight_number":"7","dpt_airport_id":"EGLL","arr_airport_id":"KJFK","source_name":"x","planned_distance":400}`,
@@ -361,7 +362,7 @@ func FuzzPhpvmsACARS(f *testing.F) {
 		`{"fields":{"Gate":"4","n":1,"":"x","o":{"a":1}}}`, `{"comment":"Holding"}`,
 		`{"flight_id":"x","aircraft_id":1}`, `{"flight_id":null,"aircraft_id":"1e400"}`,
 	}
-	for route := range uint8(10) {
+	for route := range uint8(11) {
 		for _, s := range seeds {
 			f.Add(route, s)
 		}
@@ -373,7 +374,8 @@ func FuzzPhpvmsACARS(f *testing.F) {
 	a := newFuzzApp(f)
 	paths := []string{"/api/pireps/prefile", "/api/pireps/" + a.flight + "/update", "/api/pireps/" + a.flight + "/acars/position",
 		"/api/pireps/" + a.flight + "/file", "/api/pireps/" + a.flight, "/api/pireps/" + a.flight + "/acars/logs",
-		"/api/pireps/" + a.flight + "/route", "/api/pireps/" + a.flight + "/fields", "/api/pireps/" + a.flight + "/comments", "/api/user/bids"}
+		"/api/pireps/" + a.flight + "/route", "/api/pireps/" + a.flight + "/fields", "/api/pireps/" + a.flight + "/comments", "/api/user/bids",
+		"/api/users/me/bids"}
 	f.Fuzz(func(t *testing.T, route uint8, body string) {
 		path := paths[int(route)%len(paths)]
 		a.check(t, fmt.Sprintf("POST %s %q", path, body), a.do(http.MethodPost, path, body,

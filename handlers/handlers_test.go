@@ -169,6 +169,12 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 		t.Fatal(err)
 	}
 	d := cmds.Deps()
+	if o.wrapReads != nil {
+		if pageReads == nil {
+			pageReads = rm
+		}
+		pageReads = o.wrapReads(pageReads)
+	}
 	if pageReads != nil {
 		d.ReadModels = reads.New(pageReads)
 	}
@@ -205,6 +211,14 @@ type appOptions struct {
 	// projectOnWait runs no projector: the read models move only when a
 	// handler waits for them, so a test sees which requests wait.
 	projectOnWait bool
+	// wrapReads, if set, wraps the read models the pages read (in both
+	// modes), to count the queries they make.
+	wrapReads func(readmodel.Querier) readmodel.Querier
+}
+
+// wrappingReads has the pages read through wrap.
+func wrappingReads(wrap func(readmodel.Querier) readmodel.Querier) appOption {
+	return func(o *appOptions) { o.wrapReads = wrap }
 }
 
 // catchUpWaiter projects everything in the log whenever a handler waits.

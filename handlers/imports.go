@@ -240,7 +240,7 @@ func flightSchedule(f reads.ScheduledFlight) domain.FlightSchedule {
 		Callsign: f.Callsign, DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport,
 		DptTime: f.DptTime, ArrTime: f.ArrTime, Days: f.Days, StartDate: f.StartDate, EndDate: f.EndDate,
 		Distance: f.Distance, FlightTime: f.FlightTime, Level: f.Level, FlightType: f.FlightType, Route: f.Route,
-		Notes: f.Notes, SubfleetIDs: f.SubfleetIDs, Active: f.Active}
+		Notes: f.Notes, SubfleetIDs: f.SubfleetIDs, Active: f.Active, LoadFactor: f.LoadFactor, LoadFactorVariance: f.LoadFactorVariance}
 }
 
 func newImportHandlers(jobs *imports.Jobs, kinds []imports.Kind, rm reads.Querier, log *slog.Logger) *importHandlers {

@@ -79,6 +79,14 @@ func expectPhpvms(rule access, method, route string, ac *actor, tn *tenant, a *t
 	if rule.phpvms == "key" && strings.Contains(route, ":pirep") && !strings.HasSuffix(route, "/comments") && method != http.MethodGet && ac.login != tn.pirepPilot {
 		return "403" // another pilot's PIREP (staff may comment on it; members read it)
 	}
+	if strings.Contains(route, "/users/:number/bids") {
+		if method == http.MethodPost {
+			// The POST routes of /airlines/:id/people, sorted before it,
+			// have suspended pilot 1: no such user now.
+			return "404"
+		}
+		return "403" // pilot 1 is none of the actors: another member's bids
+	}
 	if strings.Contains(route, "/bids/:bid") {
 		return "404" // the matrix reads bids before any is placed: bid-not-found
 	}
@@ -300,6 +308,10 @@ var routeAccess = map[string]access{
 	"GET /api/bids":                                   phpvmsKeyed,
 	"GET /api/bids/:bid":                              phpvmsKeyed,
 	"POST /api/user/bids":                             phpvmsKeyed,
+	"GET /api/users/:number/bids":                     phpvmsKeyed,
+	"POST /api/users/:number/bids":                    phpvmsKeyed,
+	"GET /a/:slug/api/users/:number/bids":             phpvmsKeyed,
+	"POST /a/:slug/api/users/:number/bids":            phpvmsKeyed,
 	"GET /a/:slug/api/user/bids":                      phpvmsKeyed,
 	"GET /a/:slug/api/user/bids/:bid":                 phpvmsKeyed,
 	"GET /a/:slug/api/bids":                           phpvmsKeyed,

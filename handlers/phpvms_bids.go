@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -22,12 +23,16 @@ type BidCommands interface {
 	Remove(ctx context.Context, meta domain.CommandMeta, airlineID, bidID string) (domain.AppendResult, error)
 }
 
-// phpvmsBidRefusal words a refused bid as phpVMS does: 409 bid-exists for
-// a flight or aircraft another pilot's bid holds, 409 user-bid-limit, a
-// 404 for a flight the airline lacks, else a validation exception.
+// phpvmsBidRefusal words a refused bid as phpVMS does: 400
+// user-not-at-airport for a pilot elsewhere (pilots.only_flights_from_current),
+// 409 bid-exists for a flight or aircraft another pilot's bid holds, 409
+// user-bid-limit, a 404 for a flight the airline lacks, else a validation
+// exception.
 func phpvmsBidRefusal(err error) error {
 	fields := domain.ErrorFields(err)
 	switch {
+	case domain.ErrorReasons(err)["dpt_airport"] == domain.ReasonPilotElsewhere:
+		return phpvmsRefusal(http.StatusBadRequest, "user-not-at-airport", "Pilot is not at the departure airport")
 	case domain.ErrorCode(err) == domain.EConflict && fields["bids"] != "":
 		return phpvmsRefusal(http.StatusConflict, "user-bid-limit", domain.ErrorMessage(err))
 	case domain.ErrorCode(err) == domain.EConflict && (fields["flight_id"] != "" || fields["aircraft_id"] != ""):
@@ -41,8 +46,10 @@ func phpvmsBidRefusal(err error) error {
 }
 
 // bidResource is phpVMS's Bid: integer ids, and the flight with has_bid
-// set and its subfleets (no SimBrief OFP is kept yet).
-func (h *phpvmsAPI) bidResource(ctx context.Context, fl *phpvmsFleet, pilot reads.User, b reads.StandingBid) (map[string]any, error) {
+// set and the pilot's OFP of it (of ofps, keyOwnerOFPs' answer) or its
+// subfleets.
+func (h *phpvmsAPI) bidResource(c echo.Context, fl *phpvmsFleet, ofps map[string]reads.OFPRef, pilot reads.User, b reads.StandingBid) (map[string]any, error) {
+	ctx := c.Request().Context()
 	var aircraft any
 	if b.AircraftID != "" {
 		if ac, err := h.rm.FindAircraft(ctx, fl.airline.ID, b.AircraftID); err == nil {
@@ -54,9 +61,22 @@ func (h *phpvmsAPI) bidResource(ctx context.Context, fl *phpvmsFleet, pilot read
 	f, err := h.rm.FindFlight(ctx, fl.airline.ID, b.FlightID)
 	switch domain.ErrorCode(err) {
 	case "":
-		res := fl.flightResource(f, true)
+		// phpVMS's BidFlight: with the pilot's OFP of the flight, simbrief
+		// (its aircraft in its subfleet) and no subfleets; without one,
+		// subfleets and no simbrief.
+		// ?with= overrides the default relations, subfleets and
+		// simbrief_aircraft (the OFP's aircraft in its subfleet).
+		res := fl.flightResource(f, phpvmsWith(c, "subfleets"))
 		res["has_bid"] = true
-		delete(res, "simbrief")
+		withSimbrief(c, fl, ofps, res, f.ID)
+		if sb, ok := res["simbrief"].(map[string]any); ok {
+			delete(res, "subfleets")
+			if !phpvmsWith(c, "simbrief_aircraft") {
+				delete(sb, "subfleet")
+			}
+		} else {
+			delete(res, "simbrief")
+		}
 		out["flight"] = res
 	case domain.ENotFound:
 		out["flight"] = nil
@@ -81,9 +101,13 @@ func (h *phpvmsAPI) bidList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ofps, err := h.keyOwnerOFPs(c, fl)
+	if err != nil {
+		return err
+	}
 	items := []any{}
 	for _, b := range bids {
-		r, err := h.bidResource(ctx, fl, p.user, b)
+		r, err := h.bidResource(c, fl, ofps, p.user, b)
 		if err != nil {
 			return err
 		}
@@ -131,7 +155,11 @@ func (h *phpvmsAPI) showBid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.bidResource(c.Request().Context(), fl, p.user, b)
+	ofps, err := h.keyOwnerOFPs(c, fl)
+	if err != nil {
+		return err
+	}
+	r, err := h.bidResource(c, fl, ofps, p.user, b)
 	if err != nil {
 		return err
 	}
@@ -162,6 +190,14 @@ func (h *phpvmsAPI) addBid(c echo.Context) error {
 		body.errs["flight_id"] = "The flight id field is required."
 	}
 	var aircraftID string
+	rules, err := h.rm.BidRules(ctx, fl.airline.ID)
+	if err != nil {
+		return err
+	}
+	if rules.BlockAircraft && !body.has("aircraft_id") {
+		// phpVMS requires the aircraft when bids reserve it (bids.block_aircraft).
+		body.errs["aircraft_id"] = "The aircraft id field is required."
+	}
 	if body.has("aircraft_id") {
 		id, ok := h.aircraftByAPIID(c, fl.airline, body.str("aircraft_id"))
 		if !ok {
@@ -182,7 +218,11 @@ func (h *phpvmsAPI) addBid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.bidResource(ctx, fl, user, b)
+	ofps, err := h.keyOwnerOFPs(c, fl)
+	if err != nil {
+		return err
+	}
+	r, err := h.bidResource(c, fl, ofps, user, b)
 	if err != nil {
 		return err
 	}
@@ -230,4 +270,53 @@ func (h *phpvmsAPI) removeBid(c echo.Context) error {
 	}
 	h.wait.waitFor(c, res)
 	return h.bidList(c)
+}
+
+// phpvmsWith says whether a read loads a relation: by default, or when
+// ?with= names it (alone, as flight.<rel>, or with relations of its own
+// as <rel>.<more>); an empty with= loads none, as in phpVMS.
+func phpvmsWith(c echo.Context, rel string) bool {
+	if _, given := c.QueryParams()["with"]; !given {
+		return true
+	}
+	for _, r := range strings.Split(c.QueryParam("with"), ",") {
+		r = strings.TrimSpace(r)
+		if r == rel || strings.HasPrefix(r, rel+".") || strings.HasSuffix(r, "."+rel) || strings.Contains(r, "."+rel+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// forOwnNumber serves /api/users/{id}/bids as /api/user/bids when {id} is
+// the key owner's pilot number (or "me"). phpVMS answers any user's bids
+// there; Albatross keeps a pilot's bids their own, so another member of
+// the airline is 403 unauthorized, as another pilot's bid is, and anyone
+// else (another airline's pilot included) 404 user-not-found.
+func (h *phpvmsAPI) forOwnNumber(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p, _ := currentAPIPrincipal(c)
+		raw := c.Param("number")
+		if raw == "me" {
+			return next(c)
+		}
+		notFound := phpvmsRefusal(http.StatusNotFound, "user-not-found", "User not found")
+		n, err := strconv.ParseInt(raw, 10, 32)
+		if err != nil || n < 1 {
+			return notFound
+		}
+		if int32(n) == p.user.PilotNumber {
+			return next(c)
+		}
+		a := *p.airline
+		ident := domain.FormatPilotID(a.PilotIDPrefix, int32(n))
+		found, err := h.rm.FindMembers(c.Request().Context(), a.ID, ident, 1)
+		if err != nil {
+			return err
+		}
+		if len(found) == 0 || found[0].PilotID != ident {
+			return notFound
+		}
+		return phpvmsRefusal(http.StatusForbidden, "unauthorized", "These bids belong to another user")
+	}
 }

@@ -203,12 +203,14 @@ func (h *phpvmsAPI) searchFlights(c echo.Context) error {
 		}
 	}
 	withSubfleets := withSubfleets(c)
+	ofps, err := h.keyOwnerOFPs(c, fl) // once for the page, not per flight
+	if err != nil {
+		return err
+	}
 	var items []any
 	for _, f := range pageOf(found, p) {
 		item := fl.flightResource(f, withSubfleets)
-		if err := h.withSimbrief(c, fl, item, f.ID); err != nil {
-			return err
-		}
+		withSimbrief(c, fl, ofps, item, f.ID)
 		items = append(items, item)
 	}
 	return phpvmsPaged(c, p, items, len(found))
@@ -230,8 +232,10 @@ func withSubfleets(c echo.Context) bool {
 
 // flightResource is phpVMS's Flight. flight_number is an integer when it
 // is all digits, as phpVMS casts it (clients compare it as a number);
-// Albatross keeps no load factors, pay, events or owners, so those are
-// null; has_bid is whether any pilot has a standing bid on it, of the
+// load_factor and load_factor_variance are the flight's, null when it sets
+// none (phpVMS would fall back to its settings' defaults, which Albatross's
+// airlines do not have yet); Albatross keeps no pay, events or owners, so
+// those are null; has_bid is whether any pilot has a standing bid on it, of the
 // flights readBidders read.
 func (fl *phpvmsFleet) flightResource(f reads.ScheduledFlight, subfleets bool) map[string]any {
 	var number any = f.FlightNumber
@@ -251,7 +255,7 @@ func (fl *phpvmsFleet) flightResource(f reads.ScheduledFlight, subfleets bool) m
 		"dpt_airport_id": f.DptAirport, "arr_airport_id": f.ArrAirport, "alt_airport_id": orNull(f.AltAirport),
 		"dpt_time": orNull(f.DptTime), "arr_time": orNull(f.ArrTime), "days": f.Days, "level": f.Level,
 		"flight_time": f.FlightTime, "flight_type": f.FlightType, "distance": distanceUnits(float64(f.Distance)),
-		"load_factor": nil, "load_factor_variance": nil, "pilot_pay": nil,
+		"load_factor": orNoPercent(f.LoadFactor), "load_factor_variance": orNoPercent(f.LoadFactorVariance), "pilot_pay": nil,
 		"route": orNull(f.Route), "notes": orNull(f.Notes), "start_date": orNull(f.StartDate), "end_date": orNull(f.EndDate),
 		"has_bid": len(fl.bidders[f.ID]) > 0, "active": f.Active, "visible": true,
 		"event_id": nil, "user_id": nil, "owner_type": nil, "owner_id": nil, "created_at": nil, "updated_at": nil,
@@ -292,9 +296,11 @@ func (h *phpvmsAPI) showFlight(c echo.Context) error {
 		return err
 	}
 	item := fl.flightResource(f, true)
-	if err := h.withSimbrief(c, fl, item, f.ID); err != nil {
+	ofps, err := h.keyOwnerOFPs(c, fl)
+	if err != nil {
 		return err
 	}
+	withSimbrief(c, fl, ofps, item, f.ID)
 	return phpvmsData(c, item)
 }
 
@@ -325,6 +331,15 @@ func (h *phpvmsAPI) showFlightAircraft(c echo.Context) error {
 	for _, b := range reserved {
 		bidCount[b.AircraftID]++
 	}
+	// phpVMS lists parked aircraft only: one flying an ACARS flight is not.
+	flying, err := h.rm.ListAircraftInFlight(c.Request().Context(), fl.airline.ID)
+	if err != nil {
+		return err
+	}
+	inFlight := map[string]bool{}
+	for _, id := range flying {
+		inFlight[id.String()] = true
+	}
 	type candidate struct {
 		ac reads.Aircraft
 		of reads.Subfleet
@@ -332,7 +347,7 @@ func (h *phpvmsAPI) showFlightAircraft(c echo.Context) error {
 	var list []candidate
 	for _, s := range fl.allowed(f.SubfleetIDs) {
 		for _, ac := range fl.aircraft[s.ID] {
-			if ac.Status == domain.AircraftActive && !(rules.BlockAircraft && bidCount[ac.ID] > 0) {
+			if ac.Status == domain.AircraftActive && !inFlight[ac.ID] && !(rules.BlockAircraft && bidCount[ac.ID] > 0) {
 				list = append(list, candidate{ac, s})
 			}
 		}
@@ -372,4 +387,12 @@ func (h *phpvmsAPI) readBidders(c echo.Context, fl *phpvmsFleet, flights []reads
 // another pilot.
 func takenFrom(bidders []string, pilot string) bool {
 	return slices.ContainsFunc(bidders, func(id string) bool { return id != pilot })
+}
+
+// orNoPercent is a percentage, or null for 0 (none set).
+func orNoPercent(p float64) any {
+	if p == 0 {
+		return nil
+	}
+	return p
 }

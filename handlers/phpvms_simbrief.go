@@ -34,17 +34,21 @@ func (h *phpvmsAPI) showBriefing(c echo.Context) error {
 	return c.Blob(http.StatusOK, echo.MIMEApplicationXMLCharsetUTF8, []byte(o.AcarsXML))
 }
 
-// withSimbrief sets a flight resource's simbrief to the key owner's
-// newest unused OFP of the flight: {id, aircraft_id, url}, with the
-// aircraft's subfleet (holding that one aircraft) when it has one.
-func (h *phpvmsAPI) withSimbrief(c echo.Context, fl *phpvmsFleet, item map[string]any, flightID string) error {
+// keyOwnerOFPs are the key owner's newest unused OFP of each flight: one
+// read for a list of flights.
+func (h *phpvmsAPI) keyOwnerOFPs(c echo.Context, fl *phpvmsFleet) (map[string]reads.OFPRef, error) {
 	k, _ := currentAPIPrincipal(c)
-	o, err := h.rm.PilotFlightOFP(c.Request().Context(), fl.airline.ID, k.user.ID, flightID)
-	if domain.ErrorCode(err) == domain.ENotFound {
-		return nil
-	}
-	if err != nil {
-		return err
+	return h.rm.PilotOFPsByFlight(c.Request().Context(), fl.airline.ID, k.user.ID)
+}
+
+// withSimbrief sets a flight resource's simbrief to the key owner's
+// newest unused OFP of the flight (of ofps, keyOwnerOFPs' answer): {id,
+// aircraft_id, url}, with the aircraft's subfleet (holding that one
+// aircraft) when it has one.
+func withSimbrief(c echo.Context, fl *phpvmsFleet, ofps map[string]reads.OFPRef, item map[string]any, flightID string) {
+	o, ok := ofps[flightID]
+	if !ok {
+		return
 	}
 	out := map[string]any{"id": o.ID, "aircraft_id": nil,
 		"url": absoluteURL(c, url.URL{Path: phpvmsPrefix(c) + "/flights/" + o.ID + "/briefing"})}
@@ -58,7 +62,6 @@ func (h *phpvmsAPI) withSimbrief(c echo.Context, fl *phpvmsFleet, item map[strin
 		}
 	}
 	item["simbrief"] = out
-	return nil
 }
 
 // phpvmsPrefix is where the request's phpVMS API lives: /api, or an

@@ -268,6 +268,10 @@ func registerRoutes(e *echo.Echo, d Deps) {
 		}
 		keyed(http.MethodPut, "/user/bids", phpvms.addBid)
 		keyed(http.MethodPost, "/user/bids", phpvms.addBid)
+		// phpVMS's /users/{id}/bids: the key owner's own only.
+		key("/users/:number/bids", phpvms.forOwnNumber(phpvms.listBids))
+		keyed(http.MethodPut, "/users/:number/bids", phpvms.forOwnNumber(phpvms.addBid))
+		keyed(http.MethodPost, "/users/:number/bids", phpvms.forOwnNumber(phpvms.addBid))
 		keyed(http.MethodDelete, "/user/bids", phpvms.removeBid)
 		key("/pireps/:pirep/fields", phpvms.showFields)
 		keyed(http.MethodPost, "/pireps/:pirep/fields", phpvms.setFields)

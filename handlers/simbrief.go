@@ -182,6 +182,9 @@ func (h *simbriefHandlers) prepareSimbriefPlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Passengers and cargo stay SimBrief's own load: the flight's load
+	// factor needs the aircraft's capacity (phpVMS's fares), which the
+	// fleet does not keep yet.
 	d := domain.SimbriefDispatch{Orig: f.DptAirport, Dest: f.ArrAirport, Airline: p.Tabs.ICAO, FlightNumber: f.FlightNumber,
 		Callsign: f.Callsign, Route: f.Route, Level: f.Level, DepTime: f.DptTime}
 	if d.Callsign != "" {
@@ -247,12 +250,33 @@ func (h *simbriefHandlers) returnFromSimbrief(c echo.Context) error {
 			}
 		}
 	}
+	// Planned while the pilot bids on the flight, the OFP is kept with the
+	// bid: the bid's API answer carries it, and it leaves with the bid.
+	bidID, err := h.standingBid(ctx, p.Tabs.ID, currentActor(c).UserID, f.ID)
+	if err != nil {
+		return err
+	}
 	res, err := h.cmds.Keep(ctx, commandMeta(c, ""), p.Tabs.ID, domain.KeptOFP{OFPID: ofpID, FlightID: f.ID,
-		AircraftID: aircraftID, OFP: got.OFP, AcarsXML: got.AcarsXML, Source: got.Source})
+		AircraftID: aircraftID, BidID: bidID, OFP: got.OFP, AcarsXML: got.AcarsXML, Source: got.Source})
 	if err != nil {
 		return err
 	}
 	return h.finish(c, h.sessions, res, simbriefBriefingURL(p.Tabs.ID, ofpID), "The SimBrief flight plan is kept for this flight.")
+}
+
+// standingBid is the id of the pilot's standing bid on the flight, "" when
+// they have none.
+func (h *simbriefHandlers) standingBid(ctx context.Context, airlineID, pilotID, flightID string) (string, error) {
+	bids, err := h.rm.PilotBids(ctx, airlineID, pilotID)
+	if err != nil {
+		return "", err
+	}
+	for _, b := range bids {
+		if b.FlightID == flightID {
+			return b.ID, nil
+		}
+	}
+	return "", nil
 }
 
 // showBriefing is an OFP's briefing page: its pilot's only.

@@ -225,3 +225,10 @@ SELECT tenant_id, id FROM pireps
 WHERE state = 'in_progress' AND updated_at < $1
 ORDER BY updated_at, tenant_id, id
 LIMIT $2;
+
+-- name: ListAircraftInFlight :many
+-- ListAircraftInFlight lists the aircraft of an airline's flights in
+-- progress (ACARS), each once: they are not available for another flight.
+SELECT DISTINCT aircraft_id FROM pireps
+WHERE tenant_id = $1 AND state = 'in_progress'
+ORDER BY aircraft_id;

@@ -50,3 +50,18 @@ SELECT tenant_id, id, fetched_at FROM simbrief_ofps
 WHERE pirep_id = '' AND fetched_at <= $1
 ORDER BY fetched_at, tenant_id COLLATE "C", id COLLATE "C"
 LIMIT $2;
+
+-- name: ListBidOfps :many
+-- ListBidOfps lists the OFPs planned for a bid that no PIREP used (they
+-- leave with the bid), by id.
+SELECT id FROM simbrief_ofps
+WHERE tenant_id = $1 AND bid_id = $2 AND bid_id <> '' AND pirep_id = ''
+ORDER BY id COLLATE "C";
+
+-- name: ListPilotOfps :many
+-- ListPilotOfps lists a pilot's OFPs that no PIREP used, newest first,
+-- without the OFPs themselves: a list of flights shows each flight's
+-- newest from one read.
+SELECT id, flight_id, aircraft_id, fetched_at FROM simbrief_ofps
+WHERE tenant_id = $1 AND pilot_id = $2 AND pirep_id = ''
+ORDER BY fetched_at DESC, id COLLATE "C" DESC;

@@ -100,3 +100,53 @@ func (x *ExpiredOFPs) Sweep(ctx context.Context) (int, error) {
 func (x *ExpiredOFPs) Run(ctx context.Context, every time.Duration) {
 	runSweep(ctx, every, x.Log, "unused SimBrief OFPs", "expired unused SimBrief OFPs", "ofps", x.Sweep)
 }
+
+// SimbriefBids removes the OFPs planned for a bid when the bid ends,
+// whichever way (the pilot, its expiry, its flight's PIREP through
+// bids-end), unless a PIREP used them: phpVMS deletes a bid's unused OFP
+// with the bid.
+type SimbriefBids struct {
+	ReadModels reads.Querier // the bid's OFPs (the simbrief projection)
+	Simbrief   interface {
+		DiscardForBid(ctx context.Context, meta domain.CommandMeta, airlineID, ofpID, bidID string) (domain.AppendResult, error)
+	}
+}
+
+// Name implements projector.Reactor.
+func (SimbriefBids) Name() string { return "simbrief-bids" }
+
+// Handles implements projector.Reactor.
+func (SimbriefBids) Handles(eventType string) bool {
+	return eventType == events.TypeName(&eventsv1.BidRemoved{})
+}
+
+// Reads implements projector.Reactor.
+func (SimbriefBids) Reads() []string { return []string{"simbrief"} }
+
+// React implements projector.Reactor. Each OFP's command id is the
+// reaction's with the OFP's id, so every OFP of the bid is removed once.
+func (r SimbriefBids) React(ctx context.Context, meta domain.CommandMeta, ev domain.RecordedEvent, msg proto.Message) (domain.Position, error) {
+	m, ok := msg.(*eventsv1.BidRemoved)
+	if !ok || m.BidId == "" {
+		return domain.Start, nil
+	}
+	ids, err := r.ReadModels.BidOFPs(ctx, ev.TenantID, m.BidId)
+	if err != nil {
+		return domain.Start, err
+	}
+	last := domain.Start
+	base := meta.ID
+	for _, id := range ids {
+		if base != "" {
+			meta.ID = base + "/" + id
+		}
+		res, err := r.Simbrief.DiscardForBid(ctx, meta, ev.TenantID, id, m.BidId)
+		if err != nil {
+			return last, err
+		}
+		if res.Position != domain.Start {
+			last = res.Position
+		}
+	}
+	return last, nil
+}

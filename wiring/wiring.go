@@ -59,10 +59,11 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		// read models.
 		Pireps: &domain.Pireps{Runner: runner, IDs: ids, Airports: ops, Aircraft: ops,
 			Settings: settings, Facts: settings},
-		Ranks:    &domain.Ranks{Runner: runner, IDs: ids},
-		APIKeys:  &domain.APIKeys{Runner: runner, IDs: ids},
-		Notices:  &domain.Notices{Runner: runner},
-		Bids:     &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}},
+		Ranks:   &domain.Ranks{Runner: runner, IDs: ids},
+		APIKeys: &domain.APIKeys{Runner: runner, IDs: ids},
+		Notices: &domain.Notices{Runner: runner},
+		// A bid follows the airline's "pilot at the departure airport" rule.
+		Bids:     &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}, Location: settings},
 		Simbrief: &domain.Simbrief{Runner: runner},
 	}
 }
@@ -74,6 +75,7 @@ func (c Commands) Reactors() []projector.Reactor {
 		reactors.Promotions{ReadModels: c.Reads, Ranks: c.Ranks},
 		reactors.BidsEnd{ReadModels: c.Reads, Bids: c.Bids},
 		reactors.SimbriefRoutes{ReadModels: c.Reads, Pireps: c.Pireps},
+		reactors.SimbriefBids{ReadModels: c.Reads, Simbrief: c.Simbrief},
 	}
 }
 

@@ -305,6 +305,16 @@ var goldenCases = []struct {
 		SubfleetIds: []string{"b-787"}, SubfleetTypes: []string{"B789"},
 		ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 5, 0, 0, time.UTC)),
 	}},
+	{"flight_added_with_load_factor", &eventsv1.FlightAdded{
+		FlightId: "8a0e2c44-1b6d-5f3a-9c7e-2d4f6a8b0c20", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		FlightNumber: "8", DptAirport: "LFPG", ArrAirport: "EDDF", Distance: 243, FlightTime: 70, FlightType: "J",
+		LoadFactor: 82.5, LoadFactorVariance: 5,
+	}},
+	{"flight_changed_with_load_factor", &eventsv1.FlightChanged{
+		FlightId: "8a0e2c44-1b6d-5f3a-9c7e-2d4f6a8b0c20", DptAirport: "LFPG", ArrAirport: "EDDF", Distance: 243,
+		FlightTime: 75, FlightType: "J", LoadFactor: 77.25, LoadFactorVariance: 2.5,
+		ChangedAt: timestamppb.New(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)),
+	}},
 	{"flight_deactivated", &eventsv1.FlightDeactivated{
 		FlightId: "8a0e2c44-1b6d-5f3a-9c7e-2d4f6a8b0c1e", DeactivatedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 6, 0, 0, time.UTC)),
 	}},
@@ -331,6 +341,10 @@ var goldenCases = []struct {
 	}},
 	{"simbrief_ofp_expired", &eventsv1.SimbriefOfpExpired{
 		OfpId: "a1b2c3", ExpiredAt: timestamppb.New(time.Date(2026, 12, 3, 18, 2, 0, 0, time.UTC)),
+	}},
+	{"simbrief_ofp_expired_with_bid", &eventsv1.SimbriefOfpExpired{
+		OfpId: "a1b2c3", ExpiredAt: timestamppb.New(time.Date(2026, 12, 4, 9, 30, 0, 0, time.UTC)),
+		BidId: "0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8",
 	}},
 }
 

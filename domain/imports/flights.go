@@ -22,9 +22,10 @@ import (
 // YYYY-MM-DD (a time after the date is ignored).
 //
 // airline is accepted and ignored (the file goes into the airline it is
-// uploaded to) and written as the airline's ICAO code. load_factor,
-// load_factor_variance, pilot_pay, fares, fields, event_id and user_id have
-// no field here: accepted, ignored, written empty.
+// uploaded to) and written as the airline's ICAO code. load_factor and
+// load_factor_variance are percentages from 0 to 100 (empty: none).
+// pilot_pay, fares, fields, event_id and user_id have no field here:
+// accepted, ignored, written empty.
 var FlightColumns = []Column{
 	{Name: "airline"}, {Name: "flight_number", Required: true}, {Name: "route_code"}, {Name: "callsign"},
 	{Name: "route_leg"}, {Name: "dpt_airport", Required: true}, {Name: "arr_airport", Required: true},
@@ -81,6 +82,18 @@ func CheckFlight(a *Airline, r Row) (domain.FlightSchedule, map[string]string) {
 		} else {
 			s.Distance = int32(math.Round(d))
 		}
+	}
+	for col, dst := range map[string]*float64{"load_factor": &s.LoadFactor, "load_factor_variance": &s.LoadFactorVariance} {
+		v := strings.TrimSuffix(strings.TrimSpace(r.Get(col)), "%")
+		if v == "" {
+			continue
+		}
+		p, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(p >= 0 && p <= 100) {
+			f[col] = fmt.Sprintf("%q is not a percentage from 0 to 100.", r.Get(col))
+			continue
+		}
+		*dst = math.Round(p*100) / 100 // phpVMS keeps two decimals
 	}
 	s.DptTime, s.ArrTime = clock(f, "dpt_time", r.Get("dpt_time")), clock(f, "arr_time", r.Get("arr_time"))
 	if days := r.Get("days"); !dayDigits.MatchString(days) {
@@ -171,6 +184,14 @@ func FlightRow(airlineICAO string, s domain.FlightSchedule, subfleetTypes []stri
 	return []string{airlineICAO, s.FlightNumber, s.RouteCode, s.Callsign, blankZero(s.RouteLeg), s.DptAirport,
 		s.ArrAirport, s.AltAirport, days.String(), strings.ReplaceAll(s.DptTime, ":", ""),
 		strings.ReplaceAll(s.ArrTime, ":", ""), blankZero(s.Level), strconv.Itoa(int(s.Distance)),
-		strconv.Itoa(int(s.FlightTime)), s.FlightType, "", "", "", s.Route, s.Notes, s.StartDate, s.EndDate, enabled,
+		strconv.Itoa(int(s.FlightTime)), s.FlightType, percent(s.LoadFactor), percent(s.LoadFactorVariance), "", s.Route, s.Notes, s.StartDate, s.EndDate, enabled,
 		strings.Join(subfleetTypes, ";"), "", "", "", ""}
+}
+
+// percent writes a load factor as phpVMS's file has it; empty for none.
+func percent(p float64) string {
+	if p == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(p, 'f', -1, 64)
 }

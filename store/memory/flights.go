@@ -262,6 +262,7 @@ func (t *tx) UpsertFlight(ctx context.Context, arg readmodel.UpsertFlightParams)
 		Level: arg.Level, FlightType: arg.FlightType, Route: arg.Route, Notes: arg.Notes,
 		SubfleetIds: slices.Clone(arg.SubfleetIds), SubfleetTypes: slices.Clone(arg.SubfleetTypes),
 		Active: arg.Active, CreatedAt: timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt),
+		LoadFactor: arg.LoadFactor, LoadFactorVariance: arg.LoadFactorVariance,
 	}
 	if existed {
 		f.CreatedAt = old.CreatedAt

@@ -1,9 +1,12 @@
 package memory
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/google/uuid"
 
 	"github.com/albatross-va/albatross/store/readmodel"
 )
@@ -211,5 +214,37 @@ func (s *state) listIdlePireps(ctx context.Context, arg readmodel.ListIdlePireps
 	for _, p := range idle[:min(len(idle), int(arg.Limit))] {
 		out = append(out, readmodel.ListIdlePirepsRow{TenantID: p.TenantID, ID: p.ID})
 	}
+	return out, nil
+}
+
+// ListAircraftInFlight implements readmodel.Querier.
+func (m *ReadModels) ListAircraftInFlight(ctx context.Context, tenantID string) ([]uuid.UUID, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listAircraftInFlight(ctx, tenantID)
+}
+
+func (t *tx) ListAircraftInFlight(ctx context.Context, tenantID string) ([]uuid.UUID, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.st.listAircraftInFlight(ctx, tenantID)
+}
+
+// listAircraftInFlight reads the tenant's in-progress rows, each aircraft
+// once, ordered as uuid's byte order (PostgreSQL's for uuid); nil for none.
+func (s *state) listAircraftInFlight(ctx context.Context, tenantID string) ([]uuid.UUID, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows := s.pirepIdx.byState[stateKey{tenantID, "in_progress"}]
+	s.visited(len(rows))
+	var out []uuid.UUID
+	for _, p := range rows {
+		if !slices.Contains(out, p.AircraftID) {
+			out = append(out, p.AircraftID)
+		}
+	}
+	slices.SortFunc(out, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	return out, nil
 }

@@ -240,3 +240,67 @@ func (t *tx) ListUnusedOfps(ctx context.Context, arg readmodel.ListUnusedOfpsPar
 	}
 	return t.st.listUnusedOfps(ctx, arg)
 }
+
+// ListBidOfps implements readmodel.Querier.
+func (m *ReadModels) ListBidOfps(ctx context.Context, arg readmodel.ListBidOfpsParams) ([]string, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listBidOfps(ctx, arg)
+}
+
+func (t *tx) ListBidOfps(ctx context.Context, arg readmodel.ListBidOfpsParams) ([]string, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.st.listBidOfps(ctx, arg)
+}
+
+// listBidOfps orders by id COLLATE "C" and returns nil for no rows.
+func (s *state) listBidOfps(ctx context.Context, arg readmodel.ListBidOfpsParams) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []string
+	for k, o := range s.simbriefOfps {
+		if k.tenant == arg.TenantID && arg.BidID != "" && o.BidID == arg.BidID && o.PirepID == "" {
+			out = append(out, o.ID)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// ListPilotOfps implements readmodel.Querier.
+func (m *ReadModels) ListPilotOfps(ctx context.Context, arg readmodel.ListPilotOfpsParams) ([]readmodel.ListPilotOfpsRow, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listPilotOfps(ctx, arg)
+}
+
+func (t *tx) ListPilotOfps(ctx context.Context, arg readmodel.ListPilotOfpsParams) ([]readmodel.ListPilotOfpsRow, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.st.listPilotOfps(ctx, arg)
+}
+
+// listPilotOfps orders like ORDER BY fetched_at DESC, id COLLATE "C" DESC
+// and returns nil for no rows.
+func (s *state) listPilotOfps(ctx context.Context, arg readmodel.ListPilotOfpsParams) ([]readmodel.ListPilotOfpsRow, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []readmodel.ListPilotOfpsRow
+	for k, o := range s.simbriefOfps {
+		if k.tenant == arg.TenantID && o.PilotID == arg.PilotID && o.PirepID == "" {
+			out = append(out, readmodel.ListPilotOfpsRow{ID: o.ID, FlightID: o.FlightID, AircraftID: o.AircraftID, FetchedAt: o.FetchedAt})
+		}
+	}
+	slices.SortFunc(out, func(a, b readmodel.ListPilotOfpsRow) int {
+		if c := b.FetchedAt.Compare(a.FetchedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
+	return out, nil
+}

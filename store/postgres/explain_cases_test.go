@@ -60,6 +60,10 @@ func explainCases() []explainCase {
 			_, err := q.ListPirepsByPilot(ctx, readmodel.ListPirepsByPilotParams{TenantID: big, PilotID: pilot, Limit: 5})
 			return err
 		}},
+		{"ListAircraftInFlight (the flight search's aircraft available)", func(ctx context.Context, q *readmodel.Queries) error {
+			_, err := q.ListAircraftInFlight(ctx, big)
+			return err
+		}},
 		pirepList("ListPirepsByAirline", list),
 		pirepList("ListPirepsByAirline state", byState),
 		pirepList("ListPirepsByAirline pilot", byPilot),

@@ -47,6 +47,7 @@ func (Flights) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 			Distance: e.Distance, FlightTime: e.FlightTime, Level: e.Level, FlightType: e.FlightType, Route: e.Route,
 			Notes: e.Notes, SubfleetIds: textArray(e.SubfleetIds), SubfleetTypes: textArray(e.SubfleetTypes), Active: e.Active,
 			CreatedAt: e.AddedAt.AsTime(), UpdatedAt: e.AddedAt.AsTime(),
+			LoadFactor: e.LoadFactor, LoadFactorVariance: e.LoadFactorVariance,
 		}
 	} else {
 		var flightID string
@@ -78,6 +79,7 @@ func (Flights) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 			row.Distance, row.FlightTime, row.Level, row.FlightType = e.Distance, e.FlightTime, e.Level, e.FlightType
 			row.Route, row.Notes = e.Route, e.Notes
 			row.SubfleetIds, row.SubfleetTypes = textArray(e.SubfleetIds), textArray(e.SubfleetTypes)
+			row.LoadFactor, row.LoadFactorVariance = e.LoadFactor, e.LoadFactorVariance
 		case *eventsv1.FlightActivated:
 			row.Active = true
 		case *eventsv1.FlightDeactivated:

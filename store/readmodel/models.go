@@ -143,31 +143,33 @@ type EventCommand struct {
 }
 
 type Flight struct {
-	TenantID      string
-	ID            uuid.UUID
-	FlightNumber  string
-	RouteCode     string
-	RouteLeg      int32
-	Callsign      string
-	DptAirport    string
-	ArrAirport    string
-	AltAirport    string
-	DptTime       string
-	ArrTime       string
-	Days          int32
-	StartDate     string
-	EndDate       string
-	Distance      int32
-	FlightTime    int32
-	Level         int32
-	FlightType    string
-	Route         string
-	Notes         string
-	SubfleetIds   []string
-	SubfleetTypes []string
-	Active        bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	TenantID           string
+	ID                 uuid.UUID
+	FlightNumber       string
+	RouteCode          string
+	RouteLeg           int32
+	Callsign           string
+	DptAirport         string
+	ArrAirport         string
+	AltAirport         string
+	DptTime            string
+	ArrTime            string
+	Days               int32
+	StartDate          string
+	EndDate            string
+	Distance           int32
+	FlightTime         int32
+	Level              int32
+	FlightType         string
+	Route              string
+	Notes              string
+	SubfleetIds        []string
+	SubfleetTypes      []string
+	Active             bool
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	LoadFactor         float64
+	LoadFactorVariance float64
 }
 
 type Notice struct {

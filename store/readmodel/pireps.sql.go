@@ -319,6 +319,34 @@ func (q *Queries) GetPirep(ctx context.Context, arg GetPirepParams) (Pirep, erro
 	return i, err
 }
 
+const listAircraftInFlight = `-- name: ListAircraftInFlight :many
+SELECT DISTINCT aircraft_id FROM pireps
+WHERE tenant_id = $1 AND state = 'in_progress'
+ORDER BY aircraft_id
+`
+
+// ListAircraftInFlight lists the aircraft of an airline's flights in
+// progress (ACARS), each once: they are not available for another flight.
+func (q *Queries) ListAircraftInFlight(ctx context.Context, tenantID string) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, listAircraftInFlight, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []uuid.UUID
+	for rows.Next() {
+		var aircraft_id uuid.UUID
+		if err := rows.Scan(&aircraft_id); err != nil {
+			return nil, err
+		}
+		items = append(items, aircraft_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listAircraftPirepTotals = `-- name: ListAircraftPirepTotals :many
 SELECT tenant_id, aircraft_id, flights, minutes, location, last_block_on, last_pirep_id FROM aircraft_pirep_totals
 WHERE tenant_id = $1

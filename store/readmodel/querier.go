@@ -194,6 +194,9 @@ type Querier interface {
 	// ListAircraftBySubfleet lists the aircraft of one subfleet of an airline
 	// by registration.
 	ListAircraftBySubfleet(ctx context.Context, arg ListAircraftBySubfleetParams) ([]Aircraft, error)
+	// ListAircraftInFlight lists the aircraft of an airline's flights in
+	// progress (ACARS), each once: they are not available for another flight.
+	ListAircraftInFlight(ctx context.Context, tenantID string) ([]uuid.UUID, error)
 	// ListAircraftPirepTotals is what accepted PIREPs added to each of an
 	// airline's aircraft that has flown one, by aircraft id.
 	ListAircraftPirepTotals(ctx context.Context, tenantID string) ([]AircraftPirepTotal, error)
@@ -211,6 +214,9 @@ type Querier interface {
 	// (those a page names), by ICAO code; codes it lacks are left out. One
 	// round trip for every airport a page shows.
 	ListAirportsByIcao(ctx context.Context, arg ListAirportsByIcaoParams) ([]Airport, error)
+	// ListBidOfps lists the OFPs planned for a bid that no PIREP used (they
+	// leave with the bid), by id.
+	ListBidOfps(ctx context.Context, arg ListBidOfpsParams) ([]string, error)
 	// ListCheckpoints returns every projection's progress in one read, for the
 	// waits of a process whose projections another process may run.
 	ListCheckpoints(ctx context.Context) ([]ProjectionCheckpoint, error)
@@ -229,6 +235,10 @@ type Querier interface {
 	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)
 	// ListPilotBids is a pilot's standing bids, oldest first.
 	ListPilotBids(ctx context.Context, arg ListPilotBidsParams) ([]Bid, error)
+	// ListPilotOfps lists a pilot's OFPs that no PIREP used, newest first,
+	// without the OFPs themselves: a list of flights shows each flight's
+	// newest from one read.
+	ListPilotOfps(ctx context.Context, arg ListPilotOfpsParams) ([]ListPilotOfpsRow, error)
 	// ListPirepComments is a PIREP's thread, oldest first.
 	ListPirepComments(ctx context.Context, arg ListPirepCommentsParams) ([]PirepComment, error)
 	// ListPirepPositions is a flight's track, in the order received.

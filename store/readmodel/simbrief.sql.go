@@ -151,6 +151,85 @@ func (q *Queries) GetSimbriefOfp(ctx context.Context, arg GetSimbriefOfpParams) 
 	return i, err
 }
 
+const listBidOfps = `-- name: ListBidOfps :many
+SELECT id FROM simbrief_ofps
+WHERE tenant_id = $1 AND bid_id = $2 AND bid_id <> '' AND pirep_id = ''
+ORDER BY id COLLATE "C"
+`
+
+type ListBidOfpsParams struct {
+	TenantID string
+	BidID    string
+}
+
+// ListBidOfps lists the OFPs planned for a bid that no PIREP used (they
+// leave with the bid), by id.
+func (q *Queries) ListBidOfps(ctx context.Context, arg ListBidOfpsParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, listBidOfps, arg.TenantID, arg.BidID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPilotOfps = `-- name: ListPilotOfps :many
+SELECT id, flight_id, aircraft_id, fetched_at FROM simbrief_ofps
+WHERE tenant_id = $1 AND pilot_id = $2 AND pirep_id = ''
+ORDER BY fetched_at DESC, id COLLATE "C" DESC
+`
+
+type ListPilotOfpsParams struct {
+	TenantID string
+	PilotID  uuid.UUID
+}
+
+type ListPilotOfpsRow struct {
+	ID         string
+	FlightID   string
+	AircraftID string
+	FetchedAt  time.Time
+}
+
+// ListPilotOfps lists a pilot's OFPs that no PIREP used, newest first,
+// without the OFPs themselves: a list of flights shows each flight's
+// newest from one read.
+func (q *Queries) ListPilotOfps(ctx context.Context, arg ListPilotOfpsParams) ([]ListPilotOfpsRow, error) {
+	rows, err := q.db.Query(ctx, listPilotOfps, arg.TenantID, arg.PilotID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListPilotOfpsRow
+	for rows.Next() {
+		var i ListPilotOfpsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.FlightID,
+			&i.AircraftID,
+			&i.FetchedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listUnusedOfps = `-- name: ListUnusedOfps :many
 SELECT tenant_id, id, fetched_at FROM simbrief_ofps
 WHERE pirep_id = '' AND fetched_at <= $1

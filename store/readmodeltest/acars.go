@@ -20,6 +20,7 @@ var acarsCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"DeleteAllPirepPositions": testPirepPositions,
 	"ListIdlePireps":          testListIdlePireps,
 	"ProgressPirep":           testProgressPirep,
+	"ListAircraftInFlight":    testListAircraftInFlight,
 }
 
 // ProgressPirep writes a report's details and phase into a flight's row
@@ -61,6 +62,44 @@ func testProgressPirep(t *testing.T, q readmodel.Querier) {
 			t.Fatal(err)
 		}
 		samePireps(t, c.tenant+"'s row after the report", []readmodel.Pirep{got}, c.want)
+	}
+}
+
+// ListAircraftInFlight lists the aircraft of one airline's flights in
+// progress, each once, in uuid order: not those of filed flights, nor
+// another airline's.
+func testListAircraftInFlight(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	list := func(tenant string) []uuid.UUID {
+		t.Helper()
+		got, err := q.ListAircraftInFlight(ctx, tenant)
+		if err != nil {
+			t.Fatalf("ListAircraftInFlight(%s): %v", tenant, err)
+		}
+		return got
+	}
+	if got := list(tenantA); len(got) != 0 {
+		t.Fatalf("on an empty table: %v", got)
+	}
+	low, high := uuid.MustParse("00000000-0000-4000-8000-000000000001"), uuid.MustParse("ffffffff-0000-4000-8000-000000000001")
+	one := inFlight(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000c001", 1)
+	one.AircraftID = high
+	two := inFlight(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000c002", 2)
+	two.AircraftID = high // a second flight of the same aircraft: listed once
+	three := inFlight(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000c003", 3)
+	three.AircraftID = low
+	filed := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-00000000c004", "pending", 0)
+	filed.AircraftID = uuid.MustParse("11111111-0000-4000-8000-000000000001")
+	theirs := inFlight(tenantB, "7a0c1e2d-3b4f-4a5b-8c6d-00000000c005", 4)
+	theirs.AircraftID = uuid.MustParse("22222222-0000-4000-8000-000000000001")
+	upsertPireps(t, q, one, two, three, filed, theirs)
+	if got := list(tenantA); len(got) != 2 || got[0] != low || got[1] != high {
+		t.Errorf("A's aircraft in flight: %v, want %v then %v", got, low, high)
+	}
+	three.State = "pending"
+	upsertPireps(t, q, three)
+	if got := list(tenantA); len(got) != 1 || got[0] != high {
+		t.Errorf("after one is filed: %v, want %v", got, high)
 	}
 }
 

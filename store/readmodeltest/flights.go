@@ -36,6 +36,7 @@ func flight(tenant string, n int, number, code string, leg int32, dpt, arr, dptT
 		EndDate: "", Distance: 2999, FlightTime: 475, Level: 37000, FlightType: "J", Route: "CPT L9", Notes: "Über",
 		SubfleetIds: []string{fmt.Sprintf("sf-%d", n%3)}, SubfleetTypes: []string{[]string{"B738", "A320", "B77W"}[n%3]},
 		Active: n%5 != 0, CreatedAt: at, UpdatedAt: at.Add(time.Duration(n) * time.Second),
+		LoadFactor: float64(n%4) * 27.5, LoadFactorVariance: float64(n % 3),
 	}
 }
 

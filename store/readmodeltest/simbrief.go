@@ -23,6 +23,8 @@ var simbriefCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"DeleteSimbriefOfp":     testDeleteOfp,
 	"ListUnusedOfps":        testListUnusedOfps,
 	"DeleteAllSimbriefOfps": testDeleteOfp,
+	"ListBidOfps":           testListBidOfps,
+	"ListPilotOfps":         testListPilotOfps,
 }
 
 var (
@@ -165,5 +167,70 @@ func testListUnusedOfps(t *testing.T, q readmodel.Querier) {
 	}
 	if got := list(at, 2); len(got) != 2 || got[0] != a+":b" {
 		t.Errorf("limited: %v", got)
+	}
+}
+
+// ListBidOfps lists a bid's unused OFPs of one airline, by id: not those
+// of another bid, with no bid, used by a PIREP, or another airline's.
+func testListBidOfps(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	list := func(tenant, bid string) []string {
+		t.Helper()
+		got, err := q.ListBidOfps(ctx, readmodel.ListBidOfpsParams{TenantID: tenant, BidID: bid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := list(tenantA, "bid-1"); got != nil {
+		t.Errorf("empty: %v", got)
+	}
+	withBid := func(r readmodel.UpsertSimbriefOfpParams, bid string) readmodel.UpsertSimbriefOfpParams {
+		r.BidID = bid
+		return r
+	}
+	upsertOfps(t, q, withBid(ofpRow(tenantA, "z", ofpPilot, "f", at), "bid-1"), withBid(ofpRow(tenantA, "b", ofpPilot, "f", at), "bid-1"),
+		withBid(ofpRow(tenantA, "used", ofpPilot, "f", at), "bid-1"), withBid(ofpRow(tenantA, "other", ofpPilot, "f", at), "bid-2"),
+		ofpRow(tenantA, "none", ofpPilot, "f", at), withBid(ofpRow(tenantB, "c", ofpPilot, "f", at), "bid-1"))
+	if err := q.AttachSimbriefOfp(ctx, readmodel.AttachSimbriefOfpParams{TenantID: tenantA, ID: "used", PirepID: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := list(tenantA, "bid-1"), []string{"b", "z"}; !equalStrings(got, want) {
+		t.Errorf("bid-1's unused: %v, want %v", got, want)
+	}
+	if got := list(tenantA, ""); got != nil {
+		t.Errorf("no bid names none: %v", got)
+	}
+}
+
+// ListPilotOfps lists a pilot's unused OFPs of one airline, newest first
+// (the id breaks a tie): not another pilot's, a used one, or another
+// airline's.
+func testListPilotOfps(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	list := func(tenant string, pilot uuid.UUID) []string {
+		t.Helper()
+		rows, err := q.ListPilotOfps(ctx, readmodel.ListPilotOfpsParams{TenantID: tenant, PilotID: pilot})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rows {
+			out = append(out, r.ID+"@"+r.FlightID+"/"+r.AircraftID)
+		}
+		return out
+	}
+	if got := list(tenantA, ofpPilot); got != nil {
+		t.Errorf("empty: %v", got)
+	}
+	upsertOfps(t, q, ofpRow(tenantA, "old", ofpPilot, "f1", at), ofpRow(tenantA, "new-a", ofpPilot, "f2", at.Add(time.Hour)),
+		ofpRow(tenantA, "new-b", ofpPilot, "f1", at.Add(time.Hour)), ofpRow(tenantA, "used", ofpPilot, "f1", at.Add(2*time.Hour)),
+		ofpRow(tenantA, "theirs", ofpOther, "f1", at.Add(3*time.Hour)), ofpRow(tenantB, "b", ofpPilot, "f1", at.Add(3*time.Hour)))
+	if err := q.AttachSimbriefOfp(ctx, readmodel.AttachSimbriefOfpParams{TenantID: tenantA, ID: "used", PirepID: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"new-b@f1/ac-new-b", "new-a@f2/ac-new-a", "old@f1/ac-old"}
+	if got := list(tenantA, ofpPilot); !equalStrings(got, want) {
+		t.Errorf("the pilot's unused: %v, want %v", got, want)
 	}
 }

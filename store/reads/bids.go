@@ -153,9 +153,9 @@ func (q Querier) FlightBidders(ctx context.Context, airlineID string, flightIDs 
 
 // AvailableAircraft lists, for each flight, the airline's aircraft that
 // could fly it now, by registration: in service, of one of its subfleets (any when it names
-// none), not reserved by a bid when the airline reserves aircraft with
-// bids, and at its departure airport when the airline's filing rules ask
-// that.
+// none), not flying an ACARS flight in progress, not reserved by a bid
+// when the airline reserves aircraft with bids, and at its departure
+// airport when the airline's filing rules ask that.
 func (q Querier) AvailableAircraft(ctx context.Context, airlineID string, rules domain.BidRules, flights []ScheduledFlight) (map[string][]Aircraft, error) {
 	out := make(map[string][]Aircraft, len(flights))
 	if len(flights) == 0 {
@@ -174,6 +174,14 @@ func (q Querier) AvailableAircraft(ctx context.Context, airlineID string, rules 
 		for _, b := range bids {
 			reserved[b.AircraftID] = true
 		}
+	}
+	// An aircraft flying an ACARS flight now is not available either.
+	flying, err := q.ListAircraftInFlight(ctx, airlineID)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range flying {
+		reserved[id.String()] = true
 	}
 	filing, err := PirepSettings{Q: q}.PirepRules(ctx, airlineID)
 	if err != nil {

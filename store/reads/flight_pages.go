@@ -33,6 +33,8 @@ type ScheduledFlight struct {
 	// type here).
 	SubfleetIDs, SubfleetTypes []string
 	Active                     bool
+	// LoadFactor and LoadFactorVariance are percent; 0 when none is set.
+	LoadFactor, LoadFactorVariance float64
 }
 
 func scheduledFlight(f readmodel.Flight) ScheduledFlight {
@@ -40,7 +42,8 @@ func scheduledFlight(f readmodel.Flight) ScheduledFlight {
 		Callsign: f.Callsign, DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport,
 		DptTime: f.DptTime, ArrTime: f.ArrTime, Days: f.Days, StartDate: f.StartDate, EndDate: f.EndDate,
 		Distance: f.Distance, FlightTime: f.FlightTime, Level: f.Level, FlightType: f.FlightType, Route: f.Route,
-		Notes: f.Notes, SubfleetIDs: f.SubfleetIds, SubfleetTypes: f.SubfleetTypes, Active: f.Active}
+		Notes: f.Notes, SubfleetIDs: f.SubfleetIds, SubfleetTypes: f.SubfleetTypes, Active: f.Active,
+		LoadFactor: f.LoadFactor, LoadFactorVariance: f.LoadFactorVariance}
 }
 
 // FlightFilter is a flight search: empty fields match any flight.

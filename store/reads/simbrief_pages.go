@@ -80,3 +80,31 @@ func (q Querier) UnusedOFPs(ctx context.Context, before time.Time, limit int) ([
 	}
 	return out, nil
 }
+
+// BidOFPs are the ids of the OFPs planned for a bid that no PIREP used.
+func (q Querier) BidOFPs(ctx context.Context, airlineID, bidID string) ([]string, error) {
+	return q.ListBidOfps(ctx, readmodel.ListBidOfpsParams{TenantID: airlineID, BidID: bidID})
+}
+
+// OFPRef names an OFP and its aircraft, for a list of flights.
+type OFPRef struct{ ID, AircraftID string }
+
+// PilotOFPsByFlight is, for each schedule flight, the pilot's newest OFP
+// of it that no PIREP used: one read for a whole list of flights.
+func (q Querier) PilotOFPsByFlight(ctx context.Context, airlineID, pilotID string) (map[string]OFPRef, error) {
+	out := map[string]OFPRef{}
+	id, err := uuid.Parse(pilotID)
+	if err != nil {
+		return out, nil
+	}
+	rows, err := q.ListPilotOfps(ctx, readmodel.ListPilotOfpsParams{TenantID: airlineID, PilotID: id})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		if _, seen := out[r.FlightID]; !seen {
+			out[r.FlightID] = OFPRef{ID: r.ID, AircraftID: r.AircraftID}
+		}
+	}
+	return out, nil
+}

@@ -31,33 +31,35 @@ const (
 // FlightAdded starts a flight's stream. Its stream id is derived from the
 // airline and the flight's natural key (flight number, route code, leg).
 type FlightAdded struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	FlightId      string                 `protobuf:"bytes,1,opt,name=flight_id,json=flightId,proto3" json:"flight_id,omitempty"`
-	TenantId      string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
-	FlightNumber  string                 `protobuf:"bytes,3,opt,name=flight_number,json=flightNumber,proto3" json:"flight_number,omitempty"` // phpVMS flight_number
-	RouteCode     string                 `protobuf:"bytes,4,opt,name=route_code,json=routeCode,proto3" json:"route_code,omitempty"`          // phpVMS route_code; "" for none
-	RouteLeg      int32                  `protobuf:"varint,5,opt,name=route_leg,json=routeLeg,proto3" json:"route_leg,omitempty"`            // phpVMS route_leg; 0 for none
-	Callsign      string                 `protobuf:"bytes,6,opt,name=callsign,proto3" json:"callsign,omitempty"`                             // phpVMS callsign; "" for the flight number
-	DptAirport    string                 `protobuf:"bytes,7,opt,name=dpt_airport,json=dptAirport,proto3" json:"dpt_airport,omitempty"`       // ICAO
-	ArrAirport    string                 `protobuf:"bytes,8,opt,name=arr_airport,json=arrAirport,proto3" json:"arr_airport,omitempty"`       // ICAO
-	AltAirport    string                 `protobuf:"bytes,9,opt,name=alt_airport,json=altAirport,proto3" json:"alt_airport,omitempty"`       // ICAO or ""
-	DptTime       string                 `protobuf:"bytes,10,opt,name=dpt_time,json=dptTime,proto3" json:"dpt_time,omitempty"`               // HH:MM UTC, or ""
-	ArrTime       string                 `protobuf:"bytes,11,opt,name=arr_time,json=arrTime,proto3" json:"arr_time,omitempty"`               // HH:MM UTC, or ""
-	Days          int32                  `protobuf:"varint,12,opt,name=days,proto3" json:"days,omitempty"`                                   // phpVMS bitmask: Monday 1, Tuesday 2, … Sunday 64; 0 none set
-	StartDate     string                 `protobuf:"bytes,13,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`         // YYYY-MM-DD or ""
-	EndDate       string                 `protobuf:"bytes,14,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`               // YYYY-MM-DD or ""
-	Distance      int32                  `protobuf:"varint,15,opt,name=distance,proto3" json:"distance,omitempty"`                           // nautical miles
-	FlightTime    int32                  `protobuf:"varint,16,opt,name=flight_time,json=flightTime,proto3" json:"flight_time,omitempty"`     // minutes
-	Level         int32                  `protobuf:"varint,17,opt,name=level,proto3" json:"level,omitempty"`                                 // cruise level in feet; 0 for none
-	FlightType    string                 `protobuf:"bytes,18,opt,name=flight_type,json=flightType,proto3" json:"flight_type,omitempty"`      // phpVMS FlightType code: J, F, C, …
-	Route         string                 `protobuf:"bytes,19,opt,name=route,proto3" json:"route,omitempty"`                                  // the filed route
-	Notes         string                 `protobuf:"bytes,20,opt,name=notes,proto3" json:"notes,omitempty"`
-	SubfleetIds   []string               `protobuf:"bytes,21,rep,name=subfleet_ids,json=subfleetIds,proto3" json:"subfleet_ids,omitempty"`       // allowed subfleets; none: any
-	SubfleetTypes []string               `protobuf:"bytes,22,rep,name=subfleet_types,json=subfleetTypes,proto3" json:"subfleet_types,omitempty"` // their ICAO types, in the same order
-	Active        bool                   `protobuf:"varint,23,opt,name=active,proto3" json:"active,omitempty"`                                   // phpVMS enabled
-	AddedAt       *timestamppb.Timestamp `protobuf:"bytes,24,opt,name=added_at,json=addedAt,proto3" json:"added_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	FlightId           string                 `protobuf:"bytes,1,opt,name=flight_id,json=flightId,proto3" json:"flight_id,omitempty"`
+	TenantId           string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	FlightNumber       string                 `protobuf:"bytes,3,opt,name=flight_number,json=flightNumber,proto3" json:"flight_number,omitempty"` // phpVMS flight_number
+	RouteCode          string                 `protobuf:"bytes,4,opt,name=route_code,json=routeCode,proto3" json:"route_code,omitempty"`          // phpVMS route_code; "" for none
+	RouteLeg           int32                  `protobuf:"varint,5,opt,name=route_leg,json=routeLeg,proto3" json:"route_leg,omitempty"`            // phpVMS route_leg; 0 for none
+	Callsign           string                 `protobuf:"bytes,6,opt,name=callsign,proto3" json:"callsign,omitempty"`                             // phpVMS callsign; "" for the flight number
+	DptAirport         string                 `protobuf:"bytes,7,opt,name=dpt_airport,json=dptAirport,proto3" json:"dpt_airport,omitempty"`       // ICAO
+	ArrAirport         string                 `protobuf:"bytes,8,opt,name=arr_airport,json=arrAirport,proto3" json:"arr_airport,omitempty"`       // ICAO
+	AltAirport         string                 `protobuf:"bytes,9,opt,name=alt_airport,json=altAirport,proto3" json:"alt_airport,omitempty"`       // ICAO or ""
+	DptTime            string                 `protobuf:"bytes,10,opt,name=dpt_time,json=dptTime,proto3" json:"dpt_time,omitempty"`               // HH:MM UTC, or ""
+	ArrTime            string                 `protobuf:"bytes,11,opt,name=arr_time,json=arrTime,proto3" json:"arr_time,omitempty"`               // HH:MM UTC, or ""
+	Days               int32                  `protobuf:"varint,12,opt,name=days,proto3" json:"days,omitempty"`                                   // phpVMS bitmask: Monday 1, Tuesday 2, … Sunday 64; 0 none set
+	StartDate          string                 `protobuf:"bytes,13,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`         // YYYY-MM-DD or ""
+	EndDate            string                 `protobuf:"bytes,14,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`               // YYYY-MM-DD or ""
+	Distance           int32                  `protobuf:"varint,15,opt,name=distance,proto3" json:"distance,omitempty"`                           // nautical miles
+	FlightTime         int32                  `protobuf:"varint,16,opt,name=flight_time,json=flightTime,proto3" json:"flight_time,omitempty"`     // minutes
+	Level              int32                  `protobuf:"varint,17,opt,name=level,proto3" json:"level,omitempty"`                                 // cruise level in feet; 0 for none
+	FlightType         string                 `protobuf:"bytes,18,opt,name=flight_type,json=flightType,proto3" json:"flight_type,omitempty"`      // phpVMS FlightType code: J, F, C, …
+	Route              string                 `protobuf:"bytes,19,opt,name=route,proto3" json:"route,omitempty"`                                  // the filed route
+	Notes              string                 `protobuf:"bytes,20,opt,name=notes,proto3" json:"notes,omitempty"`
+	SubfleetIds        []string               `protobuf:"bytes,21,rep,name=subfleet_ids,json=subfleetIds,proto3" json:"subfleet_ids,omitempty"`       // allowed subfleets; none: any
+	SubfleetTypes      []string               `protobuf:"bytes,22,rep,name=subfleet_types,json=subfleetTypes,proto3" json:"subfleet_types,omitempty"` // their ICAO types, in the same order
+	Active             bool                   `protobuf:"varint,23,opt,name=active,proto3" json:"active,omitempty"`                                   // phpVMS enabled
+	AddedAt            *timestamppb.Timestamp `protobuf:"bytes,24,opt,name=added_at,json=addedAt,proto3" json:"added_at,omitempty"`
+	LoadFactor         float64                `protobuf:"fixed64,25,opt,name=load_factor,json=loadFactor,proto3" json:"load_factor,omitempty"`                           // percent, phpVMS load_factor; 0 for none
+	LoadFactorVariance float64                `protobuf:"fixed64,26,opt,name=load_factor_variance,json=loadFactorVariance,proto3" json:"load_factor_variance,omitempty"` // percent, phpVMS load_factor_variance; 0 for none
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *FlightAdded) Reset() {
@@ -258,30 +260,46 @@ func (x *FlightAdded) GetAddedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *FlightAdded) GetLoadFactor() float64 {
+	if x != nil {
+		return x.LoadFactor
+	}
+	return 0
+}
+
+func (x *FlightAdded) GetLoadFactorVariance() float64 {
+	if x != nil {
+		return x.LoadFactorVariance
+	}
+	return 0
+}
+
 // FlightChanged replaces a flight's schedule; the natural key stays.
 type FlightChanged struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	FlightId      string                 `protobuf:"bytes,1,opt,name=flight_id,json=flightId,proto3" json:"flight_id,omitempty"`
-	Callsign      string                 `protobuf:"bytes,6,opt,name=callsign,proto3" json:"callsign,omitempty"`
-	DptAirport    string                 `protobuf:"bytes,7,opt,name=dpt_airport,json=dptAirport,proto3" json:"dpt_airport,omitempty"`
-	ArrAirport    string                 `protobuf:"bytes,8,opt,name=arr_airport,json=arrAirport,proto3" json:"arr_airport,omitempty"`
-	AltAirport    string                 `protobuf:"bytes,9,opt,name=alt_airport,json=altAirport,proto3" json:"alt_airport,omitempty"`
-	DptTime       string                 `protobuf:"bytes,10,opt,name=dpt_time,json=dptTime,proto3" json:"dpt_time,omitempty"`
-	ArrTime       string                 `protobuf:"bytes,11,opt,name=arr_time,json=arrTime,proto3" json:"arr_time,omitempty"`
-	Days          int32                  `protobuf:"varint,12,opt,name=days,proto3" json:"days,omitempty"`
-	StartDate     string                 `protobuf:"bytes,13,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
-	EndDate       string                 `protobuf:"bytes,14,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
-	Distance      int32                  `protobuf:"varint,15,opt,name=distance,proto3" json:"distance,omitempty"`
-	FlightTime    int32                  `protobuf:"varint,16,opt,name=flight_time,json=flightTime,proto3" json:"flight_time,omitempty"`
-	Level         int32                  `protobuf:"varint,17,opt,name=level,proto3" json:"level,omitempty"`
-	FlightType    string                 `protobuf:"bytes,18,opt,name=flight_type,json=flightType,proto3" json:"flight_type,omitempty"`
-	Route         string                 `protobuf:"bytes,19,opt,name=route,proto3" json:"route,omitempty"`
-	Notes         string                 `protobuf:"bytes,20,opt,name=notes,proto3" json:"notes,omitempty"`
-	SubfleetIds   []string               `protobuf:"bytes,21,rep,name=subfleet_ids,json=subfleetIds,proto3" json:"subfleet_ids,omitempty"`
-	SubfleetTypes []string               `protobuf:"bytes,22,rep,name=subfleet_types,json=subfleetTypes,proto3" json:"subfleet_types,omitempty"`
-	ChangedAt     *timestamppb.Timestamp `protobuf:"bytes,24,opt,name=changed_at,json=changedAt,proto3" json:"changed_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	FlightId           string                 `protobuf:"bytes,1,opt,name=flight_id,json=flightId,proto3" json:"flight_id,omitempty"`
+	Callsign           string                 `protobuf:"bytes,6,opt,name=callsign,proto3" json:"callsign,omitempty"`
+	DptAirport         string                 `protobuf:"bytes,7,opt,name=dpt_airport,json=dptAirport,proto3" json:"dpt_airport,omitempty"`
+	ArrAirport         string                 `protobuf:"bytes,8,opt,name=arr_airport,json=arrAirport,proto3" json:"arr_airport,omitempty"`
+	AltAirport         string                 `protobuf:"bytes,9,opt,name=alt_airport,json=altAirport,proto3" json:"alt_airport,omitempty"`
+	DptTime            string                 `protobuf:"bytes,10,opt,name=dpt_time,json=dptTime,proto3" json:"dpt_time,omitempty"`
+	ArrTime            string                 `protobuf:"bytes,11,opt,name=arr_time,json=arrTime,proto3" json:"arr_time,omitempty"`
+	Days               int32                  `protobuf:"varint,12,opt,name=days,proto3" json:"days,omitempty"`
+	StartDate          string                 `protobuf:"bytes,13,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
+	EndDate            string                 `protobuf:"bytes,14,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
+	Distance           int32                  `protobuf:"varint,15,opt,name=distance,proto3" json:"distance,omitempty"`
+	FlightTime         int32                  `protobuf:"varint,16,opt,name=flight_time,json=flightTime,proto3" json:"flight_time,omitempty"`
+	Level              int32                  `protobuf:"varint,17,opt,name=level,proto3" json:"level,omitempty"`
+	FlightType         string                 `protobuf:"bytes,18,opt,name=flight_type,json=flightType,proto3" json:"flight_type,omitempty"`
+	Route              string                 `protobuf:"bytes,19,opt,name=route,proto3" json:"route,omitempty"`
+	Notes              string                 `protobuf:"bytes,20,opt,name=notes,proto3" json:"notes,omitempty"`
+	SubfleetIds        []string               `protobuf:"bytes,21,rep,name=subfleet_ids,json=subfleetIds,proto3" json:"subfleet_ids,omitempty"`
+	SubfleetTypes      []string               `protobuf:"bytes,22,rep,name=subfleet_types,json=subfleetTypes,proto3" json:"subfleet_types,omitempty"`
+	ChangedAt          *timestamppb.Timestamp `protobuf:"bytes,24,opt,name=changed_at,json=changedAt,proto3" json:"changed_at,omitempty"`
+	LoadFactor         float64                `protobuf:"fixed64,25,opt,name=load_factor,json=loadFactor,proto3" json:"load_factor,omitempty"`
+	LoadFactorVariance float64                `protobuf:"fixed64,26,opt,name=load_factor_variance,json=loadFactorVariance,proto3" json:"load_factor_variance,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *FlightChanged) Reset() {
@@ -447,6 +465,20 @@ func (x *FlightChanged) GetChangedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *FlightChanged) GetLoadFactor() float64 {
+	if x != nil {
+		return x.LoadFactor
+	}
+	return 0
+}
+
+func (x *FlightChanged) GetLoadFactorVariance() float64 {
+	if x != nil {
+		return x.LoadFactorVariance
+	}
+	return 0
+}
+
 // FlightActivated puts a flight back in the pilots' search.
 type FlightActivated struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -557,7 +589,7 @@ var File_domain_events_v1_flight_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_flight_proto_rawDesc = "" +
 	"\n" +
-	"\x1ddomain/events/v1/flight.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe4\x05\n" +
+	"\x1ddomain/events/v1/flight.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb7\x06\n" +
 	"\vFlightAdded\x12\x1b\n" +
 	"\tflight_id\x18\x01 \x01(\tR\bflightId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12#\n" +
@@ -590,7 +622,10 @@ const file_domain_events_v1_flight_proto_rawDesc = "" +
 	"\fsubfleet_ids\x18\x15 \x03(\tR\vsubfleetIds\x12%\n" +
 	"\x0esubfleet_types\x18\x16 \x03(\tR\rsubfleetTypes\x12\x16\n" +
 	"\x06active\x18\x17 \x01(\bR\x06active\x125\n" +
-	"\badded_at\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampR\aaddedAt\"\xd4\x04\n" +
+	"\badded_at\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampR\aaddedAt\x12\x1f\n" +
+	"\vload_factor\x18\x19 \x01(\x01R\n" +
+	"loadFactor\x120\n" +
+	"\x14load_factor_variance\x18\x1a \x01(\x01R\x12loadFactorVariance\"\xa7\x05\n" +
 	"\rFlightChanged\x12\x1b\n" +
 	"\tflight_id\x18\x01 \x01(\tR\bflightId\x12\x1a\n" +
 	"\bcallsign\x18\x06 \x01(\tR\bcallsign\x12\x1f\n" +
@@ -618,7 +653,10 @@ const file_domain_events_v1_flight_proto_rawDesc = "" +
 	"\fsubfleet_ids\x18\x15 \x03(\tR\vsubfleetIds\x12%\n" +
 	"\x0esubfleet_types\x18\x16 \x03(\tR\rsubfleetTypes\x129\n" +
 	"\n" +
-	"changed_at\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\"m\n" +
+	"changed_at\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\x12\x1f\n" +
+	"\vload_factor\x18\x19 \x01(\x01R\n" +
+	"loadFactor\x120\n" +
+	"\x14load_factor_variance\x18\x1a \x01(\x01R\x12loadFactorVariance\"m\n" +
 	"\x0fFlightActivated\x12\x1b\n" +
 	"\tflight_id\x18\x01 \x01(\tR\bflightId\x12=\n" +
 	"\factivated_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\vactivatedAt\"s\n" +

@@ -281,11 +281,12 @@ func (x *SimbriefOfpAttached) GetAttachedAt() *timestamppb.Timestamp {
 }
 
 // SimbriefOfpExpired removes an OFP no PIREP used within the airline's
-// time.
+// time, or when the bid it was planned for ended (bid_id says which).
 type SimbriefOfpExpired struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	OfpId         string                 `protobuf:"bytes,1,opt,name=ofp_id,json=ofpId,proto3" json:"ofp_id,omitempty"`
 	ExpiredAt     *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expired_at,json=expiredAt,proto3" json:"expired_at,omitempty"`
+	BidId         string                 `protobuf:"bytes,3,opt,name=bid_id,json=bidId,proto3" json:"bid_id,omitempty"` // the ended bid that took the OFP with it; empty: its time ran out
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -332,6 +333,13 @@ func (x *SimbriefOfpExpired) GetExpiredAt() *timestamppb.Timestamp {
 		return x.ExpiredAt
 	}
 	return nil
+}
+
+func (x *SimbriefOfpExpired) GetBidId() string {
+	if x != nil {
+		return x.BidId
+	}
+	return ""
 }
 
 // SimbriefOfp is what Albatross keeps of a SimBrief OFP: what the briefing
@@ -1194,11 +1202,12 @@ const file_domain_events_v1_simbrief_proto_rawDesc = "" +
 	"\x06ofp_id\x18\x01 \x01(\tR\x05ofpId\x12\x19\n" +
 	"\bpirep_id\x18\x02 \x01(\tR\apirepId\x12;\n" +
 	"\vattached_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"attachedAt\"f\n" +
+	"attachedAt\"}\n" +
 	"\x12SimbriefOfpExpired\x12\x15\n" +
 	"\x06ofp_id\x18\x01 \x01(\tR\x05ofpId\x129\n" +
 	"\n" +
-	"expired_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiredAtB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
+	"expired_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\texpiredAt\x12\x15\n" +
+	"\x06bid_id\x18\x03 \x01(\tR\x05bidIdB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_domain_events_v1_simbrief_proto_rawDescOnce sync.Once
