@@ -224,8 +224,21 @@ func wrappingReads(wrap func(readmodel.Querier) readmodel.Querier) appOption {
 // catchUpWaiter projects everything in the log whenever a handler waits.
 type catchUpWaiter struct{ proj *projector.Projector }
 
-func (w catchUpWaiter) WaitFor(ctx context.Context, _ domain.Position, _ ...string) error {
-	return w.proj.CatchUp(ctx)
+// PostgreSQL shows an event to the projector only once no transaction
+// that began before it (in any of the cluster's databases) can still
+// commit below it, so it catches up until the projections have pos.
+func (w catchUpWaiter) WaitFor(ctx context.Context, pos domain.Position, types ...string) error {
+	for {
+		if err := w.proj.CatchUp(ctx); err != nil {
+			return err
+		}
+		short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+		err := w.proj.WaitFor(short, pos, types...)
+		cancel()
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+	}
 }
 
 // withProjectionOnWait has the read models move only when a handler
