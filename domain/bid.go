@@ -28,6 +28,7 @@ const (
 	BidFiled          = "filed"
 	BidCancelled      = "cancelled"
 	BidExpired        = "expired"
+	BidRebooked       = "rebooked" // moved to another aircraft: a new bid follows
 )
 
 // BidRules are an airline's bid settings, named as phpVMS names them.
@@ -211,14 +212,8 @@ func (s *Bids) Place(ctx context.Context, meta CommandMeta, airlineID, flightID,
 		return Bid{}, AppendResult{}, FieldError(EInvalid, "flight_id", "This flight is not active: it cannot be bid on.")
 	}
 	if aircraftID != "" {
-		a := facts.Aircraft
-		switch {
-		case !a.Found:
-			return Bid{}, AppendResult{}, FieldError(EInvalid, "aircraft_id", "This airline has no such aircraft.")
-		case a.Status != AircraftActive:
-			return Bid{}, AppendResult{}, FieldError(EInvalid, "aircraft_id", "This aircraft is not in service.")
-		case len(f.SubfleetIDs) > 0 && !slices.Contains(f.SubfleetIDs, a.SubfleetID):
-			return Bid{}, AppendResult{}, FieldError(EInvalid, "aircraft_id", "This aircraft's subfleet does not fly this flight.")
+		if err := facts.checkAircraft(); err != nil {
+			return Bid{}, AppendResult{}, err
 		}
 	}
 	rules := facts.Rules
@@ -255,6 +250,93 @@ func (s *Bids) Place(ctx context.Context, meta CommandMeta, airlineID, flightID,
 			case fields["aircraft_id"] != "":
 				err = errAircraftBid
 			}
+		}
+		return Bid{}, AppendResult{}, err
+	}
+	return placed, res, nil
+}
+
+// checkAircraft refuses the named aircraft when the airline has none such,
+// it is out of service, or its subfleet does not fly the flight.
+func (facts BidFacts) checkAircraft() error {
+	a, f := facts.Aircraft, facts.Flight
+	switch {
+	case !a.Found:
+		return FieldError(EInvalid, "aircraft_id", "This airline has no such aircraft.")
+	case a.Status != AircraftActive:
+		return FieldError(EInvalid, "aircraft_id", "This aircraft is not in service.")
+	case len(f.SubfleetIDs) > 0 && !slices.Contains(f.SubfleetIDs, a.SubfleetID):
+		return FieldError(EInvalid, "aircraft_id", "This aircraft's subfleet does not fly this flight.")
+	}
+	return nil
+}
+
+// Rebook moves one of the actor's bids to another aircraft of its flight
+// (smartCARS's rebook). In one append the bid ends (BidRebooked) and a new
+// bid on the same flight with that aircraft is placed, the flight's claim
+// and the aircraft's (when the airline reserves aircraft) moving with it,
+// so no other pilot can take the flight in between. The bid's own
+// aircraft again changes nothing and returns the bid.
+func (s *Bids) Rebook(ctx context.Context, meta CommandMeta, airlineID, bidID, aircraftID string) (Bid, AppendResult, error) {
+	if err := Authorize(meta.Who, FileOwnPireps, airlineID); err != nil {
+		return Bid{}, AppendResult{}, err
+	}
+	if err := textFieldError("aircraft_id", &aircraftID, SingleLine, 100, ""); err != nil {
+		return Bid{}, AppendResult{}, err
+	}
+	if aircraftID == "" {
+		return Bid{}, AppendResult{}, FieldError(EInvalid, "aircraft_id", "Choose the aircraft to fly this flight with.")
+	}
+	pilotID := meta.Who.UserID
+	current := &PilotBids{}
+	if _, err := s.Runner.load(ctx, BidStream(pilotID), current); err != nil {
+		return Bid{}, AppendResult{}, err
+	}
+	old, ok := current.find(bidID)
+	if !ok || current.TenantID != airlineID {
+		return Bid{}, AppendResult{}, Errorf(ENotFound, "You have no such bid.")
+	}
+	facts, err := s.Facts.BidFacts(ctx, airlineID, old.FlightID, aircraftID)
+	if err != nil {
+		return Bid{}, AppendResult{}, err
+	}
+	if err := facts.checkAircraft(); err != nil {
+		return Bid{}, AppendResult{}, err
+	}
+	rules := facts.Rules
+	var placed Bid
+	res, err := Execute(ctx, s.Runner, s.stream(airlineID, pilotID), meta,
+		func() *PilotBids { return &PilotBids{} },
+		func(p *PilotBids, _ int64) (Decision, error) {
+			b, ok := p.find(bidID)
+			if !ok {
+				return Decision{}, Errorf(ENotFound, "You have no such bid.")
+			}
+			if b.AircraftID == aircraftID {
+				placed = b
+				return Decision{}, nil
+			}
+			now := s.Runner.now()
+			placed = Bid{ID: s.IDs.NewID(), FlightID: b.FlightID, AircraftID: aircraftID, FlightNumber: b.FlightNumber,
+				DptAirport: b.DptAirport, ArrAirport: b.ArrAirport, PlacedAt: now.UTC().Truncate(time.Microsecond),
+				claimedFlight: b.claimedFlight, claimedAircraft: rules.BlockAircraft}
+			// Releases come before claims in an append, so the flight's
+			// claim passes from the old bid to the new one.
+			return Decision{
+				Events: []proto.Message{
+					&eventsv1.BidRemoved{BidId: b.ID, PilotId: pilotID, FlightId: b.FlightID, Reason: BidRebooked,
+						RemovedAt: timestamppb.New(now), FlightNumber: b.FlightNumber, DptAirport: b.DptAirport, ArrAirport: b.ArrAirport},
+					&eventsv1.BidPlaced{BidId: placed.ID, TenantId: airlineID, PilotId: pilotID, FlightId: b.FlightID,
+						AircraftId: aircraftID, FlightNumber: b.FlightNumber, DptAirport: b.DptAirport, ArrAirport: b.ArrAirport,
+						ClaimedFlight: placed.claimedFlight, ClaimedAircraft: placed.claimedAircraft, PlacedAt: timestamppb.New(placed.PlacedAt)},
+				},
+				Releases: b.claims(airlineID),
+				Claims:   placed.claims(airlineID),
+			}, nil
+		})
+	if err != nil {
+		if ErrorCode(err) == EConflict && ErrorFields(err)["aircraft_id"] != "" {
+			err = errAircraftBid
 		}
 		return Bid{}, AppendResult{}, err
 	}
