@@ -123,10 +123,22 @@ type smartcarsAPI struct {
 
 // scope finds the request's airline from its address (see the top of this
 // file); a slug that names none is 404.
+//
+// smartCARS's client calls from its own web view, so every answer allows
+// any origin, as the module does, and a preflight (OPTIONS) is answered
+// here: no cookie is ever read, only the bearer token a login returned, so
+// another site's page can do nothing its user could not.
 func (h *smartcarsAPI) scope(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		c.Response().Header().Set("Cache-Control", "no-store")
-		c.Response().Header().Add("Vary", "Authorization")
+		hd := c.Response().Header()
+		hd.Set("Cache-Control", "no-store")
+		hd.Add("Vary", "Authorization")
+		hd.Set("Access-Control-Allow-Origin", "*")
+		hd.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+		hd.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Requested-With")
+		if c.Request().Method == http.MethodOptions {
+			return c.NoContent(http.StatusNoContent)
+		}
 		var airline *reads.Airline
 		if slug := c.Param("slug"); slug != "" {
 			a, err := h.php.rm.FindAirlineBySlug(c.Request().Context(), slug)

@@ -604,6 +604,20 @@ func TestSmartcarsRefusesBadInput(t *testing.T) {
 			checkSCError(t, "GET /flights/book", status, doc, http.StatusMethodNotAllowed, "")
 			status, doc = w.sc(t, http.MethodGet, w.baseA+"/nothing/here", token, nil)
 			checkSCError(t, "an unknown path", status, doc, http.StatusNotFound, "")
+			// smartCARS's web view asks first (CORS), with no session.
+			req, _ := http.NewRequest(http.MethodOptions, w.URL+w.baseA+"/flights/book", nil)
+			req.Header.Set("Origin", "app://smartcars")
+			req.Header.Set("Access-Control-Request-Method", "POST")
+			req.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Origin") != "*" ||
+				!strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
+				t.Errorf("the preflight of /flights/book: %d %v, want 204 allowing the bearer token", resp.StatusCode, resp.Header)
+			}
 		})
 	}
 }
