@@ -59,6 +59,9 @@ type Bid struct {
 	DptAirport   string
 	ArrAirport   string
 	PlacedAt     time.Time
+	// Charter is the plan of a charter booking (FlightID empty); nil for
+	// a bid on a schedule flight.
+	Charter *CharterFlight
 
 	claimedFlight, claimedAircraft bool
 }
@@ -110,7 +113,7 @@ func (p *PilotBids) Apply(ev proto.Message) error {
 		p.TenantID, p.PilotID = e.TenantId, e.PilotId
 		p.Bids = append(p.Bids, Bid{ID: e.BidId, FlightID: e.FlightId, AircraftID: e.AircraftId, FlightNumber: e.FlightNumber,
 			DptAirport: e.DptAirport, ArrAirport: e.ArrAirport, PlacedAt: e.PlacedAt.AsTime(),
-			claimedFlight: e.ClaimedFlight, claimedAircraft: e.ClaimedAircraft})
+			claimedFlight: e.ClaimedFlight, claimedAircraft: e.ClaimedAircraft, Charter: charterOf(e)})
 	case *eventsv1.BidRemoved:
 		p.Bids = slices.DeleteFunc(p.Bids, func(b Bid) bool { return b.ID == e.BidId })
 	default:
@@ -128,9 +131,10 @@ func (p *PilotBids) find(bidID string) (Bid, bool) {
 	return p.Bids[i], true
 }
 
-// onFlight returns the pilot's bid on a flight.
+// onFlight returns the pilot's bid on a schedule flight (never a charter
+// booking, whose flight id is empty).
 func (p *PilotBids) onFlight(flightID string) (Bid, bool) {
-	i := slices.IndexFunc(p.Bids, func(b Bid) bool { return b.FlightID == flightID })
+	i := slices.IndexFunc(p.Bids, func(b Bid) bool { return flightID != "" && b.FlightID == flightID })
 	if i < 0 {
 		return Bid{}, false
 	}
@@ -371,6 +375,32 @@ func (s *Bids) EndForPirep(ctx context.Context, meta CommandMeta, airlineID, pil
 	return s.remove(ctx, meta, airlineID, pilotID, func(p *PilotBids, _ time.Time) (Bid, bool, error) {
 		b, ok := p.onFlight(flightID)
 		return b, ok, nil
+	}, reason, pirepID)
+}
+
+// EndCharterForPirep removes the charter booking a PIREP was filed from,
+// once that PIREP is filed (reason BidFiled) or cancelled (BidCancelled);
+// the system sends it (the bids-end reactor). It reads the PIREP's own
+// stream for its pilot and booking: a PIREP filed from no booking, or a
+// booking gone already, changes nothing.
+func (s *Bids) EndCharterForPirep(ctx context.Context, meta CommandMeta, airlineID, pirepID, reason string) (AppendResult, error) {
+	if err := Authorize(meta.Who, ManagePirepRules, airlineID); err != nil {
+		return AppendResult{}, err
+	}
+	if reason != BidFiled && reason != BidCancelled {
+		return AppendResult{}, Errorf(EInvalid, "a bid ends for a PIREP filed or cancelled, not %q", reason)
+	}
+	p := &Pirep{}
+	if _, err := s.Runner.load(ctx, PirepStream(pirepID), p); err != nil {
+		return AppendResult{}, err
+	}
+	if !p.Created || p.TenantID != airlineID || p.Details.BidID == "" {
+		return AppendResult{}, nil
+	}
+	bidID := p.Details.BidID
+	return s.remove(ctx, meta, airlineID, p.PilotID, func(b *PilotBids, _ time.Time) (Bid, bool, error) {
+		bid, ok := b.find(bidID)
+		return bid, ok && bid.Charter != nil, nil
 	}, reason, pirepID)
 }
 

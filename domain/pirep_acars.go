@@ -78,7 +78,7 @@ func (s *Pireps) Prefile(ctx context.Context, meta CommandMeta, airlineID string
 	}
 	pilotID := meta.Who.UserID
 	d.Source = PirepSourceACARS
-	d, err := s.prepare(ctx, airlineID, pilotID, d, true)
+	d, err := s.prepare(ctx, airlineID, pilotID, d, true, true)
 	if err != nil {
 		return "", AppendResult{}, err
 	}
@@ -251,7 +251,7 @@ func (s *Pireps) checkReported(ctx context.Context, airlineID string, p *Pirep, 
 		msg := "A flight in progress keeps the aircraft it was prefiled with."
 		return d, &Error{Code: EInvalid, Message: msg, Fields: map[string]string{"aircraft_id": msg}}
 	}
-	return s.prepare(ctx, airlineID, p.PilotID, d, true)
+	return s.prepare(ctx, airlineID, p.PilotID, d, true, false)
 }
 
 // AircraftPosition is one position an ACARS client reports.
