@@ -324,15 +324,24 @@ func (s *Bids) Rebook(ctx context.Context, meta CommandMeta, airlineID, bidID, a
 			placed = Bid{ID: s.IDs.NewID(), FlightID: b.FlightID, AircraftID: aircraftID, FlightNumber: b.FlightNumber,
 				DptAirport: b.DptAirport, ArrAirport: b.ArrAirport, PlacedAt: now.UTC().Truncate(time.Microsecond),
 				claimedFlight: b.claimedFlight, claimedAircraft: rules.BlockAircraft}
+			ev := &eventsv1.BidPlaced{BidId: placed.ID, TenantId: airlineID, PilotId: pilotID, FlightId: b.FlightID,
+				AircraftId: aircraftID, FlightNumber: b.FlightNumber, DptAirport: b.DptAirport, ArrAirport: b.ArrAirport,
+				ClaimedFlight: placed.claimedFlight, ClaimedAircraft: placed.claimedAircraft, PlacedAt: timestamppb.New(placed.PlacedAt)}
+			if b.Charter != nil {
+				// A charter booking keeps its plan, flown with the new aircraft.
+				plan := *b.Charter
+				plan.AircraftID = aircraftID
+				placed.Charter = &plan
+				ev.Charter, ev.Route, ev.Level, ev.Distance, ev.Cargo = true, plan.Route, plan.Level, plan.Distance, plan.Cargo
+				ev.DptTime, ev.ArrTime, ev.FlightTime = plan.DptTime, plan.ArrTime, plan.FlightTime()
+			}
 			// Releases come before claims in an append, so the flight's
 			// claim passes from the old bid to the new one.
 			return Decision{
 				Events: []proto.Message{
 					&eventsv1.BidRemoved{BidId: b.ID, PilotId: pilotID, FlightId: b.FlightID, Reason: BidRebooked,
 						RemovedAt: timestamppb.New(now), FlightNumber: b.FlightNumber, DptAirport: b.DptAirport, ArrAirport: b.ArrAirport},
-					&eventsv1.BidPlaced{BidId: placed.ID, TenantId: airlineID, PilotId: pilotID, FlightId: b.FlightID,
-						AircraftId: aircraftID, FlightNumber: b.FlightNumber, DptAirport: b.DptAirport, ArrAirport: b.ArrAirport,
-						ClaimedFlight: placed.claimedFlight, ClaimedAircraft: placed.claimedAircraft, PlacedAt: timestamppb.New(placed.PlacedAt)},
+					ev,
 				},
 				Releases: b.claims(airlineID),
 				Claims:   placed.claims(airlineID),

@@ -193,3 +193,29 @@ func TestFilingFromACharterBookingFillsItInAndEndsIt(t *testing.T) {
 		t.Errorf("another pilot's booking: %v, want bid_id named", err)
 	}
 }
+
+// A charter booking rebooked onto another aircraft (smartCARS's rebook)
+// keeps the pilot's plan, now with that aircraft.
+func TestRebookKeepsACharterBookingsPlan(t *testing.T) {
+	ctx := context.Background()
+	w := newCharterWorld(t, domain.PirepRules{AllowCharters: true}, domain.BidRules{})
+	w.bids.Facts = &bidFacts{aircraft: map[string]domain.BidAircraft{"ac9": {Found: true, SubfleetID: "sf9", Status: domain.AircraftActive}}}
+	p := w.pilot()
+	b, _, err := w.bids.Charter(ctx, p, w.airline, w.plan())
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved, _, err := w.bids.Rebook(ctx, p, w.airline, b.ID, "ac9")
+	if err != nil || moved.Charter == nil || moved.Charter.AircraftID != "ac9" || moved.FlightID != "" {
+		t.Fatalf("rebooked charter = %+v, %v", moved, err)
+	}
+	bids := &domain.PilotBids{}
+	replay(t, w.bids.Runner, domain.BidStream(p.Who.UserID), bids)
+	if len(bids.Bids) != 1 || bids.Bids[0].ID != moved.ID || bids.Bids[0].Charter == nil {
+		t.Fatalf("the pilot's bids after the rebook: %+v", bids.Bids)
+	}
+	if got, want := *bids.Bids[0].Charter, *b.Charter; got.Route != want.Route || got.Level != want.Level || got.DptTime != want.DptTime ||
+		got.ArrTime != want.ArrTime || !got.Cargo || got.AircraftID != "ac9" {
+		t.Errorf("the plan after the rebook: %+v, want %+v with ac9", got, want)
+	}
+}
