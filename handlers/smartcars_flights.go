@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -419,8 +420,20 @@ func (h *smartcarsAPI) listBookings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var plans map[string]domain.CharterFlight
 	out := []any{}
 	for _, b := range bids {
+		if b.FlightID == "" {
+			if plans == nil {
+				if plans, err = h.charterPlans(c, p.user.ID); err != nil {
+					return err
+				}
+			}
+			if plan, ok := plans[b.ID]; ok {
+				out = append(out, smartcarsCharter(c, h, fl, b, plan))
+			}
+			continue
+		}
 		f, err := h.php.rm.FindFlight(ctx, p.airline.ID, b.FlightID)
 		if domain.ErrorCode(err) == domain.ENotFound {
 			continue // the flight left the schedule: nothing to fly
@@ -438,6 +451,58 @@ func (h *smartcarsAPI) listBookings(c echo.Context) error {
 		out = append(out, item)
 	}
 	return smartcarsAnswer(c, out)
+}
+
+// charterPlans are the plans of the pilot's charter bookings, by bid id,
+// from their bids' stream: the read models keep a booking's number and
+// airports, not its plan.
+func (h *smartcarsAPI) charterPlans(c echo.Context, pilotID string) (map[string]domain.CharterFlight, error) {
+	recs, err := h.php.log.ReadStream(c.Request().Context(), domain.BidStream(pilotID), 0)
+	if err != nil {
+		return nil, err
+	}
+	bids := &domain.PilotBids{}
+	for _, rec := range recs {
+		msg, err := h.php.registry.Decode(rec.Type, rec.Data)
+		if err != nil {
+			return nil, err
+		}
+		if err := bids.Apply(msg); err != nil {
+			return nil, err
+		}
+	}
+	out := map[string]domain.CharterFlight{}
+	for _, b := range bids.Bids {
+		if b.Charter != nil {
+			out[b.ID] = *b.Charter
+		}
+	}
+	return out, nil
+}
+
+// smartcarsCharter is a charter booking as the contract's BidFlight.
+func smartcarsCharter(c echo.Context, h *smartcarsAPI, fl *phpvmsFleet, b reads.StandingBid, plan domain.CharterFlight) map[string]any {
+	kind, aircraft, types := "P", any([]int{}), []string{}
+	if plan.Cargo {
+		kind = "C"
+	}
+	if ac, err := h.php.rm.FindAircraft(c.Request().Context(), fl.airline.ID, b.AircraftID); err == nil {
+		aircraft = ac.Number
+		if s, ok := fl.byID[ac.SubfleetID]; ok {
+			types = append(types, s.ICAO)
+		}
+	}
+	route := strings.Fields(plan.Route)
+	if route == nil {
+		route = []string{}
+	}
+	return map[string]any{
+		"bidID": b.Number, "code": fl.airline.ICAO, "number": plan.FlightNumber, "type": kind,
+		"departureAirport": plan.DptAirport, "arrivalAirport": plan.ArrAirport, "route": route, "aircraft": aircraft,
+		"flightLevel": flightLevel(plan.Level), "distance": float64(plan.Distance), "departureTime": plan.DptTime,
+		"arrivalTime": plan.ArrTime, "flightTime": hours(plan.FlightTime()), "daysOfWeek": []string{}, "subfleets": types,
+		"notes": "Charter",
+	}
 }
 
 // unbookFlight is POST /flights/unbook {"bidID"}.
@@ -467,10 +532,120 @@ func (h *smartcarsAPI) unbookFlight(c echo.Context) error {
 	return smartcarsAnswer(c, map[string]any{})
 }
 
-// charterFlight is POST /flights/charter: charters (flights off the
-// schedule) are not in Albatross yet, so the contract's 400 says so.
+// smartcarsClockPattern is the contract's HH:MM (or H:M).
+var smartcarsClockPattern = regexp.MustCompile(`^(2[0-3]|[01]?[0-9]):([0-5]?[0-9])$`)
+
+// clock reads a time member as HH:MM.
+func clock(b *phpvmsBody, name string) string {
+	m := smartcarsClockPattern.FindStringSubmatch(strings.TrimSpace(b.str(name)))
+	if m == nil {
+		if b.errs[name] == "" {
+			b.errs[name] = "The " + name + " must be a time as HH:MM."
+		}
+		return ""
+	}
+	h, _ := strconv.Atoi(m[1])
+	min, _ := strconv.Atoi(m[2])
+	return fmt.Sprintf("%02d:%02d", h, min)
+}
+
+// smartcarsCharterFields are the contract's names of a charter's fields
+// as the domain names them.
+var smartcarsCharterFields = map[string]string{
+	"flight_number": "number", "dpt_airport": "departure", "arr_airport": "arrival", "aircraft_id": "aircraft",
+	"level": "cruise", "distance": "distance", "route": "route", "dpt_time": "departureTime", "arr_time": "arrivalTime",
+}
+
+// charterFlight is POST /flights/charter: a charter booking (domain/
+// charter.go) of the pilot's plan, when the airline allows charters: the
+// cruise is a flight level, the distance in nautical miles, the type P or
+// C (cargo), the aircraft its phpVMS id (the module's reading) or an ICAO
+// type, which takes the type's first aircraft in service.
 func (h *smartcarsAPI) charterFlight(c echo.Context) error {
-	return smartcarsRefusal(http.StatusBadRequest, "Charter flights are not available yet: book a flight from the schedule.")
+	p, _ := currentAPIPrincipal(c)
+	ctx := c.Request().Context()
+	b, err := smartcarsBody(c)
+	if err != nil {
+		return err
+	}
+	require(b, "number", "departure", "arrival", "aircraft", "cruise", "distance", "type", "departureTime", "arrivalTime")
+	f := domain.CharterFlight{FlightNumber: strings.TrimSpace(b.str("number"))}
+	for _, ap := range []struct {
+		name string
+		to   *string
+	}{{"departure", &f.DptAirport}, {"arrival", &f.ArrAirport}} {
+		if *ap.to = strings.TrimSpace(b.str(ap.name)); b.errs[ap.name] == "" && !smartcarsICAOPattern.MatchString(*ap.to) {
+			b.errs[ap.name] = "The " + ap.name + " must be an airport's four-letter ICAO code in capitals."
+		}
+	}
+	f.Route = strings.Join(stringList(b, "route"), " ")
+	f.Level = whole(b, "cruise", 0, 999) * 100
+	f.Distance = int32(math.Round(within(b, "distance", 0, 13000)))
+	switch t := b.str("type"); t {
+	case "P", "C":
+		f.Cargo = t == "C"
+	default:
+		if b.errs["type"] == "" {
+			b.errs["type"] = "The type must be P (passengers) or C (cargo)."
+		}
+	}
+	f.DptTime, f.ArrTime = clock(b, "departureTime"), clock(b, "arrivalTime")
+	aircraft := strings.TrimSpace(b.str("aircraft"))
+	if err := smartcarsBodyErr(b); err != nil {
+		return err
+	}
+	id, ok, err := h.charterAircraft(c, *p.airline, aircraft)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return smartcarsFieldError("aircraft", "This airline has no such aircraft in service.")
+	}
+	f.AircraftID = id
+	bid, res, err := h.php.bids.Charter(ctx, keyActor(c), p.airline.ID, f)
+	fields := domain.ErrorFields(err)
+	switch {
+	case err == nil:
+		return h.bidAnswer(c, res, bid.ID)
+	case domain.ErrorCode(err) == domain.EForbidden:
+		return smartcarsRefusal(http.StatusForbidden, domain.ErrorMessage(err))
+	case domain.ErrorCode(err) == domain.EConflict:
+		return smartcarsRefusal(http.StatusConflict, domain.ErrorMessage(err))
+	case domain.ErrorCode(err) == domain.EInvalid && len(fields) > 0:
+		named := map[string]string{}
+		for f, msg := range fields {
+			if n, ok := smartcarsCharterFields[f]; ok {
+				f = n
+			}
+			named[f] = f + ": " + msg
+		}
+		return smartcarsInvalid(named)
+	}
+	return err
+}
+
+// charterAircraft finds a charter's aircraft: by phpVMS id, or the first
+// aircraft in service of an ICAO type.
+func (h *smartcarsAPI) charterAircraft(c echo.Context, a reads.Airline, raw string) (string, bool, error) {
+	if _, err := strconv.Atoi(raw); err == nil {
+		id, ok := h.php.aircraftByAPIID(c, a, raw)
+		return id, ok, nil
+	}
+	if !smartcarsTypePattern.MatchString(raw) {
+		return "", false, nil
+	}
+	fl, err := h.php.readFleet(c.Request().Context(), a)
+	if err != nil {
+		return "", false, err
+	}
+	for _, s := range fl.subfleets {
+		for _, ac := range fl.aircraft[s.ID] {
+			if s.ICAO == raw && ac.Status == domain.AircraftActive {
+				return ac.ID, true, nil
+			}
+		}
+	}
+	return "", false, nil
 }
 
 // startFlight is POST /flights/start {"bidID"}: the bid's flight
@@ -495,14 +670,19 @@ func (h *smartcarsAPI) startFlight(c echo.Context) error {
 	if bid.AircraftID == "" {
 		return smartcarsFieldError("bidID", "This booking has no aircraft: rebook it with one.")
 	}
-	f, err := h.php.rm.FindFlight(ctx, p.airline.ID, bid.FlightID)
-	if domain.ErrorCode(err) == domain.ENotFound {
-		return smartcarsRefusal(http.StatusNotFound, "The booked flight is no longer on the schedule.")
+	// A charter booking has no schedule flight: the prefile names the
+	// booking, which fills it in.
+	d := domain.PirepDetails{BidID: bid.ID}
+	if bid.FlightID != "" {
+		f, err := h.php.rm.FindFlight(ctx, p.airline.ID, bid.FlightID)
+		if domain.ErrorCode(err) == domain.ENotFound {
+			return smartcarsRefusal(http.StatusNotFound, "The booked flight is no longer on the schedule.")
+		}
+		if err != nil {
+			return err
+		}
+		d = domain.PirepFromFlight(f.ID, flightSchedule(f))
 	}
-	if err != nil {
-		return err
-	}
-	d := domain.PirepFromFlight(f.ID, flightSchedule(f))
 	d.AircraftID, d.SourceName, d.FlightTime = bid.AircraftID, smartcarsSourceName, 0
 	id, res, err := h.php.cmds.Prefile(ctx, keyActor(c), p.airline.ID, d)
 	if err != nil {
@@ -539,7 +719,12 @@ func (h *smartcarsAPI) flightInProgress(c echo.Context, b *phpvmsBody) (reads.Pi
 		return reads.Pirep{}, err
 	}
 	for _, pr := range res.Pireps { // newest first
-		if pr.FlightID == bid.FlightID {
+		schedule := bid.FlightID != "" && pr.FlightID == bid.FlightID
+		// A charter's PIREP names no schedule flight: its number and
+		// airports are the booking's.
+		charter := bid.FlightID == "" && pr.FlightID == "" && pr.FlightNumber == bid.FlightNumber &&
+			pr.DptAirport == bid.DptAirport && pr.ArrAirport == bid.ArrAirport
+		if schedule || charter {
 			return pr, nil
 		}
 	}

@@ -384,8 +384,78 @@ func TestSmartcarsFlight(t *testing.T) {
 			if status, doc = w.sc(t, http.MethodGet, w.baseA+"/data/airports", next, nil); status != http.StatusOK {
 				t.Errorf("the resumed session: %d %v", status, doc)
 			}
-			status, doc = w.sc(t, http.MethodPost, w.baseA+"/flights/charter", next, map[string]any{"number": "QAA1234"})
-			checkSCError(t, "charter", status, doc, http.StatusBadRequest, "Charter")
+		})
+	}
+}
+
+// A charter as smartCARS books and flies it, where the airline allows
+// charters: the booking with the pilot's plan, listed with the bookings,
+// started, reported and completed like a schedule flight, its PIREP on no
+// schedule flight and its booking gone; an airline without charters
+// refuses the booking.
+func TestSmartcarsCharter(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newSCWorld(t, m)
+			ctx := context.Background()
+			rm := reads.New(w.rm)
+			token := w.login(t, w.baseA, "pilot-0-qaa@example.com", memberPassword)["session"].(string)
+			plan := map[string]any{"number": "QAA9042", "departure": "KJFK", "arrival": "LFPG", "route": []string{"DCT", "MERIT", "DCT"},
+				"aircraft": "B738", "cruise": 370, "distance": 0, "type": "C", "departureTime": "9:30", "arrivalTime": "17:05"}
+			before := w.countEvents(t)
+			status, doc := w.sc(t, http.MethodPost, w.baseA+"/flights/charter", token, plan)
+			checkSCError(t, "a charter where the airline allows none", status, doc, http.StatusForbidden, "charter")
+			if after := w.countEvents(t); after != before {
+				t.Errorf("the refused charter appended %d events", after-before)
+			}
+			staff := domain.CommandMeta{Who: domain.Actor{UserID: w.a.adminID, Role: domain.RoleAirlineAdmin, TenantID: w.a.id}}
+			if _, err := w.app.airlines.SetPirepRules(ctx, staff, w.a.id, domain.PirepRules{AllowCharters: true}); err != nil {
+				t.Fatal(err)
+			}
+			w.settle(t)
+			status, doc = w.sc(t, http.MethodPost, w.baseA+"/flights/charter", token, map[string]any{"number": "QAA9042", "departure": "KJFK",
+				"arrival": "KJFK", "route": []string{}, "aircraft": 1, "cruise": 370, "distance": 10, "type": "P", "departureTime": "09:30", "arrivalTime": "10:00"})
+			checkSCError(t, "a charter to where it starts", status, doc, http.StatusBadRequest, "arrival")
+			status, doc = w.sc(t, http.MethodPost, w.baseA+"/flights/charter", token, plan)
+			bidID := scObject(t, "charter", status, doc)["bidID"]
+			status, doc = w.sc(t, http.MethodGet, w.baseA+"/flights/bookings", token, nil)
+			bookings := scList(t, "bookings", status, doc)
+			if len(bookings) != 1 {
+				t.Fatalf("bookings: %v, want the charter", bookings)
+			}
+			b := bookings[0]
+			if b["bidID"] != bidID || b["number"] != "9042" || b["type"] != "C" || b["departureAirport"] != "KJFK" || b["arrivalAirport"] != "LFPG" ||
+				b["flightLevel"] != float64(370) || b["departureTime"] != "09:30" || b["arrivalTime"] != "17:05" || b["flightTime"] != 7.58 ||
+				b["aircraft"] != float64(1) || fmt.Sprint(b["route"]) != "[DCT MERIT DCT]" || b["distance"].(float64) < 3000 {
+				t.Errorf("the charter booking: %v", b)
+			}
+			status, doc = w.sc(t, http.MethodPost, w.baseA+"/flights/start", token, map[string]any{"bidID": bidID})
+			tracking, _ := scObject(t, "start the charter", status, doc)["trackingID"].(string)
+			for i, phase := range []string{"TAKE_OFF", "CRUISE"} {
+				body := map[string]any{"bidID": bidID, "latitude": 41.0 + float64(i), "longitude": -70.0 + 10*float64(i), "heading": 70, "altitude": 1000 + 35000*i,
+					"groundSpeed": 300, "distanceRemaining": 3000, "timeRemaining": 6, "route": []string{}, "phase": phase, "network": "Offline", "aircraft": 1}
+				if i == 1 {
+					body["uuid"] = tracking
+				}
+				if status, doc = w.sc(t, http.MethodPost, w.baseA+"/flights/update", token, body); status != http.StatusOK {
+					t.Fatalf("charter update %s: %d %v", phase, status, doc)
+				}
+			}
+			status, doc = w.sc(t, http.MethodPost, w.baseA+"/flights/complete", token, map[string]any{"bidID": bidID, "remainingLoad": 0,
+				"flightTime": 7.5, "landingRate": -88, "fuelUsed": 21000, "route": []string{"DCT", "MERIT", "DCT"}, "flightLog": "", "flightData": ""})
+			if scObject(t, "complete the charter", status, doc)["pirepID"] != tracking {
+				t.Errorf("complete the charter: %v", doc)
+			}
+			w.settle(t)
+			p, err := rm.FindPirep(ctx, w.a.id, tracking)
+			if err != nil || p.FlightID != "" || p.FlightNumber != "9042" || p.DptAirport != "KJFK" || p.ArrAirport != "LFPG" || p.Level != 37000 ||
+				p.FlightTime != 450 || p.State != domain.PirepPending || p.Positions != 2 {
+				t.Errorf("the charter's PIREP: %+v %v", p, err)
+			}
+			status, doc = w.sc(t, http.MethodGet, w.baseA+"/flights/bookings", token, nil)
+			if got := scList(t, "bookings after the charter", status, doc); len(got) != 0 {
+				t.Errorf("bookings after the charter was filed: %v, want none", got)
+			}
 		})
 	}
 }
@@ -589,6 +659,13 @@ func TestSmartcarsRefusesBadInput(t *testing.T) {
 				{http.MethodGet, "/pireps/search?startDate=yesterday", nil, "startDate"},
 				{http.MethodGet, "/pireps/search?aircraft=b738", nil, "aircraft"},
 				{http.MethodGet, "/pireps/details", nil, "id"},
+				{http.MethodPost, "/flights/charter", map[string]any{"number": "QAA1"}, "departure"},
+				{http.MethodPost, "/flights/charter", map[string]any{"number": "QAA1", "departure": "KJFK", "arrival": "egll", "route": []string{}, "aircraft": 1,
+					"cruise": 350, "distance": 1, "type": "P", "departureTime": "9:00", "arrivalTime": "17:00"}, "arrival"},
+				{http.MethodPost, "/flights/charter", map[string]any{"number": "QAA1", "departure": "KJFK", "arrival": "EGLL", "route": []string{}, "aircraft": 1,
+					"cruise": 1000, "distance": 1, "type": "X", "departureTime": "25:00", "arrivalTime": "17:00"}, "cruise"},
+				{http.MethodPost, "/flights/charter", map[string]any{"number": "QAA1", "departure": "KJFK", "arrival": "EGLL", "route": []string{}, "aircraft": "A320",
+					"cruise": 350, "distance": 1, "type": "P", "departureTime": "9:00", "arrivalTime": "17:00"}, "aircraft"},
 			} {
 				before := w.countEvents(t)
 				status, doc := w.sc(t, c.method, w.baseA+c.path, token, c.body)
