@@ -63,15 +63,8 @@ func smartcarsFieldError(field, message string) *smartcarsError {
 // isSmartcarsRequest is true for /api/smartcars and /a/{slug}/api/smartcars
 // and below them.
 func isSmartcarsRequest(r *http.Request) bool {
-	p := r.URL.Path
-	if rest, ok := strings.CutPrefix(p, "/a/"); ok {
-		_, after, found := strings.Cut(rest, "/")
-		if !found {
-			return false
-		}
-		p = "/" + after
-	}
-	return p == "/api/smartcars" || strings.HasPrefix(p, "/api/smartcars/")
+	p, ok := withoutAirlineBase(r.URL.Path)
+	return ok && (p == "/api/smartcars" || strings.HasPrefix(p, "/api/smartcars/"))
 }
 
 // writeSmartcarsError answers an error with the contract's Error body:
