@@ -72,7 +72,16 @@ func (h *smartcarsAPI) logIn(c echo.Context) error {
 		return smartcarsInvalid(missing)
 	}
 	ctx := c.Request().Context()
+	u, found, err := h.findLogin(c, a, username)
+	if err != nil {
+		return err
+	}
+	// One count per account, the web login's, whether it is named by its
+	// email or its pilot id.
 	accountKey, addressKey := "account:"+strings.ToLower(username), "address:"+c.RealIP()
+	if found {
+		accountKey = "account:" + u.Email
+	}
 	wait, err := h.account.throttled(ctx, accountKey, addressKey)
 	if err != nil {
 		return err
@@ -80,10 +89,6 @@ func (h *smartcarsAPI) logIn(c echo.Context) error {
 	if wait > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		return smartcarsRefusal(http.StatusTooManyRequests, "Too many failed attempts: try again later.")
-	}
-	u, found, err := h.findLogin(c, a, username)
-	if err != nil {
-		return err
 	}
 	// A key is tried first: it costs no password hashing, and a pilot who
 	// logs in with one may never have chosen a password.

@@ -489,6 +489,13 @@ func TestSmartcarsSessionsAndTenants(t *testing.T) {
 				status, doc := w.sc(t, http.MethodPost, c.base+"/pilot/login?username="+url.QueryEscape(c.username), "", map[string]any{"password": c.password})
 				checkSCError(t, c.name, status, doc, http.StatusUnauthorized, "incorrect")
 			}
+			if _, _, err := w.users.Register(ctx, domain.CommandMeta{}, w.a.id, domain.Person{Name: "Pending Pilot", Email: "pending@example.com",
+				Country: "GB", Password: memberPassword}); err != nil {
+				t.Fatal(err)
+			}
+			w.settle(t)
+			status, doc = w.sc(t, http.MethodPost, w.baseA+"/pilot/login?username=pending@example.com", "", map[string]any{"password": memberPassword})
+			checkSCError(t, "a pilot not yet confirmed", status, doc, http.StatusConflict, "confirmed")
 			status, doc = w.sc(t, http.MethodPost, "/api/smartcars/pilot/login?username="+email, "", map[string]any{"password": memberPassword})
 			checkSCError(t, "login with no airline in the address", status, doc, http.StatusNotFound, "/a/{slug}/api/smartcars")
 
