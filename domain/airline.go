@@ -67,7 +67,8 @@ func (a *Airline) Apply(ev proto.Message) error {
 		a.Suspended = false
 	case *eventsv1.PirepRulesChanged:
 		a.PirepRules = PirepRules{AircraftAtDeparture: e.AircraftAtDeparture, PilotAtDeparture: e.PilotAtDeparture,
-			AbandonAfterMinutes: e.AbandonAfterMinutes, PublicLiveMapOff: e.PublicLiveMapOff}
+			AbandonAfterMinutes: e.AbandonAfterMinutes, PublicLiveMapOff: e.PublicLiveMapOff, AllowCharters: e.AllowCharters,
+			Jumpseats: JumpseatRules{Allowed: e.AllowJumpseats, PerMonth: e.JumpseatsPerMonth, HubsOnly: e.JumpseatHubsOnly}}
 	case *eventsv1.BidRulesChanged:
 		a.BidRules = BidRules{AllowMultiple: e.AllowMultipleBids, OnePilotPerFlight: e.OnePilotPerFlight,
 			BlockAircraft: e.BlockAircraft, ExpireAfterHours: e.ExpireAfterHours}

@@ -28,6 +28,7 @@ const (
 	BidFiled          = "filed"
 	BidCancelled      = "cancelled"
 	BidExpired        = "expired"
+	BidRebooked       = "rebooked" // moved to another aircraft: a new bid follows
 )
 
 // BidRules are an airline's bid settings, named as phpVMS names them.
@@ -58,6 +59,9 @@ type Bid struct {
 	DptAirport   string
 	ArrAirport   string
 	PlacedAt     time.Time
+	// Charter is the plan of a charter booking (FlightID empty); nil for
+	// a bid on a schedule flight.
+	Charter *CharterFlight
 
 	claimedFlight, claimedAircraft bool
 }
@@ -109,7 +113,7 @@ func (p *PilotBids) Apply(ev proto.Message) error {
 		p.TenantID, p.PilotID = e.TenantId, e.PilotId
 		p.Bids = append(p.Bids, Bid{ID: e.BidId, FlightID: e.FlightId, AircraftID: e.AircraftId, FlightNumber: e.FlightNumber,
 			DptAirport: e.DptAirport, ArrAirport: e.ArrAirport, PlacedAt: e.PlacedAt.AsTime(),
-			claimedFlight: e.ClaimedFlight, claimedAircraft: e.ClaimedAircraft})
+			claimedFlight: e.ClaimedFlight, claimedAircraft: e.ClaimedAircraft, Charter: charterOf(e)})
 	case *eventsv1.BidRemoved:
 		p.Bids = slices.DeleteFunc(p.Bids, func(b Bid) bool { return b.ID == e.BidId })
 	default:
@@ -127,9 +131,10 @@ func (p *PilotBids) find(bidID string) (Bid, bool) {
 	return p.Bids[i], true
 }
 
-// onFlight returns the pilot's bid on a flight.
+// onFlight returns the pilot's bid on a schedule flight (never a charter
+// booking, whose flight id is empty).
 func (p *PilotBids) onFlight(flightID string) (Bid, bool) {
-	i := slices.IndexFunc(p.Bids, func(b Bid) bool { return b.FlightID == flightID })
+	i := slices.IndexFunc(p.Bids, func(b Bid) bool { return flightID != "" && b.FlightID == flightID })
 	if i < 0 {
 		return Bid{}, false
 	}
@@ -240,14 +245,8 @@ func (s *Bids) Place(ctx context.Context, meta CommandMeta, airlineID, flightID,
 		return Bid{}, AppendResult{}, FieldError(EInvalid, "flight_id", "This flight is not active: it cannot be bid on.")
 	}
 	if aircraftID != "" {
-		a := facts.Aircraft
-		switch {
-		case !a.Found:
-			return Bid{}, AppendResult{}, FieldError(EInvalid, "aircraft_id", "This airline has no such aircraft.")
-		case a.Status != AircraftActive:
-			return Bid{}, AppendResult{}, FieldError(EInvalid, "aircraft_id", "This aircraft is not in service.")
-		case len(f.SubfleetIDs) > 0 && !slices.Contains(f.SubfleetIDs, a.SubfleetID):
-			return Bid{}, AppendResult{}, FieldError(EInvalid, "aircraft_id", "This aircraft's subfleet does not fly this flight.")
+		if err := facts.checkAircraft(); err != nil {
+			return Bid{}, AppendResult{}, err
 		}
 	}
 	if at, err := s.pilotElsewhere(ctx, airlineID, pilotID, f.DptAirport); err != nil {
@@ -295,6 +294,102 @@ func (s *Bids) Place(ctx context.Context, meta CommandMeta, airlineID, flightID,
 	return placed, res, nil
 }
 
+// checkAircraft refuses the named aircraft when the airline has none such,
+// it is out of service, or its subfleet does not fly the flight.
+func (facts BidFacts) checkAircraft() error {
+	a, f := facts.Aircraft, facts.Flight
+	switch {
+	case !a.Found:
+		return FieldError(EInvalid, "aircraft_id", "This airline has no such aircraft.")
+	case a.Status != AircraftActive:
+		return FieldError(EInvalid, "aircraft_id", "This aircraft is not in service.")
+	case len(f.SubfleetIDs) > 0 && !slices.Contains(f.SubfleetIDs, a.SubfleetID):
+		return FieldError(EInvalid, "aircraft_id", "This aircraft's subfleet does not fly this flight.")
+	}
+	return nil
+}
+
+// Rebook moves one of the actor's bids to another aircraft of its flight
+// (smartCARS's rebook). In one append the bid ends (BidRebooked) and a new
+// bid on the same flight with that aircraft is placed, the flight's claim
+// and the aircraft's (when the airline reserves aircraft) moving with it,
+// so no other pilot can take the flight in between. The bid's own
+// aircraft again changes nothing and returns the bid.
+func (s *Bids) Rebook(ctx context.Context, meta CommandMeta, airlineID, bidID, aircraftID string) (Bid, AppendResult, error) {
+	if err := Authorize(meta.Who, FileOwnPireps, airlineID); err != nil {
+		return Bid{}, AppendResult{}, err
+	}
+	if err := textFieldError("aircraft_id", &aircraftID, SingleLine, 100, ""); err != nil {
+		return Bid{}, AppendResult{}, err
+	}
+	if aircraftID == "" {
+		return Bid{}, AppendResult{}, FieldError(EInvalid, "aircraft_id", "Choose the aircraft to fly this flight with.")
+	}
+	pilotID := meta.Who.UserID
+	current := &PilotBids{}
+	if _, err := s.Runner.load(ctx, BidStream(pilotID), current); err != nil {
+		return Bid{}, AppendResult{}, err
+	}
+	old, ok := current.find(bidID)
+	if !ok || current.TenantID != airlineID {
+		return Bid{}, AppendResult{}, Errorf(ENotFound, "You have no such bid.")
+	}
+	facts, err := s.Facts.BidFacts(ctx, airlineID, old.FlightID, aircraftID)
+	if err != nil {
+		return Bid{}, AppendResult{}, err
+	}
+	if err := facts.checkAircraft(); err != nil {
+		return Bid{}, AppendResult{}, err
+	}
+	rules := facts.Rules
+	var placed Bid
+	res, err := Execute(ctx, s.Runner, s.stream(airlineID, pilotID), meta,
+		func() *PilotBids { return &PilotBids{} },
+		func(p *PilotBids, _ int64) (Decision, error) {
+			b, ok := p.find(bidID)
+			if !ok {
+				return Decision{}, Errorf(ENotFound, "You have no such bid.")
+			}
+			if b.AircraftID == aircraftID {
+				placed = b
+				return Decision{}, nil
+			}
+			now := s.Runner.now()
+			placed = Bid{ID: s.IDs.NewID(), FlightID: b.FlightID, AircraftID: aircraftID, FlightNumber: b.FlightNumber,
+				DptAirport: b.DptAirport, ArrAirport: b.ArrAirport, PlacedAt: now.UTC().Truncate(time.Microsecond),
+				claimedFlight: b.claimedFlight, claimedAircraft: rules.BlockAircraft}
+			ev := &eventsv1.BidPlaced{BidId: placed.ID, TenantId: airlineID, PilotId: pilotID, FlightId: b.FlightID,
+				AircraftId: aircraftID, FlightNumber: b.FlightNumber, DptAirport: b.DptAirport, ArrAirport: b.ArrAirport,
+				ClaimedFlight: placed.claimedFlight, ClaimedAircraft: placed.claimedAircraft, PlacedAt: timestamppb.New(placed.PlacedAt)}
+			if b.Charter != nil {
+				// A charter booking keeps its plan, flown with the new aircraft.
+				plan := *b.Charter
+				plan.AircraftID = aircraftID
+				placed.Charter = &plan
+				ev.Charter, ev.Route, ev.Level, ev.Distance, ev.Cargo = true, plan.Route, plan.Level, plan.Distance, plan.Cargo
+				ev.DptTime, ev.ArrTime, ev.FlightTime = plan.DptTime, plan.ArrTime, plan.FlightTime()
+			}
+			// Releases come before claims in an append, so the flight's
+			// claim passes from the old bid to the new one.
+			return Decision{
+				Events: []proto.Message{
+					&eventsv1.BidRemoved{BidId: b.ID, PilotId: pilotID, FlightId: b.FlightID, Reason: BidRebooked,
+						RemovedAt: timestamppb.New(now), FlightNumber: b.FlightNumber, DptAirport: b.DptAirport, ArrAirport: b.ArrAirport},
+					ev,
+				},
+				Releases: b.claims(airlineID),
+				Claims:   placed.claims(airlineID),
+			}, nil
+		})
+	if err != nil {
+		if ErrorCode(err) == EConflict && ErrorFields(err)["aircraft_id"] != "" {
+			err = errAircraftBid
+		}
+		return Bid{}, AppendResult{}, err
+	}
+	return placed, res, nil
+}
+
 // Remove takes one of the actor's own bids back. A bid that is gone
 // already (removed twice, expired meanwhile) is ENotFound.
 func (s *Bids) Remove(ctx context.Context, meta CommandMeta, airlineID, bidID string) (AppendResult, error) {
@@ -323,6 +418,32 @@ func (s *Bids) EndForPirep(ctx context.Context, meta CommandMeta, airlineID, pil
 	return s.remove(ctx, meta, airlineID, pilotID, func(p *PilotBids, _ time.Time) (Bid, bool, error) {
 		b, ok := p.onFlight(flightID)
 		return b, ok, nil
+	}, reason, pirepID)
+}
+
+// EndCharterForPirep removes the charter booking a PIREP was filed from,
+// once that PIREP is filed (reason BidFiled) or cancelled (BidCancelled);
+// the system sends it (the bids-end reactor). It reads the PIREP's own
+// stream for its pilot and booking: a PIREP filed from no booking, or a
+// booking gone already, changes nothing.
+func (s *Bids) EndCharterForPirep(ctx context.Context, meta CommandMeta, airlineID, pirepID, reason string) (AppendResult, error) {
+	if err := Authorize(meta.Who, ManagePirepRules, airlineID); err != nil {
+		return AppendResult{}, err
+	}
+	if reason != BidFiled && reason != BidCancelled {
+		return AppendResult{}, Errorf(EInvalid, "a bid ends for a PIREP filed or cancelled, not %q", reason)
+	}
+	p := &Pirep{}
+	if _, err := s.Runner.load(ctx, PirepStream(pirepID), p); err != nil {
+		return AppendResult{}, err
+	}
+	if !p.Created || p.TenantID != airlineID || p.Details.BidID == "" {
+		return AppendResult{}, nil
+	}
+	bidID := p.Details.BidID
+	return s.remove(ctx, meta, airlineID, p.PilotID, func(b *PilotBids, _ time.Time) (Bid, bool, error) {
+		bid, ok := b.find(bidID)
+		return bid, ok && bid.Charter != nil, nil
 	}, reason, pirepID)
 }
 

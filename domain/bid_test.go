@@ -227,3 +227,45 @@ func TestSetBidRules(t *testing.T) {
 		t.Errorf("a pilot setting the rules: %v, want forbidden", err)
 	}
 }
+
+// A rebook (smartCARS's) moves a bid to another aircraft of its flight:
+// the flight stays the pilot's throughout, the old aircraft is freed, the
+// new one reserved, and an aircraft that cannot fly it is refused.
+func TestRebookMovesTheBidToAnotherAircraft(t *testing.T) {
+	ctx := context.Background()
+	w := newBidWorld(t, domain.BidRules{AllowMultiple: true, OnePilotPerFlight: true, BlockAircraft: true})
+	w.facts.aircraft["ac4"] = domain.BidAircraft{Found: true, SubfleetID: "sf1", Status: domain.AircraftActive}
+	a, b := w.pilot(), w.pilot()
+	first, _, err := w.bids.Place(ctx, a, w.airline, "f1", "ac1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved, _, err := w.bids.Rebook(ctx, a, w.airline, first.ID, "ac4")
+	if err != nil || moved.ID == first.ID || moved.FlightID != "f1" || moved.AircraftID != "ac4" {
+		t.Fatalf("rebook onto ac4 = %+v, %v; want a new bid on f1 with ac4", moved, err)
+	}
+	same, res, err := w.bids.Rebook(ctx, a, w.airline, moved.ID, "ac4")
+	if err != nil || same.ID != moved.ID || res.Position != domain.Start {
+		t.Errorf("rebook onto its own aircraft = %+v, %+v, %v; want the bid, nothing appended", same, res, err)
+	}
+	if _, _, err := w.bids.Place(ctx, b, w.airline, "f1", ""); domain.ErrorCode(err) != domain.EConflict {
+		t.Errorf("another pilot on the rebooked flight: %v, want the flight still taken", err)
+	}
+	if _, _, err := w.bids.Place(ctx, b, w.airline, "f2", "ac4"); domain.ErrorCode(err) != domain.EConflict {
+		t.Errorf("another pilot with the new aircraft: %v, want it reserved", err)
+	}
+	if _, _, err := w.bids.Place(ctx, b, w.airline, "f2", "ac1"); err != nil {
+		t.Errorf("another pilot with the old aircraft: %v, want it freed", err)
+	}
+	for _, c := range []struct{ bid, aircraft, code string }{
+		{moved.ID, "ac2", domain.EInvalid}, {moved.ID, "ac3", domain.EInvalid}, {moved.ID, "", domain.EInvalid},
+		{moved.ID, "ac1", domain.EConflict}, {first.ID, "ac4", domain.ENotFound}, {"nope", "ac4", domain.ENotFound},
+	} {
+		if _, _, err := w.bids.Rebook(ctx, a, w.airline, c.bid, c.aircraft); domain.ErrorCode(err) != c.code {
+			t.Errorf("rebook %q onto %q: %v, want %s", c.bid, c.aircraft, err, c.code)
+		}
+	}
+	if _, _, err := w.bids.Rebook(ctx, b, w.airline, moved.ID, "ac4"); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("another pilot rebooking the bid: %v, want not found", err)
+	}
+}

@@ -105,6 +105,7 @@ const (
 	ReasonUnknownAircraft     = "unknown-aircraft"     // not one of the airline's aircraft
 	ReasonAircraftUnavailable = "aircraft-unavailable" // not active, or flying another PIREP
 	ReasonAircraftElsewhere   = "aircraft-elsewhere"   // not at the departure airport
+	ReasonChartersOff         = "charters-off"         // a flight not on the schedule, which the airline does not allow
 )
 
 // ErrorReasons returns the per-field rules of err (Error.Reasons), or nil.

@@ -577,3 +577,13 @@ func (s *Flights) Save(ctx context.Context, meta CommandMeta, airlineID string, 
 	}
 	return outcome, res, nil
 }
+
+// knownFlightType reports whether code is one of phpVMS's flight types.
+func knownFlightType(code string) bool {
+	for _, t := range FlightTypes {
+		if t[0] == code {
+			return true
+		}
+	}
+	return false
+}

@@ -152,7 +152,7 @@ func buildFuzzWorld(dir string) (*fuzzWorld, error) {
 	w.fleet = &domain.Fleet{Runner: r, IDs: domain.RandomIDs{}, Airports: ops}
 	w.flights = &domain.Flights{Runner: r, Airports: ops, Subfleets: ops}
 	w.pireps = &domain.Pireps{Runner: r, IDs: domain.RandomIDs{}, Airports: ops, Aircraft: ops,
-		Settings: reads.PirepSettings{Q: reads.New(mem)}}
+		Settings: reads.PirepSettings{Q: reads.New(mem), Rules: domain.PirepRules{AllowCharters: true}}}
 	w.apiKeys = &domain.APIKeys{Runner: r, IDs: domain.RandomIDs{}}
 
 	fail := func(err error) (*fuzzWorld, error) { _ = es.Close(); return nil, err }

@@ -166,7 +166,15 @@ type PirepDetails struct {
 	Remarks      string
 	Source       string // PirepSourceManual or PirepSourceACARS
 	SourceName   string // an ACARS client's name, as it gives it
+	// BidID is the charter booking the PIREP was filed from, if any.
+	BidID string
+	// FlightType is phpVMS's flight type letter of a charter (C, H…);
+	// empty for a schedule flight.
+	FlightType string
 }
+
+// Charter reports whether the PIREP is of a flight not on the schedule.
+func (d PirepDetails) Charter() bool { return d.FlightID == "" }
 
 // poundsPerKilogram is the international avoirdupois pound.
 const poundsPerKilogram = 2.20462262185
@@ -199,6 +207,13 @@ func (d *PirepDetails) Normalize() {
 		d.Route = strings.Join(strings.Fields(up(d.Route)), " ")
 	}
 	d.Remarks = strings.TrimSpace(d.Remarks)
+	d.BidID, d.FlightType = strings.TrimSpace(d.BidID), up(d.FlightType)
+	switch {
+	case d.FlightID != "":
+		d.FlightType = "" // the schedule flight's
+	case d.FlightType == "":
+		d.FlightType = FlightTypeCharterPassenger
+	}
 	d.BlockOff, d.BlockOn = d.BlockOff.UTC(), d.BlockOn.UTC()
 	if d.Source == "" {
 		d.Source = PirepSourceManual
@@ -269,6 +284,10 @@ func (d PirepDetails) validate(inFlight bool) error {
 		m["source"] = "A PIREP is filed by hand or by an ACARS client."
 	}
 	CheckLine(m, "source_name", &d.SourceName, 25)
+	CheckLine(m, "bid_id", &d.BidID, 100)
+	if d.FlightType != "" && !knownFlightType(d.FlightType) {
+		m["flight_type"] = "The flight type is one of phpVMS's letters, for example C for a passenger charter."
+	}
 	return Invalid(m)
 }
 
@@ -280,6 +299,7 @@ func (d PirepDetails) proto() *eventsv1.PirepFiled_Details {
 		BlockOff: timestamppb.New(d.BlockOff), BlockOn: timestamppb.New(d.BlockOn), FlightTime: d.FlightTime,
 		Distance: d.Distance, Level: d.Level, FuelUsed: d.FuelUsed, LandingRate: d.LandingRate,
 		Route: d.Route, Remarks: d.Remarks, Source: d.Source, SourceName: d.SourceName,
+		BidId: d.BidID, FlightType: d.FlightType,
 	}
 }
 
@@ -291,6 +311,7 @@ func PirepDetailsOf(e *eventsv1.PirepFiled_Details) PirepDetails {
 		BlockOff: e.GetBlockOff().AsTime(), BlockOn: e.GetBlockOn().AsTime(), FlightTime: e.GetFlightTime(),
 		Distance: e.GetDistance(), Level: e.GetLevel(), FuelUsed: e.GetFuelUsed(), LandingRate: e.GetLandingRate(),
 		Route: e.GetRoute(), Remarks: e.GetRemarks(), Source: e.GetSource(), SourceName: e.GetSourceName(),
+		BidID: e.GetBidId(), FlightType: e.GetFlightType(),
 	}
 }
 
@@ -408,6 +429,11 @@ type PirepRules struct {
 	// PublicLiveMapOff takes the live map off the airline's public page
 	// (it is on by default).
 	PublicLiveMapOff bool
+	// AllowCharters lets pilots file, prefile and book flights that are not
+	// on the schedule (off by default, as phpVMS's free flights).
+	AllowCharters bool
+	// Jumpseats say whether and where pilots may move without flying.
+	Jumpseats JumpseatRules
 }
 
 // The bounds of PirepRules.AbandonAfterMinutes: a client reports every few
@@ -434,11 +460,14 @@ type PirepSettings interface {
 	PilotLocation(ctx context.Context, tenantID, pilotID string) (string, error)
 }
 
-// NoPirepRules is the PirepSettings of an airline with no optional rules.
+// NoPirepRules is the PirepSettings of an airline that restricts nothing:
+// no location rules, and charters allowed.
 type NoPirepRules struct{}
 
 // PirepRules implements PirepSettings.
-func (NoPirepRules) PirepRules(context.Context, string) (PirepRules, error) { return PirepRules{}, nil }
+func (NoPirepRules) PirepRules(context.Context, string) (PirepRules, error) {
+	return PirepRules{AllowCharters: true}, nil
+}
 
 // PilotLocation implements PirepSettings.
 func (NoPirepRules) PilotLocation(context.Context, string, string) (string, error) { return "", nil }
@@ -558,7 +587,17 @@ func nameUUID(parts ...string) string {
 // prepare normalizes and checks a report against the airline, with a
 // message for every broken rule at once. It reads the flight's stream and
 // the airline's facts once each.
-func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d PirepDetails, inFlight bool) (PirepDetails, error) {
+//
+// fresh is a new filing (a prefile, a filing), which a charter booking it
+// names fills in and which must be a schedule flight unless the airline
+// allows charters; an edit or a report of one filed keeps what it was.
+func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d PirepDetails, inFlight, fresh bool) (PirepDetails, error) {
+	if fresh && strings.TrimSpace(d.BidID) != "" {
+		var err error
+		if d, err = s.fromBooking(ctx, airlineID, pilotID, d); err != nil {
+			return d, err
+		}
+	}
 	d.Normalize()
 	m := ErrorFields(d.validate(inFlight))
 	if m == nil {
@@ -638,7 +677,7 @@ func (s *Pireps) File(ctx context.Context, meta CommandMeta, airlineID string, d
 		return "", AppendResult{}, err
 	}
 	pilotID := meta.Who.UserID
-	d, err := s.prepare(ctx, airlineID, pilotID, d, false)
+	d, err := s.prepare(ctx, airlineID, pilotID, d, false, true)
 	if err != nil {
 		return "", AppendResult{}, err
 	}
@@ -769,7 +808,7 @@ func (s *Pireps) Edit(ctx context.Context, meta CommandMeta, airlineID, pirepID 
 	if err := Authorize(meta.Who, FileOwnPireps, airlineID); err != nil {
 		return AppendResult{}, err
 	}
-	d, err := s.prepare(ctx, airlineID, meta.Who.UserID, d, false)
+	d, err := s.prepare(ctx, airlineID, meta.Who.UserID, d, false, false)
 	if err != nil {
 		return AppendResult{}, err
 	}

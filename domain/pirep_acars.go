@@ -78,7 +78,7 @@ func (s *Pireps) Prefile(ctx context.Context, meta CommandMeta, airlineID string
 	}
 	pilotID := meta.Who.UserID
 	d.Source = PirepSourceACARS
-	d, err := s.prepare(ctx, airlineID, pilotID, d, true)
+	d, err := s.prepare(ctx, airlineID, pilotID, d, true, true)
 	if err != nil {
 		return "", AppendResult{}, err
 	}
@@ -264,7 +264,7 @@ func (s *Pireps) checkReported(ctx context.Context, airlineID string, p *Pirep, 
 		}
 		return d, nil
 	}
-	return s.prepare(ctx, airlineID, p.PilotID, d, true)
+	return s.prepare(ctx, airlineID, p.PilotID, d, true, false)
 }
 
 // sameReference reports whether a and b name the same airports, aircraft

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -15,6 +16,10 @@ import (
 // in the airline's stream, so every filing of the airline reads one answer;
 // setting the rules the airline already has records nothing.
 func (s *Airlines) SetPirepRules(ctx context.Context, meta CommandMeta, airlineID string, r PirepRules) (AppendResult, error) {
+	if r.Jumpseats.PerMonth < 0 || r.Jumpseats.PerMonth > MaxJumpseatsPerMonth {
+		return AppendResult{}, FieldError(EInvalid, "jumpseats_per_month",
+			fmt.Sprintf("Enter from 1 to %d jumpseats a month, or leave it empty for no limit.", MaxJumpseatsPerMonth))
+	}
 	if r.AbandonAfterMinutes != 0 {
 		d := time.Duration(r.AbandonAfterMinutes) * time.Minute
 		if d < MinAbandonAfter || d > MaxAbandonAfter {
@@ -27,6 +32,7 @@ func (s *Airlines) SetPirepRules(ctx context.Context, meta CommandMeta, airlineI
 		}
 		return []proto.Message{&eventsv1.PirepRulesChanged{AirlineId: airlineID,
 			AircraftAtDeparture: r.AircraftAtDeparture, PilotAtDeparture: r.PilotAtDeparture, ChangedAt: timestamppb.New(now),
-			AbandonAfterMinutes: r.AbandonAfterMinutes, PublicLiveMapOff: r.PublicLiveMapOff}}, nil
+			AbandonAfterMinutes: r.AbandonAfterMinutes, PublicLiveMapOff: r.PublicLiveMapOff, AllowCharters: r.AllowCharters,
+			AllowJumpseats: r.Jumpseats.Allowed, JumpseatsPerMonth: r.Jumpseats.PerMonth, JumpseatHubsOnly: r.Jumpseats.HubsOnly}}, nil
 	})
 }

@@ -97,13 +97,19 @@ func (f fleetTable) LookupAircraft(_ context.Context, tenant, id string) (domain
 	return a, nil
 }
 
-// rulesOf is a PirepSettings with fixed rules and a pilot location.
+// rulesOf is a PirepSettings with fixed rules and a pilot location;
+// charters are allowed unless chartersOff.
 type rulesOf struct {
-	rules    domain.PirepRules
-	location string
+	rules       domain.PirepRules
+	location    string
+	chartersOff bool
 }
 
-func (r rulesOf) PirepRules(context.Context, string) (domain.PirepRules, error) { return r.rules, nil }
+func (r rulesOf) PirepRules(context.Context, string) (domain.PirepRules, error) {
+	rules := r.rules
+	rules.AllowCharters = !r.chartersOff
+	return rules, nil
+}
 func (r rulesOf) PilotLocation(context.Context, string, string) (string, error) {
 	return r.location, nil
 }

@@ -52,7 +52,10 @@ func errorHandler(log *slog.Logger, unavailable func(error) bool) echo.HTTPError
 		status, message := http.StatusInternalServerError, "Something went wrong on our side. Please try again."
 		var he *echo.HTTPError
 		var pe *phpvmsError
+		var se *smartcarsError
 		switch {
+		case errors.As(err, &se):
+			status, message = se.Status, se.Message
 		case errors.As(err, &pe):
 			status, message = pe.Status, pe.Message
 		case errors.As(err, &he):
@@ -74,6 +77,12 @@ func errorHandler(log *slog.Logger, unavailable func(error) bool) echo.HTTPError
 			requestLogger(c, log).Warn("request failed: a part is unavailable", "err", err, "status", status)
 		case status >= 500:
 			requestLogger(c, log).Error("request failed", "err", err, "status", status)
+		}
+		if isSmartcarsRequest(c.Request()) {
+			if serr := writeSmartcarsError(c, err, status, message); serr != nil {
+				requestLogger(c, log).Error("write smartCARS error", "err", serr)
+			}
+			return
 		}
 		if isPhpvmsRequest(c.Request()) {
 			if perr := writePhpvmsProblem(c, err, status, message); perr != nil {

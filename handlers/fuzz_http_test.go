@@ -382,3 +382,56 @@ func FuzzPhpvmsACARS(f *testing.F) {
 			map[string]string{"X-Api-Key": a.apiKey, "Content-Type": "application/json"}))
 	})
 }
+
+// FuzzSmartcars posts hostile bodies to smartCARS 3's routes (the login,
+// the sessions, bookings and a flight's reports, some naming the pilot's
+// flight in progress by its uuid) and hostile queries to its searches,
+// with a valid session: never a 5xx, and whatever is appended applies.
+func FuzzSmartcars(f *testing.F) {
+	a := newFuzzApp(f)
+	base := "/a/" + a.slug + "/api/smartcars"
+	rec := a.do(http.MethodPost, base+"/pilot/login?username=ana@example.com", `{"password":"a long enough password"}`,
+		map[string]string{"Content-Type": "application/json"})
+	var pilot map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &pilot); err != nil || rec.Code != http.StatusOK {
+		f.Fatalf("smartCARS login: %d %s", rec.Code, rec.Body.String())
+	}
+	token, _ := pilot["session"].(string)
+	seeds := []string{
+		`{"password":"x"}`, `{"session":"` + token + `"}`, `{"session":"a.b.c"}`, `{"session":42}`,
+		`{"flightID":"x","aircraftID":1}`, `{"flightID":1,"aircraftID":"1e400"}`, `{"bidID":1,"aircraft":2147483648}`,
+		`{"bidID":"1","uuid":"` + a.flight + `","latitude":51.4,"longitude":-0.4,"heading":359,"altitude":-99999,"groundSpeed":0,"distanceRemaining":1,"timeRemaining":0,"route":["DCT"],"phase":"CRUISE","network":"IVAO","aircraft":1}`,
+		`{"uuid":"` + a.flight + `","latitude":"x","longitude":null,"heading":1e400,"phase":"cruise","route":[1,{}]}`,
+		`{"uuid":"` + a.flight + `","bidID":1,"flightTime":1e400,"landingRate":"-1","fuelUsed":1,"flightLog":"\u0000","flightData":"W10="}`,
+		`{"uuid":"` + a.flight + `","bidID":1,"flightTime":0.5,"landingRate":-90,"fuelUsed":10,"flightLog":"AA==","flightData":"W3siZXZlbnRJZCI6MX1d"}`,
+		`{"uuid":"not-a-uuid","bidID":null}`, `{}`, `[]`, `null`, `"text"`, "{\"bidID\":\"\xff\xfe\"}",
+		`{"number":"FZZ1","departure":"EGLL","arrival":"KJFK","route":[],"aircraft":"B738","cruise":350,"distance":1,"type":"P","departureTime":"9:00","arrivalTime":"17:00"}`,
+	}
+	// No /pilot/resume: it reads its body as verify does, and would end the
+	// session the other requests use.
+	posts := []string{"/pilot/login?username=ana@example.com", "/pilot/verify", "/flights/book", "/flights/rebook",
+		"/flights/start", "/flights/update", "/flights/unbook", "/flights/cancel", "/flights/complete", "/flights/charter"}
+	gets := []string{"/flights/search?", "/pireps/search?", "/pireps/details?id="}
+	queries := []string{"departureAirport=EGLL&maximumFlightTime=1e400", "aircraft=-1&callsign=%00", "status=Pending&startDate=2026-02-30",
+		"arrivalAirport=%ff&minimumDistance=NaN", a.pirep, "id=" + a.flight, "%zz"}
+	for route := range uint8(len(posts) + len(gets)) {
+		for _, s := range append(seeds, queries...) {
+			f.Add(route, s)
+		}
+		for _, h := range hostileText() {
+			b, _ := json.Marshal(map[string]string{"bidID": h, "uuid": h, "phase": h, "network": h, "flightLog": h, "session": h, "password": h, "comments": h})
+			f.Add(route, string(b))
+		}
+	}
+	header := map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+	f.Fuzz(func(t *testing.T, route uint8, input string) {
+		n := int(route) % (len(posts) + len(gets))
+		if n < len(posts) {
+			path := base + posts[n]
+			a.check(t, fmt.Sprintf("POST %s %q", path, input), a.do(http.MethodPost, path, input, header))
+			return
+		}
+		path := base + gets[n-len(posts)] + input
+		a.check(t, fmt.Sprintf("GET %q", path), a.do(http.MethodGet, path, "", header))
+	})
+}

@@ -26,6 +26,10 @@ type access struct {
 	// phpvms is a route of phpVMS's API: "public" (an airline's, chosen by
 	// the key or by /a/:slug) or "key" (an airline member's key needed).
 	phpvms string
+	// smartcars is a route of smartCARS 3's API: "version" (anyone),
+	// "login" (an airline's, from /a/:slug; no session yet) or "session"
+	// (a smartCARS session needed, which no actor of the matrix has).
+	smartcars string
 }
 
 var (
@@ -96,9 +100,77 @@ func expectPhpvms(rule access, method, route string, ac *actor, tn *tenant, a *t
 	return "allow"
 }
 
+// smartCARS 3's API (smartcars.go): its airline comes from /a/:slug (the
+// matrix's two airlines leave /api/smartcars none), its session from its
+// login, never from a cookie or an API key.
+var (
+	smartcarsVersion = access{smartcars: "version"}
+	smartcarsLogin   = access{smartcars: "login"}
+	smartcarsSession = access{smartcars: "session"}
+)
+
+// expectSmartcars says what an actor gets from a smartCARS route: the
+// version for anyone; without an airline in the address, 404; with one, a
+// login route reads the (empty) form and answers the contract's 400, an
+// "allow" here, and every other route wants a session: 401.
+func expectSmartcars(rule access, route string) string {
+	switch {
+	case rule.smartcars == "version":
+		return "allow"
+	case !strings.HasPrefix(route, "/a/:slug/"):
+		return "404"
+	case rule.smartcars == "login":
+		return "allow"
+	}
+	return "401"
+}
+
 // routeAccess is what every route the router registers should let through.
 // A route added without an entry here fails TestEveryRouteEnforcesTheMatrix.
 var routeAccess = map[string]access{
+	// smartCARS 3's API.
+	"GET /api/smartcars":                           smartcarsVersion,
+	"GET /api/smartcars/":                          smartcarsVersion,
+	"POST /api/smartcars/pilot/login":              smartcarsLogin,
+	"POST /api/smartcars/pilot/verify":             smartcarsLogin,
+	"POST /api/smartcars/pilot/resume":             smartcarsLogin,
+	"GET /api/smartcars/pilot/statistics":          smartcarsSession,
+	"GET /api/smartcars/data/airports":             smartcarsSession,
+	"GET /api/smartcars/data/aircraft":             smartcarsSession,
+	"GET /api/smartcars/data/news":                 smartcarsSession,
+	"GET /api/smartcars/flights/search":            smartcarsSession,
+	"GET /api/smartcars/flights/bookings":          smartcarsSession,
+	"POST /api/smartcars/flights/book":             smartcarsSession,
+	"POST /api/smartcars/flights/rebook":           smartcarsSession,
+	"POST /api/smartcars/flights/charter":          smartcarsSession,
+	"POST /api/smartcars/flights/unbook":           smartcarsSession,
+	"POST /api/smartcars/flights/start":            smartcarsSession,
+	"POST /api/smartcars/flights/update":           smartcarsSession,
+	"POST /api/smartcars/flights/complete":         smartcarsSession,
+	"POST /api/smartcars/flights/cancel":           smartcarsSession,
+	"GET /api/smartcars/pireps/search":             smartcarsSession,
+	"GET /api/smartcars/pireps/details":            smartcarsSession,
+	"GET /a/:slug/api/smartcars":                   smartcarsVersion,
+	"GET /a/:slug/api/smartcars/":                  smartcarsVersion,
+	"POST /a/:slug/api/smartcars/pilot/login":      smartcarsLogin,
+	"POST /a/:slug/api/smartcars/pilot/verify":     smartcarsLogin,
+	"POST /a/:slug/api/smartcars/pilot/resume":     smartcarsLogin,
+	"GET /a/:slug/api/smartcars/pilot/statistics":  smartcarsSession,
+	"GET /a/:slug/api/smartcars/data/airports":     smartcarsSession,
+	"GET /a/:slug/api/smartcars/data/aircraft":     smartcarsSession,
+	"GET /a/:slug/api/smartcars/data/news":         smartcarsSession,
+	"GET /a/:slug/api/smartcars/flights/search":    smartcarsSession,
+	"GET /a/:slug/api/smartcars/flights/bookings":  smartcarsSession,
+	"POST /a/:slug/api/smartcars/flights/book":     smartcarsSession,
+	"POST /a/:slug/api/smartcars/flights/rebook":   smartcarsSession,
+	"POST /a/:slug/api/smartcars/flights/charter":  smartcarsSession,
+	"POST /a/:slug/api/smartcars/flights/unbook":   smartcarsSession,
+	"POST /a/:slug/api/smartcars/flights/start":    smartcarsSession,
+	"POST /a/:slug/api/smartcars/flights/update":   smartcarsSession,
+	"POST /a/:slug/api/smartcars/flights/complete": smartcarsSession,
+	"POST /a/:slug/api/smartcars/flights/cancel":   smartcarsSession,
+	"GET /a/:slug/api/smartcars/pireps/search":     smartcarsSession,
+	"GET /a/:slug/api/smartcars/pireps/details":    smartcarsSession,
 	"GET /healthz":                                    public,
 	"GET /readyz":                                     public,
 	"GET /admin/quarantine":                           action(domain.ViewQuarantine),
@@ -749,6 +821,9 @@ func checkMatrix(t *testing.T, w *matrixWorld) {
 				want := expect(rule, ac, tn, "admin-a@example.com")
 				if rule.phpvms != "" {
 					want = expectPhpvms(rule, method, route, ac, tn, w.airlines["A"])
+				}
+				if rule.smartcars != "" {
+					want = expectSmartcars(rule, route)
 				}
 				if want == "allow" && strings.Contains(route, "/simbrief/:ofp") {
 					// The matrix's app has no SimBrief (the fetch fails, said

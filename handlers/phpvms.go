@@ -69,18 +69,25 @@ func phpvmsNotFound(message string) *phpvmsError {
 // isPhpvmsRequest is true for the paths of the phpVMS API: /api and
 // /a/{slug}/api, and below them, except Albatross's own /api/v1.
 func isPhpvmsRequest(r *http.Request) bool {
-	p := r.URL.Path
-	if rest, ok := strings.CutPrefix(p, "/a/"); ok {
-		_, after, found := strings.Cut(rest, "/")
-		p = "/" + after
-		if !found {
-			return false
-		}
+	p, ok := withoutAirlineBase(r.URL.Path)
+	if !ok {
+		return false
 	}
 	if p == "/api/v1" || strings.HasPrefix(p, "/api/v1/") {
 		return false
 	}
 	return p == "/api" || strings.HasPrefix(p, "/api/")
+}
+
+// withoutAirlineBase is a path without its /a/{slug} base, if it has one;
+// false for /a/{slug} itself, which is a page.
+func withoutAirlineBase(p string) (string, bool) {
+	rest, ok := strings.CutPrefix(p, "/a/")
+	if !ok {
+		return p, true
+	}
+	_, after, found := strings.Cut(rest, "/")
+	return "/" + after, found
 }
 
 // writePhpvmsProblem answers with phpVMS's problem document: RFC 7807

@@ -21,6 +21,8 @@ import (
 type BidCommands interface {
 	Place(ctx context.Context, meta domain.CommandMeta, airlineID, flightID, aircraftID string) (domain.Bid, domain.AppendResult, error)
 	Remove(ctx context.Context, meta domain.CommandMeta, airlineID, bidID string) (domain.AppendResult, error)
+	Rebook(ctx context.Context, meta domain.CommandMeta, airlineID, bidID, aircraftID string) (domain.Bid, domain.AppendResult, error)
+	Charter(ctx context.Context, meta domain.CommandMeta, airlineID string, f domain.CharterFlight) (domain.Bid, domain.AppendResult, error)
 }
 
 // phpvmsBidRefusal words a refused bid as phpVMS does: 400

@@ -276,4 +276,37 @@ func registerRoutes(e *echo.Echo, d Deps) {
 		key("/pireps/:pirep/fields", phpvms.showFields)
 		keyed(http.MethodPost, "/pireps/:pirep/fields", phpvms.setFields)
 	}
+
+	// smartCARS 3's handler API (smartcars.go): the airline from the
+	// address, a session from its login; beside phpVMS's API, on its
+	// helpers. Its sessions live in the web sessions' store.
+	sc := &smartcarsAPI{e: e, php: phpvms, account: account,
+		sessions: smartcarsSessions{store: d.Sessions.Store, codec: d.Sessions.Codec, now: time.Now}}
+	for _, prefix := range []string{"/api/smartcars", "/a/:slug/api/smartcars"} {
+		g := e.Group(prefix, sc.scope)
+		g.RouteNotFound("", sc.notFound)
+		g.RouteNotFound("/*", sc.notFound)
+		g.GET("", sc.showVersion)
+		g.GET("/", sc.showVersion)
+		g.POST("/pilot/login", sc.logIn)
+		g.POST("/pilot/verify", sc.verifySession)
+		g.POST("/pilot/resume", sc.resumeSession)
+		session := func(method, path string, h echo.HandlerFunc) { g.Add(method, path, h, sc.requireSession) }
+		session(http.MethodGet, "/pilot/statistics", sc.showStatistics)
+		session(http.MethodGet, "/data/airports", sc.showAirports)
+		session(http.MethodGet, "/data/aircraft", sc.showAircraft)
+		session(http.MethodGet, "/data/news", sc.showNews)
+		session(http.MethodGet, "/flights/search", sc.searchFlights)
+		session(http.MethodGet, "/flights/bookings", sc.listBookings)
+		session(http.MethodPost, "/flights/book", sc.bookFlight)
+		session(http.MethodPost, "/flights/rebook", sc.rebookFlight)
+		session(http.MethodPost, "/flights/charter", sc.charterFlight)
+		session(http.MethodPost, "/flights/unbook", sc.unbookFlight)
+		session(http.MethodPost, "/flights/start", sc.startFlight)
+		session(http.MethodPost, "/flights/update", sc.updateFlight)
+		session(http.MethodPost, "/flights/complete", sc.completeFlight)
+		session(http.MethodPost, "/flights/cancel", sc.cancelFlight)
+		session(http.MethodGet, "/pireps/search", sc.searchPireps)
+		session(http.MethodGet, "/pireps/details", sc.showPirepDetails)
+	}
 }

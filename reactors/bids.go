@@ -18,13 +18,15 @@ import (
 // BidEnder is the bid commands the bid reactor and sweep send.
 type BidEnder interface {
 	EndForPirep(ctx context.Context, meta domain.CommandMeta, airlineID, pilotID, flightID, pirepID, reason string) (domain.AppendResult, error)
+	EndCharterForPirep(ctx context.Context, meta domain.CommandMeta, airlineID, pirepID, reason string) (domain.AppendResult, error)
 	Expire(ctx context.Context, meta domain.CommandMeta, airlineID, pilotID, bidID string, asOf time.Time) (domain.AppendResult, error)
 }
 
 // BidsEnd removes a pilot's bid on a flight once its PIREP is filed (filed
 // submitted at once, or submitted later: a draft or an ACARS flight) or
 // cancelled, whichever entry point filed it: the form, the ACARS API, an
-// import. A prefile (a flight just started) keeps the bid, which the
+// import. A charter PIREP (no schedule flight) ends the charter booking it
+// was filed from, if any. A prefile (a flight just started) keeps the bid, which the
 // flight's end removes.
 type BidsEnd struct {
 	ReadModels reads.Querier // the PIREP's pilot and flight (the pireps projection)
@@ -51,8 +53,15 @@ func (r BidsEnd) React(ctx context.Context, meta domain.CommandMeta, ev domain.R
 	var pirepID, reason string
 	switch m := msg.(type) {
 	case *eventsv1.PirepFiled:
-		if !m.Submitted || m.InProgress || m.Details.GetFlightId() == "" {
+		if !m.Submitted || m.InProgress {
 			return domain.Start, nil // a draft or a prefile: the flight is not over
+		}
+		if m.Details.GetFlightId() == "" {
+			if m.Details.GetBidId() == "" {
+				return domain.Start, nil
+			}
+			res, err := r.Bids.EndCharterForPirep(ctx, meta, ev.TenantID, m.PirepId, domain.BidFiled)
+			return res.Position, err
 		}
 		res, err := r.Bids.EndForPirep(ctx, meta, ev.TenantID, m.PilotId, m.Details.GetFlightId(), m.PirepId, domain.BidFiled)
 		return res.Position, err
@@ -72,7 +81,9 @@ func (r BidsEnd) React(ctx context.Context, meta domain.CommandMeta, ev domain.R
 		return domain.Start, err
 	}
 	if p.FlightID == "" {
-		return domain.Start, nil
+		// A charter: the PIREP's stream says which booking, if any.
+		res, err := r.Bids.EndCharterForPirep(ctx, meta, ev.TenantID, pirepID, reason)
+		return res.Position, err
 	}
 	res, err := r.Bids.EndForPirep(ctx, meta, ev.TenantID, p.PilotID.String(), p.FlightID, pirepID, reason)
 	return res.Position, err

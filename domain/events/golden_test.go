@@ -133,6 +133,13 @@ var goldenCases = []struct {
 		AircraftId: "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4", FlightNumber: "ALB1234", DptAirport: "EGLL", ArrAirport: "LPPT",
 		ClaimedFlight: true, ClaimedAircraft: true, PlacedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 10, 0, 0, time.UTC)),
 	}},
+	{"bid_placed_charter", &eventsv1.BidPlaced{
+		BidId: "4d5e6f70-8192-4aa3-b4c5-d6e7f8a9b0c1", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", AircraftId: "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4",
+		FlightNumber: "42", DptAirport: "EGLL", ArrAirport: "LPPT", ClaimedAircraft: true,
+		PlacedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 10, 0, 0, time.UTC)), Charter: true, Route: "DCT BOMUP DCT",
+		Level: 36000, Distance: 839, Cargo: true, DptTime: "09:30", ArrTime: "12:05", FlightTime: 155,
+	}},
 	{"bid_removed", &eventsv1.BidRemoved{
 		BidId: "3c4d5e6f-7081-4a92-b3c4-d5e6f7a8b9c0", PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
 		FlightId: "6b1e0a37-520c-5e2f-9d64-3a517c0e8812", Reason: "filed", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d",

@@ -36,7 +36,11 @@ type PirepRulesChanged struct {
 	// abandon_after_minutes: a flight in progress with no report for this
 	// long is cancelled (phpVMS's acars.live_time); 0 is the default.
 	AbandonAfterMinutes int32 `protobuf:"varint,5,opt,name=abandon_after_minutes,json=abandonAfterMinutes,proto3" json:"abandon_after_minutes,omitempty"`
-	PublicLiveMapOff    bool  `protobuf:"varint,6,opt,name=public_live_map_off,json=publicLiveMapOff,proto3" json:"public_live_map_off,omitempty"` // the airline's public page shows no live map
+	PublicLiveMapOff    bool  `protobuf:"varint,6,opt,name=public_live_map_off,json=publicLiveMapOff,proto3" json:"public_live_map_off,omitempty"`  // the airline's public page shows no live map
+	AllowCharters       bool  `protobuf:"varint,7,opt,name=allow_charters,json=allowCharters,proto3" json:"allow_charters,omitempty"`               // pilots may file and book flights not on the schedule
+	AllowJumpseats      bool  `protobuf:"varint,8,opt,name=allow_jumpseats,json=allowJumpseats,proto3" json:"allow_jumpseats,omitempty"`            // pilots may move to another airport without flying
+	JumpseatsPerMonth   int32 `protobuf:"varint,9,opt,name=jumpseats_per_month,json=jumpseatsPerMonth,proto3" json:"jumpseats_per_month,omitempty"` // at most this many jumpseats a calendar month; 0: no limit
+	JumpseatHubsOnly    bool  `protobuf:"varint,10,opt,name=jumpseat_hubs_only,json=jumpseatHubsOnly,proto3" json:"jumpseat_hubs_only,omitempty"`   // jumpseats go to hubs only
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
 }
@@ -109,6 +113,34 @@ func (x *PirepRulesChanged) GetAbandonAfterMinutes() int32 {
 func (x *PirepRulesChanged) GetPublicLiveMapOff() bool {
 	if x != nil {
 		return x.PublicLiveMapOff
+	}
+	return false
+}
+
+func (x *PirepRulesChanged) GetAllowCharters() bool {
+	if x != nil {
+		return x.AllowCharters
+	}
+	return false
+}
+
+func (x *PirepRulesChanged) GetAllowJumpseats() bool {
+	if x != nil {
+		return x.AllowJumpseats
+	}
+	return false
+}
+
+func (x *PirepRulesChanged) GetJumpseatsPerMonth() int32 {
+	if x != nil {
+		return x.JumpseatsPerMonth
+	}
+	return 0
+}
+
+func (x *PirepRulesChanged) GetJumpseatHubsOnly() bool {
+	if x != nil {
+		return x.JumpseatHubsOnly
 	}
 	return false
 }
@@ -203,7 +235,7 @@ var File_domain_events_v1_airline_settings_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_airline_settings_proto_rawDesc = "" +
 	"\n" +
-	"'domain/events/v1/airline_settings.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb2\x02\n" +
+	"'domain/events/v1/airline_settings.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe0\x03\n" +
 	"\x11PirepRulesChanged\x12\x1d\n" +
 	"\n" +
 	"airline_id\x18\x01 \x01(\tR\tairlineId\x122\n" +
@@ -212,7 +244,12 @@ const file_domain_events_v1_airline_settings_proto_rawDesc = "" +
 	"\n" +
 	"changed_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\x122\n" +
 	"\x15abandon_after_minutes\x18\x05 \x01(\x05R\x13abandonAfterMinutes\x12-\n" +
-	"\x13public_live_map_off\x18\x06 \x01(\bR\x10publicLiveMapOff\"\xa1\x02\n" +
+	"\x13public_live_map_off\x18\x06 \x01(\bR\x10publicLiveMapOff\x12%\n" +
+	"\x0eallow_charters\x18\a \x01(\bR\rallowCharters\x12'\n" +
+	"\x0fallow_jumpseats\x18\b \x01(\bR\x0eallowJumpseats\x12.\n" +
+	"\x13jumpseats_per_month\x18\t \x01(\x05R\x11jumpseatsPerMonth\x12,\n" +
+	"\x12jumpseat_hubs_only\x18\n" +
+	" \x01(\bR\x10jumpseatHubsOnly\"\xa1\x02\n" +
 	"\x0fBidRulesChanged\x12\x1d\n" +
 	"\n" +
 	"airline_id\x18\x01 \x01(\tR\tairlineId\x12.\n" +

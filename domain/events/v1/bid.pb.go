@@ -29,9 +29,12 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// BidPlaced records a pilot's bid on one of the airline's schedule flights.
-// The flight's number and airports are copied in, so a notice about the bid
-// never needs the flight (which staff may change or deactivate later).
+// BidPlaced records a pilot's bid on one of the airline's schedule flights,
+// or (charter) a pilot's booking of a charter flight that is not on the
+// schedule: then flight_id is empty and the booking's plan is in the
+// charter fields. The flight's number and airports are copied in, so a
+// notice about the bid never needs the flight (which staff may change or
+// deactivate later).
 type BidPlaced struct {
 	state           protoimpl.MessageState `protogen:"open.v1"`
 	BidId           string                 `protobuf:"bytes,1,opt,name=bid_id,json=bidId,proto3" json:"bid_id,omitempty"`
@@ -45,8 +48,17 @@ type BidPlaced struct {
 	ClaimedFlight   bool                   `protobuf:"varint,9,opt,name=claimed_flight,json=claimedFlight,proto3" json:"claimed_flight,omitempty"`        // the flight was claimed (one pilot per flight)
 	ClaimedAircraft bool                   `protobuf:"varint,10,opt,name=claimed_aircraft,json=claimedAircraft,proto3" json:"claimed_aircraft,omitempty"` // the aircraft was claimed (reserve the aircraft)
 	PlacedAt        *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=placed_at,json=placedAt,proto3" json:"placed_at,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// A charter booking: the pilot's own flight plan, not a schedule flight.
+	Charter       bool   `protobuf:"varint,12,opt,name=charter,proto3" json:"charter,omitempty"`
+	Route         string `protobuf:"bytes,13,opt,name=route,proto3" json:"route,omitempty"`
+	Level         int32  `protobuf:"varint,14,opt,name=level,proto3" json:"level,omitempty"`                             // feet
+	Distance      int32  `protobuf:"varint,15,opt,name=distance,proto3" json:"distance,omitempty"`                       // nautical miles; 0: the great circle
+	Cargo         bool   `protobuf:"varint,16,opt,name=cargo,proto3" json:"cargo,omitempty"`                             // a cargo charter (phpVMS flight type H), else passenger (C)
+	DptTime       string `protobuf:"bytes,17,opt,name=dpt_time,json=dptTime,proto3" json:"dpt_time,omitempty"`           // HH:MM UTC
+	ArrTime       string `protobuf:"bytes,18,opt,name=arr_time,json=arrTime,proto3" json:"arr_time,omitempty"`           // HH:MM UTC
+	FlightTime    int32  `protobuf:"varint,19,opt,name=flight_time,json=flightTime,proto3" json:"flight_time,omitempty"` // minutes, from the two times
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *BidPlaced) Reset() {
@@ -154,6 +166,62 @@ func (x *BidPlaced) GetPlacedAt() *timestamppb.Timestamp {
 		return x.PlacedAt
 	}
 	return nil
+}
+
+func (x *BidPlaced) GetCharter() bool {
+	if x != nil {
+		return x.Charter
+	}
+	return false
+}
+
+func (x *BidPlaced) GetRoute() string {
+	if x != nil {
+		return x.Route
+	}
+	return ""
+}
+
+func (x *BidPlaced) GetLevel() int32 {
+	if x != nil {
+		return x.Level
+	}
+	return 0
+}
+
+func (x *BidPlaced) GetDistance() int32 {
+	if x != nil {
+		return x.Distance
+	}
+	return 0
+}
+
+func (x *BidPlaced) GetCargo() bool {
+	if x != nil {
+		return x.Cargo
+	}
+	return false
+}
+
+func (x *BidPlaced) GetDptTime() string {
+	if x != nil {
+		return x.DptTime
+	}
+	return ""
+}
+
+func (x *BidPlaced) GetArrTime() string {
+	if x != nil {
+		return x.ArrTime
+	}
+	return ""
+}
+
+func (x *BidPlaced) GetFlightTime() int32 {
+	if x != nil {
+		return x.FlightTime
+	}
+	return 0
 }
 
 // BidRemoved ends a bid: the pilot removed it, its flight's PIREP was filed
@@ -271,7 +339,7 @@ var File_domain_events_v1_bid_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_bid_proto_rawDesc = "" +
 	"\n" +
-	"\x1adomain/events/v1/bid.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8a\x03\n" +
+	"\x1adomain/events/v1/bid.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd9\x04\n" +
 	"\tBidPlaced\x12\x15\n" +
 	"\x06bid_id\x18\x01 \x01(\tR\x05bidId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x19\n" +
@@ -287,7 +355,16 @@ const file_domain_events_v1_bid_proto_rawDesc = "" +
 	"\x0eclaimed_flight\x18\t \x01(\bR\rclaimedFlight\x12)\n" +
 	"\x10claimed_aircraft\x18\n" +
 	" \x01(\bR\x0fclaimedAircraft\x127\n" +
-	"\tplaced_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\bplacedAt\"\xb0\x02\n" +
+	"\tplaced_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\bplacedAt\x12\x18\n" +
+	"\acharter\x18\f \x01(\bR\acharter\x12\x14\n" +
+	"\x05route\x18\r \x01(\tR\x05route\x12\x14\n" +
+	"\x05level\x18\x0e \x01(\x05R\x05level\x12\x1a\n" +
+	"\bdistance\x18\x0f \x01(\x05R\bdistance\x12\x14\n" +
+	"\x05cargo\x18\x10 \x01(\bR\x05cargo\x12\x19\n" +
+	"\bdpt_time\x18\x11 \x01(\tR\adptTime\x12\x19\n" +
+	"\barr_time\x18\x12 \x01(\tR\aarrTime\x12\x1f\n" +
+	"\vflight_time\x18\x13 \x01(\x05R\n" +
+	"flightTime\"\xb0\x02\n" +
 	"\n" +
 	"BidRemoved\x12\x15\n" +
 	"\x06bid_id\x18\x01 \x01(\tR\x05bidId\x12\x19\n" +

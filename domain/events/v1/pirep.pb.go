@@ -1036,26 +1036,32 @@ func (x *PirepFieldsSet) GetSetAt() *timestamppb.Timestamp {
 // Details is everything a pilot reports of a flight; PirepFiled and
 // PirepEdited carry it whole.
 type PirepFiled_Details struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	FlightNumber  string                 `protobuf:"bytes,1,opt,name=flight_number,json=flightNumber,proto3" json:"flight_number,omitempty"`
-	RouteCode     string                 `protobuf:"bytes,2,opt,name=route_code,json=routeCode,proto3" json:"route_code,omitempty"`
-	RouteLeg      int32                  `protobuf:"varint,3,opt,name=route_leg,json=routeLeg,proto3" json:"route_leg,omitempty"`
-	FlightId      string                 `protobuf:"bytes,4,opt,name=flight_id,json=flightId,proto3" json:"flight_id,omitempty"`       // the schedule flight it was filed from; empty: none
-	DptAirport    string                 `protobuf:"bytes,5,opt,name=dpt_airport,json=dptAirport,proto3" json:"dpt_airport,omitempty"` // ICAO codes
-	ArrAirport    string                 `protobuf:"bytes,6,opt,name=arr_airport,json=arrAirport,proto3" json:"arr_airport,omitempty"`
-	AltAirport    string                 `protobuf:"bytes,7,opt,name=alt_airport,json=altAirport,proto3" json:"alt_airport,omitempty"`
-	AircraftId    string                 `protobuf:"bytes,8,opt,name=aircraft_id,json=aircraftId,proto3" json:"aircraft_id,omitempty"`
-	BlockOff      *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=block_off,json=blockOff,proto3" json:"block_off,omitempty"` // UTC
-	BlockOn       *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=block_on,json=blockOn,proto3" json:"block_on,omitempty"`
-	FlightTime    int32                  `protobuf:"varint,11,opt,name=flight_time,json=flightTime,proto3" json:"flight_time,omitempty"`    // minutes
-	Distance      int32                  `protobuf:"varint,12,opt,name=distance,proto3" json:"distance,omitempty"`                          // nautical miles
-	Level         int32                  `protobuf:"varint,13,opt,name=level,proto3" json:"level,omitempty"`                                // feet
-	FuelUsed      int32                  `protobuf:"varint,14,opt,name=fuel_used,json=fuelUsed,proto3" json:"fuel_used,omitempty"`          // pounds
-	LandingRate   int32                  `protobuf:"varint,15,opt,name=landing_rate,json=landingRate,proto3" json:"landing_rate,omitempty"` // feet per minute, negative when descending, as phpVMS
-	Route         string                 `protobuf:"bytes,16,opt,name=route,proto3" json:"route,omitempty"`                                 // upper-cased, trimmed
-	Remarks       string                 `protobuf:"bytes,17,opt,name=remarks,proto3" json:"remarks,omitempty"`
-	Source        string                 `protobuf:"bytes,18,opt,name=source,proto3" json:"source,omitempty"`                           // "manual", or "acars" for a flight an ACARS client prefiled
-	SourceName    string                 `protobuf:"bytes,19,opt,name=source_name,json=sourceName,proto3" json:"source_name,omitempty"` // the ACARS client's name, as it gives it
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	FlightNumber string                 `protobuf:"bytes,1,opt,name=flight_number,json=flightNumber,proto3" json:"flight_number,omitempty"`
+	RouteCode    string                 `protobuf:"bytes,2,opt,name=route_code,json=routeCode,proto3" json:"route_code,omitempty"`
+	RouteLeg     int32                  `protobuf:"varint,3,opt,name=route_leg,json=routeLeg,proto3" json:"route_leg,omitempty"`
+	FlightId     string                 `protobuf:"bytes,4,opt,name=flight_id,json=flightId,proto3" json:"flight_id,omitempty"`       // the schedule flight it was filed from; empty: none
+	DptAirport   string                 `protobuf:"bytes,5,opt,name=dpt_airport,json=dptAirport,proto3" json:"dpt_airport,omitempty"` // ICAO codes
+	ArrAirport   string                 `protobuf:"bytes,6,opt,name=arr_airport,json=arrAirport,proto3" json:"arr_airport,omitempty"`
+	AltAirport   string                 `protobuf:"bytes,7,opt,name=alt_airport,json=altAirport,proto3" json:"alt_airport,omitempty"`
+	AircraftId   string                 `protobuf:"bytes,8,opt,name=aircraft_id,json=aircraftId,proto3" json:"aircraft_id,omitempty"`
+	BlockOff     *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=block_off,json=blockOff,proto3" json:"block_off,omitempty"` // UTC
+	BlockOn      *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=block_on,json=blockOn,proto3" json:"block_on,omitempty"`
+	FlightTime   int32                  `protobuf:"varint,11,opt,name=flight_time,json=flightTime,proto3" json:"flight_time,omitempty"`    // minutes
+	Distance     int32                  `protobuf:"varint,12,opt,name=distance,proto3" json:"distance,omitempty"`                          // nautical miles
+	Level        int32                  `protobuf:"varint,13,opt,name=level,proto3" json:"level,omitempty"`                                // feet
+	FuelUsed     int32                  `protobuf:"varint,14,opt,name=fuel_used,json=fuelUsed,proto3" json:"fuel_used,omitempty"`          // pounds
+	LandingRate  int32                  `protobuf:"varint,15,opt,name=landing_rate,json=landingRate,proto3" json:"landing_rate,omitempty"` // feet per minute, negative when descending, as phpVMS
+	Route        string                 `protobuf:"bytes,16,opt,name=route,proto3" json:"route,omitempty"`                                 // upper-cased, trimmed
+	Remarks      string                 `protobuf:"bytes,17,opt,name=remarks,proto3" json:"remarks,omitempty"`
+	Source       string                 `protobuf:"bytes,18,opt,name=source,proto3" json:"source,omitempty"`                           // "manual", or "acars" for a flight an ACARS client prefiled
+	SourceName   string                 `protobuf:"bytes,19,opt,name=source_name,json=sourceName,proto3" json:"source_name,omitempty"` // the ACARS client's name, as it gives it
+	// A PIREP without flight_id is a charter (phpVMS's free flight): a
+	// flight not on the schedule. bid_id is the charter booking it was
+	// filed from; flight_type is phpVMS's letter (C or H for a charter),
+	// empty for J or, before the field existed, C for a charter.
+	BidId         string `protobuf:"bytes,20,opt,name=bid_id,json=bidId,proto3" json:"bid_id,omitempty"`
+	FlightType    string `protobuf:"bytes,21,opt,name=flight_type,json=flightType,proto3" json:"flight_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1219,6 +1225,20 @@ func (x *PirepFiled_Details) GetSource() string {
 func (x *PirepFiled_Details) GetSourceName() string {
 	if x != nil {
 		return x.SourceName
+	}
+	return ""
+}
+
+func (x *PirepFiled_Details) GetBidId() string {
+	if x != nil {
+		return x.BidId
+	}
+	return ""
+}
+
+func (x *PirepFiled_Details) GetFlightType() string {
+	if x != nil {
+		return x.FlightType
 	}
 	return ""
 }
@@ -1567,7 +1587,7 @@ var File_domain_events_v1_pirep_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_pirep_proto_rawDesc = "" +
 	"\n" +
-	"\x1cdomain/events/v1/pirep.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa8\a\n" +
+	"\x1cdomain/events/v1/pirep.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe0\a\n" +
 	"\n" +
 	"PirepFiled\x12\x19\n" +
 	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12\x1b\n" +
@@ -1578,7 +1598,7 @@ const file_domain_events_v1_pirep_proto_rawDesc = "" +
 	"\bfiled_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\afiledAt\x12\x1f\n" +
 	"\vin_progress\x18\a \x01(\bR\n" +
 	"inProgress\x12\x14\n" +
-	"\x05phase\x18\b \x01(\tR\x05phase\x1a\xf7\x04\n" +
+	"\x05phase\x18\b \x01(\tR\x05phase\x1a\xaf\x05\n" +
 	"\aDetails\x12#\n" +
 	"\rflight_number\x18\x01 \x01(\tR\fflightNumber\x12\x1d\n" +
 	"\n" +
@@ -1606,7 +1626,10 @@ const file_domain_events_v1_pirep_proto_rawDesc = "" +
 	"\aremarks\x18\x11 \x01(\tR\aremarks\x12\x16\n" +
 	"\x06source\x18\x12 \x01(\tR\x06source\x12\x1f\n" +
 	"\vsource_name\x18\x13 \x01(\tR\n" +
-	"sourceName\"\xfc\x01\n" +
+	"sourceName\x12\x15\n" +
+	"\x06bid_id\x18\x14 \x01(\tR\x05bidId\x12\x1f\n" +
+	"\vflight_type\x18\x15 \x01(\tR\n" +
+	"flightType\"\xfc\x01\n" +
 	"\x0fPirepProgressed\x12\x19\n" +
 	"\bpirep_id\x18\x01 \x01(\tR\apirepId\x12A\n" +
 	"\adetails\x18\x02 \x01(\v2'.albatross.events.v1.PirepFiled.DetailsR\adetails\x12\x14\n" +
