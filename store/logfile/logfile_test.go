@@ -80,7 +80,10 @@ func (c *collect) Event(_ context.Context, e domain.RecordedEvent) error {
 	c.evs = append(c.evs, e)
 	return nil
 }
-func (c *collect) Claim(_ context.Context, x logfile.Claim) error { c.claims = append(c.claims, x); return nil }
+func (c *collect) Claim(_ context.Context, x logfile.Claim) error {
+	c.claims = append(c.claims, x)
+	return nil
+}
 func (c *collect) Reactor(_ context.Context, r logfile.Reactor) error {
 	c.rs = append(c.rs, r)
 	return nil
