@@ -37,7 +37,7 @@ func sampleEvents(commit bool) []domain.RecordedEvent {
 	return out
 }
 
-func writeFile(t *testing.T, evs []domain.RecordedEvent, claims []logfile.Claim, rs []logfile.Reactor) []byte {
+func writeFile(t testing.TB, evs []domain.RecordedEvent, claims []logfile.Claim, rs []logfile.Reactor) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w, err := logfile.NewWriter(&buf, logfile.Header{WrittenAt: time.Unix(1, 0), Source: "embedded", Program: "test"})
@@ -216,4 +216,49 @@ func TestTheWriterKeepsTheOrder(t *testing.T) {
 	if err := w.Event(evs[2]); err == nil {
 		t.Error("an event after a claim was written")
 	}
+}
+
+// A file from anywhere never makes the reader panic or loop, and one it
+// accepts is written back byte for byte.
+func FuzzReadLogFile(f *testing.F) {
+	f.Add(writeFile(f, sampleEvents(true), claims, reactors))
+	f.Add(writeFile(f, sampleEvents(false), nil, nil))
+	f.Add([]byte(logfile.Magic))
+	f.Fuzz(func(t *testing.T, file []byte) {
+		r, err := logfile.NewReader(bytes.NewReader(file))
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		w, err := logfile.NewWriter(&buf, r.Header())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			rec, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return
+			}
+			switch {
+			case rec.Event != nil:
+				err = w.Event(*rec.Event)
+			case rec.Claim != nil:
+				err = w.Claim(*rec.Claim)
+			case rec.Reactor != nil:
+				err = w.Reactor(*rec.Reactor)
+			}
+			if err != nil {
+				t.Fatalf("the writer refuses what the reader accepted: %v", err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(buf.Bytes(), file) {
+			t.Fatalf("an accepted file does not write back the same")
+		}
+	})
 }
