@@ -294,6 +294,11 @@ func TestMoveFromPostgresToAnotherClusterAndToTheEmbeddedMode(t *testing.T) {
 	source := postgresEvents(t, srcEnv["DATABASE_URL"])
 	inPostgres := postgresEvents(t, pgEnv["DATABASE_URL"])
 	embedded := embeddedEvents(t, dir)
+	defer func() {
+		if after := embeddedEvents(t, dir); len(after) <= len(embedded) || !after[len(after)-1].Position.After(embedded[len(embedded)-1].Position) {
+			t.Errorf("the data folder's new events do not follow the imported log")
+		}
+	}()
 	sameEvents(t, "the other cluster", withoutPositions(inPostgres), withoutPositions(source))
 	sameEvents(t, "the data folder", embedded, inPostgres)
 	for i, e := range embedded {
@@ -316,7 +321,12 @@ func TestMoveFromPostgresToAnotherClusterAndToTheEmbeddedMode(t *testing.T) {
 
 	before := siteSnapshot(t, startServer(t, srcEnv), site.Key)
 	sameSite(t, "the other cluster", siteSnapshot(t, startServer(t, pgEnv), site.Key), before)
-	sameSite(t, "the data folder", siteSnapshot(t, startServer(t, embeddedEnv), site.Key), before)
+	restored := startServer(t, embeddedEnv)
+	sameSite(t, "the data folder", siteSnapshot(t, restored, site.Key), before)
+	// New writes in the data folder follow the imported log.
+	onRestored := newBrowser(t, restored)
+	onRestored.logIn(t, "admin", adminPassword, "/airlines")
+	createAirline(t, onRestored, "After The Move", "ATM", "after-move")
 }
 
 // A file cut short or altered is refused with a message that says so, and
