@@ -24,6 +24,10 @@ Commands:
   projections rebuild [NAME]  drop and replay read models (all, or NAME)
   projections retry           apply the quarantined events again, after a fix
   admin reset-password LOGIN  issue a new one-time password (for a lost admin password)
+  log export FILE             write the whole event log to FILE (a checksummed file; see README)
+  log import FILE             read FILE into a new data folder or an empty PostgreSQL database
+  backup DEST                 embedded: copy the data folder into the new folder DEST while serving;
+                              PostgreSQL: export the event log to the file DEST
   version                     print the version
   help                        print this help and every setting
 
@@ -57,6 +61,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return errors.New("usage: albatross projections rebuild [NAME] | albatross projections retry")
 	case "admin":
 		return adminCommand(ctx, rest, getenv, stdout, stderr)
+	case "log":
+		return logCommand(ctx, rest, getenv, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		info, _ := debug.ReadBuildInfo()
 		fmt.Fprintln(stdout, versionLine(buildVersion(), info))

@@ -96,6 +96,7 @@ END;
 // in WAL mode, which sees a consistent committed snapshot, can never skip an
 // event. Reads use a separate pool and do not wait for the writer.
 type EventStore struct {
+	path   string // the log's file, for Backup
 	writer *sql.DB
 	reader *sql.DB
 	log    *slog.Logger
@@ -147,7 +148,7 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*EventStore, erro
 		_ = reader.Close()
 		return nil, fmt.Errorf("open event log %s: %w", path, err)
 	}
-	return &EventStore{writer: writer, reader: reader, log: log}, nil
+	return &EventStore{path: path, writer: writer, reader: reader, log: log}, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
