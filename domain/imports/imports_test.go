@@ -153,7 +153,6 @@ func TestHugeCellIsCutInProblems(t *testing.T) {
 		airportHead + "EGLL,LHR,Heathrow,London,GB," + huge + ",-0.46,\n",                 // a number that is not
 		airportHead + "EGLL," + huge + ",Heathrow,London,GB,51.47,-0.46,\n",               // a code the domain quotes
 		airportHead + "EGLL,LHR,Heathrow,London,GB,51.47,-0.46," + huge + "\x00\n",        // a bad character
-		strings.Replace(airportHead, "notes", huge, 1) + "EGLL,LHR,H,L,GB,51.47,-0.46,\n", // a column that is not
 	} {
 		c := check(t, airports, file)
 		if len(c.Problems) == 0 {
@@ -167,6 +166,17 @@ func TestHugeCellIsCutInProblems(t *testing.T) {
 				t.Errorf("the quoted value is not cut to 100 characters with an ellipsis: %.300s", p.Message)
 			}
 		}
+	}
+}
+
+// A column of megabytes that phpVMS does not know is ignored with a note
+// that names it cut.
+func TestHugeUnknownColumnIsCutInItsNote(t *testing.T) {
+	huge := strings.Repeat("x", 5<<20)
+	c := check(t, airports, strings.Replace(airportHead, "notes", huge, 1)+"EGLL,LHR,H,L,GB,51.47,-0.46,\n")
+	if len(c.Problems) != 0 || len(c.Records) != 1 || len(c.Notes) != 1 || len(c.Notes[0]) > 300 ||
+		!strings.Contains(c.Notes[0], strings.Repeat("x", 100)+"…") {
+		t.Errorf("problems %v, %d records, notes %.300q", c.Problems, len(c.Records), c.Notes)
 	}
 }
 
