@@ -127,7 +127,8 @@ func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCo
 			a, err := airline(ctx, airlineID)
 			return prepared(a, func(r imports.Row) (any, map[string]string) { return imports.CheckAircraft(a, r) }), err
 		},
-		Key: func(rec any) string { return rec.(imports.AircraftRecord).Aircraft.Registration },
+		Key:       func(rec any) string { return rec.(imports.AircraftRecord).Aircraft.Registration },
+		KeyColumn: "registration",
 		Apply: func(ctx context.Context, meta domain.CommandMeta, airlineID string, rec any) (domain.Outcome, domain.AppendResult, error) {
 			r := rec.(imports.AircraftRecord)
 			if r.ID == "" {
@@ -163,7 +164,8 @@ func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCo
 				return flightRecord{s, a}, problems
 			}), err
 		},
-		Key: func(rec any) string { return imports.FlightKey(rec.(flightRecord).FlightRecord.Schedule) },
+		Key:       func(rec any) string { return imports.FlightKey(rec.(flightRecord).FlightRecord.Schedule) },
+		KeyColumn: "flight_number",
 		Apply: func(ctx context.Context, meta domain.CommandMeta, airlineID string, rec any) (domain.Outcome, domain.AppendResult, error) {
 			r := rec.(flightRecord)
 			s, err := r.Resolve(r.airline)
@@ -306,7 +308,7 @@ func flightSchedule(f reads.ScheduledFlight) domain.FlightSchedule {
 		Callsign: f.Callsign, DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport,
 		DptTime: f.DptTime, ArrTime: f.ArrTime, Days: f.Days, StartDate: f.StartDate, EndDate: f.EndDate,
 		Distance: f.Distance, FlightTime: f.FlightTime, Level: f.Level, FlightType: f.FlightType, Route: f.Route,
-		Notes: f.Notes, SubfleetIDs: f.SubfleetIDs, Active: f.Active}
+		Notes: f.Notes, SubfleetIDs: f.SubfleetIDs, Active: f.Active, Fields: f.Fields, Fares: f.Fares}
 }
 
 func newImportHandlers(jobs *imports.Jobs, kinds []imports.Kind, rm reads.Querier, log *slog.Logger) *importHandlers {

@@ -54,6 +54,8 @@ type FlightRow struct {
 	Type       string
 	Aircraft   string // the allowed subfleets' types, or "Any"
 	Subfleets  []SubfleetLink
+	// Fields are the flight's custom fields, name and value, in order.
+	Fields [][2]string
 	Route      string
 	Notes      string
 	Active     bool

@@ -24,8 +24,10 @@ import (
 //
 // airline is accepted and ignored (the file goes into the airline it is
 // uploaded to) and written as the airline's ICAO code. load_factor,
-// load_factor_variance, pilot_pay, fares, fields, event_id and user_id have
-// no field here: accepted, ignored, written empty.
+// load_factor_variance, pilot_pay, event_id and user_id have no field
+// here: accepted, ignored, written empty. fields are the flight's custom
+// fields (name=value;name=value); fares is kept as written and written
+// back unchanged. An older export's active is read as enabled.
 var FlightColumns = []Column{
 	{Name: "airline"}, {Name: "flight_number", Required: true}, {Name: "route_code"}, {Name: "callsign"},
 	{Name: "route_leg"}, {Name: "dpt_airport", Required: true}, {Name: "arr_airport", Required: true},
@@ -108,6 +110,8 @@ func CheckFlight(a *Airline, r Row) (FlightRecord, map[string]string) {
 	default:
 		f["enabled"] = fmt.Sprintf("%q is not 1 or 0 (yes or no).", r.Get("enabled"))
 	}
+	s.Fields = customFields(f, r.Get("fields"))
+	s.Fares = checkFares(f, r.Get("fares"))
 	s.Normalize()
 	fieldsToColumns(f, s.Validate(), nil)
 	a.airport(f, "dpt_airport", s.DptAirport, true)
@@ -155,6 +159,73 @@ func (rec FlightRecord) Resolve(a *Airline) (domain.FlightSchedule, error) {
 		s.SubfleetIDs = append(s.SubfleetIDs, sf.ID)
 	}
 	return s, nil
+}
+
+// customFields reads phpVMS's fields cell: name=value pairs joined by ";"
+// ("Departure Gate=4;Arrival Gate=C41"), as FlightImporter reads it; a
+// name without "=" has an empty value.
+func customFields(f map[string]string, v string) []domain.FlightField {
+	var out []domain.FlightField
+	for _, part := range strings.Split(v, ";") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(part, "=")
+		if strings.TrimSpace(name) == "" {
+			f["fields"] = fmt.Sprintf("%q has a value without a name: write the fields as name=value;name=value.", part)
+			return nil
+		}
+		out = append(out, domain.FlightField{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+	}
+	return out
+}
+
+// fareCode is a fare's code as phpVMS's fares have it.
+var fareCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,50}$`)
+
+// checkFares reads phpVMS's fares cell, fare codes joined by ";", each
+// with optional key=value overrides after "?" ("Y?price=300&cost=100&
+// capacity=130;F?price=600;B?"), and returns it as written: it is kept
+// unchanged for the economy to come. An override is a number, or a
+// percentage of the fare's own ("120%").
+func checkFares(f map[string]string, v string) string {
+	for _, part := range strings.Split(v, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		code, query, _ := strings.Cut(part, "?")
+		if !fareCode.MatchString(strings.TrimSpace(code)) {
+			f["fares"] = fmt.Sprintf("%q is not a fare code: write the fares as CODE or CODE?price=300&cost=100&capacity=130, joined by ;.", code)
+			return ""
+		}
+		for _, kv := range strings.Split(query, "&") {
+			if kv == "" {
+				continue
+			}
+			key, val, _ := strings.Cut(kv, "=")
+			switch strings.TrimSpace(key) {
+			case "price", "cost", "capacity":
+			default:
+				f["fares"] = fmt.Sprintf("%q of fare %s is not price, cost or capacity.", key, code)
+				return ""
+			}
+			if _, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(val), "%"), 64); err != nil {
+				f["fares"] = fmt.Sprintf("%q of fare %s is not a number or a percentage.", val, code)
+				return ""
+			}
+		}
+	}
+	return strings.TrimSpace(v)
+}
+
+// FieldsCell writes custom fields as phpVMS's fields cell.
+func FieldsCell(fs []domain.FlightField) string {
+	parts := make([]string, len(fs))
+	for i, x := range fs {
+		parts[i] = x.Name + "=" + x.Value
+	}
+	return strings.Join(parts, ";")
 }
 
 // zoneOffsets are the time zones phpVMS's files write after a time of day
@@ -217,5 +288,5 @@ func FlightRow(airlineICAO string, s domain.FlightSchedule, subfleetTypes []stri
 		s.ArrAirport, s.AltAirport, days.String(), strings.ReplaceAll(s.DptTime, ":", ""),
 		strings.ReplaceAll(s.ArrTime, ":", ""), blankZero(s.Level), strconv.Itoa(int(s.Distance)),
 		strconv.Itoa(int(s.FlightTime)), s.FlightType, "", "", "", s.Route, s.Notes, s.StartDate, s.EndDate, enabled,
-		strings.Join(subfleetTypes, ";"), "", "", "", ""}
+		strings.Join(subfleetTypes, ";"), s.Fares, FieldsCell(s.Fields), "", ""}
 }

@@ -79,6 +79,9 @@ type Kind struct {
 	// Key names the record a row is about (an airport's ICAO code); two
 	// rows of one file with the same key are a problem.
 	Key func(record any) string
+	// KeyColumn is where a repeated key is reported ("" is the first
+	// column): a flights file's first column is the airline.
+	KeyColumn string
 	// Apply saves one record in the airline through the domain's commands.
 	Apply func(ctx context.Context, meta domain.CommandMeta, airlineID string, record any) (domain.Outcome, domain.AppendResult, error)
 	// Export returns the airline's records as rows in Columns' order.
@@ -332,7 +335,11 @@ func check(k Kind, cr *csv.Reader, encoding string) (Checked, error) {
 		}
 		key := k.Key(rec)
 		if first, dup := seen[key]; dup {
-			out.Problems = append(out.Problems, Problem{Line: line, Column: k.Columns[0].Name,
+			col := k.KeyColumn
+			if col == "" {
+				col = k.Columns[0].Name
+			}
+			out.Problems = append(out.Problems, Problem{Line: line, Column: col,
 				Message: fmt.Sprintf("%s is also on row %d.", key, first)})
 			continue
 		}

@@ -23,7 +23,7 @@ func (q *Queries) DeleteAllFlights(ctx context.Context) error {
 }
 
 const getFlight = `-- name: GetFlight :one
-SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at FROM flights
+SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, field_names, field_values, fares FROM flights
 WHERE tenant_id = $1 AND id = $2
 `
 
@@ -62,12 +62,15 @@ func (q *Queries) GetFlight(ctx context.Context, arg GetFlightParams) (Flight, e
 		&i.Active,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.FieldNames,
+		&i.FieldValues,
+		&i.Fares,
 	)
 	return i, err
 }
 
 const searchFlights = `-- name: SearchFlights :many
-SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at FROM flights
+SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, field_names, field_values, fares FROM flights
 WHERE tenant_id = $1
   AND ($2::boolean OR active)
   AND ($3::text = '' OR $3::text = ANY(subfleet_types) OR $3::text = ANY(subfleet_ids))
@@ -143,6 +146,9 @@ func (q *Queries) SearchFlights(ctx context.Context, arg SearchFlightsParams) ([
 			&i.Active,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.FieldNames,
+			&i.FieldValues,
+			&i.Fares,
 		); err != nil {
 			return nil, err
 		}
@@ -155,7 +161,7 @@ func (q *Queries) SearchFlights(ctx context.Context, arg SearchFlightsParams) ([
 }
 
 const searchFlightsBetween = `-- name: SearchFlightsBetween :many
-SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at FROM flights
+SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, field_names, field_values, fares FROM flights
 WHERE tenant_id = $1 AND dpt_airport = $2 AND arr_airport = $3
   AND ($4::boolean OR active)
   AND ($5::text = '' OR $5::text = ANY(subfleet_types) OR $5::text = ANY(subfleet_ids))
@@ -227,6 +233,9 @@ func (q *Queries) SearchFlightsBetween(ctx context.Context, arg SearchFlightsBet
 			&i.Active,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.FieldNames,
+			&i.FieldValues,
+			&i.Fares,
 		); err != nil {
 			return nil, err
 		}
@@ -239,7 +248,7 @@ func (q *Queries) SearchFlightsBetween(ctx context.Context, arg SearchFlightsBet
 }
 
 const searchFlightsFrom = `-- name: SearchFlightsFrom :many
-SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at FROM flights
+SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, field_names, field_values, fares FROM flights
 WHERE tenant_id = $1 AND dpt_airport = $2
   AND ($3::boolean OR active)
   AND ($4::text = '' OR $4::text = ANY(subfleet_types) OR $4::text = ANY(subfleet_ids))
@@ -309,6 +318,9 @@ func (q *Queries) SearchFlightsFrom(ctx context.Context, arg SearchFlightsFromPa
 			&i.Active,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.FieldNames,
+			&i.FieldValues,
+			&i.Fares,
 		); err != nil {
 			return nil, err
 		}
@@ -321,7 +333,7 @@ func (q *Queries) SearchFlightsFrom(ctx context.Context, arg SearchFlightsFromPa
 }
 
 const searchFlightsTo = `-- name: SearchFlightsTo :many
-SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at FROM flights
+SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, field_names, field_values, fares FROM flights
 WHERE tenant_id = $1 AND arr_airport = $2
   AND ($3::boolean OR active)
   AND ($4::text = '' OR $4::text = ANY(subfleet_types) OR $4::text = ANY(subfleet_ids))
@@ -391,6 +403,9 @@ func (q *Queries) SearchFlightsTo(ctx context.Context, arg SearchFlightsToParams
 			&i.Active,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.FieldNames,
+			&i.FieldValues,
+			&i.Fares,
 		); err != nil {
 			return nil, err
 		}
@@ -405,8 +420,9 @@ func (q *Queries) SearchFlightsTo(ctx context.Context, arg SearchFlightsToParams
 const upsertFlight = `-- name: UpsertFlight :exec
 INSERT INTO flights (tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport,
     alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type,
-    route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+    route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, field_names, field_values, fares)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
+    $26, $27, $28)
 ON CONFLICT (tenant_id, id) DO UPDATE
 SET flight_number = EXCLUDED.flight_number, route_code = EXCLUDED.route_code, route_leg = EXCLUDED.route_leg,
     callsign = EXCLUDED.callsign, dpt_airport = EXCLUDED.dpt_airport, arr_airport = EXCLUDED.arr_airport,
@@ -415,7 +431,8 @@ SET flight_number = EXCLUDED.flight_number, route_code = EXCLUDED.route_code, ro
     distance = EXCLUDED.distance, flight_time = EXCLUDED.flight_time, level = EXCLUDED.level,
     flight_type = EXCLUDED.flight_type, route = EXCLUDED.route, notes = EXCLUDED.notes,
     subfleet_ids = EXCLUDED.subfleet_ids, subfleet_types = EXCLUDED.subfleet_types, active = EXCLUDED.active,
-    updated_at = EXCLUDED.updated_at
+    updated_at = EXCLUDED.updated_at, field_names = EXCLUDED.field_names, field_values = EXCLUDED.field_values,
+    fares = EXCLUDED.fares
 `
 
 type UpsertFlightParams struct {
@@ -444,10 +461,14 @@ type UpsertFlightParams struct {
 	Active        bool
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	FieldNames    []string
+	FieldValues   []string
+	Fares         string
 }
 
 // UpsertFlight writes a flight's row as its events describe it; created_at
-// stays the first one's.
+// stays the first one's. field_names and field_values are the custom fields,
+// pairwise.
 func (q *Queries) UpsertFlight(ctx context.Context, arg UpsertFlightParams) error {
 	_, err := q.db.Exec(ctx, upsertFlight,
 		arg.TenantID,
@@ -475,6 +496,9 @@ func (q *Queries) UpsertFlight(ctx context.Context, arg UpsertFlightParams) erro
 		arg.Active,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.FieldNames,
+		arg.FieldValues,
+		arg.Fares,
 	)
 	return err
 }

@@ -168,6 +168,9 @@ type Flight struct {
 	Active        bool
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	FieldNames    []string
+	FieldValues   []string
+	Fares         string
 }
 
 type Notice struct {
