@@ -12,6 +12,7 @@ import (
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/internal/phpvmsfixtures"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/projector"
@@ -112,6 +113,18 @@ func phpvmsSeeds(f *testing.F, kinds []imports.Kind) {
 				row[c] = h
 				f.Add(uint8(i), []byte(string(header)+"\n"+strings.Join(row, ",")+"\n"))
 			}
+		}
+	}
+	// phpVMS 7.0.10's own test files (\N, country names, zones after
+	// times, fares and custom fields, columns Albatross does not know).
+	for i, k := range kinds {
+		for _, name := range map[string][]string{
+			"airports":  {"airports.csv", "airports_errors.csv", "airports_special_chars.csv"},
+			"subfleets": {"subfleets.csv"},
+			"aircraft":  {"aircraft.csv", "aircraft-update.csv", "aircraft_empty_cols.csv"},
+			"flights":   {"flights.csv", "flights_empty_fields.csv"},
+		}[k.Name] {
+			f.Add(uint8(i), phpvmsfixtures.Read(f, "7.0.10/"+name))
 		}
 	}
 	// The Latin-1 airports file: three rows, each with accents.

@@ -204,9 +204,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 // appOptions are what an app's tests may change in its wiring.
 type appOptions struct {
 	worldAirports string
-	readTracer pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
-	mapTiles   views.MapTiles  // the tile server the maps draw
-	simbrief   handlers.SimbriefFetcher
+	readTracer    pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
+	mapTiles      views.MapTiles  // the tile server the maps draw
+	simbrief      handlers.SimbriefFetcher
 	// projectOnWait runs no projector: the read models move only when a
 	// handler waits for them, so a test sees which requests wait.
 	projectOnWait bool
