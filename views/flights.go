@@ -56,9 +56,9 @@ type FlightRow struct {
 	Subfleets  []SubfleetLink
 	// Fields are the flight's custom fields, name and value, in order.
 	Fields [][2]string
-	Route      string
-	Notes      string
-	Active     bool
+	Route  string
+	Notes  string
+	Active bool
 	// Bid is how the viewer stands to bidding on it; nil where bids are
 	// not shown.
 	Bid *FlightBid

@@ -151,9 +151,9 @@ func TestCellsAreCheckedAsText(t *testing.T) {
 func TestHugeCellIsCutInProblems(t *testing.T) {
 	huge := strings.Repeat("x", 5<<20)
 	for _, file := range []string{
-		airportHead + "EGLL,LHR,Heathrow,London,GB," + huge + ",-0.46,\n",                 // a number that is not
-		airportHead + "EGLL," + huge + ",Heathrow,London,GB,51.47,-0.46,\n",               // a code the domain quotes
-		airportHead + "EGLL,LHR,Heathrow,London,GB,51.47,-0.46," + huge + "\x00\n",        // a bad character
+		airportHead + "EGLL,LHR,Heathrow,London,GB," + huge + ",-0.46,\n",          // a number that is not
+		airportHead + "EGLL," + huge + ",Heathrow,London,GB,51.47,-0.46,\n",        // a code the domain quotes
+		airportHead + "EGLL,LHR,Heathrow,London,GB,51.47,-0.46," + huge + "\x00\n", // a bad character
 	} {
 		c := check(t, airports, file)
 		if len(c.Problems) == 0 {
