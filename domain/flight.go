@@ -370,7 +370,7 @@ func (f *Flight) sameSchedule(s FlightSchedule, types []string) bool {
 }
 
 // flightFields are an event's custom fields.
-func flightFields(es []*eventsv1.FlightField) []FlightField {
+func flightFields(es []*eventsv1.FlightAdded_Field) []FlightField {
 	var out []FlightField
 	for _, e := range es {
 		out = append(out, FlightField{Name: e.GetName(), Value: e.GetValue()})
@@ -379,10 +379,10 @@ func flightFields(es []*eventsv1.FlightField) []FlightField {
 }
 
 // FlightFieldEvents are custom fields as events carry them.
-func FlightFieldEvents(fs []FlightField) []*eventsv1.FlightField {
-	var out []*eventsv1.FlightField
+func FlightFieldEvents(fs []FlightField) []*eventsv1.FlightAdded_Field {
+	var out []*eventsv1.FlightAdded_Field
 	for _, f := range fs {
-		out = append(out, &eventsv1.FlightField{Name: f.Name, Value: f.Value})
+		out = append(out, &eventsv1.FlightAdded_Field{Name: f.Name, Value: f.Value})
 	}
 	return out
 }

@@ -94,7 +94,7 @@ func (Flights) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 }
 
 // fieldColumns are a flight's custom fields as its two text[] columns.
-func fieldColumns(fs []*eventsv1.FlightField) (names, values []string) {
+func fieldColumns(fs []*eventsv1.FlightAdded_Field) (names, values []string) {
 	names, values = []string{}, []string{}
 	for _, f := range fs {
 		names, values = append(names, f.GetName()), append(values, f.GetValue())

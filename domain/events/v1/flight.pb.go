@@ -56,7 +56,7 @@ type FlightAdded struct {
 	SubfleetTypes []string               `protobuf:"bytes,22,rep,name=subfleet_types,json=subfleetTypes,proto3" json:"subfleet_types,omitempty"` // their ICAO types, in the same order
 	Active        bool                   `protobuf:"varint,23,opt,name=active,proto3" json:"active,omitempty"`                                   // phpVMS enabled
 	AddedAt       *timestamppb.Timestamp `protobuf:"bytes,24,opt,name=added_at,json=addedAt,proto3" json:"added_at,omitempty"`
-	Fields        []*FlightField         `protobuf:"bytes,25,rep,name=fields,proto3" json:"fields,omitempty"` // phpVMS's custom fields, in their order; events before the field have none
+	Fields        []*FlightAdded_Field   `protobuf:"bytes,25,rep,name=fields,proto3" json:"fields,omitempty"` // phpVMS's custom fields, in their order; events before the field have none
 	Fares         string                 `protobuf:"bytes,26,opt,name=fares,proto3" json:"fares,omitempty"`   // phpVMS's fares cell as an import read it (Y?price=300&cost=100;F), kept for the economy to come
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -260,7 +260,7 @@ func (x *FlightAdded) GetAddedAt() *timestamppb.Timestamp {
 	return nil
 }
 
-func (x *FlightAdded) GetFields() []*FlightField {
+func (x *FlightAdded) GetFields() []*FlightAdded_Field {
 	if x != nil {
 		return x.Fields
 	}
@@ -270,59 +270,6 @@ func (x *FlightAdded) GetFields() []*FlightField {
 func (x *FlightAdded) GetFares() string {
 	if x != nil {
 		return x.Fares
-	}
-	return ""
-}
-
-// FlightField is one of a flight's custom fields (phpVMS flight_field_values).
-type FlightField struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	Value         string                 `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *FlightField) Reset() {
-	*x = FlightField{}
-	mi := &file_domain_events_v1_flight_proto_msgTypes[1]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *FlightField) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*FlightField) ProtoMessage() {}
-
-func (x *FlightField) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_flight_proto_msgTypes[1]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use FlightField.ProtoReflect.Descriptor instead.
-func (*FlightField) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_flight_proto_rawDescGZIP(), []int{1}
-}
-
-func (x *FlightField) GetName() string {
-	if x != nil {
-		return x.Name
-	}
-	return ""
-}
-
-func (x *FlightField) GetValue() string {
-	if x != nil {
-		return x.Value
 	}
 	return ""
 }
@@ -349,7 +296,7 @@ type FlightChanged struct {
 	SubfleetIds   []string               `protobuf:"bytes,21,rep,name=subfleet_ids,json=subfleetIds,proto3" json:"subfleet_ids,omitempty"`
 	SubfleetTypes []string               `protobuf:"bytes,22,rep,name=subfleet_types,json=subfleetTypes,proto3" json:"subfleet_types,omitempty"`
 	ChangedAt     *timestamppb.Timestamp `protobuf:"bytes,24,opt,name=changed_at,json=changedAt,proto3" json:"changed_at,omitempty"`
-	Fields        []*FlightField         `protobuf:"bytes,25,rep,name=fields,proto3" json:"fields,omitempty"` // the whole list; events before the field have none, as flights then had none
+	Fields        []*FlightAdded_Field   `protobuf:"bytes,25,rep,name=fields,proto3" json:"fields,omitempty"` // the whole list; events before the field have none, as flights then had none
 	Fares         string                 `protobuf:"bytes,26,opt,name=fares,proto3" json:"fares,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -357,7 +304,7 @@ type FlightChanged struct {
 
 func (x *FlightChanged) Reset() {
 	*x = FlightChanged{}
-	mi := &file_domain_events_v1_flight_proto_msgTypes[2]
+	mi := &file_domain_events_v1_flight_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -369,7 +316,7 @@ func (x *FlightChanged) String() string {
 func (*FlightChanged) ProtoMessage() {}
 
 func (x *FlightChanged) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_flight_proto_msgTypes[2]
+	mi := &file_domain_events_v1_flight_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -382,7 +329,7 @@ func (x *FlightChanged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlightChanged.ProtoReflect.Descriptor instead.
 func (*FlightChanged) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_flight_proto_rawDescGZIP(), []int{2}
+	return file_domain_events_v1_flight_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *FlightChanged) GetFlightId() string {
@@ -518,7 +465,7 @@ func (x *FlightChanged) GetChangedAt() *timestamppb.Timestamp {
 	return nil
 }
 
-func (x *FlightChanged) GetFields() []*FlightField {
+func (x *FlightChanged) GetFields() []*FlightAdded_Field {
 	if x != nil {
 		return x.Fields
 	}
@@ -543,7 +490,7 @@ type FlightActivated struct {
 
 func (x *FlightActivated) Reset() {
 	*x = FlightActivated{}
-	mi := &file_domain_events_v1_flight_proto_msgTypes[3]
+	mi := &file_domain_events_v1_flight_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -555,7 +502,7 @@ func (x *FlightActivated) String() string {
 func (*FlightActivated) ProtoMessage() {}
 
 func (x *FlightActivated) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_flight_proto_msgTypes[3]
+	mi := &file_domain_events_v1_flight_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -568,7 +515,7 @@ func (x *FlightActivated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlightActivated.ProtoReflect.Descriptor instead.
 func (*FlightActivated) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_flight_proto_rawDescGZIP(), []int{3}
+	return file_domain_events_v1_flight_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *FlightActivated) GetFlightId() string {
@@ -596,7 +543,7 @@ type FlightDeactivated struct {
 
 func (x *FlightDeactivated) Reset() {
 	*x = FlightDeactivated{}
-	mi := &file_domain_events_v1_flight_proto_msgTypes[4]
+	mi := &file_domain_events_v1_flight_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -608,7 +555,7 @@ func (x *FlightDeactivated) String() string {
 func (*FlightDeactivated) ProtoMessage() {}
 
 func (x *FlightDeactivated) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_flight_proto_msgTypes[4]
+	mi := &file_domain_events_v1_flight_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -621,7 +568,7 @@ func (x *FlightDeactivated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlightDeactivated.ProtoReflect.Descriptor instead.
 func (*FlightDeactivated) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_flight_proto_rawDescGZIP(), []int{4}
+	return file_domain_events_v1_flight_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *FlightDeactivated) GetFlightId() string {
@@ -638,11 +585,64 @@ func (x *FlightDeactivated) GetDeactivatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// Field is one of a flight's custom fields (phpVMS flight_field_values).
+type FlightAdded_Field struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Value         string                 `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FlightAdded_Field) Reset() {
+	*x = FlightAdded_Field{}
+	mi := &file_domain_events_v1_flight_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FlightAdded_Field) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FlightAdded_Field) ProtoMessage() {}
+
+func (x *FlightAdded_Field) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_flight_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FlightAdded_Field.ProtoReflect.Descriptor instead.
+func (*FlightAdded_Field) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_flight_proto_rawDescGZIP(), []int{0, 0}
+}
+
+func (x *FlightAdded_Field) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *FlightAdded_Field) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
 var File_domain_events_v1_flight_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_flight_proto_rawDesc = "" +
 	"\n" +
-	"\x1ddomain/events/v1/flight.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb4\x06\n" +
+	"\x1ddomain/events/v1/flight.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xed\x06\n" +
 	"\vFlightAdded\x12\x1b\n" +
 	"\tflight_id\x18\x01 \x01(\tR\bflightId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12#\n" +
@@ -675,12 +675,12 @@ const file_domain_events_v1_flight_proto_rawDesc = "" +
 	"\fsubfleet_ids\x18\x15 \x03(\tR\vsubfleetIds\x12%\n" +
 	"\x0esubfleet_types\x18\x16 \x03(\tR\rsubfleetTypes\x12\x16\n" +
 	"\x06active\x18\x17 \x01(\bR\x06active\x125\n" +
-	"\badded_at\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampR\aaddedAt\x128\n" +
-	"\x06fields\x18\x19 \x03(\v2 .albatross.events.v1.FlightFieldR\x06fields\x12\x14\n" +
-	"\x05fares\x18\x1a \x01(\tR\x05fares\"7\n" +
-	"\vFlightField\x12\x12\n" +
+	"\badded_at\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampR\aaddedAt\x12>\n" +
+	"\x06fields\x18\x19 \x03(\v2&.albatross.events.v1.FlightAdded.FieldR\x06fields\x12\x14\n" +
+	"\x05fares\x18\x1a \x01(\tR\x05fares\x1a1\n" +
+	"\x05Field\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value\"\xa4\x05\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value\"\xaa\x05\n" +
 	"\rFlightChanged\x12\x1b\n" +
 	"\tflight_id\x18\x01 \x01(\tR\bflightId\x12\x1a\n" +
 	"\bcallsign\x18\x06 \x01(\tR\bcallsign\x12\x1f\n" +
@@ -708,8 +708,8 @@ const file_domain_events_v1_flight_proto_rawDesc = "" +
 	"\fsubfleet_ids\x18\x15 \x03(\tR\vsubfleetIds\x12%\n" +
 	"\x0esubfleet_types\x18\x16 \x03(\tR\rsubfleetTypes\x129\n" +
 	"\n" +
-	"changed_at\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\x128\n" +
-	"\x06fields\x18\x19 \x03(\v2 .albatross.events.v1.FlightFieldR\x06fields\x12\x14\n" +
+	"changed_at\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\x12>\n" +
+	"\x06fields\x18\x19 \x03(\v2&.albatross.events.v1.FlightAdded.FieldR\x06fields\x12\x14\n" +
 	"\x05fares\x18\x1a \x01(\tR\x05fares\"m\n" +
 	"\x0fFlightActivated\x12\x1b\n" +
 	"\tflight_id\x18\x01 \x01(\tR\bflightId\x12=\n" +
@@ -733,17 +733,17 @@ func file_domain_events_v1_flight_proto_rawDescGZIP() []byte {
 var file_domain_events_v1_flight_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_domain_events_v1_flight_proto_goTypes = []any{
 	(*FlightAdded)(nil),           // 0: albatross.events.v1.FlightAdded
-	(*FlightField)(nil),           // 1: albatross.events.v1.FlightField
-	(*FlightChanged)(nil),         // 2: albatross.events.v1.FlightChanged
-	(*FlightActivated)(nil),       // 3: albatross.events.v1.FlightActivated
-	(*FlightDeactivated)(nil),     // 4: albatross.events.v1.FlightDeactivated
+	(*FlightChanged)(nil),         // 1: albatross.events.v1.FlightChanged
+	(*FlightActivated)(nil),       // 2: albatross.events.v1.FlightActivated
+	(*FlightDeactivated)(nil),     // 3: albatross.events.v1.FlightDeactivated
+	(*FlightAdded_Field)(nil),     // 4: albatross.events.v1.FlightAdded.Field
 	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
 }
 var file_domain_events_v1_flight_proto_depIdxs = []int32{
 	5, // 0: albatross.events.v1.FlightAdded.added_at:type_name -> google.protobuf.Timestamp
-	1, // 1: albatross.events.v1.FlightAdded.fields:type_name -> albatross.events.v1.FlightField
+	4, // 1: albatross.events.v1.FlightAdded.fields:type_name -> albatross.events.v1.FlightAdded.Field
 	5, // 2: albatross.events.v1.FlightChanged.changed_at:type_name -> google.protobuf.Timestamp
-	1, // 3: albatross.events.v1.FlightChanged.fields:type_name -> albatross.events.v1.FlightField
+	4, // 3: albatross.events.v1.FlightChanged.fields:type_name -> albatross.events.v1.FlightAdded.Field
 	5, // 4: albatross.events.v1.FlightActivated.activated_at:type_name -> google.protobuf.Timestamp
 	5, // 5: albatross.events.v1.FlightDeactivated.deactivated_at:type_name -> google.protobuf.Timestamp
 	6, // [6:6] is the sub-list for method output_type
