@@ -101,7 +101,7 @@ func measureCSVImport(ctx context.Context, c config, log *slog.Logger, t *table,
 	fleet := &domain.Fleet{Runner: r, IDs: domain.RandomIDs{}, Airports: ops}
 	flights := &domain.Flights{Runner: r, Airports: ops, Subfleets: ops}
 	var kind imports.Kind
-	for _, k := range handlers.ImportKinds(&domain.Airports{Runner: r}, fleet, flights, q) {
+	for _, k := range handlers.ImportKinds(&domain.Airports{Runner: r}, fleet, flights, q, nil) {
 		if k.Name == "flights" {
 			kind = k
 		}

@@ -140,7 +140,26 @@ type FlightSchedule struct {
 	// flights.load_factor and load_factor_variance; 0 sets none. Only the
 	// flights file sets them (the edit form keeps them).
 	LoadFactor, LoadFactorVariance float64
+	// Fields are the flight's custom fields (phpVMS's "Departure Gate",
+	// "Arrival Gate"), in their order, names unique.
+	Fields []FlightField
+	// Fares is phpVMS's fares cell of the flight as an import read it
+	// (Y?price=300&cost=100;F), kept unchanged for the economy to come.
+	Fares string
 }
+
+// FlightField is one custom field of a flight.
+type FlightField struct {
+	Name, Value string
+}
+
+// Bounds of a flight's custom fields and fares.
+const (
+	maxFlightFields = 50
+	maxFieldName    = 100
+	maxFieldValue   = 1000
+	maxFlightFares  = 2000
+)
 
 var (
 	digitsNumber  = regexp.MustCompile(`^[0-9]{1,4}$`)
@@ -177,6 +196,12 @@ func (f *FlightSchedule) Normalize() {
 		}
 	}
 	f.SubfleetIDs = ids
+	var fields []FlightField
+	for _, x := range f.Fields {
+		x.Name, x.Value = strings.TrimSpace(x.Name), strings.TrimSpace(x.Value)
+		fields = append(fields, x)
+	}
+	f.Fields, f.Fares = fields, strings.TrimSpace(f.Fares)
 }
 
 // legFields are what a schedule flight and a PIREP both say of a leg: its
@@ -268,6 +293,24 @@ func (f FlightSchedule) Validate() error {
 	if len(f.SubfleetIDs) > maxSubfleets {
 		m["subfleets"] = fmt.Sprintf("Choose at most %d subfleets.", maxSubfleets)
 	}
+	seen := map[string]bool{}
+	for _, x := range f.Fields {
+		switch {
+		case !CheckLine(m, "fields", &x.Name, maxFieldName) || !CheckLine(m, "fields", &x.Value, maxFieldValue):
+		case x.Name == "":
+			m["fields"] = "A custom field needs a name."
+		case seen[x.Name]:
+			m["fields"] = fmt.Sprintf("The custom field %q appears twice.", x.Name)
+		}
+		if m["fields"] != "" {
+			break
+		}
+		seen[x.Name] = true
+	}
+	if len(f.Fields) > maxFlightFields && m["fields"] == "" {
+		m["fields"] = fmt.Sprintf("A flight has at most %d custom fields.", maxFlightFields)
+	}
+	CheckLine(m, "fares", &f.Fares, maxFlightFares)
 	return Invalid(m)
 }
 
@@ -303,6 +346,7 @@ func (f *Flight) Apply(ev proto.Message) error {
 			ArrTime: e.ArrTime, Days: e.Days, StartDate: e.StartDate, EndDate: e.EndDate, Distance: e.Distance,
 			FlightTime: e.FlightTime, Level: e.Level, FlightType: e.FlightType, Route: e.Route, Notes: e.Notes,
 			SubfleetIDs: e.SubfleetIds, Active: e.Active, LoadFactor: e.LoadFactor, LoadFactorVariance: e.LoadFactorVariance,
+			Fields: flightFields(e.Fields), Fares: e.Fares,
 		}
 		f.SubfleetTypes = e.SubfleetTypes
 	case *eventsv1.FlightChanged:
@@ -312,6 +356,7 @@ func (f *Flight) Apply(ev proto.Message) error {
 		s.Distance, s.FlightTime, s.Level, s.FlightType = e.Distance, e.FlightTime, e.Level, e.FlightType
 		s.Route, s.Notes, s.SubfleetIDs = e.Route, e.Notes, e.SubfleetIds
 		s.LoadFactor, s.LoadFactorVariance = e.LoadFactor, e.LoadFactorVariance
+		s.Fields, s.Fares = flightFields(e.Fields), e.Fares
 		f.SubfleetTypes = e.SubfleetTypes
 	case *eventsv1.FlightActivated:
 		f.Schedule.Active = true
@@ -332,8 +377,26 @@ func (f *Flight) sameSchedule(s FlightSchedule, types []string) bool {
 		a.AltAirport == b.AltAirport && a.DptTime == b.DptTime && a.ArrTime == b.ArrTime && a.Days == b.Days &&
 		a.StartDate == b.StartDate && a.EndDate == b.EndDate && a.Distance == b.Distance &&
 		a.FlightTime == b.FlightTime && a.Level == b.Level && a.FlightType == b.FlightType &&
-		a.Route == b.Route && a.Notes == b.Notes &&
+		a.Route == b.Route && a.Notes == b.Notes && slices.Equal(a.Fields, b.Fields) && a.Fares == b.Fares &&
 		a.LoadFactor == b.LoadFactor && a.LoadFactorVariance == b.LoadFactorVariance
+}
+
+// flightFields are an event's custom fields.
+func flightFields(es []*eventsv1.FlightAdded_Field) []FlightField {
+	var out []FlightField
+	for _, e := range es {
+		out = append(out, FlightField{Name: e.GetName(), Value: e.GetValue()})
+	}
+	return out
+}
+
+// FlightFieldEvents are custom fields as events carry them.
+func FlightFieldEvents(fs []FlightField) []*eventsv1.FlightAdded_Field {
+	var out []*eventsv1.FlightAdded_Field
+	for _, f := range fs {
+		out = append(out, &eventsv1.FlightAdded_Field{Name: f.Name, Value: f.Value})
+	}
+	return out
 }
 
 // Flights runs the flight commands. Airports and Subfleets answer for the
@@ -383,6 +446,7 @@ func NewFlightAdded(airlineID string, f FlightSchedule, types []string, now time
 		FlightTime: f.FlightTime, Level: f.Level, FlightType: f.FlightType, Route: f.Route, Notes: f.Notes,
 		SubfleetIds: f.SubfleetIDs, SubfleetTypes: types, Active: f.Active, AddedAt: timestamppb.New(now),
 		LoadFactor: f.LoadFactor, LoadFactorVariance: f.LoadFactorVariance,
+		Fields: FlightFieldEvents(f.Fields), Fares: f.Fares,
 	}
 }
 
@@ -401,6 +465,8 @@ func (s *Flights) Edit(ctx context.Context, meta CommandMeta, airlineID, flightI
 	f.FlightNumber, f.RouteCode, f.RouteLeg = cur.Schedule.FlightNumber, cur.Schedule.RouteCode, cur.Schedule.RouteLeg
 	// The form has no load factor: the flights file sets it, the form keeps it.
 	f.LoadFactor, f.LoadFactorVariance = cur.Schedule.LoadFactor, cur.Schedule.LoadFactorVariance
+	// The form has no custom fields or fares: an edit keeps the flight's.
+	f.Fields, f.Fares = cur.Schedule.Fields, cur.Schedule.Fares
 	f, types, err := s.Prepare(ctx, airlineID, f)
 	if err != nil {
 		return AppendResult{}, err
@@ -416,6 +482,7 @@ func (s *Flights) Edit(ctx context.Context, meta CommandMeta, airlineID, flightI
 			FlightType: f.FlightType, Route: f.Route, Notes: f.Notes, SubfleetIds: f.SubfleetIDs,
 			SubfleetTypes: types, ChangedAt: timestamppb.New(now),
 			LoadFactor: f.LoadFactor, LoadFactorVariance: f.LoadFactorVariance,
+			Fields: FlightFieldEvents(f.Fields), Fares: f.Fares,
 		}}
 	})
 }
@@ -558,6 +625,7 @@ func (s *Flights) Save(ctx context.Context, meta CommandMeta, airlineID string, 
 					FlightType: f.FlightType, Route: f.Route, Notes: f.Notes, SubfleetIds: f.SubfleetIDs,
 					SubfleetTypes: types, ChangedAt: timestamppb.New(now),
 					LoadFactor: f.LoadFactor, LoadFactorVariance: f.LoadFactorVariance,
+					Fields: FlightFieldEvents(f.Fields), Fares: f.Fares,
 				})
 			}
 			switch {

@@ -295,6 +295,9 @@ func flightRow(tabs views.AirlineTabs, f reads.ScheduledFlight, known map[string
 	if f.Level > 0 {
 		r.Level = fmt.Sprintf("%d ft", f.Level)
 	}
+	for _, x := range f.Fields {
+		r.Fields = append(r.Fields, [2]string{x.Name, x.Value})
+	}
 	if f.StartDate != "" || f.EndDate != "" {
 		r.Dates = strings.TrimSpace(f.StartDate + " – " + f.EndDate)
 	}

@@ -164,7 +164,11 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	go func() { _ = broker.Run(runCtx, notices) }()
 	jobs := imports.NewJobs(importjobs.NewLocal(imports.DefaultRetention), handlers.ImportProgress(notices, slog.Default()), slog.Default())
 	t.Cleanup(jobs.Close)
-	ref, err := airportref.New(strings.NewReader(testAirports))
+	world := testAirports
+	if o.worldAirports != "" {
+		world = o.worldAirports
+	}
+	ref, err := airportref.New(strings.NewReader(world))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,9 +209,10 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 
 // appOptions are what an app's tests may change in its wiring.
 type appOptions struct {
-	readTracer pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
-	mapTiles   views.MapTiles  // the tile server the maps draw
-	simbrief   handlers.SimbriefFetcher
+	worldAirports string
+	readTracer    pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
+	mapTiles      views.MapTiles  // the tile server the maps draw
+	simbrief      handlers.SimbriefFetcher
 	// projectOnWait runs no projector: the read models move only when a
 	// handler waits for them, so a test sees which requests wait.
 	projectOnWait bool
@@ -248,6 +253,12 @@ func withProjectionOnWait() appOption { return func(o *appOptions) { o.projectOn
 // simbriefAt points the app's SimBrief at a test's server.
 func simbriefAt(f handlers.SimbriefFetcher) appOption {
 	return func(o *appOptions) { o.simbrief = f }
+}
+
+// withWorldAirports sets the world reference: tab-separated lines as
+// airportref.New reads them.
+func withWorldAirports(tsv string) appOption {
+	return func(o *appOptions) { o.worldAirports = tsv }
 }
 
 // appOption changes one of an app's appOptions.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -13,6 +14,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/domain/live"
+	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/notify"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
@@ -55,9 +57,26 @@ func importNotice(s imports.Status) notify.Notice {
 // at airports), flights (between airports, flown by subfleets). Each is a
 // Kind of the imports package; the rows' parsing and phpVMS's layouts are
 // there, the read models and commands here.
-func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCommands, rm reads.Querier) []imports.Kind {
+//
+// A subfleets, aircraft or flights file that names an airport the airline
+// lacks adds it from ref, the world reference (nil: it is a problem), and a
+// flight that names a subfleet the airline lacks creates it, as phpVMS does.
+func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCommands, rm reads.Querier, ref *airportref.Index) []imports.Kind {
 	airline := func(ctx context.Context, airlineID string) (*imports.Airline, error) {
-		return loadImportAirline(ctx, rm, airlineID)
+		a, err := loadImportAirline(ctx, rm, airlineID)
+		if err == nil && ref != nil {
+			a.Reference = func(icao string) (domain.AirportDetails, bool) {
+				r, ok := ref.Lookup(icao)
+				return domain.AirportDetails{ICAO: r.ICAO, IATA: r.IATA, Name: r.Name, City: r.City, Country: r.Country,
+					Latitude: r.Latitude, Longitude: r.Longitude, Elevation: r.Elevation}, ok
+			}
+		}
+		return a, err
+	}
+	prepared := func(a *imports.Airline, check func(imports.Row) (any, map[string]string)) imports.Prepared {
+		return imports.Prepared{Check: check, Before: func(ctx context.Context, meta domain.CommandMeta, settle func(context.Context, domain.Position) error) ([]string, error) {
+			return addNamed(ctx, meta, a, airports, fleet, settle)
+		}}
 	}
 	return []imports.Kind{{
 		Name: "airports", Title: "Airports", Columns: imports.AirportColumns,
@@ -76,9 +95,9 @@ func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCo
 		},
 	}, {
 		Name: "subfleets", Title: "Subfleets", Columns: imports.SubfleetColumns,
-		Prepare: func(ctx context.Context, airlineID string) (func(imports.Row) (any, map[string]string), error) {
+		Prepare: func(ctx context.Context, airlineID string) (imports.Prepared, error) {
 			a, err := airline(ctx, airlineID)
-			return func(r imports.Row) (any, map[string]string) { return imports.CheckSubfleet(a, r) }, err
+			return prepared(a, func(r imports.Row) (any, map[string]string) { return imports.CheckSubfleet(a, r) }), err
 		},
 		Key: func(rec any) string { return rec.(imports.SubfleetRecord).Subfleet.Type },
 		Apply: func(ctx context.Context, meta domain.CommandMeta, airlineID string, rec any) (domain.Outcome, domain.AppendResult, error) {
@@ -104,11 +123,12 @@ func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCo
 		},
 	}, {
 		Name: "aircraft", Title: "Aircraft", Columns: imports.AircraftColumns,
-		Prepare: func(ctx context.Context, airlineID string) (func(imports.Row) (any, map[string]string), error) {
+		Prepare: func(ctx context.Context, airlineID string) (imports.Prepared, error) {
 			a, err := airline(ctx, airlineID)
-			return func(r imports.Row) (any, map[string]string) { return imports.CheckAircraft(a, r) }, err
+			return prepared(a, func(r imports.Row) (any, map[string]string) { return imports.CheckAircraft(a, r) }), err
 		},
-		Key: func(rec any) string { return rec.(imports.AircraftRecord).Aircraft.Registration },
+		Key:       func(rec any) string { return rec.(imports.AircraftRecord).Aircraft.Registration },
+		KeyColumn: "registration",
 		Apply: func(ctx context.Context, meta domain.CommandMeta, airlineID string, rec any) (domain.Outcome, domain.AppendResult, error) {
 			r := rec.(imports.AircraftRecord)
 			if r.ID == "" {
@@ -137,17 +157,22 @@ func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCo
 		// Flights are many (tens of thousands) and each is its own stream:
 		// a few at once keep the event store busy while others are checked.
 		Workers: 4,
-		Prepare: func(ctx context.Context, airlineID string) (func(imports.Row) (any, map[string]string), error) {
+		Prepare: func(ctx context.Context, airlineID string) (imports.Prepared, error) {
 			a, err := airline(ctx, airlineID)
-			return func(r imports.Row) (any, map[string]string) {
+			return prepared(a, func(r imports.Row) (any, map[string]string) {
 				s, problems := imports.CheckFlight(a, r)
 				return flightRecord{s, a}, problems
-			}, err
+			}), err
 		},
-		Key: func(rec any) string { return imports.FlightKey(rec.(flightRecord).schedule) },
+		Key:       func(rec any) string { return imports.FlightKey(rec.(flightRecord).FlightRecord.Schedule) },
+		KeyColumn: "flight_number",
 		Apply: func(ctx context.Context, meta domain.CommandMeta, airlineID string, rec any) (domain.Outcome, domain.AppendResult, error) {
 			r := rec.(flightRecord)
-			return flights.Save(ctx, meta, airlineID, r.schedule, r.airline)
+			s, err := r.Resolve(r.airline)
+			if err != nil {
+				return domain.Unchanged, domain.AppendResult{}, err
+			}
+			return flights.Save(ctx, meta, airlineID, s, r.airline)
 		},
 		Export: func(ctx context.Context, airlineID string) ([][]string, error) {
 			a, err := airline(ctx, airlineID)
@@ -182,8 +207,51 @@ func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCo
 // flightRecord is a checked flights row with the snapshot of the airline
 // it was checked against, which applying it uses too.
 type flightRecord struct {
-	schedule domain.FlightSchedule
-	airline  *imports.Airline
+	imports.FlightRecord
+	airline *imports.Airline
+}
+
+// addNamed adds what a checked file named that the airline lacks: the
+// airports from the world reference, then (once the read models have them,
+// as the subfleet commands check hubs there) the subfleets of its flights,
+// whose ids go into a for the flights that name them.
+func addNamed(ctx context.Context, meta domain.CommandMeta, a *imports.Airline, airports AirportCommands,
+	fleet FleetCommands, settle func(context.Context, domain.Position) error) ([]string, error) {
+	var notes []string
+	last := domain.Start
+	if len(a.NewAirports) > 0 {
+		var added []string
+		for _, d := range a.NewAirports {
+			_, res, err := airports.Save(ctx, meta, a.ID, d)
+			if err != nil {
+				return notes, err
+			}
+			if res.Position.After(last) {
+				last = res.Position
+			}
+			added = append(added, d.ICAO+" ("+d.Name+")")
+		}
+		notes = append(notes, "Airports added from the world reference: "+strings.Join(added, ", ")+".")
+	}
+	if err := settle(ctx, last); err != nil {
+		return notes, err
+	}
+	if len(a.NewSubfleets) > 0 {
+		var added []string
+		for _, s := range a.NewSubfleets {
+			id, res, err := fleet.CreateSubfleet(ctx, meta, a.ID, s)
+			if err != nil {
+				return notes, imports.RenameSubfleetFields(err)
+			}
+			if res.Position.After(last) {
+				last = res.Position
+			}
+			a.AddSubfleet(imports.SubfleetRef{ID: id, Type: s.Type, ICAO: s.ICAO, HubID: s.HubID})
+			added = append(added, s.Type)
+		}
+		notes = append(notes, "Subfleets created for the flights that name them (type and name the code; rename them on the fleet page): "+strings.Join(added, ", ")+".")
+	}
+	return notes, settle(ctx, last)
 }
 
 // changed is the outcome of a change command: nothing appended is
@@ -240,7 +308,8 @@ func flightSchedule(f reads.ScheduledFlight) domain.FlightSchedule {
 		Callsign: f.Callsign, DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport,
 		DptTime: f.DptTime, ArrTime: f.ArrTime, Days: f.Days, StartDate: f.StartDate, EndDate: f.EndDate,
 		Distance: f.Distance, FlightTime: f.FlightTime, Level: f.Level, FlightType: f.FlightType, Route: f.Route,
-		Notes: f.Notes, SubfleetIDs: f.SubfleetIDs, Active: f.Active, LoadFactor: f.LoadFactor, LoadFactorVariance: f.LoadFactorVariance}
+		Notes: f.Notes, SubfleetIDs: f.SubfleetIDs, Active: f.Active, LoadFactor: f.LoadFactor, LoadFactorVariance: f.LoadFactorVariance,
+		Fields: f.Fields, Fares: f.Fares}
 }
 
 func newImportHandlers(jobs *imports.Jobs, kinds []imports.Kind, rm reads.Querier, log *slog.Logger) *importHandlers {
@@ -256,7 +325,7 @@ func jobView(s imports.Status, csrf string) views.ImportJob {
 	j := views.ImportJob{ID: s.ID, AirlineID: s.AirlineID, Kind: s.Kind, FileName: s.FileName, State: s.State,
 		Message: s.Message, Rows: s.Rows, Valid: s.Valid, Total: s.Total, Done: s.Done, Created: s.Created,
 		Updated: s.Updated, Unchanged: s.Unchanged, Encoding: s.Encoding, Applied: s.Applied, NotApplied: s.NotApplied,
-		ProblemCount: s.ProblemCount, OnlyValid: s.OnlyValid, CSRFToken: csrf}
+		ProblemCount: s.ProblemCount, OnlyValid: s.OnlyValid, CSRFToken: csrf, Notes: s.Notes}
 	for _, p := range s.Problems {
 		j.Problems = append(j.Problems, views.ImportProblem{Line: p.Line, Column: p.Column, Message: p.Message})
 	}

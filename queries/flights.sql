@@ -57,12 +57,14 @@ WHERE tenant_id = $1 AND id = $2;
 
 -- name: UpsertFlight :exec
 -- UpsertFlight writes a flight's row as its events describe it; created_at
--- stays the first one's.
+-- stays the first one's. field_names and field_values are the custom fields,
+-- pairwise.
 INSERT INTO flights (tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport,
     alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type,
-    route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance)
+    route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance,
+    field_names, field_values, fares)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
-    $26, $27)
+    $26, $27, $28, $29, $30)
 ON CONFLICT (tenant_id, id) DO UPDATE
 SET flight_number = EXCLUDED.flight_number, route_code = EXCLUDED.route_code, route_leg = EXCLUDED.route_leg,
     callsign = EXCLUDED.callsign, dpt_airport = EXCLUDED.dpt_airport, arr_airport = EXCLUDED.arr_airport,
@@ -72,7 +74,8 @@ SET flight_number = EXCLUDED.flight_number, route_code = EXCLUDED.route_code, ro
     flight_type = EXCLUDED.flight_type, route = EXCLUDED.route, notes = EXCLUDED.notes,
     subfleet_ids = EXCLUDED.subfleet_ids, subfleet_types = EXCLUDED.subfleet_types, active = EXCLUDED.active,
     updated_at = EXCLUDED.updated_at, load_factor = EXCLUDED.load_factor,
-    load_factor_variance = EXCLUDED.load_factor_variance;
+    load_factor_variance = EXCLUDED.load_factor_variance, field_names = EXCLUDED.field_names,
+    field_values = EXCLUDED.field_values, fares = EXCLUDED.fares;
 
 -- name: DeleteAllFlights :exec
 -- DeleteAllFlights empties the read model before a rebuild.

@@ -127,6 +127,9 @@ type ImportJob struct {
 	// Applied and NotApplied are the rows saved and not saved of a job
 	// that did not apply all its checked rows, as ranges ("2-40, 42").
 	Applied, NotApplied string
+	// Notes are what the admin should know that is no problem: columns
+	// ignored, airports added from the world reference, subfleets created.
+	Notes []string
 }
 
 // ImportProblem is one line of a job's problem report.
@@ -152,4 +155,12 @@ func (j ImportJob) Percent() int {
 		return 0
 	}
 	return j.Done * 100 / j.Total
+}
+
+// count writes n things: "1 problem", "2 problems".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

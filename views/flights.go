@@ -54,9 +54,11 @@ type FlightRow struct {
 	Type       string
 	Aircraft   string // the allowed subfleets' types, or "Any"
 	Subfleets  []SubfleetLink
-	Route      string
-	Notes      string
-	Active     bool
+	// Fields are the flight's custom fields, name and value, in order.
+	Fields [][2]string
+	Route  string
+	Notes  string
+	Active bool
 	// Bid is how the viewer stands to bidding on it; nil where bids are
 	// not shown.
 	Bid *FlightBid

@@ -24,6 +24,19 @@ type Airline struct {
 	Subfleets map[string]SubfleetRef            // by type code
 	Aircraft  map[string]string                 // aircraft id by registration
 	byID      map[string]SubfleetRef
+
+	// Reference, when set, finds an airport in the world reference: a row
+	// that names an airport the airline lacks adds it from there, as
+	// phpVMS looks up and adds the airports its files name.
+	Reference func(icao string) (domain.AirportDetails, bool)
+	// NewAirports are the airports the checked rows named that the
+	// airline lacks and Reference has, in the order first named; applying
+	// the file adds them first.
+	NewAirports []domain.AirportDetails
+	// NewSubfleets are the subfleets the checked flights named that the
+	// airline lacks, as phpVMS creates them (type and name the code, at
+	// the first flight's departure airport); applying adds them first.
+	NewSubfleets []domain.Subfleet
 }
 
 // SubfleetRef is one of the airline's subfleets.
@@ -77,9 +90,69 @@ func (a *Airline) airport(f map[string]string, col, icao string, required bool) 
 	case icao == "" && required:
 		f[col] = "This column is required."
 	case icao == "" || f[col] != "":
+	case !a.hasAirport(icao) && a.fromReference(icao):
 	case !a.hasAirport(icao):
-		f[col] = fmt.Sprintf("unknown airport %q: the airline has no such airport; import or add it first.", icao)
+		f[col] = fmt.Sprintf("unknown airport %q: the airline has no such airport and the world reference does not know it; import or add it first.", icao)
 	}
+}
+
+// mark is how far the airline's planned additions are, so that a row
+// with problems can take back what it planned (undo).
+type mark struct{ airports, subfleets int }
+
+func (a *Airline) mark() mark { return mark{len(a.NewAirports), len(a.NewSubfleets)} }
+
+// undo forgets the additions planned since m: a refused row adds nothing,
+// even when the file's valid rows are imported.
+func (a *Airline) undo(m mark) {
+	for _, d := range a.NewAirports[m.airports:] {
+		delete(a.Airports, d.ICAO)
+	}
+	for _, s := range a.NewSubfleets[m.subfleets:] {
+		delete(a.Subfleets, s.Type)
+	}
+	a.NewAirports, a.NewSubfleets = a.NewAirports[:m.airports], a.NewSubfleets[:m.subfleets]
+}
+
+// fromReference takes an airport the airline lacks from the world
+// reference, to be added when the file is applied.
+func (a *Airline) fromReference(icao string) bool {
+	if a.Reference == nil {
+		return false
+	}
+	d, ok := a.Reference(icao)
+	if !ok || d.ICAO != icao {
+		return false
+	}
+	a.NewAirports = append(a.NewAirports, d)
+	a.Airports[icao] = domain.AirportPosition{Coordinates: domain.Coordinates{Lat: d.Latitude, Lon: d.Longitude}, Known: true}
+	return true
+}
+
+// newSubfleet finds a subfleet by its type code or, when the airline has
+// none, plans it as phpVMS creates it: type and name the code, the ICAO
+// type the code when it is one, its hub the flight's departure airport.
+// It is added with the file; until then its id is "".
+func (a *Airline) newSubfleet(f map[string]string, col, typ, hub string) (SubfleetRef, bool) {
+	typ = strings.ToUpper(strings.TrimSpace(typ))
+	if s, ok := a.Subfleets[typ]; ok {
+		return s, true
+	}
+	s := domain.Subfleet{Type: typ, ICAO: typ, Name: typ, HubID: hub}
+	if err := s.Validate(); err != nil {
+		msg := fmt.Sprintf("unknown subfleet %q: the airline has no subfleet with this type code; import or add it first.", typ)
+		if _, bad := domain.ErrorFields(err)["type"]; !bad {
+			if _, bad := domain.ErrorFields(err)["icao"]; bad {
+				msg = fmt.Sprintf("unknown subfleet %q: the airline has no subfleet with this type code, and it cannot be created from the flight since the code is not an ICAO aircraft type; import or add it first.", typ)
+			}
+		}
+		f[col] = msg
+		return SubfleetRef{}, false
+	}
+	ref := SubfleetRef{Type: typ, ICAO: typ, HubID: hub}
+	a.NewSubfleets = append(a.NewSubfleets, s)
+	a.Subfleets[typ] = ref
+	return ref, true
 }
 
 func (a *Airline) hasAirport(icao string) bool { _, ok := a.Airports[icao]; return ok }

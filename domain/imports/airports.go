@@ -57,6 +57,12 @@ func CheckAirport(r Row) (domain.AirportDetails, map[string]string) {
 	default:
 		f["hub"] = fmt.Sprintf("%q is not 1 or 0 (yes or no).", r.Get("hub"))
 	}
+	if code, ok := CountryCode(d.Country); ok {
+		d.Country = code
+	} else {
+		f["country"] = fmt.Sprintf("%q is neither a country code (two letters, for example GB) nor a country's name in English.", d.Country)
+		d.Country = ""
+	}
 	d.Normalize()
 	if err := d.Validate(); err != nil {
 		for col, msg := range domain.ErrorFields(err) {

@@ -41,6 +41,7 @@ func RenameSubfleetFields(err error) error { return RenameFields(err, subfleetRe
 // CheckSubfleet reads one row of a subfleets file for airline a.
 func CheckSubfleet(a *Airline, r Row) (SubfleetRecord, map[string]string) {
 	f := map[string]string{}
+	m := a.mark()
 	s := domain.Subfleet{Type: r.Get("type"), ICAO: r.Get("simbrief_type"), Name: r.Get("name"),
 		HubID: r.Get("hub_id"), CostBlockHour: r.Get("cost_block_hour")}
 	s.Normalize()
@@ -59,6 +60,7 @@ func CheckSubfleet(a *Airline, r Row) (SubfleetRecord, map[string]string) {
 	fieldsToColumns(f, s.Validate(), subfleetRename)
 	a.airport(f, "hub_id", s.HubID, true)
 	if len(f) > 0 {
+		a.undo(m)
 		return SubfleetRecord{}, f
 	}
 	return SubfleetRecord{ID: a.Subfleets[s.Type].ID, Subfleet: s}, nil
@@ -106,6 +108,7 @@ func RenameAircraftFields(err error) error { return RenameFields(err, aircraftRe
 // CheckAircraft reads one row of an aircraft file for airline a.
 func CheckAircraft(a *Airline, r Row) (AircraftRecord, map[string]string) {
 	f := map[string]string{}
+	m := a.mark()
 	ac := domain.NewAircraft{Registration: r.Get("registration"), Name: r.Get("name"),
 		AirportID: strings.ToUpper(r.Get("airport_id"))}
 	var sf SubfleetRef
@@ -136,6 +139,7 @@ func CheckAircraft(a *Airline, r Row) (AircraftRecord, map[string]string) {
 	}
 	a.airport(f, col, ac.AirportID, false)
 	if len(f) > 0 {
+		a.undo(m)
 		return AircraftRecord{}, f
 	}
 	return AircraftRecord{ID: a.Aircraft[ac.Registration], Aircraft: ac}, nil

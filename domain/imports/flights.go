@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,15 +25,17 @@ import (
 // airline is accepted and ignored (the file goes into the airline it is
 // uploaded to) and written as the airline's ICAO code. load_factor and
 // load_factor_variance are percentages from 0 to 100 (empty: none).
-// pilot_pay, fares, fields, event_id and user_id have no field here:
-// accepted, ignored, written empty.
+// pilot_pay, event_id and user_id have no field here: accepted, ignored,
+// written empty. fields are the flight's custom fields
+// (name=value;name=value); fares is kept as written and written back
+// unchanged. An older export's active is read as enabled.
 var FlightColumns = []Column{
 	{Name: "airline"}, {Name: "flight_number", Required: true}, {Name: "route_code"}, {Name: "callsign"},
 	{Name: "route_leg"}, {Name: "dpt_airport", Required: true}, {Name: "arr_airport", Required: true},
 	{Name: "alt_airport"}, {Name: "days"}, {Name: "dpt_time"}, {Name: "arr_time"}, {Name: "level"},
 	{Name: "distance"}, {Name: "flight_time", Required: true}, {Name: "flight_type", Required: true},
 	{Name: "load_factor"}, {Name: "load_factor_variance"}, {Name: "pilot_pay"}, {Name: "route", Multiline: true}, {Name: "notes", Multiline: true},
-	{Name: "start_date"}, {Name: "end_date"}, {Name: "enabled"}, {Name: "subfleets"}, {Name: "fares"},
+	{Name: "start_date"}, {Name: "end_date"}, {Name: "enabled", Aliases: []string{"active"}}, {Name: "subfleets"}, {Name: "fares"},
 	{Name: "fields"}, {Name: "event_id"}, {Name: "user_id"},
 }
 
@@ -53,10 +56,20 @@ var (
 	dayDigits = regexp.MustCompile(`^[1-7]*$`)
 )
 
+// FlightRecord is a checked flights row: the schedule, and the type codes
+// of its subfleets, some of which the file may add (Airline.NewSubfleets):
+// their ids are known once they are, so Apply takes them from the airline.
+type FlightRecord struct {
+	Schedule      domain.FlightSchedule
+	SubfleetTypes []string
+}
+
 // CheckFlight reads one row of a flights file for airline a: its airports
-// and subfleets must be the airline's.
-func CheckFlight(a *Airline, r Row) (domain.FlightSchedule, map[string]string) {
+// must be the airline's or the world reference's; a subfleet it names that
+// the airline lacks is planned as phpVMS creates it.
+func CheckFlight(a *Airline, r Row) (FlightRecord, map[string]string) {
 	f := map[string]string{}
+	m := a.mark()
 	integer := func(col string, dst *int32) {
 		v := r.Get(col)
 		if v == "" {
@@ -110,31 +123,133 @@ func CheckFlight(a *Airline, r Row) (domain.FlightSchedule, map[string]string) {
 	default:
 		f["enabled"] = fmt.Sprintf("%q is not 1 or 0 (yes or no).", r.Get("enabled"))
 	}
-	for _, typ := range strings.Split(r.Get("subfleets"), ";") {
-		typ, _, _ = strings.Cut(typ, "?") // phpVMS's multi-value format: TYPE?key=value
-		if typ = strings.TrimSpace(typ); typ == "" || typ == "0" {
-			continue
-		}
-		if sf, ok := a.subfleet(f, "subfleets", typ); ok {
-			s.SubfleetIDs = append(s.SubfleetIDs, sf.ID)
-		}
-		if f["subfleets"] != "" {
-			break
-		}
-	}
+	s.Fields = customFields(f, r.Get("fields"))
+	s.Fares = checkFares(f, r.Get("fares"))
 	s.Normalize()
 	fieldsToColumns(f, s.Validate(), nil)
 	a.airport(f, "dpt_airport", s.DptAirport, true)
 	a.airport(f, "arr_airport", s.ArrAirport, true)
 	a.airport(f, "alt_airport", s.AltAirport, false)
+	var types []string
+	for _, typ := range strings.Split(r.Get("subfleets"), ";") {
+		typ, _, _ = strings.Cut(typ, "?") // phpVMS's multi-value format: TYPE?key=value
+		if typ = strings.ToUpper(strings.TrimSpace(typ)); typ == "" || typ == "0" || slices.Contains(types, typ) {
+			continue
+		}
+		var sf SubfleetRef
+		var ok bool
+		if f["dpt_airport"] == "" {
+			sf, ok = a.newSubfleet(f, "subfleets", typ, s.DptAirport)
+		} else {
+			sf, ok = a.subfleet(f, "subfleets", typ)
+		}
+		if !ok {
+			break
+		}
+		types = append(types, sf.Type)
+	}
 	if s.Distance == 0 && f["distance"] == "" && f["dpt_airport"] == "" && f["arr_airport"] == "" &&
 		(!a.Airports[s.DptAirport].Known || !a.Airports[s.ArrAirport].Known) {
 		f["distance"] = "The airports' coordinates are not known: give the distance."
 	}
 	if len(f) > 0 {
-		return s, f
+		a.undo(m)
+		return FlightRecord{Schedule: s}, f
+	}
+	return FlightRecord{Schedule: s, SubfleetTypes: types}, nil
+}
+
+// Resolve returns the record's schedule with the ids of its subfleets, as
+// the airline has them once the file's new subfleets are added.
+func (rec FlightRecord) Resolve(a *Airline) (domain.FlightSchedule, error) {
+	s := rec.Schedule
+	s.SubfleetIDs = nil
+	for _, typ := range rec.SubfleetTypes {
+		sf, ok := a.Subfleets[typ]
+		if !ok || sf.ID == "" {
+			return s, domain.FieldError(domain.EInvalid, "subfleets", fmt.Sprintf("The subfleet %s could not be created.", typ))
+		}
+		s.SubfleetIDs = append(s.SubfleetIDs, sf.ID)
 	}
 	return s, nil
+}
+
+// customFields reads phpVMS's fields cell: name=value pairs joined by ";"
+// ("Departure Gate=4;Arrival Gate=C41"), as FlightImporter reads it; a
+// name without "=" has an empty value.
+func customFields(f map[string]string, v string) []domain.FlightField {
+	var out []domain.FlightField
+	for _, part := range strings.Split(v, ";") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(part, "=")
+		if strings.TrimSpace(name) == "" {
+			f["fields"] = fmt.Sprintf("%q has a value without a name: write the fields as name=value;name=value.", part)
+			return nil
+		}
+		out = append(out, domain.FlightField{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+	}
+	return out
+}
+
+// fareCode is a fare's code as phpVMS's fares have it.
+var fareCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,50}$`)
+
+// checkFares reads phpVMS's fares cell, fare codes joined by ";", each
+// with optional key=value overrides after "?" ("Y?price=300&cost=100&
+// capacity=130;F?price=600;B?"), and returns it as written: it is kept
+// unchanged for the economy to come. An override is a number, or a
+// percentage of the fare's own ("120%").
+func checkFares(f map[string]string, v string) string {
+	for _, part := range strings.Split(v, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		code, query, _ := strings.Cut(part, "?")
+		if !fareCode.MatchString(strings.TrimSpace(code)) {
+			f["fares"] = fmt.Sprintf("%q is not a fare code: write the fares as CODE or CODE?price=300&cost=100&capacity=130, joined by ;.", code)
+			return ""
+		}
+		for _, kv := range strings.Split(query, "&") {
+			if kv == "" {
+				continue
+			}
+			key, val, _ := strings.Cut(kv, "=")
+			switch strings.TrimSpace(key) {
+			case "price", "cost", "capacity":
+			default:
+				f["fares"] = fmt.Sprintf("%q of fare %s is not price, cost or capacity.", key, code)
+				return ""
+			}
+			if _, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(val), "%"), 64); err != nil {
+				f["fares"] = fmt.Sprintf("%q of fare %s is not a number or a percentage.", val, code)
+				return ""
+			}
+		}
+	}
+	return strings.TrimSpace(v)
+}
+
+// FieldsCell writes custom fields as phpVMS's fields cell.
+func FieldsCell(fs []domain.FlightField) string {
+	parts := make([]string, len(fs))
+	for i, x := range fs {
+		parts[i] = x.Name + "=" + x.Value
+	}
+	return strings.Join(parts, ";")
+}
+
+// zoneOffsets are the time zones phpVMS's files write after a time of day
+// ("0810 CST"), in minutes east of UTC: Albatross keeps times in UTC.
+var zoneOffsets = map[string]int{
+	"": 0, "UTC": 0, "GMT": 0, "Z": 0, "UT": 0, "WET": 0, "BST": 60, "WEST": 60, "IST": 60, "CET": 60, "CEST": 120,
+	"EET": 120, "EEST": 180, "MSK": 180,
+	"EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
+	"AKST": -540, "AKDT": -480, "HST": -600, "AST": -240, "ADT": -180, "NST": -210, "NDT": -150,
+	"JST": 540, "KST": 540, "HKT": 480, "SGT": 480, "AEST": 600, "AEDT": 660, "ACST": 570, "AWST": 480,
+	"NZST": 720, "NZDT": 780,
 }
 
 // clock reads a phpVMS time of day, HHMM or HH:MM, as HH:MM.
@@ -142,16 +257,17 @@ func clock(f map[string]string, col, v string) string {
 	if v == "" {
 		return ""
 	}
-	m := hhmm.FindStringSubmatch(v)
-	if m == nil {
-		f[col] = fmt.Sprintf("%q is not a time of day in UTC: write it as HHMM or HH:MM, for example 0945.", v)
+	t, zone, _ := strings.Cut(v, " ")
+	offset, zoneOK := zoneOffsets[strings.ToUpper(strings.TrimSpace(zone))]
+	m := hhmm.FindStringSubmatch(t)
+	if m == nil || !zoneOK {
+		f[col] = fmt.Sprintf("%q is not a time of day: write it as HHMM or HH:MM in UTC (for example 0945), or with its zone (0945 CST).", v)
 		return ""
 	}
-	h := m[1]
-	if len(h) == 1 {
-		h = "0" + h
-	}
-	return h + ":" + m[2]
+	h, _ := strconv.Atoi(m[1])
+	mins, _ := strconv.Atoi(m[2])
+	at := ((h*60+mins-offset)%1440 + 1440) % 1440
+	return fmt.Sprintf("%02d:%02d", at/60, at%60)
 }
 
 // dateOnly drops the time phpVMS may write after a date.
@@ -185,7 +301,7 @@ func FlightRow(airlineICAO string, s domain.FlightSchedule, subfleetTypes []stri
 		s.ArrAirport, s.AltAirport, days.String(), strings.ReplaceAll(s.DptTime, ":", ""),
 		strings.ReplaceAll(s.ArrTime, ":", ""), blankZero(s.Level), strconv.Itoa(int(s.Distance)),
 		strconv.Itoa(int(s.FlightTime)), s.FlightType, percent(s.LoadFactor), percent(s.LoadFactorVariance), "", s.Route, s.Notes, s.StartDate, s.EndDate, enabled,
-		strings.Join(subfleetTypes, ";"), "", "", "", ""}
+		strings.Join(subfleetTypes, ";"), s.Fares, FieldsCell(s.Fields), "", ""}
 }
 
 // percent writes a load factor as phpVMS's file has it; empty for none.

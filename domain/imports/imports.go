@@ -30,6 +30,9 @@ type Column struct {
 	// Multiline columns (notes, routes) may hold tabs and line breaks;
 	// every other cell is one line of text.
 	Multiline bool
+	// Aliases are other names of the column in older phpVMS exports
+	// (flights' enabled was active).
+	Aliases []string
 }
 
 // Row is one data row of a file, by column name.
@@ -67,7 +70,8 @@ type Kind struct {
 	// airports, subfleets, aircraft) once per file and returns the Check to
 	// use: rows that name airports or subfleets are checked against the
 	// airline as it is when the file is applied, without a query per row.
-	Prepare func(ctx context.Context, airlineID string) (check func(r Row) (any, map[string]string), err error)
+	// Its Before adds what the rows named that the airline lacks.
+	Prepare func(ctx context.Context, airlineID string) (Prepared, error)
 	// Workers is how many records are applied at once (0 or 1: one by one).
 	// Records of one file have distinct keys, so each is its own stream and
 	// concurrent appends cannot conflict.
@@ -75,10 +79,26 @@ type Kind struct {
 	// Key names the record a row is about (an airport's ICAO code); two
 	// rows of one file with the same key are a problem.
 	Key func(record any) string
+	// KeyColumn is where a repeated key is reported ("" is the first
+	// column): a flights file's first column is the airline.
+	KeyColumn string
 	// Apply saves one record in the airline through the domain's commands.
 	Apply func(ctx context.Context, meta domain.CommandMeta, airlineID string, record any) (domain.Outcome, domain.AppendResult, error)
 	// Export returns the airline's records as rows in Columns' order.
 	Export func(ctx context.Context, airlineID string) ([][]string, error)
+}
+
+// Prepared is a file's check against the airline, and what applying it
+// needs done first.
+type Prepared struct {
+	Check func(r Row) (any, map[string]string)
+	// Before, when set, runs once after the file is checked and before its
+	// records are applied (never for a refused file): it adds what the
+	// valid rows named that the airline lacks (airports from the world
+	// reference, subfleets of flights) and says so in notes for the job's
+	// page. settle waits until the read models include a log position, for
+	// commands that check against them.
+	Before func(ctx context.Context, meta domain.CommandMeta, settle func(context.Context, domain.Position) error) (notes []string, err error)
 }
 
 // Record is a checked row.
@@ -93,6 +113,11 @@ type Checked struct {
 	Rows     int // data rows in the file
 	Records  []Record
 	Problems []Problem
+	// Notes are what the admin should know of a file that is no problem:
+	// the columns Albatross does not know, which it ignored.
+	Notes []string
+	// Before is the Prepared.Before of the file, or nil.
+	Before func(ctx context.Context, meta domain.CommandMeta, settle func(context.Context, domain.Position) error) ([]string, error)
 	// Encoding is how the file was read: UTF8, or Windows1252 for a file
 	// that is not valid UTF-8.
 	Encoding string
@@ -185,14 +210,17 @@ const MaxRows = 200_000
 // CheckFor checks a file of kind k for an airline: with k.Prepare, against
 // what the airline has now.
 func CheckFor(ctx context.Context, k Kind, airlineID string, r io.Reader) (Checked, error) {
+	var before func(context.Context, domain.CommandMeta, func(context.Context, domain.Position) error) ([]string, error)
 	if k.Prepare != nil {
-		check, err := k.Prepare(ctx, airlineID)
+		p, err := k.Prepare(ctx, airlineID)
 		if err != nil {
 			return Checked{}, err
 		}
-		k.Check = check
+		k.Check, before = p.Check, p.Before
 	}
-	return Check(k, r)
+	c, err := Check(k, r)
+	c.Before = before
+	return c, err
 }
 
 // Check reads a CSV file of kind k and checks every row: first every cell
@@ -228,23 +256,34 @@ func check(k Kind, cr *csv.Reader, encoding string) (Checked, error) {
 	if err != nil {
 		return out, domain.Errorf(domain.EInvalid, "This is not a CSV file: %v", err)
 	}
-	known, multiline := map[string]bool{}, map[string]bool{}
+	known, multiline := map[string]string{}, map[string]bool{}
 	for _, c := range k.Columns {
-		known[c.Name], multiline[c.Name] = true, c.Multiline
+		known[c.Name], multiline[c.Name] = c.Name, c.Multiline
+		for _, a := range c.Aliases {
+			known[a] = c.Name
+		}
 	}
 	index := map[string]int{}
+	var ignored []string
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		name, ok := known[h]
 		switch {
 		case h == "":
 			continue
-		case !known[h]:
-			out.Problems = append(out.Problems, Problem{Line: 1, Column: h, Message: fmt.Sprintf("%q is not a column of %s files.", h, k.Name)})
-		case index[h] != 0:
+		case !ok:
+			// phpVMS ignores a column it does not know, and so does
+			// Albatross: a newer or a modified phpVMS writes more.
+			ignored = append(ignored, cutRunes(h, maxQuoted))
+		case index[name] != 0:
 			out.Problems = append(out.Problems, Problem{Line: 1, Column: h, Message: "This column appears twice."})
 		default:
-			index[h] = i + 1 // 0 means absent
+			index[name] = i + 1 // 0 means absent
 		}
+	}
+	if len(ignored) > 0 {
+		out.Notes = append(out.Notes, cutRunes(fmt.Sprintf("Ignored %s Albatross does not know: %s.",
+			plural(len(ignored), "a column", "columns"), strings.Join(ignored, ", ")), maxMessage))
 	}
 	for _, c := range k.Columns {
 		if c.Required && index[c.Name] == 0 {
@@ -276,6 +315,9 @@ func check(k Kind, cr *csv.Reader, encoding string) (Checked, error) {
 		for name, i := range index {
 			if i-1 < len(fields) {
 				row.values[name] = fields[i-1]
+				if strings.TrimSpace(fields[i-1]) == `\N` {
+					row.values[name] = "" // MySQL's NULL, as phpVMS's exports write it
+				}
 			}
 		}
 		problems := cellProblems(row, multiline, out.Encoding)
@@ -293,7 +335,11 @@ func check(k Kind, cr *csv.Reader, encoding string) (Checked, error) {
 		}
 		key := k.Key(rec)
 		if first, dup := seen[key]; dup {
-			out.Problems = append(out.Problems, Problem{Line: line, Column: k.Columns[0].Name,
+			col := k.KeyColumn
+			if col == "" {
+				col = k.Columns[0].Name
+			}
+			out.Problems = append(out.Problems, Problem{Line: line, Column: col,
 				Message: fmt.Sprintf("%s is also on row %d.", key, first)})
 			continue
 		}
@@ -332,6 +378,14 @@ func cellProblems(r Row, multiline map[string]bool, encoding string) map[string]
 		}
 	}
 	return f
+}
+
+// plural is one or many of something, by n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // Export writes the airline's records of kind k as a CSV file that Check

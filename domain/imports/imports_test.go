@@ -3,6 +3,7 @@ package imports_test
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -150,10 +151,9 @@ func TestCellsAreCheckedAsText(t *testing.T) {
 func TestHugeCellIsCutInProblems(t *testing.T) {
 	huge := strings.Repeat("x", 5<<20)
 	for _, file := range []string{
-		airportHead + "EGLL,LHR,Heathrow,London,GB," + huge + ",-0.46,\n",                 // a number that is not
-		airportHead + "EGLL," + huge + ",Heathrow,London,GB,51.47,-0.46,\n",               // a code the domain quotes
-		airportHead + "EGLL,LHR,Heathrow,London,GB,51.47,-0.46," + huge + "\x00\n",        // a bad character
-		strings.Replace(airportHead, "notes", huge, 1) + "EGLL,LHR,H,L,GB,51.47,-0.46,\n", // a column that is not
+		airportHead + "EGLL,LHR,Heathrow,London,GB," + huge + ",-0.46,\n",          // a number that is not
+		airportHead + "EGLL," + huge + ",Heathrow,London,GB,51.47,-0.46,\n",        // a code the domain quotes
+		airportHead + "EGLL,LHR,Heathrow,London,GB,51.47,-0.46," + huge + "\x00\n", // a bad character
 	} {
 		c := check(t, airports, file)
 		if len(c.Problems) == 0 {
@@ -167,6 +167,17 @@ func TestHugeCellIsCutInProblems(t *testing.T) {
 				t.Errorf("the quoted value is not cut to 100 characters with an ellipsis: %.300s", p.Message)
 			}
 		}
+	}
+}
+
+// A column of megabytes that phpVMS does not know is ignored with a note
+// that names it cut.
+func TestHugeUnknownColumnIsCutInItsNote(t *testing.T) {
+	huge := strings.Repeat("x", 5<<20)
+	c := check(t, airports, strings.Replace(airportHead, "notes", huge, 1)+"EGLL,LHR,H,L,GB,51.47,-0.46,\n")
+	if len(c.Problems) != 0 || len(c.Records) != 1 || len(c.Notes) != 1 || len(c.Notes[0]) > 300 ||
+		!strings.Contains(c.Notes[0], strings.Repeat("x", 100)+"…") {
+		t.Errorf("problems %v, %d records, notes %.300q", c.Problems, len(c.Records), c.Notes)
 	}
 }
 
@@ -302,5 +313,52 @@ func TestExportKeepsFormulaLikeCellsExact(t *testing.T) {
 	c := check(t, airports, b.String())
 	if len(c.Problems) != 0 || len(c.Records) != 1 || c.Records[0].Value.(domain.AirportDetails) != d {
 		t.Errorf("read back: %v %+v", c.Problems, c.Records)
+	}
+}
+
+// Countries as phpVMS files write them: codes, English names, short forms.
+func TestCountryCode(t *testing.T) {
+	for in, want := range map[string]string{"": "", "gb": "GB", "Maldives": "MV", "Canada": "CA", "United States": "US",
+		"united  states": "US", "Spain": "ES", "Cayman": "KY", "United Kingdom": "GB", "Trinidad & Tobago": "TT"} {
+		if got, ok := imports.CountryCode(in); !ok || got != want {
+			t.Errorf("CountryCode(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	if got, ok := imports.CountryCode("Atlantis"); ok {
+		t.Errorf("CountryCode(Atlantis) = %q, ok", got)
+	}
+}
+
+// A flights row's times with a zone, fares and custom fields, as phpVMS
+// writes them, and the refusals of ones it could not read.
+func TestFlightCells(t *testing.T) {
+	a := imports.NewAirline("al", "VMS")
+	a.Airports["KAUS"] = domain.AirportPosition{Known: true, Coordinates: domain.Coordinates{Lat: 30.19, Lon: -97.67}}
+	a.Airports["KJFK"] = domain.AirportPosition{Known: true, Coordinates: domain.Coordinates{Lat: 40.64, Lon: -73.78}}
+	k := imports.Kind{Name: "flights", Columns: imports.FlightColumns,
+		Check: func(r imports.Row) (any, map[string]string) { return imports.CheckFlight(a, r) },
+		Key:   func(rec any) string { return imports.FlightKey(rec.(imports.FlightRecord).Schedule) }}
+	head := "flight_number,dpt_airport,arr_airport,flight_time,flight_type,dpt_time,arr_time,fares,fields,active\n"
+	c := check(t, k, head+"1,KAUS,KJFK,207,J,0810 CST,2330 EST,Y?price=300&cost=100&capacity=130;F?price=120%;B?,Departure Gate=4;Arrival Gate=C41,1\n"+
+		"2,KAUS,KJFK,207,J,0810 XYZ,,Y?seats=3,Gate,1\n"+
+		"3,KAUS,KJFK,207,J,,,Y?price=cheap,=4,1\n")
+	if len(c.Records) != 1 {
+		t.Fatalf("records %v, problems %v", c.Records, c.Problems)
+	}
+	s := c.Records[0].Value.(imports.FlightRecord).Schedule
+	if s.DptTime != "14:10" || s.ArrTime != "04:30" || !s.Active ||
+		s.Fares != "Y?price=300&cost=100&capacity=130;F?price=120%;B?" ||
+		!slices.Equal(s.Fields, []domain.FlightField{{Name: "Departure Gate", Value: "4"}, {Name: "Arrival Gate", Value: "C41"}}) {
+		t.Errorf("row 2 read as %+v", s)
+	}
+	p := problems(c)
+	for at, want := range map[string]string{"row 3, dpt_time": `"0810 XYZ" is not a time of day`, "row 3, fares": `"seats" of fare Y`,
+		"row 4, fares": `"cheap" of fare Y`, "row 4, fields": "a value without a name"} {
+		if !strings.Contains(p[at], want) {
+			t.Errorf("%s: %q, want %q", at, p[at], want)
+		}
+	}
+	if len(p) != 4 {
+		t.Errorf("problems %v", p)
 	}
 }

@@ -51,8 +51,11 @@ type Status struct {
 	// second and read by every page that shows it.
 	Problems     []Problem
 	ProblemCount int
-	OnlyValid    bool
-	Started      time.Time
+	// Notes are what the admin should know that is no problem: columns
+	// ignored, airports added from the world reference, subfleets created.
+	Notes     []string
+	OnlyValid bool
+	Started   time.Time
 	// Heartbeat is when the worker last saved the job. A running job whose
 	// heartbeat is older than Jobs.Lease was left by a process that stopped.
 	Heartbeat time.Time
@@ -65,6 +68,7 @@ type job struct {
 	meta    domain.CommandMeta
 	file    []byte
 	records []Record
+	before  func(context.Context, domain.CommandMeta, func(context.Context, domain.Position) error) ([]string, error)
 	// failed holds the lines of the records that failed to apply; guarded
 	// by mu.
 	failed map[int]bool
@@ -93,6 +97,7 @@ func (j *job) Status() Status {
 	defer j.mu.Unlock()
 	s := j.st
 	s.Problems = append([]Problem(nil), j.st.Problems...)
+	s.Notes = append([]string(nil), j.st.Notes...)
 	return s
 }
 
@@ -330,7 +335,7 @@ func (js *Jobs) check(j *job) {
 		js.update(j, func(s *Status) { s.State, s.Message = Failed, domain.ErrorMessage(err) })
 		return
 	}
-	j.records = c.Records
+	j.records, j.before = c.Records, c.Before
 	refused := len(c.Problems) > 0 && !j.Status().OnlyValid
 	if refused && len(c.Records) > 0 {
 		// Kept before the refusal is shown, so the button it shows works
@@ -346,6 +351,7 @@ func (js *Jobs) check(j *job) {
 		s.Rows, s.Valid, s.Total = c.Rows, len(c.Records), len(c.Records)
 		s.Problems, s.ProblemCount = nil, 0
 		s.addProblems(c.Problems...)
+		s.Notes = c.Notes
 		if refused {
 			s.State = Refused
 		} else {
@@ -360,6 +366,24 @@ func (js *Jobs) check(j *job) {
 // apply saves the records through the domain, kind.Workers at a time,
 // telling about progress at most every 100 ms and at the end.
 func (js *Jobs) apply(j *job) {
+	if j.before != nil && len(j.records) > 0 {
+		meta := j.meta
+		meta.ID = ""
+		notes, err := j.before(js.ctx, meta, js.settle)
+		if err != nil {
+			if domain.ErrorCode(err) == domain.EInternal && js.Log != nil {
+				js.Log.Error("import: cannot add what the file names", "job", j.st.ID, "err", err)
+			}
+			js.update(j, func(s *Status) {
+				s.Notes = append(s.Notes, notes...)
+				s.State, s.Message = Failed, "What the file names could not be added, so none of its rows were imported: "+domain.ErrorMessage(err)
+			})
+			return
+		}
+		if len(notes) > 0 {
+			js.update(j, func(s *Status) { s.Notes = append(s.Notes, notes...) })
+		}
+	}
 	workers := max(j.kind.Workers, 1)
 	next := make(chan Record)
 	var (
@@ -411,6 +435,17 @@ func (js *Jobs) apply(j *job) {
 		}
 		slices.SortStableFunc(s.Problems, func(a, b Problem) int { return a.Line - b.Line })
 	})
+}
+
+// settle waits, bounded, until the read models include pos (nothing to
+// wait for without Settle).
+func (js *Jobs) settle(ctx context.Context, pos domain.Position) error {
+	if js.Settle == nil || pos == domain.Start {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	return js.Settle(ctx, pos)
 }
 
 // Messages of a job some of whose checked records failed to apply.

@@ -251,6 +251,12 @@ func (t *tx) UpsertFlight(ctx context.Context, arg readmodel.UpsertFlightParams)
 	if arg.SubfleetIds == nil || arg.SubfleetTypes == nil {
 		return t.fail(domain.Errorf(domain.EInvalid, "The flight's subfleets must not be null (not-null constraint on flights.subfleet_ids)."))
 	}
+	if arg.FieldNames == nil {
+		arg.FieldNames = []string{} // rows from before the columns have none
+	}
+	if arg.FieldValues == nil {
+		arg.FieldValues = []string{}
+	}
 	ft := t.st.flights
 	k := flightKey{arg.TenantID, arg.ID}
 	old, existed := ft.rows[k]
@@ -263,6 +269,7 @@ func (t *tx) UpsertFlight(ctx context.Context, arg readmodel.UpsertFlightParams)
 		SubfleetIds: slices.Clone(arg.SubfleetIds), SubfleetTypes: slices.Clone(arg.SubfleetTypes),
 		Active: arg.Active, CreatedAt: timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt),
 		LoadFactor: arg.LoadFactor, LoadFactorVariance: arg.LoadFactorVariance,
+		FieldNames: slices.Clone(arg.FieldNames), FieldValues: slices.Clone(arg.FieldValues), Fares: arg.Fares,
 	}
 	if existed {
 		f.CreatedAt = old.CreatedAt

@@ -47,8 +47,9 @@ func (Flights) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 			Distance: e.Distance, FlightTime: e.FlightTime, Level: e.Level, FlightType: e.FlightType, Route: e.Route,
 			Notes: e.Notes, SubfleetIds: textArray(e.SubfleetIds), SubfleetTypes: textArray(e.SubfleetTypes), Active: e.Active,
 			CreatedAt: e.AddedAt.AsTime(), UpdatedAt: e.AddedAt.AsTime(),
-			LoadFactor: e.LoadFactor, LoadFactorVariance: e.LoadFactorVariance,
+			LoadFactor: e.LoadFactor, LoadFactorVariance: e.LoadFactorVariance, Fares: e.Fares,
 		}
+		row.FieldNames, row.FieldValues = fieldColumns(e.Fields)
 	} else {
 		var flightID string
 		var at time.Time
@@ -80,6 +81,8 @@ func (Flights) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 			row.Route, row.Notes = e.Route, e.Notes
 			row.SubfleetIds, row.SubfleetTypes = textArray(e.SubfleetIds), textArray(e.SubfleetTypes)
 			row.LoadFactor, row.LoadFactorVariance = e.LoadFactor, e.LoadFactorVariance
+			row.FieldNames, row.FieldValues = fieldColumns(e.Fields)
+			row.Fares = e.Fares
 		case *eventsv1.FlightActivated:
 			row.Active = true
 		case *eventsv1.FlightDeactivated:
@@ -90,6 +93,15 @@ func (Flights) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 		return nil, fmt.Errorf("upsert flight %s: %w", row.ID, err)
 	}
 	return []notify.Notice{{TenantID: ev.TenantID, Topic: TopicFlights, IDs: []string{row.ID.String()}, Position: ev.Position.String()}}, nil
+}
+
+// fieldColumns are a flight's custom fields as its two text[] columns.
+func fieldColumns(fs []*eventsv1.FlightAdded_Field) (names, values []string) {
+	names, values = []string{}, []string{}
+	for _, f := range fs {
+		names, values = append(names, f.GetName()), append(values, f.GetValue())
+	}
+	return names, values
 }
 
 // textArray is a list as a NOT NULL text[] column takes it: empty, not nil.

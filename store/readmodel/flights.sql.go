@@ -23,7 +23,7 @@ func (q *Queries) DeleteAllFlights(ctx context.Context) error {
 }
 
 const getFlight = `-- name: GetFlight :one
-SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance FROM flights
+SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance, field_names, field_values, fares FROM flights
 WHERE tenant_id = $1 AND id = $2
 `
 
@@ -64,12 +64,15 @@ func (q *Queries) GetFlight(ctx context.Context, arg GetFlightParams) (Flight, e
 		&i.UpdatedAt,
 		&i.LoadFactor,
 		&i.LoadFactorVariance,
+		&i.FieldNames,
+		&i.FieldValues,
+		&i.Fares,
 	)
 	return i, err
 }
 
 const searchFlights = `-- name: SearchFlights :many
-SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance FROM flights
+SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance, field_names, field_values, fares FROM flights
 WHERE tenant_id = $1
   AND ($2::boolean OR active)
   AND ($3::text = '' OR $3::text = ANY(subfleet_types) OR $3::text = ANY(subfleet_ids))
@@ -147,6 +150,9 @@ func (q *Queries) SearchFlights(ctx context.Context, arg SearchFlightsParams) ([
 			&i.UpdatedAt,
 			&i.LoadFactor,
 			&i.LoadFactorVariance,
+			&i.FieldNames,
+			&i.FieldValues,
+			&i.Fares,
 		); err != nil {
 			return nil, err
 		}
@@ -159,7 +165,7 @@ func (q *Queries) SearchFlights(ctx context.Context, arg SearchFlightsParams) ([
 }
 
 const searchFlightsBetween = `-- name: SearchFlightsBetween :many
-SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance FROM flights
+SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance, field_names, field_values, fares FROM flights
 WHERE tenant_id = $1 AND dpt_airport = $2 AND arr_airport = $3
   AND ($4::boolean OR active)
   AND ($5::text = '' OR $5::text = ANY(subfleet_types) OR $5::text = ANY(subfleet_ids))
@@ -233,6 +239,9 @@ func (q *Queries) SearchFlightsBetween(ctx context.Context, arg SearchFlightsBet
 			&i.UpdatedAt,
 			&i.LoadFactor,
 			&i.LoadFactorVariance,
+			&i.FieldNames,
+			&i.FieldValues,
+			&i.Fares,
 		); err != nil {
 			return nil, err
 		}
@@ -245,7 +254,7 @@ func (q *Queries) SearchFlightsBetween(ctx context.Context, arg SearchFlightsBet
 }
 
 const searchFlightsFrom = `-- name: SearchFlightsFrom :many
-SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance FROM flights
+SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance, field_names, field_values, fares FROM flights
 WHERE tenant_id = $1 AND dpt_airport = $2
   AND ($3::boolean OR active)
   AND ($4::text = '' OR $4::text = ANY(subfleet_types) OR $4::text = ANY(subfleet_ids))
@@ -317,6 +326,9 @@ func (q *Queries) SearchFlightsFrom(ctx context.Context, arg SearchFlightsFromPa
 			&i.UpdatedAt,
 			&i.LoadFactor,
 			&i.LoadFactorVariance,
+			&i.FieldNames,
+			&i.FieldValues,
+			&i.Fares,
 		); err != nil {
 			return nil, err
 		}
@@ -329,7 +341,7 @@ func (q *Queries) SearchFlightsFrom(ctx context.Context, arg SearchFlightsFromPa
 }
 
 const searchFlightsTo = `-- name: SearchFlightsTo :many
-SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance FROM flights
+SELECT tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport, alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type, route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance, field_names, field_values, fares FROM flights
 WHERE tenant_id = $1 AND arr_airport = $2
   AND ($3::boolean OR active)
   AND ($4::text = '' OR $4::text = ANY(subfleet_types) OR $4::text = ANY(subfleet_ids))
@@ -401,6 +413,9 @@ func (q *Queries) SearchFlightsTo(ctx context.Context, arg SearchFlightsToParams
 			&i.UpdatedAt,
 			&i.LoadFactor,
 			&i.LoadFactorVariance,
+			&i.FieldNames,
+			&i.FieldValues,
+			&i.Fares,
 		); err != nil {
 			return nil, err
 		}
@@ -415,9 +430,10 @@ func (q *Queries) SearchFlightsTo(ctx context.Context, arg SearchFlightsToParams
 const upsertFlight = `-- name: UpsertFlight :exec
 INSERT INTO flights (tenant_id, id, flight_number, route_code, route_leg, callsign, dpt_airport, arr_airport,
     alt_airport, dpt_time, arr_time, days, start_date, end_date, distance, flight_time, level, flight_type,
-    route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance)
+    route, notes, subfleet_ids, subfleet_types, active, created_at, updated_at, load_factor, load_factor_variance,
+    field_names, field_values, fares)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
-    $26, $27)
+    $26, $27, $28, $29, $30)
 ON CONFLICT (tenant_id, id) DO UPDATE
 SET flight_number = EXCLUDED.flight_number, route_code = EXCLUDED.route_code, route_leg = EXCLUDED.route_leg,
     callsign = EXCLUDED.callsign, dpt_airport = EXCLUDED.dpt_airport, arr_airport = EXCLUDED.arr_airport,
@@ -427,7 +443,8 @@ SET flight_number = EXCLUDED.flight_number, route_code = EXCLUDED.route_code, ro
     flight_type = EXCLUDED.flight_type, route = EXCLUDED.route, notes = EXCLUDED.notes,
     subfleet_ids = EXCLUDED.subfleet_ids, subfleet_types = EXCLUDED.subfleet_types, active = EXCLUDED.active,
     updated_at = EXCLUDED.updated_at, load_factor = EXCLUDED.load_factor,
-    load_factor_variance = EXCLUDED.load_factor_variance
+    load_factor_variance = EXCLUDED.load_factor_variance, field_names = EXCLUDED.field_names,
+    field_values = EXCLUDED.field_values, fares = EXCLUDED.fares
 `
 
 type UpsertFlightParams struct {
@@ -458,10 +475,14 @@ type UpsertFlightParams struct {
 	UpdatedAt          time.Time
 	LoadFactor         float64
 	LoadFactorVariance float64
+	FieldNames         []string
+	FieldValues        []string
+	Fares              string
 }
 
 // UpsertFlight writes a flight's row as its events describe it; created_at
-// stays the first one's.
+// stays the first one's. field_names and field_values are the custom fields,
+// pairwise.
 func (q *Queries) UpsertFlight(ctx context.Context, arg UpsertFlightParams) error {
 	_, err := q.db.Exec(ctx, upsertFlight,
 		arg.TenantID,
@@ -491,6 +512,9 @@ func (q *Queries) UpsertFlight(ctx context.Context, arg UpsertFlightParams) erro
 		arg.UpdatedAt,
 		arg.LoadFactor,
 		arg.LoadFactorVariance,
+		arg.FieldNames,
+		arg.FieldValues,
+		arg.Fares,
 	)
 	return err
 }

@@ -170,6 +170,9 @@ type Flight struct {
 	UpdatedAt          time.Time
 	LoadFactor         float64
 	LoadFactorVariance float64
+	FieldNames         []string
+	FieldValues        []string
+	Fares              string
 }
 
 type Notice struct {

@@ -395,7 +395,8 @@ type Querier interface {
 	// UpsertAirport writes an airport's row as its latest event describes it.
 	UpsertAirport(ctx context.Context, arg UpsertAirportParams) error
 	// UpsertFlight writes a flight's row as its events describe it; created_at
-	// stays the first one's.
+	// stays the first one's. field_names and field_values are the custom fields,
+	// pairwise.
 	UpsertFlight(ctx context.Context, arg UpsertFlightParams) error
 	// UpsertNoticePirep keeps what the notices projection knows of a PIREP:
 	// its pilot, flight and route as filed or last edited.

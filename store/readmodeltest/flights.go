@@ -37,6 +37,7 @@ func flight(tenant string, n int, number, code string, leg int32, dpt, arr, dptT
 		SubfleetIds: []string{fmt.Sprintf("sf-%d", n%3)}, SubfleetTypes: []string{[]string{"B738", "A320", "B77W"}[n%3]},
 		Active: n%5 != 0, CreatedAt: at, UpdatedAt: at.Add(time.Duration(n) * time.Second),
 		LoadFactor: float64(n%4) * 27.5, LoadFactorVariance: float64(n % 3),
+		FieldNames: []string{}, FieldValues: []string{},
 	}
 }
 
@@ -60,10 +61,13 @@ func sameFlights(t *testing.T, what string, got, want []readmodel.Flight) {
 		g.SubfleetIds, g.SubfleetTypes = nil, nil
 		wIDs, wTypes := w.SubfleetIds, w.SubfleetTypes
 		w.SubfleetIds, w.SubfleetTypes = nil, nil
-		if !reflect.DeepEqual(g, w) || !gt.Equal(wt) || !gu.Equal(wu) || !slices.Equal(gIDs, wIDs) || !slices.Equal(gTypes, wTypes) {
-			t.Errorf("%s: row %d = %+v %v %v, want %+v %v %v", what, i, g, gIDs, gTypes, w, wIDs, wTypes)
+		gNames, gValues, wNames, wValues := g.FieldNames, g.FieldValues, w.FieldNames, w.FieldValues
+		g.FieldNames, g.FieldValues, w.FieldNames, w.FieldValues = nil, nil, nil, nil
+		if !reflect.DeepEqual(g, w) || !gt.Equal(wt) || !gu.Equal(wu) || !slices.Equal(gIDs, wIDs) || !slices.Equal(gTypes, wTypes) ||
+			!slices.Equal(gNames, wNames) || !slices.Equal(gValues, wValues) {
+			t.Errorf("%s: row %d = %+v %v %v %v %v, want %+v %v %v %v %v", what, i, g, gIDs, gTypes, gNames, gValues, w, wIDs, wTypes, wNames, wValues)
 		}
-		if gIDs == nil || gTypes == nil {
+		if gIDs == nil || gTypes == nil || gNames == nil || gValues == nil {
 			t.Errorf("%s: row %d has nil arrays; a NOT NULL text[] comes back empty", what, i)
 		}
 		if gt.Location().String() != time.Local.String() {
@@ -97,6 +101,9 @@ func testUpsertFlight(t *testing.T, q readmodel.Querier) {
 	changed := f
 	changed.ArrAirport, changed.Active, changed.SubfleetIds, changed.SubfleetTypes = "KBOS", false, []string{"a", "b"}, []string{"B738", "A320"}
 	changed.CreatedAt, changed.UpdatedAt = at.Add(time.Hour), at.Add(2*time.Hour)
+	// Custom fields and fares, as a phpVMS flights file gives them.
+	changed.FieldNames, changed.FieldValues = []string{"Departure Gate", "Arrival Gate"}, []string{"4", "C41"}
+	changed.Fares = "Y?price=300&cost=100&capacity=130;F?price=600&cost=400;B?"
 	upsertFlights(t, q, changed)
 	got, err := q.GetFlight(ctx, readmodel.GetFlightParams{TenantID: tenantA, ID: f.ID})
 	if err != nil {

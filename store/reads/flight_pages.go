@@ -35,6 +35,9 @@ type ScheduledFlight struct {
 	Active                     bool
 	// LoadFactor and LoadFactorVariance are percent; 0 when none is set.
 	LoadFactor, LoadFactorVariance float64
+	// Fields are the flight's custom fields; Fares phpVMS's fares cell.
+	Fields []domain.FlightField
+	Fares  string
 }
 
 func scheduledFlight(f readmodel.Flight) ScheduledFlight {
@@ -43,7 +46,20 @@ func scheduledFlight(f readmodel.Flight) ScheduledFlight {
 		DptTime: f.DptTime, ArrTime: f.ArrTime, Days: f.Days, StartDate: f.StartDate, EndDate: f.EndDate,
 		Distance: f.Distance, FlightTime: f.FlightTime, Level: f.Level, FlightType: f.FlightType, Route: f.Route,
 		Notes: f.Notes, SubfleetIDs: f.SubfleetIds, SubfleetTypes: f.SubfleetTypes, Active: f.Active,
-		LoadFactor: f.LoadFactor, LoadFactorVariance: f.LoadFactorVariance}
+		LoadFactor: f.LoadFactor, LoadFactorVariance: f.LoadFactorVariance,
+		Fields: flightFields(f.FieldNames, f.FieldValues), Fares: f.Fares}
+}
+
+// flightFields pairs a flight row's custom field columns.
+func flightFields(names, values []string) []domain.FlightField {
+	var out []domain.FlightField
+	for i, n := range names {
+		if i < len(values) {
+			out = append(out, domain.FlightField{Name: n, Value: values[i]})
+		}
+	}
+	return out
+
 }
 
 // FlightFilter is a flight search: empty fields match any flight.

@@ -58,6 +58,8 @@ type FlightAdded struct {
 	AddedAt            *timestamppb.Timestamp `protobuf:"bytes,24,opt,name=added_at,json=addedAt,proto3" json:"added_at,omitempty"`
 	LoadFactor         float64                `protobuf:"fixed64,25,opt,name=load_factor,json=loadFactor,proto3" json:"load_factor,omitempty"`                           // percent, phpVMS load_factor; 0 for none
 	LoadFactorVariance float64                `protobuf:"fixed64,26,opt,name=load_factor_variance,json=loadFactorVariance,proto3" json:"load_factor_variance,omitempty"` // percent, phpVMS load_factor_variance; 0 for none
+	Fields             []*FlightAdded_Field   `protobuf:"bytes,27,rep,name=fields,proto3" json:"fields,omitempty"`                                                       // phpVMS's custom fields, in their order; events before the field have none
+	Fares              string                 `protobuf:"bytes,28,opt,name=fares,proto3" json:"fares,omitempty"`                                                         // phpVMS's fares cell as an import read it (Y?price=300&cost=100;F), kept for the economy to come
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
 }
@@ -274,6 +276,20 @@ func (x *FlightAdded) GetLoadFactorVariance() float64 {
 	return 0
 }
 
+func (x *FlightAdded) GetFields() []*FlightAdded_Field {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
+}
+
+func (x *FlightAdded) GetFares() string {
+	if x != nil {
+		return x.Fares
+	}
+	return ""
+}
+
 // FlightChanged replaces a flight's schedule; the natural key stays.
 type FlightChanged struct {
 	state              protoimpl.MessageState `protogen:"open.v1"`
@@ -298,6 +314,8 @@ type FlightChanged struct {
 	ChangedAt          *timestamppb.Timestamp `protobuf:"bytes,24,opt,name=changed_at,json=changedAt,proto3" json:"changed_at,omitempty"`
 	LoadFactor         float64                `protobuf:"fixed64,25,opt,name=load_factor,json=loadFactor,proto3" json:"load_factor,omitempty"`
 	LoadFactorVariance float64                `protobuf:"fixed64,26,opt,name=load_factor_variance,json=loadFactorVariance,proto3" json:"load_factor_variance,omitempty"`
+	Fields             []*FlightAdded_Field   `protobuf:"bytes,27,rep,name=fields,proto3" json:"fields,omitempty"` // the whole list; events before the field have none, as flights then had none
+	Fares              string                 `protobuf:"bytes,28,opt,name=fares,proto3" json:"fares,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
 }
@@ -479,6 +497,20 @@ func (x *FlightChanged) GetLoadFactorVariance() float64 {
 	return 0
 }
 
+func (x *FlightChanged) GetFields() []*FlightAdded_Field {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
+}
+
+func (x *FlightChanged) GetFares() string {
+	if x != nil {
+		return x.Fares
+	}
+	return ""
+}
+
 // FlightActivated puts a flight back in the pilots' search.
 type FlightActivated struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -585,11 +617,64 @@ func (x *FlightDeactivated) GetDeactivatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// Field is one of a flight's custom fields (phpVMS flight_field_values).
+type FlightAdded_Field struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Value         string                 `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FlightAdded_Field) Reset() {
+	*x = FlightAdded_Field{}
+	mi := &file_domain_events_v1_flight_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FlightAdded_Field) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FlightAdded_Field) ProtoMessage() {}
+
+func (x *FlightAdded_Field) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_flight_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FlightAdded_Field.ProtoReflect.Descriptor instead.
+func (*FlightAdded_Field) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_flight_proto_rawDescGZIP(), []int{0, 0}
+}
+
+func (x *FlightAdded_Field) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *FlightAdded_Field) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
 var File_domain_events_v1_flight_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_flight_proto_rawDesc = "" +
 	"\n" +
-	"\x1ddomain/events/v1/flight.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb7\x06\n" +
+	"\x1ddomain/events/v1/flight.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc0\a\n" +
 	"\vFlightAdded\x12\x1b\n" +
 	"\tflight_id\x18\x01 \x01(\tR\bflightId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12#\n" +
@@ -625,7 +710,12 @@ const file_domain_events_v1_flight_proto_rawDesc = "" +
 	"\badded_at\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampR\aaddedAt\x12\x1f\n" +
 	"\vload_factor\x18\x19 \x01(\x01R\n" +
 	"loadFactor\x120\n" +
-	"\x14load_factor_variance\x18\x1a \x01(\x01R\x12loadFactorVariance\"\xa7\x05\n" +
+	"\x14load_factor_variance\x18\x1a \x01(\x01R\x12loadFactorVariance\x12>\n" +
+	"\x06fields\x18\x1b \x03(\v2&.albatross.events.v1.FlightAdded.FieldR\x06fields\x12\x14\n" +
+	"\x05fares\x18\x1c \x01(\tR\x05fares\x1a1\n" +
+	"\x05Field\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value\"\xfd\x05\n" +
 	"\rFlightChanged\x12\x1b\n" +
 	"\tflight_id\x18\x01 \x01(\tR\bflightId\x12\x1a\n" +
 	"\bcallsign\x18\x06 \x01(\tR\bcallsign\x12\x1f\n" +
@@ -656,7 +746,9 @@ const file_domain_events_v1_flight_proto_rawDesc = "" +
 	"changed_at\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\x12\x1f\n" +
 	"\vload_factor\x18\x19 \x01(\x01R\n" +
 	"loadFactor\x120\n" +
-	"\x14load_factor_variance\x18\x1a \x01(\x01R\x12loadFactorVariance\"m\n" +
+	"\x14load_factor_variance\x18\x1a \x01(\x01R\x12loadFactorVariance\x12>\n" +
+	"\x06fields\x18\x1b \x03(\v2&.albatross.events.v1.FlightAdded.FieldR\x06fields\x12\x14\n" +
+	"\x05fares\x18\x1c \x01(\tR\x05fares\"m\n" +
 	"\x0fFlightActivated\x12\x1b\n" +
 	"\tflight_id\x18\x01 \x01(\tR\bflightId\x12=\n" +
 	"\factivated_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\vactivatedAt\"s\n" +
@@ -676,24 +768,27 @@ func file_domain_events_v1_flight_proto_rawDescGZIP() []byte {
 	return file_domain_events_v1_flight_proto_rawDescData
 }
 
-var file_domain_events_v1_flight_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_domain_events_v1_flight_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_domain_events_v1_flight_proto_goTypes = []any{
 	(*FlightAdded)(nil),           // 0: albatross.events.v1.FlightAdded
 	(*FlightChanged)(nil),         // 1: albatross.events.v1.FlightChanged
 	(*FlightActivated)(nil),       // 2: albatross.events.v1.FlightActivated
 	(*FlightDeactivated)(nil),     // 3: albatross.events.v1.FlightDeactivated
-	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
+	(*FlightAdded_Field)(nil),     // 4: albatross.events.v1.FlightAdded.Field
+	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
 }
 var file_domain_events_v1_flight_proto_depIdxs = []int32{
-	4, // 0: albatross.events.v1.FlightAdded.added_at:type_name -> google.protobuf.Timestamp
-	4, // 1: albatross.events.v1.FlightChanged.changed_at:type_name -> google.protobuf.Timestamp
-	4, // 2: albatross.events.v1.FlightActivated.activated_at:type_name -> google.protobuf.Timestamp
-	4, // 3: albatross.events.v1.FlightDeactivated.deactivated_at:type_name -> google.protobuf.Timestamp
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	5, // 0: albatross.events.v1.FlightAdded.added_at:type_name -> google.protobuf.Timestamp
+	4, // 1: albatross.events.v1.FlightAdded.fields:type_name -> albatross.events.v1.FlightAdded.Field
+	5, // 2: albatross.events.v1.FlightChanged.changed_at:type_name -> google.protobuf.Timestamp
+	4, // 3: albatross.events.v1.FlightChanged.fields:type_name -> albatross.events.v1.FlightAdded.Field
+	5, // 4: albatross.events.v1.FlightActivated.activated_at:type_name -> google.protobuf.Timestamp
+	5, // 5: albatross.events.v1.FlightDeactivated.deactivated_at:type_name -> google.protobuf.Timestamp
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_domain_events_v1_flight_proto_init() }
@@ -707,7 +802,7 @@ func file_domain_events_v1_flight_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_domain_events_v1_flight_proto_rawDesc), len(file_domain_events_v1_flight_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
