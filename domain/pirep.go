@@ -634,6 +634,10 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 		}
 	}
 	rules, ac := facts.Rules, facts.Aircraft
+	if fresh && d.FlightID == "" && !rules.AllowCharters && m["flight_id"] == "" {
+		m["flight_id"] = "This airline does not allow charter flights: file a flight from the schedule."
+		why["flight_id"] = ReasonChartersOff
+	}
 	if d.AircraftID != "" {
 		switch {
 		case !facts.AircraftFound:
