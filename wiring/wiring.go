@@ -32,6 +32,9 @@ type Commands struct {
 	Notices  *domain.Notices
 	Bids     *domain.Bids
 	Simbrief *domain.Simbrief
+	// Jumpseats moves pilots without flying; where they are comes from the
+	// read models.
+	Jumpseats *domain.Jumpseats
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -59,11 +62,12 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		// read models.
 		Pireps: &domain.Pireps{Runner: runner, IDs: ids, Airports: ops, Aircraft: ops,
 			Settings: settings, Facts: settings},
-		Ranks:    &domain.Ranks{Runner: runner, IDs: ids},
-		APIKeys:  &domain.APIKeys{Runner: runner, IDs: ids},
-		Notices:  &domain.Notices{Runner: runner},
-		Bids:     &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}},
-		Simbrief: &domain.Simbrief{Runner: runner},
+		Ranks:     &domain.Ranks{Runner: runner, IDs: ids},
+		APIKeys:   &domain.APIKeys{Runner: runner, IDs: ids},
+		Notices:   &domain.Notices{Runner: runner},
+		Bids:      &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}},
+		Simbrief:  &domain.Simbrief{Runner: runner},
+		Jumpseats: &domain.Jumpseats{Runner: runner, IDs: ids, Settings: settings},
 	}
 }
 
@@ -100,5 +104,6 @@ func (c Commands) Deps() handlers.Deps {
 		// SimBrief: the OFPs; the airline's settings are in its stream.
 		Simbrief:         c.Simbrief,
 		SimbriefSettings: c.Airlines,
+		Jumpseats:        c.Jumpseats,
 	}
 }
