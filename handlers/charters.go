@@ -143,18 +143,25 @@ func (h *jumpseatHandlers) jumpseatPage(c echo.Context, to string, errs map[stri
 	if len(limits) > 0 {
 		p.Rules = "Jumpseats go " + strings.Join(limits, ", ") + "."
 	}
-	history, err := h.rm.PilotJumpseats(ctx, tabs.ID, pilot, jumpseatHistoryLimit)
+	p.History, err = jumpseatRows(ctx, h.rm, tabs.ID, pilot)
+	return p, err
+}
+
+// jumpseatRows are a pilot's jumpseats as their history shows them.
+func jumpseatRows(ctx context.Context, rm reads.Querier, airlineID, pilotID string) ([]views.JumpseatRow, error) {
+	history, err := rm.PilotJumpseats(ctx, airlineID, pilotID, jumpseatHistoryLimit)
 	if err != nil {
-		return p, err
+		return nil, err
 	}
+	var out []views.JumpseatRow
 	for _, j := range history {
 		from := j.FromAirport
 		if from == "" {
 			from = "-"
 		}
-		p.History = append(p.History, views.JumpseatRow{When: j.MovedAt.UTC().Format("2 Jan 2006 15:04"), From: from, To: j.ToAirport})
+		out = append(out, views.JumpseatRow{When: j.MovedAt.UTC().Format("2 Jan 2006 15:04"), From: from, To: j.ToAirport})
 	}
-	return p, nil
+	return out, nil
 }
 
 // showJumpseat is the jumpseat form and the pilot's jumpseats.

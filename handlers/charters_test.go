@@ -143,7 +143,7 @@ func TestCharterBookingToFiling(t *testing.T) {
 			}
 			w.settle(t)
 			_, body = getAs(t, pilot.client, w.URL+base+"/pireps", nil)
-			if doc(t, body).Find(`[data-pirep="` + p["id"].(string) + `"] [data-testid="charter-badge"]`).Length() != 1 {
+			if doc(t, body).Find(`[data-pirep="`+p["id"].(string)+`"] [data-testid="charter-badge"]`).Length() != 1 {
 				t.Errorf("My PIREPs does not mark the charter")
 			}
 			if resp, pdoc = api.send(t, http.MethodPost, "/api/pireps/"+p["id"].(string)+"/file", pilot.apiKey,
@@ -156,7 +156,7 @@ func TestCharterBookingToFiling(t *testing.T) {
 				t.Errorf("bids after the charter was filed: %v, want none (the reactor removes the booking)", got)
 			}
 			_, body = getAs(t, staff.client, w.URL+base+"/pireps/queue", nil)
-			if doc(t, body).Find(`[data-pirep="` + p["id"].(string) + `"] [data-testid="charter-badge"]`).Length() != 1 {
+			if doc(t, body).Find(`[data-pirep="`+p["id"].(string)+`"] [data-testid="charter-badge"]`).Length() != 1 {
 				t.Errorf("the review queue does not mark the charter")
 			}
 			// A free flight of the ACARS client is a charter now allowed.
@@ -226,6 +226,17 @@ func TestJumpseatMovesThePilot(t *testing.T) {
 				t.Errorf("after the jumpseat: location %q, %d history rows", text(d, "jumpseat-location"), d.Find(`[data-testid="jumpseat-row"]`).Length())
 			}
 			refused("EGLL", "this month's jumpseat")
+			// The pilot's history (My PIREPs) lists it.
+			_, body = getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/pireps", nil)
+			if row := doc(t, body).Find(`[data-testid="history-jumpseat"]`); row.Length() != 1 || !strings.Contains(row.Text(), "LFPG") {
+				t.Errorf("My PIREPs lists %d jumpseats, want the one to LFPG", row.Length())
+			}
+			// The dashboard shows where the jumpseat left the pilot, and links the form.
+			_, body = getAs(t, pilot.client, w.URL+"/", nil)
+			d = doc(t, body)
+			if href, _ := d.Find(`[data-testid="jumpseat-link"]`).Attr("href"); href != page || !strings.Contains(text(d, "dashboard-location"), "LFPG") {
+				t.Errorf("the dashboard: jumpseat link %q, location %q; want the form and LFPG", href, text(d, "dashboard-location"))
+			}
 			// The departure rule: from Lisbon refused, from Paris allowed.
 			resp, pdoc := api.send(t, http.MethodPost, "/api/pireps/prefile", pilot.apiKey, flight)
 			checkPhpvmsProblem(t, "a prefile away from the jumpseat's airport", resp, pdoc, http.StatusBadRequest, "user-not-at-airport")

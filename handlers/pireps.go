@@ -70,6 +70,9 @@ func (h *pirepHandlers) listPireps(c echo.Context) error {
 	}
 	p := views.PirepsPage{Page: page(c, tabs.Name+" · My PIREPs"), Tabs: tabs, Rows: out, CanReview: canReview(c, tabs.ID),
 		Notice: popFlash(c, h.sessions)}
+	if p.Jumpseats, err = jumpseatRows(ctx, h.rm, tabs.ID, currentActor(c).UserID); err != nil {
+		return err
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.PirepsView(p), nil)
 }

@@ -88,6 +88,8 @@ type PirepsPage struct {
 	Rows      []PirepRow
 	CanReview bool
 	Notice    string
+	// Jumpseats are the pilot's moves without flying, latest first.
+	Jumpseats []JumpseatRow
 }
 
 // PirepQueuePage is the staff's queue of pending PIREPs, oldest first.
