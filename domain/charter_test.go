@@ -219,3 +219,25 @@ func TestRebookKeepsACharterBookingsPlan(t *testing.T) {
 		t.Errorf("the plan after the rebook: %+v, want %+v with ac9", got, want)
 	}
 }
+
+func TestChartersOffRefusesAFilingWithoutAScheduleFlight(t *testing.T) {
+	ctx := context.Background()
+	w := newCharterWorld(t, domain.PirepRules{}, domain.DefaultBidRules)
+	d := domain.PirepDetails{FlightNumber: "7", DptAirport: "EGLL", ArrAirport: "LPPT", AircraftID: w.active, SourceName: "x"}
+	_, _, err := w.pireps.Prefile(ctx, w.pilot(), w.airline, d)
+	if domain.ErrorCode(err) != domain.EInvalid || domain.ErrorFields(err)["flight_id"] == "" ||
+		domain.ErrorReasons(err)["flight_id"] != domain.ReasonChartersOff {
+		t.Errorf("a free flight with charters off: %v, want flight_id named", err)
+	}
+	on := newCharterWorld(t, domain.PirepRules{AllowCharters: true}, domain.DefaultBidRules)
+	d.AircraftID = on.active
+	id, _, err := on.pireps.Prefile(ctx, on.pilot(), on.airline, d)
+	if err != nil {
+		t.Fatalf("a free flight with charters on: %v", err)
+	}
+	pirep := &domain.Pirep{}
+	replay(t, on.r, domain.PirepStream(id), pirep)
+	if !pirep.Details.Charter() || pirep.Details.FlightType != "C" {
+		t.Errorf("free flight = %+v, want a passenger charter", pirep.Details)
+	}
+}

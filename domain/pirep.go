@@ -634,6 +634,10 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 		}
 	}
 	rules, ac := facts.Rules, facts.Aircraft
+	if fresh && d.FlightID == "" && !rules.AllowCharters && m["flight_id"] == "" {
+		m["flight_id"] = "This airline does not allow charter flights: file a flight from the schedule."
+		why["flight_id"] = ReasonChartersOff
+	}
 	if d.AircraftID != "" {
 		switch {
 		case !facts.AircraftFound:
@@ -808,11 +812,19 @@ func (s *Pireps) Edit(ctx context.Context, meta CommandMeta, airlineID, pirepID 
 	if err := Authorize(meta.Who, FileOwnPireps, airlineID); err != nil {
 		return AppendResult{}, err
 	}
+	keepType := strings.TrimSpace(d.FlightType) == ""
 	d, err := s.prepare(ctx, airlineID, meta.Who.UserID, d, false, false)
 	if err != nil {
 		return AppendResult{}, err
 	}
 	return s.transition(ctx, meta, airlineID, pirepID, PirepEdit, func(p *Pirep, now time.Time) []proto.Message {
+		// An edit that does not say keeps the charter's kind and booking.
+		if keepType && d.FlightID == "" && p.Details.FlightType != "" {
+			d.FlightType = p.Details.FlightType
+		}
+		if d.BidID == "" {
+			d.BidID = p.Details.BidID
+		}
 		if proto.Equal(p.Details.proto(), d.proto()) {
 			return nil
 		}

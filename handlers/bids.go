@@ -141,20 +141,31 @@ func (h *bidHandlers) bidsPage(c echo.Context) (views.BidsPage, error) {
 	if err != nil {
 		return p, err
 	}
+	if ok, err := chartersAllowed(ctx, h.rm, tabs.ID); err != nil {
+		return p, err
+	} else if ok {
+		p.CharterURL = charterURL(tabs.ID)
+	}
 	for _, b := range bids {
 		row := views.BidRow{Ident: tabs.ICAO + b.FlightNumber, Dpt: b.DptAirport, Arr: b.ArrAirport,
 			PlacedAt:  b.PlacedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
 			FlightURL: "/airlines/" + tabs.ID + "/flights/" + b.FlightID,
 			FileURL:   pirepsURL(tabs.ID) + "/new?flight=" + b.FlightID,
 			RemoveURL: bidsURL(tabs.ID) + "/" + b.ID + "/remove"}
-		if f, err := h.rm.FindFlight(ctx, tabs.ID, b.FlightID); err == nil {
+		if b.Charter != nil {
+			// A charter booking files from itself: the form fills in its plan.
+			row.Charter, row.FileURL = true, pirepsURL(tabs.ID)+"/new?bid="+b.ID
+			if a, err := h.rm.FindAircraft(ctx, tabs.ID, b.AircraftID); err == nil {
+				row.Aircraft = a.Registration
+			}
+		} else if f, err := h.rm.FindFlight(ctx, tabs.ID, b.FlightID); err == nil {
 			row.Ident = flightRow(tabs, f, nil).Ident
 		} else if domain.ErrorCode(err) == domain.ENotFound {
 			row.FlightGone = true
 		} else {
 			return p, err
 		}
-		if b.AircraftID != "" {
+		if b.AircraftID != "" && b.Charter == nil {
 			row.FileURL += "&aircraft=" + b.AircraftID
 			if a, err := h.rm.FindAircraft(ctx, tabs.ID, b.AircraftID); err == nil {
 				row.Aircraft = a.Registration

@@ -115,6 +115,11 @@ func newFuzzApp(f *testing.F) *fuzzApp {
 			f.Fatal(err)
 		}
 	}
+	// Charters and jumpseats on, so their forms reach the domain's checks.
+	if _, err := cmds.Airlines.SetPirepRules(ctx, adm(), a.airline, domain.PirepRules{AllowCharters: true,
+		Jumpseats: domain.JumpseatRules{Allowed: true, PerMonth: 50}}); err != nil {
+		f.Fatal(err)
+	}
 	if err := proj.CatchUp(ctx); err != nil {
 		f.Fatal(err)
 	}
@@ -300,6 +305,30 @@ func FuzzPirepForm(f *testing.F) {
 			"fuel_used": {fuel}, "fuel_unit": {"kg"}, "level": {level}, "landing_rate": {"-150"}, "route": {route}, "remarks": {remarks},
 			"submit": {"1"}}.Encode()
 		a.check(t, fmt.Sprintf("file pirep %q", body), a.do(http.MethodPost, "/airlines/"+a.airline+"/pireps", body, nil, a.cookies...))
+	})
+}
+
+// FuzzCharterForms posts hostile values to the charter booking form and
+// the jumpseat form: a 4xx naming the field, never a 5xx, and nothing
+// appended that a projection cannot apply.
+func FuzzCharterForms(f *testing.F) {
+	valid := []string{"ALA9001", "EGLL", "KJFK", "DCT BOMUP DCT", "36000", "", "cargo", "09:30", "12:05", "KJFK"}
+	addStrings(f, valid)
+	for i := range valid {
+		for _, h := range append(hostileText(), "-1", "99999999999999999999", "25:61", "9:5", "egll") {
+			vs := append([]string(nil), valid...)
+			vs[i] = h
+			addStrings(f, vs)
+		}
+	}
+	a := newFuzzApp(f)
+	f.Fuzz(func(t *testing.T, number, dpt, arr, route, level, distance, kind, dptTime, arrTime, to string) {
+		body := url.Values{"command_id": {domain.NewUUID()}, "flight_number": {number}, "dpt_airport": {dpt}, "arr_airport": {arr},
+			"route": {route}, "aircraft_id": {a.aircraft}, "level": {level}, "distance": {distance}, "type": {kind},
+			"dpt_time": {dptTime}, "arr_time": {arrTime}}.Encode()
+		a.check(t, fmt.Sprintf("book charter %q", body), a.do(http.MethodPost, "/airlines/"+a.airline+"/bids/charter", body, nil, a.cookies...))
+		jump := url.Values{"to_airport": {to}}.Encode()
+		a.check(t, fmt.Sprintf("jumpseat %q", jump), a.do(http.MethodPost, "/airlines/"+a.airline+"/jumpseat", jump, nil, a.cookies...))
 	})
 }
 

@@ -136,6 +136,10 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	// Older tests name made-up subfleets and airports the airline lacks.
 	cmds.Flights.Airports = flightAirports
 	cmds.Flights.Subfleets = subfleetsOr{table: testSubfleets, next: reads.Operations{Q: cmds.Reads}}
+	// Older tests file free flights: an airline that never set its PIREP
+	// rules allows charters here (in production they are off until set).
+	chartersOn := reads.PirepSettings{Q: cmds.Reads, Rules: domain.PirepRules{AllowCharters: true}}
+	cmds.Pireps.Settings, cmds.Pireps.Facts = chartersOn, chartersOn
 	proj := projector.New(es, backend, cmds.Runner.Registry, notices, slog.Default(), projector.All()...).
 		WithReactors(reacted, cmds.Reactors()...)
 	runner, users := cmds.Runner, cmds.Users

@@ -85,7 +85,7 @@ func liveMapOf(ctx context.Context, rm reads.Querier, airlineID, icao, selected,
 		}
 		row := views.LiveFlight{ID: f.ID, Ident: icao + f.FlightNumber, Pilot: pilot, Phase: phaseLabel(f.Phase),
 			Altitude: "-", GroundSpeed: "-", Dpt: f.DptAirport, Arr: f.ArrAirport, Since: sinceDeparture(f, now),
-			Selected: f.ID == selected && !public}
+			Selected: f.ID == selected && !public, Charter: f.FlightID == ""}
 		if selectBase != "" && !public {
 			row.SelectURL = selectFlightURL(selectBase, f.ID)
 		}

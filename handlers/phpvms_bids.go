@@ -60,6 +60,18 @@ func (h *phpvmsAPI) bidResource(c echo.Context, fl *phpvmsFleet, ofps map[string
 	}
 	out := map[string]any{"id": b.Number, "user_id": pilot.PilotNumber, "flight_id": b.FlightID, "aircraft_id": aircraft,
 		"created_at": phpvmsTimestamp(b.PlacedAt), "updated_at": phpvmsTimestamp(b.PlacedAt)}
+	if c := b.Charter; c != nil {
+		// A charter booking is, as phpVMS's charter modules make it, a
+		// flight of the pilot's own (hidden from the schedule) with a bid:
+		// its id is the booking's, which a prefile's flight_id names.
+		res := fl.flightResource(reads.ScheduledFlight{ID: b.ID, FlightNumber: c.FlightNumber, DptAirport: c.DptAirport,
+			ArrAirport: c.ArrAirport, DptTime: c.DptTime, ArrTime: c.ArrTime, Level: c.Level, FlightTime: c.FlightTime(),
+			FlightType: c.FlightType(), Distance: c.Distance, Route: c.Route, Active: true}, true)
+		res["has_bid"], res["visible"], res["user_id"], res["owner_type"] = true, false, pilot.PilotNumber, "charter"
+		delete(res, "simbrief")
+		out["flight_id"], out["flight"] = b.ID, res
+		return out, nil
+	}
 	f, err := h.rm.FindFlight(ctx, fl.airline.ID, b.FlightID)
 	switch domain.ErrorCode(err) {
 	case "":

@@ -93,7 +93,7 @@ func (h *phpvmsAPI) pirepResource(ctx context.Context, a reads.Airline, p reads.
 		"route_leg": p.RouteLeg, "dpt_airport_id": p.DptAirport, "arr_airport_id": p.ArrAirport,
 		"alt_airport_id": nullIfEmpty(p.AltAirport), "level": p.Level, "flight_time": p.FlightTime,
 		"planned_flight_time": nil, "block_time": blockMinutes(p), "zfw": nil, "landing_rate": p.LandingRate, "score": nil,
-		"route": p.Route, "notes": p.Remarks, "source": source, "source_name": p.SourceName, "flight_type": "J",
+		"route": p.Route, "notes": p.Remarks, "source": source, "source_name": p.SourceName, "flight_type": phpvmsFlightType(p),
 		"state": phpvmsPirepState[p.State], "status": p.Phase, "phase": p.Phase, "status_text": phpvmsStatusText[p.Phase],
 		"distance": distanceUnits(float64(p.Distance)), "planned_distance": distanceUnits(float64(p.Distance)),
 		"block_fuel": massUnits(0), "fuel_used": massUnits(float64(p.FuelUsed)),
@@ -235,7 +235,27 @@ func (h *phpvmsAPI) readPatch(c echo.Context, a reads.Airline, b *phpvmsBody) fu
 	text("flight_number", func(d *domain.PirepDetails) *string { return &d.FlightNumber })
 	text("route_code", func(d *domain.PirepDetails) *string { return &d.RouteCode })
 	whole("route_leg", b.integer, func(d *domain.PirepDetails) *int32 { return &d.RouteLeg })
-	text("flight_id", func(d *domain.PirepDetails) *string { return &d.FlightID })
+	if b.has("flight_id") {
+		// A charter booking's flight (its id is the booking's, as the bids
+		// API lists it) is no schedule flight: the PIREP is a charter
+		// filed from that booking.
+		v := b.str("flight_id")
+		if bid, err := h.rm.FindBid(c.Request().Context(), a.ID, v); err == nil && bid.Charter != nil {
+			k, _ := currentAPIPrincipal(c)
+			if bidID := v; bid.PilotID == k.user.ID {
+				ops = append(ops, func(d *domain.PirepDetails) {
+					d.FlightID = ""
+					if d.BidID == "" && d.Source == "" {
+						d.BidID = bidID // a prefile: fill it in from the booking
+					}
+				})
+				v = ""
+			}
+		}
+		if v != "" {
+			ops = append(ops, func(d *domain.PirepDetails) { d.FlightID = v })
+		}
+	}
 	text("dpt_airport_id", func(d *domain.PirepDetails) *string { return &d.DptAirport })
 	text("arr_airport_id", func(d *domain.PirepDetails) *string { return &d.ArrAirport })
 	text("alt_airport_id", func(d *domain.PirepDetails) *string { return &d.AltAirport })
@@ -584,4 +604,13 @@ func (h *phpvmsAPI) pirepFromStream(c echo.Context, a reads.Airline, pirepID str
 		FiledAt: f.FiledAt, FlightTime: d.FlightTime, Distance: d.Distance, Level: d.Level, FuelUsed: d.FuelUsed,
 		LandingRate: d.LandingRate, Route: d.Route, Remarks: d.Remarks, Source: d.Source, SourceName: d.SourceName,
 		Phase: f.Phase, UpdatedAt: f.LastReportAt, QueuedAt: f.LastReportAt, Positions: int32(f.Positions)}, nil
+}
+
+// phpvmsFlightType is a PIREP's flight type letter: C for a charter (a
+// flight not on the schedule), else J.
+func phpvmsFlightType(p reads.Pirep) string {
+	if p.FlightID == "" {
+		return domain.FlightTypeCharterPassenger
+	}
+	return "J"
 }

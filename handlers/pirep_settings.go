@@ -2,8 +2,11 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
@@ -49,7 +52,11 @@ func (h *pirepSettingsHandlers) settingsPage(c echo.Context) (views.PirepSetting
 	}
 	p := views.PirepSettingsPage{Page: page(c, tabs.Name+" · PIREP settings"), Tabs: tabs, Action: pirepSettingsURL(tabs.ID),
 		AircraftAtDeparture: rules.AircraftAtDeparture, PilotAtDeparture: rules.PilotAtDeparture,
-		PublicLiveMap: !rules.PublicLiveMapOff, Bids: bidSettings(tabs.ID, bidRules)}
+		PublicLiveMap: !rules.PublicLiveMapOff, Bids: bidSettings(tabs.ID, bidRules), AllowCharters: rules.AllowCharters,
+		AllowJumpseats: rules.Jumpseats.Allowed, JumpseatHubsOnly: rules.Jumpseats.HubsOnly}
+	if rules.Jumpseats.PerMonth > 0 {
+		p.JumpseatsPerMonth = strconv.Itoa(int(rules.Jumpseats.PerMonth))
+	}
 	if rules.AbandonAfterMinutes > 0 {
 		p.AbandonAfter = domain.FormatFlightTime(int64(rules.AbandonAfterMinutes))
 	}
@@ -71,10 +78,21 @@ func (h *pirepSettingsHandlers) showPirepSettings(c echo.Context) error {
 func (h *pirepSettingsHandlers) savePirepSettings(c echo.Context) error {
 	airlineID := c.Param("id")
 	rules := domain.PirepRules{AircraftAtDeparture: c.FormValue("aircraft_at_departure") != "",
-		PilotAtDeparture: c.FormValue("pilot_at_departure") != "", PublicLiveMapOff: c.FormValue("public_live_map") == ""}
+		PilotAtDeparture: c.FormValue("pilot_at_departure") != "", PublicLiveMapOff: c.FormValue("public_live_map") == "",
+		AllowCharters: c.FormValue("allow_charters") != "",
+		Jumpseats:     domain.JumpseatRules{Allowed: c.FormValue("allow_jumpseats") != "", HubsOnly: c.FormValue("jumpseat_hubs_only") != ""}}
 	typed := c.FormValue("abandon_after")
+	perMonth := strings.TrimSpace(c.FormValue("jumpseats_per_month"))
 	var err error
-	if typed != "" {
+	if perMonth != "" {
+		n, perr := strconv.Atoi(perMonth)
+		if perr != nil || n < 1 || n > domain.MaxJumpseatsPerMonth {
+			err = domain.FieldError(domain.EInvalid, "jumpseats_per_month",
+				fmt.Sprintf("Enter from 1 to %d jumpseats a month, or leave it empty for no limit.", domain.MaxJumpseatsPerMonth))
+		}
+		rules.Jumpseats.PerMonth = int32(n)
+	}
+	if typed != "" && err == nil {
 		var mins int64
 		if mins, err = domain.ParseFlightTime(typed); err == nil {
 			rules.AbandonAfterMinutes = int32(mins)
@@ -94,6 +112,8 @@ func (h *pirepSettingsHandlers) savePirepSettings(c echo.Context) error {
 		}
 		p.AircraftAtDeparture, p.PilotAtDeparture, p.AbandonAfter, p.Errors = rules.AircraftAtDeparture, rules.PilotAtDeparture, typed, fields
 		p.PublicLiveMap = !rules.PublicLiveMapOff
+		p.AllowCharters, p.AllowJumpseats, p.JumpseatHubsOnly = rules.AllowCharters, rules.Jumpseats.Allowed, rules.Jumpseats.HubsOnly
+		p.JumpseatsPerMonth = perMonth
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return render(c, http.StatusUnprocessableEntity, views.PirepSettingsView(p), nil)
 	}

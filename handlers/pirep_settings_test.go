@@ -70,7 +70,7 @@ func checkPirepSettings(t *testing.T, w *matrixWorld) {
 	if _, body := getAs(t, anyone, w.URL+"/a/"+a.slug, nil); !strings.Contains(body, `data-testid="public-live"`) {
 		t.Errorf("a new airline's public page has no live map")
 	}
-	if resp, _ := w.sendForm(t, staff, settings, url.Values{"abandon_after": {"4:30"}}); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := w.sendForm(t, staff, settings, url.Values{"abandon_after": {"4:30"}, "allow_charters": {"1"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save abandon after 4:30: %d", resp.StatusCode)
 	}
 	if _, body := getAs(t, anyone, w.URL+"/a/"+a.slug, nil); strings.Contains(body, `data-testid="public-live"`) || strings.Contains(body, "/a/"+a.slug+"/events") {
@@ -86,7 +86,7 @@ func checkPirepSettings(t *testing.T, w *matrixWorld) {
 		t.Errorf("after saving 4:30, the field shows %q", v)
 	}
 
-	resp, _ := w.sendForm(t, staff, settings, url.Values{"pilot_at_departure": {"1"}})
+	resp, _ := w.sendForm(t, staff, settings, url.Values{"pilot_at_departure": {"1"}, "allow_charters": {"1"}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != settings {
 		t.Fatalf("save: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -135,7 +135,7 @@ func checkPirepSettings(t *testing.T, w *matrixWorld) {
 	}
 
 	// Off again: the same flight files.
-	if resp, _ := w.sendForm(t, staff, settings, url.Values{}); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := w.sendForm(t, staff, settings, url.Values{"allow_charters": {"1"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("turn off: %d", resp.StatusCode)
 	}
 	if resp, body := w.sendForm(t, pilot, base, away); resp.StatusCode != http.StatusSeeOther {

@@ -70,6 +70,9 @@ func (h *pirepHandlers) listPireps(c echo.Context) error {
 	}
 	p := views.PirepsPage{Page: page(c, tabs.Name+" · My PIREPs"), Tabs: tabs, Rows: out, CanReview: canReview(c, tabs.ID),
 		Notice: popFlash(c, h.sessions)}
+	if p.Jumpseats, err = jumpseatRows(ctx, h.rm, tabs.ID, currentActor(c).UserID); err != nil {
+		return err
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.PirepsView(p), nil)
 }
@@ -169,7 +172,7 @@ func pirepRow(tabs views.AirlineTabs, p reads.Pirep, pilot string, regs map[stri
 		ident += "/L." + strconv.Itoa(int(p.RouteLeg))
 	}
 	const when = "2 Jan 2006 15:04"
-	r := views.PirepRow{ID: p.ID, URL: pirepsURL(tabs.ID) + "/" + p.ID, Ident: ident,
+	r := views.PirepRow{ID: p.ID, URL: pirepsURL(tabs.ID) + "/" + p.ID, Ident: ident, Charter: p.FlightID == "",
 		Dpt: p.DptAirport, Arr: p.ArrAirport, Alt: p.AltAirport, State: p.State, StateLabel: pirepStateLabels[p.State],
 		Pilot: pilot, Aircraft: regs[p.AircraftID], BlockOff: p.BlockOff.UTC().Format(when), BlockOn: p.BlockOn.UTC().Format(when),
 		FlightTime: domain.FormatFlightTime(int64(p.FlightTime)), Distance: strconv.Itoa(int(p.Distance)) + " nm",
@@ -222,6 +225,30 @@ func (h *pirepHandlers) showNewPirep(c echo.Context) error {
 		}
 		if fl.Level > 0 {
 			f.Level = strconv.Itoa(int(fl.Level))
+		}
+	}
+	// A charter booking fills the form with its plan (My bids links so).
+	if id := c.QueryParam("bid"); id != "" {
+		b, err := h.rm.FindBid(c.Request().Context(), c.Param("id"), id)
+		if err == nil && b.PilotID != currentActor(c).UserID {
+			err = domain.Errorf(domain.ENotFound, "You have no such bid.")
+		}
+		if err != nil {
+			return err
+		}
+		if b.Charter != nil {
+			d := domain.PirepFromCharter(b.ID, *b.Charter)
+			f.BidID, f.FlightType, f.FlightNumber, f.DptAirport, f.ArrAirport = b.ID, d.FlightType, d.FlightNumber, d.DptAirport, d.ArrAirport
+			f.AircraftID, f.Route = d.AircraftID, d.Route
+			if d.FlightTime > 0 {
+				f.FlightTime = domain.FormatFlightTime(int64(d.FlightTime))
+			}
+			if d.Distance > 0 {
+				f.Distance = strconv.Itoa(int(d.Distance))
+			}
+			if d.Level > 0 {
+				f.Level = strconv.Itoa(int(d.Level))
+			}
 		}
 	}
 	// A bid that reserves an aircraft files with it (My bids links so).
@@ -294,7 +321,7 @@ func pirepForm(c echo.Context) (views.PirepForm, domain.PirepDetails, formErrors
 	if f.FuelUnit != "kg" {
 		f.FuelUnit = "lb"
 	}
-	d := domain.PirepDetails{FlightNumber: f.FlightNumber, RouteCode: f.RouteCode, FlightID: f.FlightID,
+	d := domain.PirepDetails{FlightNumber: f.FlightNumber, RouteCode: f.RouteCode, FlightID: f.FlightID, BidID: f.BidID, FlightType: f.FlightType,
 		DptAirport: f.DptAirport, ArrAirport: f.ArrAirport, AltAirport: f.AltAirport, AircraftID: f.AircraftID,
 		Route: f.Route, Remarks: f.Remarks, Source: domain.PirepSourceManual}
 	errs := formErrors{}

@@ -174,6 +174,13 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/bids", bids.showBids, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/bids", bids.placeBid, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/bids/:bid/remove", bids.removeBid, allow(domain.FileOwnPireps))
+	// Charters: a booking of the pilot's own flight plan, shown in My bids.
+	member.GET("/airlines/:id/bids/charter", bids.showCharter, allow(domain.FileOwnPireps))
+	member.POST("/airlines/:id/bids/charter", bids.bookCharter, allow(domain.FileOwnPireps))
+	// Jumpseats: the pilot moves to another airport without flying.
+	jumpseats := &jumpseatHandlers{cmds: d.Jumpseats, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/jumpseat", jumpseats.showJumpseat, allow(domain.FileOwnPireps))
+	member.POST("/airlines/:id/jumpseat", jumpseats.jumpseat, allow(domain.FileOwnPireps))
 	// SimBrief: a pilot plans a flight and reads their briefing (their own
 	// OFPs only); staff set the airline's key and the OFPs' lifetime.
 	sb := newSimbriefHandlers(d, wait)

@@ -126,6 +126,14 @@ type Deps struct {
 	Simbrief         SimbriefCommands
 	SimbriefSettings SimbriefSettingCommands
 	SimbriefClient   SimbriefFetcher
+
+	// Jumpseats moves a pilot to another airport without flying.
+	Jumpseats JumpseatCommands
+}
+
+// JumpseatCommands runs the jumpseat command (domain.Jumpseats).
+type JumpseatCommands interface {
+	Move(ctx context.Context, meta domain.CommandMeta, airlineID, to string) (domain.AppendResult, error)
 }
 
 // PirepCommands runs the PIREP commands (domain.Pireps).

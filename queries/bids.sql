@@ -20,9 +20,11 @@ DELETE FROM airline_bid_rules;
 -- name: InsertBid :exec
 -- InsertBid adds a bid with the airline's next bid number; the same bid
 -- again changes nothing.
-INSERT INTO bids (tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at)
+INSERT INTO bids (tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at,
+    charter, route, level, distance, cargo, dpt_time, arr_time, flight_time)
 VALUES (@tenant_id, @id, (SELECT coalesce(max(b.number), 0) + 1 FROM bids b WHERE b.tenant_id = @tenant_id),
-    @pilot_id, @flight_id, @aircraft_id, @flight_number, @dpt_airport, @arr_airport, @placed_at)
+    @pilot_id, @flight_id, @aircraft_id, @flight_number, @dpt_airport, @arr_airport, @placed_at,
+    @charter, @route, @level, @distance, @cargo, @dpt_time, @arr_time, @flight_time)
 ON CONFLICT (tenant_id, id) DO NOTHING;
 
 -- name: EndBid :exec

@@ -18,7 +18,7 @@ type DashboardPage struct {
 	Rank     string // the rank held; empty with none
 	Progress RankProgress
 
-	Location     string // ICAO of the latest accepted flight's arrival; empty before any
+	Location     string // ICAO of the latest accepted flight's arrival or later jumpseat; empty before either
 	LocationName string
 
 	Recent     []PirepRow  // the latest five PIREPs

@@ -4,6 +4,7 @@ package views
 type LiveFlight struct {
 	ID          string
 	Ident       string // the airline's ICAO and the flight number, ALA123
+	Charter     bool   // a flight not on the schedule
 	Pilot       string
 	Phase       string // phpVMS's label of its phase, "Enroute"
 	Altitude    string // "35,000 ft", "-" before the first position

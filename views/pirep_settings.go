@@ -12,8 +12,15 @@ type PirepSettingsPage struct {
 	AbandonAfter string
 	// PublicLiveMap shows the live map on the airline's public page.
 	PublicLiveMap bool
-	Errors        map[string]string
-	Notice        string
+	// AllowCharters lets pilots file and book flights not on the schedule.
+	AllowCharters bool
+	// Jumpseats: allowed, at most JumpseatsPerMonth a month as typed
+	// (empty: no limit), only to hubs.
+	AllowJumpseats    bool
+	JumpseatsPerMonth string
+	JumpseatHubsOnly  bool
+	Errors            map[string]string
+	Notice            string
 	// Bids is the form of the airline's bid settings, on the same page.
 	Bids BidSettings
 }

@@ -11,6 +11,10 @@ type PirepForm struct {
 	Edit      bool // editing a filed PIREP; Draft says whether it may still be submitted
 	Draft     bool
 	FlightID  string `form:"flight_id"` // the schedule flight it is filed from, if any
+	// BidID is the charter booking it is filed from, if any; FlightType
+	// the charter's kind (C passengers, H cargo) when no schedule flight.
+	BidID      string `form:"bid_id"`
+	FlightType string `form:"flight_type"`
 
 	FlightNumber           string `form:"flight_number"`
 	RouteCode              string `form:"route_code"`
@@ -38,6 +42,10 @@ type PirepForm struct {
 	Message string
 }
 
+// CharterFlightTypes are the kinds of charter a PIREP may be filed as:
+// phpVMS's flight type letters.
+var CharterFlightTypes = [][2]string{{"C", "Passenger charter"}, {"H", "Cargo charter"}}
+
 // FuelUnits are the units the fuel used can be entered in.
 var FuelUnits = [][2]string{{"lb", "pounds (lb)"}, {"kg", "kilograms (kg)"}}
 
@@ -46,6 +54,7 @@ type PirepRow struct {
 	ID           string
 	URL          string
 	Ident        string // ABC1234
+	Charter      bool   // a flight not on the schedule
 	Dpt, Arr     string
 	Alt          string
 	State        string // domain.PirepDraft, …
@@ -79,6 +88,8 @@ type PirepsPage struct {
 	Rows      []PirepRow
 	CanReview bool
 	Notice    string
+	// Jumpseats are the pilot's moves without flying, latest first.
+	Jumpseats []JumpseatRow
 }
 
 // PirepQueuePage is the staff's queue of pending PIREPs, oldest first.

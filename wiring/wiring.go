@@ -32,6 +32,9 @@ type Commands struct {
 	Notices  *domain.Notices
 	Bids     *domain.Bids
 	Simbrief *domain.Simbrief
+	// Jumpseats moves pilots without flying; where they are comes from the
+	// read models.
+	Jumpseats *domain.Jumpseats
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -63,8 +66,9 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		APIKeys: &domain.APIKeys{Runner: runner, IDs: ids},
 		Notices: &domain.Notices{Runner: runner},
 		// A bid follows the airline's "pilot at the departure airport" rule.
-		Bids:     &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}, Location: settings},
-		Simbrief: &domain.Simbrief{Runner: runner},
+		Bids:      &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}, Location: settings},
+		Simbrief:  &domain.Simbrief{Runner: runner},
+		Jumpseats: &domain.Jumpseats{Runner: runner, IDs: ids, Settings: settings},
 	}
 }
 
@@ -102,5 +106,6 @@ func (c Commands) Deps() handlers.Deps {
 		// SimBrief: the OFPs; the airline's settings are in its stream.
 		Simbrief:         c.Simbrief,
 		SimbriefSettings: c.Airlines,
+		Jumpseats:        c.Jumpseats,
 	}
 }

@@ -68,6 +68,7 @@ func acarsSite(t *testing.T, srv *testServer) phpvmstest.Site {
 	t.Helper()
 	platform := loginAsAdmin(t, srv)
 	airline := createAirline(t, platform, "Petrel Virtual", "PTV", "petrel")
+	allowCharters(t, platform, airline)
 	for _, kind := range []string{"airports", "subfleets", "aircraft"} {
 		importSample(t, platform, airline, kind)
 	}
@@ -95,6 +96,7 @@ func TestACARSClientReplay(t *testing.T) {
 func replayACARS(t *testing.T, srv *testServer) {
 	platform := loginAsAdmin(t, srv)
 	airline := createAirline(t, platform, "Petrel Virtual", "PTV", "petrel")
+	allowCharters(t, platform, airline)
 	for _, kind := range []string{"airports", "subfleets", "aircraft", "flights"} {
 		importSample(t, platform, airline, kind)
 	}

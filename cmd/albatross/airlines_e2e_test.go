@@ -287,3 +287,16 @@ func TestWebOnlyProcessIsReadyOnlyWhileAProjectorKeepsUp(t *testing.T) {
 		t.Errorf("the web-only process does not list the airline the other process projected: %v", airlineNames(doc))
 	}
 }
+
+// allowCharters ticks the airline's "allow charter flights" setting, for
+// tests whose flights are not on the schedule (charters are off by
+// default, as phpVMS's free flights).
+func allowCharters(t *testing.T, b *browser, airlineID string) {
+	t.Helper()
+	path := "/airlines/" + airlineID + "/settings/pireps"
+	_, doc := b.get(path)
+	csrf, _ := doc.Find(`form[data-testid="pirep-settings-form"] input[name="_csrf"]`).Attr("value")
+	if resp, _ := b.post(path, url.Values{"_csrf": {csrf}, "allow_charters": {"1"}, "public_live_map": {"1"}}, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("allow charters: status %d", resp.StatusCode)
+	}
+}

@@ -53,6 +53,7 @@ func walkLiveMap(t *testing.T, mode string, srv *testServer) {
 	shot := (&pageShot{t: t, walk: "livemap", mode: mode}).take
 	platform := loginAsAdmin(t, srv)
 	airline := createAirline(t, platform, "Skua Virtual", "SKV", "skua")
+	allowCharters(t, platform, airline)
 	otp := addPerson(t, platform, airline, "Pia Pilot", "pia@skua.example", "pilot")
 	staffOTP := addPerson(t, platform, airline, "Sam Staff", "sam@skua.example", "airline_admin")
 	for _, kind := range []string{"airports", "subfleets", "aircraft"} {

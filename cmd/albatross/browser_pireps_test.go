@@ -75,6 +75,7 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 	shot := (&pageShot{t: t, walk: "pireps", mode: mode}).take
 	platform := loginAsAdmin(t, srv)
 	airline := createAirline(t, platform, "Petrel Virtual", "PTV", "petrel")
+	allowCharters(t, platform, airline)
 	staffOTP := addPerson(t, platform, airline, "Sam Staff", "sam@petrel.example", "airline_admin")
 	pilotOTP := addPerson(t, platform, airline, "Pia Pilot", "pia@petrel.example", "pilot")
 	for _, kind := range []string{"airports", "subfleets", "aircraft"} {

@@ -36,6 +36,7 @@ func TestBrowserSimbriefBriefing(t *testing.T) {
 		"ALBATROSS_SIMBRIEF_URL": sb.URL})
 	platform := loginAsAdmin(t, srv)
 	airline := createAirline(t, platform, "Petrel Virtual", "PTV", "petrel")
+	allowCharters(t, platform, airline)
 	otp := addPerson(t, platform, airline, "Pat Pilot", "pat@petrel.example", "pilot")
 	for _, kind := range []string{"airports", "subfleets", "aircraft", "flights"} {
 		importSample(t, platform, airline, kind)

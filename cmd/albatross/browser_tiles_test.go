@@ -140,6 +140,7 @@ func TestBrowserLiveMapOverTiles(t *testing.T) {
 	shot := (&pageShot{t: t, walk: "tiles", mode: "embedded"}).take
 	platform := loginAsAdmin(t, srv)
 	airline := createAirline(t, platform, "Skua Virtual", "SKV", "skua")
+	allowCharters(t, platform, airline)
 	for _, kind := range []string{"airports", "subfleets", "aircraft"} {
 		importSample(t, platform, airline, kind)
 	}

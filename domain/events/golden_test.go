@@ -140,6 +140,11 @@ var goldenCases = []struct {
 		PlacedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 10, 0, 0, time.UTC)), Charter: true, Route: "DCT BOMUP DCT",
 		Level: 36000, Distance: 839, Cargo: true, DptTime: "09:30", ArrTime: "12:05", FlightTime: 155,
 	}},
+	{"pilot_jumpseated", &eventsv1.PilotJumpseated{
+		JumpseatId: "5e6f7081-92a3-4bb4-c5d6-e7f8a9b0c1d2", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", FromAirport: "EGLL", ToAirport: "LPPT",
+		MovedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 12, 0, 0, time.UTC)),
+	}},
 	{"bid_removed", &eventsv1.BidRemoved{
 		BidId: "3c4d5e6f-7081-4a92-b3c4-d5e6f7a8b9c0", PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
 		FlightId: "6b1e0a37-520c-5e2f-9d64-3a517c0e8812", Reason: "filed", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d",

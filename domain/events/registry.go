@@ -53,6 +53,7 @@ var registered = []proto.Message{
 	&eventsv1.RankSaved{},
 	&eventsv1.PilotRankSet{},
 	&eventsv1.PirepRulesChanged{},
+	&eventsv1.PilotJumpseated{},
 	&eventsv1.PirepCommentAdded{},
 	&eventsv1.NoticeDismissed{},
 	&eventsv1.PirepProgressed{},

@@ -260,7 +260,8 @@ func (t *tx) InsertBid(ctx context.Context, arg readmodel.InsertBidParams) error
 	}
 	rows[arg.ID] = readmodel.Bid{TenantID: arg.TenantID, ID: arg.ID, Number: last + 1, PilotID: arg.PilotID,
 		FlightID: arg.FlightID, AircraftID: arg.AircraftID, FlightNumber: arg.FlightNumber, DptAirport: arg.DptAirport,
-		ArrAirport: arg.ArrAirport, PlacedAt: timestamptz(arg.PlacedAt)}
+		ArrAirport: arg.ArrAirport, PlacedAt: timestamptz(arg.PlacedAt), Charter: arg.Charter, Route: arg.Route, Level: arg.Level,
+		Distance: arg.Distance, Cargo: arg.Cargo, DptTime: arg.DptTime, ArrTime: arg.ArrTime, FlightTime: arg.FlightTime}
 	t.undo = append(t.undo, func() { delete(rows, arg.ID) })
 	return nil
 }

@@ -32,8 +32,9 @@ func (s *state) collectFilingFacts(ctx context.Context, arg readmodel.CollectFil
 	row := readmodel.CollectFilingFactsRow{AirportIcaos: []string{}, AirportLatitudes: []float64{}, AirportLongitudes: []float64{}}
 	if r, ok := s.pirepRules[arg.TenantID]; ok {
 		row.RulesSet, row.AircraftAtDeparture, row.PilotAtDeparture = true, r.AircraftAtDeparture, r.PilotAtDeparture
+		row.AllowCharters = r.AllowCharters
 	}
-	row.PilotLocation = s.pilotStats[rowKey{arg.TenantID, arg.PilotID}].Location
+	row.PilotLocation = s.pilotLocation(rowKey{arg.TenantID, arg.PilotID})
 	icaos := slices.Clone(arg.Icaos)
 	slices.Sort(icaos)
 	for _, icao := range slices.Compact(icaos) {
@@ -50,4 +51,14 @@ func (s *state) collectFilingFacts(ctx context.Context, arg readmodel.CollectFil
 		}
 	}
 	return row, nil
+}
+
+// pilotLocation is where a pilot is: their latest accepted arrival or,
+// when later, their latest jumpseat's airport.
+func (s *state) pilotLocation(key rowKey) string {
+	st := s.pilotStats[key]
+	if j, ok := s.latestJumpseat(key); ok && (st.LastFlight == nil || j.MovedAt.After(*st.LastFlight)) {
+		return j.ToAirport
+	}
+	return st.Location
 }

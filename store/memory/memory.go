@@ -256,6 +256,7 @@ type state struct {
 	bids         map[string]map[uuid.UUID]readmodel.Bid // by tenant; see bids.go
 	simbriefOfps map[ofpKey]readmodel.SimbriefOfp       // see simbrief.go
 	review       *reviewTables                          // see review.go
+	jumpseats    map[rowKey][]readmodel.Jumpseat        // by pilot, latest first; see jumpseats.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -316,6 +317,7 @@ func newState() *state {
 		bids:         map[string]map[uuid.UUID]readmodel.Bid{},
 		simbriefOfps: map[ofpKey]readmodel.SimbriefOfp{},
 		review:       newReviewTables(),
+		jumpseats:    map[rowKey][]readmodel.Jumpseat{},
 	}
 }
 

@@ -62,7 +62,8 @@ func (t *tx) UpsertAirlinePirepRules(ctx context.Context, arg readmodel.UpsertAi
 	old, existed := t.st.pirepRules[arg.TenantID]
 	t.st.pirepRules[arg.TenantID] = readmodel.AirlinePirepRule{TenantID: arg.TenantID, AircraftAtDeparture: arg.AircraftAtDeparture,
 		PilotAtDeparture: arg.PilotAtDeparture, UpdatedAt: timestamptz(arg.UpdatedAt), AbandonAfterMinutes: arg.AbandonAfterMinutes,
-		PublicLiveMapOff: arg.PublicLiveMapOff}
+		PublicLiveMapOff: arg.PublicLiveMapOff, AllowCharters: arg.AllowCharters, AllowJumpseats: arg.AllowJumpseats,
+		JumpseatsPerMonth: arg.JumpseatsPerMonth, JumpseatHubsOnly: arg.JumpseatHubsOnly}
 	t.undo = append(t.undo, func() {
 		if existed {
 			t.st.pirepRules[arg.TenantID] = old

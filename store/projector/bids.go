@@ -84,7 +84,8 @@ func (Bids) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEv
 	case *eventsv1.BidPlaced:
 		err = q.InsertBid(ctx, readmodel.InsertBidParams{TenantID: ev.TenantID, ID: id, PilotID: pilot, FlightID: e.FlightId,
 			AircraftID: e.AircraftId, FlightNumber: e.FlightNumber, DptAirport: e.DptAirport, ArrAirport: e.ArrAirport,
-			PlacedAt: e.PlacedAt.AsTime()})
+			PlacedAt: e.PlacedAt.AsTime(), Charter: e.Charter, Route: e.Route, Level: e.Level, Distance: e.Distance, Cargo: e.Cargo,
+			DptTime: e.DptTime, ArrTime: e.ArrTime, FlightTime: e.FlightTime})
 	case *eventsv1.BidRemoved:
 		err = q.EndBid(ctx, readmodel.EndBidParams{TenantID: ev.TenantID, ID: id, EndedAt: e.RemovedAt.AsTime(), EndReason: e.Reason})
 	}

@@ -36,7 +36,8 @@ func (PirepRules) Apply(ctx context.Context, q readmodel.Querier, ev domain.Reco
 	}
 	if err := q.UpsertAirlinePirepRules(ctx, readmodel.UpsertAirlinePirepRulesParams{TenantID: ev.TenantID,
 		AircraftAtDeparture: e.AircraftAtDeparture, PilotAtDeparture: e.PilotAtDeparture, UpdatedAt: e.ChangedAt.AsTime(),
-		AbandonAfterMinutes: e.AbandonAfterMinutes, PublicLiveMapOff: e.PublicLiveMapOff}); err != nil {
+		AbandonAfterMinutes: e.AbandonAfterMinutes, PublicLiveMapOff: e.PublicLiveMapOff, AllowCharters: e.AllowCharters,
+		AllowJumpseats: e.AllowJumpseats, JumpseatsPerMonth: e.JumpseatsPerMonth, JumpseatHubsOnly: e.JumpseatHubsOnly}); err != nil {
 		return nil, fmt.Errorf("pirep rules of %s: %w", ev.TenantID, err)
 	}
 	return []notify.Notice{{TenantID: ev.TenantID, Topic: TopicSettings, IDs: []string{ev.TenantID}, Position: ev.Position.String()}}, nil

@@ -77,7 +77,7 @@ func (q *Queries) GetAirlineBidRules(ctx context.Context, tenantID string) (Airl
 }
 
 const getBid = `-- name: GetBid :one
-SELECT tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at, ended_at, end_reason FROM bids
+SELECT tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at, ended_at, end_reason, charter, route, level, distance, cargo, dpt_time, arr_time, flight_time FROM bids
 WHERE tenant_id = $1 AND id = $2 AND ended_at IS NULL
 `
 
@@ -103,12 +103,20 @@ func (q *Queries) GetBid(ctx context.Context, arg GetBidParams) (Bid, error) {
 		&i.PlacedAt,
 		&i.EndedAt,
 		&i.EndReason,
+		&i.Charter,
+		&i.Route,
+		&i.Level,
+		&i.Distance,
+		&i.Cargo,
+		&i.DptTime,
+		&i.ArrTime,
+		&i.FlightTime,
 	)
 	return i, err
 }
 
 const getBidByNumber = `-- name: GetBidByNumber :one
-SELECT tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at, ended_at, end_reason FROM bids
+SELECT tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at, ended_at, end_reason, charter, route, level, distance, cargo, dpt_time, arr_time, flight_time FROM bids
 WHERE tenant_id = $1 AND number = $2 AND ended_at IS NULL
 `
 
@@ -134,14 +142,24 @@ func (q *Queries) GetBidByNumber(ctx context.Context, arg GetBidByNumberParams) 
 		&i.PlacedAt,
 		&i.EndedAt,
 		&i.EndReason,
+		&i.Charter,
+		&i.Route,
+		&i.Level,
+		&i.Distance,
+		&i.Cargo,
+		&i.DptTime,
+		&i.ArrTime,
+		&i.FlightTime,
 	)
 	return i, err
 }
 
 const insertBid = `-- name: InsertBid :exec
-INSERT INTO bids (tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at)
+INSERT INTO bids (tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at,
+    charter, route, level, distance, cargo, dpt_time, arr_time, flight_time)
 VALUES ($1, $2, (SELECT coalesce(max(b.number), 0) + 1 FROM bids b WHERE b.tenant_id = $1),
-    $3, $4, $5, $6, $7, $8, $9)
+    $3, $4, $5, $6, $7, $8, $9,
+    $10, $11, $12, $13, $14, $15, $16, $17)
 ON CONFLICT (tenant_id, id) DO NOTHING
 `
 
@@ -155,6 +173,14 @@ type InsertBidParams struct {
 	DptAirport   string
 	ArrAirport   string
 	PlacedAt     time.Time
+	Charter      bool
+	Route        string
+	Level        int32
+	Distance     int32
+	Cargo        bool
+	DptTime      string
+	ArrTime      string
+	FlightTime   int32
 }
 
 // InsertBid adds a bid with the airline's next bid number; the same bid
@@ -170,12 +196,20 @@ func (q *Queries) InsertBid(ctx context.Context, arg InsertBidParams) error {
 		arg.DptAirport,
 		arg.ArrAirport,
 		arg.PlacedAt,
+		arg.Charter,
+		arg.Route,
+		arg.Level,
+		arg.Distance,
+		arg.Cargo,
+		arg.DptTime,
+		arg.ArrTime,
+		arg.FlightTime,
 	)
 	return err
 }
 
 const listAircraftBids = `-- name: ListAircraftBids :many
-SELECT tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at, ended_at, end_reason FROM bids
+SELECT tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at, ended_at, end_reason, charter, route, level, distance, cargo, dpt_time, arr_time, flight_time FROM bids
 WHERE tenant_id = $1 AND aircraft_id <> '' AND ended_at IS NULL
 ORDER BY aircraft_id, number
 `
@@ -203,6 +237,14 @@ func (q *Queries) ListAircraftBids(ctx context.Context, tenantID string) ([]Bid,
 			&i.PlacedAt,
 			&i.EndedAt,
 			&i.EndReason,
+			&i.Charter,
+			&i.Route,
+			&i.Level,
+			&i.Distance,
+			&i.Cargo,
+			&i.DptTime,
+			&i.ArrTime,
+			&i.FlightTime,
 		); err != nil {
 			return nil, err
 		}
@@ -215,7 +257,7 @@ func (q *Queries) ListAircraftBids(ctx context.Context, tenantID string) ([]Bid,
 }
 
 const listExpiredBids = `-- name: ListExpiredBids :many
-SELECT b.tenant_id, b.id, b.number, b.pilot_id, b.flight_id, b.aircraft_id, b.flight_number, b.dpt_airport, b.arr_airport, b.placed_at, b.ended_at, b.end_reason FROM bids b
+SELECT b.tenant_id, b.id, b.number, b.pilot_id, b.flight_id, b.aircraft_id, b.flight_number, b.dpt_airport, b.arr_airport, b.placed_at, b.ended_at, b.end_reason, b.charter, b.route, b.level, b.distance, b.cargo, b.dpt_time, b.arr_time, b.flight_time FROM bids b
 JOIN airline_bid_rules r ON r.tenant_id = b.tenant_id
 WHERE b.ended_at IS NULL AND r.expire_after_hours > 0
   AND b.placed_at + r.expire_after_hours * interval '1 hour' <= $1::timestamptz
@@ -252,6 +294,14 @@ func (q *Queries) ListExpiredBids(ctx context.Context, arg ListExpiredBidsParams
 			&i.PlacedAt,
 			&i.EndedAt,
 			&i.EndReason,
+			&i.Charter,
+			&i.Route,
+			&i.Level,
+			&i.Distance,
+			&i.Cargo,
+			&i.DptTime,
+			&i.ArrTime,
+			&i.FlightTime,
 		); err != nil {
 			return nil, err
 		}
@@ -264,7 +314,7 @@ func (q *Queries) ListExpiredBids(ctx context.Context, arg ListExpiredBidsParams
 }
 
 const listFlightBids = `-- name: ListFlightBids :many
-SELECT tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at, ended_at, end_reason FROM bids
+SELECT tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at, ended_at, end_reason, charter, route, level, distance, cargo, dpt_time, arr_time, flight_time FROM bids
 WHERE tenant_id = $1 AND flight_id = ANY($2::text[]) AND ended_at IS NULL
 ORDER BY flight_id, number
 `
@@ -298,6 +348,14 @@ func (q *Queries) ListFlightBids(ctx context.Context, arg ListFlightBidsParams) 
 			&i.PlacedAt,
 			&i.EndedAt,
 			&i.EndReason,
+			&i.Charter,
+			&i.Route,
+			&i.Level,
+			&i.Distance,
+			&i.Cargo,
+			&i.DptTime,
+			&i.ArrTime,
+			&i.FlightTime,
 		); err != nil {
 			return nil, err
 		}
@@ -310,7 +368,7 @@ func (q *Queries) ListFlightBids(ctx context.Context, arg ListFlightBidsParams) 
 }
 
 const listPilotBids = `-- name: ListPilotBids :many
-SELECT tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at, ended_at, end_reason FROM bids
+SELECT tenant_id, id, number, pilot_id, flight_id, aircraft_id, flight_number, dpt_airport, arr_airport, placed_at, ended_at, end_reason, charter, route, level, distance, cargo, dpt_time, arr_time, flight_time FROM bids
 WHERE tenant_id = $1 AND pilot_id = $2 AND ended_at IS NULL
 ORDER BY placed_at, number
 `
@@ -343,6 +401,14 @@ func (q *Queries) ListPilotBids(ctx context.Context, arg ListPilotBidsParams) ([
 			&i.PlacedAt,
 			&i.EndedAt,
 			&i.EndReason,
+			&i.Charter,
+			&i.Route,
+			&i.Level,
+			&i.Distance,
+			&i.Cargo,
+			&i.DptTime,
+			&i.ArrTime,
+			&i.FlightTime,
 		); err != nil {
 			return nil, err
 		}

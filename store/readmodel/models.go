@@ -75,6 +75,10 @@ type AirlinePirepRule struct {
 	UpdatedAt           time.Time
 	AbandonAfterMinutes int32
 	PublicLiveMapOff    bool
+	AllowCharters       bool
+	AllowJumpseats      bool
+	JumpseatsPerMonth   int32
+	JumpseatHubsOnly    bool
 }
 
 type Airport struct {
@@ -112,6 +116,14 @@ type Bid struct {
 	PlacedAt     time.Time
 	EndedAt      *time.Time
 	EndReason    string
+	Charter      bool
+	Route        string
+	Level        int32
+	Distance     int32
+	Cargo        bool
+	DptTime      string
+	ArrTime      string
+	FlightTime   int32
 }
 
 type Deployment struct {
@@ -173,6 +185,15 @@ type Flight struct {
 	FieldNames         []string
 	FieldValues        []string
 	Fares              string
+}
+
+type Jumpseat struct {
+	TenantID    string
+	ID          uuid.UUID
+	PilotID     uuid.UUID
+	FromAirport string
+	ToAirport   string
+	MovedAt     time.Time
 }
 
 type Notice struct {

@@ -21,7 +21,7 @@ func (q *Queries) DeleteAllAirlinePirepRules(ctx context.Context) error {
 }
 
 const getAirlinePirepRules = `-- name: GetAirlinePirepRules :one
-SELECT tenant_id, aircraft_at_departure, pilot_at_departure, updated_at, abandon_after_minutes, public_live_map_off FROM airline_pirep_rules
+SELECT tenant_id, aircraft_at_departure, pilot_at_departure, updated_at, abandon_after_minutes, public_live_map_off, allow_charters, allow_jumpseats, jumpseats_per_month, jumpseat_hubs_only FROM airline_pirep_rules
 WHERE tenant_id = $1
 `
 
@@ -37,18 +37,24 @@ func (q *Queries) GetAirlinePirepRules(ctx context.Context, tenantID string) (Ai
 		&i.UpdatedAt,
 		&i.AbandonAfterMinutes,
 		&i.PublicLiveMapOff,
+		&i.AllowCharters,
+		&i.AllowJumpseats,
+		&i.JumpseatsPerMonth,
+		&i.JumpseatHubsOnly,
 	)
 	return i, err
 }
 
 const upsertAirlinePirepRules = `-- name: UpsertAirlinePirepRules :exec
 INSERT INTO airline_pirep_rules (tenant_id, aircraft_at_departure, pilot_at_departure, updated_at, abandon_after_minutes,
-    public_live_map_off)
-VALUES ($1, $2, $3, $4, $5, $6)
+    public_live_map_off, allow_charters, allow_jumpseats, jumpseats_per_month, jumpseat_hubs_only)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (tenant_id) DO UPDATE
 SET aircraft_at_departure = EXCLUDED.aircraft_at_departure, pilot_at_departure = EXCLUDED.pilot_at_departure,
     updated_at = EXCLUDED.updated_at, abandon_after_minutes = EXCLUDED.abandon_after_minutes,
-    public_live_map_off = EXCLUDED.public_live_map_off
+    public_live_map_off = EXCLUDED.public_live_map_off, allow_charters = EXCLUDED.allow_charters,
+    allow_jumpseats = EXCLUDED.allow_jumpseats, jumpseats_per_month = EXCLUDED.jumpseats_per_month,
+    jumpseat_hubs_only = EXCLUDED.jumpseat_hubs_only
 `
 
 type UpsertAirlinePirepRulesParams struct {
@@ -58,6 +64,10 @@ type UpsertAirlinePirepRulesParams struct {
 	UpdatedAt           time.Time
 	AbandonAfterMinutes int32
 	PublicLiveMapOff    bool
+	AllowCharters       bool
+	AllowJumpseats      bool
+	JumpseatsPerMonth   int32
+	JumpseatHubsOnly    bool
 }
 
 // UpsertAirlinePirepRules writes an airline's filing rules from its events.
@@ -69,6 +79,10 @@ func (q *Queries) UpsertAirlinePirepRules(ctx context.Context, arg UpsertAirline
 		arg.UpdatedAt,
 		arg.AbandonAfterMinutes,
 		arg.PublicLiveMapOff,
+		arg.AllowCharters,
+		arg.AllowJumpseats,
+		arg.JumpseatsPerMonth,
+		arg.JumpseatHubsOnly,
 	)
 	return err
 }

@@ -30,7 +30,7 @@ type Querier interface {
 	// CollectFilingFacts reads in one round trip all that filing a PIREP checks
 	// against the airline: its filing rules (rules_set is false for an airline
 	// that never set them), the pilot's location (their latest accepted
-	// arrival, '' for none), those of the named airports the airline has (three
+	// arrival or, when later, their latest jumpseat's airport; '' for none), those of the named airports the airline has (three
 	// arrays in the same ICAO order), and the aircraft as its accepted PIREPs
 	// left it (aircraft_found is false when the airline has no such aircraft).
 	// It always returns one row.
@@ -74,6 +74,8 @@ type Querier interface {
 	DeleteAllBids(ctx context.Context) error
 	// DeleteAllFlights empties the read model before a rebuild.
 	DeleteAllFlights(ctx context.Context) error
+	// DeleteAllJumpseats empties the read model before a rebuild.
+	DeleteAllJumpseats(ctx context.Context) error
 	// DeleteAllNoticePireps empties the read model before a rebuild.
 	DeleteAllNoticePireps(ctx context.Context) error
 	// DeleteAllNotices empties the read model before a rebuild.
@@ -180,6 +182,9 @@ type Querier interface {
 	// InsertBid adds a bid with the airline's next bid number; the same bid
 	// again changes nothing.
 	InsertBid(ctx context.Context, arg InsertBidParams) error
+	// InsertJumpseat records a pilot's jumpseat; the same one again changes
+	// nothing.
+	InsertJumpseat(ctx context.Context, arg InsertJumpseatParams) error
 	// InsertNotice adds a notice for a member; the same id again changes
 	// nothing.
 	InsertNotice(ctx context.Context, arg InsertNoticeParams) error
@@ -235,6 +240,8 @@ type Querier interface {
 	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)
 	// ListPilotBids is a pilot's standing bids, oldest first.
 	ListPilotBids(ctx context.Context, arg ListPilotBidsParams) ([]Bid, error)
+	// ListPilotJumpseats is a pilot's jumpseats, latest first.
+	ListPilotJumpseats(ctx context.Context, arg ListPilotJumpseatsParams) ([]Jumpseat, error)
 	// ListPilotOfps lists a pilot's OFPs that no PIREP used, newest first,
 	// without the OFPs themselves: a list of flights shows each flight's
 	// newest from one read.

@@ -18,7 +18,7 @@ var bidCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"UpsertAirlineBidRules":    testAirlineBidRules,
 	"GetAirlineBidRules":       testAirlineBidRules,
 	"DeleteAllAirlineBidRules": testAirlineBidRules,
-	"InsertBid":                testBidNumbersAndLookups,
+	"InsertBid":                testCharterBidRows,
 	"GetBid":                   testBidNumbersAndLookups,
 	"GetBidByNumber":           testBidNumbersAndLookups,
 	"EndBid":                   testBidNumbersAndLookups,
@@ -186,5 +186,22 @@ func testExpiredBids(t *testing.T, q readmodel.Querier) {
 	}
 	if got, _ := q.ListExpiredBids(ctx, readmodel.ListExpiredBidsParams{Now: now, MaxRows: 10}); !slices.Equal(bidIDs(got), []uuid.UUID{bid1}) {
 		t.Errorf("ListExpiredBids after one ended = %v, want bid1", bidIDs(got))
+	}
+}
+
+// testCharterBidRows checks that a charter booking's plan reads back whole
+// (and the bids' numbering and lookups, as InsertBid's other case).
+func testCharterBidRows(t *testing.T, q readmodel.Querier) {
+	testBidNumbersAndLookups(t, q)
+	ctx := context.Background()
+	id := uuid.MustParse("b1000000-0000-4000-8000-0000000000c1")
+	row := bidRow(tenantB, id, bidPilot2, "", "ac-9", 0)
+	row.Charter, row.Route, row.Level, row.Distance, row.Cargo = true, "DCT BOMUP DCT", 36000, 839, true
+	row.DptTime, row.ArrTime, row.FlightTime = "09:30", "12:05", 155
+	insertBids(t, q, row)
+	got, err := q.GetBid(ctx, readmodel.GetBidParams{TenantID: tenantB, ID: id})
+	if err != nil || !got.Charter || got.FlightID != "" || got.Route != "DCT BOMUP DCT" || got.Level != 36000 || got.Distance != 839 ||
+		!got.Cargo || got.DptTime != "09:30" || got.ArrTime != "12:05" || got.FlightTime != 155 || got.AircraftID != "ac-9" {
+		t.Errorf("charter bid = %+v, %v; want its plan", got, err)
 	}
 }

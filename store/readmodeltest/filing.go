@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -71,7 +72,30 @@ func testCollectFilingFacts(t *testing.T, q readmodel.Querier) {
 	if got := facts(tenantA, pilotA, aircraftA); got.PilotLocation != "LPPT" || got.AircraftAirport != "LPPT" || len(got.AirportIcaos) != 0 {
 		t.Errorf("after an accepted flight: %+v, want pilot and aircraft at LPPT, no airport asked", got)
 	}
-	if got := facts(tenantB, pilotA, aircraftA, "EGLL"); got.RulesSet || got.PilotLocation != "" || got.AircraftFound || len(got.AirportIcaos) != 0 {
+	// A jumpseat before that flight's block-on leaves the pilot at its
+	// arrival; a later one moves them (the aircraft stays).
+	jump := func(id string, to string, movedAt time.Time) {
+		t.Helper()
+		if err := q.InsertJumpseat(ctx, readmodel.InsertJumpseatParams{TenantID: tenantA, ID: uuid.MustParse(id), PilotID: pilotA,
+			FromAirport: "EGLL", ToAirport: to, MovedAt: movedAt}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	jump("9a000000-0000-4000-8000-000000000001", "LPFR", at.Add(time.Hour))
+	if got := facts(tenantA, pilotA, aircraftA); got.PilotLocation != "LPPT" {
+		t.Errorf("after an earlier jumpseat: pilot at %q, want LPPT (the later flight's arrival)", got.PilotLocation)
+	}
+	jump("9a000000-0000-4000-8000-000000000002", "EGLL", at.Add(4*time.Hour))
+	if got := facts(tenantA, pilotA, aircraftA); got.PilotLocation != "EGLL" || got.AircraftAirport != "LPPT" {
+		t.Errorf("after a later jumpseat: pilot at %q, aircraft at %q; want EGLL and LPPT", got.PilotLocation, got.AircraftAirport)
+	}
+	if err := q.UpsertAirlinePirepRules(ctx, readmodel.UpsertAirlinePirepRulesParams{TenantID: tenantA, AllowCharters: true, UpdatedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if got := facts(tenantA, pilotA, aircraftA); !got.AllowCharters || got.PilotAtDeparture {
+		t.Errorf("charters allowed: %+v", got)
+	}
+	if got := facts(tenantB, pilotA, aircraftA, "EGLL"); got.RulesSet || got.PilotLocation != "" || got.AircraftFound || len(got.AirportIcaos) != 0 || got.AllowCharters {
 		t.Errorf("another airline: %+v, want none of airline A's rows", got)
 	}
 	if got := facts(tenantA, uuid.Nil, uuid.Nil); got.PilotLocation != "" || got.AircraftFound {

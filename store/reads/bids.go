@@ -85,9 +85,15 @@ type StandingBid struct {
 }
 
 func standingBid(b readmodel.Bid) StandingBid {
-	return StandingBid{Number: b.Number, PilotID: b.PilotID.String(), Bid: domain.Bid{ID: b.ID.String(), FlightID: b.FlightID,
+	out := StandingBid{Number: b.Number, PilotID: b.PilotID.String(), Bid: domain.Bid{ID: b.ID.String(), FlightID: b.FlightID,
 		AircraftID: b.AircraftID, FlightNumber: b.FlightNumber, DptAirport: b.DptAirport, ArrAirport: b.ArrAirport,
 		PlacedAt: b.PlacedAt}}
+	if b.Charter {
+		out.Charter = &domain.CharterFlight{FlightNumber: b.FlightNumber, DptAirport: b.DptAirport, ArrAirport: b.ArrAirport,
+			Route: b.Route, AircraftID: b.AircraftID, Level: b.Level, Distance: b.Distance, Cargo: b.Cargo,
+			DptTime: b.DptTime, ArrTime: b.ArrTime}
+	}
+	return out
 }
 
 // PilotBids lists a pilot's standing bids, oldest first.
@@ -201,4 +207,13 @@ func (q Querier) AvailableAircraft(ctx context.Context, airlineID string, rules 
 		out[f.ID] = list
 	}
 	return out, nil
+}
+
+// PilotJumpseats lists a pilot's jumpseats, latest first, at most limit.
+func (q Querier) PilotJumpseats(ctx context.Context, airlineID, pilotID string, limit int) ([]readmodel.Jumpseat, error) {
+	id, err := uuid.Parse(pilotID)
+	if err != nil {
+		return nil, nil
+	}
+	return q.ListPilotJumpseats(ctx, readmodel.ListPilotJumpseatsParams{TenantID: airlineID, PilotID: id, MaxRows: int32(min(max(limit, 0), 1000))})
 }

@@ -17,7 +17,7 @@ import (
 // rank has the zero Career.
 type Career struct {
 	Flights, Minutes int64
-	Location         string // ICAO of their last arrival; "" before their first flight
+	Location         string // ICAO of their last arrival or later jumpseat; "" before either
 	LandingRate      int32  // ft/min, their average; 0 for none
 	RankID           string // "" for none
 }
@@ -33,5 +33,9 @@ func (q Querier) PilotCareer(ctx context.Context, airlineID, pilotID string) (Ca
 	if err != nil {
 		return Career{}, err
 	}
-	return Career{Flights: c.Flights, Minutes: c.Minutes, Location: c.Location, LandingRate: c.LandingRate, RankID: c.RankID}, nil
+	loc, err := PirepSettings{Q: q}.PilotLocation(ctx, airlineID, pilotID)
+	if err != nil {
+		return Career{}, err
+	}
+	return Career{Flights: c.Flights, Minutes: c.Minutes, Location: loc, LandingRate: c.LandingRate, RankID: c.RankID}, nil
 }

@@ -127,7 +127,8 @@ func (s PirepSettings) FilingFacts(ctx context.Context, q domain.FilingQuery) (d
 	}
 	f := domain.FilingFacts{Rules: s.Rules, PilotLocation: row.PilotLocation, Airports: make(map[string]domain.AirportPosition, len(row.AirportIcaos))}
 	if row.RulesSet {
-		f.Rules = domain.PirepRules{AircraftAtDeparture: row.AircraftAtDeparture, PilotAtDeparture: row.PilotAtDeparture}
+		f.Rules = domain.PirepRules{AircraftAtDeparture: row.AircraftAtDeparture, PilotAtDeparture: row.PilotAtDeparture,
+			AllowCharters: row.AllowCharters}
 	}
 	for i, icao := range row.AirportIcaos {
 		f.Airports[icao] = airportPosition(row.AirportLatitudes[i], row.AirportLongitudes[i])
@@ -149,22 +150,28 @@ func (s PirepSettings) PirepRules(ctx context.Context, tenantID string) (domain.
 		return domain.PirepRules{}, err
 	}
 	return domain.PirepRules{AircraftAtDeparture: r.AircraftAtDeparture, PilotAtDeparture: r.PilotAtDeparture,
-		AbandonAfterMinutes: r.AbandonAfterMinutes, PublicLiveMapOff: r.PublicLiveMapOff}, nil
+		AbandonAfterMinutes: r.AbandonAfterMinutes, PublicLiveMapOff: r.PublicLiveMapOff, AllowCharters: r.AllowCharters,
+		Jumpseats: domain.JumpseatRules{Allowed: r.AllowJumpseats, PerMonth: r.JumpseatsPerMonth, HubsOnly: r.JumpseatHubsOnly}}, nil
 }
 
-// PilotLocation implements domain.PirepSettings; "" for a pilot with no
-// accepted flight.
+// PilotLocation implements domain.PirepSettings: the pilot's latest
+// accepted arrival or, when later, their latest jumpseat's airport; "" for
+// a pilot with neither.
 func (s PirepSettings) PilotLocation(ctx context.Context, tenantID, pilotID string) (string, error) {
 	id, err := uuid.Parse(pilotID)
 	if err != nil {
 		return "", nil
 	}
 	st, err := s.Q.GetPilotStats(ctx, readmodel.GetPilotStatsParams{TenantID: tenantID, PilotID: id})
-	if domain.ErrorCode(err) == domain.ENotFound {
-		return "", nil
+	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+		return "", err
 	}
+	jumps, err := s.Q.ListPilotJumpseats(ctx, readmodel.ListPilotJumpseatsParams{TenantID: tenantID, PilotID: id, MaxRows: 1})
 	if err != nil {
 		return "", err
+	}
+	if len(jumps) == 1 && (st.LastFlight == nil || jumps[0].MovedAt.After(*st.LastFlight)) {
+		return jumps[0].ToAirport, nil
 	}
 	return st.Location, nil
 }
