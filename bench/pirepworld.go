@@ -67,6 +67,11 @@ func (s *seeder) airline(ctx context.Context, icao string, pilots, aircraft int)
 		return nil, fmt.Errorf("create airline %s: %w", icao, err)
 	}
 	a := &pirepAirline{id: id, icao: icao}
+	// The bench's PIREPs (filed by hand, by ACARS clients, or seeded) are
+	// of flights not on a schedule, which an airline allows by choice.
+	if _, err := (&domain.Airlines{Runner: s.runner}).SetPirepRules(ctx, sys, id, domain.PirepRules{AllowCharters: true}); err != nil {
+		return nil, fmt.Errorf("allow charters in %s: %w", icao, err)
+	}
 
 	for _, code := range csvAirportCodes {
 		c := csvAirports[code]
