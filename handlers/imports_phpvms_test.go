@@ -174,12 +174,13 @@ func TestPhpvmsOwnCSVFiles(t *testing.T) {
 			const route = "ILEXY2 ZENZI LFK ELD J29 MEM Q29 JHW J70 STENT J70 MAGIO J70 LVZ LENDY6"
 			for prefix, want := range map[string]string{
 				// 0810 CST and 1235 EST are 14:10 and 17:35 UTC.
-				"VMS,1972,": "VMS,1972,,,,KAUS,KJFK,KLGA,15,1410,1735,350,1477,207,J,,,," + route + ",Just a flight,,,1,A32X," +
+				// load_factor 85 (its variance 0 is none, written empty).
+				"VMS,1972,": "VMS,1972,,,,KAUS,KJFK,KLGA,15,1410,1735,350,1477,207,J,85,,," + route + ",Just a flight,,,1,A32X," +
 					"Y?price=300&cost=100&capacity=130;F?price=600&cost=400;B?,Departure Gate=4;Arrival Gate=C41,,",
 				// No distance: the great circle between the airports.
-				"VMS,113,": "VMS,113,,,,KJFK,KAUS,KDFW,15,1310,1635,350,1320,207,J,,,,,Empty distance,,,1,A32X," +
+				"VMS,113,": "VMS,113,,,,KJFK,KAUS,KDFW,15,1310,1635,350,1320,207,J,70,2,,,Empty distance,,,1,A32X," +
 					"Y?price=300&cost=100&capacity=130;F?price=600&cost=400;B?,Departure Gate=C41;Arrival Gate=2,,",
-				"VMS,999,": "VMS,999,,,,KAUS,KJFK,KLGA,15,1410,1735,350,1477,207,J,,,," + route + ",Just a flight,,,1,A32X;B737," +
+				"VMS,999,": "VMS,999,,,,KAUS,KJFK,KLGA,15,1410,1735,350,1477,207,J,85,,," + route + ",Just a flight,,,1,A32X;B737," +
 					"Y?price=300&cost=100&capacity=130;F?price=600&cost=400;B?,Departure Gate=4;Arrival Gate=C41,,",
 			} {
 				if got := csvRow(t, flights, prefix); got != want {
