@@ -194,7 +194,7 @@ type phpvmsAPI struct {
 	cmds PirepCommands
 	bids BidCommands
 	wait readYourWrites
-	// owed holds the positions a key posted and has not read since.
+	// owed holds the writes a pilot's client made and has not read since.
 	owed *owedWrites
 	// log and registry read a PIREP's stream, for what only it holds.
 	log      StreamReader
@@ -241,7 +241,7 @@ func (h *phpvmsAPI) scope(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			c.Set(apiPrincipalKey, p)
 			airline = p.airline
-			h.owed.settle(c, p.keyID)
+			h.owed.settle(c, p.user.ID)
 		}
 		if airline == nil {
 			a, err := h.onlyAirline(c)

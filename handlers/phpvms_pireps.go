@@ -515,10 +515,10 @@ func (h *phpvmsAPI) addPositions(c echo.Context) error {
 	if err != nil {
 		return phpvmsRefusalOf(err, airportsOf(p))
 	}
-	// The answer shows nothing of the read models: the key's next request
-	// waits for them instead (owed_writes.go).
+	// The answer shows nothing of the read models: the pilot's next
+	// request waits for them instead (owed_writes.go).
 	if pr, ok := currentAPIPrincipal(c); ok {
-		h.owed.owe(pr.keyID, res)
+		h.owed.owe(pr.user.ID, res)
 	}
 	return writePhpvmsJSON(c, http.StatusOK, echo.MIMEApplicationJSON,
 		map[string]any{"message": strconv.Itoa(n) + " positions added", "attrs": []any{}, "count": n})

@@ -191,6 +191,7 @@ func (h *smartcarsAPI) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		c.Set(apiPrincipalKey, p)
+		h.php.owed.settle(c, p.user.ID)
 		return next(c)
 	}
 }

@@ -788,7 +788,9 @@ func (h *smartcarsAPI) updateFlight(c echo.Context) error {
 			return phpvmsRefusalOf(err, airportsOf(pr))
 		}
 	}
-	h.php.wait.waitFor(c, res)
+	// The answer shows nothing of the read models: the pilot's next
+	// request waits for them instead (owed_writes.go).
+	h.php.owed.owe(p.user.ID, res)
 	return smartcarsAnswer(c, map[string]any{})
 }
 

@@ -14,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 )
 
@@ -28,9 +31,9 @@ type scWorld struct {
 	baseA, baseB string // each airline's smartCARS address
 }
 
-func newSCWorld(t *testing.T, m mode) *scWorld {
+func newSCWorld(t *testing.T, m mode, opts ...appOption) *scWorld {
 	t.Helper()
-	w := &scWorld{phpvmsWorld: newPhpvmsWorld(t, m)}
+	w := &scWorld{phpvmsWorld: newPhpvmsWorld(t, m, opts...)}
 	w.baseA, w.baseB = "/a/"+w.slugA+"/api/smartcars", "/a/"+w.slugB+"/api/smartcars"
 	if _, err := w.users.ChangePassword(context.Background(), domain.CommandMeta{Who: domain.System}, w.a.pilotID, w.a.pilotOTP, memberPassword); err != nil {
 		t.Fatal(err)
@@ -701,6 +704,38 @@ func TestSmartcarsRefusesBadInput(t *testing.T) {
 			if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Origin") != "*" ||
 				!strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
 				t.Errorf("the preflight of /flights/book: %d %v, want 204 allowing the bearer token", resp.StatusCode, resp.Header)
+			}
+		})
+	}
+}
+
+// A smartCARS update answers without waiting for the read models, and the
+// pilot's next request, by either API, still sees it: the write is owed
+// to the pilot. Run with no projector, so the read models move only when
+// a request waits.
+func TestASmartcarsUpdateIsAnsweredAtOnceAndSeenByThePilotsNextRead(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newSCWorld(t, m, withProjectionOnWait())
+			ctx := context.Background()
+			token := w.login(t, w.baseA, "pilot-0-qaa@example.com", memberPassword)["session"].(string)
+			status, doc := w.sc(t, http.MethodPost, w.baseA+"/flights/book", token, map[string]any{"flightID": domain.FlightID(w.a.id, "102", "", 0), "aircraftID": 1})
+			bidID := scObject(t, "book", status, doc)["bidID"]
+			status, doc = w.sc(t, http.MethodPost, w.baseA+"/flights/start", token, map[string]any{"bidID": bidID})
+			tracking, _ := scObject(t, "start", status, doc)["trackingID"].(string)
+			status, doc = w.sc(t, http.MethodPost, w.baseA+"/flights/update", token, map[string]any{"bidID": bidID, "latitude": 45.0,
+				"longitude": -50.0, "heading": 60, "altitude": 37000, "groundSpeed": 450, "phase": "CRUISE"})
+			if status != http.StatusOK {
+				t.Fatalf("update: %d %v", status, doc)
+			}
+			track, err := w.rm.ListPirepPositions(ctx, readmodel.ListPirepPositionsParams{TenantID: w.a.id, PirepID: uuid.MustParse(tracking)})
+			if err != nil || len(track) != 0 {
+				t.Fatalf("the read model had %d positions (%v) when the update answered: it waited for them", len(track), err)
+			}
+			// The same pilot's phpVMS key reads the track the session wrote.
+			_, doc2 := w.get(t, "/api/pireps/"+tracking+"/acars/position", xKey(w.keyA))
+			if list := data[[]any](t, "track", doc2); len(list) != 1 || list[0].(map[string]any)["lat"] != 45.0 {
+				t.Errorf("the pilot's next read of the track: %v, want the position the update sent", list)
 			}
 		})
 	}
