@@ -80,33 +80,22 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 		email = ""
 	}
 	u, err := h.rm.FindUserByEmail(ctx, email)
-	hash := h.unknownHash // an unknown login costs the same hashing as a known one
-	switch {
-	case err == nil:
-		hash = u.PasswordHash
-	case domain.ErrorCode(err) != domain.ENotFound:
+	found := err == nil
+	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
 		return err
 	}
-	ok := false
-	if hash != "" {
-		if ok, err = h.passwords.Verify(hash, password); err != nil {
-			return err
-		}
+	ok, err := h.passwordMatches(u, found, password)
+	if err != nil {
+		return err
 	}
-	if !ok || u.PasswordHash == "" {
+	if !ok {
 		// The login typed may be a password typed in the wrong field: it
 		// is not logged.
 		requestLogger(c, h.log).Info("failed login")
 		f.Message = wrongLogin
 		return render(c, http.StatusUnprocessableEntity, views.LoginView(f), nil)
 	}
-	// The account's failures are forgiven, the address's are not: logging
-	// into one's own account between guesses at others must not reset the
-	// address's count. Only this successful attempt is taken back.
-	h.forgive(c, h.perAccount, accountKey)
-	if err := h.perAddress.Refund(ctx, addressKey); err != nil {
-		requestLogger(c, h.log).Warn("refund a login attempt", "err", err)
-	}
+	h.loggedIn(c, accountKey, addressKey)
 	// Only a person who knows the password learns their status.
 	refusal, err := loginRefusal(ctx, h.rm, u)
 	if err != nil {
@@ -127,6 +116,33 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/account/password")
 	}
 	return c.Redirect(http.StatusSeeOther, f.Next)
+}
+
+// passwordMatches says whether password is the found user's. An unknown
+// login, or one without a password, is verified against unknownHash all
+// the same, so that it costs the same hashing as a known one and its
+// answer's timing tells no one who has an account.
+func (h *accountHandlers) passwordMatches(u reads.User, found bool, password string) (bool, error) {
+	hash := h.unknownHash
+	if found && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	if hash == "" {
+		return false, nil
+	}
+	ok, err := h.passwords.Verify(hash, password)
+	return ok && found && u.PasswordHash != "", err
+}
+
+// loggedIn takes a successful login's attempt back: the account's failures
+// are forgiven, the address's are not (logging into one's own account
+// between guesses at others must not reset the address's count), only this
+// attempt is refunded.
+func (h *accountHandlers) loggedIn(c echo.Context, accountKey, addressKey string) {
+	h.forgive(c, h.perAccount, accountKey)
+	if err := h.perAddress.Refund(c.Request().Context(), addressKey); err != nil {
+		requestLogger(c, h.log).Warn("refund a login attempt", "err", err)
+	}
 }
 
 // throttled counts an attempt against the account and the address and

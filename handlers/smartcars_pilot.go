@@ -100,25 +100,15 @@ func (h *smartcarsAPI) logIn(c echo.Context) error {
 	}
 	ok := byKey
 	if !byKey {
-		hash := h.account.unknownHash // an unknown login costs the same hashing
-		if found && u.PasswordHash != "" {
-			hash = u.PasswordHash
+		if ok, err = h.account.passwordMatches(u, found, password); err != nil {
+			return err
 		}
-		if hash != "" {
-			if ok, err = h.account.passwords.Verify(hash, password); err != nil {
-				return err
-			}
-		}
-		ok = ok && found && u.PasswordHash != ""
 	}
 	if !ok {
 		requestLogger(c, h.account.log).Info("failed smartCARS login")
 		return smartcarsRefusal(http.StatusUnauthorized, smartcarsWrongLogin)
 	}
-	h.account.forgive(c, h.account.perAccount, accountKey)
-	if err := h.account.perAddress.Refund(ctx, addressKey); err != nil {
-		requestLogger(c, h.account.log).Warn("refund a login attempt", "err", err)
-	}
+	h.account.loggedIn(c, accountKey, addressKey)
 	// Only a person who knows the password (or a key) learns their status.
 	switch {
 	case u.Status == domain.StatusPending:
