@@ -218,6 +218,20 @@ func (s *Users) ChangePassword(ctx context.Context, meta CommandMeta, userID, cu
 		})
 }
 
+// PasswordHash is the user's password hash as their stream has it, which a
+// read model may not show yet: a session that just changed the password
+// takes its stamp from here.
+func (s *Users) PasswordHash(ctx context.Context, userID string) (string, error) {
+	u, _, err := loadState(ctx, s.Runner, UserStream(userID), func() *User { return &User{} })
+	if err != nil {
+		return "", err
+	}
+	if !u.Created {
+		return "", Errorf(ENotFound, "There is no such user.")
+	}
+	return u.PasswordHash, nil
+}
+
 // startUser appends the first event of a new person's stream, claiming
 // their login across the platform, so of two people with one email exactly
 // one is created.

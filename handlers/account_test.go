@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/albatross-va/albatross/domain"
 )
 
 const chosenPassword = "a password the admin chose"
@@ -188,6 +191,57 @@ func TestAPasswordChangeEndsTheOtherSessions(t *testing.T) {
 	}
 }
 
+// A projector slower than the handlers' bounded wait shows the old password
+// for a while after a change: the session that changed it stays logged in
+// through that, and after it, while every other session ends once the read
+// model has the new password.
+func TestAPasswordChangeKeepsItsSessionWhileTheReadModelIsBehind(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			a := newAppOn(t, m, nil, withProjectionBehind())
+			project := func() {
+				t.Helper()
+				if err := a.proj.CatchUp(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			admin := newClient()
+			if resp := a.logIn(t, admin, "admin", a.adminOTP); resp.Header.Get("Location") != "/account/password" {
+				t.Fatalf("login with the one-time password went to %q", resp.Header.Get("Location"))
+			}
+			other := newClient()
+			a.logIn(t, other, "admin", a.adminOTP)
+			token := formToken(t, admin, a.URL+"/account/password", "password-form")
+			resp, body := post(t, admin, a.URL+"/account/password", url.Values{"_csrf": {token}, "current": {a.adminOTP}, "password": {chosenPassword}, "confirm": {chosenPassword}})
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("change: %d %.300s", resp.StatusCode, body)
+			}
+			// The read model still has the one-time password.
+			if resp, _ := getAs(t, admin, a.URL+"/account/password", nil); resp.StatusCode != http.StatusOK {
+				t.Errorf("before the read model caught up, the session that changed the password was logged out: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+			}
+			project()
+			for i := 0; i < 2; i++ { // the first request after catching up drops the old stamp
+				if resp, _ := getAs(t, admin, a.URL+"/airlines", nil); resp.StatusCode != http.StatusOK {
+					t.Fatalf("after the read model caught up (request %d), the session that changed the password was logged out: %d %s", i+1, resp.StatusCode, resp.Header.Get("Location"))
+				}
+			}
+			if resp, _ := getAs(t, other, a.URL+"/airlines", nil); resp.StatusCode != http.StatusSeeOther {
+				t.Errorf("another session still works after the password changed: %d", resp.StatusCode)
+			}
+			// The old password is over for this session too: an admin's
+			// reset (a third password) ends it.
+			if _, _, err := a.users.IssueOneTimePassword(context.Background(), domain.CommandMeta{}, adminID(t, a)); err != nil {
+				t.Fatal(err)
+			}
+			project()
+			if resp, _ := getAs(t, admin, a.URL+"/airlines", nil); resp.StatusCode != http.StatusSeeOther {
+				t.Errorf("the session still works after a reset: %d", resp.StatusCode)
+			}
+		})
+	}
+}
+
 func TestASuccessfulLoginDoesNotResetTheAddressLimit(t *testing.T) {
 	a := newApp(t, nil)
 	a.adminClient(t) // the first successful login: not counted against the address
@@ -213,4 +267,14 @@ func TestASuccessfulLoginDoesNotResetTheAddressLimit(t *testing.T) {
 	if resp := fail(30); resp.StatusCode != http.StatusTooManyRequests {
 		t.Errorf("the 31st failure from one address in the window: %d, want 429", resp.StatusCode)
 	}
+}
+
+// adminID is the platform admin's user id.
+func adminID(t *testing.T, a *app) string {
+	t.Helper()
+	u, err := a.rm.GetUserByEmail(context.Background(), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID.String()
 }

@@ -54,7 +54,8 @@ type app struct {
 	rm       readmodel.Querier
 	proj     *projector.Projector
 	jobs     *imports.Jobs
-	// projectOnWait: no projector runs (withProjectionOnWait).
+	// projectOnWait: no projector runs (withProjectionOnWait or
+	// withProjectionBehind).
 	projectOnWait bool
 	// countEvents counts every committed event, not only those a reader
 	// following the global order may see yet.
@@ -152,7 +153,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	t.Cleanup(stop)
-	if !o.projectOnWait {
+	if !o.projectOnWait && !o.projectionBehind {
 		go func() { _ = proj.Run(runCtx) }()
 	}
 	keyCache := apikeycache.NewLocal(0)
@@ -193,6 +194,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	if o.projectOnWait {
 		d.Waiter = catchUpWaiter{proj}
 	}
+	if o.projectionBehind {
+		d.Waiter = waitsInVain{}
+	}
 	d.Broker = broker
 	d.Ready = ready
 	// Tests run in parallel on one PostgreSQL cluster, where a long
@@ -208,7 +212,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	airlines, fleet, flights, pireps, ranks := cmds.Airlines, cmds.Fleet, cmds.Flights, cmds.Pireps, cmds.Ranks
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, bids: cmds.Bids, rm: rm, proj: proj, jobs: jobs, countEvents: count, projectOnWait: o.projectOnWait}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, bids: cmds.Bids, rm: rm, proj: proj, jobs: jobs, countEvents: count, projectOnWait: o.projectOnWait || o.projectionBehind}
 }
 
 // appOptions are what an app's tests may change in its wiring.
@@ -220,6 +224,10 @@ type appOptions struct {
 	// projectOnWait runs no projector: the read models move only when a
 	// handler waits for them, so a test sees which requests wait.
 	projectOnWait bool
+	// projectionBehind runs no projector and has every wait run out, as
+	// the bounded wait does when the projector is slower than its bound:
+	// the read models move only when a test calls a.proj.CatchUp.
+	projectionBehind bool
 	// wrapReads, if set, wraps the read models the pages read (in both
 	// modes), to count the queries they make.
 	wrapReads func(readmodel.Querier) readmodel.Querier
@@ -253,6 +261,17 @@ func (w catchUpWaiter) WaitFor(ctx context.Context, pos domain.Position, types .
 // withProjectionOnWait has the read models move only when a handler
 // waits for them.
 func withProjectionOnWait() appOption { return func(o *appOptions) { o.projectOnWait = true } }
+
+// withProjectionBehind has every wait for the read models run out, and the
+// read models move only when the test projects.
+func withProjectionBehind() appOption { return func(o *appOptions) { o.projectionBehind = true } }
+
+// waitsInVain is a projection that never catches up within the bound.
+type waitsInVain struct{}
+
+func (waitsInVain) WaitFor(context.Context, domain.Position, ...string) error {
+	return context.DeadlineExceeded
+}
 
 // simbriefAt points the app's SimBrief at a test's server.
 func simbriefAt(f handlers.SimbriefFetcher) appOption {

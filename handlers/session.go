@@ -23,9 +23,12 @@ import (
 const (
 	sessionUserKey     = "user_id"
 	sessionPasswordKey = "password_stamp"
-	sessionRoleKey     = "role"
-	userKey            = "user"
-	userAirlineKey     = "user_airline"
+	// sessionPreviousPasswordKey is the stamp of the password a session
+	// changed from, accepted only until the read model shows the new one.
+	sessionPreviousPasswordKey = "password_stamp_previous"
+	sessionRoleKey             = "role"
+	userKey                    = "user"
+	userAirlineKey             = "user_airline"
 )
 
 // passwordStamp identifies the password a session logged in with, without
@@ -35,6 +38,15 @@ const (
 func passwordStamp(hash string) string {
 	sum := sha256.Sum256([]byte(hash))
 	return hex.EncodeToString(sum[:8])
+}
+
+// stampMatches says whether a session's password stamps let it on with the
+// password hash the read model shows: its own stamp, or, while the read
+// model has not yet caught up with a change this session made, the stamp of
+// the password it changed from.
+func stampMatches(stamp, previous, hash string) bool {
+	s := passwordStamp(hash)
+	return s == stamp || (previous != "" && s == previous)
 }
 
 // NewSessions returns the session manager for a store: HttpOnly,
@@ -163,7 +175,10 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 			if id := sm.GetString(ctx, sessionUserKey); id != "" {
 				u, airline, err := rm.FindUserWithAirline(ctx, id)
 				switch {
-				case err == nil && sm.GetString(ctx, sessionPasswordKey) == passwordStamp(u.PasswordHash):
+				case err == nil && stampMatches(sm.GetString(ctx, sessionPasswordKey), sm.GetString(ctx, sessionPreviousPasswordKey), u.PasswordHash):
+					if sm.GetString(ctx, sessionPreviousPasswordKey) != "" && passwordStamp(u.PasswordHash) == sm.GetString(ctx, sessionPasswordKey) {
+						sm.Remove(ctx, sessionPreviousPasswordKey) // caught up: the old password is over
+					}
 					if u.TenantID != "" && airline.ID != u.TenantID {
 						return fmt.Errorf("airline of user %s: %w", u.ID, domain.Errorf(domain.ENotFound, "There is no such airline."))
 					}

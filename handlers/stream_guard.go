@@ -167,8 +167,9 @@ func stillSignedIn(sm *scs.SessionManager, rm reads.Querier) streamCheck {
 			}
 			id, _ := values[sessionUserKey].(string)
 			stamp, _ := values[sessionPasswordKey].(string)
+			previous, _ := values[sessionPreviousPasswordKey].(string)
 			p, ok := people[s.user]
-			if !ok || id != s.user || stamp != passwordStamp(p.PasswordHash) || p.Role != s.role {
+			if !ok || id != s.user || !stampMatches(stamp, previous, p.PasswordHash) || p.Role != s.role {
 				continue
 			}
 			out[s] = domain.LoginRefusal(p.Status, p.StatusReason, p.AirlineSuspended) == ""
