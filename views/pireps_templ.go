@@ -212,7 +212,7 @@ func pirepForm(f PirepForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = selectField("pirep", "aircraft_id", "Aircraft", f.AircraftID, f.AircraftOptions, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = selectFieldNoted("pirep", "aircraft_id", "Aircraft", f.AircraftID, f.AircraftOptions, f.Errors, f.AircraftNote).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
