@@ -140,6 +140,14 @@ func checkBulkAccept(t *testing.T, w *matrixWorld) {
 		t.Errorf("the pilot's last career event: %v %v, want a promotion", msg, err)
 	}
 
+	// The pilot's history says the promotion was Albatross's, on the
+	// staff member's acceptance.
+	_, body = getAs(t, staff.client, w.URL+"/airlines/"+a.id+"/people/"+a.pirepPilotID, nil)
+	if entries := historyEntries(t, body); len(entries) == 0 ||
+		!strings.HasSuffix(entries[len(entries)-1], "Rank now Bulk Officer, from their hours by Albatross, when "+staff.login+" accepted a PIREP") {
+		t.Errorf("the pilot's history after the bulk accept: %q", entries)
+	}
+
 	// The pilot is told of both and of the promotion, newest first.
 	_, told := noticeTexts(t, w, pilot, a.id)
 	if len(told) != 3 || told[0] != "rank: Promoted to Bulk Officer. Dismiss" ||
