@@ -564,3 +564,59 @@ func TestRelayReconnectsAfterTheServerClosesItsConnection(t *testing.T) {
 		q.waitAll(t, m.events, log.keysCopy(), 60*time.Second)
 	})
 }
+
+// TestRelaySendsAgainWhatRabbitMQRefuses fills a queue that refuses
+// publishes when full (x-overflow reject-publish): RabbitMQ nacks the
+// messages it cannot take, the relay's checkpoint stays before them, and
+// once the consumer makes room they are sent again, so every event
+// arrives, in order, none skipped.
+func TestRelaySendsAgainWhatRabbitMQRefuses(t *testing.T) {
+	conn := dialRabbit(t, rabbitURL())
+	eachMode(t, func(t *testing.T, m mode) {
+		exchange, queue := uniqueName("relay-test"), uniqueName("relay-test-queue")
+		ch, err := conn.Channel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ch.ExchangeDeclare(exchange, amqp.ExchangeTopic, true, false, false, false, nil); err != nil {
+			t.Fatal(err)
+		}
+		args := amqp.Table{"x-max-length": int32(30), "x-overflow": "reject-publish"}
+		if _, err := ch.QueueDeclare(queue, true, false, false, false, args); err != nil {
+			t.Fatal(err)
+		}
+		if err := ch.QueueBind(queue, "#", exchange, false, nil); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if c, err := conn.Channel(); err == nil {
+				_, _ = c.QueueDelete(queue, false, false, false)
+				_ = c.ExchangeDelete(exchange, false, false)
+			}
+		})
+		log := newAirlineLog(t, m.events)
+		log.more(150)
+		cfg := testConfig(exchange)
+		cfg.BatchSize = 50
+		runRelay(t, m, cfg)
+		// Full: 30 messages in, the rest refused for now.
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			info, err := ch.QueueDeclarePassive(queue, true, false, false, false, args)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Messages == 30 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the queue holds %d messages, want it full at 30", info.Messages)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		time.Sleep(500 * time.Millisecond) // the relay retries against the full queue meanwhile
+		q := consume(t, conn, queue)
+		log.more(20)
+		q.waitAll(t, m.events, log.keysCopy(), 60*time.Second)
+	})
+}
