@@ -61,38 +61,35 @@ type mode struct {
 	lock   string   // the embedded data folder's lock file
 }
 
-// modes opens an empty log in each mode: the embedded SQLite file and
-// PostgreSQL.
-func modes(t *testing.T) []func(t *testing.T) mode {
-	return []func(t *testing.T) mode{
-		func(t *testing.T) mode {
-			path := filepath.Join(t.TempDir(), "events.db")
-			es, err := sqlite.Open(context.Background(), path, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = es.Close() })
-			return mode{name: "embedded", events: es, cps: es.ReactorCheckpoints(),
-				env: []string{"RELAY_TEST_SQLITE=" + path}, lock: filepath.Join(filepath.Dir(path), "relay.lock")}
-		},
-		func(t *testing.T) mode {
-			dbURL := pgtest.NewDatabase(t)
-			pool, err := pgxpool.New(context.Background(), dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(pool.Close)
-			es := postgres.NewEventStore(pool, nil)
-			return mode{name: "postgres", events: es, cps: postgres.NewReactorCheckpoints(pool),
-				env: []string{"RELAY_TEST_DATABASE_URL=" + dbURL}}
-		},
+// openMode opens an empty log in the mode named: "embedded" (the SQLite
+// file) or "postgres".
+func openMode(t testing.TB, name string) mode {
+	t.Helper()
+	if name == "embedded" {
+		path := filepath.Join(t.TempDir(), "events.db")
+		es, err := sqlite.Open(context.Background(), path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = es.Close() })
+		return mode{name: "embedded", events: es, cps: es.ReactorCheckpoints(),
+			env: []string{"RELAY_TEST_SQLITE=" + path}, lock: filepath.Join(filepath.Dir(path), "relay.lock")}
 	}
+	dbURL := pgtest.NewDatabase(t)
+	pool, err := pgxpool.New(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	es := postgres.NewEventStore(pool, nil)
+	return mode{name: "postgres", events: es, cps: postgres.NewReactorCheckpoints(pool),
+		env: []string{"RELAY_TEST_DATABASE_URL=" + dbURL}}
 }
 
 // eachMode runs fn in the embedded mode and on PostgreSQL.
 func eachMode(t *testing.T, fn func(t *testing.T, m mode)) {
-	for i, open := range modes(t) {
-		t.Run([]string{"embedded", "postgres"}[i], func(t *testing.T) { fn(t, open(t)) })
+	for _, name := range []string{"embedded", "postgres"} {
+		t.Run(name, func(t *testing.T) { fn(t, openMode(t, name)) })
 	}
 }
 
@@ -290,11 +287,11 @@ func (b *binding) waitAll(t *testing.T, es domain.EventStore, keys map[domain.Po
 }
 
 // airlineLog writes events as the domain does: airlines created, one of
-// them renamed to another slug half-way, people of no airline, and many
-// events of each airline. It returns each event's routing key and the
-// function that appends n more events (which also get their keys).
+// them given another slug on the way, people of no airline, and many
+// events of each airline; it keeps the routing key each event must go out
+// with.
 type airlineLog struct {
-	t       *testing.T
+	t       testing.TB
 	es      domain.EventStore
 	mu      sync.Mutex
 	keys    map[domain.Position]string
@@ -303,7 +300,7 @@ type airlineLog struct {
 	appendN int
 }
 
-func newAirlineLog(t *testing.T, es domain.EventStore) *airlineLog {
+func newAirlineLog(t testing.TB, es domain.EventStore) *airlineLog {
 	l := &airlineLog{t: t, es: es, keys: map[domain.Position]string{}, slugs: map[string]string{}}
 	for i, slug := range []string{"speedbird", "clipper"} {
 		id := domain.NewUUID()
