@@ -252,6 +252,7 @@ func (r *Relay) follow(ctx context.Context, c *connection) (progressed bool, err
 	wake := r.events.Subscribe(fctx)
 	poll := time.NewTicker(r.cfg.PollInterval)
 	defer poll.Stop()
+	var behindSince, lastReport time.Time
 	for {
 		n, full, err := r.batch(ctx, c)
 		if n > 0 {
@@ -261,7 +262,19 @@ func (r *Relay) follow(ctx context.Context, c *connection) (progressed bool, err
 			return progressed, err
 		}
 		if full {
-			continue // more waiting in the log
+			// More is waiting in the log: say how far behind, now and then.
+			if behindSince.IsZero() {
+				behindSince = time.Now()
+			}
+			if time.Since(lastReport) >= lagReportEvery {
+				lastReport = time.Now()
+				r.reportLag(ctx)
+			}
+			continue
+		}
+		if !behindSince.IsZero() {
+			r.log.InfoContext(ctx, "relay: caught up with the log", "took", time.Since(behindSince).Round(time.Millisecond).String())
+			behindSince, lastReport = time.Time{}, time.Time{}
 		}
 		select {
 		case <-ctx.Done():
@@ -275,6 +288,23 @@ func (r *Relay) follow(ctx context.Context, c *connection) (progressed bool, err
 		case <-poll.C:
 		}
 	}
+}
+
+// lagReportEvery is how often a relay that is behind logs its lag.
+const lagReportEvery = 10 * time.Second
+
+// reportLag logs the relay's checkpoint and the log's head.
+func (r *Relay) reportLag(ctx context.Context) {
+	cp, err := r.cps.Get(ctx, r.cfg.Name)
+	if err != nil {
+		return
+	}
+	head, err := r.events.Head(ctx)
+	if err != nil {
+		return
+	}
+	r.log.InfoContext(ctx, "relay: behind the log", "at", cp.At.String(), "head", head.String(),
+		"events_behind", max(0, head.Seq-cp.At.Seq))
 }
 
 // batch publishes the events after the checkpoint, up to a batch, and
