@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -182,5 +183,91 @@ func TestRelaySettingsAreChecked(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(empty, "events.db")); err == nil {
 		t.Errorf("relay created an event log in a folder that had none")
+	}
+}
+
+// runRelayCommand runs `albatross relay` until stop is called.
+func runRelayCommand(t *testing.T, env map[string]string) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	logs := &syncBuffer{}
+	go func() {
+		done <- run(ctx, []string{"relay"}, func(k string) string { return env[k] }, &syncBuffer{}, logs)
+	}()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("relay returned %v after its stop; logs:\n%s", err, logs)
+		}
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// TestLogExportAndImportKeepTheRelaysCheckpoint moves a deployment by
+// log export and import, in both modes: the relay of the new one goes on
+// after what the old one had sent, and sends none of it again.
+func TestLogExportAndImportKeepTheRelaysCheckpoint(t *testing.T) {
+	for _, mode := range []string{"embedded", "postgres"} {
+		t.Run(mode, func(t *testing.T) {
+			exchange := "relay-move-" + strings.ReplaceAll(domain.NewUUID(), "-", "")[:12]
+			q := bindRelayQueue(t, exchange)
+			place := func() map[string]string {
+				if mode == "postgres" {
+					return map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t)}
+				}
+				return map[string]string{"ALBATROSS_DATA_DIR": filepath.Join(t.TempDir(), "data")}
+			}
+			oldEnv, newEnv := place(), place()
+			withAMQP := func(env map[string]string) map[string]string {
+				out := map[string]string{"ALBATROSS_AMQP_URL": testAMQPURL(), "ALBATROSS_AMQP_EXCHANGE": exchange}
+				for k, v := range env {
+					out[k] = v
+				}
+				return out
+			}
+			srv := startServer(t, oldEnv)
+			admin := loginAsAdmin(t, srv)
+			createAirline(t, admin, "Before Air", "BFR", "before-air")
+			srv.stop(t)
+			stop := runRelayCommand(t, withAMQP(oldEnv))
+			q.waitKey(t, "before-air.albatross.events.v1.AirlineCreated")
+			time.Sleep(time.Second) // the rest of the old log
+			stop()
+
+			file := filepath.Join(t.TempDir(), "albatross.log")
+			if _, _, err := runCLI(t, oldEnv, "log", "export", file); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := runCLI(t, newEnv, "log", "import", file); err != nil {
+				t.Fatal(err)
+			}
+			srv = startServer(t, newEnv)
+			admin = loginAsAdmin(t, srv)
+			createAirline(t, admin, "After Air", "AFT", "after-air")
+			srv.stop(t)
+
+			runRelayCommand(t, withAMQP(newEnv))
+			q.waitKey(t, "after-air.albatross.events.v1.AirlineCreated")
+			time.Sleep(time.Second) // time for any repeat to show
+			q.mu.Lock()
+			defer q.mu.Unlock()
+			// An event is its stream and version: positions are numbered
+			// anew when a PostgreSQL log is imported.
+			seen := map[string]bool{}
+			for _, d := range q.got {
+				key := fmt.Sprint(d.Headers["stream"], "@", d.Headers["stream_version"])
+				if seen[key] {
+					t.Fatalf("the event %s (%s) was sent again after the move: the relay's checkpoint was lost", key, d.RoutingKey)
+				}
+				seen[key] = true
+			}
+		})
 	}
 }
