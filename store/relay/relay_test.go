@@ -617,3 +617,36 @@ func TestRelaySendsAgainWhatRabbitMQRefuses(t *testing.T) {
 		q.waitAll(t, m.events, log.keysCopy(), 60*time.Second)
 	})
 }
+
+// TestOneRelayIsActivePerDeployment runs three relays of one log at once
+// (the embedded ones share the data folder's lock file): every event goes
+// out once, in order, as from a single relay.
+func TestOneRelayIsActivePerDeployment(t *testing.T) {
+	conn := dialRabbit(t, rabbitURL())
+	eachMode(t, func(t *testing.T, m mode) {
+		exchange := uniqueName("relay-test")
+		q := bind(t, conn, exchange)
+		log := newAirlineLog(t, m.events)
+		log.more(100)
+		for range 3 {
+			cfg := testConfig(exchange)
+			cfg.BatchSize, cfg.LockFile = 10, m.lock
+			runRelay(t, m, cfg)
+		}
+		writing := make(chan struct{})
+		t.Cleanup(func() { <-writing })
+		go func() {
+			defer close(writing)
+			for range 20 {
+				log.more(10)
+				time.Sleep(20 * time.Millisecond)
+			}
+		}()
+		<-writing
+		got := q.waitAll(t, m.events, log.keysCopy(), 60*time.Second)
+		time.Sleep(300 * time.Millisecond) // time for any repeat to show
+		if n := q.count(); n != len(got) {
+			t.Errorf("%d messages arrived for %d events: more than one relay published", n, len(got))
+		}
+	})
+}
