@@ -214,7 +214,7 @@ func (r *Relay) connect(ctx context.Context) (*connection, error) {
 	conn, err := amqp.DialConfig(r.cfg.URL, amqp.Config{
 		Properties: props,
 		Heartbeat:  10 * time.Second,
-		Dial:       amqp.DefaultDial(10 * time.Second),
+		Dial:       dialer(ctx, 5*time.Second),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
@@ -242,6 +242,24 @@ func (r *Relay) connect(ctx context.Context) (*connection, error) {
 	r.log.InfoContext(ctx, "relay: publishing the event log", "broker", Describe(r.cfg.URL),
 		"exchange", r.cfg.Exchange, "after", at.At.String())
 	return c, nil
+}
+
+// dialer connects to RabbitMQ within timeout, and gives up when ctx ends,
+// so that a shutdown never waits for an unreachable broker. The deadline
+// covers the AMQP handshake too; the library clears it afterwards.
+func dialer(ctx context.Context, timeout time.Duration) func(network, addr string) (net.Conn, error) {
+	return func(network, addr string) (net.Conn, error) {
+		d := net.Dialer{Timeout: timeout}
+		conn, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		if err := conn.SetDeadline(time.Now().Add(timeout)); err != nil {
+			_ = conn.Close()
+			return nil, err
+		}
+		return conn, nil
+	}
 }
 
 // follow publishes batches until the connection fails or ctx ends. It
@@ -289,6 +307,10 @@ func (r *Relay) follow(ctx context.Context, c *connection) (progressed bool, err
 		}
 	}
 }
+
+// shutdownGrace is how long a stopping relay still waits for the confirms
+// of a batch it has published.
+const shutdownGrace = 2 * time.Second
 
 // lagReportEvery is how often a relay that is behind logs its lag.
 const lagReportEvery = 10 * time.Second
@@ -340,8 +362,15 @@ func (r *Relay) batch(ctx context.Context, c *connection) (int, bool, error) {
 			pending = append(pending, dc)
 		}
 		cp := from
+		// Confirms normally come within milliseconds. A shutdown waits for
+		// them a little (what is confirmed is not sent again), then goes:
+		// the rest is sent again by the next relay.
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.ConfirmTimeout)
 		defer cancel()
+		stopWaiting := context.AfterFunc(ctx, func() {
+			time.AfterFunc(shutdownGrace, cancel)
+		})
+		defer stopWaiting()
 		for i, dc := range pending {
 			acked, err := dc.WaitContext(wctx)
 			if err != nil || !acked {

@@ -502,10 +502,19 @@ func TestRelayKilledMidStreamLosesNothing(t *testing.T) {
 	})
 }
 
+// rabbitmqctl is the control tool of the shared broker: on PATH, or where
+// Debian puts it (/usr/sbin, not on every user's PATH).
+func rabbitmqctl() string {
+	if p, err := exec.LookPath("rabbitmqctl"); err == nil {
+		return p
+	}
+	return "/usr/sbin/rabbitmqctl"
+}
+
 // relayConnection returns the RabbitMQ id of the connection named name.
 func relayConnection(t *testing.T, name string) string {
 	t.Helper()
-	out, err := exec.Command("rabbitmqctl", "--quiet", "list_connections", "--no-table-headers", "pid", "client_properties").Output()
+	out, err := exec.Command(rabbitmqctl(), "--quiet", "list_connections", "--no-table-headers", "pid", "client_properties").Output()
 	if err != nil {
 		t.Fatalf("rabbitmqctl list_connections: %v", err)
 	}
@@ -524,7 +533,7 @@ func relayConnection(t *testing.T, name string) string {
 // published: the relay reconnects and every event arrives, in order.
 func TestRelayReconnectsAfterTheServerClosesItsConnection(t *testing.T) {
 	conn := dialRabbit(t, rabbitURL())
-	if _, err := exec.LookPath("rabbitmqctl"); err != nil {
+	if _, err := exec.LookPath(rabbitmqctl()); err != nil {
 		pgtest.Unavailable(t, "rabbitmqctl", err)
 	}
 	eachMode(t, func(t *testing.T, m mode) {
@@ -553,7 +562,7 @@ func TestRelayReconnectsAfterTheServerClosesItsConnection(t *testing.T) {
 			if pid == "" {
 				t.Fatalf("the relay's connection %q is not listed", cfg.ConnectionName)
 			}
-			if out, err := exec.Command("rabbitmqctl", "--quiet", "close_connection", pid, "relay test").CombinedOutput(); err != nil {
+			if out, err := exec.Command(rabbitmqctl(), "--quiet", "close_connection", pid, "relay test").CombinedOutput(); err != nil {
 				t.Fatalf("rabbitmqctl close_connection: %v: %s", err, out)
 			}
 		}
