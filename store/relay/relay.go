@@ -178,7 +178,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		r.log.WarnContext(ctx, "relay: RabbitMQ is unavailable; retrying", "broker", Describe(r.cfg.URL),
+		r.log.WarnContext(ctx, "relay: cannot publish (RabbitMQ or the event log failed); retrying", "broker", Describe(r.cfg.URL),
 			"in", backoff.String(), "err", err)
 		select {
 		case <-ctx.Done():
