@@ -63,3 +63,88 @@ function summarizeErrors(root) {
 }
 document.addEventListener("DOMContentLoaded", () => summarizeErrors(document));
 document.addEventListener("htmx:afterSettle", (e) => summarizeErrors(e.detail.elt));
+
+// The airport search boxes are ARIA combobox widgets: in the input, Down and
+// Up move through the listed airports (aria-activedescendant), Enter picks
+// the one moved to (or the only one) instead of submitting the form, and
+// Escape closes the list. Picking swaps the box for its picked state, and
+// the focus comes back to the new box's input instead of the page's top.
+function comboboxParts(input) {
+  const box = input.closest('[data-testid="airport-search"]');
+  const results = box && document.getElementById(box.id + "-results");
+  return { box, results, options: results ? [...results.querySelectorAll('[role="option"]')] : [] };
+}
+function moveTo(input, options, i) {
+  options.forEach((o, j) => o.setAttribute("aria-selected", String(j === i)));
+  if (i < 0) {
+    input.removeAttribute("aria-activedescendant");
+    return;
+  }
+  input.setAttribute("aria-activedescendant", options[i].id);
+  options[i].scrollIntoView({ block: "nearest" });
+}
+let refocusBox = "";
+document.addEventListener("keydown", (e) => {
+  const input = e.target;
+  if (!(input instanceof HTMLInputElement) || input.getAttribute("role") !== "combobox") {
+    return;
+  }
+  const { box, results, options } = comboboxParts(input);
+  if (!box || options.length === 0) {
+    return; // no list open: Enter submits what was typed, as a search box does
+  }
+  const current = options.findIndex((o) => o.getAttribute("aria-selected") === "true");
+  switch (e.key) {
+    case "ArrowDown":
+      e.preventDefault();
+      moveTo(input, options, (current + 1) % options.length);
+      break;
+    case "ArrowUp":
+      e.preventDefault();
+      moveTo(input, options, current <= 0 ? options.length - 1 : current - 1);
+      break;
+    case "Enter":
+      e.preventDefault();
+      if (current >= 0 || options.length === 1) {
+        refocusBox = box.id;
+        htmx.trigger(options[Math.max(current, 0)], "click");
+      } else {
+        moveTo(input, options, 0); // several and none chosen: show the first
+      }
+      break;
+    case "Escape":
+      e.preventDefault();
+      results.replaceChildren();
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      break;
+  }
+});
+document.addEventListener("click", (e) => {
+  const option = e.target instanceof Element && e.target.closest('[data-testid="airport-option"]');
+  const box = option && option.closest('[data-testid="airport-search"]');
+  if (box) {
+    refocusBox = box.id;
+  }
+});
+document.addEventListener("htmx:afterSettle", (e) => {
+  const target = e.detail.target;
+  // New results: the input says whether a list is open, and no option is
+  // chosen yet.
+  if (target && target.id && target.id.endsWith("-results")) {
+    // (an outerHTML swap: the target is the element swapped out)
+    const results = document.getElementById(target.id);
+    const input = document.getElementById(target.id.slice(0, -"-results".length) + "-input");
+    if (input && results) {
+      input.setAttribute("aria-expanded", String(results.querySelector('[role="option"]') !== null));
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+  if (refocusBox) {
+    const input = document.getElementById(refocusBox + "-input");
+    refocusBox = "";
+    if (input) {
+      input.focus();
+    }
+  }
+});
