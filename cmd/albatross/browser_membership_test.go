@@ -193,10 +193,17 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	if prefix, err := chromedp.Run(platform, chromedp.Value(chromedp.ID("profile-pilot_id_prefix"))); err != nil || prefix != "KES" {
 		t.Errorf("the pilot id prefix is %q (%v), want the ICAO code KES", prefix, err)
 	}
-	if err := chromedp.Do(platform, chromedp.WaitVisible(testID("suspend-airline"))); err != nil {
-		t.Errorf("the platform admin sees no suspend form: %v", err)
+	// Suspending asks first, in the page: the form shows only once its
+	// opener is pressed (by keyboard here), with the question.
+	if shown, err := chromedp.Run(platform, chromedp.Evaluate[bool](`document.querySelector('[data-testid="suspend-airline"]').checkVisibility()`)); err != nil || shown {
+		t.Errorf("the suspend form shows before its opener is pressed (%v)", err)
 	}
 	shot.take(platform, "airline-profile")
+	if err := chromedp.Do(platform, chromedp.Focus(testID("suspend-airline-step-open")), pressEnter(), chromedp.WaitVisible(testID("suspend-airline"))); err != nil {
+		t.Errorf("the platform admin cannot open the suspend form: %v", err)
+	}
+	contains(t, platform, `[data-testid="suspend-airline-step"]`, "Suspend Kestrel Virtual? Its people are logged out")
+	shot.take(platform, "airline-suspend-asks")
 
 	adminEmail := "alice@kestrel.example"
 	if err := chromedp.Do(platform,
