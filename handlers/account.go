@@ -66,6 +66,11 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 	email := domain.NormalizeEmail(c.FormValue("email"))
 	password := c.FormValue("password")
 	f := views.LoginForm{Page: page(c, "Log in"), Email: c.FormValue("email"), Next: safeNext(c.FormValue("next"))}
+	// A field left empty is said so beside it, and is no try at anyone's
+	// password: it counts against no limit.
+	if f.Errors = emptyLoginFields(email, password); len(f.Errors) > 0 {
+		return render(c, http.StatusUnprocessableEntity, views.LoginView(f), nil)
+	}
 	accountKey, addressKey := "account:"+email, "address:"+c.RealIP()
 	wait, err := h.throttled(c.Request().Context(), accountKey, addressKey)
 	if err != nil {
@@ -118,6 +123,22 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/account/password")
 	}
 	return c.Redirect(http.StatusSeeOther, f.Next)
+}
+
+// emptyLoginFields names the login form's fields left empty, with what to
+// do; nil when both are filled in.
+func emptyLoginFields(login, password string) map[string]string {
+	errs := map[string]string{}
+	if login == "" {
+		errs["email"] = "Enter your login: your email address."
+	}
+	if password == "" {
+		errs["password"] = "Enter your password."
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
 }
 
 // passwordMatches says whether password is the found user's. An unknown

@@ -272,3 +272,39 @@ func adminID(t *testing.T, a *app) string {
 	}
 	return u.ID.String()
 }
+
+// A login form sent with a field left empty says which, beside it, keeps
+// what was typed, and counts as no failed try.
+func TestAnEmptyLoginSaysWhatToEnter(t *testing.T) {
+	a := newApp(t, nil)
+	c := newClient()
+	for _, tc := range []struct {
+		form          url.Values
+		email, passwd bool // which field has a message
+	}{
+		{url.Values{"email": {""}, "password": {""}}, true, true},
+		{url.Values{"email": {"pat@example.com"}, "password": {""}}, false, true},
+		{url.Values{"email": {"  "}, "password": {"something"}}, true, false},
+	} {
+		tc.form.Set("_csrf", formToken(t, c, a.URL+"/login", "login-form"))
+		resp, body := post(t, c, a.URL+"/login", tc.form)
+		d := doc(t, body)
+		if resp.StatusCode != http.StatusUnprocessableEntity || (text(d, "error-email") != "") != tc.email || (text(d, "error-password") != "") != tc.passwd {
+			t.Errorf("%v: %d, login %q, password %q", tc.form, resp.StatusCode, text(d, "error-email"), text(d, "error-password"))
+		}
+		if tc.email && !strings.Contains(text(d, "error-email"), "Enter your login") {
+			t.Errorf("the login's message reads %q", text(d, "error-email"))
+		}
+		if v, _ := d.Find("#login-email").Attr("value"); v != tc.form.Get("email") {
+			t.Errorf("the login typed was not kept: %q", v)
+		}
+	}
+	// Empty forms are no tries: the account is not locked after more of
+	// them than the limit allows failures.
+	for range 6 {
+		post(t, c, a.URL+"/login", url.Values{"_csrf": {formToken(t, c, a.URL+"/login", "login-form")}, "email": {"admin"}})
+	}
+	if resp := a.logIn(t, newClient(), "admin", a.adminOTP); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("after empty forms the admin's login answers %d", resp.StatusCode)
+	}
+}

@@ -77,11 +77,11 @@ func LoginView(f LoginForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = field(Input{Form: "login", Name: "email", Label: "Email or login", Value: f.Email, Autocomplete: "username"}, nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = field(Input{Form: "login", Name: "email", Label: "Email or login", Value: f.Email, Autocomplete: "username"}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = field(Input{Form: "login", Name: "password", Label: "Password", Type: "password", Autocomplete: "current-password"}, nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = field(Input{Form: "login", Name: "password", Label: "Password", Type: "password", Autocomplete: "current-password"}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

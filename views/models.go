@@ -84,6 +84,9 @@ type LoginForm struct {
 	Email   string
 	Next    string // where to go after the login
 	Message string // one message for the whole form: it never says which field was wrong
+	// Errors are the fields left empty ("Enter your login."): saying so
+	// tells nothing of anyone's account.
+	Errors map[string]string
 }
 
 // PasswordForm is the change-password page.
