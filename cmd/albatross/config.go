@@ -37,6 +37,10 @@ type config struct {
 	DebugAddr       string         // the profiler's own listener; empty for none
 	MapTiles        views.MapTiles // the tile server under the maps; zero for none
 	SimbriefURL     string         // SimBrief's base URL (a local server in tests)
+	// WebhookAllowPrivate lets webhooks post to loopback, private and
+	// link-local addresses (tests, receivers on the operator's network).
+	WebhookAllowPrivate bool
+	PublicURL           string // the site's address, for links in webhook messages; "" for none
 }
 
 // setting describes one configuration value for flags, environment and the
@@ -63,6 +67,8 @@ var settings = []setting{
 	{"map-tile-url", "ALBATROSS_MAP_TILE_URL", "", "tile server the maps draw under the aircraft, an http or https URL with {z}, {x} and {y}, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty draws only the built-in world basemap"},
 	{"map-tile-attribution", "ALBATROSS_MAP_TILE_ATTRIBUTION", "", "credit the tile server's terms ask the maps to show; empty is \"© OpenStreetMap contributors\" for openstreetmap.org, required for other servers"},
 	{"simbrief-url", "ALBATROSS_SIMBRIEF_URL", "https://www.simbrief.com", "SimBrief's base URL: its dispatch page and the OFP fetches (a local server in tests)"},
+	{"webhook-allow-private", "ALBATROSS_WEBHOOK_ALLOW_PRIVATE", "false", "let webhooks post to loopback, private and link-local addresses (tests, receivers on your own network)"},
+	{"public-url", "ALBATROSS_PUBLIC_URL", "", "the site's public address, such as https://va.example.com, which webhook messages link to; empty sends no links"},
 }
 
 // parseConfig reads flags from args over environment variables over defaults
@@ -146,6 +152,13 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	c.SimbriefURL = strings.TrimRight(get("simbrief-url"), "/")
 	if u, err := url.Parse(c.SimbriefURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("%s: %q is not an http or https URL", source("simbrief-url"), c.SimbriefURL))
+	}
+	c.WebhookAllowPrivate = boolean("webhook-allow-private")
+	c.PublicURL = strings.TrimRight(get("public-url"), "/")
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("%s: %q is not an http or https URL", source("public-url"), c.PublicURL))
+		}
 	}
 	if c.Addr == "" {
 		errs = append(errs, fmt.Errorf("%s: empty listen address", source("addr")))
