@@ -205,7 +205,9 @@ WHERE tenant_id = ? AND webhook_id = ? AND id = ?`, tenantID, webhookID, id))
 
 // Claim implements webhooks.Queue: the embedded mode is one process, whose
 // worker runs each webhook's queue in one goroutine.
-func (q *WebhookQueue) Claim(context.Context, string, string, time.Duration) (bool, error) { return true, nil }
+func (q *WebhookQueue) Claim(context.Context, string, string, time.Duration) (bool, error) {
+	return true, nil
+}
 
 // SigningKey implements webhooks.Queue.
 func (q *WebhookQueue) SigningKey(ctx context.Context) ([]byte, error) {
