@@ -350,50 +350,58 @@ var routeAccess = map[string]access{
 	"GET /airlines/:id/live/live":                   action(domain.ViewOperations),
 	// Its pilot cancels a PIREP; staff cancel a flight in progress only, so
 	// on the matrix's pending PIREP they reach the domain and get 409.
-	"POST /airlines/:id/pireps/:pirep/cancel":         action(domain.FileOwnPireps),
-	"POST /airlines/:id/pireps/:pirep/accept":         action(domain.ReviewPireps),
-	"POST /airlines/:id/pireps/:pirep/reject":         action(domain.ReviewPireps),
-	"GET /airlines/:id/dashboard":                     action(domain.ViewOwnAirline),
-	"GET /airlines/:id/dashboard/live":                action(domain.ViewOwnAirline),
-	"GET /airlines/:id/ranks":                         action(domain.ManageRanks),
-	"POST /airlines/:id/ranks":                        action(domain.ManageRanks),
-	"GET /airlines/:id/ranks/:rank":                   action(domain.ManageRanks),
-	"POST /airlines/:id/ranks/:rank":                  action(domain.ManageRanks),
-	"POST /airlines/:id/people/:uid/rank":             action(domain.ManageRanks),
-	"GET /airlines/:id/flights/:flight/simbrief":      action(domain.FileOwnPireps),
-	"POST /airlines/:id/flights/:flight/simbrief":     action(domain.FileOwnPireps),
-	"GET /airlines/:id/flights/:flight/simbrief/:ofp": action(domain.FileOwnPireps),
-	"GET /airlines/:id/simbrief/:ofp":                 action(domain.FileOwnPireps),
-	"GET /airlines/:id/settings/simbrief":             action(domain.ManageSimbrief),
-	"POST /airlines/:id/settings/simbrief":            action(domain.ManageSimbrief),
-	"GET /airlines/:id/settings/pireps":               action(domain.ManagePirepRules),
-	"POST /airlines/:id/settings/pireps":              action(domain.ManagePirepRules),
-	"POST /airlines/:id/pireps/accept":                action(domain.ReviewPireps),
-	"POST /airlines/:id/pireps/:pirep/comments":       action(domain.ViewOperations),
-	"GET /airlines/:id/notices":                       action(domain.ViewOwnAirline),
-	"GET /airlines/:id/bids":                          action(domain.FileOwnPireps),
-	"POST /airlines/:id/bids":                         action(domain.FileOwnPireps),
-	"POST /airlines/:id/bids/:bid/remove":             action(domain.FileOwnPireps),
-	"GET /airlines/:id/bids/charter":                  action(domain.FileOwnPireps),
-	"POST /airlines/:id/bids/charter":                 action(domain.FileOwnPireps),
-	"GET /airlines/:id/jumpseat":                      action(domain.FileOwnPireps),
-	"POST /airlines/:id/jumpseat":                     action(domain.FileOwnPireps),
-	"POST /airlines/:id/settings/bids":                action(domain.ManagePirepRules),
-	"GET /api/user/bids":                              phpvmsKeyed,
-	"GET /api/user/bids/:bid":                         phpvmsKeyed,
-	"GET /api/bids":                                   phpvmsKeyed,
-	"GET /api/bids/:bid":                              phpvmsKeyed,
-	"POST /api/user/bids":                             phpvmsKeyed,
-	"GET /api/users/:number/bids":                     phpvmsKeyed,
-	"POST /api/users/:number/bids":                    phpvmsKeyed,
-	"GET /a/:slug/api/users/:number/bids":             phpvmsKeyed,
-	"POST /a/:slug/api/users/:number/bids":            phpvmsKeyed,
-	"GET /a/:slug/api/user/bids":                      phpvmsKeyed,
-	"GET /a/:slug/api/user/bids/:bid":                 phpvmsKeyed,
-	"GET /a/:slug/api/bids":                           phpvmsKeyed,
-	"GET /a/:slug/api/bids/:bid":                      phpvmsKeyed,
-	"POST /a/:slug/api/user/bids":                     phpvmsKeyed,
-	"POST /airlines/:id/notices/dismiss":              action(domain.ViewOwnAirline),
+	"POST /airlines/:id/pireps/:pirep/cancel":                       action(domain.FileOwnPireps),
+	"POST /airlines/:id/pireps/:pirep/accept":                       action(domain.ReviewPireps),
+	"POST /airlines/:id/pireps/:pirep/reject":                       action(domain.ReviewPireps),
+	"GET /airlines/:id/dashboard":                                   action(domain.ViewOwnAirline),
+	"GET /airlines/:id/dashboard/live":                              action(domain.ViewOwnAirline),
+	"GET /airlines/:id/ranks":                                       action(domain.ManageRanks),
+	"POST /airlines/:id/ranks":                                      action(domain.ManageRanks),
+	"GET /airlines/:id/ranks/:rank":                                 action(domain.ManageRanks),
+	"POST /airlines/:id/ranks/:rank":                                action(domain.ManageRanks),
+	"POST /airlines/:id/people/:uid/rank":                           action(domain.ManageRanks),
+	"GET /airlines/:id/flights/:flight/simbrief":                    action(domain.FileOwnPireps),
+	"POST /airlines/:id/flights/:flight/simbrief":                   action(domain.FileOwnPireps),
+	"GET /airlines/:id/flights/:flight/simbrief/:ofp":               action(domain.FileOwnPireps),
+	"GET /airlines/:id/simbrief/:ofp":                               action(domain.FileOwnPireps),
+	"GET /airlines/:id/settings/simbrief":                           action(domain.ManageSimbrief),
+	"POST /airlines/:id/settings/simbrief":                          action(domain.ManageSimbrief),
+	"GET /airlines/:id/settings/pireps":                             action(domain.ManagePirepRules),
+	"POST /airlines/:id/settings/pireps":                            action(domain.ManagePirepRules),
+	"POST /airlines/:id/pireps/accept":                              action(domain.ReviewPireps),
+	"POST /airlines/:id/pireps/:pirep/comments":                     action(domain.ViewOperations),
+	"GET /airlines/:id/notices":                                     action(domain.ViewOwnAirline),
+	"GET /airlines/:id/bids":                                        action(domain.FileOwnPireps),
+	"POST /airlines/:id/bids":                                       action(domain.FileOwnPireps),
+	"POST /airlines/:id/bids/:bid/remove":                           action(domain.FileOwnPireps),
+	"GET /airlines/:id/bids/charter":                                action(domain.FileOwnPireps),
+	"POST /airlines/:id/bids/charter":                               action(domain.FileOwnPireps),
+	"GET /airlines/:id/jumpseat":                                    action(domain.FileOwnPireps),
+	"POST /airlines/:id/jumpseat":                                   action(domain.FileOwnPireps),
+	"POST /airlines/:id/settings/bids":                              action(domain.ManagePirepRules),
+	"GET /api/user/bids":                                            phpvmsKeyed,
+	"GET /api/user/bids/:bid":                                       phpvmsKeyed,
+	"GET /api/bids":                                                 phpvmsKeyed,
+	"GET /api/bids/:bid":                                            phpvmsKeyed,
+	"POST /api/user/bids":                                           phpvmsKeyed,
+	"GET /api/users/:number/bids":                                   phpvmsKeyed,
+	"POST /api/users/:number/bids":                                  phpvmsKeyed,
+	"GET /a/:slug/api/users/:number/bids":                           phpvmsKeyed,
+	"POST /a/:slug/api/users/:number/bids":                          phpvmsKeyed,
+	"GET /a/:slug/api/user/bids":                                    phpvmsKeyed,
+	"GET /a/:slug/api/user/bids/:bid":                               phpvmsKeyed,
+	"GET /a/:slug/api/bids":                                         phpvmsKeyed,
+	"GET /a/:slug/api/bids/:bid":                                    phpvmsKeyed,
+	"POST /a/:slug/api/user/bids":                                   phpvmsKeyed,
+	"POST /airlines/:id/notices/dismiss":                            action(domain.ViewOwnAirline),
+	"GET /airlines/:id/webhooks":                                    action(domain.ManageWebhooks),
+	"GET /airlines/:id/webhooks/new":                                action(domain.ManageWebhooks),
+	"POST /airlines/:id/webhooks":                                   action(domain.ManageWebhooks),
+	"GET /airlines/:id/webhooks/:hook":                              action(domain.ManageWebhooks),
+	"POST /airlines/:id/webhooks/:hook":                             action(domain.ManageWebhooks),
+	"POST /airlines/:id/webhooks/:hook/remove":                      action(domain.ManageWebhooks),
+	"POST /airlines/:id/webhooks/:hook/secret":                      action(domain.ManageWebhooks),
+	"POST /airlines/:id/webhooks/:hook/deliveries/:delivery/resend": action(domain.ManageWebhooks),
 }
 
 const memberPassword = "a member's own password"
@@ -409,6 +417,8 @@ type tenant struct {
 	pirep, pirepPilot         string // a pending PIREP of the airline and the login of its pilot
 	pirepPilotID              string // the user id of that pilot
 	rank                      string // a rank of the airline
+	webhook                   string // a webhook of the airline (made by the first request that names one)
+	delivery                  string // a delivery of that webhook
 }
 
 // actor is one browser of the matrix.
@@ -638,6 +648,10 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		id = w.keyID
 	}
 	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
+	if strings.Contains(route, ":hook") {
+		hook, delivery := w.matrixWebhook(tn, strings.HasSuffix(route, "/remove"))
+		path = strings.NewReplacer(":hook", hook, ":delivery", delivery).Replace(path)
+	}
 	if route == "/airlines/:id/airports/search" {
 		path += "?source=world&field=q&box=find&q=eg"
 	}
@@ -705,6 +719,9 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form.Set("text", fmt.Sprintf("matrix comment %d", n))
 	case "/airlines/:id/notices/dismiss":
 		form.Set("notice", domain.PirepStream(tn.pirep)+"@2")
+	case "/airlines/:id/webhooks", "/airlines/:id/webhooks/:hook":
+		form = url.Values{"name": {fmt.Sprintf("Hook %d", n)}, "kind": {domain.WebhookGeneric},
+			"url": {fmt.Sprintf("http://127.0.0.1:9/hook/%d", n)}, "events": {domain.TopicPirepAccepted}}
 	}
 	return path, form
 }
