@@ -516,3 +516,89 @@ func TestWebhookFormRefusesBadInput(t *testing.T) {
 		})
 	}
 }
+
+// A flight flown with an ACARS client tells the webhook when it departs
+// and when it arrives, once each however often the client repeats the
+// phase, and then that its PIREP is filed, in that order.
+func TestWebhooksFollowACARSPhases(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newPhpvmsWorld(t, m)
+			rcv := newReceiver(t, 0)
+			ctx := context.Background()
+			staff := domain.CommandMeta{Who: domain.Actor{UserID: w.a.adminID, Role: domain.RoleAirlineAdmin, TenantID: w.a.id}}
+			if _, _, err := w.webhooks.Add(ctx, staff, w.a.id, domain.WebhookForm{Name: "ops", Kind: domain.WebhookGeneric, URL: rcv.URL,
+				Events: []string{domain.TopicFlightDeparted, domain.TopicFlightArrived, domain.TopicPirepFiled}}); err != nil {
+				t.Fatal(err)
+			}
+			_, doc := w.send(t, http.MethodPost, "/api/pireps/prefile", w.keyA, map[string]any{"airline_id": w.airlineNumber(t, w.keyA),
+				"aircraft_id": 1, "flight_number": "7100", "dpt_airport_id": "EGLL", "arr_airport_id": "LFPG", "source_name": "test"})
+			id := data[map[string]any](t, "prefile", doc)["id"].(string)
+			for _, phase := range []string{"BST", "TXI", "TOF", "ICL", "ENR", "TOF", "APR", "LDG", "ONB", "ARR"} {
+				if resp, doc := w.send(t, http.MethodPost, "/api/pireps/"+id+"/update", w.keyA, map[string]any{"status": phase}); resp.StatusCode != http.StatusOK {
+					t.Fatalf("update %s: %d %v", phase, resp.StatusCode, doc)
+				}
+			}
+			if resp, doc := w.send(t, http.MethodPost, "/api/pireps/"+id+"/file", w.keyA,
+				map[string]any{"flight_time": 70, "distance": 190, "fuel_used": 3000, "landing_rate": -150}); resp.StatusCode != http.StatusOK {
+				t.Fatalf("file: %d %v", resp.StatusCode, doc)
+			}
+			got := rcv.wait(t, 3)
+			w.settle(t)
+			time.Sleep(200 * time.Millisecond)
+			got = rcv.wait(t, 3)
+			var events []string
+			for _, g := range got {
+				events = append(events, g.Event)
+			}
+			if want := []string{domain.TopicFlightDeparted, domain.TopicFlightArrived, domain.TopicPirepFiled}; fmt.Sprint(events) != fmt.Sprint(want) {
+				t.Errorf("the webhook got %v, want %v", events, want)
+			}
+			if !strings.Contains(string(got[2].Body), `"landing_rate":-150`) || !strings.Contains(string(got[0].Body), `"flight_number":"7100"`) {
+				t.Errorf("the deliveries say %s / %s", got[0].Body, got[2].Body)
+			}
+		})
+	}
+}
+
+// After MaxAge without a 2xx, a delivery is given up and marked failed,
+// and the next one in its webhook's queue goes: in order, never stuck.
+func TestWebhookDeliveriesAreGivenUpAfterMaxAge(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newMatrixWorld(t, m, webhooksGiveUpAfter(500*time.Millisecond))
+			a, staff := w.airlines["A"], w.actors[2]
+			w.session(t, staff)
+			rcv := newReceiver(t, 0)
+			rcv.status = http.StatusBadGateway
+			resp, page := w.addWebhook(t, staff, a, url.Values{"name": {"flaky"}, "kind": {domain.WebhookGeneric},
+				"url": {rcv.URL}, "events": {domain.TopicPilotRegistered}})
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("add: %d", resp.StatusCode)
+			}
+			hookPath := "/airlines/" + a.id + "/webhooks/" + lastSegment(page.Find(`[data-testid="webhook-form"]`).AttrOr("action", ""))
+			ctx := context.Background()
+			for _, name := range []string{"First", "Second"} {
+				if _, _, err := w.users.Register(ctx, domain.CommandMeta{Who: domain.System}, a.id, domain.Person{Name: name,
+					Email: strings.ToLower(name) + "@example.com", Country: "PT", Password: memberPassword}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			deadline := time.Now().Add(20 * time.Second)
+			var rows []map[string]string
+			for time.Now().Before(deadline) {
+				_, doc := w.webhookPage(t, staff, hookPath)
+				if rows = deliveryRows(doc); len(rows) == 2 && rows[0]["status"] == "Failed" && rows[1]["status"] == "Failed" {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			if len(rows) != 2 || rows[0]["status"] != "Failed" || rows[1]["status"] != "Failed" || rows[0]["code"] != "502" {
+				t.Fatalf("the log after the receiver failed for longer than the deliveries' age: %v", rows)
+			}
+			if n, _ := strconv.Atoi(rows[1]["attempts"]); n < 2 {
+				t.Errorf("the first delivery was tried %d times before it was given up", n)
+			}
+		})
+	}
+}
