@@ -165,6 +165,34 @@ func deliveryRows(doc *goquery.Document) []map[string]string {
 	return out
 }
 
+// waitLog reads a webhook's delivery log until done says it shows what
+// the test waits for (the worker records an attempt just after the
+// receiver answers), or 20 seconds passed; it returns the last rows read.
+func (w *matrixWorld) waitLog(t *testing.T, ac *actor, path string, done func([]map[string]string) bool) []map[string]string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, doc := w.webhookPage(t, ac, path)
+		rows := deliveryRows(doc)
+		if done(rows) || time.Now().After(deadline) {
+			return rows
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// allDelivered says whether a log has n rows, each delivered.
+func allDelivered(n int) func([]map[string]string) bool {
+	return func(rows []map[string]string) bool {
+		for _, r := range rows {
+			if r["status"] != "Delivered" {
+				return false
+			}
+		}
+		return len(rows) == n
+	}
+}
+
 func TestWebhooks(t *testing.T) {
 	for _, m := range []mode{embedded, postgres} {
 		t.Run(string(m), func(t *testing.T) {
@@ -254,8 +282,8 @@ func checkGenericWebhook(t *testing.T, w *matrixWorld) {
 
 	// The log: newest first; the oldest took three attempts, the first two
 	// answered 503.
+	rows := w.waitLog(t, staff, hookPath, allDelivered(3))
 	_, doc := w.webhookPage(t, staff, hookPath)
-	rows := deliveryRows(doc)
 	if len(rows) != 3 {
 		t.Fatalf("the delivery log has %d rows, want 3", len(rows))
 	}
@@ -393,13 +421,12 @@ func checkDeadWebhook(t *testing.T, w *matrixWorld) {
 	for dead.attempts() < 2 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	_, doc := w.webhookPage(t, staff, paths[0])
-	rows := deliveryRows(doc)
+	rows := w.waitLog(t, staff, paths[0], func(rows []map[string]string) bool { return len(rows) == 1 && rows[0]["code"] == "500" })
 	if len(rows) != 1 || (rows[0]["status"] != "Retrying" && rows[0]["status"] != "Failed") || rows[0]["code"] != "500" || rows[0]["response"] != "down for good" {
 		t.Errorf("the dead webhook's log: %v", rows)
 	}
-	if _, doc := w.webhookPage(t, staff, paths[1]); len(deliveryRows(doc)) != 1 || deliveryRows(doc)[0]["status"] != "Delivered" {
-		t.Errorf("the live webhook's log: %v", deliveryRows(doc))
+	if rows := w.waitLog(t, staff, paths[1], allDelivered(1)); !allDelivered(1)(rows) {
+		t.Errorf("the live webhook's log: %v", rows)
 	}
 	for _, p := range paths {
 		if _, err := w.webhooks.Remove(ctx, domain.CommandMeta{Who: domain.System}, b.id, lastSegment(p)); err != nil {
@@ -584,15 +611,9 @@ func TestWebhookDeliveriesAreGivenUpAfterMaxAge(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			deadline := time.Now().Add(20 * time.Second)
-			var rows []map[string]string
-			for time.Now().Before(deadline) {
-				_, doc := w.webhookPage(t, staff, hookPath)
-				if rows = deliveryRows(doc); len(rows) == 2 && rows[0]["status"] == "Failed" && rows[1]["status"] == "Failed" {
-					break
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
+			rows := w.waitLog(t, staff, hookPath, func(rows []map[string]string) bool {
+				return len(rows) == 2 && rows[0]["status"] == "Failed" && rows[1]["status"] == "Failed"
+			})
 			if len(rows) != 2 || rows[0]["status"] != "Failed" || rows[1]["status"] != "Failed" || rows[0]["code"] != "502" {
 				t.Fatalf("the log after the receiver failed for longer than the deliveries' age: %v", rows)
 			}
