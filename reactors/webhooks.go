@@ -68,6 +68,7 @@ func (r Webhooks) React(ctx context.Context, _ domain.CommandMeta, ev domain.Rec
 	}
 	topic, key, pirepID, userID := "", "event@"+ev.Position.String(), "", ""
 	var reason, rankID string
+	var news *newsInfo
 	switch m := msg.(type) {
 	case *eventsv1.PirepFiled:
 		if !m.Submitted || m.InProgress {
@@ -99,9 +100,10 @@ func (r Webhooks) React(ctx context.Context, _ domain.CommandMeta, ev domain.Rec
 		topic, userID = domain.TopicPilotApproved, m.UserId
 	case *eventsv1.PilotRankSet:
 		topic, userID, rankID = domain.TopicPilotPromoted, m.UserId, m.RankId
-	// NEWS (wired by the lead at merge):
+	// NEWS (wired by the lead at merge, with NewsPosted in webhookEvents):
 	// case *eventsv1.NewsPosted:
-	//	topic = domain.TopicNewsPosted; fill message{News: …} from m below.
+	//	topic, userID = domain.TopicNewsPosted, m.AuthorId
+	//	news = &newsInfo{ID: m.NewsId, Title: m.Title, Body: m.Body}
 	default:
 		return domain.Start, nil
 	}
@@ -122,6 +124,7 @@ func (r Webhooks) React(ctx context.Context, _ domain.CommandMeta, ev domain.Rec
 	if err != nil || !ok {
 		return domain.Start, err
 	}
+	m.News = news
 	queued := false
 	for _, w := range targets {
 		body, err := m.body(w.Kind)
@@ -173,7 +176,7 @@ func (r Webhooks) describe(ctx context.Context, ev domain.RecordedEvent, topic, 
 	if err != nil {
 		return m, false, ignoreMissing(err)
 	}
-	m.Airline = airlineInfo{ID: a.ID.String(), Name: a.Name, ICAO: a.Icao}
+	m.Airline = airlineInfo{ID: a.ID.String(), Name: a.Name, ICAO: a.Icao, Slug: a.Slug}
 	if pirepID != "" {
 		id, err := uuid.Parse(pirepID)
 		if err != nil {

@@ -19,14 +19,24 @@ type message struct {
 	Pirep   *readmodel.Pirep
 	Pilot   *readmodel.User
 	Rank    *readmodel.Rank
-	Reason  string // a rejection's
-	base    string // the site's public address, for links
+	Reason  string    // a rejection's
+	News    *newsInfo // a news post's
+	base    string    // the site's public address, for links
+}
+
+// newsInfo is a news post as a message tells it (the NewsPosted event's
+// news_id, title and Markdown body).
+type newsInfo struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Body  string `json:"body"` // Markdown
 }
 
 type airlineInfo struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 	ICAO string `json:"icao"`
+	Slug string `json:"slug"`
 }
 
 // The generic body: Albatross's own JSON, documented in the README.
@@ -37,6 +47,7 @@ type genericBody struct {
 	Pilot      *pilotJSON  `json:"pilot,omitempty"`
 	Pirep      *pirepJSON  `json:"pirep,omitempty"`
 	Rank       *rankJSON   `json:"rank,omitempty"`
+	News       *newsInfo   `json:"news,omitempty"`
 	URL        string      `json:"url,omitempty"`
 }
 
@@ -99,6 +110,8 @@ func (m message) link() string {
 	}
 	base := strings.TrimRight(m.base, "/")
 	switch {
+	case m.News != nil:
+		return base + "/a/" + m.Airline.Slug
 	case m.Pirep != nil:
 		return base + "/airlines/" + m.Airline.ID + "/pireps/" + m.Pirep.ID.String()
 	case m.Pilot != nil && (m.Topic == domain.TopicPilotRegistered || m.Topic == domain.TopicPilotApproved || m.Topic == domain.TopicPilotPromoted):
@@ -126,7 +139,7 @@ func (m message) body(kind string) ([]byte, error) {
 }
 
 func (m message) generic() genericBody {
-	b := genericBody{Event: m.Topic, OccurredAt: m.At, Airline: m.Airline, URL: m.link()}
+	b := genericBody{Event: m.Topic, OccurredAt: m.At, Airline: m.Airline, URL: m.link(), News: m.News}
 	if u := m.Pilot; u != nil {
 		b.Pilot = &pilotJSON{ID: u.ID.String(), PilotID: u.PilotID, Name: u.Name, Country: u.Country}
 	}
@@ -197,7 +210,11 @@ func (m message) discord() discordBody {
 			e.Fields = append(e.Fields, discordField{Name: name, Value: cut(value, 1024), Inline: inline})
 		}
 	}
-	if p := m.Pirep; p != nil {
+	if n := m.News; n != nil {
+		e.Title = cut(titles[m.Topic]+": "+n.Title, 256)
+		e.Description = cut(n.Body, 4096)
+		add("Posted by", m.pilotName(), true)
+	} else if p := m.Pirep; p != nil {
 		flight := m.Airline.ICAO + p.FlightNumber
 		e.Title = cut(titles[m.Topic]+": "+flight+" "+p.DptAirport+" → "+p.ArrAirport, 256)
 		add("Flight", flight, true)
