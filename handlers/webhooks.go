@@ -236,12 +236,27 @@ func deliveryRow(airlineID string, d webhooks.Delivery) views.DeliveryRow {
 func (h *webhookHandlers) changeWebhook(c echo.Context) error {
 	f, d := webhookForm(c)
 	airlineID, webhookID := c.Param("id"), c.Param("hook")
-	res, err := h.cmds.Change(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, webhookID, d)
+	ctx := c.Request().Context()
+	before, err := h.cmds.Of(ctx, commandMeta(c, ""), airlineID)
+	if err != nil {
+		return err
+	}
+	was, err := before.Get(webhookID)
+	if err != nil {
+		return err
+	}
+	res, err := h.cmds.Change(ctx, commandMeta(c, f.CommandID), airlineID, webhookID, d)
 	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors, Message: &f.Message, CommandID: &f.CommandID}); ok {
 		return h.renderWebhook(c, status, webhookID, &f, "", 0)
 	}
 	if err != nil {
 		return err
+	}
+	if was.Kind != domain.WebhookGeneric && d.Kind == domain.WebhookGeneric && !res.Duplicate {
+		// A webhook that becomes generic is signed from now on: its
+		// secret is shown now, once.
+		h.waitFor(c, res)
+		return h.renderWebhook(c, http.StatusOK, webhookID, nil, "The webhook is saved.", was.SecretVersion)
 	}
 	return h.finish(c, h.sessions, res, webhookURL(airlineID, webhookID), "The webhook is saved.")
 }

@@ -456,8 +456,12 @@ func checkEditAndRemoveWebhook(t *testing.T, w *matrixWorld) {
 	cmd, _ := doc.Find(`[data-testid="webhook-form"] input[name="command_id"]`).Attr("value")
 	form := url.Values{"command_id": {cmd}, "name": {"Changed"}, "kind": {domain.WebhookGeneric}, "url": {rcv.URL + "/x"},
 		"events": {domain.TopicPilotApproved, domain.TopicPilotRegistered}}
-	if resp, body := w.sendForm(t, staff, hookPath, form); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("change: %d %s", resp.StatusCode, body)
+	// Discord to generic: the secret it is now signed with is shown, once.
+	resp, body := w.sendForm(t, staff, hookPath, form)
+	changed, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+	secret := text(changed, "webhook-secret")
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(secret, webhooks.SecretPrefix) {
+		t.Fatalf("change to generic: %d, secret %q", resp.StatusCode, secret)
 	}
 	ctx := context.Background()
 	sys := domain.CommandMeta{Who: domain.System}
@@ -465,7 +469,7 @@ func checkEditAndRemoveWebhook(t *testing.T, w *matrixWorld) {
 		t.Fatal(err)
 	}
 	got := rcv.wait(t, 1)[0]
-	if got.Event != domain.TopicPilotRegistered || !strings.Contains(string(got.Body), `"name":"Newcomer"`) {
+	if got.Event != domain.TopicPilotRegistered || !strings.Contains(string(got.Body), `"name":"Newcomer"`) || !validSignature(secret, got.Body, got.Signature) {
 		t.Errorf("after the change: %s %s", got.Event, got.Body)
 	}
 	if resp, _ := w.sendForm(t, staff, hookPath+"/remove", url.Values{}); resp.StatusCode != http.StatusSeeOther {
