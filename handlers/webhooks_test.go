@@ -23,6 +23,22 @@ import (
 	"github.com/albatross-va/albatross/store/webhooks"
 )
 
+// The webhook routes in the access matrix (kept here, beside their tests).
+func init() {
+	for route, rule := range map[string]access{
+		"GET /airlines/:id/webhooks":                                    action(domain.ManageWebhooks),
+		"GET /airlines/:id/webhooks/new":                                action(domain.ManageWebhooks),
+		"POST /airlines/:id/webhooks":                                   action(domain.ManageWebhooks),
+		"GET /airlines/:id/webhooks/:hook":                              action(domain.ManageWebhooks),
+		"POST /airlines/:id/webhooks/:hook":                             action(domain.ManageWebhooks),
+		"POST /airlines/:id/webhooks/:hook/remove":                      action(domain.ManageWebhooks),
+		"POST /airlines/:id/webhooks/:hook/secret":                      action(domain.ManageWebhooks),
+		"POST /airlines/:id/webhooks/:hook/deliveries/:delivery/resend": action(domain.ManageWebhooks),
+	} {
+		routeAccess[route] = rule
+	}
+}
+
 // matrixWebhook returns a webhook of the airline with one delivery queued,
 // for the matrix's routes that name them; fresh is a new one (the remove
 // route's), else the airline's first.

@@ -156,23 +156,26 @@ func (w *Worker) claimTTL() time.Duration {
 // returns; the next poll starts it again.
 func (w *Worker) drain(ctx context.Context, tenantID, webhookID string) {
 	for ctx.Err() == nil {
-		ok, err := w.Queue.Claim(ctx, webhookID, w.Holder, w.claimTTL())
-		if err != nil || !ok {
+		d, ok := w.head(ctx, webhookID)
+		if !ok || d.NextAttemptAt.Sub(w.now()) > w.Poll {
+			return // nothing due: a later poll comes back for it
+		}
+		// Claimed only when something is due, so a queue that waits an
+		// hour between attempts costs a read a poll, not a write.
+		claimed, err := w.Queue.Claim(ctx, webhookID, w.Holder, w.claimTTL())
+		if err != nil || !claimed {
 			if err != nil && ctx.Err() == nil {
 				w.Log.WarnContext(ctx, "webhooks: claim a webhook", "webhook", webhookID, "err", err)
 			}
 			return
 		}
-		d, ok, err := w.Queue.Head(ctx, webhookID)
-		if err != nil || !ok {
-			if err != nil && ctx.Err() == nil {
-				w.Log.WarnContext(ctx, "webhooks: read the next delivery", "webhook", webhookID, "err", err)
-			}
+		// Read again under the claim: another process may have sent it.
+		if d, ok = w.head(ctx, webhookID); !ok {
 			return
 		}
 		if wait := d.NextAttemptAt.Sub(w.now()); wait > 0 {
 			if wait > w.Poll {
-				return // the poll comes back for it
+				return
 			}
 			select {
 			case <-ctx.Done():
@@ -192,6 +195,16 @@ func (w *Worker) drain(ctx context.Context, tenantID, webhookID string) {
 			continue // its next attempt is later: the head waits for it
 		}
 	}
+}
+
+// head reads a webhook's next delivery; ok is false when it has none or
+// the read failed (logged).
+func (w *Worker) head(ctx context.Context, webhookID string) (Delivery, bool) {
+	d, ok, err := w.Queue.Head(ctx, webhookID)
+	if err != nil && ctx.Err() == nil {
+		w.Log.WarnContext(ctx, "webhooks: read the next delivery", "webhook", webhookID, "err", err)
+	}
+	return d, ok && err == nil
 }
 
 // attempt posts one delivery and says what came of it.
