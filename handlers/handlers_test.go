@@ -33,6 +33,7 @@ import (
 	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/sqlite"
+	"github.com/albatross-va/albatross/store/webhooks"
 	"github.com/albatross-va/albatross/views"
 	"github.com/albatross-va/albatross/wiring"
 )
@@ -54,6 +55,11 @@ type app struct {
 	rm       readmodel.Querier
 	proj     *projector.Projector
 	jobs     *imports.Jobs
+	// webhooks are the airlines' webhooks; hookQueue their deliveries,
+	// which hookWorker sends (fast retries: see newAppOn).
+	webhooks   *domain.Webhooks
+	hookQueue  webhooks.Queue
+	hookWorker *webhooks.Worker
 	// projectOnWait: no projector runs (withProjectionOnWait or
 	// withProjectionBehind).
 	projectOnWait bool
@@ -95,6 +101,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 		// pageReads, if set, are the read models the pages read, apart
 		// from those of the commands and reactors.
 		pageReads readmodel.Querier
+		hookQueue webhooks.Queue
 	)
 	switch m {
 	case embedded:
@@ -105,6 +112,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 		t.Cleanup(func() { sq.Close() })
 		mem := memory.New()
 		es, rm, backend, sessions, reacted = sq, mem, mem, sq.Sessions(), sq.ReactorCheckpoints()
+		hookQueue = sq.WebhookQueue()
 		count = func(t *testing.T) int {
 			all, err := sq.ReadAll(ctx, domain.Start, 1<<20) // one writer: every commit is readable
 			if err != nil {
@@ -124,6 +132,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 			pageReads = pgstore.NewReadModels(connectPool(t, dbURL, o.readTracer)).Reader()
 		}
 		reacted = pgstore.NewReactorCheckpoints(pool)
+		hookQueue = pgstore.NewWebhookQueue(pool)
 		count = func(t *testing.T) int {
 			var n int
 			if err := pool.QueryRow(ctx, "SELECT count(*) FROM events").Scan(&n); err != nil {
@@ -141,6 +150,13 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	// rules allows charters here (in production they are off until set).
 	chartersOn := reads.PirepSettings{Q: cmds.Reads, Rules: domain.PirepRules{AllowCharters: true}}
 	cmds.Pireps.Settings, cmds.Pireps.Facts = chartersOn, chartersOn
+	// The test receivers listen on loopback; a world that checks the
+	// guard turns it on. Retries come within a second, not minutes.
+	hookWorker := cmds.WithWebhooks(hookQueue, webhooks.Guard{AllowPrivate: !o.webhookGuard}, webhookPublicURL)
+	hookWorker.Poll, hookWorker.Backoff, hookWorker.MaxBackoff = 20*time.Millisecond, 100*time.Millisecond, 400*time.Millisecond
+	if o.webhookMaxAge > 0 {
+		hookWorker.MaxAge = o.webhookMaxAge
+	}
 	proj := projector.New(es, backend, cmds.Runner.Registry, notices, slog.Default(), projector.All()...).
 		WithReactors(reacted, cmds.Reactors()...)
 	runner, users := cmds.Runner, cmds.Users
@@ -158,6 +174,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	if !o.projectOnWait && !o.projectionBehind {
 		go func() { _ = proj.Run(runCtx) }()
 	}
+	hooksDone := make(chan struct{})
+	go func() { defer close(hooksDone); hookWorker.Run(runCtx) }()
+	t.Cleanup(func() { stop(); <-hooksDone }) // before the databases close
 	keyCache := apikeycache.NewLocal(0)
 	keyNotices, err := notices.Subscribe(runCtx)
 	if err != nil {
@@ -214,11 +233,25 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	airlines, fleet, flights, pireps, ranks := cmds.Airlines, cmds.Fleet, cmds.Flights, cmds.Pireps, cmds.Ranks
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, bids: cmds.Bids, rm: rm, proj: proj, jobs: jobs, countEvents: count, projectOnWait: o.projectOnWait || o.projectionBehind}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, bids: cmds.Bids, rm: rm, proj: proj, jobs: jobs, countEvents: count, projectOnWait: o.projectOnWait || o.projectionBehind,
+		webhooks: cmds.Webhooks, hookQueue: hookQueue, hookWorker: hookWorker}
+}
+
+// webhookPublicURL is the site's address the tests' webhook messages link to.
+const webhookPublicURL = "https://va.example.com"
+
+// withWebhookGuard refuses webhooks to private addresses, as production does.
+func withWebhookGuard() appOption { return func(o *appOptions) { o.webhookGuard = true } }
+
+// webhooksGiveUpAfter makes the worker give a delivery up after d.
+func webhooksGiveUpAfter(d time.Duration) appOption {
+	return func(o *appOptions) { o.webhookMaxAge = d }
 }
 
 // appOptions are what an app's tests may change in its wiring.
 type appOptions struct {
+	webhookGuard  bool
+	webhookMaxAge time.Duration
 	worldAirports string
 	readTracer    pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
 	mapTiles      views.MapTiles  // the tile server the maps draw

@@ -409,6 +409,8 @@ type tenant struct {
 	pirep, pirepPilot         string // a pending PIREP of the airline and the login of its pilot
 	pirepPilotID              string // the user id of that pilot
 	rank                      string // a rank of the airline
+	webhook                   string // a webhook of the airline (made by the first request that names one)
+	delivery                  string // a delivery of that webhook
 }
 
 // actor is one browser of the matrix.
@@ -638,6 +640,10 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		id = w.keyID
 	}
 	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
+	if strings.Contains(route, ":hook") {
+		hook, delivery := w.matrixWebhook(tn, strings.HasSuffix(route, "/remove"))
+		path = strings.NewReplacer(":hook", hook, ":delivery", delivery).Replace(path)
+	}
 	if route == "/airlines/:id/airports/search" {
 		path += "?source=world&field=q&box=find&q=eg"
 	}
@@ -705,6 +711,9 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form.Set("text", fmt.Sprintf("matrix comment %d", n))
 	case "/airlines/:id/notices/dismiss":
 		form.Set("notice", domain.PirepStream(tn.pirep)+"@2")
+	case "/airlines/:id/webhooks", "/airlines/:id/webhooks/:hook":
+		form = url.Values{"name": {fmt.Sprintf("Hook %d", n)}, "kind": {domain.WebhookGeneric},
+			"url": {fmt.Sprintf("http://127.0.0.1:9/hook/%d", n)}, "events": {domain.TopicPirepAccepted}}
 	}
 	return path, form
 }

@@ -190,6 +190,16 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/simbrief/:ofp", sb.showBriefing, allow(domain.FileOwnPireps))
 	member.GET("/airlines/:id/settings/simbrief", sb.showSimbriefSettings, allow(domain.ManageSimbrief))
 	member.POST("/airlines/:id/settings/simbrief", sb.saveSimbriefSettings, allow(domain.ManageSimbrief))
+	// Webhooks: staff choose what is posted where, and read the deliveries.
+	hooks := &webhookHandlers{cmds: d.Webhooks, queue: d.WebhookQueue, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/webhooks", hooks.listWebhooks, allow(domain.ManageWebhooks))
+	member.GET("/airlines/:id/webhooks/new", hooks.showNewWebhook, allow(domain.ManageWebhooks))
+	member.POST("/airlines/:id/webhooks", hooks.addWebhook, allow(domain.ManageWebhooks))
+	member.GET("/airlines/:id/webhooks/:hook", hooks.showWebhook, allow(domain.ManageWebhooks))
+	member.POST("/airlines/:id/webhooks/:hook", hooks.changeWebhook, allow(domain.ManageWebhooks))
+	member.POST("/airlines/:id/webhooks/:hook/remove", hooks.removeWebhook, allow(domain.ManageWebhooks))
+	member.POST("/airlines/:id/webhooks/:hook/secret", hooks.rotateWebhookSecret, allow(domain.ManageWebhooks))
+	member.POST("/airlines/:id/webhooks/:hook/deliveries/:delivery/resend", hooks.resendDelivery, allow(domain.ManageWebhooks))
 
 	// The API for programs, outside the app group: no session, no CSRF. A
 	// key authenticates every request, and a cookie none. Unknown paths

@@ -20,6 +20,7 @@ import (
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/throttle"
+	"github.com/albatross-va/albatross/store/webhooks"
 	"github.com/albatross-va/albatross/views"
 )
 
@@ -131,6 +132,10 @@ type Deps struct {
 
 	// Jumpseats moves a pilot to another airport without flying.
 	Jumpseats JumpseatCommands
+	// Webhooks are the airlines' webhooks; WebhookQueue their deliveries
+	// (nil: no log).
+	Webhooks     WebhookCommands
+	WebhookQueue webhooks.Queue
 }
 
 // JumpseatCommands runs the jumpseat command (domain.Jumpseats).

@@ -14,6 +14,7 @@ import (
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/readmodel"
 	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/store/webhooks"
 )
 
 // Commands are the command services of one deployment, sharing one runner
@@ -35,6 +36,12 @@ type Commands struct {
 	// Jumpseats moves pilots without flying; where they are comes from the
 	// read models.
 	Jumpseats *domain.Jumpseats
+	// Webhooks are the airlines' webhooks; WithWebhooks connects their
+	// delivery queue, without which nothing is queued or sent.
+	Webhooks     *domain.Webhooks
+	WebhookQueue webhooks.Queue
+	webhookWake  func()
+	publicURL    string
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -69,18 +76,37 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		Bids:      &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}, Location: settings},
 		Simbrief:  &domain.Simbrief{Runner: runner},
 		Jumpseats: &domain.Jumpseats{Runner: runner, IDs: ids, Settings: settings},
+		// Until WithWebhooks sets the operator's choice, no private address.
+		Webhooks: &domain.Webhooks{Runner: runner, IDs: ids, URLs: webhooks.Guard{}},
 	}
+}
+
+// WithWebhooks connects the webhooks to their delivery queue q, checks
+// their addresses with guard (at save and at each dial), links their
+// messages to publicURL, and returns the worker that sends them, for the
+// caller to run where the reactors run. Call it before Reactors and Deps.
+func (c *Commands) WithWebhooks(q webhooks.Queue, guard webhooks.Guard, publicURL string) *webhooks.Worker {
+	c.WebhookQueue, c.publicURL = q, publicURL
+	c.Webhooks.URLs = guard
+	w := &webhooks.Worker{Queue: q, Hooks: c.Webhooks, Client: guard.Client(webhooks.DefaultTimeout)}
+	c.webhookWake = w.Wake
+	return w
 }
 
 // Reactors are everything that follows an event. A new reactor is added
 // here.
 func (c Commands) Reactors() []projector.Reactor {
-	return []projector.Reactor{
+	rs := []projector.Reactor{
 		reactors.Promotions{ReadModels: c.Reads, Ranks: c.Ranks},
 		reactors.BidsEnd{ReadModels: c.Reads, Bids: c.Bids},
 		reactors.SimbriefRoutes{ReadModels: c.Reads, Pireps: c.Pireps},
 		reactors.SimbriefBids{ReadModels: c.Reads, Simbrief: c.Simbrief},
 	}
+	if c.WebhookQueue != nil {
+		rs = append(rs, reactors.Webhooks{ReadModels: c.Reads, Hooks: c.Webhooks, Queue: c.WebhookQueue,
+			PublicURL: c.publicURL, Wake: c.webhookWake})
+	}
+	return rs
 }
 
 // Deps returns the handlers' dependencies with every command service and
@@ -107,5 +133,7 @@ func (c Commands) Deps() handlers.Deps {
 		Simbrief:         c.Simbrief,
 		SimbriefSettings: c.Airlines,
 		Jumpseats:        c.Jumpseats,
+		Webhooks:         c.Webhooks,
+		WebhookQueue:     c.WebhookQueue,
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/albatross-va/albatross/store/sessions"
 	"github.com/albatross-va/albatross/store/sqlite"
 	"github.com/albatross-va/albatross/store/throttle"
+	"github.com/albatross-va/albatross/store/webhooks"
 )
 
 // backend is the set of adapters one deployment model uses.
@@ -39,6 +40,7 @@ type backend struct {
 	registry   *events.Registry // the one event registry of the process
 	projector  *projector.Projector
 	reactors   projector.ReactorCheckpoints // beside the log: the SQLite file or a PostgreSQL table
+	webhooks   webhooks.Queue               // the webhooks' deliveries, beside the log too
 	notifier   notify.Notifier
 	sessions   scs.Store
 	apiKeys    apikeycache.Cache       // shared in Redis when REDIS_URL is set
@@ -76,6 +78,7 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 		mem := memory.New()
 		b.events, b.reads, projBackend = es, mem, mem
 		b.reactors = es.ReactorCheckpoints()
+		b.webhooks = es.WebhookQueue()
 		b.sessions = es.Sessions() // in the log's file: they survive a restart
 		local := notify.NewLocal()
 		b.notifier = local
@@ -104,6 +107,7 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 		rm := postgres.NewReadModels(pool)
 		b.events, b.reads, projBackend = es, rm.Reader(), rm
 		b.reactors = postgres.NewReactorCheckpoints(pool)
+		b.webhooks = postgres.NewWebhookQueue(pool)
 		if c.RedisURL != "" {
 			deployment, err := postgres.DeploymentID(ctx, pool)
 			if err != nil {

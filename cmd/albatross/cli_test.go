@@ -72,6 +72,8 @@ func TestSettingsAreValidatedWithOneLineNamingTheSetting(t *testing.T) {
 		{map[string]string{"REDIS_URL": "redis://127.0.0.1:6379"}, nil, []string{"REDIS_URL is set without DATABASE_URL"}},
 		{map[string]string{"ALBATROSS_ADDR": "256.1.1.1:99999"}, nil, []string{"ALBATROSS_ADDR"}},
 		{map[string]string{"ALBATROSS_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, nil, []string{"ALBATROSS_TRUSTED_PROXIES", "proxy.local"}},
+		{map[string]string{"ALBATROSS_WEBHOOK_ALLOW_PRIVATE": "maybe"}, nil, []string{"ALBATROSS_WEBHOOK_ALLOW_PRIVATE", "maybe"}},
+		{map[string]string{"ALBATROSS_PUBLIC_URL": "va.example.com"}, nil, []string{"ALBATROSS_PUBLIC_URL", "not an http or https URL"}},
 	})
 }
 

@@ -41,6 +41,10 @@ type config struct {
 	AMQPURL         string         // RabbitMQ, where the relay publishes the log; empty for none
 	AMQPExchange    string         // the relay's topic exchange
 	RunRelay        bool           // run the relay inside serve
+	// WebhookAllowPrivate lets webhooks post to loopback, private and
+	// link-local addresses (tests, receivers on the operator's network).
+	WebhookAllowPrivate bool
+	PublicURL           string // the site's address, for links in webhook messages; "" for none
 }
 
 // setting describes one configuration value for flags, environment and the
@@ -70,6 +74,8 @@ var settings = []setting{
 	{"amqp-url", "ALBATROSS_AMQP_URL", "", "RabbitMQ URL (amqp://user:password@host:5672/vhost) that `albatross relay` publishes every event to"},
 	{"amqp-exchange", "ALBATROSS_AMQP_EXCHANGE", relay.DefaultExchange, "the durable topic exchange the relay publishes to (routing key {airline slug}.{event type})"},
 	{"relay", "ALBATROSS_RELAY", "false", "run the RabbitMQ relay inside serve (needs --amqp-url); one relay is active per deployment"},
+	{"webhook-allow-private", "ALBATROSS_WEBHOOK_ALLOW_PRIVATE", "false", "let webhooks post to loopback, private and link-local addresses (tests, receivers on your own network)"},
+	{"public-url", "ALBATROSS_PUBLIC_URL", "", "the site's public address, such as https://va.example.com, which webhook messages link to; empty sends no links"},
 }
 
 // parseConfig reads flags from args over environment variables over defaults
@@ -167,6 +173,13 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.RunRelay && c.AMQPURL == "" {
 		errs = append(errs, fmt.Errorf("%s is true without %s: the relay needs RabbitMQ's URL", source("relay"), source("amqp-url")))
+	}
+	c.WebhookAllowPrivate = boolean("webhook-allow-private")
+	c.PublicURL = strings.TrimRight(get("public-url"), "/")
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("%s: %q is not an http or https URL", source("public-url"), c.PublicURL))
+		}
 	}
 	if c.Addr == "" {
 		errs = append(errs, fmt.Errorf("%s: empty listen address", source("addr")))

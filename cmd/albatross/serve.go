@@ -24,6 +24,7 @@ import (
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/store/simbrief"
+	"github.com/albatross-va/albatross/store/webhooks"
 	"github.com/albatross-va/albatross/wiring"
 )
 
@@ -77,6 +78,8 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	importJobs := imports.NewJobs(b.importJobs, handlers.ImportProgress(b.notifier, log), log)
 	defer importJobs.Close()
 	cmds := wiring.NewCommands(b.events, b.registry, b.reads)
+	hookWorker := cmds.WithWebhooks(b.webhooks, webhooks.Guard{AllowPrivate: c.WebhookAllowPrivate}, c.PublicURL)
+	hookWorker.Log = log
 	// The reactors run where the projector runs; every process waits for
 	// them after the commands whose events they follow.
 	b.projector.WithReactors(b.reactors, cmds.Reactors()...)
@@ -156,6 +159,12 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			if err := b.projector.Run(workCtx); err != nil {
 				log.Error("projector stopped", "err", err)
 			}
+		}()
+		// Webhooks are sent where the reactor that queues them runs.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hookWorker.Run(workCtx)
 		}()
 	}
 

@@ -358,6 +358,29 @@ var goldenCases = []struct {
 		OfpId: "a1b2c3", ExpiredAt: timestamppb.New(time.Date(2026, 12, 4, 9, 30, 0, 0, time.UTC)),
 		BidId: "0b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8",
 	}},
+	{"webhook_added", &eventsv1.WebhookAdded{
+		WebhookId: "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f", AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		Name: "Discord #flights", Kind: "discord", Url: "https://discord.com/api/webhooks/123/abc",
+		Events: []string{"pirep.filed", "pirep.accepted"}, SecretVersion: 1,
+		AddedAt: timestamppb.New(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)),
+	}},
+	{"webhook_changed", &eventsv1.WebhookChanged{
+		WebhookId: "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f", Name: "Crew room", Kind: "generic",
+		Url: "https://example.com/hooks/albatross", Events: []string{"flight.departed", "flight.arrived"},
+		ChangedAt: timestamppb.New(time.Date(2026, 12, 6, 10, 5, 0, 0, time.UTC)),
+	}},
+	{"webhook_removed", &eventsv1.WebhookRemoved{
+		WebhookId: "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+		RemovedAt: timestamppb.New(time.Date(2026, 12, 6, 10, 10, 0, 0, time.UTC)),
+	}},
+	{"webhook_secret_rotated", &eventsv1.WebhookSecretRotated{
+		WebhookId: "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f", SecretVersion: 2,
+		RotatedAt: timestamppb.New(time.Date(2026, 12, 6, 10, 7, 0, 0, time.UTC)),
+	}},
+	{"webhook_delivery_resent", &eventsv1.WebhookDeliveryResent{
+		WebhookId: "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f", DeliveryId: 42,
+		ResentAt: timestamppb.New(time.Date(2026, 12, 6, 10, 8, 0, 0, time.UTC)),
+	}},
 }
 
 func goldenPath(file string) string { return filepath.Join("testdata", file+".golden") }

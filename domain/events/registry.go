@@ -69,6 +69,11 @@ var registered = []proto.Message{
 	&eventsv1.SimbriefOfpFetched{},
 	&eventsv1.SimbriefOfpAttached{},
 	&eventsv1.SimbriefOfpExpired{},
+	&eventsv1.WebhookAdded{},
+	&eventsv1.WebhookChanged{},
+	&eventsv1.WebhookRemoved{},
+	&eventsv1.WebhookSecretRotated{},
+	&eventsv1.WebhookDeliveryResent{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

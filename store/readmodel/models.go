@@ -412,3 +412,30 @@ type User struct {
 	PilotNumber        int32
 	PilotID            string
 }
+
+type WebhookClaim struct {
+	WebhookID string
+	Holder    string
+	Until     time.Time
+}
+
+type WebhookDelivery struct {
+	TenantID      string
+	WebhookID     string
+	ID            int64
+	Key           string
+	Topic         string
+	Body          []byte
+	Status        string
+	Attempts      int32
+	CreatedAt     time.Time
+	NextAttemptAt time.Time
+	LastAttemptAt *time.Time
+	ResponseCode  int32
+	Response      string
+}
+
+type WebhookSigningKey struct {
+	Singleton bool
+	Key       string
+}
