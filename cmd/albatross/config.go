@@ -15,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/albatross-va/albatross/mail"
 	"github.com/albatross-va/albatross/views"
 )
 
@@ -37,6 +38,8 @@ type config struct {
 	DebugAddr       string         // the profiler's own listener; empty for none
 	MapTiles        views.MapTiles // the tile server under the maps; zero for none
 	SimbriefURL     string         // SimBrief's base URL (a local server in tests)
+	SMTP            mail.Settings  // zero: no email is sent
+	PublicURL       string         // the site's address, for links in emails
 }
 
 // setting describes one configuration value for flags, environment and the
@@ -63,6 +66,13 @@ var settings = []setting{
 	{"map-tile-url", "ALBATROSS_MAP_TILE_URL", "", "tile server the maps draw under the aircraft, an http or https URL with {z}, {x} and {y}, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty draws only the built-in world basemap"},
 	{"map-tile-attribution", "ALBATROSS_MAP_TILE_ATTRIBUTION", "", "credit the tile server's terms ask the maps to show; empty is \"© OpenStreetMap contributors\" for openstreetmap.org, required for other servers"},
 	{"simbrief-url", "ALBATROSS_SIMBRIEF_URL", "https://www.simbrief.com", "SimBrief's base URL: its dispatch page and the OFP fetches (a local server in tests)"},
+	{"smtp-host", "ALBATROSS_SMTP_HOST", "", "SMTP server that sends the emails; empty sends none and the pages offer no email feature"},
+	{"smtp-port", "ALBATROSS_SMTP_PORT", "", "SMTP server's port; empty is 587 (starttls), 465 (tls) or 25 (none)"},
+	{"smtp-user", "ALBATROSS_SMTP_USER", "", "SMTP login; empty sends without one"},
+	{"smtp-password", "ALBATROSS_SMTP_PASSWORD", "", "SMTP password (better in the environment than on the command line)"},
+	{"smtp-tls", "ALBATROSS_SMTP_TLS", "starttls", "none, starttls or tls"},
+	{"smtp-from", "ALBATROSS_SMTP_FROM", "", "the address emails are sent from; the airline's name is the sender's name"},
+	{"public-url", "ALBATROSS_PUBLIC_URL", "", "the site's address as people open it (https://va.example.com), for the links in emails; required with ALBATROSS_SMTP_HOST"},
 }
 
 // parseConfig reads flags from args over environment variables over defaults
@@ -146,6 +156,18 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	c.SimbriefURL = strings.TrimRight(get("simbrief-url"), "/")
 	if u, err := url.Parse(c.SimbriefURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("%s: %q is not an http or https URL", source("simbrief-url"), c.SimbriefURL))
+	}
+	var smtpErrs []error
+	c.SMTP, smtpErrs = mail.ParseSettings(get("smtp-host"), get("smtp-port"), get("smtp-user"), *vals["smtp-password"],
+		get("smtp-tls"), get("smtp-from"), source)
+	errs = append(errs, smtpErrs...)
+	c.PublicURL = strings.TrimRight(get("public-url"), "/")
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not an http or https URL such as https://va.example.com", source("public-url"), c.PublicURL))
+		}
+	} else if c.SMTP.Enabled() {
+		errs = append(errs, fmt.Errorf("%s is empty: emails need the site's address for their links (with %s set)", source("public-url"), source("smtp-host")))
 	}
 	if c.Addr == "" {
 		errs = append(errs, fmt.Errorf("%s: empty listen address", source("addr")))
