@@ -42,6 +42,7 @@ const (
 	ManagePirepRules    Action = "set an airline's optional PIREP filing rules"
 	ViewQuarantine      Action = "see the events the read models could not apply"
 	ManageSimbrief      Action = "set an airline's SimBrief API key and OFP lifetime"
+	ViewEmailOutbox     Action = "see the emails that could not be sent"
 )
 
 // Scope is how far a role's permission reaches.
@@ -94,6 +95,8 @@ var accessMatrix = []accessRule{
 	{ManageSimbrief, No, Own, Any},
 	// A quarantined event may be any airline's: only the platform sees them.
 	{ViewQuarantine, No, No, Any},
+	// The outbox holds every airline's emails: only the platform sees it.
+	{ViewEmailOutbox, No, No, Any},
 }
 
 // AccessMatrix returns the matrix's rows, for documentation and tests.

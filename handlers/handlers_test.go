@@ -22,6 +22,8 @@ import (
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/mail"
+	"github.com/albatross-va/albatross/mail/mailpittest"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/importjobs"
@@ -54,6 +56,10 @@ type app struct {
 	rm       readmodel.Querier
 	proj     *projector.Projector
 	jobs     *imports.Jobs
+	// mail is the email store of the mode; mailer queues into it (its
+	// worker sends only withMailpit).
+	mail   mail.Store
+	mailer *mail.Mailer
 	// projectOnWait: no projector runs (withProjectionOnWait or
 	// withProjectionBehind).
 	projectOnWait bool
@@ -95,6 +101,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 		// pageReads, if set, are the read models the pages read, apart
 		// from those of the commands and reactors.
 		pageReads readmodel.Querier
+		mailStore mail.Store
 	)
 	switch m {
 	case embedded:
@@ -105,6 +112,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 		t.Cleanup(func() { sq.Close() })
 		mem := memory.New()
 		es, rm, backend, sessions, reacted = sq, mem, mem, sq.Sessions(), sq.ReactorCheckpoints()
+		if mailStore, err = sq.Mail(ctx); err != nil {
+			t.Fatal(err)
+		}
 		count = func(t *testing.T) int {
 			all, err := sq.ReadAll(ctx, domain.Start, 1<<20) // one writer: every commit is readable
 			if err != nil {
@@ -124,6 +134,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 			pageReads = pgstore.NewReadModels(connectPool(t, dbURL, o.readTracer)).Reader()
 		}
 		reacted = pgstore.NewReactorCheckpoints(pool)
+		mailStore = pgstore.NewMailStore(pool)
 		count = func(t *testing.T) int {
 			var n int
 			if err := pool.QueryRow(ctx, "SELECT count(*) FROM events").Scan(&n); err != nil {
@@ -208,15 +219,47 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	d.Throttles = handlers.LocalThrottles()
 	d.MapTiles = o.mapTiles
 	d.SimbriefClient = o.simbrief
+	// Emails are on unless a test turns them off; they go nowhere (a port
+	// nothing listens on) unless a test gives a Mailpit.
+	var mailer *mail.Mailer
+	if !o.noMail {
+		settings := mail.Settings{Host: "127.0.0.1", Port: 9, TLS: mail.TLSNone, From: "noreply@albatross.test"}
+		if o.mailpit != nil {
+			settings = o.mailpit.Settings("noreply@albatross.test")
+		}
+		mailer = mail.NewMailer(settings, mailStore)
+		signer, err := mail.NewSigner(ctx, mailStore)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Mailer, d.MailSigner, d.PublicURL = mailer, signer, testPublicURL
+		if o.mailpit != nil {
+			w := mailer.Worker(slog.Default())
+			w.Every = 100 * time.Millisecond
+			go w.Run(runCtx)
+		}
+	}
 	e := handlers.New(d)
 	airlines, fleet, flights, pireps, ranks := cmds.Airlines, cmds.Fleet, cmds.Flights, cmds.Pireps, cmds.Ranks
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, bids: cmds.Bids, rm: rm, proj: proj, jobs: jobs, countEvents: count, projectOnWait: o.projectOnWait || o.projectionBehind}
+	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, bids: cmds.Bids, rm: rm, proj: proj, jobs: jobs, countEvents: count, projectOnWait: o.projectOnWait || o.projectionBehind, mail: mailStore, mailer: mailer}
 }
+
+// testPublicURL is the site's address the handlers' tests give the links
+// in emails; a test reads the path and query from a link.
+const testPublicURL = "https://va.albatross.test"
+
+// withMailpit sends the app's emails to a Mailpit.
+func withMailpit(s *mailpittest.Server) appOption { return func(o *appOptions) { o.mailpit = s } }
+
+// withoutMail is a deployment without SMTP settings.
+func withoutMail() appOption { return func(o *appOptions) { o.noMail = true } }
 
 // appOptions are what an app's tests may change in its wiring.
 type appOptions struct {
+	mailpit       *mailpittest.Server
+	noMail        bool
 	worldAirports string
 	readTracer    pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
 	mapTiles      views.MapTiles  // the tile server the maps draw

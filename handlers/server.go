@@ -16,6 +16,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/domain/imports"
+	"github.com/albatross-va/albatross/mail"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/reads"
@@ -58,6 +59,15 @@ type ReadinessCheck func(ctx context.Context) (detail any, err error)
 
 // Deps is everything the handlers need, passed in by cmd/albatross.
 type Deps struct {
+	// Mailer queues emails (nil, or without settings: none is sent and the
+	// pages offer no email feature); MailSigner signs unsubscribe links;
+	// PublicURL starts the links in emails; PasswordResets sets a password
+	// chosen through a reset link.
+	Mailer         *mail.Mailer
+	MailSigner     *mail.Signer
+	PublicURL      string
+	PasswordResets PasswordResetter
+
 	Log        *slog.Logger
 	Sessions   *scs.SessionManager
 	Passwords  domain.Passwords

@@ -45,6 +45,9 @@ type Store interface {
 	Outbox
 	Tokens
 	Choices
+	// SigningKey is the key stored under name, storing fresh first when
+	// there is none: every process of a deployment signs with one key.
+	SigningKey(ctx context.Context, name string, fresh []byte) ([]byte, error)
 }
 
 // HashToken is how a token is stored: its SHA-256, so the table holds

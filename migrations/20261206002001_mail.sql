@@ -37,7 +37,14 @@ CREATE TABLE mail_opt_outs (
     PRIMARY KEY (user_id, kind)
 );
 
+-- The deployment's key that signs unsubscribe links, made on first use.
+CREATE TABLE mail_keys (
+    name text PRIMARY KEY,
+    key  bytea NOT NULL
+);
+
 -- +goose Down
+DROP TABLE mail_keys;
 DROP TABLE mail_opt_outs;
 DROP TABLE mail_tokens;
 DROP TABLE mail_outbox;

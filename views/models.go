@@ -69,6 +69,8 @@ type LoginForm struct {
 	Email   string
 	Next    string // where to go after the login
 	Message string // one message for the whole form: it never says which field was wrong
+	// CanReset offers "Forgot your password?": only when emails are sent.
+	CanReset bool
 }
 
 // PasswordForm is the change-password page.

@@ -17,6 +17,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/mail"
 	"github.com/albatross-va/albatross/reactors"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
@@ -97,6 +98,13 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	d.Imports = importJobs
 	d.MapTiles = c.MapTiles
 	d.SimbriefClient = &simbrief.Client{BaseURL: c.SimbriefURL}
+	mailer := mail.NewMailer(c.SMTP, b.mail)
+	if mailer.Enabled() {
+		if d.MailSigner, err = mail.NewSigner(ctx, b.mail); err != nil {
+			return err
+		}
+		d.Mailer, d.PublicURL = mailer, c.PublicURL
+	}
 	e := handlers.New(d)
 	srv := &http.Server{
 		Handler:           e,
@@ -147,6 +155,14 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		go func() {
 			defer wg.Done()
 			sweep.Run(workCtx, time.Minute)
+		}()
+	}
+	if mailer.Enabled() {
+		// Every process sends: a claim holds an email for one worker.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mailer.Worker(log).Run(workCtx)
 		}()
 	}
 	if c.RunProjector || b.mode == "embedded" { // embedded read models live only here

@@ -180,3 +180,15 @@ func (m *MailStore) OptedOut(ctx context.Context, userID string) (map[string]boo
 	}
 	return out, rows.Err()
 }
+
+// SigningKey implements mail.Store.
+func (m *MailStore) SigningKey(ctx context.Context, name string, fresh []byte) ([]byte, error) {
+	if _, err := m.pool.Exec(ctx, `INSERT INTO mail_keys (name, key) VALUES ($1, $2) ON CONFLICT DO NOTHING`, name, fresh); err != nil {
+		return nil, fmt.Errorf("store the signing key: %w", err)
+	}
+	var key []byte
+	if err := m.pool.QueryRow(ctx, `SELECT key FROM mail_keys WHERE name = $1`, name).Scan(&key); err != nil {
+		return nil, fmt.Errorf("read the signing key: %w", err)
+	}
+	return key, nil
+}

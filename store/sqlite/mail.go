@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS mail_opt_outs (
     kind    TEXT NOT NULL,
     PRIMARY KEY (user_id, kind)
 );
+CREATE TABLE IF NOT EXISTS mail_keys (
+    name TEXT PRIMARY KEY,
+    key  BLOB NOT NULL
+);
 `
 
 // MailStore is the embedded mode's mail.Store, in the event log's file (so
@@ -233,4 +237,16 @@ func (m *MailStore) OptedOut(ctx context.Context, userID string) (map[string]boo
 		out[strings.TrimSpace(k)] = true
 	}
 	return out, rows.Err()
+}
+
+// SigningKey implements mail.Store.
+func (m *MailStore) SigningKey(ctx context.Context, name string, fresh []byte) ([]byte, error) {
+	if _, err := m.writer.ExecContext(ctx, `INSERT INTO mail_keys (name, key) VALUES (?, ?) ON CONFLICT DO NOTHING`, name, fresh); err != nil {
+		return nil, fmt.Errorf("store the signing key: %w", err)
+	}
+	var key []byte
+	if err := m.writer.QueryRowContext(ctx, `SELECT key FROM mail_keys WHERE name = ?`, name).Scan(&key); err != nil {
+		return nil, fmt.Errorf("read the signing key: %w", err)
+	}
+	return key, nil
 }
