@@ -152,6 +152,21 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	// rules allows charters here (in production they are off until set).
 	chartersOn := reads.PirepSettings{Q: cmds.Reads, Rules: domain.PirepRules{AllowCharters: true}}
 	cmds.Pireps.Settings, cmds.Pireps.Facts = chartersOn, chartersOn
+	// Emails are on unless a test turns them off; they go nowhere (a port
+	// nothing listens on) unless a test gives a Mailpit.
+	var mailer *mail.Mailer
+	if !o.noMail {
+		settings := mail.Settings{Host: "127.0.0.1", Port: 9, TLS: mail.TLSNone, From: "noreply@albatross.test"}
+		if o.mailpit != nil {
+			settings = o.mailpit.Settings("noreply@albatross.test")
+		}
+		mailer = mail.NewMailer(settings, mailStore)
+		signer, err := mail.NewSigner(ctx, mailStore)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmds.Mailer, cmds.MailSigner, cmds.PublicURL = mailer, signer, testPublicURL
+	}
 	proj := projector.New(es, backend, cmds.Runner.Registry, notices, slog.Default(), projector.All()...).
 		WithReactors(reacted, cmds.Reactors()...)
 	runner, users := cmds.Runner, cmds.Users
@@ -219,20 +234,8 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	d.Throttles = handlers.LocalThrottles()
 	d.MapTiles = o.mapTiles
 	d.SimbriefClient = o.simbrief
-	// Emails are on unless a test turns them off; they go nowhere (a port
-	// nothing listens on) unless a test gives a Mailpit.
-	var mailer *mail.Mailer
-	if !o.noMail {
-		settings := mail.Settings{Host: "127.0.0.1", Port: 9, TLS: mail.TLSNone, From: "noreply@albatross.test"}
-		if o.mailpit != nil {
-			settings = o.mailpit.Settings("noreply@albatross.test")
-		}
-		mailer = mail.NewMailer(settings, mailStore)
-		signer, err := mail.NewSigner(ctx, mailStore)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d.Mailer, d.MailSigner, d.PublicURL = mailer, signer, testPublicURL
+	if mailer != nil {
+		d.Mailer, d.MailSigner, d.PublicURL = mailer, cmds.MailSigner, testPublicURL
 		if o.mailpit != nil {
 			w := mailer.Worker(slog.Default())
 			w.Every = 100 * time.Millisecond

@@ -9,6 +9,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/mail"
 	"github.com/albatross-va/albatross/reactors"
 	"github.com/albatross-va/albatross/store/passwords"
 	"github.com/albatross-va/albatross/store/projector"
@@ -35,6 +36,12 @@ type Commands struct {
 	// Jumpseats moves pilots without flying; where they are comes from the
 	// read models.
 	Jumpseats *domain.Jumpseats
+
+	// Mailer, MailSigner and PublicURL, set by the caller before Reactors
+	// when the deployment sends email, add the emails reactor.
+	Mailer     *mail.Mailer
+	MailSigner *mail.Signer
+	PublicURL  string
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -75,12 +82,16 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 // Reactors are everything that follows an event. A new reactor is added
 // here.
 func (c Commands) Reactors() []projector.Reactor {
-	return []projector.Reactor{
+	rs := []projector.Reactor{
 		reactors.Promotions{ReadModels: c.Reads, Ranks: c.Ranks},
 		reactors.BidsEnd{ReadModels: c.Reads, Bids: c.Bids},
 		reactors.SimbriefRoutes{ReadModels: c.Reads, Pireps: c.Pireps},
 		reactors.SimbriefBids{ReadModels: c.Reads, Simbrief: c.Simbrief},
 	}
+	if c.Mailer.Enabled() && c.MailSigner != nil {
+		rs = append(rs, reactors.Emails{ReadModels: c.Reads, Mailer: c.Mailer, Signer: c.MailSigner, PublicURL: c.PublicURL})
+	}
+	return rs
 }
 
 // Deps returns the handlers' dependencies with every command service and

@@ -78,6 +78,15 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	importJobs := imports.NewJobs(b.importJobs, handlers.ImportProgress(b.notifier, log), log)
 	defer importJobs.Close()
 	cmds := wiring.NewCommands(b.events, b.registry, b.reads)
+	// Emails are queued by the handlers and the emails reactor, and sent by
+	// a worker in every process.
+	mailer := mail.NewMailer(c.SMTP, b.mail)
+	if mailer.Enabled() {
+		if cmds.MailSigner, err = mail.NewSigner(ctx, b.mail); err != nil {
+			return err
+		}
+		cmds.Mailer, cmds.PublicURL = mailer, c.PublicURL
+	}
 	// The reactors run where the projector runs; every process waits for
 	// them after the commands whose events they follow.
 	b.projector.WithReactors(b.reactors, cmds.Reactors()...)
@@ -98,12 +107,8 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	d.Imports = importJobs
 	d.MapTiles = c.MapTiles
 	d.SimbriefClient = &simbrief.Client{BaseURL: c.SimbriefURL}
-	mailer := mail.NewMailer(c.SMTP, b.mail)
 	if mailer.Enabled() {
-		if d.MailSigner, err = mail.NewSigner(ctx, b.mail); err != nil {
-			return err
-		}
-		d.Mailer, d.PublicURL = mailer, c.PublicURL
+		d.Mailer, d.MailSigner, d.PublicURL = mailer, cmds.MailSigner, c.PublicURL
 	}
 	e := handlers.New(d)
 	srv := &http.Server{
