@@ -121,7 +121,7 @@ func checkDecisionEmails(t *testing.T, w *matrixWorld, srv *mailpittest.Server) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	again := reactors.Emails{ReadModels: reads.New(w.rm), Mailer: w.mailer, Signer: signer, PublicURL: testPublicURL}
+	again := reactors.Emails{ReadModels: reads.New(w.rm), Streams: w.es, Mailer: w.mailer, Signer: signer, PublicURL: testPublicURL}
 	for _, ev := range all {
 		if !again.Handles(ev.Type) {
 			continue
@@ -143,6 +143,10 @@ func checkDecisionEmails(t *testing.T, w *matrixWorld, srv *mailpittest.Server) 
 		if n := srv.Count(t, to, subject); n != 1 {
 			t.Errorf("%s got %d emails about %q, want 1", to, n, subject)
 		}
+	}
+	// People staff added never registered: no "registration approved".
+	if n := srv.Count(t, "pilot-a@example.com", "registration"); n != 0 {
+		t.Errorf("a pilot staff added got %d registration emails", n)
 	}
 	if n := srv.Count(t, "pilot-a@example.com", "was accepted"); n != 2 {
 		t.Errorf("pilot-a got %d acceptance emails, want 2", n)

@@ -237,3 +237,51 @@ func findAttr(body, sel, attr string) (string, bool) {
 	}
 	return doc.Find(sel).First().Attr(attr)
 }
+
+func TestThePlatformAdminSeesTheEmailsNotSent(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			srv := mailpittest.Start(t, "--enable-chaos")
+			srv.FailSenders(t, 451)
+			a := newAppOn(t, m, nil, withMailpit(srv))
+			p := newMailPerson(t, a, "Outbox Air "+string(m), "outbox-"+string(m)+"@example.com")
+			admin := a.adminClient(t)
+			_, body := getAs(t, admin, a.URL+"/admin/email", nil)
+			if find(body, `[data-testid="no-failed-email"]`) == "" {
+				t.Fatal("the page lists a failure before any")
+			}
+			if resp, _ := askForReset(t, a, newClient(), p.email); resp.StatusCode != http.StatusOK {
+				t.Fatalf("ask for a reset: %d", resp.StatusCode)
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				if qs, err := a.mail.Troubled(context.Background(), 10); err == nil && len(qs) == 1 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the failed send was not recorded")
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			resp, body := getAs(t, admin, a.URL+"/admin/email", nil)
+			if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Cache-Control"), "no-store") {
+				t.Fatalf("outbox page: %d %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+			}
+			if got := find(body, `[data-testid="outbox-to"]`); got != p.email {
+				t.Errorf("row to %q, want %q", got, p.email)
+			}
+			if got := find(body, `[data-testid="outbox-error"]`); !strings.Contains(got, "451") {
+				t.Errorf("row error %q, want the server's 451", got)
+			}
+			if got := find(body, `[data-testid="outbox-status"]`); !strings.Contains(got, "pending") || !strings.Contains(got, "next at") {
+				t.Errorf("row state %q, want pending with its next attempt", got)
+			}
+			// A pilot does not see it.
+			pilot := newClient()
+			a.logIn(t, pilot, p.email, memberPassword)
+			if resp, _ := getAs(t, pilot, a.URL+"/admin/email", nil); resp.StatusCode != http.StatusForbidden {
+				t.Errorf("a pilot opened the outbox: %d", resp.StatusCode)
+			}
+		})
+	}
+}

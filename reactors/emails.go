@@ -23,6 +23,9 @@ import (
 // nothing the second time. It sends no command: the outbox's worker sends.
 type Emails struct {
 	ReadModels reads.Querier // the person, the airline, the PIREP and the ranks
+	// Streams tells a registration from a person staff added (who gets
+	// no "registration approved" email): the user's first event.
+	Streams StreamReader
 	Mailer     *mail.Mailer
 	Signer     *mail.Signer
 	PublicURL  string
@@ -68,6 +71,10 @@ func (r Emails) React(ctx context.Context, _ domain.CommandMeta, ev domain.Recor
 	link := ""
 	switch m := msg.(type) {
 	case *eventsv1.PilotApproved:
+		registered, err := r.registered(ctx, m.UserId)
+		if err != nil || !registered {
+			return domain.Start, err
+		}
 		userID, kind = m.UserId, mail.KindRegistration
 		subject = "Welcome aboard: your registration is approved"
 		paragraphs = []string{fmt.Sprintf("Your registration is approved. Your pilot id is %s.", m.PilotId), "You can log in now."}
@@ -120,6 +127,21 @@ func (r Emails) React(ctx context.Context, _ domain.CommandMeta, ev domain.Recor
 		return domain.Start, nil
 	}
 	return domain.Start, r.queue(ctx, ev, userID, kind, subject, paragraphs, link)
+}
+
+// StreamReader reads one stream of the log.
+type StreamReader interface {
+	ReadStream(ctx context.Context, streamID string, fromVersion int64) ([]domain.RecordedEvent, error)
+}
+
+// registered says whether the person registered themselves (their stream
+// starts with PilotRegistered) rather than being added by staff.
+func (r Emails) registered(ctx context.Context, userID string) (bool, error) {
+	evs, err := r.Streams.ReadStream(ctx, domain.UserStream(userID), 0)
+	if err != nil {
+		return false, err
+	}
+	return len(evs) > 0 && evs[0].Type == events.TypeName(&eventsv1.PilotRegistered{}), nil
 }
 
 // queue sends one email to the person unless they chose not to get kind.

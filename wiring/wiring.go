@@ -89,7 +89,7 @@ func (c Commands) Reactors() []projector.Reactor {
 		reactors.SimbriefBids{ReadModels: c.Reads, Simbrief: c.Simbrief},
 	}
 	if c.Mailer.Enabled() && c.MailSigner != nil {
-		rs = append(rs, reactors.Emails{ReadModels: c.Reads, Mailer: c.Mailer, Signer: c.MailSigner, PublicURL: c.PublicURL})
+		rs = append(rs, reactors.Emails{ReadModels: c.Reads, Streams: c.Runner.Store, Mailer: c.Mailer, Signer: c.MailSigner, PublicURL: c.PublicURL})
 	}
 	return rs
 }
