@@ -111,6 +111,15 @@ func checkDecisionEmails(t *testing.T, w *matrixWorld, srv *mailpittest.Server) 
 	must(w.sendForm(t, staffA, "/airlines/"+a.id+"/pireps/"+a.pirep+"/accept", url.Values{}))
 	srv.WaitFor(t, "pilot-a@example.com", "was accepted", 2)
 
+	// A new rank is emailed too.
+	if _, err := w.ranks.SetByHand(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: domain.System}, a.id, a.pirepPilotID, a.rank); err != nil {
+		t.Fatal(err)
+	}
+	msg = srv.WaitFor(t, "pilot-a@example.com", "Your new rank: Matrix Captain", 1)
+	if !strings.Contains(msg.Text, "Matrix Captain") || len(msg.Headers["List-Unsubscribe"]) != 1 {
+		t.Errorf("promotion email: %q %v", msg.Text, msg.Headers["List-Unsubscribe"])
+	}
+
 	// The reactor run over the whole log again (a crash, a second process)
 	// queues nothing more.
 	all, err := w.es.ReadAll(ctx, domain.Start, 1<<20)
@@ -139,6 +148,7 @@ func checkDecisionEmails(t *testing.T, w *matrixWorld, srv *mailpittest.Server) 
 		"approvee-airline-a@example.com": "registration is approved",
 		"rejectee-airline-a@example.com": "not approved",
 		"target-airline-b@example.com":   "was rejected",
+		"pilot-a@example.com":            "Your new rank",
 	} {
 		if n := srv.Count(t, to, subject); n != 1 {
 			t.Errorf("%s got %d emails about %q, want 1", to, n, subject)
