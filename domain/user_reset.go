@@ -38,3 +38,25 @@ func (s *Users) ResetForgottenPassword(ctx context.Context, meta CommandMeta, us
 			}}}, nil
 		})
 }
+
+// VerifyEmail records that the person opened the link emailed to email at
+// registration. A link for an address the person no longer has is
+// refused; a second verification records nothing.
+func (s *Users) VerifyEmail(ctx context.Context, meta CommandMeta, userID, email string) (AppendResult, error) {
+	now := s.Runner.now()
+	return Execute(ctx, s.Runner, StreamRef{StreamID: UserStream(userID)}, meta,
+		func() *User { return &User{} },
+		func(u *User, _ int64) (Decision, error) {
+			switch {
+			case !u.Created:
+				return Decision{}, Errorf(ENotFound, "There is no such user.")
+			case u.Email != email:
+				return Decision{}, Errorf(EInvalid, "This link was sent to an address that is no longer this account's.")
+			case u.EmailVerified:
+				return Decision{}, nil
+			}
+			return Decision{Events: []proto.Message{&eventsv1.EmailVerified{
+				UserId: userID, Email: email, VerifiedAt: timestamppb.New(now),
+			}}}, nil
+		})
+}

@@ -17,9 +17,11 @@ import (
 	"github.com/albatross-va/albatross/views"
 )
 
-// PasswordResetter sets a password chosen through an emailed link.
-type PasswordResetter interface {
+// EmailCommands are the user commands an emailed link sends: a password
+// chosen through a reset link, an address verified.
+type EmailCommands interface {
 	ResetForgottenPassword(ctx context.Context, meta domain.CommandMeta, userID, next string) (domain.AppendResult, error)
+	VerifyEmail(ctx context.Context, meta domain.CommandMeta, userID, email string) (domain.AppendResult, error)
 }
 
 // ResetLinkLifetime is how long a password reset link works.
@@ -36,7 +38,7 @@ type emailHandlers struct {
 	mailer    *mail.Mailer
 	signer    *mail.Signer
 	rm        reads.Querier
-	resets    PasswordResetter
+	resets    EmailCommands
 	publicURL string
 	readYourWrites
 	log *slog.Logger
@@ -335,4 +337,53 @@ func (h *emailHandlers) showOutbox(c echo.Context) error {
 		}
 	}
 	return render(c, http.StatusOK, views.OutboxView(p), nil)
+}
+
+// invalidVerification answers a used, expired or made-up verification link.
+const invalidVerification = "This link does not work: it was used already, it expired (links work for a week), or it was not sent by us."
+
+// showVerify is the page a verification link opens: a button confirms, so
+// a mail scanner that follows the link verifies nothing.
+func (h *emailHandlers) showVerify(c echo.Context) error {
+	if err := h.enabled(); err != nil {
+		return err
+	}
+	privatePage(c)
+	p := views.VerifyPage{Page: page(c, "Confirm your email address"), Token: c.QueryParam("token")}
+	if _, err := h.mailer.Store.PeekToken(c.Request().Context(), mail.TokenEmailVerification, mail.HashToken(p.Token), h.now()); err != nil {
+		if domain.ErrorCode(err) != domain.ENotFound {
+			return err
+		}
+		p.Token, p.Message = "", invalidVerification
+		return render(c, http.StatusGone, views.VerifyView(p), nil)
+	}
+	return render(c, http.StatusOK, views.VerifyView(p), nil)
+}
+
+// verifyEmail uses up the link's token and records the verification as
+// the user's event.
+func (h *emailHandlers) verifyEmail(c echo.Context) error {
+	if err := h.enabled(); err != nil {
+		return err
+	}
+	privatePage(c)
+	ctx := c.Request().Context()
+	p := views.VerifyPage{Page: page(c, "Confirm your email address")}
+	hash := mail.HashToken(c.FormValue("token"))
+	tok, err := h.mailer.Store.UseToken(ctx, mail.TokenEmailVerification, hash, h.now())
+	if domain.ErrorCode(err) == domain.ENotFound {
+		p.Message = invalidVerification
+		return render(c, http.StatusGone, views.VerifyView(p), nil)
+	}
+	if err != nil {
+		return err
+	}
+	res, err := h.resets.VerifyEmail(ctx, domain.CommandMeta{ID: "email-verification-" + hash, Actor: tok.UserID,
+		CorrelationID: requestID(c)}, tok.UserID, tok.Email)
+	if err != nil {
+		return err
+	}
+	h.waitFor(c, res)
+	p.Done = true
+	return render(c, http.StatusOK, views.VerifyView(p), nil)
 }

@@ -285,3 +285,61 @@ func TestThePlatformAdminSeesTheEmailsNotSent(t *testing.T) {
 		})
 	}
 }
+
+var verifyLink = regexp.MustCompile(regexp.QuoteMeta(testPublicURL) + `(/email/verify\?token=[0-9a-f]{64})`)
+
+func TestARegistrationIsAskedToConfirmItsAddress(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			srv := mailpittest.Start(t)
+			a := newAppOn(t, m, nil, withMailpit(srv))
+			staff := newMailPerson(t, a, "Verify Air "+string(m), "staff-"+string(m)+"@example.com")
+			slug := strings.ToLower(strings.ReplaceAll(staff.airline, " ", "-"))
+			visitor := newClient()
+			csrf := formToken(t, visitor, a.URL+"/a/"+slug+"/register", "register-form")
+			email := "new-" + string(m) + "@example.com"
+			resp, body := post(t, visitor, a.URL+"/a/"+slug+"/register", url.Values{"_csrf": {csrf}, "name": {"Nia Pilot"},
+				"email": {email}, "password": {memberPassword}, "country": {"PT"}})
+			if resp.StatusCode != http.StatusCreated {
+				t.Fatalf("register: %d %.300s", resp.StatusCode, body)
+			}
+			msg := srv.WaitFor(t, email, "Confirm your email address", 1)
+			if msg.From.Name != staff.airline || len(msg.Headers["List-Unsubscribe"]) != 0 {
+				t.Errorf("verification email: from %q, List-Unsubscribe %v", msg.From.Name, msg.Headers["List-Unsubscribe"])
+			}
+			link := verifyLink.FindStringSubmatch(msg.Text)
+			if link == nil || !strings.Contains(msg.HTML, link[1][len("/email/verify?"):]) {
+				t.Fatalf("no verification link in both parts: %q", msg.Text)
+			}
+			// Opening the link verifies nothing yet (a mail scanner may open it).
+			resp, body = getAs(t, visitor, a.URL+link[1], nil)
+			if resp.StatusCode != http.StatusOK || find(body, `[data-testid="verify-form"]`) == "" {
+				t.Fatalf("verification page: %d", resp.StatusCode)
+			}
+			token := strings.TrimPrefix(link[1], "/email/verify?token=")
+			csrf = formToken(t, visitor, a.URL+link[1], "verify-form")
+			if resp, body := post(t, visitor, a.URL+"/email/verify", url.Values{"_csrf": {csrf}, "token": {token}}); resp.StatusCode != http.StatusOK || find(body, `[data-testid="email-verified"]`) == "" {
+				t.Fatalf("verify: %d", resp.StatusCode)
+			}
+			if resp, body := post(t, visitor, a.URL+"/email/verify", url.Values{"_csrf": {csrf}, "token": {token}}); resp.StatusCode != http.StatusGone || find(body, `[data-testid="verify-invalid"]`) == "" {
+				t.Errorf("the link worked twice: %d", resp.StatusCode)
+			}
+			if resp, _ := post(t, newClient(), a.URL+"/email/verify", url.Values{"token": {token}}); resp.StatusCode != http.StatusForbidden {
+				t.Errorf("no CSRF token: %d", resp.StatusCode)
+			}
+			// The person's history, which staff read, shows it.
+			u, err := a.rm.GetUserByEmail(context.Background(), email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, body = getAs(t, a.adminClient(t), a.URL+"/airlines/"+staff.airlineID+"/people/"+u.ID.String(), nil)
+			if !strings.Contains(body, "Email address verified") {
+				t.Error("the person's history does not show the verification")
+			}
+			// Staff-added people are not asked.
+			if n := srv.Count(t, staff.email, "Confirm"); n != 0 {
+				t.Errorf("a person staff added was asked to confirm: %d", n)
+			}
+		})
+	}
+}

@@ -180,6 +180,8 @@ var routeAccess = map[string]access{
 	"GET /password/reset":                             public,
 	"POST /password/reset":                            public,
 	"GET /email/unsubscribe":                          public,
+	"GET /email/verify":                               public,
+	"POST /email/verify":                              public,
 	"POST /email/unsubscribe":                         public,
 	"GET /account/email":                              loggedIn,
 	"POST /account/email":                             loggedIn,

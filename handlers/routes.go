@@ -37,13 +37,15 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	// Email: a forgotten password, unsubscribe links, each person's
 	// choices (email.go). A mail program posts an unsubscribe link with no
 	// CSRF token (RFC 8058): its signature takes the token's place.
-	emails := &emailHandlers{mailer: d.Mailer, signer: d.MailSigner, rm: d.ReadModels, resets: d.PasswordResets,
+	emails := &emailHandlers{mailer: d.Mailer, signer: d.MailSigner, rm: d.ReadModels, resets: d.EmailCommands,
 		publicURL: d.PublicURL, readYourWrites: wait, log: d.Log, now: time.Now,
 		perAccount: d.Throttles.PerAccount, perAddress: d.Throttles.PerAddress}
 	app.GET("/password/forgot", emails.showForgot)
 	app.POST("/password/forgot", emails.sendResetLink)
 	app.GET("/password/reset", emails.showReset)
 	app.POST("/password/reset", emails.resetPassword)
+	app.GET("/email/verify", emails.showVerify)
+	app.POST("/email/verify", emails.verifyEmail)
 	app.GET("/email/unsubscribe", emails.showUnsubscribe)
 	e.POST("/email/unsubscribe", emails.unsubscribe, withSession(d.Sessions, d.Log), loadUser(d.Sessions, d.ReadModels))
 

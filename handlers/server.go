@@ -61,12 +61,12 @@ type ReadinessCheck func(ctx context.Context) (detail any, err error)
 type Deps struct {
 	// Mailer queues emails (nil, or without settings: none is sent and the
 	// pages offer no email feature); MailSigner signs unsubscribe links;
-	// PublicURL starts the links in emails; PasswordResets sets a password
-	// chosen through a reset link.
+	// PublicURL starts the links in emails; EmailCommands set a password
+	// chosen through a reset link and verify an address.
 	Mailer         *mail.Mailer
 	MailSigner     *mail.Signer
 	PublicURL      string
-	PasswordResets PasswordResetter
+	EmailCommands  EmailCommands
 
 	Log        *slog.Logger
 	Sessions   *scs.SessionManager

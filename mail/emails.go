@@ -11,6 +11,7 @@ import (
 // ones; a password reset is sent only when asked for.
 const (
 	KindPasswordReset = "password_reset"
+	KindVerification  = "email_verification"
 	KindRegistration  = "registration"   // approved or rejected
 	KindPirepReviewed = "pirep_reviewed" // accepted or rejected
 	KindPromotion     = "promotion"

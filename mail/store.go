@@ -17,8 +17,11 @@ type Token struct {
 	ExpiresAt time.Time
 }
 
-// TokenPasswordReset is the kind of a password reset's token.
-const TokenPasswordReset = "password_reset"
+// The kinds of token.
+const (
+	TokenPasswordReset     = "password_reset"     // a reset link, an hour long
+	TokenEmailVerification = "email_verification" // a registration's verification link, a week long
+)
 
 // Tokens keeps the tokens that emails carry.
 type Tokens interface {

@@ -40,6 +40,7 @@ type Emails struct {
 func (Emails) Name() string { return "emails" }
 
 var emailEvents = map[string]bool{
+	events.TypeName(&eventsv1.PilotRegistered{}):      true,
 	events.TypeName(&eventsv1.PilotApproved{}):        true,
 	events.TypeName(&eventsv1.RegistrationRejected{}): true,
 	events.TypeName(&eventsv1.PirepAccepted{}):        true,
@@ -70,6 +71,8 @@ func (r Emails) React(ctx context.Context, _ domain.CommandMeta, ev domain.Recor
 	var paragraphs []string
 	link := ""
 	switch m := msg.(type) {
+	case *eventsv1.PilotRegistered:
+		return domain.Start, r.verify(ctx, ev, m)
 	case *eventsv1.PilotApproved:
 		registered, err := r.registered(ctx, m.UserId)
 		if err != nil || !registered {
@@ -127,6 +130,44 @@ func (r Emails) React(ctx context.Context, _ domain.CommandMeta, ev domain.Recor
 		return domain.Start, nil
 	}
 	return domain.Start, r.queue(ctx, ev, userID, kind, subject, paragraphs, link)
+}
+
+// VerificationLifetime is how long a registration's verification link
+// works.
+const VerificationLifetime = 7 * 24 * time.Hour
+
+// verify emails a registration's verification link. The token is made
+// here: run again, the reaction stores another token but queues no second
+// email (the key is the event's), so only the first link is ever sent.
+func (r Emails) verify(ctx context.Context, ev domain.RecordedEvent, m *eventsv1.PilotRegistered) error {
+	if _, err := r.Mailer.Store.ByKey(ctx, "event:"+ev.Position.String()+":"+mail.KindVerification); err == nil {
+		return nil
+	}
+	airline, err := r.ReadModels.FindAirline(ctx, ev.TenantID)
+	if err != nil {
+		return err
+	}
+	token := mail.NewToken()
+	if err := r.Mailer.Store.IssueToken(ctx, mail.Token{Hash: mail.HashToken(token), Kind: mail.TokenEmailVerification,
+		UserID: m.UserId, Email: m.Email, ExpiresAt: r.now().Add(VerificationLifetime)}); err != nil {
+		return err
+	}
+	c := mail.Content{Airline: airline.Name, To: m.Email, Name: m.Name, Subject: "Confirm your email address for " + airline.Name,
+		Paragraphs: []string{
+			"Thank you for registering at " + airline.Name + ". Please confirm that this address is yours.",
+			"The link works for a week. If you did not register, ignore this email.",
+		},
+		LinkText: "Confirm my address", Link: r.PublicURL + "/email/verify?token=" + token,
+	}
+	_, err = r.Mailer.Queue(ctx, "event:"+ev.Position.String()+":"+mail.KindVerification, ev.TenantID, mail.KindVerification, c.Message())
+	return err
+}
+
+func (r Emails) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
 }
 
 // StreamReader reads one stream of the log.

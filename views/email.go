@@ -52,3 +52,11 @@ type OutboxPage struct {
 	Page
 	Rows []OutboxRow
 }
+
+// VerifyPage is the page a registration's verification link opens.
+type VerifyPage struct {
+	Page
+	Token   string
+	Message string // why the link does not work
+	Done    bool
+}

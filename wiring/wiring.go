@@ -118,6 +118,6 @@ func (c Commands) Deps() handlers.Deps {
 		Simbrief:         c.Simbrief,
 		SimbriefSettings: c.Airlines,
 		Jumpseats:        c.Jumpseats,
-		PasswordResets:   c.Users,
+		EmailCommands:    c.Users,
 	}
 }
