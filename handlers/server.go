@@ -63,10 +63,10 @@ type Deps struct {
 	// pages offer no email feature); MailSigner signs unsubscribe links;
 	// PublicURL starts the links in emails; EmailCommands set a password
 	// chosen through a reset link and verify an address.
-	Mailer         *mail.Mailer
-	MailSigner     *mail.Signer
-	PublicURL      string
-	EmailCommands  EmailCommands
+	Mailer        *mail.Mailer
+	MailSigner    *mail.Signer
+	PublicURL     string
+	EmailCommands EmailCommands
 
 	Log        *slog.Logger
 	Sessions   *scs.SessionManager

@@ -25,10 +25,10 @@ type Emails struct {
 	ReadModels reads.Querier // the person, the airline, the PIREP and the ranks
 	// Streams tells a registration from a person staff added (who gets
 	// no "registration approved" email): the user's first event.
-	Streams StreamReader
-	Mailer     *mail.Mailer
-	Signer     *mail.Signer
-	PublicURL  string
+	Streams   StreamReader
+	Mailer    *mail.Mailer
+	Signer    *mail.Signer
+	PublicURL string
 	// MaxAge: an event recorded longer ago than this is not emailed about,
 	// so that a deployment that turns email on does not mail its history.
 	// Zero is a day.
