@@ -144,7 +144,7 @@ func TestAPasswordResetLinkWorksOnceAndEndsTheOldSessions(t *testing.T) {
 func TestAnExpiredOrMadeUpResetLinkIsRefused(t *testing.T) {
 	for _, m := range []mode{embedded, postgres} {
 		t.Run(string(m), func(t *testing.T) {
-			a := newAppOn(t, m, nil)
+			a := newAppOn(t, m, nil, withMail())
 			p := newMailPerson(t, a, "Expiry Air "+string(m), "exp-"+string(m)+"@example.com")
 			token := mail.NewToken()
 			// Issued an hour and a minute ago: expired a minute ago.
@@ -180,7 +180,7 @@ func TestAnExpiredOrMadeUpResetLinkIsRefused(t *testing.T) {
 func TestResetRequestsAreThrottledAndCheckTheAddress(t *testing.T) {
 	for _, m := range []mode{embedded, postgres} {
 		t.Run(string(m), func(t *testing.T) {
-			a := newAppOn(t, m, nil)
+			a := newAppOn(t, m, nil, withMail())
 			p := newMailPerson(t, a, "Throttle Air "+string(m), "thr-"+string(m)+"@example.com")
 			client := newClient()
 			resp, body := askForReset(t, a, client, "not an address\x01")
@@ -213,7 +213,7 @@ func TestResetRequestsAreThrottledAndCheckTheAddress(t *testing.T) {
 }
 
 func TestWithoutSMTPThePagesOfferNoEmail(t *testing.T) {
-	a := newAppOn(t, embedded, nil, withoutMail())
+	a := newAppOn(t, embedded, nil) // no SMTP settings
 	_, body := get(t, a.URL+"/login", nil)
 	if find(body, `[data-testid="login-form"]`) == "" || find(body, `[data-testid="forgot-link"]`) != "" {
 		t.Fatal("the login page offers a reset without SMTP settings")

@@ -152,10 +152,11 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	// rules allows charters here (in production they are off until set).
 	chartersOn := reads.PirepSettings{Q: cmds.Reads, Rules: domain.PirepRules{AllowCharters: true}}
 	cmds.Pireps.Settings, cmds.Pireps.Facts = chartersOn, chartersOn
-	// Emails are on unless a test turns them off; they go nowhere (a port
-	// nothing listens on) unless a test gives a Mailpit.
+	// Emails are off unless a test turns them on (its reactor's reads
+	// would count in the tests that measure a page's work); they go
+	// nowhere (a port nothing listens on) unless a test gives a Mailpit.
 	var mailer *mail.Mailer
-	if !o.noMail {
+	if o.mail || o.mailpit != nil {
 		settings := mail.Settings{Host: "127.0.0.1", Port: 9, TLS: mail.TLSNone, From: "noreply@albatross.test"}
 		if o.mailpit != nil {
 			settings = o.mailpit.Settings("noreply@albatross.test")
@@ -256,13 +257,13 @@ const testPublicURL = "https://va.albatross.test"
 // withMailpit sends the app's emails to a Mailpit.
 func withMailpit(s *mailpittest.Server) appOption { return func(o *appOptions) { o.mailpit = s } }
 
-// withoutMail is a deployment without SMTP settings.
-func withoutMail() appOption { return func(o *appOptions) { o.noMail = true } }
+// withMail is a deployment with SMTP settings whose emails go nowhere.
+func withMail() appOption { return func(o *appOptions) { o.mail = true } }
 
 // appOptions are what an app's tests may change in its wiring.
 type appOptions struct {
 	mailpit       *mailpittest.Server
-	noMail        bool
+	mail          bool
 	worldAirports string
 	readTracer    pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
 	mapTiles      views.MapTiles  // the tile server the maps draw

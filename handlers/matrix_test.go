@@ -800,7 +800,7 @@ func outcome(status int, location string) string {
 
 func TestEveryRouteEnforcesTheMatrix(t *testing.T) {
 	for _, m := range []mode{embedded, postgres} {
-		t.Run(string(m), func(t *testing.T) { checkMatrix(t, newMatrixWorld(t, m)) })
+		t.Run(string(m), func(t *testing.T) { checkMatrix(t, newMatrixWorld(t, m, withMail())) })
 	}
 }
 
