@@ -46,6 +46,7 @@ type Content struct {
 	LinkText    string
 	Link        string
 	Unsubscribe string // set for the optional kinds
+	Choices     string // the account's email page, with Unsubscribe
 }
 
 var textTmpl = texttemplate.Must(texttemplate.New("text").Parse(`Hello {{.Name}},
@@ -57,7 +58,8 @@ var textTmpl = texttemplate.Must(texttemplate.New("text").Parse(`Hello {{.Name}}
 -- 
 {{.Airline}}{{if .Unsubscribe}}
 
-You get this email because of your choices at {{.Airline}}. To get no more of this kind: {{.Unsubscribe}}{{end}}
+You get this email because of your choices at {{.Airline}}. To get no more of this kind: {{.Unsubscribe}}{{if .Choices}}
+Choose which emails you get: {{.Choices}}{{end}}{{end}}
 `))
 
 var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
@@ -68,7 +70,7 @@ var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 {{end}}{{if .Link}}<p><a href="{{.Link}}" style="display: inline-block; background: #075985; color: #ffffff; padding: 0.5rem 1rem; border-radius: 0.25rem; text-decoration: none;">{{.LinkText}}</a></p>
 <p style="font-size: 0.875rem; color: #475569;">Or open this address: {{.Link}}</p>
 {{end}}<p>{{.Airline}}</p>
-{{if .Unsubscribe}}<p style="font-size: 0.75rem; color: #475569;">You get this email because of your choices at {{.Airline}}. <a href="{{.Unsubscribe}}">Get no more emails of this kind</a>.</p>
+{{if .Unsubscribe}}<p style="font-size: 0.75rem; color: #475569;">You get this email because of your choices at {{.Airline}}. <a href="{{.Unsubscribe}}">Get no more emails of this kind</a>{{if .Choices}}, or <a href="{{.Choices}}">choose which emails you get</a>{{end}}.</p>
 {{end}}</body></html>
 `))
 

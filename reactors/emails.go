@@ -202,7 +202,7 @@ func (r Emails) queue(ctx context.Context, ev domain.RecordedEvent, userID, kind
 		return nil
 	}
 	c := mail.Content{Airline: airline.Name, To: u.Email, Name: u.Name, Subject: subject, Paragraphs: paragraphs,
-		Unsubscribe: r.PublicURL + "/email/unsubscribe?" + r.Signer.Query(u.ID, kind)}
+		Unsubscribe: r.PublicURL + "/email/unsubscribe?" + r.Signer.Query(u.ID, kind), Choices: r.PublicURL + "/account/email"}
 	if link != "" {
 		c.LinkText, c.Link = "Open "+airline.Name, r.PublicURL+link
 	}

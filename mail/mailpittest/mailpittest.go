@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -88,6 +89,22 @@ func build() (string, error) {
 		}
 		if err := os.MkdirAll(filepath.Dir(binary), 0o755); err != nil {
 			buildErr = err
+			return
+		}
+		// The test binaries of several packages start at once: one builds,
+		// the others wait on the lock and find the binary.
+		lock, err := os.OpenFile(binary+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+		if err != nil {
+			buildErr = err
+			return
+		}
+		defer lock.Close()
+		if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+			buildErr = err
+			return
+		}
+		defer func() { _ = syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) }()
+		if _, err := os.Stat(binary); err == nil {
 			return
 		}
 		tmp := fmt.Sprintf("%s.%d.tmp", binary, os.Getpid())
