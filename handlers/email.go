@@ -48,6 +48,22 @@ type emailHandlers struct {
 	now                    func() time.Time
 }
 
+// emailOnKey marks a request of a deployment that sends email, for the
+// navigation (page).
+const emailOnKey = "albatross.email"
+
+// offerEmail marks every request when the deployment sends email.
+func offerEmail(on bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if on {
+				c.Set(emailOnKey, true)
+			}
+			return next(c)
+		}
+	}
+}
+
 // enabled answers 404 when the deployment sends no email.
 func (h *emailHandlers) enabled() error {
 	if !h.mailer.Enabled() || h.signer == nil {

@@ -224,6 +224,9 @@ func TestWithoutSMTPThePagesOfferNoEmail(t *testing.T) {
 		}
 	}
 	admin := a.adminClient(t)
+	if _, body := getAs(t, admin, a.URL+"/airlines", nil); find(body, `[data-testid="nav-api-keys"]`) == "" || find(body, `[data-testid="nav-email"]`) != "" || find(body, `[data-testid="nav-outbox"]`) != "" {
+		t.Error("the navigation links email pages without SMTP settings")
+	}
 	if resp, _ := getAs(t, admin, a.URL+"/account/email", nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("/account/email: %d, want 404", resp.StatusCode)
 	}
@@ -246,7 +249,11 @@ func TestThePlatformAdminSeesTheEmailsNotSent(t *testing.T) {
 			a := newAppOn(t, m, nil, withMailpit(srv))
 			p := newMailPerson(t, a, "Outbox Air "+string(m), "outbox-"+string(m)+"@example.com")
 			admin := a.adminClient(t)
-			_, body := getAs(t, admin, a.URL+"/admin/email", nil)
+			_, body := getAs(t, admin, a.URL+"/airlines", nil)
+			if find(body, `[data-testid="nav-outbox"]`) == "" || find(body, `[data-testid="nav-email"]`) == "" {
+				t.Error("the navigation does not link the email pages")
+			}
+			_, body = getAs(t, admin, a.URL+"/admin/email", nil)
 			if find(body, `[data-testid="no-failed-email"]`) == "" {
 				t.Fatal("the page lists a failure before any")
 			}

@@ -12,7 +12,8 @@ import (
 
 // registerRoutes lists every route of Albatross.
 func registerRoutes(e *echo.Echo, d Deps) {
-	e.Use(withRequestLog(d.Log), recoverPanics(d.Log), securityHeaders(d.MapTiles), limitBodies, refuseUnstorableText)
+	e.Use(withRequestLog(d.Log), recoverPanics(d.Log), securityHeaders(d.MapTiles), limitBodies, refuseUnstorableText,
+		offerEmail(d.Mailer.Enabled() && d.MailSigner != nil))
 
 	health := &healthHandlers{ready: d.Ready, log: d.Log}
 	e.GET("/healthz", health.showHealth)

@@ -10,6 +10,7 @@ type Page struct {
 	Admin     bool   // a platform admin: the navigation shows the airlines
 	Manage    string // an airline admin: the address of their airline's pages
 	Notices   string // a member of an airline: the address of their notices, shown on every page
+	Email     bool   // the deployment sends email: the navigation links the email pages
 }
 
 // AirlineRow is one line of the airline list.
