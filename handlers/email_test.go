@@ -183,11 +183,11 @@ func TestResetRequestsAreThrottledAndCheckTheAddress(t *testing.T) {
 			a := newAppOn(t, m, nil, withMail())
 			p := newMailPerson(t, a, "Throttle Air "+string(m), "thr-"+string(m)+"@example.com")
 			client := newClient()
-			resp, body := askForReset(t, a, client, "not an address\x01")
+			resp, _ := askForReset(t, a, client, "not an address\x01")
 			if resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("a bad address: %d", resp.StatusCode)
 			}
-			resp, body = askForReset(t, a, client, "  ")
+			resp, body := askForReset(t, a, client, "  ")
 			if resp.StatusCode != http.StatusUnprocessableEntity || find(body, `[data-testid="error-email"]`) == "" {
 				t.Fatalf("an empty address: %d", resp.StatusCode)
 			}
