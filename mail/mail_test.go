@@ -96,6 +96,19 @@ func TestSentEmailHasTextAndHTMLPartsAndTheAirlineAsSender(t *testing.T) {
 			if n := srv.Count(t, to, "ALB1"); n != 1 {
 				t.Errorf("%d emails arrived, want 1", n)
 			}
+			// A month on, the sent email's row goes; one queued later stays.
+			if err := m.Store.Prune(ctx, q.SentAt); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.Store.ByKey(ctx, "k-"+name); err != nil {
+				t.Fatalf("pruned before its time: %v", err)
+			}
+			if err := m.Store.Prune(ctx, q.SentAt.Add(time.Second)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.Store.ByKey(ctx, "k-"+name); domain.ErrorCode(err) != domain.ENotFound {
+				t.Fatalf("not pruned: %v", err)
+			}
 		})
 	}
 }

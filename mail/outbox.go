@@ -49,7 +49,14 @@ type Outbox interface {
 	Troubled(ctx context.Context, limit int) ([]Queued, error)
 	// ByKey is the email queued with key.
 	ByKey(ctx context.Context, key string) (Queued, error)
+	// Prune deletes the emails sent before before (their keys with them:
+	// by then no reaction runs again for their events).
+	Prune(ctx context.Context, before time.Time) error
 }
+
+// Retention is how long a sent email's row (its recipient, subject and
+// key, not its body) is kept.
+const Retention = 30 * 24 * time.Hour
 
 // Sender delivers one encoded message (SMTP in production).
 type Sender interface {
@@ -87,7 +94,14 @@ func (w *Worker) Run(ctx context.Context) {
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
+	var pruned time.Time
 	for {
+		if now := w.now(); now.Sub(pruned) > time.Hour {
+			if err := w.Outbox.Prune(ctx, now.Add(-Retention)); err != nil {
+				w.Log.Warn("prune the email outbox", "err", err)
+			}
+			pruned = now
+		}
 		w.SendDue(ctx)
 		select {
 		case <-ctx.Done():

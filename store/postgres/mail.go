@@ -192,3 +192,9 @@ func (m *MailStore) SigningKey(ctx context.Context, name string, fresh []byte) (
 	}
 	return key, nil
 }
+
+// Prune implements mail.Outbox.
+func (m *MailStore) Prune(ctx context.Context, before time.Time) error {
+	_, err := m.pool.Exec(ctx, `DELETE FROM mail_outbox WHERE status = $1 AND sent_at < $2`, mail.StatusSent, before)
+	return err
+}

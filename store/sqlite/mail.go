@@ -250,3 +250,9 @@ func (m *MailStore) SigningKey(ctx context.Context, name string, fresh []byte) (
 	}
 	return key, nil
 }
+
+// Prune implements mail.Outbox.
+func (m *MailStore) Prune(ctx context.Context, before time.Time) error {
+	_, err := m.writer.ExecContext(ctx, `DELETE FROM mail_outbox WHERE status = ? AND sent_at < ?`, mail.StatusSent, micros(before))
+	return err
+}
