@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"context"
+	"log/slog"
+	"path/filepath"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/albatross-va/albatross/reactors"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/store/sqlite"
 )
 
 // Staff decisions reach the people they are about by email, from the
@@ -141,6 +144,37 @@ func checkDecisionEmails(t *testing.T, w *matrixWorld, srv *mailpittest.Server) 
 		}
 		if _, err := again.React(ctx, projector.ReactionMeta(again.Name(), ev), ev, msg); err != nil {
 			t.Fatalf("react again to %s: %v", ev.Type, err)
+		}
+	}
+	// Events older than a day are not mailed about: a deployment that turns
+	// email on does not mail its history. Into an empty outbox, the same
+	// log run two days on queues nothing; run now, it queues.
+	for _, c := range []struct {
+		later time.Duration
+		want  bool
+	}{{48 * time.Hour, false}, {0, true}} {
+		sq, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "events.db"), slog.Default())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sq.Close()
+		fresh, err := sq.Mail(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stale := again
+		stale.Mailer = mail.NewMailer(w.mailer.Settings, fresh)
+		stale.Now = func() time.Time { return time.Now().Add(c.later) }
+		for _, ev := range all {
+			if msg, err := w.runner.Registry.Decode(ev.Type, ev.Data); err == nil && stale.Handles(ev.Type) {
+				if _, err := stale.React(ctx, projector.ReactionMeta(stale.Name(), ev), ev, msg); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		_, err = fresh.ByKey(ctx, "event:"+all[len(all)-1].Position.String()+":"+mail.KindPromotion)
+		if queued := err == nil; queued != c.want {
+			t.Errorf("run %v later: the last promotion queued %v, want %v", c.later, queued, c.want)
 		}
 	}
 	time.Sleep(500 * time.Millisecond) // the worker runs every 100 ms
