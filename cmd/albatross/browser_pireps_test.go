@@ -97,6 +97,7 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 
 	filing, cancelFiling := chromedp.NewContext(pilot) // a second tab of the pilot's browser
 	defer cancelFiling()
+	checkErrorSummary(t, filing, base+"/pireps/new", shot)
 	if err := chromedp.Do(filing,
 		chromedp.Navigate(base+"/pireps/new"),
 		chromedp.WaitVisible(testID("pirep-form")),
@@ -412,5 +413,64 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 			t.Fatalf("open %s (%s): %v", p.name, p.path, err)
 		}
 		shot(p.who, p.name)
+	}
+}
+
+// checkErrorSummary submits the PIREP form at formURL with only a bad
+// flight number typed: the form comes back with a summary at its top that
+// has the focus and a link per field in error, each named by its label,
+// that moves the focus to its field; what was typed is kept.
+func checkErrorSummary(t *testing.T, tab context.Context, formURL string, shot func(context.Context, string)) {
+	t.Helper()
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(formURL),
+		chromedp.WaitVisible(testID("pirep-form")),
+		chromedp.SendKeys(chromedp.ID("pirep-flight_number"), "41 7"),
+		chromedp.Click(testID("submit-pirep")),
+		chromedp.WaitVisible(testID("error-summary")),
+	); err != nil {
+		t.Fatalf("submit an empty PIREP: %v", err)
+	}
+	shot(tab, "pilot-pirep-error-summary")
+	type summary struct {
+		Focused bool
+		Links   []string
+		Targets []string
+		Invalid int
+		Kept    string
+	}
+	s, err := chromedp.Run(tab, chromedp.Evaluate[summary](`(() => {
+		const box = document.querySelector('[data-testid="error-summary"]');
+		const links = [...box.querySelectorAll("a")];
+		return {Focused: document.activeElement === box, Links: links.map(a => a.textContent),
+			Targets: links.map(a => a.getAttribute("href")),
+			Invalid: document.querySelectorAll('[data-testid="pirep-form"] [aria-invalid="true"]').length,
+			Kept: document.getElementById("pirep-flight_number").value};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Focused || len(s.Links) < 2 || len(s.Links) != s.Invalid || s.Kept != "41 7" {
+		t.Fatalf("after a failed submit: summary focused %v, links %q for %d fields in error, flight number kept as %q", s.Focused, s.Links, s.Invalid, s.Kept)
+	}
+	found := false
+	for i, l := range s.Links {
+		if strings.HasPrefix(l, "Flight number: ") && s.Targets[i] == "#pirep-flight_number" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the summary does not link the flight number by its label: %q %q", s.Links, s.Targets)
+	}
+	// Tab to the first link and follow it with Enter: the focus is on its field.
+	if err := chromedp.Do(tab, pressTab(), pressEnter()); err != nil {
+		t.Fatal(err)
+	}
+	focused, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.activeElement.id`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if "#"+focused != s.Targets[0] {
+		t.Errorf("following the summary's first link focused %q, want %s", focused, s.Targets[0])
 	}
 }

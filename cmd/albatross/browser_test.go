@@ -289,6 +289,21 @@ func pressEnter() chromedp.Action[chromedp.Void] {
 	}
 }
 
+// pressTab presses Tab as a keyboard does, moving the focus on.
+func pressTab() chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		key := input.DispatchKeyEventParams{Key: "Tab", Code: "Tab", WindowsVirtualKeyCode: 9, NativeVirtualKeyCode: 9}
+		down, up := key, key
+		down.Type, up.Type = input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp
+		for _, k := range []input.DispatchKeyEventParams{down, up} {
+			if _, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, k); err != nil {
+				return chromedp.Void{}, err
+			}
+		}
+		return chromedp.Void{}, nil
+	}
+}
+
 // htmxSettled is true once the htmx swaps within sel are done: htmx
 // makes swapped-in content live (its hx- attributes) as it settles,
 // after the content is already visible.

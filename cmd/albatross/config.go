@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/albatross-va/albatross/mail"
+	"github.com/albatross-va/albatross/store/relay"
 	"github.com/albatross-va/albatross/views"
 )
 
@@ -40,6 +41,9 @@ type config struct {
 	SimbriefURL     string         // SimBrief's base URL (a local server in tests)
 	SMTP            mail.Settings  // zero: no email is sent
 	PublicURL       string         // the site's address, for links in emails
+	AMQPURL         string         // RabbitMQ, where the relay publishes the log; empty for none
+	AMQPExchange    string         // the relay's topic exchange
+	RunRelay        bool           // run the relay inside serve
 }
 
 // setting describes one configuration value for flags, environment and the
@@ -73,6 +77,9 @@ var settings = []setting{
 	{"smtp-tls", "ALBATROSS_SMTP_TLS", "starttls", "none, starttls or tls"},
 	{"smtp-from", "ALBATROSS_SMTP_FROM", "", "the address emails are sent from; the airline's name is the sender's name"},
 	{"public-url", "ALBATROSS_PUBLIC_URL", "", "the site's address as people open it (https://va.example.com), for the links in emails; required with ALBATROSS_SMTP_HOST"},
+	{"amqp-url", "ALBATROSS_AMQP_URL", "", "RabbitMQ URL (amqp://user:password@host:5672/vhost) that `albatross relay` publishes every event to"},
+	{"amqp-exchange", "ALBATROSS_AMQP_EXCHANGE", relay.DefaultExchange, "the durable topic exchange the relay publishes to (routing key {airline slug}.{event type})"},
+	{"relay", "ALBATROSS_RELAY", "false", "run the RabbitMQ relay inside serve (needs --amqp-url); one relay is active per deployment"},
 }
 
 // parseConfig reads flags from args over environment variables over defaults
@@ -169,6 +176,20 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	} else if c.SMTP.Enabled() {
 		errs = append(errs, fmt.Errorf("%s is empty: emails need the site's address for their links (with %s set)", source("public-url"), source("smtp-host")))
 	}
+	c.AMQPURL = get("amqp-url")
+	c.AMQPExchange = get("amqp-exchange")
+	c.RunRelay = boolean("relay")
+	if c.AMQPURL != "" {
+		if err := relay.CheckURL(c.AMQPURL); err != nil { // never quoted: it holds a password
+			errs = append(errs, fmt.Errorf("%s: %w", source("amqp-url"), err))
+		}
+	}
+	if !exchangeName.MatchString(c.AMQPExchange) || strings.HasPrefix(c.AMQPExchange, "amq.") {
+		errs = append(errs, fmt.Errorf("%s: %q is not an exchange of its own (1 to 255 letters, digits, '-', '_', '.' or ':', not starting with amq.)", source("amqp-exchange"), c.AMQPExchange))
+	}
+	if c.RunRelay && c.AMQPURL == "" {
+		errs = append(errs, fmt.Errorf("%s is true without %s: the relay needs RabbitMQ's URL", source("relay"), source("amqp-url")))
+	}
 	if c.Addr == "" {
 		errs = append(errs, fmt.Errorf("%s: empty listen address", source("addr")))
 	}
@@ -187,6 +208,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	return c, fs.Args(), nil
 }
+
+// exchangeName is what RabbitMQ accepts as an exchange's name; the prefix
+// "amq." is reserved besides.
+var exchangeName = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,255}$`)
 
 // newLogger builds the process logger from the configuration.
 func newLogger(c config, w io.Writer) *slog.Logger {
