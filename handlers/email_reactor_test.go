@@ -3,9 +3,9 @@ package handlers_test
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
