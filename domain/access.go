@@ -43,6 +43,7 @@ const (
 	ViewQuarantine      Action = "see the events the read models could not apply"
 	ManageSimbrief      Action = "set an airline's SimBrief API key and OFP lifetime"
 	ManageWebhooks      Action = "add, change and remove an airline's webhooks and read their deliveries"
+	ViewEmailOutbox     Action = "see the emails that could not be sent"
 )
 
 // Scope is how far a role's permission reaches.
@@ -96,6 +97,8 @@ var accessMatrix = []accessRule{
 	{ManageWebhooks, No, Own, Any},
 	// A quarantined event may be any airline's: only the platform sees them.
 	{ViewQuarantine, No, No, Any},
+	// The outbox holds every airline's emails: only the platform sees it.
+	{ViewEmailOutbox, No, No, Any},
 }
 
 // AccessMatrix returns the matrix's rows, for documentation and tests.

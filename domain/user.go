@@ -54,6 +54,8 @@ type User struct {
 	Status       string // StatusPending, StatusActive, StatusRejected or StatusSuspended
 	PilotNumber  int32  // 0 until approved as a pilot
 	PilotID      string
+	// EmailVerified: the person opened the link emailed to their address.
+	EmailVerified bool
 }
 
 // A person's status: only an active person may log in.
@@ -86,6 +88,8 @@ func (u *User) Apply(ev proto.Message) error {
 		u.Status = StatusActive
 	case *eventsv1.RoleChanged:
 		u.Role = e.Role
+	case *eventsv1.EmailVerified:
+		u.EmailVerified = u.EmailVerified || e.Email == u.Email
 	default:
 		return fmt.Errorf("user: unexpected event %T", ev)
 	}

@@ -45,6 +45,8 @@ type accountHandlers struct {
 	// unknownHash is verified for a login that does not exist, so that
 	// the answer takes as long as for a wrong password.
 	unknownHash string
+	// canReset offers "Forgot your password?" (emails are sent).
+	canReset bool
 }
 
 // wrongLogin is the one message for an unknown login and a wrong password,
@@ -56,7 +58,7 @@ func (h *accountHandlers) showLogin(c echo.Context) error {
 	if _, ok := currentUser(c); ok {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	f := views.LoginForm{Page: page(c, "Log in"), Next: safeNext(c.QueryParam("next"))}
+	f := views.LoginForm{Page: page(c, "Log in"), Next: safeNext(c.QueryParam("next")), CanReset: h.canReset}
 	return render(c, http.StatusOK, views.LoginView(f), nil)
 }
 
@@ -65,7 +67,7 @@ func (h *accountHandlers) showLogin(c echo.Context) error {
 func (h *accountHandlers) logIn(c echo.Context) error {
 	email := domain.NormalizeEmail(c.FormValue("email"))
 	password := c.FormValue("password")
-	f := views.LoginForm{Page: page(c, "Log in"), Email: c.FormValue("email"), Next: safeNext(c.FormValue("next"))}
+	f := views.LoginForm{Page: page(c, "Log in"), Email: c.FormValue("email"), Next: safeNext(c.FormValue("next")), CanReset: h.canReset}
 	// A field left empty is said so beside it, and is no try at anyone's
 	// password: it counts against no limit.
 	if f.Errors = emptyLoginFields(email, password); len(f.Errors) > 0 {

@@ -22,6 +22,8 @@ import (
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/mail"
+	"github.com/albatross-va/albatross/mail/mailpittest"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/importjobs"
@@ -60,6 +62,10 @@ type app struct {
 	webhooks   *domain.Webhooks
 	hookQueue  webhooks.Queue
 	hookWorker *webhooks.Worker
+	// mail is the email store of the mode; mailer queues into it (its
+	// worker sends only withMailpit).
+	mail   mail.Store
+	mailer *mail.Mailer
 	// projectOnWait: no projector runs (withProjectionOnWait or
 	// withProjectionBehind).
 	projectOnWait bool
@@ -102,6 +108,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 		// from those of the commands and reactors.
 		pageReads readmodel.Querier
 		hookQueue webhooks.Queue
+		mailStore mail.Store
 	)
 	switch m {
 	case embedded:
@@ -113,6 +120,9 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 		mem := memory.New()
 		es, rm, backend, sessions, reacted = sq, mem, mem, sq.Sessions(), sq.ReactorCheckpoints()
 		hookQueue = sq.WebhookQueue()
+		if mailStore, err = sq.Mail(ctx); err != nil {
+			t.Fatal(err)
+		}
 		count = func(t *testing.T) int {
 			all, err := sq.ReadAll(ctx, domain.Start, 1<<20) // one writer: every commit is readable
 			if err != nil {
@@ -133,6 +143,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 		}
 		reacted = pgstore.NewReactorCheckpoints(pool)
 		hookQueue = pgstore.NewWebhookQueue(pool)
+		mailStore = pgstore.NewMailStore(pool)
 		count = func(t *testing.T) int {
 			var n int
 			if err := pool.QueryRow(ctx, "SELECT count(*) FROM events").Scan(&n); err != nil {
@@ -152,10 +163,26 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	cmds.Pireps.Settings, cmds.Pireps.Facts = chartersOn, chartersOn
 	// The test receivers listen on loopback; a world that checks the
 	// guard turns it on. Retries come within a second, not minutes.
-	hookWorker := cmds.WithWebhooks(hookQueue, webhooks.Guard{AllowPrivate: !o.webhookGuard}, webhookPublicURL)
+	hookWorker := cmds.WithWebhooks(hookQueue, webhooks.Guard{AllowPrivate: !o.webhookGuard}, testPublicURL)
 	hookWorker.Poll, hookWorker.Backoff, hookWorker.MaxBackoff = 20*time.Millisecond, 100*time.Millisecond, 400*time.Millisecond
 	if o.webhookMaxAge > 0 {
 		hookWorker.MaxAge = o.webhookMaxAge
+	}
+	// Emails are off unless a test turns them on (its reactor's reads
+	// would count in the tests that measure a page's work); they go
+	// nowhere (a port nothing listens on) unless a test gives a Mailpit.
+	var mailer *mail.Mailer
+	if o.mail || o.mailpit != nil {
+		settings := mail.Settings{Host: "127.0.0.1", Port: 9, TLS: mail.TLSNone, From: "noreply@albatross.test"}
+		if o.mailpit != nil {
+			settings = o.mailpit.Settings("noreply@albatross.test")
+		}
+		mailer = mail.NewMailer(settings, mailStore)
+		signer, err := mail.NewSigner(ctx, mailStore)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmds.Mailer, cmds.MailSigner, cmds.PublicURL = mailer, signer, testPublicURL
 	}
 	proj := projector.New(es, backend, cmds.Runner.Registry, notices, slog.Default(), projector.All()...).
 		WithReactors(reacted, cmds.Reactors()...)
@@ -229,16 +256,21 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	d.Throttles = handlers.LocalThrottles()
 	d.MapTiles = o.mapTiles
 	d.SimbriefClient = o.simbrief
+	if mailer != nil {
+		d.Mailer, d.MailSigner, d.PublicURL = mailer, cmds.MailSigner, testPublicURL
+		if o.mailpit != nil {
+			w := mailer.Worker(slog.Default())
+			w.Every = 100 * time.Millisecond
+			go w.Run(runCtx)
+		}
+	}
 	e := handlers.New(d)
 	airlines, fleet, flights, pireps, ranks := cmds.Airlines, cmds.Fleet, cmds.Flights, cmds.Pireps, cmds.Ranks
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return &app{Server: srv, adminOTP: otp, echo: e, es: es, runner: runner, users: users, airlines: airlines, fleet: fleet, flights: flights, pireps: pireps, ranks: ranks, bids: cmds.Bids, rm: rm, proj: proj, jobs: jobs, countEvents: count, projectOnWait: o.projectOnWait || o.projectionBehind,
-		webhooks: cmds.Webhooks, hookQueue: hookQueue, hookWorker: hookWorker}
+		webhooks: cmds.Webhooks, hookQueue: hookQueue, hookWorker: hookWorker, mail: mailStore, mailer: mailer}
 }
-
-// webhookPublicURL is the site's address the tests' webhook messages link to.
-const webhookPublicURL = "https://va.example.com"
 
 // withWebhookGuard refuses webhooks to private addresses, as production does.
 func withWebhookGuard() appOption { return func(o *appOptions) { o.webhookGuard = true } }
@@ -248,10 +280,23 @@ func webhooksGiveUpAfter(d time.Duration) appOption {
 	return func(o *appOptions) { o.webhookMaxAge = d }
 }
 
+// testPublicURL is the site's address the handlers' tests give the links
+// in emails and webhook messages; a test reads the path and query from a
+// link.
+const testPublicURL = "https://va.albatross.test"
+
+// withMailpit sends the app's emails to a Mailpit.
+func withMailpit(s *mailpittest.Server) appOption { return func(o *appOptions) { o.mailpit = s } }
+
+// withMail is a deployment with SMTP settings whose emails go nowhere.
+func withMail() appOption { return func(o *appOptions) { o.mail = true } }
+
 // appOptions are what an app's tests may change in its wiring.
 type appOptions struct {
 	webhookGuard  bool
 	webhookMaxAge time.Duration
+	mailpit       *mailpittest.Server
+	mail          bool
 	worldAirports string
 	readTracer    pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
 	mapTiles      views.MapTiles  // the tile server the maps draw

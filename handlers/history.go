@@ -45,6 +45,8 @@ func describeUserEvent(msg proto.Message) string {
 		return "Suspended"
 	case *eventsv1.UserReactivated:
 		return "Reactivated"
+	case *eventsv1.EmailVerified:
+		return "Email address verified"
 	case *eventsv1.RoleChanged:
 		if e.Role == domain.RoleAirlineAdmin {
 			return "Made an airline admin"

@@ -174,6 +174,17 @@ var routeAccess = map[string]access{
 	"GET /healthz":                                    public,
 	"GET /readyz":                                     public,
 	"GET /admin/quarantine":                           action(domain.ViewQuarantine),
+	"GET /admin/email":                                action(domain.ViewEmailOutbox),
+	"GET /password/forgot":                            public,
+	"POST /password/forgot":                           public,
+	"GET /password/reset":                             public,
+	"POST /password/reset":                            public,
+	"GET /email/unsubscribe":                          public,
+	"GET /email/verify":                               public,
+	"POST /email/verify":                              public,
+	"POST /email/unsubscribe":                         public,
+	"GET /account/email":                              loggedIn,
+	"POST /account/email":                             loggedIn,
 	"GET /static/*":                                   public,
 	"GET /login":                                      public,
 	"POST /login":                                     public,
@@ -798,7 +809,7 @@ func outcome(status int, location string) string {
 
 func TestEveryRouteEnforcesTheMatrix(t *testing.T) {
 	for _, m := range []mode{embedded, postgres} {
-		t.Run(string(m), func(t *testing.T) { checkMatrix(t, newMatrixWorld(t, m)) })
+		t.Run(string(m), func(t *testing.T) { checkMatrix(t, newMatrixWorld(t, m, withMail())) })
 	}
 }
 

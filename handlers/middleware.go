@@ -124,6 +124,7 @@ func csrf(secure bool) echo.MiddlewareFunc {
 func page(c echo.Context, title string) views.Page {
 	token, _ := c.Get(csrfKey).(string)
 	p := views.Page{Title: title, CSRFToken: token}
+	p.Email, _ = c.Get(emailOnKey).(bool)
 	if u, ok := currentUser(c); ok {
 		p.UserName, p.Admin = u.Name, u.Role == domain.RolePlatformAdmin
 		if u.PilotID != "" {

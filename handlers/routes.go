@@ -12,7 +12,8 @@ import (
 
 // registerRoutes lists every route of Albatross.
 func registerRoutes(e *echo.Echo, d Deps) {
-	e.Use(withRequestLog(d.Log), recoverPanics(d.Log), securityHeaders(d.MapTiles), limitBodies, refuseUnstorableText)
+	e.Use(withRequestLog(d.Log), recoverPanics(d.Log), securityHeaders(d.MapTiles), limitBodies, refuseUnstorableText,
+		offerEmail(d.Mailer.Enabled() && d.MailSigner != nil))
 
 	health := &healthHandlers{ready: d.Ready, log: d.Log}
 	e.GET("/healthz", health.showHealth)
@@ -26,6 +27,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 		readYourWrites: wait, log: d.Log,
 		perAccount: d.Throttles.PerAccount, perAddress: d.Throttles.PerAddress,
 		unknownHash: unknownPasswordHash(d.Passwords),
+		canReset:    d.Mailer.Enabled() && d.MailSigner != nil,
 	}
 	app.GET("/login", account.showLogin)
 	app.POST("/login", account.logIn)
@@ -33,8 +35,26 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	app.GET("/account/password", account.showPasswordForm, requireLogin)
 	app.POST("/account/password", account.changePassword, requireLogin)
 
+	// Email: a forgotten password, unsubscribe links, each person's
+	// choices (email.go). A mail program posts an unsubscribe link with no
+	// CSRF token (RFC 8058): its signature takes the token's place.
+	emails := &emailHandlers{mailer: d.Mailer, signer: d.MailSigner, rm: d.ReadModels, resets: d.EmailCommands,
+		publicURL: d.PublicURL, readYourWrites: wait, log: d.Log, now: time.Now,
+		perAccount: d.Throttles.PerAccount, perAddress: d.Throttles.PerAddress}
+	app.GET("/password/forgot", emails.showForgot)
+	app.POST("/password/forgot", emails.sendResetLink)
+	app.GET("/password/reset", emails.showReset)
+	app.POST("/password/reset", emails.resetPassword)
+	app.GET("/email/verify", emails.showVerify)
+	app.POST("/email/verify", emails.verifyEmail)
+	app.GET("/email/unsubscribe", emails.showUnsubscribe)
+	e.POST("/email/unsubscribe", emails.unsubscribe, withSession(d.Sessions, d.Log), loadUser(d.Sessions, d.ReadModels))
+
 	// Everything else needs a login and a password the user chose.
 	member := app.Group("", requireLogin, requireChosenPassword)
+	member.GET("/account/email", emails.showChoices)
+	member.POST("/account/email", emails.saveChoices)
+	member.GET("/admin/email", emails.showOutbox, allow(domain.ViewEmailOutbox))
 	member.GET("/", showHome(d.ReadModels))
 	member.GET("/events", d.Broker.streamEvents(d.Sessions, newStreamGuard(stillSignedIn(d.Sessions, d.ReadModels), d.Log)))
 

@@ -16,6 +16,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/domain/imports"
+	"github.com/albatross-va/albatross/mail"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/reads"
@@ -61,6 +62,15 @@ type ReadinessCheck func(ctx context.Context) (detail any, err error)
 
 // Deps is everything the handlers need, passed in by cmd/albatross.
 type Deps struct {
+	// Mailer queues emails (nil, or without settings: none is sent and the
+	// pages offer no email feature); MailSigner signs unsubscribe links;
+	// PublicURL starts the links in emails; EmailCommands set a password
+	// chosen through a reset link and verify an address.
+	Mailer        *mail.Mailer
+	MailSigner    *mail.Signer
+	PublicURL     string
+	EmailCommands EmailCommands
+
 	Log        *slog.Logger
 	Sessions   *scs.SessionManager
 	Passwords  domain.Passwords

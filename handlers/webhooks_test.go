@@ -283,7 +283,7 @@ func checkGenericWebhook(t *testing.T, w *matrixWorld) {
 			t.Fatalf("a delivery is not JSON: %v: %s", err, g.Body)
 		}
 		if b.Event != g.Event || b.Airline.ICAO != a.icao || b.Pirep.DptAirport != "EGLL" || b.Pilot.Name == "" ||
-			!strings.HasPrefix(b.URL, webhookPublicURL+"/airlines/"+a.id+"/pireps/") {
+			!strings.HasPrefix(b.URL, testPublicURL+"/airlines/"+a.id+"/pireps/") {
 			t.Errorf("delivery %s says %s", g.Delivery, g.Body)
 		}
 		order = append(order, sent{b.Event, b.Pirep.FlightNumber})
@@ -393,7 +393,7 @@ func checkDiscordWebhook(t *testing.T, w *matrixWorld) {
 	for _, f := range e.Fields {
 		fields[f.Name] = f.Value
 	}
-	if e.Title != "PIREP accepted: "+a.icao+"901 EGLL → EGLL" || e.URL != webhookPublicURL+"/airlines/"+a.id+"/pireps/"+pirep {
+	if e.Title != "PIREP accepted: "+a.icao+"901 EGLL → EGLL" || e.URL != testPublicURL+"/airlines/"+a.id+"/pireps/"+pirep {
 		t.Errorf("embed title %q, url %q", e.Title, e.URL)
 	}
 	if fields["Flight"] != a.icao+"901" || fields["Route"] != "EGLL → EGLL" || fields["Landing rate"] != "-123 fpm" ||

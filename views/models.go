@@ -12,6 +12,7 @@ type Page struct {
 	Admin     bool   // a platform admin: the navigation shows the airlines
 	Manage    string // an airline admin: the address of their airline's pages
 	Notices   string // a member of an airline: the address of their notices, shown on every page
+	Email     bool   // the deployment sends email: the navigation links the email pages
 }
 
 // AirlineRow is one line of the airline list.
@@ -87,6 +88,8 @@ type LoginForm struct {
 	// Errors are the fields left empty ("Enter your login."): saying so
 	// tells nothing of anyone's account.
 	Errors map[string]string
+	// CanReset offers "Forgot your password?": only when emails are sent.
+	CanReset bool
 }
 
 // PasswordForm is the change-password page.

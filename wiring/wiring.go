@@ -9,6 +9,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/mail"
 	"github.com/albatross-va/albatross/reactors"
 	"github.com/albatross-va/albatross/store/passwords"
 	"github.com/albatross-va/albatross/store/projector"
@@ -41,7 +42,14 @@ type Commands struct {
 	Webhooks     *domain.Webhooks
 	WebhookQueue webhooks.Queue
 	webhookWake  func()
-	publicURL    string
+
+	// Mailer and MailSigner, set by the caller before Reactors when the
+	// deployment sends email, add the emails reactor.
+	Mailer     *mail.Mailer
+	MailSigner *mail.Signer
+	// PublicURL is the deployment's address, which the links in emails and
+	// webhook messages start with ("" sends webhook messages without links).
+	PublicURL string
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -86,7 +94,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 // messages to publicURL, and returns the worker that sends them, for the
 // caller to run where the reactors run. Call it before Reactors and Deps.
 func (c *Commands) WithWebhooks(q webhooks.Queue, guard webhooks.Guard, publicURL string) *webhooks.Worker {
-	c.WebhookQueue, c.publicURL = q, publicURL
+	c.WebhookQueue, c.PublicURL = q, publicURL
 	c.Webhooks.URLs = guard
 	w := &webhooks.Worker{Queue: q, Hooks: c.Webhooks, Client: guard.Client(webhooks.DefaultTimeout)}
 	c.webhookWake = w.Wake
@@ -104,7 +112,10 @@ func (c Commands) Reactors() []projector.Reactor {
 	}
 	if c.WebhookQueue != nil {
 		rs = append(rs, reactors.Webhooks{ReadModels: c.Reads, Hooks: c.Webhooks, Queue: c.WebhookQueue,
-			PublicURL: c.publicURL, Wake: c.webhookWake})
+			PublicURL: c.PublicURL, Wake: c.webhookWake})
+	}
+	if c.Mailer.Enabled() && c.MailSigner != nil {
+		rs = append(rs, reactors.Emails{ReadModels: c.Reads, Streams: c.Runner.Store, Mailer: c.Mailer, Signer: c.MailSigner, PublicURL: c.PublicURL})
 	}
 	return rs
 }
@@ -135,5 +146,6 @@ func (c Commands) Deps() handlers.Deps {
 		Jumpseats:        c.Jumpseats,
 		Webhooks:         c.Webhooks,
 		WebhookQueue:     c.WebhookQueue,
+		EmailCommands:    c.Users,
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/mail"
 	"github.com/albatross-va/albatross/store/apikeycache"
 	"github.com/albatross-va/albatross/store/importjobs"
 	"github.com/albatross-va/albatross/store/memory"
@@ -47,6 +48,7 @@ type backend struct {
 	throttles  handlers.LoginThrottles // shared in Redis when REDIS_URL is set; else in-process
 	importJobs imports.JobStore        // shared in Redis when REDIS_URL is set; else in-process
 	redis      *redis.Client           // nil unless REDIS_URL is set
+	mail       mail.Store              // the email outbox, tokens and choices: beside the log
 	closers    []func() error
 }
 
@@ -80,6 +82,10 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 		b.reactors = es.ReactorCheckpoints()
 		b.webhooks = es.WebhookQueue()
 		b.sessions = es.Sessions() // in the log's file: they survive a restart
+		if b.mail, err = es.Mail(ctx); err != nil {
+			_ = b.close()
+			return nil, err
+		}
 		local := notify.NewLocal()
 		b.notifier = local
 		b.closers = append(b.closers, local.Close)
@@ -108,6 +114,7 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 		b.events, b.reads, projBackend = es, rm.Reader(), rm
 		b.reactors = postgres.NewReactorCheckpoints(pool)
 		b.webhooks = postgres.NewWebhookQueue(pool)
+		b.mail = postgres.NewMailStore(pool)
 		if c.RedisURL != "" {
 			deployment, err := postgres.DeploymentID(ctx, pool)
 			if err != nil {

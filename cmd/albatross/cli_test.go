@@ -81,6 +81,8 @@ func TestUsageNeverPrintsSecretsFromTheEnvironment(t *testing.T) {
 	env := map[string]string{
 		"DATABASE_URL": "postgres://albatross:db-s3cret@127.0.0.1:1/x",
 		"REDIS_URL":    "redis://:redis-s3cret@127.0.0.1:1/0",
+		// An SMTP password is a secret too.
+		"ALBATROSS_SMTP_PASSWORD": "smtp-s3cret",
 	}
 	for _, args := range [][]string{{"serve", "--no-such-flag"}, {"serve", "-h"}, {"migrate", "-h"}} {
 		_, stderr, err := runCLI(t, env, args...)

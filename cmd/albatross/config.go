@@ -15,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/albatross-va/albatross/mail"
 	"github.com/albatross-va/albatross/store/relay"
 	"github.com/albatross-va/albatross/views"
 )
@@ -38,13 +39,14 @@ type config struct {
 	DebugAddr       string         // the profiler's own listener; empty for none
 	MapTiles        views.MapTiles // the tile server under the maps; zero for none
 	SimbriefURL     string         // SimBrief's base URL (a local server in tests)
+	SMTP            mail.Settings  // zero: no email is sent
+	PublicURL       string         // the site's address, for the links in emails and webhook messages
 	AMQPURL         string         // RabbitMQ, where the relay publishes the log; empty for none
 	AMQPExchange    string         // the relay's topic exchange
 	RunRelay        bool           // run the relay inside serve
 	// WebhookAllowPrivate lets webhooks post to loopback, private and
 	// link-local addresses (tests, receivers on the operator's network).
 	WebhookAllowPrivate bool
-	PublicURL           string // the site's address, for links in webhook messages; "" for none
 }
 
 // setting describes one configuration value for flags, environment and the
@@ -71,11 +73,17 @@ var settings = []setting{
 	{"map-tile-url", "ALBATROSS_MAP_TILE_URL", "", "tile server the maps draw under the aircraft, an http or https URL with {z}, {x} and {y}, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty draws only the built-in world basemap"},
 	{"map-tile-attribution", "ALBATROSS_MAP_TILE_ATTRIBUTION", "", "credit the tile server's terms ask the maps to show; empty is \"© OpenStreetMap contributors\" for openstreetmap.org, required for other servers"},
 	{"simbrief-url", "ALBATROSS_SIMBRIEF_URL", "https://www.simbrief.com", "SimBrief's base URL: its dispatch page and the OFP fetches (a local server in tests)"},
+	{"smtp-host", "ALBATROSS_SMTP_HOST", "", "SMTP server that sends the emails; empty sends none and the pages offer no email feature"},
+	{"smtp-port", "ALBATROSS_SMTP_PORT", "", "SMTP server's port; empty is 587 (starttls), 465 (tls) or 25 (none)"},
+	{"smtp-user", "ALBATROSS_SMTP_USER", "", "SMTP login; empty sends without one"},
+	{"smtp-password", "ALBATROSS_SMTP_PASSWORD", "", "SMTP password (better in the environment than on the command line)"},
+	{"smtp-tls", "ALBATROSS_SMTP_TLS", "starttls", "none, starttls or tls"},
+	{"smtp-from", "ALBATROSS_SMTP_FROM", "", "the address emails are sent from; the airline's name is the sender's name"},
+	{"public-url", "ALBATROSS_PUBLIC_URL", "", "the site's address as people open it (https://va.example.com), for the links in emails (required with ALBATROSS_SMTP_HOST) and in webhook messages (empty: they carry none)"},
 	{"amqp-url", "ALBATROSS_AMQP_URL", "", "RabbitMQ URL (amqp://user:password@host:5672/vhost) that `albatross relay` publishes every event to"},
 	{"amqp-exchange", "ALBATROSS_AMQP_EXCHANGE", relay.DefaultExchange, "the durable topic exchange the relay publishes to (routing key {airline slug}.{event type})"},
 	{"relay", "ALBATROSS_RELAY", "false", "run the RabbitMQ relay inside serve (needs --amqp-url); one relay is active per deployment"},
 	{"webhook-allow-private", "ALBATROSS_WEBHOOK_ALLOW_PRIVATE", "false", "let webhooks post to loopback, private and link-local addresses (tests, receivers on your own network)"},
-	{"public-url", "ALBATROSS_PUBLIC_URL", "", "the site's public address, such as https://va.example.com, which webhook messages link to; empty sends no links"},
 }
 
 // parseConfig reads flags from args over environment variables over defaults
@@ -160,6 +168,18 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if u, err := url.Parse(c.SimbriefURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("%s: %q is not an http or https URL", source("simbrief-url"), c.SimbriefURL))
 	}
+	var smtpErrs []error
+	c.SMTP, smtpErrs = mail.ParseSettings(get("smtp-host"), get("smtp-port"), get("smtp-user"), *vals["smtp-password"],
+		get("smtp-tls"), get("smtp-from"), source)
+	errs = append(errs, smtpErrs...)
+	c.PublicURL = strings.TrimRight(get("public-url"), "/")
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not an http or https URL such as https://va.example.com", source("public-url"), c.PublicURL))
+		}
+	} else if c.SMTP.Enabled() {
+		errs = append(errs, fmt.Errorf("%s is empty: emails need the site's address for their links (with %s set)", source("public-url"), source("smtp-host")))
+	}
 	c.AMQPURL = get("amqp-url")
 	c.AMQPExchange = get("amqp-exchange")
 	c.RunRelay = boolean("relay")
@@ -175,12 +195,6 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		errs = append(errs, fmt.Errorf("%s is true without %s: the relay needs RabbitMQ's URL", source("relay"), source("amqp-url")))
 	}
 	c.WebhookAllowPrivate = boolean("webhook-allow-private")
-	c.PublicURL = strings.TrimRight(get("public-url"), "/")
-	if c.PublicURL != "" {
-		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("%s: %q is not an http or https URL", source("public-url"), c.PublicURL))
-		}
-	}
 	if c.Addr == "" {
 		errs = append(errs, fmt.Errorf("%s: empty listen address", source("addr")))
 	}

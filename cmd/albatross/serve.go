@@ -17,6 +17,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/mail"
 	"github.com/albatross-va/albatross/reactors"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/apikeycache"
@@ -80,6 +81,15 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	cmds := wiring.NewCommands(b.events, b.registry, b.reads)
 	hookWorker := cmds.WithWebhooks(b.webhooks, webhooks.Guard{AllowPrivate: c.WebhookAllowPrivate}, c.PublicURL)
 	hookWorker.Log = log
+	// Emails are queued by the handlers and the emails reactor, and sent by
+	// a worker in every process.
+	mailer := mail.NewMailer(c.SMTP, b.mail)
+	if mailer.Enabled() {
+		if cmds.MailSigner, err = mail.NewSigner(ctx, b.mail); err != nil {
+			return err
+		}
+		cmds.Mailer = mailer
+	}
 	// The reactors run where the projector runs; every process waits for
 	// them after the commands whose events they follow.
 	b.projector.WithReactors(b.reactors, cmds.Reactors()...)
@@ -100,6 +110,9 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	d.Imports = importJobs
 	d.MapTiles = c.MapTiles
 	d.SimbriefClient = &simbrief.Client{BaseURL: c.SimbriefURL}
+	if mailer.Enabled() {
+		d.Mailer, d.MailSigner, d.PublicURL = mailer, cmds.MailSigner, c.PublicURL
+	}
 	e := handlers.New(d)
 	srv := &http.Server{
 		Handler:           e,
@@ -150,6 +163,14 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		go func() {
 			defer wg.Done()
 			sweep.Run(workCtx, time.Minute)
+		}()
+	}
+	if mailer.Enabled() {
+		// Every process sends: a claim holds an email for one worker.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mailer.Worker(log).Run(workCtx)
 		}()
 	}
 	if c.RunProjector || b.mode == "embedded" { // embedded read models live only here

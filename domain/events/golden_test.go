@@ -40,6 +40,10 @@ var goldenCases = []struct {
 	file string
 	msg  proto.Message
 }{
+	{"email_verified", &eventsv1.EmailVerified{
+		UserId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", Email: "ana@example.com",
+		VerifiedAt: timestamppb.New(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)),
+	}},
 	{"pirep_filed", &eventsv1.PirepFiled{
 		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
 		PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", Details: goldenPirepDetails, Submitted: true,

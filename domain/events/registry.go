@@ -32,6 +32,7 @@ var registered = []proto.Message{
 	&eventsv1.UserSuspended{},
 	&eventsv1.UserReactivated{},
 	&eventsv1.RoleChanged{},
+	&eventsv1.EmailVerified{},
 	&eventsv1.ApiKeyCreated{},
 	&eventsv1.ApiKeyRevoked{},
 	&eventsv1.SubfleetCreated{},

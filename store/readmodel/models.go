@@ -196,6 +196,41 @@ type Jumpseat struct {
 	MovedAt     time.Time
 }
 
+type MailKey struct {
+	Name string
+	Key  []byte
+}
+
+type MailOptOut struct {
+	UserID string
+	Kind   string
+}
+
+type MailOutbox struct {
+	ID        string
+	Key       string
+	TenantID  string
+	Kind      string
+	Recipient string
+	Subject   string
+	Raw       []byte
+	Status    string
+	Attempts  int32
+	NextAt    time.Time
+	LastError string
+	CreatedAt time.Time
+	SentAt    *time.Time
+}
+
+type MailToken struct {
+	Hash      string
+	Kind      string
+	UserID    string
+	Email     string
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
 type Notice struct {
 	TenantID     string
 	UserID       uuid.UUID
