@@ -42,6 +42,7 @@ const (
 	ManagePirepRules    Action = "set an airline's optional PIREP filing rules"
 	ViewQuarantine      Action = "see the events the read models could not apply"
 	ManageSimbrief      Action = "set an airline's SimBrief API key and OFP lifetime"
+	ManageNews          Action = "post, edit and delete an airline's news"
 )
 
 // Scope is how far a role's permission reaches.
@@ -92,6 +93,7 @@ var accessMatrix = []accessRule{
 	{ManageRanks, No, Own, Any},
 	{ManagePirepRules, No, Own, Any},
 	{ManageSimbrief, No, Own, Any},
+	{ManageNews, No, Own, Any},
 	// A quarantined event may be any airline's: only the platform sees them.
 	{ViewQuarantine, No, No, Any},
 }

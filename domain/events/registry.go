@@ -69,6 +69,9 @@ var registered = []proto.Message{
 	&eventsv1.SimbriefOfpFetched{},
 	&eventsv1.SimbriefOfpAttached{},
 	&eventsv1.SimbriefOfpExpired{},
+	&eventsv1.NewsPosted{},
+	&eventsv1.NewsEdited{},
+	&eventsv1.NewsDeleted{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

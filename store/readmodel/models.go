@@ -196,6 +196,16 @@ type Jumpseat struct {
 	MovedAt     time.Time
 }
 
+type News struct {
+	TenantID  string
+	ID        uuid.UUID
+	AuthorID  uuid.UUID
+	Title     string
+	Body      string
+	PostedAt  time.Time
+	UpdatedAt time.Time
+}
+
 type Notice struct {
 	TenantID     string
 	UserID       uuid.UUID
