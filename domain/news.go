@@ -21,10 +21,11 @@ const NewsStreamPrefix = "news-"
 func NewsStream(id string) string { return NewsStreamPrefix + id }
 
 // The longest title and body of a news item, in characters. A body is an
-// article, not a book: 20000 characters is ten pages of text.
+// article, not a book: 15000 characters is seven pages of text, and fits
+// the news form's request limit however it is encoded.
 const (
 	NewsTitleMax = 150
-	NewsBodyMax  = 20000
+	NewsBodyMax  = 15000
 )
 
 // NewsForm is what the news form gives.

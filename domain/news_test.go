@@ -15,7 +15,9 @@ func newsWorld(t *testing.T) (*membership, *domain.News) {
 	return newMembership(t, r), &domain.News{Runner: r, IDs: domain.RandomIDs{}}
 }
 
-func newsMeta(a domain.Actor) domain.CommandMeta { return domain.CommandMeta{ID: domain.NewUUID(), Who: a} }
+func newsMeta(a domain.Actor) domain.CommandMeta {
+	return domain.CommandMeta{ID: domain.NewUUID(), Who: a}
+}
 
 // TestStaffPostEditAndDeleteNews follows a news item through its life: the
 // posted event carries the Markdown as typed (trimmed, line breaks as \n)

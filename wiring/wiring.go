@@ -35,6 +35,8 @@ type Commands struct {
 	// Jumpseats moves pilots without flying; where they are comes from the
 	// read models.
 	Jumpseats *domain.Jumpseats
+	// News posts, edits and deletes an airline's news.
+	News *domain.News
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -69,6 +71,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		Bids:      &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}, Location: settings},
 		Simbrief:  &domain.Simbrief{Runner: runner},
 		Jumpseats: &domain.Jumpseats{Runner: runner, IDs: ids, Settings: settings},
+		News:      &domain.News{Runner: runner, IDs: ids},
 	}
 }
 
@@ -107,5 +110,6 @@ func (c Commands) Deps() handlers.Deps {
 		Simbrief:         c.Simbrief,
 		SimbriefSettings: c.Airlines,
 		Jumpseats:        c.Jumpseats,
+		News:             c.News,
 	}
 }
