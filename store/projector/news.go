@@ -65,17 +65,18 @@ func (News) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEv
 	return []notify.Notice{{TenantID: ev.TenantID, Topic: live.TopicNews, IDs: []string{rawID}, Position: ev.Position.String()}}, nil
 }
 
-// parseNewsIDs parses a news item's id and, when given, its author's.
+// parseNewsIDs parses a news item's id and its author's; an author id
+// that is no user's is the zero id.
 func parseNewsIDs(newsID, authorID string) (uuid.UUID, uuid.UUID, error) {
 	id, err := uuid.Parse(newsID)
 	if err != nil {
 		return uuid.UUID{}, uuid.UUID{}, fmt.Errorf("news id %q: %w", newsID, err)
 	}
-	var author uuid.UUID
-	if authorID != "" {
-		if author, err = uuid.Parse(authorID); err != nil {
-			return uuid.UUID{}, uuid.UUID{}, fmt.Errorf("news %s: author id %q: %w", newsID, authorID, err)
-		}
+	// An author that is not a person (the system, the CLI) is recorded as
+	// none: the item is still the airline's news.
+	author, err := uuid.Parse(authorID)
+	if err != nil {
+		author = uuid.Nil
 	}
 	return id, author, nil
 }
