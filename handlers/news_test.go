@@ -122,7 +122,7 @@ func checkNewsPages(t *testing.T, w *matrixWorld) {
 	// The pilot's dashboard and the public page show it; B's do not.
 	_, body = getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/dashboard", nil)
 	checkSafeNews(t, "dashboard", newsItem(doc(t, body), "Welcome aboard"))
-	resp, body = getAs(t, newClient(), w.URL+"/a/"+a.slug, nil)
+	_, body = getAs(t, newClient(), w.URL+"/a/"+a.slug, nil)
 	checkSafeNews(t, "public page", newsItem(doc(t, body), "Welcome aboard"))
 	_, body = getAs(t, newClient(), w.URL+"/a/"+b.slug, nil)
 	if newsItem(doc(t, body), "Welcome aboard").Length() != 0 {
