@@ -74,7 +74,7 @@ type News struct {
 }
 
 // Post posts a news item in the airline and returns its id; the author is
-// the actor. A repeated command id returns the first post.
+// the actor. A repeated command id (a double submit) appends nothing.
 func (s *News) Post(ctx context.Context, meta CommandMeta, airlineID string, f NewsForm) (string, AppendResult, error) {
 	if err := Authorize(meta.Who, ManageNews, airlineID); err != nil {
 		return "", AppendResult{}, err

@@ -123,3 +123,22 @@ func TestNewsTextIsChecked(t *testing.T) {
 		t.Errorf("a body of exactly the limit: %v", err)
 	}
 }
+
+// TestARepeatedPostIsOnePost: a double submit of the form (one command
+// id) posts one item.
+func TestARepeatedPostIsOnePost(t *testing.T) {
+	m, news := newsWorld(t)
+	ctx := context.Background()
+	meta := newsMeta(m.admin)
+	f := domain.NewsForm{Title: "Once", Body: "Only once"}
+	if _, _, err := news.Post(ctx, meta, m.airline, f); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := m.r.Store.Head(ctx)
+	if _, _, err := news.Post(ctx, meta, m.airline, f); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := m.r.Store.Head(ctx); after != before {
+		t.Errorf("the repeated post appended: head %v, was %v", after, before)
+	}
+}

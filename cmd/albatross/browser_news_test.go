@@ -102,4 +102,26 @@ func walkNews(t *testing.T, mode string, watched, used *testServer) {
 	}
 	contains(t, visitor, `[data-testid="public-news"] [data-testid="news-title"]`, "Lisbon is open")
 	shot(visitor, "public")
+
+	// Staff delete it after confirming; the open dashboard drops it.
+	if err := chromedp.Do(staff,
+		chromedp.Click(testID("edit-news")),
+		chromedp.WaitVisible(chromedp.ID("news-body")),
+	); err != nil {
+		t.Fatalf("open the edit form: %v", err)
+	}
+	if kept, err := chromedp.Run(staff, chromedp.Value(chromedp.ID("news-body"))); err != nil || kept != body {
+		t.Errorf("the edit form holds %q (%v), want the Markdown as posted", kept, err)
+	}
+	shot(staff, "edit")
+	if err := chromedp.Do(staff, chromedp.Click(testID("delete-news-link")), chromedp.WaitVisible(testID("delete-news-form"))); err != nil {
+		t.Fatalf("ask to delete: %v", err)
+	}
+	shot(staff, "confirm-delete")
+	if err := chromedp.Do(staff, submitForm("delete-news-form"), chromedp.WaitVisible(testID("notice")), chromedp.WaitVisible(testID("no-news"))); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if err := chromedp.Do(wait, chromedp.WaitVisible(chromedp.CSS(`[data-testid="dashboard-news"] [data-testid="no-news"]`)), waitTrue(stillThisPage)); err != nil {
+		t.Fatalf("the open dashboard still shows the deleted news: %v", err)
+	}
 }
