@@ -238,7 +238,7 @@ func checkPhpvmsNews(t *testing.T, w *matrixWorld) {
 	}
 	first, _ := list[0].(map[string]any)
 	user, _ := first["user"].(map[string]any)
-	if first["subject"] != "Third" || first["body"] != "Text of **Third**" || first["id"] == "" || first["created_at"] == nil ||
+	if first["subject"] != "Third" || first["body"] != "Text of **Third**" || first["id"] != float64(4) || first["created_at"] == nil ||
 		first["updated_at"] == nil || user == nil || user["name"] == "" || first["user_id"] != user["id"] {
 		t.Errorf("the newest item: %v", first)
 	}
@@ -247,7 +247,8 @@ func checkPhpvmsNews(t *testing.T, w *matrixWorld) {
 	}
 	_, doc = getJSON("/a/" + a.slug + "/api/news?limit=2&page=2")
 	list, _ = doc["data"].([]any)
-	if len(list) != 2 || list[0].(map[string]any)["subject"] != "First" || list[1].(map[string]any)["subject"] != "Matrix news" {
+	if len(list) != 2 || list[0].(map[string]any)["subject"] != "First" || list[1].(map[string]any)["subject"] != "Matrix news" ||
+		list[1].(map[string]any)["id"] != float64(1) || list[1].(map[string]any)["user"] != nil {
 		t.Errorf("page 2: %v", doc)
 	}
 	_, doc = getJSON("/a/" + b.slug + "/api/news")

@@ -50,7 +50,7 @@ func (h *phpvmsAPI) showNews(c echo.Context) error {
 		if m, ok := user.(map[string]any); ok {
 			userID = m["id"]
 		}
-		out = append(out, map[string]any{"id": n.ID, "user_id": userID, "subject": n.Title, "body": n.Body,
+		out = append(out, map[string]any{"id": n.Number, "user_id": userID, "subject": n.Title, "body": n.Body,
 			"created_at": phpvmsTime(n.PostedAt), "updated_at": phpvmsTime(n.UpdatedAt), "user": user})
 	}
 	return phpvmsPaged(c, p, out, int(total))

@@ -8,7 +8,8 @@ import (
 )
 
 // The airlines' news (queries/news.sql) in memory: each airline's, newest
-// first.
+// first, deleted items kept (DeletedAt set) so that their numbers are never
+// given again, as PostgreSQL keeps their rows.
 
 // InsertNews implements readmodel.Querier.
 func (m *ReadModels) InsertNews(ctx context.Context, arg readmodel.InsertNewsParams) error {
@@ -65,7 +66,7 @@ func (s *state) getNews(ctx context.Context, arg readmodel.GetNewsParams) (readm
 	}
 	list := s.news[arg.TenantID]
 	i := slices.IndexFunc(list, func(n readmodel.News) bool { return n.ID == arg.ID })
-	if i < 0 {
+	if i < 0 || list[i].DeletedAt != nil {
 		return readmodel.News{}, readmodel.NotFound("GetNews")
 	}
 	s.visited(1)
@@ -76,21 +77,36 @@ func (s *state) listNews(ctx context.Context, arg readmodel.ListNewsParams) ([]r
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	list := s.news[arg.TenantID]
-	from := min(len(list), max(int(arg.SkipRows), 0))
-	to := min(len(list), from+max(int(arg.MaxRows), 0))
-	s.visited(to - from)
-	if to == from {
-		return nil, nil
+	skip, limit := max(int(arg.SkipRows), 0), max(int(arg.MaxRows), 0)
+	var out []readmodel.News
+	for _, n := range s.news[arg.TenantID] {
+		if len(out) == limit {
+			break
+		}
+		if n.DeletedAt != nil {
+			continue
+		}
+		if skip > 0 {
+			skip--
+			continue
+		}
+		out = append(out, n)
 	}
-	return slices.Clone(list[from:to]), nil
+	s.visited(len(out))
+	return out, nil
 }
 
 func (s *state) countNews(ctx context.Context, tenantID string) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	return int64(len(s.news[tenantID])), nil
+	n := int64(0)
+	for _, r := range s.news[tenantID] {
+		if r.DeletedAt == nil {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // setNews replaces an airline's news list, with its undo.
@@ -118,7 +134,11 @@ func (t *tx) InsertNews(ctx context.Context, arg readmodel.InsertNewsParams) err
 	if slices.ContainsFunc(old, func(n readmodel.News) bool { return n.ID == arg.ID }) {
 		return nil
 	}
-	row := readmodel.News{TenantID: arg.TenantID, ID: arg.ID, AuthorID: arg.AuthorID, Title: arg.Title, Body: arg.Body,
+	number := int32(0)
+	for _, n := range old {
+		number = max(number, n.Number)
+	}
+	row := readmodel.News{TenantID: arg.TenantID, ID: arg.ID, Number: number + 1, AuthorID: arg.AuthorID, Title: arg.Title, Body: arg.Body,
 		PostedAt: timestamptz(arg.PostedAt), UpdatedAt: timestamptz(arg.PostedAt)}
 	list := append(slices.Clone(old), row)
 	slices.SortFunc(list, newestFirst)
@@ -132,7 +152,7 @@ func (t *tx) UpdateNews(ctx context.Context, arg readmodel.UpdateNewsParams) err
 	}
 	old := t.st.news[arg.TenantID]
 	i := slices.IndexFunc(old, func(n readmodel.News) bool { return n.ID == arg.ID })
-	if i < 0 {
+	if i < 0 || old[i].DeletedAt != nil {
 		return nil
 	}
 	list := slices.Clone(old)
@@ -147,10 +167,15 @@ func (t *tx) DeleteNews(ctx context.Context, arg readmodel.DeleteNewsParams) err
 	}
 	old := t.st.news[arg.TenantID]
 	i := slices.IndexFunc(old, func(n readmodel.News) bool { return n.ID == arg.ID })
-	if i < 0 {
+	if i < 0 || old[i].DeletedAt != nil {
 		return nil
 	}
-	t.setNews(arg.TenantID, slices.Delete(slices.Clone(old), i, i+1))
+	list := slices.Clone(old)
+	list[i].DeletedAt = nil
+	if arg.DeletedAt != nil {
+		list[i].DeletedAt = timestamptzPtr(*arg.DeletedAt)
+	}
+	t.setNews(arg.TenantID, list)
 	return nil
 }
 

@@ -55,7 +55,8 @@ func (News) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEv
 		if perr != nil {
 			return nil, perr
 		}
-		err = q.DeleteNews(ctx, readmodel.DeleteNewsParams{TenantID: ev.TenantID, ID: id})
+		at := e.DeletedAt.AsTime()
+		err = q.DeleteNews(ctx, readmodel.DeleteNewsParams{TenantID: ev.TenantID, ID: id, DeletedAt: &at})
 	default:
 		return nil, nil
 	}

@@ -199,11 +199,13 @@ type Jumpseat struct {
 type News struct {
 	TenantID  string
 	ID        uuid.UUID
+	Number    int32
 	AuthorID  uuid.UUID
 	Title     string
 	Body      string
 	PostedAt  time.Time
 	UpdatedAt time.Time
+	DeletedAt *time.Time
 }
 
 type Notice struct {

@@ -13,10 +13,10 @@ import (
 )
 
 const countNews = `-- name: CountNews :one
-SELECT count(*) FROM news WHERE tenant_id = $1
+SELECT count(*) FROM news WHERE tenant_id = $1 AND deleted_at IS NULL
 `
 
-// CountNews is how many news items an airline has.
+// CountNews is how many news items an airline shows.
 func (q *Queries) CountNews(ctx context.Context, tenantID string) (int64, error) {
 	row := q.db.QueryRow(ctx, countNews, tenantID)
 	var count int64
@@ -35,22 +35,25 @@ func (q *Queries) DeleteAllNews(ctx context.Context) error {
 }
 
 const deleteNews = `-- name: DeleteNews :exec
-DELETE FROM news WHERE tenant_id = $1 AND id = $2
+UPDATE news SET deleted_at = $3
+WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
 `
 
 type DeleteNewsParams struct {
-	TenantID string
-	ID       uuid.UUID
+	TenantID  string
+	ID        uuid.UUID
+	DeletedAt *time.Time
 }
 
-// DeleteNews takes a deleted news item out.
+// DeleteNews marks a news item deleted: it shows nowhere, and keeps its
+// number.
 func (q *Queries) DeleteNews(ctx context.Context, arg DeleteNewsParams) error {
-	_, err := q.db.Exec(ctx, deleteNews, arg.TenantID, arg.ID)
+	_, err := q.db.Exec(ctx, deleteNews, arg.TenantID, arg.ID, arg.DeletedAt)
 	return err
 }
 
 const getNews = `-- name: GetNews :one
-SELECT tenant_id, id, author_id, title, body, posted_at, updated_at FROM news WHERE tenant_id = $1 AND id = $2
+SELECT tenant_id, id, number, author_id, title, body, posted_at, updated_at, deleted_at FROM news WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
 `
 
 type GetNewsParams struct {
@@ -58,25 +61,28 @@ type GetNewsParams struct {
 	ID       uuid.UUID
 }
 
-// GetNews is one news item of an airline.
+// GetNews is one news item of an airline, unless deleted.
 func (q *Queries) GetNews(ctx context.Context, arg GetNewsParams) (News, error) {
 	row := q.db.QueryRow(ctx, getNews, arg.TenantID, arg.ID)
 	var i News
 	err := row.Scan(
 		&i.TenantID,
 		&i.ID,
+		&i.Number,
 		&i.AuthorID,
 		&i.Title,
 		&i.Body,
 		&i.PostedAt,
 		&i.UpdatedAt,
+		&i.DeletedAt,
 	)
 	return i, err
 }
 
 const insertNews = `-- name: InsertNews :exec
-INSERT INTO news (tenant_id, id, author_id, title, body, posted_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $6)
+INSERT INTO news (tenant_id, id, number, author_id, title, body, posted_at, updated_at)
+VALUES ($1, $2, (SELECT coalesce(max(n.number), 0) + 1 FROM news n WHERE n.tenant_id = $1),
+    $3, $4, $5, $6, $6)
 ON CONFLICT (tenant_id, id) DO NOTHING
 `
 
@@ -89,8 +95,8 @@ type InsertNewsParams struct {
 	PostedAt time.Time
 }
 
-// InsertNews records a posted news item; the same one again changes
-// nothing.
+// InsertNews records a posted news item with the airline's next number;
+// the same one again (deleted or not) changes nothing.
 func (q *Queries) InsertNews(ctx context.Context, arg InsertNewsParams) error {
 	_, err := q.db.Exec(ctx, insertNews,
 		arg.TenantID,
@@ -104,8 +110,8 @@ func (q *Queries) InsertNews(ctx context.Context, arg InsertNewsParams) error {
 }
 
 const listNews = `-- name: ListNews :many
-SELECT tenant_id, id, author_id, title, body, posted_at, updated_at FROM news
-WHERE tenant_id = $1
+SELECT tenant_id, id, number, author_id, title, body, posted_at, updated_at, deleted_at FROM news
+WHERE tenant_id = $1 AND deleted_at IS NULL
 ORDER BY posted_at DESC, id DESC
 LIMIT $3 OFFSET $2
 `
@@ -129,11 +135,13 @@ func (q *Queries) ListNews(ctx context.Context, arg ListNewsParams) ([]News, err
 		if err := rows.Scan(
 			&i.TenantID,
 			&i.ID,
+			&i.Number,
 			&i.AuthorID,
 			&i.Title,
 			&i.Body,
 			&i.PostedAt,
 			&i.UpdatedAt,
+			&i.DeletedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -147,7 +155,7 @@ func (q *Queries) ListNews(ctx context.Context, arg ListNewsParams) ([]News, err
 
 const updateNews = `-- name: UpdateNews :exec
 UPDATE news SET title = $3, body = $4, updated_at = $5
-WHERE tenant_id = $1 AND id = $2
+WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL
 `
 
 type UpdateNewsParams struct {

@@ -35,7 +35,7 @@ type Querier interface {
 	// left it (aircraft_found is false when the airline has no such aircraft).
 	// It always returns one row.
 	CollectFilingFacts(ctx context.Context, arg CollectFilingFactsParams) (CollectFilingFactsRow, error)
-	// CountNews is how many news items an airline has.
+	// CountNews is how many news items an airline shows.
 	CountNews(ctx context.Context, tenantID string) (int64, error)
 	// CountPirepsByAirline counts what ListPirepsByAirline's filters match, for
 	// "page N of M". A filter of the state alone, or of nothing, reads the
@@ -104,7 +104,8 @@ type Querier interface {
 	DeleteAllUsers(ctx context.Context) error
 	// DeleteCheckpoint resets a projection to the start of the log for a rebuild.
 	DeleteCheckpoint(ctx context.Context, name string) error
-	// DeleteNews takes a deleted news item out.
+	// DeleteNews marks a news item deleted: it shows nowhere, and keeps its
+	// number.
 	DeleteNews(ctx context.Context, arg DeleteNewsParams) error
 	// DeleteQuarantinedEvent takes an event out of quarantine once it applies.
 	DeleteQuarantinedEvent(ctx context.Context, arg DeleteQuarantinedEventParams) error
@@ -152,7 +153,7 @@ type Querier interface {
 	// GetLastNoticeOfKind is a member's newest notice of a kind, dismissed or
 	// not: the rank notice before tells which rank a new one follows.
 	GetLastNoticeOfKind(ctx context.Context, arg GetLastNoticeOfKindParams) (Notice, error)
-	// GetNews is one news item of an airline.
+	// GetNews is one news item of an airline, unless deleted.
 	GetNews(ctx context.Context, arg GetNewsParams) (News, error)
 	// GetNoticePirep returns what the notices projection knows of a PIREP.
 	GetNoticePirep(ctx context.Context, arg GetNoticePirepParams) (NoticePirep, error)
@@ -193,8 +194,8 @@ type Querier interface {
 	// InsertJumpseat records a pilot's jumpseat; the same one again changes
 	// nothing.
 	InsertJumpseat(ctx context.Context, arg InsertJumpseatParams) error
-	// InsertNews records a posted news item; the same one again changes
-	// nothing.
+	// InsertNews records a posted news item with the airline's next number;
+	// the same one again (deleted or not) changes nothing.
 	InsertNews(ctx context.Context, arg InsertNewsParams) error
 	// InsertNotice adds a notice for a member; the same id again changes
 	// nothing.

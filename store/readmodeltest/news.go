@@ -23,9 +23,10 @@ var newsCases = map[string]func(t *testing.T, q readmodel.Querier){
 }
 
 // testNews checks that an airline's news lists newest first, a page at a
-// time, within the airline only; an edit changes title and body and keeps
-// the posting time; a delete takes the item out; a repeated insert adds
-// nothing.
+// time, within the airline only, numbered 1, 2, 3... within the airline
+// in insert order; an edit changes title and body and keeps the posting
+// time; a delete takes the item out and its number is not given again; a
+// repeated insert adds nothing.
 func testNews(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	ids := []uuid.UUID{uuid.MustParse("9c000000-0000-4000-8000-000000000001"), uuid.MustParse("9c000000-0000-4000-8000-000000000002"),
@@ -59,6 +60,14 @@ func testNews(t *testing.T, q readmodel.Querier) {
 	if list, err := q.ListNews(ctx, readmodel.ListNewsParams{TenantID: tenantA, SkipRows: 3, MaxRows: 5}); err != nil || len(list) != 0 {
 		t.Errorf("past the end: %v, %v", titles(list), err)
 	}
+	for i, want := range []int32{3, 2, 1} {
+		if list[i].Number != want {
+			t.Errorf("%s is number %d, want %d", list[i].Title, list[i].Number, want)
+		}
+	}
+	if b, err := q.ListNews(ctx, readmodel.ListNewsParams{TenantID: tenantB, MaxRows: 10}); err != nil || len(b) != 1 || b[0].Number != 1 || b[0].DeletedAt != nil {
+		t.Errorf("airline B's news: %+v, %v; want its one, number 1", b, err)
+	}
 	if n, err := q.CountNews(ctx, tenantA); err != nil || n != 3 {
 		t.Errorf("CountNews(A) = %d, %v; want 3", n, err)
 	}
@@ -80,14 +89,38 @@ func testNews(t *testing.T, q readmodel.Querier) {
 	if n, err := q.GetNews(ctx, readmodel.GetNewsParams{TenantID: tenantA, ID: ids[1]}); err != nil || n.Title != "Second" {
 		t.Errorf("another airline's update changed it: %+v, %v", n, err)
 	}
-	if err := q.DeleteNews(ctx, readmodel.DeleteNewsParams{TenantID: tenantB, ID: ids[1]}); err != nil {
+	gone := at.Add(6 * time.Hour)
+	if err := q.DeleteNews(ctx, readmodel.DeleteNewsParams{TenantID: tenantB, ID: ids[1], DeletedAt: &gone}); err != nil {
 		t.Fatal(err)
 	}
-	if err := q.DeleteNews(ctx, readmodel.DeleteNewsParams{TenantID: tenantA, ID: ids[2]}); err != nil {
+	if err := q.DeleteNews(ctx, readmodel.DeleteNewsParams{TenantID: tenantA, ID: ids[2], DeletedAt: &gone}); err != nil {
 		t.Fatal(err)
 	}
 	if list, err := q.ListNews(ctx, readmodel.ListNewsParams{TenantID: tenantA, MaxRows: 10}); err != nil || len(list) != 2 || list[0].ID != ids[1] {
 		t.Errorf("after DeleteNews: %v, %v; want Second and First", titles(list), err)
+	}
+	if list, err := q.ListNews(ctx, readmodel.ListNewsParams{TenantID: tenantA, SkipRows: 1, MaxRows: 1}); err != nil || len(list) != 1 || list[0].ID != ids[0] {
+		t.Errorf("after DeleteNews, the second of one a page: %v, %v; want First", titles(list), err)
+	}
+	if n, err := q.CountNews(ctx, tenantA); err != nil || n != 2 {
+		t.Errorf("CountNews(A) after a delete = %d, %v; want 2", n, err)
+	}
+	if _, err := q.GetNews(ctx, readmodel.GetNewsParams{TenantID: tenantA, ID: ids[2]}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("GetNews of a deleted item: %v, want not found", err)
+	}
+	// A deleted item stays deleted: an edit and its insert again change
+	// nothing, and the next item does not take its number.
+	if err := q.UpdateNews(ctx, readmodel.UpdateNewsParams{TenantID: tenantA, ID: ids[2], Title: "Back", Body: "x", UpdatedAt: later}); err != nil {
+		t.Fatal(err)
+	}
+	next := uuid.MustParse("9c000000-0000-4000-8000-000000000005")
+	for _, r := range []readmodel.InsertNewsParams{rows[2], {TenantID: tenantA, ID: next, AuthorID: pilotA, Title: "Fourth", Body: "four", PostedAt: at.Add(4 * time.Hour)}} {
+		if err := q.InsertNews(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if list, err := q.ListNews(ctx, readmodel.ListNewsParams{TenantID: tenantA, MaxRows: 10}); err != nil || len(list) != 3 || list[0].ID != next || list[0].Number != 4 {
+		t.Errorf("after a delete and a new post: %v, %v; want Fourth (number 4), Second, First", titles(list), err)
 	}
 	if err := q.DeleteAllNews(ctx); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 // it: the Markdown as posted and the author's name.
 type NewsItem struct {
 	ID, Title, Body string // Body: Markdown
+	Number          int32  // its number in the airline, phpVMS's id
 	AuthorID        string
 	AuthorName      string // "" when the author is no longer one of the airline's people
 	PostedAt        time.Time
@@ -61,7 +62,7 @@ func (q Querier) FindNews(ctx context.Context, airlineID, newsID string) (NewsIt
 }
 
 func newsItem(r readmodel.News, author string) NewsItem {
-	return NewsItem{ID: r.ID.String(), Title: r.Title, Body: r.Body, AuthorID: r.AuthorID.String(), AuthorName: author,
+	return NewsItem{ID: r.ID.String(), Number: r.Number, Title: r.Title, Body: r.Body, AuthorID: r.AuthorID.String(), AuthorName: author,
 		PostedAt: r.PostedAt, UpdatedAt: r.UpdatedAt}
 }
 
