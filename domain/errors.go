@@ -100,12 +100,13 @@ func ErrorMessage(err error) string {
 
 // The rules a refused field may name in Error.Reasons.
 const (
-	ReasonUnknownAirport      = "unknown-airport"      // not one of the airline's airports
-	ReasonPilotElsewhere      = "pilot-elsewhere"      // the pilot is not at the departure airport
-	ReasonUnknownAircraft     = "unknown-aircraft"     // not one of the airline's aircraft
-	ReasonAircraftUnavailable = "aircraft-unavailable" // not active, or flying another PIREP
-	ReasonAircraftElsewhere   = "aircraft-elsewhere"   // not at the departure airport
-	ReasonChartersOff         = "charters-off"         // a flight not on the schedule, which the airline does not allow
+	ReasonUnknownAirport      = "unknown-airport"        // not one of the airline's airports
+	ReasonPilotElsewhere      = "pilot-elsewhere"        // the pilot is not at the departure airport
+	ReasonUnknownAircraft     = "unknown-aircraft"       // not one of the airline's aircraft
+	ReasonAircraftUnavailable = "aircraft-unavailable"   // not active, or flying another PIREP
+	ReasonAircraftElsewhere   = "aircraft-elsewhere"     // not at the departure airport
+	ReasonAircraftNotOnFlight = "aircraft-not-on-flight" // not of the subfleets the schedule flight is flown with
+	ReasonChartersOff         = "charters-off"           // a flight not on the schedule, which the airline does not allow
 )
 
 // ErrorReasons returns the per-field rules of err (Error.Reasons), or nil.

@@ -335,6 +335,12 @@ type Flight struct {
 	SubfleetTypes []string
 }
 
+// FlownBy says whether an aircraft of the subfleet may fly the flight: one
+// that names no subfleet (or no flight at all) is flown by any.
+func (f *Flight) FlownBy(subfleetID string) bool {
+	return len(f.Schedule.SubfleetIDs) == 0 || slices.Contains(f.Schedule.SubfleetIDs, subfleetID)
+}
+
 // Apply folds one stored event into the flight.
 func (f *Flight) Apply(ev proto.Message) error {
 	switch e := ev.(type) {

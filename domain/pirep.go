@@ -410,6 +410,7 @@ type AircraftInfo struct {
 	Registration string
 	Status       string // AircraftActive, …
 	AirportID    string // where it is now
+	SubfleetID   string
 }
 
 // AircraftDirectory finds an airline's aircraft by id.
@@ -624,8 +625,8 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 		}
 	}
 	dpt, arr := facts.Airports[d.DptAirport], facts.Airports[d.ArrAirport]
+	fl := &Flight{}
 	if d.FlightID != "" {
-		fl := &Flight{}
 		if _, err := s.Runner.load(ctx, FlightStream(d.FlightID), fl); err != nil {
 			return d, err
 		}
@@ -645,6 +646,10 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 		case ac.Status != AircraftActive:
 			m["aircraft_id"] = fmt.Sprintf("%s is %s, not active: choose an active aircraft.", ac.Registration, ac.Status)
 			why["aircraft_id"] = ReasonAircraftUnavailable
+		case !inFlight && m["flight_id"] == "" && !fl.FlownBy(ac.SubfleetID):
+			m["aircraft_id"] = fmt.Sprintf("%s is not of the subfleets this flight is flown with%s: choose one of theirs.",
+				ac.Registration, parenthesized(strings.Join(fl.SubfleetTypes, ", ")))
+			why["aircraft_id"] = ReasonAircraftNotOnFlight
 		case rules.AircraftAtDeparture && m["dpt_airport"] == "" && ac.AirportID != d.DptAirport:
 			m["aircraft_id"] = fmt.Sprintf("%s is at %s, not at the departure airport %s.", ac.Registration, ac.AirportID, d.DptAirport)
 			why["aircraft_id"] = ReasonAircraftElsewhere
@@ -668,6 +673,14 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 		return d, err
 	}
 	return d, nil
+}
+
+// parenthesized is " (s)", or "" for no s.
+func parenthesized(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
 }
 
 // File files a PIREP of the actor's own flight, as a draft or, with

@@ -380,3 +380,53 @@ func TestFilingFromAScheduleFlightAndEditing(t *testing.T) {
 		t.Errorf("staff editing a pilot's PIREP: %v", err)
 	}
 }
+
+// A schedule flight that names subfleets is flown by their aircraft only:
+// filing, saving a draft or editing with another aircraft is refused with
+// a message naming the flight's types, and the phpVMS API's reason.
+func TestAFlightOfSubfleetsIsFiledWithTheirAircraftOnly(t *testing.T) {
+	w := newPirepWorld(t)
+	ctx := context.Background()
+	meta := func(a domain.Actor) domain.CommandMeta { return domain.CommandMeta{ID: domain.NewUUID(), Who: a} }
+	w.pireps.Aircraft = fleetTable{
+		"ac-1": {Registration: "G-ABCD", Status: domain.AircraftActive, AirportID: "EGLL", SubfleetID: "sf-b77w"},
+		"ac-3": {Registration: "G-EUPT", Status: domain.AircraftActive, AirportID: "EGLL", SubfleetID: "sf-a320"},
+	}
+	flights := &domain.Flights{Runner: w.r, Airports: w.pireps.Airports, Subfleets: domain.SubfleetTable{"sf-a320": "A320", "sf-a321": "A321", "sf-b77w": "B77W"}}
+	f := domain.FlightSchedule{FlightNumber: "1234", DptAirport: "EGLL", ArrAirport: "LPPT", FlightTime: 150, FlightType: "J", Active: true,
+		SubfleetIDs: []string{"sf-a320", "sf-a321"}}
+	flightID, _, err := flights.Add(ctx, meta(w.admin), w.airline, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := domain.PirepFromFlight(flightID, f)
+	d.AircraftID, d.BlockOff = "ac-1", time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)
+	d.BlockOn = d.BlockOff.Add(170 * time.Minute)
+	for _, submit := range []bool{false, true} {
+		_, _, err := w.pireps.File(ctx, meta(w.pilot), w.airline, d, submit)
+		want := "G-ABCD is not of the subfleets this flight is flown with (A320, A321): choose one of theirs."
+		if got := domain.ErrorFields(err)["aircraft_id"]; got != want || domain.ErrorReasons(err)["aircraft_id"] != domain.ReasonAircraftNotOnFlight {
+			t.Errorf("filing (submit %v) with a B77W: %q (%v), want %q", submit, got, domain.ErrorReasons(err), want)
+		}
+	}
+	d.AircraftID = "ac-3"
+	id, _, err := w.pireps.File(ctx, meta(w.pilot), w.airline, d, false)
+	if err != nil {
+		t.Fatalf("filing with an A320: %v", err)
+	}
+	d.AircraftID = "ac-1"
+	if _, err := w.pireps.Edit(ctx, meta(w.pilot), w.airline, id, d); domain.ErrorReasons(err)["aircraft_id"] != domain.ReasonAircraftNotOnFlight {
+		t.Errorf("editing the draft to a B77W: %v", err)
+	}
+	// A flight that names no subfleet is flown by any aircraft.
+	free := domain.FlightSchedule{FlightNumber: "1235", DptAirport: "EGLL", ArrAirport: "LPPT", FlightTime: 150, FlightType: "J", Active: true}
+	freeID, _, err := flights.Add(ctx, meta(w.admin), w.airline, free)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2 := domain.PirepFromFlight(freeID, free)
+	d2.AircraftID, d2.BlockOff, d2.BlockOn = "ac-1", d.BlockOff, d.BlockOn
+	if _, _, err := w.pireps.File(ctx, meta(w.pilot), w.airline, d2, false); err != nil {
+		t.Errorf("a flight of no subfleet with a B77W: %v", err)
+	}
+}

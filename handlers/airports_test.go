@@ -125,7 +125,7 @@ func TestAirportPagesAddEditHubAndSearch(t *testing.T) {
 	if opt := d.Find(`[data-testid="airport-option"]`); opt.Length() != 1 || opt.AttrOr("data-icao", "") != "EGLL" {
 		t.Errorf("world search for heath: %q", d.Find(`[data-testid="airport-results"]`).Text())
 	}
-	if d.Find(`ul[aria-label="Airports matching heath"] > li > button`).Length() != 1 || d.Find(`[role="status"]`).Text() != "1 airport found." {
+	if d.Find(`ul[role="listbox"][aria-label="Airports matching heath"] > li[role="option"]`).Length() != 1 || d.Find(`[role="status"]`).Text() != "1 airport found." {
 		t.Errorf("results are not announced: %s", body)
 	}
 	_, body = getAs(t, c, base+"/search?source=airline&field=q&box=find-airport&q=lis", nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -282,6 +283,9 @@ func (h *fleetHandlers) renderAircraft(c echo.Context, status int, form *views.A
 	p := views.AircraftPage{Page: page(c, a.Registration+" · "+tabs.Name), Tabs: tabs,
 		Aircraft: aircraftRow(a, types[a.SubfleetID]), CanManage: canManage(c, tabs.ID),
 		Subfleets: options, History: history, Saved: c.QueryParam("saved") != ""}
+	if err := h.addFlights(c, tabs, a, &p); err != nil {
+		return err
+	}
 	if form != nil {
 		p.Form = *form
 	} else {
@@ -313,6 +317,41 @@ func (h *fleetHandlers) changeAircraft(c echo.Context) error {
 	}
 	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, fleetURL(tabs.ID)+"/aircraft/"+a.ID+"?saved=1")
+}
+
+// aircraftFlightsShown is how many of its latest flights an aircraft's page
+// lists.
+const aircraftFlightsShown = 10
+
+// addFlights puts on an aircraft's page its latest accepted flights, the
+// ones that moved it and added its hours, and for staff a link to them all.
+func (h *fleetHandlers) addFlights(c echo.Context, tabs views.AirlineTabs, a reads.Aircraft, p *views.AircraftPage) error {
+	ctx := c.Request().Context()
+	found, err := h.rm.FindPireps(ctx, tabs.ID, reads.PirepFilter{AircraftID: a.ID, State: domain.PirepAccepted}, aircraftFlightsShown)
+	if err != nil {
+		return err
+	}
+	pilots := make([]string, 0, len(found.Pireps))
+	for _, r := range found.Pireps {
+		pilots = append(pilots, r.PilotID)
+	}
+	names, err := h.rm.MemberLabels(ctx, tabs.ID, pilots)
+	if err != nil {
+		return err
+	}
+	regs := map[string]string{a.ID: a.Registration}
+	for _, r := range found.Pireps {
+		name, ok := names[r.PilotID]
+		if !ok {
+			name = "someone no longer in the airline"
+		}
+		p.Flights = append(p.Flights, pirepRow(tabs, r, name, regs))
+	}
+	p.FlightsTotal = found.Total
+	if canReview(c, tabs.ID) {
+		p.AllFlightsURL = withQuery(pirepsURL(tabs.ID)+"/all", url.Values{"aircraft": {a.ID}, "state": {domain.PirepAccepted}})
+	}
+	return nil
 }
 
 // history reads an aircraft's stream and says what each event did, by

@@ -128,10 +128,24 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, formAirp
 	if err != nil || day < 1 || day > 7 {
 		day, filter.Day = 0, ""
 	}
-	found, err := h.rm.FindFlights(ctx, tabs.ID, reads.FlightFilter{Dpt: filter.Dpt, Arr: filter.Arr,
-		Aircraft: aircraft, Day: day, IncludeInactive: canManageFlights(c, tabs.ID), After: c.QueryParam("after")}, flightPageSize)
+	// A box's text that is not one of the airline's airports searches the
+	// one airport it names, or offers the several it matches to pick from.
+	typedDpt, typedArr := filter.Dpt, filter.Arr
+	dptChoices, err := resolveTypedAirport(ctx, h.rm, tabs.ID, &filter.Dpt)
 	if err != nil {
 		return views.FlightsPage{}, nil, err
+	}
+	arrChoices, err := resolveTypedAirport(ctx, h.rm, tabs.ID, &filter.Arr)
+	if err != nil {
+		return views.FlightsPage{}, nil, err
+	}
+	var found reads.FlightResults
+	if dptChoices == nil && arrChoices == nil {
+		found, err = h.rm.FindFlights(ctx, tabs.ID, reads.FlightFilter{Dpt: filter.Dpt, Arr: filter.Arr,
+			Aircraft: aircraft, Day: day, IncludeInactive: canManageFlights(c, tabs.ID), After: c.QueryParam("after")}, flightPageSize)
+		if err != nil {
+			return views.FlightsPage{}, nil, err
+		}
 	}
 	var bids *flightBids
 	if canHoldBids(c, tabs.ID) {
@@ -156,6 +170,8 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, formAirp
 	}
 	filter.DptBox = airlineAirportBox(tabs.ID, "search-dpt", "dpt", "From", filter.Dpt, nil, known)
 	filter.ArrBox = airlineAirportBox(tabs.ID, "search-arr", "arr", "To", filter.Arr, nil, known)
+	offerChoices(&filter.DptBox, typedDpt, dptChoices)
+	offerChoices(&filter.ArrBox, typedArr, arrChoices)
 	q := url.Values{}
 	biddable := ""
 	if filter.Biddable {
@@ -191,6 +207,48 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, formAirp
 		out.Rows = append(out.Rows, r)
 	}
 	return out, known, nil
+}
+
+// resolveTypedAirport reads a search box's text (upper case) as the
+// airline's airport it names: its ICAO or IATA code, or the one airport
+// whose code, name or city it matches, which it puts in typed. When it
+// matches several, typed is left alone and they are returned to pick from;
+// when none, typed is left alone too (it finds no flight).
+func resolveTypedAirport(ctx context.Context, rm reads.Querier, airlineID string, typed *string) ([]views.AirportOption, error) {
+	if *typed == "" {
+		return nil, nil
+	}
+	found, err := rm.SearchAirlineAirports(ctx, airlineID, *typed, searchLimit)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range found {
+		if a.ICAO == *typed || a.IATA != "" && a.IATA == *typed {
+			*typed = a.ICAO
+			return nil, nil
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, nil
+	case 1:
+		*typed = found[0].ICAO
+		return nil, nil
+	}
+	choices := make([]views.AirportOption, 0, len(found))
+	for _, a := range found {
+		choices = append(choices, airportOption(a))
+	}
+	return choices, nil
+}
+
+// offerChoices has a search box offer the airports its text matched, to
+// pick one from.
+func offerChoices(b *views.AirportSearchBox, typed string, choices []views.AirportOption) {
+	if len(choices) > 0 {
+		b.Query, b.Results = typed, choices
+		b.Error = fmt.Sprintf("%q matches %d of the airline's airports: pick one to search.", typed, len(choices))
+	}
 }
 
 // aircraftOptions are the search's aircraft choices: any, then each ICAO

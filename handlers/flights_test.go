@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -187,5 +188,79 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A pilot types part of an airport's name, or its IATA code, in From or To
+// and presses Search without picking a suggestion: one airport of the
+// airline that matches is searched; several are offered to pick from, and
+// no flight is listed until one is.
+func TestASearchByTypedAirportTextFindsTheOneItNames(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newMatrixWorld(t, m)
+			a := w.airlines["A"]
+			pilot, staff := w.actors[1], w.actors[2]
+			w.session(t, pilot)
+			w.session(t, staff)
+			for _, icao := range []string{"EGLL", "EGKK", "LPPT"} {
+				// (the matrix's airline may have one already: 409)
+				if resp, body := w.sendForm(t, staff, "/airlines/"+a.id+"/airports", url.Values{"icao": {icao}}); resp.StatusCode != http.StatusSeeOther && resp.StatusCode != http.StatusConflict {
+					t.Fatalf("add %s: %d %.300s", icao, resp.StatusCode, body)
+				}
+			}
+			// The older tests' flights name a table of airports; these name
+			// the airline's.
+			w.flights.Airports = domain.AirportTable{"EGLL": flightAirports["EGLL"],
+				"EGKK": {Lat: 51.148102, Lon: -0.190278}, "LPPT": {Lat: 38.7813, Lon: -9.13592}}
+			ctx := context.Background()
+			sys := domain.CommandMeta{Who: domain.System}
+			for _, f := range []domain.FlightSchedule{
+				{FlightNumber: "500", DptAirport: "EGLL", ArrAirport: "LPPT"},
+				{FlightNumber: "501", DptAirport: "LPPT", ArrAirport: "EGKK"},
+			} {
+				f.FlightTime, f.FlightType, f.Active = 150, "J", true
+				_, _, err := w.flights.Add(ctx, sys, a.id, f)
+				must(t, err)
+			}
+			w.settle(t)
+			base := w.URL + "/airlines/" + a.id + "/flights"
+			for _, c := range []struct {
+				query, box, picked string
+				want               []string
+			}{
+				{"?dpt=Lisb", "search-dpt", "LPPT", []string{"ALA501"}},
+				{"?dpt=lis", "search-dpt", "LPPT", []string{"ALA501"}}, // its IATA code
+				{"?arr=gatwick", "search-arr", "EGKK", []string{"ALA501"}},
+				{"?dpt=heathrow&arr=Lisbon", "search-arr", "LPPT", []string{"ALA500"}},
+			} {
+				resp, body := getAs(t, pilot.client, base+c.query, nil)
+				d := doc(t, body)
+				if got := rowFlights(d); resp.StatusCode != http.StatusOK || strings.Join(got, ",") != strings.Join(c.want, ",") {
+					t.Errorf("%s: %d %v, want %v", c.query, resp.StatusCode, got, c.want)
+				}
+				if v, _ := d.Find("#" + c.box + "-input").Attr("value"); v != c.picked || d.Find("#"+c.box+` [data-testid="airport-picked"]`).Length() != 1 {
+					t.Errorf("%s: the box holds %q, want %s picked", c.query, v, c.picked)
+				}
+			}
+			// "Airport" is in Gatwick's and Lisbon's names: both are
+			// offered, and the text stays as typed, with no flights until
+			// one is picked.
+			resp, body := getAs(t, pilot.client, base+"?dpt=Airport", nil)
+			d := doc(t, body)
+			var offered []string
+			d.Find(`#search-dpt [data-testid="airport-option"]`).Each(func(_ int, s *goquery.Selection) {
+				offered = append(offered, s.AttrOr("data-icao", ""))
+			})
+			if slices.Sort(offered); strings.Join(offered, ",") != "EGKK,LPPT" {
+				t.Errorf("Airport offers %v, want Gatwick and Lisbon", offered)
+			}
+			if resp.StatusCode != http.StatusOK || len(rowFlights(d)) != 0 || !strings.Contains(text(d, "error-dpt"), "pick one") {
+				t.Errorf("Airport: %d, rows %v, message %q", resp.StatusCode, rowFlights(d), text(d, "error-dpt"))
+			}
+			if v, _ := d.Find("#search-dpt-input").Attr("value"); v != "AIRPORT" {
+				t.Errorf("Airport's box holds %q", v)
+			}
+		})
 	}
 }

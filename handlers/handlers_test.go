@@ -144,11 +144,13 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	proj := projector.New(es, backend, cmds.Runner.Registry, notices, slog.Default(), projector.All()...).
 		WithReactors(reacted, cmds.Reactors()...)
 	runner, users := cmds.Runner, cmds.Users
-	_, otp, _, err := users.CreateFirstAdmin(ctx, domain.CommandMeta{})
+	_, otp, adminCreated, err := users.CreateFirstAdmin(ctx, domain.CommandMeta{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := proj.CatchUp(ctx); err != nil {
+	// PostgreSQL shows the admin's events to the projector only once no
+	// earlier transaction of the cluster can commit below them.
+	if err := (catchUpWaiter{proj}).WaitFor(ctx, adminCreated.Position); err != nil {
 		t.Fatal(err)
 	}
 	runCtx, stop := context.WithCancel(ctx)
@@ -265,6 +267,29 @@ func withProjectionOnWait() appOption { return func(o *appOptions) { o.projectOn
 // withProjectionBehind has every wait for the read models run out, and the
 // read models move only when the test projects.
 func withProjectionBehind() appOption { return func(o *appOptions) { o.projectionBehind = true } }
+
+// projectAll has the read models catch up with everything committed to
+// the log so far (an app withProjectionBehind moves only so).
+func (a *app) projectAll(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	committed := a.countEvents(t)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		readable, err := a.es.ReadAll(ctx, domain.Start, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(readable) >= committed {
+			if err := (catchUpWaiter{a.proj}).WaitFor(ctx, readable[len(readable)-1].Position); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d committed events readable after 10s", len(readable), committed)
+		}
+	}
+}
 
 // waitsInVain is a projection that never catches up within the bound.
 type waitsInVain struct{}

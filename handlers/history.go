@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"google.golang.org/protobuf/proto"
 
@@ -106,13 +107,74 @@ func readHistory(ctx context.Context, eventLog StreamReader, registry *events.Re
 		if what == "" {
 			continue
 		}
+		because, err := reactedTo(ctx, eventLog, registry, rm, names, rec, subject)
+		if err != nil {
+			return nil, err
+		}
 		out = append(out, views.HistoryEntry{
-			When: rec.Meta.RecordedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
-			Who:  nameActor(ctx, rm, names, rec.Meta.Actor, subject),
-			What: what,
+			When:    rec.Meta.RecordedAt.UTC().Format("2 Jan 2006 15:04 UTC"),
+			Who:     nameActor(ctx, rm, names, rec.Meta.Actor, subject),
+			Because: because,
+			What:    what,
 		})
 	}
 	return out, nil
+}
+
+// cause says what a person did that Albatross followed with a reaction
+// (a reactor's command): "accepted a PIREP".
+func cause(msg proto.Message) string {
+	switch m := msg.(type) {
+	case *eventsv1.PirepAccepted:
+		if m.Automatic {
+			return "filed a PIREP their rank accepts at once"
+		}
+		return "accepted a PIREP"
+	case *eventsv1.PirepRejected:
+		return "rejected a PIREP"
+	case *eventsv1.PirepFiled, *eventsv1.PirepSubmitted:
+		return "filed a PIREP"
+	case *eventsv1.PirepCancelled:
+		return "cancelled a PIREP"
+	case *eventsv1.PilotApproved:
+		return "approved the pilot"
+	}
+	return "made a change"
+}
+
+// reactedTo says, for an event Albatross appended in reaction to
+// another (an automatic promotion after an acceptance), whose change that
+// was: "when Alice Admin accepted a PIREP", or "when they filed a PIREP"
+// in the subject's own history. It is "" for any other event, and for a
+// reaction to the system's own change.
+func reactedTo(ctx context.Context, eventLog StreamReader, registry *events.Registry, rm reads.Querier, names map[string]string, rec domain.RecordedEvent, subject string) (string, error) {
+	at, ok := strings.CutPrefix(rec.Meta.CausationID, "event ")
+	if !ok || rec.Meta.Actor != domain.System.UserID {
+		return "", nil
+	}
+	pos, err := domain.ParsePosition(at)
+	if err != nil || pos.Seq < 1 {
+		return "", nil
+	}
+	// Sequence numbers are unique across the log: the first event after
+	// the one just below is the cause.
+	found, err := eventLog.ReadAll(ctx, domain.Position{Commit: pos.Commit, Seq: pos.Seq - 1}, 1)
+	if err != nil || len(found) == 0 || found[0].Position != pos {
+		return "", err
+	}
+	caused := found[0]
+	if caused.Meta.Actor == domain.System.UserID || caused.Meta.Actor == "" {
+		return "", nil
+	}
+	msg, err := registry.Decode(caused.Type, caused.Data)
+	if err != nil {
+		return "", err
+	}
+	who := nameActor(ctx, rm, names, caused.Meta.Actor, subject)
+	if who == "themselves" {
+		who = "they"
+	}
+	return "when " + who + " " + cause(msg), nil
 }
 
 // learnNames puts in names, in one read, the names of the airline's

@@ -332,6 +332,8 @@ func phpvmsRefusalOf(err error, d domain.PirepDetails) error {
 		return phpvmsRefusal(http.StatusBadRequest, "aircraft-invalid", "The aircraft is invalid")
 	case why["aircraft_id"] == domain.ReasonAircraftUnavailable:
 		return &phpvmsError{Status: http.StatusBadRequest, Type: "aircraft-not-available", Message: domain.ErrorFields(err)["aircraft_id"]}
+	case why["aircraft_id"] == domain.ReasonAircraftNotOnFlight:
+		return &phpvmsError{Status: http.StatusBadRequest, Type: "aircraft-permission-denied", Message: domain.ErrorFields(err)["aircraft_id"]}
 	case why["aircraft_id"] == domain.ReasonAircraftElsewhere:
 		return phpvmsRefusal(http.StatusBadRequest, "aircraft-not-at-airport", "The aircraft is not at the departure airport")
 	case why["state"] == domain.ReasonPirepCancelled:

@@ -140,6 +140,38 @@ func checkBulkAccept(t *testing.T, w *matrixWorld) {
 		t.Errorf("the pilot's last career event: %v %v, want a promotion", msg, err)
 	}
 
+	// The aircraft's page lists the flights that added its hours, each a
+	// link to its PIREP; staff also get a link to them all.
+	aircraftPage := "/airlines/" + a.id + "/fleet/aircraft/" + a.flown
+	for _, ac := range []*actor{staff, pilot} {
+		_, body := getAs(t, ac.client, w.URL+aircraftPage, nil)
+		d := doc(t, body)
+		for _, id := range []string{one, two} {
+			row := d.Find(`[data-testid="aircraft-flight"][data-pirep="` + id + `"]`)
+			if href, _ := row.Find("a").Attr("href"); href != base+"/"+id || strings.TrimSpace(row.Find(`[data-testid="aircraft-flight-time"]`).Text()) != "0:55" {
+				t.Errorf("%s: the aircraft's page lists accepted PIREP %s as %q (link %q)", ac.login, id, strings.Join(strings.Fields(row.Text()), " "), href)
+			}
+		}
+		all, ok := d.Find(`[data-testid="aircraft-all-flights"]`).Attr("href")
+		if ac == pilot && ok {
+			t.Errorf("a pilot is offered All PIREPs from the aircraft's page: %q", all)
+		}
+		if ac == staff {
+			_, body := getAs(t, staff.client, w.URL+all, nil)
+			if listed := doc(t, body).Find(`[data-pirep="` + one + `"], [data-pirep="` + two + `"]`).Length(); !ok || listed != 2 {
+				t.Errorf("the aircraft's all-flights link %q lists %d of its two accepted PIREPs", all, listed)
+			}
+		}
+	}
+
+	// The pilot's history says the promotion was Albatross's, on the
+	// staff member's acceptance.
+	_, body = getAs(t, staff.client, w.URL+"/airlines/"+a.id+"/people/"+a.pirepPilotID, nil)
+	if entries := historyEntries(t, body); len(entries) == 0 ||
+		!strings.HasSuffix(entries[len(entries)-1], "Rank now Bulk Officer, from their hours by Albatross, when "+staff.login+" accepted a PIREP") {
+		t.Errorf("the pilot's history after the bulk accept: %q", entries)
+	}
+
 	// The pilot is told of both and of the promotion, newest first.
 	_, told := noticeTexts(t, w, pilot, a.id)
 	if len(told) != 3 || told[0] != "rank: Promoted to Bulk Officer. Dismiss" ||

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -293,11 +294,26 @@ func (h *pirepHandlers) fillForm(c echo.Context, airlineID, csrf string, f *view
 	if err != nil {
 		return err
 	}
+	// A schedule flight is flown by its subfleets' aircraft only (the
+	// domain refuses others); the note says why the rest are missing.
+	var flownBy []string
+	if f.FlightID != "" {
+		fl, err := h.rm.FindFlight(ctx, airlineID, f.FlightID)
+		switch {
+		case err == nil:
+			flownBy = fl.SubfleetIDs
+			if len(flownBy) > 0 {
+				f.AircraftNote = "Only aircraft of the subfleets this flight is flown with (" + strings.Join(fl.SubfleetTypes, ", ") + ") are listed."
+			}
+		case domain.ErrorCode(err) != domain.ENotFound:
+			return err
+		}
+	}
 	f.AircraftOptions = [][2]string{{"", "Choose the aircraft"}}
 	chosen := f.AircraftID == ""
 	for _, a := range list {
 		id := a.ID
-		if a.Status != domain.AircraftActive && id != f.AircraftID {
+		if (a.Status != domain.AircraftActive || len(flownBy) > 0 && !slices.Contains(flownBy, a.SubfleetID)) && id != f.AircraftID {
 			continue
 		}
 		chosen = chosen || id == f.AircraftID

@@ -432,3 +432,67 @@ func minutesAdded(t *testing.T, before, after string, want int) bool {
 	}
 	return parse(after)-parse(before) == want
 }
+
+// The filing form of a schedule flight that names subfleets offers only
+// their aircraft, says why the others are missing, and refuses another
+// (sent by hand) beside the field with the input kept.
+func TestTheFormOfAFlightOffersOnlyItsSubfleetsAircraft(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newMatrixWorld(t, m)
+			a := w.airlines["A"]
+			pilot := w.actors[1]
+			w.session(t, pilot)
+			ctx := context.Background()
+			sys := domain.CommandMeta{Who: domain.System}
+			a320, _, err := w.fleet.CreateSubfleet(ctx, sys, a.id, domain.Subfleet{Type: "A320", ICAO: "A320", Name: "Airbus A320", HubID: "EGLL"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			eupt, _, err := w.fleet.AddAircraft(ctx, sys, a.id, domain.NewAircraft{SubfleetID: a320, Registration: "G-EUPT", Name: "A320", AirportID: "EGLL"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.settle(t) // the flight checks its subfleets against the read model
+			flight, _, err := w.flights.Add(ctx, sys, a.id, domain.FlightSchedule{FlightNumber: "2", DptAirport: "EGLL", ArrAirport: "KJFK",
+				FlightTime: 55, FlightType: "J", Active: true, SubfleetIDs: []string{a320}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.settle(t)
+			_, body := getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/pireps/new?flight="+flight, nil)
+			d := doc(t, body)
+			var offered []string
+			d.Find(`#pirep-aircraft_id option`).Each(func(_ int, o *goquery.Selection) {
+				if v, _ := o.Attr("value"); v != "" {
+					offered = append(offered, v)
+				}
+			})
+			if len(offered) != 1 || offered[0] != eupt {
+				t.Errorf("the form of an A320 flight offers %v, want G-EUPT (%s) only", offered, eupt)
+			}
+			note := text(d, "note-aircraft_id")
+			if !strings.Contains(note, "A320") {
+				t.Errorf("the note on the missing aircraft says %q, want the flight's A320", note)
+			}
+			if described, _ := d.Find(`#pirep-aircraft_id`).Attr("aria-describedby"); described != "pirep-aircraft_id-note" {
+				t.Errorf("the select is described by %q, want its note", described)
+			}
+			form := pirepForm("2", a.aircraft) // G-MTRX, a B738
+			form.Set("flight_id", flight)
+			form.Set("remarks", "kept remark")
+			resp, body := w.sendForm(t, pilot, "/airlines/"+a.id+"/pireps", form)
+			d = doc(t, body)
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(text(d, "error-aircraft_id"), "G-MTRX is not of the subfleets this flight is flown with (A320)") {
+				t.Errorf("filing the A320 flight with a B738: %d, aircraft error %q", resp.StatusCode, text(d, "error-aircraft_id"))
+			}
+			if got, _ := d.Find(`#pirep-remarks`).Attr("value"); got != "kept remark" {
+				t.Errorf("the remarks were not kept: %q", got)
+			}
+			form.Set("aircraft_id", eupt)
+			if resp, body := w.sendForm(t, pilot, "/airlines/"+a.id+"/pireps", form); resp.StatusCode != http.StatusSeeOther {
+				t.Errorf("filing with the A320: %d %.300s", resp.StatusCode, body)
+			}
+		})
+	}
+}

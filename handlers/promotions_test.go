@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/albatross-va/albatross/domain"
@@ -78,5 +79,11 @@ func checkAutoAcceptPromotion(t *testing.T, w *matrixWorld) {
 	}
 	if len(promotions) != 1 || promotions[0].RankId != byName["First Officer"] {
 		t.Errorf("promotions after the filing: %v, want one to First Officer", promotions)
+	}
+	// The pilot's history says it was Albatross's, on their own filing.
+	_, body = getAs(t, staff.client, w.URL+"/airlines/"+a.id+"/people/"+a.pirepPilotID, nil)
+	if entries := historyEntries(t, body); len(entries) == 0 ||
+		!strings.HasSuffix(entries[len(entries)-1], "Rank now First Officer, from their hours by Albatross, when they filed a PIREP their rank accepts at once") {
+		t.Errorf("the pilot's history after the auto-accepted filing: %q", entries)
 	}
 }

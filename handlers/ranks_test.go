@@ -117,10 +117,7 @@ func checkRankPages(t *testing.T, w *matrixWorld) {
 		t.Errorf("the person page shows rank %q", got)
 	}
 	// Their history says so, with who did it, after what came before.
-	var entries []string
-	doc(t, body).Find(`[data-testid="history-entry"]`).Each(func(_ int, s *goquery.Selection) {
-		entries = append(entries, strings.Join(strings.Fields(s.Text()), " "))
-	})
+	entries := historyEntries(t, body)
 	if len(entries) < 2 || !strings.Contains(entries[len(entries)-1], "Rank set to Senior First Officer by hand") ||
 		!strings.Contains(entries[len(entries)-1], "by "+staff.login) || !strings.Contains(entries[0], "Created") {
 		t.Errorf("the person's history reads %q, want their creation first and the rank set by hand last", entries)
@@ -140,4 +137,15 @@ func checkRankPages(t *testing.T, w *matrixWorld) {
 	if d.Find(`nav[aria-label="Airline"] a[href="`+ranks+`"]`).Length() != 0 {
 		t.Errorf("a pilot is shown the Ranks tab")
 	}
+}
+
+// historyEntries is a page's history, oldest first, each entry's text
+// with its spaces collapsed.
+func historyEntries(t *testing.T, body string) []string {
+	t.Helper()
+	var entries []string
+	doc(t, body).Find(`[data-testid="history-entry"]`).Each(func(_ int, s *goquery.Selection) {
+		entries = append(entries, strings.Join(strings.Fields(s.Text()), " "))
+	})
+	return entries
 }

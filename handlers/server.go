@@ -39,9 +39,11 @@ type AirportCommands interface {
 	Save(ctx context.Context, meta domain.CommandMeta, airlineID string, d domain.AirportDetails) (domain.Outcome, domain.AppendResult, error)
 }
 
-// StreamReader reads one stream of the event log, for a record's history.
+// StreamReader reads one stream of the event log, for a record's history,
+// and the events after a position (the change an automatic one followed).
 type StreamReader interface {
 	ReadStream(ctx context.Context, streamID string, afterVersion int64) ([]domain.RecordedEvent, error)
+	ReadAll(ctx context.Context, after domain.Position, limit int) ([]domain.RecordedEvent, error)
 }
 
 // ProjectionWaiter waits until the read models include a log position, so a

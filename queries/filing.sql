@@ -4,7 +4,8 @@
 -- that never set them), the pilot's location (their latest accepted
 -- arrival or, when later, their latest jumpseat's airport; '' for none), those of the named airports the airline has (three
 -- arrays in the same ICAO order), and the aircraft as its accepted PIREPs
--- left it (aircraft_found is false when the airline has no such aircraft).
+-- left it, with its subfleet (aircraft_found is false when the airline has
+-- no such aircraft).
 -- It always returns one row.
 SELECT
     EXISTS (SELECT 1 FROM airline_pirep_rules r WHERE r.tenant_id = sqlc.arg(tenant_id)) AS rules_set,
@@ -26,6 +27,7 @@ SELECT
     EXISTS (SELECT 1 FROM aircraft ac WHERE ac.tenant_id = sqlc.arg(tenant_id) AND ac.id = sqlc.arg(aircraft_id)) AS aircraft_found,
     COALESCE((SELECT ac.registration FROM aircraft ac WHERE ac.tenant_id = sqlc.arg(tenant_id) AND ac.id = sqlc.arg(aircraft_id)), '')::text AS aircraft_registration,
     COALESCE((SELECT ac.status FROM aircraft ac WHERE ac.tenant_id = sqlc.arg(tenant_id) AND ac.id = sqlc.arg(aircraft_id)), '')::text AS aircraft_status,
+    COALESCE((SELECT ac.subfleet_id::text FROM aircraft ac WHERE ac.tenant_id = sqlc.arg(tenant_id) AND ac.id = sqlc.arg(aircraft_id)), '')::text AS aircraft_subfleet_id,
     COALESCE((SELECT COALESCE(NULLIF(t.location, ''), ac.airport_id) FROM aircraft ac
               LEFT JOIN aircraft_pirep_totals t ON t.tenant_id = ac.tenant_id AND t.aircraft_id = ac.id
               WHERE ac.tenant_id = sqlc.arg(tenant_id) AND ac.id = sqlc.arg(aircraft_id)), '')::text AS aircraft_airport;

@@ -1,5 +1,7 @@
 package views
 
+import "fmt"
+
 // The view models of an airline's fleet pages.
 
 // StatusCount is how many aircraft of a subfleet have one status.
@@ -109,7 +111,21 @@ type AircraftPage struct {
 	Form      AircraftForm
 	Subfleets [][2]string
 	History   []HistoryEntry
-	Saved     bool
+	// Flights are the aircraft's latest accepted flights (those that added
+	// its hours), newest first, of FlightsTotal; AllFlightsURL lists them
+	// all in All PIREPs, for staff who may open it ("" for others).
+	Flights       []PirepRow
+	FlightsTotal  int64
+	AllFlightsURL string
+	Saved         bool
+}
+
+// allFlightsLabel names the link to all of the aircraft's accepted flights.
+func (p AircraftPage) allFlightsLabel() string {
+	if p.FlightsTotal == 1 {
+		return "Its 1 accepted flight in All PIREPs"
+	}
+	return fmt.Sprintf("All %d accepted flights of %s", p.FlightsTotal, p.Aircraft.Registration)
 }
 
 // AircraftStatuses are the status choices.

@@ -93,7 +93,19 @@ type PeoplePage struct {
 type HistoryEntry struct {
 	When string
 	Who  string
-	What string
+	// Because says whose change an automatic one followed ("when Alice
+	// Admin accepted a PIREP"); "" for any other.
+	Because string
+	What    string
+}
+
+// by says who made the change: "by Alice Admin", or "by Albatross, when
+// Alice Admin accepted a PIREP".
+func (h HistoryEntry) by() string {
+	if h.Because == "" {
+		return "by " + h.Who
+	}
+	return "by " + h.Who + ", " + h.Because
 }
 
 // PersonPage is one person with their history and the staff's actions.

@@ -2,6 +2,8 @@
 // They take view models shaped like the page and do no I/O.
 package views
 
+import "strings"
+
 // Page carries what every full page needs.
 type Page struct {
 	Title     string
@@ -58,6 +60,19 @@ func FieldID(form, field string) string { return form + "-" + field }
 
 // ErrorID returns the id of a field's error message, for aria-describedby.
 func ErrorID(form, field string) string { return form + "-" + field + "-error" }
+
+// describedBy is the aria-describedby of a field with an optional note
+// (FieldID + "-note") and error (ErrorID): "" for neither.
+func describedBy(form, field string, hasError, hasNote bool) string {
+	var ids []string
+	if hasNote {
+		ids = append(ids, FieldID(form, field)+"-note")
+	}
+	if hasError {
+		ids = append(ids, ErrorID(form, field))
+	}
+	return strings.Join(ids, " ")
+}
 
 // AirlinesChanged is the client event that makes the airline rows re-fetch
 // themselves; handlers send it in an HX-Trigger header after a create.

@@ -27,16 +27,19 @@ type PirepForm struct {
 	// AircraftOptions are the airline's active aircraft, and the chosen one
 	// when it is no longer active.
 	AircraftOptions [][2]string
-	BlockOff        string `form:"block_off"` // UTC, as a datetime-local input sends it: 2026-11-28T09:30
-	BlockOn         string `form:"block_on"`
-	FlightTime      string `form:"flight_time"` // h:mm
-	Distance        string `form:"distance"`
-	Level           string `form:"level"`
-	FuelUsed        string `form:"fuel_used"`
-	FuelUnit        string `form:"fuel_unit"` // "lb" or "kg"
-	LandingRate     string `form:"landing_rate"`
-	Route           string `form:"route"`
-	Remarks         string `form:"remarks"`
+	// AircraftNote says why aircraft are missing from the options: only
+	// those of the flight's subfleets are offered.
+	AircraftNote string
+	BlockOff     string `form:"block_off"` // UTC, as a datetime-local input sends it: 2026-11-28T09:30
+	BlockOn      string `form:"block_on"`
+	FlightTime   string `form:"flight_time"` // h:mm
+	Distance     string `form:"distance"`
+	Level        string `form:"level"`
+	FuelUsed     string `form:"fuel_used"`
+	FuelUnit     string `form:"fuel_unit"` // "lb" or "kg"
+	LandingRate  string `form:"landing_rate"`
+	Route        string `form:"route"`
+	Remarks      string `form:"remarks"`
 
 	Errors  map[string]string
 	Message string

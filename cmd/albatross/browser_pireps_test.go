@@ -413,4 +413,140 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 		}
 		shot(p.who, p.name)
 	}
+
+	// The PIREP form by keyboard, in a profile of its own (each profile's
+	// walk is bounded in time): the error summary and the airport boxes.
+	keys := newProfile(t, browser)
+	if err := chromedp.Do(keys, chromedp.Navigate(srv.URL+"/login"), logInAs("pia@petrel.example", "Pia's own password 1"),
+		waitTrue(`location.pathname !== "/login"`)); err != nil {
+		t.Fatalf("the pilot logs in again: %v", err)
+	}
+	checkErrorSummary(t, keys, base+"/pireps/new", shot)
+	checkAirportCombobox(t, keys, base+"/pireps/new", shot)
+}
+
+// checkErrorSummary submits the PIREP form at formURL with only a bad
+// flight number typed: the form comes back with a summary at its top that
+// has the focus and a link per field in error, each named by its label,
+// that moves the focus to its field; what was typed is kept.
+func checkErrorSummary(t *testing.T, tab context.Context, formURL string, shot func(context.Context, string)) {
+	t.Helper()
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(formURL),
+		chromedp.WaitVisible(testID("pirep-form")),
+		chromedp.SendKeys(chromedp.ID("pirep-flight_number"), "41 7"),
+		chromedp.Click(testID("submit-pirep")),
+		chromedp.WaitVisible(testID("error-summary")),
+	); err != nil {
+		t.Fatalf("submit an empty PIREP: %v", err)
+	}
+	shot(tab, "pilot-pirep-error-summary")
+	type summary struct {
+		Focused bool
+		Links   []string
+		Targets []string
+		Invalid int
+		Kept    string
+	}
+	s, err := chromedp.Run(tab, chromedp.Evaluate[summary](`(() => {
+		const box = document.querySelector('[data-testid="error-summary"]');
+		const links = [...box.querySelectorAll("a")];
+		return {Focused: document.activeElement === box, Links: links.map(a => a.textContent),
+			Targets: links.map(a => a.getAttribute("href")),
+			Invalid: document.querySelectorAll('[data-testid="pirep-form"] [aria-invalid="true"]').length,
+			Kept: document.getElementById("pirep-flight_number").value};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Focused || len(s.Links) < 2 || len(s.Links) != s.Invalid || s.Kept != "41 7" {
+		t.Fatalf("after a failed submit: summary focused %v, links %q for %d fields in error, flight number kept as %q", s.Focused, s.Links, s.Invalid, s.Kept)
+	}
+	found := false
+	for i, l := range s.Links {
+		if strings.HasPrefix(l, "Flight number: ") && s.Targets[i] == "#pirep-flight_number" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the summary does not link the flight number by its label: %q %q", s.Links, s.Targets)
+	}
+	// Tab to the first link and follow it with Enter: the focus is on its field.
+	if err := chromedp.Do(tab, pressTab(), pressEnter()); err != nil {
+		t.Fatal(err)
+	}
+	focused, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.activeElement.id`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if "#"+focused != s.Targets[0] {
+		t.Errorf("following the summary's first link focused %q, want %s", focused, s.Targets[0])
+	}
+}
+
+// checkAirportCombobox works the PIREP form's departure box by keyboard
+// alone, as ARIA's combobox pattern has it: typing lists the matches, Down
+// moves to the first, Enter picks it without submitting the form and the
+// focus stays in the box; in the arrival box Escape closes the list.
+func checkAirportCombobox(t *testing.T, tab context.Context, formURL string, shot func(context.Context, string)) {
+	t.Helper()
+	options := `#pirep-dpt [data-testid="airport-option"]`
+	if err := chromedp.Do(tab,
+		chromedp.Navigate(formURL),
+		chromedp.WaitVisible(testID("pirep-form")),
+		chromedp.Focus(chromedp.ID("pirep-dpt-input")),
+		chromedp.SendKeys(chromedp.ID("pirep-dpt-input"), "lisb"),
+		chromedp.WaitVisible(chromedp.CSS(options)),
+		waitTrue(htmxSettled("#pirep-dpt")),
+		pressKey("ArrowDown", 40),
+	); err != nil {
+		t.Fatalf("type in the departure box: %v", err)
+	}
+	type state struct {
+		Active, Selected, Focused, Expanded, Value, Picked, URL string
+	}
+	read := func() state {
+		t.Helper()
+		s, err := chromedp.Run(tab, chromedp.Evaluate[state](`(() => {
+			const input = document.getElementById("pirep-dpt-input");
+			const sel = document.querySelector('#pirep-dpt [role="option"][aria-selected="true"]');
+			const picked = document.querySelector('#pirep-dpt [data-testid="airport-picked"]');
+			return {Active: input.getAttribute("aria-activedescendant") || "", Selected: sel ? sel.id : "",
+				Focused: document.activeElement.id, Expanded: input.getAttribute("aria-expanded"), Value: input.value,
+				Picked: picked ? picked.textContent : "", URL: location.pathname};
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := read()
+	if s.Active == "" || s.Active != s.Selected || s.Focused != "pirep-dpt-input" || s.Expanded != "true" {
+		t.Errorf("after Down: active %q, selected %q, focus on %q, expanded %q", s.Active, s.Selected, s.Focused, s.Expanded)
+	}
+	shot(tab, "pilot-airport-combobox-down")
+	if err := chromedp.Do(tab, pressEnter(), chromedp.WaitVisible(chromedp.CSS(`#pirep-dpt [data-testid="airport-picked"]`)),
+		waitTrue(`document.activeElement && document.activeElement.id === "pirep-dpt-input"`)); err != nil {
+		t.Fatalf("Enter did not pick the airport and keep the focus in its box: %v (%+v)", err, read())
+	}
+	if s := read(); s.Value != "LPPT" || !strings.Contains(s.Picked, "Lisbon") || !strings.HasSuffix(s.URL, "/pireps/new") {
+		t.Errorf("after Enter: %+v, want LPPT picked on the form, not submitted", s)
+	}
+	// Escape closes the arrival box's list; the text stays.
+	arr := `#pirep-arr [data-testid="airport-option"]`
+	if err := chromedp.Do(tab,
+		pressTab(), // on to the arrival box, by keyboard
+		waitTrue(`document.activeElement && document.activeElement.id === "pirep-arr-input"`),
+		chromedp.SendKeys(chromedp.ID("pirep-arr-input"), "port"),
+		chromedp.WaitVisible(chromedp.CSS(arr)),
+		waitTrue(htmxSettled("#pirep-arr")),
+		pressKey("Escape", 27),
+		waitTrue(`document.querySelectorAll('`+arr+`').length === 0`),
+	); err != nil {
+		got, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.activeElement.id + " | " + document.getElementById("pirep-arr").outerHTML`))
+		t.Fatalf("Escape in the arrival box: %v; focus and box: %s", err, got)
+	}
+	if got, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.getElementById("pirep-arr-input").getAttribute("aria-expanded") + " " + document.getElementById("pirep-arr-input").value`)); err != nil || got != "false port" {
+		t.Errorf("after Escape the arrival box reads %q (%v), want closed with the text kept", got, err)
+	}
 }

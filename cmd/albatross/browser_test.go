@@ -289,6 +289,25 @@ func pressEnter() chromedp.Action[chromedp.Void] {
 	}
 }
 
+// pressTab presses Tab as a keyboard does, moving the focus on.
+func pressTab() chromedp.Action[chromedp.Void] { return pressKey("Tab", 9) }
+
+// pressKey presses a key that types no text (Tab, ArrowDown, Escape) as a
+// keyboard does: a raw keyDown, then a keyUp.
+func pressKey(key string, code int64) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		k := input.DispatchKeyEventParams{Key: key, Code: key, WindowsVirtualKeyCode: code, NativeVirtualKeyCode: code}
+		down, up := k, k
+		down.Type, up.Type = input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp
+		for _, e := range []input.DispatchKeyEventParams{down, up} {
+			if _, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, e); err != nil {
+				return chromedp.Void{}, err
+			}
+		}
+		return chromedp.Void{}, nil
+	}
+}
+
 // htmxSettled is true once the htmx swaps within sel are done: htmx
 // makes swapped-in content live (its hx- attributes) as it settles,
 // after the content is already visible.

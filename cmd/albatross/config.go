@@ -15,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/albatross-va/albatross/store/relay"
 	"github.com/albatross-va/albatross/views"
 )
 
@@ -37,6 +38,9 @@ type config struct {
 	DebugAddr       string         // the profiler's own listener; empty for none
 	MapTiles        views.MapTiles // the tile server under the maps; zero for none
 	SimbriefURL     string         // SimBrief's base URL (a local server in tests)
+	AMQPURL         string         // RabbitMQ, where the relay publishes the log; empty for none
+	AMQPExchange    string         // the relay's topic exchange
+	RunRelay        bool           // run the relay inside serve
 }
 
 // setting describes one configuration value for flags, environment and the
@@ -63,6 +67,9 @@ var settings = []setting{
 	{"map-tile-url", "ALBATROSS_MAP_TILE_URL", "", "tile server the maps draw under the aircraft, an http or https URL with {z}, {x} and {y}, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty draws only the built-in world basemap"},
 	{"map-tile-attribution", "ALBATROSS_MAP_TILE_ATTRIBUTION", "", "credit the tile server's terms ask the maps to show; empty is \"© OpenStreetMap contributors\" for openstreetmap.org, required for other servers"},
 	{"simbrief-url", "ALBATROSS_SIMBRIEF_URL", "https://www.simbrief.com", "SimBrief's base URL: its dispatch page and the OFP fetches (a local server in tests)"},
+	{"amqp-url", "ALBATROSS_AMQP_URL", "", "RabbitMQ URL (amqp://user:password@host:5672/vhost) that `albatross relay` publishes every event to"},
+	{"amqp-exchange", "ALBATROSS_AMQP_EXCHANGE", relay.DefaultExchange, "the durable topic exchange the relay publishes to (routing key {airline slug}.{event type})"},
+	{"relay", "ALBATROSS_RELAY", "false", "run the RabbitMQ relay inside serve (needs --amqp-url); one relay is active per deployment"},
 }
 
 // parseConfig reads flags from args over environment variables over defaults
@@ -147,6 +154,20 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if u, err := url.Parse(c.SimbriefURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("%s: %q is not an http or https URL", source("simbrief-url"), c.SimbriefURL))
 	}
+	c.AMQPURL = get("amqp-url")
+	c.AMQPExchange = get("amqp-exchange")
+	c.RunRelay = boolean("relay")
+	if c.AMQPURL != "" {
+		if err := relay.CheckURL(c.AMQPURL); err != nil { // never quoted: it holds a password
+			errs = append(errs, fmt.Errorf("%s: %w", source("amqp-url"), err))
+		}
+	}
+	if !exchangeName.MatchString(c.AMQPExchange) || strings.HasPrefix(c.AMQPExchange, "amq.") {
+		errs = append(errs, fmt.Errorf("%s: %q is not an exchange of its own (1 to 255 letters, digits, '-', '_', '.' or ':', not starting with amq.)", source("amqp-exchange"), c.AMQPExchange))
+	}
+	if c.RunRelay && c.AMQPURL == "" {
+		errs = append(errs, fmt.Errorf("%s is true without %s: the relay needs RabbitMQ's URL", source("relay"), source("amqp-url")))
+	}
 	if c.Addr == "" {
 		errs = append(errs, fmt.Errorf("%s: empty listen address", source("addr")))
 	}
@@ -165,6 +186,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	return c, fs.Args(), nil
 }
+
+// exchangeName is what RabbitMQ accepts as an exchange's name; the prefix
+// "amq." is reserved besides.
+var exchangeName = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,255}$`)
 
 // newLogger builds the process logger from the configuration.
 func newLogger(c config, w io.Writer) *slog.Logger {

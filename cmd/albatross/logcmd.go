@@ -13,6 +13,7 @@ import (
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/store/logfile"
 	"github.com/albatross-va/albatross/store/postgres"
+	"github.com/albatross-va/albatross/store/relay"
 	"github.com/albatross-va/albatross/store/sqlite"
 	"github.com/albatross-va/albatross/wiring"
 )
@@ -128,6 +129,7 @@ func exportLog(ctx context.Context, c config, file string, stdout io.Writer, log
 		for _, r := range cmds.Reactors() {
 			names = append(names, r.Name())
 		}
+		names = append(names, relay.DefaultName) // the RabbitMQ relay's checkpoint too
 		export = func(w *logfile.Writer) error { return es.ExportLog(ctx, w, names) }
 	}
 	w, err := logfile.NewWriter(f, h)

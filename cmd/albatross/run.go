@@ -28,6 +28,7 @@ Commands:
   log import FILE             read FILE into a new data folder or an empty PostgreSQL database
   backup DEST                 embedded: copy the data folder into the new folder DEST while serving;
                               PostgreSQL: export the event log to the file DEST
+  relay                       publish every event to RabbitMQ (ALBATROSS_AMQP_URL), in order; see README
   version                     print the version
   help                        print this help and every setting
 
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return logCommand(ctx, rest, getenv, stdout, stderr)
 	case "backup":
 		return backupCommand(ctx, rest, getenv, stdout, stderr)
+	case "relay":
+		return relayCommand(ctx, rest, getenv, stdout, stderr)
 	case "version":
 		info, _ := debug.ReadBuildInfo()
 		fmt.Fprintln(stdout, versionLine(buildVersion(), info))

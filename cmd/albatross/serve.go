@@ -159,6 +159,16 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		}()
 	}
 
+	if c.RunRelay {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := newRelay(b, c, log).Run(workCtx); err != nil {
+				log.Error("relay stopped", "err", err)
+			}
+		}()
+	}
+
 	if err := ensureFirstAdmin(ctx, b, log, stdout, c.WaitBound); err != nil {
 		stopWork()
 		wg.Wait()

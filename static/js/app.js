@@ -15,3 +15,136 @@ document.addEventListener("htmx:beforeSwap", (e) => {
     d.isError = false;
   }
 });
+
+// A form that came back with errors gets a summary at its top: one link per
+// field in error, named by its label, that moves the focus to the field.
+// The focus goes to the summary, so a screen reader reads it first and a
+// keyboard user tabs on from it through the links (WCAG 3.3.1). The server
+// marks the fields (aria-invalid) and writes each message beside its field.
+function summarizeErrors(root) {
+  const invalid = root.querySelectorAll('form [aria-invalid="true"]');
+  if (invalid.length === 0) {
+    return;
+  }
+  const form = invalid[0].closest("form");
+  if (form.querySelector(":scope > .error-summary")) {
+    return;
+  }
+  const box = document.createElement("div");
+  box.className = "error-summary mb-4 rounded border-2 border-red-700 bg-red-50 p-3 text-red-900";
+  box.setAttribute("tabindex", "-1");
+  box.setAttribute("data-testid", "error-summary");
+  box.setAttribute("aria-labelledby", "error-summary-heading");
+  const heading = document.createElement("h2");
+  heading.id = "error-summary-heading";
+  heading.className = "font-semibold";
+  const fields = [...form.querySelectorAll('[aria-invalid="true"]')];
+  heading.textContent = fields.length === 1 ? "1 field needs a change:" : fields.length + " fields need a change:";
+  const list = document.createElement("ul");
+  list.className = "mt-1 list-disc pl-5";
+  for (const field of fields) {
+    const label = field.id ? form.querySelector('label[for="' + CSS.escape(field.id) + '"]') : null;
+    const message = document.getElementById(field.getAttribute("aria-describedby") || "");
+    const link = document.createElement("a");
+    link.href = "#" + field.id;
+    link.className = "underline";
+    link.textContent = (label ? label.textContent.trim() + ": " : "") + (message ? message.textContent.trim() : "");
+    link.addEventListener("click", (e) => {
+      e.preventDefault();
+      field.focus();
+    });
+    const item = document.createElement("li");
+    item.append(link);
+    list.append(item);
+  }
+  box.append(heading, list);
+  form.prepend(box);
+  box.focus();
+}
+document.addEventListener("DOMContentLoaded", () => summarizeErrors(document));
+document.addEventListener("htmx:afterSettle", (e) => summarizeErrors(e.detail.elt));
+
+// The airport search boxes are ARIA combobox widgets: in the input, Down and
+// Up move through the listed airports (aria-activedescendant), Enter picks
+// the one moved to (or the only one) instead of submitting the form, and
+// Escape closes the list. Picking swaps the box for its picked state, and
+// the focus comes back to the new box's input instead of the page's top.
+function comboboxParts(input) {
+  const box = input.closest('[data-testid="airport-search"]');
+  const results = box && document.getElementById(box.id + "-results");
+  return { box, results, options: results ? [...results.querySelectorAll('[role="option"]')] : [] };
+}
+function moveTo(input, options, i) {
+  options.forEach((o, j) => o.setAttribute("aria-selected", String(j === i)));
+  if (i < 0) {
+    input.removeAttribute("aria-activedescendant");
+    return;
+  }
+  input.setAttribute("aria-activedescendant", options[i].id);
+  options[i].scrollIntoView({ block: "nearest" });
+}
+let refocusBox = "";
+document.addEventListener("keydown", (e) => {
+  const input = e.target;
+  if (!(input instanceof HTMLInputElement) || input.getAttribute("role") !== "combobox") {
+    return;
+  }
+  const { box, results, options } = comboboxParts(input);
+  if (!box || options.length === 0) {
+    return; // no list open: Enter submits what was typed, as a search box does
+  }
+  const current = options.findIndex((o) => o.getAttribute("aria-selected") === "true");
+  switch (e.key) {
+    case "ArrowDown":
+      e.preventDefault();
+      moveTo(input, options, (current + 1) % options.length);
+      break;
+    case "ArrowUp":
+      e.preventDefault();
+      moveTo(input, options, current <= 0 ? options.length - 1 : current - 1);
+      break;
+    case "Enter":
+      e.preventDefault();
+      if (current >= 0 || options.length === 1) {
+        refocusBox = box.id;
+        htmx.trigger(options[Math.max(current, 0)], "click");
+      } else {
+        moveTo(input, options, 0); // several and none chosen: show the first
+      }
+      break;
+    case "Escape":
+      e.preventDefault();
+      results.replaceChildren();
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      break;
+  }
+});
+document.addEventListener("click", (e) => {
+  const option = e.target instanceof Element && e.target.closest('[data-testid="airport-option"]');
+  const box = option && option.closest('[data-testid="airport-search"]');
+  if (box) {
+    refocusBox = box.id;
+  }
+});
+document.addEventListener("htmx:afterSettle", (e) => {
+  const target = e.detail.target;
+  // New results: the input says whether a list is open, and no option is
+  // chosen yet.
+  if (target && target.id && target.id.endsWith("-results")) {
+    // (an outerHTML swap: the target is the element swapped out)
+    const results = document.getElementById(target.id);
+    const input = document.getElementById(target.id.slice(0, -"-results".length) + "-input");
+    if (input && results) {
+      input.setAttribute("aria-expanded", String(results.querySelector('[role="option"]') !== null));
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+  if (refocusBox) {
+    const input = document.getElementById(refocusBox + "-input");
+    refocusBox = "";
+    if (input) {
+      input.focus();
+    }
+  }
+});

@@ -46,6 +46,7 @@ func (s *state) collectFilingFacts(ctx context.Context, arg readmodel.CollectFil
 	}
 	if a, ok := s.aircraft[rowKey{arg.TenantID, arg.AircraftID}]; ok {
 		row.AircraftFound, row.AircraftRegistration, row.AircraftStatus, row.AircraftAirport = true, a.Registration, a.Status, a.AirportID
+		row.AircraftSubfleetID = a.SubfleetID.String()
 		if loc := s.aircraftTotals[rowKey{arg.TenantID, arg.AircraftID}].Location; loc != "" {
 			row.AircraftAirport = loc
 		}

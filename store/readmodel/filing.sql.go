@@ -32,6 +32,7 @@ SELECT
     EXISTS (SELECT 1 FROM aircraft ac WHERE ac.tenant_id = $1 AND ac.id = $4) AS aircraft_found,
     COALESCE((SELECT ac.registration FROM aircraft ac WHERE ac.tenant_id = $1 AND ac.id = $4), '')::text AS aircraft_registration,
     COALESCE((SELECT ac.status FROM aircraft ac WHERE ac.tenant_id = $1 AND ac.id = $4), '')::text AS aircraft_status,
+    COALESCE((SELECT ac.subfleet_id::text FROM aircraft ac WHERE ac.tenant_id = $1 AND ac.id = $4), '')::text AS aircraft_subfleet_id,
     COALESCE((SELECT COALESCE(NULLIF(t.location, ''), ac.airport_id) FROM aircraft ac
               LEFT JOIN aircraft_pirep_totals t ON t.tenant_id = ac.tenant_id AND t.aircraft_id = ac.id
               WHERE ac.tenant_id = $1 AND ac.id = $4), '')::text AS aircraft_airport
@@ -56,6 +57,7 @@ type CollectFilingFactsRow struct {
 	AircraftFound        bool
 	AircraftRegistration string
 	AircraftStatus       string
+	AircraftSubfleetID   string
 	AircraftAirport      string
 }
 
@@ -64,7 +66,8 @@ type CollectFilingFactsRow struct {
 // that never set them), the pilot's location (their latest accepted
 // arrival or, when later, their latest jumpseat's airport; ” for none), those of the named airports the airline has (three
 // arrays in the same ICAO order), and the aircraft as its accepted PIREPs
-// left it (aircraft_found is false when the airline has no such aircraft).
+// left it, with its subfleet (aircraft_found is false when the airline has
+// no such aircraft).
 // It always returns one row.
 func (q *Queries) CollectFilingFacts(ctx context.Context, arg CollectFilingFactsParams) (CollectFilingFactsRow, error) {
 	row := q.db.QueryRow(ctx, collectFilingFacts,
@@ -86,6 +89,7 @@ func (q *Queries) CollectFilingFacts(ctx context.Context, arg CollectFilingFacts
 		&i.AircraftFound,
 		&i.AircraftRegistration,
 		&i.AircraftStatus,
+		&i.AircraftSubfleetID,
 		&i.AircraftAirport,
 	)
 	return i, err

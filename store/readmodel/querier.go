@@ -32,7 +32,8 @@ type Querier interface {
 	// that never set them), the pilot's location (their latest accepted
 	// arrival or, when later, their latest jumpseat's airport; '' for none), those of the named airports the airline has (three
 	// arrays in the same ICAO order), and the aircraft as its accepted PIREPs
-	// left it (aircraft_found is false when the airline has no such aircraft).
+	// left it, with its subfleet (aircraft_found is false when the airline has
+	// no such aircraft).
 	// It always returns one row.
 	CollectFilingFacts(ctx context.Context, arg CollectFilingFactsParams) (CollectFilingFactsRow, error)
 	// CountNews is how many news items an airline shows.

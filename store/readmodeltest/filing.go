@@ -62,8 +62,9 @@ func testCollectFilingFacts(t *testing.T, q readmodel.Querier) {
 		t.Errorf("airports: %v %v %v, want EGLL and LPPT with their coordinates (LPFR is another airline's)",
 			got.AirportIcaos, got.AirportLatitudes, got.AirportLongitudes)
 	}
-	if !got.AircraftFound || got.AircraftRegistration != "G-ABCD" || got.AircraftStatus != "active" || got.AircraftAirport != "EGLL" {
-		t.Errorf("aircraft before any flight: %+v, want G-ABCD active at EGLL", got)
+	if !got.AircraftFound || got.AircraftRegistration != "G-ABCD" || got.AircraftStatus != "active" || got.AircraftAirport != "EGLL" ||
+		got.AircraftSubfleetID != subfleet {
+		t.Errorf("aircraft before any flight: %+v, want G-ABCD of subfleet %s active at EGLL", got, subfleet)
 	}
 	// An accepted PIREP moves the pilot and the aircraft to its arrival.
 	accepted := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000001", "accepted", 0)

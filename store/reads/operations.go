@@ -90,7 +90,7 @@ func (o Operations) LookupAircraft(ctx context.Context, tenantID, aircraftID str
 	if err != nil {
 		return domain.AircraftInfo{}, err
 	}
-	return domain.AircraftInfo{Registration: a.Registration, Status: a.Status, AirportID: flown.AirportID}, nil
+	return domain.AircraftInfo{Registration: a.Registration, Status: a.Status, AirportID: flown.AirportID, SubfleetID: a.SubfleetID.String()}, nil
 }
 
 // PirepSettings answers domain.PirepSettings from the read models: each
@@ -135,7 +135,7 @@ func (s PirepSettings) FilingFacts(ctx context.Context, q domain.FilingQuery) (d
 	}
 	if q.AircraftID != "" && row.AircraftFound {
 		f.AircraftFound = true
-		f.Aircraft = domain.AircraftInfo{Registration: row.AircraftRegistration, Status: row.AircraftStatus, AirportID: row.AircraftAirport}
+		f.Aircraft = domain.AircraftInfo{Registration: row.AircraftRegistration, Status: row.AircraftStatus, AirportID: row.AircraftAirport, SubfleetID: row.AircraftSubfleetID}
 	}
 	return f, nil
 }

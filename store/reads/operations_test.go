@@ -65,15 +65,15 @@ func TestLookupAircraftAnswersFromTheAirlinesOwnFleet(t *testing.T) {
 	ctx := context.Background()
 	mem := memory.New()
 	tenant, other := uuid.NewString(), uuid.NewString()
-	id := uuid.New()
-	if err := mem.UpsertAircraft(ctx, readmodel.UpsertAircraftParams{TenantID: tenant, ID: id, SubfleetID: uuid.New(),
+	id, subfleet := uuid.New(), uuid.New()
+	if err := mem.UpsertAircraft(ctx, readmodel.UpsertAircraftParams{TenantID: tenant, ID: id, SubfleetID: subfleet,
 		Registration: "G-ABCD", Name: "Spirit", Status: domain.AircraftMaintenance, AirportID: "EGLL",
 		CreatedAt: time.Now(), UpdatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	ops := reads.Operations{Q: reads.New(mem)}
 	got, err := ops.LookupAircraft(ctx, tenant, id.String())
-	want := domain.AircraftInfo{Registration: "G-ABCD", Status: domain.AircraftMaintenance, AirportID: "EGLL"}
+	want := domain.AircraftInfo{Registration: "G-ABCD", Status: domain.AircraftMaintenance, AirportID: "EGLL", SubfleetID: subfleet.String()}
 	if err != nil || got != want {
 		t.Errorf("LookupAircraft = %+v, %v; want %+v", got, err, want)
 	}

@@ -423,6 +423,7 @@ func (q Querier) FindMembers(ctx context.Context, airlineID, typed string, limit
 // form offers it.
 type AircraftOption struct {
 	ID, Registration, Name string
+	SubfleetID             string
 	Status                 string // domain.AircraftActive and the like
 	// At is the airport it is at: where its accepted PIREPs left it from
 	// FlownAircraftOptions, the one staff entered from AircraftOptions.
@@ -432,7 +433,7 @@ type AircraftOption struct {
 func aircraftOptions(rows []readmodel.Aircraft) []AircraftOption {
 	out := make([]AircraftOption, 0, len(rows))
 	for _, a := range rows {
-		out = append(out, AircraftOption{ID: a.ID.String(), Registration: a.Registration, Name: a.Name, Status: a.Status, At: a.AirportID})
+		out = append(out, AircraftOption{ID: a.ID.String(), Registration: a.Registration, Name: a.Name, SubfleetID: a.SubfleetID.String(), Status: a.Status, At: a.AirportID})
 	}
 	return out
 }
