@@ -44,6 +44,7 @@ const (
 	ManageSimbrief      Action = "set an airline's SimBrief API key and OFP lifetime"
 	ManageWebhooks      Action = "add, change and remove an airline's webhooks and read their deliveries"
 	ViewEmailOutbox     Action = "see the emails that could not be sent"
+	ManageNews          Action = "post, edit and delete an airline's news"
 )
 
 // Scope is how far a role's permission reaches.
@@ -95,6 +96,7 @@ var accessMatrix = []accessRule{
 	{ManagePirepRules, No, Own, Any},
 	{ManageSimbrief, No, Own, Any},
 	{ManageWebhooks, No, Own, Any},
+	{ManageNews, No, Own, Any},
 	// A quarantined event may be any airline's: only the platform sees them.
 	{ViewQuarantine, No, No, Any},
 	// The outbox holds every airline's emails: only the platform sees it.

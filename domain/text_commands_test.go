@@ -35,6 +35,11 @@ func TestEveryCommandRefusesUnstorableTextBesideItsField(t *testing.T) {
 	keys := &domain.APIKeys{Runner: w.r, IDs: domain.RandomIDs{}}
 	pilotID := newPilot(t, w.r, w.airline)
 	meta := func() domain.CommandMeta { return domain.CommandMeta{ID: domain.NewUUID(), Who: w.admin} }
+	news := &domain.News{Runner: w.r, IDs: domain.RandomIDs{}}
+	newsID, _, err := news.Post(ctx, meta(), w.airline, domain.NewsForm{Title: "News", Body: "Body"})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	type command struct {
 		name, field string
@@ -165,6 +170,22 @@ func TestEveryCommandRefusesUnstorableTextBesideItsField(t *testing.T) {
 		}},
 		{"rank", "name", func(s string) error {
 			_, _, err := ranks.Save(ctx, meta(), w.airline, "", domain.RankForm{Name: s, MinHours: "10"})
+			return err
+		}},
+		{"post news", "title", func(s string) error {
+			_, _, err := news.Post(ctx, meta(), w.airline, domain.NewsForm{Title: s, Body: "Body"})
+			return err
+		}},
+		{"post news", "body", func(s string) error {
+			_, _, err := news.Post(ctx, meta(), w.airline, domain.NewsForm{Title: "Title", Body: s})
+			return err
+		}},
+		{"edit news", "title", func(s string) error {
+			_, err := news.Edit(ctx, meta(), w.airline, newsID, domain.NewsForm{Title: s, Body: "Body"})
+			return err
+		}},
+		{"edit news", "body", func(s string) error {
+			_, err := news.Edit(ctx, meta(), w.airline, newsID, domain.NewsForm{Title: "Title", Body: s})
 			return err
 		}},
 		{"api key", "name", func(s string) error {

@@ -106,6 +106,10 @@ func renderDashboard(c echo.Context, rm reads.Querier, airlineID uuid.UUID) erro
 		r.Bid = bids.row(f)
 		p.Departures = append(p.Departures, r)
 	}
+	p.NewsURL = dashboardURL(tabs.ID) + "/news/live"
+	if p.News, err = newsCards(ctx, rm, tabs.ID, 0, dashboardNews, false); err != nil {
+		return err
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.DashboardView(p), nil)
 }

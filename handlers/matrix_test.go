@@ -366,11 +366,18 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/pireps/:pirep/reject":         action(domain.ReviewPireps),
 	"GET /airlines/:id/dashboard":                     action(domain.ViewOwnAirline),
 	"GET /airlines/:id/dashboard/live":                action(domain.ViewOwnAirline),
+	"GET /airlines/:id/dashboard/news/live":           action(domain.ViewOwnAirline),
 	"GET /airlines/:id/ranks":                         action(domain.ManageRanks),
 	"POST /airlines/:id/ranks":                        action(domain.ManageRanks),
 	"GET /airlines/:id/ranks/:rank":                   action(domain.ManageRanks),
 	"POST /airlines/:id/ranks/:rank":                  action(domain.ManageRanks),
 	"POST /airlines/:id/people/:uid/rank":             action(domain.ManageRanks),
+	"GET /airlines/:id/news":                          action(domain.ManageNews),
+	"POST /airlines/:id/news":                         action(domain.ManageNews),
+	"GET /airlines/:id/news/:news":                    action(domain.ManageNews),
+	"POST /airlines/:id/news/:news":                   action(domain.ManageNews),
+	"GET /airlines/:id/news/:news/delete":             action(domain.ManageNews),
+	"POST /airlines/:id/news/:news/delete":            action(domain.ManageNews),
 	"GET /airlines/:id/flights/:flight/simbrief":      action(domain.FileOwnPireps),
 	"POST /airlines/:id/flights/:flight/simbrief":     action(domain.FileOwnPireps),
 	"GET /airlines/:id/flights/:flight/simbrief/:ofp": action(domain.FileOwnPireps),
@@ -422,6 +429,7 @@ type tenant struct {
 	rank                      string // a rank of the airline
 	webhook                   string // a webhook of the airline (made by the first request that names one)
 	delivery                  string // a delivery of that webhook
+	news                      string // a news item of the airline; a delete the matrix allows posts the next
 }
 
 // actor is one browser of the matrix.
@@ -504,6 +512,9 @@ func newMatrixWorld(t *testing.T, m mode, opts ...appOption) *matrixWorld {
 			t.Fatal(err)
 		}
 		if tn.rank, _, err = a.ranks.Save(ctx, sys, id, "", domain.RankForm{Name: "Matrix Captain", MinHours: "100"}); err != nil {
+			t.Fatal(err)
+		}
+		if tn.news, _, err = (&domain.News{Runner: a.runner, IDs: domain.RandomIDs{}}).Post(ctx, sys, id, domain.NewsForm{Title: "Matrix news", Body: "Hello"}); err != nil {
 			t.Fatal(err)
 		}
 		w.airlines[name] = tn
@@ -650,7 +661,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
 	if strings.Contains(route, ":hook") {
 		hook, delivery := w.matrixWebhook(tn, strings.HasSuffix(route, "/remove"))
 		path = strings.NewReplacer(":hook", hook, ":delivery", delivery).Replace(path)
@@ -710,6 +721,10 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form = url.Values{"name": {"Matrix Captain"}, "min_hours": {fmt.Sprintf("%d", 100+n)}}
 	case "/airlines/:id/people/:uid/rank":
 		form.Set("rank_id", tn.rank)
+	case "/airlines/:id/news":
+		form = url.Values{"title": {fmt.Sprintf("News %d", n)}, "body": {"**Matrix** news"}}
+	case "/airlines/:id/news/:news":
+		form = url.Values{"title": {fmt.Sprintf("Matrix news %d", n)}, "body": {"Edited"}}
 	case "/airlines/:id/settings/simbrief":
 		form.Set("expire_hours", "6")
 	case "/airlines/:id/settings/pireps":
@@ -875,6 +890,14 @@ func checkMatrix(t *testing.T, w *matrixWorld) {
 				}
 				if after := w.countEvents(t); want != "allow" && after != before {
 					t.Errorf("%s %s as %s was denied but appended %d events", method, path, ac.name, after-before)
+				}
+				if got == "allow" && key == "POST /airlines/:id/news/:news/delete" {
+					// Post the next, so the next one allowed has one to delete.
+					var err error
+					if tn.news, _, err = (&domain.News{Runner: w.runner, IDs: domain.RandomIDs{}}).Post(ctx, domain.CommandMeta{Who: domain.System}, tn.id,
+						domain.NewsForm{Title: "Matrix news", Body: "Hello"}); err != nil {
+						t.Fatal(err)
+					}
 				}
 				if got == "allow" && route == "/airlines/:id/suspend" {
 					// Undo, so the airline's people can go on.

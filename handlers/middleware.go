@@ -157,6 +157,7 @@ func recoverPanics(log *slog.Logger) echo.MiddlewareFunc {
 // upload the file's limit and its multipart envelope.
 const (
 	maxFormBody   = 64 << 10
+	maxNewsBody   = 192 << 10
 	maxUploadBody = maxUpload + 1<<20
 	// multipartMemory is what a parsed upload keeps in memory, as echo's
 	// FormFile would; the rest goes to a temporary file.
@@ -165,8 +166,12 @@ const (
 
 // bodyLimit is the most a route takes in a request body.
 func bodyLimit(route string) int64 {
-	if route == "/airlines/:id/imports" {
+	switch route {
+	case "/airlines/:id/imports":
 		return maxUploadBody
+	case "/airlines/:id/news", "/airlines/:id/news/:news":
+		// A news body at its limit of characters, each percent-encoded.
+		return maxNewsBody
 	}
 	return maxFormBody
 }

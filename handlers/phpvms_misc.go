@@ -12,16 +12,48 @@ import (
 // phpVMS's routes for what Albatross does otherwise, answered as a phpVMS
 // without that data answers, so a client that calls them goes on.
 
-// showNews is GET /api/news: Albatross has no news yet, so an empty page.
+// showNews is GET /api/news: the airline's news, newest first, a page at
+// a time, each as phpVMS's News resource (subject, body, user). The body
+// is the Markdown as posted, as phpVMS gives the body it stores.
 func (h *phpvmsAPI) showNews(c echo.Context) error {
 	p, err := readPhpvmsPage(c)
 	if err != nil {
 		return err
 	}
-	if _, err := phpvmsAirline(c); err != nil {
+	a, err := phpvmsAirline(c)
+	if err != nil {
 		return err
 	}
-	return phpvmsPaged(c, p, nil, 0)
+	ctx := c.Request().Context()
+	total, err := h.rm.CountNews(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	items, err := h.rm.NewsPage(ctx, a.ID, p.offset(), p.Size)
+	if err != nil {
+		return err
+	}
+	authors := map[string]any{}
+	out := make([]any, 0, len(items))
+	for _, n := range items {
+		user, ok := authors[n.AuthorID]
+		if !ok {
+			user = nil
+			if u, err := h.rm.FindPerson(ctx, a.ID, n.AuthorID); err == nil {
+				user = map[string]any{"id": u.PilotNumber, "name": shortName(u.Name)}
+			} else if domain.ErrorCode(err) != domain.ENotFound {
+				return err
+			}
+			authors[n.AuthorID] = user
+		}
+		var userID any
+		if m, ok := user.(map[string]any); ok {
+			userID = m["id"]
+		}
+		out = append(out, map[string]any{"id": n.Number, "user_id": userID, "subject": n.Title, "body": n.Body,
+			"created_at": phpvmsTime(n.PostedAt), "updated_at": phpvmsTime(n.UpdatedAt), "user": user})
+	}
+	return phpvmsPaged(c, p, out, int(total))
 }
 
 // runCron is GET /api/cron/{id}: phpVMS runs its scheduler when the id is

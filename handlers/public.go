@@ -53,6 +53,9 @@ func (h *publicHandlers) showPublicAirline(c echo.Context) error {
 	} else if isFragmentRequest(c.Request()) || strings.HasSuffix(c.Path(), "/live") {
 		return echo.NewHTTPError(http.StatusNotFound, "This airline shows no live map.")
 	}
+	if p.News, err = newsCards(c.Request().Context(), h.rm, a.ID, 0, publicNews, false); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.PublicAirlineView(p), nil)
 }
 

@@ -179,12 +179,21 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	dashboard := &dashboardHandlers{rm: d.ReadModels}
 	member.GET("/airlines/:id/dashboard", dashboard.showDashboard, allow(domain.ViewOwnAirline))
 	member.GET("/airlines/:id/dashboard/live", liveFragment(dashboard.showDashboard, views.LiveDashboard), allow(domain.ViewOwnAirline))
+	member.GET("/airlines/:id/dashboard/news/live", liveFragment(dashboard.showDashboard, views.LiveDashboardNews), allow(domain.ViewOwnAirline))
 	ranks := &rankHandlers{cmds: d.Ranks, rm: d.ReadModels, people: people, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/ranks", ranks.listRanks, allow(domain.ManageRanks))
 	member.POST("/airlines/:id/ranks", ranks.createRank, allow(domain.ManageRanks))
 	member.GET("/airlines/:id/ranks/:rank", ranks.showRank, allow(domain.ManageRanks))
 	member.POST("/airlines/:id/ranks/:rank", ranks.saveRank, allow(domain.ManageRanks))
 	member.POST("/airlines/:id/people/:uid/rank", ranks.setPilotRank, allow(domain.ManageRanks))
+	// An airline's news, for staff; the dashboard and the public page show it.
+	news := &newsHandlers{cmds: d.News, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/news", news.listNews, allow(domain.ManageNews))
+	member.POST("/airlines/:id/news", news.postNews, allow(domain.ManageNews))
+	member.GET("/airlines/:id/news/:news", news.showNewsItem, allow(domain.ManageNews))
+	member.POST("/airlines/:id/news/:news", news.editNews, allow(domain.ManageNews))
+	member.GET("/airlines/:id/news/:news/delete", news.confirmDeleteNews, allow(domain.ManageNews))
+	member.POST("/airlines/:id/news/:news/delete", news.deleteNews, allow(domain.ManageNews))
 	settings := &pirepSettingsHandlers{cmds: d.PirepRules, bids: d.BidRules, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/settings/pireps", settings.showPirepSettings, allow(domain.ManagePirepRules))
 	member.POST("/airlines/:id/settings/pireps", settings.savePirepSettings, allow(domain.ManagePirepRules))

@@ -121,6 +121,8 @@ type Deps struct {
 	// filing rules.
 	Ranks      RankCommands
 	PirepRules PirepRuleCommands
+	// News posts, edits and deletes an airline's news.
+	News NewsCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
 	// Bids runs the bid commands; BidRules sets an airline's bid

@@ -49,10 +49,23 @@ func (h *smartcarsAPI) showAircraft(c echo.Context) error {
 	return smartcarsAnswer(c, out)
 }
 
-// showNews is GET /data/news: Albatross has no news yet, so null (the
-// contract's object needs a title, body, date and author no airline wrote).
+// showNews is GET /data/news: the airline's latest news item, its body
+// rendered and sanitised as the pages show it (the client shows HTML, as
+// phpVMS stores it); null while the airline has none, since the
+// contract's object needs a title, body, date and author.
 func (h *smartcarsAPI) showNews(c echo.Context) error {
-	return smartcarsAnswer(c, nil)
+	p, _ := currentAPIPrincipal(c)
+	ctx := c.Request().Context()
+	items, err := h.php.rm.NewsPage(ctx, p.airline.ID, 0, 1)
+	if err != nil {
+		return err
+	}
+	if len(items) == 0 {
+		return smartcarsAnswer(c, nil)
+	}
+	n := items[0]
+	return smartcarsAnswer(c, map[string]any{"title": n.Title, "body": string(newsMarkdown.HTML(n.Body)),
+		"postedAt": n.PostedAt.UTC().Format(time.RFC3339), "postedBy": shortName(n.AuthorName)})
 }
 
 // smartcarsStatus is the contract's status of a PIREP state; "" for the

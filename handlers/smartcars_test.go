@@ -183,6 +183,20 @@ func TestSmartcarsFlight(t *testing.T) {
 			if status, doc = w.sc(t, http.MethodGet, w.baseA+"/data/news", token, nil); status != http.StatusOK || doc != nil {
 				t.Errorf("news: %d %v, want 200 null (no news)", status, doc)
 			}
+			// Once the airline posts news, the latest is the object.
+			news := &domain.News{Runner: w.runner, IDs: domain.RandomIDs{}}
+			for _, f := range []domain.NewsForm{{Title: "Older", Body: "x"}, {Title: "Hubs open", Body: "Fly **EGLL** <script>x()</script>"}} {
+				if _, _, err := news.Post(ctx, domain.CommandMeta{Who: domain.System}, w.a.id, f); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(2 * time.Millisecond) // two posting times apart, so newest is well defined
+			}
+			w.settle(t)
+			status, doc = w.sc(t, http.MethodGet, w.baseA+"/data/news", token, nil)
+			n := scObject(t, "news", status, doc)
+			if body, _ := n["body"].(string); n["title"] != "Hubs open" || !strings.Contains(body, "<strong>EGLL</strong>") || strings.Contains(body, "<script") || n["postedAt"] == "" {
+				t.Errorf("news: %v, want the latest, rendered and without the script", n)
+			}
 
 			// The search, in the contract's units.
 			status, doc = w.sc(t, http.MethodGet, w.baseA+"/flights/search?departureAirport=KJFK&minimumFlightTime=1.5&maximumFlightTime=2", token, nil)

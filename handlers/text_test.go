@@ -149,6 +149,7 @@ func TestEveryFormFieldRefusesUnstorableText(t *testing.T) {
 		"/airlines/:id/pireps": pilot, "/airlines/:id/pireps/:pirep/reject": staff, "/airlines/:id/pireps/accept": staff,
 		"/airlines/:id/pireps/:pirep/comments": pilot, "/airlines/:id/notices/dismiss": pilot,
 		"/airlines/:id/ranks": staff, "/airlines/:id/ranks/:rank": staff, "/airlines/:id/people/:uid/rank": staff,
+		"/airlines/:id/news": staff, "/airlines/:id/news/:news": staff,
 	}
 	// Fields that are not typed text: choices, check boxes and ids, whose
 	// refusal need not be beside a field.

@@ -643,3 +643,38 @@ func TestWebhookDeliveriesAreGivenUpAfterMaxAge(t *testing.T) {
 		})
 	}
 }
+
+// Staff post news on the news page: a webhook that chose "News posted" gets
+// it, with the title, the Markdown and the author; one that did not choose
+// it gets nothing.
+func TestPostedNewsReachesTheWebhooksThatChoseIt(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newMatrixWorld(t, m)
+			a := w.airlines["A"]
+			staff := w.actors[2]
+			w.session(t, staff)
+			wants, other := newReceiver(t, 0), newReceiver(t, 0)
+			for _, h := range []struct {
+				url, topic string
+			}{{wants.URL, domain.TopicNewsPosted}, {other.URL, domain.TopicPirepFiled}} {
+				if resp, _ := w.addWebhook(t, staff, a, url.Values{"name": {"news"}, "kind": {domain.WebhookGeneric}, "url": {h.url}, "events": {h.topic}}); resp.StatusCode != http.StatusOK {
+					t.Fatalf("add a webhook: %d", resp.StatusCode)
+				}
+			}
+			if resp, body := w.sendForm(t, staff, "/airlines/"+a.id+"/news", url.Values{"title": {"Lisbon opens"}, "body": {"**Three** new routes"}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("post news: %d %.300s", resp.StatusCode, body)
+			}
+			got := wants.wait(t, 1)
+			if got[0].Event != domain.TopicNewsPosted || !strings.Contains(string(got[0].Body), `"title":"Lisbon opens"`) ||
+				!strings.Contains(string(got[0].Body), `"body":"**Three** new routes"`) {
+				t.Errorf("the news webhook got %s: %s", got[0].Event, got[0].Body)
+			}
+			w.settle(t)
+			time.Sleep(200 * time.Millisecond) // a wrong delivery would have come by now
+			if n := other.attempts(); n != 0 {
+				t.Errorf("a webhook that did not choose news got %d requests", n)
+			}
+		})
+	}
+}

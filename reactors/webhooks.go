@@ -44,7 +44,7 @@ var webhookEvents = map[string]bool{
 	events.TypeName(&eventsv1.PilotApproved{}):         true,
 	events.TypeName(&eventsv1.PilotRankSet{}):          true,
 	events.TypeName(&eventsv1.WebhookDeliveryResent{}): true,
-	// NEWS (wired by the lead at merge): events.TypeName(&eventsv1.NewsPosted{}): true,
+	events.TypeName(&eventsv1.NewsPosted{}):            true,
 	// AWARDS: the award's event, once awards exist, with TopicAwardGranted.
 }
 
@@ -100,10 +100,9 @@ func (r Webhooks) React(ctx context.Context, _ domain.CommandMeta, ev domain.Rec
 		topic, userID = domain.TopicPilotApproved, m.UserId
 	case *eventsv1.PilotRankSet:
 		topic, userID, rankID = domain.TopicPilotPromoted, m.UserId, m.RankId
-	// NEWS (wired by the lead at merge, with NewsPosted in webhookEvents):
-	// case *eventsv1.NewsPosted:
-	//	topic, userID = domain.TopicNewsPosted, m.AuthorId
-	//	news = &newsInfo{ID: m.NewsId, Title: m.Title, Body: m.Body}
+	case *eventsv1.NewsPosted:
+		topic, userID = domain.TopicNewsPosted, m.AuthorId
+		news = &newsInfo{ID: m.NewsId, Title: m.Title, Body: m.Body}
 	default:
 		return domain.Start, nil
 	}

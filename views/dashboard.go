@@ -24,6 +24,9 @@ type DashboardPage struct {
 	Recent     []PirepRow  // the latest five PIREPs
 	Departures []FlightRow // the schedule's flights from Location
 	FileURL    string      // the empty filing form
+
+	News    []NewsCard // the airline's latest news
+	NewsURL string     // the news section's fragment route, which it re-fetches
 }
 
 // RankProgress is the way to the next rank.

@@ -12,6 +12,7 @@ import (
 // section, and each listens for the topics of the notices that change it.
 const (
 	LiveDashboard     = "dashboard"      // a pilot's career and latest PIREPs
+	LiveDashboardNews = "dashboard-news" // the airline's latest news on a member's dashboard
 	LiveMyPireps      = "my-pireps"      // a pilot's own PIREPs
 	LivePirepQueue    = "pirep-queue"    // the staff's review queue
 	LivePirepList     = "pirep-list"     // the staff's list of the airline's PIREPs
@@ -49,6 +50,7 @@ var (
 	usersTrigger        = live.Trigger(live.TopicUsers, live.TopicResync)
 	noticesTrigger      = live.Trigger(live.TopicNotices, live.TopicResync)
 	liveFlightsTrigger  = live.Trigger(live.TopicLiveFlights, live.TopicResync)
+	newsTrigger         = live.Trigger(live.TopicNews, live.TopicResync)
 )
 
 // importTrigger listens for one import job's progress.

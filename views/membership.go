@@ -132,8 +132,9 @@ type PublicAirlinePage struct {
 	Pilots       int
 	Registration string // open, approval or closed
 	Suspended    bool
-	Live         LiveMap // the flights in progress, without their tracks
-	ShowLive     bool    // the airline shows its live map here
+	Live         LiveMap    // the flights in progress, without their tracks
+	ShowLive     bool       // the airline shows its live map here
+	News         []NewsCard // the airline's latest news
 }
 
 // RegisterForm is the registration form of an airline.

@@ -50,6 +50,8 @@ type Commands struct {
 	// PublicURL is the deployment's address, which the links in emails and
 	// webhook messages start with ("" sends webhook messages without links).
 	PublicURL string
+	// News posts, edits and deletes an airline's news.
+	News *domain.News
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -86,6 +88,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		Jumpseats: &domain.Jumpseats{Runner: runner, IDs: ids, Settings: settings},
 		// Until WithWebhooks sets the operator's choice, no private address.
 		Webhooks: &domain.Webhooks{Runner: runner, IDs: ids, URLs: webhooks.Guard{}},
+		News:     &domain.News{Runner: runner, IDs: ids},
 	}
 }
 
@@ -147,5 +150,6 @@ func (c Commands) Deps() handlers.Deps {
 		Webhooks:         c.Webhooks,
 		WebhookQueue:     c.WebhookQueue,
 		EmailCommands:    c.Users,
+		News:             c.News,
 	}
 }

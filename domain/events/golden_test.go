@@ -149,6 +149,20 @@ var goldenCases = []struct {
 		PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", FromAirport: "EGLL", ToAirport: "LPPT",
 		MovedAt: timestamppb.New(time.Date(2026, 11, 28, 21, 12, 0, 0, time.UTC)),
 	}},
+	{"news_posted", &eventsv1.NewsPosted{
+		NewsId: "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		Title: "New routes to Lisbon — été", Body: "We now fly **EGLL–LPPT** daily.\n\n- from 1 December\n- [timetable](https://example.com/t)",
+		AuthorId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", PostedAt: timestamppb.New(time.Date(2026, 12, 6, 9, 30, 0, 0, time.UTC)),
+	}},
+	{"news_edited", &eventsv1.NewsEdited{
+		NewsId: "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		Title: "New routes to Lisbon and Faro", Body: "We now fly to *LPPT* and *LPFR*.",
+		EditorId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", EditedAt: timestamppb.New(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)),
+	}},
+	{"news_deleted", &eventsv1.NewsDeleted{
+		NewsId: "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		DeletedBy: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", DeletedAt: timestamppb.New(time.Date(2026, 12, 6, 11, 0, 0, 0, time.UTC)),
+	}},
 	{"bid_removed", &eventsv1.BidRemoved{
 		BidId: "3c4d5e6f-7081-4a92-b3c4-d5e6f7a8b9c0", PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
 		FlightId: "6b1e0a37-520c-5e2f-9d64-3a517c0e8812", Reason: "filed", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d",

@@ -75,6 +75,9 @@ var registered = []proto.Message{
 	&eventsv1.WebhookRemoved{},
 	&eventsv1.WebhookSecretRotated{},
 	&eventsv1.WebhookDeliveryResent{},
+	&eventsv1.NewsPosted{},
+	&eventsv1.NewsEdited{},
+	&eventsv1.NewsDeleted{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

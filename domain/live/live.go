@@ -27,6 +27,7 @@ const (
 	TopicUsers         Topic = "users"          // a tenant's people
 	TopicNotices       Topic = "notices"        // a member's own notices (to that member)
 	TopicPirepComments Topic = "pirep-comments" // comment threads of PIREPs
+	TopicNews          Topic = "news"           // an airline's news (its dashboard and public page)
 	// TopicOwnPireps is a pilot's own PIREPs and career: their dashboard and
 	// their PIREP list. Sent to that pilot only.
 	TopicOwnPireps Topic = "own-pireps"

@@ -257,6 +257,7 @@ type state struct {
 	simbriefOfps map[ofpKey]readmodel.SimbriefOfp       // see simbrief.go
 	review       *reviewTables                          // see review.go
 	jumpseats    map[rowKey][]readmodel.Jumpseat        // by pilot, latest first; see jumpseats.go
+	news         map[string][]readmodel.News            // by tenant, newest first; see news.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -318,6 +319,7 @@ func newState() *state {
 		simbriefOfps: map[ofpKey]readmodel.SimbriefOfp{},
 		review:       newReviewTables(),
 		jumpseats:    map[rowKey][]readmodel.Jumpseat{},
+		news:         map[string][]readmodel.News{},
 	}
 }
 

@@ -231,6 +231,18 @@ type MailToken struct {
 	UsedAt    *time.Time
 }
 
+type News struct {
+	TenantID  string
+	ID        uuid.UUID
+	Number    int32
+	AuthorID  uuid.UUID
+	Title     string
+	Body      string
+	PostedAt  time.Time
+	UpdatedAt time.Time
+	DeletedAt *time.Time
+}
+
 type Notice struct {
 	TenantID     string
 	UserID       uuid.UUID

@@ -36,6 +36,8 @@ type Querier interface {
 	// no such aircraft).
 	// It always returns one row.
 	CollectFilingFacts(ctx context.Context, arg CollectFilingFactsParams) (CollectFilingFactsRow, error)
+	// CountNews is how many news items an airline shows.
+	CountNews(ctx context.Context, tenantID string) (int64, error)
 	// CountPirepsByAirline counts what ListPirepsByAirline's filters match, for
 	// "page N of M". A filter of the state alone, or of nothing, reads the
 	// triggers' pirep_counts when no such row's block-off is outside the
@@ -77,6 +79,8 @@ type Querier interface {
 	DeleteAllFlights(ctx context.Context) error
 	// DeleteAllJumpseats empties the read model before a rebuild.
 	DeleteAllJumpseats(ctx context.Context) error
+	// DeleteAllNews empties the read model before a rebuild.
+	DeleteAllNews(ctx context.Context) error
 	// DeleteAllNoticePireps empties the read model before a rebuild.
 	DeleteAllNoticePireps(ctx context.Context) error
 	// DeleteAllNotices empties the read model before a rebuild.
@@ -101,6 +105,9 @@ type Querier interface {
 	DeleteAllUsers(ctx context.Context) error
 	// DeleteCheckpoint resets a projection to the start of the log for a rebuild.
 	DeleteCheckpoint(ctx context.Context, name string) error
+	// DeleteNews marks a news item deleted: it shows nowhere, and keeps its
+	// number.
+	DeleteNews(ctx context.Context, arg DeleteNewsParams) error
 	// DeleteQuarantinedEvent takes an event out of quarantine once it applies.
 	DeleteQuarantinedEvent(ctx context.Context, arg DeleteQuarantinedEventParams) error
 	// DeleteSimbriefOfp removes an expired OFP.
@@ -147,6 +154,8 @@ type Querier interface {
 	// GetLastNoticeOfKind is a member's newest notice of a kind, dismissed or
 	// not: the rank notice before tells which rank a new one follows.
 	GetLastNoticeOfKind(ctx context.Context, arg GetLastNoticeOfKindParams) (Notice, error)
+	// GetNews is one news item of an airline, unless deleted.
+	GetNews(ctx context.Context, arg GetNewsParams) (News, error)
 	// GetNoticePirep returns what the notices projection knows of a PIREP.
 	GetNoticePirep(ctx context.Context, arg GetNoticePirepParams) (NoticePirep, error)
 	// GetPilotFlightOfp returns a pilot's newest OFP of a schedule flight that
@@ -186,6 +195,9 @@ type Querier interface {
 	// InsertJumpseat records a pilot's jumpseat; the same one again changes
 	// nothing.
 	InsertJumpseat(ctx context.Context, arg InsertJumpseatParams) error
+	// InsertNews records a posted news item with the airline's next number;
+	// the same one again (deleted or not) changes nothing.
+	InsertNews(ctx context.Context, arg InsertNewsParams) error
 	// InsertNotice adds a notice for a member; the same id again changes
 	// nothing.
 	InsertNotice(ctx context.Context, arg InsertNoticeParams) error
@@ -236,6 +248,8 @@ type Querier interface {
 	// report is older than before, the longest silent first: the ones the
 	// system cancels as abandoned.
 	ListIdlePireps(ctx context.Context, arg ListIdlePirepsParams) ([]ListIdlePirepsRow, error)
+	// ListNews is a page of an airline's news, newest first.
+	ListNews(ctx context.Context, arg ListNewsParams) ([]News, error)
 	// ListPendingPireps is a page of staff's review queue: pending PIREPs,
 	// oldest first, limit of them after the first offset.
 	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)
@@ -384,6 +398,8 @@ type Querier interface {
 	// constant use costs at most one write a minute. Not event-sourced: see
 	// the api_keys migration.
 	TouchAPIKeyLastUsed(ctx context.Context, arg TouchAPIKeyLastUsedParams) error
+	// UpdateNews sets a news item's new title and body.
+	UpdateNews(ctx context.Context, arg UpdateNewsParams) error
 	// UpsertAPIKey writes a key's row as its ApiKeyCreated event describes it:
 	// not revoked. An existing row keeps its last_used_at, which no event
 	// carries.
