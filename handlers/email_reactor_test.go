@@ -196,3 +196,44 @@ func checkDecisionEmails(t *testing.T, w *matrixWorld, srv *mailpittest.Server) 
 		t.Errorf("pilot-a got %d acceptance emails, want 2", n)
 	}
 }
+
+// Staff post news: each active person of the airline who did not turn
+// news off gets it by email, with its text; another airline's people and
+// a pilot who turned news off on their account page get nothing.
+func TestPostedNewsIsEmailedToTheAirlinesPeopleWhoWantIt(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			srv := mailpittest.Start(t)
+			w := newMatrixWorld(t, m, withMailpit(srv))
+			a := w.airlines["A"]
+			pilot, staff := w.actors[1], w.actors[2]
+			w.session(t, pilot)
+			w.session(t, staff)
+			// The admin keeps every kind but news.
+			if resp, _ := w.sendForm(t, staff, "/account/email", url.Values{"on": {"pirep_reviewed", "promotion", "registration"}}); resp.StatusCode != http.StatusOK {
+				t.Fatalf("turn news off: %d", resp.StatusCode)
+			}
+			if resp, body := w.sendForm(t, staff, "/airlines/"+a.id+"/news", url.Values{"title": {"Lisbon opens"}, "body": {"**Three** new routes.\n\nBook them now."}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("post news: %d %.300s", resp.StatusCode, body)
+			}
+			msg := srv.WaitFor(t, pilot.login, "News: Lisbon opens", 1)
+			if msg.From.Name != "Airline A" || !strings.Contains(msg.Text, "**Three** new routes.") || !strings.Contains(msg.Text, "Book them now.") ||
+				len(msg.Headers["List-Unsubscribe"]) != 1 || !strings.Contains(msg.Headers["List-Unsubscribe"][0], "k=news") {
+				t.Errorf("the news email: from %q, text %q, unsubscribe %v", msg.From.Name, msg.Text, msg.Headers["List-Unsubscribe"])
+			}
+			// A later email to the admin shows the reactor is past the news.
+			if resp, _ := w.sendForm(t, staff, "/airlines/"+a.id+"/pireps/"+a.pirep+"/accept", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("accept: %d", resp.StatusCode)
+			}
+			srv.WaitFor(t, a.pirepPilot, "was accepted", 1)
+			for _, to := range []string{staff.login, "admin-b@example.com", "target-airline-b@example.com"} {
+				if n := srv.Count(t, to, "News: Lisbon opens"); n != 0 {
+					t.Errorf("%s got the news %d times, want none", to, n)
+				}
+			}
+			if n := srv.Count(t, pilot.login, "News: Lisbon opens"); n != 1 {
+				t.Errorf("the pilot got the news %d times", n)
+			}
+		})
+	}
+}

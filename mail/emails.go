@@ -15,6 +15,7 @@ const (
 	KindRegistration  = "registration"   // approved or rejected
 	KindPirepReviewed = "pirep_reviewed" // accepted or rejected
 	KindPromotion     = "promotion"
+	KindNews          = "news" // the airline's staff posted news
 )
 
 // Optional are the kinds a person may turn off, in the order the account
@@ -23,6 +24,7 @@ var Optional = []struct{ Kind, Label string }{
 	{KindRegistration, "My registration is approved or rejected"},
 	{KindPirepReviewed, "My PIREPs are accepted or rejected"},
 	{KindPromotion, "I am promoted to a new rank"},
+	{KindNews, "My airline posts news"},
 }
 
 // IsOptional says whether kind is one a person may turn off.

@@ -3,6 +3,7 @@ package reactors
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -46,6 +47,7 @@ var emailEvents = map[string]bool{
 	events.TypeName(&eventsv1.PirepAccepted{}):        true,
 	events.TypeName(&eventsv1.PirepRejected{}):        true,
 	events.TypeName(&eventsv1.PilotRankSet{}):         true,
+	events.TypeName(&eventsv1.NewsPosted{}):           true,
 }
 
 // Handles implements projector.Reactor.
@@ -126,10 +128,38 @@ func (r Emails) React(ctx context.Context, _ domain.CommandMeta, ev domain.Recor
 		userID, kind = m.UserId, mail.KindPromotion
 		subject = "Your new rank: " + rank.Name
 		paragraphs = []string{"Congratulations: your rank is now " + rank.Name + "."}
+	case *eventsv1.NewsPosted:
+		return domain.Start, r.news(ctx, ev, m)
 	default:
 		return domain.Start, nil
 	}
-	return domain.Start, r.queue(ctx, ev, userID, kind, subject, paragraphs, link)
+	return domain.Start, r.queue(ctx, ev, userID, kind, subject, paragraphs, link, "event:"+ev.Position.String()+":"+kind)
+}
+
+// news emails a post to each active person of the airline who did not
+// turn news off, with the Markdown as its text (Markdown reads as text);
+// each email's key names the person, so a second run queues none again.
+func (r Emails) news(ctx context.Context, ev domain.RecordedEvent, m *eventsv1.NewsPosted) error {
+	members, err := r.ReadModels.Members(ctx, ev.TenantID)
+	if err != nil {
+		return err
+	}
+	var paragraphs []string
+	for _, p := range strings.Split(strings.ReplaceAll(m.Body, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			paragraphs = append(paragraphs, p)
+		}
+	}
+	for _, p := range members {
+		if p.Status != domain.StatusActive {
+			continue
+		}
+		key := "event:" + ev.Position.String() + ":" + mail.KindNews + ":" + p.ID
+		if err := r.queue(ctx, ev, p.ID, mail.KindNews, "News: "+m.Title, paragraphs, "/airlines/"+ev.TenantID+"/dashboard", key); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // VerificationLifetime is how long a registration's verification link
@@ -185,8 +215,9 @@ func (r Emails) registered(ctx context.Context, userID string) (bool, error) {
 	return len(evs) > 0 && evs[0].Type == events.TypeName(&eventsv1.PilotRegistered{}), nil
 }
 
-// queue sends one email to the person unless they chose not to get kind.
-func (r Emails) queue(ctx context.Context, ev domain.RecordedEvent, userID, kind, subject string, paragraphs []string, link string) error {
+// queue sends one email to the person, under key (which the outbox keeps
+// once), unless they chose not to get kind.
+func (r Emails) queue(ctx context.Context, ev domain.RecordedEvent, userID, kind, subject string, paragraphs []string, link, key string) error {
 	u, airline, err := r.ReadModels.FindUserWithAirline(ctx, userID)
 	if err != nil {
 		return err
@@ -206,6 +237,6 @@ func (r Emails) queue(ctx context.Context, ev domain.RecordedEvent, userID, kind
 	if link != "" {
 		c.LinkText, c.Link = "Open "+airline.Name, r.PublicURL+link
 	}
-	_, err = r.Mailer.Queue(ctx, "event:"+ev.Position.String()+":"+kind, ev.TenantID, kind, c.Message())
+	_, err = r.Mailer.Queue(ctx, key, ev.TenantID, kind, c.Message())
 	return err
 }
