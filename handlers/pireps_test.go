@@ -112,6 +112,16 @@ func checkPirepPages(t *testing.T, w *matrixWorld) {
 	if d.Find(`#pirep-queue[hx-trigger*="sse:pirep-review"]`).Length() != 1 {
 		t.Errorf("the queue does not re-fetch on the staff's PIREP topic")
 	}
+	// Each row shows what a reviewer decides by, and the queue can select
+	// every row at once.
+	row := d.Find(`[data-testid="pirep-row"][data-pirep="` + pendingID + `"]`)
+	cell := func(id string) string { return strings.TrimSpace(row.Find(`[data-testid="` + id + `"]`).Text()) }
+	if cell("pirep-distance") != "120 nm" || cell("pirep-fuel") != "2205 lb" || cell("pirep-landing") != "none" || cell("pirep-filed") == "" {
+		t.Errorf("the queue's row shows distance %q, fuel %q, landing %q, filed %q", cell("pirep-distance"), cell("pirep-fuel"), cell("pirep-landing"), cell("pirep-filed"))
+	}
+	if d.Find(`[data-testid="select-all-pireps"][data-select-all="bulk-accept"]`).Length() != 1 {
+		t.Errorf("the queue has no select-all box for its bulk accept")
+	}
 
 	// A pilot cannot accept; another airline's staff do not find it.
 	if resp, _ := w.sendForm(t, pilot, pendingURL+"/accept", url.Values{}); resp.StatusCode != http.StatusForbidden {

@@ -331,7 +331,8 @@ func walkPirepReview(t *testing.T, mode string, srv *testServer) {
 		chromedp.WaitVisible(testID("select-pirep")),
 		waitTrue(sseOpen),
 		slow(2000),
-		chromedp.Click(testID("select-pirep")),
+		chromedp.Click(testID("select-all-pireps")), // every row: the one waiting
+		waitTrue(`[...document.querySelectorAll('[data-testid="select-pirep"]')].every(b => b.checked)`),
 		chromedp.Click(testID("accept-selected")),
 		waitTrue(working),
 	); err != nil {

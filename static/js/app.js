@@ -148,3 +148,26 @@ document.addEventListener("htmx:afterSettle", (e) => {
     }
   }
 });
+
+// A "select all" box (data-select-all names the form its boxes belong to)
+// ticks or clears every row's box, and shows whether all, some or none are.
+document.addEventListener("change", (e) => {
+  const box = e.target;
+  if (!(box instanceof HTMLInputElement)) {
+    return;
+  }
+  if (box.dataset.selectAll) {
+    for (const row of document.querySelectorAll('input[type="checkbox"][form="' + CSS.escape(box.dataset.selectAll) + '"]')) {
+      row.checked = box.checked;
+    }
+    return;
+  }
+  const form = box.getAttribute("form");
+  const all = form && document.querySelector('[data-select-all="' + CSS.escape(form) + '"]');
+  if (all) {
+    const rows = [...document.querySelectorAll('input[type="checkbox"][form="' + CSS.escape(form) + '"]')];
+    const ticked = rows.filter((r) => r.checked).length;
+    all.checked = ticked === rows.length;
+    all.indeterminate = ticked > 0 && ticked < rows.length;
+  }
+});
