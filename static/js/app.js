@@ -114,10 +114,32 @@ document.addEventListener("keydown", (e) => {
       break;
     case "Escape":
       e.preventDefault();
-      results.replaceChildren();
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
+      closeList(input, results);
       break;
+  }
+});
+// closeList closes a box's list until its text changes again: a search
+// still on its way (typing slower than the box's delay sends several) is
+// dropped rather than opening the list again.
+function closeList(input, results) {
+  input.dataset.listClosed = "true";
+  htmx.trigger(input, "htmx:abort");
+  results.replaceChildren();
+  input.setAttribute("aria-expanded", "false");
+  input.removeAttribute("aria-activedescendant");
+}
+document.addEventListener("input", (e) => {
+  if (e.target instanceof HTMLInputElement && e.target.getAttribute("role") === "combobox") {
+    delete e.target.dataset.listClosed;
+  }
+});
+document.addEventListener("htmx:beforeSwap", (e) => {
+  const target = e.detail.target;
+  if (target && target.id && target.id.endsWith("-results")) {
+    const input = document.getElementById(target.id.slice(0, -"-results".length) + "-input");
+    if (input && input.dataset.listClosed) {
+      e.detail.shouldSwap = false;
+    }
   }
 });
 document.addEventListener("click", (e) => {
