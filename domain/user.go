@@ -190,6 +190,46 @@ func (s *Users) IssueOneTimePassword(ctx context.Context, meta CommandMeta, user
 // ChangePassword sets a password the user chose, after checking the current
 // one; it ends a one-time password's must-change state.
 func (s *Users) ChangePassword(ctx context.Context, meta CommandMeta, userID, current, next string) (AppendResult, error) {
+	return s.setPassword(ctx, meta, userID, next, func(u *User) error {
+		ok, err := s.Passwords.Verify(u.PasswordHash, current)
+		if err != nil {
+			return fmt.Errorf("verify the current password: %w", err)
+		}
+		if !ok {
+			return FieldError(EInvalid, "current", "This is not your current password.")
+		}
+		if current == next {
+			return FieldError(EInvalid, "password", "Choose a password different from the current one.")
+		}
+		return nil
+	})
+}
+
+// ChooseOwnPassword sets the password a person chose in place of their
+// one-time password, without asking for it again: the session that asks
+// logged in with it, and oneTimeHash is the hash it logged in against. It
+// is refused once the one-time password is no longer theirs (already
+// replaced, or reset again since).
+func (s *Users) ChooseOwnPassword(ctx context.Context, meta CommandMeta, userID, oneTimeHash, next string) (AppendResult, error) {
+	return s.setPassword(ctx, meta, userID, next, func(u *User) error {
+		if !u.MustChange || u.PasswordHash != oneTimeHash {
+			return FieldError(EConflict, "password", "Your one-time password is no longer yours to replace: log in again.")
+		}
+		if same, err := s.Passwords.Verify(u.PasswordHash, next); err != nil || same {
+			if err != nil {
+				return fmt.Errorf("compare with the one-time password: %w", err)
+			}
+			return FieldError(EInvalid, "password", "Choose a password of your own, not the one-time password.")
+		}
+		return nil
+	})
+}
+
+// setPassword records next as the user's password once allowed (the
+// command's own check of the user, first) says so and it passes the
+// password rules: a PasswordChanged event, so every session holding the old one
+// ends.
+func (s *Users) setPassword(ctx context.Context, meta CommandMeta, userID, next string, allowed func(u *User) error) (AppendResult, error) {
 	now := s.Runner.now()
 	var hash string
 	return Execute(ctx, s.Runner, StreamRef{StreamID: UserStream(userID)}, meta,
@@ -198,20 +238,14 @@ func (s *Users) ChangePassword(ctx context.Context, meta CommandMeta, userID, cu
 			if !u.Created {
 				return Decision{}, Errorf(ENotFound, "There is no such user.")
 			}
-			ok, err := s.Passwords.Verify(u.PasswordHash, current)
-			if err != nil {
-				return Decision{}, fmt.Errorf("verify the current password: %w", err)
-			}
-			if !ok {
-				return Decision{}, FieldError(EInvalid, "current", "This is not your current password.")
+			if err := allowed(u); err != nil {
+				return Decision{}, err
 			}
 			if err := ValidatePassword(next, u.Email); err != nil {
 				return Decision{}, err
 			}
-			if current == next {
-				return Decision{}, FieldError(EInvalid, "password", "Choose a password different from the current one.")
-			}
 			if hash == "" { // hash once, not on every retry
+				var err error
 				if hash, err = s.Passwords.Hash(next); err != nil {
 					return Decision{}, fmt.Errorf("hash the new password: %w", err)
 				}

@@ -2,7 +2,6 @@ package domain
 
 import (
 	"context"
-	"fmt"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -16,27 +15,7 @@ import (
 // every session that holds the old password ends. The caller has used up
 // the link's single-use token before.
 func (s *Users) ResetForgottenPassword(ctx context.Context, meta CommandMeta, userID, next string) (AppendResult, error) {
-	now := s.Runner.now()
-	var hash string
-	return Execute(ctx, s.Runner, StreamRef{StreamID: UserStream(userID)}, meta,
-		func() *User { return &User{} },
-		func(u *User, _ int64) (Decision, error) {
-			if !u.Created {
-				return Decision{}, Errorf(ENotFound, "There is no such user.")
-			}
-			if err := ValidatePassword(next, u.Email); err != nil {
-				return Decision{}, err
-			}
-			if hash == "" { // hash once, not on every retry
-				var err error
-				if hash, err = s.Passwords.Hash(next); err != nil {
-					return Decision{}, fmt.Errorf("hash the new password: %w", err)
-				}
-			}
-			return Decision{Events: []proto.Message{&eventsv1.PasswordChanged{
-				UserId: userID, PasswordHash: hash, OneTime: false, ChangedAt: timestamppb.New(now),
-			}}}, nil
-		})
+	return s.setPassword(ctx, meta, userID, next, func(*User) error { return nil })
 }
 
 // VerifyEmail records that the person opened the link emailed to email at

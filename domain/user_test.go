@@ -118,6 +118,45 @@ func TestChangePasswordChecksTheCurrentOneAndTheRules(t *testing.T) {
 	}
 }
 
+// A one-time password is replaced without typing it again, by the session
+// that logged in against its hash; never by another hash, nor twice.
+func TestChooseOwnPasswordReplacesOnlyTheOneTimePasswordLoggedInWith(t *testing.T) {
+	r := newRunner(t)
+	users := &domain.Users{Runner: r, IDs: domain.RandomIDs{}, Passwords: passwords.New()}
+	ctx := context.Background()
+	id, otp, _, err := users.CreateFirstAdmin(ctx, domain.CommandMeta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oneTime, err := users.PasswordHash(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []struct{ hash, next, field string }{
+		{"another hash", "a good new password", "password"},
+		{oneTime, "short", "password"},
+		{oneTime, otp, "password"},
+	} {
+		if _, err := users.ChooseOwnPassword(ctx, domain.CommandMeta{}, id, b.hash, b.next); domain.ErrorFields(err)[b.field] == "" {
+			t.Errorf("ChooseOwnPassword(%q, %q) = %v, want a message beside %s", b.hash, b.next, err, b.field)
+		}
+	}
+	if _, err := users.ChooseOwnPassword(ctx, domain.CommandMeta{}, id, oneTime, "a good new password"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := users.ChooseOwnPassword(ctx, domain.CommandMeta{}, id, oneTime, "a second new password"); domain.ErrorCode(err) != domain.EConflict {
+		t.Errorf("a second replacement of the one-time password: %v, want a conflict", err)
+	}
+	recs, _ := r.Store.ReadStream(ctx, domain.UserStream(id), 1)
+	if len(recs) != 1 {
+		t.Fatalf("%d events after one replacement, want 1", len(recs))
+	}
+	m, _ := r.Registry.Decode(recs[0].Type, recs[0].Data)
+	if changed := m.(*eventsv1.PasswordChanged); changed.OneTime || !verifies(changed.PasswordHash, "a good new password") {
+		t.Errorf("stored %+v, want the chosen password", changed)
+	}
+}
+
 func verifies(hash, plain string) bool {
 	ok, err := passwords.New().Verify(hash, plain)
 	return err == nil && ok

@@ -22,6 +22,7 @@ import (
 // UserCommands runs the user commands a person sends about their account.
 type UserCommands interface {
 	ChangePassword(ctx context.Context, meta domain.CommandMeta, userID, current, next string) (domain.AppendResult, error)
+	ChooseOwnPassword(ctx context.Context, meta domain.CommandMeta, userID, oneTimeHash, next string) (domain.AppendResult, error)
 	PasswordHash(ctx context.Context, userID string) (string, error)
 	Register(ctx context.Context, meta domain.CommandMeta, airlineID string, p domain.Person) (string, domain.AppendResult, error)
 	CreatePerson(ctx context.Context, meta domain.CommandMeta, airlineID string, p domain.Person) (string, string, domain.AppendResult, error)
@@ -220,18 +221,26 @@ func (h *accountHandlers) changePassword(c echo.Context) error {
 		return render(c, http.StatusUnprocessableEntity, views.PasswordView(f), nil)
 	}
 	ctx := c.Request().Context()
-	accountKey := "account:" + u.Email
-	wait, err := h.perAccount.Attempt(ctx, accountKey)
-	if err != nil {
-		return err
-	}
-	if wait > 0 {
-		return h.tooMany(c, wait, func(msg string) templ.Component { f.Message = msg; return views.PasswordView(f) })
-	}
-	res, err := h.users.ChangePassword(ctx, domain.CommandMeta{ID: domain.NewUUID(), Actor: u.ID, CorrelationID: requestID(c)},
-		u.ID, current, next)
-	if domain.ErrorFields(err)["current"] == "" {
-		h.forgive(c, h.perAccount, accountKey) // only wrong current passwords count
+	meta := domain.CommandMeta{ID: domain.NewUUID(), Actor: u.ID, CorrelationID: requestID(c)}
+	var res domain.AppendResult
+	var err error
+	if u.MustChangePassword {
+		// This session logged in with the one-time password just now (its
+		// stamp is that password's): it is not asked for again.
+		res, err = h.users.ChooseOwnPassword(ctx, meta, u.ID, u.PasswordHash, next)
+	} else {
+		accountKey := "account:" + u.Email
+		wait, werr := h.perAccount.Attempt(ctx, accountKey)
+		if werr != nil {
+			return werr
+		}
+		if wait > 0 {
+			return h.tooMany(c, wait, func(msg string) templ.Component { f.Message = msg; return views.PasswordView(f) })
+		}
+		res, err = h.users.ChangePassword(ctx, meta, u.ID, current, next)
+		if domain.ErrorFields(err)["current"] == "" {
+			h.forgive(c, h.perAccount, accountKey) // only wrong current passwords count
+		}
 	}
 	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
 		return render(c, status, views.PasswordView(f), nil)

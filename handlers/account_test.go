@@ -308,3 +308,53 @@ func TestAnEmptyLoginSaysWhatToEnter(t *testing.T) {
 		t.Errorf("after empty forms the admin's login answers %d", resp.StatusCode)
 	}
 }
+
+// A person who logged in with a one-time password chooses their own
+// without typing the one-time password again, and the navigation offers
+// nothing that bounces back to the form meanwhile. The one-time password
+// cannot be chosen, and once replaced it no longer logs in.
+func TestTheForcedPasswordChangeDoesNotAskForTheOneTimePasswordAgain(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			a := newAppOn(t, m, nil)
+			c := newClient()
+			if resp := a.logIn(t, c, "admin", a.adminOTP); resp.Header.Get("Location") != "/account/password" {
+				t.Fatalf("login with the one-time password went to %q", resp.Header.Get("Location"))
+			}
+			_, body := getAs(t, c, a.URL+"/account/password", nil)
+			d := doc(t, body)
+			if d.Find("#password-current").Length() != 0 || text(d, "forced") == "" {
+				t.Errorf("the forced form asks for the current password again")
+			}
+			for _, nav := range []string{`[data-testid="nav-api-keys"]`, `a[href="/airlines"]`, `[data-testid="nav-quarantine"]`} {
+				if d.Find(nav).Length() != 0 {
+					t.Errorf("the navigation offers %s while the change is forced", nav)
+				}
+			}
+			token := formToken(t, c, a.URL+"/account/password", "password-form")
+			resp, body := post(t, c, a.URL+"/account/password", url.Values{"_csrf": {token}, "password": {a.adminOTP}, "confirm": {a.adminOTP}})
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(text(doc(t, body), "error-password"), "not the one-time password") {
+				t.Errorf("choosing the one-time password: %d %q", resp.StatusCode, text(doc(t, body), "error-password"))
+			}
+			resp, _ = post(t, c, a.URL+"/account/password", url.Values{"_csrf": {token}, "password": {chosenPassword}, "confirm": {chosenPassword}})
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("choose a password: %d", resp.StatusCode)
+			}
+			if resp, _ := getAs(t, c, a.URL+"/airlines", nil); resp.StatusCode != http.StatusOK {
+				t.Errorf("after choosing, the session answers %d", resp.StatusCode)
+			}
+			// Now a change asks for the current password.
+			_, body = getAs(t, c, a.URL+"/account/password", nil)
+			if doc(t, body).Find("#password-current").Length() != 1 {
+				t.Errorf("a change that is not forced does not ask for the current password")
+			}
+			token = formToken(t, c, a.URL+"/account/password", "password-form")
+			if resp, _ := post(t, c, a.URL+"/account/password", url.Values{"_csrf": {token}, "password": {"yet another password"}, "confirm": {"yet another password"}}); resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("a change without the current password: %d, want 422", resp.StatusCode)
+			}
+			if resp := a.logIn(t, newClient(), "admin", a.adminOTP); resp.StatusCode == http.StatusSeeOther {
+				t.Errorf("the replaced one-time password still logs in")
+			}
+		})
+	}
+}

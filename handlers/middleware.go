@@ -130,6 +130,11 @@ func page(c echo.Context, title string) views.Page {
 		if u.PilotID != "" {
 			p.UserName = u.PilotID + " " + u.Name // a pilot is named with their pilot id
 		}
+		if u.MustChangePassword {
+			// Every other page sends them back to the password form.
+			p.Admin, p.Email, p.ChoosingPassword = false, false, true
+			return p
+		}
 		if u.Role == domain.RoleAirlineAdmin {
 			p.Manage = "/airlines/" + u.TenantID
 		}

@@ -13,6 +13,9 @@ type Page struct {
 	Manage    string // an airline admin: the address of their airline's pages
 	Notices   string // a member of an airline: the address of their notices, shown on every page
 	Email     bool   // the deployment sends email: the navigation links the email pages
+	// ChoosingPassword: the user must replace their one-time password
+	// first, so the navigation offers nothing that would lead back to it.
+	ChoosingPassword bool
 }
 
 // AirlineRow is one line of the airline list.

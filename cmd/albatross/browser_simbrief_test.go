@@ -66,7 +66,7 @@ func TestBrowserSimbriefBriefing(t *testing.T) {
 	if err := chromedp.Do(pilot,
 		chromedp.Navigate(srv.URL+"/login"),
 		logInAs("pat@petrel.example", otp),
-		choosePassword(otp, "Pat's own password 1"),
+		choosePassword("Pat's own password 1"),
 		waitTrue(passwordChosen),
 		chromedp.Navigate(plan),
 		chromedp.WaitVisible(testID("simbrief-plan-form")),
