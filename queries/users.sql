@@ -67,13 +67,14 @@ WHERE u.id = ANY(sqlc.arg(ids)::uuid[])
 ORDER BY u.id;
 
 -- name: SearchMembers :many
--- SearchMembers finds an airline's admitted people (not pending or
--- rejected) by what staff type in a pilot box: the start of their pilot
--- id or any part of their name, ignoring case; an exact pilot id first,
--- then an exact name, then by name. At most max_rows.
+-- SearchMembers finds an airline's admitted pilots (not pending or
+-- rejected, and with a pilot id: staff without one file no PIREPs) by what
+-- staff type in a pilot box: the start of their pilot id or any part of
+-- their name, ignoring case; an exact pilot id first, then an exact name,
+-- then by name. At most max_rows.
 SELECT id, pilot_id, name
 FROM users
-WHERE tenant_id = sqlc.arg(tenant_id) AND status NOT IN ('pending', 'rejected')
+WHERE tenant_id = sqlc.arg(tenant_id) AND status NOT IN ('pending', 'rejected') AND pilot_id <> ''
   AND (left(upper(pilot_id), length(sqlc.arg(query)::text)) = upper(sqlc.arg(query)::text)
        OR strpos(lower(name), lower(sqlc.arg(query)::text)) > 0)
 ORDER BY upper(pilot_id) = upper(sqlc.arg(query)::text) DESC, lower(name) = lower(sqlc.arg(query)::text) DESC,

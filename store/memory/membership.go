@@ -197,7 +197,7 @@ func (s *state) searchMembers(ctx context.Context, arg readmodel.SearchMembersPa
 		read := 0
 		t.Ascend(func(u *readmodel.User) bool {
 			read++
-			if u.Status == domain.StatusPending || u.Status == domain.StatusRejected {
+			if u.Status == domain.StatusPending || u.Status == domain.StatusRejected || u.PilotID == "" {
 				return true
 			}
 			if strings.HasPrefix(strings.ToUpper(u.PilotID), upper) || strings.Contains(strings.ToLower(u.Name), lower) {

@@ -367,10 +367,11 @@ type Querier interface {
 	SearchFlightsFrom(ctx context.Context, arg SearchFlightsFromParams) ([]Flight, error)
 	// SearchFlightsTo lists an airline's flights to one airport.
 	SearchFlightsTo(ctx context.Context, arg SearchFlightsToParams) ([]Flight, error)
-	// SearchMembers finds an airline's admitted people (not pending or
-	// rejected) by what staff type in a pilot box: the start of their pilot
-	// id or any part of their name, ignoring case; an exact pilot id first,
-	// then an exact name, then by name. At most max_rows.
+	// SearchMembers finds an airline's admitted pilots (not pending or
+	// rejected, and with a pilot id: staff without one file no PIREPs) by what
+	// staff type in a pilot box: the start of their pilot id or any part of
+	// their name, ignoring case; an exact pilot id first, then an exact name,
+	// then by name. At most max_rows.
 	SearchMembers(ctx context.Context, arg SearchMembersParams) ([]SearchMembersRow, error)
 	// SetCheckpoint records a projection's progress with the rows it wrote.
 	SetCheckpoint(ctx context.Context, arg SetCheckpointParams) error

@@ -335,7 +335,7 @@ func (q *Queries) ListUsersByTenant(ctx context.Context, tenantID string) ([]Use
 const searchMembers = `-- name: SearchMembers :many
 SELECT id, pilot_id, name
 FROM users
-WHERE tenant_id = $1 AND status NOT IN ('pending', 'rejected')
+WHERE tenant_id = $1 AND status NOT IN ('pending', 'rejected') AND pilot_id <> ''
   AND (left(upper(pilot_id), length($2::text)) = upper($2::text)
        OR strpos(lower(name), lower($2::text)) > 0)
 ORDER BY upper(pilot_id) = upper($2::text) DESC, lower(name) = lower($2::text) DESC,
@@ -355,10 +355,11 @@ type SearchMembersRow struct {
 	Name    string
 }
 
-// SearchMembers finds an airline's admitted people (not pending or
-// rejected) by what staff type in a pilot box: the start of their pilot
-// id or any part of their name, ignoring case; an exact pilot id first,
-// then an exact name, then by name. At most max_rows.
+// SearchMembers finds an airline's admitted pilots (not pending or
+// rejected, and with a pilot id: staff without one file no PIREPs) by what
+// staff type in a pilot box: the start of their pilot id or any part of
+// their name, ignoring case; an exact pilot id first, then an exact name,
+// then by name. At most max_rows.
 func (q *Queries) SearchMembers(ctx context.Context, arg SearchMembersParams) ([]SearchMembersRow, error) {
 	rows, err := q.db.Query(ctx, searchMembers, arg.TenantID, arg.Query, arg.MaxRows)
 	if err != nil {

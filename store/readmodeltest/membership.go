@@ -142,9 +142,10 @@ func testGetUserWithAirline(t *testing.T, q readmodel.Querier) {
 	}
 }
 
-// SearchMembers finds an airline's admitted people by the start of their
+// SearchMembers finds an airline's admitted pilots by the start of their
 // pilot id or any part of their name, ignoring case, exact matches first,
-// never another airline's, at most the number asked for.
+// never another airline's nor staff without a pilot id, at most the number
+// asked for.
 func testSearchMembers(t *testing.T, q readmodel.Querier) {
 	ctx := context.Background()
 	person := func(id, tenant, name, pilotID, status string) readmodel.UpsertUserParams {
@@ -157,8 +158,9 @@ func testSearchMembers(t *testing.T, q readmodel.Querier) {
 	joana := person("6f1c1c6e-5a55-4a7e-9d8e-000000000003", tenantA, "Joana Anastácio", "SPB0007", "suspended")
 	pending := person("6f1c1c6e-5a55-4a7e-9d8e-000000000004", tenantA, "Ana Pending", "", "pending")
 	other := person("6f1c1c6e-5a55-4a7e-9d8e-000000000005", tenantB, "Ana Other", "SPB0042", "active")
-	exact := person("6f1c1c6e-5a55-4a7e-9d8e-000000000006", tenantA, "ana", "", "active")
-	upsertUsers(t, q, ana, anabel, joana, pending, other, exact)
+	exact := person("6f1c1c6e-5a55-4a7e-9d8e-000000000006", tenantA, "ana", "XYZ0001", "active")
+	staff := person("6f1c1c6e-5a55-4a7e-9d8e-000000000007", tenantA, "Ana Staff", "", "active")
+	upsertUsers(t, q, ana, anabel, joana, pending, other, exact, staff)
 	search := func(query string, max int32) []string {
 		t.Helper()
 		rows, err := q.SearchMembers(ctx, readmodel.SearchMembersParams{TenantID: tenantA, Query: query, MaxRows: max})
@@ -185,6 +187,7 @@ func testSearchMembers(t *testing.T, q readmodel.Querier) {
 		{"nobody", 10, nil},
 		{"Pending", 10, nil}, // never admitted
 		{"Other", 10, nil},   // another airline's
+		{"Staff", 10, nil},   // no pilot id: files no PIREPs
 	} {
 		if got := search(c.query, c.max); !slices.Equal(got, c.want) {
 			t.Errorf("SearchMembers(%q, %d) = %q, want %q", c.query, c.max, got, c.want)
