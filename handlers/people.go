@@ -30,6 +30,13 @@ type peopleHandlers struct {
 	log *slog.Logger
 }
 
+// loginURL is the login page's address as this request reached the site
+// (behind a proxy, as the trusted proxy's headers say), to pass on with a
+// one-time password.
+func loginURL(c echo.Context) string {
+	return c.Scheme() + "://" + c.Request().Host + "/login"
+}
+
 // flashKey holds a one-line confirmation for the next page.
 const flashKey = "flash"
 
@@ -121,7 +128,7 @@ func (h *peopleHandlers) createPerson(c echo.Context) error {
 	}
 	h.waitFor(c, res)
 	requestLogger(c, h.log).Info("person created", "user", id)
-	issued := &views.OneTimePassword{For: f.Name, Login: domain.NormalizeEmail(f.Email), Password: otp}
+	issued := &views.OneTimePassword{For: f.Name, Login: domain.NormalizeEmail(f.Email), Password: otp, LoginURL: loginURL(c)}
 	c.Response().Header().Set("Cache-Control", "no-store") // the password must not stay in a cache
 	return h.renderPeople(c, http.StatusCreated, h.emptyForm(c), issued)
 }
@@ -260,7 +267,7 @@ func (h *peopleHandlers) resetPassword(c echo.Context) error {
 	}
 	h.waitFor(c, res)
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return h.renderPerson(c, http.StatusOK, &views.OneTimePassword{For: u.Name, Login: u.Email, Password: otp}, "", nil)
+	return h.renderPerson(c, http.StatusOK, &views.OneTimePassword{For: u.Name, Login: u.Email, Password: otp, LoginURL: loginURL(c)}, "", nil)
 }
 
 // history is a person's history, from their stream and their career's

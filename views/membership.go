@@ -75,6 +75,7 @@ type OneTimePassword struct {
 	For      string // the person's name
 	Login    string
 	Password string
+	LoginURL string // where they log in, as the staff member's browser reached it
 }
 
 // PeoplePage lists an airline's people: registrations waiting for a

@@ -231,6 +231,15 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	if got := text(t, platform, `[data-testid="otp-login"]`); got != adminEmail {
 		t.Errorf("the page says to log in as %q, want %s", got, adminEmail)
 	}
+	if got := text(t, platform, `[data-testid="otp-login-url"]`); got != srv.URL+"/login" {
+		t.Errorf("the page says to log in at %q, want %s/login", got, srv.URL)
+	}
+	// The copy button copies the password, or says how to when the
+	// browser does not let it; either way it says what happened.
+	if err := chromedp.Do(platform, chromedp.Click(testID("copy-otp-value")),
+		waitTrue(`document.querySelector("[data-copied]").textContent !== ""`)); err != nil {
+		t.Errorf("the copy button says nothing: %v", err)
+	}
 	adminRow := `[data-testid="person-row"][data-email="` + adminEmail + `"]`
 	contains(t, platform, adminRow, "Airline admin")
 	contains(t, platform, adminRow+` [data-testid="status"]`, "active")

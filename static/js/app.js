@@ -193,3 +193,32 @@ document.addEventListener("change", (e) => {
     all.indeterminate = ticked > 0 && ticked < rows.length;
   }
 });
+
+// A copy button (data-copy names the element whose text it copies) puts the
+// text on the clipboard and says so, for sighted and screen reader users.
+document.addEventListener("click", async (e) => {
+  const button = e.target instanceof Element && e.target.closest("[data-copy]");
+  if (!button) {
+    return;
+  }
+  const source = document.getElementById(button.dataset.copy);
+  if (!source) {
+    return;
+  }
+  let box = button.parentElement;
+  while (box && !box.querySelector("[data-copied]")) {
+    box = box.parentElement;
+  }
+  const status = box && box.querySelector("[data-copied]");
+  try {
+    await navigator.clipboard.writeText(source.textContent.trim());
+    if (status) {
+      status.textContent = "Copied.";
+    }
+    button.textContent = "Copied";
+  } catch {
+    if (status) {
+      status.textContent = "Copying is not allowed here: select the text and copy it.";
+    }
+  }
+});
