@@ -36,7 +36,9 @@ func testReadAirlineSetup(t *testing.T, q readmodel.Querier) {
 	pending.Status = "pending"
 	upsertUsers(t, q, admin, pending)
 	steps := []func(tenant string, n int) error{
-		func(tenant string, _ int) error { return q.UpsertAirport(ctx, airportParams(tenant, "EGLL", "LHR", "Heathrow", "London")) },
+		func(tenant string, _ int) error {
+			return q.UpsertAirport(ctx, airportParams(tenant, "EGLL", "LHR", "Heathrow", "London"))
+		},
 		func(tenant string, n int) error {
 			return q.UpsertSubfleet(ctx, subfleet(tenant, "6f1c1c6e-5a55-4a7e-9d8e-00000000c0"+string(rune('0'+n))+"1", "A320-"+tenant[:4]))
 		},
