@@ -77,6 +77,12 @@ func checkAdminHome(t *testing.T, w *matrixWorld) {
 	if !strings.Contains(body, `hx-get="/airlines/`+b.id+`/home/live"`) {
 		t.Errorf("B's home does not re-fetch its own live section")
 	}
+	trigger, _ := doc(t, body).Find(`#admin-home`).Attr("hx-trigger")
+	for _, topic := range []string{"sse:users", "sse:pirep-review", "sse:imports", "sse:airports", "sse:fleet", "sse:flights", "sse:ranks"} {
+		if !strings.Contains(trigger, topic) {
+			t.Errorf("the home's counts do not re-fetch on %s: %q", topic, trigger)
+		}
+	}
 	resp, body = getAs(t, adminA.client, w.URL+live, map[string]string{"HX-Request": "true"})
 	d = doc(t, body)
 	if resp.StatusCode != http.StatusOK || need(d, "registrations") != "2" || d.Find("nav").Length() != 0 {
