@@ -43,7 +43,29 @@ func ImportProgress(n notify.Notifier, log *slog.Logger) func(imports.Status) {
 		if err := n.Publish(ctx, importNotice(s)); err != nil {
 			log.Warn("import: cannot send the job's progress; its page catches up with the next", "job", s.ID, "err", err)
 		}
+		if importFinished(s.State) {
+			// The admin's home counts the jobs that ended with problems.
+			finished := notify.Notice{TenantID: s.AirlineID, Staff: true, Topic: live.TopicImports}
+			if err := n.Publish(ctx, finished); err != nil {
+				log.Warn("import: cannot tell the admin's home that a job finished", "job", s.ID, "err", err)
+			}
+		}
 	}
+}
+
+// importFinished is whether a job in state has ended.
+func importFinished(state string) bool {
+	switch state {
+	case imports.Done, imports.Refused, imports.Partial, imports.Failed:
+		return true
+	}
+	return false
+}
+
+// importNeedsStaff is whether a finished job left something for staff to
+// look at: a refused file, records that failed, or a job that stopped.
+func importNeedsStaff(state string) bool {
+	return state == imports.Refused || state == imports.Partial || state == imports.Failed
 }
 
 // importNotice tells a job's page, which only staff open, that its status

@@ -197,6 +197,7 @@ var routeAccess = map[string]access{
 	"GET /account/password":                           loggedIn,
 	"POST /account/password":                          loggedIn,
 	"GET /":                                           loggedIn,
+	"GET /airlines/:id/home/live":                     action(domain.ManageOperations),
 	"GET /events":                                     loggedIn,
 	"GET /account/api-keys":                           loggedIn,
 	"POST /account/api-keys":                          loggedIn,

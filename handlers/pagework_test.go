@@ -240,6 +240,8 @@ func TestPageWorkDoesNotGrowWithOtherAirlines(t *testing.T) {
 				{"a PIREP (staff)", staff, base + "/pireps/" + s.pirep},
 				{"fleet", staff, base + "/fleet"},
 				{"people", staff, base + "/people"},
+				{"admin home", staff, "/"},
+				{"admin home /live", staff, base + "/home/live"},
 			}
 			measure := func() map[string]pageCost {
 				t.Helper()

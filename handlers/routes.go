@@ -55,7 +55,9 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/account/email", emails.showChoices)
 	member.POST("/account/email", emails.saveChoices)
 	member.GET("/admin/email", emails.showOutbox, allow(domain.ViewEmailOutbox))
-	member.GET("/", showHome(d.ReadModels))
+	member.GET("/", showHome(d.ReadModels, d.Imports))
+	// The live section of an airline admin's home (what waits, first steps).
+	member.GET("/airlines/:id/home/live", showAdminHomeLive(d.ReadModels, d.Imports), allow(domain.ManageOperations))
 	member.GET("/events", d.Broker.streamEvents(d.Sessions, newStreamGuard(stillSignedIn(d.Sessions, d.ReadModels), d.Log)))
 
 	apiKeys := &apiKeyHandlers{cmds: d.APIKeys, rm: d.ReadModels, cache: d.APIKeyCache, readYourWrites: wait, log: d.Log}

@@ -22,6 +22,7 @@ const (
 	LivePirepThread   = "pirep-thread"   // one PIREP's comments, swapped with its facts
 	LiveFlightsMap    = "live-flights"   // an airline's flights in progress, map and table
 	LivePublicFlights = "public-flights" // the same on the airline's public page
+	LiveAdminHome     = "admin-home"     // what waits for an airline admin, and their first steps
 )
 
 // liveURL is the fragment route of a page's live section: the page's path
@@ -51,6 +52,8 @@ var (
 	noticesTrigger      = live.Trigger(live.TopicNotices, live.TopicResync)
 	liveFlightsTrigger  = live.Trigger(live.TopicLiveFlights, live.TopicResync)
 	newsTrigger         = live.Trigger(live.TopicNews, live.TopicResync)
+	adminHomeTrigger    = live.Trigger(live.TopicUsers, live.TopicPirepReview, live.TopicImports, live.TopicAirports,
+		live.TopicFleet, live.TopicFlights, live.TopicRanks, live.TopicSettings, live.TopicAirlines, live.TopicResync)
 )
 
 // importTrigger listens for one import job's progress.

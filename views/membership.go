@@ -169,4 +169,7 @@ type HomePage struct {
 	ManageURL   string
 	// DashboardURL is the member's own dashboard, for staff who fly too.
 	DashboardURL string
+	// Admin is what waits for an airline admin and their airline's first
+	// steps; nil for anyone else.
+	Admin *AdminHome
 }

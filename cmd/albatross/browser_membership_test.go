@@ -267,6 +267,10 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	}
 	contains(t, admin, "#home-heading", "Alice Admin")
 	contains(t, admin, "main", "Airline admin at Kestrel Virtual")
+	// A new airline's admin is told nothing waits and what to do first.
+	contains(t, admin, `[data-testid="need-registrations"]`, "nothing waiting")
+	contains(t, admin, `[data-testid="first-steps"]`, "First steps")
+	contains(t, admin, `[data-testid="step-airports"]`, "To do")
 	shot.take(admin, "airline-admin-home")
 
 	if err := chromedp.Do(admin,
@@ -297,6 +301,14 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 		chromedp.WaitVisible(testID("no-pending")),
 	); err != nil {
 		t.Fatalf("open the people page: %v", err)
+	}
+
+	// The admin's home, open in a second tab, counts the registration
+	// live.
+	home, cancelHome := chromedp.NewContext(admin)
+	defer cancelHome()
+	if err := chromedp.Do(home, openLive(srv.URL+"/", testID("needs-you"))); err != nil {
+		t.Fatalf("open the admin's home in a second tab: %v", err)
 	}
 
 	// A visitor, with no cookies, finds the airline and registers.
@@ -339,6 +351,13 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	contains(t, admin, pending, "Pat Pilot")
 	contains(t, admin, `[data-testid="person-row"][data-email="`+pilotEmail+`"] [data-testid="status"]`, "pending")
 	shot.take(admin, "registration-pending")
+	if err := chromedp.Do(home, waitTrue(`document.querySelector('[data-testid="need-registrations"] [data-testid="need-count"]').textContent.trim() === "1"`)); err != nil {
+		t.Errorf("the admin's open home did not count the registration: %v", err)
+	}
+	if err := chromedp.Do(home, waitTrue(stillThisPage)); err != nil {
+		t.Errorf("the admin's home reloaded instead of updating its counts: %v", err)
+	}
+	shot.take(home, "airline-admin-home-waiting")
 	// The list may be re-rendered by a live update at any moment, so the
 	// button is pressed from the page's script, on the element there now,
 	// rather than by a click on a node that a swap may have replaced.

@@ -28,6 +28,9 @@ const (
 	TopicNotices       Topic = "notices"        // a member's own notices (to that member)
 	TopicPirepComments Topic = "pirep-comments" // comment threads of PIREPs
 	TopicNews          Topic = "news"           // an airline's news (its dashboard and public page)
+	// TopicImports is an import job that finished (done, refused, partial
+	// or failed), for the count of the admin's home. Sent to staff only.
+	TopicImports Topic = "imports"
 	// TopicOwnPireps is a pilot's own PIREPs and career: their dashboard and
 	// their PIREP list. Sent to that pilot only.
 	TopicOwnPireps Topic = "own-pireps"

@@ -333,6 +333,12 @@ type Querier interface {
 	// QuarantineEvent sets aside an event a projection could not apply; the
 	// same event again keeps its first time and takes the newer error.
 	QuarantineEvent(ctx context.Context, arg QuarantineEventParams) error
+	// ReadAirlineSetup is what an airline admin's home shows in one round
+	// trip: the registrations waiting for a decision, and whether each first
+	// step of a new airline is done (an airport, a subfleet, an aircraft, a
+	// flight, a rank, a pilot invited or registered in any state). The
+	// EXISTS probes stop at the first row, so a big schedule costs nothing.
+	ReadAirlineSetup(ctx context.Context, tenantID string) (ReadAirlineSetupRow, error)
 	// ReadPilotCareer is a pilot's totals and rank in one round trip, for the
 	// dashboard: zeros and no rank for a pilot with no PIREP nor rank yet
 	// (not a Get: it always has its one row, never a miss).
