@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -8,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/albatross-va/albatross/domain"
 )
 
 // A registration chooses a home hub among the airline's hubs (no field at
@@ -17,7 +20,7 @@ import (
 func TestARegisteredPilotStartsAtTheirHomeHub(t *testing.T) {
 	for _, m := range []mode{embedded, postgres} {
 		t.Run(string(m), func(t *testing.T) {
-			w, _ := newCharterWorld(t, m) // A's hubs: EGLL and LFPG; LPPT is no hub
+			w, api := newCharterWorld(t, m) // A's hubs: EGLL and LFPG; LPPT is no hub
 			a, b, staff := w.airlines["A"], w.airlines["B"], w.actors[2]
 			registerURL := w.URL + "/a/" + a.slug + "/register"
 
@@ -85,6 +88,22 @@ func TestARegisteredPilotStartsAtTheirHomeHub(t *testing.T) {
 			}
 			w.settle(t)
 			hana := &actor{client: newClient()}
+			// phpVMS's /api/user shows the home hub, and where the pilot is.
+			hanaID := strings.TrimSuffix(strings.TrimPrefix(approveURL, "/airlines/"+a.id+"/people/"), "/approve")
+			key, _, err := (&domain.APIKeys{Runner: w.runner, IDs: domain.RandomIDs{}}).Create(context.Background(),
+				domain.CommandMeta{Who: domain.System}, hanaID, domain.CreateAPIKey{Name: "home hub"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.settle(t)
+			resp, pdoc := api.send(t, http.MethodGet, "/api/user", key.Key, nil)
+			if u := data[map[string]any](t, "/api/user", pdoc); resp.StatusCode != http.StatusOK || u["home_airport"] != "EGLL" || u["curr_airport"] != "EGLL" {
+				t.Errorf("/api/user: %d home_airport %v curr_airport %v, want EGLL for both", resp.StatusCode, u["home_airport"], u["curr_airport"])
+			}
+			resp, pdoc = api.send(t, http.MethodGet, "/api/user", w.actors[1].apiKey, nil)
+			if u := data[map[string]any](t, "/api/user", pdoc); resp.StatusCode != http.StatusOK || u["home_airport"] != nil {
+				t.Errorf("/api/user of a pilot with no home hub: home_airport %v, want null", u["home_airport"])
+			}
 			if resp := w.logIn(t, hana.client, "hana@example.com", memberPassword); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("log in: %d", resp.StatusCode)
 			}
