@@ -109,7 +109,9 @@ func (h *publicHandlers) register(c echo.Context) error {
 	var res domain.AppendResult
 	if c.FormValue("password_confirm") != person.Password {
 		// Nothing is written: the other fields' problems are shown with it.
-		err = confirmMismatch(h.users.CheckRegistration(c.Request().Context(), a.ID, person))
+		if err = registrationOpen(a); err == nil {
+			err = confirmMismatch(h.users.CheckRegistration(c.Request().Context(), a.ID, person))
+		}
 	} else {
 		id, res, err = h.users.Register(c.Request().Context(), meta, a.ID, person)
 	}
