@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +28,9 @@ type Person struct {
 	Country  string // ISO 3166-1 alpha-2, for example GB
 	Password string // chosen on registration; staff-created people get a one-time password
 	Role     string // RolePilot or RoleAirlineAdmin, for CreatePerson
+	// HomeAirport is the ICAO code of the hub a registering pilot chose as
+	// home: required when the airline has hubs, and one of them.
+	HomeAirport string
 }
 
 // Normalize trims the fields and puts them in the case they are stored in.
@@ -34,6 +38,7 @@ func (p *Person) Normalize() {
 	p.Name = strings.TrimSpace(p.Name)
 	p.Email = NormalizeEmail(p.Email)
 	p.Country = strings.ToUpper(strings.TrimSpace(p.Country))
+	p.HomeAirport = strings.ToUpper(strings.TrimSpace(p.HomeAirport))
 }
 
 // validate checks the fields every person has; withPassword adds the
@@ -95,13 +100,28 @@ func emailTaken(err error) error {
 	return err
 }
 
+// CheckRegistration checks a registration form as Register does, writing
+// nothing: its fields, and the home hub against the airline's hubs.
+func (s *Users) CheckRegistration(ctx context.Context, airlineID string, p Person) error {
+	p.Normalize()
+	f := p.validate(true)
+	hubs, err := s.hubs(ctx, airlineID)
+	if err != nil {
+		return err
+	}
+	if msg := homeAirportError(p.HomeAirport, hubs); msg != "" {
+		f["home_airport"] = msg
+	}
+	return Invalid(f)
+}
+
 // Register creates a pending pilot from an airline's public registration
 // form; in an airline with open registration the pilot is approved at once.
 // The email is claimed across the platform, so of two registrations with one
 // email exactly one succeeds.
 func (s *Users) Register(ctx context.Context, meta CommandMeta, airlineID string, p Person) (userID string, res AppendResult, err error) {
 	p.Normalize()
-	if err := p.ValidateRegistration(); err != nil {
+	if err := s.CheckRegistration(ctx, airlineID, p); err != nil {
 		return "", AppendResult{}, err
 	}
 	a, err := s.Runner.loadAirline(ctx, airlineID)
@@ -122,7 +142,7 @@ func (s *Users) Register(ctx context.Context, meta CommandMeta, airlineID string
 	meta.Actor = id // a visitor registers themselves
 	res, err = s.startUser(ctx, meta, id, airlineID, p.Email, &eventsv1.PilotRegistered{
 		UserId: id, TenantId: airlineID, Email: p.Email, Name: p.Name, Country: p.Country,
-		PasswordHash: hash, RegisteredAt: timestamppb.New(s.Runner.now()),
+		PasswordHash: hash, RegisteredAt: timestamppb.New(s.Runner.now()), HomeAirport: optionalString(p.HomeAirport),
 	})
 	if err != nil {
 		return "", AppendResult{}, emailTaken(err)
@@ -427,4 +447,41 @@ func stepID(id, step string) string {
 		return ""
 	}
 	return id + "/" + step
+}
+
+// HubLister lists an airline's hubs, the home airports a registering pilot
+// chooses from.
+type HubLister interface {
+	// Hubs returns the ICAO codes of the airline tenantID's hubs.
+	Hubs(ctx context.Context, tenantID string) ([]string, error)
+}
+
+// hubs returns the airline's hubs, none when Users has no HubLister.
+func (s *Users) hubs(ctx context.Context, airlineID string) ([]string, error) {
+	if s.Hubs == nil {
+		return nil, nil
+	}
+	return s.Hubs.Hubs(ctx, airlineID)
+}
+
+// homeAirportError says what is wrong with a chosen home airport, or "":
+// an airline with hubs needs one of them; one with none needs nothing.
+func homeAirportError(home string, hubs []string) string {
+	switch {
+	case home == "" && len(hubs) > 0:
+		return "Choose your home hub."
+	case home == "" || slices.Contains(hubs, home):
+		return ""
+	case len(hubs) == 0:
+		return "This airline has no hubs: leave the home hub empty."
+	}
+	return fmt.Sprintf("%s is not one of this airline's hubs.", home)
+}
+
+// optionalString is s as an optional proto field: unset when empty.
+func optionalString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

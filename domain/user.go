@@ -138,6 +138,9 @@ type Users struct {
 	Runner    *Runner
 	IDs       IDs
 	Passwords Passwords
+	// Hubs lists an airline's hubs for the home hub a registration
+	// chooses; nil asks for none.
+	Hubs HubLister
 }
 
 // CreateFirstAdmin creates the platform admin "admin" with a one-time

@@ -25,6 +25,7 @@ type UserCommands interface {
 	ChooseOwnPassword(ctx context.Context, meta domain.CommandMeta, userID, oneTimeHash, next string) (domain.AppendResult, error)
 	PasswordHash(ctx context.Context, userID string) (string, error)
 	Register(ctx context.Context, meta domain.CommandMeta, airlineID string, p domain.Person) (string, domain.AppendResult, error)
+	CheckRegistration(ctx context.Context, airlineID string, p domain.Person) error
 	CreatePerson(ctx context.Context, meta domain.CommandMeta, airlineID string, p domain.Person) (string, string, domain.AppendResult, error)
 	Approve(ctx context.Context, meta domain.CommandMeta, airlineID, userID string) (string, domain.AppendResult, error)
 	Reject(ctx context.Context, meta domain.CommandMeta, airlineID, userID, reason string) (domain.AppendResult, error)

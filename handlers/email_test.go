@@ -306,7 +306,7 @@ func TestARegistrationIsAskedToConfirmItsAddress(t *testing.T) {
 			csrf := formToken(t, visitor, a.URL+"/a/"+slug+"/register", "register-form")
 			email := "new-" + string(m) + "@example.com"
 			resp, body := post(t, visitor, a.URL+"/a/"+slug+"/register", url.Values{"_csrf": {csrf}, "name": {"Nia Pilot"},
-				"email": {email}, "password": {memberPassword}, "country": {"PT"}})
+				"email": {email}, "password": {memberPassword}, "password_confirm": {memberPassword}, "country": {"PT"}})
 			if resp.StatusCode != http.StatusCreated {
 				t.Fatalf("register: %d %.300s", resp.StatusCode, body)
 			}

@@ -233,7 +233,7 @@ func FuzzRegisterForm(f *testing.F) {
 	a := newFuzzApp(f)
 	f.Fuzz(func(t *testing.T, name, email, country, password, raw string) {
 		body := url.Values{"name": {name}, "email": {email}, "country": {country}, "password": {password},
-			"command_id": {domain.NewUUID()}}.Encode()
+			"password_confirm": {password}, "command_id": {domain.NewUUID()}}.Encode()
 		if raw != "" {
 			body = raw + "&" + body
 		}

@@ -678,7 +678,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form.Set("current", "not the password")
 	case "/a/:slug/register":
 		form = url.Values{"name": {"Visitor"}, "email": {fmt.Sprintf("visitor%d@example.com", n)},
-			"password": {memberPassword}, "country": {"GB"}}
+			"password": {memberPassword}, "password_confirm": {memberPassword}, "country": {"GB"}}
 	case "/airlines":
 		icao := fmt.Sprintf("%c%c%c", 'A'+n/676%26, 'A'+n/26%26, 'A'+n%26)
 		form = url.Values{"name": {"New " + icao}, "icao": {"Q" + icao[1:]}, "slug": {fmt.Sprintf("new-%d", n)}}

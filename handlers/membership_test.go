@@ -38,13 +38,13 @@ func TestRegistrationApprovalAndLoginRefusals(t *testing.T) {
 		t.Errorf("the form lost the name: %q", v)
 	}
 	resp, body = post(t, visitor, w.URL+"/a/"+a.slug+"/register", url.Values{"_csrf": {token},
-		"name": {"Ana Pilot"}, "email": {"Ana@Example.com"}, "password": {memberPassword}, "country": {"pt"}})
+		"name": {"Ana Pilot"}, "email": {"Ana@Example.com"}, "password": {memberPassword}, "password_confirm": {memberPassword}, "country": {"pt"}})
 	if resp.StatusCode != http.StatusCreated || find(body, `[data-testid="registered"]`) == "" {
 		t.Fatalf("registration: %d", resp.StatusCode)
 	}
 	// The same email again is refused beside the field.
 	resp, body = post(t, newClientWithToken(t, w, a), w.URL+"/a/"+a.slug+"/register", url.Values{
-		"name": {"Twin"}, "email": {"ana@example.com"}, "password": {memberPassword}, "country": {"GB"}})
+		"name": {"Twin"}, "email": {"ana@example.com"}, "password": {memberPassword}, "password_confirm": {memberPassword}, "country": {"GB"}})
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(find(body, `[data-testid="error-email"]`), "already exists") {
 		t.Errorf("a second registration with the email: %d %q", resp.StatusCode, find(body, `[data-testid="error-email"]`))
 	}

@@ -128,7 +128,12 @@ func (h *phpvmsAPI) userResource(c echo.Context, a reads.Airline, u reads.User) 
 			rank = map[string]any{"name": r.Name, "subfleets": []any{}}
 		}
 	}
-	var location any
+	// Before a first accepted arrival, a pilot is at their home hub, as
+	// in phpVMS (where curr_airport starts as home_airport).
+	var location, home any
+	if u.HomeAirport != "" {
+		location, home = u.HomeAirport, u.HomeAirport
+	}
 	if career.Location != "" {
 		location = career.Location
 	}
@@ -136,7 +141,7 @@ func (h *phpvmsAPI) userResource(c echo.Context, a reads.Airline, u reads.User) 
 		"id": u.PilotNumber, "pilot_id": u.PilotNumber, "ident": u.PilotID,
 		"name": shortName(u.Name), "name_private": shortName(u.Name), "avatar": nil,
 		"discord_id": nil, "vatsim_id": nil, "ivao_id": nil,
-		"rank_id": nil, "home_airport": nil, "curr_airport": location, "last_pirep_id": nil,
+		"rank_id": nil, "home_airport": home, "curr_airport": location, "last_pirep_id": nil,
 		"flights": career.Flights, "flight_time": career.Minutes, "transfer_time": 0, "total_time": career.Minutes,
 		"timezone": nil, "state": phpvmsUserState(u.Status),
 		"airline": airlineResource(a), "rank": rank, "bids": []any{}, "subfleets": []any{},

@@ -81,6 +81,9 @@ func (h *publicHandlers) showRegister(c echo.Context) error {
 		return err
 	}
 	f := views.RegisterForm{Page: page(c, "Join "+a.Name), AirlineName: a.Name, Slug: a.Slug, CommandID: domain.NewUUID()}
+	if f.Hubs, err = h.hubOptions(c, a.ID); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.RegisterView(f), nil)
 }
 
@@ -96,9 +99,22 @@ func (h *publicHandlers) register(c echo.Context) error {
 	if !validCommandID(f.CommandID) {
 		f.CommandID = domain.NewUUID()
 	}
+	if f.Hubs, err = h.hubOptions(c, a.ID); err != nil {
+		return err
+	}
 	meta := domain.CommandMeta{ID: f.CommandID, CorrelationID: requestID(c)}
-	id, res, err := h.users.Register(c.Request().Context(), meta, a.ID, domain.Person{
-		Name: f.Name, Email: f.Email, Country: f.Country, Password: c.FormValue("password")})
+	person := domain.Person{Name: f.Name, Email: f.Email, Country: f.Country, Password: c.FormValue("password"),
+		HomeAirport: f.HomeAirport}
+	var id string
+	var res domain.AppendResult
+	if c.FormValue("password_confirm") != person.Password {
+		// Nothing is written: the other fields' problems are shown with it.
+		if err = registrationOpen(a); err == nil {
+			err = confirmMismatch(h.users.CheckRegistration(c.Request().Context(), a.ID, person))
+		}
+	} else {
+		id, res, err = h.users.Register(c.Request().Context(), meta, a.ID, person)
+	}
 	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
 		return render(c, status, views.RegisterView(f), nil)
 	}
@@ -109,4 +125,32 @@ func (h *publicHandlers) register(c echo.Context) error {
 	requestLogger(c, h.log).Info("registration", "user", id, "airline", a.ID)
 	return render(c, http.StatusCreated, views.RegisteredView(views.RegisteredPage{
 		Page: page(c, "Thank you"), AirlineName: a.Name, Approved: a.Registration == domain.RegistrationOpen}), nil)
+}
+
+// hubOptions are an airline's hubs as the registration form offers them.
+func (h *publicHandlers) hubOptions(c echo.Context, airlineID string) ([][2]string, error) {
+	hubs, err := h.rm.ListHubs(c.Request().Context(), airlineID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][2]string, len(hubs))
+	for i, a := range hubs {
+		out[i] = [2]string{a.Icao, a.Icao + " " + a.Name}
+	}
+	return out, nil
+}
+
+// confirmMismatch adds to err (the other fields' problems, or nil) that the
+// two passwords differ.
+func confirmMismatch(err error) error {
+	f := map[string]string{}
+	if domain.ErrorCode(err) == domain.EInvalid {
+		for k, v := range domain.ErrorFields(err) {
+			f[k] = v
+		}
+	} else if err != nil {
+		return err
+	}
+	f["password_confirm"] = "The two passwords differ: type the same password in both."
+	return domain.Invalid(f)
 }

@@ -39,7 +39,7 @@ func TestTextNoEventCanHoldIsRefusedAtEveryBoundary(t *testing.T) {
 		token := formToken(t, visitor, w.URL+"/a/"+a.slug+"/register", "register-form")
 		before := w.countEvents(t)
 		resp, body := post(t, visitor, w.URL+"/a/"+a.slug+"/register", url.Values{"_csrf": {token},
-			"name": {"a\x00b"}, "email": {"nul@example.com"}, "password": {memberPassword}, "country": {"PT"}})
+			"name": {"a\x00b"}, "email": {"nul@example.com"}, "password": {memberPassword}, "password_confirm": {memberPassword}, "country": {"PT"}})
 		refusedBeside(t, w, "a NUL name", before, resp, body, "name")
 		if v, _ := doc(t, body).Find(`#register-email`).Attr("value"); v != "nul@example.com" {
 			t.Errorf("the form lost the email: %q", v)

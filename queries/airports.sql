@@ -4,6 +4,13 @@ SELECT * FROM airports
 WHERE tenant_id = $1
 ORDER BY icao COLLATE "C";
 
+-- name: ListHubs :many
+-- ListHubs lists an airline's hubs by ICAO code: the home airports a
+-- registering pilot chooses from.
+SELECT * FROM airports
+WHERE tenant_id = $1 AND hub
+ORDER BY icao COLLATE "C";
+
 -- name: GetAirport :one
 -- GetAirport finds one airport of an airline by its ICAO code.
 SELECT * FROM airports

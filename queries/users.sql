@@ -7,14 +7,14 @@ SELECT count(*) FROM users;
 -- GetUserByEmail finds the user behind a login; the email is lower-cased by
 -- the caller, as it is stored.
 SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
-       country, status, status_reason, pilot_number, pilot_id
+       country, status, status_reason, pilot_number, pilot_id, home_airport
 FROM users
 WHERE email = $1;
 
 -- name: GetUser :one
 -- GetUser finds a user by id, for a session or the projector.
 SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
-       country, status, status_reason, pilot_number, pilot_id
+       country, status, status_reason, pilot_number, pilot_id, home_airport
 FROM users
 WHERE id = $1;
 
@@ -41,7 +41,7 @@ WHERE u.id = $1;
 -- GetTenantUser finds a person of one airline: a person of another airline
 -- is not found, whatever id is asked for.
 SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
-       country, status, status_reason, pilot_number, pilot_id
+       country, status, status_reason, pilot_number, pilot_id, home_airport
 FROM users
 WHERE tenant_id = $1 AND id = $2;
 
@@ -84,7 +84,7 @@ LIMIT sqlc.arg(max_rows);
 -- name: ListUsersByTenant :many
 -- ListUsersByTenant lists an airline's people by name.
 SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
-       country, status, status_reason, pilot_number, pilot_id
+       country, status, status_reason, pilot_number, pilot_id, home_airport
 FROM users
 WHERE tenant_id = $1
 ORDER BY name COLLATE "C", id;
@@ -92,15 +92,16 @@ ORDER BY name COLLATE "C", id;
 -- name: UpsertUser :exec
 -- UpsertUser writes a user's row from its events.
 INSERT INTO users (tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
-                   country, status, status_reason, pilot_number, pilot_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                   country, status, status_reason, pilot_number, pilot_id, home_airport)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 ON CONFLICT (id) DO UPDATE
 SET tenant_id = EXCLUDED.tenant_id, email = EXCLUDED.email, name = EXCLUDED.name,
     role = EXCLUDED.role, password_hash = EXCLUDED.password_hash,
     must_change_password = EXCLUDED.must_change_password,
     created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
     country = EXCLUDED.country, status = EXCLUDED.status, status_reason = EXCLUDED.status_reason,
-    pilot_number = EXCLUDED.pilot_number, pilot_id = EXCLUDED.pilot_id;
+    pilot_number = EXCLUDED.pilot_number, pilot_id = EXCLUDED.pilot_id,
+    home_airport = EXCLUDED.home_airport;
 
 -- name: SetUserPassword :exec
 -- SetUserPassword replaces a user's password hash; must_change_password is

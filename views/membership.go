@@ -147,8 +147,17 @@ type RegisterForm struct {
 	Name        string `form:"name"`
 	Email       string `form:"email"`
 	Country     string `form:"country"`
-	Errors      map[string]string
-	Message     string
+	HomeAirport string `form:"home_airport"`
+	// Hubs are the airline's hubs to choose a home from (ICAO, label);
+	// none leaves the field out.
+	Hubs    [][2]string
+	Errors  map[string]string
+	Message string
+}
+
+// hubOptions are the home hub select's choices, a prompt first.
+func (f RegisterForm) hubOptions() [][2]string {
+	return append([][2]string{{"", "Choose your home hub"}}, f.Hubs...)
 }
 
 // RegisteredPage thanks a person who registered.

@@ -65,9 +65,10 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 	settings := reads.PirepSettings{Q: q} // and every fact a filing checks, in one read
 	ids := domain.RandomIDs{}
 	return Commands{
-		Runner:   runner,
-		Reads:    q,
-		Users:    &domain.Users{Runner: runner, IDs: ids, Passwords: passwords.New()},
+		Runner: runner,
+		Reads:  q,
+		// A registration's home hub is one of the airline's hubs.
+		Users:    &domain.Users{Runner: runner, IDs: ids, Passwords: passwords.New(), Hubs: ops},
 		Airlines: &domain.Airlines{Runner: runner, IDs: ids},
 		Airports: &domain.Airports{Runner: runner},
 		// The fleet's hubs and locations must be airports of the airline.

@@ -295,6 +295,18 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	}
 	shot.take(admin, "airline-admin-profile-saved")
 
+	// A hub, for registering pilots to choose as home.
+	if err := chromedp.Do(admin,
+		chromedp.Click(chromedp.CSS(`nav[aria-label="Airline"] a[href$="/airports"]`)),
+		chromedp.WaitVisible(testID("add-airport")),
+		chromedp.SendKeys(chromedp.ID("add-airport-input"), "NZAA"),
+		chromedp.Click(chromedp.ID("add-hub")),
+		submitForm("add-airport"),
+		chromedp.WaitVisible(testID("hub")),
+	); err != nil {
+		t.Fatalf("add the hub NZAA: %v", err)
+	}
+
 	// The admin keeps the people page open while a visitor registers.
 	if err := chromedp.Do(admin,
 		chromedp.Click(chromedp.CSS(`nav[aria-label="Airline"] a[href$="/people"]`)),
@@ -331,9 +343,14 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 		chromedp.SendKeys(chromedp.ID("register-name"), "Pat Pilot"),
 		chromedp.SendKeys(chromedp.ID("register-email"), pilotEmail),
 		chromedp.SendKeys(chromedp.ID("register-password"), pilotPassword),
+		chromedp.SendKeys(chromedp.ID("register-password_confirm"), pilotPassword),
 		chromedp.SendKeys(chromedp.ID("register-country"), "NZ"),
+		chromedp.SetValue(chromedp.ID("register-home_airport"), "NZAA"),
 	); err != nil {
 		t.Fatalf("fill in the registration: %v", err)
+	}
+	if v, err := chromedp.Run(visitor, chromedp.Value(chromedp.ID("register-home_airport"))); err != nil || v != "NZAA" {
+		t.Errorf("the home hub select holds %q (%v), want the hub NZAA", v, err)
 	}
 	shot.take(visitor, "register-form")
 	if err := chromedp.Do(visitor, submitForm("register-form"), chromedp.WaitVisible(testID("registered"))); err != nil {
@@ -409,4 +426,6 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 		t.Errorf("a pilot is offered to manage the airline (%d links, %v)", n, err)
 	}
 	shot.take(visitor, "pilot-home")
+	// The new pilot's dashboard has them at the home hub they chose.
+	contains(t, visitor, `[data-testid="dashboard-location"]`, "NZAA")
 }

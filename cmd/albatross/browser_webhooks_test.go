@@ -113,7 +113,7 @@ func TestBrowserWebhooks(t *testing.T) {
 	_, doc := visitor.get("/a/hook-va/register")
 	csrf, _ := doc.Find(`[data-testid="register-form"] input[name="_csrf"]`).Attr("value")
 	if resp, _ := visitor.post("/a/hook-va/register", url.Values{"_csrf": {csrf}, "name": {"Pat Pilot"}, "email": {"pat@example.com"},
-		"password": {"a password of Pat's"}, "country": {"NZ"}}, nil); resp.StatusCode >= 400 {
+		"password": {"a password of Pat's"}, "password_confirm": {"a password of Pat's"}, "country": {"NZ"}}, nil); resp.StatusCode >= 400 {
 		t.Fatalf("register: %d", resp.StatusCode)
 	}
 	got, sig := received(1)

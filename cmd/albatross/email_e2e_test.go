@@ -38,7 +38,7 @@ func TestServeSendsResetLinksThroughTheOutbox(t *testing.T) {
 			csrf, _ := doc.Find(`[data-testid="register-form"] input[name="_csrf"]`).Attr("value")
 			email := "pilot-" + m + "@example.com"
 			resp, _ := visitor.post("/a/mailbird/register", url.Values{"_csrf": {csrf}, "name": {"Mia Pilot"}, "email": {email},
-				"password": {"a first password"}, "country": {"PT"}}, nil)
+				"password": {"a first password"}, "password_confirm": {"a first password"}, "country": {"PT"}}, nil)
 			if resp.StatusCode != http.StatusCreated {
 				t.Fatalf("register: %d", resp.StatusCode)
 			}

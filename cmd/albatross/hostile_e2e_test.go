@@ -47,7 +47,7 @@ func TestHostileInputAtEachBoundaryLeavesEveryAirlineServing(t *testing.T) {
 		visitor := newBrowser(t, srv)
 		_, doc := visitor.get("/a/target/register")
 		csrf, _ := doc.Find(`[data-testid="register-form"] input[name="_csrf"]`).Attr("value")
-		form := url.Values{"_csrf": {csrf}, "name": {"a\x00b"}, "email": {"nul@target.example"}, "password": {adminPassword}, "country": {"PT"}}
+		form := url.Values{"_csrf": {csrf}, "name": {"a\x00b"}, "email": {"nul@target.example"}, "password": {adminPassword}, "password_confirm": {adminPassword}, "country": {"PT"}}
 		if cmd, ok := doc.Find(`[data-testid="register-form"] input[name="command_id"]`).Attr("value"); ok {
 			form.Set("command_id", cmd)
 		}

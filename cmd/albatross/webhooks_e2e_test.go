@@ -55,7 +55,7 @@ func TestWebhooksEndToEnd(t *testing.T) {
 				_, doc := v.get("/a/relay-air/register")
 				csrf, _ := doc.Find(`[data-testid="register-form"] input[name="_csrf"]`).Attr("value")
 				if resp, _ := v.post("/a/relay-air/register", url.Values{"_csrf": {csrf}, "name": {fmt.Sprintf("Visitor %d", i)},
-					"email": {fmt.Sprintf("v%d@example.com", i)}, "password": {"a password of their own"}, "country": {"NZ"}}, nil); resp.StatusCode >= 400 {
+					"email": {fmt.Sprintf("v%d@example.com", i)}, "password": {"a password of their own"}, "password_confirm": {"a password of their own"}, "country": {"NZ"}}, nil); resp.StatusCode >= 400 {
 					t.Fatalf("register %d: %d", i, resp.StatusCode)
 				}
 			}

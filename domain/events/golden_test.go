@@ -256,6 +256,13 @@ var goldenCases = []struct {
 		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
 		RegisteredAt: timestamppb.New(time.Date(2026, 11, 28, 19, 5, 0, 0, time.UTC)),
 	}},
+	{"pilot_registered_home_airport", &eventsv1.PilotRegistered{
+		UserId: "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f32", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d13",
+		Email: "pilot@example.com", Name: "Ana Pilot", Country: "PT",
+		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
+		RegisteredAt: timestamppb.New(time.Date(2026, 11, 28, 19, 5, 0, 0, time.UTC)),
+		HomeAirport:  proto.String("LPPT"),
+	}},
 	{"pilot_approved", &eventsv1.PilotApproved{
 		UserId: "0b6f6c1e-2d0a-4c55-8a51-0e0a5c1b2f32", PilotNumber: 7, PilotId: "ALB0007",
 		ApprovedAt: timestamppb.New(time.Date(2026, 11, 28, 19, 6, 0, 0, time.UTC)),

@@ -67,6 +67,13 @@ func (m *ReadModels) ListAirports(ctx context.Context, tenantID string) ([]readm
 	return m.st.listAirports(ctx, tenantID)
 }
 
+// ListHubs implements readmodel.Querier.
+func (m *ReadModels) ListHubs(ctx context.Context, tenantID string) ([]readmodel.Airport, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.listHubs(ctx, tenantID)
+}
+
 // ListAirportsByIcao implements readmodel.Querier.
 func (m *ReadModels) ListAirportsByIcao(ctx context.Context, arg readmodel.ListAirportsByIcaoParams) ([]readmodel.Airport, error) {
 	m.mu.RLock()
@@ -118,6 +125,26 @@ func (s *state) listAirports(ctx context.Context, tenantID string) ([]readmodel.
 
 // listAirportsByIcao looks each code up in the airline's airports: a code
 // given twice is one row, and the rows come in ICAO order (COLLATE "C").
+// listHubs is listAirports with the hubs only.
+func (s *state) listHubs(ctx context.Context, tenantID string) ([]readmodel.Airport, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows := s.airports[tenantID]
+	if rows == nil {
+		return nil, nil
+	}
+	var out []readmodel.Airport
+	rows.Ascend(func(a readmodel.Airport) bool {
+		if a.Hub {
+			out = append(out, a)
+		}
+		return true
+	})
+	s.visited(rows.Len())
+	return out, nil
+}
+
 func (s *state) listAirportsByIcao(ctx context.Context, arg readmodel.ListAirportsByIcaoParams) ([]readmodel.Airport, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -200,6 +227,13 @@ func (t *tx) ListAirports(ctx context.Context, tenantID string) ([]readmodel.Air
 		return nil, err
 	}
 	return t.st.listAirports(ctx, tenantID)
+}
+
+func (t *tx) ListHubs(ctx context.Context, tenantID string) ([]readmodel.Airport, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.st.listHubs(ctx, tenantID)
 }
 
 func (t *tx) ListAirportsByIcao(ctx context.Context, arg readmodel.ListAirportsByIcaoParams) ([]readmodel.Airport, error) {

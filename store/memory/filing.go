@@ -55,11 +55,17 @@ func (s *state) collectFilingFacts(ctx context.Context, arg readmodel.CollectFil
 }
 
 // pilotLocation is where a pilot is: their latest accepted arrival or,
-// when later, their latest jumpseat's airport.
+// when later, their latest jumpseat's airport; else their home hub.
 func (s *state) pilotLocation(key rowKey) string {
 	st := s.pilotStats[key]
 	if j, ok := s.latestJumpseat(key); ok && (st.LastFlight == nil || j.MovedAt.After(*st.LastFlight)) {
 		return j.ToAirport
 	}
-	return st.Location
+	if st.Location != "" {
+		return st.Location
+	}
+	if u, ok := s.users[key.id]; ok && u.TenantID == key.tenant {
+		return u.HomeAirport
+	}
+	return ""
 }

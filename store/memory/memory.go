@@ -701,7 +701,7 @@ func (t *tx) UpsertUser(ctx context.Context, arg readmodel.UpsertUserParams) err
 		PasswordHash: arg.PasswordHash, MustChangePassword: arg.MustChangePassword,
 		CreatedAt: timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt),
 		Country: arg.Country, Status: arg.Status, StatusReason: arg.StatusReason,
-		PilotNumber: arg.PilotNumber, PilotID: arg.PilotID,
+		PilotNumber: arg.PilotNumber, PilotID: arg.PilotID, HomeAirport: arg.HomeAirport,
 	})
 	t.moveOnRoster(old, existed, t.st.users[arg.ID])
 	t.st.emails[arg.Email] = arg.ID

@@ -145,6 +145,7 @@ func explainCases() []explainCase {
 		{"ListSubfleets", func(ctx context.Context, q *readmodel.Queries) error { _, err := q.ListSubfleets(ctx, big); return err }},
 		{"ListRanks", func(ctx context.Context, q *readmodel.Queries) error { _, err := q.ListRanks(ctx, big); return err }},
 		{"ListAirports", func(ctx context.Context, q *readmodel.Queries) error { _, err := q.ListAirports(ctx, big); return err }},
+		{"ListHubs", func(ctx context.Context, q *readmodel.Queries) error { _, err := q.ListHubs(ctx, big); return err }},
 		{"SearchAirports", func(ctx context.Context, q *readmodel.Queries) error {
 			_, err := q.SearchAirports(ctx, readmodel.SearchAirportsParams{TenantID: big, Term: "k12", MaxRows: 20})
 			return err

@@ -63,7 +63,7 @@ func (Users) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedE
 			return readmodel.UpsertUserParams{
 				TenantID: e.TenantId, Email: e.Email, Name: e.Name, Role: domain.RolePilot,
 				PasswordHash: e.PasswordHash, CreatedAt: at, UpdatedAt: at, Country: e.Country,
-				Status: domain.StatusPending,
+				Status: domain.StatusPending, HomeAirport: e.GetHomeAirport(),
 			}, nil
 		}
 	case *eventsv1.PasswordChanged:

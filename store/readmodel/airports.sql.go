@@ -159,6 +159,54 @@ func (q *Queries) ListAirportsByIcao(ctx context.Context, arg ListAirportsByIcao
 	return items, nil
 }
 
+const listHubs = `-- name: ListHubs :many
+SELECT tenant_id, icao, iata, name, city, region, country, timezone, hub, latitude, longitude, elevation_ft, ground_handling_cost, fuel_100ll_cost, fuel_jeta_cost, fuel_mogas_cost, notes, search, updated_at FROM airports
+WHERE tenant_id = $1 AND hub
+ORDER BY icao COLLATE "C"
+`
+
+// ListHubs lists an airline's hubs by ICAO code: the home airports a
+// registering pilot chooses from.
+func (q *Queries) ListHubs(ctx context.Context, tenantID string) ([]Airport, error) {
+	rows, err := q.db.Query(ctx, listHubs, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Airport
+	for rows.Next() {
+		var i Airport
+		if err := rows.Scan(
+			&i.TenantID,
+			&i.Icao,
+			&i.Iata,
+			&i.Name,
+			&i.City,
+			&i.Region,
+			&i.Country,
+			&i.Timezone,
+			&i.Hub,
+			&i.Latitude,
+			&i.Longitude,
+			&i.ElevationFt,
+			&i.GroundHandlingCost,
+			&i.Fuel100llCost,
+			&i.FuelJetaCost,
+			&i.FuelMogasCost,
+			&i.Notes,
+			&i.Search,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const searchAirports = `-- name: SearchAirports :many
 SELECT tenant_id, icao, iata, name, city, region, country, timezone, hub, latitude, longitude, elevation_ft, ground_handling_cost, fuel_100ll_cost, fuel_jeta_cost, fuel_mogas_cost, notes, search, updated_at FROM airports
 WHERE tenant_id = $1 AND strpos(search, $2::text) > 0

@@ -17,12 +17,13 @@ SELECT
     COALESCE((SELECT r.aircraft_at_departure FROM airline_pirep_rules r WHERE r.tenant_id = $1), false)::bool AS aircraft_at_departure,
     COALESCE((SELECT r.pilot_at_departure FROM airline_pirep_rules r WHERE r.tenant_id = $1), false)::bool AS pilot_at_departure,
     COALESCE((SELECT r.allow_charters FROM airline_pirep_rules r WHERE r.tenant_id = $1), false)::bool AS allow_charters,
-    COALESCE((SELECT CASE WHEN j.moved_at IS NOT NULL AND (s.last_flight IS NULL OR j.moved_at > s.last_flight) THEN j.to_airport ELSE s.location END
+    COALESCE(NULLIF((SELECT CASE WHEN j.moved_at IS NOT NULL AND (s.last_flight IS NULL OR j.moved_at > s.last_flight) THEN j.to_airport ELSE s.location END
               FROM (SELECT 1) one
               LEFT JOIN pilot_stats s ON s.tenant_id = $1 AND s.pilot_id = $2
               LEFT JOIN LATERAL (SELECT j.to_airport, j.moved_at FROM jumpseats j
                                  WHERE j.tenant_id = $1 AND j.pilot_id = $2
-                                 ORDER BY j.moved_at DESC, j.id DESC LIMIT 1) j ON true), '')::text AS pilot_location,
+                                 ORDER BY j.moved_at DESC, j.id DESC LIMIT 1) j ON true), ''),
+             (SELECT u.home_airport FROM users u WHERE u.tenant_id = $1 AND u.id = $2), '')::text AS pilot_location,
     COALESCE((SELECT array_agg(a.icao ORDER BY a.icao) FROM airports a
               WHERE a.tenant_id = $1 AND a.icao = ANY($3::text[])), '{}')::text[] AS airport_icaos,
     COALESCE((SELECT array_agg(a.latitude ORDER BY a.icao) FROM airports a
@@ -64,7 +65,8 @@ type CollectFilingFactsRow struct {
 // CollectFilingFacts reads in one round trip all that filing a PIREP checks
 // against the airline: its filing rules (rules_set is false for an airline
 // that never set them), the pilot's location (their latest accepted
-// arrival or, when later, their latest jumpseat's airport; ” for none), those of the named airports the airline has (three
+// arrival or, when later, their latest jumpseat's airport; else their home
+// hub; ” for none), those of the named airports the airline has (three
 // arrays in the same ICAO order), and the aircraft as its accepted PIREPs
 // left it, with its subfleet (aircraft_found is false when the airline has
 // no such aircraft).

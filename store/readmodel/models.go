@@ -458,6 +458,7 @@ type User struct {
 	StatusReason       string
 	PilotNumber        int32
 	PilotID            string
+	HomeAirport        string
 }
 
 type WebhookClaim struct {

@@ -30,7 +30,8 @@ type Querier interface {
 	// CollectFilingFacts reads in one round trip all that filing a PIREP checks
 	// against the airline: its filing rules (rules_set is false for an airline
 	// that never set them), the pilot's location (their latest accepted
-	// arrival or, when later, their latest jumpseat's airport; '' for none), those of the named airports the airline has (three
+	// arrival or, when later, their latest jumpseat's airport; else their home
+	// hub; '' for none), those of the named airports the airline has (three
 	// arrays in the same ICAO order), and the aircraft as its accepted PIREPs
 	// left it, with its subfleet (aircraft_found is false when the airline has
 	// no such aircraft).
@@ -244,6 +245,9 @@ type Querier interface {
 	// ListFlightBids is the standing bids on some of an airline's flights (a
 	// page of search results), by flight.
 	ListFlightBids(ctx context.Context, arg ListFlightBidsParams) ([]Bid, error)
+	// ListHubs lists an airline's hubs by ICAO code: the home airports a
+	// registering pilot chooses from.
+	ListHubs(ctx context.Context, tenantID string) ([]Airport, error)
 	// ListIdlePireps lists flights in progress of every airline whose last
 	// report is older than before, the longest silent first: the ones the
 	// system cancels as abandoned.

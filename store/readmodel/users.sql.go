@@ -37,7 +37,7 @@ func (q *Queries) DeleteAllUsers(ctx context.Context) error {
 
 const getTenantUser = `-- name: GetTenantUser :one
 SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
-       country, status, status_reason, pilot_number, pilot_id
+       country, status, status_reason, pilot_number, pilot_id, home_airport
 FROM users
 WHERE tenant_id = $1 AND id = $2
 `
@@ -67,13 +67,14 @@ func (q *Queries) GetTenantUser(ctx context.Context, arg GetTenantUserParams) (U
 		&i.StatusReason,
 		&i.PilotNumber,
 		&i.PilotID,
+		&i.HomeAirport,
 	)
 	return i, err
 }
 
 const getUser = `-- name: GetUser :one
 SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
-       country, status, status_reason, pilot_number, pilot_id
+       country, status, status_reason, pilot_number, pilot_id, home_airport
 FROM users
 WHERE id = $1
 `
@@ -97,13 +98,14 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.StatusReason,
 		&i.PilotNumber,
 		&i.PilotID,
+		&i.HomeAirport,
 	)
 	return i, err
 }
 
 const getUserByEmail = `-- name: GetUserByEmail :one
 SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
-       country, status, status_reason, pilot_number, pilot_id
+       country, status, status_reason, pilot_number, pilot_id, home_airport
 FROM users
 WHERE email = $1
 `
@@ -128,12 +130,13 @@ func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error
 		&i.StatusReason,
 		&i.PilotNumber,
 		&i.PilotID,
+		&i.HomeAirport,
 	)
 	return i, err
 }
 
 const getUserWithAirline = `-- name: GetUserWithAirline :one
-SELECT u.tenant_id, u.id, u.email, u.name, u.role, u.password_hash, u.must_change_password, u.created_at, u.updated_at, u.country, u.status, u.status_reason, u.pilot_number, u.pilot_id,
+SELECT u.tenant_id, u.id, u.email, u.name, u.role, u.password_hash, u.must_change_password, u.created_at, u.updated_at, u.country, u.status, u.status_reason, u.pilot_number, u.pilot_id, u.home_airport,
        COALESCE(a.id, '00000000-0000-0000-0000-000000000000'::uuid)::uuid AS airline_id,
        COALESCE(a.name, '')::text AS airline_name,
        COALESCE(a.icao, '')::text AS airline_icao,
@@ -184,6 +187,7 @@ func (q *Queries) GetUserWithAirline(ctx context.Context, id uuid.UUID) (GetUser
 		&i.User.StatusReason,
 		&i.User.PilotNumber,
 		&i.User.PilotID,
+		&i.User.HomeAirport,
 		&i.AirlineID,
 		&i.AirlineName,
 		&i.AirlineIcao,
@@ -290,7 +294,7 @@ func (q *Queries) ListUserNames(ctx context.Context, arg ListUserNamesParams) ([
 
 const listUsersByTenant = `-- name: ListUsersByTenant :many
 SELECT tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
-       country, status, status_reason, pilot_number, pilot_id
+       country, status, status_reason, pilot_number, pilot_id, home_airport
 FROM users
 WHERE tenant_id = $1
 ORDER BY name COLLATE "C", id
@@ -321,6 +325,7 @@ func (q *Queries) ListUsersByTenant(ctx context.Context, tenantID string) ([]Use
 			&i.StatusReason,
 			&i.PilotNumber,
 			&i.PilotID,
+			&i.HomeAirport,
 		); err != nil {
 			return nil, err
 		}
@@ -407,15 +412,16 @@ func (q *Queries) SetUserPassword(ctx context.Context, arg SetUserPasswordParams
 
 const upsertUser = `-- name: UpsertUser :exec
 INSERT INTO users (tenant_id, id, email, name, role, password_hash, must_change_password, created_at, updated_at,
-                   country, status, status_reason, pilot_number, pilot_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                   country, status, status_reason, pilot_number, pilot_id, home_airport)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 ON CONFLICT (id) DO UPDATE
 SET tenant_id = EXCLUDED.tenant_id, email = EXCLUDED.email, name = EXCLUDED.name,
     role = EXCLUDED.role, password_hash = EXCLUDED.password_hash,
     must_change_password = EXCLUDED.must_change_password,
     created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
     country = EXCLUDED.country, status = EXCLUDED.status, status_reason = EXCLUDED.status_reason,
-    pilot_number = EXCLUDED.pilot_number, pilot_id = EXCLUDED.pilot_id
+    pilot_number = EXCLUDED.pilot_number, pilot_id = EXCLUDED.pilot_id,
+    home_airport = EXCLUDED.home_airport
 `
 
 type UpsertUserParams struct {
@@ -433,6 +439,7 @@ type UpsertUserParams struct {
 	StatusReason       string
 	PilotNumber        int32
 	PilotID            string
+	HomeAirport        string
 }
 
 // UpsertUser writes a user's row from its events.
@@ -452,6 +459,7 @@ func (q *Queries) UpsertUser(ctx context.Context, arg UpsertUserParams) error {
 		arg.StatusReason,
 		arg.PilotNumber,
 		arg.PilotID,
+		arg.HomeAirport,
 	)
 	return err
 }

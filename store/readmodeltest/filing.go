@@ -15,6 +15,69 @@ import (
 // filing checks, in one lookup.
 var filingCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"CollectFilingFacts": testCollectFilingFacts,
+	"ListHubs":           testListHubs,
+}
+
+// testCollectFilingFactsHomeHub checks that a pilot with no accepted
+// arrival and no jumpseat is at their home hub, in their airline only, and
+// that an accepted flight moves them from it.
+func testCollectFilingFactsHomeHub(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	pilotA := pilotB // a pilot with no flight or jumpseat yet
+	location := func(tenant string) string {
+		t.Helper()
+		row, err := q.CollectFilingFacts(ctx, readmodel.CollectFilingFactsParams{TenantID: tenant, PilotID: pilotA, Icaos: []string{}, AircraftID: aircraftA})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return row.PilotLocation
+	}
+	if err := q.UpsertUser(ctx, readmodel.UpsertUserParams{TenantID: tenantA, ID: pilotA, Email: "home@example.com", Name: "Home Pilot",
+		Role: "pilot", CreatedAt: at, UpdatedAt: at, Country: "PT", Status: "active", HomeAirport: "LFPG"}); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := q.GetUser(ctx, pilotA); err != nil || u.HomeAirport != "LFPG" {
+		t.Errorf("the user's home airport: %q %v, want LFPG", u.HomeAirport, err)
+	}
+	if got := location(tenantA); got != "LFPG" {
+		t.Errorf("before any flight: pilot at %q, want their home hub LFPG", got)
+	}
+	if got := location(tenantB); got != "" {
+		t.Errorf("in another airline: pilot at %q, want nowhere", got)
+	}
+	accepted := pirep(tenantA, "7a0c1e2d-3b4f-4a5b-8c6d-000000000009", "accepted", 0)
+	accepted.PilotID = pilotB
+	upsertPireps(t, q, accepted)
+	addAccepted(t, q, accepted)
+	if got := location(tenantA); got != "LPPT" {
+		t.Errorf("after an accepted flight: pilot at %q, want its arrival LPPT", got)
+	}
+}
+
+// testListHubs checks that only an airline's own hubs are listed, by ICAO.
+func testListHubs(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	for _, a := range []struct {
+		tenant, icao string
+		hub          bool
+	}{{tenantA, "LPPT", true}, {tenantA, "EGLL", true}, {tenantA, "LPFR", false}, {tenantB, "KJFK", true}} {
+		p := airportParams(a.tenant, a.icao, "", a.icao, "")
+		p.Hub = a.hub
+		if err := q.UpsertAirport(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := q.ListHubs(ctx, tenantA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Icao)
+	}
+	if !slices.Equal(got, []string{"EGLL", "LPPT"}) {
+		t.Errorf("hubs of A: %v, want EGLL and LPPT", got)
+	}
 }
 
 // testCollectFilingFacts checks that one lookup answers what the separate
@@ -102,4 +165,5 @@ func testCollectFilingFacts(t *testing.T, q readmodel.Querier) {
 	if got := facts(tenantA, uuid.Nil, uuid.Nil); got.PilotLocation != "" || got.AircraftFound {
 		t.Errorf("nobody: %+v, want no pilot and no aircraft", got)
 	}
+	testCollectFilingFactsHomeHub(t, q)
 }

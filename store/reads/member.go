@@ -54,12 +54,15 @@ type User struct {
 	PilotNumber int32
 	PilotID     string
 	CreatedAt   time.Time
+	// HomeAirport is the hub a pilot chose at registration, "" for none.
+	HomeAirport string
 }
 
 func user(u readmodel.User) User {
 	return User{ID: u.ID.String(), TenantID: u.TenantID, Email: u.Email, Name: u.Name, Country: u.Country, Role: u.Role,
 		PasswordHash: u.PasswordHash, MustChangePassword: u.MustChangePassword, Status: u.Status,
-		StatusReason: u.StatusReason, PilotNumber: u.PilotNumber, PilotID: u.PilotID, CreatedAt: u.CreatedAt}
+		StatusReason: u.StatusReason, PilotNumber: u.PilotNumber, PilotID: u.PilotID, CreatedAt: u.CreatedAt,
+		HomeAirport: u.HomeAirport}
 }
 
 // FindAirline reads an airline by its id; an id that is not one is not

@@ -20,7 +20,21 @@ var (
 	_ domain.AirportDirectory  = Operations{}
 	_ domain.SubfleetDirectory = Operations{}
 	_ domain.AircraftDirectory = Operations{}
+	_ domain.HubLister         = Operations{}
 )
+
+// Hubs implements domain.HubLister.
+func (o Operations) Hubs(ctx context.Context, tenantID string) ([]string, error) {
+	rows, err := o.Q.ListHubs(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(rows))
+	for i, a := range rows {
+		out[i] = a.Icao
+	}
+	return out, nil
+}
 
 // AirportExists implements domain.AirportChecker.
 func (o Operations) AirportExists(ctx context.Context, tenantID, icao string) (bool, error) {
@@ -155,8 +169,8 @@ func (s PirepSettings) PirepRules(ctx context.Context, tenantID string) (domain.
 }
 
 // PilotLocation implements domain.PirepSettings: the pilot's latest
-// accepted arrival or, when later, their latest jumpseat's airport; "" for
-// a pilot with neither.
+// accepted arrival or, when later, their latest jumpseat's airport; else
+// their home hub; "" for a pilot with none of these.
 func (s PirepSettings) PilotLocation(ctx context.Context, tenantID, pilotID string) (string, error) {
 	id, err := uuid.Parse(pilotID)
 	if err != nil {
@@ -173,7 +187,17 @@ func (s PirepSettings) PilotLocation(ctx context.Context, tenantID, pilotID stri
 	if len(jumps) == 1 && (st.LastFlight == nil || jumps[0].MovedAt.After(*st.LastFlight)) {
 		return jumps[0].ToAirport, nil
 	}
-	return st.Location, nil
+	if st.Location != "" {
+		return st.Location, nil
+	}
+	u, err := s.Q.GetTenantUser(ctx, readmodel.GetTenantUserParams{TenantID: tenantID, ID: id})
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return u.HomeAirport, nil
 }
 
 // asFlown returns an airline's aircraft as its accepted PIREPs left them:

@@ -137,14 +137,17 @@ func (x *UserCreated) GetCountry() string {
 // PilotRegistered starts the stream of a person who registered on an
 // airline's public page; the registration waits for a decision.
 type PilotRegistered struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
-	TenantId      string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
-	Email         string                 `protobuf:"bytes,3,opt,name=email,proto3" json:"email,omitempty"` // lower-cased
-	Name          string                 `protobuf:"bytes,4,opt,name=name,proto3" json:"name,omitempty"`
-	Country       string                 `protobuf:"bytes,5,opt,name=country,proto3" json:"country,omitempty"` // ISO 3166-1 alpha-2
-	PasswordHash  string                 `protobuf:"bytes,6,opt,name=password_hash,json=passwordHash,proto3" json:"password_hash,omitempty"`
-	RegisteredAt  *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=registered_at,json=registeredAt,proto3" json:"registered_at,omitempty"`
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	UserId       string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	TenantId     string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	Email        string                 `protobuf:"bytes,3,opt,name=email,proto3" json:"email,omitempty"` // lower-cased
+	Name         string                 `protobuf:"bytes,4,opt,name=name,proto3" json:"name,omitempty"`
+	Country      string                 `protobuf:"bytes,5,opt,name=country,proto3" json:"country,omitempty"` // ISO 3166-1 alpha-2
+	PasswordHash string                 `protobuf:"bytes,6,opt,name=password_hash,json=passwordHash,proto3" json:"password_hash,omitempty"`
+	RegisteredAt *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=registered_at,json=registeredAt,proto3" json:"registered_at,omitempty"`
+	// home_airport is the ICAO of the hub the pilot chose as home; none for
+	// an airline with no hubs and for registrations before it was asked.
+	HomeAirport   *string `protobuf:"bytes,8,opt,name=home_airport,json=homeAirport,proto3,oneof" json:"home_airport,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -226,6 +229,13 @@ func (x *PilotRegistered) GetRegisteredAt() *timestamppb.Timestamp {
 		return x.RegisteredAt
 	}
 	return nil
+}
+
+func (x *PilotRegistered) GetHomeAirport() string {
+	if x != nil && x.HomeAirport != nil {
+		return *x.HomeAirport
+	}
+	return ""
 }
 
 // PilotApproved admits a pilot with their pilot id (prefix and zero-padded
@@ -622,7 +632,7 @@ const file_domain_events_v1_user_proto_rawDesc = "" +
 	"\x14must_change_password\x18\a \x01(\bR\x12mustChangePassword\x129\n" +
 	"\n" +
 	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x18\n" +
-	"\acountry\x18\t \x01(\tR\acountry\"\xf1\x01\n" +
+	"\acountry\x18\t \x01(\tR\acountry\"\xaa\x02\n" +
 	"\x0fPilotRegistered\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x14\n" +
@@ -630,7 +640,9 @@ const file_domain_events_v1_user_proto_rawDesc = "" +
 	"\x04name\x18\x04 \x01(\tR\x04name\x12\x18\n" +
 	"\acountry\x18\x05 \x01(\tR\acountry\x12#\n" +
 	"\rpassword_hash\x18\x06 \x01(\tR\fpasswordHash\x12?\n" +
-	"\rregistered_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\fregisteredAt\"\xa3\x01\n" +
+	"\rregistered_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\fregisteredAt\x12&\n" +
+	"\fhome_airport\x18\b \x01(\tH\x00R\vhomeAirport\x88\x01\x01B\x0f\n" +
+	"\r_home_airport\"\xa3\x01\n" +
 	"\rPilotApproved\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12!\n" +
 	"\fpilot_number\x18\x02 \x01(\x05R\vpilotNumber\x12\x19\n" +
@@ -706,6 +718,7 @@ func file_domain_events_v1_user_proto_init() {
 	if File_domain_events_v1_user_proto != nil {
 		return
 	}
+	file_domain_events_v1_user_proto_msgTypes[1].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
