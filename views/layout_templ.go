@@ -61,20 +61,20 @@ func Layout(p Page) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, " · Albatross</title><link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/htmx.min.js\" defer></script><script src=\"/static/sse.js\" defer></script><script src=\"/static/app.js\" defer></script></head><body class=\"min-h-screen bg-slate-50 text-slate-900\" hx-headers=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, " · Albatross</title><link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/htmx.min.js\" defer></script><script src=\"/static/sse.js\" defer></script><script src=\"/static/app.js\" defer></script></head><body class=\"min-h-screen break-words bg-slate-50 text-slate-900\" hx-headers=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var4 string
 		templ_7745c5c3_Var4, templ_7745c5c3_Err = templruntime.NewAttributeExpression(fmt.Sprintf(`{"X-CSRF-Token": %q}`, p.CSRFToken)).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/layout.templ`, Line: 24, Col: 117}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/layout.templ`, Line: 24, Col: 129}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var4)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\"><a href=\"#main\" class=\"sr-only focus:not-sr-only\">Skip to content</a><header class=\"bg-sky-900 text-white\"><nav class=\"mx-auto flex max-w-5xl items-center gap-6 px-4 py-3\" aria-label=\"Main\"><a href=\"/\" class=\"text-lg font-semibold\">Albatross</a> ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\"><a href=\"#main\" class=\"sr-only focus:not-sr-only\">Skip to content</a><header class=\"bg-sky-900 text-white\"><nav class=\"mx-auto flex max-w-5xl items-center gap-4 overflow-x-auto whitespace-nowrap px-4 py-3 md:gap-6\" aria-label=\"Main\"><a href=\"/\" class=\"text-lg font-semibold\">Albatross</a> ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
