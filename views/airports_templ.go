@@ -551,7 +551,7 @@ func AirportsView(p AirportsPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "<div class=\"overflow-x-auto\" role=\"region\" aria-label=\"Airports\" tabindex=\"0\"><table class=\"w-full border-collapse bg-white text-left shadow-sm\" data-testid=\"airports\"><thead class=\"bg-slate-100 text-sm\"><tr><th scope=\"col\" class=\"p-2\">ICAO</th><th scope=\"col\" class=\"p-2\">IATA</th><th scope=\"col\" class=\"p-2\">Name</th><th scope=\"col\" class=\"p-2\">City</th><th scope=\"col\" class=\"p-2\">Hub</th></tr></thead>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Airports\" tabindex=\"0\"><table class=\"w-full border-collapse bg-white text-left shadow-sm\" data-testid=\"airports\"><thead class=\"bg-slate-100 text-sm\"><tr><th scope=\"col\" class=\"p-2\">ICAO</th><th scope=\"col\" class=\"p-2\">IATA</th><th scope=\"col\" class=\"p-2\">Name</th><th scope=\"col\" class=\"p-2\">City</th><th scope=\"col\" class=\"p-2\">Hub</th></tr></thead>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1940,7 +1940,7 @@ func ImportJobStatus(j ImportJob) templ.Component {
 			}
 		}
 		if len(j.Problems) > 0 {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 156, "<div class=\"overflow-x-auto\" role=\"region\" aria-label=\"Import problems\" tabindex=\"0\"><table class=\"mt-4 w-full border-collapse text-left text-sm\" data-testid=\"problems\"><caption class=\"text-left font-semibold\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 156, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Import problems\" tabindex=\"0\"><table class=\"mt-4 w-full border-collapse text-left text-sm\" data-testid=\"problems\"><caption class=\"text-left font-semibold\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

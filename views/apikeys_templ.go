@@ -119,7 +119,7 @@ func APIKeysPanelView(p APIKeysPanel) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<h2 id=\"api-key-list-heading\" class=\"mb-2 text-lg font-semibold\">Your keys</h2><div class=\"overflow-x-auto\" role=\"region\" aria-label=\"API keys\" tabindex=\"0\"><table class=\"w-full border-collapse bg-white text-left shadow-sm\" data-testid=\"api-key-table\"><thead class=\"bg-slate-100 text-sm\"><tr><th scope=\"col\" class=\"p-2\">Name</th><th scope=\"col\" class=\"p-2\">Key starts with</th><th scope=\"col\" class=\"p-2\">Created</th><th scope=\"col\" class=\"p-2\">Last used</th><th scope=\"col\" class=\"p-2\"><span class=\"sr-only\">Status</span></th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<h2 id=\"api-key-list-heading\" class=\"mb-2 text-lg font-semibold\">Your keys</h2><div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"API keys\" tabindex=\"0\"><table class=\"w-full border-collapse bg-white text-left shadow-sm\" data-testid=\"api-key-table\"><thead class=\"bg-slate-100 text-sm\"><tr><th scope=\"col\" class=\"p-2\">Name</th><th scope=\"col\" class=\"p-2\">Key starts with</th><th scope=\"col\" class=\"p-2\">Created</th><th scope=\"col\" class=\"p-2\">Last used</th><th scope=\"col\" class=\"p-2\"><span class=\"sr-only\">Status</span></th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -306,7 +306,7 @@ func JumpseatView(p JumpseatPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<div class=\"overflow-x-auto\" role=\"region\" aria-label=\"Jumpseats\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"jumpseats\"><thead><tr><th class=\"p-2\">When (UTC)</th><th class=\"p-2\">From</th><th class=\"p-2\">To</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Jumpseats\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"jumpseats\"><thead><tr><th class=\"p-2\">When (UTC)</th><th class=\"p-2\">From</th><th class=\"p-2\">To</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

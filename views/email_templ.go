@@ -520,7 +520,7 @@ func OutboxView(p OutboxPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "<div class=\"overflow-x-auto\" role=\"region\" aria-label=\"Emails not sent\" tabindex=\"0\"><table class=\"w-full border-collapse bg-white text-left text-sm shadow-sm\" data-testid=\"outbox-table\"><thead class=\"bg-slate-100\"><tr><th scope=\"col\" class=\"p-2\">Queued</th><th scope=\"col\" class=\"p-2\">To</th><th scope=\"col\" class=\"p-2\">Subject</th><th scope=\"col\" class=\"p-2\">State</th><th scope=\"col\" class=\"p-2\">Attempts</th><th scope=\"col\" class=\"p-2\">Last error</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Emails not sent\" tabindex=\"0\"><table class=\"w-full border-collapse bg-white text-left text-sm shadow-sm\" data-testid=\"outbox-table\"><thead class=\"bg-slate-100\"><tr><th scope=\"col\" class=\"p-2\">Queued</th><th scope=\"col\" class=\"p-2\">To</th><th scope=\"col\" class=\"p-2\">Subject</th><th scope=\"col\" class=\"p-2\">State</th><th scope=\"col\" class=\"p-2\">Attempts</th><th scope=\"col\" class=\"p-2\">Last error</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -501,7 +501,7 @@ func aircraftTable(airlineID string, rows []AircraftRow) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, "<div class=\"overflow-x-auto\" role=\"region\" aria-label=\"Aircraft\" tabindex=\"0\"><table class=\"mt-2 w-full border-collapse text-left text-sm\" data-testid=\"aircraft-table\"><thead class=\"bg-slate-100\"><tr><th scope=\"col\" class=\"p-2\">Registration</th><th scope=\"col\" class=\"p-2\">Name</th><th scope=\"col\" class=\"p-2\">Status</th><th scope=\"col\" class=\"p-2\">Location</th><th scope=\"col\" class=\"p-2\">Flight time</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Aircraft\" tabindex=\"0\"><table class=\"mt-2 w-full border-collapse text-left text-sm\" data-testid=\"aircraft-table\"><thead class=\"bg-slate-100\"><tr><th scope=\"col\" class=\"p-2\">Registration</th><th scope=\"col\" class=\"p-2\">Name</th><th scope=\"col\" class=\"p-2\">Status</th><th scope=\"col\" class=\"p-2\">Location</th><th scope=\"col\" class=\"p-2\">Flight time</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1229,7 +1229,7 @@ func aircraftFlights(p AircraftPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 91, "<div class=\"overflow-x-auto\" role=\"region\" aria-labelledby=\"aircraft-flights-heading\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\"><thead><tr><th class=\"p-2\">Flight</th><th class=\"p-2\">Route</th><th class=\"p-2\">Pilot</th><th class=\"p-2\">Block off (UTC)</th><th class=\"p-2\">Flight time</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 91, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-labelledby=\"aircraft-flights-heading\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\"><thead><tr><th class=\"p-2\">Flight</th><th class=\"p-2\">Route</th><th class=\"p-2\">Pilot</th><th class=\"p-2\">Block off (UTC)</th><th class=\"p-2\">Flight time</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

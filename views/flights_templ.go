@@ -214,7 +214,7 @@ func FlightResults(p FlightsPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<div class=\"overflow-x-auto\" role=\"region\" aria-label=\"Flights\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"flights\"><thead><tr><th class=\"p-2\">Flight</th><th class=\"p-2\">From</th><th class=\"p-2\">To</th><th class=\"p-2\">Departs (UTC)</th><th class=\"p-2\">Arrives</th><th class=\"p-2\">Days</th><th class=\"p-2\">Time</th><th class=\"p-2\">Aircraft</th><th class=\"p-2\">Bid</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Flights\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"flights\"><thead><tr><th class=\"p-2\">Flight</th><th class=\"p-2\">From</th><th class=\"p-2\">To</th><th class=\"p-2\">Departs (UTC)</th><th class=\"p-2\">Arrives</th><th class=\"p-2\">Days</th><th class=\"p-2\">Time</th><th class=\"p-2\">Aircraft</th><th class=\"p-2\">Bid</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -204,7 +204,7 @@ func PirepListView(p PirepListPage) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "</span></p><div class=\"overflow-x-auto\" role=\"region\" aria-label=\"PIREPs\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"pireps\"><thead><tr><th class=\"p-2\">Flight</th><th class=\"p-2\">From</th><th class=\"p-2\">To</th><th class=\"p-2\">Block off (UTC)</th><th class=\"p-2\">Time</th><th class=\"p-2\">Pilot</th><th class=\"p-2\">Aircraft</th><th class=\"p-2\">Filed (UTC)</th><th class=\"p-2\">State</th></tr></thead> <tbody>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "</span></p><div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"PIREPs\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"pireps\"><thead><tr><th class=\"p-2\">Flight</th><th class=\"p-2\">From</th><th class=\"p-2\">To</th><th class=\"p-2\">Block off (UTC)</th><th class=\"p-2\">Time</th><th class=\"p-2\">Pilot</th><th class=\"p-2\">Aircraft</th><th class=\"p-2\">Filed (UTC)</th><th class=\"p-2\">State</th></tr></thead> <tbody>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -551,7 +551,7 @@ func RosterView(p RosterPage) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "</p><div class=\"overflow-x-auto\" role=\"region\" aria-label=\"Roster\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"roster\"><thead><tr><th class=\"p-2\">Pilot id</th><th class=\"p-2\">Name</th><th class=\"p-2\">Rank</th><th class=\"p-2\">Hours</th><th class=\"p-2\">Flights</th><th class=\"p-2\">Location</th></tr></thead> <tbody>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "</p><div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Roster\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"roster\"><thead><tr><th class=\"p-2\">Pilot id</th><th class=\"p-2\">Name</th><th class=\"p-2\">Rank</th><th class=\"p-2\">Hours</th><th class=\"p-2\">Flights</th><th class=\"p-2\">Location</th></tr></thead> <tbody>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -863,7 +863,7 @@ func StatsView(p StatsPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				} else {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 66, "<div class=\"overflow-x-auto\" role=\"region\" aria-label=\"Top pilots\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"top-pilots\"><thead><tr><th class=\"p-2\">#</th><th class=\"p-2\">Pilot id</th><th class=\"p-2\">Name</th><th class=\"p-2\">Hours</th><th class=\"p-2\">Flights</th></tr></thead> <tbody>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 66, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Top pilots\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"top-pilots\"><thead><tr><th class=\"p-2\">#</th><th class=\"p-2\">Pilot id</th><th class=\"p-2\">Name</th><th class=\"p-2\">Hours</th><th class=\"p-2\">Flights</th></tr></thead> <tbody>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

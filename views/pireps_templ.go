@@ -445,7 +445,7 @@ func PirepsView(p PirepsPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(p.Jumpseats) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<section aria-labelledby=\"history-jumpseats-heading\" class=\"mt-6\"><h2 id=\"history-jumpseats-heading\" class=\"mb-2 text-lg font-semibold\">Jumpseats</h2><div class=\"overflow-x-auto\" role=\"region\" aria-label=\"Jumpseat history\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"history-jumpseats\"><thead><tr><th class=\"p-2\">When (UTC)</th><th class=\"p-2\">From</th><th class=\"p-2\">To</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<section aria-labelledby=\"history-jumpseats-heading\" class=\"mt-6\"><h2 id=\"history-jumpseats-heading\" class=\"mb-2 text-lg font-semibold\">Jumpseats</h2><div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Jumpseat history\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"history-jumpseats\"><thead><tr><th class=\"p-2\">When (UTC)</th><th class=\"p-2\">From</th><th class=\"p-2\">To</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -727,7 +727,7 @@ func pirepTable(rows []PirepRow, review bool, csrf, emptyID, empty string) templ
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "<div class=\"overflow-x-auto\" role=\"region\" aria-label=\"PIREPs\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"pireps\"><thead><tr>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"PIREPs\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"pireps\"><thead><tr>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -51,7 +51,7 @@ func QuarantineView(p QuarantinePage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"overflow-x-auto\" role=\"region\" aria-label=\"Quarantine\" tabindex=\"0\"><table class=\"w-full border-collapse bg-white text-left text-sm shadow-sm\" data-testid=\"quarantine-table\"><thead class=\"bg-slate-100\"><tr><th scope=\"col\" class=\"p-2\">Position</th><th scope=\"col\" class=\"p-2\">Projection</th><th scope=\"col\" class=\"p-2\">Event</th><th scope=\"col\" class=\"p-2\">Error</th><th scope=\"col\" class=\"p-2\">Since</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Quarantine\" tabindex=\"0\"><table class=\"w-full border-collapse bg-white text-left text-sm shadow-sm\" data-testid=\"quarantine-table\"><thead class=\"bg-slate-100\"><tr><th scope=\"col\" class=\"p-2\">Position</th><th scope=\"col\" class=\"p-2\">Projection</th><th scope=\"col\" class=\"p-2\">Event</th><th scope=\"col\" class=\"p-2\">Error</th><th scope=\"col\" class=\"p-2\">Since</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -58,7 +58,7 @@ func RanksView(p RanksPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"overflow-x-auto\" role=\"region\" aria-label=\"Ranks\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"ranks\"><thead><tr><th class=\"p-2\">Name</th><th class=\"p-2\">Minimum hours</th><th class=\"p-2\">Auto-promote</th><th class=\"p-2\">Auto-accept PIREPs</th><th class=\"p-2\">Auto-accept ACARS PIREPs</th><th class=\"p-2\"><span class=\"sr-only\">Edit</span></th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Ranks\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"ranks\"><thead><tr><th class=\"p-2\">Name</th><th class=\"p-2\">Minimum hours</th><th class=\"p-2\">Auto-promote</th><th class=\"p-2\">Auto-accept PIREPs</th><th class=\"p-2\">Auto-accept ACARS PIREPs</th><th class=\"p-2\"><span class=\"sr-only\">Edit</span></th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

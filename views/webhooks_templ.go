@@ -57,7 +57,7 @@ func WebhooksView(p WebhooksPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"overflow-x-auto\" role=\"region\" aria-label=\"Webhooks\" tabindex=\"0\"><table class=\"mb-4 w-full text-left text-sm\" data-testid=\"webhooks\"><thead><tr><th scope=\"col\" class=\"py-1\">Name</th><th scope=\"col\">Kind</th><th scope=\"col\">Posts to</th><th scope=\"col\">Events</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Webhooks\" tabindex=\"0\"><table class=\"mb-4 w-full text-left text-sm\" data-testid=\"webhooks\"><thead><tr><th scope=\"col\" class=\"py-1\">Name</th><th scope=\"col\">Kind</th><th scope=\"col\">Posts to</th><th scope=\"col\">Events</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -602,7 +602,7 @@ func WebhookView(p WebhookPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "<div class=\"overflow-x-auto\" role=\"region\" aria-label=\"Deliveries\" tabindex=\"0\"><table class=\"w-full text-left text-sm\" data-testid=\"deliveries\"><thead><tr><th scope=\"col\" class=\"py-1\">Event</th><th scope=\"col\">Status</th><th scope=\"col\">Queued (UTC)</th><th scope=\"col\">Last attempt (UTC)</th><th scope=\"col\">Attempts</th><th scope=\"col\">Response</th><th scope=\"col\"><span class=\"sr-only\">Send again</span></th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Deliveries\" tabindex=\"0\"><table class=\"w-full text-left text-sm\" data-testid=\"deliveries\"><thead><tr><th scope=\"col\" class=\"py-1\">Event</th><th scope=\"col\">Status</th><th scope=\"col\">Queued (UTC)</th><th scope=\"col\">Last attempt (UTC)</th><th scope=\"col\">Attempts</th><th scope=\"col\">Response</th><th scope=\"col\"><span class=\"sr-only\">Send again</span></th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -100,16 +100,21 @@ const phoneWidth = 390
 const overflow = `(() => {
   const w = document.documentElement.clientWidth;
   if (document.documentElement.scrollWidth <= w) return "";
-  let worst = null, right = w;
+  // An element inside a region that scrolls by itself counts only when
+  // nothing else sticks out: an absolutely placed one (a visually hidden
+  // label) escapes a region that is not its containing block.
+  let worst = null, right = w, escaped = null, escapedRight = w;
   for (const el of document.body.querySelectorAll("*")) {
     const r = el.getBoundingClientRect();
-    if (r.right <= right + 0.5) continue;
+    const edge = r.right + window.scrollX;
     let clipped = false;
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
       if (getComputedStyle(p).overflowX !== "visible") { clipped = true; break; }
     }
-    if (!clipped) { worst = el; right = r.right; }
+    if (!clipped && edge > right + 0.5) { worst = el; right = edge; }
+    if (clipped && edge > escapedRight + 0.5) { escaped = el; escapedRight = edge; }
   }
+  if (!worst && escaped) { worst = escaped; right = escapedRight; }
   const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
     (el.dataset.testid ? '[data-testid="' + el.dataset.testid + '"]' : "") +
     (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "");
