@@ -543,7 +543,7 @@ func AirportsView(p AirportsPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "<div class=\"grid gap-8 md:grid-cols-3\"><section class=\"md:col-span-2\" aria-labelledby=\"airports-heading\" hx-ext=\"sse\" sse-connect=\"/events\"><h2 id=\"airports-heading\" class=\"mb-2 text-lg font-semibold\">Airports</h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "<div class=\"grid grid-cols-1 gap-8 md:grid-cols-3\"><section class=\"md:col-span-2\" aria-labelledby=\"airports-heading\" hx-ext=\"sse\" sse-connect=\"/events\"><h2 id=\"airports-heading\" class=\"mb-2 text-lg font-semibold\">Airports</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -185,7 +185,7 @@ func DashboardView(p DashboardPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" hx-swap=\"outerHTML\"><dl class=\"mb-6 grid gap-4 md:grid-cols-4\"><div class=\"rounded bg-white p-4 shadow-sm\"><dt class=\"text-sm text-slate-600\">Flight hours</dt><dd class=\"text-2xl font-semibold\" data-testid=\"dashboard-hours\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" hx-swap=\"outerHTML\"><dl class=\"mb-6 grid grid-cols-1 gap-4 md:grid-cols-4\"><div class=\"rounded bg-white p-4 shadow-sm\"><dt class=\"text-sm text-slate-600\">Flight hours</dt><dd class=\"text-2xl font-semibold\" data-testid=\"dashboard-hours\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

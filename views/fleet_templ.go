@@ -44,7 +44,7 @@ func FleetView(p FleetPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"grid gap-8 md:grid-cols-3\"><section class=\"md:col-span-2\" aria-labelledby=\"fleet-heading\" hx-ext=\"sse\" sse-connect=\"/events\"><h2 id=\"fleet-heading\" class=\"mb-2 text-lg font-semibold\">Fleet</h2><p class=\"mb-2 text-sm text-slate-600\">This list updates by itself when the fleet changes.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"grid grid-cols-1 gap-8 md:grid-cols-3\"><section class=\"md:col-span-2\" aria-labelledby=\"fleet-heading\" hx-ext=\"sse\" sse-connect=\"/events\"><h2 id=\"fleet-heading\" class=\"mb-2 text-lg font-semibold\">Fleet</h2><p class=\"mb-2 text-sm text-slate-600\">This list updates by itself when the fleet changes.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -769,7 +769,7 @@ func SubfleetView(p SubfleetPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 56, " <div class=\"grid gap-8 md:grid-cols-3\"><section class=\"md:col-span-2\" aria-labelledby=\"subfleet-heading\" hx-ext=\"sse\" sse-connect=\"/events\"><h2 id=\"subfleet-heading\" class=\"text-xl font-semibold\" data-testid=\"subfleet-title\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 56, " <div class=\"grid grid-cols-1 gap-8 md:grid-cols-3\"><section class=\"md:col-span-2\" aria-labelledby=\"subfleet-heading\" hx-ext=\"sse\" sse-connect=\"/events\"><h2 id=\"subfleet-heading\" class=\"text-xl font-semibold\" data-testid=\"subfleet-title\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -979,7 +979,7 @@ func AircraftView(p AircraftPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 69, " <div class=\"grid gap-8 md:grid-cols-3\"><section class=\"md:col-span-2 rounded bg-white p-4 shadow-sm\" aria-labelledby=\"aircraft-heading\"><h2 id=\"aircraft-heading\" class=\"text-xl font-semibold\"><span class=\"font-mono\" data-testid=\"aircraft-registration\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 69, " <div class=\"grid grid-cols-1 gap-8 md:grid-cols-3\"><section class=\"md:col-span-2 rounded bg-white p-4 shadow-sm\" aria-labelledby=\"aircraft-heading\"><h2 id=\"aircraft-heading\" class=\"text-xl font-semibold\"><span class=\"font-mono\" data-testid=\"aircraft-registration\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

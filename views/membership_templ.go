@@ -886,7 +886,7 @@ func AirlineView(p AirlinePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, "<div class=\"grid gap-8 md:grid-cols-2\"><section aria-labelledby=\"profile-heading\" class=\"rounded bg-white p-4 shadow-sm\"><h2 id=\"profile-heading\" class=\"mb-4 text-lg font-semibold\">Profile and registration</h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, "<div class=\"grid grid-cols-1 gap-8 md:grid-cols-2\"><section aria-labelledby=\"profile-heading\" class=\"rounded bg-white p-4 shadow-sm\"><h2 id=\"profile-heading\" class=\"mb-4 text-lg font-semibold\">Profile and registration</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1248,7 +1248,7 @@ func PeopleView(p PeoplePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 80, "<div class=\"grid gap-8 md:grid-cols-3\"><div class=\"md:col-span-2\" hx-ext=\"sse\" sse-connect=\"/events\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 80, "<div class=\"grid grid-cols-1 gap-8 md:grid-cols-3\"><div class=\"md:col-span-2\" hx-ext=\"sse\" sse-connect=\"/events\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

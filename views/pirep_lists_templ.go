@@ -60,7 +60,7 @@ func PirepListView(p PirepListPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\" novalidate class=\"mb-6 rounded bg-white p-4 shadow-sm\" data-testid=\"pirep-filter\"><div class=\"grid gap-x-4 md:grid-cols-4\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\" novalidate class=\"mb-6 rounded bg-white p-4 shadow-sm\" data-testid=\"pirep-filter\"><div class=\"grid grid-cols-1 gap-x-4 md:grid-cols-4\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

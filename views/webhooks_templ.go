@@ -501,7 +501,7 @@ func WebhookView(p WebhookPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, " <div class=\"grid gap-8 md:grid-cols-2\"><section aria-labelledby=\"webhook-edit-heading\" class=\"rounded bg-white p-4 shadow-sm\"><h2 id=\"webhook-edit-heading\" class=\"mb-4 text-lg font-semibold\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, " <div class=\"grid grid-cols-1 gap-8 md:grid-cols-2\"><section aria-labelledby=\"webhook-edit-heading\" class=\"rounded bg-white p-4 shadow-sm\"><h2 id=\"webhook-edit-heading\" class=\"mb-4 text-lg font-semibold\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
