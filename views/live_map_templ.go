@@ -625,7 +625,7 @@ func liveMapSection(l LiveMap, clearURL string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "<div class=\"overflow-x-auto\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"live-flights\"><caption class=\"p-2 text-left font-semibold\">Flights in progress, latest report first</caption> <thead><tr><th scope=\"col\" class=\"p-2\">Flight</th><th scope=\"col\" class=\"p-2\">Pilot</th><th scope=\"col\" class=\"p-2\">Phase</th><th scope=\"col\" class=\"p-2\">Altitude</th><th scope=\"col\" class=\"p-2\">Ground speed</th><th scope=\"col\" class=\"p-2\">From</th><th scope=\"col\" class=\"p-2\">To</th><th scope=\"col\" class=\"p-2\">Since departure</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "<div class=\"relative overflow-x-auto\" role=\"region\" aria-label=\"Flights in the air\" tabindex=\"0\"><table class=\"w-full bg-white text-left text-sm shadow-sm\" data-testid=\"live-flights\"><caption class=\"p-2 text-left font-semibold\">Flights in progress, latest report first</caption> <thead><tr><th scope=\"col\" class=\"p-2\">Flight</th><th scope=\"col\" class=\"p-2\">Pilot</th><th scope=\"col\" class=\"p-2\">Phase</th><th scope=\"col\" class=\"p-2\">Altitude</th><th scope=\"col\" class=\"p-2\">Ground speed</th><th scope=\"col\" class=\"p-2\">From</th><th scope=\"col\" class=\"p-2\">To</th><th scope=\"col\" class=\"p-2\">Since departure</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

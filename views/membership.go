@@ -182,3 +182,40 @@ type HomePage struct {
 	// steps; nil for anyone else.
 	Admin *AdminHome
 }
+
+// tabLabel is the name of the airline tab AirlineTabs.Current names.
+func tabLabel(current string) string {
+	switch current {
+	case "dashboard":
+		return "Dashboard"
+	case "profile":
+		return "Profile"
+	case "people":
+		return "People"
+	case "airports":
+		return "Airports"
+	case "fleet":
+		return "Fleet"
+	case "flights":
+		return "Flights"
+	case "live":
+		return "Live"
+	case "pireps":
+		return "PIREPs"
+	case "pireps-all":
+		return "All PIREPs"
+	case "ranks":
+		return "Ranks"
+	case "news":
+		return "News"
+	case "settings":
+		return "PIREP settings"
+	case "webhooks":
+		return "Webhooks"
+	case "roster":
+		return "Roster"
+	case "stats":
+		return "Stats"
+	}
+	return "Airline pages"
+}

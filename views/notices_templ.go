@@ -57,7 +57,7 @@ func NoticesSlot(url string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "\" hx-swap=\"innerHTML\" aria-live=\"polite\" class=\"fixed bottom-4 right-4 z-10 w-80 max-w-full\"></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "\" hx-swap=\"innerHTML\" aria-live=\"polite\" class=\"fixed bottom-4 left-4 right-4 z-10 sm:left-auto sm:w-80\"></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -206,6 +206,7 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	}
 	contains(t, platform, `[data-testid="suspend-airline-step"]`, "Suspend Kestrel Virtual? Its people are logged out")
 	shot.take(platform, "airline-suspend-asks")
+	phoneAirlineMenu(t, platform, shot, "Profile")
 
 	adminEmail := "alice@kestrel.example"
 	if err := chromedp.Do(platform,
@@ -428,4 +429,47 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	shot.take(visitor, "pilot-home")
 	// The new pilot's dashboard has them at the home hub they chose.
 	contains(t, visitor, `[data-testid="dashboard-location"]`, "NZAA")
+}
+
+// phoneAirlineMenu checks the airline's tabs on a phone: one line naming
+// the current tab, whose button opens the grouped list by keyboard, and
+// Escape closes it with the focus back on the button. The site's header
+// keeps to one line too.
+func phoneAirlineMenu(t *testing.T, ctx context.Context, shot *pageShot, current string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, viewport(phoneWidth, 844, true)); err != nil {
+		t.Fatalf("narrow the page: %v", err)
+	}
+	defer func() {
+		if err := chromedp.Do(ctx, viewport(1280, 900, false)); err != nil {
+			t.Fatalf("widen the page again: %v", err)
+		}
+	}()
+	const heights = `[document.querySelector('nav[aria-label="Main"]').getBoundingClientRect().height,
+  document.querySelector('nav[aria-label="Airline"]').getBoundingClientRect().height,
+  document.querySelector('#airline-tabs').checkVisibility() ? 1 : 0]`
+	h, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](heights))
+	if err != nil {
+		t.Fatalf("measure the navigation: %v", err)
+	}
+	if h[0] > 64 || h[1] > 60 || h[2] != 0 {
+		t.Errorf("at %d px the header is %.0f px high, the airline's tabs %.0f (the list shown: %v); want one line each, the list folded", phoneWidth, h[0], h[1], h[2] == 1)
+	}
+	contains(t, ctx, `[data-testid="airline-menu"]`, current)
+	if err := chromedp.Do(ctx, chromedp.Focus(testID("airline-menu")), pressEnter(),
+		chromedp.WaitVisible(chromedp.CSS(`nav[aria-label="Airline"] a[href$="/people"]`))); err != nil {
+		t.Fatalf("the airline menu does not open by keyboard: %v", err)
+	}
+	if open, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="airline-menu"]').getAttribute("aria-expanded")`)); err != nil || open != "true" {
+		t.Errorf("the open airline menu says aria-expanded=%q (%v), want true", open, err)
+	}
+	groups, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#airline-tabs').textContent`))
+	if err != nil || !strings.Contains(groups, "Operations") || !strings.Contains(groups, "Settings") {
+		t.Errorf("the open airline menu says %q (%v), want its groups named", groups, err)
+	}
+	shot.take(ctx, "airline-menu-open")
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(`nav[aria-label="Airline"] a[href$="/people"]`)), pressKey("Escape", 27),
+		waitTrue(`!document.querySelector('#airline-tabs').checkVisibility() && document.activeElement === document.querySelector('[data-testid="airline-menu"]')`)); err != nil {
+		t.Errorf("Escape does not close the airline menu and give the focus back to its button: %v", err)
+	}
 }

@@ -87,6 +87,84 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", path)
+	phoneShot(t, ctx, name)
+}
+
+// phoneWidth is a phone's width in CSS pixels: every page a browser test
+// visits is also looked at this wide.
+const phoneWidth = 390
+
+// overflow names the element that sticks out furthest past the page's
+// right edge, outside any region that scrolls by itself, or is "" when the
+// page does not scroll sideways.
+const overflow = `(() => {
+  const w = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= w) return "";
+  // An element inside a region that scrolls by itself counts only when
+  // nothing else sticks out: an absolutely placed one (a visually hidden
+  // label) escapes a region that is not its containing block.
+  let worst = null, right = w, escaped = null, escapedRight = w;
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    const edge = r.right + window.scrollX;
+    let clipped = false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== "visible") { clipped = true; break; }
+    }
+    if (!clipped && edge > right + 0.5) { worst = el; right = edge; }
+    if (clipped && edge > escapedRight + 0.5) { escaped = el; escapedRight = edge; }
+  }
+  if (!worst && escaped) { worst = escaped; right = escapedRight; }
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (el.dataset.testid ? '[data-testid="' + el.dataset.testid + '"]' : "") +
+    (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "");
+  const what = worst ? name(worst) + " (" + JSON.stringify((worst.textContent || "").trim().slice(0, 60)) + ")" : "an element";
+  return document.documentElement.scrollWidth + " px wide; widest: " + what + " reaches " + Math.round(right) + " px";
+})()`
+
+// phoneShot takes the page again at a phone's width, saved with a "-390"
+// suffix, and fails when the page scrolls sideways there. The desktop
+// width comes back afterwards, so the walk goes on as it was. A page a
+// test already shows at a phone's width is only checked.
+func phoneShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`window.innerWidth`))
+	if err != nil {
+		t.Fatalf("width of %s: %v", name, err)
+	}
+	narrow, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if width > phoneWidth {
+		if err := chromedp.Do(narrow, viewport(phoneWidth, 844, true)); err != nil {
+			t.Fatalf("narrow %s to %d px: %v", name, phoneWidth, err)
+		}
+		defer func() {
+			if err := chromedp.Do(ctx, viewport(1280, 900, false)); err != nil {
+				t.Fatalf("widen %s again: %v", name, err)
+			}
+		}()
+	}
+	// The page lays itself out at the new width by the next frame.
+	if _, err := chromedp.Run(narrow, chromedp.Evaluate[bool](`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("lay %s out at %d px: %v", name, phoneWidth, err)
+	}
+	wide, err := chromedp.Run(narrow, chromedp.Evaluate[string](overflow))
+	if err != nil {
+		t.Fatalf("measure %s at %d px: %v", name, phoneWidth, err)
+	}
+	if width > phoneWidth {
+		png, err := chromedp.Run(narrow, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s at %d px: %v", name, phoneWidth, err)
+		}
+		path := filepath.Join(screenshotDir(t), fmt.Sprintf("%s-%d.png", name, phoneWidth))
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if wide != "" {
+		t.Errorf("%s scrolls sideways at %d px: %s", name, phoneWidth, wide)
+	}
 }
 
 // sseOpen is true once the page's htmx SSE connection is open.

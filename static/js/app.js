@@ -222,3 +222,29 @@ document.addEventListener("click", async (e) => {
     }
   }
 });
+
+// A disclosure button (data-disclosure) shows or hides the element its
+// aria-controls names, as the airline's tab menu on a phone. Escape closes
+// it again and gives the focus back to its button.
+document.addEventListener("click", (e) => {
+  const button = e.target instanceof Element && e.target.closest("[data-disclosure]");
+  const list = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (list) {
+    const open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    list.classList.toggle("hidden", !open);
+  }
+});
+document.addEventListener("keydown", (e) => {
+  if (e.key !== "Escape" || !(e.target instanceof Element)) {
+    return;
+  }
+  for (const button of document.querySelectorAll('[data-disclosure][aria-expanded="true"]')) {
+    const list = document.getElementById(button.getAttribute("aria-controls"));
+    if (list && (button === e.target || list.contains(e.target))) {
+      button.setAttribute("aria-expanded", "false");
+      list.classList.add("hidden");
+      button.focus();
+    }
+  }
+});
