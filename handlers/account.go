@@ -264,7 +264,12 @@ func (h *accountHandlers) changePassword(c echo.Context) error {
 	}
 	h.sessions.Put(ctx, sessionPasswordKey, passwordStamp(hash))
 	h.sessions.Put(ctx, sessionPreviousPasswordKey, passwordStamp(u.PasswordHash))
-	return c.Redirect(http.StatusSeeOther, "/")
+	h.sessions.Put(ctx, pageNoticeKey, "Password changed.")
+	home := "/"
+	if u.Role == domain.RolePlatformAdmin {
+		home = "/airlines" // where "/" would send them on, losing the confirmation
+	}
+	return c.Redirect(http.StatusSeeOther, home)
 }
 
 // unknownPasswordHash hashes a random password once, for logins that do not

@@ -337,11 +337,16 @@ func TestTheForcedPasswordChangeDoesNotAskForTheOneTimePasswordAgain(t *testing.
 				t.Errorf("choosing the one-time password: %d %q", resp.StatusCode, text(doc(t, body), "error-password"))
 			}
 			resp, _ = post(t, c, a.URL+"/account/password", url.Values{"_csrf": {token}, "password": {chosenPassword}, "confirm": {chosenPassword}})
-			if resp.StatusCode != http.StatusSeeOther {
-				t.Fatalf("choose a password: %d", resp.StatusCode)
+			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/airlines" {
+				t.Fatalf("choose a password: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 			}
-			if resp, _ := getAs(t, c, a.URL+"/airlines", nil); resp.StatusCode != http.StatusOK {
-				t.Errorf("after choosing, the session answers %d", resp.StatusCode)
+			// The next page says so, once.
+			resp, body = getAs(t, c, a.URL+"/airlines", nil)
+			if resp.StatusCode != http.StatusOK || text(doc(t, body), "page-notice") != "Password changed." {
+				t.Errorf("after choosing: %d, the page says %q", resp.StatusCode, text(doc(t, body), "page-notice"))
+			}
+			if _, body := getAs(t, c, a.URL+"/airlines", nil); text(doc(t, body), "page-notice") != "" {
+				t.Errorf("the confirmation shows again: %q", text(doc(t, body), "page-notice"))
 			}
 			// Now a change asks for the current password.
 			_, body = getAs(t, c, a.URL+"/account/password", nil)

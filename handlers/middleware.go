@@ -125,6 +125,7 @@ func page(c echo.Context, title string) views.Page {
 	token, _ := c.Get(csrfKey).(string)
 	p := views.Page{Title: title, CSRFToken: token}
 	p.Email, _ = c.Get(emailOnKey).(bool)
+	p.Said, _ = c.Get(pageNoticeKey).(string)
 	if u, ok := currentUser(c); ok {
 		p.UserName, p.Admin = u.Name, u.Role == domain.RolePlatformAdmin
 		if u.PilotID != "" {

@@ -166,6 +166,11 @@ func withSession(sm *scs.SessionManager, log *slog.Logger) echo.MiddlewareFunc {
 	}
 }
 
+// pageNoticeKey holds, in the session, a one-line confirmation for the next
+// page the person opens ("Password changed."), whichever it is; the layout
+// shows it.
+const pageNoticeKey = "page_notice"
+
 // loadUser puts the logged-in user, if any, on the request. A session whose
 // user no longer exists is treated as logged out.
 func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
@@ -202,6 +207,13 @@ func loadUser(sm *scs.SessionManager, rm reads.Querier) echo.MiddlewareFunc {
 					c.Set(userKey, u)
 					if airline.ID != "" {
 						c.Set(userAirlineKey, airline)
+					}
+					// A confirmation left for the next page is said by the
+					// page itself, not by its fragments or live stream.
+					if req := c.Request(); req.Method == http.MethodGet && req.Header.Get("HX-Request") == "" && req.URL.Path != "/events" {
+						if said := sm.PopString(ctx, pageNoticeKey); said != "" {
+							c.Set(pageNoticeKey, said)
+						}
 					}
 					// Whatever a logged-in person is shown (people, API
 					// keys, exports) is theirs alone: no cache keeps it.

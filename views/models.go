@@ -16,6 +16,9 @@ type Page struct {
 	// ChoosingPassword: the user must replace their one-time password
 	// first, so the navigation offers nothing that would lead back to it.
 	ChoosingPassword bool
+	// Said confirms, once, what the person just did on another page
+	// ("Password changed.").
+	Said string
 }
 
 // AirlineRow is one line of the airline list.
