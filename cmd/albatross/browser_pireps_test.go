@@ -526,8 +526,11 @@ func checkAirportCombobox(t *testing.T, tab context.Context, formURL string, sho
 		t.Errorf("after Down: active %q, selected %q, focus on %q, expanded %q", s.Active, s.Selected, s.Focused, s.Expanded)
 	}
 	shot(tab, "pilot-airport-combobox-down")
+	// (the box is swapped for its picked state: the focus must be on the
+	// new input, not on the one Enter was pressed in)
 	if err := chromedp.Do(tab, pressEnter(), chromedp.WaitVisible(chromedp.CSS(`#pirep-dpt [data-testid="airport-picked"]`)),
-		waitTrue(`document.activeElement && document.activeElement.id === "pirep-dpt-input"`)); err != nil {
+		waitTrue(htmxSettled("#pirep-dpt")),
+		waitTrue(`document.activeElement && document.activeElement.id === "pirep-dpt-input" && document.activeElement.isConnected && document.activeElement.value === "LPPT"`)); err != nil {
 		t.Fatalf("Enter did not pick the airport and keep the focus in its box: %v (%+v)", err, read())
 	}
 	if s := read(); s.Value != "LPPT" || !strings.Contains(s.Picked, "Lisbon") || !strings.HasSuffix(s.URL, "/pireps/new") {

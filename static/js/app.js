@@ -162,6 +162,11 @@ document.addEventListener("htmx:afterSettle", (e) => {
       input.removeAttribute("aria-activedescendant");
     }
   }
+});
+// The picked box's new input takes the focus as soon as it is in the page
+// (at the swap, not the later settle), so a Tab pressed right after a pick
+// goes on from the box rather than from the top of the page.
+document.addEventListener("htmx:afterSwap", () => {
   if (refocusBox) {
     const input = document.getElementById(refocusBox + "-input");
     refocusBox = "";
