@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/albatross-va/albatross/internal/backoff"
 )
 
 // The states of a queued email.
@@ -166,11 +168,7 @@ func Backoff(first time.Duration, attempts int) time.Duration {
 	if first <= 0 {
 		first = 30 * time.Second
 	}
-	d := first
-	for i := 1; i < attempts && d < maxRetry; i++ {
-		d *= 2
-	}
-	return min(d, maxRetry)
+	return backoff.Doubling(first, maxRetry, attempts-1)
 }
 
 func (w *Worker) now() time.Time {

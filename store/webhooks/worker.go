@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/albatross-va/albatross/domain"
+
+	"github.com/albatross-va/albatross/internal/backoff"
 )
 
 // Defaults of the worker.
@@ -254,12 +256,7 @@ func (w *Worker) attempt(ctx context.Context, tenantID string, d Delivery) Attem
 // retry schedules the next attempt after a failed one, or gives up when
 // the delivery is older than MaxAge.
 func (w *Worker) retry(d Delivery, now time.Time, code int32, text string) Attempt {
-	delay := w.Backoff
-	for i := int32(0); i < d.Attempts && delay < w.MaxBackoff; i++ {
-		delay *= 2
-	}
-	delay = min(delay, w.MaxBackoff)
-	next := now.Add(delay)
+	next := now.Add(backoff.Doubling(w.Backoff, w.MaxBackoff, int(d.Attempts)))
 	if !next.Before(d.CreatedAt.Add(w.MaxAge)) {
 		return Attempt{At: now, Status: Failed, ResponseCode: code, Response: text}
 	}
