@@ -150,6 +150,8 @@ func TestEveryFormFieldRefusesUnstorableText(t *testing.T) {
 		"/airlines/:id/pireps/:pirep/comments": pilot, "/airlines/:id/notices/dismiss": pilot,
 		"/airlines/:id/ranks": staff, "/airlines/:id/ranks/:rank": staff, "/airlines/:id/people/:uid/rank": staff,
 		"/airlines/:id/news": staff, "/airlines/:id/news/:news": staff,
+		"/airlines/:id/webhooks": staff, "/airlines/:id/webhooks/:hook": staff,
+		"/a/:slug/register": anonymous,
 	}
 	// Fields that are not typed text: choices, check boxes and ids, whose
 	// refusal need not be beside a field.
