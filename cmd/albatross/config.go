@@ -37,11 +37,6 @@ type config struct {
 	WaitBound       time.Duration
 	Heartbeat       time.Duration
 	DebugAddr       string         // the profiler's own listener; empty for none
-	// MetricsAddr is /metrics' own listener; empty for none. When it is
-	// the default (MetricsDefault), a busy port is a warning, not a
-	// failed start: a second server on one machine still starts.
-	MetricsAddr    string
-	MetricsDefault bool
 	MapTiles        views.MapTiles // the tile server under the maps; zero for none
 	SimbriefURL     string         // SimBrief's base URL (a local server in tests)
 	SMTP            mail.Settings  // zero: no email is sent
@@ -52,6 +47,11 @@ type config struct {
 	// WebhookAllowPrivate lets webhooks post to loopback, private and
 	// link-local addresses (tests, receivers on the operator's network).
 	WebhookAllowPrivate bool
+	// MetricsAddr is /metrics' own listener; empty for none. When it is
+	// the default (MetricsDefault), a busy port is a warning, not a
+	// failed start: a second server on one machine still starts.
+	MetricsAddr    string
+	MetricsDefault bool
 }
 
 // setting describes one configuration value for flags, environment and the
