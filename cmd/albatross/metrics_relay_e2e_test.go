@@ -10,8 +10,9 @@ import (
 )
 
 // The relay's place in the log is on /metrics beside the projections',
-// where it runs inside serve and as `albatross relay` on its own: behind
-// while events wait, caught up (0) once RabbitMQ has them.
+// where it runs inside serve and as `albatross relay` on its own: caught
+// up (0) once RabbitMQ has the events (internal/metrics tests the lag of
+// a follower behind).
 func TestMetricsShowTheRelaysLag(t *testing.T) {
 	relayLag := map[string]string{"kind": "relay", "name": "relay.amqp"}
 	caughtUp := func(t *testing.T, at string) {
