@@ -47,7 +47,9 @@ func TestMetricsShowTheRelaysLag(t *testing.T) {
 		relay := &testServer{out: &syncBuffer{}, logs: &syncBuffer{}}
 		env := map[string]string{"ALBATROSS_DATA_DIR": dir, "ALBATROSS_AMQP_URL": testAMQPURL(), "ALBATROSS_AMQP_EXCHANGE": exchange,
 			"ALBATROSS_METRICS_ADDR": "127.0.0.1:0"}
-		go func() { done <- run(ctx, []string{"relay"}, func(k string) string { return env[k] }, relay.out, relay.logs) }()
+		go func() {
+			done <- run(ctx, []string{"relay"}, func(k string) string { return env[k] }, relay.out, relay.logs)
+		}()
 		q.waitKey(t, "gauge-air.albatross.events.v1.AirlineCreated")
 		waitMetrics(t, "the relay to log its metrics address", func() bool { return metricsLine.MatchString(relay.logs.String()) })
 		at := metricsURL(t, relay)
