@@ -48,7 +48,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			log.Warn("closing", "err", err)
 		}
 	}()
-	m := watch(c, b, log) // before anything appends: every append is counted
+	m := watchBackend(c, b, log) // before anything appends: every append is counted
 	if b.mode == "embedded" {
 		start := time.Now()
 		if err := b.projector.CatchUp(ctx); err != nil {
@@ -367,11 +367,11 @@ func serveProfiler(addr string, log *slog.Logger) (at net.Addr, stop func(), err
 	return ln.Addr(), func() { _ = srv.Close() }, nil
 }
 
-// watch returns the process's metrics over the backend b, nil when
+// watchBackend returns the process's metrics over the backend b, nil when
 // ALBATROSS_METRICS_ADDR is off: the event store's appends counted, the
 // projector's batches timed and every projection's and reactor's lag read
 // at each scrape. Call it before anything appends to b.events.
-func watch(c config, b *backend, log *slog.Logger) *metrics.Metrics {
+func watchBackend(c config, b *backend, log *slog.Logger) *metrics.Metrics {
 	if c.MetricsAddr == "" {
 		return nil
 	}
