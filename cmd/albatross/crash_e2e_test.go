@@ -45,7 +45,8 @@ type childServer struct {
 func startChild(t *testing.T, addr string, env map[string]string) *childServer {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+addr)
+	// Its own metrics port, not the machine's 9090.
+	cmd.Env = append(os.Environ(), childEnv+"="+addr, "ALBATROSS_METRICS_ADDR=127.0.0.1:0")
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
