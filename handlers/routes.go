@@ -165,6 +165,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	notices := &noticeHandlers{cmds: d.Notices, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/notices", notices.showNotices, allow(domain.ViewOwnAirline))
 	member.POST("/airlines/:id/notices/dismiss", notices.dismissNotice, allow(domain.ViewOwnAirline))
+	member.POST("/airlines/:id/notices/dismiss-all", notices.dismissAllNotices, allow(domain.ViewOwnAirline))
 
 	// The roster and statistics: for everyone in the airline.
 	roster := &rosterHandlers{rm: d.ReadModels}

@@ -35,6 +35,8 @@ type NoticesPage struct {
 	Page
 	URL        string // where the notices re-fetch themselves
 	DismissURL string
+	// DismissAllURL puts away every notice shown, in one command.
+	DismissAllURL string
 	Rows       []NoticeRow
 	// Standalone is the notices page itself, which says when there are
 	// none; the corner of other pages shows nothing then.
