@@ -69,6 +69,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	public := &publicHandlers{users: d.Users, rm: d.ReadModels, readYourWrites: wait, log: d.Log, now: time.Now, tiles: d.MapTiles}
 	app.GET("/a/:slug", public.showPublicAirline)
 	app.GET("/a/:slug/live", liveFragment(public.showPublicAirline, views.LivePublicFlights))
+	app.GET("/a/:slug/summary", liveFragment(public.showPublicAirline, views.LivePublicSummary))
 	app.GET("/a/:slug/events", d.Broker.streamLiveFlights(d.ReadModels))
 	app.GET("/a/:slug/register", public.showRegister)
 	app.POST("/a/:slug/register", public.register)

@@ -37,7 +37,7 @@ type NoticesPage struct {
 	DismissURL string
 	// DismissAllURL puts away every notice shown, in one command.
 	DismissAllURL string
-	Rows       []NoticeRow
+	Rows          []NoticeRow
 	// Standalone is the notices page itself, which says when there are
 	// none; the corner of other pages shows nothing then.
 	Standalone bool
