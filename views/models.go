@@ -116,6 +116,14 @@ type Input struct {
 	// Preserve keeps what the user typed when a live refresh replaces the
 	// section around the field.
 	Preserve bool
+	// Required marks a field the form cannot do without: an asterisk
+	// beside its label, and required and aria-required on the input (the
+	// forms are novalidate, so the server's message still says why).
+	Required bool
+	// SlugFrom names the field (by name, in the same form) whose text
+	// suggests this one's value as an address slug, until the user types
+	// here (static/js/app.js).
+	SlugFrom string
 }
 
 func (in Input) inputType() string {

@@ -171,6 +171,8 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	if err := chromedp.Do(platform,
 		chromedp.SendKeys(chromedp.ID("airline-name"), "Kestrel Virtual"),
 		chromedp.SendKeys(chromedp.ID("airline-icao"), "KES"),
+		// The slug suggested from the name is replaced by the admin's own.
+		chromedp.Clear(chromedp.ID("airline-slug")),
 		chromedp.SendKeys(chromedp.ID("airline-slug"), "kestrel"),
 		submitForm("airline-form"),
 		chromedp.WaitVisible(testID("created")),
