@@ -124,6 +124,21 @@ type Input struct {
 	// suggests this one's value as an address slug, until the user types
 	// here (static/js/app.js).
 	SlugFrom string
+	// Note is a hint under the input that it is described by.
+	Note string
+}
+
+// describedBy is the input's aria-describedby: its error message, then
+// its note ("" for neither).
+func (in Input) describedBy(errs map[string]string) string {
+	var ids []string
+	if errs[in.Name] != "" {
+		ids = append(ids, ErrorID(in.Form, in.Name))
+	}
+	if in.Note != "" {
+		ids = append(ids, FieldID(in.Form, in.Name)+"-note")
+	}
+	return strings.Join(ids, " ")
 }
 
 func (in Input) inputType() string {
