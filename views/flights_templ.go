@@ -1154,11 +1154,11 @@ func flightForm(f FlightForm, label string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = field(Input{Form: "flight", Name: "start_date", Label: "From date (optional)", Value: f.StartDate, Type: "date"}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = field(Input{Form: "flight", Name: "start_date", Label: "From date, UTC (optional)", Value: f.StartDate, Type: "date", Note: "A day in UTC, whatever your browser shows its dates in."}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = field(Input{Form: "flight", Name: "end_date", Label: "Until date (optional)", Value: f.EndDate, Type: "date"}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = field(Input{Form: "flight", Name: "end_date", Label: "Until date, UTC (optional)", Value: f.EndDate, Type: "date"}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
