@@ -192,6 +192,7 @@ var routeAccess = map[string]access{
 	"GET /a/:slug":                                    public,
 	"GET /a/:slug/register":                           public,
 	"GET /a/:slug/live":                               public,
+	"GET /a/:slug/summary":                            public,
 	"GET /a/:slug/events":                             public,
 	"POST /a/:slug/register":                          public,
 	"GET /account/password":                           loggedIn,
