@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/store/airportref"
 	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/views"
@@ -222,13 +224,33 @@ func (h *airportHandlers) addAirport(c echo.Context) error {
 		}
 	}
 	d.Hub = f.Hub
+	parse := formErrors{}
+	if strings.TrimSpace(f.Country) != "" {
+		d.Country = formCountry(parse, f.Country)
+	}
+	// A private or fictional airfield, which the world list does not
+	// have, is added by hand: its name and position are then needed.
+	private := !known && (strings.TrimSpace(f.Lat) != "" || strings.TrimSpace(f.Lon) != "")
+	if private {
+		const number = "Enter a number, for example 51.47."
+		parse.float64("lat", f.Lat, &d.Latitude, number)
+		parse.float64("lon", f.Lon, &d.Longitude, number)
+		for field, v := range map[string]string{"name": f.Name, "lat": f.Lat, "lon": f.Lon} {
+			if strings.TrimSpace(v) == "" && parse[field] == "" {
+				parse[field] = "A private or fictional airfield needs its name, latitude and longitude."
+			}
+		}
+	}
 	var res domain.AppendResult
-	if !known && domain.ValidAirportICAO(f.ICAO) {
-		err = domain.FieldError(domain.EInvalid, "icao", f.ICAO+" is not in the world list of airports: check the code, or pick one from the search.")
-	} else {
+	switch {
+	case len(parse) > 0:
+	case !known && !private && domain.ValidAirportICAO(f.ICAO):
+		err = domain.FieldError(domain.EInvalid, "icao", f.ICAO+" is not in the world list of airports: check the code, pick one from the search, "+
+			"or give its name, latitude and longitude below to add it as a private or fictional airfield.")
+	default:
 		res, err = h.cmds.Add(c.Request().Context(), commandMeta(c, ""), tabs.ID, d)
 	}
-	if status, ok := formFailed(nil, err, formSlots{Errors: &f.Errors}); ok {
+	if status, ok := formFailed(parse, err, formSlots{Errors: &f.Errors}); ok {
 		return h.renderList(c, status, f, f.ICAO)
 	}
 	if err != nil {
@@ -274,6 +296,7 @@ func (h *airportHandlers) changeAirport(c echo.Context) error {
 	d := domain.AirportDetails{ICAO: a.ICAO, IATA: f.IATA, Name: f.Name, City: f.City, Region: f.Region, Country: f.Country,
 		Timezone: f.Timezone, Hub: f.Hub, Notes: f.Notes}
 	parse := formErrors{}
+	d.Country = formCountry(parse, f.Country)
 	const number = "Enter a number, for example 51.47."
 	parse.float64("lat", f.Lat, &d.Latitude, number)
 	parse.float64("lon", f.Lon, &d.Longitude, number)
@@ -308,4 +331,17 @@ func (h *airportHandlers) setHub(c echo.Context) error {
 	}
 	h.waitFor(c, res)
 	return c.Redirect(http.StatusSeeOther, "/airlines/"+id.String()+"/airports")
+}
+
+// formCountry reads a form's country as the import does: a two- or
+// three-letter code or an English name, as its two-letter code. One it
+// does not know is a problem of the field, and the value is kept for the
+// form.
+func formCountry(parse formErrors, v string) string {
+	code, ok := imports.CountryCode(v)
+	if !ok {
+		parse["country"] = fmt.Sprintf("%q is neither a country code (two or three letters, for example GB or GBR) nor a country's name in English.", strings.TrimSpace(v))
+		return v
+	}
+	return code
 }

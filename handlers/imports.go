@@ -96,7 +96,7 @@ func ImportKinds(airports AirportCommands, fleet FleetCommands, flights FlightCo
 		return a, err
 	}
 	prepared := func(a *imports.Airline, check func(imports.Row) (any, map[string]string)) imports.Prepared {
-		return imports.Prepared{Check: check, Before: func(ctx context.Context, meta domain.CommandMeta, settle func(context.Context, domain.Position) error) ([]string, error) {
+		return imports.Prepared{Check: check, Summarize: a.Summarize, Before: func(ctx context.Context, meta domain.CommandMeta, settle func(context.Context, domain.Position) error) ([]string, error) {
 			return addNamed(ctx, meta, a, airports, fleet, settle)
 		}}
 	}
@@ -351,8 +351,30 @@ func jobView(s imports.Status, csrf string) views.ImportJob {
 	for _, p := range s.Problems {
 		j.Problems = append(j.Problems, views.ImportProblem{Line: p.Line, Column: p.Column, Message: p.Message})
 	}
+	// A finished file links to what it created and offers the next file
+	// in the order.
+	base := "/airlines/" + s.AirlineID
+	j.ResultURL, j.ResultLabel = base+"/"+importTab(s.Kind), importResultLabel[importTab(s.Kind)]
+	if next := imports.Next(s.Kind); next != "" {
+		j.NextURL, j.NextLabel = base+"/imports?kind="+next, "Import "+next+" next"
+	}
 	return j
 }
+
+// importTab is the airline tab an import of kind belongs to: its
+// records' own page.
+func importTab(kind string) string {
+	switch kind {
+	case "subfleets", "aircraft":
+		return "fleet"
+	case "flights":
+		return "flights"
+	}
+	return "airports"
+}
+
+// importResultLabel names the page a finished import links to.
+var importResultLabel = map[string]string{"airports": "See the airports", "fleet": "See the fleet", "flights": "See the flights"}
 
 // showImports is the upload form and the airline's recent imports.
 func (h *importHandlers) showImports(c echo.Context) error {
@@ -360,7 +382,7 @@ func (h *importHandlers) showImports(c echo.Context) error {
 }
 
 func (h *importHandlers) renderImports(c echo.Context, status int, kind, msg string) error {
-	tabs, _, err := airlineTabs(c, h.rm, "airports")
+	tabs, _, err := airlineTabs(c, h.rm, importTab(kind))
 	if err != nil {
 		return err
 	}
@@ -379,7 +401,7 @@ func (h *importHandlers) renderImports(c echo.Context, status int, kind, msg str
 // browser to the job's page at once: checking and applying happen in the
 // background, so a large file cannot time the request out.
 func (h *importHandlers) startImport(c echo.Context) error {
-	tabs, _, err := airlineTabs(c, h.rm, "airports")
+	tabs, _, err := airlineTabs(c, h.rm, importTab(c.FormValue("kind")))
 	if err != nil {
 		return err
 	}
@@ -415,11 +437,15 @@ func (h *importHandlers) startImport(c echo.Context) error {
 
 // showImport is a job's page; htmx gets only its status, live.
 func (h *importHandlers) showImport(c echo.Context) error {
-	tabs, _, err := airlineTabs(c, h.rm, "airports")
+	id, err := airlineParam(c)
 	if err != nil {
 		return err
 	}
-	job, err := h.jobs.Get(c.Request().Context(), tabs.ID, c.Param("job"))
+	job, err := h.jobs.Get(c.Request().Context(), id.String(), c.Param("job"))
+	if err != nil {
+		return err
+	}
+	tabs, _, err := airlineTabsOf(c, h.rm, id, importTab(job.Kind))
 	if err != nil {
 		return err
 	}

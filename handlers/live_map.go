@@ -166,7 +166,9 @@ func trackPoints(list []domain.AircraftPosition) []views.TrackPoint {
 // than the page shows (phpVMS's /api/acars lists the same flights to
 // anyone).
 func (b *Broker) streamLiveFlights(rm reads.Querier) echo.HandlerFunc {
-	only := map[live.Topic]bool{live.TopicLiveFlights: true, live.TopicResync: true}
+	// The flights in progress, and the acceptances that change the page's
+	// figures and latest flights: nothing else of the airline.
+	only := map[live.Topic]bool{live.TopicLiveFlights: true, live.TopicPilotTotals: true, live.TopicResync: true}
 	return func(c echo.Context) error {
 		a, err := rm.FindAirlineBySlug(c.Request().Context(), c.Param("slug"))
 		if err != nil {

@@ -192,6 +192,7 @@ var routeAccess = map[string]access{
 	"GET /a/:slug":                                    public,
 	"GET /a/:slug/register":                           public,
 	"GET /a/:slug/live":                               public,
+	"GET /a/:slug/summary":                            public,
 	"GET /a/:slug/events":                             public,
 	"POST /a/:slug/register":                          public,
 	"GET /account/password":                           loggedIn,
@@ -413,6 +414,7 @@ var routeAccess = map[string]access{
 	"GET /a/:slug/api/bids/:bid":                      phpvmsKeyed,
 	"POST /a/:slug/api/user/bids":                     phpvmsKeyed,
 	"POST /airlines/:id/notices/dismiss":              action(domain.ViewOwnAirline),
+	"POST /airlines/:id/notices/dismiss-all":          action(domain.ViewOwnAirline),
 }
 
 const memberPassword = "a member's own password"
@@ -736,7 +738,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form.Set("pirep", tn.pirep)
 	case "/airlines/:id/pireps/:pirep/comments":
 		form.Set("text", fmt.Sprintf("matrix comment %d", n))
-	case "/airlines/:id/notices/dismiss":
+	case "/airlines/:id/notices/dismiss", "/airlines/:id/notices/dismiss-all":
 		form.Set("notice", domain.PirepStream(tn.pirep)+"@2")
 	case "/airlines/:id/webhooks", "/airlines/:id/webhooks/:hook":
 		form = url.Values{"name": {fmt.Sprintf("Hook %d", n)}, "kind": {domain.WebhookGeneric},

@@ -18,6 +18,7 @@ import (
 // NoticeCommands runs the commands on a member's notices (domain.Notices).
 type NoticeCommands interface {
 	Dismiss(ctx context.Context, meta domain.CommandMeta, airlineID, noticeID string) (domain.AppendResult, error)
+	DismissAll(ctx context.Context, meta domain.CommandMeta, airlineID string, noticeIDs []string) (domain.AppendResult, error)
 }
 
 // noticeHandlers are a member's notices: their PIREPs accepted or
@@ -68,7 +69,8 @@ func (h *noticeHandlers) unread(c echo.Context) ([]reads.Notice, error) {
 // notices reads the viewer's unread notices and says them in words.
 func (h *noticeHandlers) notices(c echo.Context) (views.NoticesPage, error) {
 	airlineID := c.Param("id")
-	p := views.NoticesPage{Page: page(c, "Notices"), URL: noticesURL(airlineID), DismissURL: noticesURL(airlineID) + "/dismiss"}
+	p := views.NoticesPage{Page: page(c, "Notices"), URL: noticesURL(airlineID), DismissURL: noticesURL(airlineID) + "/dismiss",
+		DismissAllURL: noticesURL(airlineID) + "/dismiss-all"}
 	ctx := c.Request().Context()
 	rows, err := h.unread(c)
 	if err != nil || len(rows) == 0 {
@@ -137,6 +139,38 @@ func (h *noticeHandlers) dismissNotice(c echo.Context) error {
 	notice := c.FormValue("notice")
 	if slices.ContainsFunc(open, func(n reads.Notice) bool { return n.ID == notice }) {
 		res, err := h.cmds.Dismiss(c.Request().Context(), commandMeta(c, ""), c.Param("id"), notice)
+		if err != nil {
+			return err
+		}
+		h.waitFor(c, res)
+	}
+	if isFragmentRequest(c.Request()) {
+		return h.renderNotices(c)
+	}
+	return c.Redirect(http.StatusSeeOther, noticesURL(c.Param("id")))
+}
+
+// dismissAllNotices puts away, in one command, the notices the viewer's
+// page showed (the form names them) that are still unread: a notice that
+// arrived after the page was drawn is not dismissed unseen, and nothing is
+// recorded when none is left.
+func (h *noticeHandlers) dismissAllNotices(c echo.Context) error {
+	open, err := h.unread(c)
+	if err != nil {
+		return err
+	}
+	if err := c.Request().ParseForm(); err != nil {
+		return domain.Errorf(domain.EInvalid, "The form could not be read.")
+	}
+	shown := c.Request().PostForm["notice"]
+	var ids []string
+	for _, n := range open {
+		if slices.Contains(shown, n.ID) {
+			ids = append(ids, n.ID)
+		}
+	}
+	if len(ids) > 0 {
+		res, err := h.cmds.DismissAll(c.Request().Context(), commandMeta(c, ""), c.Param("id"), ids)
 		if err != nil {
 			return err
 		}

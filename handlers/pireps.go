@@ -284,6 +284,9 @@ func (h *pirepHandlers) fillForm(c echo.Context, airlineID, csrf string, f *view
 		return err
 	}
 	f.CSRFToken = csrf
+	// The time inputs take UTC whatever the browser's zone: the form says
+	// what UTC's clock reads now, so a pilot does not type their own.
+	f.NowUTC = time.Now().UTC().Format("15:04") + " UTC on " + time.Now().UTC().Format("2 Jan")
 	if f.CommandID == "" {
 		f.CommandID = domain.NewUUID()
 	}

@@ -50,8 +50,12 @@ func (h *publicHandlers) showPublicAirline(c echo.Context) error {
 			return err
 		}
 		p.Live.Map.Tiles = h.tiles
-	} else if isFragmentRequest(c.Request()) || strings.HasSuffix(c.Path(), "/live") {
+	} else if isFragmentRequest(c.Request()) || strings.HasSuffix(c.Path(), "/live") || strings.HasSuffix(c.Path(), "/summary") {
+		// Without the live map the page has no live sections to re-fetch.
 		return echo.NewHTTPError(http.StatusNotFound, "This airline shows no live map.")
+	}
+	if err := publicFacts(c.Request().Context(), h.rm, a, &p); err != nil {
+		return err
 	}
 	if p.News, err = newsCards(c.Request().Context(), h.rm, a.ID, 0, publicNews, false); err != nil {
 		return err

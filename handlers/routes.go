@@ -69,6 +69,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	public := &publicHandlers{users: d.Users, rm: d.ReadModels, readYourWrites: wait, log: d.Log, now: time.Now, tiles: d.MapTiles}
 	app.GET("/a/:slug", public.showPublicAirline)
 	app.GET("/a/:slug/live", liveFragment(public.showPublicAirline, views.LivePublicFlights))
+	app.GET("/a/:slug/summary", liveFragment(public.showPublicAirline, views.LivePublicSummary))
 	app.GET("/a/:slug/events", d.Broker.streamLiveFlights(d.ReadModels))
 	app.GET("/a/:slug/register", public.showRegister)
 	app.POST("/a/:slug/register", public.register)
@@ -165,6 +166,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	notices := &noticeHandlers{cmds: d.Notices, rm: d.ReadModels, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/notices", notices.showNotices, allow(domain.ViewOwnAirline))
 	member.POST("/airlines/:id/notices/dismiss", notices.dismissNotice, allow(domain.ViewOwnAirline))
+	member.POST("/airlines/:id/notices/dismiss-all", notices.dismissAllNotices, allow(domain.ViewOwnAirline))
 
 	// The roster and statistics: for everyone in the airline.
 	roster := &rosterHandlers{rm: d.ReadModels}

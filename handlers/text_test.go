@@ -147,7 +147,7 @@ func TestEveryFormFieldRefusesUnstorableText(t *testing.T) {
 		"/airlines/:id/airports": staff, "/airlines/:id/airports/:icao": staff,
 		"/airlines/:id/flights": staff, "/airlines/:id/flights/:flight": staff,
 		"/airlines/:id/pireps": pilot, "/airlines/:id/pireps/:pirep/reject": staff, "/airlines/:id/pireps/accept": staff,
-		"/airlines/:id/pireps/:pirep/comments": pilot, "/airlines/:id/notices/dismiss": pilot,
+		"/airlines/:id/pireps/:pirep/comments": pilot, "/airlines/:id/notices/dismiss": pilot, "/airlines/:id/notices/dismiss-all": pilot,
 		"/airlines/:id/ranks": staff, "/airlines/:id/ranks/:rank": staff, "/airlines/:id/people/:uid/rank": staff,
 		"/airlines/:id/news": staff, "/airlines/:id/news/:news": staff,
 		"/airlines/:id/webhooks": staff, "/airlines/:id/webhooks/:hook": staff,

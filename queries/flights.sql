@@ -80,3 +80,8 @@ SET flight_number = EXCLUDED.flight_number, route_code = EXCLUDED.route_code, ro
 -- name: DeleteAllFlights :exec
 -- DeleteAllFlights empties the read model before a rebuild.
 DELETE FROM flights;
+
+-- name: CountActiveFlights :one
+-- CountActiveFlights is how many flights an airline's schedule offers (its
+-- route count on the public page): the inactive ones are not offered.
+SELECT count(*)::bigint FROM flights WHERE tenant_id = $1 AND active;

@@ -309,11 +309,15 @@ func AirlineFormView(f AirlineForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = field(Input{Form: "airline", Name: "name", Label: "Name", Value: f.Name, Placeholder: "Speedbird Virtual"}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = requiredNote().Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = field(Input{Form: "airline", Name: "icao", Label: "ICAO code", Value: f.ICAO, Placeholder: "BAW"}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = field(Input{Form: "airline", Name: "name", Label: "Name", Value: f.Name, Placeholder: "Speedbird Virtual", Required: true}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = field(Input{Form: "airline", Name: "icao", Label: "ICAO code", Value: f.ICAO, Placeholder: "BAW", Required: true}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -321,7 +325,7 @@ func AirlineFormView(f AirlineForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = field(Input{Form: "airline", Name: "slug", Label: "Address slug", Value: f.Slug, Placeholder: "speedbird"}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = field(Input{Form: "airline", Name: "slug", Label: "Address slug (suggested from the name)", Value: f.Slug, Placeholder: "speedbird", Required: true, SlugFrom: "name"}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -130,6 +130,10 @@ type ImportJob struct {
 	// Notes are what the admin should know that is no problem: columns
 	// ignored, airports added from the world reference, subfleets created.
 	Notes []string
+	// ResultURL is the page of what the file created, NextURL the upload
+	// of the next file in the order ("" after flights).
+	ResultURL, ResultLabel string
+	NextURL, NextLabel     string
 }
 
 // ImportProblem is one line of a job's problem report.
@@ -163,4 +167,23 @@ func count(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// Lead is the problem that says what is wrong with the file as a whole (a
+// file of another kind, files to import first), for the job's status
+// line; "" when every problem is a row's or a column's.
+func (j ImportJob) Lead() string {
+	if len(j.Problems) > 0 && j.Problems[0].Column == "" {
+		return j.Problems[0].Message
+	}
+	return ""
+}
+
+// TableProblems are the problems the job's table lists: all but the lead,
+// which the status line says.
+func (j ImportJob) TableProblems() []ImportProblem {
+	if j.Lead() != "" {
+		return j.Problems[1:]
+	}
+	return j.Problems
 }

@@ -22,7 +22,10 @@ const (
 	LivePirepThread   = "pirep-thread"   // one PIREP's comments, swapped with its facts
 	LiveFlightsMap    = "live-flights"   // an airline's flights in progress, map and table
 	LivePublicFlights = "public-flights" // the same on the airline's public page
-	LiveAdminHome     = "admin-home"     // what waits for an airline admin, and their first steps
+	// LivePublicSummary is the public page's figures and latest accepted
+	// flights, which an acceptance changes.
+	LivePublicSummary = "public-summary"
+	LiveAdminHome     = "admin-home" // what waits for an airline admin, and their first steps
 )
 
 // liveURL is the fragment route of a page's live section: the page's path
@@ -51,8 +54,11 @@ var (
 	usersTrigger        = live.Trigger(live.TopicUsers, live.TopicResync)
 	noticesTrigger      = live.Trigger(live.TopicNotices, live.TopicResync)
 	liveFlightsTrigger  = live.Trigger(live.TopicLiveFlights, live.TopicResync)
-	newsTrigger         = live.Trigger(live.TopicNews, live.TopicResync)
-	adminHomeTrigger    = live.Trigger(live.TopicUsers, live.TopicPirepReview, live.TopicImports, live.TopicAirports,
+	// publicSummaryTrigger wakes the public figures at an acceptance (or
+	// its undoing), which is when they change.
+	publicSummaryTrigger = live.Trigger(live.TopicPilotTotals, live.TopicResync)
+	newsTrigger          = live.Trigger(live.TopicNews, live.TopicResync)
+	adminHomeTrigger     = live.Trigger(live.TopicUsers, live.TopicPirepReview, live.TopicImports, live.TopicAirports,
 		live.TopicFleet, live.TopicFlights, live.TopicRanks, live.TopicSettings, live.TopicAirlines, live.TopicResync)
 )
 

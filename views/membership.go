@@ -136,6 +136,32 @@ type PublicAirlinePage struct {
 	Live         LiveMap    // the flights in progress, without their tracks
 	ShowLive     bool       // the airline shows its live map here
 	News         []NewsCard // the airline's latest news
+	// Flights and Hours are what the airline's accepted PIREPs add up to;
+	// Routes is how many flights its schedule offers.
+	Flights int64
+	Hours   string
+	Routes  int64
+	Hubs    []PublicHub
+	Fleet   []PublicSubfleet // subfleets with aircraft in service
+	Recent  []PublicFlight   // the latest accepted flights, newest first
+}
+
+// PublicHub is one of an airline's hubs as anyone sees it.
+type PublicHub struct {
+	ICAO, Name, City, Country string
+}
+
+// PublicSubfleet is a subfleet on the public page: its name, type and how
+// many aircraft it has in service.
+type PublicSubfleet struct {
+	Name, Type string
+	Aircraft   int
+}
+
+// PublicFlight is an accepted flight on the public page, its pilot named
+// as the airline names them publicly ("Jane D").
+type PublicFlight struct {
+	Ident, Dpt, Arr, Pilot, Date, Duration string
 }
 
 // RegisterForm is the registration form of an airline.

@@ -116,6 +116,29 @@ type Input struct {
 	// Preserve keeps what the user typed when a live refresh replaces the
 	// section around the field.
 	Preserve bool
+	// Required marks a field the form cannot do without: an asterisk
+	// beside its label, and required and aria-required on the input (the
+	// forms are novalidate, so the server's message still says why).
+	Required bool
+	// SlugFrom names the field (by name, in the same form) whose text
+	// suggests this one's value as an address slug, until the user types
+	// here (static/js/app.js).
+	SlugFrom string
+	// Note is a hint under the input that it is described by.
+	Note string
+}
+
+// describedBy is the input's aria-describedby: its error message, then
+// its note ("" for neither).
+func (in Input) describedBy(errs map[string]string) string {
+	var ids []string
+	if errs[in.Name] != "" {
+		ids = append(ids, ErrorID(in.Form, in.Name))
+	}
+	if in.Note != "" {
+		ids = append(ids, FieldID(in.Form, in.Name)+"-note")
+	}
+	return strings.Join(ids, " ")
 }
 
 func (in Input) inputType() string {

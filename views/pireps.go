@@ -6,6 +6,7 @@ package views
 // PirepForm is the filing and edit form of a PIREP, as typed.
 type PirepForm struct {
 	CSRFToken string
+	NowUTC    string // UTC's clock as the form was drawn: "15:41 UTC on 7 Dec"
 	CommandID string `form:"command_id"`
 	Action    string
 	Edit      bool // editing a filed PIREP; Draft says whether it may still be submitted
@@ -136,4 +137,14 @@ type PirepPage struct {
 type PirepTrack struct {
 	Map     WorldMap
 	Profile Profile
+}
+
+// utcNote says under a date and time input that it takes UTC, not the
+// browser's own zone, and what UTC's clock read when the form was drawn.
+func utcNote(now string) string {
+	msg := "In UTC (Zulu), whatever your computer's time zone"
+	if now != "" {
+		msg += ": it was " + now + " when this form opened"
+	}
+	return msg + "."
 }

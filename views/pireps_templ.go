@@ -216,11 +216,11 @@ func pirepForm(f PirepForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = field(Input{Form: "pirep", Name: "block_off", Label: "Block off (UTC)", Value: f.BlockOff, Type: "datetime-local"}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = field(Input{Form: "pirep", Name: "block_off", Label: "Block off (UTC)", Value: f.BlockOff, Type: "datetime-local", Note: utcNote(f.NowUTC)}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = field(Input{Form: "pirep", Name: "block_on", Label: "Block on (UTC)", Value: f.BlockOn, Type: "datetime-local"}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = field(Input{Form: "pirep", Name: "block_on", Label: "Block on (UTC)", Value: f.BlockOn, Type: "datetime-local", Note: utcNote(f.NowUTC)}, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -35,7 +35,9 @@ type NoticesPage struct {
 	Page
 	URL        string // where the notices re-fetch themselves
 	DismissURL string
-	Rows       []NoticeRow
+	// DismissAllURL puts away every notice shown, in one command.
+	DismissAllURL string
+	Rows          []NoticeRow
 	// Standalone is the notices page itself, which says when there are
 	// none; the corner of other pages shows nothing then.
 	Standalone bool

@@ -171,7 +171,9 @@ func walkMembership(t *testing.T, mode string, srv *testServer) {
 	if err := chromedp.Do(platform,
 		chromedp.SendKeys(chromedp.ID("airline-name"), "Kestrel Virtual"),
 		chromedp.SendKeys(chromedp.ID("airline-icao"), "KES"),
-		chromedp.SendKeys(chromedp.ID("airline-slug"), "kestrel"),
+		// The slug suggested from the name is replaced by the admin's own
+		// (Clear sets the attribute, not what the box holds).
+		chromedp.SetValue(chromedp.ID("airline-slug"), "kestrel"),
 		submitForm("airline-form"),
 		chromedp.WaitVisible(testID("created")),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="airline-row"] [data-testid="airline-name"] a`)),

@@ -296,7 +296,14 @@ func watchAirlineCreation(t *testing.T, mode string, watched, used *testServer) 
 		chromedp.WaitVisible(chromedp.ID("airline-name")),
 		chromedp.SendKeys(chromedp.ID("airline-name"), "Live Air"),
 		chromedp.SendKeys(chromedp.ID("airline-icao"), "LV"),
-		chromedp.SendKeys(chromedp.ID("airline-slug"), "live-air"),
+	); err != nil {
+		t.Fatalf("fill in the form: %v", err)
+	}
+	// The slug is suggested from the name as it is typed.
+	if slug, err := chromedp.Run(admin, chromedp.Value(chromedp.ID("airline-slug"))); err != nil || slug != "live-air" {
+		t.Errorf("the slug box suggests %q (%v) for the name Live Air, want live-air", slug, err)
+	}
+	if err := chromedp.Do(admin,
 		submit,
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-icao"]`)),
 	); err != nil {

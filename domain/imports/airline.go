@@ -37,6 +37,9 @@ type Airline struct {
 	// airline lacks, as phpVMS creates them (type and name the code, at
 	// the first flight's departure airport); applying adds them first.
 	NewSubfleets []domain.Subfleet
+	// missing are the rows' problems that name a record the airline
+	// lacks, by message (Summarize).
+	missing map[string]missingRef
 }
 
 // SubfleetRef is one of the airline's subfleets.
@@ -93,6 +96,7 @@ func (a *Airline) airport(f map[string]string, col, icao string, required bool) 
 	case !a.hasAirport(icao) && a.fromReference(icao):
 	case !a.hasAirport(icao):
 		f[col] = fmt.Sprintf("unknown airport %q: the airline has no such airport and the world reference does not know it; import or add it first.", icao)
+		a.noteMissing(f[col], "airports", icao)
 	}
 }
 
@@ -147,6 +151,7 @@ func (a *Airline) newSubfleet(f map[string]string, col, typ, hub string) (Subfle
 			}
 		}
 		f[col] = msg
+		a.noteMissing(msg, "subfleets", typ)
 		return SubfleetRef{}, false
 	}
 	ref := SubfleetRef{Type: typ, ICAO: typ, HubID: hub}
@@ -162,6 +167,7 @@ func (a *Airline) subfleet(f map[string]string, col, typ string) (SubfleetRef, b
 	s, ok := a.Subfleets[strings.ToUpper(strings.TrimSpace(typ))]
 	if !ok {
 		f[col] = fmt.Sprintf("unknown subfleet %q: the airline has no subfleet with this type code; import or add it first.", typ)
+		a.noteMissing(f[col], "subfleets", strings.TrimSpace(typ))
 	}
 	return s, ok
 }

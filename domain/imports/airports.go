@@ -60,7 +60,7 @@ func CheckAirport(r Row) (domain.AirportDetails, map[string]string) {
 	if code, ok := CountryCode(d.Country); ok {
 		d.Country = code
 	} else {
-		f["country"] = fmt.Sprintf("%q is neither a country code (two letters, for example GB) nor a country's name in English.", d.Country)
+		f["country"] = fmt.Sprintf("%q is neither a country code (two or three letters, for example GB or GBR) nor a country's name in English.", d.Country)
 		d.Country = ""
 	}
 	d.Normalize()

@@ -63,10 +63,11 @@ func loadCountries() {
 	}
 }
 
-// CountryCode reads a country as phpVMS files write it: a two-letter code
-// (returned upper case) or an English name ("Canada", "United States"),
-// mapped to its ISO 3166-1 alpha-2 code. ok is false for a name it does not
-// know; "" is "", ok.
+// CountryCode reads a country as phpVMS files and people write it: a
+// two-letter code (returned upper case), a three-letter ISO 3166-1 alpha-3
+// code ("PRT") or an English name ("Canada", "United States"), mapped to
+// its ISO 3166-1 alpha-2 code. ok is false for a name it does not know; ""
+// is "", ok.
 func CountryCode(v string) (code string, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -74,6 +75,11 @@ func CountryCode(v string) (code string, ok bool) {
 	}
 	if len(v) == 2 {
 		return strings.ToUpper(v), true
+	}
+	if len(v) == 3 {
+		if r, err := language.ParseRegion(strings.ToUpper(v)); err == nil && r.IsCountry() && len(r.String()) == 2 {
+			return r.String(), true
+		}
 	}
 	countriesOnce.Do(loadCountries)
 	code, ok = countries[countryKey(v)]

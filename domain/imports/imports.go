@@ -99,6 +99,9 @@ type Prepared struct {
 	// page. settle waits until the read models include a log position, for
 	// commands that check against them.
 	Before func(ctx context.Context, meta domain.CommandMeta, settle func(context.Context, domain.Position) error) (notes []string, err error)
+	// Summarize, when set, rewrites the checked file's problems once every
+	// row is read (Airline.Summarize).
+	Summarize func(*Checked)
 }
 
 // Record is a checked row.
@@ -211,15 +214,19 @@ const MaxRows = 200_000
 // what the airline has now.
 func CheckFor(ctx context.Context, k Kind, airlineID string, r io.Reader) (Checked, error) {
 	var before func(context.Context, domain.CommandMeta, func(context.Context, domain.Position) error) ([]string, error)
+	var summarize func(*Checked)
 	if k.Prepare != nil {
 		p, err := k.Prepare(ctx, airlineID)
 		if err != nil {
 			return Checked{}, err
 		}
-		k.Check, before = p.Check, p.Before
+		k.Check, before, summarize = p.Check, p.Before, p.Summarize
 	}
 	c, err := Check(k, r)
 	c.Before = before
+	if err == nil && summarize != nil {
+		summarize(&c)
+	}
 	return c, err
 }
 
@@ -288,6 +295,13 @@ func check(k Kind, cr *csv.Reader, encoding string) (Checked, error) {
 	for _, c := range k.Columns {
 		if c.Required && index[c.Name] == 0 {
 			out.Problems = append(out.Problems, Problem{Line: 1, Column: c.Name, Message: "The header has no " + c.Name + " column, which is required."})
+		}
+	}
+	if len(out.Problems) > 0 {
+		// A file of another kind is said to be one, rather than listed as
+		// every column it lacks.
+		if msg := wrongKind(k.Name, header); msg != "" {
+			out.Problems, out.Notes = []Problem{{Line: 1, Message: msg}}, nil
 		}
 	}
 	if len(out.Problems) > 0 {

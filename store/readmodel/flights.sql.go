@@ -12,6 +12,19 @@ import (
 	"github.com/google/uuid"
 )
 
+const countActiveFlights = `-- name: CountActiveFlights :one
+SELECT count(*)::bigint FROM flights WHERE tenant_id = $1 AND active
+`
+
+// CountActiveFlights is how many flights an airline's schedule offers (its
+// route count on the public page): the inactive ones are not offered.
+func (q *Queries) CountActiveFlights(ctx context.Context, tenantID string) (int64, error) {
+	row := q.db.QueryRow(ctx, countActiveFlights, tenantID)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const deleteAllFlights = `-- name: DeleteAllFlights :exec
 DELETE FROM flights
 `

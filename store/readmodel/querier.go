@@ -37,6 +37,9 @@ type Querier interface {
 	// no such aircraft).
 	// It always returns one row.
 	CollectFilingFacts(ctx context.Context, arg CollectFilingFactsParams) (CollectFilingFactsRow, error)
+	// CountActiveFlights is how many flights an airline's schedule offers (its
+	// route count on the public page): the inactive ones are not offered.
+	CountActiveFlights(ctx context.Context, tenantID string) (int64, error)
 	// CountNews is how many news items an airline shows.
 	CountNews(ctx context.Context, tenantID string) (int64, error)
 	// CountPirepsByAirline counts what ListPirepsByAirline's filters match, for

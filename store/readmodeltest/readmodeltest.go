@@ -57,6 +57,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 	maps.Copy(cases, fleetCases)
 	maps.Copy(cases, airportCases)
 	maps.Copy(cases, flightCases)
+	maps.Copy(cases, publicCases)
 	maps.Copy(cases, pirepCases)
 	maps.Copy(cases, rankCases)
 	maps.Copy(cases, pirepListCases)
