@@ -453,8 +453,8 @@ func (c *snapCompiler) compilePointer(cd *snapCodec, t reflect.Type, site string
 
 type fieldCodec struct {
 	off   uintptr
-	codec *snapCodec     // nil for a function field
-	fn    reflect.Type   // the function field's type
+	codec *snapCodec   // nil for a function field
+	fn    reflect.Type // the function field's type
 	name  string
 }
 
