@@ -300,18 +300,75 @@ func DecodeSnapshot(b []byte, head domain.Position) (m *ReadModels, s Snapshot, 
 }
 
 // CanonicalState is the state in a canonical encoding (maps in key order,
-// shared rows written out at each use, the read counter left out), equal
-// for two stores exactly when their tables, indexes and counters are: the
-// snapshot tests compare a store loaded from a snapshot and caught up
-// with one that replayed the whole log.
+// shared rows written out at each use), equal for two stores exactly when
+// their tables, indexes and counters are: the snapshot tests compare a
+// store loaded from a snapshot and caught up with one that replayed the
+// whole log. Left out are what says when and how often this process did
+// its work rather than what it holds: the read counter and the times the
+// checkpoints were written.
 func (m *ReadModels) CanonicalState() []byte {
 	codec, _ := snapshotSchema()
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	reads := m.st.rowsRead.Load()
+	var out []byte
+	m.normalized(func() {
+		e := &snapEncoder{canonical: true}
+		codec.enc(e, unsafe.Pointer(m.st))
+		out = e.buf
+	})
+	return out
+}
+
+// normalized runs f under the write lock with the read counter and the
+// checkpoints' times set aside.
+func (m *ReadModels) normalized(f func()) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	reads, checkpoints := m.st.rowsRead.Load(), m.st.checkpoints
 	m.st.rowsRead.Store(0)
-	e := &snapEncoder{canonical: true}
-	codec.enc(e, unsafe.Pointer(m.st))
-	m.st.rowsRead.Store(reads)
-	return e.buf
+	m.st.checkpoints = make(map[string]readmodel.ProjectionCheckpoint, len(checkpoints))
+	for name, c := range checkpoints {
+		c.UpdatedAt = time.Time{}
+		m.st.checkpoints[name] = c
+	}
+	defer func() {
+		m.st.rowsRead.Store(reads)
+		m.st.checkpoints = checkpoints
+	}()
+	f()
+}
+
+// StateDifferences names the state's fields (tables and indexes) whose
+// canonical encodings differ between a and b, for a test's message.
+func StateDifferences(a, b *ReadModels) []string {
+	fa, fb := a.canonicalFields(), b.canonicalFields()
+	var out []string
+	for i := range stateType.NumField() {
+		name := stateType.Field(i).Name
+		if !bytes.Equal(fa[name], fb[name]) {
+			out = append(out, fmt.Sprintf("%s (%d bytes against %d)", name, len(fa[name]), len(fb[name])))
+		}
+	}
+	return out
+}
+
+func (m *ReadModels) canonicalFields() map[string][]byte {
+	c := newSnapCompiler(lessSites())
+	out := map[string][]byte{}
+	m.normalized(func() { m.encodeFields(c, out) })
+	return out
+}
+
+func (m *ReadModels) encodeFields(c *snapCompiler, out map[string][]byte) {
+	for i := range stateType.NumField() {
+		f := stateType.Field(i)
+		if f.Type.Size() == 0 || f.Type.Kind() == reflect.Func {
+			continue
+		}
+		cd, err := c.compile(f.Type, "state."+f.Name)
+		if err != nil {
+			panic(err)
+		}
+		e := &snapEncoder{canonical: true}
+		cd.enc(e, unsafe.Add(unsafe.Pointer(m.st), f.Offset))
+		out[f.Name] = e.buf
+	}
 }
