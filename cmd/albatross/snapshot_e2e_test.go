@@ -131,3 +131,86 @@ func touchEveryKey(t *testing.T, m *memory.ReadModels, at time.Time) {
 		}
 	}
 }
+
+// copyFolder copies the files of a data folder (no subfolders).
+func copyFolder(t *testing.T, from, to string) {
+	t.Helper()
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(to, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// airlinesShown are the airline names the platform admin's list shows.
+func airlinesShown(t *testing.T, srv *testServer) string {
+	t.Helper()
+	admin := newBrowser(t, srv)
+	admin.logIn(t, "admin", adminPassword, "/airlines")
+	_, doc := admin.get("/airlines")
+	return doc.Find("main").Text()
+}
+
+// A snapshot the start cannot trust (damaged, or written for a newer log
+// than the one restored beside it) is ignored with a log line saying why,
+// and the start replays the whole log: the pages show what the log holds.
+func TestEmbeddedStartIgnoresAnUnusableSnapshot(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"ALBATROSS_DATA_DIR": dir, "ALBATROSS_WAIT_BOUND": slowMachineWait}
+	srv := startServer(t, env)
+	createAirline(t, loginAsAdmin(t, srv), "Before The Backup", "BTB", "before-backup")
+	srv.stop(t)
+	backup := filepath.Join(t.TempDir(), "backup")
+	copyFolder(t, dir, backup)
+
+	srv = startServer(t, env)
+	admin := newBrowser(t, srv)
+	admin.logIn(t, "admin", adminPassword, "/airlines")
+	createAirline(t, admin, "After The Backup", "ATB", "after-backup")
+	srv.stop(t)
+	newer, err := os.ReadFile(filepath.Join(dir, memory.SnapshotFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("damaged", func(t *testing.T) {
+		damaged := bytes.Clone(newer)
+		damaged[len(damaged)/2] ^= 0xff
+		if err := os.WriteFile(filepath.Join(dir, memory.SnapshotFile), damaged, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		srv := startServer(t, env)
+		if logs := srv.logs.String(); !strings.Contains(logs, "read-model snapshot ignored") || !strings.Contains(logs, "checksum") {
+			t.Fatalf("no log line says the damaged snapshot was ignored; logs:\n%s", logs)
+		}
+		if shown := airlinesShown(t, srv); !strings.Contains(shown, "Before The Backup") || !strings.Contains(shown, "After The Backup") {
+			t.Errorf("after the full replay the airlines page shows %q", shown)
+		}
+	})
+	t.Run("ahead of a restored log", func(t *testing.T) {
+		restored := filepath.Join(t.TempDir(), "restored")
+		copyFolder(t, backup, restored)
+		if err := os.WriteFile(filepath.Join(restored, memory.SnapshotFile), newer, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": restored, "ALBATROSS_WAIT_BOUND": slowMachineWait})
+		if logs := srv.logs.String(); !strings.Contains(logs, "read-model snapshot ignored") || !strings.Contains(logs, "past the log's head") {
+			t.Fatalf("no log line says the snapshot is ahead of the log; logs:\n%s", logs)
+		}
+		shown := airlinesShown(t, srv)
+		if !strings.Contains(shown, "Before The Backup") || strings.Contains(shown, "After The Backup") {
+			t.Errorf("the restored log's airlines page shows %q, want the airline before the backup alone", shown)
+		}
+	})
+}
