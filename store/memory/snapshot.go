@@ -115,37 +115,37 @@ func buildID() string {
 	return id
 }
 
-// holdAll marks every projection busy, as a batch of each would, waiting
-// for batches in flight: while held, every projection's writes and its
-// checkpoint agree.
+// holdAll marks every projection busy, as a batch of each would, taking
+// each as its batch in flight ends and keeping those it has (a projection
+// held waits, as behind another process's lock), so that it gets them all
+// even while batches keep coming. While held, every projection's writes
+// and its checkpoint agree.
 func (m *ReadModels) holdAll(ctx context.Context, projections []string) (release func(), err error) {
-	for {
+	held := map[string]bool{}
+	release = func() {
 		m.busyMu.Lock()
-		free := true
-		for _, name := range projections {
-			if m.busy[name] {
-				free = false
-				break
-			}
-		}
-		if free {
-			for _, name := range projections {
-				m.busy[name] = true
-			}
-			m.busyMu.Unlock()
-			return func() {
-				m.busyMu.Lock()
-				for _, name := range projections {
-					delete(m.busy, name)
-				}
-				m.busyMu.Unlock()
-			}, nil
+		for name := range held {
+			delete(m.busy, name)
 		}
 		m.busyMu.Unlock()
+	}
+	for {
+		m.busyMu.Lock()
+		for _, name := range projections {
+			if !held[name] && !m.busy[name] {
+				m.busy[name] = true
+				held[name] = true
+			}
+		}
+		m.busyMu.Unlock()
+		if len(held) == len(projections) {
+			return release, nil
+		}
 		select {
 		case <-ctx.Done():
+			release()
 			return nil, ctx.Err()
-		case <-time.After(2 * time.Millisecond):
+		case <-time.After(time.Millisecond):
 		}
 	}
 }
@@ -163,7 +163,7 @@ func (m *ReadModels) EncodeSnapshot(ctx context.Context, projections []string) (
 	}
 	m.mu.RLock()
 	pos := newestCheckpoint(m.st)
-	e := &snapEncoder{ptrs: map[unsafe.Pointer]uint64{}}
+	e := &snapEncoder{ptrs: map[unsafe.Pointer]uint64{}, buf: make([]byte, 0, m.snapshotSize.Load()+m.snapshotSize.Load()/8+4096)}
 	build := buildID()
 	e.buf = append(e.buf, snapshotMagic...)
 	e.buf = binary.LittleEndian.AppendUint32(e.buf, SnapshotFormat)
@@ -179,6 +179,7 @@ func (m *ReadModels) EncodeSnapshot(ctx context.Context, projections []string) (
 	release()
 	binary.LittleEndian.PutUint64(e.buf[lenAt:], uint64(len(e.buf)-lenAt-8))
 	e.buf = binary.LittleEndian.AppendUint32(e.buf, crc32.Checksum(e.buf, crcTable))
+	m.snapshotSize.Store(int64(len(e.buf)))
 	return e.buf, Snapshot{Position: pos, Bytes: int64(len(e.buf)), Build: build}, nil
 }
 
@@ -296,6 +297,7 @@ func DecodeSnapshot(b []byte, head domain.Position) (m *ReadModels, s Snapshot, 
 		return nil, s, unusable("%d bytes after the state", len(payload)-d.off)
 	}
 	m.st.rowsRead.Store(0)
+	m.snapshotSize.Store(s.Bytes)
 	return m, s, nil
 }
 
