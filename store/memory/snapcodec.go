@@ -56,6 +56,7 @@ type snapCompiler struct {
 type snapEncoder struct {
 	buf       []byte
 	ptrs      map[unsafe.Pointer]uint64
+	strs      map[strKey]uint32
 	canonical bool // maps in key order and no pointer sharing: for comparing two states
 }
 
@@ -65,8 +66,15 @@ type snapDecoder struct {
 	buf   []byte
 	off   int
 	ptrs  []unsafe.Pointer
+	strs  []string
 	funcs []funcCtx // the function fields of the structs being decoded, innermost last
 	sites map[string]unsafe.Pointer
+}
+
+// strKey is a string's bytes by address: strings that share them.
+type strKey struct {
+	p *byte
+	n int
 }
 
 type funcCtx struct {
@@ -213,16 +221,41 @@ func (c *snapCompiler) compile(t reflect.Type, site string) (*snapCodec, error) 
 			*(*float64)(p) = math.Float64frombits(binary.LittleEndian.Uint64(d.take(8)))
 		}
 	case reflect.String:
+		// A string keeps its sharing too: a row's copies in a table and
+		// its indexes share their strings, and so do the loaded ones
+		// (0 empty, 1 and the bytes the first time, id+2 after).
 		cd.enc = func(e *snapEncoder, p unsafe.Pointer) {
 			s := *(*string)(p)
+			if len(s) == 0 {
+				e.buf = append(e.buf, 0)
+				return
+			}
+			if !e.canonical {
+				k := strKey{unsafe.StringData(s), len(s)}
+				if id, ok := e.strs[k]; ok {
+					e.uvarint(uint64(id) + 2)
+					return
+				}
+				e.strs[k] = uint32(len(e.strs))
+			}
+			e.buf = append(e.buf, 1)
 			e.uvarint(uint64(len(s)))
 			e.buf = append(e.buf, s...)
 		}
 		cd.dec = func(d *snapDecoder, p unsafe.Pointer) {
-			if n := d.uvarint(); n > 0 {
-				*(*string)(p) = string(d.take(n))
-			} else {
+			switch tag := d.uvarint(); tag {
+			case 0:
 				*(*string)(p) = ""
+			case 1:
+				s := string(d.take(d.uvarint()))
+				d.strs = append(d.strs, s)
+				*(*string)(p) = s
+			default:
+				id := tag - 2
+				if id >= uint64(len(d.strs)) {
+					d.fail("string %d before its value", id)
+				}
+				*(*string)(p) = d.strs[id]
 			}
 		}
 	case reflect.Array:

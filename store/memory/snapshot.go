@@ -37,7 +37,7 @@ import (
 // the CRC covers everything before it.
 
 // SnapshotFormat is the layout version of snapshot files.
-const SnapshotFormat = 1
+const SnapshotFormat = 2
 
 // SnapshotFile is the snapshot's name in the data folder.
 const SnapshotFile = "readmodels.snapshot"
@@ -163,7 +163,7 @@ func (m *ReadModels) EncodeSnapshot(ctx context.Context, projections []string) (
 	}
 	m.mu.RLock()
 	pos := newestCheckpoint(m.st)
-	e := &snapEncoder{ptrs: map[unsafe.Pointer]uint64{}, buf: make([]byte, 0, m.snapshotSize.Load()+m.snapshotSize.Load()/8+4096)}
+	e := &snapEncoder{ptrs: map[unsafe.Pointer]uint64{}, strs: map[strKey]uint32{}, buf: make([]byte, 0, m.snapshotSize.Load()+m.snapshotSize.Load()/8+4096)}
 	build := buildID()
 	e.buf = append(e.buf, snapshotMagic...)
 	e.buf = binary.LittleEndian.AppendUint32(e.buf, SnapshotFormat)

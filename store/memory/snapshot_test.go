@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"math/rand"
 	"os"
@@ -100,7 +101,10 @@ func TestSnapshotRefusesWhatItCannotTrust(t *testing.T) {
 		{"empty", "not a snapshot", nil, head},
 		{"truncated", "checksum", good[:len(good)/2], head},
 		{"one byte changed", "checksum", func() []byte { b := bytes.Clone(good); b[len(b)/2] ^= 0x40; return b }(), head},
-		{"another format", "format 2", resealed(good, func(b []byte) []byte { b[8] = 2; return b }), head},
+		{"another format", fmt.Sprintf("format %d", memory.SnapshotFormat+1), resealed(good, func(b []byte) []byte {
+			binary.LittleEndian.PutUint32(b[8:], memory.SnapshotFormat+1)
+			return b
+		}), head},
 		{"another build", "another build", resealed(good, func(b []byte) []byte { b[headerEnd-1] ^= 1; return b }), head},
 		{"ahead of the log", "past the log's head", good, domain.Position{Commit: 39, Seq: 39}},
 		{"payload cut short, resealed", "payload length", resealed(good, func(b []byte) []byte { return b[:len(b)-100] }), head},
