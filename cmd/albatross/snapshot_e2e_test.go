@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/events"
 	"github.com/albatross-va/albatross/store/memory"
 	"github.com/albatross-va/albatross/store/projector"
@@ -213,4 +215,59 @@ func TestEmbeddedStartIgnoresAnUnusableSnapshot(t *testing.T) {
 			t.Errorf("the restored log's airlines page shows %q, want the airline before the backup alone", shown)
 		}
 	})
+}
+
+// While it serves, the embedded mode writes its snapshot in the
+// background once events arrived and the interval passed, without a
+// shutdown.
+func TestEmbeddedModeWritesSnapshotsWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	srv := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": dir, "ALBATROSS_WAIT_BOUND": slowMachineWait,
+		"ALBATROSS_SNAPSHOT_INTERVAL": "1s"})
+	createAirline(t, loginAsAdmin(t, srv), "Written While Serving", "WWS", "while-serving")
+	// The first snapshot may be of the first admin alone; one after it
+	// holds the airline.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if b, err := os.ReadFile(filepath.Join(dir, memory.SnapshotFile)); err == nil {
+			m, _, err := memory.DecodeSnapshot(b, domain.Position{Commit: 1 << 62, Seq: 1 << 62})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.GetAirlineBySlug(context.Background(), "while-serving"); err == nil {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no snapshot with the airline written within 30s while serving; logs:\n%s", srv.logs)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// The snapshot settings are checked at start, and 0 turns snapshots off.
+func TestSnapshotSettings(t *testing.T) {
+	for _, c := range []struct {
+		env      map[string]string
+		interval time.Duration
+		events   int64
+		err      string
+	}{
+		{env: nil, interval: 5 * time.Minute, events: 100000},
+		{env: map[string]string{"ALBATROSS_SNAPSHOT_INTERVAL": "0"}, interval: 0, events: 100000},
+		{env: map[string]string{"ALBATROSS_SNAPSHOT_INTERVAL": "30s", "ALBATROSS_SNAPSHOT_EVENTS": "500"}, interval: 30 * time.Second, events: 500},
+		{env: map[string]string{"ALBATROSS_SNAPSHOT_INTERVAL": "soon"}, err: "ALBATROSS_SNAPSHOT_INTERVAL"},
+		{env: map[string]string{"ALBATROSS_SNAPSHOT_EVENTS": "-1"}, err: "ALBATROSS_SNAPSHOT_EVENTS"},
+	} {
+		cfg, _, err := parseConfig("albatross", nil, func(k string) string { return c.env[k] }, io.Discard)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%v: error %v, want one naming %s", c.env, err, c.err)
+			}
+			continue
+		}
+		if err != nil || cfg.SnapshotInterval != c.interval || cfg.SnapshotEvents != c.events {
+			t.Errorf("%v: interval %s events %d err %v, want %s %d", c.env, cfg.SnapshotInterval, cfg.SnapshotEvents, err, c.interval, c.events)
+		}
+	}
 }
