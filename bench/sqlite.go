@@ -185,6 +185,8 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 		fromSnap, snapLive    []float64 // the start from a snapshot: seconds, MiB
 		snapWrite             []float64 // seconds
 		snapBytes             int64
+		cpuFull, cpuSnap      []float64 // CPU seconds of the two starts
+		cpuRaw                []float64
 	)
 	snapPath := filepath.Join(dir, memory.SnapshotFile)
 	for round := range c.rounds {
@@ -198,7 +200,7 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 				// What serve does at start with the snapshot its last
 				// shutdown wrote (cmd/albatross: loadSnapshot, then CatchUp,
 				// which finds nothing after the snapshot's checkpoints).
-				start := time.Now()
+				start, cpu0 := time.Now(), cpuSeconds()
 				es, err := sqlite.Open(ctx, path, log)
 				if err != nil {
 					return err
@@ -217,6 +219,7 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 					return fmt.Errorf("catch up after the snapshot: %w", err)
 				}
 				d := time.Since(start)
+				cpuSnap = append(cpuSnap, cpuSeconds()-cpu0)
 				runtime.GC()
 				var ms runtime.MemStats
 				runtime.ReadMemStats(&ms)
@@ -240,7 +243,7 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 				continue
 			}
 			if k == 1 {
-				start := time.Now()
+				start, cpu0 := time.Now(), cpuSeconds()
 				n, err := rawScanDecode(ctx, path, reg)
 				if err != nil {
 					return fmt.Errorf("raw scan: %w", err)
@@ -250,6 +253,7 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 					return fmt.Errorf("raw scan read %d events, want %d", n, c.replayCount)
 				}
 				raw = append(raw, d.Seconds())
+				cpuRaw = append(cpuRaw, cpuSeconds()-cpu0)
 				log.Info("sqlite replay", "round", round+1, "kind", "raw scan+decode", "events", n,
 					"took", d.Round(time.Millisecond), "events_per_s", int(float64(n)/d.Seconds()))
 				continue
@@ -260,7 +264,7 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 
 			// What serve does at start in embedded mode (cmd/albatross:
 			// openBackend, then CatchUp).
-			start := time.Now()
+			start, cpu0 := time.Now(), cpuSeconds()
 			es, err := sqlite.Open(ctx, path, log)
 			if err != nil {
 				return err
@@ -273,6 +277,7 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 				return fmt.Errorf("catch up: %w", err)
 			}
 			end := time.Now()
+			cpuFull = append(cpuFull, cpuSeconds()-cpu0)
 
 			runtime.ReadMemStats(&ms)
 			heapNow = append(heapNow, float64(ms.HeapAlloc)/(1<<20))
@@ -325,6 +330,12 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 		measured: median(fromSnap), baseline: median(raw), baseWhat: "raw SELECT of events + proto decode"})
 	t.add(row{what: "Heap after a start from a snapshot of " + label + " events (HeapAlloc, after GC: live)", unit: "MiB", measured: median(snapLive)})
 	t.add(row{what: "Snapshot write of the read models after " + label + " events", unit: "s", measured: median(snapWrite)})
+	if median(cpuRaw) > 0 {
+		t.add(row{what: "Embedded start, " + label + " events (CPU time, user+sys)", unit: "s",
+			measured: median(cpuFull), baseline: median(cpuRaw), baseWhat: "CPU time of the raw SELECT + proto decode"})
+		t.add(row{what: "Embedded start from a snapshot, " + label + " events (CPU time, user+sys)", unit: "s",
+			measured: median(cpuSnap), baseline: median(cpuRaw), baseWhat: "CPU time of the raw SELECT + proto decode"})
+	}
 	t.note("SQLite replay: %d AirlineCreated events (one-event streams, unique slugs, with event_commands rows, no unique claims) "+
 		"bulk-loaded directly into a file with the store's schema (created by sqlite.Open) with plain INSERTs, %d per "+
 		"transaction, not through Append; file %.0f MiB, in the OS page cache. Start = sqlite.Open + memory.New + "+
