@@ -38,6 +38,13 @@ func loadSnapshot(ctx context.Context, c config, es domain.EventStore, log *slog
 		log.Warn("read-model snapshot ignored; replaying the whole log", "path", path, "reason", err)
 		return memory.New()
 	}
+	if qs, err := mem.ListQuarantinedEvents(ctx); err != nil || len(qs) > 0 {
+		// A restart tries quarantined events again (a fix may have come
+		// with it): only a replay of the whole log does.
+		log.Info("read-model snapshot not used: it holds quarantined events, which a replay of the whole log tries again",
+			"quarantined", len(qs))
+		return memory.New()
+	}
 	log.Info("read models loaded from the snapshot", "path", path, "position", s.Position.String(),
 		"bytes", s.Bytes, "took", time.Since(start).Round(time.Millisecond))
 	return mem

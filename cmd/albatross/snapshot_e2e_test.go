@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -269,5 +270,34 @@ func TestSnapshotSettings(t *testing.T) {
 		if err != nil || cfg.SnapshotInterval != c.interval || cfg.SnapshotEvents != c.events {
 			t.Errorf("%v: interval %s events %d err %v, want %s %d", c.env, cfg.SnapshotInterval, cfg.SnapshotEvents, err, c.interval, c.events)
 		}
+	}
+}
+
+// A restart tries quarantined events again, as it did before snapshots:
+// a snapshot that holds some is not used, and the start replays the log.
+func TestSnapshotWithQuarantinedEventsIsNotUsed(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	es, err := sqlite.Open(ctx, filepath.Join(dir, "events.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer es.Close()
+	m := memory.New()
+	if err := m.QuarantineEvent(ctx, readmodel.QuarantineEventParams{Projection: "airlines", StreamID: "airline-1", Version: 1,
+		EventType: "albatross.events.v1.AirlineCreated", Error: "cannot apply", QuarantinedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.WriteSnapshot(ctx, filepath.Join(dir, memory.SnapshotFile), nil); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	c := config{DataDir: dir, SnapshotInterval: time.Minute, SnapshotEvents: 10}
+	got := loadSnapshot(ctx, c, es, slog.New(slog.NewTextHandler(&logs, nil)))
+	if qs, err := got.ListQuarantinedEvents(ctx); err != nil || len(qs) != 0 {
+		t.Errorf("the start kept %d quarantined events from the snapshot (%v), want a replay that tries them again", len(qs), err)
+	}
+	if !strings.Contains(logs.String(), "holds quarantined events") {
+		t.Errorf("no log line says why the snapshot was not used: %s", logs.String())
 	}
 }
