@@ -11,6 +11,10 @@ import (
 	"sync"
 	"time"
 	"unsafe"
+
+	"github.com/google/uuid"
+
+	"github.com/albatross-va/albatross/store/readmodel"
 )
 
 // The snapshot codec writes the whole in-memory state, unexported fields
@@ -375,6 +379,11 @@ func (c *snapCompiler) compileMap(cd *snapCodec, t reflect.Type, site string) er
 	if err != nil {
 		return err
 	}
+	if fast := fastMaps[t]; fast != nil {
+		f := fast(kc, vc)
+		cd.enc, cd.dec = f.enc, f.dec
+		return nil
+	}
 	cd.enc = func(e *snapEncoder, p unsafe.Pointer) {
 		m := reflect.NewAt(t, p).Elem()
 		if m.IsNil() {
@@ -723,4 +732,73 @@ func lessOf(t any) unsafe.Pointer {
 	cow := v.Elem().FieldByName("cow")
 	less := cow.Elem().FieldByName("less")
 	return *(*unsafe.Pointer)(unsafe.Pointer(less.UnsafeAddr()))
+}
+
+// fastMap is the codec of one map type in plain Go, without reflect's
+// per-entry cost: the biggest tables (a row per airline, user or PIREP)
+// are listed in fastMaps.
+func fastMap[K comparable, V any](kc, vc *snapCodec) *snapCodec {
+	return &snapCodec{
+		enc: func(e *snapEncoder, p unsafe.Pointer) {
+			m := *(*map[K]V)(p)
+			if m == nil {
+				e.uvarint(0)
+				return
+			}
+			e.uvarint(uint64(len(m)) + 1)
+			if e.canonical {
+				// Key order, as the reflective codec writes it.
+				type entry struct{ key, both []byte }
+				entries := make([]entry, 0, len(m))
+				outer := e.buf
+				for k, v := range m {
+					e.buf = nil
+					kc.enc(e, unsafe.Pointer(&k))
+					n := len(e.buf)
+					vc.enc(e, unsafe.Pointer(&v))
+					entries = append(entries, entry{e.buf[:n], e.buf})
+				}
+				slices.SortFunc(entries, func(a, b entry) int { return bytes.Compare(a.key, b.key) })
+				e.buf = outer
+				for _, en := range entries {
+					e.buf = append(e.buf, en.both...)
+				}
+				return
+			}
+			for k, v := range m {
+				kc.enc(e, unsafe.Pointer(&k))
+				vc.enc(e, unsafe.Pointer(&v))
+			}
+		},
+		dec: func(d *snapDecoder, p unsafe.Pointer) {
+			n := d.length()
+			if n == 0 {
+				*(*map[K]V)(p) = nil
+				return
+			}
+			n--
+			m := make(map[K]V, n)
+			for range n {
+				var k K
+				var v V
+				kc.dec(d, unsafe.Pointer(&k))
+				vc.dec(d, unsafe.Pointer(&v))
+				m[k] = v
+			}
+			*(*map[K]V)(p) = m
+		},
+	}
+}
+
+// fastMaps are the map types with a plain-Go codec, by type.
+var fastMaps = map[reflect.Type]func(kc, vc *snapCodec) *snapCodec{
+	reflect.TypeFor[map[uuid.UUID]readmodel.Airline]():       fastMap[uuid.UUID, readmodel.Airline],
+	reflect.TypeFor[map[uuid.UUID]readmodel.User]():          fastMap[uuid.UUID, readmodel.User],
+	reflect.TypeFor[map[string]uuid.UUID]():                  fastMap[string, uuid.UUID],
+	reflect.TypeFor[map[numberKey]uuid.UUID]():               fastMap[numberKey, uuid.UUID],
+	reflect.TypeFor[map[string]int32]():                      fastMap[string, int32],
+	reflect.TypeFor[map[rowKey]*readmodel.Pirep]():           fastMap[rowKey, *readmodel.Pirep],
+	reflect.TypeFor[map[uuid.UUID]readmodel.APIKey]():        fastMap[uuid.UUID, readmodel.APIKey],
+	reflect.TypeFor[map[string]readmodel.AirlinePirepRule](): fastMap[string, readmodel.AirlinePirepRule],
+	reflect.TypeFor[map[string]readmodel.AirlineBidRule]():   fastMap[string, readmodel.AirlineBidRule],
 }
