@@ -102,7 +102,7 @@ func (s *snapshotter) run(ctx context.Context) {
 		if err != nil || !pos.After(s.last) {
 			continue
 		}
-		if pos.Seq-s.last.Seq < s.events && time.Since(s.lastAt) < s.interval {
+		if (pos.Seq-s.last.Seq < s.events || time.Since(s.lastAt) < 5*time.Second) && time.Since(s.lastAt) < s.interval {
 			continue
 		}
 		s.write(ctx)
@@ -119,6 +119,7 @@ func (s *snapshotter) write(ctx context.Context) {
 	snap, err := s.mem.WriteSnapshot(ctx, s.path, s.projections)
 	if err != nil {
 		s.log.Warn("read-model snapshot not written", "err", err)
+		s.lastAt = time.Now() // tried again after the interval, not at every tick
 		return
 	}
 	s.last, s.lastAt = snap.Position, time.Now()
