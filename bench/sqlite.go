@@ -182,16 +182,68 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 		startup, catchUp, raw []float64 // seconds
 		heapNow, heapLive     []float64 // MiB
 		heapBefore            uint64
+		fromSnap, snapLive    []float64 // the start from a snapshot: seconds, MiB
+		snapWrite             []float64 // seconds
+		snapBytes             int64
+		cpuFull, cpuSnap      []float64 // CPU seconds of the two starts
+		cpuRaw                []float64
 	)
+	snapPath := filepath.Join(dir, memory.SnapshotFile)
 	for round := range c.rounds {
-		order := []int{0, 1}
+		order := []int{0, 1, 2}
 		if round%2 == 1 {
-			order = []int{1, 0}
+			order = []int{1, 0, 2}
 		}
 		for _, k := range order {
 			runtime.GC()
+			if k == 2 {
+				// What serve does at start with the snapshot its last
+				// shutdown wrote (cmd/albatross: loadSnapshot, then CatchUp,
+				// which finds nothing after the snapshot's checkpoints).
+				start, cpu0 := time.Now(), cpuSeconds()
+				es, err := sqlite.Open(ctx, path, log)
+				if err != nil {
+					return err
+				}
+				head, err := es.Head(ctx)
+				if err != nil {
+					return err
+				}
+				mem, _, err := memory.LoadSnapshot(snapPath, head)
+				if err != nil {
+					return fmt.Errorf("load snapshot: %w", err)
+				}
+				local := notify.NewLocal()
+				p := projector.New(es, mem, reg, local, log, projector.All()...)
+				if err := p.CatchUp(ctx); err != nil {
+					return fmt.Errorf("catch up after the snapshot: %w", err)
+				}
+				d := time.Since(start)
+				cpuSnap = append(cpuSnap, cpuSeconds()-cpu0)
+				runtime.GC()
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				snapLive = append(snapLive, float64(ms.HeapAlloc)/(1<<20))
+				fromSnap = append(fromSnap, d.Seconds())
+				list, err := mem.ListAirlines(ctx)
+				if err != nil {
+					return err
+				}
+				if len(list) != c.replayCount {
+					return fmt.Errorf("the start from the snapshot has %d airlines, want %d", len(list), c.replayCount)
+				}
+				list = nil
+				_ = local.Close()
+				if err := es.Close(); err != nil {
+					return err
+				}
+				log.Info("sqlite replay", "round", round+1, "kind", "embedded start from a snapshot", "events", c.replayCount,
+					"took", d.Round(time.Millisecond), "heap_live_mib", int(snapLive[len(snapLive)-1]))
+				runtime.KeepAlive(mem)
+				continue
+			}
 			if k == 1 {
-				start := time.Now()
+				start, cpu0 := time.Now(), cpuSeconds()
 				n, err := rawScanDecode(ctx, path, reg)
 				if err != nil {
 					return fmt.Errorf("raw scan: %w", err)
@@ -201,6 +253,7 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 					return fmt.Errorf("raw scan read %d events, want %d", n, c.replayCount)
 				}
 				raw = append(raw, d.Seconds())
+				cpuRaw = append(cpuRaw, cpuSeconds()-cpu0)
 				log.Info("sqlite replay", "round", round+1, "kind", "raw scan+decode", "events", n,
 					"took", d.Round(time.Millisecond), "events_per_s", int(float64(n)/d.Seconds()))
 				continue
@@ -211,7 +264,7 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 
 			// What serve does at start in embedded mode (cmd/albatross:
 			// openBackend, then CatchUp).
-			start := time.Now()
+			start, cpu0 := time.Now(), cpuSeconds()
 			es, err := sqlite.Open(ctx, path, log)
 			if err != nil {
 				return err
@@ -224,6 +277,7 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 				return fmt.Errorf("catch up: %w", err)
 			}
 			end := time.Now()
+			cpuFull = append(cpuFull, cpuSeconds()-cpu0)
 
 			runtime.ReadMemStats(&ms)
 			heapNow = append(heapNow, float64(ms.HeapAlloc)/(1<<20))
@@ -245,6 +299,15 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 			}
 			startup = append(startup, end.Sub(start).Seconds())
 			catchUp = append(catchUp, end.Sub(opened).Seconds())
+			// The snapshot a shutdown after this start would write (serve
+			// writes it at shutdown and in the background).
+			ws := time.Now()
+			snap, err := mem.WriteSnapshot(ctx, snapPath, p.Names())
+			if err != nil {
+				return fmt.Errorf("write snapshot: %w", err)
+			}
+			snapWrite = append(snapWrite, time.Since(ws).Seconds())
+			snapBytes = snap.Bytes
 			log.Info("sqlite replay", "round", round+1, "kind", "embedded start", "events", c.replayCount,
 				"open", opened.Sub(start).Round(time.Millisecond), "catch_up", end.Sub(opened).Round(time.Millisecond),
 				"events_per_s", int(float64(c.replayCount)/end.Sub(opened).Seconds()),
@@ -263,12 +326,25 @@ func benchSQLiteReplay(ctx context.Context, c config, log *slog.Logger, t *table
 		measured: median(startup), baseline: median(raw), baseWhat: "raw SELECT of events + proto decode"})
 	t.add(row{what: "Heap after replay of " + label + " events (HeapAlloc, before GC)", unit: "MiB", measured: median(heapNow)})
 	t.add(row{what: "Heap after replay of " + label + " events (HeapAlloc, after GC: live)", unit: "MiB", measured: median(heapLive)})
+	t.add(row{what: "Embedded start from a snapshot, " + label + " events", unit: "s",
+		measured: median(fromSnap), baseline: median(raw), baseWhat: "raw SELECT of events + proto decode"})
+	t.add(row{what: "Heap after a start from a snapshot of " + label + " events (HeapAlloc, after GC: live)", unit: "MiB", measured: median(snapLive)})
+	t.add(row{what: "Snapshot write of the read models after " + label + " events", unit: "s", measured: median(snapWrite)})
+	if median(cpuRaw) > 0 {
+		t.add(row{what: "Embedded start, " + label + " events (CPU time, user+sys)", unit: "s",
+			measured: median(cpuFull), baseline: median(cpuRaw), baseWhat: "CPU time of the raw SELECT + proto decode"})
+		t.add(row{what: "Embedded start from a snapshot, " + label + " events (CPU time, user+sys)", unit: "s",
+			measured: median(cpuSnap), baseline: median(cpuRaw), baseWhat: "CPU time of the raw SELECT + proto decode"})
+	}
 	t.note("SQLite replay: %d AirlineCreated events (one-event streams, unique slugs, with event_commands rows, no unique claims) "+
 		"bulk-loaded directly into a file with the store's schema (created by sqlite.Open) with plain INSERTs, %d per "+
 		"transaction, not through Append; file %.0f MiB, in the OS page cache. Start = sqlite.Open + memory.New + "+
 		"projector.New + CatchUp (batch %d), as serve does; the replay rate counts CatchUp alone. HeapAlloc before the "+
-		"start, after GC: %.1f MiB.", c.replayCount, sqliteLoadTx, float64(st.Size())/(1<<20), projector.DefaultBatchSize,
-		float64(heapBefore)/(1<<20))
+		"start, after GC: %.1f MiB. Start from a snapshot = sqlite.Open + Head + memory.LoadSnapshot (the "+
+		"snapshot written after the full start, %.0f MiB, in the OS page cache) + projector.New + CatchUp (nothing after it), as serve "+
+		"does after a clean shutdown; the snapshot write (memory.WriteSnapshot: encode under the read lock, temp file, fsync, "+
+		"rename) is timed after each full start.", c.replayCount, sqliteLoadTx, float64(st.Size())/(1<<20), projector.DefaultBatchSize,
+		float64(heapBefore)/(1<<20), float64(snapBytes)/(1<<20))
 	return nil
 }
 

@@ -50,6 +50,7 @@ type backend struct {
 	redis      *redis.Client           // nil unless REDIS_URL is set
 	mail       mail.Store              // the email outbox, tokens and choices: beside the log
 	closers    []func() error
+	mem        *memory.ReadModels // the embedded mode's read models, which snapshots save
 }
 
 // close releases everything in reverse order of opening.
@@ -77,7 +78,8 @@ func openBackend(ctx context.Context, c config, log *slog.Logger) (*backend, err
 			return nil, fmt.Errorf("open event log in %s: %w", c.DataDir, err)
 		}
 		b.closers = append(b.closers, es.Close)
-		mem := memory.New()
+		mem := loadSnapshot(ctx, c, es, log)
+		b.mem = mem
 		b.events, b.reads, projBackend = es, mem, mem
 		b.reactors = es.ReactorCheckpoints()
 		b.webhooks = es.WebhookQueue()

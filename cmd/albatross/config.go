@@ -47,6 +47,11 @@ type config struct {
 	// WebhookAllowPrivate lets webhooks post to loopback, private and
 	// link-local addresses (tests, receivers on the operator's network).
 	WebhookAllowPrivate bool
+	// SnapshotInterval is how often at most the embedded mode writes its
+	// read-model snapshot; 0 turns snapshots off. SnapshotEvents writes one
+	// sooner after that many events.
+	SnapshotInterval time.Duration
+	SnapshotEvents   int64
 	// MetricsAddr is /metrics' own listener; empty for none. When it is
 	// the default (MetricsDefault), a busy port is a warning, not a
 	// failed start: a second server on one machine still starts.
@@ -90,6 +95,8 @@ var settings = []setting{
 	{"amqp-exchange", "ALBATROSS_AMQP_EXCHANGE", relay.DefaultExchange, "the durable topic exchange the relay publishes to (routing key {airline slug}.{event type})"},
 	{"relay", "ALBATROSS_RELAY", "false", "run the RabbitMQ relay inside serve (needs --amqp-url); one relay is active per deployment"},
 	{"webhook-allow-private", "ALBATROSS_WEBHOOK_ALLOW_PRIVATE", "false", "let webhooks post to loopback, private and link-local addresses (tests, receivers on your own network)"},
+	{"snapshot-interval", "ALBATROSS_SNAPSHOT_INTERVAL", "5m", "embedded mode: how often at most the in-memory read models are written to readmodels.snapshot in the data folder while new events arrive (also at shutdown), so the next start replays only the events after it; 0 turns snapshots off (every start replays the whole log)"},
+	{"snapshot-events", "ALBATROSS_SNAPSHOT_EVENTS", "100000", "embedded mode: write a snapshot sooner than the interval once this many events were applied since the last one"},
 }
 
 // parseConfig reads flags from args over environment variables over defaults
@@ -212,6 +219,16 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		errs = append(errs, fmt.Errorf("%s is true without %s: the relay needs RabbitMQ's URL", source("relay"), source("amqp-url")))
 	}
 	c.WebhookAllowPrivate = boolean("webhook-allow-private")
+	if get("snapshot-interval") == "0" {
+		c.SnapshotInterval = 0
+	} else {
+		c.SnapshotInterval = dur("snapshot-interval")
+	}
+	if n, err := strconv.ParseInt(get("snapshot-events"), 10, 64); err != nil || n <= 0 {
+		errs = append(errs, fmt.Errorf("%s: %q is not a positive number of events", source("snapshot-events"), get("snapshot-events")))
+	} else {
+		c.SnapshotEvents = n
+	}
 	if c.Addr == "" {
 		errs = append(errs, fmt.Errorf("%s: empty listen address", source("addr")))
 	}

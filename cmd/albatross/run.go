@@ -225,7 +225,7 @@ func rebuildProjections(ctx context.Context, args []string, getenv func(string) 
 		return fmt.Errorf("unknown projection %q (known: %s)", name, strings.Join(names, ", "))
 	}
 	if b.mode == "embedded" {
-		fmt.Fprintln(stdout, "The embedded mode keeps its read models in memory and rebuilds them from the log at every start; nothing to do.")
+		fmt.Fprintln(stdout, "The embedded mode keeps its read models in memory and rebuilds them at every start, from its snapshot (readmodels.snapshot in the data folder) and the events after it; nothing to do. To replay the whole log, stop Albatross and delete that file.")
 		return nil
 	}
 	if err := b.projector.Rebuild(ctx, name); err != nil {

@@ -48,9 +48,16 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			log.Warn("closing", "err", err)
 		}
 	}()
+	var snaps *snapshotter
 	m := watchBackend(c, b, log) // before anything appends: every append is counted
 	if b.mode == "embedded" {
 		start := time.Now()
+		if c.SnapshotInterval > 0 {
+			snaps = newSnapshotter(c, b, log)
+			if snaps.last, err = snaps.position(ctx); err != nil {
+				return err
+			}
+		}
 		if err := b.projector.CatchUp(ctx); err != nil {
 			return fmt.Errorf("rebuild read models from the log: %w", err)
 		}
@@ -203,6 +210,14 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		}()
 	}
 
+	if snaps != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			snaps.run(workCtx)
+		}()
+	}
+
 	if c.RunRelay {
 		wg.Add(1)
 		go func() {
@@ -263,6 +278,10 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	case <-workDone:
 	case <-shutCtx.Done():
 		return fmt.Errorf("shutdown: the projector did not finish its batch within %s", c.ShutdownTimeout)
+	}
+	if snaps != nil {
+		// The projector has stopped: the next start replays nothing.
+		snaps.write(context.WithoutCancel(ctx))
 	}
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)

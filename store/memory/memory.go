@@ -30,6 +30,8 @@ type ReadModels struct {
 
 	busyMu sync.Mutex
 	busy   map[string]bool // projections with a Batch in flight
+
+	snapshotSize atomic.Int64 // of the last snapshot written or loaded: the next one's buffer
 }
 
 var _ readmodel.Querier = (*ReadModels)(nil)
