@@ -10,6 +10,8 @@ type DashboardPage struct {
 
 	Name    string
 	PilotID string
+	// Awards are the awards the pilot holds, first granted first.
+	Awards []AwardBadge
 
 	Hours       string // accepted flight time, h:mm
 	Flights     int64
