@@ -217,7 +217,7 @@ func (h *awardHandlers) showAwardImage(c echo.Context) error {
 	hd := c.Response().Header()
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
-	hd.Set("Cache-Control", "private, max-age=3600")
+	hd.Set("Cache-Control", "no-store") // a private page's part, as every one is
 	hd.Set("Content-Disposition", "inline")
 	return c.Blob(http.StatusOK, img.ImageType, img.Image)
 }
