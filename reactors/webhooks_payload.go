@@ -22,7 +22,7 @@ type message struct {
 	Reason  string    // a rejection's
 	News    *newsInfo // a news post's
 	Award   *awardInfo
-	base    string    // the site's public address, for links
+	base    string // the site's public address, for links
 }
 
 // newsInfo is a news post as a message tells it (the NewsPosted event's
