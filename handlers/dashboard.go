@@ -109,6 +109,7 @@ func renderDashboard(c echo.Context, rm reads.Querier, airlineID uuid.UUID) erro
 	if p.Awards, err = pilotAwardBadges(ctx, rm, tabs.ID, me); err != nil {
 		return err
 	}
+	p.AwardsURL = dashboardURL(tabs.ID) + "/awards/live"
 	p.NewsURL = dashboardURL(tabs.ID) + "/news/live"
 	if p.News, err = newsCards(ctx, rm, tabs.ID, 0, dashboardNews, false); err != nil {
 		return err

@@ -368,6 +368,7 @@ var routeAccess = map[string]access{
 	"GET /airlines/:id/dashboard":                     action(domain.ViewOwnAirline),
 	"GET /airlines/:id/dashboard/live":                action(domain.ViewOwnAirline),
 	"GET /airlines/:id/dashboard/news/live":           action(domain.ViewOwnAirline),
+	"GET /airlines/:id/dashboard/awards/live":         action(domain.ViewOwnAirline),
 	"GET /airlines/:id/ranks":                         action(domain.ManageRanks),
 	"POST /airlines/:id/ranks":                        action(domain.ManageRanks),
 	"GET /airlines/:id/ranks/:rank":                   action(domain.ManageRanks),

@@ -182,6 +182,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/dashboard", dashboard.showDashboard, allow(domain.ViewOwnAirline))
 	member.GET("/airlines/:id/dashboard/live", liveFragment(dashboard.showDashboard, views.LiveDashboard), allow(domain.ViewOwnAirline))
 	member.GET("/airlines/:id/dashboard/news/live", liveFragment(dashboard.showDashboard, views.LiveDashboardNews), allow(domain.ViewOwnAirline))
+	member.GET("/airlines/:id/dashboard/awards/live", liveFragment(dashboard.showDashboard, views.LiveDashboardAwards), allow(domain.ViewOwnAirline))
 	ranks := &rankHandlers{cmds: d.Ranks, rm: d.ReadModels, people: people, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/ranks", ranks.listRanks, allow(domain.ManageRanks))
 	member.POST("/airlines/:id/ranks", ranks.createRank, allow(domain.ManageRanks))

@@ -19,12 +19,12 @@ type AwardForm struct {
 	CSRFToken   string
 	CommandID   string `form:"command_id"`
 	Action      string
-	Name        string `form:"name"`
-	Description string `form:"description"`
-	Rule        string `form:"rule"`
-	Number      string `form:"number"`
-	Code        string `form:"code"`
-	Code2       string `form:"code2"`
+	Name        string      `form:"name"`
+	Description string      `form:"description"`
+	Rule        string      `form:"rule"`
+	Number      string      `form:"number"`
+	Code        string      `form:"code"`
+	Code2       string      `form:"code2"`
 	Rules       [][2]string // value, label
 	Errors      map[string]string
 }
@@ -34,9 +34,9 @@ type AwardGrantForm struct {
 	CSRFToken string
 	CommandID string `form:"command_id"`
 	Action    string
-	Award     string `form:"award"`
-	Pilot     string `form:"pilot"` // the pilot id, such as ALB0042
-	Reason    string `form:"reason"`
+	Award     string      `form:"award"`
+	Pilot     string      `form:"pilot"` // the pilot id, such as ALB0042
+	Reason    string      `form:"reason"`
 	Awards    [][2]string // value, label
 	Errors    map[string]string
 }

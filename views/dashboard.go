@@ -11,7 +11,8 @@ type DashboardPage struct {
 	Name    string
 	PilotID string
 	// Awards are the awards the pilot holds, first granted first.
-	Awards []AwardBadge
+	Awards    []AwardBadge
+	AwardsURL string // the awards section's live address
 
 	Hours       string // accepted flight time, h:mm
 	Flights     int64
