@@ -45,6 +45,7 @@ const (
 	ManageWebhooks      Action = "add, change and remove an airline's webhooks and read their deliveries"
 	ViewEmailOutbox     Action = "see the emails that could not be sent"
 	ManageNews          Action = "post, edit and delete an airline's news"
+	ManageAwards        Action = "define an airline's awards and grant or revoke one by hand"
 )
 
 // Scope is how far a role's permission reaches.
@@ -97,6 +98,7 @@ var accessMatrix = []accessRule{
 	{ManageSimbrief, No, Own, Any},
 	{ManageWebhooks, No, Own, Any},
 	{ManageNews, No, Own, Any},
+	{ManageAwards, No, Own, Any},
 	// A quarantined event may be any airline's: only the platform sees them.
 	{ViewQuarantine, No, No, Any},
 	// The outbox holds every airline's emails: only the platform sees it.

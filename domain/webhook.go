@@ -58,7 +58,7 @@ var WebhookTopics = []WebhookTopic{
 	{TopicPilotRegistered, "New registration"},
 	{TopicPilotApproved, "Pilot approved"},
 	{TopicPilotPromoted, "Promotion"},
-	{TopicAwardGranted, "Award (once awards exist)"},
+	{TopicAwardGranted, "Award granted"},
 	{TopicNewsPosted, "News posted"},
 }
 

@@ -106,6 +106,10 @@ func renderDashboard(c echo.Context, rm reads.Querier, airlineID uuid.UUID) erro
 		r.Bid = bids.row(f)
 		p.Departures = append(p.Departures, r)
 	}
+	if p.Awards, err = pilotAwardBadges(ctx, rm, tabs.ID, me); err != nil {
+		return err
+	}
+	p.AwardsURL = dashboardURL(tabs.ID) + "/awards/live"
 	p.NewsURL = dashboardURL(tabs.ID) + "/news/live"
 	if p.News, err = newsCards(ctx, rm, tabs.ID, 0, dashboardNews, false); err != nil {
 		return err

@@ -104,7 +104,7 @@ func checkDecisionEmails(t *testing.T, w *matrixWorld, srv *mailpittest.Server) 
 	if _, on := findAttr(body, `[data-testid="choice-promotion"]`, "checked"); !on {
 		t.Error("the account page shows promotion emails off")
 	}
-	resp, body := w.sendForm(t, pilot, "/account/email", url.Values{"on": {"pirep_reviewed", "promotion", "registration"}})
+	resp, body := w.sendForm(t, pilot, "/account/email", url.Values{"on": {"pirep_reviewed", "promotion", "registration", "award"}})
 	if _, on := findAttr(body, `[data-testid="choice-pirep_reviewed"]`, "checked"); resp.StatusCode != http.StatusOK || !on || find(body, `[data-testid="choices-saved"]`) == "" {
 		t.Fatalf("turn PIREP emails on: %d", resp.StatusCode)
 	}
@@ -113,6 +113,18 @@ func checkDecisionEmails(t *testing.T, w *matrixWorld, srv *mailpittest.Server) 
 	}
 	must(w.sendForm(t, staffA, "/airlines/"+a.id+"/pireps/"+a.pirep+"/accept", url.Values{}))
 	srv.WaitFor(t, "pilot-a@example.com", "was accepted", 2)
+
+	// An award granted is emailed, with why, and can be unsubscribed from
+	// on its own.
+	if _, err := (&domain.Awards{Runner: w.runner, IDs: domain.RandomIDs{}}).GrantByHand(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: domain.System},
+		a.id, a.pirepPilotID, a.award, "Flew the group event"); err != nil {
+		t.Fatal(err)
+	}
+	msg = srv.WaitFor(t, "pilot-a@example.com", "You were granted an award: Matrix award", 1)
+	if !strings.Contains(msg.Text, "Flew the group event") || len(msg.Headers["List-Unsubscribe"]) != 1 ||
+		!strings.Contains(msg.Headers["List-Unsubscribe"][0], "k=award") {
+		t.Errorf("award email: %q %v", msg.Text, msg.Headers["List-Unsubscribe"])
+	}
 
 	// A new rank is emailed too.
 	if _, err := w.ranks.SetByHand(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: domain.System}, a.id, a.pirepPilotID, a.rank); err != nil {
@@ -210,7 +222,7 @@ func TestPostedNewsIsEmailedToTheAirlinesPeopleWhoWantIt(t *testing.T) {
 			w.session(t, pilot)
 			w.session(t, staff)
 			// The admin keeps every kind but news.
-			if resp, _ := w.sendForm(t, staff, "/account/email", url.Values{"on": {"pirep_reviewed", "promotion", "registration"}}); resp.StatusCode != http.StatusOK {
+			if resp, _ := w.sendForm(t, staff, "/account/email", url.Values{"on": {"pirep_reviewed", "promotion", "registration", "award"}}); resp.StatusCode != http.StatusOK {
 				t.Fatalf("turn news off: %d", resp.StatusCode)
 			}
 			if resp, body := w.sendForm(t, staff, "/airlines/"+a.id+"/news", url.Values{"title": {"Lisbon opens"}, "body": {"**Three** new routes.\n\nBook them now."}}); resp.StatusCode != http.StatusSeeOther {

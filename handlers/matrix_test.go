@@ -369,11 +369,16 @@ var routeAccess = map[string]access{
 	"GET /airlines/:id/dashboard":                     action(domain.ViewOwnAirline),
 	"GET /airlines/:id/dashboard/live":                action(domain.ViewOwnAirline),
 	"GET /airlines/:id/dashboard/news/live":           action(domain.ViewOwnAirline),
+	"GET /airlines/:id/dashboard/awards/live":         action(domain.ViewOwnAirline),
 	"GET /airlines/:id/ranks":                         action(domain.ManageRanks),
 	"POST /airlines/:id/ranks":                        action(domain.ManageRanks),
 	"GET /airlines/:id/ranks/:rank":                   action(domain.ManageRanks),
 	"POST /airlines/:id/ranks/:rank":                  action(domain.ManageRanks),
 	"POST /airlines/:id/people/:uid/rank":             action(domain.ManageRanks),
+	"GET /airlines/:id/awards":                        action(domain.ManageAwards),
+	"POST /airlines/:id/awards":                       action(domain.ManageAwards),
+	"POST /airlines/:id/awards/grant":                 action(domain.ManageAwards),
+	"GET /airlines/:id/awards/:award/image":           action(domain.ViewOperations),
 	"GET /airlines/:id/news":                          action(domain.ManageNews),
 	"POST /airlines/:id/news":                         action(domain.ManageNews),
 	"GET /airlines/:id/news/:news":                    action(domain.ManageNews),
@@ -433,6 +438,7 @@ type tenant struct {
 	webhook                   string // a webhook of the airline (made by the first request that names one)
 	delivery                  string // a delivery of that webhook
 	news                      string // a news item of the airline; a delete the matrix allows posts the next
+	award                     string // an award of the airline, with an image
 }
 
 // actor is one browser of the matrix.
@@ -518,6 +524,10 @@ func newMatrixWorld(t *testing.T, m mode, opts ...appOption) *matrixWorld {
 			t.Fatal(err)
 		}
 		if tn.news, _, err = (&domain.News{Runner: a.runner, IDs: domain.RandomIDs{}}).Post(ctx, sys, id, domain.NewsForm{Title: "Matrix news", Body: "Hello"}); err != nil {
+			t.Fatal(err)
+		}
+		if tn.award, _, err = (&domain.Awards{Runner: a.runner, IDs: domain.RandomIDs{}}).Define(ctx, sys, id, domain.AwardForm{Name: "Matrix award",
+			Image: []byte(`<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>`)}); err != nil {
 			t.Fatal(err)
 		}
 		w.airlines[name] = tn
@@ -664,7 +674,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":award", tn.award, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
 	if strings.Contains(route, ":hook") {
 		hook, delivery := w.matrixWebhook(tn, strings.HasSuffix(route, "/remove"))
 		path = strings.NewReplacer(":hook", hook, ":delivery", delivery).Replace(path)

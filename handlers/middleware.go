@@ -175,6 +175,8 @@ func bodyLimit(route string) int64 {
 	switch route {
 	case "/airlines/:id/imports":
 		return maxUploadBody
+	case "/airlines/:id/awards":
+		return maxAwardBody
 	case "/airlines/:id/news", "/airlines/:id/news/:news":
 		// A news body at its limit of characters, each percent-encoded.
 		return maxNewsBody

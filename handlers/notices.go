@@ -98,6 +98,14 @@ func (h *noticeHandlers) notices(c echo.Context) (views.NoticesPage, error) {
 				}
 			}
 			row.Text = rankNoticeText(ranks, n.RankID, n.PrevRankID)
+		case projector.NoticeAward:
+			row.URL = dashboardURL(airlineID)
+			row.Link = n.Reason
+			row.Text = "You were granted this award."
+		case projector.NoticeAwardRevoked:
+			row.URL = dashboardURL(airlineID)
+			row.Link = n.Reason
+			row.Text = "This award was taken back: what earned it no longer holds."
 		case projector.NoticeBidExpired:
 			row.URL = bidsURL(airlineID)
 			row.Link = icao + n.FlightNumber + " " + n.DptAirport + "–" + n.ArrAirport

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/albatross-va/albatross/domain"
@@ -137,6 +138,10 @@ func (h *phpvmsAPI) userResource(c echo.Context, a reads.Airline, u reads.User) 
 	if career.Location != "" {
 		location = career.Location
 	}
+	awards, err := h.awardResources(c, a.ID, u.ID)
+	if err != nil {
+		return nil, err
+	}
 	return map[string]any{
 		"id": u.PilotNumber, "pilot_id": u.PilotNumber, "ident": u.PilotID,
 		"name": shortName(u.Name), "name_private": shortName(u.Name), "avatar": nil,
@@ -145,7 +150,31 @@ func (h *phpvmsAPI) userResource(c echo.Context, a reads.Airline, u reads.User) 
 		"flights": career.Flights, "flight_time": career.Minutes, "transfer_time": 0, "total_time": career.Minutes,
 		"timezone": nil, "state": phpvmsUserState(u.Status),
 		"airline": airlineResource(a), "rank": rank, "bids": []any{}, "subfleets": []any{},
+		"awards": awards,
 	}, nil
+}
+
+// awardResources are the awards a member holds, as phpVMS's Award model
+// has them (id, name, description, image_url) with when it was granted;
+// phpVMS's User loads them as the "awards" relation.
+func (h *phpvmsAPI) awardResources(c echo.Context, airlineID, userID string) ([]any, error) {
+	out := []any{}
+	id, err := uuid.Parse(userID)
+	if err != nil {
+		return out, nil
+	}
+	badges, err := pilotAwardBadges(c.Request().Context(), h.rm, airlineID, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range badges {
+		var img any
+		if b.ImageURL != "" {
+			img = b.ImageURL
+		}
+		out = append(out, map[string]any{"id": b.ID, "name": b.Name, "description": b.Description, "image_url": img})
+	}
+	return out, nil
 }
 
 // showUser is GET /api/user and /api/users/me: the key's owner.

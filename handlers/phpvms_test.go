@@ -96,6 +96,17 @@ func TestPhpvmsStatusAndKeys(t *testing.T) {
 				}
 			}
 
+			// The pilot holds an award, which /api/user lists.
+			awards := &domain.Awards{Runner: w.runner, IDs: domain.RandomIDs{}}
+			award, _, err := awards.Define(context.Background(), domain.CommandMeta{Who: domain.System}, w.a.id, domain.AwardForm{Name: "Century Club",
+				Description: "100 hours", Image: []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := awards.GrantByHand(context.Background(), domain.CommandMeta{Who: domain.System}, w.a.id, w.a.pilotID, award, "Helped"); err != nil {
+				t.Fatal(err)
+			}
+			w.settle(t)
 			// The three ways clients send a key, each naming the key's pilot.
 			pilotA := w.person(t, w.a.pilotID)
 			for name, header := range map[string]map[string]string{
@@ -112,6 +123,10 @@ func TestPhpvmsStatusAndKeys(t *testing.T) {
 					}
 					if u["flights"] != float64(1) || u["flight_time"] != float64(110) || u["curr_airport"] != "KJFK" {
 						t.Errorf("%s: flights %v, flight_time %v, curr_airport %v; want the accepted PIREP's 1, 110 and KJFK", path, u["flights"], u["flight_time"], u["curr_airport"])
+					}
+					if aw, _ := u["awards"].([]any); len(aw) != 1 || aw[0].(map[string]any)["name"] != "Century Club" ||
+						aw[0].(map[string]any)["image_url"] != "/airlines/"+w.a.id+"/awards/"+award+"/image" {
+						t.Errorf("%s: awards %v, want Century Club with its image", path, u["awards"])
 					}
 					for _, hidden := range []string{"email", "api_key", "password"} {
 						if _, ok := u[hidden]; ok {

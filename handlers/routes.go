@@ -184,6 +184,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/dashboard", dashboard.showDashboard, allow(domain.ViewOwnAirline))
 	member.GET("/airlines/:id/dashboard/live", liveFragment(dashboard.showDashboard, views.LiveDashboard), allow(domain.ViewOwnAirline))
 	member.GET("/airlines/:id/dashboard/news/live", liveFragment(dashboard.showDashboard, views.LiveDashboardNews), allow(domain.ViewOwnAirline))
+	member.GET("/airlines/:id/dashboard/awards/live", liveFragment(dashboard.showDashboard, views.LiveDashboardAwards), allow(domain.ViewOwnAirline))
 	ranks := &rankHandlers{cmds: d.Ranks, rm: d.ReadModels, people: people, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/ranks", ranks.listRanks, allow(domain.ManageRanks))
 	member.POST("/airlines/:id/ranks", ranks.createRank, allow(domain.ManageRanks))
@@ -192,6 +193,13 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/people/:uid/rank", ranks.setPilotRank, allow(domain.ManageRanks))
 	// An airline's news, for staff; the dashboard and the public page show it.
 	news := &newsHandlers{cmds: d.News, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	// An airline's awards, for staff; their images for whoever sees the
+	// airline; a pilot's own on their dashboard.
+	awards := &awardHandlers{cmds: d.Awards, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/awards", awards.listAwards, allow(domain.ManageAwards))
+	member.POST("/airlines/:id/awards", awards.defineAward, allow(domain.ManageAwards))
+	member.POST("/airlines/:id/awards/grant", awards.grantAward, allow(domain.ManageAwards))
+	member.GET("/airlines/:id/awards/:award/image", awards.showAwardImage, allow(domain.ViewOperations))
 	member.GET("/airlines/:id/news", news.listNews, allow(domain.ManageNews))
 	member.POST("/airlines/:id/news", news.postNews, allow(domain.ManageNews))
 	member.GET("/airlines/:id/news/:news", news.showNewsItem, allow(domain.ManageNews))

@@ -123,6 +123,8 @@ type Deps struct {
 	PirepRules PirepRuleCommands
 	// News posts, edits and deletes an airline's news.
 	News NewsCommands
+	// Awards defines an airline's awards and grants one by hand.
+	Awards AwardCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
 	// Bids runs the bid commands; BidRules sets an airline's bid

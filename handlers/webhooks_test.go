@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/google/uuid"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/webhooks"
@@ -674,6 +675,44 @@ func TestPostedNewsReachesTheWebhooksThatChoseIt(t *testing.T) {
 			time.Sleep(200 * time.Millisecond) // a wrong delivery would have come by now
 			if n := other.attempts(); n != 0 {
 				t.Errorf("a webhook that did not choose news got %d requests", n)
+			}
+		})
+	}
+}
+
+// An award granted reaches the webhooks that chose awards, naming the
+// award and the pilot; one that did not choose them gets nothing.
+func TestGrantedAwardReachesTheWebhooksThatChoseIt(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) {
+			w := newMatrixWorld(t, m)
+			a := w.airlines["A"]
+			staff := w.actors[2]
+			w.session(t, staff)
+			wants, other := newReceiver(t, 0), newReceiver(t, 0)
+			for _, h := range []struct {
+				url, topic string
+			}{{wants.URL, domain.TopicAwardGranted}, {other.URL, domain.TopicNewsPosted}} {
+				if resp, _ := w.addWebhook(t, staff, a, url.Values{"name": {"awards"}, "kind": {domain.WebhookGeneric}, "url": {h.url}, "events": {h.topic}}); resp.StatusCode != http.StatusOK {
+					t.Fatalf("add a webhook: %d", resp.StatusCode)
+				}
+			}
+			u, err := w.rm.GetUser(context.Background(), uuid.MustParse(a.pirepPilotID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp, body := w.sendForm(t, staff, "/airlines/"+a.id+"/awards/grant", url.Values{"award": {a.award}, "pilot": {u.PilotID}, "reason": {"Ran the fly-in"}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("grant the award: %d %.300s", resp.StatusCode, body)
+			}
+			got := wants.wait(t, 1)
+			if got[0].Event != domain.TopicAwardGranted || !strings.Contains(string(got[0].Body), `"award":{"id":"`+a.award+`","name":"Matrix award","reason":"Ran the fly-in","by_hand":true}`) ||
+				!strings.Contains(string(got[0].Body), `"pilot_id":"`+u.PilotID+`"`) {
+				t.Errorf("the award webhook got %s: %s", got[0].Event, got[0].Body)
+			}
+			w.settle(t)
+			time.Sleep(200 * time.Millisecond) // a wrong delivery would have come by now
+			if n := other.attempts(); n != 0 {
+				t.Errorf("a webhook that did not choose awards got %d requests", n)
 			}
 		})
 	}

@@ -15,7 +15,8 @@ const (
 	KindRegistration  = "registration"   // approved or rejected
 	KindPirepReviewed = "pirep_reviewed" // accepted or rejected
 	KindPromotion     = "promotion"
-	KindNews          = "news" // the airline's staff posted news
+	KindNews          = "news"  // the airline's staff posted news
+	KindAward         = "award" // the person was granted an award
 )
 
 // Optional are the kinds a person may turn off, in the order the account
@@ -25,6 +26,7 @@ var Optional = []struct{ Kind, Label string }{
 	{KindPirepReviewed, "My PIREPs are accepted or rejected"},
 	{KindPromotion, "I am promoted to a new rank"},
 	{KindNews, "My airline posts news"},
+	{KindAward, "I am granted an award"},
 }
 
 // IsOptional says whether kind is one a person may turn off.

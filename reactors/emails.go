@@ -48,6 +48,7 @@ var emailEvents = map[string]bool{
 	events.TypeName(&eventsv1.PirepRejected{}):        true,
 	events.TypeName(&eventsv1.PilotRankSet{}):         true,
 	events.TypeName(&eventsv1.NewsPosted{}):           true,
+	events.TypeName(&eventsv1.AwardGranted{}):         true,
 }
 
 // Handles implements projector.Reactor.
@@ -128,6 +129,14 @@ func (r Emails) React(ctx context.Context, _ domain.CommandMeta, ev domain.Recor
 		userID, kind = m.UserId, mail.KindPromotion
 		subject = "Your new rank: " + rank.Name
 		paragraphs = []string{"Congratulations: your rank is now " + rank.Name + "."}
+	case *eventsv1.AwardGranted:
+		userID, kind = m.UserId, mail.KindAward
+		subject = "You were granted an award: " + m.AwardName
+		paragraphs = []string{"Congratulations: you were granted the award " + m.AwardName + "."}
+		if m.Reason != "" {
+			paragraphs = append(paragraphs, "Why: "+m.Reason)
+		}
+		link = "/airlines/" + ev.TenantID + "/dashboard"
 	case *eventsv1.NewsPosted:
 		return domain.Start, r.news(ctx, ev, m)
 	default:

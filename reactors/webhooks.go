@@ -45,7 +45,7 @@ var webhookEvents = map[string]bool{
 	events.TypeName(&eventsv1.PilotRankSet{}):          true,
 	events.TypeName(&eventsv1.WebhookDeliveryResent{}): true,
 	events.TypeName(&eventsv1.NewsPosted{}):            true,
-	// AWARDS: the award's event, once awards exist, with TopicAwardGranted.
+	events.TypeName(&eventsv1.AwardGranted{}):          true,
 }
 
 // Handles implements projector.Reactor.
@@ -69,6 +69,7 @@ func (r Webhooks) React(ctx context.Context, _ domain.CommandMeta, ev domain.Rec
 	topic, key, pirepID, userID := "", "event@"+ev.Position.String(), "", ""
 	var reason, rankID string
 	var news *newsInfo
+	var award *awardInfo
 	switch m := msg.(type) {
 	case *eventsv1.PirepFiled:
 		if !m.Submitted || m.InProgress {
@@ -100,6 +101,9 @@ func (r Webhooks) React(ctx context.Context, _ domain.CommandMeta, ev domain.Rec
 		topic, userID = domain.TopicPilotApproved, m.UserId
 	case *eventsv1.PilotRankSet:
 		topic, userID, rankID = domain.TopicPilotPromoted, m.UserId, m.RankId
+	case *eventsv1.AwardGranted:
+		topic, userID = domain.TopicAwardGranted, m.UserId
+		award = &awardInfo{ID: m.AwardId, Name: m.AwardName, Reason: m.Reason, ByHand: m.ByHand}
 	case *eventsv1.NewsPosted:
 		topic, userID = domain.TopicNewsPosted, m.AuthorId
 		news = &newsInfo{ID: m.NewsId, Title: m.Title, Body: m.Body}
@@ -123,7 +127,7 @@ func (r Webhooks) React(ctx context.Context, _ domain.CommandMeta, ev domain.Rec
 	if err != nil || !ok {
 		return domain.Start, err
 	}
-	m.News = news
+	m.News, m.Award = news, award
 	queued := false
 	for _, w := range targets {
 		body, err := m.body(w.Kind)

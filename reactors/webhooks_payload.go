@@ -21,7 +21,8 @@ type message struct {
 	Rank    *readmodel.Rank
 	Reason  string    // a rejection's
 	News    *newsInfo // a news post's
-	base    string    // the site's public address, for links
+	Award   *awardInfo
+	base    string // the site's public address, for links
 }
 
 // newsInfo is a news post as a message tells it (the NewsPosted event's
@@ -30,6 +31,15 @@ type newsInfo struct {
 	ID    string `json:"id"`
 	Title string `json:"title"`
 	Body  string `json:"body"` // Markdown
+}
+
+// awardInfo is an award granted, as a message tells it (the AwardGranted
+// event's award id and name, and why).
+type awardInfo struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Reason string `json:"reason,omitempty"`
+	ByHand bool   `json:"by_hand"`
 }
 
 type airlineInfo struct {
@@ -48,6 +58,7 @@ type genericBody struct {
 	Pirep      *pirepJSON  `json:"pirep,omitempty"`
 	Rank       *rankJSON   `json:"rank,omitempty"`
 	News       *newsInfo   `json:"news,omitempty"`
+	Award      *awardInfo  `json:"award,omitempty"`
 	URL        string      `json:"url,omitempty"`
 }
 
@@ -102,6 +113,7 @@ var colours = map[string]int{
 	domain.TopicFlightDeparted: 0x1565c0,
 	domain.TopicFlightArrived:  0x1565c0,
 	domain.TopicPilotPromoted:  0xf9a825,
+	domain.TopicAwardGranted:   0xf9a825,
 }
 
 func (m message) link() string {
@@ -114,7 +126,8 @@ func (m message) link() string {
 		return base + "/a/" + m.Airline.Slug
 	case m.Pirep != nil:
 		return base + "/airlines/" + m.Airline.ID + "/pireps/" + m.Pirep.ID.String()
-	case m.Pilot != nil && (m.Topic == domain.TopicPilotRegistered || m.Topic == domain.TopicPilotApproved || m.Topic == domain.TopicPilotPromoted):
+	case m.Pilot != nil && (m.Topic == domain.TopicPilotRegistered || m.Topic == domain.TopicPilotApproved || m.Topic == domain.TopicPilotPromoted ||
+		m.Topic == domain.TopicAwardGranted):
 		return base + "/airlines/" + m.Airline.ID + "/people/" + m.Pilot.ID.String()
 	}
 	return base + "/airlines/" + m.Airline.ID
@@ -139,7 +152,7 @@ func (m message) body(kind string) ([]byte, error) {
 }
 
 func (m message) generic() genericBody {
-	b := genericBody{Event: m.Topic, OccurredAt: m.At, Airline: m.Airline, URL: m.link(), News: m.News}
+	b := genericBody{Event: m.Topic, OccurredAt: m.At, Airline: m.Airline, URL: m.link(), News: m.News, Award: m.Award}
 	if u := m.Pilot; u != nil {
 		b.Pilot = &pilotJSON{ID: u.ID.String(), PilotID: u.PilotID, Name: u.Name, Country: u.Country}
 	}
@@ -241,6 +254,11 @@ func (m message) discord() discordBody {
 		}
 		if m.Rank != nil {
 			add("Rank", m.Rank.Name, true)
+		}
+		if a := m.Award; a != nil {
+			e.Title = cut(titles[m.Topic]+": "+a.Name, 256)
+			add("Award", a.Name, true)
+			add("Why", a.Reason, false)
 		}
 	}
 	return discordBody{Username: cut(m.Airline.Name, 80), Embeds: []discordEmbed{e}, AllowedMentions: map[string]any{"parse": []string{}}}

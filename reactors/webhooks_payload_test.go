@@ -66,3 +66,32 @@ func TestWebhookMessagesOfNewsAndPromotions(t *testing.T) {
 		t.Errorf("a link without ALBATROSS_PUBLIC_URL: %s", body)
 	}
 }
+
+// TestWebhookMessagesOfAwards: an award granted names the award, the
+// pilot and why, in both shapes, and links to the pilot.
+func TestWebhookMessagesOfAwards(t *testing.T) {
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	airline := airlineInfo{ID: "a1", Name: "Albatross Virtual", ICAO: "ALB", Slug: "alb"}
+	pilot := &readmodel.User{ID: uuid.MustParse("1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9"), Name: "Pat Pilot", PilotID: "ALB0007"}
+	m := message{Topic: domain.TopicAwardGranted, At: at, Airline: airline, Pilot: pilot, base: "https://va.example.com",
+		Award: &awardInfo{ID: "aw1", Name: "Century Club", Reason: "100 hours of flight time"}}
+	body, _ := m.body(domain.WebhookDiscord)
+	var d discordBody
+	if err := json.Unmarshal(body, &d); err != nil || len(d.Embeds) != 1 {
+		t.Fatalf("%v %s", err, body)
+	}
+	fields := map[string]string{}
+	for _, f := range d.Embeds[0].Fields {
+		fields[f.Name] = f.Value
+	}
+	if d.Embeds[0].Title != "Award: Century Club" || fields["Pilot"] != "Pat Pilot (ALB0007)" || fields["Why"] != "100 hours of flight time" ||
+		d.Embeds[0].URL != "https://va.example.com/airlines/a1/people/"+pilot.ID.String() {
+		t.Errorf("the award embed: %+v", d.Embeds[0])
+	}
+	body, _ = m.body(domain.WebhookGeneric)
+	if !strings.Contains(string(body), `"event":"award.granted"`) ||
+		!strings.Contains(string(body), `"award":{"id":"aw1","name":"Century Club","reason":"100 hours of flight time","by_hand":false}`) ||
+		!strings.Contains(string(body), `"pilot_id":"ALB0007"`) {
+		t.Errorf("the generic award message: %s", body)
+	}
+}

@@ -10,6 +10,9 @@ type DashboardPage struct {
 
 	Name    string
 	PilotID string
+	// Awards are the awards the pilot holds, first granted first.
+	Awards    []AwardBadge
+	AwardsURL string // the awards section's live address
 
 	Hours       string // accepted flight time, h:mm
 	Flights     int64

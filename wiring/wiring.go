@@ -52,6 +52,8 @@ type Commands struct {
 	PublicURL string
 	// News posts, edits and deletes an airline's news.
 	News *domain.News
+	// Awards defines an airline's awards and grants and revokes them.
+	Awards *domain.Awards
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -90,6 +92,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		// Until WithWebhooks sets the operator's choice, no private address.
 		Webhooks: &domain.Webhooks{Runner: runner, IDs: ids, URLs: webhooks.Guard{}},
 		News:     &domain.News{Runner: runner, IDs: ids},
+		Awards:   &domain.Awards{Runner: runner, IDs: ids},
 	}
 }
 
@@ -113,6 +116,7 @@ func (c Commands) Reactors() []projector.Reactor {
 		reactors.BidsEnd{ReadModels: c.Reads, Bids: c.Bids},
 		reactors.SimbriefRoutes{ReadModels: c.Reads, Pireps: c.Pireps},
 		reactors.SimbriefBids{ReadModels: c.Reads, Simbrief: c.Simbrief},
+		reactors.Awards{ReadModels: c.Reads, Awards: c.Awards},
 	}
 	if c.WebhookQueue != nil {
 		rs = append(rs, reactors.Webhooks{ReadModels: c.Reads, Hooks: c.Webhooks, Queue: c.WebhookQueue,
@@ -152,5 +156,6 @@ func (c Commands) Deps() handlers.Deps {
 		WebhookQueue:     c.WebhookQueue,
 		EmailCommands:    c.Users,
 		News:             c.News,
+		Awards:           c.Awards,
 	}
 }

@@ -186,6 +186,13 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			sweep.Run(workCtx, time.Minute)
 		}()
 	}
+	// The years-since-joining awards follow the calendar: an hourly sweep
+	// (the pilot's award stream grants each once, whoever sweeps).
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		(&reactors.AwardAnniversaries{Reads: reads.New(b.reads), Awards: cmds.Awards, Log: log}).Run(workCtx, time.Hour)
+	}()
 	if mailer.Enabled() {
 		// Every process sends: a claim holds an email for one worker.
 		wg.Add(1)

@@ -159,6 +159,25 @@ var goldenCases = []struct {
 		Title: "New routes to Lisbon and Faro", Body: "We now fly to *LPPT* and *LPFR*.",
 		EditorId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", EditedAt: timestamppb.New(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)),
 	}},
+	{"award_defined", &eventsv1.AwardDefined{
+		AwardId: "0d1e2f30-4a5b-4c6d-8e7f-8091a2b3c4d6", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		Name: "Lisbon regular — été", Description: "Land at LPPT.",
+		Rule:  &eventsv1.AwardDefined_Rule{Kind: "route", Number: 0, Code: "EGLL", Code2: "LPPT"},
+		Image: []byte("\x89PNG\r\n\x1a\n"), ImageType: "image/png", By: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		DefinedAt: timestamppb.New(time.Date(2026, 12, 7, 9, 30, 0, 0, time.UTC)),
+	}},
+	{"award_granted", &eventsv1.AwardGranted{
+		AwardId: "0d1e2f30-4a5b-4c6d-8e7f-8091a2b3c4d6", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		UserId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", AwardName: "Lisbon regular", Reason: "Flew EGLL–LPPT",
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", ByHand: true, By: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		GrantedAt: timestamppb.New(time.Date(2026, 12, 7, 9, 31, 0, 0, time.UTC)),
+	}},
+	{"award_revoked", &eventsv1.AwardRevoked{
+		AwardId: "0d1e2f30-4a5b-4c6d-8e7f-8091a2b3c4d6", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		UserId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", AwardName: "Lisbon regular", Reason: "The PIREP was rejected.",
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", By: "system",
+		RevokedAt: timestamppb.New(time.Date(2026, 12, 7, 9, 32, 0, 0, time.UTC)),
+	}},
 	{"news_deleted", &eventsv1.NewsDeleted{
 		NewsId: "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
 		DeletedBy: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", DeletedAt: timestamppb.New(time.Date(2026, 12, 6, 11, 0, 0, 0, time.UTC)),

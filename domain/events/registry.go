@@ -78,6 +78,9 @@ var registered = []proto.Message{
 	&eventsv1.NewsPosted{},
 	&eventsv1.NewsEdited{},
 	&eventsv1.NewsDeleted{},
+	&eventsv1.AwardDefined{},
+	&eventsv1.AwardGranted{},
+	&eventsv1.AwardRevoked{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

@@ -28,6 +28,7 @@ const (
 	TopicNotices       Topic = "notices"        // a member's own notices (to that member)
 	TopicPirepComments Topic = "pirep-comments" // comment threads of PIREPs
 	TopicNews          Topic = "news"           // an airline's news (its dashboard and public page)
+	TopicAwards        Topic = "awards"         // an airline's awards, and a pilot's own (to that pilot)
 	// TopicImports is an import job that finished (done, refused, partial
 	// or failed), for the count of the admin's home. Sent to staff only.
 	TopicImports Topic = "imports"

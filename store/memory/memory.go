@@ -253,13 +253,15 @@ type state struct {
 	ranksInOrder  *sortedRows[string, readmodel.Rank]
 	pilotRanks    map[rowKey]readmodel.PilotRank
 
-	pirepRules   map[string]readmodel.AirlinePirepRule  // see pirep_rules.go
-	bidRules     map[string]readmodel.AirlineBidRule    // see bids.go
-	bids         map[string]map[uuid.UUID]readmodel.Bid // by tenant; see bids.go
-	simbriefOfps map[ofpKey]readmodel.SimbriefOfp       // see simbrief.go
-	review       *reviewTables                          // see review.go
-	jumpseats    map[rowKey][]readmodel.Jumpseat        // by pilot, latest first; see jumpseats.go
-	news         map[string][]readmodel.News            // by tenant, newest first; see news.go
+	pirepRules   map[string]readmodel.AirlinePirepRule    // see pirep_rules.go
+	bidRules     map[string]readmodel.AirlineBidRule      // see bids.go
+	bids         map[string]map[uuid.UUID]readmodel.Bid   // by tenant; see bids.go
+	simbriefOfps map[ofpKey]readmodel.SimbriefOfp         // see simbrief.go
+	review       *reviewTables                            // see review.go
+	jumpseats    map[rowKey][]readmodel.Jumpseat          // by pilot, latest first; see jumpseats.go
+	news         map[string][]readmodel.News              // by tenant, newest first; see news.go
+	awards       map[string][]readmodel.InsertAwardParams // by tenant, in ListAwards' order; see awards.go
+	pilotAwards  map[rowKey][]readmodel.PilotAward        // by pilot, in grant order
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -322,6 +324,8 @@ func newState() *state {
 		review:       newReviewTables(),
 		jumpseats:    map[rowKey][]readmodel.Jumpseat{},
 		news:         map[string][]readmodel.News{},
+		awards:       map[string][]readmodel.InsertAwardParams{},
+		pilotAwards:  map[rowKey][]readmodel.PilotAward{},
 	}
 }
 

@@ -82,7 +82,8 @@ func (Notices) Name() string { return "notices" }
 func (Notices) Handles(eventType string) bool { return noticeEvents[eventType] }
 
 var noticeEvents = typeSet(&eventsv1.PirepFiled{}, &eventsv1.PirepEdited{}, &eventsv1.PirepAccepted{},
-	&eventsv1.PirepRejected{}, &eventsv1.PilotRankSet{}, &eventsv1.NoticeDismissed{}, &eventsv1.BidRemoved{})
+	&eventsv1.PirepRejected{}, &eventsv1.PilotRankSet{}, &eventsv1.NoticeDismissed{}, &eventsv1.BidRemoved{},
+	&eventsv1.AwardGranted{}, &eventsv1.AwardRevoked{})
 
 // Apply implements Projection.
 func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
@@ -154,6 +155,10 @@ func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 			return q.InsertNotice(ctx, readmodel.InsertNoticeParams{TenantID: ev.TenantID, UserID: user, ID: id, Kind: NoticeBidExpired,
 				FlightNumber: e.FlightNumber, DptAirport: e.DptAirport, ArrAirport: e.ArrAirport, CreatedAt: ev.Meta.RecordedAt})
 		})
+	case *eventsv1.AwardGranted:
+		told, err = tellAward(ctx, q, ev, id, e.UserId, NoticeAward, e.AwardName, e.PirepId)
+	case *eventsv1.AwardRevoked:
+		told, err = tellAward(ctx, q, ev, id, e.UserId, NoticeAwardRevoked, e.AwardName, e.PirepId)
 	case *eventsv1.NoticeDismissed:
 		err = withID(e.UserId, func(user uuid.UUID) error {
 			told = user.String()
@@ -170,6 +175,16 @@ func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 		return nil, nil
 	}
 	return []notify.Notice{{TenantID: ev.TenantID, UserID: told, Topic: TopicNotices, Position: ev.Position.String()}}, nil
+}
+
+// tellAward adds an award notice for a pilot (the award's name as its
+// reason), and returns the pilot.
+func tellAward(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, id, userID, kind, name, pirepID string) (string, error) {
+	err := withID(userID, func(user uuid.UUID) error {
+		return q.InsertNotice(ctx, readmodel.InsertNoticeParams{TenantID: ev.TenantID, UserID: user, ID: id, Kind: kind,
+			PirepID: pirepID, Reason: name, CreatedAt: ev.Meta.RecordedAt})
+	})
+	return userID, err
 }
 
 // notePirep keeps what notices name of a PIREP.

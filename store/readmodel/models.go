@@ -103,6 +103,20 @@ type Airport struct {
 	UpdatedAt          time.Time
 }
 
+type Award struct {
+	TenantID    string
+	ID          uuid.UUID
+	Name        string
+	Description string
+	RuleKind    string
+	RuleNumber  int64
+	RuleCode    string
+	RuleCode2   string
+	ImageType   string
+	Image       []byte
+	CreatedAt   time.Time
+}
+
 type Bid struct {
 	TenantID     string
 	ID           uuid.UUID
@@ -266,6 +280,17 @@ type NoticePirep struct {
 	FlightNumber string
 	DptAirport   string
 	ArrAirport   string
+}
+
+type PilotAward struct {
+	TenantID  string
+	UserID    uuid.UUID
+	AwardID   uuid.UUID
+	AwardName string
+	Reason    string
+	PirepID   string
+	ByHand    bool
+	GrantedAt time.Time
 }
 
 type PilotRank struct {

@@ -77,6 +77,8 @@ type Querier interface {
 	DeleteAllAirlines(ctx context.Context) error
 	// DeleteAllAirports empties the read model before a rebuild.
 	DeleteAllAirports(ctx context.Context) error
+	// DeleteAllAwards empties the read model before a rebuild.
+	DeleteAllAwards(ctx context.Context) error
 	// DeleteAllBids empties the read model before a rebuild.
 	DeleteAllBids(ctx context.Context) error
 	// DeleteAllFlights empties the read model before a rebuild.
@@ -89,6 +91,8 @@ type Querier interface {
 	DeleteAllNoticePireps(ctx context.Context) error
 	// DeleteAllNotices empties the read model before a rebuild.
 	DeleteAllNotices(ctx context.Context) error
+	// DeleteAllPilotAwards empties the read model before a rebuild.
+	DeleteAllPilotAwards(ctx context.Context) error
 	// DeleteAllPilotRanks empties the read model before a rebuild.
 	DeleteAllPilotRanks(ctx context.Context) error
 	// DeleteAllPilotStats empties the read model before a rebuild.
@@ -112,6 +116,8 @@ type Querier interface {
 	// DeleteNews marks a news item deleted: it shows nowhere, and keeps its
 	// number.
 	DeleteNews(ctx context.Context, arg DeleteNewsParams) error
+	// DeletePilotAward takes back an award a pilot held.
+	DeletePilotAward(ctx context.Context, arg DeletePilotAwardParams) error
 	// DeleteQuarantinedEvent takes an event out of quarantine once it applies.
 	DeleteQuarantinedEvent(ctx context.Context, arg DeleteQuarantinedEventParams) error
 	// DeleteSimbriefOfp removes an expired OFP.
@@ -147,6 +153,8 @@ type Querier interface {
 	GetAirlinePirepRules(ctx context.Context, tenantID string) (AirlinePirepRule, error)
 	// GetAirport finds one airport of an airline by its ICAO code.
 	GetAirport(ctx context.Context, arg GetAirportParams) (Airport, error)
+	// GetAwardImage is an award's image and its type.
+	GetAwardImage(ctx context.Context, arg GetAwardImageParams) (GetAwardImageRow, error)
 	// GetBid finds a standing bid of an airline.
 	GetBid(ctx context.Context, arg GetBidParams) (Bid, error)
 	// GetBidByNumber finds a standing bid of an airline by its number.
@@ -193,6 +201,9 @@ type Querier interface {
 	// for the platform's people): what every signed-in request reads, in one
 	// round trip.
 	GetUserWithAirline(ctx context.Context, id uuid.UUID) (GetUserWithAirlineRow, error)
+	// InsertAward records an award staff defined; the same one again changes
+	// nothing.
+	InsertAward(ctx context.Context, arg InsertAwardParams) error
 	// InsertBid adds a bid with the airline's next bid number; the same bid
 	// again changes nothing.
 	InsertBid(ctx context.Context, arg InsertBidParams) error
@@ -205,6 +216,9 @@ type Querier interface {
 	// InsertNotice adds a notice for a member; the same id again changes
 	// nothing.
 	InsertNotice(ctx context.Context, arg InsertNoticeParams) error
+	// InsertPilotAward records an award a pilot was granted; one they hold
+	// already keeps its first grant.
+	InsertPilotAward(ctx context.Context, arg InsertPilotAwardParams) error
 	// ListAPIKeysByUser lists a user's keys, revoked ones included, newest
 	// first. The tenant is part of the filter, as in every query of a tenant's
 	// data.
@@ -236,6 +250,8 @@ type Querier interface {
 	// (those a page names), by ICAO code; codes it lacks are left out. One
 	// round trip for every airport a page shows.
 	ListAirportsByIcao(ctx context.Context, arg ListAirportsByIcaoParams) ([]Airport, error)
+	// ListAwards is an airline's awards by name, without their images.
+	ListAwards(ctx context.Context, tenantID string) ([]ListAwardsRow, error)
 	// ListBidOfps lists the OFPs planned for a bid that no PIREP used (they
 	// leave with the bid), by id.
 	ListBidOfps(ctx context.Context, arg ListBidOfpsParams) ([]string, error)
@@ -260,6 +276,8 @@ type Querier interface {
 	// ListPendingPireps is a page of staff's review queue: pending PIREPs,
 	// oldest first, limit of them after the first offset.
 	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)
+	// ListPilotAwards is the awards a pilot holds, first granted first.
+	ListPilotAwards(ctx context.Context, arg ListPilotAwardsParams) ([]PilotAward, error)
 	// ListPilotBids is a pilot's standing bids, oldest first.
 	ListPilotBids(ctx context.Context, arg ListPilotBidsParams) ([]Bid, error)
 	// ListPilotJumpseats is a pilot's jumpseats, latest first.

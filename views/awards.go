@@ -1,0 +1,53 @@
+package views
+
+// AwardBadge is one award as a pilot's dashboard and the staff's list
+// show it.
+type AwardBadge struct {
+	ID          string
+	Name        string
+	Description string
+	Rule        string // the rule in words
+	ImageURL    string // "" with no image
+	Granted     string // when the pilot was granted it (dashboard only)
+	ByHand      bool
+	Reason      string
+}
+
+// AwardForm is the form that defines an award, as typed (the image is
+// chosen again after a refusal: a browser never fills a file input).
+type AwardForm struct {
+	CSRFToken   string
+	CommandID   string `form:"command_id"`
+	Action      string
+	Name        string      `form:"name"`
+	Description string      `form:"description"`
+	Rule        string      `form:"rule"`
+	Number      string      `form:"number"`
+	Code        string      `form:"code"`
+	Code2       string      `form:"code2"`
+	Rules       [][2]string // value, label
+	Errors      map[string]string
+}
+
+// AwardGrantForm gives an award to a pilot by hand.
+type AwardGrantForm struct {
+	CSRFToken string
+	CommandID string `form:"command_id"`
+	Action    string
+	Award     string      `form:"award"`
+	Pilot     string      `form:"pilot"` // the pilot id, such as ALB0042
+	Reason    string      `form:"reason"`
+	Awards    [][2]string // value, label
+	Errors    map[string]string
+}
+
+// AwardsPage is the staff's awards of an airline: the list, the form that
+// defines one, and the form that grants one by hand.
+type AwardsPage struct {
+	Page
+	Tabs   AirlineTabs
+	Notice string
+	Awards []AwardBadge
+	Form   AwardForm
+	Grant  AwardGrantForm
+}
