@@ -78,6 +78,11 @@ var registered = []proto.Message{
 	&eventsv1.NewsPosted{},
 	&eventsv1.NewsEdited{},
 	&eventsv1.NewsDeleted{},
+	&eventsv1.TypeRatingSaved{},
+	&eventsv1.PilotTypeRatingGranted{},
+	&eventsv1.PilotTypeRatingRevoked{},
+	&eventsv1.RankAllowancesSet{},
+	&eventsv1.FlyingRulesChanged{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

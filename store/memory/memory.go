@@ -258,6 +258,7 @@ type state struct {
 	review       *reviewTables                          // see review.go
 	jumpseats    map[rowKey][]readmodel.Jumpseat        // by pilot, latest first; see jumpseats.go
 	news         map[string][]readmodel.News            // by tenant, newest first; see news.go
+	ratings      *ratingTables                          // who may fly what; see type_ratings.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -320,6 +321,7 @@ func newState() *state {
 		review:       newReviewTables(),
 		jumpseats:    map[rowKey][]readmodel.Jumpseat{},
 		news:         map[string][]readmodel.News{},
+		ratings:      newRatingTables(),
 	}
 }
 

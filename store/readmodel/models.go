@@ -68,6 +68,13 @@ type AirlineBidRule struct {
 	UpdatedAt         time.Time
 }
 
+type AirlineFlyingRule struct {
+	TenantID             string
+	RestrictToRank       bool
+	RestrictToTypeRating bool
+	UpdatedAt            time.Time
+}
+
 type AirlinePirepRule struct {
 	TenantID            string
 	AircraftAtDeparture bool
@@ -289,6 +296,13 @@ type PilotStat struct {
 	LastPirepID    *uuid.UUID
 }
 
+type PilotTypeRating struct {
+	TenantID  string
+	PilotID   uuid.UUID
+	RatingID  uuid.UUID
+	GrantedAt time.Time
+}
+
 type Pirep struct {
 	TenantID       string
 	ID             uuid.UUID
@@ -394,6 +408,14 @@ type Rank struct {
 	AutoAcceptAcars bool
 }
 
+type RankAllowance struct {
+	TenantID    string
+	RankID      uuid.UUID
+	SubfleetIds []string
+	RatingIds   []string
+	UpdatedAt   time.Time
+}
+
 type ReactorCheckpoint struct {
 	Name           string
 	CommitTx       int64
@@ -434,6 +456,15 @@ type Subfleet struct {
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 	Number             int32
+}
+
+type TypeRating struct {
+	TenantID    string
+	ID          uuid.UUID
+	Name        string
+	Code        string
+	SubfleetIds []string
+	UpdatedAt   time.Time
 }
 
 type UniqueClaim struct {

@@ -68,6 +68,8 @@ type Querier interface {
 	DeleteAllAircraftPirepTotals(ctx context.Context) error
 	// DeleteAllAirlineBidRules empties the read model before a rebuild.
 	DeleteAllAirlineBidRules(ctx context.Context) error
+	// DeleteAllAirlineFlyingRules empties the read model before a rebuild.
+	DeleteAllAirlineFlyingRules(ctx context.Context) error
 	// DeleteAllAirlinePirepRules empties the read model before a rebuild.
 	DeleteAllAirlinePirepRules(ctx context.Context) error
 	// DeleteAllAirlines empties the read model before a rebuild.
@@ -90,18 +92,24 @@ type Querier interface {
 	DeleteAllPilotRanks(ctx context.Context) error
 	// DeleteAllPilotStats empties the read model before a rebuild.
 	DeleteAllPilotStats(ctx context.Context) error
+	// DeleteAllPilotTypeRatings empties the read model before a rebuild.
+	DeleteAllPilotTypeRatings(ctx context.Context) error
 	// DeleteAllPirepComments empties the read model before a rebuild.
 	DeleteAllPirepComments(ctx context.Context) error
 	// DeleteAllPirepPositions empties the tracks before a rebuild.
 	DeleteAllPirepPositions(ctx context.Context) error
 	// DeleteAllPireps empties the read model before a rebuild.
 	DeleteAllPireps(ctx context.Context) error
+	// DeleteAllRankAllowances empties the read model before a rebuild.
+	DeleteAllRankAllowances(ctx context.Context) error
 	// DeleteAllRanks empties the read model before a rebuild.
 	DeleteAllRanks(ctx context.Context) error
 	// DeleteAllSimbriefOfps empties the read model before a rebuild.
 	DeleteAllSimbriefOfps(ctx context.Context) error
 	// DeleteAllSubfleets empties the read model before a rebuild.
 	DeleteAllSubfleets(ctx context.Context) error
+	// DeleteAllTypeRatings empties the read model before a rebuild.
+	DeleteAllTypeRatings(ctx context.Context) error
 	// DeleteAllUsers empties the read model before a rebuild.
 	DeleteAllUsers(ctx context.Context) error
 	// DeleteCheckpoint resets a projection to the start of the log for a rebuild.
@@ -139,6 +147,9 @@ type Querier interface {
 	GetAirlineByNumber(ctx context.Context, number int32) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
 	GetAirlineBySlug(ctx context.Context, slug string) (Airline, error)
+	// GetAirlineFlyingRules returns an airline's rules of who may fly what; an
+	// airline that never set them has no row (nothing is restricted).
+	GetAirlineFlyingRules(ctx context.Context, tenantID string) (AirlineFlyingRule, error)
 	// GetAirlinePirepRules returns an airline's optional filing rules; an
 	// airline that never set them has no row.
 	GetAirlinePirepRules(ctx context.Context, tenantID string) (AirlinePirepRule, error)
@@ -190,6 +201,9 @@ type Querier interface {
 	// for the platform's people): what every signed-in request reads, in one
 	// round trip.
 	GetUserWithAirline(ctx context.Context, id uuid.UUID) (GetUserWithAirlineRow, error)
+	// GrantPilotTypeRating records that a pilot holds a type rating; granting
+	// one held changes nothing.
+	GrantPilotTypeRating(ctx context.Context, arg GrantPilotTypeRatingParams) error
 	// InsertBid adds a bid with the airline's next bid number; the same bid
 	// again changes nothing.
 	InsertBid(ctx context.Context, arg InsertBidParams) error
@@ -265,6 +279,9 @@ type Querier interface {
 	// without the OFPs themselves: a list of flights shows each flight's
 	// newest from one read.
 	ListPilotOfps(ctx context.Context, arg ListPilotOfpsParams) ([]ListPilotOfpsRow, error)
+	// ListPilotTypeRatings lists the type ratings staff granted a pilot, the
+	// oldest grant first.
+	ListPilotTypeRatings(ctx context.Context, arg ListPilotTypeRatingsParams) ([]PilotTypeRating, error)
 	// ListPirepComments is a PIREP's thread, oldest first.
 	ListPirepComments(ctx context.Context, arg ListPirepCommentsParams) ([]PirepComment, error)
 	// ListPirepPositions is a flight's track, in the order received.
@@ -290,6 +307,9 @@ type Querier interface {
 	ListPirepsInProgress(ctx context.Context, arg ListPirepsInProgressParams) ([]Pirep, error)
 	// ListQuarantinedEvents lists the events set aside, in log order.
 	ListQuarantinedEvents(ctx context.Context) ([]QuarantinedEvent, error)
+	// ListRankAllowances lists what each rank of an airline lets its pilots
+	// fly; a rank never given any has no row.
+	ListRankAllowances(ctx context.Context, tenantID string) ([]RankAllowance, error)
 	// ListRanks lists an airline's ranks from the lowest minimum up, ties by
 	// name in byte order.
 	ListRanks(ctx context.Context, tenantID string) ([]Rank, error)
@@ -311,6 +331,9 @@ type Querier interface {
 	// ties by pilot id. A pilot no longer in the airline keeps their place
 	// with an empty name.
 	ListTopPilotsBetween(ctx context.Context, arg ListTopPilotsBetweenParams) ([]ListTopPilotsBetweenRow, error)
+	// ListTypeRatings lists an airline's type ratings by code, then name, in
+	// byte order.
+	ListTypeRatings(ctx context.Context, tenantID string) ([]TypeRating, error)
 	// ListUnreadNotices is a member's notices not yet dismissed, newest first.
 	ListUnreadNotices(ctx context.Context, arg ListUnreadNoticesParams) ([]Notice, error)
 	// ListUnusedOfps lists every airline's OFPs no PIREP used, fetched at or
@@ -357,6 +380,8 @@ type Querier interface {
 	// RevokeAPIKey marks a key revoked; a key revoked already keeps the time it
 	// was first revoked.
 	RevokeAPIKey(ctx context.Context, arg RevokeAPIKeyParams) error
+	// RevokePilotTypeRating records that a pilot no longer holds a type rating.
+	RevokePilotTypeRating(ctx context.Context, arg RevokePilotTypeRatingParams) error
 	// SearchAirports finds up to max_rows airports of an airline whose ICAO,
 	// IATA, name or city contains term (lower-case): those whose ICAO code
 	// starts with it first, then by ICAO code.
@@ -425,6 +450,8 @@ type Querier interface {
 	UpsertAirline(ctx context.Context, arg UpsertAirlineParams) error
 	// UpsertAirlineBidRules writes an airline's bid settings from its events.
 	UpsertAirlineBidRules(ctx context.Context, arg UpsertAirlineBidRulesParams) error
+	// UpsertAirlineFlyingRules writes an airline's flying rules from its events.
+	UpsertAirlineFlyingRules(ctx context.Context, arg UpsertAirlineFlyingRulesParams) error
 	// UpsertAirlinePirepRules writes an airline's filing rules from its events.
 	UpsertAirlinePirepRules(ctx context.Context, arg UpsertAirlinePirepRulesParams) error
 	// UpsertAirport writes an airport's row as its latest event describes it.
@@ -444,6 +471,8 @@ type Querier interface {
 	UpsertPirepComment(ctx context.Context, arg UpsertPirepCommentParams) error
 	// UpsertRank writes a rank's row from its events.
 	UpsertRank(ctx context.Context, arg UpsertRankParams) error
+	// UpsertRankAllowances writes what a rank lets its pilots fly.
+	UpsertRankAllowances(ctx context.Context, arg UpsertRankAllowancesParams) error
 	// UpsertSimbriefOfp writes an OFP's row from its fetch; a second fetch of
 	// the same OFP replaces it and keeps the PIREP that used it.
 	UpsertSimbriefOfp(ctx context.Context, arg UpsertSimbriefOfpParams) error
@@ -451,6 +480,8 @@ type Querier interface {
 	// takes the number after its airline's highest; an update keeps its
 	// number, so the numbers follow the log and a rebuild gives the same.
 	UpsertSubfleet(ctx context.Context, arg UpsertSubfleetParams) error
+	// UpsertTypeRating writes a type rating's row from its events.
+	UpsertTypeRating(ctx context.Context, arg UpsertTypeRatingParams) error
 	// UpsertUser writes a user's row from its events.
 	UpsertUser(ctx context.Context, arg UpsertUserParams) error
 }
