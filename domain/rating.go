@@ -170,20 +170,22 @@ type Qualifications struct {
 	// one a pilot lacks.
 	Held    []TypeRating
 	Ratings []TypeRating
+	// SubfleetNames are the airline's subfleets' names by id, for the
+	// messages.
+	SubfleetNames map[string]string
 }
 
-// Subfleet names a subfleet for MayFly's messages.
-type SubfleetName struct {
-	ID, Name string
-}
+// Restricted says whether the airline restricts anything: without, every
+// pilot may fly every subfleet.
+func (q Qualifications) Restricted() bool { return q.Rules.RestrictToRank || q.Rules.RestrictToTypeRating }
 
 // MayFly is the one decision of whether a pilot may fly a subfleet, asked
 // by filing, prefiling, bids, the flight search and the ACARS fleet list.
 // It returns nil when the airline's rules let them, else an EForbidden
 // error (Reasons: aircraft_id = ReasonNotQualified) whose message names
 // the missing rank or type rating.
-func MayFly(q Qualifications, sf SubfleetName) error {
-	name := sf.Name
+func MayFly(q Qualifications, subfleetID string) error {
+	name := q.SubfleetNames[subfleetID]
 	if name == "" {
 		name = "this subfleet"
 	}
@@ -192,16 +194,16 @@ func MayFly(q Qualifications, sf SubfleetName) error {
 		return &Error{Code: EForbidden, Message: msg, Fields: map[string]string{"aircraft_id": msg},
 			Reasons: map[string]string{"aircraft_id": ReasonNotQualified}}
 	}
-	if q.Rules.RestrictToRank && !slices.Contains(q.RankSubfleets, sf.ID) {
+	if q.Rules.RestrictToRank && !slices.Contains(q.RankSubfleets, subfleetID) {
 		if q.RankName == "" {
 			return refuse("You have no rank yet, and %s is flown by ranks only.", name)
 		}
 		return refuse("Your rank %s does not fly %s.", q.RankName, name)
 	}
-	if q.Rules.RestrictToTypeRating && !slices.ContainsFunc(q.Held, func(r TypeRating) bool { return r.Covers(sf.ID) }) {
+	if q.Rules.RestrictToTypeRating && !slices.ContainsFunc(q.Held, func(r TypeRating) bool { return r.Covers(subfleetID) }) {
 		var codes []string
 		for _, r := range q.Ratings {
-			if r.Covers(sf.ID) {
+			if r.Covers(subfleetID) {
 				codes = append(codes, r.Code)
 			}
 		}

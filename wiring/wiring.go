@@ -52,6 +52,8 @@ type Commands struct {
 	PublicURL string
 	// News posts, edits and deletes an airline's news.
 	News *domain.News
+	// TypeRatings manage type ratings, pilots' ratings and ranks' allowances.
+	TypeRatings *domain.TypeRatings
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -79,7 +81,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		// optional filing rules and the pilot's location come from the
 		// read models.
 		Pireps: &domain.Pireps{Runner: runner, IDs: ids, Airports: ops, Aircraft: ops,
-			Settings: settings, Facts: settings},
+			Settings: settings, Facts: settings, Qualifications: reads.Qualifications{Q: q}},
 		Ranks:   &domain.Ranks{Runner: runner, IDs: ids},
 		APIKeys: &domain.APIKeys{Runner: runner, IDs: ids},
 		Notices: &domain.Notices{Runner: runner},
@@ -90,6 +92,8 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		// Until WithWebhooks sets the operator's choice, no private address.
 		Webhooks: &domain.Webhooks{Runner: runner, IDs: ids, URLs: webhooks.Guard{}},
 		News:     &domain.News{Runner: runner, IDs: ids},
+		// A type rating covers subfleets of the airline.
+		TypeRatings: &domain.TypeRatings{Runner: runner, IDs: ids, Subfleets: ops},
 	}
 }
 
