@@ -123,6 +123,10 @@ type Deps struct {
 	PirepRules PirepRuleCommands
 	// News posts, edits and deletes an airline's news.
 	News NewsCommands
+	// TypeRatings runs the type rating commands; FlyingRules sets an
+	// airline's rules of who may fly what.
+	TypeRatings TypeRatingCommands
+	FlyingRules FlyingRuleCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
 	// Bids runs the bid commands; BidRules sets an airline's bid

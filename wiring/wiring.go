@@ -156,5 +156,7 @@ func (c Commands) Deps() handlers.Deps {
 		WebhookQueue:     c.WebhookQueue,
 		EmailCommands:    c.Users,
 		News:             c.News,
+		TypeRatings:      c.TypeRatings,
+		FlyingRules:      c.Airlines,
 	}
 }
