@@ -101,6 +101,15 @@ func checkTypeRatings(t *testing.T, w *matrixWorld) {
 		t.Errorf("a prefile without the rating: %d %v", resp.StatusCode, errDoc)
 	}
 
+	fleet := func() int {
+		t.Helper()
+		_, doc := site.Get(t, "/api/user/fleet", pilot.apiKey)
+		return len(phpvmstest.Data[[]any](t, "user fleet", doc))
+	}
+	if n := fleet(); n != 0 {
+		t.Errorf("/api/user/fleet without the rating lists %d subfleets, want none", n)
+	}
+
 	// Staff grant it with a reason: the pilot's page and history show it.
 	person := "/airlines/" + a.id + "/people/" + a.pirepPilotID
 	resp, _ = w.sendForm(t, staff, person+"/type-ratings", url.Values{"rating_id": {a.rating}, "reason": {"Checkride passed"}, "do": {"grant"}})
@@ -117,6 +126,9 @@ func checkTypeRatings(t *testing.T, w *matrixWorld) {
 	}
 	if resp, doc := prefile("804"); resp.StatusCode != http.StatusOK {
 		t.Errorf("a prefile with the rating: %d %v", resp.StatusCode, doc)
+	}
+	if n := fleet(); n != 1 {
+		t.Errorf("/api/user/fleet with the rating lists %d subfleets, want the 737", n)
 	}
 
 	// A bad grant is refused beside its field; a revoke refuses again.
