@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -177,7 +178,9 @@ type Qualifications struct {
 
 // Restricted says whether the airline restricts anything: without, every
 // pilot may fly every subfleet.
-func (q Qualifications) Restricted() bool { return q.Rules.RestrictToRank || q.Rules.RestrictToTypeRating }
+func (q Qualifications) Restricted() bool {
+	return q.Rules.RestrictToRank || q.Rules.RestrictToTypeRating
+}
 
 // MayFly is the one decision of whether a pilot may fly a subfleet, asked
 // by filing, prefiling, bids, the flight search and the ACARS fleet list.
@@ -217,6 +220,21 @@ func MayFly(q Qualifications, subfleetID string) error {
 		}
 	}
 	return nil
+}
+
+// MayFlyAny is MayFly for a flight flown with any of subfleets: nil when
+// the pilot may fly one of them (or none are named: the flight names no
+// subfleet, so the choice of aircraft decides), else the first refusal.
+func MayFlyAny(q Qualifications, subfleets []string) error {
+	var first error
+	for _, id := range subfleets {
+		err := MayFly(q, id)
+		if err == nil {
+			return nil
+		}
+		first = cmp.Or(first, err)
+	}
+	return first
 }
 
 // QualificationsReader reads what a pilot may fly (reads.Qualifications in

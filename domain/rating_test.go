@@ -32,7 +32,11 @@ func TestMayFly(t *testing.T) {
 		{"no rule lets anyone fly anything", with(domain.FlyingRules{}), "sf-738", ""},
 		{"the rank's subfleet", with(rank), "sf-320", ""},
 		{"not the rank's subfleet", with(rank), "sf-738", "Your rank First Officer does not fly Boeing 737-800."},
-		{"no rank at all", func() domain.Qualifications { q := with(rank); q.RankID, q.RankName, q.RankSubfleets = "", "", nil; return q }(),
+		{"no rank at all", func() domain.Qualifications {
+			q := with(rank)
+			q.RankID, q.RankName, q.RankSubfleets = "", "", nil
+			return q
+		}(),
 			"sf-320", "You have no rank yet"},
 		{"a held rating covers it", with(rating, a320), "sf-320", ""},
 		{"one rating covers it, not held", with(rating, a320), "sf-38m", "Flying 737 MAX 8 needs the B38M type rating, which you do not hold."},

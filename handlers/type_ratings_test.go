@@ -84,6 +84,10 @@ func checkTypeRatings(t *testing.T, w *matrixWorld) {
 		!strings.Contains(msg, "needs the MTRX type rating") {
 		t.Errorf("a filing without the rating: %d, aircraft message %q", resp.StatusCode, msg)
 	}
+	resp, body = w.sendForm(t, pilot, "/airlines/"+a.id+"/bids", url.Values{"flight_id": {a.flight}, "aircraft_id": {a.flown}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "needs the MTRX type rating") {
+		t.Errorf("a bid without the rating: %d %q", resp.StatusCode, text(doc(t, body), "error-flight_id"))
+	}
 	ac, err := reads.New(w.rm).FindAircraft(context.Background(), a.id, a.flown)
 	if err != nil {
 		t.Fatal(err)

@@ -86,7 +86,8 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		APIKeys: &domain.APIKeys{Runner: runner, IDs: ids},
 		Notices: &domain.Notices{Runner: runner},
 		// A bid follows the airline's "pilot at the departure airport" rule.
-		Bids:      &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}, Location: settings},
+		Bids: &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}, Location: settings,
+			Qualifications: reads.Qualifications{Q: q}},
 		Simbrief:  &domain.Simbrief{Runner: runner},
 		Jumpseats: &domain.Jumpseats{Runner: runner, IDs: ids, Settings: settings},
 		// Until WithWebhooks sets the operator's choice, no private address.
