@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/handlers/phpvmstest"
 	"github.com/albatross-va/albatross/store/reads"
 )
@@ -105,6 +106,24 @@ func checkTypeRatings(t *testing.T, w *matrixWorld) {
 		t.Errorf("a prefile without the rating: %d %v", resp.StatusCode, errDoc)
 	}
 
+	// The flight search's "only what I may fly" leaves out a flight flown
+	// only with the 737; one naming no subfleet stays.
+	only737, _, err := w.flights.Add(context.Background(), domain.CommandMeta{Who: domain.System}, a.id, domain.FlightSchedule{FlightNumber: "737",
+		DptAirport: "EGLL", ArrAirport: "KJFK", FlightTime: 475, FlightType: "J", Active: true, SubfleetIDs: []string{a.subfleet}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.settle(t)
+	flyable := func() (mine, any bool) {
+		t.Helper()
+		_, body := getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/flights?flyable=1", nil)
+		d := doc(t, body)
+		return d.Find(`[data-testid="flight-row"][data-flight="` + only737 + `"]`).Length() == 1,
+			d.Find(`[data-testid="flight-row"][data-flight="` + a.flight + `"]`).Length() == 1
+	}
+	if only, open := flyable(); only || !open {
+		t.Errorf("only what I may fly, without the rating: the 737 flight shown %v, the open flight %v", only, open)
+	}
 	fleet := func() int {
 		t.Helper()
 		_, doc := site.Get(t, "/api/user/fleet", pilot.apiKey)
@@ -130,6 +149,9 @@ func checkTypeRatings(t *testing.T, w *matrixWorld) {
 	}
 	if resp, doc := prefile("804"); resp.StatusCode != http.StatusOK {
 		t.Errorf("a prefile with the rating: %d %v", resp.StatusCode, doc)
+	}
+	if only, open := flyable(); !only || !open {
+		t.Errorf("only what I may fly, with the rating: the 737 flight shown %v, the open flight %v", only, open)
 	}
 	if n := fleet(); n != 1 {
 		t.Errorf("/api/user/fleet with the rating lists %d subfleets, want the 737", n)
