@@ -77,7 +77,8 @@ func (a *Airline) Apply(ev proto.Message) error {
 	case *eventsv1.SimbriefSettingsChanged:
 		a.Simbrief = SimbriefSettings{APIKey: e.ApiKey, ExpireHours: e.ExpireHours}
 	case *eventsv1.FlyingRulesChanged:
-		a.FlyingRules = FlyingRules{RestrictToRank: e.RestrictToRank, RestrictToTypeRating: e.RestrictToTypeRating}
+		a.FlyingRules = FlyingRules{RestrictToRank: e.RestrictToRank, RestrictToTypeRating: e.RestrictToTypeRating,
+			CountTransferHours: e.CountTransferHours}
 	case *eventsv1.MembershipDecided:
 		if a.decided == nil {
 			a.decided = map[string]int32{}

@@ -157,6 +157,9 @@ func (r *RankAllowanceState) Apply(ev proto.Message) error {
 type FlyingRules struct {
 	RestrictToRank       bool // pireps.restrict_aircraft_to_rank: only the subfleets the pilot's rank gives
 	RestrictToTypeRating bool // pireps.restrict_aircraft_to_typerating: only subfleets a held rating covers
+	// CountTransferHours counts the hours pilots bring from another
+	// airline toward ranks (pilots.count_transfer_hours).
+	CountTransferHours bool
 }
 
 // Qualifications are what a pilot may fly, as MayFly reads them.
@@ -180,6 +183,32 @@ type Qualifications struct {
 // pilot may fly every subfleet.
 func (q Qualifications) Restricted() bool {
 	return q.Rules.RestrictToRank || q.Rules.RestrictToTypeRating
+}
+
+// TransferStreamPrefix starts the stream id of a pilot's transfer hours.
+const TransferStreamPrefix = "transfer-"
+
+// TransferStream returns the stream id of a pilot's transfer hours.
+func TransferStream(userID string) string { return TransferStreamPrefix + userID }
+
+// MaxTransferMinutes bounds the hours a pilot may bring: 100000 hours.
+const MaxTransferMinutes = 100_000 * 60
+
+// TransferHours is the aggregate of the hours a pilot brought from
+// another airline.
+type TransferHours struct {
+	UserID, TenantID string
+	Minutes          int64
+}
+
+// Apply folds one stored event into the pilot's transfer hours.
+func (h *TransferHours) Apply(ev proto.Message) error {
+	e, ok := ev.(*eventsv1.PilotTransferHoursSet)
+	if !ok {
+		return fmt.Errorf("transfer hours: unexpected event %T", ev)
+	}
+	h.UserID, h.TenantID, h.Minutes = e.UserId, e.TenantId, e.Minutes
+	return nil
 }
 
 // MayFly is the one decision of whether a pilot may fly a subfleet, asked
@@ -367,6 +396,51 @@ func (s *TypeRatings) change(ctx context.Context, meta CommandMeta, airlineID, u
 		})
 }
 
+// SetTransferHours sets the hours a pilot of the airline brought from
+// another airline, typed as hours or h:mm (empty: none), with an optional
+// reason for their history.
+func (s *TypeRatings) SetTransferHours(ctx context.Context, meta CommandMeta, airlineID, userID, hours, reason string) (AppendResult, error) {
+	if err := Authorize(meta.Who, ManageRanks, airlineID); err != nil {
+		return AppendResult{}, err
+	}
+	m := map[string]string{}
+	CheckLine(m, "transfer_hours", &hours, 20)
+	CheckLine(m, "transfer_reason", &reason, RatingReasonMax)
+	var mins int64
+	if m["transfer_hours"] == "" && hours != "" {
+		var err error
+		if mins, err = ParseFlightTime(hours); err != nil || mins < 0 {
+			m["transfer_hours"] = "Enter the hours as 120 or 120:30, or leave it empty for none."
+		} else if mins > MaxTransferMinutes {
+			m["transfer_hours"] = "The transfer hours are at most 100000."
+		}
+	}
+	if err := Invalid(m); err != nil {
+		return AppendResult{}, err
+	}
+	u := &User{}
+	if TextError("user", userID, SingleLine, 64) == nil {
+		if _, err := s.Runner.load(ctx, UserStream(userID), u); err != nil {
+			return AppendResult{}, err
+		}
+	}
+	if !u.Created || u.TenantID != airlineID || airlineID == "" {
+		return AppendResult{}, Errorf(ENotFound, "There is no such pilot in this airline.")
+	}
+	return Execute(ctx, s.Runner, StreamRef{StreamID: TransferStream(userID), TenantID: airlineID}, meta,
+		func() *TransferHours { return &TransferHours{} },
+		func(h *TransferHours, version int64) (Decision, error) {
+			if version > 0 && h.TenantID != airlineID {
+				return Decision{}, Errorf(ENotFound, "There is no such pilot in this airline.")
+			}
+			if h.Minutes == mins {
+				return Decision{}, nil
+			}
+			return Decision{Events: []proto.Message{&eventsv1.PilotTransferHoursSet{UserId: userID, TenantId: airlineID, Minutes: mins,
+				Reason: reason, By: meta.Who.UserID, SetAt: timestamppb.New(s.Runner.now().UTC().Truncate(time.Microsecond))}}}, nil
+		})
+}
+
 // SetRankAllowance replaces what a rank of the airline lets its pilots
 // fly: the subfleets it gives and the type ratings its pilots hold.
 func (s *TypeRatings) SetRankAllowance(ctx context.Context, meta CommandMeta, airlineID string, a RankAllowance) (AppendResult, error) {
@@ -423,6 +497,6 @@ func (s *Airlines) SetFlyingRules(ctx context.Context, meta CommandMeta, airline
 			return nil, nil
 		}
 		return []proto.Message{&eventsv1.FlyingRulesChanged{AirlineId: airlineID, RestrictToRank: r.RestrictToRank,
-			RestrictToTypeRating: r.RestrictToTypeRating, ChangedAt: timestamppb.New(now)}}, nil
+			RestrictToTypeRating: r.RestrictToTypeRating, ChangedAt: timestamppb.New(now), CountTransferHours: r.CountTransferHours}}, nil
 	})
 }

@@ -379,6 +379,7 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/type-ratings/ranks/:rank":     action(domain.ManageRanks),
 	"POST /airlines/:id/type-ratings/rules":           action(domain.ManagePirepRules),
 	"POST /airlines/:id/people/:uid/type-ratings":     action(domain.ManageRanks),
+	"POST /airlines/:id/people/:uid/transfer-hours":   action(domain.ManageRanks),
 	"POST /airlines/:id/people/:uid/rank":             action(domain.ManageRanks),
 	"GET /airlines/:id/news":                          action(domain.ManageNews),
 	"POST /airlines/:id/news":                         action(domain.ManageNews),
@@ -740,6 +741,8 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form = url.Values{"name": {fmt.Sprintf("Matrix 737 %d", n)}, "code": {"MTRX"}, "subfleet_ids": {tn.subfleet}}
 	case "/airlines/:id/type-ratings/ranks/:rank":
 		form = url.Values{"subfleet_ids": {tn.subfleet}, "rating_ids": {tn.rating}}
+	case "/airlines/:id/people/:uid/transfer-hours":
+		form = url.Values{"transfer_hours": {fmt.Sprintf("%d:30", n)}, "transfer_reason": {"matrix test"}}
 	case "/airlines/:id/people/:uid/type-ratings":
 		form = url.Values{"rating_id": {tn.rating}, "do": {"grant"}, "reason": {"matrix test"}}
 	case "/airlines/:id/news":

@@ -278,7 +278,7 @@ func (h *peopleHandlers) resetPassword(c echo.Context) error {
 func (h *peopleHandlers) history(ctx context.Context, airlineID, userID string) ([]views.HistoryEntry, error) {
 	var ranks map[string]reads.Rank
 	var ratingCodes map[string]string
-	streams := []string{domain.UserStream(userID), domain.CareerStream(userID), domain.PilotRatingsStream(userID)}
+	streams := []string{domain.UserStream(userID), domain.CareerStream(userID), domain.PilotRatingsStream(userID), domain.TransferStream(userID)}
 	return readHistory(ctx, h.eventLog, h.registry, h.rm, streams, userID, map[string]string{},
 		func(msg proto.Message) (string, error) {
 			if what, ok, err := describeRatingEvent(ctx, h.rm, airlineID, msg, &ratingCodes); ok {

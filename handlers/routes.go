@@ -198,6 +198,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/type-ratings/:rating", ratings.showTypeRating, allow(domain.ManageRanks))
 	member.POST("/airlines/:id/type-ratings/:rating", ratings.saveTypeRating, allow(domain.ManageRanks))
 	member.POST("/airlines/:id/people/:uid/type-ratings", ratings.changePilotRating, allow(domain.ManageRanks))
+	member.POST("/airlines/:id/people/:uid/transfer-hours", ratings.setTransferHours, allow(domain.ManageRanks))
 	// An airline's news, for staff; the dashboard and the public page show it.
 	news := &newsHandlers{cmds: d.News, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/news", news.listNews, allow(domain.ManageNews))

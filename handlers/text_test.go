@@ -151,7 +151,8 @@ func TestEveryFormFieldRefusesUnstorableText(t *testing.T) {
 		"/airlines/:id/ranks": staff, "/airlines/:id/ranks/:rank": staff, "/airlines/:id/people/:uid/rank": staff,
 		"/airlines/:id/news": staff, "/airlines/:id/news/:news": staff,
 		"/airlines/:id/type-ratings": staff, "/airlines/:id/type-ratings/:rating": staff, "/airlines/:id/people/:uid/type-ratings": staff,
-		"/airlines/:id/webhooks": staff, "/airlines/:id/webhooks/:hook": staff,
+		"/airlines/:id/people/:uid/transfer-hours": staff,
+		"/airlines/:id/webhooks":                   staff, "/airlines/:id/webhooks/:hook": staff,
 		"/a/:slug/register": anonymous,
 	}
 	// Fields that are not typed text: choices, check boxes and ids, whose

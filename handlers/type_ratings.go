@@ -24,6 +24,7 @@ type TypeRatingCommands interface {
 	Grant(ctx context.Context, meta domain.CommandMeta, airlineID, userID, ratingID, reason string) (domain.AppendResult, error)
 	Revoke(ctx context.Context, meta domain.CommandMeta, airlineID, userID, ratingID, reason string) (domain.AppendResult, error)
 	SetRankAllowance(ctx context.Context, meta domain.CommandMeta, airlineID string, a domain.RankAllowance) (domain.AppendResult, error)
+	SetTransferHours(ctx context.Context, meta domain.CommandMeta, airlineID, userID, hours, reason string) (domain.AppendResult, error)
 }
 
 // FlyingRuleCommands sets an airline's rules of who may fly what
@@ -113,7 +114,7 @@ func (h *typeRatingHandlers) renderTypeRatings(c echo.Context, status int, f vie
 	}
 	p := views.TypeRatingsPage{Page: page(c, tabs.Name+" · Type ratings"), Tabs: tabs, Notice: popFlash(c, h.sessions),
 		Rules: views.FlyingRulesForm{Action: typeRatingsURL(tabs.ID) + "/rules", RestrictToRank: rules.RestrictToRank,
-			RestrictToTypeRating: rules.RestrictToTypeRating}}
+			RestrictToTypeRating: rules.RestrictToTypeRating, CountTransferHours: rules.CountTransferHours}}
 	for _, r := range ratings {
 		p.Rows = append(p.Rows, views.TypeRatingRow{ID: r.ID, URL: typeRatingsURL(tabs.ID) + "/" + r.ID, Name: r.Name, Code: r.Code,
 			Subfleets: subfleetNames(subfleets, r.SubfleetIDs)})
@@ -222,7 +223,8 @@ func (h *typeRatingHandlers) saveTypeRating(c echo.Context) error {
 // saveFlyingRules sets the airline's restrictions the checkboxes say.
 func (h *typeRatingHandlers) saveFlyingRules(c echo.Context) error {
 	airlineID := c.Param("id")
-	r := domain.FlyingRules{RestrictToRank: c.FormValue("restrict_to_rank") != "", RestrictToTypeRating: c.FormValue("restrict_to_type_rating") != ""}
+	r := domain.FlyingRules{RestrictToRank: c.FormValue("restrict_to_rank") != "", RestrictToTypeRating: c.FormValue("restrict_to_type_rating") != "",
+		CountTransferHours: c.FormValue("count_transfer_hours") != ""}
 	res, err := h.rules.SetFlyingRules(c.Request().Context(), commandMeta(c, ""), airlineID, r)
 	if err != nil {
 		return err
@@ -276,6 +278,27 @@ func (h *typeRatingHandlers) changePilotRating(c echo.Context) error {
 	return h.finish(c, h.sessions, res, h.people.personURL(c), "The type rating is "+done+".")
 }
 
+// setTransferHours sets the hours a pilot brought from another airline,
+// from their page.
+func (h *typeRatingHandlers) setTransferHours(c echo.Context) error {
+	_, u, err := h.people.person(c)
+	if err != nil {
+		return err
+	}
+	if !admitted(u) {
+		return domain.Errorf(domain.EConflict, "%s is not a member the airline admitted, so they cannot hold transfer hours.", u.Name)
+	}
+	res, err := h.cmds.SetTransferHours(c.Request().Context(), commandMeta(c, ""), c.Param("id"), u.ID, c.FormValue("transfer_hours"), c.FormValue("transfer_reason"))
+	var fields map[string]string
+	if status, ok := formFailed(nil, err, formSlots{Errors: &fields}); ok {
+		return h.people.renderPerson(c, status, nil, "", fields)
+	}
+	if err != nil {
+		return err
+	}
+	return h.finish(c, h.sessions, res, h.people.personURL(c), u.Name+"'s transfer hours are set.")
+}
+
 // personRatings are a person's type ratings for their page, with the grant
 // form when the viewer manages ranks; nil for a registration.
 func personRatings(c echo.Context, rm reads.Querier, airlineID string, u reads.User) (*views.PersonRatings, error) {
@@ -293,6 +316,19 @@ func personRatings(c echo.Context, rm reads.Querier, airlineID string, u reads.U
 	}
 	r := &views.PersonRatings{CanSet: len(ratings) > 0 && domain.Authorize(currentActor(c), domain.ManageRanks, airlineID) == nil,
 		Action: "/airlines/" + airlineID + "/people/" + u.ID + "/type-ratings", Chosen: c.FormValue("rating_id"), Reason: c.FormValue("reason")}
+	transfer, err := rm.TransferMinutes(ctx, airlineID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if transfer > 0 {
+		r.Transfer = domain.FormatFlightTime(transfer)
+	}
+	r.CanSetTransfer = domain.Authorize(currentActor(c), domain.ManageRanks, airlineID) == nil
+	r.TransferAction = "/airlines/" + airlineID + "/people/" + u.ID + "/transfer-hours"
+	r.TransferTyped, r.TransferReason = r.Transfer, c.FormValue("transfer_reason")
+	if c.Request().Method == http.MethodPost && strings.HasSuffix(c.Path(), "/transfer-hours") {
+		r.TransferTyped = c.FormValue("transfer_hours")
+	}
 	r.Options = [][2]string{{"", "Choose a type rating"}}
 	for _, t := range ratings {
 		if slices.Contains(held, t.ID) {
@@ -309,6 +345,15 @@ func personRatings(c echo.Context, rm reads.Querier, airlineID string, u reads.U
 func describeRatingEvent(ctx context.Context, rm reads.Querier, airlineID string, msg proto.Message, codes *map[string]string) (string, bool, error) {
 	var verb, ratingID, reason string
 	switch e := msg.(type) {
+	case *eventsv1.PilotTransferHoursSet:
+		what := "Set the transfer hours to " + domain.FormatFlightTime(e.Minutes)
+		if e.Minutes == 0 {
+			what = "Took the transfer hours away"
+		}
+		if e.Reason != "" {
+			what += ": " + e.Reason
+		}
+		return what, true, nil
 	case *eventsv1.PilotTypeRatingGranted:
 		verb, ratingID, reason = "Granted the type rating ", e.RatingId, e.Reason
 	case *eventsv1.PilotTypeRatingRevoked:

@@ -118,8 +118,8 @@ func checkTypeRatings(t *testing.T, w *matrixWorld) {
 		t.Helper()
 		_, body := getAs(t, pilot.client, w.URL+"/airlines/"+a.id+"/flights?flyable=1", nil)
 		d := doc(t, body)
-		return d.Find(`[data-testid="flight-row"][data-flight="` + only737 + `"]`).Length() == 1,
-			d.Find(`[data-testid="flight-row"][data-flight="` + a.flight + `"]`).Length() == 1
+		return d.Find(`[data-testid="flight-row"][data-flight="`+only737+`"]`).Length() == 1,
+			d.Find(`[data-testid="flight-row"][data-flight="`+a.flight+`"]`).Length() == 1
 	}
 	if only, open := flyable(); only || !open {
 		t.Errorf("only what I may fly, without the rating: the 737 flight shown %v, the open flight %v", only, open)
@@ -192,4 +192,59 @@ func checkTypeRatings(t *testing.T, w *matrixWorld) {
 func stringOf(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// Staff set the hours a pilot brings from another airline on their page:
+// shown apart, in the history, and counted toward ranks only when the
+// airline says so. Both modes.
+func TestTransferHoursCountTowardRanksWhenTheAirlineSaysSo(t *testing.T) {
+	for _, m := range []mode{embedded, postgres} {
+		t.Run(string(m), func(t *testing.T) { checkTransferHours(t, newMatrixWorld(t, m)) })
+	}
+}
+
+func checkTransferHours(t *testing.T, w *matrixWorld) {
+	a := w.airlines["A"]
+	pilot, staff := w.actors[1], w.actors[2]
+	w.session(t, pilot)
+	w.session(t, staff)
+	person := "/airlines/" + a.id + "/people/" + a.pirepPilotID
+	if resp, _ := w.sendForm(t, staff, "/airlines/"+a.id+"/ranks", url.Values{"name": {"Transfer Captain"}, "min_hours": {"5"}, "auto_promote": {"1"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add a rank: %d", resp.StatusCode)
+	}
+	resp, body := w.sendForm(t, staff, person+"/transfer-hours", url.Values{"transfer_hours": {"ten"}})
+	if d := doc(t, body); resp.StatusCode != http.StatusUnprocessableEntity || text(d, "error-transfer_hours") == "" {
+		t.Errorf("bad transfer hours: %d %q", resp.StatusCode, text(d, "error-transfer_hours"))
+	} else if v, _ := d.Find(`#transfer-transfer_hours`).Attr("value"); v != "ten" {
+		t.Errorf("the hours typed were not kept: %q", v)
+	}
+	if resp, _ := w.sendForm(t, pilot, person+"/transfer-hours", url.Values{"transfer_hours": {"1000"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a pilot sets transfer hours: %d", resp.StatusCode)
+	}
+	if resp, _ := w.sendForm(t, staff, person+"/transfer-hours", url.Values{"transfer_hours": {"10:00"}, "transfer_reason": {"From Virtual Skies"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("set transfer hours: %d", resp.StatusCode)
+	}
+	w.settle(t)
+	_, body = getAs(t, staff.client, w.URL+person, nil)
+	d := doc(t, body)
+	if !strings.Contains(text(d, "person-transfer-hours"), "10:00") ||
+		!strings.Contains(d.Find(`#history-heading`).Parent().Text(), "Set the transfer hours to 10:00: From Virtual Skies") {
+		t.Errorf("the pilot's page: %q, history %q", text(d, "person-transfer-hours"), d.Find(`#history-heading`).Parent().Text())
+	}
+	if r := text(d, "person-rank"); strings.Contains(r, "Transfer Captain") {
+		t.Errorf("transfer hours promoted the pilot though the airline does not count them: %q", r)
+	}
+
+	// Counted: the next change of the hours promotes them.
+	if resp, _ := w.sendForm(t, staff, "/airlines/"+a.id+"/type-ratings/rules", url.Values{"count_transfer_hours": {"1"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save the rules: %d", resp.StatusCode)
+	}
+	if resp, _ := w.sendForm(t, staff, person+"/transfer-hours", url.Values{"transfer_hours": {"10:30"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("set transfer hours: %d", resp.StatusCode)
+	}
+	w.settle(t)
+	_, body = getAs(t, staff.client, w.URL+person, nil)
+	if r := text(doc(t, body), "person-rank"); !strings.Contains(r, "Transfer Captain") {
+		t.Errorf("with transfer hours counted, the pilot's rank is %q, want Transfer Captain", r)
+	}
 }

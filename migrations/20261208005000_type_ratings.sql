@@ -38,7 +38,8 @@ CREATE TABLE airline_flying_rules (
     tenant_id               text PRIMARY KEY,
     restrict_to_rank        boolean NOT NULL,
     restrict_to_type_rating boolean NOT NULL,
-    updated_at              timestamptz NOT NULL
+    updated_at              timestamptz NOT NULL,
+    count_transfer_hours    boolean NOT NULL
 );
 
 -- +goose Down

@@ -65,12 +65,30 @@ WHERE tenant_id = $1;
 
 -- name: UpsertAirlineFlyingRules :exec
 -- UpsertAirlineFlyingRules writes an airline's flying rules from its events.
-INSERT INTO airline_flying_rules (tenant_id, restrict_to_rank, restrict_to_type_rating, updated_at)
-VALUES ($1, $2, $3, $4)
+INSERT INTO airline_flying_rules (tenant_id, restrict_to_rank, restrict_to_type_rating, updated_at, count_transfer_hours)
+VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (tenant_id) DO UPDATE
 SET restrict_to_rank = EXCLUDED.restrict_to_rank, restrict_to_type_rating = EXCLUDED.restrict_to_type_rating,
-    updated_at = EXCLUDED.updated_at;
+    updated_at = EXCLUDED.updated_at, count_transfer_hours = EXCLUDED.count_transfer_hours;
 
 -- name: DeleteAllAirlineFlyingRules :exec
 -- DeleteAllAirlineFlyingRules empties the read model before a rebuild.
 DELETE FROM airline_flying_rules;
+
+-- name: UpsertPilotTransferHours :exec
+-- UpsertPilotTransferHours writes the minutes a pilot brought from another
+-- airline.
+INSERT INTO pilot_transfer_hours (tenant_id, pilot_id, minutes, updated_at)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (tenant_id, pilot_id) DO UPDATE
+SET minutes = EXCLUDED.minutes, updated_at = EXCLUDED.updated_at;
+
+-- name: GetPilotTransferHours :one
+-- GetPilotTransferHours returns a pilot's transfer hours; a pilot never
+-- given any has no row.
+SELECT * FROM pilot_transfer_hours
+WHERE tenant_id = $1 AND pilot_id = $2;
+
+-- name: DeleteAllPilotTransferHours :exec
+-- DeleteAllPilotTransferHours empties the read model before a rebuild.
+DELETE FROM pilot_transfer_hours;

@@ -30,6 +30,7 @@ type FlyingRulesForm struct {
 	Action               string
 	RestrictToRank       bool
 	RestrictToTypeRating bool
+	CountTransferHours   bool
 }
 
 // RankAllowanceForm is what one rank lets its pilots fly.
@@ -69,4 +70,11 @@ type PersonRatings struct {
 	Options [][2]string // the airline's ratings: id, label
 	Chosen  string
 	Reason  string
+	// Transfer is the hours the pilot brought from another airline (h:mm,
+	// "" for none), apart from their flown hours; TransferAction sets them.
+	Transfer       string
+	TransferAction string
+	TransferTyped  string
+	TransferReason string
+	CanSetTransfer bool
 }

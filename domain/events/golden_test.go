@@ -187,6 +187,15 @@ var goldenCases = []struct {
 		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", RestrictToRank: true, RestrictToTypeRating: true,
 		ChangedAt: timestamppb.New(time.Date(2026, 12, 7, 15, 20, 0, 0, time.UTC)),
 	}},
+	{"flying_rules_changed_transfer", &eventsv1.FlyingRulesChanged{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", CountTransferHours: true,
+		ChangedAt: timestamppb.New(time.Date(2026, 12, 7, 15, 40, 0, 0, time.UTC)),
+	}},
+	{"pilot_transfer_hours_set", &eventsv1.PilotTransferHoursSet{
+		UserId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", Minutes: 7230,
+		Reason: "Hours from Virtual Skies", By: "2b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		SetAt: timestamppb.New(time.Date(2026, 12, 7, 15, 45, 0, 0, time.UTC)),
+	}},
 	{"bid_removed", &eventsv1.BidRemoved{
 		BidId: "3c4d5e6f-7081-4a92-b3c4-d5e6f7a8b9c0", PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
 		FlightId: "6b1e0a37-520c-5e2f-9d64-3a517c0e8812", Reason: "filed", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d",

@@ -83,6 +83,7 @@ var registered = []proto.Message{
 	&eventsv1.PilotTypeRatingRevoked{},
 	&eventsv1.RankAllowancesSet{},
 	&eventsv1.FlyingRulesChanged{},
+	&eventsv1.PilotTransferHoursSet{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

@@ -20,11 +20,13 @@ type ratingTables struct {
 	granted    map[rowKey][]readmodel.PilotTypeRating // by tenant and pilot, oldest grant first
 	allowances map[string][]readmodel.RankAllowance   // by tenant, by rank id
 	rules      map[string]readmodel.AirlineFlyingRule // by tenant
+	transfer   map[rowKey]readmodel.PilotTransferHour // by tenant and pilot
 }
 
 func newRatingTables() *ratingTables {
 	return &ratingTables{ratings: map[string][]readmodel.TypeRating{}, granted: map[rowKey][]readmodel.PilotTypeRating{},
-		allowances: map[string][]readmodel.RankAllowance{}, rules: map[string]readmodel.AirlineFlyingRule{}}
+		allowances: map[string][]readmodel.RankAllowance{}, rules: map[string]readmodel.AirlineFlyingRule{},
+		transfer: map[rowKey]readmodel.PilotTransferHour{}}
 }
 
 // setEntry sets m[k] to v (deleting it for an empty v), with the undo.
@@ -291,7 +293,7 @@ func (t *tx) UpsertAirlineFlyingRules(ctx context.Context, arg readmodel.UpsertA
 		return err
 	}
 	setEntry(t, t.st.ratings.rules, arg.TenantID, readmodel.AirlineFlyingRule{TenantID: arg.TenantID, RestrictToRank: arg.RestrictToRank,
-		RestrictToTypeRating: arg.RestrictToTypeRating, UpdatedAt: timestamptz(arg.UpdatedAt)}, false)
+		RestrictToTypeRating: arg.RestrictToTypeRating, UpdatedAt: timestamptz(arg.UpdatedAt), CountTransferHours: arg.CountTransferHours}, false)
 	return nil
 }
 
@@ -302,5 +304,59 @@ func (t *tx) DeleteAllAirlineFlyingRules(ctx context.Context) error {
 	old := t.st.ratings.rules
 	t.st.ratings.rules = map[string]readmodel.AirlineFlyingRule{}
 	t.undo = append(t.undo, func() { t.st.ratings.rules = old })
+	return nil
+}
+
+// UpsertPilotTransferHours implements readmodel.Querier.
+func (m *ReadModels) UpsertPilotTransferHours(ctx context.Context, arg readmodel.UpsertPilotTransferHoursParams) error {
+	return m.write(func(t *tx) error { return t.UpsertPilotTransferHours(ctx, arg) })
+}
+
+// GetPilotTransferHours implements readmodel.Querier.
+func (m *ReadModels) GetPilotTransferHours(ctx context.Context, arg readmodel.GetPilotTransferHoursParams) (readmodel.PilotTransferHour, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.st.getPilotTransferHours(ctx, arg)
+}
+
+// DeleteAllPilotTransferHours implements readmodel.Querier.
+func (m *ReadModels) DeleteAllPilotTransferHours(ctx context.Context) error {
+	return m.write(func(t *tx) error { return t.DeleteAllPilotTransferHours(ctx) })
+}
+
+func (s *state) getPilotTransferHours(ctx context.Context, arg readmodel.GetPilotTransferHoursParams) (readmodel.PilotTransferHour, error) {
+	if err := ctx.Err(); err != nil {
+		return readmodel.PilotTransferHour{}, err
+	}
+	r, ok := s.ratings.transfer[rowKey{arg.TenantID, arg.PilotID}]
+	if !ok {
+		return readmodel.PilotTransferHour{}, readmodel.NotFound("GetPilotTransferHours")
+	}
+	return r, nil
+}
+
+func (t *tx) UpsertPilotTransferHours(ctx context.Context, arg readmodel.UpsertPilotTransferHoursParams) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	setEntry(t, t.st.ratings.transfer, rowKey{arg.TenantID, arg.PilotID}, readmodel.PilotTransferHour{TenantID: arg.TenantID,
+		PilotID: arg.PilotID, Minutes: arg.Minutes, UpdatedAt: timestamptz(arg.UpdatedAt)}, false)
+	return nil
+}
+
+func (t *tx) GetPilotTransferHours(ctx context.Context, arg readmodel.GetPilotTransferHoursParams) (readmodel.PilotTransferHour, error) {
+	if err := t.check(ctx); err != nil {
+		return readmodel.PilotTransferHour{}, err
+	}
+	return t.st.getPilotTransferHours(ctx, arg)
+}
+
+func (t *tx) DeleteAllPilotTransferHours(ctx context.Context) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	old := t.st.ratings.transfer
+	t.st.ratings.transfer = map[rowKey]readmodel.PilotTransferHour{}
+	t.undo = append(t.undo, func() { t.st.ratings.transfer = old })
 	return nil
 }

@@ -15,7 +15,7 @@ import (
 
 // TypeRatings projects who may fly what: the type-rating streams, the
 // pilots' ratings streams, the ranks' allowance streams and the airlines'
-// flying rules, into the tables of queries/type_ratings.sql. Its notices
+// flying rules and the pilots' transfer hours, into the tables of queries/type_ratings.sql. Its notices
 // are the ranks' topic: the pages that show a pilot's rank show their
 // ratings beside it.
 type TypeRatings struct{}
@@ -24,7 +24,7 @@ type TypeRatings struct{}
 func (TypeRatings) Name() string { return "type-ratings" }
 
 var typeRatingEvents = typeSet(&eventsv1.TypeRatingSaved{}, &eventsv1.PilotTypeRatingGranted{}, &eventsv1.PilotTypeRatingRevoked{},
-	&eventsv1.RankAllowancesSet{}, &eventsv1.FlyingRulesChanged{})
+	&eventsv1.RankAllowancesSet{}, &eventsv1.FlyingRulesChanged{}, &eventsv1.PilotTransferHoursSet{})
 
 // Handles implements Projection.
 func (TypeRatings) Handles(eventType string) bool { return typeRatingEvents[eventType] }
@@ -60,7 +60,14 @@ func (TypeRatings) Apply(ctx context.Context, q readmodel.Querier, ev domain.Rec
 	case *eventsv1.FlyingRulesChanged:
 		rawID = e.AirlineId
 		err = q.UpsertAirlineFlyingRules(ctx, readmodel.UpsertAirlineFlyingRulesParams{TenantID: ev.TenantID,
-			RestrictToRank: e.RestrictToRank, RestrictToTypeRating: e.RestrictToTypeRating, UpdatedAt: e.ChangedAt.AsTime()})
+			RestrictToRank: e.RestrictToRank, RestrictToTypeRating: e.RestrictToTypeRating, UpdatedAt: e.ChangedAt.AsTime(),
+			CountTransferHours: e.CountTransferHours})
+	case *eventsv1.PilotTransferHoursSet:
+		rawID = e.UserId
+		err = withID(rawID, func(id uuid.UUID) error {
+			return q.UpsertPilotTransferHours(ctx, readmodel.UpsertPilotTransferHoursParams{TenantID: ev.TenantID, PilotID: id,
+				Minutes: e.Minutes, UpdatedAt: e.SetAt.AsTime()})
+		})
 	default:
 		return nil, nil
 	}
@@ -86,7 +93,7 @@ func nonNil(list []string) []string {
 // Reset implements Projection.
 func (TypeRatings) Reset(ctx context.Context, q readmodel.Querier) error {
 	for _, del := range []func(context.Context) error{q.DeleteAllTypeRatings, q.DeleteAllPilotTypeRatings, q.DeleteAllRankAllowances,
-		q.DeleteAllAirlineFlyingRules} {
+		q.DeleteAllAirlineFlyingRules, q.DeleteAllPilotTransferHours} {
 		if err := del(ctx); err != nil {
 			return err
 		}

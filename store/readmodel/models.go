@@ -73,6 +73,7 @@ type AirlineFlyingRule struct {
 	RestrictToRank       bool
 	RestrictToTypeRating bool
 	UpdatedAt            time.Time
+	CountTransferHours   bool
 }
 
 type AirlinePirepRule struct {
@@ -294,6 +295,13 @@ type PilotStat struct {
 	LandingRateSum int64
 	LandingRates   int64
 	LastPirepID    *uuid.UUID
+}
+
+type PilotTransferHour struct {
+	TenantID  string
+	PilotID   uuid.UUID
+	Minutes   int64
+	UpdatedAt time.Time
 }
 
 type PilotTypeRating struct {

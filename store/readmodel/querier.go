@@ -92,6 +92,8 @@ type Querier interface {
 	DeleteAllPilotRanks(ctx context.Context) error
 	// DeleteAllPilotStats empties the read model before a rebuild.
 	DeleteAllPilotStats(ctx context.Context) error
+	// DeleteAllPilotTransferHours empties the read model before a rebuild.
+	DeleteAllPilotTransferHours(ctx context.Context) error
 	// DeleteAllPilotTypeRatings empties the read model before a rebuild.
 	DeleteAllPilotTypeRatings(ctx context.Context) error
 	// DeleteAllPirepComments empties the read model before a rebuild.
@@ -177,6 +179,9 @@ type Querier interface {
 	GetPilotRank(ctx context.Context, arg GetPilotRankParams) (PilotRank, error)
 	// GetPilotStats returns a pilot's totals; a pilot with no PIREP has none.
 	GetPilotStats(ctx context.Context, arg GetPilotStatsParams) (PilotStat, error)
+	// GetPilotTransferHours returns a pilot's transfer hours; a pilot never
+	// given any has no row.
+	GetPilotTransferHours(ctx context.Context, arg GetPilotTransferHoursParams) (PilotTransferHour, error)
 	// GetPirep finds a PIREP of one airline: another airline's is not found.
 	GetPirep(ctx context.Context, arg GetPirepParams) (Pirep, error)
 	// GetPirepOfp returns the OFP a PIREP used, the newest when several.
@@ -465,6 +470,9 @@ type Querier interface {
 	UpsertNoticePirep(ctx context.Context, arg UpsertNoticePirepParams) error
 	// UpsertPilotRank writes a pilot's rank from their career's events.
 	UpsertPilotRank(ctx context.Context, arg UpsertPilotRankParams) error
+	// UpsertPilotTransferHours writes the minutes a pilot brought from another
+	// airline.
+	UpsertPilotTransferHours(ctx context.Context, arg UpsertPilotTransferHoursParams) error
 	// UpsertPirep writes a PIREP's row from its events.
 	UpsertPirep(ctx context.Context, arg UpsertPirepParams) error
 	// UpsertPirepComment writes a comment of a PIREP's thread from its event.

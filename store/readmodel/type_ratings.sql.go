@@ -22,6 +22,16 @@ func (q *Queries) DeleteAllAirlineFlyingRules(ctx context.Context) error {
 	return err
 }
 
+const deleteAllPilotTransferHours = `-- name: DeleteAllPilotTransferHours :exec
+DELETE FROM pilot_transfer_hours
+`
+
+// DeleteAllPilotTransferHours empties the read model before a rebuild.
+func (q *Queries) DeleteAllPilotTransferHours(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, deleteAllPilotTransferHours)
+	return err
+}
+
 const deleteAllPilotTypeRatings = `-- name: DeleteAllPilotTypeRatings :exec
 DELETE FROM pilot_type_ratings
 `
@@ -53,7 +63,7 @@ func (q *Queries) DeleteAllTypeRatings(ctx context.Context) error {
 }
 
 const getAirlineFlyingRules = `-- name: GetAirlineFlyingRules :one
-SELECT tenant_id, restrict_to_rank, restrict_to_type_rating, updated_at FROM airline_flying_rules
+SELECT tenant_id, restrict_to_rank, restrict_to_type_rating, updated_at, count_transfer_hours FROM airline_flying_rules
 WHERE tenant_id = $1
 `
 
@@ -66,6 +76,31 @@ func (q *Queries) GetAirlineFlyingRules(ctx context.Context, tenantID string) (A
 		&i.TenantID,
 		&i.RestrictToRank,
 		&i.RestrictToTypeRating,
+		&i.UpdatedAt,
+		&i.CountTransferHours,
+	)
+	return i, err
+}
+
+const getPilotTransferHours = `-- name: GetPilotTransferHours :one
+SELECT tenant_id, pilot_id, minutes, updated_at FROM pilot_transfer_hours
+WHERE tenant_id = $1 AND pilot_id = $2
+`
+
+type GetPilotTransferHoursParams struct {
+	TenantID string
+	PilotID  uuid.UUID
+}
+
+// GetPilotTransferHours returns a pilot's transfer hours; a pilot never
+// given any has no row.
+func (q *Queries) GetPilotTransferHours(ctx context.Context, arg GetPilotTransferHoursParams) (PilotTransferHour, error) {
+	row := q.db.QueryRow(ctx, getPilotTransferHours, arg.TenantID, arg.PilotID)
+	var i PilotTransferHour
+	err := row.Scan(
+		&i.TenantID,
+		&i.PilotID,
+		&i.Minutes,
 		&i.UpdatedAt,
 	)
 	return i, err
@@ -221,11 +256,11 @@ func (q *Queries) RevokePilotTypeRating(ctx context.Context, arg RevokePilotType
 }
 
 const upsertAirlineFlyingRules = `-- name: UpsertAirlineFlyingRules :exec
-INSERT INTO airline_flying_rules (tenant_id, restrict_to_rank, restrict_to_type_rating, updated_at)
-VALUES ($1, $2, $3, $4)
+INSERT INTO airline_flying_rules (tenant_id, restrict_to_rank, restrict_to_type_rating, updated_at, count_transfer_hours)
+VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (tenant_id) DO UPDATE
 SET restrict_to_rank = EXCLUDED.restrict_to_rank, restrict_to_type_rating = EXCLUDED.restrict_to_type_rating,
-    updated_at = EXCLUDED.updated_at
+    updated_at = EXCLUDED.updated_at, count_transfer_hours = EXCLUDED.count_transfer_hours
 `
 
 type UpsertAirlineFlyingRulesParams struct {
@@ -233,6 +268,7 @@ type UpsertAirlineFlyingRulesParams struct {
 	RestrictToRank       bool
 	RestrictToTypeRating bool
 	UpdatedAt            time.Time
+	CountTransferHours   bool
 }
 
 // UpsertAirlineFlyingRules writes an airline's flying rules from its events.
@@ -241,6 +277,33 @@ func (q *Queries) UpsertAirlineFlyingRules(ctx context.Context, arg UpsertAirlin
 		arg.TenantID,
 		arg.RestrictToRank,
 		arg.RestrictToTypeRating,
+		arg.UpdatedAt,
+		arg.CountTransferHours,
+	)
+	return err
+}
+
+const upsertPilotTransferHours = `-- name: UpsertPilotTransferHours :exec
+INSERT INTO pilot_transfer_hours (tenant_id, pilot_id, minutes, updated_at)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (tenant_id, pilot_id) DO UPDATE
+SET minutes = EXCLUDED.minutes, updated_at = EXCLUDED.updated_at
+`
+
+type UpsertPilotTransferHoursParams struct {
+	TenantID  string
+	PilotID   uuid.UUID
+	Minutes   int64
+	UpdatedAt time.Time
+}
+
+// UpsertPilotTransferHours writes the minutes a pilot brought from another
+// airline.
+func (q *Queries) UpsertPilotTransferHours(ctx context.Context, arg UpsertPilotTransferHoursParams) error {
+	_, err := q.db.Exec(ctx, upsertPilotTransferHours,
+		arg.TenantID,
+		arg.PilotID,
+		arg.Minutes,
 		arg.UpdatedAt,
 	)
 	return err

@@ -27,6 +27,9 @@ var typeRatingCases = map[string]func(t *testing.T, q readmodel.Querier){
 	"GetAirlineFlyingRules":       testFlyingRules,
 	"UpsertAirlineFlyingRules":    testFlyingRules,
 	"DeleteAllAirlineFlyingRules": testFlyingRules,
+	"UpsertPilotTransferHours":    testTransferHours,
+	"GetPilotTransferHours":       testTransferHours,
+	"DeleteAllPilotTransferHours": testTransferHours,
 }
 
 var (
@@ -174,11 +177,11 @@ func testFlyingRules(t *testing.T, q readmodel.Querier) {
 		t.Fatal(err)
 	}
 	if err := q.UpsertAirlineFlyingRules(ctx, readmodel.UpsertAirlineFlyingRulesParams{TenantID: tenantA, RestrictToTypeRating: true,
-		UpdatedAt: at.Add(time.Hour)}); err != nil {
+		UpdatedAt: at.Add(time.Hour), CountTransferHours: true}); err != nil {
 		t.Fatal(err)
 	}
 	r, err := q.GetAirlineFlyingRules(ctx, tenantA)
-	if err != nil || r.RestrictToRank || !r.RestrictToTypeRating || !r.UpdatedAt.Equal(at.Add(time.Hour).Truncate(time.Microsecond)) {
+	if err != nil || r.RestrictToRank || !r.RestrictToTypeRating || !r.CountTransferHours || !r.UpdatedAt.Equal(at.Add(time.Hour).Truncate(time.Microsecond)) {
 		t.Errorf("GetAirlineFlyingRules(A) = %+v, %v; want the type-rating rule only", r, err)
 	}
 	if _, err := q.GetAirlineFlyingRules(ctx, tenantB); domain.ErrorCode(err) != domain.ENotFound {
@@ -189,5 +192,32 @@ func testFlyingRules(t *testing.T, q readmodel.Querier) {
 	}
 	if _, err := q.GetAirlineFlyingRules(ctx, tenantA); domain.ErrorCode(err) != domain.ENotFound {
 		t.Errorf("after DeleteAllAirlineFlyingRules: %v, want not found", err)
+	}
+}
+
+// testTransferHours checks that a pilot's transfer hours are their
+// airline's, a second upsert replacing them.
+func testTransferHours(t *testing.T, q readmodel.Querier) {
+	ctx := context.Background()
+	for _, r := range []readmodel.UpsertPilotTransferHoursParams{
+		{TenantID: tenantA, PilotID: pilotA, Minutes: 600, UpdatedAt: at},
+		{TenantID: tenantA, PilotID: pilotA, Minutes: 750, UpdatedAt: at.Add(time.Hour)},
+	} {
+		if err := q.UpsertPilotTransferHours(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := q.GetPilotTransferHours(ctx, readmodel.GetPilotTransferHoursParams{TenantID: tenantA, PilotID: pilotA})
+	if err != nil || got.Minutes != 750 || !got.UpdatedAt.Equal(at.Add(time.Hour).Truncate(time.Microsecond)) {
+		t.Errorf("GetPilotTransferHours = %+v, %v; want 750 minutes", got, err)
+	}
+	if _, err := q.GetPilotTransferHours(ctx, readmodel.GetPilotTransferHoursParams{TenantID: tenantB, PilotID: pilotA}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("the pilot's hours in airline B: %v, want not found", err)
+	}
+	if err := q.DeleteAllPilotTransferHours(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.GetPilotTransferHours(ctx, readmodel.GetPilotTransferHoursParams{TenantID: tenantA, PilotID: pilotA}); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("after DeleteAllPilotTransferHours: %v", err)
 	}
 }

@@ -64,7 +64,8 @@ func (q Querier) FlyingRules(ctx context.Context, airlineID string) (domain.Flyi
 	r, err := q.GetAirlineFlyingRules(ctx, airlineID)
 	switch domain.ErrorCode(err) {
 	case "":
-		return domain.FlyingRules{RestrictToRank: r.RestrictToRank, RestrictToTypeRating: r.RestrictToTypeRating}, nil
+		return domain.FlyingRules{RestrictToRank: r.RestrictToRank, RestrictToTypeRating: r.RestrictToTypeRating,
+			CountTransferHours: r.CountTransferHours}, nil
 	case domain.ENotFound:
 		return domain.FlyingRules{}, nil
 	}
@@ -133,4 +134,21 @@ func (r Qualifications) Qualifications(ctx context.Context, airlineID, pilotID s
 		out.SubfleetNames[s.ID] = s.Name
 	}
 	return out, nil
+}
+
+// TransferMinutes are the minutes a pilot brought from another airline; 0
+// for none.
+func (q Querier) TransferMinutes(ctx context.Context, airlineID, pilotID string) (int64, error) {
+	id, err := uuid.Parse(pilotID)
+	if err != nil {
+		return 0, nil
+	}
+	r, err := q.GetPilotTransferHours(ctx, readmodel.GetPilotTransferHoursParams{TenantID: airlineID, PilotID: id})
+	switch domain.ErrorCode(err) {
+	case "":
+		return r.Minutes, nil
+	case domain.ENotFound:
+		return 0, nil
+	}
+	return 0, err
 }

@@ -389,6 +389,7 @@ type FlyingRulesChanged struct {
 	RestrictToRank       bool                   `protobuf:"varint,2,opt,name=restrict_to_rank,json=restrictToRank,proto3" json:"restrict_to_rank,omitempty"`                     // pireps.restrict_aircraft_to_rank
 	RestrictToTypeRating bool                   `protobuf:"varint,3,opt,name=restrict_to_type_rating,json=restrictToTypeRating,proto3" json:"restrict_to_type_rating,omitempty"` // pireps.restrict_aircraft_to_typerating
 	ChangedAt            *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=changed_at,json=changedAt,proto3" json:"changed_at,omitempty"`
+	CountTransferHours   bool                   `protobuf:"varint,5,opt,name=count_transfer_hours,json=countTransferHours,proto3" json:"count_transfer_hours,omitempty"` // pilots.count_transfer_hours: transfer hours count toward ranks
 	unknownFields        protoimpl.UnknownFields
 	sizeCache            protoimpl.SizeCache
 }
@@ -451,6 +452,13 @@ func (x *FlyingRulesChanged) GetChangedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *FlyingRulesChanged) GetCountTransferHours() bool {
+	if x != nil {
+		return x.CountTransferHours
+	}
+	return false
+}
+
 var File_domain_events_v1_rating_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_rating_proto_rawDesc = "" +
@@ -487,14 +495,15 @@ const file_domain_events_v1_rating_proto_rawDesc = "" +
 	"\n" +
 	"rating_ids\x18\x04 \x03(\tR\tratingIds\x12\x0e\n" +
 	"\x02by\x18\x05 \x01(\tR\x02by\x121\n" +
-	"\x06set_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x05setAt\"\xcf\x01\n" +
+	"\x06set_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x05setAt\"\x81\x02\n" +
 	"\x12FlyingRulesChanged\x12\x1d\n" +
 	"\n" +
 	"airline_id\x18\x01 \x01(\tR\tairlineId\x12(\n" +
 	"\x10restrict_to_rank\x18\x02 \x01(\bR\x0erestrictToRank\x125\n" +
 	"\x17restrict_to_type_rating\x18\x03 \x01(\bR\x14restrictToTypeRating\x129\n" +
 	"\n" +
-	"changed_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAtB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
+	"changed_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\x120\n" +
+	"\x14count_transfer_hours\x18\x05 \x01(\bR\x12countTransferHoursB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_domain_events_v1_rating_proto_rawDescOnce sync.Once
