@@ -231,6 +231,11 @@ func checkTransferHours(t *testing.T, w *matrixWorld) {
 		!strings.Contains(d.Find(`#history-heading`).Parent().Text(), "Set the transfer hours to 10:00: From Virtual Skies") {
 		t.Errorf("the pilot's page: %q, history %q", text(d, "person-transfer-hours"), d.Find(`#history-heading`).Parent().Text())
 	}
+	// phpVMS's user resource says it apart: transfer_time, and in total_time.
+	_, user := phpvmstest.Site{URL: w.URL}.Get(t, "/api/user", pilot.apiKey)
+	if u := phpvmstest.Data[map[string]any](t, "user", user); u["transfer_time"] != float64(600) || u["total_time"] != float64(600)+u["flight_time"].(float64) {
+		t.Errorf("/api/user: transfer_time %v, total_time %v, flight_time %v", u["transfer_time"], u["total_time"], u["flight_time"])
+	}
 	if r := text(d, "person-rank"); strings.Contains(r, "Transfer Captain") {
 		t.Errorf("transfer hours promoted the pilot though the airline does not count them: %q", r)
 	}
