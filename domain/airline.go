@@ -41,6 +41,8 @@ type Airline struct {
 	BidRules BidRules
 	// Simbrief are the airline's SimBrief settings (simbrief.go).
 	Simbrief SimbriefSettings
+	// FlyingRules say who may fly what (rating.go).
+	FlyingRules FlyingRules
 }
 
 // Registration modes of an airline's public registration form.
@@ -74,6 +76,9 @@ func (a *Airline) Apply(ev proto.Message) error {
 			BlockAircraft: e.BlockAircraft, ExpireAfterHours: e.ExpireAfterHours}
 	case *eventsv1.SimbriefSettingsChanged:
 		a.Simbrief = SimbriefSettings{APIKey: e.ApiKey, ExpireHours: e.ExpireHours}
+	case *eventsv1.FlyingRulesChanged:
+		a.FlyingRules = FlyingRules{RestrictToRank: e.RestrictToRank, RestrictToTypeRating: e.RestrictToTypeRating,
+			CountTransferHours: e.CountTransferHours}
 	case *eventsv1.MembershipDecided:
 		if a.decided == nil {
 			a.decided = map[string]int32{}

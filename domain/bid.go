@@ -184,6 +184,9 @@ type Bids struct {
 	// airport" rule (PirepRules.PilotAtDeparture) to bids too, as phpVMS's
 	// pilots.only_flights_from_current does.
 	Location PirepSettings
+	// Qualifications, when set, applies the airline's rules of who may fly
+	// what (MayFly) to bids; nil restricts nothing.
+	Qualifications QualificationsReader
 }
 
 // errPilotElsewhere is a bid refused by the "pilot at the departure
@@ -246,6 +249,19 @@ func (s *Bids) Place(ctx context.Context, meta CommandMeta, airlineID, flightID,
 	}
 	if aircraftID != "" {
 		if err := facts.checkAircraft(); err != nil {
+			return Bid{}, AppendResult{}, err
+		}
+	}
+	if s.Qualifications != nil {
+		q, err := s.Qualifications.Qualifications(ctx, airlineID, pilotID)
+		if err != nil {
+			return Bid{}, AppendResult{}, err
+		}
+		subfleets := f.SubfleetIDs
+		if aircraftID != "" {
+			subfleets = []string{facts.Aircraft.SubfleetID}
+		}
+		if err := MayFlyAny(q, subfleets); err != nil {
 			return Bid{}, AppendResult{}, err
 		}
 	}

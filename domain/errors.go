@@ -107,6 +107,7 @@ const (
 	ReasonAircraftElsewhere   = "aircraft-elsewhere"     // not at the departure airport
 	ReasonAircraftNotOnFlight = "aircraft-not-on-flight" // not of the subfleets the schedule flight is flown with
 	ReasonChartersOff         = "charters-off"           // a flight not on the schedule, which the airline does not allow
+	ReasonNotQualified        = "not-qualified"          // the pilot's rank or type ratings do not let them fly the aircraft (MayFly)
 )
 
 // ErrorReasons returns the per-field rules of err (Error.Reasons), or nil.

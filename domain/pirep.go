@@ -505,6 +505,9 @@ type Pireps struct {
 	Aircraft AircraftDirectory
 	Settings PirepSettings
 	Facts    FilingFactsReader
+	// Qualifications, when set, says what a pilot may fly (MayFly); nil
+	// restricts nothing.
+	Qualifications QualificationsReader
 }
 
 // facts returns the reader of a filing's facts.
@@ -653,6 +656,15 @@ func (s *Pireps) prepare(ctx context.Context, airlineID, pilotID string, d Pirep
 		case rules.AircraftAtDeparture && m["dpt_airport"] == "" && ac.AirportID != d.DptAirport:
 			m["aircraft_id"] = fmt.Sprintf("%s is at %s, not at the departure airport %s.", ac.Registration, ac.AirportID, d.DptAirport)
 			why["aircraft_id"] = ReasonAircraftElsewhere
+		}
+	}
+	if fresh && d.AircraftID != "" && facts.AircraftFound && m["aircraft_id"] == "" && s.Qualifications != nil {
+		q, err := s.Qualifications.Qualifications(ctx, airlineID, pilotID)
+		if err != nil {
+			return d, fmt.Errorf("qualifications: %w", err)
+		}
+		if err := MayFly(q, ac.SubfleetID); err != nil {
+			m["aircraft_id"], why["aircraft_id"] = ErrorMessage(err), ReasonNotQualified
 		}
 	}
 	if rules.PilotAtDeparture && m["dpt_airport"] == "" {

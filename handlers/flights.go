@@ -118,7 +118,7 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, formAirp
 	ctx := c.Request().Context()
 	up := func(name string) string { return strings.ToUpper(strings.TrimSpace(c.QueryParam(name))) }
 	filter := views.FlightFilter{Dpt: up("dpt"), Arr: up("arr"), Aircraft: strings.TrimSpace(c.QueryParam("aircraft")), Day: c.QueryParam("day"),
-		Biddable: c.QueryParam("biddable") != ""}
+		Biddable: c.QueryParam("biddable") != "", Flyable: c.QueryParam("flyable") != ""}
 	aircraft := filter.Aircraft
 	if icaoType.MatchString(aircraft) {
 		aircraft = strings.ToUpper(aircraft) // an ICAO type; a subfleet id is taken as typed
@@ -160,6 +160,17 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, formAirp
 			return !staff && bids.takenByOther(f) || filter.Biddable && !bids.canBid(f)
 		})
 	}
+	if filter.Flyable {
+		// The airline's rules of who may fly what, as filing applies them;
+		// a flight naming no subfleet is flown with any, so it stays.
+		q, err := reads.Qualifications{Q: h.rm}.Qualifications(ctx, tabs.ID, currentActor(c).UserID)
+		if err != nil {
+			return views.FlightsPage{}, nil, err
+		}
+		found.Flights = slices.DeleteFunc(found.Flights, func(f reads.ScheduledFlight) bool {
+			return domain.MayFlyAny(q, f.SubfleetIDs) != nil
+		})
+	}
 	shown := append([]string{filter.Dpt, filter.Arr}, formAirports...)
 	for _, f := range found.Flights {
 		shown = append(shown, f.DptAirport, f.ArrAirport, f.AltAirport)
@@ -173,11 +184,15 @@ func (h *flightHandlers) search(c echo.Context, tabs views.AirlineTabs, formAirp
 	offerChoices(&filter.DptBox, typedDpt, dptChoices)
 	offerChoices(&filter.ArrBox, typedArr, arrChoices)
 	q := url.Values{}
-	biddable := ""
+	biddable, flyable := "", ""
 	if filter.Biddable {
 		biddable = "1"
 	}
-	for k, v := range map[string]string{"dpt": filter.Dpt, "arr": filter.Arr, "aircraft": filter.Aircraft, "day": filter.Day, "biddable": biddable} {
+	if filter.Flyable {
+		flyable = "1"
+	}
+	for k, v := range map[string]string{"dpt": filter.Dpt, "arr": filter.Arr, "aircraft": filter.Aircraft, "day": filter.Day, "biddable": biddable,
+		"flyable": flyable} {
 		if v != "" {
 			q.Set(k, v)
 		}

@@ -374,6 +374,14 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/ranks":                        action(domain.ManageRanks),
 	"GET /airlines/:id/ranks/:rank":                   action(domain.ManageRanks),
 	"POST /airlines/:id/ranks/:rank":                  action(domain.ManageRanks),
+	"GET /airlines/:id/type-ratings":                  action(domain.ManageRanks),
+	"POST /airlines/:id/type-ratings":                 action(domain.ManageRanks),
+	"GET /airlines/:id/type-ratings/:rating":          action(domain.ManageRanks),
+	"POST /airlines/:id/type-ratings/:rating":         action(domain.ManageRanks),
+	"POST /airlines/:id/type-ratings/ranks/:rank":     action(domain.ManageRanks),
+	"POST /airlines/:id/type-ratings/rules":           action(domain.ManagePirepRules),
+	"POST /airlines/:id/people/:uid/type-ratings":     action(domain.ManageRanks),
+	"POST /airlines/:id/people/:uid/transfer-hours":   action(domain.ManageRanks),
 	"POST /airlines/:id/people/:uid/rank":             action(domain.ManageRanks),
 	"GET /airlines/:id/awards":                        action(domain.ManageAwards),
 	"POST /airlines/:id/awards":                       action(domain.ManageAwards),
@@ -435,6 +443,7 @@ type tenant struct {
 	pirep, pirepPilot         string // a pending PIREP of the airline and the login of its pilot
 	pirepPilotID              string // the user id of that pilot
 	rank                      string // a rank of the airline
+	rating                    string // a type rating of the airline
 	webhook                   string // a webhook of the airline (made by the first request that names one)
 	delivery                  string // a delivery of that webhook
 	news                      string // a news item of the airline; a delete the matrix allows posts the next
@@ -521,6 +530,10 @@ func newMatrixWorld(t *testing.T, m mode, opts ...appOption) *matrixWorld {
 			t.Fatal(err)
 		}
 		if tn.rank, _, err = a.ranks.Save(ctx, sys, id, "", domain.RankForm{Name: "Matrix Captain", MinHours: "100"}); err != nil {
+			t.Fatal(err)
+		}
+		if tn.rating, _, err = (&domain.TypeRatings{Runner: a.runner, IDs: domain.RandomIDs{}, Subfleets: domain.SubfleetTable{tn.subfleet: "B738"}}).Save(ctx, sys, id, "",
+			domain.TypeRatingForm{Name: "Matrix 737", Code: "MTRX", SubfleetIDs: []string{tn.subfleet}}); err != nil {
 			t.Fatal(err)
 		}
 		if tn.news, _, err = (&domain.News{Runner: a.runner, IDs: domain.RandomIDs{}}).Post(ctx, sys, id, domain.NewsForm{Title: "Matrix news", Body: "Hello"}); err != nil {
@@ -674,7 +687,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":award", tn.award, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":rating", tn.rating, ":award", tn.award, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
 	if strings.Contains(route, ":hook") {
 		hook, delivery := w.matrixWebhook(tn, strings.HasSuffix(route, "/remove"))
 		path = strings.NewReplacer(":hook", hook, ":delivery", delivery).Replace(path)
@@ -734,6 +747,16 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form = url.Values{"name": {"Matrix Captain"}, "min_hours": {fmt.Sprintf("%d", 100+n)}}
 	case "/airlines/:id/people/:uid/rank":
 		form.Set("rank_id", tn.rank)
+	case "/airlines/:id/type-ratings":
+		form = url.Values{"name": {fmt.Sprintf("Rating %d", n)}, "code": {fmt.Sprintf("R%d", n)}, "subfleet_ids": {tn.subfleet}}
+	case "/airlines/:id/type-ratings/:rating":
+		form = url.Values{"name": {fmt.Sprintf("Matrix 737 %d", n)}, "code": {"MTRX"}, "subfleet_ids": {tn.subfleet}}
+	case "/airlines/:id/type-ratings/ranks/:rank":
+		form = url.Values{"subfleet_ids": {tn.subfleet}, "rating_ids": {tn.rating}}
+	case "/airlines/:id/people/:uid/transfer-hours":
+		form = url.Values{"transfer_hours": {fmt.Sprintf("%d:30", n)}, "transfer_reason": {"matrix test"}}
+	case "/airlines/:id/people/:uid/type-ratings":
+		form = url.Values{"rating_id": {tn.rating}, "do": {"grant"}, "reason": {"matrix test"}}
 	case "/airlines/:id/news":
 		form = url.Values{"title": {fmt.Sprintf("News %d", n)}, "body": {"**Matrix** news"}}
 	case "/airlines/:id/news/:news":

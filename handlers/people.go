@@ -173,6 +173,9 @@ func (h *peopleHandlers) renderPerson(c echo.Context, status int, issued *views.
 	if p.Rank, err = personRank(c, h.rm, tabs.ID, u, c.FormValue("rank_id")); err != nil {
 		return err
 	}
+	if p.Ratings, err = personRatings(c, h.rm, tabs.ID, u); err != nil {
+		return err
+	}
 	return render(c, status, views.PersonView(p), nil)
 }
 
@@ -282,8 +285,13 @@ func (h *peopleHandlers) resetPassword(c echo.Context) error {
 // (their ranks).
 func (h *peopleHandlers) history(ctx context.Context, airlineID, userID string) ([]views.HistoryEntry, error) {
 	var ranks map[string]reads.Rank
-	return readHistory(ctx, h.eventLog, h.registry, h.rm, []string{domain.UserStream(userID), domain.CareerStream(userID)}, userID, map[string]string{},
+	var ratingCodes map[string]string
+	streams := []string{domain.UserStream(userID), domain.CareerStream(userID), domain.PilotRatingsStream(userID), domain.TransferStream(userID)}
+	return readHistory(ctx, h.eventLog, h.registry, h.rm, streams, userID, map[string]string{},
 		func(msg proto.Message) (string, error) {
+			if what, ok, err := describeRatingEvent(ctx, h.rm, airlineID, msg, &ratingCodes); ok {
+				return what, err
+			}
 			e, ok := msg.(*eventsv1.PilotRankSet)
 			if !ok {
 				return describeUserEvent(msg), nil

@@ -142,16 +142,23 @@ func (h *phpvmsAPI) showFleet(c echo.Context) error {
 }
 
 // showUserFleet is GET /api/user/fleet: the subfleets the key's pilot may
-// fly, all at once (phpVMS does not page it). Albatross has no rule tying
-// subfleets to ranks or type ratings yet, so that is all of them.
+// fly (domain.MayFly: by rank and type rating when the airline restricts
+// them, else all), all at once (phpVMS does not page it).
 func (h *phpvmsAPI) showUserFleet(c echo.Context) error {
 	f, err := h.keyFleet(c)
 	if err != nil {
 		return err
 	}
+	p, _ := currentAPIPrincipal(c)
+	q, err := reads.Qualifications{Q: h.rm}.Qualifications(c.Request().Context(), f.airline.ID, p.user.ID)
+	if err != nil {
+		return err
+	}
 	items := []any{}
 	for _, s := range f.subfleets {
-		items = append(items, f.subfleetResource(s))
+		if domain.MayFly(q, s.ID) == nil {
+			items = append(items, f.subfleetResource(s))
+		}
 	}
 	return phpvmsData(c, items)
 }

@@ -332,6 +332,10 @@ func phpvmsRefusalOf(err error, d domain.PirepDetails) error {
 		return phpvmsRefusal(http.StatusBadRequest, "aircraft-invalid", "The aircraft is invalid")
 	case why["aircraft_id"] == domain.ReasonAircraftUnavailable:
 		return &phpvmsError{Status: http.StatusBadRequest, Type: "aircraft-not-available", Message: domain.ErrorFields(err)["aircraft_id"]}
+	case why["aircraft_id"] == domain.ReasonNotQualified:
+		// phpVMS's own words first, for clients that show only those; the
+		// details name the missing rank or type rating.
+		return &phpvmsError{Status: http.StatusBadRequest, Type: "aircraft-permission-denied", Message: domain.ErrorFields(err)["aircraft_id"]}
 	case why["aircraft_id"] == domain.ReasonAircraftNotOnFlight:
 		return &phpvmsError{Status: http.StatusBadRequest, Type: "aircraft-permission-denied", Message: domain.ErrorFields(err)["aircraft_id"]}
 	case why["aircraft_id"] == domain.ReasonAircraftElsewhere:

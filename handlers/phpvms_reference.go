@@ -119,6 +119,10 @@ func (h *phpvmsAPI) userResource(c echo.Context, a reads.Airline, u reads.User) 
 	if err != nil {
 		return nil, err
 	}
+	transfer, err := h.rm.TransferMinutes(ctx, a.ID, u.ID)
+	if err != nil {
+		return nil, err
+	}
 	var rank any
 	if career.RankID != "" {
 		r, err := h.rm.FindRank(ctx, a.ID, career.RankID)
@@ -147,7 +151,7 @@ func (h *phpvmsAPI) userResource(c echo.Context, a reads.Airline, u reads.User) 
 		"name": shortName(u.Name), "name_private": shortName(u.Name), "avatar": nil,
 		"discord_id": nil, "vatsim_id": nil, "ivao_id": nil,
 		"rank_id": nil, "home_airport": home, "curr_airport": location, "last_pirep_id": nil,
-		"flights": career.Flights, "flight_time": career.Minutes, "transfer_time": 0, "total_time": career.Minutes,
+		"flights": career.Flights, "flight_time": career.Minutes, "transfer_time": transfer, "total_time": career.Minutes + transfer,
 		"timezone": nil, "state": phpvmsUserState(u.Status),
 		"airline": airlineResource(a), "rank": rank, "bids": []any{}, "subfleets": []any{},
 		"awards": awards,

@@ -191,6 +191,17 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/ranks/:rank", ranks.showRank, allow(domain.ManageRanks))
 	member.POST("/airlines/:id/ranks/:rank", ranks.saveRank, allow(domain.ManageRanks))
 	member.POST("/airlines/:id/people/:uid/rank", ranks.setPilotRank, allow(domain.ManageRanks))
+	// Type ratings and who may fly what, for staff; grants on a pilot's page.
+	ratings := &typeRatingHandlers{cmds: d.TypeRatings, rules: d.FlyingRules, rm: d.ReadModels, people: people, sessions: d.Sessions,
+		readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/type-ratings", ratings.listTypeRatings, allow(domain.ManageRanks))
+	member.POST("/airlines/:id/type-ratings", ratings.createTypeRating, allow(domain.ManageRanks))
+	member.POST("/airlines/:id/type-ratings/rules", ratings.saveFlyingRules, allow(domain.ManagePirepRules))
+	member.POST("/airlines/:id/type-ratings/ranks/:rank", ratings.saveRankAllowance, allow(domain.ManageRanks))
+	member.GET("/airlines/:id/type-ratings/:rating", ratings.showTypeRating, allow(domain.ManageRanks))
+	member.POST("/airlines/:id/type-ratings/:rating", ratings.saveTypeRating, allow(domain.ManageRanks))
+	member.POST("/airlines/:id/people/:uid/type-ratings", ratings.changePilotRating, allow(domain.ManageRanks))
+	member.POST("/airlines/:id/people/:uid/transfer-hours", ratings.setTransferHours, allow(domain.ManageRanks))
 	// An airline's news, for staff; the dashboard and the public page show it.
 	news := &newsHandlers{cmds: d.News, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
 	// An airline's awards, for staff; their images for whoever sees the

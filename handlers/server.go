@@ -125,6 +125,10 @@ type Deps struct {
 	News NewsCommands
 	// Awards defines an airline's awards and grants one by hand.
 	Awards AwardCommands
+	// TypeRatings runs the type rating commands; FlyingRules sets an
+	// airline's rules of who may fly what.
+	TypeRatings TypeRatingCommands
+	FlyingRules FlyingRuleCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
 	// Bids runs the bid commands; BidRules sets an airline's bid

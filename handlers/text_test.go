@@ -150,19 +150,22 @@ func TestEveryFormFieldRefusesUnstorableText(t *testing.T) {
 		"/airlines/:id/pireps/:pirep/comments": pilot, "/airlines/:id/notices/dismiss": pilot, "/airlines/:id/notices/dismiss-all": pilot,
 		"/airlines/:id/ranks": staff, "/airlines/:id/ranks/:rank": staff, "/airlines/:id/people/:uid/rank": staff,
 		"/airlines/:id/news": staff, "/airlines/:id/news/:news": staff,
-		"/airlines/:id/webhooks": staff, "/airlines/:id/webhooks/:hook": staff,
+		"/airlines/:id/type-ratings": staff, "/airlines/:id/type-ratings/:rating": staff, "/airlines/:id/people/:uid/type-ratings": staff,
+		"/airlines/:id/people/:uid/transfer-hours": staff,
+		"/airlines/:id/webhooks":                   staff, "/airlines/:id/webhooks/:hook": staff,
 		"/a/:slug/register": anonymous,
 	}
 	// Fields that are not typed text: choices, check boxes and ids, whose
 	// refusal need not be beside a field.
 	notTyped := map[string]bool{"role": true, "status": true, "subfleet_id": true, "aircraft_id": true, "pirep": true,
 		"notice": true, "rank_id": true, "submit": true, "days": true, "active": true, "auto_promote": true,
-		"fuel_unit": true, "flight_type": true, "registration": true, "current": true}
+		"fuel_unit": true, "flight_type": true, "registration": true, "current": true,
+		"subfleet_ids": true, "rating_id": true, "do": true}
 	// Check boxes, submit buttons and choices are read as such: any other
 	// value is a choice not made (an unknown PIREP or notice is skipped),
 	// and the text itself goes nowhere.
 	chosen := map[string]bool{"submit": true, "active": true, "auto_promote": true, "days": true, "fuel_unit": true,
-		"pirep": true, "notice": true}
+		"pirep": true, "notice": true, "do": true}
 	for route, ac := range routes {
 		_, base := w.request(route, a)
 		for field := range base {

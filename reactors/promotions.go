@@ -23,7 +23,9 @@ import (
 // change: a PIREP accepted (by staff, in bulk, at filing by a rank that
 // auto-accepts) or an accepted one rejected; and it gives a newly approved
 // pilot the rank their hours reach at once, so nobody waits for a first
-// flight to hold the starting rank.
+// flight to hold the starting rank. Hours a pilot brought from another
+// airline count too when the airline says so (phpVMS's
+// pilots.count_transfer_hours).
 type Promotions struct {
 	ReadModels reads.Querier // the PIREP, the pilot's hours and the airline's ranks
 	Ranks      *domain.Ranks
@@ -36,14 +38,17 @@ var promotionEvents = map[string]bool{
 	events.TypeName(&eventsv1.PirepAccepted{}): true,
 	events.TypeName(&eventsv1.PirepRejected{}): true,
 	events.TypeName(&eventsv1.PilotApproved{}): true,
+	// Transfer hours count toward ranks when the airline says so.
+	events.TypeName(&eventsv1.PilotTransferHoursSet{}): true,
 }
 
 // Handles implements projector.Reactor.
 func (Promotions) Handles(eventType string) bool { return promotionEvents[eventType] }
 
 // Reads implements projector.Reactor: the PIREP and the pilot's hours
-// (the pireps projection) and the airline's ranks.
-func (Promotions) Reads() []string { return []string{"pireps", "ranks"} }
+// (the pireps projection), the airline's ranks, and the transfer hours
+// and whether they count (the type-ratings projection).
+func (Promotions) Reads() []string { return []string{"pireps", "ranks", "type_ratings"} }
 
 // React implements projector.Reactor.
 func (p Promotions) React(ctx context.Context, meta domain.CommandMeta, ev domain.RecordedEvent, msg proto.Message) (domain.Position, error) {
@@ -54,6 +59,8 @@ func (p Promotions) React(ctx context.Context, meta domain.CommandMeta, ev domai
 	case *eventsv1.PirepRejected:
 		pirepID = m.PirepId
 	case *eventsv1.PilotApproved:
+		return p.promote(ctx, meta, ev.TenantID, m.UserId)
+	case *eventsv1.PilotTransferHoursSet:
 		return p.promote(ctx, meta, ev.TenantID, m.UserId)
 	default:
 		return domain.Start, nil
@@ -84,6 +91,17 @@ func (p Promotions) promote(ctx context.Context, meta domain.CommandMeta, airlin
 	case domain.ENotFound:
 	default:
 		return domain.Start, err
+	}
+	rules, err := p.ReadModels.FlyingRules(ctx, airlineID)
+	if err != nil {
+		return domain.Start, err
+	}
+	if rules.CountTransferHours {
+		transfer, err := p.ReadModels.TransferMinutes(ctx, airlineID, pilotID)
+		if err != nil {
+			return domain.Start, err
+		}
+		minutes += transfer
 	}
 	ranks, err := p.ReadModels.AirlineRanks(ctx, airlineID)
 	if err != nil {

@@ -12,8 +12,10 @@ type FlightFilter struct {
 	Day      string // ISO day of the week, 1 (Monday) to 7, or ""
 	// Biddable keeps only the flights the viewer can bid on.
 	Biddable bool
-	DptBox   AirportSearchBox
-	ArrBox   AirportSearchBox
+	// Flyable keeps only the flights the viewer may fly (domain.MayFly).
+	Flyable bool
+	DptBox  AirportSearchBox
+	ArrBox  AirportSearchBox
 	// AircraftOptions are the aircraft choices: any, then the ICAO types
 	// of the airline's subfleets.
 	AircraftOptions [][2]string

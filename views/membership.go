@@ -122,6 +122,8 @@ type PersonPage struct {
 	Errors    map[string]string
 	Reason    string
 	Rank      *PersonRank // nil for a person without a career (a pending registration)
+	// Ratings are the type ratings the person holds; nil like Rank.
+	Ratings *PersonRatings
 }
 
 // PublicAirlinePage is the page anyone sees at /a/{slug}.

@@ -54,6 +54,8 @@ type Commands struct {
 	News *domain.News
 	// Awards defines an airline's awards and grants and revokes them.
 	Awards *domain.Awards
+	// TypeRatings manage type ratings, pilots' ratings and ranks' allowances.
+	TypeRatings *domain.TypeRatings
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -81,18 +83,21 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		// optional filing rules and the pilot's location come from the
 		// read models.
 		Pireps: &domain.Pireps{Runner: runner, IDs: ids, Airports: ops, Aircraft: ops,
-			Settings: settings, Facts: settings},
+			Settings: settings, Facts: settings, Qualifications: reads.Qualifications{Q: q}},
 		Ranks:   &domain.Ranks{Runner: runner, IDs: ids},
 		APIKeys: &domain.APIKeys{Runner: runner, IDs: ids},
 		Notices: &domain.Notices{Runner: runner},
 		// A bid follows the airline's "pilot at the departure airport" rule.
-		Bids:      &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}, Location: settings},
+		Bids: &domain.Bids{Runner: runner, IDs: ids, Facts: reads.Bids{Q: q}, Location: settings,
+			Qualifications: reads.Qualifications{Q: q}},
 		Simbrief:  &domain.Simbrief{Runner: runner},
 		Jumpseats: &domain.Jumpseats{Runner: runner, IDs: ids, Settings: settings},
 		// Until WithWebhooks sets the operator's choice, no private address.
 		Webhooks: &domain.Webhooks{Runner: runner, IDs: ids, URLs: webhooks.Guard{}},
 		News:     &domain.News{Runner: runner, IDs: ids},
 		Awards:   &domain.Awards{Runner: runner, IDs: ids},
+		// A type rating covers subfleets of the airline.
+		TypeRatings: &domain.TypeRatings{Runner: runner, IDs: ids, Subfleets: ops},
 	}
 }
 
@@ -157,5 +162,7 @@ func (c Commands) Deps() handlers.Deps {
 		EmailCommands:    c.Users,
 		News:             c.News,
 		Awards:           c.Awards,
+		TypeRatings:      c.TypeRatings,
+		FlyingRules:      c.Airlines,
 	}
 }

@@ -182,6 +182,39 @@ var goldenCases = []struct {
 		NewsId: "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
 		DeletedBy: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", DeletedAt: timestamppb.New(time.Date(2026, 12, 6, 11, 0, 0, 0, time.UTC)),
 	}},
+	{"type_rating_saved", &eventsv1.TypeRatingSaved{
+		RatingId: "7a0d1e2f-3a4b-4c5d-8e6f-708192a3b4c5", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", Name: "Boeing 737NG", Code: "B737",
+		SubfleetIds: []string{"3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"}, By: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		SavedAt: timestamppb.New(time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC)),
+	}},
+	{"pilot_type_rating_granted", &eventsv1.PilotTypeRatingGranted{
+		UserId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		RatingId: "7a0d1e2f-3a4b-4c5d-8e6f-708192a3b4c5", Reason: "Checkride passed", By: "2b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		GrantedAt: timestamppb.New(time.Date(2026, 12, 7, 15, 5, 0, 0, time.UTC)),
+	}},
+	{"pilot_type_rating_revoked", &eventsv1.PilotTypeRatingRevoked{
+		UserId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		RatingId: "7a0d1e2f-3a4b-4c5d-8e6f-708192a3b4c5", Reason: "Currency lapsed", By: "2b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		RevokedAt: timestamppb.New(time.Date(2026, 12, 7, 15, 10, 0, 0, time.UTC)),
+	}},
+	{"rank_allowances_set", &eventsv1.RankAllowancesSet{
+		RankId: "8a0d1e2f-3a4b-4c5d-8e6f-708192a3b4c5", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		SubfleetIds: []string{"3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"}, RatingIds: []string{"7a0d1e2f-3a4b-4c5d-8e6f-708192a3b4c5"},
+		By: "2b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", SetAt: timestamppb.New(time.Date(2026, 12, 7, 15, 15, 0, 0, time.UTC)),
+	}},
+	{"flying_rules_changed", &eventsv1.FlyingRulesChanged{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", RestrictToRank: true, RestrictToTypeRating: true,
+		ChangedAt: timestamppb.New(time.Date(2026, 12, 7, 15, 20, 0, 0, time.UTC)),
+	}},
+	{"flying_rules_changed_transfer", &eventsv1.FlyingRulesChanged{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", CountTransferHours: true,
+		ChangedAt: timestamppb.New(time.Date(2026, 12, 7, 15, 40, 0, 0, time.UTC)),
+	}},
+	{"pilot_transfer_hours_set", &eventsv1.PilotTransferHoursSet{
+		UserId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", Minutes: 7230,
+		Reason: "Hours from Virtual Skies", By: "2b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		SetAt: timestamppb.New(time.Date(2026, 12, 7, 15, 45, 0, 0, time.UTC)),
+	}},
 	{"bid_removed", &eventsv1.BidRemoved{
 		BidId: "3c4d5e6f-7081-4a92-b3c4-d5e6f7a8b9c0", PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
 		FlightId: "6b1e0a37-520c-5e2f-9d64-3a517c0e8812", Reason: "filed", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d",

@@ -81,6 +81,12 @@ var registered = []proto.Message{
 	&eventsv1.AwardDefined{},
 	&eventsv1.AwardGranted{},
 	&eventsv1.AwardRevoked{},
+	&eventsv1.TypeRatingSaved{},
+	&eventsv1.PilotTypeRatingGranted{},
+	&eventsv1.PilotTypeRatingRevoked{},
+	&eventsv1.RankAllowancesSet{},
+	&eventsv1.FlyingRulesChanged{},
+	&eventsv1.PilotTransferHoursSet{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

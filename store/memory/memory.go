@@ -262,6 +262,7 @@ type state struct {
 	news         map[string][]readmodel.News              // by tenant, newest first; see news.go
 	awards       map[string][]readmodel.InsertAwardParams // by tenant, in ListAwards' order; see awards.go
 	pilotAwards  map[rowKey][]readmodel.PilotAward        // by pilot, in grant order
+	ratings      *ratingTables                            // who may fly what; see type_ratings.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -326,6 +327,7 @@ func newState() *state {
 		news:         map[string][]readmodel.News{},
 		awards:       map[string][]readmodel.InsertAwardParams{},
 		pilotAwards:  map[rowKey][]readmodel.PilotAward{},
+		ratings:      newRatingTables(),
 	}
 }
 

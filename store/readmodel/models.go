@@ -68,6 +68,14 @@ type AirlineBidRule struct {
 	UpdatedAt         time.Time
 }
 
+type AirlineFlyingRule struct {
+	TenantID             string
+	RestrictToRank       bool
+	RestrictToTypeRating bool
+	UpdatedAt            time.Time
+	CountTransferHours   bool
+}
+
 type AirlinePirepRule struct {
 	TenantID            string
 	AircraftAtDeparture bool
@@ -314,6 +322,20 @@ type PilotStat struct {
 	LastPirepID    *uuid.UUID
 }
 
+type PilotTransferHour struct {
+	TenantID  string
+	PilotID   uuid.UUID
+	Minutes   int64
+	UpdatedAt time.Time
+}
+
+type PilotTypeRating struct {
+	TenantID  string
+	PilotID   uuid.UUID
+	RatingID  uuid.UUID
+	GrantedAt time.Time
+}
+
 type Pirep struct {
 	TenantID       string
 	ID             uuid.UUID
@@ -419,6 +441,14 @@ type Rank struct {
 	AutoAcceptAcars bool
 }
 
+type RankAllowance struct {
+	TenantID    string
+	RankID      uuid.UUID
+	SubfleetIds []string
+	RatingIds   []string
+	UpdatedAt   time.Time
+}
+
 type ReactorCheckpoint struct {
 	Name           string
 	CommitTx       int64
@@ -459,6 +489,15 @@ type Subfleet struct {
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 	Number             int32
+}
+
+type TypeRating struct {
+	TenantID    string
+	ID          uuid.UUID
+	Name        string
+	Code        string
+	SubfleetIds []string
+	UpdatedAt   time.Time
 }
 
 type UniqueClaim struct {

@@ -71,6 +71,8 @@ type Querier interface {
 	DeleteAllAircraftPirepTotals(ctx context.Context) error
 	// DeleteAllAirlineBidRules empties the read model before a rebuild.
 	DeleteAllAirlineBidRules(ctx context.Context) error
+	// DeleteAllAirlineFlyingRules empties the read model before a rebuild.
+	DeleteAllAirlineFlyingRules(ctx context.Context) error
 	// DeleteAllAirlinePirepRules empties the read model before a rebuild.
 	DeleteAllAirlinePirepRules(ctx context.Context) error
 	// DeleteAllAirlines empties the read model before a rebuild.
@@ -97,18 +99,26 @@ type Querier interface {
 	DeleteAllPilotRanks(ctx context.Context) error
 	// DeleteAllPilotStats empties the read model before a rebuild.
 	DeleteAllPilotStats(ctx context.Context) error
+	// DeleteAllPilotTransferHours empties the read model before a rebuild.
+	DeleteAllPilotTransferHours(ctx context.Context) error
+	// DeleteAllPilotTypeRatings empties the read model before a rebuild.
+	DeleteAllPilotTypeRatings(ctx context.Context) error
 	// DeleteAllPirepComments empties the read model before a rebuild.
 	DeleteAllPirepComments(ctx context.Context) error
 	// DeleteAllPirepPositions empties the tracks before a rebuild.
 	DeleteAllPirepPositions(ctx context.Context) error
 	// DeleteAllPireps empties the read model before a rebuild.
 	DeleteAllPireps(ctx context.Context) error
+	// DeleteAllRankAllowances empties the read model before a rebuild.
+	DeleteAllRankAllowances(ctx context.Context) error
 	// DeleteAllRanks empties the read model before a rebuild.
 	DeleteAllRanks(ctx context.Context) error
 	// DeleteAllSimbriefOfps empties the read model before a rebuild.
 	DeleteAllSimbriefOfps(ctx context.Context) error
 	// DeleteAllSubfleets empties the read model before a rebuild.
 	DeleteAllSubfleets(ctx context.Context) error
+	// DeleteAllTypeRatings empties the read model before a rebuild.
+	DeleteAllTypeRatings(ctx context.Context) error
 	// DeleteAllUsers empties the read model before a rebuild.
 	DeleteAllUsers(ctx context.Context) error
 	// DeleteCheckpoint resets a projection to the start of the log for a rebuild.
@@ -148,6 +158,9 @@ type Querier interface {
 	GetAirlineByNumber(ctx context.Context, number int32) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
 	GetAirlineBySlug(ctx context.Context, slug string) (Airline, error)
+	// GetAirlineFlyingRules returns an airline's rules of who may fly what; an
+	// airline that never set them has no row (nothing is restricted).
+	GetAirlineFlyingRules(ctx context.Context, tenantID string) (AirlineFlyingRule, error)
 	// GetAirlinePirepRules returns an airline's optional filing rules; an
 	// airline that never set them has no row.
 	GetAirlinePirepRules(ctx context.Context, tenantID string) (AirlinePirepRule, error)
@@ -177,6 +190,9 @@ type Querier interface {
 	GetPilotRank(ctx context.Context, arg GetPilotRankParams) (PilotRank, error)
 	// GetPilotStats returns a pilot's totals; a pilot with no PIREP has none.
 	GetPilotStats(ctx context.Context, arg GetPilotStatsParams) (PilotStat, error)
+	// GetPilotTransferHours returns a pilot's transfer hours; a pilot never
+	// given any has no row.
+	GetPilotTransferHours(ctx context.Context, arg GetPilotTransferHoursParams) (PilotTransferHour, error)
 	// GetPirep finds a PIREP of one airline: another airline's is not found.
 	GetPirep(ctx context.Context, arg GetPirepParams) (Pirep, error)
 	// GetPirepOfp returns the OFP a PIREP used, the newest when several.
@@ -201,6 +217,9 @@ type Querier interface {
 	// for the platform's people): what every signed-in request reads, in one
 	// round trip.
 	GetUserWithAirline(ctx context.Context, id uuid.UUID) (GetUserWithAirlineRow, error)
+	// GrantPilotTypeRating records that a pilot holds a type rating; granting
+	// one held changes nothing.
+	GrantPilotTypeRating(ctx context.Context, arg GrantPilotTypeRatingParams) error
 	// InsertAward records an award staff defined; the same one again changes
 	// nothing.
 	InsertAward(ctx context.Context, arg InsertAwardParams) error
@@ -286,6 +305,9 @@ type Querier interface {
 	// without the OFPs themselves: a list of flights shows each flight's
 	// newest from one read.
 	ListPilotOfps(ctx context.Context, arg ListPilotOfpsParams) ([]ListPilotOfpsRow, error)
+	// ListPilotTypeRatings lists the type ratings staff granted a pilot, the
+	// oldest grant first.
+	ListPilotTypeRatings(ctx context.Context, arg ListPilotTypeRatingsParams) ([]PilotTypeRating, error)
 	// ListPirepComments is a PIREP's thread, oldest first.
 	ListPirepComments(ctx context.Context, arg ListPirepCommentsParams) ([]PirepComment, error)
 	// ListPirepPositions is a flight's track, in the order received.
@@ -311,6 +333,9 @@ type Querier interface {
 	ListPirepsInProgress(ctx context.Context, arg ListPirepsInProgressParams) ([]Pirep, error)
 	// ListQuarantinedEvents lists the events set aside, in log order.
 	ListQuarantinedEvents(ctx context.Context) ([]QuarantinedEvent, error)
+	// ListRankAllowances lists what each rank of an airline lets its pilots
+	// fly; a rank never given any has no row.
+	ListRankAllowances(ctx context.Context, tenantID string) ([]RankAllowance, error)
 	// ListRanks lists an airline's ranks from the lowest minimum up, ties by
 	// name in byte order.
 	ListRanks(ctx context.Context, tenantID string) ([]Rank, error)
@@ -332,6 +357,9 @@ type Querier interface {
 	// ties by pilot id. A pilot no longer in the airline keeps their place
 	// with an empty name.
 	ListTopPilotsBetween(ctx context.Context, arg ListTopPilotsBetweenParams) ([]ListTopPilotsBetweenRow, error)
+	// ListTypeRatings lists an airline's type ratings by code, then name, in
+	// byte order.
+	ListTypeRatings(ctx context.Context, tenantID string) ([]TypeRating, error)
 	// ListUnreadNotices is a member's notices not yet dismissed, newest first.
 	ListUnreadNotices(ctx context.Context, arg ListUnreadNoticesParams) ([]Notice, error)
 	// ListUnusedOfps lists every airline's OFPs no PIREP used, fetched at or
@@ -378,6 +406,8 @@ type Querier interface {
 	// RevokeAPIKey marks a key revoked; a key revoked already keeps the time it
 	// was first revoked.
 	RevokeAPIKey(ctx context.Context, arg RevokeAPIKeyParams) error
+	// RevokePilotTypeRating records that a pilot no longer holds a type rating.
+	RevokePilotTypeRating(ctx context.Context, arg RevokePilotTypeRatingParams) error
 	// SearchAirports finds up to max_rows airports of an airline whose ICAO,
 	// IATA, name or city contains term (lower-case): those whose ICAO code
 	// starts with it first, then by ICAO code.
@@ -446,6 +476,8 @@ type Querier interface {
 	UpsertAirline(ctx context.Context, arg UpsertAirlineParams) error
 	// UpsertAirlineBidRules writes an airline's bid settings from its events.
 	UpsertAirlineBidRules(ctx context.Context, arg UpsertAirlineBidRulesParams) error
+	// UpsertAirlineFlyingRules writes an airline's flying rules from its events.
+	UpsertAirlineFlyingRules(ctx context.Context, arg UpsertAirlineFlyingRulesParams) error
 	// UpsertAirlinePirepRules writes an airline's filing rules from its events.
 	UpsertAirlinePirepRules(ctx context.Context, arg UpsertAirlinePirepRulesParams) error
 	// UpsertAirport writes an airport's row as its latest event describes it.
@@ -459,12 +491,17 @@ type Querier interface {
 	UpsertNoticePirep(ctx context.Context, arg UpsertNoticePirepParams) error
 	// UpsertPilotRank writes a pilot's rank from their career's events.
 	UpsertPilotRank(ctx context.Context, arg UpsertPilotRankParams) error
+	// UpsertPilotTransferHours writes the minutes a pilot brought from another
+	// airline.
+	UpsertPilotTransferHours(ctx context.Context, arg UpsertPilotTransferHoursParams) error
 	// UpsertPirep writes a PIREP's row from its events.
 	UpsertPirep(ctx context.Context, arg UpsertPirepParams) error
 	// UpsertPirepComment writes a comment of a PIREP's thread from its event.
 	UpsertPirepComment(ctx context.Context, arg UpsertPirepCommentParams) error
 	// UpsertRank writes a rank's row from its events.
 	UpsertRank(ctx context.Context, arg UpsertRankParams) error
+	// UpsertRankAllowances writes what a rank lets its pilots fly.
+	UpsertRankAllowances(ctx context.Context, arg UpsertRankAllowancesParams) error
 	// UpsertSimbriefOfp writes an OFP's row from its fetch; a second fetch of
 	// the same OFP replaces it and keeps the PIREP that used it.
 	UpsertSimbriefOfp(ctx context.Context, arg UpsertSimbriefOfpParams) error
@@ -472,6 +509,8 @@ type Querier interface {
 	// takes the number after its airline's highest; an update keeps its
 	// number, so the numbers follow the log and a rebuild gives the same.
 	UpsertSubfleet(ctx context.Context, arg UpsertSubfleetParams) error
+	// UpsertTypeRating writes a type rating's row from its events.
+	UpsertTypeRating(ctx context.Context, arg UpsertTypeRatingParams) error
 	// UpsertUser writes a user's row from its events.
 	UpsertUser(ctx context.Context, arg UpsertUserParams) error
 }
