@@ -32,6 +32,7 @@ Commands:
                               PostgreSQL: export the event log to the file DEST
   relay                       publish every event to RabbitMQ (ALBATROSS_AMQP_URL), in order; see README
   version                     print the version
+  healthcheck [URL]           exit 0 when the local server's /healthz answers 200 (the image's health check)
   help                        print this help and every setting
 
 Settings (flag, environment variable, default):
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return backupCommand(ctx, rest, getenv, stdout, stderr)
 	case "relay":
 		return relayCommand(ctx, rest, getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, rest, getenv, stdout)
 	case "version":
 		info, _ := debug.ReadBuildInfo()
 		fmt.Fprintln(stdout, versionLine(buildVersion(), info))

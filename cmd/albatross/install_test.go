@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -27,5 +28,28 @@ func TestVersionUnderGoInstallNamesTheCommitFromThePseudoVersion(t *testing.T) {
 	}
 	if got := versionLine("v1.3.0", &debug.BuildInfo{}); strings.Contains(got, "commit") || !strings.HasPrefix(got, "albatross v1.3.0 (go") {
 		t.Errorf("go install of a tag: %q", got)
+	}
+}
+
+// The container image's health check is `albatross healthcheck`: it passes
+// against a running server and fails, with a reason, when nothing answers.
+func TestHealthcheckCommandPassesAgainstARunningServerOnly(t *testing.T) {
+	s := startServer(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
+	out, _, err := runCLI(t, nil, "healthcheck", s.URL+"/healthz")
+	if err != nil || !strings.Contains(out, "healthy") {
+		t.Fatalf("healthcheck against a running server: %q, %v", out, err)
+	}
+	u, _ := url.Parse(s.URL)
+	if _, _, err := runCLI(t, map[string]string{"ALBATROSS_ADDR": "127.0.0.1:" + u.Port()}, "healthcheck"); err != nil {
+		t.Errorf("healthcheck on the port of ALBATROSS_ADDR: %v", err)
+	}
+	if _, _, err := runCLI(t, nil, "healthcheck", s.URL+"/readyz-no-such-page"); err == nil || !strings.Contains(err.Error(), "answered") {
+		t.Errorf("a page that does not answer 200 passed the health check: %v", err)
+	}
+	if _, _, err := runCLI(t, nil, "healthcheck", "http://127.0.0.1:1/healthz"); err == nil {
+		t.Error("healthcheck passed with nothing listening")
+	}
+	if _, _, err := runCLI(t, map[string]string{"ALBATROSS_ADDR": ":0"}, "healthcheck"); err == nil {
+		t.Error("healthcheck guessed a port from ALBATROSS_ADDR=:0")
 	}
 }
