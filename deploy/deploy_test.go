@@ -113,7 +113,15 @@ func TestReleaseIsReproducibleStaticAndComplete(t *testing.T) {
 		t.Errorf("sha256sum -c: %v\n%s", err, out)
 	}
 	data := readFile(t, bin)
-	for _, p := range []string{root(t), runtime.GOROOT(), os.Getenv("HOME") + "/go/pkg/mod"} {
+	var paths []string
+	for _, v := range []string{"GOROOT", "GOMODCACHE"} {
+		out, err := exec.Command("go", "env", v).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, strings.TrimSpace(string(out)))
+	}
+	for _, p := range append(paths, root(t)) {
 		if p != "" && bytes.Contains(data, []byte(p)) {
 			t.Errorf("the binary holds the build-time path %s", p)
 		}
