@@ -3,12 +3,16 @@ package deploy
 import (
 	"bytes"
 	"debug/elf"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/albatross-va/albatross/static"
+	"github.com/albatross-va/albatross/store/airportref"
 )
 
 // root is the repository's top folder, where make runs.
@@ -177,6 +181,28 @@ func TestReleaseTargetsAllPlatforms(t *testing.T) {
 		"CGO_ENABLED=0", "-trimpath", "-buildid=", "SHA256SUMS", ".exe"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("make release does not mention %q:\n%s", want, s)
+		}
+	}
+}
+
+// What a plain `go build` embeds is the full reference and the built
+// front end: thousands of airports (Heathrow among them) and a stylesheet,
+// never the empty reference or unstyled page of a build without assets.
+func TestPlainBuildEmbedsTheReferenceAndTheFrontEnd(t *testing.T) {
+	ix, err := airportref.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix.Len() < 15000 {
+		t.Errorf("the embedded reference has %d airports, want the whole world (about 17,700)", ix.Len())
+	}
+	if a, ok := ix.Lookup("EGLL"); !ok || a.IATA != "LHR" {
+		t.Errorf("EGLL in the embedded reference: %+v, %v", a, ok)
+	}
+	for _, f := range []string{"app.css", "app.js", "htmx.min.js", "sse.js", "world.svg", "world-mercator.svg"} {
+		b, err := fs.ReadFile(static.FS(), f)
+		if err != nil || len(b) < 1000 {
+			t.Errorf("the embedded %s: %d bytes, %v", f, len(b), err)
 		}
 	}
 }
