@@ -366,3 +366,18 @@ func TestStrictDecodingRefusesAnUnknownField(t *testing.T) {
 		t.Error("a misspelt field decoded")
 	}
 }
+
+// values.schema.json refuses a misspelt or wrong value before anything
+// renders, as `helm install --set web.replcas=3` would.
+func TestHelmChartRefusesUnknownValues(t *testing.T) {
+	for _, bad := range []map[string]any{
+		{"web": map[string]any{"replcas": 3}},
+		{"externalPostgresql": map[string]any{"url": "mysql://db/va"}},
+		{"config": map[string]any{"logLevel": "loud"}},
+		{"ingres": map[string]any{"enabled": false}},
+	} {
+		if _, err := renderChart(t, bad); err == nil || !strings.Contains(err.Error(), "schema") {
+			t.Errorf("values %v rendered: %v", bad, err)
+		}
+	}
+}
