@@ -39,7 +39,7 @@ release:
 	  echo "building $$out"; \
 	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build $(RELEASE_FLAGS) -o $$out ./cmd/albatross; \
 	done
-	@cd $(RELEASE_DIR) && sha256sum albatross-* > SHA256SUMS && cat SHA256SUMS
+	@cd $(RELEASE_DIR) && { command -v sha256sum >/dev/null && sha256sum albatross-* || shasum -a 256 albatross-*; } > SHA256SUMS && cat SHA256SUMS
 
 ## assets: Tailwind CSS, htmx 2 and its SSE extension and the world basemap into static/dist, and the airport reference (embedded)
 assets: $(ASSETS)
