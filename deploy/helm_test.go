@@ -258,7 +258,7 @@ func TestHelmChartDefaultValues(t *testing.T) {
 	if len(r.hpas) != 0 {
 		t.Error("an autoscaler by default")
 	}
-	if !strings.Contains(r.notes, "http://albatross.example.com/") {
+	if !strings.Contains(r.notes, "http://albatross.example.com/") || !strings.Contains(r.notes, "serve the site over https") {
 		t.Errorf("NOTES: %s", r.notes)
 	}
 }
@@ -324,7 +324,7 @@ func TestHelmChartExternalServicesAutoscalingAndTLS(t *testing.T) {
 		ing.Annotations["cert-manager.io/cluster-issuer"] != "letsencrypt" || ing.Annotations["nginx.ingress.kubernetes.io/proxy-buffering"] != "off" {
 		t.Errorf("the ingress: %+v %v", ing.Spec, ing.Annotations)
 	}
-	if !strings.Contains(r.notes, "https://va.example.org/") {
+	if !strings.Contains(r.notes, "https://va.example.org/") || strings.Contains(r.notes, "Secure") {
 		t.Errorf("NOTES: %s", r.notes)
 	}
 }
