@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -38,6 +39,10 @@ type Broker struct {
 	count   int
 	history []sseEvent // the most recent events, oldest first
 	closed  bool
+
+	// sent and dropped count the notices handed to streams and those a
+	// stream had no room for, for /metrics.
+	sent, dropped atomic.Uint64
 }
 
 // tenantClients are one tenant's open streams, by who may see what.
@@ -173,11 +178,20 @@ func (b *Broker) recipients(ev sseEvent) []*sseClient {
 // without mu, so a slow fan-out never blocks subscribing or publishing.
 func (b *Broker) fanOut(ev sseEvent, recipients []*sseClient) {
 	var slow []*sseClient
+	var sent, dropped uint64
 	for _, c := range recipients {
-		if !c.offer(ev) {
+		queued, keep := c.offer(ev)
+		if queued {
+			sent++
+		} else {
+			dropped++
+		}
+		if !keep {
 			slow = append(slow, c)
 		}
 	}
+	b.sent.Add(sent)
+	b.dropped.Add(dropped)
 	if len(slow) == 0 {
 		return
 	}
@@ -188,23 +202,24 @@ func (b *Broker) fanOut(ev sseEvent, recipients []*sseClient) {
 	}
 }
 
-// offer sends ev if the client has room; false means it is too slow. A
-// client already closed takes nothing and is not reported. A live-flights
+// offer sends ev if the client has room (queued); keep false means it is
+// too slow. A client already closed takes nothing and is not reported
+// (neither queued nor dropped: keep, and queued true). A live-flights
 // notice that finds no room is dropped instead: the live map re-reads all
 // its flights on any of them, the next report of any flight brings it up
 // to date, and a busy sky (hundreds of ACARS clients, a projector batch
 // of their positions at once) must not cut every map's stream.
-func (c *sseClient) offer(ev sseEvent) bool {
+func (c *sseClient) offer(ev sseEvent) (queued, keep bool) {
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
 	if c.done {
-		return true
+		return true, true
 	}
 	select {
 	case c.events <- ev:
-		return true
+		return true, true
 	default:
-		return ev.topic == live.TopicLiveFlights
+		return false, ev.topic == live.TopicLiveFlights
 	}
 }
 
@@ -340,6 +355,13 @@ func viewerOf(tenant, user, role string) sseViewer {
 		staff: domain.ScopeOf(role, domain.ReviewPireps) != domain.No,
 		every: role == domain.RolePlatformAdmin}
 }
+
+// NoticesSent returns how many notices were queued to open streams.
+func (b *Broker) NoticesSent() uint64 { return b.sent.Load() }
+
+// NoticesDropped returns how many notices found no room in a stream: the
+// stream was closed as too slow, or a live-map notice was skipped.
+func (b *Broker) NoticesDropped() uint64 { return b.dropped.Load() }
 
 // Clients returns how many streams are open.
 func (b *Broker) Clients() int {

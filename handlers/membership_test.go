@@ -235,3 +235,34 @@ func TestARoleChangeRenewsTheSessionToken(t *testing.T) {
 		t.Errorf("changing one's own role: %d, want 409", resp.StatusCode)
 	}
 }
+
+// A one-time password is passed on with the login address a pilot can
+// reach: the deployment's public address when one is set, not the name the
+// staff member's browser happened to use (an internal host, a tunnel).
+func TestTheOneTimePasswordNamesTheLoginAddressToPassOn(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		opts []appOption
+		want func(w *matrixWorld) string
+	}{
+		{"no public address set", nil, func(w *matrixWorld) string { return w.URL + "/login" }},
+		{"public address set", []appOption{withMail()}, func(*matrixWorld) string { return testPublicURL + "/login" }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newMatrixWorld(t, embedded, c.opts...)
+			a := w.airlines["A"]
+			staff := w.actors[2]
+			w.session(t, staff)
+			_, body := getAs(t, staff.client, w.URL+"/airlines/"+a.id+"/people", nil)
+			doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+			link, _ := doc.Find(`[data-testid="person-row"][data-email="pilot-a@example.com"] a`).Attr("href")
+			if link == "" {
+				t.Fatal("the pilot is not on the people page")
+			}
+			_, body = post(t, staff.client, w.URL+link+"/reset-password", url.Values{"_csrf": {w.csrfToken(t, staff.client)}})
+			if got, want := find(body, `[data-testid="otp-login-url"]`), c.want(w); got != want {
+				t.Errorf("the one-time password says to log in at %q, want %q", got, want)
+			}
+		})
+	}
+}

@@ -28,12 +28,20 @@ type peopleHandlers struct {
 	sessions *scs.SessionManager
 	readYourWrites
 	log *slog.Logger
+	// publicURL is the deployment's address (ALBATROSS_PUBLIC_URL), the
+	// one to pass on when it is set.
+	publicURL string
 }
 
-// loginURL is the login page's address as this request reached the site
-// (behind a proxy, as the trusted proxy's headers say), to pass on with a
-// one-time password.
-func loginURL(c echo.Context) string {
+// loginURL is the login page's address to pass on with a one-time
+// password: the deployment's public address when it is set (a staff member
+// may reach the site by an internal name the pilot cannot), otherwise as
+// this request reached the site (behind a proxy, as the trusted proxy's
+// headers say).
+func (h *peopleHandlers) loginURL(c echo.Context) string {
+	if h.publicURL != "" {
+		return h.publicURL + "/login"
+	}
 	return c.Scheme() + "://" + c.Request().Host + "/login"
 }
 
@@ -128,7 +136,7 @@ func (h *peopleHandlers) createPerson(c echo.Context) error {
 	}
 	h.waitFor(c, res)
 	requestLogger(c, h.log).Info("person created", "user", id)
-	issued := &views.OneTimePassword{For: f.Name, Login: domain.NormalizeEmail(f.Email), Password: otp, LoginURL: loginURL(c)}
+	issued := &views.OneTimePassword{For: f.Name, Login: domain.NormalizeEmail(f.Email), Password: otp, LoginURL: h.loginURL(c)}
 	c.Response().Header().Set("Cache-Control", "no-store") // the password must not stay in a cache
 	return h.renderPeople(c, http.StatusCreated, h.emptyForm(c), issued)
 }
@@ -267,7 +275,7 @@ func (h *peopleHandlers) resetPassword(c echo.Context) error {
 	}
 	h.waitFor(c, res)
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return h.renderPerson(c, http.StatusOK, &views.OneTimePassword{For: u.Name, Login: u.Email, Password: otp, LoginURL: loginURL(c)}, "", nil)
+	return h.renderPerson(c, http.StatusOK, &views.OneTimePassword{For: u.Name, Login: u.Email, Password: otp, LoginURL: h.loginURL(c)}, "", nil)
 }
 
 // history is a person's history, from their stream and their career's

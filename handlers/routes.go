@@ -89,7 +89,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/reactivate", manage.reactivateAirline, allow(domain.SuspendAirlines))
 
 	people := &peopleHandlers{users: d.Users, rm: d.ReadModels, eventLog: d.Events, registry: d.Registry,
-		sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+		sessions: d.Sessions, readYourWrites: wait, log: d.Log, publicURL: d.PublicURL}
 	member.GET("/airlines/:id/people", people.listPeople, allow(domain.ViewPeople))
 	member.GET("/airlines/:id/people/lists", people.listPeopleLists, allow(domain.ViewPeople))
 	member.POST("/airlines/:id/people", people.createPerson, allow(domain.CreatePilots))

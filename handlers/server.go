@@ -148,6 +148,10 @@ type Deps struct {
 	// (nil: no log).
 	Webhooks     WebhookCommands
 	WebhookQueue webhooks.Queue
+
+	// Metrics counts every request by route pattern and status (nil:
+	// none is counted).
+	Metrics RequestMetrics
 }
 
 // JumpseatCommands runs the jumpseat command (domain.Jumpseats).
@@ -217,7 +221,16 @@ func New(d Deps) *echo.Echo {
 	if d.Imports.Settle == nil && d.Waiter != nil {
 		d.Imports.Settle = func(ctx context.Context, pos domain.Position) error { return d.Waiter.WaitFor(ctx, pos) }
 	}
+	var counter *requestCounter
+	if d.Metrics != nil {
+		// Used before the routes' middleware, so it runs outside them all.
+		counter = newRequestCounter(d.Metrics)
+		e.Use(counter.middleware)
+	}
 	registerRoutes(e, d)
+	if counter != nil {
+		counter.learn(e.Routes())
+	}
 	return e
 }
 

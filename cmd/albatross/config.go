@@ -47,6 +47,11 @@ type config struct {
 	// WebhookAllowPrivate lets webhooks post to loopback, private and
 	// link-local addresses (tests, receivers on the operator's network).
 	WebhookAllowPrivate bool
+	// MetricsAddr is /metrics' own listener; empty for none. When it is
+	// the default (MetricsDefault), a busy port is a warning, not a
+	// failed start: a second server on one machine still starts.
+	MetricsAddr    string
+	MetricsDefault bool
 }
 
 // setting describes one configuration value for flags, environment and the
@@ -69,6 +74,7 @@ var settings = []setting{
 	{"ready-max-lag", "ALBATROSS_READY_MAX_LAG", "2s", "/readyz fails when projections cannot catch up with the log within this"},
 	{"wait-bound", "ALBATROSS_WAIT_BOUND", "2s", "how long a command waits for its change to reach the read models"},
 	{"sse-heartbeat", "ALBATROSS_SSE_HEARTBEAT", "15s", "interval of keep-alive comments on live-update streams"},
+	{"metrics-addr", "ALBATROSS_METRICS_ADDR", defaultMetricsAddr, "address of a separate listener for Prometheus's /metrics (host:port); off for none; it has no login: keep it on loopback or a private network"},
 	{"debug-addr", "ALBATROSS_DEBUG_ADDR", "", "address of a separate listener for Go's profiler (/debug/pprof/); empty for none; keep it on loopback"},
 	{"map-tile-url", "ALBATROSS_MAP_TILE_URL", "", "tile server the maps draw under the aircraft, an http or https URL with {z}, {x} and {y}, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty draws only the built-in world basemap"},
 	{"map-tile-attribution", "ALBATROSS_MAP_TILE_ATTRIBUTION", "", "credit the tile server's terms ask the maps to show; empty is \"© OpenStreetMap contributors\" for openstreetmap.org, required for other servers"},
@@ -161,6 +167,17 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	c.WaitBound = dur("wait-bound")
 	c.Heartbeat = dur("sse-heartbeat")
 	c.DebugAddr = get("debug-addr")
+	c.MetricsAddr, c.MetricsDefault = get("metrics-addr"), get("metrics-addr") == defaultMetricsAddr
+	if strings.EqualFold(c.MetricsAddr, "off") {
+		c.MetricsAddr = ""
+	}
+	if c.MetricsAddr != "" {
+		if err := checkListenAddr(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q %s", source("metrics-addr"), c.MetricsAddr, err))
+		} else if !c.MetricsDefault && (sameListener(c.MetricsAddr, c.Addr) || sameListener(c.MetricsAddr, c.DebugAddr)) {
+			errs = append(errs, fmt.Errorf("%s: %q is the address of another listener (%s or %s): /metrics has a listener of its own", source("metrics-addr"), c.MetricsAddr, source("addr"), source("debug-addr")))
+		}
+	}
 	var tileErrs []error
 	c.MapTiles, tileErrs = mapTiles(get("map-tile-url"), source("map-tile-url"), get("map-tile-attribution"), source("map-tile-attribution"))
 	errs = append(errs, tileErrs...)
@@ -212,6 +229,34 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return config{}, nil, errors.New(strings.Join(msgs, "; "))
 	}
 	return c, fs.Args(), nil
+}
+
+// defaultMetricsAddr is /metrics' listener unless set: loopback, since
+// it has no login; a scraper on another machine needs it set.
+const defaultMetricsAddr = "127.0.0.1:9090"
+
+// checkListenAddr says what is wrong with a host:port to listen on.
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("is not host:port such as 127.0.0.1:9090 or :9090 (or off)")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return errors.New("has no port number from 0 to 65535")
+	}
+	return nil
+}
+
+// sameListener says whether two listen addresses are one port on one
+// host (port 0 picks a free port each time: never the same).
+func sameListener(a, b string) bool {
+	ah, ap, err1 := net.SplitHostPort(a)
+	bh, bp, err2 := net.SplitHostPort(b)
+	if err1 != nil || err2 != nil || ap != bp || ap == "0" {
+		return false
+	}
+	wildcard := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	return ah == bh || wildcard(ah) || wildcard(bh)
 }
 
 // exchangeName is what RabbitMQ accepts as an exchange's name; the prefix

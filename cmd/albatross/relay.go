@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/albatross-va/albatross/internal/metrics"
 	"github.com/albatross-va/albatross/store/relay"
 )
 
@@ -36,6 +37,15 @@ func relayCommand(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	defer b.close()
+	if c.MetricsAddr != "" {
+		m := metrics.New(buildVersion())
+		m.WatchLag("relay", relayCheckpoint(b), b.events, log)
+		stop, err := serveMetrics(m, c, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	fmt.Fprintf(stdout, "Relaying the event log to %s, exchange %s (%s mode). Press Ctrl+C to stop.\n",
 		relay.Describe(c.AMQPURL), c.AMQPExchange, b.mode)
 	return newRelay(b, c, log).Run(ctx)

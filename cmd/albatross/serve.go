@@ -17,6 +17,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/internal/metrics"
 	"github.com/albatross-va/albatross/mail"
 	"github.com/albatross-va/albatross/reactors"
 	"github.com/albatross-va/albatross/store/airportref"
@@ -24,6 +25,7 @@ import (
 	"github.com/albatross-va/albatross/store/outage"
 	"github.com/albatross-va/albatross/store/projector"
 	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/store/relay"
 	"github.com/albatross-va/albatross/store/simbrief"
 	"github.com/albatross-va/albatross/store/webhooks"
 	"github.com/albatross-va/albatross/wiring"
@@ -46,6 +48,7 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			log.Warn("closing", "err", err)
 		}
 	}()
+	m := watchBackend(c, b, log) // before anything appends: every append is counted
 	if b.mode == "embedded" {
 		start := time.Now()
 		if err := b.projector.CatchUp(ctx); err != nil {
@@ -78,6 +81,13 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	// progress goes to every process's pages through the notifier.
 	importJobs := imports.NewJobs(b.importJobs, handlers.ImportProgress(b.notifier, log), log)
 	defer importJobs.Close()
+	if m != nil {
+		importJobs.Watcher = m
+		m.WatchBroker(broker)
+		if c.RunRelay {
+			m.WatchLag("relay", relayCheckpoint(b), b.events, log)
+		}
+	}
 	cmds := wiring.NewCommands(b.events, b.registry, b.reads)
 	hookWorker := cmds.WithWebhooks(b.webhooks, webhooks.Guard{AllowPrivate: c.WebhookAllowPrivate}, c.PublicURL)
 	hookWorker.Log = log
@@ -112,6 +122,10 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	d.SimbriefClient = &simbrief.Client{BaseURL: c.SimbriefURL}
 	if mailer.Enabled() {
 		d.Mailer, d.MailSigner, d.PublicURL = mailer, cmds.MailSigner, c.PublicURL
+	}
+	if m != nil {
+		d.Metrics = m
+		d.Pireps = m.Pireps(d.Pireps) // the ACARS positions
 	}
 	e := handlers.New(d)
 	srv := &http.Server{
@@ -213,6 +227,16 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer stopDebug()
+	}
+
+	if m != nil {
+		stopMetrics, err := serveMetrics(m, c, log)
+		if err != nil {
+			stopWork()
+			wg.Wait()
+			return err
+		}
+		defer stopMetrics()
 	}
 
 	serveErr := make(chan error, 1)
@@ -341,4 +365,46 @@ func serveProfiler(addr string, log *slog.Logger) (at net.Addr, stop func(), err
 	}()
 	log.Info("profiler listening", "addr", ln.Addr().String())
 	return ln.Addr(), func() { _ = srv.Close() }, nil
+}
+
+// watchBackend returns the process's metrics over the backend b, nil when
+// ALBATROSS_METRICS_ADDR is off: the event store's appends counted, the
+// projector's batches timed and every projection's and reactor's lag read
+// at each scrape. Call it before anything appends to b.events.
+func watchBackend(c config, b *backend, log *slog.Logger) *metrics.Metrics {
+	if c.MetricsAddr == "" {
+		return nil
+	}
+	m := metrics.New(buildVersion())
+	b.events = m.EventStore(b.events)
+	b.projector.Observer = m
+	m.WatchLag("projection", b.projector.Status, b.events, log)
+	return m
+}
+
+// serveMetrics serves /metrics on its own listener. The default address
+// taken already (another server on the machine, Prometheus itself) is a
+// warning: only an address set on purpose must be served.
+func serveMetrics(m *metrics.Metrics, c config, log *slog.Logger) (stop func(), err error) {
+	_, stop, err = m.Serve(c.MetricsAddr, "ALBATROSS_METRICS_ADDR", log)
+	if err != nil && c.MetricsDefault {
+		log.Warn("no /metrics: its default address is taken; set ALBATROSS_METRICS_ADDR (or off)", "err", err)
+		return func() {}, nil
+	}
+	return stop, err
+}
+
+// relayCheckpoint is the relay's place in the log, for its lag.
+func relayCheckpoint(b *backend) metrics.Checkpoints {
+	return func(ctx context.Context) ([]projector.Status, error) {
+		head, err := b.events.Head(ctx)
+		if err != nil {
+			return nil, err
+		}
+		cp, err := b.reactors.Get(ctx, relay.DefaultName)
+		if err != nil {
+			return nil, err
+		}
+		return []projector.Status{{Name: relay.DefaultName, Checkpoint: cp.At, Head: head, CaughtUp: !head.After(cp.At)}}, nil
+	}
 }

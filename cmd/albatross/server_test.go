@@ -104,7 +104,8 @@ func launchServer(env map[string]string, args ...string) (*testServer, error) {
 	// Every PostgreSQL test shares one server, and the log's readers wait
 	// for the oldest transaction on the whole server: on a busy machine a
 	// projection may take more than the production bound of 2s.
-	withDefaults := map[string]string{"ALBATROSS_WAIT_BOUND": "15s", "ALBATROSS_READY_MAX_LAG": "10s"}
+	// /metrics on a free port: tests never take the machine's 9090.
+	withDefaults := map[string]string{"ALBATROSS_WAIT_BOUND": "15s", "ALBATROSS_READY_MAX_LAG": "10s", "ALBATROSS_METRICS_ADDR": "127.0.0.1:0"}
 	for k, v := range env {
 		withDefaults[k] = v
 	}

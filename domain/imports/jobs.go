@@ -120,10 +120,20 @@ type Jobs struct {
 	// as failed (DefaultLease when 0). Its worker saves at least every
 	// quarter lease, so only a process that stopped misses it.
 	Lease time.Duration
+	// Watcher, when set, is told when a worker of this process starts on
+	// a job and when it ends (for /metrics). Set it before Start.
+	Watcher JobWatcher
 
 	wg   sync.WaitGroup
 	ctx  context.Context
 	stop context.CancelFunc
+}
+
+// JobWatcher is told of the jobs a process works on: the kind's name when
+// a worker starts on one, and the job's last status when it ends.
+type JobWatcher interface {
+	JobStarted(kind string)
+	JobEnded(s Status)
 }
 
 // DefaultLease is how long a job's page waits, without a word from the
@@ -243,8 +253,14 @@ func (js *Jobs) Wait() { js.wg.Wait() }
 // it runs so other processes know it is alive.
 func (js *Jobs) run(j *job) {
 	js.wg.Add(1)
+	if js.Watcher != nil {
+		js.Watcher.JobStarted(j.kind.Name)
+	}
 	go func() {
 		defer js.wg.Done()
+		if js.Watcher != nil {
+			defer func() { js.Watcher.JobEnded(j.Status()) }()
+		}
 		done := make(chan struct{})
 		defer close(done)
 		go func() {

@@ -137,3 +137,12 @@ func (q *WebhookQueue) SigningKey(ctx context.Context) ([]byte, error) {
 	}
 	return []byte(key), nil
 }
+
+// Prune implements webhooks.Queue.
+func (q *WebhookQueue) Prune(ctx context.Context, before time.Time) error {
+	if _, err := q.pool.Exec(ctx, `DELETE FROM webhook_deliveries WHERE status <> $1 AND last_attempt_at < $2`,
+		webhooks.Pending, before); err != nil {
+		return fmt.Errorf("prune the webhook deliveries: %w", err)
+	}
+	return nil
+}

@@ -91,6 +91,14 @@ type Status struct {
 	Reactor    bool            // a reactor's, listed after the projections; its UpdatedAt is not kept
 }
 
+// BatchObserver is told of each committed batch of a projection or a
+// reactor: how many events it went past and how long applying them took
+// (for a projection, its events' apply without the log's read and the
+// commit; for a reactor, its whole batch: lock, reactions, checkpoint).
+type BatchObserver interface {
+	ObserveBatch(name string, reactor bool, events int, took time.Duration)
+}
+
 // Projector applies the event log to a set of projections.
 type Projector struct {
 	// BatchSize is how many events one transaction applies at most.
@@ -101,6 +109,9 @@ type Projector struct {
 	// BatchTimeout bounds one batch of Run, which finishes the batch it is
 	// in when its context ends.
 	BatchTimeout time.Duration
+	// Observer, when set, is told of every batch that committed (for
+	// /metrics). It is set before Run and CatchUp.
+	Observer BatchObserver
 
 	es      domain.EventStore
 	backend Backend
@@ -467,6 +478,7 @@ type batchPart struct {
 	pr      Projection
 	at      domain.Position // its checkpoint, once the batch has committed
 	applied int
+	took    time.Duration
 	notices []notify.Notice
 }
 
@@ -525,11 +537,12 @@ func (p *Projector) batchAll(ctx context.Context, prs []Projection, limit int) (
 			if handled > 0 && yield != nil {
 				yield()
 			}
+			start := time.Now()
 			ns, h, err := p.apply(ctx, q, pt.pr, mine, yield)
 			if err != nil {
 				return fmt.Errorf("projection %s: %w", pt.pr.Name(), err)
 			}
-			pt.at, pt.applied, pt.notices = mine[len(mine)-1].Position, len(mine), ns
+			pt.at, pt.applied, pt.notices, pt.took = mine[len(mine)-1].Position, len(mine), ns, time.Since(start)
 			handled += h
 		}
 		// The checkpoints move last, together, with no yield after them: a
@@ -560,6 +573,9 @@ func (p *Projector) batchAll(ctx context.Context, prs []Projection, limit int) (
 	for _, pt := range parts {
 		p.saw(pt.pr.Name(), pt.at)
 		results[pt.pr.Name()] = stepResult{ran: true, applied: pt.applied, atEnd: !full}
+		if pt.applied > 0 {
+			p.observe(pt.pr.Name(), false, pt.applied, pt.took)
+		}
 		notices = append(notices, pt.notices...)
 		applied = applied || pt.applied > 0
 	}
@@ -576,6 +592,7 @@ func (p *Projector) batch(ctx context.Context, pr Projection, limit int) (ran bo
 	name := pr.Name()
 	var notices []notify.Notice
 	var at domain.Position // the checkpoint once the batch has committed
+	var took time.Duration
 	ran, err = p.backend.Batch(ctx, name, func(q readmodel.Querier) error {
 		notices, applied = nil, 0
 		from, _, err := checkpoint(ctx, q, name)
@@ -595,10 +612,12 @@ func (p *Projector) batch(ctx context.Context, pr Projection, limit int) (ran bo
 			return nil
 		}
 		tried = evs[len(evs)-1]
+		start := time.Now()
 		ns, handled, err := p.apply(ctx, q, pr, evs, yield)
 		if err != nil {
 			return err
 		}
+		took = time.Since(start)
 		if err := p.setCheckpoint(ctx, q, name, evs[len(evs)-1].Position); err != nil {
 			return err
 		}
@@ -617,10 +636,18 @@ func (p *Projector) batch(ctx context.Context, pr Projection, limit int) (ran bo
 		p.saw(name, at)
 	}
 	if applied > 0 {
+		p.observe(name, false, applied, took)
 		p.committed()
 		p.publish(ctx, notices)
 	}
 	return ran, applied, tried, nil
+}
+
+// observe tells the Observer of a committed batch.
+func (p *Projector) observe(name string, reactor bool, events int, took time.Duration) {
+	if p.Observer != nil {
+		p.Observer.ObserveBatch(name, reactor, events, took)
+	}
 }
 
 // lazyCommitter is a batch's querier whose backend can commit a batch

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
@@ -130,6 +131,7 @@ func (p *Projector) react(ctx context.Context, r Reactor) (int, error) {
 		}
 	}
 	passed := 0
+	start := time.Now()
 	ran, err := p.reactorCheckpoints.Hold(ctx, name, func(from ReactorCheckpoint) (ReactorCheckpoint, error) {
 		evs, _, err := p.read(ctx, from.At, p.batchSize())
 		if err != nil {
@@ -170,6 +172,7 @@ func (p *Projector) react(ctx context.Context, r Reactor) (int, error) {
 		return 0, nil
 	}
 	if passed > 0 {
+		p.observe(name, true, passed, time.Since(start))
 		p.committed()
 	}
 	return passed, nil

@@ -220,3 +220,15 @@ func (q *WebhookQueue) SigningKey(ctx context.Context) ([]byte, error) {
 	}
 	return []byte(key), nil
 }
+
+// Prune implements webhooks.Queue.
+func (q *WebhookQueue) Prune(ctx context.Context, before time.Time) error {
+	if err := q.ready(ctx); err != nil {
+		return err
+	}
+	if _, err := q.writer.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE status <> ? AND last_attempt_at < ?`,
+		webhooks.Pending, before.UnixMicro()); err != nil {
+		return fmt.Errorf("prune the webhook deliveries: %w", err)
+	}
+	return nil
+}

@@ -77,7 +77,14 @@ type Queue interface {
 	// SigningKey returns the deployment's key the signing secrets are
 	// derived from, creating it the first time.
 	SigningKey(ctx context.Context) ([]byte, error)
+	// Prune deletes the deliveries done (delivered or given up) before
+	// before, their keys with them: by then no reaction runs again for
+	// their events. Pending deliveries are kept however old.
+	Prune(ctx context.Context, before time.Time) error
 }
+
+// Retention is how long a done delivery stays in its webhook's log.
+const Retention = 30 * 24 * time.Hour
 
 // SecretPrefix starts every signing secret, so people and secret scanners
 // recognise one.

@@ -115,7 +115,14 @@ func (w *Worker) Run(ctx context.Context) {
 	defer wg.Wait()
 	t := time.NewTicker(w.Poll)
 	defer t.Stop()
+	var pruned time.Time
 	for {
+		if now := w.now(); now.Sub(pruned) > time.Hour {
+			if err := w.Queue.Prune(ctx, now.Add(-Retention)); err != nil && ctx.Err() == nil {
+				w.Log.WarnContext(ctx, "webhooks: prune the delivery log", "err", err)
+			}
+			pruned = now
+		}
 		hooks, err := w.Queue.PendingWebhooks(ctx)
 		if err != nil && ctx.Err() == nil {
 			w.Log.WarnContext(ctx, "webhooks: list pending deliveries", "err", err)

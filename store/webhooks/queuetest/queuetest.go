@@ -5,6 +5,7 @@ package queuetest
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,6 +91,47 @@ func Run(t *testing.T, newQueue func(t *testing.T) webhooks.Queue, sharedClaims 
 		}
 		if pending, _ := q.PendingWebhooks(ctx); len(pending) != 0 {
 			t.Errorf("pending after all done: %v", pending)
+		}
+	})
+
+	t.Run("done deliveries are pruned after their time, pending ones never", func(t *testing.T) {
+		q := newQueue(t)
+		for _, k := range []string{"event@1", "event@2", "event@3", "event@4"} {
+			if _, err := q.Enqueue(ctx, delivery("A", "h1", k)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// event@1 delivered long ago, event@2 given up long ago, event@3
+		// delivered lately, event@4 still pending.
+		for i, a := range []webhooks.Attempt{
+			{At: at.Add(time.Minute), Status: webhooks.Delivered, ResponseCode: 204},
+			{At: at.Add(2 * time.Minute), Status: webhooks.Failed, ResponseCode: 500},
+			{At: at.Add(time.Hour), Status: webhooks.Delivered, ResponseCode: 200},
+		} {
+			head, ok, err := q.Head(ctx, "h1")
+			if err != nil || !ok {
+				t.Fatalf("head %d: %v %v", i, ok, err)
+			}
+			if err := q.Record(ctx, head.ID, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := q.Prune(ctx, at.Add(30*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		list, err := q.List(ctx, "A", "h1", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, d := range list {
+			keys = append(keys, d.Key)
+		}
+		if strings.Join(keys, " ") != "event@4 event@3" {
+			t.Errorf("after pruning the log holds %v, want the pending and the recent one", keys)
+		}
+		if added, _ := q.Enqueue(ctx, delivery("A", "h1", "event@3")); added {
+			t.Error("a kept delivery's key was queued again")
 		}
 	})
 
