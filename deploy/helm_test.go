@@ -258,6 +258,11 @@ func TestHelmChartDefaultValues(t *testing.T) {
 	if len(r.hpas) != 0 {
 		t.Error("an autoscaler by default")
 	}
+	for _, d := range r.deployments {
+		if _, ok := envOf(d.Spec.Template.Spec.Containers[0])["ALBATROSS_METRICS_ADDR"]; ok || len(d.Spec.Template.Spec.Containers[0].Ports) != 1 {
+			t.Errorf("%s exposes /metrics by default", d.Name)
+		}
+	}
 	if !strings.Contains(r.notes, "http://albatross.example.com/") || !strings.Contains(r.notes, "serve the site over https") {
 		t.Errorf("NOTES: %s", r.notes)
 	}
@@ -279,6 +284,7 @@ func TestHelmChartExternalServicesAutoscalingAndTLS(t *testing.T) {
 		"config":   map[string]any{"publicUrl": "https://va.example.org"},
 		"extraEnv": []any{map[string]any{"name": "ALBATROSS_SMTP_HOST", "value": "smtp.example.org"}},
 		"image":    map[string]any{"tag": "v1.2.3"},
+		"metrics":  map[string]any{"enabled": true, "port": 9102},
 	})
 	checkProcesses(t, r, "va-albatross")
 	sec := r.secrets[0]
@@ -298,6 +304,11 @@ func TestHelmChartExternalServicesAutoscalingAndTLS(t *testing.T) {
 			t.Errorf("image %s", img)
 		}
 		env := envOf(d.Spec.Template.Spec.Containers[0])
+		c := d.Spec.Template.Spec.Containers[0]
+		if env["ALBATROSS_METRICS_ADDR"].Value != ":9102" || len(c.Ports) != 2 || c.Ports[1].Name != "metrics" || c.Ports[1].ContainerPort != 9102 ||
+			d.Spec.Template.Annotations["prometheus.io/port"] != "9102" {
+			t.Errorf("%s: /metrics is not served on its port for Prometheus: %+v %v", d.Name, c.Ports, d.Spec.Template.Annotations)
+		}
 		if env["ALBATROSS_SMTP_HOST"].Value != "smtp.example.org" || env["ALBATROSS_PUBLIC_URL"].Value != "https://va.example.org" {
 			t.Errorf("%s: the extra settings are missing", d.Name)
 		}

@@ -61,6 +61,11 @@ containers:
       - name: http
         containerPort: 8080
         protocol: TCP
+      {{- if .root.Values.metrics.enabled }}
+      - name: metrics
+        containerPort: {{ .root.Values.metrics.port }}
+        protocol: TCP
+      {{- end }}
     env:
       - name: ALBATROSS_ADDR
         value: ":8080"
@@ -76,6 +81,10 @@ containers:
         value: {{ .root.Values.config.secureCookies | quote }}
       - name: ALBATROSS_SSE_HEARTBEAT
         value: {{ .root.Values.config.sseHeartbeat | quote }}
+      {{- if .root.Values.metrics.enabled }}
+      - name: ALBATROSS_METRICS_ADDR
+        value: {{ printf ":%v" .root.Values.metrics.port | quote }}
+      {{- end }}
       {{- with .root.Values.config.trustedProxies }}
       - name: ALBATROSS_TRUSTED_PROXIES
         value: {{ . | quote }}
