@@ -12,7 +12,7 @@ ASSETS  := static/dist/app.css static/dist/htmx.min.js static/dist/sse.js static
 GOFILES := $(shell find . -name '*.go' -not -path './node_modules/*')
 TEMPL   := $(shell find views -name '*.templ')
 
-.PHONY: run build test fuzz bench bench-load bench-acars generate assets tools-check browser services lint clean
+.PHONY: run build release test fuzz bench bench-load bench-acars generate assets tools-check browser services lint clean
 
 ## run: build and start Albatross in its embedded mode (no database needed)
 run: build
@@ -23,6 +23,23 @@ build: $(BIN)
 
 $(BIN): $(ASSETS) $(GOFILES) go.mod go.sum
 	$(GO) build -buildvcs=auto -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/albatross
+
+## release: static binaries (pure Go, -trimpath, reproducible) for each RELEASE_TARGETS into RELEASE_DIR, with SHA256SUMS
+RELEASE_TARGETS ?= linux/amd64 linux/arm64 darwin/arm64 windows/amd64
+RELEASE_DIR     ?= release
+# No cgo, no build-time paths (-trimpath), no build id or symbol table: two
+# builds of one commit are the same bytes. The version stamp comes from git
+# (-buildvcs), the binary embeds the committed assets.
+RELEASE_FLAGS   := -trimpath -buildvcs=auto -ldflags "-s -w -buildid= -X main.version=$(VERSION)"
+release:
+	@rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)
+	@set -e; for t in $(RELEASE_TARGETS); do \
+	  os=$${t%/*}; arch=$${t#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+	  out=$(RELEASE_DIR)/albatross-$(VERSION)-$$os-$$arch$$ext; \
+	  echo "building $$out"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build $(RELEASE_FLAGS) -o $$out ./cmd/albatross; \
+	done
+	@cd $(RELEASE_DIR) && { command -v sha256sum >/dev/null && sha256sum albatross-* || shasum -a 256 albatross-*; } > SHA256SUMS && cat SHA256SUMS
 
 ## assets: Tailwind CSS, htmx 2 and its SSE extension and the world basemap into static/dist, and the airport reference (embedded)
 assets: $(ASSETS)

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/albatross-va/albatross/store/postgres"
 )
@@ -30,6 +32,7 @@ Commands:
                               PostgreSQL: export the event log to the file DEST
   relay                       publish every event to RabbitMQ (ALBATROSS_AMQP_URL), in order; see README
   version                     print the version
+  healthcheck [URL]           exit 0 when the local server's /healthz answers 200 (the image's health check)
   help                        print this help and every setting
 
 Settings (flag, environment variable, default):
@@ -68,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return backupCommand(ctx, rest, getenv, stdout, stderr)
 	case "relay":
 		return relayCommand(ctx, rest, getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, rest, getenv, stdout)
 	case "version":
 		info, _ := debug.ReadBuildInfo()
 		fmt.Fprintln(stdout, versionLine(buildVersion(), info))
@@ -106,7 +111,9 @@ func buildVersion() string {
 // commit it was built from and that commit's time (the build's date, kept
 // reproducible: two builds of one commit are the same binary), and the Go
 // toolchain and platform. A build outside a git checkout (go install
-// @version) has no commit; its version is the module's.
+// @version) has no VCS stamp; its version is the module's, and a
+// pseudo-version (go install @latest or @commit of an untagged commit)
+// names the commit and its time, which are read from it.
 func versionLine(v string, info *debug.BuildInfo) string {
 	commit, at, modified := "", "", false
 	if info != nil {
@@ -120,6 +127,9 @@ func versionLine(v string, info *debug.BuildInfo) string {
 				modified = s.Value == "true"
 			}
 		}
+	}
+	if commit == "" {
+		commit, at = pseudoVersionCommit(v)
 	}
 	line := "albatross " + v
 	if commit != "" {
@@ -135,6 +145,24 @@ func versionLine(v string, info *debug.BuildInfo) string {
 		}
 	}
 	return line + fmt.Sprintf(" (%s, %s/%s)", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// pseudoVersion is a Go module pseudo-version's tail: -yyyymmddhhmmss-commit.
+var pseudoVersion = regexp.MustCompile(`[.-](\d{14})-([0-9a-f]{12})(\+incompatible)?$`)
+
+// pseudoVersionCommit reads the commit and its time (RFC 3339, UTC) from a
+// module pseudo-version such as v0.0.0-20261207143000-0757b8c1d2e3, as
+// `go install …@latest` stamps an untagged commit; "", "" for a tag.
+func pseudoVersionCommit(v string) (commit, at string) {
+	m := pseudoVersion.FindStringSubmatch(v)
+	if m == nil {
+		return "", ""
+	}
+	t, err := time.Parse("20060102150405", m[1])
+	if err != nil {
+		return "", ""
+	}
+	return m[2], t.UTC().Format(time.RFC3339)
 }
 
 // migrate applies the PostgreSQL migrations and lists what it applied.

@@ -1,8 +1,9 @@
 // Package airportref is the world airport reference: every open airport
 // with an ICAO code, from OurAirports (see the README for the source and
 // licence). Adding an airport by ICAO fills its details from here, and the
-// airport search box searches it. The data is built by `make` into data/
-// (not committed) and embedded; a build without it has an empty reference.
+// airport search box searches it. The data is built by `make assets` into
+// data/, committed (so `go install` and a plain `go build` embed it) and
+// checked by CI to be what `make assets` makes, byte for byte.
 package airportref
 
 import (

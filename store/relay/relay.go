@@ -23,7 +23,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
@@ -556,16 +555,16 @@ func lockFile(ctx context.Context, path string, log *slog.Logger) (func(), error
 	}
 	waiting := false
 	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return func() {
-				_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-				_ = f.Close()
-			}, nil
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) {
+		locked, err := tryLockFile(f)
+		if err != nil {
 			_ = f.Close()
 			return nil, fmt.Errorf("relay: lock %s: %w", path, err)
+		}
+		if locked {
+			return func() {
+				unlockFile(f)
+				_ = f.Close()
+			}, nil
 		}
 		if !waiting {
 			waiting = true
