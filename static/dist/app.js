@@ -253,3 +253,33 @@ document.addEventListener("keydown", (e) => {
     }
   }
 });
+
+// An address slug is suggested from the field its input names
+// (data-slug-from, the airline's name): lower case, accents dropped, other
+// characters as hyphens, at most 40, as the domain's slug rule takes them.
+// Once the user types into the slug box it is theirs and is left alone.
+function slugOf(text) {
+  return text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+/, "")
+    .slice(0, 40)
+    .replace(/-+$/, "");
+}
+document.addEventListener("input", (e) => {
+  const box = e.target;
+  if (box.dataset && box.dataset.slugFrom !== undefined) {
+    box.dataset.slugTyped = box.value === "" ? "" : "1";
+    return;
+  }
+  if (!box.id) {
+    return;
+  }
+  for (const slug of document.querySelectorAll('[data-slug-from="' + CSS.escape(box.id) + '"]')) {
+    if (slug.dataset.slugTyped !== "1") {
+      slug.value = slugOf(box.value);
+    }
+  }
+});
