@@ -508,6 +508,12 @@ type Pireps struct {
 	// Qualifications, when set, says what a pilot may fly (MayFly); nil
 	// restricts nothing.
 	Qualifications QualificationsReader
+	// SoleWriterSince, when set, is when this process became the only
+	// writer of the log (the embedded mode's locked file). A reservation
+	// made before it whose PIREP was never written is a prefile a process
+	// that is gone did not finish: it holds nothing, without waiting out
+	// the grace a prefile between its two appends gets.
+	SoleWriterSince time.Time
 }
 
 // facts returns the reader of a filing's facts.

@@ -158,7 +158,8 @@ func (s *Pireps) reserveAircraft(ctx context.Context, meta CommandMeta, airlineI
 				// A PIREP not written yet is a prefile between its two
 				// appends, unless the reservation is old enough that its
 				// second append must have failed.
-				pending := !other.Created && now.Sub(u.ReservedAt) < reservationGrace
+				pending := !other.Created && now.Sub(u.ReservedAt) < reservationGrace &&
+					(s.SoleWriterSince.IsZero() || !u.ReservedAt.Before(s.SoleWriterSince))
 				if pending || other.Created && other.State == PirepInProgress {
 					msg := "This aircraft is flying another PIREP now: choose another aircraft."
 					return Decision{}, &Error{Code: EInvalid, Message: msg, Fields: map[string]string{"aircraft_id": msg},

@@ -6,7 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
 	"github.com/albatross-va/albatross/domain"
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
 )
 
 // prefileLisbon is what an ACARS client sends at prefile: no times, no
@@ -227,5 +231,39 @@ func TestAFlightInProgressReportsOnAfterItsAircraftIsStored(t *testing.T) {
 	replay(t, w.r, domain.PirepStream(id), p)
 	if p.Details.FuelUsed != 900 || p.Details.ArrAirport != "LPPT" || p.Phase != "ENR" {
 		t.Errorf("the flight: fuel %d, arrival %s, phase %s; want 900, LPPT, ENR", p.Details.FuelUsed, p.Details.ArrAirport, p.Phase)
+	}
+}
+
+// A prefile cut off between taking the aircraft and writing its PIREP
+// holds the aircraft for a minute, since the process may still be about
+// to write it; a process that is the log's only writer since after the
+// reservation knows nobody will, and lets the aircraft go at once.
+func TestAPrefileCutOffByACrashHoldsTheAircraftOnlyWhileItsProcessMayLive(t *testing.T) {
+	w := newPirepWorld(t)
+	ctx := context.Background()
+	meta := func() domain.CommandMeta { return domain.CommandMeta{ID: domain.NewUUID(), Who: w.pilot} }
+	// The reservation's append, and then nothing: the process died.
+	if _, err := domain.Execute(ctx, w.r, domain.StreamRef{StreamID: domain.AircraftUseStream("ac-1"), TenantID: w.airline}, meta(),
+		func() *domain.AircraftUse { return &domain.AircraftUse{} },
+		func(*domain.AircraftUse, int64) (domain.Decision, error) {
+			return domain.Decision{Events: []proto.Message{&eventsv1.AircraftReserved{AircraftId: "ac-1", PirepId: domain.NewUUID(),
+				ReservedAt: timestamppb.New(w.clock.Now())}}}, nil
+		}); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.add(10 * time.Second)
+	if _, _, err := w.pireps.Prefile(ctx, meta(), w.airline, prefileLisbon()); domain.ErrorReasons(err)["aircraft_id"] != domain.ReasonAircraftUnavailable {
+		t.Fatalf("a prefile 10 s after another's reservation, with other writers possible: %v; want the aircraft unavailable", err)
+	}
+	// The restarted embedded server is the only writer from its start on.
+	w.pireps.SoleWriterSince = w.clock.Now()
+	if _, _, err := w.pireps.Prefile(ctx, meta(), w.airline, prefileLisbon()); err != nil {
+		t.Fatalf("a prefile after a restart, of an aircraft the dead process had reserved: %v", err)
+	}
+	// Its own prefiles' reservations still hold.
+	other := prefileLisbon()
+	other.FlightNumber = "99"
+	if _, _, err := w.pireps.Prefile(ctx, meta(), w.airline, other); domain.ErrorReasons(err)["aircraft_id"] != domain.ReasonAircraftUnavailable {
+		t.Errorf("a second flight on the aircraft the restarted server gave out: %v", err)
 	}
 }

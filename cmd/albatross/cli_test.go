@@ -239,3 +239,23 @@ func dumpAirlines(t *testing.T, dbURL string) string {
 	}
 	return dump
 }
+
+// Two embedded servers of one data folder would each answer from read
+// models that miss the other's writes: the second refuses to start, and
+// the folder is free again once the first has stopped.
+func TestASecondEmbeddedServerOfOneDataFolderIsRefused(t *testing.T) {
+	env := map[string]string{"ALBATROSS_DATA_DIR": t.TempDir(), "ALBATROSS_METRICS_ADDR": "127.0.0.1:0"}
+	first := startServer(t, env)
+	_, _, err := runCLI(t, env, "serve", "--addr", "127.0.0.1:0")
+	if err == nil || !strings.Contains(err.Error(), "ALBATROSS_DATA_DIR") || !strings.Contains(err.Error(), "another process") {
+		t.Fatalf("a second serve of the same folder: %v; want it refused, naming ALBATROSS_DATA_DIR", err)
+	}
+	if resp, err := http.Get(first.URL + "/healthz"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("the first server after the second was refused: %v %v", err, resp)
+	}
+	first.stop(t)
+	again := startServer(t, env)
+	if resp, err := http.Get(again.URL + "/healthz"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("a server of the folder after the first stopped: %v %v", err, resp)
+	}
+}

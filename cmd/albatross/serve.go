@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/handlers"
+	"github.com/albatross-va/albatross/internal/filelock"
 	"github.com/albatross-va/albatross/internal/metrics"
 	"github.com/albatross-va/albatross/mail"
 	"github.com/albatross-va/albatross/reactors"
@@ -49,9 +52,16 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		}
 	}()
 	var snaps *snapshotter
+	var servingSince time.Time   // set when this process is the only server of the log
 	m := watchBackend(c, b, log) // before anything appends: every append is counted
 	if b.mode == "embedded" {
 		start := time.Now()
+		unlock, err := claimDataDir(c.DataDir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+		servingSince = start
 		if c.SnapshotInterval > 0 {
 			snaps = newSnapshotter(c, b, log)
 			if snaps.last, err = snaps.position(ctx); err != nil {
@@ -96,6 +106,8 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		}
 	}
 	cmds := wiring.NewCommands(b.events, b.registry, b.reads)
+	// A prefile the previous server was cut off in holds no aircraft here.
+	cmds.Pireps.SoleWriterSince = servingSince
 	hookWorker := cmds.WithWebhooks(b.webhooks, webhooks.Guard{AllowPrivate: c.WebhookAllowPrivate}, c.PublicURL)
 	hookWorker.Log = log
 	// Emails are queued by the handlers and the emails reactor, and sent by
@@ -433,4 +445,24 @@ func relayCheckpoint(b *backend) metrics.Checkpoints {
 		}
 		return []projector.Status{{Name: relay.DefaultName, Checkpoint: cp.At, Head: head, CaughtUp: !head.After(cp.At)}}, nil
 	}
+}
+
+// claimDataDir takes the embedded server's lock on its data folder: its
+// read models live in this process only, so a second server of the same
+// log would answer from read models that miss the first one's writes.
+func claimDataDir(dir string) (func(), error) {
+	path := filepath.Join(dir, "serve.lock")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("ALBATROSS_DATA_DIR: cannot open %s: %w", path, err)
+	}
+	locked, err := filelock.TryLock(f)
+	if err != nil || !locked {
+		_ = f.Close()
+		if err == nil {
+			err = errors.New("another albatross serve holds it")
+		}
+		return nil, fmt.Errorf("ALBATROSS_DATA_DIR: %s is served by another process already (%w); stop it, or give this one its own folder", dir, err)
+	}
+	return func() { filelock.Unlock(f); _ = f.Close() }, nil
 }

@@ -32,6 +32,7 @@ import (
 
 	"github.com/albatross-va/albatross/domain"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+	"github.com/albatross-va/albatross/internal/filelock"
 	"github.com/albatross-va/albatross/store/projector"
 )
 
@@ -555,14 +556,14 @@ func lockFile(ctx context.Context, path string, log *slog.Logger) (func(), error
 	}
 	waiting := false
 	for {
-		locked, err := tryLockFile(f)
+		locked, err := filelock.TryLock(f)
 		if err != nil {
 			_ = f.Close()
 			return nil, fmt.Errorf("relay: lock %s: %w", path, err)
 		}
 		if locked {
 			return func() {
-				unlockFile(f)
+				filelock.Unlock(f)
 				_ = f.Close()
 			}, nil
 		}

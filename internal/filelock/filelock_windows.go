@@ -1,6 +1,6 @@
 //go:build windows
 
-package relay
+package filelock
 
 import (
 	"errors"
@@ -9,9 +9,9 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// tryLockFile takes an exclusive lock on f without waiting: false when
+// TryLock takes an exclusive lock on f without waiting: false when
 // another process holds it (the release's windows/amd64 binary).
-func tryLockFile(f *os.File) (bool, error) {
+func TryLock(f *os.File) (bool, error) {
 	var ol windows.Overlapped
 	err := windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ol)
 	if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
@@ -20,7 +20,8 @@ func tryLockFile(f *os.File) (bool, error) {
 	return err == nil, err
 }
 
-func unlockFile(f *os.File) {
+// Unlock lets go of the lock TryLock took.
+func Unlock(f *os.File) {
 	var ol windows.Overlapped
 	_ = windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, &ol)
 }
