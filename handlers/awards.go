@@ -138,7 +138,8 @@ func (h *awardHandlers) defineAward(c echo.Context) error {
 		} else {
 			return err
 		}
-	} else if !errors.Is(err, http.ErrMissingFile) {
+	} else if !errors.Is(err, http.ErrMissingFile) && !errors.Is(err, http.ErrNotMultipart) {
+		// (A form sent without multipart, no file field at all, has no image.)
 		parse["image"] = "The image could not be read. Upload a PNG, JPEG or SVG file."
 	}
 	airlineID := c.Param("id")

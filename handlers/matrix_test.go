@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/albatross-va/albatross/domain"
+	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/domain/imports"
 )
 
@@ -757,6 +758,10 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form = url.Values{"transfer_hours": {fmt.Sprintf("%d:30", n)}, "transfer_reason": {"matrix test"}}
 	case "/airlines/:id/people/:uid/type-ratings":
 		form = url.Values{"rating_id": {tn.rating}, "do": {"grant"}, "reason": {"matrix test"}}
+	case "/airlines/:id/awards":
+		form = url.Values{"name": {fmt.Sprintf("Award %d", n)}, "description": {"Five flights"}, "rule": {domain.AwardRuleFlights}, "number": {"5"}}
+	case "/airlines/:id/awards/grant":
+		form = url.Values{"award": {tn.award}, "pilot": {w.pilotIdent(tn)}, "reason": {"matrix test"}}
 	case "/airlines/:id/news":
 		form = url.Values{"title": {fmt.Sprintf("News %d", n)}, "body": {"**Matrix** news"}}
 	case "/airlines/:id/news/:news":
@@ -955,4 +960,19 @@ func orDefault(tn, def *tenant) *tenant {
 		return def
 	}
 	return tn
+}
+
+// pilotIdent is the pilot id (such as ALA0002) of the airline's target
+// pilot, as staff type it in the grant form.
+func (w *matrixWorld) pilotIdent(tn *tenant) string {
+	members, err := reads.New(w.rm).Members(context.Background(), tn.id)
+	if err != nil {
+		panic(err)
+	}
+	for _, m := range members {
+		if m.ID == tn.pilot {
+			return m.PilotID
+		}
+	}
+	panic("the matrix's target pilot has no pilot id")
 }

@@ -151,8 +151,9 @@ func TestEveryFormFieldRefusesUnstorableText(t *testing.T) {
 		"/airlines/:id/ranks": staff, "/airlines/:id/ranks/:rank": staff, "/airlines/:id/people/:uid/rank": staff,
 		"/airlines/:id/news": staff, "/airlines/:id/news/:news": staff,
 		"/airlines/:id/type-ratings": staff, "/airlines/:id/type-ratings/:rating": staff, "/airlines/:id/people/:uid/type-ratings": staff,
-		"/airlines/:id/people/:uid/transfer-hours": staff,
-		"/airlines/:id/webhooks":                   staff, "/airlines/:id/webhooks/:hook": staff,
+		"/airlines/:id/people/:uid/transfer-hours": staff, "/airlines/:id/type-ratings/ranks/:rank": staff,
+		"/airlines/:id/awards": staff, "/airlines/:id/awards/grant": staff,
+		"/airlines/:id/webhooks": staff, "/airlines/:id/webhooks/:hook": staff,
 		"/a/:slug/register": anonymous,
 	}
 	// Fields that are not typed text: choices, check boxes and ids, whose
@@ -160,7 +161,7 @@ func TestEveryFormFieldRefusesUnstorableText(t *testing.T) {
 	notTyped := map[string]bool{"role": true, "status": true, "subfleet_id": true, "aircraft_id": true, "pirep": true,
 		"notice": true, "rank_id": true, "submit": true, "days": true, "active": true, "auto_promote": true,
 		"fuel_unit": true, "flight_type": true, "registration": true, "current": true,
-		"subfleet_ids": true, "rating_id": true, "do": true}
+		"subfleet_ids": true, "rating_id": true, "do": true, "rating_ids": true, "rule": true, "award": true}
 	// Check boxes, submit buttons and choices are read as such: any other
 	// value is a choice not made (an unknown PIREP or notice is skipped),
 	// and the text itself goes nowhere.
