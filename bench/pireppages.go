@@ -48,6 +48,12 @@ var pirepPages = []pirepPage{
 	{"airline PIREP list (one pilot's)", "/airlines/%s/pireps/all?pilot=", true, true},
 	{"pilot dashboard", "/airlines/%s/dashboard", false, false},
 	{"pilot's notices (the dashboard's slot)", "/airlines/%s/notices", false, false},
+	// The other pages a pilot opens every day: the filing form (its
+	// aircraft and airport lists), the roster (every pilot's totals) and
+	// the stats (over every PIREP).
+	{"PIREP form", "/airlines/%s/pireps/new", false, false},
+	{"roster", "/airlines/%s/roster", false, false},
+	{"airline stats", "/airlines/%s/stats", false, false},
 }
 
 // pagesAirline is a seeded airline with its logged-in pilot and staff.
@@ -102,7 +108,8 @@ func benchPirepPages(ctx context.Context, c config, log *slog.Logger, t *table) 
 		"The review queue lists every pending PIREP (1%%), so it has as many times the rows as the airline has PIREPs. "+
 		"The airline PIREP list is the staff's first page of 50 with its count: unfiltered, accepted ones by flight time, and the first pilot's; "+
 		"the pilot dashboard is the first pilot's, with their totals, rank and recent PIREPs; its notices load with a request of their own, "+
-		"timed as the next page (the pilot's unread notices: one per accepted or rejected PIREP, none dismissed).",
+		"timed as the next page (the pilot's unread notices: one per accepted or rejected PIREP, none dismissed). The PIREP form, the roster "+
+		"and the stats page are the first pilot's too.",
 		pagesAircraft, bigPilots, pagesSmallPireps, pagesSmallPilots, pagesSeedChunk, pageGets)
 	return nil
 }

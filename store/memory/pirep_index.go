@@ -48,13 +48,15 @@ type pirepIndex struct {
 // pirepOrders are one tenant's, or one state's of a tenant, rows sorted
 // as the airline list's ORDER BYs and by block-off, as PostgreSQL's
 // indexes on pireps (tenant_id, [state,] filed_at / flight_time /
-// block_off). A page of the list filtered by no more than state, airport
+// block_off / block_on). A page of the list filtered by no more than state, airport
 // and dates reads its rows in order and stops at the page's last, rather
 // than filtering and ranking all of an airline's 100,000; the count of a
 // state alone (or of every state) is the tree's size when no row's
 // block-off is outside the dates, which the block-off tree's ends tell.
+// The statistics' sums of a month read the accepted rows' block-on tree
+// from the month's first row to its last.
 type pirepOrders struct {
-	newest, oldest, longest, blockOff *btree.BTreeG[*readmodel.Pirep]
+	newest, oldest, longest, blockOff, blockOn *btree.BTreeG[*readmodel.Pirep]
 }
 
 // listOrder is one of the airline list's orders.
@@ -94,6 +96,14 @@ func byBlockOff(a, b *readmodel.Pirep) bool {
 	return bytes.Compare(a.ID[:], b.ID[:]) < 0
 }
 
+// byBlockOn orders by block_on, id.
+func byBlockOn(a, b *readmodel.Pirep) bool {
+	if c := a.BlockOn.Compare(b.BlockOn); c != 0 {
+		return c < 0
+	}
+	return bytes.Compare(a.ID[:], b.ID[:]) < 0
+}
+
 // orderDegree is the trees' B-tree degree: nodes of up to 63 rows.
 const orderDegree = 32
 
@@ -106,11 +116,12 @@ func newPirepOrders() *pirepOrders {
 		oldest:   btree.NewG(orderDegree, less(orderOldest)),
 		longest:  btree.NewG(orderDegree, less(orderLongest)),
 		blockOff: btree.NewG(orderDegree, byBlockOff),
+		blockOn:  btree.NewG(orderDegree, byBlockOn),
 	}
 }
 
 func (o *pirepOrders) trees() []*btree.BTreeG[*readmodel.Pirep] {
-	return []*btree.BTreeG[*readmodel.Pirep]{o.newest, o.oldest, o.longest, o.blockOff}
+	return []*btree.BTreeG[*readmodel.Pirep]{o.newest, o.oldest, o.longest, o.blockOff, o.blockOn}
 }
 
 // in is the tree of the order.

@@ -205,12 +205,20 @@ func (s *state) sumAirlineFlights(ctx context.Context, tenantID string) (readmod
 	return out, nil
 }
 
-// acceptedBetween keeps the tenant's accepted PIREPs with block-on in
-// [from, to).
-func (s *state) acceptedBetween(tenantID string, from, to time.Time) []readmodel.Pirep {
-	from, to = timestamptz(from), timestamptz(to)
-	return pirepsIn(s.pirepIdx.byState[stateKey{tenantID, "accepted"}], func(p *readmodel.Pirep) bool {
-		return p.State == "accepted" && !p.BlockOn.Before(from) && p.BlockOn.Before(to)
+// eachAcceptedBetween calls fn with each of the tenant's accepted PIREPs
+// with block-on in [from, to), in block-on order: a walk of that range of
+// the accepted rows' block-on tree, whatever the airline's other months
+// hold.
+func (s *state) eachAcceptedBetween(tenantID string, from, to time.Time, fn func(p *readmodel.Pirep)) {
+	o := s.pirepIdx.stateOrders[stateKey{tenantID, "accepted"}]
+	if o == nil {
+		return
+	}
+	// Pivots: the first possible row at each bound (the smallest id).
+	first, end := &readmodel.Pirep{BlockOn: timestamptz(from)}, &readmodel.Pirep{BlockOn: timestamptz(to)}
+	o.blockOn.AscendRange(first, end, func(p *readmodel.Pirep) bool {
+		fn(p)
+		return true
 	})
 }
 
@@ -219,10 +227,10 @@ func (s *state) sumAirlineFlightsBetween(ctx context.Context, arg readmodel.SumA
 		return readmodel.SumAirlineFlightsBetweenRow{}, err
 	}
 	var out readmodel.SumAirlineFlightsBetweenRow
-	for _, p := range s.acceptedBetween(arg.TenantID, arg.FromTime, arg.ToTime) {
+	s.eachAcceptedBetween(arg.TenantID, arg.FromTime, arg.ToTime, func(p *readmodel.Pirep) {
 		out.Flights++
 		out.Minutes += int64(p.FlightTime)
-	}
+	})
 	return out, nil
 }
 
@@ -234,7 +242,7 @@ func (s *state) listTopPilotsBetween(ctx context.Context, arg readmodel.ListTopP
 		return nil, negativeLimit()
 	}
 	byPilot := map[uuid.UUID]*readmodel.ListTopPilotsBetweenRow{}
-	for _, p := range s.acceptedBetween(arg.TenantID, arg.FromTime, arg.ToTime) {
+	s.eachAcceptedBetween(arg.TenantID, arg.FromTime, arg.ToTime, func(p *readmodel.Pirep) {
 		r := byPilot[p.PilotID]
 		if r == nil {
 			r = &readmodel.ListTopPilotsBetweenRow{UserID: p.PilotID}
@@ -245,7 +253,7 @@ func (s *state) listTopPilotsBetween(ctx context.Context, arg readmodel.ListTopP
 		}
 		r.Flights++
 		r.Minutes += int64(p.FlightTime)
-	}
+	})
 	var out []readmodel.ListTopPilotsBetweenRow
 	for _, r := range byPilot {
 		out = append(out, *r)

@@ -106,6 +106,7 @@ func lessSites() map[string]unsafe.Pointer {
 		"pirepOrders.oldest":     lessOf(orders.oldest),
 		"pirepOrders.longest":    lessOf(orders.longest),
 		"pirepOrders.blockOff":   lessOf(orders.blockOff),
+		"pirepOrders.blockOn":    lessOf(orders.blockOn),
 		"airlineRoster.pilots":   lessOf(btree.NewG(orderDegree, rosterLess)),
 		"airlineRoster.others":   lessOf(btree.NewG(orderDegree, rosterLess)),
 	}
