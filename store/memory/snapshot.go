@@ -319,11 +319,14 @@ func DecodeSnapshot(b []byte, head domain.Position) (m *ReadModels, s Snapshot, 
 	d := &snapDecoder{buf: payload, sites: lessSites()}
 	defer func() {
 		if r := recover(); r != nil {
-			de, ok := r.(snapDecodeError)
-			if !ok {
-				panic(r)
+			// A decoder's own refusal, or anything else a file the codec
+			// did not foresee led it into: either way the start replays
+			// the whole log rather than fail.
+			msg := fmt.Sprint(r)
+			if de, ok := r.(snapDecodeError); ok {
+				msg = de.msg
 			}
-			m, err = nil, unusable("%s", de.msg)
+			m, err = nil, unusable("%s", msg)
 		}
 	}()
 	codec.dec(d, unsafe.Pointer(m.st))
