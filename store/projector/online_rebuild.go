@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/store/notify"
@@ -81,6 +82,7 @@ func (p *Projector) RebuildOnline(ctx context.Context, name string) error {
 
 func (p *Projector) rebuildBeside(ctx context.Context, sb ShadowBackend, pr Projection) error {
 	name := pr.Name()
+	start := time.Now()
 	sh, err := sb.NewShadow(ctx, name, pr.Reset)
 	if err != nil {
 		return err
@@ -126,6 +128,7 @@ func (p *Projector) rebuildBeside(ctx context.Context, sb ShadowBackend, pr Proj
 		}
 	}
 	bulk, isBulk := pr.(BulkRebuilder)
+	swapStart := time.Now()
 	err = sh.Swap(ctx,
 		func(q readmodel.Querier) error {
 			for {
@@ -173,7 +176,10 @@ func (p *Projector) rebuildBeside(ctx context.Context, sb ShadowBackend, pr Proj
 	if err != nil {
 		return fmt.Errorf("rebuild projection %s: %w", name, err)
 	}
-	p.log.InfoContext(ctx, "projector: rebuilt projection beside the live one", "projection", name, "events", total, "checkpoint", last.String())
+	// held is how long the live projection could not apply (the swap's
+	// transaction), against took, the whole rebuild's time.
+	p.log.InfoContext(ctx, "projector: rebuilt projection beside the live one", "projection", name, "events", total,
+		"checkpoint", last.String(), "took", time.Since(start).Round(time.Millisecond), "held", time.Since(swapStart).Round(time.Millisecond))
 	p.saw(name, last)
 	p.committed()
 	p.publish(ctx, coalesce(notices))
