@@ -24,6 +24,14 @@ import (
 // wait, MVCC), moves the checkpoint, and drops the shadow. Writes reach the
 // copies through the search path: the projection's sqlc queries name
 // their tables unqualified, and the shadow schema comes first.
+//
+// The swap copies rows, so it grows with the read model (under load, 10k
+// PIREPs: 8.6 s against 75.6 s for the rebuild in place, both holding the
+// live projection; BenchmarkRebuildOnlineHoldPostgres). Renaming the
+// copies in instead would take a moment whatever the size, but the
+// renamed tables would need the live ones' index, constraint and trigger
+// names (migrations and error mapping name them, and the pireps table's
+// triggers keep pirep_counts), which LIKE does not carry over.
 
 // ErrNoShadow is wrapped by NewShadow's error for a projection whose
 // reset is not a set of "DELETE FROM table" statements: the caller
