@@ -23,7 +23,7 @@ const usage = `Usage: albatross COMMAND [flags]
 Commands:
   serve                       run the web server (embedded mode unless DATABASE_URL is set)
   migrate                     apply PostgreSQL migrations (DATABASE_URL)
-  projections rebuild [NAME]  drop and replay read models (all, or NAME)
+  projections rebuild [NAME]  replay read models beside the live ones, then swap (all, or NAME)
   projections retry           apply the quarantined events again, after a fix
   admin reset-password LOGIN  issue a new one-time password (for a lost admin password)
   log export FILE             write the whole event log to FILE (a checksummed file; see README)
