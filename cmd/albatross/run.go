@@ -23,7 +23,7 @@ const usage = `Usage: albatross COMMAND [flags]
 Commands:
   serve                       run the web server (embedded mode unless DATABASE_URL is set)
   migrate                     apply PostgreSQL migrations (DATABASE_URL)
-  projections rebuild [NAME]  drop and replay read models (all, or NAME)
+  projections rebuild [NAME]  replay read models beside the live ones, then swap (all, or NAME)
   projections retry           apply the quarantined events again, after a fix
   admin reset-password LOGIN  issue a new one-time password (for a lost admin password)
   log export FILE             write the whole event log to FILE (a checksummed file; see README)
@@ -256,7 +256,10 @@ func rebuildProjections(ctx context.Context, args []string, getenv func(string) 
 		fmt.Fprintln(stdout, "The embedded mode keeps its read models in memory and rebuilds them at every start, from its snapshot (readmodels.snapshot in the data folder) and the events after it; nothing to do. To replay the whole log, stop Albatross and delete that file.")
 		return nil
 	}
-	if err := b.projector.Rebuild(ctx, name); err != nil {
+	// Beside the live read models: pages keep answering from them, and a
+	// running server keeps projecting, until the rebuilt rows replace
+	// them in one short transaction per projection.
+	if err := b.projector.RebuildOnline(ctx, name); err != nil {
 		return err
 	}
 	if name == "" {

@@ -124,5 +124,5 @@ func (s *snapshotter) write(ctx context.Context) {
 	}
 	s.last, s.lastAt = snap.Position, time.Now()
 	s.log.Info("read-model snapshot written", "position", snap.Position.String(), "bytes", snap.Bytes,
-		"took", time.Since(start).Round(time.Millisecond))
+		"took", time.Since(start).Round(time.Millisecond), "projections_held", snap.Held.Round(time.Microsecond))
 }

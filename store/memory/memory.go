@@ -32,6 +32,7 @@ type ReadModels struct {
 	busy   map[string]bool // projections with a Batch in flight
 
 	snapshotSize atomic.Int64 // of the last snapshot written or loaded: the next one's buffer
+	encodeHook   func()       // tests: runs in EncodeSnapshot once the state is copied, before it is encoded
 }
 
 var _ readmodel.Querier = (*ReadModels)(nil)

@@ -42,6 +42,7 @@ import (
 type snapCodec struct {
 	enc func(e *snapEncoder, p unsafe.Pointer)
 	dec func(d *snapDecoder, p unsafe.Pointer)
+	min uint64 // the fewest bytes a value takes: a count of n values needs n*min bytes left
 }
 
 type codecKey struct {
@@ -131,6 +132,19 @@ func (d *snapDecoder) length() int {
 		d.fail("length %d past the end at %d", n, d.off)
 	}
 	return int(n)
+}
+
+// lengthOf is length (of n+1 for n values) for values that take min bytes
+// each at least, so that what a length makes the decoder allocate stays in
+// proportion to the bytes left (a row of 500 bytes in memory takes some 50
+// in the file; without this a hostile length of a million, in a file of a
+// million bytes, would ask for 500 MB).
+func (d *snapDecoder) lengthOf(min uint64) int {
+	n := d.length()
+	if n > 1 && uint64(n-1)*min > uint64(len(d.buf)-d.off) {
+		d.fail("%d values of %d bytes at least past the end at %d", n-1, min, d.off)
+	}
+	return n
 }
 
 var (
@@ -279,12 +293,29 @@ func (c *snapCompiler) compile(t reflect.Type, site string) (*snapCodec, error) 
 		delete(c.codecs, k)
 		return nil, err
 	}
+	if cd.min == 0 {
+		cd.min = minSize(t)
+	}
 	return cd, nil
+}
+
+// minSize is the fewest bytes a value of t takes that no compile*
+// function set: one for a number, a string, a slice, a map or a pointer
+// (their tag or length), the fixed width of a float.
+func minSize(t reflect.Type) uint64 {
+	switch t.Kind() {
+	case reflect.Float32:
+		return 4
+	case reflect.Float64:
+		return 8
+	}
+	return 1
 }
 
 func (c *snapCompiler) compileArray(cd *snapCodec, t reflect.Type, site string) error {
 	n, size := t.Len(), t.Elem().Size()
 	if t.Elem().Kind() == reflect.Uint8 {
+		cd.min = max(uint64(n), 1)
 		cd.enc = func(e *snapEncoder, p unsafe.Pointer) { e.buf = append(e.buf, unsafe.Slice((*byte)(p), n)...) }
 		cd.dec = func(d *snapDecoder, p unsafe.Pointer) { copy(unsafe.Slice((*byte)(p), n), d.take(uint64(n))) }
 		return nil
@@ -293,6 +324,7 @@ func (c *snapCompiler) compileArray(cd *snapCodec, t reflect.Type, site string) 
 	if err != nil {
 		return err
 	}
+	cd.min = max(uint64(n)*el.min, 1)
 	cd.enc = func(e *snapEncoder, p unsafe.Pointer) {
 		for i := range n {
 			el.enc(e, unsafe.Add(p, uintptr(i)*size))
@@ -354,7 +386,7 @@ func (c *snapCompiler) compileSlice(cd *snapCodec, t reflect.Type, site string) 
 		}
 	}
 	cd.dec = func(d *snapDecoder, p unsafe.Pointer) {
-		n := d.length()
+		n := d.lengthOf(el.min)
 		if n == 0 {
 			*(*sliceHeader)(p) = sliceHeader{}
 			return
@@ -421,7 +453,7 @@ func (c *snapCompiler) compileMap(cd *snapCodec, t reflect.Type, site string) er
 		}
 	}
 	cd.dec = func(d *snapDecoder, p unsafe.Pointer) {
-		n := d.length()
+		n := d.lengthOf(kc.min + vc.min)
 		dst := reflect.NewAt(t, p).Elem()
 		if n == 0 {
 			dst.SetZero()
@@ -504,6 +536,7 @@ func (c *snapCompiler) compileStruct(cd *snapCodec, t reflect.Type, site string)
 	switch {
 	case t == timeType:
 		cd.enc, cd.dec = encodeTime, decodeTime
+		cd.min = 3 // seconds, nanoseconds, zone
 		return nil
 	case t == mutexType || t == rwMutexType:
 		// A lock is state of the process, not of the data: it starts free.
@@ -511,9 +544,11 @@ func (c *snapCompiler) compileStruct(cd *snapCodec, t reflect.Type, site string)
 		cd.dec = func(*snapDecoder, unsafe.Pointer) {}
 		return nil
 	case t.PkgPath() == btreePackage && strings.HasPrefix(t.Name(), "BTreeG["):
+		cd.min = 3 // degree, length, root
 		return c.compileBTree(cd, t, site)
 	}
 	var fields []fieldCodec
+	var size uint64
 	hasFuncs := false
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -523,14 +558,19 @@ func (c *snapCompiler) compileStruct(cd *snapCodec, t reflect.Type, site string)
 		if f.Type.Kind() == reflect.Func {
 			fields = append(fields, fieldCodec{off: f.Offset, fn: f.Type, name: f.Name})
 			hasFuncs = true
+			size++
 			continue
 		}
 		fc, err := c.compile(f.Type, t.Name()+"."+f.Name)
 		if err != nil {
 			return err
 		}
+		if f.Type != mutexType && f.Type != rwMutexType {
+			size += fc.min
+		}
 		fields = append(fields, fieldCodec{off: f.Offset, codec: fc, name: f.Name})
 	}
+	cd.min = max(size, 1)
 	cd.enc = func(e *snapEncoder, p unsafe.Pointer) {
 		for _, f := range fields {
 			fp := unsafe.Add(p, f.off)
@@ -663,13 +703,25 @@ func (c *snapCompiler) compileBTree(cd *snapCodec, t reflect.Type, site string) 
 			encNode(e, *(*unsafe.Pointer)(unsafe.Add(children.data, uintptr(i)*unsafe.Sizeof(uintptr(0)))))
 		}
 	}
-	var decNode func(d *snapDecoder, cow unsafe.Pointer) unsafe.Pointer
-	decNode = func(d *snapDecoder, cow unsafe.Pointer) unsafe.Pointer {
-		n := d.length()
+	// A tree read back must have the shape the library keeps (a sane
+	// degree, no node over its size, every inner node one child more
+	// than items, bounded height, as many items as its length says):
+	// a damaged or hostile file could otherwise make a tree whose length
+	// asks a read for gigabytes, or whose walk never ends.
+	var decNode func(d *snapDecoder, cow unsafe.Pointer, degree, depth int, count *int) unsafe.Pointer
+	decNode = func(d *snapDecoder, cow unsafe.Pointer, degree, depth int, count *int) unsafe.Pointer {
+		n := d.lengthOf(item.min)
 		if n == 0 {
 			return nil
 		}
 		n--
+		if n > 2*degree-1 {
+			d.fail("a tree node of %d items, over the degree %d allows", n, degree)
+		}
+		if depth > maxTreeHeight {
+			d.fail("a tree deeper than %d", maxTreeHeight)
+		}
+		*count += n
 		node := reflect.New(nodeT).UnsafePointer()
 		*(*unsafe.Pointer)(unsafe.Add(node, nodeCow.Offset)) = cow
 		if n > 0 {
@@ -681,11 +733,18 @@ func (c *snapCompiler) compileBTree(cd *snapCodec, t reflect.Type, site string) 
 			}
 		}
 		if nc := d.length(); nc > 0 {
+			if nc != n+1 {
+				d.fail("a tree node of %d items with %d children", n, nc)
+			}
 			s := reflect.MakeSlice(childrenF.Type, nc, nc)
 			reflect.NewAt(childrenF.Type, unsafe.Add(node, childrenF.Offset)).Elem().Set(s)
 			data := s.UnsafePointer()
 			for i := range nc {
-				*(*unsafe.Pointer)(unsafe.Add(data, uintptr(i)*unsafe.Sizeof(uintptr(0)))) = decNode(d, cow)
+				child := decNode(d, cow, degree, depth+1, count)
+				if child == nil {
+					d.fail("a tree node with a missing child")
+				}
+				*(*unsafe.Pointer)(unsafe.Add(data, uintptr(i)*unsafe.Sizeof(uintptr(0)))) = child
 			}
 		}
 		return node
@@ -719,12 +778,28 @@ func (c *snapCompiler) compileBTree(cd *snapCodec, t reflect.Type, site string) 
 			*(*unsafe.Pointer)(unsafe.Add(cow, freelistF.Offset)) = fl.UnsafePointer()
 			*cowp = cow
 		}
-		*(*int)(unsafe.Add(p, degree.Offset)) = int(d.varint())
-		*(*int)(unsafe.Add(p, length.Offset)) = int(d.varint())
-		*(*unsafe.Pointer)(unsafe.Add(p, root.Offset)) = decNode(d, *cowp)
+		deg, n := d.varint(), d.varint()
+		if deg < 2 || deg > maxTreeDegree {
+			d.fail("a tree of degree %d", deg)
+		}
+		count := 0
+		r := decNode(d, *cowp, int(deg), 0, &count)
+		if int64(count) != n {
+			d.fail("a tree of length %d holding %d items", n, count)
+		}
+		*(*int)(unsafe.Add(p, degree.Offset)) = int(deg)
+		*(*int)(unsafe.Add(p, length.Offset)) = count
+		*(*unsafe.Pointer)(unsafe.Add(p, root.Offset)) = r
 	}
 	return nil
 }
+
+// The bounds of a tree read back: the state's trees have orderDegree,
+// and a tree of a million items at that degree is 5 levels high.
+const (
+	maxTreeDegree = 1024
+	maxTreeHeight = 64
+)
 
 // lessOf is the ordering function a tree holds, for the sites table.
 func lessOf(t any) unsafe.Pointer {
@@ -739,6 +814,7 @@ func lessOf(t any) unsafe.Pointer {
 // are listed in fastMaps.
 func fastMap[K comparable, V any](kc, vc *snapCodec) *snapCodec {
 	return &snapCodec{
+		min: 1,
 		enc: func(e *snapEncoder, p unsafe.Pointer) {
 			m := *(*map[K]V)(p)
 			if m == nil {
@@ -771,7 +847,7 @@ func fastMap[K comparable, V any](kc, vc *snapCodec) *snapCodec {
 			}
 		},
 		dec: func(d *snapDecoder, p unsafe.Pointer) {
-			n := d.length()
+			n := d.lengthOf(kc.min + vc.min)
 			if n == 0 {
 				*(*map[K]V)(p) = nil
 				return

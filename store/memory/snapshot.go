@@ -56,6 +56,10 @@ type Snapshot struct {
 	Position domain.Position // the newest projection checkpoint it holds
 	Bytes    int64
 	Build    string
+	// Held is how long the encode kept the projections and readers
+	// waiting (the copy of the state), not counting the wait for the
+	// batches in flight to end.
+	Held time.Duration
 }
 
 var stateType = reflect.TypeFor[state]()
@@ -166,10 +170,14 @@ func (m *ReadModels) holdAll(ctx context.Context, projections []string) (release
 // EncodeSnapshot returns the snapshot file's bytes for the state at a
 // point between batches of projections (every projection the caller's
 // projector runs must be named: a batch of one not named could be half
-// applied). The projections wait while the state is encoded (well under a
-// second at a million rows); readers do not.
+// applied). The projections and readers wait only while the state is
+// copied (see snapclone.go); the copy is then encoded while they go on.
 func (m *ReadModels) EncodeSnapshot(ctx context.Context, projections []string) ([]byte, Snapshot, error) {
 	sch, err := snapshotSchema()
+	if err != nil {
+		return nil, Snapshot{}, err
+	}
+	clone, err := cloneState()
 	if err != nil {
 		return nil, Snapshot{}, err
 	}
@@ -178,8 +186,13 @@ func (m *ReadModels) EncodeSnapshot(ctx context.Context, projections []string) (
 	if err != nil {
 		return nil, Snapshot{}, err
 	}
-	m.mu.RLock()
-	pos := newestCheckpoint(m.st)
+	start := time.Now()
+	m.mu.Lock()
+	st := clone(m.st)
+	m.mu.Unlock()
+	release()
+	held := time.Since(start)
+	pos := newestCheckpoint(st)
 	e := &snapEncoder{ptrs: map[unsafe.Pointer]uint64{}, strs: map[strKey]uint32{}, buf: make([]byte, 0, m.snapshotSize.Load()+m.snapshotSize.Load()/8+4096)}
 	build := buildID()
 	e.buf = append(e.buf, snapshotMagic...)
@@ -191,13 +204,14 @@ func (m *ReadModels) EncodeSnapshot(ctx context.Context, projections []string) (
 	e.buf = binary.LittleEndian.AppendUint64(e.buf, uint64(pos.Seq))
 	lenAt := len(e.buf)
 	e.buf = binary.LittleEndian.AppendUint64(e.buf, 0)
-	codec.enc(e, unsafe.Pointer(m.st))
-	m.mu.RUnlock()
-	release()
+	if m.encodeHook != nil {
+		m.encodeHook()
+	}
+	codec.enc(e, unsafe.Pointer(st))
 	binary.LittleEndian.PutUint64(e.buf[lenAt:], uint64(len(e.buf)-lenAt-8))
 	e.buf = binary.LittleEndian.AppendUint32(e.buf, crc32.Checksum(e.buf, crcTable))
 	m.snapshotSize.Store(int64(len(e.buf)))
-	return e.buf, Snapshot{Position: pos, Bytes: int64(len(e.buf)), Build: build}, nil
+	return e.buf, Snapshot{Position: pos, Bytes: int64(len(e.buf)), Build: build, Held: held}, nil
 }
 
 // WriteSnapshot writes the snapshot to path atomically: a temporary file
@@ -306,11 +320,14 @@ func DecodeSnapshot(b []byte, head domain.Position) (m *ReadModels, s Snapshot, 
 	d := &snapDecoder{buf: payload, sites: lessSites()}
 	defer func() {
 		if r := recover(); r != nil {
-			de, ok := r.(snapDecodeError)
-			if !ok {
-				panic(r)
+			// A decoder's own refusal, or anything else a file the codec
+			// did not foresee led it into: either way the start replays
+			// the whole log rather than fail.
+			msg := fmt.Sprint(r)
+			if de, ok := r.(snapDecodeError); ok {
+				msg = de.msg
 			}
-			m, err = nil, unusable("%s", de.msg)
+			m, err = nil, unusable("%s", msg)
 		}
 	}()
 	codec.dec(d, unsafe.Pointer(m.st))
