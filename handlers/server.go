@@ -129,6 +129,11 @@ type Deps struct {
 	// airline's rules of who may fly what.
 	TypeRatings TypeRatingCommands
 	FlyingRules FlyingRuleCommands
+	// Fares and Expenses save an airline's fares and expenses (their
+	// import files); the fleet page shows the fares and SimBrief's load
+	// comes from them.
+	Fares    FareCommands
+	Expenses ExpenseCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
 	// Bids runs the bid commands; BidRules sets an airline's bid
