@@ -152,6 +152,10 @@ type Deps struct {
 	Simbrief         SimbriefCommands
 	SimbriefSettings SimbriefSettingCommands
 	SimbriefClient   SimbriefFetcher
+	// SimbriefLoadPick draws the load factor's variance for SimBrief's
+	// passengers and cargo: a number in [0, n); nil is math/rand's.
+	// Tests fix it.
+	SimbriefLoadPick func(n int) int
 
 	// Jumpseats moves a pilot to another airport without flying.
 	Jumpseats JumpseatCommands
