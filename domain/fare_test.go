@@ -140,3 +140,54 @@ func TestApplyAmountOrPercent(t *testing.T) {
 		}
 	}
 }
+
+// A subfleet keeps phpVMS's fares cell of a subfleets file: a save with
+// SetFares changes it, the subfleet form's edit (without) keeps it, and a
+// save of the same cell appends nothing.
+func TestSubfleetFaresAreKeptByTheFormEdit(t *testing.T) {
+	r := newRunner(t)
+	m := newMembership(t, r)
+	f := newFleet(m)
+	ctx := context.Background()
+	meta := domain.CommandMeta{Who: m.admin}
+	sf := domain.Subfleet{Type: "A32X", ICAO: "A320", Name: "Airbus A320", HubID: "KAUS", Fares: "Y;B?capacity=100&price=500%", SetFares: true}
+	id, _, err := f.CreateSubfleet(ctx, meta, m.airline, sf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := func() domain.SubfleetState {
+		t.Helper()
+		s := domain.SubfleetState{}
+		recs, err := r.Store.ReadStream(ctx, domain.SubfleetStream(id), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rec := range recs {
+			msg, err := r.Registry.Decode(rec.Type, rec.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Apply(msg); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return s
+	}
+	if res, err := f.ChangeSubfleet(ctx, meta, m.airline, id, sf); err != nil || res.Position != domain.Start {
+		t.Errorf("the same subfleet and fares again: %v, %v; want nothing appended", res, err)
+	}
+	form := domain.Subfleet{Type: "A32X", ICAO: "A320", Name: "Airbus A320neo", HubID: "KAUS"}
+	if _, err := f.ChangeSubfleet(ctx, meta, m.airline, id, form); err != nil {
+		t.Fatal(err)
+	}
+	if s := state(); s.Name != "Airbus A320neo" || s.Fares != "Y;B?capacity=100&price=500%" {
+		t.Errorf("after the form's edit: %q fares %q, want the fares kept", s.Name, s.Fares)
+	}
+	form.Fares, form.SetFares = "", true
+	if _, err := f.ChangeSubfleet(ctx, meta, m.airline, id, form); err != nil {
+		t.Fatal(err)
+	}
+	if s := state(); s.Fares != "" {
+		t.Errorf("after a file without fares: %q, want none", s.Fares)
+	}
+}
