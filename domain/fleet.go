@@ -101,6 +101,12 @@ type Subfleet struct {
 	Name          string
 	HubID         string // the home hub's ICAO code
 	CostBlockHour string // money as typed, for example 2500.00; empty: not set
+	// Fares is phpVMS's fares cell of the subfleet (Y;B?capacity=100&
+	// price=500%), kept as a subfleets file gives it. Only a save with
+	// SetFares changes it: the subfleet form has no such field, and its
+	// edit keeps the subfleet's fares.
+	Fares    string
+	SetFares bool
 }
 
 // Normalize trims the fields and puts codes in upper case.
@@ -110,6 +116,7 @@ func (s *Subfleet) Normalize() {
 	s.Name = strings.TrimSpace(s.Name)
 	s.HubID = strings.ToUpper(strings.TrimSpace(s.HubID))
 	s.CostBlockHour = strings.TrimSpace(s.CostBlockHour)
+	s.Fares = strings.TrimSpace(s.Fares)
 }
 
 // Validate returns an EInvalid error naming each bad field, or nil.
@@ -128,6 +135,7 @@ func (s Subfleet) Validate() error {
 	if _, _, err := ParseMoney(s.CostBlockHour); err != nil {
 		f["cost_block_hour"] = ErrorMessage(err)
 	}
+	CheckLine(f, "fares", &s.Fares, maxFlightFares)
 	return Invalid(f)
 }
 
@@ -252,6 +260,7 @@ type SubfleetState struct {
 	Created                 bool
 	Type, ICAO, Name, HubID string
 	CostBlockHour           *int64 // cents; nil: not set
+	Fares                   string // phpVMS's fares cell; "" in events before it
 }
 
 // Apply folds one stored event into the subfleet.
@@ -260,8 +269,10 @@ func (s *SubfleetState) Apply(ev proto.Message) error {
 	case *eventsv1.SubfleetCreated:
 		s.ID, s.TenantID, s.Created = e.SubfleetId, e.TenantId, true
 		s.Type, s.ICAO, s.Name, s.HubID, s.CostBlockHour = e.Type, e.Icao, e.Name, e.HubId, e.CostBlockHourCents
+		s.Fares = e.Fares
 	case *eventsv1.SubfleetChanged:
 		s.Type, s.ICAO, s.Name, s.HubID, s.CostBlockHour = e.Type, e.Icao, e.Name, e.HubId, e.CostBlockHourCents
+		s.Fares = e.Fares
 	default:
 		return fmt.Errorf("subfleet: unexpected event %T", ev)
 	}
@@ -368,7 +379,7 @@ func (s *Fleet) CreateSubfleet(ctx context.Context, meta CommandMeta, airlineID 
 			return Decision{
 				Events: []proto.Message{&eventsv1.SubfleetCreated{
 					SubfleetId: id, TenantId: airlineID, Type: in.Type, Icao: in.ICAO, Name: in.Name,
-					HubId: in.HubID, CostBlockHourCents: cost, CreatedAt: timestamppb.New(s.Runner.now()),
+					HubId: in.HubID, CostBlockHourCents: cost, CreatedAt: timestamppb.New(s.Runner.now()), Fares: in.Fares,
 				}},
 				Claims: []UniqueClaim{{Scope: airlineID, Field: "type", Value: in.Type}},
 			}, nil
@@ -392,7 +403,11 @@ func (s *Fleet) ChangeSubfleet(ctx context.Context, meta CommandMeta, airlineID,
 			if !sf.Created || sf.TenantID != airlineID || airlineID == "" {
 				return Decision{}, Errorf(ENotFound, "There is no such subfleet in this airline.")
 			}
-			if sf.Type == in.Type && sf.ICAO == in.ICAO && sf.Name == in.Name && sf.HubID == in.HubID && sameCents(sf.CostBlockHour, cost) {
+			if !in.SetFares {
+				in.Fares = sf.Fares
+			}
+			if sf.Type == in.Type && sf.ICAO == in.ICAO && sf.Name == in.Name && sf.HubID == in.HubID && sameCents(sf.CostBlockHour, cost) &&
+				sf.Fares == in.Fares {
 				return Decision{}, nil
 			}
 			var claims []UniqueClaim
@@ -402,7 +417,7 @@ func (s *Fleet) ChangeSubfleet(ctx context.Context, meta CommandMeta, airlineID,
 			return Decision{
 				Events: []proto.Message{&eventsv1.SubfleetChanged{
 					SubfleetId: subfleetID, Type: in.Type, Icao: in.ICAO, Name: in.Name, HubId: in.HubID,
-					CostBlockHourCents: cost, ChangedAt: timestamppb.New(s.Runner.now()),
+					CostBlockHourCents: cost, ChangedAt: timestamppb.New(s.Runner.now()), Fares: in.Fares,
 				}},
 				Claims: claims,
 			}, nil

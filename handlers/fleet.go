@@ -71,7 +71,7 @@ func (h *fleetHandlers) fleetData(ctx context.Context, airlineID string) ([]view
 // subfleetRow is a subfleet with its aircraft, their counts per status and
 // where they are.
 func subfleetRow(s reads.Subfleet, planes []reads.Aircraft) views.SubfleetRow {
-	r := views.SubfleetRow{ID: s.ID, Type: s.Type, ICAO: s.ICAO, Name: s.Name, HubID: s.HubID}
+	r := views.SubfleetRow{ID: s.ID, Type: s.Type, ICAO: s.ICAO, Name: s.Name, HubID: s.HubID, Fares: s.Fares}
 	if s.CostBlockHourCents != nil {
 		r.CostBlockHour = domain.FormatMoney(*s.CostBlockHourCents)
 	}
@@ -122,7 +122,11 @@ func (h *fleetHandlers) renderFleet(c echo.Context, status int, sf views.Subflee
 	if af.CommandID == "" {
 		af.CommandID, af.Status = domain.NewUUID(), domain.AircraftActive
 	}
-	p := views.FleetPage{Page: page(c, tabs.Name+" fleet"), Tabs: tabs, List: views.FleetList{AirlineID: tabs.ID, Subfleets: rows},
+	fares, err := h.rm.Fares(c.Request().Context(), tabs.ID)
+	if err != nil {
+		return err
+	}
+	p := views.FleetPage{Page: page(c, tabs.Name+" fleet"), Tabs: tabs, List: views.FleetList{AirlineID: tabs.ID, Subfleets: rows, Fares: fareRows(fares)},
 		CanManage: canManage(c, tabs.ID), SubfleetForm: sf, AircraftForm: af, Subfleets: options}
 	p.SubfleetForm.CSRFToken, p.AircraftForm.CSRFToken = p.CSRFToken, p.CSRFToken
 	if p.CanManage && !isFragmentRequest(c.Request()) {
@@ -135,6 +139,20 @@ func (h *fleetHandlers) renderFleet(c echo.Context, status int, sf views.Subflee
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, status, views.FleetView(p), views.FleetListView(p.List))
+}
+
+// fareRows are the airline's fares as the fleet page lists them.
+func fareRows(fares []domain.Fare) []views.FareRow {
+	out := make([]views.FareRow, 0, len(fares))
+	for _, f := range fares {
+		typ := "Passengers"
+		if f.Type == domain.FareCargo {
+			typ = "Cargo"
+		}
+		out = append(out, views.FareRow{Code: f.Code, Name: f.Name, Type: typ, Price: domain.FormatMoney(f.Price),
+			Cost: domain.FormatMoney(f.Cost), Capacity: f.Capacity, Active: f.Active})
+	}
+	return out
 }
 
 // hubBox is the subfleet form's home hub: a search of the airline's

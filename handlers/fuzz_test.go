@@ -61,7 +61,8 @@ func buildImportWorld(dir string) (*importWorld, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.kinds = handlers.ImportKinds(airports, fleet, flights, reads.New(mem), ref)
+	w.kinds = append(handlers.ImportKinds(airports, fleet, flights, reads.New(mem), ref),
+		handlers.FareImportKinds(&domain.Fares{Runner: r}, &domain.Expenses{Runner: r}, reads.New(mem))...)
 	fail := func(err error) (*importWorld, error) { _ = es.Close(); return nil, err }
 	w.airline, _, err = airlines.Create(ctx, domain.CommandMeta{ID: domain.NewUUID(), Who: domain.System},
 		domain.CreateAirline{Name: "phpVMS Virtual", ICAO: "VMS", Slug: "vms"})
@@ -123,6 +124,8 @@ func phpvmsSeeds(f *testing.F, kinds []imports.Kind) {
 			"subfleets": {"subfleets.csv"},
 			"aircraft":  {"aircraft.csv", "aircraft-update.csv", "aircraft_empty_cols.csv"},
 			"flights":   {"flights.csv", "flights_empty_fields.csv"},
+			"fares":     {"fares.csv"},
+			"expenses":  {"expenses.csv", "expenses_empty_rows.csv"},
 		}[k.Name] {
 			f.Add(uint8(i), phpvmsfixtures.Read(f, "7.0.10/"+name))
 		}
@@ -162,7 +165,7 @@ func FuzzImportCSV(f *testing.F) {
 		}
 		return w
 	}
-	kinds := handlers.ImportKinds(nil, nil, nil, reads.Querier{}, nil)
+	kinds := append(handlers.ImportKinds(nil, nil, nil, reads.Querier{}, nil), handlers.FareImportKinds(nil, nil, reads.Querier{})...)
 	phpvmsSeeds(f, kinds)
 	f.Fuzz(func(t *testing.T, kind uint8, data []byte) {
 		w := world(t)

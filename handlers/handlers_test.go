@@ -256,6 +256,7 @@ func newAppOn(t *testing.T, m mode, ready handlers.ReadinessCheck, opts ...appOp
 	d.Throttles = handlers.LocalThrottles()
 	d.MapTiles = o.mapTiles
 	d.SimbriefClient = o.simbrief
+	d.SimbriefLoadPick = o.simbriefPick
 	if mailer != nil {
 		d.Mailer, d.MailSigner, d.PublicURL = mailer, cmds.MailSigner, testPublicURL
 		if o.mailpit != nil {
@@ -301,6 +302,7 @@ type appOptions struct {
 	readTracer    pgx.QueryTracer // traces the handlers' read-model queries (PostgreSQL)
 	mapTiles      views.MapTiles  // the tile server the maps draw
 	simbrief      handlers.SimbriefFetcher
+	simbriefPick  func(n int) int // SimBrief's load variance draw; nil: random
 	// projectOnWait runs no projector: the read models move only when a
 	// handler waits for them, so a test sees which requests wait.
 	projectOnWait bool
@@ -379,6 +381,11 @@ func (waitsInVain) WaitFor(context.Context, domain.Position, ...string) error {
 // simbriefAt points the app's SimBrief at a test's server.
 func simbriefAt(f handlers.SimbriefFetcher) appOption {
 	return func(o *appOptions) { o.simbrief = f }
+}
+
+// simbriefPick fixes the draw of SimBrief's load factor variance.
+func simbriefPick(pick func(n int) int) appOption {
+	return func(o *appOptions) { o.simbriefPick = pick }
 }
 
 // withWorldAirports sets the world reference: tab-separated lines as

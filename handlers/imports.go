@@ -317,7 +317,7 @@ func loadImportAirline(ctx context.Context, rm reads.Querier, airlineID string) 
 
 // subfleetForm is a subfleet's row as the subfleet commands take it.
 func subfleetForm(s reads.Subfleet) domain.Subfleet {
-	out := domain.Subfleet{Type: s.Type, ICAO: s.ICAO, Name: s.Name, HubID: s.HubID}
+	out := domain.Subfleet{Type: s.Type, ICAO: s.ICAO, Name: s.Name, HubID: s.HubID, Fares: s.Fares, SetFares: true}
 	if s.CostBlockHourCents != nil {
 		out.CostBlockHour = domain.FormatMoney(*s.CostBlockHourCents)
 	}
@@ -365,7 +365,7 @@ func jobView(s imports.Status, csrf string) views.ImportJob {
 // records' own page.
 func importTab(kind string) string {
 	switch kind {
-	case "subfleets", "aircraft":
+	case "subfleets", "aircraft", "fares", "expenses":
 		return "fleet"
 	case "flights":
 		return "flights"

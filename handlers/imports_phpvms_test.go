@@ -247,9 +247,71 @@ func TestPhpvmsOwnCSVFiles(t *testing.T) {
 				t.Errorf("a subfleet at EGPH with a tail_colour: %s, notes %q", got, d.Find(`[data-testid="job-notes"]`).Text())
 			}
 
+			// subfleets.csv's fares cell is kept on A32X and written back.
+			if row := csvRow(t, exportKind(t, a, c, id, "subfleets"), "VMS,KAUS,A32X,"); row != "VMS,KAUS,A32X,A32X,Airbus A320,,1000.00,,100,Y;B?capacity=100&price=500%," {
+				t.Errorf("subfleets.csv: A32X exported as %q, want its fares Y;B?capacity=100&price=500%%", row)
+			}
+
+			// fares.csv: every fare, each value as the file has it.
+			done("fares.csv", imp("fares", "fares.csv"), "4/0/0")
+			fares := exportKind(t, a, c, id, "fares")
+			if want := "code,name,type,price,cost,capacity,notes,active\n" +
+				"B,Business,0,500,250,10,This is business class,0\n" +
+				"C,Cargo,1,20,0,10,,1\n" +
+				"F,First-Class,0,800,350,5,,1\n" +
+				"Y,Economy,0,100,0,200,This is the economy class,1\n"; fares != want {
+				t.Errorf("fares.csv exported\n%s\nwant\n%s", fares, want)
+			}
+			// A bad fare is refused at its row and columns.
+			r = importFixture(t, a, c, id, "fares", "code,name,type,price,cost,capacity,notes,active\nY,Economy,0,100,0,200,,1\nQ!,,2,abc,0,-1,,maybe\n")
+			refusedAt(t, "a bad fares file", r, map[string]string{"3 code": "The code is", "3 name": "Enter the fare's name",
+				"3 type": `"2" is not a fare type`, "3 price": `"abc" is not an amount`, "3 capacity": `"-1" is not a capacity`,
+				"3 active": `"maybe" is not 1 or 0`})
+			// The fleet page shows the fares to staff.
+			_, body = getAs(t, c, a.URL+"/airlines/"+id+"/fleet", nil)
+			var shown []string
+			doc(t, body).Find(`[data-testid="fare-row"]`).Each(func(_ int, s *goquery.Selection) {
+				shown = append(shown, strings.Join(s.Find("td").Map(func(_ int, td *goquery.Selection) string { return strings.TrimSpace(td.Text()) }), " "))
+			})
+			if !slices.Equal(shown, []string{"B Business Passengers 500.00 250.00 10 No", "C Cargo Cargo 20.00 0.00 10 Yes",
+				"F First-Class Passengers 800.00 350.00 5 Yes", "Y Economy Passengers 100.00 0.00 200 Yes"}) {
+				t.Errorf("the fleet page's fares: %q", shown)
+			}
+
+			// expenses.csv: every expense, VMS's own and the airline's,
+			// Catering of the subfleet, Maintenance of an aircraft.
+			done("expenses.csv", imp("expenses", "expenses.csv"), "8/0/0")
+			expenses := exportKind(t, a, c, id, "expenses")
+			if want := "airline,name,amount,type,flight_type,charge_to_user,multiplier,active,ref_model,ref_model_id\n" +
+				",Per-Flight (no muliplier),100,F,,0,0,1,,\n" +
+				",Per-Flight (multiplier),100,F,,0,1,1,,\n" +
+				"VMS,\"Per-Flight (multiplier, on airline)\",200,F,,0,1,1,,\n" +
+				",A daily fee,800,D,,0,0,1,,\n" +
+				",A monthly fee,5000,M,,0,0,1,,\n" +
+				",Catering,1000,F,J,0,0,1,Subfleet,744-3X-RB211\n" +
+				",Catering Staff,1000,D,J,0,0,1,Subfleet,744-3X-RB211\n" +
+				",Maintenance,1000,D,F,0,0,1,App\\Models\\Aircraft,001Z\n"; expenses != want {
+				t.Errorf("expenses.csv exported\n%s\nwant\n%s", expenses, want)
+			}
+			// expenses_empty_rows.csv: its two empty rows are skipped; the
+			// three expenses that lose their flight type change.
+			r = imp("expenses", "expenses_empty_rows.csv")
+			done("expenses_empty_rows.csv", r, "0/3/5")
+			if !strings.Contains(r.text(), "8 rows") {
+				t.Errorf("expenses_empty_rows.csv: %q, want 8 rows (the empty ones skipped)", r.text())
+			}
+			if got := csvRow(t, exportKind(t, a, c, id, "expenses"), ",Maintenance,"); got != ",Maintenance,1000,D,,0,0,1,App\\Models\\Aircraft,001Z" {
+				t.Errorf("expenses_empty_rows.csv: Maintenance exported as %q", got)
+			}
+			// Another airline's expense, a bad type and amount are refused.
+			r = importFixture(t, a, c, id, "expenses", "airline,name,amount,type,flight_type,charge_to_user,multiplier,active,ref_model,ref_model_id\n"+
+				"OTH,Fee,100,F,,0,0,1,,\n,Fee,ten,X,,0,0,1,,\n")
+			refusedAt(t, "a bad expenses file", r, map[string]string{"2 airline": `"OTH" is not this airline (VMS)`,
+				"3 amount": `"ten" is not an amount`, "3 type": "F (per flight), D (daily) or M (monthly)"})
+
 			// Round trip: every export imports back with nothing changed.
 			before := a.countEvents(t)
-			for _, kind := range []string{"airports", "subfleets", "aircraft", "flights"} {
+			for _, kind := range []string{"airports", "subfleets", "aircraft", "flights", "fares", "expenses"} {
 				ex := exportKind(t, a, c, id, kind)
 				n := strings.Count(strings.TrimSpace(ex), "\n")
 				if _, got := importFile(t, a, c, id, kind, ex); got != fmt.Sprintf("done 0/0/%d", n) {

@@ -121,7 +121,8 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/airports/:icao", airports.changeAirport, allow(domain.ManageOperations))
 	member.POST("/airlines/:id/airports/:icao/hub", airports.setHub, allow(domain.ManageOperations))
 
-	imp := newImportHandlers(d.Imports, ImportKinds(d.Airports, d.Fleet, d.Flights, d.ReadModels, d.AirportRef), d.ReadModels, d.Log)
+	kinds := append(ImportKinds(d.Airports, d.Fleet, d.Flights, d.ReadModels, d.AirportRef), FareImportKinds(d.Fares, d.Expenses, d.ReadModels)...)
+	imp := newImportHandlers(d.Imports, kinds, d.ReadModels, d.Log)
 	member.GET("/airlines/:id/imports", imp.showImports, allow(domain.ManageOperations))
 	member.POST("/airlines/:id/imports", imp.startImport, allow(domain.ManageOperations))
 	member.GET("/airlines/:id/imports/:job", imp.showImport, allow(domain.ManageOperations))

@@ -129,6 +129,11 @@ type Deps struct {
 	// airline's rules of who may fly what.
 	TypeRatings TypeRatingCommands
 	FlyingRules FlyingRuleCommands
+	// Fares and Expenses save an airline's fares and expenses (their
+	// import files); the fleet page shows the fares and SimBrief's load
+	// comes from them.
+	Fares    FareCommands
+	Expenses ExpenseCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
 	// Bids runs the bid commands; BidRules sets an airline's bid
@@ -147,6 +152,10 @@ type Deps struct {
 	Simbrief         SimbriefCommands
 	SimbriefSettings SimbriefSettingCommands
 	SimbriefClient   SimbriefFetcher
+	// SimbriefLoadPick draws the load factor's variance for SimBrief's
+	// passengers and cargo: a number in [0, n); nil is math/rand's.
+	// Tests fix it.
+	SimbriefLoadPick func(n int) int
 
 	// Jumpseats moves a pilot to another airport without flying.
 	Jumpseats JumpseatCommands

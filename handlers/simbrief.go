@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mathrand "math/rand/v2"
 	"net/http"
 	"net/url"
 	"slices"
@@ -54,6 +55,8 @@ type simbriefHandlers struct {
 	readYourWrites
 	log *slog.Logger
 	now func() time.Time
+	// pick draws the load factor's variance (domain.LoadFor).
+	pick func(n int) int
 }
 
 func newSimbriefHandlers(d Deps, wait readYourWrites) *simbriefHandlers {
@@ -61,8 +64,12 @@ func newSimbriefHandlers(d Deps, wait readYourWrites) *simbriefHandlers {
 	if fetcher == nil {
 		fetcher = noSimbrief{}
 	}
+	pick := d.SimbriefLoadPick
+	if pick == nil {
+		pick = mathrand.IntN
+	}
 	return &simbriefHandlers{cmds: d.Simbrief, settings: d.SimbriefSettings, sb: fetcher, rm: d.ReadModels,
-		sessions: d.Sessions, readYourWrites: wait, log: d.Log, now: time.Now}
+		sessions: d.Sessions, readYourWrites: wait, log: d.Log, now: time.Now, pick: pick}
 }
 
 // noSimbrief is SimBrief on a deployment that wired none (tests that do
@@ -182,9 +189,6 @@ func (h *simbriefHandlers) prepareSimbriefPlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Passengers and cargo stay SimBrief's own load: the flight's load
-	// factor needs the aircraft's capacity (phpVMS's fares), which the
-	// fleet does not keep yet.
 	d := domain.SimbriefDispatch{Orig: f.DptAirport, Dest: f.ArrAirport, Airline: p.Tabs.ICAO, FlightNumber: f.FlightNumber,
 		Callsign: f.Callsign, Route: f.Route, Level: f.Level, DepTime: f.DptTime}
 	if d.Callsign != "" {
@@ -192,9 +196,10 @@ func (h *simbriefHandlers) prepareSimbriefPlan(c echo.Context) error {
 	}
 	chosen := c.FormValue("aircraft")
 	p.Chosen = chosen
+	var sf reads.Subfleet
 	for _, a := range aircraft {
 		if chosen == "" && d.Type == "" || a.ac.ID == chosen {
-			d.Type = a.sf.ICAO
+			d.Type, sf = a.sf.ICAO, a.sf
 			if a.ac.ID == chosen {
 				d.Reg = a.ac.Registration
 			}
@@ -208,6 +213,16 @@ func (h *simbriefHandlers) prepareSimbriefPlan(c echo.Context) error {
 		p.Errors = map[string]string{"aircraft": msg}
 		return render(c, http.StatusUnprocessableEntity, views.SimbriefPlanView(p), nil)
 	}
+	// Passengers and cargo as phpVMS's SimBrief form fills them (pax, and
+	// cargo in thousands of the weight unit): the subfleet's and the
+	// flight's fares at the flight's load factor. With no fares they stay
+	// SimBrief's own load.
+	fares, err := h.rm.Fares(ctx, p.Tabs.ID)
+	if err != nil {
+		return err
+	}
+	load := domain.LoadFor(fares, sf.Fares, f.Fares, f.LoadFactor, f.LoadFactorVariance, h.pick)
+	d.Pax, d.CargoThousands = load.Pax, load.Cargo/1000
 	var random [5]byte
 	_, _ = rand.Read(random[:])
 	now := h.now()

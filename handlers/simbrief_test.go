@@ -66,11 +66,11 @@ type simbriefWorld struct {
 	flight       string
 }
 
-func newSimbriefWorld(t *testing.T, m mode) *simbriefWorld {
+func newSimbriefWorld(t *testing.T, m mode, opts ...appOption) *simbriefWorld {
 	t.Helper()
 	srv := fakeSimbrief(t)
 	client := &simbrief.Client{BaseURL: srv.URL, HTTP: &http.Client{Timeout: 500 * time.Millisecond}}
-	pw := &phpvmsWorld{matrixWorld: &matrixWorld{app: newAppOn(t, m, nil, simbriefAt(client))}}
+	pw := &phpvmsWorld{matrixWorld: &matrixWorld{app: newAppOn(t, m, nil, append([]appOption{simbriefAt(client)}, opts...)...)}}
 	all := seedAirlines(t, pw.matrixWorld, 0, 2)
 	pw.a, pw.b = all[0], all[1]
 	ctx := context.Background()

@@ -1,7 +1,7 @@
 -- name: ListSubfleets :many
 -- ListSubfleets lists an airline's subfleets by their code. COLLATE "C"
 -- orders by bytes, as the in-memory read models do.
-SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number
+SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number, fares
 FROM subfleets
 WHERE tenant_id = $1
 ORDER BY type COLLATE "C", id;
@@ -9,14 +9,14 @@ ORDER BY type COLLATE "C", id;
 -- name: GetSubfleet :one
 -- GetSubfleet finds a subfleet of one airline: another airline's is not
 -- found, whatever id is asked for.
-SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number
+SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number, fares
 FROM subfleets
 WHERE tenant_id = $1 AND id = $2;
 
 -- name: GetSubfleetByNumber :one
 -- GetSubfleetByNumber finds a subfleet of one airline by the number
 -- phpVMS's API names it by; another airline's number is not found.
-SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number
+SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number, fares
 FROM subfleets
 WHERE tenant_id = $1 AND number = $2;
 
@@ -24,11 +24,11 @@ WHERE tenant_id = $1 AND number = $2;
 -- UpsertSubfleet writes a subfleet's row from its events. A new subfleet
 -- takes the number after its airline's highest; an update keeps its
 -- number, so the numbers follow the log and a rebuild gives the same.
-INSERT INTO subfleets (tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE((SELECT max(number) FROM subfleets WHERE tenant_id = $1), 0) + 1)
+INSERT INTO subfleets (tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number, fares)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE((SELECT max(number) FROM subfleets WHERE tenant_id = $1), 0) + 1, $10)
 ON CONFLICT (tenant_id, id) DO UPDATE
 SET type = EXCLUDED.type, icao = EXCLUDED.icao, name = EXCLUDED.name, hub_id = EXCLUDED.hub_id,
-    cost_block_hour_cents = EXCLUDED.cost_block_hour_cents,
+    cost_block_hour_cents = EXCLUDED.cost_block_hour_cents, fares = EXCLUDED.fares,
     created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at;
 
 -- name: DeleteAllSubfleets :exec

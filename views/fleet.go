@@ -36,6 +36,7 @@ type SubfleetRow struct {
 	Name          string
 	HubID         string
 	CostBlockHour string // empty when not set
+	Fares         string // phpVMS's fares cell: the fares it carries; empty for none
 	Counts        []StatusCount
 	Locations     []LocationCount
 	Aircraft      []AircraftRow
@@ -76,6 +77,16 @@ type AircraftForm struct {
 type FleetList struct {
 	AirlineID string
 	Subfleets []SubfleetRow
+	Fares     []FareRow
+}
+
+// FareRow is one of the airline's fares, read-only: the fares file sets
+// them.
+type FareRow struct {
+	Code, Name, Type string // Type: Passengers or Cargo
+	Price, Cost      string // amounts with two decimals
+	Capacity         int32
+	Active           bool
 }
 
 // FleetPage is an airline's fleet: its subfleets and aircraft, and for

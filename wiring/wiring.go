@@ -56,6 +56,10 @@ type Commands struct {
 	Awards *domain.Awards
 	// TypeRatings manage type ratings, pilots' ratings and ranks' allowances.
 	TypeRatings *domain.TypeRatings
+	// Fares and Expenses keep an airline's fares and expenses (phpVMS's
+	// files), for SimBrief's load and the finances to come.
+	Fares    *domain.Fares
+	Expenses *domain.Expenses
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -98,6 +102,8 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		Awards:   &domain.Awards{Runner: runner, IDs: ids},
 		// A type rating covers subfleets of the airline.
 		TypeRatings: &domain.TypeRatings{Runner: runner, IDs: ids, Subfleets: ops},
+		Fares:       &domain.Fares{Runner: runner},
+		Expenses:    &domain.Expenses{Runner: runner},
 	}
 }
 
@@ -164,5 +170,7 @@ func (c Commands) Deps() handlers.Deps {
 		Awards:           c.Awards,
 		TypeRatings:      c.TypeRatings,
 		FlyingRules:      c.Airlines,
+		Fares:            c.Fares,
+		Expenses:         c.Expenses,
 	}
 }

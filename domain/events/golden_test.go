@@ -159,6 +159,17 @@ var goldenCases = []struct {
 		Title: "New routes to Lisbon and Faro", Body: "We now fly to *LPPT* and *LPFR*.",
 		EditorId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", EditedAt: timestamppb.New(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)),
 	}},
+	{"fare_saved", &eventsv1.FareSaved{
+		TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", Code: "Y", Name: "Economy — été", Type: 0, PriceCents: 10000,
+		CostCents: 2550, Capacity: 200, Notes: "This is the economy class", Active: true, Created: true,
+		SavedAt: timestamppb.New(time.Date(2026, 12, 8, 9, 30, 0, 0, time.UTC)),
+	}},
+	{"expense_saved", &eventsv1.ExpenseSaved{
+		TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", Key: "0a1b2c3d4e5f60718293a4b5c6d7e8f9", Airline: "VMS", Name: "Maintenance",
+		AmountCents: 100000, Type: "D", FlightType: "J", ChargeToUser: true, Multiplier: true, Active: true,
+		RefModel: `App\Models\Aircraft`, RefModelId: "001Z", Created: true,
+		SavedAt: timestamppb.New(time.Date(2026, 12, 8, 9, 31, 0, 0, time.UTC)),
+	}},
 	{"award_defined", &eventsv1.AwardDefined{
 		AwardId: "0d1e2f30-4a5b-4c6d-8e7f-8091a2b3c4d6", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
 		Name: "Lisbon regular — été", Description: "Land at LPPT.",
@@ -363,6 +374,16 @@ var goldenCases = []struct {
 		SubfleetId: "2c9d7e1a-4b3f-4e8a-9c1d-0a1b2c3d4e51", Type: "B738-WL", Icao: "B738", Name: "Boeing 737-800 winglets",
 		HubId: "EGKK", CostBlockHourCents: proto.Int64(0),
 		ChangedAt: timestamppb.New(time.Date(2026, 11, 28, 20, 2, 0, 0, time.UTC)),
+	}},
+	{"subfleet_created_with_fares", &eventsv1.SubfleetCreated{
+		SubfleetId: "2c9d7e1a-4b3f-4e8a-9c1d-0a1b2c3d4e53", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		Type: "A32X", Icao: "A320", Name: "Airbus A320", HubId: "KAUS", Fares: "Y;B?capacity=100&price=500%",
+		CreatedAt: timestamppb.New(time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)),
+	}},
+	{"subfleet_changed_with_fares", &eventsv1.SubfleetChanged{
+		SubfleetId: "2c9d7e1a-4b3f-4e8a-9c1d-0a1b2c3d4e53", Type: "A32X", Icao: "A320", Name: "Airbus A320",
+		HubId: "KAUS", Fares: "Y?capacity=150",
+		ChangedAt: timestamppb.New(time.Date(2026, 12, 8, 9, 1, 0, 0, time.UTC)),
 	}},
 	{"aircraft_added", &eventsv1.AircraftAdded{
 		AircraftId: "9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",

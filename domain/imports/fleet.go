@@ -15,7 +15,10 @@ import (
 // its ICAO aircraft type travels in simbrief_type (SimBrief's type is the
 // ICAO designator, B738). airline is accepted and ignored on import (the
 // file goes into the airline it is uploaded to) and written as the
-// airline's ICAO code on export. fuel_type, cost_delay_minute, fares and
+// airline's ICAO code on export. fares (Y;B?capacity=100&price=500%: fare
+// codes, each with overrides of the fare's price, cost or capacity, a
+// trailing % changing the fare's own value by that percentage) is checked
+// and kept as written, and written back. fuel_type, cost_delay_minute and
 // ranks have no field here: accepted, ignored, written empty.
 // ground_handling_multiplier likewise, written as phpVMS's default, 100.
 var SubfleetColumns = []Column{
@@ -43,7 +46,8 @@ func CheckSubfleet(a *Airline, r Row) (SubfleetRecord, map[string]string) {
 	f := map[string]string{}
 	m := a.mark()
 	s := domain.Subfleet{Type: r.Get("type"), ICAO: r.Get("simbrief_type"), Name: r.Get("name"),
-		HubID: r.Get("hub_id"), CostBlockHour: r.Get("cost_block_hour")}
+		HubID: r.Get("hub_id"), CostBlockHour: r.Get("cost_block_hour"), SetFares: true}
+	s.Fares = checkFares(f, r.Get("fares"))
 	s.Normalize()
 	if s.ICAO == "" && len(s.Type) <= 4 {
 		s.ICAO = s.Type // phpVMS's own sample subfleets are named by their ICAO type: B744, A320
@@ -68,7 +72,7 @@ func CheckSubfleet(a *Airline, r Row) (SubfleetRecord, map[string]string) {
 
 // SubfleetRow writes a subfleet as a row of SubfleetColumns.
 func SubfleetRow(airlineICAO string, s domain.Subfleet) []string {
-	return []string{airlineICAO, s.HubID, s.Type, s.ICAO, s.Name, "", s.CostBlockHour, "", "100", "", ""}
+	return []string{airlineICAO, s.HubID, s.Type, s.ICAO, s.Name, "", s.CostBlockHour, "", "100", s.Fares, ""}
 }
 
 // AircraftColumns are the columns of phpVMS 7's aircraft file

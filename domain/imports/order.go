@@ -8,8 +8,9 @@ import (
 
 // Order is the order an airline imports its files in: each names records
 // of the ones before it (subfleets have hub airports, aircraft are in
-// subfleets at airports, flights fly between airports).
-var Order = []string{"airports", "subfleets", "aircraft", "flights"}
+// subfleets at airports, flights fly between airports); fares and
+// expenses, kept for the finances to come, name none of them.
+var Order = []string{"airports", "subfleets", "aircraft", "flights", "fares", "expenses"}
 
 // Next is the kind to import after kind in Order, or "" after the last.
 func Next(kind string) string {
@@ -22,8 +23,7 @@ func Next(kind string) string {
 
 // signatures are, for each file phpVMS writes, the columns that tell it
 // from the others: a header with all of a signature's columns is that
-// file. phpVMS's expenses and fares files are known too, to be named when
-// one is uploaded, though Albatross does not import them.
+// file.
 var signatures = []struct {
 	kind, title string
 	columns     []string
@@ -32,12 +32,13 @@ var signatures = []struct {
 	{"aircraft", "an aircraft file", []string{"subfleet", "registration"}},
 	{"subfleets", "a subfleets file", []string{"type", "fuel_type"}},
 	{"airports", "an airports file", []string{"icao", "lat", "lon"}},
-	{"expenses", "a phpVMS expenses file, which Albatross does not import", []string{"amount", "charge_to_user"}},
-	{"fares", "a phpVMS fares file, which Albatross does not import", []string{"code", "price", "capacity"}},
+	{"expenses", "an expenses file", []string{"amount", "charge_to_user"}},
+	{"fares", "a fares file", []string{"code", "price", "capacity"}},
 }
 
 // titles name the kinds in sentences.
-var titles = map[string]string{"airports": "airports", "subfleets": "subfleets", "aircraft": "aircraft", "flights": "flights"}
+var titles = map[string]string{"airports": "airports", "subfleets": "subfleets", "aircraft": "aircraft", "flights": "flights",
+	"fares": "fares", "expenses": "expenses"}
 
 // wrongKind says what a file whose header lacks kind's required columns
 // looks like instead, or "" when its header is none of phpVMS's files.
@@ -67,7 +68,7 @@ func wrongKind(kind string, header []string) string {
 }
 
 func article(kind string) string {
-	if kind == "aircraft" || kind == "airports" {
+	if kind == "aircraft" || kind == "airports" || kind == "expenses" {
 		return "an " + kind
 	}
 	return "a " + kind

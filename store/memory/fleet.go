@@ -374,8 +374,8 @@ func (t *tx) UpsertSubfleet(ctx context.Context, arg readmodel.UpsertSubfleetPar
 	}
 	t.st.putSubfleet(readmodel.Subfleet{
 		TenantID: arg.TenantID, ID: arg.ID, Type: arg.Type, Icao: arg.Icao, Name: arg.Name, HubID: arg.HubID,
-		CostBlockHourCents: cost,
-		CreatedAt:          timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt), Number: number,
+		CostBlockHourCents: cost, Fares: arg.Fares,
+		CreatedAt: timestamptz(arg.CreatedAt), UpdatedAt: timestamptz(arg.UpdatedAt), Number: number,
 	})
 	t.undo = append(t.undo, func() {
 		if existed {

@@ -264,6 +264,8 @@ type state struct {
 	awards       map[string][]readmodel.InsertAwardParams // by tenant, in ListAwards' order; see awards.go
 	pilotAwards  map[rowKey][]readmodel.PilotAward        // by pilot, in grant order
 	ratings      *ratingTables                            // who may fly what; see type_ratings.go
+	fares        map[string][]readmodel.Fare              // by tenant, by code; see fares.go
+	expenses     map[string][]readmodel.Expense           // by tenant, in first-save order
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -329,6 +331,8 @@ func newState() *state {
 		awards:       map[string][]readmodel.InsertAwardParams{},
 		pilotAwards:  map[rowKey][]readmodel.PilotAward{},
 		ratings:      newRatingTables(),
+		fares:        map[string][]readmodel.Fare{},
+		expenses:     map[string][]readmodel.Expense{},
 	}
 }
 

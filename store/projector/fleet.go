@@ -43,7 +43,7 @@ func (Fleet) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedE
 			at := e.CreatedAt.AsTime()
 			return q.UpsertSubfleet(ctx, readmodel.UpsertSubfleetParams{
 				TenantID: ev.TenantID, ID: id, Type: e.Type, Icao: e.Icao, Name: e.Name, HubID: e.HubId,
-				CostBlockHourCents: e.CostBlockHourCents, CreatedAt: at, UpdatedAt: at,
+				CostBlockHourCents: e.CostBlockHourCents, CreatedAt: at, UpdatedAt: at, Fares: e.Fares,
 			})
 		})
 	case *eventsv1.SubfleetChanged:
@@ -55,7 +55,7 @@ func (Fleet) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedE
 			}
 			row := subfleetParams(s)
 			row.Type, row.Icao, row.Name, row.HubID = e.Type, e.Icao, e.Name, e.HubId
-			row.CostBlockHourCents, row.UpdatedAt = e.CostBlockHourCents, e.ChangedAt.AsTime()
+			row.CostBlockHourCents, row.UpdatedAt, row.Fares = e.CostBlockHourCents, e.ChangedAt.AsTime(), e.Fares
 			return q.UpsertSubfleet(ctx, row)
 		})
 	case *eventsv1.AircraftAdded:
@@ -100,7 +100,7 @@ func (Fleet) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedE
 func subfleetParams(s readmodel.Subfleet) readmodel.UpsertSubfleetParams {
 	return readmodel.UpsertSubfleetParams{
 		TenantID: s.TenantID, ID: s.ID, Type: s.Type, Icao: s.Icao, Name: s.Name, HubID: s.HubID,
-		CostBlockHourCents: s.CostBlockHourCents, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
+		CostBlockHourCents: s.CostBlockHourCents, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, Fares: s.Fares,
 	}
 }
 

@@ -97,7 +97,7 @@ func (q *Queries) GetAircraftByNumber(ctx context.Context, arg GetAircraftByNumb
 }
 
 const getSubfleet = `-- name: GetSubfleet :one
-SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number
+SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number, fares
 FROM subfleets
 WHERE tenant_id = $1 AND id = $2
 `
@@ -123,12 +123,13 @@ func (q *Queries) GetSubfleet(ctx context.Context, arg GetSubfleetParams) (Subfl
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Number,
+		&i.Fares,
 	)
 	return i, err
 }
 
 const getSubfleetByNumber = `-- name: GetSubfleetByNumber :one
-SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number
+SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number, fares
 FROM subfleets
 WHERE tenant_id = $1 AND number = $2
 `
@@ -154,6 +155,7 @@ func (q *Queries) GetSubfleetByNumber(ctx context.Context, arg GetSubfleetByNumb
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Number,
+		&i.Fares,
 	)
 	return i, err
 }
@@ -285,7 +287,7 @@ func (q *Queries) ListAircraftRegistrations(ctx context.Context, arg ListAircraf
 }
 
 const listSubfleets = `-- name: ListSubfleets :many
-SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number
+SELECT tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number, fares
 FROM subfleets
 WHERE tenant_id = $1
 ORDER BY type COLLATE "C", id
@@ -313,6 +315,7 @@ func (q *Queries) ListSubfleets(ctx context.Context, tenantID string) ([]Subflee
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Number,
+			&i.Fares,
 		); err != nil {
 			return nil, err
 		}
@@ -366,11 +369,11 @@ func (q *Queries) UpsertAircraft(ctx context.Context, arg UpsertAircraftParams) 
 }
 
 const upsertSubfleet = `-- name: UpsertSubfleet :exec
-INSERT INTO subfleets (tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE((SELECT max(number) FROM subfleets WHERE tenant_id = $1), 0) + 1)
+INSERT INTO subfleets (tenant_id, id, type, icao, name, hub_id, cost_block_hour_cents, created_at, updated_at, number, fares)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE((SELECT max(number) FROM subfleets WHERE tenant_id = $1), 0) + 1, $10)
 ON CONFLICT (tenant_id, id) DO UPDATE
 SET type = EXCLUDED.type, icao = EXCLUDED.icao, name = EXCLUDED.name, hub_id = EXCLUDED.hub_id,
-    cost_block_hour_cents = EXCLUDED.cost_block_hour_cents,
+    cost_block_hour_cents = EXCLUDED.cost_block_hour_cents, fares = EXCLUDED.fares,
     created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
 `
 
@@ -384,6 +387,7 @@ type UpsertSubfleetParams struct {
 	CostBlockHourCents *int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	Fares              string
 }
 
 // UpsertSubfleet writes a subfleet's row from its events. A new subfleet
@@ -400,6 +404,7 @@ func (q *Queries) UpsertSubfleet(ctx context.Context, arg UpsertSubfleetParams) 
 		arg.CostBlockHourCents,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.Fares,
 	)
 	return err
 }

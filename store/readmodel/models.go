@@ -176,6 +176,36 @@ type EventCommand struct {
 	ToVersion   int64
 }
 
+type Expense struct {
+	TenantID     string
+	Key          string
+	Airline      string
+	Name         string
+	AmountCents  int64
+	Type         string
+	FlightType   string
+	ChargeToUser bool
+	Multiplier   bool
+	Active       bool
+	RefModel     string
+	RefModelID   string
+	Seq          int64
+	UpdatedAt    time.Time
+}
+
+type Fare struct {
+	TenantID   string
+	Code       string
+	Name       string
+	Type       int32
+	PriceCents int64
+	CostCents  int64
+	Capacity   int32
+	Notes      string
+	Active     bool
+	UpdatedAt  time.Time
+}
+
 type Flight struct {
 	TenantID           string
 	ID                 uuid.UUID
@@ -489,6 +519,7 @@ type Subfleet struct {
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 	Number             int32
+	Fares              string
 }
 
 type TypeRating struct {

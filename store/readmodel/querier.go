@@ -83,6 +83,10 @@ type Querier interface {
 	DeleteAllAwards(ctx context.Context) error
 	// DeleteAllBids empties the read model before a rebuild.
 	DeleteAllBids(ctx context.Context) error
+	// DeleteAllExpenses empties the read model before a rebuild.
+	DeleteAllExpenses(ctx context.Context) error
+	// DeleteAllFares empties the read model before a rebuild.
+	DeleteAllFares(ctx context.Context) error
 	// DeleteAllFlights empties the read model before a rebuild.
 	DeleteAllFlights(ctx context.Context) error
 	// DeleteAllJumpseats empties the read model before a rebuild.
@@ -277,9 +281,15 @@ type Querier interface {
 	// ListCheckpoints returns every projection's progress in one read, for the
 	// waits of a process whose projections another process may run.
 	ListCheckpoints(ctx context.Context) ([]ProjectionCheckpoint, error)
+	// ListExpenses is an airline's expenses in the order they were first
+	// saved (a file's order).
+	ListExpenses(ctx context.Context, tenantID string) ([]Expense, error)
 	// ListExpiredBids is the standing bids, of every airline, older at now than
 	// their airline's expiry, oldest first: the expiry sweep's work.
 	ListExpiredBids(ctx context.Context, arg ListExpiredBidsParams) ([]Bid, error)
+	// ListFares is an airline's fares by code (byte order, as the in-memory
+	// read models sort).
+	ListFares(ctx context.Context, tenantID string) ([]Fare, error)
 	// ListFlightBids is the standing bids on some of an airline's flights (a
 	// page of search results), by flight.
 	ListFlightBids(ctx context.Context, arg ListFlightBidsParams) ([]Bid, error)
@@ -482,6 +492,11 @@ type Querier interface {
 	UpsertAirlinePirepRules(ctx context.Context, arg UpsertAirlinePirepRulesParams) error
 	// UpsertAirport writes an airport's row as its latest event describes it.
 	UpsertAirport(ctx context.Context, arg UpsertAirportParams) error
+	// UpsertExpense writes an expense's row from its latest save; a new one
+	// comes after the airline's others, a changed one keeps its place.
+	UpsertExpense(ctx context.Context, arg UpsertExpenseParams) error
+	// UpsertFare writes a fare's row from its latest save.
+	UpsertFare(ctx context.Context, arg UpsertFareParams) error
 	// UpsertFlight writes a flight's row as its events describe it; created_at
 	// stays the first one's. field_names and field_values are the custom fields,
 	// pairwise.

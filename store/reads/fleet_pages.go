@@ -22,11 +22,14 @@ type Subfleet struct {
 	// Number is the small integer (1, 2, 3... within the airline, in the
 	// order they were created) that phpVMS's API names it by.
 	Number int
+	// Fares is phpVMS's fares cell of the subfleet (Y;B?capacity=100), as
+	// a subfleets file gave it; "" for none.
+	Fares string
 }
 
 func subfleet(s readmodel.Subfleet) Subfleet {
 	return Subfleet{ID: s.ID.String(), Type: s.Type, ICAO: s.Icao, Name: s.Name, HubID: s.HubID,
-		CostBlockHourCents: s.CostBlockHourCents, Number: int(s.Number)}
+		CostBlockHourCents: s.CostBlockHourCents, Number: int(s.Number), Fares: s.Fares}
 }
 
 // Aircraft is an aircraft of an airline as flown: at its latest accepted

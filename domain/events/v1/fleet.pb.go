@@ -39,8 +39,12 @@ type SubfleetCreated struct {
 	HubId              string                 `protobuf:"bytes,6,opt,name=hub_id,json=hubId,proto3" json:"hub_id,omitempty"`                                                   // the home hub's ICAO airport code
 	CostBlockHourCents *int64                 `protobuf:"varint,7,opt,name=cost_block_hour_cents,json=costBlockHourCents,proto3,oneof" json:"cost_block_hour_cents,omitempty"` // in the airline's currency's minor unit; absent: not set
 	CreatedAt          *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// fares is phpVMS's fares cell of the subfleet as a subfleets file gave
+	// it (Y;B?capacity=100&price=500%): fare codes, each with overrides of
+	// the fare's price, cost or capacity. Absent in events before it: none.
+	Fares         string `protobuf:"bytes,9,opt,name=fares,proto3" json:"fares,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SubfleetCreated) Reset() {
@@ -129,6 +133,13 @@ func (x *SubfleetCreated) GetCreatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *SubfleetCreated) GetFares() string {
+	if x != nil {
+		return x.Fares
+	}
+	return ""
+}
+
 // SubfleetChanged replaces a subfleet's editable state. A new type code is
 // claimed with it; the former one stays reserved to the subfleet.
 type SubfleetChanged struct {
@@ -140,6 +151,7 @@ type SubfleetChanged struct {
 	HubId              string                 `protobuf:"bytes,5,opt,name=hub_id,json=hubId,proto3" json:"hub_id,omitempty"`
 	CostBlockHourCents *int64                 `protobuf:"varint,6,opt,name=cost_block_hour_cents,json=costBlockHourCents,proto3,oneof" json:"cost_block_hour_cents,omitempty"`
 	ChangedAt          *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=changed_at,json=changedAt,proto3" json:"changed_at,omitempty"`
+	Fares              string                 `protobuf:"bytes,8,opt,name=fares,proto3" json:"fares,omitempty"` // as SubfleetCreated's fares
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
 }
@@ -221,6 +233,13 @@ func (x *SubfleetChanged) GetChangedAt() *timestamppb.Timestamp {
 		return x.ChangedAt
 	}
 	return nil
+}
+
+func (x *SubfleetChanged) GetFares() string {
+	if x != nil {
+		return x.Fares
+	}
+	return ""
 }
 
 // AircraftAdded starts an aircraft's stream. Its registration is claimed
@@ -416,7 +435,7 @@ var File_domain_events_v1_fleet_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_fleet_proto_rawDesc = "" +
 	"\n" +
-	"\x1cdomain/events/v1/fleet.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xaf\x02\n" +
+	"\x1cdomain/events/v1/fleet.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc5\x02\n" +
 	"\x0fSubfleetCreated\x12\x1f\n" +
 	"\vsubfleet_id\x18\x01 \x01(\tR\n" +
 	"subfleetId\x12\x1b\n" +
@@ -427,8 +446,9 @@ const file_domain_events_v1_fleet_proto_rawDesc = "" +
 	"\x06hub_id\x18\x06 \x01(\tR\x05hubId\x126\n" +
 	"\x15cost_block_hour_cents\x18\a \x01(\x03H\x00R\x12costBlockHourCents\x88\x01\x01\x129\n" +
 	"\n" +
-	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAtB\x18\n" +
-	"\x16_cost_block_hour_cents\"\x92\x02\n" +
+	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x14\n" +
+	"\x05fares\x18\t \x01(\tR\x05faresB\x18\n" +
+	"\x16_cost_block_hour_cents\"\xa8\x02\n" +
 	"\x0fSubfleetChanged\x12\x1f\n" +
 	"\vsubfleet_id\x18\x01 \x01(\tR\n" +
 	"subfleetId\x12\x12\n" +
@@ -438,7 +458,8 @@ const file_domain_events_v1_fleet_proto_rawDesc = "" +
 	"\x06hub_id\x18\x05 \x01(\tR\x05hubId\x126\n" +
 	"\x15cost_block_hour_cents\x18\x06 \x01(\x03H\x00R\x12costBlockHourCents\x88\x01\x01\x129\n" +
 	"\n" +
-	"changed_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAtB\x18\n" +
+	"changed_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\x12\x14\n" +
+	"\x05fares\x18\b \x01(\tR\x05faresB\x18\n" +
 	"\x16_cost_block_hour_cents\"\xb5\x02\n" +
 	"\rAircraftAdded\x12\x1f\n" +
 	"\vaircraft_id\x18\x01 \x01(\tR\n" +
