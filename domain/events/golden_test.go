@@ -182,7 +182,7 @@ var goldenCases = []struct {
 		TourId: "4e5f6071-8293-4a4b-8c5d-6e7f8091a2b3", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
 		Name: "Iberian hop — été", Description: "Three legs.", AnyOrder: true, StartsOn: "2026-12-01", EndsOn: "2026-12-31",
 		Legs: []*eventsv1.TourSaved_Leg{{Dpt: "EGLL", Arr: "LPPT", FlightNumber: "117", AircraftIcao: "A320"}, {Dpt: "LPPT", Arr: "LEMD"}},
-		By: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", SavedAt: timestamppb.New(time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)),
+		By:   "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", SavedAt: timestamppb.New(time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)),
 	}},
 	{"tour_deleted", &eventsv1.TourDeleted{
 		TourId: "4e5f6071-8293-4a4b-8c5d-6e7f8091a2b3", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
