@@ -263,6 +263,11 @@ type state struct {
 	awards       map[string][]readmodel.InsertAwardParams // by tenant, in ListAwards' order; see awards.go
 	pilotAwards  map[rowKey][]readmodel.PilotAward        // by pilot, in grant order
 	ratings      *ratingTables                            // who may fly what; see type_ratings.go
+	// The tours projection; see tours.go.
+	tours           map[string][]readmodel.Tour           // by tenant, in ListTours' order
+	tourLegs        map[rowKey][]readmodel.TourLeg        // by tour, in leg order
+	tourLegsFlown   map[rowKey][]readmodel.TourLegsFlown  // by pilot, by tour and leg
+	tourCompletions map[rowKey][]readmodel.TourCompletion // by tour, first finished first
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -328,6 +333,11 @@ func newState() *state {
 		awards:       map[string][]readmodel.InsertAwardParams{},
 		pilotAwards:  map[rowKey][]readmodel.PilotAward{},
 		ratings:      newRatingTables(),
+
+		tours:           map[string][]readmodel.Tour{},
+		tourLegs:        map[rowKey][]readmodel.TourLeg{},
+		tourLegsFlown:   map[rowKey][]readmodel.TourLegsFlown{},
+		tourCompletions: map[rowKey][]readmodel.TourCompletion{},
 	}
 }
 
