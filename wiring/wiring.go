@@ -166,6 +166,7 @@ func (c Commands) Deps() handlers.Deps {
 		EmailCommands:    c.Users,
 		News:             c.News,
 		Awards:           c.Awards,
+		Tours:            c.Tours,
 		TypeRatings:      c.TypeRatings,
 		FlyingRules:      c.Airlines,
 	}
