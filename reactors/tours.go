@@ -2,6 +2,7 @@ package reactors
 
 import (
 	"context"
+	"slices"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
@@ -93,6 +94,17 @@ func (r Tours) React(ctx context.Context, meta domain.CommandMeta, ev domain.Rec
 		return last, err
 	}
 	for _, t := range tours {
+		// The read model's legs say which tours the flight could count
+		// for; the pilot's progress stream decides on the tour itself.
+		legs, err := r.ReadModels.ListTourLegs(ctx, readmodel.ListTourLegsParams{TenantID: ev.TenantID, TourID: t.ID})
+		if err != nil {
+			return last, err
+		}
+		if !slices.ContainsFunc(legs, func(l readmodel.TourLeg) bool {
+			return domain.TourLeg{Dpt: l.Dpt, Arr: l.Arr, FlightNumber: l.FlightNumber, AircraftICAO: l.AircraftIcao}.Matches(f)
+		}) {
+			continue
+		}
 		res, err := r.Tours.Fly(ctx, meta, ev.TenantID, t.ID.String(), pilot, f)
 		if err != nil {
 			return last, err
