@@ -32,10 +32,9 @@ func AwardStream(id string) string { return AwardStreamPrefix + id }
 // PilotAwardsStream returns the stream id of the awards a pilot holds.
 func PilotAwardsStream(userID string) string { return PilotAwardsStreamPrefix + userID }
 
-// The kinds of award rule. AwardRuleTour and AwardRuleEvent are named so
-// that the tours and events to come fit the same rule (its Code names the
-// tour or event); until they are built no form offers them and they grant
-// nothing.
+// The kinds of award rule. AwardRuleEvent is named so that the events to
+// come fit the same rule (its Code names the event); until they are built
+// no form offers it and it grants nothing.
 const (
 	AwardRuleNone        = ""             // granted by hand, with a reason
 	AwardRuleHours       = "hours"        // Number: minutes of accepted flight time
@@ -45,7 +44,7 @@ const (
 	AwardRuleCountry     = "country"      // Code: one flight into an airport of this country
 	AwardRuleRoute       = "route"        // Code to Code2: one flight on this route
 	AwardRuleYears       = "years"        // Number: years since joining
-	AwardRuleTour        = "tour"         // Code: the tour completed (to come)
+	AwardRuleTour        = "tour"         // Code: the id of the tour completed
 	AwardRuleEvent       = "event"        // Code: the event joined (to come)
 )
 
@@ -59,6 +58,7 @@ var AwardRuleKinds = []struct{ Kind, Label string }{
 	{AwardRuleCountry, "A flight into a country"},
 	{AwardRuleRoute, "A flight on a route"},
 	{AwardRuleYears, "Years since joining"},
+	{AwardRuleTour, "A tour completed"},
 }
 
 // AwardRule is what earns an award.
@@ -70,10 +70,11 @@ type AwardRule struct {
 }
 
 // Automatic says whether the rule grants by itself: a known kind other
-// than none (and, until they exist, tours and events).
+// than none (and, until they exist, events). A tour rule grants on the
+// tour's completion, never on a flight's acceptance.
 func (r AwardRule) Automatic() bool {
 	switch r.Kind {
-	case AwardRuleHours, AwardRuleFlights, AwardRuleLandingRate, AwardRuleAirport, AwardRuleCountry, AwardRuleRoute, AwardRuleYears:
+	case AwardRuleHours, AwardRuleFlights, AwardRuleLandingRate, AwardRuleAirport, AwardRuleCountry, AwardRuleRoute, AwardRuleYears, AwardRuleTour:
 		return true
 	}
 	return false
@@ -195,6 +196,7 @@ type AwardForm struct {
 	Number      string // as typed: hours (10 or 10:30), flights, ft/min or years
 	Code        string // the airport, country or route's departure
 	Code2       string // the route's arrival
+	Tour        string // the tour's id, for a tour
 	Image       []byte // the upload, nil for none
 }
 
@@ -253,6 +255,12 @@ func (f *AwardForm) Validate() (AwardRule, error) {
 			m["code2"] = "The arrival is another airport than the departure."
 		}
 		r.Code, r.Code2 = f.Code, f.Code2
+	case AwardRuleTour:
+		f.Tour = strings.TrimSpace(f.Tour)
+		if f.Tour == "" || TextError("tour", f.Tour, SingleLine, 64) != nil {
+			m["tour"] = "Choose the tour whose completion earns the award."
+		}
+		r.Code = f.Tour
 	default:
 		m["rule"] = "Choose one of the rules."
 	}
@@ -344,6 +352,13 @@ func (s *Awards) Define(ctx context.Context, meta CommandMeta, airlineID string,
 	}
 	if _, err := s.Runner.loadAirline(ctx, airlineID); err != nil {
 		return "", AppendResult{}, err
+	}
+	if rule.Kind == AwardRuleTour {
+		if _, err := (&Tours{Runner: s.Runner}).Find(ctx, airlineID, rule.Code); ErrorCode(err) == ENotFound {
+			return "", AppendResult{}, FieldError(EInvalid, "tour", "Choose one of the airline's tours.")
+		} else if err != nil {
+			return "", AppendResult{}, err
+		}
 	}
 	id := s.IDs.NewID()
 	res, err := Execute(ctx, s.Runner, StreamRef{StreamID: AwardStream(id), TenantID: airlineID}, meta,

@@ -59,7 +59,7 @@ func TestAwardFormNamesEachBadField(t *testing.T) {
 		{domain.AwardForm{Name: " ", Rule: ""}, "name"},
 		{domain.AwardForm{Name: "A\x00", Rule: ""}, "name"},
 		{domain.AwardForm{Name: "A", Rule: "bogus"}, "rule"},
-		{domain.AwardForm{Name: "A", Rule: domain.AwardRuleTour, Code: "x"}, "rule"},
+		{domain.AwardForm{Name: "A", Rule: domain.AwardRuleTour, Code: "x"}, "tour"},
 		{domain.AwardForm{Name: "A", Rule: domain.AwardRuleHours, Number: "0"}, "number"},
 		{domain.AwardForm{Name: "A", Rule: domain.AwardRuleFlights, Number: "ten"}, "number"},
 		{domain.AwardForm{Name: "A", Rule: domain.AwardRuleLandingRate, Number: "-5"}, "number"},

@@ -105,6 +105,14 @@ func (h *awardHandlers) renderAwards(c echo.Context, status int, f views.AwardFo
 	for _, k := range domain.AwardRuleKinds {
 		f.Rules = append(f.Rules, [2]string{k.Kind, k.Label})
 	}
+	tours, err := h.rm.ListTours(c.Request().Context(), tabs.ID)
+	if err != nil {
+		return err
+	}
+	f.Tours = [][2]string{{"", "None"}}
+	for _, t := range tours {
+		f.Tours = append(f.Tours, [2]string{t.ID.String(), t.Name})
+	}
 	f.CSRFToken, f.Action = p.CSRFToken, awardsURL(tabs.ID)
 	g.CSRFToken, g.Action = p.CSRFToken, awardsURL(tabs.ID)+"/grant"
 	for _, id := range []*string{&f.CommandID, &g.CommandID} {
@@ -122,7 +130,7 @@ func (h *awardHandlers) renderAwards(c echo.Context, status int, f views.AwardFo
 func (h *awardHandlers) defineAward(c echo.Context) error {
 	var f views.AwardForm
 	readForm(c, &f)
-	d := domain.AwardForm{Name: f.Name, Description: f.Description, Rule: f.Rule, Number: f.Number, Code: f.Code, Code2: f.Code2}
+	d := domain.AwardForm{Name: f.Name, Description: f.Description, Rule: f.Rule, Number: f.Number, Code: f.Code, Code2: f.Code2, Tour: f.Tour}
 	parse := formErrors{}
 	if fh, err := c.FormFile("image"); err == nil {
 		if fh.Size > domain.AwardImageMax {

@@ -110,6 +110,10 @@ func renderDashboard(c echo.Context, rm reads.Querier, airlineID uuid.UUID) erro
 		return err
 	}
 	p.AwardsURL = dashboardURL(tabs.ID) + "/awards/live"
+	if p.Tours, err = dashboardTourList(ctx, rm, tabs.ID, me); err != nil {
+		return err
+	}
+	p.ToursURL = dashboardURL(tabs.ID) + "/tours/live"
 	p.NewsURL = dashboardURL(tabs.ID) + "/news/live"
 	if p.News, err = newsCards(ctx, rm, tabs.ID, 0, dashboardNews, false); err != nil {
 		return err

@@ -371,6 +371,7 @@ var routeAccess = map[string]access{
 	"GET /airlines/:id/dashboard/live":                action(domain.ViewOwnAirline),
 	"GET /airlines/:id/dashboard/news/live":           action(domain.ViewOwnAirline),
 	"GET /airlines/:id/dashboard/awards/live":         action(domain.ViewOwnAirline),
+	"GET /airlines/:id/dashboard/tours/live":          action(domain.ViewOwnAirline),
 	"GET /airlines/:id/ranks":                         action(domain.ManageRanks),
 	"POST /airlines/:id/ranks":                        action(domain.ManageRanks),
 	"GET /airlines/:id/ranks/:rank":                   action(domain.ManageRanks),
@@ -388,6 +389,13 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/awards":                       action(domain.ManageAwards),
 	"POST /airlines/:id/awards/grant":                 action(domain.ManageAwards),
 	"GET /airlines/:id/awards/:award/image":           action(domain.ViewOperations),
+	"GET /airlines/:id/tours":                         action(domain.ViewOperations),
+	"POST /airlines/:id/tours":                        action(domain.ManageTours),
+	"GET /airlines/:id/tours/:tour":                   action(domain.ViewOperations),
+	"GET /airlines/:id/tours/:tour/live":              action(domain.ViewOperations),
+	"GET /airlines/:id/tours/:tour/edit":              action(domain.ManageTours),
+	"POST /airlines/:id/tours/:tour":                  action(domain.ManageTours),
+	"POST /airlines/:id/tours/:tour/delete":           action(domain.ManageTours),
 	"GET /airlines/:id/news":                          action(domain.ManageNews),
 	"POST /airlines/:id/news":                         action(domain.ManageNews),
 	"GET /airlines/:id/news/:news":                    action(domain.ManageNews),
@@ -449,6 +457,7 @@ type tenant struct {
 	delivery                  string // a delivery of that webhook
 	news                      string // a news item of the airline; a delete the matrix allows posts the next
 	award                     string // an award of the airline, with an image
+	tour                      string // a tour of the airline; a delete the matrix allows saves the next
 }
 
 // actor is one browser of the matrix.
@@ -542,6 +551,9 @@ func newMatrixWorld(t *testing.T, m mode, opts ...appOption) *matrixWorld {
 		}
 		if tn.award, _, err = (&domain.Awards{Runner: a.runner, IDs: domain.RandomIDs{}}).Define(ctx, sys, id, domain.AwardForm{Name: "Matrix award",
 			Image: []byte(`<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>`)}); err != nil {
+			t.Fatal(err)
+		}
+		if tn.tour, _, err = (&domain.Tours{Runner: a.runner, IDs: domain.RandomIDs{}}).Save(ctx, sys, id, "", domain.TourForm{Name: "Matrix tour", Legs: "EGLL KJFK"}); err != nil {
 			t.Fatal(err)
 		}
 		w.airlines[name] = tn
@@ -688,7 +700,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":rating", tn.rating, ":award", tn.award, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":rating", tn.rating, ":award", tn.award, ":tour", tn.tour, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
 	if strings.Contains(route, ":hook") {
 		hook, delivery := w.matrixWebhook(tn, strings.HasSuffix(route, "/remove"))
 		path = strings.NewReplacer(":hook", hook, ":delivery", delivery).Replace(path)
@@ -766,6 +778,8 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form = url.Values{"title": {fmt.Sprintf("News %d", n)}, "body": {"**Matrix** news"}}
 	case "/airlines/:id/news/:news":
 		form = url.Values{"title": {fmt.Sprintf("Matrix news %d", n)}, "body": {"Edited"}}
+	case "/airlines/:id/tours", "/airlines/:id/tours/:tour":
+		form = url.Values{"name": {fmt.Sprintf("Matrix tour %d", n)}, "legs": {"EGLL KJFK"}}
 	case "/airlines/:id/settings/simbrief":
 		form.Set("expire_hours", "6")
 	case "/airlines/:id/settings/pireps":
@@ -937,6 +951,14 @@ func checkMatrix(t *testing.T, w *matrixWorld) {
 					var err error
 					if tn.news, _, err = (&domain.News{Runner: w.runner, IDs: domain.RandomIDs{}}).Post(ctx, domain.CommandMeta{Who: domain.System}, tn.id,
 						domain.NewsForm{Title: "Matrix news", Body: "Hello"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if got == "allow" && key == "POST /airlines/:id/tours/:tour/delete" {
+					// Save the next, so the next one allowed has one to delete.
+					var err error
+					if tn.tour, _, err = (&domain.Tours{Runner: w.runner, IDs: domain.RandomIDs{}}).Save(ctx, domain.CommandMeta{Who: domain.System}, tn.id, "",
+						domain.TourForm{Name: "Matrix tour", Legs: "EGLL KJFK"}); err != nil {
 						t.Fatal(err)
 					}
 				}

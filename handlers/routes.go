@@ -186,6 +186,7 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/dashboard/live", liveFragment(dashboard.showDashboard, views.LiveDashboard), allow(domain.ViewOwnAirline))
 	member.GET("/airlines/:id/dashboard/news/live", liveFragment(dashboard.showDashboard, views.LiveDashboardNews), allow(domain.ViewOwnAirline))
 	member.GET("/airlines/:id/dashboard/awards/live", liveFragment(dashboard.showDashboard, views.LiveDashboardAwards), allow(domain.ViewOwnAirline))
+	member.GET("/airlines/:id/dashboard/tours/live", liveFragment(dashboard.showDashboard, views.LiveDashboardTours), allow(domain.ViewOwnAirline))
 	ranks := &rankHandlers{cmds: d.Ranks, rm: d.ReadModels, people: people, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
 	member.GET("/airlines/:id/ranks", ranks.listRanks, allow(domain.ManageRanks))
 	member.POST("/airlines/:id/ranks", ranks.createRank, allow(domain.ManageRanks))
@@ -212,6 +213,16 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/awards", awards.defineAward, allow(domain.ManageAwards))
 	member.POST("/airlines/:id/awards/grant", awards.grantAward, allow(domain.ManageAwards))
 	member.GET("/airlines/:id/awards/:award/image", awards.showAwardImage, allow(domain.ViewOperations))
+	// An airline's tours: the list and each tour's page with the member's
+	// progress and leaderboard for everyone in the airline; the forms for staff.
+	tours := &tourHandlers{cmds: d.Tours, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/tours", tours.listTours, allow(domain.ViewOperations))
+	member.POST("/airlines/:id/tours", tours.createTour, allow(domain.ManageTours))
+	member.GET("/airlines/:id/tours/:tour", tours.showTour, allow(domain.ViewOperations))
+	member.GET("/airlines/:id/tours/:tour/live", liveFragment(tours.showTour, views.LiveTour), allow(domain.ViewOperations))
+	member.GET("/airlines/:id/tours/:tour/edit", tours.editTourForm, allow(domain.ManageTours))
+	member.POST("/airlines/:id/tours/:tour", tours.saveTour, allow(domain.ManageTours))
+	member.POST("/airlines/:id/tours/:tour/delete", tours.deleteTour, allow(domain.ManageTours))
 	member.GET("/airlines/:id/news", news.listNews, allow(domain.ManageNews))
 	member.POST("/airlines/:id/news", news.postNews, allow(domain.ManageNews))
 	member.GET("/airlines/:id/news/:news", news.showNewsItem, allow(domain.ManageNews))

@@ -125,6 +125,8 @@ type Deps struct {
 	News NewsCommands
 	// Awards defines an airline's awards and grants one by hand.
 	Awards AwardCommands
+	// Tours creates, edits and deletes an airline's tours.
+	Tours TourCommands
 	// TypeRatings runs the type rating commands; FlyingRules sets an
 	// airline's rules of who may fly what.
 	TypeRatings TypeRatingCommands

@@ -23,7 +23,9 @@ type AwardSettler interface {
 
 // Awards grants the rule awards a pilot meets when a PIREP of theirs is
 // accepted, takes back the ones a rejection after acceptance leaves unmet,
-// and on a new rule award grants it to everyone who meets it already. It
+// grants a tour's awards when the pilot completes it (and takes them back
+// with the completion), and on a new rule award grants it to everyone who
+// meets it already. It
 // only asks; the pilot's award stream decides, so an award held is never
 // granted twice (two acceptances at once, a replay) and one staff granted
 // by hand is never taken back.
@@ -38,16 +40,18 @@ type Awards struct {
 func (Awards) Name() string { return "awards" }
 
 var awardReactorEvents = map[string]bool{
-	events.TypeName(&eventsv1.PirepAccepted{}): true,
-	events.TypeName(&eventsv1.PirepRejected{}): true,
-	events.TypeName(&eventsv1.AwardDefined{}):  true,
+	events.TypeName(&eventsv1.PirepAccepted{}):           true,
+	events.TypeName(&eventsv1.PirepRejected{}):           true,
+	events.TypeName(&eventsv1.AwardDefined{}):            true,
+	events.TypeName(&eventsv1.TourCompleted{}):           true,
+	events.TypeName(&eventsv1.TourCompletionTakenBack{}): true,
 }
 
 // Handles implements projector.Reactor.
 func (Awards) Handles(eventType string) bool { return awardReactorEvents[eventType] }
 
 // Reads implements projector.Reactor.
-func (Awards) Reads() []string { return []string{"users", "airports", "pireps", "awards"} }
+func (Awards) Reads() []string { return []string{"users", "airports", "pireps", "awards", "tours"} }
 
 // awardPirepsMax bounds the accepted PIREPs one pilot's one-flight rules
 // look through (newest first).
@@ -62,6 +66,10 @@ func (a Awards) React(ctx context.Context, meta domain.CommandMeta, ev domain.Re
 		return a.pirep(ctx, meta, ev.TenantID, m.PirepId, true)
 	case *eventsv1.AwardDefined:
 		return a.defined(ctx, meta, ev.TenantID, m)
+	case *eventsv1.TourCompleted:
+		return a.tour(ctx, meta, ev.TenantID, m.TourId, m.UserId, m.PirepId, true)
+	case *eventsv1.TourCompletionTakenBack:
+		return a.tour(ctx, meta, ev.TenantID, m.TourId, m.UserId, m.PirepId, false)
 	}
 	return domain.Start, nil
 }
@@ -111,6 +119,9 @@ func (a Awards) pirep(ctx context.Context, meta domain.CommandMeta, airlineID, p
 	var changes []domain.AwardChange
 	now := a.now()
 	for _, aw := range awards {
+		if aw.Rule.Kind == domain.AwardRuleTour {
+			continue // a tour's completion decides, not the flight
+		}
 		met, by := aw.Rule.Meets(rec, now)
 		switch {
 		case met:
@@ -211,6 +222,9 @@ func (a Awards) defined(ctx context.Context, meta domain.CommandMeta, airlineID 
 	if !rule.Automatic() {
 		return domain.Start, nil
 	}
+	if rule.Kind == domain.AwardRuleTour {
+		return a.definedTour(ctx, meta, airlineID, m, rule)
+	}
 	aw := []ruleAward{{ID: m.AwardId, Name: m.Name, Rule: rule}}
 	members, err := a.ReadModels.ListUsersByTenant(ctx, airlineID)
 	if err != nil {
@@ -243,6 +257,53 @@ func (a Awards) defined(ctx context.Context, meta domain.CommandMeta, airlineID 
 		}
 		res, err := a.Awards.Settle(ctx, meta, airlineID, u.ID.String(),
 			[]domain.AwardChange{{AwardID: m.AwardId, AwardName: m.Name, Grant: true, Reason: rule.Describe(), PirepID: by}})
+		if err != nil {
+			return last, err
+		}
+		if res.Position.After(last) {
+			last = res.Position
+		}
+	}
+	return last, nil
+}
+
+// tour grants (or, with the completion taken back, revokes) the awards
+// whose rule is the tour's completion.
+func (a Awards) tour(ctx context.Context, meta domain.CommandMeta, airlineID, tourID, userID, pirepID string, completed bool) (domain.Position, error) {
+	awards, err := a.ruleAwards(ctx, airlineID)
+	if err != nil {
+		return domain.Start, err
+	}
+	var changes []domain.AwardChange
+	for _, aw := range awards {
+		if aw.Rule.Kind != domain.AwardRuleTour || aw.Rule.Code != tourID {
+			continue
+		}
+		c := domain.AwardChange{AwardID: aw.ID, AwardName: aw.Name, Grant: completed, Reason: aw.Rule.Describe(), PirepID: pirepID}
+		if !completed {
+			c.Reason = "A PIREP the tour needed was rejected."
+		}
+		changes = append(changes, c)
+	}
+	res, err := a.Awards.Settle(ctx, meta, airlineID, userID, changes)
+	return res.Position, err
+}
+
+// definedTour grants a new tour award to each pilot who has completed the
+// tour already, from the tour's leaderboard.
+func (a Awards) definedTour(ctx context.Context, meta domain.CommandMeta, airlineID string, m *eventsv1.AwardDefined, rule domain.AwardRule) (domain.Position, error) {
+	tourID, err := uuid.Parse(rule.Code)
+	if err != nil {
+		return domain.Start, nil
+	}
+	done, err := a.ReadModels.ListTourCompletions(ctx, readmodel.ListTourCompletionsParams{TenantID: airlineID, TourID: tourID})
+	if err != nil {
+		return domain.Start, err
+	}
+	last := domain.Start
+	for _, c := range done {
+		res, err := a.Awards.Settle(ctx, meta, airlineID, c.UserID.String(),
+			[]domain.AwardChange{{AwardID: m.AwardId, AwardName: m.Name, Grant: true, Reason: rule.Describe()}})
 		if err != nil {
 			return last, err
 		}

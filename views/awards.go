@@ -25,7 +25,9 @@ type AwardForm struct {
 	Number      string      `form:"number"`
 	Code        string      `form:"code"`
 	Code2       string      `form:"code2"`
+	Tour        string      `form:"tour"`
 	Rules       [][2]string // value, label
+	Tours       [][2]string // the airline's tours: id, name
 	Errors      map[string]string
 }
 

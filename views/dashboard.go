@@ -13,6 +13,9 @@ type DashboardPage struct {
 	// Awards are the awards the pilot holds, first granted first.
 	Awards    []AwardBadge
 	AwardsURL string // the awards section's live address
+	// Tours are the pilot's tours in progress (begun, not finished).
+	Tours    []TourSummary
+	ToursURL string // the tours section's live address
 
 	Hours       string // accepted flight time, h:mm
 	Flights     int64

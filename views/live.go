@@ -15,15 +15,19 @@ const (
 	LiveDashboardNews = "dashboard-news" // the airline's latest news on a member's dashboard
 	// LiveDashboardAwards is the awards a pilot holds, on their dashboard.
 	LiveDashboardAwards = "dashboard-awards"
-	LiveMyPireps        = "my-pireps"      // a pilot's own PIREPs
-	LivePirepQueue      = "pirep-queue"    // the staff's review queue
-	LivePirepList       = "pirep-list"     // the staff's list of the airline's PIREPs
-	LiveRoster          = "roster"         // the airline's pilots
-	LiveAirlineStats    = "airline-stats"  // the airline's statistics
-	LivePirepDetail     = "pirep-detail"   // one PIREP's facts and history
-	LivePirepThread     = "pirep-thread"   // one PIREP's comments, swapped with its facts
-	LiveFlightsMap      = "live-flights"   // an airline's flights in progress, map and table
-	LivePublicFlights   = "public-flights" // the same on the airline's public page
+	// LiveDashboardTours is the pilot's tours in progress, on their dashboard.
+	LiveDashboardTours = "dashboard-tours"
+	// LiveTour is one tour's legs, the member's progress and the leaderboard.
+	LiveTour          = "tour"
+	LiveMyPireps      = "my-pireps"      // a pilot's own PIREPs
+	LivePirepQueue    = "pirep-queue"    // the staff's review queue
+	LivePirepList     = "pirep-list"     // the staff's list of the airline's PIREPs
+	LiveRoster        = "roster"         // the airline's pilots
+	LiveAirlineStats  = "airline-stats"  // the airline's statistics
+	LivePirepDetail   = "pirep-detail"   // one PIREP's facts and history
+	LivePirepThread   = "pirep-thread"   // one PIREP's comments, swapped with its facts
+	LiveFlightsMap    = "live-flights"   // an airline's flights in progress, map and table
+	LivePublicFlights = "public-flights" // the same on the airline's public page
 	// LivePublicSummary is the public page's figures and latest accepted
 	// flights, which an acceptance changes.
 	LivePublicSummary = "public-summary"
@@ -44,6 +48,7 @@ func liveURL(pageURL string) string {
 // Triggers of the live sections: the SSE events that refresh each.
 var (
 	awardsTrigger       = live.Trigger(live.TopicAwards, live.TopicResync)
+	toursTrigger        = live.Trigger(live.TopicTours, live.TopicResync)
 	dashboardTrigger    = live.Trigger(live.TopicOwnPireps, live.TopicRanks, live.TopicResync)
 	myPirepsTrigger     = live.Trigger(live.TopicOwnPireps, live.TopicResync)
 	pirepReviewTrigger  = live.Trigger(live.TopicPirepReview, live.TopicResync)

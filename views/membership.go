@@ -228,6 +228,8 @@ func tabLabel(current string) string {
 		return "Flights"
 	case "live":
 		return "Live"
+	case "tours":
+		return "Tours"
 	case "pireps":
 		return "PIREPs"
 	case "pireps-all":

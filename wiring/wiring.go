@@ -54,6 +54,8 @@ type Commands struct {
 	News *domain.News
 	// Awards defines an airline's awards and grants and revokes them.
 	Awards *domain.Awards
+	// Tours defines an airline's tours and counts the legs pilots fly.
+	Tours *domain.Tours
 	// TypeRatings manage type ratings, pilots' ratings and ranks' allowances.
 	TypeRatings *domain.TypeRatings
 	// Fares and Expenses keep an airline's fares and expenses (phpVMS's
@@ -100,6 +102,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		Webhooks: &domain.Webhooks{Runner: runner, IDs: ids, URLs: webhooks.Guard{}},
 		News:     &domain.News{Runner: runner, IDs: ids},
 		Awards:   &domain.Awards{Runner: runner, IDs: ids},
+		Tours:    &domain.Tours{Runner: runner, IDs: ids},
 		// A type rating covers subfleets of the airline.
 		TypeRatings: &domain.TypeRatings{Runner: runner, IDs: ids, Subfleets: ops},
 		Fares:       &domain.Fares{Runner: runner},
@@ -128,6 +131,7 @@ func (c Commands) Reactors() []projector.Reactor {
 		reactors.SimbriefRoutes{ReadModels: c.Reads, Pireps: c.Pireps},
 		reactors.SimbriefBids{ReadModels: c.Reads, Simbrief: c.Simbrief},
 		reactors.Awards{ReadModels: c.Reads, Awards: c.Awards},
+		reactors.Tours{ReadModels: c.Reads, Tours: c.Tours},
 	}
 	if c.WebhookQueue != nil {
 		rs = append(rs, reactors.Webhooks{ReadModels: c.Reads, Hooks: c.Webhooks, Queue: c.WebhookQueue,
@@ -168,6 +172,7 @@ func (c Commands) Deps() handlers.Deps {
 		EmailCommands:    c.Users,
 		News:             c.News,
 		Awards:           c.Awards,
+		Tours:            c.Tours,
 		TypeRatings:      c.TypeRatings,
 		FlyingRules:      c.Airlines,
 		Fares:            c.Fares,

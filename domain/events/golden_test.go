@@ -189,6 +189,36 @@ var goldenCases = []struct {
 		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", By: "system",
 		RevokedAt: timestamppb.New(time.Date(2026, 12, 7, 9, 32, 0, 0, time.UTC)),
 	}},
+	{"tour_saved", &eventsv1.TourSaved{
+		TourId: "4e5f6071-8293-4a4b-8c5d-6e7f8091a2b3", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		Name: "Iberian hop — été", Description: "Three legs.", AnyOrder: true, StartsOn: "2026-12-01", EndsOn: "2026-12-31",
+		Legs: []*eventsv1.TourSaved_Leg{{Dpt: "EGLL", Arr: "LPPT", FlightNumber: "117", AircraftIcao: "A320"}, {Dpt: "LPPT", Arr: "LEMD"}},
+		By:   "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", SavedAt: timestamppb.New(time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)),
+	}},
+	{"tour_deleted", &eventsv1.TourDeleted{
+		TourId: "4e5f6071-8293-4a4b-8c5d-6e7f8091a2b3", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		By: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", DeletedAt: timestamppb.New(time.Date(2026, 12, 8, 9, 5, 0, 0, time.UTC)),
+	}},
+	{"tour_leg_flown", &eventsv1.TourLegFlown{
+		TourId: "4e5f6071-8293-4a4b-8c5d-6e7f8091a2b3", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		UserId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", Leg: 1, PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", TourName: "Iberian hop",
+		FlownAt: timestamppb.New(time.Date(2026, 12, 8, 9, 10, 0, 0, time.UTC)),
+	}},
+	{"tour_leg_taken_back", &eventsv1.TourLegTakenBack{
+		TourId: "4e5f6071-8293-4a4b-8c5d-6e7f8091a2b3", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		UserId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", Leg: 1, PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", Reason: "The PIREP was rejected.",
+		TakenBackAt: timestamppb.New(time.Date(2026, 12, 8, 9, 20, 0, 0, time.UTC)),
+	}},
+	{"tour_completed", &eventsv1.TourCompleted{
+		TourId: "4e5f6071-8293-4a4b-8c5d-6e7f8091a2b3", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		UserId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", TourName: "Iberian hop", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d",
+		CompletedAt: timestamppb.New(time.Date(2026, 12, 8, 9, 10, 0, 0, time.UTC)),
+	}},
+	{"tour_completion_taken_back", &eventsv1.TourCompletionTakenBack{
+		TourId: "4e5f6071-8293-4a4b-8c5d-6e7f8091a2b3", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		UserId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", TourName: "Iberian hop", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d",
+		TakenBackAt: timestamppb.New(time.Date(2026, 12, 8, 9, 20, 0, 0, time.UTC)),
+	}},
 	{"news_deleted", &eventsv1.NewsDeleted{
 		NewsId: "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
 		DeletedBy: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", DeletedAt: timestamppb.New(time.Date(2026, 12, 6, 11, 0, 0, 0, time.UTC)),

@@ -29,6 +29,9 @@ const (
 	TopicPirepComments Topic = "pirep-comments" // comment threads of PIREPs
 	TopicNews          Topic = "news"           // an airline's news (its dashboard and public page)
 	TopicAwards        Topic = "awards"         // an airline's awards, and a pilot's own (to that pilot)
+	// TopicTours is an airline's tours and their leaderboards (the whole
+	// airline), and a pilot's own progress on them (to that pilot).
+	TopicTours Topic = "tours"
 	// TopicImports is an import job that finished (done, refused, partial
 	// or failed), for the count of the admin's home. Sent to staff only.
 	TopicImports Topic = "imports"

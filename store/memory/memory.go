@@ -266,6 +266,11 @@ type state struct {
 	ratings      *ratingTables                            // who may fly what; see type_ratings.go
 	fares        map[string][]readmodel.Fare              // by tenant, by code; see fares.go
 	expenses     map[string][]readmodel.Expense           // by tenant, in first-save order
+	// The tours projection; see tours.go.
+	tours           map[string][]readmodel.Tour           // by tenant, in ListTours' order
+	tourLegs        map[rowKey][]readmodel.TourLeg        // by tour, in leg order
+	tourLegsFlown   map[rowKey][]readmodel.TourLegsFlown  // by pilot, by tour and leg
+	tourCompletions map[rowKey][]readmodel.TourCompletion // by tour, first finished first
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -333,6 +338,11 @@ func newState() *state {
 		ratings:      newRatingTables(),
 		fares:        map[string][]readmodel.Fare{},
 		expenses:     map[string][]readmodel.Expense{},
+
+		tours:           map[string][]readmodel.Tour{},
+		tourLegs:        map[rowKey][]readmodel.TourLeg{},
+		tourLegsFlown:   map[rowKey][]readmodel.TourLegsFlown{},
+		tourCompletions: map[rowKey][]readmodel.TourCompletion{},
 	}
 }
 

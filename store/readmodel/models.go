@@ -522,6 +522,44 @@ type Subfleet struct {
 	Fares              string
 }
 
+type Tour struct {
+	TenantID    string
+	ID          uuid.UUID
+	Name        string
+	Description string
+	AnyOrder    bool
+	StartsOn    string
+	EndsOn      string
+	Legs        int32
+	UpdatedAt   time.Time
+}
+
+type TourCompletion struct {
+	TenantID    string
+	TourID      uuid.UUID
+	UserID      uuid.UUID
+	CompletedAt time.Time
+}
+
+type TourLeg struct {
+	TenantID     string
+	TourID       uuid.UUID
+	N            int32
+	Dpt          string
+	Arr          string
+	FlightNumber string
+	AircraftIcao string
+}
+
+type TourLegsFlown struct {
+	TenantID string
+	UserID   uuid.UUID
+	TourID   uuid.UUID
+	N        int32
+	PirepID  string
+	FlownAt  time.Time
+}
+
 type TypeRating struct {
 	TenantID    string
 	ID          uuid.UUID

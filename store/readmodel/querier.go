@@ -121,6 +121,14 @@ type Querier interface {
 	DeleteAllSimbriefOfps(ctx context.Context) error
 	// DeleteAllSubfleets empties the read model before a rebuild.
 	DeleteAllSubfleets(ctx context.Context) error
+	// DeleteAllTourCompletions empties the read model before a rebuild.
+	DeleteAllTourCompletions(ctx context.Context) error
+	// DeleteAllTourLegs empties the read model before a rebuild.
+	DeleteAllTourLegs(ctx context.Context) error
+	// DeleteAllTourLegsFlown empties the read model before a rebuild.
+	DeleteAllTourLegsFlown(ctx context.Context) error
+	// DeleteAllTours empties the read model before a rebuild.
+	DeleteAllTours(ctx context.Context) error
 	// DeleteAllTypeRatings empties the read model before a rebuild.
 	DeleteAllTypeRatings(ctx context.Context) error
 	// DeleteAllUsers empties the read model before a rebuild.
@@ -136,6 +144,14 @@ type Querier interface {
 	DeleteQuarantinedEvent(ctx context.Context, arg DeleteQuarantinedEventParams) error
 	// DeleteSimbriefOfp removes an expired OFP.
 	DeleteSimbriefOfp(ctx context.Context, arg DeleteSimbriefOfpParams) error
+	// DeleteTour removes a deleted tour.
+	DeleteTour(ctx context.Context, arg DeleteTourParams) error
+	// DeleteTourCompletion takes back a completion.
+	DeleteTourCompletion(ctx context.Context, arg DeleteTourCompletionParams) error
+	// DeleteTourLegFlown takes back a leg whose PIREP was rejected.
+	DeleteTourLegFlown(ctx context.Context, arg DeleteTourLegFlownParams) error
+	// DeleteTourLegs removes a tour's legs before they are saved again.
+	DeleteTourLegs(ctx context.Context, arg DeleteTourLegsParams) error
 	// EndBid marks a standing bid ended; an ended one keeps its first end.
 	EndBid(ctx context.Context, arg EndBidParams) error
 	// GetAPIKey finds a key by id: the key caches look up the hash of a key
@@ -212,6 +228,8 @@ type Querier interface {
 	// GetTenantUser finds a person of one airline: a person of another airline
 	// is not found, whatever id is asked for.
 	GetTenantUser(ctx context.Context, arg GetTenantUserParams) (User, error)
+	// GetTour is one tour of an airline.
+	GetTour(ctx context.Context, arg GetTourParams) (Tour, error)
 	// GetUser finds a user by id, for a session or the projector.
 	GetUser(ctx context.Context, id uuid.UUID) (User, error)
 	// GetUserByEmail finds the user behind a login; the email is lower-cased by
@@ -242,6 +260,13 @@ type Querier interface {
 	// InsertPilotAward records an award a pilot was granted; one they hold
 	// already keeps its first grant.
 	InsertPilotAward(ctx context.Context, arg InsertPilotAwardParams) error
+	// InsertTourCompletion records that a pilot finished a tour; a second one
+	// keeps the first.
+	InsertTourCompletion(ctx context.Context, arg InsertTourCompletionParams) error
+	// InsertTourLeg records one leg of a tour as saved.
+	InsertTourLeg(ctx context.Context, arg InsertTourLegParams) error
+	// InsertTourLegFlown records a leg a pilot's PIREP counted.
+	InsertTourLegFlown(ctx context.Context, arg InsertTourLegFlownParams) error
 	// ListAPIKeysByUser lists a user's keys, revoked ones included, newest
 	// first. The tenant is part of the filter, as in every query of a tenant's
 	// data.
@@ -315,6 +340,9 @@ type Querier interface {
 	// without the OFPs themselves: a list of flights shows each flight's
 	// newest from one read.
 	ListPilotOfps(ctx context.Context, arg ListPilotOfpsParams) ([]ListPilotOfpsRow, error)
+	// ListPilotTourLegsFlown is the legs a pilot has flown, on every tour, by
+	// tour and leg.
+	ListPilotTourLegsFlown(ctx context.Context, arg ListPilotTourLegsFlownParams) ([]TourLegsFlown, error)
 	// ListPilotTypeRatings lists the type ratings staff granted a pilot, the
 	// oldest grant first.
 	ListPilotTypeRatings(ctx context.Context, arg ListPilotTypeRatingsParams) ([]PilotTypeRating, error)
@@ -367,6 +395,13 @@ type Querier interface {
 	// ties by pilot id. A pilot no longer in the airline keeps their place
 	// with an empty name.
 	ListTopPilotsBetween(ctx context.Context, arg ListTopPilotsBetweenParams) ([]ListTopPilotsBetweenRow, error)
+	// ListTourCompletions is a tour's leaderboard: who finished it, first
+	// finished first.
+	ListTourCompletions(ctx context.Context, arg ListTourCompletionsParams) ([]TourCompletion, error)
+	// ListTourLegs is a tour's legs in their order.
+	ListTourLegs(ctx context.Context, arg ListTourLegsParams) ([]TourLeg, error)
+	// ListTours is an airline's tours by name.
+	ListTours(ctx context.Context, tenantID string) ([]Tour, error)
 	// ListTypeRatings lists an airline's type ratings by code, then name, in
 	// byte order.
 	ListTypeRatings(ctx context.Context, tenantID string) ([]TypeRating, error)
@@ -524,6 +559,8 @@ type Querier interface {
 	// takes the number after its airline's highest; an update keeps its
 	// number, so the numbers follow the log and a rebuild gives the same.
 	UpsertSubfleet(ctx context.Context, arg UpsertSubfleetParams) error
+	// UpsertTour records a tour as staff saved it last.
+	UpsertTour(ctx context.Context, arg UpsertTourParams) error
 	// UpsertTypeRating writes a type rating's row from its events.
 	UpsertTypeRating(ctx context.Context, arg UpsertTypeRatingParams) error
 	// UpsertUser writes a user's row from its events.
