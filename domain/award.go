@@ -32,10 +32,10 @@ func AwardStream(id string) string { return AwardStreamPrefix + id }
 // PilotAwardsStream returns the stream id of the awards a pilot holds.
 func PilotAwardsStream(userID string) string { return PilotAwardsStreamPrefix + userID }
 
-// The kinds of award rule. AwardRuleTour and AwardRuleEvent are named so
-// that the tours and events to come fit the same rule (its Code names the
-// tour or event); until they are built no form offers them and they grant
-// nothing.
+// The kinds of award rule. AwardRuleTour is named so that the tours to
+// come fit the same rule (its Code names the tour); until they are built no
+// form offers it and it grants nothing. AwardRuleEvent's Code is an
+// airline event's id: a pilot with a flight that counted for it holds it.
 const (
 	AwardRuleNone        = ""             // granted by hand, with a reason
 	AwardRuleHours       = "hours"        // Number: minutes of accepted flight time
@@ -46,7 +46,7 @@ const (
 	AwardRuleRoute       = "route"        // Code to Code2: one flight on this route
 	AwardRuleYears       = "years"        // Number: years since joining
 	AwardRuleTour        = "tour"         // Code: the tour completed (to come)
-	AwardRuleEvent       = "event"        // Code: the event joined (to come)
+	AwardRuleEvent       = "event"        // Code: the airline event a flight of the pilot's counted for
 )
 
 // AwardRuleKinds are the rules the award form offers, in its order.
@@ -59,6 +59,7 @@ var AwardRuleKinds = []struct{ Kind, Label string }{
 	{AwardRuleCountry, "A flight into a country"},
 	{AwardRuleRoute, "A flight on a route"},
 	{AwardRuleYears, "Years since joining"},
+	{AwardRuleEvent, "A flight that counted for an event"},
 }
 
 // AwardRule is what earns an award.
@@ -70,10 +71,10 @@ type AwardRule struct {
 }
 
 // Automatic says whether the rule grants by itself: a known kind other
-// than none (and, until they exist, tours and events).
+// than none (and, until they exist, tours).
 func (r AwardRule) Automatic() bool {
 	switch r.Kind {
-	case AwardRuleHours, AwardRuleFlights, AwardRuleLandingRate, AwardRuleAirport, AwardRuleCountry, AwardRuleRoute, AwardRuleYears:
+	case AwardRuleHours, AwardRuleFlights, AwardRuleLandingRate, AwardRuleAirport, AwardRuleCountry, AwardRuleRoute, AwardRuleYears, AwardRuleEvent:
 		return true
 	}
 	return false
@@ -111,7 +112,7 @@ func (r AwardRule) Describe() string {
 	case AwardRuleTour:
 		return "A tour completed"
 	case AwardRuleEvent:
-		return "An event joined"
+		return "A flight that counted for an event"
 	}
 	return "Granted by staff"
 }
@@ -139,6 +140,7 @@ type AwardRecord struct {
 	Flights  int64 // accepted flights
 	Joined   time.Time
 	Accepted []AwardFlight
+	Events   map[string]bool // the airline events a flight of the pilot's counts for
 }
 
 // Meets says whether the record meets the rule at now, and for a
@@ -151,6 +153,8 @@ func (r AwardRule) Meets(rec AwardRecord, now time.Time) (bool, string) {
 		return r.Number > 0 && rec.Flights >= r.Number, ""
 	case AwardRuleYears:
 		return r.Number > 0 && !rec.Joined.IsZero() && !rec.Joined.AddDate(int(r.Number), 0, 0).After(now), ""
+	case AwardRuleEvent:
+		return r.Code != "" && rec.Events[r.Code], ""
 	}
 	if !r.OneFlight() {
 		return false, ""
@@ -195,6 +199,7 @@ type AwardForm struct {
 	Number      string // as typed: hours (10 or 10:30), flights, ft/min or years
 	Code        string // the airport, country or route's departure
 	Code2       string // the route's arrival
+	Event       string // the airline event's id, for an event rule
 	Image       []byte // the upload, nil for none
 }
 
@@ -253,6 +258,12 @@ func (f *AwardForm) Validate() (AwardRule, error) {
 			m["code2"] = "The arrival is another airport than the departure."
 		}
 		r.Code, r.Code2 = f.Code, f.Code2
+	case AwardRuleEvent:
+		f.Event = strings.ToLower(strings.TrimSpace(f.Event))
+		if f.Event == "" || TextError("event", f.Event, SingleLine, 64) != nil {
+			m["event"] = "Choose one of the airline's events."
+		}
+		r.Code = f.Event
 	default:
 		m["rule"] = "Choose one of the rules."
 	}
@@ -344,6 +355,13 @@ func (s *Awards) Define(ctx context.Context, meta CommandMeta, airlineID string,
 	}
 	if _, err := s.Runner.loadAirline(ctx, airlineID); err != nil {
 		return "", AppendResult{}, err
+	}
+	if rule.Kind == AwardRuleEvent {
+		if _, err := (&AirlineEvents{Runner: s.Runner}).Find(ctx, airlineID, rule.Code); ErrorCode(err) == ENotFound {
+			return "", AppendResult{}, FieldError(EInvalid, "event", "Choose one of the airline's events.")
+		} else if err != nil {
+			return "", AppendResult{}, err
+		}
 	}
 	id := s.IDs.NewID()
 	res, err := Execute(ctx, s.Runner, StreamRef{StreamID: AwardStream(id), TenantID: airlineID}, meta,

@@ -71,6 +71,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 	maps.Copy(cases, jumpseatCases)
 	maps.Copy(cases, newsCases)
 	maps.Copy(cases, awardCases)
+	maps.Copy(cases, airlineEventCases)
 	maps.Copy(cases, typeRatingCases)
 	maps.Copy(cases, airlineSetupCases)
 	// A query added to the sqlc files without a case here fails the suite,
