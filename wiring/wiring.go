@@ -56,6 +56,9 @@ type Commands struct {
 	Awards *domain.Awards
 	// TypeRatings manage type ratings, pilots' ratings and ranks' allowances.
 	TypeRatings *domain.TypeRatings
+	// AirlineEvents schedule an airline's events, sign pilots up and count
+	// their flights.
+	AirlineEvents *domain.AirlineEvents
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -98,6 +101,8 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		Awards:   &domain.Awards{Runner: runner, IDs: ids},
 		// A type rating covers subfleets of the airline.
 		TypeRatings: &domain.TypeRatings{Runner: runner, IDs: ids, Subfleets: ops},
+		// An event's airport and flight numbers are the airline's own.
+		AirlineEvents: &domain.AirlineEvents{Runner: runner, IDs: ids, Airports: ops, Timetable: ops},
 	}
 }
 
@@ -122,6 +127,7 @@ func (c Commands) Reactors() []projector.Reactor {
 		reactors.SimbriefRoutes{ReadModels: c.Reads, Pireps: c.Pireps},
 		reactors.SimbriefBids{ReadModels: c.Reads, Simbrief: c.Simbrief},
 		reactors.Awards{ReadModels: c.Reads, Awards: c.Awards},
+		reactors.AirlineEvents{ReadModels: c.Reads, Events: c.AirlineEvents},
 	}
 	if c.WebhookQueue != nil {
 		rs = append(rs, reactors.Webhooks{ReadModels: c.Reads, Hooks: c.Webhooks, Queue: c.WebhookQueue,
@@ -164,5 +170,6 @@ func (c Commands) Deps() handlers.Deps {
 		Awards:           c.Awards,
 		TypeRatings:      c.TypeRatings,
 		FlyingRules:      c.Airlines,
+		AirlineEvents:    c.AirlineEvents,
 	}
 }
