@@ -237,13 +237,13 @@ func (e *AirlineEvent) Apply(ev proto.Message) error {
 	return nil
 }
 
-func (e *AirlineEvent) define(name, desc string, start, end *timestamppb.Timestamp, m *eventsv1.AirlineEventMatch) {
+func (e *AirlineEvent) define(name, desc string, start, end *timestamppb.Timestamp, m *eventsv1.AirlineEventScheduled_Match) {
 	e.Name, e.Description, e.StartsAt, e.EndsAt = name, desc, start.AsTime().UTC(), end.AsTime().UTC()
 	e.Match = EventMatchOf(m)
 }
 
 // EventMatchOf is the match an event carries.
-func EventMatchOf(m *eventsv1.AirlineEventMatch) EventMatch {
+func EventMatchOf(m *eventsv1.AirlineEventScheduled_Match) EventMatch {
 	return EventMatch{Kind: m.GetKind(), FlightNumbers: slices.Clone(m.GetFlightNumbers()), Airport: m.GetAirport()}
 }
 
@@ -359,8 +359,8 @@ func (s *AirlineEvents) stamp() *timestamppb.Timestamp {
 	return timestamppb.New(s.Runner.now().UTC().Truncate(time.Microsecond))
 }
 
-func matchEvent(m EventMatch) *eventsv1.AirlineEventMatch {
-	return &eventsv1.AirlineEventMatch{Kind: m.Kind, FlightNumbers: m.FlightNumbers, Airport: m.Airport}
+func matchEvent(m EventMatch) *eventsv1.AirlineEventScheduled_Match {
+	return &eventsv1.AirlineEventScheduled_Match{Kind: m.Kind, FlightNumbers: m.FlightNumbers, Airport: m.Airport}
 }
 
 // Schedule adds an event to the airline and returns its id. An event that

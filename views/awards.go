@@ -25,7 +25,9 @@ type AwardForm struct {
 	Number      string      `form:"number"`
 	Code        string      `form:"code"`
 	Code2       string      `form:"code2"`
+	Event       string      `form:"event"` // the airline event, for an event rule
 	Rules       [][2]string // value, label
+	Events      [][2]string // the airline's events: id, name
 	Errors      map[string]string
 }
 

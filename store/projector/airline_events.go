@@ -34,7 +34,7 @@ var airlineEventEvents = typeSet(&eventsv1.AirlineEventScheduled{}, &eventsv1.Ai
 func (AirlineEvents) Handles(eventType string) bool { return airlineEventEvents[eventType] }
 
 func upsertAirlineEvent(ctx context.Context, q readmodel.Querier, tenant, id, name, desc string, start, end, at interface{ AsTime() time.Time },
-	m *eventsv1.AirlineEventMatch) error {
+	m *eventsv1.AirlineEventScheduled_Match) error {
 	return withID(id, func(id uuid.UUID) error {
 		return q.UpsertAirlineEvent(ctx, readmodel.UpsertAirlineEventParams{TenantID: tenant, ID: id, Name: name, Description: desc,
 			StartsAt: start.AsTime(), EndsAt: end.AsTime(), MatchKind: m.GetKind(), FlightNumbers: nonNil(m.GetFlightNumbers()),

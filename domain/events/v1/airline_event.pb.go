@@ -30,90 +30,26 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// AirlineEventMatch is what flights count for an airline event. kind is
-// "flights" (flight_numbers: the schedule's flight numbers, as PIREPs carry
-// them) or "airport" (airport: an ICAO a flight departs from or arrives
-// at). A kind a build does not know counts nothing.
-type AirlineEventMatch struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Kind          string                 `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
-	FlightNumbers []string               `protobuf:"bytes,2,rep,name=flight_numbers,json=flightNumbers,proto3" json:"flight_numbers,omitempty"`
-	Airport       string                 `protobuf:"bytes,3,opt,name=airport,proto3" json:"airport,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *AirlineEventMatch) Reset() {
-	*x = AirlineEventMatch{}
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[0]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *AirlineEventMatch) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*AirlineEventMatch) ProtoMessage() {}
-
-func (x *AirlineEventMatch) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[0]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use AirlineEventMatch.ProtoReflect.Descriptor instead.
-func (*AirlineEventMatch) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{0}
-}
-
-func (x *AirlineEventMatch) GetKind() string {
-	if x != nil {
-		return x.Kind
-	}
-	return ""
-}
-
-func (x *AirlineEventMatch) GetFlightNumbers() []string {
-	if x != nil {
-		return x.FlightNumbers
-	}
-	return nil
-}
-
-func (x *AirlineEventMatch) GetAirport() string {
-	if x != nil {
-		return x.Airport
-	}
-	return ""
-}
-
 // AirlineEventScheduled records an event staff created: its name, text,
 // UTC window and what counts.
 type AirlineEventScheduled struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	EventId       string                 `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
-	TenantId      string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
-	Name          string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
-	Description   string                 `protobuf:"bytes,4,opt,name=description,proto3" json:"description,omitempty"`
-	StartsAt      *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=starts_at,json=startsAt,proto3" json:"starts_at,omitempty"`
-	EndsAt        *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=ends_at,json=endsAt,proto3" json:"ends_at,omitempty"`
-	Match         *AirlineEventMatch     `protobuf:"bytes,7,opt,name=match,proto3" json:"match,omitempty"`
-	By            string                 `protobuf:"bytes,8,opt,name=by,proto3" json:"by,omitempty"`
-	At            *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=at,proto3" json:"at,omitempty"`
+	state         protoimpl.MessageState       `protogen:"open.v1"`
+	EventId       string                       `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	TenantId      string                       `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	Name          string                       `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	Description   string                       `protobuf:"bytes,4,opt,name=description,proto3" json:"description,omitempty"`
+	StartsAt      *timestamppb.Timestamp       `protobuf:"bytes,5,opt,name=starts_at,json=startsAt,proto3" json:"starts_at,omitempty"`
+	EndsAt        *timestamppb.Timestamp       `protobuf:"bytes,6,opt,name=ends_at,json=endsAt,proto3" json:"ends_at,omitempty"`
+	Match         *AirlineEventScheduled_Match `protobuf:"bytes,7,opt,name=match,proto3" json:"match,omitempty"`
+	By            string                       `protobuf:"bytes,8,opt,name=by,proto3" json:"by,omitempty"`
+	At            *timestamppb.Timestamp       `protobuf:"bytes,9,opt,name=at,proto3" json:"at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *AirlineEventScheduled) Reset() {
 	*x = AirlineEventScheduled{}
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[1]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -125,7 +61,7 @@ func (x *AirlineEventScheduled) String() string {
 func (*AirlineEventScheduled) ProtoMessage() {}
 
 func (x *AirlineEventScheduled) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[1]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -138,7 +74,7 @@ func (x *AirlineEventScheduled) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AirlineEventScheduled.ProtoReflect.Descriptor instead.
 func (*AirlineEventScheduled) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{1}
+	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{0}
 }
 
 func (x *AirlineEventScheduled) GetEventId() string {
@@ -183,7 +119,7 @@ func (x *AirlineEventScheduled) GetEndsAt() *timestamppb.Timestamp {
 	return nil
 }
 
-func (x *AirlineEventScheduled) GetMatch() *AirlineEventMatch {
+func (x *AirlineEventScheduled) GetMatch() *AirlineEventScheduled_Match {
 	if x != nil {
 		return x.Match
 	}
@@ -207,23 +143,23 @@ func (x *AirlineEventScheduled) GetAt() *timestamppb.Timestamp {
 // AirlineEventChanged records staff's edit: the whole event as it is now.
 // What counted already stays counted.
 type AirlineEventChanged struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	EventId       string                 `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
-	TenantId      string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
-	Name          string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
-	Description   string                 `protobuf:"bytes,4,opt,name=description,proto3" json:"description,omitempty"`
-	StartsAt      *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=starts_at,json=startsAt,proto3" json:"starts_at,omitempty"`
-	EndsAt        *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=ends_at,json=endsAt,proto3" json:"ends_at,omitempty"`
-	Match         *AirlineEventMatch     `protobuf:"bytes,7,opt,name=match,proto3" json:"match,omitempty"`
-	By            string                 `protobuf:"bytes,8,opt,name=by,proto3" json:"by,omitempty"`
-	At            *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=at,proto3" json:"at,omitempty"`
+	state         protoimpl.MessageState       `protogen:"open.v1"`
+	EventId       string                       `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	TenantId      string                       `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	Name          string                       `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	Description   string                       `protobuf:"bytes,4,opt,name=description,proto3" json:"description,omitempty"`
+	StartsAt      *timestamppb.Timestamp       `protobuf:"bytes,5,opt,name=starts_at,json=startsAt,proto3" json:"starts_at,omitempty"`
+	EndsAt        *timestamppb.Timestamp       `protobuf:"bytes,6,opt,name=ends_at,json=endsAt,proto3" json:"ends_at,omitempty"`
+	Match         *AirlineEventScheduled_Match `protobuf:"bytes,7,opt,name=match,proto3" json:"match,omitempty"`
+	By            string                       `protobuf:"bytes,8,opt,name=by,proto3" json:"by,omitempty"`
+	At            *timestamppb.Timestamp       `protobuf:"bytes,9,opt,name=at,proto3" json:"at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *AirlineEventChanged) Reset() {
 	*x = AirlineEventChanged{}
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[2]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -235,7 +171,7 @@ func (x *AirlineEventChanged) String() string {
 func (*AirlineEventChanged) ProtoMessage() {}
 
 func (x *AirlineEventChanged) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[2]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -248,7 +184,7 @@ func (x *AirlineEventChanged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AirlineEventChanged.ProtoReflect.Descriptor instead.
 func (*AirlineEventChanged) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{2}
+	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *AirlineEventChanged) GetEventId() string {
@@ -293,7 +229,7 @@ func (x *AirlineEventChanged) GetEndsAt() *timestamppb.Timestamp {
 	return nil
 }
 
-func (x *AirlineEventChanged) GetMatch() *AirlineEventMatch {
+func (x *AirlineEventChanged) GetMatch() *AirlineEventScheduled_Match {
 	if x != nil {
 		return x.Match
 	}
@@ -329,7 +265,7 @@ type AirlineEventCancelled struct {
 
 func (x *AirlineEventCancelled) Reset() {
 	*x = AirlineEventCancelled{}
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[3]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -341,7 +277,7 @@ func (x *AirlineEventCancelled) String() string {
 func (*AirlineEventCancelled) ProtoMessage() {}
 
 func (x *AirlineEventCancelled) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[3]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -354,7 +290,7 @@ func (x *AirlineEventCancelled) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AirlineEventCancelled.ProtoReflect.Descriptor instead.
 func (*AirlineEventCancelled) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{3}
+	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *AirlineEventCancelled) GetEventId() string {
@@ -405,7 +341,7 @@ type AirlineEventSignedUp struct {
 
 func (x *AirlineEventSignedUp) Reset() {
 	*x = AirlineEventSignedUp{}
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[4]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -417,7 +353,7 @@ func (x *AirlineEventSignedUp) String() string {
 func (*AirlineEventSignedUp) ProtoMessage() {}
 
 func (x *AirlineEventSignedUp) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[4]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -430,7 +366,7 @@ func (x *AirlineEventSignedUp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AirlineEventSignedUp.ProtoReflect.Descriptor instead.
 func (*AirlineEventSignedUp) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{4}
+	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *AirlineEventSignedUp) GetEventId() string {
@@ -474,7 +410,7 @@ type AirlineEventWithdrawn struct {
 
 func (x *AirlineEventWithdrawn) Reset() {
 	*x = AirlineEventWithdrawn{}
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[5]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -486,7 +422,7 @@ func (x *AirlineEventWithdrawn) String() string {
 func (*AirlineEventWithdrawn) ProtoMessage() {}
 
 func (x *AirlineEventWithdrawn) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[5]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -499,7 +435,7 @@ func (x *AirlineEventWithdrawn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AirlineEventWithdrawn.ProtoReflect.Descriptor instead.
 func (*AirlineEventWithdrawn) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{5}
+	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *AirlineEventWithdrawn) GetEventId() string {
@@ -551,7 +487,7 @@ type AirlineEventFlightCounted struct {
 
 func (x *AirlineEventFlightCounted) Reset() {
 	*x = AirlineEventFlightCounted{}
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[6]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -563,7 +499,7 @@ func (x *AirlineEventFlightCounted) String() string {
 func (*AirlineEventFlightCounted) ProtoMessage() {}
 
 func (x *AirlineEventFlightCounted) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[6]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -576,7 +512,7 @@ func (x *AirlineEventFlightCounted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AirlineEventFlightCounted.ProtoReflect.Descriptor instead.
 func (*AirlineEventFlightCounted) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{6}
+	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *AirlineEventFlightCounted) GetEventId() string {
@@ -668,7 +604,7 @@ type AirlineEventFlightUncounted struct {
 
 func (x *AirlineEventFlightUncounted) Reset() {
 	*x = AirlineEventFlightUncounted{}
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[7]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -680,7 +616,7 @@ func (x *AirlineEventFlightUncounted) String() string {
 func (*AirlineEventFlightUncounted) ProtoMessage() {}
 
 func (x *AirlineEventFlightUncounted) ProtoReflect() protoreflect.Message {
-	mi := &file_domain_events_v1_airline_event_proto_msgTypes[7]
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -693,7 +629,7 @@ func (x *AirlineEventFlightUncounted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AirlineEventFlightUncounted.ProtoReflect.Descriptor instead.
 func (*AirlineEventFlightUncounted) Descriptor() ([]byte, []int) {
-	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{7}
+	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *AirlineEventFlightUncounted) GetEventId() string {
@@ -745,33 +681,98 @@ func (x *AirlineEventFlightUncounted) GetAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// Match is what flights count for an airline event. kind is "flights"
+// (flight_numbers: the schedule's flight numbers, as PIREPs carry them)
+// or "airport" (airport: an ICAO a flight departs from or arrives at). A
+// kind a build does not know counts nothing. AirlineEventChanged carries
+// the same.
+type AirlineEventScheduled_Match struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Kind          string                 `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	FlightNumbers []string               `protobuf:"bytes,2,rep,name=flight_numbers,json=flightNumbers,proto3" json:"flight_numbers,omitempty"`
+	Airport       string                 `protobuf:"bytes,3,opt,name=airport,proto3" json:"airport,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AirlineEventScheduled_Match) Reset() {
+	*x = AirlineEventScheduled_Match{}
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AirlineEventScheduled_Match) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AirlineEventScheduled_Match) ProtoMessage() {}
+
+func (x *AirlineEventScheduled_Match) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_airline_event_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AirlineEventScheduled_Match.ProtoReflect.Descriptor instead.
+func (*AirlineEventScheduled_Match) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_airline_event_proto_rawDescGZIP(), []int{0, 0}
+}
+
+func (x *AirlineEventScheduled_Match) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *AirlineEventScheduled_Match) GetFlightNumbers() []string {
+	if x != nil {
+		return x.FlightNumbers
+	}
+	return nil
+}
+
+func (x *AirlineEventScheduled_Match) GetAirport() string {
+	if x != nil {
+		return x.Airport
+	}
+	return ""
+}
+
 var File_domain_events_v1_airline_event_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_airline_event_proto_rawDesc = "" +
 	"\n" +
-	"$domain/events/v1/airline_event.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"h\n" +
-	"\x11AirlineEventMatch\x12\x12\n" +
-	"\x04kind\x18\x01 \x01(\tR\x04kind\x12%\n" +
-	"\x0eflight_numbers\x18\x02 \x03(\tR\rflightNumbers\x12\x18\n" +
-	"\aairport\x18\x03 \x01(\tR\aairport\"\xed\x02\n" +
+	"$domain/events/v1/airline_event.proto\x12\x13albatross.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd5\x03\n" +
 	"\x15AirlineEventScheduled\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x12\n" +
 	"\x04name\x18\x03 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x04 \x01(\tR\vdescription\x127\n" +
 	"\tstarts_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bstartsAt\x123\n" +
-	"\aends_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x06endsAt\x12<\n" +
-	"\x05match\x18\a \x01(\v2&.albatross.events.v1.AirlineEventMatchR\x05match\x12\x0e\n" +
+	"\aends_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x06endsAt\x12F\n" +
+	"\x05match\x18\a \x01(\v20.albatross.events.v1.AirlineEventScheduled.MatchR\x05match\x12\x0e\n" +
 	"\x02by\x18\b \x01(\tR\x02by\x12*\n" +
-	"\x02at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xeb\x02\n" +
+	"\x02at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x1a\\\n" +
+	"\x05Match\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\tR\x04kind\x12%\n" +
+	"\x0eflight_numbers\x18\x02 \x03(\tR\rflightNumbers\x12\x18\n" +
+	"\aairport\x18\x03 \x01(\tR\aairport\"\xf5\x02\n" +
 	"\x13AirlineEventChanged\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x1b\n" +
 	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x12\n" +
 	"\x04name\x18\x03 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x04 \x01(\tR\vdescription\x127\n" +
 	"\tstarts_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bstartsAt\x123\n" +
-	"\aends_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x06endsAt\x12<\n" +
-	"\x05match\x18\a \x01(\v2&.albatross.events.v1.AirlineEventMatchR\x05match\x12\x0e\n" +
+	"\aends_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x06endsAt\x12F\n" +
+	"\x05match\x18\a \x01(\v20.albatross.events.v1.AirlineEventScheduled.MatchR\x05match\x12\x0e\n" +
 	"\x02by\x18\b \x01(\tR\x02by\x12*\n" +
 	"\x02at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xa3\x01\n" +
 	"\x15AirlineEventCancelled\x12\x19\n" +
@@ -829,24 +830,24 @@ func file_domain_events_v1_airline_event_proto_rawDescGZIP() []byte {
 
 var file_domain_events_v1_airline_event_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_domain_events_v1_airline_event_proto_goTypes = []any{
-	(*AirlineEventMatch)(nil),           // 0: albatross.events.v1.AirlineEventMatch
-	(*AirlineEventScheduled)(nil),       // 1: albatross.events.v1.AirlineEventScheduled
-	(*AirlineEventChanged)(nil),         // 2: albatross.events.v1.AirlineEventChanged
-	(*AirlineEventCancelled)(nil),       // 3: albatross.events.v1.AirlineEventCancelled
-	(*AirlineEventSignedUp)(nil),        // 4: albatross.events.v1.AirlineEventSignedUp
-	(*AirlineEventWithdrawn)(nil),       // 5: albatross.events.v1.AirlineEventWithdrawn
-	(*AirlineEventFlightCounted)(nil),   // 6: albatross.events.v1.AirlineEventFlightCounted
-	(*AirlineEventFlightUncounted)(nil), // 7: albatross.events.v1.AirlineEventFlightUncounted
+	(*AirlineEventScheduled)(nil),       // 0: albatross.events.v1.AirlineEventScheduled
+	(*AirlineEventChanged)(nil),         // 1: albatross.events.v1.AirlineEventChanged
+	(*AirlineEventCancelled)(nil),       // 2: albatross.events.v1.AirlineEventCancelled
+	(*AirlineEventSignedUp)(nil),        // 3: albatross.events.v1.AirlineEventSignedUp
+	(*AirlineEventWithdrawn)(nil),       // 4: albatross.events.v1.AirlineEventWithdrawn
+	(*AirlineEventFlightCounted)(nil),   // 5: albatross.events.v1.AirlineEventFlightCounted
+	(*AirlineEventFlightUncounted)(nil), // 6: albatross.events.v1.AirlineEventFlightUncounted
+	(*AirlineEventScheduled_Match)(nil), // 7: albatross.events.v1.AirlineEventScheduled.Match
 	(*timestamppb.Timestamp)(nil),       // 8: google.protobuf.Timestamp
 }
 var file_domain_events_v1_airline_event_proto_depIdxs = []int32{
 	8,  // 0: albatross.events.v1.AirlineEventScheduled.starts_at:type_name -> google.protobuf.Timestamp
 	8,  // 1: albatross.events.v1.AirlineEventScheduled.ends_at:type_name -> google.protobuf.Timestamp
-	0,  // 2: albatross.events.v1.AirlineEventScheduled.match:type_name -> albatross.events.v1.AirlineEventMatch
+	7,  // 2: albatross.events.v1.AirlineEventScheduled.match:type_name -> albatross.events.v1.AirlineEventScheduled.Match
 	8,  // 3: albatross.events.v1.AirlineEventScheduled.at:type_name -> google.protobuf.Timestamp
 	8,  // 4: albatross.events.v1.AirlineEventChanged.starts_at:type_name -> google.protobuf.Timestamp
 	8,  // 5: albatross.events.v1.AirlineEventChanged.ends_at:type_name -> google.protobuf.Timestamp
-	0,  // 6: albatross.events.v1.AirlineEventChanged.match:type_name -> albatross.events.v1.AirlineEventMatch
+	7,  // 6: albatross.events.v1.AirlineEventChanged.match:type_name -> albatross.events.v1.AirlineEventScheduled.Match
 	8,  // 7: albatross.events.v1.AirlineEventChanged.at:type_name -> google.protobuf.Timestamp
 	8,  // 8: albatross.events.v1.AirlineEventCancelled.at:type_name -> google.protobuf.Timestamp
 	8,  // 9: albatross.events.v1.AirlineEventSignedUp.at:type_name -> google.protobuf.Timestamp
