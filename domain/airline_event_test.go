@@ -252,3 +252,34 @@ func TestConcurrentCountsCountOnce(t *testing.T) {
 		t.Errorf("the event's stream has %d events, want 3", len(recs))
 	}
 }
+
+// TestEventAwardRule: an event award is met by a flight that counted for
+// that event only, the form asks for the event, and an award cannot name
+// another airline's event.
+func TestEventAwardRule(t *testing.T) {
+	r := domain.AwardRule{Kind: domain.AwardRuleEvent, Code: "e1"}
+	if !r.Automatic() {
+		t.Errorf("an event award does not grant by itself")
+	}
+	if met, _ := r.Meets(domain.AwardRecord{Events: map[string]bool{"e1": true}}, time.Now()); !met {
+		t.Errorf("a flight counted for e1 does not meet its award")
+	}
+	if met, _ := r.Meets(domain.AwardRecord{Events: map[string]bool{"e2": true}}, time.Now()); met {
+		t.Errorf("a flight counted for e2 meets e1's award")
+	}
+	f := domain.AwardForm{Name: "Flew it", Rule: domain.AwardRuleEvent}
+	if _, err := f.Validate(); domain.ErrorFields(err)["event"] == "" {
+		t.Errorf("an event award without its event: %v", err)
+	}
+	w := newEventsWorld(t)
+	awards := &domain.Awards{Runner: w.events.Runner, IDs: domain.RandomIDs{}}
+	other := newMembership(t, w.events.Runner)
+	if _, _, err := awards.Define(context.Background(), w.as(other.admin), other.airline, domain.AwardForm{Name: "Theirs", Rule: domain.AwardRuleEvent,
+		Event: w.id}); domain.ErrorFields(err)["event"] == "" {
+		t.Errorf("an award of another airline's event: %v", err)
+	}
+	if _, _, err := awards.Define(context.Background(), w.as(w.m.admin), w.m.airline, domain.AwardForm{Name: "Ours", Rule: domain.AwardRuleEvent,
+		Event: strings.ToUpper(w.id)}); err != nil {
+		t.Errorf("an award of the airline's own event: %v", err)
+	}
+}
