@@ -197,4 +197,54 @@ func checkAirlineEventPages(t *testing.T, w *matrixWorld) {
 	if !found {
 		t.Errorf("the award form's events lack the matrix's event")
 	}
+	checkEventBoard(t, w)
+}
+
+// checkEventBoard: during a live event at EGLL, a signed-up pilot's filed
+// PIREP shows on the board as landed and awaiting review; once staff
+// accept it the reactor counts it for the event and the board says so.
+func checkEventBoard(t *testing.T, w *matrixWorld) {
+	a := w.airlines["A"]
+	pilot, staff := w.actors[1], w.actors[2]
+	now := time.Now().UTC()
+	id, _, err := (&domain.AirlineEvents{Runner: w.runner, IDs: domain.RandomIDs{}}).Schedule(t.Context(), domain.CommandMeta{Who: domain.System}, a.id,
+		domain.AirlineEventForm{Name: "Live now", StartsAt: now.Add(-2 * time.Hour).Format(domain.EventTimeLayout),
+			EndsAt: now.Add(2 * time.Hour).Format(domain.EventTimeLayout), Match: domain.EventMatchAirport, Airport: "EGLL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.settle(t)
+	page := "/airlines/" + a.id + "/events/" + id
+	if resp, _ := w.sendForm(t, pilot, page+"/signup", url.Values{"command_id": {domain.NewUUID()}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign up: %d", resp.StatusCode)
+	}
+	f := pirepForm("503", a.flown)
+	f.Set("block_off", now.Add(-time.Hour).Format(domain.EventTimeLayout))
+	f.Set("block_on", now.Add(-5*time.Minute).Format(domain.EventTimeLayout))
+	f.Set("submit", "1")
+	resp, body := w.sendForm(t, pilot, "/airlines/"+a.id+"/pireps", f)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("file: %d %.300s", resp.StatusCode, body)
+	}
+	pirepURL := resp.Header.Get("Location")
+	w.settle(t)
+	landed := func() string {
+		t.Helper()
+		_, body := getAs(t, staff.client, w.URL+page, nil)
+		d := doc(t, body)
+		if text(d, "event-phase") != "Live now" {
+			t.Errorf("the event's phase is %q, want Live now", text(d, "event-phase"))
+		}
+		return strings.TrimSpace(d.Find(`[data-testid="event-landed-row"]`).Text())
+	}
+	if got := landed(); !strings.Contains(got, "503") || !strings.Contains(got, "awaiting review") {
+		t.Errorf("the board's landed flights after filing: %q", got)
+	}
+	if resp, _ := w.sendForm(t, staff, pirepURL+"/accept", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d", resp.StatusCode)
+	}
+	w.settle(t)
+	if got := landed(); !strings.Contains(got, "503") || !strings.Contains(got, "Counted") {
+		t.Errorf("the board's landed flights after the acceptance: %q", got)
+	}
 }
