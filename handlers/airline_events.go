@@ -199,7 +199,7 @@ func (h *airlineEventHandlers) renderEvent(c echo.Context, status int, form *vie
 	base := eventURL(tabs.ID, row.ID)
 	p := views.EventPage{Page: page(c, tabs.Name+" · "+e.Name), Tabs: tabs, Notice: popFlash(c, h.sessions), Message: message, Event: row,
 		Description: e.Description, CanManage: domain.Authorize(who, domain.ManageEvents, tabs.ID) == nil,
-		CanFly: domain.Authorize(who, domain.FileOwnPireps, tabs.ID) == nil, CSRFToken: page(c, "").CSRFToken, CommandID: domain.NewUUID(),
+		CanFly: domain.Authorize(who, domain.FileOwnPireps, tabs.ID) == nil, CSRFToken: page(c, "").CSRFToken, CommandID: domain.NewUUID(), CancelID: domain.NewUUID(),
 		SignUpURL: base + "/signup", WithdrawURL: base + "/withdraw", CancelURL: base + "/cancel", LiveURL: base + "/live"}
 	agg := domain.AirlineEvent{StartsAt: e.StartsAt, EndsAt: e.EndsAt, Cancelled: e.Cancelled, SignedUp: map[string]bool{who.UserID: mine},
 		Counted: map[string]string{}}

@@ -75,7 +75,8 @@ type EventPage struct {
 	SignUpNote  string // why the viewer may not sign up, or ""
 	CanWithdraw bool
 	CSRFToken   string
-	CommandID   string
+	CommandID   string // the sign-up's or withdrawal's
+	CancelID    string // the cancellation's: another command than the sign-up
 	SignUpURL   string
 	WithdrawURL string
 	CancelURL   string
