@@ -47,6 +47,7 @@ const (
 	ManageNews          Action = "post, edit and delete an airline's news"
 	ManageAwards        Action = "define an airline's awards and grant or revoke one by hand"
 	ManageTours         Action = "create, edit and delete an airline's tours"
+	ManageEvents        Action = "create, change and cancel an airline's events"
 )
 
 // Scope is how far a role's permission reaches.
@@ -101,6 +102,7 @@ var accessMatrix = []accessRule{
 	{ManageNews, No, Own, Any},
 	{ManageAwards, No, Own, Any},
 	{ManageTours, No, Own, Any},
+	{ManageEvents, No, Own, Any},
 	// A quarantined event may be any airline's: only the platform sees them.
 	{ViewQuarantine, No, No, Any},
 	// The outbox holds every airline's emails: only the platform sees it.

@@ -32,9 +32,9 @@ func AwardStream(id string) string { return AwardStreamPrefix + id }
 // PilotAwardsStream returns the stream id of the awards a pilot holds.
 func PilotAwardsStream(userID string) string { return PilotAwardsStreamPrefix + userID }
 
-// The kinds of award rule. AwardRuleEvent is named so that the events to
-// come fit the same rule (its Code names the event); until they are built
-// no form offers it and it grants nothing.
+// The kinds of award rule. AwardRuleTour's Code is the id of the tour
+// completed; AwardRuleEvent's is an airline event's id: a pilot with a
+// flight that counted for it holds it.
 const (
 	AwardRuleNone        = ""             // granted by hand, with a reason
 	AwardRuleHours       = "hours"        // Number: minutes of accepted flight time
@@ -45,7 +45,7 @@ const (
 	AwardRuleRoute       = "route"        // Code to Code2: one flight on this route
 	AwardRuleYears       = "years"        // Number: years since joining
 	AwardRuleTour        = "tour"         // Code: the id of the tour completed
-	AwardRuleEvent       = "event"        // Code: the event joined (to come)
+	AwardRuleEvent       = "event"        // Code: the airline event a flight of the pilot's counted for
 )
 
 // AwardRuleKinds are the rules the award form offers, in its order.
@@ -59,6 +59,7 @@ var AwardRuleKinds = []struct{ Kind, Label string }{
 	{AwardRuleRoute, "A flight on a route"},
 	{AwardRuleYears, "Years since joining"},
 	{AwardRuleTour, "A tour completed"},
+	{AwardRuleEvent, "A flight that counted for an event"},
 }
 
 // AwardRule is what earns an award.
@@ -70,11 +71,12 @@ type AwardRule struct {
 }
 
 // Automatic says whether the rule grants by itself: a known kind other
-// than none (and, until they exist, events). A tour rule grants on the
-// tour's completion, never on a flight's acceptance.
+// than none. A tour rule grants on the tour's completion and an event
+// rule when a flight counts for the event, never on a flight's acceptance
+// itself.
 func (r AwardRule) Automatic() bool {
 	switch r.Kind {
-	case AwardRuleHours, AwardRuleFlights, AwardRuleLandingRate, AwardRuleAirport, AwardRuleCountry, AwardRuleRoute, AwardRuleYears, AwardRuleTour:
+	case AwardRuleHours, AwardRuleFlights, AwardRuleLandingRate, AwardRuleAirport, AwardRuleCountry, AwardRuleRoute, AwardRuleYears, AwardRuleTour, AwardRuleEvent:
 		return true
 	}
 	return false
@@ -112,7 +114,7 @@ func (r AwardRule) Describe() string {
 	case AwardRuleTour:
 		return "A tour completed"
 	case AwardRuleEvent:
-		return "An event joined"
+		return "A flight that counted for an event"
 	}
 	return "Granted by staff"
 }
@@ -140,6 +142,7 @@ type AwardRecord struct {
 	Flights  int64 // accepted flights
 	Joined   time.Time
 	Accepted []AwardFlight
+	Events   map[string]bool // the airline events a flight of the pilot's counts for
 }
 
 // Meets says whether the record meets the rule at now, and for a
@@ -152,6 +155,8 @@ func (r AwardRule) Meets(rec AwardRecord, now time.Time) (bool, string) {
 		return r.Number > 0 && rec.Flights >= r.Number, ""
 	case AwardRuleYears:
 		return r.Number > 0 && !rec.Joined.IsZero() && !rec.Joined.AddDate(int(r.Number), 0, 0).After(now), ""
+	case AwardRuleEvent:
+		return r.Code != "" && rec.Events[r.Code], ""
 	}
 	if !r.OneFlight() {
 		return false, ""
@@ -197,6 +202,7 @@ type AwardForm struct {
 	Code        string // the airport, country or route's departure
 	Code2       string // the route's arrival
 	Tour        string // the tour's id, for a tour
+	Event       string // the airline event's id, for an event rule
 	Image       []byte // the upload, nil for none
 }
 
@@ -261,6 +267,12 @@ func (f *AwardForm) Validate() (AwardRule, error) {
 			m["tour"] = "Choose the tour whose completion earns the award."
 		}
 		r.Code = f.Tour
+	case AwardRuleEvent:
+		f.Event = strings.ToLower(strings.TrimSpace(f.Event))
+		if f.Event == "" || TextError("event", f.Event, SingleLine, 64) != nil {
+			m["event"] = "Choose one of the airline's events."
+		}
+		r.Code = f.Event
 	default:
 		m["rule"] = "Choose one of the rules."
 	}
@@ -356,6 +368,13 @@ func (s *Awards) Define(ctx context.Context, meta CommandMeta, airlineID string,
 	if rule.Kind == AwardRuleTour {
 		if _, err := (&Tours{Runner: s.Runner}).Find(ctx, airlineID, rule.Code); ErrorCode(err) == ENotFound {
 			return "", AppendResult{}, FieldError(EInvalid, "tour", "Choose one of the airline's tours.")
+		} else if err != nil {
+			return "", AppendResult{}, err
+		}
+	}
+	if rule.Kind == AwardRuleEvent {
+		if _, err := (&AirlineEvents{Runner: s.Runner}).Find(ctx, airlineID, rule.Code); ErrorCode(err) == ENotFound {
+			return "", AppendResult{}, FieldError(EInvalid, "event", "Choose one of the airline's events.")
 		} else if err != nil {
 			return "", AppendResult{}, err
 		}

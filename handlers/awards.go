@@ -113,6 +113,16 @@ func (h *awardHandlers) renderAwards(c echo.Context, status int, f views.AwardFo
 	for _, t := range tours {
 		f.Tours = append(f.Tours, [2]string{t.ID.String(), t.Name})
 	}
+	events, err := h.rm.ListAirlineEvents(c.Request().Context(), tabs.ID)
+	if err != nil {
+		return err
+	}
+	f.Events = [][2]string{{"", "None"}}
+	for _, e := range events {
+		if !e.Cancelled {
+			f.Events = append(f.Events, [2]string{e.ID.String(), e.Name + " (" + e.StartsAt.UTC().Format("2 Jan 2006") + ")"})
+		}
+	}
 	f.CSRFToken, f.Action = p.CSRFToken, awardsURL(tabs.ID)
 	g.CSRFToken, g.Action = p.CSRFToken, awardsURL(tabs.ID)+"/grant"
 	for _, id := range []*string{&f.CommandID, &g.CommandID} {
@@ -130,7 +140,7 @@ func (h *awardHandlers) renderAwards(c echo.Context, status int, f views.AwardFo
 func (h *awardHandlers) defineAward(c echo.Context) error {
 	var f views.AwardForm
 	readForm(c, &f)
-	d := domain.AwardForm{Name: f.Name, Description: f.Description, Rule: f.Rule, Number: f.Number, Code: f.Code, Code2: f.Code2, Tour: f.Tour}
+	d := domain.AwardForm{Name: f.Name, Description: f.Description, Rule: f.Rule, Number: f.Number, Code: f.Code, Code2: f.Code2, Tour: f.Tour, Event: f.Event}
 	parse := formErrors{}
 	if fh, err := c.FormFile("image"); err == nil {
 		if fh.Size > domain.AwardImageMax {

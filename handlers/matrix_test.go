@@ -396,6 +396,15 @@ var routeAccess = map[string]access{
 	"GET /airlines/:id/tours/:tour/edit":              action(domain.ManageTours),
 	"POST /airlines/:id/tours/:tour":                  action(domain.ManageTours),
 	"POST /airlines/:id/tours/:tour/delete":           action(domain.ManageTours),
+	"GET /airlines/:id/events":                        action(domain.ViewOperations),
+	"GET /airlines/:id/events/live":                   action(domain.ViewOperations),
+	"POST /airlines/:id/events":                       action(domain.ManageEvents),
+	"GET /airlines/:id/events/:event":                 action(domain.ViewOperations),
+	"GET /airlines/:id/events/:event/live":            action(domain.ViewOperations),
+	"POST /airlines/:id/events/:event":                action(domain.ManageEvents),
+	"POST /airlines/:id/events/:event/cancel":         action(domain.ManageEvents),
+	"POST /airlines/:id/events/:event/signup":         action(domain.FileOwnPireps),
+	"POST /airlines/:id/events/:event/withdraw":       action(domain.FileOwnPireps),
 	"GET /airlines/:id/news":                          action(domain.ManageNews),
 	"POST /airlines/:id/news":                         action(domain.ManageNews),
 	"GET /airlines/:id/news/:news":                    action(domain.ManageNews),
@@ -458,6 +467,7 @@ type tenant struct {
 	news                      string // a news item of the airline; a delete the matrix allows posts the next
 	award                     string // an award of the airline, with an image
 	tour                      string // a tour of the airline; a delete the matrix allows saves the next
+	event                     string // an airline event, tomorrow
 }
 
 // actor is one browser of the matrix.
@@ -554,6 +564,12 @@ func newMatrixWorld(t *testing.T, m mode, opts ...appOption) *matrixWorld {
 			t.Fatal(err)
 		}
 		if tn.tour, _, err = (&domain.Tours{Runner: a.runner, IDs: domain.RandomIDs{}}).Save(ctx, sys, id, "", domain.TourForm{Name: "Matrix tour", Legs: "EGLL KJFK"}); err != nil {
+			t.Fatal(err)
+		}
+		tomorrow := time.Now().UTC().Add(24 * time.Hour)
+		if tn.event, _, err = (&domain.AirlineEvents{Runner: a.runner, IDs: domain.RandomIDs{}}).Schedule(ctx, sys, id, domain.AirlineEventForm{
+			Name: "Matrix event", StartsAt: tomorrow.Format(domain.EventTimeLayout), EndsAt: tomorrow.Add(4 * time.Hour).Format(domain.EventTimeLayout),
+			Match: domain.EventMatchAirport, Airport: "EGLL"}); err != nil {
 			t.Fatal(err)
 		}
 		w.airlines[name] = tn
@@ -700,7 +716,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":rating", tn.rating, ":award", tn.award, ":tour", tn.tour, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
+	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":rating", tn.rating, ":award", tn.award, ":tour", tn.tour, ":event", tn.event, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
 	if strings.Contains(route, ":hook") {
 		hook, delivery := w.matrixWebhook(tn, strings.HasSuffix(route, "/remove"))
 		path = strings.NewReplacer(":hook", hook, ":delivery", delivery).Replace(path)

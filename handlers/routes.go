@@ -223,6 +223,18 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/tours/:tour/edit", tours.editTourForm, allow(domain.ManageTours))
 	member.POST("/airlines/:id/tours/:tour", tours.saveTour, allow(domain.ManageTours))
 	member.POST("/airlines/:id/tours/:tour/delete", tours.deleteTour, allow(domain.ManageTours))
+	// An airline's events: everyone in the airline sees them and their live
+	// board; pilots sign up and withdraw; staff create, edit and cancel.
+	airlineEvents := &airlineEventHandlers{cmds: d.AirlineEvents, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/events", airlineEvents.listEvents, allow(domain.ViewOperations))
+	member.GET("/airlines/:id/events/live", liveFragment(airlineEvents.listEvents, views.LiveEventBoard), allow(domain.ViewOperations))
+	member.POST("/airlines/:id/events", airlineEvents.createEvent, allow(domain.ManageEvents))
+	member.GET("/airlines/:id/events/:event", airlineEvents.showEvent, allow(domain.ViewOperations))
+	member.GET("/airlines/:id/events/:event/live", liveFragment(airlineEvents.showEvent, views.LiveEventBoard), allow(domain.ViewOperations))
+	member.POST("/airlines/:id/events/:event", airlineEvents.editEvent, allow(domain.ManageEvents))
+	member.POST("/airlines/:id/events/:event/cancel", airlineEvents.cancelEvent, allow(domain.ManageEvents))
+	member.POST("/airlines/:id/events/:event/signup", airlineEvents.signUpEvent, allow(domain.FileOwnPireps))
+	member.POST("/airlines/:id/events/:event/withdraw", airlineEvents.withdrawEvent, allow(domain.FileOwnPireps))
 	member.GET("/airlines/:id/news", news.listNews, allow(domain.ManageNews))
 	member.POST("/airlines/:id/news", news.postNews, allow(domain.ManageNews))
 	member.GET("/airlines/:id/news/:news", news.showNewsItem, allow(domain.ManageNews))

@@ -127,6 +127,8 @@ type Deps struct {
 	Awards AwardCommands
 	// Tours creates, edits and deletes an airline's tours.
 	Tours TourCommands
+	// AirlineEvents schedules an airline's events and signs pilots up.
+	AirlineEvents AirlineEventCommands
 	// TypeRatings runs the type rating commands; FlyingRules sets an
 	// airline's rules of who may fly what.
 	TypeRatings TypeRatingCommands

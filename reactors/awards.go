@@ -45,13 +45,18 @@ var awardReactorEvents = map[string]bool{
 	events.TypeName(&eventsv1.AwardDefined{}):            true,
 	events.TypeName(&eventsv1.TourCompleted{}):           true,
 	events.TypeName(&eventsv1.TourCompletionTakenBack{}): true,
+	// An airline event's award follows its counted flights.
+	events.TypeName(&eventsv1.AirlineEventFlightCounted{}):   true,
+	events.TypeName(&eventsv1.AirlineEventFlightUncounted{}): true,
 }
 
 // Handles implements projector.Reactor.
 func (Awards) Handles(eventType string) bool { return awardReactorEvents[eventType] }
 
 // Reads implements projector.Reactor.
-func (Awards) Reads() []string { return []string{"users", "airports", "pireps", "awards", "tours"} }
+func (Awards) Reads() []string {
+	return []string{"users", "airports", "pireps", "awards", "tours", "airline_events"}
+}
 
 // awardPirepsMax bounds the accepted PIREPs one pilot's one-flight rules
 // look through (newest first).
@@ -70,8 +75,38 @@ func (a Awards) React(ctx context.Context, meta domain.CommandMeta, ev domain.Re
 		return a.tour(ctx, meta, ev.TenantID, m.TourId, m.UserId, m.PirepId, true)
 	case *eventsv1.TourCompletionTakenBack:
 		return a.tour(ctx, meta, ev.TenantID, m.TourId, m.UserId, m.PirepId, false)
+	case *eventsv1.AirlineEventFlightCounted:
+		return a.eventFlight(ctx, meta, ev.TenantID, m.EventId, m.UserId, m.PirepId, true)
+	case *eventsv1.AirlineEventFlightUncounted:
+		if m.PilotFlightsLeft > 0 {
+			return domain.Start, nil // another of the pilot's flights still counts
+		}
+		return a.eventFlight(ctx, meta, ev.TenantID, m.EventId, m.UserId, m.PirepId, false)
 	}
 	return domain.Start, nil
+}
+
+// eventFlight grants the awards of an airline event to a pilot whose
+// flight counted for it, or takes them back when their last counted
+// flight no longer does.
+func (a Awards) eventFlight(ctx context.Context, meta domain.CommandMeta, airlineID, eventID, userID, pirepID string, grant bool) (domain.Position, error) {
+	all, err := a.ruleAwards(ctx, airlineID)
+	if err != nil {
+		return domain.Start, err
+	}
+	var changes []domain.AwardChange
+	for _, aw := range all {
+		if aw.Rule.Kind != domain.AwardRuleEvent || aw.Rule.Code != eventID {
+			continue
+		}
+		c := domain.AwardChange{AwardID: aw.ID, AwardName: aw.Name, Grant: grant, Reason: aw.Rule.Describe(), PirepID: pirepID}
+		if !grant {
+			c.Reason = "The flight that counted for the event was rejected."
+		}
+		changes = append(changes, c)
+	}
+	res, err := a.Awards.Settle(ctx, meta, airlineID, userID, changes)
+	return res.Position, err
 }
 
 // ruleAward is an award of the airline with a rule that grants by itself.
@@ -119,8 +154,8 @@ func (a Awards) pirep(ctx context.Context, meta domain.CommandMeta, airlineID, p
 	var changes []domain.AwardChange
 	now := a.now()
 	for _, aw := range awards {
-		if aw.Rule.Kind == domain.AwardRuleTour {
-			continue // a tour's completion decides, not the flight
+		if aw.Rule.Kind == domain.AwardRuleTour || aw.Rule.Kind == domain.AwardRuleEvent {
+			continue // a tour's completion or an event's counted flights decide, not the PIREP
 		}
 		met, by := aw.Rule.Meets(rec, now)
 		switch {
@@ -225,6 +260,9 @@ func (a Awards) defined(ctx context.Context, meta domain.CommandMeta, airlineID 
 	if rule.Kind == domain.AwardRuleTour {
 		return a.definedTour(ctx, meta, airlineID, m, rule)
 	}
+	if rule.Kind == domain.AwardRuleEvent {
+		return a.definedEvent(ctx, meta, airlineID, m, rule)
+	}
 	aw := []ruleAward{{ID: m.AwardId, Name: m.Name, Rule: rule}}
 	members, err := a.ReadModels.ListUsersByTenant(ctx, airlineID)
 	if err != nil {
@@ -304,6 +342,36 @@ func (a Awards) definedTour(ctx context.Context, meta domain.CommandMeta, airlin
 	for _, c := range done {
 		res, err := a.Awards.Settle(ctx, meta, airlineID, c.UserID.String(),
 			[]domain.AwardChange{{AwardID: m.AwardId, AwardName: m.Name, Grant: true, Reason: rule.Describe()}})
+		if err != nil {
+			return last, err
+		}
+		if res.Position.After(last) {
+			last = res.Position
+		}
+	}
+	return last, nil
+}
+
+// definedEvent grants a new event award to each pilot with a flight that
+// counted for the event, each a command of its own as in defined.
+func (a Awards) definedEvent(ctx context.Context, meta domain.CommandMeta, airlineID string, m *eventsv1.AwardDefined, rule domain.AwardRule) (domain.Position, error) {
+	id, err := uuid.Parse(rule.Code)
+	if err != nil {
+		return domain.Start, nil // no event of this airline: it grants nothing
+	}
+	flights, err := a.ReadModels.ListAirlineEventFlights(ctx, readmodel.ListAirlineEventFlightsParams{TenantID: airlineID, EventID: id})
+	if err != nil {
+		return domain.Start, err
+	}
+	last := domain.Start
+	seen := map[uuid.UUID]bool{}
+	for _, f := range flights {
+		if seen[f.UserID] {
+			continue
+		}
+		seen[f.UserID] = true
+		res, err := a.Awards.Settle(ctx, meta, airlineID, f.UserID.String(),
+			[]domain.AwardChange{{AwardID: m.AwardId, AwardName: m.Name, Grant: true, Reason: rule.Describe(), PirepID: f.PirepID.String()}})
 		if err != nil {
 			return last, err
 		}

@@ -25,9 +25,11 @@ type AwardForm struct {
 	Number      string      `form:"number"`
 	Code        string      `form:"code"`
 	Code2       string      `form:"code2"`
-	Tour        string      `form:"tour"`
+	Tour        string      `form:"tour"`  // the tour, for a tour rule
+	Event       string      `form:"event"` // the airline event, for an event rule
 	Rules       [][2]string // value, label
 	Tours       [][2]string // the airline's tours: id, name
+	Events      [][2]string // the airline's events: id, name
 	Errors      map[string]string
 }
 

@@ -62,6 +62,9 @@ type Commands struct {
 	// files), for SimBrief's load and the finances to come.
 	Fares    *domain.Fares
 	Expenses *domain.Expenses
+	// AirlineEvents schedule an airline's events, sign pilots up and count
+	// their flights.
+	AirlineEvents *domain.AirlineEvents
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -107,6 +110,8 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		TypeRatings: &domain.TypeRatings{Runner: runner, IDs: ids, Subfleets: ops},
 		Fares:       &domain.Fares{Runner: runner},
 		Expenses:    &domain.Expenses{Runner: runner},
+		// An event's airport and flight numbers are the airline's own.
+		AirlineEvents: &domain.AirlineEvents{Runner: runner, IDs: ids, Airports: ops, Timetable: ops},
 	}
 }
 
@@ -132,6 +137,7 @@ func (c Commands) Reactors() []projector.Reactor {
 		reactors.SimbriefBids{ReadModels: c.Reads, Simbrief: c.Simbrief},
 		reactors.Awards{ReadModels: c.Reads, Awards: c.Awards},
 		reactors.Tours{ReadModels: c.Reads, Tours: c.Tours},
+		reactors.AirlineEvents{ReadModels: c.Reads, Events: c.AirlineEvents},
 	}
 	if c.WebhookQueue != nil {
 		rs = append(rs, reactors.Webhooks{ReadModels: c.Reads, Hooks: c.Webhooks, Queue: c.WebhookQueue,
@@ -177,5 +183,6 @@ func (c Commands) Deps() handlers.Deps {
 		FlyingRules:      c.Airlines,
 		Fares:            c.Fares,
 		Expenses:         c.Expenses,
+		AirlineEvents:    c.AirlineEvents,
 	}
 }

@@ -219,6 +219,42 @@ var goldenCases = []struct {
 		UserId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", TourName: "Iberian hop", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d",
 		TakenBackAt: timestamppb.New(time.Date(2026, 12, 8, 9, 20, 0, 0, time.UTC)),
 	}},
+	{"airline_event_scheduled", &eventsv1.AirlineEventScheduled{
+		EventId: "3e4f5061-7283-4a94-8b5c-6d7e8f9a0b1c", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		Name: "Christmas Eve — Lisboa", Description: "Fly to Lisbon.\nAll welcome.",
+		StartsAt: timestamppb.New(time.Date(2026, 12, 24, 18, 0, 0, 0, time.UTC)), EndsAt: timestamppb.New(time.Date(2026, 12, 24, 22, 0, 0, 0, time.UTC)),
+		Match: &eventsv1.AirlineEventScheduled_Match{Kind: "flights", FlightNumbers: []string{"100", "101"}},
+		By:    "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", At: timestamppb.New(time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)),
+	}},
+	{"airline_event_changed", &eventsv1.AirlineEventChanged{
+		EventId: "3e4f5061-7283-4a94-8b5c-6d7e8f9a0b1c", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", Name: "Christmas Eve",
+		StartsAt: timestamppb.New(time.Date(2026, 12, 24, 18, 0, 0, 0, time.UTC)), EndsAt: timestamppb.New(time.Date(2026, 12, 24, 23, 0, 0, 0, time.UTC)),
+		Match: &eventsv1.AirlineEventScheduled_Match{Kind: "airport", Airport: "LPPT"},
+		By:    "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", At: timestamppb.New(time.Date(2026, 12, 8, 9, 5, 0, 0, time.UTC)),
+	}},
+	{"airline_event_cancelled", &eventsv1.AirlineEventCancelled{
+		EventId: "3e4f5061-7283-4a94-8b5c-6d7e8f9a0b1c", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", Reason: "Servers down",
+		By: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", At: timestamppb.New(time.Date(2026, 12, 8, 9, 10, 0, 0, time.UTC)),
+	}},
+	{"airline_event_signed_up", &eventsv1.AirlineEventSignedUp{
+		EventId: "3e4f5061-7283-4a94-8b5c-6d7e8f9a0b1c", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		UserId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", At: timestamppb.New(time.Date(2026, 12, 8, 9, 1, 0, 0, time.UTC)),
+	}},
+	{"airline_event_withdrawn", &eventsv1.AirlineEventWithdrawn{
+		EventId: "3e4f5061-7283-4a94-8b5c-6d7e8f9a0b1c", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		UserId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", At: timestamppb.New(time.Date(2026, 12, 8, 9, 2, 0, 0, time.UTC)),
+	}},
+	{"airline_event_flight_counted", &eventsv1.AirlineEventFlightCounted{
+		EventId: "3e4f5061-7283-4a94-8b5c-6d7e8f9a0b1c", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		UserId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", EventName: "Christmas Eve",
+		FlightNumber: "100", DptAirport: "EGLL", ArrAirport: "LPPT", BlockOn: timestamppb.New(time.Date(2026, 12, 24, 21, 0, 0, 0, time.UTC)),
+		At: timestamppb.New(time.Date(2026, 12, 24, 21, 30, 0, 0, time.UTC)),
+	}},
+	{"airline_event_flight_uncounted", &eventsv1.AirlineEventFlightUncounted{
+		EventId: "3e4f5061-7283-4a94-8b5c-6d7e8f9a0b1c", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		UserId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", PilotFlightsLeft: 1,
+		EventName: "Christmas Eve", At: timestamppb.New(time.Date(2026, 12, 25, 9, 0, 0, 0, time.UTC)),
+	}},
 	{"news_deleted", &eventsv1.NewsDeleted{
 		NewsId: "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
 		DeletedBy: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", DeletedAt: timestamppb.New(time.Date(2026, 12, 6, 11, 0, 0, 0, time.UTC)),

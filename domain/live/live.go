@@ -32,6 +32,9 @@ const (
 	// TopicTours is an airline's tours and their leaderboards (the whole
 	// airline), and a pilot's own progress on them (to that pilot).
 	TopicTours Topic = "tours"
+	// TopicAirlineEvents is an airline's events: their list, who signed up
+	// and the flights that counted (to the whole airline).
+	TopicAirlineEvents Topic = "airline-events"
 	// TopicImports is an import job that finished (done, refused, partial
 	// or failed), for the count of the admin's home. Sent to staff only.
 	TopicImports Topic = "imports"

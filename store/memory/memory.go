@@ -271,6 +271,7 @@ type state struct {
 	tourLegs        map[rowKey][]readmodel.TourLeg        // by tour, in leg order
 	tourLegsFlown   map[rowKey][]readmodel.TourLegsFlown  // by pilot, by tour and leg
 	tourCompletions map[rowKey][]readmodel.TourCompletion // by tour, first finished first
+	events       *eventTables                             // airline events; see airline_events.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -343,6 +344,7 @@ func newState() *state {
 		tourLegs:        map[rowKey][]readmodel.TourLeg{},
 		tourLegsFlown:   map[rowKey][]readmodel.TourLegsFlown{},
 		tourCompletions: map[rowKey][]readmodel.TourCompletion{},
+		events:       newEventTables(),
 	}
 }
 

@@ -68,6 +68,40 @@ type AirlineBidRule struct {
 	UpdatedAt         time.Time
 }
 
+type AirlineEvent struct {
+	TenantID      string
+	ID            uuid.UUID
+	Name          string
+	Description   string
+	StartsAt      time.Time
+	EndsAt        time.Time
+	MatchKind     string
+	FlightNumbers []string
+	Airport       string
+	Cancelled     bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+type AirlineEventFlight struct {
+	TenantID     string
+	EventID      uuid.UUID
+	PirepID      uuid.UUID
+	UserID       uuid.UUID
+	FlightNumber string
+	DptAirport   string
+	ArrAirport   string
+	BlockOn      time.Time
+	CountedAt    time.Time
+}
+
+type AirlineEventSignup struct {
+	TenantID   string
+	EventID    uuid.UUID
+	UserID     uuid.UUID
+	SignedUpAt time.Time
+}
+
 type AirlineFlyingRule struct {
 	TenantID             string
 	RestrictToRank       bool

@@ -27,6 +27,8 @@ type Querier interface {
 	AddPirepToPilotStats(ctx context.Context, arg AddPirepToPilotStatsParams) error
 	// AttachSimbriefOfp records the PIREP that used an OFP.
 	AttachSimbriefOfp(ctx context.Context, arg AttachSimbriefOfpParams) error
+	// CancelAirlineEvent marks an event called off.
+	CancelAirlineEvent(ctx context.Context, arg CancelAirlineEventParams) error
 	// CollectFilingFacts reads in one round trip all that filing a PIREP checks
 	// against the airline: its filing rules (rules_set is false for an airline
 	// that never set them), the pilot's location (their latest accepted
@@ -62,6 +64,10 @@ type Querier interface {
 	// updated N times walks N of its own versions each time), which must end
 	// with RecountPireps.
 	DeferPirepCounts(ctx context.Context) error
+	// DeleteAirlineEventFlight takes back a PIREP that no longer counts.
+	DeleteAirlineEventFlight(ctx context.Context, arg DeleteAirlineEventFlightParams) error
+	// DeleteAirlineEventSignup takes back a pilot's sign-up.
+	DeleteAirlineEventSignup(ctx context.Context, arg DeleteAirlineEventSignupParams) error
 	// DeleteAllAPIKeys empties the read model before a rebuild; the last-used
 	// times go with it.
 	DeleteAllAPIKeys(ctx context.Context) error
@@ -71,6 +77,12 @@ type Querier interface {
 	DeleteAllAircraftPirepTotals(ctx context.Context) error
 	// DeleteAllAirlineBidRules empties the read model before a rebuild.
 	DeleteAllAirlineBidRules(ctx context.Context) error
+	// DeleteAllAirlineEventFlights empties the read model before a rebuild.
+	DeleteAllAirlineEventFlights(ctx context.Context) error
+	// DeleteAllAirlineEventSignups empties the read model before a rebuild.
+	DeleteAllAirlineEventSignups(ctx context.Context) error
+	// DeleteAllAirlineEvents empties the read model before a rebuild.
+	DeleteAllAirlineEvents(ctx context.Context) error
 	// DeleteAllAirlineFlyingRules empties the read model before a rebuild.
 	DeleteAllAirlineFlyingRules(ctx context.Context) error
 	// DeleteAllAirlinePirepRules empties the read model before a rebuild.
@@ -178,6 +190,8 @@ type Querier interface {
 	GetAirlineByNumber(ctx context.Context, number int32) (Airline, error)
 	// GetAirlineBySlug finds the airline behind a public /a/{slug} address.
 	GetAirlineBySlug(ctx context.Context, slug string) (Airline, error)
+	// GetAirlineEvent is one event of an airline.
+	GetAirlineEvent(ctx context.Context, arg GetAirlineEventParams) (AirlineEvent, error)
 	// GetAirlineFlyingRules returns an airline's rules of who may fly what; an
 	// airline that never set them has no row (nothing is restricted).
 	GetAirlineFlyingRules(ctx context.Context, tenantID string) (AirlineFlyingRule, error)
@@ -242,6 +256,12 @@ type Querier interface {
 	// GrantPilotTypeRating records that a pilot holds a type rating; granting
 	// one held changes nothing.
 	GrantPilotTypeRating(ctx context.Context, arg GrantPilotTypeRatingParams) error
+	// InsertAirlineEventFlight records a PIREP that counted for an event; the
+	// same again changes nothing.
+	InsertAirlineEventFlight(ctx context.Context, arg InsertAirlineEventFlightParams) error
+	// InsertAirlineEventSignup records a pilot's sign-up; a second keeps the
+	// first.
+	InsertAirlineEventSignup(ctx context.Context, arg InsertAirlineEventSignupParams) error
 	// InsertAward records an award staff defined; the same one again changes
 	// nothing.
 	InsertAward(ctx context.Context, arg InsertAwardParams) error
@@ -288,6 +308,15 @@ type Querier interface {
 	// aircraft of a page's PIREPs, say), by id; ids of none of the airline's
 	// aircraft are left out. One round trip for every registration a page shows.
 	ListAircraftRegistrations(ctx context.Context, arg ListAircraftRegistrationsParams) ([]ListAircraftRegistrationsRow, error)
+	// ListAirlineEventFlights is the PIREPs that counted for an event, first
+	// counted first.
+	ListAirlineEventFlights(ctx context.Context, arg ListAirlineEventFlightsParams) ([]AirlineEventFlight, error)
+	// ListAirlineEventFlightsByPirep is the events a PIREP counted for.
+	ListAirlineEventFlightsByPirep(ctx context.Context, arg ListAirlineEventFlightsByPirepParams) ([]AirlineEventFlight, error)
+	// ListAirlineEventSignups is who signed up for an event, first first.
+	ListAirlineEventSignups(ctx context.Context, arg ListAirlineEventSignupsParams) ([]AirlineEventSignup, error)
+	// ListAirlineEvents is an airline's events, first to start first.
+	ListAirlineEvents(ctx context.Context, tenantID string) ([]AirlineEvent, error)
 	// ListAirlines returns every airline for the platform admin's list, by name.
 	// COLLATE "C" orders names by their bytes whatever the database's default
 	// collation, so the in-memory read models (store/memory) give the same order.
@@ -521,6 +550,9 @@ type Querier interface {
 	UpsertAirline(ctx context.Context, arg UpsertAirlineParams) error
 	// UpsertAirlineBidRules writes an airline's bid settings from its events.
 	UpsertAirlineBidRules(ctx context.Context, arg UpsertAirlineBidRulesParams) error
+	// UpsertAirlineEvent records an event as staff created or changed it; a
+	// change keeps its creation time and whether it was cancelled.
+	UpsertAirlineEvent(ctx context.Context, arg UpsertAirlineEventParams) error
 	// UpsertAirlineFlyingRules writes an airline's flying rules from its events.
 	UpsertAirlineFlyingRules(ctx context.Context, arg UpsertAirlineFlyingRulesParams) error
 	// UpsertAirlinePirepRules writes an airline's filing rules from its events.

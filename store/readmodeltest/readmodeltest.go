@@ -73,6 +73,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 	maps.Copy(cases, awardCases)
 	maps.Copy(cases, fareCases)
 	maps.Copy(cases, tourCases)
+	maps.Copy(cases, airlineEventCases)
 	maps.Copy(cases, typeRatingCases)
 	maps.Copy(cases, airlineSetupCases)
 	// A query added to the sqlc files without a case here fails the suite,

@@ -2,6 +2,7 @@ package reads
 
 import (
 	"context"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -240,4 +241,35 @@ func flownBy(a readmodel.Aircraft, t readmodel.AircraftPirepTotal) readmodel.Air
 		a.AirportID = t.Location
 	}
 	return a
+}
+
+// UnknownFlightNumbers implements domain.FlightNumberChecker: the numbers
+// no flight of the airline's schedule (active or not) carries.
+func (o Operations) UnknownFlightNumbers(ctx context.Context, tenantID string, numbers []string) ([]string, error) {
+	want := map[string]bool{}
+	for _, n := range numbers {
+		want[n] = true
+	}
+	arg := readmodel.SearchFlightsParams{TenantID: tenantID, IncludeInactive: true, PageSize: 1000}
+	for len(want) > 0 {
+		rows, err := o.Q.SearchFlights(ctx, arg)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range rows {
+			delete(want, strings.ToUpper(f.FlightNumber))
+		}
+		if len(rows) < int(arg.PageSize) {
+			break
+		}
+		l := rows[len(rows)-1]
+		arg.AfterTime, arg.AfterNumber, arg.AfterCode, arg.AfterLeg = l.DptTime, l.FlightNumber, l.RouteCode, l.RouteLeg
+	}
+	var missing []string
+	for _, n := range numbers {
+		if want[n] {
+			missing = append(missing, n)
+		}
+	}
+	return missing, nil
 }
