@@ -46,6 +46,8 @@ const (
 	ViewEmailOutbox     Action = "see the emails that could not be sent"
 	ManageNews          Action = "post, edit and delete an airline's news"
 	ManageAwards        Action = "define an airline's awards and grant or revoke one by hand"
+	ManageLeave         Action = "approve or decline pilots' leave and set an airline's leave rules"
+	RequestOwnLeave     Action = "request leave for oneself"
 )
 
 // Scope is how far a role's permission reaches.
@@ -99,6 +101,9 @@ var accessMatrix = []accessRule{
 	{ManageWebhooks, No, Own, Any},
 	{ManageNews, No, Own, Any},
 	{ManageAwards, No, Own, Any},
+	{ManageLeave, No, Own, Any},
+	// Leave is a member's own: a platform admin flies for no airline.
+	{RequestOwnLeave, Own, Own, No},
 	// A quarantined event may be any airline's: only the platform sees them.
 	{ViewQuarantine, No, No, Any},
 	// The outbox holds every airline's emails: only the platform sees it.
