@@ -56,6 +56,8 @@ type Commands struct {
 	Awards *domain.Awards
 	// TypeRatings manage type ratings, pilots' ratings and ranks' allowances.
 	TypeRatings *domain.TypeRatings
+	// Leave is pilots' leave, the airlines' leave rules and the activity rule.
+	Leave *domain.Leave
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -98,6 +100,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		Awards:   &domain.Awards{Runner: runner, IDs: ids},
 		// A type rating covers subfleets of the airline.
 		TypeRatings: &domain.TypeRatings{Runner: runner, IDs: ids, Subfleets: ops},
+		Leave:       &domain.Leave{Runner: runner, IDs: ids},
 	}
 }
 
@@ -122,6 +125,7 @@ func (c Commands) Reactors() []projector.Reactor {
 		reactors.SimbriefRoutes{ReadModels: c.Reads, Pireps: c.Pireps},
 		reactors.SimbriefBids{ReadModels: c.Reads, Simbrief: c.Simbrief},
 		reactors.Awards{ReadModels: c.Reads, Awards: c.Awards},
+		reactors.LeaveReturns{Leave: c.Leave},
 	}
 	if c.WebhookQueue != nil {
 		rs = append(rs, reactors.Webhooks{ReadModels: c.Reads, Hooks: c.Webhooks, Queue: c.WebhookQueue,

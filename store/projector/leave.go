@@ -20,6 +20,15 @@ import (
 // requests and their decisions, and who the activity rule put on leave.
 const TopicLeave = live.TopicLeave
 
+// The kinds of a member's leave notices: put on leave by the activity
+// rule (the idle days are the notice's reason), and staff's decision on a
+// request (a decline's reason is the notice's).
+const (
+	NoticeOnLeave       = "on_leave"
+	NoticeLeaveApproved = "leave_approved"
+	NoticeLeaveDeclined = "leave_declined"
+)
+
 // Leave projects the leave-rules streams into leave_rules, the pilots'
 // leave streams into leave_requests and pilot_activity, and the approvals
 // and filings into pilot_activity (when a pilot joined, their last filed
