@@ -129,6 +129,9 @@ type Deps struct {
 	// airline's rules of who may fly what.
 	TypeRatings TypeRatingCommands
 	FlyingRules FlyingRuleCommands
+	// Leave runs pilots' leave requests, staff's decisions and the
+	// airline's leave rules.
+	Leave LeaveCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
 	// Bids runs the bid commands; BidRules sets an airline's bid

@@ -167,6 +167,7 @@ func (c Commands) Deps() handlers.Deps {
 		News:             c.News,
 		Awards:           c.Awards,
 		TypeRatings:      c.TypeRatings,
+		Leave:            c.Leave,
 		FlyingRules:      c.Airlines,
 	}
 }
