@@ -46,7 +46,7 @@ func liveURL(pageURL string) string {
 // Triggers of the live sections: the SSE events that refresh each.
 var (
 	awardsTrigger       = live.Trigger(live.TopicAwards, live.TopicResync)
-	dashboardTrigger    = live.Trigger(live.TopicOwnPireps, live.TopicRanks, live.TopicResync)
+	dashboardTrigger    = live.Trigger(live.TopicOwnPireps, live.TopicRanks, live.TopicLeave, live.TopicResync)
 	myPirepsTrigger     = live.Trigger(live.TopicOwnPireps, live.TopicResync)
 	pirepReviewTrigger  = live.Trigger(live.TopicPirepReview, live.TopicResync)
 	rosterTrigger       = live.Trigger(live.TopicPilotTotals, live.TopicRanks, live.TopicUsers, live.TopicLeave, live.TopicResync)
