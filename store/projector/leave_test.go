@@ -78,12 +78,11 @@ func TestActivityRulePutsIdlePilotOnLeaveOnceAndFilingBringsThemBack(t *testing.
 		joined := w.activity(t).JoinedAt
 		sweep := func(at time.Time) int {
 			t.Helper()
-			s := &reactors.ActivityLeave{Reads: reads.New(w.q), Leave: w.leave, Now: func() time.Time { return at }}
+			rec := &recordingLeave{Leave: w.leave}
+			s := &reactors.ActivityLeave{Reads: reads.New(w.q), Leave: rec, Now: func() time.Time { return at }}
 			n, err := s.Sweep(ctx)
 			must(t, err)
-			head, err := e.es.Head(ctx)
-			must(t, err)
-			w.settle(t, head)
+			w.settle(t, rec.last) // what the sweep appended, visible in PostgreSQL too
 			return n
 		}
 		if n := sweep(joined.AddDate(0, 0, 29)); n != 0 || w.activity(t).Away {
@@ -114,10 +113,17 @@ func TestActivityRulePutsIdlePilotOnLeaveOnceAndFilingBringsThemBack(t *testing.
 			AircraftID: w.aircraft, BlockOff: off, BlockOn: off.Add(time.Hour), FlightTime: 60}, true)
 		must(t, err)
 		w.settle(t, filed.Position)
-		head, err := e.es.Head(ctx)
-		must(t, err)
-		w.settle(t, head) // the return the reactor appended
-		a := w.activity(t)
+		var a readmodel.PilotActivity
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			// The return the reactor appended, once visible and projected.
+			head, err := e.es.Head(ctx)
+			must(t, err)
+			w.settle(t, head)
+			if a = w.activity(t); !a.Away || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 		if a.Away || a.LastFlightAt == nil {
 			t.Fatalf("after filing a flight: %+v, want back and the flight noted", a)
 		}
@@ -125,6 +131,20 @@ func TestActivityRulePutsIdlePilotOnLeaveOnceAndFilingBringsThemBack(t *testing.
 			t.Errorf("5 days after the flight: %d put on leave", n)
 		}
 	})
+}
+
+// recordingLeave notes where the last command it passed on appended.
+type recordingLeave struct {
+	*domain.Leave
+	last domain.Position
+}
+
+func (r *recordingLeave) PutOnLeaveIdle(ctx context.Context, meta domain.CommandMeta, airlineID, userID string, lastFlight, asOf time.Time) (domain.AppendResult, error) {
+	res, err := r.Leave.PutOnLeaveIdle(ctx, meta, airlineID, userID, lastFlight, asOf)
+	if res.Position.After(r.last) {
+		r.last = res.Position
+	}
+	return res, err
 }
 
 // TestCountTransferHoursToggleReranksThePilots: a pilot with 120 transfer
