@@ -2,6 +2,7 @@ package projector_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -129,6 +130,13 @@ func TestActivityRulePutsIdlePilotOnLeaveOnceAndFilingBringsThemBack(t *testing.
 		}
 		if n := sweep(a.LastFlightAt.AddDate(0, 0, 5)); n != 0 || w.activity(t).Away {
 			t.Errorf("5 days after the flight: %d put on leave", n)
+		}
+		// A rebuild gives the same activity, and puts nobody on leave:
+		// the leave is an event.
+		before := w.activity(t)
+		must(t, w.p.Rebuild(ctx, "leave"))
+		if after := w.activity(t); !reflect.DeepEqual(after, before) {
+			t.Errorf("rebuilt activity %+v, want %+v", after, before)
 		}
 	})
 }
