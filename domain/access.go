@@ -48,6 +48,8 @@ const (
 	ManageAwards        Action = "define an airline's awards and grant or revoke one by hand"
 	ManageTours         Action = "create, edit and delete an airline's tours"
 	ManageEvents        Action = "create, change and cancel an airline's events"
+	ManageLeave         Action = "approve or decline pilots' leave and set an airline's leave rules"
+	RequestOwnLeave     Action = "request leave for oneself"
 )
 
 // Scope is how far a role's permission reaches.
@@ -103,6 +105,9 @@ var accessMatrix = []accessRule{
 	{ManageAwards, No, Own, Any},
 	{ManageTours, No, Own, Any},
 	{ManageEvents, No, Own, Any},
+	{ManageLeave, No, Own, Any},
+	// Leave is a member's own: a platform admin flies for no airline.
+	{RequestOwnLeave, Own, Own, No},
 	// A quarantined event may be any airline's: only the platform sees them.
 	{ViewQuarantine, No, No, Any},
 	// The outbox holds every airline's emails: only the platform sees it.

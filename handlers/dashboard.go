@@ -64,6 +64,17 @@ func renderDashboard(c echo.Context, rm reads.Querier, airlineID uuid.UUID) erro
 		return err
 	}
 	p.Rank = ranks.Name(career.RankID)
+	transfer, err := rm.TransferMinutes(ctx, tabs.ID, me.String())
+	if err != nil {
+		return err
+	}
+	if transfer > 0 {
+		p.TransferHours = domain.FormatFlightTime(transfer)
+	}
+	if p.OnLeave, err = rm.PilotOnLeave(ctx, tabs.ID, me.String(), today()); err != nil {
+		return err
+	}
+	p.LeaveURL = myLeaveURL(tabs.ID)
 	p.Progress = rankProgress(ranks, career.RankID, career.Minutes)
 
 	recent, err := rm.PilotPireps(ctx, tabs.ID, me.String(), dashboardPireps)

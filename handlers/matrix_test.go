@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/albatross-va/albatross/domain"
-	"github.com/albatross-va/albatross/store/reads"
 	"github.com/albatross-va/albatross/domain/imports"
+	"github.com/albatross-va/albatross/store/reads"
 )
 
 // access is who a route lets in.
@@ -405,6 +405,13 @@ var routeAccess = map[string]access{
 	"POST /airlines/:id/events/:event/cancel":         action(domain.ManageEvents),
 	"POST /airlines/:id/events/:event/signup":         action(domain.FileOwnPireps),
 	"POST /airlines/:id/events/:event/withdraw":       action(domain.FileOwnPireps),
+	"GET /airlines/:id/leave":                         action(domain.ManageLeave),
+	"GET /airlines/:id/leave/live":                    action(domain.ManageLeave),
+	"POST /airlines/:id/leave/rules":                  action(domain.ManageLeave),
+	"POST /airlines/:id/leave/:uid/:leave":            action(domain.ManageLeave),
+	"GET /airlines/:id/my-leave":                      action(domain.RequestOwnLeave),
+	"GET /airlines/:id/my-leave/live":                 action(domain.RequestOwnLeave),
+	"POST /airlines/:id/my-leave":                     action(domain.RequestOwnLeave),
 	"GET /airlines/:id/news":                          action(domain.ManageNews),
 	"POST /airlines/:id/news":                         action(domain.ManageNews),
 	"GET /airlines/:id/news/:news":                    action(domain.ManageNews),
@@ -468,6 +475,7 @@ type tenant struct {
 	award                     string // an award of the airline, with an image
 	tour                      string // a tour of the airline; a delete the matrix allows saves the next
 	event                     string // an airline event, tomorrow
+	leave                     string // a leave request of pilot (made by the first request that names one)
 }
 
 // actor is one browser of the matrix.
@@ -717,6 +725,9 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		id = w.keyID
 	}
 	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":rating", tn.rating, ":award", tn.award, ":tour", tn.tour, ":event", tn.event, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
+	if strings.Contains(route, ":leave") {
+		path = strings.ReplaceAll(path, ":leave", w.matrixLeave(tn))
+	}
 	if strings.Contains(route, ":hook") {
 		hook, delivery := w.matrixWebhook(tn, strings.HasSuffix(route, "/remove"))
 		path = strings.NewReplacer(":hook", hook, ":delivery", delivery).Replace(path)
@@ -806,6 +817,8 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 		form.Set("pirep", tn.pirep)
 	case "/airlines/:id/pireps/:pirep/comments":
 		form.Set("text", fmt.Sprintf("matrix comment %d", n))
+	case "/airlines/:id/leave/:uid/:leave":
+		form.Set("decision", "approve") // the first approves, the rest find it decided (409)
 	case "/airlines/:id/notices/dismiss", "/airlines/:id/notices/dismiss-all":
 		form.Set("notice", domain.PirepStream(tn.pirep)+"@2")
 	case "/airlines/:id/webhooks", "/airlines/:id/webhooks/:hook":

@@ -106,6 +106,19 @@ func (h *noticeHandlers) notices(c echo.Context) (views.NoticesPage, error) {
 			row.URL = dashboardURL(airlineID)
 			row.Link = n.Reason
 			row.Text = "This award was taken back: what earned it no longer holds."
+		case projector.NoticeOnLeave:
+			row.URL = myLeaveURL(airlineID)
+			row.Link = "Your leave"
+			row.Text = "You were put on leave after " + n.Reason + " days without a flight. Your next filed flight brings you back."
+		case projector.NoticeLeaveApproved:
+			row.URL = myLeaveURL(airlineID)
+			row.Link = "Your leave request"
+			row.Text = "was approved."
+		case projector.NoticeLeaveDeclined:
+			row.URL = myLeaveURL(airlineID)
+			row.Link = "Your leave request"
+			row.Text = "was declined."
+			row.Reason = n.Reason
 		case projector.NoticeBidExpired:
 			row.URL = bidsURL(airlineID)
 			row.Link = icao + n.FlightNumber + " " + n.DptAirport + "–" + n.ArrAirport

@@ -95,6 +95,9 @@ func shortName(name string) string {
 	return parts[0] + " " + string(last[0])
 }
 
+// phpvmsOnLeave is phpVMS's UserState ON_LEAVE.
+const phpvmsOnLeave = 3
+
 // phpvmsUserState is phpVMS's UserState of an Albatross status.
 func phpvmsUserState(status string) int {
 	switch status {
@@ -146,13 +149,25 @@ func (h *phpvmsAPI) userResource(c echo.Context, a reads.Airline, u reads.User) 
 	if err != nil {
 		return nil, err
 	}
+	state := phpvmsUserState(u.Status)
+	if u.Status == domain.StatusActive {
+		// phpVMS's UserState ON_LEAVE: on leave today, by request or by
+		// the activity rule.
+		onLeave, err := h.rm.PilotOnLeave(ctx, a.ID, u.ID, today())
+		if err != nil {
+			return nil, err
+		}
+		if onLeave {
+			state = phpvmsOnLeave
+		}
+	}
 	return map[string]any{
 		"id": u.PilotNumber, "pilot_id": u.PilotNumber, "ident": u.PilotID,
 		"name": shortName(u.Name), "name_private": shortName(u.Name), "avatar": nil,
 		"discord_id": nil, "vatsim_id": nil, "ivao_id": nil,
 		"rank_id": nil, "home_airport": home, "curr_airport": location, "last_pirep_id": nil,
 		"flights": career.Flights, "flight_time": career.Minutes, "transfer_time": transfer, "total_time": career.Minutes + transfer,
-		"timezone": nil, "state": phpvmsUserState(u.Status),
+		"timezone": nil, "state": state,
 		"airline": airlineResource(a), "rank": rank, "bids": []any{}, "subfleets": []any{},
 		"awards": awards,
 	}, nil

@@ -36,10 +36,14 @@ func (h *rosterHandlers) showRoster(c echo.Context) error {
 		p.Showing = fmt.Sprintf("Showing %d–%d of %d %s", roster.Offset+1, roster.Offset+len(roster.Pilots), roster.Total,
 			plural(roster.Total, "pilot", "pilots"))
 	}
+	onLeave, err := h.rm.OnLeave(c.Request().Context(), tabs.ID, today())
+	if err != nil {
+		return err
+	}
 	p.Rows = make([]views.RosterRow, 0, len(roster.Pilots))
 	for _, r := range roster.Pilots {
 		row := views.RosterRow{PilotID: r.PilotID, Name: r.Name, Rank: r.Rank, Hours: domain.FormatFlightTime(r.Minutes),
-			Flights: strconv.FormatInt(r.Flights, 10), Location: r.Location}
+			Flights: strconv.FormatInt(r.Flights, 10), Location: r.Location, OnLeave: onLeave[r.ID]}
 		if row.Rank == "" {
 			row.Rank = "-"
 		}

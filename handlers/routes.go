@@ -235,6 +235,16 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/events/:event/cancel", airlineEvents.cancelEvent, allow(domain.ManageEvents))
 	member.POST("/airlines/:id/events/:event/signup", airlineEvents.signUpEvent, allow(domain.FileOwnPireps))
 	member.POST("/airlines/:id/events/:event/withdraw", airlineEvents.withdrawEvent, allow(domain.FileOwnPireps))
+	// Leave: staff decide requests, set the rules and see the inactive
+	// pilots; a member asks for their own.
+	leave := &leaveHandlers{cmds: d.Leave, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/leave", leave.showLeave, allow(domain.ManageLeave))
+	member.GET("/airlines/:id/leave/live", liveFragment(leave.showLeave, views.LiveLeave), allow(domain.ManageLeave))
+	member.POST("/airlines/:id/leave/rules", leave.setLeaveRules, allow(domain.ManageLeave))
+	member.POST("/airlines/:id/leave/:uid/:leave", leave.decideLeave, allow(domain.ManageLeave))
+	member.GET("/airlines/:id/my-leave", leave.showMyLeave, allow(domain.RequestOwnLeave))
+	member.GET("/airlines/:id/my-leave/live", liveFragment(leave.showMyLeave, views.LiveMyLeave), allow(domain.RequestOwnLeave))
+	member.POST("/airlines/:id/my-leave", leave.requestLeave, allow(domain.RequestOwnLeave))
 	member.GET("/airlines/:id/news", news.listNews, allow(domain.ManageNews))
 	member.POST("/airlines/:id/news", news.postNews, allow(domain.ManageNews))
 	member.GET("/airlines/:id/news/:news", news.showNewsItem, allow(domain.ManageNews))

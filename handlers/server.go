@@ -138,6 +138,9 @@ type Deps struct {
 	// comes from them.
 	Fares    FareCommands
 	Expenses ExpenseCommands
+	// Leave runs pilots' leave requests, staff's decisions and the
+	// airline's leave rules.
+	Leave LeaveCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
 	// Bids runs the bid commands; BidRules sets an airline's bid

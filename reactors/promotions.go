@@ -40,15 +40,18 @@ var promotionEvents = map[string]bool{
 	events.TypeName(&eventsv1.PilotApproved{}): true,
 	// Transfer hours count toward ranks when the airline says so.
 	events.TypeName(&eventsv1.PilotTransferHoursSet{}): true,
+	// Turning count_transfer_hours on or off re-ranks the whole airline.
+	events.TypeName(&eventsv1.FlyingRulesChanged{}): true,
 }
 
 // Handles implements projector.Reactor.
 func (Promotions) Handles(eventType string) bool { return promotionEvents[eventType] }
 
 // Reads implements projector.Reactor: the PIREP and the pilot's hours
-// (the pireps projection), the airline's ranks, and the transfer hours
-// and whether they count (the type-ratings projection).
-func (Promotions) Reads() []string { return []string{"pireps", "ranks", "type_ratings"} }
+// (the pireps projection), the airline's ranks, the transfer hours and
+// whether they count (the type-ratings projection), and the airline's
+// pilots (the users projection) to re-rank them all.
+func (Promotions) Reads() []string { return []string{"users", "pireps", "ranks", "type_ratings"} }
 
 // React implements projector.Reactor.
 func (p Promotions) React(ctx context.Context, meta domain.CommandMeta, ev domain.RecordedEvent, msg proto.Message) (domain.Position, error) {
@@ -62,6 +65,8 @@ func (p Promotions) React(ctx context.Context, meta domain.CommandMeta, ev domai
 		return p.promote(ctx, meta, ev.TenantID, m.UserId)
 	case *eventsv1.PilotTransferHoursSet:
 		return p.promote(ctx, meta, ev.TenantID, m.UserId)
+	case *eventsv1.FlyingRulesChanged:
+		return p.rerank(ctx, meta, ev.TenantID)
 	default:
 		return domain.Start, nil
 	}
@@ -109,4 +114,35 @@ func (p Promotions) promote(ctx context.Context, meta domain.CommandMeta, airlin
 	}
 	res, err := p.Ranks.Recalculate(ctx, meta, airlineID, pilotID, ranks, minutes)
 	return res.Position, err
+}
+
+// rerankNamespace makes the per-pilot command ids of a re-ranking.
+var rerankNamespace = uuid.MustParse("9c2e4a61-7f3b-4d85-b0a6-1e8c3f5d7a92")
+
+// rerank applies the promotion rule to every active pilot of the airline:
+// its flying rules changed, and whether transfer hours count with them.
+// Each pilot's command id is derived from this reaction's and the pilot,
+// so a second run (a crash, another process) ranks nobody twice, and a
+// pilot whose rank stays appends nothing.
+func (p Promotions) rerank(ctx context.Context, meta domain.CommandMeta, airlineID string) (domain.Position, error) {
+	members, err := p.ReadModels.ListUsersByTenant(ctx, airlineID)
+	if err != nil {
+		return domain.Start, err
+	}
+	last := domain.Start
+	for _, u := range members {
+		if u.Status != domain.StatusActive || u.PilotID == "" {
+			continue
+		}
+		m := meta
+		m.ID = uuid.NewSHA1(rerankNamespace, []byte(meta.ID+"/"+u.ID.String())).String()
+		pos, err := p.promote(ctx, m, airlineID, u.ID.String())
+		if err != nil {
+			return last, err
+		}
+		if pos.After(last) {
+			last = pos
+		}
+	}
+	return last, nil
 }

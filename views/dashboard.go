@@ -17,7 +17,13 @@ type DashboardPage struct {
 	Tours    []TourSummary
 	ToursURL string // the tours section's live address
 
-	Hours       string // accepted flight time, h:mm
+	Hours string // accepted flight time, h:mm
+	// TransferHours are the hours brought from another airline, h:mm,
+	// shown apart; empty with none.
+	TransferHours string
+	// OnLeave: the pilot is on leave today; LeaveURL is their leave page.
+	OnLeave     bool
+	LeaveURL    string
 	Flights     int64
 	LandingRate string // average, "-180 ft/min"; empty with none
 

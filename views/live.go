@@ -32,6 +32,8 @@ const (
 	// flights, which an acceptance changes.
 	LivePublicSummary = "public-summary"
 	LiveAdminHome     = "admin-home" // what waits for an airline admin, and their first steps
+	LiveLeave         = "leave"      // staff's leave requests and inactive pilots
+	LiveMyLeave       = "my-leave"   // a pilot's own leave
 )
 
 // liveURL is the fragment route of a page's live section: the page's path
@@ -49,10 +51,10 @@ func liveURL(pageURL string) string {
 var (
 	awardsTrigger       = live.Trigger(live.TopicAwards, live.TopicResync)
 	toursTrigger        = live.Trigger(live.TopicTours, live.TopicResync)
-	dashboardTrigger    = live.Trigger(live.TopicOwnPireps, live.TopicRanks, live.TopicResync)
+	dashboardTrigger    = live.Trigger(live.TopicOwnPireps, live.TopicRanks, live.TopicLeave, live.TopicResync)
 	myPirepsTrigger     = live.Trigger(live.TopicOwnPireps, live.TopicResync)
 	pirepReviewTrigger  = live.Trigger(live.TopicPirepReview, live.TopicResync)
-	rosterTrigger       = live.Trigger(live.TopicPilotTotals, live.TopicRanks, live.TopicUsers, live.TopicResync)
+	rosterTrigger       = live.Trigger(live.TopicPilotTotals, live.TopicRanks, live.TopicUsers, live.TopicLeave, live.TopicResync)
 	airlineStatsTrigger = live.Trigger(live.TopicPilotTotals, live.TopicUsers, live.TopicResync)
 	fleetTrigger        = live.Trigger(live.TopicFleet, live.TopicResync)
 	airportsTrigger     = live.Trigger(live.TopicAirports, live.TopicResync)

@@ -244,6 +244,10 @@ func tabLabel(current string) string {
 		return "Webhooks"
 	case "roster":
 		return "Roster"
+	case "leave":
+		return "Leave"
+	case "my-leave":
+		return "My leave"
 	case "stats":
 		return "Stats"
 	}

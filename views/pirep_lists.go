@@ -41,6 +41,7 @@ type RosterRow struct {
 	Hours    string // h:mm
 	Flights  string
 	Location string
+	OnLeave  bool
 }
 
 // RosterPage is a page of an airline's pilots.

@@ -65,6 +65,8 @@ type Commands struct {
 	// AirlineEvents schedule an airline's events, sign pilots up and count
 	// their flights.
 	AirlineEvents *domain.AirlineEvents
+	// Leave is pilots' leave, the airlines' leave rules and the activity rule.
+	Leave *domain.Leave
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -112,6 +114,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		Expenses:    &domain.Expenses{Runner: runner},
 		// An event's airport and flight numbers are the airline's own.
 		AirlineEvents: &domain.AirlineEvents{Runner: runner, IDs: ids, Airports: ops, Timetable: ops},
+		Leave:         &domain.Leave{Runner: runner, IDs: ids},
 	}
 }
 
@@ -138,6 +141,7 @@ func (c Commands) Reactors() []projector.Reactor {
 		reactors.Awards{ReadModels: c.Reads, Awards: c.Awards},
 		reactors.Tours{ReadModels: c.Reads, Tours: c.Tours},
 		reactors.AirlineEvents{ReadModels: c.Reads, Events: c.AirlineEvents},
+		reactors.LeaveReturns{Leave: c.Leave},
 	}
 	if c.WebhookQueue != nil {
 		rs = append(rs, reactors.Webhooks{ReadModels: c.Reads, Hooks: c.Webhooks, Queue: c.WebhookQueue,
@@ -180,6 +184,7 @@ func (c Commands) Deps() handlers.Deps {
 		Awards:           c.Awards,
 		Tours:            c.Tours,
 		TypeRatings:      c.TypeRatings,
+		Leave:            c.Leave,
 		FlyingRules:      c.Airlines,
 		Fares:            c.Fares,
 		Expenses:         c.Expenses,

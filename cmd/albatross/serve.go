@@ -205,6 +205,13 @@ func serve(ctx context.Context, c config, stdout, stderr io.Writer) error {
 		defer wg.Done()
 		(&reactors.AwardAnniversaries{Reads: reads.New(b.reads), Awards: cmds.Awards, Log: log}).Run(workCtx, time.Hour)
 	}()
+	// The activity rule follows the calendar too: an hourly sweep puts
+	// idle pilots on leave (once a pilot a day, whoever sweeps).
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		(&reactors.ActivityLeave{Reads: reads.New(b.reads), Leave: cmds.Leave, Log: log}).Run(workCtx, time.Hour)
+	}()
 	if mailer.Enabled() {
 		// Every process sends: a claim holds an email for one worker.
 		wg.Add(1)

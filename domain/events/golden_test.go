@@ -292,6 +292,34 @@ var goldenCases = []struct {
 		Reason: "Hours from Virtual Skies", By: "2b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
 		SetAt: timestamppb.New(time.Date(2026, 12, 7, 15, 45, 0, 0, time.UTC)),
 	}},
+	{"leave_rules_changed", &eventsv1.LeaveRulesChanged{
+		AirlineId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", AutoApprove: true, AutoLeaveDays: 30, By: "2b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		ChangedAt: timestamppb.New(time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC)),
+	}},
+	{"leave_requested", &eventsv1.LeaveRequested{
+		UserId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		LeaveId: "4d5e6f70-8192-4a3b-8c4d-5e6f708192a3", StartDate: "2026-12-20", EndDate: "2027-01-03", Note: "Holidays",
+		RequestedAt: timestamppb.New(time.Date(2026, 12, 8, 0, 1, 0, 0, time.UTC)),
+	}},
+	{"leave_approved", &eventsv1.LeaveApproved{
+		UserId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		LeaveId: "4d5e6f70-8192-4a3b-8c4d-5e6f708192a3", By: "2b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		ApprovedAt: timestamppb.New(time.Date(2026, 12, 8, 0, 2, 0, 0, time.UTC)),
+	}},
+	{"leave_declined", &eventsv1.LeaveDeclined{
+		UserId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		LeaveId: "4d5e6f70-8192-4a3b-8c4d-5e6f708192a3", By: "2b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", Reason: "Event week",
+		DeclinedAt: timestamppb.New(time.Date(2026, 12, 8, 0, 3, 0, 0, time.UTC)),
+	}},
+	{"pilot_put_on_leave", &eventsv1.PilotPutOnLeave{
+		UserId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", IdleDays: 31,
+		LastFlightAt: timestamppb.New(time.Date(2026, 11, 7, 10, 0, 0, 0, time.UTC)), Day: "2026-12-08",
+		At: timestamppb.New(time.Date(2026, 12, 8, 0, 4, 0, 0, time.UTC)),
+	}},
+	{"pilot_back_from_leave", &eventsv1.PilotBackFromLeave{
+		UserId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", At: timestamppb.New(time.Date(2026, 12, 9, 8, 0, 0, 0, time.UTC)),
+	}},
 	{"bid_removed", &eventsv1.BidRemoved{
 		BidId: "3c4d5e6f-7081-4a92-b3c4-d5e6f7a8b9c0", PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
 		FlightId: "6b1e0a37-520c-5e2f-9d64-3a517c0e8812", Reason: "filed", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d",

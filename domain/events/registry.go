@@ -102,6 +102,12 @@ var registered = []proto.Message{
 	&eventsv1.PilotTransferHoursSet{},
 	&eventsv1.FareSaved{},
 	&eventsv1.ExpenseSaved{},
+	&eventsv1.LeaveRulesChanged{},
+	&eventsv1.LeaveRequested{},
+	&eventsv1.LeaveApproved{},
+	&eventsv1.LeaveDeclined{},
+	&eventsv1.PilotPutOnLeave{},
+	&eventsv1.PilotBackFromLeave{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

@@ -272,6 +272,7 @@ type state struct {
 	tourLegsFlown   map[rowKey][]readmodel.TourLegsFlown  // by pilot, by tour and leg
 	tourCompletions map[rowKey][]readmodel.TourCompletion // by tour, first finished first
 	events       *eventTables                             // airline events; see airline_events.go
+	leave        *leaveTables                             // leave and activity; see leave.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -345,6 +346,7 @@ func newState() *state {
 		tourLegsFlown:   map[rowKey][]readmodel.TourLegsFlown{},
 		tourCompletions: map[rowKey][]readmodel.TourCompletion{},
 		events:       newEventTables(),
+		leave:        newLeaveTables(),
 	}
 }
 

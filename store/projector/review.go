@@ -83,7 +83,8 @@ func (Notices) Handles(eventType string) bool { return noticeEvents[eventType] }
 
 var noticeEvents = typeSet(&eventsv1.PirepFiled{}, &eventsv1.PirepEdited{}, &eventsv1.PirepAccepted{},
 	&eventsv1.PirepRejected{}, &eventsv1.PilotRankSet{}, &eventsv1.NoticeDismissed{}, &eventsv1.BidRemoved{},
-	&eventsv1.AwardGranted{}, &eventsv1.AwardRevoked{})
+	&eventsv1.AwardGranted{}, &eventsv1.AwardRevoked{},
+	&eventsv1.PilotPutOnLeave{}, &eventsv1.LeaveApproved{}, &eventsv1.LeaveDeclined{})
 
 // Apply implements Projection.
 func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, msg proto.Message) ([]notify.Notice, error) {
@@ -159,6 +160,15 @@ func (Notices) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorde
 		told, err = tellAward(ctx, q, ev, id, e.UserId, NoticeAward, e.AwardName, e.PirepId)
 	case *eventsv1.AwardRevoked:
 		told, err = tellAward(ctx, q, ev, id, e.UserId, NoticeAwardRevoked, e.AwardName, e.PirepId)
+	case *eventsv1.PilotPutOnLeave:
+		told, err = tellLeave(ctx, q, ev, id, e.UserId, NoticeOnLeave, strconv.Itoa(int(e.IdleDays)))
+	case *eventsv1.LeaveApproved:
+		if e.Automatic {
+			return nil, nil // the pilot's own request, approved as they made it
+		}
+		told, err = tellLeave(ctx, q, ev, id, e.UserId, NoticeLeaveApproved, "")
+	case *eventsv1.LeaveDeclined:
+		told, err = tellLeave(ctx, q, ev, id, e.UserId, NoticeLeaveDeclined, e.Reason)
 	case *eventsv1.NoticeDismissed:
 		err = withID(e.UserId, func(user uuid.UUID) error {
 			told = user.String()
@@ -183,6 +193,15 @@ func tellAward(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent
 	err := withID(userID, func(user uuid.UUID) error {
 		return q.InsertNotice(ctx, readmodel.InsertNoticeParams{TenantID: ev.TenantID, UserID: user, ID: id, Kind: kind,
 			PirepID: pirepID, Reason: name, CreatedAt: ev.Meta.RecordedAt})
+	})
+	return userID, err
+}
+
+// tellLeave adds a leave notice for a pilot, and returns the pilot.
+func tellLeave(ctx context.Context, q readmodel.Querier, ev domain.RecordedEvent, id, userID, kind, reason string) (string, error) {
+	err := withID(userID, func(user uuid.UUID) error {
+		return q.InsertNotice(ctx, readmodel.InsertNoticeParams{TenantID: ev.TenantID, UserID: user, ID: id, Kind: kind,
+			Reason: reason, CreatedAt: ev.Meta.RecordedAt})
 	})
 	return userID, err
 }

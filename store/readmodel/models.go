@@ -282,6 +282,28 @@ type Jumpseat struct {
 	MovedAt     time.Time
 }
 
+type LeaveRequest struct {
+	TenantID    string
+	ID          uuid.UUID
+	UserID      uuid.UUID
+	StartDate   string
+	EndDate     string
+	Note        string
+	Status      string
+	Automatic   bool
+	DecidedBy   string
+	Reason      string
+	RequestedAt time.Time
+	DecidedAt   *time.Time
+}
+
+type LeaveRule struct {
+	TenantID      string
+	AutoApprove   bool
+	AutoLeaveDays int32
+	ChangedAt     time.Time
+}
+
 type MailKey struct {
 	Name string
 	Key  []byte
@@ -352,6 +374,15 @@ type NoticePirep struct {
 	FlightNumber string
 	DptAirport   string
 	ArrAirport   string
+}
+
+type PilotActivity struct {
+	TenantID     string
+	UserID       uuid.UUID
+	JoinedAt     time.Time
+	LastFlightAt *time.Time
+	Away         bool
+	AwaySince    *time.Time
 }
 
 type PilotAward struct {

@@ -58,6 +58,9 @@ type Querier interface {
 	// CountUsers says how many users exist; none means the platform still needs
 	// its first admin.
 	CountUsers(ctx context.Context) (int64, error)
+	// DecideLeaveRequest records staff's (or the airline's automatic)
+	// decision on a request.
+	DecideLeaveRequest(ctx context.Context, arg DecideLeaveRequestParams) error
 	// DeferPirepCounts stops the pirep_counts trigger counting row by row, and
 	// the pilots' and aircraft's running totals adding and subtracting PIREP
 	// by PIREP, for the rest of the transaction (a rebuild's, where a row
@@ -103,12 +106,18 @@ type Querier interface {
 	DeleteAllFlights(ctx context.Context) error
 	// DeleteAllJumpseats empties the read model before a rebuild.
 	DeleteAllJumpseats(ctx context.Context) error
+	// DeleteAllLeaveRequests empties the read model before a rebuild.
+	DeleteAllLeaveRequests(ctx context.Context) error
+	// DeleteAllLeaveRules empties the read model before a rebuild.
+	DeleteAllLeaveRules(ctx context.Context) error
 	// DeleteAllNews empties the read model before a rebuild.
 	DeleteAllNews(ctx context.Context) error
 	// DeleteAllNoticePireps empties the read model before a rebuild.
 	DeleteAllNoticePireps(ctx context.Context) error
 	// DeleteAllNotices empties the read model before a rebuild.
 	DeleteAllNotices(ctx context.Context) error
+	// DeleteAllPilotActivity empties the read model before a rebuild.
+	DeleteAllPilotActivity(ctx context.Context) error
 	// DeleteAllPilotAwards empties the read model before a rebuild.
 	DeleteAllPilotAwards(ctx context.Context) error
 	// DeleteAllPilotRanks empties the read model before a rebuild.
@@ -166,6 +175,9 @@ type Querier interface {
 	DeleteTourLegs(ctx context.Context, arg DeleteTourLegsParams) error
 	// EndBid marks a standing bid ended; an ended one keeps its first end.
 	EndBid(ctx context.Context, arg EndBidParams) error
+	// EndLeaveRequests ends the approved requests of a pilot that the day of
+	// their filed flight falls in.
+	EndLeaveRequests(ctx context.Context, arg EndLeaveRequestsParams) error
 	// GetAPIKey finds a key by id: the key caches look up the hash of a key
 	// that a change notice names.
 	GetAPIKey(ctx context.Context, id uuid.UUID) (APIKey, error)
@@ -213,10 +225,15 @@ type Querier interface {
 	// GetLastNoticeOfKind is a member's newest notice of a kind, dismissed or
 	// not: the rank notice before tells which rank a new one follows.
 	GetLastNoticeOfKind(ctx context.Context, arg GetLastNoticeOfKindParams) (Notice, error)
+	// GetLeaveRules is an airline's leave rules; an airline that set none has
+	// no row.
+	GetLeaveRules(ctx context.Context, tenantID string) (LeaveRule, error)
 	// GetNews is one news item of an airline, unless deleted.
 	GetNews(ctx context.Context, arg GetNewsParams) (News, error)
 	// GetNoticePirep returns what the notices projection knows of a PIREP.
 	GetNoticePirep(ctx context.Context, arg GetNoticePirepParams) (NoticePirep, error)
+	// GetPilotActivity is one pilot's activity.
+	GetPilotActivity(ctx context.Context, arg GetPilotActivityParams) (PilotActivity, error)
 	// GetPilotFlightOfp returns a pilot's newest OFP of a schedule flight that
 	// no PIREP used yet: the one the flight's page and API show them.
 	GetPilotFlightOfp(ctx context.Context, arg GetPilotFlightOfpParams) (SimbriefOfp, error)
@@ -271,6 +288,9 @@ type Querier interface {
 	// InsertJumpseat records a pilot's jumpseat; the same one again changes
 	// nothing.
 	InsertJumpseat(ctx context.Context, arg InsertJumpseatParams) error
+	// InsertLeaveRequest records a pilot's request; the same one again changes
+	// nothing.
+	InsertLeaveRequest(ctx context.Context, arg InsertLeaveRequestParams) error
 	// InsertNews records a posted news item with the airline's next number;
 	// the same one again (deleted or not) changes nothing.
 	InsertNews(ctx context.Context, arg InsertNewsParams) error
@@ -327,6 +347,9 @@ type Querier interface {
 	// (those a page names), by ICAO code; codes it lacks are left out. One
 	// round trip for every airport a page shows.
 	ListAirportsByIcao(ctx context.Context, arg ListAirportsByIcaoParams) ([]Airport, error)
+	// ListAutoLeaveRules is the rules of every airline with an activity rule,
+	// the airlines the activity sweep looks at.
+	ListAutoLeaveRules(ctx context.Context) ([]LeaveRule, error)
 	// ListAwards is an airline's awards by name, without their images.
 	ListAwards(ctx context.Context, tenantID string) ([]ListAwardsRow, error)
 	// ListBidOfps lists the OFPs planned for a bid that no PIREP used (they
@@ -354,11 +377,18 @@ type Querier interface {
 	// report is older than before, the longest silent first: the ones the
 	// system cancels as abandoned.
 	ListIdlePireps(ctx context.Context, arg ListIdlePirepsParams) ([]ListIdlePirepsRow, error)
+	// ListLeaveRequestsByPilot is a pilot's requests, latest first.
+	ListLeaveRequestsByPilot(ctx context.Context, arg ListLeaveRequestsByPilotParams) ([]LeaveRequest, error)
 	// ListNews is a page of an airline's news, newest first.
 	ListNews(ctx context.Context, arg ListNewsParams) ([]News, error)
+	// ListOpenLeaveRequests is an airline's requests staff still decide and
+	// the approved ones not over by the day: soonest first.
+	ListOpenLeaveRequests(ctx context.Context, arg ListOpenLeaveRequestsParams) ([]LeaveRequest, error)
 	// ListPendingPireps is a page of staff's review queue: pending PIREPs,
 	// oldest first, limit of them after the first offset.
 	ListPendingPireps(ctx context.Context, arg ListPendingPirepsParams) ([]Pirep, error)
+	// ListPilotActivity is the activity of every pilot of an airline.
+	ListPilotActivity(ctx context.Context, tenantID string) ([]PilotActivity, error)
 	// ListPilotAwards is the awards a pilot holds, first granted first.
 	ListPilotAwards(ctx context.Context, arg ListPilotAwardsParams) ([]PilotAward, error)
 	// ListPilotBids is a pilot's standing bids, oldest first.
@@ -448,6 +478,12 @@ type Querier interface {
 	// MarkNoticeRead dismisses a member's notice; another member's is never
 	// touched, and a dismissed one keeps its first time.
 	MarkNoticeRead(ctx context.Context, arg MarkNoticeReadParams) error
+	// NotePilotFlight records a flight a pilot filed; an earlier one than
+	// their last leaves it.
+	NotePilotFlight(ctx context.Context, arg NotePilotFlightParams) error
+	// NotePilotJoined starts a pilot's activity when they are approved; a
+	// pilot it knows keeps theirs.
+	NotePilotJoined(ctx context.Context, arg NotePilotJoinedParams) error
 	// ProgressPirep writes an ACARS client's report of a flight in progress
 	// into its row: the details and the phase, nothing else of the row (no
 	// state, no totals move). One statement that reads nothing back, so the
@@ -510,6 +546,8 @@ type Querier interface {
 	SearchMembers(ctx context.Context, arg SearchMembersParams) ([]SearchMembersRow, error)
 	// SetCheckpoint records a projection's progress with the rows it wrote.
 	SetCheckpoint(ctx context.Context, arg SetCheckpointParams) error
+	// SetPilotAway records the activity rule's leave (away) or its end.
+	SetPilotAway(ctx context.Context, arg SetPilotAwayParams) error
 	// SetUserPassword replaces a user's password hash; must_change_password is
 	// set for a one-time password.
 	SetUserPassword(ctx context.Context, arg SetUserPasswordParams) error
@@ -568,6 +606,8 @@ type Querier interface {
 	// stays the first one's. field_names and field_values are the custom fields,
 	// pairwise.
 	UpsertFlight(ctx context.Context, arg UpsertFlightParams) error
+	// UpsertLeaveRules records an airline's leave rules as they now stand.
+	UpsertLeaveRules(ctx context.Context, arg UpsertLeaveRulesParams) error
 	// UpsertNoticePirep keeps what the notices projection knows of a PIREP:
 	// its pilot, flight and route as filed or last edited.
 	UpsertNoticePirep(ctx context.Context, arg UpsertNoticePirepParams) error

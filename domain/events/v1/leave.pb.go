@@ -114,6 +114,510 @@ func (x *PilotTransferHoursSet) GetSetAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// LeaveRulesChanged sets an airline's leave rules, in its leave-rules
+// stream (leave-rules-{airline id}): whether a pilot's request is approved
+// at once, and after how many days without a filed flight a pilot is put
+// on leave (phpVMS's pilots.auto_leave_days; 0: never).
+type LeaveRulesChanged struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AirlineId     string                 `protobuf:"bytes,1,opt,name=airline_id,json=airlineId,proto3" json:"airline_id,omitempty"`
+	AutoApprove   bool                   `protobuf:"varint,2,opt,name=auto_approve,json=autoApprove,proto3" json:"auto_approve,omitempty"`
+	AutoLeaveDays int32                  `protobuf:"varint,3,opt,name=auto_leave_days,json=autoLeaveDays,proto3" json:"auto_leave_days,omitempty"`
+	By            string                 `protobuf:"bytes,4,opt,name=by,proto3" json:"by,omitempty"`
+	ChangedAt     *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=changed_at,json=changedAt,proto3" json:"changed_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LeaveRulesChanged) Reset() {
+	*x = LeaveRulesChanged{}
+	mi := &file_domain_events_v1_leave_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LeaveRulesChanged) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LeaveRulesChanged) ProtoMessage() {}
+
+func (x *LeaveRulesChanged) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_leave_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LeaveRulesChanged.ProtoReflect.Descriptor instead.
+func (*LeaveRulesChanged) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_leave_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *LeaveRulesChanged) GetAirlineId() string {
+	if x != nil {
+		return x.AirlineId
+	}
+	return ""
+}
+
+func (x *LeaveRulesChanged) GetAutoApprove() bool {
+	if x != nil {
+		return x.AutoApprove
+	}
+	return false
+}
+
+func (x *LeaveRulesChanged) GetAutoLeaveDays() int32 {
+	if x != nil {
+		return x.AutoLeaveDays
+	}
+	return 0
+}
+
+func (x *LeaveRulesChanged) GetBy() string {
+	if x != nil {
+		return x.By
+	}
+	return ""
+}
+
+func (x *LeaveRulesChanged) GetChangedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ChangedAt
+	}
+	return nil
+}
+
+// LeaveRequested is a pilot's request for leave, in their leave stream
+// (leave-{user id}): the first and last day (YYYY-MM-DD, UTC) and a note
+// for staff.
+type LeaveRequested struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	TenantId      string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	LeaveId       string                 `protobuf:"bytes,3,opt,name=leave_id,json=leaveId,proto3" json:"leave_id,omitempty"`
+	StartDate     string                 `protobuf:"bytes,4,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
+	EndDate       string                 `protobuf:"bytes,5,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
+	Note          string                 `protobuf:"bytes,6,opt,name=note,proto3" json:"note,omitempty"`
+	RequestedAt   *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=requested_at,json=requestedAt,proto3" json:"requested_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LeaveRequested) Reset() {
+	*x = LeaveRequested{}
+	mi := &file_domain_events_v1_leave_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LeaveRequested) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LeaveRequested) ProtoMessage() {}
+
+func (x *LeaveRequested) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_leave_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LeaveRequested.ProtoReflect.Descriptor instead.
+func (*LeaveRequested) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_leave_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *LeaveRequested) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *LeaveRequested) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *LeaveRequested) GetLeaveId() string {
+	if x != nil {
+		return x.LeaveId
+	}
+	return ""
+}
+
+func (x *LeaveRequested) GetStartDate() string {
+	if x != nil {
+		return x.StartDate
+	}
+	return ""
+}
+
+func (x *LeaveRequested) GetEndDate() string {
+	if x != nil {
+		return x.EndDate
+	}
+	return ""
+}
+
+func (x *LeaveRequested) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
+func (x *LeaveRequested) GetRequestedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RequestedAt
+	}
+	return nil
+}
+
+// LeaveApproved approves a pilot's request; automatic when the airline
+// approves every request (LeaveRulesChanged.auto_approve), by then empty.
+type LeaveApproved struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	TenantId      string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	LeaveId       string                 `protobuf:"bytes,3,opt,name=leave_id,json=leaveId,proto3" json:"leave_id,omitempty"`
+	By            string                 `protobuf:"bytes,4,opt,name=by,proto3" json:"by,omitempty"`
+	Automatic     bool                   `protobuf:"varint,5,opt,name=automatic,proto3" json:"automatic,omitempty"`
+	ApprovedAt    *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=approved_at,json=approvedAt,proto3" json:"approved_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LeaveApproved) Reset() {
+	*x = LeaveApproved{}
+	mi := &file_domain_events_v1_leave_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LeaveApproved) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LeaveApproved) ProtoMessage() {}
+
+func (x *LeaveApproved) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_leave_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LeaveApproved.ProtoReflect.Descriptor instead.
+func (*LeaveApproved) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_leave_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *LeaveApproved) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *LeaveApproved) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *LeaveApproved) GetLeaveId() string {
+	if x != nil {
+		return x.LeaveId
+	}
+	return ""
+}
+
+func (x *LeaveApproved) GetBy() string {
+	if x != nil {
+		return x.By
+	}
+	return ""
+}
+
+func (x *LeaveApproved) GetAutomatic() bool {
+	if x != nil {
+		return x.Automatic
+	}
+	return false
+}
+
+func (x *LeaveApproved) GetApprovedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ApprovedAt
+	}
+	return nil
+}
+
+// LeaveDeclined declines a pilot's request, with staff's reason for the
+// pilot (may be empty).
+type LeaveDeclined struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	TenantId      string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	LeaveId       string                 `protobuf:"bytes,3,opt,name=leave_id,json=leaveId,proto3" json:"leave_id,omitempty"`
+	By            string                 `protobuf:"bytes,4,opt,name=by,proto3" json:"by,omitempty"`
+	Reason        string                 `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	DeclinedAt    *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=declined_at,json=declinedAt,proto3" json:"declined_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LeaveDeclined) Reset() {
+	*x = LeaveDeclined{}
+	mi := &file_domain_events_v1_leave_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LeaveDeclined) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LeaveDeclined) ProtoMessage() {}
+
+func (x *LeaveDeclined) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_leave_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LeaveDeclined.ProtoReflect.Descriptor instead.
+func (*LeaveDeclined) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_leave_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *LeaveDeclined) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *LeaveDeclined) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *LeaveDeclined) GetLeaveId() string {
+	if x != nil {
+		return x.LeaveId
+	}
+	return ""
+}
+
+func (x *LeaveDeclined) GetBy() string {
+	if x != nil {
+		return x.By
+	}
+	return ""
+}
+
+func (x *LeaveDeclined) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *LeaveDeclined) GetDeclinedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DeclinedAt
+	}
+	return nil
+}
+
+// PilotPutOnLeave puts a pilot on leave by the airline's activity rule:
+// no filed flight since last_flight_at (or joining), idle_days days ago.
+// day (YYYY-MM-DD) is the sweep's day, so a repeat that day is one event.
+type PilotPutOnLeave struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	TenantId      string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	IdleDays      int32                  `protobuf:"varint,3,opt,name=idle_days,json=idleDays,proto3" json:"idle_days,omitempty"`
+	LastFlightAt  *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=last_flight_at,json=lastFlightAt,proto3" json:"last_flight_at,omitempty"`
+	Day           string                 `protobuf:"bytes,5,opt,name=day,proto3" json:"day,omitempty"`
+	At            *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=at,proto3" json:"at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PilotPutOnLeave) Reset() {
+	*x = PilotPutOnLeave{}
+	mi := &file_domain_events_v1_leave_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PilotPutOnLeave) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PilotPutOnLeave) ProtoMessage() {}
+
+func (x *PilotPutOnLeave) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_leave_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PilotPutOnLeave.ProtoReflect.Descriptor instead.
+func (*PilotPutOnLeave) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_leave_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *PilotPutOnLeave) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *PilotPutOnLeave) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *PilotPutOnLeave) GetIdleDays() int32 {
+	if x != nil {
+		return x.IdleDays
+	}
+	return 0
+}
+
+func (x *PilotPutOnLeave) GetLastFlightAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastFlightAt
+	}
+	return nil
+}
+
+func (x *PilotPutOnLeave) GetDay() string {
+	if x != nil {
+		return x.Day
+	}
+	return ""
+}
+
+func (x *PilotPutOnLeave) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+// PilotBackFromLeave ends a pilot's leave (by the rule, and the approved
+// request the day falls in) because they filed a flight.
+type PilotBackFromLeave struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	TenantId      string                 `protobuf:"bytes,2,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	PirepId       string                 `protobuf:"bytes,3,opt,name=pirep_id,json=pirepId,proto3" json:"pirep_id,omitempty"`
+	At            *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=at,proto3" json:"at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PilotBackFromLeave) Reset() {
+	*x = PilotBackFromLeave{}
+	mi := &file_domain_events_v1_leave_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PilotBackFromLeave) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PilotBackFromLeave) ProtoMessage() {}
+
+func (x *PilotBackFromLeave) ProtoReflect() protoreflect.Message {
+	mi := &file_domain_events_v1_leave_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PilotBackFromLeave.ProtoReflect.Descriptor instead.
+func (*PilotBackFromLeave) Descriptor() ([]byte, []int) {
+	return file_domain_events_v1_leave_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *PilotBackFromLeave) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *PilotBackFromLeave) GetTenantId() string {
+	if x != nil {
+		return x.TenantId
+	}
+	return ""
+}
+
+func (x *PilotBackFromLeave) GetPirepId() string {
+	if x != nil {
+		return x.PirepId
+	}
+	return ""
+}
+
+func (x *PilotBackFromLeave) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
 var File_domain_events_v1_leave_proto protoreflect.FileDescriptor
 
 const file_domain_events_v1_leave_proto_rawDesc = "" +
@@ -125,7 +629,52 @@ const file_domain_events_v1_leave_proto_rawDesc = "" +
 	"\aminutes\x18\x03 \x01(\x03R\aminutes\x12\x16\n" +
 	"\x06reason\x18\x04 \x01(\tR\x06reason\x12\x0e\n" +
 	"\x02by\x18\x05 \x01(\tR\x02by\x121\n" +
-	"\x06set_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x05setAtB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
+	"\x06set_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x05setAt\"\xc8\x01\n" +
+	"\x11LeaveRulesChanged\x12\x1d\n" +
+	"\n" +
+	"airline_id\x18\x01 \x01(\tR\tairlineId\x12!\n" +
+	"\fauto_approve\x18\x02 \x01(\bR\vautoApprove\x12&\n" +
+	"\x0fauto_leave_days\x18\x03 \x01(\x05R\rautoLeaveDays\x12\x0e\n" +
+	"\x02by\x18\x04 \x01(\tR\x02by\x129\n" +
+	"\n" +
+	"changed_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tchangedAt\"\xee\x01\n" +
+	"\x0eLeaveRequested\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x1b\n" +
+	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x19\n" +
+	"\bleave_id\x18\x03 \x01(\tR\aleaveId\x12\x1d\n" +
+	"\n" +
+	"start_date\x18\x04 \x01(\tR\tstartDate\x12\x19\n" +
+	"\bend_date\x18\x05 \x01(\tR\aendDate\x12\x12\n" +
+	"\x04note\x18\x06 \x01(\tR\x04note\x12=\n" +
+	"\frequested_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\vrequestedAt\"\xcb\x01\n" +
+	"\rLeaveApproved\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x1b\n" +
+	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x19\n" +
+	"\bleave_id\x18\x03 \x01(\tR\aleaveId\x12\x0e\n" +
+	"\x02by\x18\x04 \x01(\tR\x02by\x12\x1c\n" +
+	"\tautomatic\x18\x05 \x01(\bR\tautomatic\x12;\n" +
+	"\vapproved_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"approvedAt\"\xc5\x01\n" +
+	"\rLeaveDeclined\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x1b\n" +
+	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x19\n" +
+	"\bleave_id\x18\x03 \x01(\tR\aleaveId\x12\x0e\n" +
+	"\x02by\x18\x04 \x01(\tR\x02by\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\x12;\n" +
+	"\vdeclined_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"declinedAt\"\xe4\x01\n" +
+	"\x0fPilotPutOnLeave\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x1b\n" +
+	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x1b\n" +
+	"\tidle_days\x18\x03 \x01(\x05R\bidleDays\x12@\n" +
+	"\x0elast_flight_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\flastFlightAt\x12\x10\n" +
+	"\x03day\x18\x05 \x01(\tR\x03day\x12*\n" +
+	"\x02at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\x91\x01\n" +
+	"\x12PilotBackFromLeave\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x1b\n" +
+	"\ttenant_id\x18\x02 \x01(\tR\btenantId\x12\x19\n" +
+	"\bpirep_id\x18\x03 \x01(\tR\apirepId\x12*\n" +
+	"\x02at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x02atB=Z;github.com/albatross-va/albatross/domain/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_domain_events_v1_leave_proto_rawDescOnce sync.Once
@@ -139,18 +688,31 @@ func file_domain_events_v1_leave_proto_rawDescGZIP() []byte {
 	return file_domain_events_v1_leave_proto_rawDescData
 }
 
-var file_domain_events_v1_leave_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_domain_events_v1_leave_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_domain_events_v1_leave_proto_goTypes = []any{
 	(*PilotTransferHoursSet)(nil), // 0: albatross.events.v1.PilotTransferHoursSet
-	(*timestamppb.Timestamp)(nil), // 1: google.protobuf.Timestamp
+	(*LeaveRulesChanged)(nil),     // 1: albatross.events.v1.LeaveRulesChanged
+	(*LeaveRequested)(nil),        // 2: albatross.events.v1.LeaveRequested
+	(*LeaveApproved)(nil),         // 3: albatross.events.v1.LeaveApproved
+	(*LeaveDeclined)(nil),         // 4: albatross.events.v1.LeaveDeclined
+	(*PilotPutOnLeave)(nil),       // 5: albatross.events.v1.PilotPutOnLeave
+	(*PilotBackFromLeave)(nil),    // 6: albatross.events.v1.PilotBackFromLeave
+	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
 }
 var file_domain_events_v1_leave_proto_depIdxs = []int32{
-	1, // 0: albatross.events.v1.PilotTransferHoursSet.set_at:type_name -> google.protobuf.Timestamp
-	1, // [1:1] is the sub-list for method output_type
-	1, // [1:1] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	7, // 0: albatross.events.v1.PilotTransferHoursSet.set_at:type_name -> google.protobuf.Timestamp
+	7, // 1: albatross.events.v1.LeaveRulesChanged.changed_at:type_name -> google.protobuf.Timestamp
+	7, // 2: albatross.events.v1.LeaveRequested.requested_at:type_name -> google.protobuf.Timestamp
+	7, // 3: albatross.events.v1.LeaveApproved.approved_at:type_name -> google.protobuf.Timestamp
+	7, // 4: albatross.events.v1.LeaveDeclined.declined_at:type_name -> google.protobuf.Timestamp
+	7, // 5: albatross.events.v1.PilotPutOnLeave.last_flight_at:type_name -> google.protobuf.Timestamp
+	7, // 6: albatross.events.v1.PilotPutOnLeave.at:type_name -> google.protobuf.Timestamp
+	7, // 7: albatross.events.v1.PilotBackFromLeave.at:type_name -> google.protobuf.Timestamp
+	8, // [8:8] is the sub-list for method output_type
+	8, // [8:8] is the sub-list for method input_type
+	8, // [8:8] is the sub-list for extension type_name
+	8, // [8:8] is the sub-list for extension extendee
+	0, // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_domain_events_v1_leave_proto_init() }
@@ -164,7 +726,7 @@ func file_domain_events_v1_leave_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_domain_events_v1_leave_proto_rawDesc), len(file_domain_events_v1_leave_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   1,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
