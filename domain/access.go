@@ -46,6 +46,7 @@ const (
 	ViewEmailOutbox     Action = "see the emails that could not be sent"
 	ManageNews          Action = "post, edit and delete an airline's news"
 	ManageAwards        Action = "define an airline's awards and grant or revoke one by hand"
+	ManageScoring       Action = "set an airline's landing-score bands and rules"
 )
 
 // Scope is how far a role's permission reaches.
@@ -99,6 +100,7 @@ var accessMatrix = []accessRule{
 	{ManageWebhooks, No, Own, Any},
 	{ManageNews, No, Own, Any},
 	{ManageAwards, No, Own, Any},
+	{ManageScoring, No, Own, Any},
 	// A quarantined event may be any airline's: only the platform sees them.
 	{ViewQuarantine, No, No, Any},
 	// The outbox holds every airline's emails: only the platform sees it.

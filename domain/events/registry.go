@@ -87,6 +87,8 @@ var registered = []proto.Message{
 	&eventsv1.RankAllowancesSet{},
 	&eventsv1.FlyingRulesChanged{},
 	&eventsv1.PilotTransferHoursSet{},
+	&eventsv1.ScoringBandsSet{},
+	&eventsv1.PirepScored{},
 }
 
 // Registry resolves event type names to message types. It is immutable after
