@@ -211,6 +211,14 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.POST("/airlines/:id/awards", awards.defineAward, allow(domain.ManageAwards))
 	member.POST("/airlines/:id/awards/grant", awards.grantAward, allow(domain.ManageAwards))
 	member.GET("/airlines/:id/awards/:award/image", awards.showAwardImage, allow(domain.ViewOperations))
+	// Landing scores: the bands for staff, the leaderboards for everyone
+	// in the airline.
+	scoring := &scoringHandlers{cmds: d.Scores, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/scoring", scoring.showScoring, allow(domain.ManageScoring))
+	member.POST("/airlines/:id/scoring", scoring.saveScoring, allow(domain.ManageScoring))
+	leaderboards := &leaderboardHandlers{rm: d.ReadModels, scores: d.Scores, now: time.Now}
+	member.GET("/airlines/:id/leaderboards", leaderboards.showLeaderboards, allow(domain.ViewOperations))
+	member.GET("/airlines/:id/leaderboards/live", liveFragment(leaderboards.showLeaderboards, views.LiveLeaderboards), allow(domain.ViewOperations))
 	member.GET("/airlines/:id/news", news.listNews, allow(domain.ManageNews))
 	member.POST("/airlines/:id/news", news.postNews, allow(domain.ManageNews))
 	member.GET("/airlines/:id/news/:news", news.showNewsItem, allow(domain.ManageNews))

@@ -129,6 +129,8 @@ type Deps struct {
 	// airline's rules of who may fly what.
 	TypeRatings TypeRatingCommands
 	FlyingRules FlyingRuleCommands
+	// Scores sets an airline's landing-score bands and reads them.
+	Scores ScoreCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
 	// Bids runs the bid commands; BidRules sets an airline's bid

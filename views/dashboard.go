@@ -17,6 +17,7 @@ type DashboardPage struct {
 	Hours       string // accepted flight time, h:mm
 	Flights     int64
 	LandingRate string // average, "-180 ft/min"; empty with none
+	Score       string // average landing score, "84 / 100"; empty with none
 
 	Rank     string // the rank held; empty with none
 	Progress RankProgress

@@ -56,6 +56,8 @@ type Commands struct {
 	Awards *domain.Awards
 	// TypeRatings manage type ratings, pilots' ratings and ranks' allowances.
 	TypeRatings *domain.TypeRatings
+	// Scores sets the airlines' landing-score bands and scores PIREPs.
+	Scores *domain.Scores
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -98,6 +100,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		Awards:   &domain.Awards{Runner: runner, IDs: ids},
 		// A type rating covers subfleets of the airline.
 		TypeRatings: &domain.TypeRatings{Runner: runner, IDs: ids, Subfleets: ops},
+		Scores:      &domain.Scores{Runner: runner},
 	}
 }
 
@@ -122,6 +125,7 @@ func (c Commands) Reactors() []projector.Reactor {
 		reactors.SimbriefRoutes{ReadModels: c.Reads, Pireps: c.Pireps},
 		reactors.SimbriefBids{ReadModels: c.Reads, Simbrief: c.Simbrief},
 		reactors.Awards{ReadModels: c.Reads, Awards: c.Awards},
+		reactors.Scores{Scores: c.Scores},
 	}
 	if c.WebhookQueue != nil {
 		rs = append(rs, reactors.Webhooks{ReadModels: c.Reads, Hooks: c.Webhooks, Queue: c.WebhookQueue,
@@ -164,5 +168,6 @@ func (c Commands) Deps() handlers.Deps {
 		Awards:           c.Awards,
 		TypeRatings:      c.TypeRatings,
 		FlyingRules:      c.Airlines,
+		Scores:           c.Scores,
 	}
 }

@@ -29,6 +29,7 @@ const (
 	TopicPirepComments Topic = "pirep-comments" // comment threads of PIREPs
 	TopicNews          Topic = "news"           // an airline's news (its dashboard and public page)
 	TopicAwards        Topic = "awards"         // an airline's awards, and a pilot's own (to that pilot)
+	TopicScores        Topic = "scores"         // an airline's landing scores: the leaderboards
 	// TopicImports is an import job that finished (done, refused, partial
 	// or failed), for the count of the admin's home. Sent to staff only.
 	TopicImports Topic = "imports"

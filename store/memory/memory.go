@@ -253,16 +253,17 @@ type state struct {
 	ranksInOrder  *sortedRows[string, readmodel.Rank]
 	pilotRanks    map[rowKey]readmodel.PilotRank
 
-	pirepRules   map[string]readmodel.AirlinePirepRule    // see pirep_rules.go
-	bidRules     map[string]readmodel.AirlineBidRule      // see bids.go
-	bids         map[string]map[uuid.UUID]readmodel.Bid   // by tenant; see bids.go
-	simbriefOfps map[ofpKey]readmodel.SimbriefOfp         // see simbrief.go
-	review       *reviewTables                            // see review.go
-	jumpseats    map[rowKey][]readmodel.Jumpseat          // by pilot, latest first; see jumpseats.go
-	news         map[string][]readmodel.News              // by tenant, newest first; see news.go
-	awards       map[string][]readmodel.InsertAwardParams // by tenant, in ListAwards' order; see awards.go
-	pilotAwards  map[rowKey][]readmodel.PilotAward        // by pilot, in grant order
-	ratings      *ratingTables                            // who may fly what; see type_ratings.go
+	pirepRules   map[string]readmodel.AirlinePirepRule         // see pirep_rules.go
+	bidRules     map[string]readmodel.AirlineBidRule           // see bids.go
+	bids         map[string]map[uuid.UUID]readmodel.Bid        // by tenant; see bids.go
+	simbriefOfps map[ofpKey]readmodel.SimbriefOfp              // see simbrief.go
+	review       *reviewTables                                 // see review.go
+	jumpseats    map[rowKey][]readmodel.Jumpseat               // by pilot, latest first; see jumpseats.go
+	news         map[string][]readmodel.News                   // by tenant, newest first; see news.go
+	awards       map[string][]readmodel.InsertAwardParams      // by tenant, in ListAwards' order; see awards.go
+	pilotAwards  map[rowKey][]readmodel.PilotAward             // by pilot, in grant order
+	ratings      *ratingTables                                 // who may fly what; see type_ratings.go
+	pirepScores  map[string]map[uuid.UUID]readmodel.PirepScore // by tenant, by PIREP; see scores.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -327,6 +328,7 @@ func newState() *state {
 		news:         map[string][]readmodel.News{},
 		awards:       map[string][]readmodel.InsertAwardParams{},
 		pilotAwards:  map[rowKey][]readmodel.PilotAward{},
+		pirepScores:  map[string]map[uuid.UUID]readmodel.PirepScore{},
 		ratings:      newRatingTables(),
 	}
 }

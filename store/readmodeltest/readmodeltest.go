@@ -73,6 +73,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 	maps.Copy(cases, awardCases)
 	maps.Copy(cases, typeRatingCases)
 	maps.Copy(cases, airlineSetupCases)
+	maps.Copy(cases, scoreCases)
 	// A query added to the sqlc files without a case here fails the suite,
 	// so the in-memory store cannot silently fall behind PostgreSQL.
 	qt := reflect.TypeFor[readmodel.Querier]()
