@@ -177,12 +177,16 @@ func (c BarChart) rows() []row {
 func (c BarChart) rowsHeight() string { return strconv.Itoa(max(len(c.Bars), 1) * rowHeight) }
 
 func (c BarChart) maxLabel() string {
-	for _, b := range c.Bars {
-		if b.Value == c.maxValue() {
-			return "max " + b.Text
+	top := -1
+	for i, b := range c.Bars {
+		if b.Value > 0 && (top < 0 || b.Value > c.Bars[top].Value) {
+			top = i
 		}
 	}
-	return ""
+	if top < 0 {
+		return ""
+	}
+	return "max " + c.Bars[top].Text
 }
 
 func (c BarChart) firstLabel() string {
