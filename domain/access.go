@@ -50,6 +50,7 @@ const (
 	ManageEvents        Action = "create, change and cancel an airline's events"
 	ManageLeave         Action = "approve or decline pilots' leave and set an airline's leave rules"
 	RequestOwnLeave     Action = "request leave for oneself"
+	ManageScoring       Action = "set an airline's landing-score bands and rules"
 )
 
 // Scope is how far a role's permission reaches.
@@ -108,6 +109,7 @@ var accessMatrix = []accessRule{
 	{ManageLeave, No, Own, Any},
 	// Leave is a member's own: a platform admin flies for no airline.
 	{RequestOwnLeave, Own, Own, No},
+	{ManageScoring, No, Own, Any},
 	// A quarantined event may be any airline's: only the platform sees them.
 	{ViewQuarantine, No, No, Any},
 	// The outbox holds every airline's emails: only the platform sees it.

@@ -59,6 +59,9 @@ func renderDashboard(c echo.Context, rm reads.Querier, airlineID uuid.UUID) erro
 	if career.LandingRate != 0 {
 		p.LandingRate = strconv.Itoa(int(career.LandingRate)) + " ft/min"
 	}
+	if p.Score, err = pilotAverageScore(ctx, rm, tabs.ID, me); err != nil {
+		return err
+	}
 	ranks, err := rm.AirlineRanks(ctx, tabs.ID)
 	if err != nil {
 		return err

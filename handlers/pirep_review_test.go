@@ -126,9 +126,10 @@ func checkBulkAccept(t *testing.T, w *matrixWorld) {
 	if len(recs) != 1 {
 		t.Errorf("another airline's PIREP has %d events, want only its filing", len(recs))
 	}
-	// Two accepts and one promotion: the two 55-minute flights reach 1:40.
-	if got := w.countEvents(t) - before; got != 3 {
-		t.Errorf("the bulk accept appended %d events, want 2 accepts and 1 promotion", got)
+	// Two accepts and one promotion (the two 55-minute flights reach
+	// 1:40), and each accepted PIREP's landing score.
+	if got := w.countEvents(t) - before; got != 5 {
+		t.Errorf("the bulk accept appended %d events, want 2 accepts, 1 promotion and 2 scores", got)
 	}
 	career, err := w.es.ReadStream(context.Background(), domain.CareerStream(a.pirepPilotID), 0)
 	must(t, err)

@@ -518,6 +518,9 @@ func (h *pirepHandlers) renderPirep(c echo.Context, status int, tabs views.Airli
 	if v.Track != nil {
 		v.Track.Map.Tiles = h.tiles
 	}
+	if v.Score, err = pirepScoreOf(ctx, h.rm, tabs.ID, p); err != nil {
+		return err
+	}
 	return render(c, status, views.PirepView(v), nil)
 }
 

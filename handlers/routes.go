@@ -245,6 +245,14 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/my-leave", leave.showMyLeave, allow(domain.RequestOwnLeave))
 	member.GET("/airlines/:id/my-leave/live", liveFragment(leave.showMyLeave, views.LiveMyLeave), allow(domain.RequestOwnLeave))
 	member.POST("/airlines/:id/my-leave", leave.requestLeave, allow(domain.RequestOwnLeave))
+	// Landing scores: the bands for staff, the leaderboards for everyone
+	// in the airline.
+	scoring := &scoringHandlers{cmds: d.Scores, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	member.GET("/airlines/:id/scoring", scoring.showScoring, allow(domain.ManageScoring))
+	member.POST("/airlines/:id/scoring", scoring.saveScoring, allow(domain.ManageScoring))
+	leaderboards := &leaderboardHandlers{rm: d.ReadModels, scores: d.Scores, now: time.Now}
+	member.GET("/airlines/:id/leaderboards", leaderboards.showLeaderboards, allow(domain.ViewOperations))
+	member.GET("/airlines/:id/leaderboards/live", liveFragment(leaderboards.showLeaderboards, views.LiveLeaderboards), allow(domain.ViewOperations))
 	member.GET("/airlines/:id/news", news.listNews, allow(domain.ManageNews))
 	member.POST("/airlines/:id/news", news.postNews, allow(domain.ManageNews))
 	member.GET("/airlines/:id/news/:news", news.showNewsItem, allow(domain.ManageNews))

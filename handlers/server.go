@@ -141,6 +141,8 @@ type Deps struct {
 	// Leave runs pilots' leave requests, staff's decisions and the
 	// airline's leave rules.
 	Leave LeaveCommands
+	// Scores sets an airline's landing-score bands and reads them.
+	Scores ScoreCommands
 	// Notices dismisses a member's notices.
 	Notices NoticeCommands
 	// Bids runs the bid commands; BidRules sets an airline's bid

@@ -49,6 +49,10 @@ func (h *statsHandlers) showStats(c echo.Context) error {
 		p.TopPilots = append(p.TopPilots, views.TopPilot{Place: i + 1, PilotID: r.PilotID, Name: name,
 			Hours: domain.FormatFlightTime(r.Minutes), Flights: strconv.FormatInt(r.Flights, 10)})
 	}
+	if p.Charts, err = statsChartsOf(ctx, h.rm, tabs.ID, now); err != nil {
+		return err
+	}
+	p.LeaderboardsURL = leaderboardsURL(tabs.ID)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.StatsView(p), nil)
 }

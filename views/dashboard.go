@@ -26,6 +26,7 @@ type DashboardPage struct {
 	LeaveURL    string
 	Flights     int64
 	LandingRate string // average, "-180 ft/min"; empty with none
+	Score       string // average landing score, "84 / 100"; empty with none
 
 	Rank     string // the rank held; empty with none
 	Progress RankProgress

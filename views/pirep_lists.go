@@ -74,6 +74,11 @@ type StatsPage struct {
 	MonthFlights, MonthHours string
 	TotalFlights, TotalHours string
 	TopPilots                []TopPilot
+	// Charts are the last 90 days' flights and hours, top routes and
+	// aircraft types, drawn on the server (scores.templ).
+	Charts StatsCharts
+	// LeaderboardsURL is the landing scores' leaderboards.
+	LeaderboardsURL string
 }
 
 // PilotSearchBox is the list's pilot filter: staff type the start of a

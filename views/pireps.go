@@ -131,6 +131,8 @@ type PirepPage struct {
 	CommentForm CommentForm
 	// Track is the flight's reported positions, nil for a PIREP with none.
 	Track *PirepTrack
+	// Score is its landing score, nil before it was scored.
+	Score *PirepScoreView
 }
 
 // PirepTrack is an ACARS flight's track on a map and its profile.

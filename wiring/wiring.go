@@ -67,6 +67,8 @@ type Commands struct {
 	AirlineEvents *domain.AirlineEvents
 	// Leave is pilots' leave, the airlines' leave rules and the activity rule.
 	Leave *domain.Leave
+	// Scores sets the airlines' landing-score bands and scores PIREPs.
+	Scores *domain.Scores
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -115,6 +117,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		// An event's airport and flight numbers are the airline's own.
 		AirlineEvents: &domain.AirlineEvents{Runner: runner, IDs: ids, Airports: ops, Timetable: ops},
 		Leave:         &domain.Leave{Runner: runner, IDs: ids},
+		Scores:        &domain.Scores{Runner: runner},
 	}
 }
 
@@ -142,6 +145,7 @@ func (c Commands) Reactors() []projector.Reactor {
 		reactors.Tours{ReadModels: c.Reads, Tours: c.Tours},
 		reactors.AirlineEvents{ReadModels: c.Reads, Events: c.AirlineEvents},
 		reactors.LeaveReturns{Leave: c.Leave},
+		reactors.Scores{Scores: c.Scores},
 	}
 	if c.WebhookQueue != nil {
 		rs = append(rs, reactors.Webhooks{ReadModels: c.Reads, Hooks: c.Webhooks, Queue: c.WebhookQueue,
@@ -189,5 +193,6 @@ func (c Commands) Deps() handlers.Deps {
 		Fares:            c.Fares,
 		Expenses:         c.Expenses,
 		AirlineEvents:    c.AirlineEvents,
+		Scores:           c.Scores,
 	}
 }

@@ -255,6 +255,18 @@ var goldenCases = []struct {
 		UserId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", PilotFlightsLeft: 1,
 		EventName: "Christmas Eve", At: timestamppb.New(time.Date(2026, 12, 25, 9, 0, 0, 0, time.UTC)),
 	}},
+	{"scoring_bands_set", &eventsv1.ScoringBandsSet{
+		TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", Version: 2,
+		Bands: []*eventsv1.ScoringBandsSet_Band{{From: 0, To: 100, HasTo: true, Points: 100}, {From: 100, To: 300, HasTo: true, Points: 80},
+			{From: 300, Points: 0}},
+		Rules: []*eventsv1.ScoringBandsSet_Rule{{Kind: "fuel_over", Threshold: 20000, Points: 10}, {Kind: "short_flight", Threshold: 20, Points: 100}},
+		By:    "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", SetAt: timestamppb.New(time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC)),
+	}},
+	{"pirep_scored", &eventsv1.PirepScored{
+		PirepId: "7a0c1e2d-3b4f-4a5b-8c6d-7e8f9a0b1c2d", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", Score: 70, BandsVersion: 2, LandingRate: -142,
+		Breakdown: "-100 to -300 ft/min: 80\nFuel used over 20000 lb: -10", ScoredAt: timestamppb.New(time.Date(2026, 12, 8, 0, 1, 0, 0, time.UTC)),
+	}},
 	{"news_deleted", &eventsv1.NewsDeleted{
 		NewsId: "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
 		DeletedBy: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", DeletedAt: timestamppb.New(time.Date(2026, 12, 6, 11, 0, 0, 0, time.UTC)),

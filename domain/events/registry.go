@@ -108,6 +108,8 @@ var registered = []proto.Message{
 	&eventsv1.LeaveDeclined{},
 	&eventsv1.PilotPutOnLeave{},
 	&eventsv1.PilotBackFromLeave{},
+	&eventsv1.ScoringBandsSet{},
+	&eventsv1.PirepScored{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

@@ -267,12 +267,13 @@ type state struct {
 	fares        map[string][]readmodel.Fare              // by tenant, by code; see fares.go
 	expenses     map[string][]readmodel.Expense           // by tenant, in first-save order
 	// The tours projection; see tours.go.
-	tours           map[string][]readmodel.Tour           // by tenant, in ListTours' order
-	tourLegs        map[rowKey][]readmodel.TourLeg        // by tour, in leg order
-	tourLegsFlown   map[rowKey][]readmodel.TourLegsFlown  // by pilot, by tour and leg
-	tourCompletions map[rowKey][]readmodel.TourCompletion // by tour, first finished first
-	events       *eventTables                             // airline events; see airline_events.go
-	leave        *leaveTables                             // leave and activity; see leave.go
+	tours           map[string][]readmodel.Tour                   // by tenant, in ListTours' order
+	tourLegs        map[rowKey][]readmodel.TourLeg                // by tour, in leg order
+	tourLegsFlown   map[rowKey][]readmodel.TourLegsFlown          // by pilot, by tour and leg
+	tourCompletions map[rowKey][]readmodel.TourCompletion         // by tour, first finished first
+	events          *eventTables                                  // airline events; see airline_events.go
+	leave           *leaveTables                                  // leave and activity; see leave.go
+	pirepScores     map[string]map[uuid.UUID]readmodel.PirepScore // by tenant, by PIREP; see scores.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -337,6 +338,7 @@ func newState() *state {
 		news:         map[string][]readmodel.News{},
 		awards:       map[string][]readmodel.InsertAwardParams{},
 		pilotAwards:  map[rowKey][]readmodel.PilotAward{},
+		pirepScores:  map[string]map[uuid.UUID]readmodel.PirepScore{},
 		ratings:      newRatingTables(),
 		fares:        map[string][]readmodel.Fare{},
 		expenses:     map[string][]readmodel.Expense{},
@@ -345,8 +347,8 @@ func newState() *state {
 		tourLegs:        map[rowKey][]readmodel.TourLeg{},
 		tourLegsFlown:   map[rowKey][]readmodel.TourLegsFlown{},
 		tourCompletions: map[rowKey][]readmodel.TourCompletion{},
-		events:       newEventTables(),
-		leave:        newLeaveTables(),
+		events:          newEventTables(),
+		leave:           newLeaveTables(),
 	}
 }
 

@@ -507,6 +507,17 @@ type PirepPosition struct {
 	At          time.Time
 }
 
+type PirepScore struct {
+	TenantID     string
+	PirepID      uuid.UUID
+	PilotID      uuid.UUID
+	Score        int32
+	BandsVersion int64
+	LandingRate  int32
+	Breakdown    string
+	ScoredAt     time.Time
+}
+
 type ProjectionCheckpoint struct {
 	Name      string
 	CommitTx  int64

@@ -132,6 +132,8 @@ type Querier interface {
 	DeleteAllPirepComments(ctx context.Context) error
 	// DeleteAllPirepPositions empties the tracks before a rebuild.
 	DeleteAllPirepPositions(ctx context.Context) error
+	// DeleteAllPirepScores empties the read model before a rebuild.
+	DeleteAllPirepScores(ctx context.Context) error
 	// DeleteAllPireps empties the read model before a rebuild.
 	DeleteAllPireps(ctx context.Context) error
 	// DeleteAllRankAllowances empties the read model before a rebuild.
@@ -248,6 +250,8 @@ type Querier interface {
 	GetPirep(ctx context.Context, arg GetPirepParams) (Pirep, error)
 	// GetPirepOfp returns the OFP a PIREP used, the newest when several.
 	GetPirepOfp(ctx context.Context, arg GetPirepOfpParams) (SimbriefOfp, error)
+	// GetPirepScore is a PIREP's score.
+	GetPirepScore(ctx context.Context, arg GetPirepScoreParams) (PirepScore, error)
 	// GetSimbriefOfp returns an airline's OFP by its id.
 	GetSimbriefOfp(ctx context.Context, arg GetSimbriefOfpParams) (SimbriefOfp, error)
 	// GetSubfleet finds a subfleet of one airline: another airline's is not
@@ -300,6 +304,9 @@ type Querier interface {
 	// InsertPilotAward records an award a pilot was granted; one they hold
 	// already keeps its first grant.
 	InsertPilotAward(ctx context.Context, arg InsertPilotAwardParams) error
+	// InsertPirepScore records a PIREP's score; a PIREP scored already keeps
+	// its first.
+	InsertPirepScore(ctx context.Context, arg InsertPirepScoreParams) error
 	// InsertTourCompletion records that a pilot finished a tour; a second one
 	// keeps the first.
 	InsertTourCompletion(ctx context.Context, arg InsertTourCompletionParams) error
@@ -328,6 +335,10 @@ type Querier interface {
 	// aircraft of a page's PIREPs, say), by id; ids of none of the airline's
 	// aircraft are left out. One round trip for every registration a page shows.
 	ListAircraftRegistrations(ctx context.Context, arg ListAircraftRegistrationsParams) ([]ListAircraftRegistrationsRow, error)
+	// ListAircraftTypesFlownBetween is the ICAO types of the aircraft of the
+	// airline's accepted PIREPs with block-on in [from_time, to_time), most
+	// flights first, then by type; an aircraft no longer known counts as ''.
+	ListAircraftTypesFlownBetween(ctx context.Context, arg ListAircraftTypesFlownBetweenParams) ([]ListAircraftTypesFlownBetweenRow, error)
 	// ListAirlineEventFlights is the PIREPs that counted for an event, first
 	// counted first.
 	ListAirlineEventFlights(ctx context.Context, arg ListAirlineEventFlightsParams) ([]AirlineEventFlight, error)
@@ -352,12 +363,20 @@ type Querier interface {
 	ListAutoLeaveRules(ctx context.Context) ([]LeaveRule, error)
 	// ListAwards is an airline's awards by name, without their images.
 	ListAwards(ctx context.Context, tenantID string) ([]ListAwardsRow, error)
+	// ListBestLandingsBetween is the airline's softest landings: accepted
+	// PIREPs with a landing rate, block-on in [from_time, to_time), the rate
+	// nearest zero first, then the earlier, then by id.
+	ListBestLandingsBetween(ctx context.Context, arg ListBestLandingsBetweenParams) ([]ListBestLandingsBetweenRow, error)
 	// ListBidOfps lists the OFPs planned for a bid that no PIREP used (they
 	// leave with the bid), by id.
 	ListBidOfps(ctx context.Context, arg ListBidOfpsParams) ([]string, error)
 	// ListCheckpoints returns every projection's progress in one read, for the
 	// waits of a process whose projections another process may run.
 	ListCheckpoints(ctx context.Context) ([]ProjectionCheckpoint, error)
+	// ListDailyFlightsBetween is the airline's accepted flights and minutes by
+	// UTC day of block-on in [from_time, to_time); day is days since
+	// 1970-01-01. A day without a flight has no row.
+	ListDailyFlightsBetween(ctx context.Context, arg ListDailyFlightsBetweenParams) ([]ListDailyFlightsBetweenRow, error)
 	// ListExpenses is an airline's expenses in the order they were first
 	// saved (a file's order).
 	ListExpenses(ctx context.Context, tenantID string) ([]Expense, error)
@@ -428,6 +447,11 @@ type Querier interface {
 	// ListPirepsInProgress lists an airline's flights in progress, the latest
 	// report first (the live map and phpVMS's /api/acars).
 	ListPirepsInProgress(ctx context.Context, arg ListPirepsInProgressParams) ([]Pirep, error)
+	// ListPointsLeadersBetween ranks the airline's pilots by the points of
+	// their accepted PIREPs with block-on in [from_time, to_time), then by
+	// flights; ties by user id. A pilot no longer in the airline keeps their
+	// place with an empty name.
+	ListPointsLeadersBetween(ctx context.Context, arg ListPointsLeadersBetweenParams) ([]ListPointsLeadersBetweenRow, error)
 	// ListQuarantinedEvents lists the events set aside, in log order.
 	ListQuarantinedEvents(ctx context.Context) ([]QuarantinedEvent, error)
 	// ListRankAllowances lists what each rank of an airline lets its pilots
@@ -454,6 +478,10 @@ type Querier interface {
 	// ties by pilot id. A pilot no longer in the airline keeps their place
 	// with an empty name.
 	ListTopPilotsBetween(ctx context.Context, arg ListTopPilotsBetweenParams) ([]ListTopPilotsBetweenRow, error)
+	// ListTopRoutesBetween is the airline's most flown routes (departure to
+	// arrival) of accepted PIREPs with block-on in [from_time, to_time), most
+	// flights first, then by the airports.
+	ListTopRoutesBetween(ctx context.Context, arg ListTopRoutesBetweenParams) ([]ListTopRoutesBetweenRow, error)
 	// ListTourCompletions is a tour's leaderboard: who finished it, first
 	// finished first.
 	ListTourCompletions(ctx context.Context, arg ListTourCompletionsParams) ([]TourCompletion, error)
@@ -567,6 +595,9 @@ type Querier interface {
 	// SumAirlineFlightsBetween adds up the airline's accepted PIREPs whose
 	// block-on (the flight's end) is in [from_time, to_time).
 	SumAirlineFlightsBetween(ctx context.Context, arg SumAirlineFlightsBetweenParams) (SumAirlineFlightsBetweenRow, error)
+	// SumPilotScores is how many of a pilot's PIREPs that are accepted
+	// now were scored, and their points.
+	SumPilotScores(ctx context.Context, arg SumPilotScoresParams) (SumPilotScoresRow, error)
 	// TouchAPIKeyLastUsed records that a key was used. It moves last_used_at
 	// only forward, and only when it is more than a minute older, so a key in
 	// constant use costs at most one write a minute. Not event-sourced: see

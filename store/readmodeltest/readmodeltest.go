@@ -77,6 +77,7 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 	maps.Copy(cases, typeRatingCases)
 	maps.Copy(cases, leaveCases)
 	maps.Copy(cases, airlineSetupCases)
+	maps.Copy(cases, scoreCases)
 	// A query added to the sqlc files without a case here fails the suite,
 	// so the in-memory store cannot silently fall behind PostgreSQL.
 	qt := reflect.TypeFor[readmodel.Querier]()
