@@ -1,0 +1,258 @@
+package phpvmsdb
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/albatross-va/albatross/domain"
+	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
+)
+
+// row runs one row's steps: a refusal of the domain (a claim taken, text
+// it cannot store) is that row's problem, anything else stops the import.
+func (im *Importer) row(rep *Report, c *Count, id string, f func() (bool, error)) error {
+	c.Read++
+	did, err := f()
+	switch code := domain.ErrorCode(err); {
+	case err == nil && did:
+		c.Imported++
+	case err == nil:
+		c.Unchanged++
+	case code == domain.EConflict || code == domain.EInvalid:
+		c.Skipped++
+		rep.problem(c.Table, id, "%s", domain.ErrorMessage(err))
+	default:
+		return fmt.Errorf("%s %s: %w", c.Table, id, err)
+	}
+	return nil
+}
+
+// skip counts a row left out, with why.
+func skip(rep *Report, c *Count, id, format string, args ...any) {
+	c.Read++
+	c.Skipped++
+	rep.problem(c.Table, id, format, args...)
+}
+
+// airline imports one phpVMS airline's rows into t.
+func (im *Importer) airline(ctx context.Context, rep *Report, d *Data, airlineID int64, t Target) error {
+	tenant := t.TenantID
+	at := func(ts ...time.Time) time.Time { return first(append(ts, time.Now().UTC())...) }
+
+	// Airports: phpVMS's are shared by its airlines; each airline gets them.
+	airports := map[string]bool{}
+	c := rep.count("airports")
+	for _, a := range d.Airports {
+		icao := strings.ToUpper(strings.TrimSpace(a.ICAO))
+		if a.Deleted {
+			skip(rep, c, icao, "deleted in phpVMS: not imported")
+			continue
+		}
+		ad := domain.AirportDetails{ICAO: icao, IATA: a.IATA, Name: a.Name, City: a.Location, Region: a.Region,
+			Country: a.Country, Timezone: a.Timezone, Hub: a.Hub, Latitude: a.Lat, Longitude: a.Lon, Elevation: a.Elevation, Notes: a.Notes}
+		ad.Normalize()
+		if err := ad.Validate(); err != nil {
+			skip(rep, c, icao, "%s", describe(err))
+			continue
+		}
+		airports[icao] = true
+		if err := im.row(rep, c, icao, func() (bool, error) {
+			return im.step(ctx, rep, domain.AirportStream(tenant, icao), tenant, "airports/"+tenant+"/"+icao, time.Time{}, nil,
+				&eventsv1.AirportAdded{AirlineId: tenant, Airport: &eventsv1.AirportAdded_State{
+					Icao: ad.ICAO, Iata: ad.IATA, Name: ad.Name, City: ad.City, Region: ad.Region, Country: ad.Country,
+					Timezone: ad.Timezone, Hub: ad.Hub, Latitude: ad.Latitude, Longitude: ad.Longitude, ElevationFt: ad.Elevation, Notes: ad.Notes,
+				}, AddedAt: ts(at())})
+		}); err != nil {
+			return err
+		}
+	}
+	im.progress(c)
+
+	// Ranks.
+	ranks := map[int64]string{}
+	c = rep.count("ranks")
+	for _, k := range d.Ranks {
+		id := fmt.Sprint(k.ID)
+		if k.Deleted {
+			skip(rep, c, id, "deleted in phpVMS: not imported")
+			continue
+		}
+		rid := im.ID("ranks/"+tenant, k.ID)
+		ranks[k.ID] = rid
+		if err := im.row(rep, c, id, func() (bool, error) {
+			return im.step(ctx, rep, domain.RankStream(rid), tenant, "ranks/"+rid, at(k.Created),
+				[]domain.UniqueClaim{{Scope: tenant, Field: "rank_name", Value: strings.ToLower(strings.TrimSpace(k.Name))}},
+				&eventsv1.RankSaved{RankId: rid, TenantId: tenant, Name: strings.TrimSpace(k.Name), MinMinutes: int32(k.Hours * 60),
+					AutoPromote: k.AutoPromote, AutoAccept: k.AutoApproveManual, AutoAcceptAcars: k.AutoApproveACARS, SavedAt: ts(at(k.Created))})
+		}); err != nil {
+			return err
+		}
+	}
+	im.progress(c)
+
+	// Subfleets of this airline.
+	subfleets := map[int64]string{}
+	subfleetICAO := map[int64]string{}
+	c = rep.count("subfleets")
+	for _, s := range d.Subfleets {
+		if s.AirlineID != airlineID {
+			continue
+		}
+		id := fmt.Sprint(s.ID)
+		if s.Deleted {
+			skip(rep, c, id, "deleted in phpVMS: not imported")
+			continue
+		}
+		sub := domain.Subfleet{Type: strings.ReplaceAll(s.Type, " ", "-"), ICAO: s.SimbriefType, Name: s.Name, HubID: s.HubID}
+		if sub.ICAO == "" {
+			sub.ICAO = typeOfSubfleet(d, s.ID)
+		}
+		sub.Normalize()
+		if sub.HubID != "" && !airports[sub.HubID] {
+			rep.problem("subfleets", id, "its hub %s is not an imported airport: imported without a hub", sub.HubID)
+			sub.HubID = ""
+		}
+		if err := sub.Validate(); err != nil {
+			skip(rep, c, id, "%s", describe(err))
+			continue
+		}
+		sid := im.ID("subfleets", s.ID)
+		subfleets[s.ID], subfleetICAO[s.ID] = sid, sub.ICAO
+		if err := im.row(rep, c, id, func() (bool, error) {
+			return im.step(ctx, rep, domain.SubfleetStream(sid), tenant, "subfleets/"+sid, at(s.Created),
+				[]domain.UniqueClaim{{Scope: tenant, Field: "type", Value: sub.Type}},
+				&eventsv1.SubfleetCreated{SubfleetId: sid, TenantId: tenant, Type: sub.Type, Icao: sub.ICAO, Name: sub.Name, HubId: sub.HubID, CreatedAt: ts(at(s.Created))})
+		}); err != nil {
+			return err
+		}
+	}
+	im.progress(c)
+
+	// Aircraft of those subfleets.
+	aircraft := map[int64]string{}
+	c = rep.count("aircraft")
+	for _, a := range d.Aircraft {
+		sid, ok := subfleets[a.SubfleetID]
+		if !ok {
+			if subfleetOf(d, a.SubfleetID) == airlineID || subfleetOf(d, a.SubfleetID) == 0 && len(d.Airlines) == 1 {
+				skip(rep, c, fmt.Sprint(a.ID), "orphan: its subfleet %d is deleted or missing", a.SubfleetID)
+			}
+			continue
+		}
+		id := fmt.Sprint(a.ID)
+		if a.Deleted {
+			skip(rep, c, id, "deleted in phpVMS: not imported")
+			continue
+		}
+		reg := domain.NormalizeRegistration(a.Registration)
+		if reg == "" {
+			skip(rep, c, id, "it has no registration")
+			continue
+		}
+		loc := strings.ToUpper(a.AirportID)
+		if loc != "" && !airports[loc] {
+			rep.problem("aircraft", id, "its airport %s is not an imported airport: imported without a location", loc)
+			loc = ""
+		}
+		status := aircraftStatus[strings.ToUpper(strings.TrimSpace(a.Status))]
+		if status == "" {
+			status = domain.AircraftActive
+		}
+		aid := im.ID("aircraft", a.ID)
+		aircraft[a.ID] = aid
+		if err := im.row(rep, c, id, func() (bool, error) {
+			return im.step(ctx, rep, domain.AircraftStream(aid), tenant, "aircraft/"+aid, at(a.Created),
+				[]domain.UniqueClaim{{Scope: tenant, Field: "registration", Value: reg}},
+				&eventsv1.AircraftAdded{AircraftId: aid, TenantId: tenant, SubfleetId: sid, Registration: reg, Name: strings.TrimSpace(a.Name),
+					Status: status, AirportId: loc, AddedAt: ts(at(a.Created))})
+		}); err != nil {
+			return err
+		}
+	}
+	im.progress(c)
+
+	// Flights.
+	flights := map[string]string{}
+	c = rep.count("flights")
+	for _, f := range d.Flights {
+		if f.AirlineID != airlineID {
+			continue
+		}
+		id := f.ID
+		if f.Deleted {
+			skip(rep, c, id, "deleted in phpVMS: not imported")
+			continue
+		}
+		dpt, arr, alt := strings.ToUpper(f.Dpt), strings.ToUpper(f.Arr), strings.ToUpper(f.Alt)
+		if !airports[dpt] || !airports[arr] {
+			skip(rep, c, id, "orphan: its airport %s or %s is not an imported airport", dpt, arr)
+			continue
+		}
+		if !airports[alt] {
+			alt = ""
+		}
+		fid := im.ID("flights", f.ID)
+		flights[strings.ToLower(f.ID)] = fid
+		ev := &eventsv1.FlightAdded{FlightId: fid, TenantId: tenant, FlightNumber: fmt.Sprint(f.FlightNumber), RouteCode: f.RouteCode,
+			RouteLeg: int32(f.RouteLeg), Callsign: f.Callsign, DptAirport: dpt, ArrAirport: arr, AltAirport: alt,
+			DptTime: clockTime(f.DptTime), ArrTime: clockTime(f.ArrTime), Days: int32(f.Days & 127), StartDate: f.StartDate, EndDate: f.EndDate,
+			Distance: round32(f.Distance), FlightTime: int32(f.FlightTime), Level: int32(f.Level), FlightType: f.FlightType,
+			Route: strings.ToUpper(strings.TrimSpace(f.Route)), Notes: f.Notes, Active: f.Active, AddedAt: ts(at(f.Created))}
+		for _, s := range f.SubfleetIDs {
+			if sid, ok := subfleets[s]; ok {
+				ev.SubfleetIds, ev.SubfleetTypes = append(ev.SubfleetIds, sid), append(ev.SubfleetTypes, subfleetICAO[s])
+			} else {
+				rep.problem("flight_subfleet", id, "orphan: subfleet %d is deleted or missing", s)
+			}
+		}
+		if err := im.row(rep, c, id, func() (bool, error) {
+			return im.step(ctx, rep, domain.FlightStream(fid), tenant, "flights/"+fid, at(f.Created), nil, ev)
+		}); err != nil {
+			return err
+		}
+	}
+	im.progress(c)
+
+	if err := im.users(ctx, rep, d, airlineID, t, airports, ranks); err != nil {
+		return err
+	}
+	return im.pireps(ctx, rep, d, airlineID, tenant, aircraft, flights)
+}
+
+// typeOfSubfleet is the ICAO type of a subfleet's first aircraft.
+func typeOfSubfleet(d *Data, id int64) string {
+	for _, a := range d.Aircraft {
+		if a.SubfleetID == id && a.ICAO != "" {
+			return a.ICAO
+		}
+	}
+	return ""
+}
+
+// subfleetOf is a subfleet's airline (0 when it does not exist).
+func subfleetOf(d *Data, id int64) int64 {
+	for _, s := range d.Subfleets {
+		if s.ID == id {
+			return s.AirlineID
+		}
+	}
+	return 0
+}
+
+// describe is a domain refusal in one line.
+func describe(err error) string {
+	if f := domain.ErrorFields(err); len(f) > 0 {
+		parts := []string{}
+		for k, v := range f {
+			parts = append(parts, k+": "+v)
+		}
+		return strings.Join(parts, "; ")
+	}
+	return domain.ErrorMessage(err)
+}
+
+var _ proto.Message = (*eventsv1.AirportAdded)(nil)
