@@ -70,7 +70,7 @@ type Importer struct {
 
 // Count is what happened to one table's rows.
 type Count struct {
-	Table                             string
+	Table                              string
 	Read, Imported, Unchanged, Skipped int
 }
 
