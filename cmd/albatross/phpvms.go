@@ -133,7 +133,8 @@ func phpvmsAirline(ctx context.Context, b *backend, cmds wiring.Commands, a phpv
 	if err != nil {
 		return phpvmsdb.Target{}, false, fmt.Errorf("create airline %s: %w", icao, err)
 	}
-	if err := b.projector.WaitFor(ctx, res.Position); err != nil {
+	_ = res // no projector runs in this process: the read models catch up here
+	if err := b.projector.CatchUp(ctx); err != nil {
 		return phpvmsdb.Target{}, false, err
 	}
 	return phpvmsdb.Target{TenantID: id, PilotIDPrefix: icao}, true, nil

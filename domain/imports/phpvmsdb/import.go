@@ -83,8 +83,8 @@ type Problem struct {
 type Report struct {
 	Counts   []*Count
 	Problems []Problem
-	// Appended is how many appends the import made (0 on a dry run and on
-	// a second run of an unchanged database).
+	// Appended is how many appends the import made, or on a dry run would
+	// make (0 on a second run of an unchanged database).
 	Appended int
 	// UserIDs maps phpVMS users.id to the imported user's id.
 	UserIDs map[int64]string
@@ -145,6 +145,7 @@ func (im *Importer) step(ctx context.Context, rep *Report, stream, tenant, key s
 		}
 	}
 	if im.DryRun {
+		rep.Appended++
 		return true, nil
 	}
 	im.Clock.Set(at)
