@@ -105,11 +105,32 @@ func importCommand(ctx context.Context, args []string, getenv func(string) strin
 	if !dryRun && rep.Appended > 0 {
 		wctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 		defer cancel()
-		if err := b.projector.CatchUp(wctx); err != nil {
+		if err := catchUpTo(wctx, b, rep.Position); err != nil {
 			return fmt.Errorf("bring the read models up to date: %w", err)
 		}
 	}
 	return nil
+}
+
+// catchUpTo projects in this process until the read models include pos.
+// One catch-up is not enough on PostgreSQL: it reads only below the oldest
+// transaction still open on the server, so it may stop short of the
+// import's last events while another client's transaction is open.
+func catchUpTo(ctx context.Context, b *backend, pos domain.Position) error {
+	for {
+		if err := b.projector.CatchUp(ctx); err != nil {
+			return err
+		}
+		wctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+		err := b.projector.WaitFor(wctx, pos)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
 }
 
 // phpvmsAirline finds the Albatross airline of a phpVMS airline's ICAO
@@ -133,8 +154,7 @@ func phpvmsAirline(ctx context.Context, b *backend, cmds wiring.Commands, a phpv
 	if err != nil {
 		return phpvmsdb.Target{}, false, fmt.Errorf("create airline %s: %w", icao, err)
 	}
-	_ = res // no projector runs in this process: the read models catch up here
-	if err := b.projector.CatchUp(ctx); err != nil {
+	if err := catchUpTo(ctx, b, res.Position); err != nil {
 		return phpvmsdb.Target{}, false, err
 	}
 	return phpvmsdb.Target{TenantID: id, PilotIDPrefix: icao}, true, nil

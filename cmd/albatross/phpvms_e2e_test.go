@@ -13,6 +13,7 @@ import (
 	"github.com/albatross-va/albatross/domain"
 	eventsv1 "github.com/albatross-va/albatross/domain/events/v1"
 	"github.com/albatross-va/albatross/domain/imports/phpvmsdb"
+	"github.com/albatross-va/albatross/store/pgtest"
 	"github.com/albatross-va/albatross/store/phpvmsdb/phpvmstest"
 	"github.com/albatross-va/albatross/store/reads"
 )
@@ -31,7 +32,13 @@ func withBackend(t *testing.T, env map[string]string, f func(b *backend)) {
 		t.Fatal(err)
 	}
 	defer b.close()
-	if err := b.projector.CatchUp(ctx); err != nil {
+	st, err := b.projector.Status(ctx)
+	if err != nil || len(st) == 0 {
+		t.Fatalf("projector status: %v", err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if err := catchUpTo(wctx, b, st[0].Head); err != nil {
 		t.Fatal(err)
 	}
 	f(b)
@@ -43,8 +50,16 @@ func withBackend(t *testing.T, env map[string]string, f func(b *backend)) {
 // original times; orphans and deleted rows are reported, not imported;
 // a second run appends nothing and a dry run writes nothing.
 func TestAPhpvmsDatabaseIsImportedOnceWithLoginsAndKeysThatKeepWorking(t *testing.T) {
+	t.Run("embedded", func(t *testing.T) {
+		testPhpvmsImport(t, map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		testPhpvmsImport(t, map[string]string{"DATABASE_URL": pgtest.NewDatabase(t)})
+	})
+}
+
+func testPhpvmsImport(t *testing.T, env map[string]string) {
 	from, php := phpvmstest.NewDatabase(t)
-	env := map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()}
 
 	// A dry run reports the counts and appends nothing.
 	out, errOut, err := runCLI(t, env, "import", "phpvms", "--from", from, "--airline", "VMS", "--dry-run")
@@ -84,7 +99,7 @@ func TestAPhpvmsDatabaseIsImportedOnceWithLoginsAndKeysThatKeepWorking(t *testin
 		q := reads.New(b.reads)
 		list, _ := b.reads.ListAirlines(ctx)
 		if len(list) != 1 || list[0].Icao != "VMS" {
-			t.Fatalf("airlines after the import: %+v", list)
+			t.Fatalf("airlines after the import: %+v\n%s", list, out)
 		}
 		tenant = list[0].ID.String()
 		if q, err := b.reads.ListQuarantinedEvents(ctx); err != nil || len(q) != 0 {
@@ -159,6 +174,28 @@ func TestAPhpvmsDatabaseIsImportedOnceWithLoginsAndKeysThatKeepWorking(t *testin
 	if err != nil || !strings.Contains(out, "\n0 commands appended") {
 		t.Errorf("the second run: %v\n%s", err, out)
 	}
+	// What changed in phpVMS since comes over: the pending PIREP accepted
+	// there counts in Albatross too.
+	if _, err := php.Exec("UPDATE pireps SET state = 2, updated_at = '2025-03-04 08:00:00' WHERE id = 'Qm3Nn8Pp1Rr6Ss9T'"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = runCLI(t, env, "import", "phpvms", "--from", from, "--airline", "VMS")
+	if err != nil || !strings.Contains(out, "\n1 commands appended") || !strings.Contains(out, "pireps               11 read,      1 imported,      7 unchanged") {
+		t.Errorf("the run after a PIREP was accepted in phpVMS: %v\n%s", err, out)
+	}
+	withBackend(t, env, func(b *backend) {
+		q := reads.New(b.reads)
+		u, _ := q.GetUserByEmail(context.Background(), "pilot@example.com")
+		career, _ := q.PilotCareer(context.Background(), tenant, u.ID.String())
+		if career.Flights != 3 || career.Minutes != 392+230 || career.Location != "KAUS" {
+			t.Errorf("after phpVMS accepted a third PIREP the pilot has %d flights, %d minutes, at %s; want 3, 622, KAUS", career.Flights, career.Minutes, career.Location)
+		}
+		// The airline's next pilot number follows phpVMS's highest (7).
+		pilotID, _, err := userCommands(b).Approve(context.Background(), domain.CommandMeta{ID: domain.NewUUID(), Who: domain.System, Actor: "cli"}, tenant, mustUser(t, q, "penny@example.com"))
+		if err != nil || pilotID != "VMS0008" {
+			t.Errorf("approving the pending registration gave %q (%v), want VMS0008", pilotID, err)
+		}
+	})
 
 	// The pilot logs in with their phpVMS password, and their ACARS client
 	// goes on with their phpVMS key.
@@ -177,7 +214,7 @@ func TestAPhpvmsDatabaseIsImportedOnceWithLoginsAndKeysThatKeepWorking(t *testin
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || body.Data["ident"] != "VMS0002" || body.Data["flights"] != float64(2) || body.Data["flight_time"] != float64(392) || body.Data["transfer_time"] != float64(600) {
+	if resp.StatusCode != http.StatusOK || body.Data["ident"] != "VMS0002" || body.Data["flights"] != float64(3) || body.Data["flight_time"] != float64(622) || body.Data["transfer_time"] != float64(600) {
 		t.Errorf("/api/user with the phpVMS key: %d %v", resp.StatusCode, body.Data)
 	}
 	srv.stop(t)
@@ -191,4 +228,13 @@ func TestAPhpvmsDatabaseIsImportedOnceWithLoginsAndKeysThatKeepWorking(t *testin
 			t.Errorf("a pilot who has not logged in lost their phpVMS hash: %.12q", other.PasswordHash)
 		}
 	})
+}
+
+func mustUser(t *testing.T, q reads.Querier, email string) string {
+	t.Helper()
+	u, err := q.GetUserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatalf("%s: %v", email, err)
+	}
+	return u.ID.String()
 }

@@ -116,7 +116,7 @@ func (im *Importer) userSteps(ctx context.Context, rep *Report, u User, uid, ten
 	}
 	if rid, ok := ranks[u.RankID]; ok {
 		if err := do(im.step(ctx, rep, domain.CareerStream(uid), tenant, "users/"+uid+"/rank/"+rid, created, nil,
-			&eventsv1.PilotRankSet{UserId: uid, TenantId: tenant, RankId: rid, ByHand: false, By: Actor, SetAt: ts(created)})); err != nil {
+			&eventsv1.PilotRankSet{UserId: uid, TenantId: tenant, RankId: rid, ByHand: true, By: Actor, SetAt: ts(created)})); err != nil {
 			return any, err
 		}
 	} else if u.RankID != 0 {
