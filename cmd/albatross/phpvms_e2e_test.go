@@ -92,6 +92,10 @@ func testPhpvmsImport(t *testing.T, env map[string]string) {
 		}
 	}
 
+	if strings.Contains(out, "phpVMS counts") {
+		t.Errorf("the fixture's pilots' counters disagree with their PIREPs:\n%s", out)
+	}
+
 	im := phpvmsdb.Importer{Source: strings.TrimPrefix(from, "mysql://root@")}
 	var tenant string
 	withBackend(t, env, func(b *backend) {
@@ -182,6 +186,10 @@ func testPhpvmsImport(t *testing.T, env map[string]string) {
 	out, _, err = runCLI(t, env, "import", "phpvms", "--from", from, "--airline", "VMS")
 	if err != nil || !strings.Contains(out, "\n1 commands appended") || !strings.Contains(out, "pireps               11 read,      1 imported,      7 unchanged") {
 		t.Errorf("the run after a PIREP was accepted in phpVMS: %v\n%s", err, out)
+	}
+	// phpVMS's counters were left as they were: the difference is reported.
+	if !strings.Contains(out, "users 2: phpVMS counts 2 flights and 392 minutes; the accepted PIREPs imported add up to 3 flights and 622 minutes") {
+		t.Errorf("a pilot whose phpVMS counters disagree with their PIREPs is not reported:\n%s", out)
 	}
 	withBackend(t, env, func(b *backend) {
 		q := reads.New(b.reads)

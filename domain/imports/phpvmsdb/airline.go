@@ -132,7 +132,15 @@ func (im *Importer) airline(ctx context.Context, rep *Report, d *Data, airlineID
 	}
 	im.progress(c)
 
-	// Aircraft of those subfleets.
+	// Aircraft of those subfleets. Albatross adds each accepted PIREP to
+	// its aircraft's time, so an aircraft starts with what phpVMS counts
+	// beyond the accepted PIREPs the import brings.
+	flown := map[int64]int64{}
+	for _, p := range d.Pireps {
+		if p.AirlineID == airlineID && p.State == pirepAccepted && !p.Deleted {
+			flown[p.AircraftID] += p.FlightTime
+		}
+	}
 	aircraft := map[int64]string{}
 	c = rep.count("aircraft")
 	for _, a := range d.Aircraft {
@@ -168,7 +176,7 @@ func (im *Importer) airline(ctx context.Context, rep *Report, d *Data, airlineID
 			return im.step(ctx, rep, domain.AircraftStream(aid), tenant, "aircraft/"+aid, at(a.Created),
 				[]domain.UniqueClaim{{Scope: tenant, Field: "registration", Value: reg}},
 				&eventsv1.AircraftAdded{AircraftId: aid, TenantId: tenant, SubfleetId: sid, Registration: reg, Name: strings.TrimSpace(a.Name),
-					Status: status, AirportId: loc, AddedAt: ts(at(a.Created))})
+					Status: status, AirportId: loc, FlightTime: max(0, a.FlightTime-flown[a.ID]), AddedAt: ts(at(a.Created))})
 		}); err != nil {
 			return err
 		}

@@ -124,6 +124,31 @@ func (im *Importer) pireps(ctx context.Context, rep *Report, d *Data, airlineID 
 		}
 	}
 	im.progress(c)
+	// A pilot's flights and hours are what their accepted PIREPs add up
+	// to; where phpVMS's counters say otherwise (PIREPs deleted or orphaned
+	// since), it is said, by pilot.
+	type totals struct{ flights, minutes int64 }
+	got := map[int64]totals{}
+	for _, p := range d.Pireps {
+		if p.AirlineID != airlineID || p.State != pirepAccepted || p.Deleted {
+			continue
+		}
+		if _, ok := aircraft[p.AircraftID]; !ok {
+			continue
+		}
+		t := got[p.UserID]
+		t.flights, t.minutes = t.flights+1, t.minutes+p.FlightTime
+		got[p.UserID] = t
+	}
+	for _, u := range d.Users {
+		if _, ok := rep.UserIDs[u.ID]; !ok || u.AirlineID != airlineID {
+			continue
+		}
+		if g := got[u.ID]; g.flights != u.Flights || g.minutes != u.FlightTime {
+			rep.problem("users", fmt.Sprint(u.ID), "phpVMS counts %d flights and %d minutes; the accepted PIREPs imported add up to %d flights and %d minutes, which Albatross shows",
+				u.Flights, u.FlightTime, g.flights, g.minutes)
+		}
+	}
 	return nil
 }
 
