@@ -16,6 +16,7 @@ import (
 // it cannot store) is that row's problem, anything else stops the import.
 func (im *Importer) row(rep *Report, c *Count, id string, f func() (bool, error)) error {
 	c.Read++
+	defer im.tick(c)
 	did, err := f()
 	switch code := domain.ErrorCode(err); {
 	case err == nil && did:
@@ -33,7 +34,7 @@ func (im *Importer) row(rep *Report, c *Count, id string, f func() (bool, error)
 
 // skip counts a row left out, with why.
 func skip(rep *Report, c *Count, id, format string, args ...any) {
-	c.Read++
+	c.Read++ // the next row's tick counts it
 	c.Skipped++
 	rep.problem(c.Table, id, format, args...)
 }
@@ -45,7 +46,7 @@ func (im *Importer) airline(ctx context.Context, rep *Report, d *Data, airlineID
 
 	// Airports: phpVMS's are shared by its airlines; each airline gets them.
 	airports := map[string]bool{}
-	c := rep.count("airports")
+	c := rep.count("airports").start(len(d.Airports))
 	for _, a := range d.Airports {
 		icao := strings.ToUpper(strings.TrimSpace(a.ICAO))
 		if a.Deleted {
@@ -74,7 +75,7 @@ func (im *Importer) airline(ctx context.Context, rep *Report, d *Data, airlineID
 
 	// Ranks.
 	ranks := map[int64]string{}
-	c = rep.count("ranks")
+	c = rep.count("ranks").start(len(d.Ranks))
 	for _, k := range d.Ranks {
 		id := fmt.Sprint(k.ID)
 		if k.Deleted {
@@ -97,7 +98,7 @@ func (im *Importer) airline(ctx context.Context, rep *Report, d *Data, airlineID
 	// Subfleets of this airline.
 	subfleets := map[int64]string{}
 	subfleetICAO := map[int64]string{}
-	c = rep.count("subfleets")
+	c = rep.count("subfleets").start(len(d.Subfleets))
 	for _, s := range d.Subfleets {
 		if s.AirlineID != airlineID {
 			continue
@@ -142,7 +143,7 @@ func (im *Importer) airline(ctx context.Context, rep *Report, d *Data, airlineID
 		}
 	}
 	aircraft := map[int64]string{}
-	c = rep.count("aircraft")
+	c = rep.count("aircraft").start(len(d.Aircraft))
 	for _, a := range d.Aircraft {
 		sid, ok := subfleets[a.SubfleetID]
 		if !ok {
@@ -185,7 +186,7 @@ func (im *Importer) airline(ctx context.Context, rep *Report, d *Data, airlineID
 
 	// Flights.
 	flights := map[string]string{}
-	c = rep.count("flights")
+	c = rep.count("flights").start(len(d.Flights))
 	for _, f := range d.Flights {
 		if f.AirlineID != airlineID {
 			continue

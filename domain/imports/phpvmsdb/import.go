@@ -72,6 +72,15 @@ type Importer struct {
 type Count struct {
 	Table                              string
 	Read, Imported, Unchanged, Skipped int
+	total                              int // rows to go through, for the progress line
+	started                            time.Time
+	ticked                             bool
+}
+
+// start says how many rows the table has, for its progress line.
+func (c *Count) start(total int) *Count {
+	c.total, c.started = c.total+total, time.Now()
+	return c
 }
 
 // Problem is a row not imported (or imported in part), by table and id.
@@ -207,9 +216,29 @@ func clockTime(s string) string {
 var aircraftStatus = map[string]string{"A": domain.AircraftActive, "M": domain.AircraftMaintenance,
 	"S": domain.AircraftStored, "R": domain.AircraftRetired, "C": domain.AircraftRetired, "W": domain.AircraftRetired}
 
+// tickEvery is how many rows go between two progress lines of a large
+// table.
+const tickEvery = 1000
+
+// tick rewrites a large table's progress line: rows so far, a bar and an
+// estimate of the time left.
+func (im *Importer) tick(c *Count) {
+	if im.Out == nil || c.total < tickEvery || c.Read%tickEvery != 0 || c.Read > c.total {
+		return
+	}
+	done := float64(c.Read) / float64(c.total)
+	left := time.Duration(float64(time.Since(c.started)) * (1 - done) / done).Round(time.Second)
+	bar := strings.Repeat("#", int(done*20)) + strings.Repeat(".", 20-int(done*20))
+	fmt.Fprintf(im.Out, "\r%-16s %7d/%d [%s] about %s left", c.Table, c.Read, c.total, bar, left)
+	c.ticked = true
+}
+
 // progress prints a table's line.
 func (im *Importer) progress(c *Count) {
 	if im.Out != nil {
+		if c.ticked {
+			fmt.Fprint(im.Out, "\r")
+		}
 		fmt.Fprintf(im.Out, "%-16s %6d read, %6d imported, %6d unchanged, %6d skipped\n", c.Table, c.Read, c.Imported, c.Unchanged, c.Skipped)
 	}
 }

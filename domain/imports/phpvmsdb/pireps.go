@@ -26,7 +26,7 @@ func (im *Importer) pireps(ctx context.Context, rep *Report, d *Data, airlineID 
 		}
 		fields[k][f.Name] = f.Value
 	}
-	c := rep.count("pireps")
+	c := rep.count("pireps").start(len(d.Pireps))
 	for _, p := range d.Pireps {
 		if p.AirlineID != airlineID {
 			continue

@@ -22,7 +22,7 @@ func (im *Importer) users(ctx context.Context, rep *Report, d *Data, airlineID i
 		}
 	}
 	prefix := t.PilotIDPrefix
-	c := rep.count("users")
+	c := rep.count("users").start(len(d.Users))
 	for _, u := range d.Users {
 		if u.AirlineID != airlineID {
 			continue
