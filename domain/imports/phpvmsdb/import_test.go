@@ -37,8 +37,8 @@ func newImporter(t *testing.T, dry bool, out *bytes.Buffer) *phpvmsdb.Importer {
 func data() *phpvmsdb.Data {
 	filed := time.Date(2024, 5, 3, 17, 2, 0, 0, time.UTC)
 	return &phpvmsdb.Data{
-		Airlines: []phpvmsdb.Airline{{ID: 1, ICAO: "VMS", Name: "phpVMS Air"}},
-		Airports: []phpvmsdb.Airport{{ICAO: "KAUS", Name: "Austin", Hub: true, Lat: 30.19, Lon: -97.67}, {ICAO: "KJFK", Name: "Kennedy", Lat: 40.6, Lon: -73.8}},
+		Airlines:  []phpvmsdb.Airline{{ID: 1, ICAO: "VMS", Name: "phpVMS Air"}},
+		Airports:  []phpvmsdb.Airport{{ICAO: "KAUS", Name: "Austin", Hub: true, Lat: 30.19, Lon: -97.67}, {ICAO: "KJFK", Name: "Kennedy", Lat: 40.6, Lon: -73.8}},
 		Subfleets: []phpvmsdb.Subfleet{{ID: 1, AirlineID: 1, Type: "B738-VMS", SimbriefType: "B738", Name: "Boeing 737-800", HubID: "KAUS"}},
 		Aircraft:  []phpvmsdb.Aircraft{{ID: 1, SubfleetID: 1, Name: "N738VM", Registration: "N738VM", AirportID: "KJFK", Status: "A", FlightTime: 212}},
 		Users: []phpvmsdb.User{{ID: 2, PilotID: 2, AirlineID: 1, Name: "Paul Pilot", Email: "pilot@example.com",
