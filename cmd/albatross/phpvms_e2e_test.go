@@ -171,6 +171,15 @@ func testPhpvmsImport(t *testing.T, env map[string]string) {
 		if !found {
 			t.Errorf("the rejected PIREP lacks phpVMS's reason")
 		}
+		// The news item comes over as text, dated as in phpVMS.
+		news, _ := b.events.ReadStream(ctx, domain.NewsStream(im.ID("news/"+tenant, 1)), 0)
+		if len(news) != 1 {
+			t.Fatalf("the news item's stream has %d events", len(news))
+		}
+		m, _ = b.registry.Decode(news[0].Type, news[0].Data)
+		if n := m.(*eventsv1.NewsPosted); n.Body != "Our new routes to New York & Dallas are open.\n\nFly safe!" || !n.PostedAt.AsTime().Equal(time.Date(2024, 2, 15, 10, 0, 0, 0, time.UTC)) {
+			t.Errorf("the news item came over as %q at %v", n.Body, n.PostedAt.AsTime())
+		}
 	})
 
 	// A second run appends nothing.

@@ -259,6 +259,17 @@ func Read(ctx context.Context, db *sql.DB, prefix string) (*phpvmsdb.Data, error
 				return nil
 			})
 		},
+		func() error {
+			return r.query(ctx, "news", "SELECT id, user_id, subject, body, created_at FROM {t} ORDER BY created_at, id", func(rows *sql.Rows) error {
+				var n phpvmsdb.News
+				if err := rows.Scan(&n.ID, &n.UserID, &n.Subject, &n.Body, &created); err != nil {
+					return err
+				}
+				n.Created = at(created)
+				d.News = append(d.News, n)
+				return nil
+			})
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -3,6 +3,8 @@ package phpvmsdb
 import (
 	"context"
 	"fmt"
+	"html"
+	"regexp"
 	"strings"
 	"time"
 
@@ -229,7 +231,56 @@ func (im *Importer) airline(ctx context.Context, rep *Report, d *Data, airlineID
 	if err := im.users(ctx, rep, d, airlineID, t, airports, ranks); err != nil {
 		return err
 	}
-	return im.pireps(ctx, rep, d, airlineID, tenant, aircraft, flights)
+	if err := im.pireps(ctx, rep, d, airlineID, tenant, aircraft, flights); err != nil {
+		return err
+	}
+	return im.news(ctx, rep, d, tenant)
+}
+
+// news imports phpVMS's news items, their HTML turned into text.
+func (im *Importer) news(ctx context.Context, rep *Report, d *Data, tenant string) error {
+	c := rep.count("news").start(len(d.News))
+	for _, n := range d.News {
+		id := fmt.Sprint(n.ID)
+		f := domain.NewsForm{Title: strings.TrimSpace(n.Subject), Body: htmlText(n.Body)}
+		if err := f.Validate(); err != nil {
+			skip(rep, c, id, "%s", describe(err))
+			continue
+		}
+		author, ok := rep.UserIDs[n.UserID]
+		if !ok {
+			author = domain.System.UserID
+		}
+		nid := im.ID("news/"+tenant, n.ID)
+		when := first(n.Created, time.Now().UTC())
+		if err := im.row(rep, c, id, func() (bool, error) {
+			return im.step(ctx, rep, domain.NewsStream(nid), tenant, "news/"+nid, when, nil,
+				&eventsv1.NewsPosted{NewsId: nid, TenantId: tenant, Title: f.Title, Body: f.Body, AuthorId: author, PostedAt: ts(when.Truncate(time.Microsecond))})
+		}); err != nil {
+			return err
+		}
+	}
+	im.progress(c)
+	return nil
+}
+
+var (
+	htmlBreak = regexp.MustCompile(`(?i)<\s*(br|/p|/div|/li|/h[1-6])\s*/?>`)
+	htmlTag   = regexp.MustCompile(`<[^>]*>`)
+	blankRuns = regexp.MustCompile(`\n{3,}`)
+)
+
+// htmlText is the text of phpVMS's editor HTML: paragraphs and breaks as
+// new lines, every other tag dropped, entities read.
+func htmlText(s string) string {
+	s = htmlBreak.ReplaceAllString(s, "\n\n")
+	s = htmlTag.ReplaceAllString(s, "")
+	s = html.UnescapeString(s)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.TrimSpace(blankRuns.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
 }
 
 // typeOfSubfleet is the ICAO type of a subfleet's first aircraft.

@@ -23,6 +23,7 @@ type Data struct {
 	Pireps    []Pirep
 	Comments  []Comment
 	Fields    []PirepField
+	News      []News
 	// IDLength and IDCode are the settings pilots.id_length and
 	// pilots.id_code (ident = code or airline ICAO + zero-padded number).
 	IDLength int
@@ -136,6 +137,15 @@ type Comment struct {
 	UserID  int64
 	Text    string
 	Created time.Time
+}
+
+// News is a row of news (phpVMS's news are the whole site's: each
+// imported airline gets them).
+type News struct {
+	ID            int64
+	UserID        int64
+	Subject, Body string // Body is HTML from phpVMS's editor
+	Created       time.Time
 }
 
 // PirepField is a row of pirep_field_values.

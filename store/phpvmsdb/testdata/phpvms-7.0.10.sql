@@ -197,3 +197,10 @@ INSERT INTO pirep_comments (id, pirep_id, user_id, comment, created_at) VALUES
 
 INSERT INTO pirep_field_values (id, pirep_id, name, slug, value, source, created_at) VALUES
  (1, 'Pa7Bc2De9Fg4Hj6K', 'Departure Gate', 'departure-gate', 'A4', 1, '2024-05-03 17:02:00');
+
+CREATE TABLE news (
+  id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id int unsigned NOT NULL, subject varchar(191) NOT NULL,
+  body text NOT NULL, created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL
+) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+INSERT INTO news (id, user_id, subject, body, created_at) VALUES
+ (1, 1, 'Welcome aboard', '<p>Our <strong>new</strong> routes to New York &amp; Dallas are open.</p><p>Fly safe!</p>', '2024-02-15 10:00:00');
