@@ -86,6 +86,7 @@ func testPhpvmsImport(t *testing.T, env map[string]string) {
 		"pireps Or2Ph3An4Pi5Lo6T: orphan: its pilot 4 is deleted or missing",
 		"users 4: deleted in phpVMS",
 		"flight_subfleet Gy8Lr3MnP0qS5tUc: orphan: subfleet 9",
+		"user_awards 3: orphan: award 7 is deleted, inactive or missing",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the import's report lacks %q:\n%s", want, out)
@@ -233,6 +234,9 @@ func testPhpvmsImport(t *testing.T, env map[string]string) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || body.Data["ident"] != "VMS0002" || body.Data["flights"] != float64(3) || body.Data["flight_time"] != float64(622) || body.Data["transfer_time"] != float64(600) {
 		t.Errorf("/api/user with the phpVMS key: %d %v", resp.StatusCode, body.Data)
+	}
+	if awards, _ := body.Data["awards"].([]any); len(awards) != 1 {
+		t.Errorf("the pilot's awards on /api/user: %v, want phpVMS's First Flight", body.Data["awards"])
 	}
 	srv.stop(t)
 	withBackend(t, env, func(b *backend) {

@@ -270,6 +270,28 @@ func Read(ctx context.Context, db *sql.DB, prefix string) (*phpvmsdb.Data, error
 				return nil
 			})
 		},
+		func() error {
+			return r.query(ctx, "awards", "SELECT id, name, COALESCE(description,''), COALESCE(ref_model,''), COALESCE(ref_model_params,''), COALESCE(active,1), created_at, deleted_at FROM {t} ORDER BY id", func(rows *sql.Rows) error {
+				var a phpvmsdb.Award
+				if err := rows.Scan(&a.ID, &a.Name, &a.Description, &a.RefModel, &a.RefParams, &a.Active, &created, &del); err != nil {
+					return err
+				}
+				a.Created, a.Deleted = at(created), del.Valid
+				d.Awards = append(d.Awards, a)
+				return nil
+			})
+		},
+		func() error {
+			return r.query(ctx, "user_awards", "SELECT id, user_id, award_id, created_at FROM {t} ORDER BY id", func(rows *sql.Rows) error {
+				var g phpvmsdb.UserAward
+				if err := rows.Scan(&g.ID, &g.UserID, &g.AwardID, &created); err != nil {
+					return err
+				}
+				g.Created = at(created)
+				d.Granted = append(d.Granted, g)
+				return nil
+			})
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

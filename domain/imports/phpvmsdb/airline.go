@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -234,7 +235,83 @@ func (im *Importer) airline(ctx context.Context, rep *Report, d *Data, airlineID
 	if err := im.pireps(ctx, rep, d, airlineID, tenant, aircraft, flights); err != nil {
 		return err
 	}
-	return im.news(ctx, rep, d, tenant)
+	if err := im.news(ctx, rep, d, tenant); err != nil {
+		return err
+	}
+	return im.awards(ctx, rep, d, tenant)
+}
+
+// awardRule reads phpVMS's award handler and its parameter as a rule;
+// another module's handler is an award given by hand.
+func awardRule(a Award) *eventsv1.AwardDefined_Rule {
+	p := strings.TrimSpace(a.RefParams)
+	n, _ := strconv.ParseInt(p, 10, 64)
+	switch a.RefModel {
+	case `Modules\Awards\Awards\PilotFlightAwards`:
+		if n <= 0 {
+			n = 100
+		}
+		return &eventsv1.AwardDefined_Rule{Kind: domain.AwardRuleFlights, Number: n}
+	case `Modules\Awards\Awards\PilotHoursAwards`:
+		if n > 0 {
+			return &eventsv1.AwardDefined_Rule{Kind: domain.AwardRuleHours, Number: n}
+		}
+	case `Modules\Awards\Awards\FlightRouteAwards`:
+		if dpt, arr, ok := strings.Cut(strings.ToUpper(p), ":"); ok {
+			return &eventsv1.AwardDefined_Rule{Kind: domain.AwardRuleRoute, Code: strings.TrimSpace(dpt), Code2: strings.TrimSpace(arr)}
+		}
+	}
+	return &eventsv1.AwardDefined_Rule{Kind: domain.AwardRuleNone}
+}
+
+// awards imports the award definitions and who holds them (granted at
+// phpVMS's time, as given by hand: phpVMS decided, not Albatross's rules).
+func (im *Importer) awards(ctx context.Context, rep *Report, d *Data, tenant string) error {
+	c := rep.count("awards").start(len(d.Awards))
+	ids := map[int64]string{}
+	names := map[int64]string{}
+	for _, a := range d.Awards {
+		id := fmt.Sprint(a.ID)
+		if a.Deleted || !a.Active {
+			skip(rep, c, id, "deleted or inactive in phpVMS: not imported")
+			continue
+		}
+		aid := im.ID("awards/"+tenant, a.ID)
+		name := strings.TrimSpace(a.Name)
+		ids[a.ID], names[a.ID] = aid, name
+		when := first(a.Created, time.Now().UTC())
+		if err := im.row(rep, c, id, func() (bool, error) {
+			return im.step(ctx, rep, domain.AwardStream(aid), tenant, "awards/"+aid, when,
+				[]domain.UniqueClaim{{Scope: tenant, Field: "award_name", Value: strings.ToLower(name)}},
+				&eventsv1.AwardDefined{AwardId: aid, TenantId: tenant, Name: name, Description: htmlText(a.Description), Rule: awardRule(a), By: Actor, DefinedAt: ts(when)})
+		}); err != nil {
+			return err
+		}
+	}
+	im.progress(c)
+	c = rep.count("user_awards").start(len(d.Granted))
+	for _, g := range d.Granted {
+		id := fmt.Sprint(g.ID)
+		aid, ok := ids[g.AwardID]
+		if !ok {
+			skip(rep, c, id, "orphan: award %d is deleted, inactive or missing", g.AwardID)
+			continue
+		}
+		uid, ok := rep.UserIDs[g.UserID]
+		if !ok {
+			continue // another airline's pilot, or one not imported
+		}
+		when := first(g.Created, time.Now().UTC())
+		if err := im.row(rep, c, id, func() (bool, error) {
+			return im.step(ctx, rep, domain.PilotAwardsStream(uid), tenant, "user_awards/"+uid+"/"+aid, when, nil,
+				&eventsv1.AwardGranted{AwardId: aid, TenantId: tenant, UserId: uid, AwardName: names[g.AwardID],
+					Reason: "Awarded in phpVMS", ByHand: true, By: Actor, GrantedAt: ts(when)})
+		}); err != nil {
+			return err
+		}
+	}
+	im.progress(c)
+	return nil
 }
 
 // news imports phpVMS's news items, their HTML turned into text.

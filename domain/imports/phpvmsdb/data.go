@@ -24,6 +24,8 @@ type Data struct {
 	Comments  []Comment
 	Fields    []PirepField
 	News      []News
+	Awards    []Award
+	Granted   []UserAward
 	// IDLength and IDCode are the settings pilots.id_length and
 	// pilots.id_code (ident = code or airline ICAO + zero-padded number).
 	IDLength int
@@ -146,6 +148,20 @@ type News struct {
 	UserID        int64
 	Subject, Body string // Body is HTML from phpVMS's editor
 	Created       time.Time
+}
+
+// Award is a row of awards.
+type Award struct {
+	ID                                      int64
+	Name, Description, RefModel, RefParams string
+	Active, Deleted                         bool
+	Created                                 time.Time
+}
+
+// UserAward is a row of user_awards.
+type UserAward struct {
+	ID, UserID, AwardID int64
+	Created             time.Time
 }
 
 // PirepField is a row of pirep_field_values.

@@ -204,3 +204,17 @@ CREATE TABLE news (
 ) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 INSERT INTO news (id, user_id, subject, body, created_at) VALUES
  (1, 1, 'Welcome aboard', '<p>Our <strong>new</strong> routes to New York &amp; Dallas are open.</p><p>Fly safe!</p>', '2024-02-15 10:00:00');
+
+CREATE TABLE awards (
+  id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(191) NOT NULL, description text NULL, image_url text NULL,
+  ref_model varchar(191) NULL, ref_model_params text NULL, active tinyint(1) NULL DEFAULT 1,
+  created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, deleted_at timestamp NULL DEFAULT NULL
+) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+CREATE TABLE user_awards (
+  id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id int unsigned NOT NULL, award_id int unsigned NOT NULL,
+  created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL
+) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+INSERT INTO awards (id, name, description, ref_model, ref_model_params, active, created_at) VALUES
+ (1, 'First Flight', 'Completed a first flight', 'Modules\\Awards\\Awards\\PilotFlightAwards', '1', 1, '2024-01-01 00:00:00'),
+ (2, 'Pilot 50 flights', 'When a pilot has 50 flights, give this award', 'Modules\\Awards\\Awards\\PilotFlightAwards', '50', 1, '2024-01-01 00:00:00');
+INSERT INTO user_awards (id, user_id, award_id, created_at) VALUES (1, 2, 1, '2024-05-03 17:30:00'), (2, 3, 1, '2024-08-02 09:00:00'), (3, 2, 7, '2024-05-03 17:30:00');
