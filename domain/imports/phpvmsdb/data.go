@@ -152,10 +152,10 @@ type News struct {
 
 // Award is a row of awards.
 type Award struct {
-	ID                                      int64
+	ID                                     int64
 	Name, Description, RefModel, RefParams string
-	Active, Deleted                         bool
-	Created                                 time.Time
+	Active, Deleted                        bool
+	Created                                time.Time
 }
 
 // UserAward is a row of user_awards.
