@@ -172,6 +172,15 @@ func testPhpvmsImport(t *testing.T, env map[string]string) {
 		if !found {
 			t.Errorf("the rejected PIREP lacks phpVMS's reason")
 		}
+		// The flight keeps its days and custom field.
+		fl, _ := b.events.ReadStream(ctx, domain.FlightStream(im.ID("flights", "Fx7Kq2LmN9pR4sTb")), 0)
+		if len(fl) != 1 {
+			t.Fatalf("the flight's stream has %d events", len(fl))
+		}
+		m, _ = b.registry.Decode(fl[0].Type, fl[0].Data)
+		if f := m.(*eventsv1.FlightAdded); f.Days != 31 || f.DptTime != "08:00" || len(f.Fields) != 1 || f.Fields[0].Name != "Departure Gate" || f.Fields[0].Value != "4" || len(f.SubfleetIds) != 1 {
+			t.Errorf("the flight came over as %v", f)
+		}
 		// The news item comes over as text, dated as in phpVMS.
 		news, _ := b.events.ReadStream(ctx, domain.NewsStream(im.ID("news/"+tenant, 1)), 0)
 		if len(news) != 1 {

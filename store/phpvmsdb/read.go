@@ -198,6 +198,22 @@ func Read(ctx context.Context, db *sql.DB, prefix string) (*phpvmsdb.Data, error
 			})
 		},
 		func() error {
+			idx := map[string]int{}
+			for i, f := range d.Flights {
+				idx[strings.ToLower(f.ID)] = i
+			}
+			return r.query(ctx, "flight_field_values", "SELECT flight_id, name, COALESCE(value,'') FROM {t} ORDER BY id", func(rows *sql.Rows) error {
+				var fid, name, value string
+				if err := rows.Scan(&fid, &name, &value); err != nil {
+					return err
+				}
+				if i, ok := idx[strings.ToLower(fid)]; ok {
+					d.Flights[i].Fields = append(d.Flights[i].Fields, [2]string{name, value})
+				}
+				return nil
+			})
+		},
+		func() error {
 			return r.query(ctx, "users", "SELECT id, COALESCE(pilot_id,0), airline_id, COALESCE(rank_id,0), COALESCE(name,''), email, password, COALESCE(api_key,''), COALESCE(country,''), COALESCE(home_airport_id,''), COALESCE(curr_airport_id,''), flights, COALESCE(flight_time,0), COALESCE(transfer_time,0), COALESCE(state,0), created_at, deleted_at FROM {t} ORDER BY id", func(rows *sql.Rows) error {
 				var u phpvmsdb.User
 				if err := rows.Scan(&u.ID, &u.PilotID, &u.AirlineID, &u.RankID, &u.Name, &u.Email, &u.Password, &u.APIKey, &u.Country, &u.HomeAirport, &u.CurrAirport, &u.Flights, &u.FlightTime, &u.TransferTime, &u.State, &created, &del); err != nil {

@@ -214,6 +214,9 @@ func (im *Importer) airline(ctx context.Context, rep *Report, d *Data, airlineID
 			DptTime: clockTime(f.DptTime), ArrTime: clockTime(f.ArrTime), Days: int32(f.Days & 127), StartDate: f.StartDate, EndDate: f.EndDate,
 			Distance: round32(f.Distance), FlightTime: int32(f.FlightTime), Level: int32(f.Level), FlightType: f.FlightType,
 			Route: strings.ToUpper(strings.TrimSpace(f.Route)), Notes: f.Notes, Active: f.Active, AddedAt: ts(at(f.Created))}
+		for _, kv := range f.Fields {
+			ev.Fields = append(ev.Fields, &eventsv1.FlightAdded_Field{Name: strings.TrimSpace(kv[0]), Value: strings.TrimSpace(kv[1])})
+		}
 		for _, s := range f.SubfleetIDs {
 			if sid, ok := subfleets[s]; ok {
 				ev.SubfleetIds, ev.SubfleetTypes = append(ev.SubfleetIds, sid), append(ev.SubfleetTypes, subfleetICAO[s])

@@ -97,6 +97,7 @@ type Flight struct {
 	Deleted                         bool
 	Created                         time.Time
 	SubfleetIDs                     []int64
+	Fields                          [][2]string // flight_field_values: name, value, in their order
 }
 
 // User is a row of users, with whether a role_user row makes them staff.

@@ -218,3 +218,9 @@ INSERT INTO awards (id, name, description, ref_model, ref_model_params, active, 
  (1, 'First Flight', 'Completed a first flight', 'Modules\\Awards\\Awards\\PilotFlightAwards', '1', 1, '2024-01-01 00:00:00'),
  (2, 'Pilot 50 flights', 'When a pilot has 50 flights, give this award', 'Modules\\Awards\\Awards\\PilotFlightAwards', '50', 1, '2024-01-01 00:00:00');
 INSERT INTO user_awards (id, user_id, award_id, created_at) VALUES (1, 2, 1, '2024-05-03 17:30:00'), (2, 3, 1, '2024-08-02 09:00:00'), (3, 2, 7, '2024-05-03 17:30:00');
+
+CREATE TABLE flight_field_values (
+  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, flight_id varchar(36) NOT NULL, name varchar(50) NOT NULL,
+  slug varchar(50) NULL, value text NULL, created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL
+) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+INSERT INTO flight_field_values (id, flight_id, name, slug, value) VALUES (1, 'Fx7Kq2LmN9pR4sTb', 'Departure Gate', 'departure-gate', '4');
