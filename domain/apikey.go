@@ -55,11 +55,29 @@ func HashAPIKey(key string) string {
 // LooksLikeAPIKey reports whether s has the shape of a key, so that garbage
 // is turned away before any lookup.
 func LooksLikeAPIKey(s string) bool {
+	if LooksLikePhpVMSAPIKey(s) {
+		return true
+	}
 	if len(s) != APIKeyLength || !strings.HasPrefix(s, APIKeyTag) {
 		return false
 	}
 	_, err := base64.RawURLEncoding.Strict().DecodeString(s[len(APIKeyTag):])
 	return err == nil
+}
+
+// LooksLikePhpVMSAPIKey reports whether s has the shape of a key phpVMS
+// made (users.api_key: 20 hexadecimal characters, at most 40): an imported
+// pilot's ACARS client goes on sending it, and its hash was imported.
+func LooksLikePhpVMSAPIKey(s string) bool {
+	if len(s) < 20 || len(s) > 40 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // APIKey is the API key aggregate: a secret a program sends instead of a

@@ -33,6 +33,8 @@ type UserCommands interface {
 	Reactivate(ctx context.Context, meta domain.CommandMeta, airlineID, userID string) (domain.AppendResult, error)
 	ResetPassword(ctx context.Context, meta domain.CommandMeta, airlineID, userID string) (string, domain.AppendResult, error)
 	ChangeRole(ctx context.Context, meta domain.CommandMeta, airlineID, userID, role string) (domain.AppendResult, error)
+	NeedsRehash(encoded string) bool
+	RehashPassword(ctx context.Context, meta domain.CommandMeta, userID, verifiedHash, plain string) (domain.AppendResult, error)
 }
 
 type accountHandlers struct {
@@ -121,6 +123,24 @@ func (h *accountHandlers) logIn(c echo.Context) error {
 	h.sessions.Put(ctx, sessionUserKey, u.ID)
 	h.sessions.Put(ctx, sessionPasswordKey, passwordStamp(u.PasswordHash))
 	h.sessions.Remove(ctx, sessionPreviousPasswordKey)
+	if h.users.NeedsRehash(u.PasswordHash) {
+		// A hash imported from phpVMS (bcrypt) is replaced now that the
+		// password is known; this session carries on with the new one,
+		// the old one accepted until the read model shows it.
+		meta := domain.CommandMeta{ID: domain.NewUUID(), Actor: u.ID, CorrelationID: requestID(c)}
+		res, err := h.users.RehashPassword(ctx, meta, u.ID, u.PasswordHash, password)
+		if err != nil {
+			return err
+		}
+		h.waitFor(c, res)
+		hash, err := h.users.PasswordHash(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		h.sessions.Put(ctx, sessionPasswordKey, passwordStamp(hash))
+		h.sessions.Put(ctx, sessionPreviousPasswordKey, passwordStamp(u.PasswordHash))
+		requestLogger(c, h.log).Info("imported password hash replaced", "user", u.ID)
+	}
 	h.sessions.Put(ctx, sessionRoleKey, u.Role)
 	requestLogger(c, h.log).Info("login", "user", u.ID)
 	if u.MustChangePassword {

@@ -26,6 +26,8 @@ Commands:
   projections rebuild [NAME]  replay read models beside the live ones, then swap (all, or NAME)
   projections retry           apply the quarantined events again, after a fix
   admin reset-password LOGIN  issue a new one-time password (for a lost admin password)
+  import phpvms --from mysql://user:pass@host:port/db [--prefix P] [--airline ICAO] [--dry-run]
+                              bring a phpVMS 7 database over (see README, Moving from phpVMS)
   log export FILE             write the whole event log to FILE (a checksummed file; see README)
   log import FILE             read FILE into a new data folder or an empty PostgreSQL database
   backup DEST                 embedded: copy the data folder into the new folder DEST while serving;
@@ -65,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return errors.New("usage: albatross projections rebuild [NAME] | albatross projections retry")
 	case "admin":
 		return adminCommand(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		return importCommand(ctx, rest, getenv, stdout, stderr)
 	case "log":
 		return logCommand(ctx, rest, getenv, stdout, stderr)
 	case "backup":

@@ -53,8 +53,13 @@ func (a Argon2id) Hash(plain string) (string, error) {
 var ErrMalformedHash = errors.New("malformed argon2id hash")
 
 // Verify recomputes the key with the hash's own salt and parameters and
-// compares in constant time.
+// compares in constant time. A bcrypt hash (imported from phpVMS) is
+// verified as bcrypt, so an imported pilot's password keeps working; the
+// login then replaces it (NeedsRehash).
 func (Argon2id) Verify(encoded, plain string) (bool, error) {
+	if isBcrypt(encoded) {
+		return verifyBcrypt(encoded, plain)
+	}
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, ErrMalformedHash
@@ -65,7 +70,7 @@ func (Argon2id) Verify(encoded, plain string) (bool, error) {
 	}
 	var m, t uint32
 	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 {
+	if _, err := fmtSscanf(parts[3], &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 {
 		return false, ErrMalformedHash
 	}
 	salt, err := b64.DecodeString(parts[4])
@@ -78,4 +83,9 @@ func (Argon2id) Verify(encoded, plain string) (bool, error) {
 	}
 	got := argon2.IDKey([]byte(plain), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// fmtSscanf reads an argon2id hash's "m=…,t=…,p=…" part.
+func fmtSscanf(params string, m, t *uint32, p *uint8) (int, error) {
+	return fmt.Sscanf(params, "m=%d,t=%d,p=%d", m, t, p)
 }

@@ -52,3 +52,35 @@ func TestVerifyRejectsMalformedHashes(t *testing.T) {
 		}
 	}
 }
+
+// phpVMS's users.password: Laravel's stock factory hash of "password"
+// (bcrypt, cost 10, PHP's $2y$ prefix).
+const phpvmsHash = "$2y$10$92IXUNpkjO0rOQ5byMi.Ye4oKoEa3Ro9llC/.og/at2.uheWG/igi"
+
+func TestVerifyAcceptsPhpvmsBcryptHashes(t *testing.T) {
+	h := passwords.New()
+	for _, c := range []struct {
+		hash, plain string
+		want        bool
+	}{
+		{phpvmsHash, "password", true},
+		{phpvmsHash, "Password", false},
+		{"$2a$" + phpvmsHash[4:], "password", true}, // the same hash as Go and others write it
+		{"$2b$" + phpvmsHash[4:], "password", true},
+	} {
+		ok, err := h.Verify(c.hash, c.plain)
+		if err != nil || ok != c.want {
+			t.Errorf("Verify(%.7s…, %q) = %v, %v; want %v", c.hash, c.plain, ok, err, c.want)
+		}
+	}
+	if _, err := h.Verify("$2y$10$tooShort", "password"); err == nil {
+		t.Errorf("a truncated bcrypt hash verified without an error")
+	}
+	if !h.NeedsRehash(phpvmsHash) {
+		t.Errorf("a phpVMS bcrypt hash is not to be replaced at login")
+	}
+	fresh, _ := h.Hash("password")
+	if h.NeedsRehash(fresh) {
+		t.Errorf("a fresh argon2id hash is to be replaced at login")
+	}
+}
