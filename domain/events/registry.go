@@ -87,6 +87,9 @@ var registered = []proto.Message{
 	&eventsv1.RankAllowancesSet{},
 	&eventsv1.FlyingRulesChanged{},
 	&eventsv1.PilotTransferHoursSet{},
+	&eventsv1.ProfileVisibilitySet{},
+	&eventsv1.AwardEdited{},
+	&eventsv1.AwardDeleted{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

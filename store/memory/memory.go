@@ -263,6 +263,7 @@ type state struct {
 	awards       map[string][]readmodel.InsertAwardParams // by tenant, in ListAwards' order; see awards.go
 	pilotAwards  map[rowKey][]readmodel.PilotAward        // by pilot, in grant order
 	ratings      *ratingTables                            // who may fly what; see type_ratings.go
+	profiles     map[rowKey]readmodel.PilotProfile        // pilots who chose; see profiles.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -328,6 +329,7 @@ func newState() *state {
 		awards:       map[string][]readmodel.InsertAwardParams{},
 		pilotAwards:  map[rowKey][]readmodel.PilotAward{},
 		ratings:      newRatingTables(),
+		profiles:     map[rowKey]readmodel.PilotProfile{},
 	}
 }
 

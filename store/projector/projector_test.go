@@ -392,14 +392,14 @@ func TestStatus(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, e env) {
 		ctx := context.Background()
 		p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
-		if got := p.Names(); !slices.Equal(got, []string{"airlines", "users", "api_keys", "airports", "fleet", "flights", "pireps", "ranks", "pirep_rules", "pirep_comments", "notices", "bid_rules", "bids", "simbrief", "jumpseats", "news", "awards", "type_ratings"}) {
+		if got := p.Names(); !slices.Equal(got, []string{"airlines", "users", "api_keys", "airports", "fleet", "flights", "pireps", "ranks", "pirep_rules", "pirep_comments", "notices", "bid_rules", "bids", "simbrief", "jumpseats", "news", "awards", "type_ratings", "profiles"}) {
 			t.Errorf("Names() = %v", got)
 		}
 		st, err := p.Status(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(st) != 18 || st[17].Name != "type_ratings" || st[16].Name != "awards" || st[15].Name != "news" || st[14].Name != "jumpseats" || st[0].Name != "airlines" || st[1].Name != "users" || st[2].Name != "api_keys" || st[3].Name != "airports" || st[4].Name != "fleet" || st[5].Name != "flights" || st[6].Name != "pireps" || st[7].Name != "ranks" || st[8].Name != "pirep_rules" || st[9].Name != "pirep_comments" || st[10].Name != "notices" || st[11].Name != "bid_rules" || st[12].Name != "bids" || st[13].Name != "simbrief" {
+		if len(st) != 19 || st[18].Name != "profiles" || st[17].Name != "type_ratings" || st[16].Name != "awards" || st[15].Name != "news" || st[14].Name != "jumpseats" || st[0].Name != "airlines" || st[1].Name != "users" || st[2].Name != "api_keys" || st[3].Name != "airports" || st[4].Name != "fleet" || st[5].Name != "flights" || st[6].Name != "pireps" || st[7].Name != "ranks" || st[8].Name != "pirep_rules" || st[9].Name != "pirep_comments" || st[10].Name != "notices" || st[11].Name != "bid_rules" || st[12].Name != "bids" || st[13].Name != "simbrief" {
 			t.Fatalf("status = %+v, want airlines, users, api_keys, airports, fleet, flights, pireps, ranks, pirep_rules, pirep_comments, notices, bid_rules, bids and simbrief", st)
 		}
 		for _, s := range st {

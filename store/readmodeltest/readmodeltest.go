@@ -72,6 +72,8 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 	maps.Copy(cases, newsCases)
 	maps.Copy(cases, awardCases)
 	maps.Copy(cases, typeRatingCases)
+	maps.Copy(cases, profileCases)
+	maps.Copy(cases, awardEditCases)
 	maps.Copy(cases, airlineSetupCases)
 	// A query added to the sqlc files without a case here fails the suite,
 	// so the in-memory store cannot silently fall behind PostgreSQL.
