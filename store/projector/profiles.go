@@ -44,4 +44,6 @@ func (Profiles) Apply(ctx context.Context, q readmodel.Querier, ev domain.Record
 }
 
 // Reset implements Projection.
-func (Profiles) Reset(ctx context.Context, q readmodel.Querier) error { return q.DeleteAllPilotProfiles(ctx) }
+func (Profiles) Reset(ctx context.Context, q readmodel.Querier) error {
+	return q.DeleteAllPilotProfiles(ctx)
+}
