@@ -73,10 +73,11 @@ func pilotAwardBadges(ctx context.Context, rm reads.Querier, airlineID string, p
 	}
 	out := make([]views.AwardBadge, 0, len(held))
 	for _, h := range held {
-		b := views.AwardBadge{ID: h.AwardID.String(), Name: h.AwardName}
-		if d, ok := byID[h.AwardID]; ok {
-			b = awardBadgeOf(d)
+		d, ok := byID[h.AwardID]
+		if !ok {
+			continue // a deleted award's grants show no more
 		}
+		b := awardBadgeOf(d)
 		b.Granted, b.ByHand, b.Reason = h.GrantedAt.UTC().Format("2 Jan 2006"), h.ByHand, h.Reason
 		out = append(out, b)
 	}

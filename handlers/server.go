@@ -125,6 +125,8 @@ type Deps struct {
 	News NewsCommands
 	// Awards defines an airline's awards and grants one by hand.
 	Awards AwardCommands
+	// Profiles records whether a pilot's public profile shows.
+	Profiles ProfileCommands
 	// TypeRatings runs the type rating commands; FlyingRules sets an
 	// airline's rules of who may fly what.
 	TypeRatings TypeRatingCommands

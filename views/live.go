@@ -27,7 +27,10 @@ const (
 	// LivePublicSummary is the public page's figures and latest accepted
 	// flights, which an acceptance changes.
 	LivePublicSummary = "public-summary"
-	LiveAdminHome     = "admin-home" // what waits for an airline admin, and their first steps
+	// LiveProfile is a pilot's public profile below its heading: figures,
+	// awards, route map and latest flights.
+	LiveProfile   = "profile"
+	LiveAdminHome = "admin-home" // what waits for an airline admin, and their first steps
 )
 
 // liveURL is the fragment route of a page's live section: the page's path

@@ -56,6 +56,8 @@ type Commands struct {
 	Awards *domain.Awards
 	// TypeRatings manage type ratings, pilots' ratings and ranks' allowances.
 	TypeRatings *domain.TypeRatings
+	// Profiles records whether each pilot's public profile shows.
+	Profiles *domain.Profiles
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -98,6 +100,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		Awards:   &domain.Awards{Runner: runner, IDs: ids},
 		// A type rating covers subfleets of the airline.
 		TypeRatings: &domain.TypeRatings{Runner: runner, IDs: ids, Subfleets: ops},
+		Profiles:    &domain.Profiles{Runner: runner},
 	}
 }
 
@@ -164,5 +167,6 @@ func (c Commands) Deps() handlers.Deps {
 		Awards:           c.Awards,
 		TypeRatings:      c.TypeRatings,
 		FlyingRules:      c.Airlines,
+		Profiles:         c.Profiles,
 	}
 }
