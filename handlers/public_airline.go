@@ -79,6 +79,9 @@ func publicFacts(ctx context.Context, rm reads.Querier, a reads.Airline, p *view
 		}
 		if ident := idents[r.PilotID]; ident != "" {
 			f.PilotURL = profileURL(a.Slug, ident)
+			if f.Pilot == "" {
+				f.Pilot = ident // a name that is an email shows as the pilot id
+			}
 		}
 		p.Recent = append(p.Recent, f)
 	}
