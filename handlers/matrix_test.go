@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/imports"
 )
@@ -195,6 +197,11 @@ var routeAccess = map[string]access{
 	"GET /a/:slug/summary":                            public,
 	"GET /a/:slug/events":                             public,
 	"POST /a/:slug/register":                          public,
+	"GET /a/:slug/pilots/:ident":                      public,
+	"GET /a/:slug/pilots/:ident/live":                 public,
+	"GET /a/:slug/awards/:award/image":                public,
+	"GET /account/profile":                            loggedIn,
+	"POST /account/profile":                           loggedIn,
 	"GET /account/password":                           loggedIn,
 	"POST /account/password":                          loggedIn,
 	"GET /":                                           loggedIn,
@@ -448,6 +455,7 @@ type tenant struct {
 	delivery                  string // a delivery of that webhook
 	news                      string // a news item of the airline; a delete the matrix allows posts the next
 	award                     string // an award of the airline, with an image
+	ident                     string // the pilot id of pilot, whose public profile the matrix opens
 }
 
 // actor is one browser of the matrix.
@@ -544,6 +552,14 @@ func newMatrixWorld(t *testing.T, m mode, opts ...appOption) *matrixWorld {
 			t.Fatal(err)
 		}
 		w.airlines[name] = tn
+	}
+	w.settle(t)
+	for _, tn := range w.airlines {
+		u, err := a.rm.GetUser(ctx, uuid.MustParse(tn.pilot))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tn.ident = u.PilotID
 	}
 	pilotA := person(w.airlines["A"].id, domain.RolePilot, "pilot-a@example.com")
 	adminA := person(w.airlines["A"].id, domain.RoleAirlineAdmin, "admin-a@example.com")
@@ -687,7 +703,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":rating", tn.rating, ":award", tn.award, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
+	path = strings.NewReplacer(":ident", tn.ident, ":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":rating", tn.rating, ":award", tn.award, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
 	if strings.Contains(route, ":hook") {
 		hook, delivery := w.matrixWebhook(tn, strings.HasSuffix(route, "/remove"))
 		path = strings.NewReplacer(":hook", hook, ":delivery", delivery).Replace(path)

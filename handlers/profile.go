@@ -135,11 +135,7 @@ func (h *profileHandlers) showPilotProfile(c echo.Context) error {
 	if err := h.fillProfile(ctx, a, u, pilot, &p); err != nil {
 		return err
 	}
-	if visible {
-		c.Response().Header().Set("Cache-Control", "no-cache")
-	} else {
-		c.Response().Header().Set("Cache-Control", "no-store")
-	}
+	c.Response().Header().Set("Cache-Control", "no-store") // it changes with each acceptance and the pilot's choice
 	return render(c, http.StatusOK, views.PilotProfileView(p), nil)
 }
 
@@ -247,7 +243,7 @@ func (h *profileHandlers) showPublicAwardImage(c echo.Context) error {
 	hd := c.Response().Header()
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
-	hd.Set("Cache-Control", "no-cache")
+	hd.Set("Cache-Control", "no-store") // a deleted or changed image goes at once
 	hd.Set("Content-Disposition", "inline")
 	return c.Blob(http.StatusOK, img.ImageType, img.Image)
 }
@@ -260,8 +256,10 @@ func (h *profileHandlers) showProfileSettings(c echo.Context) error {
 
 func (h *profileHandlers) renderProfileSettings(c echo.Context, saved bool) error {
 	u, _ := currentUser(c)
+	c.Response().Header().Set("Cache-Control", "no-store")
 	if u.TenantID == "" {
-		return domain.Errorf(domain.ENotFound, "Only an airline's members have a profile.")
+		// A platform admin belongs to no airline and has no profile.
+		return render(c, http.StatusOK, views.ProfileSettingsView(views.ProfileSettingsPage{Page: page(c, "Your public profile")}), nil)
 	}
 	ctx := c.Request().Context()
 	id, err := uuid.Parse(u.ID)
@@ -281,7 +279,6 @@ func (h *profileHandlers) renderProfileSettings(c echo.Context, saved bool) erro
 		}
 		p.ProfileURL = profileURL(a.Slug, u.PilotID)
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.ProfileSettingsView(p), nil)
 }
 
@@ -296,7 +293,7 @@ type profileSettingsForm struct {
 func (h *profileHandlers) saveProfileSettings(c echo.Context) error {
 	u, _ := currentUser(c)
 	if u.TenantID == "" {
-		return domain.Errorf(domain.ENotFound, "Only an airline's members have a profile.")
+		return c.Redirect(http.StatusSeeOther, "/account/profile") // no airline, no profile: nothing to record
 	}
 	var f profileSettingsForm
 	readForm(c, &f)
