@@ -393,6 +393,10 @@ var routeAccess = map[string]access{
 	"GET /airlines/:id/awards":                        action(domain.ManageAwards),
 	"POST /airlines/:id/awards":                       action(domain.ManageAwards),
 	"POST /airlines/:id/awards/grant":                 action(domain.ManageAwards),
+	"GET /airlines/:id/awards/:award":                 action(domain.ManageAwards),
+	"POST /airlines/:id/awards/:award":                action(domain.ManageAwards),
+	"POST /airlines/:id/awards/:award/delete":         action(domain.ManageAwards),
+	"POST /airlines/:id/awards/:award/revoke":         action(domain.ManageAwards),
 	"GET /airlines/:id/awards/:award/image":           action(domain.ViewOperations),
 	"GET /airlines/:id/news":                          action(domain.ManageNews),
 	"POST /airlines/:id/news":                         action(domain.ManageNews),
@@ -948,6 +952,14 @@ func checkMatrix(t *testing.T, w *matrixWorld) {
 					var err error
 					if tn.news, _, err = (&domain.News{Runner: w.runner, IDs: domain.RandomIDs{}}).Post(ctx, domain.CommandMeta{Who: domain.System}, tn.id,
 						domain.NewsForm{Title: "Matrix news", Body: "Hello"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if got == "allow" && key == "POST /airlines/:id/awards/:award/delete" {
+					// Define the next, so the next one allowed has one to delete.
+					var err error
+					if tn.award, _, err = (&domain.Awards{Runner: w.runner, IDs: domain.RandomIDs{}}).Define(ctx, domain.CommandMeta{Who: domain.System}, tn.id,
+						domain.AwardForm{Name: "Matrix award", Image: []byte(`<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>`)}); err != nil {
 						t.Fatal(err)
 					}
 				}
