@@ -41,6 +41,7 @@ var awardReactorEvents = map[string]bool{
 	events.TypeName(&eventsv1.PirepAccepted{}): true,
 	events.TypeName(&eventsv1.PirepRejected{}): true,
 	events.TypeName(&eventsv1.AwardDefined{}):  true,
+	events.TypeName(&eventsv1.AwardEdited{}):   true,
 }
 
 // Handles implements projector.Reactor.
@@ -62,6 +63,10 @@ func (a Awards) React(ctx context.Context, meta domain.CommandMeta, ev domain.Re
 		return a.pirep(ctx, meta, ev.TenantID, m.PirepId, true)
 	case *eventsv1.AwardDefined:
 		return a.defined(ctx, meta, ev.TenantID, m)
+	case *eventsv1.AwardEdited:
+		// An edited rule grants to whoever meets it now, as a new award
+		// does; what was granted stays.
+		return a.defined(ctx, meta, ev.TenantID, &eventsv1.AwardDefined{AwardId: m.AwardId, TenantId: m.TenantId, Name: m.Name, Rule: m.Rule})
 	}
 	return domain.Start, nil
 }
