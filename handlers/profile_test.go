@@ -138,6 +138,9 @@ func checkPilotProfile(t *testing.T, w *matrixWorld) {
 	if _, on := d.Find(`#profile-public`).Attr("checked"); !on || d.Find(`label[for="profile-public"]`).Length() != 1 {
 		t.Errorf("the setting starts unchecked or unlabelled")
 	}
+	if d.Find(`nav a[data-testid="nav-profile"][href="/account/profile"]`).Length() != 1 {
+		t.Error("the navigation does not lead a pilot to their profile setting")
+	}
 	before := w.countEvents(t)
 	if r, _ := post(t, pilot.client, settings, url.Values{"command_id": {domain.NewUUID()}}); r.StatusCode != http.StatusForbidden {
 		t.Errorf("a post without the CSRF token: %d, want 403", r.StatusCode)
