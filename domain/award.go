@@ -288,16 +288,22 @@ type Award struct {
 	Name, Description string
 	Rule              AwardRule
 	Defined           bool
+	Deleted           bool // staff deleted it: it is found no more
 }
 
 // Apply folds one stored event into the award.
 func (a *Award) Apply(ev proto.Message) error {
-	e, ok := ev.(*eventsv1.AwardDefined)
-	if !ok {
+	switch e := ev.(type) {
+	case *eventsv1.AwardDefined:
+		a.ID, a.TenantID, a.Name, a.Description, a.Defined = e.AwardId, e.TenantId, e.Name, e.Description, true
+		a.Rule = AwardRuleOf(e.Rule)
+	case *eventsv1.AwardEdited:
+		a.Name, a.Description, a.Rule = e.Name, e.Description, AwardRuleOf(e.Rule)
+	case *eventsv1.AwardDeleted:
+		a.Deleted = true
+	default:
 		return fmt.Errorf("award: unexpected event %T", ev)
 	}
-	a.ID, a.TenantID, a.Name, a.Description, a.Defined = e.AwardId, e.TenantId, e.Name, e.Description, true
-	a.Rule = AwardRuleOf(e.Rule)
 	return nil
 }
 
@@ -405,7 +411,7 @@ func (s *Awards) Find(ctx context.Context, airlineID, awardID string) (Award, er
 	if _, err := s.Runner.load(ctx, AwardStream(awardID), a); err != nil {
 		return Award{}, err
 	}
-	if !a.Defined || a.TenantID != airlineID || airlineID == "" {
+	if !a.Defined || a.Deleted || a.TenantID != airlineID || airlineID == "" {
 		return Award{}, Errorf(ENotFound, "There is no such award in this airline.")
 	}
 	return *a, nil

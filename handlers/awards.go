@@ -1,10 +1,7 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -23,6 +20,9 @@ import (
 type AwardCommands interface {
 	Define(ctx context.Context, meta domain.CommandMeta, airlineID string, f domain.AwardForm) (string, domain.AppendResult, error)
 	GrantByHand(ctx context.Context, meta domain.CommandMeta, airlineID, userID, awardID, reason string) (domain.AppendResult, error)
+	RevokeByHand(ctx context.Context, meta domain.CommandMeta, airlineID, userID, awardID, reason string) (domain.AppendResult, error)
+	Edit(ctx context.Context, meta domain.CommandMeta, airlineID, awardID string, f domain.AwardForm, removeImage bool) (domain.AppendResult, error)
+	Delete(ctx context.Context, meta domain.CommandMeta, airlineID, awardID string) (domain.AppendResult, error)
 }
 
 // awardHandlers are the staff's awards page (the list, the form that
@@ -73,10 +73,11 @@ func pilotAwardBadges(ctx context.Context, rm reads.Querier, airlineID string, p
 	}
 	out := make([]views.AwardBadge, 0, len(held))
 	for _, h := range held {
-		b := views.AwardBadge{ID: h.AwardID.String(), Name: h.AwardName}
-		if d, ok := byID[h.AwardID]; ok {
-			b = awardBadgeOf(d)
+		d, ok := byID[h.AwardID]
+		if !ok {
+			continue // a deleted award's grants show no more
 		}
+		b := awardBadgeOf(d)
 		b.Granted, b.ByHand, b.Reason = h.GrantedAt.UTC().Format("2 Jan 2006"), h.ByHand, h.Reason
 		out = append(out, b)
 	}
@@ -99,7 +100,9 @@ func (h *awardHandlers) renderAwards(c echo.Context, status int, f views.AwardFo
 	}
 	p := views.AwardsPage{Page: page(c, tabs.Name+" · Awards"), Tabs: tabs, Notice: popFlash(c, h.sessions)}
 	for _, r := range rows {
-		p.Awards = append(p.Awards, awardBadgeOf(r))
+		b := awardBadgeOf(r)
+		b.EditURL = awardsURL(tabs.ID) + "/" + b.ID
+		p.Awards = append(p.Awards, b)
 		g.Awards = append(g.Awards, [2]string{r.ID.String(), r.Name})
 	}
 	for _, k := range domain.AwardRuleKinds {
@@ -142,28 +145,13 @@ func (h *awardHandlers) defineAward(c echo.Context) error {
 	readForm(c, &f)
 	d := domain.AwardForm{Name: f.Name, Description: f.Description, Rule: f.Rule, Number: f.Number, Code: f.Code, Code2: f.Code2, Tour: f.Tour, Event: f.Event}
 	parse := formErrors{}
-	if fh, err := c.FormFile("image"); err == nil {
-		if fh.Size > domain.AwardImageMax {
-			parse["image"] = "The image is larger than 256 KB."
-		} else if file, err := fh.Open(); err == nil {
-			var buf bytes.Buffer
-			_, err = io.Copy(&buf, io.LimitReader(file, domain.AwardImageMax+1))
-			file.Close()
-			if err != nil {
-				return err
-			}
-			d.Image = buf.Bytes()
-		} else {
-			return err
-		}
-	} else if !errors.Is(err, http.ErrMissingFile) && !errors.Is(err, http.ErrNotMultipart) {
-		// (A form sent without multipart, no file field at all, has no image.)
-		parse["image"] = "The image could not be read. Upload a PNG, JPEG or SVG file."
+	var err error
+	if d.Image, err = readAwardImage(c, parse); err != nil {
+		return err
 	}
 	airlineID := c.Param("id")
 	var id string
 	var res domain.AppendResult
-	var err error
 	if len(parse) == 0 {
 		id, res, err = h.cmds.Define(c.Request().Context(), commandMeta(c, f.CommandID), airlineID, d)
 	}

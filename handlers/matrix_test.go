@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/albatross-va/albatross/domain"
 	"github.com/albatross-va/albatross/domain/imports"
 	"github.com/albatross-va/albatross/store/reads"
@@ -196,6 +198,11 @@ var routeAccess = map[string]access{
 	"GET /a/:slug/summary":                            public,
 	"GET /a/:slug/events":                             public,
 	"POST /a/:slug/register":                          public,
+	"GET /a/:slug/pilots/:ident":                      public,
+	"GET /a/:slug/pilots/:ident/live":                 public,
+	"GET /a/:slug/awards/:award/image":                public,
+	"GET /account/profile":                            loggedIn,
+	"POST /account/profile":                           loggedIn,
 	"GET /account/password":                           loggedIn,
 	"POST /account/password":                          loggedIn,
 	"GET /":                                           loggedIn,
@@ -388,6 +395,10 @@ var routeAccess = map[string]access{
 	"GET /airlines/:id/awards":                        action(domain.ManageAwards),
 	"POST /airlines/:id/awards":                       action(domain.ManageAwards),
 	"POST /airlines/:id/awards/grant":                 action(domain.ManageAwards),
+	"GET /airlines/:id/awards/:award":                 action(domain.ManageAwards),
+	"POST /airlines/:id/awards/:award":                action(domain.ManageAwards),
+	"POST /airlines/:id/awards/:award/delete":         action(domain.ManageAwards),
+	"POST /airlines/:id/awards/:award/revoke":         action(domain.ManageAwards),
 	"GET /airlines/:id/awards/:award/image":           action(domain.ViewOperations),
 	"GET /airlines/:id/tours":                         action(domain.ViewOperations),
 	"POST /airlines/:id/tours":                        action(domain.ManageTours),
@@ -480,6 +491,7 @@ type tenant struct {
 	tour                      string // a tour of the airline; a delete the matrix allows saves the next
 	event                     string // an airline event, tomorrow
 	leave                     string // a leave request of pilot (made by the first request that names one)
+	ident                     string // the pilot id of pilot, whose public profile the matrix opens
 }
 
 // actor is one browser of the matrix.
@@ -585,6 +597,14 @@ func newMatrixWorld(t *testing.T, m mode, opts ...appOption) *matrixWorld {
 			t.Fatal(err)
 		}
 		w.airlines[name] = tn
+	}
+	w.settle(t)
+	for _, tn := range w.airlines {
+		u, err := a.rm.GetUser(ctx, uuid.MustParse(tn.pilot))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tn.ident = u.PilotID
 	}
 	pilotA := person(w.airlines["A"].id, domain.RolePilot, "pilot-a@example.com")
 	adminA := person(w.airlines["A"].id, domain.RoleAirlineAdmin, "admin-a@example.com")
@@ -728,7 +748,7 @@ func (w *matrixWorld) request(route string, tn *tenant) (path string, form url.V
 	if strings.HasPrefix(route, "/account/api-keys/:id") {
 		id = w.keyID
 	}
-	path = strings.NewReplacer(":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":rating", tn.rating, ":award", tn.award, ":tour", tn.tour, ":event", tn.event, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
+	path = strings.NewReplacer(":ident", tn.ident, ":id", id, ":uid", uid, ":slug", tn.slug, ":sid", tn.subfleet, ":aid", tn.aircraft, "*", "app.css", ":icao", "EGLL", ":flight", tn.flight, ":job", tn.job, ":kind", "airports", ":pirep", tn.pirep, ":rank", tn.rank, ":news", tn.news, ":rating", tn.rating, ":award", tn.award, ":tour", tn.tour, ":event", tn.event, ":number", "1", ":to", "EGLL", ":ofp", "matrix-ofp", ":bid", "1").Replace(path)
 	if strings.Contains(route, ":leave") {
 		path = strings.ReplaceAll(path, ":leave", w.matrixLeave(tn))
 	}
@@ -992,6 +1012,14 @@ func checkMatrix(t *testing.T, w *matrixWorld) {
 					var err error
 					if tn.tour, _, err = (&domain.Tours{Runner: w.runner, IDs: domain.RandomIDs{}}).Save(ctx, domain.CommandMeta{Who: domain.System}, tn.id, "",
 						domain.TourForm{Name: "Matrix tour", Legs: "EGLL KJFK"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if got == "allow" && key == "POST /airlines/:id/awards/:award/delete" {
+					// Define the next, so the next one allowed has one to delete.
+					var err error
+					if tn.award, _, err = (&domain.Awards{Runner: w.runner, IDs: domain.RandomIDs{}}).Define(ctx, domain.CommandMeta{Who: domain.System}, tn.id,
+						domain.AwardForm{Name: "Matrix award", Image: []byte(`<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>`)}); err != nil {
 						t.Fatal(err)
 					}
 				}

@@ -175,7 +175,7 @@ func bodyLimit(route string) int64 {
 	switch route {
 	case "/airlines/:id/imports":
 		return maxUploadBody
-	case "/airlines/:id/awards":
+	case "/airlines/:id/awards", "/airlines/:id/awards/:award":
 		return maxAwardBody
 	case "/airlines/:id/news", "/airlines/:id/news/:news":
 		// A news body at its limit of characters, each percent-encoded.

@@ -286,9 +286,13 @@ func (h *peopleHandlers) resetPassword(c echo.Context) error {
 func (h *peopleHandlers) history(ctx context.Context, airlineID, userID string) ([]views.HistoryEntry, error) {
 	var ranks map[string]reads.Rank
 	var ratingCodes map[string]string
-	streams := []string{domain.UserStream(userID), domain.CareerStream(userID), domain.PilotRatingsStream(userID), domain.TransferStream(userID)}
+	streams := []string{domain.UserStream(userID), domain.CareerStream(userID), domain.PilotRatingsStream(userID), domain.TransferStream(userID),
+		domain.PilotAwardsStream(userID), domain.ProfileStream(userID)}
 	return readHistory(ctx, h.eventLog, h.registry, h.rm, streams, userID, map[string]string{},
 		func(msg proto.Message) (string, error) {
+			if what, ok := describeAwardEvent(msg); ok {
+				return what, nil
+			}
 			if what, ok, err := describeRatingEvent(ctx, h.rm, airlineID, msg, &ratingCodes); ok {
 				return what, err
 			}
@@ -304,4 +308,27 @@ func (h *peopleHandlers) history(ctx context.Context, airlineID, userID string) 
 			}
 			return describeRankSet(e, ranks), nil
 		})
+}
+
+// describeAwardEvent is a line of a person's history for their awards and
+// their profile setting; ok is false for any other event.
+func describeAwardEvent(msg proto.Message) (string, bool) {
+	switch e := msg.(type) {
+	case *eventsv1.AwardGranted:
+		if e.Reason != "" {
+			return "Granted the award " + e.AwardName + ": " + e.Reason, true
+		}
+		return "Granted the award " + e.AwardName, true
+	case *eventsv1.AwardRevoked:
+		if e.Reason != "" {
+			return "Award " + e.AwardName + " taken back: " + e.Reason, true
+		}
+		return "Award " + e.AwardName + " taken back", true
+	case *eventsv1.ProfileVisibilitySet:
+		if e.Public {
+			return "Made their profile public", true
+		}
+		return "Turned their public profile off", true
+	}
+	return "", false
 }

@@ -65,12 +65,25 @@ func publicFacts(ctx context.Context, rm reads.Querier, a reads.Airline, p *view
 	if err := learnNames(ctx, rm, a.ID, names, pilots...); err != nil {
 		return err
 	}
+	var idents map[string]string
+	if len(recent) > 0 {
+		if idents, err = publicProfileIdents(ctx, rm, a.ID); err != nil {
+			return err
+		}
+	}
 	for _, r := range recent {
-		p.Recent = append(p.Recent, views.PublicFlight{
+		f := views.PublicFlight{
 			Ident: a.ICAO + r.FlightNumber, Dpt: r.DptAirport, Arr: r.ArrAirport,
 			Pilot: publicPilotName(names[r.PilotID]), Date: r.BlockOff.UTC().Format("2 Jan 2006"),
 			Duration: domain.FormatFlightTime(int64(r.FlightTime)),
-		})
+		}
+		if ident := idents[r.PilotID]; ident != "" {
+			f.PilotURL = profileURL(a.Slug, ident)
+			if f.Pilot == "" {
+				f.Pilot = ident // a name that is an email shows as the pilot id
+			}
+		}
+		p.Recent = append(p.Recent, f)
 	}
 	return nil
 }

@@ -72,6 +72,14 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	app.GET("/a/:slug/summary", liveFragment(public.showPublicAirline, views.LivePublicSummary))
 	app.GET("/a/:slug/events", d.Broker.streamLiveFlights(d.ReadModels))
 	app.GET("/a/:slug/register", public.showRegister)
+	// A pilot's public profile (profile.go): 404 alike for a hidden one,
+	// unknown one or another airline's, but to the pilot and staff.
+	profiles := &profileHandlers{cmds: d.Profiles, rm: d.ReadModels, sessions: d.Sessions, readYourWrites: wait, log: d.Log}
+	app.GET("/a/:slug/pilots/:ident", profiles.showPilotProfile)
+	app.GET("/a/:slug/pilots/:ident/live", liveFragment(profiles.showPilotProfile, views.LiveProfile))
+	app.GET("/a/:slug/awards/:award/image", profiles.showPublicAwardImage)
+	member.GET("/account/profile", profiles.showProfileSettings)
+	member.POST("/account/profile", profiles.saveProfileSettings)
 	app.POST("/a/:slug/register", public.register)
 
 	// Each route below names its action in the domain's access matrix
@@ -212,6 +220,10 @@ func registerRoutes(e *echo.Echo, d Deps) {
 	member.GET("/airlines/:id/awards", awards.listAwards, allow(domain.ManageAwards))
 	member.POST("/airlines/:id/awards", awards.defineAward, allow(domain.ManageAwards))
 	member.POST("/airlines/:id/awards/grant", awards.grantAward, allow(domain.ManageAwards))
+	member.GET("/airlines/:id/awards/:award", awards.showAward, allow(domain.ManageAwards))
+	member.POST("/airlines/:id/awards/:award", awards.editAward, allow(domain.ManageAwards))
+	member.POST("/airlines/:id/awards/:award/delete", awards.deleteAward, allow(domain.ManageAwards))
+	member.POST("/airlines/:id/awards/:award/revoke", awards.revokeAward, allow(domain.ManageAwards))
 	member.GET("/airlines/:id/awards/:award/image", awards.showAwardImage, allow(domain.ViewOperations))
 	// An airline's tours: the list and each tour's page with the member's
 	// progress and leaderboard for everyone in the airline; the forms for staff.

@@ -129,6 +129,8 @@ type Deps struct {
 	Tours TourCommands
 	// AirlineEvents schedules an airline's events and signs pilots up.
 	AirlineEvents AirlineEventCommands
+	// Profiles records whether a pilot's public profile shows.
+	Profiles ProfileCommands
 	// TypeRatings runs the type rating commands; FlyingRules sets an
 	// airline's rules of who may fly what.
 	TypeRatings TypeRatingCommands

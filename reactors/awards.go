@@ -48,6 +48,7 @@ var awardReactorEvents = map[string]bool{
 	// An airline event's award follows its counted flights.
 	events.TypeName(&eventsv1.AirlineEventFlightCounted{}):   true,
 	events.TypeName(&eventsv1.AirlineEventFlightUncounted{}): true,
+	events.TypeName(&eventsv1.AwardEdited{}):                 true,
 }
 
 // Handles implements projector.Reactor.
@@ -82,6 +83,10 @@ func (a Awards) React(ctx context.Context, meta domain.CommandMeta, ev domain.Re
 			return domain.Start, nil // another of the pilot's flights still counts
 		}
 		return a.eventFlight(ctx, meta, ev.TenantID, m.EventId, m.UserId, m.PirepId, false)
+	case *eventsv1.AwardEdited:
+		// An edited rule grants to whoever meets it now, as a new award
+		// does; what was granted stays.
+		return a.defined(ctx, meta, ev.TenantID, &eventsv1.AwardDefined{AwardId: m.AwardId, TenantId: m.TenantId, Name: m.Name, Rule: m.Rule})
 	}
 	return domain.Start, nil
 }

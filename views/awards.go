@@ -8,6 +8,7 @@ type AwardBadge struct {
 	Description string
 	Rule        string // the rule in words
 	ImageURL    string // "" with no image
+	EditURL     string // staff's list: the award's own page
 	Granted     string // when the pilot was granted it (dashboard only)
 	ByHand      bool
 	Reason      string
@@ -54,4 +55,36 @@ type AwardsPage struct {
 	Awards []AwardBadge
 	Form   AwardForm
 	Grant  AwardGrantForm
+}
+
+// AwardEditForm changes an award: the define form's fields, with its image
+// kept unless a new one is chosen or RemoveImage is checked.
+type AwardEditForm struct {
+	AwardForm
+	RemoveImage bool   `form:"remove_image"`
+	ImageURL    string // the image it has now, "" for none
+}
+
+// AwardRevokeForm takes an award back from a pilot, with a reason.
+type AwardRevokeForm struct {
+	CSRFToken string
+	CommandID string `form:"command_id"`
+	Action    string
+	Pilot     string `form:"pilot"`
+	Reason    string `form:"reason"`
+	Errors    map[string]string
+}
+
+// AwardPage is one award for staff: the form that edits it, the one that
+// deletes it, and the one that takes it back from a pilot.
+type AwardPage struct {
+	Page
+	Tabs         AirlineTabs
+	Notice       string
+	Name         string // as it is now (the edit form keeps what was typed)
+	BackURL      string
+	Edit         AwardEditForm
+	DeleteAction string
+	DeleteCmdID  string
+	Revoke       AwardRevokeForm
 }

@@ -31,9 +31,12 @@ const (
 	// LivePublicSummary is the public page's figures and latest accepted
 	// flights, which an acceptance changes.
 	LivePublicSummary = "public-summary"
-	LiveAdminHome     = "admin-home" // what waits for an airline admin, and their first steps
-	LiveLeave         = "leave"      // staff's leave requests and inactive pilots
-	LiveMyLeave       = "my-leave"   // a pilot's own leave
+	// LiveProfile is a pilot's public profile below its heading: figures,
+	// awards, route map and latest flights.
+	LiveProfile   = "profile"
+	LiveAdminHome = "admin-home" // what waits for an airline admin, and their first steps
+	LiveLeave     = "leave"      // staff's leave requests and inactive pilots
+	LiveMyLeave   = "my-leave"   // a pilot's own leave
 )
 
 // liveURL is the fragment route of a page's live section: the page's path

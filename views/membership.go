@@ -164,6 +164,7 @@ type PublicSubfleet struct {
 // as the airline names them publicly ("Jane D").
 type PublicFlight struct {
 	Ident, Dpt, Arr, Pilot, Date, Duration string
+	PilotURL                               string // the pilot's public profile; "" when it is not public
 }
 
 // RegisterForm is the registration form of an airline.

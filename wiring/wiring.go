@@ -69,6 +69,8 @@ type Commands struct {
 	Leave *domain.Leave
 	// Scores sets the airlines' landing-score bands and scores PIREPs.
 	Scores *domain.Scores
+	// Profiles records whether each pilot's public profile shows.
+	Profiles *domain.Profiles
 }
 
 // NewCommands returns the command services over the event store es, with
@@ -118,6 +120,7 @@ func NewCommands(es domain.EventStore, reg *events.Registry, rm readmodel.Querie
 		AirlineEvents: &domain.AirlineEvents{Runner: runner, IDs: ids, Airports: ops, Timetable: ops},
 		Leave:         &domain.Leave{Runner: runner, IDs: ids},
 		Scores:        &domain.Scores{Runner: runner},
+		Profiles:      &domain.Profiles{Runner: runner},
 	}
 }
 
@@ -194,5 +197,6 @@ func (c Commands) Deps() handlers.Deps {
 		Expenses:         c.Expenses,
 		AirlineEvents:    c.AirlineEvents,
 		Scores:           c.Scores,
+		Profiles:         c.Profiles,
 	}
 }

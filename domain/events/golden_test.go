@@ -267,6 +267,22 @@ var goldenCases = []struct {
 		PilotId: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", Score: 70, BandsVersion: 2, LandingRate: -142,
 		Breakdown: "-100 to -300 ft/min: 80\nFuel used over 20000 lb: -10", ScoredAt: timestamppb.New(time.Date(2026, 12, 8, 0, 1, 0, 0, time.UTC)),
 	}},
+	{"profile_visibility_set", &eventsv1.ProfileVisibilitySet{
+		TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11", UserId: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", Public: false,
+		By: "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901", SetAt: timestamppb.New(time.Date(2026, 12, 8, 0, 5, 0, 0, time.UTC)),
+	}},
+	{"award_edited", &eventsv1.AwardEdited{
+		AwardId: "0d1e2f30-4a5b-4c6d-8e7f-8091a2b3c4d6", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		Name: "Lisbon regular — hiver", Description: "Land at LPPT twice.",
+		Rule:         &eventsv1.AwardDefined_Rule{Kind: "flights", Number: 2},
+		ImageChanged: true, Image: []byte("\x89PNG\r\n\x1a\n"), ImageType: "image/png", By: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		EditedAt: timestamppb.New(time.Date(2026, 12, 8, 0, 6, 0, 0, time.UTC)),
+	}},
+	{"award_deleted", &eventsv1.AwardDeleted{
+		AwardId: "0d1e2f30-4a5b-4c6d-8e7f-8091a2b3c4d6", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
+		Name: "Lisbon regular — hiver", By: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+		DeletedAt: timestamppb.New(time.Date(2026, 12, 8, 0, 7, 0, 0, time.UTC)),
+	}},
 	{"news_deleted", &eventsv1.NewsDeleted{
 		NewsId: "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5", TenantId: "5f1f3a52-8a1c-4a43-9a40-4b7e0b0c2d11",
 		DeletedBy: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", DeletedAt: timestamppb.New(time.Date(2026, 12, 6, 11, 0, 0, 0, time.UTC)),

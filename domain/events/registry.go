@@ -110,6 +110,9 @@ var registered = []proto.Message{
 	&eventsv1.PilotBackFromLeave{},
 	&eventsv1.ScoringBandsSet{},
 	&eventsv1.PirepScored{},
+	&eventsv1.ProfileVisibilitySet{},
+	&eventsv1.AwardEdited{},
+	&eventsv1.AwardDeleted{},
 }
 
 // Registry resolves event type names to message types. It is immutable after

@@ -274,6 +274,7 @@ type state struct {
 	events          *eventTables                                  // airline events; see airline_events.go
 	leave           *leaveTables                                  // leave and activity; see leave.go
 	pirepScores     map[string]map[uuid.UUID]readmodel.PirepScore // by tenant, by PIREP; see scores.go
+	profiles        map[rowKey]readmodel.PilotProfile             // pilots who chose; see profiles.go
 
 	quarantine map[quarantineKey]readmodel.QuarantinedEvent // see quarantine.go
 
@@ -349,6 +350,7 @@ func newState() *state {
 		tourCompletions: map[rowKey][]readmodel.TourCompletion{},
 		events:          newEventTables(),
 		leave:           newLeaveTables(),
+		profiles:        map[rowKey]readmodel.PilotProfile{},
 	}
 }
 

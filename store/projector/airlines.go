@@ -20,7 +20,7 @@ const TopicAirlines = live.TopicAirlines
 
 // All returns every projection of Albatross, in the order they are applied.
 func All() []Projection {
-	return []Projection{Airlines{}, Users{}, APIKeys{}, Airports{}, Fleet{}, Flights{}, Pireps{}, Ranks{}, PirepRules{}, PirepComments{}, Notices{}, BidRules{}, Bids{}, Simbrief{}, Jumpseats{}, News{}, Awards{}, TypeRatings{}, Fares{}, Expenses{}, Tours{}, AirlineEvents{}, Leave{}, Scores{}}
+	return []Projection{Airlines{}, Users{}, APIKeys{}, Airports{}, Fleet{}, Flights{}, Pireps{}, Ranks{}, PirepRules{}, PirepComments{}, Notices{}, BidRules{}, Bids{}, Simbrief{}, Jumpseats{}, News{}, Awards{}, TypeRatings{}, Fares{}, Expenses{}, Tours{}, AirlineEvents{}, Leave{}, Scores{}, Profiles{}}
 }
 
 // Airlines projects the airline streams into the airlines table.

@@ -33,7 +33,8 @@ type Awards struct{}
 // Name implements Projection.
 func (Awards) Name() string { return "awards" }
 
-var awardEvents = typeSet(&eventsv1.AwardDefined{}, &eventsv1.AwardGranted{}, &eventsv1.AwardRevoked{})
+var awardEvents = typeSet(&eventsv1.AwardDefined{}, &eventsv1.AwardGranted{}, &eventsv1.AwardRevoked{},
+	&eventsv1.AwardEdited{}, &eventsv1.AwardDeleted{})
 
 // Handles implements Projection.
 func (Awards) Handles(eventType string) bool { return awardEvents[eventType] }
@@ -68,6 +69,31 @@ func (Awards) Apply(ctx context.Context, q readmodel.Querier, ev domain.Recorded
 			return withID(e.AwardId, func(award uuid.UUID) error {
 				return q.DeletePilotAward(ctx, readmodel.DeletePilotAwardParams{TenantID: ev.TenantID, UserID: user, AwardID: award})
 			})
+		})
+	case *eventsv1.AwardEdited:
+		n.IDs = []string{e.AwardId}
+		err = withID(e.AwardId, func(id uuid.UUID) error {
+			if err := q.UpdateAward(ctx, readmodel.UpdateAwardParams{TenantID: ev.TenantID, ID: id, Name: e.Name, Description: e.Description,
+				RuleKind: e.GetRule().GetKind(), RuleNumber: e.GetRule().GetNumber(), RuleCode: e.GetRule().GetCode(),
+				RuleCode2: e.GetRule().GetCode2()}); err != nil || !e.ImageChanged {
+				return err
+			}
+			img, typ := e.Image, e.ImageType
+			if len(img) == 0 {
+				img, typ = []byte{}, ""
+			}
+			return q.UpdateAwardImage(ctx, readmodel.UpdateAwardImageParams{TenantID: ev.TenantID, ID: id, ImageType: typ, Image: img})
+		})
+	case *eventsv1.AwardDeleted:
+		// The award and its grants show no more; the pilots' streams keep
+		// the history, and a grant or revocation of it that comes later
+		// (none should) changes nothing that shows.
+		n.IDs = []string{e.AwardId}
+		err = withID(e.AwardId, func(id uuid.UUID) error {
+			if err := q.DeleteAward(ctx, readmodel.DeleteAwardParams{TenantID: ev.TenantID, ID: id}); err != nil {
+				return err
+			}
+			return q.DeletePilotAwardsOfAward(ctx, readmodel.DeletePilotAwardsOfAwardParams{TenantID: ev.TenantID, AwardID: id})
 		})
 	default:
 		return nil, nil

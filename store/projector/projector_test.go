@@ -394,7 +394,7 @@ func TestStatus(t *testing.T) {
 		p := projector.New(e.es, e.backend, reg, nil, nil, projector.All()...)
 		// Every projection, in projector.All's order.
 		want := []string{"airlines", "users", "api_keys", "airports", "fleet", "flights", "pireps", "ranks", "pirep_rules", "pirep_comments",
-			"notices", "bid_rules", "bids", "simbrief", "jumpseats", "news", "awards", "type_ratings", "fares", "expenses", "tours", "airline_events", "leave", "scores"}
+			"notices", "bid_rules", "bids", "simbrief", "jumpseats", "news", "awards", "type_ratings", "fares", "expenses", "tours", "airline_events", "leave", "scores", "profiles"}
 		if got := p.Names(); !slices.Equal(got, want) {
 			t.Errorf("Names() = %v, want %v", got, want)
 		}

@@ -396,6 +396,13 @@ type PilotAward struct {
 	GrantedAt time.Time
 }
 
+type PilotProfile struct {
+	TenantID  string
+	UserID    uuid.UUID
+	Public    bool
+	UpdatedAt time.Time
+}
+
 type PilotRank struct {
 	TenantID string
 	PilotID  uuid.UUID

@@ -120,6 +120,8 @@ type Querier interface {
 	DeleteAllPilotActivity(ctx context.Context) error
 	// DeleteAllPilotAwards empties the read model before a rebuild.
 	DeleteAllPilotAwards(ctx context.Context) error
+	// DeleteAllPilotProfiles empties the read model before a rebuild.
+	DeleteAllPilotProfiles(ctx context.Context) error
 	// DeleteAllPilotRanks empties the read model before a rebuild.
 	DeleteAllPilotRanks(ctx context.Context) error
 	// DeleteAllPilotStats empties the read model before a rebuild.
@@ -156,6 +158,8 @@ type Querier interface {
 	DeleteAllTypeRatings(ctx context.Context) error
 	// DeleteAllUsers empties the read model before a rebuild.
 	DeleteAllUsers(ctx context.Context) error
+	// DeleteAward removes a deleted award.
+	DeleteAward(ctx context.Context, arg DeleteAwardParams) error
 	// DeleteCheckpoint resets a projection to the start of the log for a rebuild.
 	DeleteCheckpoint(ctx context.Context, name string) error
 	// DeleteNews marks a news item deleted: it shows nowhere, and keeps its
@@ -163,6 +167,9 @@ type Querier interface {
 	DeleteNews(ctx context.Context, arg DeleteNewsParams) error
 	// DeletePilotAward takes back an award a pilot held.
 	DeletePilotAward(ctx context.Context, arg DeletePilotAwardParams) error
+	// DeletePilotAwardsOfAward removes every grant of a deleted award, so no
+	// page shows it.
+	DeletePilotAwardsOfAward(ctx context.Context, arg DeletePilotAwardsOfAwardParams) error
 	// DeleteQuarantinedEvent takes an event out of quarantine once it applies.
 	DeleteQuarantinedEvent(ctx context.Context, arg DeleteQuarantinedEventParams) error
 	// DeleteSimbriefOfp removes an expired OFP.
@@ -239,6 +246,9 @@ type Querier interface {
 	// GetPilotFlightOfp returns a pilot's newest OFP of a schedule flight that
 	// no PIREP used yet: the one the flight's page and API show them.
 	GetPilotFlightOfp(ctx context.Context, arg GetPilotFlightOfpParams) (SimbriefOfp, error)
+	// GetPilotProfileVisibility is whether a pilot who chose shows their
+	// profile publicly; one who never chose has no row (and is public).
+	GetPilotProfileVisibility(ctx context.Context, arg GetPilotProfileVisibilityParams) (bool, error)
 	// GetPilotRank returns a pilot's rank; a pilot never given one has no row.
 	GetPilotRank(ctx context.Context, arg GetPilotRankParams) (PilotRank, error)
 	// GetPilotStats returns a pilot's totals; a pilot with no PIREP has none.
@@ -389,6 +399,9 @@ type Querier interface {
 	// ListFlightBids is the standing bids on some of an airline's flights (a
 	// page of search results), by flight.
 	ListFlightBids(ctx context.Context, arg ListFlightBidsParams) ([]Bid, error)
+	// ListHiddenProfiles is the pilots of an airline who turned their public
+	// profile off, so public pages link to the others only.
+	ListHiddenProfiles(ctx context.Context, tenantID string) ([]uuid.UUID, error)
 	// ListHubs lists an airline's hubs by ICAO code: the home airports a
 	// registering pilot chooses from.
 	ListHubs(ctx context.Context, tenantID string) ([]Airport, error)
@@ -576,6 +589,9 @@ type Querier interface {
 	SetCheckpoint(ctx context.Context, arg SetCheckpointParams) error
 	// SetPilotAway records the activity rule's leave (away) or its end.
 	SetPilotAway(ctx context.Context, arg SetPilotAwayParams) error
+	// SetPilotProfileVisibility records whether a pilot shows their profile
+	// publicly.
+	SetPilotProfileVisibility(ctx context.Context, arg SetPilotProfileVisibilityParams) error
 	// SetUserPassword replaces a user's password hash; must_change_password is
 	// set for a one-time password.
 	SetUserPassword(ctx context.Context, arg SetUserPasswordParams) error
@@ -603,6 +619,12 @@ type Querier interface {
 	// constant use costs at most one write a minute. Not event-sourced: see
 	// the api_keys migration.
 	TouchAPIKeyLastUsed(ctx context.Context, arg TouchAPIKeyLastUsedParams) error
+	// UpdateAward records staff's edit of an award's name, description and
+	// rule; its image is kept.
+	UpdateAward(ctx context.Context, arg UpdateAwardParams) error
+	// UpdateAwardImage replaces an award's image (an empty one and '' remove
+	// it).
+	UpdateAwardImage(ctx context.Context, arg UpdateAwardImageParams) error
 	// UpdateNews sets a news item's new title and body.
 	UpdateNews(ctx context.Context, arg UpdateNewsParams) error
 	// UpsertAPIKey writes a key's row as its ApiKeyCreated event describes it:

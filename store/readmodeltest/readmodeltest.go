@@ -76,6 +76,8 @@ func Run(t *testing.T, newQ func(t *testing.T) readmodel.Querier) {
 	maps.Copy(cases, airlineEventCases)
 	maps.Copy(cases, typeRatingCases)
 	maps.Copy(cases, leaveCases)
+	maps.Copy(cases, profileCases)
+	maps.Copy(cases, awardEditCases)
 	maps.Copy(cases, airlineSetupCases)
 	maps.Copy(cases, scoreCases)
 	// A query added to the sqlc files without a case here fails the suite,
