@@ -82,6 +82,10 @@ func (h *awardHandlers) renderAward(c echo.Context, status int, edit *views.Awar
 		edit = &views.AwardEditForm{AwardForm: views.AwardForm{Name: a.Name, Description: a.Description, Rule: a.RuleKind,
 			Code: a.RuleCode, Code2: a.RuleCode2}}
 		switch a.RuleKind {
+		case domain.AwardRuleTour: // the tour's id is the rule's code, chosen from the list
+			edit.Tour, edit.Code = a.RuleCode, ""
+		case domain.AwardRuleEvent:
+			edit.Event, edit.Code = a.RuleCode, ""
 		case domain.AwardRuleHours:
 			edit.Number = domain.FormatHours(a.RuleNumber)
 		case domain.AwardRuleFlights, domain.AwardRuleLandingRate, domain.AwardRuleYears:
@@ -91,8 +95,8 @@ func (h *awardHandlers) renderAward(c echo.Context, status int, edit *views.Awar
 	if revoke == nil {
 		revoke = &views.AwardRevokeForm{}
 	}
-	for _, k := range domain.AwardRuleKinds {
-		edit.Rules = append(edit.Rules, [2]string{k.Kind, k.Label})
+	if err := h.ruleChoices(c.Request().Context(), tabs.ID, &edit.AwardForm); err != nil {
+		return err
 	}
 	if a.ImageType != "" {
 		edit.ImageURL = awardImageURL(tabs.ID, a.ID.String())
@@ -119,7 +123,8 @@ func (h *awardHandlers) editAward(c echo.Context) error {
 	var f views.AwardEditForm
 	readForm(c, &f.AwardForm)
 	readForm(c, &f)
-	d := domain.AwardForm{Name: f.Name, Description: f.Description, Rule: f.Rule, Number: f.Number, Code: f.Code, Code2: f.Code2}
+	d := domain.AwardForm{Name: f.Name, Description: f.Description, Rule: f.Rule, Number: f.Number, Code: f.Code, Code2: f.Code2,
+		Tour: f.Tour, Event: f.Event}
 	parse := formErrors{}
 	if d.Image, err = readAwardImage(c, parse); err != nil {
 		return err

@@ -105,26 +105,8 @@ func (h *awardHandlers) renderAwards(c echo.Context, status int, f views.AwardFo
 		p.Awards = append(p.Awards, b)
 		g.Awards = append(g.Awards, [2]string{r.ID.String(), r.Name})
 	}
-	for _, k := range domain.AwardRuleKinds {
-		f.Rules = append(f.Rules, [2]string{k.Kind, k.Label})
-	}
-	tours, err := h.rm.ListTours(c.Request().Context(), tabs.ID)
-	if err != nil {
+	if err := h.ruleChoices(c.Request().Context(), tabs.ID, &f); err != nil {
 		return err
-	}
-	f.Tours = [][2]string{{"", "None"}}
-	for _, t := range tours {
-		f.Tours = append(f.Tours, [2]string{t.ID.String(), t.Name})
-	}
-	events, err := h.rm.ListAirlineEvents(c.Request().Context(), tabs.ID)
-	if err != nil {
-		return err
-	}
-	f.Events = [][2]string{{"", "None"}}
-	for _, e := range events {
-		if !e.Cancelled {
-			f.Events = append(f.Events, [2]string{e.ID.String(), e.Name + " (" + e.StartsAt.UTC().Format("2 Jan 2006") + ")"})
-		}
 	}
 	f.CSRFToken, f.Action = p.CSRFToken, awardsURL(tabs.ID)
 	g.CSRFToken, g.Action = p.CSRFToken, awardsURL(tabs.ID)+"/grant"
@@ -227,4 +209,31 @@ func (h *awardHandlers) showAwardImage(c echo.Context) error {
 	hd.Set("Cache-Control", "no-store") // a private page's part, as every one is
 	hd.Set("Content-Disposition", "inline")
 	return c.Blob(http.StatusOK, img.ImageType, img.Image)
+}
+
+// ruleChoices fills the award form's choices: the rules, and the
+// airline's tours and (not cancelled) events a rule may name.
+func (h *awardHandlers) ruleChoices(ctx context.Context, airlineID string, f *views.AwardForm) error {
+	for _, k := range domain.AwardRuleKinds {
+		f.Rules = append(f.Rules, [2]string{k.Kind, k.Label})
+	}
+	tours, err := h.rm.ListTours(ctx, airlineID)
+	if err != nil {
+		return err
+	}
+	f.Tours = [][2]string{{"", "None"}}
+	for _, t := range tours {
+		f.Tours = append(f.Tours, [2]string{t.ID.String(), t.Name})
+	}
+	events, err := h.rm.ListAirlineEvents(ctx, airlineID)
+	if err != nil {
+		return err
+	}
+	f.Events = [][2]string{{"", "None"}}
+	for _, e := range events {
+		if !e.Cancelled {
+			f.Events = append(f.Events, [2]string{e.ID.String(), e.Name + " (" + e.StartsAt.UTC().Format("2 Jan 2006") + ")"})
+		}
+	}
+	return nil
 }

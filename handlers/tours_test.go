@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"github.com/PuerkitoBio/goquery"
 	"net/http"
 	"net/url"
 	"strings"
@@ -150,6 +151,21 @@ func checkTourPages(t *testing.T, w *matrixWorld) {
 	_, body = getAs(t, staff.client, w.URL+"/airlines/"+a.id+"/awards", nil)
 	if d := doc(t, body); d.Find(`#award-tour option[value="`+tourID+`"]`).Length() != 1 {
 		t.Errorf("the award form does not offer the tour")
+	}
+	// The award's edit page keeps its tour chosen, and saves it again.
+	awardID := ""
+	doc(t, body).Find(`[data-testid="award"]`).Each(func(_ int, li *goquery.Selection) {
+		if strings.TrimSpace(li.Find(`[data-testid="award-name"]`).Text()) == "Tour award" {
+			awardID, _ = li.Attr("data-award")
+		}
+	})
+	edit := "/airlines/" + a.id + "/awards/" + awardID
+	_, body = getAs(t, staff.client, w.URL+edit, nil)
+	if d := doc(t, body); d.Find(`#award-tour option[value="`+tourID+`"][selected]`).Length() != 1 {
+		t.Errorf("the tour award's edit page does not have its tour chosen")
+	}
+	if resp, body := w.sendForm(t, staff, edit, url.Values{"name": {"Tour award, renamed"}, "rule": {"tour"}, "tour": {tourID}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("saving the tour award's edit: %d %s", resp.StatusCode, text(doc(t, body), "error-tour"))
 	}
 
 	// The pilot's dashboard has its tours section.
