@@ -35,8 +35,8 @@ const (
 	// TopicAirlineEvents is an airline's events: their list, who signed up
 	// and the flights that counted (to the whole airline).
 	TopicAirlineEvents Topic = "airline-events"
-	TopicLeave         Topic = "leave"          // pilots' leave and activity: the roster, staff's leave page, a pilot's own
-	TopicScores        Topic = "scores"         // an airline's landing scores: the leaderboards
+	TopicLeave         Topic = "leave"  // pilots' leave and activity: the roster, staff's leave page, a pilot's own
+	TopicScores        Topic = "scores" // an airline's landing scores: the leaderboards
 	// TopicImports is an import job that finished (done, refused, partial
 	// or failed), for the count of the admin's home. Sent to staff only.
 	TopicImports Topic = "imports"
