@@ -143,7 +143,19 @@ func phpvmsAirline(ctx context.Context, b *backend, cmds wiring.Commands, a phpv
 	icao := strings.ToUpper(strings.TrimSpace(a.ICAO))
 	for _, al := range list {
 		if al.Icao == icao {
-			return phpvmsdb.Target{TenantID: al.ID.String(), PilotIDPrefix: prefixOr(al.PilotIDPrefix, icao)}, false, nil
+			// The numbers the airline has given already: an imported pilot
+			// whose phpVMS number another person holds gets the next free one.
+			people, err := b.reads.ListUsersByTenant(ctx, al.ID.String())
+			if err != nil {
+				return phpvmsdb.Target{}, false, err
+			}
+			numbers := map[string]int32{}
+			for _, u := range people {
+				if u.PilotNumber > 0 {
+					numbers[u.ID.String()] = u.PilotNumber
+				}
+			}
+			return phpvmsdb.Target{TenantID: al.ID.String(), PilotIDPrefix: prefixOr(al.PilotIDPrefix, icao), Numbers: numbers}, false, nil
 		}
 	}
 	if !create {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/albatross-va/albatross/store/pgtest"
 	"github.com/albatross-va/albatross/store/phpvmsdb/phpvmstest"
 	"github.com/albatross-va/albatross/store/reads"
+	"github.com/albatross-va/albatross/wiring"
 )
 
 // withBackend opens the deployment's backend with its read models caught
@@ -267,4 +269,55 @@ func mustUser(t *testing.T, q reads.Querier, email string) string {
 		t.Fatalf("%s: %v", email, err)
 	}
 	return u.ID.String()
+}
+
+// Into an airline that already has pilots: a phpVMS pilot whose number an
+// Albatross pilot holds gets the next free number, said in the report, and
+// no two people of the airline share a number.
+func TestAPhpvmsPilotWhoseNumberIsTakenGetsTheNextFree(t *testing.T) {
+	env := map[string]string{"ALBATROSS_DATA_DIR": t.TempDir()}
+	from, _ := phpvmstest.NewDatabase(t)
+	withBackend(t, env, func(b *backend) {
+		ctx := context.Background()
+		cmds := wiring.NewCommands(b.events, b.registry, b.reads)
+		sys := domain.CommandMeta{Who: domain.System}
+		airline, _, err := cmds.Airlines.Create(ctx, sys, domain.CreateAirline{Name: "Albatross VMS", ICAO: "VMS", Slug: "vms"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			if _, _, _, err := cmds.Users.CreatePerson(ctx, sys, airline, domain.Person{Name: fmt.Sprintf("Early Pilot %d", i),
+				Email: fmt.Sprintf("early%d@albatross.example", i), Country: "PT", Role: domain.RolePilot}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	out, errOut, err := runCLI(t, env, "import", "phpvms", "--from", from, "--airline", "VMS")
+	if err != nil {
+		t.Fatalf("import: %v\n%s\n%s", err, out, errOut)
+	}
+	if !strings.Contains(out, "is another pilot's in this airline: given the next free number") {
+		t.Errorf("the report does not say a number was taken:\n%s", out)
+	}
+	withBackend(t, env, func(b *backend) {
+		ctx := context.Background()
+		list, _ := b.reads.ListAirlines(ctx)
+		people, err := b.reads.ListUsersByTenant(ctx, list[0].ID.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		holder := map[int32]string{}
+		for _, u := range people {
+			if u.PilotNumber == 0 {
+				continue
+			}
+			if other, ok := holder[u.PilotNumber]; ok {
+				t.Errorf("pilot number %d is both %s's and %s's", u.PilotNumber, other, u.Email)
+			}
+			holder[u.PilotNumber] = u.Email
+		}
+		if len(holder) < 5 {
+			t.Errorf("%d numbered pilots, want the 3 early ones and the imported ones", len(holder))
+		}
+	})
 }
