@@ -166,6 +166,15 @@ func (h *profileHandlers) fillProfile(ctx context.Context, a reads.Airline, u re
 		}
 		p.Awards[i].ByHand, p.Awards[i].Reason = false, "" // staff's reasons stay with the pilot's own pages
 	}
+	tours, err := readPilotTours(ctx, h.rm, a.ID, pilot, nil)
+	if err != nil {
+		return err
+	}
+	for _, pt := range tours {
+		if s := pt.summary(a.ID); s.Flown > 0 {
+			p.Tours = append(p.Tours, s)
+		}
+	}
 	accepted, err := h.rm.ListPirepsByAirline(ctx, readmodel.ListPirepsByAirlineParams{TenantID: a.ID, State: domain.PirepAccepted,
 		PilotID: pilot, FromTime: reads.EarliestBlockOff, ToTime: reads.LatestBlockOff, RowLimit: profilePirepsMax})
 	if err != nil {

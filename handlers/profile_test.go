@@ -54,12 +54,20 @@ func checkPilotProfile(t *testing.T, w *matrixWorld) {
 		must(t, err)
 		w.settle(t)
 	}
+	// Two tours: the first flown whole by the flights below, the second
+	// under way (one leg of two).
+	tours := &domain.Tours{Runner: w.runner, IDs: domain.RandomIDs{}}
+	_, _, err := tours.Save(ctx, sys, a.id, "", domain.TourForm{Name: "Lisbon and back", Legs: "EGLL LPPT\nLPPT EGLL"})
+	must(t, err)
+	_, _, err = tours.Save(ctx, sys, a.id, "", domain.TourForm{Name: "Atlantic", Legs: "LPPT KJFK\nKJFK LPPT"})
+	must(t, err)
+	w.settle(t)
 	fly(1, "EGLL", "LPPT", true)
 	fly(2, "LPPT", "EGLL", true)
 	fly(3, "EGLL", "LPPT", true)
 	fly(4, "LPPT", "KJFK", true)
 	fly(5, "KJFK", "LPPT", false)
-	_, err := (&domain.Awards{Runner: w.runner, IDs: domain.RandomIDs{}}).GrantByHand(ctx, domain.CommandMeta{Who: domain.System}, a.id, a.pirepPilotID, a.award, "Secret staff note")
+	_, err = (&domain.Awards{Runner: w.runner, IDs: domain.RandomIDs{}}).GrantByHand(ctx, domain.CommandMeta{Who: domain.System}, a.id, a.pirepPilotID, a.award, "Secret staff note")
 	must(t, err)
 	w.settle(t)
 	u, err := w.rm.GetUser(ctx, uuid.MustParse(a.pirepPilotID))
@@ -79,6 +87,14 @@ func checkPilotProfile(t *testing.T, w *matrixWorld) {
 	}
 	if strings.Contains(body, "Secret staff note") || strings.Contains(body, u.Email) {
 		t.Error("the public profile shows staff's reason or the pilot's email")
+	}
+	var tourLines []string
+	d.Find(`[data-testid="profile-tour"]`).Each(func(_ int, s *goquery.Selection) {
+		tourLines = append(tourLines, strings.Join(strings.Fields(s.Text()), " "))
+	})
+	slices.Sort(tourLines)
+	if !slices.Equal(tourLines, []string{"Atlantic · 1 of 2 legs", "Lisbon and back · finished"}) {
+		t.Errorf("the profile's tours: %q, want Atlantic under way and Lisbon and back finished", tourLines)
 	}
 	if n := d.Find(`[data-testid="profile-recent-flight"]`).Length(); n != 4 {
 		t.Errorf("latest flights: %d, want the 4 accepted", n)

@@ -18,6 +18,9 @@ type PilotProfilePage struct {
 	Flights          int64
 	Joined           string
 	Awards           []AwardBadge
+	// Tours are the tours the pilot has flown a leg of: finished ones, and
+	// those under way with their progress.
+	Tours []TourSummary
 	Recent           []PublicFlight
 	Map              RouteMap
 	Hidden           bool   // the pilot turned their public profile off: only they and staff see this
