@@ -62,7 +62,6 @@ type pilotTour struct {
 	row   readmodel.Tour
 	legs  []domain.TourLeg
 	flown map[int]string
-	done  bool
 }
 
 func readPilotTours(ctx context.Context, rm reads.Querier, airlineID string, me uuid.UUID, only *uuid.UUID) ([]pilotTour, error) {

@@ -10,17 +10,17 @@ import (
 // nothing private (no email, no review detail).
 type PilotProfilePage struct {
 	Page
-	Airline, Slug    string
-	Ident, Name      string
-	Rank             string // "" before a first rank
-	Hours            string // flown in this airline, as h:mm
-	TransferHours    string // brought from another airline, "" for none
-	Flights          int64
-	Joined           string
-	Awards           []AwardBadge
+	Airline, Slug string
+	Ident, Name   string
+	Rank          string // "" before a first rank
+	Hours         string // flown in this airline, as h:mm
+	TransferHours string // brought from another airline, "" for none
+	Flights       int64
+	Joined        string
+	Awards        []AwardBadge
 	// Tours are the tours the pilot has flown a leg of: finished ones, and
 	// those under way with their progress.
-	Tours []TourSummary
+	Tours            []TourSummary
 	Recent           []PublicFlight
 	Map              RouteMap
 	Hidden           bool   // the pilot turned their public profile off: only they and staff see this

@@ -407,17 +407,6 @@ func (s *state) acceptedOf(tenantID string, b *pirepBucket) acceptedSums {
 	return b.acc
 }
 
-// pirepsIn returns copies of the rows that keep says to, nil for none.
-func pirepsIn(rows rowSet, keep func(p *readmodel.Pirep) bool) []readmodel.Pirep {
-	var out []readmodel.Pirep
-	for _, p := range rows {
-		if keep(p) {
-			out = append(out, *p)
-		}
-	}
-	return out
-}
-
 // candidates is the smallest index set that holds every row the filter of
 // the airline list can keep: the pilot's, the aircraft's or the state's
 // rows when it names one, else all the tenant's.
