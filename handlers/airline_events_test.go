@@ -247,4 +247,29 @@ func checkEventBoard(t *testing.T, w *matrixWorld) {
 	if got := landed(); !strings.Contains(got, "503") || !strings.Contains(got, "Counted") {
 		t.Errorf("the board's landed flights after the acceptance: %q", got)
 	}
+	// An ACARS flight from the event's airport, under way: the board's
+	// "flying now"; once cancelled, it is off it.
+	flying := func() string {
+		t.Helper()
+		_, body := getAs(t, staff.client, w.URL+page, nil)
+		return strings.Join(strings.Fields(doc(t, body).Find(`[data-testid="event-flying-row"]`).Text()), " ")
+	}
+	who := domain.CommandMeta{ID: domain.NewUUID(), Who: domain.Actor{UserID: a.pirepPilotID, Role: domain.RolePilot, TenantID: a.id}}
+	flight, _, err := w.pireps.Prefile(t.Context(), who, a.id, domain.PirepDetails{FlightNumber: "504", DptAirport: "EGLL", ArrAirport: "EGLL",
+		AircraftID: a.aircraft, SourceName: "vmsACARS"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.settle(t)
+	if got := flying(); !strings.Contains(got, "504") || !strings.Contains(got, "EGLL") {
+		t.Errorf("the board's flying now with an ACARS flight from EGLL under way: %q", got)
+	}
+	who.ID = domain.NewUUID()
+	if _, err := w.pireps.Cancel(t.Context(), who, a.id, flight); err != nil {
+		t.Fatal(err)
+	}
+	w.settle(t)
+	if got := flying(); strings.Contains(got, "504") {
+		t.Errorf("the board's flying now after the flight was cancelled: %q", got)
+	}
 }
