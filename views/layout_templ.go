@@ -116,7 +116,7 @@ func Layout(p Page) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if p.Notices != "" {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<a href=\"/account/profile\" class=\"hover:underline\" data-testid=\"nav-profile\">Profile</a>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<a href=\"/account/profile\" class=\"hover:underline\" data-testid=\"nav-profile\">My profile</a>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
