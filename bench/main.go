@@ -48,18 +48,20 @@ type config struct {
 	only     map[string]bool
 	rounds   int
 
-	pgAppends   int   // appends per case and round
-	pgWriters   []int // concurrent writers, one case each
-	projEvents  int   // events in the log the projector catches up on
-	batchSize   int   // projector batch size and baseline batch size
-	sqlAppends  int
-	sqlWriters  []int
-	replayCount int // events in the SQLite log replayed at start
-	flights     int // flights in the airline the flight search runs in
-	searches    int // timed searches per case and round
-	csvFlights  int // rows of the flights file the CSV import reads
-	quick       bool
-	albatross   string // the albatross binary the PIREP groups start; built when empty
+	pgAppends    int   // appends per case and round
+	pgWriters    []int // concurrent writers, one case each
+	projEvents   int   // events in the log the projector catches up on
+	batchSize    int   // projector batch size and baseline batch size
+	sqlAppends   int
+	sqlWriters   []int
+	replayCount  int // events in the SQLite log replayed at start
+	flights      int // flights in the airline the flight search runs in
+	searches     int // timed searches per case and round
+	csvFlights   int // rows of the flights file the CSV import reads
+	phpvmsPilots int // pilots of the generated phpVMS database
+	phpvmsPireps int // PIREPs of the generated phpVMS database
+	quick        bool
+	albatross    string // the albatross binary the PIREP groups start; built when empty
 
 	load         loadSizes       // the large airline of the load group (the small one has a tenth)
 	loadPGPireps int             // its PIREPs in PostgreSQL
@@ -70,7 +72,7 @@ type config struct {
 }
 
 // groups are the measurements -only may select.
-var groups = []string{"pg-append", "pg-projection", "sqlite-append", "sqlite-replay", "flight-search", "csv-import",
+var groups = []string{"pg-append", "pg-projection", "sqlite-append", "sqlite-replay", "flight-search", "csv-import", "phpvms-import",
 	"pirep-filing", "pirep-sse", "pirep-pages", "load", "acars"}
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -101,6 +103,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.flights, "flights", 50_000, "flights in the airline the flight search runs in")
 	fs.IntVar(&c.searches, "searches", 2000, "timed flight searches per case and round")
 	fs.IntVar(&c.csvFlights, "csv-flights", 50_000, "rows of the flights file the CSV import reads")
+	fs.IntVar(&c.phpvmsPilots, "phpvms-pilots", 2000, "pilots of the generated phpVMS database the phpvms-import group imports")
+	fs.IntVar(&c.phpvmsPireps, "phpvms-pireps", 200_000, "PIREPs of the generated phpVMS database the phpvms-import group imports")
 	fs.StringVar(&c.albatross, "albatross", "", "albatross binary the pirep-* measurements start (empty: go build ./cmd/albatross into a temporary folder)")
 	fs.IntVar(&c.load.pilots, "load-pilots", 2000, "pilots of the load group's large airline (the roster)")
 	fs.IntVar(&c.load.flights, "load-flights", 50_000, "flights of the load group's large airline")
@@ -132,6 +136,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 			"flights":        func() { c.flights = 5000 },
 			"searches":       func() { c.searches = 200 },
 			"csv-flights":    func() { c.csvFlights = 2000 },
+			"phpvms-pilots":  func() { c.phpvmsPilots = 200 },
+			"phpvms-pireps":  func() { c.phpvmsPireps = 5000 },
 			"load-pilots":    func() { c.load.pilots = 100 },
 			"load-flights":   func() { c.load.flights = 5000 },
 			"load-pireps":    func() { c.load.pireps = 10_000 },
@@ -253,6 +259,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.only["csv-import"] {
 		if err := benchCSVImport(ctx, c, log, t); err != nil {
 			return fmt.Errorf("CSV import: %w", err)
+		}
+	}
+	if c.only["phpvms-import"] {
+		if err := benchPhpvmsImport(ctx, c, log, t); err != nil {
+			return fmt.Errorf("phpVMS import: %w", err)
 		}
 	}
 
