@@ -73,16 +73,16 @@ func (a Awards) React(ctx context.Context, meta domain.CommandMeta, ev domain.Re
 	case *eventsv1.AwardDefined:
 		return a.defined(ctx, meta, ev.TenantID, m)
 	case *eventsv1.TourCompleted:
-		return a.tour(ctx, meta, ev.TenantID, m.TourId, m.UserId, m.PirepId, true)
+		return a.settleRule(ctx, meta, ev.TenantID, domain.AwardRuleTour, m.TourId, m.UserId, m.PirepId, true, "")
 	case *eventsv1.TourCompletionTakenBack:
-		return a.tour(ctx, meta, ev.TenantID, m.TourId, m.UserId, m.PirepId, false)
+		return a.settleRule(ctx, meta, ev.TenantID, domain.AwardRuleTour, m.TourId, m.UserId, m.PirepId, false, "A PIREP the tour needed was rejected.")
 	case *eventsv1.AirlineEventFlightCounted:
-		return a.eventFlight(ctx, meta, ev.TenantID, m.EventId, m.UserId, m.PirepId, true)
+		return a.settleRule(ctx, meta, ev.TenantID, domain.AwardRuleEvent, m.EventId, m.UserId, m.PirepId, true, "")
 	case *eventsv1.AirlineEventFlightUncounted:
 		if m.PilotFlightsLeft > 0 {
 			return domain.Start, nil // another of the pilot's flights still counts
 		}
-		return a.eventFlight(ctx, meta, ev.TenantID, m.EventId, m.UserId, m.PirepId, false)
+		return a.settleRule(ctx, meta, ev.TenantID, domain.AwardRuleEvent, m.EventId, m.UserId, m.PirepId, false, "The flight that counted for the event was rejected.")
 	case *eventsv1.AwardEdited:
 		// An edited rule grants to whoever meets it now, as a new award
 		// does; what was granted stays.
@@ -91,22 +91,22 @@ func (a Awards) React(ctx context.Context, meta domain.CommandMeta, ev domain.Re
 	return domain.Start, nil
 }
 
-// eventFlight grants the awards of an airline event to a pilot whose
-// flight counted for it, or takes them back when their last counted
-// flight no longer does.
-func (a Awards) eventFlight(ctx context.Context, meta domain.CommandMeta, airlineID, eventID, userID, pirepID string, grant bool) (domain.Position, error) {
+// settleRule grants (or, with grant false, takes back, saying why) the
+// awards whose rule is kind with the given code: a tour's completion or
+// an event's counted flight.
+func (a Awards) settleRule(ctx context.Context, meta domain.CommandMeta, airlineID, kind, code, userID, pirepID string, grant bool, whyTaken string) (domain.Position, error) {
 	all, err := a.ruleAwards(ctx, airlineID)
 	if err != nil {
 		return domain.Start, err
 	}
 	var changes []domain.AwardChange
 	for _, aw := range all {
-		if aw.Rule.Kind != domain.AwardRuleEvent || aw.Rule.Code != eventID {
+		if aw.Rule.Kind != kind || aw.Rule.Code != code {
 			continue
 		}
 		c := domain.AwardChange{AwardID: aw.ID, AwardName: aw.Name, Grant: grant, Reason: aw.Rule.Describe(), PirepID: pirepID}
 		if !grant {
-			c.Reason = "The flight that counted for the event was rejected."
+			c.Reason = whyTaken
 		}
 		changes = append(changes, c)
 	}
@@ -308,28 +308,6 @@ func (a Awards) defined(ctx context.Context, meta domain.CommandMeta, airlineID 
 		}
 	}
 	return last, nil
-}
-
-// tour grants (or, with the completion taken back, revokes) the awards
-// whose rule is the tour's completion.
-func (a Awards) tour(ctx context.Context, meta domain.CommandMeta, airlineID, tourID, userID, pirepID string, completed bool) (domain.Position, error) {
-	awards, err := a.ruleAwards(ctx, airlineID)
-	if err != nil {
-		return domain.Start, err
-	}
-	var changes []domain.AwardChange
-	for _, aw := range awards {
-		if aw.Rule.Kind != domain.AwardRuleTour || aw.Rule.Code != tourID {
-			continue
-		}
-		c := domain.AwardChange{AwardID: aw.ID, AwardName: aw.Name, Grant: completed, Reason: aw.Rule.Describe(), PirepID: pirepID}
-		if !completed {
-			c.Reason = "A PIREP the tour needed was rejected."
-		}
-		changes = append(changes, c)
-	}
-	res, err := a.Awards.Settle(ctx, meta, airlineID, userID, changes)
-	return res.Position, err
 }
 
 // definedTour grants a new tour award to each pilot who has completed the
